@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+// repartir: scenario → model → solver → solution → reports. Dependencies only point that way.
+import PackageDescription
+
+let package = Package(
+    name: "repartir",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "repartir", targets: ["repartir"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // GLPK from Debian's libglpk-dev. No pkg-config file ships, so the module map links it directly.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+        // The only C code: runs a whole GLPK session under setjmp so GLPK's fatal errors never abort us.
+        .target(name: "CGLPKShims", dependencies: ["CGLPK"], path: "Sources/CGLPKShims"),
+        .target(name: "LinearProgramming"),
+        .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPKShims", "CGLPK"]),
+        .target(name: "Scenario", dependencies: ["Yams"]),
+        .target(name: "AllocationModel", dependencies: ["Scenario", "LinearProgramming"]),
+        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "LinearProgramming"]),
+        .target(name: "Pipeline", dependencies: [
+            "Scenario", "AllocationModel", "LinearProgramming", "GLPKSolver", "Reports",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "repartir", dependencies: [
+            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], resources: [.copy("Golden")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline"]),
+    ]
+)

@@ -1,0 +1,95 @@
+import Foundation
+import Scenario
+
+/// Checks a plan against the scenario by recomputing every constraint and the objective from the
+/// scenario's own data, never from the solver's numbers: GLPK can return wrong "optimal" answers.
+public enum PlanVerifier {
+    /// One broken rule, named as in docs/model.md.
+    public struct Violation: Sendable, Hashable, CustomStringConvertible {
+        public let constraint: String
+        public let message: String
+        public var description: String { "\(constraint): \(message)" }
+    }
+
+    public struct Rejected: Error, CustomStringConvertible {
+        public let violations: [Violation]
+        public var description: String {
+            "the plan breaks \(violations.count) rule(s) of the scenario:\n" + violations.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Relative tolerance on sums of euros and on the objective.
+    static let tolerance = 1e-7
+
+    /// All violations of `plan`; `claimedObjective`, when given, must match the recomputed one.
+    public static func violations(of plan: Plan, scenario: Scenario, claimedObjective: Double? = nil) -> [Violation] {
+        var found: [Violation] = []
+        let parameters = scenario.parameters
+        let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
+        let options = Set(parameters.fundingOptions.map(\.id))
+        for placement in plan.placements {
+            if structures[placement.structureID] == nil {
+                found.append(Violation(constraint: "placement", message: "unknown structure \(placement.structureID)"))
+            }
+            if !options.contains(placement.option) {
+                found.append(Violation(constraint: "placement", message: "unknown funding option \(placement.option)"))
+            }
+            if placement.posts < 0 {
+                found.append(Violation(constraint: "placement", message: "\(placement.posts) posts at \(placement.structureID)"))
+            }
+        }
+        let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
+        for structure in scenario.structures {
+            let posts = evaluation.postsByStructure[structure.id] ?? 0
+            if posts > structure.capacity {
+                found.append(Violation(constraint: "host_capacity[\(structure.id)]",
+                                       message: "\(posts) posts at a structure that can take \(structure.capacity)"))
+            }
+            let host = evaluation.hostCostByStructure[structure.id] ?? 0
+            if host > structure.cofinancingEUR * (1 + tolerance) + 0.01 {
+                found.append(Violation(constraint: "cofinancing[\(structure.id)]",
+                                       message: "host share \(Int(host.rounded())) € above its co-financing capacity \(Int(structure.cofinancingEUR)) €"))
+            }
+        }
+        if evaluation.posts > parameters.posts {
+            found.append(Violation(constraint: "posts_total", message: "\(evaluation.posts) posts placed, \(parameters.posts) available"))
+        }
+        if evaluation.stateCostEUR > parameters.budgetEUR * (1 + tolerance) {
+            found.append(Violation(constraint: "budget", message: "State cost \(Int(evaluation.stateCostEUR.rounded())) € above the budget \(Int(parameters.budgetEUR)) €"))
+        }
+        for territory in scenario.territories {
+            let posts = evaluation.territory(territory.code)?.posts ?? 0
+            let range = scenario.postRange(of: territory)
+            if posts < range.min {
+                found.append(Violation(constraint: "territory_floor[\(territory.code)]", message: "\(posts) posts, floor \(range.min)"))
+            }
+            if posts > range.max {
+                found.append(Violation(constraint: "territory_cap[\(territory.code)]", message: "\(posts) posts, cap \(range.max)"))
+            }
+        }
+        let regionRange = scenario.regionPostRange
+        for region in scenario.regions {
+            let posts = region.territories.reduce(0) { $0 + (evaluation.territory($1.code)?.posts ?? 0) }
+            if posts < regionRange.min {
+                found.append(Violation(constraint: "region_floor[\(region.code)]", message: "\(posts) posts, floor \(regionRange.min)"))
+            }
+            if posts > regionRange.max {
+                found.append(Violation(constraint: "region_cap[\(region.code)]", message: "\(posts) posts, cap \(regionRange.max)"))
+            }
+        }
+        if let claimed = claimedObjective {
+            let difference = abs(claimed - evaluation.objective)
+            if !(difference <= max(1e-6, 1e-6 * abs(evaluation.objective))) {
+                found.append(Violation(constraint: "objective",
+                                       message: "the solver claims \(claimed), the plan is worth \(evaluation.objective) when recomputed"))
+            }
+        }
+        return found
+    }
+
+    /// Throws `Rejected` unless the plan satisfies every rule.
+    public static func verify(_ plan: Plan, scenario: Scenario, claimedObjective: Double? = nil) throws(Rejected) {
+        let found = violations(of: plan, scenario: scenario, claimedObjective: claimedObjective)
+        if !found.isEmpty { throw Rejected(violations: found) }
+    }
+}

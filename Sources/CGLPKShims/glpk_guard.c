@@ -1,0 +1,355 @@
+// glpk_guard.c — the only place with setjmp/longjmp. See include/glpk_guard.h.
+//
+// GLPK facts this relies on (Debian's GLPK 5.0):
+// - A fatal error prints through the terminal hook, then calls the error hook; if the hook returns,
+//   GLPK aborts. So the hook longjmps back here, and glp_free_env() releases everything GLPK
+//   allocated for this thread (the problem included) so the next session starts clean.
+// - The environment (hooks included) is per thread, so a session must run on one thread, which a
+//   single synchronous C call guarantees.
+#include "glpk_guard.h"
+
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { LOG_CAPACITY_LIMIT = 8 * 1024 * 1024 };
+
+typedef struct {
+    jmp_buf jump;
+    // Captured terminal output.
+    char *log;
+    size_t length;
+    size_t capacity;
+    int truncated;
+    // Start offsets of the last two terminal chunks: a fatal error is printed as its message and
+    // then "Error detected in file ...", so these two chunks are GLPK's own fatal message.
+    size_t previous_chunk;
+    size_t last_chunk;
+    // Branch-and-bound tracking.
+    const repartir_glpk_request *request;
+    double started;
+    double last_progress;
+    int has_bound;
+    double bound;
+    int nodes;
+    int cancelled;
+} session;
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int term_hook(void *info, const char *text) {
+    session *s = info;
+    size_t n = strlen(text);
+    s->previous_chunk = s->last_chunk;
+    s->last_chunk = s->length;
+    if (s->truncated) return 1;
+    if (s->length + n + 1 > LOG_CAPACITY_LIMIT) {
+        s->truncated = 1;
+        return 1;
+    }
+    if (s->length + n + 1 > s->capacity) {
+        size_t capacity = s->capacity ? s->capacity : 4096;
+        while (capacity < s->length + n + 1) capacity *= 2;
+        char *grown = realloc(s->log, capacity);
+        if (grown == NULL) {  // keep what we have; the session itself goes on
+            s->truncated = 1;
+            return 1;
+        }
+        s->log = grown;
+        s->capacity = capacity;
+    }
+    memcpy(s->log + s->length, text, n);
+    s->length += n;
+    s->log[s->length] = '\0';
+    return 1;  // nonzero: GLPK must not print it
+}
+
+static void error_hook(void *info) {
+    session *s = info;
+    longjmp(s->jump, 1);
+}
+
+static int milliseconds(double seconds) {
+    if (!(seconds > 0) || !isfinite(seconds) || seconds * 1000.0 >= (double)INT_MAX) return INT_MAX;
+    double ms = ceil(seconds * 1000.0);
+    return ms < 1 ? 1 : (int)ms;
+}
+
+static int remaining_milliseconds(const session *s) {
+    double limit = s->request->time_limit_seconds;
+    if (!(limit > 0) || !isfinite(limit)) return INT_MAX;
+    double left = limit - (now_seconds() - s->started);
+    return milliseconds(left > 0.001 ? left : 0.001);
+}
+
+static int is_cancelled(const repartir_glpk_request *request) {
+    return request->cancel != NULL && *request->cancel != 0;
+}
+
+static void ios_callback(glp_tree *tree, void *info) {
+    session *s = info;
+    int best = glp_ios_best_node(tree);
+    if (best != 0) {
+        double bound = glp_ios_node_bound(tree, best);
+        if (isfinite(bound) && fabs(bound) < 0.5 * 1.7976931348623157e308) {
+            s->has_bound = 1;
+            s->bound = bound;
+        }
+    }
+    int active = 0, alive = 0, total = 0;
+    glp_ios_tree_size(tree, &active, &alive, &total);
+    s->nodes = total;
+    if (is_cancelled(s->request)) {
+        s->cancelled = 1;
+        glp_ios_terminate(tree);
+        return;
+    }
+    const repartir_glpk_request *request = s->request;
+    if (request->progress != NULL) {
+        double t = now_seconds();
+        if (t - s->last_progress >= request->progress_interval_seconds) {
+            s->last_progress = t;
+            glp_prob *mip = glp_ios_get_prob(tree);
+            int status = glp_mip_status(mip);
+            int has_incumbent = status == GLP_FEAS || status == GLP_OPT;
+            request->progress(request->progress_context, has_incumbent,
+                              has_incumbent ? glp_mip_obj_val(mip) : 0.0, s->has_bound, s->bound,
+                              total, t - s->started);
+        }
+    }
+}
+
+static void set_bounds_row(glp_prob *P, int i, double lower, double upper) {
+    int lo = isfinite(lower), up = isfinite(upper);
+    if (lo && up)
+        glp_set_row_bnds(P, i, lower == upper ? GLP_FX : GLP_DB, lower, upper);
+    else if (lo)
+        glp_set_row_bnds(P, i, GLP_LO, lower, 0.0);
+    else if (up)
+        glp_set_row_bnds(P, i, GLP_UP, 0.0, upper);
+    else
+        glp_set_row_bnds(P, i, GLP_FR, 0.0, 0.0);
+}
+
+static void set_bounds_col(glp_prob *P, int j, double lower, double upper) {
+    int lo = isfinite(lower), up = isfinite(upper);
+    if (lo && up)
+        glp_set_col_bnds(P, j, lower == upper ? GLP_FX : GLP_DB, lower, upper);
+    else if (lo)
+        glp_set_col_bnds(P, j, GLP_LO, lower, 0.0);
+    else if (up)
+        glp_set_col_bnds(P, j, GLP_UP, 0.0, upper);
+    else
+        glp_set_col_bnds(P, j, GLP_FR, 0.0, 0.0);
+}
+
+static glp_prob *load(const repartir_glpk_model *m, int *is_mip) {
+    glp_prob *P = glp_create_prob();
+    glp_set_prob_name(P, m->name_blob + m->problem_name);
+    glp_set_obj_name(P, m->name_blob + m->objective_name);
+    glp_set_obj_dir(P, m->maximize ? GLP_MAX : GLP_MIN);
+    glp_set_obj_coef(P, 0, m->objective_constant);
+    if (m->rows > 0) glp_add_rows(P, m->rows);
+    for (int i = 0; i < m->rows; i++) {
+        glp_set_row_name(P, i + 1, m->name_blob + m->row_names[i]);
+        set_bounds_row(P, i + 1, m->row_lower[i], m->row_upper[i]);
+    }
+    if (m->cols > 0) glp_add_cols(P, m->cols);
+    *is_mip = 0;
+    for (int j = 0; j < m->cols; j++) {
+        glp_set_col_name(P, j + 1, m->name_blob + m->col_names[j]);
+        if (m->col_integer[j]) {
+            glp_set_col_kind(P, j + 1, GLP_IV);
+            *is_mip = 1;
+        }
+        set_bounds_col(P, j + 1, m->col_lower[j], m->col_upper[j]);
+        glp_set_obj_coef(P, j + 1, m->col_objective[j]);
+    }
+    if (m->nonzeros > 0) glp_load_matrix(P, m->nonzeros, m->ia, m->ja, m->ar);
+    return P;
+}
+
+static void read_lp_solution(glp_prob *P, const repartir_glpk_model *m, repartir_glpk_result *r,
+                             int with_duals) {
+    r->objective = glp_get_obj_val(P);
+    for (int j = 0; j < m->cols; j++)
+        if (r->values) r->values[j] = glp_get_col_prim(P, j + 1);
+    for (int i = 0; i < m->rows; i++) {
+        if (r->activities) r->activities[i] = glp_get_row_prim(P, i + 1);
+        if (with_duals && r->duals) r->duals[i] = glp_get_row_dual(P, i + 1);
+    }
+    r->has_solution = 1;
+    r->has_duals = with_duals;
+}
+
+static void read_mip_solution(glp_prob *P, const repartir_glpk_model *m, repartir_glpk_result *r) {
+    r->objective = glp_mip_obj_val(P);
+    for (int j = 0; j < m->cols; j++)
+        if (r->values) r->values[j] = glp_mip_col_val(P, j + 1);
+    for (int i = 0; i < m->rows; i++)
+        if (r->activities) r->activities[i] = glp_mip_row_val(P, i + 1);
+    r->has_solution = 1;
+}
+
+static void run_simplex(glp_prob *P, session *s, repartir_glpk_result *r, int presolve) {
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = s->request->message_level;
+    smcp.presolve = presolve ? GLP_ON : GLP_OFF;
+    smcp.tm_lim = remaining_milliseconds(s);
+    r->simplex_ran = 1;
+    r->simplex_return = glp_simplex(P, &smcp);
+    r->lp_status = glp_get_status(P);
+}
+
+// Presolve only says "no primal/dual feasible solution"; without it, GLPK tells infeasible from
+// unbounded. Cheap in those cases, and it keeps the status honest.
+static void classify_without_presolve(glp_prob *P, session *s, repartir_glpk_result *r) {
+    r->resolved_without_presolve = 1;
+    run_simplex(P, s, r, 0);
+}
+
+static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session *s,
+                  repartir_glpk_result *r) {
+    const repartir_glpk_request *q = s->request;
+    r->is_mip = is_mip;
+    if (is_cancelled(q)) {
+        s->cancelled = 1;
+        return;
+    }
+    if (!is_mip) {
+        run_simplex(P, s, r, q->presolve);
+        if (q->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
+        if (r->lp_status == GLP_OPT)
+            read_lp_solution(P, m, r, 1);
+        else if (r->lp_status == GLP_FEAS)  // time limit in phase 2: feasible, not proven optimal
+            read_lp_solution(P, m, r, 0);
+        return;
+    }
+    if (!q->presolve) {
+        // glp_intopt without presolve needs an optimal relaxation first.
+        run_simplex(P, s, r, 0);
+        if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
+        s->has_bound = 1;
+        s->bound = glp_get_obj_val(P);
+        if (is_cancelled(q)) {
+            s->cancelled = 1;
+            return;
+        }
+    }
+    glp_iocp iocp;
+    glp_init_iocp(&iocp);
+    iocp.msg_lev = q->message_level;
+    iocp.presolve = q->presolve ? GLP_ON : GLP_OFF;
+    iocp.mip_gap = q->mip_gap;
+    iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
+    iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
+    iocp.tm_lim = remaining_milliseconds(s);
+    iocp.cb_func = ios_callback;
+    iocp.cb_info = s;
+    r->intopt_ran = 1;
+    r->intopt_return = glp_intopt(P, &iocp);
+    r->mip_status = glp_mip_status(P);
+    if (q->presolve && (r->intopt_return == GLP_ENODFS)) classify_without_presolve(P, s, r);
+    if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) read_mip_solution(P, m, r);
+}
+
+static void trim_trailing_space(char *text) {
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';
+}
+
+static void write_file(glp_prob *P, const session *s, repartir_glpk_result *r) {
+    const repartir_glpk_request *q = s->request;
+    int rc;
+    if (q->action == REPARTIR_GLPK_WRITE_LP)
+        rc = glp_write_lp(P, NULL, q->path);
+    else
+        rc = glp_write_mps(P, GLP_MPS_FILE, NULL, q->path);
+    if (rc != 0) {
+        r->outcome = REPARTIR_GLPK_IO_FAILED;
+        const char *detail = s->log != NULL && s->last_chunk < s->length ? s->log + s->last_chunk : "";
+        snprintf(r->message, sizeof r->message, "GLPK could not write '%s': %s", q->path, detail);
+        trim_trailing_space(r->message);
+    }
+}
+
+static void copy_fatal_message(const session *s, repartir_glpk_result *r) {
+    if (s->log == NULL || s->previous_chunk >= s->length) {
+        snprintf(r->message, sizeof r->message, "GLPK fatal error (no message captured)");
+        return;
+    }
+    snprintf(r->message, sizeof r->message, "%s", s->log + s->previous_chunk);
+    trim_trailing_space(r->message);
+}
+
+int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_request *request,
+                      repartir_glpk_result *result) {
+    // `s` lives across setjmp/longjmp and is only reached through a pointer after the jump, so
+    // its fields are reloaded from memory; `problem` is volatile for the same reason.
+    session s;
+    memset(&s, 0, sizeof s);
+    s.request = request;
+    s.started = now_seconds();
+    s.last_progress = s.started;
+
+    double *values = result->values, *activities = result->activities, *duals = result->duals;
+    memset(result, 0, sizeof *result);
+    result->values = values;
+    result->activities = activities;
+    result->duals = duals;
+
+    glp_prob *volatile problem = NULL;
+    glp_term_hook(term_hook, &s);
+    glp_error_hook(error_hook, &s);
+    if (setjmp(s.jump) == 0) {
+        int is_mip = 0;
+        problem = load(model, &is_mip);
+        if (request->action == REPARTIR_GLPK_SOLVE)
+            solve(problem, is_mip, model, &s, result);
+        else
+            write_file(problem, &s, result);
+        glp_delete_prob(problem);
+        problem = NULL;
+        glp_term_hook(NULL, NULL);
+        glp_error_hook(NULL, NULL);
+        glp_free_env();
+    } else {
+        // GLPK is in an undefined state; glp_free_env releases all its memory, the problem too.
+        result->outcome = REPARTIR_GLPK_FATAL;
+        result->has_solution = 0;
+        result->has_duals = 0;
+        copy_fatal_message(&s, result);
+        glp_free_env();
+    }
+    result->has_bound = s.has_bound;
+    result->bound = s.bound;
+    result->nodes = s.nodes;
+    result->cancelled = s.cancelled;
+    result->seconds = now_seconds() - s.started;
+    result->log = s.log;
+    result->log_length = s.length;
+    result->log_truncated = s.truncated;
+    return result->outcome;
+}
+
+void repartir_glpk_free_log(repartir_glpk_result *result) {
+    free(result->log);
+    result->log = NULL;
+    result->log_length = 0;
+}
+
+void repartir_glpk_version(char *buffer, size_t size) {
+    if (size == 0) return;
+    snprintf(buffer, size, "%s", glp_version());
+    glp_free_env();
+}

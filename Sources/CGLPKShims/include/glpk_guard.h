@@ -1,0 +1,121 @@
+// glpk_guard.h — run one whole GLPK session (create → load → solve or write → read back → delete)
+// inside a single C function guarded by setjmp, so that GLPK's fatal errors (which would print to
+// stdout and abort()) come back as an error value instead, and the next session still works.
+//
+// Swift cannot call setjmp, which is why this small C layer exists. It knows nothing of statuses'
+// meaning: it reports GLPK's raw return codes and statuses; GLPKSolver maps them.
+#ifndef REPARTIR_GLPK_GUARD_H
+#define REPARTIR_GLPK_GUARD_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// What the session does once the problem is loaded.
+typedef enum {
+    REPARTIR_GLPK_SOLVE = 0,
+    REPARTIR_GLPK_WRITE_LP = 1,   // CPLEX LP via glp_write_lp
+    REPARTIR_GLPK_WRITE_MPS = 2,  // free MPS via glp_write_mps(GLP_MPS_FILE)
+} repartir_glpk_action;
+
+/// How the session ended (not the solve status: see the GLPK codes in repartir_glpk_result).
+typedef enum {
+    REPARTIR_GLPK_COMPLETED = 0,  // GLPK ran to the end; read the codes and statuses
+    REPARTIR_GLPK_FATAL = 1,      // GLPK raised a fatal error; `message` has GLPK's text
+    REPARTIR_GLPK_IO_FAILED = 2,  // writing the model file failed; `message` says why
+} repartir_glpk_outcome;
+
+/// The problem, as flat arrays. Names are offsets into `name_blob` (NUL-terminated strings).
+/// The matrix uses GLPK's 1-based triplets: ia/ja/ar[1...nonzeros]; element 0 is ignored.
+typedef struct {
+    const char *name_blob;
+    int problem_name;
+    int objective_name;
+    int maximize;
+    double objective_constant;
+    int rows;
+    const int *row_names;
+    const double *row_lower;  // -INFINITY allowed
+    const double *row_upper;  // +INFINITY allowed
+    int cols;
+    const int *col_names;
+    const double *col_lower;
+    const double *col_upper;
+    const double *col_objective;
+    const unsigned char *col_integer;
+    int nonzeros;
+    const int *ia;
+    const int *ja;
+    const double *ar;
+} repartir_glpk_model;
+
+/// Called from the branch-and-bound callback at most every `progress_interval_seconds`.
+typedef void (*repartir_glpk_progress_fn)(void *context, int has_incumbent, double incumbent,
+                                          int has_bound, double bound, int nodes, double seconds);
+
+typedef struct {
+    repartir_glpk_action action;
+    const char *path;                      // for the write actions
+    double time_limit_seconds;             // <= 0 or infinite: no limit
+    double mip_gap;
+    int presolve;
+    int cuts;                              // Gomory mixed-integer + mixed-integer rounding cuts
+    volatile sig_atomic_t *cancel;         // optional; nonzero means stop as soon as possible
+    repartir_glpk_progress_fn progress;    // optional
+    void *progress_context;
+    double progress_interval_seconds;
+    int message_level;                     // GLP_MSG_*; the output is captured, never printed
+} repartir_glpk_request;
+
+typedef struct {
+    repartir_glpk_outcome outcome;
+    int is_mip;
+    int simplex_ran;          // glp_simplex was called (pure LP, or MIP relaxation with presolve off)
+    int simplex_return;       // its return code (0, GLP_ETMLIM, GLP_ENOPFS, ...)
+    int lp_status;            // glp_get_status after it
+    int resolved_without_presolve;  // GLP_ENODFS/ENOPFS under presolve: re-solved to classify
+    int intopt_ran;
+    int intopt_return;
+    int mip_status;           // glp_mip_status after glp_intopt
+    int has_solution;         // values/activities were filled
+    int has_duals;            // duals were filled
+    double objective;
+    int has_bound;
+    double bound;             // best bound seen during branch-and-bound (or the LP bound)
+    int nodes;
+    int cancelled;            // the cancel flag was seen set
+    double seconds;
+    // Caller-owned output buffers (cols, rows, rows entries); any may be NULL.
+    double *values;
+    double *activities;
+    double *duals;
+    // GLPK's captured terminal output (malloc'ed; free it with repartir_glpk_free_log).
+    char *log;
+    size_t log_length;
+    int log_truncated;
+    char message[1024];
+} repartir_glpk_result;
+
+/// Runs one guarded session on the calling thread. Never prints, never aborts on GLPK errors.
+/// Returns result->outcome.
+int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_request *request,
+                      repartir_glpk_result *result);
+
+/// Releases result->log.
+void repartir_glpk_free_log(repartir_glpk_result *result);
+
+/// Copies glp_version() into `buffer` (guarded; frees the thread's environment afterwards).
+void repartir_glpk_version(char *buffer, size_t size);
+
+/// Async-signal-safe accessors for a cancellation flag.
+static inline void repartir_glpk_flag_set(volatile sig_atomic_t *flag, int value) { *flag = value; }
+static inline int repartir_glpk_flag_get(volatile sig_atomic_t *flag) { return *flag; }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

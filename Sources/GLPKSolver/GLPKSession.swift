@@ -1,0 +1,146 @@
+import CGLPKShims
+import LinearProgramming
+
+/// One guarded GLPK session (load → solve or write → read back → delete), run synchronously on the
+/// calling thread by the C guard: Debian's GLPK keeps one environment per thread, so a problem must
+/// never outlive the call that created it.
+enum GLPKSession {
+    enum Action {
+        case solve(SolverOptions)
+        case write(ModelFileFormat, path: String)
+    }
+
+    /// The C layer's raw report, copied into Swift values. Statuses are GLPK's codes, unmapped.
+    struct Output {
+        var outcome: repartir_glpk_outcome
+        var isMIP: Bool
+        var simplexRan: Bool
+        var simplexReturn: Int32
+        var lpStatus: Int32
+        var resolvedWithoutPresolve: Bool
+        var intoptRan: Bool
+        var intoptReturn: Int32
+        var mipStatus: Int32
+        var hasSolution: Bool
+        var hasDuals: Bool
+        var objective: Double
+        var bound: Double?
+        var nodes: Int
+        var cancelled: Bool
+        var seconds: Double
+        var values: [Double]
+        var activities: [Double]
+        var duals: [Double]
+        var log: String
+        var message: String
+    }
+
+    /// Boxes the progress closure so the C callback can reach it through a context pointer.
+    private final class ProgressBox {
+        let handler: @Sendable (MIPProgress) -> Void
+        init(_ handler: @escaping @Sendable (MIPProgress) -> Void) { self.handler = handler }
+    }
+
+    private static let progressTrampoline: repartir_glpk_progress_fn = {
+        context, hasIncumbent, incumbent, hasBound, bound, nodes, seconds in
+        guard let context else { return }
+        let box = Unmanaged<ProgressBox>.fromOpaque(context).takeUnretainedValue()
+        box.handler(
+            MIPProgress(
+                incumbent: hasIncumbent != 0 ? incumbent : nil, bound: hasBound != 0 ? bound : nil,
+                nodes: Int(nodes), seconds: seconds))
+    }
+
+    static func run(
+        _ program: LoweredProgram, action: Action,
+        progress: (@Sendable (MIPProgress) -> Void)? = nil, cancellation: CancellationFlag? = nil
+    ) -> Output {
+        var request = repartir_glpk_request()
+        request.message_level = 2  // GLP_MSG_ON: normal output, captured into the log
+        request.progress_interval_seconds = 0.5
+        request.cancel = cancellation.map { UnsafeMutablePointer($0.pointer) }
+        var path: [CChar] = [0]
+        switch action {
+        case .solve(let options):
+            request.action = REPARTIR_GLPK_SOLVE
+            request.time_limit_seconds = options.timeLimitSeconds
+            request.mip_gap = options.mipGap
+            request.presolve = options.presolve ? 1 : 0
+            request.cuts = options.cuts ? 1 : 0
+        case .write(let format, let target):
+            request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
+            path = Array(target.utf8CString)
+        }
+        let box = progress.map(ProgressBox.init)
+        if let box {
+            request.progress = progressTrampoline
+            request.progress_context = Unmanaged.passUnretained(box).toOpaque()
+        }
+
+        let rows = program.rowNames.count
+        let columns = program.columnNames.count
+        var values = [Double](repeating: 0, count: columns)
+        var activities = [Double](repeating: 0, count: rows)
+        var duals = [Double](repeating: 0, count: rows)
+        var result = repartir_glpk_result()
+
+        withExtendedLifetime((box, cancellation)) {
+            program.nameBlob.withUnsafeBufferPointer { blob in
+            program.rowNames.withUnsafeBufferPointer { rowNames in
+            program.rowLower.withUnsafeBufferPointer { rowLower in
+            program.rowUpper.withUnsafeBufferPointer { rowUpper in
+            program.columnNames.withUnsafeBufferPointer { columnNames in
+            program.columnLower.withUnsafeBufferPointer { columnLower in
+            program.columnUpper.withUnsafeBufferPointer { columnUpper in
+            program.columnObjective.withUnsafeBufferPointer { columnObjective in
+            program.columnInteger.withUnsafeBufferPointer { columnInteger in
+            program.ia.withUnsafeBufferPointer { ia in
+            program.ja.withUnsafeBufferPointer { ja in
+            program.ar.withUnsafeBufferPointer { ar in
+            path.withUnsafeBufferPointer { path in
+            values.withUnsafeMutableBufferPointer { values in
+            activities.withUnsafeMutableBufferPointer { activities in
+            duals.withUnsafeMutableBufferPointer { duals in
+                var model = repartir_glpk_model(
+                    name_blob: blob.baseAddress, problem_name: program.problemName,
+                    objective_name: program.objectiveName, maximize: program.maximize ? 1 : 0,
+                    objective_constant: program.objectiveConstant,
+                    rows: Int32(rows), row_names: rowNames.baseAddress, row_lower: rowLower.baseAddress,
+                    row_upper: rowUpper.baseAddress,
+                    cols: Int32(columns), col_names: columnNames.baseAddress,
+                    col_lower: columnLower.baseAddress, col_upper: columnUpper.baseAddress,
+                    col_objective: columnObjective.baseAddress, col_integer: columnInteger.baseAddress,
+                    nonzeros: Int32(program.nonzeros), ia: ia.baseAddress, ja: ja.baseAddress,
+                    ar: ar.baseAddress)
+                request.path = path.baseAddress
+                result.values = values.baseAddress
+                result.activities = activities.baseAddress
+                result.duals = duals.baseAddress
+                _ = repartir_glpk_run(&model, &request, &result)
+            }}}}}}}}}}}}}}}}
+        }
+        defer { repartir_glpk_free_log(&result) }
+
+        let log: String =
+            if let text = result.log {
+                String(decoding: UnsafeRawBufferPointer(start: text, count: result.log_length), as: UTF8.self)
+            } else {
+                ""
+            }
+        let message = withUnsafeBytes(of: result.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        return Output(
+            outcome: result.outcome, isMIP: result.is_mip != 0, simplexRan: result.simplex_ran != 0,
+            simplexReturn: result.simplex_return, lpStatus: result.lp_status,
+            resolvedWithoutPresolve: result.resolved_without_presolve != 0,
+            intoptRan: result.intopt_ran != 0, intoptReturn: result.intopt_return,
+            mipStatus: result.mip_status, hasSolution: result.has_solution != 0,
+            hasDuals: result.has_duals != 0, objective: result.objective,
+            bound: result.has_bound != 0 ? result.bound : nil, nodes: Int(result.nodes),
+            cancelled: result.cancelled != 0, seconds: result.seconds,
+            values: values, activities: activities, duals: duals,
+            log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
+            message: message)
+    }
+}

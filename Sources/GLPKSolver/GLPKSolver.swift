@@ -1,0 +1,68 @@
+import CGLPKShims
+import LinearProgramming
+
+/// Solves and exports `LinearProgram`s with GLPK, the only part of repartir that sees C.
+///
+/// Every call validates the model first, then runs one whole GLPK session inside a C guard on the
+/// calling thread: GLPK's fatal errors become `GLPKError.glpkFatal`, its terminal output is
+/// captured into `SolveResult.log` (never printed), and concurrent solves on several threads are
+/// independent. A solve blocks its thread; don't call it from an actor that must stay responsive.
+public struct GLPKSolver: LinearSolver {
+    /// Called from inside branch-and-bound, at most every half second, on the solving thread.
+    public let progress: (@Sendable (MIPProgress) -> Void)?
+    public let cancellation: CancellationFlag?
+
+    public init(progress: (@Sendable (MIPProgress) -> Void)? = nil, cancellation: CancellationFlag? = nil) {
+        self.progress = progress
+        self.cancellation = cancellation
+    }
+
+    /// GLPK's version string, e.g. "5.0", for manifests.
+    public static var version: String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        buffer.withUnsafeMutableBufferPointer { repartir_glpk_version($0.baseAddress, $0.count) }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public func solve(_ program: LinearProgram, options: SolverOptions) throws(GLPKError) -> SolveResult {
+        do { try program.validate() } catch { throw .invalidModel(error) }
+        return try solve(LoweredProgram(program), sense: program.sense, options: options)
+    }
+
+    /// Exports `program` exactly as GLPK writes it (`glp_write_lp`, or `glp_write_mps` in free
+    /// format). GLPK's LP writer prints `[`/`]` in names as `(`/`)`; MPS keeps names unchanged.
+    public func write(_ program: LinearProgram, format: ModelFileFormat, to path: String) throws(GLPKError) {
+        do { try program.validate() } catch { throw .invalidModel(error) }
+        if path.utf8.contains(0) { throw .ioFailure("path contains a NUL byte") }
+        let output = GLPKSession.run(LoweredProgram(program), action: .write(format, path: path))
+        switch output.outcome {
+        case REPARTIR_GLPK_COMPLETED: return
+        case REPARTIR_GLPK_IO_FAILED: throw .ioFailure(output.message)
+        default: throw .glpkFatal(message: output.message)
+        }
+    }
+
+    /// Solves an already lowered program without validating it: the entry point tests use to reach
+    /// the C guard with a model GLPK rejects.
+    func solve(_ lowered: LoweredProgram, sense: OptimizationSense, options: SolverOptions) throws(GLPKError)
+        -> SolveResult
+    {
+        try Self.check(options)
+        let output = GLPKSession.run(lowered, action: .solve(options), progress: progress, cancellation: cancellation)
+        switch output.outcome {
+        case REPARTIR_GLPK_COMPLETED: break
+        case REPARTIR_GLPK_IO_FAILED: throw .ioFailure(output.message)
+        default: throw .glpkFatal(message: output.message)
+        }
+        return try GLPKStatusMapping.result(from: output, sense: sense)
+    }
+
+    private static func check(_ options: SolverOptions) throws(GLPKError) {
+        if options.timeLimitSeconds.isNaN || options.timeLimitSeconds <= 0 {
+            throw .invalidOptions("time limit must be positive (or .infinity), got \(options.timeLimitSeconds)")
+        }
+        if !options.mipGap.isFinite || options.mipGap < 0 {
+            throw .invalidOptions("MIP gap must be a finite number ≥ 0, got \(options.mipGap)")
+        }
+    }
+}

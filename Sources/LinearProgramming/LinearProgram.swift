@@ -1,0 +1,106 @@
+/// A linear or mixed-integer program, independent of any solver: named columns with bounds, kinds
+/// and objective coefficients, and named sparse rows with bounds.
+///
+/// It is a value type made of plain arrays so that a model can be built, compared, validated and
+/// handed to a solver on any thread. Names are kept in dictionaries so look-ups are O(1) for models
+/// with tens of thousands of columns. Nothing here is checked while building: `validate()` reports
+/// the first problem with its name, before anything reaches a solver.
+public struct LinearProgram: Sendable {
+    public var name: String
+    public var sense: OptimizationSense
+    /// Name of the objective row in exported files.
+    public var objectiveName: String = "objective"
+    /// Constant added to the objective.
+    public var objectiveConstant: Double = 0
+
+    public private(set) var variables: [VariableDefinition] = []
+    public private(set) var constraints: [ConstraintDefinition] = []
+    /// Number of `.integer` variables; a program with none is a pure LP.
+    public private(set) var integerCount: Int = 0
+    /// Number of stored matrix entries, after merging duplicates.
+    public private(set) var nonzeroCount: Int = 0
+
+    private var variableIndexByName: [String: Int] = [:]
+    private var constraintIndexByName: [String: Int] = [:]
+    /// Variable indices passed to `setObjective` that were out of range; reported by `validate()`.
+    private(set) var danglingObjectiveReferences: [Int] = []
+
+    public init(name: String, sense: OptimizationSense) {
+        self.name = name
+        self.sense = sense
+    }
+
+    /// True when at least one variable is integer.
+    public var isMixedInteger: Bool { integerCount > 0 }
+
+    /// Adds a column. Bounds may be infinite; they are checked by `validate()`.
+    @discardableResult
+    public mutating func addVariable(
+        _ name: String, lower: Double = 0, upper: Double = .infinity,
+        kind: VariableKind = .continuous, objective: Double = 0
+    ) -> Variable {
+        let index = variables.count
+        variables.append(
+            VariableDefinition(name: name, lower: lower, upper: upper, kind: kind, objective: objective))
+        if variableIndexByName[name] == nil { variableIndexByName[name] = index }
+        if kind == .integer { integerCount += 1 }
+        return Variable(index: index)
+    }
+
+    /// Sets (replaces) the objective coefficient of `variable`.
+    public mutating func setObjective(_ variable: Variable, _ coefficient: Double) {
+        guard variables.indices.contains(variable.index) else {
+            danglingObjectiveReferences.append(variable.index)
+            return
+        }
+        variables[variable.index].objective = coefficient
+    }
+
+    /// Adds the row `lower ≤ Σ coefficient × variable ≤ upper` and returns its index.
+    ///
+    /// Terms naming the same variable twice are merged (their coefficients summed), keeping the
+    /// order of first appearance; terms whose coefficient is then exactly zero are dropped. This is
+    /// friendlier than rejecting, and GLPK aborts on a duplicate (row, column) entry.
+    @discardableResult
+    public mutating func addConstraint(
+        _ name: String, _ terms: [(Variable, Double)],
+        lower: Double = -.infinity, upper: Double = .infinity
+    ) -> Int {
+        var order: [Int] = []
+        var sums: [Int: Double] = [:]
+        order.reserveCapacity(terms.count)
+        for (variable, coefficient) in terms {
+            if let sum = sums[variable.index] {
+                sums[variable.index] = sum + coefficient
+            } else {
+                sums[variable.index] = coefficient
+                order.append(variable.index)
+            }
+        }
+        let merged = order.compactMap { index -> LinearTerm? in
+            let coefficient = sums[index]!
+            return coefficient == 0 ? nil : LinearTerm(variable: index, coefficient: coefficient)
+        }
+        let index = constraints.count
+        constraints.append(ConstraintDefinition(name: name, terms: merged, lower: lower, upper: upper))
+        if constraintIndexByName[name] == nil { constraintIndexByName[name] = index }
+        nonzeroCount += merged.count
+        return index
+    }
+
+    /// The variable first added under `name`, if any.
+    public func variable(named name: String) -> Variable? {
+        variableIndexByName[name].map(Variable.init(index:))
+    }
+
+    /// The index of the constraint first added under `name`, if any.
+    public func constraintIndex(named name: String) -> Int? {
+        constraintIndexByName[name]
+    }
+
+    /// Number of distinct variable names (less than `variables.count` when names repeat).
+    var distinctVariableNameCount: Int { variableIndexByName.count }
+
+    /// Number of distinct constraint names.
+    var distinctConstraintNameCount: Int { constraintIndexByName.count }
+}

@@ -1,0 +1,83 @@
+/// How a solve ended. Outcomes are values: only a failure of the solver itself is an error.
+public enum SolveStatus: String, Sendable, Equatable {
+    /// Proven optimal, for a MIP within `SolverOptions.mipGap`.
+    case optimal
+    /// A limit was hit with a feasible solution in hand, not proven optimal (see `relativeGap`).
+    case feasible
+    case infeasible
+    /// The objective can improve without limit (for a MIP: its LP relaxation is unbounded).
+    case unbounded
+    /// A limit was hit before any feasible solution was found.
+    case noSolution
+    /// Cancelled through the cancellation flag; a feasible solution may still be present.
+    case interrupted
+}
+
+/// Solver settings. GLPK's own default MIP gap is 0 and it has no time limit: both are always set.
+public struct SolverOptions: Sendable {
+    /// Wall-clock limit for the whole solve, in seconds; `.infinity` for none.
+    public var timeLimitSeconds: Double
+    /// Relative gap at which branch-and-bound stops and calls the incumbent optimal.
+    public var mipGap: Double
+    public var presolve: Bool
+    /// Gomory mixed-integer and mixed-integer-rounding cuts.
+    public var cuts: Bool
+
+    public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.mipGap = mipGap
+        self.presolve = presolve
+        self.cuts = cuts
+    }
+}
+
+/// What a solver found, with everything a report or a manifest needs to be honest about it.
+public struct SolveResult: Sendable {
+    public var status: SolveStatus
+    /// Objective of the incumbent (MIP) or of the LP solution; nil without a solution.
+    public var objective: Double?
+    /// Best proven bound on the optimum (MIP only); equals `objective` when proven optimal.
+    public var bestBound: Double?
+    /// GLPK's convention: `|bestBound − objective| / (|objective| + DBL_EPSILON)`.
+    public var relativeGap: Double?
+    /// One value per variable, in `LinearProgram.variables` order; empty without a solution.
+    public var values: [Double]
+    /// One activity per constraint; empty without a solution.
+    public var rowActivities: [Double]
+    /// Row duals (shadow prices), only for pure LPs solved to optimality.
+    public var duals: [Double]?
+    /// Which limit stopped the search, e.g. "time limit", "mip gap", "cancelled".
+    public var limitReached: String?
+    /// Wall-clock duration of the solve.
+    public var seconds: Double
+    /// Branch-and-bound nodes created (MIP only).
+    public var nodes: Int?
+    /// The solver's captured terminal output.
+    public var log: String
+
+    public init(
+        status: SolveStatus, objective: Double? = nil, bestBound: Double? = nil, relativeGap: Double? = nil,
+        values: [Double] = [], rowActivities: [Double] = [], duals: [Double]? = nil,
+        limitReached: String? = nil, seconds: Double = 0, nodes: Int? = nil, log: String = ""
+    ) {
+        self.status = status
+        self.objective = objective
+        self.bestBound = bestBound
+        self.relativeGap = relativeGap
+        self.values = values
+        self.rowActivities = rowActivities
+        self.duals = duals
+        self.limitReached = limitReached
+        self.seconds = seconds
+        self.nodes = nodes
+        self.log = log
+    }
+
+    /// True when a solution (values, activities, objective) is present.
+    public var hasSolution: Bool { objective != nil }
+
+    /// GLPK's relative gap between an objective and a bound.
+    public static func relativeGap(objective: Double, bound: Double) -> Double {
+        abs(bound - objective) / (abs(objective) + Double.ulpOfOne)
+    }
+}

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Reports
+import Scenario
+
+/// The run's provenance for auditors and night-to-night comparisons: inputs with their SHA-256,
+/// effective parameters, GLPK's version, status, gap and timings. The one output that holds timings.
+enum Manifest {
+    static let repartirVersion = "0.1.0"
+
+    static func render(_ outcome: Solving.Outcome, timings: [(String, Double)], outputs: [(name: String, content: Data)]) -> String {
+        let record = outcome.record
+        var lines: [String] = ["{"]
+        lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
+        lines.append("  \"glpk_version\": \(JSON.string(GLPKSolver.version)),")
+        lines.append("  \"scenario\": \(JSON.string(record.scenario.parameters.name)),")
+        lines.append("  \"status\": \(JSON.string(record.status.rawValue)),")
+        lines.append("  \"solver_status\": \(JSON.string(outcome.result.status.rawValue)),")
+        lines.append("  \"objective\": \(Format.fixed(record.objective, decimals: 6)),")
+        lines.append("  \"best_bound\": \(record.bestBound.map { Format.fixed($0, decimals: 6) } ?? "null"),")
+        lines.append("  \"relative_gap\": \(record.relativeGap.map { Format.fixed($0, decimals: 10) } ?? "null"),")
+        lines.append("  \"limit_reached\": \(record.limitReached.map(JSON.string) ?? "null"),")
+        lines.append("  \"model\": {\"variables\": \(outcome.model.program.variables.count), \"integer_variables\": \(outcome.model.program.integerCount), \"constraints\": \(outcome.model.program.constraints.count), \"branch_and_bound_nodes\": \(outcome.result.nodes.map(String.init) ?? "null")},")
+        let inputs = record.scenario.inputFiles.map { file in
+            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(ofFile: file.path)))}"
+        }
+        lines.append("  \"inputs\": [\n" + inputs.joined(separator: ",\n") + "\n  ],")
+        let parameters = record.scenario.parameters.effective.map { "    \(JSON.string($0.path)): \(JSON.string($0.value))" }
+        lines.append("  \"parameters\": {\n" + parameters.joined(separator: ",\n") + "\n  },")
+        let outputLines = outputs.map { "    {\"file\": \(JSON.string($0.name)), \"sha256\": \(JSON.string(sha256($0.content)))}" }
+        lines.append("  \"outputs\": [\n" + outputLines.joined(separator: ",\n") + "\n  ],")
+        let timingLines = timings.map { "    \(JSON.string($0.0)): \(Format.fixed($0.1, decimals: 4))" }
+        lines.append("  \"timings_seconds\": {\n" + timingLines.joined(separator: ",\n") + "\n  }")
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func sha256(ofFile path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return sha256(data)
+    }
+}

@@ -1,0 +1,103 @@
+import AllocationModel
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Reports
+import Scenario
+
+/// `repartir run`: load, solve, verify, then publish the run directory. Progress goes to `log`
+/// (stderr in the CLI); nothing is written unless the plan was verified.
+public enum RunCommand {
+    public struct Request: Sendable {
+        public var scenarioPath: String
+        public var overrides: [ParameterOverride]
+        public var outputDirectory: String?
+        public var timeLimit: Double?
+        public var mipGap: Double?
+
+        public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
+                    timeLimit: Double? = nil, mipGap: Double? = nil) {
+            self.scenarioPath = scenarioPath
+            self.overrides = overrides
+            self.outputDirectory = outputDirectory
+            self.timeLimit = timeLimit
+            self.mipGap = mipGap
+        }
+    }
+
+    public struct Result: Sendable {
+        public let outcome: Solving.Outcome
+        public let directory: String
+        public let summaryJSON: String
+        public var exitCode: Int32 { outcome.record.status == .optimal ? ExitCode.optimal : ExitCode.feasibleNotProven }
+    }
+
+    /// The run directory used when `--out` is not given.
+    public static func defaultOutput(for scenario: Scenario) -> String { "out/\(scenario.parameters.name)" }
+
+    public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
+                           log: @escaping (String) -> Void = { _ in }) throws(RunFailure) -> Result {
+        let clock = Date()
+        var timings: [(String, Double)] = []
+        func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
+
+        var start = Date()
+        log("loading \(request.scenarioPath)")
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
+        } catch {
+            throw .input(error)
+        }
+        lap("load", since: start)
+        log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
+
+        start = Date()
+        let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
+        let outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
+        timings.append(("build_model", outcome.buildSeconds))
+        timings.append(("solve", outcome.result.seconds))
+        lap("build_solve_verify", since: start)
+        log("plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a")")
+
+        start = Date()
+        var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
+        files.append((name: "report.md", content: Data(MarkdownReport.render(outcome.record).utf8)))
+        lap("render", since: start)
+        timings.append(("total_before_write", Date().timeIntervalSince(clock)))
+        let manifest = Manifest.render(outcome, timings: timings, outputs: files)
+        files.append((name: "manifest.json", content: Data(manifest.utf8)))
+        let directory = request.outputDirectory ?? defaultOutput(for: scenario)
+        try OutputPublisher.publish(files, to: directory)
+        log("wrote \(directory)")
+        let summary = Tables.summaryJSON(outcome.record)
+        return Result(outcome: outcome, directory: directory, summaryJSON: summary)
+    }
+
+    /// `repartir validate`: reads and checks the scenario, builds the model and validates it, no solve.
+    public static func validate(_ path: String, overrides: [ParameterOverride]) throws(RunFailure) -> (Scenario, AllocationModel) {
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(path, overrides: overrides)
+        } catch {
+            throw .input(error)
+        }
+        let model = AllocationModel(scenario: scenario)
+        do {
+            try model.program.validate()
+        } catch {
+            throw .solver("the model is invalid: \(error)")
+        }
+        return (scenario, model)
+    }
+
+    /// `repartir export-model`: the model exactly as GLPK writes it.
+    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, to file: String) throws(RunFailure) {
+        let (_, model) = try validate(path, overrides: overrides)
+        do {
+            try GLPKSolver().write(model.program, format: format, to: file)
+        } catch {
+            throw .outputIO("\(error)")
+        }
+    }
+}

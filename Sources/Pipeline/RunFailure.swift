@@ -1,0 +1,64 @@
+import AllocationModel
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Scenario
+
+/// Why a run published nothing, each with the exit code a cron job can act on (docs/exit-codes in README).
+public enum RunFailure: Error, CustomStringConvertible {
+    case input(ScenarioError)
+    case infeasible(String)
+    case noSolution(String)
+    case interrupted
+    case solver(String)
+    case rejectedPlan(String)
+    case cannotCreateOutput(String)
+    case outputIO(String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case let .input(error):
+            switch error.category {
+            case .data: return ExitCode.dataError
+            case .missingFile: return ExitCode.inputMissing
+            case .configuration: return ExitCode.configuration
+            }
+        case .infeasible: return ExitCode.infeasible
+        case .noSolution: return ExitCode.noSolution
+        case .interrupted: return ExitCode.interrupted
+        case .solver, .rejectedPlan: return ExitCode.internalError
+        case .cannotCreateOutput: return ExitCode.cannotCreateOutput
+        case .outputIO: return ExitCode.ioError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .input(error): return error.description
+        case let .infeasible(message): return "error: infeasible scenario: \(message)"
+        case let .noSolution(message): return "error: no plan found: \(message)"
+        case .interrupted: return "error: interrupted before any plan was found; nothing was published"
+        case let .solver(message): return "error: solver failure: \(message)"
+        case let .rejectedPlan(message): return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
+        case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
+        case let .outputIO(message): return "error: writing the output failed: \(message)"
+        }
+    }
+}
+
+/// The exit codes of repartir (sysexits.h where one fits).
+public enum ExitCode {
+    public static let optimal: Int32 = 0
+    public static let feasibleNotProven: Int32 = 10
+    public static let infeasible: Int32 = 20
+    public static let noSolution: Int32 = 21
+    public static let usage: Int32 = 64
+    public static let dataError: Int32 = 65
+    public static let inputMissing: Int32 = 66
+    public static let internalError: Int32 = 70
+    public static let cannotCreateOutput: Int32 = 73
+    public static let ioError: Int32 = 74
+    public static let configuration: Int32 = 78
+    /// Interrupted by SIGINT/SIGTERM with nothing to publish: 128 + SIGTERM, as shells report it.
+    public static let interrupted: Int32 = 143
+}

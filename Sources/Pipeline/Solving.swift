@@ -1,0 +1,83 @@
+import AllocationModel
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Reports
+import Scenario
+
+/// Scenario → model → GLPK → plan → verification: the core of `repartir run`, without any file output.
+public enum Solving {
+    /// What came out of a solve, verified.
+    public struct Outcome: Sendable {
+        public let record: RunRecord
+        public let model: AllocationModel
+        public let result: SolveResult
+        public let buildSeconds: Double
+    }
+
+    /// Solves the scenario and verifies the plan; throws a `RunFailure` for anything but a verified plan.
+    public static func solve(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+                             log: (String) -> Void = { _ in }) throws(RunFailure) -> Outcome {
+        let started = Date()
+        let model = AllocationModel(scenario: scenario)
+        let buildSeconds = Date().timeIntervalSince(started)
+        log("model: \(model.program.variables.count) variables (\(model.program.integerCount) integer), \(model.program.constraints.count) constraints")
+        let result: SolveResult
+        do {
+            result = try solver.solve(model.program, options: options)
+        } catch {
+            throw .solver("\(error)")
+        }
+        switch result.status {
+        case .infeasible:
+            throw .infeasible("no plan satisfies every rule of the scenario at once (floors, caps, posts, budget, host capacity). Check that the floors fit within the posts and the budget.")
+        case .unbounded:
+            throw .solver("GLPK reports the model unbounded, which a correct model cannot be (a bug)")
+        case .noSolution:
+            throw .noSolution("\(result.limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
+        case .interrupted where !result.hasSolution:
+            throw .interrupted
+        default:
+            break
+        }
+        let plan: Plan
+        do {
+            plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
+        } catch {
+            throw .rejectedPlan("\(error)")
+        }
+        let claimed = claimedObjective(result, model: model)
+        do {
+            try PlanVerifier.verify(plan, scenario: scenario, claimedObjective: claimed)
+        } catch {
+            throw .rejectedPlan(error.description)
+        }
+        let status: RunRecord.Status
+        switch result.status {
+        case .optimal: status = .optimal
+        case .interrupted: status = .interrupted
+        default: status = .feasible
+        }
+        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: result.bestBound.map { $0 + tieBreak(result, model: model) },
+                               relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap)
+        return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
+    }
+
+    /// The solver's objective without the tie-break term, to compare with the recomputed one.
+    static func claimedObjective(_ result: SolveResult, model: AllocationModel) -> Double? {
+        guard let objective = result.objective else { return nil }
+        return objective + tieBreak(result, model: model)
+    }
+
+    static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {
+        guard !result.values.isEmpty else { return 0 }
+        return -model.decisions.reduce(0.0) { $0 + model.program.variables[$1.variable.index].objective * result.values[$1.variable.index] }
+    }
+
+    /// Solver options from the scenario, with command-line overrides.
+    public static func options(for scenario: Scenario, timeLimit: Double? = nil, mipGap: Double? = nil) -> SolverOptions {
+        let solver = scenario.parameters.solver
+        return SolverOptions(timeLimitSeconds: timeLimit ?? solver.timeLimitSeconds, mipGap: mipGap ?? solver.mipGap,
+                             presolve: solver.presolve, cuts: solver.cuts)
+    }
+}

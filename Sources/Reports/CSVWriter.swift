@@ -1,0 +1,89 @@
+import Foundation
+
+/// Writes tidy CSV a notebook reads without cleaning: UTF-8 without BOM, `\n` line ends, `.` decimals,
+/// no exponents, quotes only where needed, and text cells that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
+public struct CSVWriter: Sendable {
+    /// A cell: text (possibly neutralised), an integer, or a number with fixed decimals.
+    public enum Cell: Sendable, Hashable {
+        case text(String)
+        case integer(Int)
+        case number(Double, decimals: Int)
+        case boolean(Bool)
+        case empty
+    }
+
+    public let columns: [String]
+    private(set) var lines: [String]
+
+    public init(columns: [String]) {
+        self.columns = columns
+        self.lines = [columns.map(Self.quote).joined(separator: ",")]
+    }
+
+    public mutating func append(_ cells: [Cell]) {
+        precondition(cells.count == columns.count, "row has \(cells.count) cells for \(columns.count) columns")
+        lines.append(cells.map(Self.render).joined(separator: ","))
+    }
+
+    public var text: String { lines.joined(separator: "\n") + "\n" }
+
+    static func render(_ cell: Cell) -> String {
+        switch cell {
+        case let .text(value): return quote(neutralised(value))
+        case let .integer(value): return String(value)
+        case let .number(value, decimals): return Format.fixed(value, decimals: decimals)
+        case let .boolean(value): return value ? "true" : "false"
+        case .empty: return ""
+        }
+    }
+
+    static func neutralised(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first else { return value }
+        return ["=", "+", "-", "@", "\t", "\r"].contains(first) ? "'" + value : value
+    }
+
+    static func quote(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Locale-independent number formatting, so outputs are byte-identical on every machine.
+public enum Format {
+    /// Fixed decimals, `.` separator, no exponent, no negative zero.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "" }
+        let scale = pow(10.0, Double(decimals))
+        var scaled = (value * scale).rounded()
+        if scaled == 0 { scaled = 0 }
+        let negative = scaled < 0
+        let magnitude = abs(scaled)
+        let integerPart = (magnitude / scale).rounded(.down)
+        let fraction = magnitude - integerPart * scale
+        var text = String(format: "%.0f", integerPart)
+        if decimals > 0 {
+            let digits = String(format: "%.0f", fraction)
+            text += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+        }
+        return negative ? "-" + text : text
+    }
+
+    /// A whole number with thousands separators for people: 4,000.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return value < 0 ? "-" + result : result
+    }
+
+    public static func grouped(_ value: Double) -> String { grouped(Int(value.rounded())) }
+
+    /// Euros in millions with one or two decimals: €199.98M.
+    public static func millions(_ euros: Double, decimals: Int = 2) -> String { "€" + fixed(euros / 1_000_000, decimals: decimals) + "M" }
+
+    public static func percent(_ ratio: Double, decimals: Int = 1) -> String { fixed(ratio * 100, decimals: decimals) + " %" }
+}

@@ -1,0 +1,41 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// Everything the reports say about one run: the scenario, the verified plan, and how it was solved.
+/// Timings live only in the manifest, so tables and report stay byte-identical between identical runs.
+public struct RunRecord: Sendable {
+    /// How sure we are of the plan.
+    public enum Status: String, Sendable {
+        /// Optimal within the MIP gap.
+        case optimal
+        /// A limit was hit: the plan is feasible and verified, but not proven optimal.
+        case feasible
+        /// Stopped by a signal with a verified incumbent.
+        case interrupted
+    }
+
+    public let scenario: Scenario
+    public let plan: Plan
+    public let evaluation: PlanEvaluation
+    public let status: Status
+    /// Objective recomputed from the plan.
+    public let objective: Double
+    /// The solver's bound on the best objective, when known.
+    public let bestBound: Double?
+    public let relativeGap: Double?
+    public let limitReached: String?
+    public let mipGap: Double
+
+    public init(scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?, mipGap: Double) {
+        self.scenario = scenario
+        self.plan = plan
+        self.evaluation = PlanEvaluation(plan: plan, scenario: scenario)
+        self.objective = evaluation.objective
+        self.status = status
+        self.bestBound = bestBound
+        self.relativeGap = relativeGap
+        self.limitReached = limitReached
+        self.mipGap = mipGap
+    }
+}

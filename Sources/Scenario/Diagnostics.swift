@@ -1,0 +1,97 @@
+import Foundation
+
+/// Where a value came from, so an analyst can jump straight to it: a file with line and column, or the command line.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let column: Int?
+
+    public init(file: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        switch (line, column) {
+        case let (line?, column?): return "\(file):\(line):\(column)"
+        case let (line?, nil): return "\(file):\(line)"
+        default: return file
+        }
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line ?? 0, a.column ?? 0) < (b.file, b.line ?? 0, b.column ?? 0)
+    }
+}
+
+/// The three kinds of input problem, each with its own exit code in the CLI (65, 66, 78).
+public enum DiagnosticCategory: String, Sendable {
+    /// A table's contents are wrong (exit 65).
+    case data
+    /// A file that the scenario names does not exist or cannot be read (exit 66).
+    case missingFile
+    /// The scenario file or a `--set` override is wrong (exit 78).
+    case configuration
+}
+
+/// One problem found in the input, phrased for the analyst who has to fix it.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public let category: DiagnosticCategory
+    public let location: SourceLocation
+    public let message: String
+
+    public init(_ category: DiagnosticCategory, _ location: SourceLocation, _ message: String) {
+        self.category = category
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(location): \(message)" }
+}
+
+/// Every problem found while reading a scenario, sorted by place, so one run reports them all.
+public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    /// At most this many diagnostics are kept; the rest are counted.
+    public static let cap = 50
+
+    public let diagnostics: [Diagnostic]
+    public let omitted: Int
+
+    public init(_ diagnostics: [Diagnostic]) {
+        let sorted = diagnostics.sorted { ($0.location, $0.message) < ($1.location, $1.message) }
+        self.diagnostics = Array(sorted.prefix(Self.cap))
+        self.omitted = max(0, sorted.count - Self.cap)
+    }
+
+    /// The most serious category decides the exit code: a missing file, then configuration, then data.
+    public var category: DiagnosticCategory {
+        let categories = Set(diagnostics.map(\.category))
+        if categories.contains(.missingFile) { return .missingFile }
+        if categories.contains(.configuration) { return .configuration }
+        return .data
+    }
+
+    public var description: String {
+        var lines = diagnostics.map { "error: \($0)" }
+        if omitted > 0 { lines.append("error: … and \(omitted) more") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Collects diagnostics while reading, so that a file's errors are all reported and not only the first.
+struct DiagnosticCollector {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    var isEmpty: Bool { diagnostics.isEmpty }
+
+    mutating func add(_ category: DiagnosticCategory, _ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(category, location, message))
+    }
+
+    mutating func merge(_ other: DiagnosticCollector) { diagnostics += other.diagnostics }
+
+    func throwIfAny() throws(ScenarioError) {
+        if !diagnostics.isEmpty { throw ScenarioError(diagnostics) }
+    }
+}

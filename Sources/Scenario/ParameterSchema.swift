@@ -1,0 +1,107 @@
+import Foundation
+
+/// The scenario file's keys, their types and ranges. One table drives reading the file, checking
+/// `--set` overrides and suggesting the nearest key for a typo; `*` stands for an id (a kind, an option).
+enum ParameterType: Sendable {
+    case text
+    case integer(ClosedRange<Int>)
+    case number(ClosedRange<Double>)
+    case boolean
+    case numbers(ClosedRange<Double>)
+
+    var expectation: String {
+        switch self {
+        case .text: return "text"
+        case let .integer(range): return "a whole number in \(range.lowerBound)…\(range.upperBound)"
+        case let .number(range): return "a number in \(range.lowerBound)…\(range.upperBound)"
+        case .boolean: return "true or false"
+        case let .numbers(range): return "a list of numbers in \(range.lowerBound)…\(range.upperBound)"
+        }
+    }
+}
+
+struct ParameterSpec: Sendable {
+    let path: String
+    let type: ParameterType
+    let required: Bool
+    let defaultValue: String?
+    let help: String
+}
+
+enum ParameterSchema {
+    static let specs: [ParameterSpec] = [
+        .init(path: "name", type: .text, required: true, defaultValue: nil, help: "short id of the scenario"),
+        .init(path: "title", type: .text, required: false, defaultValue: "", help: "one-line title for the report"),
+        .init(path: "tables.territories", type: .text, required: true, defaultValue: nil, help: "CSV of territories, relative to the scenario file"),
+        .init(path: "tables.structures", type: .text, required: true, defaultValue: nil, help: "CSV of host structures, relative to the scenario file"),
+        .init(path: "programme.posts", type: .integer(1...1_000_000), required: true, defaultValue: nil, help: "posts available"),
+        .init(path: "programme.budget_eur", type: .number(1...1e12), required: true, defaultValue: nil, help: "State envelope in euros"),
+        .init(path: "service.people_per_post_year", type: .number(1...100_000), required: true, defaultValue: nil, help: "people one post accompanies per year"),
+        .init(path: "need.rate_15_plus", type: .number(0...1), required: true, defaultValue: nil, help: "national share of people 15+ needing help"),
+        .init(path: "need.rate_75_plus", type: .number(0...1), required: true, defaultValue: nil, help: "share of people 75+ needing help"),
+        .init(path: "need.fragility_exponent", type: .number(0...10), required: false, defaultValue: "1", help: "weight of the fragility index on the 15–74 rate"),
+        .init(path: "kinds.*.label", type: .text, required: false, defaultValue: "", help: "label of a kind of host"),
+        .init(path: "kinds.*.grant_eur", type: .number(1...1e7), required: true, defaultValue: nil, help: "State grant per post at 100 % of the SMIC"),
+        .init(path: "kinds.*.overseas_grant_eur", type: .number(1...1e7), required: true, defaultValue: nil, help: "the same overseas"),
+        .init(path: "kinds.*.grant_months", type: .integer(1...120), required: true, defaultValue: nil, help: "months covered by the grant"),
+        .init(path: "funding.*.label", type: .text, required: false, defaultValue: "", help: "label of a funding option"),
+        .init(path: "funding.*.state_share", type: .number(0.01...1), required: true, defaultValue: nil, help: "share of the SMIC the State pays"),
+        .init(path: "funding.*.months", type: .integer(1...120), required: false, defaultValue: nil, help: "funded months (default: the kind's grant months)"),
+        .init(path: "limits.territory_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0", help: "floor of posts per territory"),
+        .init(path: "limits.territory_max_share", type: .number(0...1), required: false, defaultValue: "1", help: "cap per territory, as a share of posts"),
+        .init(path: "limits.region_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0", help: "floor of posts per région"),
+        .init(path: "limits.region_max_share", type: .number(0...1), required: false, defaultValue: "1", help: "cap per région, as a share of posts"),
+        .init(path: "objective.exponent", type: .number(0.05...1), required: false, defaultValue: "0.5", help: "diminishing returns: 1 = linear coverage"),
+        .init(path: "objective.breakpoints", type: .numbers(0...1), required: false,
+              defaultValue: "0.02,0.05,0.1,0.15,0.2,0.25,0.3,0.4,0.5,0.75,1", help: "coverage ratios where the value curve bends"),
+        .init(path: "solver.time_limit_seconds", type: .number(0.01...86_400), required: false, defaultValue: "60", help: "solver time limit"),
+        .init(path: "solver.mip_gap", type: .number(0...1), required: false, defaultValue: "0.0001", help: "relative MIP gap"),
+        .init(path: "solver.presolve", type: .boolean, required: false, defaultValue: "true", help: "GLPK presolver"),
+        .init(path: "solver.cuts", type: .boolean, required: false, defaultValue: "true", help: "GLPK's Gomory and MIR cuts"),
+    ]
+
+    /// The spec whose pattern matches a concrete path (`funding.full.months` matches `funding.*.months`).
+    static func spec(for path: String) -> ParameterSpec? {
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        return specs.first { spec in
+            let pattern = spec.path.split(separator: ".", omittingEmptySubsequences: false)
+            guard pattern.count == parts.count else { return false }
+            return zip(pattern, parts).allSatisfy { $0 == "*" ? !$1.isEmpty && isIdentifier($1) : $0 == $1 }
+        }
+    }
+
+    static func isIdentifier(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= 40 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    /// The known key closest to a misspelled one, by edit distance, if it is close enough to be a typo.
+    static func suggestion(for path: String, ids: [String: [String]]) -> String? {
+        var candidates: [String] = []
+        for spec in specs {
+            if spec.path.contains("*") {
+                let section = String(spec.path.prefix { $0 != "." })
+                for id in ids[section] ?? [] { candidates.append(spec.path.replacingOccurrences(of: "*", with: id)) }
+            } else {
+                candidates.append(spec.path)
+            }
+        }
+        let scored = candidates.map { ($0, editDistance($0, path)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let best = scored.first, best.1 <= max(3, path.count / 3) else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

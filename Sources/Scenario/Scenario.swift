@@ -1,0 +1,90 @@
+import Foundation
+
+/// A scenario read and validated: parameters, territories, host structures and derived need.
+/// Everything downstream (model, plan, reports) takes its facts from here and nowhere else.
+public struct Scenario: Sendable {
+    /// A file the scenario was read from, for the manifest.
+    public struct InputFile: Sendable, Hashable {
+        public let role: String
+        public let path: String
+    }
+
+    public let parameters: ScenarioParameters
+    /// Sorted by code.
+    public let territories: [Territory]
+    /// Sorted by id.
+    public let structures: [HostStructure]
+    /// People needing digital help, per territory code (see `NeedFormula`).
+    public let need: [String: Double]
+    public let inputFiles: [InputFile]
+
+    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = []) {
+        self.parameters = parameters
+        self.territories = territories.sorted { $0.code < $1.code }
+        self.structures = structures.sorted { $0.id < $1.id }
+        self.need = NeedFormula(parameters.need).need(for: self.territories)
+        self.inputFiles = inputFiles
+    }
+
+    public func territory(_ code: String) -> Territory? { territories.first { $0.code == code } }
+
+    /// Régions (groups of territories) by code, in code order.
+    public var regions: [(code: String, name: String, territories: [Territory])] {
+        let grouped = Dictionary(grouping: territories, by: \.regionCode)
+        return grouped.keys.sorted().map { code in (code, grouped[code]![0].regionName, grouped[code]!) }
+    }
+
+    /// What one post of `kind` in `territory` costs and yields under `option`.
+    public func terms(kind: HostKind, option: FundingOption, territory: Territory) -> FundingTerms {
+        FundingTerms(kind: kind, option: option, overseas: territory.overseas)
+    }
+
+    /// Effective floor and cap of posts for a territory: the scenario's limits combined with the table's own.
+    public func postRange(of territory: Territory) -> (min: Int, max: Int) {
+        let limits = parameters.limits
+        let shareCap = Int((limits.territoryMaxShare * Double(parameters.posts)).rounded(.down))
+        let minimum = max(limits.territoryMinPosts, territory.minPosts ?? 0)
+        let maximum = min(shareCap, territory.maxPosts ?? Int.max)
+        return (minimum, maximum)
+    }
+
+    /// Effective floor and cap of posts for a région.
+    public var regionPostRange: (min: Int, max: Int) {
+        let limits = parameters.limits
+        return (limits.regionMinPosts, Int((limits.regionMaxShare * Double(parameters.posts)).rounded(.down)))
+    }
+}
+
+/// Need per territory: people 75+ at their own rate, people 15–74 at a rate modulated by the
+/// territory's digital fragility, calibrated so the national total equals `rate15Plus` × people 15+.
+public struct NeedFormula: Sendable {
+    public let parameters: NeedParameters
+
+    public init(_ parameters: NeedParameters) { self.parameters = parameters }
+
+    /// Rounded to whole people.
+    public func need(for territories: [Territory]) -> [String: Double] {
+        let adults = territories.map { Double($0.population15Plus - $0.population75Plus) }
+        let totalAdults = adults.reduce(0, +)
+        let total15 = territories.reduce(0.0) { $0 + Double($1.population15Plus) }
+        let total75 = territories.reduce(0.0) { $0 + Double($1.population75Plus) }
+        let modulation = territories.map { pow(max($0.fragilityIndex, 1e-9), parameters.fragilityExponent) }
+        let meanModulation = totalAdults > 0 ? zip(adults, modulation).reduce(0.0) { $0 + $1.0 * $1.1 } / totalAdults : 1
+        let adultRate = totalAdults > 0 ? max(0, parameters.rate15Plus * total15 - parameters.rate75Plus * total75) / totalAdults : 0
+        var result: [String: Double] = [:]
+        for (index, territory) in territories.enumerated() {
+            let factor = meanModulation > 0 ? modulation[index] / meanModulation : 1
+            let value = parameters.rate75Plus * Double(territory.population75Plus) + adultRate * factor * adults[index]
+            result[territory.code] = value.rounded()
+        }
+        return result
+    }
+
+    /// The rate applied to people 15–74 before modulation (reported so analysts can check it).
+    public func adultRate(for territories: [Territory]) -> Double {
+        let adults = territories.reduce(0.0) { $0 + Double($1.population15Plus - $1.population75Plus) }
+        let total15 = territories.reduce(0.0) { $0 + Double($1.population15Plus) }
+        let total75 = territories.reduce(0.0) { $0 + Double($1.population75Plus) }
+        return adults > 0 ? max(0, parameters.rate15Plus * total15 - parameters.rate75Plus * total75) / adults : 0
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Reads a scenario from disk: the YAML file (or a folder holding `scenario.yaml`), `--set`
+/// overrides, then the CSV tables it names, relative to the scenario file.
+public enum ScenarioLoader {
+    public static let defaultFileName = "scenario.yaml"
+
+    /// The scenario file for a path that is either the file or its folder.
+    public static func scenarioFile(for path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return (path as NSString).appendingPathComponent(defaultFileName)
+        }
+        return path
+    }
+
+    public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
+        let file = scenarioFile(for: path)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: file), "cannot read the scenario file (does it exist?)")])
+        }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file is not valid UTF-8")])
+        }
+        var reader = ParameterReader(yaml: yaml, displayPath: file, overrides: overrides)
+        try reader.errors.throwIfAny()
+        guard let parameters = readParameters(&reader) else {
+            try reader.errors.throwIfAny()
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
+        }
+        try reader.errors.throwIfAny()
+
+        let folder = (file as NSString).deletingLastPathComponent
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") ? relative : (folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
+        }
+        let territoriesPath = resolve(reader.text("tables.territories") ?? "")
+        let structuresPath = resolve(reader.text("tables.structures") ?? "")
+
+        var errors = DiagnosticCollector()
+        var territories: [Territory] = []
+        var structures: [HostStructure] = []
+        do {
+            let table = try CSVTable(path: territoriesPath)
+            let (values, problems) = TableLoaders.territories(table)
+            territories = values
+            errors.merge(problems)
+        } catch {
+            errors.merge(collector(error))
+        }
+        do {
+            let table = try CSVTable(path: structuresPath)
+            let (values, problems) = TableLoaders.structures(table, territories: Set(territories.map(\.code)),
+                                                             kinds: Set(parameters.kinds.map(\.id)))
+            structures = values
+            errors.merge(problems)
+        } catch {
+            errors.merge(collector(error))
+        }
+        try errors.throwIfAny()
+        let files = [Scenario.InputFile(role: "scenario", path: file), Scenario.InputFile(role: "territories", path: territoriesPath),
+                     Scenario.InputFile(role: "structures", path: structuresPath)]
+        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files)
+    }
+
+    private static func collector(_ error: ScenarioError) -> DiagnosticCollector {
+        var collector = DiagnosticCollector()
+        for diagnostic in error.diagnostics { collector.add(diagnostic.category, diagnostic.location, diagnostic.message) }
+        return collector
+    }
+
+    static func readParameters(_ reader: inout ParameterReader) -> ScenarioParameters? {
+        let ids = reader.ids
+        var kinds: [HostKind] = []
+        for id in ids["kinds"] ?? [] {
+            let label = reader.text("kinds.\(id).label") ?? ""
+            let grant = reader.number("kinds.\(id).grant_eur")
+            let overseas = reader.number("kinds.\(id).overseas_grant_eur")
+            let months = reader.integer("kinds.\(id).grant_months")
+            if let grant, let overseas, let months {
+                kinds.append(HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months))
+            }
+        }
+        if kinds.isEmpty { reader.configurationError("kinds", "the scenario defines no kind of host structure ('kinds')") }
+        var options: [FundingOption] = []
+        for id in ids["funding"] ?? [] {
+            let label = reader.text("funding.\(id).label") ?? ""
+            let share = reader.number("funding.\(id).state_share")
+            let months = reader.integer("funding.\(id).months")
+            if let share { options.append(FundingOption(id: id, label: label.isEmpty ? id : label, stateShare: share, months: months)) }
+        }
+        if options.isEmpty { reader.configurationError("funding", "the scenario defines no funding option ('funding')") }
+
+        let name = reader.text("name")
+        let title = reader.text("title") ?? ""
+        let posts = reader.integer("programme.posts")
+        let budget = reader.number("programme.budget_eur")
+        let people = reader.number("service.people_per_post_year")
+        let rate15 = reader.number("need.rate_15_plus")
+        let rate75 = reader.number("need.rate_75_plus")
+        let fragility = reader.number("need.fragility_exponent")
+        let territoryMin = reader.integer("limits.territory_min_posts")
+        let territoryShare = reader.number("limits.territory_max_share")
+        let regionMin = reader.integer("limits.region_min_posts")
+        let regionShare = reader.number("limits.region_max_share")
+        let exponent = reader.number("objective.exponent")
+        let breakpoints = reader.numbers("objective.breakpoints")
+        let timeLimit = reader.number("solver.time_limit_seconds")
+        let gap = reader.number("solver.mip_gap")
+        let presolve = reader.boolean("solver.presolve")
+        let cuts = reader.boolean("solver.cuts")
+        _ = reader.text("tables.territories")
+        _ = reader.text("tables.structures")
+
+        if let breakpoints {
+            let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
+            if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
+                reader.configurationError("objective.breakpoints", "'objective.breakpoints' must be increasing ratios in (0, 1] ending at 1")
+            }
+        }
+        guard let name, let posts, let budget, let people, let rate15, let rate75, let fragility, let territoryMin,
+              let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
+              let presolve, let cuts, reader.errors.isEmpty else { return nil }
+
+        var effective: [(path: String, value: String)] = []
+        for key in reader.raw.keys.sorted() {
+            switch reader.raw[key]!.value {
+            case let .scalar(text): effective.append((key, text))
+            case let .list(items): effective.append((key, items.joined(separator: ",")))
+            }
+        }
+        return ScenarioParameters(
+            name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
+            need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility),
+            kinds: kinds, fundingOptions: options,
+            limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
+            objective: ObjectiveParameters(exponent: exponent, breakpoints: breakpoints),
+            solver: SolverParameters(timeLimitSeconds: timeLimit, mipGap: gap, presolve: presolve, cuts: cuts),
+            effective: effective)
+    }
+}

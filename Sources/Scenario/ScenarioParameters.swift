@@ -1,0 +1,106 @@
+import Foundation
+
+/// A kind of host structure (public: collectivités…; private: associations…) and the State's grant
+/// for one post at 100 % of the SMIC, which differs by kind and overseas.
+public struct HostKind: Sendable, Hashable {
+    public let id: String
+    public let label: String
+    /// State grant for one post at 100 % of the SMIC over `grantMonths`, in mainland France.
+    public let grantEUR: Double
+    /// Overseas grant for the same post (higher: the plan's "majoration outre-mer").
+    public let overseasGrantEUR: Double
+    /// The convention's length for this kind (24 months public, 18 private in 2021).
+    public let grantMonths: Int
+
+    /// Employer cost of one post per month, as the State's reference (grant / months).
+    public func monthlyCost(overseas: Bool) -> Double {
+        (overseas ? overseasGrantEUR : grantEUR) / Double(grantMonths)
+    }
+}
+
+/// A way of funding a post: the State pays `stateShare` of the reference cost for `months`
+/// (or the kind's convention length), and the host pays the rest.
+public struct FundingOption: Sendable, Hashable {
+    public let id: String
+    public let label: String
+    public let stateShare: Double
+    /// Funded months; nil means the kind's own convention length.
+    public let months: Int?
+
+    public func months(for kind: HostKind) -> Int { months ?? kind.grantMonths }
+}
+
+/// What one post costs and yields under a funding option, for a kind of host and a zone.
+public struct FundingTerms: Sendable, Hashable {
+    public let stateCostEUR: Double
+    public let hostCostEUR: Double
+    public let months: Int
+
+    public init(kind: HostKind, option: FundingOption, overseas: Bool) {
+        let months = option.months(for: kind)
+        let total = kind.monthlyCost(overseas: overseas) * Double(months)
+        self.months = months
+        self.stateCostEUR = (option.stateShare * total).rounded(toPlaces: 2)
+        self.hostCostEUR = ((1 - option.stateShare) * total).rounded(toPlaces: 2)
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
+
+/// How need (people needing digital help) is derived per territory; see docs/model.md.
+public struct NeedParameters: Sendable, Hashable {
+    /// National share of people 15+ lacking basic digital skills (INSEE 2019: 16.5 %).
+    public let rate15Plus: Double
+    /// Share of people 75+ needing help (INSEE 2019: 64 % had not used the internet).
+    public let rate75Plus: Double
+    /// How strongly the digital-fragility index modulates the 15–74 rate (0 = not at all).
+    public let fragilityExponent: Double
+}
+
+/// Floors and caps on posts, per territory and per région (group).
+public struct Limits: Sendable, Hashable {
+    public let territoryMinPosts: Int
+    public let territoryMaxShare: Double
+    public let regionMinPosts: Int
+    public let regionMaxShare: Double
+}
+
+/// Diminishing returns: each territory's value is need × (coverage ratio)^exponent, linearised on breakpoints.
+public struct ObjectiveParameters: Sendable, Hashable {
+    public let exponent: Double
+    /// Coverage ratios in (0, 1], increasing, ending at 1.
+    public let breakpoints: [Double]
+}
+
+/// Limits given to the solver; both can be overridden on the command line.
+public struct SolverParameters: Sendable, Hashable {
+    public let timeLimitSeconds: Double
+    public let mipGap: Double
+    public let presolve: Bool
+    public let cuts: Bool
+}
+
+/// Every parameter of a scenario, validated.
+public struct ScenarioParameters: Sendable {
+    public let name: String
+    public let title: String
+    public let posts: Int
+    public let budgetEUR: Double
+    public let peoplePerPostYear: Double
+    public let need: NeedParameters
+    /// Sorted by id, so that model building never depends on file order.
+    public let kinds: [HostKind]
+    public let fundingOptions: [FundingOption]
+    public let limits: Limits
+    public let objective: ObjectiveParameters
+    public let solver: SolverParameters
+    /// Every parameter as `path = value` after overrides, for the manifest and the report.
+    public let effective: [(path: String, value: String)]
+
+    public func kind(_ id: String) -> HostKind? { kinds.first { $0.id == id } }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Turns the territories and structures CSV tables into domain values, reporting every bad cell.
+enum TableLoaders {
+    static let territoryColumns: [TableReader.Column] = [
+        .init(name: "code", required: true), .init(name: "name", required: true),
+        .init(name: "region_code", required: true), .init(name: "region_name", required: true),
+        .init(name: "overseas", required: true), .init(name: "population", required: true),
+        .init(name: "population_15_plus", required: true), .init(name: "population_75_plus", required: true),
+        .init(name: "ifn", required: true), .init(name: "poverty_rate_pct", required: false),
+        .init(name: "weight", required: false), .init(name: "min_posts", required: false),
+        .init(name: "max_posts", required: false), .init(name: "posts_2021", required: false),
+    ]
+
+    static let structureColumns: [TableReader.Column] = [
+        .init(name: "id", required: true), .init(name: "name", required: true),
+        .init(name: "territory", required: true), .init(name: "kind", required: true),
+        .init(name: "capacity", required: true), .init(name: "cofinancing_eur", required: true),
+        .init(name: "posts_2021", required: false),
+    ]
+
+    static let maxIdLength = 64
+
+    static func territories(_ table: CSVTable) -> ([Territory], DiagnosticCollector) {
+        var reader = TableReader(table: table, columns: territoryColumns)
+        guard reader.errors.isEmpty else { return ([], reader.errors) }
+        var result: [Territory] = []
+        var firstLine: [String: Int] = [:]
+        for record in table.records where record.count == table.header.count {
+            let code = identifier(&reader, record, "code")
+            let name = reader.text(record, "name")
+            let regionCode = identifier(&reader, record, "region_code")
+            let regionName = reader.text(record, "region_name")
+            let overseas = reader.boolean(record, "overseas")
+            let population = reader.integer(record, "population", in: 0...200_000_000)
+            let p15 = reader.integer(record, "population_15_plus", in: 0...200_000_000)
+            let p75 = reader.integer(record, "population_75_plus", in: 0...200_000_000)
+            let ifn = reader.number(record, "ifn", in: 0...10)
+            let poverty = reader.has("poverty_rate_pct") ? reader.number(record, "poverty_rate_pct", in: 0...100, optional: true) : nil
+            let weight = reader.has("weight") ? reader.number(record, "weight", in: 0...1000, optional: true) : nil
+            let minPosts = reader.has("min_posts") ? reader.integer(record, "min_posts", in: 0...1_000_000, optional: true) : nil
+            let maxPosts = reader.has("max_posts") ? reader.integer(record, "max_posts", in: 0...1_000_000, optional: true) : nil
+            let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...1_000_000, optional: true) : nil
+            guard let code, let name, let regionCode, let regionName, let overseas, let population, let p15, let p75, let ifn else { continue }
+            if let first = firstLine[code.lowercased()] {
+                reader.fail(record[0], "code", "duplicated territory '\(code)' (also on line \(first))")
+                continue
+            }
+            firstLine[code.lowercased()] = record[0].line
+            if p75 > p15 || p15 > population {
+                reader.fail(record[0], "population", "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)")
+                continue
+            }
+            if let minPosts, let maxPosts, minPosts > maxPosts {
+                reader.fail(record[0], "min_posts", "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
+                continue
+            }
+            result.append(Territory(code: code, name: name, regionCode: regionCode, regionName: regionName, overseas: overseas,
+                                    population: population, population15Plus: p15, population75Plus: p75, fragilityIndex: ifn,
+                                    povertyRatePct: poverty, weight: weight ?? 1, minPosts: minPosts, maxPosts: maxPosts,
+                                    posts2021: posts2021))
+        }
+        return (result.sorted { $0.code < $1.code }, reader.errors)
+    }
+
+    static func structures(_ table: CSVTable, territories: Set<String>, kinds: Set<String>) -> ([HostStructure], DiagnosticCollector) {
+        var reader = TableReader(table: table, columns: structureColumns)
+        guard reader.errors.isEmpty else { return ([], reader.errors) }
+        var result: [HostStructure] = []
+        var firstLine: [String: Int] = [:]
+        for record in table.records where record.count == table.header.count {
+            let id = identifier(&reader, record, "id")
+            let name = reader.text(record, "name")
+            let territory = identifier(&reader, record, "territory")
+            let kind = identifier(&reader, record, "kind")
+            let capacity = reader.integer(record, "capacity", in: 0...100_000)
+            let cofinancing = reader.number(record, "cofinancing_eur", in: 0...1e10)
+            let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...100_000, optional: true) : nil
+            guard let id, let name, let territory, let kind, let capacity, let cofinancing else { continue }
+            if let first = firstLine[id.lowercased()] {
+                reader.fail(record[0], "id", "duplicated structure id '\(id)' (also on line \(first))")
+                continue
+            }
+            firstLine[id.lowercased()] = record[0].line
+            if !territories.contains(territory), let field = reader.field(record, "territory") {
+                reader.fail(field, "territory", "unknown territory '\(territory)' (not in the territories table)")
+                continue
+            }
+            if !kinds.contains(kind), let field = reader.field(record, "kind") {
+                reader.fail(field, "kind", "unknown kind '\(kind)' (the scenario defines: \(kinds.sorted().joined(separator: ", ")))")
+                continue
+            }
+            result.append(HostStructure(id: id, name: name, territory: territory, kind: kind, capacity: capacity,
+                                        cofinancingEUR: cofinancing, posts2021: posts2021))
+        }
+        return (result.sorted { $0.id < $1.id }, reader.errors)
+    }
+
+    /// An id: printable ASCII without spaces or commas, at most `maxIdLength` characters.
+    private static func identifier(_ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String) -> String? {
+        guard let field = reader.field(record, column), let value = reader.text(record, column) else { return nil }
+        guard value.count <= maxIdLength else {
+            reader.fail(field, column, "id longer than \(maxIdLength) characters")
+            return nil
+        }
+        guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            reader.fail(field, column, "'\(value)' is not a valid id (letters, digits, '-', '_', '.' only)")
+            return nil
+        }
+        return value
+    }
+}

@@ -19,6 +19,10 @@
 
 enum { LOG_CAPACITY_LIMIT = 8 * 1024 * 1024 };
 
+// Set while a session runs on this thread: a second session started from inside it (say, from a
+// progress callback) would replace the hooks and free the environment under the first one.
+static _Thread_local int session_running;
+
 typedef struct {
     jmp_buf jump;
     // Captured terminal output.
@@ -307,6 +311,13 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     result->values = values;
     result->activities = activities;
     result->duals = duals;
+    if (session_running) {
+        result->outcome = REPARTIR_GLPK_FATAL;
+        snprintf(result->message, sizeof result->message,
+                 "a GLPK session cannot start inside another one on the same thread");
+        return result->outcome;
+    }
+    session_running = 1;
 
     glp_prob *volatile problem = NULL;
     glp_term_hook(term_hook, &s);
@@ -339,6 +350,7 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     result->log = s.log;
     result->log_length = s.length;
     result->log_truncated = s.truncated;
+    session_running = 0;
     return result->outcome;
 }
 

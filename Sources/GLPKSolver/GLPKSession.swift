@@ -56,7 +56,7 @@ enum GLPKSession {
         progress: (@Sendable (MIPProgress) -> Void)? = nil, cancellation: CancellationFlag? = nil
     ) -> Output {
         var request = repartir_glpk_request()
-        request.message_level = 2  // GLP_MSG_ON: normal output, captured into the log
+        request.message_level = 3  // GLP_MSG_ALL (GLPK's default): the full log, captured, never printed
         request.progress_interval_seconds = 0.5
         request.cancel = cancellation.map { UnsafeMutablePointer($0.pointer) }
         var path: [CChar] = [0]

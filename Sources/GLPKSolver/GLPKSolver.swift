@@ -8,7 +8,8 @@ import LinearProgramming
 /// captured into `SolveResult.log` (never printed), and concurrent solves on several threads are
 /// independent. A solve blocks its thread; don't call it from an actor that must stay responsive.
 public struct GLPKSolver: LinearSolver {
-    /// Called from inside branch-and-bound, at most every half second, on the solving thread.
+    /// Called from inside branch-and-bound, at most every half second, on the solving thread. Keep
+    /// it short; it may cancel, but a solve started from inside it is refused (`glpkFatal`).
     public let progress: (@Sendable (MIPProgress) -> Void)?
     public let cancellation: CancellationFlag?
 
@@ -30,7 +31,9 @@ public struct GLPKSolver: LinearSolver {
     }
 
     /// Exports `program` exactly as GLPK writes it (`glp_write_lp`, or `glp_write_mps` in free
-    /// format). GLPK's LP writer prints `[`/`]` in names as `(`/`)`; MPS keeps names unchanged.
+    /// format). GLPK's LP writer prints `[`/`]` in names as `(`/`)` and replaces names starting
+    /// with a digit or `.` by `r_N`/`x_N`; MPS keeps names unchanged but, being MPS, carries no
+    /// objective direction (readers assume minimize: pass `--max` to glpsol for a maximization).
     public func write(_ program: LinearProgram, format: ModelFileFormat, to path: String) throws(GLPKError) {
         do { try program.validate() } catch { throw .invalidModel(error) }
         if path.utf8.contains(0) { throw .ioFailure("path contains a NUL byte") }

@@ -35,6 +35,8 @@ public struct ParameterOverride: Sendable, Hashable {
 struct ParameterReader {
     let displayPath: String
     private(set) var raw: [String: RawParameter] = [:]
+    /// Where each key itself is written (for unknown-key messages, which point at the key, not its value).
+    private var keyLocations: [String: SourceLocation] = [:]
     private(set) var errors = DiagnosticCollector()
 
     init(yaml: String, displayPath: String, overrides: [ParameterOverride]) {
@@ -54,7 +56,8 @@ struct ParameterReader {
         }
         for key in raw.keys.sorted() where ParameterSchema.spec(for: key) == nil {
             let hint = ParameterSchema.suggestion(for: key, ids: ids).map { " (did you mean '\($0)'?)" } ?? ""
-            errors.add(.configuration, raw[key]!.location, "unknown key '\(key)'\(hint)")
+            let place = keyLocations[key] ?? raw[key]!.location
+            errors.add(.configuration, SourceLocation(file: displayPath, line: place.line, column: place.column), "unknown key '\(key)'\(hint)")
         }
         for (index, override) in overrides.enumerated() {
             let location = SourceLocation(file: "--set #\(index + 1) '\(override.key)=\(override.value)'")
@@ -89,6 +92,7 @@ struct ParameterReader {
             for (keyNode, value) in mapping {
                 let key = keyNode.string ?? ""
                 let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+                keyLocations[path] = Self.location(keyNode.mark)
                 if raw[path] != nil {
                     errors.add(.configuration, Self.location(keyNode.mark), "key '\(path)' is given twice")
                 }

@@ -40,17 +40,21 @@ public enum ScenarioLoader {
         var errors = DiagnosticCollector()
         var territories: [Territory] = []
         var structures: [HostStructure] = []
+        var territoryCodes: Set<String> = []
+        var territoriesRead = false
         do {
             let table = try CSVTable(path: territoriesPath)
             let (values, problems) = TableLoaders.territories(table)
             territories = values
+            territoryCodes = TableLoaders.codes(in: table)
+            territoriesRead = true
             errors.merge(problems)
         } catch {
             errors.merge(collector(error))
         }
         do {
             let table = try CSVTable(path: structuresPath)
-            let (values, problems) = TableLoaders.structures(table, territories: Set(territories.map(\.code)),
+            let (values, problems) = TableLoaders.structures(table, territories: territoriesRead ? territoryCodes : nil,
                                                              kinds: Set(parameters.kinds.map(\.id)))
             structures = values
             errors.merge(problems)

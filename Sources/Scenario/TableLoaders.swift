@@ -21,6 +21,13 @@ enum TableLoaders {
 
     static let maxIdLength = 64
 
+    /// Every code the territories table names, valid row or not, so that one bad territory row does not
+    /// also make every structure that points at it an error.
+    static func codes(in table: CSVTable) -> Set<String> {
+        guard let index = table.header.firstIndex(where: { $0.text.trimmingCharacters(in: .whitespaces) == "code" }) else { return [] }
+        return Set(table.records.compactMap { index < $0.count ? $0[index].text.trimmingCharacters(in: .whitespaces) : nil })
+    }
+
     static func territories(_ table: CSVTable) -> ([Territory], DiagnosticCollector) {
         var reader = TableReader(table: table, columns: territoryColumns)
         guard reader.errors.isEmpty else { return ([], reader.errors) }
@@ -63,7 +70,7 @@ enum TableLoaders {
         return (result.sorted { $0.code < $1.code }, reader.errors)
     }
 
-    static func structures(_ table: CSVTable, territories: Set<String>, kinds: Set<String>) -> ([HostStructure], DiagnosticCollector) {
+    static func structures(_ table: CSVTable, territories: Set<String>?, kinds: Set<String>) -> ([HostStructure], DiagnosticCollector) {
         var reader = TableReader(table: table, columns: structureColumns)
         guard reader.errors.isEmpty else { return ([], reader.errors) }
         var result: [HostStructure] = []
@@ -82,7 +89,7 @@ enum TableLoaders {
                 continue
             }
             firstLine[id.lowercased()] = record[0].line
-            if !territories.contains(territory), let field = reader.field(record, "territory") {
+            if let territories, !territories.contains(territory), let field = reader.field(record, "territory") {
                 reader.fail(field, "territory", "unknown territory '\(territory)' (not in the territories table)")
                 continue
             }

@@ -93,12 +93,14 @@ public struct AllocationModel: Sendable {
             program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
             program.addConstraint("need[\(territory.code)]", coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
-            if range.min > 0 {
-                program.addConstraint("territory_floor[\(territory.code)]", territoryPosts, lower: Double(range.min))
-            }
             let territoryCapacity = pools.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
+            let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
+            program.addConstraint("territory_posts[\(territory.code)]", territoryPosts + [(total, -1)], lower: 0, upper: 0)
+            if range.min > 0 {
+                program.addConstraint("territory_floor[\(territory.code)]", [(total, 1)], lower: Double(range.min))
+            }
             if range.max < territoryCapacity {
-                program.addConstraint("territory_cap[\(territory.code)]", territoryPosts, upper: Double(range.max))
+                program.addConstraint("territory_cap[\(territory.code)]", [(total, 1)], upper: Double(range.max))
             }
         }
 

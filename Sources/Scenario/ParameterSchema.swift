@@ -53,7 +53,7 @@ enum ParameterSchema {
         .init(path: "limits.region_max_share", type: .number(0...1), required: false, defaultValue: "1", help: "cap per région, as a share of posts"),
         .init(path: "objective.exponent", type: .number(0.05...1), required: false, defaultValue: "0.5", help: "diminishing returns: 1 = linear coverage"),
         .init(path: "objective.breakpoints", type: .numbers(0...1), required: false,
-              defaultValue: "0.02,0.05,0.1,0.15,0.2,0.25,0.3,0.4,0.5,0.75,1", help: "coverage ratios where the value curve bends"),
+              defaultValue: "0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.325,0.35,0.375,0.4,0.425,0.45,0.475,0.5,0.525,0.55,0.575,0.6,0.7,0.8,0.9,1", help: "coverage ratios where the value curve bends"),
         .init(path: "solver.time_limit_seconds", type: .number(0.01...86_400), required: false, defaultValue: "60", help: "solver time limit"),
         .init(path: "solver.mip_gap", type: .number(0...1), required: false, defaultValue: "0.0001", help: "relative MIP gap"),
         .init(path: "solver.presolve", type: .boolean, required: false, defaultValue: "true", help: "GLPK presolver"),

@@ -113,7 +113,7 @@ struct ValidationTests {
         #expect(!error.description.contains("\t") && !error.description.contains("\r"))
     }
 
-    @Test(arguments: ["host_capacity[01,public]", "x[01,public,full]", "budget", "posts_total", "need[2A]",
+    @Test(arguments: ["host_capacity[01,public]", "x[01,public,full]", "cofinancing", "posts_total", "need[2A]",
                       "c.1", String(repeating: "a", count: 255)])
     func generatedNamesAreAccepted(name: String) throws {
         #expect(LinearProgram.isValidName(name))

@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], resources: [.copy("Golden")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir"]),
     ]
 )

@@ -33,7 +33,10 @@ public struct AllocationModel: Sendable {
     public let program: LinearProgram
     public let decisions: [Decision]
     public let pools: [Pool]
-    /// Weight of the tie-break term: State cost per post, scaled so a whole plan moves the objective by < 0.01.
+    /// Weight of the tie-break term: among plans of exactly equal value, prefer the one that costs the State less
+    /// (scaled so a whole plan moves the objective by < 0.01). It is far below the MIP gap, so it settles only exact
+    /// ties; a plan's independence from row order comes from building the model in sorted order and splitting
+    /// aggregates deterministically.
     public static let tieBreakPerPost = 1e-6
 
     public init(scenario: Scenario) {

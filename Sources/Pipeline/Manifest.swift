@@ -21,6 +21,7 @@ enum Manifest {
         lines.append("  \"objective\": \(Format.fixed(record.objective, decimals: 6)),")
         lines.append("  \"best_bound\": \(record.bestBound.map { Format.fixed($0, decimals: 6) } ?? "null"),")
         lines.append("  \"relative_gap\": \(record.relativeGap.map { Format.fixed($0, decimals: 10) } ?? "null"),")
+        lines.append("  \"solver_options\": {\"mip_gap\": \(Format.fixed(record.mipGap, decimals: 10)), \"time_limit_seconds\": \(record.timeLimitSeconds.map { Format.fixed($0, decimals: 3) } ?? "null")},")
         lines.append("  \"limit_reached\": \(record.limitReached.map(JSON.string) ?? "null"),")
         lines.append("  \"model\": {\"variables\": \(outcome.model.program.variables.count), \"integer_variables\": \(outcome.model.program.integerCount), \"constraints\": \(outcome.model.program.constraints.count), \"branch_and_bound_nodes\": \(outcome.result.nodes.map(String.init) ?? "null")},")
         let inputs = record.scenario.inputFiles.map { file in

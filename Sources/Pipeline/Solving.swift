@@ -18,6 +18,10 @@ public enum Solving {
     /// Solves the scenario and verifies the plan; throws a `RunFailure` for anything but a verified plan.
     public static func solve(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
                              log: (String) -> Void = { _ in }) throws(RunFailure) -> Outcome {
+        let problems = ConsistencyCheck.problems(in: scenario)
+        if !problems.isEmpty {
+            throw .infeasible(problems.map(\.message).joined(separator: "; "))
+        }
         let started = Date()
         let model = AllocationModel(scenario: scenario)
         let buildSeconds = Date().timeIntervalSince(started)
@@ -59,7 +63,8 @@ public enum Solving {
         default: status = .feasible
         }
         let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: result.bestBound.map { $0 + tieBreak(result, model: model) },
-                               relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap)
+                               relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
+                               timeLimitSeconds: options.timeLimitSeconds)
         return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
     }
 

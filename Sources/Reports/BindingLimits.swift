@@ -34,12 +34,15 @@ public struct BindingLimits: Sendable {
                 ? "The State envelope is spent to within \(Format.grouped(spare)) €, less than the cheapest post (\(Format.grouped(cheapest)) €): more money would buy more posts or longer funding."
                 : "\(Format.millions(spare)) of the envelope is left: money is not what limits the plan."))
         let territories = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0) })
-        let atFloor = evaluation.territories.filter { $0.posts <= scenario.postRange(of: territories[$0.code]!).min && scenario.postRange(of: territories[$0.code]!).min > 0 }
+        let atFloor = evaluation.territories.filter { figures in
+            let floor = scenario.postRange(of: territories[figures.code]!).min
+            return floor > 0 && figures.posts <= floor
+        }
         families.append(Family(
             name: "territory_floor", binds: !atFloor.isEmpty,
             explanation: atFloor.isEmpty
-                ? "No département is held at its floor: every one gets more than the minimum on its merits."
-                : "\(atFloor.count) département(s) receive exactly their floor (\(parameters.limits.territoryMinPosts) posts): the rule that every territory is endowed gives them posts that coverage alone would send elsewhere."))
+                ? "No territory is held at its floor: every one gets more than the minimum on its merits."
+                : "\(atFloor.count) territory(ies) receive exactly their floor: the rule that every territory is endowed gives them posts that coverage alone would send elsewhere (\(atFloor.map(\.code).joined(separator: ", ")))."))
         let atCap = evaluation.territories.filter { $0.posts >= scenario.postRange(of: territories[$0.code]!).max }
         families.append(Family(
             name: "territory_cap", binds: !atCap.isEmpty,
@@ -58,7 +61,7 @@ public struct BindingLimits: Sendable {
         var fullPools = 0, cofinancedPools = 0
         for pool in Self.pools(record) {
             if pool.posts >= pool.capacity { fullPools += 1 }
-            if pool.cofinanced >= pool.cofinanceable && pool.cofinanceable < pool.capacity { cofinancedPools += 1 }
+            if pool.cofinanceable > 0 && pool.cofinanced >= pool.cofinanceable && pool.cofinanceable < pool.capacity { cofinancedPools += 1 }
         }
         families.append(Family(
             name: "host_capacity", binds: fullPools > 0,
@@ -68,7 +71,7 @@ public struct BindingLimits: Sendable {
         families.append(Family(
             name: "cofinancing", binds: cofinancedPools > 0,
             explanation: cofinancedPools > 0
-                ? "In \(cofinancedPools) pool(s) hosts co-finance all the 3-year posts they can afford: more host money would turn 2-year posts into 3-year ones."
+                ? "In \(cofinancedPools) pool(s) the hosts co-finance as many posts as their budgets allow: more host money would move posts to the co-financed option, which funds more months per euro of the State."
                 : "Host co-financing never runs out."))
         let fullyCovered = evaluation.territories.filter { $0.need > 0 && $0.coverage >= $0.need - 0.5 }
         families.append(Family(
@@ -95,13 +98,17 @@ public struct BindingLimits: Sendable {
     static func pools(_ record: RunRecord) -> [(posts: Int, capacity: Int, cofinanced: Int, cofinanceable: Int)] {
         let model = AllocationModel.pools(of: record.scenario)
         let structures = Dictionary(uniqueKeysWithValues: record.scenario.structures.map { ($0.id, $0) })
-        let cofinancedOptions = Set(record.scenario.parameters.fundingOptions.filter { $0.stateShare < 1 }.map(\.id))
+        let options = Dictionary(uniqueKeysWithValues: record.scenario.parameters.fundingOptions.map { ($0.id, $0) })
         var posts: [String: Int] = [:], cofinanced: [String: Int] = [:]
         for placement in record.plan.placements {
-            guard let structure = structures[placement.structureID] else { continue }
+            guard let structure = structures[placement.structureID], let option = options[placement.option],
+                  let kind = record.scenario.parameters.kind(structure.kind),
+                  let territory = record.scenario.territory(structure.territory) else { continue }
             let key = "\(structure.territory)|\(structure.kind)"
             posts[key, default: 0] += placement.posts
-            if cofinancedOptions.contains(placement.option) { cofinanced[key, default: 0] += placement.posts }
+            if record.scenario.terms(kind: kind, option: option, territory: territory).hostCostEUR > 0 {
+                cofinanced[key, default: 0] += placement.posts
+            }
         }
         return model.map { pool in
             let key = "\(pool.territory)|\(pool.kind)"

@@ -98,8 +98,8 @@ public enum MarkdownReport {
                    "Posts follow need, and need per inhabitant differs: it is higher where people are older (64 % of people 75+ need help) and where the digital-fragility index is high. Floors, caps and the host structures available bend this.", "",
                    "| département | posts | per 100,000 inhabitants | need per 100 inhabitants | coverage of need | why |",
                    "| --- | ---: | ---: | ---: | ---: | --- |"]
-        let top = sorted.prefix(5), bottom = sorted.suffix(5)
-        for (territory, figures, per100k) in Array(top) + Array(bottom) {
+        let shown = sorted.count <= 10 ? sorted : Array(sorted.prefix(5)) + Array(sorted.suffix(5))
+        for (territory, figures, per100k) in shown {
             let needRate = figures.need / Double(territory.population)
             out.append("| \(escape(territory.name)) (\(territory.code)) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(escape(reason(territory, figures, record: record, needRate: needRate, nationalRate: nationalNeedRate))) |")
         }
@@ -111,7 +111,7 @@ public enum MarkdownReport {
         let scenario = record.scenario
         let range = scenario.postRange(of: territory)
         var reasons: [String] = []
-        if figures.posts <= range.min && range.min > 0 { reasons.append("held at the floor of \(range.min) posts") }
+        if figures.posts <= range.min && range.min > 0 { reasons.append("held at its floor (\(range.min))") }
         if figures.posts >= range.max { reasons.append("at the cap of \(range.max) posts") }
         let capacity = scenario.structures.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
         if figures.posts >= capacity { reasons.append("every host structure is full (\(capacity) places)") }

@@ -26,8 +26,11 @@ public struct RunRecord: Sendable {
     public let relativeGap: Double?
     public let limitReached: String?
     public let mipGap: Double
+    /// The solver's time limit in force (scenario or command line), for the manifest.
+    public let timeLimitSeconds: Double?
 
-    public init(scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?, mipGap: Double) {
+    public init(scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?,
+                mipGap: Double, timeLimitSeconds: Double? = nil) {
         self.scenario = scenario
         self.plan = plan
         self.evaluation = PlanEvaluation(plan: plan, scenario: scenario)
@@ -37,5 +40,6 @@ public struct RunRecord: Sendable {
         self.relativeGap = relativeGap
         self.limitReached = limitReached
         self.mipGap = mipGap
+        self.timeLimitSeconds = timeLimitSeconds
     }
 }

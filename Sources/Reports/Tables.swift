@@ -94,7 +94,7 @@ public enum Tables {
             ("best_bound", record.bestBound.map { .number($0, decimals: 3) } ?? .empty),
             ("relative_gap", record.relativeGap.map { .number($0, decimals: 8) } ?? .empty),
             ("mip_gap_tolerance", .number(record.mipGap, decimals: 8)),
-            ("limit_reached", .text(record.limitReached ?? "")),
+            ("limit_reached", record.limitReached.map { .text($0) } ?? .empty),
             ("posts", .integer(evaluation.posts)),
             ("posts_available", .integer(parameters.posts)),
             ("state_cost_eur", .number(evaluation.stateCostEUR, decimals: 2)),

@@ -71,7 +71,7 @@ enum ParameterSchema {
     }
 
     static func isIdentifier(_ text: Substring) -> Bool {
-        !text.isEmpty && text.count <= 40 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        !text.isEmpty && text.count <= 40 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
 
     /// The known key closest to a misspelled one, by edit distance, if it is close enough to be a typo.

@@ -126,13 +126,18 @@ public enum ScenarioLoader {
               let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
               let presolve, let cuts, reader.errors.isEmpty else { return nil }
 
-        var effective: [(path: String, value: String)] = []
-        for key in reader.raw.keys.sorted() {
-            switch reader.raw[key]!.value {
-            case let .scalar(text): effective.append((key, text))
-            case let .list(items): effective.append((key, items.joined(separator: ",")))
+        // Every parameter in force, as written or by default, so the manifest and report show them all.
+        var written: [String: String] = [:]
+        for (key, parameter) in reader.raw {
+            switch parameter.value {
+            case let .scalar(text): written[key] = text
+            case let .list(items): written[key] = items.joined(separator: ",")
             }
         }
+        for spec in ParameterSchema.specs where !spec.path.contains("*") && written[spec.path] == nil {
+            if let value = spec.defaultValue { written[spec.path] = value }
+        }
+        let effective = written.keys.sorted().map { (path: $0, value: written[$0]!) }
         return ScenarioParameters(
             name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
             need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility),

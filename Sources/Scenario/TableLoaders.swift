@@ -34,9 +34,9 @@ enum TableLoaders {
         var result: [Territory] = []
         var firstLine: [String: Int] = [:]
         for record in table.records where record.count == table.header.count {
-            let code = identifier(&reader, record, "code")
+            let code = identifier(&reader, record, "code", allowDash: false)
             let name = reader.text(record, "name")
-            let regionCode = identifier(&reader, record, "region_code")
+            let regionCode = identifier(&reader, record, "region_code", allowDash: false)
             let regionName = reader.text(record, "region_name")
             let overseas = reader.boolean(record, "overseas")
             let population = reader.integer(record, "population", in: 0...200_000_000)
@@ -78,8 +78,8 @@ enum TableLoaders {
         for record in table.records where record.count == table.header.count {
             let id = identifier(&reader, record, "id")
             let name = reader.text(record, "name")
-            let territory = identifier(&reader, record, "territory")
-            let kind = identifier(&reader, record, "kind")
+            let territory = identifier(&reader, record, "territory", allowDash: false)
+            let kind = identifier(&reader, record, "kind", allowDash: false)
             let capacity = reader.integer(record, "capacity", in: 0...100_000)
             let cofinancing = reader.number(record, "cofinancing_eur", in: 0...1e10)
             let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...100_000, optional: true) : nil
@@ -103,15 +103,16 @@ enum TableLoaders {
         return (result.sorted { $0.id < $1.id }, reader.errors)
     }
 
-    /// An id: printable ASCII without spaces or commas, at most `maxIdLength` characters.
-    private static func identifier(_ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String) -> String? {
+    /// An id: ASCII letters, digits, `_`, `.` (and `-` where it never reaches a model name: structure ids),
+    /// at most `maxIdLength` characters.
+    private static func identifier(_ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String, allowDash: Bool = true) -> String? {
         guard let field = reader.field(record, column), let value = reader.text(record, column) else { return nil }
         guard value.count <= maxIdLength else {
             reader.fail(field, column, "id longer than \(maxIdLength) characters")
             return nil
         }
-        guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-            reader.fail(field, column, "'\(value)' is not a valid id (letters, digits, '-', '_', '.' only)")
+        guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.".contains($0) || (allowDash && $0 == "-")) }) else {
+            reader.fail(field, column, "'\(value)' is not a valid id (letters, digits, '_', '.'\(allowDash ? ", '-'" : "") only)")
             return nil
         }
         return value

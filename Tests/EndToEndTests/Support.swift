@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// Helpers for the end-to-end tests: find the built `repartir`, run it (or python3) as a child
+/// process with captured output, and make throw-away scenario folders.
+enum E2E {
+    /// The package root, from this file's path: Tests/EndToEndTests/Support.swift.
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static let defaultScenario: URL = packageRoot.appendingPathComponent("scenarios/france-relance-2020")
+    static let pythonDirectory: URL = packageRoot.appendingPathComponent("Tests/python")
+
+    /// The `repartir` executable built with the tests: SwiftPM puts it in the products directory, which on
+    /// Linux is the parent of the `.xctest` bundle (the test target depends on the executable target, so
+    /// it is always built first). Falls back to `<package root>/.build/debug/repartir`.
+    static let binary: URL? = {
+        var candidates: [URL] = []
+        for bundle in Bundle.allBundles + [Bundle.main] {
+            var url = bundle.bundleURL
+            // On Linux the test runner may be the .xctest executable itself or a file inside it.
+            while url.pathComponents.count > 1 {
+                if url.pathExtension == "xctest" {
+                    candidates.append(url.deletingLastPathComponent().appendingPathComponent("repartir"))
+                    break
+                }
+                url = url.deletingLastPathComponent()
+            }
+            candidates.append(bundle.bundleURL.appendingPathComponent("repartir"))
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("repartir"))
+        }
+        if let executable = CommandLine.arguments.first {
+            candidates.append(URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("repartir"))
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/repartir"))
+        return candidates.first { url in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                && FileManager.default.isExecutableFile(atPath: url.path)
+        }
+    }()
+
+    struct Output: Sendable, CustomStringConvertible {
+        let status: Int32
+        let stdout: Data
+        let stderr: Data
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+        var description: String { "exit \(status)\n--- stdout ---\n\(stdoutText.prefix(4000))\n--- stderr ---\n\(stderrText.prefix(4000))" }
+    }
+
+    /// Runs `executable arguments…` in `directory`, stdout and stderr captured through files (no pipe deadlock).
+    static func execute(_ executable: URL, _ arguments: [String], in directory: URL, timeout: TimeInterval = 120) throws -> Output {
+        let capture = try temporaryDirectory(prefix: "capture")
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let outURL = capture.appendingPathComponent("stdout"), errURL = capture.appendingPathComponent("stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            try? out.close(); try? err.close()
+            throw E2EError("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s")
+        }
+        process.waitUntilExit()
+        try out.close(); try err.close()
+        return Output(status: process.terminationStatus, stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL))
+    }
+
+    /// Runs the built `repartir` (fails the test if it cannot be found).
+    static func repartir(_ arguments: [String], in directory: URL) throws -> Output {
+        let binary = try #require(binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
+        return try execute(binary, arguments, in: directory)
+    }
+
+    /// Runs `python3 arguments…` through /usr/bin/env, so the PATH's python3 (pyenv, venv) is used.
+    static func python(_ arguments: [String], in directory: URL) throws -> Output {
+        try execute(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, in: directory)
+    }
+
+    /// Fails (never skips) when python3 or one of `modules` is missing.
+    static func requirePython(modules: [String]) throws {
+        let probe = try python(["-c", "import sys, \(modules.joined(separator: ", ")); print(sys.version)"], in: FileManager.default.temporaryDirectory)
+        try #require(probe.status == 0, """
+            python3 with \(modules.joined(separator: ", ")) is required by the end-to-end tests \
+            (scripts/setup --with-python installs them): \(probe)
+            """)
+    }
+
+    static func temporaryDirectory(prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-e2e-\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A copy of the default scenario folder in a fresh temporary directory.
+    static func copyDefaultScenario(into parent: URL, name: String = "scenario") throws -> URL {
+        let target = parent.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: defaultScenario, to: target)
+        return target
+    }
+
+    /// Files of a directory, by name.
+    static func files(in directory: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            result[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return result
+    }
+
+    static func text(_ url: URL) throws -> String { String(decoding: try Data(contentsOf: url), as: UTF8.self) }
+
+    /// A minimal RFC 4180 reader (quotes, doubled quotes, commas in quotes; `\n` records), for reading outputs back.
+    static func csv(_ text: String) -> [[String]] {
+        var records: [[String]] = [], record: [String] = [], field = "", quoted = false
+        var iterator = Array(text.unicodeScalars).makeIterator()
+        var pending: Unicode.Scalar? = nil
+        while let scalar = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if scalar == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else { field.unicodeScalars.append(scalar) }
+            } else if scalar == "\"" && field.isEmpty {
+                quoted = true
+            } else if scalar == "," {
+                record.append(field); field = ""
+            } else if scalar == "\n" {
+                record.append(field); records.append(record); record = []; field = ""
+            } else {
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        return records
+    }
+
+    /// Rows of a CSV file as dictionaries keyed by header.
+    static func table(_ url: URL) throws -> [[String: String]] {
+        let records = csv(try text(url))
+        guard let header = records.first else { return [] }
+        return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1) }) }
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// SplitMix64: a fixed-seed generator, so the shuffled scenario is the same on every run and machine.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,81 @@
+import AllocationModel
+import Foundation
+import Reports
+@testable import Scenario
+import Testing
+
+/// The tables and the report of a hand-built plan, compared byte for byte with the files in Golden/.
+/// After an intended change, re-record with `REPARTIR_RECORD_GOLDEN=1 swift test --filter GoldenReportTests`
+/// and review the diff.
+@Suite struct GoldenReportTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// Two territories in two régions, three hosts (one with a name that needs escaping), both kinds, both options.
+    static func record() -> RunRecord {
+        let parameters = ScenarioParameters(
+            name: "golden", title: "Golden | report", posts: 6, budgetEUR: 150_000, peoplePerPostYear: 12,
+            need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
+            kinds: [HostKind(id: "private", label: "Private", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12),
+                    HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24)],
+            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
+                             FundingOption(id: "partial", label: "Partial", stateShare: 0.5, months: 36)],
+            limits: Limits(territoryMinPosts: 1, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
+            objective: ObjectiveParameters(exponent: 0.5, breakpoints: [0.25, 1]),
+            solver: SolverParameters(timeLimitSeconds: 10, mipGap: 0.0001, presolve: true, cuts: true),
+            effective: [("programme.posts", "6"), ("programme.budget_eur", "150000")])
+        let territories = [
+            Territory(code: "01", name: "Ain", regionCode: "84", regionName: "Auvergne-Rhône-Alpes", overseas: false,
+                      population: 480, population15Plus: 480, population75Plus: 480, fragilityIndex: 5, posts2021: 2),
+            Territory(code: "2A", name: "Corse-du-Sud", regionCode: "94", regionName: "Corse", overseas: false,
+                      population: 96, population15Plus: 96, population75Plus: 96, fragilityIndex: 5, posts2021: 1),
+        ]
+        let structures = [
+            HostStructure(id: "S1", name: "=cmd|' /C calc'!A0", territory: "01", kind: "public", capacity: 3, cofinancingEUR: 18_000),
+            HostStructure(id: "S2", name: "Association \"Lien\", numérique", territory: "01", kind: "private", capacity: 2, cofinancingEUR: 0),
+            HostStructure(id: "S3", name: "Mairie\nd'Ajaccio", territory: "2A", kind: "public", capacity: 2, cofinancingEUR: 0),
+        ]
+        let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
+        let plan = Plan(placements: [
+            Placement(structureID: "S1", option: "partial", posts: 1), Placement(structureID: "S1", option: "full", posts: 2),
+            Placement(structureID: "S2", option: "full", posts: 1), Placement(structureID: "S3", option: "full", posts: 1),
+        ])
+        return RunRecord(scenario: scenario, plan: plan, status: .optimal, bestBound: 200.5, relativeGap: 0.00005,
+                         limitReached: "mip gap", mipGap: 0.0001)
+    }
+
+    @Test func tablesAndReportMatchTheGoldenFiles() throws {
+        let record = Self.record()
+        var outputs = Tables.all(record)
+        outputs.append(("report.md", MarkdownReport.render(record)))
+        let recording = ProcessInfo.processInfo.environment["REPARTIR_RECORD_GOLDEN"] == "1"
+        for (name, content) in outputs {
+            let file = Self.golden.appendingPathComponent(name)
+            if recording {
+                try content.write(to: file, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: file, encoding: .utf8)
+            #expect(content == expected, "\(name) differs from Golden/\(name); re-record with REPARTIR_RECORD_GOLDEN=1 if intended")
+        }
+    }
+
+    /// Formula-like names are neutralised in CSV, and Markdown cells escape `|` and line breaks.
+    @Test func textIsSafeForSpreadsheetsAndMarkdown() {
+        let record = Self.record()
+        let csv = Tables.byStructure(record)
+        #expect(csv.contains("S1,'=cmd|' /C calc'!A0,01,"))
+        #expect(csv.contains("\"Association \"\"Lien\"\", numérique\""))
+        let report = MarkdownReport.render(record)
+        #expect(report.contains("# Golden \\| report"))
+        #expect(!report.contains("Mairie\nd'Ajaccio"))
+    }
+
+    @Test func numbersAreFormattedWithoutLocaleOrExponent() {
+        #expect(Format.fixed(1234567.891, decimals: 2) == "1234567.89")
+        #expect(Format.fixed(-0.0001, decimals: 2) == "0.00")
+        #expect(Format.fixed(2e-7, decimals: 8) == "0.00000020")
+        #expect(Format.fixed(-12.5, decimals: 0) == "-13" || Format.fixed(-12.5, decimals: 0) == "-12")
+        #expect(Format.grouped(4000) == "4,000")
+        #expect(Format.grouped(-1234567) == "-1,234,567")
+    }
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Reads a repartir run directory the way an analyst's notebook would, and checks it.
+
+Usage: check_outputs.py RUN_DIR [--territories N]
+
+Every CSV is read with the documented dtypes (codes as `string`, counts as int64, money and
+ratios as float64), so a code such as `01` or `2A` that a naive reader would turn into 1 or NaN
+is caught here. Checks:
+  * the codes of the default scenario (01, 2A, 2B, 971, 976) are intact, N territory rows (101);
+  * totals of posts, State cost, host cost and coverage in the structure / territory / région
+    tables equal summary.csv's;
+  * no missing value where the schema does not allow one;
+  * no carriage return, no byte-order mark, no replacement character in any cell or header.
+Exits 0 when everything holds; otherwise prints every failed check on stderr and exits 1.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+try:
+    import pandas as pd
+except ImportError:  # the Swift test treats this as a failure, not a skip
+    print("check_outputs.py: pandas is not installed (pip install pandas, or scripts/setup --with-python)", file=sys.stderr)
+    sys.exit(3)
+
+CR_BYTE = b"\r"
+STR = "string"
+INT = "int64"
+NULLABLE_INT = "Int64"
+FLOAT = "float64"
+
+# The documented schema: column -> (dtype, may be empty).
+STRUCTURE = {
+    "structure_id": (STR, False), "structure_name": (STR, False), "territory_code": (STR, False),
+    "region_code": (STR, False), "kind": (STR, False), "funding_option": (STR, False), "posts": (INT, False),
+    "state_cost_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False), "funded_months": (INT, False),
+    "capacity": (INT, False),
+}
+TERRITORY = {
+    "territory_code": (STR, False), "territory_name": (STR, False), "region_code": (STR, False),
+    "region_name": (STR, False), "population": (INT, False), "need": (INT, False), "posts": (INT, False),
+    "posts_per_100k": (FLOAT, False), "state_cost_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False),
+    "funded_post_months": (INT, False), "people_servable": (FLOAT, False), "coverage": (FLOAT, False),
+    "coverage_ratio": (FLOAT, False), "structures_endowed": (INT, False), "floor": (INT, False),
+    # No cap is an empty cell; posts_2021 is optional in the input table.
+    "cap": (NULLABLE_INT, True), "posts_2021": (NULLABLE_INT, True),
+}
+REGION = {
+    "region_code": (STR, False), "region_name": (STR, False), "territories": (INT, False), "population": (INT, False),
+    "need": (INT, False), "posts": (INT, False), "posts_per_100k": (FLOAT, False), "state_cost_eur": (FLOAT, False),
+    "host_cost_eur": (FLOAT, False), "coverage": (FLOAT, False), "coverage_ratio": (FLOAT, False),
+}
+SUMMARY = {
+    "scenario": (STR, False), "status": (STR, False), "objective": (FLOAT, False), "best_bound": (FLOAT, True),
+    "relative_gap": (FLOAT, True), "mip_gap_tolerance": (FLOAT, False), "limit_reached": (STR, True),
+    "posts": (INT, False), "posts_available": (INT, False), "state_cost_eur": (FLOAT, False),
+    "budget_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False), "need": (INT, False), "coverage": (FLOAT, False),
+    "coverage_ratio": (FLOAT, False), "territories": (INT, False), "territories_endowed": (INT, False),
+    "structures": (INT, False), "structures_endowed": (INT, False),
+}
+FILES = {
+    "allocation_by_structure.csv": STRUCTURE,
+    "allocation_by_territory.csv": TERRITORY,
+    "allocation_by_region.csv": REGION,
+    "summary.csv": SUMMARY,
+}
+# Columns whose name is built from the scenario's ids (posts_kind_public, posts_option_full, …): counts.
+DYNAMIC_INT_PREFIXES = ("posts_kind_", "posts_option_")
+
+failures: list[str] = []
+
+
+def fail(message: str) -> None:
+    failures.append(message)
+
+
+def read(directory: Path, name: str, schema: dict[str, tuple[str, bool]]) -> pd.DataFrame | None:
+    path = directory / name
+    if not path.is_file():
+        fail(f"{name}: missing")
+        return None
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        fail(f"{name}: starts with a UTF-8 byte-order mark")
+    if b"\r" in raw:
+        fail(f"{name}: contains a carriage return at byte {raw.index(CR_BYTE)}")
+    try:
+        raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        fail(f"{name}: not valid UTF-8: {error}")
+    header = pd.read_csv(path, nrows=0, encoding="utf-8").columns.tolist()
+    expected = list(schema)
+    missing = [c for c in expected if c not in header]
+    if missing:
+        fail(f"{name}: missing columns {missing} (has {header})")
+    extra = [c for c in header if c not in schema and not c.startswith(DYNAMIC_INT_PREFIXES)]
+    if extra:
+        fail(f"{name}: undocumented columns {extra}")
+    dtypes = {c: schema[c][0] for c in header if c in schema}
+    dtypes.update({c: INT for c in header if c.startswith(DYNAMIC_INT_PREFIXES)})
+    try:
+        # keep_default_na=False + na_values=[""]: only an empty cell is missing ("NA" is a valid name).
+        frame = pd.read_csv(path, dtype=dtypes, encoding="utf-8", keep_default_na=False, na_values=[""])
+    except (ValueError, TypeError) as error:
+        fail(f"{name}: cannot be read with the documented dtypes: {error}")
+        return None
+    for column in header:
+        nullable = schema.get(column, (INT, False))[1]
+        count = int(frame[column].isna().sum())
+        if count and not nullable:
+            rows = frame.index[frame[column].isna()].tolist()[:5]
+            fail(f"{name}: {count} missing value(s) in column '{column}' (data rows {[r + 1 for r in rows]})")
+        if str(frame[column].dtype) == FLOAT:
+            bad = frame[column].dropna().map(lambda v: not math.isfinite(v))
+            if bad.any():
+                fail(f"{name}: non-finite value in column '{column}'")
+    for column in [c for c in header if str(frame[c].dtype) == STR] + []:
+        for index, value in frame[column].dropna().items():
+            for char, label in (("\r", "carriage return"), ("\ufeff", "U+FEFF"), ("\ufffd", "U+FFFD")):
+                if char in value:
+                    fail(f"{name}: {label} in column '{column}', data row {index + 1}: {value!r}")
+    for column in header:
+        for char, label in (("\r", "carriage return"), ("\ufeff", "U+FEFF"), ("\ufffd", "U+FFFD")):
+            if char in column:
+                fail(f"{name}: {label} in header {column!r}")
+    return frame
+
+
+def close(name: str, total: float, expected: float, tolerance: float) -> None:
+    if not abs(total - expected) <= tolerance:
+        fail(f"{name}: {total!r} != summary.csv's {expected!r} (difference {total - expected:.6f}, tolerance {tolerance})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--territories", type=int, default=101, help="territory rows expected")
+    parser.add_argument("--coverage-tolerance", type=float, default=0.01, help="tolerance on coverage totals")
+    parser.add_argument("--codes", default="01,2A,2B,971,976", help="territory codes that must appear verbatim")
+    args = parser.parse_args()
+
+    frames = {name: read(args.run_dir, name, schema) for name, schema in FILES.items()}
+    structures, territories = frames["allocation_by_structure.csv"], frames["allocation_by_territory.csv"]
+    regions, summary = frames["allocation_by_region.csv"], frames["summary.csv"]
+
+    if territories is not None:
+        if len(territories) != args.territories:
+            fail(f"allocation_by_territory.csv: {len(territories)} rows, expected {args.territories}")
+        codes = territories["territory_code"].tolist()
+        for code in [c for c in args.codes.split(",") if c]:
+            if code not in codes:
+                fail(f"allocation_by_territory.csv: territory code {code!r} not found verbatim (codes start {codes[:12]})")
+        if codes != sorted(codes):
+            fail("allocation_by_territory.csv: not sorted by territory_code")
+        if len(set(codes)) != len(codes):
+            fail("allocation_by_territory.csv: duplicate territory codes")
+        short = [c for c in codes if len(c) < 2]
+        if short:
+            fail(f"allocation_by_territory.csv: codes lost their leading zero: {short}")
+    if structures is not None:
+        short = [c for c in structures["territory_code"].tolist() if len(c) < 2]
+        if short:
+            fail(f"allocation_by_structure.csv: territory codes lost their leading zero: {short[:5]}")
+        if territories is not None:
+            unknown = set(structures["territory_code"]) - set(territories["territory_code"])
+            if unknown:
+                fail(f"allocation_by_structure.csv: territory codes not in the territory table: {sorted(unknown)[:5]}")
+            per_territory = structures.groupby("territory_code")["posts"].sum()
+            for code, posts in zip(territories["territory_code"], territories["posts"]):
+                if int(per_territory.get(code, 0)) != int(posts):
+                    fail(f"territory {code}: {int(per_territory.get(code, 0))} posts in the structure table, {posts} in the territory table")
+        if (structures["posts"] < 1).any():
+            fail("allocation_by_structure.csv: rows with no post (the table lists only placements)")
+        keys = list(zip(structures["structure_id"], structures["funding_option"]))
+        if keys != sorted(keys) or len(set(keys)) != len(keys):
+            fail("allocation_by_structure.csv: not sorted by (structure_id, funding_option) or duplicated rows")
+        over = structures[structures["posts"] > structures["capacity"]]
+        if len(over):
+            fail(f"allocation_by_structure.csv: {len(over)} rows above capacity, e.g. {over.iloc[0].to_dict()}")
+    if regions is not None and territories is not None:
+        if set(regions["region_code"]) != set(territories["region_code"]):
+            fail("région codes differ between the région and territory tables")
+        if int(regions["territories"].sum()) != len(territories):
+            fail(f"allocation_by_region.csv: territories sum to {int(regions['territories'].sum())}, not {len(territories)}")
+        if int(regions["population"].sum()) != int(territories["population"].sum()):
+            fail("population totals differ between the région and territory tables")
+
+    if summary is not None:
+        if len(summary) != 1:
+            fail(f"summary.csv: {len(summary)} data rows, expected 1")
+        else:
+            row = summary.iloc[0]
+            # Posts are integers and every per-post cost is a whole number of cents, so these sums are exact
+            # up to float addition: 0.01 is the brief's tolerance.
+            for table_name, frame in (("allocation_by_structure.csv", structures), ("allocation_by_territory.csv", territories),
+                                      ("allocation_by_region.csv", regions)):
+                if frame is None:
+                    continue
+                close(f"{table_name} posts total", float(frame["posts"].sum()), float(row["posts"]), 0.01)
+                close(f"{table_name} state_cost_eur total", float(frame["state_cost_eur"].sum()), float(row["state_cost_eur"]), 0.01)
+                close(f"{table_name} host_cost_eur total", float(frame["host_cost_eur"].sum()), float(row["host_cost_eur"]), 0.01)
+                if "coverage" in frame.columns:  # the structure table has no coverage column
+                    # Coverage is printed with one decimal; it is a whole number of people whenever
+                    # people_per_post_year × months / 12 is whole (214 × 18, 24, 36 months in the default
+                    # scenario) or a territory's need is reached, so 0.01 holds there. With fractional
+                    # coverage the rows' rounding could add up to 0.05 per row: pass --coverage-tolerance.
+                    close(f"{table_name} coverage total", float(frame["coverage"].sum()), float(row["coverage"]), args.coverage_tolerance)
+            if territories is not None:
+                if int(row["territories"]) != len(territories):
+                    fail(f"summary.csv territories {int(row['territories'])} != {len(territories)} rows")
+                endowed = int((territories["posts"] > 0).sum())
+                if int(row["territories_endowed"]) != endowed:
+                    fail(f"summary.csv territories_endowed {int(row['territories_endowed'])} != {endowed}")
+                close("allocation_by_territory.csv need total", float(territories["need"].sum()), float(row["need"]), len(territories))
+            if structures is not None:
+                endowed = structures.loc[structures["posts"] > 0, "structure_id"].nunique()
+                if int(row["structures_endowed"]) != endowed:
+                    fail(f"summary.csv structures_endowed {int(row['structures_endowed'])} != {endowed} in the structure table")
+            if float(row["state_cost_eur"]) > float(row["budget_eur"]) + 0.01:
+                fail(f"summary.csv: State cost {row['state_cost_eur']} above the budget {row['budget_eur']}")
+            if int(row["posts"]) > int(row["posts_available"]):
+                fail(f"summary.csv: {row['posts']} posts above the {row['posts_available']} available")
+
+    if failures:
+        print(f"check_outputs.py: {len(failures)} check(s) failed for {args.run_dir}:", file=sys.stderr)
+        for message in failures:
+            print(f"  - {message}", file=sys.stderr)
+        return 1
+    print(f"check_outputs.py: {args.run_dir}: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -117,6 +117,14 @@ public enum MarkdownReport {
         if figures.posts >= capacity { reasons.append("every host structure is full (\(capacity) places)") }
         if needRate > nationalRate * 1.1 { reasons.append("need per inhabitant \(Format.percent(needRate / nationalRate - 1, decimals: 0)) above the national rate") }
         if needRate < nationalRate * 0.9 { reasons.append("need per inhabitant \(Format.percent(1 - needRate / nationalRate, decimals: 0)) below the national rate") }
+        let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
+        if figures.servable > 0 && servable > 0 {
+            // State euros per person the posts can serve: co-financed and longer posts make service cheaper.
+            let national = record.evaluation.stateCostEUR / servable
+            let local = figures.stateCostEUR / figures.servable
+            if local < national * 0.9 { reasons.append("service costs the State \(Format.percent(1 - local / national, decimals: 0)) less per person than on average (co-financed 3-year posts, cheaper hosts)") }
+            if local > national * 1.1 { reasons.append("service costs the State \(Format.percent(local / national - 1, decimals: 0)) more per person than on average") }
+        }
         if territory.overseas { reasons.append("overseas posts cost the State more") }
         if figures.coverage >= figures.need - 0.5 && figures.need > 0 { reasons.append("all need covered") }
         if reasons.isEmpty { reasons.append("need close to the national rate; small populations make per-head figures jump by whole posts") }

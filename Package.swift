@@ -22,7 +22,11 @@ let package = Package(
         .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPKShims", "CGLPK"]),
         .target(name: "Scenario", dependencies: ["Yams"]),
         .target(name: "AllocationModel", dependencies: ["Scenario", "LinearProgramming"]),
-        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "LinearProgramming"]),
+        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "LinearProgramming", "Baselines", "Pictures"]),
+        // Classic apportionments and the real 2021 allocation, turned into plans scored by the same model.
+        .target(name: "Baselines", dependencies: ["Scenario", "AllocationModel"]),
+        // SVG map and charts drawn by repartir itself (no plotting dependency).
+        .target(name: "Pictures", dependencies: ["Scenario"]),
         .target(name: "Pipeline", dependencies: [
             "Scenario", "AllocationModel", "LinearProgramming", "GLPKSolver", "Reports",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -36,5 +40,7 @@ let package = Package(
         .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Scenario", "GLPKSolver", "LinearProgramming"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
     ]
 )

@@ -14,6 +14,8 @@ public enum RunFailure: Error, CustomStringConvertible {
     case rejectedPlan(String)
     case cannotCreateOutput(String)
     case outputIO(String)
+    /// Another run holds the output directory's lock.
+    case locked(String)
 
     public var exitCode: Int32 {
         switch self {
@@ -29,6 +31,7 @@ public enum RunFailure: Error, CustomStringConvertible {
         case .solver, .rejectedPlan: return ExitCode.internalError
         case .cannotCreateOutput: return ExitCode.cannotCreateOutput
         case .outputIO: return ExitCode.ioError
+        case .locked: return ExitCode.locked
         }
     }
 
@@ -42,6 +45,7 @@ public enum RunFailure: Error, CustomStringConvertible {
         case let .rejectedPlan(message): return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
         case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
         case let .outputIO(message): return "error: writing the output failed: \(message)"
+        case let .locked(message): return "error: another run is active: \(message)"
         }
     }
 }
@@ -58,6 +62,7 @@ public enum ExitCode {
     public static let internalError: Int32 = 70
     public static let cannotCreateOutput: Int32 = 73
     public static let ioError: Int32 = 74
+    public static let locked: Int32 = 75
     public static let configuration: Int32 = 78
     /// Interrupted by SIGINT/SIGTERM with nothing to publish: 128 + SIGTERM, as shells report it.
     public static let interrupted: Int32 = 143

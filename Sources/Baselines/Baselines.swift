@@ -1,0 +1,2 @@
+/// Baselines: classic apportionments and the observed 2021 allocation (in progress).
+public enum Baselines {}

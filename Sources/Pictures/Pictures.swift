@@ -1,0 +1,2 @@
+/// Pictures: SVG maps and charts (in progress).
+public enum Pictures {}

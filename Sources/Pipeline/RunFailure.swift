@@ -8,6 +8,8 @@ import Scenario
 public enum RunFailure: Error, CustomStringConvertible {
     case input(ScenarioError)
     case infeasible(String)
+    /// The model has no solution; the explanation says which rules conflict and the smallest repair.
+    case infeasibleExplained(InfeasibilityExplanation)
     case noSolution(String)
     case interrupted
     case solver(String)
@@ -25,7 +27,7 @@ public enum RunFailure: Error, CustomStringConvertible {
             case .missingFile: return ExitCode.inputMissing
             case .configuration: return ExitCode.configuration
             }
-        case .infeasible: return ExitCode.infeasible
+        case .infeasible, .infeasibleExplained: return ExitCode.infeasible
         case .noSolution: return ExitCode.noSolution
         case .interrupted: return ExitCode.interrupted
         case .solver, .rejectedPlan: return ExitCode.internalError
@@ -39,6 +41,12 @@ public enum RunFailure: Error, CustomStringConvertible {
         switch self {
         case let .input(error): return error.description
         case let .infeasible(message): return "error: infeasible scenario: \(message)"
+        case let .infeasibleExplained(explanation):
+            var lines = ["error: infeasible scenario: no plan satisfies every rule at once."]
+            lines += explanation.repairs.map { "  repair: \($0.sentence)" + ($0.override.map { " (--set \($0))" } ?? "") }
+            lines.append("  conflicting rules (dropping any one of them removes the conflict):")
+            lines += explanation.conflict.map { "    \($0.constraint): \($0.description)" }
+            return lines.joined(separator: "\n")
         case let .noSolution(message): return "error: no plan found: \(message)"
         case .interrupted: return "error: interrupted before any plan was found; nothing was published"
         case let .solver(message): return "error: solver failure: \(message)"

@@ -34,7 +34,14 @@ public enum Solving {
         }
         switch result.status {
         case .infeasible:
-            throw .infeasible("no plan satisfies every rule of the scenario at once (floors, caps, posts, budget, host capacity). Check that the floors fit within the posts and the budget.")
+            log("infeasible: looking for the conflicting rules and the smallest repair")
+            do {
+                throw RunFailure.infeasibleExplained(try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: solver, options: options))
+            } catch let failure as RunFailure {
+                throw failure
+            } catch {
+                throw .infeasible("no plan satisfies every rule of the scenario at once (floors, caps, posts, budget, host capacity); \(error)")
+            }
         case .unbounded:
             throw .solver("GLPK reports the model unbounded, which a correct model cannot be (a bug)")
         case .noSolution:

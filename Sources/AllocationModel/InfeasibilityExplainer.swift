@@ -1,0 +1,219 @@
+import Foundation
+import LinearProgramming
+import Scenario
+
+/// Why a scenario has no plan, in the analyst's words: the smallest repair (an elastic re-solve with a
+/// penalised slack on each policy rule) and an irreducible set of rules that conflict (a deletion filter).
+/// Only the policy rules are relaxed (posts, budget, floors, caps); host capacities and co-financing are
+/// facts about the structures and stay as they are.
+public struct InfeasibilityExplanation: Sendable, Hashable {
+    /// One rule of the conflict, as in docs/model.md, with its bound in words.
+    public struct Member: Sendable, Hashable {
+        public let constraint: String
+        public let family: String
+        /// Territory or région code, when the rule has one.
+        public let scope: String
+        public let bound: String
+        public let value: Double
+        public let description: String
+    }
+
+    /// One change that, with the others, makes the scenario feasible.
+    public struct Repair: Sendable, Hashable {
+        public let constraint: String
+        /// How much the bound must move (posts, or euros for the budget).
+        public let amount: Double
+        public let sentence: String
+        /// A `--set` override that applies it, when one parameter expresses it.
+        public let override: String?
+    }
+
+    /// Irreducible: dropping any member makes the rest feasible (with capacities kept).
+    public let conflict: [Member]
+    public let repairs: [Repair]
+
+    public var summary: String {
+        let repair = repairs.map(\.sentence).joined(separator: "; ")
+        let rules = conflict.map(\.constraint).joined(separator: ", ")
+        return "\(repair.isEmpty ? "no repair found" : repair) (conflicting rules: \(rules))"
+    }
+}
+
+public enum InfeasibilityExplainer {
+    public enum ExplainError: Error, CustomStringConvertible {
+        case undecided(String)
+        public var description: String {
+            switch self { case let .undecided(what): return "the solver could not decide feasibility of \(what) within its limits" }
+        }
+    }
+
+    /// Rows that express policy and may be relaxed, by name prefix.
+    static let relaxable = ["posts_total", "budget", "territory_floor[", "territory_cap[", "region_floor[", "region_cap["]
+
+    static func isRelaxable(_ name: String) -> Bool { relaxable.contains { name == $0 || (name.hasPrefix($0) && $0.hasSuffix("[")) } }
+
+    public static func explain(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
+                               options: SolverOptions) throws -> InfeasibilityExplanation {
+        let program = model.program
+        let candidates = program.constraints.indices.filter { isRelaxable(program.constraints[$0].name) }
+        let repairs = try elasticRepair(program: program, candidates: candidates, scenario: scenario, solver: solver, options: options)
+        let conflict = try deletionFilter(program: program, candidates: candidates, solver: solver, options: options)
+        return InfeasibilityExplanation(conflict: conflict.map { member(program.constraints[$0], scenario: scenario) }, repairs: repairs)
+    }
+
+    /// A copy of `program` for a feasibility question: no objective, without the rows in `dropped`,
+    /// with the bounds of `relaxed` rows moved by the given amounts.
+    static func variant(of program: LinearProgram, dropping dropped: Set<Int> = [], relaxing relaxed: [Int: Double] = [:]) -> LinearProgram {
+        var copy = LinearProgram(name: program.name, sense: .minimize)
+        for variable in program.variables {
+            copy.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
+        }
+        for (index, row) in program.constraints.enumerated() where !dropped.contains(index) {
+            let extra = relaxed[index] ?? 0
+            let lower = row.lower.isFinite ? row.lower - extra : row.lower
+            let upper = row.upper.isFinite ? row.upper + extra : row.upper
+            copy.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: lower, upper: upper)
+        }
+        return copy
+    }
+
+    static func isFeasible(_ program: LinearProgram, solver: any LinearSolver, options: SolverOptions, what: String) throws -> Bool {
+        let result = try solver.solve(program, options: options)
+        switch result.status {
+        case .optimal, .feasible: return true
+        case .infeasible: return false
+        default: throw ExplainError.undecided(what)
+        }
+    }
+
+    /// Deletion filter: drop each relaxable rule in turn (model order); if the rest is still infeasible
+    /// it stays dropped, otherwise it belongs to the conflict. The result is irreducible.
+    static func deletionFilter(program: LinearProgram, candidates: [Int], solver: any LinearSolver, options: SolverOptions) throws -> [Int] {
+        var dropped = Set<Int>()
+        var kept: [Int] = []
+        for index in candidates {
+            var trial = dropped
+            trial.insert(index)
+            if try isFeasible(variant(of: program, dropping: trial), solver: solver, options: options, what: "the scenario without \(program.constraints[index].name)") {
+                kept.append(index)
+            } else {
+                dropped = trial
+            }
+        }
+        return kept
+    }
+
+    /// Elastic re-solve: each relaxable row gets a slack, weighted so that one post of slack costs about as
+    /// much on any row (the budget's euros are counted in cheapest posts); the slacks of the optimum are
+    /// the smallest repair.
+    static func elasticRepair(program: LinearProgram, candidates: [Int], scenario: Scenario, solver: any LinearSolver,
+                              options: SolverOptions) throws -> [InfeasibilityExplanation.Repair] {
+        let cheapest = max(1, cheapestPostCost(scenario))
+        var slacks: [(row: Int, variable: Variable)] = []
+        // The same model without objective, each relaxable row with its own slack.
+        var elastic = LinearProgram(name: program.name, sense: .minimize)
+        for variable in program.variables {
+            elastic.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
+        }
+        for index in candidates {
+            let name = program.constraints[index].name
+            // Per post of relaxation; a territory's own floor or cap costs a little more than a national or
+            // régional bound, so the repair names one aggregate rule rather than many territories when both work.
+            let weight = name == "budget" ? 1 / cheapest : (name.hasPrefix("territory_") ? 1.001 : 1)
+            slacks.append((index, elastic.addVariable("slack[\(name)]", lower: 0, objective: weight)))
+        }
+        let slackByRow = Dictionary(uniqueKeysWithValues: slacks.map { ($0.row, $0.variable) })
+        for (index, row) in program.constraints.enumerated() {
+            var terms = row.terms.map { (Variable(index: $0.variable), $0.coefficient) }
+            if let slack = slackByRow[index] {
+                terms.append((slack, row.lower.isFinite ? 1 : -1))
+            }
+            elastic.addConstraint(row.name, terms, lower: row.lower, upper: row.upper)
+        }
+        let result = try solver.solve(elastic, options: options)
+        guard result.status == .optimal || result.status == .feasible else {
+            throw ExplainError.undecided("the elastic scenario (\(result.status.rawValue))")
+        }
+        var repairs: [InfeasibilityExplanation.Repair] = []
+        for (row, variable) in slacks {
+            let amount = result.values[variable.index]
+            guard amount > 1e-6 else { continue }
+            repairs.append(repair(program.constraints[row], amount: amount, scenario: scenario))
+        }
+        return repairs
+    }
+
+    /// The cheapest State cost of one post anywhere: the unit in which budget slack is weighed.
+    static func cheapestPostCost(_ scenario: Scenario) -> Double {
+        var cheapest = Double.infinity
+        for territory in scenario.territories {
+            for kind in scenario.parameters.kinds {
+                for option in scenario.parameters.fundingOptions {
+                    cheapest = min(cheapest, scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR)
+                }
+            }
+        }
+        return cheapest.isFinite ? cheapest : 1
+    }
+
+    static func scope(of name: String) -> String {
+        guard let open = name.firstIndex(of: "["), name.hasSuffix("]") else { return "" }
+        return String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+    }
+
+    static func family(of name: String) -> String { String(name.prefix { $0 != "[" }) }
+
+    static func place(_ name: String, scenario: Scenario) -> String {
+        let code = scope(of: name)
+        if family(of: name).hasPrefix("territory") { return "\(scenario.territory(code)?.name ?? code) (\(code))" }
+        if family(of: name).hasPrefix("region") { return "\(scenario.regions.first { $0.code == code }?.name ?? code) (région \(code))" }
+        return ""
+    }
+
+    static func member(_ row: ConstraintDefinition, scenario: Scenario) -> InfeasibilityExplanation.Member {
+        let name = row.name
+        let isMinimum = row.lower.isFinite
+        let value = isMinimum ? row.lower : row.upper
+        let description: String
+        switch family(of: name) {
+        case "posts_total": description = "at most \(Int(value)) posts exist"
+        case "budget": description = "the State budget is \(Int(value)) €"
+        case "territory_floor", "region_floor": description = "at least \(Int(value)) posts in \(place(name, scenario: scenario))"
+        case "territory_cap", "region_cap": description = "at most \(Int(value)) posts in \(place(name, scenario: scenario))"
+        default: description = name
+        }
+        return .init(constraint: name, family: family(of: name), scope: scope(of: name), bound: isMinimum ? "min" : "max",
+                     value: value, description: description)
+    }
+
+    static func repair(_ row: ConstraintDefinition, amount: Double, scenario: Scenario) -> InfeasibilityExplanation.Repair {
+        let name = row.name
+        let posts = Int(amount.rounded(.up))
+        switch family(of: name) {
+        case "posts_total":
+            let needed = Int(row.upper) + posts
+            return .init(constraint: name, amount: Double(posts),
+                         sentence: "the rules need \(needed) posts and \(Int(row.upper)) exist: lower the floors or raise the posts by \(posts)",
+                         override: "programme.posts=\(needed)")
+        case "budget":
+            let euros = Int(amount.rounded(.up))
+            let needed = Int(row.upper) + euros
+            return .init(constraint: name, amount: Double(euros),
+                         sentence: "the rules cost at least \(needed) € and the budget is \(Int(row.upper)) €: lower the floors or raise the budget by \(euros) €",
+                         override: "programme.budget_eur=\(needed)")
+        case "territory_floor", "region_floor":
+            // The scenario-wide floor, lowered to what this territory or région can have (it lowers every floor).
+            let key = family(of: name) == "territory_floor" ? "limits.territory_min_posts" : "limits.region_min_posts"
+            return .init(constraint: name, amount: Double(posts),
+                         sentence: "the floor of \(Int(row.lower)) posts in \(place(name, scenario: scenario)) cannot be met: lower it by \(posts)",
+                         override: "\(key)=\(max(0, Int(row.lower) - posts))")
+        default:
+            // Caps are shares of the posts: the smallest share that lets this one rise enough.
+            let key = family(of: name) == "territory_cap" ? "limits.territory_max_share" : "limits.region_max_share"
+            let share = (Double(Int(row.upper) + posts) / Double(max(1, scenario.parameters.posts)) * 10_000).rounded(.up) / 10_000
+            return .init(constraint: name, amount: Double(posts),
+                         sentence: "the cap of \(Int(row.upper)) posts in \(place(name, scenario: scenario)) is too low: raise it by \(posts)",
+                         override: "\(key)=\(min(1, share))")
+        }
+    }
+}

@@ -33,6 +33,8 @@ public struct AllocationModel: Sendable {
     public let program: LinearProgram
     public let decisions: [Decision]
     public let pools: [Pool]
+    /// The coverage segments of each territory (their sum is the people it covers), by territory code.
+    public let coverageVariables: [String: [Variable]]
     /// Weight of the tie-break term: among plans of exactly equal value, prefer the one that costs the State less
     /// (scaled so a whole plan moves the objective by < 0.01). It is far below the MIP gap, so it settles only exact
     /// ties; a plan's independence from row order comes from building the model in sorted order and splitting
@@ -46,6 +48,7 @@ public struct AllocationModel: Sendable {
         let maxCost = Self.maxStateCost(scenario)
         var decisions: [Decision] = []
         var pools: [Pool] = []
+        var coverageVariables: [String: [Variable]] = [:]
         var postsTerms: [(Variable, Double)] = []
         var budgetTerms: [(Variable, Double)] = []
 
@@ -93,6 +96,7 @@ public struct AllocationModel: Sendable {
                                                    objective: territory.weight * segment.slope)
                 coverageTerms.append((variable, 1))
             }
+            coverageVariables[territory.code] = coverageTerms.map(\.0)
             program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
             program.addConstraint("need[\(territory.code)]", coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
@@ -122,6 +126,7 @@ public struct AllocationModel: Sendable {
         program.addConstraint("posts_total", postsTerms, upper: Double(parameters.posts))
         program.addConstraint("budget", budgetTerms, upper: parameters.budgetEUR)
         self.program = program
+        self.coverageVariables = coverageVariables
         self.decisions = decisions
         self.pools = pools
     }

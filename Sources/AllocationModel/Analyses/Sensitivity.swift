@@ -1,0 +1,80 @@
+import Foundation
+import LinearProgramming
+import Scenario
+
+/// What one more euro or one more post buys, and what each family of floors or caps costs, measured by
+/// re-solving the integer plan (not by LP duals, which a MIP does not have).
+public enum Sensitivity {
+    public struct Row: Sendable, Hashable {
+        /// What was changed, in words.
+        public let label: String
+        /// The `--set` override that makes the variant.
+        public let override: String
+        public let status: String
+        public let objective: Double?
+        public let coverage: Double?
+        /// Variant minus base.
+        public let deltaObjective: Double?
+        public let deltaCoverage: Double?
+        /// People covered per unit of change (per €1M of budget, per post); nil for the price of a rule.
+        public let coveragePerUnit: Double?
+        public let unit: String
+    }
+
+    /// A solved and verified plan's headline figures.
+    public struct Point: Sendable, Hashable {
+        public let objective: Double
+        public let coverage: Double
+    }
+
+    /// Solves, splits and evaluates one scenario with the default objective; nil when it has no plan.
+    public static func point(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions) throws -> (Point?, String) {
+        let model = AllocationModel(scenario: scenario)
+        let result = try solver.solve(model.program, options: options)
+        guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return (nil, result.status.rawValue) }
+        let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
+        let found = PlanVerifier.violations(of: plan, scenario: scenario)
+        guard found.isEmpty else { return (nil, "rejected") }
+        let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
+        return (Point(objective: evaluation.objective, coverage: evaluation.coverage), result.status.rawValue)
+    }
+
+    /// The standard set of variants around `base`: budget ±€1M and ±€10M, posts ±1 and ±100, and the
+    /// scenario without its territory floors, territory caps and région caps.
+    public static func variants(of scenario: Scenario) -> [(label: String, override: ParameterOverride, unitChange: Double?, unit: String)] {
+        let budget = scenario.parameters.budgetEUR
+        let posts = scenario.parameters.posts
+        var list: [(String, ParameterOverride, Double?, String)] = []
+        for change in [-10_000_000.0, -1_000_000, 1_000_000, 10_000_000] where budget + change > 0 {
+            let millions = change / 1_000_000
+            list.append(("budget \(change > 0 ? "+" : "−")€\(Int(abs(millions)))M", ParameterOverride(key: "programme.budget_eur", value: String(Int(budget + change))), millions, "per €1M"))
+        }
+        for change in [-100, -1, 1, 100] where posts + change > 0 {
+            list.append(("posts \(change > 0 ? "+" : "−")\(abs(change))", ParameterOverride(key: "programme.posts", value: String(posts + change)), Double(change), "per post"))
+        }
+        if scenario.parameters.limits.territoryMinPosts > 0 {
+            list.append(("without the territory floors", ParameterOverride(key: "limits.territory_min_posts", value: "0"), nil, "price of the rule"))
+        }
+        if scenario.parameters.limits.territoryMaxShare < 1 {
+            list.append(("without the territory caps", ParameterOverride(key: "limits.territory_max_share", value: "1"), nil, "price of the rule"))
+        }
+        if scenario.parameters.limits.regionMaxShare < 1 {
+            list.append(("without the région caps", ParameterOverride(key: "limits.region_max_share", value: "1"), nil, "price of the rule"))
+        }
+        return list
+    }
+
+    /// Re-solves every variant; `load` turns extra overrides into a scenario (the run's own overrides first).
+    public static func run(base: Point, scenario: Scenario, load: ([ParameterOverride]) throws -> Scenario,
+                           solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
+        try variants(of: scenario).map { variant in
+            let (point, status) = try Sensitivity.point(try load([variant.override]), solver: solver, options: options)
+            let deltaObjective = point.map { $0.objective - base.objective }
+            let deltaCoverage = point.map { $0.coverage - base.coverage }
+            let perUnit = variant.unitChange.flatMap { change in deltaCoverage.map { $0 / change } }
+            return Row(label: variant.label, override: "\(variant.override.key)=\(variant.override.value)", status: status,
+                       objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
+                       deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit)
+        }
+    }
+}

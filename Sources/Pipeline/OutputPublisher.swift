@@ -1,44 +1,413 @@
 import Foundation
+import GLPKSolver
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Publishes a run directory all at once: files are written into a temporary folder beside the
-/// destination, then renamed into place, so a reader never sees a half-written run and a failure
-/// leaves the previous run as it was.
+/// Publishes a run all at once. Files are written (and fsync'ed) into a hidden staging folder beside
+/// the destination, which is then renamed into place, so a reader never sees a half-written run, and
+/// a failure or a kill at any moment leaves the previous run byte-identical (docs/reliability-runs.md).
+///
+/// Two targets:
+/// - `--out DIR`: DIR stays a plain directory. An existing DIR is replaced by exchanging it with the
+///   staging folder in one `renameat2(RENAME_EXCHANGE)` (Linux), so DIR always names a complete
+///   run; the old run, now under the staging name, is then deleted. Where the exchange is not
+///   supported, two renames are used (DIR → `.DIR.previous-PID`, staging → DIR) and the next run
+///   restores `.DIR.previous-*` if a kill left DIR missing between them.
+/// - `--runs-root ROOT`: each run gets its own `ROOT/<scenario>-<UTC timestamp>-<hash>/` and the
+///   symlink `ROOT/latest` is switched to it by renaming a new symlink over it.
+///
+/// Every destination is locked first (`RunLock`, `.NAME.lock` beside it); under the lock, the
+/// leftovers of killed runs (`.NAME.partial-*`, `.NAME.previous-*`, `latest.tmp-*`) are removed.
 public enum OutputPublisher {
-    public static func publish(_ files: [(name: String, content: Data)], to destination: String) throws(RunFailure) {
-        let manager = FileManager.default
-        let url = URL(fileURLWithPath: destination).standardizedFileURL
-        let parent = url.deletingLastPathComponent()
-        do {
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreateOutput("cannot create \(parent.path): \(error.localizedDescription)")
-        }
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(url.lastPathComponent).partial-\(pid)")
-        let previous = parent.appendingPathComponent(".\(url.lastPathComponent).previous-\(pid)")
-        try? manager.removeItem(at: staging)
-        do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw .cannotCreateOutput("cannot write in \(parent.path): \(error.localizedDescription)")
-        }
-        do {
-            for file in files {
-                try file.content.write(to: staging.appendingPathComponent(file.name), options: .atomic)
-            }
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw .outputIO("\(error.localizedDescription)")
-        }
-        let hadPrevious = manager.fileExists(atPath: url.path)
-        do {
-            if hadPrevious { try manager.moveItem(at: url, to: previous) }
-            try manager.moveItem(at: staging, to: url)
-        } catch {
-            if hadPrevious && !manager.fileExists(atPath: url.path) { try? manager.moveItem(at: previous, to: url) }
-            try? manager.removeItem(at: staging)
-            throw .outputIO("cannot move the run into \(url.path): \(error.localizedDescription)")
-        }
-        if hadPrevious { try? manager.removeItem(at: previous) }
+    public typealias File = (name: String, content: Data)
+
+    /// Where a run is published.
+    public enum Target: Sendable, Equatable {
+        /// `--out DIR`: the run directory itself, replaced by each run.
+        case directory(String)
+        /// `--runs-root ROOT`: one directory per run under ROOT and a `latest` symlink.
+        case runsRoot(String)
     }
+
+    /// A destination locked, cleaned of leftovers and checked, ready to receive a run. Keep it
+    /// until the run is published: the lock is released when it goes away.
+    public final class Reservation: @unchecked Sendable {
+        // @unchecked: immutable after init; the lock is only released by its deinit.
+        public let target: Target
+        public let lock: RunLock
+        /// What messages call the destination: DIR, or ROOT/latest.
+        public let destination: String
+
+        init(target: Target, lock: RunLock, destination: String) {
+            self.target = target
+            self.lock = lock
+            self.destination = destination
+        }
+    }
+
+    // MARK: Reserving
+
+    /// Locks the destination (exit 75 if another run holds it), removes the leftovers of killed runs,
+    /// restores a run directory a kill left under `.DIR.previous-*`, and refuses a destination that
+    /// is not a repartir output (exit 73), all before any solve.
+    public static func reserve(_ target: Target, log: (String) -> Void = { _ in }) throws(RunFailure) -> Reservation {
+        switch target {
+        case let .directory(path):
+            let (parent, name) = try split(path)
+            let destination = parent + "/" + name
+            let lock = try RunLock.acquire(parent + "/.\(name).lock", for: destination)
+            recoverDirectory(parent: parent, name: name, log: log)
+            try checkReplaceable(destination)
+            return Reservation(target: .directory(destination), lock: lock, destination: destination)
+        case let .runsRoot(path):
+            let root = URL(fileURLWithPath: path).standardizedFileURL.path
+            let latest = root + "/latest"
+            let lock = try RunLock.acquire(root + "/.latest.lock", for: latest)
+            cleanRunsRoot(root, log: log)
+            var info = stat()
+            if lstat(latest, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
+                throw .cannotCreateOutput("\(latest) exists and is not a symlink: repartir switches it as a symlink to the newest run. Move it away, or choose another --runs-root.")
+            }
+            return Reservation(target: .runsRoot(root), lock: lock, destination: latest)
+        }
+    }
+
+    // MARK: Publishing
+
+    /// Writes `files` and switches them into place; returns the published run directory. Stops with
+    /// `.interrupted` (nothing published) if `cancellation` is set before the switch.
+    @discardableResult
+    public static func publish(_ files: [File], into reservation: Reservation, scenarioName: String,
+                               cancellation: CancellationFlag? = nil, log: (String) -> Void = { _ in }) throws(RunFailure) -> String {
+        let hooks = TestHooks.current
+        for note in hooks.notes { log(note) }
+        switch reservation.target {
+        case let .directory(destination):
+            let (parent, name) = try split(destination)
+            let staging = parent + "/.\(name).partial-\(getpid())"
+            try stage(files, at: staging, destination: destination, cancellation: cancellation, hooks: hooks)
+            try switchDirectory(staging: staging, into: destination, parent: parent, name: name, hooks: hooks)
+            return destination
+        case let .runsRoot(root):
+            let name = runName(scenarioName, files: files, root: root)
+            let run = root + "/" + name
+            let staging = root + "/.\(name).partial-\(getpid())"
+            try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks)
+            try switchRun(staging: staging, run: run, root: root, name: name)
+            return run
+        }
+    }
+
+    /// Reserves and publishes in one step (the lock is held only while writing).
+    public static func publish(_ files: [File], to destination: String) throws(RunFailure) {
+        let reservation = try reserve(.directory(destination))
+        try publish(files, into: reservation, scenarioName: "")
+    }
+
+    // MARK: Test hooks
+
+    /// Environment variables that only the tests set, to reach the failure paths of publication.
+    /// repartir says on stderr when one is set.
+    struct TestHooks {
+        /// `REPARTIR_TEST_FAIL_AFTER_FILES=N`: fail (exit 74) right after the N-th file is written.
+        var failAfterFiles: Int?
+        /// `REPARTIR_TEST_SLOW_WRITE_MS=M`: sleep M ms after each file, so a test can kill mid-write.
+        var slowWriteMilliseconds: Int?
+        /// `REPARTIR_TEST_NO_EXCHANGE=1`: replace DIR with two renames, as where RENAME_EXCHANGE is missing.
+        var noExchange = false
+
+        static var current: TestHooks {
+            let environment = ProcessInfo.processInfo.environment
+            var hooks = TestHooks()
+            hooks.failAfterFiles = environment["REPARTIR_TEST_FAIL_AFTER_FILES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+            hooks.slowWriteMilliseconds = environment["REPARTIR_TEST_SLOW_WRITE_MS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+            hooks.noExchange = environment["REPARTIR_TEST_NO_EXCHANGE"] == "1"
+            return hooks
+        }
+
+        var notes: [String] {
+            var notes: [String] = []
+            if let failAfterFiles { notes.append("test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles) is set: the run will fail while writing") }
+            if let slowWriteMilliseconds { notes.append("test hook REPARTIR_TEST_SLOW_WRITE_MS=\(slowWriteMilliseconds) is set: writing is slowed down") }
+            if noExchange { notes.append("test hook REPARTIR_TEST_NO_EXCHANGE=1 is set: DIR is replaced with two renames") }
+            return notes
+        }
+    }
+
+    // MARK: Staging
+
+    /// Writes every file into a new `staging` folder and syncs it; on any failure the folder is removed.
+    static func stage(_ files: [File], at staging: String, destination: String, cancellation: CancellationFlag?,
+                      hooks: TestHooks) throws(RunFailure) {
+        let untouched = "nothing was published and \(destination) is untouched"
+        _ = try? FileManager.default.removeItem(atPath: staging)
+        guard mkdir(staging, 0o777) == 0 else {
+            let error = SystemError("create", staging)
+            throw .cannotCreateOutput("\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched).")
+        }
+        do throws(RunFailure) {
+            for (index, file) in files.enumerated() {
+                if cancellation?.isCancelled == true { throw RunFailure.interrupted }
+                let path = staging + "/" + file.name
+                do {
+                    if file.name.contains("/") {
+                        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    }
+                    try write(file.content, to: path)
+                } catch {
+                    throw RunFailure.outputIO("cannot write \(path): \(SystemError.reason(of: error)). Free space on that file system or choose another output; \(untouched) (the partial files were removed).")
+                }
+                if let failAfterFiles = hooks.failAfterFiles, index + 1 == failAfterFiles {
+                    throw RunFailure.outputIO("test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles): simulated write failure after \(failAfterFiles) file(s) in \(staging); \(untouched) (the partial files were removed).")
+                }
+                if let milliseconds = hooks.slowWriteMilliseconds {
+                    let end = Date().addingTimeInterval(Double(milliseconds) / 1000)
+                    while Date() < end && cancellation?.isCancelled != true { usleep(10_000) }
+                }
+            }
+            syncDirectory(staging)
+            if cancellation?.isCancelled == true { throw RunFailure.interrupted }
+        } catch {
+            _ = try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    /// Writes one new file and fsyncs it, so a crash after the rename never shows an empty file.
+    static func write(_ data: Data, to path: String) throws(SystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw SystemError("create", path) }
+        var failure: SystemError?
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc_write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = SystemError("write", path)
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = SystemError("write", path) }
+        if close(fd) != 0 && failure == nil { failure = SystemError("write", path) }
+        if let failure { throw failure }
+    }
+
+    // MARK: Switching into place
+
+    /// `--out DIR`: staging becomes DIR in one step; the old run is deleted afterwards.
+    static func switchDirectory(staging: String, into destination: String, parent: String, name: String,
+                                hooks: TestHooks) throws(RunFailure) {
+        func fail(_ message: String) -> RunFailure {
+            _ = try? FileManager.default.removeItem(atPath: staging)
+            return .outputIO("\(message); nothing was published and \(destination) is untouched.")
+        }
+        if !exists(destination) {
+            guard rename(staging, destination) == 0 else { throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(errno)))") }
+            syncDirectory(parent)
+            return
+        }
+        let swap: Exchange = hooks.noExchange ? .unsupported : exchange(staging, destination)
+        switch swap {
+        case .swapped:
+            // DIR is the new run; the old one is under the staging name, and is a leftover if we die now.
+            syncDirectory(parent)
+            _ = try? FileManager.default.removeItem(atPath: staging)
+        case let .failed(code):
+            throw fail("cannot exchange \(staging) with \(destination): \(String(cString: strerror(code)))")
+        case .unsupported:
+            // Two renames: a kill between them leaves DIR missing and the old run in `previous`,
+            // which the next run restores (recoverDirectory) before anything else.
+            let previous = parent + "/.\(name).previous-\(getpid())"
+            _ = try? FileManager.default.removeItem(atPath: previous)
+            guard rename(destination, previous) == 0 else {
+                throw fail("cannot move \(destination) aside: \(String(cString: strerror(errno)))")
+            }
+            guard rename(staging, destination) == 0 else {
+                let code = errno
+                _ = rename(previous, destination)
+                throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(code)))")
+            }
+            syncDirectory(parent)
+            _ = try? FileManager.default.removeItem(atPath: previous)
+        }
+    }
+
+    /// `--runs-root ROOT`: staging becomes ROOT/NAME, then the symlink ROOT/latest is replaced by a
+    /// new one pointing to NAME (rename(2) of `latest.tmp-PID` over it). If `latest` cannot be
+    /// switched, ROOT/NAME is removed again, so a failed run leaves ROOT as it was.
+    static func switchRun(staging: String, run: String, root: String, name: String) throws(RunFailure) {
+        let latest = root + "/latest"
+        let temporary = root + "/latest.tmp-\(getpid())"
+        func fail(_ message: String, removeRun: Bool) -> RunFailure {
+            _ = try? FileManager.default.removeItem(atPath: staging)
+            if removeRun { _ = try? FileManager.default.removeItem(atPath: run) }
+            _ = unlink(temporary)
+            return .outputIO("\(message); nothing was published and \(latest) is untouched.")
+        }
+        if renameNoReplace(staging, run) != 0 {
+            throw fail("cannot rename \(staging) to \(run): \(String(cString: strerror(errno)))", removeRun: false)
+        }
+        syncDirectory(root)
+        _ = unlink(temporary)
+        if symlink(name, temporary) != 0 {
+            throw fail("cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
+        }
+        if rename(temporary, latest) != 0 {
+            throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
+        }
+        syncDirectory(root)
+    }
+
+    // MARK: Leftovers
+
+    /// Under the lock: restores DIR from `.DIR.previous-*` if a kill left it missing, then removes
+    /// every `.DIR.partial-*` and `.DIR.previous-*` (runs that died, or the old run of a swap).
+    static func recoverDirectory(parent: String, name: String, log: (String) -> Void) {
+        let destination = parent + "/" + name
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        var previous = entries.filter { $0.hasPrefix(".\(name).previous-") }.map { parent + "/" + $0 }
+        let partial = entries.filter { $0.hasPrefix(".\(name).partial-") }.map { parent + "/" + $0 }
+        if !exists(destination), let newest = previous.max(by: { modificationDate($0) < modificationDate($1) }) {
+            if rename(newest, destination) == 0 {
+                log("restored \(destination) from \(newest), left by a run killed while replacing it")
+                previous.removeAll { $0 == newest }
+            } else {
+                log("warning: cannot restore \(destination) from \(newest): \(String(cString: strerror(errno)))")
+            }
+        }
+        for leftover in partial + previous {
+            removeLeftover(leftover, log: log)
+        }
+    }
+
+    /// Under the lock: removes the staging folders and temporary symlinks of killed runs in ROOT.
+    static func cleanRunsRoot(_ root: String, log: (String) -> Void) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for entry in entries where (entry.hasPrefix(".") && entry.contains(".partial-")) || entry.hasPrefix("latest.tmp-") {
+            removeLeftover(root + "/" + entry, log: log)
+        }
+    }
+
+    private static func removeLeftover(_ path: String, log: (String) -> Void) {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            log("removed \(path), left by an earlier run that did not finish")
+        } catch {
+            log("warning: cannot remove \(path), left by an earlier run: \(SystemError.reason(of: error))")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The parent folder (absolute, created by the lock) and the last component of an output path.
+    static func split(_ path: String) throws(RunFailure) -> (parent: String, name: String) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let name = url.lastPathComponent
+        guard !name.isEmpty, name != "/", name != ".", name != ".." else {
+            throw .cannotCreateOutput("\(path) cannot be a run directory; give --out a folder of its own, e.g. out/run.")
+        }
+        return (url.deletingLastPathComponent().path, name)
+    }
+
+    /// Refuses to replace anything but a run directory (or an empty folder): a mistyped --out must
+    /// never delete someone's files.
+    static func checkReplaceable(_ destination: String) throws(RunFailure) {
+        var info = stat()
+        guard stat(destination, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .cannotCreateOutput("\(destination) exists and is not a directory; repartir will not replace it. Remove it or choose another --out.")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
+        if !entries.isEmpty && !entries.contains("manifest.json") {
+            throw .cannotCreateOutput("\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard.")
+        }
+    }
+
+    /// `<scenario>-<UTC timestamp>-<8 hex digits>`: the hash is SHA-256 over every output but the
+    /// manifest, so two runs with the same hash have byte-identical results.
+    static func runName(_ scenarioName: String, files: [File], root: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        var scenario = String(scenarioName.map { allowed.contains($0) ? $0 : "_" })
+        if scenario.isEmpty || scenario.hasPrefix(".") { scenario = "run" + scenario }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var digest = Data()
+        for file in files.sorted(by: { $0.name < $1.name }) where file.name != "manifest.json" {
+            digest.append(Data("\(file.name)\u{0}\(Manifest.sha256(file.content))\n".utf8))
+        }
+        let base = "\(scenario)-\(formatter.string(from: Date()))-\(Manifest.sha256(digest).prefix(8))"
+        var name = base, counter = 1
+        while exists(root + "/" + name) {
+            counter += 1
+            name = "\(base)-\(counter)"
+        }
+        return name
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    static func modificationDate(_ path: String) -> Date {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
+    }
+
+    /// fsync(2) on a folder, so renames and new entries survive a power cut. Best effort.
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    enum Exchange { case swapped, unsupported, failed(Int32) }
+
+    /// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE).
+    static func exchange(_ a: String, _ b: String) -> Exchange {
+        guard let renameat2 = renameat2Function else { return .unsupported }
+        if renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return .swapped }
+        let code = errno
+        if code == EINVAL || code == ENOSYS || code == EOPNOTSUPP || code == ENOTSUP { return .unsupported }
+        return .failed(code)
+    }
+
+    /// rename(2) that never replaces an existing `to` (RENAME_NOREPLACE where available).
+    static func renameNoReplace(_ from: String, _ to: String) -> Int32 {
+        if let renameat2 = renameat2Function {
+            if renameat2(AT_FDCWD, from, AT_FDCWD, to, renameNoReplaceFlag) == 0 { return 0 }
+            let code = errno
+            if !(code == EINVAL || code == ENOSYS || code == EOPNOTSUPP || code == ENOTSUP) { errno = code; return -1 }
+        }
+        if exists(to) { errno = EEXIST; return -1 }
+        return rename(from, to)
+    }
+
+    private typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
+    private static let renameExchange: UInt32 = 1 << 1
+    private static let renameNoReplaceFlag: UInt32 = 1 << 0
+
+    /// glibc's renameat2 (2.28+), looked up at run time: Swift's Glibc module does not export it.
+    private static let renameat2Function: Renameat2? = {
+        #if os(Linux)
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: Renameat2.self)
+        #else
+        return nil
+        #endif
+    }()
 }
+
+#if canImport(Glibc)
+private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(fd, buffer, count) }
+#elseif canImport(Darwin)
+private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
+#endif

@@ -11,17 +11,25 @@ public enum RunCommand {
     public struct Request: Sendable {
         public var scenarioPath: String
         public var overrides: [ParameterOverride]
+        /// `--out DIR`: the run directory, replaced by each run.
         public var outputDirectory: String?
+        /// `--runs-root ROOT`: one directory per run under ROOT and the symlink ROOT/latest (exclusive with `outputDirectory`).
+        public var runsRoot: String?
         public var timeLimit: Double?
         public var mipGap: Double?
+        /// Set (e.g. by a signal handler) to stop the run: nothing is published, the run ends with `.interrupted`.
+        public var cancellation: CancellationFlag?
 
         public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
-                    timeLimit: Double? = nil, mipGap: Double? = nil) {
+                    runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
+                    cancellation: CancellationFlag? = nil) {
             self.scenarioPath = scenarioPath
             self.overrides = overrides
             self.outputDirectory = outputDirectory
+            self.runsRoot = runsRoot
             self.timeLimit = timeLimit
             self.mipGap = mipGap
+            self.cancellation = cancellation
         }
     }
 
@@ -35,8 +43,11 @@ public enum RunCommand {
     /// The run directory used when `--out` is not given.
     public static func defaultOutput(for scenario: Scenario) -> String { "out/\(scenario.parameters.name)" }
 
+    /// Load → lock the destination (exit 75 if held) → solve → verify → publish atomically.
+    /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages.
     public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
-                           log: @escaping (String) -> Void = { _ in }) throws(RunFailure) -> Result {
+                           log: @escaping (String) -> Void = { _ in },
+                           reserved: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
         let clock = Date()
         var timings: [(String, Double)] = []
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
@@ -51,6 +62,15 @@ public enum RunCommand {
         }
         lap("load", since: start)
         log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
+        try stopIfCancelled(request)
+
+        // Lock and clean the destination before solving: a second run stops at once (75), an
+        // unwritable destination is reported before a long solve (73).
+        let target: OutputPublisher.Target = request.runsRoot.map { .runsRoot($0) }
+            ?? .directory(request.outputDirectory ?? defaultOutput(for: scenario))
+        let reservation = try OutputPublisher.reserve(target, log: log)
+        reserved(reservation.destination)
+        log("locked \(reservation.lock.path)")
 
         start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
@@ -58,6 +78,12 @@ public enum RunCommand {
         timings.append(("build_model", outcome.buildSeconds))
         timings.append(("solve", outcome.result.seconds))
         lap("build_solve_verify", since: start)
+        if outcome.record.status == .interrupted || request.cancellation?.isCancelled == true {
+            // A signal stops the run without publishing: the previous run stays the published one.
+            // A best-effort plan is what --time-limit is for (exit 10, published).
+            log("stopped by a signal: the best plan found so far (objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a")) is not published")
+            throw .interrupted
+        }
         log("plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a")")
 
         start = Date()
@@ -67,11 +93,21 @@ public enum RunCommand {
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
         let manifest = Manifest.render(outcome, timings: timings, outputs: files)
         files.append((name: "manifest.json", content: Data(manifest.utf8)))
-        let directory = request.outputDirectory ?? defaultOutput(for: scenario)
-        try OutputPublisher.publish(files, to: directory)
-        log("wrote \(directory)")
+        try stopIfCancelled(request)
+        let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
+                                                    cancellation: request.cancellation, log: log)
+        if case .runsRoot = target {
+            log("wrote \(directory); \(reservation.destination) points to it")
+        } else {
+            log("wrote \(directory)")
+        }
+        withExtendedLifetime(reservation) {}
         let summary = Tables.summaryJSON(outcome.record)
         return Result(outcome: outcome, directory: directory, summaryJSON: summary)
+    }
+
+    private static func stopIfCancelled(_ request: Request) throws(RunFailure) {
+        if request.cancellation?.isCancelled == true { throw .interrupted }
     }
 
     /// `repartir validate`: reads and checks the scenario, builds the model and validates it, no solve.

@@ -4,6 +4,11 @@ import GLPKSolver
 import LinearProgramming
 import Pipeline
 import Scenario
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The command line: argument parsing and exit codes only; the work is in `Pipeline`.
 @main
@@ -14,7 +19,8 @@ struct Repartir: ParsableCommand {
         discussion: """
         Exit codes: 0 optimal; 10 feasible, not proven optimal (a limit was hit); 20 infeasible scenario; \
         21 limit hit with no plan; 64 usage; 65 bad input data; 66 input missing; 70 internal or GLPK failure; \
-        73 cannot create output; 74 write error; 78 bad configuration.
+        73 cannot create output; 74 write error; 75 another run holds the output's lock; 78 bad configuration; \
+        130 stopped by SIGINT, 143 stopped by SIGTERM (nothing published).
         """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, ExportModel.self]
@@ -52,13 +58,59 @@ func fail(_ failure: RunFailure) -> Never {
     Foundation.exit(failure.exitCode)
 }
 
+// MARK: Signals
+
+/// The flag GLPK polls in its branch-and-bound callback, set by the SIGINT/SIGTERM handler. A
+/// global, created before the handlers are installed, as `CancellationFlag` requires.
+let interruption = CancellationFlag()
+/// The signal that stopped the run (0 if none), written only by the handler.
+nonisolated(unsafe) var receivedSignal: sig_atomic_t = 0
+
+/// The handler only records the signal and sets the flag (both async-signal-safe), then restores
+/// the default action, so a second Ctrl-C or SIGTERM kills the process at once (publication is
+/// atomic, so even that leaves the previous run intact; the next run removes the leftovers).
+private func handleStopSignal(_ number: Int32) {
+    receivedSignal = number
+    interruption.cancel()
+    _ = signal(number, SIG_DFL)
+}
+
+/// Installs the SIGINT and SIGTERM handlers (`repartir run` only): the run then stops at the next
+/// branch-and-bound callback or stage boundary, publishes nothing and exits 128 + signal.
+func installStopSignalHandlers() {
+    _ = interruption.isCancelled  // initialise the global before a handler can touch it
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for stop in [SIGINT, SIGTERM] {
+        sigaddset(&unblock, stop)
+        _ = signal(stop, handleStopSignal)
+    }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+}
+
+/// Ends a run stopped by a signal: the shells' convention, 128 + the signal (130 SIGINT, 143 SIGTERM).
+func failInterrupted(destination: String?) -> Never {
+    let signal = receivedSignal
+    let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : signal == 0 ? "a cancellation" : "signal \(signal)"
+    let kept = destination.map { "; the last published run (\($0)) is untouched" } ?? ""
+    FileHandle.standardError.write(Data("""
+        error: stopped by \(name) before the run was published: nothing was written\(kept). \
+        Run it again; to get a best-effort plan within a time budget, use --time-limit (exit 10, published).
+
+        """.utf8))
+    Foundation.exit(signal > 0 ? 128 + signal : ExitCode.interrupted)
+}
+
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Solve a scenario and write its run directory (CSV tables, report, manifest).")
 
     @OptionGroup var common: ScenarioOptions
 
-    @Option(name: .long, help: "Run directory to write (default: out/<scenario name>).")
+    @Option(name: .long, help: "Run directory to write, replaced atomically (default: out/<scenario name>).")
     var out: String?
+
+    @Option(name: .customLong("runs-root"), help: ArgumentHelp("Keep every run: write ROOT/<scenario>-<UTC time>-<hash>/ and switch the symlink ROOT/latest to it.", valueName: "ROOT"))
+    var runsRoot: String?
 
     @Option(name: .customLong("time-limit"), help: "Solver time limit in seconds (overrides solver.time_limit_seconds).")
     var timeLimit: Double?
@@ -72,19 +124,24 @@ struct Run: ParsableCommand {
     func validate() throws {
         if let timeLimit, !(timeLimit > 0 && timeLimit <= 86_400) { throw ValidationError("--time-limit must be in (0, 86400] seconds") }
         if let mipGap, !(mipGap >= 0 && mipGap <= 1) { throw ValidationError("--mip-gap must be in [0, 1]") }
+        if out != nil && runsRoot != nil { throw ValidationError("--out and --runs-root are exclusive: give one") }
     }
 
     func run() throws {
         let common = self.common
+        installStopSignalHandlers()
         let request = RunCommand.Request(scenarioPath: common.scenario, overrides: try common.overrides(),
-                                         outputDirectory: out, timeLimit: timeLimit, mipGap: mipGap)
+                                         outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
+                                         cancellation: interruption)
         let progress = ProgressReporter(enabled: !common.quiet)
-        let solver = GLPKSolver(progress: { progress.report($0) })
+        let solver = GLPKSolver(progress: { progress.report($0) }, cancellation: interruption)
+        var destination: String?
         do {
-            let result = try RunCommand.run(request, solver: solver, log: common.log)
+            let result = try RunCommand.run(request, solver: solver, log: common.log, reserved: { destination = $0 })
             if json { print(result.summaryJSON, terminator: "") }
             Foundation.exit(result.exitCode)
         } catch {
+            if case .interrupted = error { failInterrupted(destination: destination) }
             fail(error)
         }
     }

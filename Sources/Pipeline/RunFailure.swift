@@ -48,7 +48,7 @@ public enum RunFailure: Error, CustomStringConvertible {
             lines += explanation.conflict.map { "    \($0.constraint): \($0.description)" }
             return lines.joined(separator: "\n")
         case let .noSolution(message): return "error: no plan found: \(message)"
-        case .interrupted: return "error: interrupted before any plan was found; nothing was published"
+        case .interrupted: return "error: interrupted; nothing was published and the previous run is untouched"
         case let .solver(message): return "error: solver failure: \(message)"
         case let .rejectedPlan(message): return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
         case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
@@ -72,6 +72,6 @@ public enum ExitCode {
     public static let ioError: Int32 = 74
     public static let locked: Int32 = 75
     public static let configuration: Int32 = 78
-    /// Interrupted by SIGINT/SIGTERM with nothing to publish: 128 + SIGTERM, as shells report it.
+    /// Interrupted by SIGTERM: 128 + 15, as shells report it (the CLI exits 130 = 128 + 2 for SIGINT).
     public static let interrupted: Int32 = 143
 }

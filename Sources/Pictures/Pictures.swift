@@ -1,2 +1,0 @@
-/// Pictures: SVG maps and charts (in progress).
-public enum Pictures {}

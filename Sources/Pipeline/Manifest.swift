@@ -1,3 +1,4 @@
+import AllocationModel
 import Crypto
 import Foundation
 import GLPKSolver
@@ -24,18 +25,38 @@ enum Manifest {
         lines.append("  \"solver_options\": {\"mip_gap\": \(Format.fixed(record.mipGap, decimals: 10)), \"time_limit_seconds\": \(record.timeLimitSeconds.map { Format.fixed($0, decimals: 3) } ?? "null")},")
         lines.append("  \"limit_reached\": \(record.limitReached.map(JSON.string) ?? "null"),")
         lines.append("  \"model\": {\"variables\": \(outcome.model.program.variables.count), \"integer_variables\": \(outcome.model.program.integerCount), \"constraints\": \(outcome.model.program.constraints.count), \"branch_and_bound_nodes\": \(outcome.result.nodes.map(String.init) ?? "null")},")
-        let inputs = record.scenario.inputFiles.map { file in
-            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(ofFile: file.path)))}"
-        }
-        lines.append("  \"inputs\": [\n" + inputs.joined(separator: ",\n") + "\n  ],")
-        let parameters = record.scenario.parameters.effective.map { "    \(JSON.string($0.path)): \(JSON.string($0.value))" }
-        lines.append("  \"parameters\": {\n" + parameters.joined(separator: ",\n") + "\n  },")
-        let outputLines = outputs.map { "    {\"file\": \(JSON.string($0.name)), \"sha256\": \(JSON.string(sha256($0.content)))}" }
-        lines.append("  \"outputs\": [\n" + outputLines.joined(separator: ",\n") + "\n  ],")
+        var provenanceLines = provenance(record.scenario, outputs: outputs)
+        provenanceLines[provenanceLines.count - 1] += ","
+        lines.append(contentsOf: provenanceLines)
         let timingLines = timings.map { "    \(JSON.string($0.0)): \(Format.fixed($0.1, decimals: 4))" }
         lines.append("  \"timings_seconds\": {\n" + timingLines.joined(separator: ",\n") + "\n  }")
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The manifest of an infeasible run: what was read and what was found, no plan.
+    static func renderInfeasible(_ scenario: Scenario, explanation: InfeasibilityExplanation, outputs: [(name: String, content: Data)]) -> String {
+        var lines: [String] = ["{"]
+        lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
+        lines.append("  \"glpk_version\": \(JSON.string(GLPKSolver.version)),")
+        lines.append("  \"scenario\": \(JSON.string(scenario.parameters.name)),")
+        lines.append("  \"status\": \"infeasible\",")
+        lines.append("  \"conflicting_rules\": [" + explanation.conflict.map { JSON.string($0.constraint) }.joined(separator: ", ") + "],")
+        lines.append(contentsOf: provenance(scenario, outputs: outputs))
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Inputs with their hashes, parameters and outputs with their hashes (the last lines before `}`).
+    static func provenance(_ scenario: Scenario, outputs: [(name: String, content: Data)]) -> [String] {
+        let inputs = scenario.inputFiles.map { file in
+            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(ofFile: file.path)))}"
+        }
+        let parameters = scenario.parameters.effective.map { "    \(JSON.string($0.path)): \(JSON.string($0.value))" }
+        let outputLines = outputs.map { "    {\"file\": \(JSON.string($0.name)), \"sha256\": \(JSON.string(sha256($0.content)))}" }
+        return ["  \"inputs\": [\n" + inputs.joined(separator: ",\n") + "\n  ],",
+                "  \"parameters\": {\n" + parameters.joined(separator: ",\n") + "\n  },",
+                "  \"outputs\": [\n" + outputLines.joined(separator: ",\n") + "\n  ]"]
     }
 
     static func sha256(_ data: Data) -> String {

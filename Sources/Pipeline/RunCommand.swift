@@ -74,7 +74,25 @@ public enum RunCommand {
 
         start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
-        let outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
+        let outcome: Solving.Outcome
+        do {
+            outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
+        } catch .infeasibleExplained(let explanation) {
+            // An infeasible scenario publishes its explanation (report.md, conflict.csv, repairs.csv), then exits 20.
+            var files = [
+                (name: "report.md", content: Data(ConflictReport.markdown(explanation, scenario: scenario).utf8)),
+                (name: "conflict.csv", content: Data(ConflictReport.csv(explanation).utf8)),
+                (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
+            ]
+            files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, outputs: files).utf8)))
+            let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
+                                                        cancellation: request.cancellation, log: log)
+            log("wrote the explanation to \(directory)")
+            withExtendedLifetime(reservation) {}
+            throw .infeasibleExplained(explanation)
+        } catch {
+            throw error
+        }
         timings.append(("build_model", outcome.buildSeconds))
         timings.append(("solve", outcome.result.seconds))
         lap("build_solve_verify", since: start)

@@ -3,6 +3,8 @@ import Foundation
 /// A CSV table read with the position of every field, so that a wrong value can be reported as
 /// `file:line:column`. RFC 4180: comma separator, optional double quotes (doubled inside), quoted
 /// fields may hold commas and line breaks; UTF-8 with or without BOM; LF or CRLF; final newline optional.
+/// Refused with a located message: other encodings (see `TextDecoding`), a BOM, U+FFFD or NUL inside the
+/// text, a semicolon- or tab-separated header, quotes misplaced or never closed.
 public struct CSVTable: Sendable {
     /// One field's text and where it starts (1-based line and column, columns in characters).
     public struct Field: Sendable {
@@ -24,10 +26,16 @@ public struct CSVTable: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: shown), "cannot read the file (does it exist?)")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError([Diagnostic(.data, SourceLocation(file: shown), "the file is not valid UTF-8; re-export it as CSV UTF-8 (comma-separated)")])
+        try self.init(data: data, path: shown)
+    }
+
+    /// Decodes bytes (UTF-8 only: UTF-16, Windows-1252 and text holding U+FFFD are refused with the
+    /// offending place, see `TextDecoding`) and splits them.
+    public init(data: Data, path: String) throws(ScenarioError) {
+        switch TextDecoding.decode(data, file: path, category: .data, csv: true) {
+        case let .success(text): try self.init(text: text, path: path)
+        case let .failure(error): throw error
         }
-        try self.init(text: text, path: shown)
     }
 
     /// Splits CSV text already in memory (used by the file initialiser and by tests).
@@ -42,6 +50,18 @@ public struct CSVTable: Sendable {
         var fieldLine = 1, fieldColumn = 1
         var inQuotes = false, wasQuoted = false, atFieldStart = true
         var errors = DiagnosticCollector()
+        // Characters no value may hold, reported once each (with the first place) rather than on every row.
+        var reportedOddities: Set<Unicode.Scalar> = []
+        func checkOddity(_ c: Unicode.Scalar) {
+            let message: String
+            switch c {
+            case "\u{FEFF}": message = "a byte-order mark (U+FEFF) inside the file, not at its start (two exports pasted together?): remove it"
+            case "\u{FFFD}": message = "U+FFFD, the replacement character: the text was decoded with the wrong encoding once and the original characters are lost; export it again from the source"
+            case "\u{0}": message = "a NUL character: the file is not text, or it is UTF-16 (re-export it as 'CSV UTF-8 (comma-separated)')"
+            default: return
+            }
+            if reportedOddities.insert(c).inserted { errors.add(.data, SourceLocation(file: path, line: line, column: column), message) }
+        }
 
         func endField() {
             row.append(Field(text: String(field), line: fieldLine, column: fieldColumn))
@@ -60,6 +80,7 @@ public struct CSVTable: Sendable {
         while index < scalars.endIndex {
             let c = scalars[index]
             let next = scalars.index(after: index)
+            if c == "\u{FEFF}" || c == "\u{FFFD}" || c == "\u{0}" { checkOddity(c) }
             if atFieldStart {
                 fieldLine = line
                 fieldColumn = column
@@ -97,7 +118,8 @@ public struct CSVTable: Sendable {
                     index = scalars.index(after: next)
                     continue
                 }
-                field.append(c)
+                // A lone CR inside quotes is a line break too: no value ever keeps a '\r'.
+                field.append(c == "\r" ? "\n" : c)
                 if c == "\n" || c == "\r" { line += 1; column = 1 } else { column += 1 }
                 index = next
                 continue
@@ -133,6 +155,16 @@ public struct CSVTable: Sendable {
         try errors.throwIfAny()
         guard let first = rows.first else {
             throw ScenarioError([Diagnostic(.data, SourceLocation(file: path, line: 1, column: 1), "the file is empty: expected a header line")])
+        }
+        // A header with no comma but with semicolons (or tabs) is another dialect: refuse it as a whole
+        // rather than report every row as one field.
+        if first.count == 1, let separator = [";", "\t"].first(where: { first[0].text.contains($0) }) {
+            let offset = first[0].text.distance(from: first[0].text.startIndex, to: first[0].text.firstIndex(of: Character(separator))!)
+            let seen = separator == ";" ? "';' (semicolon)" : "tabs"
+            throw ScenarioError([Diagnostic(.data, SourceLocation(file: path, line: first[0].line, column: first[0].column + offset),
+                "the header is separated by \(seen), not by commas: this looks like a spreadsheet's "
+                + "\(separator == ";" ? "'CSV (semicolon-separated)' export, often with decimal commas" : "tab-separated export")"
+                + "; re-export it as 'CSV UTF-8 (comma-separated)' with '.' as decimal separator")])
         }
         header = first
         records = Array(rows.dropFirst())

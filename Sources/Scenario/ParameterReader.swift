@@ -38,15 +38,42 @@ struct ParameterReader {
     /// Where each key itself is written (for unknown-key messages, which point at the key, not its value).
     private var keyLocations: [String: SourceLocation] = [:]
     private(set) var errors = DiagnosticCollector()
+    /// False when the YAML could not be parsed at all: then nothing else can be checked.
+    private(set) var parsed = false
+    /// Known keys suggested for a misspelled one: their absence is not reported a second time.
+    private var suggested: Set<String> = []
+    private var suggestionsMade = 0
 
     init(yaml: String, displayPath: String, overrides: [ParameterOverride]) {
         self.displayPath = displayPath
+        // Anchors and aliases are refused before Yams builds the tree (see `YAMLAliasScan`).
+        let aliases = YAMLAliasScan.find(in: yaml)
+        guard aliases.isEmpty else {
+            for alias in aliases {
+                errors.add(.configuration, SourceLocation(file: displayPath, line: alias.line, column: alias.column),
+                           "YAML anchors and aliases are not supported: found \(alias.what); write the value out")
+            }
+            return
+        }
         do {
-            guard let root = try Yams.compose(yaml: yaml) else {
+            // The parser is kept alive while the tree is walked: nodes hold their anchor weakly, and the
+            // anchors are what lets `flatten` refuse aliases instead of expanding them.
+            let parser = try Parser(yaml: yaml)
+            defer { withExtendedLifetime(parser) {} }
+            guard let root = try parser.singleRoot() else {
                 errors.add(.configuration, SourceLocation(file: displayPath, line: 1, column: 1), "the scenario file is empty")
                 return
             }
+            guard case .mapping = root else {
+                let mark = Self.location(root.mark)
+                var found = "a list"
+                if case .scalar = root { found = "a single value" }
+                errors.add(.configuration, SourceLocation(file: displayPath, line: mark.line, column: mark.column),
+                           "the scenario file must be a mapping of keys (name:, tables:, programme:, …), found \(found)")
+                return
+            }
             flatten(root, prefix: "")
+            parsed = true
         } catch let error as YamlError {
             errors.add(.configuration, Self.location(of: error, file: displayPath), "invalid YAML: \(Self.summary(of: error))")
             return
@@ -55,15 +82,15 @@ struct ParameterReader {
             return
         }
         for key in raw.keys.sorted() where ParameterSchema.spec(for: key) == nil {
-            let hint = ParameterSchema.suggestion(for: key, ids: ids).map { " (did you mean '\($0)'?)" } ?? ""
             let place = keyLocations[key] ?? raw[key]!.location
-            errors.add(.configuration, SourceLocation(file: displayPath, line: place.line, column: place.column), "unknown key '\(key)'\(hint)")
+            let location = SourceLocation(file: displayPath, line: place.line, column: place.column)
+            errors.add(.configuration, location, unknownKeyMessage(key))
         }
         for (index, override) in overrides.enumerated() {
             let location = SourceLocation(file: "--set #\(index + 1) '\(override.key)=\(override.value)'")
             guard let spec = ParameterSchema.spec(for: override.key) else {
-                let hint = ParameterSchema.suggestion(for: override.key, ids: ids).map { " (did you mean '\($0)'?)" } ?? ""
-                errors.add(.configuration, location, "no parameter '\(override.key)'\(hint)")
+                let message = unknownKeyMessage(override.key)
+                errors.add(.configuration, location, message.replacingOccurrences(of: "unknown key", with: "no parameter"))
                 continue
             }
             if case .numbers = spec.type {
@@ -75,18 +102,49 @@ struct ParameterReader {
         }
     }
 
-    /// The ids used under `kinds` and `funding`, in sorted order.
+    /// The ids used under `kinds` and `funding`, in sorted order (valid ids only).
     var ids: [String: [String]] {
         var result: [String: Set<String>] = [:]
         for key in raw.keys {
             let parts = key.split(separator: ".")
-            if parts.count == 3 { result[String(parts[0]), default: []].insert(String(parts[1])) }
+            if parts.count == 3, ParameterSchema.isIdentifier(parts[1]) { result[String(parts[0]), default: []].insert(String(parts[1])) }
         }
         return result.mapValues { $0.sorted() }
     }
 
+    /// Why a key is not known, with the nearest known key when one is close.
+    private mutating func unknownKeyMessage(_ key: String) -> String {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        let sections = Set(ParameterSchema.specs.compactMap { spec -> String? in
+            spec.path.contains(".") ? String(spec.path.prefix { $0 != "." }) : nil
+        })
+        if parts.count == 1, sections.contains(key) {
+            let example = ParameterSchema.specs.first { $0.path.hasPrefix(key + ".") }!.path
+            return "'\(key)' must hold keys such as '\(example)', found a single value"
+        }
+        if parts.count == 3, ["kinds", "funding"].contains(parts[0]), !ParameterSchema.isIdentifier(parts[1]) {
+            return "unknown key '\(key)': '\(parts[1])' is not a valid id under '\(parts[0])' (1 to 40 ASCII letters, digits or '_')"
+        }
+        if parts.count == 2, ["kinds", "funding"].contains(parts[0]) {
+            return "unknown key '\(key)': '\(parts[0])' holds ids (such as '\(parts[0] == "kinds" ? "public" : "full")'), each a mapping of keys"
+        }
+        // Suggestions for the first keys only: more than the report's cap would never be shown.
+        suggestionsMade += 1
+        guard suggestionsMade <= ScenarioError.cap, let suggestion = ParameterSchema.suggestion(for: key, ids: ids) else {
+            return "unknown key '\(key.count > 120 ? key.prefix(120) + "…" : key)'"
+        }
+        suggested.insert(suggestion)
+        return "unknown key '\(key)' (did you mean '\(suggestion)'?)"
+    }
+
     private mutating func flatten(_ node: Node, prefix: String) {
         let location = Self.location(node.mark)
+        // Yams resolves aliases into copies of the anchored node, which keep its anchor: stopping at any
+        // anchored node refuses both, and keeps an alias "bomb" from being expanded.
+        if node.anchor != nil {
+            errors.add(.configuration, inFile(node.mark), "YAML anchors and aliases (&name, *name) are not supported here ('\(prefix)'): write the value out")
+            return
+        }
         switch node {
         case let .mapping(mapping):
             for (keyNode, value) in mapping {
@@ -94,7 +152,7 @@ struct ParameterReader {
                 let path = prefix.isEmpty ? key : "\(prefix).\(key)"
                 keyLocations[path] = Self.location(keyNode.mark)
                 if raw[path] != nil {
-                    errors.add(.configuration, Self.location(keyNode.mark), "key '\(path)' is given twice")
+                    errors.add(.configuration, inFile(keyNode.mark), "key '\(path)' is given twice")
                 }
                 flatten(value, prefix: path)
             }
@@ -102,7 +160,7 @@ struct ParameterReader {
             var items: [String] = []
             for item in sequence {
                 guard case let .scalar(scalar) = item else {
-                    errors.add(.configuration, Self.location(item.mark), "'\(prefix)' must be a list of plain values")
+                    errors.add(.configuration, inFile(item.mark), "'\(prefix)' must be a list of plain values")
                     continue
                 }
                 items.append(scalar.string)
@@ -111,9 +169,11 @@ struct ParameterReader {
         case let .scalar(scalar):
             raw[prefix] = RawParameter(value: .scalar(scalar.string), location: location)
         case .alias:
-            errors.add(.configuration, location, "YAML aliases are not supported here ('\(prefix)')")
+            errors.add(.configuration, inFile(node.mark), "YAML aliases are not supported here ('\(prefix)')")
         }
     }
+
+    private func inFile(_ mark: Mark?) -> SourceLocation { SourceLocation(file: displayPath, line: mark?.line, column: mark?.column) }
 
     private static func location(_ mark: Mark?) -> SourceLocation { SourceLocation(file: "", line: mark?.line, column: mark?.column) }
 
@@ -121,6 +181,11 @@ struct ParameterReader {
         switch error {
         case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
             return SourceLocation(file: file, line: mark.line, column: mark.column)
+        case let .duplicatedKeysInMapping(_, context):
+            return SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
+        case let .reader(_, offset?, _, yaml):
+            let (line, column) = TextDecoding.position(of: offset, in: Array(yaml.utf8))
+            return SourceLocation(file: file, line: line, column: column)
         default:
             return SourceLocation(file: file)
         }
@@ -128,10 +193,14 @@ struct ParameterReader {
 
     private static func summary(of error: YamlError) -> String {
         switch error {
-        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _):
+        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _), let .reader(problem, _, _, _):
             return problem
+        case let .duplicatedKeysInMapping(duplicates, _):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return "\(keys) given twice in the mapping that starts here"
         default:
-            return "\(error)"
+            // Never the whole file: Yams' descriptions can quote it.
+            return String("\(error)".prefix { $0 != "\n" }.prefix(200))
         }
     }
 
@@ -143,21 +212,50 @@ struct ParameterReader {
             : parameter.location
     }
 
-    /// The raw text of a parameter, or its default; reports a missing required key.
+    /// The raw text of a parameter, or its default; reports a missing required key (unless a misspelling of
+    /// it was already reported) and a list where one value is expected.
     private mutating func rawText(_ path: String) -> (String, SourceLocation)? {
         guard let spec = ParameterSchema.spec(for: path) else { return nil }
         if let parameter = raw[path] {
             switch parameter.value {
             case let .scalar(text): return (text, located(parameter))
-            case let .list(items): return (items.joined(separator: ","), located(parameter))
+            case .list:
+                errors.add(.configuration, located(parameter), "'\(path)' must be a single value (\(spec.type.expectation)), found a list")
+                return nil
             }
         }
         if let defaultValue = spec.defaultValue { return (defaultValue, SourceLocation(file: displayPath)) }
-        if spec.required { errors.add(.configuration, SourceLocation(file: displayPath), "missing required key '\(path)' (\(spec.help))") }
+        if spec.required && !suggested.contains(path) {
+            errors.add(.configuration, SourceLocation(file: displayPath), "missing required key '\(path)' (\(spec.help))")
+        }
         return nil
     }
 
-    mutating func text(_ path: String) -> String? { rawText(path)?.0 }
+    /// Text; a required text may not be empty.
+    mutating func text(_ path: String) -> String? {
+        guard let (text, location) = rawText(path) else { return nil }
+        if ParameterSchema.spec(for: path)?.required == true && text.trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.add(.configuration, location, "'\(path)' must not be empty")
+            return nil
+        }
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+            errors.add(.configuration, location, "'\(path)' holds the control character U+\(String(format: "%04X", bad.value))")
+            return nil
+        }
+        return text
+    }
+
+    /// The scenario's name: it names the run directory (`out/<name>`) and the model, so it is an id.
+    mutating func name() -> String? {
+        guard let (text, location) = rawText("name") else { return nil }
+        let valid = (1...64).contains(text.count) && !text.hasPrefix(".") && !text.hasPrefix("-")
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+        guard valid else {
+            errors.add(.configuration, location, "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(text)'")
+            return nil
+        }
+        return text
+    }
 
     mutating func integer(_ path: String) -> Int? {
         guard let (text, location) = rawText(path), case let .integer(range)? = ParameterSchema.spec(for: path)?.type else { return nil }

@@ -76,6 +76,8 @@ enum ParameterSchema {
 
     /// The known key closest to a misspelled one, by edit distance, if it is close enough to be a typo.
     static func suggestion(for path: String, ids: [String: [String]]) -> String? {
+        // Bounded work: a key far longer than any known one is no typo (and edit distance is quadratic).
+        guard path.count <= 120 else { return nil }
         var candidates: [String] = []
         for spec in specs {
             if spec.path.contains("*") {
@@ -85,8 +87,10 @@ enum ParameterSchema {
                 candidates.append(spec.path)
             }
         }
-        let scored = candidates.map { ($0, editDistance($0, path)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-        guard let best = scored.first, best.1 <= max(3, path.count / 3) else { return nil }
+        let allowed = max(3, path.count / 3)
+        let scored = candidates.filter { abs($0.count - path.count) <= allowed }
+            .map { ($0, editDistance($0, path)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let best = scored.first, best.1 <= allowed else { return nil }
         return best.0
     }
 

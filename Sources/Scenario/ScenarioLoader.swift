@@ -14,54 +14,64 @@ public enum ScenarioLoader {
         return path
     }
 
+    /// Reports, in one go, every problem of the scenario file, the overrides and both tables. Only a YAML
+    /// syntax error (or an unreadable scenario file) stops before the rest, since nothing else can be read.
     public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
         let file = scenarioFile(for: path)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: file), "cannot read the scenario file (does it exist?)")])
         }
-        guard let yaml = String(data: data, encoding: .utf8) else {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file is not valid UTF-8")])
+        let yaml: String
+        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
+        case let .success(text): yaml = text
+        case let .failure(error): throw error
         }
         var reader = ParameterReader(yaml: yaml, displayPath: file, overrides: overrides)
-        try reader.errors.throwIfAny()
-        guard let parameters = readParameters(&reader) else {
+        guard reader.parsed else {
             try reader.errors.throwIfAny()
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file could not be read")])
         }
-        try reader.errors.throwIfAny()
+        let parameters = readParameters(&reader)
 
         let folder = (file as NSString).deletingLastPathComponent
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : (folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
         }
-        let territoriesPath = resolve(reader.text("tables.territories") ?? "")
-        let structuresPath = resolve(reader.text("tables.structures") ?? "")
+        // The tables are read even when the parameters have errors, so that one run reports both;
+        // the kinds then are the ids written under `kinds:` (nil, not checked, when there are none).
+        let territoriesPath = reader.text("tables.territories").map(resolve)
+        let structuresPath = reader.text("tables.structures").map(resolve)
+        let kindIDs = parameters.map { Set($0.kinds.map(\.id)) } ?? reader.ids["kinds"].map(Set.init)
 
-        var errors = DiagnosticCollector()
+        var errors = reader.errors
         var territories: [Territory] = []
         var structures: [HostStructure] = []
-        var territoryCodes: Set<String> = []
-        var territoriesRead = false
-        do {
-            let table = try CSVTable(path: territoriesPath)
-            let (values, problems) = TableLoaders.territories(table)
-            territories = values
-            territoryCodes = TableLoaders.codes(in: table)
-            territoriesRead = true
-            errors.merge(problems)
-        } catch {
-            errors.merge(collector(error))
+        var territoryCodes: Set<String>?
+        if let territoriesPath {
+            do {
+                let table = try CSVTable(path: territoriesPath)
+                let (values, problems) = TableLoaders.territories(table)
+                territories = values
+                territoryCodes = TableLoaders.codes(in: table)
+                errors.merge(problems)
+            } catch {
+                errors.merge(collector(error))
+            }
         }
-        do {
-            let table = try CSVTable(path: structuresPath)
-            let (values, problems) = TableLoaders.structures(table, territories: territoriesRead ? territoryCodes : nil,
-                                                             kinds: Set(parameters.kinds.map(\.id)))
-            structures = values
-            errors.merge(problems)
-        } catch {
-            errors.merge(collector(error))
+        if let structuresPath {
+            do {
+                let table = try CSVTable(path: structuresPath)
+                let (values, problems) = TableLoaders.structures(table, territories: territoryCodes, kinds: kindIDs)
+                structures = values
+                errors.merge(problems)
+            } catch {
+                errors.merge(collector(error))
+            }
         }
         try errors.throwIfAny()
+        guard let parameters, let territoriesPath, let structuresPath else {
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
+        }
         let files = [Scenario.InputFile(role: "scenario", path: file), Scenario.InputFile(role: "territories", path: territoriesPath),
                      Scenario.InputFile(role: "structures", path: structuresPath)]
         return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files)
@@ -95,7 +105,7 @@ public enum ScenarioLoader {
         }
         if options.isEmpty { reader.configurationError("funding", "the scenario defines no funding option ('funding')") }
 
-        let name = reader.text("name")
+        let name = reader.name()
         let title = reader.text("title") ?? ""
         let posts = reader.integer("programme.posts")
         let budget = reader.number("programme.budget_eur")
@@ -113,8 +123,6 @@ public enum ScenarioLoader {
         let gap = reader.number("solver.mip_gap")
         let presolve = reader.boolean("solver.presolve")
         let cuts = reader.boolean("solver.cuts")
-        _ = reader.text("tables.territories")
-        _ = reader.text("tables.structures")
 
         if let breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }

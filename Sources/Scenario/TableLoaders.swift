@@ -23,16 +23,16 @@ enum TableLoaders {
 
     /// Every code the territories table names, valid row or not, so that one bad territory row does not
     /// also make every structure that points at it an error.
-    static func codes(in table: CSVTable) -> Set<String> {
-        guard let index = table.header.firstIndex(where: { $0.text.trimmingCharacters(in: .whitespaces) == "code" }) else { return [] }
+    /// nil when the table has no `code` column (then structures' territories cannot be checked).
+    static func codes(in table: CSVTable) -> Set<String>? {
+        guard let index = table.header.firstIndex(where: { $0.text.trimmingCharacters(in: .whitespaces) == "code" }) else { return nil }
         return Set(table.records.compactMap { index < $0.count ? $0[index].text.trimmingCharacters(in: .whitespaces) : nil })
     }
 
     static func territories(_ table: CSVTable) -> ([Territory], DiagnosticCollector) {
         var reader = TableReader(table: table, columns: territoryColumns)
-        guard reader.errors.isEmpty else { return ([], reader.errors) }
         var result: [Territory] = []
-        var firstLine: [String: Int] = [:]
+        var firstLine: [String: (line: Int, spelling: String)] = [:]
         for record in table.records where record.count == table.header.count {
             let code = identifier(&reader, record, "code", allowDash: false)
             let name = reader.text(record, "name")
@@ -43,23 +43,26 @@ enum TableLoaders {
             let p15 = reader.integer(record, "population_15_plus", in: 0...200_000_000)
             let p75 = reader.integer(record, "population_75_plus", in: 0...200_000_000)
             let ifn = reader.number(record, "ifn", in: 0...10)
-            let poverty = reader.has("poverty_rate_pct") ? reader.number(record, "poverty_rate_pct", in: 0...100, optional: true) : nil
+            // An optional indicator: empty or a missing-value marker (`s`, `NA`, `nd`…) means unknown, never 0.
+            let poverty = reader.has("poverty_rate_pct")
+                ? reader.number(record, "poverty_rate_pct", in: 0...100, optional: true, markers: .missing) : nil
             let weight = reader.has("weight") ? reader.number(record, "weight", in: 0...1000, optional: true) : nil
             let minPosts = reader.has("min_posts") ? reader.integer(record, "min_posts", in: 0...1_000_000, optional: true) : nil
             let maxPosts = reader.has("max_posts") ? reader.integer(record, "max_posts", in: 0...1_000_000, optional: true) : nil
             let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...1_000_000, optional: true) : nil
             guard let code, let name, let regionCode, let regionName, let overseas, let population, let p15, let p75, let ifn else { continue }
             if let first = firstLine[code.lowercased()] {
-                reader.fail(record[0], "code", "duplicated territory '\(code)' (also on line \(first))")
+                let spelling = first.spelling == code ? "" : " as '\(first.spelling)' (codes are compared ignoring case)"
+                reader.fail(reader.field(record, "code")!, "code", "duplicated territory '\(code)': also on line \(first.line)\(spelling)")
                 continue
             }
-            firstLine[code.lowercased()] = record[0].line
+            firstLine[code.lowercased()] = (reader.field(record, "code")!.line, code)
             if p75 > p15 || p15 > population {
-                reader.fail(record[0], "population", "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)")
+                reader.fail(reader.field(record, "population")!, "population", "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)")
                 continue
             }
             if let minPosts, let maxPosts, minPosts > maxPosts {
-                reader.fail(record[0], "min_posts", "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
+                reader.fail(reader.field(record, "min_posts")!, "min_posts", "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
                 continue
             }
             result.append(Territory(code: code, name: name, regionCode: regionCode, regionName: regionName, overseas: overseas,
@@ -70,11 +73,12 @@ enum TableLoaders {
         return (result.sorted { $0.code < $1.code }, reader.errors)
     }
 
-    static func structures(_ table: CSVTable, territories: Set<String>?, kinds: Set<String>) -> ([HostStructure], DiagnosticCollector) {
+    /// `territories` and `kinds`: the known codes and kinds, or nil when they could not be read (then not checked).
+    static func structures(_ table: CSVTable, territories: Set<String>?, kinds: Set<String>?) -> ([HostStructure], DiagnosticCollector) {
         var reader = TableReader(table: table, columns: structureColumns)
-        guard reader.errors.isEmpty else { return ([], reader.errors) }
         var result: [HostStructure] = []
-        var firstLine: [String: Int] = [:]
+        var firstLine: [String: (line: Int, spelling: String)] = [:]
+        let territoryByLowercase = Dictionary((territories ?? []).map { ($0.lowercased(), $0) }, uniquingKeysWith: min)
         for record in table.records where record.count == table.header.count {
             let id = identifier(&reader, record, "id")
             let name = reader.text(record, "name")
@@ -85,15 +89,17 @@ enum TableLoaders {
             let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...100_000, optional: true) : nil
             guard let id, let name, let territory, let kind, let capacity, let cofinancing else { continue }
             if let first = firstLine[id.lowercased()] {
-                reader.fail(record[0], "id", "duplicated structure id '\(id)' (also on line \(first))")
+                let spelling = first.spelling == id ? "" : " as '\(first.spelling)' (ids are compared ignoring case)"
+                reader.fail(reader.field(record, "id")!, "id", "duplicated structure id '\(id)': also on line \(first.line)\(spelling)")
                 continue
             }
-            firstLine[id.lowercased()] = record[0].line
+            firstLine[id.lowercased()] = (reader.field(record, "id")!.line, id)
             if let territories, !territories.contains(territory), let field = reader.field(record, "territory") {
-                reader.fail(field, "territory", "unknown territory '\(territory)' (not in the territories table)")
+                let near = territoryByLowercase[territory.lowercased()].map { " (did you mean '\($0)'? codes are matched exactly)" } ?? ""
+                reader.fail(field, "territory", "unknown territory '\(territory)' (not in the territories table)\(near)")
                 continue
             }
-            if !kinds.contains(kind), let field = reader.field(record, "kind") {
+            if let kinds, !kinds.contains(kind), let field = reader.field(record, "kind") {
                 reader.fail(field, "kind", "unknown kind '\(kind)' (the scenario defines: \(kinds.sorted().joined(separator: ", ")))")
                 continue
             }
@@ -108,7 +114,7 @@ enum TableLoaders {
     private static func identifier(_ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String, allowDash: Bool = true) -> String? {
         guard let field = reader.field(record, column), let value = reader.text(record, column) else { return nil }
         guard value.count <= maxIdLength else {
-            reader.fail(field, column, "id longer than \(maxIdLength) characters")
+            reader.fail(field, column, "id of \(value.count) characters, longer than \(maxIdLength) (starts '\(value.prefix(20))…')")
             return nil
         }
         guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.".contains($0) || (allowDash && $0 == "-")) }) else {

@@ -1,0 +1,131 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// Places a number of posts per territory on kinds of host and funding options, then on structures with
+/// `PlanSplitter` (the optimiser's own split). The rule (docs/baselines.md):
+///
+/// 1. In each territory, the (kind, option) slots are filled in order of most funded months per post, then lowest
+///    State cost per post, then kind id, option id; a slot takes as many posts as its pool has room for (capacity,
+///    and for a co-financed option the pool's co-financing capacity M[t,k], shared by its co-financed options).
+///    In the default scenario: private 3-year, public 3-year, public 2-year, private 18-month posts.
+/// 2. While the State cost exceeds the budget, one post is moved within its territory to a cheaper slot with room,
+///    the move losing the fewest funded months per euro saved (ties: territory code, then slot order), until the
+///    plan fits or no move is left (then `PlanVerifier` reports the `budget` violation).
+/// 3. Posts a territory's structures cannot take are returned as unplaced, never dropped silently.
+public enum BaselinePlacement {
+    struct Slot {
+        let kind: String
+        let option: String
+        let months: Int
+        let stateCost: Double
+        let cofinanced: Bool
+    }
+
+    struct TerritoryState {
+        let code: String
+        var slots: [Slot]
+        var posts: [Int]
+        var room: [String: Int]          // per kind: capacity left
+        var cofinanceRoom: [String: Int] // per kind: co-financed posts left
+    }
+
+    public static func place(seats: [String: Int], scenario: Scenario) -> (plan: Plan, unplaced: [String: Int]) {
+        let pools = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+        var states: [TerritoryState] = []
+        var unplaced: [String: Int] = [:]
+        for territory in scenario.territories {
+            var slots: [Slot] = []
+            var room: [String: Int] = [:]
+            var cofinanceRoom: [String: Int] = [:]
+            for kind in scenario.parameters.kinds {
+                guard let pool = pools["\(territory.code)|\(kind.id)"] else { continue }
+                room[kind.id] = pool.capacity
+                cofinanceRoom[kind.id] = pool.cofinanceablePosts
+                for option in scenario.parameters.fundingOptions {
+                    let terms = scenario.terms(kind: kind, option: option, territory: territory)
+                    let cofinanced = terms.hostCostEUR > 0
+                    if cofinanced && pool.cofinanceablePosts == 0 { continue }  // the model has no such decision either
+                    slots.append(Slot(kind: kind.id, option: option.id, months: terms.months, stateCost: terms.stateCostEUR, cofinanced: cofinanced))
+                }
+            }
+            slots.sort { ($1.months, $0.stateCost, $0.kind, $0.option) < ($0.months, $1.stateCost, $1.kind, $1.option) }
+            var state = TerritoryState(code: territory.code, slots: slots, posts: Array(repeating: 0, count: slots.count),
+                                       room: room, cofinanceRoom: cofinanceRoom)
+            var remaining = max(0, seats[territory.code] ?? 0)
+            for (index, slot) in slots.enumerated() where remaining > 0 {
+                let available = slot.cofinanced ? min(state.room[slot.kind]!, state.cofinanceRoom[slot.kind]!) : state.room[slot.kind]!
+                let given = min(remaining, available)
+                state.posts[index] += given
+                state.room[slot.kind]! -= given
+                if slot.cofinanced { state.cofinanceRoom[slot.kind]! -= given }
+                remaining -= given
+            }
+            if remaining > 0 { unplaced[territory.code] = remaining }
+            states.append(state)
+        }
+        fitBudget(&states, budget: scenario.parameters.budgetEUR)
+        return (split(states, scenario: scenario), unplaced)
+    }
+
+    /// Step 2: cheaper slots, one post at a time, fewest months lost per euro saved first.
+    static func fitBudget(_ states: inout [TerritoryState], budget: Double) {
+        func cost() -> Double {
+            states.reduce(0.0) { total, state in total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) } }
+        }
+        var total = cost()
+        let tolerance = budget * 1e-9
+        while total > budget + tolerance {
+            var best: (state: Int, from: Int, to: Int, score: Double)?
+            for (s, state) in states.enumerated() {
+                for (from, source) in state.slots.enumerated() where state.posts[from] > 0 {
+                    for (to, target) in state.slots.enumerated() where to != from && target.stateCost < source.stateCost {
+                        guard canMove(state, from: source, to: target) else { continue }
+                        let score = Double(source.months - target.months) / (source.stateCost - target.stateCost)
+                        if best == nil || score < best!.score { best = (s, from, to, score) }
+                    }
+                }
+            }
+            guard let move = best else { return }
+            let source = states[move.state].slots[move.from]
+            let target = states[move.state].slots[move.to]
+            states[move.state].posts[move.from] -= 1
+            states[move.state].posts[move.to] += 1
+            states[move.state].room[source.kind]! += 1
+            states[move.state].room[target.kind]! -= 1
+            if source.cofinanced { states[move.state].cofinanceRoom[source.kind]! += 1 }
+            if target.cofinanced { states[move.state].cofinanceRoom[target.kind]! -= 1 }
+            total -= source.stateCost - target.stateCost
+        }
+    }
+
+    static func canMove(_ state: TerritoryState, from source: Slot, to target: Slot) -> Bool {
+        let room = state.room[target.kind]! + (source.kind == target.kind ? 1 : 0)
+        guard room > 0 else { return false }
+        guard target.cofinanced else { return true }
+        let cofinanceRoom = state.cofinanceRoom[target.kind]! + (source.cofinanced && source.kind == target.kind ? 1 : 0)
+        return cofinanceRoom > 0
+    }
+
+    /// Step 3: the aggregates as the model's decision values, split onto structures by `PlanSplitter`.
+    static func split(_ states: [TerritoryState], scenario: Scenario) -> Plan {
+        let model = AllocationModel(scenario: scenario)
+        var values = Array(repeating: 0.0, count: model.program.variables.count)
+        var posts: [String: Int] = [:]
+        for state in states {
+            for (slot, count) in zip(state.slots, state.posts) where count > 0 {
+                posts["\(state.code)|\(slot.kind)|\(slot.option)"] = count
+            }
+        }
+        for decision in model.decisions {
+            values[decision.variable.index] = Double(posts["\(decision.territory)|\(decision.kind)|\(decision.option)"] ?? 0)
+        }
+        // Every aggregate respects its pool's capacity and co-financing capacity, so the split cannot fail
+        // (docs/model.md, "Exact split onto structures").
+        do {
+            return try PlanSplitter.plan(from: values, model: model, scenario: scenario)
+        } catch {
+            preconditionFailure("a baseline's aggregates did not fit their pools: \(error)")
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import AllocationModel
+import Baselines
+import Foundation
+import Scenario
+
+/// The analyst's comparison of several plans of one scenario (the optimised plan, baselines, the 2021 allocation):
+/// `plans.csv` (long form, one row per plan and territory), `comparison.csv` (one row per plan, every metric) and a
+/// Markdown section. Every figure is recomputed from the plans and the scenario (`PlanEvaluation`,
+/// `PlanVerifier`, `EquityMetrics`). Columns: docs/baselines.md.
+public enum Comparison {
+    /// One plan and everything said about it.
+    public struct Row: Sendable {
+        public let name: String
+        /// True for the plan named as the optimised one.
+        public let isOptimised: Bool
+        public let plan: Plan
+        public let evaluation: PlanEvaluation
+        public let violations: [PlanVerifier.Violation]
+        public let equity: EquityMetrics
+        /// ½ Σ_t |posts_t − optimised posts_t|; nil when no plan is named as the optimised one.
+        public let postsMovedVsOptimised: Double?
+        /// Posts the rule wanted but the territory's hosts could not take (baselines), when known.
+        public let unplaced: Int?
+
+        /// Broken rules by family (the name before `[`), family order.
+        public var violatedFamilies: [(family: String, count: Int)] {
+            let families = violations.map { $0.constraint.split(separator: "[").first.map(String.init) ?? $0.constraint }
+            return Dictionary(grouping: families, by: { $0 }).map { ($0.key, $0.value.count) }.sorted { $0.family < $1.family }
+        }
+    }
+
+    public static func rows(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String? = nil,
+                            unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [Row] {
+        let evaluations = plans.map { PlanEvaluation(plan: $0.plan, scenario: scenario) }
+        let reference = optimised.flatMap { name in plans.firstIndex { $0.name == name } }.map { posts(evaluations[$0]) }
+        return zip(plans, evaluations).map { entry, evaluation in
+            Row(name: entry.name, isOptimised: entry.name == optimised, plan: entry.plan, evaluation: evaluation,
+                violations: PlanVerifier.violations(of: entry.plan, scenario: scenario),
+                equity: EquityMetrics(evaluation: evaluation, scenario: scenario, coverageThreshold: coverageThreshold),
+                postsMovedVsOptimised: reference.map { Equity.postsMoved(posts(evaluation), $0) },
+                unplaced: unplaced[entry.name])
+        }
+    }
+
+    static func posts(_ evaluation: PlanEvaluation) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0.posts) })
+    }
+
+    /// The two comparison tables as file name → content.
+    public static func tables(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+                              unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [(name: String, content: String)] {
+        let rows = rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold)
+        return [("plans.csv", plansCSV(rows, scenario: scenario)), ("comparison.csv", comparisonCSV(rows))]
+    }
+
+    // MARK: plans.csv
+
+    public static let plansColumns = ["plan", "territory_code", "posts", "posts_per_100k", "state_cost_eur", "coverage", "coverage_ratio"]
+
+    /// Long form: one row per plan (in the order given) and territory (code order).
+    public static func plansCSV(_ plans: [(name: String, plan: Plan)], scenario: Scenario) -> String {
+        plansCSV(rows(plans, scenario: scenario), scenario: scenario)
+    }
+
+    public static func plansCSV(_ rows: [Row], scenario: Scenario) -> String {
+        let populations = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.population) })
+        var writer = CSVWriter(columns: plansColumns)
+        for row in rows {
+            for figures in row.evaluation.territories {
+                writer.append([.text(row.name), .text(figures.code), .integer(figures.posts),
+                               .number(Equity.per100k(figures.posts, population: populations[figures.code] ?? 0), decimals: 3),
+                               .number(figures.stateCostEUR, decimals: 2), .number(figures.coverage, decimals: 1),
+                               .number(figures.coverageRatio, decimals: 6)])
+            }
+        }
+        return writer.text
+    }
+
+    // MARK: comparison.csv
+
+    public static let comparisonColumns = [
+        "plan", "objective", "objective_vs_optimised", "posts", "posts_unplaced", "state_cost_eur", "host_cost_eur", "coverage",
+        "coverage_ratio", "territories_endowed", "posts_per_100k_min", "posts_per_100k_median", "posts_per_100k_max",
+        "posts_per_100k_gini", "coverage_ratio_min", "coverage_ratio_median", "coverage_ratio_max", "coverage_ratio_gini",
+        "coverage_threshold", "territories_under_threshold", "violations", "violated_rules", "posts_moved_vs_optimised",
+    ]
+
+    /// One row per plan, in the order given.
+    public static func comparisonCSV(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+                                     unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> String {
+        comparisonCSV(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold))
+    }
+
+    public static func comparisonCSV(_ rows: [Row]) -> String {
+        let optimum = rows.first { $0.isOptimised }?.evaluation.objective
+        var writer = CSVWriter(columns: comparisonColumns)
+        for row in rows {
+            let e = row.evaluation
+            let q = row.equity
+            writer.append([
+                .text(row.name), .number(e.objective, decimals: 3),
+                optimum.map { $0 > 0 ? .number(e.objective / $0, decimals: 6) : .empty } ?? .empty,
+                .integer(e.posts), row.unplaced.map { .integer($0) } ?? .empty,
+                .number(e.stateCostEUR, decimals: 2), .number(e.hostCostEUR, decimals: 2), .number(e.coverage, decimals: 1),
+                .number(e.need > 0 ? e.coverage / e.need : 0, decimals: 6), .integer(e.territories.filter { $0.posts > 0 }.count),
+                .number(q.postsPer100k.min, decimals: 3), .number(q.postsPer100k.median, decimals: 3), .number(q.postsPer100k.max, decimals: 3),
+                .number(q.postsPer100k.gini, decimals: 6),
+                .number(q.coverageRatio.min, decimals: 6), .number(q.coverageRatio.median, decimals: 6), .number(q.coverageRatio.max, decimals: 6),
+                .number(q.coverageRatio.gini, decimals: 6),
+                .number(q.coverageThreshold, decimals: 6), .integer(q.territoriesUnderThreshold),
+                .integer(row.violations.count), .text(row.violatedFamilies.map { "\($0.family):\($0.count)" }.joined(separator: " ")),
+                row.postsMovedVsOptimised.map { .number($0, decimals: 1) } ?? .empty,
+            ])
+        }
+        return writer.text
+    }
+
+    // MARK: Markdown
+
+    /// The comparison section of the report, led by one sentence comparing the optimised plan with the observed one.
+    public static func markdownSection(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+                                       observed: String = "2021", unplaced: [String: Int] = [:],
+                                       coverageThreshold: Double = Equity.defaultCoverageThreshold) -> String {
+        let rows = rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold)
+        let escape = MarkdownReport.escape
+        var out = ["## Compared with the 2021 allocation and simple rules", ""]
+        let best = rows.first { $0.name == optimised }
+        let real = rows.first { $0.name == observed }
+        if let best, let real {
+            out.append(leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR))
+            out.append("")
+        } else if let best {
+            out.append("The optimised plan (`\(escape(best.name))`) is compared with \(rows.count - 1) other plan(s) of the same scenario.")
+            out.append("")
+        }
+        out.append("Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario. Baselines share the posts by a classic apportionment method on a weight per territory (e.g. `webster:need`: Webster/Sainte-Laguë on need), then place them on host structures by a fixed rule; the 2021 allocation is the COSELEC validations per structure, funded at 100 % of the SMIC for the convention (docs/baselines.md).")
+        out.append("")
+        out.append("| plan | objective | posts | State cost | people accompanied | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in rows {
+            let e = row.evaluation, q = row.equity
+            let posts = Format.grouped(e.posts) + (row.unplaced.map { $0 > 0 ? " (+\(Format.grouped($0)) unplaced)" : "" } ?? "")
+            let perHead = "\(Format.fixed(q.postsPer100k.min, decimals: 1)) / \(Format.fixed(q.postsPer100k.median, decimals: 1)) / \(Format.fixed(q.postsPer100k.max, decimals: 1)) (\(Format.fixed(q.postsPer100k.gini, decimals: 3)))"
+            let coverage = "\(Format.percent(q.coverageRatio.min)) / \(Format.percent(q.coverageRatio.median)) / \(Format.percent(q.coverageRatio.max)) (\(Format.fixed(q.coverageRatio.gini, decimals: 3)))"
+            let moved = row.postsMovedVsOptimised.map { Format.grouped($0) } ?? "—"
+            out.append("| `\(escape(row.name))` | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
+        }
+        out.append("")
+        let broken = rows.filter { !$0.violations.isEmpty || ($0.unplaced ?? 0) > 0 }
+        if broken.isEmpty {
+            out.append("Every plan compared satisfies every rule of the scenario.")
+        } else {
+            out.append("Rules broken, and posts a rule could not place:")
+            out.append("")
+            for row in broken {
+                var parts = row.violatedFamilies.map { family -> String in
+                    let example = row.violations.first { $0.constraint.hasPrefix(family.family) }
+                    return "`\(family.family)` × \(family.count)" + (example.map { " (e.g. \(escape($0.description)))" } ?? "")
+                }
+                if let unplaced = row.unplaced, unplaced > 0 {
+                    parts.append("\(Format.grouped(unplaced)) post(s) do not fit the host structures of their territory and are not placed")
+                }
+                out.append("- **`\(escape(row.name))`**: " + parts.joined(separator: "; ") + ".")
+            }
+        }
+        out.append("")
+        if let best, let real {
+            out.append(contentsOf: changes(best: best, real: real, scenario: scenario))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// "With the same budget, the optimised plan reaches X more people in need than the 2021 allocation; N départements
+    /// gain posts, M lose." followed by what each spends.
+    static func leadSentence(best: Row, real: Row, budget: Double) -> String {
+        let difference = best.evaluation.coverage - real.evaluation.coverage
+        let reach = difference >= 0 ? "\(Format.grouped(difference)) more" : "\(Format.grouped(-difference)) fewer"
+        let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
+        let gain = bestPosts.filter { $0.value > (realPosts[$0.key] ?? 0) }.count
+        let lose = bestPosts.filter { $0.value < (realPosts[$0.key] ?? 0) }.count
+        return "**With the same budget, the optimised plan reaches \(reach) people in need than the \(real.name) allocation; \(gain) départements gain posts, \(lose) lose.** "
+            + "It places \(Format.grouped(best.evaluation.posts)) posts for \(Format.millions(best.evaluation.stateCostEUR)) of the \(Format.millions(budget)) envelope; "
+            + "the \(real.name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) at this scenario's grants (training and other programme costs excluded)."
+    }
+
+    /// The départements that gain and lose the most posts between the observed and the optimised plan.
+    static func changes(best: Row, real: Row, scenario: Scenario) -> [String] {
+        let realPosts = posts(real.evaluation)
+        let names = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.name) })
+        let deltas = best.evaluation.territories.map { ($0.code, realPosts[$0.code] ?? 0, $0.posts) }
+            .filter { $0.1 != $0.2 }
+        let gains = deltas.filter { $0.2 > $0.1 }.sorted { ($0.2 - $0.1, $1.0) > ($1.2 - $1.1, $0.0) }.prefix(5)
+        let losses = deltas.filter { $0.2 < $0.1 }.sorted { ($0.1 - $0.2, $1.0) > ($1.1 - $1.2, $0.0) }.prefix(5)
+        guard !gains.isEmpty || !losses.isEmpty else { return ["The optimised plan gives every territory the same posts as the \(real.name) allocation.", ""] }
+        var out = ["| département | \(MarkdownReport.escape(real.name)) | optimised | change |", "| --- | ---: | ---: | ---: |"]
+        for (code, before, after) in Array(gains) + Array(losses) {
+            let change = after - before
+            out.append("| \(MarkdownReport.escape(names[code] ?? code)) (\(code)) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
+        }
+        out.append("")
+        return ["The largest gains and losses of posts against the \(real.name) allocation:", ""] + out
+    }
+}

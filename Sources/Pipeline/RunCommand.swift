@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
@@ -61,6 +62,15 @@ public enum RunCommand {
             throw .input(error)
         }
         lap("load", since: start)
+        // Baseline ids are checked before solving, so a typo fails fast (exit 78).
+        var baselineSpecs: [BaselineSpec] = []
+        for id in scenario.parameters.comparison.baselines {
+            do {
+                baselineSpecs.append(try BaselineSpec(parsing: id))
+            } catch {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)]))
+            }
+        }
         log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
         try stopIfCancelled(request)
 
@@ -106,7 +116,34 @@ public enum RunCommand {
 
         start = Date()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
-        files.append((name: "report.md", content: Data(MarkdownReport.render(outcome.record).utf8)))
+        // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
+        var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
+        var unplaced: [String: Int] = [:]
+        if scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
+            compared.append((name: "2021", plan: Baselines.observed2021(scenario).plan))
+        }
+        for spec in baselineSpecs {
+            do {
+                let baseline = try Baselines.plan(for: spec, scenario: scenario)
+                compared.append((name: baseline.name, plan: baseline.plan))
+                unplaced[baseline.name] = baseline.unplacedTotal
+            } catch {
+                log("warning: \(error); baseline left out of the comparison")
+            }
+        }
+        let threshold = scenario.parameters.comparison.coverageThreshold
+        files += Comparison.tables(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
+            .map { (name: $0.name, content: Data($0.content.utf8)) }
+        lap("comparison", since: start)
+        start = Date()
+        let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
+                                           compared: compared, log: log)
+        files += analyses.files
+        lap("analyses", since: start)
+        let report = MarkdownReport.render(outcome.record) + "\n"
+            + Comparison.markdownSection(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
+            + "\n" + analyses.sections.joined(separator: "\n") + "\n"
+        files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
         let manifest = Manifest.render(outcome, timings: timings, outputs: files)

@@ -26,9 +26,16 @@ public enum Solving {
         let model = AllocationModel(scenario: scenario)
         let buildSeconds = Date().timeIntervalSince(started)
         log("model: \(model.program.variables.count) variables (\(model.program.integerCount) integer), \(model.program.constraints.count) constraints")
+        let stages = scenario.parameters.comparison.stages.compactMap(ObjectiveStage.init(rawValue:))
+        let staged = !(stages == [.value] || stages.isEmpty)
         let result: SolveResult
         do {
-            result = try solver.solve(model.program, options: options)
+            if !staged {
+                result = try solver.solve(model.program, options: options)
+            } else {
+                log("lexicographic stages: \(stages.map(\.rawValue).joined(separator: " → "))")
+                result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result
+            }
         } catch {
             throw .solver("\(error)")
         }
@@ -69,16 +76,19 @@ public enum Solving {
         case .interrupted: status = .interrupted
         default: status = .feasible
         }
-        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: result.bestBound.map { $0 + tieBreak(result, model: model) },
+        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { $0 + tieBreak(result, model: model) },
                                relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
         return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
     }
 
     /// The solver's objective without the tie-break term, to compare with the recomputed one.
+    /// The value of coverage that GLPK's numbers claim: the model's own objective evaluated on the solver's
+    /// values (whatever stage was optimised last), without the tie-break term.
     static func claimedObjective(_ result: SolveResult, model: AllocationModel) -> Double? {
-        guard let objective = result.objective else { return nil }
-        return objective + tieBreak(result, model: model)
+        guard result.objective != nil, result.values.count >= model.program.variables.count else { return nil }
+        let own = model.program.variables.indices.reduce(0.0) { $0 + model.program.variables[$1].objective * result.values[$1] }
+        return own + tieBreak(result, model: model)
     }
 
     static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {

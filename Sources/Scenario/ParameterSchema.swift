@@ -58,6 +58,16 @@ enum ParameterSchema {
         .init(path: "solver.mip_gap", type: .number(0...1), required: false, defaultValue: "0.0001", help: "relative MIP gap"),
         .init(path: "solver.presolve", type: .boolean, required: false, defaultValue: "true", help: "GLPK presolver"),
         .init(path: "solver.cuts", type: .boolean, required: false, defaultValue: "true", help: "GLPK's Gomory and MIR cuts"),
+        .init(path: "comparison.baselines", type: .text, required: false, defaultValue: "webster:need,webster:population",
+              help: "baselines compared with the optimised plan: ids separated by commas, or a YAML list (docs/baselines.md); empty for none"),
+        .init(path: "comparison.sensitivity", type: .boolean, required: false, defaultValue: "true",
+              help: "re-solve for budget ±€1M/±€10M, posts ±1/±100 and without each family of floors and caps"),
+        .init(path: "comparison.frontier_points", type: .integer(0...20), required: false, defaultValue: "5",
+              help: "points of the efficiency–equity frontier (0 or 1: none)"),
+        .init(path: "objective.stages", type: .text, required: false, defaultValue: "value",
+              help: "lexicographic stages, comma-separated: value, coverage, maxmin, cost (docs/model.md)"),
+        .init(path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
+              help: "coverage ratio under which a territory is counted in the comparison"),
     ]
 
     /// The spec whose pattern matches a concrete path (`funding.full.months` matches `funding.*.months`).

@@ -123,6 +123,16 @@ public enum ScenarioLoader {
         let gap = reader.number("solver.mip_gap")
         let presolve = reader.boolean("solver.presolve")
         let cuts = reader.boolean("solver.cuts")
+        let baselines = (reader.text("comparison.baselines") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let coverageThreshold = reader.number("comparison.coverage_threshold")
+        let sensitivity = reader.boolean("comparison.sensitivity")
+        let frontierPoints = reader.integer("comparison.frontier_points")
+        let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for stage in stages where !["value", "coverage", "maxmin", "cost"].contains(stage) {
+            reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin or cost)")
+        }
 
         if let breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
@@ -132,7 +142,7 @@ public enum ScenarioLoader {
         }
         guard let name, let posts, let budget, let people, let rate15, let rate75, let fragility, let territoryMin,
               let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
-              let presolve, let cuts, reader.errors.isEmpty else { return nil }
+              let presolve, let cuts, let coverageThreshold, let sensitivity, let frontierPoints, reader.errors.isEmpty else { return nil }
 
         // Every parameter in force, as written or by default, so the manifest and report show them all.
         var written: [String: String] = [:]
@@ -153,6 +163,8 @@ public enum ScenarioLoader {
             limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
             objective: ObjectiveParameters(exponent: exponent, breakpoints: breakpoints),
             solver: SolverParameters(timeLimitSeconds: timeLimit, mipGap: gap, presolve: presolve, cuts: cuts),
-            effective: effective)
+            effective: effective,
+            comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
+                                             frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages))
     }
 }

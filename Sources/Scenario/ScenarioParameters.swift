@@ -85,6 +85,30 @@ public struct SolverParameters: Sendable, Hashable {
     public let cuts: Bool
 }
 
+/// What the run compares the optimised plan with (docs/baselines.md).
+public struct ComparisonParameters: Sendable, Hashable {
+    /// Baseline ids (`webster:need`, …), checked by the run (the Baselines module parses them).
+    public let baselines: [String]
+    public let coverageThreshold: Double
+
+    /// Re-solve the sensitivity variants (docs/model.md).
+    public let sensitivity: Bool
+    /// Points of the efficiency–equity frontier; fewer than 2 means none.
+    public let frontierPoints: Int
+    /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`).
+    public let stages: [String]
+
+    public init(baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5, stages: [String] = ["value"]) {
+        self.baselines = baselines
+        self.coverageThreshold = coverageThreshold
+        self.sensitivity = sensitivity
+        self.frontierPoints = frontierPoints
+        self.stages = stages
+    }
+
+    public static let `default` = ComparisonParameters(baselines: ["webster:need", "webster:population"], coverageThreshold: 0.2)
+}
+
 /// Every parameter of a scenario, validated.
 public struct ScenarioParameters: Sendable {
     public let name: String
@@ -101,6 +125,8 @@ public struct ScenarioParameters: Sendable {
     public let solver: SolverParameters
     /// Every parameter as `path = value` after overrides, for the manifest and the report.
     public let effective: [(path: String, value: String)]
+    /// Last, with a default, so that code building parameters by hand needs no change.
+    public var comparison: ComparisonParameters = .default
 
     public func kind(_ id: String) -> HostKind? { kinds.first { $0.id == id } }
 }

@@ -7,7 +7,8 @@ import Testing
 struct EndToEndTests {
     static let outputFiles = [
         "allocation_by_structure.csv", "allocation_by_territory.csv", "allocation_by_region.csv",
-        "summary.csv", "summary.json", "report.md", "manifest.json",
+        "summary.csv", "summary.json", "report.md", "manifest.json", "plans.csv", "comparison.csv",
+        "sensitivity.csv", "frontier.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg", "chart_plans.svg",
     ]
 
     // MARK: 1. The default scenario

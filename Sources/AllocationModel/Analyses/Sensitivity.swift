@@ -25,6 +25,11 @@ public enum Sensitivity {
     public struct Point: Sendable, Hashable {
         public let objective: Double
         public let coverage: Double
+
+        public init(objective: Double, coverage: Double) {
+            self.objective = objective
+            self.coverage = coverage
+        }
     }
 
     /// Solves, splits and evaluates one scenario with the default objective; nil when it has no plan.

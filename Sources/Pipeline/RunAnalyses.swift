@@ -1,0 +1,76 @@
+import AllocationModel
+import Foundation
+import LinearProgramming
+import Pictures
+import Reports
+import Scenario
+
+/// The re-solves and pictures that surround a run's plan: sensitivity, the efficiency–equity frontier,
+/// the maps and the chart of the compared plans. Each adds files and a report section.
+enum RunAnalyses {
+    struct Output {
+        var files: [(name: String, content: Data)] = []
+        var sections: [String] = []
+    }
+
+    static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
+                    options: SolverOptions, compared: [(name: String, plan: Plan)], log: (String) -> Void) throws(RunFailure) -> Output {
+        var output = Output()
+        let settings = scenario.parameters.comparison
+        do {
+            if settings.sensitivity {
+                log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants")
+                let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
+                let rows = try Sensitivity.run(base: base, scenario: scenario, load: { extra in
+                    try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides + extra)
+                }, solver: solver, options: options)
+                output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
+                output.sections.append(AnalysesReport.sensitivitySection(rows).joined(separator: "\n"))
+            }
+            if settings.frontierPoints >= 2 {
+                log("frontier: \(settings.frontierPoints) points")
+                let points = try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints)
+                output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
+                output.sections.append(AnalysesReport.frontierSection(points).joined(separator: "\n"))
+            }
+        } catch let error as ScenarioError {
+            throw .input(error)
+        } catch {
+            throw .solver("while re-solving for the analyses: \(error)")
+        }
+        try pictures(outcome: outcome, scenario: scenario, compared: compared, into: &output)
+        return output
+    }
+
+    /// Maps and chart, drawn when the scenario folder has `geometry/departements.paths.tsv`.
+    static func pictures(outcome: Solving.Outcome, scenario: Scenario, compared: [(name: String, plan: Plan)],
+                         into output: inout Output) throws(RunFailure) {
+        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else { return }
+        let path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("geometry/departements.paths.tsv").path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let geometry: MapGeometry
+        do {
+            geometry = try MapGeometry.load(path: path)
+        } catch {
+            throw .input(ScenarioError([Diagnostic(.data, SourceLocation(file: path), "\(error)")]))
+        }
+        let posts = Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) })
+        let map = ChoroplethMap.svg(geometry: geometry, values: MapValues.postsPer100k(territories: scenario.territories, posts: posts),
+                                    title: "Conseillers numériques per 100,000 inhabitants", legendTitle: "Posts per 100,000 inhabitants",
+                                    palette: .sequential, classes: .quantiles(5), decimals: 1)
+        let change = ChoroplethMap.svg(geometry: geometry, values: MapValues.changeVs2021(territories: scenario.territories, posts: posts),
+                                       title: "Posts against the real 2021 allocation", legendTitle: "Posts, plan minus 2021",
+                                       palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
+        let rows = compared.map { entry in
+            (label: entry.name, value: PlanEvaluation(plan: entry.plan, scenario: scenario).coverage)
+        }
+        let chart = BarChart.svg(rows: rows, title: "People accompanied over the funded period", unit: "people", highlight: ["optimised"])
+        output.files += [(name: "map_posts_per_100k.svg", content: Data(map.utf8)),
+                         (name: "map_change_vs_2021.svg", content: Data(change.utf8)),
+                         (name: "chart_plans.svg", content: Data(chart.utf8))]
+        output.sections.append(["## Maps", "",
+                                "![Posts per 100,000 inhabitants](map_posts_per_100k.svg)", "",
+                                "![Posts against the real 2021 allocation](map_change_vs_2021.svg)", "",
+                                "![People accompanied per plan](chart_plans.svg)", ""].joined(separator: "\n"))
+    }
+}

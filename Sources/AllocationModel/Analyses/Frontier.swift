@@ -20,19 +20,17 @@ public enum Frontier {
         let model = AllocationModel(scenario: scenario)
         let best = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options)
         guard let top = best.stageValues.first else { return [] }
-        var result: [Point] = []
-        for step in 0..<max(points, 2) {
-            // Stay a hair under the top so the last point is not cut off by the MIP gap of the max-min solve.
-            let epsilon = top * Double(step) / Double(max(points, 2) - 1) * (1 - 1e-6)
+        // Stay a hair under the top so the last point is not cut off by the MIP gap of the max-min solve.
+        let epsilons = (0..<max(points, 2)).map { top * Double($0) / Double(max(points, 2) - 1) * (1 - 1e-6) }
+        let solved = try ParallelSolves.map(epsilons) { epsilon -> Point? in
             let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
                                                 options: options, minRatioFloor: epsilon)
-            guard outcome.result.hasSolution else { continue }
+            guard outcome.result.hasSolution else { return nil }
             let plan = try PlanSplitter.plan(from: outcome.result.values, model: model, scenario: scenario)
             let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
             let ratios = evaluation.territories.filter { $0.need > 0 }.map(\.coverageRatio)
-            result.append(Point(epsilon: epsilon, minCoverageRatio: ratios.min() ?? 0, coverage: evaluation.coverage,
-                                objective: evaluation.objective))
+            return Point(epsilon: epsilon, minCoverageRatio: ratios.min() ?? 0, coverage: evaluation.coverage, objective: evaluation.objective)
         }
-        return result
+        return solved.compactMap { $0 }
     }
 }

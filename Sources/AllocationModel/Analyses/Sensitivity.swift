@@ -70,16 +70,55 @@ public enum Sensitivity {
     }
 
     /// Re-solves every variant; `load` turns extra overrides into a scenario (the run's own overrides first).
+    /// The variants are independent, so they are solved two at a time (GLPK keeps one environment per thread).
     public static func run(base: Point, scenario: Scenario, load: ([ParameterOverride]) throws -> Scenario,
                            solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
-        try variants(of: scenario).map { variant in
-            let (point, status) = try Sensitivity.point(try load([variant.override]), solver: solver, options: options)
+        let list = variants(of: scenario)
+        let scenarios = try list.map { try load([$0.override]) }
+        let points = try ParallelSolves.map(scenarios) { try Sensitivity.point($0, solver: solver, options: options) }
+        return zip(list, points).map { variant, solved in
+            let (point, status) = solved
             let deltaObjective = point.map { $0.objective - base.objective }
             let deltaCoverage = point.map { $0.coverage - base.coverage }
             let perUnit = variant.unitChange.flatMap { change in deltaCoverage.map { $0 / change } }
             return Row(label: variant.label, override: "\(variant.override.key)=\(variant.override.value)", status: status,
                        objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
                        deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit)
+        }
+    }
+}
+
+/// Runs independent solves on the machine's cores (at most `width` at once) and keeps their order.
+enum ParallelSolves {
+    static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
+                                                       _ body: @Sendable (Input) throws -> Output) throws -> [Output] {
+        let results = ResultBox<Output>(count: inputs.count)
+        DispatchQueue.concurrentPerform(iterations: min(width, inputs.count)) { _ in
+            while let index = results.claim(limit: inputs.count) {
+                do { results.set(index, .success(try body(inputs[index]))) } catch { results.set(index, .failure(error)) }
+            }
+        }
+        return try results.values.map { try $0!.get() }
+    }
+
+    /// A lock-protected array of results and the index of the next input to take.
+    final class ResultBox<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [Result<Value, Error>?]
+        private var counter = 0
+
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: Result<Value, Error>) {
+            lock.lock(); defer { lock.unlock() }
+            values[index] = value
+        }
+
+        func claim(limit: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard counter < limit else { return nil }
+            counter += 1
+            return counter - 1
         }
     }
 }

@@ -8,7 +8,7 @@ import Darwin
 
 /// Publishes a run all at once. Files are written (and fsync'ed) into a hidden staging folder beside
 /// the destination, which is then renamed into place, so a reader never sees a half-written run, and
-/// a failure or a kill at any moment leaves the previous run byte-identical (docs/reliability-runs.md).
+/// a failure or a kill at any moment leaves the previous run byte-identical (docs/reliability.md).
 ///
 /// Two targets:
 /// - `--out DIR`: DIR stays a plain directory. An existing DIR is replaced by exchanging it with the

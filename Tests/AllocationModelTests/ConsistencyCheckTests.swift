@@ -3,7 +3,7 @@ import Foundation
 @testable import Scenario
 import Testing
 
-/// Contradictions found before any solve (exit 20), one test per case of docs/reliability-input.md.
+/// Contradictions found before any solve (exit 20), one test per case of docs/reliability.md.
 /// Fixture costs: a post is 24,000 € fully funded, or 18,000 € State + 18,000 € host when co-financed.
 @Suite struct ConsistencyCheckTests {
     typealias Place = Fixtures.Place

@@ -4,7 +4,7 @@ import Testing
 import Glibc
 #endif
 
-/// Runs and outputs when things go wrong (docs/reliability-runs.md): a failure or a kill at any
+/// Runs and outputs when things go wrong (docs/reliability.md): a failure or a kill at any
 /// point leaves the previous run byte-identical, the next run cleans the leftovers, a second run
 /// stops at the lock, signals stop a long solve, and every such end has its own exit code.
 /// Serialized: several tests time a child process, and the machine may have two cores.

@@ -2,7 +2,7 @@ import Foundation
 @testable import Scenario
 import Testing
 
-/// CSV encodings and shapes (docs/reliability-input.md, "CSV encodings and shapes").
+/// CSV encodings and shapes (docs/reliability.md, "CSV encodings and shapes").
 @Suite struct CSVEncodingTests {
     func table(_ data: Data) throws -> [[String]] {
         let table = try CSVTable(data: data, path: "t.csv")

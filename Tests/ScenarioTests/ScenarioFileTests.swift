@@ -2,7 +2,7 @@ import Foundation
 @testable import Scenario
 import Testing
 
-/// The scenario file and `--set` (docs/reliability-input.md, "Scenario file"). Edits apply to the default scenario.yaml.
+/// The scenario file and `--set` (docs/reliability.md, "Scenario file"). Edits apply to the default scenario.yaml.
 @Suite struct ScenarioFileTests {
     typealias C = InputCases
 

@@ -2,7 +2,7 @@ import Foundation
 @testable import Scenario
 import Testing
 
-/// Table contents (docs/reliability-input.md, "Table contents"). Each test is one case; the row under
+/// Table contents (docs/reliability.md, "Table contents"). Each test is one case; the row under
 /// test is line 2 of a three-row territories table unless it says otherwise.
 @Suite struct TableContentTests {
     typealias C = InputCases

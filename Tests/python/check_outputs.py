@@ -67,6 +67,31 @@ FILES = {
     "allocation_by_region.csv": REGION,
     "summary.csv": SUMMARY,
 }
+# The analyst's view (docs/baselines.md, docs/outputs.md): read when present (absent when disabled).
+PLANS = {
+    "plan": (STR, False), "territory_code": (STR, False), "posts": (INT, False), "posts_per_100k": (FLOAT, False),
+    "state_cost_eur": (FLOAT, False), "coverage": (FLOAT, False), "coverage_ratio": (FLOAT, False),
+}
+COMPARISON = {
+    "plan": (STR, False), "objective": (FLOAT, True), "objective_vs_optimised": (FLOAT, True), "posts": (INT, False),
+    "posts_unplaced": (NULLABLE_INT, True), "state_cost_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False),
+    "coverage": (FLOAT, False), "coverage_ratio": (FLOAT, False), "territories_endowed": (INT, False),
+    "posts_per_100k_min": (FLOAT, False), "posts_per_100k_median": (FLOAT, False), "posts_per_100k_max": (FLOAT, False),
+    "posts_per_100k_gini": (FLOAT, False), "coverage_ratio_min": (FLOAT, False), "coverage_ratio_median": (FLOAT, False),
+    "coverage_ratio_max": (FLOAT, False), "coverage_ratio_gini": (FLOAT, False), "coverage_threshold": (FLOAT, False),
+    "territories_under_threshold": (INT, False), "violations": (INT, False), "violated_rules": (STR, True),
+    "posts_moved_vs_optimised": (FLOAT, True),
+}
+SENSITIVITY = {
+    "change": (STR, False), "override": (STR, False), "status": (STR, False), "objective": (FLOAT, True),
+    "coverage": (FLOAT, True), "delta_objective": (FLOAT, True), "delta_coverage": (FLOAT, True),
+    "coverage_per_unit": (FLOAT, True), "unit": (STR, False),
+}
+FRONTIER = {
+    "step": (INT, False), "epsilon": (FLOAT, False), "min_coverage_ratio": (FLOAT, False), "coverage": (FLOAT, False),
+    "objective": (FLOAT, False),
+}
+OPTIONAL_FILES = {"plans.csv": PLANS, "comparison.csv": COMPARISON, "sensitivity.csv": SENSITIVITY, "frontier.csv": FRONTIER}
 # Columns whose name is built from the scenario's ids (posts_kind_public, posts_option_full, …): counts.
 DYNAMIC_INT_PREFIXES = ("posts_kind_", "posts_option_")
 
@@ -223,6 +248,26 @@ def main() -> int:
                 fail(f"summary.csv: State cost {row['state_cost_eur']} above the budget {row['budget_eur']}")
             if int(row["posts"]) > int(row["posts_available"]):
                 fail(f"summary.csv: {row['posts']} posts above the {row['posts_available']} available")
+
+    optional = {name: read(args.run_dir, name, schema) for name, schema in OPTIONAL_FILES.items()
+                if (args.run_dir / name).is_file()}
+    plans, comparison = optional.get("plans.csv"), optional.get("comparison.csv")
+    if plans is not None and summary is not None and len(summary) == 1:
+        optimised = plans[plans["plan"] == "optimised"]
+        if int(optimised["posts"].sum()) != int(summary.iloc[0]["posts"]):
+            fail(f"plans.csv: the optimised plan has {int(optimised['posts'].sum())} posts, summary.csv {int(summary.iloc[0]['posts'])}")
+        close("plans.csv optimised coverage", float(optimised["coverage"].sum()), float(summary.iloc[0]["coverage"]), args.coverage_tolerance)
+        for code in [c for c in args.codes.split(",") if c]:
+            if code not in set(optimised["territory_code"]):
+                fail(f"plans.csv: territory code {code!r} not found verbatim")
+    if comparison is not None and summary is not None and len(summary) == 1:
+        rows = comparison[comparison["plan"] == "optimised"]
+        if len(rows) != 1:
+            fail("comparison.csv: expected one row for the optimised plan")
+        else:
+            close("comparison.csv optimised objective", float(rows.iloc[0]["objective"]), float(summary.iloc[0]["objective"]), 0.01)
+        if plans is not None and set(comparison["plan"]) != set(plans["plan"]):
+            fail(f"comparison.csv plans {sorted(set(comparison['plan']))} differ from plans.csv {sorted(set(plans['plan']))}")
 
     if failures:
         print(f"check_outputs.py: {len(failures)} check(s) failed for {args.run_dir}:", file=sys.stderr)

@@ -45,7 +45,7 @@ public struct AllocationModel: Sendable {
         let parameters = scenario.parameters
         var program = LinearProgram(name: "repartir_\(Self.sanitized(parameters.name))", sense: .maximize)
         let curve = ValueCurve(parameters.objective)
-        let maxCost = Self.maxStateCost(scenario)
+        let maxCost = max(1, scenario.stateCostRange.upperBound)
         var decisions: [Decision] = []
         var pools: [Pool] = []
         var coverageVariables: [String: [Variable]] = [:]
@@ -153,18 +153,6 @@ public struct AllocationModel: Sendable {
     /// Posts a structure can co-finance: min(capacity, ⌊co-financing € / host share per post⌋).
     public static func cofinanceablePosts(_ structure: HostStructure, hostShare: Double) -> Int {
         hostShare > 0 ? min(structure.capacity, Int((structure.cofinancingEUR / hostShare + 1e-9).rounded(.down))) : structure.capacity
-    }
-
-    static func maxStateCost(_ scenario: Scenario) -> Double {
-        var result = 1.0
-        for territory in scenario.territories {
-            for kind in scenario.parameters.kinds {
-                for option in scenario.parameters.fundingOptions {
-                    result = max(result, scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR)
-                }
-            }
-        }
-        return result
     }
 
     static func sanitized(_ text: String) -> String {

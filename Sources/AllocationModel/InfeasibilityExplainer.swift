@@ -108,7 +108,7 @@ public enum InfeasibilityExplainer {
     /// the smallest repair.
     static func elasticRepair(program: LinearProgram, candidates: [Int], scenario: Scenario, solver: any LinearSolver,
                               options: SolverOptions) throws -> [InfeasibilityExplanation.Repair] {
-        let cheapest = max(1, cheapestPostCost(scenario))
+        let cheapest = max(1, scenario.stateCostRange.lowerBound)
         var slacks: [(row: Int, variable: Variable)] = []
         // The same model without objective, each relaxable row with its own slack.
         var elastic = LinearProgram(name: program.name, sense: .minimize)
@@ -141,19 +141,6 @@ public enum InfeasibilityExplainer {
             repairs.append(repair(program.constraints[row], amount: amount, scenario: scenario))
         }
         return repairs
-    }
-
-    /// The cheapest State cost of one post anywhere: the unit in which budget slack is weighed.
-    static func cheapestPostCost(_ scenario: Scenario) -> Double {
-        var cheapest = Double.infinity
-        for territory in scenario.territories {
-            for kind in scenario.parameters.kinds {
-                for option in scenario.parameters.fundingOptions {
-                    cheapest = min(cheapest, scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR)
-                }
-            }
-        }
-        return cheapest.isFinite ? cheapest : 1
     }
 
     static func scope(of name: String) -> String {

@@ -20,7 +20,7 @@ public struct BindingLimits: Sendable {
         let parameters = scenario.parameters
         let evaluation = record.evaluation
         var families: [Family] = []
-        let cheapest = Self.cheapestPost(scenario)
+        let cheapest = scenario.stateCostRange.lowerBound
         let spare = parameters.budgetEUR - evaluation.stateCostEUR
         let postsLeft = parameters.posts - evaluation.posts
         families.append(Family(
@@ -80,18 +80,6 @@ public struct BindingLimits: Sendable {
                 ? "No département has all of its need covered: every post still meets unserved people."
                 : "\(fullyCovered.count) département(s) have all their need covered."))
         self.families = families
-    }
-
-    static func cheapestPost(_ scenario: Scenario) -> Double {
-        var cheapest = Double.infinity
-        for territory in scenario.territories {
-            for kind in scenario.parameters.kinds {
-                for option in scenario.parameters.fundingOptions {
-                    cheapest = min(cheapest, scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR)
-                }
-            }
-        }
-        return cheapest.isFinite ? cheapest : 0
     }
 
     /// Posts, co-financed posts and limits per (territory, kind), recomputed from the plan.

@@ -39,6 +39,21 @@ public struct Scenario: Sendable {
         FundingTerms(kind: kind, option: option, overseas: territory.overseas)
     }
 
+    /// The State cost of one post under every (kind, option) pair anywhere: its range sets the scale of
+    /// the model's tie-break, of the elastic repair and of "less than one post" in the report.
+    public var stateCostRange: ClosedRange<Double> {
+        var costs: [Double] = []
+        for territory in territories {
+            for kind in parameters.kinds {
+                for option in parameters.fundingOptions {
+                    costs.append(terms(kind: kind, option: option, territory: territory).stateCostEUR)
+                }
+            }
+        }
+        guard let low = costs.min(), let high = costs.max() else { return 0...0 }
+        return low...high
+    }
+
     /// Effective floor and cap of posts for a territory: the scenario's limits combined with the table's own.
     public func postRange(of territory: Territory) -> (min: Int, max: Int) {
         let limits = parameters.limits

@@ -68,7 +68,7 @@ public enum MarkdownReport {
         out.append(contentsOf: assumptions(record))
         out.append("## Files of this run")
         out.append("")
-        out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings). Columns: docs/outputs.md.")
+        out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -222,6 +222,32 @@ static void classify_without_presolve(glp_prob *P, session *s, repartir_glpk_res
     run_simplex(P, s, r, 0);
 }
 
+// Solves the relaxation; when the start's objective is within mip_gap of its bound, the start is
+// the answer (GLPK's own gap rule, so the claim is the same as a branch-and-bound stop).
+static int start_suffices(glp_prob *P, const repartir_glpk_model *m, session *s, repartir_glpk_result *r) {
+    const double *x = s->request->start;
+    run_simplex(P, s, r, 0);
+    if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return 0;
+    double bound = glp_get_obj_val(P);
+    double objective = m->objective_constant;
+    for (int j = 0; j < m->cols; j++) objective += m->col_objective[j] * x[j + 1];
+    s->has_bound = 1;
+    s->bound = bound;
+    double gap = fabs(bound - objective) / (fabs(objective) + 2.220446049250313e-16);
+    int worse = m->maximize ? objective > bound + 1e-9 * (1 + fabs(bound)) : objective < bound - 1e-9 * (1 + fabs(bound));
+    if (worse || gap > s->request->mip_gap) return 0;
+    r->start_sufficed = 1;
+    r->objective = objective;
+    for (int j = 0; j < m->cols; j++)
+        if (r->values) r->values[j] = x[j + 1];
+    if (r->activities) {
+        for (int i = 0; i < m->rows; i++) r->activities[i] = 0.0;
+        for (int k = 1; k <= m->nonzeros; k++) r->activities[m->ia[k] - 1] += m->ar[k] * x[m->ja[k]];
+    }
+    r->has_solution = 1;
+    return 1;
+}
+
 static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session *s,
                   repartir_glpk_result *r) {
     const repartir_glpk_request *q = s->request;
@@ -239,9 +265,11 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
             read_lp_solution(P, m, r, 0);
         return;
     }
-    if (!q->presolve) {
+    if (q->start != NULL && start_suffices(P, m, s, r)) return;
+    int presolve = q->presolve;
+    if (!presolve) {
         // glp_intopt without presolve needs an optimal relaxation first.
-        run_simplex(P, s, r, 0);
+        if (!r->simplex_ran) run_simplex(P, s, r, 0);
         if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
         s->has_bound = 1;
         s->bound = glp_get_obj_val(P);
@@ -253,7 +281,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = q->message_level;
-    iocp.presolve = q->presolve ? GLP_ON : GLP_OFF;
+    iocp.presolve = presolve ? GLP_ON : GLP_OFF;
     iocp.mip_gap = q->mip_gap;
     iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
     iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
@@ -263,7 +291,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     r->intopt_ran = 1;
     r->intopt_return = glp_intopt(P, &iocp);
     r->mip_status = glp_mip_status(P);
-    if (q->presolve && (r->intopt_return == GLP_ENODFS)) classify_without_presolve(P, s, r);
+    if (presolve && (r->intopt_return == GLP_ENODFS)) classify_without_presolve(P, s, r);
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) read_mip_solution(P, m, r);
 }
 

@@ -27,6 +27,7 @@ enum GLPKSession {
         var bound: Double?
         var nodes: Int
         var cancelled: Bool
+        var startSufficed: Bool
         var seconds: Double
         var values: [Double]
         var activities: [Double]
@@ -97,6 +98,7 @@ enum GLPKSession {
             program.ia.withUnsafeBufferPointer { ia in
             program.ja.withUnsafeBufferPointer { ja in
             program.ar.withUnsafeBufferPointer { ar in
+            (program.start ?? []).withUnsafeBufferPointer { start in
             path.withUnsafeBufferPointer { path in
             values.withUnsafeMutableBufferPointer { values in
             activities.withUnsafeMutableBufferPointer { activities in
@@ -113,11 +115,12 @@ enum GLPKSession {
                     nonzeros: Int32(program.nonzeros), ia: ia.baseAddress, ja: ja.baseAddress,
                     ar: ar.baseAddress)
                 request.path = path.baseAddress
+                request.start = program.start == nil ? nil : start.baseAddress
                 result.values = values.baseAddress
                 result.activities = activities.baseAddress
                 result.duals = duals.baseAddress
                 _ = repartir_glpk_run(&model, &request, &result)
-            }}}}}}}}}}}}}}}}
+            }}}}}}}}}}}}}}}}}
         }
         defer { repartir_glpk_free_log(&result) }
 
@@ -138,7 +141,7 @@ enum GLPKSession {
             mipStatus: result.mip_status, hasSolution: result.has_solution != 0,
             hasDuals: result.has_duals != 0, objective: result.objective,
             bound: result.has_bound != 0 ? result.bound : nil, nodes: Int(result.nodes),
-            cancelled: result.cancelled != 0, seconds: result.seconds,
+            cancelled: result.cancelled != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
             values: values, activities: activities, duals: duals,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
             message: message)

@@ -27,8 +27,59 @@ public struct GLPKSolver: LinearSolver {
 
     public func solve(_ program: LinearProgram, options: SolverOptions) throws(GLPKError) -> SolveResult {
         do { try program.validate() } catch { throw .invalidModel(error) }
-        return try solve(LoweredProgram(program), sense: program.sense, options: options)
+        var lowered = LoweredProgram(program)
+        var note = ""
+        var start: [Double]?
+        if let candidate = options.start, program.integerCount > 0 {
+            switch Self.checkedStart(candidate, for: program) {
+            case .success(let values): start = values
+            case .failure(let reason): note = "repartir: MIP start ignored: \(reason)\n"
+            }
+        }
+        lowered.start = start.map { [0] + $0 }
+        var result = try solve(lowered, sense: program.sense, options: options)
+        result.log = note + result.log
+        if let start, !result.startUsed { Self.keepBetter(start, of: program, in: &result) }
+        return result
     }
+
+    /// Branch-and-bound stops within the gap, so it may return a plan worse than the start it was
+    /// given: then the start is the answer (feasible, checked), with the bound GLPK proved.
+    static func keepBetter(_ start: [Double], of program: LinearProgram, in result: inout SolveResult) {
+        guard result.status == .optimal || result.status == .feasible || result.status == .interrupted || result.status == .noSolution else { return }
+        let value = program.objectiveValue(of: start)
+        if let objective = result.objective {
+            let better = program.sense == .maximize ? value > objective : value < objective
+            guard better else { return }
+        } else if result.status != .noSolution && result.status != .interrupted {
+            return
+        }
+        result.objective = value
+        result.values = start
+        result.rowActivities = program.constraints.indices.map { program.activity(ofConstraint: $0, values: start) }
+        if result.status == .noSolution { result.status = .feasible }
+        if let bound = result.bestBound {
+            let valid = program.sense == .maximize ? max(bound, value) : min(bound, value)
+            result.bestBound = valid
+            result.relativeGap = SolveResult.relativeGap(objective: value, bound: valid)
+        }
+        result.startUsed = true
+    }
+
+    /// A start GLPK can take as an incumbent: integers exactly integral, and every bound and row
+    /// satisfied (GLPK checks neither rows nor bounds of a heuristic solution, so this does).
+    static func checkedStart(_ start: [Double], for program: LinearProgram) -> Result<[Double], StartRejection> {
+        guard start.count == program.variables.count else {
+            return .failure(StartRejection(description: "\(start.count) values for \(program.variables.count) variables"))
+        }
+        let values = zip(start, program.variables).map { value, variable in variable.kind == .integer ? value.rounded() : value }
+        if let violation = program.largestViolation(of: values, tolerance: 1e-6) {
+            return .failure(StartRejection(description: "\(violation.name) violated by \(violation.amount)"))
+        }
+        return .success(values)
+    }
+
+    struct StartRejection: Error, CustomStringConvertible { let description: String }
 
     /// Exports `program` exactly as GLPK writes it (`glp_write_lp`, or `glp_write_mps` in free
     /// format). GLPK's LP writer prints `[`/`]` in names as `(`/`)` and replaces names starting

@@ -8,13 +8,17 @@ enum GLPKStatusMapping {
     static func result(from output: GLPKSession.Output, sense: OptimizationSense) throws(GLPKError) -> SolveResult {
         var result = SolveResult(status: .noSolution, seconds: output.seconds, log: output.log)
         if output.isMIP { result.nodes = output.nodes }
-
         if output.cancelled && !output.simplexRan && !output.intoptRan {
             result.status = .interrupted
             result.limitReached = "cancelled"
             return result
         }
-        if output.isMIP && output.intoptRan && !output.resolvedWithoutPresolve {
+        if output.startSufficed {
+            // The start was within the gap of the relaxation's bound: GLPK's own stopping rule, met at the root.
+            result.status = .optimal
+            result.limitReached = "mip gap"
+            result.startUsed = true
+        } else if output.isMIP && output.intoptRan && !output.resolvedWithoutPresolve {
             try mapMIP(output, into: &result)
         } else {
             try mapLP(output, into: &result)

@@ -23,6 +23,8 @@ struct LoweredProgram {
     var ia: [Int32] = [0]
     var ja: [Int32] = [0]
     var ar: [Double] = [0]
+    /// A checked MIP start, 1-based like the triplets (index 0 unused); nil for none.
+    var start: [Double]?
 
     var nonzeros: Int { ia.count - 1 }
 

@@ -22,12 +22,27 @@ public struct SolverOptions: Sendable {
     public var presolve: Bool
     /// Gomory mixed-integer and mixed-integer-rounding cuts.
     public var cuts: Bool
+    /// A MIP start: a plan already known (one value per variable). When it is within `mipGap` of the
+    /// relaxation's bound it is the answer, without branch-and-bound; otherwise the solve runs as
+    /// usual and the better of its result and the start is returned. Re-solves of a slightly changed
+    /// scenario start from the base plan this way. Ignored, never trusted, unless it satisfies every
+    /// bound, row and integrality.
+    public var start: [Double]?
 
-    public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true) {
+    public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
+                start: [Double]? = nil) {
         self.timeLimitSeconds = timeLimitSeconds
         self.mipGap = mipGap
         self.presolve = presolve
         self.cuts = cuts
+        self.start = start
+    }
+
+    /// The same options with another start (nil for none).
+    public func starting(from values: [Double]?) -> SolverOptions {
+        var copy = self
+        copy.start = values
+        return copy
     }
 }
 
@@ -54,6 +69,9 @@ public struct SolveResult: Sendable {
     public var nodes: Int?
     /// The solver's captured terminal output.
     public var log: String
+    /// Whether the answer is the options' MIP start: it was within the gap of the bound, or better
+    /// than what branch-and-bound found.
+    public var startUsed: Bool = false
 
     public init(
         status: SolveStatus, objective: Double? = nil, bestBound: Double? = nil, relativeGap: Double? = nil,

@@ -13,25 +13,50 @@ enum RunAnalyses {
         var sections: [String] = []
     }
 
+    /// One re-solve of the pool: a sensitivity variant or a frontier point, by index.
+    enum Work: Sendable { case variant(Int), frontier(Int) }
+    enum Done: Sendable { case variant(Int, (Sensitivity.Point?, String)), frontier(Int, Frontier.Point?) }
+
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
                     options: SolverOptions, compared: [(name: String, plan: Plan)], log: (String) -> Void) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
+        let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
         do {
-            if settings.sensitivity {
-                log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants")
+            let variants = settings.sensitivity
+                ? try Sensitivity.prepare(scenario: scenario, load: { try ScenarioLoader.reload(scenario, overrides: request.overrides + $0) })
+                : []
+            let sweep = settings.frontierPoints >= 2
+                ? try Frontier.prepare(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints, start: baseValues)
+                : nil
+            if !variants.isEmpty { log("sensitivity: re-solving \(variants.count) variants") }
+            if let sweep { log("frontier: \(sweep.epsilons.count) points") }
+            // One pool for both analyses, so the two cores stay busy until the last solve; the solves
+            // that measured longest (frontier points, budget changes) go first.
+            let work = sweep.map { $0.epsilons.indices.map { Work.frontier($0) } } ?? []
+            let ordered = work + variants.indices.filter { variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
+                + variants.indices.filter { !variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
+            let started = options.starting(from: baseValues)
+            let done = try ParallelSolves.map(ordered) { item -> Done in
+                switch item {
+                case .variant(let index): .variant(index, try Sensitivity.point(variants[index].scenario, solver: solver, options: started))
+                case .frontier(let index): .frontier(index, try Frontier.point(sweep!, index, scenario: scenario, solver: solver, options: options))
+                }
+            }
+            if !variants.isEmpty {
+                var points = [(Sensitivity.Point?, String)](repeating: (nil, ""), count: variants.count)
+                for case let .variant(index, point) in done { points[index] = point }
                 let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
-                let rows = try Sensitivity.run(base: base, scenario: scenario, load: { extra in
-                    try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides + extra)
-                }, solver: solver, options: options)
+                let rows = Sensitivity.rows(base: base, variants: variants, points: points)
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
                 output.sections.append(AnalysesReport.sensitivitySection(rows).joined(separator: "\n"))
             }
-            if settings.frontierPoints >= 2 {
-                log("frontier: \(settings.frontierPoints) points")
-                let points = try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints)
-                output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
-                output.sections.append(AnalysesReport.frontierSection(points).joined(separator: "\n"))
+            if sweep != nil {
+                var points = [Frontier.Point?](repeating: nil, count: sweep?.epsilons.count ?? 0)
+                for case let .frontier(index, point) in done { points[index] = point }
+                let found = points.compactMap { $0 }
+                output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(found).utf8)))
+                output.sections.append(AnalysesReport.frontierSection(found).joined(separator: "\n"))
             }
         } catch let error as ScenarioError {
             throw .input(error)

@@ -73,6 +73,23 @@ import Testing
         #expect(scenario.parameters.effective.contains { $0.path == "programme.budget_eur" && $0.value == "190000000" })
     }
 
+    /// Sensitivity re-solves reload only the scenario file: same parameters as a full load, same tables.
+    @Test func reloadMatchesAFullLoadWithTheSameOverrides() throws {
+        let base = try ScenarioLoader.load(Self.defaultScenario)
+        let overrides = [ParameterOverride("programme.budget_eur=190000000")!, ParameterOverride("limits.territory_min_posts=0")!]
+        let reloaded = try ScenarioLoader.reload(base, overrides: overrides)
+        let loaded = try ScenarioLoader.load(Self.defaultScenario, overrides: overrides)
+        #expect(reloaded.parameters.budgetEUR == 190_000_000 && reloaded.parameters.limits.territoryMinPosts == 0)
+        #expect(reloaded.parameters.effective.map(\.path) == loaded.parameters.effective.map(\.path))
+        #expect(reloaded.parameters.effective.map(\.value) == loaded.parameters.effective.map(\.value))
+        #expect(reloaded.territories.map(\.code) == loaded.territories.map(\.code))
+        #expect(reloaded.structures.map(\.id) == loaded.structures.map(\.id))
+        #expect(reloaded.need == loaded.need && reloaded.inputFiles == loaded.inputFiles)
+        // A wrong value is reported as a full load reports it.
+        let wrong = [ParameterOverride("programme.budget_eur=lots")!]
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.reload(base, overrides: wrong) }
+    }
+
     @Test func wrongStructureValueNamesFileLineAndColumn() throws {
         let path = try copy()
         let file = (path as NSString).appendingPathComponent("structures.csv")

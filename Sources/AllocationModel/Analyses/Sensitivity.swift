@@ -69,14 +69,31 @@ public enum Sensitivity {
         return list
     }
 
+    /// A variant of the standard set, with its scenario loaded.
+    public typealias Variant = (label: String, override: ParameterOverride, unitChange: Double?, unit: String, scenario: Scenario)
+
     /// Re-solves every variant; `load` turns extra overrides into a scenario (the run's own overrides first).
+    /// `baseValues`, the base plan's solution, is offered to each variant as a MIP start: it is
+    /// feasible for every variant that relaxes a rule (more budget, more posts, no floor, no cap), so
+    /// those variants never score below the base, and they are answered at the root when it is good enough.
     /// The variants are independent, so they are solved two at a time (GLPK keeps one environment per thread).
-    public static func run(base: Point, scenario: Scenario, load: ([ParameterOverride]) throws -> Scenario,
+    public static func run(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
+                           load: ([ParameterOverride]) throws -> Scenario,
                            solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
-        let list = variants(of: scenario)
-        let scenarios = try list.map { try load([$0.override]) }
-        let points = try ParallelSolves.map(scenarios) { try Sensitivity.point($0, solver: solver, options: options) }
-        return zip(list, points).map { variant, solved in
+        let list = try prepare(scenario: scenario, load: load)
+        let started = options.starting(from: baseValues)
+        let points = try ParallelSolves.map(list.map(\.scenario)) { try Sensitivity.point($0, solver: solver, options: started) }
+        return rows(base: base, variants: list, points: points)
+    }
+
+    /// The standard variants with their scenarios.
+    public static func prepare(scenario: Scenario, load: ([ParameterOverride]) throws -> Scenario) throws -> [Variant] {
+        try variants(of: scenario).map { ($0.label, $0.override, $0.unitChange, $0.unit, try load([$0.override])) }
+    }
+
+    /// The rows of the table, from each variant's solved point (in the variants' order).
+    public static func rows(base: Point, variants list: [Variant], points: [(Point?, String)]) -> [Row] {
+        zip(list, points).map { variant, solved in
             let (point, status) = solved
             let deltaObjective = point.map { $0.objective - base.objective }
             let deltaCoverage = point.map { $0.coverage - base.coverage }
@@ -88,9 +105,10 @@ public enum Sensitivity {
     }
 }
 
-/// Runs independent solves on the machine's cores (at most `width` at once) and keeps their order.
-enum ParallelSolves {
-    static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
+/// Runs independent solves on the machine's cores (at most `width` at once) and keeps their order:
+/// inputs are taken in order, so put the longest first to keep both cores busy to the end.
+public enum ParallelSolves {
+    public static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
                                                        _ body: @Sendable (Input) throws -> Output) throws -> [Output] {
         let results = ResultBox<Output>(count: inputs.count)
         DispatchQueue.concurrentPerform(iterations: min(width, inputs.count)) { _ in

@@ -27,8 +27,11 @@ public enum StagedSolve {
         public let program: LinearProgram
     }
 
+    /// `start`, values of the model's own variables (a plan already solved), is offered to the first
+    /// stage as a MIP start when it satisfies this solve's rules; each later stage starts from the
+    /// previous stage's solution, which its `stage_` row keeps feasible.
     public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
-                             options: SolverOptions, minRatioFloor: Double? = nil) throws -> Outcome {
+                             options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil) throws -> Outcome {
         precondition(!stages.isEmpty, "at least one stage")
         let needsMinRatio = stages.contains(.maxmin) || minRatioFloor != nil
         var base = copy(model.program)
@@ -45,12 +48,14 @@ public enum StagedSolve {
         var fixed: [(name: String, terms: [(Variable, Double)], lower: Double)] = []
         var values: [Double] = []
         var last: (SolveResult, LinearProgram)?
+        var next = start.flatMap { extend($0, model: model, scenario: scenario, minRatio: minRatio) }
         for stage in stages {
             let terms = objective(stage, model: model, scenario: scenario, minRatio: minRatio)
             var program = copy(base, objective: terms)
             for row in fixed { program.addConstraint(row.name, row.terms, lower: row.lower) }
-            let result = try solver.solve(program, options: options)
+            let result = try solver.solve(program, options: options.starting(from: next))
             last = (result, program)
+            next = result.hasSolution ? result.values : nil
             guard result.hasSolution, result.status != .interrupted else { break }
             let value = terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] }
             values.append(value)
@@ -59,6 +64,19 @@ public enum StagedSolve {
             fixed.append(("stage_\(stage.rawValue)", terms, value - slack))
         }
         return Outcome(result: last!.0, stageValues: values, program: last!.1)
+    }
+
+    /// A start for the staged program: the model's values, plus `min_ratio` set to the plan's own
+    /// smallest coverage ratio (the largest value its rows allow). Nil when the counts do not match.
+    static func extend(_ values: [Double], model: AllocationModel, scenario: Scenario, minRatio: Variable?) -> [Double]? {
+        guard values.count == model.program.variables.count else { return nil }
+        guard minRatio != nil else { return values }
+        let ratios = scenario.territories.compactMap { territory -> Double? in
+            let need = scenario.need[territory.code] ?? 0
+            guard need > 0, let segments = model.coverageVariables[territory.code] else { return nil }
+            return segments.reduce(0.0) { $0 + values[$1.index] } / need
+        }
+        return values + [min(max(ratios.min() ?? 1, 0), 1)]
     }
 
     /// The terms a stage maximises, over the model's variables (and `min_ratio`).

@@ -68,6 +68,10 @@ typedef struct {
     void *progress_context;
     double progress_interval_seconds;
     int message_level;                     // GLP_MSG_*; the output is captured, never printed
+    // Optional MIP start: one value per column, 1-based (index 0 unused), feasible and integral (the
+    // caller checks). The relaxation is solved first; when the start is within mip_gap of its bound,
+    // it is the answer and branch-and-bound is skipped. Otherwise the solve goes on as without it.
+    const double *start;
 } repartir_glpk_request;
 
 typedef struct {
@@ -87,6 +91,7 @@ typedef struct {
     double bound;             // best bound seen during branch-and-bound (or the LP bound)
     int nodes;
     int cancelled;            // the cancel flag was seen set
+    int start_sufficed;       // the start was within mip_gap of the relaxation: values are the start
     double seconds;
     // Caller-owned output buffers (cols, rows, rows entries); any may be NULL.
     double *values;

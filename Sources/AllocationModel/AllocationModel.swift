@@ -35,6 +35,8 @@ public struct AllocationModel: Sendable {
     public let pools: [Pool]
     /// The coverage segments of each territory (their sum is the people it covers), by territory code.
     public let coverageVariables: [String: [Variable]]
+    /// The integer `posts[t]` of each territory, by code.
+    public let postVariables: [String: Variable]
     /// Weight of the tie-break term: among plans of exactly equal value, prefer the one that costs the State less
     /// (scaled so a whole plan moves the objective by < 0.01). It is far below the MIP gap, so it settles only exact
     /// ties; a plan's independence from row order comes from building the model in sorted order and splitting
@@ -49,6 +51,7 @@ public struct AllocationModel: Sendable {
         var decisions: [Decision] = []
         var pools: [Pool] = []
         var coverageVariables: [String: [Variable]] = [:]
+        var postVariables: [String: Variable] = [:]
         var postsTerms: [(Variable, Double)] = []
         var budgetTerms: [(Variable, Double)] = []
 
@@ -103,6 +106,7 @@ public struct AllocationModel: Sendable {
             let territoryCapacity = pools.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
             let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
             program.addConstraint("territory_posts[\(territory.code)]", territoryPosts + [(total, -1)], lower: 0, upper: 0)
+            postVariables[territory.code] = total
             if range.min > 0 {
                 program.addConstraint("territory_floor[\(territory.code)]", [(total, 1)], lower: Double(range.min))
             }
@@ -127,6 +131,7 @@ public struct AllocationModel: Sendable {
         program.addConstraint("budget", budgetTerms, upper: parameters.budgetEUR)
         self.program = program
         self.coverageVariables = coverageVariables
+        self.postVariables = postVariables
         self.decisions = decisions
         self.pools = pools
     }

@@ -13,9 +13,9 @@ enum RunAnalyses {
         var sections: [String] = []
     }
 
-    /// One re-solve of the pool: a sensitivity variant or a frontier point, by index.
-    enum Work: Sendable { case variant(Int), frontier(Int) }
-    enum Done: Sendable { case variant(Int, (Sensitivity.Point?, String)), frontier(Int, Frontier.Point?) }
+    /// One job of the pool: a sensitivity variant (by index) or the whole frontier.
+    enum Work: Sendable { case variant(Int), frontier }
+    enum Done: Sendable { case variant(Int, (Sensitivity.Point?, String)), frontier([Frontier.Point]) }
 
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
                     options: SolverOptions, compared: [(name: String, plan: Plan)], log: (String) -> Void) throws(RunFailure) -> Output {
@@ -26,21 +26,21 @@ enum RunAnalyses {
             let variants = settings.sensitivity
                 ? try Sensitivity.prepare(scenario: scenario, load: { try ScenarioLoader.reload(scenario, overrides: request.overrides + $0) })
                 : []
-            let sweep = settings.frontierPoints >= 2
-                ? try Frontier.prepare(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints, start: baseValues)
-                : nil
+            let frontier = settings.frontierPoints >= 2
             if !variants.isEmpty { log("sensitivity: re-solving \(variants.count) variants") }
-            if let sweep { log("frontier: \(sweep.epsilons.count) points") }
-            // One pool for both analyses, so the two cores stay busy until the last solve; the solves
-            // that measured longest (frontier points, budget changes) go first.
-            let work = sweep.map { $0.epsilons.indices.map { Work.frontier($0) } } ?? []
-            let ordered = work + variants.indices.filter { variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
+            if frontier { log("frontier: \(settings.frontierPoints) points") }
+            // One pool for both analyses, so the two cores stay busy until the last solve. The frontier
+            // is one job (its points start from its top point's plan) and goes first with the budget
+            // changes, which measured longest; the rest follow.
+            let ordered = (frontier ? [Work.frontier] : [])
+                + variants.indices.filter { variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
                 + variants.indices.filter { !variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
             let started = options.starting(from: baseValues)
             let done = try ParallelSolves.map(ordered) { item -> Done in
                 switch item {
                 case .variant(let index): .variant(index, try Sensitivity.point(variants[index].scenario, solver: solver, options: started))
-                case .frontier(let index): .frontier(index, try Frontier.point(sweep!, index, scenario: scenario, solver: solver, options: options))
+                case .frontier: .frontier(try Frontier.sweep(scenario: scenario, solver: solver, options: options,
+                                                             points: settings.frontierPoints, start: baseValues, width: 1))
                 }
             }
             if !variants.isEmpty {
@@ -51,12 +51,9 @@ enum RunAnalyses {
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
                 output.sections.append(AnalysesReport.sensitivitySection(rows).joined(separator: "\n"))
             }
-            if sweep != nil {
-                var points = [Frontier.Point?](repeating: nil, count: sweep?.epsilons.count ?? 0)
-                for case let .frontier(index, point) in done { points[index] = point }
-                let found = points.compactMap { $0 }
-                output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(found).utf8)))
-                output.sections.append(AnalysesReport.frontierSection(found).joined(separator: "\n"))
+            for case let .frontier(points) in done {
+                output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
+                output.sections.append(AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
             }
         } catch let error as ScenarioError {
             throw .input(error)

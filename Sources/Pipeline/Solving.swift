@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
@@ -26,14 +27,14 @@ public enum Solving {
         let model = AllocationModel(scenario: scenario)
         let buildSeconds = Date().timeIntervalSince(started)
         log("model: \(model.program.variables.count) variables (\(model.program.integerCount) integer), \(model.program.constraints.count) constraints")
-        let stages = scenario.parameters.comparison.stages.compactMap(ObjectiveStage.init(rawValue:))
+        let stages = try objectiveStages(for: scenario)
         let staged = !(stages == [.value] || stages.isEmpty)
         let result: SolveResult
         do {
             if !staged {
                 result = try solver.solve(model.program, options: options)
             } else {
-                log("lexicographic stages: \(stages.map(\.rawValue).joined(separator: " → "))")
+                log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result
             }
         } catch {
@@ -64,7 +65,10 @@ public enum Solving {
         } catch {
             throw .rejectedPlan("\(error)")
         }
-        let claimed = claimedObjective(result, model: model)
+        // A last stage other than `value` leaves the coverage segments in any order (their sum is all it
+        // sees), so GLPK's values do not state the plan's value: only the rules are verified then, and
+        // the value reported is the one recomputed from the plan.
+        let claimed = !staged || stages.last == .value ? claimedObjective(result, model: model) : nil
         do {
             try PlanVerifier.verify(plan, scenario: scenario, claimedObjective: claimed)
         } catch {
@@ -80,6 +84,27 @@ public enum Solving {
                                relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
         return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
+    }
+
+    /// The scenario's `objective.stages`, with each `closeness:<baseline>` resolved to the baseline's
+    /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
+    public static func objectiveStages(for scenario: Scenario) throws(RunFailure) -> [ObjectiveStage] {
+        var stages: [ObjectiveStage] = []
+        for name in scenario.parameters.comparison.stages {
+            if let stage = ObjectiveStage(name: name) {
+                stages.append(stage)
+                continue
+            }
+            let id = name.hasPrefix("closeness:") ? String(name.dropFirst("closeness:".count)) : name
+            do {
+                let spec = try BaselineSpec(parsing: id)
+                stages.append(.closeness(name: id, target: try Baselines.seats(for: spec, scenario: scenario)))
+            } catch {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
+                                                       "stage '\(name)': \(error)")]))
+            }
+        }
+        return stages
     }
 
     /// The solver's objective without the tie-break term, to compare with the recomputed one.

@@ -45,14 +45,25 @@ public enum AnalysesReport {
         return out
     }
 
-    public static func frontierSection(_ points: [Frontier.Point]) -> [String] {
-        guard points.count >= 2 else { return [] }
+    /// The frontier table, then one sentence on what raising the floor costs. `mipGap` is the
+    /// solver's tolerance: a change of coverage within it is reported as no change.
+    public static func frontierSection(_ points: [Frontier.Point], mipGap: Double = 0) -> [String] {
+        guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
         var out = ["## Efficiency against equity", "",
-                   "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε). Raising the floor helps the least covered départements and costs total coverage:", "",
-                   "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage |",
+                   "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest any plan can reach. Raising the floor helps the least covered départements and may cost total coverage:", "",
+                   "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan |",
                    "| ---: | ---: | ---: | ---: |"]
         for point in points {
             out.append("| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) |")
+        }
+        out.append("")
+        let change = last.coverage - first.coverage
+        let relative = first.coverage > 0 ? change / first.coverage : 0
+        let raising = "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reachable)"
+        if abs(relative) <= 2 * mipGap {
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap \(Format.percent(mipGap, decimals: 3)) per solve): in this scenario equity costs no coverage. Each funded post accompanies the same number of people wherever it goes while need is not exhausted, so how many people are reached depends on the budget, not on where the posts go.")
+        } else {
+            out.append("\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3))).")
         }
         out.append("")
         return out

@@ -65,7 +65,7 @@ enum ParameterSchema {
         .init(path: "comparison.frontier_points", type: .integer(0...20), required: false, defaultValue: "5",
               help: "points of the efficiency–equity frontier (0 or 1: none)"),
         .init(path: "objective.stages", type: .text, required: false, defaultValue: "value",
-              help: "lexicographic stages, comma-separated: value, coverage, maxmin, cost (docs/model.md)"),
+              help: "lexicographic stages, comma-separated: value, coverage, maxmin, cost, endow, closeness:<baseline> (docs/model.md)"),
         .init(path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
               help: "coverage ratio under which a territory is counted in the comparison"),
     ]

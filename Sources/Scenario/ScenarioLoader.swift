@@ -156,8 +156,9 @@ public enum ScenarioLoader {
         let frontierPoints = reader.integer("comparison.frontier_points")
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for stage in stages where !["value", "coverage", "maxmin", "cost"].contains(stage) {
-            reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin or cost)")
+        for stage in stages where !["value", "coverage", "maxmin", "cost", "endow"].contains(stage)
+            && !(stage.hasPrefix("closeness:") && stage.count > "closeness:".count) {
+            reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>, e.g. closeness:webster:need)")
         }
 
         if let breakpoints {

@@ -95,7 +95,7 @@ public struct ComparisonParameters: Sendable, Hashable {
     public let sensitivity: Bool
     /// Points of the efficiency–equity frontier; fewer than 2 means none.
     public let frontierPoints: Int
-    /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`).
+    /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`, `endow`, `closeness:<baseline>`).
     public let stages: [String]
 
     public init(baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5, stages: [String] = ["value"]) {

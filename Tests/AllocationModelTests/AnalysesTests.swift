@@ -28,6 +28,57 @@ import Testing
         #expect(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)
     }
 
+    /// The same two territories (A needs 240, B 48; 3 posts of 24 people; every split covers 72, so value alone
+    /// is indifferent). Value, then closeness to a target, picks the split nearest the target among those worth 72:
+    /// target (1, 2) is reachable (distance 0); target (0, 3) is not (a third post in B covers nothing, value 48),
+    /// so the nearest plan worth 72 is (1, 2), at distance |1 − 0| + |2 − 3| = 2.
+    @Test(arguments: [(["A": 1, "B": 2], 1, 2, 0.0), (["A": 3, "B": 0], 3, 0, 0.0), (["A": 0, "B": 3], 1, 2, 2.0)])
+    func valueThenClosenessToABaseline(target: [String: Int], postsA: Int, postsB: Int, distance: Double) throws {
+        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 240), .init(code: "B", need: 48)],
+                                         hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5)],
+                                         posts: 3, budget: 1e6, withPartial: false)
+        let model = AllocationModel(scenario: scenario)
+        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.value, .closeness(name: "target", target: target)],
+                                            solver: GLPKSolver(), options: options)
+        #expect(outcome.result.status == .optimal)
+        // The value stage carries the tie-break (at most 10⁻⁶ per post).
+        #expect(abs(outcome.stageValues[0] - 72) < 1e-4 && abs(outcome.stageValues[1] + distance) < 1e-6)
+        let plan = try PlanSplitter.plan(from: outcome.result.values, model: model, scenario: scenario)
+        let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
+        #expect(evaluation.territory("A")?.posts == postsA && evaluation.territory("B")?.posts == postsB)
+        #expect(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)
+    }
+
+    /// A needs 240, B only 20 (less than one post's 24 people), 3 posts, linear value: value alone puts all 3
+    /// posts in A (72 people; (2, 1) reaches 48 + 20 = 68). Endowing first gives both a post, then value: (2, 1).
+    @Test func endowFirstThenValueGivesEveryTerritoryAPost() throws {
+        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 240), .init(code: "B", need: 20)],
+                                         hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5)],
+                                         posts: 3, budget: 1e6, withPartial: false)
+        let model = AllocationModel(scenario: scenario)
+        for (stages, endowed, postsB, value) in [([ObjectiveStage.value, .endow], 1.0, 0, 72.0), ([.endow, .value], 2.0, 1, 68.0)] {
+            let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
+            let plan = try PlanSplitter.plan(from: outcome.result.values, model: model, scenario: scenario)
+            let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
+            #expect(evaluation.territory("B")?.posts == postsB && evaluation.objective == value)
+            #expect(outcome.stageValues[stages.firstIndex(of: .endow)!] == endowed)
+        }
+    }
+
+    /// A start is extended with the stages' own variables, so a plan already solved starts a staged solve.
+    @Test func aSolvedPlanStartsAStagedSolve() throws {
+        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 240), .init(code: "B", need: 48)],
+                                         hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5)],
+                                         posts: 3, budget: 1e6, withPartial: false)
+        let model = AllocationModel(scenario: scenario)
+        let base = try GLPKSolver().solve(model.program, options: options)
+        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin, .closeness(name: "t", target: ["A": 2, "B": 1]), .endow],
+                                            solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 20, mipGap: 0.5), start: base.values)
+        // With a gap of 50 %, the start is good enough for the max-min stage whenever it is feasible, which it is.
+        #expect(outcome.result.hasSolution)
+        #expect(outcome.stageValues.count == 3)
+    }
+
     /// Raising the floor on the smallest ratio never increases coverage, and every point honours its floor.
     @Test func frontierIsMonotone() throws {
         let scenario = Fixtures.scenario(

@@ -256,6 +256,26 @@ struct EndToEndTests {
         #expect(abs(glpsolValue - highs) <= 1e-6 * abs(highs) + 1e-4, "glpsol \(glpsolValue) vs HiGHS \(highs)")
     }
 
+    @Test("a lexicographic chain ending in closeness to Webster on need moves fewer posts from it than the same chain without it")
+    func closenessStageBringsThePlanNearerItsBaseline() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "closeness")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        func postsMovedFromWebster(_ stages: String) throws -> Double {
+            let out = temp.appendingPathComponent(stages.replacingOccurrences(of: ":", with: "_"))
+            let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--set", "objective.stages=\(stages)",
+                                           "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
+            try #require(result.status == 0, "\(result)")
+            let row = try #require(try E2E.table(out.appendingPathComponent("comparison.csv")).first { $0["plan"] == "webster:need" })
+            return try #require(Double(row["posts_moved_vs_optimised"] ?? ""))
+        }
+        // The closeness stage minimises the distance among the plans the first two stages allow, which
+        // include the plan of the chain without it: it can only move fewer posts (measured: 96.5 instead of 894.5).
+        let without = try postsMovedFromWebster("endow,coverage")
+        let with = try postsMovedFromWebster("endow,coverage,closeness:webster:need")
+        #expect(with <= without, "closeness: \(with) posts moved, without: \(without)")
+        #expect(with < without, "on the national scenario the stage should move the plan (closeness \(with), without \(without))")
+    }
+
     // MARK: 5. Exit codes
 
     enum ExitCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -263,6 +283,7 @@ struct EndToEndTests {
         case nonNumericCapacity
         case unknownKeyInScenario
         case unknownSetKey
+        case unknownBaselineInStage
         case floorsAbovePosts
         case badFlag
         case timeLimitBeforeAnyPlan
@@ -274,7 +295,7 @@ struct EndToEndTests {
             switch self {
             case .missingScenarioFile: return 66
             case .nonNumericCapacity: return 65
-            case .unknownKeyInScenario, .unknownSetKey: return 78
+            case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage: return 78
             case .floorsAbovePosts: return 20
             case .badFlag: return 64
             case .timeLimitBeforeAnyPlan: return 21
@@ -319,6 +340,9 @@ struct EndToEndTests {
             case .unknownSetKey:
                 return (["run", scenario, "--set", "programme.postz=10", "--out", out.path],
                         ["programme.postz", "did you mean 'programme.posts'"])
+            case .unknownBaselineInStage:
+                return (["run", scenario, "--set", "objective.stages=coverage,closeness:webster:needs", "--out", out.path],
+                        ["stage 'closeness:webster:needs'", "needs"])
             case .floorsAbovePosts:
                 // 101 territories × 100 posts > 4,000 posts.
                 return (["run", scenario, "--set", "limits.territory_min_posts=100", "--out", out.path], ["infeasible"])

@@ -13,49 +13,47 @@ public enum Frontier {
         public let coverage: Double
         /// The default objective (value of coverage) of the same plan, for comparison.
         public let objective: Double
+
+        public init(epsilon: Double, minCoverageRatio: Double, coverage: Double, objective: Double) {
+            self.epsilon = epsilon
+            self.minCoverageRatio = minCoverageRatio
+            self.coverage = coverage
+            self.objective = objective
+        }
     }
 
-    /// The ε values of a sweep and the plan that starts each of its solves.
-    public struct Sweep: Sendable {
-        public let model: AllocationModel
-        public let epsilons: [Double]
-        /// The max-min plan's values: feasible for every ε of the sweep, so it starts each solve.
-        let topPlan: [Double]
-    }
-
-    /// `points` plans from ε = 0 to the largest reachable smallest ratio (found by a max-min solve).
-    /// `start`, the run's own plan, starts the max-min solve; the max-min plan, feasible for every ε,
-    /// starts the others (a plan worse than it is never returned).
+    /// `points` plans from ε = 0 to the largest reachable smallest ratio z* (found by a max-min solve).
+    /// The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts
+    /// the others, which then never report less coverage than it and, when the frontier is flat, are
+    /// answered at the root. `start`, the run's own plan, starts the max-min solve. `width` is how
+    /// many of the remaining points are solved at once.
     public static func sweep(scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int = 5,
-                             start: [Double]? = nil) throws -> [Point] {
-        guard let sweep = try prepare(scenario: scenario, solver: solver, options: options, points: points, start: start) else { return [] }
-        return try ParallelSolves.map(sweep.epsilons.indices.map { $0 }) { index in
-            try Frontier.point(sweep, index, scenario: scenario, solver: solver, options: options)
-        }.compactMap { $0 }
-    }
-
-    /// The max-min solve that fixes the sweep's range; nil when it finds no plan.
-    public static func prepare(scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int,
-                               start: [Double]? = nil) throws -> Sweep? {
+                             start: [Double]? = nil, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Point] {
         let model = AllocationModel(scenario: scenario)
         let best = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options, start: start)
-        guard let top = best.stageValues.first, best.result.hasSolution else { return nil }
+        guard let top = best.stageValues.first, best.result.hasSolution else { return [] }
         let count = max(points, 2)
-        // Stay a hair under the top so the last point is not cut off by the MIP gap of the max-min solve.
+        // Stay a hair under z* so the top point is not cut off by the MIP gap of the max-min solve.
         let epsilons = (0..<count).map { top * Double($0) / Double(count - 1) * (1 - 1e-6) }
-        return Sweep(model: model, epsilons: epsilons, topPlan: Array(best.result.values.prefix(model.program.variables.count)))
+        let maxminPlan = Array(best.result.values.prefix(model.program.variables.count))
+        guard let (topPoint, topPlan) = try solve(model: model, epsilon: epsilons[count - 1], scenario: scenario, solver: solver,
+                                                  options: options, start: maxminPlan) else { return [] }
+        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: width) { epsilon in
+            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: options, start: topPlan)?.point
+        }
+        return others.compactMap { $0 } + [topPoint]
     }
 
-    /// Point `index` of the sweep: the most coverage with every territory's ratio at or above its ε.
-    public static func point(_ sweep: Sweep, _ index: Int, scenario: Scenario, solver: any LinearSolver,
-                             options: SolverOptions) throws -> Point? {
-        let epsilon = sweep.epsilons[index]
-        let outcome = try StagedSolve.solve(model: sweep.model, scenario: scenario, stages: [.coverage], solver: solver,
-                                            options: options, minRatioFloor: epsilon, start: sweep.topPlan)
+    /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.
+    static func solve(model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
+                      options: SolverOptions, start: [Double]) throws -> (point: Point, values: [Double])? {
+        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
+                                            options: options, minRatioFloor: epsilon, start: start)
         guard outcome.result.hasSolution else { return nil }
-        let plan = try PlanSplitter.plan(from: outcome.result.values, model: sweep.model, scenario: scenario)
+        let plan = try PlanSplitter.plan(from: outcome.result.values, model: model, scenario: scenario)
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
         let ratios = evaluation.territories.filter { $0.need > 0 }.map(\.coverageRatio)
-        return Point(epsilon: epsilon, minCoverageRatio: ratios.min() ?? 0, coverage: evaluation.coverage, objective: evaluation.objective)
+        let point = Point(epsilon: epsilon, minCoverageRatio: ratios.min() ?? 0, coverage: evaluation.coverage, objective: evaluation.objective)
+        return (point, Array(outcome.result.values.prefix(model.program.variables.count)))
     }
 }

@@ -3,7 +3,7 @@ import LinearProgramming
 import Scenario
 
 /// What a stage of a lexicographic solve maximises.
-public enum ObjectiveStage: String, Sendable, CaseIterable {
+public enum ObjectiveStage: Sendable, Hashable {
     /// The need-weighted value of coverage with diminishing returns (the default objective).
     case value
     /// People covered, counted linearly.
@@ -12,6 +12,41 @@ public enum ObjectiveStage: String, Sendable, CaseIterable {
     case maxmin
     /// State cost, minimised (as a last stage: "then spend as little as possible").
     case cost
+    /// The number of territories with at least one post ("endow as many territories as possible").
+    case endow
+    /// Closeness to a target number of posts per territory (a baseline's seats): the sum over the
+    /// territories of |posts − target|, minimised. `name` is how the scenario named the target.
+    case closeness(name: String, target: [String: Int])
+
+    /// The stages a name alone designates (`closeness:<baseline>` needs its target resolved).
+    public init?(name: String) {
+        switch name {
+        case "value": self = .value
+        case "coverage": self = .coverage
+        case "maxmin": self = .maxmin
+        case "cost": self = .cost
+        case "endow": self = .endow
+        default: return nil
+        }
+    }
+
+    /// The name used in scenarios, logs and row names.
+    public var name: String {
+        switch self {
+        case .value: "value"
+        case .coverage: "coverage"
+        case .maxmin: "maxmin"
+        case .cost: "cost"
+        case .endow: "endow"
+        case .closeness(let name, _): "closeness:\(name)"
+        }
+    }
+
+    /// The row that holds this stage's optimum while later stages are solved.
+    func rowName(_ position: Int) -> String {
+        if case .closeness = self { return "stage_closeness[\(position)]" }
+        return "stage_\(name)"
+    }
 }
 
 /// Lexicographic optimisation over the allocation model: each stage is solved, then held within the
@@ -23,7 +58,7 @@ public enum StagedSolve {
         public let result: SolveResult
         /// The optimum reached at each stage, in its own units.
         public let stageValues: [Double]
-        /// The program of the last stage (the model plus `min_ratio` and stage rows).
+        /// The program of the last stage (the model plus the stages' variables and rows).
         public let program: LinearProgram
     }
 
@@ -33,24 +68,14 @@ public enum StagedSolve {
     public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
                              options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil) throws -> Outcome {
         precondition(!stages.isEmpty, "at least one stage")
-        let needsMinRatio = stages.contains(.maxmin) || minRatioFloor != nil
         var base = copy(model.program)
-        var minRatio: Variable?
-        if needsMinRatio {
-            let variable = base.addVariable("min_ratio", lower: min(max(minRatioFloor ?? 0, 0), 1), upper: 1)
-            minRatio = variable
-            for territory in scenario.territories {
-                let need = scenario.need[territory.code] ?? 0
-                guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
-                base.addConstraint("min_ratio[\(territory.code)]", segments.map { ($0, 1.0) } + [(variable, -need)], lower: 0)
-            }
-        }
+        let extras = Extras(adding: stages, to: &base, model: model, scenario: scenario, minRatioFloor: minRatioFloor)
         var fixed: [(name: String, terms: [(Variable, Double)], lower: Double)] = []
         var values: [Double] = []
         var last: (SolveResult, LinearProgram)?
-        var next = start.flatMap { extend($0, model: model, scenario: scenario, minRatio: minRatio) }
-        for stage in stages {
-            let terms = objective(stage, model: model, scenario: scenario, minRatio: minRatio)
+        var next = start.flatMap { extras.extend($0) }
+        for (position, stage) in stages.enumerated() {
+            let terms = objective(stage, position: position, model: model, scenario: scenario, extras: extras)
             var program = copy(base, objective: terms)
             for row in fixed { program.addConstraint(row.name, row.terms, lower: row.lower) }
             let result = try solver.solve(program, options: options.starting(from: next))
@@ -61,26 +86,81 @@ public enum StagedSolve {
             values.append(value)
             // Hold this stage within the gap the solver was allowed, measured on its own scale.
             let slack = max(abs(value) * max(options.mipGap, 1e-9), 1e-9)
-            fixed.append(("stage_\(stage.rawValue)", terms, value - slack))
+            fixed.append((stage.rowName(position), terms, value - slack))
         }
         return Outcome(result: last!.0, stageValues: values, program: last!.1)
     }
 
-    /// A start for the staged program: the model's values, plus `min_ratio` set to the plan's own
-    /// smallest coverage ratio (the largest value its rows allow). Nil when the counts do not match.
-    static func extend(_ values: [Double], model: AllocationModel, scenario: Scenario, minRatio: Variable?) -> [Double]? {
-        guard values.count == model.program.variables.count else { return nil }
-        guard minRatio != nil else { return values }
-        let ratios = scenario.territories.compactMap { territory -> Double? in
-            let need = scenario.need[territory.code] ?? 0
-            guard need > 0, let segments = model.coverageVariables[territory.code] else { return nil }
-            return segments.reduce(0.0) { $0 + values[$1.index] } / need
+    /// The variables and rows the stages add to the model, in the order they were added, each with
+    /// the value a plan of the model gives it (to extend a start).
+    struct Extras {
+        var minRatio: Variable?
+        /// One array of `distance[t]` per closeness stage, by stage position.
+        var distances: [Int: [Variable]] = [:]
+        var endowed: [Variable] = []
+        private var added: [(Variable, ([Double]) -> Double)] = []
+        private let modelCount: Int
+
+        init(adding stages: [ObjectiveStage], to program: inout LinearProgram, model: AllocationModel, scenario: Scenario,
+             minRatioFloor: Double?) {
+            modelCount = model.program.variables.count
+            if stages.contains(.maxmin) || minRatioFloor != nil {
+                let floor = min(max(minRatioFloor ?? 0, 0), 1)
+                let variable = program.addVariable("min_ratio", lower: floor, upper: 1)
+                minRatio = variable
+                var ratios: [([Variable], Double)] = []
+                for territory in scenario.territories {
+                    let need = scenario.need[territory.code] ?? 0
+                    guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
+                    program.addConstraint("min_ratio[\(territory.code)]", segments.map { ($0, 1.0) } + [(variable, -need)], lower: 0)
+                    ratios.append((segments, need))
+                }
+                // The largest value the rows allow: the plan's own smallest ratio.
+                added.append((variable, { values in
+                    min(max(ratios.map { segments, need in segments.reduce(0.0) { $0 + values[$1.index] } / need }.min() ?? 1, 0), 1)
+                }))
+            }
+            for (position, stage) in stages.enumerated() {
+                guard case .closeness(_, let target) = stage else { continue }
+                var list: [Variable] = []
+                for territory in scenario.territories {
+                    guard let posts = model.postVariables[territory.code] else { continue }
+                    let goal = Double(target[territory.code] ?? 0)
+                    // distance ≥ |posts − goal|, as two rows; minimising the distance makes it equal.
+                    let distance = program.addVariable("distance[\(position),\(territory.code)]", lower: 0, upper: .infinity)
+                    program.addConstraint("closeness_above[\(position),\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
+                    program.addConstraint("closeness_below[\(position),\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
+                    list.append(distance)
+                    added.append((distance, { values in abs(values[posts.index] - goal) }))
+                }
+                distances[position] = list
+            }
+            if stages.contains(.endow) {
+                for territory in scenario.territories {
+                    guard let posts = model.postVariables[territory.code] else { continue }
+                    let variable = program.addVariable("endowed[\(territory.code)]", lower: 0, upper: 1, kind: .integer)
+                    program.addConstraint("endow_link[\(territory.code)]", [(variable, 1), (posts, -1)], upper: 0)
+                    endowed.append(variable)
+                    added.append((variable, { values in values[posts.index] >= 0.5 ? 1 : 0 }))
+                }
+            }
         }
-        return values + [min(max(ratios.min() ?? 1, 0), 1)]
+
+        /// A start for the staged program from values of the model's variables; nil when the counts differ.
+        func extend(_ values: [Double]) -> [Double]? {
+            guard values.count == modelCount else { return nil }
+            var result = values
+            for (variable, value) in added {
+                precondition(variable.index == result.count, "extras are appended in order")
+                result.append(value(values))
+            }
+            return result
+        }
     }
 
-    /// The terms a stage maximises, over the model's variables (and `min_ratio`).
-    static func objective(_ stage: ObjectiveStage, model: AllocationModel, scenario: Scenario, minRatio: Variable?) -> [(Variable, Double)] {
+    /// The terms a stage maximises, over the model's variables and the stages' own.
+    static func objective(_ stage: ObjectiveStage, position: Int, model: AllocationModel, scenario: Scenario,
+                          extras: Extras) -> [(Variable, Double)] {
         switch stage {
         case .value:
             return model.program.variables.indices.compactMap { index in
@@ -90,10 +170,14 @@ public enum StagedSolve {
         case .coverage:
             return scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
         case .maxmin:
-            return [(minRatio!, 1.0)]
+            return [(extras.minRatio!, 1.0)]
         case .cost:
             let budget = max(scenario.parameters.budgetEUR, 1)
             return model.decisions.map { ($0.variable, -$0.stateCostEUR / budget) }
+        case .endow:
+            return extras.endowed.map { ($0, 1.0) }
+        case .closeness:
+            return (extras.distances[position] ?? []).map { ($0, -1.0) }
         }
     }
 

@@ -49,7 +49,8 @@ enum RunAnalyses {
                 let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
                 let rows = Sensitivity.rows(base: base, variants: variants, points: points)
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
-                output.sections.append(AnalysesReport.sensitivitySection(rows).joined(separator: "\n"))
+                output.sections.append(AnalysesReport.sensitivitySection(rows, mipGap: options.mipGap, baseObjective: base.objective)
+                    .joined(separator: "\n"))
             }
             for case let .frontier(points) in done {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))

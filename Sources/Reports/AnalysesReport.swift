@@ -28,7 +28,10 @@ public enum AnalysesReport {
         return writer.text
     }
 
-    public static func sensitivitySection(_ rows: [Sensitivity.Row]) -> [String] {
+    /// The sensitivity table, then which changes are within the solver's tolerance: each re-solve
+    /// stops within `mipGap` of its optimum, so a change of objective smaller than `mipGap` × the
+    /// base objective is not a measured effect.
+    public static func sensitivitySection(_ rows: [Sensitivity.Row], mipGap: Double = 0, baseObjective: Double = 0) -> [String] {
         guard !rows.isEmpty else { return [] }
         var out = ["## What one more euro or post buys", "",
                    "Each line re-solves the whole integer plan with one change (not LP duals, which an integer plan does not have). People are counted over the posts' funded months.", "",
@@ -42,6 +45,12 @@ public enum AnalysesReport {
             out.append("| \(MarkdownReport.escape(row.label)) | \(people) | \(delta) | \(perUnit) | \(objective) |")
         }
         out.append("")
+        let tolerance = mipGap * abs(baseObjective)
+        let within = rows.filter { row in row.deltaObjective.map { abs($0) < tolerance } ?? false }.map(\.label)
+        if tolerance > 0, !within.isEmpty {
+            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownReport.escape).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan and never show a loss.")
+            out.append("")
+        }
         return out
     }
 

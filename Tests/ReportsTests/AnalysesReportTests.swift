@@ -21,3 +21,24 @@ import Testing
         #expect(!text.contains("equity costs no coverage"))
     }
 }
+
+/// The sensitivity section names the changes smaller than the solver's tolerance.
+@Suite struct SensitivitySectionTests {
+    static func row(_ label: String, _ deltaObjective: Double) -> Sensitivity.Row {
+        Sensitivity.Row(label: label, override: "x=1", status: "optimal", objective: 1_000_000 + deltaObjective, coverage: 10,
+                        deltaObjective: deltaObjective, deltaCoverage: 0, coveragePerUnit: nil, unit: "per post")
+    }
+
+    @Test func changesWithinTheGapAreNamed() {
+        // Tolerance: 1e-4 × 1,000,000 = 100.
+        let rows = [Self.row("posts +1", 40), Self.row("posts +100", 5_000), Self.row("posts −1", -99.9)]
+        let text = AnalysesReport.sensitivitySection(rows, mipGap: 1e-4, baseObjective: 1_000_000).joined(separator: "\n")
+        #expect(text.contains("about 100 of objective here: the changes of posts +1, posts −1 are smaller than that"))
+        #expect(!text.contains("posts +100 are smaller") && !text.contains("posts +100,"))
+    }
+
+    @Test func noToleranceSentenceWhenEveryChangeIsMeasured() {
+        let text = AnalysesReport.sensitivitySection([Self.row("posts +100", 5_000)], mipGap: 1e-4, baseObjective: 1_000_000)
+        #expect(!text.joined().contains("tolerance"))
+    }
+}

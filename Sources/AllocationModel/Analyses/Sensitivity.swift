@@ -19,6 +19,19 @@ public enum Sensitivity {
         /// People covered per unit of change (per €1M of budget, per post); nil for the price of a rule.
         public let coveragePerUnit: Double?
         public let unit: String
+
+        public init(label: String, override: String, status: String, objective: Double?, coverage: Double?, deltaObjective: Double?,
+                    deltaCoverage: Double?, coveragePerUnit: Double?, unit: String) {
+            self.label = label
+            self.override = override
+            self.status = status
+            self.objective = objective
+            self.coverage = coverage
+            self.deltaObjective = deltaObjective
+            self.deltaCoverage = deltaCoverage
+            self.coveragePerUnit = coveragePerUnit
+            self.unit = unit
+        }
     }
 
     /// A solved and verified plan's headline figures.

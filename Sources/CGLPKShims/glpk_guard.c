@@ -266,8 +266,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
         return;
     }
     if (q->start != NULL && start_suffices(P, m, s, r)) return;
-    int presolve = q->presolve;
-    if (!presolve) {
+    if (!q->presolve) {
         // glp_intopt without presolve needs an optimal relaxation first.
         if (!r->simplex_ran) run_simplex(P, s, r, 0);
         if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
@@ -281,7 +280,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = q->message_level;
-    iocp.presolve = presolve ? GLP_ON : GLP_OFF;
+    iocp.presolve = q->presolve ? GLP_ON : GLP_OFF;
     iocp.mip_gap = q->mip_gap;
     iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
     iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
@@ -291,7 +290,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     r->intopt_ran = 1;
     r->intopt_return = glp_intopt(P, &iocp);
     r->mip_status = glp_mip_status(P);
-    if (presolve && (r->intopt_return == GLP_ENODFS)) classify_without_presolve(P, s, r);
+    if (q->presolve && (r->intopt_return == GLP_ENODFS)) classify_without_presolve(P, s, r);
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) read_mip_solution(P, m, r);
 }
 

@@ -66,8 +66,8 @@ public struct GLPKSolver: LinearSolver {
         result.startUsed = true
     }
 
-    /// A start GLPK can take as an incumbent: integers exactly integral, and every bound and row
-    /// satisfied (GLPK checks neither rows nor bounds of a heuristic solution, so this does).
+    /// A start that may be returned as the answer: integers rounded to exact integers, then every
+    /// bound, row and integrality checked here, since an accepted start bypasses GLPK's own search.
     static func checkedStart(_ start: [Double], for program: LinearProgram) -> Result<[Double], StartRejection> {
         guard start.count == program.variables.count else {
             return .failure(StartRejection(description: "\(start.count) values for \(program.variables.count) variables"))

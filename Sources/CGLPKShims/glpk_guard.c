@@ -265,7 +265,13 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
             read_lp_solution(P, m, r, 0);
         return;
     }
-    if (q->start != NULL && start_suffices(P, m, s, r)) return;
+    if (q->start != NULL) {
+        if (start_suffices(P, m, s, r)) return;
+        if (is_cancelled(q)) {
+            s->cancelled = 1;
+            return;
+        }
+    }
     if (!q->presolve) {
         // glp_intopt without presolve needs an optimal relaxation first.
         if (!r->simplex_ran) run_simplex(P, s, r, 0);

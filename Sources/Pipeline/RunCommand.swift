@@ -62,15 +62,9 @@ public enum RunCommand {
             throw .input(error)
         }
         lap("load", since: start)
-        // Baseline ids are checked before solving, so a typo fails fast (exit 78).
-        var baselineSpecs: [BaselineSpec] = []
-        for id in scenario.parameters.comparison.baselines {
-            do {
-                baselineSpecs.append(try BaselineSpec(parsing: id))
-            } catch {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)]))
-            }
-        }
+        // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
+        let baselineSpecs = try baselineSpecs(for: scenario)
+        _ = try Solving.objectiveStages(for: scenario)
         log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
         try stopIfCancelled(request)
 
@@ -173,6 +167,8 @@ public enum RunCommand {
         } catch {
             throw .input(error)
         }
+        _ = try baselineSpecs(for: scenario)
+        _ = try Solving.objectiveStages(for: scenario)
         let model = AllocationModel(scenario: scenario)
         do {
             try model.program.validate()
@@ -180,6 +176,19 @@ public enum RunCommand {
             throw .solver("the model is invalid: \(error)")
         }
         return (scenario, model)
+    }
+
+    /// The scenario's `comparison.baselines`, parsed; a wrong id is a configuration error (exit 78).
+    static func baselineSpecs(for scenario: Scenario) throws(RunFailure) -> [BaselineSpec] {
+        var specs: [BaselineSpec] = []
+        for id in scenario.parameters.comparison.baselines {
+            do {
+                specs.append(try BaselineSpec(parsing: id))
+            } catch {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)]))
+            }
+        }
+        return specs
     }
 
     /// `repartir export-model`: the model exactly as GLPK writes it.

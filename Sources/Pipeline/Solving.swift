@@ -95,7 +95,11 @@ public enum Solving {
                 stages.append(stage)
                 continue
             }
-            let id = name.hasPrefix("closeness:") ? String(name.dropFirst("closeness:".count)) : name
+            guard name.hasPrefix("closeness:") else {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
+                                                       "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)")]))
+            }
+            let id = String(name.dropFirst("closeness:".count))
             do {
                 let spec = try BaselineSpec(parsing: id)
                 stages.append(.closeness(name: id, target: try Baselines.seats(for: spec, scenario: scenario)))

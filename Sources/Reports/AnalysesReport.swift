@@ -48,7 +48,7 @@ public enum AnalysesReport {
         let tolerance = mipGap * abs(baseObjective)
         let within = rows.filter { row in row.deltaObjective.map { abs($0) < tolerance } ?? false }.map(\.label)
         if tolerance > 0, !within.isEmpty {
-            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownReport.escape).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan and never show a loss.")
+            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownReport.escape).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan, so they never score below it (up to the tie-break, under 0.01).")
             out.append("")
         }
         return out
@@ -59,7 +59,7 @@ public enum AnalysesReport {
     public static func frontierSection(_ points: [Frontier.Point], mipGap: Double = 0) -> [String] {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
         var out = ["## Efficiency against equity", "",
-                   "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest any plan can reach. Raising the floor helps the least covered départements and may cost total coverage:", "",
+                   "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost total coverage:", "",
                    "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan |",
                    "| ---: | ---: | ---: | ---: |"]
         for point in points {
@@ -68,9 +68,9 @@ public enum AnalysesReport {
         out.append("")
         let change = last.coverage - first.coverage
         let relative = first.coverage > 0 ? change / first.coverage : 0
-        let raising = "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reachable)"
+        let raising = "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reached)"
         if abs(relative) <= 2 * mipGap {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap \(Format.percent(mipGap, decimals: 3)) per solve): in this scenario equity costs no coverage. Each funded post accompanies the same number of people wherever it goes while need is not exhausted, so how many people are reached depends on the budget, not on where the posts go.")
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap \(Format.percent(mipGap, decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
         } else {
             out.append("\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3))).")
         }

@@ -83,10 +83,14 @@ public enum ScenarioLoader {
     /// Otherwise this is `load`.
     public static func reload(_ scenario: Scenario, overrides: [ParameterOverride]) throws(ScenarioError) -> Scenario {
         guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path,
-              let data = FileManager.default.contents(atPath: file),
-              case let .success(yaml) = TextDecoding.decode(data, file: file, category: .configuration, csv: false) else {
+              let data = FileManager.default.contents(atPath: file) else {
             throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: scenario.inputFiles.first?.path ?? "scenario"),
                                             "cannot read the scenario file again")])
+        }
+        let yaml: String
+        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
+        case let .success(text): yaml = text
+        case let .failure(error): throw error
         }
         var reader = ParameterReader(yaml: yaml, displayPath: file, overrides: overrides)
         let parameters = reader.parsed ? readParameters(&reader) : nil

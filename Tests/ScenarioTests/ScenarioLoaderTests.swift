@@ -90,6 +90,20 @@ import Testing
         #expect(throws: ScenarioError.self) { try ScenarioLoader.reload(base, overrides: wrong) }
     }
 
+    /// When the overrides change what the tables depend on (here their path), reload reads them like load.
+    @Test func reloadReadsTheTablesAgainWhenTheirPathChanges() throws {
+        let folder = try copy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let structures = try String(contentsOfFile: folder + "/structures.csv", encoding: .utf8)
+        var lines = structures.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: folder + "/fewer.csv", atomically: true, encoding: .utf8)
+        let base = try ScenarioLoader.load(folder)
+        let reloaded = try ScenarioLoader.reload(base, overrides: [ParameterOverride("tables.structures=fewer.csv")!])
+        #expect(reloaded.structures.count == base.structures.count - 1)
+        #expect(reloaded.inputFiles.first { $0.role == "structures" }?.path.hasSuffix("fewer.csv") == true)
+    }
+
     @Test func wrongStructureValueNamesFileLineAndColumn() throws {
         let path = try copy()
         let file = (path as NSString).appendingPathComponent("structures.csv")

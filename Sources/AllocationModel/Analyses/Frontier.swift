@@ -36,12 +36,14 @@ public enum Frontier {
         // Stay a hair under z* so the top point is not cut off by the MIP gap of the max-min solve.
         let epsilons = (0..<count).map { top * Double($0) / Double(count - 1) * (1 - 1e-6) }
         let maxminPlan = Array(best.result.values.prefix(model.program.variables.count))
-        guard let (topPoint, topPlan) = try solve(model: model, epsilon: epsilons[count - 1], scenario: scenario, solver: solver,
-                                                  options: options, start: maxminPlan) else { return [] }
-        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: width) { epsilon in
-            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: options, start: topPlan)?.point
+        let topSolve = try solve(model: model, epsilon: epsilons[count - 1], scenario: scenario, solver: solver, options: options,
+                             start: maxminPlan)
+        // Without a top plan (a time limit, say), the max-min plan is still feasible for every ε.
+        let startPlan = topSolve?.values ?? maxminPlan
+        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon in
+            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: options, start: startPlan)?.point
         }
-        return others.compactMap { $0 } + [topPoint]
+        return (others + [topSolve?.point]).compactMap { $0 }
     }
 
     /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.

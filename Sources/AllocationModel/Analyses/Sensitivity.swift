@@ -124,7 +124,7 @@ public enum ParallelSolves {
     public static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
                                                        _ body: @Sendable (Input) throws -> Output) throws -> [Output] {
         let results = ResultBox<Output>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: min(width, inputs.count)) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(max(1, width), inputs.count)) { _ in
             while let index = results.claim(limit: inputs.count) {
                 do { results.set(index, .success(try body(inputs[index]))) } catch { results.set(index, .failure(error)) }
             }

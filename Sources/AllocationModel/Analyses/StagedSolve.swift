@@ -64,7 +64,8 @@ public enum StagedSolve {
 
     /// `start`, values of the model's own variables (a plan already solved), is offered to the first
     /// stage as a MIP start when it satisfies this solve's rules; each later stage starts from the
-    /// previous stage's solution, which its `stage_` row keeps feasible.
+    /// previous stage's plan, which its `stage_` row keeps feasible (the stages' own variables are
+    /// recomputed from the plan at their best: a larger min_ratio, smaller distances, more endowed).
     public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
                              options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil) throws -> Outcome {
         precondition(!stages.isEmpty, "at least one stage")
@@ -80,7 +81,9 @@ public enum StagedSolve {
             for row in fixed { program.addConstraint(row.name, row.terms, lower: row.lower) }
             let result = try solver.solve(program, options: options.starting(from: next))
             last = (result, program)
-            next = result.hasSolution ? result.values : nil
+            // The next stage starts from this plan, with the stages' own variables at their best
+            // values for it (the solver left those it did not optimise anywhere feasible).
+            next = result.hasSolution ? extras.extend(Array(result.values.prefix(model.program.variables.count))) : nil
             guard result.hasSolution, result.status != .interrupted else { break }
             let value = terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] }
             values.append(value)

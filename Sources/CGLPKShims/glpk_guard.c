@@ -234,8 +234,10 @@ static int start_suffices(glp_prob *P, const repartir_glpk_model *m, session *s,
     s->has_bound = 1;
     s->bound = bound;
     double gap = fabs(bound - objective) / (fabs(objective) + 2.220446049250313e-16);
-    int worse = m->maximize ? objective > bound + 1e-9 * (1 + fabs(bound)) : objective < bound - 1e-9 * (1 + fabs(bound));
-    if (worse || gap > s->request->mip_gap) return 0;
+    // A start claiming more than the relaxation allows means the caller's check was wrong: don't take it.
+    double tolerance = 1e-9 * (1 + fabs(bound));
+    int beyond_bound = m->maximize ? objective > bound + tolerance : objective < bound - tolerance;
+    if (beyond_bound || gap > s->request->mip_gap) return 0;
     r->start_sufficed = 1;
     r->objective = objective;
     for (int j = 0; j < m->cols; j++)

@@ -18,25 +18,14 @@ public enum ScenarioLoader {
     /// syntax error (or an unreadable scenario file) stops before the rest, since nothing else can be read.
     public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
         let file = scenarioFile(for: path)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: file), "cannot read the scenario file (does it exist?)")])
-        }
-        let yaml: String
-        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
-        case let .success(text): yaml = text
-        case let .failure(error): throw error
-        }
-        var reader = ParameterReader(yaml: yaml, displayPath: file, overrides: overrides)
+        var reader = ParameterReader(yaml: try readText(of: file), displayPath: file, overrides: overrides)
         guard reader.parsed else {
             try reader.errors.throwIfAny()
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file could not be read")])
         }
         let parameters = readParameters(&reader)
 
-        let folder = (file as NSString).deletingLastPathComponent
-        func resolve(_ relative: String) -> String {
-            relative.hasPrefix("/") ? relative : (folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
-        }
+        func resolve(_ relative: String) -> String { resolvedPath(relative, besides: file) }
         // The tables are read even when the parameters have errors, so that one run reports both;
         // the kinds then are the ids written under `kinds:` (nil, not checked, when there are none).
         let territoriesPath = reader.text("tables.territories").map(resolve)
@@ -82,22 +71,13 @@ public enum ScenarioLoader {
     /// checked against), so the dozen re-solves of a sensitivity analysis do not re-read 3,000 rows each.
     /// Otherwise this is `load`.
     public static func reload(_ scenario: Scenario, overrides: [ParameterOverride]) throws(ScenarioError) -> Scenario {
-        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path,
-              let data = FileManager.default.contents(atPath: file) else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: scenario.inputFiles.first?.path ?? "scenario"),
-                                            "cannot read the scenario file again")])
+        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else {
+            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: "scenario"), "the scenario was not read from a file")])
         }
-        let yaml: String
-        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
-        case let .success(text): yaml = text
-        case let .failure(error): throw error
-        }
-        var reader = ParameterReader(yaml: yaml, displayPath: file, overrides: overrides)
+        var reader = ParameterReader(yaml: try readText(of: file), displayPath: file, overrides: overrides)
         let parameters = reader.parsed ? readParameters(&reader) : nil
-        let folder = (file as NSString).deletingLastPathComponent
         let sameTables = ["territories", "structures"].allSatisfy { role in
-            let path = reader.text("tables.\(role)").map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) }
-            return path == scenario.inputFiles.first(where: { $0.role == role })?.path
+            reader.text("tables.\(role)").map { resolvedPath($0, besides: file) } == scenario.inputFiles.first(where: { $0.role == role })?.path
         }
         guard let parameters, reader.errors.isEmpty, sameTables,
               parameters.kinds.map(\.id) == scenario.parameters.kinds.map(\.id) else {
@@ -105,6 +85,23 @@ public enum ScenarioLoader {
         }
         return Scenario(parameters: parameters, territories: scenario.territories, structures: scenario.structures,
                         inputFiles: scenario.inputFiles)
+    }
+
+    /// The scenario file's text, decoded (UTF-8, with or without BOM; anything else is refused).
+    private static func readText(of file: String) throws(ScenarioError) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: file), "cannot read the scenario file (does it exist?)")])
+        }
+        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
+        case let .success(text): return text
+        case let .failure(error): throw error
+        }
+    }
+
+    /// A table path as written in the scenario file, resolved against the file's folder.
+    private static func resolvedPath(_ relative: String, besides file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        return relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
     }
 
     private static func collector(_ error: ScenarioError) -> DiagnosticCollector {

@@ -21,6 +21,10 @@ import Darwin
 ///
 /// Every destination is locked first (`RunLock`, `.NAME.lock` beside it); under the lock, the
 /// leftovers of killed runs (`.NAME.partial-*`, `.NAME.previous-*`, `latest.tmp-*`) are removed.
+///
+/// Nothing is ever written, truncated or removed through a link repartir did not create
+/// (`NoFollowFiles`): a link under one of these names is removed itself, and `--out` naming a link
+/// is refused.
 public enum OutputPublisher {
     public typealias File = (name: String, content: Data)
 
@@ -143,22 +147,29 @@ public enum OutputPublisher {
     static func stage(_ files: [File], at staging: String, destination: String, cancellation: CancellationFlag?,
                       hooks: TestHooks) throws(RunFailure) {
         let untouched = "nothing was published and \(destination) is untouched"
-        _ = try? FileManager.default.removeItem(atPath: staging)
+        // A folder of our own (a leftover with our PID) is removed, and so is a link planted under
+        // the name (the link itself, never its target); anything else makes mkdir fail.
+        if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) { try? NoFollowFiles.removeTree(staging) }
         guard mkdir(staging, 0o777) == 0 else {
             let error = SystemError("create", staging)
             throw .cannotCreateOutput("\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched).")
         }
+        let folder: Int32
+        do {
+            folder = try NoFollowFiles.openDirectory(staging)
+        } catch {
+            try? NoFollowFiles.removeTree(staging)
+            throw .cannotCreateOutput("\(error); \(untouched).")
+        }
+        defer { close(folder) }
         do throws(RunFailure) {
             for (index, file) in files.enumerated() {
                 if cancellation?.isCancelled == true { throw RunFailure.interrupted }
                 let path = staging + "/" + file.name
                 do {
-                    if file.name.contains("/") {
-                        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    }
-                    try write(file.content, to: path)
+                    try NoFollowFiles.createFile(file.name, in: folder, displayPath: path, data: file.content)
                 } catch {
-                    throw RunFailure.outputIO("cannot write \(path): \(SystemError.reason(of: error)). Free space on that file system or choose another output; \(untouched) (the partial files were removed).")
+                    throw RunFailure.outputIO("cannot write \(path): \(error.reason). Free space on that file system or choose another output; \(untouched) (the partial files were removed).")
                 }
                 if let failAfterFiles = hooks.failAfterFiles, index + 1 == failAfterFiles {
                     throw RunFailure.outputIO("test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles): simulated write failure after \(failAfterFiles) file(s) in \(staging); \(untouched) (the partial files were removed).")
@@ -168,34 +179,12 @@ public enum OutputPublisher {
                     while Date() < end && cancellation?.isCancelled != true { usleep(10_000) }
                 }
             }
-            syncDirectory(staging)
+            _ = fsync(folder)
             if cancellation?.isCancelled == true { throw RunFailure.interrupted }
         } catch {
-            _ = try? FileManager.default.removeItem(atPath: staging)
+            try? NoFollowFiles.removeTree(staging)
             throw error
         }
-    }
-
-    /// Writes one new file and fsyncs it, so a crash after the rename never shows an empty file.
-    static func write(_ data: Data, to path: String) throws(SystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw SystemError("create", path) }
-        var failure: SystemError?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc_write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = SystemError("write", path)
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = SystemError("write", path) }
-        if close(fd) != 0 && failure == nil { failure = SystemError("write", path) }
-        if let failure { throw failure }
     }
 
     // MARK: Switching into place
@@ -204,8 +193,12 @@ public enum OutputPublisher {
     static func switchDirectory(staging: String, into destination: String, parent: String, name: String,
                                 hooks: TestHooks) throws(RunFailure) {
         func fail(_ message: String) -> RunFailure {
-            _ = try? FileManager.default.removeItem(atPath: staging)
+            try? NoFollowFiles.removeTree(staging)
             return .outputIO("\(message); nothing was published and \(destination) is untouched.")
+        }
+        if NoFollowFiles.kind(destination) == S_IFLNK {
+            // Put there during the solve: replacing it would swap a link repartir did not create.
+            throw fail("\(destination) became a symbolic link during the run")
         }
         if !exists(destination) {
             guard rename(staging, destination) == 0 else { throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(errno)))") }
@@ -217,14 +210,14 @@ public enum OutputPublisher {
         case .swapped:
             // DIR is the new run; the old one is under the staging name, and is a leftover if we die now.
             syncDirectory(parent)
-            _ = try? FileManager.default.removeItem(atPath: staging)
+            try? NoFollowFiles.removeTree(staging)
         case let .failed(code):
             throw fail("cannot exchange \(staging) with \(destination): \(String(cString: strerror(code)))")
         case .unsupported:
             // Two renames: a kill between them leaves DIR missing and the old run in `previous`,
             // which the next run restores (recoverDirectory) before anything else.
             let previous = parent + "/.\(name).previous-\(getpid())"
-            _ = try? FileManager.default.removeItem(atPath: previous)
+            try? NoFollowFiles.removeTree(previous)
             guard rename(destination, previous) == 0 else {
                 throw fail("cannot move \(destination) aside: \(String(cString: strerror(errno)))")
             }
@@ -234,7 +227,7 @@ public enum OutputPublisher {
                 throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(code)))")
             }
             syncDirectory(parent)
-            _ = try? FileManager.default.removeItem(atPath: previous)
+            try? NoFollowFiles.removeTree(previous)
         }
     }
 
@@ -245,8 +238,8 @@ public enum OutputPublisher {
         let latest = root + "/latest"
         let temporary = root + "/latest.tmp-\(getpid())"
         func fail(_ message: String, removeRun: Bool) -> RunFailure {
-            _ = try? FileManager.default.removeItem(atPath: staging)
-            if removeRun { _ = try? FileManager.default.removeItem(atPath: run) }
+            try? NoFollowFiles.removeTree(staging)
+            if removeRun { try? NoFollowFiles.removeTree(run) }
             _ = unlink(temporary)
             return .outputIO("\(message); nothing was published and \(latest) is untouched.")
         }
@@ -268,17 +261,19 @@ public enum OutputPublisher {
 
     /// Under the lock: restores DIR from `.DIR.previous-*` if a kill left it missing, then removes
     /// every `.DIR.partial-*` and `.DIR.previous-*` (runs that died, or the old run of a swap).
+    /// Only real folders of repartir's own user are restored or deleted (`removeLeftover`).
     static func recoverDirectory(parent: String, name: String, log: (String) -> Void) {
         let destination = parent + "/" + name
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
         var previous = entries.filter { $0.hasPrefix(".\(name).previous-") }.map { parent + "/" + $0 }
         let partial = entries.filter { $0.hasPrefix(".\(name).partial-") }.map { parent + "/" + $0 }
-        if !exists(destination), let newest = previous.max(by: { modificationDate($0) < modificationDate($1) }) {
+        let restorable = previous.filter(NoFollowFiles.isOwnDirectory)
+        if !exists(destination), let newest = restorable.max(by: { modificationDate($0) < modificationDate($1) }) {
             if rename(newest, destination) == 0 {
-                log("restored \(destination) from \(newest), left by a run killed while replacing it")
+                log("restored \(destination) from \(newest.neutralisingControlCharacters), left by a run killed while replacing it")
                 previous.removeAll { $0 == newest }
             } else {
-                log("warning: cannot restore \(destination) from \(newest): \(String(cString: strerror(errno)))")
+                log("warning: cannot restore \(destination) from \(newest.neutralisingControlCharacters): \(String(cString: strerror(errno)))")
             }
         }
         for leftover in partial + previous {
@@ -294,12 +289,25 @@ public enum OutputPublisher {
         }
     }
 
+    /// Removes one leftover without ever following a link: a folder of repartir's user is deleted
+    /// (links inside it are removed themselves), a symlink under a reserved name is unlinked (its
+    /// target is not touched), and anything else (a file, another user's folder) is left and reported.
     private static func removeLeftover(_ path: String, log: (String) -> Void) {
+        let shown = path.neutralisingControlCharacters
+        let isLink = NoFollowFiles.kind(path) == S_IFLNK
+        guard isLink || NoFollowFiles.isOwnDirectory(path) else {
+            log("warning: left \(shown) as it is: its name is one repartir uses for its temporary folders, but repartir did not create it; remove it by hand")
+            return
+        }
         do {
-            try FileManager.default.removeItem(atPath: path)
-            log("removed \(path), left by an earlier run that did not finish")
+            try NoFollowFiles.removeTree(path)
+            if isLink && !(path as NSString).lastPathComponent.hasPrefix("latest.tmp-") {
+                log("removed the symbolic link \(shown), which repartir did not create (its target was not followed)")
+            } else {
+                log("removed \(shown), left by an earlier run that did not finish")
+            }
         } catch {
-            log("warning: cannot remove \(path), left by an earlier run: \(SystemError.reason(of: error))")
+            log("warning: cannot remove \(shown), left by an earlier run: \(error.reason)")
         }
     }
 
@@ -309,24 +317,39 @@ public enum OutputPublisher {
     static func split(_ path: String) throws(RunFailure) -> (parent: String, name: String) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let name = url.lastPathComponent
-        guard !name.isEmpty, name != "/", name != ".", name != ".." else {
-            throw .cannotCreateOutput("\(path) cannot be a run directory; give --out a folder of its own, e.g. out/run.")
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        guard !path.isEmpty, last != ".", last != "..", !name.isEmpty, name != "/", name != ".", name != ".." else {
+            throw .cannotCreateOutput("'\(path)' cannot be a run directory; give --out a folder of its own, e.g. out/run.")
         }
         return (url.deletingLastPathComponent().path, name)
     }
 
     /// Refuses to replace anything but a run directory (or an empty folder): a mistyped --out must
-    /// never delete someone's files.
+    /// never delete someone's files. A symlink is refused, never followed nor replaced (replacing
+    /// `ROOT/latest` by a folder would break every later `--runs-root` run), and so is the current
+    /// folder or one of its parents (a shell would be left in a deleted folder).
     static func checkReplaceable(_ destination: String) throws(RunFailure) {
         var info = stat()
-        guard stat(destination, &info) == 0 else { return }
+        guard lstat(destination, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFLNK {
+            throw .cannotCreateOutput("\(destination) is a symbolic link; repartir neither follows nor replaces it. Give --out the folder itself, or use --runs-root for a switched link.")
+        }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw .cannotCreateOutput("\(destination) exists and is not a directory; repartir will not replace it. Remove it or choose another --out.")
+        }
+        if let current = realPath("."), let resolved = realPath(destination), current == resolved || current.hasPrefix(resolved == "/" ? "/" : resolved + "/") {
+            throw .cannotCreateOutput("\(destination) is the current folder or one of its parents; repartir will not replace it. Give --out a folder of its own, e.g. out/run.")
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
         if !entries.isEmpty && !entries.contains("manifest.json") {
             throw .cannotCreateOutput("\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard.")
         }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `<scenario>-<UTC timestamp>-<8 hex digits>`: the hash is SHA-256 over every output but the
@@ -405,9 +428,3 @@ public enum OutputPublisher {
         #endif
     }()
 }
-
-#if canImport(Glibc)
-private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(fd, buffer, count) }
-#elseif canImport(Darwin)
-private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
-#endif

@@ -75,3 +75,19 @@ public enum ExitCode {
     /// Interrupted by SIGTERM: 128 + 15, as shells report it (the CLI exits 130 = 128 + 2 for SIGINT).
     public static let interrupted: Int32 = 143
 }
+
+extension String {
+    /// The text with its control characters (C0, DEL, C1: ESC, CR, BEL…) written as `\u{1B}`, so
+    /// a name or a line read from a file cannot drive the terminal or forge a line of a message.
+    public var neutralisingControlCharacters: String {
+        var result = ""
+        for scalar in unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -27,6 +27,11 @@ public final class RunLock: @unchecked Sendable {
 
     /// Takes the lock at `path` without waiting, creating the file (and its folder) if needed.
     /// `destination` only names what is locked in the messages.
+    ///
+    /// The lock file sits in a folder others may write to (a shared reports folder, /tmp), and a
+    /// root cron job must not be led to write elsewhere: it is created with `O_EXCL`, an existing
+    /// one is opened with `O_NOFOLLOW` (a symlink is refused, exit 73) and must be a regular file,
+    /// and the holder line is only written into a file this user created (see `mayRecordHolder`).
     public static func acquire(_ path: String, for destination: String) throws(RunFailure) -> RunLock {
         let folder = (path as NSString).deletingLastPathComponent
         do {
@@ -34,14 +39,32 @@ public final class RunLock: @unchecked Sendable {
         } catch {
             throw .cannotCreateOutput("cannot create the folder \(folder) for \(destination): \(SystemError.reason(of: error)). Check the path and that its parent is writable, or choose another output.")
         }
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0 && (errno == EROFS || errno == EACCES || errno == EPERM) {
+        var created = true
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        var failure = errno
+        if fd < 0 && failure == EEXIST {
+            // O_NONBLOCK: opening a FIFO planted under the name must not hang the run.
+            created = false
+            fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            failure = errno
+        }
+        if fd < 0 && (failure == EROFS || failure == EACCES || failure == EPERM) {
             // A read-only folder with the lock file already there: flock(2) needs no write access.
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            // If it is not there either, the error to report is the first one (EROFS), not ENOENT.
+            created = false
+            fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            if fd < 0 && errno == ELOOP { failure = ELOOP }
         }
         if fd < 0 {
-            let reason = String(cString: strerror(errno))
-            throw .cannotCreateOutput("cannot create the lock file \(path): \(reason). Make \(folder) writable, or choose another output.")
+            if failure == ELOOP {
+                throw .cannotCreateOutput("the lock file \(path) is a symbolic link, which repartir never follows. Remove it (rm \(path)) and run again.")
+            }
+            throw .cannotCreateOutput("cannot create the lock file \(path): \(String(cString: strerror(failure))). Make \(folder) writable, or choose another output.")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .cannotCreateOutput("the lock file \(path) is not a regular file. Remove it and run again, or choose another output.")
         }
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { break }
@@ -55,8 +78,15 @@ public final class RunLock: @unchecked Sendable {
             throw .cannotCreateOutput("cannot lock \(path): \(String(cString: strerror(code))). Put the output on a local file system that supports flock(2).")
         }
         let lock = RunLock(path: path, descriptor: fd)
-        lock.recordHolder()
+        if created || mayRecordHolder(info) { lock.recordHolder() }
         return lock
+    }
+
+    /// An existing lock file is rewritten only if it can only be one repartir made: a regular file
+    /// of this user, with no other name (a hard link to /etc/shadow has two), and no bigger than
+    /// a holder line. Anything else is locked but never truncated nor written.
+    private static func mayRecordHolder(_ info: stat) -> Bool {
+        info.st_uid == geteuid() && info.st_nlink == 1 && info.st_size <= 256
     }
 
     /// Releases the lock (also done when the object goes away or the process ends).
@@ -70,15 +100,19 @@ public final class RunLock: @unchecked Sendable {
     private func recordHolder() {
         let formatter = ISO8601DateFormatter()
         let text = "pid \(getpid()) since \(formatter.string(from: Date()))\n"
-        guard ftruncate(descriptor, 0) == 0 else { return }
-        _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        let written = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        if written > 0 { _ = ftruncate(descriptor, off_t(written)) }
     }
 
+    /// The holder line, read from a file anyone may have written: its first line, at most 120
+    /// characters, control characters neutralised so it cannot drive the terminal.
     private static func holderDescription(_ fd: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 200)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return "" }
-        return String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return String(line.prefix(120)).neutralisingControlCharacters
     }
 }
 

@@ -16,7 +16,11 @@ extension E2E {
         let capture: URL
         private let out: FileHandle, err: FileHandle
 
-        init(_ arguments: [String], in directory: URL, environment: [String: String]) throws {
+        /// `signals` is passed to env(1): by default every stop signal starts at its default action,
+        /// whatever the test runner ignores (an ignored signal stays ignored across exec, and repartir
+        /// keeps it ignored, as `nohup` expects); `--ignore-signal=HUP` starts it as under nohup.
+        init(_ arguments: [String], in directory: URL, environment: [String: String],
+             signals: String = "--default-signal=HUP,INT,QUIT,TERM") throws {
             let binary = try #require(E2E.binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
             capture = try E2E.temporaryDirectory(prefix: "child")
             let outURL = capture.appendingPathComponent("stdout"), errURL = capture.appendingPathComponent("stderr")
@@ -25,8 +29,9 @@ extension E2E {
             out = try FileHandle(forWritingTo: outURL)
             err = try FileHandle(forWritingTo: errURL)
             process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
+            // env(1) execs repartir in place: the pid is repartir's.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [signals, binary.path] + arguments
             process.currentDirectoryURL = directory
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardInput = FileHandle.nullDevice

@@ -191,6 +191,23 @@ struct RunReliabilityTests {
         #expect(E2E.leftovers(beside: out).isEmpty, "\(E2E.leftovers(beside: out))")
     }
 
+    // MARK: Signals
+
+    @Test("SIGHUP ignored when repartir starts (nohup) stays ignored: a hangup during the run does not stop it, the run publishes and exits 0")
+    func sighupIgnoredAtStartStaysIgnored() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "nohup")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let out = temp.appendingPathComponent("out")
+        let child = try E2E.Child(["run", E2E.smallScenario.path, "--out", out.path], in: temp,
+                                  environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "100"], signals: "--ignore-signal=HUP")
+        try #require(E2E.waitUntil(timeout: 20) { E2E.leftovers(beside: out).contains { $0.hasPrefix(".out.partial-") } },
+                     "the run never started writing: \(child.stderrText)")
+        child.send(SIGHUP)
+        let result = try child.wait(timeout: 60)
+        #expect(result.status == 0, "\(result)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path), "\(result)")
+    }
+
     // MARK: Exit codes of runs and outputs
 
     enum OutputExitCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -199,6 +216,8 @@ struct RunReliabilityTests {
         case outputLockedByAnotherRun
         case sigintDuringLongSolve
         case sigtermDuringLongSolve
+        case sighupDuringLongSolve
+        case sigquitDuringLongSolve
 
         var testDescription: String { rawValue }
 
@@ -209,11 +228,24 @@ struct RunReliabilityTests {
             case .outputLockedByAnotherRun: return 75
             case .sigintDuringLongSolve: return 130
             case .sigtermDuringLongSolve: return 143
+            case .sighupDuringLongSolve: return 129
+            case .sigquitDuringLongSolve: return 131
+            }
+        }
+
+        /// The signal sent 1.5 s into a long solve, and its name in the message.
+        var signal: (number: Int32, name: String)? {
+            switch self {
+            case .sigintDuringLongSolve: return (SIGINT, "SIGINT")
+            case .sigtermDuringLongSolve: return (SIGTERM, "SIGTERM")
+            case .sighupDuringLongSolve: return (SIGHUP, "SIGHUP")
+            case .sigquitDuringLongSolve: return (SIGQUIT, "SIGQUIT")
+            default: return nil
             }
         }
     }
 
-    @Test("exit codes of runs and outputs: 73 read-only, 74 disk full, 75 locked, 130 SIGINT, 143 SIGTERM; the previous run untouched, nothing left behind",
+    @Test("exit codes of runs and outputs: 73 read-only, 74 disk full, 75 locked, 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM; the previous run untouched, nothing left behind",
           arguments: OutputExitCase.allCases)
     func exitCodeOfOutputFailure(_ exitCase: OutputExitCase) throws {
         let temp = try E2E.temporaryDirectory(prefix: "exit-\(exitCase.rawValue)")
@@ -243,24 +275,25 @@ struct RunReliabilityTests {
         case .outputLockedByAnotherRun:
             lock = try E2E.holdLock(of: out)
             messages = ["another run is active", "\(temp.path)/.out.lock"]
-        case .sigintDuringLongSolve, .sigtermDuringLongSolve:
+        case .sigintDuringLongSolve, .sigtermDuringLongSolve, .sighupDuringLongSolve, .sigquitDuringLongSolve:
             // With a zero gap GLPK needs more than 30 s to prove the default scenario optimal.
             arguments = ["run", E2E.defaultScenario.path, "--mip-gap", "0", "--time-limit", "60", "--out", out.path]
-            let name = exitCase == .sigintDuringLongSolve ? "SIGINT" : "SIGTERM"
-            messages = ["stopped by \(name)", "nothing was written", "the last published run (\(out.path)) is untouched"]
+            messages = ["stopped by \(exitCase.signal?.name ?? "")", "nothing was written", "the last published run (\(out.path)) is untouched"]
         }
 
         let child = try E2E.Child(arguments, in: temp, environment: [:])
-        if exitCase == .sigintDuringLongSolve || exitCase == .sigtermDuringLongSolve {
+        if let signal = exitCase.signal {
             try #require(E2E.waitUntil(timeout: 30) { child.stderrText.contains("repartir: model:") }, "the solve never started: \(child.stderrText)")
             Thread.sleep(forTimeInterval: 1.5)
             try #require(child.process.isRunning, "the solve ended before the signal; it must take > 30 s: \(child.stderrText)")
-            child.send(exitCase == .sigintDuringLongSolve ? SIGINT : SIGTERM)
+            child.send(signal.number)
         }
         let signalled = Date()
         let result = try child.wait(timeout: 60)
         #expect(result.status == exitCase.expectedStatus, "\(exitCase): expected \(exitCase.expectedStatus), got \(result)")
-        if exitCase == .sigintDuringLongSolve || exitCase == .sigtermDuringLongSolve {
+        #expect(child.process.terminationReason == .exit, "\(exitCase): repartir ends by exiting, not killed by the signal (no crash dump): \(result)")
+        #expect(!result.stderrText.contains("Backtrace") && !result.stderrText.contains("Crash"), "\(exitCase): no crash dump: \(result)")
+        if exitCase.signal != nil {
             let seconds = Date().timeIntervalSince(signalled)
             #expect(seconds < 5, "\(exitCase): the solve must stop promptly, took \(seconds) s after the signal")
             // GLPK finds its first plan in ≈ 0.2 s, so there is an incumbent to withhold; were there none, Solving says so.

@@ -276,7 +276,8 @@ struct ExportModel: ParsableCommand {
             let data = try file.takeContents()
             let code = writeAll(1, data)
             if code != 0 {
-                throw RunFailure.outputIO("cannot write the model to stdout: \(String(cString: strerror(code))) (the reader went away); no temporary file is left.")
+                let why = code == EPIPE ? " (the reader went away)" : ""
+                throw RunFailure.outputIO("cannot write the model to stdout: \(String(cString: strerror(code)))\(why); no temporary file is left.")
             }
         } catch {
             file.discard()

@@ -73,6 +73,25 @@ struct RunPipeAndUsageTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmpdir.path).isEmpty)
     }
 
+    @Test("export-model stopped by SIGTERM while its private temporary folder exists removes it and dies of the signal")
+    func exportModelStoppedBySignalLeavesNoTemporaryFolder() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "export-signal")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let tmpdir = temp.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmpdir, withIntermediateDirectories: false)
+        // The default scenario takes a moment to load, after the folder is made and before GLPK writes.
+        let child = try E2E.Child(["export-model", E2E.defaultScenario.path, "--format", "mps"], in: temp, environment: ["TMPDIR": tmpdir.path])
+        let made = E2E.waitUntil(timeout: 20) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmpdir.path)) ?? []).contains { $0.hasPrefix("repartir-export-") }
+        }
+        try #require(made, "the private folder never appeared: \(child.stderrText)")
+        child.send(SIGTERM)
+        let result = try child.wait(timeout: 30)
+        #expect(child.process.terminationReason == .uncaughtSignal && result.status == SIGTERM, "\(result)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmpdir.path)
+        #expect(left.isEmpty, "temporary files left: \(left)")
+    }
+
     // MARK: --out values that name no folder of their own
 
     @Test("--out '', '.', './', '..' and 'a/..' are refused with exit 64 before anything is read; the current folder stays", arguments: ["", ".", "./", "..", "sub/.."])

@@ -92,14 +92,14 @@ public enum OutputPublisher {
         case let .directory(destination):
             let (parent, name) = try split(destination)
             let staging = parent + "/.\(name).partial-\(getpid())"
-            try stage(files, at: staging, destination: destination, cancellation: cancellation, hooks: hooks)
+            try stage(files, at: staging, destination: destination, cancellation: cancellation, hooks: hooks, log: log)
             try switchDirectory(staging: staging, into: destination, parent: parent, name: name, hooks: hooks)
             return destination
         case let .runsRoot(root):
             let name = runName(scenarioName, files: files, root: root)
             let run = root + "/" + name
             let staging = root + "/.\(name).partial-\(getpid())"
-            try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks)
+            try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks, log: log)
             try switchRun(staging: staging, run: run, root: root, name: name)
             return run
         }
@@ -145,11 +145,11 @@ public enum OutputPublisher {
 
     /// Writes every file into a new `staging` folder and syncs it; on any failure the folder is removed.
     static func stage(_ files: [File], at staging: String, destination: String, cancellation: CancellationFlag?,
-                      hooks: TestHooks) throws(RunFailure) {
+                      hooks: TestHooks, log: (String) -> Void = { _ in }) throws(RunFailure) {
         let untouched = "nothing was published and \(destination) is untouched"
         // A folder of our own (a leftover with our PID) is removed, and so is a link planted under
         // the name (the link itself, never its target); anything else makes mkdir fail.
-        if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) { try? NoFollowFiles.removeTree(staging) }
+        if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) { removeLeftover(staging, log: log) }
         guard mkdir(staging, 0o777) == 0 else {
             let error = SystemError("create", staging)
             throw .cannotCreateOutput("\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched).")

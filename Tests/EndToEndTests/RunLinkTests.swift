@@ -128,12 +128,15 @@ struct RunLinkTests {
     func stagingFolderPlantedAsLinkDuringTheRun() throws {
         let place = try Place("link-staging")
         defer { place.remove() }
-        // The default scenario solves for a few seconds after the lock: time to plant the link.
+        // The default scenario solves for seconds after the lock, when the leftovers are already
+        // cleaned: time to plant the link where the staging folder will be made.
         let child = try E2E.Child(["run", E2E.defaultScenario.path, "--out", place.out.path], in: place.temp, environment: [:])
         try #require(E2E.waitUntil(timeout: 60) { child.stderrText.contains("repartir: locked ") }, "never locked: \(child.stderrText)")
         try place.plant(".out.partial-\(child.pid)", to: place.victim)
+        try #require(child.process.isRunning && !child.stderrText.contains("plan verified"), "the link must be planted before the run writes: \(child.stderrText)")
         let result = try child.wait(timeout: 300)
         #expect(result.status == 0, "\(result)")
+        #expect(result.stderrText.contains("removed the symbolic link \(place.shared.path)/.out.partial-\(child.pid)"), "\(result)")
         #expect(place.victimSnapshot == Place.victimContents, "no output may be written into the link's target")
         #expect(FileManager.default.fileExists(atPath: place.out.appendingPathComponent("manifest.json").path), "\(result)")
         #expect(E2E.leftovers(beside: place.out).isEmpty, "\(E2E.leftovers(beside: place.out))")

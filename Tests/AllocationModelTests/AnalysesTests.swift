@@ -126,6 +126,10 @@ import Testing
         #expect(byLabel["budget +€1M"]?.deltaCoverage == 0)
         #expect(byLabel["budget −€1M"]?.deltaCoverage == 0)
         #expect(rows.allSatisfy { $0.status == "optimal" })
+        // The run's path: the same rows with another job (the frontier, there) solved in the same pool.
+        let (together, other) = try Sensitivity.run(base: basePoint, scenario: scenario, solver: GLPKSolver(), options: options,
+                                                    alongside: { @Sendable in 42 })
+        #expect(together == rows && other == 42)
     }
 
     /// The variants are built in memory from the scenario that was read: files edited after the read change

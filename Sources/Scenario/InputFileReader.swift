@@ -10,8 +10,9 @@ import Darwin
 /// is never read forever, and a file swapped between a check and the read cannot slip through.
 enum InputFileReader {
     /// The bytes of `path`, or a `.missingFile` diagnostic (exit 66) that says what is there instead.
-    /// `what` names the file in messages ("the scenario file", "the table").
-    static func bytes(of path: String, shownAs shown: String, what: String) throws(ScenarioError) -> Data {
+    /// `what` names the file in messages ("the scenario file", "the table"). Reading stops after
+    /// `atMost` + 1 bytes, so the caller can refuse a file too large without reading all of it.
+    static func bytes(of path: String, shownAs shown: String, what: String, atMost limit: Int = .max - 1) throws(ScenarioError) -> Data {
         func refuse(_ message: String) -> ScenarioError {
             ScenarioError([Diagnostic(.missingFile, SourceLocation(file: shown), message)])
         }
@@ -32,8 +33,9 @@ enum InputFileReader {
             throw refuse("cannot read \(what): it is \(kind), not a regular file; \(fix)")
         }
         var data = Data()
+        data.reserveCapacity(Int(min(Int64(status.st_size), Int64(limit))) + 1)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
+        while data.count <= limit {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 { break }
             if count < 0 {

@@ -20,7 +20,7 @@ public enum ScenarioLoader {
     /// of the scenario are made in memory (`Scenario.applying`), never by reading the files again.
     public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
         let file = scenarioFile(for: path)
-        let scenarioBytes = try InputFileReader.bytes(of: file, shownAs: file, what: "the scenario file")
+        let scenarioBytes = try InputFileReader.bytes(of: file, shownAs: file, what: "the scenario file", atMost: maxScenarioFileBytes)
         var reader = ParameterReader(yaml: try text(of: scenarioBytes, file: file), displayPath: file, overrides: overrides)
         guard reader.parsed else {
             try reader.errors.throwIfAny()
@@ -37,7 +37,7 @@ public enum ScenarioLoader {
 
         var errors = reader.errors
         var files = [Scenario.InputFile(role: "scenario", path: file, bytes: scenarioBytes)]
-        /// The table's bytes, read once and kept for the manifest, split into a table; nil after an error.
+        // The table's bytes, read once and kept for the manifest, split into a table; nil after an error.
         func table(_ role: String, at path: String) -> CSVTable? {
             do {
                 let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the table")
@@ -77,7 +77,7 @@ public enum ScenarioLoader {
     private static func text(of bytes: Data, file: String) throws(ScenarioError) -> String {
         guard bytes.count <= maxScenarioFileBytes else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file),
-                "the scenario file has \(bytes.count) bytes, more than 1 MiB: it holds parameters only (the data go in the CSV tables); shorten it")])
+                "the scenario file is larger than 1 MiB: it holds parameters only (the data go in the CSV tables); shorten it")])
         }
         switch TextDecoding.decode(bytes, file: file, category: .configuration, csv: false) {
         case let .success(text): return text

@@ -93,12 +93,12 @@ import Testing
     /// Whatever the user wrote is echoed with its control characters shown as `\u{…}`, never raw: a terminal
     /// escape sequence in a `--set` value cannot recolour or rewrite the operator's terminal.
     @Test func controlCharactersFromTheUserAreNeutralisedInMessages() throws {
-        let error = try #require(C.loadErrors(C.defaultScenario.path, overrides: ["programme.posts=\u{1B}[2J\u{1B}[31mred\u{7}",
+        let error = try #require(C.loadErrors(C.defaultScenario.path, overrides: ["programme.posts=\u{1B}[2J\n\u{1B}[31mred\u{7}",
                                                                                   "programme.po\u{1B}]0;x\u{7}sts=3"]))
         let printed = error.description
         #expect(!printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }, "\(printed.debugDescription)")
-        #expect(printed.contains("\\u{1B}[2J\\u{1B}[31mred\\u{7}"))
-        #expect(printed.split(separator: "\n").count == 3)  // one line per problem: two in the location and message of the first
+        #expect(printed.contains("\\u{1B}[2J\\u{A}\\u{1B}[31mred\\u{7}"))
+        #expect(printed.split(separator: "\n").count == 2)  // one line per problem, the value's line break shown
     }
 
     /// One line per problem, under 300 characters, even for a huge value.
@@ -130,7 +130,7 @@ import Testing
         let error = try #require(C.loadErrors(folder))
         #expect(Date().timeIntervalSince(started) < 2)
         #expect(error.category == .configuration)
-        #expect(error.diagnostics.first?.message.contains("more than 1 MiB") == true, "\(error)")
+        #expect(error.diagnostics.first?.message.contains("the scenario file is larger than 1 MiB") == true, "\(error)")
     }
 
     // MARK: silent choices

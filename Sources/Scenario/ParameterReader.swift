@@ -28,6 +28,35 @@ public struct ParameterOverride: Sendable, Hashable {
         guard !key.isEmpty else { return nil }
         self.init(key: key, value: String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
     }
+
+    /// Takes every `--set key=value` (and `--set=key=value`) out of command-line arguments in one pass, in
+    /// order, up to a `--` terminator; a `--set` with no value is left in place for the parser to report.
+    /// swift-argument-parser removes each word it parses from an array, so 20,000 `--set` took minutes
+    /// there; a CLI can hand it the rest and the settings to `ParameterOverride.init?(_:)`, in linear time.
+    public static func extractSettings(from arguments: [String]) -> (rest: [String], settings: [String]) {
+        var rest: [String] = [], settings: [String] = []
+        rest.reserveCapacity(arguments.count)
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                rest += arguments[index...]
+                break
+            }
+            if argument == "--set", index + 1 < arguments.count {
+                settings.append(arguments[index + 1])
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--set=") {
+                settings.append(String(argument.dropFirst("--set=".count)))
+            } else {
+                rest.append(argument)
+            }
+            index += 1
+        }
+        return (rest, settings)
+    }
 }
 
 /// Reads the YAML scenario file into typed parameters, applying overrides; every problem is

@@ -133,6 +133,22 @@ import Testing
         #expect(error.diagnostics.first?.message.contains("the scenario file is larger than 1 MiB") == true, "\(error)")
     }
 
+    // MARK: many overrides
+
+    /// The `--set` words are taken out of the command line in one pass, in order, so that a CLI can avoid
+    /// swift-argument-parser's quadratic removal of each parsed word (20,000 `--set` took minutes).
+    @Test func setWordsAreExtractedInOrder() {
+        let (rest, settings) = ParameterOverride.extractSettings(from: [
+            "run", "--set", "programme.posts=3", "scenarios/x", "--set=programme.budget_eur=5", "-q", "--set", "a=b=c", "--", "--set", "x=1",
+        ])
+        #expect(settings == ["programme.posts=3", "programme.budget_eur=5", "a=b=c"])
+        #expect(rest == ["run", "scenarios/x", "-q", "--", "--set", "x=1"])
+        #expect(ParameterOverride.extractSettings(from: ["validate", "s", "--set"]) == (rest: ["validate", "s", "--set"], settings: []))
+        let many = (0..<20_000).flatMap { ["--set", "programme.posts=\($0 % 7 + 1)"] }
+        let extracted = ParameterOverride.extractSettings(from: ["validate", "s"] + many)
+        #expect(extracted.rest == ["validate", "s"] && extracted.settings.count == 20_000 && extracted.settings.last == "programme.posts=\(19_999 % 7 + 1)")
+    }
+
     // MARK: silent choices
 
     /// A région code given with two names: the table is refused at the second name, naming the first.

@@ -66,7 +66,7 @@ enum TableLoaders {
             }
             let regionField = reader.field(record, "region_name")!
             if let first = regionNames[regionCode], first.name != regionName {
-                reader.fail(regionField, "region_name", "région '\(regionCode)' is named '\(regionName)' here and '\(first.name)' on line \(first.line): "
+                reader.fail(regionField, "region_name", "région '\(regionCode)' is named '\(Shown.value(regionName))' here and '\(Shown.value(first.name))' on line \(first.line): "
                     + "give each region_code one region_name")
                 continue
             }

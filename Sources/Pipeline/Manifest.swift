@@ -48,9 +48,11 @@ enum Manifest {
     }
 
     /// Inputs with their hashes, parameters and outputs with their hashes (the last lines before `}`).
+    /// An input's hash is that of the bytes the loader read and parsed (`Scenario.InputFile.bytes`), never
+    /// of the file at publication time, which may have been edited or deleted during the run.
     static func provenance(_ scenario: Scenario, outputs: [(name: String, content: Data)]) -> [String] {
         let inputs = scenario.inputFiles.map { file in
-            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(ofFile: file.path)))}"
+            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(file.bytes)))}"
         }
         let parameters = scenario.parameters.effective.map { "    \(JSON.string($0.path)): \(JSON.string($0.value))" }
         let outputLines = outputs.map { "    {\"file\": \(JSON.string($0.name)), \"sha256\": \(JSON.string(sha256($0.content)))}" }
@@ -61,10 +63,5 @@ enum Manifest {
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func sha256(ofFile path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        return sha256(data)
     }
 }

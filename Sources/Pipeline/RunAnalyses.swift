@@ -13,46 +13,35 @@ enum RunAnalyses {
         var sections: [String] = []
     }
 
-    /// One job of the pool: a sensitivity variant (by index) or the whole frontier.
-    enum Work: Sendable { case variant(Int), frontier }
-    enum Done: Sendable { case variant(Int, (Sensitivity.Point?, String)), frontier([Frontier.Point]) }
-
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
                     options: SolverOptions, compared: [(name: String, plan: Plan)], log: (String) -> Void) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
         let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
         do {
-            let variants = settings.sensitivity
-                ? try Sensitivity.prepare(scenario: scenario, load: { try ScenarioLoader.reload(scenario, overrides: request.overrides + $0) })
-                : []
             let frontier = settings.frontierPoints >= 2
-            if !variants.isEmpty { log("sensitivity: re-solving \(variants.count) variants") }
-            if frontier { log("frontier: \(settings.frontierPoints) points") }
-            // One pool for both analyses, so the two cores stay busy until the last solve. The frontier
-            // is one job (its points start from its top point's plan) and goes first with the budget
-            // changes, which measured longest; the rest follow.
-            let ordered = (frontier ? [Work.frontier] : [])
-                + variants.indices.filter { variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
-                + variants.indices.filter { !variants[$0].override.key.hasPrefix("programme.budget") }.map { Work.variant($0) }
-            let started = options.starting(from: baseValues)
-            let done = try ParallelSolves.map(ordered) { item -> Done in
-                switch item {
-                case .variant(let index): .variant(index, try Sensitivity.point(variants[index].scenario, solver: solver, options: started))
-                case .frontier: .frontier(try Frontier.sweep(scenario: scenario, solver: solver, options: options,
-                                                             points: settings.frontierPoints, start: baseValues, width: 1))
-                }
+            let sweep: @Sendable () throws -> [Frontier.Point] = {
+                try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,
+                                   start: baseValues, width: 1)
             }
-            if !variants.isEmpty {
-                var points = [(Sensitivity.Point?, String)](repeating: (nil, ""), count: variants.count)
-                for case let .variant(index, point) in done { points[index] = point }
-                let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
-                let rows = Sensitivity.rows(base: base, variants: variants, points: points)
+            if settings.sensitivity { log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants") }
+            if frontier { log("frontier: \(settings.frontierPoints) points") }
+            // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
+            var rows: [Sensitivity.Row]?
+            var points: [Frontier.Point]?
+            let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
+            if settings.sensitivity {
+                (rows, points) = try Sensitivity.run(base: base, baseValues: baseValues, scenario: scenario, solver: solver,
+                                                     options: options, alongside: frontier ? sweep : nil)
+            } else if frontier {
+                points = try sweep()
+            }
+            if let rows {
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
                 output.sections.append(AnalysesReport.sensitivitySection(rows, mipGap: options.mipGap, baseObjective: base.objective)
                     .joined(separator: "\n"))
             }
-            for case let .frontier(points) in done {
+            if let points {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
                 output.sections.append(AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
             }

@@ -20,13 +20,11 @@ public struct CSVTable: Sendable {
     /// The line on which each record starts.
     public var recordLines: [Int] { records.map { $0.first?.line ?? 0 } }
 
-    /// Reads and splits `path`; throws a `.missingFile` or `.data` diagnostic when it cannot.
+    /// Reads and splits `path`; throws a `.missingFile` or `.data` diagnostic when it cannot. Only a regular
+    /// file is read (see `InputFileReader`).
     public init(path: String, displayPath: String? = nil) throws(ScenarioError) {
         let shown = displayPath ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: shown), "cannot read the file (does it exist?)")])
-        }
-        try self.init(data: data, path: shown)
+        try self.init(data: try InputFileReader.bytes(of: path, shownAs: shown, what: "the table"), path: shown)
     }
 
     /// Decodes bytes (UTF-8 only: UTF-16, Windows-1252 and text holding U+FFFD are refused with the

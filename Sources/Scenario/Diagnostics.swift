@@ -41,10 +41,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public let location: SourceLocation
     public let message: String
 
+    /// The location's file and the message are kept free of control characters (see `Shown.safe`), whoever
+    /// built them: a message is one line, and user input echoed in it cannot drive the operator's terminal.
     public init(_ category: DiagnosticCategory, _ location: SourceLocation, _ message: String) {
         self.category = category
-        self.location = location
-        self.message = message
+        self.location = SourceLocation(file: Shown.safe(location.file), line: location.line, column: location.column)
+        self.message = Shown.safe(message)
     }
 
     public var description: String { "\(location): \(message)" }
@@ -93,5 +95,34 @@ struct DiagnosticCollector {
 
     func throwIfAny() throws(ScenarioError) {
         if !diagnostics.isEmpty { throw ScenarioError(diagnostics) }
+    }
+}
+
+/// User input as it may be echoed in a message.
+public enum Shown {
+    /// Control characters (C0, DEL, C1, line and paragraph separators) written as `\u{1B}`: an escape
+    /// sequence from a `--set` value or a file name is shown, never sent to the terminal.
+    public static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// A value quoted in a message: made safe and cut to `limit` characters, so that one problem stays one
+    /// short line however long the value is.
+    public static func value(_ text: String, limit: Int = 60) -> String {
+        let safe = safe(text)
+        return safe.count > limit ? safe.prefix(limit) + "… (\(text.count) characters)" : safe
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }

@@ -28,6 +28,35 @@ public struct ParameterOverride: Sendable, Hashable {
         guard !key.isEmpty else { return nil }
         self.init(key: key, value: String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
     }
+
+    /// Takes every `--set key=value` (and `--set=key=value`) out of command-line arguments in one pass, in
+    /// order, up to a `--` terminator; a `--set` with no value is left in place for the parser to report.
+    /// swift-argument-parser removes each word it parses from an array, so 20,000 `--set` took minutes
+    /// there; a CLI can hand it the rest and the settings to `ParameterOverride.init?(_:)`, in linear time.
+    public static func extractSettings(from arguments: [String]) -> (rest: [String], settings: [String]) {
+        var rest: [String] = [], settings: [String] = []
+        rest.reserveCapacity(arguments.count)
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                rest += arguments[index...]
+                break
+            }
+            if argument == "--set", index + 1 < arguments.count {
+                settings.append(arguments[index + 1])
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--set=") {
+                settings.append(String(argument.dropFirst("--set=".count)))
+            } else {
+                rest.append(argument)
+            }
+            index += 1
+        }
+        return (rest, settings)
+    }
 }
 
 /// Reads the YAML scenario file into typed parameters, applying overrides; every problem is
@@ -87,7 +116,7 @@ struct ParameterReader {
             errors.add(.configuration, location, unknownKeyMessage(key))
         }
         for (index, override) in overrides.enumerated() {
-            let location = SourceLocation(file: "--set #\(index + 1) '\(override.key)=\(override.value)'")
+            let location = SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'")
             guard let spec = ParameterSchema.spec(for: override.key) else {
                 let message = unknownKeyMessage(override.key)
                 errors.add(.configuration, location, message.replacingOccurrences(of: "unknown key", with: "no parameter"))
@@ -123,15 +152,15 @@ struct ParameterReader {
             return "'\(key)' must hold keys such as '\(example)', found a single value"
         }
         if parts.count == 3, ["kinds", "funding"].contains(parts[0]), !ParameterSchema.isIdentifier(parts[1]) {
-            return "unknown key '\(key)': '\(parts[1])' is not a valid id under '\(parts[0])' (1 to 40 ASCII letters, digits or '_')"
+            return "unknown key '\(Shown.value(key))': '\(Shown.value(String(parts[1])))' is not a valid id under '\(parts[0])' (1 to 40 ASCII letters, digits or '_')"
         }
         if parts.count == 2, ["kinds", "funding"].contains(parts[0]) {
-            return "unknown key '\(key)': '\(parts[0])' holds ids (such as '\(parts[0] == "kinds" ? "public" : "full")'), each a mapping of keys"
+            return "unknown key '\(Shown.value(key))': '\(parts[0])' holds ids (such as '\(parts[0] == "kinds" ? "public" : "full")'), each a mapping of keys"
         }
         // Suggestions for the first keys only: more than the report's cap would never be shown.
         suggestionsMade += 1
         guard suggestionsMade <= ScenarioError.cap, let suggestion = ParameterSchema.suggestion(for: key, ids: ids) else {
-            return "unknown key '\(key.count > 120 ? key.prefix(120) + "…" : key)'"
+            return "unknown key '\(Shown.value(key, limit: 120))'"
         }
         suggested.insert(suggestion)
         return "unknown key '\(key)' (did you mean '\(suggestion)'?)"
@@ -231,9 +260,23 @@ struct ParameterReader {
         return nil
     }
 
+    /// Longest text for each text key, as for table texts: paths may be longer, lists of ids a little longer.
+    static func maxLength(of path: String) -> Int {
+        switch path {
+        case "tables.territories", "tables.structures": return 1024
+        case "comparison.baselines", "objective.stages": return 1000
+        default: return TableReader.maxTextLength
+        }
+    }
+
     /// Text; a required text may not be empty.
     mutating func text(_ path: String) -> String? {
         guard let (text, location) = rawText(path) else { return nil }
+        let limit = Self.maxLength(of: path)
+        if text.count > limit {
+            errors.add(.configuration, location, "'\(path)' is \(text.count) characters long, more than \(limit): shorten it")
+            return nil
+        }
         if ParameterSchema.spec(for: path)?.required == true && text.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.add(.configuration, location, "'\(path)' must not be empty")
             return nil
@@ -251,7 +294,7 @@ struct ParameterReader {
         let valid = (1...64).contains(text.count) && !text.hasPrefix(".") && !text.hasPrefix("-")
             && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
         guard valid else {
-            errors.add(.configuration, location, "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(text)'")
+            errors.add(.configuration, location, "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(Shown.value(text))'")
             return nil
         }
         return text
@@ -261,7 +304,13 @@ struct ParameterReader {
         guard let (text, location) = rawText(path), case let .integer(range)? = ParameterSchema.spec(for: path)?.type else { return nil }
         let cleaned = text.replacingOccurrences(of: "_", with: "")
         guard let value = Int(cleaned) else {
-            errors.add(.configuration, location, "'\(path)' must be a whole number, found '\(text)'")
+            // All digits but too many for an Int: out of range, not "not a whole number".
+            let digits = cleaned.hasPrefix("-") || cleaned.hasPrefix("+") ? cleaned.dropFirst() : Substring(cleaned)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                errors.add(.configuration, location, "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
+            } else {
+                errors.add(.configuration, location, "'\(path)' must be a whole number, found '\(Shown.value(text))'")
+            }
             return nil
         }
         guard range.contains(value) else {
@@ -274,11 +323,11 @@ struct ParameterReader {
     mutating func number(_ path: String) -> Double? {
         guard let (text, location) = rawText(path), case let .number(range)? = ParameterSchema.spec(for: path)?.type else { return nil }
         guard let value = Self.parseNumber(text) else {
-            errors.add(.configuration, location, "'\(path)' must be a number, found '\(text)'")
+            errors.add(.configuration, location, "'\(path)' must be a number, found '\(Shown.value(text))'")
             return nil
         }
         guard range.contains(value) else {
-            errors.add(.configuration, location, "'\(path)' = \(text) is out of range (\(ParameterSpecDescription.range(range)))")
+            errors.add(.configuration, location, "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
             return nil
         }
         return value
@@ -290,7 +339,7 @@ struct ParameterReader {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            errors.add(.configuration, location, "'\(path)' must be true or false, found '\(text)'")
+            errors.add(.configuration, location, "'\(path)' must be true or false, found '\(Shown.value(text))'")
             return nil
         }
     }
@@ -314,7 +363,7 @@ struct ParameterReader {
         var values: [Double] = []
         for item in items {
             guard let value = Self.parseNumber(item), range.contains(value) else {
-                errors.add(.configuration, location, "'\(path)' must hold numbers in \(ParameterSpecDescription.range(range)), found '\(item)'")
+                errors.add(.configuration, location, "'\(path)' must hold numbers in \(ParameterSpecDescription.range(range)), found '\(Shown.value(item))'")
                 return nil
             }
             values.append(value)

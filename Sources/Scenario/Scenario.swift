@@ -3,10 +3,19 @@ import Foundation
 /// A scenario read and validated: parameters, territories, host structures and derived need.
 /// Everything downstream (model, plan, reports) takes its facts from here and nowhere else.
 public struct Scenario: Sendable {
-    /// A file the scenario was read from, for the manifest.
+    /// A file the scenario was read from, for the manifest: its role (`scenario`, `territories`,
+    /// `structures`), its path, and exactly the bytes that were parsed. The file is read once; the manifest
+    /// hashes these bytes, never the file again, which may have been edited or deleted since.
     public struct InputFile: Sendable, Hashable {
         public let role: String
         public let path: String
+        public let bytes: Data
+
+        public init(role: String, path: String, bytes: Data) {
+            self.role = role
+            self.path = path
+            self.bytes = bytes
+        }
     }
 
     public let parameters: ScenarioParameters

@@ -16,9 +16,12 @@ public enum ScenarioLoader {
 
     /// Reports, in one go, every problem of the scenario file, the overrides and both tables. Only a YAML
     /// syntax error (or an unreadable scenario file) stops before the rest, since nothing else can be read.
+    /// Each file is read once; its bytes are kept in `Scenario.inputFiles` for the manifest, and variants
+    /// of the scenario are made in memory (`Scenario.applying`), never by reading the files again.
     public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
         let file = scenarioFile(for: path)
-        var reader = ParameterReader(yaml: try readText(of: file), displayPath: file, overrides: overrides)
+        let scenarioBytes = try InputFileReader.bytes(of: file, shownAs: file, what: "the scenario file", atMost: maxScenarioFileBytes)
+        var reader = ParameterReader(yaml: try text(of: scenarioBytes, file: file), displayPath: file, overrides: overrides)
         guard reader.parsed else {
             try reader.errors.throwIfAny()
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file could not be read")])
@@ -33,66 +36,50 @@ public enum ScenarioLoader {
         let kindIDs = parameters.map { Set($0.kinds.map(\.id)) } ?? reader.ids["kinds"].map(Set.init)
 
         var errors = reader.errors
+        var files = [Scenario.InputFile(role: "scenario", path: file, bytes: scenarioBytes)]
+        // The table's bytes, read once and kept for the manifest, split into a table; nil after an error.
+        func table(_ role: String, at path: String) -> CSVTable? {
+            do {
+                let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the table")
+                files.append(Scenario.InputFile(role: role, path: path, bytes: bytes))
+                return try CSVTable(data: bytes, path: path)
+            } catch {
+                errors.merge(collector(error))
+                return nil
+            }
+        }
         var territories: [Territory] = []
         var structures: [HostStructure] = []
         var territoryCodes: Set<String>?
-        if let territoriesPath {
-            do {
-                let table = try CSVTable(path: territoriesPath)
-                let (values, problems) = TableLoaders.territories(table)
-                territories = values
-                territoryCodes = TableLoaders.codes(in: table)
-                errors.merge(problems)
-            } catch {
-                errors.merge(collector(error))
-            }
+        if let territoriesPath, let table = table("territories", at: territoriesPath) {
+            let (values, problems) = TableLoaders.territories(table)
+            territories = values
+            territoryCodes = TableLoaders.codes(in: table)
+            errors.merge(problems)
         }
-        if let structuresPath {
-            do {
-                let table = try CSVTable(path: structuresPath)
-                let (values, problems) = TableLoaders.structures(table, territories: territoryCodes, kinds: kindIDs)
-                structures = values
-                errors.merge(problems)
-            } catch {
-                errors.merge(collector(error))
-            }
+        if let structuresPath, let table = table("structures", at: structuresPath) {
+            let (values, problems) = TableLoaders.structures(table, territories: territoryCodes, kinds: kindIDs)
+            structures = values
+            errors.merge(problems)
         }
         try errors.throwIfAny()
-        guard let parameters, let territoriesPath, let structuresPath else {
+        guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
         }
-        let files = [Scenario.InputFile(role: "scenario", path: file), Scenario.InputFile(role: "territories", path: territoriesPath),
-                     Scenario.InputFile(role: "structures", path: structuresPath)]
         return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files)
     }
 
-    /// The same scenario under other overrides. Only the scenario file is read again: the tables are
-    /// reused when the overrides leave alone what they depend on (their paths and the kinds they are
-    /// checked against), so the dozen re-solves of a sensitivity analysis do not re-read 3,000 rows each.
-    /// Otherwise this is `load`.
-    public static func reload(_ scenario: Scenario, overrides: [ParameterOverride]) throws(ScenarioError) -> Scenario {
-        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: "scenario"), "the scenario was not read from a file")])
-        }
-        var reader = ParameterReader(yaml: try readText(of: file), displayPath: file, overrides: overrides)
-        let parameters = reader.parsed ? readParameters(&reader) : nil
-        let sameTables = ["territories", "structures"].allSatisfy { role in
-            reader.text("tables.\(role)").map { resolvedPath($0, besides: file) } == scenario.inputFiles.first(where: { $0.role == role })?.path
-        }
-        guard let parameters, reader.errors.isEmpty, sameTables,
-              parameters.kinds.map(\.id) == scenario.parameters.kinds.map(\.id) else {
-            return try load(file, overrides: overrides)
-        }
-        return Scenario(parameters: parameters, territories: scenario.territories, structures: scenario.structures,
-                        inputFiles: scenario.inputFiles)
-    }
+    /// A scenario file is a page of parameters; the data go in the tables. Larger files are refused before
+    /// they are parsed, so that no size of file (a 30 MB title) makes the run slow.
+    static let maxScenarioFileBytes = 1 << 20
 
     /// The scenario file's text, decoded (UTF-8, with or without BOM; anything else is refused).
-    private static func readText(of file: String) throws(ScenarioError) -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: file), "cannot read the scenario file (does it exist?)")])
+    private static func text(of bytes: Data, file: String) throws(ScenarioError) -> String {
+        guard bytes.count <= maxScenarioFileBytes else {
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file),
+                "the scenario file is larger than 1 MiB: it holds parameters only (the data go in the CSV tables); shorten it")])
         }
-        switch TextDecoding.decode(data, file: file, category: .configuration, csv: false) {
+        switch TextDecoding.decode(bytes, file: file, category: .configuration, csv: false) {
         case let .success(text): return text
         case let .failure(error): throw error
         }
@@ -152,6 +139,16 @@ public enum ScenarioLoader {
         let cuts = reader.boolean("solver.cuts")
         let baselines = (reader.text("comparison.baselines") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // One line per baseline in plans.csv: a baseline listed twice would give duplicate keys there.
+        var seenBaselines: [String: String] = [:]
+        for baseline in baselines {
+            if let first = seenBaselines[baseline.lowercased()] {
+                let spelling = first == baseline ? "" : " (also as '\(Shown.value(baseline))')"
+                reader.configurationError("comparison.baselines", "'comparison.baselines' lists '\(Shown.value(first))' twice\(spelling): each baseline is compared once, remove one")
+            } else {
+                seenBaselines[baseline.lowercased()] = baseline
+            }
+        }
         let coverageThreshold = reader.number("comparison.coverage_threshold")
         let sensitivity = reader.boolean("comparison.sensitivity")
         let frontierPoints = reader.integer("comparison.frontier_points")

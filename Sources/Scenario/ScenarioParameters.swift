@@ -12,6 +12,14 @@ public struct HostKind: Sendable, Hashable {
     /// The convention's length for this kind (24 months public, 18 private in 2021).
     public let grantMonths: Int
 
+    public init(id: String, label: String, grantEUR: Double, overseasGrantEUR: Double, grantMonths: Int) {
+        self.id = id
+        self.label = label
+        self.grantEUR = grantEUR
+        self.overseasGrantEUR = overseasGrantEUR
+        self.grantMonths = grantMonths
+    }
+
     /// Employer cost of one post per month, as the State's reference (grant / months).
     public func monthlyCost(overseas: Bool) -> Double {
         (overseas ? overseasGrantEUR : grantEUR) / Double(grantMonths)
@@ -26,6 +34,13 @@ public struct FundingOption: Sendable, Hashable {
     public let stateShare: Double
     /// Funded months; nil means the kind's own convention length.
     public let months: Int?
+
+    public init(id: String, label: String, stateShare: Double, months: Int?) {
+        self.id = id
+        self.label = label
+        self.stateShare = stateShare
+        self.months = months
+    }
 
     public func months(for kind: HostKind) -> Int { months ?? kind.grantMonths }
 }
@@ -60,6 +75,12 @@ public struct NeedParameters: Sendable, Hashable {
     public let rate75Plus: Double
     /// How strongly the digital-fragility index modulates the 15–74 rate (0 = not at all).
     public let fragilityExponent: Double
+
+    public init(rate15Plus: Double, rate75Plus: Double, fragilityExponent: Double) {
+        self.rate15Plus = rate15Plus
+        self.rate75Plus = rate75Plus
+        self.fragilityExponent = fragilityExponent
+    }
 }
 
 /// Floors and caps on posts, per territory and per région (group).
@@ -68,6 +89,13 @@ public struct Limits: Sendable, Hashable {
     public let territoryMaxShare: Double
     public let regionMinPosts: Int
     public let regionMaxShare: Double
+
+    public init(territoryMinPosts: Int, territoryMaxShare: Double, regionMinPosts: Int, regionMaxShare: Double) {
+        self.territoryMinPosts = territoryMinPosts
+        self.territoryMaxShare = territoryMaxShare
+        self.regionMinPosts = regionMinPosts
+        self.regionMaxShare = regionMaxShare
+    }
 }
 
 /// Diminishing returns: each territory's value is need × (coverage ratio)^exponent, linearised on breakpoints.
@@ -75,6 +103,11 @@ public struct ObjectiveParameters: Sendable, Hashable {
     public let exponent: Double
     /// Coverage ratios in (0, 1], increasing, ending at 1.
     public let breakpoints: [Double]
+
+    public init(exponent: Double, breakpoints: [Double]) {
+        self.exponent = exponent
+        self.breakpoints = breakpoints
+    }
 }
 
 /// Limits given to the solver; both can be overridden on the command line.
@@ -83,6 +116,13 @@ public struct SolverParameters: Sendable, Hashable {
     public let mipGap: Double
     public let presolve: Bool
     public let cuts: Bool
+
+    public init(timeLimitSeconds: Double, mipGap: Double, presolve: Bool, cuts: Bool) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.mipGap = mipGap
+        self.presolve = presolve
+        self.cuts = cuts
+    }
 }
 
 /// What the run compares the optimised plan with (docs/baselines.md).
@@ -127,6 +167,24 @@ public struct ScenarioParameters: Sendable {
     public let effective: [(path: String, value: String)]
     /// Last, with a default, so that code building parameters by hand needs no change.
     public var comparison: ComparisonParameters = .default
+
+    public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
+                kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,
+                solver: SolverParameters, effective: [(path: String, value: String)], comparison: ComparisonParameters = .default) {
+        self.name = name
+        self.title = title
+        self.posts = posts
+        self.budgetEUR = budgetEUR
+        self.peoplePerPostYear = peoplePerPostYear
+        self.need = need
+        self.kinds = kinds
+        self.fundingOptions = fundingOptions
+        self.limits = limits
+        self.objective = objective
+        self.solver = solver
+        self.effective = effective
+        self.comparison = comparison
+    }
 
     public func kind(_ id: String) -> HostKind? { kinds.first { $0.id == id } }
 }

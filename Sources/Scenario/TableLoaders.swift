@@ -33,6 +33,9 @@ enum TableLoaders {
         var reader = TableReader(table: table, columns: territoryColumns)
         var result: [Territory] = []
         var firstLine: [String: (line: Int, spelling: String)] = [:]
+        // A région is grouped by its code and reported by its name: one code, one name, or the report would
+        // silently pick one of them.
+        var regionNames: [String: (name: String, line: Int)] = [:]
         for record in table.records where record.count == table.header.count {
             let code = identifier(&reader, record, "code", allowDash: false)
             let name = reader.text(record, "name")
@@ -61,6 +64,13 @@ enum TableLoaders {
                 reader.fail(reader.field(record, "population")!, "population", "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)")
                 continue
             }
+            let regionField = reader.field(record, "region_name")!
+            if let first = regionNames[regionCode], first.name != regionName {
+                reader.fail(regionField, "region_name", "région '\(regionCode)' is named '\(Shown.value(regionName))' here and '\(Shown.value(first.name))' on line \(first.line): "
+                    + "give each region_code one region_name")
+                continue
+            }
+            regionNames[regionCode] = regionNames[regionCode] ?? (regionName, regionField.line)
             if let minPosts, let maxPosts, minPosts > maxPosts {
                 reader.fail(reader.field(record, "min_posts")!, "min_posts", "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
                 continue

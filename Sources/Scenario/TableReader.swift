@@ -119,7 +119,6 @@ struct TableReader {
         if raw.unicodeScalars.contains(where: { $0 == " " || $0 == "\u{A0}" || $0 == "\u{202F}" || $0 == "'" }) { return " (no thousands separator)" }
         if raw.hasSuffix("%") { return " (write the number without '%')" }
         if whole, raw.contains(".") || raw.lowercased().contains("e") { return " (a count has no decimals or exponent)" }
-        if whole, raw.allSatisfy({ $0.isASCII && $0.isNumber }) { return " (far too large)" }
         if !whole, raw.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), Double(raw)?.isFinite == false { return " (far too large)" }
         return ""
     }
@@ -128,8 +127,14 @@ struct TableReader {
     mutating func integer(_ record: [CSVTable.Field], _ column: String, in range: ClosedRange<Int>, optional: Bool = false) -> Int? {
         guard let field = field(record, column), let raw = text(record, column, optional: optional) else { return nil }
         if marker(field, column, raw, optional: optional, rule: .refuse) != nil { return nil }
-        guard raw.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }), let value = Int(raw) else {
+        let digits = raw.hasPrefix("-") ? raw.dropFirst() : Substring(raw)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             fail(field, column, "expected a whole number, found '\(raw)'\(Self.hint(raw, whole: true))")
+            return nil
+        }
+        // All digits but too many for an Int: out of range, not "not a whole number".
+        guard let value = Int(raw) else {
+            fail(field, column, "\(raw) is out of range (far too large; expected \(range.lowerBound)…\(range.upperBound))")
             return nil
         }
         guard range.contains(value) else {

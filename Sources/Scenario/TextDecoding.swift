@@ -4,10 +4,10 @@ import Foundation
 /// re-export. Only UTF-8 is read (with or without byte-order mark); nothing is ever guessed or repaired,
 /// so no mojibake and no U+FFFD can reach a value.
 enum TextDecoding {
-    /// How to fix an encoding problem, per kind of file.
-    static func advice(csv: Bool) -> String {
-        csv ? "re-export it as 'CSV UTF-8 (comma-separated)', or convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
-            : "save it as UTF-8"
+    /// How to fix an encoding problem, per kind of file and per encoding seen (`iconv`'s name for it).
+    static func advice(csv: Bool, from encoding: String) -> String {
+        csv ? "re-export it as 'CSV UTF-8 (comma-separated)', or convert it, e.g. `iconv -f \(encoding) -t UTF-8`"
+            : "save it as UTF-8, e.g. `iconv -f \(encoding) -t UTF-8`"
     }
 
     /// The text of `data`, or the diagnostic explaining why it is refused.
@@ -20,16 +20,16 @@ enum TextDecoding {
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             let order = bytes[0] == 0xFF ? "FF FE, little-endian" : "FE FF, big-endian"
-            return refuse(nil, "the file is UTF-16 (it starts with the byte-order mark \(order)); only UTF-8 is read: \(advice(csv: csv))")
+            return refuse(nil, "the file is UTF-16 (it starts with the byte-order mark \(order)); only UTF-8 is read: \(advice(csv: csv, from: "UTF-16"))")
         }
         if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
-            return refuse(nil, "the file is UTF-32 (byte-order mark 00 00 FE FF); only UTF-8 is read: \(advice(csv: csv))")
+            return refuse(nil, "the file is UTF-32 (byte-order mark 00 00 FE FF); only UTF-8 is read: \(advice(csv: csv, from: "UTF-32"))")
         }
         if let nul = bytes.firstIndex(of: 0) {
             let nuls = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
             let looksUTF16 = nuls * 4 >= bytes.count
             return refuse(nul, "NUL byte at byte offset \(nul) (\(nuls) in the file): "
-                + (looksUTF16 ? "the file looks like UTF-16 without byte-order mark; only UTF-8 is read: \(advice(csv: csv))"
+                + (looksUTF16 ? "the file looks like UTF-16 without byte-order mark; only UTF-8 is read: \(advice(csv: csv, from: "UTF-16"))"
                               : "this is not a text file, or it is damaged"))
         }
         if let bad = firstInvalidUTF8(bytes) {
@@ -37,7 +37,7 @@ enum TextDecoding {
             let hex = "0x" + String(byte, radix: 16, uppercase: true)
             let meaning = byte >= 0xA0 ? ", which is '\(Character(Unicode.Scalar(byte)))' in Windows-1252/Latin-1" : ""
             return refuse(bad, "byte \(hex) at byte offset \(bad) is not valid UTF-8\(meaning): the file looks like Windows-1252 or Latin-1 "
-                + "(a spreadsheet's plain 'CSV' export); only UTF-8 is read: \(advice(csv: csv))")
+                + "(a spreadsheet's plain 'CSV' export); only UTF-8 is read: \(advice(csv: csv, from: "WINDOWS-1252"))")
         }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }

@@ -1,3 +1,4 @@
+import Foundation
 import AllocationModel
 import GLPKSolver
 import LinearProgramming
@@ -117,16 +118,7 @@ import Testing
         let (base, _) = try Sensitivity.point(scenario, solver: GLPKSolver(), options: options)
         let basePoint = try #require(base)
         #expect(basePoint.coverage == 120)
-        func variant(_ overrides: [ParameterOverride]) throws -> Scenario {
-            var posts = scenario.parameters.posts, budget = scenario.parameters.budgetEUR
-            for override in overrides {
-                if override.key == "programme.posts" { posts = Int(override.value)! }
-                if override.key == "programme.budget_eur" { budget = Double(override.value)! }
-            }
-            return Fixtures.scenario(places: [.init(code: "A", need: 1000)], hosts: [.init(id: "a", territory: "A", capacity: 20)],
-                                     posts: posts, budget: budget, withPartial: false)
-        }
-        let rows = try Sensitivity.run(base: basePoint, scenario: scenario, load: variant, solver: GLPKSolver(), options: options)
+        let rows = try Sensitivity.run(base: basePoint, scenario: scenario, solver: GLPKSolver(), options: options)
         let byLabel = Dictionary(uniqueKeysWithValues: rows.map { ($0.label, $0) })
         #expect(byLabel["posts +1"]?.coveragePerUnit == 24)
         #expect(byLabel["posts −1"]?.coveragePerUnit == 24)
@@ -134,6 +126,35 @@ import Testing
         #expect(byLabel["budget +€1M"]?.deltaCoverage == 0)
         #expect(byLabel["budget −€1M"]?.deltaCoverage == 0)
         #expect(rows.allSatisfy { $0.status == "optimal" })
+        // The run's path: the same rows with another job (the frontier, there) solved in the same pool.
+        let (together, other) = try Sensitivity.run(base: basePoint, scenario: scenario, solver: GLPKSolver(), options: options,
+                                                    alongside: { @Sendable in 42 })
+        #expect(together == rows && other == 42)
+    }
+
+    /// The variants are built in memory from the scenario that was read: files edited after the read change
+    /// none of them (red team, issue 9, item 4: posts edited in scenario.yaml after "plan verified").
+    @Test func variantsComeFromTheScenarioReadNotFromTheFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-variants-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Fixtures.defaultScenarioPath, toPath: folder.path)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenario = try ScenarioLoader.load(folder.path)
+        let yaml = folder.appendingPathComponent("scenario.yaml"), table = folder.appendingPathComponent("territories.csv")
+        try String(contentsOf: yaml, encoding: .utf8).replacingOccurrences(of: "posts: 4000", with: "posts: 3000")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        try String(contentsOf: table, encoding: .utf8).replacingOccurrences(of: ",false,", with: ",true,")
+            .write(to: table, atomically: true, encoding: .utf8)
+        let variants = try Sensitivity.prepare(scenario: scenario)
+        #expect(variants.count == 11)
+        for variant in variants {
+            #expect(variant.scenario.territories == scenario.territories && variant.scenario.structures == scenario.structures, "\(variant.label)")
+            #expect(variant.scenario.need == scenario.need, "\(variant.label)")
+        }
+        let byLabel = Dictionary(uniqueKeysWithValues: variants.map { ($0.label, $0.scenario.parameters) })
+        #expect(byLabel["budget +€1M"]?.posts == 4_000 && byLabel["budget +€1M"]?.budgetEUR == 201_000_000)
+        #expect(byLabel["posts +1"]?.posts == 4_001 && byLabel["posts +1"]?.budgetEUR == 200_000_000)
+        #expect(byLabel["without the territory floors"]?.posts == 4_000 && byLabel["without the territory floors"]?.limits.territoryMinPosts == 0)
+        #expect(variants.map(\.change.description).contains("programme.posts=4001"))
     }
 
     /// On the national scenario: more money or posts never lowers coverage value, and dropping a family of
@@ -145,9 +166,7 @@ import Testing
         let (base, _) = try Sensitivity.point(scenario, solver: GLPKSolver(), options: national)
         let basePoint = try #require(base)
         let baseValues = try GLPKSolver().solve(AllocationModel(scenario: scenario).program, options: national).values
-        let rows = try Sensitivity.run(base: basePoint, baseValues: baseValues, scenario: scenario,
-                                       load: { try ScenarioLoader.reload(scenario, overrides: $0) },
-                                       solver: GLPKSolver(), options: national)
+        let rows = try Sensitivity.run(base: basePoint, baseValues: baseValues, scenario: scenario, solver: GLPKSolver(), options: national)
         let tolerance = 1e-4 * basePoint.objective
         for row in rows {
             let delta = try #require(row.deltaObjective, "\(row.label) has no plan")

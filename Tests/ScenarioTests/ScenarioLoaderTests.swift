@@ -73,35 +73,56 @@ import Testing
         #expect(scenario.parameters.effective.contains { $0.path == "programme.budget_eur" && $0.value == "190000000" })
     }
 
-    /// Sensitivity re-solves reload only the scenario file: same parameters as a full load, same tables.
-    @Test func reloadMatchesAFullLoadWithTheSameOverrides() throws {
-        let base = try ScenarioLoader.load(Self.defaultScenario)
-        let overrides = [ParameterOverride("programme.budget_eur=190000000")!, ParameterOverride("limits.territory_min_posts=0")!]
-        let reloaded = try ScenarioLoader.reload(base, overrides: overrides)
-        let loaded = try ScenarioLoader.load(Self.defaultScenario, overrides: overrides)
-        #expect(reloaded.parameters.budgetEUR == 190_000_000 && reloaded.parameters.limits.territoryMinPosts == 0)
-        #expect(reloaded.parameters.effective.map(\.path) == loaded.parameters.effective.map(\.path))
-        #expect(reloaded.parameters.effective.map(\.value) == loaded.parameters.effective.map(\.value))
-        #expect(reloaded.territories.map(\.code) == loaded.territories.map(\.code))
-        #expect(reloaded.structures.map(\.id) == loaded.structures.map(\.id))
-        #expect(reloaded.need == loaded.need && reloaded.inputFiles == loaded.inputFiles)
-        // A wrong value is reported as a full load reports it.
-        let wrong = [ParameterOverride("programme.budget_eur=lots")!]
-        #expect(throws: ScenarioError.self) { try ScenarioLoader.reload(base, overrides: wrong) }
+    /// A typed change applied in memory gives the scenario a full load gives with the same `--set`: same
+    /// parameters, effective parameters, tables, need and input files (the bytes read, not the files again).
+    @Test func applyingAChangeMatchesAFullLoadWithTheSameOverride() throws {
+        let base = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride("programme.budget_eur=190000000")!])
+        for change in [ScenarioChange.territoryMinPosts(0), .budget(191_000_000), .posts(3_900), .territoryMaxShare(1),
+                       .regionMinPosts(2), .regionMaxShare(0.25)] {
+            let applied = try base.applying(change)
+            let loaded = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride("programme.budget_eur=190000000")!, change.override])
+            #expect(change.description == "\(change.override.key)=\(change.override.value)")
+            #expect(applied.parameters.posts == loaded.parameters.posts && applied.parameters.budgetEUR == loaded.parameters.budgetEUR)
+            #expect(applied.parameters.limits == loaded.parameters.limits, "\(change)")
+            #expect(applied.parameters.effective.map(\.path) == loaded.parameters.effective.map(\.path))
+            #expect(applied.parameters.effective.map(\.value) == loaded.parameters.effective.map(\.value), "\(change)")
+            #expect(applied.territories == loaded.territories && applied.structures == loaded.structures)
+            #expect(applied.need == loaded.need && applied.inputFiles == loaded.inputFiles)
+            #expect(applied.stateCostRange == loaded.stateCostRange)
+            #expect(applied.territories.map { [applied.postRange(of: $0).min, applied.postRange(of: $0).max] }
+                == loaded.territories.map { [loaded.postRange(of: $0).min, loaded.postRange(of: $0).max] }, "\(change)")
+            #expect(applied.regionPostRange == loaded.regionPostRange, "\(change)")
+        }
+        #expect(try base.applying(.budget(191_000_000)).parameters.budgetEUR == 191_000_000)
+        #expect(try base.applying(.territoryMinPosts(0)).parameters.limits.territoryMinPosts == 0)
+        // A value out of range is refused as a `--set` is (exit 78), naming the change.
+        for wrong in [ScenarioChange.budget(-5), .posts(0), .territoryMaxShare(1.5), .regionMaxShare(.nan)] {
+            #expect(throws: ScenarioError.self) { try base.applying(wrong) }
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(Self.defaultScenario, overrides: [wrong.override]) }
+        }
+        do {
+            _ = try base.applying(.posts(0))
+        } catch {
+            #expect(error.category == .configuration)
+            #expect(error.diagnostics.map(\.description) == ["change 'programme.posts=0': 'programme.posts' = 0 is out of range (expected a whole number in 1…1000000)"])
+        }
     }
 
-    /// When the overrides change what the tables depend on (here their path), reload reads them like load.
-    @Test func reloadReadsTheTablesAgainWhenTheirPathChanges() throws {
+    /// The files are read once: a scenario keeps the bytes it parsed, whatever happens to the files afterwards.
+    @Test func inputFilesKeepTheBytesThatWereRead() throws {
         let folder = try copy()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let structures = try String(contentsOfFile: folder + "/structures.csv", encoding: .utf8)
-        var lines = structures.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: folder + "/fewer.csv", atomically: true, encoding: .utf8)
-        let base = try ScenarioLoader.load(folder)
-        let reloaded = try ScenarioLoader.reload(base, overrides: [ParameterOverride("tables.structures=fewer.csv")!])
-        #expect(reloaded.structures.count == base.structures.count - 1)
-        #expect(reloaded.inputFiles.first { $0.role == "structures" }?.path.hasSuffix("fewer.csv") == true)
+        let names = ["scenario": "scenario.yaml", "territories": "territories.csv", "structures": "structures.csv"]
+        let original = try names.mapValues { try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0)) }
+        let scenario = try ScenarioLoader.load(folder)
+        try Data("name: other\n".utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent("scenario.yaml"))
+        try FileManager.default.removeItem(atPath: folder + "/territories.csv")
+        let changed = try scenario.applying(.posts(10))
+        #expect(scenario.inputFiles.map(\.role) == ["scenario", "territories", "structures"])
+        for file in scenario.inputFiles + changed.inputFiles {
+            #expect(file.bytes == original[file.role], "\(file.role)")
+            #expect(file.path == folder + "/" + names[file.role]!)
+        }
     }
 
     @Test func wrongStructureValueNamesFileLineAndColumn() throws {

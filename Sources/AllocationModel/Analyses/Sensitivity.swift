@@ -8,7 +8,7 @@ public enum Sensitivity {
     public struct Row: Sendable, Hashable {
         /// What was changed, in words.
         public let label: String
-        /// The `--set` override that makes the variant.
+        /// The `--set` text of the variant's change (`ScenarioChange.description`).
         public let override: String
         public let status: String
         public let objective: Double?
@@ -58,60 +58,104 @@ public enum Sensitivity {
     }
 
     /// The standard set of variants around `base`: budget ±€1M and ±€10M, posts ±1 and ±100, and the
-    /// scenario without its territory floors, territory caps and région caps.
-    public static func variants(of scenario: Scenario) -> [(label: String, override: ParameterOverride, unitChange: Double?, unit: String)] {
+    /// scenario without its territory floors, territory caps and région caps, each as a typed change.
+    public static func variants(of scenario: Scenario) -> [(label: String, change: ScenarioChange, unitChange: Double?, unit: String)] {
         let budget = scenario.parameters.budgetEUR
         let posts = scenario.parameters.posts
-        var list: [(String, ParameterOverride, Double?, String)] = []
+        var list: [(String, ScenarioChange, Double?, String)] = []
         for change in [-10_000_000.0, -1_000_000, 1_000_000, 10_000_000] where budget + change > 0 {
             let millions = change / 1_000_000
-            list.append(("budget \(change > 0 ? "+" : "−")€\(Int(abs(millions)))M", ParameterOverride(key: "programme.budget_eur", value: String(Int(budget + change))), millions, "per €1M"))
+            list.append(("budget \(change > 0 ? "+" : "−")€\(Int(abs(millions)))M", .budget(budget + change), millions, "per €1M"))
         }
         for change in [-100, -1, 1, 100] where posts + change > 0 {
-            list.append(("posts \(change > 0 ? "+" : "−")\(abs(change))", ParameterOverride(key: "programme.posts", value: String(posts + change)), Double(change), "per post"))
+            list.append(("posts \(change > 0 ? "+" : "−")\(abs(change))", .posts(posts + change), Double(change), "per post"))
         }
         if scenario.parameters.limits.territoryMinPosts > 0 {
-            list.append(("without the territory floors", ParameterOverride(key: "limits.territory_min_posts", value: "0"), nil, "price of the rule"))
+            list.append(("without the territory floors", .territoryMinPosts(0), nil, "price of the rule"))
         }
         if scenario.parameters.limits.territoryMaxShare < 1 {
-            list.append(("without the territory caps", ParameterOverride(key: "limits.territory_max_share", value: "1"), nil, "price of the rule"))
+            list.append(("without the territory caps", .territoryMaxShare(1), nil, "price of the rule"))
         }
         if scenario.parameters.limits.regionMaxShare < 1 {
-            list.append(("without the région caps", ParameterOverride(key: "limits.region_max_share", value: "1"), nil, "price of the rule"))
+            list.append(("without the région caps", .regionMaxShare(1), nil, "price of the rule"))
         }
         return list
     }
 
-    /// A variant of the standard set, with its scenario loaded.
-    public typealias Variant = (label: String, override: ParameterOverride, unitChange: Double?, unit: String, scenario: Scenario)
+    /// A variant of the standard set with its scenario, made in memory from the scenario the run read.
+    public struct Variant: Sendable {
+        public let label: String
+        public let change: ScenarioChange
+        public let unitChange: Double?
+        public let unit: String
+        public let scenario: Scenario
+    }
 
-    /// Re-solves every variant; `load` turns extra overrides into a scenario (the run's own overrides first).
+    /// The standard variants with their scenarios: `scenario.applying(change)`, so no file is read again and a
+    /// variant differs from the run's scenario (its `--set` overrides included) by its change only.
+    public static func prepare(scenario: Scenario) throws(ScenarioError) -> [Variant] {
+        var list: [Variant] = []
+        for variant in variants(of: scenario) {
+            list.append(Variant(label: variant.label, change: variant.change, unitChange: variant.unitChange, unit: variant.unit,
+                                scenario: try scenario.applying(variant.change)))
+        }
+        return list
+    }
+
+    /// Re-solves every variant and returns the table's rows; this is the path `repartir run` takes.
     /// `baseValues`, the base plan's solution, is offered to each variant as a MIP start: it is
     /// feasible for every variant that relaxes a rule (more budget, more posts, no floor, no cap), so
     /// those variants never score below the base, and they are answered at the root when it is good enough.
-    /// The variants are independent, so they are solved two at a time (GLPK keeps one environment per thread).
-    public static func run(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
-                           load: ([ParameterOverride]) throws -> Scenario,
-                           solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
-        let list = try prepare(scenario: scenario, load: load)
+    /// The variants are independent, so they are solved on every core (GLPK keeps one environment per thread).
+    /// `alongside`, when given, is one more long job (the run's frontier) put in the same pool, first, then the
+    /// budget changes, which measured longest, then the rest, so both cores stay busy to the last solve.
+    public static func run<Other: Sendable>(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
+                                            solver: any LinearSolver, options: SolverOptions,
+                                            alongside other: (@Sendable () throws -> Other)?) throws -> (rows: [Row], other: Other?) {
+        let list = try prepare(scenario: scenario)
         let started = options.starting(from: baseValues)
-        let points = try ParallelSolves.map(list.map(\.scenario)) { try Sensitivity.point($0, solver: solver, options: started) }
-        return rows(base: base, variants: list, points: points)
+        func isBudget(_ index: Int) -> Bool {
+            if case .budget = list[index].change { return true }
+            return false
+        }
+        let budgetFirst = list.indices.filter(isBudget) + list.indices.filter { !isBudget($0) }
+        let jobs: [Int?] = (other == nil ? [] : [nil]) + budgetFirst
+        let done = try ParallelSolves.map(jobs) { job -> Done<Other> in
+            guard let index = job else { return .other(try other!()) }
+            return .variant(index, try point(list[index].scenario, solver: solver, options: started))
+        }
+        var points = [(Point?, String)](repeating: (nil, ""), count: list.count)
+        var result: Other?
+        for item in done {
+            switch item {
+            case let .variant(index, point): points[index] = point
+            case let .other(value): result = value
+            }
+        }
+        return (rows(base: base, variants: list, points: points), result)
     }
 
-    /// The standard variants with their scenarios.
-    public static func prepare(scenario: Scenario, load: ([ParameterOverride]) throws -> Scenario) throws -> [Variant] {
-        try variants(of: scenario).map { ($0.label, $0.override, $0.unitChange, $0.unit, try load([$0.override])) }
+    /// The same, without another job.
+    public static func run(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
+                           solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
+        let nothing: (@Sendable () throws -> Bool)? = nil
+        return try run(base: base, baseValues: baseValues, scenario: scenario, solver: solver, options: options, alongside: nothing).rows
+    }
+
+    /// One finished job of `run`'s pool.
+    enum Done<Other: Sendable>: Sendable {
+        case variant(Int, (Point?, String))
+        case other(Other)
     }
 
     /// The rows of the table, from each variant's solved point (in the variants' order).
-    public static func rows(base: Point, variants list: [Variant], points: [(Point?, String)]) -> [Row] {
+    static func rows(base: Point, variants list: [Variant], points: [(Point?, String)]) -> [Row] {
         zip(list, points).map { variant, solved in
             let (point, status) = solved
             let deltaObjective = point.map { $0.objective - base.objective }
             let deltaCoverage = point.map { $0.coverage - base.coverage }
             let perUnit = variant.unitChange.flatMap { change in deltaCoverage.map { $0 / change } }
-            return Row(label: variant.label, override: "\(variant.override.key)=\(variant.override.value)", status: status,
+            return Row(label: variant.label, override: variant.change.description, status: status,
                        objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
                        deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit)
         }

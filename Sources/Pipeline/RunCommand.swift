@@ -181,12 +181,19 @@ public enum RunCommand {
     /// The scenario's `comparison.baselines`, parsed; a wrong id is a configuration error (exit 78).
     static func baselineSpecs(for scenario: Scenario) throws(RunFailure) -> [BaselineSpec] {
         var specs: [BaselineSpec] = []
+        var written: [String: String] = [:]
         for id in scenario.parameters.comparison.baselines {
             do {
                 specs.append(try BaselineSpec(parsing: id))
             } catch {
                 throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)]))
             }
+            // Aliases name the same baseline (sainte-lague is webster): it would be two rows of one key in plans.csv.
+            if let first = written[specs.last!.id] {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"),
+                    "'\(first)' and '\(id)' are the same baseline, \(specs.last!.id): each baseline is compared once, remove one")]))
+            }
+            written[specs.last!.id] = id
         }
         return specs
     }

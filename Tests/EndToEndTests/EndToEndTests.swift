@@ -284,6 +284,7 @@ struct EndToEndTests {
         case unknownKeyInScenario
         case unknownSetKey
         case unknownBaselineInStage
+        case baselineAliasesListedTogether
         case floorsAbovePosts
         case badFlag
         case timeLimitBeforeAnyPlan
@@ -295,7 +296,7 @@ struct EndToEndTests {
             switch self {
             case .missingScenarioFile: return 66
             case .nonNumericCapacity: return 65
-            case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage: return 78
+            case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage, .baselineAliasesListedTogether: return 78
             case .floorsAbovePosts: return 20
             case .badFlag: return 64
             case .timeLimitBeforeAnyPlan: return 21
@@ -343,6 +344,10 @@ struct EndToEndTests {
             case .unknownBaselineInStage:
                 return (["run", scenario, "--set", "objective.stages=coverage,closeness:webster:needs", "--out", out.path],
                         ["stage 'closeness:webster:needs'", "needs"])
+            case .baselineAliasesListedTogether:
+                // Sainte-Laguë is Webster: both would be one key of plans.csv.
+                return (["run", scenario, "--set", "comparison.baselines=webster:need,sainte-lague:need", "--out", out.path],
+                        ["'webster:need' and 'sainte-lague:need' are the same baseline"])
             case .floorsAbovePosts:
                 // 101 territories × 100 posts > 4,000 posts.
                 return (["run", scenario, "--set", "limits.territory_min_posts=100", "--out", out.path], ["infeasible"])

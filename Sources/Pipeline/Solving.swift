@@ -80,7 +80,7 @@ public enum Solving {
         case .interrupted: status = .interrupted
         default: status = .feasible
         }
-        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { $0 + tieBreak(result, model: model) },
+        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { ($0 + tieBreak(result, model: model)) * model.objectiveScale },
                                relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
         return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
@@ -90,7 +90,14 @@ public enum Solving {
     /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
     public static func objectiveStages(for scenario: Scenario) throws(RunFailure) -> [ObjectiveStage] {
         var stages: [ObjectiveStage] = []
+        var seen = Set<String>()
         for name in scenario.parameters.comparison.stages {
+            // A stage already held within the gap cannot improve when solved again, and its row would be a second
+            // `stage_<name>`: a repeat is refused like any other wrong stage (exit 78, by validate and run alike).
+            guard seen.insert(name).inserted else {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
+                                                       "stage '\(name)' is listed twice in 'objective.stages': list each stage once")]))
+            }
             if let stage = ObjectiveStage(name: name) {
                 stages.append(stage)
                 continue
@@ -111,13 +118,12 @@ public enum Solving {
         return stages
     }
 
-    /// The solver's objective without the tie-break term, to compare with the recomputed one.
-    /// The value of coverage that GLPK's numbers claim: the model's own objective evaluated on the solver's
-    /// values (whatever stage was optimised last), without the tie-break term.
+    /// The value of coverage that GLPK's numbers claim, to compare with the recomputed one: its coverage
+    /// segments (whatever stage was optimised last) times their exact coefficients w_t × γ_j, so neither the
+    /// tie-break nor the weights' scaling (`AllocationModel.objectiveScale`) enters it.
     static func claimedObjective(_ result: SolveResult, model: AllocationModel) -> Double? {
         guard result.objective != nil, result.values.count >= model.program.variables.count else { return nil }
-        let own = model.program.variables.indices.reduce(0.0) { $0 + model.program.variables[$1].objective * result.values[$1] }
-        return own + tieBreak(result, model: model)
+        return model.valueTerms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] }
     }
 
     static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {

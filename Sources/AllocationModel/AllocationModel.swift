@@ -57,7 +57,15 @@ public struct AllocationModel: Sendable {
     /// aggregates deterministically.
     public static let tieBreakPerPost = 1e-6
 
-    public init(scenario: Scenario) {
+    /// How co-financing is stated: `exact` is the scenario's rule (docs/model.md, "Co-financing"). `pooled(quantile:)`
+    /// is a restriction of it (every plan of it is a plan of the scenario, not conversely), only ever used to find a
+    /// first plan quickly: in each pool, the co-financed options whose host share is at most the share H at that
+    /// quantile of the pool's shares (0: the smallest, 1: the largest), every structure counted at H.
+    public enum CofinancingRule: Sendable, Hashable { case exact, pooled(quantile: Double) }
+
+    public let cofinancingRule: CofinancingRule
+
+    public init(scenario: Scenario, cofinancing: CofinancingRule = .exact) {
         let parameters = scenario.parameters
         var program = LinearProgram(name: "repartir_\(Self.sanitized(parameters.name))", sense: .maximize)
         let curve = ValueCurve(parameters.objective)
@@ -71,7 +79,7 @@ public struct AllocationModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         let objectiveScale = Self.objectiveScale(of: scenario)
 
-        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
 
         for territory in scenario.territories {
             var territoryPosts: [(Variable, Double)] = []
@@ -194,7 +202,12 @@ public struct AllocationModel: Sendable {
         self.pools = pools
         self.valueTerms = valueTerms
         self.objectiveScale = objectiveScale
+        self.cofinancingRule = cofinancing
     }
+
+    /// True when some structure's co-financing depends on the mix of options (a money unit): the exact model then has
+    /// variables per structure and option, and a first plan from the pooled restriction helps GLPK.
+    public var hasStructureUnits: Bool { pools.contains { $0.units.contains { !$0.isCount } } }
 
     /// Weights are relative, so the solver sees them divided by the largest one (`objectiveScale`): the tie-break
     /// then stays 10⁻⁶ of a unit of value whatever their size. A coefficient still below the smallest that the LP layer
@@ -212,7 +225,7 @@ public struct AllocationModel: Sendable {
     }
 
     /// The (territory, kind) pools with some capacity, in territory then kind order.
-    public static func pools(of scenario: Scenario) -> [Pool] {
+    public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
         let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
         var pools: [Pool] = []
         for territory in scenario.territories {
@@ -228,10 +241,21 @@ public struct AllocationModel: Sendable {
                                   cofinanceablePosts: members.reduce(0) { $0 + cofinanceablePosts($1, hostShare: hostShare) },
                                   hostSharePerPost: hostShare,
                                   hostShares: Dictionary(uniqueKeysWithValues: shares.map { ($0.option, $0.eur) }),
-                                  units: CofinancingUnit.units(members: members, hostShares: shares)))
+                                  units: Self.units(members: members, hostShares: shares, rule: cofinancing)))
             }
         }
         return pools
+    }
+
+    static func units(members: [HostStructure], hostShares: [(option: String, eur: Double)], rule: CofinancingRule) -> [CofinancingUnit] {
+        switch rule {
+        case .exact: return CofinancingUnit.units(members: members, hostShares: hostShares)
+        case let .pooled(quantile):
+            let sorted = hostShares.map(\.eur).sorted()
+            guard !sorted.isEmpty else { return [] }
+            let threshold = sorted[Int((min(max(quantile, 0), 1) * Double(sorted.count - 1)).rounded())]
+            return CofinancingUnit.pooled(members: members, hostShares: hostShares.filter { $0.eur <= threshold })
+        }
     }
 
     /// Posts a structure can co-finance: min(capacity, ⌊co-financing € / host share per post⌋).

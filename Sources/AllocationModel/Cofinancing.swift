@@ -68,3 +68,17 @@ public struct CofinancingUnit: Sendable, Hashable {
 extension CofinancingUnit {
     public var isCount: Bool { if case .count = rule { true } else { false } }
 }
+
+extension CofinancingUnit {
+    /// The pool as one count unit at the largest host share h̄: each structure co-finances at most min(u_s, ⌊b_s / h̄⌋)
+    /// posts of any co-financed option. A restriction of the scenario's rule when host shares differ (exact when
+    /// they are equal); nil units when no structure affords h̄.
+    public static func pooled(members: [HostStructure], hostShares: [(option: String, eur: Double)]) -> [CofinancingUnit] {
+        guard let largest = hostShares.map(\.eur).max() else { return [] }
+        let counted = members.map { (id: $0.id, posts: affordable(capacity: $0.capacity, money: $0.cofinancingEUR, hostShare: largest)) }
+            .filter { $0.posts > 0 }
+        guard !counted.isEmpty else { return [] }
+        return [CofinancingUnit(structures: counted.map(\.id), options: hostShares.map(\.option),
+                                rule: .count(postsPerStructure: counted.map(\.posts)))]
+    }
+}

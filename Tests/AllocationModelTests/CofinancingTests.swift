@@ -88,6 +88,30 @@ import Testing
         #expect(solved.model.program.constraints.contains { $0.name.hasPrefix("structure_cofinancing[") })
     }
 
+    /// The pooled count at the largest host share (used only to find a first plan) is a restriction: its plan, stated
+    /// in the exact model's variables, satisfies every bound and row of the exact model, and scores no better than the
+    /// exact optimum. Checked on the seeded scenarios with two host shares.
+    @Test(arguments: [1, 2, 3, 4]) func pooledPlanStartsTheExactModel(seed: Int) throws {
+        var random = PropertyTests.Generator(state: UInt64(seed) &* 104_729)
+        let places = (0..<3).map { Fixtures.Place(code: "T\($0)", need: 100 + random.next(400)) }
+        let moneys = [18_000.0, 36_000, 40_000, 45_000, 54_000]
+        let hosts = (0..<8).map {
+            Fixtures.Host(id: "h\($0)", territory: "T\(random.next(3))", capacity: 1 + random.next(3), cofinancingEUR: moneys[random.next(moneys.count)])
+        }
+        let scenario = Fixtures.scenario(places: places, hosts: hosts, posts: 6 + random.next(6), budget: 200_000, exponent: 0.5,
+                                         breakpoints: [0.25, 0.5, 1], extraOptions: [Self.dear])
+        let exact = AllocationModel(scenario: scenario)
+        let restriction = AllocationModel(scenario: scenario, cofinancing: .pooled(quantile: 1))
+        let result = try GLPKSolver().solve(restriction.program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0))
+        try #require(result.status == .optimal)
+        let plan = try PlanSplitter.plan(from: result.values, model: restriction, scenario: scenario)
+        #expect(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)
+        let values = try #require(exact.values(for: plan, scenario: scenario))
+        #expect(exact.program.largestViolation(of: values) == nil)
+        let pooled = PlanEvaluation(plan: plan, scenario: scenario).objective
+        #expect(try solve(scenario).evaluation.objective >= pooled - 1e-6 * max(1, pooled))
+    }
+
     /// Seeded small scenarios: three territories, eight structures with random capacities and host money, random posts
     /// and budget. Adding an option, a host structure, host money or State money never lowers the optimum (gap 0).
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8]) func addingResourcesNeverLowersTheOptimum(seed: Int) throws {

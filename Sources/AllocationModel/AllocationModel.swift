@@ -16,6 +16,8 @@ public struct AllocationModel: Sendable {
         public let stateCostEUR: Double
         public let hostCostEUR: Double
         public let months: Int
+        /// For a co-financed option: the index of the pool's `CofinancingUnit` whose posts this is; nil otherwise.
+        public let unit: Int?
     }
 
     /// A territory's pool of structures of one kind: what the aggregate decisions may use.
@@ -24,15 +26,27 @@ public struct AllocationModel: Sendable {
         public let kind: String
         /// U: Σ capacity of the pool's structures.
         public let capacity: Int
-        /// M: posts the pool can co-finance, Σ min(capacity, ⌊co-financing € / largest host share⌋).
+        /// Co-financed posts the pool can take whatever the mix of options, Σ min(capacity, ⌊co-financing € / h̄⌋):
+        /// exact when the pool's co-financed options share one host share, a safe count otherwise (baselines use it;
+        /// the model uses `units`).
         public let cofinanceablePosts: Int
         /// The largest host share per post among co-financed options (h̄).
         public let hostSharePerPost: Double
+        /// The host share per post of each co-financed option, by option id.
+        public let hostShares: [String: Double]
+        /// How the pool's structures co-finance posts, exactly (see `CofinancingUnit`).
+        public let units: [CofinancingUnit]
     }
 
     public let program: LinearProgram
     public let decisions: [Decision]
     public let pools: [Pool]
+    /// The value of coverage, exactly: each coverage segment with its coefficient w_t × γ_j. The program's objective
+    /// holds these divided by `objectiveScale` (and the tie-break).
+    public let valueTerms: [(Variable, Double)]
+    /// The program's coverage coefficients are the value's divided by this (the largest weight): the program's
+    /// objective × `objectiveScale` is the value of coverage (plus the scaled tie-break).
+    public let objectiveScale: Double
     /// The coverage segments of each territory (their sum is the people it covers), by territory code.
     public let coverageVariables: [String: [Variable]]
     /// The integer `posts[t]` of each territory, by code.
@@ -43,7 +57,15 @@ public struct AllocationModel: Sendable {
     /// aggregates deterministically.
     public static let tieBreakPerPost = 1e-6
 
-    public init(scenario: Scenario) {
+    /// How co-financing is stated: `exact` is the scenario's rule (docs/model.md, "Co-financing"). `pooled(quantile:)`
+    /// is a restriction of it (every plan of it is a plan of the scenario, not conversely), only ever used to find a
+    /// first plan quickly: in each pool, the co-financed options whose host share is at most the share H at that
+    /// quantile of the pool's shares (0: the smallest, 1: the largest), every structure counted at H.
+    public enum CofinancingRule: Sendable, Hashable { case exact, pooled(quantile: Double) }
+
+    public let cofinancingRule: CofinancingRule
+
+    public init(scenario: Scenario, cofinancing: CofinancingRule = .exact) {
         let parameters = scenario.parameters
         var program = LinearProgram(name: "repartir_\(Self.sanitized(parameters.name))", sense: .maximize)
         let curve = ValueCurve(parameters.objective)
@@ -54,8 +76,10 @@ public struct AllocationModel: Sendable {
         var postVariables: [String: Variable] = [:]
         var postsTerms: [(Variable, Double)] = []
         var budgetTerms: [(Variable, Double)] = []
+        var valueTerms: [(Variable, Double)] = []
+        let objectiveScale = Self.objectiveScale(of: scenario)
 
-        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
 
         for territory in scenario.territories {
             var territoryPosts: [(Variable, Double)] = []
@@ -64,40 +88,82 @@ public struct AllocationModel: Sendable {
                 guard let pool = poolByKey["\(territory.code)|\(kind.id)"] else { continue }
                 pools.append(pool)
                 let capacity = pool.capacity
-                let cofinanceable = pool.cofinanceablePosts
                 let terms = parameters.fundingOptions.map { ($0, scenario.terms(kind: kind, option: $0, territory: territory)) }
+                // With one count unit (always so when the co-financed options share one host share) the variables and the
+                // row keep the pool's name; otherwise each unit has its own, numbered from 1.
+                let single = pool.units.count == 1 && pool.units[0].isCount
                 var poolTerms: [(Variable, Double)] = []
-                var cofinancedTerms: [(Variable, Double)] = []
+                var unitTerms = Array(repeating: [(Variable, Double)](), count: pool.units.count)
+                var moneyTerms = Array(repeating: [(Variable, Double)](), count: pool.units.count)
                 for (option, term) in terms {
                     let cofinanced = term.hostCostEUR > 0
-                    if cofinanced && cofinanceable == 0 { continue }
-                    let upper = cofinanced ? min(capacity, cofinanceable) : capacity
-                    let variable = program.addVariable(
-                        "x[\(territory.code),\(kind.id),\(option.id)]", lower: 0, upper: Double(upper), kind: .integer,
-                        objective: -Self.tieBreakPerPost * term.stateCostEUR / maxCost)
-                    decisions.append(Decision(territory: territory.code, kind: kind.id, option: option.id, variable: variable,
-                                              stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, months: term.months))
-                    poolTerms.append((variable, 1))
-                    if cofinanced { cofinancedTerms.append((variable, 1)) }
-                    postsTerms.append((variable, 1))
-                    budgetTerms.append((variable, term.stateCostEUR))
-                    territoryPosts.append((variable, 1))
-                    serviceTerms.append((variable, -parameters.peoplePerPostYear * Double(term.months) / 12))
+                    let slots: [(name: String, upper: Int, unit: Int?)]
+                    if !cofinanced {
+                        slots = [("x[\(territory.code),\(kind.id),\(option.id)]", capacity, nil)]
+                    } else {
+                        slots = pool.units.indices.filter { pool.units[$0].options.contains(option.id) }.map { index in
+                            let unit = pool.units[index]
+                            let upper: Int
+                            switch unit.rule {
+                            case let .count(posts): upper = min(capacity, posts.reduce(0, +))
+                            case let .money(structureCapacity, money):
+                                upper = CofinancingUnit.affordable(capacity: structureCapacity, money: money, hostShare: term.hostCostEUR)
+                            }
+                            let name = single ? "x[\(territory.code),\(kind.id),\(option.id)]"
+                                : "x[\(territory.code),\(kind.id),\(option.id),\(index + 1)]"
+                            return (name, upper, index)
+                        }
+                    }
+                    for slot in slots {
+                        let variable = program.addVariable(
+                            slot.name, lower: 0, upper: Double(slot.upper), kind: .integer,
+                            objective: -Self.tieBreakPerPost * term.stateCostEUR / maxCost)
+                        decisions.append(Decision(territory: territory.code, kind: kind.id, option: option.id, variable: variable,
+                                                  stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, months: term.months,
+                                                  unit: slot.unit))
+                        poolTerms.append((variable, 1))
+                        if let unit = slot.unit {
+                            unitTerms[unit].append((variable, 1))
+                            moneyTerms[unit].append((variable, term.hostCostEUR))
+                        }
+                        postsTerms.append((variable, 1))
+                        budgetTerms.append((variable, term.stateCostEUR))
+                        territoryPosts.append((variable, 1))
+                        serviceTerms.append((variable, -parameters.peoplePerPostYear * Double(term.months) / 12))
+                    }
                 }
                 if poolTerms.count > 1 {  // with one option its bound already says it
                     program.addConstraint("host_capacity[\(territory.code),\(kind.id)]", poolTerms, upper: Double(capacity))
                 }
-                if !cofinancedTerms.isEmpty && cofinanceable < capacity {
-                    program.addConstraint("cofinancing[\(territory.code),\(kind.id)]", cofinancedTerms, upper: Double(cofinanceable))
+                for (index, unit) in pool.units.enumerated() where !unitTerms[index].isEmpty {
+                    let suffix = single ? "" : ",\(index + 1)"
+                    switch unit.rule {
+                    case let .count(posts):
+                        // A unit with one variable of its own is said by its bound (the single unit keeps the row, as it always had).
+                        let cofinanceable = posts.reduce(0, +)
+                        if cofinanceable < capacity && (single || unitTerms[index].count > 1) {
+                            program.addConstraint("cofinancing[\(territory.code),\(kind.id)\(suffix)]", unitTerms[index], upper: Double(cofinanceable))
+                        }
+                    case let .money(structureCapacity, money):
+                        program.addConstraint("structure_cofinancing[\(territory.code),\(kind.id)\(suffix)]", moneyTerms[index], upper: money)
+                        // Implied by the money row unless the structure could afford more posts than it can take.
+                        let cheapest = unit.options.compactMap { pool.hostShares[$0] }.min() ?? 0
+                        if structureCapacity < CofinancingUnit.affordable(capacity: Int.max, money: money, hostShare: cheapest) {
+                            program.addConstraint("structure_capacity[\(territory.code),\(kind.id)\(suffix)]", unitTerms[index],
+                                                  upper: Double(structureCapacity))
+                        }
+                    }
                 }
             }
             // Coverage on the value curve's segments: filled in order because slopes decrease.
             let need = scenario.need[territory.code] ?? 0
             var coverageTerms: [(Variable, Double)] = []
             for (index, segment) in curve.segments.enumerated() {
+                let value = territory.weight * segment.slope
                 let variable = program.addVariable("coverage[\(territory.code),\(index + 1)]", lower: 0, upper: segment.width * need,
-                                                   objective: territory.weight * segment.slope)
+                                                   objective: Self.solverCoefficient(value, scale: objectiveScale))
                 coverageTerms.append((variable, 1))
+                valueTerms.append((variable, value))
             }
             coverageVariables[territory.code] = coverageTerms.map(\.0)
             program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
@@ -134,10 +200,32 @@ public struct AllocationModel: Sendable {
         self.postVariables = postVariables
         self.decisions = decisions
         self.pools = pools
+        self.valueTerms = valueTerms
+        self.objectiveScale = objectiveScale
+        self.cofinancingRule = cofinancing
+    }
+
+    /// True when some structure's co-financing depends on the mix of options (a money unit): the exact model then has
+    /// variables per structure and option, and a first plan from the pooled restriction helps GLPK.
+    public var hasStructureUnits: Bool { pools.contains { $0.units.contains { !$0.isCount } } }
+
+    /// Weights are relative, so the solver sees them divided by the largest one (`objectiveScale`): the tie-break
+    /// then stays 10⁻⁶ of a unit of value whatever their size. A coefficient still below the smallest that the LP layer
+    /// accepts (10⁻¹²) is set to 0: those people count for less than 10⁻¹² of the largest weight's, far below any gap,
+    /// and the reported value, recomputed from the plan, still counts them (docs/model.md, "Objective").
+    static func solverCoefficient(_ value: Double, scale: Double) -> Double {
+        let scaled = value / scale
+        return abs(scaled) < LinearProgram.minimumNonzeroMagnitude ? 0 : scaled
+    }
+
+    /// The largest territory weight, or 1 when every weight is 0.
+    static func objectiveScale(of scenario: Scenario) -> Double {
+        let largest = scenario.territories.map(\.weight).max() ?? 0
+        return largest > 0 ? largest : 1
     }
 
     /// The (territory, kind) pools with some capacity, in territory then kind order.
-    public static func pools(of scenario: Scenario) -> [Pool] {
+    public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
         let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
         var pools: [Pool] = []
         for territory in scenario.territories {
@@ -145,19 +233,34 @@ public struct AllocationModel: Sendable {
                 let members = structuresByPool["\(territory.code)|\(kind.id)"] ?? []
                 let capacity = members.reduce(0) { $0 + $1.capacity }
                 guard capacity > 0 else { continue }
-                let hostShare = scenario.parameters.fundingOptions
-                    .map { scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR }.max() ?? 0
+                let shares = scenario.parameters.fundingOptions
+                    .map { (option: $0.id, eur: scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR) }
+                    .filter { $0.eur > 0 }
+                let hostShare = shares.map(\.eur).max() ?? 0
                 pools.append(Pool(territory: territory.code, kind: kind.id, capacity: capacity,
                                   cofinanceablePosts: members.reduce(0) { $0 + cofinanceablePosts($1, hostShare: hostShare) },
-                                  hostSharePerPost: hostShare))
+                                  hostSharePerPost: hostShare,
+                                  hostShares: Dictionary(uniqueKeysWithValues: shares.map { ($0.option, $0.eur) }),
+                                  units: Self.units(members: members, hostShares: shares, rule: cofinancing)))
             }
         }
         return pools
     }
 
+    static func units(members: [HostStructure], hostShares: [(option: String, eur: Double)], rule: CofinancingRule) -> [CofinancingUnit] {
+        switch rule {
+        case .exact: return CofinancingUnit.units(members: members, hostShares: hostShares)
+        case let .pooled(quantile):
+            let sorted = hostShares.map(\.eur).sorted()
+            guard !sorted.isEmpty else { return [] }
+            let threshold = sorted[Int((min(max(quantile, 0), 1) * Double(sorted.count - 1)).rounded())]
+            return CofinancingUnit.pooled(members: members, hostShares: hostShares.filter { $0.eur <= threshold })
+        }
+    }
+
     /// Posts a structure can co-finance: min(capacity, ⌊co-financing € / host share per post⌋).
     public static func cofinanceablePosts(_ structure: HostStructure, hostShare: Double) -> Int {
-        hostShare > 0 ? min(structure.capacity, Int((structure.cofinancingEUR / hostShare + 1e-9).rounded(.down))) : structure.capacity
+        CofinancingUnit.affordable(capacity: structure.capacity, money: structure.cofinancingEUR, hostShare: hostShare)
     }
 
     static func sanitized(_ text: String) -> String {

@@ -2,9 +2,9 @@ import Foundation
 import LinearProgramming
 import Scenario
 
-/// Places the model's aggregate decisions on real structures, exactly: co-financed posts first on the
-/// structures that can co-finance them, then the rest, one post per structure in turn (id order), so
-/// posts spread over as many hosts as possible and the result never depends on input row order.
+/// Places the model's aggregate decisions on real structures, exactly: each co-financing unit's posts on its own
+/// structures first (they are the constrained ones), then the other options, one post per structure in turn
+/// (id order), so posts spread over as many hosts as possible and the result never depends on input row order.
 public enum PlanSplitter {
     public enum SplitError: Error, CustomStringConvertible {
         case fractional(variable: String, value: Double)
@@ -21,50 +21,121 @@ public enum PlanSplitter {
 
     /// Rounds the integer decisions of `values` and places them on structures.
     public static func plan(from values: [Double], model: AllocationModel, scenario: Scenario) throws -> Plan {
-        var aggregates: [String: [(option: String, hostCost: Double, posts: Int)]] = [:]
+        var byPool: [String: [(decision: AllocationModel.Decision, posts: Int)]] = [:]
         for decision in model.decisions {
             let value = values[decision.variable.index]
             let rounded = value.rounded()
             guard abs(value - rounded) <= 1e-6, rounded >= 0 else {
                 throw SplitError.fractional(variable: model.program.variables[decision.variable.index].name, value: value)
             }
-            if rounded > 0 {
-                aggregates["\(decision.territory)|\(decision.kind)", default: []].append((decision.option, decision.hostCostEUR, Int(rounded)))
-            }
+            if rounded > 0 { byPool["\(decision.territory)|\(decision.kind)", default: []].append((decision, Int(rounded))) }
         }
         let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
         let poolByKey = Dictionary(uniqueKeysWithValues: model.pools.map { ("\($0.territory)|\($0.kind)", $0) })
         var placements: [Placement] = []
-        for key in aggregates.keys.sorted() {
+        for key in byPool.keys.sorted() {
             let members = structuresByPool[key] ?? []
             let pool = poolByKey[key]!
-            var room = members.map(\.capacity)
-            var cofinanceRoom = members.map { AllocationModel.cofinanceablePosts($0, hostShare: pool.hostSharePerPost) }
-            // Co-financed options first: they are the constrained ones.
-            let ordered = aggregates[key]!.sorted { ($0.hostCost > 0 ? 0 : 1, $0.option) < ($1.hostCost > 0 ? 0 : 1, $1.option) }
-            for aggregate in ordered {
-                let cofinanced = aggregate.hostCost > 0
-                var given = Array(repeating: 0, count: members.count)
-                var remaining = aggregate.posts
-                while remaining > 0 {
-                    var progressed = false
-                    for index in members.indices where remaining > 0 && room[index] > 0 && (!cofinanced || cofinanceRoom[index] > 0) {
-                        given[index] += 1
-                        room[index] -= 1
-                        if cofinanced { cofinanceRoom[index] -= 1 }
-                        remaining -= 1
-                        progressed = true
+            let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
+            var split = PoolSplit(key: key, members: members)
+            let aggregates = byPool[key]!.sorted { $0.decision.option < $1.decision.option }
+            // Each unit's co-financed posts on its own structures: a money unit is one structure (the model's rows hold
+            // its capacity and host money); a count unit's structures each take at most their own count, any mix.
+            for (position, unit) in pool.units.enumerated() {
+                let posts = aggregates.filter { $0.decision.unit == position }
+                switch unit.rule {
+                case .money:
+                    for aggregate in posts { try split.give(aggregate.posts, of: aggregate.decision.option, at: [index[unit.structures[0]]!]) }
+                case let .count(postsPerStructure):
+                    var cofinanceRoom = Array(repeating: 0, count: members.count)
+                    for (id, room) in zip(unit.structures, postsPerStructure) { cofinanceRoom[index[id]!] = room }
+                    for aggregate in posts {
+                        try split.give(aggregate.posts, of: aggregate.decision.option, at: unit.structures.map { index[$0]! },
+                                       cofinanceRoom: &cofinanceRoom)
                     }
-                    if !progressed {
-                        let parts = key.split(separator: "|")
-                        throw SplitError.doesNotFit(territory: String(parts[0]), kind: String(parts[1]), option: aggregate.option, posts: aggregate.posts)
-                    }
-                }
-                for (index, posts) in given.enumerated() where posts > 0 {
-                    placements.append(Placement(structureID: members[index].id, option: aggregate.option, posts: posts))
                 }
             }
+            for aggregate in aggregates where aggregate.decision.unit == nil {
+                try split.give(aggregate.posts, of: aggregate.decision.option, at: Array(members.indices))
+            }
+            placements += split.placements
         }
         return Plan(placements: placements)
+    }
+
+    /// Places posts given per (territory, kind, option) — keys `territory|kind|option` — counting each structure's
+    /// co-financed posts at the pool's largest host share h̄: fits whenever a pool's co-financed posts are at most its
+    /// `cofinanceablePosts` and all its posts at most its capacity (baselines place their posts so).
+    public static func plan(pooledPosts: [String: Int], scenario: Scenario) throws -> Plan {
+        var byPool: [String: [(option: String, posts: Int)]] = [:]
+        for (key, posts) in pooledPosts where posts > 0 {
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            byPool["\(parts[0])|\(parts[1])", default: []].append((parts[2], posts))
+        }
+        let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
+        let poolByKey = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+        var placements: [Placement] = []
+        for key in byPool.keys.sorted() {
+            let members = structuresByPool[key] ?? []
+            guard let pool = poolByKey[key] else {
+                let parts = key.split(separator: "|")
+                let first = byPool[key]![0]
+                throw SplitError.doesNotFit(territory: String(parts[0]), kind: String(parts[1]), option: first.option, posts: first.posts)
+            }
+            var split = PoolSplit(key: key, members: members)
+            var cofinanceRoom = members.map { AllocationModel.cofinanceablePosts($0, hostShare: pool.hostSharePerPost) }
+            let ordered = byPool[key]!.sorted { ($0.option, $0.posts) < ($1.option, $1.posts) }
+            for aggregate in ordered where pool.hostShares[aggregate.option] != nil {
+                try split.give(aggregate.posts, of: aggregate.option, at: Array(members.indices), cofinanceRoom: &cofinanceRoom)
+            }
+            for aggregate in ordered where pool.hostShares[aggregate.option] == nil {
+                try split.give(aggregate.posts, of: aggregate.option, at: Array(members.indices))
+            }
+            placements += split.placements
+        }
+        return Plan(placements: placements)
+    }
+
+    /// The structures of one pool with the room each has left, and the placements made so far.
+    struct PoolSplit {
+        let key: String
+        let members: [HostStructure]
+        var room: [Int]
+        var placements: [Placement] = []
+
+        init(key: String, members: [HostStructure]) {
+            self.key = key
+            self.members = members
+            self.room = members.map(\.capacity)
+        }
+
+        /// `posts` of `option`, one per structure in turn among `candidates` with room left.
+        mutating func give(_ posts: Int, of option: String, at candidates: [Int]) throws {
+            var unlimited = Array(repeating: Int.max, count: members.count)
+            try give(posts, of: option, at: candidates, cofinanceRoom: &unlimited)
+        }
+
+        /// The same, among the candidates that also have co-financing room left, which each post uses up.
+        mutating func give(_ posts: Int, of option: String, at candidates: [Int], cofinanceRoom: inout [Int]) throws {
+            var given = Array(repeating: 0, count: members.count)
+            var remaining = posts
+            while remaining > 0 {
+                var progressed = false
+                for index in candidates where remaining > 0 && room[index] > 0 && cofinanceRoom[index] > 0 {
+                    given[index] += 1
+                    room[index] -= 1
+                    cofinanceRoom[index] -= 1
+                    remaining -= 1
+                    progressed = true
+                }
+                if !progressed {
+                    let parts = key.split(separator: "|")
+                    throw SplitError.doesNotFit(territory: String(parts[0]), kind: String(parts[1]), option: option, posts: posts)
+                }
+            }
+            for (index, count) in given.enumerated() where count > 0 {
+                placements.append(Placement(structureID: members[index].id, option: option, posts: count))
+            }
+        }
     }
 }

@@ -107,23 +107,19 @@ public enum BaselinePlacement {
         return cofinanceRoom > 0
     }
 
-    /// Step 3: the aggregates as the model's decision values, split onto structures by `PlanSplitter`.
+    /// Step 3: the aggregates, split onto structures by `PlanSplitter` (the pooled split, counting co-financed posts
+    /// at the pool's largest host share, as the slots above do).
     static func split(_ states: [TerritoryState], scenario: Scenario) -> Plan {
-        let model = AllocationModel(scenario: scenario)
-        var values = Array(repeating: 0.0, count: model.program.variables.count)
         var posts: [String: Int] = [:]
         for state in states {
             for (slot, count) in zip(state.slots, state.posts) where count > 0 {
                 posts["\(state.code)|\(slot.kind)|\(slot.option)"] = count
             }
         }
-        for decision in model.decisions {
-            values[decision.variable.index] = Double(posts["\(decision.territory)|\(decision.kind)|\(decision.option)"] ?? 0)
-        }
         // Every aggregate respects its pool's capacity and co-financing capacity, so the split cannot fail
         // (docs/model.md, "Exact split onto structures").
         do {
-            return try PlanSplitter.plan(from: values, model: model, scenario: scenario)
+            return try PlanSplitter.plan(pooledPosts: posts, scenario: scenario)
         } catch {
             preconditionFailure("a baseline's aggregates did not fit their pools: \(error)")
         }

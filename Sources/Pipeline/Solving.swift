@@ -32,7 +32,7 @@ public enum Solving {
         let result: SolveResult
         do {
             if !staged {
-                result = try solver.solve(model.program, options: options)
+                result = try solver.solve(model.program, options: firstPlan(model, scenario: scenario, solver: solver, options: options, log: log))
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result
@@ -80,17 +80,58 @@ public enum Solving {
         case .interrupted: status = .interrupted
         default: status = .feasible
         }
-        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { $0 + tieBreak(result, model: model) },
+        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { ($0 + tieBreak(result, model: model)) * model.objectiveScale },
                                relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
         return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
+    }
+
+    /// The options for the exact model, with a MIP start when one helps. When a structure's co-financing depends on
+    /// the mix of options, the exact model has variables per structure and option (docs/model.md, "Co-financing"):
+    /// with many options GLPK may then find no plan in time. A pooled count (`AllocationModel.CofinancingRule.pooled`)
+    /// is a restriction of the exact model, every plan of it a plan of the scenario, with one variable per pool and
+    /// option. Four of them (host-share quantiles 0, ⅓, ⅔, 1) are solved first, two at a time, with a quarter of the
+    /// time in all; the best plan, split and verified, starts the exact model. The status and the bound are the exact
+    /// model's own, so "optimal" is never claimed on a restriction.
+    static func firstPlan(_ model: AllocationModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+                          log: (String) -> Void) -> SolverOptions {
+        guard model.hasStructureUnits, options.start == nil else { return options }
+        let started = Date()
+        var quickOptions = options
+        quickOptions.timeLimitSeconds = options.timeLimitSeconds / 8
+        let quick = quickOptions
+        let quantiles = [0.0, 1.0 / 3, 2.0 / 3, 1]
+        let plans = (try? ParallelSolves.map(quantiles) { quantile -> Plan? in
+            let restriction = AllocationModel(scenario: scenario, cofinancing: .pooled(quantile: quantile))
+            guard let result = try? solver.solve(restriction.program, options: quick), result.hasSolution,
+                  let plan = try? PlanSplitter.plan(from: result.values, model: restriction, scenario: scenario),
+                  PlanVerifier.violations(of: plan, scenario: scenario).isEmpty else { return nil }
+            return plan
+        }) ?? []
+        let best = plans.compactMap { $0 }.max { PlanEvaluation(plan: $0, scenario: scenario).objective < PlanEvaluation(plan: $1, scenario: scenario).objective }
+        guard let best, let values = model.values(for: best, scenario: scenario) else {
+            log("co-financing per structure: no first plan from the pooled counts; the exact model is solved from scratch")
+            return options
+        }
+        let spent = Date().timeIntervalSince(started)
+        log("co-financing per structure: a first plan from the pooled counts (objective \(String(format: "%.1f", PlanEvaluation(plan: best, scenario: scenario).objective)), \(String(format: "%.2f", spent)) s) starts the exact model")
+        var exact = options.starting(from: values)
+        exact.timeLimitSeconds = max(options.timeLimitSeconds - spent, options.timeLimitSeconds / 4)
+        return exact
     }
 
     /// The scenario's `objective.stages`, with each `closeness:<baseline>` resolved to the baseline's
     /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
     public static func objectiveStages(for scenario: Scenario) throws(RunFailure) -> [ObjectiveStage] {
         var stages: [ObjectiveStage] = []
+        var seen = Set<String>()
         for name in scenario.parameters.comparison.stages {
+            // A stage already held within the gap cannot improve when solved again, and its row would be a second
+            // `stage_<name>`: a repeat is refused like any other wrong stage (exit 78, by validate and run alike).
+            guard seen.insert(name).inserted else {
+                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
+                                                       "stage '\(name)' is listed twice in 'objective.stages': list each stage once")]))
+            }
             if let stage = ObjectiveStage(name: name) {
                 stages.append(stage)
                 continue
@@ -111,13 +152,12 @@ public enum Solving {
         return stages
     }
 
-    /// The solver's objective without the tie-break term, to compare with the recomputed one.
-    /// The value of coverage that GLPK's numbers claim: the model's own objective evaluated on the solver's
-    /// values (whatever stage was optimised last), without the tie-break term.
+    /// The value of coverage that GLPK's numbers claim, to compare with the recomputed one: its coverage
+    /// segments (whatever stage was optimised last) times their exact coefficients w_t × γ_j, so neither the
+    /// tie-break nor the weights' scaling (`AllocationModel.objectiveScale`) enters it.
     static func claimedObjective(_ result: SolveResult, model: AllocationModel) -> Double? {
         guard result.objective != nil, result.values.count >= model.program.variables.count else { return nil }
-        let own = model.program.variables.indices.reduce(0.0) { $0 + model.program.variables[$1].objective * result.values[$1] }
-        return own + tieBreak(result, model: model)
+        return model.valueTerms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] }
     }
 
     static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {

@@ -61,7 +61,7 @@ public struct BindingLimits: Sendable {
         var fullPools = 0, cofinancedPools = 0
         for pool in Self.pools(record) {
             if pool.posts >= pool.capacity { fullPools += 1 }
-            if pool.cofinanceable > 0 && pool.cofinanced >= pool.cofinanceable && pool.cofinanceable < pool.capacity { cofinancedPools += 1 }
+            if pool.cofinancingBinds { cofinancedPools += 1 }
         }
         families.append(Family(
             name: "host_capacity", binds: fullPools > 0,
@@ -82,25 +82,39 @@ public struct BindingLimits: Sendable {
         self.families = families
     }
 
-    /// Posts, co-financed posts and limits per (territory, kind), recomputed from the plan.
-    static func pools(_ record: RunRecord) -> [(posts: Int, capacity: Int, cofinanced: Int, cofinanceable: Int)] {
+    /// Posts and capacity per (territory, kind), and whether its hosts' co-financing holds it back, recomputed from
+    /// the plan. With one host share per pool that is its count M[t,k] used up (below its capacity); in a pool whose
+    /// co-financed options have different host shares (rows `structure_cofinancing`), it is every structure's host
+    /// money left being below the cheapest share, while money, not capacity, limits the pool.
+    static func pools(_ record: RunRecord) -> [(posts: Int, capacity: Int, cofinancingBinds: Bool)] {
         let model = AllocationModel.pools(of: record.scenario)
         let structures = Dictionary(uniqueKeysWithValues: record.scenario.structures.map { ($0.id, $0) })
         let options = Dictionary(uniqueKeysWithValues: record.scenario.parameters.fundingOptions.map { ($0.id, $0) })
-        var posts: [String: Int] = [:], cofinanced: [String: Int] = [:]
+        var posts: [String: Int] = [:], cofinanced: [String: Int] = [:], hostMoney: [String: Double] = [:]
         for placement in record.plan.placements {
             guard let structure = structures[placement.structureID], let option = options[placement.option],
                   let kind = record.scenario.parameters.kind(structure.kind),
                   let territory = record.scenario.territory(structure.territory) else { continue }
             let key = "\(structure.territory)|\(structure.kind)"
             posts[key, default: 0] += placement.posts
-            if record.scenario.terms(kind: kind, option: option, territory: territory).hostCostEUR > 0 {
+            let hostCost = record.scenario.terms(kind: kind, option: option, territory: territory).hostCostEUR
+            if hostCost > 0 {
                 cofinanced[key, default: 0] += placement.posts
+                hostMoney[structure.id, default: 0] += hostCost * Double(placement.posts)
             }
         }
+        let structuresByPool = Dictionary(grouping: record.scenario.structures) { "\($0.territory)|\($0.kind)" }
         return model.map { pool in
             let key = "\(pool.territory)|\(pool.kind)"
-            return (posts[key] ?? 0, pool.capacity, cofinanced[key] ?? 0, pool.cofinanceablePosts)
+            let shares = Set(pool.hostShares.values)
+            guard shares.count > 1, let cheapest = shares.min() else {
+                let cofinanceable = pool.cofinanceablePosts
+                return (posts[key] ?? 0, pool.capacity, cofinanceable > 0 && (cofinanced[key] ?? 0) >= cofinanceable && cofinanceable < pool.capacity)
+            }
+            let members = structuresByPool[key] ?? []
+            let moneyLimits = members.reduce(0) { $0 + AllocationModel.cofinanceablePosts($1, hostShare: cheapest) } < pool.capacity
+            let spent = members.allSatisfy { $0.cofinancingEUR - (hostMoney[$0.id] ?? 0) < cheapest - 0.005 }
+            return (posts[key] ?? 0, pool.capacity, moneyLimits && spent)
         }
     }
 }

@@ -25,11 +25,13 @@ enum Fixtures {
     /// 18,000 € State, 18,000 € host).
     static func scenario(places: [Place], hosts: [Host], posts: Int, budget: Double, peoplePerPostYear: Double = 12,
                          exponent: Double = 1, breakpoints: [Double] = [1], territoryMin: Int = 0, territoryMaxShare: Double = 1,
-                         regionMaxShare: Double = 1, withPartial: Bool = true, privateKind: Bool = false) -> Scenario {
+                         regionMaxShare: Double = 1, withPartial: Bool = true, privateKind: Bool = false,
+                         extraOptions: [FundingOption] = []) -> Scenario {
         var kinds = [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24)]
         if privateKind { kinds.append(HostKind(id: "private", label: "Private", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12)) }
         var options = [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)]
         if withPartial { options.append(FundingOption(id: "partial", label: "Partial", stateShare: 0.5, months: 36)) }
+        options = (options + extraOptions).sorted { $0.id < $1.id }  // the loader's order
         let parameters = ScenarioParameters(
             name: "fixture", title: "Fixture", posts: posts, budgetEUR: budget, peoplePerPostYear: peoplePerPostYear,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),

@@ -47,6 +47,12 @@ public enum ScenarioChange: Sendable, Hashable, CustomStringConvertible {
         number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
     }
 
+    /// Whether the value lies in the key's documented range: a study that steps around a scenario (budget
+    /// + €10M at the top of the range) leaves out the steps that fall outside instead of failing the run.
+    public var isWithinRange: Bool {
+        (try? check()) != nil
+    }
+
     /// The change's value checked against the key's range, as the scenario file's value is.
     func check() throws(ScenarioError) {
         let valid: Bool

@@ -132,6 +132,16 @@ import Testing
         #expect(together == rows && other == 42)
     }
 
+    /// At the upper edge of the documented ranges (posts 1,000,000, budget €10¹²) the steps that would leave the range
+    /// (+1, +100 posts; +€1M, +€10M) are left out, and the others stay: before, `applying` refused them and the run ended 78.
+    @Test func variantsStayInTheDocumentedRanges() throws {
+        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 240)], hosts: [.init(id: "a", territory: "A", capacity: 5)],
+                                         posts: 1_000_000, budget: 1e12, withPartial: false)
+        let labels = Sensitivity.variants(of: scenario).map(\.label)
+        #expect(labels == ["budget −€10M", "budget −€1M", "posts −100", "posts −1"], "\(labels)")
+        #expect(try Sensitivity.prepare(scenario: scenario).count == 4)
+    }
+
     /// The variants are built in memory from the scenario that was read: files edited after the read change
     /// none of them (red team, issue 9, item 4: posts edited in scenario.yaml after "plan verified").
     @Test func variantsComeFromTheScenarioReadNotFromTheFiles() throws {

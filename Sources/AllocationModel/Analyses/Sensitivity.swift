@@ -58,7 +58,8 @@ public enum Sensitivity {
     }
 
     /// The standard set of variants around `base`: budget ±€1M and ±€10M, posts ±1 and ±100, and the
-    /// scenario without its territory floors, territory caps and région caps, each as a typed change.
+    /// scenario without its territory floors, territory caps and région caps, each as a typed change;
+    /// only those whose value stays in the key's documented range.
     public static func variants(of scenario: Scenario) -> [(label: String, change: ScenarioChange, unitChange: Double?, unit: String)] {
         let budget = scenario.parameters.budgetEUR
         let posts = scenario.parameters.posts
@@ -79,7 +80,8 @@ public enum Sensitivity {
         if scenario.parameters.limits.regionMaxShare < 1 {
             list.append(("without the région caps", .regionMaxShare(1), nil, "price of the rule"))
         }
-        return list
+        // A step past the documented range (budget + €10M at its upper edge) is left out, not an error of the run.
+        return list.filter { $0.1.isWithinRange }
     }
 
     /// A variant of the standard set with its scenario, made in memory from the scenario the run read.

@@ -217,11 +217,19 @@ public enum MarkdownReport {
         out.append("")
         out.append("| parameter | value |")
         out.append("| --- | --- |")
-        for (path, value) in parameters.effective { out.append("| \(Markdown.code(path)) | \(Markdown.inline(value)) |") }
+        for (path, value) in parameters.effective { out.append("| \(Markdown.code(path)) | \(Markdown.inline(shortened(value))) |") }
         out.append("")
         out.append("</details>")
         out.append("")
         return out
+    }
+
+    /// A parameter's value as the table shows it: a long text (the title) is already in full elsewhere, so the
+    /// table keeps its start and says how long it is instead of writing it again.
+    static func shortened(_ value: String, limit: Int = 120) -> String {
+        let start = value.prefix(limit + 1)
+        guard start.count > limit else { return value }
+        return String(start.prefix(limit)) + "… (\(Format.grouped(value.count)) characters)"
     }
 
     /// Text from the inputs as Markdown: `Markdown.inline`, kept under this name for the sections that call it.

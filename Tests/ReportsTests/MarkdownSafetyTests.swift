@@ -107,6 +107,22 @@ import Testing
         }
     }
 
+    /// A huge title is written once in full (the heading), not again in the table of parameters.
+    @Test func aLongTitleIsWrittenInFullOnce() {
+        let title = String(repeating: "Très long titre ", count: 20_000)
+        let base = GoldenReportTests.record()
+        let p = base.scenario.parameters
+        let parameters = ScenarioParameters(name: p.name, title: title, posts: p.posts, budgetEUR: p.budgetEUR, peoplePerPostYear: p.peoplePerPostYear,
+                                            need: p.need, kinds: p.kinds, fundingOptions: p.fundingOptions, limits: p.limits,
+                                            objective: p.objective, solver: p.solver, effective: p.effective + [("title", title)])
+        let scenario = Scenario(parameters: parameters, territories: base.scenario.territories, structures: base.scenario.structures)
+        let report = MarkdownReport.render(RunRecord(scenario: scenario, plan: base.plan, status: .optimal, bestBound: nil, relativeGap: nil,
+                                                     limitReached: nil, mipGap: 0.0001))
+        #expect(report.components(separatedBy: title).count == 2)
+        #expect(report.contains("| `title` | \(String(title.prefix(120)))… (320,000 characters) |"))
+        #expect(report.utf8.count < title.utf8.count + 20_000)
+    }
+
     @Test func inlineEscapesWhatOpensAConstructAndNothingElse() {
         #expect(Markdown.inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;")
         #expect(Markdown.inline("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))")

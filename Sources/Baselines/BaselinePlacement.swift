@@ -75,7 +75,7 @@ public enum BaselinePlacement {
         var total = states.reduce(0.0) { total, state in total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) } }
         let tolerance = budget * 1e-9
         guard total > budget + tolerance else { return }
-        var heap = MoveHeap()
+        var heap = BinaryHeap<Move> { ($0.score, $0.state) < ($1.score, $1.state) }
         var version = Array(repeating: 0, count: states.count)
         for index in states.indices {
             if let move = bestMove(states[index]) { heap.push(.init(score: move.score, state: index, from: move.from, to: move.to, version: 0)) }
@@ -111,46 +111,12 @@ public enum BaselinePlacement {
         return best
     }
 
-    /// A binary min-heap of moves by (score, territory order).
-    struct MoveHeap {
-        struct Move {
-            let score: Double
-            let state: Int
-            let from: Int
-            let to: Int
-            let version: Int
-            func precedes(_ other: Move) -> Bool { (score, state) < (other.score, other.state) }
-        }
-
-        private var items: [Move] = []
-
-        mutating func push(_ move: Move) {
-            items.append(move)
-            var child = items.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard items[child].precedes(items[parent]) else { break }
-                items.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        mutating func pop() -> Move? {
-            guard !items.isEmpty else { return nil }
-            items.swapAt(0, items.count - 1)
-            let top = items.removeLast()
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var first = parent
-                if left < items.count && items[left].precedes(items[first]) { first = left }
-                if right < items.count && items[right].precedes(items[first]) { first = right }
-                guard first != parent else { break }
-                items.swapAt(parent, first)
-                parent = first
-            }
-            return top
-        }
+    struct Move {
+        let score: Double
+        let state: Int
+        let from: Int
+        let to: Int
+        let version: Int
     }
 
     static func canMove(_ state: TerritoryState, from source: Slot, to target: Slot) -> Bool {

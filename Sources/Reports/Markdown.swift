@@ -12,7 +12,7 @@ public enum Markdown {
     ///   `|` (table cells) `~` (strikethrough) `#` (a heading's closing sequence), `_` unless it stands
     ///   between two letters or digits (where it cannot mark emphasis); `@`, the `:` of `:/` and the `.`
     ///   of `www.` too, which GitHub would otherwise turn into bare links (a@b.c, http://…, www.…).
-    /// - A leading `-`, `+`, `=` or `1.`/`1)` is escaped, so text that opens a list item or a line
+    /// - A leading `-`, `+`, `=` or `1. `/`1) ` is escaped, so text that opens a list item or a line
     ///   never starts a nested list or a heading underline.
     /// - Control characters and Unicode line or paragraph separators become spaces.
     ///
@@ -30,7 +30,8 @@ public enum Markdown {
                 || (scalar == "_" && !(index > 0 && index + 1 < scalars.count && isWordCharacter(scalars[index - 1]) && isWordCharacter(scalars[index + 1])))
                 || (scalar == ":" && index + 1 < scalars.count && scalars[index + 1] == "/")
                 || (index == 0 && "-+=".unicodeScalars.contains(scalar))
-                || (index > 0 && index == leadingDigits && index <= 9 && (scalar == "." || scalar == ")"))
+                || (index > 0 && index == leadingDigits && index <= 9 && (scalar == "." || scalar == ")")
+                    && (index + 1 == scalars.count || scalars[index + 1] == " " || scalars[index + 1] == "\t"))
                 || (scalar == "." && index >= 3 && scalars[index - 3..<index].allSatisfy { $0 == "w" || $0 == "W" }) {
                 out.append("\\")
                 out.append(scalar)

@@ -226,7 +226,7 @@ public enum MarkdownReport {
 
     /// A parameter's value as the table shows it: a long text (the title) is already in full elsewhere, so the
     /// table keeps its start and says how long it is instead of writing it again.
-    static func shortened(_ value: String, limit: Int = 120) -> String {
+    static func shortened(_ value: String, limit: Int = 400) -> String {
         let start = value.prefix(limit + 1)
         guard start.count > limit else { return value }
         return String(start.prefix(limit)) + "… (\(Format.grouped(value.count)) characters)"

@@ -120,7 +120,7 @@ import Testing
                                                      limitReached: nil, mipGap: 0.0001))
         // Booleans, so that a failure does not print the whole report.
         let fullCopies = report.components(separatedBy: title).count - 1
-        let tableRowShortened = report.contains("| `title` | \(String(title.prefix(120)))… (320,000 characters) |")
+        let tableRowShortened = report.contains("| `title` | \(String(title.prefix(400)))… (320,000 characters) |")
         let size = report.utf8.count
         #expect(fullCopies == 1)
         #expect(tableRowShortened)
@@ -133,6 +133,7 @@ import Testing
         #expect(Markdown.inline("https://evil.example, a@b.c") == "https\\://evil.example, a\\@b.c")
         #expect(Markdown.inline("a | b\nc\r\nd") == "a \\| b c  d")
         #expect(Markdown.inline("1. item") == "1\\. item" && Markdown.inline("- item") == "\\- item")
+        #expect(Markdown.inline("0.025,0.05") == "0.025,0.05" && Markdown.inline("3)") == "3\\)")
         #expect(Markdown.inline("www.evil.example") == "www\\.evil.example")
         #expect(Markdown.inline("AT&T") == "AT&amp;T")
         // Ordinary names are left as they are.

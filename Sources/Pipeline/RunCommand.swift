@@ -140,7 +140,8 @@ public enum RunCommand {
                                            compared: rows, geometry: geometry, log: log)
         files += analyses.files
         lap("analyses", since: start)
-        let report = MarkdownReport.render(outcome.record) + "\n"
+        // The report lists the files this run writes: itself and the manifest come last.
+        let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "manifest.json"]) + "\n"
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
             + "\n" + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))

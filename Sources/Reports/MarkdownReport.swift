@@ -5,7 +5,8 @@ import Scenario
 /// The report a minister's adviser reads: headline figures, how sure we are, what limits the plan,
 /// who gets most and least and why, and the assumptions. Deterministic: no dates, no timings.
 public enum MarkdownReport {
-    public static func render(_ record: RunRecord) -> String {
+    /// `files`: the names of the files the run writes, when known, so the report lists exactly those.
+    public static func render(_ record: RunRecord, files: [String]? = nil) -> String {
         let scenario = record.scenario
         let parameters = scenario.parameters
         let evaluation = record.evaluation
@@ -68,7 +69,13 @@ public enum MarkdownReport {
         out.append(contentsOf: assumptions(record))
         out.append("## Files of this run")
         out.append("")
-        out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
+        if let files {
+            out.append(files.map(Markdown.code).joined(separator: ", ") + "."
+                       + (files.contains("manifest.json") ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings." : "")
+                       + " Columns: docs/outputs.md.")
+        } else {
+            out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -108,7 +108,7 @@ struct ReportSafetyTests {
         #expect(validate.stderrText.contains(message), "\(validate)")
     }
 
-    @Test("a baseline that cannot be computed (its weights overflow) is named in report.md with why, even with -q")
+    @Test("a baseline that cannot be computed (its weights overflow) is named in report.md with why, even with -q; the report lists only the files written")
     func baselineLeftOutIsInTheReport() throws {
         let temp = try E2E.temporaryDirectory(prefix: "left-out")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -123,5 +123,10 @@ struct ReportSafetyTests {
         #expect(report.contains("is inf, not a finite number ≥ 0"))
         let comparison = try E2E.table(out.appendingPathComponent("comparison.csv"))
         #expect(comparison.map { $0["plan"] } == ["optimised", "webster:need"])
+        // No analyses and no map drawing here: the list of files says so.
+        #expect(report.contains("## Files of this run\n\n`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `plans.csv`, `comparison.csv`, `report.md`, `manifest.json`."), "\(report)")
+        #expect(!report.contains("sensitivity.csv") && !report.contains("frontier.csv") && !report.contains("the maps"))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)) == ["allocation_by_structure.csv", "allocation_by_territory.csv",
+            "allocation_by_region.csv", "summary.csv", "summary.json", "plans.csv", "comparison.csv", "report.md", "manifest.json"])
     }
 }

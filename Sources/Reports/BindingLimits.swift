@@ -149,7 +149,7 @@ public struct BindingLimits: Sendable {
 
     /// At most ten items, escaped for Markdown, then how many more: a sentence stays short with 5,000 territories.
     static func list(_ items: [String]) -> String {
-        let shown = items.prefix(10).map(Markdown.inline).joined(separator: ", ")
+        let shown = items.prefix(10).map(MarkdownText.inline).joined(separator: ", ")
         return items.count > 10 ? "\(shown) and \(items.count - 10) more" : shown
     }
 

@@ -138,23 +138,23 @@ public enum Comparison {
         let best = rows.first { $0.name == optimised }
         let real = rows.first { $0.name == observed }
         let baselines = rows.filter { $0.name != optimised && $0.name != observed }
-        var out = [real != nil ? "## Compared with the \(Markdown.inline(observed)) allocation and simple rules" : "## Compared with simple rules", ""]
+        var out = [real != nil ? "## Compared with the \(MarkdownText.inline(observed)) allocation and simple rules" : "## Compared with simple rules", ""]
         if let best, let real {
             out.append(leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR))
             out.append("")
         } else if let best {
             out.append(rows.count > 1
-                ? "The optimised plan (\(Markdown.code(best.name))) is compared with \(rows.count - 1) other plan(s) of the same scenario."
-                : "The optimised plan (\(Markdown.code(best.name))) is the only plan compared.")
+                ? "The optimised plan (\(MarkdownText.code(best.name))) is compared with \(rows.count - 1) other plan(s) of the same scenario."
+                : "The optimised plan (\(MarkdownText.code(best.name))) is the only plan compared.")
             out.append("")
         }
         var method = ["Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario."]
         if let example = baselines.first {
-            method.append("Baselines share the posts by a classic apportionment method on a weight per territory (here \(Markdown.code(example.name)), read as method:weight), then place them on host structures by a fixed rule.")
+            method.append("Baselines share the posts by a classic apportionment method on a weight per territory (here \(MarkdownText.code(example.name)), read as method:weight), then place them on host structures by a fixed rule.")
         }
         if real != nil {
-            let option = Baselines.observedOption(scenario).map { " funded as \"\(Markdown.inline($0.label))\"" } ?? ""
-            method.append("The \(Markdown.inline(observed)) allocation is the posts validated per structure (the table's `posts_2021`)\(option).")
+            let option = Baselines.observedOption(scenario).map { " funded as \"\(MarkdownText.inline($0.label))\"" } ?? ""
+            method.append("The \(MarkdownText.inline(observed)) allocation is the posts validated per structure (the table's `posts_2021`)\(option).")
         }
         out.append(method.joined(separator: " ") + " (docs/baselines.md)")
         out.append("")
@@ -166,7 +166,7 @@ public enum Comparison {
             let perHead = "\(Format.fixed(q.postsPer100k.min, decimals: 1)) / \(Format.fixed(q.postsPer100k.median, decimals: 1)) / \(Format.fixed(q.postsPer100k.max, decimals: 1)) (\(Format.fixed(q.postsPer100k.gini, decimals: 3)))"
             let coverage = "\(Format.percent(q.coverageRatio.min)) / \(Format.percent(q.coverageRatio.median)) / \(Format.percent(q.coverageRatio.max)) (\(Format.fixed(q.coverageRatio.gini, decimals: 3)))"
             let moved = row.postsMovedVsOptimised.map { Format.grouped($0) } ?? "—"
-            out.append("| \(Markdown.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
+            out.append("| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
         }
         out.append("")
         let broken = rows.filter { !$0.violations.isEmpty || ($0.unplaced ?? 0) > 0 }
@@ -180,19 +180,19 @@ public enum Comparison {
                                           uniquingKeysWith: { first, _ in first })
                 var parts = row.violatedFamilies.map { family -> String in
                     "`\(family.family)` × \(family.count)"
-                        + (examples[family.family].map { " (e.g. \(Markdown.code($0.constraint)): \(Markdown.inline($0.message)))" } ?? "")
+                        + (examples[family.family].map { " (e.g. \(MarkdownText.code($0.constraint)): \(MarkdownText.inline($0.message)))" } ?? "")
                 }
                 if let unplaced = row.unplaced, unplaced > 0 {
                     parts.append("\(Format.grouped(unplaced)) post(s) do not fit the host structures of their territory and are not placed")
                 }
-                out.append("- **\(Markdown.code(row.name))**: " + parts.joined(separator: "; ") + ".")
+                out.append("- **\(MarkdownText.code(row.name))**: " + parts.joined(separator: "; ") + ".")
             }
         }
         out.append("")
         if !leftOut.isEmpty {
             out.append("Left out of the comparison, because they could not be computed:")
             out.append("")
-            for entry in leftOut { out.append("- **\(Markdown.code(entry.name))**: \(Markdown.inline(entry.reason)).") }
+            for entry in leftOut { out.append("- **\(MarkdownText.code(entry.name))**: \(MarkdownText.inline(entry.reason)).") }
             out.append("")
         }
         if let best, let real {
@@ -205,7 +205,7 @@ public enum Comparison {
     /// gain posts, M lose." followed by what each spends. "The same budget" only when the observed plan fits it.
     static func leadSentence(best: Row, real: Row, budget: Double) -> String {
         let difference = best.evaluation.coverage - real.evaluation.coverage
-        let name = Markdown.inline(real.name)
+        let name = MarkdownText.inline(real.name)
         let reach = abs(difference) < 0.5 ? "the same number of people in need as"
             : difference > 0 ? "\(Format.grouped(difference)) more people in need than" : "\(Format.grouped(-difference)) fewer people in need than"
         let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
@@ -226,12 +226,12 @@ public enum Comparison {
             .filter { $0.1 != $0.2 }
         let gains = deltas.filter { $0.2 > $0.1 }.sorted { ($0.2 - $0.1, $1.0) > ($1.2 - $1.1, $0.0) }.prefix(5)
         let losses = deltas.filter { $0.2 < $0.1 }.sorted { ($0.1 - $0.2, $1.0) > ($1.1 - $1.2, $0.0) }.prefix(5)
-        let name = Markdown.inline(real.name)
+        let name = MarkdownText.inline(real.name)
         guard !gains.isEmpty || !losses.isEmpty else { return ["The optimised plan gives every territory the same posts as the \(name) allocation.", ""] }
         var out = ["| département | \(name) | optimised | change |", "| --- | ---: | ---: | ---: |"]
         for (code, before, after) in Array(gains) + Array(losses) {
             let change = after - before
-            out.append("| \(Markdown.inline(names[code] ?? code)) (\(Markdown.inline(code))) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
+            out.append("| \(MarkdownText.inline(names[code] ?? code)) (\(MarkdownText.inline(code))) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
         }
         out.append("")
         return ["The largest gains and losses of posts against the \(name) allocation:", ""] + out

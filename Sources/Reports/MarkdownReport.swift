@@ -11,9 +11,9 @@ public enum MarkdownReport {
         let parameters = scenario.parameters
         let evaluation = record.evaluation
         var out: [String] = []
-        out.append("# \(Markdown.inline(parameters.title.isEmpty ? parameters.name : parameters.title))")
+        out.append("# \(MarkdownText.inline(parameters.title.isEmpty ? parameters.name : parameters.title))")
         out.append("")
-        out.append("Scenario \(Markdown.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures.")
+        out.append("Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures.")
         out.append("")
         out.append("## Status")
         out.append("")
@@ -35,11 +35,11 @@ public enum MarkdownReport {
         out.append("| people accompanied over the funded period | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |")
         for option in parameters.fundingOptions {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByOption[option.id] ?? 0) }
-            out.append("| posts funded as \"\(Markdown.inline(option.label))\" | \(Format.grouped(posts)) |")
+            out.append("| posts funded as \"\(MarkdownText.inline(option.label))\" | \(Format.grouped(posts)) |")
         }
         for kind in parameters.kinds {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByKind[kind.id] ?? 0) }
-            out.append("| posts at \(Markdown.inline(kind.label)) | \(Format.grouped(posts)) |")
+            out.append("| posts at \(MarkdownText.inline(kind.label)) | \(Format.grouped(posts)) |")
         }
         out.append("| objective (need-weighted value of coverage) | \(Format.fixed(record.objective, decimals: 1)) |")
         out.append("")
@@ -63,14 +63,14 @@ public enum MarkdownReport {
             let population = region.territories.reduce(0) { $0 + $1.population }
             let need = figures.reduce(0.0) { $0 + $1.need }
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
-            out.append("| \(Markdown.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |")
+            out.append("| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |")
         }
         out.append("")
         out.append(contentsOf: assumptions(record))
         out.append("## Files of this run")
         out.append("")
         if let files {
-            out.append(files.map(Markdown.code).joined(separator: ", ") + "."
+            out.append(files.map(MarkdownText.code).joined(separator: ", ") + "."
                        + (files.contains("manifest.json") ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings." : "")
                        + " Columns: docs/outputs.md.")
         } else {
@@ -121,7 +121,7 @@ public enum MarkdownReport {
         let shown = sorted.count <= 10 ? sorted : Array(sorted.prefix(5)) + Array(sorted.suffix(5))
         for (territory, figures, per100k) in shown {
             let needRate = figures.need / Double(territory.population)
-            out.append("| \(Markdown.inline(territory.name)) (\(Markdown.inline(territory.code))) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(Markdown.inline(reason(territory, figures, context: context, needRate: needRate))) |")
+            out.append("| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(MarkdownText.inline(reason(territory, figures, context: context, needRate: needRate))) |")
         }
         out.append("")
         return out
@@ -216,7 +216,7 @@ public enum MarkdownReport {
         for kind in parameters.kinds {
             for option in parameters.fundingOptions {
                 let terms = FundingTerms(kind: kind, option: option, overseas: false)
-                out.append("| \(Markdown.inline(kind.label)) | \(Markdown.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
+                out.append("| \(MarkdownText.inline(kind.label)) | \(MarkdownText.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
             }
         }
         out.append("")
@@ -224,7 +224,7 @@ public enum MarkdownReport {
         out.append("")
         out.append("| parameter | value |")
         out.append("| --- | --- |")
-        for (path, value) in parameters.effective { out.append("| \(Markdown.code(path)) | \(Markdown.inline(shortened(value))) |") }
+        for (path, value) in parameters.effective { out.append("| \(MarkdownText.code(path)) | \(MarkdownText.inline(shortened(value))) |") }
         out.append("")
         out.append("</details>")
         out.append("")
@@ -239,6 +239,6 @@ public enum MarkdownReport {
         return String(start.prefix(limit)) + "… (\(Format.grouped(value.count)) characters)"
     }
 
-    /// Text from the inputs as Markdown: `Markdown.inline`, kept under this name for the sections that call it.
-    public static func escape(_ text: String) -> String { Markdown.inline(text) }
+    /// Text from the inputs as Markdown: `MarkdownText.inline`, kept under this name for the sections that call it.
+    public static func escape(_ text: String) -> String { MarkdownText.inline(text) }
 }

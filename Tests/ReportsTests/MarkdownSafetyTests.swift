@@ -87,7 +87,7 @@ import Testing
                 && [scalars[index - 1], scalars[index + 1]].allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil }
             // `:` only where it could make a bare link (http://).
             let bareLink = scalar == ":" && index + 1 < scalars.count && scalars[index + 1] == "/"
-            if ("<>[]`*_|~#@&\\".unicodeScalars.contains(scalar) && !intraword) || bareLink { result.unicodeScalars.append(scalar) }
+            if ("<>[]`*_|~#@&$\\".unicodeScalars.contains(scalar) && !intraword) || bareLink { result.unicodeScalars.append(scalar) }
             index += 1
         }
         return result
@@ -128,17 +128,17 @@ import Testing
     }
 
     @Test func inlineEscapesWhatOpensAConstructAndNothingElse() {
-        #expect(Markdown.inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;")
-        #expect(Markdown.inline("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))")
-        #expect(Markdown.inline("https://evil.example, a@b.c") == "https\\://evil.example, a\\@b.c")
-        #expect(Markdown.inline("a | b\nc\r\nd") == "a \\| b c  d")
-        #expect(Markdown.inline("1. item") == "1\\. item" && Markdown.inline("- item") == "\\- item")
-        #expect(Markdown.inline("0.025,0.05") == "0.025,0.05" && Markdown.inline("3)") == "3\\)")
-        #expect(Markdown.inline("www.evil.example") == "www\\.evil.example")
-        #expect(Markdown.inline("AT&T") == "AT&amp;T")
+        #expect(MarkdownText.inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;")
+        #expect(MarkdownText.inline("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))")
+        #expect(MarkdownText.inline("https://evil.example, a@b.c") == "https\\://evil.example, a\\@b.c")
+        #expect(MarkdownText.inline("a | b\nc\r\nd") == "a \\| b c  d")
+        #expect(MarkdownText.inline("1. item") == "1\\. item" && MarkdownText.inline("- item") == "\\- item")
+        #expect(MarkdownText.inline("0.025,0.05") == "0.025,0.05" && MarkdownText.inline("3)") == "3\\)")
+        #expect(MarkdownText.inline("www.evil.example") == "www\\.evil.example")
+        #expect(MarkdownText.inline("AT&T") == "AT&amp;T")
         // Ordinary names are left as they are.
-        #expect(Markdown.inline("Côtes-d'Armor (22), 100 % du SMIC") == "Côtes-d'Armor (22), 100 % du SMIC")
-        #expect(Markdown.code("webster:need") == "`webster:need`")
-        #expect(Markdown.code("a`b|c") == "a\\`b\\|c")
+        #expect(MarkdownText.inline("Côtes-d'Armor (22), 100 % du SMIC") == "Côtes-d'Armor (22), 100 % du SMIC")
+        #expect(MarkdownText.code("webster:need") == "`webster:need`")
+        #expect(MarkdownText.code("a`b|c") == "a\\`b\\|c")
     }
 }

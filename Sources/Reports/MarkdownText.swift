@@ -3,13 +3,16 @@ import Foundation
 /// The one place where text from the inputs (territory, région and structure names, labels, the
 /// title, plan names, parameter values) becomes Markdown. Such text must render as itself: never as a
 /// tag, a link, an image, a heading, emphasis, or a broken table, whatever a CSV or YAML file holds.
-public enum Markdown {
+///
+/// Not named `Markdown`: with a public type of that name in this module, `print` in the `repartir`
+/// executable wrote nothing to stdout (`--json` printed nothing; Swift 6.3.1 on Linux, cause not found).
+public enum MarkdownText {
     /// `text` as inline Markdown that renders as exactly that text (line breaks become spaces), in a
     /// paragraph, a heading, a list item or a table cell, under CommonMark and GitHub's Markdown.
     ///
     /// - `&`, `<`, `>` become entities: no raw HTML, autolink or entity can start.
     /// - The punctuation that opens inline constructs is backslash-escaped: `\` `` ` `` `*` `[` `]`
-    ///   `|` (table cells) `~` (strikethrough) `#` (a heading's closing sequence), `_` unless it stands
+    ///   `|` (table cells) `~` (strikethrough) `#` (a heading's closing sequence) `$` (GitHub's maths), `_` unless it stands
     ///   between two letters or digits (where it cannot mark emphasis); `@`, the `:` of `:/` and the `.`
     ///   of `www.` too, which GitHub would otherwise turn into bare links (a@b.c, http://…, www.…).
     /// - A leading `-`, `+`, `=` or `1. `/`1) ` is escaped, so text that opens a list item or a line
@@ -45,7 +48,7 @@ public enum Markdown {
     }
 
     private static let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;"]
-    private static let alwaysEscaped = Set("\\`*[]|~#@".unicodeScalars)
+    private static let alwaysEscaped = Set("\\`*[]|~#@$".unicodeScalars)
 
     /// A `_` between two of these never opens or closes emphasis (`structure_id`), so it is left as is.
     private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {

@@ -86,7 +86,7 @@ public enum MarkdownReport {
         case .optimal:
             return "**Optimal.** No plan is better by more than the tolerance of \(Format.percent(record.mipGap, decimals: 3)) (gap \(gap)). The plan was checked against every rule of the scenario."
         case .feasible:
-            return "**Feasible, not proven optimal** (\(record.limitReached ?? "a limit") was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
+            return "**Feasible, not proven optimal** (\(MarkdownText.inline(record.limitReached ?? "a limit")) was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
         case .interrupted:
             return "**Interrupted.** The run was stopped before the solver finished; this is the best plan found so far (gap \(gap), bound \(bound)). It satisfies every rule."
         }

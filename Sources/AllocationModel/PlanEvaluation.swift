@@ -35,6 +35,8 @@ public struct PlanEvaluation: Sendable {
     /// Posts per structure id.
     public let postsByStructure: [String: Int]
     public let hostCostByStructure: [String: Double]
+    /// Position of each territory in `territories`, so `territory(_:)` is O(1) (verifier and reports call it per territory).
+    private let indexByCode: [String: Int]
 
     public init(plan: Plan, scenario: Scenario) {
         let curve = ValueCurve(scenario.parameters.objective)
@@ -72,6 +74,7 @@ public struct PlanEvaluation: Sendable {
             list.append(entry)
         }
         territories = list
+        indexByCode = Dictionary(list.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
         posts = list.reduce(0) { $0 + $1.posts }
         stateCostEUR = list.reduce(0) { $0 + $1.stateCostEUR }
         hostCostEUR = list.reduce(0) { $0 + $1.hostCostEUR }
@@ -82,5 +85,5 @@ public struct PlanEvaluation: Sendable {
         self.hostCostByStructure = hostByStructure
     }
 
-    public func territory(_ code: String) -> TerritoryFigures? { territories.first { $0.code == code } }
+    public func territory(_ code: String) -> TerritoryFigures? { indexByCode[code].map { territories[$0] } }
 }

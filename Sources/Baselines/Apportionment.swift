@@ -133,6 +133,10 @@ public enum Apportionment {
     /// Divisor methods, seat by seat: start every territory at its lower bound, then give each next seat to the
     /// largest priority w / D(r) among the territories below their upper bound. Equivalent to finding a divisor d
     /// with r_i = clamp(round_D(w_i / d), lower_i, upper_i) (the bounded divisor method).
+    ///
+    /// A territory's priority changes only when it gets a seat, so the candidates are kept in a heap and only the
+    /// winner is put back: O((n + seats) log n). Priorities within the tie tolerance of the largest are taken out
+    /// together and the winner chosen among them in index order, as a scan of every territory would.
     static func highestAverages(_ method: ApportionmentMethod, weights: [Double], seats: Int, lower: [Int], upper: [Int],
                                 order: TieOrder) -> [Int] {
         var given = lower
@@ -142,18 +146,21 @@ public enum Apportionment {
             let divisor = method.divisor(given[i])!
             return divisor > 0 ? weights[i] / divisor : .infinity  // Huntington–Hill: no seat yet, infinite priority
         }
-        while left > 0 {
-            var best: Int?
-            var bestPriority = -Double.infinity
-            for i in weights.indices where given[i] < upper[i] {
-                let p = priority(i)
-                guard let current = best else { best = i; bestPriority = p; continue }
-                let c = compare(p, bestPriority)
-                if c > 0 || (c == 0 && order.precedes(i, current)) { best = i; bestPriority = p }
+        typealias Candidate = (index: Int, priority: Double)
+        var heap = BinaryHeap<Candidate> { a, b in a.priority != b.priority ? a.priority > b.priority : order.precedes(a.index, b.index) }
+        for i in weights.indices where given[i] < upper[i] { heap.push((i, priority(i))) }
+        while left > 0, let top = heap.pop() {
+            var tied = [top]
+            while let next = heap.first, compare(next.priority, top.priority) == 0 { tied.append(heap.pop()!) }
+            var winner = tied.min { $0.index < $1.index }!
+            for candidate in tied.sorted(by: { $0.index < $1.index }).dropFirst() {
+                let c = compare(candidate.priority, winner.priority)
+                if c > 0 || (c == 0 && order.precedes(candidate.index, winner.index)) { winner = candidate }
             }
-            guard let winner = best else { break }  // cannot happen: the caller checked Σ upper ≥ seats
-            given[winner] += 1
+            for candidate in tied where candidate.index != winner.index { heap.push(candidate) }
+            given[winner.index] += 1
             left -= 1
+            if given[winner.index] < upper[winner.index] { heap.push((winner.index, priority(winner.index))) }
         }
         return given
     }

@@ -68,25 +68,20 @@ public enum BaselinePlacement {
         return (split(states, scenario: scenario), unplaced)
     }
 
-    /// Step 2: cheaper slots, one post at a time, fewest months lost per euro saved first.
+    /// Step 2: cheaper slots, one post at a time, fewest months lost per euro saved first (ties: territory
+    /// order, then slot order). A move changes only its own territory's options, so each territory's best
+    /// move is kept in a heap and recomputed after its own moves: O((territories + moves) log territories).
     static func fitBudget(_ states: inout [TerritoryState], budget: Double) {
-        func cost() -> Double {
-            states.reduce(0.0) { total, state in total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) } }
-        }
-        var total = cost()
+        var total = states.reduce(0.0) { total, state in total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) } }
         let tolerance = budget * 1e-9
-        while total > budget + tolerance {
-            var best: (state: Int, from: Int, to: Int, score: Double)?
-            for (s, state) in states.enumerated() {
-                for (from, source) in state.slots.enumerated() where state.posts[from] > 0 {
-                    for (to, target) in state.slots.enumerated() where to != from && target.stateCost < source.stateCost {
-                        guard canMove(state, from: source, to: target) else { continue }
-                        let score = Double(source.months - target.months) / (source.stateCost - target.stateCost)
-                        if best == nil || score < best!.score { best = (s, from, to, score) }
-                    }
-                }
-            }
-            guard let move = best else { return }
+        guard total > budget + tolerance else { return }
+        var heap = BinaryHeap<Move> { ($0.score, $0.state) < ($1.score, $1.state) }
+        var version = Array(repeating: 0, count: states.count)
+        for index in states.indices {
+            if let move = bestMove(states[index]) { heap.push(.init(score: move.score, state: index, from: move.from, to: move.to, version: 0)) }
+        }
+        while total > budget + tolerance, let move = heap.pop() {
+            guard move.version == version[move.state] else { continue }  // superseded by a later move in that territory
             let source = states[move.state].slots[move.from]
             let target = states[move.state].slots[move.to]
             states[move.state].posts[move.from] -= 1
@@ -96,7 +91,32 @@ public enum BaselinePlacement {
             if source.cofinanced { states[move.state].cofinanceRoom[source.kind]! += 1 }
             if target.cofinanced { states[move.state].cofinanceRoom[target.kind]! -= 1 }
             total -= source.stateCost - target.stateCost
+            version[move.state] += 1
+            if let next = bestMove(states[move.state]) {
+                heap.push(.init(score: next.score, state: move.state, from: next.from, to: next.to, version: version[move.state]))
+            }
         }
+    }
+
+    /// The territory's move losing the fewest funded months per euro saved (ties: slot order), if any.
+    static func bestMove(_ state: TerritoryState) -> (from: Int, to: Int, score: Double)? {
+        var best: (from: Int, to: Int, score: Double)?
+        for (from, source) in state.slots.enumerated() where state.posts[from] > 0 {
+            for (to, target) in state.slots.enumerated() where to != from && target.stateCost < source.stateCost {
+                guard canMove(state, from: source, to: target) else { continue }
+                let score = Double(source.months - target.months) / (source.stateCost - target.stateCost)
+                if best == nil || score < best!.score { best = (from, to, score) }
+            }
+        }
+        return best
+    }
+
+    struct Move {
+        let score: Double
+        let state: Int
+        let from: Int
+        let to: Int
+        let version: Int
     }
 
     static func canMove(_ state: TerritoryState, from source: Slot, to target: Slot) -> Bool {

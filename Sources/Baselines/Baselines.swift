@@ -24,10 +24,14 @@ public enum Baselines {
     public enum BaselineError: Error, Sendable, CustomStringConvertible {
         case spec(BaselineSpec.ParseError)
         case apportionment(String, ApportionmentError)
+        /// A territory's weight is not a finite number ≥ 0 (e.g. a power that overflows).
+        case weight(String, territory: String, value: Double)
 
         public var description: String {
             switch self {
             case let .spec(error): return error.description
+            case let .weight(id, territory, value):
+                return "baseline \"\(id)\": the weight of territory \(territory) is \(value), not a finite number ≥ 0 (too large for a Double: lower the exponents)"
             case let .apportionment(id, error): return "baseline \"\(id)\": \(error)"
             }
         }
@@ -45,6 +49,9 @@ public enum Baselines {
         let weights: [Double]
         do { weights = try spec.weights(for: scenario) } catch { throw .spec(error) }
         let codes = scenario.territories.map(\.code)
+        if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw .weight(spec.id, territory: codes[bad], value: weights[bad])
+        }
         var floors: [Int]?
         var caps: [Int]?
         if spec.bounded {

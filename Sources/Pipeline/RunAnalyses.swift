@@ -14,7 +14,8 @@ enum RunAnalyses {
     }
 
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
-                    options: SolverOptions, compared: [(name: String, plan: Plan)], log: (String) -> Void) throws(RunFailure) -> Output {
+                    options: SolverOptions, compared: [Comparison.Row], geometry: MapGeometry?,
+                    log: (String) -> Void) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
         let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
@@ -50,22 +51,29 @@ enum RunAnalyses {
         } catch {
             throw .solver("while re-solving for the analyses: \(error)")
         }
-        try pictures(outcome: outcome, scenario: scenario, compared: compared, into: &output)
+        if let geometry { pictures(outcome: outcome, scenario: scenario, compared: compared, geometry: geometry, into: &output) }
         return output
     }
 
-    /// Maps and chart, drawn when the scenario folder has `geometry/departements.paths.tsv`.
-    static func pictures(outcome: Solving.Outcome, scenario: Scenario, compared: [(name: String, plan: Plan)],
-                         into output: inout Output) throws(RunFailure) {
-        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else { return }
+    /// The map drawing of the scenario, `geometry/departements.paths.tsv` beside its scenario file, or nil
+    /// when there is none. Read with the scenario, before any solve, so a damaged file fails at once
+    /// (exit 65, `file:line:column: what`) and `validate` refuses it too.
+    static func geometry(for scenario: Scenario) throws(RunFailure) -> MapGeometry? {
+        guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else { return nil }
         let path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("geometry/departements.paths.tsv").path
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        let geometry: MapGeometry
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            geometry = try MapGeometry.load(path: path)
+            return try MapGeometry.load(path: path)
+        } catch let error as MapGeometryError {
+            throw .input(ScenarioError([Diagnostic(.data, SourceLocation(file: error.file, line: error.line, column: error.column), error.message)]))
         } catch {
             throw .input(ScenarioError([Diagnostic(.data, SourceLocation(file: path), "\(error)")]))
         }
+    }
+
+    /// Maps and chart of the plan, from the geometry read with the scenario.
+    static func pictures(outcome: Solving.Outcome, scenario: Scenario, compared: [Comparison.Row],
+                         geometry: MapGeometry, into output: inout Output) {
         let posts = Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) })
         let map = ChoroplethMap.svg(geometry: geometry, values: MapValues.postsPer100k(territories: scenario.territories, posts: posts),
                                     title: "Conseillers numériques per 100,000 inhabitants", legendTitle: "Posts per 100,000 inhabitants",
@@ -73,9 +81,7 @@ enum RunAnalyses {
         let change = ChoroplethMap.svg(geometry: geometry, values: MapValues.changeVs2021(territories: scenario.territories, posts: posts),
                                        title: "Posts against the real 2021 allocation", legendTitle: "Posts, plan minus 2021",
                                        palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
-        let rows = compared.map { entry in
-            (label: entry.name, value: PlanEvaluation(plan: entry.plan, scenario: scenario).coverage)
-        }
+        let rows = compared.map { (label: $0.name, value: $0.evaluation.coverage) }
         let chart = BarChart.svg(rows: rows, title: "People accompanied over the funded period", unit: "people", highlight: ["optimised"])
         output.files += [(name: "map_posts_per_100k.svg", content: Data(map.utf8)),
                          (name: "map_change_vs_2021.svg", content: Data(change.utf8)),

@@ -65,6 +65,8 @@ public enum RunCommand {
         // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
         let baselineSpecs = try baselineSpecs(for: scenario)
         _ = try Solving.objectiveStages(for: scenario)
+        // Every input is read before the lock and the solve: a damaged map drawing fails at once (exit 65).
+        let geometry = try RunAnalyses.geometry(for: scenario)
         log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
         try stopIfCancelled(request)
 
@@ -113,6 +115,7 @@ public enum RunCommand {
         // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
         var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
         var unplaced: [String: Int] = [:]
+        var leftOut: [(name: String, reason: String)] = []
         if scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
             compared.append((name: "2021", plan: Baselines.observed2021(scenario).plan))
         }
@@ -122,20 +125,24 @@ public enum RunCommand {
                 compared.append((name: baseline.name, plan: baseline.plan))
                 unplaced[baseline.name] = baseline.unplacedTotal
             } catch {
+                // Said in the report too, not only on stderr (silenced by -q).
                 log("warning: \(error); baseline left out of the comparison")
+                leftOut.append((name: spec.id, reason: "\(error)"))
             }
         }
         let threshold = scenario.parameters.comparison.coverageThreshold
-        files += Comparison.tables(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
-            .map { (name: $0.name, content: Data($0.content.utf8)) }
+        // Each compared plan is scored once; the tables, the report and the chart share the scores.
+        let rows = Comparison.rows(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
+        files += Comparison.tables(rows, scenario: scenario).map { (name: $0.name, content: Data($0.content.utf8)) }
         lap("comparison", since: start)
         start = Date()
         let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
-                                           compared: compared, log: log)
+                                           compared: rows, geometry: geometry, log: log)
         files += analyses.files
         lap("analyses", since: start)
-        let report = MarkdownReport.render(outcome.record) + "\n"
-            + Comparison.markdownSection(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
+        // The report lists the files this run writes: itself and the manifest come last.
+        let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "manifest.json"]) + "\n"
+            + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
             + "\n" + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
@@ -169,6 +176,7 @@ public enum RunCommand {
         }
         _ = try baselineSpecs(for: scenario)
         _ = try Solving.objectiveStages(for: scenario)
+        _ = try RunAnalyses.geometry(for: scenario)
         let model = AllocationModel(scenario: scenario)
         do {
             try model.program.validate()

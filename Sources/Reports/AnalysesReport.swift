@@ -38,17 +38,17 @@ public enum AnalysesReport {
                    "| change | people accompanied | change in people | per unit | change in objective |",
                    "| --- | ---: | ---: | ---: | ---: |"]
         for row in rows {
-            let people = row.coverage.map { Format.grouped($0) } ?? "no plan (\(row.status))"
+            let people = row.coverage.map { Format.grouped($0) } ?? "no plan (\(MarkdownText.inline(row.status)))"
             let delta = row.deltaCoverage.map { ($0 >= 0 ? "+" : "") + Format.grouped($0) } ?? ""
-            let perUnit = row.coveragePerUnit.map { Format.fixed($0, decimals: 1) + " " + row.unit } ?? row.unit
+            let perUnit = row.coveragePerUnit.map { Format.fixed($0, decimals: 1) + " " + MarkdownText.inline(row.unit) } ?? MarkdownText.inline(row.unit)
             let objective = row.deltaObjective.map { ($0 >= 0 ? "+" : "") + Format.fixed($0, decimals: 1) } ?? ""
-            out.append("| \(MarkdownReport.escape(row.label)) | \(people) | \(delta) | \(perUnit) | \(objective) |")
+            out.append("| \(MarkdownText.inline(row.label)) | \(people) | \(delta) | \(perUnit) | \(objective) |")
         }
         out.append("")
         let tolerance = mipGap * abs(baseObjective)
         let within = rows.filter { row in row.deltaObjective.map { abs($0) < tolerance } ?? false }.map(\.label)
         if tolerance > 0, !within.isEmpty {
-            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownReport.escape).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan, so they never score below it (up to the tie-break, under 0.01).")
+            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownText.inline).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan, so they never score below it (up to the tie-break, under 0.01).")
             out.append("")
         }
         return out

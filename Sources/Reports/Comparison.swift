@@ -49,8 +49,12 @@ public enum Comparison {
     /// The two comparison tables as file name → content.
     public static func tables(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
                               unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [(name: String, content: String)] {
-        let rows = rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold)
-        return [("plans.csv", plansCSV(rows, scenario: scenario)), ("comparison.csv", comparisonCSV(rows))]
+        tables(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold), scenario: scenario)
+    }
+
+    /// The two comparison tables of plans already scored (`rows`): a run scores each plan once.
+    public static func tables(_ rows: [Row], scenario: Scenario) -> [(name: String, content: String)] {
+        [("plans.csv", plansCSV(rows, scenario: scenario)), ("comparison.csv", comparisonCSV(rows))]
     }
 
     // MARK: plans.csv
@@ -118,22 +122,41 @@ public enum Comparison {
     // MARK: Markdown
 
     /// The comparison section of the report, led by one sentence comparing the optimised plan with the observed one.
+    /// `leftOut`: baselines that could not be computed, with why; the section says so.
     public static func markdownSection(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
                                        observed: String = "2021", unplaced: [String: Int] = [:],
-                                       coverageThreshold: Double = Equity.defaultCoverageThreshold) -> String {
-        let rows = rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold)
-        let escape = MarkdownReport.escape
-        var out = ["## Compared with the 2021 allocation and simple rules", ""]
+                                       coverageThreshold: Double = Equity.defaultCoverageThreshold,
+                                       leftOut: [(name: String, reason: String)] = []) -> String {
+        markdownSection(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold),
+                        scenario: scenario, optimised: optimised, observed: observed, coverageThreshold: coverageThreshold, leftOut: leftOut)
+    }
+
+    /// The section for plans already scored (`rows`).
+    public static func markdownSection(_ rows: [Row], scenario: Scenario, optimised: String, observed: String = "2021",
+                                       coverageThreshold: Double = Equity.defaultCoverageThreshold,
+                                       leftOut: [(name: String, reason: String)] = []) -> String {
         let best = rows.first { $0.name == optimised }
         let real = rows.first { $0.name == observed }
+        let baselines = rows.filter { $0.name != optimised && $0.name != observed }
+        var out = [real != nil ? "## Compared with the \(MarkdownText.inline(observed)) allocation and simple rules" : "## Compared with simple rules", ""]
         if let best, let real {
             out.append(leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR))
             out.append("")
         } else if let best {
-            out.append("The optimised plan (`\(escape(best.name))`) is compared with \(rows.count - 1) other plan(s) of the same scenario.")
+            out.append(rows.count > 1
+                ? "The optimised plan (\(MarkdownText.code(best.name))) is compared with \(rows.count - 1) other plan(s) of the same scenario."
+                : "The optimised plan (\(MarkdownText.code(best.name))) is the only plan compared.")
             out.append("")
         }
-        out.append("Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario. Baselines share the posts by a classic apportionment method on a weight per territory (e.g. `webster:need`: Webster/Sainte-Laguë on need), then place them on host structures by a fixed rule; the 2021 allocation is the COSELEC validations per structure, funded at 100 % of the SMIC for the convention (docs/baselines.md).")
+        var method = ["Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario."]
+        if let example = baselines.first {
+            method.append("Baselines share the posts by a classic apportionment method on a weight per territory (here \(MarkdownText.code(example.name)), read as method:weight), then place them on host structures by a fixed rule.")
+        }
+        if real != nil {
+            let option = Baselines.observedOption(scenario).map { " funded as \"\(MarkdownText.inline($0.label))\"" } ?? ""
+            method.append("The \(MarkdownText.inline(observed)) allocation is the posts validated per structure (the table's `posts_2021`)\(option).")
+        }
+        out.append(method.joined(separator: " ") + " (docs/baselines.md)")
         out.append("")
         out.append("| plan | objective | posts | State cost | people accompanied | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |")
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -143,27 +166,35 @@ public enum Comparison {
             let perHead = "\(Format.fixed(q.postsPer100k.min, decimals: 1)) / \(Format.fixed(q.postsPer100k.median, decimals: 1)) / \(Format.fixed(q.postsPer100k.max, decimals: 1)) (\(Format.fixed(q.postsPer100k.gini, decimals: 3)))"
             let coverage = "\(Format.percent(q.coverageRatio.min)) / \(Format.percent(q.coverageRatio.median)) / \(Format.percent(q.coverageRatio.max)) (\(Format.fixed(q.coverageRatio.gini, decimals: 3)))"
             let moved = row.postsMovedVsOptimised.map { Format.grouped($0) } ?? "—"
-            out.append("| `\(escape(row.name))` | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
+            out.append("| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
         }
         out.append("")
         let broken = rows.filter { !$0.violations.isEmpty || ($0.unplaced ?? 0) > 0 }
         if broken.isEmpty {
-            out.append("Every plan compared satisfies every rule of the scenario.")
+            out.append(rows.count > 1 ? "Every plan compared satisfies every rule of the scenario." : "The plan satisfies every rule of the scenario.")
         } else {
             out.append("Rules broken, and posts a rule could not place:")
             out.append("")
             for row in broken {
+                let examples = Dictionary(row.violations.map { ($0.constraint.split(separator: "[").first.map(String.init) ?? $0.constraint, $0) },
+                                          uniquingKeysWith: { first, _ in first })
                 var parts = row.violatedFamilies.map { family -> String in
-                    let example = row.violations.first { $0.constraint.hasPrefix(family.family) }
-                    return "`\(family.family)` × \(family.count)" + (example.map { " (e.g. \(escape($0.description)))" } ?? "")
+                    "`\(family.family)` × \(family.count)"
+                        + (examples[family.family].map { " (e.g. \(MarkdownText.code($0.constraint)): \(MarkdownText.inline($0.message)))" } ?? "")
                 }
                 if let unplaced = row.unplaced, unplaced > 0 {
                     parts.append("\(Format.grouped(unplaced)) post(s) do not fit the host structures of their territory and are not placed")
                 }
-                out.append("- **`\(escape(row.name))`**: " + parts.joined(separator: "; ") + ".")
+                out.append("- **\(MarkdownText.code(row.name))**: " + parts.joined(separator: "; ") + ".")
             }
         }
         out.append("")
+        if !leftOut.isEmpty {
+            out.append("Left out of the comparison, because they could not be computed:")
+            out.append("")
+            for entry in leftOut { out.append("- **\(MarkdownText.code(entry.name))**: \(MarkdownText.inline(entry.reason)).") }
+            out.append("")
+        }
         if let best, let real {
             out.append(contentsOf: changes(best: best, real: real, scenario: scenario))
         }
@@ -171,16 +202,20 @@ public enum Comparison {
     }
 
     /// "With the same budget, the optimised plan reaches X more people in need than the 2021 allocation; N départements
-    /// gain posts, M lose." followed by what each spends.
+    /// gain posts, M lose." followed by what each spends. "The same budget" only when the observed plan fits it.
     static func leadSentence(best: Row, real: Row, budget: Double) -> String {
         let difference = best.evaluation.coverage - real.evaluation.coverage
-        let reach = difference >= 0 ? "\(Format.grouped(difference)) more" : "\(Format.grouped(-difference)) fewer"
+        let name = MarkdownText.inline(real.name)
+        let reach = abs(difference) < 0.5 ? "the same number of people in need as"
+            : difference > 0 ? "\(Format.grouped(difference)) more people in need than" : "\(Format.grouped(-difference)) fewer people in need than"
         let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
         let gain = bestPosts.filter { $0.value > (realPosts[$0.key] ?? 0) }.count
         let lose = bestPosts.filter { $0.value < (realPosts[$0.key] ?? 0) }.count
-        return "**With the same budget, the optimised plan reaches \(reach) people in need than the \(real.name) allocation; \(gain) départements gain posts, \(lose) lose.** "
+        let fits = real.evaluation.stateCostEUR <= budget * (1 + 1e-9)
+        let framing = fits ? "With the same budget" : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
+        return "**\(framing), the optimised plan reaches \(reach) the \(name) allocation; \(gain) départements gain posts, \(lose) lose.** "
             + "It places \(Format.grouped(best.evaluation.posts)) posts for \(Format.millions(best.evaluation.stateCostEUR)) of the \(Format.millions(budget)) envelope; "
-            + "the \(real.name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) at this scenario's grants (training and other programme costs excluded)."
+            + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) at this scenario's grants (training and other programme costs excluded)."
     }
 
     /// The départements that gain and lose the most posts between the observed and the optimised plan.
@@ -191,13 +226,14 @@ public enum Comparison {
             .filter { $0.1 != $0.2 }
         let gains = deltas.filter { $0.2 > $0.1 }.sorted { ($0.2 - $0.1, $1.0) > ($1.2 - $1.1, $0.0) }.prefix(5)
         let losses = deltas.filter { $0.2 < $0.1 }.sorted { ($0.1 - $0.2, $1.0) > ($1.1 - $1.2, $0.0) }.prefix(5)
-        guard !gains.isEmpty || !losses.isEmpty else { return ["The optimised plan gives every territory the same posts as the \(real.name) allocation.", ""] }
-        var out = ["| département | \(MarkdownReport.escape(real.name)) | optimised | change |", "| --- | ---: | ---: | ---: |"]
+        let name = MarkdownText.inline(real.name)
+        guard !gains.isEmpty || !losses.isEmpty else { return ["The optimised plan gives every territory the same posts as the \(name) allocation.", ""] }
+        var out = ["| département | \(name) | optimised | change |", "| --- | ---: | ---: | ---: |"]
         for (code, before, after) in Array(gains) + Array(losses) {
             let change = after - before
-            out.append("| \(MarkdownReport.escape(names[code] ?? code)) (\(code)) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
+            out.append("| \(MarkdownText.inline(names[code] ?? code)) (\(MarkdownText.inline(code))) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
         }
         out.append("")
-        return ["The largest gains and losses of posts against the \(real.name) allocation:", ""] + out
+        return ["The largest gains and losses of posts against the \(name) allocation:", ""] + out
     }
 }

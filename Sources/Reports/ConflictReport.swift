@@ -24,19 +24,19 @@ public enum ConflictReport {
 
     public static func markdown(_ explanation: InfeasibilityExplanation, scenario: Scenario) -> String {
         let parameters = scenario.parameters
-        var out = ["# \(MarkdownReport.escape(parameters.title.isEmpty ? parameters.name : parameters.title))", "",
+        var out = ["# \(MarkdownText.inline(parameters.title.isEmpty ? parameters.name : parameters.title))", "",
                    "## Status", "",
-                   "**Infeasible.** No plan satisfies every rule of scenario `\(parameters.name)` at once; nothing was allocated.", "",
+                   "**Infeasible.** No plan satisfies every rule of scenario \(MarkdownText.code(parameters.name)) at once; nothing was allocated.", "",
                    "## The smallest repair", "",
                    "Relaxing these bounds, and nothing else, makes a plan possible (found by re-solving with a penalised slack on each policy rule):", ""]
         for repair in explanation.repairs {
-            out.append("- \(MarkdownReport.escape(repair.sentence))" + (repair.override.map { " — `--set \($0)`" } ?? ""))
+            out.append("- \(MarkdownText.inline(repair.sentence))" + (repair.override.map { " — " + MarkdownText.code("--set \($0)") } ?? ""))
         }
         out += ["", "## The rules in conflict", "",
                 "Together these rules cannot all hold; drop any one of them and the others can (host capacities kept as they are):", "",
                 "| rule | what it says |", "| --- | --- |"]
         for member in explanation.conflict {
-            out.append("| `\(member.constraint)` | \(MarkdownReport.escape(member.description)) |")
+            out.append("| \(MarkdownText.code(member.constraint)) | \(MarkdownText.inline(member.description)) |")
         }
         out += ["", "`conflict.csv` and `repairs.csv` hold the same in tables."]
         return out.joined(separator: "\n") + "\n"

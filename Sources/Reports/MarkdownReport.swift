@@ -5,15 +5,15 @@ import Scenario
 /// The report a minister's adviser reads: headline figures, how sure we are, what limits the plan,
 /// who gets most and least and why, and the assumptions. Deterministic: no dates, no timings.
 public enum MarkdownReport {
-    public static func render(_ record: RunRecord) -> String {
+    /// `files`: the names of the files the run writes, when known, so the report lists exactly those.
+    public static func render(_ record: RunRecord, files: [String]? = nil) -> String {
         let scenario = record.scenario
         let parameters = scenario.parameters
         let evaluation = record.evaluation
         var out: [String] = []
-        let title = parameters.title.isEmpty ? parameters.name : parameters.title
-        out.append("# \(escape(title))")
+        out.append("# \(MarkdownText.inline(parameters.title.isEmpty ? parameters.name : parameters.title))")
         out.append("")
-        out.append("Scenario `\(parameters.name)`: \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures.")
+        out.append("Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures.")
         out.append("")
         out.append("## Status")
         out.append("")
@@ -35,11 +35,11 @@ public enum MarkdownReport {
         out.append("| people accompanied over the funded period | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |")
         for option in parameters.fundingOptions {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByOption[option.id] ?? 0) }
-            out.append("| posts funded as \"\(escape(option.label))\" | \(Format.grouped(posts)) |")
+            out.append("| posts funded as \"\(MarkdownText.inline(option.label))\" | \(Format.grouped(posts)) |")
         }
         for kind in parameters.kinds {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByKind[kind.id] ?? 0) }
-            out.append("| posts at \(escape(kind.label)) | \(Format.grouped(posts)) |")
+            out.append("| posts at \(MarkdownText.inline(kind.label)) | \(Format.grouped(posts)) |")
         }
         out.append("| objective (need-weighted value of coverage) | \(Format.fixed(record.objective, decimals: 1)) |")
         out.append("")
@@ -56,19 +56,26 @@ public enum MarkdownReport {
         out.append("")
         out.append("| région | départements | posts | per 100,000 inhabitants | coverage of need |")
         out.append("| --- | ---: | ---: | ---: | ---: |")
+        let figuresByCode = Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0) })
         for region in scenario.regions {
-            let figures = region.territories.compactMap { evaluation.territory($0.code) }
+            let figures = region.territories.compactMap { figuresByCode[$0.code] }
             let posts = figures.reduce(0) { $0 + $1.posts }
             let population = region.territories.reduce(0) { $0 + $1.population }
             let need = figures.reduce(0.0) { $0 + $1.need }
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
-            out.append("| \(escape(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |")
+            out.append("| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |")
         }
         out.append("")
         out.append(contentsOf: assumptions(record))
         out.append("## Files of this run")
         out.append("")
-        out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
+        if let files {
+            out.append(files.map(MarkdownText.code).joined(separator: ", ") + "."
+                       + (files.contains("manifest.json") ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings." : "")
+                       + " Columns: docs/outputs.md.")
+        } else {
+            out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -79,7 +86,7 @@ public enum MarkdownReport {
         case .optimal:
             return "**Optimal.** No plan is better by more than the tolerance of \(Format.percent(record.mipGap, decimals: 3)) (gap \(gap)). The plan was checked against every rule of the scenario."
         case .feasible:
-            return "**Feasible, not proven optimal** (\(record.limitReached ?? "a limit") was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
+            return "**Feasible, not proven optimal** (\(MarkdownText.inline(record.limitReached ?? "a limit")) was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
         case .interrupted:
             return "**Interrupted.** The run was stopped before the solver finished; this is the best plan found so far (gap \(gap), bound \(bound)). It satisfies every rule."
         }
@@ -87,65 +94,129 @@ public enum MarkdownReport {
 
     static func extremes(_ record: RunRecord) -> [String] {
         let scenario = record.scenario
+        let parameters = scenario.parameters
         let evaluation = record.evaluation
-        let nationalNeedRate = evaluation.need / Double(max(1, scenario.territories.reduce(0) { $0 + $1.population }))
+        var out = ["## Who gets the most and the least", ""]
+        guard evaluation.posts > 0 else {
+            return out + ["No post is placed in any territory, so none gets more than another.", ""]
+        }
+        var intro: [String] = []
+        if evaluation.need > 0 {
+            intro.append("The objective values the need each territory's posts cover: \(Format.percent(parameters.need.rate75Plus, decimals: 0)) of people 75+ need help, against \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 1)) of people 15–74 on average"
+                + (parameters.need.fragilityExponent != 0 ? ", scaled by the digital-fragility index." : "."))
+            intro.append("The last column gives what the plan and the scenario show about each one.")
+        } else {
+            intro.append("No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets.")
+        }
+        out += [intro.joined(separator: " "), "",
+                "| département | posts | per 100,000 inhabitants | need per 100 inhabitants | coverage of need | why |",
+                "| --- | ---: | ---: | ---: | ---: | --- |"]
+        let context = ReasonContext(record)
+        let figuresByCode = Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0) })
         let rows = scenario.territories.compactMap { territory -> (Territory, PlanEvaluation.TerritoryFigures, Double)? in
-            guard let figures = evaluation.territory(territory.code), territory.population > 0 else { return nil }
+            guard let figures = figuresByCode[territory.code], territory.population > 0 else { return nil }
             return (territory, figures, Tables.per100k(figures.posts, territory.population))
         }
         let sorted = rows.sorted { ($0.2, $0.0.code) > ($1.2, $1.0.code) }
-        var out = ["## Who gets the most and the least", "",
-                   "Posts follow need, and need per inhabitant differs: it is higher where people are older (64 % of people 75+ need help) and where the digital-fragility index is high. Floors, caps and the host structures available bend this.", "",
-                   "| département | posts | per 100,000 inhabitants | need per 100 inhabitants | coverage of need | why |",
-                   "| --- | ---: | ---: | ---: | ---: | --- |"]
         let shown = sorted.count <= 10 ? sorted : Array(sorted.prefix(5)) + Array(sorted.suffix(5))
         for (territory, figures, per100k) in shown {
             let needRate = figures.need / Double(territory.population)
-            out.append("| \(escape(territory.name)) (\(territory.code)) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(escape(reason(territory, figures, record: record, needRate: needRate, nationalRate: nationalNeedRate))) |")
+            out.append("| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(MarkdownText.inline(reason(territory, figures, context: context, needRate: needRate))) |")
         }
         out.append("")
         return out
     }
 
-    static func reason(_ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, record: RunRecord, needRate: Double, nationalRate: Double) -> String {
-        let scenario = record.scenario
-        let range = scenario.postRange(of: territory)
+    /// What `reason` compares a territory with, computed once for the whole table.
+    struct ReasonContext {
+        let scenario: Scenario
+        /// Σ need / Σ population.
+        let nationalNeedRate: Double
+        /// State euros per person the posts can serve, over all territories; nil without service.
+        let nationalCostPerPerson: Double?
+        /// Host capacity per territory code.
+        let capacity: [String: Int]
+        /// True when some kind of host costs the State more overseas.
+        let overseasCostsMore: Bool
+
+        init(_ record: RunRecord) {
+            let scenario = record.scenario
+            self.scenario = scenario
+            let population = scenario.territories.reduce(0) { $0 + $1.population }
+            nationalNeedRate = population > 0 ? record.evaluation.need / Double(population) : 0
+            let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
+            nationalCostPerPerson = servable > 0 ? record.evaluation.stateCostEUR / servable : nil
+            var capacity: [String: Int] = [:]
+            for structure in scenario.structures { capacity[structure.territory, default: 0] += structure.capacity }
+            self.capacity = capacity
+            overseasCostsMore = scenario.parameters.kinds.contains { $0.overseasGrantEUR > $0.grantEUR }
+        }
+    }
+
+    /// Why a territory gets what it gets: only facts the plan and the scenario show.
+    static func reason(_ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, context: ReasonContext, needRate: Double) -> String {
+        let range = context.scenario.postRange(of: territory)
+        let nationalRate = context.nationalNeedRate
         var reasons: [String] = []
         if figures.posts <= range.min && range.min > 0 { reasons.append("held at its floor (\(range.min))") }
-        if figures.posts >= range.max { reasons.append("at the cap of \(range.max) posts") }
-        let capacity = scenario.structures.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
-        if figures.posts >= capacity { reasons.append("every host structure is full (\(capacity) places)") }
-        if needRate > nationalRate * 1.1 { reasons.append("need per inhabitant \(Format.percent(needRate / nationalRate - 1, decimals: 0)) above the national rate") }
-        if needRate < nationalRate * 0.9 { reasons.append("need per inhabitant \(Format.percent(1 - needRate / nationalRate, decimals: 0)) below the national rate") }
-        let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
-        if figures.servable > 0 && servable > 0 {
-            // State euros per person the posts can serve: co-financed and longer posts make service cheaper.
-            let national = record.evaluation.stateCostEUR / servable
+        if figures.posts >= range.max { reasons.append(range.max == 0 ? "its cap is 0 posts" : "at the cap of \(range.max) posts") }
+        let capacity = context.capacity[territory.code] ?? 0
+        if capacity == 0 {
+            reasons.append("no host structure can take a post")
+        } else if figures.posts >= capacity {
+            reasons.append("every host structure is full (\(capacity) places)")
+        }
+        if nationalRate > 0 {
+            if needRate > nationalRate * 1.1 { reasons.append("need per inhabitant \(Format.percent(needRate / nationalRate - 1, decimals: 0)) above the national rate") }
+            if needRate < nationalRate * 0.9 { reasons.append("need per inhabitant \(Format.percent(1 - needRate / nationalRate, decimals: 0)) below the national rate") }
+        }
+        if let national = context.nationalCostPerPerson, figures.servable > 0 {
+            // State euros per person the posts can serve: the mix of hosts and funding options sets it.
             let local = figures.stateCostEUR / figures.servable
-            if local < national * 0.9 { reasons.append("service costs the State \(Format.percent(1 - local / national, decimals: 0)) less per person than on average (co-financed 3-year posts, cheaper hosts)") }
+            if local < national * 0.9 { reasons.append("service costs the State \(Format.percent(1 - local / national, decimals: 0)) less per person than on average") }
             if local > national * 1.1 { reasons.append("service costs the State \(Format.percent(local / national - 1, decimals: 0)) more per person than on average") }
         }
-        if territory.overseas { reasons.append("overseas posts cost the State more") }
+        if territory.overseas && context.overseasCostsMore { reasons.append("overseas posts cost the State more") }
         if figures.coverage >= figures.need - 0.5 && figures.need > 0 { reasons.append("all need covered") }
-        if reasons.isEmpty { reasons.append("need close to the national rate; small populations make per-head figures jump by whole posts") }
+        if reasons.isEmpty {
+            reasons.append(nationalRate > 0 ? "need per inhabitant within 10 % of the national rate" : "no territory has need")
+        }
         return reasons.joined(separator: "; ")
     }
 
     static func assumptions(_ record: RunRecord) -> [String] {
         let scenario = record.scenario
         let parameters = scenario.parameters
+        let limits = parameters.limits
+        let people15 = scenario.territories.reduce(0) { $0 + $1.population15Plus }
+        let needShare = people15 > 0 ? record.evaluation.need / Double(people15) : 0
+        let exponent = parameters.objective.exponent
+        let territoryCap = Int((limits.territoryMaxShare * Double(parameters.posts)).rounded(.down))
+        let regionCap = scenario.regionPostRange.max
+        var limitsText = [limits.territoryMinPosts > 0 ? "at least \(limits.territoryMinPosts) post(s) per territory" : "no floor per territory",
+                          "at most \(Format.percent(limits.territoryMaxShare, decimals: 1)) of the \(Format.grouped(parameters.posts)) posts per territory (\(Format.grouped(territoryCap)) post(s), rounded down)"]
+        if limits.regionMinPosts > 0 { limitsText.append("at least \(limits.regionMinPosts) post(s) per région") }
+        limitsText.append("at most \(Format.percent(limits.regionMaxShare, decimals: 1)) per région (\(Format.grouped(regionCap)) post(s))")
+        let ownLimits = scenario.territories.contains { $0.minPosts != nil || $0.maxPosts != nil }
         var out = ["## Assumptions", "",
-                   "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average, scaled by the département's digital-fragility index (exponent \(Format.fixed(parameters.need.fragilityExponent, decimals: 2))); national total \(Format.percent(parameters.need.rate15Plus, decimals: 1)) of people 15+.",
+                   "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average"
+                       + (parameters.need.fragilityExponent != 0
+                           ? ", scaled by the département's digital-fragility index (exponent \(Format.fixed(parameters.need.fragilityExponent, decimals: 2)))"
+                           : ", the same rate everywhere (fragility exponent 0)")
+                       + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
                    "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; coverage counts the people its funded months can serve.",
-                   "- Value of coverage: need × (coverage ratio)^\(Format.fixed(parameters.objective.exponent, decimals: 2)), so the first people reached in a territory count more than the last: equal needs get equal treatment.",
-                   "- Floors and caps: at least \(parameters.limits.territoryMinPosts) posts per territory, at most \(Format.percent(parameters.limits.territoryMaxShare, decimals: 1)) of the posts per territory and \(Format.percent(parameters.limits.regionMaxShare, decimals: 1)) per région.",
+                   "- Value of coverage: need × (coverage ratio)^\(Format.fixed(exponent, decimals: 2))"
+                       + (scenario.territories.contains { $0.weight != 1 } ? " × the territory's weight" : "")
+                       + (exponent < 1 ? ", so the first people reached in a territory count more than the last: equal needs get equal treatment."
+                           : ", so every person reached counts the same wherever they live."),
+                   "- Floors and caps: " + limitsText.joined(separator: ", ") + (ownLimits ? "; the territory table sets its own floors or caps for some territories." : "."),
                    ""]
         out.append("| kind of host | option | State cost per post (mainland) | host cost per post | funded months |")
         out.append("| --- | --- | ---: | ---: | ---: |")
         for kind in parameters.kinds {
             for option in parameters.fundingOptions {
                 let terms = FundingTerms(kind: kind, option: option, overseas: false)
-                out.append("| \(escape(kind.label)) | \(escape(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
+                out.append("| \(MarkdownText.inline(kind.label)) | \(MarkdownText.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
             }
         }
         out.append("")
@@ -153,16 +224,21 @@ public enum MarkdownReport {
         out.append("")
         out.append("| parameter | value |")
         out.append("| --- | --- |")
-        for (path, value) in parameters.effective { out.append("| `\(path)` | \(escape(value)) |") }
+        for (path, value) in parameters.effective { out.append("| \(MarkdownText.code(path)) | \(MarkdownText.inline(shortened(value))) |") }
         out.append("")
         out.append("</details>")
         out.append("")
         return out
     }
 
-    /// Escapes text for a Markdown table cell: `|` and line breaks would break the table.
-    public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    /// A parameter's value as the table shows it: a long text (the title) is already in full elsewhere, so the
+    /// table keeps its start and says how long it is instead of writing it again.
+    static func shortened(_ value: String, limit: Int = 400) -> String {
+        let start = value.prefix(limit + 1)
+        guard start.count > limit else { return value }
+        return String(start.prefix(limit)) + "… (\(Format.grouped(value.count)) characters)"
     }
+
+    /// Text from the inputs as Markdown: `MarkdownText.inline`, kept under this name for the sections that call it.
+    public static func escape(_ text: String) -> String { MarkdownText.inline(text) }
 }

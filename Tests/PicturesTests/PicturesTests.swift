@@ -122,29 +122,43 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         #expect(size > 50_000 && size < 300_000)
     }
 
-    @Test func malformedLinesNameFileAndLine() throws {
+    @Test func malformedLinesNameFileLineAndColumn() throws {
         let good = "# comment\nviewbox\t100\t80\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n"
         #expect(try MapGeometry.parse(good, file: "g.tsv").codes == ["01"])
-        let cases: [(String, Int?, String)] = [
-            ("viewbox\t100\t80\ndep\t01\tAin\t5\tM1 1l2 0 0 2z\n", 2, "6 fields"),
-            ("viewbox\t100\t80\ndep\t01\tAin\tx\t5\tM1 1l2 0 0 2z\n", 2, "label x is not a number"),
-            ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", 3, "duplicate code 01"),
-            ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\t<script>\n", 2, "not SVG path data"),
-            ("viewbox\t100\t80\npoint\t1\n", 2, "unknown record"),
-            ("dep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", nil, "no viewbox"),
+        // The column is where the wrong field starts (1 for a record that is wrong as a whole).
+        let cases: [(String, Int?, Int?, String)] = [
+            ("viewbox\t100\t80\ndep\t01\tAin\t5\tM1 1l2 0 0 2z\n", 2, 1, "6 fields"),
+            ("viewbox\t100\t80\ndep\t01\tAin\tx\t5\tM1 1l2 0 0 2z\n", 2, 12, "label x is not a number"),
+            ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", 3, 5, "duplicate code 01"),
+            ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\t<script>\n", 2, 16, "not SVG path data"),
+            ("viewbox\t100\t80\npoint\t1\n", 2, 1, "unknown record"),
+            ("dep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", nil, nil, "no viewbox"),
         ]
-        for (text, line, message) in cases {
+        for (text, line, column, message) in cases {
             do {
                 _ = try MapGeometry.parse(text, file: "g.tsv")
                 Issue.record("accepted: \(text)")
             } catch let error as MapGeometryError {
                 #expect(error.file == "g.tsv")
-                #expect(error.line == line, "\(error)")
+                #expect(error.line == line && error.column == column, "\(error)")
                 #expect(error.description.contains(message), "\(error)")
-                if let line { #expect(error.description.hasPrefix("g.tsv:\(line): ")) }
+                if let line, let column { #expect(error.description.hasPrefix("g.tsv:\(line):\(column): "), "\(error)") }
             }
         }
         #expect(throws: MapGeometryError.self) { try MapGeometry.load(path: "/nonexistent/geometry.tsv") }
+    }
+
+    /// A file that is not UTF-8 is refused at its first invalid byte, with the path said once.
+    @Test func notUTF8IsRefusedAtItsByte() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("geometry-\(UUID().uuidString).tsv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("viewbox\t100\t80\ndep\t01\tC".utf8 + [0xF4, 0x74] + Data("e\t5\t5\tM1 1z\n".utf8)).write(to: file)
+        do {
+            _ = try MapGeometry.load(path: file.path)
+            Issue.record("accepted a Latin-1 file")
+        } catch let error as MapGeometryError {
+            #expect(error.description == "\(file.path):2:9: byte 0xF4 is not valid UTF-8: the map geometry file must be UTF-8 text")
+        }
     }
 }
 

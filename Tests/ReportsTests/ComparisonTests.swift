@@ -73,10 +73,18 @@ import Testing
         #expect(lines[0] == "## Compared with the 2021 allocation and simple rules")
         #expect(lines[2].hasPrefix("**With the same budget, the optimised plan reaches 48 more people in need than the 2021 allocation; 2 départements gain posts, 0 lose.**"))
         #expect(text.contains("| `webster:population` | 144.0 | 6 (+3 unplaced) |"))
-        #expect(text.contains("- **`webster:population`**: `territory_floor` × 1 (e.g. territory_floor[B]: 0 posts, floor 1); 3 post(s) do not fit"))
+        #expect(text.contains("- **`webster:population`**: `territory_floor` × 1 (e.g. `territory_floor[B]`: 0 posts, floor 1); 3 post(s) do not fit"))
         #expect(text.contains("| Alpha (A) | 3 | 4 | +1 |"))
         // Deterministic.
         #expect(text == Comparison.markdownSection(Self.plans, scenario: Self.scenario(), optimised: "optimised", unplaced: ["webster:population": 3]))
+    }
+
+    /// A baseline that could not be computed is named in the report with why, not only on stderr.
+    @Test func aBaselineLeftOutIsSaidWithWhy() {
+        let text = Comparison.markdownSection(Self.plans, scenario: Self.scenario(), optimised: "optimised",
+                                              leftOut: [(name: "webster:population^10", reason: "baseline \"webster:population^10\": the weight of territory A is inf")])
+        #expect(text.contains("Left out of the comparison, because they could not be computed:\n\n- **`webster:population^10`**: baseline \"webster:population^10\": the weight of territory A is inf."))
+        #expect(!Comparison.markdownSection(Self.plans, scenario: Self.scenario(), optimised: "optimised").contains("Left out"))
     }
 
     @Test func fewerPeopleIsSaidSo() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads a repartir run directory the way an analyst's notebook would, and checks it.
 
-Usage: check_outputs.py RUN_DIR [--territories N]
+Usage: check_outputs.py RUN_DIR [--territories N] [--payloads FILE]
 
 Every CSV is read with the documented dtypes (codes as `string`, counts as int64, money and
 ratios as float64), so a code such as `01` or `2A` that a naive reader would turn into 1 or NaN
@@ -10,13 +10,18 @@ is caught here. Checks:
   * totals of posts, State cost, host cost and coverage in the structure / territory / région
     tables equal summary.csv's;
   * no missing value where the schema does not allow one;
-  * no carriage return, no byte-order mark, no replacement character in any cell or header.
+  * no carriage return, no byte-order mark, no replacement character in any cell or header;
+  * report.md, rendered by a CommonMark renderer (markdown-it-py, with GitHub's tables), has no raw
+    HTML but the template's <details>/<summary>, no link, no image but the run's own SVG files, one
+    title, no heading, list or line that the text did not put there; with --payloads, every text of the
+    corpus (Tests/python/markdown_payloads.txt) reads back whole, as text, within one paragraph, cell or item.
 Exits 0 when everything holds; otherwise prints every failed check on stderr and exits 1.
 """
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -154,6 +159,80 @@ def read(directory: Path, name: str, schema: dict[str, tuple[str, bool]]) -> pd.
     return frame
 
 
+# A live tag from the inputs in the rendered report: a script, a frame, an event handler, a link or a
+# remote or scripted source. The renderer escapes text, so these only match real tags.
+LIVE_TAG = re.compile(r"<(script|iframe|object|embed|svg|a|form|style|link|meta)\b|<[a-z][^>]*\son[a-z]+\s*=|"
+                      r"<[a-z][^>]*\b(href|src)\s*=\s*\"(javascript:|https?:|//|data:)", re.IGNORECASE)
+TEMPLATE_HTML = {"<details><summary>Every parameter of this run</summary>", "</details>"}
+
+
+def payloads(path: Path) -> list[str]:
+    """The corpus, comments dropped, line-break markers as spaces, blanks collapsed."""
+    result = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line or line.startswith("//"):
+            continue
+        result.append(" ".join(line.replace("\\r", " ").replace("\\n", " ").split()))
+    return result
+
+
+def check_report(directory: Path, payload_file: Path | None) -> None:
+    path = directory / "report.md"
+    if not path.is_file():
+        fail("report.md: missing")
+        return
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        fail("report.md: markdown-it-py is not installed (pip install markdown-it-py, or scripts/setup --with-python)")
+        return
+    text = path.read_text(encoding="utf-8")
+    renderer = MarkdownIt("commonmark").enable("table")
+    tokens = renderer.parse(text)
+    local_images = {p.name for p in directory.iterdir() if p.suffix == ".svg"}
+    texts: list[str] = []
+    headings = 0
+    for token in tokens:
+        line = token.map[0] + 1 if token.map else "?"
+        if token.type == "html_block" and token.content.strip() not in TEMPLATE_HTML:
+            fail(f"report.md:{line}: raw HTML block {token.content.strip()[:80]!r}")
+        if token.type == "heading_open":
+            headings += 1
+            if token.tag not in ("h1", "h2"):
+                fail(f"report.md:{line}: unexpected {token.tag} heading")
+        if token.type == "bullet_list_open" and token.level > 0 or token.type == "ordered_list_open":
+            fail(f"report.md:{line}: a nested or ordered list the report does not write")
+        if token.type in ("blockquote_open", "code_block", "fence", "hr"):
+            fail(f"report.md:{line}: a {token.type} the report does not write")
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or []:
+            if child.type == "html_inline":
+                fail(f"report.md:{line}: raw HTML {child.content[:80]!r}")
+            elif child.type == "link_open":
+                fail(f"report.md:{line}: a link to {child.attrGet('href')!r}")
+            elif child.type == "image" and child.attrGet("src") not in local_images:
+                fail(f"report.md:{line}: an image from {child.attrGet('src')!r}, not one of the run's files")
+            elif child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        texts.append(" ".join("".join(parts).split()))
+    lines_with_heading = sum(1 for raw in text.split("\n") if raw.startswith("#"))
+    if headings != lines_with_heading:
+        fail(f"report.md: {headings} headings rendered, {lines_with_heading} lines written as headings")
+    if sum(1 for raw in text.split("\n") if raw.startswith("# ")) != 1:
+        fail("report.md: not exactly one title")
+    html = renderer.render(text)
+    for match in LIVE_TAG.finditer(html):
+        fail(f"report.md: live tag in the rendered HTML: {html[max(0, match.start() - 20):match.end() + 40]!r}")
+    if payload_file is not None:
+        for payload in payloads(payload_file):
+            if not any(payload in t for t in texts):
+                fail(f"report.md: the text {payload!r} does not read back whole in one paragraph, cell or item")
+
+
 def close(name: str, total: float, expected: float, tolerance: float) -> None:
     if not abs(total - expected) <= tolerance:
         fail(f"{name}: {total!r} != summary.csv's {expected!r} (difference {total - expected:.6f}, tolerance {tolerance})")
@@ -165,7 +244,9 @@ def main() -> int:
     parser.add_argument("--territories", type=int, default=101, help="territory rows expected")
     parser.add_argument("--coverage-tolerance", type=float, default=0.01, help="tolerance on coverage totals")
     parser.add_argument("--codes", default="01,2A,2B,971,976", help="territory codes that must appear verbatim")
+    parser.add_argument("--payloads", type=Path, help="texts the scenario's names carry, that report.md must show as text")
     args = parser.parse_args()
+    check_report(args.run_dir, args.payloads)
 
     frames = {name: read(args.run_dir, name, schema) for name, schema in FILES.items()}
     structures, territories = frames["allocation_by_structure.csv"], frames["allocation_by_territory.csv"]

@@ -81,12 +81,17 @@ public struct AllocationModel: Sendable {
 
         let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
 
+        // Per territory, for the région rows: linear in the model's size (no scan of every pool per territory).
+        var capacityByTerritory: [String: Int] = [:]
+        var postTermsByTerritory: [String: [(Variable, Double)]] = [:]
         for territory in scenario.territories {
             var territoryPosts: [(Variable, Double)] = []
+            var territoryCapacity = 0
             var serviceTerms: [(Variable, Double)] = []
             for kind in parameters.kinds {
                 guard let pool = poolByKey["\(territory.code)|\(kind.id)"] else { continue }
                 pools.append(pool)
+                territoryCapacity += pool.capacity
                 let capacity = pool.capacity
                 let terms = parameters.fundingOptions.map { ($0, scenario.terms(kind: kind, option: $0, territory: territory)) }
                 // With one count unit (always so when the co-financed options share one host share) the variables and the
@@ -169,7 +174,8 @@ public struct AllocationModel: Sendable {
             program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
             program.addConstraint("need[\(territory.code)]", coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
-            let territoryCapacity = pools.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
+            capacityByTerritory[territory.code] = territoryCapacity
+            postTermsByTerritory[territory.code] = territoryPosts
             let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
             program.addConstraint("territory_posts[\(territory.code)]", territoryPosts + [(total, -1)], lower: 0, upper: 0)
             postVariables[territory.code] = total
@@ -183,9 +189,8 @@ public struct AllocationModel: Sendable {
 
         let regionRange = scenario.regionPostRange
         for region in scenario.regions {
-            let codes = Set(region.territories.map(\.code))
-            let terms = decisions.filter { codes.contains($0.territory) }.map { ($0.variable, 1.0) }
-            let capacity = pools.filter { codes.contains($0.territory) }.reduce(0) { $0 + $1.capacity }
+            let terms = region.territories.flatMap { postTermsByTerritory[$0.code] ?? [] }
+            let capacity = region.territories.reduce(0) { $0 + (capacityByTerritory[$1.code] ?? 0) }
             if regionRange.min > 0 {
                 program.addConstraint("region_floor[\(region.code)]", terms, lower: Double(regionRange.min))
             }

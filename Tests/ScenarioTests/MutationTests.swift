@@ -111,6 +111,28 @@ import Testing
         }
     }
 
+    /// The `--set` grammar, as the libFuzzer harness reads it: the bytes' lines are command-line words, the `--set`
+    /// words are taken out in one pass and applied to a valid scenario file. Every case ends in parameters or in
+    /// located configuration errors, and no message carries a raw control character (they are shown as `\u{…}`).
+    static func checkOverrides(_ bytes: [UInt8]) -> String? {
+        guard let text = String(bytes: bytes, encoding: .utf8) else { return nil }
+        let words = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let (rest, settings) = ParameterOverride.extractSettings(from: words)
+        guard rest.count + settings.count <= words.count else { return "extractSettings invented words" }
+        let base = (try? String(contentsOf: C.root.appendingPathComponent("scenarios/examples/three-territories/scenario.yaml"), encoding: .utf8)) ?? ""
+        var reader = ParameterReader(yaml: base, displayPath: "s.yaml", overrides: settings.compactMap(ParameterOverride.init))
+        let parameters = ScenarioLoader.readParameters(&reader)
+        if let parameters, !(clean(parameters.name) && clean(parameters.title) && parameters.posts >= 1 && parameters.budgetEUR.isFinite) {
+            return "overridden parameters \(parameters.name)"
+        }
+        if parameters == nil && reader.errors.isEmpty { return "no parameters and no error" }
+        for diagnostic in reader.errors.diagnostics
+        where diagnostic.description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "raw control character in \(diagnostic.description.debugDescription)"
+        }
+        return nil
+    }
+
     /// Runs `check` on `count` mutants of `source`, each within `perCase` seconds.
     static func run(_ name: String, _ source: [UInt8], count: Int, seed: UInt64, perCase: Double, check: ([UInt8]) -> String?) {
         var g = Generator(state: seed)
@@ -166,6 +188,7 @@ import Testing
             let bytes = [UInt8](try Data(contentsOf: C.corpus.appendingPathComponent(file)))
             #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkCSV(bytes) } == nil, "\(file) as CSV")
             #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkYAML(bytes) } == nil, "\(file) as YAML")
+            #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkOverrides(bytes) } == nil, "\(file) as --set words")
         }
     }
 }

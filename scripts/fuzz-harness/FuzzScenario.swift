@@ -1,6 +1,7 @@
 // libFuzzer entry point over the scenario readers, built by scripts/fuzz (not part of Package.swift).
-// Every input is read as a CSV table (both table loaders) and as a scenario file; a crash, a hang or a
-// value holding U+FFFD, a BOM or a control character is a finding.
+// Every input is read as a CSV table (both table loaders), as a scenario file, and as a command line of
+// `--set` overrides (one argument per line) applied to a valid scenario file; a crash, a hang, a value
+// holding U+FFFD, a BOM or a control character, or a message that echoes a control character raw is a finding.
 import Foundation
 @testable import Scenario
 
@@ -34,7 +35,57 @@ public func fuzzOne(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             check(clean(parameters.name) && parameters.posts >= 1 && parameters.budgetEUR.isFinite, "parameters \(parameters.name)")
         }
     }
+    fuzzOverrides(data)
     return 0
+}
+
+/// A valid scenario file the overrides are applied to (the parameters of scenarios/examples/three-territories).
+let baseYAML = """
+name: fuzz
+title: Fuzz
+programme:
+  posts: 10
+  budget_eur: 500000
+service:
+  people_per_post_year: 214
+need:
+  rate_15_plus: 0.2
+  rate_75_plus: 0.5
+  fragility_exponent: 1
+kinds:
+  public:
+    label: Public
+    grant_eur: 50000
+    overseas_grant_eur: 70000
+    grant_months: 24
+funding:
+  full:
+    label: Full
+    state_share: 1
+tables:
+  territories: territories.csv
+  structures: structures.csv
+"""
+
+/// The `--set` grammar: the input's lines are command-line words; `extractSettings` takes the `--set` words out
+/// (linear), each becomes an override, and the reader applies them. Every override must end in a value or in
+/// located diagnostics whose text carries no raw control character.
+func fuzzOverrides(_ data: Data) {
+    guard let text = String(data: data, encoding: .utf8) else { return }
+    let words = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let (rest, settings) = ParameterOverride.extractSettings(from: words)
+    check(rest.count + settings.count <= words.count, "extractSettings invented words")
+    let overrides = settings.compactMap(ParameterOverride.init)
+    var reader = ParameterReader(yaml: baseYAML, displayPath: "f.yaml", overrides: overrides)
+    guard reader.parsed else { return }
+    if let parameters = ScenarioLoader.readParameters(&reader) {
+        check(clean(parameters.name) && clean(parameters.title) && parameters.posts >= 1 && parameters.budgetEUR.isFinite,
+              "overridden parameters \(parameters.name)")
+    }
+    for diagnostic in reader.errors.diagnostics {
+        check(!diagnostic.description.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+              "raw control character in \(diagnostic.description.debugDescription)")
+    }
 }
 
 // SwiftPM links an executable target's entry point as `<Module>_main`; hand it to libFuzzer's driver.

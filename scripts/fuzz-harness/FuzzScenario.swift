@@ -74,7 +74,7 @@ func fuzzOverrides(_ data: Data) {
     guard let text = String(data: data, encoding: .utf8) else { return }
     let words = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let (rest, settings) = ParameterOverride.extractSettings(from: words)
-    check(rest.count + settings.count <= words.count, "extractSettings invented words")
+    check(ParameterOverride.extractSettings(from: rest).settings.isEmpty, "extractSettings left a --set behind")
     let overrides = settings.compactMap(ParameterOverride.init)
     var reader = ParameterReader(yaml: baseYAML, displayPath: "f.yaml", overrides: overrides)
     guard reader.parsed else { return }

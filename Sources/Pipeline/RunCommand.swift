@@ -48,7 +48,8 @@ public enum RunCommand {
     /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages.
     public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
                            log: @escaping (String) -> Void = { _ in },
-                           reserved: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
+                           reserved: (String) -> Void = { _ in },
+                           published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
         let clock = Date()
         var timings: [(String, Double)] = []
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
@@ -89,8 +90,10 @@ public enum RunCommand {
                 (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
             ]
             files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, outputs: files).utf8)))
+            // Its own folder under a runs root, but `latest` stays on the last run that has a plan.
             let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
-                                                        cancellation: request.cancellation, log: log)
+                                                        switchesLatest: false, cancellation: request.cancellation, log: log)
+            published(directory)
             log("wrote the explanation to \(directory)")
             withExtendedLifetime(reservation) {}
             throw .infeasibleExplained(explanation)

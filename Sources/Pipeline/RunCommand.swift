@@ -89,6 +89,7 @@ public enum RunCommand {
                 (name: "conflict.csv", content: Data(ConflictReport.csv(explanation).utf8)),
                 (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
             ]
+            files.append(DataPackage.file(describing: files))
             files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, outputs: files).utf8)))
             // Its own folder under a runs root, but `latest` stays on the last run that has a plan.
             let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
@@ -143,6 +144,7 @@ public enum RunCommand {
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
+        files.append(DataPackage.file(describing: files))
         let manifest = Manifest.render(outcome, timings: timings, outputs: files)
         files.append((name: "manifest.json", content: Data(manifest.utf8)))
         try stopIfCancelled(request)

@@ -38,6 +38,16 @@ public enum DataPackage {
         public let primaryKey: [String]
         public let foreignKeys: [ForeignKey]
 
+        public init(file: String, description: String, fields: [Field], dynamic: [(prefix: String, field: Field)],
+                    primaryKey: [String], foreignKeys: [ForeignKey]) {
+            self.file = file
+            self.description = description
+            self.fields = fields
+            self.dynamic = dynamic
+            self.primaryKey = primaryKey
+            self.foreignKeys = foreignKeys
+        }
+
         public var resourceName: String { String(file.prefix { $0 != "." }) }
 
         public func field(_ column: String) -> Field? {
@@ -49,20 +59,20 @@ public enum DataPackage {
 
     // MARK: Declarations
 
-    static func text(_ name: String, _ description: String, nullable: Bool = false) -> Field {
+    public static func text(_ name: String, _ description: String, nullable: Bool = false) -> Field {
         Field(name: name, type: .string, description: description, required: !nullable)
     }
-    static func integer(_ name: String, unit: String, _ description: String, nullable: Bool = false) -> Field {
+    public static func integer(_ name: String, unit: String, _ description: String, nullable: Bool = false) -> Field {
         Field(name: name, type: .integer, description: description + " Unit: \(unit).", required: !nullable)
     }
-    static func number(_ name: String, unit: String, decimals: Int, _ description: String, nullable: Bool = false) -> Field {
+    public static func number(_ name: String, unit: String, decimals: Int, _ description: String, nullable: Bool = false) -> Field {
         Field(name: name, type: .number, description: description + " Unit: \(unit). \(decimals) decimal(s).", required: !nullable)
     }
     static func key(_ field: String, _ resource: String, _ reference: String? = nil) -> ForeignKey {
         ForeignKey(fields: [field], resource: resource, referenceFields: [reference ?? field])
     }
 
-    static let code = "A code, always text: keep leading zeros and letters (01, 2A, 971)."
+    public static let code = "A code, always text: keep leading zeros and letters (01, 2A, 971)."
 
     /// Every CSV repartir writes into a run folder (docs/outputs.md, docs/baselines.md).
     public static let tables: [Table] = [

@@ -98,6 +98,25 @@ struct NightlyRunsRootTests {
         #expect(read.status == 0 && read.stdoutText.contains("4 rows"), "\(read)")
     }
 
+    @Test("runs.csv is never written through a link: a symlink planted as runs.csv or as its temporary file is replaced, its target untouched")
+    func runsLogNeverFollowsALink() throws {
+        let place = try Root("nightly-log-link")
+        defer { place.remove() }
+        try FileManager.default.createDirectory(at: place.root, withIntermediateDirectories: true)
+        let victim = place.temp.appendingPathComponent("victim.csv"), other = place.temp.appendingPathComponent("other.txt")
+        try Data("someone's file\n".utf8).write(to: victim)
+        try Data("another file\n".utf8).write(to: other)
+        try FileManager.default.createSymbolicLink(atPath: place.root.appendingPathComponent("runs.csv").path, withDestinationPath: victim.path)
+        try FileManager.default.createSymbolicLink(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path, withDestinationPath: other.path)
+        let result = try place.run([])
+        #expect(result.status == 0, "\(result)")
+        #expect(try E2E.text(victim) == "someone's file\n" && (try E2E.text(other)) == "another file\n", "the links' targets are untouched")
+        let log = place.root.appendingPathComponent("runs.csv").path
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: log)) == nil, "runs.csv is now a file of its own")
+        #expect(try place.log().map { $0["exit_code"] } == ["0"])
+        #expect(!FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
+    }
+
     @Test("a usage error with --json prints a status object (exit 64)")
     func usageErrorWithJSONPrintsAnObject() throws {
         let place = try Root("nightly-usage")

@@ -256,7 +256,8 @@ struct RunReliabilityTests {
         defer { if mounted { E2E.unmount(folder) } }
         if exitCase == .outputOnReadOnlyFileSystem || exitCase == .diskFullWhileWriting {
             folder = temp.appendingPathComponent("mnt")
-            try E2E.mountTmpfs(at: folder, kilobytes: 64)
+            // 128 KiB: a run of the small scenario (with its datapackage.json) takes about 80 KiB of tmpfs pages.
+            try E2E.mountTmpfs(at: folder, kilobytes: 128)
             mounted = true
         }
         let out = folder.appendingPathComponent("out")

@@ -86,7 +86,9 @@ public struct RunDiff: Sendable {
             let change = Double(before).flatMap { x in Double(after).map { $0 - x } }
             return SummaryDelta(name: name, before: before, after: after, change: change)
         }
-        moves = Self.moves("territory", a.territories, b.territories) + Self.moves("structure", a.structures, b.structures)
+        // A run without a plan (infeasible) has no posts to compare: the page says so instead.
+        moves = a.hasPlan && b.hasPlan
+            ? Self.moves("territory", a.territories, b.territories) + Self.moves("structure", a.structures, b.structures) : []
     }
 
     static func inputHashes(_ manifest: RunManifest) -> [String: String] {

@@ -64,6 +64,20 @@ struct RunDiffTests {
         #expect(again.status == 0 && reversed.contains("The budget rose"), "\(again)")
     }
 
+    @Test("a run with a plan against an infeasible night: the parameters that changed, 'Run B has no plan', no posts listed as moved")
+    func planAgainstInfeasibleRun() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "diff-infeasible")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"), out = temp.appendingPathComponent("diff")
+        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", a.path, "-q"], in: temp).status == 0)
+        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", b.path, "-q"] + NightlyRunsRootTests.infeasible, in: temp).status == 20)
+        let diff = try E2E.repartir(["diff", a.path, b.path, "--out", out.path, "-q"], in: temp)
+        #expect(diff.status == 0, "\(diff)")
+        let page = try E2E.text(out.appendingPathComponent("diff.md"))
+        #expect(page.contains("`limits.territory_min_posts` rose from 2 to 5") && page.contains("Run B has no plan (infeasible)"), "\(page)")
+        #expect(try E2E.table(out.appendingPathComponent("changes.csv")).isEmpty, "no plan, no moves")
+    }
+
     @Test("a folder that is not a run: 66 when it or a table is missing, 65 when manifest.json is not a manifest; each says what is missing")
     func notARunFolder() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-bad")

@@ -63,6 +63,17 @@ public enum RunsLog {
             "{\"exit_code\": \(exitCode), \"status\": \(JSON.string(status)), \"message\": \(JSON.string(message)), "
                 + "\"run_folder\": \(runFolder.map(JSON.string) ?? "null")}\n"
         }
+
+        /// The `--json` object of a published plan: the summary (summary.json, whose `status` is
+        /// already there) followed by `exit_code`, `message` and `run_folder`.
+        public func json(extending summary: String) -> String {
+            var body = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard body.hasSuffix("}") else { return json }
+            body.removeLast()
+            while body.last?.isWhitespace == true { body.removeLast() }
+            return body + ",\n  \"exit_code\": \(exitCode),\n  \"message\": \(JSON.string(message)),\n"
+                + "  \"run_folder\": \(runFolder.map(JSON.string) ?? "null")\n}\n"
+        }
     }
 
     /// The word for an exit code, as in runs.csv's `status` column and the `--json` object.

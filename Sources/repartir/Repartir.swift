@@ -188,7 +188,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")
     var mipGap: Double?
 
-    @Flag(help: "Print the summary as JSON on stdout; on a failure, a status object {exit_code, status, message, run_folder}.")
+    @Flag(help: "Print a JSON object on stdout for every outcome: exit_code, status, message, run_folder (and the summary's figures for a plan).")
     var json = false
 
     @Option(help: ArgumentHelp("With --runs-root: after the run, keep only the N newest run folders (never the one latest points to).", valueName: "N"))
@@ -307,7 +307,7 @@ struct Run: ParsableCommand {
             }
         }
         if json {
-            let written = writeAll(1, Data((summary ?? entry.json).utf8))
+            let written = writeAll(1, Data((summary.map(entry.json(extending:)) ?? entry.json).utf8))
             if written != 0 && summary != nil {
                 // The run is published; only its summary could not be delivered (it is summary.json too).
                 common.log("warning: cannot write the --json summary to stdout: \(String(cString: strerror(written))); it is in the run directory as summary.json")

@@ -180,13 +180,19 @@ public enum RunDiffReport {
         func list(_ moves: [RunDiff.Move]) -> String {
             moves.prefix(5).map { "\($0.name) (\($0.code)) \(signed($0.change))" }.joined(separator: ", ")
         }
+        func postCount(_ count: Int) -> String { "\(Format.grouped(count)) post\(count == 1 ? "" : "s")" }
+        func territoryCount(_ count: Int) -> String { "\(count) territor\(count == 1 ? "y" : "ies")" }
+        func largest(_ count: Int, _ singular: String, _ plural: String) -> String {
+            let words = [2: "two", 3: "three", 4: "four", 5: "five"]
+            return count == 1 ? "the \(singular)" : "the \(words[min(5, count)]!) largest \(plural)"
+        }
         if !losses.isEmpty {
-            let posts = -losses.reduce(0) { $0 + $1.change }
-            sentences.append("\(Format.grouped(posts)) post(s) left \(losses.count) territor\(losses.count == 1 ? "y" : "ies"); the \(min(5, losses.count)) largest loss(es): \(list(losses)).")
+            let count = -losses.reduce(0) { $0 + $1.change }
+            sentences.append("\(postCount(count)) left \(territoryCount(losses.count)); \(largest(losses.count, "loss", "losses")): \(list(losses)).")
         }
         if !gains.isEmpty {
-            let posts = gains.reduce(0) { $0 + $1.change }
-            sentences.append("\(Format.grouped(posts)) post(s) went to \(gains.count) territor\(gains.count == 1 ? "y" : "ies"); the \(min(5, gains.count)) largest gain(s): \(list(gains)).")
+            let count = gains.reduce(0) { $0 + $1.change }
+            sentences.append("\(postCount(count)) went to \(territoryCount(gains.count)); \(largest(gains.count, "gain", "gains")): \(list(gains)).")
         }
         return sentences
     }

@@ -35,7 +35,7 @@ struct RunDiffTests {
         #expect(diff.status == 0, "a diff that finds changes is a report: \(diff)")
         let page = try E2E.text(out.appendingPathComponent("diff.md"))
         #expect(page.contains("The budget fell by €0.100M (€0.90M → €0.80M)"), "\(page)")
-        #expect(page.contains("left 1 territory") && page.contains("Creuse (23) -1"), "\(page)")
+        #expect(page.contains("1 post left 1 territory; the loss: Creuse (23) -1."), "\(page)")
         let changes = try E2E.table(out.appendingPathComponent("changes.csv"))
         // The moves are those of the two runs' own tables.
         let before = Dictionary(uniqueKeysWithValues: try E2E.table(a.appendingPathComponent("allocation_by_territory.csv")).map { ($0["territory_code"]!, Int($0["posts"]!)!) })
@@ -62,6 +62,34 @@ struct RunDiffTests {
         let again = try E2E.repartir(["diff", b.path, a.path, "--out", out.path, "-q"], in: temp)
         let reversed = try E2E.text(out.appendingPathComponent("diff.md"))
         #expect(again.status == 0 && reversed.contains("The budget rose"), "\(again)")
+    }
+
+    @Test("the national scenario, budget €200M then €190M: 'The budget fell by €10M', the five largest losses, counts that match changes.csv; both folders validate with frictionless")
+    func nationalBudgetCut() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "diff-national")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"), out = temp.appendingPathComponent("diff")
+        let quick = ["-q", "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"]
+        try #require(try E2E.repartir(["run", E2E.defaultScenario.path, "--out", a.path] + quick, in: temp).status == 0)
+        try #require(try E2E.repartir(["run", E2E.defaultScenario.path, "--out", b.path, "--set", "programme.budget_eur=190000000"] + quick, in: temp).status == 0)
+        let diff = try E2E.repartir(["diff", a.path, b.path, "--out", out.path, "-q"], in: temp)
+        try #require(diff.status == 0, "\(diff)")
+        let page = try E2E.text(out.appendingPathComponent("diff.md"))
+        #expect(page.contains("**The budget fell by €10M (€200.00M → €190.00M)."), "\(page.prefix(800))")
+        let losses = try E2E.table(out.appendingPathComponent("changes.csv")).filter { $0["level"] == "territory" && Int($0["change"]!)! < 0 }
+        let left = losses.reduce(0) { $0 - Int($1["change"]!)! }
+        #expect(page.contains("\(Self.grouped(left)) posts left \(losses.count) territories; the five largest losses: "), "\(page.prefix(800))")
+        for folder in [a, out] {
+            let report = try DataPackageTests.validate(folder.appendingPathComponent("datapackage.json"), in: temp)
+            #expect(report.valid, "\(folder.lastPathComponent): \(report.errors)")
+        }
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "en_US")
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
     }
 
     @Test("a run with a plan against an infeasible night: the parameters that changed, 'Run B has no plan', no posts listed as moved")

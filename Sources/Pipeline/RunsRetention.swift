@@ -6,8 +6,8 @@ import Darwin
 #endif
 
 /// `--keep N` / `--keep-days D`: removes old run folders of a runs root, under its lock, and never
-/// the one `latest` points to. A run folder is a real folder of repartir's user, not hidden, with a
-/// `manifest.json`; anything else in ROOT (runs.csv, a user's notes, a link) is never touched.
+/// the one `latest` points to. A run folder is a real folder of repartir's user, not hidden, whose
+/// `manifest.json` is a run's (it names a scenario and a status); anything else in ROOT (runs.csv, a user's notes, a link) is never touched.
 /// Age is the folder's manifest's modification time (written once, when the run was staged).
 public enum RunsRetention {
     public struct Policy: Sendable, Equatable {
@@ -39,8 +39,9 @@ public enum RunsRetention {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where !name.hasPrefix(".") && name != "latest" {
             let folder = root + "/" + name
             var info = stat()
-            guard NoFollowFiles.isOwnDirectory(folder), lstat(folder + "/manifest.json", &info) == 0,
-                  (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            // A run's manifest names its scenario and status: a diff folder or a user's folder is never pruned.
+            guard NoFollowFiles.isOwnDirectory(folder), (try? RunManifest.read(folder: folder)) != nil,
+                  lstat(folder + "/manifest.json", &info) == 0 else { continue }
             runs.append((name, Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)))
         }
         runs.sort { ($0.date, $0.name) > ($1.date, $1.name) }

@@ -173,10 +173,34 @@ struct NightlyRunsRootTests {
         #expect(place.latest() == oldest)
         #expect(FileManager.default.fileExists(atPath: place.root.appendingPathComponent("runs.csv").path), "runs.csv is never pruned")
 
-        // --keep-days: every run is younger than a day, so nothing goes.
-        let days = try place.run(["-q", "--keep-days", "1"])
+        // A folder that is not a run (a diff written into ROOT, someone's notes) is never pruned.
+        let diff = try E2E.repartir(["diff", place.root.appendingPathComponent(oldest).path, place.root.appendingPathComponent(oldest).path,
+                                     "--out", place.root.appendingPathComponent("a-diff").path, "-q"], in: place.temp)
+        try #require(diff.status == 0, "\(diff)")
+        let notes = place.root.appendingPathComponent("notes")
+        try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: notes.appendingPathComponent("manifest.json"))
+        let pruning = try place.run(["-q", "--keep", "1"])
+        #expect(pruning.status == 0, "\(pruning)")
+        let left = try place.runs()
+        #expect(left.contains("a-diff") && left.contains("notes") && left.contains(oldest) == false, "\(left)")
+        try FileManager.default.removeItem(at: notes)
+        try FileManager.default.removeItem(at: place.root.appendingPathComponent("a-diff"))
+
+        // --keep-days: two runs three days old, one of them latest's target; an infeasible night
+        // (latest stays) with --keep-days 1 removes the other one only.
+        let survivor = try #require(left.first { $0.hasPrefix("three-territories-") })
+        try #require(try place.run(["-q"]).status == 0)
+        let target = try #require(place.latest())
+        let threeDaysAgo = Date().addingTimeInterval(-3 * 86_400)
+        for run in [survivor, target] {
+            try FileManager.default.setAttributes([.modificationDate: threeDaysAgo], ofItemAtPath: place.root.appendingPathComponent("\(run)/manifest.json").path)
+        }
+        let days = try place.run(Self.infeasible + ["-q", "--keep-days", "1"])
+        #expect(days.status == 20, "\(days)")
         let afterDays = try place.runs()
-        #expect(days.status == 0 && afterDays.count == 3, "\(days) \(afterDays)")
+        #expect(afterDays.count == 2 && afterDays.contains(target) && !afterDays.contains(survivor), "\(afterDays)")
+        #expect(place.latest() == target)
     }
 
     @Test("--wait acquires the lock once the holder ends; --wait=S times out with 75")

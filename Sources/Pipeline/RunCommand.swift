@@ -45,7 +45,8 @@ public enum RunCommand {
     public static func defaultOutput(for scenario: Scenario) -> String { "out/\(scenario.parameters.name)" }
 
     /// Load → lock the destination (exit 75 if held) → solve → verify → publish atomically.
-    /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages.
+    /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages;
+    /// `published`, the folder of an infeasible run's explanation (the runs log records it).
     public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
                            log: @escaping (String) -> Void = { _ in },
                            reserved: (String) -> Void = { _ in },

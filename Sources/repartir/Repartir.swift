@@ -40,9 +40,13 @@ struct Repartir: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error).rawValue
-            if code != 0, arguments.first == "run", arguments.contains("--json") {
+            if code != 0, arguments.first == "run" {
+                // A run refused before it started is an outcome too: its row in ROOT/runs.csv and its --json object.
                 let entry = RunsLog.Entry(exitCode: code, message: fullMessage(for: error), runFolder: nil, scenario: "", variant: nil)
-                _ = writeAll(1, Data(entry.json.utf8))
+                if let root = Run.rawValue(of: "--runs-root", in: arguments), !root.isEmpty {
+                    RunsLog.append(entry, root: URL(fileURLWithPath: root).standardizedFileURL.path)
+                }
+                if arguments.contains("--json") { _ = writeAll(1, Data(entry.json.utf8)) }
             }
             exit(withError: error)
         }
@@ -245,6 +249,17 @@ struct Run: ParsableCommand {
             result.append(!literal && argument == "--wait" ? "--wait=inf" : argument)
         }
         return result
+    }
+
+    /// The value of `--name VALUE` or `--name=VALUE` in raw arguments (before a `--`), for a command
+    /// line the parser refused.
+    static func rawValue(of name: String, in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return nil }
+            if argument == name { return index + 1 < arguments.count ? arguments[index + 1] : nil }
+            if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+        }
+        return nil
     }
 
     /// What runs.csv calls a scenario that failed before its name was read: its folder's name.

@@ -117,7 +117,7 @@ struct NightlyRunsRootTests {
         #expect(!FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
     }
 
-    @Test("a usage error with --json prints a status object (exit 64)")
+    @Test("a usage error with --json prints a status object and is a row of runs.csv (exit 64)")
     func usageErrorWithJSONPrintsAnObject() throws {
         let place = try Root("nightly-usage")
         defer { place.remove() }
@@ -126,6 +126,10 @@ struct NightlyRunsRootTests {
         let object = try Self.jsonObject(result)
         #expect(object["exit_code"] as? Int == 64 && object["status"] as? String == "usage_error", "\(object)")
         #expect((object["message"] as? String ?? "").contains("--keep"), "\(object)")
+        let unknown = try place.run(["--no-such-flag"])
+        #expect(unknown.status == 64 && unknown.stdout.isEmpty, "\(unknown)")
+        let rows = try place.log()
+        #expect(rows.map { $0["status"] } == ["usage_error", "usage_error"] && (rows.last?["message"] ?? "").contains("--no-such-flag"), "\(rows)")
     }
 
     @Test("the manifest records the UTC start time, the host, the full command line, and the sweep and variant ids")

@@ -92,6 +92,30 @@ struct RunDiffTests {
         return formatter.string(from: NSNumber(value: value)) ?? String(value)
     }
 
+    @Test("an input file that changed is named with its hashes; a different GLPK version is reported")
+    func inputFileAndVersionChanges() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "diff-inputs")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let scenario = temp.appendingPathComponent("scenario")
+        try FileManager.default.copyItem(at: E2E.smallScenario, to: scenario)
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b")
+        try #require(try E2E.repartir(["run", scenario.path, "--out", a.path, "-q"], in: temp).status == 0)
+        let territories = scenario.appendingPathComponent("territories.csv")
+        try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "215702").utf8).write(to: territories)
+        try #require(try E2E.repartir(["run", scenario.path, "--out", b.path, "-q"], in: temp).status == 0)
+        // The same run B, as if made with another GLPK.
+        let manifest = b.appendingPathComponent("manifest.json")
+        let text = try E2E.text(manifest)
+        let version = try #require(text.firstMatch(of: /"glpk_version": "([^"]*)"/)?.1)
+        try Data(text.replacingOccurrences(of: "\"glpk_version\": \"\(version)\"", with: "\"glpk_version\": \"9.9\"").utf8).write(to: manifest)
+
+        let diff = try E2E.repartir(["diff", a.path, b.path], in: temp)
+        #expect(diff.status == 0, "\(diff)")
+        #expect(diff.stdoutText.contains("GLPK changed from \(version) to 9.9"), "\(diff.stdoutText.prefix(1200))")
+        #expect(diff.stdoutText.contains("the territories file changed (SHA-256 "), "\(diff.stdoutText.prefix(1200))")
+        #expect(!diff.stdoutText.contains("`programme."), "no parameter changed: \(diff.stdoutText.prefix(1200))")
+    }
+
     @Test("a run with a plan against an infeasible night: the parameters that changed, 'Run B has no plan', no posts listed as moved")
     func planAgainstInfeasibleRun() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-infeasible")

@@ -62,14 +62,16 @@ public enum OutputPublisher {
         case let .directory(path):
             let (parent, name) = try split(path)
             let destination = parent + "/" + name
-            let lock = try RunLock.acquire(parent + "/.\(name).lock", for: destination)
+            let lock = try RunLock.acquire(parent + "/.\(name).lock", for: destination,
+                                           wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             recoverDirectory(parent: parent, name: name, log: log)
             try checkReplaceable(destination)
             return Reservation(target: .directory(destination), lock: lock, destination: destination)
         case let .runsRoot(path):
             let root = URL(fileURLWithPath: path).standardizedFileURL.path
             let latest = root + "/latest"
-            let lock = try RunLock.acquire(root + "/.latest.lock", for: latest)
+            let lock = try RunLock.acquire(root + "/.latest.lock", for: latest,
+                                           wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             cleanRunsRoot(root, log: log)
             var info = stat()
             if lstat(latest, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
@@ -83,8 +85,10 @@ public enum OutputPublisher {
 
     /// Writes `files` and switches them into place; returns the published run directory. Stops with
     /// `.interrupted` (nothing published) if `cancellation` is set before the switch.
+    /// `switchesLatest: false` (a run without a plan, e.g. infeasible) gives the run its own folder
+    /// under a runs root but leaves `latest` on the last run that has a plan.
     @discardableResult
-    public static func publish(_ files: [File], into reservation: Reservation, scenarioName: String,
+    public static func publish(_ files: [File], into reservation: Reservation, scenarioName: String, switchesLatest: Bool = true,
                                cancellation: CancellationFlag? = nil, log: (String) -> Void = { _ in }) throws(RunFailure) -> String {
         let hooks = TestHooks.current
         for note in hooks.notes { log(note) }
@@ -100,7 +104,7 @@ public enum OutputPublisher {
             let run = root + "/" + name
             let staging = root + "/.\(name).partial-\(getpid())"
             try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks, log: log)
-            try switchRun(staging: staging, run: run, root: root, name: name)
+            try switchRun(staging: staging, run: run, root: root, name: name, switchesLatest: switchesLatest)
             return run
         }
     }
@@ -234,7 +238,7 @@ public enum OutputPublisher {
     /// `--runs-root ROOT`: staging becomes ROOT/NAME, then the symlink ROOT/latest is replaced by a
     /// new one pointing to NAME (rename(2) of `latest.tmp-PID` over it). If `latest` cannot be
     /// switched, ROOT/NAME is removed again, so a failed run leaves ROOT as it was.
-    static func switchRun(staging: String, run: String, root: String, name: String) throws(RunFailure) {
+    static func switchRun(staging: String, run: String, root: String, name: String, switchesLatest: Bool = true) throws(RunFailure) {
         let latest = root + "/latest"
         let temporary = root + "/latest.tmp-\(getpid())"
         func fail(_ message: String, removeRun: Bool) -> RunFailure {
@@ -247,6 +251,7 @@ public enum OutputPublisher {
             throw fail("cannot rename \(staging) to \(run): \(String(cString: strerror(errno)))", removeRun: false)
         }
         syncDirectory(root)
+        guard switchesLatest else { return }
         _ = unlink(temporary)
         if symlink(name, temporary) != 0 {
             throw fail("cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
@@ -362,17 +367,25 @@ public enum OutputPublisher {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        var digest = Data()
-        for file in files.sorted(by: { $0.name < $1.name }) where file.name != "manifest.json" {
-            digest.append(Data("\(file.name)\u{0}\(Manifest.sha256(file.content))\n".utf8))
-        }
-        let base = "\(scenario)-\(formatter.string(from: Date()))-\(Manifest.sha256(digest).prefix(8))"
+        let hash = resultHash(files.filter { $0.name != "manifest.json" }.map { ($0.name, Manifest.sha256($0.content)) })
+        let base = "\(scenario)-\(formatter.string(from: Date()))-\(hash.prefix(8))"
         var name = base, counter = 1
         while exists(root + "/" + name) {
             counter += 1
             name = "\(base)-\(counter)"
         }
         return name
+    }
+
+    /// SHA-256 over (file name, SHA-256) of every output but the manifest, sorted by name: two runs
+    /// with the same result hash have byte-identical results. The manifest's `outputs` list is
+    /// exactly this input, so the runs log recomputes it from a published manifest.
+    static func resultHash(_ outputs: [(name: String, sha256: String)]) -> String {
+        var digest = Data()
+        for output in outputs.sorted(by: { $0.name < $1.name }) {
+            digest.append(Data("\(output.name)\u{0}\(output.sha256)\n".utf8))
+        }
+        return Manifest.sha256(digest)
     }
 
     static func exists(_ path: String) -> Bool {

@@ -45,10 +45,12 @@ public enum RunCommand {
     public static func defaultOutput(for scenario: Scenario) -> String { "out/\(scenario.parameters.name)" }
 
     /// Load → lock the destination (exit 75 if held) → solve → verify → publish atomically.
-    /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages.
+    /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages;
+    /// `published`, the folder of an infeasible run's explanation (the runs log records it).
     public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
                            log: @escaping (String) -> Void = { _ in },
-                           reserved: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
+                           reserved: (String) -> Void = { _ in },
+                           published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
         let clock = Date()
         var timings: [(String, Double)] = []
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
@@ -90,9 +92,12 @@ public enum RunCommand {
                 (name: "conflict.csv", content: Data(ConflictReport.csv(explanation).utf8)),
                 (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
             ]
+            files.append(DataPackage.file(describing: files))
             files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, outputs: files).utf8)))
+            // Its own folder under a runs root, but `latest` stays on the last run that has a plan.
             let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
-                                                        cancellation: request.cancellation, log: log)
+                                                        switchesLatest: false, cancellation: request.cancellation, log: log)
+            published(directory)
             log("wrote the explanation to \(directory)")
             withExtendedLifetime(reservation) {}
             throw .infeasibleExplained(explanation)
@@ -147,6 +152,7 @@ public enum RunCommand {
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
+        files.append(DataPackage.file(describing: files))
         let manifest = Manifest.render(outcome, timings: timings, outputs: files)
         files.append((name: "manifest.json", content: Data(manifest.utf8)))
         try stopIfCancelled(request)

@@ -1,4 +1,5 @@
 import Foundation
+import GLPKSolver
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,7 +33,12 @@ public final class RunLock: @unchecked Sendable {
     /// root cron job must not be led to write elsewhere: it is created with `O_EXCL`, an existing
     /// one is opened with `O_NOFOLLOW` (a symlink is refused, exit 73) and must be a regular file,
     /// and the holder line is only written into a file this user created (see `mayRecordHolder`).
-    public static func acquire(_ path: String, for destination: String) throws(RunFailure) -> RunLock {
+    ///
+    /// `wait` (`--wait[=S]`): nil fails at once with exit 75; otherwise the lock is retried every
+    /// 100 ms until it is free, `wait` seconds have passed (exit 75, saying how long it waited) or
+    /// `cancellation` is set (a stop signal: `.interrupted`).
+    public static func acquire(_ path: String, for destination: String, wait: Double? = nil,
+                               cancellation: CancellationFlag? = nil) throws(RunFailure) -> RunLock {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -66,14 +72,26 @@ public final class RunLock: @unchecked Sendable {
             close(fd)
             throw .cannotCreateOutput("the lock file \(path) is not a regular file. Remove it and run again, or choose another output.")
         }
+        let started = Date()
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { break }
             let code = errno
             if code == EINTR { continue }
+            let held = code == EWOULDBLOCK || code == EAGAIN
+            if held, let wait, Date().timeIntervalSince(started) < wait {
+                if cancellation?.isCancelled == true {
+                    close(fd)
+                    throw .interrupted
+                }
+                usleep(100_000)
+                continue
+            }
             let holder = Self.holderDescription(fd)
             close(fd)
-            if code == EWOULDBLOCK || code == EAGAIN {
-                throw .locked("\(destination) is being written by another repartir run (lock \(path)\(holder.isEmpty ? "" : ", held by \(holder)")). Let it finish; the lock is released as soon as that process ends, even if it is killed.")
+            if held {
+                let waited = wait.map { " after waiting \(Int($0.rounded())) s (--wait)" } ?? ""
+                let advice = wait == nil ? "Let it finish, or pass --wait to wait for it" : "Let it finish, or wait longer (--wait=S, or --wait alone to wait until it ends)"
+                throw .locked("\(destination) is being written by another repartir run (lock \(path)\(holder.isEmpty ? "" : ", held by \(holder)"))\(waited). \(advice); the lock is released as soon as that process ends, even if it is killed.")
             }
             throw .cannotCreateOutput("cannot lock \(path): \(String(cString: strerror(code))). Put the output on a local file system that supports flock(2).")
         }

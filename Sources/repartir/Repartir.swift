@@ -20,17 +20,36 @@ struct Repartir: ParsableCommand {
         Exit codes: 0 optimal; 10 feasible, not proven optimal (a limit was hit); 20 infeasible scenario; \
         21 limit hit with no plan; 64 usage; 65 bad input data; 66 input missing; 70 internal or GLPK failure; \
         73 cannot create output; 74 write error; 75 another run holds the output's lock; 78 bad configuration; \
+        1 (diff --fail-on-change only) the two runs differ; \
         129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM: stopped, nothing published.
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, ExportModel.self]
+        subcommands: [Run.self, Validate.self, ExportModel.self, Diff.self]
     )
 
     /// SIGPIPE is ignored before anything runs: a reader that goes away (`2>&1 | head -n 1`) must
     /// not kill a run halfway (exit 141); writes then fail with EPIPE, which `StandardError` absorbs.
+    ///
+    /// `--wait` alone is rewritten `--wait=inf` first (an option with an optional value), and a
+    /// usage error of `run --json` still prints its status object on stdout (exit 64).
     static func main() {
         _ = signal(SIGPIPE, SIG_IGN)
-        main(nil)
+        let arguments = Run.expandingBareWait(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error).rawValue
+            if code != 0, arguments.first == "run" {
+                // A run refused before it started is an outcome too: its row in ROOT/runs.csv and its --json object.
+                let entry = RunsLog.Entry(exitCode: code, message: fullMessage(for: error), runFolder: nil, scenario: "", variant: nil)
+                if let root = Run.rawValue(of: "--runs-root", in: arguments), !root.isEmpty {
+                    RunsLog.append(entry, root: URL(fileURLWithPath: root).standardizedFileURL.path)
+                }
+                if arguments.contains("--json") { _ = writeAll(1, Data(entry.json.utf8)) }
+            }
+            exit(withError: error)
+        }
     }
 }
 
@@ -140,19 +159,18 @@ func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (In
     }
 }
 
-/// Ends a run stopped by a signal: the shells' convention, 128 + the signal (129 SIGHUP,
+/// A run stopped by a signal: its message and the shells' exit code, 128 + the signal (129 SIGHUP,
 /// 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).
-func failInterrupted(destination: String?) -> Never {
+func interruptedOutcome(destination: String?) -> (message: String, code: Int32) {
     let signal = receivedSignal
     let names = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"]
     let name = names[signal] ?? (signal == 0 ? "a cancellation" : "signal \(signal)")
     let kept = destination.map { "; the last published run (\($0)) is untouched" } ?? ""
-    StandardError.write("""
+    let message = """
         error: stopped by \(name) before the run was published: nothing was written\(kept). \
         Run it again; to get a best-effort plan within a time budget, use --time-limit (exit 10, published).
-
-        """)
-    Foundation.exit(signal > 0 ? 128 + signal : ExitCode.interrupted)
+        """
+    return (message, signal > 0 ? 128 + signal : ExitCode.interrupted)
 }
 
 struct Run: ParsableCommand {
@@ -174,8 +192,23 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")
     var mipGap: Double?
 
-    @Flag(help: "Print the summary as JSON on stdout.")
+    @Flag(help: "Print a JSON object on stdout for every outcome: exit_code, status, message, run_folder (and the summary's figures for a plan).")
     var json = false
+
+    @Option(help: ArgumentHelp("With --runs-root: after the run, keep only the N newest run folders (never the one latest points to).", valueName: "N"))
+    var keep: Int?
+
+    @Option(name: .customLong("keep-days"), help: ArgumentHelp("With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"))
+    var keepDays: Double?
+
+    @Option(name: .customLong("wait"), help: ArgumentHelp("--wait[=S]: wait for another run's lock (up to S seconds; alone: until it ends) instead of exiting 75 at once.", valueName: "S"))
+    var wait: String?
+
+    @Option(help: ArgumentHelp("Sweep id, recorded in the manifest (set by a sweep).", valueName: "ID"))
+    var sweep: String?
+
+    @Option(help: ArgumentHelp("Variant id, recorded in the manifest and runs.csv (set by a sweep).", valueName: "ID"))
+    var variant: String?
 
     func validate() throws {
         if let timeLimit, !(timeLimit > 0 && timeLimit <= 86_400) {
@@ -191,6 +224,49 @@ struct Run: ParsableCommand {
         if let runsRoot, runsRoot.isEmpty {
             throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs")
         }
+        if let keep, keep < 1 { throw ValidationError("--keep must be at least 1 (the run just made is kept), got \(keep)") }
+        if let keepDays, !(keepDays > 0 && keepDays.isFinite) { throw ValidationError("--keep-days must be a number of days greater than 0, got \(Self.shown(keepDays))") }
+        if (keep != nil || keepDays != nil) && runsRoot == nil { throw ValidationError("--keep and --keep-days prune a runs root: give --runs-root ROOT") }
+        _ = try waitSeconds()
+    }
+
+    /// `--wait` alone (rewritten `inf` by main) waits until the lock is free; `--wait=S` up to S seconds.
+    func waitSeconds() throws -> Double? {
+        guard let wait else { return nil }
+        if wait == "inf" { return .infinity }
+        guard let seconds = Double(wait), seconds >= 0, seconds.isFinite else {
+            throw ValidationError("--wait takes a number of seconds attached with '=', e.g. --wait=600, or nothing (wait until the lock is free); got '\(wait)'")
+        }
+        return seconds
+    }
+
+    /// `--wait` alone becomes `--wait=inf` (before a `--`): the parser has no option with an optional value.
+    static func expandingBareWait(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var literal = false
+        for argument in arguments {
+            if argument == "--" { literal = true }
+            result.append(!literal && argument == "--wait" ? "--wait=inf" : argument)
+        }
+        return result
+    }
+
+    /// The value of `--name VALUE` or `--name=VALUE` in raw arguments (before a `--`), for a command
+    /// line the parser refused.
+    static func rawValue(of name: String, in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return nil }
+            if argument == name { return index + 1 < arguments.count ? arguments[index + 1] : nil }
+            if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+        }
+        return nil
+    }
+
+    /// What runs.csv calls a scenario that failed before its name was read: its folder's name.
+    static func scenarioLabel(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let isFile = ["yaml", "yml"].contains(url.pathExtension.lowercased())
+        return (isFile ? url.deletingLastPathComponent() : url).standardizedFileURL.lastPathComponent
     }
 
     /// "", ".", "..", "a/.", "a/..", "/" (with or without trailing slashes): a path that names no
@@ -210,19 +286,97 @@ struct Run: ParsableCommand {
         let request = RunCommand.Request(scenarioPath: common.scenario, overrides: try common.overrides(),
                                          outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
                                          cancellation: interruption)
+        Invocation.current = Invocation(commandLine: CommandLine.arguments, sweepID: sweep, variantID: variant,
+                                        lockWaitSeconds: try waitSeconds(), cancellation: interruption)
         let progress = ProgressReporter(enabled: !common.quiet)
         let solver = GLPKSolver(progress: { progress.report($0) }, cancellation: interruption)
         var destination: String?
+        var explanation: String?
         do {
-            let result = try RunCommand.run(request, solver: solver, log: common.log, reserved: { destination = $0 })
-            let code = json ? writeAll(1, Data(result.summaryJSON.utf8)) : 0
-            if code != 0 {
-                // The run is published; only its summary could not be delivered (it is summary.json too).
-                common.log("warning: cannot write the --json summary to stdout: \(String(cString: strerror(code))); it is in the run directory as summary.json")
-            }
-            Foundation.exit(result.exitCode)
+            let result = try RunCommand.run(request, solver: solver, log: common.log, reserved: { destination = $0 },
+                                            published: { explanation = $0 })
+            let message = runsRoot == nil ? "published \(result.directory)" : "published \(result.directory); latest points to it"
+            finish(result.exitCode, message: message, folder: result.directory, summary: result.summaryJSON)
         } catch {
-            if case .interrupted = error { failInterrupted(destination: destination) }
+            if case .interrupted = error {
+                let (message, code) = interruptedOutcome(destination: destination)
+                StandardError.write(message + "\n")
+                finish(code, message: message, folder: nil)
+            }
+            StandardError.write(error.description + "\n")
+            let kept = runsRoot != nil && explanation != nil ? " (latest was not moved: it stays on the last run with a plan)" : ""
+            finish(error.exitCode, message: error.description + kept, folder: explanation)
+        }
+    }
+
+    /// Every outcome ends here: its row in ROOT/runs.csv and the pruning (with --runs-root), its
+    /// object on stdout (with --json: the summary for a plan, else the status object), its exit code.
+    func finish(_ code: Int32, message: String, folder: String?, summary: String? = nil) -> Never {
+        let entry = RunsLog.Entry(exitCode: code, message: message, runFolder: folder,
+                                  scenario: Self.scenarioLabel(common.scenario), variant: variant, time: Invocation.current.startedAt)
+        if let runsRoot {
+            let root = URL(fileURLWithPath: runsRoot).standardizedFileURL.path
+            RunsLog.append(entry, root: root, log: common.log)
+            if code != ExitCode.locked {
+                RunsRetention.prune(root: root, policy: .init(keep: keep, keepDays: keepDays), log: common.log)
+            }
+        }
+        if json {
+            let written = writeAll(1, Data((summary.map(entry.json(extending:)) ?? entry.json).utf8))
+            if written != 0 && summary != nil {
+                // The run is published; only its summary could not be delivered (it is summary.json too).
+                common.log("warning: cannot write the --json summary to stdout: \(String(cString: strerror(written))); it is in the run directory as summary.json")
+            }
+        }
+        Foundation.exit(code)
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What changed between two run folders: inputs, headline figures, the territories and structures whose posts moved.",
+        discussion: "Prints the Markdown page on stdout, or writes diff.md, changes.csv, input_changes.csv, summary_changes.csv and datapackage.json into --out DIR. Exit 0 whether or not something changed (1 with --fail-on-change when it did); 66 or 65 when a folder is not a run.")
+
+    @Argument(help: "Two run folders, A (before) then B (after).")
+    var runs: [String] = []
+
+    @Option(name: .customLong("runs-root"), help: ArgumentHelp("Compare runs of ROOT/runs.csv instead of two folders (with --last).", valueName: "ROOT"))
+    var runsRoot: String?
+
+    @Option(help: ArgumentHelp("With --runs-root: compare the N-th last run that has a plan with the last one (default 2: the last two).", valueName: "N"))
+    var last: Int?
+
+    @Option(help: "Write the diff folder DIR (replaced atomically) instead of printing the page.")
+    var out: String?
+
+    @Flag(name: .customLong("fail-on-change"), help: "Exit 1 when the runs differ (for a test or a gate; a diff is a report otherwise).")
+    var failOnChange = false
+
+    @Flag(name: .shortAndLong, help: "No progress messages on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if runsRoot == nil && runs.count != 2 { throw ValidationError("give two run folders (repartir diff A B), or --runs-root ROOT --last 2") }
+        if runsRoot != nil && !runs.isEmpty { throw ValidationError("give either two run folders or --runs-root, not both") }
+        if last != nil && runsRoot == nil { throw ValidationError("--last compares runs of a runs root: give --runs-root ROOT") }
+        if let last, last < 2 { throw ValidationError("--last must be at least 2 (the last two runs), got \(last)") }
+        if let out, Run.namesNoFolderOfItsOwn(out) { throw ValidationError("--out '\(out)' names the current folder or a parent; give a folder of its own, e.g. --out out/diff") }
+    }
+
+    func run() throws {
+        do throws(RunFailure) {
+            let (a, b) = runsRoot.map { _ in ("", "") } ?? (runs[0], runs[1])
+            let pair = try runsRoot.map { root throws(RunFailure) in try RunDiff.lastRuns(root: root, count: last ?? 2) } ?? (a, b)
+            let diff = RunDiff(try RunDiff.load(pair.0), try RunDiff.load(pair.1))
+            let files = RunDiffReport.files(diff)
+            if let out {
+                try OutputPublisher.publish(files, to: out)
+                if !quiet { StandardError.write("repartir: wrote \(out)\(diff.hasChanges ? "" : " (no change)")\n") }
+            } else if let page = files.first(where: { $0.name == "diff.md" }) {
+                _ = writeAll(1, page.content)
+            }
+            Foundation.exit(failOnChange && diff.hasChanges ? 1 : 0)
+        } catch {
             fail(error)
         }
     }

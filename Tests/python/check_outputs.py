@@ -3,9 +3,10 @@
 
 Usage: check_outputs.py RUN_DIR [--territories N] [--payloads FILE]
 
-Every CSV is read with the documented dtypes (codes as `string`, counts as int64, money and
-ratios as float64), so a code such as `01` or `2A` that a naive reader would turn into 1 or NaN
-is caught here. Checks:
+Every CSV is read with the dtypes of the run's own `datapackage.json` (its Table Schema: codes as
+`string`, counts as int64 or Int64 when nullable, money and ratios as float64), which must agree
+with the documented schema below, so a code such as `01` or `2A` that a naive reader would turn
+into 1 or NaN is caught here. Checks:
   * the codes of the default scenario (01, 2A, 2B, 971, 976) are intact, N territory rows (101);
   * totals of posts, State cost, host cost and coverage in the structure / territory / région
     tables equal summary.csv's;
@@ -107,8 +108,53 @@ def fail(message: str) -> None:
     failures.append(message)
 
 
-def read(directory: Path, name: str, schema: dict[str, tuple[str, bool]]) -> pd.DataFrame | None:
+# datapackage.json Table Schema type -> pandas dtype (an integer column that may be empty is Int64).
+PACKAGE_DTYPES = {"string": STR, "number": FLOAT}
+
+
+def package_schema(directory: Path, name: str) -> dict[str, tuple[str, bool]] | None:
+    """The run's own schema for one CSV, from datapackage.json: column -> (dtype, may be empty)."""
+    import json
+    path = directory / "datapackage.json"
+    if not path.is_file():
+        fail("datapackage.json: missing")
+        return None
+    package = json.loads(path.read_text(encoding="utf-8"))
+    resource = next((r for r in package.get("resources", []) if r.get("path") == name), None)
+    if resource is None:
+        fail(f"datapackage.json: no resource for {name}")
+        return None
+    schema = {}
+    for field in resource["schema"]["fields"]:
+        required = field.get("constraints", {}).get("required", False)
+        if field["type"] == "integer":
+            dtype = INT if required else NULLABLE_INT
+        elif field["type"] in PACKAGE_DTYPES:
+            dtype = PACKAGE_DTYPES[field["type"]]
+        else:
+            fail(f"datapackage.json: {name} column {field['name']!r} has type {field['type']!r}")
+            continue
+        if "Undeclared column" in field.get("description", ""):
+            fail(f"datapackage.json: {name} column {field['name']!r} has no declaration in DataPackage.tables")
+        schema[field["name"]] = (dtype, not required)
+    return schema
+
+
+def read(directory: Path, name: str, documented: dict[str, tuple[str, bool]] | None) -> pd.DataFrame | None:
+    """Reads one CSV with the dtypes of the run's datapackage.json (no hand-copied dtype dict), and
+    checks that schema against the documented one (docs/outputs.md) when there is one."""
     path = directory / name
+    schema = package_schema(directory, name) if path.is_file() else None
+    if schema is None and path.is_file():
+        return None
+    if documented is not None and schema is not None:
+        for column, (dtype, nullable) in documented.items():
+            if column in schema and schema[column][0] != dtype and not (dtype == INT and schema[column][0] == NULLABLE_INT and nullable):
+                fail(f"datapackage.json: {name} column {column!r} is {schema[column][0]}, documented {dtype}")
+            if column in schema and schema[column][1] and not nullable:
+                fail(f"datapackage.json: {name} column {column!r} may be empty, documented as required")
+    elif documented is not None:
+        schema = documented
     if not path.is_file():
         fail(f"{name}: missing")
         return None
@@ -126,11 +172,14 @@ def read(directory: Path, name: str, schema: dict[str, tuple[str, bool]]) -> pd.
     missing = [c for c in expected if c not in header]
     if missing:
         fail(f"{name}: missing columns {missing} (has {header})")
-    extra = [c for c in header if c not in schema and not c.startswith(DYNAMIC_INT_PREFIXES)]
+    extra = [c for c in header if c not in schema]
     if extra:
-        fail(f"{name}: undocumented columns {extra}")
+        fail(f"{name}: columns not in datapackage.json {extra}")
+    if documented is not None:
+        undocumented = [c for c in header if c not in documented and not c.startswith(DYNAMIC_INT_PREFIXES)]
+        if undocumented:
+            fail(f"{name}: undocumented columns {undocumented}")
     dtypes = {c: schema[c][0] for c in header if c in schema}
-    dtypes.update({c: INT for c in header if c.startswith(DYNAMIC_INT_PREFIXES)})
     try:
         # keep_default_na=False + na_values=[""]: only an empty cell is missing ("NA" is a valid name).
         frame = pd.read_csv(path, dtype=dtypes, encoding="utf-8", keep_default_na=False, na_values=[""])
@@ -138,7 +187,7 @@ def read(directory: Path, name: str, schema: dict[str, tuple[str, bool]]) -> pd.
         fail(f"{name}: cannot be read with the documented dtypes: {error}")
         return None
     for column in header:
-        nullable = schema.get(column, (INT, False))[1]
+        nullable = schema.get(column, (STR, True))[1]
         count = int(frame[column].isna().sum())
         if count and not nullable:
             rows = frame.index[frame[column].isna()].tolist()[:5]
@@ -332,6 +381,10 @@ def main() -> int:
 
     optional = {name: read(args.run_dir, name, schema) for name, schema in OPTIONAL_FILES.items()
                 if (args.run_dir / name).is_file()}
+    # Every other CSV the package describes (e.g. conflict.csv of an infeasible run) is read through it too.
+    for name in sorted(p.name for p in args.run_dir.glob("*.csv")):
+        if name not in FILES and name not in OPTIONAL_FILES:
+            read(args.run_dir, name, None)
     plans, comparison = optional.get("plans.csv"), optional.get("comparison.csv")
     if plans is not None and summary is not None and len(summary) == 1:
         optimised = plans[plans["plan"] == "optimised"]

@@ -1,0 +1,62 @@
+import Foundation
+import GLPKSolver
+import Reports
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How this process was started, for the manifest and the runs log: wall-clock start (UTC), host,
+/// full command line, the sweep and variant ids when a sweep started the run, and how long to wait
+/// for a held lock (`--wait`). Set once by the command line before the run starts; a library
+/// caller that sets nothing gets "now", this host and the process's own arguments.
+public struct Invocation: Sendable {
+    public var startedAt: Date
+    public var host: String
+    public var commandLine: [String]
+    public var sweepID: String?
+    public var variantID: String?
+    /// `--wait[=S]`: nil fails at once (exit 75), `.infinity` waits until the holder ends.
+    public var lockWaitSeconds: Double?
+    /// Stops a lock wait (a stop signal): the run then ends as interrupted.
+    public var cancellation: CancellationFlag?
+
+    public init(startedAt: Date = Date(), host: String = Invocation.hostName(), commandLine: [String] = CommandLine.arguments,
+                sweepID: String? = nil, variantID: String? = nil, lockWaitSeconds: Double? = nil,
+                cancellation: CancellationFlag? = nil) {
+        self.startedAt = startedAt
+        self.host = host
+        self.commandLine = commandLine
+        self.sweepID = sweepID
+        self.variantID = variantID
+        self.lockWaitSeconds = lockWaitSeconds
+        self.cancellation = cancellation
+    }
+
+    /// The invocation of this process; written by the CLI before anything else runs.
+    nonisolated(unsafe) public static var current = Invocation()
+
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(cString: buffer)
+    }
+
+    /// `2026-11-30T10:18:21Z`.
+    public static func utc(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// The manifest's lines for the invocation (each ends with a comma: they come before other keys).
+    var manifestLines: [String] {
+        ["  \"started_at\": \(JSON.string(Self.utc(startedAt))),",
+         "  \"host\": \(JSON.string(host)),",
+         "  \"command_line\": [" + commandLine.map(JSON.string).joined(separator: ", ") + "],",
+         "  \"sweep_id\": \(sweepID.map(JSON.string) ?? "null"),",
+         "  \"variant_id\": \(variantID.map(JSON.string) ?? "null"),"]
+    }
+}

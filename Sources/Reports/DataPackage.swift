@@ -1,0 +1,283 @@
+import Foundation
+
+/// `datapackage.json`: a Frictionless Data Package describing every CSV of a run folder (Table
+/// Schema per file: types, units in descriptions, codes as strings, nullability, primary and
+/// foreign keys), so pandas, polars, R and `frictionless` read `01` and `2A` as text without a
+/// hand-copied dtype dict.
+///
+/// Each table is declared once below (`tables`); the package of a run is generated from those
+/// declarations and the header of each CSV actually written, in the header's order (columns
+/// named after the scenario's ids, `posts_kind_<kind>`, come from a declared prefix). A column
+/// without a declaration is described as text and flagged in its description: the end-to-end test
+/// checks that no run has one.
+public enum DataPackage {
+    public static let fileName = "datapackage.json"
+
+    public enum FieldType: String, Sendable { case string, integer, number }
+
+    public struct Field: Sendable {
+        public let name: String
+        public let type: FieldType
+        public let description: String
+        /// False when an empty cell is allowed (the column is *nullable* in docs/outputs.md).
+        public let required: Bool
+    }
+
+    public struct ForeignKey: Sendable {
+        public let fields: [String]
+        public let resource: String
+        public let referenceFields: [String]
+    }
+
+    public struct Table: Sendable {
+        public let file: String
+        public let description: String
+        public let fields: [Field]
+        /// Columns named `<prefix><id>`, one per id of the scenario.
+        public let dynamic: [(prefix: String, field: Field)]
+        public let primaryKey: [String]
+        public let foreignKeys: [ForeignKey]
+
+        public init(file: String, description: String, fields: [Field], dynamic: [(prefix: String, field: Field)],
+                    primaryKey: [String], foreignKeys: [ForeignKey]) {
+            self.file = file
+            self.description = description
+            self.fields = fields
+            self.dynamic = dynamic
+            self.primaryKey = primaryKey
+            self.foreignKeys = foreignKeys
+        }
+
+        public var resourceName: String { String(file.prefix { $0 != "." }) }
+
+        public func field(_ column: String) -> Field? {
+            if let field = fields.first(where: { $0.name == column }) { return field }
+            guard let pattern = dynamic.first(where: { column.hasPrefix($0.prefix) }) else { return nil }
+            return Field(name: column, type: pattern.field.type, description: pattern.field.description, required: pattern.field.required)
+        }
+    }
+
+    // MARK: Declarations
+
+    public static func text(_ name: String, _ description: String, nullable: Bool = false) -> Field {
+        Field(name: name, type: .string, description: description, required: !nullable)
+    }
+    public static func integer(_ name: String, unit: String, _ description: String, nullable: Bool = false) -> Field {
+        Field(name: name, type: .integer, description: description + " Unit: \(unit).", required: !nullable)
+    }
+    public static func number(_ name: String, unit: String, decimals: Int, _ description: String, nullable: Bool = false) -> Field {
+        Field(name: name, type: .number, description: description + " Unit: \(unit). \(decimals) decimal(s).", required: !nullable)
+    }
+    static func key(_ field: String, _ resource: String, _ reference: String? = nil) -> ForeignKey {
+        ForeignKey(fields: [field], resource: resource, referenceFields: [reference ?? field])
+    }
+
+    public static let code = "A code, always text: keep leading zeros and letters (01, 2A, 971)."
+
+    /// Every CSV repartir writes into a run folder (docs/outputs.md, docs/baselines.md).
+    public static let tables: [Table] = [
+        Table(file: "allocation_by_structure.csv",
+              description: "The plan: posts per host structure and funding option (rows with at least one post).",
+              fields: [
+                text("structure_id", "id of structures.csv. " + code), text("structure_name", "name of structures.csv."),
+                text("territory_code", "The structure's territory. " + code), text("region_code", "That territory's région. " + code),
+                text("kind", "Kind of host (an id under kinds:)."), text("funding_option", "Funding option (an id under funding:)."),
+                integer("posts", unit: "posts", "Posts at this structure under this option (at least 1)."),
+                number("state_cost_eur", unit: "€", decimals: 2, "Posts × State cost per post."),
+                number("host_cost_eur", unit: "€", decimals: 2, "Posts × host cost per post."),
+                integer("funded_months", unit: "months", "Funded months of one post under this option."),
+                integer("capacity", unit: "posts", "The structure's capacity."),
+              ], dynamic: [], primaryKey: ["structure_id", "funding_option"],
+              foreignKeys: [key("territory_code", "allocation_by_territory"), key("region_code", "allocation_by_region")]),
+        Table(file: "allocation_by_territory.csv", description: "One row per territory of the scenario, endowed or not.",
+              fields: [
+                text("territory_code", "code of territories.csv. " + code), text("territory_name", "Territory name."),
+                text("region_code", "Région code. " + code), text("region_name", "Région name."),
+                integer("population", unit: "people", "population of the input."),
+                integer("need", unit: "people", "D_t, people needing digital help (docs/model.md)."),
+                integer("posts", unit: "posts", "Posts placed in the territory."),
+                number("posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3, "Posts × 100,000 / population."),
+                number("state_cost_eur", unit: "€", decimals: 2, "State cost of its posts."),
+                number("host_cost_eur", unit: "€", decimals: 2, "Host share of its posts."),
+                integer("funded_post_months", unit: "post-months", "Σ posts × funded months."),
+                number("people_servable", unit: "people", decimals: 1, "People its posts can accompany."),
+                number("coverage", unit: "people", decimals: 1, "min(need, people_servable)."),
+                number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "coverage / need."),
+                integer("structures_endowed", unit: "structures", "Its structures with at least one post."),
+                integer("floor", unit: "posts", "Effective floor (0 = none)."),
+                integer("cap", unit: "posts", "Effective cap; empty when none.", nullable: true),
+                integer("posts_2021", unit: "posts", "posts_2021 of the input; empty when the input has none.", nullable: true),
+              ],
+              dynamic: [(prefix: "posts_kind_", field: integer("posts_kind_", unit: "posts", "Posts at hosts of this kind (the id after posts_kind_).")),
+                        (prefix: "posts_option_", field: integer("posts_option_", unit: "posts", "Posts under this funding option (the id after posts_option_)."))],
+              primaryKey: ["territory_code"], foreignKeys: [key("region_code", "allocation_by_region")]),
+        Table(file: "allocation_by_region.csv", description: "One row per région.",
+              fields: [
+                text("region_code", "Région code. " + code), text("region_name", "Région name."),
+                integer("territories", unit: "territories", "Territories of the scenario in the région."),
+                integer("population", unit: "people", "Σ population."), integer("need", unit: "people", "Σ need."),
+                integer("posts", unit: "posts", "Σ posts."),
+                number("posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3, "Posts × 100,000 / population."),
+                number("state_cost_eur", unit: "€", decimals: 2, "Σ State cost."), number("host_cost_eur", unit: "€", decimals: 2, "Σ host cost."),
+                number("coverage", unit: "people", decimals: 1, "Σ coverage."), number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "Σ coverage / Σ need."),
+              ], dynamic: [], primaryKey: ["region_code"], foreignKeys: []),
+        Table(file: "summary.csv", description: "The headline figures, one row (summary.json has the same keys).",
+              fields: [
+                text("scenario", "name of the scenario."), text("status", "optimal, feasible (a limit was hit) or interrupted."),
+                number("objective", unit: "need-weighted value of coverage", decimals: 3, "Objective recomputed from the plan."),
+                number("best_bound", unit: "need-weighted value of coverage", decimals: 3, "GLPK's bound on the best objective.", nullable: true),
+                number("relative_gap", unit: "ratio", decimals: 8, "Relative gap between plan and bound.", nullable: true),
+                number("mip_gap_tolerance", unit: "ratio", decimals: 8, "The gap tolerance of the solve."),
+                text("limit_reached", "mip gap, time limit, cancelled, or empty.", nullable: true),
+                integer("posts", unit: "posts", "Posts placed."), integer("posts_available", unit: "posts", "programme.posts."),
+                number("state_cost_eur", unit: "€", decimals: 2, "State cost of the plan."), number("budget_eur", unit: "€", decimals: 2, "programme.budget_eur."),
+                number("host_cost_eur", unit: "€", decimals: 2, "Hosts' co-financing."), integer("need", unit: "people", "Σ need."),
+                number("coverage", unit: "people", decimals: 1, "Σ coverage."), number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "coverage / need."),
+                integer("territories", unit: "territories", "Territories in the scenario."),
+                integer("territories_endowed", unit: "territories", "Territories with at least one post."),
+                integer("structures", unit: "structures", "Structures in the scenario."),
+                integer("structures_endowed", unit: "structures", "Structures with at least one post."),
+              ], dynamic: [], primaryKey: ["scenario"], foreignKeys: []),
+        Table(file: "plans.csv", description: "Long form: one row per (plan, territory): the optimised plan, the 2021 allocation, each baseline.",
+              fields: [
+                text("plan", "Plan name: optimised, 2021 or a baseline id."), text("territory_code", "Territory. " + code),
+                integer("posts", unit: "posts", "Posts placed."),
+                number("posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3, "Posts × 100,000 / population."),
+                number("state_cost_eur", unit: "€", decimals: 2, "State cost."),
+                number("coverage", unit: "people", decimals: 1, "People accompanied over the funded period."),
+                number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "coverage / need."),
+              ], dynamic: [], primaryKey: ["plan", "territory_code"],
+              foreignKeys: [key("plan", "comparison"), key("territory_code", "allocation_by_territory")]),
+        Table(file: "comparison.csv", description: "One row per plan, every metric (docs/baselines.md).",
+              fields: [
+                text("plan", "Plan name."),
+                number("objective", unit: "need-weighted value of coverage", decimals: 3, "Objective, recomputed.", nullable: true),
+                number("objective_vs_optimised", unit: "ratio", decimals: 6, "objective / the optimised plan's.", nullable: true),
+                integer("posts", unit: "posts", "Posts placed."),
+                integer("posts_unplaced", unit: "posts", "Seats the rule gave that the hosts could not take (baselines only).", nullable: true),
+                number("state_cost_eur", unit: "€", decimals: 2, "State cost."), number("host_cost_eur", unit: "€", decimals: 2, "Host cost."),
+                number("coverage", unit: "people", decimals: 1, "People accompanied."),
+                number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "National coverage / need."),
+                integer("territories_endowed", unit: "territories", "Territories with at least one post."),
+                number("posts_per_100k_min", unit: "posts per 100,000 inhabitants", decimals: 3, "Minimum over territories."),
+                number("posts_per_100k_median", unit: "posts per 100,000 inhabitants", decimals: 3, "Median over territories."),
+                number("posts_per_100k_max", unit: "posts per 100,000 inhabitants", decimals: 3, "Maximum over territories."),
+                number("posts_per_100k_gini", unit: "Gini 0–1", decimals: 6, "Gini over territories."),
+                number("coverage_ratio_min", unit: "ratio 0–1", decimals: 6, "Minimum over territories."),
+                number("coverage_ratio_median", unit: "ratio 0–1", decimals: 6, "Median over territories."),
+                number("coverage_ratio_max", unit: "ratio 0–1", decimals: 6, "Maximum over territories."),
+                number("coverage_ratio_gini", unit: "Gini 0–1", decimals: 6, "Gini over territories."),
+                number("coverage_threshold", unit: "ratio 0–1", decimals: 6, "The threshold used."),
+                integer("territories_under_threshold", unit: "territories", "Coverage ratio below the threshold."),
+                integer("violations", unit: "rules", "Rules of the scenario broken."),
+                text("violated_rules", "family:count pairs separated by spaces; empty if none.", nullable: true),
+                number("posts_moved_vs_optimised", unit: "posts", decimals: 1, "½ Σ |posts_t − optimised_t|.", nullable: true),
+              ], dynamic: [], primaryKey: ["plan"], foreignKeys: []),
+        Table(file: "sensitivity.csv", description: "Re-solves around the plan.",
+              fields: [
+                text("change", "The change, e.g. budget +€1M."), text("override", "The --set that makes the variant."),
+                text("status", "Status of the re-solve."),
+                number("objective", unit: "need-weighted value of coverage", decimals: 3, "Objective of the variant.", nullable: true),
+                number("coverage", unit: "people", decimals: 1, "Coverage of the variant.", nullable: true),
+                number("delta_objective", unit: "need-weighted value of coverage", decimals: 3, "Variant minus the run's plan.", nullable: true),
+                number("delta_coverage", unit: "people", decimals: 1, "Variant minus the run's plan.", nullable: true),
+                number("coverage_per_unit", unit: "people per unit", decimals: 3, "People per €1M or per post; empty for the price of a rule.", nullable: true),
+                text("unit", "The unit of coverage_per_unit."),
+              ], dynamic: [], primaryKey: [], foreignKeys: []),
+        Table(file: "frontier.csv", description: "The efficiency–equity frontier (docs/model.md).",
+              fields: [
+                integer("step", unit: "step", "Point number."),
+                number("epsilon", unit: "ratio 0–1", decimals: 6, "Floor on every territory's coverage ratio."),
+                number("min_coverage_ratio", unit: "ratio 0–1", decimals: 6, "Smallest ratio reached."),
+                number("coverage", unit: "people", decimals: 1, "Coverage of that plan."),
+                number("objective", unit: "need-weighted value of coverage", decimals: 3, "Objective of that plan."),
+              ], dynamic: [], primaryKey: ["step"], foreignKeys: []),
+        Table(file: "conflict.csv", description: "Infeasible run: an irreducible set of rules that cannot hold together.",
+              fields: [
+                text("constraint", "Constraint name, e.g. territory_floor[23]."), text("family", "Constraint family."),
+                text("scope", "What the rule applies to."), text("bound", "min or max."),
+                number("value", unit: "the rule's unit (posts, €)", decimals: 2, "The rule's bound."),
+                text("description", "The rule in words."),
+              ], dynamic: [], primaryKey: ["constraint"], foreignKeys: []),
+        Table(file: "repairs.csv", description: "Infeasible run: the smallest repairs.",
+              fields: [
+                text("constraint", "Constraint to loosen."),
+                number("amount", unit: "the rule's unit (posts, €)", decimals: 2, "How much to loosen it."),
+                text("override", "The --set that applies the repair; empty if none.", nullable: true),
+                text("sentence", "The repair in words."),
+              ], dynamic: [], primaryKey: [], foreignKeys: []),
+    ]
+
+    // MARK: Rendering
+
+    /// The package describing the CSVs among `files` (other files are left out), in their order.
+    /// `tables` defaults to the run folder's; `name` is the package name.
+    public static func render(_ files: [(name: String, content: Data)], tables: [Table] = DataPackage.tables,
+                              name: String = "repartir-run", title: String = "repartir run") -> String {
+        let declared = Dictionary(tables.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
+        let csvs = files.filter { $0.name.hasSuffix(".csv") && !$0.name.contains("/") }
+        let present = Set(csvs.map { String($0.name.prefix { $0 != "." }) })
+        var resources: [String] = []
+        for file in csvs {
+            let header = headerColumns(file.content)
+            let table = declared[file.name]
+            let fields = header.map { column -> String in
+                let field = table?.field(column) ?? Field(name: column, type: .string, description: "Undeclared column (not in DataPackage.tables).", required: false)
+                var constraints = field.required ? ", \"constraints\": {\"required\": true}" : ""
+                if let table, table.primaryKey.contains(column) { constraints = ", \"constraints\": {\"required\": true}" }
+                return "          {\"name\": \(JSON.string(field.name)), \"type\": \"\(field.type.rawValue)\", \"description\": \(JSON.string(field.description))\(constraints)}"
+            }
+            var schema = ["        \"fields\": [\n" + fields.joined(separator: ",\n") + "\n        ]", "        \"missingValues\": [\"\"]"]
+            if let table, !table.primaryKey.isEmpty, table.primaryKey.allSatisfy(header.contains) {
+                schema.append("        \"primaryKey\": [" + table.primaryKey.map(JSON.string).joined(separator: ", ") + "]")
+            }
+            let keys = (table?.foreignKeys ?? []).filter { present.contains($0.resource) && $0.fields.allSatisfy(header.contains) }.map { key in
+                "          {\"fields\": [" + key.fields.map(JSON.string).joined(separator: ", ") + "], \"reference\": {\"resource\": \(JSON.string(key.resource)), \"fields\": ["
+                    + key.referenceFields.map(JSON.string).joined(separator: ", ") + "]}}"
+            }
+            if !keys.isEmpty { schema.append("        \"foreignKeys\": [\n" + keys.joined(separator: ",\n") + "\n        ]") }
+            let resourceName = String(file.name.prefix { $0 != "." })
+            resources.append("""
+                    {
+                      "name": \(JSON.string(resourceName)),
+                      "path": \(JSON.string(file.name)),
+                      "profile": "tabular-data-resource",
+                      "description": \(JSON.string(table?.description ?? "")),
+                      "format": "csv",
+                      "mediatype": "text/csv",
+                      "encoding": "utf-8",
+                      "dialect": {"delimiter": ",", "quoteChar": "\\"", "doubleQuote": true, "header": true},
+                      "schema": {
+                \(schema.joined(separator: ",\n"))
+                      }
+                    }
+                """)
+        }
+        return """
+            {
+              "profile": "tabular-data-package",
+              "name": \(JSON.string(name)),
+              "title": \(JSON.string(title)),
+              "resources": [
+            \(resources.joined(separator: ",\n"))
+              ]
+            }
+
+            """
+    }
+
+    /// The package as a file of the run folder.
+    public static func file(describing files: [(name: String, content: Data)]) -> (name: String, content: Data) {
+        (name: fileName, content: Data(render(files).utf8))
+    }
+
+    /// The column names of a CSV's header row (repartir's own quoting: a name never holds a quote).
+    static func headerColumns(_ content: Data) -> [String] {
+        let line = String(decoding: content.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        return line.split(separator: ",", omittingEmptySubsequences: false).map {
+            var name = String($0)
+            if name.hasPrefix("\"") && name.hasSuffix("\"") && name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            return name
+        }
+    }
+}

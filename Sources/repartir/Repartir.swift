@@ -32,9 +32,14 @@ struct Repartir: ParsableCommand {
     ///
     /// `--wait` alone is rewritten `--wait=inf` first (an option with an optional value), and a
     /// usage error of `run --json` still prints its status object on stdout (exit 64).
+    ///
+    /// The `--set` words are taken out in one pass before the parser sees them: swift-argument-parser
+    /// removes each word it parses from an array, which made 20,000 overrides take minutes.
     static func main() {
         _ = signal(SIGPIPE, SIG_IGN)
-        let arguments = Run.expandingBareWait(Array(CommandLine.arguments.dropFirst()))
+        let (rest, settings) = ParameterOverride.extractSettings(from: Array(CommandLine.arguments.dropFirst()))
+        ScenarioOptions.extractedSettings = settings
+        let arguments = Run.expandingBareWait(rest)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -94,10 +99,13 @@ struct ScenarioOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "No progress messages on stderr.")
     var quiet = false
 
+    /// The `--set` words `Repartir.main` took out of the command line, in order (set once, before parsing).
+    nonisolated(unsafe) static var extractedSettings: [String] = []
+
     func overrides() throws -> [ParameterOverride] {
-        try settings.map { text in
+        try (Self.extractedSettings + settings).map { text in
             guard let override = ParameterOverride(text) else {
-                throw ValidationError("--set expects key=value, got '\(text)'")
+                throw ValidationError("--set expects key=value, got '\(Shown.value(text))'")
             }
             return override
         }

@@ -291,6 +291,7 @@ struct EndToEndTests {
         case baselineAliasesListedTogether
         case floorsAbovePosts
         case badFlag
+        case malformedSetWithAnEscape
         case timeLimitBeforeAnyPlan
         case timeLimitWithAPlan
 
@@ -302,7 +303,7 @@ struct EndToEndTests {
             case .nonNumericCapacity: return 65
             case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage, .baselineAliasesListedTogether: return 78
             case .floorsAbovePosts: return 20
-            case .badFlag: return 64
+            case .badFlag, .malformedSetWithAnEscape: return 64
             case .timeLimitBeforeAnyPlan: return 21
             case .timeLimitWithAPlan: return 10
             }
@@ -355,6 +356,11 @@ struct EndToEndTests {
             case .floorsAbovePosts:
                 // 101 territories × 100 posts > 4,000 posts.
                 return (["run", scenario, "--set", "limits.territory_min_posts=100", "--out", out.path], ["infeasible"])
+            case .malformedSetWithAnEscape:
+                // The --set words are taken out before the parser (linear in their number); a malformed one is still a
+                // usage error, and its terminal escape is shown, never echoed raw.
+                return (["run", scenario, "--set", "programme.posts=3000", "--set", "no\u{1B}[31mkey", "--out", out.path],
+                        ["--set expects key=value", "\\u{1B}[31mkey"])
             case .badFlag:
                 return (["run", scenario, "--bogus", "--out", out.path], ["--bogus"])
             case .timeLimitBeforeAnyPlan:

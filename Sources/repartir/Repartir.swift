@@ -140,7 +140,7 @@ func installStopSignalHandlers() {
     sigemptyset(&unblock)
     for stop in stopSignals {
         sigaddset(&unblock, stop)
-        catchUnlessIgnored(stop, handleStopSignal)
+        catchUnlessIgnored(stop, handleStopSignal, pause: signalSetupPause)
     }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 }
@@ -148,12 +148,21 @@ func installStopSignalHandlers() {
 /// Installs `handler` for `number`, unless the signal was ignored when repartir started: `nohup
 /// repartir run …` (SIGHUP ignored) must survive a logout, and a job started with `&` by a script
 /// (SIGINT and SIGQUIT ignored) must not be stopped by the terminal's keys, as for any program.
-func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (Int32) -> Void) {
+func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (Int32) -> Void, pause: useconds_t = 0) {
     let previous = signal(number, handler)
+    if pause > 0 { usleep(pause) }
     if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
         _ = signal(number, SIG_IGN)
     }
 }
+
+/// `REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=M` (tests only): sleep M ms at each step of setting up the
+/// signal handlers, so a test can send a signal in the middle. repartir says on stderr when it is set.
+let signalSetupPause: useconds_t = {
+    guard let value = ProcessInfo.processInfo.environment["REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS"].flatMap({ Int($0) }), value > 0 else { return 0 }
+    StandardError.write("repartir: test hook REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=\(value) is set: setting up the signal handlers is slowed down\n")
+    return useconds_t(min(value, 10_000) * 1000)
+}()
 
 /// A run stopped by a signal: its message and the shells' exit code, 128 + the signal (129 SIGHUP,
 /// 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).
@@ -404,6 +413,7 @@ struct ExportModel: ParsableCommand {
         } catch {
             fail(error)
         }
+        if signalSetupPause > 0 { usleep(signalSetupPause) }
         installExportCleanup(file)
         do throws(RunFailure) {
             try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, to: file.temporaryFile)

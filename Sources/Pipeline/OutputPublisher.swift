@@ -220,7 +220,7 @@ public enum OutputPublisher {
             try? NoFollowFiles.removeTree(staging)
             return .outputIO("\(message); nothing was published and \(destination) is untouched.")
         }
-        let replaced = "\(destination) was replaced during the run (it is not the folder repartir checked before the solve)"
+        let replaced = "\(destination) was replaced or changed during the run (it is no longer the run folder checked before the solve): move it away or choose another --out, then run again"
         let stagingName = (staging as NSString).lastPathComponent
         // Every rename and check below is relative to the parent, so they all see the same folder.
         let folder = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -330,7 +330,7 @@ public enum OutputPublisher {
             temporaryName = "latest.tmp-\(getpid())-\(attempt)"
         }
         madeTemporary = true
-        let notALink = "\(latest) became something other than a symlink during the run; repartir replaces only a symlink there"
+        let notALink = "\(latest) became something other than a symlink during the run (repartir switches only a symlink there): move it away, then run again"
         switch NoFollowFiles.identity(of: "latest", in: folder)?.kind {
         case nil:
             guard renameNoReplace(temporaryName, "latest", in: folder) == 0 else {

@@ -92,7 +92,7 @@ struct RunSwitchTests {
             let result = try child.wait()
             let what = "\(environment), \(asFile ? "a file" : "a folder")"
             #expect(result.status == 74, "\(what): \(result)")
-            #expect(result.stderrText.contains("\(out.path) was replaced during the run"), "\(what): \(result)")
+            #expect(result.stderrText.contains("\(out.path) was replaced or changed during the run"), "\(what): \(result)")
             let kept = try? Data(contentsOf: asFile ? out : out.appendingPathComponent("precious.txt"))
             #expect(kept == precious, "\(what): what was put at --out must be left as it is")
             #expect(manager.fileExists(atPath: moved.appendingPathComponent("manifest.json").path), "\(what): the moved run is intact")

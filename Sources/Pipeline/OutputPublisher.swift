@@ -44,11 +44,15 @@ public enum OutputPublisher {
         public let lock: RunLock
         /// What messages call the destination: DIR, or ROOT/latest.
         public let destination: String
+        /// `--out DIR`: the folder at DIR when it was checked (nil if DIR did not exist). Only
+        /// that folder is ever replaced: whatever is put at DIR during the run is left alone.
+        let checked: NoFollowFiles.Identity?
 
-        init(target: Target, lock: RunLock, destination: String) {
+        init(target: Target, lock: RunLock, destination: String, checked: NoFollowFiles.Identity? = nil) {
             self.target = target
             self.lock = lock
             self.destination = destination
+            self.checked = checked
         }
     }
 
@@ -66,7 +70,8 @@ public enum OutputPublisher {
                                            wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             recoverDirectory(parent: parent, name: name, log: log)
             try checkReplaceable(destination)
-            return Reservation(target: .directory(destination), lock: lock, destination: destination)
+            return Reservation(target: .directory(destination), lock: lock, destination: destination,
+                               checked: NoFollowFiles.identity(destination))
         case let .runsRoot(path):
             let root = URL(fileURLWithPath: path).standardizedFileURL.path
             let latest = root + "/latest"
@@ -97,14 +102,15 @@ public enum OutputPublisher {
             let (parent, name) = try split(destination)
             let staging = parent + "/.\(name).partial-\(getpid())"
             try stage(files, at: staging, destination: destination, cancellation: cancellation, hooks: hooks, log: log)
-            try switchDirectory(staging: staging, into: destination, parent: parent, name: name, hooks: hooks)
+            try switchDirectory(staging: staging, into: destination, parent: parent, name: name,
+                                checked: reservation.checked, hooks: hooks, log: log)
             return destination
         case let .runsRoot(root):
             let name = runName(scenarioName, files: files, root: root)
             let run = root + "/" + name
             let staging = root + "/.\(name).partial-\(getpid())"
             try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks, log: log)
-            try switchRun(staging: staging, run: run, root: root, name: name, switchesLatest: switchesLatest)
+            try switchRun(staging: staging, run: run, root: root, name: name, switchesLatest: switchesLatest, log: log)
             return run
         }
     }
@@ -154,7 +160,8 @@ public enum OutputPublisher {
         // A folder of our own (a leftover with our PID) is removed, and so is a link planted under
         // the name (the link itself, never its target); anything else makes mkdir fail.
         if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) { removeLeftover(staging, log: log) }
-        guard mkdir(staging, 0o777) == 0 else {
+        // 0700 until the switch: nobody else can add a file or a folder to a run being written.
+        guard mkdir(staging, 0o700) == 0 else {
             let error = SystemError("create", staging)
             throw .cannotCreateOutput("\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched).")
         }
@@ -183,6 +190,9 @@ public enum OutputPublisher {
                     while Date() < end && cancellation?.isCancelled != true { usleep(10_000) }
                 }
             }
+            guard fchmod(folder, publishedMode) == 0 else {
+                throw RunFailure.outputIO("\(SystemError("set the mode of", staging)); \(untouched) (the partial files were removed).")
+            }
             _ = fsync(folder)
             if cancellation?.isCancelled == true { throw RunFailure.interrupted }
         } catch {
@@ -191,43 +201,80 @@ public enum OutputPublisher {
         }
     }
 
+    /// The mode of a published run folder: 0755 less the umask (never writable by others).
+    static var publishedMode: mode_t {
+        let mask = umask(0o022)
+        umask(mask)
+        return 0o755 & ~mask
+    }
+
     // MARK: Switching into place
 
-    /// `--out DIR`: staging becomes DIR in one step; the old run is deleted afterwards.
+    /// `--out DIR`: staging becomes DIR in one step; the old run is deleted afterwards. Only the
+    /// folder checked at reservation (`checked`) is replaced and deleted: if DIR is something else
+    /// by now (moved away and a folder or file put in its place during the run), nothing is
+    /// published and that is left as it is.
     static func switchDirectory(staging: String, into destination: String, parent: String, name: String,
-                                hooks: TestHooks) throws(RunFailure) {
+                                checked: NoFollowFiles.Identity?, hooks: TestHooks, log: (String) -> Void = { _ in }) throws(RunFailure) {
         func fail(_ message: String) -> RunFailure {
             try? NoFollowFiles.removeTree(staging)
             return .outputIO("\(message); nothing was published and \(destination) is untouched.")
         }
-        if NoFollowFiles.kind(destination) == S_IFLNK {
+        let replaced = "\(destination) was replaced or changed during the run (it is no longer the run folder checked before the solve): move it away or choose another --out, then run again"
+        let stagingName = (staging as NSString).lastPathComponent
+        // Every rename and check below is relative to the parent, so they all see the same folder.
+        let folder = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw fail("cannot open \(parent): \(String(cString: strerror(errno)))") }
+        defer { close(folder) }
+        let current = NoFollowFiles.identity(of: name, in: folder)
+        if current?.kind == S_IFLNK {
             // Put there during the solve: replacing it would swap a link repartir did not create.
             throw fail("\(destination) became a symbolic link during the run")
         }
-        if !exists(destination) {
-            guard rename(staging, destination) == 0 else { throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(errno)))") }
+        // The same inode, and still a run: an inode number can be reused by a folder made after the old one was deleted.
+        guard current == checked, current == nil || isRunDirectory(destination) else { throw fail(replaced) }
+        if current == nil {
+            guard renameNoReplace(stagingName, name, in: folder) == 0 else {
+                throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(errno)))")
+            }
             syncDirectory(parent)
             return
         }
-        let swap: Exchange = hooks.noExchange ? .unsupported : exchange(staging, destination)
+        let swap: Exchange = hooks.noExchange ? .unsupported : exchange(stagingName, name, in: folder)
         switch swap {
         case .swapped:
             // DIR is the new run; the old one is under the staging name, and is a leftover if we die now.
             syncDirectory(parent)
+            guard NoFollowFiles.identity(of: stagingName, in: folder) == checked else {
+                // Put at DIR between the check above and the exchange: give it its place back.
+                if case .swapped = exchange(stagingName, name, in: folder) {
+                    syncDirectory(parent)
+                    throw fail(replaced)
+                }
+                keepAside(stagingName, in: folder, parent: parent, name: name, log: log)
+                return
+            }
             try? NoFollowFiles.removeTree(staging)
         case let .failed(code):
             throw fail("cannot exchange \(staging) with \(destination): \(String(cString: strerror(code)))")
         case .unsupported:
             // Two renames: a kill between them leaves DIR missing and the old run in `previous`,
             // which the next run restores (recoverDirectory) before anything else.
-            let previous = parent + "/.\(name).previous-\(getpid())"
+            let previousName = ".\(name).previous-\(getpid())"
+            let previous = parent + "/" + previousName
             try? NoFollowFiles.removeTree(previous)
-            guard rename(destination, previous) == 0 else {
+            guard renameat(folder, name, folder, previousName) == 0 else {
                 throw fail("cannot move \(destination) aside: \(String(cString: strerror(errno)))")
             }
-            guard rename(staging, destination) == 0 else {
+            guard NoFollowFiles.identity(of: previousName, in: folder) == checked else {
+                if renameNoReplace(previousName, name, in: folder) != 0 {
+                    keepAside(previousName, in: folder, parent: parent, name: name, log: log)
+                }
+                throw fail(replaced)
+            }
+            guard renameNoReplace(stagingName, name, in: folder) == 0 else {
                 let code = errno
-                _ = rename(previous, destination)
+                _ = renameNoReplace(previousName, name, in: folder)
                 throw fail("cannot rename \(staging) to \(destination): \(String(cString: strerror(code)))")
             }
             syncDirectory(parent)
@@ -235,16 +282,33 @@ public enum OutputPublisher {
         }
     }
 
+    /// Moves what was found at DIR during the run (now under a temporary name that a later run
+    /// would delete) to the visible `NAME.kept-PID`, and says so: repartir never deletes it.
+    static func keepAside(_ entry: String, in folder: Int32, parent: String, name: String, log: (String) -> Void) {
+        let kept = "\(name).kept-\(getpid())"
+        if renameNoReplace(entry, kept, in: folder) == 0 {
+            syncDirectory(parent)
+            log("warning: \(parent)/\(name) was replaced during the run; what was there is kept as \(parent)/\(kept)")
+        } else {
+            log("warning: \(parent)/\(name) was replaced during the run; what was there is kept as \(parent)/\(entry); move it before the next run, which would remove it")
+        }
+    }
+
     /// `--runs-root ROOT`: staging becomes ROOT/NAME, then the symlink ROOT/latest is replaced by a
-    /// new one pointing to NAME (rename(2) of `latest.tmp-PID` over it). If `latest` cannot be
-    /// switched, ROOT/NAME is removed again, so a failed run leaves ROOT as it was.
-    static func switchRun(staging: String, run: String, root: String, name: String, switchesLatest: Bool = true) throws(RunFailure) {
+    /// new one pointing to NAME (`latest.tmp-PID`, exchanged with `latest`). Only a symlink is ever
+    /// replaced at `latest`: a file or folder put there during the run is left (or swapped back) and
+    /// the run fails. If `latest` cannot be switched, ROOT/NAME is removed again, so a failed run
+    /// leaves ROOT as it was.
+    static func switchRun(staging: String, run: String, root: String, name: String, switchesLatest: Bool = true,
+                          log: (String) -> Void = { _ in }) throws(RunFailure) {
         let latest = root + "/latest"
-        let temporary = root + "/latest.tmp-\(getpid())"
+        var temporaryName = "latest.tmp-\(getpid())"
+        var temporary: String { root + "/" + temporaryName }
+        var madeTemporary = false
         func fail(_ message: String, removeRun: Bool) -> RunFailure {
             try? NoFollowFiles.removeTree(staging)
             if removeRun { try? NoFollowFiles.removeTree(run) }
-            _ = unlink(temporary)
+            if madeTemporary && NoFollowFiles.kind(temporary) == S_IFLNK { _ = unlink(temporary) }
             return .outputIO("\(message); nothing was published and \(latest) is untouched.")
         }
         if renameNoReplace(staging, run) != 0 {
@@ -252,12 +316,47 @@ public enum OutputPublisher {
         }
         syncDirectory(root)
         guard switchesLatest else { return }
-        _ = unlink(temporary)
-        if symlink(name, temporary) != 0 {
-            throw fail("cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
+        let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw fail("cannot open \(root): \(String(cString: strerror(errno)))", removeRun: true) }
+        defer { close(folder) }
+        // The leftovers under these names were removed at reservation (removeLeftover); what is
+        // there now is not repartir's, so it is left and the next free name is used.
+        var attempt = 1
+        while symlinkat(name, folder, temporaryName) != 0 {
+            guard errno == EEXIST, attempt < 100 else {
+                throw fail("cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
+            }
+            attempt += 1
+            temporaryName = "latest.tmp-\(getpid())-\(attempt)"
         }
-        if rename(temporary, latest) != 0 {
-            throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
+        madeTemporary = true
+        let notALink = "\(latest) became something other than a symlink during the run (repartir switches only a symlink there): move it away, then run again"
+        switch NoFollowFiles.identity(of: "latest", in: folder)?.kind {
+        case nil:
+            guard renameNoReplace(temporaryName, "latest", in: folder) == 0 else {
+                throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
+            }
+        case S_IFLNK?:
+            switch exchange(temporaryName, "latest", in: folder) {
+            case .swapped:
+                guard NoFollowFiles.identity(of: temporaryName, in: folder)?.kind == S_IFLNK else {
+                    // Put at `latest` in the instant before the exchange: give it its place back.
+                    if case .swapped = exchange(temporaryName, "latest", in: folder) { throw fail(notALink, removeRun: true) }
+                    madeTemporary = false
+                    keepAside(temporaryName, in: folder, parent: root, name: "latest", log: log)
+                    syncDirectory(root)
+                    return
+                }
+                _ = unlinkat(folder, temporaryName, 0)
+            case .unsupported:
+                guard renameat(folder, temporaryName, folder, "latest") == 0 else {
+                    throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
+                }
+            case let .failed(code):
+                throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(code)))", removeRun: true)
+            }
+        default:
+            throw fail(notALink, removeRun: true)
         }
         syncDirectory(root)
     }
@@ -345,10 +444,15 @@ public enum OutputPublisher {
         if let current = realPath("."), let resolved = realPath(destination), current == resolved || current.hasPrefix(resolved == "/" ? "/" : resolved + "/") {
             throw .cannotCreateOutput("\(destination) is the current folder or one of its parents; repartir will not replace it. Give --out a folder of its own, e.g. out/run.")
         }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
-        if !entries.isEmpty && !entries.contains("manifest.json") {
+        if !isRunDirectory(destination) {
             throw .cannotCreateOutput("\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard.")
         }
+    }
+
+    /// An empty folder, or one holding `manifest.json`: what `--out` may replace.
+    static func isRunDirectory(_ path: String) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return entries.isEmpty || entries.contains("manifest.json")
     }
 
     static func realPath(_ path: String) -> String? {
@@ -407,24 +511,25 @@ public enum OutputPublisher {
 
     enum Exchange { case swapped, unsupported, failed(Int32) }
 
-    /// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE).
-    static func exchange(_ a: String, _ b: String) -> Exchange {
+    /// Atomically exchanges two entries of the folder open as `folder` (Linux renameat2 with RENAME_EXCHANGE).
+    static func exchange(_ a: String, _ b: String, in folder: Int32 = AT_FDCWD) -> Exchange {
         guard let renameat2 = renameat2Function else { return .unsupported }
-        if renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return .swapped }
+        if renameat2(folder, a, folder, b, renameExchange) == 0 { return .swapped }
         let code = errno
         if code == EINVAL || code == ENOSYS || code == EOPNOTSUPP || code == ENOTSUP { return .unsupported }
         return .failed(code)
     }
 
-    /// rename(2) that never replaces an existing `to` (RENAME_NOREPLACE where available).
-    static func renameNoReplace(_ from: String, _ to: String) -> Int32 {
+    /// rename(2) that never replaces an existing `to` (RENAME_NOREPLACE where available), both
+    /// names relative to `folder`.
+    static func renameNoReplace(_ from: String, _ to: String, in folder: Int32 = AT_FDCWD) -> Int32 {
         if let renameat2 = renameat2Function {
-            if renameat2(AT_FDCWD, from, AT_FDCWD, to, renameNoReplaceFlag) == 0 { return 0 }
+            if renameat2(folder, from, folder, to, renameNoReplaceFlag) == 0 { return 0 }
             let code = errno
             if !(code == EINVAL || code == ENOSYS || code == EOPNOTSUPP || code == ENOTSUP) { errno = code; return -1 }
         }
-        if exists(to) { errno = EEXIST; return -1 }
-        return rename(from, to)
+        if NoFollowFiles.identity(of: to, in: folder) != nil { errno = EEXIST; return -1 }
+        return renameat(folder, from, folder, to)
     }
 
     private typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32

@@ -127,8 +127,15 @@ func fail(_ failure: RunFailure) -> Never {
 /// The flag GLPK polls in its branch-and-bound callback, set by the stop signals' handler. A
 /// global, created before the handlers are installed, as `CancellationFlag` requires.
 let interruption = CancellationFlag()
-/// The signal that stopped the run (0 if none), written only by the handler.
-nonisolated(unsafe) var receivedSignal: sig_atomic_t = 0
+/// The signal that stopped the run (0 if none), written only by the handler. It stores it through
+/// this pointer, allocated before any handler is installed: a plain store, nothing to initialise
+/// or allocate inside the handler.
+nonisolated(unsafe) let receivedSignalStorage: UnsafeMutablePointer<sig_atomic_t> = {
+    let storage = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    storage.initialize(to: 0)
+    return storage
+}()
+var receivedSignal: sig_atomic_t { receivedSignalStorage.pointee }
 
 /// The signals that stop a run like SIGTERM: SIGHUP (the terminal or the session went away) and
 /// SIGQUIT (Ctrl-\\, which would otherwise dump a backtrace) too, so none of them is ever followed
@@ -139,7 +146,7 @@ let stopSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 /// the default action, so a second signal kills the process at once (publication is
 /// atomic, so even that leaves the previous run intact; the next run removes the leftovers).
 private func handleStopSignal(_ number: Int32) {
-    receivedSignal = number
+    receivedSignalStorage.pointee = number
     interruption.cancel()
     _ = signal(number, SIG_DFL)
 }
@@ -147,12 +154,13 @@ private func handleStopSignal(_ number: Int32) {
 /// Installs the stop signals' handlers (`repartir run` only): the run then stops at the next
 /// branch-and-bound callback or stage boundary, publishes nothing and exits 128 + signal.
 func installStopSignalHandlers() {
-    _ = interruption.isCancelled  // initialise the global before a handler can touch it
+    _ = interruption.isCancelled  // initialise the globals before a handler can touch them
+    _ = receivedSignalStorage
     var unblock = sigset_t()
     sigemptyset(&unblock)
     for stop in stopSignals {
         sigaddset(&unblock, stop)
-        catchUnlessIgnored(stop, handleStopSignal)
+        catchUnlessIgnored(stop, handleStopSignal, pause: signalSetupPause)
     }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 }
@@ -160,12 +168,28 @@ func installStopSignalHandlers() {
 /// Installs `handler` for `number`, unless the signal was ignored when repartir started: `nohup
 /// repartir run …` (SIGHUP ignored) must survive a logout, and a job started with `&` by a script
 /// (SIGINT and SIGQUIT ignored) must not be stopped by the terminal's keys, as for any program.
-func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (Int32) -> Void) {
-    let previous = signal(number, handler)
-    if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-        _ = signal(number, SIG_IGN)
-    }
+/// The disposition is read first and the handler installed only if it is not SIG_IGN: installing
+/// then restoring SIG_IGN would catch a signal sent in between. `pause` is the test hook's.
+func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (Int32) -> Void, pause: useconds_t = 0) {
+    var current = sigaction()
+    guard sigaction(number, nil, &current) == 0 else { return }
+    if pause > 0 { usleep(pause) }
+    if let installed = current.__sigaction_handler.sa_handler,
+       unsafeBitCast(installed, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { return }
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = handler
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = Int32(SA_RESTART)  // as signal(3) does on glibc
+    _ = sigaction(number, &action, nil)
 }
+
+/// `REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=M` (tests only): sleep M ms at each step of setting up the
+/// signal handlers, so a test can send a signal in the middle. repartir says on stderr when it is set.
+let signalSetupPause: useconds_t = {
+    guard let value = ProcessInfo.processInfo.environment["REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS"].flatMap({ Int($0) }), value > 0 else { return 0 }
+    StandardError.write("repartir: test hook REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=\(value) is set: setting up the signal handlers is slowed down\n")
+    return useconds_t(min(value, 10_000) * 1000)
+}()
 
 /// A run stopped by a signal: its message and the shells' exit code, 128 + the signal (129 SIGHUP,
 /// 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).
@@ -421,13 +445,21 @@ struct ExportModel: ParsableCommand {
         let overrides = try common.overrides()
         // GLPK writes into a private folder (never a predictable name in /tmp); it is removed on
         // every path: failure, success, a closed stdout, and a stop signal (installExportCleanup).
+        // The handlers go first (with no path yet) and the stop signals are held while the folder
+        // is made and its paths recorded: a stop signal at any moment finds the folder recorded or
+        // not yet made, never made and unknown to the handler.
+        installExportCleanup()
+        let previousMask = blockStopSignals()
         let file: ModelExportFile
         do {
             file = try ModelExportFile(target: output, fileExtension: format.rawValue)
         } catch {
+            restoreSignalMask(previousMask)
             fail(error)
         }
-        installExportCleanup(file)
+        if signalSetupPause > 0 { usleep(signalSetupPause) }
+        recordExportCleanup(file)
+        restoreSignalMask(previousMask)
         do throws(RunFailure) {
             try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, to: file.temporaryFile)
             if output != nil {
@@ -448,21 +480,55 @@ struct ExportModel: ParsableCommand {
     }
 }
 
-/// The private folder of an export, as C strings a signal handler can unlink without allocating.
-nonisolated(unsafe) private var exportCleanupPaths: (file: UnsafeMutablePointer<CChar>?, folder: UnsafeMutablePointer<CChar>?) = (nil, nil)
+/// The private folder of an export and the file in it, as C strings the signal handler can remove
+/// with plain loads: preallocated and empty (first byte 0) before the handlers are installed.
+private let exportPathCapacity = Int(PATH_MAX) + 1
+nonisolated(unsafe) private let exportCleanupFile = emptyPathBuffer()
+nonisolated(unsafe) private let exportCleanupFolder = emptyPathBuffer()
 
-/// On a stop signal during an export, removes its temporary file and folder (unlink and rmdir are
-/// async-signal-safe), then dies of the signal as it would have.
+private func emptyPathBuffer() -> UnsafeMutablePointer<CChar> {
+    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: exportPathCapacity)
+    buffer.initialize(repeating: 0, count: exportPathCapacity)
+    return buffer
+}
+
+/// On a stop signal during an export, removes its temporary file and folder if recorded yet
+/// (unlink and rmdir are async-signal-safe), then dies of the signal as it would have.
 private func removeExportAndStop(_ number: Int32) {
-    if let file = exportCleanupPaths.file { unlink(file) }
-    if let folder = exportCleanupPaths.folder { rmdir(folder) }
+    if exportCleanupFile[0] != 0 { unlink(exportCleanupFile) }
+    if exportCleanupFolder[0] != 0 { rmdir(exportCleanupFolder) }
     _ = signal(number, SIG_DFL)
     raise(number)
 }
 
-func installExportCleanup(_ file: ModelExportFile) {
-    exportCleanupPaths = (strdup(file.temporaryFile), strdup(file.folder))
+/// Installs the export's stop handlers, with no path recorded yet.
+func installExportCleanup() {
+    _ = exportCleanupFile
+    _ = exportCleanupFolder
     for stop in stopSignals { catchUnlessIgnored(stop, removeExportAndStop) }
+}
+
+/// Records the paths for the handler; call with the stop signals blocked (`blockStopSignals`).
+func recordExportCleanup(_ file: ModelExportFile) {
+    for (path, buffer) in [(file.temporaryFile, exportCleanupFile), (file.folder, exportCleanupFolder)] {
+        let bytes = Array(path.utf8CString)
+        guard bytes.count <= exportPathCapacity else { continue }
+        for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+    }
+}
+
+/// Blocks the stop signals in this thread; returns the mask to restore.
+func blockStopSignals() -> sigset_t {
+    var stops = sigset_t(), previous = sigset_t()
+    sigemptyset(&stops)
+    for stop in stopSignals { sigaddset(&stops, stop) }
+    pthread_sigmask(SIG_BLOCK, &stops, &previous)
+    return previous
+}
+
+func restoreSignalMask(_ mask: sigset_t) {
+    var mask = mask
+    pthread_sigmask(SIG_SETMASK, &mask, nil)
 }
 
 extension ModelFileFormat: ExpressibleByArgument {}

@@ -3,7 +3,7 @@
 # starts the single-node cluster (and starts it again while it runs), runs a 6-task job array with
 # sbatch --array=0-5 --wait whose tasks write SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, checks all six,
 # stops the cluster (and stops it again) and checks that no slurm or munge daemon is left. Also checks
-# that start refuses a slurm.conf it did not write. Exits non-zero with the daemons' logs on any failure;
+# that a failed start prints the logs and leaves no daemon, and that start refuses a slurm.conf it did not write. Exits non-zero with the daemons' logs on any failure;
 # it never skips. Leaves the cluster stopped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -87,6 +87,14 @@ for round in 1 2; do
   if scripts/slurm-cluster status "$STATE" >/dev/null; then fail "round $round: status says running after stop"; fi
 done
 
+# A start that fails (here: no time at all to wait for the idle node) prints the daemons' logs, exits
+# non-zero and leaves no daemon behind.
+if SLURM_CLUSTER_TIMEOUT=0 scripts/slurm-cluster start "$STATE" 2>"$WORK/failed-start.err"; then
+  fail "start with SLURM_CLUSTER_TIMEOUT=0 succeeded"
+fi
+grep -q "slurmctld.log" "$WORK/failed-start.err" || fail "a failed start did not print the daemons' logs: $(cat "$WORK/failed-start.err")"
+[ -z "$(live_daemons)" ] || fail "a failed start left $(live_daemons | tr '\n' ' ')"
+
 # A slurm.conf the script did not write is left alone, and nothing starts.
 cp "$CONF" "$CONF.smoke-backup"
 printf 'ClusterName=someone-else\n' >"$CONF"
@@ -96,4 +104,4 @@ if scripts/slurm-cluster start "$STATE" 2>/dev/null; then fail "start overwrote 
 mv -f "$CONF.smoke-backup" "$CONF"
 
 ok=1
-echo "cluster-smoke: OK (two start/array/stop rounds, idempotent start and stop, foreign slurm.conf refused)"
+echo "cluster-smoke: OK (two start/array/stop rounds, idempotent start and stop, failed start cleaned up, foreign slurm.conf refused)"

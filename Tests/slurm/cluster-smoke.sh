@@ -39,7 +39,7 @@ fail() { echo "cluster-smoke: FAIL: $*" >&2; exit 1; }
 # Live slurm/munge processes (zombies awaiting a slow init are dead already).
 live_daemons() {
   local name pid state
-  for name in munged slurmctld slurmd slurmstepd; do
+  for name in munged slurmctld slurmscriptd slurmd slurmstepd; do
     for pid in $(pgrep -x "$name" || true); do
       state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || continue
       if [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]; then echo "$name:$pid"; fi

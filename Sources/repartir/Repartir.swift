@@ -255,6 +255,9 @@ struct ExportModel: ParsableCommand {
     @Option(name: .shortAndLong, help: "File to write (default: stdout).")
     var output: String?
 
+    @Option(help: "With objective.stages: the stage to export (1 = first), the earlier stages solved and held at their values.")
+    var stage: Int?
+
     func run() throws {
         let overrides = try common.overrides()
         // GLPK writes into a private folder (never a predictable name in /tmp); it is removed on
@@ -267,7 +270,7 @@ struct ExportModel: ParsableCommand {
         }
         installExportCleanup(file)
         do throws(RunFailure) {
-            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, to: file.temporaryFile)
+            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile)
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")

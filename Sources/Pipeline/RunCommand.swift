@@ -50,6 +50,7 @@ public enum RunCommand {
                            log: @escaping (String) -> Void = { _ in },
                            reserved: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
         let clock = Date()
+        let runStarted = ProcessInfo.processInfo.systemUptime
         var timings: [(String, Double)] = []
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
@@ -78,6 +79,10 @@ public enum RunCommand {
 
         start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
+        // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
+        let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
+        let solver = budget.solver(wrapping: solver)
+        let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario)
         let outcome: Solving.Outcome
         do {
             outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
@@ -110,6 +115,7 @@ public enum RunCommand {
 
         start = Date()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
+        if !outcome.stages.isEmpty { files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8))) }
         // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
         var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
         var unplaced: [String: Int] = [:]
@@ -118,7 +124,7 @@ public enum RunCommand {
         }
         for spec in baselineSpecs {
             do {
-                let baseline = try Baselines.plan(for: spec, scenario: scenario)
+                let baseline = try baselinePlans.plan(for: spec)
                 compared.append((name: baseline.name, plan: baseline.plan))
                 unplaced[baseline.name] = baseline.unplacedTotal
             } catch {
@@ -134,7 +140,9 @@ public enum RunCommand {
                                            compared: compared, log: log)
         files += analyses.files
         lap("analyses", since: start)
-        let report = MarkdownReport.render(outcome.record) + "\n"
+        log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
+        let report = MarkdownReport.render(outcome.record) + "\n" + StagesTable.section(outcome.stages)
+            + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
             + "\n" + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))
@@ -198,11 +206,13 @@ public enum RunCommand {
         return specs
     }
 
-    /// `repartir export-model`: the model exactly as GLPK writes it.
-    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, to file: String) throws(RunFailure) {
-        let (_, model) = try validate(path, overrides: overrides)
+    /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
+    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
+                                   to file: String) throws(RunFailure) {
+        let (scenario, model) = try validate(path, overrides: overrides)
+        let program = try StageExport.program(model: model, scenario: scenario, stage: stage)
         do {
-            try GLPKSolver().write(model.program, format: format, to: file)
+            try GLPKSolver().write(program, format: format, to: file)
         } catch {
             throw .outputIO("\(error)")
         }

@@ -49,6 +49,8 @@ public enum Sensitivity {
     public static func point(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions) throws -> (Point?, String) {
         let model = AllocationModel(scenario: scenario)
         let result = try solver.solve(model.program, options: options)
+        // A re-solve the run's budget never started says so ("skipped: no time left"), not "noSolution".
+        if !result.hasSolution, result.limitReached == "skipped: no time left" { return (nil, "skipped: no time left") }
         guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return (nil, result.status.rawValue) }
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         let found = PlanVerifier.violations(of: plan, scenario: scenario)

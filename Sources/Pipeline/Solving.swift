@@ -60,7 +60,8 @@ public enum Solving {
         case .unbounded:
             throw .solver("GLPK reports the model unbounded, which a correct model cannot be (a bug)")
         case .noSolution:
-            throw .noSolution("\(result.limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
+            throw .noSolution(result.limitReached == RunBudget.noTimeLeft ? "the run's time budget was spent before any plan was found; raise --time-limit"
+                              : "\(result.limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
         case .interrupted where !result.hasSolution:
             throw .interrupted
         default:

@@ -168,7 +168,7 @@ struct Run: ParsableCommand {
 
     // .unconditional: `--time-limit -1` reads -1 as the value (then refused by validate) instead
     // of taking it for an option and saying "Missing value".
-    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Solver time limit in seconds (overrides solver.time_limit_seconds).")
+    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60).")
     var timeLimit: Double?
 
     @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")

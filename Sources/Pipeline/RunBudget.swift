@@ -26,8 +26,8 @@ public final class RunBudget: Sendable {
     public init(seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime) {
         self.seconds = seconds
         self.signal = signal
-        reserve = Self.reserve(for: seconds)
         started = startedAt
+        reserve = Self.reserve(for: seconds, setup: ProcessInfo.processInfo.systemUptime - startedAt)
         guard seconds.isFinite else { return }
         // A watcher, not a timer: it also forwards a signal to the solves within its 20 ms period.
         let flag = flag, signal = signal, finished = finished, stopAt = started + seconds - reserve / 2
@@ -42,8 +42,13 @@ public final class RunBudget: Sendable {
     deinit { finished.cancel() }
 
     /// The part of a budget kept for the work after the solves (comparison tables, the analyses' models, the
-    /// report and publishing): a tenth of it, at least 1 s and at most 3 s (never more than half the budget).
-    static func reserve(for seconds: Double) -> Double { seconds.isFinite ? min(max(seconds * 0.1, 1), 3, seconds / 2) : 0 }
+    /// report and publishing): a tenth of it, from 1 s to 3 s, or ten times the `setup` (reading the scenario,
+    /// until the budget is made) when that is more, since that work grows with the same data on the same
+    /// machine (a debug build, a loaded machine, a large scenario); never more than half the budget.
+    static func reserve(for seconds: Double, setup: Double = 0) -> Double {
+        guard seconds.isFinite else { return 0 }
+        return min(max(min(max(seconds * 0.1, 1), 3), setup * 10), seconds / 2)
+    }
 
     /// Seconds left before the deadline.
     public var remaining: Double { seconds - (ProcessInfo.processInfo.systemUptime - started) }

@@ -82,7 +82,7 @@ public enum RunCommand {
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
         let solver = budget.solver(wrapping: solver)
-        let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario)
+        let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario, budget: budget)
         let outcome: Solving.Outcome
         do {
             outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)

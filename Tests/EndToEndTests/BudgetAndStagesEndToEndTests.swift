@@ -14,13 +14,15 @@ import Testing
         let temp = try E2E.temporaryDirectory(prefix: "undersold")
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "12",
+        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "30",
                                        "--set", "programme.budget_eur=170e6", "--set", "objective.stages=maxmin,value",
                                        "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
-        #expect(result.status == 10, "\(result)")
+        // 10 when the value stage stops at the budget (the case), 0 on a machine fast enough to finish it.
+        #expect([0, 10].contains(result.status), "\(result)")
+        #expect(!result.stderrText.contains("refused by the verifier"), "\(result)")
         let stages = try E2E.table(out.appendingPathComponent("stages.csv"))
         #expect(stages.map { $0["objective"] } == ["maxmin", "value"])
-        #expect(try summary(out)["status"] as? String == "feasible")
+        #expect(try summary(out)["status"] as? String == (result.status == 0 ? "optimal" : "feasible"))
     }
 
     /// A whole-run budget of 4 s on the €150M scenario, which needs far more (main plan at gap 0, sensitivity,

@@ -82,6 +82,7 @@ public enum RunCommand {
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
         let solver = budget.solver(wrapping: solver)
+        log("time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing")
         let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario, budget: budget)
         let outcome: Solving.Outcome
         do {

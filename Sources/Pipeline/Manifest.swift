@@ -25,6 +25,8 @@ enum Manifest {
         lines.append("  \"relative_gap\": \(record.relativeGap.map { Format.fixed($0, decimals: 10) } ?? "null"),")
         lines.append("  \"solver_options\": {\"mip_gap\": \(Format.fixed(record.mipGap, decimals: 10)), \"time_limit_seconds\": \(record.timeLimitSeconds.map { Format.fixed($0, decimals: 3) } ?? "null")},")
         lines.append("  \"limit_reached\": \(record.limitReached.map(JSON.string) ?? "null"),")
+        // Identical inputs give the same plan only when every solve finished; otherwise say why not.
+        lines.append("  \"deterministic\": \(outcome.timingDependence == nil), \"nondeterminism_reason\": \(outcome.timingDependence.map(JSON.string) ?? "null"),")
         lines.append("  \"model\": {\"variables\": \(outcome.model.program.variables.count), \"integer_variables\": \(outcome.model.program.integerCount), \"constraints\": \(outcome.model.program.constraints.count), \"branch_and_bound_nodes\": \(outcome.result.nodes.map(String.init) ?? "null")},")
         var provenanceLines = provenance(record.scenario, outputs: outputs)
         provenanceLines[provenanceLines.count - 1] += ","

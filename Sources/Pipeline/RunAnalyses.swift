@@ -11,6 +11,8 @@ enum RunAnalyses {
     struct Output {
         var files: [(name: String, content: Data)] = []
         var sections: [String] = []
+        /// The analyses a limit or the run's budget stopped before they finished, for the report and the log.
+        var cutShort: [String] = []
     }
 
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
@@ -37,6 +39,7 @@ enum RunAnalyses {
             } else if frontier {
                 points = try sweep()
             }
+            output.cutShort = RunLimitsSection.cutShort(rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
             if let rows {
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
                 output.sections.append(AnalysesReport.sensitivitySection(rows, mipGap: options.mipGap, baseObjective: base.objective)

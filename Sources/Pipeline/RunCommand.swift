@@ -52,6 +52,7 @@ public enum RunCommand {
                            reserved: (String) -> Void = { _ in },
                            published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
         let clock = Date()
+        let runStarted = ProcessInfo.processInfo.systemUptime
         var timings: [(String, Double)] = []
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
@@ -82,6 +83,11 @@ public enum RunCommand {
 
         start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
+        // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
+        let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
+        let solver = budget.solver(wrapping: solver)
+        log("time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing")
+        let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario, budget: budget)
         let outcome: Solving.Outcome
         do {
             outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
@@ -117,6 +123,7 @@ public enum RunCommand {
 
         start = Date()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
+        if !outcome.stages.isEmpty { files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8))) }
         // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
         var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
         var unplaced: [String: Int] = [:]
@@ -126,7 +133,7 @@ public enum RunCommand {
         }
         for spec in baselineSpecs {
             do {
-                let baseline = try Baselines.plan(for: spec, scenario: scenario)
+                let baseline = try baselinePlans.plan(for: spec)
                 compared.append((name: baseline.name, plan: baseline.plan))
                 unplaced[baseline.name] = baseline.unplacedTotal
             } catch {
@@ -145,8 +152,11 @@ public enum RunCommand {
                                            compared: rows, geometry: geometry, log: log)
         files += analyses.files
         lap("analyses", since: start)
+        log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
         // The report lists the files this run writes: itself and the manifest come last.
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "manifest.json"]) + "\n"
+            + StagesTable.section(outcome.stages)
+            + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
             + "\n" + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))
@@ -212,11 +222,13 @@ public enum RunCommand {
         return specs
     }
 
-    /// `repartir export-model`: the model exactly as GLPK writes it.
-    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, to file: String) throws(RunFailure) {
-        let (_, model) = try validate(path, overrides: overrides)
+    /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
+    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
+                                   to file: String) throws(RunFailure) {
+        let (scenario, model) = try validate(path, overrides: overrides)
+        let program = try StageExport.program(model: model, scenario: scenario, stage: stage)
         do {
-            try GLPKSolver().write(model.program, format: format, to: file)
+            try GLPKSolver().write(program, format: format, to: file)
         } catch {
             throw .outputIO("\(error)")
         }

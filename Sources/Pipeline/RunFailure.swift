@@ -18,6 +18,8 @@ public enum RunFailure: Error, CustomStringConvertible {
     case outputIO(String)
     /// Another run holds the output directory's lock.
     case locked(String)
+    /// The command cannot do what was asked as asked (e.g. export a staged model without `--stage`).
+    case usage(String)
 
     public var exitCode: Int32 {
         switch self {
@@ -34,6 +36,7 @@ public enum RunFailure: Error, CustomStringConvertible {
         case .cannotCreateOutput: return ExitCode.cannotCreateOutput
         case .outputIO: return ExitCode.ioError
         case .locked: return ExitCode.locked
+        case .usage: return ExitCode.usage
         }
     }
 
@@ -54,6 +57,7 @@ public enum RunFailure: Error, CustomStringConvertible {
         case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
         case let .outputIO(message): return "error: writing the output failed: \(message)"
         case let .locked(message): return "error: another run is active: \(message)"
+        case let .usage(message): return "error: \(message)"
         }
     }
 }

@@ -14,6 +14,10 @@ public enum Solving {
         public let model: AllocationModel
         public let result: SolveResult
         public let buildSeconds: Double
+        /// One record per objective stage of a staged run (`stages.csv`); empty otherwise.
+        public var stages: [StagedSolve.StageRecord] = []
+        /// Why the plan may differ between two identical runs (a limit stopped a solve), nil when it cannot.
+        public var timingDependence: String? = nil
     }
 
     /// Solves the scenario and verifies the plan; throws a `RunFailure` for anything but a verified plan.
@@ -30,12 +34,15 @@ public enum Solving {
         let stages = try objectiveStages(for: scenario)
         let staged = !(stages == [.value] || stages.isEmpty)
         let result: SolveResult
+        var stageRecords: [StagedSolve.StageRecord] = []
         do {
             if !staged {
                 result = try solver.solve(model.program, options: firstPlan(model, scenario: scenario, solver: solver, options: options, log: log))
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
-                result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result
+                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options)
+                result = chain.result
+                stageRecords = chain.records
             }
         } catch {
             throw .solver("\(error)")
@@ -53,7 +60,8 @@ public enum Solving {
         case .unbounded:
             throw .solver("GLPK reports the model unbounded, which a correct model cannot be (a bug)")
         case .noSolution:
-            throw .noSolution("\(result.limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
+            throw .noSolution(result.limitReached == RunBudget.noTimeLeft ? "the run's time budget was spent before any plan was found; raise --time-limit"
+                              : "\(result.limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
         case .interrupted where !result.hasSolution:
             throw .interrupted
         default:
@@ -65,25 +73,35 @@ public enum Solving {
         } catch {
             throw .rejectedPlan("\(error)")
         }
-        // A last stage other than `value` leaves the coverage segments in any order (their sum is all it
-        // sees), so GLPK's values do not state the plan's value: only the rules are verified then, and
-        // the value reported is the one recomputed from the plan.
-        let claimed = !staged || stages.last == .value ? claimedObjective(result, model: model) : nil
+        // A last stage other than `value`, or a solve stopped at a limit, may leave the coverage segments out
+        // of order: GLPK's numbers then undersell the plan, which the verifier accepts (only a claim above the
+        // recomputed value is a bug); the value reported is always the recomputed one.
+        let claimed = claimedObjective(result, model: model)
         do {
             try PlanVerifier.verify(plan, scenario: scenario, claimedObjective: claimed)
         } catch {
             throw .rejectedPlan(error.description)
         }
-        let status: RunRecord.Status
+        var status: RunRecord.Status
         switch result.status {
         case .optimal: status = .optimal
         case .interrupted: status = .interrupted
         default: status = .feasible
         }
-        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: staged ? nil : result.bestBound.map { ($0 + tieBreak(result, model: model)) * model.objectiveScale },
-                               relativeGap: result.relativeGap, limitReached: result.limitReached, mipGap: options.mipGap,
+        // A chain is optimal only when every stage is: one stopped at a limit (or never started) leaves it feasible.
+        let unfinished = stageRecords.first { $0.status != .optimal }
+        if status == .optimal, unfinished != nil { status = .feasible }
+        let lastSolved = stageRecords.last { $0.value != nil }
+        let gap = SummaryGap(result: result, model: model, plan: plan, scenario: scenario, valueLast: !staged || lastSolved?.name == "value",
+                             claimed: claimed)
+        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: gap.bound,
+                               relativeGap: gap.relativeGap, limitReached: unfinished.map { $0.limitReached ?? $0.status.rawValue } ?? result.limitReached,
+                               mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
-        return Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
+        var outcome = Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
+        outcome.stages = stageRecords
+        outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
+        return outcome
     }
 
     /// The options for the exact model, with a MIP start when one helps. When a structure's co-financing depends on

@@ -6,7 +6,7 @@ import Scenario
 public enum AnalysesReport {
     public static func sensitivityCSV(_ rows: [Sensitivity.Row]) -> String {
         var writer = CSVWriter(columns: ["change", "override", "status", "objective", "coverage", "delta_objective",
-                                         "delta_coverage", "coverage_per_unit", "unit"])
+                                         "delta_coverage", "coverage_per_unit", "unit", "gap"])
         for row in rows {
             writer.append([.text(row.label), .text(row.override), .text(row.status),
                            row.objective.map { .number($0, decimals: 3) } ?? .empty,
@@ -14,7 +14,7 @@ public enum AnalysesReport {
                            row.deltaObjective.map { .number($0, decimals: 3) } ?? .empty,
                            row.deltaCoverage.map { .number($0, decimals: 1) } ?? .empty,
                            row.coveragePerUnit.map { .number($0, decimals: 3) } ?? .empty,
-                           .text(row.unit)])
+                           .text(row.unit), row.relativeGap.map { .number($0, decimals: 8) } ?? .empty])
         }
         return writer.text
     }

@@ -218,7 +218,7 @@ struct Run: ParsableCommand {
 
     // .unconditional: `--time-limit -1` reads -1 as the value (then refused by validate) instead
     // of taking it for an option and saying "Missing value".
-    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Solver time limit in seconds (overrides solver.time_limit_seconds).")
+    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60).")
     var timeLimit: Double?
 
     @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")
@@ -441,6 +441,9 @@ struct ExportModel: ParsableCommand {
     @Option(name: .shortAndLong, help: "File to write (default: stdout).")
     var output: String?
 
+    @Option(help: "With objective.stages: the stage to export (1 = first), the earlier stages solved and held at their values.")
+    var stage: Int?
+
     func run() throws {
         let overrides = try common.overrides()
         // GLPK writes into a private folder (never a predictable name in /tmp); it is removed on
@@ -461,7 +464,7 @@ struct ExportModel: ParsableCommand {
         recordExportCleanup(file)
         restoreSignalMask(previousMask)
         do throws(RunFailure) {
-            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, to: file.temporaryFile)
+            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile)
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")

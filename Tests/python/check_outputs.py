@@ -91,13 +91,18 @@ COMPARISON = {
 SENSITIVITY = {
     "change": (STR, False), "override": (STR, False), "status": (STR, False), "objective": (FLOAT, True),
     "coverage": (FLOAT, True), "delta_objective": (FLOAT, True), "delta_coverage": (FLOAT, True),
-    "coverage_per_unit": (FLOAT, True), "unit": (STR, False),
+    "coverage_per_unit": (FLOAT, True), "unit": (STR, False), "gap": (FLOAT, True),
+}
+STAGES = {
+    "stage": (INT, False), "objective": (STR, False), "value": (FLOAT, True), "bound": (FLOAT, True), "gap": (FLOAT, True),
+    "status": (STR, False), "seconds": (FLOAT, False),
 }
 FRONTIER = {
     "step": (INT, False), "epsilon": (FLOAT, False), "min_coverage_ratio": (FLOAT, False), "coverage": (FLOAT, False),
     "objective": (FLOAT, False),
 }
-OPTIONAL_FILES = {"plans.csv": PLANS, "comparison.csv": COMPARISON, "sensitivity.csv": SENSITIVITY, "frontier.csv": FRONTIER}
+OPTIONAL_FILES = {"plans.csv": PLANS, "comparison.csv": COMPARISON, "sensitivity.csv": SENSITIVITY, "frontier.csv": FRONTIER,
+                  "stages.csv": STAGES}
 # Columns whose name is built from the scenario's ids (posts_kind_public, posts_option_full, …): counts.
 DYNAMIC_INT_PREFIXES = ("posts_kind_", "posts_option_")
 

@@ -19,9 +19,12 @@ public enum Sensitivity {
         /// People covered per unit of change (per €1M of budget, per post); nil for the price of a rule.
         public let coveragePerUnit: Double?
         public let unit: String
+        /// The re-solve's own relative gap (a limit or the run's budget may stop it short of the tolerance).
+        public let relativeGap: Double?
 
         public init(label: String, override: String, status: String, objective: Double?, coverage: Double?, deltaObjective: Double?,
-                    deltaCoverage: Double?, coveragePerUnit: Double?, unit: String) {
+                    deltaCoverage: Double?, coveragePerUnit: Double?, unit: String, relativeGap: Double? = nil) {
+            self.relativeGap = relativeGap
             self.label = label
             self.override = override
             self.status = status
@@ -38,10 +41,13 @@ public enum Sensitivity {
     public struct Point: Sendable, Hashable {
         public let objective: Double
         public let coverage: Double
+        /// The solve's relative gap, when it is a re-solve's.
+        public var relativeGap: Double?
 
-        public init(objective: Double, coverage: Double) {
+        public init(objective: Double, coverage: Double, relativeGap: Double? = nil) {
             self.objective = objective
             self.coverage = coverage
+            self.relativeGap = relativeGap
         }
     }
 
@@ -49,12 +55,14 @@ public enum Sensitivity {
     public static func point(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions) throws -> (Point?, String) {
         let model = AllocationModel(scenario: scenario)
         let result = try solver.solve(model.program, options: options)
+        // A re-solve the run's budget never started says so ("skipped: no time left"), not "noSolution".
+        if !result.hasSolution, result.limitReached == "skipped: no time left" { return (nil, "skipped: no time left") }
         guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return (nil, result.status.rawValue) }
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         let found = PlanVerifier.violations(of: plan, scenario: scenario)
         guard found.isEmpty else { return (nil, "rejected") }
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
-        return (Point(objective: evaluation.objective, coverage: evaluation.coverage), result.status.rawValue)
+        return (Point(objective: evaluation.objective, coverage: evaluation.coverage, relativeGap: result.relativeGap), result.status.rawValue)
     }
 
     /// The standard set of variants around `base`: budget ±€1M and ±€10M, posts ±1 and ±100, and the
@@ -159,7 +167,7 @@ public enum Sensitivity {
             let perUnit = variant.unitChange.flatMap { change in deltaCoverage.map { $0 / change } }
             return Row(label: variant.label, override: variant.change.description, status: status,
                        objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
-                       deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit)
+                       deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit, relativeGap: point?.relativeGap)
         }
     }
 }

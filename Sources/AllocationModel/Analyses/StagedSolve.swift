@@ -60,38 +60,123 @@ public enum StagedSolve {
         public let stageValues: [Double]
         /// The program of the last stage (the model plus the stages' variables and rows).
         public let program: LinearProgram
+        /// One record per stage asked for, in order, those never solved included (`stages.csv`).
+        public let records: [StageRecord]
+    }
+
+    /// How one stage went, in the stage's own units (a ratio for maxmin, posts for closeness…), so each gap is
+    /// printed beside the objective it measures.
+    public struct StageRecord: Sendable, Equatable {
+        public enum Status: String, Sendable {
+            case optimal, feasible, interrupted, infeasible, unbounded
+            /// A limit stopped the stage before any plan (the chain stops there).
+            case noSolution = "no_solution"
+            /// An earlier stage ended the chain (no plan, or interrupted).
+            case notReached = "not_reached"
+            /// The run's time budget was spent before this stage started.
+            case noTimeLeft = "skipped: no time left"
+        }
+        public let position: Int
+        public let name: String
+        public let status: Status
+        public let value: Double?
+        public let bound: Double?
+        public let relativeGap: Double?
+        public let limitReached: String?
+        public let seconds: Double
+    }
+
+    /// Why a stage's model cannot be built for export.
+    public struct ExportError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// `start`, values of the model's own variables (a plan already solved), is offered to the first
     /// stage as a MIP start when it satisfies this solve's rules; each later stage starts from the
     /// previous stage's plan, which its `stage_` row keeps feasible (the stages' own variables are
     /// recomputed from the plan at their best: a larger min_ratio, smaller distances, more endowed).
+    /// A stage the solver did not start for want of time (a run's budget) is recorded as skipped.
     public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
                              options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil) throws -> Outcome {
+        let chain = try run(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                            minRatioFloor: minRatioFloor, start: start, solving: stages.count)
+        let last = chain.last!
+        return Outcome(result: last.0, stageValues: chain.values, program: last.1, records: chain.records)
+    }
+
+    /// The program of stage `number` (1-based) exactly as the chain solves it: the model, the stages' variables
+    /// and rows, and the earlier stages held at the values they reached (so those are solved first, with `options`).
+    /// Throws `ExportError` when an earlier stage gives no plan to hold.
+    public static func program(ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
+                               solver: any LinearSolver, options: SolverOptions) throws -> LinearProgram {
+        precondition((1...stages.count).contains(number), "stage number in range")
+        let chain = try run(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                            minRatioFloor: nil, start: nil, solving: number - 1)
+        if let failed = chain.records.prefix(number - 1).first(where: { $0.value == nil }) {
+            throw ExportError(description: "stage \(failed.position) (\(failed.name)) ended \(failed.status.rawValue) without a plan, so stage \(number) has no value to hold it at")
+        }
+        return chain.next
+    }
+
+    /// Solves the first `solving` stages; `next` is the program of the stage after them (or of the last one).
+    private static func run(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
+                            options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int) throws
+        -> (last: (SolveResult, LinearProgram)?, values: [Double], records: [StageRecord], next: LinearProgram)
+    {
         precondition(!stages.isEmpty, "at least one stage")
         var base = copy(model.program)
         let extras = Extras(adding: stages, to: &base, model: model, scenario: scenario, minRatioFloor: minRatioFloor)
         var fixed: [(name: String, terms: [(Variable, Double)], lower: Double)] = []
         var values: [Double] = []
+        var records: [StageRecord] = []
         var last: (SolveResult, LinearProgram)?
         var next = start.flatMap { extras.extend($0) }
+        var stopped: StageRecord.Status?
+        var nextProgram = base
         for (position, stage) in stages.enumerated() {
             let terms = objective(stage, position: position, model: model, scenario: scenario, extras: extras)
             var program = copy(base, objective: terms)
             for row in fixed { program.addConstraint(row.name, row.terms, lower: row.lower) }
+            nextProgram = program
+            if stopped == nil, position >= solving { break }
+            if let stopped {
+                records.append(StageRecord(position: position + 1, name: stage.name, status: stopped, value: nil, bound: nil,
+                                           relativeGap: nil, limitReached: nil, seconds: 0))
+                continue
+            }
             let result = try solver.solve(program, options: options.starting(from: next))
             last = (result, program)
             // The next stage starts from this plan, with the stages' own variables at their best
             // values for it (the solver left those it did not optimise anywhere feasible).
             next = result.hasSolution ? extras.extend(Array(result.values.prefix(model.program.variables.count))) : nil
-            guard result.hasSolution, result.status != .interrupted else { break }
-            let value = terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] }
+            let value = result.hasSolution ? terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] } : nil
+            records.append(StageRecord(position: position + 1, name: stage.name, status: status(of: result), value: value,
+                                       bound: result.bestBound, relativeGap: value.flatMap { value in
+                                           result.bestBound.map { SolveResult.relativeGap(objective: value, bound: $0) } ?? result.relativeGap
+                                       },
+                                       limitReached: result.limitReached, seconds: result.seconds))
+            guard let value, result.status != .interrupted else {
+                stopped = .notReached
+                continue
+            }
             values.append(value)
             // Hold this stage within the gap the solver was allowed, measured on its own scale.
             let slack = max(abs(value) * max(options.mipGap, 1e-9), 1e-9)
             fixed.append((stage.rowName(position), terms, value - slack))
         }
-        return Outcome(result: last!.0, stageValues: values, program: last!.1)
+        return (last, values, records, nextProgram)
+    }
+
+    static func status(of result: SolveResult) -> StageRecord.Status {
+        switch result.status {
+        case .optimal: .optimal
+        case .feasible: .feasible
+        case .interrupted: .interrupted
+        case .infeasible: .infeasible
+        case .unbounded: .unbounded
+        // The run's budget (Pipeline's `RunBudget.noTimeLeft`) left nothing for this stage: it never started.
+        case .noSolution: result.limitReached == "skipped: no time left" ? .noTimeLeft : .noSolution
+        }
     }
 
     /// The variables and rows the stages add to the model, in the order they were added, each with

@@ -1,0 +1,90 @@
+import Dispatch
+import Foundation
+import GLPKSolver
+import LinearProgramming
+
+/// The wall-clock budget of a whole run (`--time-limit`, `solver.time_limit_seconds`): a deadline set when the
+/// run starts. Every solve gets at most what remains of it (the main plan first, with a reserve kept for
+/// the comparison, the report and publishing; the analyses then share the rest), and a watcher trips
+/// `flag` at the deadline so a solve still running stops at GLPK's next callback instead of at its own
+/// limit. A signal (`signal`) trips the same flag at once; `signalled` tells the two apart afterwards.
+public final class RunBudget: Sendable {
+    /// What `limitReached` says of a solve stopped by the budget, and of one never started.
+    public static let budgetReached = "run time budget"
+    public static let noTimeLeft = "skipped: no time left"
+
+    public let seconds: Double
+    /// Kept out of every solve for the work after it (comparison, analyses' rendering, report, publishing).
+    public let reserve: Double
+    /// Tripped at the deadline minus `reserve`'s last part, or on a signal: the C guard polls it in GLPK's callback.
+    public let flag = CancellationFlag()
+    private let signal: CancellationFlag?
+    private let started: Double
+    private let finished = CancellationFlag()
+
+    /// `startedAt` is when the run started (`ProcessInfo.systemUptime`), so loading counts against the budget.
+    public init(seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime) {
+        self.seconds = seconds
+        self.signal = signal
+        started = startedAt
+        reserve = Self.reserve(for: seconds, setup: ProcessInfo.processInfo.systemUptime - startedAt)
+        guard seconds.isFinite else { return }
+        // A watcher, not a timer: it also forwards a signal to the solves within its 20 ms period.
+        let flag = flag, signal = signal, finished = finished, stopAt = started + seconds - reserve / 2
+        Thread.detachNewThread {
+            while !finished.isCancelled {
+                if signal?.isCancelled == true || ProcessInfo.processInfo.systemUptime >= stopAt { flag.cancel() }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
+    deinit { finished.cancel() }
+
+    /// The part of a budget kept for the work after the solves (comparison tables, the analyses' models, the
+    /// report and publishing): a tenth of it, from 1 s to 3 s, or ten times the `setup` (reading the scenario,
+    /// until the budget is made) when that is more, since that work grows with the same data on the same
+    /// machine (a debug build, a loaded machine, a large scenario); never more than half the budget.
+    static func reserve(for seconds: Double, setup: Double = 0) -> Double {
+        guard seconds.isFinite else { return 0 }
+        return min(max(min(max(seconds * 0.1, 1), 3), setup * 10), seconds / 2)
+    }
+
+    /// Seconds left before the deadline.
+    public var remaining: Double { seconds - (ProcessInfo.processInfo.systemUptime - started) }
+
+    /// Seconds left for solving: the remaining time less the reserve.
+    public var solvingTime: Double { remaining - reserve }
+
+    public var signalled: Bool { signal?.isCancelled == true }
+
+    /// `solver` held to this budget: a GLPK solver is rebuilt on `flag` (it polls one flag), any other is only
+    /// given shorter limits.
+    public func solver(wrapping solver: any LinearSolver) -> any LinearSolver {
+        if let glpk = solver as? GLPKSolver {
+            return BudgetedSolver(inner: GLPKSolver(progress: glpk.progress, cancellation: flag), budget: self)
+        }
+        return BudgetedSolver(inner: solver, budget: self)
+    }
+}
+
+/// A solver whose every solve gets at most the budget's solving time: none left, it is not started
+/// (`noSolution`, "skipped: no time left"); stopped by the budget's flag without a signal, it ends
+/// `feasible` with its incumbent (or `noSolution`), "run time budget", like a time limit.
+struct BudgetedSolver: LinearSolver {
+    let inner: any LinearSolver
+    let budget: RunBudget
+
+    func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+        let time = budget.solvingTime
+        guard time > 0.01 else { return SolveResult(status: .noSolution, limitReached: RunBudget.noTimeLeft) }
+        var limited = options
+        limited.timeLimitSeconds = min(options.timeLimitSeconds, time)
+        var result = try inner.solve(program, options: limited)
+        if result.status == .interrupted, !budget.signalled {
+            result.status = result.hasSolution ? .feasible : .noSolution
+            result.limitReached = RunBudget.budgetReached
+        }
+        return result
+    }
+}

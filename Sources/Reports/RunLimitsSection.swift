@@ -1,0 +1,43 @@
+import AllocationModel
+import Foundation
+
+/// What the run's time budget and limits did to it: which analyses were cut short (a re-solve stopped at a
+/// limit, or never started for want of time) and whether the plan depends on timing. Said in the report
+/// and the log, so a shortened night is never mistaken for a complete one.
+public enum RunLimitsSection {
+    /// The analyses that did not finish: sensitivity rows not solved to optimality, frontier points missing.
+    public static func cutShort(rows: [Sensitivity.Row], points: [Frontier.Point]?, pointsAsked: Int) -> [String] {
+        var found = rows.filter { $0.status != "optimal" }.map { "sensitivity '\($0.label)': \($0.status)" }
+        if pointsAsked >= 2, (points?.count ?? 0) < pointsAsked {
+            found.append("frontier: \(points?.count ?? 0) of \(pointsAsked) points")
+        }
+        return found
+    }
+
+    public static func logLine(budgetSeconds: Double, cutShort: [String]) -> String {
+        let budget = budgetSeconds.isFinite ? "\(Format.fixed(budgetSeconds, decimals: 1)) s" : "none"
+        return cutShort.isEmpty ? "time budget \(budget): every analysis finished"
+            : "time budget \(budget): analyses cut short: " + cutShort.joined(separator: "; ")
+    }
+
+    public static func section(budgetSeconds: Double, cutShort: [String], timingDependence: String?) -> String {
+        var lines = ["## Time budget and determinism", ""]
+        let budget = budgetSeconds.isFinite ? "\(Format.fixed(budgetSeconds, decimals: 1)) s" : "none"
+        lines.append("The whole run had a budget of \(budget) (`--time-limit`, `solver.time_limit_seconds`); the plan was solved first, the analyses shared what remained.")
+        lines.append("")
+        if cutShort.isEmpty {
+            lines.append("Every analysis finished.")
+        } else {
+            lines.append("Analyses cut short (a limit stopped them, or no time was left to start them):")
+            lines.append("")
+            lines += cutShort.map { "- \($0)" }
+        }
+        lines.append("")
+        if let timingDependence {
+            lines.append("**Not deterministic:** \(timingDependence). Two identical runs may publish different plans; with more time (or a larger `--mip-gap`) the solve finishes and the plan is the same every time.")
+        } else {
+            lines.append("Deterministic: every solve of the plan finished, so identical inputs give this same plan.")
+        }
+        return lines.joined(separator: "\n") + "\n\n"
+    }
+}

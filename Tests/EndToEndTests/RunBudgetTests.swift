@@ -1,0 +1,73 @@
+import Foundation
+import GLPKSolver
+import LinearProgramming
+@testable import Pipeline
+import Testing
+
+/// The run's budget in process: solves clamped to what remains, none started without time, and the watcher that
+/// stops a solve whose own limit is longer than the budget.
+@Suite struct RunBudgetTests {
+    /// A market-split MIP (equality knapsacks) GLPK cannot finish in minutes.
+    static func hardMIP() -> LinearProgram {
+        var state: UInt64 = 1_998
+        var mip = LinearProgram(name: "market_split", sense: .minimize)
+        let x = (0..<40).map { mip.addVariable("x[\($0)]", lower: 0, upper: 1, kind: .integer, objective: 1) }
+        for i in 0..<4 {
+            let a = (0..<40).map { _ -> Int in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Int((state >> 33) % 100)
+            }
+            mip.addConstraint("split[\(i)]", (0..<40).map { (x[$0], Double(a[$0])) }, lower: Double(a.reduce(0, +) / 2), upper: Double(a.reduce(0, +) / 2))
+        }
+        return mip
+    }
+
+    /// A GLPK solve given 60 s on a 3 s budget stops at the watcher's flag (deadline less half the reserve, 1 s),
+    /// well before its own limit, and says the budget stopped it.
+    @Test func theWatcherStopsASolveAtTheDeadline() throws {
+        let budget = RunBudget(seconds: 3, signal: nil)
+        let flagged = GLPKSolver(cancellation: budget.flag)
+        let started = Date()
+        let result = try flagged.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.status == .interrupted)
+        #expect(elapsed < 3.5, "stopped after \(elapsed) s")
+        #expect(elapsed > 2, "stopped after \(elapsed) s, before the deadline less half the reserve (2.5 s)")
+    }
+
+    /// Through the budgeted solver: a solve is clamped to the solving time (budget less reserve) and ends as a time
+    /// limit, not an interruption; once the time is spent, a solve is not started ("skipped: no time left").
+    @Test func solvesAreClampedThenSkipped() throws {
+        let budget = RunBudget(seconds: 2.5, signal: nil)
+        let solver = budget.solver(wrapping: GLPKSolver())
+        let started = Date()
+        let first = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        #expect(Date().timeIntervalSince(started) < 2.5)
+        #expect(first.status == .feasible || first.status == .noSolution)
+        #expect(first.limitReached != "cancelled")
+        Thread.sleep(forTimeInterval: max(0, 2.5 - Date().timeIntervalSince(started)))
+        let second = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        #expect(second.status == .noSolution && second.limitReached == RunBudget.noTimeLeft)
+    }
+
+    /// A signal during a budgeted solve stays an interruption (nothing is published), not a time limit.
+    @Test func aSignalStaysAnInterruption() throws {
+        let signal = CancellationFlag()
+        let budget = RunBudget(seconds: 30, signal: signal)
+        let solver = budget.solver(wrapping: GLPKSolver())
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { signal.cancel() }
+        let started = Date()
+        let result = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        #expect(result.status == .interrupted)
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+
+    /// The reserve: a tenth of the budget from 1 s to 3 s, more when reading the scenario was slow, at most half.
+    @Test func theReserveFollowsTheBudgetAndTheSetup() {
+        #expect(RunBudget.reserve(for: 60) == 3)
+        #expect(RunBudget.reserve(for: 20) == 2)
+        #expect(RunBudget.reserve(for: 4) == 1)
+        #expect(RunBudget.reserve(for: 60, setup: 0.5) == 5)
+        #expect(RunBudget.reserve(for: 4, setup: 1) == 2)
+    }
+}

@@ -153,8 +153,8 @@ public enum RunCommand {
         files += analyses.files
         lap("analyses", since: start)
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
-        // The report lists the files this run writes: itself and the manifest come last.
-        let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "manifest.json"]) + "\n"
+        // The report lists the files this run writes: itself, the data package and the manifest come last.
+        let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)

@@ -183,7 +183,18 @@ public enum DataPackage {
                 number("delta_coverage", unit: "people", decimals: 1, "Variant minus the run's plan.", nullable: true),
                 number("coverage_per_unit", unit: "people per unit", decimals: 3, "People per €1M or per post; empty for the price of a rule.", nullable: true),
                 text("unit", "The unit of coverage_per_unit."),
+                number("gap", unit: "ratio", decimals: 8, "The re-solve's own relative gap; empty when it was not solved.", nullable: true),
               ], dynamic: [], primaryKey: [], foreignKeys: []),
+        Table(file: "stages.csv", description: "A lexicographic chain's stages, in order (docs/model.md).",
+              fields: [
+                integer("stage", unit: "position", "Stage number, from 1."),
+                text("objective", "What the stage optimises, e.g. maxmin or value."),
+                number("value", unit: "the stage's objective", decimals: 6, "The stage's optimum (or best value found).", nullable: true),
+                number("bound", unit: "the stage's objective", decimals: 6, "The best bound proven for the stage.", nullable: true),
+                number("gap", unit: "ratio", decimals: 8, "Relative gap between value and bound.", nullable: true),
+                text("status", "optimal, feasible, skipped: no time left, not_reached, …"),
+                number("seconds", unit: "s", decimals: 3, "Wall time of the stage's solve."),
+              ], dynamic: [], primaryKey: ["stage"], foreignKeys: []),
         Table(file: "frontier.csv", description: "The efficiency–equity frontier (docs/model.md).",
               fields: [
                 integer("step", unit: "step", "Point number."),

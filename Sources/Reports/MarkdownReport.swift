@@ -72,6 +72,7 @@ public enum MarkdownReport {
         if let files {
             out.append(files.map(MarkdownText.code).joined(separator: ", ") + "."
                        + (files.contains("manifest.json") ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings." : "")
+                       + (files.contains("datapackage.json") ? " `datapackage.json` gives every table's column types, units and keys (Frictionless Data Package), so a notebook reads codes such as `01` and `2A` as text." : "")
                        + " Columns: docs/outputs.md.")
         } else {
             out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")

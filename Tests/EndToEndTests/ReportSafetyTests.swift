@@ -124,9 +124,9 @@ struct ReportSafetyTests {
         let comparison = try E2E.table(out.appendingPathComponent("comparison.csv"))
         #expect(comparison.map { $0["plan"] } == ["optimised", "webster:need"])
         // No analyses and no map drawing here: the list of files says so.
-        #expect(report.contains("## Files of this run\n\n`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `plans.csv`, `comparison.csv`, `report.md`, `manifest.json`."), "\(report)")
+        #expect(report.contains("## Files of this run\n\n`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `plans.csv`, `comparison.csv`, `report.md`, `datapackage.json`, `manifest.json`."), "\(report)")
         #expect(!report.contains("sensitivity.csv") && !report.contains("frontier.csv") && !report.contains("the maps"))
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)) == ["allocation_by_structure.csv", "allocation_by_territory.csv",
-            "allocation_by_region.csv", "summary.csv", "summary.json", "plans.csv", "comparison.csv", "report.md", "manifest.json"])
+            "allocation_by_region.csv", "summary.csv", "summary.json", "plans.csv", "comparison.csv", "report.md", "datapackage.json", "manifest.json"])
     }
 }

@@ -32,7 +32,8 @@ public enum Solving {
         let result: SolveResult
         do {
             if !staged {
-                result = try solver.solve(model.program, options: firstPlan(model, scenario: scenario, solver: solver, options: options, log: log))
+                let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
+                result = try solver.solve(model.program, options: heuristicStart(model, solver: solver, options: first, log: log))
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result

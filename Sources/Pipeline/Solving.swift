@@ -33,7 +33,7 @@ public enum Solving {
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
-                result = try solver.solve(model.program, options: heuristicStart(model, solver: solver, options: first, log: log))
+                result = try solveWithHeuristic(model, solver: solver, options: first, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 result = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options).result

@@ -78,6 +78,8 @@ final class Search {
     /// Value of the shared resources one post of each decision uses, at the relaxation's row duals.
     let price: [Double]
     let allDecisions: [Int]
+    /// Rows whose integer columns belong to more than one territory (posts, budget, région floors and caps).
+    let shared: Set<Int>
     private var addCache: [Int: Move] = [:]
     private var removeCache: [Int: Move] = [:]
     private var swapCache: [Int: [Move]] = [:]
@@ -122,11 +124,13 @@ final class Search {
         allDecisions = decisionsOf.flatMap { $0 }
         // A row is shared when its integer columns belong to more than one territory: its dual is the price of
         // a resource that territories compete for (posts, budget, région caps).
+        shared = Set(program.constraints.indices.filter { row in
+            Set(program.constraints[row].terms.map { territoryOf[$0.variable] }).count > 1
+        })
         var price = Array(repeating: 0.0, count: program.variables.count)
         if let duals, duals.count == program.constraints.count {
-            for (row, constraint) in program.constraints.enumerated() where duals[row] != 0 {
-                let territories = Set(constraint.terms.map { territoryOf[$0.variable] })
-                guard territories.count > 1 else { continue }
+            for row in shared where duals[row] != 0 {
+                let constraint = program.constraints[row]
                 for term in constraint.terms where program.variables[term.variable].kind == .integer {
                     price[term.variable] += abs(duals[row] * term.coefficient)
                 }
@@ -201,14 +205,14 @@ final class Search {
     }
 
     /// True when `move` keeps every bound and row; with `lenient`, a `≥` row already short may stay short
-    /// as long as the move does not take it further away.
-    func allows(_ move: Move, lenient: Bool = false) -> Bool {
+    /// as long as the move does not take it further away; with `locally`, the shared rows are not checked.
+    func allows(_ move: Move, lenient: Bool = false, locally: Bool = false) -> Bool {
         for change in move.changes {
             let value = values[change.variable] + change.delta
             let definition = program.variables[change.variable]
             if value < definition.lower - tolerance || value > definition.upper + tolerance { return false }
         }
-        for (row, delta) in move.rows {
+        for (row, delta) in move.rows where !(locally && shared.contains(row)) {
             let value = activity[row] + delta
             let constraint = program.constraints[row]
             if value > constraint.upper + tolerance { return false }
@@ -330,10 +334,11 @@ final class Search {
                     break
                 }
             }
-            // Between territories: the best additions against the cheapest removals.
-            let additions = allDecisions.map { ($0, addition($0)) }.filter { $0.1.gain > epsilon }
+            // Between territories: the best additions against the cheapest removals, each allowed by its own
+            // territory's rows (the shared rows are checked on the pair).
+            let additions = allDecisions.map { ($0, addition($0)) }.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
                 .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
-            let removals = allDecisions.filter { values[$0] >= 1 }.map { ($0, removal($0)) }
+            let removals = allDecisions.filter { values[$0] >= 1 }.map { ($0, removal($0)) }.filter { allows($0.1, locally: true) }
                 .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
             for (to, add) in additions {
                 for (from, remove) in removals where territoryOf[from] != territoryOf[to] {

@@ -16,8 +16,8 @@ extension Solving {
                                                timeLimitSeconds: min(10, options.timeLimitSeconds / 4)) else {
             return try solver.solve(model.program, options: options)
         }
-        log(String(format: "primal heuristic: objective %.4f, relaxation %.4f, gap %.2e, %.2f s", found.objective,
-                   found.relaxationBound, found.gap, found.seconds))
+        log(String(format: "primal heuristic: objective %.4f, relaxation %.4f, gap %.2e, %.2f s (relaxation %.2f s)",
+                   found.objective, found.relaxationBound, found.gap, found.seconds, found.relaxationSeconds))
         if found.gap <= options.mipGap {
             return proven(found, program: model.program)
         }

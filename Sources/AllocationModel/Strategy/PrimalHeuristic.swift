@@ -24,7 +24,9 @@ public enum PrimalHeuristic {
         public let objective: Double
         /// The LP relaxation's optimum: no integer plan does better.
         public let relaxationBound: Double
+        /// Wall-clock seconds in all, and in solving the relaxation.
         public let seconds: Double
+        public let relaxationSeconds: Double
 
         /// Relative gap between the plan and the relaxation, in `SolveResult.relativeGap`'s convention.
         public var gap: Double { SolveResult.relativeGap(objective: objective, bound: relaxationBound) }
@@ -41,6 +43,7 @@ public enum PrimalHeuristic {
         lpOptions.timeLimitSeconds = options.timeLimitSeconds
         guard let relaxed = try? solver.solve(program.relaxation(), options: lpOptions), relaxed.status == .optimal,
               let bound = relaxed.objective, relaxed.values.count == program.variables.count else { return nil }
+        let relaxationSeconds = Date().timeIntervalSince(started)
         let search = Search(model: model, duals: relaxed.duals)
         search.round(relaxed.values)
         guard search.repairFloors() else { return nil }
@@ -48,7 +51,7 @@ public enum PrimalHeuristic {
         search.improve(until: started.addingTimeInterval(max(0, timeLimitSeconds - Date().timeIntervalSince(started))))
         guard let values = search.finished() else { return nil }
         return Outcome(values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
-                       seconds: Date().timeIntervalSince(started))
+                       seconds: Date().timeIntervalSince(started), relaxationSeconds: relaxationSeconds)
     }
 }
 

@@ -33,22 +33,21 @@ public enum PrimalHeuristic {
     }
 
     /// A feasible plan of `model.program`, or nil when the relaxation is not solved to optimality or the
-    /// floors cannot be repaired. Spends at most `timeLimitSeconds` in its own search.
+    /// floors cannot be repaired. The relaxation has the options' time limit; the one-post moves stop after
+    /// `timeLimitSeconds`.
     public static func plan(for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
                             timeLimitSeconds: Double = 10) -> Outcome? {
         let started = Date()
         let program = model.program
         guard program.sense == .maximize, program.isMixedInteger else { return nil }
-        var lpOptions = options.starting(from: nil)
-        lpOptions.timeLimitSeconds = options.timeLimitSeconds
-        guard let relaxed = try? solver.solve(program.relaxation(), options: lpOptions), relaxed.status == .optimal,
+        guard let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)), relaxed.status == .optimal,
               let bound = relaxed.objective, relaxed.values.count == program.variables.count else { return nil }
         let relaxationSeconds = Date().timeIntervalSince(started)
         let search = Search(model: model, duals: relaxed.duals)
         search.round(relaxed.values)
         guard search.repairFloors() else { return nil }
         search.fill()
-        search.improve(until: started.addingTimeInterval(max(0, timeLimitSeconds - Date().timeIntervalSince(started))))
+        search.improve(until: Date().addingTimeInterval(timeLimitSeconds))
         guard let values = search.finished() else { return nil }
         return Outcome(values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
                        seconds: Date().timeIntervalSince(started), relaxationSeconds: relaxationSeconds)

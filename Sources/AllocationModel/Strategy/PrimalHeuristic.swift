@@ -324,7 +324,8 @@ final class Search {
     }
 
     /// One-post moves while they raise the objective: to another option of the same territory, or from one
-    /// territory to another (the most promising pairs); each accepted move is followed by a fill.
+    /// territory to another, or an option change paid by a post removed elsewhere (the most promising pairs);
+    /// each accepted move is followed by a fill.
     func improve(until deadline: Date, candidates: Int = 40) {
         for _ in 0..<5_000 {
             guard Date() < deadline else { return }
@@ -336,16 +337,18 @@ final class Search {
                     break
                 }
             }
-            // Between territories: the best additions against the cheapest removals, each allowed by its own
-            // territory's rows (the shared rows are checked on the pair).
-            let additions = allDecisions.map { ($0, addition($0)) }.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
+            // Between territories: the best additions and option changes against the cheapest removals, each allowed
+            // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the pair).
+            let changes = allDecisions.map { (territoryOf[$0], addition($0)) }
+                + decisionsOf.indices.flatMap { territory in swaps(in: territory).prefix(3).map { (territory, $0) } }
+            let gains = changes.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
                 .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
-            let removals = allDecisions.filter { values[$0] >= 1 }.map { ($0, removal($0)) }.filter { allows($0.1, locally: true) }
-                .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
-            for (to, add) in additions {
-                for (from, remove) in removals where territoryOf[from] != territoryOf[to] {
-                    guard add.gain + remove.gain > (best?.gain ?? epsilon) else { continue }
-                    let move = combined(remove, add)
+            let removals = allDecisions.filter { values[$0] >= 1 }.map { (territoryOf[$0], removal($0)) }
+                .filter { allows($0.1, locally: true) }.sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
+            for (to, gain) in gains {
+                for (from, removal) in removals where from != to {
+                    guard gain.gain + removal.gain > (best?.gain ?? epsilon) else { continue }
+                    let move = combined(removal, gain)
                     if allows(move) { best = move }
                 }
             }

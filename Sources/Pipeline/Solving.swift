@@ -37,7 +37,8 @@ public enum Solving {
         var stageRecords: [StagedSolve.StageRecord] = []
         do {
             if !staged {
-                result = try solver.solve(model.program, options: firstPlan(model, scenario: scenario, solver: solver, options: options, log: log))
+                let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
+                result = try solveWithHeuristic(model, solver: solver, options: first, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options)

@@ -1,0 +1,360 @@
+import Foundation
+import LinearProgramming
+
+/// A plan for the allocation model found without branch-and-bound, to start GLPK's solve
+/// (docs/model.md, "Solve strategy").
+///
+/// The model is separable by territory except for a few shared rows (posts, budget, région floors and
+/// caps), and its LP relaxation is close to the integer optimum. GLPK's branch-and-bound proves that
+/// quickly once it has a good plan, but on its own it often does not find one. So: solve the
+/// relaxation, round every integer decision down (which keeps every `≤` row with non-negative
+/// coefficients), repair the `≥` rows it breaks (territory and région floors), add posts greedily by
+/// value net of the relaxation's prices of the shared rows, then move one post at a time (within a
+/// territory: to another option; between territories) while that raises the objective, adding posts
+/// again whenever a move frees resources. Coverage, the only continuous part, is refilled in each
+/// territory touched, on the segments with the largest coefficients first (optimal: they are concave).
+///
+/// Rows and bounds are read from the program, so every integer decision (per pool or per co-financing
+/// unit) is handled the same way; the plan is checked against every row before it is returned.
+public enum PrimalHeuristic {
+    public struct Outcome: Sendable {
+        /// One value per variable of the model's program, satisfying every bound, row and integrality.
+        public let values: [Double]
+        /// The program's objective at `values`.
+        public let objective: Double
+        /// The LP relaxation's optimum: no integer plan does better.
+        public let relaxationBound: Double
+        /// Wall-clock seconds in all, and in solving the relaxation.
+        public let seconds: Double
+        public let relaxationSeconds: Double
+
+        /// Relative gap between the plan and the relaxation, in `SolveResult.relativeGap`'s convention.
+        public var gap: Double { SolveResult.relativeGap(objective: objective, bound: relaxationBound) }
+    }
+
+    /// A feasible plan of `model.program`, or nil when the relaxation is not solved to optimality or the
+    /// floors cannot be repaired. The relaxation has the options' time limit; the one-post moves stop after
+    /// `timeLimitSeconds`.
+    public static func plan(for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+                            timeLimitSeconds: Double = 10) -> Outcome? {
+        let started = Date()
+        let program = model.program
+        guard program.sense == .maximize, program.isMixedInteger else { return nil }
+        guard let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)), relaxed.status == .optimal,
+              let bound = relaxed.objective, relaxed.values.count == program.variables.count else { return nil }
+        let relaxationSeconds = Date().timeIntervalSince(started)
+        let search = Search(model: model, duals: relaxed.duals)
+        search.round(relaxed.values)
+        guard search.repairFloors() else { return nil }
+        search.fill()
+        search.improve(until: Date().addingTimeInterval(timeLimitSeconds))
+        guard let values = search.finished() else { return nil }
+        return Outcome(values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
+                       seconds: Date().timeIntervalSince(started), relaxationSeconds: relaxationSeconds)
+    }
+}
+
+/// The mutable state of the search: values, row activities and, per decision, the cached effect of
+/// adding or removing one post.
+final class Search {
+    /// One change of plan: the values it moves, the rows it moves, and the objective it gains.
+    struct Move {
+        var changes: [(variable: Int, delta: Double)]
+        var rows: [(row: Int, delta: Double)]
+        var gain: Double
+    }
+
+    let program: LinearProgram
+    var values: [Double]
+    var activity: [Double]
+    /// The rows of each column, with coefficients.
+    let columnRows: [[(row: Int, coefficient: Double)]]
+    /// Territory index of each variable (decisions, post counts, coverage), -1 for none.
+    let territoryOf: [Int]
+    /// Integer decisions of each territory.
+    let decisionsOf: [[Int]]
+    /// The integer post count of each territory (kept equal to the sum of its decisions), if any.
+    let postsOf: [Int?]
+    /// Coverage variables of each territory, largest objective coefficient first.
+    let coverageOf: [[Int]]
+    /// Value of the shared resources one post of each decision uses, at the relaxation's row duals.
+    let price: [Double]
+    let allDecisions: [Int]
+    /// Rows whose integer columns belong to more than one territory (posts, budget, région floors and caps).
+    let shared: Set<Int>
+    private var addCache: [Int: Move] = [:]
+    private var removeCache: [Int: Move] = [:]
+    private var swapCache: [Int: [Move]] = [:]
+    /// Gains smaller than this are rounding noise (an option change worth only the tie-break gains ~10⁻⁷).
+    let epsilon = 1e-8
+    let tolerance = 1e-7
+
+    init(model: AllocationModel, duals: [Double]?) {
+        let program = model.program
+        self.program = program
+        values = Array(repeating: 0, count: program.variables.count)
+        activity = Array(repeating: 0, count: program.constraints.count)
+        var columnRows = Array(repeating: [(row: Int, coefficient: Double)](), count: program.variables.count)
+        for (row, constraint) in program.constraints.enumerated() {
+            for term in constraint.terms { columnRows[term.variable].append((row, term.coefficient)) }
+        }
+        self.columnRows = columnRows
+        let codes = Array(Set(model.decisions.map(\.territory)).union(model.postVariables.keys).union(model.coverageVariables.keys)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
+        var territoryOf = Array(repeating: -1, count: program.variables.count)
+        var decisionsOf = Array(repeating: [Int](), count: codes.count)
+        for decision in model.decisions {
+            territoryOf[decision.variable.index] = index[decision.territory]!
+            decisionsOf[index[decision.territory]!].append(decision.variable.index)
+        }
+        var postsOf = [Int?](repeating: nil, count: codes.count)
+        for (code, variable) in model.postVariables {
+            territoryOf[variable.index] = index[code]!
+            postsOf[index[code]!] = variable.index
+        }
+        var coverageOf = Array(repeating: [Int](), count: codes.count)
+        for (code, variables) in model.coverageVariables {
+            for variable in variables { territoryOf[variable.index] = index[code]! }
+            coverageOf[index[code]!] = variables.map(\.index).sorted {
+                (program.variables[$0].objective, -$0) > (program.variables[$1].objective, -$1)
+            }
+        }
+        self.territoryOf = territoryOf
+        self.decisionsOf = decisionsOf
+        self.postsOf = postsOf
+        self.coverageOf = coverageOf
+        allDecisions = decisionsOf.flatMap { $0 }
+        // A row is shared when its integer columns belong to more than one territory: its dual is the price of
+        // a resource that territories compete for (posts, budget, région caps).
+        shared = Set(program.constraints.indices.filter { row in
+            Set(program.constraints[row].terms.map { territoryOf[$0.variable] }).count > 1
+        })
+        var price = Array(repeating: 0.0, count: program.variables.count)
+        if let duals, duals.count == program.constraints.count {
+            for row in shared where duals[row] != 0 {
+                let constraint = program.constraints[row]
+                for term in constraint.terms where program.variables[term.variable].kind == .integer {
+                    price[term.variable] += abs(duals[row] * term.coefficient)
+                }
+            }
+        }
+        self.price = price
+    }
+
+    // MARK: State
+
+    /// Integer variables rounded down, post counts set to their sums, coverage refilled.
+    func round(_ relaxed: [Double]) {
+        for (index, variable) in program.variables.enumerated() {
+            let value = variable.kind == .integer ? (relaxed[index] + 1e-6).rounded(.down) : relaxed[index]
+            values[index] = min(max(value, variable.lower), variable.upper)
+        }
+        for (territory, posts) in postsOf.enumerated() {
+            if let posts { values[posts] = decisionsOf[territory].reduce(0) { $0 + values[$1] } }
+        }
+        recomputeActivities()
+        for territory in coverageOf.indices { apply(move(in: territory, [])) }
+    }
+
+    func recomputeActivities() {
+        for row in program.constraints.indices { activity[row] = program.activity(ofConstraint: row, values: values) }
+    }
+
+    /// The plan, recomputed from its integer values and checked against every row; nil if it breaks one.
+    func finished() -> [Double]? {
+        recomputeActivities()
+        for territory in coverageOf.indices { apply(move(in: territory, [])) }
+        return program.largestViolation(of: values) == nil ? values : nil
+    }
+
+    // MARK: Moves
+
+    /// The move that changes decisions of `territory` by `deltas` (keeping its post count their sum) and
+    /// refills its coverage.
+    func move(in territory: Int, _ deltas: [(variable: Int, delta: Double)]) -> Move {
+        var changes = deltas
+        let total = deltas.reduce(0) { $0 + $1.delta }
+        if total != 0, let posts = postsOf[territory] { changes.append((posts, total)) }
+        var rowDelta: [Int: Double] = [:]
+        for change in changes {
+            for entry in columnRows[change.variable] { rowDelta[entry.row, default: 0] += entry.coefficient * change.delta }
+        }
+        // Coverage: start from zero on its rows, then fill the best segments first as far as every row allows.
+        let coverage = coverageOf[territory]
+        for variable in coverage where values[variable] != 0 {
+            for entry in columnRows[variable] { rowDelta[entry.row, default: 0] -= entry.coefficient * values[variable] }
+        }
+        for variable in coverage {
+            let definition = program.variables[variable]
+            var level = definition.objective > 0 ? definition.upper : definition.lower
+            if definition.objective > 0 {
+                for entry in columnRows[variable] {
+                    let row = program.constraints[entry.row]
+                    let current = activity[entry.row] + (rowDelta[entry.row] ?? 0)
+                    if entry.coefficient > 0, row.upper.isFinite {
+                        level = min(level, (row.upper - current) / entry.coefficient)
+                    } else if entry.coefficient < 0, row.lower.isFinite {
+                        level = min(level, (current - row.lower) / -entry.coefficient)
+                    }
+                }
+            }
+            level = max(level, definition.lower)
+            for entry in columnRows[variable] where level != 0 { rowDelta[entry.row, default: 0] += entry.coefficient * level }
+            if level != values[variable] { changes.append((variable, level - values[variable])) }
+        }
+        let gain = changes.reduce(0.0) { $0 + program.variables[$1.variable].objective * $1.delta }
+        return Move(changes: changes, rows: rowDelta.map { ($0.key, $0.value) }, gain: gain)
+    }
+
+    /// True when `move` keeps every bound and row; with `lenient`, a `≥` row already short may stay short
+    /// as long as the move does not take it further away; with `locally`, the shared rows are not checked.
+    func allows(_ move: Move, lenient: Bool = false, locally: Bool = false) -> Bool {
+        for change in move.changes {
+            let value = values[change.variable] + change.delta
+            let definition = program.variables[change.variable]
+            if value < definition.lower - tolerance || value > definition.upper + tolerance { return false }
+        }
+        for (row, delta) in move.rows where !(locally && shared.contains(row)) {
+            let value = activity[row] + delta
+            let constraint = program.constraints[row]
+            if value > constraint.upper + tolerance { return false }
+            if value < constraint.lower - tolerance && !(lenient && delta >= 0) { return false }
+        }
+        return true
+    }
+
+    /// Applies `move` and forgets what was cached about the territories it touches.
+    func apply(_ move: Move) {
+        for change in move.changes { values[change.variable] += change.delta }
+        for (row, delta) in move.rows { activity[row] += delta }
+        for territory in Set(move.changes.map { territoryOf[$0.variable] }) where territory >= 0 {
+            for decision in decisionsOf[territory] {
+                addCache[decision] = nil
+                removeCache[decision] = nil
+            }
+            swapCache[territory] = nil
+        }
+    }
+
+    /// The gaining moves of one post between two options of `territory`, best first (cached until it changes).
+    func swaps(in territory: Int) -> [Move] {
+        if let cached = swapCache[territory] { return cached }
+        let decisions = decisionsOf[territory]
+        var moves: [Move] = []
+        for from in decisions where values[from] >= 1 {
+            for to in decisions where to != from {
+                let move = move(in: territory, [(from, -1), (to, 1)])
+                if move.gain > epsilon { moves.append(move) }
+            }
+        }
+        moves.sort { $0.gain > $1.gain }
+        swapCache[territory] = moves
+        return moves
+    }
+
+    /// Adding one post of `decision` (cached until its territory changes).
+    func addition(_ decision: Int) -> Move {
+        if let cached = addCache[decision] { return cached }
+        let move = move(in: territoryOf[decision], [(decision, 1)])
+        addCache[decision] = move
+        return move
+    }
+
+    func removal(_ decision: Int) -> Move {
+        if let cached = removeCache[decision] { return cached }
+        let move = move(in: territoryOf[decision], [(decision, -1)])
+        removeCache[decision] = move
+        return move
+    }
+
+    /// Two moves in different territories, as one (their row changes add up).
+    func combined(_ first: Move, _ second: Move) -> Move {
+        var rows: [Int: Double] = [:]
+        for (row, delta) in first.rows + second.rows { rows[row, default: 0] += delta }
+        return Move(changes: first.changes + second.changes, rows: rows.map { ($0.key, $0.value) }, gain: first.gain + second.gain)
+    }
+
+    // MARK: Phases
+
+    /// Adds posts to the `≥` rows that rounding left short (floors), cheapest in value first. False when
+    /// some floor cannot be met by adding posts.
+    func repairFloors() -> Bool {
+        for _ in 0..<100_000 {
+            let short = program.constraints.indices.filter { activity[$0] < program.constraints[$0].lower - tolerance }
+            guard !short.isEmpty else { return true }
+            var candidates = Set<Int>()
+            for row in short {
+                for term in program.constraints[row].terms where term.coefficient > 0 {
+                    let territory = territoryOf[term.variable]
+                    if program.variables[term.variable].kind == .integer, territory >= 0 {
+                        if postsOf[territory] == term.variable { candidates.formUnion(decisionsOf[territory]) } else { candidates.insert(term.variable) }
+                    }
+                }
+            }
+            let shortRows = Set(short)
+            var best: (decision: Int, move: Move, score: Double)?
+            for decision in candidates.sorted() {
+                let move = addition(decision)
+                guard move.rows.contains(where: { shortRows.contains($0.row) && $0.delta > 0 }), allows(move, lenient: true) else { continue }
+                let score = move.gain - price[decision]
+                if best == nil || score > best!.score { best = (decision, move, score) }
+            }
+            guard let best else { return false }
+            apply(best.move)
+        }
+        return false
+    }
+
+    /// Adds one post at a time, the best value net of the shared resources' prices first, while some
+    /// addition is allowed and gains.
+    func fill() {
+        var dead = Set<Int>()  // additions refused: during a fill, rows only fill up, so they stay refused
+        while true {
+            var best: (move: Move, score: Double)?
+            for decision in allDecisions where !dead.contains(decision) {
+                let move = addition(decision)
+                guard move.gain > epsilon else { continue }
+                let score = move.gain - price[decision]
+                if let best, score <= best.score { continue }
+                if allows(move) { best = (move, score) } else { dead.insert(decision) }
+            }
+            guard let best else { return }
+            apply(best.move)
+        }
+    }
+
+    /// One-post moves while they raise the objective: to another option of the same territory, or from one
+    /// territory to another, or an option change paid by a post removed elsewhere (the most promising pairs);
+    /// each accepted move is followed by a fill.
+    func improve(until deadline: Date, candidates: Int = 40) {
+        for _ in 0..<5_000 {
+            guard Date() < deadline else { return }
+            var best: Move?
+            // Within a territory, exactly.
+            for territory in decisionsOf.indices {
+                for move in swaps(in: territory) where move.gain > (best?.gain ?? epsilon) && allows(move) {
+                    best = move
+                    break
+                }
+            }
+            // Between territories: the best additions and option changes against the cheapest removals, each allowed
+            // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the pair).
+            let changes = allDecisions.map { (territoryOf[$0], addition($0)) }
+                + decisionsOf.indices.flatMap { territory in swaps(in: territory).prefix(3).map { (territory, $0) } }
+            let gains = changes.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
+                .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
+            let removals = allDecisions.filter { values[$0] >= 1 }.map { (territoryOf[$0], removal($0)) }
+                .filter { allows($0.1, locally: true) }.sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
+            for (to, gain) in gains {
+                for (from, removal) in removals where from != to {
+                    guard gain.gain + removal.gain > (best?.gain ?? epsilon) else { continue }
+                    let move = combined(removal, gain)
+                    if allows(move) { best = move }
+                }
+            }
+            guard let best else { return }
+            apply(best)
+            fill()
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import AllocationModel
+import Foundation
+import LinearProgramming
+
+extension Solving {
+    /// The main `value` solve with `PrimalHeuristic` first, when no start is given (docs/model.md, "Solve strategy").
+    ///
+    /// When the heuristic's plan is within the gap of the LP relaxation's optimum, which bounds every plan, it is
+    /// the answer, with that bound: GLPK's own stopping rule (it would solve the same relaxation again to say so).
+    /// Otherwise GLPK solves the model from the plan as a start, in the time left, and the better of its plan and
+    /// the start is kept. Without a heuristic plan the solve is GLPK's alone, as before.
+    static func solveWithHeuristic(_ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+                                   log: (String) -> Void) throws -> SolveResult {
+        guard options.start == nil, model.program.isMixedInteger,
+              let found = PrimalHeuristic.plan(for: model, solver: solver, options: options,
+                                               timeLimitSeconds: min(10, options.timeLimitSeconds / 4)) else {
+            return try solver.solve(model.program, options: options)
+        }
+        log(String(format: "primal heuristic: objective %.4f, relaxation %.4f, gap %.2e, %.2f s (relaxation %.2f s)",
+                   found.objective, found.relaxationBound, found.gap, found.seconds, found.relaxationSeconds))
+        if found.gap <= options.mipGap {
+            return proven(found, program: model.program)
+        }
+        var started = options.starting(from: found.values)
+        if options.timeLimitSeconds.isFinite {
+            started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)
+        }
+        return try solver.solve(model.program, options: started)
+    }
+
+    /// The heuristic's plan as a solve result, proven within the gap by the relaxation's bound.
+    static func proven(_ found: PrimalHeuristic.Outcome, program: LinearProgram) -> SolveResult {
+        var result = SolveResult(
+            status: .optimal, objective: found.objective, bestBound: found.relaxationBound, relativeGap: found.gap,
+            values: found.values, rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: found.values) },
+            limitReached: "mip gap", seconds: found.seconds, nodes: 0,
+            log: "repartir: the primal heuristic's plan is within the MIP gap of the LP relaxation's bound\n")
+        result.startUsed = true
+        return result
+    }
+}

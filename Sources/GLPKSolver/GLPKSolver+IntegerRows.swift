@@ -10,8 +10,8 @@ import LinearProgramming
 /// whose variables are all integer is exact in integers, so after rounding it must hold exactly (up to 1e-9 of its
 /// bound, float noise on the sum). When one does not, the program is solved again with that bound moved inwards by
 /// the excess plus what rounding and GLPK's row tolerance can hide, so the same plan cannot be accepted again; at
-/// most `roundingResolves` times. A solution still breaking a row is returned as it is: the caller's own verification
-/// (`PlanVerifier`) refuses it, so it is never published.
+/// most `roundingResolves` times. A solution still breaking a row (no plan within the moved bounds, or the attempts
+/// used up) is returned as it is: the caller's own verification (`PlanVerifier`) refuses it, so it is never published.
 extension GLPKSolver {
     /// Re-solves allowed after a rounded solution broke an integer row.
     static let roundingResolves = 3
@@ -44,10 +44,22 @@ extension GLPKSolver {
                 notes += "repartir: \(constraint.name) broken by \(excess.amount) after GLPK rounded its integer values; "
                     + "solved again with that bound moved by \(move)\n"
             }
+            // A row squeezed past its other bound (an equality row) has no plan left: keep what GLPK found.
+            guard broken.allSatisfy({ tightened.rowLower[$0.row] <= tightened.rowUpper[$0.row] }) else {
+                notes += "repartir: a broken row cannot be moved further; the plan found is returned as it is\n"
+                break
+            }
             var again = options
             again.timeLimitSeconds = max(options.timeLimitSeconds - spent, options.timeLimitSeconds / 10)
-            result = try solve(tightened, sense: program.sense, options: again)
-            spent += result.seconds
+            let resolved = try solve(tightened, sense: program.sense, options: again)
+            spent += resolved.seconds
+            // No plan within the moved bounds (infeasible, or out of time) says nothing about the scenario: keep the
+            // plan found before, which the caller's verification then refuses, rather than claim "infeasible".
+            guard resolved.hasSolution else {
+                notes += "repartir: no plan found within the moved bounds (\(resolved.status)); the plan found before is returned as it is\n"
+                break
+            }
+            result = resolved
         }
         result.seconds = spent
         result.log = notes + result.log

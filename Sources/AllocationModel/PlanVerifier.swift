@@ -46,9 +46,11 @@ public enum PlanVerifier {
                                        message: "\(posts) posts at a structure that can take \(structure.capacity)"))
             }
             let host = evaluation.hostCostByStructure[structure.id] ?? 0
-            if host > structure.cofinancingEUR * (1 + tolerance) + 0.01 {
+            // Half a cent, absolute: a structure's money is a sum of a few shares, exact to far less; a relative
+            // tolerance would let a plan over the host's money pass (0.013 € at 130,000 €).
+            if host > structure.cofinancingEUR + 0.005 {
                 found.append(Violation(constraint: "cofinancing[\(structure.id)]",
-                                       message: "host share \(Int(host.rounded())) € above its co-financing capacity \(Int(structure.cofinancingEUR)) €"))
+                                       message: "host share \(cents(host)) € above its co-financing capacity \(cents(structure.cofinancingEUR)) €"))
             }
         }
         if evaluation.posts > parameters.posts {
@@ -90,6 +92,9 @@ public enum PlanVerifier {
         }
         return found
     }
+
+    /// Euros with their cents (129999.97, not 129999): the figures a money rule is decided on.
+    static func cents(_ euros: Double) -> String { String(format: "%.2f", euros) }
 
     /// Throws `Rejected` unless the plan satisfies every rule.
     public static func verify(_ plan: Plan, scenario: Scenario, claimedObjective: Double? = nil) throws(Rejected) {

@@ -290,6 +290,11 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     iocp.msg_lev = q->message_level;
     iocp.presolve = q->presolve ? GLP_ON : GLP_OFF;
     iocp.mip_gap = q->mip_gap;
+    // GLPK takes an integer column within tol_int of a whole number as integral and rounds it without
+    // checking the rows again. At its default (1e-5) a row of euro coefficients (a structure's host
+    // money, 40,000 € a post) could end up 0.4 € over its bound; at 1e-9 at most about 1e-4 €. The
+    // Swift side still re-checks the integer rows after rounding (GLPKSolver+IntegerRows.swift).
+    iocp.tol_int = 1e-9;
     iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
     iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
     iocp.tm_lim = remaining_milliseconds(s);

@@ -37,7 +37,7 @@ public struct GLPKSolver: LinearSolver {
             }
         }
         lowered.start = start.map { [0] + $0 }
-        var result = try solve(lowered, sense: program.sense, options: options)
+        var result = try solveKeepingIntegerRows(lowered, program: program, options: options)
         result.log = note + result.log
         if let start, !result.startUsed { Self.keepBetter(start, of: program, in: &result) }
         return result

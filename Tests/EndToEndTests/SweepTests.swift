@@ -233,9 +233,15 @@ struct SweepTests {
         #expect(try Self.comparable(sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!)) == before)
 
         // Other shared inputs: not the same variant any more, recomputed.
-        try Data(SweepTests.grid.replacingOccurrences(of: "frontier_points: 0", with: "frontier_points: 1").utf8).write(to: sweep.file)
-        let changed = try sweep.run()
-        #expect(changed.stderrText.contains("5 variants ran, 0 reused"), "\(changed)")
+        // Until the changed sweep runs, collect does not pass the old results off as its own.
+        let plan = sweep.temp.appendingPathComponent("frontier.yaml")
+        try Data(SweepTests.grid.replacingOccurrences(of: "frontier_points: 0", with: "frontier_points: 1").utf8).write(to: plan)
+        let shard = try sweep.run(["--shard", "0/5"], file: plan)
+        #expect(shard.stderrText.contains("1 variants ran, 0 reused"), "\(shard)")
+        let stale = try sweep.collect()
+        #expect(stale.stderrText.contains("1 finished (0 failed), 4 missing"), "\(stale)")
+        let changed = try sweep.run(file: plan)
+        #expect(changed.stderrText.contains("4 variants ran, 1 reused"), "\(changed)")
     }
 
     @Test("A shard killed mid-sweep leaves the finished variants intact; collect lists the missing ones; the rerun completes them")

@@ -41,7 +41,11 @@ public enum SweepCollect {
             let overrides = variant["overrides"] as? [String: String] ?? [:]
             var row: [String: String] = ["variant_id": id]
             for key in keys { row[key.key] = overrides[key.key].map { typed($0, key.type) } ?? "" }
-            if let outcome = SweepStore.readOutcome(folder, id) {
+            // An outcome of other inputs (the sweep file changed since) is not this plan's result.
+            let current = SweepStore.readOutcome(folder, id).flatMap { outcome in
+                (variant["fingerprint"] as? String).map { $0 == outcome.fingerprint } ?? true ? outcome : nil
+            }
+            if let outcome = current {
                 row["status"] = RunsLog.status(outcome.exitCode)
                 row["exit_code"] = String(outcome.exitCode)
                 row["message"] = outcome.message

@@ -99,7 +99,8 @@ public struct SweepPlan: Sendable {
         let keyLines = keys.map { "    {\"key\": \(JSON.string($0)), \"type\": \(JSON.string(ScenarioLoader.parameterType($0)))}" }
         let variantLines = variants.map { variant in
             let settings = variant.settings.map { "\(JSON.string($0.key)): \(JSON.string($0.value))" }.joined(separator: ", ")
-            return "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}}"
+            let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap)
+            return "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}, \"fingerprint\": \(JSON.string(fingerprint))}"
         }
         return """
             {

@@ -65,8 +65,9 @@ struct SweepRun: ParsableCommand {
             do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
             let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, jobs: jobs, shard: chosen, cancellation: interruption), log: log)
             if summary.interrupted {
-                let (message, code) = interruptedOutcome(destination: nil)
-                StandardError.write(message + "\n")
+                let (_, code) = interruptedOutcome(destination: nil)
+                let kept = summary.outcomes.filter { $0.exitCode != ExitCode.interrupted }.count
+                StandardError.write("error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n")
                 Foundation.exit(code)
             }
             let failed = summary.outcomes.filter { $0.exitCode != 0 && $0.exitCode != 10 && $0.exitCode != 20 }

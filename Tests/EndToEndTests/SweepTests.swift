@@ -268,6 +268,24 @@ struct SweepTests {
         #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
     }
 
+    @Test("SIGTERM stops a sweep: exit 143, the running variant publishes nothing, the finished ones are kept and reused by the rerun")
+    func signalStopsTheSweep() throws {
+        let sweep = try Sweep("sweep-term")
+        defer { sweep.remove() }
+        let child = try E2E.Child(["sweep", sweep.file.path, "--runs-root", sweep.root.path], in: sweep.temp,
+                                  environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "40"])
+        let outcomes = sweep.folder.appendingPathComponent("outcomes")
+        #expect(E2E.waitUntil(timeout: 120) { ((try? FileManager.default.contentsOfDirectory(atPath: outcomes.path)) ?? []).count >= 1 })
+        child.send(SIGTERM)
+        let output = try child.wait(timeout: 60)
+        #expect(output.status == 143, "\(output)")
+        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }.count
+        #expect(done < 5 && output.stderrText.contains("the \(done) finished are kept"), "\(output)")
+        #expect(try sweep.variantFolders().count == done, "a variant stopped by the signal published its folder")
+        let rerun = try sweep.run()
+        #expect(rerun.stderrText.contains("\(5 - done) variants ran, \(done) reused"), "\(rerun)")
+    }
+
     @Test("Collects running at once, during a shard, never leave a half-written sweep.csv")
     func concurrentCollectsWriteWholeFiles() throws {
         let sweep = try Sweep("sweep-collects")

@@ -28,7 +28,7 @@ let package = Package(
         // SVG map and charts drawn by repartir itself (no plotting dependency).
         .target(name: "Pictures", dependencies: ["Scenario"]),
         .target(name: "Pipeline", dependencies: [
-            "Scenario", "AllocationModel", "LinearProgramming", "GLPKSolver", "Reports", "Baselines", "Pictures",
+            "Scenario", "AllocationModel", "LinearProgramming", "GLPKSolver", "Reports", "Baselines", "Pictures", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "repartir", dependencies: [

@@ -34,8 +34,18 @@ public struct Invocation: Sendable {
         self.cancellation = cancellation
     }
 
-    /// The invocation of this process; written by the CLI before anything else runs.
-    nonisolated(unsafe) public static var current = Invocation()
+    /// The invocation of this process (written by the CLI before anything else runs), or, inside
+    /// `Invocation.$scoped.withValue(…)`, the invocation of one run of several made in one process
+    /// (a sweep's variants, in parallel threads): each run's manifest then carries its own ids.
+    public static var current: Invocation {
+        get { scoped ?? process }
+        set { process = newValue }
+    }
+
+    nonisolated(unsafe) private static var process = Invocation()
+
+    /// The invocation of the run in progress on this thread or task, when it is not the process's.
+    @TaskLocal public static var scoped: Invocation?
 
     public static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)

@@ -20,6 +20,8 @@ public enum RunCommand {
         public var mipGap: Double?
         /// Set (e.g. by a signal handler) to stop the run: nothing is published, the run ends with `.interrupted`.
         public var cancellation: CancellationFlag?
+        /// The scenario already loaded (a sweep's variant, made from one load): then nothing is read again.
+        public var scenario: Scenario?
 
         public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
                     runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
@@ -57,12 +59,16 @@ public enum RunCommand {
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
         var start = Date()
-        log("loading \(request.scenarioPath)")
         let scenario: Scenario
-        do {
-            scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
-        } catch {
-            throw .input(error)
+        if let loaded = request.scenario {
+            scenario = loaded
+        } else {
+            log("loading \(request.scenarioPath)")
+            do {
+                scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
+            } catch {
+                throw .input(error)
+            }
         }
         lap("load", since: start)
         // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).

@@ -24,7 +24,7 @@ struct Repartir: ParsableCommand {
         129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM: stopped, nothing published.
         """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, ExportModel.self, Diff.self]
+        subcommands: [Run.self, Validate.self, ExportModel.self, Diff.self, Sweep.self]
     )
 
     /// SIGPIPE is ignored before anything runs: a reader that goes away (`2>&1 | head -n 1`) must

@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+import Reports
+import Scenario
+
+/// The variants of a sweep, each with its stable id and its scenario, made from one load of the
+/// base scenario (`ScenarioLoader.variant`): the tables are read once, whatever the number of variants.
+public struct SweepPlan: Sendable {
+    public struct Variant: Sendable {
+        /// First 12 hex digits of the SHA-256 of the variant's own `key=value` overrides, sorted:
+        /// the same overrides give the same id whatever their order in the file, on any machine.
+        public let id: String
+        /// The variant's own overrides (not the shared `set:`), sorted by key.
+        public let settings: [SweepFile.Setting]
+        public let scenario: Scenario
+        /// Expected cost, to balance shards: solves per variant (stages × analyses).
+        public let cost: Int
+
+        /// `key=value …` for messages.
+        public var label: String { settings.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+    }
+
+    public let file: SweepFile
+    /// Sorted by id.
+    public let variants: [Variant]
+    /// The keys the variants set, sorted: the typed columns of sweep.csv.
+    public let keys: [String]
+
+    /// The variants of `file` over `base` (loaded once by the caller). Every variant's scenario is
+    /// made here, so a wrong value fails (exit 78, at its place in the sweep file) before anything runs.
+    public static func make(_ file: SweepFile, base: Scenario) throws(ScenarioError) -> SweepPlan {
+        var combinations: [[SweepFile.Setting]] = [[]]
+        for axis in file.grid {
+            combinations = combinations.flatMap { prefix in axis.values.map { prefix + [$0] } }
+        }
+        if file.grid.isEmpty { combinations = [] }
+        combinations += file.variants
+        var variants: [String: Variant] = [:]
+        var problems: [Diagnostic] = []
+        for combination in combinations {
+            // One value per key: a later one (an explicit variant's) wins over a grid's.
+            var byKey: [String: SweepFile.Setting] = [:]
+            for setting in combination { byKey[setting.key] = setting }
+            let settings = byKey.values.sorted { $0.key < $1.key }
+            let id = variantID(settings.map { ParameterOverride(key: $0.key, value: $0.value) })
+            if variants[id] != nil { continue }
+            let applied = file.shared + settings
+            do {
+                let scenario = try ScenarioLoader.variant(of: base, overrides: applied.map { ParameterOverride(key: $0.key, value: $0.value) })
+                variants[id] = Variant(id: id, settings: settings, scenario: scenario, cost: expectedCost(scenario))
+            } catch {
+                problems += error.diagnostics.map { relocated($0, settings: applied) }
+            }
+        }
+        if !problems.isEmpty { throw ScenarioError(Array(Set(problems))) }
+        let sorted = variants.values.sorted { $0.id < $1.id }
+        let keys = Set(sorted.flatMap { $0.settings.map(\.key) }).sorted()
+        return SweepPlan(file: file, variants: sorted, keys: keys)
+    }
+
+    public static func variantID(_ overrides: [ParameterOverride]) -> String {
+        let text = overrides.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n")
+        return SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A diagnostic about `--set #i` moved to the place of the i-th setting in the sweep file.
+    static func relocated(_ diagnostic: Diagnostic, settings: [SweepFile.Setting]) -> Diagnostic {
+        let file = diagnostic.location.file
+        guard file.hasPrefix("--set #"),
+              let number = Int(file.dropFirst("--set #".count).prefix { $0.isNumber }), (1...settings.count).contains(number) else {
+            return diagnostic
+        }
+        return Diagnostic(diagnostic.category, settings[number - 1].location, diagnostic.message)
+    }
+
+    /// Solves a variant is expected to make: one per objective stage, times the analyses' re-solves.
+    static func expectedCost(_ scenario: Scenario) -> Int {
+        let comparison = scenario.parameters.comparison
+        let analyses = 1 + (comparison.sensitivity ? 12 : 0) + (comparison.frontierPoints > 1 ? comparison.frontierPoints : 0)
+        return max(1, comparison.stages.count) * analyses
+    }
+
+    /// The variants of shard `index` (0-based) of `count`: the longest first, each to the shard with
+    /// the least expected cost so far (ties to the lowest index). Deterministic: every shard computes
+    /// the same assignment from the same file.
+    public func shard(_ index: Int, of count: Int) -> [Variant] {
+        var load = [Int](repeating: 0, count: count)
+        var mine: [Variant] = []
+        for variant in variants.sorted(by: { ($0.cost, $1.id) > ($1.cost, $0.id) }) {
+            let target = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+            load[target] += variant.cost
+            if target == index { mine.append(variant) }
+        }
+        return mine.sorted { $0.id < $1.id }
+    }
+
+    /// `sweep.plan.json`: what `collect` needs to know without the sweep file (every shard writes the same bytes).
+    public var planJSON: String {
+        let keyLines = keys.map { "    {\"key\": \(JSON.string($0)), \"type\": \(JSON.string(ScenarioLoader.parameterType($0)))}" }
+        let variantLines = variants.map { variant in
+            let settings = variant.settings.map { "\(JSON.string($0.key)): \(JSON.string($0.value))" }.joined(separator: ", ")
+            let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap)
+            return "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}, \"fingerprint\": \(JSON.string(fingerprint))}"
+        }
+        return """
+            {
+              "sweep_id": \(JSON.string(file.name)),
+              "scenario": \(JSON.string(file.scenario)),
+              "keys": [
+            \(keyLines.joined(separator: ",\n"))
+              ],
+              "variants": [
+            \(variantLines.joined(separator: ",\n"))
+              ]
+            }
+
+            """
+    }
+}

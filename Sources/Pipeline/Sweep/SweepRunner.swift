@@ -1,0 +1,223 @@
+import Foundation
+import GLPKSolver
+import Reports
+import LinearProgramming
+import Scenario
+
+/// Runs the variants of one shard of a sweep in this process (no re-exec), `jobs` at a time: each
+/// variant is `RunCommand.run` on its scenario, published like `run --out ROOT/<sweep>/<variant>`,
+/// so each variant folder has its own lock and shards sharing a root never wait for each other.
+public enum SweepRunner {
+    public struct Options: Sendable {
+        public var root: String
+        public var jobs: Int
+        /// 0-based shard index and count; nil runs every variant.
+        public var shard: (index: Int, count: Int)?
+        public var cancellation: CancellationFlag?
+
+        public init(root: String, jobs: Int = 1, shard: (index: Int, count: Int)? = nil, cancellation: CancellationFlag? = nil) {
+            self.root = root
+            self.jobs = jobs
+            self.shard = shard
+            self.cancellation = cancellation
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var ran = 0
+        public var reused = 0
+        public var outcomes: [SweepStore.Outcome] = []
+        public var interrupted = false
+        /// 0 when every variant has a result (a plan, exit 0 or 10, or an explained infeasibility, 20);
+        /// else the highest exit code of the variants that failed.
+        public var exitCode: Int32 {
+            outcomes.map(\.exitCode).filter { ![ExitCode.optimal, ExitCode.feasibleNotProven, ExitCode.infeasible].contains($0) }.max() ?? 0
+        }
+    }
+
+    /// Exit codes a run ends with when it published its result: a rerun with the same inputs reuses it.
+    static let published: Set<Int32> = [ExitCode.optimal, ExitCode.feasibleNotProven, ExitCode.infeasible]
+
+    /// `log` receives progress lines, each naming its variant and stage (thread-safe: variants run in parallel).
+    public static func run(_ plan: SweepPlan, options: Options, commandLine: [String] = CommandLine.arguments,
+                           log: @escaping @Sendable (String) -> Void) throws(RunFailure) -> Summary {
+        let folder = URL(fileURLWithPath: options.root).standardizedFileURL.path + "/" + plan.file.name
+        try SweepStore.writeAtomically(Data(plan.planJSON.utf8), name: SweepStore.planFile, in: folder)
+        let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.variants
+        let shardText = options.shard.map { " (shard \($0.index)/\($0.count))" } ?? ""
+        log("sweep \(plan.file.name)\(shardText): \(mine.count) of \(plan.variants.count) variants, \(options.jobs) at a time, into \(folder)")
+
+        let state = Progress(total: mine.count, jobs: options.jobs)
+        let queue = WorkQueue(mine)
+        let group = DispatchGroup()
+        let host = Invocation.hostName()
+        let workers = max(1, min(options.jobs, mine.count))
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread {
+                while options.cancellation?.isCancelled != true, let variant = queue.next() {
+                    let outcome = runVariant(variant, plan: plan, folder: folder, options: options, host: host,
+                                             commandLine: commandLine, state: state, log: log)
+                    state.finished(outcome, variant: variant, log: log)
+                }
+                group.leave()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        group.wait()
+        var summary = state.summary
+        summary.interrupted = options.cancellation?.isCancelled == true
+        return summary
+    }
+
+    /// One variant: reused when it already ended with a result from the same inputs; else run, and
+    /// its outcome written (a failure too, with its exit code and message).
+    static func runVariant(_ variant: SweepPlan.Variant, plan: SweepPlan, folder: String, options: Options, host: String,
+                           commandLine: [String], state: Progress, log: @escaping @Sendable (String) -> Void) -> (SweepStore.Outcome, reused: Bool) {
+        let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap)
+        if let previous = SweepStore.readOutcome(folder, variant.id), previous.fingerprint == fingerprint,
+           published.contains(previous.exitCode), FileManager.default.fileExists(atPath: "\(folder)/\(variant.id)/manifest.json") {
+            return (previous, true)
+        }
+        let stage = StageTracker()
+        state.started(variant, log: log)
+        let say: @Sendable (String) -> Void = { message in
+            stage.update(message)
+            log("variant \(variant.id) [\(stage.current)]: \(message)")
+        }
+        let solver = GLPKSolver(progress: { progress in
+            guard progress.seconds >= 1, stage.shouldReport() else { return }
+            let gap = progress.relativeGap.map { String(format: "%.4f %%", $0 * 100) } ?? "n/a"
+            log("variant \(variant.id) [\(stage.current)]: solving… \(Int(progress.seconds)) s, gap \(gap), \(progress.nodes) nodes")
+        }, cancellation: options.cancellation)
+        var request = RunCommand.Request(scenarioPath: plan.file.scenario, outputDirectory: "\(folder)/\(variant.id)",
+                                         timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap, cancellation: options.cancellation)
+        request.scenario = variant.scenario
+        let invocation = Invocation(host: host, commandLine: commandLine, sweepID: plan.file.name, variantID: variant.id,
+                                    cancellation: options.cancellation)
+        let clock = Date()
+        var outcome = SweepStore.Outcome(variant: variant.id, exitCode: 0, message: "", wallSeconds: 0, runFolder: nil, fingerprint: fingerprint)
+        Invocation.$scoped.withValue(invocation) {
+            var explanation: String?
+            do throws(RunFailure) {
+                let result = try RunCommand.run(request, solver: solver, log: say, published: { explanation = $0 })
+                outcome.exitCode = result.exitCode
+                outcome.message = "published \(variant.id)"
+                outcome.runFolder = variant.id
+            } catch {
+                outcome.exitCode = error.exitCode
+                outcome.message = error.description
+                outcome.runFolder = explanation.map { _ in variant.id }
+            }
+        }
+        outcome.wallSeconds = Date().timeIntervalSince(clock)
+        if outcome.exitCode != ExitCode.interrupted && options.cancellation?.isCancelled != true {
+            do {
+                try SweepStore.writeAtomically(Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
+            } catch {
+                log("variant \(variant.id): warning: cannot record its outcome: \(error)")
+            }
+        }
+        return (outcome, false)
+    }
+
+    /// The variants left to run, handed out one at a time to the workers.
+    final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [SweepPlan.Variant]
+        init(_ items: [SweepPlan.Variant]) { self.items = items.reversed() }
+        func next() -> SweepPlan.Variant? {
+            lock.lock()
+            defer { lock.unlock() }
+            return items.popLast()
+        }
+    }
+
+    /// The stage a variant is in, read from its run's messages (for the progress lines).
+    final class StageTracker: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stage = "prepare"
+        private var lastReport = Date.distantPast
+
+        var current: String {
+            lock.lock()
+            defer { lock.unlock() }
+            return stage
+        }
+
+        func update(_ message: String) {
+            let next: String? = message.hasPrefix("locked") || message.hasPrefix("model:") ? "solve"
+                : message.hasPrefix("lexicographic") ? "solve (stages)"
+                : message.hasPrefix("plan verified") ? "compare"
+                : message.hasPrefix("sensitivity") || message.hasPrefix("frontier") ? "analyses"
+                : message.hasPrefix("wrote") ? "publish" : nil
+            guard let next else { return }
+            lock.lock()
+            stage = next
+            lock.unlock()
+        }
+
+        /// At most one solver progress line per variant and 5 seconds.
+        func shouldReport() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            guard Date().timeIntervalSince(lastReport) >= 5 else { return false }
+            lastReport = Date()
+            return true
+        }
+    }
+
+    /// Counts and the ETA: `12/33 done, 2 running, ETA 1 min`.
+    final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private let total: Int
+        private let jobs: Int
+        private var done = 0
+        private var running = 0
+        private var ranSeconds: [Double] = []
+        private(set) var summary = Summary()
+
+        init(total: Int, jobs: Int) {
+            self.total = total
+            self.jobs = max(1, jobs)
+        }
+
+        func started(_ variant: SweepPlan.Variant, log: (String) -> Void) {
+            lock.lock()
+            running += 1
+            let line = "\(counts()) — variant \(variant.id) [start]: \(variant.label)"
+            lock.unlock()
+            log(line)
+        }
+
+        func finished(_ result: (SweepStore.Outcome, reused: Bool), variant: SweepPlan.Variant, log: (String) -> Void) {
+            lock.lock()
+            done += 1
+            summary.outcomes.append(result.0)
+            if result.reused {
+                summary.reused += 1
+            } else {
+                running -= 1
+                summary.ran += 1
+                ranSeconds.append(result.0.wallSeconds)
+            }
+            let what = result.reused ? "already done with the same inputs, reused" : "\(RunsLog.status(result.0.exitCode)) (exit \(result.0.exitCode)) in \(Format.fixed(result.0.wallSeconds, decimals: 1)) s"
+            let line = "\(counts()) — variant \(variant.id) [done]: \(what)"
+            lock.unlock()
+            log(line)
+        }
+
+        /// Called under the lock.
+        private func counts() -> String {
+            let left = total - done - running
+            var eta = "ETA unknown"
+            if !ranSeconds.isEmpty {
+                let mean = ranSeconds.reduce(0, +) / Double(ranSeconds.count)
+                let seconds = mean * Double(left + running) / Double(jobs)
+                eta = seconds < 90 ? "ETA \(Int(seconds.rounded())) s" : "ETA \(Int((seconds / 60).rounded())) min"
+            }
+            return "\(done)/\(total) done, \(running) running, \(eta)"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Scenario
+
+/// `repartir sweep SWEEP.yaml` and `repartir sweep collect ROOT/<sweep id>`: argument parsing and
+/// exit codes only; the work is in `Pipeline/Sweep`.
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the variants of a sweep file (repartir sweep SWEEP.yaml), or collect them (repartir sweep collect ROOT/<sweep id>).",
+        subcommands: [SweepRun.self, SweepCollectCommand.self],
+        defaultSubcommand: SweepRun.self)
+}
+
+/// `repartir sweep SWEEP.yaml` (the default subcommand of `sweep`).
+struct SweepRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the variants of a sweep file in this process, or one shard of them (docs/sweeps.md).",
+        discussion: """
+        Writes ROOT/<sweep id>/<variant id>/ (a run folder per variant) and ROOT/<sweep id>/outcomes/. \
+        The shard comes from --shard I/N (0-based), else SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else \
+        JOB_COMPLETION_INDEX with the sweep file's 'shards'. Exit 0 when every variant has a result (a plan or \
+        an explained infeasibility), else the highest exit code of a failed variant; 78 for a bad sweep file, \
+        64 for a bad shard, 128 + signal when stopped.
+        """)
+
+    @Argument(help: "The sweep file (YAML).")
+    var file: String
+
+    @Option(name: .customLong("runs-root"), help: ArgumentHelp("The runs root shared by every shard: the sweep writes ROOT/<sweep id>/.", valueName: "ROOT"))
+    var runsRoot = "runs"
+
+    @Option(help: ArgumentHelp("Variants run in parallel in this process.", valueName: "N"))
+    var jobs = 1
+
+    @Option(help: ArgumentHelp("Run only shard I of N (0-based: 0/4 … 3/4).", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(name: .shortAndLong, help: "No progress messages on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(jobs)") }
+        if runsRoot.isEmpty { throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs") }
+    }
+
+    func run() throws {
+        installStopSignalHandlers()
+        let log: @Sendable (String) -> Void = { [quiet] message in if !quiet { StandardError.write("repartir: \(message)\n") } }
+        do throws(RunFailure) {
+            let sweepFile: SweepFile
+            do { sweepFile = try SweepFile.load(file) } catch { throw .input(error) }
+            let chosen: (index: Int, count: Int)?
+            switch SweepShard.choose(flag: shard, environment: ProcessInfo.processInfo.environment, shardsInFile: sweepFile.shards) {
+            case let .success(value): chosen = value
+            case let .failure(problem):
+                StandardError.write("error: \(problem.message)\n")
+                Foundation.exit(ExitCode.usage)
+            }
+            log("loading \(sweepFile.scenario) (once, for every variant)")
+            let base: Scenario
+            do { base = try ScenarioLoader.load(sweepFile.scenario) } catch { throw .input(error) }
+            let plan: SweepPlan
+            do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
+            let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, jobs: jobs, shard: chosen, cancellation: interruption), log: log)
+            if summary.interrupted {
+                let (_, code) = interruptedOutcome(destination: nil)
+                let kept = summary.outcomes.filter { $0.exitCode != ExitCode.interrupted }.count
+                StandardError.write("error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n")
+                Foundation.exit(code)
+            }
+            let failed = summary.outcomes.filter { $0.exitCode != 0 && $0.exitCode != 10 && $0.exitCode != 20 }
+            log("sweep \(plan.file.name): \(summary.ran) variants ran, \(summary.reused) reused (same inputs), \(failed.count) failed"
+                + (failed.isEmpty ? "" : ": " + failed.map { "\($0.variant) (exit \($0.exitCode))" }.joined(separator: ", "))
+                + "; collect with: repartir sweep collect \(runsRoot)/\(plan.file.name)")
+            Foundation.exit(summary.exitCode)
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct SweepCollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Merge the finished variants of ROOT/<sweep id> into sweep.csv, sweep.md and datapackage.json; list the missing and failed ones.")
+
+    @Argument(help: "The sweep's folder, ROOT/<sweep id>.")
+    var folder: String
+
+    @Flag(name: .shortAndLong, help: "No summary on stderr.")
+    var quiet = false
+
+    func run() throws {
+        do throws(RunFailure) {
+            let result = try SweepCollect.collect(folder)
+            if !quiet {
+                var lines = ["repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count) failed), \(result.missing.count) missing"]
+                if !result.missing.isEmpty { lines.append("repartir: missing: " + result.missing.joined(separator: ", ")) }
+                for failure in result.failed { lines.append("repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { $0 != "\n" })") }
+                StandardError.write(lines.joined(separator: "\n") + "\n")
+            }
+        } catch {
+            fail(error)
+        }
+    }
+}

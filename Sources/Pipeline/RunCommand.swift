@@ -118,6 +118,8 @@ public enum RunCommand {
         }
         timings.append(("build_model", outcome.buildSeconds))
         timings.append(("solve", outcome.result.seconds))
+        // Each stage's wall time goes to the manifest, the one output that holds timings.
+        timings += outcome.stages.map { ("stage_\($0.position)_\($0.name)", $0.seconds) }
         lap("build_solve_verify", since: start)
         if outcome.record.status == .interrupted || request.cancellation?.isCancelled == true {
             // A signal stops the run without publishing: the previous run stays the published one.

@@ -193,7 +193,6 @@ public enum DataPackage {
                 number("bound", unit: "the stage's objective", decimals: 6, "The best bound proven for the stage.", nullable: true),
                 number("gap", unit: "ratio", decimals: 8, "Relative gap between value and bound.", nullable: true),
                 text("status", "optimal, feasible, skipped: no time left, not_reached, …"),
-                number("seconds", unit: "s", decimals: 3, "Wall time of the stage's solve."),
               ], dynamic: [], primaryKey: ["stage"], foreignKeys: []),
         Table(file: "frontier.csv", description: "The efficiency–equity frontier (docs/model.md).",
               fields: [

@@ -3,15 +3,16 @@ import Foundation
 
 /// `stages.csv` and the report's section for a lexicographic run (`objective.stages`): each stage with the
 /// value it reached, its bound and gap in its own units, so no gap is ever shown beside another objective.
+/// No timings here: identical inputs give byte-identical tables; each stage's seconds are in the manifest.
 public enum StagesTable {
     public static func csv(_ records: [StagedSolve.StageRecord]) -> String {
-        var writer = CSVWriter(columns: ["stage", "objective", "value", "bound", "gap", "status", "seconds"])
+        var writer = CSVWriter(columns: ["stage", "objective", "value", "bound", "gap", "status"])
         for record in records {
             writer.append([.integer(record.position), .text(record.name),
                            record.value.map { .number($0, decimals: 6) } ?? .empty,
                            record.bound.map { .number($0, decimals: 6) } ?? .empty,
                            record.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
-                           .text(record.status.rawValue), .number(record.seconds, decimals: 3)])
+                           .text(record.status.rawValue)])
         }
         return writer.text
     }

@@ -63,7 +63,8 @@ struct SweepTests {
             if name == "manifest.json" {
                 text = text.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
                     !["\"started_at\"", "\"host\"", "\"command_line\"", "\"timings_seconds\"", "\"build_model\"", "\"solve\"", "\"load\"",
-                      "\"comparison\"", "\"analyses\"", "\"render\"", "\"total_before_write\"", "\"build_solve_verify\""]
+                      "\"comparison\"", "\"analyses\"", "\"render\"", "\"total_before_write\"", "\"build_solve_verify\"",
+                      "\"stage_"]
                         .contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) }
                 }.joined(separator: "\n")
             }

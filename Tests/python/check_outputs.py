@@ -95,7 +95,7 @@ SENSITIVITY = {
 }
 STAGES = {
     "stage": (INT, False), "objective": (STR, False), "value": (FLOAT, True), "bound": (FLOAT, True), "gap": (FLOAT, True),
-    "status": (STR, False), "seconds": (FLOAT, False),
+    "status": (STR, False),
 }
 FRONTIER = {
     "step": (INT, False), "epsilon": (FLOAT, False), "min_coverage_ratio": (FLOAT, False), "coverage": (FLOAT, False),

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Pipeline
+import Scenario
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// stderr for every message of repartir. When the reader is gone (EPIPE) logging stops and the
+/// work goes on: a run whose log nobody reads still publishes, with its usual exit code.
+enum StandardError {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var closed = false
+
+    static func write(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        if writeAll(2, Data(text.utf8)) != 0 { closed = true }
+    }
+}
+
+/// write(2) of all of `data` to `fd`; 0, or the errno of the failure (EPIPE when the reader is gone).
+func writeAll(_ fd: Int32, _ data: Data) -> Int32 {
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32 in
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return 0
+    }
+}

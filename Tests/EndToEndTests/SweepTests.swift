@@ -323,6 +323,9 @@ struct SweepTests {
         ("scenario: \(E2E.smallScenario.path)\ngrid:\n  tables.structures: [a.csv]\n", "sweep.yaml:3:3: 'tables.structures' cannot vary in a sweep", 78),
         ("scenario: \(E2E.smallScenario.path)\nname: empty\n", "the sweep has no variant", 78),
         ("scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: []\n", "sweep.yaml:3:20: 'grid.programme.posts' is an empty list", 78),
+        // A stage naming an unknown baseline in one variant: refused before anything runs, at its place.
+        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  objective.stages: [value, \"coverage,closeness:webster:needs\"]\n",
+         "sweep.yaml:3:29: stage 'closeness:webster:needs'", 78),
     ])
     func badSweepFile(text: String, message: String, code: Int32) throws {
         let sweep = try Sweep("sweep-bad", text)

@@ -47,6 +47,12 @@ public struct SweepPlan: Sendable {
             let applied = file.shared + settings
             do {
                 let scenario = try ScenarioLoader.variant(of: base, overrides: applied.map { ParameterOverride(key: $0.key, value: $0.value) })
+                // The checks `run` makes before its lock (stage names, baseline ids), so a typo in one variant
+                // stops the sweep before anything runs instead of becoming that variant's row.
+                if let problem = runChecks(scenario) {
+                    problems += problem.diagnostics.map { relocatedByKey($0, settings: applied) }
+                    continue
+                }
                 variants[id] = Variant(id: id, settings: settings, scenario: scenario, cost: expectedCost(scenario))
             } catch {
                 problems += error.diagnostics.map { relocated($0, settings: applied) }
@@ -61,6 +67,25 @@ public struct SweepPlan: Sendable {
     public static func variantID(_ overrides: [ParameterOverride]) -> String {
         let text = overrides.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n")
         return SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What `repartir run` checks after loading and before its lock: the objective stages and the baselines.
+    static func runChecks(_ scenario: Scenario) -> ScenarioError? {
+        do {
+            _ = try RunCommand.baselineSpecs(for: scenario)
+            _ = try Solving.objectiveStages(for: scenario)
+            return nil
+        } catch {
+            if case let .input(problem) = error { return problem }
+            return ScenarioError([Diagnostic(.configuration, SourceLocation(file: "sweep"), "\(error)")])
+        }
+    }
+
+    /// A diagnostic about a key (`objective.stages`, `comparison.baselines`) moved to the place of the setting
+    /// that gives that key in the sweep file, when one does.
+    static func relocatedByKey(_ diagnostic: Diagnostic, settings: [SweepFile.Setting]) -> Diagnostic {
+        guard let setting = settings.last(where: { $0.key == diagnostic.location.file }) else { return diagnostic }
+        return Diagnostic(diagnostic.category, setting.location, diagnostic.message)
     }
 
     /// A diagnostic about `--set #i` moved to the place of the i-th setting in the sweep file.

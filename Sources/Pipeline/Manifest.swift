@@ -8,8 +8,9 @@ import Scenario
 
 /// The run's provenance for auditors and night-to-night comparisons: inputs with their SHA-256,
 /// effective parameters, GLPK's version, status, gap and timings. The one output that holds timings.
-enum Manifest {
-    static let repartirVersion = "0.1.0"
+public enum Manifest {
+    /// The one version string: the manifest, `repartir --version` and the sweep fingerprint read it.
+    public static let repartirVersion = "0.1.0"
 
     static func render(_ outcome: Solving.Outcome, timings: [(String, Double)], outputs: [(name: String, content: Data)]) -> String {
         let record = outcome.record

@@ -23,7 +23,7 @@ struct Repartir: ParsableCommand {
         1 (diff --fail-on-change only) the two runs differ; \
         129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM: stopped, nothing published.
         """,
-        version: "0.1.0",
+        version: Manifest.repartirVersion,
         subcommands: [Run.self, Validate.self, ExportModel.self, Diff.self, Sweep.self]
     )
 

@@ -17,8 +17,6 @@ public struct CSVTable: Sendable {
     public let header: [Field]
     /// Data records, each with as many fields as it had in the file (ragged rows are the caller's to report).
     public let records: [[Field]]
-    /// The line on which each record starts.
-    public var recordLines: [Int] { records.map { $0.first?.line ?? 0 } }
 
     /// Reads and splits `path`; throws a `.missingFile` or `.data` diagnostic when it cannot. Only a regular
     /// file is read (see `InputFileReader`).

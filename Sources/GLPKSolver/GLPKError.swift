@@ -13,6 +13,8 @@ public enum GLPKError: Error, CustomStringConvertible, Sendable, Equatable {
     case solverFailure(code: Int32, message: String)
     /// A model file could not be written.
     case ioFailure(String)
+    /// The GLPK library loaded is not one repartir was built for (`GLPKVersion`).
+    case unsupportedVersion(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum GLPKError: Error, CustomStringConvertible, Sendable, Equatable {
         case .glpkFatal(let message): "GLPK fatal error: \(message)"
         case .solverFailure(let code, let message): "GLPK solver failure (code \(code)): \(message)"
         case .ioFailure(let message): "cannot write model file: \(message)"
+        case .unsupportedVersion(let message): message
         }
     }
 }

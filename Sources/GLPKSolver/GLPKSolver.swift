@@ -26,6 +26,7 @@ public struct GLPKSolver: LinearSolver {
     }
 
     public func solve(_ program: LinearProgram, options: SolverOptions) throws(GLPKError) -> SolveResult {
+        try GLPKVersion.check()
         do { try program.validate() } catch { throw .invalidModel(error) }
         var lowered = LoweredProgram(program)
         var note = ""
@@ -86,6 +87,7 @@ public struct GLPKSolver: LinearSolver {
     /// with a digit or `.` by `r_N`/`x_N`; MPS keeps names unchanged but, being MPS, carries no
     /// objective direction (readers assume minimize: pass `--max` to glpsol for a maximization).
     public func write(_ program: LinearProgram, format: ModelFileFormat, to path: String) throws(GLPKError) {
+        try GLPKVersion.check()
         do { try program.validate() } catch { throw .invalidModel(error) }
         if path.utf8.contains(0) { throw .ioFailure("path contains a NUL byte") }
         let output = GLPKSession.run(LoweredProgram(program), action: .write(format, path: path))

@@ -87,7 +87,9 @@ public enum DataPackage {
                 number("host_cost_eur", unit: "€", decimals: 2, "Posts × host cost per post."),
                 integer("funded_months", unit: "months", "Funded months of one post under this option."),
                 integer("capacity", unit: "posts", "The structure's capacity."),
-              ], dynamic: [], primaryKey: ["structure_id", "funding_option"],
+              ], dynamic: [(prefix: "committed_posts", field: integer("committed_posts", unit: "posts", "Only with a commitments table: the posts already signed (locked or min) among posts.")),
+                           (prefix: "new_posts", field: integer("new_posts", unit: "posts", "Only with a commitments table: posts − committed_posts, the posts this run adds."))],
+              primaryKey: ["structure_id", "funding_option"],
               foreignKeys: [key("territory_code", "allocation_by_territory"), key("region_code", "allocation_by_region")]),
         Table(file: "allocation_by_territory.csv", description: "One row per territory of the scenario, endowed or not.",
               fields: [

@@ -34,6 +34,7 @@ enum ParameterSchema {
         .init(path: "title", type: .text, required: false, defaultValue: "", help: "one-line title for the report"),
         .init(path: "tables.territories", type: .text, required: true, defaultValue: nil, help: "CSV of territories, relative to the scenario file"),
         .init(path: "tables.structures", type: .text, required: true, defaultValue: nil, help: "CSV of host structures, relative to the scenario file"),
+        .init(path: "tables.commitments", type: .text, required: false, defaultValue: nil, help: "CSV of posts already signed, relative to the scenario file"),
         .init(path: "programme.posts", type: .integer(1...1_000_000), required: true, defaultValue: nil, help: "posts available"),
         .init(path: "programme.budget_eur", type: .number(1...1e12), required: true, defaultValue: nil, help: "State envelope in euros"),
         .init(path: "service.people_per_post_year", type: .number(1...100_000), required: true, defaultValue: nil, help: "people one post accompanies per year"),

@@ -33,6 +33,7 @@ public enum ScenarioLoader {
         // the kinds then are the ids written under `kinds:` (nil, not checked, when there are none).
         let territoriesPath = reader.text("tables.territories").map(resolve)
         let structuresPath = reader.text("tables.structures").map(resolve)
+        let commitmentsPath = reader.text("tables.commitments").map(resolve)
         let kindIDs = parameters.map { Set($0.kinds.map(\.id)) } ?? reader.ids["kinds"].map(Set.init)
 
         var errors = reader.errors
@@ -62,11 +63,20 @@ public enum ScenarioLoader {
             structures = values
             errors.merge(problems)
         }
+        var commitments: [Commitment] = []
+        if let commitmentsPath, let table = table("commitments", at: commitmentsPath) {
+            // Checked against the structures only when their table read without error (else every row would be "unknown").
+            let known = errors.isEmpty ? structures : nil
+            let (values, problems) = CommitmentTable.commitments(table, structures: known, territories: territories, parameters: parameters)
+            commitments = values
+            errors.merge(problems)
+        }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
         }
-        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files)
+        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files,
+                        commitments: commitments)
     }
 
     /// A scenario file is a page of parameters; the data go in the tables. Larger files are refused before

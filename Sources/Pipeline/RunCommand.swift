@@ -22,6 +22,9 @@ public enum RunCommand {
         public var cancellation: CancellationFlag?
         /// The scenario already loaded (a sweep's variant, made from one load): then nothing is read again.
         public var scenario: Scenario?
+        /// `--commitments-from RUN_FOLDER`: a previous run's plan as the commitments, all with `commitmentsMode`.
+        public var commitmentsFrom: String?
+        public var commitmentsMode: Commitment.Mode = .locked
 
         public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
                     runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
@@ -59,17 +62,18 @@ public enum RunCommand {
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
         var start = Date()
-        let scenario: Scenario
-        if let loaded = request.scenario {
-            scenario = loaded
+        let loaded: Scenario
+        if let given = request.scenario {
+            loaded = given
         } else {
             log("loading \(request.scenarioPath)")
             do {
-                scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
+                loaded = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
             } catch {
                 throw .input(error)
             }
         }
+        let scenario = try withPreviousCommitments(loaded, request: request, log: log)
         lap("load", since: start)
         // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
         let baselineSpecs = try baselineSpecs(for: scenario)

@@ -4,15 +4,16 @@ import Foundation
 /// anything is solved. What only a solve can show (commitments over the budget, a cap or a floor's room) is left to
 /// the model, whose `commitment[…]` rows the infeasibility explainer then names.
 enum CommitmentTable {
-    static let columns: [TableReader.Column] = [
-        .init(name: "structure_id", required: true), .init(name: "posts", required: true),
-        .init(name: "funding_option", required: true), .init(name: "mode", required: true),
-    ]
+    static func columns(modeColumn: Bool) -> [TableReader.Column] {
+        [.init(name: "structure_id", required: true), .init(name: "posts", required: true),
+         .init(name: "funding_option", required: true)] + (modeColumn ? [.init(name: "mode", required: true)] : [])
+    }
 
     /// `structures` and `parameters`: what the rows are checked against, nil when they could not be read.
+    /// `mode`: the mode of every row when the table has no `mode` column (a previous run's `allocation_by_structure.csv`).
     static func commitments(_ table: CSVTable, structures: [HostStructure]?, territories: [Territory],
-                            parameters: ScenarioParameters?) -> ([Commitment], DiagnosticCollector) {
-        var reader = TableReader(table: table, columns: columns)
+                            parameters: ScenarioParameters?, mode fixedMode: Commitment.Mode? = nil) -> ([Commitment], DiagnosticCollector) {
+        var reader = TableReader(table: table, columns: columns(modeColumn: fixedMode == nil))
         let structureByID = structures.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
         let idByLowercase = Dictionary((structures ?? []).map { ($0.id.lowercased(), $0.id) }, uniquingKeysWith: min)
         let overseas = Dictionary(territories.map { ($0.code, $0.overseas) }, uniquingKeysWith: { a, _ in a })
@@ -25,8 +26,8 @@ enum CommitmentTable {
             let id = reader.text(record, "structure_id")
             let posts = reader.integer(record, "posts", in: 0...100_000)
             let optionText = reader.text(record, "funding_option", optional: true)
-            let modeText = reader.text(record, "mode")
-            var mode: Commitment.Mode?
+            let modeText = fixedMode == nil ? reader.text(record, "mode") : nil
+            var mode = fixedMode
             if let modeText, let field = reader.field(record, "mode") {
                 mode = Commitment.Mode(rawValue: modeText.lowercased())
                 if mode == nil { reader.fail(field, "mode", "unknown mode '\(Shown.value(modeText))' (expected locked, min or max)") }
@@ -51,7 +52,7 @@ enum CommitmentTable {
             }
             firstLine[key] = idField.line
             if let first = modeAt[id], first.mode != mode {
-                reader.fail(reader.field(record, "mode")!, "mode", "structure '\(id)' is '\(first.mode.rawValue)' on line \(first.line) and '\(mode.rawValue)' here: give a structure one mode")
+                reader.fail(reader.field(record, "mode") ?? idField, "mode", "structure '\(id)' is '\(first.mode.rawValue)' on line \(first.line) and '\(mode.rawValue)' here: give a structure one mode")
                 continue
             }
             modeAt[id] = modeAt[id] ?? (mode, idField.line)

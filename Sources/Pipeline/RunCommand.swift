@@ -160,6 +160,15 @@ public enum RunCommand {
         files += Comparison.tables(rows, scenario: scenario).map { (name: $0.name, content: Data($0.content.utf8)) }
         lap("comparison", since: start)
         start = Date()
+        // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
+        var wavesSection = ""
+        if !scenario.parameters.waves.isEmpty {
+            let waves = WaveSequence.run(scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
+            files.append((name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
+            wavesSection = WavesReport.markdown(waves, scenario: scenario) + "\n"
+            lap("waves", since: start)
+            start = Date()
+        }
         let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
                                            compared: rows, geometry: geometry, log: log)
         files += analyses.files
@@ -170,7 +179,7 @@ public enum RunCommand {
             + StagesTable.section(outcome.stages)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
-            + "\n" + analyses.sections.joined(separator: "\n") + "\n"
+            + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))

@@ -218,6 +218,13 @@ public enum DataPackage {
                 text("override", "The --set that applies the repair; empty if none.", nullable: true),
                 text("sentence", "The repair in words."),
               ], dynamic: [], primaryKey: [], foreignKeys: []),
+        Table(file: "allocation_by_wave.csv", description: "With waves: the posts each wave placed, per host structure and funding option (docs/model.md, \"Commitments and waves\").",
+              fields: [
+                text("wave", "Wave id (under waves:)."), text("date", "The wave's date (YYYY-MM-DD)."),
+                text("structure_id", "id of structures.csv. " + code), text("territory_code", "The structure's territory. " + code),
+                text("kind", "Kind of host."), text("funding_option", "Funding option."),
+                integer("posts", unit: "posts", "Posts this wave placed there (at least 1); earlier waves' posts are in their own rows."),
+              ], dynamic: [], primaryKey: ["wave", "structure_id", "funding_option"], foreignKeys: []),
     ]
 
     // MARK: Rendering

@@ -53,12 +53,13 @@ extension Scenario {
         let overseas = Dictionary(territories.map { ($0.code, $0.overseas) }, uniquingKeysWith: { a, _ in a })
         return structures.map { structure in
             guard let rows = byStructure[structure.id], let kind = parameters.kind(structure.kind) else { return structure }
-            var capacity = structure.capacity
+            // Order-independent: the tightest ceiling, less every committed post (a wave may add ceilings to minimums).
+            var capacity = rows.filter { $0.mode == .max }.map(\.posts).reduce(structure.capacity, min)
             var money = structure.cofinancingEUR
             for row in rows {
                 switch row.mode {
                 case .max:
-                    capacity = min(capacity, row.posts)
+                    break
                 case .locked, .min:
                     capacity -= row.posts
                     if let id = row.option, let option = parameters.fundingOptions.first(where: { $0.id == id }) {

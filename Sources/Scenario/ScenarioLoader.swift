@@ -169,6 +169,7 @@ public enum ScenarioLoader {
             reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>, e.g. closeness:webster:need)")
         }
 
+        let waves = readWaves(&reader, kinds: kinds, posts: posts, budget: budget)
         if let breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
             if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
@@ -191,7 +192,7 @@ public enum ScenarioLoader {
             if let value = spec.defaultValue { written[spec.path] = value }
         }
         let effective = written.keys.sorted().map { (path: $0, value: written[$0]!) }
-        return ScenarioParameters(
+        var parameters = ScenarioParameters(
             name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
             need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility),
             kinds: kinds, fundingOptions: options,
@@ -201,5 +202,7 @@ public enum ScenarioLoader {
             effective: effective,
             comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
                                              frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages))
+        parameters.waves = waves
+        return parameters
     }
 }

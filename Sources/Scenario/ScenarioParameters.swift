@@ -167,6 +167,8 @@ public struct ScenarioParameters: Sendable {
     public let effective: [(path: String, value: String)]
     /// Last, with a default, so that code building parameters by hand needs no change.
     public var comparison: ComparisonParameters = .default
+    /// The waves of calls for applications, in date order (docs/model.md, "Commitments and waves"); none by default.
+    public var waves: [Wave] = []
 
     public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
                 kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,

@@ -177,6 +177,7 @@ public enum RunCommand {
         // The report lists the files this run writes: itself, the data package and the manifest come last.
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
+            + StabilitySection.section(outcome)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
             + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n"

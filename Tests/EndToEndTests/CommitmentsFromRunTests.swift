@@ -44,6 +44,21 @@ struct CommitmentsFromRunTests {
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
     }
 
+    /// The same at national scale (2,886 structures, 4,000 posts): last night's plan as locked commitments is tonight's.
+    @Test func reproducesANationalRunExactly() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = ["--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"]
+        let first = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", "first", "-q"] + plain, in: directory)
+        #expect(first.status == 0, "\(first)")
+        let second = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", "second", "-q", "--commitments-from", "first"] + plain, in: directory)
+        #expect(second.status == 0, "\(second)")
+        let before = try plan(directory.appendingPathComponent("first")), after = try plan(directory.appendingPathComponent("second"))
+        #expect(before.posts.values.reduce(0, +) == 4000)
+        #expect(after.posts == before.posts)
+        #expect(try objective(directory.appendingPathComponent("second")) == objective(directory.appendingPathComponent("first")))
+    }
+
     /// Last night 8 posts; tonight 20, the 8 kept as minimums: every earlier post is still there, 12 are new.
     @Test func extendsAPreviousRunAsMinimums() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")

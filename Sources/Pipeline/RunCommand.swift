@@ -62,18 +62,18 @@ public enum RunCommand {
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
         var start = Date()
-        let loaded: Scenario
-        if let given = request.scenario {
-            loaded = given
+        var scenario: Scenario
+        if let loaded = request.scenario {
+            scenario = loaded
         } else {
             log("loading \(request.scenarioPath)")
             do {
-                loaded = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
+                scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
             } catch {
                 throw .input(error)
             }
         }
-        let scenario = try withPreviousCommitments(loaded, request: request, log: log)
+        scenario = try withPreviousCommitments(scenario, request: request, log: log)
         lap("load", since: start)
         // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
         let baselineSpecs = try baselineSpecs(for: scenario)

@@ -65,7 +65,7 @@ public enum PlanSplitter {
     }
 
     /// One placement per (structure, option): a structure with a `min` commitment may also get new posts of its option.
-    static func merged(_ placements: [Placement]) -> [Placement] {
+    public static func merged(_ placements: [Placement]) -> [Placement] {
         var result: [Placement] = []
         for placement in placements.sorted() {
             if let last = result.last, last.structureID == placement.structureID, last.option == placement.option {

@@ -17,6 +17,10 @@ public enum WaveSequence {
         /// The posts this wave placed, per (structure, option).
         public let added: [Placement]
         public let status: RunRecord.Status
+        /// For a renewal wave: the posts renewed at their structures (the others in `added` are new), and the posts
+        /// there were to renew.
+        public var renewed: [Placement] = []
+        public var renewable = 0
     }
 
     public struct Outcome: Sendable {
@@ -24,8 +28,8 @@ public enum WaveSequence {
         /// The wave that could not be solved and why (the later ones are not solved); nil when every wave was.
         public let failure: (wave: Wave, message: String)?
         public let singleShot: RunRecord
-        /// The sequenced plan: the last wave's, when every wave was solved.
-        public var sequenced: WaveResult? { failure == nil ? waves.last : nil }
+        /// The sequenced plan: the last allocation wave's (renewal waves are later periods), when every wave was solved.
+        public var sequenced: WaveResult? { failure == nil ? waves.last { !$0.wave.renewal } : nil }
     }
 
     /// Solves the waves in order. A wave that fails (infeasible, no plan in time) ends the sequence: its reason is kept
@@ -36,9 +40,21 @@ public enum WaveSequence {
         var previous: Plan?
         for index in scenario.parameters.waves.indices {
             let wave = scenario.parameters.waves[index]
-            let waveScenario = Self.scenario(for: index, of: scenario, after: previous)
-            log("wave \(wave.id) (\(wave.date)): \(wave.posts) posts and \(Int(wave.budgetEUR)) € open, kinds \(wave.kinds.joined(separator: ", "))")
+            log("wave \(wave.id) (\(wave.date)): \(wave.posts) posts and \(Int(wave.budgetEUR)) € open, kinds \(wave.kinds.joined(separator: ", "))\(wave.renewal ? ", renewal" : "")")
             do {
+                if wave.renewal {
+                    let renewalScenario = Self.renewalScenario(for: index, of: scenario, after: previous ?? Plan(placements: []))
+                    let outcome = try Solving.solve(renewalScenario, solver: solver, options: options)
+                    let (real, renewed, new) = Self.realPlan(outcome.record.plan)
+                    var result = WaveResult(wave: wave, plan: real, evaluation: outcome.record.evaluation, added: new,
+                                            status: outcome.record.status)
+                    result.renewed = renewed
+                    result.renewable = previous?.placements.reduce(0) { $0 + $1.posts } ?? 0
+                    results.append(result)
+                    previous = real
+                    continue
+                }
+                let waveScenario = Self.scenario(for: index, of: scenario, after: previous)
                 let outcome = try Solving.solve(waveScenario, solver: solver, options: options)
                 let plan = outcome.record.plan
                 results.append(WaveResult(wave: wave, plan: plan, evaluation: PlanEvaluation(plan: plan, scenario: scenario),
@@ -106,6 +122,73 @@ public enum WaveSequence {
         }
         return Scenario(parameters: waveParameters, territories: territories, structures: scenario.structures,
                         inputFiles: scenario.inputFiles, commitments: rows)
+    }
+
+    /// The suffix of the structure that stands for the renewal of a structure's posts in a renewal wave's scenario.
+    static let renewalSuffix = "~renewal"
+
+    /// The scenario of a renewal wave: a new period with the wave's own posts and money and no floors (caps as shares
+    /// of its posts). Each structure s holding p_s posts before it gets a twin `s~renewal` of kind `renewal_<kind>`
+    /// (capacity p_s, no co-financing, the kind's renewal grant over its renewal months): a post there is a renewed post.
+    /// s itself keeps capacity u_s − p_s for new posts (a ceiling), new posts only at the kinds the wave opens.
+    public static func renewalScenario(for index: Int, of scenario: Scenario, after previous: Plan) -> Scenario {
+        let parameters = scenario.parameters
+        let wave = parameters.waves[index]
+        let open = Set(wave.kinds)
+        var renewalKinds: [HostKind] = []
+        for kind in parameters.kinds {
+            guard let grant = kind.renewalGrantEUR else { continue }
+            renewalKinds.append(HostKind(id: "renewal_\(kind.id)", label: "\(kind.label), renewed", grantEUR: grant, overseasGrantEUR: grant,
+                                         grantMonths: kind.renewalMonths))
+        }
+        let renewable = Set(renewalKinds.map { String($0.id.dropFirst("renewal_".count)) })
+        var postsAt: [String: Int] = [:]
+        for placement in previous.placements { postsAt[placement.structureID, default: 0] += placement.posts }
+        var structures = scenario.structures
+        var rows: [Commitment] = []
+        for structure in scenario.structures {
+            let held = postsAt[structure.id] ?? 0
+            if !open.contains(structure.kind) {
+                rows.append(Commitment(structureID: structure.id, posts: 0, option: nil, mode: .max))
+            } else if held > 0, renewable.contains(structure.kind) {
+                rows.append(Commitment(structureID: structure.id, posts: max(0, structure.capacity - held), option: nil, mode: .max))
+            }
+            if held > 0, renewable.contains(structure.kind) {
+                structures.append(HostStructure(id: structure.id + renewalSuffix, name: structure.name, territory: structure.territory,
+                                                kind: "renewal_\(structure.kind)", capacity: held, cofinancingEUR: 0))
+            }
+        }
+        let limits = parameters.limits
+        var renewalParameters = ScenarioParameters(
+            name: parameters.name, title: parameters.title, posts: wave.posts, budgetEUR: wave.budgetEUR,
+            peoplePerPostYear: parameters.peoplePerPostYear, need: parameters.need,
+            kinds: (parameters.kinds + renewalKinds).sorted { $0.id < $1.id }, fundingOptions: parameters.fundingOptions,
+            limits: Limits(territoryMinPosts: 0, territoryMaxShare: limits.territoryMaxShare, regionMinPosts: 0, regionMaxShare: limits.regionMaxShare),
+            objective: parameters.objective, solver: parameters.solver, effective: parameters.effective, comparison: parameters.comparison)
+        renewalParameters.waves = []
+        let territories = scenario.territories.map {
+            Territory(code: $0.code, name: $0.name, regionCode: $0.regionCode, regionName: $0.regionName, overseas: $0.overseas,
+                      population: $0.population, population15Plus: $0.population15Plus, population75Plus: $0.population75Plus,
+                      fragilityIndex: $0.fragilityIndex, povertyRatePct: $0.povertyRatePct, weight: $0.weight, minPosts: nil,
+                      maxPosts: $0.maxPosts, posts2021: $0.posts2021)
+        }
+        return Scenario(parameters: renewalParameters, territories: territories, structures: structures,
+                        inputFiles: scenario.inputFiles, commitments: rows)
+    }
+
+    /// A renewal wave's plan on the real structures (twins folded into their structure), its renewed and its new posts.
+    static func realPlan(_ plan: Plan) -> (plan: Plan, renewed: [Placement], new: [Placement]) {
+        var renewed: [Placement] = []
+        var new: [Placement] = []
+        for placement in plan.placements {
+            if placement.structureID.hasSuffix(renewalSuffix) {
+                renewed.append(Placement(structureID: String(placement.structureID.dropLast(renewalSuffix.count)), option: placement.option,
+                                         posts: placement.posts))
+            } else {
+                new.append(placement)
+            }
+        }
+        return (Plan(placements: PlanSplitter.merged(renewed + new)), Plan(placements: renewed).placements, new)
     }
 
     /// The placements of `plan` beyond those of `previous`, per (structure, option).

@@ -8,12 +8,13 @@ import Scenario
 public enum WavesReport {
     public static func csv(_ outcome: WaveSequence.Outcome, scenario: Scenario) -> String {
         let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
-        var writer = CSVWriter(columns: ["wave", "date", "structure_id", "territory_code", "kind", "funding_option", "posts"])
+        var writer = CSVWriter(columns: ["wave", "date", "structure_id", "territory_code", "kind", "funding_option", "posts", "renewed"])
         for result in outcome.waves {
-            for placement in result.added {
+            let rows = result.renewed.map { ($0, true) } + result.added.map { ($0, false) }
+            for (placement, renewed) in rows.sorted(by: { ($0.0, $0.1 ? 0 : 1) < ($1.0, $1.1 ? 0 : 1) }) {
                 guard let structure = structures[placement.structureID] else { continue }
                 writer.append([.text(result.wave.id), .text(result.wave.date), .text(structure.id), .text(structure.territory),
-                               .text(structure.kind), .text(placement.option), .integer(placement.posts)])
+                               .text(structure.kind), .text(placement.option), .integer(placement.posts), .boolean(renewed)])
             }
         }
         return writer.text
@@ -29,12 +30,19 @@ public enum WavesReport {
         out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for result in outcome.waves {
             let open = result.wave.kinds.map { MarkdownText.inline(kinds[$0] ?? $0) }.joined(separator: ", ")
-            let added = result.added.reduce(0) { $0 + $1.posts }
+            let added = (result.added + result.renewed).reduce(0) { $0 + $1.posts }
             out.append("| \(MarkdownText.inline(result.wave.label)) | \(result.wave.date) | \(open) | \(Format.grouped(result.wave.posts)) | \(Format.millions(result.wave.budgetEUR)) | "
                 + "\(Format.grouped(added)) | \(Format.grouped(result.evaluation.posts)) | \(Format.millions(result.evaluation.stateCostEUR)) | "
                 + "\(Format.grouped(result.evaluation.coverage)) | \(Format.fixed(result.evaluation.objective, decimals: 1)) |")
         }
         out.append("")
+        for result in outcome.waves where result.wave.renewal {
+            let renewed = result.renewed.reduce(0) { $0 + $1.posts }, new = result.added.reduce(0) { $0 + $1.posts }
+            out.append("Wave \(MarkdownText.inline(result.wave.label)) is a renewal, a new period with its own envelope: it renews \(Format.grouped(renewed)) "
+                + "of the \(Format.grouped(result.renewable)) posts placed before (at their structures, at the kinds' renewal grants) and funds "
+                + "\(Format.grouped(new)) new post\(new == 1 ? "" : "s"); its figures are those of its own period.")
+            out.append("")
+        }
         for result in outcome.waves where result.status != .optimal {
             out.append("Wave \(MarkdownText.inline(result.wave.label)) stopped at a limit: its plan is feasible, not proven optimal, and the price below is an upper bound.")
             out.append("")

@@ -224,7 +224,8 @@ public enum DataPackage {
                 text("structure_id", "id of structures.csv. " + code), text("territory_code", "The structure's territory. " + code),
                 text("kind", "Kind of host."), text("funding_option", "Funding option."),
                 integer("posts", unit: "posts", "Posts this wave placed there (at least 1); earlier waves' posts are in their own rows."),
-              ], dynamic: [], primaryKey: ["wave", "structure_id", "funding_option"], foreignKeys: []),
+                text("renewed", "true: posts renewed by a renewal wave at their structure; false: new posts."),
+              ], dynamic: [], primaryKey: ["wave", "structure_id", "funding_option", "renewed"], foreignKeys: []),
     ]
 
     // MARK: Rendering

@@ -116,7 +116,10 @@ public enum ScenarioLoader {
             let overseas = reader.number("kinds.\(id).overseas_grant_eur")
             let months = reader.integer("kinds.\(id).grant_months")
             if let grant, let overseas, let months {
-                kinds.append(HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months))
+                var kind = HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months)
+                kind.renewalGrantEUR = reader.number("kinds.\(id).renewal_grant_eur")
+                kind.renewalMonths = reader.integer("kinds.\(id).renewal_months") ?? 36
+                kinds.append(kind)
             }
         }
         if kinds.isEmpty { reader.configurationError("kinds", "the scenario defines no kind of host structure ('kinds')") }

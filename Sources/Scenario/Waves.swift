@@ -12,8 +12,12 @@ public struct Wave: Sendable, Hashable {
     /// Posts and State money open by the end of this wave, cumulative (this wave's and every earlier one's).
     public let posts: Int
     public let budgetEUR: Double
+    /// A renewal wave starts a new period: each post placed so far may be renewed at its structure (at its kind's
+    /// renewal grant) or dropped, and new posts funded instead; `posts` and `budgetEUR` are then its own envelope.
+    public let renewal: Bool
 
-    public init(id: String, label: String, date: String, kinds: [String], posts: Int, budgetEUR: Double) {
+    public init(id: String, label: String, date: String, kinds: [String], posts: Int, budgetEUR: Double, renewal: Bool = false) {
+        self.renewal = renewal
         self.id = id
         self.label = label
         self.date = date
@@ -50,6 +54,7 @@ extension ScenarioLoader {
             let share = reader.number("\(key).share")
             let wavePosts = reader.integer("\(key).posts")
             let waveBudget = reader.number("\(key).budget_eur")
+            let renewal = reader.boolean("\(key).renewal") ?? false
             guard let posts, let budget else { continue }
             guard let cumulativePosts = wavePosts ?? share.map({ Int(($0 * Double(posts)).rounded(.down)) }),
                   let cumulativeBudget = waveBudget ?? share.map({ $0 * budget }) else {
@@ -57,13 +62,21 @@ extension ScenarioLoader {
                 continue
             }
             waves.append(Wave(id: id, label: label.isEmpty ? id : label, date: date, kinds: open, posts: min(cumulativePosts, posts),
-                              budgetEUR: min(cumulativeBudget, budget)))
+                              budgetEUR: min(cumulativeBudget, budget), renewal: renewal))
         }
         waves.sort { ($0.date, $0.id) < ($1.date, $1.id) }
-        for (earlier, later) in zip(waves, waves.dropFirst()) where later.posts < earlier.posts || later.budgetEUR < earlier.budgetEUR {
+        // Renewal waves come after the allocation (they start new periods) and have their own envelopes.
+        if let firstRenewal = waves.firstIndex(where: \.renewal) {
+            if let late = waves[firstRenewal...].first(where: { !$0.renewal }) {
+                reader.configurationError("waves.\(late.id)", "wave '\(late.id)' comes after the renewal wave '\(waves[firstRenewal].id)': renewal waves come last")
+            }
+            if firstRenewal == 0 { reader.configurationError("waves.\(waves[0].id)", "the renewal wave '\(waves[0].id)' has no earlier wave whose posts it could renew") }
+        }
+        let allocation = waves.filter { !$0.renewal }
+        for (earlier, later) in zip(allocation, allocation.dropFirst()) where later.posts < earlier.posts || later.budgetEUR < earlier.budgetEUR {
             reader.configurationError("waves.\(later.id)", "wave '\(later.id)' opens less than the earlier wave '\(earlier.id)': posts and money are cumulative, they never decrease")
         }
-        if let last = waves.last, let posts, let budget, last.posts != posts || abs(last.budgetEUR - budget) > 0.005 {
+        if let last = allocation.last, let posts, let budget, last.posts != posts || abs(last.budgetEUR - budget) > 0.005 {
             reader.configurationError("waves.\(last.id)", "the last wave '\(last.id)' must open the whole programme (share: 1, or \(posts) posts and \(Int(budget)) €): the waves are compared with the single-shot plan, like for like")
         }
         return waves

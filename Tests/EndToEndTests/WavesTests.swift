@@ -16,9 +16,14 @@ import Testing
     /// so 24 people a post); territory A holds one public host a1, B one private host b1, capacity 5 each; need 1,000
     /// each (never binding), linear value. 2 posts, 48,000 €. Wave 1 (public hosts only) opens half: 1 post, 24,000 €;
     /// wave 2 opens everything to every kind.
-    func scenario(weightA: Double, weightB: Double) -> Scenario {
-        let kinds = [HostKind(id: "private", label: "Private", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24),
+    func scenario(weightA: Double, weightB: Double, renewal: (posts: Int, budget: Double)? = nil) -> Scenario {
+        var kinds = [HostKind(id: "private", label: "Private", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24),
                      HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)]
+        // A renewal costs the State half a first post: 12,000 € over 24 months (24 people too).
+        for index in kinds.indices {
+            kinds[index].renewalGrantEUR = 12_000
+            kinds[index].renewalMonths = 24
+        }
         var parameters = ScenarioParameters(
             name: "waves", title: "Waves", posts: 2, budgetEUR: 48_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0), kinds: kinds,
@@ -28,6 +33,10 @@ import Testing
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
         parameters.waves = [Wave(id: "w1", label: "Collectivités first", date: "2021-01-01", kinds: ["public"], posts: 1, budgetEUR: 24_000),
                             Wave(id: "w2", label: "Everyone", date: "2021-06-01", kinds: ["private", "public"], posts: 2, budgetEUR: 48_000)]
+        if let renewal {
+            parameters.waves.append(Wave(id: "w3", label: "Renewal", date: "2023-01-01", kinds: ["private", "public"], posts: renewal.posts,
+                                         budgetEUR: renewal.budget, renewal: true))
+        }
         let territories = [("A", weightA), ("B", weightB)].map {
             Territory(code: $0.0, name: "Territory \($0.0)", regionCode: "R", regionName: "Region", overseas: false, population: 1000,
                       population15Plus: 1000, population75Plus: 1000, fragilityIndex: 5, weight: $0.1)
@@ -57,7 +66,7 @@ import Testing
         #expect(outcome.waves.map { $0.added } == [[Placement(structureID: "a1", option: "full", posts: 1)],
                                                     [Placement(structureID: "b1", option: "full", posts: 1)]])
         let csv = WavesReport.csv(outcome, scenario: scenario)
-        #expect(csv == "wave,date,structure_id,territory_code,kind,funding_option,posts\nw1,2021-01-01,a1,A,public,full,1\nw2,2021-06-01,b1,B,private,full,1\n")
+        #expect(csv == "wave,date,structure_id,territory_code,kind,funding_option,posts,renewed\nw1,2021-01-01,a1,A,public,full,1,false\nw2,2021-06-01,b1,B,private,full,1,false\n")
         let report = WavesReport.markdown(outcome, scenario: scenario)
         #expect(report.contains("| objective | 96.0 | 72.0 | 24.0 |"))
         #expect(report.contains("| Territory A (A) | 0 | 1 |"))
@@ -93,5 +102,40 @@ import Testing
         #expect(first.parameters.posts == 1 && first.parameters.budgetEUR == 24_000)
         let second = WaveSequence.scenario(for: 1, of: base, after: Plan(placements: [Placement(structureID: "a1", option: "full", posts: 1)]))
         #expect(second.commitments == [Commitment(structureID: "a1", posts: 1, option: "full", mode: .min)])
+    }
+
+    /// After the waves of `sequencingCostsOnePostsWorthOfWeight` a1 (A, weight 1) and b1 (B, weight 3 here) hold one post
+    /// each. The renewal wave has 2 posts and 36,000 €: renewing costs 12,000 €, a new post 24,000 €, each serves 24
+    /// people. Renew b1 and a1: 72 + 24 = 96 (12,000 € left, not a post); renew b1 and fund a new post at b1 (room 4):
+    /// 12,000 + 24,000 = 36,000 €, 72 + 72 = 144; renew a1 and a new one at b1: 24 + 72 = 96; two new posts: 48,000 €,
+    /// too much. So the renewal wave lets a1's post go and funds a new post at B: 144.
+    @Test func aRenewalThatPrefersNewPostsElsewhere() throws {
+        let scenario = scenario(weightA: 1, weightB: 3, renewal: (posts: 2, budget: 36_000))
+        let outcome = try sequence(scenario)
+        #expect(outcome.failure == nil)
+        let renewal = try #require(outcome.waves.last)
+        #expect(renewal.wave.renewal)
+        #expect(renewal.renewable == 2)
+        #expect(renewal.renewed == [Placement(structureID: "b1", option: "full", posts: 1)])
+        #expect(renewal.added == [Placement(structureID: "b1", option: "full", posts: 1)])
+        #expect(abs(renewal.evaluation.objective - 144) < 1e-9)
+        #expect(renewal.plan.placements == [Placement(structureID: "b1", option: "full", posts: 2)])
+        // The price of sequencing is the allocation's (the renewal is a later period): wave 2's plan against the single shot.
+        #expect(outcome.sequenced?.wave.id == "w2")
+        let csv = WavesReport.csv(outcome, scenario: scenario)
+        #expect(csv.hasSuffix("w3,2023-01-01,b1,B,private,full,1,true\nw3,2023-01-01,b1,B,private,full,1,false\n"))
+        #expect(WavesReport.markdown(outcome, scenario: scenario).contains("it renews 1 of the 2 posts placed before"))
+    }
+
+    /// Equal weights, 2 posts and 24,000 €: renewing both posts (2 × 12,000 €) serves 48 people, one new post 24: both
+    /// are renewed, nothing new.
+    @Test func aRenewalThatRenewsEverything() throws {
+        let outcome = try sequence(scenario(weightA: 1, weightB: 1, renewal: (posts: 2, budget: 24_000)))
+        let renewal = try #require(outcome.waves.last)
+        // Every post of wave 2's plan (wherever the tie put them) is renewed at its structure.
+        #expect(renewal.renewed == outcome.waves[1].plan.placements)
+        #expect(renewal.renewed.reduce(0) { $0 + $1.posts } == 2)
+        #expect(renewal.added.isEmpty)
+        #expect(abs(renewal.evaluation.objective - 48) < 1e-9)
     }
 }

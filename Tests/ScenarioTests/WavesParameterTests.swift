@@ -4,9 +4,9 @@ import Testing
 
 /// `waves:` in the scenario file: read in date order with cumulative amounts, every mistake refused (exit 78) at its key.
 @Suite struct WavesParameterTests {
-    func read(_ waves: String) throws -> (ScenarioParameters?, [Diagnostic]) {
+    func read(_ waves: String, overrides: [String] = []) throws -> (ScenarioParameters?, [Diagnostic]) {
         let yaml = try String(contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8) + "\n" + waves
-        var reader = ParameterReader(yaml: yaml, displayPath: "scenario.yaml", overrides: [])
+        var reader = ParameterReader(yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
         let parameters = ScenarioLoader.readParameters(&reader)
         return (parameters, reader.errors.diagnostics)
     }
@@ -62,5 +62,30 @@ import Testing
         // Cumulative amounts never decrease:
         let (_, decreasing) = try read("waves:\n  x:\n    date: 2021-01-01\n    share: 0.8\n  y:\n    date: 2021-02-01\n    share: 0.5\n  z:\n    date: 2021-03-01\n    share: 1\n")
         #expect(decreasing.map(\.message).contains { $0.contains("wave 'y' opens less than the earlier wave 'x'") })
+    }
+
+    /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the
+    /// kinds' renewal grants; one before an allocation wave, or with nothing to renew, is refused.
+    @Test func renewalWaves() throws {
+        let (parameters, errors) = try read("""
+            waves:
+              all:
+                date: 2021-01-01
+                share: 1
+              renewal:
+                date: 2023-01-01
+                renewal: true
+                posts: 800
+                budget_eur: 30_000_000
+            """, overrides: ["kinds.public.renewal_grant_eur=42500", "kinds.private.renewal_grant_eur=44000"])
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(parameters?.waves.map(\.renewal) == [false, true])
+        #expect(parameters?.waves.last?.posts == 800)
+        let (_, misplaced) = try read("waves:\n  r:\n    date: 2021-01-01\n    renewal: true\n    share: 0.1\n  all:\n    date: 2022-01-01\n    share: 1\n")
+        #expect(misplaced.map(\.message).contains { $0.contains("comes after the renewal wave 'r'") })
+        #expect(misplaced.map(\.message).contains { $0.contains("has no earlier wave whose posts it could renew") })
+        // The renewal grants of reference_figures.csv (2023: €42,500 public, €44,000 private, over 36 months by default).
+        #expect(parameters?.kinds.map(\.renewalGrantEUR) == [44_000, 42_500])
+        #expect(parameters?.kinds.allSatisfy { $0.renewalMonths == 36 } == true)
     }
 }

@@ -24,7 +24,7 @@ public enum WavesReport {
         let kinds = Dictionary(uniqueKeysWithValues: scenario.parameters.kinds.map { ($0.id, $0.label) })
         var out = ["## Waves", ""]
         out.append("The programme is solved wave by wave, in date order: each wave opens its cumulative posts and money to the kinds of host it names, "
-            + "and keeps every post the earlier waves placed. Floors apply to the last wave (the end state); caps are the end state's in every wave.")
+            + "and keeps every post the earlier waves placed. Floors apply to the last allocation wave (the end state); caps are the end state's in every wave.")
         out.append("")
         out.append("| wave | date | open to | posts open (cumulative) | money open (cumulative) | posts placed in the wave | posts in all | State cost in all | people accompanied | objective |")
         out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

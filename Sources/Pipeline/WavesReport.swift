@@ -36,11 +36,29 @@ public enum WavesReport {
                 + "\(Format.grouped(result.evaluation.coverage)) | \(Format.fixed(result.evaluation.objective, decimals: 1)) |")
         }
         out.append("")
-        for result in outcome.waves where result.wave.renewal {
-            let renewed = result.renewed.reduce(0) { $0 + $1.posts }, new = result.added.reduce(0) { $0 + $1.posts }
-            out.append("Wave \(MarkdownText.inline(result.wave.label)) is a renewal, a new period with its own envelope: it renews \(Format.grouped(renewed)) "
-                + "of the \(Format.grouped(result.renewable)) posts placed before (at their structures, at the kinds' renewal grants) and funds "
-                + "\(Format.grouped(new)) new post\(new == 1 ? "" : "s"); its figures are those of its own period.")
+        let territoryOf = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0.territory) })
+        let territories = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0) })
+        for result in outcome.waves {
+            out.append("### \(MarkdownText.inline(result.wave.label)) (\(result.wave.date))")
+            out.append("")
+            let new = result.added.reduce(0) { $0 + $1.posts }
+            if result.wave.renewal {
+                let renewed = result.renewed.reduce(0) { $0 + $1.posts }
+                out.append("A renewal, a new period with its own envelope: it renews \(Format.grouped(renewed)) "
+                    + "of the \(Format.grouped(result.renewable)) posts placed before (at their structures, at the kinds' renewal grants) and funds "
+                    + "\(Format.grouped(new)) new post\(new == 1 ? "" : "s"); its figures are those of its own period.")
+            } else {
+                let hosts = Set(result.added.map(\.structureID)).count
+                out.append("\(Format.grouped(new)) post\(new == 1 ? "" : "s") placed at \(Format.grouped(hosts)) structure\(hosts == 1 ? "" : "s"); "
+                    + "\(Format.grouped(result.evaluation.posts)) in all at the end of the wave, accompanying \(Format.grouped(result.evaluation.coverage)) people.")
+            }
+            // Where the wave's new posts went: the territories that received most.
+            var byTerritory: [String: Int] = [:]
+            for placement in result.added { byTerritory[territoryOf[placement.structureID] ?? "", default: 0] += placement.posts }
+            let top = byTerritory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+            if !top.isEmpty {
+                out.append("Most of its new posts went to " + top.map { "\(MarkdownText.inline(territories[$0.key]?.name ?? $0.key)) (\($0.value))" }.joined(separator: ", ") + ".")
+            }
             out.append("")
         }
         for result in outcome.waves where result.status != .optimal {

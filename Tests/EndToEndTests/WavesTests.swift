@@ -70,6 +70,7 @@ import Testing
         let report = WavesReport.markdown(outcome, scenario: scenario)
         #expect(report.contains("| objective | 96.0 | 72.0 | 24.0 |"))
         #expect(report.contains("| Territory A (A) | 0 | 1 |"))
+        #expect(report.contains("### Collectivités first (2021-01-01)\n\n1 post placed at 1 structure; 1 in all at the end of the wave, accompanying 24 people.\nMost of its new posts went to Territory A (1)."))
     }
 
     /// A weighs 2: the single shot puts both posts at a1 (96), and so do the waves (wave 1 one post at a1, wave 2 one
@@ -124,7 +125,7 @@ import Testing
         #expect(outcome.sequenced?.wave.id == "w2")
         let csv = WavesReport.csv(outcome, scenario: scenario)
         #expect(csv.hasSuffix("w3,2023-01-01,b1,B,private,full,1,true\nw3,2023-01-01,b1,B,private,full,1,false\n"))
-        #expect(WavesReport.markdown(outcome, scenario: scenario).contains("it renews 1 of the 2 posts placed before"))
+        #expect(WavesReport.markdown(outcome, scenario: scenario).contains("### Renewal (2023-01-01)\n\nA renewal, a new period with its own envelope: it renews 1 of the 2 posts placed before"))
     }
 
     /// Equal weights, 2 posts and 24,000 €: renewing both posts (2 × 12,000 €) serves 48 people, one new post 24: both

@@ -57,7 +57,7 @@ public enum WavesReport {
             for placement in result.added { byTerritory[territoryOf[placement.structureID] ?? "", default: 0] += placement.posts }
             let top = byTerritory.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
             if !top.isEmpty {
-                out.append("Most of its new posts went to " + top.map { "\(MarkdownText.inline(territories[$0.key]?.name ?? $0.key)) (\($0.value))" }.joined(separator: ", ") + ".")
+                out.append((result.wave.renewal ? "Most of its new posts went to " : "Most of the posts it placed went to ") + top.map { "\(MarkdownText.inline(territories[$0.key]?.name ?? $0.key)) (\($0.value))" }.joined(separator: ", ") + ".")
             }
             out.append("")
         }

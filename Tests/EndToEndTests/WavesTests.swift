@@ -70,7 +70,7 @@ import Testing
         let report = WavesReport.markdown(outcome, scenario: scenario)
         #expect(report.contains("| objective | 96.0 | 72.0 | 24.0 |"))
         #expect(report.contains("| Territory A (A) | 0 | 1 |"))
-        #expect(report.contains("### Collectivités first (2021-01-01)\n\n1 post placed at 1 structure; 1 in all at the end of the wave, accompanying 24 people.\nMost of its new posts went to Territory A (1)."))
+        #expect(report.contains("### Collectivités first (2021-01-01)\n\n1 post placed at 1 structure; 1 in all at the end of the wave, accompanying 24 people.\nMost of the posts it placed went to Territory A (1)."))
     }
 
     /// A weighs 2: the single shot puts both posts at a1 (96), and so do the waves (wave 1 one post at a1, wave 2 one

@@ -51,6 +51,8 @@ public struct AllocationModel: Sendable {
     public let coverageVariables: [String: [Variable]]
     /// The integer `posts[t]` of each territory, by code.
     public let postVariables: [String: Variable]
+    /// The `committed[t,k,n]` constants of each territory (fixed by their `commitment` rows), by code; empty without commitments.
+    public let committedVariables: [String: [Variable]]
     /// Weight of the tie-break term: among plans of exactly equal value, prefer the one that costs the State less
     /// (scaled so a whole plan moves the objective by < 0.01). It is far below the MIP gap, so it settles only exact
     /// ties; a plan's independence from row order comes from building the model in sorted order and splitting
@@ -81,6 +83,8 @@ public struct AllocationModel: Sendable {
 
         let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
 
+        let committedByTerritory = Self.committedAggregates(of: scenario)
+        var committedVariables: [String: [Variable]] = [:]
         // Per territory, for the région rows: linear in the model's size (no scan of every pool per territory).
         var capacityByTerritory: [String: Int] = [:]
         var postTermsByTerritory: [String: [(Variable, Double)]] = [:]
@@ -160,6 +164,20 @@ public struct AllocationModel: Sendable {
                     }
                 }
             }
+            // Committed posts are constants held by named rows (docs/model.md, "Commitments and waves").
+            for committed in committedByTerritory[territory.code] ?? [] {
+                let term = scenario.terms(kind: committed.kind, option: committed.option, territory: territory)
+                let variable = program.addVariable("committed[\(territory.code),\(committed.kind.id),\(committed.option.id)]",
+                                                   lower: 0, upper: Double(committed.posts))
+                program.addConstraint("commitment[\(territory.code),\(committed.kind.id),\(committed.option.id)]", [(variable, 1)],
+                                      lower: Double(committed.posts), upper: Double(committed.posts))
+                territoryCapacity += committed.posts
+                committedVariables[territory.code, default: []].append(variable)
+                postsTerms.append((variable, 1))
+                budgetTerms.append((variable, term.stateCostEUR))
+                territoryPosts.append((variable, 1))
+                serviceTerms.append((variable, -parameters.peoplePerPostYear * Double(term.months) / 12))
+            }
             // Coverage on the value curve's segments: filled in order because slopes decrease.
             let need = scenario.need[territory.code] ?? 0
             var coverageTerms: [(Variable, Double)] = []
@@ -203,6 +221,7 @@ public struct AllocationModel: Sendable {
         self.program = program
         self.coverageVariables = coverageVariables
         self.postVariables = postVariables
+        self.committedVariables = committedVariables
         self.decisions = decisions
         self.pools = pools
         self.valueTerms = valueTerms
@@ -231,7 +250,8 @@ public struct AllocationModel: Sendable {
 
     /// The (territory, kind) pools with some capacity, in territory then kind order.
     public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
-        let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
+        // New posts only: committed posts are constants of the model, placed before the pools are split.
+        let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
         var pools: [Pool] = []
         for territory in scenario.territories {
             for kind in scenario.parameters.kinds {

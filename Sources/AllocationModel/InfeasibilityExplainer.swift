@@ -48,7 +48,7 @@ public enum InfeasibilityExplainer {
     }
 
     /// Rows that express policy and may be relaxed, by name prefix.
-    static let relaxable = ["posts_total", "budget", "territory_floor[", "territory_cap[", "region_floor[", "region_cap["]
+    static let relaxable = ["posts_total", "budget", "territory_floor[", "territory_cap[", "region_floor[", "region_cap[", "commitment["]
 
     static func isRelaxable(_ name: String) -> Bool { relaxable.contains { name == $0 || (name.hasPrefix($0) && $0.hasSuffix("[")) } }
 
@@ -167,6 +167,7 @@ public enum InfeasibilityExplainer {
         case "budget": description = "the State budget is \(Int(value)) €"
         case "territory_floor", "region_floor": description = "at least \(Int(value)) posts in \(place(name, scenario: scenario))"
         case "territory_cap", "region_cap": description = "at most \(Int(value)) posts in \(place(name, scenario: scenario))"
+        case "commitment": description = commitmentWords(name, posts: Int(value), scenario: scenario)
         default: description = name
         }
         return .init(constraint: name, family: family(of: name), scope: scope(of: name), bound: isMinimum ? "min" : "max",
@@ -194,6 +195,10 @@ public enum InfeasibilityExplainer {
             return .init(constraint: name, amount: Double(posts),
                          sentence: "the floor of \(Int(row.lower)) posts in \(place(name, scenario: scenario)) cannot be met: lower it by \(posts)",
                          override: "\(key)=\(max(0, Int(row.lower) - posts))")
+        case "commitment":
+            return .init(constraint: name, amount: Double(posts),
+                         sentence: "\(commitmentWords(name, posts: Int(row.lower), scenario: scenario)) cannot all be kept: release \(posts) of them (commitments table)",
+                         override: nil)
         default:
             // Caps are shares of the posts: the smallest share that lets this one rise enough.
             let key = family(of: name) == "territory_cap" ? "limits.territory_max_share" : "limits.region_max_share"

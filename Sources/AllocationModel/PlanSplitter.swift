@@ -30,9 +30,10 @@ public enum PlanSplitter {
             }
             if rounded > 0 { byPool["\(decision.territory)|\(decision.kind)", default: []].append((decision, Int(rounded))) }
         }
-        let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
+        // New posts go on the room the commitments leave; the committed posts are placed first, at their own structures.
+        let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
         let poolByKey = Dictionary(uniqueKeysWithValues: model.pools.map { ("\($0.territory)|\($0.kind)", $0) })
-        var placements: [Placement] = []
+        var placements = scenario.committedPlacements.map { Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts) }
         for key in byPool.keys.sorted() {
             let members = structuresByPool[key] ?? []
             let pool = poolByKey[key]!
@@ -60,7 +61,20 @@ public enum PlanSplitter {
             }
             placements += split.placements
         }
-        return Plan(placements: placements)
+        return Plan(placements: scenario.commitments.isEmpty ? placements : merged(placements))
+    }
+
+    /// One placement per (structure, option): a structure with a `min` commitment may also get new posts of its option.
+    public static func merged(_ placements: [Placement]) -> [Placement] {
+        var result: [Placement] = []
+        for placement in placements.sorted() {
+            if let last = result.last, last.structureID == placement.structureID, last.option == placement.option {
+                result[result.count - 1] = Placement(structureID: last.structureID, option: last.option, posts: last.posts + placement.posts)
+            } else {
+                result.append(placement)
+            }
+        }
+        return result
     }
 
     /// Places posts given per (territory, kind, option) — keys `territory|kind|option` — counting each structure's

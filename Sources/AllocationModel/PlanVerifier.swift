@@ -69,6 +69,7 @@ public enum PlanVerifier {
                 found.append(Violation(constraint: "territory_cap[\(territory.code)]", message: "\(posts) posts, cap \(range.max)"))
             }
         }
+        found += commitmentViolations(of: plan, scenario: scenario)
         let regionRange = scenario.regionPostRange
         for region in scenario.regions {
             let posts = region.territories.reduce(0) { $0 + (evaluation.territory($1.code)?.posts ?? 0) }

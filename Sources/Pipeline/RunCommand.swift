@@ -22,6 +22,9 @@ public enum RunCommand {
         public var cancellation: CancellationFlag?
         /// The scenario already loaded (a sweep's variant, made from one load): then nothing is read again.
         public var scenario: Scenario?
+        /// `--commitments-from RUN_FOLDER`: a previous run's plan as the commitments, all with `commitmentsMode`.
+        public var commitmentsFrom: String?
+        public var commitmentsMode: Commitment.Mode = .locked
 
         public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
                     runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
@@ -59,7 +62,7 @@ public enum RunCommand {
         func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
 
         var start = Date()
-        let scenario: Scenario
+        var scenario: Scenario
         if let loaded = request.scenario {
             scenario = loaded
         } else {
@@ -70,6 +73,7 @@ public enum RunCommand {
                 throw .input(error)
             }
         }
+        scenario = try withPreviousCommitments(scenario, request: request, log: log)
         lap("load", since: start)
         // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
         let baselineSpecs = try baselineSpecs(for: scenario)
@@ -156,6 +160,15 @@ public enum RunCommand {
         files += Comparison.tables(rows, scenario: scenario).map { (name: $0.name, content: Data($0.content.utf8)) }
         lap("comparison", since: start)
         start = Date()
+        // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
+        var wavesSection = ""
+        if !scenario.parameters.waves.isEmpty {
+            let waves = WaveSequence.run(scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
+            files.append((name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
+            wavesSection = WavesReport.markdown(waves, scenario: scenario) + "\n"
+            lap("waves", since: start)
+            start = Date()
+        }
         let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
                                            compared: rows, geometry: geometry, log: log)
         files += analyses.files
@@ -164,9 +177,10 @@ public enum RunCommand {
         // The report lists the files this run writes: itself, the data package and the manifest come last.
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
+            + StabilitySection.section(outcome)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
-            + "\n" + analyses.sections.joined(separator: "\n") + "\n"
+            + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n"
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))

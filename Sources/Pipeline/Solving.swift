@@ -18,6 +18,8 @@ public enum Solving {
         public var stages: [StagedSolve.StageRecord] = []
         /// Why the plan may differ between two identical runs (a limit stopped a solve), nil when it cannot.
         public var timingDependence: String? = nil
+        /// The targets of the `closeness:run:<RUN_FOLDER>` stages (posts per territory), by stage name, for the report.
+        public var previousRuns: [String: [String: Int]] = [:]
     }
 
     /// Solves the scenario and verifies the plan; throws a `RunFailure` for anything but a verified plan.
@@ -102,6 +104,7 @@ public enum Solving {
         var outcome = Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
+        for case let .closeness(name, target) in stages where name.hasPrefix("run:") { outcome.previousRuns["closeness:" + name] = target }
         return outcome
     }
 
@@ -160,6 +163,15 @@ public enum Solving {
                                                        "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)")]))
             }
             let id = String(name.dropFirst("closeness:".count))
+            // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and waves").
+            if id.hasPrefix("run:") {
+                do {
+                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(String(id.dropFirst("run:".count)))))
+                } catch {
+                    throw .input(error)
+                }
+                continue
+            }
             do {
                 let spec = try BaselineSpec(parsing: id)
                 stages.append(.closeness(name: id, target: try Baselines.seats(for: spec, scenario: scenario)))

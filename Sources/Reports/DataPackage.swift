@@ -87,7 +87,9 @@ public enum DataPackage {
                 number("host_cost_eur", unit: "€", decimals: 2, "Posts × host cost per post."),
                 integer("funded_months", unit: "months", "Funded months of one post under this option."),
                 integer("capacity", unit: "posts", "The structure's capacity."),
-              ], dynamic: [], primaryKey: ["structure_id", "funding_option"],
+              ], dynamic: [(prefix: "committed_posts", field: integer("committed_posts", unit: "posts", "Only with a commitments table: the posts already signed (locked or min) among posts.")),
+                           (prefix: "new_posts", field: integer("new_posts", unit: "posts", "Only with a commitments table: posts − committed_posts, the posts this run adds."))],
+              primaryKey: ["structure_id", "funding_option"],
               foreignKeys: [key("territory_code", "allocation_by_territory"), key("region_code", "allocation_by_region")]),
         Table(file: "allocation_by_territory.csv", description: "One row per territory of the scenario, endowed or not.",
               fields: [
@@ -216,6 +218,14 @@ public enum DataPackage {
                 text("override", "The --set that applies the repair; empty if none.", nullable: true),
                 text("sentence", "The repair in words."),
               ], dynamic: [], primaryKey: [], foreignKeys: []),
+        Table(file: "allocation_by_wave.csv", description: "With waves: the posts each wave placed, per host structure and funding option (docs/model.md, \"Commitments and waves\").",
+              fields: [
+                text("wave", "Wave id (under waves:)."), text("date", "The wave's date (YYYY-MM-DD)."),
+                text("structure_id", "id of structures.csv. " + code), text("territory_code", "The structure's territory. " + code),
+                text("kind", "Kind of host."), text("funding_option", "Funding option."),
+                integer("posts", unit: "posts", "Posts this wave placed there (at least 1); earlier waves' posts are in their own rows."),
+                text("renewed", "true: posts renewed by a renewal wave at their structure; false: new posts."),
+              ], dynamic: [], primaryKey: ["wave", "structure_id", "funding_option", "renewed"], foreignKeys: []),
     ]
 
     // MARK: Rendering

@@ -43,6 +43,7 @@ public enum MarkdownReport {
         }
         out.append("| objective (need-weighted value of coverage) | \(Format.fixed(record.objective, decimals: 1)) |")
         out.append("")
+        out.append(contentsOf: CommitmentsSection.lines(record))
         out.append("## What limits the plan")
         out.append("")
         out.append("A limit *binds* when the plan uses it up: loosening it would improve the plan.")

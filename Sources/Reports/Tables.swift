@@ -19,8 +19,11 @@ public enum Tables {
         let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
         let territories = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0) })
         let options = Dictionary(uniqueKeysWithValues: scenario.parameters.fundingOptions.map { ($0.id, $0) })
+        // With a commitments table, committed and new posts apart (docs/outputs.md); the columns are absent otherwise.
+        let committed = CommittedPosts(scenario)
         var writer = CSVWriter(columns: ["structure_id", "structure_name", "territory_code", "region_code", "kind", "funding_option",
-                                         "posts", "state_cost_eur", "host_cost_eur", "funded_months", "capacity"])
+                                         "posts", "state_cost_eur", "host_cost_eur", "funded_months", "capacity"]
+                                         + (committed.isEmpty ? [] : ["committed_posts", "new_posts"]))
         for placement in record.plan.placements {
             guard let structure = structures[placement.structureID], let territory = territories[structure.territory],
                   let option = options[placement.option], let kind = scenario.parameters.kind(structure.kind) else { continue }
@@ -29,7 +32,8 @@ public enum Tables {
                            .text(kind.id), .text(option.id), .integer(placement.posts),
                            .number(Double(placement.posts) * terms.stateCostEUR, decimals: 2),
                            .number(Double(placement.posts) * terms.hostCostEUR, decimals: 2),
-                           .integer(terms.months), .integer(structure.capacity)])
+                           .integer(terms.months), .integer(structure.capacity)]
+                           + committed.cells(placement))
         }
         return writer.text
     }

@@ -26,13 +26,21 @@ public struct Scenario: Sendable {
     /// People needing digital help, per territory code (see `NeedFormula`).
     public let need: [String: Double]
     public let inputFiles: [InputFile]
+    /// Posts already signed (the optional `commitments` table), in structure then option order; empty without one.
+    public let commitments: [Commitment]
+    /// The structures as left for new posts once the commitments are placed (see `Commitment`); `structures` without them.
+    public let residualStructures: [HostStructure]
 
-    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = []) {
+    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = [],
+                commitments: [Commitment] = []) {
         self.parameters = parameters
         self.territories = territories.sorted { $0.code < $1.code }
         self.structures = structures.sorted { $0.id < $1.id }
         self.need = NeedFormula(parameters.need).need(for: self.territories)
         self.inputFiles = inputFiles
+        self.commitments = commitments.sorted { ($0.structureID, $0.option ?? "") < ($1.structureID, $1.option ?? "") }
+        self.residualStructures = Self.residualStructures(self.structures, commitments: self.commitments, parameters: parameters,
+                                                          territories: self.territories)
     }
 
     public func territory(_ code: String) -> Territory? { territories.first { $0.code == code } }

@@ -33,6 +33,7 @@ public enum ScenarioLoader {
         // the kinds then are the ids written under `kinds:` (nil, not checked, when there are none).
         let territoriesPath = reader.text("tables.territories").map(resolve)
         let structuresPath = reader.text("tables.structures").map(resolve)
+        let commitmentsPath = reader.text("tables.commitments").map(resolve)
         let kindIDs = parameters.map { Set($0.kinds.map(\.id)) } ?? reader.ids["kinds"].map(Set.init)
 
         var errors = reader.errors
@@ -62,11 +63,20 @@ public enum ScenarioLoader {
             structures = values
             errors.merge(problems)
         }
+        var commitments: [Commitment] = []
+        if let commitmentsPath, let table = table("commitments", at: commitmentsPath) {
+            // Checked against the structures only when their table read without error (else every row would be "unknown").
+            let known = errors.isEmpty ? structures : nil
+            let (values, problems) = CommitmentTable.commitments(table, structures: known, territories: territories, parameters: parameters)
+            commitments = values
+            errors.merge(problems)
+        }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
         }
-        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files)
+        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files,
+                        commitments: commitments)
     }
 
     /// A scenario file is a page of parameters; the data go in the tables. Larger files are refused before
@@ -106,7 +116,10 @@ public enum ScenarioLoader {
             let overseas = reader.number("kinds.\(id).overseas_grant_eur")
             let months = reader.integer("kinds.\(id).grant_months")
             if let grant, let overseas, let months {
-                kinds.append(HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months))
+                var kind = HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months)
+                kind.renewalGrantEUR = reader.number("kinds.\(id).renewal_grant_eur")
+                kind.renewalMonths = reader.integer("kinds.\(id).renewal_months") ?? 36
+                kinds.append(kind)
             }
         }
         if kinds.isEmpty { reader.configurationError("kinds", "the scenario defines no kind of host structure ('kinds')") }
@@ -159,6 +172,7 @@ public enum ScenarioLoader {
             reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>, e.g. closeness:webster:need)")
         }
 
+        let waves = readWaves(&reader, kinds: kinds, posts: posts, budget: budget)
         if let breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
             if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
@@ -181,7 +195,7 @@ public enum ScenarioLoader {
             if let value = spec.defaultValue { written[spec.path] = value }
         }
         let effective = written.keys.sorted().map { (path: $0, value: written[$0]!) }
-        return ScenarioParameters(
+        var parameters = ScenarioParameters(
             name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
             need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility),
             kinds: kinds, fundingOptions: options,
@@ -191,5 +205,7 @@ public enum ScenarioLoader {
             effective: effective,
             comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
                                              frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages))
+        parameters.waves = waves
+        return parameters
     }
 }

@@ -11,6 +11,10 @@ public struct HostKind: Sendable, Hashable {
     public let overseasGrantEUR: Double
     /// The convention's length for this kind (24 months public, 18 private in 2021).
     public let grantMonths: Int
+    /// The State's grant to renew one post of this kind over `renewalMonths` (a renewal wave, docs/model.md,
+    /// "Commitments and waves"); nil: its posts cannot be renewed.
+    public var renewalGrantEUR: Double? = nil
+    public var renewalMonths = 36
 
     public init(id: String, label: String, grantEUR: Double, overseasGrantEUR: Double, grantMonths: Int) {
         self.id = id
@@ -167,6 +171,8 @@ public struct ScenarioParameters: Sendable {
     public let effective: [(path: String, value: String)]
     /// Last, with a default, so that code building parameters by hand needs no change.
     public var comparison: ComparisonParameters = .default
+    /// The waves of calls for applications, in date order (docs/model.md, "Commitments and waves"); none by default.
+    public var waves: [Wave] = []
 
     public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
                 kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,

@@ -41,6 +41,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("wait"), help: ArgumentHelp("--wait[=S]: wait for another run's lock (up to S seconds; alone: until it ends) instead of exiting 75 at once.", valueName: "S"))
     var wait: String?
 
+    @Option(name: .customLong("commitments-from"), help: ArgumentHelp("Take a previous run's plan (its allocation_by_structure.csv) as the commitments, so this plan extends it.", valueName: "RUN_FOLDER"))
+    var commitmentsFrom: String?
+
+    @Option(name: .customLong("commitments-mode"), help: ArgumentHelp("With --commitments-from: locked (the previous posts stay exactly; default) or min (they may grow).", valueName: "locked|min"))
+    var commitmentsMode: String?
+
     @Option(help: ArgumentHelp("Sweep id, recorded in the manifest (set by a sweep).", valueName: "ID"))
     var sweep: String?
 
@@ -55,6 +61,10 @@ struct Run: ParsableCommand {
             throw ValidationError("--mip-gap must be a relative gap from 0 to 1, got \(Self.shown(mipGap)); e.g. --mip-gap 0.0001")
         }
         if out != nil && runsRoot != nil { throw ValidationError("--out and --runs-root are exclusive: give one") }
+        if let commitmentsMode, !["locked", "min"].contains(commitmentsMode) {
+            throw ValidationError("--commitments-mode must be locked or min, got '\(commitmentsMode)'")
+        }
+        if commitmentsMode != nil && commitmentsFrom == nil { throw ValidationError("--commitments-mode goes with --commitments-from RUN_FOLDER") }
         if let out, Self.namesNoFolderOfItsOwn(out) {
             throw ValidationError("--out '\(out)' names the current folder or a parent (an unset variable gives --out ''): repartir would replace it; give a folder of its own, e.g. --out out/run")
         }
@@ -120,9 +130,11 @@ struct Run: ParsableCommand {
     func run() throws {
         let common = self.common
         installStopSignalHandlers()
-        let request = RunCommand.Request(scenarioPath: common.scenario, overrides: try common.overrides(),
+        var request = RunCommand.Request(scenarioPath: common.scenario, overrides: try common.overrides(),
                                          outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
                                          cancellation: interruption)
+        request.commitmentsFrom = commitmentsFrom
+        request.commitmentsMode = commitmentsMode.flatMap(Commitment.Mode.init(rawValue:)) ?? .locked
         Invocation.current = Invocation(commandLine: CommandLine.arguments, sweepID: sweep, variantID: variant,
                                         lockWaitSeconds: try waitSeconds(), cancellation: interruption)
         let progress = ProgressReporter(enabled: !common.quiet)

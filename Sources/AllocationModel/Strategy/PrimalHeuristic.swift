@@ -75,6 +75,8 @@ final class Search {
     let decisionsOf: [[Int]]
     /// The integer post count of each territory (kept equal to the sum of its decisions), if any.
     let postsOf: [Int?]
+    /// Per territory, its `committed[t,k,n]` variables (see `AllocationModel.committedVariables`).
+    let committedOf: [[Int]]
     /// Coverage variables of each territory, largest objective coefficient first.
     let coverageOf: [[Int]]
     /// Value of the shared resources one post of each decision uses, at the relaxation's row duals.
@@ -112,6 +114,13 @@ final class Search {
             territoryOf[variable.index] = index[code]!
             postsOf[index[code]!] = variable.index
         }
+        // Committed posts are constants: they count in their territory's posts, no move touches them.
+        var committedOf = Array(repeating: [Int](), count: codes.count)
+        for (code, variables) in model.committedVariables where index[code] != nil {
+            for variable in variables { territoryOf[variable.index] = index[code]! }
+            committedOf[index[code]!] = variables.map(\.index)
+        }
+        self.committedOf = committedOf
         var coverageOf = Array(repeating: [Int](), count: codes.count)
         for (code, variables) in model.coverageVariables {
             for variable in variables { territoryOf[variable.index] = index[code]! }
@@ -150,7 +159,7 @@ final class Search {
             values[index] = min(max(value, variable.lower), variable.upper)
         }
         for (territory, posts) in postsOf.enumerated() {
-            if let posts { values[posts] = decisionsOf[territory].reduce(0) { $0 + values[$1] } }
+            if let posts { values[posts] = (decisionsOf[territory] + committedOf[territory]).reduce(0) { $0 + values[$1] } }
         }
         recomputeActivities()
         for territory in coverageOf.indices { apply(move(in: territory, [])) }

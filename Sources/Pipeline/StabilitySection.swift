@@ -1,0 +1,36 @@
+import AllocationModel
+import Foundation
+import Reports
+import Scenario
+
+/// The report's section for a stability stage `closeness:run:<RUN_FOLDER>`: how many posts moved against the previous
+/// run, per territory, and what keeping close cost: the value stage's optimum (the plan without the stability stage)
+/// less the value of the plan kept (docs/model.md, "Commitments and waves").
+enum StabilitySection {
+    static func section(_ outcome: Solving.Outcome) -> String {
+        guard !outcome.previousRuns.isEmpty else { return "" }
+        let record = outcome.record
+        var lines = ["## Stability against a previous run", ""]
+        // The value stage's optimum in value units (the program's objective is the value over `objectiveScale`, plus a
+        // tie-break below 0.01 for a whole plan).
+        let unconstrained = outcome.stages.first { $0.name == "value" }?.value.map { $0 * outcome.model.objectiveScale }
+        for name in outcome.previousRuns.keys.sorted() {
+            let target = outcome.previousRuns[name]!
+            let differences = record.scenario.territories.map { abs((record.evaluation.territory($0.code)?.posts ?? 0) - (target[$0.code] ?? 0)) }
+            let distance = differences.reduce(0, +)
+            let changed = differences.filter { $0 > 0 }.count
+            let folder = String(name.dropFirst("closeness:run:".count))
+            lines.append("Stage `\(MarkdownText.inline(name))` keeps the posts per territory as close as possible to the run in \(MarkdownText.code(folder)) "
+                + "once the earlier stages are held: **\(Format.grouped(distance)) post\(distance == 1 ? "" : "s") of difference** in all "
+                + "(Σ |posts − previous posts| over the territories), in \(changed) territor\(changed == 1 ? "y" : "ies").")
+        }
+        if let unconstrained {
+            let cost = max(0, unconstrained - record.objective)
+            lines.append("")
+            lines.append("Stability cost: the plan without the stability stage is worth \(Format.fixed(unconstrained, decimals: 1)); the plan kept "
+                + "is worth \(Format.fixed(record.objective, decimals: 1)), \(Format.fixed(cost, decimals: 1)) less "
+                + "(within the value stage's MIP gap, which the later stages may use).")
+        }
+        return lines.joined(separator: "\n") + "\n\n"
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+@testable import Scenario
+import Testing
+
+/// `waves:` in the scenario file: read in date order with cumulative amounts, every mistake refused (exit 78) at its key.
+@Suite struct WavesParameterTests {
+    func read(_ waves: String, overrides: [String] = []) throws -> (ScenarioParameters?, [Diagnostic]) {
+        let yaml = try String(contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8) + "\n" + waves
+        var reader = ParameterReader(yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
+        let parameters = ScenarioLoader.readParameters(&reader)
+        return (parameters, reader.errors.diagnostics)
+    }
+
+    @Test func wavesAreReadInDateOrderWithCumulativeAmounts() throws {
+        let (parameters, errors) = try read("""
+            waves:
+              later:
+                date: 2022-01-01
+                share: 1
+              first:
+                label: "Collectivités first"
+                date: 2021-01-15
+                kinds: public
+                posts: 3177
+                budget_eur: 150_000_000
+            """)
+        #expect(errors.isEmpty, "\(errors)")
+        let waves = try #require(parameters?.waves)
+        #expect(waves.map(\.id) == ["first", "later"])
+        #expect(waves[0].kinds == ["public"] && waves[1].kinds == ["private", "public"])
+        #expect(waves[0].posts == 3177 && waves[0].budgetEUR == 150_000_000)
+        #expect(waves[1].posts == 4000 && waves[1].budgetEUR == 200_000_000)
+        #expect(waves[0].label == "Collectivités first" && waves[1].label == "later")
+    }
+
+    @Test func badWavesAreRefusedAtTheirKey() throws {
+        let (_, errors) = try read("""
+            waves:
+              a:
+                date: 15/01/2021
+                share: 0.5
+              b:
+                date: 2021-02-01
+                kinds: public, charities
+                share: 0.5
+              c:
+                date: 2021-03-01
+                share: 0.4
+              d:
+                date: 2021-04-01
+                kinds: private
+              e:
+                date: 2021-05-01
+                share: 0.9
+            """)
+        let messages = errors.map(\.message)
+        #expect(errors.allSatisfy { $0.category == .configuration })
+        #expect(messages.contains { $0.contains("'waves.a.date' must be a date written YYYY-MM-DD") })
+        #expect(messages.contains { $0.contains("unknown kind 'charities'") })
+        #expect(messages.contains { $0.contains("wave 'd' needs its cumulative share") })
+        #expect(messages.contains { $0.contains("the last wave 'e' must open the whole programme") })
+        // Cumulative amounts never decrease:
+        let (_, decreasing) = try read("waves:\n  x:\n    date: 2021-01-01\n    share: 0.8\n  y:\n    date: 2021-02-01\n    share: 0.5\n  z:\n    date: 2021-03-01\n    share: 1\n")
+        #expect(decreasing.map(\.message).contains { $0.contains("wave 'y' opens less than the earlier wave 'x'") })
+    }
+
+    /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the
+    /// kinds' renewal grants; one before an allocation wave, or with nothing to renew, is refused.
+    @Test func renewalWaves() throws {
+        let (parameters, errors) = try read("""
+            waves:
+              all:
+                date: 2021-01-01
+                share: 1
+              renewal:
+                date: 2023-01-01
+                renewal: true
+                posts: 800
+                budget_eur: 30_000_000
+            """, overrides: ["kinds.public.renewal_grant_eur=42500", "kinds.private.renewal_grant_eur=44000"])
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(parameters?.waves.map(\.renewal) == [false, true])
+        #expect(parameters?.waves.last?.posts == 800)
+        let (_, misplaced) = try read("waves:\n  r:\n    date: 2021-01-01\n    renewal: true\n    share: 0.1\n  all:\n    date: 2022-01-01\n    share: 1\n")
+        #expect(misplaced.map(\.message).contains { $0.contains("comes after the renewal wave 'r'") })
+        #expect(misplaced.map(\.message).contains { $0.contains("has no earlier wave whose posts it could renew") })
+        // The renewal grants of reference_figures.csv (2023: €42,500 public, €44,000 private, over 36 months by default).
+        #expect(parameters?.kinds.map(\.renewalGrantEUR) == [44_000, 42_500])
+        #expect(parameters?.kinds.allSatisfy { $0.renewalMonths == 36 } == true)
+    }
+}

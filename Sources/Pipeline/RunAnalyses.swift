@@ -49,6 +49,14 @@ enum RunAnalyses {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
                 output.sections.append(AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
             }
+            // The scenario's guesses at the ends of their documented ranges (docs/model.md, Robustness).
+            if !scenario.parameters.robustness.isEmpty {
+                log("robustness: re-solving \(Robustness.variants(of: scenario).count) variants of the guesses")
+                let robustness = try Robustness.run(scenario: scenario, basePlan: outcome.record.plan, baseModel: outcome.model,
+                                                    baseValues: baseValues, solver: solver, options: options)
+                output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
+                output.sections.append(RobustnessReport.section(robustness))
+            }
         } catch let error as ScenarioError {
             throw .input(error)
         } catch {

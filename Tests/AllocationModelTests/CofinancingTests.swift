@@ -20,7 +20,7 @@ import Testing
     func solve(_ scenario: Scenario, gap: Double = 0, timeLimit: Double = 60) throws -> Solved {
         let model = AllocationModel(scenario: scenario)
         // The primal heuristic first, as the run solves: GLPK alone does not close 1e-4 on the default scenario in 60 s.
-        let result = try HeuristicResolve.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: timeLimit, mipGap: gap))
+        let result = try HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: timeLimit, mipGap: gap))
         try #require(result.status == .optimal)
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         try PlanVerifier.verify(plan, scenario: scenario)

@@ -11,7 +11,7 @@ import Testing
     func solve(_ scenario: Scenario, gap: Double = 0) throws -> (Plan, PlanEvaluation) {
         let model = AllocationModel(scenario: scenario)
         // The primal heuristic first, as the run solves: GLPK alone does not close 1e-4 on the default scenario in 30 s.
-        let result = try HeuristicResolve.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: gap))
+        let result = try HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: gap))
         try #require(result.status == .optimal)
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         try PlanVerifier.verify(plan, scenario: scenario)

@@ -25,7 +25,7 @@ enum DefaultScenario {
     /// catchments (issue 10) GLPK alone does not close the gap within 120 s.
     static let optimum: (plan: Plan, evaluation: PlanEvaluation) = {
         let model = AllocationModel(scenario: scenario)
-        let result = try! HeuristicResolve.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
+        let result = try! HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
         precondition(result.status == .optimal, "the default scenario did not solve to optimality: \(result.status)")
         let plan = try! PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         precondition(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)

@@ -1,5 +1,5 @@
 import Foundation
-import Scenario
+@testable import Scenario
 import Testing
 
 /// The default scenario's tables are exactly what `scripts/build-default-scenario.py` derives from the
@@ -125,5 +125,74 @@ import Testing
         #expect(Self.echo(posts.map { Double([0: 0, 1: 7, 2: 9, 3: 30, 5: 31][$0]!) }, posts: posts, group: group) != nil)
         #expect(Self.echo([3, 1, 4, 1, 5, 9, 2, 6], posts: posts, group: group) == nil)
         #expect(Self.echo(Array(repeating: 1, count: posts.count), posts: posts, group: group) == nil, "a constant column is no echo")
+    }
+}
+
+/// The need formula on an interval scale (`need.fragility_spread`) and the robustness ranges' checks (issue 10).
+@Suite struct IntervalNeedAndRobustnessRangeTests {
+    /// Two territories of 1,000 people 15–74 (15+ = 1,100 with 100 people 75+) and indexes 4 and 6: mean 5, standard
+    /// deviation 1, so z = −1 and +1. With spread 0.2, φ = 0.8 and 1.2 (mean 1). Rates 0.165 (15+) and 0.64 (75+):
+    /// α = (0.165 × 2,200 − 0.64 × 200) / 2,000 = (363 − 128) / 2,000 = 0.1175. D = 64 + 0.1175 × φ × 1,000:
+    /// 64 + 94 = 158 and 64 + 141 = 205. The same indexes on the ratio scale (exponent 1) give φ/φ̄ = 0.8 and 1.2 too,
+    /// so a third territory at index 5 tells them apart: interval φ = 1, ratio 5/5 = 1 — and shifting every index by
+    /// +10 changes the ratio-scale need but not the interval one.
+    @Test func intervalScaleUsesOnlyDifferencesOfTheIndex() {
+        func territories(shift: Double) -> [Territory] {
+            [("A", 4.0), ("B", 6.0)].map {
+                Territory(code: $0.0, name: $0.0, regionCode: "R", regionName: "R", overseas: false, population: 1_100,
+                          population15Plus: 1_100, population75Plus: 100, fragilityIndex: $0.1 + shift)
+            }
+        }
+        let interval = NeedFormula(NeedParameters(rate15Plus: 0.165, rate75Plus: 0.64, fragilityExponent: 1, fragilitySpread: 0.2))
+        #expect(interval.need(for: territories(shift: 0)) == ["A": 158, "B": 205])
+        #expect(interval.need(for: territories(shift: 10)) == ["A": 158, "B": 205])
+        let ratio = NeedFormula(NeedParameters(rate15Plus: 0.165, rate75Plus: 0.64, fragilityExponent: 1))
+        #expect(ratio.need(for: territories(shift: 0)) == ["A": 158, "B": 205])
+        // Ratio scale, indexes 14 and 16: φ/φ̄ = 14/15 and 16/15, so 64 + 109.67 = 174 and 64 + 125.33 = 189.
+        #expect(ratio.need(for: territories(shift: 10)) == ["A": 174, "B": 189])
+    }
+
+    static var defaultScenario: String {
+        DefaultScenarioProvenanceTests.root.appendingPathComponent("scenarios/france-relance-2020/scenario.yaml").path
+    }
+
+    /// A capacity factor that leaves a département less room than its floor is a configuration error (exit 78) at the key,
+    /// before any solve; the same floor with a range that keeps room is accepted.
+    @Test func aRobustnessRangeThatBreaksAFloorIsRefused() throws {
+        let floor = ParameterOverride(key: "limits.territory_min_posts", value: "12")
+        do {
+            _ = try ScenarioLoader.load(Self.defaultScenario, overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "0.5,2")])
+            Issue.record("a capacity factor of 0.5 with a floor of 12 must be refused")
+        } catch {
+            #expect(error.category == .configuration)
+            #expect(error.diagnostics.contains { $0.message.contains("'robustness.capacity_factors': at factor 0.5 the host structures of territory 23 (Creuse) can take 11 posts, below its floor of 12") })
+        }
+        let accepted = try ScenarioLoader.load(Self.defaultScenario, overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "1,2")])
+        #expect(accepted.parameters.robustness.capacityFactors == [1, 2])
+    }
+
+    /// Out of range or too many values: exit 78 with the key.
+    @Test func robustnessAndSpreadKeysHaveRanges() {
+        for (key, value, expected) in [("need.fragility_spread", "2", "out of range"),
+                                       ("robustness.people_per_post_year", "100,200,300,400,500", "at most 4"),
+                                       ("robustness.capacity_factors", "0", "must hold numbers in"),
+                                       ("robustness.moved_posts", "0", "out of range")] {
+            do {
+                _ = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride(key: key, value: value)])
+                Issue.record("\(key)=\(value) must be refused")
+            } catch {
+                #expect(error.category == .configuration, "\(key)")
+                #expect(error.diagnostics.contains { $0.message.contains(key) && $0.message.contains(expected) }, "\(key): \(error)")
+            }
+        }
+    }
+
+    /// The default scenario reads the index on the interval scale, with its documented ranges of guesses.
+    @Test func defaultScenarioUsesTheIntervalScaleAndDocumentsItsRanges() throws {
+        let parameters = try ScenarioLoader.load(Self.defaultScenario).parameters
+        #expect(parameters.need.fragilitySpread == 0.2)
+        #expect(parameters.peoplePerPostYear == 224)
+        #expect(parameters.robustness == RobustnessParameters(capacityFactors: [0.5, 2], cofinancingFactors: [0.5, 1.5],
+                                                              peoplePerPostYear: [186, 282], movedPosts: 3))
     }
 }

@@ -140,7 +140,7 @@ public enum Robustness {
         let rows = try ParallelSolves.map(list) { variant -> Row in
             let model = AllocationModel(scenario: variant.scenario)
             let values = model.program.variables.map { start[$0.name] ?? 0 }
-            let result = try HeuristicResolve.solve(model, solver: solver, options: options.starting(from: values))
+            let result = try HeuristicFirst.solve(model, solver: solver, options: options.starting(from: values))
             func failed(_ status: String) -> Row {
                 Row(guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
                     objective: nil, coverage: nil, posts: nil, stateCostEUR: nil, territoryPosts: nil)

@@ -41,6 +41,9 @@ public enum RobustnessReport {
         }
         out.append("")
         let solved = report.solved
+        guard !solved.isEmpty else {
+            return (out + ["**No variant was solved**, so this run says nothing about how its plan depends on the guesses.", ""]).joined(separator: "\n")
+        }
         let unsolved = report.rows.count - solved.count
         let stable = report.stableTerritories
         var survive = ["**What survives every variant** (\(solved.count) of \(report.rows.count) variants solved"

@@ -8,7 +8,7 @@ struct EndToEndTests {
     static let outputFiles = [
         "allocation_by_structure.csv", "allocation_by_territory.csv", "allocation_by_region.csv",
         "summary.csv", "summary.json", "report.md", "manifest.json", "plans.csv", "comparison.csv",
-        "sensitivity.csv", "frontier.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg", "chart_plans.svg",
+        "sensitivity.csv", "frontier.csv", "robustness.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg", "chart_plans.svg",
         "datapackage.json",
     ]
 

@@ -583,9 +583,18 @@ def build(data_dir, out_dir, opts):
         "need_fragility_components": list(IFN_SKILL_COMPONENTS),
     })
     guesses = {
+        # the ranges the robustness analysis explores (scenario.yaml, robustness.*)
         "capacity_factor": [num(v) for v in GUESS_RANGES["capacity_factor"]],
         "cofinancing_factor": [num(v) for v in GUESS_RANGES["cofinancing_factor"]],
         "people_per_post_year": [round_half_up(kappa["early"]), round_half_up(kappa["late"])],
+        # each guess behind them, its value and plausible range (SOURCES.md)
+        "public_people_per_capacity_post": {"value": PUBLIC_PEOPLE_PER_CAPACITY_POST, "range": [5000, 20000]},
+        "public_capacity_max": {"value": PUBLIC_CAPACITY_MAX, "range": [20, 80]},
+        "cofinancing_base_share": {k: {"value": num(v), "range": [num(v / 2), num(v * 3 / 2)]}
+                                   for k, v in sorted(COFINANCING_BASE.items())},
+        "activity_start_month_day": {"value": "%02d-%02d" % ACTIVITY_START["central"],
+                                     "range": ["%02d-%02d" % ACTIVITY_START["early"], "%02d-%02d" % ACTIVITY_START["late"]]},
+        "need_fragility_spread": {"value": 0.2, "range": [0.1, 0.3], "where": "scenario.yaml need.fragility_spread"},
     }
 
     calibration = {

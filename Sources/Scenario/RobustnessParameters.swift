@@ -58,6 +58,13 @@ extension RobustnessParameters {
         let index = Dictionary(territories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let limits = parameters.limits
         let shareCap = Int((limits.territoryMaxShare * Double(parameters.posts)).rounded(.down))
+        // When the base scenario's own floors cannot hold (more floor posts than posts, or a floor above a territory's
+        // whole capacity), that is the scenario's contradiction, reported as such before solving (exit 20), not a
+        // fault of the robustness range.
+        var baseRoom = [Int](repeating: 0, count: territories.count)
+        for structure in structures { if let t = index[structure.territory] { baseRoom[t] += structure.capacity } }
+        let floors = territories.map { max(limits.territoryMinPosts, $0.minPosts ?? 0) }
+        if floors.reduce(0, +) > parameters.posts || zip(floors, baseRoom).contains(where: { $0 > $1 }) { return [] }
         var problems: [(String, String)] = []
         for factor in capacityFactors {
             var room = [Int](repeating: 0, count: territories.count)

@@ -196,3 +196,12 @@ import Testing
                                                               peoplePerPostYear: [186, 282], movedPosts: 3))
     }
 }
+
+extension IntervalNeedAndRobustnessRangeTests {
+    /// Floors the base scenario itself cannot meet (101 × 100 posts > 4,000) are the scenario's contradiction (exit 20
+    /// before solving), not a fault of the robustness range: the scenario still loads.
+    @Test func baseContradictionsAreLeftToTheConsistencyCheck() throws {
+        let scenario = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride(key: "limits.territory_min_posts", value: "100")])
+        #expect(scenario.parameters.robustness.capacityFactors == [0.5, 2])
+    }
+}

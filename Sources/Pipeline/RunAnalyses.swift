@@ -22,6 +22,15 @@ enum RunAnalyses {
         let settings = scenario.parameters.comparison
         let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
         do {
+            // The scenario's guesses at the ends of their documented ranges (docs/model.md, Robustness), first: a few
+            // re-solves started by the heuristic, before the frontier, whose solves can take the rest of the run's budget.
+            if !scenario.parameters.robustness.isEmpty {
+                log("robustness: re-solving \(Robustness.variants(of: scenario).count) variants of the guesses")
+                let robustness = try Robustness.run(scenario: scenario, basePlan: outcome.record.plan, baseModel: outcome.model,
+                                                    baseValues: baseValues, solver: solver, options: options)
+                output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
+                output.sections.append(RobustnessReport.section(robustness))
+            }
             let frontier = settings.frontierPoints >= 2
             let sweep: @Sendable () throws -> [Frontier.Point] = {
                 try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,

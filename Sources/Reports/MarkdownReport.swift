@@ -105,7 +105,7 @@ public enum MarkdownReport {
         var intro: [String] = []
         if evaluation.need > 0 {
             intro.append("The objective values the need each territory's posts cover: \(Format.percent(parameters.need.rate75Plus, decimals: 0)) of people 75+ need help, against \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 1)) of people 15–74 on average"
-                + (parameters.need.fragilityExponent != 0 ? ", scaled by the digital-fragility index." : "."))
+                + (parameters.need.fragilityExponent != 0 || parameters.need.fragilitySpread != nil ? ", scaled by the digital-fragility index." : "."))
             intro.append("The last column gives what the plan and the scenario show about each one.")
         } else {
             intro.append("No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets.")
@@ -186,6 +186,16 @@ public enum MarkdownReport {
         return reasons.joined(separator: "; ")
     }
 
+    /// How the fragility index scales the 15–74 rate, for the assumptions list.
+    static func fragilityText(_ need: NeedParameters) -> String {
+        if let spread = need.fragilitySpread {
+            return ", moved by \(Format.percent(spread, decimals: 0)) per standard deviation of the département's fragility index (interval scale)"
+        }
+        return need.fragilityExponent != 0
+            ? ", scaled by the département's digital-fragility index (exponent \(Format.fixed(need.fragilityExponent, decimals: 2)))"
+            : ", the same rate everywhere (fragility exponent 0)"
+    }
+
     static func assumptions(_ record: RunRecord) -> [String] {
         let scenario = record.scenario
         let parameters = scenario.parameters
@@ -202,9 +212,7 @@ public enum MarkdownReport {
         let ownLimits = scenario.territories.contains { $0.minPosts != nil || $0.maxPosts != nil }
         var out = ["## Assumptions", "",
                    "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average"
-                       + (parameters.need.fragilityExponent != 0
-                           ? ", scaled by the département's digital-fragility index (exponent \(Format.fixed(parameters.need.fragilityExponent, decimals: 2)))"
-                           : ", the same rate everywhere (fragility exponent 0)")
+                       + Self.fragilityText(parameters.need)
                        + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
                    "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; coverage counts the people its funded months can serve.",
                    "- Value of coverage: need × (coverage ratio)^\(Format.fixed(exponent, decimals: 2))"

@@ -371,6 +371,9 @@ struct ParameterReader {
         return values
     }
 
+    /// Where `path` was written (the scenario file alone when it was not).
+    func location(of path: String) -> SourceLocation { raw[path].map(located) ?? SourceLocation(file: displayPath) }
+
     mutating func configurationError(_ path: String, _ message: String) {
         let location = raw[path].map(located) ?? SourceLocation(file: displayPath)
         errors.add(.configuration, location, message)

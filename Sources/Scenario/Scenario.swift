@@ -100,7 +100,8 @@ public struct NeedFormula: Sendable {
         let totalAdults = adults.reduce(0, +)
         let total15 = territories.reduce(0.0) { $0 + Double($1.population15Plus) }
         let total75 = territories.reduce(0.0) { $0 + Double($1.population75Plus) }
-        let modulation = territories.map { pow(max($0.fragilityIndex, 1e-9), parameters.fragilityExponent) }
+        let modulation = parameters.fragilitySpread.map { Self.intervalModulation(territories, adults: adults, spread: $0) }
+            ?? territories.map { pow(max($0.fragilityIndex, 1e-9), parameters.fragilityExponent) }
         let meanModulation = totalAdults > 0 ? zip(adults, modulation).reduce(0.0) { $0 + $1.0 * $1.1 } / totalAdults : 1
         let adultRate = totalAdults > 0 ? max(0, parameters.rate15Plus * total15 - parameters.rate75Plus * total75) / totalAdults : 0
         var result: [String: Double] = [:]
@@ -110,6 +111,18 @@ public struct NeedFormula: Sendable {
             result[territory.code] = value.rounded()
         }
         return result
+    }
+
+    /// Interval scale: 1 + spread × z_t, z_t the index's standard score over people 15–74 (floored at 0).
+    /// Only differences of the index are used, never its ratio to zero (a composite score has no true zero).
+    static func intervalModulation(_ territories: [Territory], adults: [Double], spread: Double) -> [Double] {
+        let total = adults.reduce(0, +)
+        guard total > 0 else { return territories.map { _ in 1 } }
+        let mean = zip(adults, territories).reduce(0.0) { $0 + $1.0 * $1.1.fragilityIndex } / total
+        let variance = zip(adults, territories).reduce(0.0) { $0 + $1.0 * pow($1.1.fragilityIndex - mean, 2) } / total
+        let deviation = variance.squareRoot()
+        guard deviation > 0 else { return territories.map { _ in 1 } }
+        return territories.map { max(0, 1 + spread * ($0.fragilityIndex - mean) / deviation) }
     }
 
     /// The rate applied to people 15–74 before modulation (reported so analysts can check it).

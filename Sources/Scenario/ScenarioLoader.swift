@@ -71,6 +71,12 @@ public enum ScenarioLoader {
             commitments = values
             errors.merge(problems)
         }
+        // A robustness range that would make the base scenario's own rules impossible: refused before any solve.
+        if let parameters, errors.isEmpty {
+            for problem in parameters.robustness.rangeProblems(parameters: parameters, territories: territories, structures: structures) {
+                errors.add(.configuration, reader.location(of: problem.key), problem.message)
+            }
+        }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
@@ -140,6 +146,8 @@ public enum ScenarioLoader {
         let rate15 = reader.number("need.rate_15_plus")
         let rate75 = reader.number("need.rate_75_plus")
         let fragility = reader.number("need.fragility_exponent")
+        let fragilitySpread = reader.number("need.fragility_spread")
+        let robustness = RobustnessParameters.read(&reader)
         let territoryMin = reader.integer("limits.territory_min_posts")
         let territoryShare = reader.number("limits.territory_max_share")
         let regionMin = reader.integer("limits.region_min_posts")
@@ -197,7 +205,7 @@ public enum ScenarioLoader {
         let effective = written.keys.sorted().map { (path: $0, value: written[$0]!) }
         var parameters = ScenarioParameters(
             name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
-            need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility),
+            need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility, fragilitySpread: fragilitySpread),
             kinds: kinds, fundingOptions: options,
             limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
             objective: ObjectiveParameters(exponent: exponent, breakpoints: breakpoints),
@@ -206,6 +214,7 @@ public enum ScenarioLoader {
             comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
                                              frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages))
         parameters.waves = waves
+        parameters.robustness = robustness
         return parameters
     }
 }

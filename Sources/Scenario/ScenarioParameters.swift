@@ -79,11 +79,15 @@ public struct NeedParameters: Sendable, Hashable {
     public let rate75Plus: Double
     /// How strongly the digital-fragility index modulates the 15–74 rate (0 = not at all).
     public let fragilityExponent: Double
+    /// When set, the index is read on an interval scale: the 15–74 rate moves by this share per standard
+    /// deviation of the index (`need.fragility_spread`), and the exponent is not used.
+    public let fragilitySpread: Double?
 
-    public init(rate15Plus: Double, rate75Plus: Double, fragilityExponent: Double) {
+    public init(rate15Plus: Double, rate75Plus: Double, fragilityExponent: Double, fragilitySpread: Double? = nil) {
         self.rate15Plus = rate15Plus
         self.rate75Plus = rate75Plus
         self.fragilityExponent = fragilityExponent
+        self.fragilitySpread = fragilitySpread
     }
 }
 
@@ -173,6 +177,8 @@ public struct ScenarioParameters: Sendable {
     public var comparison: ComparisonParameters = .default
     /// The waves of calls for applications, in date order (docs/model.md, "Commitments and waves"); none by default.
     public var waves: [Wave] = []
+    /// The documented ranges of the scenario's guesses (`robustness.*`); empty: no robustness analysis.
+    public var robustness: RobustnessParameters = .none
 
     public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
                 kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,

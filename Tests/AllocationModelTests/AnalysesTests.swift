@@ -175,7 +175,7 @@ import Testing
         let national = SolverOptions(timeLimitSeconds: 20, mipGap: 1e-4)
         let (base, _) = try Sensitivity.point(scenario, solver: GLPKSolver(), options: national)
         let basePoint = try #require(base)
-        let baseValues = try GLPKSolver().solve(AllocationModel(scenario: scenario).program, options: national).values
+        let baseValues = try HeuristicFirst.solve(AllocationModel(scenario: scenario), solver: GLPKSolver(), options: national).values
         let rows = try Sensitivity.run(base: basePoint, baseValues: baseValues, scenario: scenario, solver: GLPKSolver(), options: national)
         let tolerance = 1e-4 * basePoint.objective
         for row in rows {

@@ -20,10 +20,12 @@ enum DefaultScenario {
 
     static let scenario: Scenario = try! ScenarioLoader.load(path)
 
-    /// The optimiser's plan for the default scenario, solved once for the whole suite (GLPK, gap 1e-4), split and verified.
+    /// The optimiser's plan for the default scenario, solved once for the whole suite (gap 1e-4), split and verified.
+    /// Solved as the run solves it, the primal heuristic first: on the default data derived from the hosts'
+    /// catchments (issue 10) GLPK alone does not close the gap within 120 s.
     static let optimum: (plan: Plan, evaluation: PlanEvaluation) = {
         let model = AllocationModel(scenario: scenario)
-        let result = try! GLPKSolver().solve(model.program, options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
+        let result = try! HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
         precondition(result.status == .optimal, "the default scenario did not solve to optimality: \(result.status)")
         let plan = try! PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         precondition(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)
@@ -157,8 +159,12 @@ enum DefaultScenario {
             #expect(optimum >= objective * (1 - 1e-4), "\(name): \(objective) > optimum \(optimum)")
         }
         #expect(compared >= 2)
-        // The 2021 allocation is feasible for the scenario (3,922 posts, 170.76 M€, every département ≥ 5 posts, under the caps).
-        #expect(PlanVerifier.violations(of: plans[0].1, scenario: scenario).isEmpty)
+        // With capacities derived from the hosts' catchments, not from 2021 (issue 10), the 2021 allocation breaks exactly
+        // the capacity of the 93 structures that took more posts than their catchment gives (calibration.json,
+        // structures_with_posts_2021_above_capacity), and no other rule (posts, budget, floors, caps).
+        let over = Set(scenario.structures.filter { ($0.posts2021 ?? 0) > $0.capacity }.map { "host_capacity[\($0.id)]" })
+        #expect(over.count == 93)
+        #expect(Set(PlanVerifier.violations(of: plans[0].1, scenario: scenario).map(\.constraint)) == over)
     }
 
     /// Posts that do not fit a territory's hosts are reported, not dropped.

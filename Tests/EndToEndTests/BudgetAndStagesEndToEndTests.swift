@@ -66,7 +66,10 @@ import Testing
         let temp = try E2E.temporaryDirectory(prefix: "stages")
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "60",
+        // The replay scenario: on the default one (hosts able to co-finance many posts) GLPK finds no max-min plan
+        // within 60 s (issue 10); the chain's mechanics are the same.
+        let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent("france-relance-2020-replay")
+        let result = try E2E.repartir(["run", replay.path, "--out", out.path, "-q", "--time-limit", "60",
                                        "--set", "objective.stages=value,endow,maxmin",
                                        "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
         #expect([0, 10].contains(result.status), "\(result)")

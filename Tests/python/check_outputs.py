@@ -101,8 +101,13 @@ FRONTIER = {
     "step": (INT, False), "epsilon": (FLOAT, False), "min_coverage_ratio": (FLOAT, False), "coverage": (FLOAT, False),
     "objective": (FLOAT, False),
 }
+ROBUSTNESS = {
+    "variant": (STR, False), "key": (STR, False), "value": (FLOAT, False), "status": (STR, False), "gap": (FLOAT, True),
+    "objective": (FLOAT, True), "coverage": (FLOAT, True), "territory": (STR, False), "posts_base": (INT, False),
+    "posts": (NULLABLE_INT, True), "delta": (NULLABLE_INT, True),
+}
 OPTIONAL_FILES = {"plans.csv": PLANS, "comparison.csv": COMPARISON, "sensitivity.csv": SENSITIVITY, "frontier.csv": FRONTIER,
-                  "stages.csv": STAGES}
+                  "stages.csv": STAGES, "robustness.csv": ROBUSTNESS}
 # Columns whose name is built from the scenario's ids (posts_kind_public, posts_option_full, …): counts.
 DYNAMIC_INT_PREFIXES = ("posts_kind_", "posts_option_")
 

@@ -1,0 +1,163 @@
+import Foundation
+import LinearProgramming
+import Scenario
+
+/// How much the plan owes to the scenario's guesses: the scenario is re-solved with each guess pushed to
+/// the ends of its documented range (`robustness.*`: host capacities, host co-financing money, people per
+/// post-year), every other input as written, and each variant's posts per territory are compared with
+/// the run's plan. Re-solves, like `Sensitivity`: each variant is split and verified like the main plan.
+public enum Robustness {
+    /// Which guess a variant moves.
+    public enum Guess: String, Sendable, Hashable, CaseIterable {
+        case capacity = "robustness.capacity_factors"
+        case cofinancing = "robustness.cofinancing_factors"
+        case peoplePerPostYear = "robustness.people_per_post_year"
+
+        public var label: String {
+            switch self {
+            case .capacity: "host capacities ×"
+            case .cofinancing: "host co-financing money ×"
+            case .peoplePerPostYear: "people per post-year ="
+            }
+        }
+    }
+
+    /// One variant: the guess, its value and the scenario it gives.
+    public struct Variant: Sendable {
+        public let guess: Guess
+        public let value: Double
+        public let scenario: Scenario
+        public var label: String { "\(guess.label) \(Self.text(value))" }
+
+        static func text(_ value: Double) -> String {
+            value == value.rounded() ? String(Int(value)) : String(value)
+        }
+    }
+
+    /// A solved variant: status, gap and the plan's posts per territory (in the scenario's territory order).
+    public struct Row: Sendable {
+        public let guess: Guess
+        public let value: Double
+        public let label: String
+        public let status: String
+        public let relativeGap: Double?
+        public let objective: Double?
+        public let coverage: Double?
+        public let posts: Int?
+        public let stateCostEUR: Double?
+        /// Posts per territory, nil without a verified plan.
+        public let territoryPosts: [Int]?
+    }
+
+    /// The whole analysis: the base plan, the variants and what survives them.
+    public struct Report: Sendable {
+        public let codes: [String]
+        public let names: [String]
+        public let basePosts: [Int]
+        /// 2021 posts per territory, nil where unknown.
+        public let posts2021: [Int?]
+        public let baseObjective: Double
+        public let baseCoverage: Double
+        public let rows: [Row]
+        /// The threshold of "moved": more than this many posts from the base plan.
+        public let movedPosts: Int
+
+        /// Territories moved by more than `movedPosts` in a row, largest move first.
+        public func moved(in row: Row) -> [(index: Int, delta: Int)] {
+            guard let posts = row.territoryPosts else { return [] }
+            return posts.indices.map { ($0, posts[$0] - basePosts[$0]) }
+                .filter { abs($0.1) > movedPosts }
+                .sorted { (abs($0.1), codes[$1.0]) > (abs($1.1), codes[$0.0]) }
+        }
+
+        /// Rows with a verified plan.
+        public var solved: [Row] { rows.filter { $0.territoryPosts != nil } }
+
+        /// Territories within ±movedPosts of the base plan in every solved variant.
+        public var stableTerritories: [Int] {
+            basePosts.indices.filter { t in solved.allSatisfy { abs($0.territoryPosts![t] - basePosts[t]) <= movedPosts } }
+        }
+
+        /// Territories that gain (sign +1) or lose (−1) posts against 2021 in the base plan and in every solved variant.
+        public func sameSignAgainst2021(_ sign: Int) -> [Int] {
+            basePosts.indices.filter { t in
+                guard let before = posts2021[t] else { return false }
+                let plans = [basePosts[t]] + solved.map { $0.territoryPosts![t] }
+                return plans.allSatisfy { ($0 - before).signum() == sign }
+            }
+        }
+    }
+
+    /// The variants of the scenario's `robustness.*` ranges, in the order capacity, co-financing, people per post-year.
+    public static func variants(of scenario: Scenario) -> [Variant] {
+        let ranges = scenario.parameters.robustness
+        var list: [Variant] = []
+        for factor in ranges.capacityFactors {
+            let structures = scenario.structures.map {
+                HostStructure(id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind,
+                              capacity: RobustnessParameters.scaled(capacity: $0.capacity, by: factor),
+                              cofinancingEUR: $0.cofinancingEUR, posts2021: $0.posts2021)
+            }
+            list.append(Variant(guess: .capacity, value: factor, scenario: Scenario(
+                parameters: scenario.parameters, territories: scenario.territories, structures: structures, inputFiles: scenario.inputFiles)))
+        }
+        for factor in ranges.cofinancingFactors {
+            // Whole cents, as host shares are: a factor never invents a fraction of a cent.
+            let structures = scenario.structures.map {
+                HostStructure(id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind, capacity: $0.capacity,
+                              cofinancingEUR: ($0.cofinancingEUR * factor * 100).rounded(.down) / 100, posts2021: $0.posts2021)
+            }
+            list.append(Variant(guess: .cofinancing, value: factor, scenario: Scenario(
+                parameters: scenario.parameters, territories: scenario.territories, structures: structures, inputFiles: scenario.inputFiles)))
+        }
+        for people in ranges.peoplePerPostYear {
+            let old = scenario.parameters
+            var parameters = ScenarioParameters(
+                name: old.name, title: old.title, posts: old.posts, budgetEUR: old.budgetEUR, peoplePerPostYear: people,
+                need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions, limits: old.limits,
+                objective: old.objective, solver: old.solver,
+                effective: (old.effective.filter { $0.path != "service.people_per_post_year" }
+                    + [(path: "service.people_per_post_year", value: Variant.text(people))]).sorted { $0.path < $1.path },
+                comparison: old.comparison)
+            parameters.robustness = .none
+            list.append(Variant(guess: .peoplePerPostYear, value: people, scenario: Scenario(
+                parameters: parameters, territories: scenario.territories, structures: scenario.structures, inputFiles: scenario.inputFiles)))
+        }
+        return list
+    }
+
+    /// Re-solves every variant (on every core) and compares it with the base plan.
+    /// `baseModel` and `baseValues` are the run's model and solution: each variant is offered them as a MIP
+    /// start, matched by variable name (a variant's model can have other co-financing variables); a start that
+    /// breaks a variant's rule (fewer hosts, less money, a different service row) is ignored by the solver.
+    public static func run(scenario: Scenario, basePlan: Plan, baseModel: AllocationModel, baseValues: [Double],
+                           solver: any LinearSolver, options: SolverOptions) throws -> Report {
+        let list = variants(of: scenario)
+        var known: [String: Double] = [:]
+        for (variable, value) in zip(baseModel.program.variables, baseValues) { known[variable.name] = value }
+        let base = PlanEvaluation(plan: basePlan, scenario: scenario)
+        let start = known
+        let rows = try ParallelSolves.map(list) { variant -> Row in
+            let model = AllocationModel(scenario: variant.scenario)
+            let values = model.program.variables.map { start[$0.name] ?? 0 }
+            let result = try HeuristicFirst.solve(model, solver: solver, options: options.starting(from: values))
+            func failed(_ status: String) -> Row {
+                Row(guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
+                    objective: nil, coverage: nil, posts: nil, stateCostEUR: nil, territoryPosts: nil)
+            }
+            if !result.hasSolution, result.limitReached == "skipped: no time left" { return failed("skipped: no time left") }
+            guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return failed(result.status.rawValue) }
+            let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: variant.scenario)
+            guard PlanVerifier.violations(of: plan, scenario: variant.scenario).isEmpty else { return failed("rejected") }
+            let evaluation = PlanEvaluation(plan: plan, scenario: variant.scenario)
+            return Row(guess: variant.guess, value: variant.value, label: variant.label, status: result.status.rawValue,
+                       relativeGap: result.relativeGap, objective: evaluation.objective, coverage: evaluation.coverage,
+                       posts: evaluation.posts, stateCostEUR: evaluation.stateCostEUR,
+                       territoryPosts: evaluation.territories.map(\.posts))
+        }
+        return Report(codes: base.territories.map(\.code), names: scenario.territories.map(\.name),
+                      basePosts: base.territories.map(\.posts), posts2021: scenario.territories.map(\.posts2021),
+                      baseObjective: base.objective, baseCoverage: base.coverage, rows: rows,
+                      movedPosts: scenario.parameters.robustness.movedPosts)
+    }
+}

@@ -26,13 +26,17 @@ public struct Scenario: Sendable {
     /// People needing digital help, per territory code (see `NeedFormula`).
     public let need: [String: Double]
     public let inputFiles: [InputFile]
+    /// Where people live (`tables.demand`): nil for a scenario of territories only.
+    public let communes: CommuneInputs?
 
-    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = []) {
+    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = [],
+                communes: CommuneInputs? = nil) {
         self.parameters = parameters
         self.territories = territories.sorted { $0.code < $1.code }
         self.structures = structures.sorted { $0.id < $1.id }
         self.need = NeedFormula(parameters.need).need(for: self.territories)
         self.inputFiles = inputFiles
+        self.communes = communes
     }
 
     public func territory(_ code: String) -> Territory? { territories.first { $0.code == code } }

@@ -43,6 +43,6 @@ extension ScenarioLoader {
         guard let parameters else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file.path), "incomplete scenario")])
         }
-        return Scenario(parameters: parameters, territories: base.territories, structures: base.structures, inputFiles: base.inputFiles)
+        return Scenario(parameters: parameters, territories: base.territories, structures: base.structures, inputFiles: base.inputFiles, communes: base.communes)
     }
 }

@@ -29,9 +29,14 @@ enum CommuneRun {
                 let posts = CommuneSolve.posts2021(scenario)
                 var scoring = options
                 scoring.start = nil
-                let evaluation = try CommuneSolve.evaluate(scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
-                plan2021 = .init(model: evaluation.model, posts: posts, groupCoverage: evaluation.model.groupCoverage(of: evaluation.values),
-                                 value: evaluation.model.value(of: evaluation.values))
+                // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing the run.
+                do {
+                    let evaluation = try CommuneSolve.evaluate(scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
+                    plan2021 = .init(model: evaluation.model, posts: posts, groupCoverage: evaluation.model.groupCoverage(of: evaluation.values),
+                                     value: evaluation.model.value(of: evaluation.values))
+                } catch CommuneSolve.Failure.evaluationFailed(let why) {
+                    log("warning: the 2021 plan was not scored at commune level: \(why)")
+                }
             }
             let hosts = inputs.structureCommunes.filter { $0 >= 0 }
             let hostNetwork = CommuneReach(inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm)

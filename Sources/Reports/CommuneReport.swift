@@ -37,6 +37,9 @@ public enum CommuneReport {
         out.append("**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
             + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
             + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation.")
+        if results.plan2021 == nil && results.scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
+            out.append("The 2021 plan was not scored at commune level: the run's time budget ran out first (raise `solver.time_limit_seconds`).")
+        }
         if let scored = results.plan2021 {
             let covered2021 = scored.groupCoverage.reduce(0, +)
             out.append("The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "

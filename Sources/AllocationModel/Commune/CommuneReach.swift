@@ -2,16 +2,16 @@ import Foundation
 import Scenario
 
 /// Which communes a set of site communes reaches, and the exact reductions of the commune model
-/// (docs/model.md, "The commune model"): communes grouped by identical reachable-site sets (and territory),
+/// (docs/model.md, "The commune model"): communes grouped by identical reachable-site sets (and territory weight),
 /// unreachable communes set apart and listed, site communes with identical reach merged into one unit.
 /// Distances are great-circle between commune points; a grid of cells one radius wide finds the
 /// neighbours of each site, so the work grows with the pairs within reach, not with sites × communes.
 public struct CommuneReach: Sendable {
-    /// Communes in reach of the same sites, in the same territory: interchangeable in the model.
+    /// Communes in reach of the same sites, with the same territory weight: interchangeable in the model.
     public struct Group: Sendable, Hashable {
         /// Indices into `CommuneInputs.communes`, increasing.
         public let communes: [Int]
-        /// Index into `Scenario.territories`.
+        /// Index into `Scenario.territories` of its first commune (all its communes' territories have the same weight).
         public let territory: Int
         /// Indices into `siteCommunes`, increasing.
         public let sites: [Int]
@@ -51,22 +51,24 @@ public struct CommuneReach: Sendable {
         }
         sitesInReach = reach
         let territoryIndex = Dictionary(uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
-        struct Key: Hashable { let sites: [Int]; let territory: Int }
+        // Territories enter the value only through their weight, so communes of two territories of equal weight group.
+        struct Key: Hashable { let sites: [Int]; let weight: Double }
         var groupIndex: [Key: Int] = [:]
-        var groups: [(communes: [Int], key: Key)] = []
+        var groups: [(communes: [Int], territory: Int, key: Key)] = []
         var groupOfCommune = [Int?](repeating: nil, count: communes.count)
         for commune in communes.indices where !reach[commune].isEmpty {
-            let key = Key(sites: reach[commune], territory: territoryIndex[communes[commune].territory] ?? 0)
+            let territory = territoryIndex[communes[commune].territory] ?? 0
+            let key = Key(sites: reach[commune], weight: territories[territory].weight)
             if grouped, let index = groupIndex[key] {
                 groups[index].communes.append(commune)
                 groupOfCommune[commune] = index
             } else {
                 groupIndex[key] = groups.count
                 groupOfCommune[commune] = groups.count
-                groups.append(([commune], key))
+                groups.append(([commune], territory, key))
             }
         }
-        self.groups = groups.map { Group(communes: $0.communes, territory: $0.key.territory, sites: $0.key.sites) }
+        self.groups = groups.map { Group(communes: $0.communes, territory: $0.territory, sites: $0.key.sites) }
         self.groupOfCommune = groupOfCommune
         var siteGroups = [[Int]](repeating: [], count: sites.count)
         for (index, group) in groups.enumerated() {

@@ -110,3 +110,13 @@ import Testing
         #expect(errors.first?.category == .configuration && errors.first?.message.contains("'tables.candidates' needs 'tables.demand'") == true)
     }
 }
+
+@Suite struct CommuneVariantTests {
+    /// A sweep's variant keeps the base's commune layer, and refuses to vary its radius (read once with the tables).
+    @Test func variantsKeepTheCommuneLayerAndRefuseReach() throws {
+        let base = try ScenarioLoader.load(try CommuneFixture.folder())
+        let variant = try ScenarioLoader.variant(of: base, overrides: [ParameterOverride("programme.posts=2")!])
+        #expect(variant.communes?.communes.count == 7 && variant.parameters.posts == 2)
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.variant(of: base, overrides: [ParameterOverride("reach.radius_km=10")!]) }
+    }
+}

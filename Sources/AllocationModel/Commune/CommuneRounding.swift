@@ -2,7 +2,7 @@ import Foundation
 import Scenario
 
 /// Rounds the commune LP's posts into an integer plan that obeys every rule on posts: the integer parts first,
-/// then territory floors (by fractional part), then the fractional parts summed per site unit (largest first), then the posts
+/// then territory floors (by fractional part), then the other fractional parts (largest first), then the posts
 /// and euros left, by the LP's marginal value per euro (the dual of the site's service row × people per post /
 /// State cost). Each post is added only if `Ledger` says every cap, capacity and co-financing unit allows it.
 enum CommuneRounding {
@@ -149,30 +149,9 @@ enum CommuneRounding {
                 throw CommuneSolve.Failure.roundingFailed("territory_floor[\(territory.code)]: \(ledger.territory[t]) posts, floor \(floor)")
             }
         }
-        // Then the fractional parts, summed per site unit: a unit whose decisions hold 0.3 + 0.4 + 0.3 posts in the LP
-        // gets one post, where rounding each decision alone would give it none (the LP spreads posts thinly over the
-        // steep first segments of many groups). Units by remaining mass, largest first; each whole post (mass rounded
-        // to nearest) to the unit's decisions by fractional part, the first that every rule allows.
-        var floorPosts = [Double](repeating: 0, count: model.reach.units.count)
-        var mass = [Double](repeating: 0, count: model.reach.units.count)
-        var decisionsOfUnit = [[Int]](repeating: [], count: model.reach.units.count)
-        for index in byFraction {
-            let unit = unitOfSite[model.pools[model.decisions[index].pool].site]
-            mass[unit] += fraction[index]
-            decisionsOfUnit[unit].append(index)
-        }
-        for (index, count) in posts.enumerated() where count > 0 {
-            let whole = Int((max(0, values[model.decisions[index].variable.index]) + 1e-6).rounded(.down))
-            if count > whole { floorPosts[unitOfSite[model.pools[model.decisions[index].pool].site]] += Double(count - whole) }
-        }
-        let units = mass.indices.filter { mass[$0] - floorPosts[$0] >= 0.5 }.sorted { (mass[$0] - floorPosts[$0], -$0) > (mass[$1] - floorPosts[$1], -$1) }
-        for unit in units {
-            var wanted = Int((mass[unit] - floorPosts[unit] + 0.5).rounded(.down))
-            while wanted > 0, let index = decisionsOfUnit[unit].first(where: { ledger.allows($0) }) {
-                ledger.add(index)
-                posts[index] += 1
-                wanted -= 1
-            }
+        for index in byFraction where ledger.allows(index) {
+            ledger.add(index)
+            posts[index] += 1
         }
         // What is left (posts and euros), by value per euro; a few passes, since one post changes no dual.
         for _ in 0..<3 {

@@ -83,29 +83,47 @@ enum CommuneRounding {
         }
     }
 
-    /// Moves of one post suggested by the fixed-plan LP's duals (the value of one more person served at each site
-    /// unit), best estimated gain first: take a post from a decision whose unit's people are worth little, give one
-    /// to a decision whose unit's people are worth more, when every rule still holds. At most `limit` moves.
-    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], duals: [Double], limit: Int = 4) -> [(from: Int, to: Int)] {
+    /// One-post moves suggested by the fixed-plan LP's duals (the value of one more person served at each site unit):
+    /// posts taken where a post's people are worth least and given where worth most, paired in that order, every rule
+    /// still holding after each; at most `size` moves, each site unit in at most one (its dual holds for a small change
+    /// only). Pairs in `excluded` (from × decisions + to), already valued without gain, are skipped. Empty when no post
+    /// is worth more elsewhere.
+    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], duals: [Double], size: Int,
+                      excluded: Set<Int> = []) -> [(from: Int, to: Int)] {
         let unitOfSite = model.reach.unitOfSite
-        let worth: [Double] = model.decisions.map { decision in
-            abs(duals[model.serviceRows[unitOfSite[model.pools[decision.pool].site]]]) * decision.peoplePerPost
-        }
-        let givers = model.decisions.indices.filter { posts[$0] > 0 }.sorted { (worth[$0], $0) < (worth[$1], $1) }.prefix(8)
-        let takers = model.decisions.indices.sorted { (worth[$0], -$0) > (worth[$1], -$1) }.prefix(8)
+        let unit = model.decisions.map { unitOfSite[model.pools[$0.pool].site] }
+        let worth: [Double] = model.decisions.indices.map { abs(duals[model.serviceRows[unit[$0]]]) * model.decisions[$0].peoplePerPost }
+        let givers = model.decisions.indices.filter { posts[$0] > 0 }.sorted { (worth[$0], $0) < (worth[$1], $1) }
+        let takers = model.decisions.indices.sorted { (worth[$0], -$0) > (worth[$1], -$1) }
         var ledger = Ledger(model: model, scenario: scenario)
         for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
-        var found: [(from: Int, to: Int, gain: Double)] = []
-        for giver in givers {
+        var touched = Set<Int>()
+        var result: [(from: Int, to: Int)] = []
+        var next = 0
+        for giver in givers where result.count < size && !touched.contains(unit[giver]) {
             ledger.remove(giver)
-            for taker in takers where taker != giver && worth[taker] > worth[giver] * (1 + 1e-9) + 1e-9 && ledger.allows(taker) {
+            var placed = false
+            while next < takers.count, worth[takers[next]] > worth[giver] * (1 + 1e-9) + 1e-9 {
+                let taker = takers[next]
+                next += 1
+                guard !touched.contains(unit[taker]), unit[taker] != unit[giver], !excluded.contains(giver * posts.count + taker),
+                      ledger.allows(taker) else { continue }
                 ledger.add(taker)
-                if ledger.meetsFloors { found.append((giver, taker, worth[taker] - worth[giver])) }
+                if ledger.meetsFloors {
+                    result.append((giver, taker))
+                    touched.insert(unit[giver])
+                    touched.insert(unit[taker])
+                    placed = true
+                    break
+                }
                 ledger.remove(taker)
             }
-            ledger.add(giver)
+            if !placed {
+                ledger.add(giver)
+                if next >= takers.count || worth[takers[next]] <= worth[giver] * (1 + 1e-9) + 1e-9 { break }
+            }
         }
-        return found.sorted { ($0.gain, -$0.from, -$0.to) > ($1.gain, -$1.from, -$1.to) }.prefix(limit).map { ($0.from, $0.to) }
+        return result
     }
 
     static func round(_ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?) throws -> [Int] {

@@ -63,33 +63,36 @@ public enum CommuneSolve {
         log("commune LP bound \(bound) in \(lp.seconds) s")
         var posts = try CommuneRounding.round(relaxed, scenario: scenario, values: lp.values, duals: lp.duals)
         var evaluation = try evaluate(scenario, candidates: candidates, posts: posts, rules: true, solver: solver, options: lpOptions)
-        // Local improvement: one-post moves priced by the fixed-plan duals, each valued exactly by a re-solve, kept only
-        // when the value rises. Its solves may take a quarter of the LP's time (at least 1 s), a trial being started
-        // only if one more evaluation fits, so the rest of the run keeps its share of the budget.
-        let allowance = max(lp.seconds / 4, 1)
+        // Local improvement: batches of one-post moves priced by the fixed-plan duals, each batch valued exactly by a
+        // re-solve and kept only when the value rises (halved when it does not). Its solves may take half the LP's time
+        // (at least 1 s), a batch being tried only if one more evaluation fits, so the rest of the run keeps its share.
+        let allowance = max(lp.seconds / 2, 1)
         var improvementSeconds = 0.0
         var value = evaluation.model.value(of: evaluation.values)
-        improving: while improvementSeconds < allowance, let duals = evaluation.duals {
-            for move in CommuneRounding.moves(evaluation.model, scenario: scenario, posts: posts, duals: duals) {
-                if improvementSeconds + evaluation.seconds > allowance { break improving }
-                var trial = posts
+        var size = max(1, scenario.parameters.posts / 16)
+        var excluded = Set<Int>()  // single moves valued without gain (the dual is only a marginal price)
+        while improvementSeconds + evaluation.seconds <= allowance, let duals = evaluation.duals {
+            let moves = CommuneRounding.moves(evaluation.model, scenario: scenario, posts: posts, duals: duals, size: size, excluded: excluded)
+            if moves.isEmpty { break }
+            var trial = posts
+            for move in moves {
                 trial[move.from] -= 1
                 trial[move.to] += 1
-                guard let next = try? evaluate(scenario, candidates: candidates, posts: trial, rules: true, solver: solver, options: lpOptions) else {
-                    break improving
-                }
-                improvementSeconds += next.seconds
-                let nextValue = next.model.value(of: next.values)
-                if nextValue > value * (1 + 1e-9) + 1e-9 {
-                    posts = trial
-                    evaluation = next
-                    value = nextValue
-                    log("commune plan improved to \(value) by moving one post")
-                    continue improving
-                }
-                if improvementSeconds >= allowance { break improving }
             }
-            break
+            guard let next = try? evaluate(scenario, candidates: candidates, posts: trial, rules: true, solver: solver, options: lpOptions) else { break }
+            improvementSeconds += next.seconds
+            let nextValue = next.model.value(of: next.values)
+            if nextValue > value * (1 + 1e-9) + 1e-9 {
+                posts = trial
+                evaluation = next
+                value = nextValue
+                excluded = []
+                log("commune plan improved to \(value) by moving \(moves.count) posts")
+            } else if moves.count == 1 {
+                excluded.insert(moves[0].from * posts.count + moves[0].to)
+            } else {
+                size = max(1, moves.count / 2)
+            }
         }
         // Every rule, bound and integrality of the integer model, checked on the plan and its flows.
         let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates))

@@ -210,6 +210,11 @@ static void run_simplex(glp_prob *P, session *s, repartir_glpk_result *r, int pr
     smcp.msg_lev = s->request->message_level;
     smcp.presolve = presolve ? GLP_ON : GLP_OFF;
     smcp.tm_lim = remaining_milliseconds(s);
+    if (s->request->dual_simplex) {
+        glp_scale_prob(P, GLP_SF_AUTO);
+        smcp.meth = GLP_DUALP;
+        smcp.r_test = GLP_RT_FLIP;
+    }
     r->simplex_ran = 1;
     r->simplex_return = glp_simplex(P, &smcp);
     r->lp_status = glp_get_status(P);

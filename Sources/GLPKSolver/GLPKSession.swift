@@ -68,6 +68,7 @@ enum GLPKSession {
             request.mip_gap = options.mipGap
             request.presolve = options.presolve ? 1 : 0
             request.cuts = options.cuts ? 1 : 0
+            request.dual_simplex = options.dualSimplex ? 1 : 0
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
             path = Array(target.utf8CString)

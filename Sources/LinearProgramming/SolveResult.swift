@@ -28,6 +28,9 @@ public struct SolverOptions: Sendable {
     /// scenario start from the base plan this way. Ignored, never trusted, unless it satisfies every
     /// bound, row and integrality.
     public var start: [Double]?
+    /// LPs scaled and solved by the dual simplex (GLPK: `GLP_SF_AUTO`, `GLP_DUALP` with the long-step ratio test)
+    /// instead of the default primal simplex; the commune model's relaxation uses it.
+    public var dualSimplex = false
 
     public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
                 start: [Double]? = nil) {

@@ -43,7 +43,9 @@ public enum RunCommand {
         public let outcome: Solving.Outcome
         public let directory: String
         public let summaryJSON: String
-        public var exitCode: Int32 { outcome.record.status == .optimal ? ExitCode.optimal : ExitCode.feasibleNotProven }
+        /// False when the commune plan (a scenario with a demand table) is not proven within the gap of its bound.
+        public var communeProven = true
+        public var exitCode: Int32 { outcome.record.status == .optimal && communeProven ? ExitCode.optimal : ExitCode.feasibleNotProven }
     }
 
     /// The run directory used when `--out` is not given.
@@ -174,13 +176,17 @@ public enum RunCommand {
         files += analyses.files
         lap("analyses", since: start)
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
+        // Where people live (a demand table): the commune plan, its tables and its report section.
+        let communes = try CommuneRun.run(scenario, solver: solver, options: options, log: log)
+        files += communes?.files ?? []
+        let communeSection = communes.map { "\n" + $0.section } ?? ""
         // The report lists the files this run writes: itself, the data package and the manifest come last.
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
             + StabilitySection.section(outcome)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
-            + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n"
+            + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n" + communeSection
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
@@ -197,7 +203,9 @@ public enum RunCommand {
         }
         withExtendedLifetime(reservation) {}
         let summary = Tables.summaryJSON(outcome.record)
-        return Result(outcome: outcome, directory: directory, summaryJSON: summary)
+        var result = Result(outcome: outcome, directory: directory, summaryJSON: summary)
+        result.communeProven = communes?.proven ?? true
+        return result
     }
 
     private static func stopIfCancelled(_ request: Request) throws(RunFailure) {

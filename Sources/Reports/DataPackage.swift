@@ -239,6 +239,48 @@ public enum DataPackage {
                 integer("posts", unit: "posts", "Posts this wave placed there (at least 1); earlier waves' posts are in their own rows."),
                 text("renewed", "true: posts renewed by a renewal wave at their structure; false: new posts."),
               ], dynamic: [], primaryKey: ["wave", "structure_id", "funding_option", "renewed"], foreignKeys: []),
+    ] + communeTables
+
+    /// The commune run's tables (a scenario with a demand table; docs/outputs.md, "Commune tables").
+    public static let communeTables: [Table] = [
+        Table(file: "allocation_by_commune.csv", description: "Commune plan: one row per commune of the demand table, in reach or not.",
+              fields: [
+                text("commune_code", "code of the demand table. " + code), text("commune_name", "Commune name."),
+                text("territory_code", "Its territory. " + code), text("epci", "Its EPCI (SIREN); empty when it has none.", nullable: true),
+                integer("population", unit: "people", "population of the demand table."),
+                integer("need", unit: "people", "The commune's share of its territory's need (docs/model.md, \"The commune model\")."),
+                number("people_covered", unit: "people", decimals: 1, "People the commune plan covers there: its group's coverage shared in proportion to need."),
+                number("coverage_ratio", unit: "ratio 0–1", decimals: 4, "people_covered / need; empty when the need is 0.", nullable: true),
+                integer("sites_in_reach", unit: "site communes", "Site communes (hosts and candidates) within reach, endowed or not."),
+                number("nearest_endowed_site_km", unit: "km", decimals: 1, "Great-circle distance to the nearest site with posts within reach; empty: none.", nullable: true),
+                text("white_zone", "true when no site with posts is within reach in the commune plan."),
+                text("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
+              ], dynamic: [], primaryKey: ["commune_code"], foreignKeys: []),
+        Table(file: "sites.csv", description: "Commune plan: posts per site pool (site commune, territory, kind; candidates apart) and funding option; pools without posts on one row.",
+              fields: [
+                text("site_commune", "Commune of the sites. " + code), text("site_name", "That commune's name."),
+                text("territory_code", "The sites' territory. " + code), text("kind", "Kind of host (an id under kinds:)."),
+                text("candidate", "true for a candidate site (tables.candidates)."),
+                text("funding_option", "Funding option; empty for a pool without posts.", nullable: true),
+                integer("posts", unit: "posts", "Posts of the pool under this option."),
+                integer("capacity", unit: "posts", "The pool's capacity (Σ of its structures')."),
+                number("people_servable", unit: "people", decimals: 1, "Posts × people one post accompanies over its funded months."),
+                text("opened", "true when the pool has at least one post."),
+              ], dynamic: [], primaryKey: ["site_commune", "territory_code", "kind", "candidate", "funding_option"], foreignKeys: []),
+        Table(file: "white_zones.csv", description: "People with no site within reach, per territory, under each site network and plan.",
+              fields: [
+                text("territory_code", "Territory. " + code), text("territory_name", "Territory name."),
+                integer("population", unit: "people", "Population of its communes in the demand table."),
+                integer("out_of_reach_hosts", unit: "people", "No host of structures.csv within reach."),
+                integer("out_of_reach_hosts_and_candidates", unit: "people", "No host or candidate site within reach."),
+                integer("out_of_reach_2021_plan", unit: "people", "No host with 2021 posts within reach; empty without posts_2021.", nullable: true),
+                integer("out_of_reach_optimised", unit: "people", "No site with posts of the commune plan within reach."),
+              ], dynamic: [], primaryKey: ["territory_code"], foreignKeys: []),
+        Table(file: "commune_model.csv", description: "Commune model: sizes with the exact reductions, value, LP bound and gap.",
+              fields: [
+                text("metric", "What is measured (communes, demand_groups, site_units, flow_pairs, columns, rows, nonzeros, value, lp_bound, relative_gap…)."),
+                number("value", unit: "the metric's (a count, km, value of coverage or a ratio)", decimals: 6, "Its value (counts are whole)."),
+              ], dynamic: [], primaryKey: ["metric"], foreignKeys: []),
     ]
 
     // MARK: Rendering

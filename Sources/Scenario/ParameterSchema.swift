@@ -86,6 +86,10 @@ enum ParameterSchema {
               help: "points of the efficiency–equity frontier (0 or 1: none)"),
         .init(path: "objective.stages", type: .text, required: false, defaultValue: "value",
               help: "lexicographic stages, comma-separated: value, coverage, maxmin, cost, endow, closeness:<baseline> (docs/model.md)"),
+        .init(path: "tables.demand", type: .text, required: false, defaultValue: nil, help: "CSV of communes (where people live), relative to the scenario file; enables the commune model"),
+        .init(path: "tables.candidates", type: .text, required: false, defaultValue: nil, help: "CSV of candidate host sites (structures' columns + commune_code); needs tables.demand"),
+        .init(path: "reach.radius_km", type: .number(0.1...1_000), required: false, defaultValue: "15", help: "great-circle distance within which a site reaches a commune"),
+        .init(path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1", help: "coverage ratios where the commune groups' value curve bends"),
         .init(path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
               help: "coverage ratio under which a territory is counted in the comparison"),
     ]

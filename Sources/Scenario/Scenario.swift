@@ -31,8 +31,11 @@ public struct Scenario: Sendable {
     /// The structures as left for new posts once the commitments are placed (see `Commitment`); `structures` without them.
     public let residualStructures: [HostStructure]
 
+    /// Where people live (`tables.demand`): nil for a scenario of territories only.
+    public let communes: CommuneInputs?
+
     public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = [],
-                commitments: [Commitment] = []) {
+                commitments: [Commitment] = [], communes: CommuneInputs? = nil) {
         self.parameters = parameters
         self.territories = territories.sorted { $0.code < $1.code }
         self.structures = structures.sorted { $0.id < $1.id }
@@ -41,6 +44,7 @@ public struct Scenario: Sendable {
         self.commitments = commitments.sorted { ($0.structureID, $0.option ?? "") < ($1.structureID, $1.option ?? "") }
         self.residualStructures = Self.residualStructures(self.structures, commitments: self.commitments, parameters: parameters,
                                                           territories: self.territories)
+        self.communes = communes
     }
 
     public func territory(_ code: String) -> Territory? { territories.first { $0.code == code } }

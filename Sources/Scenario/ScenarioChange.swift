@@ -95,6 +95,6 @@ extension Scenario {
             need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions,
             limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
             objective: old.objective, solver: old.solver, effective: effective, comparison: old.comparison)
-        return Scenario(parameters: changed, territories: territories, structures: structures, inputFiles: inputFiles, commitments: commitments)
+        return Scenario(parameters: changed, territories: territories, structures: structures, inputFiles: inputFiles, commitments: commitments, communes: communes)
     }
 }

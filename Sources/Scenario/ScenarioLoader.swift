@@ -35,6 +35,7 @@ public enum ScenarioLoader {
         let structuresPath = reader.text("tables.structures").map(resolve)
         let commitmentsPath = reader.text("tables.commitments").map(resolve)
         let kindIDs = parameters.map { Set($0.kinds.map(\.id)) } ?? reader.ids["kinds"].map(Set.init)
+        let communeSettings = DemandLoader.settings(&reader, resolve: resolve)
 
         var errors = reader.errors
         var files = [Scenario.InputFile(role: "scenario", path: file, bytes: scenarioBytes)]
@@ -58,9 +59,11 @@ public enum ScenarioLoader {
             territoryCodes = TableLoaders.codes(in: table)
             errors.merge(problems)
         }
+        var structuresTable: CSVTable?
         if let structuresPath, let table = table("structures", at: structuresPath) {
             let (values, problems) = TableLoaders.structures(table, territories: territoryCodes, kinds: kindIDs)
             structures = values
+            structuresTable = table
             errors.merge(problems)
         }
         var commitments: [Commitment] = []
@@ -77,12 +80,18 @@ public enum ScenarioLoader {
                 errors.add(.configuration, reader.location(of: problem.key), problem.message)
             }
         }
+        // The commune layer (docs/scenarios.md, "demand.csv"), read only when the tables above are sound.
+        var communes: CommuneInputs?
+        if errors.isEmpty {
+            communes = DemandLoader.load(communeSettings, territories: territories, structures: structures, kinds: kindIDs,
+                                         structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &errors)
+        }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
         }
         return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files,
-                        commitments: commitments)
+                        commitments: commitments, communes: communes)
     }
 
     /// A scenario file is a page of parameters; the data go in the tables. Larger files are refused before

@@ -28,6 +28,11 @@ extension ScenarioLoader {
         guard let file = base.inputFiles.first(where: { $0.role == "scenario" }) else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "scenario"), "the base scenario kept no scenario file to make variants from")])
         }
+        // The commune layer (its tables and its reach) is read once with the tables too.
+        for (index, override) in overrides.enumerated() where override.key.hasPrefix("reach.") {
+            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
+                "'\(override.key)' cannot vary in a sweep: the commune layer is read once with the base scenario's tables (make one sweep per radius)")])
+        }
         for (index, override) in overrides.enumerated() where isTablePath(override.key) {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
                 "'\(override.key)' cannot vary in a sweep: every variant uses the tables read once for the base scenario (make one sweep per table)")])
@@ -44,6 +49,6 @@ extension ScenarioLoader {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file.path), "incomplete scenario")])
         }
         return Scenario(parameters: parameters, territories: base.territories, structures: base.structures, inputFiles: base.inputFiles,
-                        commitments: base.commitments)
+                        commitments: base.commitments, communes: base.communes)
     }
 }

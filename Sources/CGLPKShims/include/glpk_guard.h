@@ -72,6 +72,9 @@ typedef struct {
     // caller checks). The relaxation is solved first; when the start is within mip_gap of its bound,
     // it is the answer and branch-and-bound is skipped. Otherwise the solve goes on as without it.
     const double *start;
+    // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
+    // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
+    int dual_simplex;
 } repartir_glpk_request;
 
 typedef struct {

@@ -1,0 +1,190 @@
+import Foundation
+import Scenario
+
+/// Rounds the commune LP's posts into an integer plan that obeys every rule on posts: the integer parts first,
+/// then territory floors (by fractional part), then the other fractional parts (largest first), then the posts
+/// and euros left, by the LP's marginal value per euro (the dual of the site's service row × people per post /
+/// State cost). Each post is added only if `Ledger` says every cap, capacity and co-financing unit allows it.
+enum CommuneRounding {
+    /// What a plan uses of each limited resource, so a post can be checked in constant time.
+    struct Ledger {
+        let model: CommuneModel
+        let scenario: Scenario
+        var pool: [Int]
+        var unitPosts: [[Int]]
+        var unitMoney: [[Double]]
+        var territory: [Int]
+        var region: [Int]
+        var total = 0
+        var spent = 0.0
+        let regionOfTerritory: [Int]
+        let territoryCap: [Int]
+        let regionCap: Int
+
+        init(model: CommuneModel, scenario: Scenario) {
+            self.model = model
+            self.scenario = scenario
+            pool = [Int](repeating: 0, count: model.pools.count)
+            unitPosts = model.pools.map { [Int](repeating: 0, count: $0.units.count) }
+            unitMoney = model.pools.map { [Double](repeating: 0, count: $0.units.count) }
+            territory = [Int](repeating: 0, count: scenario.territories.count)
+            let regions = scenario.regions
+            region = [Int](repeating: 0, count: regions.count)
+            var regionOf = [Int](repeating: 0, count: scenario.territories.count)
+            let territoryIndex = Dictionary(uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+            for (index, region) in regions.enumerated() {
+                for member in region.territories { regionOf[territoryIndex[member.code]!] = index }
+            }
+            regionOfTerritory = regionOf
+            territoryCap = scenario.territories.map { scenario.postRange(of: $0).max }
+            regionCap = scenario.regionPostRange.max
+        }
+
+        func allows(_ index: Int) -> Bool {
+            let decision = model.decisions[index]
+            let pool = model.pools[decision.pool]
+            let t = pool.territory
+            guard self.pool[decision.pool] + 1 <= pool.capacity, total + 1 <= scenario.parameters.posts,
+                  spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + 1e-6,
+                  territory[t] + 1 <= territoryCap[t], region[regionOfTerritory[t]] + 1 <= regionCap else { return false }
+            if let unit = decision.unit {
+                switch pool.units[unit].rule {
+                case let .count(posts):
+                    if unitPosts[decision.pool][unit] + 1 > posts.reduce(0, +) { return false }
+                case let .money(capacity, money):
+                    if unitPosts[decision.pool][unit] + 1 > capacity || unitMoney[decision.pool][unit] + decision.hostCostEUR > money + 1e-6 { return false }
+                }
+            }
+            return true
+        }
+
+        mutating func add(_ index: Int) { change(index, by: 1) }
+        mutating func remove(_ index: Int) { change(index, by: -1) }
+
+        private mutating func change(_ index: Int, by step: Int) {
+            let decision = model.decisions[index]
+            let t = model.pools[decision.pool].territory
+            pool[decision.pool] += step
+            if let unit = decision.unit {
+                unitPosts[decision.pool][unit] += step
+                unitMoney[decision.pool][unit] += Double(step) * decision.hostCostEUR
+            }
+            territory[t] += step
+            region[regionOfTerritory[t]] += step
+            total += step
+            spent += Double(step) * decision.stateCostEUR
+        }
+
+        /// Every floor is met (caps are kept by `allows`).
+        var meetsFloors: Bool {
+            let regionFloor = scenario.regionPostRange.min
+            return scenario.territories.indices.allSatisfy { territory[$0] >= scenario.postRange(of: scenario.territories[$0]).min }
+                && region.allSatisfy { $0 >= regionFloor }
+        }
+    }
+
+    /// One-post moves suggested by the fixed-plan LP's duals (the value of one more person served at each site unit):
+    /// posts taken where a post's people are worth least and given where worth most, paired in that order, every rule
+    /// still holding after each; at most `size` moves, each site unit in at most one (its dual holds for a small change
+    /// only). Pairs in `excluded` (from × decisions + to), already valued without gain, are skipped. Empty when no post
+    /// is worth more elsewhere.
+    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], duals: [Double], size: Int,
+                      excluded: Set<Int> = []) -> [(from: Int, to: Int)] {
+        let unitOfSite = model.reach.unitOfSite
+        let unit = model.decisions.map { unitOfSite[model.pools[$0.pool].site] }
+        let worth: [Double] = model.decisions.indices.map { abs(duals[model.serviceRows[unit[$0]]]) * model.decisions[$0].peoplePerPost }
+        let givers = model.decisions.indices.filter { posts[$0] > 0 }.sorted { (worth[$0], $0) < (worth[$1], $1) }
+        let takers = model.decisions.indices.sorted { (worth[$0], -$0) > (worth[$1], -$1) }
+        var ledger = Ledger(model: model, scenario: scenario)
+        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var touched = Set<Int>()
+        var result: [(from: Int, to: Int)] = []
+        var next = 0
+        for giver in givers where result.count < size && !touched.contains(unit[giver]) {
+            ledger.remove(giver)
+            var placed = false
+            while next < takers.count, worth[takers[next]] > worth[giver] * (1 + 1e-9) + 1e-9 {
+                let taker = takers[next]
+                next += 1
+                guard !touched.contains(unit[taker]), unit[taker] != unit[giver], !excluded.contains(giver * posts.count + taker),
+                      ledger.allows(taker) else { continue }
+                ledger.add(taker)
+                if ledger.meetsFloors {
+                    result.append((giver, taker))
+                    touched.insert(unit[giver])
+                    touched.insert(unit[taker])
+                    placed = true
+                    break
+                }
+                ledger.remove(taker)
+            }
+            if !placed {
+                ledger.add(giver)
+                if next >= takers.count || worth[takers[next]] <= worth[giver] * (1 + 1e-9) + 1e-9 { break }
+            }
+        }
+        return result
+    }
+
+    static func round(_ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?) throws -> [Int] {
+        var ledger = Ledger(model: model, scenario: scenario)
+        var posts = [Int](repeating: 0, count: model.decisions.count)
+        var fraction = [Double](repeating: 0, count: model.decisions.count)
+        for (index, decision) in model.decisions.enumerated() {
+            let value = max(0, values[decision.variable.index])
+            let whole = Int((value + 1e-6).rounded(.down))
+            fraction[index] = max(0, value - Double(whole))
+            for _ in 0..<whole where ledger.allows(index) {
+                ledger.add(index)
+                posts[index] += 1
+            }
+        }
+        // Marginal value per euro of one more post: the service row's dual × people per post / State cost.
+        let unitOfSite = model.reach.unitOfSite
+        let perEuro: [Double] = model.decisions.map { decision in
+            let row = model.serviceRows[unitOfSite[model.pools[decision.pool].site]]
+            let dual = abs(duals?[row] ?? 0)
+            return dual * decision.peoplePerPost / max(decision.stateCostEUR, 1)
+        }
+        let byFraction = model.decisions.indices.filter { fraction[$0] > 1e-6 }
+            .sorted { (fraction[$0], perEuro[$0], -$0) > (fraction[$1], perEuro[$1], -$1) }
+        // Floors first: a territory below its floor takes its largest fractional parts, then its best posts per euro.
+        let byValue = model.decisions.indices.sorted { (perEuro[$0], -$0) > (perEuro[$1], -$1) }
+        var ordered = [[Int]](repeating: [], count: scenario.territories.count)
+        for index in byFraction + byValue { ordered[model.pools[model.decisions[index].pool].territory].append(index) }
+        for (t, territory) in scenario.territories.enumerated() {
+            let floor = scenario.postRange(of: territory).min
+            var progress = true
+            while ledger.territory[t] < floor && progress {
+                progress = false
+                for index in ordered[t] where ledger.territory[t] < floor && ledger.allows(index) {
+                    ledger.add(index)
+                    posts[index] += 1
+                    progress = true
+                }
+            }
+            if ledger.territory[t] < floor {
+                throw CommuneSolve.Failure.roundingFailed("territory_floor[\(territory.code)]: \(ledger.territory[t]) posts, floor \(floor)")
+            }
+        }
+        for index in byFraction where ledger.allows(index) {
+            ledger.add(index)
+            posts[index] += 1
+        }
+        // What is left (posts and euros), by value per euro; a few passes, since one post changes no dual.
+        for _ in 0..<3 {
+            var added = false
+            for index in byValue where perEuro[index] > 0 && ledger.allows(index) {
+                ledger.add(index)
+                posts[index] += 1
+                added = true
+            }
+            if !added { break }
+        }
+        let regionFloor = scenario.regionPostRange.min
+        if regionFloor > 0, let short = ledger.region.firstIndex(where: { $0 < regionFloor }) {
+            throw CommuneSolve.Failure.roundingFailed("region_floor[\(scenario.regions[short].code)]: \(ledger.region[short]) posts, floor \(regionFloor)")
+        }
+        return posts
+    }
+}

@@ -1,0 +1,116 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// The report's commune section: who has a conseiller within reach, the white zones by territory under the
+/// 2021 hosts, the 2021 plan and the optimised plan with candidate sites, the new sites worth opening, and
+/// the gap of the commune plan against the LP bound (docs/model.md, "Solving the commune model").
+public enum CommuneReport {
+    public static func section(_ results: CommuneResults) -> String {
+        guard let inputs = results.scenario.communes else { return "" }
+        let radius = Format.fixed(inputs.radiusKm, decimals: inputs.radiusKm.rounded() == inputs.radiusKm ? 0 : 1)
+        let total = results.communes.reduce(0) { $0 + $1.population }
+        func share(_ people: Int) -> String { "\(Format.grouped(people)) (\(Format.percent(total > 0 ? Double(people) / Double(total) : 0, decimals: 1)))" }
+        let rows = CommuneTables.whiteZoneRows(results)
+        let hosts = rows.reduce(0) { $0 + $1.hosts }
+        let full = rows.reduce(0) { $0 + $1.hostsAndCandidates }
+        let optimised = rows.reduce(0) { $0 + $1.optimised }
+        let plan2021 = results.plan2021 == nil ? nil : rows.reduce(0) { $0 + ($1.plan2021 ?? 0) }
+        let plan = results.optimised
+        let covered = plan.groupCoverage.reduce(0, +)
+        let need = plan.model.communeNeed.reduce(0, +)
+        var out: [String] = []
+        out.append("## Where people live: conseillers within \(radius) km")
+        out.append("")
+        out.append("A commune is within reach of a site when their points are at most \(radius) km apart (great circle); a site reaches its own commune. "
+            + "People out of reach of every endowed site are in a **white zone**. The commune plan is a second plan, made by the commune model "
+            + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed.")
+        out.append("")
+        out.append("| people with no site within \(radius) km | people |")
+        out.append("| --- | ---: |")
+        out.append("| all 2021 hosts, endowed or not | \(share(hosts)) |")
+        out.append("| 2021 hosts and candidate sites | \(share(full)) |")
+        if let plan2021 { out.append("| hosts endowed in the 2021 plan | \(share(plan2021)) |") }
+        out.append("| sites endowed in the optimised commune plan | \(share(optimised)) |")
+        out.append("")
+        let status = results.proven ? "optimal (within the MIP gap of the LP bound)" : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the LP bound"
+        out.append("**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
+            + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
+            + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation.")
+        if results.plan2021 == nil && results.scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
+            out.append("The 2021 plan was not scored at commune level: the run's time budget ran out first (raise `solver.time_limit_seconds`).")
+        }
+        if let scored = results.plan2021 {
+            let covered2021 = scored.groupCoverage.reduce(0, +)
+            out.append("The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "
+                + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered.")
+        }
+        out.append("")
+        out.append("### White zones by territory")
+        out.append("")
+        out.append("The 15 territories with the most people out of reach of the 2021 hosts (all in `white_zones.csv`).")
+        out.append("")
+        out.append("| territory | population | no 2021 host in reach | no host or candidate in reach | 2021 plan | optimised plan |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for row in rows.sorted(by: { ($0.hosts, $1.territory.code) > ($1.hosts, $0.territory.code) }).prefix(15) {
+            func pct(_ people: Int) -> String { "\(Format.grouped(people)) (\(Format.percent(row.population > 0 ? Double(people) / Double(row.population) : 0, decimals: 1)))" }
+            out.append("| \(MarkdownText.inline(row.territory.name)) (\(MarkdownText.inline(row.territory.code))) | \(Format.grouped(row.population)) | \(pct(row.hosts)) | "
+                + "\(pct(row.hostsAndCandidates)) | \(row.plan2021.map(pct) ?? "—") | \(pct(row.optimised)) |")
+        }
+        out.append("")
+        out += openedSites(results)
+        let reach = plan.model.reach
+        let noCoordinates = results.communes.filter { !$0.hasCoordinates }
+        out.append("### Model size")
+        out.append("")
+        out.append("\(Format.grouped(results.reachableCommunes)) communes in reach form \(Format.grouped(reach.groups.count)) demand groups (identical reachable sites and territory); "
+            + "\(Format.grouped(reach.siteCommunes.count)) site communes form \(Format.grouped(reach.units.count)) site units; \(Format.grouped(reach.flowPairs)) flow pairs; "
+            + "\(Format.grouped(plan.model.program.variables.count)) columns, \(Format.grouped(plan.model.program.constraints.count)) rows, \(Format.grouped(plan.model.program.nonzeroCount)) nonzeros "
+            + "(`commune_model.csv`). \(Format.grouped(reach.unreachable.count)) communes have no site within reach and are left out of the model, listed in `allocation_by_commune.csv`.")
+        if !noCoordinates.isEmpty {
+            out.append("")
+            out.append("Communes without coordinates (reached only by a site in the commune itself): "
+                + noCoordinates.map { "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)))" }.joined(separator: ", ") + ".")
+        }
+        out.append("")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Candidate sites the plan opens, ranked by the people for whom they are the only endowed site within reach.
+    static func openedSites(_ results: CommuneResults) -> [String] {
+        let plan = results.optimised
+        let model = plan.model
+        var candidateSite = [Bool](repeating: false, count: model.reach.siteCommunes.count)
+        var hostSite = [Bool](repeating: false, count: model.reach.siteCommunes.count)
+        var postsAt = [Int](repeating: 0, count: model.reach.siteCommunes.count)
+        for (index, decision) in model.decisions.enumerated() where plan.posts[index] > 0 {
+            let pool = model.pools[decision.pool]
+            if pool.candidate { candidateSite[pool.site] = true } else { hostSite[pool.site] = true }
+            if pool.candidate { postsAt[pool.site] += plan.posts[index] }
+        }
+        let opened = candidateSite.indices.filter { candidateSite[$0] }
+        guard !opened.isEmpty else { return ["No candidate site is opened by the commune plan.", ""] }
+        var adds = [Int](repeating: 0, count: candidateSite.count)
+        var total = 0
+        for (commune, sites) in model.reach.sitesInReach.enumerated() {
+            let endowed = sites.filter { candidateSite[$0] || hostSite[$0] }
+            if endowed.count == 1, candidateSite[endowed[0]], !hostSite[endowed[0]] {
+                adds[endowed[0]] += results.communes[commune].population
+            }
+            if !endowed.isEmpty, endowed.allSatisfy({ candidateSite[$0] && !hostSite[$0] }) { total += results.communes[commune].population }
+        }
+        var out = ["### New sites worth opening", ""]
+        out.append("The commune plan opens \(opened.count) candidate sites (\(opened.reduce(0) { $0 + postsAt[$1] }) posts); "
+            + "\(Format.grouped(total)) people have only candidate sites within reach of an endowed site. The 15 that bring the most people out of a white zone "
+            + "(people for whom it is the only endowed site in reach; all in `sites.csv`):")
+        out.append("")
+        out.append("| site commune | territory | posts | people it alone reaches |")
+        out.append("| --- | --- | ---: | ---: |")
+        for site in opened.sorted(by: { (adds[$0], $1) > (adds[$1], $0) }).prefix(15) {
+            let commune = results.communes[model.reach.siteCommunes[site]]
+            out.append("| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) |")
+        }
+        out.append("")
+        return out
+    }
+}

@@ -1,0 +1,101 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// A commune run's facts, per commune and per territory, computed once for the tables and the report:
+/// the optimised plan (with candidate sites), the real 2021 plan scored by the same model, and the white
+/// zones of each site network (communes with no site, or no endowed site, within reach).
+public struct CommuneResults: Sendable {
+    /// One plan at commune level: its model, posts, and the people it covers per group (fixed-plan flows).
+    public struct ScoredPlan: Sendable {
+        public let model: CommuneModel
+        public let posts: [Int]
+        public let groupCoverage: [Double]
+        public let value: Double
+
+        public init(model: CommuneModel, posts: [Int], groupCoverage: [Double], value: Double) {
+            self.model = model
+            self.posts = posts
+            self.groupCoverage = groupCoverage
+            self.value = value
+        }
+
+        /// Positions in `model.reach.siteCommunes` with at least one post.
+        public var endowedSites: [Bool] {
+            var endowed = [Bool](repeating: false, count: model.reach.siteCommunes.count)
+            for (index, decision) in model.decisions.enumerated() where posts[index] > 0 { endowed[model.pools[decision.pool].site] = true }
+            return endowed
+        }
+
+        /// People covered in each commune: its group's coverage shared in proportion to need (optimal for a concave value).
+        public var communeCoverage: [Double] {
+            let reach = model.reach
+            return reach.groupOfCommune.indices.map { commune in
+                guard let group = reach.groupOfCommune[commune], model.groupNeed[group] > 0 else { return 0 }
+                return groupCoverage[group] * model.communeNeed[commune] / model.groupNeed[group]
+            }
+        }
+
+        /// For each commune: true when no endowed site is within reach.
+        public var whiteZone: [Bool] {
+            let endowed = endowedSites
+            return model.reach.sitesInReach.map { sites in !sites.contains { endowed[$0] } }
+        }
+    }
+
+    public let scenario: Scenario
+    public let optimised: ScoredPlan
+    public let bound: Double
+    public let proven: Bool
+    public let lpSeconds: Double
+    public let evaluationSeconds: Double
+    /// The 2021 allocation scored with the same model (posts fixed, its own rules not checked); nil without posts_2021.
+    public let plan2021: ScoredPlan?
+    /// Reach of every host of structures.csv (the 2021 network), and of hosts and candidates together.
+    public let hostNetwork: CommuneReach
+    public let fullNetwork: CommuneReach
+    /// The model's size without the reductions (communes in reach, site communes) beside the reduced one.
+    public let reachableCommunes: Int
+
+    public init(scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double, evaluationSeconds: Double,
+                plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach) {
+        self.scenario = scenario
+        self.optimised = optimised
+        self.bound = bound
+        self.proven = proven
+        self.lpSeconds = lpSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.plan2021 = plan2021
+        self.hostNetwork = hostNetwork
+        self.fullNetwork = fullNetwork
+        reachableCommunes = optimised.model.reach.groupOfCommune.filter { $0 != nil }.count
+    }
+
+    public var gap: Double { bound > 0 ? max(0, bound - optimised.value) / bound : 0 }
+
+    public var communes: [CommuneInputs.Commune] { scenario.communes?.communes ?? [] }
+
+    /// Distance from each commune to its nearest endowed site within reach, km (0 in the site's own commune); nil: none.
+    public func nearestEndowedKm(_ plan: ScoredPlan) -> [Double?] {
+        let endowed = plan.endowedSites
+        let reach = plan.model.reach
+        let communes = self.communes
+        return reach.sitesInReach.indices.map { commune in
+            var best: Double?
+            for site in reach.sitesInReach[commune] where endowed[site] {
+                let siteCommune = reach.siteCommunes[site]
+                let distance = siteCommune == commune ? 0 : CommuneReach.distanceKm(communes[commune], communes[siteCommune])
+                if let distance, distance < (best ?? .infinity) { best = distance }
+            }
+            return best
+        }
+    }
+
+    /// Per territory (scenario order): population of the communes in `flags`.
+    public func populationByTerritory(where flags: [Bool]) -> [Int] {
+        let index = Dictionary(uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+        var result = [Int](repeating: 0, count: scenario.territories.count)
+        for (position, commune) in communes.enumerated() where flags[position] { result[index[commune.territory]!] += commune.population }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// The commune run's CSV tables (docs/outputs.md, "Commune tables"), declared in `DataPackage.communeTables`.
+public enum CommuneTables {
+    public static func all(_ results: CommuneResults) -> [(name: String, content: String)] {
+        [("allocation_by_commune.csv", byCommune(results)), ("sites.csv", sites(results)),
+         ("white_zones.csv", whiteZones(results)), ("commune_model.csv", modelSizes(results))]
+    }
+
+    static func byCommune(_ results: CommuneResults) -> String {
+        let plan = results.optimised
+        let covered = plan.communeCoverage
+        let white = plan.whiteZone
+        let nearest = results.nearestEndowedKm(plan)
+        let hostsWhite = results.hostNetwork.sitesInReach.map(\.isEmpty)
+        var csv = CSVWriter(columns: ["commune_code", "commune_name", "territory_code", "epci", "population", "need", "people_covered",
+                                      "coverage_ratio", "sites_in_reach", "nearest_endowed_site_km", "white_zone", "white_zone_2021_hosts"])
+        for (index, commune) in results.communes.enumerated() {
+            let need = plan.model.communeNeed[index]
+            csv.append([.text(commune.code), .text(commune.name), .text(commune.territory), commune.epci.map { .text($0) } ?? .empty,
+                        .integer(commune.population), .integer(Int(need)), .number(covered[index], decimals: 1),
+                        need > 0 ? .number(covered[index] / need, decimals: 4) : .empty,
+                        .integer(plan.model.reach.sitesInReach[index].count),
+                        nearest[index].map { .number($0, decimals: 1) } ?? .empty, .boolean(white[index]), .boolean(hostsWhite[index])])
+        }
+        return csv.text
+    }
+
+    static func sites(_ results: CommuneResults) -> String {
+        let plan = results.optimised
+        let model = plan.model
+        let parameters = results.scenario.parameters
+        var csv = CSVWriter(columns: ["site_commune", "site_name", "territory_code", "kind", "candidate", "funding_option", "posts",
+                                      "capacity", "people_servable", "opened"])
+        var byPool = [[Int]](repeating: [], count: model.pools.count)
+        for (index, decision) in model.decisions.enumerated() { byPool[decision.pool].append(index) }
+        for (poolIndex, pool) in model.pools.enumerated() {
+            let commune = results.communes[pool.commune]
+            let territory = results.scenario.territories[pool.territory].code
+            let kind = parameters.kinds[pool.kind].id
+            // One row per option the pool uses (co-financing units summed); a pool without posts gets one row.
+            var perOption: [Int: (posts: Int, people: Double)] = [:]
+            for index in byPool[poolIndex] where plan.posts[index] > 0 {
+                let decision = model.decisions[index]
+                perOption[decision.option, default: (0, 0)].posts += plan.posts[index]
+                perOption[decision.option]!.people += Double(plan.posts[index]) * decision.peoplePerPost
+            }
+            let opened = !perOption.isEmpty
+            let rows: [(option: String?, posts: Int, people: Double)] = opened
+                ? perOption.keys.sorted().map { (parameters.fundingOptions[$0].id, perOption[$0]!.posts, perOption[$0]!.people) }
+                : [(nil, 0, 0)]
+            for row in rows {
+                csv.append([.text(commune.code), .text(commune.name), .text(territory), .text(kind), .boolean(pool.candidate),
+                            row.option.map { .text($0) } ?? .empty, .integer(row.posts), .integer(pool.capacity),
+                            .number(row.people, decimals: 1), .boolean(opened)])
+            }
+        }
+        return csv.text
+    }
+
+    /// People with no site (or no endowed site) within reach, per territory, under each network and plan.
+    public struct WhiteZoneRow: Sendable {
+        public let territory: Territory
+        public let population: Int
+        public let hosts: Int
+        public let hostsAndCandidates: Int
+        public let plan2021: Int?
+        public let optimised: Int
+    }
+
+    public static func whiteZoneRows(_ results: CommuneResults) -> [WhiteZoneRow] {
+        let population = results.populationByTerritory(where: results.communes.map { _ in true })
+        let hosts = results.populationByTerritory(where: results.hostNetwork.sitesInReach.map(\.isEmpty))
+        let all = results.populationByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
+        let plan2021 = results.plan2021.map { results.populationByTerritory(where: $0.whiteZone) }
+        let optimised = results.populationByTerritory(where: results.optimised.whiteZone)
+        return results.scenario.territories.enumerated().map { index, territory in
+            WhiteZoneRow(territory: territory, population: population[index], hosts: hosts[index], hostsAndCandidates: all[index],
+                         plan2021: plan2021?[index], optimised: optimised[index])
+        }
+    }
+
+    static func whiteZones(_ results: CommuneResults) -> String {
+        var csv = CSVWriter(columns: ["territory_code", "territory_name", "population", "out_of_reach_hosts", "out_of_reach_hosts_and_candidates",
+                                      "out_of_reach_2021_plan", "out_of_reach_optimised"])
+        for row in whiteZoneRows(results) {
+            csv.append([.text(row.territory.code), .text(row.territory.name), .integer(row.population), .integer(row.hosts),
+                        .integer(row.hostsAndCandidates), row.plan2021.map { .integer($0) } ?? .empty, .integer(row.optimised)])
+        }
+        return csv.text
+    }
+
+    /// The model's size with the reductions, beside what they reduced, and the solve's figures.
+    public static func sizes(_ results: CommuneResults) -> [(metric: String, value: Double, decimals: Int)] {
+        let model = results.optimised.model
+        let reach = model.reach
+        return [
+            ("communes", Double(results.communes.count), 0),
+            ("communes_in_reach", Double(results.reachableCommunes), 0),
+            ("communes_out_of_reach", Double(reach.unreachable.count), 0),
+            ("demand_groups", Double(reach.groups.count), 0),
+            ("site_communes", Double(reach.siteCommunes.count), 0),
+            ("site_units", Double(reach.units.count), 0),
+            ("flow_pairs", Double(reach.flowPairs), 0),
+            ("commune_site_pairs", Double(reach.sitesInReach.reduce(0) { $0 + $1.count }), 0),
+            ("columns", Double(model.program.variables.count), 0),
+            ("rows", Double(model.program.constraints.count), 0),
+            ("nonzeros", Double(model.program.nonzeroCount), 0),
+            ("radius_km", results.scenario.communes?.radiusKm ?? 0, 3),
+            ("value", results.optimised.value, 3),
+            ("lp_bound", results.bound, 3),
+            ("relative_gap", results.gap, 6),
+        ]
+    }
+
+    static func modelSizes(_ results: CommuneResults) -> String {
+        var csv = CSVWriter(columns: ["metric", "value"])
+        for row in sizes(results) { csv.append([.text(row.metric), .number(row.value, decimals: row.decimals)]) }
+        return csv.text
+    }
+}

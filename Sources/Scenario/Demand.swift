@@ -1,0 +1,106 @@
+import Foundation
+
+/// Where people live: the optional commune layer of a scenario (`tables.demand`, `tables.candidates`,
+/// `reach.*`). Without it a scenario is the département model alone; with it the commune model
+/// (docs/model.md, "The commune model") says which communes have a host within reach.
+/// Everything is indexed by position: communes by their place in `communes` (sorted by code).
+public struct CommuneInputs: Sendable {
+    public struct Commune: Sendable, Hashable {
+        public let code: String
+        public let name: String
+        /// A territory code of `territories.csv`.
+        public let territory: String
+        /// The EPCI it belongs to; nil when it has none (it is then its own unit in the reports).
+        public let epci: String?
+        public let population: Int
+        /// Fragility index used to split the territory's need; nil: the territory's own `ifn`.
+        public let ifn: Double?
+        /// Need given as is (the `need` column), instead of the split.
+        public let need: Double?
+        /// Degrees; nil when unknown (then only a site in the commune itself reaches it).
+        public let latitude: Double?
+        public let longitude: Double?
+
+        public init(code: String, name: String, territory: String, epci: String?, population: Int, ifn: Double? = nil,
+                    need: Double? = nil, latitude: Double?, longitude: Double?) {
+            self.code = code
+            self.name = name
+            self.territory = territory
+            self.epci = epci
+            self.population = population
+            self.ifn = ifn
+            self.need = need
+            self.latitude = latitude
+            self.longitude = longitude
+        }
+
+        public var hasCoordinates: Bool { latitude != nil && longitude != nil }
+    }
+
+    /// Sorted by code.
+    public let communes: [Commune]
+    /// The commune (index into `communes`) of each of the scenario's structures, in `Scenario.structures` order.
+    public let structureCommunes: [Int]
+    /// New sites that cost nothing until they get a post (`tables.candidates`), sorted by id.
+    public let candidates: [HostStructure]
+    /// The commune of each candidate, in `candidates` order.
+    public let candidateCommunes: [Int]
+    /// Great-circle distance (km) within which a site reaches a commune (`reach.radius_km`).
+    public let radiusKm: Double
+    /// Breakpoints of the value curve per commune group (`reach.breakpoints`), increasing, ending at 1.
+    public let breakpoints: [Double]
+
+    public init(communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
+                radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints) {
+        self.communes = communes
+        self.structureCommunes = structureCommunes
+        self.candidates = candidates
+        self.candidateCommunes = candidateCommunes
+        self.radiusKm = radiusKm
+        self.breakpoints = breakpoints
+    }
+
+    /// A handful of segments: enough for diminishing returns, few enough for tens of thousands of groups.
+    public static let defaultBreakpoints: [Double] = [0.05, 0.1, 0.2, 0.4, 0.7, 1]
+
+    /// Index of a commune by code (binary search: `communes` is sorted).
+    public func index(of code: String) -> Int? {
+        var low = 0, high = communes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if communes[middle].code < code { low = middle + 1 } else { high = middle }
+        }
+        return low < communes.count && communes[low].code == code ? low : nil
+    }
+
+    /// Need per commune: the `need` column when the table has one; otherwise each territory's need D_t split over its
+    /// communes in proportion to population × IFN (the territory's `ifn` where the commune has none), by largest
+    /// remainders so that the communes of a territory add up to D_t exactly (ties: commune code order).
+    public func need(territoryNeed: [String: Double], territories: [Territory]) -> [Double] {
+        if communes.allSatisfy({ $0.need != nil }) { return communes.map { $0.need! } }
+        let territoryIFN = Dictionary(uniqueKeysWithValues: territories.map { ($0.code, $0.fragilityIndex) })
+        var byTerritory: [String: [Int]] = [:]
+        for (index, commune) in communes.enumerated() { byTerritory[commune.territory, default: []].append(index) }
+        var result = [Double](repeating: 0, count: communes.count)
+        for (territory, members) in byTerritory {
+            let total = (territoryNeed[territory] ?? 0).rounded()
+            let weights = members.map { Double(communes[$0].population) * max(communes[$0].ifn ?? territoryIFN[territory] ?? 1, 1e-9) }
+            let sum = weights.reduce(0, +)
+            guard sum > 0 else {
+                // No inhabitant anywhere: the need goes to the first commune, so the total is still kept.
+                result[members[0]] = total
+                continue
+            }
+            let shares = weights.map { total * $0 / sum }
+            var floors = shares.map { $0.rounded(.down) }
+            var left = Int(total - floors.reduce(0, +))
+            let order = members.indices.sorted { (shares[$0] - floors[$0], members[$1]) > (shares[$1] - floors[$1], members[$0]) }
+            for position in order where left > 0 {
+                floors[position] += 1
+                left -= 1
+            }
+            for (position, member) in members.enumerated() { result[member] = floors[position] }
+        }
+        return result
+    }
+}

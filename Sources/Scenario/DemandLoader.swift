@@ -1,0 +1,142 @@
+import Foundation
+
+/// Reads the commune layer (`tables.demand`, `tables.candidates`, `reach.*`) once the territories and structures are
+/// read, reporting every bad cell with its file:line:column (docs/scenarios.md, "demand.csv").
+enum DemandLoader {
+    static let demandColumns: [TableReader.Column] = [
+        .init(name: "code", required: true), .init(name: "name", required: false),
+        .init(name: "territory", required: true), .init(name: "epci", required: false),
+        .init(name: "population", required: true), .init(name: "ifn", required: false),
+        .init(name: "need", required: false), .init(name: "latitude", required: true),
+        .init(name: "longitude", required: true),
+    ]
+
+    /// The commune of each row of a structures-like table: the `commune_code` column, which must name a demand commune.
+    static func siteCommunes(_ table: CSVTable, ids: [String], inputs communes: [CommuneInputs.Commune],
+                             index: (String) -> Int?, errors: inout DiagnosticCollector) -> [Int] {
+        var reader = TableReader(table: table, columns: [.init(name: "id", required: true), .init(name: "commune_code", required: true)])
+        var byID: [String: Int] = [:]
+        for record in table.records where record.count == table.header.count {
+            guard let id = reader.text(record, "id"), let code = reader.text(record, "commune_code"),
+                  let field = reader.field(record, "commune_code") else { continue }
+            guard let commune = index(code) else {
+                reader.fail(field, "commune_code", "commune '\(Shown.value(code))' is not in the demand table: a site must be a commune of tables.demand")
+                continue
+            }
+            if byID[id] == nil { byID[id] = commune }
+        }
+        errors.merge(reader.errors)
+        return ids.map { byID[$0] ?? -1 }
+    }
+
+    static func demand(_ table: CSVTable, territories: [Territory]) -> ([CommuneInputs.Commune], DiagnosticCollector) {
+        var reader = TableReader(table: table, columns: demandColumns)
+        let known = Set(territories.map(\.code))
+        var result: [CommuneInputs.Commune] = []
+        var firstLine: [String: Int] = [:]
+        var needGiven = 0, needMissing = 0
+        for record in table.records where record.count == table.header.count {
+            let code = reader.text(record, "code")
+            let name = reader.has("name") ? reader.text(record, "name", optional: true) : nil
+            let territory = reader.text(record, "territory")
+            let epci = reader.has("epci") ? reader.text(record, "epci", optional: true) : nil
+            let population = reader.integer(record, "population", in: 0...100_000_000)
+            let ifn = reader.has("ifn") ? reader.number(record, "ifn", in: 0...10, optional: true) : nil
+            let need = reader.has("need") ? reader.number(record, "need", in: 0...100_000_000, optional: true) : nil
+            // Coordinates may be empty (then the commune is out of reach of every other commune's site, and listed).
+            let latitude = reader.number(record, "latitude", in: -90...90, optional: true)
+            let longitude = reader.number(record, "longitude", in: -180...180, optional: true)
+            guard let code, let territory, let population else { continue }
+            if let field = reader.field(record, "need") {
+                // Only an empty cell is "not given"; a bad value is reported at its cell.
+                if field.text.trimmingCharacters(in: .whitespaces).isEmpty { needMissing += 1 } else { needGiven += 1 }
+            }
+            let codeField = reader.field(record, "code")!
+            if let first = firstLine[code] {
+                reader.fail(codeField, "code", "duplicated commune '\(Shown.value(code))': also on line \(first)")
+                continue
+            }
+            firstLine[code] = codeField.line
+            if !known.contains(territory) {
+                reader.fail(reader.field(record, "territory")!, "territory", "unknown territory '\(Shown.value(territory))' (not in the territories table)")
+                continue
+            }
+            let latitudeEmpty = reader.field(record, "latitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+            let longitudeEmpty = reader.field(record, "longitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+            if latitudeEmpty != longitudeEmpty {
+                reader.fail(codeField, latitudeEmpty ? "latitude" : "longitude", "give both latitude and longitude, or neither (the commune is then out of reach, listed)")
+                continue
+            }
+            result.append(CommuneInputs.Commune(code: code, name: name ?? code, territory: territory, epci: epci, population: population,
+                                                ifn: ifn, need: need, latitude: latitude, longitude: longitude))
+        }
+        var errors = reader.errors
+        if needGiven > 0 && needMissing > 0 {
+            errors.add(.data, SourceLocation(file: table.path, line: 1), "need: given for \(needGiven) communes and empty for \(needMissing): give it for every commune, or drop the column to split each territory's need")
+        }
+        if errors.isEmpty {
+            let covered = Set(result.map(\.territory))
+            for territory in territories where !covered.contains(territory.code) {
+                errors.add(.data, SourceLocation(file: table.path, line: 1),
+                           "territory '\(territory.code)' has no commune in the demand table: its need would be lost; add its communes")
+            }
+        }
+        return (result.sorted { $0.code < $1.code }, errors)
+    }
+
+    /// The commune layer's keys, read with the other parameters so their errors are reported with them.
+    struct Settings {
+        var demandPath: String?
+        var candidatesPath: String?
+        var radiusKm: Double?
+        var breakpoints: [Double]?
+    }
+
+    static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
+        let settings = Settings(demandPath: reader.text("tables.demand").map(resolve), candidatesPath: reader.text("tables.candidates").map(resolve),
+                                radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"))
+        if settings.demandPath == nil && settings.candidatesPath != nil {
+            reader.configurationError("tables.candidates", "'tables.candidates' needs 'tables.demand': candidate sites are placed in communes")
+        }
+        if let breakpoints = settings.breakpoints {
+            let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
+            if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
+                reader.configurationError("reach.breakpoints", "'reach.breakpoints' must be increasing ratios in (0, 1] ending at 1")
+            }
+        }
+        return settings
+    }
+
+    /// The commune layer, or nil when the scenario has no demand table (or it has errors, then in `errors`).
+    /// `table` reads a table and keeps its bytes for the manifest.
+    static func load(_ settings: Settings, territories: [Territory], structures: [HostStructure], kinds: Set<String>?,
+                     structuresTable: CSVTable?, table: (String, String) -> CSVTable?, errors: inout DiagnosticCollector) -> CommuneInputs? {
+        guard let demandPath = settings.demandPath else { return nil }
+        guard let demandTable = table("demand", demandPath) else { return nil }
+        let (communes, problems) = demand(demandTable, territories: territories)
+        errors.merge(problems)
+        guard problems.isEmpty else { return nil }
+        let inputs = CommuneInputs(communes: communes, structureCommunes: [], radiusKm: 1)
+        var structureCommunes: [Int] = []
+        if let structuresTable {
+            structureCommunes = siteCommunes(structuresTable, ids: structures.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
+        }
+        var candidates: [HostStructure] = []
+        var candidateCommunes: [Int] = []
+        if let candidatesPath = settings.candidatesPath, let candidateTable = table("candidates", candidatesPath) {
+            let (values, problems) = TableLoaders.structures(candidateTable, territories: Set(territories.map(\.code)), kinds: kinds)
+            errors.merge(problems)
+            let hostIDs = Set(structures.map { $0.id.lowercased() })
+            var collector = DiagnosticCollector()
+            for value in values where hostIDs.contains(value.id.lowercased()) {
+                collector.add(.data, SourceLocation(file: candidateTable.path, line: 1), "candidate '\(value.id)' has the id of a host structure: ids must be unique across both tables")
+            }
+            errors.merge(collector)
+            candidates = values
+            candidateCommunes = siteCommunes(candidateTable, ids: values.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
+        }
+        guard let radius = settings.radiusKm, let breakpoints = settings.breakpoints else { return nil }
+        return CommuneInputs(communes: communes, structureCommunes: structureCommunes, candidates: candidates,
+                             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints)
+    }
+}

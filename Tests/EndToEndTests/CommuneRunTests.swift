@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `repartir run` on the hand-made commune scenario (`CommuneFixture`, solved by hand in CommuneModelTests):
+/// the commune tables, their schema, the report section and the exit code that says whether the plan is proven.
+@Suite struct CommuneRunTests {
+    @Test func runWritesTheCommuneTablesAndSection() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder())
+        let out = try E2E.temporaryDirectory(prefix: "communes-run").appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        // Both plans proven: the département plan by GLPK, the commune plan (value = LP bound, 509.12) by its bound.
+        #expect(result.status == 0, "\(result)")
+        let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
+        let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
+        #expect(byCode["c4"]?["white_zone"] == "true" && byCode["c7"]?["white_zone"] == "true" && byCode["c1"]?["white_zone"] == "false")
+        // c5's group (need 300) gets one post, 120 people, shared by need: c5 has 250 of 300.
+        #expect(byCode["c5"]?["people_covered"] == "100.0")
+        #expect(byCode["c7"]?["sites_in_reach"] == "0" && byCode["c7"]?["nearest_endowed_site_km"] == "")
+        // c2 and c3 are 11.1 km from c1 (0.1° of longitude on the equator); c2 may hold a post itself.
+        let nearest = try #require(Double(byCode["c3"]?["nearest_endowed_site_km"] ?? ""))
+        #expect(nearest == 0 || abs(nearest - 11.1) < 0.05)
+        let white = try E2E.table(out.appendingPathComponent("white_zones.csv"))
+        #expect(white.map { [$0["out_of_reach_hosts"]!, $0["out_of_reach_hosts_and_candidates"]!, $0["out_of_reach_2021_plan"]!, $0["out_of_reach_optimised"]!] }
+                == [["500", "0", "500", "500"], ["100", "100", "100", "100"]])
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("## Where people live: conseillers within 15 km"))
+        #expect(report.contains("optimal (within the MIP gap of the LP bound)"))
+        let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
+        #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
+    }
+
+    /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so the
+    /// run says "feasible" and exits 10, whatever the département plan's status.
+    @Test func unprovenCommunePlanExits10() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let out = try E2E.temporaryDirectory(prefix: "communes-gap").appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect(result.status == 10, "\(result)")
+        let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
+        let gap = try #require(Double(sizes.first { $0["metric"] == "relative_gap" }?["value"] ?? ""))
+        #expect(abs(gap - 0.2) < 1e-4)
+        #expect(try E2E.text(out.appendingPathComponent("report.md")).contains("feasible, gap 20.00 % against the LP bound"))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Scenario
+
+/// A hand-made commune scenario, on the equator so distances are easy: 0.1° of longitude is 11.1 km.
+///
+/// Territory 01: c1 (lon 0.0), c2 and c3 (lon 0.1), c4 (lon 0.25); territory 02: c5 (lon 1.0), c6 (lon 1.05),
+/// c7 (no coordinates). Hosts: H1 public in c1 (capacity 2), H2 private in c2 (capacity 1), H3 public in c5
+/// (capacity 1); candidate K1 public in c4 (capacity 1). Within 15 km: c1, c2, c3 are reached by the sites of
+/// c1 and c2 (one group; the two sites reach exactly that group, one unit); c4 only by its own candidate site
+/// (16.7 km from c2); c5 and c6 by c5; c7 by nothing. Needs: 300, 200, 100, 150, 250, 50, 40.
+/// A post serves 120 people (κ = 120 per year, 12 funded months) and costs the State 10,000 €.
+enum CommuneFixture {
+    static func folder(posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
+                       demand: String? = nil, structures: String? = nil, candidates: String? = nil) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-communes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let yaml = """
+        name: communes-fixture
+        tables:
+          territories: territories.csv
+          structures: structures.csv
+          demand: demand.csv
+          candidates: candidates.csv
+        reach:
+          radius_km: \(radius)
+          breakpoints: [0.5, 1]
+        programme:
+          posts: \(posts)
+          budget_eur: \(budget)
+        service:
+          people_per_post_year: 120
+        need:
+          rate_15_plus: 0.2
+          rate_75_plus: 0.5
+        kinds:
+          public:
+            grant_eur: 10000
+            overseas_grant_eur: 10000
+            grant_months: 12
+          private:
+            grant_eur: 10000
+            overseas_grant_eur: 10000
+            grant_months: 12
+        funding:
+          full:
+            state_share: 1
+        objective:
+          exponent: 0.5
+        \(extraYAML)
+        """
+        let files: [String: String] = [
+            "scenario.yaml": yaml,
+            "territories.csv": """
+            code,name,region_code,region_name,overseas,population,population_15_plus,population_75_plus,ifn
+            01,Un,R1,Région,false,2000,1500,200,5
+            02,Deux,R1,Région,false,1500,1200,100,5
+
+            """,
+            "structures.csv": structures ?? """
+            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+            H1,Host one,01,public,2,0,1,c1
+            H2,Host two,01,private,1,0,0,c2
+            H3,Host three,02,public,1,0,1,c5
+
+            """,
+            "candidates.csv": candidates ?? """
+            id,name,territory,kind,capacity,cofinancing_eur,commune_code
+            K1,Candidate,01,public,1,0,c4
+
+            """,
+            "demand.csv": demand ?? """
+            code,name,territory,epci,population,need,latitude,longitude
+            c1,One,01,E1,1000,300,0,0
+            c2,Two,01,E1,700,200,0,0.1
+            c3,Three,01,E1,300,100,0,0.1
+            c4,Four,01,,500,150,0,0.25
+            c5,Five,02,E2,800,250,0,1.0
+            c6,Six,02,E2,300,50,0,1.05
+            c7,Seven,02,E2,100,40,,
+
+            """,
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
+        return folder.path
+    }
+
+    static func scenario(posts: Int = 3, budget: Int = 1_000_000) throws -> Scenario {
+        try ScenarioLoader.load(try folder(posts: posts, budget: budget))
+    }
+}

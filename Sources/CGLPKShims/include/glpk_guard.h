@@ -19,6 +19,9 @@ typedef enum {
     REPARTIR_GLPK_SOLVE = 0,
     REPARTIR_GLPK_WRITE_LP = 1,   // CPLEX LP via glp_write_lp
     REPARTIR_GLPK_WRITE_MPS = 2,  // free MPS via glp_write_mps(GLP_MPS_FILE)
+    // A pure LP with a zero objective: for each of `range_count` columns, its smallest then largest value, each
+    // by the simplex warm-started from the previous basis (one load, a few pivots per bound).
+    REPARTIR_GLPK_COLUMN_RANGES = 3,
 } repartir_glpk_action;
 
 /// How the session ended (not the solve status: see the GLPK codes in repartir_glpk_result).
@@ -72,6 +75,11 @@ typedef struct {
     // caller checks). The relaxation is solved first; when the start is within mip_gap of its bound,
     // it is the answer and branch-and-bound is skipped. Otherwise the solve goes on as without it.
     const double *start;
+    // REPARTIR_GLPK_COLUMN_RANGES: 1-based columns, and caller-owned outputs (NAN where a simplex did not end optimal).
+    int range_count;
+    const int *range_columns;
+    double *range_low;
+    double *range_high;
 } repartir_glpk_request;
 
 typedef struct {

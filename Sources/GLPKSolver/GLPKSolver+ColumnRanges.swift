@@ -8,7 +8,10 @@ extension GLPKSolver: ColumnRanging {
     public func columnRanges(_ program: LinearProgram, columns: [Variable], options: SolverOptions) throws(GLPKError)
         -> [(low: Double?, high: Double?)]
     {
-        let relaxed = program.relaxation()
+        // The session sets one column's coefficient at a time: every other coefficient must be 0.
+        var relaxed = program.relaxation()
+        for index in relaxed.variables.indices { relaxed.setObjective(Variable(index: index), 0) }
+        relaxed.objectiveConstant = 0
         do { try relaxed.validate() } catch { throw .invalidModel(error) }
         let output = GLPKSession.run(LoweredProgram(relaxed), action: .columnRanges(columns.map(\.index), options),
                                      cancellation: cancellation)

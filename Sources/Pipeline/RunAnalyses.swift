@@ -89,7 +89,7 @@ enum RunAnalyses {
                                        title: changeTitle, legendTitle: forced == nil ? "Posts, plan minus 2021" : "Posts, forced change against 2021",
                                        palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
         let rows = compared.map { (label: $0.name, value: $0.evaluation.coverage) }
-        let chart = BarChart.svg(rows: rows, title: "People accompanied over the funded period", unit: "people", highlight: ["optimised"])
+        let chart = BarChart.svg(rows: rows, title: "People accompanied \(scenario.parameters.basis.period)", unit: "people", highlight: ["optimised"])
         output.files += [(name: "map_posts_per_100k.svg", content: Data(map.utf8)),
                          (name: "map_change_vs_2021.svg", content: Data(change.utf8)),
                          (name: "chart_plans.svg", content: Data(chart.utf8))]

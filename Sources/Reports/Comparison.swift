@@ -116,7 +116,7 @@ public enum Comparison {
         var writer = CSVWriter(columns: comparisonColumns)
         for row in rows {
             let perYear: CSVWriter.Cell = scenario.map { .number(Decomposition.peoplePerYear(row.evaluation, scenario: $0), decimals: 1) } ?? .empty
-            let horizon: CSVWriter.Cell = scenario.map { .integer($0.parameters.basis.horizonYears) } ?? .empty
+            let horizon: CSVWriter.Cell = scenario?.parameters.basis.horizonYears.map { .integer($0) } ?? .empty
             let e = row.evaluation
             let q = row.equity
             writer.append([

@@ -148,7 +148,7 @@ public enum DataPackage {
                 integer("posts", unit: "posts", "Posts placed."),
                 number("posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3, "Posts × 100,000 / population."),
                 number("state_cost_eur", unit: "€", decimals: 2, "State cost."),
-                number("coverage", unit: "people", decimals: 1, "People accompanied over the funded period."),
+                number("coverage", unit: "people", decimals: 1, "People accompanied over the horizon (service.horizon_years)."),
                 number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "coverage / need."),
               ], dynamic: [], primaryKey: ["plan", "territory_code"],
               foreignKeys: [key("plan", "comparison"), key("territory_code", "allocation_by_territory")]),
@@ -218,6 +218,8 @@ public enum DataPackage {
                 number("min_coverage_ratio", unit: "ratio 0–1", decimals: 6, "Smallest ratio reached."),
                 number("coverage", unit: "people", decimals: 1, "Coverage of that plan."),
                 number("objective", unit: "need-weighted value of coverage", decimals: 3, "Objective of that plan."),
+                text("status", "The point's own solve: optimal (within the gap) or feasible (a limit stopped it)."),
+                number("gap", unit: "ratio", decimals: 8, "The point's own relative gap, in its stage's units.", nullable: true),
               ], dynamic: [], primaryKey: ["step"], foreignKeys: []),
         Table(file: "conflict.csv", description: "Infeasible run: an irreducible set of rules that cannot hold together.",
               fields: [

@@ -52,7 +52,7 @@ public enum DecompositionReport {
         let name = MarkdownText.inline(observedName)
         let perYear = metrics[0].values, horizon = metrics[1].values
         let basis = scenario.parameters.basis
-        let years = "\(basis.horizonYears) year\(basis.horizonYears == 1 ? "" : "s")"
+        let years = basis.period
         let option = MarkdownText.code(outcome.levels.option)
         let money = Format.millions(outcome.levels.stateCostEUR)
         func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
@@ -63,7 +63,7 @@ public enum DecompositionReport {
         let geographyHorizon = horizon[Decomposition.Combination([.geography]).bits] - horizon[0]
         let same = abs(scenario.parameters.budgetEUR - outcome.levels.stateCostEUR) < 0.5
         var text = "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
-            + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) over \(years)"
+            + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) \(years)"
             + "\(share(geographyHorizon, of: horizon[0])), against the \(name) posts per département re-solved on the same terms.** "
         let totalYear = perYear[7] - Decomposition.peoplePerYear(observed, scenario: scenario)
         let totalHorizon = horizon[7] - observed.coverage
@@ -71,7 +71,7 @@ public enum DecompositionReport {
         let parts = splits.map { "\(label($0.factor)) \(signed($0.shapley))" }.joined(separator: ", ")
         let budgetWords = same ? "with the same budget" : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money against \(money)"
         text += "The optimised plan, \(budgetWords) and every funding option, reaches \(signed(totalYear)) people a year in post and "
-            + "\(signed(totalHorizon)) over \(years) compared with the \(name) allocation; over \(years), the Shapley split of the gain between the "
+            + "\(signed(totalHorizon)) \(years) compared with the \(name) allocation; \(years), the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives \(parts), and choosing hosts within each département at the \(name) posts "
             + "\(signed(horizon[0] - observed.coverage))."
         return text
@@ -91,13 +91,14 @@ public enum DecompositionReport {
         let basis = scenario.parameters.basis
         var out = ["## What money, the funding rule and geography each buy", ""]
         out.append("Every plan below is priced and counted on one basis: the State pays \(Format.grouped(basis.costPerPostEUR)) € of programme cost per post on top of the grant (`programme.cost_per_post_eur`), "
-            + "and service is counted over \(basis.horizonYears) year(s) (`service.horizon_years`): a post funded for fewer months serves its funded months, "
-            + "then \(Format.percent(basis.renewalShare, decimals: 0)) of the months left (`service.renewal_share`: the share renewed until the horizon, whose cost is outside this envelope). "
+            + (basis.horizonYears.map { "and service is counted over \($0) year(s) (`service.horizon_years`): a post funded for fewer months serves its funded months, "
+            + "then \(Format.percent(basis.renewalShare, decimals: 0)) of the months left (`service.renewal_share`: the share renewed until the horizon, whose cost is outside this envelope). " }
+               ?? "and service is counted over each post's funded months (no `service.horizon_years`). ")
             + "People a year in post (κ × posts, at most the need) do not depend on funding lengths. "
             + "Each row is a re-solve of the scenario with some factors held at the \(name) allocation's level: its money (\(Format.millions(outcome.levels.stateCostEUR)), its State cost on this basis), "
             + "its funding rule (\(MarkdownText.code(outcome.levels.option)) only) and its geography (its posts per département); the last row is the optimised plan. (docs/baselines.md)")
         out.append("")
-        out.append("| geography | funding rule | money | posts | State cost | people a year in post | people over \(basis.horizonYears) years | objective | status |")
+        out.append("| geography | funding rule | money | posts | State cost | people a year in post | people \(basis.period) | objective | status |")
         out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for solved in outcome.solved {
             let c = solved.combination
@@ -118,7 +119,7 @@ public enum DecompositionReport {
         }
         out.append("The gain from the first row to the last, split sequentially (geography first, then the funding rule, then money) and by Shapley values (each factor's marginal gain averaged over the orders):")
         out.append("")
-        out.append("| factor | people a year: sequential | people a year: Shapley | people over \(basis.horizonYears) years: sequential | people over \(basis.horizonYears) years: Shapley | Shapley share (over \(basis.horizonYears) years) |")
+        out.append("| factor | people a year: sequential | people a year: Shapley | people \(basis.period): sequential | people \(basis.period): Shapley | Shapley share (\(basis.period)) |")
         out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
         let year = Decomposition.splits(metrics[0].values), horizon = Decomposition.splits(metrics[1].values)
         let gain = metrics[1].values[7] - metrics[1].values[0]
@@ -127,7 +128,7 @@ public enum DecompositionReport {
             out.append("| \(label(y.factor)) | \(signed(y.sequential)) | \(signed(y.shapley)) | \(signed(h.sequential)) | \(signed(h.shapley)) | \(gain != 0 ? Format.percent(h.shapley / gain) : "—") |")
         }
         out.append("")
-        out.append("The first row differs from the \(name) allocation itself (\(Format.grouped(observed.coverage)) people over \(basis.horizonYears) years) only by the choice of host kind and structure inside each département.")
+        out.append("The first row differs from the \(name) allocation itself (\(Format.grouped(observed.coverage)) people \(basis.period)) only by the choice of host kind and structure inside each département.")
         out.append("")
         return out.joined(separator: "\n") + "\n"
     }

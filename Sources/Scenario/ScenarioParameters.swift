@@ -71,24 +71,31 @@ public struct FundingTerms: Sendable, Hashable {
 /// service is counted, whatever the funding length.
 public struct ServiceBasis: Sendable, Hashable {
     public let costPerPostEUR: Double
-    public let horizonYears: Int
+    /// Years over which service is counted; nil (code-built parameters) counts each post's own funded months.
+    public let horizonYears: Int?
     /// Share of a post whose funding ends before the horizon that is renewed, and serves, until the horizon.
     public let renewalShare: Double
 
-    public init(costPerPostEUR: Double = 0, horizonYears: Int = 3, renewalShare: Double = 0) {
+    public init(costPerPostEUR: Double = 0, horizonYears: Int? = nil, renewalShare: Double = 0) {
         self.costPerPostEUR = costPerPostEUR
         self.horizonYears = horizonYears
         self.renewalShare = renewalShare
     }
 
+    /// No programme cost, each post's funded months: the basis of parameters built in code. Scenario files get the
+    /// schema's defaults (3 years).
     public static let `default` = ServiceBasis()
 
-    public var horizonMonths: Int { 12 * horizonYears }
+    /// "over 3 years", or "over the funded period" without a horizon, for the report.
+    public var period: String {
+        horizonYears.map { "over \($0) year\($0 == 1 ? "" : "s")" } ?? "over the funded period"
+    }
 
-    /// Months a post funded for `funded` months serves within the horizon: its funded months up to the horizon,
-    /// then the renewed share of the months left.
+    /// Months a post funded for `funded` months serves within the horizon: its funded months up to it, then the
+    /// renewed share of the months left.
     public func serviceMonths(funded: Int) -> Double {
-        let horizon = horizonMonths
+        guard let years = horizonYears else { return Double(funded) }
+        let horizon = 12 * years
         return Double(min(funded, horizon)) + renewalShare * Double(max(0, horizon - funded))
     }
 }

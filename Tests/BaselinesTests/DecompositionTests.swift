@@ -104,7 +104,8 @@ import Testing
 
     /// Out-of-range basis keys are configuration errors (exit 78) naming the key and its range, before any solve.
     @Test(arguments: [("service.horizon_years", "0", "1…10"), ("service.horizon_years", "11", "1…10"),
-                      ("service.renewal_share", "1.5", "0.0…1.0"), ("programme.cost_per_post_eur", "-1", "0.0…1000000.0")])
+                      ("service.renewal_share", "1.5", "0.0…1.0"), ("programme.cost_per_post_eur", "-1", "0.0…1000000.0"),
+                      ("comparison.range_tolerance", "0.3", "0.0…0.2")])
     func badBasisIsAConfigurationError(key: String, value: String, range: String) {
         do {
             _ = try ScenarioLoader.load(DefaultScenario.path, overrides: [ParameterOverride(key: key, value: value)])

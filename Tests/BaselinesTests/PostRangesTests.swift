@@ -67,6 +67,27 @@ import Testing
         }
     }
 
+    /// GLPK's warm-started ranging session (one load, a simplex per bound from the previous basis) gives the same bounds
+    /// as one LP per bound from scratch, on a model with floors, caps, co-financing and the value held.
+    @Test func warmStartedRangingMatchesOneLPPerBound() throws {
+        let scenario = Self.scenario(needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+                                     breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
+        let optimum = try #require(try GLPKSolver().solve(model.program, options: options).objective)
+        var held = model.program
+        held.addConstraint("value_held", model.valueTerms, lower: 0.995 * optimum)
+        let columns = scenario.territories.map { model.postVariables[$0.code]! }
+        let warm = try GLPKSolver().columnRanges(held, columns: columns, options: options)
+        let cold = try ColumnRanges.oneByOne(held, columns: columns, solver: GLPKSolver(), options: options)
+        #expect(warm.count == 4 && cold.count == 4)
+        for (a, b) in zip(warm, cold) {
+            #expect(abs(a.low! - b.low!) < 1e-6 && abs(a.high! - b.high!) < 1e-6, "\(a) vs \(b)")
+        }
+        // The held value binds: at least one territory cannot reach its floor-to-capacity span.
+        #expect(warm.contains { $0.low! > 1 + 1e-6 || $0.high! < 10 - 1e-6 })
+    }
+
     /// `excess` is the change every plan within the range makes against a number outside it.
     @Test func excessOutsideTheRange() {
         let range = PostRanges.Range(low: 10, high: 14)

@@ -175,7 +175,7 @@ public enum RunCommand {
         start = Date()
         let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
                                            compared: rows, geometry: geometry, log: log,
-                                           forced: ranges.last.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) })
+                                           forced: ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) })
         files += analyses.files
         lap("analyses", since: start)
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
@@ -184,7 +184,7 @@ public enum RunCommand {
             + StagesTable.section(outcome.stages)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut,
-                                         decomposition: decomposition, ranges: ranges.last)
+                                         decomposition: decomposition, ranges: ranges.first)
             + PostRangesReport.section(ranges, scenario: scenario,
                                        posts: Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
                                        mipGap: options.mipGap)

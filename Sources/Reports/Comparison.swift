@@ -53,9 +53,9 @@ public enum Comparison {
     }
 
     /// The two comparison tables of plans already scored (`rows`): a run scores each plan once.
-    /// `decomposition`: the re-solved plans of the decomposition (`decompositionRows`), rows of comparison.csv only.
+    /// `decomposition`: the re-solved plans of the decomposition (`decompositionRows`), rows of both tables after the compared plans.
     public static func tables(_ rows: [Row], scenario: Scenario, decomposition: [Row] = []) -> [(name: String, content: String)] {
-        [("plans.csv", plansCSV(rows, scenario: scenario)), ("comparison.csv", comparisonCSV(rows + decomposition, scenario: scenario))]
+        [("plans.csv", plansCSV(rows + decomposition, scenario: scenario)), ("comparison.csv", comparisonCSV(rows + decomposition, scenario: scenario))]
     }
 
     /// The decomposition's re-solved plans other than the optimised one, scored like any plan and named

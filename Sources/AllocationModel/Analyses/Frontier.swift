@@ -32,9 +32,9 @@ public enum Frontier {
         }
     }
 
-    /// Each frontier solve's limit: a twelfth of the run's, at most 1.5 s, so the whole frontier stays a few seconds;
+    /// Each frontier solve's limit: a twelfth of the run's, at most 1 s, so the whole frontier stays a few seconds;
     /// a point that stops there says so (status, gap) and the report does not call its change "within tolerance".
-    public static let secondsPerSolve = 1.5
+    public static let secondsPerSolve = 1.0
 
     /// `points` plans from ε = 0 to the largest reachable smallest ratio z* (found by a max-min solve).
     /// The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts

@@ -77,7 +77,7 @@ public enum AnalysesReport {
         if !stopped.isEmpty {
             out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at their time limit (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity.")
         } else if abs(relative) <= 2 * max(mipGap, widest) {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap \(Format.percent(mipGap, decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
         } else {
             out.append("\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3))).")
         }

@@ -94,3 +94,32 @@ import Testing
         #expect(range.excess(12) == 0 && range.excess(9) == -1 && range.excess(17) == 3)
     }
 }
+
+/// The max-min of the frontier pinned by one territory's hosts: A needs 1,000 people but its hosts take 2 posts (48
+/// people, 4.8 %); B needs 100 and can take 10. With 10 posts the smallest ratio cannot pass A's 4.8 %, and A holds
+/// every post its hosts allow, so the report names A.
+@Suite struct FrontierPinTests {
+    @Test func theTerritoryWhoseHostsPinTheMaxMinIsNamed() throws {
+        let parameters = ScenarioParameters(
+            name: "pin", title: "", posts: 10, budgetEUR: 1_000_000, peoplePerPostYear: 12,
+            need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
+            kinds: [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)],
+            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
+            limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
+            objective: ObjectiveParameters(exponent: 0.5, breakpoints: [0.25, 1]),
+            solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
+        let territories = [("A", 1000), ("B", 100)].map { code, need in
+            Territory(code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
+                      population15Plus: need, population75Plus: need, fragilityIndex: 5)
+        }
+        let structures = [HostStructure(id: "a", name: "a", territory: "A", kind: "public", capacity: 2, cofinancingEUR: 0),
+                          HostStructure(id: "b", name: "b", territory: "B", kind: "public", capacity: 10, cofinancingEUR: 0)]
+        let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
+        let points = try Frontier.sweep(scenario: scenario, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: 0),
+                                        points: 2, width: 1)
+        let top = try #require(points.last)
+        #expect(abs(top.minCoverageRatio - 0.048) < 1e-9)
+        #expect(top.pinnedBy == ["A"])
+        #expect(points.allSatisfy { $0.status == "optimal" })
+    }
+}

@@ -89,7 +89,6 @@ public enum RunCommand {
 
         start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
-        try PostRangesRun.check(scenario, options: options)
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
         let solver = budget.solver(wrapping: solver)
@@ -133,7 +132,7 @@ public enum RunCommand {
         start = Date()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a section.
-        let ranges = try PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
+        let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
         if !ranges.isEmpty, let index = files.firstIndex(where: { $0.name == "allocation_by_territory.csv" }) {
             files[index].content = Data(Tables.byTerritory(outcome.record, ranges: ranges).utf8)
         }

@@ -42,13 +42,17 @@ public enum PostRanges {
         let columns = codes.map { model.postVariables[$0]! }
         let program = model.program
         let valueTerms = model.valueTerms
+        let scale = model.objectiveScale
         var lpOptions = options.starting(from: nil)
         lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, 30)
         let lp = lpOptions
         let results = try ParallelSolves.map(tolerances, width: width) { tolerance -> [(low: Double?, high: Double?)] in
             var held = program
-            // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance.
-            held.addConstraint("value_held", valueTerms, lower: (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9)
+            // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
+            // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
+            // the objective: it only makes the row stricter by less than 10⁻¹² of a person).
+            let terms = valueTerms.map { ($0.0, AllocationModel.solverCoefficient($0.1, scale: scale)) }.filter { $0.1 != 0 }
+            held.addConstraint("value_held", terms, lower: ((1 - tolerance) * bound - max(abs(bound), 1) * 1e-9) / scale)
             return try ColumnRanges.compute(held, columns: columns, solver: solver, options: lp)
         }
         return zip(tolerances, results).map { tolerance, bounds in

@@ -17,17 +17,6 @@ import Testing
         return (plan, PlanEvaluation(plan: plan, scenario: scenario))
     }
 
-    /// The national scenario solved as the run solves it: the primal heuristic first, then GLPK from its plan
-    /// (with a programme cost per post in the budget row, GLPK alone can stop at its limit on some budgets).
-    func solveNational(_ scenario: Scenario, gap: Double) throws -> (Plan, PlanEvaluation) {
-        let model = AllocationModel(scenario: scenario)
-        let result = try HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: gap))
-        try #require(result.status == .optimal)
-        let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
-        try PlanVerifier.verify(plan, scenario: scenario)
-        return (plan, PlanEvaluation(plan: plan, scenario: scenario))
-    }
-
     /// A tiny deterministic generator, so every run tests the same cases.
     struct Generator {
         var state: UInt64
@@ -94,7 +83,7 @@ import Testing
         for budget in [180_000_000, 190_000_000, 200_000_000, 210_000_000] {
             let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath,
                                                    overrides: [ParameterOverride(key: "programme.budget_eur", value: "\(budget)")])
-            let (_, evaluation) = try solveNational(scenario, gap: 1e-4)
+            let (_, evaluation) = try solve(scenario, gap: 1e-4)
             #expect(evaluation.objective >= previous * (1 - 1e-4))
             previous = evaluation.objective
         }
@@ -102,7 +91,7 @@ import Testing
         for posts in [3_800, 3_900, 4_000, 4_100] {
             let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath,
                                                    overrides: [ParameterOverride(key: "programme.posts", value: "\(posts)")])
-            let (_, evaluation) = try solveNational(scenario, gap: 1e-4)
+            let (_, evaluation) = try solve(scenario, gap: 1e-4)
             #expect(evaluation.objective >= previous * (1 - 1e-4))
             previous = evaluation.objective
         }

@@ -54,8 +54,7 @@ public enum Sensitivity {
     /// Solves, splits and evaluates one scenario with the default objective; nil when it has no plan.
     public static func point(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions) throws -> (Point?, String) {
         let model = AllocationModel(scenario: scenario)
-        // The heuristic first: GLPK alone can stall on a variant whose start (the run's plan) breaks its new rule.
-        let result = try HeuristicFirst.solve(model, solver: solver, options: options)
+        let result = try solver.solve(model.program, options: options)
         // A re-solve the run's budget never started says so ("skipped: no time left"), not "noSolution".
         if !result.hasSolution, result.limitReached == "skipped: no time left" { return (nil, "skipped: no time left") }
         guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return (nil, result.status.rawValue) }

@@ -18,6 +18,8 @@ public struct AllocationModel: Sendable {
         public let months: Int
         /// For a co-financed option: the index of the pool's `CofinancingUnit` whose posts this is; nil otherwise.
         public let unit: Int?
+        /// Post-months of service counted over the scenario's horizon (`ServiceBasis`): the months of `service[t]`.
+        public var serviceMonths: Double = 0
     }
 
     /// A territory's pool of structures of one kind: what the aggregate decisions may use.
@@ -129,7 +131,7 @@ public struct AllocationModel: Sendable {
                             objective: -Self.tieBreakPerPost * term.stateCostEUR / maxCost)
                         decisions.append(Decision(territory: territory.code, kind: kind.id, option: option.id, variable: variable,
                                                   stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, months: term.months,
-                                                  unit: slot.unit))
+                                                  unit: slot.unit, serviceMonths: term.serviceMonths))
                         poolTerms.append((variable, 1))
                         if let unit = slot.unit {
                             unitTerms[unit].append((variable, 1))
@@ -138,7 +140,7 @@ public struct AllocationModel: Sendable {
                         postsTerms.append((variable, 1))
                         budgetTerms.append((variable, term.stateCostEUR))
                         territoryPosts.append((variable, 1))
-                        serviceTerms.append((variable, -parameters.peoplePerPostYear * Double(term.months) / 12))
+                        serviceTerms.append((variable, -parameters.peoplePerPostYear * term.serviceMonths / 12))
                     }
                 }
                 if poolTerms.count > 1 {  // with one option its bound already says it

@@ -13,6 +13,8 @@ public struct PlanEvaluation: Sendable {
         public var hostCostEUR = 0.0
         /// Post-months of service funded.
         public var serviceMonths = 0
+        /// Post-months of service counted over the scenario's horizon (`ServiceBasis`): what `servable` counts.
+        public var horizonServiceMonths = 0.0
         public var structuresEndowed = 0
         public var need = 0.0
         /// People the posts can accompany over their funded months.
@@ -57,6 +59,7 @@ public struct PlanEvaluation: Sendable {
             entry.stateCostEUR += Double(placement.posts) * terms.stateCostEUR
             entry.hostCostEUR += Double(placement.posts) * terms.hostCostEUR
             entry.serviceMonths += placement.posts * terms.months
+            entry.horizonServiceMonths += Double(placement.posts) * terms.serviceMonths
             figures[territory.code] = entry
             postsByStructure[structure.id, default: 0] += placement.posts
             hostByStructure[structure.id, default: 0] += Double(placement.posts) * terms.hostCostEUR
@@ -67,7 +70,7 @@ public struct PlanEvaluation: Sendable {
         for territory in scenario.territories {
             var entry = figures[territory.code]!
             entry.need = scenario.need[territory.code] ?? 0
-            entry.servable = people * Double(entry.serviceMonths) / 12
+            entry.servable = people * entry.horizonServiceMonths / 12
             entry.coverage = min(entry.need, entry.servable)
             entry.value = territory.weight * curve.value(coverage: entry.coverage, need: entry.need)
             entry.structuresEndowed = endowed[territory.code]?.count ?? 0

@@ -13,10 +13,10 @@ extension AllocationModel {
         for pool in pools {
             for (index, unit) in pool.units.enumerated() { for id in unit.structures { unitOf[id] = index } }
         }
-        var decisionIndex: [String: (variable: Int, months: Int)] = [:]
+        var decisionIndex: [String: (variable: Int, months: Double)] = [:]
         for decision in decisions {
             decisionIndex["\(decision.territory)|\(decision.kind)|\(decision.option)|\(decision.unit.map(String.init) ?? "")"] =
-                (decision.variable.index, decision.months)
+                (decision.variable.index, decision.serviceMonths)
         }
         let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ("\($0.territory)|\($0.kind)", $0) })
         var servable: [String: Double] = [:]
@@ -26,7 +26,7 @@ extension AllocationModel {
             let unit = pool.hostShares[placement.option] == nil ? "" : unitOf[structure.id].map(String.init) ?? "-"
             guard let decision = decisionIndex["\(structure.territory)|\(structure.kind)|\(placement.option)|\(unit)"] else { return nil }
             values[decision.variable] += Double(placement.posts)
-            servable[structure.territory, default: 0] += scenario.parameters.peoplePerPostYear * Double(decision.months) / 12 * Double(placement.posts)
+            servable[structure.territory, default: 0] += scenario.parameters.peoplePerPostYear * decision.months / 12 * Double(placement.posts)
             if let total = postVariables[structure.territory] { values[total.index] += Double(placement.posts) }
         }
         for territory in scenario.territories {

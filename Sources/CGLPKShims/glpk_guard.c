@@ -312,6 +312,36 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     if (r->mip_status == GLP_OPT || r->mip_status == GLP_FEAS) read_mip_solution(P, m, r);
 }
 
+// Smallest and largest value of each requested column over the LP's feasible set. The first simplex finds a
+// feasible basis; each later one starts from the basis the previous one ended at (presolve off keeps it).
+static void column_ranges(glp_prob *P, session *s, repartir_glpk_result *r) {
+    const repartir_glpk_request *q = s->request;
+    for (int k = 0; k < q->range_count; k++) {
+        q->range_low[k] = NAN;
+        q->range_high[k] = NAN;
+    }
+    glp_set_obj_dir(P, GLP_MIN);
+    run_simplex(P, s, r, 0);
+    if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
+    for (int k = 0; k < q->range_count; k++) {
+        int j = q->range_columns[k];
+        glp_set_obj_coef(P, j, 1.0);
+        for (int side = 0; side < 2; side++) {
+            if (is_cancelled(q)) {
+                s->cancelled = 1;
+                return;
+            }
+            glp_set_obj_dir(P, side == 0 ? GLP_MIN : GLP_MAX);
+            run_simplex(P, s, r, 0);
+            if (r->simplex_return == 0 && r->lp_status == GLP_OPT)
+                (side == 0 ? q->range_low : q->range_high)[k] = glp_get_col_prim(P, j);
+            else if (r->lp_status != GLP_FEAS && r->lp_status != GLP_OPT)
+                run_simplex(P, s, r, 0);  // a lost basis: find a feasible one again for the next column
+        }
+        glp_set_obj_coef(P, j, 0.0);
+    }
+}
+
 static void trim_trailing_space(char *text) {
     size_t n = strlen(text);
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';
@@ -372,6 +402,8 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
         problem = load(model, &is_mip);
         if (request->action == REPARTIR_GLPK_SOLVE)
             solve(problem, is_mip, model, &s, result);
+        else if (request->action == REPARTIR_GLPK_COLUMN_RANGES)
+            column_ranges(problem, &s, result);
         else
             write_file(problem, &s, result);
         glp_delete_prob(problem);

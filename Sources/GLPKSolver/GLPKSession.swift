@@ -8,6 +8,8 @@ enum GLPKSession {
     enum Action {
         case solve(SolverOptions)
         case write(ModelFileFormat, path: String)
+        /// Smallest and largest value of each column (0-based), warm-started simplex after simplex (a pure LP).
+        case columnRanges([Int], SolverOptions)
     }
 
     /// The C layer's raw report, copied into Swift values. Statuses are GLPK's codes, unmapped.
@@ -34,6 +36,9 @@ enum GLPKSession {
         var duals: [Double]
         var log: String
         var message: String
+        /// For `.columnRanges`: per column asked, its smallest and largest value (NaN where a simplex did not end optimal).
+        var rangeLow: [Double] = []
+        var rangeHigh: [Double] = []
     }
 
     /// Boxes the progress closure so the C callback can reach it through a context pointer.
@@ -61,6 +66,7 @@ enum GLPKSession {
         request.progress_interval_seconds = 0.5
         request.cancel = cancellation.map { UnsafeMutablePointer($0.pointer) }
         var path: [CChar] = [0]
+        var rangeColumns: [Int32] = []
         switch action {
         case .solve(let options):
             request.action = REPARTIR_GLPK_SOLVE
@@ -72,7 +78,14 @@ enum GLPKSession {
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
             path = Array(target.utf8CString)
+        case .columnRanges(let columns, let options):
+            request.action = REPARTIR_GLPK_COLUMN_RANGES
+            request.time_limit_seconds = options.timeLimitSeconds
+            request.message_level = 0  // GLP_MSG_OFF: hundreds of simplex runs would flood the captured log
+            rangeColumns = columns.map { Int32($0 + 1) }
         }
+        var rangeLow = [Double](repeating: .nan, count: rangeColumns.count)
+        var rangeHigh = [Double](repeating: .nan, count: rangeColumns.count)
         let box = progress.map(ProgressBox.init)
         if let box {
             request.progress = progressTrampoline
@@ -104,6 +117,9 @@ enum GLPKSession {
             values.withUnsafeMutableBufferPointer { values in
             activities.withUnsafeMutableBufferPointer { activities in
             duals.withUnsafeMutableBufferPointer { duals in
+            rangeColumns.withUnsafeBufferPointer { rangeColumns in
+            rangeLow.withUnsafeMutableBufferPointer { rangeLow in
+            rangeHigh.withUnsafeMutableBufferPointer { rangeHigh in
                 var model = repartir_glpk_model(
                     name_blob: blob.baseAddress, problem_name: program.problemName,
                     objective_name: program.objectiveName, maximize: program.maximize ? 1 : 0,
@@ -120,8 +136,12 @@ enum GLPKSession {
                 result.values = values.baseAddress
                 result.activities = activities.baseAddress
                 result.duals = duals.baseAddress
+                request.range_count = Int32(rangeColumns.count)
+                request.range_columns = rangeColumns.baseAddress
+                request.range_low = rangeLow.baseAddress
+                request.range_high = rangeHigh.baseAddress
                 _ = repartir_glpk_run(&model, &request, &result)
-            }}}}}}}}}}}}}}}}}
+            }}}}}}}}}}}}}}}}}}}}
         }
         defer { repartir_glpk_free_log(&result) }
 
@@ -145,6 +165,6 @@ enum GLPKSession {
             cancelled: result.cancelled != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
             values: values, activities: activities, duals: duals,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
-            message: message)
+            message: message, rangeLow: rangeLow, rangeHigh: rangeHigh)
     }
 }

@@ -17,7 +17,7 @@ enum RunAnalyses {
 
     static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
                     options: SolverOptions, compared: [Comparison.Row], geometry: MapGeometry?,
-                    log: (String) -> Void) throws(RunFailure) -> Output {
+                    log: (String) -> Void, forced: (posts: [String: Int], tolerance: Double)? = nil) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
         let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
@@ -63,7 +63,7 @@ enum RunAnalyses {
         } catch {
             throw .solver("while re-solving for the analyses: \(error)")
         }
-        if let geometry { pictures(outcome: outcome, scenario: scenario, compared: compared, geometry: geometry, into: &output) }
+        if let geometry { pictures(outcome: outcome, scenario: scenario, compared: compared, geometry: geometry, forced: forced, into: &output) }
         return output
     }
 
@@ -84,17 +84,21 @@ enum RunAnalyses {
     }
 
     /// Maps and chart of the plan, from the geometry read with the scenario.
+    /// `forced`: the 2021 posts moved into each territory's range (`PostRangesReport.forcedPosts`); the change map then
+    /// shows only the changes every plan within that tolerance makes.
     static func pictures(outcome: Solving.Outcome, scenario: Scenario, compared: [Comparison.Row],
-                         geometry: MapGeometry, into output: inout Output) {
+                         geometry: MapGeometry, forced: (posts: [String: Int], tolerance: Double)? = nil, into output: inout Output) {
         let posts = Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) })
         let map = ChoroplethMap.svg(geometry: geometry, values: MapValues.postsPer100k(territories: scenario.territories, posts: posts),
                                     title: "Conseillers numériques per 100,000 inhabitants", legendTitle: "Posts per 100,000 inhabitants",
                                     palette: .sequential, classes: .quantiles(5), decimals: 1)
-        let change = ChoroplethMap.svg(geometry: geometry, values: MapValues.changeVs2021(territories: scenario.territories, posts: posts),
-                                       title: "Posts against the real 2021 allocation", legendTitle: "Posts, plan minus 2021",
+        let changeTitle = forced.map { "Posts against the real 2021 allocation that every plan within \(Format.percent($0.tolerance, decimals: 2)) of the optimum changes" }
+            ?? "Posts against the real 2021 allocation"
+        let change = ChoroplethMap.svg(geometry: geometry, values: MapValues.changeVs2021(territories: scenario.territories, posts: forced?.posts ?? posts),
+                                       title: changeTitle, legendTitle: forced == nil ? "Posts, plan minus 2021" : "Posts, forced change against 2021",
                                        palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
         let rows = compared.map { (label: $0.name, value: $0.evaluation.coverage) }
-        let chart = BarChart.svg(rows: rows, title: "People accompanied over the funded period", unit: "people", highlight: ["optimised"])
+        let chart = BarChart.svg(rows: rows, title: "People accompanied \(scenario.parameters.basis.period)", unit: "people", highlight: ["optimised"])
         output.files += [(name: "map_posts_per_100k.svg", content: Data(map.utf8)),
                          (name: "map_change_vs_2021.svg", content: Data(change.utf8)),
                          (name: "chart_plans.svg", content: Data(chart.utf8))]

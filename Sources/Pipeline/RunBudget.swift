@@ -88,3 +88,15 @@ struct BudgetedSolver: LinearSolver {
         return result
     }
 }
+
+extension BudgetedSolver: ColumnRanging {
+    /// Column ranges (LPs) within the budget's solving time, through the wrapped solver's own ranging when it has one.
+    func columnRanges(_ program: LinearProgram, columns: [Variable], options: SolverOptions) throws -> [(low: Double?, high: Double?)] {
+        let time = budget.solvingTime
+        guard time > 0.01 else { return columns.map { _ in (nil, nil) } }
+        var limited = options
+        limited.timeLimitSeconds = min(options.timeLimitSeconds, time)
+        if let ranging = inner as? any ColumnRanging { return try ranging.columnRanges(program, columns: columns, options: limited) }
+        return try ColumnRanges.oneByOne(program, columns: columns, solver: inner, options: limited)
+    }
+}

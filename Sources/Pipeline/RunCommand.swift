@@ -137,6 +137,11 @@ public enum RunCommand {
 
         start = Date()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
+        // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a section.
+        let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
+        if !ranges.isEmpty, let index = files.firstIndex(where: { $0.name == "allocation_by_territory.csv" }) {
+            files[index].content = Data(Tables.byTerritory(outcome.record, ranges: ranges).utf8)
+        }
         if !outcome.stages.isEmpty { files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8))) }
         // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
         var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
@@ -159,7 +164,18 @@ public enum RunCommand {
         let threshold = scenario.parameters.comparison.coverageThreshold
         // Each compared plan is scored once; the tables, the report and the chart share the scores.
         let rows = Comparison.rows(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
-        files += Comparison.tables(rows, scenario: scenario).map { (name: $0.name, content: Data($0.content.utf8)) }
+        // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
+        let observedRow = rows.first { $0.name == "2021" }
+        let decomposition = try DecompositionRun.run(outcome: outcome, scenario: scenario, observed: observedRow, solver: solver,
+                                                     options: options, log: log)
+        let decompositionRows = decomposition.map {
+            Comparison.decompositionRows($0, scenario: scenario, optimised: rows.first, coverageThreshold: threshold)
+        } ?? []
+        files += Comparison.tables(rows, scenario: scenario, decomposition: decompositionRows).map { (name: $0.name, content: Data($0.content.utf8)) }
+        if let decomposition, let observedRow {
+            files.append((name: "decomposition.csv",
+                          content: Data(DecompositionReport.csv(decomposition, scenario: scenario, observed: observedRow.evaluation).utf8)))
+        }
         lap("comparison", since: start)
         start = Date()
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
@@ -172,7 +188,8 @@ public enum RunCommand {
             start = Date()
         }
         let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
-                                           compared: rows, geometry: geometry, log: log)
+                                           compared: rows, geometry: geometry, log: log,
+                                           forced: ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) })
         files += analyses.files
         lap("analyses", since: start)
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
@@ -185,7 +202,11 @@ public enum RunCommand {
             + StagesTable.section(outcome.stages)
             + StabilitySection.section(outcome)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
-            + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut)
+            + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut,
+                                         decomposition: decomposition, ranges: ranges.first)
+            + PostRangesReport.section(ranges, scenario: scenario,
+                                       posts: Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
+                                       mipGap: options.mipGap)
             + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n" + communeSection
         files.append((name: "report.md", content: Data(report.utf8)))
         lap("render", since: start)

@@ -20,10 +20,11 @@ public enum AnalysesReport {
     }
 
     public static func frontierCSV(_ points: [Frontier.Point]) -> String {
-        var writer = CSVWriter(columns: ["step", "epsilon", "min_coverage_ratio", "coverage", "objective"])
+        var writer = CSVWriter(columns: ["step", "epsilon", "min_coverage_ratio", "coverage", "objective", "status", "gap"])
         for (index, point) in points.enumerated() {
             writer.append([.integer(index), .number(point.epsilon, decimals: 6), .number(point.minCoverageRatio, decimals: 6),
-                           .number(point.coverage, decimals: 1), .number(point.objective, decimals: 3)])
+                           .number(point.coverage, decimals: 1), .number(point.objective, decimals: 3), .text(point.status),
+                           point.relativeGap.map { .number($0, decimals: 8) } ?? .empty])
         }
         return writer.text
     }
@@ -34,7 +35,7 @@ public enum AnalysesReport {
     public static func sensitivitySection(_ rows: [Sensitivity.Row], mipGap: Double = 0, baseObjective: Double = 0) -> [String] {
         guard !rows.isEmpty else { return [] }
         var out = ["## What one more euro or post buys", "",
-                   "Each line re-solves the whole integer plan with one change (not LP duals, which an integer plan does not have). People are counted over the posts' funded months.", "",
+                   "Each line re-solves the whole integer plan with one change (not LP duals, which an integer plan does not have). People are counted over the scenario's horizon (`service.horizon_years`).", "",
                    "| change | people accompanied | change in people | per unit | change in objective |",
                    "| --- | ---: | ---: | ---: | ---: |"]
         for row in rows {
@@ -60,19 +61,29 @@ public enum AnalysesReport {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
         var out = ["## Efficiency against equity", "",
                    "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost total coverage:", "",
-                   "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan |",
-                   "| ---: | ---: | ---: | ---: |"]
+                   "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan | solve |",
+                   "| ---: | ---: | ---: | ---: | --- |"]
         for point in points {
-            out.append("| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) |")
+            let solve = point.status + (point.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
+            out.append("| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) | \(MarkdownText.inline(solve)) |")
         }
         out.append("")
         let change = last.coverage - first.coverage
         let relative = first.coverage > 0 ? change / first.coverage : 0
         let raising = "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reached)"
-        if abs(relative) <= 2 * mipGap {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap \(Format.percent(mipGap, decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
+        // "Within the tolerance" only when every point's own solve reached its gap; a point a limit stopped is said so.
+        let stopped = points.filter { $0.status != "optimal" }
+        let widest = points.compactMap(\.relativeGap).max() ?? mipGap
+        if !stopped.isEmpty {
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at their time limit (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity.")
+        } else if abs(relative) <= 2 * max(mipGap, widest) {
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
         } else {
             out.append("\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3))).")
+        }
+        if !last.pinnedBy.isEmpty {
+            out.append("")
+            out.append("The highest floor is pinned by \(last.pinnedBy.map { MarkdownText.code($0) }.joined(separator: ", ")): at the smallest coverage, with every post its hosts or its cap allow; more capacity there would raise the floor.")
         }
         out.append("")
         return out

@@ -53,8 +53,23 @@ public enum Comparison {
     }
 
     /// The two comparison tables of plans already scored (`rows`): a run scores each plan once.
-    public static func tables(_ rows: [Row], scenario: Scenario) -> [(name: String, content: String)] {
-        [("plans.csv", plansCSV(rows, scenario: scenario)), ("comparison.csv", comparisonCSV(rows))]
+    /// `decomposition`: the re-solved plans of the decomposition (`decompositionRows`), rows of both tables after the compared plans.
+    public static func tables(_ rows: [Row], scenario: Scenario, decomposition: [Row] = []) -> [(name: String, content: String)] {
+        [("plans.csv", plansCSV(rows + decomposition, scenario: scenario)), ("comparison.csv", comparisonCSV(rows + decomposition, scenario: scenario))]
+    }
+
+    /// The decomposition's re-solved plans other than the optimised one, scored like any plan and named
+    /// `decomposition:geography=…,funding_rule=…,money=…` (each factor `2021` or `scenario`).
+    public static func decompositionRows(_ outcome: Decomposition.Outcome, scenario: Scenario, optimised: Row?, observed: String = "2021",
+                                         coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [Row] {
+        let plans = outcome.solved.filter { $0.combination != .scenario }.compactMap { solved in
+            solved.plan.map { (name: "decomposition:" + solved.combination.name(observed: observed), plan: $0) }
+        }
+        let reference = optimised.map { posts($0.evaluation) }
+        return rows(plans, scenario: scenario, coverageThreshold: coverageThreshold).map { row in
+            Row(name: row.name, isOptimised: false, plan: row.plan, evaluation: row.evaluation, violations: row.violations, equity: row.equity,
+                postsMovedVsOptimised: reference.map { Equity.postsMoved(posts(row.evaluation), $0) }, unplaced: nil)
+        }
     }
 
     // MARK: plans.csv
@@ -87,18 +102,21 @@ public enum Comparison {
         "coverage_ratio", "territories_endowed", "posts_per_100k_min", "posts_per_100k_median", "posts_per_100k_max",
         "posts_per_100k_gini", "coverage_ratio_min", "coverage_ratio_median", "coverage_ratio_max", "coverage_ratio_gini",
         "coverage_threshold", "territories_under_threshold", "violations", "violated_rules", "posts_moved_vs_optimised",
+        "people_per_year", "horizon_years",
     ]
 
     /// One row per plan, in the order given.
     public static func comparisonCSV(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
                                      unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> String {
-        comparisonCSV(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold))
+        comparisonCSV(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold), scenario: scenario)
     }
 
-    public static func comparisonCSV(_ rows: [Row]) -> String {
+    public static func comparisonCSV(_ rows: [Row], scenario: Scenario? = nil) -> String {
         let optimum = rows.first { $0.isOptimised }?.evaluation.objective
         var writer = CSVWriter(columns: comparisonColumns)
         for row in rows {
+            let perYear: CSVWriter.Cell = scenario.map { .number(Decomposition.peoplePerYear(row.evaluation, scenario: $0), decimals: 1) } ?? .empty
+            let horizon: CSVWriter.Cell = scenario?.parameters.basis.horizonYears.map { .integer($0) } ?? .empty
             let e = row.evaluation
             let q = row.equity
             writer.append([
@@ -114,6 +132,7 @@ public enum Comparison {
                 .number(q.coverageThreshold, decimals: 6), .integer(q.territoriesUnderThreshold),
                 .integer(row.violations.count), .text(row.violatedFamilies.map { "\($0.family):\($0.count)" }.joined(separator: " ")),
                 row.postsMovedVsOptimised.map { .number($0, decimals: 1) } ?? .empty,
+                perYear, horizon,
             ])
         }
         return writer.text
@@ -132,15 +151,21 @@ public enum Comparison {
     }
 
     /// The section for plans already scored (`rows`).
+    /// `decomposition`, when given and complete, leads the section with the geography gain (`DecompositionReport`).
     public static func markdownSection(_ rows: [Row], scenario: Scenario, optimised: String, observed: String = "2021",
                                        coverageThreshold: Double = Equity.defaultCoverageThreshold,
-                                       leftOut: [(name: String, reason: String)] = []) -> String {
+                                       leftOut: [(name: String, reason: String)] = [],
+                                       decomposition: Decomposition.Outcome? = nil, ranges: PostRanges.Ranges? = nil) -> String {
         let best = rows.first { $0.name == optimised }
         let real = rows.first { $0.name == observed }
         let baselines = rows.filter { $0.name != optimised && $0.name != observed }
         var out = [real != nil ? "## Compared with the \(MarkdownText.inline(observed)) allocation and simple rules" : "## Compared with simple rules", ""]
         if let best, let real {
-            out.append(leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR))
+            let decomposed = decomposition.flatMap {
+                DecompositionReport.leadSentence($0, scenario: scenario, observed: real.evaluation, observedName: real.name)
+            }
+            out.append(decomposed ?? leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR,
+                                                  costPerPost: scenario.parameters.basis.costPerPostEUR))
             out.append("")
         } else if let best {
             out.append(rows.count > 1
@@ -196,14 +221,18 @@ public enum Comparison {
             out.append("")
         }
         if let best, let real {
-            out.append(contentsOf: changes(best: best, real: real, scenario: scenario))
+            out.append(contentsOf: ranges.map { forcedChanges(best: best, real: real, scenario: scenario, ranges: $0) }
+                ?? changes(best: best, real: real, scenario: scenario))
+        }
+        if let decomposition, let real {
+            out.append(DecompositionReport.section(decomposition, scenario: scenario, observed: real.evaluation, observedName: real.name))
         }
         return out.joined(separator: "\n") + "\n"
     }
 
     /// "With the same budget, the optimised plan reaches X more people in need than the 2021 allocation; N départements
     /// gain posts, M lose." followed by what each spends. "The same budget" only when the observed plan fits it.
-    static func leadSentence(best: Row, real: Row, budget: Double) -> String {
+    static func leadSentence(best: Row, real: Row, budget: Double, costPerPost: Double = 0) -> String {
         let difference = best.evaluation.coverage - real.evaluation.coverage
         let name = MarkdownText.inline(real.name)
         let reach = abs(difference) < 0.5 ? "the same number of people in need as"
@@ -211,11 +240,46 @@ public enum Comparison {
         let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
         let gain = bestPosts.filter { $0.value > (realPosts[$0.key] ?? 0) }.count
         let lose = bestPosts.filter { $0.value < (realPosts[$0.key] ?? 0) }.count
+        // "The same budget" only when it is: the observed plan costs the envelope, on the same basis.
         let fits = real.evaluation.stateCostEUR <= budget * (1 + 1e-9)
-        let framing = fits ? "With the same budget" : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
+        let same = abs(real.evaluation.stateCostEUR - budget) < 0.5
+        let framing = same ? "With the same budget"
+            : fits ? "Within the \(Format.millions(budget)) budget, against \(Format.millions(real.evaluation.stateCostEUR)) for the \(name) allocation"
+            : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
+        let basis = costPerPost > 0 ? "at this scenario's grants plus \(Format.grouped(costPerPost)) € of programme cost per post"
+            : "at this scenario's grants (training and other programme costs excluded)"
         return "**\(framing), the optimised plan reaches \(reach) the \(name) allocation; \(gain) départements gain posts, \(lose) lose.** "
             + "It places \(Format.grouped(best.evaluation.posts)) posts for \(Format.millions(best.evaluation.stateCostEUR)) of the \(Format.millions(budget)) envelope; "
-            + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) at this scenario's grants (training and other programme costs excluded)."
+            + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) \(basis)."
+    }
+
+    /// The changes against the observed plan that every plan within the ranges' tolerance makes: the observed posts
+    /// moved to the nearest end of the territory's range (`PostRangesReport.forcedPosts`). A change inside the range is
+    /// a free choice among nearly optimal plans, so it is not listed.
+    static func forcedChanges(best: Row, real: Row, scenario: Scenario, ranges: PostRanges.Ranges) -> [String] {
+        let realPosts = posts(real.evaluation)
+        let names = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.name) })
+        let name = MarkdownText.inline(real.name)
+        let tolerance = Format.percent(ranges.tolerance, decimals: 2)
+        let deltas = best.evaluation.territories.compactMap { figures -> (code: String, before: Int, after: Int, range: PostRanges.Range, forced: Int)? in
+            guard let range = ranges.byTerritory[figures.code] else { return nil }
+            let before = realPosts[figures.code] ?? 0
+            let forced = min(max(before, range.low), range.high) - before
+            return forced == 0 ? nil : (figures.code, before, figures.posts, range, forced)
+        }
+        let gains = deltas.filter { $0.forced > 0 }.sorted { ($0.forced, $1.code) > ($1.forced, $0.code) }.prefix(5)
+        let losses = deltas.filter { $0.forced < 0 }.sorted { (-$0.forced, $1.code) > (-$1.forced, $0.code) }.prefix(5)
+        guard !gains.isEmpty || !losses.isEmpty else {
+            return ["Every département's \(name) posts lie within its range of posts within \(tolerance) of the optimum: no change against the \(name) allocation is forced by the model.", ""]
+        }
+        var out = ["The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum makes (\(deltas.count) départements in all; "
+            + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"):", "",
+                   "| département | \(name) | range within \(tolerance) | optimised | change every such plan makes |", "| --- | ---: | ---: | ---: | ---: |"]
+        for entry in Array(gains) + Array(losses) {
+            out.append("| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(entry.before) | \(entry.range.low)–\(entry.range.high) | \(entry.after) | \(entry.forced > 0 ? "+" : "−")\(abs(entry.forced)) |")
+        }
+        out.append("")
+        return out
     }
 
     /// The départements that gain and lose the most posts between the observed and the optimised plan.

@@ -32,7 +32,10 @@ public enum MarkdownReport {
         out.append("| territories endowed | \(endowedTerritories) of \(scenario.territories.count) |")
         out.append("| host structures endowed | \(Format.grouped(endowedStructures)) of \(Format.grouped(scenario.structures.count)) |")
         out.append("| people in need | \(Format.grouped(evaluation.need)) |")
-        out.append("| people accompanied over the funded period | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |")
+        // People a year in post first (it does not depend on funding lengths), then over the scenario's one horizon.
+        let perYear = evaluation.territories.reduce(0.0) { $0 + min($1.need, parameters.peoplePerPostYear * Double($1.posts)) }
+        out.append("| people accompanied a year in post | \(Format.grouped(perYear)) |")
+        out.append("| people accompanied \(parameters.basis.period) | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |")
         for option in parameters.fundingOptions {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByOption[option.id] ?? 0) }
             out.append("| posts funded as \"\(MarkdownText.inline(option.label))\" | \(Format.grouped(posts)) |")
@@ -214,7 +217,10 @@ public enum MarkdownReport {
                    "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average"
                        + Self.fragilityText(parameters.need)
                        + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
-                   "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; coverage counts the people its funded months can serve.",
+                   "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; "
+                       + (parameters.basis.horizonYears.map { "coverage counts the people it serves within \($0) year(s), whatever its funding length: its funded months, then \(Format.percent(parameters.basis.renewalShare, decimals: 0)) of the months left (the share assumed renewed, paid outside this envelope)." }
+                          ?? "coverage counts the people its funded months can serve.")
+                       + (parameters.basis.costPerPostEUR > 0 ? " Every post also costs the State \(Format.grouped(parameters.basis.costPerPostEUR)) € of programme cost (training…), included in the State costs below." : ""),
                    "- Value of coverage: need × (coverage ratio)^\(Format.fixed(exponent, decimals: 2))"
                        + (scenario.territories.contains { $0.weight != 1 } ? " × the territory's weight" : "")
                        + (exponent < 1 ? ", so the first people reached in a territory count more than the last: equal needs get equal treatment."
@@ -225,7 +231,7 @@ public enum MarkdownReport {
         out.append("| --- | --- | ---: | ---: | ---: |")
         for kind in parameters.kinds {
             for option in parameters.fundingOptions {
-                let terms = FundingTerms(kind: kind, option: option, overseas: false)
+                let terms = FundingTerms(kind: kind, option: option, overseas: false, basis: parameters.basis)
                 out.append("| \(MarkdownText.inline(kind.label)) | \(MarkdownText.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
             }
         }

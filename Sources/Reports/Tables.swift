@@ -38,7 +38,8 @@ public enum Tables {
         return writer.text
     }
 
-    public static func byTerritory(_ record: RunRecord) -> String {
+    /// `ranges`, when computed (`PostRanges`: within the gap, then within the wider tolerance), add four columns at the end.
+    public static func byTerritory(_ record: RunRecord, ranges: [PostRanges.Ranges] = []) -> String {
         let scenario = record.scenario
         let options = scenario.parameters.fundingOptions.map(\.id)
         let kinds = scenario.parameters.kinds.map(\.id)
@@ -46,7 +47,8 @@ public enum Tables {
                                          "posts", "posts_per_100k", "state_cost_eur", "host_cost_eur", "funded_post_months",
                                          "people_servable", "coverage", "coverage_ratio", "structures_endowed", "floor", "cap",
                                          "posts_2021"]
-                                         + kinds.map { "posts_kind_\($0)" } + options.map { "posts_option_\($0)" })
+                                         + kinds.map { "posts_kind_\($0)" } + options.map { "posts_option_\($0)" }
+                                         + PostRangesReport.columns(ranges))
         for territory in scenario.territories {
             guard let figures = record.evaluation.territory(territory.code) else { continue }
             let range = scenario.postRange(of: territory)
@@ -62,6 +64,7 @@ public enum Tables {
             ]
             cells += kinds.map { .integer(figures.postsByKind[$0] ?? 0) }
             cells += options.map { .integer(figures.postsByOption[$0] ?? 0) }
+            cells += PostRangesReport.cells(ranges, territory: territory.code)
             writer.append(cells)
         }
         return writer.text

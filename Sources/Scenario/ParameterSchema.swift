@@ -92,6 +92,18 @@ enum ParameterSchema {
         .init(path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1", help: "coverage ratios where the commune groups' value curve bends"),
         .init(path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
               help: "coverage ratio under which a territory is counted in the comparison"),
+        .init(path: "programme.cost_per_post_eur", type: .number(0...1e6), required: false, defaultValue: "0",
+              help: "programme cost per post paid by the State on top of the grant (training…), counted in every plan alike"),
+        .init(path: "service.horizon_years", type: .integer(1...10), required: false, defaultValue: "3",
+              help: "years over which every plan's service is counted (docs/baselines.md, \"One horizon\")"),
+        .init(path: "service.renewal_share", type: .number(0...1), required: false, defaultValue: "0",
+              help: "share of a post whose funding ends before the horizon that is renewed until the horizon"),
+        .init(path: "comparison.post_ranges", type: .boolean, required: false, defaultValue: "true",
+              help: "the fewest and most posts each territory can hold in a plan within the gap and within comparison.range_tolerance"),
+        .init(path: "comparison.range_tolerance", type: .number(0...0.2), required: false, defaultValue: "0.005",
+              help: "the wider tolerance of the ranges, a share of the optimum (at least the MIP gap)"),
+        .init(path: "comparison.decomposition", type: .boolean, required: false, defaultValue: "true",
+              help: "split the gain over the observed plan into money, funding rule and geography by re-solving (8 plans)"),
     ]
 
     /// The spec whose pattern matches a concrete path (`funding.full.months` matches `funding.*.months`).

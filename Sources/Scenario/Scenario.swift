@@ -57,7 +57,7 @@ public struct Scenario: Sendable {
 
     /// What one post of `kind` in `territory` costs and yields under `option`.
     public func terms(kind: HostKind, option: FundingOption, territory: Territory) -> FundingTerms {
-        FundingTerms(kind: kind, option: option, overseas: territory.overseas)
+        FundingTerms(kind: kind, option: option, overseas: territory.overseas, basis: parameters.basis)
     }
 
     /// The State cost of one post under every (kind, option) pair anywhere: its range sets the scale of

@@ -94,7 +94,7 @@ extension Scenario {
             name: old.name, title: old.title, posts: posts, budgetEUR: budget, peoplePerPostYear: old.peoplePerPostYear,
             need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions,
             limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
-            objective: old.objective, solver: old.solver, effective: effective, comparison: old.comparison)
+            objective: old.objective, solver: old.solver, effective: effective, comparison: old.comparison, basis: old.basis)
         return Scenario(parameters: changed, territories: territories, structures: structures, inputFiles: inputFiles, commitments: commitments, communes: communes)
     }
 }

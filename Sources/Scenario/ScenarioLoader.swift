@@ -182,6 +182,12 @@ public enum ScenarioLoader {
         let coverageThreshold = reader.number("comparison.coverage_threshold")
         let sensitivity = reader.boolean("comparison.sensitivity")
         let frontierPoints = reader.integer("comparison.frontier_points")
+        let costPerPost = reader.number("programme.cost_per_post_eur")
+        let horizon = reader.integer("service.horizon_years")
+        let renewal = reader.number("service.renewal_share")
+        let decomposition = reader.boolean("comparison.decomposition")
+        let postRanges = reader.boolean("comparison.post_ranges")
+        let rangeTolerance = reader.number("comparison.range_tolerance")
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for stage in stages where !["value", "coverage", "maxmin", "cost", "endow"].contains(stage)
@@ -198,7 +204,9 @@ public enum ScenarioLoader {
         }
         guard let name, let posts, let budget, let people, let rate15, let rate75, let fragility, let territoryMin,
               let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
-              let presolve, let cuts, let coverageThreshold, let sensitivity, let frontierPoints, reader.errors.isEmpty else { return nil }
+              let presolve, let cuts, let coverageThreshold, let sensitivity, let frontierPoints,
+              let costPerPost, let horizon, let renewal, let decomposition, let postRanges, let rangeTolerance,
+              reader.errors.isEmpty else { return nil }
 
         // Every parameter in force, as written or by default, so the manifest and report show them all.
         var written: [String: String] = [:]
@@ -221,7 +229,9 @@ public enum ScenarioLoader {
             solver: SolverParameters(timeLimitSeconds: timeLimit, mipGap: gap, presolve: presolve, cuts: cuts),
             effective: effective,
             comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
-                                             frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages))
+                                             frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages,
+                                             decomposition: decomposition, postRanges: postRanges, rangeTolerance: rangeTolerance),
+            basis: ServiceBasis(costPerPostEUR: costPerPost, horizonYears: horizon, renewalShare: renewal))
         parameters.waves = waves
         parameters.robustness = robustness
         return parameters

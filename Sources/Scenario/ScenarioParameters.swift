@@ -55,12 +55,52 @@ public struct FundingTerms: Sendable, Hashable {
     public let hostCostEUR: Double
     public let months: Int
 
-    public init(kind: HostKind, option: FundingOption, overseas: Bool) {
+    /// Post-months of service counted over the scenario's horizon (`ServiceBasis.serviceMonths`); the funded
+    /// months when no horizon is given.
+    public let serviceMonths: Double
+
+    /// `basis` adds its programme cost per post to the State cost and counts service over its horizon.
+    public init(kind: HostKind, option: FundingOption, overseas: Bool, basis: ServiceBasis? = nil) {
         let months = option.months(for: kind)
         let total = kind.monthlyCost(overseas: overseas) * Double(months)
         self.months = months
-        self.stateCostEUR = (option.stateShare * total).rounded(toPlaces: 2)
+        self.stateCostEUR = (option.stateShare * total + (basis?.costPerPostEUR ?? 0)).rounded(toPlaces: 2)
         self.hostCostEUR = ((1 - option.stateShare) * total).rounded(toPlaces: 2)
+        self.serviceMonths = basis?.serviceMonths(funded: months) ?? Double(months)
+    }
+}
+
+/// The basis every plan is priced and counted on, so plans are compared like for like (docs/baselines.md):
+/// a programme cost per post paid by the State on top of the grant (training…), and one horizon over which
+/// service is counted, whatever the funding length.
+public struct ServiceBasis: Sendable, Hashable {
+    public let costPerPostEUR: Double
+    /// Years over which service is counted; nil (code-built parameters) counts each post's own funded months.
+    public let horizonYears: Int?
+    /// Share of a post whose funding ends before the horizon that is renewed, and serves, until the horizon.
+    public let renewalShare: Double
+
+    public init(costPerPostEUR: Double = 0, horizonYears: Int? = nil, renewalShare: Double = 0) {
+        self.costPerPostEUR = costPerPostEUR
+        self.horizonYears = horizonYears
+        self.renewalShare = renewalShare
+    }
+
+    /// No programme cost, each post's funded months: the basis of parameters built in code. Scenario files get the
+    /// schema's defaults (3 years).
+    public static let `default` = ServiceBasis()
+
+    /// "over 3 years", or "over the funded period" without a horizon, for the report.
+    public var period: String {
+        horizonYears.map { "over \($0) year\($0 == 1 ? "" : "s")" } ?? "over the funded period"
+    }
+
+    /// Months a post funded for `funded` months serves within the horizon: its funded months up to it, then the
+    /// renewed share of the months left.
+    public func serviceMonths(funded: Int) -> Double {
+        guard let years = horizonYears else { return Double(funded) }
+        let horizon = 12 * years
+        return Double(min(funded, horizon)) + renewalShare * Double(max(0, horizon - funded))
     }
 }
 
@@ -146,7 +186,17 @@ public struct ComparisonParameters: Sendable, Hashable {
     /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`, `endow`, `closeness:<baseline>`).
     public let stages: [String]
 
-    public init(baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5, stages: [String] = ["value"]) {
+    /// Split the gain over the observed plan into money, funding rule and geography (8 re-solves).
+    public var decomposition: Bool = false
+    /// Compute each territory's range of posts within the gap and within `rangeTolerance` (`PostRanges`).
+    public var postRanges: Bool = false
+    public var rangeTolerance: Double = 0.005
+
+    public init(baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5, stages: [String] = ["value"],
+                decomposition: Bool = false, postRanges: Bool = false, rangeTolerance: Double = 0.005) {
+        self.decomposition = decomposition
+        self.postRanges = postRanges
+        self.rangeTolerance = rangeTolerance
         self.baselines = baselines
         self.coverageThreshold = coverageThreshold
         self.sensitivity = sensitivity
@@ -179,10 +229,14 @@ public struct ScenarioParameters: Sendable {
     public var waves: [Wave] = []
     /// The documented ranges of the scenario's guesses (`robustness.*`); empty: no robustness analysis.
     public var robustness: RobustnessParameters = .none
+    /// Programme cost per post and horizon of service, with defaults (no cost, 3 years, no renewal).
+    public var basis: ServiceBasis = .default
 
     public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
                 kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,
-                solver: SolverParameters, effective: [(path: String, value: String)], comparison: ComparisonParameters = .default) {
+                solver: SolverParameters, effective: [(path: String, value: String)], comparison: ComparisonParameters = .default,
+                basis: ServiceBasis = .default) {
+        self.basis = basis
         self.name = name
         self.title = title
         self.posts = posts

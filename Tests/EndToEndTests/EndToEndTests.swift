@@ -9,7 +9,7 @@ struct EndToEndTests {
         "allocation_by_structure.csv", "allocation_by_territory.csv", "allocation_by_region.csv",
         "summary.csv", "summary.json", "report.md", "manifest.json", "plans.csv", "comparison.csv",
         "sensitivity.csv", "frontier.csv", "robustness.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg", "chart_plans.svg",
-        "datapackage.json",
+        "datapackage.json", "decomposition.csv",
     ]
 
     // MARK: 1. The default scenario

@@ -53,6 +53,8 @@ TERRITORY = {
     "coverage_ratio": (FLOAT, False), "structures_endowed": (INT, False), "floor": (INT, False),
     # No cap is an empty cell; posts_2021 is optional in the input table.
     "cap": (NULLABLE_INT, True), "posts_2021": (NULLABLE_INT, True),
+    "posts_min_gap": (NULLABLE_INT, True), "posts_max_gap": (NULLABLE_INT, True),
+    "posts_min_tolerance": (NULLABLE_INT, True), "posts_max_tolerance": (NULLABLE_INT, True),
 }
 REGION = {
     "region_code": (STR, False), "region_name": (STR, False), "territories": (INT, False), "population": (INT, False),
@@ -86,7 +88,7 @@ COMPARISON = {
     "posts_per_100k_gini": (FLOAT, False), "coverage_ratio_min": (FLOAT, False), "coverage_ratio_median": (FLOAT, False),
     "coverage_ratio_max": (FLOAT, False), "coverage_ratio_gini": (FLOAT, False), "coverage_threshold": (FLOAT, False),
     "territories_under_threshold": (INT, False), "violations": (INT, False), "violated_rules": (STR, True),
-    "posts_moved_vs_optimised": (FLOAT, True),
+    "posts_moved_vs_optimised": (FLOAT, True), "people_per_year": (FLOAT, True), "horizon_years": (NULLABLE_INT, True),
 }
 SENSITIVITY = {
     "change": (STR, False), "override": (STR, False), "status": (STR, False), "objective": (FLOAT, True),
@@ -99,7 +101,7 @@ STAGES = {
 }
 FRONTIER = {
     "step": (INT, False), "epsilon": (FLOAT, False), "min_coverage_ratio": (FLOAT, False), "coverage": (FLOAT, False),
-    "objective": (FLOAT, False),
+    "objective": (FLOAT, False), "status": (STR, False), "gap": (FLOAT, True),
 }
 ROBUSTNESS = {
     "variant": (STR, False), "key": (STR, False), "value": (FLOAT, False), "status": (STR, False), "gap": (FLOAT, True),

@@ -19,6 +19,9 @@ typedef enum {
     REPARTIR_GLPK_SOLVE = 0,
     REPARTIR_GLPK_WRITE_LP = 1,   // CPLEX LP via glp_write_lp
     REPARTIR_GLPK_WRITE_MPS = 2,  // free MPS via glp_write_mps(GLP_MPS_FILE)
+    // A pure LP with a zero objective: for each of `range_count` columns, its smallest then largest value, each
+    // by the simplex warm-started from the previous basis (one load, a few pivots per bound).
+    REPARTIR_GLPK_COLUMN_RANGES = 3,
 } repartir_glpk_action;
 
 /// How the session ended (not the solve status: see the GLPK codes in repartir_glpk_result).
@@ -75,6 +78,11 @@ typedef struct {
     // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
     // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
     int dual_simplex;
+    // REPARTIR_GLPK_COLUMN_RANGES: 1-based columns, and caller-owned outputs (NAN where a simplex did not end optimal).
+    int range_count;
+    const int *range_columns;
+    double *range_low;
+    double *range_high;
 } repartir_glpk_request;
 
 typedef struct {

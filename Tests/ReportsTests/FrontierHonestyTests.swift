@@ -1,0 +1,37 @@
+import AllocationModel
+import Reports
+import Testing
+
+/// Issue 10, item 8: each frontier point carries its own status and gap; a change is never "within tolerance" when a
+/// point's solve hit its limit; the territory whose capacity pins the max-min is named.
+@Suite struct FrontierHonestyTests {
+    @Test func aPointStoppedAtItsLimitIsNeverCalledWithinTolerance() {
+        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1,
+                                     status: "feasible", relativeGap: 0.004)]
+        let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
+        #expect(!text.contains("within the solver's tolerance"))
+        #expect(!text.contains("equity costs no measurable coverage"))
+        #expect(text.contains("1 of the 2 points stopped at their time limit"))
+        #expect(text.contains("| feasible, gap 0.4000 % |"))
+        let csv = AnalysesReport.frontierCSV(points)
+        #expect(csv.hasPrefix("step,epsilon,min_coverage_ratio,coverage,objective,status,gap\n"))
+        #expect(csv.contains(",feasible,0.00400000\n"))
+    }
+
+    /// Within tolerance is measured against the widest gap of the points, and said with it.
+    @Test func theToleranceIsTheWidestGapOfThePoints() {
+        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1, relativeGap: 0.002),
+                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_998_000, objective: 1, relativeGap: 0.001)]
+        // −2,000 / 2,000,000 = 0.1 % ≤ 2 × 0.2 %: within the points' own tolerance, though ten times the run's gap.
+        let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
+        #expect(text.contains("within the solver's tolerance (relative gap up to 0.200 % per solve)"))
+    }
+
+    @Test func theTerritoryPinningTheMaxMinIsNamed() {
+        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000_000, objective: 1, pinnedBy: ["68"])]
+        let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
+        #expect(text.contains("The highest floor is pinned by `68`"))
+    }
+}

@@ -44,7 +44,7 @@ struct CommitmentsFromRunTests {
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
     }
 
-    /// The same at national scale (2,886 structures, 4,000 posts): last night's plan as locked commitments is tonight's.
+    /// The same at national scale (2,886 structures, up to 4,000 posts): last night's plan as locked commitments is tonight's.
     @Test func reproducesANationalRunExactly() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -54,7 +54,8 @@ struct CommitmentsFromRunTests {
         let second = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", "second", "-q", "--commitments-from", "first"] + plain, in: directory)
         #expect(second.status == 0, "\(second)")
         let before = try plan(directory.appendingPathComponent("first")), after = try plan(directory.appendingPathComponent("second"))
-        #expect(before.posts.values.reduce(0, +) == 4000)
+        // A national plan: the budget binds before the 4,000 posts on the default inputs (3,984 posts today).
+        #expect((3_000...4_000).contains(before.posts.values.reduce(0, +)))
         #expect(after.posts == before.posts)
         #expect(try objective(directory.appendingPathComponent("second")) == objective(directory.appendingPathComponent("first")))
     }

@@ -201,7 +201,8 @@ public enum RunCommand {
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
             + StabilitySection.section(outcome)
-            + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort, timingDependence: outcome.timingDependence)
+            + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort + (outcome.tieBreakNote.map { [$0] } ?? []),
+                                       timingDependence: outcome.timingDependence)
             + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut,
                                          decomposition: decomposition, ranges: ranges.first)
             + PostRangesReport.section(ranges, scenario: scenario,

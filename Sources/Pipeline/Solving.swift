@@ -20,6 +20,8 @@ public enum Solving {
         public var timingDependence: String? = nil
         /// The targets of the `closeness:run:<RUN_FOLDER>` stages (posts per territory), by stage name, for the report.
         public var previousRuns: [String: [String: Int]] = [:]
+        /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
+        public var tieBreakNote: String? = nil
     }
 
     /// Solves the scenario and verifies the plan; throws a `RunFailure` for anything but a verified plan.
@@ -37,10 +39,13 @@ public enum Solving {
         let staged = !(stages == [.value] || stages.isEmpty)
         let result: SolveResult
         var stageRecords: [StagedSolve.StageRecord] = []
+        var tieBreakNote: String?
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
-                result = try solveWithHeuristic(model, solver: solver, options: first, log: log)
+                let main = try solveWithHeuristic(model, solver: solver, options: first, log: log)
+                // One plan among the optima, chosen by `objective.tie_break` (docs/model.md, "One canonical plan").
+                (result, tieBreakNote) = try CanonicalRun.apply(main, model: model, scenario: scenario, solver: solver, options: options, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options)
@@ -104,6 +109,11 @@ public enum Solving {
         var outcome = Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
+        outcome.tieBreakNote = tieBreakNote
+        // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
+        if let tieBreakNote, outcome.timingDependence == nil {
+            outcome.timingDependence = tieBreakNote + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
+        }
         for case let .closeness(name, target) in stages where name.hasPrefix("run:") { outcome.previousRuns["closeness:" + name] = target }
         return outcome
     }
@@ -145,6 +155,8 @@ public enum Solving {
     /// The scenario's `objective.stages`, with each `closeness:<baseline>` resolved to the baseline's
     /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
     public static func objectiveStages(for scenario: Scenario) throws(RunFailure) -> [ObjectiveStage] {
+        // The tie-break's baseline is checked with the stages' (every caller checks these before solving).
+        _ = try CanonicalRun.target(for: scenario)
         var stages: [ObjectiveStage] = []
         var seen = Set<String>()
         for name in scenario.parameters.comparison.stages {

@@ -104,6 +104,8 @@ enum ParameterSchema {
               help: "the wider tolerance of the ranges, a share of the optimum (at least the MIP gap)"),
         .init(path: "comparison.decomposition", type: .boolean, required: false, defaultValue: "true",
               help: "split the gain over the observed plan into money, funding rule and geography by re-solving (8 plans)"),
+        .init(path: "objective.tie_break", type: .text, required: false, defaultValue: "none",
+              help: "among the plans within the MIP gap of the optimum, publish the one closest to this baseline's seats (docs/model.md, \"One canonical plan\"); none for the solver's own"),
     ]
 
     /// The spec whose pattern matches a concrete path (`funding.full.months` matches `funding.*.months`).

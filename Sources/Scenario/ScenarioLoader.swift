@@ -188,6 +188,7 @@ public enum ScenarioLoader {
         let decomposition = reader.boolean("comparison.decomposition")
         let postRanges = reader.boolean("comparison.post_ranges")
         let rangeTolerance = reader.number("comparison.range_tolerance")
+        let tieBreak = (reader.text("objective.tie_break") ?? "none").trimmingCharacters(in: .whitespaces)
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for stage in stages where !["value", "coverage", "maxmin", "cost", "endow"].contains(stage)
@@ -234,6 +235,7 @@ public enum ScenarioLoader {
             basis: ServiceBasis(costPerPostEUR: costPerPost, horizonYears: horizon, renewalShare: renewal))
         parameters.waves = waves
         parameters.robustness = robustness
+        parameters.objective.tieBreak = tieBreak == "none" ? nil : tieBreak
         return parameters
     }
 }

@@ -151,6 +151,9 @@ public struct ObjectiveParameters: Sendable, Hashable {
     public let exponent: Double
     /// Coverage ratios in (0, 1], increasing, ending at 1.
     public let breakpoints: [Double]
+    /// The baseline whose seats pick one plan among the optima (`objective.tie_break`, docs/model.md,
+    /// "One canonical plan"); nil for none (`none`): the plan is then the vertex the solver reaches.
+    public var tieBreak: String? = nil
 
     public init(exponent: Double, breakpoints: [Double]) {
         self.exponent = exponent
@@ -219,7 +222,7 @@ public struct ScenarioParameters: Sendable {
     public let kinds: [HostKind]
     public let fundingOptions: [FundingOption]
     public let limits: Limits
-    public let objective: ObjectiveParameters
+    public var objective: ObjectiveParameters
     public let solver: SolverParameters
     /// Every parameter as `path = value` after overrides, for the manifest and the report.
     public let effective: [(path: String, value: String)]

@@ -2,8 +2,8 @@ import Foundation
 
 /// The white-zone map: one point per commune, coloured by its access to a conseiller, mainland France and
 /// Corsica in Lambert-93, each overseas département in its own inset box with a local projection.
-/// Points are drawn as round dots of zero-length subpaths, one `<path>` per class (35,000 communes
-/// stay a few hundred KB), coordinates rounded to 0.1 unit.
+/// Points are drawn as round dots of zero-length subpaths, one `<g>` per class holding a path for the mainland
+/// and one for the insets (35,000 communes stay about 420 KB), coordinates rounded to 0.1 unit.
 public enum WhiteZoneMap {
     /// A commune's access under a plan, drawn in this order (white zones last, on top).
     public enum Access: Int, Sendable, CaseIterable {
@@ -17,9 +17,9 @@ public enum WhiteZoneMap {
 
         public var label: String {
             switch self {
-            case .endowed: return "an endowed site within reach"
-            case .siteWithoutPosts: return "white zone: only sites without posts in reach"
-            case .noSite: return "white zone: no site within reach"
+            case .endowed: return "endowed site within reach"
+            case .siteWithoutPosts: return "white zone, site without posts in reach"
+            case .noSite: return "white zone, no site in reach"
             }
         }
 
@@ -31,7 +31,7 @@ public enum WhiteZoneMap {
             }
         }
 
-        /// The SVG id of the class's `<path>`.
+        /// The SVG id of the class's `<g>`.
         public var id: String {
             switch self {
             case .endowed: return "access-endowed"
@@ -87,7 +87,7 @@ public enum WhiteZoneMap {
     /// The SVG document. `territoryNames` captions the insets ("Guadeloupe (971)"); `radiusKm` and
     /// `subtitle` are only written.
     public static func svg(points: [Point], radiusKm: Double, territoryNames: [String: String] = [:], subtitle: String? = nil,
-                           source: String = "Communes: INSEE code officiel géographique, points as given in the demand table. Overseas départements in insets, not to scale.") -> String {
+                           source: String = "Commune points: the scenario's demand table (see its SOURCES.md). Overseas départements in insets, not to scale.") -> String {
         let counts = counts(points)
         let totalCommunes = points.count
         let totalPeople = points.reduce(0) { $0 + $1.population }
@@ -136,10 +136,15 @@ public enum WhiteZoneMap {
             doc.add("<rect x=\"\(SVGText.coordinate(inset.x))\" y=\"\(SVGText.coordinate(inset.y))\" width=\"\(SVGText.coordinate(inset.width))\" height=\"\(SVGText.coordinate(inset.height))\" fill=\"#ffffff\" stroke=\"#9a9a9a\" stroke-width=\"0.8\"/>")
             doc.text(inset.caption, x: inset.x + 4, y: inset.y + 12, size: 10, fill: "#333333")
         }
+        // One group per class: the mainland dots, then the inset dots drawn twice as big (a few dozen communes per box).
         for access in Access.allCases {
-            let members = points.indices.filter { points[$0].access == access }
-            let data = dots(members.compactMap { drawn[$0] })
-            doc.add("<path id=\"\(access.id)\" d=\"\(data)\" fill=\"none\" stroke=\"\(access.color)\" stroke-width=\"\(SVGText.coordinate(dotSize))\" stroke-linecap=\"round\"><title>\(SVGText.escape(access.label)): \(grouped(counts[access.rawValue].communes)) communes</title></path>")
+            let members = points.indices.filter { points[$0].access == access && drawn[$0] != nil }
+            doc.add("<g id=\"\(access.id)\" fill=\"none\" stroke=\"\(access.color)\" stroke-linecap=\"round\"><title>\(SVGText.escape(access.label)): \(grouped(counts[access.rawValue].communes)) communes</title>")
+            for (part, size) in [(false, dotSize), (true, 2 * dotSize)] {
+                let positions = members.filter { points[$0].overseas == part }.map { drawn[$0]! }
+                if !positions.isEmpty { doc.add("<path d=\"\(dots(positions))\" stroke-width=\"\(SVGText.coordinate(size))\"/>") }
+            }
+            doc.add("</g>")
         }
         doc.add("</g>")
 
@@ -153,9 +158,9 @@ public enum WhiteZoneMap {
             doc.add("<circle cx=\"\(SVGText.coordinate(legendX + 7))\" cy=\"\(SVGText.coordinate(y + 9))\" r=\"5\" fill=\"\(access.color)\"/>")
             doc.text(access.label, x: legendX + 20, y: y + 13, size: 11)
             doc.add("<text class=\"legend-count\" data-communes=\"\(count.communes)\" data-people=\"\(count.people)\" x=\"\(SVGText.coordinate(legendX + 20))\" y=\"\(SVGText.coordinate(y + 27))\" font-size=\"10\" fill=\"#666666\">\(grouped(count.communes)) communes, \(grouped(count.people)) people</text>")
-            y += 38
+            y += 40
         }
-        y += 4
+        y += 10
         let undrawn = points.count - drawn.compactMap { $0 }.count
         var notes = ["Each dot is a commune's point; a site reaches the communes whose points are within \(radius) km (great circle)."]
         if undrawn > 0 { notes.append("\(grouped(undrawn)) commune\(undrawn == 1 ? "" : "s") without coordinates counted but not drawn.") }

@@ -5,7 +5,7 @@ import FoundationXML
 import Testing
 @testable import Pictures
 
-/// Collects the class paths (id → d) and the legend's exact counts of a white-zone map.
+/// Collects the class groups (id → the data of their paths, mainland then insets) and the legend's exact counts of a white-zone map.
 final class WhiteZoneXML: NSObject, XMLParserDelegate {
     var paths: [String: String] = [:]
     var legend: [(communes: Int, people: Int)] = []
@@ -18,11 +18,20 @@ final class WhiteZoneXML: NSObject, XMLParserDelegate {
         return (ok, parser.parserError.map { "\($0) line \(parser.lineNumber)" }, check)
     }
 
+    private var group: String?
+    /// Groups with an `access-` id, in document order.
+    var groups: [String] = []
+
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        if name == "path", let id = attributes["id"], id.hasPrefix("access-") { paths[id] = attributes["d"] ?? "" }
+        if name == "g", let id = attributes["id"], id.hasPrefix("access-") { group = id; groups.append(id); paths[id] = paths[id] ?? "" }
+        if name == "path", let group { paths[group, default: ""] += attributes["d"] ?? "" }
         if name == "text", attributes["class"] == "legend-count" {
             legend.append((Int(attributes["data-communes"] ?? "") ?? -1, Int(attributes["data-people"] ?? "") ?? -1))
         }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "g" { group = nil }
     }
 
     /// Dots in a class path: every dot is one zero-length "h0" subpath.
@@ -87,7 +96,7 @@ final class WhiteZoneXML: NSObject, XMLParserDelegate {
         let svg = WhiteZoneMap.svg(points: Self.points, radiusKm: 15, territoryNames: ["971": "Guadeloupe"])
         let (ok, error, check) = WhiteZoneXML.parse(svg)
         #expect(ok, "\(error ?? "")")
-        #expect(check.paths.keys.sorted() == ["access-endowed", "access-no-site", "access-site-without-posts"])
+        #expect(check.groups == ["access-endowed", "access-site-without-posts", "access-no-site"])
         #expect(check.dots("access-endowed") == 3 && check.dots("access-site-without-posts") == 1 && check.dots("access-no-site") == 2)
         #expect(check.legend.map(\.communes) == [3, 1, 3] && check.legend.map(\.people) == [2100, 300, 470])
         #expect(svg.contains("White zones within 15 km: 4 of 7 communes, 770 of 2,870 people"))

@@ -45,7 +45,8 @@ enum CommuneRun {
             let results = CommuneResults(scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
                                          lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
                                          hostNetwork: hostNetwork, fullNetwork: fullNetwork)
-            return Output(files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) },
+            let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
+            return Output(files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
                           section: CommuneReport.section(results), proven: outcome.proven)
         } catch let failure as CommuneSolve.Failure {
             switch failure {

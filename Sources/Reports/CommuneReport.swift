@@ -33,6 +33,8 @@ public enum CommuneReport {
         if let plan2021 { out.append("| hosts endowed in the 2021 plan | \(share(plan2021)) |") }
         out.append("| sites endowed in the optimised commune plan | \(share(optimised)) |")
         out.append("")
+        out.append("![White zones of the optimised commune plan](\(CommuneMap.fileName))")
+        out.append("")
         let status = results.proven ? "optimal (within the MIP gap of the LP bound)" : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the LP bound"
         out.append("**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
             + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "

@@ -43,7 +43,9 @@ public enum Solving {
                 result = try solveWithHeuristic(model, solver: solver, options: first, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
-                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options)
+                let start = stagedStart(model, solver: solver, options: options, log: log)
+                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                                                  start: start, heuristicStarts: true)
                 result = chain.result
                 stageRecords = chain.records
             }

@@ -39,3 +39,19 @@ extension Solving {
         return result
     }
 }
+
+extension Solving {
+    /// The start of a lexicographic chain's first stage (docs/model.md, "Lexicographic stages"): the primal heuristic's
+    /// plan of the `value` model, which obeys every rule of the model and so is a plan of any first stage (the stages'
+    /// own variables, `min_ratio`, `endowed`, `distance`, are computed from it by `StagedSolve`). Without it GLPK must
+    /// find a first plan on its own, which on the national default it did not within 60 s for `maxmin` or `coverage`.
+    /// Nil when a start is given already or the heuristic finds no plan (the chain then runs as before).
+    static func stagedStart(_ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+                            log: (String) -> Void) -> [Double]? {
+        guard options.start == nil, model.program.isMixedInteger,
+              let found = PrimalHeuristic.plan(for: model, solver: solver, options: options,
+                                               timeLimitSeconds: min(10, options.timeLimitSeconds / 4)) else { return options.start }
+        log(String(format: "primal heuristic (start of the first stage): value objective %.4f, %.2f s", found.objective, found.seconds))
+        return found.values
+    }
+}

@@ -48,7 +48,9 @@ public enum Solving {
                 (result, tieBreakNote) = try CanonicalRun.apply(main, model: model, scenario: scenario, solver: solver, options: options, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
-                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options)
+                let start = stagedStart(model, solver: solver, options: options, log: log)
+                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                                                  start: start, heuristicStarts: true)
                 result = chain.result
                 stageRecords = chain.records
             }

@@ -96,10 +96,17 @@ public enum StagedSolve {
     /// previous stage's plan, which its `stage_` row keeps feasible (the stages' own variables are
     /// recomputed from the plan at their best: a larger min_ratio, smaller distances, more endowed).
     /// A stage the solver did not start for want of time (a run's budget) is recorded as skipped.
+    ///
+    /// With `heuristicStarts`, a stage whose objective is over the model's own variables (`value`, `coverage`, `cost`)
+    /// also gets the primal heuristic's plan for that objective, under the coverage floors an earlier `maxmin` stage
+    /// holds (`PrimalHeuristic.plan(for:program:)`); it starts the stage instead of the previous stage's plan when it
+    /// keeps every row of the stage's program and scores higher on the stage's objective (docs/model.md,
+    /// "Lexicographic stages").
     public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
-                             options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil) throws -> Outcome {
+                             options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil,
+                             heuristicStarts: Bool = false) throws -> Outcome {
         let chain = try run(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-                            minRatioFloor: minRatioFloor, start: start, solving: stages.count)
+                            minRatioFloor: minRatioFloor, start: start, solving: stages.count, heuristicStarts: heuristicStarts)
         let last = chain.last!
         return Outcome(result: last.0, stageValues: chain.values, program: last.1, records: chain.records)
     }
@@ -120,7 +127,8 @@ public enum StagedSolve {
 
     /// Solves the first `solving` stages; `next` is the program of the stage after them (or of the last one).
     private static func run(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
-                            options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int) throws
+                            options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int,
+                            heuristicStarts: Bool = false) throws
         -> (last: (SolveResult, LinearProgram)?, values: [Double], records: [StageRecord], next: LinearProgram)
     {
         precondition(!stages.isEmpty, "at least one stage")
@@ -144,6 +152,11 @@ public enum StagedSolve {
                                            relativeGap: nil, limitReached: nil, seconds: 0))
                 continue
             }
+            if heuristicStarts, let better = heuristicStart(stage, terms: terms, program: program, model: model, scenario: scenario,
+                                                            extras: extras, heldRatio: fixed.first { $0.name == "stage_maxmin" }?.lower,
+                                                            minRatioFloor: minRatioFloor, solver: solver, options: options, than: next) {
+                next = better
+            }
             let result = try solver.solve(program, options: options.starting(from: next))
             last = (result, program)
             // The next stage starts from this plan, with the stages' own variables at their best
@@ -165,6 +178,40 @@ public enum StagedSolve {
             fixed.append((stage.rowName(position), terms, value - slack))
         }
         return (last, values, records, nextProgram)
+    }
+
+    /// The primal heuristic's plan for a stage whose objective is over the model's variables, extended with the stages'
+    /// variables; nil unless it keeps every row of the stage's `program` and beats `current` on the stage's objective.
+    /// The coverage floors `Σ_j coverage[t,j] ≥ D_t × z` (z the ratio an earlier `maxmin` stage holds, or the frontier's
+    /// floor) are given to the heuristic as rows of its own program, so that it repairs and keeps them.
+    static func heuristicStart(_ stage: ObjectiveStage, terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel,
+                               scenario: Scenario, extras: Extras, heldRatio: Double?, minRatioFloor: Double?,
+                               solver: any LinearSolver, options: SolverOptions, than current: [Double]?) -> [Double]? {
+        switch stage {
+        case .value, .coverage, .cost: break
+        default: return nil
+        }
+        let modelCount = model.program.variables.count
+        guard terms.allSatisfy({ $0.0.index < modelCount }) else { return nil }
+        var own = copy(model.program, objective: terms)
+        let ratio = max(heldRatio ?? 0, minRatioFloor ?? 0)
+        if ratio > 0 {
+            for territory in scenario.territories {
+                let need = scenario.need[territory.code] ?? 0
+                guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
+                own.addConstraint("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, lower: need * ratio)
+            }
+        }
+        let seconds = options.timeLimitSeconds.isFinite ? min(5, options.timeLimitSeconds / 8) : 5
+        guard let found = PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds),
+              let candidate = extras.extend(found.values),
+              program.largestViolation(of: candidate, tolerance: 1e-6) == nil else { return nil }
+        let score = { (values: [Double]) in terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
+        if let current, current.count == candidate.count, program.largestViolation(of: current, tolerance: 1e-6) == nil,
+           score(current) >= score(candidate) {
+            return nil
+        }
+        return candidate
     }
 
     static func status(of result: SolveResult) -> StageRecord.Status {

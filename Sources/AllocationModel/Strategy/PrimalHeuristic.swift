@@ -37,13 +37,21 @@ public enum PrimalHeuristic {
     /// `timeLimitSeconds`.
     public static func plan(for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
                             timeLimitSeconds: Double = 10) -> Outcome? {
+        plan(for: model, program: model.program, solver: solver, options: options, timeLimitSeconds: timeLimitSeconds)
+    }
+
+    /// The same search on `program`: the model's variables, in the model's order, under the model's rows and possibly
+    /// more (e.g. a lexicographic stage's coverage floors, `Σ_j coverage[t,j] ≥ D_t × z`), with its own objective
+    /// (a stage's). A `≥` row on one territory's coverage alone is repaired by adding posts in that territory.
+    public static func plan(for model: AllocationModel, program: LinearProgram, solver: any LinearSolver, options: SolverOptions,
+                            timeLimitSeconds: Double = 10) -> Outcome? {
         let started = Date()
-        let program = model.program
+        precondition(program.variables.count == model.program.variables.count, "the model's variables, in order")
         guard program.sense == .maximize, program.isMixedInteger else { return nil }
         guard let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)), relaxed.status == .optimal,
               let bound = relaxed.objective, relaxed.values.count == program.variables.count else { return nil }
         let relaxationSeconds = Date().timeIntervalSince(started)
-        let search = Search(model: model, duals: relaxed.duals)
+        let search = Search(model: model, program: program, duals: relaxed.duals)
         search.round(relaxed.values)
         guard search.repairFloors() else { return nil }
         search.fill()
@@ -91,8 +99,7 @@ final class Search {
     let epsilon = 1e-8
     let tolerance = 1e-7
 
-    init(model: AllocationModel, duals: [Double]?) {
-        let program = model.program
+    init(model: AllocationModel, program: LinearProgram, duals: [Double]?) {
         self.program = program
         values = Array(repeating: 0, count: program.variables.count)
         activity = Array(repeating: 0, count: program.constraints.count)
@@ -295,8 +302,12 @@ final class Search {
             for row in short {
                 for term in program.constraints[row].terms where term.coefficient > 0 {
                     let territory = territoryOf[term.variable]
-                    if program.variables[term.variable].kind == .integer, territory >= 0 {
+                    guard territory >= 0 else { continue }
+                    if program.variables[term.variable].kind == .integer {
                         if postsOf[territory] == term.variable { candidates.formUnion(decisionsOf[territory]) } else { candidates.insert(term.variable) }
+                    } else {
+                        // A floor on coverage (a stage's): more posts in the territory refill more coverage.
+                        candidates.formUnion(decisionsOf[territory])
                     }
                 }
             }
@@ -308,8 +319,24 @@ final class Search {
                 let score = move.gain - price[decision]
                 if best == nil || score > best!.score { best = (decision, move, score) }
             }
-            guard let best else { return false }
-            apply(best.move)
+            if let best {
+                apply(best.move)
+                continue
+            }
+            // No addition fits (a shared row is full): pay for one with a post removed elsewhere, the cheapest pair.
+            var pair: (move: Move, score: Double)?
+            let removals = allDecisions.filter { values[$0] >= 1 }.map(removal)
+            for decision in candidates.sorted() {
+                let addition = addition(decision)
+                guard addition.rows.contains(where: { shortRows.contains($0.row) && $0.delta > 0 }) else { continue }
+                for removal in removals where territoryOf[removal.changes[0].variable] != territoryOf[decision] {
+                    let move = combined(removal, addition)
+                    guard move.gain > (pair?.score ?? -.infinity), allows(move, lenient: true) else { continue }
+                    pair = (move, move.gain)
+                }
+            }
+            guard let pair else { return false }
+            apply(pair.move)
         }
         return false
     }

@@ -268,9 +268,10 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: temp) }
         func postsMovedFromWebster(_ stages: String) throws -> Double {
             let out = temp.appendingPathComponent(stages.replacingOccurrences(of: ":", with: "_"))
-            // The replay scenario (the national scenario with the 2021-derived hosts): on the default one, whose hosts
-            // can co-finance many posts, GLPK finds no plan of the `coverage` stage within 60 s (issue 10). The closeness
-            // stage starts from the previous stage's plan, so even when it stops at the limit (exit 10) it moves no more.
+            // The replay scenario (the national scenario with the 2021-derived hosts), where the chain closes in about 2 s:
+            // on the default one, whose hosts can co-finance many posts, the closeness stage stops at its limit without
+            // improving on its start (docs/model.md, "Lexicographic stages"). It starts from the previous stage's plan,
+            // so even when it stops at the limit (exit 10) it moves no more.
             let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent("france-relance-2020-replay")
             let result = try E2E.repartir(["run", replay.path, "--out", out.path, "-q", "--set", "objective.stages=\(stages)", "--time-limit", "20",
                                            "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)

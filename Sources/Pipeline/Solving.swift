@@ -20,6 +20,9 @@ public enum Solving {
         public var timingDependence: String? = nil
         /// The targets of the `closeness:run:<RUN_FOLDER>` stages (posts per territory), by stage name, for the report.
         public var previousRuns: [String: [String: Int]] = [:]
+        /// The previous runs' posts per structure and option, by stage name, when their folders have them (the report's
+        /// posts moved per structure).
+        public var previousStructures: [String: [PreviousRun.Held]] = [:]
         /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
         public var tieBreakNote: String? = nil
     }
@@ -79,7 +82,12 @@ public enum Solving {
         }
         let plan: Plan
         do {
-            plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
+            // The stability stage's previous holders keep their posts where the pools allow (docs/model.md, "Commitments and waves").
+            let preferred = stages.lazy.compactMap { stage -> [PreviousRun.Held]? in
+                guard case let .closeness(_, _, previous) = stage, !previous.isEmpty else { return nil }
+                return previous
+            }.first ?? []
+            plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario, preferred: preferred)
         } catch {
             throw .rejectedPlan("\(error)")
         }
@@ -116,7 +124,10 @@ public enum Solving {
         if let tieBreakNote, outcome.timingDependence == nil {
             outcome.timingDependence = tieBreakNote + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
         }
-        for case let .closeness(name, target) in stages where name.hasPrefix("run:") { outcome.previousRuns["closeness:" + name] = target }
+        for case let .closeness(name, target, previous) in stages where name.hasPrefix("run:") {
+            outcome.previousRuns["closeness:" + name] = target
+            if !previous.isEmpty { outcome.previousStructures["closeness:" + name] = previous }
+        }
         return outcome
     }
 
@@ -180,7 +191,10 @@ public enum Solving {
             // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and waves").
             if id.hasPrefix("run:") {
                 do {
-                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(String(id.dropFirst("run:".count)))))
+                    let folder = String(id.dropFirst("run:".count))
+                    // Per structure when the run wrote its structures' table, else per territory (docs/model.md).
+                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(folder),
+                                             previous: try PreviousRun.structurePosts(folder) ?? []))
                 } catch {
                     throw .input(error)
                 }

@@ -28,6 +28,10 @@ struct StabilityStageTests {
         let report = try E2E.text(directory.appendingPathComponent("second/report.md"))
         #expect(report.contains("## Stability against a previous run"))
         #expect(report.contains("**0 posts of difference** in all"))
+        // Per structure too: the previous run's structures' table is read, and every structure keeps its posts.
+        #expect(report.contains("**0 posts moved**"))
+        #expect(try E2E.text(directory.appendingPathComponent("second/allocation_by_structure.csv"))
+            == E2E.text(directory.appendingPathComponent("first/allocation_by_structure.csv")))
         #expect(report.contains("0.0 less"))
         let stages = try E2E.text(directory.appendingPathComponent("second/stages.csv"))
         #expect(stages.contains("closeness:run:first"))

@@ -13,7 +13,7 @@ struct StabilityStagePerStructureTests {
     /// Territory A (public structures a1, a2, capacity 5 each) and B (b1, capacity `capacityB`); every post costs
     /// 24,000 € and serves 24 people (12 a year over 24 months); the value is weight × people, linear (no saturation).
     func scenario(posts: Int, weightA: Double, weightB: Double, capacityB: Int, stages: [String],
-                  extra: [HostStructure] = []) -> Scenario {
+                  extra: [HostStructure] = [], commitments: [Commitment] = []) -> Scenario {
         let kinds = [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24),
                      HostKind(id: "private", label: "Private", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)]
         let parameters = ScenarioParameters(
@@ -31,7 +31,7 @@ struct StabilityStagePerStructureTests {
         let structures = [HostStructure(id: "a1", name: "Mairie A1", territory: "A", kind: "public", capacity: 5, cofinancingEUR: 0),
                           HostStructure(id: "a2", name: "Mairie A2", territory: "A", kind: "public", capacity: 5, cofinancingEUR: 0),
                           HostStructure(id: "b1", name: "Association B", territory: "B", kind: "private", capacity: capacityB, cofinancingEUR: 0)] + extra
-        return Scenario(parameters: parameters, territories: territories, structures: structures)
+        return Scenario(parameters: parameters, territories: territories, structures: structures, commitments: commitments)
     }
 
     /// A previous run's folder holding only the two tables the stage reads.
@@ -85,6 +85,21 @@ struct StabilityStagePerStructureTests {
                                                 extra: [a3]), solver: GLPKSolver(), options: options)
         #expect(posts(stable.record.plan) == ["a3": 1])
         #expect(StabilitySection.section(stable).contains("**0 posts moved**"))
+    }
+
+    /// With a commitment: a2 has 1 post committed (`min`), the previous run had 2 there. Two posts, B weighs 0: both in A.
+    /// The committed post is placed first; a2's preference is what the previous run held beyond it (2 − 1 = 1), so the
+    /// new post also goes to a2 (without the preference: a1, id order). Nothing moved.
+    @Test func aCommittedPostCountsTowardsThePreviousHolding() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "stability-structure")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try previousRun([("a2", "full", 2)], in: directory)
+        let scenario = scenario(posts: 2, weightA: 1, weightB: 0, capacityB: 5, stages: ["value", "closeness:run:\(folder.path)"],
+                                commitments: [Commitment(structureID: "a2", posts: 1, option: "full", mode: .min)])
+        let outcome = try Solving.solve(scenario, solver: GLPKSolver(), options: options)
+        #expect(posts(outcome.record.plan) == ["a2": 2])
+        #expect(posts(try PlanSplitter.plan(from: outcome.result.values, model: outcome.model, scenario: scenario)) == ["a1": 1, "a2": 1])
+        #expect(StabilitySection.section(outcome).contains("**0 posts moved**"))
     }
 
     /// Three posts; the previous run had them all in A (a2: 3). Now B weighs 2, A 1, and b1 takes at most 2. Value: a post

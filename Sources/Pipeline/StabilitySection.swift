@@ -20,7 +20,7 @@ enum StabilitySection {
             let distance = differences.reduce(0, +)
             let changed = differences.filter { $0 > 0 }.count
             let folder = String(name.dropFirst("closeness:run:".count))
-            lines.append("Stage `\(MarkdownText.inline(name))` keeps the posts per territory as close as possible to the run in \(MarkdownText.code(folder)) "
+            lines.append("Stage `\(MarkdownText.inline(name))` keeps the posts per \(outcome.previousStructures[name] == nil ? "territory" : "pool and structure") as close as possible to the run in \(MarkdownText.code(folder)) "
                 + "once the earlier stages are held: **\(Format.grouped(distance)) post\(distance == 1 ? "" : "s") of difference** in all "
                 + "(Σ |posts − previous posts| over the territories), in \(changed) territor\(changed == 1 ? "y" : "ies").")
             if let previous = outcome.previousStructures[name] {

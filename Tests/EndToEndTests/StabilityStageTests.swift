@@ -46,6 +46,20 @@ struct StabilityStageTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }
 
+    /// A garbled structures' table in the previous run is a data error at its file:line:column, before solving.
+    @Test func aGarbledStructureTableIsRefusedBeforeSolving() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "stability")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try E2E.repartir(["run", Self.example, "--out", "first", "-q"], in: directory)
+        #expect(first.status == 0, "\(first)")
+        try "structure_id,funding_option,posts\nS1,full,x\n".write(to: directory.appendingPathComponent("first/allocation_by_structure.csv"),
+                                                                    atomically: true, encoding: .utf8)
+        let run = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--set", "objective.stages=value,closeness:run:first"], in: directory)
+        #expect(run.status == 65, "\(run)")
+        #expect(run.stderrText.contains("first/allocation_by_structure.csv:2:9"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
     /// A tie: A and B weigh the same, 2 posts worth 48 wherever they go (WavesTests' scenario with equal weights). The
     /// stage follows the previous run whichever side it had: {A: 0, B: 2} gives B both posts, {A: 2, B: 0} gives A both,
     /// at no cost in value.

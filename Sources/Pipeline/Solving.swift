@@ -23,6 +23,8 @@ public enum Solving {
         /// The previous runs' posts per structure and option, by stage name, when their folders have them (the report's
         /// posts moved per structure).
         public var previousStructures: [String: [PreviousRun.Held]] = [:]
+        /// Why the stability stage fell back to closeness per territory (GLPK failed on the per-pool rows), nil otherwise.
+        public var stabilityFallback: String? = nil
         /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
         public var tieBreakNote: String? = nil
     }
@@ -43,6 +45,7 @@ public enum Solving {
         let result: SolveResult
         var stageRecords: [StagedSolve.StageRecord] = []
         var tieBreakNote: String?
+        var stabilityFallback: String?
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
@@ -52,8 +55,19 @@ public enum Solving {
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 let start = stagedStart(model, solver: solver, options: options, log: log)
-                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                let chain: StagedSolve.Outcome
+                do {
+                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
                                                   start: start, heuristicStarts: true)
+                } catch GLPKError.glpkFatal(let message) where stages.contains(where: Self.isPerPool) {
+                    // Measured on the national scenario with fewer posts: GLPK's primal simplex fails an internal assertion
+                    // (teta_lim >= 0.0, spxprim.c) on the per-pool rows; the per-territory rows solve. The splitter still
+                    // prefers the previous holders (docs/model.md, "Commitments and waves").
+                    stabilityFallback = message
+                    log("stability: GLPK failed on the per-pool closeness rows (\(message)); solving closeness per territory instead")
+                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages.map(Self.perTerritory), solver: solver,
+                                                  options: options, start: start, heuristicStarts: true)
+                }
                 result = chain.result
                 stageRecords = chain.records
             }
@@ -120,6 +134,7 @@ public enum Solving {
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
         outcome.tieBreakNote = tieBreakNote
+        outcome.stabilityFallback = stabilityFallback
         // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
         if let tieBreakNote, outcome.timingDependence == nil {
             outcome.timingDependence = tieBreakNote + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
@@ -129,6 +144,18 @@ public enum Solving {
             if !previous.isEmpty { outcome.previousStructures["closeness:" + name] = previous }
         }
         return outcome
+    }
+
+    /// A stability stage with a previous run's plan per structure (closeness rows per pool and option).
+    static func isPerPool(_ stage: ObjectiveStage) -> Bool {
+        if case let .closeness(_, _, previous) = stage { return !previous.isEmpty }
+        return false
+    }
+
+    /// The same stage with closeness rows per territory (the previous plan's structures dropped from the rows).
+    static func perTerritory(_ stage: ObjectiveStage) -> ObjectiveStage {
+        if case let .closeness(name, target, _) = stage { return .closeness(name: name, target: target) }
+        return stage
     }
 
     /// The options for the exact model, with a MIP start when one helps. When a structure's co-financing depends on

@@ -20,7 +20,7 @@ enum StabilitySection {
             let distance = differences.reduce(0, +)
             let changed = differences.filter { $0 > 0 }.count
             let folder = String(name.dropFirst("closeness:run:".count))
-            lines.append("Stage `\(MarkdownText.inline(name))` keeps the posts per \(outcome.previousStructures[name] == nil ? "territory" : "pool and structure") as close as possible to the run in \(MarkdownText.code(folder)) "
+            lines.append("Stage `\(MarkdownText.inline(name))` keeps the posts per \(outcome.previousStructures[name] == nil || outcome.stabilityFallback != nil ? "territory" : "pool and structure") as close as possible to the run in \(MarkdownText.code(folder)) "
                 + "once the earlier stages are held: **\(Format.grouped(distance)) post\(distance == 1 ? "" : "s") of difference** in all "
                 + "(Σ |posts − previous posts| over the territories), in \(changed) territor\(changed == 1 ? "y" : "ies").")
             if let previous = outcome.previousStructures[name] {
@@ -29,6 +29,11 @@ enum StabilitySection {
                 lines.append("Per structure: **\(Format.grouped(moved.posts)) post\(moved.posts == 1 ? "" : "s") moved** "
                     + "(½ Σ_s |posts_s − previous posts_s| over the structures), \(moved.structures) structure\(moved.structures == 1 ? "" : "s") changed.")
             }
+        }
+        if let fallback = outcome.stabilityFallback {
+            lines.append("")
+            lines.append("GLPK failed on the closeness rows per pool (\(MarkdownText.inline(fallback))), so the stage kept the posts per "
+                + "territory; the structures that held a pool's posts before were still given them first.")
         }
         if let unconstrained {
             let cost = max(0, unconstrained - record.objective)

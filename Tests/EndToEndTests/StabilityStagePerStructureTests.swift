@@ -126,4 +126,33 @@ struct StabilityStagePerStructureTests {
         #expect(StabilitySection.postsMoved([("a", 1), ("c", 2)], [("a", 3)]) == (2, 2))
         #expect(StabilitySection.postsMoved([], [("gone", 2)]) == (1, 1))
     }
+
+    /// GLPK, except that it fails as GLPK did nationally (an internal assertion) on any program with per-pool rows.
+    struct FailingOnPoolRows: LinearSolver {
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            if program.constraints.contains(where: { $0.name.hasPrefix("closeness_above[") && $0.name.split(separator: ",").count == 4 }) {
+                throw GLPKError.glpkFatal(message: "Assertion failed: teta_lim >= 0.0")
+            }
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    /// The fallback: when GLPK fails on the per-pool rows the stage keeps the posts per territory, the splitter still
+    /// prefers the previous holder (a2, as in `keepsThePreviousHolderOfAnInterchangeablePair`), and the report says so.
+    @Test func fallsBackToTerritoriesWhenGLPKFailsOnThePoolRows() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "stability-structure")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try previousRun([("a2", "full", 1)], in: directory)
+        let scenario = scenario(posts: 1, weightA: 1, weightB: 0, capacityB: 5, stages: ["value", "closeness:run:\(folder.path)"])
+        let outcome = try Solving.solve(scenario, solver: FailingOnPoolRows(), options: options)
+        #expect(outcome.stabilityFallback == "Assertion failed: teta_lim >= 0.0")
+        #expect(posts(outcome.record.plan) == ["a2": 1])
+        let section = StabilitySection.section(outcome)
+        #expect(section.contains("keeps the posts per territory"))
+        #expect(section.contains("GLPK failed on the closeness rows per pool"))
+        // Without the failure: no fallback, per pool.
+        let direct = try Solving.solve(scenario, solver: GLPKSolver(), options: options)
+        #expect(direct.stabilityFallback == nil)
+        #expect(StabilitySection.section(direct).contains("keeps the posts per pool and structure"))
+    }
 }

@@ -19,8 +19,11 @@ public enum PlanSplitter {
         }
     }
 
-    /// Rounds the integer decisions of `values` and places them on structures.
-    public static func plan(from values: [Double], model: AllocationModel, scenario: Scenario) throws -> Plan {
+    /// Rounds the integer decisions of `values` and places them on structures. `preferred` (a previous run's plan, for the
+    /// stability stage) gives each structure its previous posts of an option first, as far as its room allows, before
+    /// the rest of the pool's posts go round the structures: a pool whose count did not change keeps its holders.
+    public static func plan(from values: [Double], model: AllocationModel, scenario: Scenario,
+                            preferred: [PreviousRun.Held] = []) throws -> Plan {
         var byPool: [String: [(decision: AllocationModel.Decision, posts: Int)]] = [:]
         for decision in model.decisions {
             let value = values[decision.variable.index]
@@ -34,11 +37,18 @@ public enum PlanSplitter {
         let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
         let poolByKey = Dictionary(uniqueKeysWithValues: model.pools.map { ("\($0.territory)|\($0.kind)", $0) })
         var placements = scenario.committedPlacements.map { Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts) }
+        // Previous posts per structure and option, less what is committed there (placed already).
+        var previous: [String: [String: Int]] = [:]
+        for held in preferred { previous[held.structureID, default: [:]][held.option, default: 0] += held.posts }
+        for placement in placements { previous[placement.structureID]?[placement.option]? -= placement.posts }
         for key in byPool.keys.sorted() {
             let members = structuresByPool[key] ?? []
             let pool = poolByKey[key]!
             let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
             var split = PoolSplit(key: key, members: members)
+            split.previous = previous.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: members.enumerated().compactMap { index, member in
+                previous[member.id].map { (index, $0) }
+            })
             let aggregates = byPool[key]!.sorted { $0.decision.option < $1.decision.option }
             // Each unit's co-financed posts on its own structures: a money unit is one structure (the model's rows hold
             // its capacity and host money); a count unit's structures each take at most their own count, any mix.
@@ -116,6 +126,8 @@ public enum PlanSplitter {
         let members: [HostStructure]
         var room: [Int]
         var placements: [Placement] = []
+        /// Posts per option each member held in a previous run (by member position), given back to it first.
+        var previous: [Int: [String: Int]] = [:]
 
         init(key: String, members: [HostStructure]) {
             self.key = key
@@ -133,6 +145,16 @@ public enum PlanSplitter {
         mutating func give(_ posts: Int, of option: String, at candidates: [Int], cofinanceRoom: inout [Int]) throws {
             var given = Array(repeating: 0, count: members.count)
             var remaining = posts
+            for index in candidates where remaining > 0 {
+                guard var wanted = previous[index]?[option], wanted > 0 else { continue }
+                wanted = min(wanted, remaining, room[index], cofinanceRoom[index])
+                guard wanted > 0 else { continue }
+                given[index] += wanted
+                room[index] -= wanted
+                cofinanceRoom[index] -= wanted
+                remaining -= wanted
+                previous[index]![option]! -= wanted
+            }
             while remaining > 0 {
                 var progressed = false
                 for index in candidates where remaining > 0 && room[index] > 0 && cofinanceRoom[index] > 0 {

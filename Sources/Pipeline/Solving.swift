@@ -20,6 +20,11 @@ public enum Solving {
         public var timingDependence: String? = nil
         /// The targets of the `closeness:run:<RUN_FOLDER>` stages (posts per territory), by stage name, for the report.
         public var previousRuns: [String: [String: Int]] = [:]
+        /// The previous runs' posts per structure and option, by stage name, when their folders have them (the report's
+        /// posts moved per structure).
+        public var previousStructures: [String: [PreviousRun.Held]] = [:]
+        /// Why the stability stage fell back to closeness per territory (GLPK failed on the per-pool rows), nil otherwise.
+        public var stabilityFallback: String? = nil
         /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
         public var tieBreakNote: String? = nil
     }
@@ -40,6 +45,7 @@ public enum Solving {
         let result: SolveResult
         var stageRecords: [StagedSolve.StageRecord] = []
         var tieBreakNote: String?
+        var stabilityFallback: String?
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
@@ -49,8 +55,21 @@ public enum Solving {
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 let start = stagedStart(model, solver: solver, options: options, log: log)
-                let chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                let chain: StagedSolve.Outcome
+                do {
+                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
                                                   start: start, heuristicStarts: true)
+                } catch let failure as GLPKError where stages.contains(where: Self.isPerPool) && failure.isNumerical {
+                    // Measured on the national scenario with fewer posts: GLPK's primal simplex fails an internal assertion
+                    // (teta_lim >= 0.0, spxprim.c; without presolve, "unable to solve current LP relaxation") on the per-pool
+                    // rows; the per-territory rows solve. The splitter still prefers the previous holders (docs/model.md,
+                    // "Commitments and waves").
+                    let message = failure.description
+                    stabilityFallback = message
+                    log("stability: GLPK failed on the per-pool closeness rows (\(message)); solving closeness per territory instead")
+                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages.map(Self.perTerritory), solver: solver,
+                                                  options: options, start: start, heuristicStarts: true)
+                }
                 result = chain.result
                 stageRecords = chain.records
             }
@@ -79,7 +98,12 @@ public enum Solving {
         }
         let plan: Plan
         do {
-            plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
+            // The stability stage's previous holders keep their posts where the pools allow (docs/model.md, "Commitments and waves").
+            let preferred = stages.lazy.compactMap { stage -> [PreviousRun.Held]? in
+                guard case let .closeness(_, _, previous) = stage, !previous.isEmpty else { return nil }
+                return previous
+            }.first ?? []
+            plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario, preferred: preferred)
         } catch {
             throw .rejectedPlan("\(error)")
         }
@@ -112,12 +136,28 @@ public enum Solving {
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
         outcome.tieBreakNote = tieBreakNote
+        outcome.stabilityFallback = stabilityFallback
         // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
         if let tieBreakNote, outcome.timingDependence == nil {
             outcome.timingDependence = tieBreakNote + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
         }
-        for case let .closeness(name, target) in stages where name.hasPrefix("run:") { outcome.previousRuns["closeness:" + name] = target }
+        for case let .closeness(name, target, previous) in stages where name.hasPrefix("run:") {
+            outcome.previousRuns["closeness:" + name] = target
+            if !previous.isEmpty { outcome.previousStructures["closeness:" + name] = previous }
+        }
         return outcome
+    }
+
+    /// A stability stage with a previous run's plan per structure (closeness rows per pool and option).
+    static func isPerPool(_ stage: ObjectiveStage) -> Bool {
+        if case let .closeness(_, _, previous) = stage { return !previous.isEmpty }
+        return false
+    }
+
+    /// The same stage with closeness rows per territory (the previous plan's structures dropped from the rows).
+    static func perTerritory(_ stage: ObjectiveStage) -> ObjectiveStage {
+        if case let .closeness(name, target, _) = stage { return .closeness(name: name, target: target) }
+        return stage
     }
 
     /// The options for the exact model, with a MIP start when one helps. When a structure's co-financing depends on
@@ -180,7 +220,10 @@ public enum Solving {
             // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and waves").
             if id.hasPrefix("run:") {
                 do {
-                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(String(id.dropFirst("run:".count)))))
+                    let folder = String(id.dropFirst("run:".count))
+                    // Per structure when the run wrote its structures' table, else per territory (docs/model.md).
+                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(folder),
+                                             previous: try PreviousRun.structurePosts(folder) ?? []))
                 } catch {
                     throw .input(error)
                 }
@@ -215,5 +258,15 @@ public enum Solving {
         let solver = scenario.parameters.solver
         return SolverOptions(timeLimitSeconds: timeLimit ?? solver.timeLimitSeconds, mipGap: mipGap ?? solver.mipGap,
                              presolve: solver.presolve, cuts: solver.cuts)
+    }
+}
+
+extension GLPKError {
+    /// GLPK gave up on a valid model (an internal assertion, or a relaxation it could not solve), not on bad input.
+    var isNumerical: Bool {
+        switch self {
+        case .glpkFatal, .solverFailure: true
+        default: false
+        }
     }
 }

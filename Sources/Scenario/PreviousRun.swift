@@ -27,4 +27,32 @@ public enum PreviousRun {
         try reader.errors.throwIfAny()
         return posts
     }
+
+    public static let structureFile = "allocation_by_structure.csv"
+
+    /// One row of a previous run's plan: posts of a funding option at a structure.
+    public struct Held: Sendable, Hashable {
+        public let structureID: String
+        public let option: String
+        public let posts: Int
+    }
+
+    /// The posts per structure and option of the run in `folder` (its `allocation_by_structure.csv`), for closeness per
+    /// structure; nil when the folder has no such table (an older run: closeness then stays per territory). A garbled
+    /// table is a data error at its file:line:column (exit 65).
+    public static func structurePosts(_ folder: String) throws(ScenarioError) -> [Held]? {
+        let path = (folder as NSString).appendingPathComponent(structureFile)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let table = try CSVTable(data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
+        var reader = TableReader(table: table, columns: [.init(name: "structure_id", required: true), .init(name: "funding_option", required: true),
+                                                         .init(name: "posts", required: true)])
+        var held: [Held] = []
+        for record in table.records where record.count == table.header.count {
+            guard let id = reader.text(record, "structure_id"), let option = reader.text(record, "funding_option"),
+                  let posts = reader.integer(record, "posts", in: 0...1_000_000) else { continue }
+            held.append(Held(structureID: id, option: option, posts: posts))
+        }
+        try reader.errors.throwIfAny()
+        return held
+    }
 }

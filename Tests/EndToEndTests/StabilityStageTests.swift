@@ -28,6 +28,10 @@ struct StabilityStageTests {
         let report = try E2E.text(directory.appendingPathComponent("second/report.md"))
         #expect(report.contains("## Stability against a previous run"))
         #expect(report.contains("**0 posts of difference** in all"))
+        // Per structure too: the previous run's structures' table is read, and every structure keeps its posts.
+        #expect(report.contains("**0 posts moved**"))
+        #expect(try E2E.text(directory.appendingPathComponent("second/allocation_by_structure.csv"))
+            == E2E.text(directory.appendingPathComponent("first/allocation_by_structure.csv")))
         #expect(report.contains("0.0 less"))
         let stages = try E2E.text(directory.appendingPathComponent("second/stages.csv"))
         #expect(stages.contains("closeness:run:first"))
@@ -39,6 +43,20 @@ struct StabilityStageTests {
         let run = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--set", "objective.stages=value,closeness:run:nowhere"], in: directory)
         #expect(run.status == 66, "\(run)")
         #expect(run.stderrText.contains("closeness:run: no run folder here"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
+    /// A garbled structures' table in the previous run is a data error at its file:line:column, before solving.
+    @Test func aGarbledStructureTableIsRefusedBeforeSolving() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "stability")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try E2E.repartir(["run", Self.example, "--out", "first", "-q"], in: directory)
+        #expect(first.status == 0, "\(first)")
+        try "structure_id,funding_option,posts\nS1,full,x\n".write(to: directory.appendingPathComponent("first/allocation_by_structure.csv"),
+                                                                    atomically: true, encoding: .utf8)
+        let run = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--set", "objective.stages=value,closeness:run:first"], in: directory)
+        #expect(run.status == 65, "\(run)")
+        #expect(run.stderrText.contains("first/allocation_by_structure.csv:2:9"))
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }
 

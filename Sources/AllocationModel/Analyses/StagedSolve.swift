@@ -15,8 +15,10 @@ public enum ObjectiveStage: Sendable, Hashable {
     /// The number of territories with at least one post ("endow as many territories as possible").
     case endow
     /// Closeness to a target number of posts per territory (a baseline's seats): the sum over the
-    /// territories of |posts − target|, minimised. `name` is how the scenario named the target.
-    case closeness(name: String, target: [String: Int])
+    /// territories of |posts − target|, minimised. `name` is how the scenario named the target. With `previous` (a
+    /// previous run's plan per structure, the stability stage) the distance is per pool and option instead:
+    /// Σ_{t,k,f} |posts[t,k,f] − previous posts at (t,k)'s structures under f| (docs/model.md, "Commitments and waves").
+    case closeness(name: String, target: [String: Int], previous: [PreviousRun.Held] = [])
 
     /// The stages a name alone designates (`closeness:<baseline>` needs its target resolved).
     public init?(name: String) {
@@ -38,7 +40,7 @@ public enum ObjectiveStage: Sendable, Hashable {
         case .maxmin: "maxmin"
         case .cost: "cost"
         case .endow: "endow"
-        case .closeness(let name, _): "closeness:\(name)"
+        case .closeness(let name, _, _): "closeness:\(name)"
         }
     }
 
@@ -256,8 +258,16 @@ public enum StagedSolve {
                 }))
             }
             for (position, stage) in stages.enumerated() {
-                guard case .closeness(_, let target) = stage else { continue }
+                guard case .closeness(_, let target, let previous) = stage else { continue }
                 var list: [Variable] = []
+                if !previous.isEmpty {
+                    var pooled = added
+                    let list = Self.poolDistances(position: position, previous: previous, to: &program, model: model,
+                                                  scenario: scenario, added: &pooled)
+                    added = pooled
+                    distances[position] = list
+                    continue
+                }
                 for territory in scenario.territories {
                     guard let posts = model.postVariables[territory.code] else { continue }
                     let goal = Double(target[territory.code] ?? 0)
@@ -279,6 +289,56 @@ public enum StagedSolve {
                     added.append((variable, { values in values[posts.index] >= 0.5 ? 1 : 0 }))
                 }
             }
+        }
+
+        /// Who holds a pool's posts under one option: the model's own variables for (territory, kind, option).
+        struct PoolOption: Hashable {
+            let territory: String
+            let kind: String
+            let option: String
+        }
+
+        /// The stability stage's distances per (territory, kind, option): `distance[i,t,k,f]` ≥ |Σ x[t,k,f(,n)] +
+        /// committed[t,k,f] − P_{t,k,f}|, P the previous run's posts at the structures of (t,k) under f (structures the
+        /// scenario no longer has are left out: no plan can hold them). Closer pools let the splitter keep the previous
+        /// holders (`PlanSplitter`'s preferred placements).
+        static func poolDistances(position: Int, previous: [PreviousRun.Held], to program: inout LinearProgram, model: AllocationModel,
+                                  scenario: Scenario, added: inout [(Variable, ([Double]) -> Double)]) -> [Variable] {
+            let structures = Dictionary(scenario.structures.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var goals: [PoolOption: Int] = [:]
+            for held in previous {
+                guard let structure = structures[held.structureID] else { continue }
+                goals[PoolOption(territory: structure.territory, kind: structure.kind, option: held.option), default: 0] += held.posts
+            }
+            var members: [PoolOption: [Variable]] = [:]
+            var order: [PoolOption] = []
+            for decision in model.decisions {
+                let key = PoolOption(territory: decision.territory, kind: decision.kind, option: decision.option)
+                if members[key] == nil { order.append(key) }
+                members[key, default: []].append(decision.variable)
+            }
+            for (code, variables) in model.committedVariables {
+                for variable in variables {
+                    // committed[t,k,f]: the name carries its kind and option (AllocationModel's naming).
+                    let parts = program.variables[variable.index].name.dropFirst("committed[".count).dropLast().split(separator: ",").map(String.init)
+                    guard parts.count == 3 else { continue }
+                    let key = PoolOption(territory: code, kind: parts[1], option: parts[2])
+                    if members[key] == nil { order.append(key) }
+                    members[key, default: []].append(variable)
+                }
+            }
+            var list: [Variable] = []
+            for key in order {
+                let terms = members[key]!
+                let goal = Double(goals[key] ?? 0)
+                let label = "\(position),\(key.territory),\(key.kind),\(key.option)"
+                let distance = program.addVariable("distance[\(label)]", lower: 0, upper: .infinity)
+                program.addConstraint("closeness_above[\(label)]", [(distance, 1)] + terms.map { ($0, -1) }, lower: -goal)
+                program.addConstraint("closeness_below[\(label)]", [(distance, 1)] + terms.map { ($0, 1) }, lower: goal)
+                list.append(distance)
+                added.append((distance, { values in abs(terms.reduce(0.0) { $0 + values[$1.index] } - goal) }))
+            }
+            return list
         }
 
         /// A start for the staged program from values of the model's variables; nil when the counts differ.

@@ -143,10 +143,13 @@ public enum MarkdownReport {
         let capacity: [String: Int]
         /// True when some kind of host costs the State more overseas.
         let overseasCostsMore: Bool
+        /// The model's explanations, when the run computed them.
+        let marginal: MarginalAnalysis.Result?
 
         init(_ record: RunRecord) {
             let scenario = record.scenario
             self.scenario = scenario
+            marginal = record.marginal
             let population = scenario.territories.reduce(0) { $0 + $1.population }
             nationalNeedRate = population > 0 ? record.evaluation.need / Double(population) : 0
             let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
@@ -160,6 +163,9 @@ public enum MarkdownReport {
 
     /// Why a territory gets what it gets: only facts the plan and the scenario show.
     static func reason(_ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, context: ReasonContext, needRate: Double) -> String {
+        if let marginal = context.marginal, let explained = marginal.territories[territory.code] {
+            return ModelExplanationText.sentence(explained, prices: marginal.prices, scenario: context.scenario)
+        }
         let range = context.scenario.postRange(of: territory)
         let nationalRate = context.nationalNeedRate
         var reasons: [String] = []

@@ -1,0 +1,47 @@
+import AllocationModel
+import Foundation
+import Scenario
+
+/// The "why" sentence of a territory, from `MarginalAnalysis` (docs/model.md, "Explanations from the model"): the row
+/// that stops one more post, or its next post and what it adds against what a post and a State euro are worth at
+/// the margin nationally. Only what the model says at the plan; no average, no fixed parenthesis.
+public enum ModelExplanationText {
+    public static func sentence(_ territory: MarginalAnalysis.Territory, prices: MarginalAnalysis.Prices?, scenario: Scenario) -> String {
+        var parts: [String] = []
+        if let floor = territory.floor, floor > 0 { parts.append("held by its floor (\(floor) post(s))") }
+        if territory.needCovered {
+            parts.append("all its need is covered: another post would reach no one")
+            return parts.joined(separator: "; ")
+        }
+        guard let next = territory.next else {
+            let reasons = territory.blocking.map { family -> String in
+                switch family {
+                case "territory_cap": return "at its cap (\(territory.posts) posts)"
+                case "host_capacity": return "its host structures are full"
+                case "cofinancing": return "its hosts' co-financing is spent"
+                default: return family
+                }
+            }
+            parts.append("no room for another post: " + (reasons.isEmpty ? "no host structure" : reasons.joined(separator: ", ")))
+            return parts.joined(separator: "; ")
+        }
+        if territory.cofinancingSpent && !next.cofinanced { parts.append("its hosts' co-financing is spent") }
+        let kind = scenario.parameters.kinds.first { $0.id == next.kind }?.label ?? next.kind
+        let option = scenario.parameters.fundingOptions.first { $0.id == next.option }?.label ?? next.option
+        var text = "next post \(option), \(kind) host: +\(Format.fixed(next.value, decimals: 1)) value for \(Format.grouped(next.stateCostEUR)) € of State money"
+        if let prices, let perPost = territory.postPrice {
+            let price = perPost + prices.perEuro * next.stateCostEUR
+            let priced = [perPost > 1e-9 ? "a post \(Format.fixed(perPost, decimals: 1))" : nil,
+                          prices.perEuro > 1e-12 ? "a State k€ \(Format.fixed(prices.perEuro * 1000, decimals: 2))" : nil].compactMap { $0 }
+            if priced.isEmpty {
+                text += "; posts and money are not scarce"
+            } else if next.value < price - 1e-6 * max(1, price) {
+                text += ", less than its price \(Format.fixed(price, decimals: 1)) (\(priced.joined(separator: ", ")))"
+            } else {
+                text += ", worth its price \(Format.fixed(price, decimals: 1)) (\(priced.joined(separator: ", "))): a tie at the margin"
+            }
+        }
+        parts.append(text)
+        return parts.joined(separator: "; ")
+    }
+}

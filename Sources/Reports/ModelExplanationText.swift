@@ -26,9 +26,8 @@ public enum ModelExplanationText {
             return parts.joined(separator: "; ")
         }
         if territory.cofinancingSpent && !next.cofinanced { parts.append("its hosts' co-financing is spent") }
-        let kind = scenario.parameters.kinds.first { $0.id == next.kind }?.label ?? next.kind
-        let option = scenario.parameters.fundingOptions.first { $0.id == next.option }?.label ?? next.option
-        var text = "next post \(option), \(kind) host: +\(Format.fixed(next.value, decimals: 1)) value for \(Format.grouped(next.stateCostEUR)) € of State money"
+        // Ids, not labels: the scenario's labels are long sentences, its ids short and in the assumptions table.
+        var text = "next post (\(next.option), \(next.kind) host): +\(Format.fixed(next.value, decimals: 1)) value for \(Format.grouped(next.stateCostEUR)) € of State money"
         if let prices, let perPost = territory.postPrice {
             let price = perPost + prices.perEuro * next.stateCostEUR
             let priced = [perPost > 1e-9 ? "a post \(Format.fixed(perPost, decimals: 1))" : nil,
@@ -43,5 +42,12 @@ public enum ModelExplanationText {
         }
         parts.append(text)
         return parts.joined(separator: "; ")
+    }
+
+    /// The national shadow prices, for "What limits the plan".
+    public static func pricesLine(_ prices: MarginalAnalysis.Prices) -> String {
+        "- **Shadow prices** (LP relaxation, value of one more unit): a post \(Format.fixed(prices.perPost, decimals: 1)), "
+            + "a thousand State euros \(Format.fixed(prices.perEuro * 1000, decimals: 2))"
+            + (prices.perPost <= 1e-9 && prices.perEuro <= 1e-12 ? ": neither posts nor money is scarce." : ".")
     }
 }

@@ -76,7 +76,7 @@ import Testing
         #expect(analysis.territories["A"]?.blocking == ["host_capacity"])
         #expect(sentences["A"] == "no room for another post: its host structures are full")
         // B is where the marginal post goes: its next post is worth exactly what a post is worth (24).
-        #expect(sentences["B"] == "next post Full, Public host: +24.0 value for 24,000 € of State money, worth its price 24.0 (a post 24.0): a tie at the margin")
+        #expect(sentences["B"] == "next post (full, public host): +24.0 value for 24,000 € of State money, worth its price 24.0 (a post 24.0): a tie at the margin")
         // The fixed-integer LP's dual of service[A]: one more person served in A is worth its weight, 2.
         #expect(abs((analysis.territories["A"]?.valuePerPerson ?? 0) - 2) < 1e-6)
     }
@@ -92,7 +92,7 @@ import Testing
         let (analysis, sentences) = try Self.explain(scenario)
         #expect(analysis.territories["C"]?.posts == 1)
         #expect(analysis.territories["C"]?.cofinancingSpent == true)
-        #expect(sentences["C"] == "its hosts' co-financing is spent; next post Full, Public host: +21.6 value for 24,000 € of State money, less than its price 24.0 (a post 24.0)")
+        #expect(sentences["C"] == "its hosts' co-financing is spent; next post (full, public host): +21.6 value for 24,000 € of State money, less than its price 24.0 (a post 24.0)")
     }
 
     /// The budget's shadow price. 100 posts, 72 k€. A full post serves 24 people: 24 k€ in A, 36 k€ in overseas B.
@@ -106,6 +106,6 @@ import Testing
         let (analysis, sentences) = try Self.explain(scenario)
         #expect(analysis.territories["A"]?.posts == 3)
         #expect(analysis.territories["B"]?.posts == 0)
-        #expect(sentences["B"] == "next post Full, Public host: +24.0 value for 36,000 € of State money, less than its price 36.0 (a State k€ 1.00)")
+        #expect(sentences["B"] == "next post (full, public host): +24.0 value for 36,000 € of State money, less than its price 36.0 (a State k€ 1.00)")
     }
 }

@@ -109,7 +109,9 @@ public enum Solving {
                                mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
         // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain column.
+        let explained = Date()
         record.marginal = try? MarginalAnalysis.analyse(model: model, values: result.values, scenario: scenario, solver: solver, options: options)
+        log("explanations from the model (fixed-integer LP and relaxation duals): \(String(format: "%.2f", Date().timeIntervalSince(explained))) s")
         var outcome = Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)

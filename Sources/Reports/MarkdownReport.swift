@@ -54,7 +54,7 @@ public enum MarkdownReport {
         for family in BindingLimits(record).families {
             out.append("- **`\(family.name)`** — \(family.binds ? "binds" : "slack"). \(family.explanation)")
         }
-        if let prices = record.marginal?.prices { out.append(ModelExplanationText.pricesLine(prices)) }
+        if let line = record.marginal.flatMap(ModelExplanationText.pricesLine) { out.append(line) }
         out.append("")
         out.append(contentsOf: extremes(record))
         out.append("## By région")

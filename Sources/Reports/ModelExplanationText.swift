@@ -36,18 +36,25 @@ public enum ModelExplanationText {
                 text += "; posts and money are not scarce"
             } else if next.value < price - 1e-6 * max(1, price) {
                 text += ", less than its price \(Format.fixed(price, decimals: 1)) (\(priced.joined(separator: ", ")))"
-            } else {
+            } else if next.value <= price + 1e-6 * max(1, price) {
                 text += ", worth its price \(Format.fixed(price, decimals: 1)) (\(priced.joined(separator: ", "))): a tie at the margin"
+            } else {
+                // The relaxation's prices are continuous; whole posts (and the MIP gap) can leave such a gain unplaced.
+                text += ", more than its price \(Format.fixed(price, decimals: 1)) (\(priced.joined(separator: ", "))), left by whole posts and the gap"
             }
         }
         parts.append(text)
         return parts.joined(separator: "; ")
     }
 
-    /// The national shadow prices, for "What limits the plan".
-    public static func pricesLine(_ prices: MarginalAnalysis.Prices) -> String {
-        "- **Shadow prices** (LP relaxation, value of one more unit): a post \(Format.fixed(prices.perPost, decimals: 1)), "
-            + "a thousand State euros \(Format.fixed(prices.perEuro * 1000, decimals: 2))"
-            + (prices.perPost <= 1e-9 && prices.perEuro <= 1e-12 ? ": neither posts nor money is scarce." : ".")
+    /// The shadow prices, for "What limits the plan". A post's price is `posts_total`'s dual plus its région's rows'
+    /// (the LP may carry it on either when a région cap equals the posts), so it is given per territory, as a range.
+    public static func pricesLine(_ result: MarginalAnalysis.Result) -> String? {
+        guard let prices = result.prices else { return nil }
+        let postPrices = result.territories.values.compactMap(\.postPrice)
+        let low = postPrices.min() ?? prices.perPost, high = postPrices.max() ?? prices.perPost
+        let post = abs(high - low) < 0.05 ? Format.fixed(high, decimals: 1) : "\(Format.fixed(low, decimals: 1))–\(Format.fixed(high, decimals: 1)) by région"
+        return "- **Shadow prices** (LP relaxation, value of one more unit): a post \(post), a thousand State euros \(Format.fixed(prices.perEuro * 1000, decimals: 2))"
+            + (high <= 1e-9 && prices.perEuro <= 1e-12 ? ": neither posts nor money is scarce." : ".")
     }
 }

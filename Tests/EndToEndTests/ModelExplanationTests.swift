@@ -108,4 +108,24 @@ import Testing
         #expect(analysis.territories["B"]?.posts == 0)
         #expect(sentences["B"] == "next post (full, public host): +24.0 value for 36,000 € of State money, less than its price 36.0 (a State k€ 1.00)")
     }
+
+    /// The report carries the model's sentence in its "why" column and the prices under "What limits the plan"
+    /// (the co-financing case above: posts price 24, money free).
+    @Test func reportUsesTheModelsSentence() throws {
+        let scenario = Self.scenario([Place(code: "A", need: 1000), Place(code: "C", need: 1000, weight: 0.9)],
+                                     [Host(territory: "A", capacity: 10), Host(territory: "C", capacity: 10, cofinancingEUR: 18_000)],
+                                     posts: 3, budget: 1_000_000)
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
+        let result = try GLPKSolver().solve(model.program, options: options)
+        let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
+        var record = RunRecord(scenario: scenario, plan: plan, status: .optimal, bestBound: nil, relativeGap: 0, limitReached: nil, mipGap: 0)
+        let plain = MarkdownReport.render(record)
+        #expect(!plain.contains("Shadow prices"))
+        record.marginal = try MarginalAnalysis.analyse(model: model, values: result.values, scenario: scenario, solver: GLPKSolver(), options: options)
+        let report = MarkdownReport.render(record)
+        #expect(report.contains("- **Shadow prices** (LP relaxation, value of one more unit): a post 24.0, a thousand State euros 0.00."))
+        #expect(report.contains("| 3.6 % | its hosts' co-financing is spent; next post (full, public host): +21.6 value for 24,000 € of State money, less than its price 24.0 (a post 24.0) |"))
+        #expect(!report.contains("per person than on average"))
+    }
 }

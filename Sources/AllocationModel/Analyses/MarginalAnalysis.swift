@@ -37,7 +37,7 @@ public enum MarginalAnalysis {
         /// Families of the territory's own rows that stop every kind of one more post, sorted
         /// ("territory_cap", "host_capacity", "cofinancing"); empty when some post still fits.
         public let blocking: [String]
-        /// True when co-financed options are stopped by their hosts' money or slots while a post still fits.
+        /// True when every co-financed option is stopped (some by their hosts' money or slots) while a post still fits.
         public let cofinancingSpent: Bool
         /// All need covered: one more post reaches no one.
         public let needCovered: Bool
@@ -115,6 +115,7 @@ public enum MarginalAnalysis {
 
             var blocking = Set<String>()
             var cofinancingSpent = false
+            var cofinancedOpen = false
             var best: NextPost?
             for decision in decisionsByTerritory[code] ?? [] {
                 let column = decision.variable.index
@@ -139,6 +140,7 @@ public enum MarginalAnalysis {
                     if decision.hostCostEUR > 0 && stops.contains("cofinancing") { cofinancingSpent = true }
                     continue
                 }
+                if decision.hostCostEUR > 0 { cofinancedOpen = true }
                 let people = scenario.parameters.peoplePerPostYear * decision.serviceMonths / 12
                 let gain = territory.weight * curve.value(coverage: min(need, servable + people), need: need) - before
                 let candidate = NextPost(kind: decision.kind, option: decision.option, stateCostEUR: decision.stateCostEUR,
@@ -157,7 +159,7 @@ public enum MarginalAnalysis {
                 + relaxedDual("region_floor[\(territory.regionCode)]") }
             territories[code] = Territory(
                 code: code, posts: Int(plan[postsVariable.index].rounded()), floor: floor,
-                blocking: best == nil ? blocking.sorted() : [], cofinancingSpent: best != nil && cofinancingSpent,
+                blocking: best == nil ? blocking.sorted() : [], cofinancingSpent: best != nil && cofinancingSpent && !cofinancedOpen,
                 needCovered: need > 0 ? coverage >= need - 1e-6 : true, valuePerPerson: valuePerPerson, postPrice: postPrice, next: best)
         }
         return Result(prices: prices, territories: territories)

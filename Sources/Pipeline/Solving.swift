@@ -128,10 +128,14 @@ public enum Solving {
         let lastSolved = stageRecords.last { $0.value != nil }
         let gap = SummaryGap(result: result, model: model, plan: plan, scenario: scenario, valueLast: !staged || lastSolved?.name == "value",
                              claimed: claimed)
-        let record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: gap.bound,
+        var record = RunRecord(scenario: scenario, plan: plan, status: status, bestBound: gap.bound,
                                relativeGap: gap.relativeGap, limitReached: unfinished.map { $0.limitReached ?? $0.status.rawValue } ?? result.limitReached,
                                mipGap: options.mipGap,
                                timeLimitSeconds: options.timeLimitSeconds)
+        // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain column.
+        let explained = Date()
+        record.marginal = try? MarginalAnalysis.analyse(model: model, values: result.values, scenario: scenario, solver: solver, options: options)
+        log("explanations from the model (fixed-integer LP and relaxation duals): \(String(format: "%.2f", Date().timeIntervalSince(explained))) s")
         var outcome = Outcome(record: record, model: model, result: result, buildSeconds: buildSeconds)
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)

@@ -54,6 +54,7 @@ public enum MarkdownReport {
         for family in BindingLimits(record).families {
             out.append("- **`\(family.name)`** — \(family.binds ? "binds" : "slack"). \(family.explanation)")
         }
+        if let line = record.marginal.flatMap(ModelExplanationText.pricesLine) { out.append(line) }
         out.append("")
         out.append(contentsOf: extremes(record))
         out.append("## By région")
@@ -109,7 +110,9 @@ public enum MarkdownReport {
         if evaluation.need > 0 {
             intro.append("The objective values the need each territory's posts cover: \(Format.percent(parameters.need.rate75Plus, decimals: 0)) of people 75+ need help, against \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 1)) of people 15–74 on average"
                 + (parameters.need.fragilityExponent != 0 || parameters.need.fragilitySpread != nil ? ", scaled by the digital-fragility index." : "."))
-            intro.append("The last column gives what the plan and the scenario show about each one.")
+            intro.append(record.marginal != nil
+                ? "The last column reads the model at the plan: the row that stops one more post, or the next post (funding option, kind of host) with what it adds against its price — the value a post and its State money buy elsewhere, from the LP relaxation's shadow prices (docs/model.md, \"Explanations from the model\")."
+                : "The last column gives what the plan and the scenario show about each one.")
         } else {
             intro.append("No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets.")
         }
@@ -143,10 +146,13 @@ public enum MarkdownReport {
         let capacity: [String: Int]
         /// True when some kind of host costs the State more overseas.
         let overseasCostsMore: Bool
+        /// The model's explanations, when the run computed them.
+        let marginal: MarginalAnalysis.Result?
 
         init(_ record: RunRecord) {
             let scenario = record.scenario
             self.scenario = scenario
+            marginal = record.marginal
             let population = scenario.territories.reduce(0) { $0 + $1.population }
             nationalNeedRate = population > 0 ? record.evaluation.need / Double(population) : 0
             let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
@@ -160,6 +166,9 @@ public enum MarkdownReport {
 
     /// Why a territory gets what it gets: only facts the plan and the scenario show.
     static func reason(_ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, context: ReasonContext, needRate: Double) -> String {
+        if let marginal = context.marginal, let explained = marginal.territories[territory.code] {
+            return ModelExplanationText.sentence(explained, prices: marginal.prices, scenario: context.scenario)
+        }
         let range = context.scenario.postRange(of: territory)
         let nationalRate = context.nationalNeedRate
         var reasons: [String] = []

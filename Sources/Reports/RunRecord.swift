@@ -28,6 +28,9 @@ public struct RunRecord: Sendable {
     public let mipGap: Double
     /// The solver's time limit in force (scenario or command line), for the manifest.
     public let timeLimitSeconds: Double?
+    /// The model's reading of the plan (binding rows, next post, shadow prices) for the "why" column; nil when not
+    /// computed (the column then says only what the plan and the scenario show).
+    public var marginal: MarginalAnalysis.Result?
 
     public init(scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?,
                 mipGap: Double, timeLimitSeconds: Double? = nil) {

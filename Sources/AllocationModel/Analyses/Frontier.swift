@@ -81,7 +81,8 @@ public enum Frontier {
               let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
               relaxed.status == .optimal, let bound = relaxed.objective, bound > 0 else { return nil }
         let floor = bound * (1 - 1e-6)
-        var own = StagedSolve.copy(model.program, objective: scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } })
+        let coverage = scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
+        var own = StagedSolve.copy(model.program, objective: coverage)
         for territory in scenario.territories {
             let need = scenario.need[territory.code] ?? 0
             guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
@@ -99,7 +100,7 @@ public enum Frontier {
         // as long each time), each started from the best plan so far, and stops as soon as that plan is within the gap of
         // the smallest bound proven. A slice that moves neither the plan nor the bound ends the point early, reported as
         // stopped by a limit (`feasible`) with its gap: on the default scenario such a bound (a fraction of a post over
-        // the integer plans, the budget's knapsack rounding) did not move in 60 s and 22,000 nodes.
+        // the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
         var remaining = options.timeLimitSeconds
         var slice = min(1.0, remaining)
         var current = start

@@ -54,4 +54,18 @@ import Testing
         #expect(abs(try #require(points.last).minCoverageRatio - 0.2) < 1e-9)
         #expect(points.allSatisfy { $0.status == "optimal" })
     }
+
+    /// A plan found at a higher floor keeps every lower floor: the lower point (100 people, its own bound 110, stopped at
+    /// a limit) takes the higher point's plan (105 people) and is measured against its own bound, (110 − 105) / 105 =
+    /// 4.8 % ≤ the 5 % gap: optimal. The higher point is unchanged, and so is a point already covering more.
+    @Test func aLowerPointTakesAHigherPointsBetterPlan() {
+        let low = Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100, objective: 7, status: "feasible", relativeGap: 0.1)
+        let high = Frontier.Point(epsilon: 0.2, minCoverageRatio: 0.2, coverage: 105, objective: 9, status: "optimal", relativeGap: 0.01)
+        let top = Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90, objective: 8, status: "optimal", relativeGap: 0)
+        let points = Frontier.monotone([(top, [], 90), (low, [], 110), (high, [], 106)], mipGap: 0.05)
+        #expect(points.map(\.epsilon) == [0, 0.2, 0.3])
+        #expect(points[0].coverage == 105 && points[0].minCoverageRatio == 0.2 && points[0].objective == 9)
+        #expect(points[0].status == "optimal" && abs(points[0].relativeGap! - 5.0 / 105) < 1e-12)
+        #expect(points[1] == high && points[2] == top)
+    }
 }

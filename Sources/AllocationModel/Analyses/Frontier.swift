@@ -64,10 +64,34 @@ public enum Frontier {
         // Without a top plan (a time limit, say), the max-min plan is still feasible for every ε.
         let startPlan = topSolve?.values ?? maxminPlan
         let frozen = options
-        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon -> Point? in
-            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)?.point
+        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon -> Solved? in
+            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)
         }
-        return (others + [topSolve?.point]).compactMap { $0 }
+        return monotone((others + [topSolve]).compactMap { $0 }, mipGap: options.mipGap)
+    }
+
+    /// A solved point: its plan's values and the best bound its solves proved (nil when none did).
+    typealias Solved = (point: Point, values: [Double], bound: Double?)
+
+    /// A plan found at a higher floor keeps every lower floor, so a point whose own plan covers fewer people than a
+    /// higher point's (both within the gap) takes that plan, measured against its own bound: coverage never rises with
+    /// ε, and the point's gap only narrows.
+    static func monotone(_ solved: [Solved], mipGap: Double) -> [Point] {
+        var result: [Point] = []
+        var best: Point?
+        for (point, _, bound) in solved.sorted(by: { $0.point.epsilon > $1.point.epsilon }) {
+            guard let higher = best, higher.coverage > point.coverage + 1e-6 else {
+                result.append(point)
+                best = best.map { $0.coverage >= point.coverage ? $0 : point } ?? point
+                continue
+            }
+            let gap = bound.map { SolveResult.relativeGap(objective: higher.coverage, bound: $0) } ?? point.relativeGap
+            let proven = point.status == SolveStatus.optimal.rawValue || (gap.map { $0 <= mipGap } ?? false)
+            result.append(Point(epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
+                                objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
+                                relativeGap: gap, pinnedBy: point.pinnedBy))
+        }
+        return result.reversed()
     }
 
     /// A start for the max-min solve: the primal heuristic's plan (most coverage) under a coverage floor at the max-min
@@ -94,7 +118,7 @@ public enum Frontier {
 
     /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.
     static func solve(model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
-                      options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> (point: Point, values: [Double])? {
+                      options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> Solved? {
         // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even when
         // its bound has come within the gap of the start. So the point is solved in slices of the limit (1 s, then twice
         // as long each time), each started from the best plan so far, and stops as soon as that plan is within the gap of
@@ -157,6 +181,6 @@ public enum Frontier {
         }
         let point = Point(epsilon: epsilon, minCoverageRatio: smallest, coverage: evaluation.coverage, objective: evaluation.objective,
                           status: status, relativeGap: gap, pinnedBy: pins)
-        return (point, values)
+        return (point, values, bound.isFinite ? bound : nil)
     }
 }

@@ -40,17 +40,20 @@ public enum Frontier {
     public static let frontierGap = 1e-4
 
     /// `points` plans from ε = 0 to the largest reachable smallest ratio z* (found by a max-min solve).
-    /// The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts
-    /// the others, which then never report less coverage than it and, when the frontier is flat, are
-    /// answered at the root. `start`, the run's own plan, starts the max-min solve. `width` is how
-    /// many of the remaining points are solved at once.
+    /// The max-min solve starts from the primal heuristic's plan under coverage floors at the relaxation's z (when it
+    /// repairs them, that plan is within the gap of the relaxation and proven at the root), else from `start`, the
+    /// run's own plan. The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts
+    /// the others, which then never report less coverage than it. Every point also gets the heuristic's plan under its
+    /// own floor (`StagedSolve`'s `heuristicStarts`). `width` is how many of the remaining points are solved at once.
     public static func sweep(scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int = 5,
                              start: [Double]? = nil, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Point] {
         let model = AllocationModel(scenario: scenario)
         var options = options
         options.timeLimitSeconds = min(options.timeLimitSeconds / 12, secondsPerSolve)
         options.mipGap = max(options.mipGap, frontierGap)
-        let best = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options, start: start)
+        let maxminStart = maxminHeuristicStart(model: model, scenario: scenario, solver: solver, options: options) ?? start
+        let best = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options,
+                                         start: maxminStart)
         guard let top = best.stageValues.first, best.result.hasSolution else { return [] }
         let count = max(points, 2)
         // Stay a hair under z* so the top point is not cut off by the MIP gap of the max-min solve.
@@ -61,19 +64,106 @@ public enum Frontier {
         // Without a top plan (a time limit, say), the max-min plan is still feasible for every ε.
         let startPlan = topSolve?.values ?? maxminPlan
         let frozen = options
-        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon -> Point? in
-            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)?.point
+        let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon -> Solved? in
+            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)
         }
-        return (others + [topSolve?.point]).compactMap { $0 }
+        return monotone((others + [topSolve]).compactMap { $0 }, mipGap: options.mipGap)
+    }
+
+    /// A solved point: its plan's values and the best bound its solves proved (nil when none did).
+    typealias Solved = (point: Point, values: [Double], bound: Double?)
+
+    /// A plan found at a higher floor keeps every lower floor, so a point whose own plan covers fewer people than a
+    /// higher point's (both within the gap) takes that plan, measured against its own bound: coverage never rises with
+    /// ε, and the point's gap only narrows.
+    static func monotone(_ solved: [Solved], mipGap: Double) -> [Point] {
+        var result: [Point] = []
+        var best: Point?
+        for (point, _, bound) in solved.sorted(by: { $0.point.epsilon > $1.point.epsilon }) {
+            guard let higher = best, higher.coverage > point.coverage + 1e-6 else {
+                result.append(point)
+                best = best.map { $0.coverage >= point.coverage ? $0 : point } ?? point
+                continue
+            }
+            let gap = bound.map { SolveResult.relativeGap(objective: higher.coverage, bound: $0) } ?? point.relativeGap
+            let proven = point.status == SolveStatus.optimal.rawValue || (gap.map { $0 <= mipGap } ?? false)
+            result.append(Point(epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
+                                objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
+                                relativeGap: gap, pinnedBy: point.pinnedBy))
+        }
+        return result.reversed()
+    }
+
+    /// A start for the max-min solve: the primal heuristic's plan (most coverage) under a coverage floor at the max-min
+    /// relaxation's optimum z_LP on every territory. The heuristic repairs the floors by adding or moving posts; when it
+    /// succeeds, the plan's smallest ratio is z_LP (1 − 10⁻⁶), within the gap of the relaxation's bound, so GLPK proves it
+    /// at the root. Nil when the relaxation is not solved or the floors cannot be repaired (z_LP not reachable in integers).
+    static func maxminHeuristicStart(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
+                                     options: SolverOptions) -> [Double]? {
+        guard let program = try? StagedSolve.program(ofStage: 1, model: model, scenario: scenario, stages: [.maxmin],
+                                                     solver: solver, options: options),
+              let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
+              relaxed.status == .optimal, let bound = relaxed.objective, bound > 0 else { return nil }
+        let floor = bound * (1 - 1e-6)
+        let coverage = scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
+        var own = StagedSolve.copy(model.program, objective: coverage)
+        for territory in scenario.territories {
+            let need = scenario.need[territory.code] ?? 0
+            guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
+            own.addConstraint("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, lower: need * floor)
+        }
+        let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 4) : 2
+        return PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds)?.values
     }
 
     /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.
     static func solve(model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
-                      options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> (point: Point, values: [Double])? {
-        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
-                                            options: options, minRatioFloor: epsilon, start: start)
-        guard outcome.result.hasSolution else { return nil }
-        let plan = try PlanSplitter.plan(from: outcome.result.values, model: model, scenario: scenario)
+                      options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> Solved? {
+        // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even when
+        // its bound has come within the gap of the start. So the point is solved in slices of the limit (1 s, then twice
+        // as long each time), each started from the best plan so far, and stops as soon as that plan is within the gap of
+        // the smallest bound proven. A slice that moves neither the plan nor the bound ends the point early, reported as
+        // stopped by a limit (`feasible`) with its gap: on the default scenario such a bound (a fraction of a post over
+        // the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
+        var remaining = options.timeLimitSeconds
+        var slice = min(1.0, remaining)
+        var current = start
+        var heuristic = true
+        var best: (result: SolveResult, value: Double)?
+        var bound = Double.infinity
+        while remaining > 1e-3 {
+            var sliced = options
+            sliced.timeLimitSeconds = min(slice, remaining)
+            let began = Date()
+            let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
+                                                options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic)
+            remaining -= Date().timeIntervalSince(began)
+            heuristic = false
+            var moved = best == nil
+            if let record = outcome.records.last, let value = record.value, outcome.result.hasSolution {
+                if let recordBound = record.bound, !bound.isFinite || recordBound < bound - 1e-9 * max(1, abs(bound)) {
+                    moved = moved || bound.isFinite
+                    bound = recordBound
+                }
+                if best == nil || value > best!.value + 1e-9 * max(1, abs(value)) {
+                    moved = true
+                    best = (outcome.result, value)
+                }
+            }
+            guard let found = best, moved else { break }
+            if found.result.status == .optimal || (bound.isFinite && SolveResult.relativeGap(objective: found.value, bound: bound) <= options.mipGap) {
+                break
+            }
+            current = Array(found.result.values.prefix(model.program.variables.count))
+            slice *= 2
+        }
+        guard let found = best else { return nil }
+        let values = Array(found.result.values.prefix(model.program.variables.count))
+        // The point's status is what its solves proved: within the gap of the smallest bound, optimal; otherwise the limit stopped it.
+        let gap = bound.isFinite ? SolveResult.relativeGap(objective: found.value, bound: bound) : found.result.relativeGap
+        let proven = found.result.status == .optimal || (gap.map { $0 <= options.mipGap } ?? false)
+        let status = proven ? SolveStatus.optimal.rawValue : found.result.status.rawValue
+        let plan = try PlanSplitter.plan(from: values, model: model, scenario: scenario)
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
         let ratios = evaluation.territories.filter { $0.need > 0 }.map(\.coverageRatio)
         let smallest = ratios.min() ?? 0
@@ -89,9 +179,8 @@ public enum Frontier {
                 return figures.posts >= most ? territory.code : nil
             }
         }
-        let gap = outcome.records.last?.relativeGap ?? outcome.result.relativeGap
         let point = Point(epsilon: epsilon, minCoverageRatio: smallest, coverage: evaluation.coverage, objective: evaluation.objective,
-                          status: outcome.result.status.rawValue, relativeGap: gap, pinnedBy: pins)
-        return (point, Array(outcome.result.values.prefix(model.program.variables.count)))
+                          status: status, relativeGap: gap, pinnedBy: pins)
+        return (point, values, bound.isFinite ? bound : nil)
     }
 }

@@ -34,12 +34,14 @@ let package = Package(
         .executableTarget(name: "repartir", dependencies: [
             "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The hand-made commune scenario, written to a temporary folder; shared by three test targets.
+        .target(name: "CommuneFixtures", dependencies: ["Scenario"], path: "Tests/CommuneFixtures"),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
-        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
+        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Scenario", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
     ]

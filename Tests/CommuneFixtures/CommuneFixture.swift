@@ -9,8 +9,9 @@ import Scenario
 /// c1 and c2 (one group; the two sites reach exactly that group, one unit); c4 only by its own candidate site
 /// (16.7 km from c2); c5 and c6 by c5; c7 by nothing. Needs: 300, 200, 100, 150, 250, 50, 40.
 /// A post serves 120 people (κ = 120 per year, 12 funded months) and costs the State 10,000 €.
-enum CommuneFixture {
-    static func folder(posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
+/// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
+public enum CommuneFixture {
+    public static func folder(posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
                        demand: String? = nil, structures: String? = nil, candidates: String? = nil) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-communes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -84,7 +85,7 @@ enum CommuneFixture {
         return folder.path
     }
 
-    static func scenario(posts: Int = 3, budget: Int = 1_000_000) throws -> Scenario {
+    public static func scenario(posts: Int = 3, budget: Int = 1_000_000) throws -> Scenario {
         try ScenarioLoader.load(try folder(posts: posts, budget: budget))
     }
 }

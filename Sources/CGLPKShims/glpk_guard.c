@@ -42,6 +42,7 @@ typedef struct {
     double bound;
     int nodes;
     int cancelled;
+    int node_limited;
 } session;
 
 static double now_seconds(void) {
@@ -114,6 +115,11 @@ static void ios_callback(glp_tree *tree, void *info) {
     s->nodes = total;
     if (is_cancelled(s->request)) {
         s->cancelled = 1;
+        glp_ios_terminate(tree);
+        return;
+    }
+    if (s->request->node_limit > 0 && total >= s->request->node_limit) {
+        s->node_limited = 1;
         glp_ios_terminate(tree);
         return;
     }
@@ -423,6 +429,7 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     result->bound = s.bound;
     result->nodes = s.nodes;
     result->cancelled = s.cancelled;
+    result->node_limited = s.node_limited;
     result->seconds = now_seconds() - s.started;
     result->log = s.log;
     result->log_length = s.length;

@@ -29,6 +29,8 @@ enum GLPKSession {
         var bound: Double?
         var nodes: Int
         var cancelled: Bool
+        /// Branch-and-bound was stopped by `SolverOptions.nodeLimit`.
+        var nodeLimited: Bool
         var startSufficed: Bool
         var seconds: Double
         var values: [Double]
@@ -75,6 +77,7 @@ enum GLPKSession {
             request.presolve = options.presolve ? 1 : 0
             request.cuts = options.cuts ? 1 : 0
             request.dual_simplex = options.dualSimplex ? 1 : 0
+            request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
             path = Array(target.utf8CString)
@@ -162,7 +165,7 @@ enum GLPKSession {
             mipStatus: result.mip_status, hasSolution: result.has_solution != 0,
             hasDuals: result.has_duals != 0, objective: result.objective,
             bound: result.has_bound != 0 ? result.bound : nil, nodes: Int(result.nodes),
-            cancelled: result.cancelled != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
+            cancelled: result.cancelled != 0, nodeLimited: result.node_limited != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
             values: values, activities: activities, duals: duals,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
             message: message, rangeLow: rangeLow, rangeHigh: rangeHigh)

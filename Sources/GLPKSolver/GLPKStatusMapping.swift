@@ -95,6 +95,9 @@ enum GLPKStatusMapping {
         case GLP_ETMLIM:
             result.status = incumbent ? .feasible : .noSolution
             result.limitReached = "time limit"
+        case GLP_ESTOP where output.nodeLimited && !output.cancelled:
+            result.status = incumbent ? .feasible : .noSolution
+            result.limitReached = "node limit"
         case GLP_ESTOP:
             result.status = .interrupted
             result.limitReached = "cancelled"

@@ -31,6 +31,10 @@ public struct SolverOptions: Sendable {
     /// LPs scaled and solved by the dual simplex (GLPK: `GLP_SF_AUTO`, `GLP_DUALP` with the long-step ratio test)
     /// instead of the default primal simplex; the commune model's relaxation uses it.
     public var dualSimplex = false
+    /// Branch-and-bound stops (status `feasible`, or `noSolution` without a plan) once its tree has this many nodes;
+    /// nil for none. A time limit depends on the machine and its load; a node limit gives the same plan and bound on
+    /// every machine, so analyses that must stop early use it to keep two identical runs identical.
+    public var nodeLimit: Int?
 
     public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
                 start: [Double]? = nil) {

@@ -75,7 +75,7 @@ public enum AnalysesReport {
         let stopped = points.filter { $0.status != "optimal" }
         let widest = points.compactMap(\.relativeGap).max() ?? mipGap
         if !stopped.isEmpty {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at their time limit (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity.")
+            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity.")
         } else if abs(relative) <= 2 * max(mipGap, widest) {
             out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
         } else {

@@ -134,7 +134,7 @@ public enum DataPackage {
                 number("best_bound", unit: "need-weighted value of coverage", decimals: 3, "GLPK's bound on the best objective.", nullable: true),
                 number("relative_gap", unit: "ratio", decimals: 8, "Relative gap between plan and bound.", nullable: true),
                 number("mip_gap_tolerance", unit: "ratio", decimals: 8, "The gap tolerance of the solve."),
-                text("limit_reached", "mip gap, time limit, cancelled, or empty.", nullable: true),
+                text("limit_reached", "mip gap, time limit, node limit (analyses only), cancelled, or empty.", nullable: true),
                 integer("posts", unit: "posts", "Posts placed."), integer("posts_available", unit: "posts", "programme.posts."),
                 number("state_cost_eur", unit: "€", decimals: 2, "State cost of the plan."), number("budget_eur", unit: "€", decimals: 2, "programme.budget_eur."),
                 number("host_cost_eur", unit: "€", decimals: 2, "Hosts' co-financing."), integer("need", unit: "people", "Σ need."),

@@ -31,6 +31,26 @@ struct LimitTests {
         #expect(result.seconds < 5)
     }
 
+    /// A node limit stops branch-and-bound at the same node every time: the same plan, bound and node count in two
+    /// solves, whatever the machine's speed or load (a time limit cannot promise that).
+    @Test(arguments: [false, true])
+    func nodeLimitStopsAtTheSameNodeEveryTime(presolve: Bool) throws {
+        let program = Instances.hardKnapsack()
+        var options = SolverOptions(timeLimitSeconds: 60, presolve: presolve)
+        options.nodeLimit = 200
+        let first = try GLPKSolver().solve(program, options: options)
+        let second = try GLPKSolver().solve(program, options: options)
+        #expect(first.status == .feasible)
+        #expect(first.limitReached == "node limit")
+        let nodes = try #require(first.nodes)
+        #expect(nodes >= 200 && nodes < 260)
+        #expect(first.status == second.status && first.nodes == second.nodes)
+        #expect(first.objective == second.objective && first.bestBound == second.bestBound && first.values == second.values)
+        let objective = try #require(first.objective), bound = try #require(first.bestBound)
+        #expect(bound > objective)
+        #expect(program.largestViolation(of: first.values) == nil)
+    }
+
     /// With a 1 % gap GLPK stops early and calls its incumbent optimal within that gap.
     @Test func mipGapStopsTheSearch() throws {
         let program = Instances.hardKnapsack()

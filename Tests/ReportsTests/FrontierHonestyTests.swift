@@ -12,7 +12,7 @@ import Testing
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(!text.contains("within the solver's tolerance"))
         #expect(!text.contains("equity costs no measurable coverage"))
-        #expect(text.contains("1 of the 2 points stopped at their time limit"))
+        #expect(text.contains("1 of the 2 points stopped at a limit before proving the gap"))
         #expect(text.contains("| feasible, gap 0.4000 % |"))
         let csv = AnalysesReport.frontierCSV(points)
         #expect(csv.hasPrefix("step,epsilon,min_coverage_ratio,coverage,objective,status,gap\n"))

@@ -38,6 +38,11 @@ public enum Frontier {
     /// The relative gap each frontier solve stops at, at least (the run's, if larger). 10⁻⁴, the default run's: a looser
     /// gap makes every point accept the top point's plan, and the frontier says nothing finer than that gap.
     public static let frontierGap = 1e-4
+    /// Branch-and-bound nodes in a point's first slice (each later slice doubles it); about 0.25 s on the default
+    /// scenario on the reference machine (BENCHMARKS.md).
+    static let firstSliceNodes = 500
+    /// At most 500 × (2⁶ − 1) = 31,500 nodes a point, within its time limit.
+    static let maximumSlices = 6
 
     /// `points` plans from ε = 0 to the largest reachable smallest ratio z* (found by a max-min solve).
     /// The max-min solve starts from the primal heuristic's plan under coverage floors at the relaxation's z (when it
@@ -120,20 +125,23 @@ public enum Frontier {
     static func solve(model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
                       options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> Solved? {
         // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even when
-        // its bound has come within the gap of the start. So the point is solved in slices of the limit (1 s, then twice
-        // as long each time), each started from the best plan so far, and stops as soon as that plan is within the gap of
-        // the smallest bound proven. A slice that moves neither the plan nor the bound ends the point early, reported as
-        // stopped by a limit (`feasible`) with its gap: on the default scenario such a bound (a fraction of a post over
-        // the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
+        // its bound has come within the gap of the start. So the point is solved in slices (500 branch-and-bound nodes,
+        // then twice as many each time), each started from the best plan so far, and stops as soon as that plan is within
+        // the gap of the smallest bound proven. A slice that moves neither the plan nor the bound ends the point early,
+        // reported as stopped by a limit (`feasible`) with its gap: on the default scenario such a bound (a fraction of a
+        // post over the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes. Slices are counted in
+        // nodes, not seconds, so that two identical runs stop at the same node and publish the same bound and gap on any
+        // machine; the point's time limit stays as the outer cap.
         var remaining = options.timeLimitSeconds
-        var slice = min(1.0, remaining)
+        var nodes = firstSliceNodes
         var current = start
         var heuristic = true
         var best: (result: SolveResult, value: Double)?
         var bound = Double.infinity
-        while remaining > 1e-3 {
+        for _ in 0..<maximumSlices where remaining > 1e-3 {
             var sliced = options
-            sliced.timeLimitSeconds = min(slice, remaining)
+            sliced.timeLimitSeconds = remaining
+            sliced.nodeLimit = nodes
             let began = Date()
             let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
                                                 options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic)
@@ -155,7 +163,7 @@ public enum Frontier {
                 break
             }
             current = Array(found.result.values.prefix(model.program.variables.count))
-            slice *= 2
+            nodes *= 2
         }
         guard let found = best else { return nil }
         let values = Array(found.result.values.prefix(model.program.variables.count))

@@ -78,6 +78,9 @@ typedef struct {
     // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
     // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
     int dual_simplex;
+    // Branch-and-bound stops once this many nodes exist in its tree (0: no limit). Unlike a time limit it is
+    // reproducible: the same model and limit stop at the same node, so the same incumbent and bound come back.
+    int node_limit;
     // REPARTIR_GLPK_COLUMN_RANGES: 1-based columns, and caller-owned outputs (NAN where a simplex did not end optimal).
     int range_count;
     const int *range_columns;
@@ -102,6 +105,7 @@ typedef struct {
     double bound;             // best bound seen during branch-and-bound (or the LP bound)
     int nodes;
     int cancelled;            // the cancel flag was seen set
+    int node_limited;         // branch-and-bound was stopped by node_limit
     int start_sufficed;       // the start was within mip_gap of the relaxation: values are the start
     double seconds;
     // Caller-owned output buffers (cols, rows, rows entries); any may be NULL.

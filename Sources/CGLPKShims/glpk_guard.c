@@ -43,6 +43,9 @@ typedef struct {
     int nodes;
     int cancelled;
     int node_limited;
+    // The MIP start is still to be handed to branch-and-bound as its incumbent (at the first GLP_IHEUR).
+    int start_pending;
+    int start_installed;
 } session;
 
 static double now_seconds(void) {
@@ -102,6 +105,13 @@ static int is_cancelled(const repartir_glpk_request *request) {
 
 static void ios_callback(glp_tree *tree, void *info) {
     session *s = info;
+    if (s->start_pending && glp_ios_reason(tree) == GLP_IHEUR) {
+        // The start becomes branch-and-bound's incumbent: nodes that cannot beat it are pruned, and the search stops
+        // as soon as the bound is within mip_gap of it. GLPK takes it only if it beats the incumbent it has (none yet
+        // at the root); its columns are the original problem's because the MIP presolver is off when a start is given.
+        s->start_pending = 0;
+        s->start_installed = glp_ios_heur_sol(tree, s->request->start) == 0;
+    }
     int best = glp_ios_best_node(tree);
     if (best != 0) {
         double bound = glp_ios_node_bound(tree, best);
@@ -296,10 +306,17 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
             return;
         }
     }
+    if (q->start != NULL && q->presolve) {
+        // start_suffices left an optimal basis of the relaxation: branch-and-bound continues from it without the MIP
+        // presolver, whose reduced problem would not have the start's columns (see ios_callback).
+        if (r->simplex_return != 0 || r->lp_status != GLP_OPT) run_simplex(P, s, r, 0);
+        if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
+    }
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = q->message_level;
-    iocp.presolve = q->presolve ? GLP_ON : GLP_OFF;
+    iocp.presolve = q->presolve && q->start == NULL ? GLP_ON : GLP_OFF;
+    s->start_pending = q->start != NULL;
     iocp.mip_gap = q->mip_gap;
     // GLPK takes an integer column within tol_int of a whole number as integral and rounds it without
     // checking the rows again. At its default (1e-5) a row of euro coefficients (a structure's host
@@ -430,6 +447,7 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     result->nodes = s.nodes;
     result->cancelled = s.cancelled;
     result->node_limited = s.node_limited;
+    result->start_installed = s.start_installed;
     result->seconds = now_seconds() - s.started;
     result->log = s.log;
     result->log_length = s.length;

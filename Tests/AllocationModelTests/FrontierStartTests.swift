@@ -38,18 +38,27 @@ import Testing
         #expect(points.last!.pinnedBy == ["A"])
     }
 
-    /// When the relaxation's z cannot be reached in integers, there is no such start and the sweep falls back to the
-    /// run's plan. A needs 240, B 48; 3 posts of 24 people. Relaxation: A's ratio a/10 and B's b/2 with a + b = 3 meet
-    /// at a = 2.5, z_LP = 0.25; in integers (2, 1) gives min(0.2, 0.5) = 0.2 and (1, 2) gives 0.1, so z* = 0.2 < z_LP and
-    /// floors of 0.25 everywhere need 3 posts in A and 1 in B, more than there are: the heuristic cannot repair them.
-    @Test func noStartWhenTheRelaxationsRatioIsOutOfReach() throws {
+    /// When the relaxation's z cannot be reached in integers, the start is the plan of the largest floor the heuristic
+    /// can repair. A needs 240, B 48; 3 posts of 24 people. Relaxation: A's ratio a/10 and B's b/2 with a + b = 3 meet
+    /// at a = 2.5, z_LP = 0.25; in integers (2, 1) gives min(0.2, 0.5) = 0.2 and (1, 2) gives 0.1, so z* = 0.2 < z_LP:
+    /// floors of 0.25 everywhere need 3 posts in A and 1 in B, more than there are. Any floor z ≤ 0.2 needs 2 posts in A
+    /// (48 ≥ 240 z) and 1 in B: the bisection's plan is (2, 1), the optimum. It is below the relaxation's bound by
+    /// 25 %, so branch-and-bound runs, with it as its first incumbent, and proves z* = 0.2.
+    @Test func theStartIsTheLargestRepairableFloorWhenTheRelaxationsRatioIsOutOfReach() throws {
         let scenario = Fixtures.scenario(
             places: [.init(code: "A", need: 240), .init(code: "B", need: 48)],
             hosts: [.init(id: "a", territory: "A", capacity: 20), .init(id: "b", territory: "B", capacity: 20)],
             posts: 3, budget: 72_000, withPartial: false)
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 5, mipGap: 1e-4)
-        #expect(Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options) == nil)
+        let start = try #require(Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
+        let posts = { (code: String) in start[try #require(model.postVariables[code]).index] }
+        #expect(try posts("A") == 2 && posts("B") == 1)
+        let maxmin = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: GLPKSolver(), options: options,
+                                           start: start)
+        #expect(maxmin.result.log.contains("Solution found by heuristic"))
+        #expect(maxmin.result.status == .optimal)
+        #expect(abs(try #require(maxmin.stageValues.first) - 0.2) < 1e-9)
         let points = try Frontier.sweep(scenario: scenario, solver: GLPKSolver(), options: options, points: 2, width: 1)
         #expect(abs(try #require(points.last).minCoverageRatio - 0.2) < 1e-9)
         #expect(points.allSatisfy { $0.status == "optimal" })

@@ -22,6 +22,21 @@ struct StartTests {
         #expect(result.objective == 20)
     }
 
+    /// A start outside the gap of the relaxation becomes branch-and-bound's first incumbent: GLPK logs it as a
+    /// heuristic solution, prunes against it and stops once its bound is within the gap of it, so a good start
+    /// saves nodes, and the answer is never worse than the start.
+    @Test func aStartOutsideTheGapIsTheIncumbentOfBranchAndBound() throws {
+        let program = Instances.hardKnapsack(items: 25)
+        let cold = try GLPKSolver().solve(program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0))
+        let optimum = try #require(cold.objective)
+        let warm = try GLPKSolver().solve(program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0, start: cold.values))
+        #expect(cold.status == .optimal && warm.status == .optimal)
+        #expect(warm.log.contains("Solution found by heuristic: \(Int(optimum))"))
+        #expect(warm.objective == optimum)
+        #expect(program.largestViolation(of: warm.values) == nil)
+        #expect(try #require(warm.nodes) < (try #require(cold.nodes)))
+    }
+
     @Test(arguments: [[5.0, 0.0], [4.0], [3.5, 1.0], [-1.0, 0.0]])
     func anInfeasibleOrMalformedStartIsIgnored(start: [Double]) throws {
         let result = try GLPKSolver().solve(Instances.smallMIP(), options: SolverOptions(mipGap: 0, start: start))

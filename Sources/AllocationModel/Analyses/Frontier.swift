@@ -99,26 +99,19 @@ public enum Frontier {
         return result.reversed()
     }
 
-    /// A start for the max-min solve: the primal heuristic's plan (most coverage) under a coverage floor at the max-min
-    /// relaxation's optimum z_LP on every territory. The heuristic repairs the floors by adding or moving posts; when it
-    /// succeeds, the plan's smallest ratio is z_LP (1 − 10⁻⁶), within the gap of the relaxation's bound, so GLPK proves it
-    /// at the root. Nil when the relaxation is not solved or the floors cannot be repaired (z_LP not reachable in integers).
+    /// A start for the max-min solve (`MaxminStart`): the primal heuristic's plan under coverage floors at the max-min
+    /// relaxation's optimum z_LP on every territory, or at the largest z below it the heuristic can repair. Nil when the
+    /// relaxation is not solved or no floor can be repaired.
     static func maxminHeuristicStart(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
                                      options: SolverOptions) -> [Double]? {
         guard let program = try? StagedSolve.program(ofStage: 1, model: model, scenario: scenario, stages: [.maxmin],
                                                      solver: solver, options: options),
               let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
-              relaxed.status == .optimal, let bound = relaxed.objective, bound > 0 else { return nil }
-        let floor = bound * (1 - 1e-6)
-        let coverage = scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
-        var own = StagedSolve.copy(model.program, objective: coverage)
-        for territory in scenario.territories {
-            let need = scenario.need[territory.code] ?? 0
-            guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
-            own.addConstraint("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, lower: need * floor)
-        }
+              relaxed.status == .optimal, let scaled = relaxed.objective, scaled > 0 else { return nil }
         let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 4) : 2
-        return PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds)?.values
+        let bound = scaled / StagedSolve.objectiveScale(.maxmin, scenario: scenario)
+        return MaxminStart.plan(model: model, scenario: scenario, relaxationBound: bound, lowest: 0, solver: solver,
+                                options: options, seconds: seconds)
     }
 
     /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.

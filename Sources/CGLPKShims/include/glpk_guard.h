@@ -73,7 +73,8 @@ typedef struct {
     int message_level;                     // GLP_MSG_*; the output is captured, never printed
     // Optional MIP start: one value per column, 1-based (index 0 unused), feasible and integral (the
     // caller checks). The relaxation is solved first; when the start is within mip_gap of its bound,
-    // it is the answer and branch-and-bound is skipped. Otherwise the solve goes on as without it.
+    // it is the answer and branch-and-bound is skipped. Otherwise branch-and-bound runs from that
+    // relaxation, without the MIP presolver, with the start as its first incumbent (glp_ios_heur_sol).
     const double *start;
     // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
     // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
@@ -106,6 +107,7 @@ typedef struct {
     int nodes;
     int cancelled;            // the cancel flag was seen set
     int node_limited;         // branch-and-bound was stopped by node_limit
+    int start_installed;      // the start was taken by branch-and-bound as its first incumbent
     int start_sufficed;       // the start was within mip_gap of the relaxation: values are the start
     double seconds;
     // Caller-owned output buffers (cols, rows, rows entries); any may be NULL.

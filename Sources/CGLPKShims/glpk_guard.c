@@ -306,7 +306,8 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
             return;
         }
     }
-    if (q->start != NULL && q->presolve) {
+    int incumbent = q->start != NULL && q->start_incumbent;
+    if (incumbent && q->presolve) {
         // start_suffices left an optimal basis of the relaxation: branch-and-bound continues from it without the MIP
         // presolver, whose reduced problem would not have the start's columns (see ios_callback).
         if (r->simplex_return != 0 || r->lp_status != GLP_OPT) run_simplex(P, s, r, 0);
@@ -315,8 +316,8 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = q->message_level;
-    iocp.presolve = q->presolve && q->start == NULL ? GLP_ON : GLP_OFF;
-    s->start_pending = q->start != NULL;
+    iocp.presolve = q->presolve && !incumbent ? GLP_ON : GLP_OFF;
+    s->start_pending = incumbent;
     iocp.mip_gap = q->mip_gap;
     // GLPK takes an integer column within tol_int of a whole number as integral and rounds it without
     // checking the rows again. At its default (1e-5) a row of euro coefficients (a structure's host

@@ -78,6 +78,7 @@ enum GLPKSession {
             request.cuts = options.cuts ? 1 : 0
             request.dual_simplex = options.dualSimplex ? 1 : 0
             request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
+            request.start_incumbent = options.startAsIncumbent ? 1 : 0
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
             path = Array(target.utf8CString)

@@ -73,9 +73,11 @@ typedef struct {
     int message_level;                     // GLP_MSG_*; the output is captured, never printed
     // Optional MIP start: one value per column, 1-based (index 0 unused), feasible and integral (the
     // caller checks). The relaxation is solved first; when the start is within mip_gap of its bound,
-    // it is the answer and branch-and-bound is skipped. Otherwise branch-and-bound runs from that
-    // relaxation, without the MIP presolver, with the start as its first incumbent (glp_ios_heur_sol).
+    // it is the answer and branch-and-bound is skipped. Otherwise, with start_incumbent, branch-and-bound
+    // runs from that relaxation, without the MIP presolver, with the start as its first incumbent
+    // (glp_ios_heur_sol); without it, branch-and-bound runs as without a start (presolver as asked).
     const double *start;
+    int start_incumbent;
     // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
     // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
     int dual_simplex;

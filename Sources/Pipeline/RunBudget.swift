@@ -21,6 +21,7 @@ public final class RunBudget: Sendable {
     private let signal: CancellationFlag?
     private let started: Double
     private let finished = CancellationFlag()
+    private let stops = TimedStops()
 
     /// `startedAt` is when the run started (`ProcessInfo.systemUptime`), so loading counts against the budget.
     public init(seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime) {
@@ -58,6 +59,12 @@ public final class RunBudget: Sendable {
 
     public var signalled: Bool { signal?.isCancelled == true }
 
+    /// How many solves of this run a clock stopped (a time limit, this budget) or left unstarted for want of time: what
+    /// they published depends on how fast the machine was, so two identical runs may differ there.
+    public var solvesStoppedByTime: Int { stops.count }
+
+    func noteStoppedByTime() { stops.add() }
+
     /// `solver` held to this budget: a GLPK solver is rebuilt on `flag` (it polls one flag), any other is only
     /// given shorter limits.
     public func solver(wrapping solver: any LinearSolver) -> any LinearSolver {
@@ -77,7 +84,10 @@ struct BudgetedSolver: LinearSolver {
 
     func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
         let time = budget.solvingTime
-        guard time > 0.01 else { return SolveResult(status: .noSolution, limitReached: RunBudget.noTimeLeft) }
+        guard time > 0.01 else {
+            budget.noteStoppedByTime()
+            return SolveResult(status: .noSolution, limitReached: RunBudget.noTimeLeft)
+        }
         var limited = options
         limited.timeLimitSeconds = min(options.timeLimitSeconds, time)
         var result = try inner.solve(program, options: limited)
@@ -85,6 +95,7 @@ struct BudgetedSolver: LinearSolver {
             result.status = result.hasSolution ? .feasible : .noSolution
             result.limitReached = RunBudget.budgetReached
         }
+        if result.limitReached == "time limit" || result.limitReached == RunBudget.budgetReached { budget.noteStoppedByTime() }
         return result
     }
 }
@@ -93,10 +104,23 @@ extension BudgetedSolver: ColumnRanging {
     /// Column ranges (LPs) within the budget's solving time, through the wrapped solver's own ranging when it has one.
     func columnRanges(_ program: LinearProgram, columns: [Variable], options: SolverOptions) throws -> [(low: Double?, high: Double?)] {
         let time = budget.solvingTime
-        guard time > 0.01 else { return columns.map { _ in (nil, nil) } }
+        guard time > 0.01 else {
+            budget.noteStoppedByTime()
+            return columns.map { _ in (nil, nil) }
+        }
         var limited = options
         limited.timeLimitSeconds = min(options.timeLimitSeconds, time)
         if let ranging = inner as? any ColumnRanging { return try ranging.columnRanges(program, columns: columns, options: limited) }
         return try ColumnRanges.oneByOne(program, columns: columns, solver: inner, options: limited)
     }
+}
+
+/// A counter shared by the solves of a run, which may run on several threads.
+private final class TimedStops: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    var count: Int { lock.withLock { value } }
+
+    func add() { lock.withLock { value += 1 } }
 }

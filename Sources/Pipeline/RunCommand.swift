@@ -100,7 +100,7 @@ public enum RunCommand {
         let solver = budget.solver(wrapping: solver)
         log("time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing")
         let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario, budget: budget)
-        let outcome: Solving.Outcome
+        var outcome: Solving.Outcome
         do {
             outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
         } catch .infeasibleExplained(let explanation) {
@@ -197,6 +197,10 @@ public enum RunCommand {
         let communes = try CommuneRun.run(scenario, solver: solver, options: options, log: log)
         files += communes?.files ?? []
         let communeSection = communes.map { "\n" + $0.section } ?? ""
+        if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
+            // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
+            outcome.timingDependence = "\(budget.solvesStoppedByTime) solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget — what they published depends on how far GLPK got in the time it had"
+        }
         // The report lists the files this run writes: itself, the data package and the manifest come last.
         let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)

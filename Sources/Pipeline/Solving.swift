@@ -125,6 +125,8 @@ public enum Solving {
         // A chain is optimal only when every stage is: one stopped at a limit (or never started) leaves it feasible.
         let unfinished = stageRecords.first { $0.status != .optimal }
         if status == .optimal, unfinished != nil { status = .feasible }
+        // Every stage within the MIP gap of its proven bound (one stopped by a limit included): the chain is proven.
+        if staged, status == .feasible, !stageRecords.isEmpty, unfinished == nil { status = .optimal }
         let lastSolved = stageRecords.last { $0.value != nil }
         let gap = SummaryGap(result: result, model: model, plan: plan, scenario: scenario, valueLast: !staged || lastSolved?.name == "value",
                              claimed: claimed)

@@ -34,7 +34,7 @@ public enum RunLimitsSection {
         }
         lines.append("")
         if let timingDependence {
-            lines.append("**Not deterministic:** \(timingDependence). Two identical runs may publish different plans; with more time (or a larger `--mip-gap`) the solve finishes and the plan is the same every time.")
+            lines.append("**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time.")
         } else {
             lines.append("Deterministic: every solve of the plan finished, so identical inputs give this same plan.")
         }

@@ -60,6 +60,25 @@ import Testing
         }
     }
 
+    /// The default scenario's plan is proven in well under a second, but a 4 s budget cuts its analyses (sensitivity,
+    /// frontier, ranges need several seconds): the run is then not deterministic even though its plan is, because the
+    /// analyses' tables depend on how far they got; the manifest and the report say so (before, the manifest said
+    /// `"deterministic": true` and two such runs published different decomposition, comparison and robustness tables).
+    @Test func analysesCutByTheBudgetMakeTheRunNotDeterministic() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "cut-analyses")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let out = temp.appendingPathComponent("out")
+        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4"], in: temp)
+        #expect([0, 10].contains(result.status), "\(result)")
+        let manifest = try E2E.text(out.appendingPathComponent("manifest.json"))
+        #expect(manifest.contains("\"deterministic\": false"), "\(manifest)")
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("**Not deterministic:**"))
+        if result.status == 0 {
+            #expect(manifest.contains("solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget"))
+        }
+    }
+
     /// A three-stage chain writes stages.csv with each stage in order; its last stage is not `value`, so the
     /// summary's gap (printed beside the value of coverage) is unknown, not the last stage's gap.
     @Test func aThreeStageRunWritesStagesCSV() throws {

@@ -56,7 +56,7 @@ public enum ObjectiveStage: Sendable, Hashable {
 /// ε-constraint frontier through `minRatioFloor` (the smallest coverage ratio held at or above ε).
 public enum StagedSolve {
     public struct Outcome: Sendable {
-        /// The last stage's result; its values start with the model's own variables.
+        /// The last stage's result, or the last stage with a plan when a later one has none; its values start with the model's own variables.
         public let result: SolveResult
         /// The optimum reached at each stage, in its own units.
         public let stageValues: [Double]
@@ -172,17 +172,19 @@ public enum StagedSolve {
                 stageOptions.timeLimitSeconds = max(options.timeLimitSeconds - spent, 0.01) / Double(min(stages.count, solving) - position)
             }
             let result = try solver.solve(program, options: stageOptions)
-            last = (result, program)
+            // A stage with no plan (say, no time left for it) does not replace the plan of the stage before: that plan is
+            // the chain's (exit 10), not "no plan" (exit 21).
+            if result.hasSolution || last?.0.hasSolution != true { last = (result, program) }
             // The next stage starts from this plan, with the stages' own variables at their best
             // values for it (the solver left those it did not optimise anywhere feasible).
             next = result.hasSolution ? extras.extend(Array(result.values.prefix(model.program.variables.count))) : nil
             let value = result.hasSolution ? terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] } : nil
             let bound = result.bestBound.map { $0 / scale }
-            records.append(StageRecord(position: position + 1, name: stage.name, status: status(of: result), value: value,
-                                       bound: bound, relativeGap: value.flatMap { value in
-                                           bound.map { SolveResult.relativeGap(objective: value, bound: $0) } ?? result.relativeGap
-                                       },
-                                       limitReached: result.limitReached, seconds: result.seconds))
+            let gap = value.flatMap { value in bound.map { SolveResult.relativeGap(objective: value, bound: $0) } ?? result.relativeGap }
+            // A stage stopped by a limit whose plan is within the MIP gap of the bound GLPK proved is proven all the same.
+            let proven = result.status == .feasible && (gap.map { $0 <= options.mipGap } ?? false)
+            records.append(StageRecord(position: position + 1, name: stage.name, status: proven ? .optimal : status(of: result), value: value,
+                                       bound: bound, relativeGap: gap, limitReached: result.limitReached, seconds: result.seconds))
             guard let value, result.status != .interrupted else {
                 stopped = .notReached
                 continue

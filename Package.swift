@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPKShims", "CGLPK"]),
         .target(name: "Scenario", dependencies: ["Yams"]),
         .target(name: "AllocationModel", dependencies: ["Scenario", "LinearProgramming"]),
-        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "LinearProgramming", "Baselines", "Pictures"]),
+        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "Baselines", "Pictures"]),
         // Classic apportionments and the real 2021 allocation, turned into plans scored by the same model.
         .target(name: "Baselines", dependencies: ["Scenario", "AllocationModel"]),
         // SVG map and charts drawn by repartir itself (no plotting dependency).

@@ -182,13 +182,13 @@ public enum InfeasibilityExplainer {
             let needed = Int(row.upper) + posts
             return .init(constraint: name, amount: Double(posts),
                          sentence: "the rules need \(needed) posts and \(Int(row.upper)) exist: lower the floors or raise the posts by \(posts)",
-                         override: "programme.posts=\(needed)")
+                         override: ScenarioChange.posts(needed).description)
         case "budget":
             let euros = Int(amount.rounded(.up))
             let needed = Int(row.upper) + euros
             return .init(constraint: name, amount: Double(euros),
                          sentence: "the rules cost at least \(needed) € and the budget is \(Int(row.upper)) €: lower the floors or raise the budget by \(euros) €",
-                         override: "programme.budget_eur=\(needed)")
+                         override: ScenarioChange.budget(Double(needed)).description)
         case "territory_floor", "region_floor":
             // The scenario-wide floor, lowered to what this territory or région can have (it lowers every floor).
             let key = family(of: name) == "territory_floor" ? "limits.territory_min_posts" : "limits.region_min_posts"

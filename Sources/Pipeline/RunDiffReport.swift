@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Scenario
 
 /// The files of `repartir diff`: `diff.md` (a page that says what moved and, where the manifests
 /// allow it, why), `changes.csv` (one row per territory or structure whose posts moved),
@@ -152,10 +153,10 @@ public enum RunDiffReport {
         let number = { (text: String?) in text.flatMap { Double($0.replacingOccurrences(of: "_", with: "")) } }
         if let before = number(change.before), let after = number(change.after) {
             let direction = after > before ? "rose" : "fell"
-            if change.name == "programme.budget_eur" {
+            if change.name == ParameterKeys.budget {
                 return "the budget \(direction) by \(Format.millions(abs(after - before), decimals: abs(after - before) < 1e6 ? 3 : 0)) (\(Format.millions(before)) → \(Format.millions(after)))"
             }
-            if change.name == "programme.posts" {
+            if change.name == ParameterKeys.posts {
                 return "the posts available \(direction) from \(Format.grouped(before)) to \(Format.grouped(after))"
             }
             return "`\(change.name)` \(direction) from \(change.before!) to \(change.after!)"

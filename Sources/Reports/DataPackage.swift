@@ -1,4 +1,5 @@
 import Foundation
+import Scenario
 
 /// `datapackage.json`: a Frictionless Data Package describing every CSV of a run folder (Table
 /// Schema per file: types, units in descriptions, codes as strings, nullability, primary and
@@ -135,8 +136,8 @@ public enum DataPackage {
                 number("relative_gap", unit: "ratio", decimals: 8, "Relative gap between plan and bound.", nullable: true),
                 number("mip_gap_tolerance", unit: "ratio", decimals: 8, "The gap tolerance of the solve."),
                 text("limit_reached", "mip gap, time limit, node limit (analyses only), cancelled, or empty.", nullable: true),
-                integer("posts", unit: "posts", "Posts placed."), integer("posts_available", unit: "posts", "programme.posts."),
-                number("state_cost_eur", unit: "€", decimals: 2, "State cost of the plan."), number("budget_eur", unit: "€", decimals: 2, "programme.budget_eur."),
+                integer("posts", unit: "posts", "Posts placed."), integer("posts_available", unit: "posts", "\(ParameterKeys.posts)."),
+                number("state_cost_eur", unit: "€", decimals: 2, "State cost of the plan."), number("budget_eur", unit: "€", decimals: 2, "\(ParameterKeys.budget)."),
                 number("host_cost_eur", unit: "€", decimals: 2, "Hosts' co-financing."), integer("need", unit: "people", "Σ need."),
                 number("coverage", unit: "people", decimals: 1, "Σ coverage."), number("coverage_ratio", unit: "ratio 0–1", decimals: 6, "coverage / need."),
                 integer("territories", unit: "territories", "Territories in the scenario."),

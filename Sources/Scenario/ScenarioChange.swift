@@ -21,8 +21,8 @@ public enum ScenarioChange: Sendable, Hashable, CustomStringConvertible {
     /// The scenario file's key this change sets.
     public var key: String {
         switch self {
-        case .budget: "programme.budget_eur"
-        case .posts: "programme.posts"
+        case .budget: ParameterKeys.budget
+        case .posts: ParameterKeys.posts
         case .territoryMinPosts: "limits.territory_min_posts"
         case .territoryMaxShare: "limits.territory_max_share"
         case .regionMinPosts: "limits.region_min_posts"

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Scenario
 
 /// `sweep.md`: the headline figures per variant, what is missing or failed, and a chart of people
 /// accompanied against the first numeric parameter varied (the budget, when it is), one line per
@@ -33,7 +34,7 @@ enum SweepPage {
     /// The SVG chart, or nil when no parameter varied is numeric or no variant has a plan.
     static func chart(keys: [String], rows: [[String: String]]) -> String? {
         let numeric = keys.filter { key in rows.allSatisfy { Double($0[key] ?? "") != nil } }
-        guard let x = numeric.contains("programme.budget_eur") ? "programme.budget_eur" : numeric.first else { return nil }
+        guard let x = numeric.contains(ParameterKeys.budget) ? ParameterKeys.budget : numeric.first else { return nil }
         let others = keys.filter { $0 != x }
         var series: [String: [(Double, Double)]] = [:]
         for row in rows {

@@ -88,11 +88,11 @@ enum CommuneRounding {
     /// still holding after each; at most `size` moves, each site unit in at most one (its dual holds for a small change
     /// only). Pairs in `excluded` (from × decisions + to), already valued without gain, are skipped. Empty when no post
     /// is worth more elsewhere.
-    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], duals: [Double], size: Int,
+    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], unitDuals: [Double], size: Int,
                       excluded: Set<Int> = []) -> [(from: Int, to: Int)] {
         let unitOfSite = model.reach.unitOfSite
         let unit = model.decisions.map { unitOfSite[model.pools[$0.pool].site] }
-        let worth: [Double] = model.decisions.indices.map { abs(duals[model.serviceRows[unit[$0]]]) * model.decisions[$0].peoplePerPost }
+        let worth: [Double] = model.decisions.indices.map { abs(unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost }
         let givers = model.decisions.indices.filter { posts[$0] > 0 }.sorted { (worth[$0], $0) < (worth[$1], $1) }
         let takers = model.decisions.indices.sorted { (worth[$0], -$0) > (worth[$1], -$1) }
         var ledger = Ledger(model: model, scenario: scenario)

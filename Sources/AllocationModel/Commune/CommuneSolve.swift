@@ -68,50 +68,11 @@ public enum CommuneSolve {
         var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
         let evaluationSeconds = evaluation.seconds
         log("commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s")
-        // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s; measured at 10 km: 39 s
-        // of it gained 0.06 %): one-post moves suggested by the fixed-plan duals, each valued exactly (only its components
-        // are re-solved), the gainful ones applied together.
+        // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
+        // valued exactly (`CommuneImprovement`).
         let allowance = max(lp.seconds / 4, 1)
-        var improvementSeconds = 0.0
-        var excluded = Set<Int>()  // moves valued without gain
-        var size = 32
-        while improvementSeconds < allowance {
-            let moves = CommuneRounding.moves(integer, scenario: scenario, posts: posts, unitDuals: evaluation.unitDuals, size: size,
-                                              excluded: excluded)
-            if moves.isEmpty { break }
-            var gainful: [(move: (from: Int, to: Int), gain: Double)] = []
-            for move in moves where improvementSeconds < allowance {
-                var trial = posts
-                trial[move.from] -= 1
-                trial[move.to] += 1
-                let next = try evaluator.evaluate(trial, solver: solver, options: evaluationOptions)
-                improvementSeconds += next.seconds
-                let gain = next.value - evaluation.value
-                if gain > 1e-9 * max(1, evaluation.value) { gainful.append((move, gain)) } else { excluded.insert(move.from * posts.count + move.to) }
-            }
-            if gainful.isEmpty {
-                size = min(size * 2, 256)
-                continue
-            }
-            // Moves in distinct components add up; others may not: the batch is valued exactly, the best move alone otherwise.
-            gainful.sort { $0.gain > $1.gain }
-            var batch = posts
-            for entry in gainful {
-                batch[entry.move.from] -= 1
-                batch[entry.move.to] += 1
-            }
-            var next = try evaluator.evaluate(batch, solver: solver, options: evaluationOptions)
-            improvementSeconds += next.seconds
-            if next.value <= evaluation.value + gainful[0].gain {
-                batch = posts
-                batch[gainful[0].move.from] -= 1
-                batch[gainful[0].move.to] += 1
-                next = try evaluator.evaluate(batch, solver: solver, options: evaluationOptions)
-            }
-            posts = batch
-            evaluation = next
-            log("commune plan improved to \(evaluation.value) (\(gainful.count) gainful moves of \(moves.count))")
-        }
+        let improvementSeconds = try CommuneImprovement.improve(&posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
+                                                               allowance: allowance, solver: solver, options: evaluationOptions, log: log)
         // Every rule, bound and integrality of the integer model, checked on the plan and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
         if let violation = integer.program.largestViolation(of: values, tolerance: 1e-6) {

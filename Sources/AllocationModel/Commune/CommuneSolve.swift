@@ -70,9 +70,14 @@ public enum CommuneSolve {
         log("commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s")
         // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
         // valued exactly (`CommuneImprovement`).
+        // A move re-solves the components it touches; when one component holds most of the plan (15 km: 66 components,
+        // 34 s to value the plan), a move costs about a whole evaluation, and fewer than four fit: none is tried.
         let allowance = max(lp.seconds / 4, 1)
-        let improvementSeconds = try CommuneImprovement.improve(&posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                                                               allowance: allowance, solver: solver, options: evaluationOptions, log: log)
+        var improvementSeconds = 0.0
+        if evaluationSeconds * 4 <= allowance {
+            improvementSeconds = try CommuneImprovement.improve(&posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
+                                                                allowance: allowance, solver: solver, options: evaluationOptions, log: log)
+        }
         // Every rule, bound and integrality of the integer model, checked on the plan and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
         if let violation = integer.program.largestViolation(of: values, tolerance: 1e-6) {

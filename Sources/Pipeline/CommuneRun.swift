@@ -32,8 +32,7 @@ enum CommuneRun {
                 // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing the run.
                 do {
                     let evaluation = try CommuneSolve.evaluate(scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
-                    plan2021 = .init(model: evaluation.model, posts: posts, groupCoverage: evaluation.model.groupCoverage(of: evaluation.values),
-                                     value: evaluation.model.value(of: evaluation.values))
+                    plan2021 = .init(model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage, value: evaluation.value)
                 } catch CommuneSolve.Failure.evaluationFailed(let why) {
                     log("warning: the 2021 plan was not scored at commune level: \(why)")
                 }

@@ -70,6 +70,8 @@ public struct CommuneModel: Sendable {
     public let objectiveScale: Double
     /// Row index of `site_service[u]` for each site unit (its dual prices one more person served there).
     public let serviceRows: [Int]
+    /// Column index of the first flow: flows are consecutive, unit by unit, each unit's in `reach.unitGroups` order.
+    public let firstFlowColumn: Int
 
     public init(scenario: Scenario, options: Options = Options()) {
         guard let inputs = scenario.communes else { preconditionFailure("a commune model needs a demand table") }
@@ -199,6 +201,7 @@ public struct CommuneModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         var groupInflow = [[(Variable, Double)]](repeating: [], count: reach.groups.count)
         var unitOutflow = [[(Variable, Double)]](repeating: [], count: reach.units.count)
+        let firstFlowColumn = program.variables.count
         for (unit, groups) in reach.unitGroups.enumerated() {
             let siteCode = communes[reach.siteCommunes[reach.units[unit][0]]].code
             for group in groups {
@@ -261,6 +264,7 @@ public struct CommuneModel: Sendable {
         self.valueTerms = valueTerms
         self.objectiveScale = objectiveScale
         self.serviceRows = serviceRows
+        self.firstFlowColumn = firstFlowColumn
     }
 
     /// The value of coverage of a solution, with the exact weights (not GLPK's objective, which holds the tie-break).

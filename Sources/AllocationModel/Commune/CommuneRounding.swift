@@ -83,49 +83,6 @@ enum CommuneRounding {
         }
     }
 
-    /// One-post moves suggested by the fixed-plan LP's duals (the value of one more person served at each site unit):
-    /// posts taken where a post's people are worth least and given where worth most, paired in that order, every rule
-    /// still holding after each; at most `size` moves, each site unit in at most one (its dual holds for a small change
-    /// only). Pairs in `excluded` (from × decisions + to), already valued without gain, are skipped. Empty when no post
-    /// is worth more elsewhere.
-    static func moves(_ model: CommuneModel, scenario: Scenario, posts: [Int], duals: [Double], size: Int,
-                      excluded: Set<Int> = []) -> [(from: Int, to: Int)] {
-        let unitOfSite = model.reach.unitOfSite
-        let unit = model.decisions.map { unitOfSite[model.pools[$0.pool].site] }
-        let worth: [Double] = model.decisions.indices.map { abs(duals[model.serviceRows[unit[$0]]]) * model.decisions[$0].peoplePerPost }
-        let givers = model.decisions.indices.filter { posts[$0] > 0 }.sorted { (worth[$0], $0) < (worth[$1], $1) }
-        let takers = model.decisions.indices.sorted { (worth[$0], -$0) > (worth[$1], -$1) }
-        var ledger = Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
-        var touched = Set<Int>()
-        var result: [(from: Int, to: Int)] = []
-        var next = 0
-        for giver in givers where result.count < size && !touched.contains(unit[giver]) {
-            ledger.remove(giver)
-            var placed = false
-            while next < takers.count, worth[takers[next]] > worth[giver] * (1 + 1e-9) + 1e-9 {
-                let taker = takers[next]
-                next += 1
-                guard !touched.contains(unit[taker]), unit[taker] != unit[giver], !excluded.contains(giver * posts.count + taker),
-                      ledger.allows(taker) else { continue }
-                ledger.add(taker)
-                if ledger.meetsFloors {
-                    result.append((giver, taker))
-                    touched.insert(unit[giver])
-                    touched.insert(unit[taker])
-                    placed = true
-                    break
-                }
-                ledger.remove(taker)
-            }
-            if !placed {
-                ledger.add(giver)
-                if next >= takers.count || worth[takers[next]] <= worth[giver] * (1 + 1e-9) + 1e-9 { break }
-            }
-        }
-        return result
-    }
-
     static func round(_ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?) throws -> [Int] {
         var ledger = Ledger(model: model, scenario: scenario)
         var posts = [Int](repeating: 0, count: model.decisions.count)

@@ -1,0 +1,215 @@
+import Foundation
+import LinearProgramming
+
+/// The exact value of a plan, component by component (docs/model.md, "Exact evaluation by components"). With the
+/// posts fixed, each site unit has a fixed supply and the flow LP only links units that reach a common group: the
+/// units with supply and their groups fall apart into connected components (288 at 10 km, the largest with 369 of
+/// the units), and the flow LP is the sum of one small LP per component. Small LPs are much faster for the simplex
+/// than one large one, and a plan that differs by a few posts changes only the components of those units: the others
+/// are taken from a cache keyed by their units' supplies. This is what lets the local improvement value many moves.
+struct CommuneFixedPlan {
+    /// One component's flow LP solution.
+    struct Component {
+        let units: [Int]
+        let groups: [Int]
+        /// People covered by each segment of each of `groups`.
+        let segments: [[Double]]
+        /// (unit, group, people) of every positive flow.
+        let flows: [(unit: Int, group: Int, people: Double)]
+        /// Dual of each unit's `site_service` row (value of one more person served there, in the program's scale).
+        let unitDuals: [Double]
+        /// Dual of each group's `group_service` row (value of one more person covered there).
+        let groupDuals: [Double]
+        /// Σ w γ × cover, exact weights.
+        let value: Double
+        let seconds: Double
+    }
+
+    struct Evaluation {
+        let value: Double
+        /// Coverage segments of every group (0 outside every component).
+        let segments: [[Double]]
+        let flows: [(unit: Int, group: Int, people: Double)]
+        /// Dual of every unit's `site_service` row; for a unit with no supply, the best dual of its groups (what one
+        /// more person served there would be worth; an uncovered group's is its first segment's coefficient).
+        let unitDuals: [Double]
+        let components: Int
+        /// Seconds of the LPs solved for this evaluation (cached components cost none).
+        let seconds: Double
+        let solved: Int
+    }
+
+    let model: CommuneModel
+    let unitOfDecision: [Int]
+    /// w γ of each coverage column, by column − `firstCoverColumn` (the model's value terms are in column order).
+    private let segmentValue: [Double]
+    private let firstCoverColumn: Int
+    private var cache: [[Double]: Component] = [:]
+
+    init(model: CommuneModel) {
+        self.model = model
+        unitOfDecision = model.decisions.map { model.reach.unitOfSite[model.pools[$0.pool].site] }
+        firstCoverColumn = model.valueTerms.first?.0.index ?? 0
+        segmentValue = model.valueTerms.map(\.1)
+    }
+
+    /// The evaluation as values of every column of `model` (posts, flows, coverage), to check it against every row.
+    func values(of evaluation: Evaluation, posts: [Int]) -> [Double] {
+        var values = [Double](repeating: 0, count: model.program.variables.count)
+        for (index, decision) in model.decisions.enumerated() { values[decision.variable.index] = Double(posts[index]) }
+        let unitGroups = model.reach.unitGroups
+        var start = [Int](repeating: 0, count: unitGroups.count)
+        var next = model.firstFlowColumn
+        for (unit, groups) in unitGroups.enumerated() {
+            start[unit] = next
+            next += groups.count
+        }
+        for flow in evaluation.flows {
+            let groups = unitGroups[flow.unit]
+            var low = 0, high = groups.count  // binary search: groups are increasing
+            while low < high {
+                let middle = (low + high) / 2
+                if groups[middle] < flow.group { low = middle + 1 } else { high = middle }
+            }
+            values[start[flow.unit] + low] = flow.people
+        }
+        for (segments, amounts) in zip(model.coverage, evaluation.segments) {
+            for (segment, amount) in zip(segments, amounts) { values[segment.index] = amount }
+        }
+        return values
+    }
+
+    /// People each unit can serve under `posts`.
+    func supply(of posts: [Int]) -> [Double] {
+        var supply = [Double](repeating: 0, count: model.reach.units.count)
+        for (index, count) in posts.enumerated() where count != 0 {
+            supply[unitOfDecision[index]] += Double(count) * model.decisions[index].peoplePerPost
+        }
+        return supply
+    }
+
+    /// Components of the units with supply: units joined when they reach a common group.
+    func components(supply: [Double]) -> [(units: [Int], groups: [Int])] {
+        let reach = model.reach
+        let unitCount = reach.units.count
+        var parent = Array(0..<(unitCount + reach.groups.count))
+        func root(_ node: Int) -> Int {
+            var node = node
+            while parent[node] != node {
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            }
+            return node
+        }
+        for (unit, groups) in reach.unitGroups.enumerated() where supply[unit] > 0 {
+            for group in groups {
+                let a = root(unit), b = root(unitCount + group)
+                if a != b { parent[a] = b }
+            }
+        }
+        var index: [Int: Int] = [:]
+        var result: [(units: [Int], groups: [Int])] = []
+        for unit in 0..<unitCount where supply[unit] > 0 {
+            let r = root(unit)
+            if index[r] == nil {
+                index[r] = result.count
+                result.append(([], []))
+            }
+            result[index[r]!].units.append(unit)
+        }
+        for group in reach.groups.indices {
+            if let position = index[root(unitCount + group)] { result[position].groups.append(group) }
+        }
+        return result
+    }
+
+    /// Values `posts` exactly: every component's flow LP, solved or taken from the cache.
+    mutating func evaluate(_ posts: [Int], solver: any LinearSolver, options: SolverOptions) throws -> Evaluation {
+        let supply = supply(of: posts)
+        let reach = model.reach
+        var segments = model.coverage.map { [Double](repeating: 0, count: $0.count) }
+        var flows: [(unit: Int, group: Int, people: Double)] = []
+        var unitDuals = [Double](repeating: 0, count: reach.units.count)
+        var groupDuals = model.coverage.map { $0.first.map { model.program.variables[$0.index].objective } ?? 0 }
+        var value = 0.0, seconds = 0.0, solved = 0
+        let parts = components(supply: supply)
+        for part in parts {
+            let key = part.units.flatMap { [Double($0), supply[$0]] }
+            let component: Component
+            if let known = cache[key] {
+                component = known
+            } else {
+                component = try solve(units: part.units, groups: part.groups, supply: supply, solver: solver, options: options)
+                cache[key] = component
+                seconds += component.seconds
+                solved += 1
+            }
+            for (position, group) in component.groups.enumerated() { segments[group] = component.segments[position] }
+            for (position, unit) in component.units.enumerated() { unitDuals[unit] = component.unitDuals[position] }
+            for (position, group) in component.groups.enumerated() { groupDuals[group] = component.groupDuals[position] }
+            flows += component.flows
+            value += component.value
+        }
+        for (unit, groups) in reach.unitGroups.enumerated() where supply[unit] <= 0 {
+            unitDuals[unit] = groups.reduce(0) { max($0, abs(groupDuals[$1])) }
+        }
+        return Evaluation(value: value, segments: segments, flows: flows, unitDuals: unitDuals, components: parts.count,
+                          seconds: seconds, solved: solved)
+    }
+
+    /// Forgets cached components (each holds its flows): kept small between phases.
+    mutating func clearCache() { cache = [:] }
+
+    /// The flow LP of one component: its units' flows to their groups, its groups' coverage segments (bounds and
+    /// objective coefficients as in the model), `site_service` and `group_service` rows as in the model.
+    private func solve(units: [Int], groups: [Int], supply: [Double], solver: any LinearSolver,
+                       options: SolverOptions) throws -> Component {
+        let reach = model.reach
+        var program = LinearProgram(name: "commune_component", sense: .maximize)
+        var position = [Int: Int](minimumCapacity: groups.count)
+        for (index, group) in groups.enumerated() { position[group] = index }
+        var inflow = [[(Variable, Double)]](repeating: [], count: groups.count)
+        var flowKeys: [(unit: Int, group: Int)] = []
+        var outflow: [[(Variable, Double)]] = []
+        for unit in units {
+            var terms: [(Variable, Double)] = []
+            for group in reach.unitGroups[unit] {
+                let flow = program.addVariable("f\(program.variables.count)", lower: 0)
+                terms.append((flow, 1))
+                inflow[position[group]!].append((flow, -1))
+                flowKeys.append((unit, group))
+            }
+            outflow.append(terms)
+        }
+        var cover: [[Variable]] = []
+        for (index, group) in groups.enumerated() {
+            let segments = model.coverage[group].map { segment -> Variable in
+                let definition = model.program.variables[segment.index]
+                return program.addVariable("c\(program.variables.count)", lower: 0, upper: definition.upper, objective: definition.objective)
+            }
+            cover.append(segments)
+            program.addConstraint("g\(index)", segments.map { ($0, 1.0) } + inflow[index], upper: 0)
+        }
+        let groupRows = Array(0..<groups.count)  // added first, in order
+        var serviceRows: [Int] = []
+        for (index, unit) in units.enumerated() {
+            serviceRows.append(program.addConstraint("u\(index)", outflow[index], upper: supply[unit]))
+        }
+        let result = try solver.solve(program, options: options)
+        guard result.status == .optimal, result.hasSolution else {
+            throw CommuneSolve.Failure.evaluationFailed("a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")")
+        }
+        let values = result.values
+        let segments = cover.map { $0.map { max(0, values[$0.index]) } }
+        var value = 0.0
+        for (group, amounts) in zip(groups, segments) {
+            for (segment, amount) in zip(model.coverage[group], amounts) { value += segmentValue[segment.index - firstCoverColumn] * amount }
+        }
+        var flows: [(unit: Int, group: Int, people: Double)] = []
+        for (index, key) in flowKeys.enumerated() where values[index] > 0 { flows.append((key.unit, key.group, values[index])) }
+        let duals = result.duals ?? []
+        return Component(units: units, groups: groups, segments: segments, flows: flows,
+                         unitDuals: serviceRows.map { duals.isEmpty ? 0 : duals[$0] },
+                         groupDuals: groupRows.map { duals.isEmpty ? 0 : duals[$0] }, value: value, seconds: result.seconds)
+    }
+}

@@ -45,7 +45,6 @@ typedef struct {
     int node_limited;
     // The MIP start is still to be handed to branch-and-bound as its incumbent (at the first GLP_IHEUR).
     int start_pending;
-    int start_installed;
 } session;
 
 static double now_seconds(void) {
@@ -109,8 +108,9 @@ static void ios_callback(glp_tree *tree, void *info) {
         // The start becomes branch-and-bound's incumbent: nodes that cannot beat it are pruned, and the search stops
         // as soon as the bound is within mip_gap of it. GLPK takes it only if it beats the incumbent it has (none yet
         // at the root); its columns are the original problem's because the MIP presolver is off when a start is given.
+        // GLPK logs it ("Solution found by heuristic"); a refusal (never expected: the start is checked) is harmless.
         s->start_pending = 0;
-        s->start_installed = glp_ios_heur_sol(tree, s->request->start) == 0;
+        (void)glp_ios_heur_sol(tree, s->request->start);
     }
     int best = glp_ios_best_node(tree);
     if (best != 0) {
@@ -448,7 +448,6 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     result->nodes = s.nodes;
     result->cancelled = s.cancelled;
     result->node_limited = s.node_limited;
-    result->start_installed = s.start_installed;
     result->seconds = now_seconds() - s.started;
     result->log = s.log;
     result->log_length = s.length;

@@ -234,9 +234,9 @@ public enum StagedSolve {
         return candidate
     }
 
-    /// A `maxmin` stage's start (`MaxminStart`): the heuristic's plan at the largest coverage floor it can repair between
-    /// the ratio `current` already reaches and the stage's relaxation; nil unless it keeps every row of `program` and
-    /// reaches a larger ratio than `current`.
+    /// A `maxmin` stage's start (`MaxminStart`): a plan at the largest coverage floor found between the ratio `current`
+    /// already reaches and the stage's relaxation; nil unless it keeps every row of `program` and reaches a larger ratio
+    /// than `current`.
     static func maxminStart(terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel, scenario: Scenario,
                             extras: Extras, solver: any LinearSolver, options: SolverOptions, than current: [Double]?) -> [Double]? {
         guard let ratio = extras.minRatio,

@@ -109,7 +109,6 @@ typedef struct {
     int nodes;
     int cancelled;            // the cancel flag was seen set
     int node_limited;         // branch-and-bound was stopped by node_limit
-    int start_installed;      // the start was taken by branch-and-bound as its first incumbent
     int start_sufficed;       // the start was within mip_gap of the relaxation: values are the start
     double seconds;
     // Caller-owned output buffers (cols, rows, rows entries); any may be NULL.

@@ -65,6 +65,70 @@ import Testing
         #expect(!outcome.result.hasSolution)
     }
 
+    /// The budget runs out after the first stage: the second is "skipped: no time left", and the chain's plan is the
+    /// first stage's (a plan, exit 10), not "no plan" (exit 21, as the sweep benchmark found at €150M).
+    @Test func aChainKeepsTheLastPlanWhenALaterStageGetsNoTime() throws {
+        final class FirstSolveOnly: LinearSolver, @unchecked Sendable {
+            private var solves = 0
+            func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+                solves += 1
+                guard solves == 1 else { return SolveResult(status: .noSolution, limitReached: "skipped: no time left") }
+                return try GLPKSolver().solve(program, options: options)
+            }
+        }
+        let scenario = scenario()
+        let model = AllocationModel(scenario: scenario)
+        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.endow, .value], solver: FirstSolveOnly(),
+                                            options: options)
+        #expect(outcome.records.map(\.status) == [.optimal, .noTimeLeft])
+        #expect(outcome.result.hasSolution)
+        #expect(model.program.largestViolation(of: Array(outcome.result.values.prefix(model.program.variables.count))) == nil)
+    }
+
+    /// A stage a clock stopped but whose plan is within the MIP gap of the bound the solver proved is proven all the
+    /// same (`optimal`, its limit kept); one outside the gap stays `feasible`.
+    @Test func aStageStoppedWithinTheGapIsOptimal() throws {
+        struct StoppedAt: LinearSolver {
+            let boundFactor: Double
+            func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+                var result = try GLPKSolver().solve(program, options: options)
+                result.status = .feasible
+                result.limitReached = "time limit"
+                result.bestBound = result.objective.map { $0 * boundFactor }
+                return result
+            }
+        }
+        let scenario = scenario()
+        let model = AllocationModel(scenario: scenario)
+        var tolerant = options
+        tolerant.mipGap = 1e-4
+        let within = try StagedSolve.solve(model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-5),
+                                           options: tolerant)
+        #expect(within.records.map(\.status) == [.optimal] && within.records.first?.limitReached == "time limit")
+        let outside = try StagedSolve.solve(model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-3),
+                                            options: tolerant)
+        #expect(outside.records.map(\.status) == [.feasible])
+    }
+
+    /// Each stage's time limit is its share of the time left: with 20 s and three stages, the first gets at most 20/3 s.
+    @Test func eachStageGetsAShareOfTheTimeLeft() throws {
+        final class Limits: LinearSolver, @unchecked Sendable {
+            var seen: [Double] = []
+            func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+                seen.append(options.timeLimitSeconds)
+                return try GLPKSolver().solve(program, options: options)
+            }
+        }
+        let scenario = scenario()
+        let model = AllocationModel(scenario: scenario)
+        let solver = Limits()
+        _ = try StagedSolve.solve(model: model, scenario: scenario, stages: [.endow, .coverage, .value], solver: solver, options: options)
+        #expect(solver.seen.count == 3)
+        #expect(solver.seen[0] <= 20.0 / 3 + 1e-9 && solver.seen[0] > 20.0 / 3 - 1)
+        #expect(solver.seen[1] <= 20.0 / 2 && solver.seen[2] <= 20.0)
+        #expect(solver.seen[2] > solver.seen[1] && solver.seen[1] > solver.seen[0])
+    }
+
     /// Stage 1's model is the first objective alone; stage 2's holds stage 1 at the value it reached (a row
     /// `stage_maxmin` at that value less the gap's slack) and maximises the second objective.
     @Test func theModelOfAStageHoldsTheEarlierStages() throws {

@@ -100,17 +100,14 @@ public enum Frontier {
     }
 
     /// A start for the max-min solve (`MaxminStart`): the primal heuristic's plan under coverage floors at the max-min
-    /// relaxation's optimum z_LP on every territory, or at the largest z below it the heuristic can repair. Nil when the
-    /// relaxation is not solved or no floor can be repaired.
+    /// relaxation's optimum z_LP on every territory, or the cheapest plan at the largest floor below it that has one.
+    /// Nil when the relaxation is not solved or no floor has a plan.
     static func maxminHeuristicStart(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
                                      options: SolverOptions) -> [Double]? {
         guard let program = try? StagedSolve.program(ofStage: 1, model: model, scenario: scenario, stages: [.maxmin],
-                                                     solver: solver, options: options),
-              let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
-              relaxed.status == .optimal, let scaled = relaxed.objective, scaled > 0 else { return nil }
+                                                     solver: solver, options: options) else { return nil }
         let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 4) : 2
-        let bound = scaled / StagedSolve.objectiveScale(.maxmin, scenario: scenario)
-        return MaxminStart.plan(model: model, scenario: scenario, relaxationBound: bound, lowest: 0, solver: solver,
+        return MaxminStart.plan(model: model, scenario: scenario, maxminProgram: program, lowest: 0, solver: solver,
                                 options: options, seconds: seconds)
     }
 

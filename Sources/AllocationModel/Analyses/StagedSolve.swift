@@ -213,15 +213,7 @@ public enum StagedSolve {
         }
         let modelCount = model.program.variables.count
         guard terms.allSatisfy({ $0.0.index < modelCount }) else { return nil }
-        var own = copy(model.program, objective: terms)
-        let ratio = max(heldRatio ?? 0, minRatioFloor ?? 0)
-        if ratio > 0 {
-            for territory in scenario.territories {
-                let need = scenario.need[territory.code] ?? 0
-                guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
-                own.addConstraint("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, lower: need * ratio)
-            }
-        }
+        let own = withCoverageFloors(model: model, scenario: scenario, objective: terms, ratio: max(heldRatio ?? 0, minRatioFloor ?? 0))
         let seconds = options.timeLimitSeconds.isFinite ? min(5, options.timeLimitSeconds / 8) : 5
         guard let found = PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds),
               let candidate = extras.extend(found.values),
@@ -239,15 +231,12 @@ public enum StagedSolve {
     /// than `current`.
     static func maxminStart(terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel, scenario: Scenario,
                             extras: Extras, solver: any LinearSolver, options: SolverOptions, than current: [Double]?) -> [Double]? {
-        guard let ratio = extras.minRatio,
-              let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
-              relaxed.status == .optimal, let scaled = relaxed.objective else { return nil }
-        let bound = scaled / objectiveScale(.maxmin, scenario: scenario)
+        guard let ratio = extras.minRatio else { return nil }
         let usable = current.flatMap { $0.count == program.variables.count && program.largestViolation(of: $0, tolerance: 1e-6) == nil ? $0 : nil }
         let lowest = usable.map { $0[ratio.index] } ?? 0
         let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 16) : 2
         let score = { (values: [Double]) in terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
-        guard let found = MaxminStart.plan(model: model, scenario: scenario, relaxationBound: bound, lowest: lowest, solver: solver,
+        guard let found = MaxminStart.plan(model: model, scenario: scenario, maxminProgram: program, lowest: lowest, solver: solver,
                                            options: options, seconds: seconds),
               let candidate = extras.extend(found),
               program.largestViolation(of: candidate, tolerance: 1e-6) == nil else { return nil }
@@ -414,7 +403,7 @@ public enum StagedSolve {
                 return coefficient != 0 ? (Variable(index: index), coefficient) : nil
             }
         case .coverage:
-            return scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
+            return coverageTerms(model: model, scenario: scenario)
         case .maxmin:
             return [(extras.minRatio!, 1.0)]
         case .cost:
@@ -425,6 +414,26 @@ public enum StagedSolve {
         case .closeness:
             return (extras.distances[position] ?? []).map { ($0, -1.0) }
         }
+    }
+
+    /// People covered, counted linearly: the `coverage` stage's terms.
+    static func coverageTerms(model: AllocationModel, scenario: Scenario) -> [(Variable, Double)] {
+        scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
+    }
+
+    /// The model's program with `objective` and, when `ratio` > 0, a row `coverage_floor[t]`: Σ_j coverage[t,j] ≥ D_t ×
+    /// ratio on every territory with need, one territory per row so that the primal heuristic repairs it by adding posts
+    /// there (the staged heuristic starts, `MaxminStart`).
+    static func withCoverageFloors(model: AllocationModel, scenario: Scenario, objective: [(Variable, Double)],
+                                   ratio: Double) -> LinearProgram {
+        var program = copy(model.program, objective: objective)
+        guard ratio > 0 else { return program }
+        for territory in scenario.territories {
+            let need = scenario.need[territory.code] ?? 0
+            guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
+            program.addConstraint("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, lower: need * ratio)
+        }
+        return program
     }
 
     /// A copy of `program` (maximising), with `objective` in place of its own when given.

@@ -17,30 +17,27 @@ public enum MaxminStart {
     /// Branch-and-bound nodes for one cheapest plan over floors.
     static let cheapestNodes = 2_000
 
-    /// Values of the model's own variables (a plan satisfying every row of `model.program`), or nil when no floor
-    /// above `lowest` has a plan. `relaxationBound` is z_LP; `seconds` bounds the heuristic's one-post moves.
-    public static func plan(model: AllocationModel, scenario: Scenario, relaxationBound: Double, lowest: Double,
+    /// Values of the model's own variables (a plan satisfying every row of `model.program`), or nil when the max-min
+    /// relaxation is not solved or no floor above `lowest` has a plan. `maxminProgram` is the max-min solve's program
+    /// (`min_ratio` maximised, scaled by `StagedSolve.objectiveScale`), whose relaxation gives z_LP; `seconds` bounds
+    /// the heuristic's one-post moves.
+    public static func plan(model: AllocationModel, scenario: Scenario, maxminProgram: LinearProgram, lowest: Double,
                             solver: any LinearSolver, options: SolverOptions, seconds: Double) -> [Double]? {
-        guard relaxationBound > 0 else { return nil }
-        let coverage = scenario.territories.flatMap { territory in (model.coverageVariables[territory.code] ?? []).map { ($0, 1.0) } }
-        let floors: [(String, [(Variable, Double)], Double)] = scenario.territories.compactMap { territory in
-            let need = scenario.need[territory.code] ?? 0
-            guard need > 0, let segments = model.coverageVariables[territory.code] else { return nil }
-            return ("coverage_floor[\(territory.code)]", segments.map { ($0, 1.0) }, need)
-        }
-        // The cheapest plan over the floors, by branch-and-bound: it is nearly separable by territory (each
-        // buys its floor at the least State cost; only the posts total and the région caps couple them), so GLPK solves
-        // it in a few hundred nodes where the max-min itself takes thousands. Euros in thousands keep the reduced costs
-        // above GLPK's tolerance. Its node limit keeps the bisection the same on every machine.
+        guard let relaxed = try? solver.solve(maxminProgram.relaxation(), options: options.starting(from: nil)),
+              relaxed.status == .optimal, let scaled = relaxed.objective, scaled > 0 else { return nil }
+        let relaxationBound = scaled / StagedSolve.objectiveScale(.maxmin, scenario: scenario)
+        // The cheapest plan over the floors, by branch-and-bound: it is nearly separable by territory (each buys its
+        // floor at the least State cost; only the posts total and the région caps couple them), so GLPK solves it in a
+        // few hundred nodes where the max-min itself takes thousands. Euros in thousands keep the reduced costs above
+        // GLPK's tolerance. Its node limit keeps the bisection the same on every machine.
         let cheapest = model.decisions.map { ($0.variable, -$0.stateCostEUR / 1_000) }
         func heuristic(_ ratio: Double) -> [Double]? {
-            var own = StagedSolve.copy(model.program, objective: coverage)
-            for (name, terms, need) in floors { own.addConstraint(name, terms, lower: need * ratio) }
+            let own = StagedSolve.withCoverageFloors(model: model, scenario: scenario,
+                                                     objective: StagedSolve.coverageTerms(model: model, scenario: scenario), ratio: ratio)
             return PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds)?.values
         }
         func cheapestPlan(_ ratio: Double) -> [Double]? {
-            var own = StagedSolve.copy(model.program, objective: cheapest)
-            for (name, terms, need) in floors { own.addConstraint(name, terms, lower: need * ratio) }
+            let own = StagedSolve.withCoverageFloors(model: model, scenario: scenario, objective: cheapest, ratio: ratio)
             var limited = options.starting(from: nil)
             limited.nodeLimit = cheapestNodes
             limited.mipGap = max(options.mipGap, 1e-3)

@@ -28,11 +28,12 @@ let package = Package(
         // SVG map and charts drawn by repartir itself (no plotting dependency).
         .target(name: "Pictures", dependencies: ["Scenario"]),
         .target(name: "Pipeline", dependencies: [
-            "Scenario", "AllocationModel", "LinearProgramming", "GLPKSolver", "Reports", "Baselines", "Pictures", "Yams",
+            "Scenario", "AllocationModel", "LinearProgramming", "Reports", "Baselines", "Pictures", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The executable is the one place above GLPKSolver that names it: it builds the solver and passes it down.
         .executableTarget(name: "repartir", dependencies: [
-            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Pipeline", "GLPKSolver", "LinearProgramming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The hand-made commune scenario, written to a temporary folder; shared by three test targets.
         .target(name: "CommuneFixtures", dependencies: ["Scenario"], path: "Tests/CommuneFixtures"),
@@ -41,7 +42,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
         .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Scenario", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
     ]

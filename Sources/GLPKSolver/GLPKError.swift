@@ -2,7 +2,7 @@ import LinearProgramming
 
 /// Why GLPK could not run: outcomes such as infeasible or time limit are statuses, not errors.
 /// Each case carries GLPK's own message when there is one.
-public enum GLPKError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum GLPKError: SolverError, Sendable, Equatable {
     /// Rejected by `LinearProgram.validate()` before reaching GLPK.
     case invalidModel(LinearProgramError)
     /// A `SolverOptions` value GLPK cannot take (NaN, negative…).
@@ -24,6 +24,14 @@ public enum GLPKError: Error, CustomStringConvertible, Sendable, Equatable {
         case .solverFailure(let code, let message): "GLPK solver failure (code \(code)): \(message)"
         case .ioFailure(let message): "cannot write model file: \(message)"
         case .unsupportedVersion(let message): message
+        }
+    }
+
+    /// GLPK gave up on a valid model (an internal assertion, or a relaxation it could not solve), not on bad input.
+    public var isNumerical: Bool {
+        switch self {
+        case .glpkFatal, .solverFailure: true
+        default: false
         }
     }
 }

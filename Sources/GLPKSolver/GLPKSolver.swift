@@ -7,7 +7,7 @@ import LinearProgramming
 /// calling thread: GLPK's fatal errors become `GLPKError.glpkFatal`, its terminal output is
 /// captured into `SolveResult.log` (never printed), and concurrent solves on several threads are
 /// independent. A solve blocks its thread; don't call it from an actor that must stay responsive.
-public struct GLPKSolver: LinearSolver {
+public struct GLPKSolver: LinearSolver, ModelWriter {
     /// Called from inside branch-and-bound, at most every half second, on the solving thread. Keep
     /// it short; it may cancel, but a solve started from inside it is refused (`glpkFatal`).
     public let progress: (@Sendable (MIPProgress) -> Void)?
@@ -16,6 +16,15 @@ public struct GLPKSolver: LinearSolver {
     public init(progress: (@Sendable (MIPProgress) -> Void)? = nil, cancellation: CancellationFlag? = nil) {
         self.progress = progress
         self.cancellation = cancellation
+    }
+
+    public var identity: SolverIdentity { SolverIdentity(name: "GLPK", version: Self.version) }
+
+    /// The same progress callback, polling `flag` (GLPK's callback polls one flag).
+    public func stopping(on flag: CancellationFlag) -> any LinearSolver { GLPKSolver(progress: progress, cancellation: flag) }
+
+    public func reporting(to progress: @escaping @Sendable (MIPProgress) -> Void) -> any LinearSolver {
+        GLPKSolver(progress: progress, cancellation: cancellation)
     }
 
     /// GLPK's version string, e.g. "5.0", for manifests.

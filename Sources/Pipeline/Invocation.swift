@@ -1,5 +1,5 @@
 import Foundation
-import GLPKSolver
+import LinearProgramming
 import Reports
 #if canImport(Glibc)
 import Glibc

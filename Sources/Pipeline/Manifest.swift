@@ -1,7 +1,6 @@
 import AllocationModel
 import Crypto
 import Foundation
-import GLPKSolver
 import LinearProgramming
 import Reports
 import Scenario
@@ -12,11 +11,11 @@ public enum Manifest {
     /// The one version string: the manifest, `repartir --version` and the sweep fingerprint read it.
     public static let repartirVersion = "0.1.0"
 
-    static func render(_ outcome: Solving.Outcome, timings: [(String, Double)], outputs: [(name: String, content: Data)]) -> String {
+    static func render(_ outcome: Solving.Outcome, solver: SolverIdentity, timings: [(String, Double)], outputs: [(name: String, content: Data)]) -> String {
         let record = outcome.record
         var lines: [String] = ["{"]
         lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
-        lines.append("  \"glpk_version\": \(JSON.string(GLPKSolver.version)),")
+        lines.append("  \"glpk_version\": \(JSON.string(solver.version)),")
         lines.append("  \"scenario\": \(JSON.string(record.scenario.parameters.name)),")
         lines.append(contentsOf: Invocation.current.manifestLines)
         lines.append("  \"status\": \(JSON.string(record.status.rawValue)),")
@@ -39,10 +38,10 @@ public enum Manifest {
     }
 
     /// The manifest of an infeasible run: what was read and what was found, no plan.
-    static func renderInfeasible(_ scenario: Scenario, explanation: InfeasibilityExplanation, outputs: [(name: String, content: Data)]) -> String {
+    static func renderInfeasible(_ scenario: Scenario, explanation: InfeasibilityExplanation, solver: SolverIdentity, outputs: [(name: String, content: Data)]) -> String {
         var lines: [String] = ["{"]
         lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
-        lines.append("  \"glpk_version\": \(JSON.string(GLPKSolver.version)),")
+        lines.append("  \"glpk_version\": \(JSON.string(solver.version)),")
         lines.append("  \"scenario\": \(JSON.string(scenario.parameters.name)),")
         lines.append(contentsOf: Invocation.current.manifestLines)
         lines.append("  \"status\": \"infeasible\",")

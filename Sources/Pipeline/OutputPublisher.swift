@@ -1,5 +1,5 @@
 import Foundation
-import GLPKSolver
+import LinearProgramming
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

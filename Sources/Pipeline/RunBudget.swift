@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import GLPKSolver
 import LinearProgramming
 
 /// The wall-clock budget of a whole run (`--time-limit`, `solver.time_limit_seconds`): a deadline set when the
@@ -65,13 +64,10 @@ public final class RunBudget: Sendable {
 
     func noteStoppedByTime() { stops.add() }
 
-    /// `solver` held to this budget: a GLPK solver is rebuilt on `flag` (it polls one flag), any other is only
+    /// `solver` held to this budget: stopping on `flag` (a solver polls one flag) when it can be stopped, and
     /// given shorter limits.
     public func solver(wrapping solver: any LinearSolver) -> any LinearSolver {
-        if let glpk = solver as? GLPKSolver {
-            return BudgetedSolver(inner: GLPKSolver(progress: glpk.progress, cancellation: flag), budget: self)
-        }
-        return BudgetedSolver(inner: solver, budget: self)
+        BudgetedSolver(inner: solver.stopping(on: flag), budget: self)
     }
 }
 
@@ -81,6 +77,8 @@ public final class RunBudget: Sendable {
 struct BudgetedSolver: LinearSolver {
     let inner: any LinearSolver
     let budget: RunBudget
+
+    var identity: SolverIdentity { inner.identity }
 
     func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
         let time = budget.solvingTime

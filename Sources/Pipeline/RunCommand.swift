@@ -1,7 +1,6 @@
 import AllocationModel
 import Baselines
 import Foundation
-import GLPKSolver
 import LinearProgramming
 import Reports
 import Scenario
@@ -54,7 +53,7 @@ public enum RunCommand {
     /// Load → lock the destination (exit 75 if held) → solve → verify → publish atomically.
     /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages;
     /// `published`, the folder of an infeasible run's explanation (the runs log records it).
-    public static func run(_ request: Request, solver: any LinearSolver = GLPKSolver(),
+    public static func run(_ request: Request, solver: any LinearSolver,
                            log: @escaping (String) -> Void = { _ in },
                            reserved: (String) -> Void = { _ in },
                            published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
@@ -111,7 +110,7 @@ public enum RunCommand {
                 (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
             ]
             files.append(DataPackage.file(describing: files))
-            files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, outputs: files).utf8)))
+            files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, solver: solver.identity, outputs: files).utf8)))
             // Its own folder under a runs root, but `latest` stays on the last run that has a plan.
             let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
                                                         switchesLatest: false, cancellation: request.cancellation, log: log)
@@ -217,7 +216,7 @@ public enum RunCommand {
         lap("render", since: start)
         timings.append(("total_before_write", Date().timeIntervalSince(clock)))
         files.append(DataPackage.file(describing: files))
-        let manifest = Manifest.render(outcome, timings: timings, outputs: files)
+        let manifest = Manifest.render(outcome, solver: solver.identity, timings: timings, outputs: files)
         files.append((name: "manifest.json", content: Data(manifest.utf8)))
         try stopIfCancelled(request)
         let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
@@ -279,12 +278,13 @@ public enum RunCommand {
     }
 
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
+    /// `solver` solves the stages before `stage` and writes the model.
     public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
-                                   to file: String) throws(RunFailure) {
+                                   to file: String, solver: any LinearSolver & ModelWriter) throws(RunFailure) {
         let (scenario, model) = try validate(path, overrides: overrides)
-        let program = try StageExport.program(model: model, scenario: scenario, stage: stage)
+        let program = try StageExport.program(model: model, scenario: scenario, stage: stage, solver: solver)
         do {
-            try GLPKSolver().write(program, format: format, to: file)
+            try solver.write(program, format: format, to: file)
         } catch {
             throw .outputIO("\(error)")
         }

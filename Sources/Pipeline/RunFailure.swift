@@ -1,6 +1,5 @@
 import AllocationModel
 import Foundation
-import GLPKSolver
 import LinearProgramming
 import Scenario
 

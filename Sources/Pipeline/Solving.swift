@@ -1,7 +1,6 @@
 import AllocationModel
 import Baselines
 import Foundation
-import GLPKSolver
 import LinearProgramming
 import Reports
 import Scenario
@@ -59,7 +58,7 @@ public enum Solving {
                 do {
                     chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
                                                   start: start, heuristicStarts: true)
-                } catch let failure as GLPKError where stages.contains(where: Self.isPerPool) && failure.isNumerical {
+                } catch let failure as any SolverError where stages.contains(where: Self.isPerPool) && failure.isNumerical {
                     // Measured on the national scenario with fewer posts: GLPK's primal simplex fails an internal assertion
                     // (teta_lim >= 0.0, spxprim.c; without presolve, "unable to solve current LP relaxation") on the per-pool
                     // rows; the per-territory rows solve. The splitter still prefers the previous holders (docs/model.md,
@@ -264,15 +263,5 @@ public enum Solving {
         let solver = scenario.parameters.solver
         return SolverOptions(timeLimitSeconds: timeLimit ?? solver.timeLimitSeconds, mipGap: mipGap ?? solver.mipGap,
                              presolve: solver.presolve, cuts: solver.cuts)
-    }
-}
-
-extension GLPKError {
-    /// GLPK gave up on a valid model (an internal assertion, or a relaxation it could not solve), not on bad input.
-    var isNumerical: Bool {
-        switch self {
-        case .glpkFatal, .solverFailure: true
-        default: false
-        }
     }
 }

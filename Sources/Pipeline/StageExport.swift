@@ -1,5 +1,4 @@
 import AllocationModel
-import GLPKSolver
 import LinearProgramming
 import Scenario
 
@@ -7,7 +6,7 @@ import Scenario
 /// own (the stage's objective, the earlier stages held at the values they reached), so exporting "the" model
 /// would silently drop the stages. A staged scenario needs `--stage N`; anything else is refused (exit 64).
 enum StageExport {
-    static func program(model: AllocationModel, scenario: Scenario, stage: Int?) throws(RunFailure) -> LinearProgram {
+    static func program(model: AllocationModel, scenario: Scenario, stage: Int?, solver: any LinearSolver) throws(RunFailure) -> LinearProgram {
         let stages = try Solving.objectiveStages(for: scenario)
         let names = stages.map(\.name).joined(separator: ", ")
         guard !(stages.isEmpty || stages == [.value]) else {
@@ -23,7 +22,7 @@ enum StageExport {
             throw .usage("--stage \(stage) is out of range: objective.stages has \(stages.count) stages (\(names)); give N from 1 to \(stages.count)")
         }
         do {
-            return try StagedSolve.program(ofStage: stage, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(),
+            return try StagedSolve.program(ofStage: stage, model: model, scenario: scenario, stages: stages, solver: solver,
                                            options: Solving.options(for: scenario))
         } catch let error as StagedSolve.ExportError {
             throw .noSolution(error.description)

@@ -44,7 +44,8 @@ struct ExportModel: ParsableCommand {
         recordExportCleanup(file)
         restoreSignalMask(previousMask)
         do throws(RunFailure) {
-            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile)
+            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile,
+                                       solver: GLPKSolver())
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")

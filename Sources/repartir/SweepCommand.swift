@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GLPKSolver
 import Pipeline
 import Scenario
 
@@ -63,7 +64,7 @@ struct SweepRun: ParsableCommand {
             do { base = try ScenarioLoader.load(sweepFile.scenario) } catch { throw .input(error) }
             let plan: SweepPlan
             do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
-            let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, jobs: jobs, shard: chosen, cancellation: interruption), log: log)
+            let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption), log: log)
             if summary.interrupted {
                 let (_, code) = interruptedOutcome(destination: nil)
                 let kept = summary.outcomes.filter { $0.exitCode != ExitCode.interrupted }.count

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LinearProgramming
 import Reports
 import Scenario
 
@@ -120,11 +121,11 @@ public struct SweepPlan: Sendable {
     }
 
     /// `sweep.plan.json`: what `collect` needs to know without the sweep file (every shard writes the same bytes).
-    public var planJSON: String {
+    public func planJSON(solver: SolverIdentity) -> String {
         let keyLines = keys.map { "    {\"key\": \(JSON.string($0)), \"type\": \(JSON.string(ScenarioLoader.parameterType($0)))}" }
         let variantLines = variants.map { variant in
             let settings = variant.settings.map { "\(JSON.string($0.key)): \(JSON.string($0.value))" }.joined(separator: ", ")
-            let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap)
+            let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap, solver: solver)
             return "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}, \"fingerprint\": \(JSON.string(fingerprint))}"
         }
         return """

@@ -1,5 +1,4 @@
 import Foundation
-import GLPKSolver
 import Reports
 import LinearProgramming
 import Scenario
@@ -14,9 +13,13 @@ public enum SweepRunner {
         /// 0-based shard index and count; nil runs every variant.
         public var shard: (index: Int, count: Int)?
         public var cancellation: CancellationFlag?
+        /// The solver every variant runs on (given its progress callback and `cancellation` here).
+        public var solver: any LinearSolver
 
-        public init(root: String, jobs: Int = 1, shard: (index: Int, count: Int)? = nil, cancellation: CancellationFlag? = nil) {
+        public init(root: String, solver: any LinearSolver, jobs: Int = 1, shard: (index: Int, count: Int)? = nil,
+                    cancellation: CancellationFlag? = nil) {
             self.root = root
+            self.solver = solver
             self.jobs = jobs
             self.shard = shard
             self.cancellation = cancellation
@@ -42,7 +45,7 @@ public enum SweepRunner {
     public static func run(_ plan: SweepPlan, options: Options, commandLine: [String] = CommandLine.arguments,
                            log: @escaping @Sendable (String) -> Void) throws(RunFailure) -> Summary {
         let folder = URL(fileURLWithPath: options.root).standardizedFileURL.path + "/" + plan.file.name
-        try SweepStore.writeAtomically(Data(plan.planJSON.utf8), name: SweepStore.planFile, in: folder)
+        try SweepStore.writeAtomically(Data(plan.planJSON(solver: options.solver.identity).utf8), name: SweepStore.planFile, in: folder)
         let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.variants
         let shardText = options.shard.map { " (shard \($0.index)/\($0.count))" } ?? ""
         log("sweep \(plan.file.name)\(shardText): \(mine.count) of \(plan.variants.count) variants, \(options.jobs) at a time, into \(folder)")
@@ -75,7 +78,8 @@ public enum SweepRunner {
     /// its outcome written (a failure too, with its exit code and message).
     static func runVariant(_ variant: SweepPlan.Variant, plan: SweepPlan, folder: String, options: Options, host: String,
                            commandLine: [String], state: Progress, log: @escaping @Sendable (String) -> Void) -> (SweepStore.Outcome, reused: Bool) {
-        let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap)
+        let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap,
+                                                  solver: options.solver.identity)
         if let previous = SweepStore.readOutcome(folder, variant.id), previous.fingerprint == fingerprint,
            published.contains(previous.exitCode), FileManager.default.fileExists(atPath: "\(folder)/\(variant.id)/manifest.json") {
             return (previous, true)
@@ -86,11 +90,12 @@ public enum SweepRunner {
             stage.update(message)
             log("variant \(variant.id) [\(stage.current)]: \(message)")
         }
-        let solver = GLPKSolver(progress: { progress in
+        let stoppable = options.cancellation.map { options.solver.stopping(on: $0) } ?? options.solver
+        let solver = stoppable.reporting(to: { progress in
             guard progress.seconds >= 1, stage.shouldReport() else { return }
             let gap = progress.relativeGap.map { String(format: "%.4f %%", $0 * 100) } ?? "n/a"
             log("variant \(variant.id) [\(stage.current)]: solving… \(Int(progress.seconds)) s, gap \(gap), \(progress.nodes) nodes")
-        }, cancellation: options.cancellation)
+        })
         var request = RunCommand.Request(scenarioPath: plan.file.scenario, outputDirectory: "\(folder)/\(variant.id)",
                                          timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap, cancellation: options.cancellation)
         request.scenario = variant.scenario

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GLPKSolver
+import LinearProgramming
 import Reports
 import Scenario
 #if canImport(Glibc)
@@ -69,9 +69,9 @@ public enum SweepStore {
 
     /// The fingerprint of a variant: repartir's and GLPK's versions, the input files' bytes, the
     /// variant's effective parameters and the solver options the sweep gives.
-    static func fingerprint(_ scenario: Scenario, timeLimit: Double?, mipGap: Double?) -> String {
+    static func fingerprint(_ scenario: Scenario, timeLimit: Double?, mipGap: Double?, solver: SolverIdentity) -> String {
         var hasher = SHA256()
-        hasher.update(data: Data("repartir \(Manifest.repartirVersion)\nglpk \(GLPKSolver.version)\n".utf8))
+        hasher.update(data: Data("repartir \(Manifest.repartirVersion)\nglpk \(solver.version)\n".utf8))
         for file in scenario.inputFiles {
             hasher.update(data: Data("\(file.role) \(Manifest.sha256(file.bytes))\n".utf8))
         }

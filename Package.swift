@@ -22,13 +22,18 @@ let package = Package(
         .target(name: "GLPKSolver", dependencies: ["LinearProgramming", "CGLPKShims", "CGLPK"]),
         .target(name: "Scenario", dependencies: ["Yams"]),
         .target(name: "AllocationModel", dependencies: ["Scenario", "LinearProgramming"]),
-        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "Baselines", "Pictures"]),
+        // Everything that solves more than once (staged solves, the frontier, sensitivity, the explainer, the analyses,
+        // the start strategies), each returning values; it takes `any LinearSolver`, never GLPK itself.
+        .target(name: "Studies", dependencies: ["Scenario", "AllocationModel", "LinearProgramming"]),
+        // Reports renders the studies' results (frontier points, sensitivity rows, stage records, decompositions,
+        // post ranges, the infeasibility explanation): those value types live beside the code that computes them.
+        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "Studies", "Baselines", "Pictures"]),
         // Classic apportionments and the real 2021 allocation, turned into plans scored by the same model.
         .target(name: "Baselines", dependencies: ["Scenario", "AllocationModel"]),
         // SVG map and charts drawn by repartir itself (no plotting dependency).
         .target(name: "Pictures", dependencies: ["Scenario"]),
         .target(name: "Pipeline", dependencies: [
-            "Scenario", "AllocationModel", "LinearProgramming", "Reports", "Baselines", "Pictures", "Yams",
+            "Scenario", "AllocationModel", "LinearProgramming", "Studies", "Reports", "Baselines", "Pictures", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The executable is the one place above GLPKSolver that names it: it builds the solver and passes it down.
@@ -40,10 +45,10 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
-        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Scenario"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming"]),
-        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Scenario", "GLPKSolver", "LinearProgramming"]),
+        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Studies", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Studies", "Scenario"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming", "Studies"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
     ]
 )

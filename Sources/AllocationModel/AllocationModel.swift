@@ -239,7 +239,7 @@ public struct AllocationModel: Sendable {
     /// then stays 10⁻⁶ of a unit of value whatever their size. A coefficient still below the smallest that the LP layer
     /// accepts (10⁻¹²) is set to 0: those people count for less than 10⁻¹² of the largest weight's, far below any gap,
     /// and the reported value, recomputed from the plan, still counts them (docs/model.md, "Objective").
-    static func solverCoefficient(_ value: Double, scale: Double) -> Double {
+    public static func solverCoefficient(_ value: Double, scale: Double) -> Double {
         let scaled = value / scale
         return abs(scaled) < LinearProgram.minimumNonzeroMagnitude ? 0 : scaled
     }

@@ -3,6 +3,7 @@ import Baselines
 import Foundation
 import LinearProgramming
 import Scenario
+import Studies
 
 /// The scenario's `objective.tie_break` (docs/model.md, "One canonical plan"): the baseline whose seats pick one plan
 /// among the optima, resolved before any solve so that an unknown baseline is a configuration error (exit 78).

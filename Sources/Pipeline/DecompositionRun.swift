@@ -4,6 +4,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// The run's decomposition of the gain over the 2021 allocation (docs/baselines.md, "Decomposition"): the seven
 /// re-solves beside the optimised plan, two at a time. Nil when the scenario has no observed plan or turns it off.

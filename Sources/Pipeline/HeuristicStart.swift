@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import LinearProgramming
+import Studies
 
 extension Solving {
     /// The main `value` solve with `PrimalHeuristic` first, when no start is given (docs/model.md, "Solve strategy").

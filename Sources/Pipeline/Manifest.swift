@@ -4,6 +4,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// The run's provenance for auditors and night-to-night comparisons: inputs with their SHA-256,
 /// effective parameters, GLPK's version, status, gap and timings. The one output that holds timings.

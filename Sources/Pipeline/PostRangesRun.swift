@@ -3,6 +3,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// The run's ranges of posts per territory (docs/model.md, "Ranges around the plan"): within the MIP gap and within
 /// `comparison.range_tolerance`, from LP relaxations with the value held, two at a time.

@@ -4,6 +4,7 @@ import LinearProgramming
 import Pictures
 import Reports
 import Scenario
+import Studies
 
 /// The re-solves and pictures that surround a run's plan: sensitivity, the efficiency–equity frontier,
 /// the maps and the chart of the compared plans. Each adds files and a report section.

@@ -2,6 +2,7 @@ import AllocationModel
 import Foundation
 import LinearProgramming
 import Scenario
+import Studies
 
 /// Why a run published nothing, each with the exit code a cron job can act on (docs/exit-codes in README).
 public enum RunFailure: Error, CustomStringConvertible {

@@ -4,6 +4,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// Scenario → model → GLPK → plan → verification: the core of `repartir run`, without any file output.
 public enum Solving {

@@ -1,6 +1,7 @@
 import AllocationModel
 import LinearProgramming
 import Scenario
+import Studies
 
 /// Which model `export-model` writes when the scenario has `objective.stages`: each stage is a model of its
 /// own (the stage's objective, the earlier stages held at the values they reached), so exporting "the" model

@@ -2,6 +2,7 @@ import AllocationModel
 import Foundation
 import LinearProgramming
 import Scenario
+import Studies
 
 /// The bound and gap printed beside the plan's value (summary, report, manifest): they must measure that
 /// objective. A staged run whose last stage is not `value` has no bound on value (its last gap measures

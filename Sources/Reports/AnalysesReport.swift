@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// Tables and report sections for the re-solve analyses: sensitivity and the efficiency–equity frontier.
 public enum AnalysesReport {

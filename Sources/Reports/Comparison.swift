@@ -2,6 +2,7 @@ import AllocationModel
 import Baselines
 import Foundation
 import Scenario
+import Studies
 
 /// The analyst's comparison of several plans of one scenario (the optimised plan, baselines, the 2021 allocation):
 /// `plans.csv` (long form, one row per plan and territory), `comparison.csv` (one row per plan, every metric) and a

@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// What an infeasible run publishes: `conflict.csv` (the irreducible set of conflicting rules) and a
 /// report that says why no plan exists and the smallest repair, in the analyst's words.

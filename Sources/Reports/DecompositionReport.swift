@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// The split of the gain over the observed plan into geography, funding rule and money (`Decomposition`):
 /// `decomposition.csv`, the report's lead sentence about the observed plan and its section. Columns: docs/baselines.md.

@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// The ranges of posts around the plan (`PostRanges`): four columns of allocation_by_territory.csv and the report's
 /// section "Posts the model forces and posts left free". Columns: docs/outputs.md.

@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import Studies
 
 /// `robustness.csv` and the report's "Robustness to the guesses" section (docs/outputs.md).
 public enum RobustnessReport {

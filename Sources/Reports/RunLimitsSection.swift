@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import Studies
 
 /// What the run's time budget and limits did to it: which analyses were cut short (a re-solve stopped at a
 /// limit, or never started for want of time) and whether the plan depends on timing. Said in the report

@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import Studies
 
 /// `stages.csv` and the report's section for a lexicographic run (`objective.stages`): each stage with the
 /// value it reached, its bound and gap in its own units, so no gap is ever shown beside another objective.

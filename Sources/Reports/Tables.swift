@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// The CSV tables of a run (schema in docs/outputs.md), as file name → content.
 public enum Tables {

@@ -3,6 +3,7 @@ import AllocationModel
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Lexicographic objectives, the efficiency–equity frontier and sensitivity, on scenarios solvable by hand.

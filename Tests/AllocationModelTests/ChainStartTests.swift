@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Every stage of a lexicographic chain starts from a plan that keeps every row of its program: the first from the

@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Co-financing with options of different host shares (issue 9, item 1): the model states each structure's rule

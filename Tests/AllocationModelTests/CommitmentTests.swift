@@ -2,6 +2,7 @@
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Commitments (docs/model.md, "Commitments and waves"): hand-solved cases through the real GLPK, the named rows, the

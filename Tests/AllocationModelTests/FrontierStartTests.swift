@@ -2,6 +2,7 @@ import Foundation
 @testable import AllocationModel
 import GLPKSolver
 import LinearProgramming
+@testable import Studies
 import Testing
 
 /// The frontier's starts: the max-min solve starts from the primal heuristic's plan under coverage floors at the

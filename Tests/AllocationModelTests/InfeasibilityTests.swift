@@ -2,6 +2,7 @@
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+@testable import Studies
 import Testing
 
 /// Infeasible scenarios explained: the conflict is irreducible, the proposed repair works, and the

@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 import Scenario
+import Studies
 import Testing
 
 /// The primal heuristic that starts the main solve (docs/model.md, "Solve strategy"): its plan is feasible, it is

@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Properties the model must have whatever the data: reduction to a greedy allocation, equal treatment,

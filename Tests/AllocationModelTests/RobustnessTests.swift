@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+@testable import Studies
 import Testing
 
 /// The robustness analysis (issue 10, item 4): each guess at the ends of its range, re-solved and compared.

@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// The verifier refuses only broken rules and claims above the recomputed value; a staged solve records every

@@ -4,6 +4,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 import Scenario
+import Studies
 import Testing
 
 enum DefaultScenario {

@@ -4,6 +4,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// The split of the gain over an observed plan into geography, funding rule and money, on a scenario solved on paper.

@@ -3,6 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 @testable import Scenario
+import Studies
 import Testing
 
 /// Ranges of posts among nearly optimal plans, on scenarios whose ranges are proved on paper.

@@ -1,4 +1,5 @@
 import Foundation
+import Studies
 import Testing
 
 /// Every numeric range documented in docs/scenarios.md, read from the doc itself (issue 9, item 6): at each

@@ -1,5 +1,6 @@
 import AllocationModel
 import Reports
+import Studies
 import Testing
 
 /// The frontier section's closing sentence: a change of coverage within the solver's tolerance is "no cost".

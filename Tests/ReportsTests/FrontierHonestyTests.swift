@@ -1,5 +1,6 @@
 import AllocationModel
 import Reports
+import Studies
 import Testing
 
 /// Issue 10, item 8: each frontier point carries its own status and gap; a change is never "within tolerance" when a

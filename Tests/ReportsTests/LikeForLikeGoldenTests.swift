@@ -2,6 +2,7 @@
 import Foundation
 import Reports
 @testable import Scenario
+@testable import Studies
 import Testing
 
 /// The comparison with 2021 on one basis, its decomposition and the ranges of posts, rendered from hand-built plans

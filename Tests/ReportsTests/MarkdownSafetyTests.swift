@@ -2,6 +2,7 @@
 import Foundation
 import Reports
 @testable import Scenario
+@testable import Studies
 import Testing
 
 /// Text from the inputs reaches report.md as text: a corpus of payloads (HTML tags, links, images,

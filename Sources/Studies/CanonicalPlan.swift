@@ -1,3 +1,4 @@
+import AllocationModel
 import Foundation
 import LinearProgramming
 import Scenario

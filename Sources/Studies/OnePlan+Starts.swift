@@ -1,9 +1,8 @@
 import AllocationModel
 import Foundation
 import LinearProgramming
-import Studies
 
-extension Solving {
+extension OnePlan {
     /// The main `value` solve with `PrimalHeuristic` first, when no start is given (docs/model.md, "Solve strategy").
     ///
     /// When the heuristic's plan is within the gap of the LP relaxation's optimum, which bounds every plan, it is
@@ -41,7 +40,7 @@ extension Solving {
     }
 }
 
-extension Solving {
+extension OnePlan {
     /// The start of a lexicographic chain's first stage (docs/model.md, "Lexicographic stages"): the primal heuristic's
     /// plan of the `value` model, which obeys every rule of the model and so is a plan of any first stage (the stages'
     /// own variables, `min_ratio`, `endowed`, `distance`, are computed from it by `StagedSolve`). Without it GLPK must

@@ -21,33 +21,17 @@ enum RunAnalyses {
                     log: (String) -> Void, forced: (posts: [String: Int], tolerance: Double)? = nil) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
-        let baseValues = Array(outcome.result.values.prefix(outcome.model.program.variables.count))
         do {
-            // The scenario's guesses at the ends of their documented ranges (docs/model.md, Robustness), first: a few
-            // re-solves started by the heuristic, before the frontier, whose solves can take the rest of the run's budget.
-            if !scenario.parameters.robustness.isEmpty {
-                log("robustness: re-solving \(Robustness.variants(of: scenario).count) variants of the guesses")
-                let robustness = try Robustness.run(scenario: scenario, basePlan: outcome.record.plan, baseModel: outcome.model,
-                                                    baseValues: baseValues, solver: solver, options: options)
+            // The re-solves themselves (`PlanAnalyses`, in Studies); their tables and sections are published here.
+            let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
+            let results = try PlanAnalyses.run(scenario: scenario, plan: outcome.record.plan, model: outcome.model,
+                                               values: outcome.result.values, base: base, solver: solver, options: options, log: log)
+            let frontier = settings.frontierPoints >= 2
+            let rows = results.sensitivity
+            let points = results.frontier
+            if let robustness = results.robustness {
                 output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
                 output.sections.append(RobustnessReport.section(robustness))
-            }
-            let frontier = settings.frontierPoints >= 2
-            let sweep: @Sendable () throws -> [Frontier.Point] = {
-                try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,
-                                   start: baseValues, width: 1)
-            }
-            if settings.sensitivity { log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants") }
-            if frontier { log("frontier: \(settings.frontierPoints) points") }
-            // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
-            var rows: [Sensitivity.Row]?
-            var points: [Frontier.Point]?
-            let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
-            if settings.sensitivity {
-                (rows, points) = try Sensitivity.run(base: base, baseValues: baseValues, scenario: scenario, solver: solver,
-                                                     options: options, alongside: frontier ? sweep : nil)
-            } else if frontier {
-                points = try sweep()
             }
             output.cutShort = RunLimitsSection.cutShort(rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
             if let rows {

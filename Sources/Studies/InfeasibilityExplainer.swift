@@ -65,17 +65,8 @@ public enum InfeasibilityExplainer {
     /// A copy of `program` for a feasibility question: no objective, without the rows in `dropped`,
     /// with the bounds of `relaxed` rows moved by the given amounts.
     static func variant(of program: LinearProgram, dropping dropped: Set<Int> = [], relaxing relaxed: [Int: Double] = [:]) -> LinearProgram {
-        var copy = LinearProgram(name: program.name, sense: .minimize)
-        for variable in program.variables {
-            copy.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
-        }
-        for (index, row) in program.constraints.enumerated() where !dropped.contains(index) {
-            let extra = relaxed[index] ?? 0
-            let lower = row.lower.isFinite ? row.lower - extra : row.lower
-            let upper = row.upper.isFinite ? row.upper + extra : row.upper
-            copy.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: lower, upper: upper)
-        }
-        return copy
+        let question = program.replacingObjective([], sense: .minimize)
+        return (relaxed.isEmpty ? question : question.wideningRows(relaxed)).droppingRows(dropped)
     }
 
     static func isFeasible(_ program: LinearProgram, solver: any LinearSolver, options: SolverOptions, what: String) throws -> Bool {
@@ -110,27 +101,17 @@ public enum InfeasibilityExplainer {
     static func elasticRepair(program: LinearProgram, candidates: [Int], scenario: Scenario, solver: any LinearSolver,
                               options: SolverOptions) throws -> [InfeasibilityExplanation.Repair] {
         let cheapest = max(1, scenario.stateCostRange.lowerBound)
-        var slacks: [(row: Int, variable: Variable)] = []
-        // The same model without objective, each relaxable row with its own slack.
-        var elastic = LinearProgram(name: program.name, sense: .minimize)
-        for variable in program.variables {
-            elastic.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
-        }
-        for index in candidates {
-            let name = program.constraints[index].name
-            // Per post of relaxation; a territory's own floor or cap costs a little more than a national or
-            // régional bound, so the repair names one aggregate rule rather than many territories when both work.
-            let weight = name == "budget" ? 1 / cheapest : (name.hasPrefix("territory_") ? 1.001 : 1)
-            slacks.append((index, elastic.addVariable("slack[\(name)]", lower: 0, objective: weight)))
-        }
-        let slackByRow = Dictionary(uniqueKeysWithValues: slacks.map { ($0.row, $0.variable) })
-        for (index, row) in program.constraints.enumerated() {
-            var terms = row.terms.map { (Variable(index: $0.variable), $0.coefficient) }
-            if let slack = slackByRow[index] {
-                terms.append((slack, row.lower.isFinite ? 1 : -1))
-            }
-            elastic.addConstraint(row.name, terms, lower: row.lower, upper: row.upper)
-        }
+        // The same model without objective, each relaxable row with its own slack: below a finite lower bound, else
+        // above the upper bound (a locked commitment is released, never exceeded).
+        let (elastic, slackByRow) = program.replacingObjective([], sense: .minimize).relaxingRows(
+            candidates, bounds: { program.constraints[$0].lower.isFinite ? .lower : .upper },
+            penalty: { index in
+                let name = program.constraints[index].name
+                // Per post of relaxation; a territory's own floor or cap costs a little more than a national or
+                // régional bound, so the repair names one aggregate rule rather than many territories when both work.
+                return name == "budget" ? 1 / cheapest : (name.hasPrefix("territory_") ? 1.001 : 1)
+            })
+        let slacks = candidates.compactMap { row in (slackByRow[row]?.plus ?? slackByRow[row]?.minus).map { (row: row, variable: $0) } }
         let result = try solver.solve(elastic, options: options)
         guard result.status == .optimal || result.status == .feasible else {
             throw ExplainError.undecided("the elastic scenario (\(result.status.rawValue))")

@@ -439,15 +439,7 @@ public enum StagedSolve {
 
     /// A copy of `program` (maximising), with `objective` in place of its own when given.
     static func copy(_ program: LinearProgram, objective: [(Variable, Double)]? = nil) -> LinearProgram {
-        var result = LinearProgram(name: program.name, sense: .maximize)
-        let coefficients = objective.map { Dictionary($0.map { ($0.0.index, $0.1) }, uniquingKeysWith: +) }
-        for (index, variable) in program.variables.enumerated() {
-            let coefficient = coefficients.map { $0[index] ?? 0 } ?? variable.objective
-            result.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: coefficient)
-        }
-        for row in program.constraints {
-            result.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower, upper: row.upper)
-        }
-        return result
+        let own = program.variables.indices.map { (Variable(index: $0), program.variables[$0].objective) }
+        return program.replacingObjective(objective ?? own, sense: .maximize)
     }
 }

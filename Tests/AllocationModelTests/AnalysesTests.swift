@@ -133,6 +133,34 @@ import Testing
         #expect(together == rows && other == 42)
     }
 
+    /// What `repartir run` calls is what is tested: `PlanAnalyses.run` (the run's re-solves, sensitivity with the frontier
+    /// in the same pool) gives the rows of `Sensitivity.run`, checked by hand above (24 people per post, nothing per
+    /// unused €1M, 3.6 per post for +100), and the points of `Frontier.sweep`, on the same hand scenario.
+    @Test func theRunsAnalysesAreTheTestedFunctions() throws {
+        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 1000)], hosts: [.init(id: "a", territory: "A", capacity: 20)],
+                                         posts: 5, budget: 5_000_000, withPartial: false)
+        let settings = scenario.parameters.comparison
+        #expect(settings.sensitivity && settings.frontierPoints >= 2 && scenario.parameters.robustness.isEmpty)
+        let model = AllocationModel(scenario: scenario)
+        let solved = try HeuristicFirst.solve(model, solver: GLPKSolver(), options: options)
+        let plan = try PlanSplitter.plan(from: solved.values, model: model, scenario: scenario)
+        let basePoint = try #require(try Sensitivity.point(scenario, solver: GLPKSolver(), options: options).0)
+        var logged: [String] = []
+        let results = try PlanAnalyses.run(scenario: scenario, plan: plan, model: model, values: solved.values, base: basePoint,
+                                           solver: GLPKSolver(), options: options, log: { logged.append($0) })
+        let baseValues = Array(solved.values.prefix(model.program.variables.count))
+        let rows = try Sensitivity.run(base: basePoint, baseValues: baseValues, scenario: scenario, solver: GLPKSolver(), options: options)
+        #expect(results.sensitivity == rows)
+        let byLabel = Dictionary(uniqueKeysWithValues: (results.sensitivity ?? []).map { ($0.label, $0) })
+        #expect(byLabel["posts +1"]?.coveragePerUnit == 24 && byLabel["posts +100"]?.coveragePerUnit == 3.6)
+        #expect(byLabel["budget +€1M"]?.deltaCoverage == 0)
+        let points = try Frontier.sweep(scenario: scenario, solver: GLPKSolver(), options: options, points: settings.frontierPoints,
+                                        start: baseValues, width: 1)
+        #expect(results.frontier == points)
+        #expect(results.robustness == nil)
+        #expect(logged.contains { $0.hasPrefix("sensitivity: re-solving") } && logged.contains("frontier: \(settings.frontierPoints) points"))
+    }
+
     /// At the upper edge of the documented ranges (posts 1,000,000, budget €10¹²) the steps that would leave the range
     /// (+1, +100 posts; +€1M, +€10M) are left out, and the others stay: before, `applying` refused them and the run ended 78.
     @Test func variantsStayInTheDocumentedRanges() throws {

@@ -121,9 +121,4 @@ public enum Baselines {
         return ObservedPlan(plan: Plan(placements: placements), option: option, structuresWithoutFigure: missing,
                             territoryMismatches: mismatches)
     }
-
-    /// Posts per territory code of any plan (every territory of the scenario, zeros included).
-    public static func postsByTerritory(_ plan: Plan, scenario: Scenario) -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: PlanEvaluation(plan: plan, scenario: scenario).territories.map { ($0.code, $0.posts) })
-    }
 }

@@ -118,13 +118,5 @@ public enum ConsistencyCheck {
     }
 
     /// `1,234,567 €`: whole euros with thousands separators, as in the reports.
-    static func euros(_ value: Double) -> String {
-        let digits = String(Int(value.rounded()))
-        var grouped = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 && character != "-" { grouped.append(",") }
-            grouped.append(character)
-        }
-        return String(grouped.reversed()) + " €"
-    }
+    static func euros(_ value: Double) -> String { NumberText.grouped(Int(value.rounded())) + " €" }
 }

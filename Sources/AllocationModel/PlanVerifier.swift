@@ -95,7 +95,7 @@ public enum PlanVerifier {
     }
 
     /// Euros with their cents (129999.97, not 129999): the figures a money rule is decided on.
-    static func cents(_ euros: Double) -> String { String(format: "%.2f", euros) }
+    static func cents(_ euros: Double) -> String { NumberText.fixed(euros, decimals: 2) ?? "\(euros)" }
 
     /// Throws `Rejected` unless the plan satisfies every rule.
     public static func verify(_ plan: Plan, scenario: Scenario, claimedObjective: Double? = nil) throws(Rejected) {

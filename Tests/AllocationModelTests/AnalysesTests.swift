@@ -2,7 +2,7 @@ import Foundation
 import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Lexicographic objectives, the efficiency–equity frontier and sensitivity, on scenarios solvable by hand.

@@ -1,7 +1,7 @@
-@testable import AllocationModel
+import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Commitments (docs/model.md, "Commitments and waves"): hand-solved cases through the real GLPK, the named rows, the

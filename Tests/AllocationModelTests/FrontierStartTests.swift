@@ -1,5 +1,5 @@
 import Foundation
-@testable import AllocationModel
+@testable import AllocationModel  // the internal max-min start and the frontier's monotone check
 import GLPKSolver
 import LinearProgramming
 import Testing

@@ -1,7 +1,7 @@
-@testable import AllocationModel
+@testable import AllocationModel  // the explainer's internal isRelaxable and variant
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Infeasible scenarios explained: the conflict is irreducible, the proposed repair works, and the

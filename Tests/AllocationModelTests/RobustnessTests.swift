@@ -1,8 +1,8 @@
-@testable import AllocationModel
+@testable import AllocationModel  // Robustness.Report/Row initialisers, to build cases by hand
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The robustness analysis (issue 10, item 4): each guess at the ends of its range, re-solved and compared.

@@ -3,7 +3,7 @@ import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The split of the gain over an observed plan into geography, funding rule and money, on a scenario solved on paper.

@@ -2,7 +2,7 @@ import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Ranges of posts among nearly optimal plans, on scenarios whose ranges are proved on paper.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Pipeline
+@testable import Pipeline  // Manifest.provenance and sha256, internal to publishing
 import Scenario
 import Testing
 

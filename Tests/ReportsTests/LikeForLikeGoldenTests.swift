@@ -1,7 +1,7 @@
-@testable import AllocationModel
+@testable import AllocationModel  // Decomposition and PostRanges initialisers, to build the golden case by hand
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The comparison with 2021 on one basis, its decomposition and the ranges of posts, rendered from hand-built plans

@@ -1,7 +1,7 @@
-@testable import AllocationModel
+@testable import AllocationModel  // InfeasibilityExplanation initialisers, to inject hostile names
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Text from the inputs reaches report.md as text: a corpus of payloads (HTML tags, links, images,

@@ -20,6 +20,8 @@ public struct AllocationModel: Sendable {
         public let unit: Int?
         /// Post-months of service counted over the scenario's horizon (`ServiceBasis`): the months of `service[t]`.
         public var serviceMonths: Double = 0
+
+        public var key: DecisionKey { DecisionKey(territory: territory, kind: kind, option: option, unit: unit) }
     }
 
     /// A territory's pool of structures of one kind: what the aggregate decisions may use.
@@ -38,6 +40,8 @@ public struct AllocationModel: Sendable {
         public let hostShares: [String: Double]
         /// How the pool's structures co-finance posts, exactly (see `CofinancingUnit`).
         public let units: [CofinancingUnit]
+
+        public var key: PoolKey { PoolKey(territory: territory, kind: kind) }
     }
 
     public let program: LinearProgram
@@ -83,7 +87,7 @@ public struct AllocationModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         let objectiveScale = Self.objectiveScale(of: scenario)
 
-        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
+        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ($0.key, $0) })
 
         let committedByTerritory = Self.committedAggregates(of: scenario)
         var committedVariables: [String: [Variable]] = [:]
@@ -95,7 +99,7 @@ public struct AllocationModel: Sendable {
             var territoryCapacity = 0
             var serviceTerms: [(Variable, Double)] = []
             for kind in parameters.kinds {
-                guard let pool = poolByKey["\(territory.code)|\(kind.id)"] else { continue }
+                guard let pool = poolByKey[PoolKey(territory: territory.code, kind: kind.id)] else { continue }
                 pools.append(pool)
                 territoryCapacity += pool.capacity
                 let capacity = pool.capacity
@@ -253,11 +257,11 @@ public struct AllocationModel: Sendable {
     /// The (territory, kind) pools with some capacity, in territory then kind order.
     public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
         // New posts only: committed posts are constants of the model, placed before the pools are split.
-        let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
+        let structuresByPool = Dictionary(grouping: scenario.residualStructures, by: \.pool)
         var pools: [Pool] = []
         for territory in scenario.territories {
             for kind in scenario.parameters.kinds {
-                let members = structuresByPool["\(territory.code)|\(kind.id)"] ?? []
+                let members = structuresByPool[PoolKey(territory: territory.code, kind: kind.id)] ?? []
                 let capacity = members.reduce(0) { $0 + $1.capacity }
                 guard capacity > 0 else { continue }
                 let shares = scenario.parameters.fundingOptions

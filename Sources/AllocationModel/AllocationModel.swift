@@ -92,9 +92,9 @@ public struct AllocationModel: Sendable {
         let committedByTerritory = Self.committedAggregates(of: scenario)
         var committedVariables: [String: [Variable]] = [:]
         // Per territory, for the région rows: linear in the model's size (no scan of every pool per territory).
-        var capacityByTerritory: [String: Int] = [:]
-        var postTermsByTerritory: [String: [(Variable, Double)]] = [:]
-        for territory in scenario.territories {
+        var capacityByTerritory = Array(repeating: 0, count: scenario.territories.count)
+        var postTermsByTerritory = Array(repeating: [(Variable, Double)](), count: scenario.territories.count)
+        for (position, territory) in scenario.territories.enumerated() {
             var territoryPosts: [(Variable, Double)] = []
             var territoryCapacity = 0
             var serviceTerms: [(Variable, Double)] = []
@@ -198,8 +198,8 @@ public struct AllocationModel: Sendable {
             program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
             program.addConstraint("need[\(territory.code)]", coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
-            capacityByTerritory[territory.code] = territoryCapacity
-            postTermsByTerritory[territory.code] = territoryPosts
+            capacityByTerritory[position] = territoryCapacity
+            postTermsByTerritory[position] = territoryPosts
             let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
             program.addConstraint("territory_posts[\(territory.code)]", territoryPosts + [(total, -1)], lower: 0, upper: 0)
             postVariables[territory.code] = total
@@ -212,9 +212,10 @@ public struct AllocationModel: Sendable {
         }
 
         let regionRange = scenario.regionPostRange
-        for region in scenario.regions {
-            let terms = region.territories.flatMap { postTermsByTerritory[$0.code] ?? [] }
-            let capacity = region.territories.reduce(0) { $0 + (capacityByTerritory[$1.code] ?? 0) }
+        for (position, region) in scenario.regions.enumerated() {
+            let members = scenario.index.regionMembers[position]
+            let terms = members.flatMap { postTermsByTerritory[$0] }
+            let capacity = members.reduce(0) { $0 + capacityByTerritory[$1] }
             if regionRange.min > 0 {
                 program.addConstraint("region_floor[\(region.code)]", terms, lower: Double(regionRange.min))
             }
@@ -257,12 +258,12 @@ public struct AllocationModel: Sendable {
     /// The (territory, kind) pools with some capacity, in territory then kind order.
     public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
         // New posts only: committed posts are constants of the model, placed before the pools are split.
-        let structuresByPool = Dictionary(grouping: scenario.residualStructures, by: \.pool)
         var pools: [Pool] = []
         for territory in scenario.territories {
             for kind in scenario.parameters.kinds {
-                let members = structuresByPool[PoolKey(territory: territory.code, kind: kind.id)] ?? []
-                let capacity = members.reduce(0) { $0 + $1.capacity }
+                let key = PoolKey(territory: territory.code, kind: kind.id)
+                let members = scenario.index.residualStructuresByPool[key] ?? []
+                let capacity = scenario.index.residualCapacityByPool[key] ?? 0
                 guard capacity > 0 else { continue }
                 let shares = scenario.parameters.fundingOptions
                     .map { (option: $0.id, eur: scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR) }

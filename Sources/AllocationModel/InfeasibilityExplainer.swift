@@ -153,7 +153,7 @@ public enum InfeasibilityExplainer {
     static func place(_ name: String, scenario: Scenario) -> String {
         let code = scope(of: name)
         if family(of: name).hasPrefix("territory") { return "\(scenario.territory(code)?.name ?? code) (\(code))" }
-        if family(of: name).hasPrefix("region") { return "\(scenario.regions.first { $0.code == code }?.name ?? code) (région \(code))" }
+        if family(of: name).hasPrefix("region") { return "\(scenario.index.regionPositions[code].map { scenario.regions[$0].name } ?? code) (région \(code))" }
         return ""
     }
 

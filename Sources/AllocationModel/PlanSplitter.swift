@@ -43,7 +43,7 @@ public enum PlanSplitter {
         var byPool: [PoolKey: [(key: DecisionKey, posts: Int)]] = [:]
         for (key, posts) in aggregates where posts > 0 { byPool[key.pool, default: []].append((key, posts)) }
         // New posts go on the room the commitments leave; the committed posts are placed first, at their own structures.
-        let structuresByPool = Dictionary(grouping: scenario.residualStructures, by: \.pool)
+        let structuresByPool = scenario.index.residualStructuresByPool
         let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ($0.key, $0) })
         var placements = scenario.committedPlacements.map { Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts) }
         // Previous posts per structure and option, less what is committed there (placed already).
@@ -107,7 +107,7 @@ public enum PlanSplitter {
     public static func plan(pooledPosts: [DecisionKey: Int], scenario: Scenario) throws -> Plan {
         var byPool: [PoolKey: [(option: String, posts: Int)]] = [:]
         for (key, posts) in pooledPosts where posts > 0 { byPool[key.pool, default: []].append((key.option, posts)) }
-        let structuresByPool = Dictionary(grouping: scenario.structures, by: \.pool)
+        let structuresByPool = scenario.index.structuresByPool
         let poolByKey = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ($0.key, $0) })
         var placements: [Placement] = []
         for key in byPool.keys.sorted() {

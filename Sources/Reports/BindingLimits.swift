@@ -202,7 +202,7 @@ public struct BindingLimits: Sendable {
                 hostMoney[structure.id, default: 0] += hostCost * Double(placement.posts)
             }
         }
-        let structuresByPool = Dictionary(grouping: record.scenario.structures, by: \.pool)
+        let structuresByPool = record.scenario.index.structuresByPool
         return model.map { pool in
             let key = pool.key
             let shares = Set(pool.hostShares.values)

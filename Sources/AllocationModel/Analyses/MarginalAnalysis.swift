@@ -128,11 +128,11 @@ public enum MarginalAnalysis {
                 if plan[postsVariable.index] + 1 > program.variables[postsVariable.index].upper + 1e-6 { stops.insert("host_capacity") }
                 for row in Set(rowsOfColumn[column] + rowsOfColumn[postsVariable.index]) {
                     let constraint = program.constraints[row]
-                    let family = String(constraint.name.prefix { $0 != "[" })
-                    guard ["territory_cap", "host_capacity", "cofinancing", "structure_cofinancing", "structure_capacity"].contains(family) else { continue }
+                    let family = model.rows[row].family
+                    guard [.territoryCap, .hostCapacity, .cofinancing, .structureCofinancing, .structureCapacity].contains(family) else { continue }
                     let delta = constraint.terms.reduce(0.0) { $0 + ($1.variable == column || $1.variable == postsVariable.index ? $1.coefficient : 0) }
                     if activity[row] + delta > constraint.upper + 1e-6 {
-                        stops.insert(family == "structure_cofinancing" ? "cofinancing" : family == "structure_capacity" ? "host_capacity" : family)
+                        stops.insert(family == .structureCofinancing ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
                     }
                 }
                 if !stops.isEmpty {

@@ -48,7 +48,8 @@ public struct Scenario: Sendable {
         self.residualStructures = Self.residualStructures(self.structures, commitments: self.commitments, parameters: parameters,
                                                           territories: self.territories)
         self.communes = communes
-        self.index = ScenarioIndex(territories: self.territories, structures: self.structures, residualStructures: self.residualStructures)
+        self.index = ScenarioIndex(territories: self.territories, structures: self.structures,
+                                   residualStructures: self.commitments.isEmpty ? nil : self.residualStructures)
     }
 
     public func territory(_ code: String) -> Territory? { index.territoryPositions[code].map { territories[$0] } }

@@ -29,8 +29,9 @@ public struct ScenarioIndex: Sendable {
     /// Σ capacity of each région's structures, aligned with `regions`.
     public let regionCapacities: [Int]
 
-    /// `territories` and `structures` as the scenario keeps them (sorted by code and id).
-    init(territories: [Territory], structures: [HostStructure], residualStructures: [HostStructure]) {
+    /// `territories` and `structures` as the scenario keeps them (sorted by code and id); `residualStructures` nil when
+    /// they are `structures` (no commitments), so the pools are grouped and summed once.
+    init(territories: [Territory], structures: [HostStructure], residualStructures: [HostStructure]?) {
         territoryPositions = Dictionary(territories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
         var members: [String: [Int]] = [:]
         for (position, territory) in territories.enumerated() { members[territory.regionCode, default: []].append(position) }
@@ -45,9 +46,14 @@ public struct ScenarioIndex: Sendable {
         for (region, positions) in regionMembers.enumerated() { for position in positions { regionOfTerritory[position] = region } }
         self.regionOfTerritory = regionOfTerritory
         structuresByPool = Dictionary(grouping: structures, by: \.pool)
-        residualStructuresByPool = Dictionary(grouping: residualStructures, by: \.pool)
         capacityByPool = structuresByPool.mapValues { $0.reduce(0) { $0 + $1.capacity } }
-        residualCapacityByPool = residualStructuresByPool.mapValues { $0.reduce(0) { $0 + $1.capacity } }
+        if let residualStructures {
+            residualStructuresByPool = Dictionary(grouping: residualStructures, by: \.pool)
+            residualCapacityByPool = residualStructuresByPool.mapValues { $0.reduce(0) { $0 + $1.capacity } }
+        } else {
+            residualStructuresByPool = structuresByPool
+            residualCapacityByPool = capacityByPool
+        }
         var territoryCapacities = Array(repeating: 0, count: territories.count)
         for structure in structures {
             if let position = territoryPositions[structure.territory] { territoryCapacities[position] += structure.capacity }

@@ -44,7 +44,7 @@ import Testing
         let program = model.program
         let indices = explanation.conflict.map { member in program.constraintIndex(named: member.constraint)! }
         let others = Set(program.constraints.indices).subtracting(indices).filter {
-            InfeasibilityExplainer.isRelaxable(program.constraints[$0].name)
+            model.rows[$0].family.isPolicy
         }
         // Only the conflict's rules (with the physical rows): still infeasible.
         #expect(try !feasible(InfeasibilityExplainer.variant(of: program, dropping: Set(others))))

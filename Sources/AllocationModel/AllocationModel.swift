@@ -20,6 +20,8 @@ public struct AllocationModel: Sendable {
         public let unit: Int?
         /// Post-months of service counted over the scenario's horizon (`ServiceBasis`): the months of `service[t]`.
         public var serviceMonths: Double = 0
+
+        public var key: DecisionKey { DecisionKey(territory: territory, kind: kind, option: option, unit: unit) }
     }
 
     /// A territory's pool of structures of one kind: what the aggregate decisions may use.
@@ -38,9 +40,13 @@ public struct AllocationModel: Sendable {
         public let hostShares: [String: Double]
         /// How the pool's structures co-finance posts, exactly (see `CofinancingUnit`).
         public let units: [CofinancingUnit]
+
+        public var key: PoolKey { PoolKey(territory: territory, kind: kind) }
     }
 
     public let program: LinearProgram
+    /// What each row of `program` is, index-aligned with its constraints (`rows[i]` names `program.constraints[i]`).
+    public let rows: [RowRef]
     public let decisions: [Decision]
     public let pools: [Pool]
     /// The value of coverage, exactly: each coverage segment with its coefficient w_t × γ_j. The program's objective
@@ -55,6 +61,8 @@ public struct AllocationModel: Sendable {
     public let postVariables: [String: Variable]
     /// The `committed[t,k,n]` constants of each territory (fixed by their `commitment` rows), by code; empty without commitments.
     public let committedVariables: [String: [Variable]]
+    /// The pool and option of each `committed[t,k,f]` constant, by variable index.
+    public let committedKeys: [Int: DecisionKey]
     /// Weight of the tie-break term: among plans of exactly equal value, prefer the one that costs the State less
     /// (scaled so a whole plan moves the objective by < 0.01). It is far below the MIP gap, so it settles only exact
     /// ties; a plan's independence from row order comes from building the model in sorted order and splitting
@@ -76,6 +84,7 @@ public struct AllocationModel: Sendable {
         let maxCost = max(1, scenario.stateCostRange.upperBound)
         var decisions: [Decision] = []
         var pools: [Pool] = []
+        var rows: [RowRef] = []
         var coverageVariables: [String: [Variable]] = [:]
         var postVariables: [String: Variable] = [:]
         var postsTerms: [(Variable, Double)] = []
@@ -83,19 +92,20 @@ public struct AllocationModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         let objectiveScale = Self.objectiveScale(of: scenario)
 
-        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ("\($0.territory)|\($0.kind)", $0) })
+        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ($0.key, $0) })
 
         let committedByTerritory = Self.committedAggregates(of: scenario)
         var committedVariables: [String: [Variable]] = [:]
+        var committedKeys: [Int: DecisionKey] = [:]
         // Per territory, for the région rows: linear in the model's size (no scan of every pool per territory).
-        var capacityByTerritory: [String: Int] = [:]
-        var postTermsByTerritory: [String: [(Variable, Double)]] = [:]
-        for territory in scenario.territories {
+        var capacityByTerritory = Array(repeating: 0, count: scenario.territories.count)
+        var postTermsByTerritory = Array(repeating: [(Variable, Double)](), count: scenario.territories.count)
+        for (position, territory) in scenario.territories.enumerated() {
             var territoryPosts: [(Variable, Double)] = []
             var territoryCapacity = 0
             var serviceTerms: [(Variable, Double)] = []
             for kind in parameters.kinds {
-                guard let pool = poolByKey["\(territory.code)|\(kind.id)"] else { continue }
+                guard let pool = poolByKey[PoolKey(territory: territory.code, kind: kind.id)] else { continue }
                 pools.append(pool)
                 territoryCapacity += pool.capacity
                 let capacity = pool.capacity
@@ -144,23 +154,23 @@ public struct AllocationModel: Sendable {
                     }
                 }
                 if poolTerms.count > 1 {  // with one option its bound already says it
-                    program.addConstraint("host_capacity[\(territory.code),\(kind.id)]", poolTerms, upper: Double(capacity))
+                    program.addConstraint(RowRef(.hostCapacity, .pool(pool.key, unit: nil)), into: &rows, poolTerms, upper: Double(capacity))
                 }
                 for (index, unit) in pool.units.enumerated() where !unitTerms[index].isEmpty {
-                    let suffix = single ? "" : ",\(index + 1)"
+                    let scope = RowRef.Scope.pool(pool.key, unit: single ? nil : index)
                     switch unit.rule {
                     case let .count(posts):
                         // A unit with one variable of its own is said by its bound (the single unit keeps the row, as it always had).
                         let cofinanceable = posts.reduce(0, +)
                         if cofinanceable < capacity && (single || unitTerms[index].count > 1) {
-                            program.addConstraint("cofinancing[\(territory.code),\(kind.id)\(suffix)]", unitTerms[index], upper: Double(cofinanceable))
+                            program.addConstraint(RowRef(.cofinancing, scope), into: &rows, unitTerms[index], upper: Double(cofinanceable))
                         }
                     case let .money(structureCapacity, money):
-                        program.addConstraint("structure_cofinancing[\(territory.code),\(kind.id)\(suffix)]", moneyTerms[index], upper: money)
+                        program.addConstraint(RowRef(.structureCofinancing, scope), into: &rows, moneyTerms[index], upper: money)
                         // Implied by the money row unless the structure could afford more posts than it can take.
                         let cheapest = unit.options.compactMap { pool.hostShares[$0] }.min() ?? 0
                         if structureCapacity < CofinancingUnit.affordable(capacity: Int.max, money: money, hostShare: cheapest) {
-                            program.addConstraint("structure_capacity[\(territory.code),\(kind.id)\(suffix)]", unitTerms[index],
+                            program.addConstraint(RowRef(.structureCapacity, scope), into: &rows, unitTerms[index],
                                                   upper: Double(structureCapacity))
                         }
                     }
@@ -171,10 +181,12 @@ public struct AllocationModel: Sendable {
                 let term = scenario.terms(kind: committed.kind, option: committed.option, territory: territory)
                 let variable = program.addVariable("committed[\(territory.code),\(committed.kind.id),\(committed.option.id)]",
                                                    lower: 0, upper: Double(committed.posts))
-                program.addConstraint("commitment[\(territory.code),\(committed.kind.id),\(committed.option.id)]", [(variable, 1)],
+                let key = DecisionKey(territory: territory.code, kind: committed.kind.id, option: committed.option.id)
+                program.addConstraint(RowRef(.commitment, .commitment(key)), into: &rows, [(variable, 1)],
                                       lower: Double(committed.posts), upper: Double(committed.posts))
                 territoryCapacity += committed.posts
                 committedVariables[territory.code, default: []].append(variable)
+                committedKeys[variable.index] = key
                 postsTerms.append((variable, 1))
                 budgetTerms.append((variable, term.stateCostEUR))
                 territoryPosts.append((variable, 1))
@@ -191,39 +203,42 @@ public struct AllocationModel: Sendable {
                 valueTerms.append((variable, value))
             }
             coverageVariables[territory.code] = coverageTerms.map(\.0)
-            program.addConstraint("service[\(territory.code)]", coverageTerms + serviceTerms, upper: 0)
-            program.addConstraint("need[\(territory.code)]", coverageTerms, upper: need)
+            program.addConstraint(RowRef(.service, .territory(territory.code)), into: &rows, coverageTerms + serviceTerms, upper: 0)
+            program.addConstraint(RowRef(.need, .territory(territory.code)), into: &rows, coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
-            capacityByTerritory[territory.code] = territoryCapacity
-            postTermsByTerritory[territory.code] = territoryPosts
+            capacityByTerritory[position] = territoryCapacity
+            postTermsByTerritory[position] = territoryPosts
             let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
-            program.addConstraint("territory_posts[\(territory.code)]", territoryPosts + [(total, -1)], lower: 0, upper: 0)
+            program.addConstraint(RowRef(.territoryPosts, .territory(territory.code)), into: &rows, territoryPosts + [(total, -1)], lower: 0, upper: 0)
             postVariables[territory.code] = total
             if range.min > 0 {
-                program.addConstraint("territory_floor[\(territory.code)]", [(total, 1)], lower: Double(range.min))
+                program.addConstraint(RowRef(.territoryFloor, .territory(territory.code)), into: &rows, [(total, 1)], lower: Double(range.min))
             }
             if range.max < territoryCapacity {
-                program.addConstraint("territory_cap[\(territory.code)]", [(total, 1)], upper: Double(range.max))
+                program.addConstraint(RowRef(.territoryCap, .territory(territory.code)), into: &rows, [(total, 1)], upper: Double(range.max))
             }
         }
 
         let regionRange = scenario.regionPostRange
-        for region in scenario.regions {
-            let terms = region.territories.flatMap { postTermsByTerritory[$0.code] ?? [] }
-            let capacity = region.territories.reduce(0) { $0 + (capacityByTerritory[$1.code] ?? 0) }
+        for (position, region) in scenario.regions.enumerated() {
+            let members = scenario.index.regionMembers[position]
+            let terms = members.flatMap { postTermsByTerritory[$0] }
+            let capacity = members.reduce(0) { $0 + capacityByTerritory[$1] }
             if regionRange.min > 0 {
-                program.addConstraint("region_floor[\(region.code)]", terms, lower: Double(regionRange.min))
+                program.addConstraint(RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min))
             }
             if regionRange.max < capacity && !terms.isEmpty {
-                program.addConstraint("region_cap[\(region.code)]", terms, upper: Double(regionRange.max))
+                program.addConstraint(RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
             }
         }
-        program.addConstraint("posts_total", postsTerms, upper: Double(parameters.posts))
-        program.addConstraint("budget", budgetTerms, upper: parameters.budgetEUR)
+        program.addConstraint(RowRef(.postsTotal), into: &rows, postsTerms, upper: Double(parameters.posts))
+        program.addConstraint(RowRef(.budget), into: &rows, budgetTerms, upper: parameters.budgetEUR)
         self.program = program
+        self.rows = rows
         self.coverageVariables = coverageVariables
         self.postVariables = postVariables
         self.committedVariables = committedVariables
+        self.committedKeys = committedKeys
         self.decisions = decisions
         self.pools = pools
         self.valueTerms = valueTerms
@@ -253,12 +268,12 @@ public struct AllocationModel: Sendable {
     /// The (territory, kind) pools with some capacity, in territory then kind order.
     public static func pools(of scenario: Scenario, cofinancing: CofinancingRule = .exact) -> [Pool] {
         // New posts only: committed posts are constants of the model, placed before the pools are split.
-        let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
         var pools: [Pool] = []
         for territory in scenario.territories {
             for kind in scenario.parameters.kinds {
-                let members = structuresByPool["\(territory.code)|\(kind.id)"] ?? []
-                let capacity = members.reduce(0) { $0 + $1.capacity }
+                let key = PoolKey(territory: territory.code, kind: kind.id)
+                let members = scenario.index.residualStructuresByPool[key] ?? []
+                let capacity = scenario.index.residualCapacityByPool[key] ?? 0
                 guard capacity > 0 else { continue }
                 let shares = scenario.parameters.fundingOptions
                     .map { (option: $0.id, eur: scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR) }

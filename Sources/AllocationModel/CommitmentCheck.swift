@@ -14,25 +14,25 @@ extension PlanVerifier {
         for commitment in scenario.commitments {
             let placed = byStructureOption[commitment.structureID] ?? [:]
             let total = placed.values.reduce(0, +)
-            let name = "commitment[\(commitment.structureID)]"
+            let name = RowRef(.commitment, .structure(commitment.structureID))
             switch commitment.mode {
             case .locked, .min:
                 let option = commitment.option ?? ""
                 let posts = placed[option] ?? 0
                 if commitment.mode == .locked ? posts != commitment.posts : posts < commitment.posts {
-                    found.append(Violation(constraint: name, message: "\(posts) posts under '\(option)', \(commitment.mode.rawValue) at \(commitment.posts)"))
+                    found.append(Violation(rule: name, message: "\(posts) posts under '\(option)', \(commitment.mode.rawValue) at \(commitment.posts)"))
                 }
                 if commitment.mode == .locked { lockedTotals[commitment.structureID, default: 0] += commitment.posts }
             case .max:
                 if total > commitment.posts {
-                    found.append(Violation(constraint: name, message: "\(total) posts at a structure committed to at most \(commitment.posts)"))
+                    found.append(Violation(rule: name, message: "\(total) posts at a structure committed to at most \(commitment.posts)"))
                 }
             }
         }
         for (id, locked) in lockedTotals.sorted(by: { $0.key < $1.key }) {
             let total = byStructureOption[id]?.values.reduce(0, +) ?? 0
             if total != locked {
-                found.append(Violation(constraint: "commitment[\(id)]", message: "\(total) posts at a structure locked at \(locked)"))
+                found.append(Violation(rule: RowRef(.commitment, .structure(id)), message: "\(total) posts at a structure locked at \(locked)"))
             }
         }
         return found

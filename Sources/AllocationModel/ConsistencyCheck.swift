@@ -17,12 +17,11 @@ public enum ConsistencyCheck {
         var problems: [Problem] = []
         let parameters = scenario.parameters
         let structuresByTerritory = Dictionary(grouping: scenario.structures, by: \.territory)
-        let territoryByCode = Dictionary(scenario.territories.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
 
         // One post at all: the cheapest post anywhere must fit in the budget.
         var cheapest: (cost: Double, structure: HostStructure, option: FundingOption)?
         for structure in scenario.structures where structure.capacity > 0 {
-            guard let territory = territoryByCode[structure.territory],
+            guard let territory = scenario.territory(structure.territory),
                   let (cost, option) = cheapestPost(at: structure, in: territory, scenario: scenario) else { continue }
             if cheapest == nil || cost < cheapest!.cost { cheapest = (cost, structure, option) }
         }
@@ -49,7 +48,7 @@ public enum ConsistencyCheck {
             }
             guard range.min > 0 else { continue }
             let hosts = (structuresByTerritory[territory.code] ?? []).filter { $0.capacity > 0 }
-            let capacity = hosts.reduce(0) { $0 + $1.capacity }
+            let capacity = scenario.index.capacity(ofTerritory: territory.code)
             if hosts.isEmpty {
                 let listed = structuresByTerritory[territory.code]?.count ?? 0
                 let why = listed == 0 ? "no host structure is listed there" : "its \(listed) host structure\(listed == 1 ? " has" : "s all have") capacity 0"
@@ -79,9 +78,8 @@ public enum ConsistencyCheck {
                 problems.append(Problem(message: "the région floor of \(regionRange.min) posts is above the région cap of \(regionRange.max) "
                     + "(region_max_share × posts): lower limits.region_min_posts or raise limits.region_max_share"))
             }
-            for region in regions {
-                let codes = Set(region.territories.map(\.code))
-                let capacity = scenario.structures.filter { codes.contains($0.territory) }.reduce(0) { $0 + $1.capacity }
+            for (position, region) in regions.enumerated() {
+                let capacity = scenario.index.regionCapacities[position]
                 if capacity < regionRange.min {
                     problems.append(Problem(message: "région \(region.code) (\(region.name)) must get at least \(regionRange.min) posts but its host "
                         + "structures can take only \(capacity): lower limits.region_min_posts or add host capacity"))
@@ -118,13 +116,5 @@ public enum ConsistencyCheck {
     }
 
     /// `1,234,567 €`: whole euros with thousands separators, as in the reports.
-    static func euros(_ value: Double) -> String {
-        let digits = String(Int(value.rounded()))
-        var grouped = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 && character != "-" { grouped.append(",") }
-            grouped.append(character)
-        }
-        return String(grouped.reversed()) + " €"
-    }
+    static func euros(_ value: Double) -> String { NumberText.grouped(Int(value.rounded())) + " €" }
 }

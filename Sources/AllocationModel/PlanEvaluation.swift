@@ -44,13 +44,12 @@ public struct PlanEvaluation: Sendable {
         let curve = ValueCurve(scenario.parameters.objective)
         let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
         let options = Dictionary(uniqueKeysWithValues: scenario.parameters.fundingOptions.map { ($0.id, $0) })
-        let territoryByCode = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0) })
         var figures = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, TerritoryFigures(code: $0.code)) })
         var postsByStructure: [String: Int] = [:]
         var hostByStructure: [String: Double] = [:]
         for placement in plan.placements {
             guard let structure = structures[placement.structureID], let option = options[placement.option],
-                  let kind = scenario.parameters.kind(structure.kind), let territory = territoryByCode[structure.territory] else { continue }
+                  let kind = scenario.parameters.kind(structure.kind), let territory = scenario.territory(structure.territory) else { continue }
             let terms = scenario.terms(kind: kind, option: option, territory: territory)
             var entry = figures[territory.code]!
             entry.posts += placement.posts

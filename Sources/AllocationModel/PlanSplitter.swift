@@ -19,23 +19,32 @@ public enum PlanSplitter {
         }
     }
 
-    /// Rounds the integer decisions of `values` and places them on structures. `preferred` (a previous run's plan, for the
-    /// stability stage) gives each structure its previous posts of an option first, as far as its room allows, before
-    /// the rest of the pool's posts go round the structures: a pool whose count did not change keeps its holders.
+    /// Rounds the integer decisions of `values` and places them on structures (see `plan(aggregates:pools:scenario:preferred:)`).
     public static func plan(from values: [Double], model: AllocationModel, scenario: Scenario,
                             preferred: [PreviousRun.Held] = []) throws -> Plan {
-        var byPool: [String: [(decision: AllocationModel.Decision, posts: Int)]] = [:]
+        var aggregates: [DecisionKey: Int] = [:]
         for decision in model.decisions {
             let value = values[decision.variable.index]
             let rounded = value.rounded()
             guard abs(value - rounded) <= 1e-6, rounded >= 0 else {
                 throw SplitError.fractional(variable: model.program.variables[decision.variable.index].name, value: value)
             }
-            if rounded > 0 { byPool["\(decision.territory)|\(decision.kind)", default: []].append((decision, Int(rounded))) }
+            if rounded > 0 { aggregates[decision.key, default: 0] += Int(rounded) }
         }
+        return try plan(aggregates: aggregates, pools: model.pools, scenario: scenario, preferred: preferred)
+    }
+
+    /// Places posts given per decision of the model (pool, option and co-financing unit of `pools`) on structures.
+    /// `preferred` (a previous run's plan, for the stability stage) gives each structure its previous posts of an option
+    /// first, as far as its room allows, before the rest of the pool's posts go round the structures: a pool whose count
+    /// did not change keeps its holders.
+    public static func plan(aggregates: [DecisionKey: Int], pools: [AllocationModel.Pool], scenario: Scenario,
+                            preferred: [PreviousRun.Held] = []) throws -> Plan {
+        var byPool: [PoolKey: [(key: DecisionKey, posts: Int)]] = [:]
+        for (key, posts) in aggregates where posts > 0 { byPool[key.pool, default: []].append((key, posts)) }
         // New posts go on the room the commitments leave; the committed posts are placed first, at their own structures.
-        let structuresByPool = Dictionary(grouping: scenario.residualStructures) { "\($0.territory)|\($0.kind)" }
-        let poolByKey = Dictionary(uniqueKeysWithValues: model.pools.map { ("\($0.territory)|\($0.kind)", $0) })
+        let structuresByPool = scenario.index.residualStructuresByPool
+        let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ($0.key, $0) })
         var placements = scenario.committedPlacements.map { Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts) }
         // Previous posts per structure and option, less what is committed there (placed already).
         var previous: [String: [String: Int]] = [:]
@@ -43,31 +52,35 @@ public enum PlanSplitter {
         for placement in placements { previous[placement.structureID]?[placement.option]? -= placement.posts }
         for key in byPool.keys.sorted() {
             let members = structuresByPool[key] ?? []
-            let pool = poolByKey[key]!
+            let aggregates = byPool[key]!.sorted { $0.key < $1.key }
+            // A pool or unit the model does not have cannot hold posts.
+            guard let pool = poolByKey[key], aggregates.allSatisfy({ $0.key.unit.map(pool.units.indices.contains) ?? true }) else {
+                let first = aggregates[0]
+                throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: first.key.option, posts: first.posts)
+            }
             let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
             var split = PoolSplit(key: key, members: members)
             split.previous = previous.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: members.enumerated().compactMap { index, member in
                 previous[member.id].map { (index, $0) }
             })
-            let aggregates = byPool[key]!.sorted { $0.decision.option < $1.decision.option }
             // Each unit's co-financed posts on its own structures: a money unit is one structure (the model's rows hold
             // its capacity and host money); a count unit's structures each take at most their own count, any mix.
             for (position, unit) in pool.units.enumerated() {
-                let posts = aggregates.filter { $0.decision.unit == position }
+                let posts = aggregates.filter { $0.key.unit == position }
                 switch unit.rule {
                 case .money:
-                    for aggregate in posts { try split.give(aggregate.posts, of: aggregate.decision.option, at: [index[unit.structures[0]]!]) }
+                    for aggregate in posts { try split.give(aggregate.posts, of: aggregate.key.option, at: [index[unit.structures[0]]!]) }
                 case let .count(postsPerStructure):
                     var cofinanceRoom = Array(repeating: 0, count: members.count)
                     for (id, room) in zip(unit.structures, postsPerStructure) { cofinanceRoom[index[id]!] = room }
                     for aggregate in posts {
-                        try split.give(aggregate.posts, of: aggregate.decision.option, at: unit.structures.map { index[$0]! },
+                        try split.give(aggregate.posts, of: aggregate.key.option, at: unit.structures.map { index[$0]! },
                                        cofinanceRoom: &cofinanceRoom)
                     }
                 }
             }
-            for aggregate in aggregates where aggregate.decision.unit == nil {
-                try split.give(aggregate.posts, of: aggregate.decision.option, at: Array(members.indices))
+            for aggregate in aggregates where aggregate.key.unit == nil {
+                try split.give(aggregate.posts, of: aggregate.key.option, at: Array(members.indices))
             }
             placements += split.placements
         }
@@ -87,24 +100,21 @@ public enum PlanSplitter {
         return result
     }
 
-    /// Places posts given per (territory, kind, option) — keys `territory|kind|option` — counting each structure's
-    /// co-financed posts at the pool's largest host share h̄: fits whenever a pool's co-financed posts are at most its
-    /// `cofinanceablePosts` and all its posts at most its capacity (baselines place their posts so).
-    public static func plan(pooledPosts: [String: Int], scenario: Scenario) throws -> Plan {
-        var byPool: [String: [(option: String, posts: Int)]] = [:]
-        for (key, posts) in pooledPosts where posts > 0 {
-            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            byPool["\(parts[0])|\(parts[1])", default: []].append((parts[2], posts))
-        }
-        let structuresByPool = Dictionary(grouping: scenario.structures) { "\($0.territory)|\($0.kind)" }
-        let poolByKey = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+    /// Places posts given per pool and option (the keys' units are not used) counting each structure's co-financed
+    /// posts at the pool's largest host share h̄: fits whenever a pool's co-financed posts are at most its
+    /// `cofinanceablePosts` and all its posts at most its capacity (baselines place their posts so). Needs the pools
+    /// only, never the model's program.
+    public static func plan(pooledPosts: [DecisionKey: Int], scenario: Scenario) throws -> Plan {
+        var byPool: [PoolKey: [(option: String, posts: Int)]] = [:]
+        for (key, posts) in pooledPosts where posts > 0 { byPool[key.pool, default: []].append((key.option, posts)) }
+        let structuresByPool = scenario.index.structuresByPool
+        let poolByKey = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ($0.key, $0) })
         var placements: [Placement] = []
         for key in byPool.keys.sorted() {
             let members = structuresByPool[key] ?? []
             guard let pool = poolByKey[key] else {
-                let parts = key.split(separator: "|")
-                let first = byPool[key]![0]
-                throw SplitError.doesNotFit(territory: String(parts[0]), kind: String(parts[1]), option: first.option, posts: first.posts)
+                let first = byPool[key]!.min { ($0.option, $0.posts) < ($1.option, $1.posts) }!
+                throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: first.option, posts: first.posts)
             }
             var split = PoolSplit(key: key, members: members)
             var cofinanceRoom = members.map { AllocationModel.cofinanceablePosts($0, hostShare: pool.hostSharePerPost) }
@@ -122,14 +132,14 @@ public enum PlanSplitter {
 
     /// The structures of one pool with the room each has left, and the placements made so far.
     struct PoolSplit {
-        let key: String
+        let key: PoolKey
         let members: [HostStructure]
         var room: [Int]
         var placements: [Placement] = []
         /// Posts per option each member held in a previous run (by member position), given back to it first.
         var previous: [Int: [String: Int]] = [:]
 
-        init(key: String, members: [HostStructure]) {
+        init(key: PoolKey, members: [HostStructure]) {
             self.key = key
             self.members = members
             self.room = members.map(\.capacity)
@@ -164,10 +174,7 @@ public enum PlanSplitter {
                     remaining -= 1
                     progressed = true
                 }
-                if !progressed {
-                    let parts = key.split(separator: "|")
-                    throw SplitError.doesNotFit(territory: String(parts[0]), kind: String(parts[1]), option: option, posts: posts)
-                }
+                if !progressed { throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: option, posts: posts) }
             }
             for (index, count) in given.enumerated() where count > 0 {
                 placements.append(Placement(structureID: members[index].id, option: option, posts: count))

@@ -13,18 +13,18 @@ extension AllocationModel {
         for pool in pools {
             for (index, unit) in pool.units.enumerated() { for id in unit.structures { unitOf[id] = index } }
         }
-        var decisionIndex: [String: (variable: Int, months: Double)] = [:]
-        for decision in decisions {
-            decisionIndex["\(decision.territory)|\(decision.kind)|\(decision.option)|\(decision.unit.map(String.init) ?? "")"] =
-                (decision.variable.index, decision.serviceMonths)
-        }
-        let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ("\($0.territory)|\($0.kind)", $0) })
+        var decisionIndex: [DecisionKey: (variable: Int, months: Double)] = [:]
+        for decision in decisions { decisionIndex[decision.key] = (decision.variable.index, decision.serviceMonths) }
+        let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ($0.key, $0) })
         var servable: [String: Double] = [:]
         for placement in plan.placements {
             guard let structure = structures[placement.structureID],
-                  let pool = poolByKey["\(structure.territory)|\(structure.kind)"] else { return nil }
-            let unit = pool.hostShares[placement.option] == nil ? "" : unitOf[structure.id].map(String.init) ?? "-"
-            guard let decision = decisionIndex["\(structure.territory)|\(structure.kind)|\(placement.option)|\(unit)"] else { return nil }
+                  let pool = poolByKey[structure.pool] else { return nil }
+            // A co-financed post at a structure of no unit has no decision.
+            let cofinanced = pool.hostShares[placement.option] != nil
+            if cofinanced && unitOf[structure.id] == nil { return nil }
+            guard let decision = decisionIndex[DecisionKey(pool: pool.key, option: placement.option, unit: cofinanced ? unitOf[structure.id] : nil)]
+            else { return nil }
             values[decision.variable] += Double(placement.posts)
             servable[structure.territory, default: 0] += scenario.parameters.peoplePerPostYear * decision.months / 12 * Double(placement.posts)
             if let total = postVariables[structure.territory] { values[total.index] += Double(placement.posts) }

@@ -31,7 +31,7 @@ public enum BaselinePlacement {
     }
 
     public static func place(seats: [String: Int], scenario: Scenario) -> (plan: Plan, unplaced: [String: Int]) {
-        let pools = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ("\($0.territory)|\($0.kind)", $0) })
+        let pools = Dictionary(uniqueKeysWithValues: AllocationModel.pools(of: scenario).map { ($0.key, $0) })
         var states: [TerritoryState] = []
         var unplaced: [String: Int] = [:]
         for territory in scenario.territories {
@@ -39,7 +39,7 @@ public enum BaselinePlacement {
             var room: [String: Int] = [:]
             var cofinanceRoom: [String: Int] = [:]
             for kind in scenario.parameters.kinds {
-                guard let pool = pools["\(territory.code)|\(kind.id)"] else { continue }
+                guard let pool = pools[PoolKey(territory: territory.code, kind: kind.id)] else { continue }
                 room[kind.id] = pool.capacity
                 cofinanceRoom[kind.id] = pool.cofinanceablePosts
                 for option in scenario.parameters.fundingOptions {
@@ -130,10 +130,10 @@ public enum BaselinePlacement {
     /// Step 3: the aggregates, split onto structures by `PlanSplitter` (the pooled split, counting co-financed posts
     /// at the pool's largest host share, as the slots above do).
     static func split(_ states: [TerritoryState], scenario: Scenario) -> Plan {
-        var posts: [String: Int] = [:]
+        var posts: [DecisionKey: Int] = [:]
         for state in states {
             for (slot, count) in zip(state.slots, state.posts) where count > 0 {
-                posts["\(state.code)|\(slot.kind)|\(slot.option)"] = count
+                posts[DecisionKey(territory: state.code, kind: slot.kind, option: slot.option)] = count
             }
         }
         // Every aggregate respects its pool's capacity and co-financing capacity, so the split cannot fail

@@ -39,9 +39,7 @@ public enum Baselines {
 
     /// Host capacity per territory code: Σ capacity of its structures.
     public static func hostCapacity(_ scenario: Scenario) -> [String: Int] {
-        var result: [String: Int] = [:]
-        for structure in scenario.structures { result[structure.territory, default: 0] += structure.capacity }
-        return result
+        Dictionary(zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
     }
 
     /// Posts per territory code: the spec's method on its weights, `programme.posts` seats in all.
@@ -120,10 +118,5 @@ public enum Baselines {
         }
         return ObservedPlan(plan: Plan(placements: placements), option: option, structuresWithoutFigure: missing,
                             territoryMismatches: mismatches)
-    }
-
-    /// Posts per territory code of any plan (every territory of the scenario, zeros included).
-    public static func postsByTerritory(_ plan: Plan, scenario: Scenario) -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: PlanEvaluation(plan: plan, scenario: scenario).territories.map { ($0.code, $0.posts) })
     }
 }

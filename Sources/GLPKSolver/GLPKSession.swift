@@ -17,12 +17,12 @@ enum GLPKSession {
         var outcome: repartir_glpk_outcome
         var isMIP: Bool
         var simplexRan: Bool
-        var simplexReturn: Int32
-        var lpStatus: Int32
+        var simplexReturn: GLPKReturnCode
+        var lpStatus: GLPKSolutionStatus
         var resolvedWithoutPresolve: Bool
         var intoptRan: Bool
-        var intoptReturn: Int32
-        var mipStatus: Int32
+        var intoptReturn: GLPKReturnCode
+        var mipStatus: GLPKSolutionStatus
         var hasSolution: Bool
         var hasDuals: Bool
         var objective: Double
@@ -67,8 +67,8 @@ enum GLPKSession {
         request.message_level = 3  // GLP_MSG_ALL (GLPK's default): the full log, captured, never printed
         request.progress_interval_seconds = 0.5
         request.cancel = cancellation.map { UnsafeMutablePointer($0.pointer) }
-        var path: [CChar] = [0]
-        var rangeColumns: [Int32] = []
+        var path = OwnedBuffer<CChar>([0])
+        var rangeColumns = OwnedBuffer<Int32>()
         switch action {
         case .solve(let options):
             request.action = REPARTIR_GLPK_SOLVE
@@ -81,15 +81,15 @@ enum GLPKSession {
             request.start_incumbent = options.startAsIncumbent ? 1 : 0
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
-            path = Array(target.utf8CString)
+            path = OwnedBuffer(Array(target.utf8CString))
         case .columnRanges(let columns, let options):
             request.action = REPARTIR_GLPK_COLUMN_RANGES
             request.time_limit_seconds = options.timeLimitSeconds
             request.message_level = 0  // GLP_MSG_OFF: hundreds of simplex runs would flood the captured log
-            rangeColumns = columns.map { Int32($0 + 1) }
+            rangeColumns = OwnedBuffer(columns.map { Int32($0 + 1) })
         }
-        var rangeLow = [Double](repeating: .nan, count: rangeColumns.count)
-        var rangeHigh = [Double](repeating: .nan, count: rangeColumns.count)
+        let rangeLow = OwnedBuffer<Double>(repeating: .nan, count: rangeColumns.count)
+        let rangeHigh = OwnedBuffer<Double>(repeating: .nan, count: rangeColumns.count)
         let box = progress.map(ProgressBox.init)
         if let box {
             request.progress = progressTrampoline
@@ -98,54 +98,33 @@ enum GLPKSession {
 
         let rows = program.rowNames.count
         let columns = program.columnNames.count
-        var values = [Double](repeating: 0, count: columns)
-        var activities = [Double](repeating: 0, count: rows)
-        var duals = [Double](repeating: 0, count: rows)
+        let values = OwnedBuffer<Double>(repeating: 0, count: columns)
+        let activities = OwnedBuffer<Double>(repeating: 0, count: rows)
+        let duals = OwnedBuffer<Double>(repeating: 0, count: rows)
         var result = repartir_glpk_result()
-
-        withExtendedLifetime((box, cancellation)) {
-            program.nameBlob.withUnsafeBufferPointer { blob in
-            program.rowNames.withUnsafeBufferPointer { rowNames in
-            program.rowLower.withUnsafeBufferPointer { rowLower in
-            program.rowUpper.withUnsafeBufferPointer { rowUpper in
-            program.columnNames.withUnsafeBufferPointer { columnNames in
-            program.columnLower.withUnsafeBufferPointer { columnLower in
-            program.columnUpper.withUnsafeBufferPointer { columnUpper in
-            program.columnObjective.withUnsafeBufferPointer { columnObjective in
-            program.columnInteger.withUnsafeBufferPointer { columnInteger in
-            program.ia.withUnsafeBufferPointer { ia in
-            program.ja.withUnsafeBufferPointer { ja in
-            program.ar.withUnsafeBufferPointer { ar in
-            (program.start ?? []).withUnsafeBufferPointer { start in
-            path.withUnsafeBufferPointer { path in
-            values.withUnsafeMutableBufferPointer { values in
-            activities.withUnsafeMutableBufferPointer { activities in
-            duals.withUnsafeMutableBufferPointer { duals in
-            rangeColumns.withUnsafeBufferPointer { rangeColumns in
-            rangeLow.withUnsafeMutableBufferPointer { rangeLow in
-            rangeHigh.withUnsafeMutableBufferPointer { rangeHigh in
-                var model = repartir_glpk_model(
-                    name_blob: blob.baseAddress, problem_name: program.problemName,
-                    objective_name: program.objectiveName, maximize: program.maximize ? 1 : 0,
-                    objective_constant: program.objectiveConstant,
-                    rows: Int32(rows), row_names: rowNames.baseAddress, row_lower: rowLower.baseAddress,
-                    row_upper: rowUpper.baseAddress,
-                    cols: Int32(columns), col_names: columnNames.baseAddress,
-                    col_lower: columnLower.baseAddress, col_upper: columnUpper.baseAddress,
-                    col_objective: columnObjective.baseAddress, col_integer: columnInteger.baseAddress,
-                    nonzeros: Int32(program.nonzeros), ia: ia.baseAddress, ja: ja.baseAddress,
-                    ar: ar.baseAddress)
-                request.path = path.baseAddress
-                request.start = program.start == nil ? nil : start.baseAddress
-                result.values = values.baseAddress
-                result.activities = activities.baseAddress
-                result.duals = duals.baseAddress
-                request.range_count = Int32(rangeColumns.count)
-                request.range_columns = rangeColumns.baseAddress
-                request.range_low = rangeLow.baseAddress
-                request.range_high = rangeHigh.baseAddress
-                _ = repartir_glpk_run(&model, &request, &result)
-            }}}}}}}}}}}}}}}}}}}}
+        var model = repartir_glpk_model(
+            name_blob: program.nameBlob.baseAddress, problem_name: program.problemName,
+            objective_name: program.objectiveName, maximize: program.maximize ? 1 : 0,
+            objective_constant: program.objectiveConstant,
+            rows: Int32(rows), row_names: program.rowNames.baseAddress, row_lower: program.rowLower.baseAddress,
+            row_upper: program.rowUpper.baseAddress,
+            cols: Int32(columns), col_names: program.columnNames.baseAddress,
+            col_lower: program.columnLower.baseAddress, col_upper: program.columnUpper.baseAddress,
+            col_objective: program.columnObjective.baseAddress, col_integer: program.columnInteger.baseAddress,
+            nonzeros: Int32(program.nonzeros), ia: program.ia.baseAddress, ja: program.ja.baseAddress,
+            ar: program.ar.baseAddress)
+        request.path = UnsafePointer(path.baseAddress)
+        request.start = program.start.map { UnsafePointer($0.baseAddress) }
+        result.values = values.baseAddress
+        result.activities = activities.baseAddress
+        result.duals = duals.baseAddress
+        request.range_count = Int32(rangeColumns.count)
+        request.range_columns = UnsafePointer(rangeColumns.baseAddress)
+        request.range_low = rangeLow.baseAddress
+        request.range_high = rangeHigh.baseAddress
+        // Every buffer above is owned by a value alive until the C call returns; the box and the flag too.
+        withExtendedLifetime((program, path, rangeColumns, rangeLow, rangeHigh, values, activities, duals, box, cancellation)) {
+            _ = repartir_glpk_run(&model, &request, &result)
         }
         defer { repartir_glpk_free_log(&result) }
 
@@ -160,15 +139,15 @@ enum GLPKSession {
         }
         return Output(
             outcome: result.outcome, isMIP: result.is_mip != 0, simplexRan: result.simplex_ran != 0,
-            simplexReturn: result.simplex_return, lpStatus: result.lp_status,
+            simplexReturn: GLPKReturnCode(rawValue: result.simplex_return), lpStatus: GLPKSolutionStatus(rawValue: result.lp_status),
             resolvedWithoutPresolve: result.resolved_without_presolve != 0,
-            intoptRan: result.intopt_ran != 0, intoptReturn: result.intopt_return,
-            mipStatus: result.mip_status, hasSolution: result.has_solution != 0,
+            intoptRan: result.intopt_ran != 0, intoptReturn: GLPKReturnCode(rawValue: result.intopt_return),
+            mipStatus: GLPKSolutionStatus(rawValue: result.mip_status), hasSolution: result.has_solution != 0,
             hasDuals: result.has_duals != 0, objective: result.objective,
             bound: result.has_bound != 0 ? result.bound : nil, nodes: Int(result.nodes),
             cancelled: result.cancelled != 0, nodeLimited: result.node_limited != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
-            values: values, activities: activities, duals: duals,
+            values: values.array, activities: activities.array, duals: duals.array,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
-            message: message, rangeLow: rangeLow, rangeHigh: rangeHigh)
+            message: message, rangeLow: rangeLow.array, rangeHigh: rangeHigh.array)
     }
 }

@@ -46,7 +46,7 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
             case .failure(let reason): note = "repartir: MIP start ignored: \(reason)\n"
             }
         }
-        lowered.start = start.map { [0] + $0 }
+        lowered.start = start.map { OwnedBuffer([0] + $0) }
         var result = try solveKeepingIntegerRows(lowered, program: program, options: options)
         result.log = note + result.log
         if let start, !result.startUsed { Self.keepBetter(start, of: program, in: &result) }

@@ -1,4 +1,3 @@
-import CGLPK
 import LinearProgramming
 
 /// Turns GLPK's raw codes into a `SolveResult`, honestly: a return code of 0 is not "optimal",
@@ -50,89 +49,65 @@ enum GLPKStatusMapping {
     /// A pure LP, or a MIP stopped at (or classified by) its LP relaxation.
     private static func mapLP(_ output: GLPKSession.Output, into result: inout SolveResult) throws(GLPKError) {
         switch output.simplexReturn {
-        case 0:
+        case .success:
             switch output.lpStatus {
-            case GLP_OPT: result.status = output.isMIP ? .noSolution : .optimal
-            case GLP_NOFEAS: result.status = .infeasible
-            case GLP_UNBND: result.status = .unbounded
-            default: throw failure(output, "simplex ended with unexpected status \(statusName(output.lpStatus))")
+            case .optimal: result.status = output.isMIP ? .noSolution : .optimal
+            case .noFeasible: result.status = .infeasible
+            case .unbounded: result.status = .unbounded
+            default: throw failure(output, "simplex ended with unexpected status \(output.lpStatus)")
             }
-            if output.isMIP && output.lpStatus == GLP_OPT {
+            if output.isMIP && output.lpStatus == .optimal {
                 // Relaxation optimal but branch-and-bound never ran: only cancellation does that.
                 guard output.cancelled else { throw failure(output, "branch-and-bound did not run") }
                 result.status = .interrupted
                 result.limitReached = "cancelled"
             }
-        case GLP_ENOPFS:
+        case .noPrimalFeasible:
             result.status = .infeasible
-        case GLP_ENODFS:
+        case .noDualFeasible:
             // Presolve cannot tell unbounded from infeasible; only reached if the re-solve did not run.
             result.status = .unbounded
-        case GLP_ETMLIM, GLP_EITLIM:
-            result.limitReached = output.simplexReturn == GLP_ETMLIM ? "time limit" : "iteration limit"
-            result.status = !output.isMIP && output.lpStatus == GLP_FEAS ? .feasible : .noSolution
+        case .timeLimit, .iterationLimit:
+            result.limitReached = output.simplexReturn == .timeLimit ? "time limit" : "iteration limit"
+            result.status = !output.isMIP && output.lpStatus == .feasible ? .feasible : .noSolution
         default:
-            throw failure(output, "glp_simplex returned \(returnName(output.simplexReturn))")
+            throw failure(output, "glp_simplex returned \(output.simplexReturn)")
         }
     }
 
     private static func mapMIP(_ output: GLPKSession.Output, into result: inout SolveResult) throws(GLPKError) {
-        let incumbent = output.mipStatus == GLP_FEAS || output.mipStatus == GLP_OPT
+        let incumbent = output.mipStatus == .feasible || output.mipStatus == .optimal
         switch output.intoptReturn {
-        case 0:
+        case .success:
             switch output.mipStatus {
-            case GLP_OPT: result.status = .optimal
-            case GLP_NOFEAS: result.status = .infeasible
-            default: throw failure(output, "glp_intopt ended with unexpected status \(statusName(output.mipStatus))")
+            case .optimal: result.status = .optimal
+            case .noFeasible: result.status = .infeasible
+            default: throw failure(output, "glp_intopt ended with unexpected status \(output.mipStatus)")
             }
-        case GLP_ENOPFS:
+        case .noPrimalFeasible:
             result.status = .infeasible
-        case GLP_ENODFS:
+        case .noDualFeasible:
             result.status = .unbounded
-        case GLP_EMIPGAP:
+        case .gapReached:
             result.status = incumbent ? .optimal : .noSolution
             result.limitReached = "mip gap"
-        case GLP_ETMLIM:
+        case .timeLimit:
             result.status = incumbent ? .feasible : .noSolution
             result.limitReached = "time limit"
-        case GLP_ESTOP where output.nodeLimited && !output.cancelled:
+        case .stopped where output.nodeLimited && !output.cancelled:
             result.status = incumbent ? .feasible : .noSolution
             result.limitReached = "node limit"
-        case GLP_ESTOP:
+        case .stopped:
             result.status = .interrupted
             result.limitReached = "cancelled"
         default:
-            throw failure(output, "glp_intopt returned \(returnName(output.intoptReturn))")
+            throw failure(output, "glp_intopt returned \(output.intoptReturn)")
         }
     }
 
     private static func failure(_ output: GLPKSession.Output, _ what: String) -> GLPKError {
         let code = output.intoptRan ? output.intoptReturn : output.simplexReturn
         let tail = output.log.split(separator: "\n").suffix(3).joined(separator: " / ")
-        return .solverFailure(code: code, message: tail.isEmpty ? what : "\(what); GLPK said: \(tail)")
-    }
-
-    static func statusName(_ status: Int32) -> String {
-        switch status {
-        case GLP_UNDEF: "GLP_UNDEF"
-        case GLP_FEAS: "GLP_FEAS"
-        case GLP_INFEAS: "GLP_INFEAS"
-        case GLP_NOFEAS: "GLP_NOFEAS"
-        case GLP_OPT: "GLP_OPT"
-        case GLP_UNBND: "GLP_UNBND"
-        default: "status \(status)"
-        }
-    }
-
-    static func returnName(_ code: Int32) -> String {
-        let names: [Int32: String] = [
-            GLP_EBADB: "GLP_EBADB (invalid basis)", GLP_ESING: "GLP_ESING (singular matrix)",
-            GLP_ECOND: "GLP_ECOND (ill-conditioned matrix)", GLP_EBOUND: "GLP_EBOUND (invalid bounds)",
-            GLP_EFAIL: "GLP_EFAIL (solver failed)", GLP_EOBJLL: "GLP_EOBJLL", GLP_EOBJUL: "GLP_EOBJUL",
-            GLP_EROOT: "GLP_EROOT (no optimal LP relaxation)", GLP_ENOCVG: "GLP_ENOCVG (no convergence)",
-            GLP_EINSTAB: "GLP_EINSTAB (numerical instability)", GLP_EDATA: "GLP_EDATA (invalid data)",
-            GLP_ERANGE: "GLP_ERANGE (result out of range)",
-        ]
-        return names[code] ?? "code \(code)"
+        return .solverFailure(code: code.rawValue, message: tail.isEmpty ? what : "\(what); GLPK said: \(tail)")
     }
 }

@@ -1,30 +1,31 @@
 import LinearProgramming
 
 /// A `LinearProgram` flattened into the arrays GLPK loads: names in one NUL-separated blob, bounds
-/// per row and column, and the matrix as GLPK's 1-based (row, column, value) triplets.
+/// per row and column, and the matrix as GLPK's 1-based (row, column, value) triplets. The arrays are
+/// `OwnedBuffer`s, so their addresses go to C as they are, for as long as the program lives.
 ///
 /// Internal, and deliberately mutable, so tests can feed the C layer a model Swift validation would
 /// reject and check that the guard turns GLPK's fatal error into a thrown error.
 struct LoweredProgram {
-    var nameBlob: [CChar] = []
+    var nameBlob = OwnedBuffer<CChar>()
     var problemName: Int32 = 0
     var objectiveName: Int32 = 0
     var maximize: Bool
     var objectiveConstant: Double
-    var rowNames: [Int32] = []
-    var rowLower: [Double] = []
-    var rowUpper: [Double] = []
-    var columnNames: [Int32] = []
-    var columnLower: [Double] = []
-    var columnUpper: [Double] = []
-    var columnObjective: [Double] = []
-    var columnInteger: [UInt8] = []
+    var rowNames = OwnedBuffer<Int32>()
+    var rowLower = OwnedBuffer<Double>()
+    var rowUpper = OwnedBuffer<Double>()
+    var columnNames = OwnedBuffer<Int32>()
+    var columnLower = OwnedBuffer<Double>()
+    var columnUpper = OwnedBuffer<Double>()
+    var columnObjective = OwnedBuffer<Double>()
+    var columnInteger = OwnedBuffer<UInt8>()
     /// 1-based triplets; index 0 is an unused placeholder, as GLPK expects.
-    var ia: [Int32] = [0]
-    var ja: [Int32] = [0]
-    var ar: [Double] = [0]
+    var ia = OwnedBuffer<Int32>([0])
+    var ja = OwnedBuffer<Int32>([0])
+    var ar = OwnedBuffer<Double>([0])
     /// A checked MIP start, 1-based like the triplets (index 0 unused); nil for none.
-    var start: [Double]?
+    var start: OwnedBuffer<Double>?
 
     var nonzeros: Int { ia.count - 1 }
 

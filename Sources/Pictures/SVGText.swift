@@ -1,7 +1,8 @@
 import Foundation
+import Scenario
 
 /// Text and number formatting for SVG output: XML escaping and locale-free fixed decimals.
-/// Everything here is pure and deterministic (no `NumberFormatter`, no locale, no `String(format:)`).
+/// Everything here is pure and deterministic (no `NumberFormatter`, no locale); numbers go through `NumberText`.
 public enum SVGText {
     /// Escapes `&`, `<`, `>`, `"` and `'` so the text is safe in element content and in attributes.
     /// Control characters that XML 1.0 forbids are dropped.
@@ -27,31 +28,7 @@ public enum SVGText {
     /// `value` with exactly `decimals` decimals, `.` separator, optional `,` thousands grouping and
     /// leading `+` for positive values; never `-0`. Non-finite values give `n/a`.
     public static func number(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String {
-        guard value.isFinite else { return "n/a" }
-        let d = max(0, min(decimals, 9))
-        var scale: Double = 1
-        for _ in 0..<d { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 9.0e15 else { return value < 0 ? "-" + String(Int64(abs(value))) : String(Int64(value)) }
-        let magnitude = Int64(scaled)
-        let unit = Int64(scale)
-        var integer = String(magnitude / unit)
-        if grouping && integer.count > 3 {
-            var grouped = ""
-            for (index, character) in integer.enumerated() {
-                if index > 0 && (integer.count - index) % 3 == 0 { grouped.append(",") }
-                grouped.append(character)
-            }
-            integer = grouped
-        }
-        var text = integer
-        if d > 0 {
-            let fraction = String(magnitude % unit)
-            text += "." + String(repeating: "0", count: d - fraction.count) + fraction
-        }
-        if magnitude == 0 { return text }
-        if value < 0 { return "-" + text }
-        return plusSign ? "+" + text : text
+        NumberText.fixed(value, decimals: min(decimals, 9), grouping: grouping, plusSign: plusSign) ?? "n/a"
     }
 
     /// A coordinate for SVG attributes: at most 2 decimals, trailing zeros removed.

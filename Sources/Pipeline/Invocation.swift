@@ -60,13 +60,4 @@ public struct Invocation: Sendable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
-
-    /// The manifest's lines for the invocation (each ends with a comma: they come before other keys).
-    var manifestLines: [String] {
-        ["  \"started_at\": \(JSON.string(Self.utc(startedAt))),",
-         "  \"host\": \(JSON.string(host)),",
-         "  \"command_line\": [" + commandLine.map(JSON.string).joined(separator: ", ") + "],",
-         "  \"sweep_id\": \(sweepID.map(JSON.string) ?? "null"),",
-         "  \"variant_id\": \(variantID.map(JSON.string) ?? "null"),"]
-    }
 }

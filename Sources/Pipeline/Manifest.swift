@@ -7,64 +7,59 @@ import Scenario
 import Studies
 
 /// The run's provenance for auditors and night-to-night comparisons: inputs with their SHA-256,
-/// effective parameters, GLPK's version, status, gap and timings. The one output that holds timings.
+/// effective parameters, GLPK's version, status, gap and timings, as a `RunManifest`. The one output that
+/// holds timings.
 public enum Manifest {
     /// The one version string: the manifest, `repartir --version` and the sweep fingerprint read it.
     public static let repartirVersion = "0.1.0"
 
     static func render(_ outcome: Solving.Outcome, solver: SolverIdentity, timings: [(String, Double)], outputs: [(name: String, content: Data)]) -> String {
         let record = outcome.record
-        var lines: [String] = ["{"]
-        lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
-        lines.append("  \"glpk_version\": \(JSON.string(solver.version)),")
-        lines.append("  \"scenario\": \(JSON.string(record.scenario.parameters.name)),")
-        lines.append(contentsOf: Invocation.current.manifestLines)
-        lines.append("  \"status\": \(JSON.string(record.status.rawValue)),")
-        lines.append("  \"solver_status\": \(JSON.string(outcome.result.status.rawValue)),")
-        lines.append("  \"objective\": \(Format.fixed(record.objective, decimals: 6)),")
-        lines.append("  \"best_bound\": \(record.bestBound.map { Format.fixed($0, decimals: 6) } ?? "null"),")
-        lines.append("  \"relative_gap\": \(record.relativeGap.map { Format.fixed($0, decimals: 10) } ?? "null"),")
-        lines.append("  \"solver_options\": {\"mip_gap\": \(Format.fixed(record.mipGap, decimals: 10)), \"time_limit_seconds\": \(record.timeLimitSeconds.map { Format.fixed($0, decimals: 3) } ?? "null")},")
-        lines.append("  \"limit_reached\": \(record.limitReached.map(JSON.string) ?? "null"),")
+        var manifest = header(record.scenario, status: record.status.rawValue, solver: solver, outputs: outputs)
+        manifest.solverStatus = outcome.result.status.rawValue
+        manifest.objective = finite(record.objective)
+        manifest.bestBound = record.bestBound.flatMap(finite)
+        manifest.relativeGap = record.relativeGap.flatMap(finite)
+        manifest.solverOptions = .init(mipGap: record.mipGap, timeLimitSeconds: record.timeLimitSeconds.flatMap(finite))
+        manifest.limitReached = record.limitReached
         // Identical inputs give the same plan only when every solve finished; otherwise say why not.
-        lines.append("  \"deterministic\": \(outcome.timingDependence == nil), \"nondeterminism_reason\": \(outcome.timingDependence.map(JSON.string) ?? "null"),")
-        lines.append("  \"model\": {\"variables\": \(outcome.model.program.variables.count), \"integer_variables\": \(outcome.model.program.integerCount), \"constraints\": \(outcome.model.program.constraints.count), \"branch_and_bound_nodes\": \(outcome.result.nodes.map(String.init) ?? "null")},")
-        var provenanceLines = provenance(record.scenario, outputs: outputs)
-        provenanceLines[provenanceLines.count - 1] += ","
-        lines.append(contentsOf: provenanceLines)
-        let timingLines = timings.map { "    \(JSON.string($0.0)): \(Format.fixed($0.1, decimals: 4))" }
-        lines.append("  \"timings_seconds\": {\n" + timingLines.joined(separator: ",\n") + "\n  }")
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
+        manifest.deterministic = outcome.timingDependence == nil
+        manifest.nondeterminismReason = outcome.timingDependence
+        let program = outcome.model.program
+        manifest.model = .init(variables: program.variables.count, integerVariables: program.integerCount,
+                               constraints: program.constraints.count, branchAndBoundNodes: outcome.result.nodes)
+        // Rounded to 0.1 ms: finer digits are noise, and keep the file short.
+        manifest.timingsSeconds = Dictionary(timings.map { ($0.0, ($0.1 * 10_000).rounded() / 10_000) }, uniquingKeysWith: +)
+        return String(decoding: manifest.encoded(), as: UTF8.self)
     }
 
     /// The manifest of an infeasible run: what was read and what was found, no plan.
     static func renderInfeasible(_ scenario: Scenario, explanation: InfeasibilityExplanation, solver: SolverIdentity, outputs: [(name: String, content: Data)]) -> String {
-        var lines: [String] = ["{"]
-        lines.append("  \"repartir_version\": \(JSON.string(repartirVersion)),")
-        lines.append("  \"glpk_version\": \(JSON.string(solver.version)),")
-        lines.append("  \"scenario\": \(JSON.string(scenario.parameters.name)),")
-        lines.append(contentsOf: Invocation.current.manifestLines)
-        lines.append("  \"status\": \"infeasible\",")
-        lines.append("  \"conflicting_rules\": [" + explanation.conflict.map { JSON.string($0.constraint) }.joined(separator: ", ") + "],")
-        lines.append(contentsOf: provenance(scenario, outputs: outputs))
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
+        var manifest = header(scenario, status: "infeasible", solver: solver, outputs: outputs)
+        manifest.conflictingRules = explanation.conflict.map(\.constraint)
+        return String(decoding: manifest.encoded(), as: UTF8.self)
     }
 
-    /// Inputs with their hashes, parameters and outputs with their hashes (the last lines before `}`).
-    /// An input's hash is that of the bytes the loader read and parsed (`Scenario.InputFile.bytes`), never
-    /// of the file at publication time, which may have been edited or deleted during the run.
-    static func provenance(_ scenario: Scenario, outputs: [(name: String, content: Data)]) -> [String] {
-        let inputs = scenario.inputFiles.map { file in
-            "    {\"role\": \(JSON.string(file.role)), \"path\": \(JSON.string(file.path)), \"sha256\": \(JSON.string(sha256(file.bytes)))}"
-        }
-        let parameters = scenario.parameters.effective.map { "    \(JSON.string($0.path)): \(JSON.string($0.value))" }
-        let outputLines = outputs.map { "    {\"file\": \(JSON.string($0.name)), \"sha256\": \(JSON.string(sha256($0.content)))}" }
-        return ["  \"inputs\": [\n" + inputs.joined(separator: ",\n") + "\n  ],",
-                "  \"parameters\": {\n" + parameters.joined(separator: ",\n") + "\n  },",
-                "  \"outputs\": [\n" + outputLines.joined(separator: ",\n") + "\n  ]"]
+    /// What every manifest says: versions, the invocation, the status and the provenance. An input's hash is
+    /// that of the bytes the loader read and parsed (`Scenario.InputFile.bytes`), never of the file at
+    /// publication time, which may have been edited or deleted during the run.
+    static func header(_ scenario: Scenario, status: String, solver: SolverIdentity, outputs: [(name: String, content: Data)]) -> RunManifest {
+        let invocation = Invocation.current
+        var manifest = RunManifest(scenario: scenario.parameters.name, status: status)
+        manifest.repartirVersion = repartirVersion
+        manifest.glpkVersion = solver.version
+        manifest.startedAt = Invocation.utc(invocation.startedAt)
+        manifest.host = invocation.host
+        manifest.commandLine = invocation.commandLine
+        manifest.sweepID = invocation.sweepID
+        manifest.variantID = invocation.variantID
+        manifest.inputs = scenario.inputFiles.map { .init(role: $0.role, path: $0.path, sha256: sha256($0.bytes)) }
+        manifest.parameters = Dictionary(scenario.parameters.effective.map { ($0.path, $0.value) }, uniquingKeysWith: { $1 })
+        manifest.outputs = outputs.map { .init(file: $0.name, sha256: sha256($0.content)) }
+        return manifest
     }
+
+    private static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()

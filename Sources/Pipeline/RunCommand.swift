@@ -44,7 +44,7 @@ public enum RunCommand {
         public let summaryJSON: String
         /// False when the commune plan (a scenario with a demand table) is not proven within the gap of its bound.
         public var communeProven = true
-        public var exitCode: Int32 { outcome.record.status == .optimal && communeProven ? ExitCode.optimal : ExitCode.feasibleNotProven }
+        public var exitCode: Int32 { outcome.record.status == .optimal && communeProven ? ExitStatus.optimal : ExitStatus.feasibleNotProven }
     }
 
     /// The run directory used when `--out` is not given.

@@ -25,18 +25,18 @@ public enum RunFailure: Error, CustomStringConvertible {
         switch self {
         case let .input(error):
             switch error.category {
-            case .data: return ExitCode.dataError
-            case .missingFile: return ExitCode.inputMissing
-            case .configuration: return ExitCode.configuration
+            case .data: return ExitStatus.dataError
+            case .missingFile: return ExitStatus.inputMissing
+            case .configuration: return ExitStatus.configuration
             }
-        case .infeasible, .infeasibleExplained: return ExitCode.infeasible
-        case .noSolution: return ExitCode.noSolution
-        case .interrupted: return ExitCode.interrupted
-        case .solver, .rejectedPlan: return ExitCode.internalError
-        case .cannotCreateOutput: return ExitCode.cannotCreateOutput
-        case .outputIO: return ExitCode.ioError
-        case .locked: return ExitCode.locked
-        case .usage: return ExitCode.usage
+        case .infeasible, .infeasibleExplained: return ExitStatus.infeasible
+        case .noSolution: return ExitStatus.noSolution
+        case .interrupted: return ExitStatus.interrupted
+        case .solver, .rejectedPlan: return ExitStatus.internalError
+        case .cannotCreateOutput: return ExitStatus.cannotCreateOutput
+        case .outputIO: return ExitStatus.ioError
+        case .locked: return ExitStatus.locked
+        case .usage: return ExitStatus.usage
         }
     }
 
@@ -62,8 +62,8 @@ public enum RunFailure: Error, CustomStringConvertible {
     }
 }
 
-/// The exit codes of repartir (sysexits.h where one fits).
-public enum ExitCode {
+/// The exit codes of repartir (sysexits.h where one fits). Not `ExitCode`: that is ArgumentParser's type.
+public enum ExitStatus {
     public static let optimal: Int32 = 0
     public static let feasibleNotProven: Int32 = 10
     public static let infeasible: Int32 = 20

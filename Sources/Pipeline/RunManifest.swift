@@ -5,40 +5,131 @@ import Glibc
 import Darwin
 #endif
 
-/// `manifest.json` read back (docs/outputs.md), for the runs log and `repartir diff`. Only what
-/// they use is decoded, and every key that older runs or infeasible runs lack is optional, so a
-/// manifest from any version of repartir reads.
-public struct RunManifest: Decodable, Sendable {
-    public struct Input: Decodable, Sendable {
+/// `manifest.json` as one value: `Manifest` builds it and encodes it (keys sorted, so two runs' manifests diff
+/// line by line), the runs log, `repartir diff`, retention and the sweep collector decode it. Every key that
+/// older runs or infeasible runs lack is optional, so a manifest from any version of repartir reads.
+public struct RunManifest: Codable, Sendable {
+    public struct Input: Codable, Sendable {
         public let role: String?
         public let path: String?
         public let sha256: String?
     }
 
-    public struct Output: Decodable, Sendable {
+    public struct Output: Codable, Sendable {
         public let file: String
         public let sha256: String
     }
 
-    public let repartirVersion: String?
-    public let glpkVersion: String?
-    public let scenario: String
-    public let status: String
-    public let objective: Double?
-    public let relativeGap: Double?
-    public let startedAt: String?
-    public let host: String?
-    public let commandLine: [String]?
-    public let sweepID: String?
-    public let variantID: String?
-    public let inputs: [Input]?
-    public let parameters: [String: String]?
-    public let outputs: [Output]?
+    public struct SolverOptions: Codable, Sendable {
+        public let mipGap: Double
+        public let timeLimitSeconds: Double?
+        enum CodingKeys: String, CodingKey { case mipGap = "mip_gap", timeLimitSeconds = "time_limit_seconds" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(mipGap, forKey: .mipGap)
+            try container.encode(timeLimitSeconds, forKey: .timeLimitSeconds)  // null: no limit
+        }
+    }
+
+    public struct Model: Codable, Sendable {
+        public let variables: Int
+        public let integerVariables: Int
+        public let constraints: Int
+        public let branchAndBoundNodes: Int?
+        enum CodingKeys: String, CodingKey {
+            case variables, integerVariables = "integer_variables", constraints, branchAndBoundNodes = "branch_and_bound_nodes"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(variables, forKey: .variables)
+            try container.encode(integerVariables, forKey: .integerVariables)
+            try container.encode(constraints, forKey: .constraints)
+            try container.encode(branchAndBoundNodes, forKey: .branchAndBoundNodes)  // null: unknown
+        }
+    }
+
+    public var repartirVersion: String?
+    public var glpkVersion: String?
+    public var scenario: String
+    public var startedAt: String?
+    public var host: String?
+    public var commandLine: [String]?
+    public var sweepID: String?
+    public var variantID: String?
+    public var status: String
+    public var solverStatus: String?
+    public var objective: Double?
+    public var bestBound: Double?
+    public var relativeGap: Double?
+    public var solverOptions: SolverOptions?
+    public var limitReached: String?
+    public var deterministic: Bool?
+    public var nondeterminismReason: String?
+    public var model: Model?
+    /// An infeasible run's conflicting rules, by name.
+    public var conflictingRules: [String]?
+    public var inputs: [Input]?
+    public var parameters: [String: String]?
+    public var outputs: [Output]?
+    public var timingsSeconds: [String: Double]?
+
+    /// A manifest with only its two required keys; `Manifest` fills in the rest.
+    public init(scenario: String, status: String) {
+        self.scenario = scenario
+        self.status = status
+    }
 
     enum CodingKeys: String, CodingKey {
         case repartirVersion = "repartir_version", glpkVersion = "glpk_version", scenario, status, objective
         case relativeGap = "relative_gap", startedAt = "started_at", host, commandLine = "command_line"
         case sweepID = "sweep_id", variantID = "variant_id", inputs, parameters, outputs
+        case solverStatus = "solver_status", bestBound = "best_bound", solverOptions = "solver_options"
+        case limitReached = "limit_reached", deterministic, nondeterminismReason = "nondeterminism_reason", model
+        case conflictingRules = "conflicting_rules", timingsSeconds = "timings_seconds"
+    }
+
+    /// The keys docs/outputs.md documents as "or null" are written as null; the keys a kind of run does not
+    /// have (an infeasible run's objective, a solved run's conflicting rules) are left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(repartirVersion, forKey: .repartirVersion)
+        try container.encodeIfPresent(glpkVersion, forKey: .glpkVersion)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encodeIfPresent(startedAt, forKey: .startedAt)
+        try container.encodeIfPresent(host, forKey: .host)
+        try container.encodeIfPresent(commandLine, forKey: .commandLine)
+        try container.encode(sweepID, forKey: .sweepID)
+        try container.encode(variantID, forKey: .variantID)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(conflictingRules, forKey: .conflictingRules)
+        if let solverStatus {
+            // A run with a plan: its figures, nulls included.
+            try container.encode(solverStatus, forKey: .solverStatus)
+            try container.encode(objective, forKey: .objective)
+            try container.encode(bestBound, forKey: .bestBound)
+            try container.encode(relativeGap, forKey: .relativeGap)
+            try container.encodeIfPresent(solverOptions, forKey: .solverOptions)
+            try container.encode(limitReached, forKey: .limitReached)
+            try container.encodeIfPresent(deterministic, forKey: .deterministic)
+            try container.encode(nondeterminismReason, forKey: .nondeterminismReason)
+            try container.encodeIfPresent(model, forKey: .model)
+        }
+        try container.encodeIfPresent(inputs, forKey: .inputs)
+        try container.encodeIfPresent(parameters, forKey: .parameters)
+        try container.encodeIfPresent(outputs, forKey: .outputs)
+        try container.encodeIfPresent(timingsSeconds, forKey: .timingsSeconds)
+    }
+
+    /// The manifest's bytes: pretty-printed, keys sorted, `/` unescaped, a final newline.
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Only strings, numbers, booleans and nulls: encoding cannot fail (non-finite numbers are never stored).
+        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        data.append(contentsOf: Array("\n".utf8))
+        return data
     }
 
     /// Why a folder is not a run: the file is missing (exit 66) or not a manifest (exit 65).

@@ -189,12 +189,12 @@ public struct BindingLimits: Sendable {
         let model = AllocationModel.pools(of: record.scenario)
         let structures = Dictionary(uniqueKeysWithValues: record.scenario.structures.map { ($0.id, $0) })
         let options = Dictionary(uniqueKeysWithValues: record.scenario.parameters.fundingOptions.map { ($0.id, $0) })
-        var posts: [String: Int] = [:], cofinanced: [String: Int] = [:], hostMoney: [String: Double] = [:]
+        var posts: [PoolKey: Int] = [:], cofinanced: [PoolKey: Int] = [:], hostMoney: [String: Double] = [:]
         for placement in record.plan.placements {
             guard let structure = structures[placement.structureID], let option = options[placement.option],
                   let kind = record.scenario.parameters.kind(structure.kind),
                   let territory = record.scenario.territory(structure.territory) else { continue }
-            let key = "\(structure.territory)|\(structure.kind)"
+            let key = structure.pool
             posts[key, default: 0] += placement.posts
             let hostCost = record.scenario.terms(kind: kind, option: option, territory: territory).hostCostEUR
             if hostCost > 0 {
@@ -202,9 +202,9 @@ public struct BindingLimits: Sendable {
                 hostMoney[structure.id, default: 0] += hostCost * Double(placement.posts)
             }
         }
-        let structuresByPool = Dictionary(grouping: record.scenario.structures) { "\($0.territory)|\($0.kind)" }
+        let structuresByPool = record.scenario.index.structuresByPool
         return model.map { pool in
-            let key = "\(pool.territory)|\(pool.kind)"
+            let key = pool.key
             let shares = Set(pool.hostShares.values)
             guard shares.count > 1, let cheapest = shares.min() else {
                 let cofinanceable = pool.cofinanceablePosts

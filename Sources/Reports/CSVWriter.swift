@@ -1,4 +1,5 @@
 import Foundation
+import Scenario
 
 /// Writes tidy CSV a notebook reads without cleaning: UTF-8 without BOM, `\n` line ends, `.` decimals,
 /// no exponents, quotes only where needed, and text cells that a spreadsheet would run as a formula
@@ -52,33 +53,10 @@ public struct CSVWriter: Sendable {
 /// Locale-independent number formatting, so outputs are byte-identical on every machine.
 public enum Format {
     /// Fixed decimals, `.` separator, no exponent, no negative zero.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "" }
-        let scale = pow(10.0, Double(decimals))
-        var scaled = (value * scale).rounded()
-        if scaled == 0 { scaled = 0 }
-        let negative = scaled < 0
-        let magnitude = abs(scaled)
-        let integerPart = (magnitude / scale).rounded(.down)
-        let fraction = magnitude - integerPart * scale
-        var text = String(format: "%.0f", integerPart)
-        if decimals > 0 {
-            let digits = String(format: "%.0f", fraction)
-            text += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
-        }
-        return negative ? "-" + text : text
-    }
+    public static func fixed(_ value: Double, decimals: Int) -> String { NumberText.fixed(value, decimals: decimals) ?? "" }
 
     /// A whole number with thousands separators for people: 4,000.
-    public static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return value < 0 ? "-" + result : result
-    }
+    public static func grouped(_ value: Int) -> String { NumberText.grouped(value) }
 
     public static func grouped(_ value: Double) -> String { grouped(Int(value.rounded())) }
 

@@ -23,9 +23,9 @@ public enum Comparison {
         /// Posts the rule wanted but the territory's hosts could not take (baselines), when known.
         public let unplaced: Int?
 
-        /// Broken rules by family (the name before `[`), family order.
+        /// Broken rules by family (as the LP names them), family order.
         public var violatedFamilies: [(family: String, count: Int)] {
-            let families = violations.map { $0.constraint.split(separator: "[").first.map(String.init) ?? $0.constraint }
+            let families = violations.map { $0.rule.family.rawValue }
             return Dictionary(grouping: families, by: { $0 }).map { ($0.key, $0.value.count) }.sorted { $0.family < $1.family }
         }
     }
@@ -202,7 +202,7 @@ public enum Comparison {
             out.append("Rules broken, and posts a rule could not place:")
             out.append("")
             for row in broken {
-                let examples = Dictionary(row.violations.map { ($0.constraint.split(separator: "[").first.map(String.init) ?? $0.constraint, $0) },
+                let examples = Dictionary(row.violations.map { ($0.rule.family.rawValue, $0) },
                                           uniquingKeysWith: { first, _ in first })
                 var parts = row.violatedFamilies.map { family -> String in
                     "`\(family.family)` × \(family.count)"

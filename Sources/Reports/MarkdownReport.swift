@@ -157,9 +157,7 @@ public enum MarkdownReport {
             nationalNeedRate = population > 0 ? record.evaluation.need / Double(population) : 0
             let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
             nationalCostPerPerson = servable > 0 ? record.evaluation.stateCostEUR / servable : nil
-            var capacity: [String: Int] = [:]
-            for structure in scenario.structures { capacity[structure.territory, default: 0] += structure.capacity }
-            self.capacity = capacity
+            self.capacity = Dictionary(zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
             overseasCostsMore = scenario.parameters.kinds.contains { $0.overseasGrantEUR > $0.grantEUR }
         }
     }

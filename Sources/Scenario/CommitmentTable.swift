@@ -4,6 +4,12 @@ import Foundation
 /// anything is solved. What only a solve can show (commitments over the budget, a cap or a floor's room) is left to
 /// the model, whose `commitment[…]` rows the infeasibility explainer then names.
 enum CommitmentTable {
+    /// What a commitment row must not repeat: its structure and funding option (none for a `max` row).
+    struct RowKey: Hashable {
+        let structureID: String
+        let option: String?
+    }
+
     static func columns(modeColumn: Bool) -> [TableReader.Column] {
         [.init(name: "structure_id", required: true), .init(name: "posts", required: true),
          .init(name: "funding_option", required: true)] + (modeColumn ? [.init(name: "mode", required: true)] : [])
@@ -18,7 +24,7 @@ enum CommitmentTable {
         let idByLowercase = Dictionary((structures ?? []).map { ($0.id.lowercased(), $0.id) }, uniquingKeysWith: min)
         let overseas = Dictionary(territories.map { ($0.code, $0.overseas) }, uniquingKeysWith: { a, _ in a })
         var result: [Commitment] = []
-        var firstLine: [String: Int] = [:]            // "structure|option" → line
+        var firstLine: [RowKey: Int] = [:]
         var modeAt: [String: (mode: Commitment.Mode, line: Int)] = [:]
         var postsAt: [String: Int] = [:]
         var hostMoneyAt: [String: Double] = [:]
@@ -45,7 +51,7 @@ enum CommitmentTable {
                 reader.fail(idField, "structure_id", "unknown structure '\(Shown.value(id))' (not in the structures table)\(near)")
                 continue
             }
-            let key = "\(id)|\(optionText ?? "")"
+            let key = RowKey(structureID: id, option: optionText)
             if let line = firstLine[key] {
                 reader.fail(idField, "structure_id", "duplicated commitment for structure '\(id)'\(optionText.map { " and option '\($0)'" } ?? ""): also on line \(line)")
                 continue

@@ -34,6 +34,9 @@ public struct Scenario: Sendable {
     /// Where people live (`tables.demand`): nil for a scenario of territories only.
     public let communes: CommuneInputs?
 
+    /// Positions, pools, régions and capacities, built once with the scenario.
+    public let index: ScenarioIndex
+
     public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = [],
                 commitments: [Commitment] = [], communes: CommuneInputs? = nil) {
         self.parameters = parameters
@@ -45,15 +48,14 @@ public struct Scenario: Sendable {
         self.residualStructures = Self.residualStructures(self.structures, commitments: self.commitments, parameters: parameters,
                                                           territories: self.territories)
         self.communes = communes
+        self.index = ScenarioIndex(territories: self.territories, structures: self.structures,
+                                   residualStructures: self.commitments.isEmpty ? nil : self.residualStructures)
     }
 
-    public func territory(_ code: String) -> Territory? { territories.first { $0.code == code } }
+    public func territory(_ code: String) -> Territory? { index.territoryPositions[code].map { territories[$0] } }
 
     /// Régions (groups of territories) by code, in code order.
-    public var regions: [(code: String, name: String, territories: [Territory])] {
-        let grouped = Dictionary(grouping: territories, by: \.regionCode)
-        return grouped.keys.sorted().map { code in (code, grouped[code]![0].regionName, grouped[code]!) }
-    }
+    public var regions: [(code: String, name: String, territories: [Territory])] { index.regions }
 
     /// What one post of `kind` in `territory` costs and yields under `option`.
     public func terms(kind: HostKind, option: FundingOption, territory: Territory) -> FundingTerms {

@@ -87,11 +87,11 @@ public enum Decomposition {
         var territories = base.territories
         var clipped = 0
         if !combination.has(.geography) {
-            let capacity = Dictionary(grouping: base.structures, by: \.territory).mapValues { $0.reduce(0) { $0 + $1.capacity } }
-            territories = base.territories.map { t in
+            let capacity = base.index.territoryCapacities
+            territories = base.territories.enumerated().map { position, t in
                 let range = base.postRange(of: t)
                 let wanted = levels.posts[t.code] ?? 0
-                let fixed = min(max(wanted, range.min), min(range.max, capacity[t.code] ?? 0))
+                let fixed = min(max(wanted, range.min), min(range.max, capacity[position]))
                 clipped += abs(fixed - wanted)
                 return Territory(code: t.code, name: t.name, regionCode: t.regionCode, regionName: t.regionName, overseas: t.overseas,
                                  population: t.population, population15Plus: t.population15Plus, population75Plus: t.population75Plus,

@@ -170,11 +170,10 @@ public enum Frontier {
         if namingPins {
             // At the smallest ratio, a territory already holding all the posts its hosts (or its cap) allow is what
             // stops the floor from rising.
-            let capacity = Dictionary(grouping: scenario.structures, by: \.territory).mapValues { $0.reduce(0) { $0 + $1.capacity } }
             pins = scenario.territories.compactMap { territory in
                 guard let figures = evaluation.territory(territory.code), figures.need > 0,
                       figures.coverageRatio <= smallest + 1e-9 else { return nil }
-                let most = min(capacity[territory.code] ?? 0, scenario.postRange(of: territory).max)
+                let most = min(scenario.index.capacity(ofTerritory: territory.code), scenario.postRange(of: territory).max)
                 return figures.posts >= most ? territory.code : nil
             }
         }

@@ -48,18 +48,14 @@ public enum InfeasibilityExplainer {
         }
     }
 
-    /// Rows that express policy and may be relaxed, by name prefix.
-    static let relaxable = ["posts_total", "budget", "territory_floor[", "territory_cap[", "region_floor[", "region_cap[", "commitment["]
-
-    static func isRelaxable(_ name: String) -> Bool { relaxable.contains { name == $0 || (name.hasPrefix($0) && $0.hasSuffix("[")) } }
-
     public static func explain(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
                                options: SolverOptions) throws -> InfeasibilityExplanation {
         let program = model.program
-        let candidates = program.constraints.indices.filter { isRelaxable(program.constraints[$0].name) }
-        let repairs = try elasticRepair(program: program, candidates: candidates, scenario: scenario, solver: solver, options: options)
+        // Only the rows that express policy are relaxed (`ConstraintFamily.isPolicy`).
+        let candidates = program.constraints.indices.filter { model.rows[$0].family.isPolicy }
+        let repairs = try elasticRepair(program: program, rows: model.rows, candidates: candidates, scenario: scenario, solver: solver, options: options)
         let conflict = try deletionFilter(program: program, candidates: candidates, solver: solver, options: options)
-        return InfeasibilityExplanation(conflict: conflict.map { member(program.constraints[$0], scenario: scenario) }, repairs: repairs)
+        return InfeasibilityExplanation(conflict: conflict.map { member(program.constraints[$0], model.rows[$0], scenario: scenario) }, repairs: repairs)
     }
 
     /// A copy of `program` for a feasibility question: no objective, without the rows in `dropped`,
@@ -98,7 +94,7 @@ public enum InfeasibilityExplainer {
     /// Elastic re-solve: each relaxable row gets a slack, weighted so that one post of slack costs about as
     /// much on any row (the budget's euros are counted in cheapest posts); the slacks of the optimum are
     /// the smallest repair.
-    static func elasticRepair(program: LinearProgram, candidates: [Int], scenario: Scenario, solver: any LinearSolver,
+    static func elasticRepair(program: LinearProgram, rows: [RowRef], candidates: [Int], scenario: Scenario, solver: any LinearSolver,
                               options: SolverOptions) throws -> [InfeasibilityExplanation.Repair] {
         let cheapest = max(1, scenario.stateCostRange.lowerBound)
         // The same model without objective, each relaxable row with its own slack: below a finite lower bound, else
@@ -106,10 +102,10 @@ public enum InfeasibilityExplainer {
         let (elastic, slackByRow) = program.replacingObjective([], sense: .minimize).relaxingRows(
             candidates, bounds: { program.constraints[$0].lower.isFinite ? .lower : .upper },
             penalty: { index in
-                let name = program.constraints[index].name
                 // Per post of relaxation; a territory's own floor or cap costs a little more than a national or
                 // régional bound, so the repair names one aggregate rule rather than many territories when both work.
-                return name == "budget" ? 1 / cheapest : (name.hasPrefix("territory_") ? 1.001 : 1)
+                let family = rows[index].family
+                return family == .budget ? 1 / cheapest : ([.territoryFloor, .territoryCap].contains(family) ? 1.001 : 1)
             })
         let slacks = candidates.compactMap { row in (slackByRow[row]?.plus ?? slackByRow[row]?.minus).map { (row: row, variable: $0) } }
         let result = try solver.solve(elastic, options: options)
@@ -120,73 +116,68 @@ public enum InfeasibilityExplainer {
         for (row, variable) in slacks {
             let amount = result.values[variable.index]
             guard amount > 1e-6 else { continue }
-            repairs.append(repair(program.constraints[row], amount: amount, scenario: scenario))
+            repairs.append(repair(program.constraints[row], rows[row], amount: amount, scenario: scenario))
         }
         return repairs
     }
 
-    static func scope(of name: String) -> String {
-        guard let open = name.firstIndex(of: "["), name.hasSuffix("]") else { return "" }
-        return String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+    /// The territory or région a row is about, in words.
+    static func place(_ ref: RowRef, scenario: Scenario) -> String {
+        switch ref.scope {
+        case let .territory(code): "\(scenario.territory(code)?.name ?? code) (\(code))"
+        case let .region(code): "\(scenario.index.regionPositions[code].map { scenario.regions[$0].name } ?? code) (région \(code))"
+        default: ""
+        }
     }
 
-    static func family(of name: String) -> String { String(name.prefix { $0 != "[" }) }
-
-    static func place(_ name: String, scenario: Scenario) -> String {
-        let code = scope(of: name)
-        if family(of: name).hasPrefix("territory") { return "\(scenario.territory(code)?.name ?? code) (\(code))" }
-        if family(of: name).hasPrefix("region") { return "\(scenario.regions.first { $0.code == code }?.name ?? code) (région \(code))" }
-        return ""
-    }
-
-    static func member(_ row: ConstraintDefinition, scenario: Scenario) -> InfeasibilityExplanation.Member {
+    static func member(_ row: ConstraintDefinition, _ ref: RowRef, scenario: Scenario) -> InfeasibilityExplanation.Member {
         let name = row.name
         let isMinimum = row.lower.isFinite
         let value = isMinimum ? row.lower : row.upper
         let description: String
-        switch family(of: name) {
-        case "posts_total": description = "at most \(Int(value)) posts exist"
-        case "budget": description = "the State budget is \(Int(value)) €"
-        case "territory_floor", "region_floor": description = "at least \(Int(value)) posts in \(place(name, scenario: scenario))"
-        case "territory_cap", "region_cap": description = "at most \(Int(value)) posts in \(place(name, scenario: scenario))"
-        case "commitment": description = commitmentWords(name, posts: Int(value), scenario: scenario)
+        switch ref.family {
+        case .postsTotal: description = "at most \(Int(value)) posts exist"
+        case .budget: description = "the State budget is \(Int(value)) €"
+        case .territoryFloor, .regionFloor: description = "at least \(Int(value)) posts in \(place(ref, scenario: scenario))"
+        case .territoryCap, .regionCap: description = "at most \(Int(value)) posts in \(place(ref, scenario: scenario))"
+        case .commitment: description = commitmentWords(ref, posts: Int(value), scenario: scenario)
         default: description = name
         }
-        return .init(constraint: name, family: family(of: name), scope: scope(of: name), bound: isMinimum ? "min" : "max",
+        return .init(constraint: name, family: ref.family.rawValue, scope: ref.scope.description, bound: isMinimum ? "min" : "max",
                      value: value, description: description)
     }
 
-    static func repair(_ row: ConstraintDefinition, amount: Double, scenario: Scenario) -> InfeasibilityExplanation.Repair {
+    static func repair(_ row: ConstraintDefinition, _ ref: RowRef, amount: Double, scenario: Scenario) -> InfeasibilityExplanation.Repair {
         let name = row.name
         let posts = Int(amount.rounded(.up))
-        switch family(of: name) {
-        case "posts_total":
+        switch ref.family {
+        case .postsTotal:
             let needed = Int(row.upper) + posts
             return .init(constraint: name, amount: Double(posts),
                          sentence: "the rules need \(needed) posts and \(Int(row.upper)) exist: lower the floors or raise the posts by \(posts)",
                          override: ScenarioChange.posts(needed).description)
-        case "budget":
+        case .budget:
             let euros = Int(amount.rounded(.up))
             let needed = Int(row.upper) + euros
             return .init(constraint: name, amount: Double(euros),
                          sentence: "the rules cost at least \(needed) € and the budget is \(Int(row.upper)) €: lower the floors or raise the budget by \(euros) €",
                          override: ScenarioChange.budget(Double(needed)).description)
-        case "territory_floor", "region_floor":
+        case .territoryFloor, .regionFloor:
             // The scenario-wide floor, lowered to what this territory or région can have (it lowers every floor).
-            let key = family(of: name) == "territory_floor" ? "limits.territory_min_posts" : "limits.region_min_posts"
+            let key = ref.family == .territoryFloor ? "limits.territory_min_posts" : "limits.region_min_posts"
             return .init(constraint: name, amount: Double(posts),
-                         sentence: "the floor of \(Int(row.lower)) posts in \(place(name, scenario: scenario)) cannot be met: lower it by \(posts)",
+                         sentence: "the floor of \(Int(row.lower)) posts in \(place(ref, scenario: scenario)) cannot be met: lower it by \(posts)",
                          override: "\(key)=\(max(0, Int(row.lower) - posts))")
-        case "commitment":
+        case .commitment:
             return .init(constraint: name, amount: Double(posts),
-                         sentence: "\(commitmentWords(name, posts: Int(row.lower), scenario: scenario)) cannot all be kept: release \(posts) of them (commitments table)",
+                         sentence: "\(commitmentWords(ref, posts: Int(row.lower), scenario: scenario)) cannot all be kept: release \(posts) of them (commitments table)",
                          override: nil)
         default:
             // Caps are shares of the posts: the smallest share that lets this one rise enough.
-            let key = family(of: name) == "territory_cap" ? "limits.territory_max_share" : "limits.region_max_share"
+            let key = ref.family == .territoryCap ? "limits.territory_max_share" : "limits.region_max_share"
             let share = (Double(Int(row.upper) + posts) / Double(max(1, scenario.parameters.posts)) * 10_000).rounded(.up) / 10_000
             return .init(constraint: name, amount: Double(posts),
-                         sentence: "the cap of \(Int(row.upper)) posts in \(place(name, scenario: scenario)) is too low: raise it by \(posts)",
+                         sentence: "the cap of \(Int(row.upper)) posts in \(place(ref, scenario: scenario)) is too low: raise it by \(posts)",
                          override: "\(key)=\(min(1, share))")
         }
     }

@@ -46,9 +46,12 @@ public enum ObjectiveStage: Sendable, Hashable {
     }
 
     /// The row that holds this stage's optimum while later stages are solved.
-    func rowName(_ position: Int) -> String {
-        if case .closeness = self { return "stage_closeness[\(position)]" }
-        return "stage_\(name)"
+    func rowName(_ position: Int) -> String { rowRef(position).name }
+
+    /// The same row as a `RowRef`: `stage_<name>`, or `stage_closeness[i]`.
+    func rowRef(_ position: Int) -> RowRef {
+        if case .closeness = self { return RowRef(.stage, .stage("closeness", position: position)) }
+        return RowRef(.stage, .stage(name, position: nil))
     }
 }
 
@@ -126,6 +129,16 @@ public enum StagedSolve {
             throw ExportError(description: "stage \(failed.position) (\(failed.name)) ended \(failed.status.rawValue) without a plan, so stage \(number) has no value to hold it at")
         }
         return chain.next
+    }
+
+    /// What each row of `program(ofStage:…)` is, index-aligned with its constraints: the model's rows, the rows the
+    /// stages add, and the earlier stages' `stage_` rows.
+    public static func rows(ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
+                            minRatioFloor: Double? = nil) -> [RowRef] {
+        precondition((1...stages.count).contains(number), "stage number in range")
+        var scratch = model.program
+        let extras = Extras(adding: stages, to: &scratch, model: model, scenario: scenario, minRatioFloor: minRatioFloor)
+        return model.rows + extras.rows + stages.prefix(number - 1).enumerated().map { $1.rowRef($0) }
     }
 
     /// Solves the first `solving` stages; `next` is the program of the stage after them (or of the last one).
@@ -264,6 +277,8 @@ public enum StagedSolve {
         /// One array of `distance[t]` per closeness stage, by stage position.
         var distances: [Int: [Variable]] = [:]
         var endowed: [Variable] = []
+        /// What each row the stages add is, in the order they were added.
+        var rows: [RowRef] = []
         private var added: [(Variable, ([Double]) -> Double)] = []
         private let modelCount: Int
 
@@ -279,6 +294,7 @@ public enum StagedSolve {
                     let need = scenario.need[territory.code] ?? 0
                     guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
                     program.addConstraint("min_ratio[\(territory.code)]", segments.map { ($0, 1.0) } + [(variable, -need)], lower: 0)
+                    rows.append(RowRef(.minRatio, .territory(territory.code)))
                     ratios.append((segments, need))
                 }
                 // The largest value the rows allow: the plan's own smallest ratio.
@@ -292,7 +308,7 @@ public enum StagedSolve {
                 if !previous.isEmpty {
                     var pooled = added
                     let list = Self.poolDistances(position: position, previous: previous, to: &program, model: model,
-                                                  scenario: scenario, added: &pooled)
+                                                  scenario: scenario, added: &pooled, rows: &rows)
                     added = pooled
                     distances[position] = list
                     continue
@@ -304,6 +320,7 @@ public enum StagedSolve {
                     let distance = program.addVariable("distance[\(position),\(territory.code)]", lower: 0, upper: .infinity)
                     program.addConstraint("closeness_above[\(position),\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
                     program.addConstraint("closeness_below[\(position),\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
+                    rows += [RowRef(.closenessAbove, .other("\(position),\(territory.code)")), RowRef(.closenessBelow, .other("\(position),\(territory.code)"))]
                     list.append(distance)
                     added.append((distance, { values in abs(values[posts.index] - goal) }))
                 }
@@ -314,6 +331,7 @@ public enum StagedSolve {
                     guard let posts = model.postVariables[territory.code] else { continue }
                     let variable = program.addVariable("endowed[\(territory.code)]", lower: 0, upper: 1, kind: .integer)
                     program.addConstraint("endow_link[\(territory.code)]", [(variable, 1), (posts, -1)], upper: 0)
+                    rows.append(RowRef(.endowLink, .territory(territory.code)))
                     endowed.append(variable)
                     added.append((variable, { values in values[posts.index] >= 0.5 ? 1 : 0 }))
                 }
@@ -332,7 +350,7 @@ public enum StagedSolve {
         /// scenario no longer has are left out: no plan can hold them). Closer pools let the splitter keep the previous
         /// holders (`PlanSplitter`'s preferred placements).
         static func poolDistances(position: Int, previous: [PreviousRun.Held], to program: inout LinearProgram, model: AllocationModel,
-                                  scenario: Scenario, added: inout [(Variable, ([Double]) -> Double)]) -> [Variable] {
+                                  scenario: Scenario, added: inout [(Variable, ([Double]) -> Double)], rows: inout [RowRef]) -> [Variable] {
             let structures = Dictionary(scenario.structures.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var goals: [PoolOption: Int] = [:]
             for held in previous {
@@ -346,12 +364,10 @@ public enum StagedSolve {
                 if members[key] == nil { order.append(key) }
                 members[key, default: []].append(decision.variable)
             }
-            for (code, variables) in model.committedVariables {
+            for (_, variables) in model.committedVariables {
                 for variable in variables {
-                    // committed[t,k,f]: the name carries its kind and option (AllocationModel's naming).
-                    let parts = program.variables[variable.index].name.dropFirst("committed[".count).dropLast().split(separator: ",").map(String.init)
-                    guard parts.count == 3 else { continue }
-                    let key = PoolOption(territory: code, kind: parts[1], option: parts[2])
+                    guard let committed = model.committedKeys[variable.index] else { continue }
+                    let key = PoolOption(territory: committed.territory, kind: committed.kind, option: committed.option)
                     if members[key] == nil { order.append(key) }
                     members[key, default: []].append(variable)
                 }
@@ -364,6 +380,7 @@ public enum StagedSolve {
                 let distance = program.addVariable("distance[\(label)]", lower: 0, upper: .infinity)
                 program.addConstraint("closeness_above[\(label)]", [(distance, 1)] + terms.map { ($0, -1) }, lower: -goal)
                 program.addConstraint("closeness_below[\(label)]", [(distance, 1)] + terms.map { ($0, 1) }, lower: goal)
+                rows += [RowRef(.closenessAbove, .other(label)), RowRef(.closenessBelow, .other(label))]
                 list.append(distance)
                 added.append((distance, { values in abs(terms.reduce(0.0) { $0 + values[$1.index] } - goal) }))
             }

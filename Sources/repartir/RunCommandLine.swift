@@ -166,7 +166,7 @@ struct Run: ParsableCommand {
         if let runsRoot {
             let root = URL(fileURLWithPath: runsRoot).standardizedFileURL.path
             RunsLog.append(entry, root: root, log: common.log)
-            if code != ExitCode.locked {
+            if code != ExitStatus.locked {
                 RunsRetention.prune(root: root, policy: .init(keep: keep, keepDays: keepDays), log: common.log)
             }
         }

@@ -90,7 +90,7 @@ func interruptedOutcome(destination: String?) -> (message: String, code: Int32) 
         error: stopped by \(name) before the run was published: nothing was written\(kept). \
         Run it again; to get a best-effort plan within a time budget, use --time-limit (exit 10, published).
         """
-    return (message, signal > 0 ? 128 + signal : ExitCode.interrupted)
+    return (message, signal > 0 ? 128 + signal : ExitStatus.interrupted)
 }
 
 // MARK: Signals during an export

@@ -57,7 +57,7 @@ struct SweepRun: ParsableCommand {
             case let .success(value): chosen = value
             case let .failure(problem):
                 StandardError.write("error: \(problem.message)\n")
-                Foundation.exit(ExitCode.usage)
+                Foundation.exit(ExitStatus.usage)
             }
             log("loading \(sweepFile.scenario) (once, for every variant)")
             let base: Scenario
@@ -67,7 +67,7 @@ struct SweepRun: ParsableCommand {
             let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption), log: log)
             if summary.interrupted {
                 let (_, code) = interruptedOutcome(destination: nil)
-                let kept = summary.outcomes.filter { $0.exitCode != ExitCode.interrupted }.count
+                let kept = summary.outcomes.filter { $0.exitCode != ExitStatus.interrupted }.count
                 StandardError.write("error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n")
                 Foundation.exit(code)
             }

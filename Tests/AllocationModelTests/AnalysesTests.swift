@@ -2,7 +2,7 @@ import Foundation
 import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Studies
 import Testing
 

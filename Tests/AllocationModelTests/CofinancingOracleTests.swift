@@ -2,7 +2,7 @@ import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The exact co-financing model against an oracle: on seeded tiny scenarios (two territories, two or three structures

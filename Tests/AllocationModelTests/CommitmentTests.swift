@@ -1,7 +1,7 @@
-@testable import AllocationModel
+import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Studies
 import Testing
 

@@ -3,7 +3,7 @@ import GLPKSolver
 import LinearProgramming
 import Scenario
 import Testing
-@testable import AllocationModel
+import AllocationModel
 
 /// Not a test: with REPARTIR_COMMUNE_EXPORT=DIR (and REPARTIR_COMMUNE_SCENARIO, default the national commune
 /// scenario), writes the commune model (`model.mps`), its LP relaxation (`relaxation.mps`) and the fixed-plan LP of one post per host

@@ -4,7 +4,7 @@ import GLPKSolver
 import LinearProgramming
 import Scenario
 import Testing
-@testable import AllocationModel
+@testable import AllocationModel  // CommuneFixedPlan, the internal component-by-component valuation
 
 /// The component-by-component evaluation of a plan (`CommuneFixedPlan`) against the one flow LP of the whole plan.
 @Suite struct CommuneFixedPlanTests {

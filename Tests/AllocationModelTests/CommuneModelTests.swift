@@ -4,7 +4,7 @@ import GLPKSolver
 import LinearProgramming
 import Scenario
 import Testing
-@testable import AllocationModel
+@testable import AllocationModel  // the internal Grid of the commune model
 
 /// The commune model on `CommuneFixture`, whose optimum is worked out by hand below.
 @Suite struct CommuneModelTests {

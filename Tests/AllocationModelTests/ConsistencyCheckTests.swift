@@ -1,6 +1,6 @@
 import Foundation
-@testable import AllocationModel
-@testable import Scenario
+import AllocationModel
+import Scenario
 import Testing
 
 /// Contradictions found before any solve (exit 20), one test per case of docs/reliability.md.

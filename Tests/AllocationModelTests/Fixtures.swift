@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 
 /// Small scenarios built in code, so that each test's optimum can be worked out on paper.
 /// Need is set directly: with every inhabitant aged 75+ and both need rates at 1, need = population.

@@ -1,8 +1,8 @@
 import Foundation
-@testable import AllocationModel
+import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Studies
+@testable import Studies  // the internal max-min start and the frontier's monotone check
 import Testing
 
 /// The frontier's starts: the max-min solve starts from the primal heuristic's plan under coverage floors at the

@@ -1,8 +1,8 @@
-@testable import AllocationModel
+import AllocationModel
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
-@testable import Studies
+import Scenario
+@testable import Studies  // the explainer's internal isRelaxable and variant
 import Testing
 
 /// Infeasible scenarios explained: the conflict is irreducible, the proposed repair works, and the
@@ -45,7 +45,7 @@ import Testing
         let program = model.program
         let indices = explanation.conflict.map { member in program.constraintIndex(named: member.constraint)! }
         let others = Set(program.constraints.indices).subtracting(indices).filter {
-            InfeasibilityExplainer.isRelaxable(program.constraints[$0].name)
+            model.rows[$0].family.isPolicy
         }
         // Only the conflict's rules (with the physical rows): still infeasible.
         #expect(try !feasible(InfeasibilityExplainer.variant(of: program, dropping: Set(others))))

@@ -1,6 +1,6 @@
 import AllocationModel
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The model's rows and columns, named as in docs/model.md, with the coefficients the scenario implies.

@@ -1,9 +1,9 @@
-@testable import AllocationModel
+import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
-@testable import Studies
+import Scenario
+@testable import Studies  // Robustness.Report/Row initialisers, to build cases by hand
 import Testing
 
 /// The robustness analysis (issue 10, item 4): each guess at the ends of its range, re-solved and compared.

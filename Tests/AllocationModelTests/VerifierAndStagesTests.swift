@@ -2,7 +2,7 @@ import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Studies
 import Testing
 

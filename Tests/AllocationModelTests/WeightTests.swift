@@ -2,7 +2,7 @@ import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Territory weights anywhere in their documented range 0 … 1000 give a valid model and a verified plan

@@ -1,4 +1,4 @@
-@testable import Baselines
+import Baselines
 import Foundation
 import Testing
 

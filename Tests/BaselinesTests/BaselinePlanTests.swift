@@ -1,5 +1,5 @@
 import AllocationModel
-@testable import Baselines
+import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming

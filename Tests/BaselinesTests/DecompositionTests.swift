@@ -3,7 +3,7 @@ import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Scenario
+import Scenario
 import Studies
 import Testing
 

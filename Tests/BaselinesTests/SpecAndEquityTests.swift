@@ -1,7 +1,7 @@
 import AllocationModel
-@testable import Baselines
+import Baselines
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 @Suite struct BaselineSpecTests {

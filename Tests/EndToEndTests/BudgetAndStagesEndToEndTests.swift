@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Testing
 
 /// The whole-run time budget, staged runs (`stages.csv`, the summary's gap, `export-model --stage`) and a plan
@@ -51,8 +52,8 @@ import Testing
             let report = try E2E.text(out.appendingPathComponent("report.md"))
             #expect(report.contains("Analyses cut short"))
             #expect(report.contains("**Not deterministic:**"))
-            let manifest = try E2E.text(out.appendingPathComponent("manifest.json"))
-            #expect(manifest.contains("\"deterministic\": false"))
+            let manifest = try RunManifest.read(folder: out.path)
+            #expect(manifest.deterministic == false)
             // Each sensitivity row keeps its own status (and gap column); the files still read as documented.
             let rows = try E2E.table(out.appendingPathComponent("sensitivity.csv"))
             #expect(rows.allSatisfy { $0["status"] == "skipped: no time left" || !($0["gap"] ?? "").isEmpty })
@@ -70,12 +71,12 @@ import Testing
         let out = temp.appendingPathComponent("out")
         let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4"], in: temp)
         #expect([0, 10].contains(result.status), "\(result)")
-        let manifest = try E2E.text(out.appendingPathComponent("manifest.json"))
-        #expect(manifest.contains("\"deterministic\": false"), "\(manifest)")
+        let manifest = try RunManifest.read(folder: out.path)
+        #expect(manifest.deterministic == false, "\(manifest)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("**Not deterministic:**"))
         if result.status == 0 {
-            #expect(manifest.contains("solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget"))
+            #expect(manifest.nondeterminismReason?.contains("solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget") == true)
         }
     }
 
@@ -102,8 +103,8 @@ import Testing
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Objective stages"))
         // The stages' seconds are in the manifest (the tables hold no timings, so identical runs give identical tables).
-        let manifest = try E2E.text(out.appendingPathComponent("manifest.json"))
-        #expect(manifest.contains("\"stage_1_value\":") && manifest.contains("\"stage_3_maxmin\":"), "\(manifest)")
+        let timings = try RunManifest.read(folder: out.path).timingsSeconds ?? [:]
+        #expect(timings["stage_1_value"] != nil && timings["stage_3_maxmin"] != nil, "\(timings)")
         try checkOutputs(out, in: temp)
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 import Pipeline
-@testable import Scenario
+import Scenario
 import Testing
 
 /// One canonical plan among the optima (`objective.tie_break`, docs/model.md, "One canonical plan").

@@ -3,7 +3,7 @@ import Foundation
 import GLPKSolver
 import LinearProgramming
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The "why" column read from the model (docs/model.md, "Explanations from the model"): small cases solved by the real

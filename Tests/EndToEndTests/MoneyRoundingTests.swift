@@ -1,7 +1,7 @@
 import AllocationModel
 import Foundation
 import GLPKSolver
-@testable import Pipeline
+import Pipeline
 import Scenario
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Pipeline
+@testable import Pipeline  // RunBudget's internal clock and reserve
 import Testing
 
 /// The run's budget in process: solves clamped to what remains, none started without time, and the watcher that

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Testing
 
 /// `repartir diff A B`: a report of what changed between two runs (exit 0 either way, 1 only with
@@ -104,10 +105,10 @@ struct RunDiffTests {
         try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "215702").utf8).write(to: territories)
         try #require(try E2E.repartir(["run", scenario.path, "--out", b.path, "-q"], in: temp).status == 0)
         // The same run B, as if made with another GLPK.
-        let manifest = b.appendingPathComponent("manifest.json")
-        let text = try E2E.text(manifest)
-        let version = try #require(text.firstMatch(of: /"glpk_version": "([^"]*)"/)?.1)
-        try Data(text.replacingOccurrences(of: "\"glpk_version\": \"\(version)\"", with: "\"glpk_version\": \"9.9\"").utf8).write(to: manifest)
+        var manifest = try RunManifest.read(folder: b.path)
+        let version = try #require(manifest.glpkVersion)
+        manifest.glpkVersion = "9.9"
+        try manifest.encoded().write(to: b.appendingPathComponent("manifest.json"))
 
         let diff = try E2E.repartir(["diff", a.path, b.path], in: temp)
         #expect(diff.status == 0, "\(diff)")

@@ -2,7 +2,7 @@ import AllocationModel
 import Foundation
 import GLPKSolver
 import LinearProgramming
-@testable import Pipeline
+@testable import Pipeline  // the internal StabilitySection
 import Scenario
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+import GLPKSolver
 
 /// Runs glpsol (an independent reader of the files) and returns the optimum it reports.
 private func glpsolObjective(_ flags: [String], _ path: String) throws -> Double {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+@testable import GLPKSolver  // LoweredProgram, to feed the C guard models validation would refuse
 
 /// Models Swift validation would reject, forced into the C layer: GLPK would print to stdout and
 /// abort(); the guard must turn that into a thrown error carrying GLPK's own message.

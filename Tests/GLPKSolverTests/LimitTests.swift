@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+import GLPKSolver
 
 /// Collects progress reports from the solving thread.
 final class ProgressLog: @unchecked Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+@testable import GLPKSolver  // the internal solve of a LoweredProgram
 
 /// Runs `body` with file descriptor 1 redirected to a temporary file and returns what reached it.
 private func capturingStandardOutput(_ body: () throws -> Void) throws -> String {

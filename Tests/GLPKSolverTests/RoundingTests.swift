@@ -1,6 +1,6 @@
 import LinearProgramming
 import Testing
-@testable import GLPKSolver
+@testable import GLPKSolver  // the internal brokenIntegerRows
 
 /// GLPK rounds integer values within its integrality tolerance and does not check the rows again; on a row of euro
 /// coefficients that broke the row by cents (review of the exact co-financing model). The shim's tolerance (10⁻⁹)

@@ -1,6 +1,6 @@
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+import GLPKSolver
 
 @Suite("GLPKSolver: statuses and values")
 struct SolveTests {

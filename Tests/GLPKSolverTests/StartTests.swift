@@ -1,6 +1,6 @@
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+@testable import GLPKSolver  // the internal keepBetter
 
 /// MIP starts on `smallMIP` (max 5x + 4y, 6x + 4y ≤ 24, x + 2y ≤ 6, integers): by hand, the optimum is
 /// 20 at (4, 0), the relaxation's bound 21 at (3, 1.5), and (3, 1) scores 19.

@@ -1,4 +1,4 @@
-@testable import GLPKSolver
+@testable import GLPKSolver  // the internal GLPKVersion check
 import Testing
 
 /// The loaded GLPK must match the header repartir was built against (`GLPKVersion`).

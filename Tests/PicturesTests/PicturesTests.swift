@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import Pictures
+@testable import Pictures  // map and chart geometry helpers (coordinate, niceAxis, insets)
 import Scenario
 
 enum Paths {

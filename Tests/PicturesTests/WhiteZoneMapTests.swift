@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import Pictures
+import Pictures
 
 /// Collects the class groups (id → the data of their paths, mainland then insets) and the legend's exact counts of a white-zone map.
 final class WhiteZoneXML: NSObject, XMLParserDelegate {

@@ -2,7 +2,7 @@ import AllocationModel
 import Baselines
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Not a test: times the comparison step (baselines, scores, tables, report) on 5,000 synthetic

@@ -1,7 +1,7 @@
 import AllocationModel
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The comparison tables and section on a scenario small enough to check every figure by hand.

@@ -1,7 +1,7 @@
 import AllocationModel
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Reports of degenerate scenarios, where sentences written for the national case would contradict the

@@ -1,7 +1,7 @@
 import AllocationModel
 import Foundation
 import Reports
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The tables and the report of a hand-built plan, compared byte for byte with the files in Golden/.

@@ -1,8 +1,8 @@
-@testable import AllocationModel
+import AllocationModel
 import Foundation
 import Reports
-@testable import Scenario
-@testable import Studies
+import Scenario
+@testable import Studies  // Decomposition and PostRanges initialisers, to build the golden case by hand
 import Testing
 
 /// The comparison with 2021 on one basis, its decomposition and the ranges of posts, rendered from hand-built plans

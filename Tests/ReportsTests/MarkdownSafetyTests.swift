@@ -1,8 +1,8 @@
-@testable import AllocationModel
+import AllocationModel
 import Foundation
 import Reports
-@testable import Scenario
-@testable import Studies
+import Scenario
+@testable import Studies  // InfeasibilityExplanation initialisers, to inject hostile names
 import Testing
 
 /// Text from the inputs reaches report.md as text: a corpus of payloads (HTML tags, links, images,

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+@testable import Scenario  // the internal TextDecoding
 import Testing
 
 /// CSV encodings and shapes (docs/reliability.md, "CSV encodings and shapes").

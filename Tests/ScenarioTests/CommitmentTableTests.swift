@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The commitments table: every bad row refused at its file:line:column (exit 65: data), before anything is solved.

@@ -1,7 +1,7 @@
 import CommuneFixtures
 import Foundation
 import Testing
-@testable import Scenario
+import Scenario
 
 /// The commune layer of a scenario (`tables.demand`, `tables.candidates`, `reach.*`) and its bad inputs.
 @Suite struct CommuneScenarioTests {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The default scenario's tables are exactly what `scripts/build-default-scenario.py` derives from the

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+@testable import Scenario  // ParameterReader and TableLoaders, to test the readers alone
 
 /// Helpers shared by the bad-input tests: small tables in memory, checked the way the loader checks them.
 enum InputCases {

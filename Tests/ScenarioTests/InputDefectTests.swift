@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Input defects found by the red team (issue 9): files that are not regular files, wrong advice,

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+@testable import Scenario  // ParameterReader, TableLoaders and TextDecoding, to test the readers alone
 import Testing
 
 /// Seeded mutation testing of the readers over the real data files: byte flips, inserted quotes, commas,

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+@testable import Scenario  // ParameterReader, to test the reader alone
 import Testing
 
 /// The scenario file and `--set` (docs/reliability.md, "Scenario file"). Edits apply to the default scenario.yaml.

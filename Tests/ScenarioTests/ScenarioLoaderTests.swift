@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 @Suite struct ScenarioLoaderTests {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// `ScenarioLoader.variant`: a sweep's variants are made from the bytes of one load, never by reading

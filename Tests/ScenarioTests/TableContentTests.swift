@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// Table contents (docs/reliability.md, "Table contents"). Each test is one case; the row under

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+@testable import Scenario  // ParameterReader, to test the reader alone
 import Testing
 
 /// `waves:` in the scenario file: read in date order with cumulative amounts, every mistake refused (exit 78) at its key.

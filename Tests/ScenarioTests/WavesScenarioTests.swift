@@ -1,5 +1,5 @@
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// The real-rollout scenario `scenarios/france-relance-2020-waves/` (its SOURCES.md): it loads, its first wave is

@@ -94,7 +94,7 @@ public enum MarginalAnalysis {
             for term in constraint.terms { rowsOfColumn[term.variable].append(row) }
         }
         let activity = program.constraints.indices.map { program.activity(ofConstraint: $0, values: plan) }
-        let poolCapacity = Dictionary(model.pools.map { ("\($0.territory)|\($0.kind)", $0.capacity) }, uniquingKeysWith: +)
+        let poolCapacity = Dictionary(model.pools.map { ($0.key, $0.capacity) }, uniquingKeysWith: +)
         let decisionsByTerritory = Dictionary(grouping: model.decisions, by: \.territory)
         let curve = ValueCurve(scenario.parameters.objective)
 
@@ -123,16 +123,16 @@ public enum MarginalAnalysis {
                 var stops = Set<String>()
                 if plan[column] + 1 > bound + 1e-6 {
                     // A slot's bound is the pool's capacity, or what its hosts can co-finance when that is less.
-                    stops.insert(bound < Double(poolCapacity["\(code)|\(decision.kind)"] ?? 0) ? "cofinancing" : "host_capacity")
+                    stops.insert(bound < Double(poolCapacity[decision.key.pool] ?? 0) ? "cofinancing" : "host_capacity")
                 }
                 if plan[postsVariable.index] + 1 > program.variables[postsVariable.index].upper + 1e-6 { stops.insert("host_capacity") }
                 for row in Set(rowsOfColumn[column] + rowsOfColumn[postsVariable.index]) {
                     let constraint = program.constraints[row]
-                    let family = String(constraint.name.prefix { $0 != "[" })
-                    guard ["territory_cap", "host_capacity", "cofinancing", "structure_cofinancing", "structure_capacity"].contains(family) else { continue }
+                    let family = model.rows[row].family
+                    guard [.territoryCap, .hostCapacity, .cofinancing, .structureCofinancing, .structureCapacity].contains(family) else { continue }
                     let delta = constraint.terms.reduce(0.0) { $0 + ($1.variable == column || $1.variable == postsVariable.index ? $1.coefficient : 0) }
                     if activity[row] + delta > constraint.upper + 1e-6 {
-                        stops.insert(family == "structure_cofinancing" ? "cofinancing" : family == "structure_capacity" ? "host_capacity" : family)
+                        stops.insert(family == .structureCofinancing ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
                     }
                 }
                 if !stops.isEmpty {

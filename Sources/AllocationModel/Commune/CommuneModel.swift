@@ -56,6 +56,8 @@ public struct CommuneModel: Sendable {
     }
 
     public let program: LinearProgram
+    /// What each row of `program` is, index-aligned with its constraints (a pool's rows are scoped by its name's text).
+    public let rows: [RowRef]
     public let reach: CommuneReach
     public let pools: [Pool]
     public let decisions: [Decision]
@@ -114,6 +116,7 @@ public struct CommuneModel: Sendable {
         let maxCost = max(1, scenario.stateCostRange.upperBound)
         let objectiveScale = AllocationModel.objectiveScale(of: scenario)
         var pools: [Pool] = []
+        var rows: [RowRef] = []
         var decisions: [Decision] = []
         var serviceBySite = [[(Variable, Double)]](repeating: [], count: reach.siteCommunes.count)
         var postsByTerritory = [[(Variable, Double)]](repeating: [], count: territories.count)
@@ -178,17 +181,18 @@ public struct CommuneModel: Sendable {
             }
             guard options.rules else { continue }
             let name = "\(communes[key.commune].code),\(territory.code),\(kind.id)\(key.candidate ? ",candidate" : "")"
-            if poolTerms.count > 1 { program.addConstraint("host_capacity[\(name)]", poolTerms, upper: Double(capacity)) }
+            if poolTerms.count > 1 { program.addConstraint(RowRef(.hostCapacity, .other(name)), into: &rows, poolTerms, upper: Double(capacity)) }
             for (index, unit) in units.enumerated() where !unitTerms[index].isEmpty {
                 switch unit.rule {
                 case let .count(posts):
                     let cofinanceable = posts.reduce(0, +)
                     if cofinanceable < capacity && unitTerms[index].count > 1 {
-                        program.addConstraint("cofinancing[\(name),\(index + 1)]", unitTerms[index], upper: Double(cofinanceable))
+                        program.addConstraint(RowRef(.cofinancing, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index], upper: Double(cofinanceable))
                     }
                 case let .money(structureCapacity, money):
-                    program.addConstraint("structure_cofinancing[\(name),\(index + 1)]", moneyTerms[index], upper: money)
-                    program.addConstraint("structure_capacity[\(name),\(index + 1)]", unitTerms[index], upper: Double(structureCapacity))
+                    program.addConstraint(RowRef(.structureCofinancing, .other("\(name),\(index + 1)")), into: &rows, moneyTerms[index], upper: money)
+                    program.addConstraint(RowRef(.structureCapacity, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index],
+                                          upper: Double(structureCapacity))
                 }
             }
         }
@@ -223,23 +227,23 @@ public struct CommuneModel: Sendable {
                 valueTerms.append((variable, value))
             }
             coverage.append(segments)
-            program.addConstraint("group_service[\(index + 1)]", segments.map { ($0, 1.0) } + groupInflow[index], upper: 0)
+            program.addConstraint(RowRef(.groupService, .other("\(index + 1)")), into: &rows, segments.map { ($0, 1.0) } + groupInflow[index], upper: 0)
         }
         var serviceRows: [Int] = []
         for (unit, positions) in reach.units.enumerated() {
             let supply = positions.flatMap { serviceBySite[$0] }
             let siteCode = communes[reach.siteCommunes[positions[0]]].code
-            serviceRows.append(program.addConstraint("site_service[\(siteCode)]", unitOutflow[unit] + supply, upper: 0))
+            serviceRows.append(program.addConstraint(RowRef(.siteService, .other(siteCode)), into: &rows, unitOutflow[unit] + supply, upper: 0))
         }
 
         if options.rules {
             for (index, territory) in territories.enumerated() {
                 let range = scenario.postRange(of: territory)
                 if range.min > 0 {
-                    program.addConstraint("territory_floor[\(territory.code)]", postsByTerritory[index], lower: Double(range.min))
+                    program.addConstraint(RowRef(.territoryFloor, .territory(territory.code)), into: &rows, postsByTerritory[index], lower: Double(range.min))
                 }
                 if range.max < capacityByTerritory[index] {
-                    program.addConstraint("territory_cap[\(territory.code)]", postsByTerritory[index], upper: Double(range.max))
+                    program.addConstraint(RowRef(.territoryCap, .territory(territory.code)), into: &rows, postsByTerritory[index], upper: Double(range.max))
                 }
             }
             let regionRange = scenario.regionPostRange
@@ -247,15 +251,16 @@ public struct CommuneModel: Sendable {
                 let members = region.territories.compactMap { territoryIndex[$0.code] }
                 let terms = members.flatMap { postsByTerritory[$0] }
                 let capacity = members.reduce(0) { $0 + capacityByTerritory[$1] }
-                if regionRange.min > 0 { program.addConstraint("region_floor[\(region.code)]", terms, lower: Double(regionRange.min)) }
+                if regionRange.min > 0 { program.addConstraint(RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min)) }
                 if regionRange.max < capacity && !terms.isEmpty {
-                    program.addConstraint("region_cap[\(region.code)]", terms, upper: Double(regionRange.max))
+                    program.addConstraint(RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
                 }
             }
-            program.addConstraint("posts_total", postsTerms, upper: Double(parameters.posts))
-            program.addConstraint("budget", budgetTerms, upper: parameters.budgetEUR)
+            program.addConstraint(RowRef(.postsTotal), into: &rows, postsTerms, upper: Double(parameters.posts))
+            program.addConstraint(RowRef(.budget), into: &rows, budgetTerms, upper: parameters.budgetEUR)
         }
         self.program = program
+        self.rows = rows
         self.pools = pools
         self.decisions = decisions
         self.communeNeed = communeNeed

@@ -34,12 +34,12 @@ public enum SweepRunner {
         /// 0 when every variant has a result (a plan, exit 0 or 10, or an explained infeasibility, 20);
         /// else the highest exit code of the variants that failed.
         public var exitCode: Int32 {
-            outcomes.map(\.exitCode).filter { ![ExitCode.optimal, ExitCode.feasibleNotProven, ExitCode.infeasible].contains($0) }.max() ?? 0
+            outcomes.map(\.exitCode).filter { ![ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible].contains($0) }.max() ?? 0
         }
     }
 
     /// Exit codes a run ends with when it published its result: a rerun with the same inputs reuses it.
-    static let published: Set<Int32> = [ExitCode.optimal, ExitCode.feasibleNotProven, ExitCode.infeasible]
+    static let published: Set<Int32> = [ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible]
 
     /// `log` receives progress lines, each naming its variant and stage (thread-safe: variants run in parallel).
     public static func run(_ plan: SweepPlan, options: Options, commandLine: [String] = CommandLine.arguments,
@@ -117,7 +117,7 @@ public enum SweepRunner {
             }
         }
         outcome.wallSeconds = Date().timeIntervalSince(clock)
-        if outcome.exitCode != ExitCode.interrupted && options.cancellation?.isCancelled != true {
+        if outcome.exitCode != ExitStatus.interrupted && options.cancellation?.isCancelled != true {
             do {
                 try SweepStore.writeAtomically(Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
             } catch {

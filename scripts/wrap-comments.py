@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Rewraps comment-only Swift lines (`//` and `///`) longer than WIDTH columns at word boundaries, keeping
+their indentation and marker; runs of such lines in one comment are refilled together. Code, string
+literals and lines with code before a comment are never touched. Usage: wrap-comments.py WIDTH FILE..."""
+import re
+import sys
+
+width = int(sys.argv[1])
+pattern = re.compile(r'^(\s*)(///?)( ?)(.*)$')
+
+
+def wrap(indent, marker, text):
+    prefix = f"{indent}{marker} "
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and len(prefix) + len(candidate) > width:
+            lines.append(prefix + current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(prefix + current)
+    return lines
+
+
+for path in sys.argv[2:]:
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read().split("\n")
+    out, changed, i = [], False, 0
+    while i < len(source):
+        line = source[i]
+        match = pattern.match(line)
+        if not match or len(line) <= width or match.group(4).startswith(("|", "```")):
+            out.append(line)
+            i += 1
+            continue
+        indent, marker = match.group(1), match.group(2)
+        # The long line and the lines of the same comment paragraph that follow it (same indentation and marker,
+        # not blank, not a list item, a table row or a code fence).
+        words = [match.group(4).strip()]
+        j = i + 1
+        while j < len(source):
+            nxt = pattern.match(source[j])
+            if not nxt or nxt.group(1) != indent or nxt.group(2) != marker:
+                break
+            raw = nxt.group(4)
+            body = raw.strip()
+            if not body or raw.startswith("  ") or body.startswith(("- ", "* ", "|", "```", "#")) or re.match(r"^\d+[.)] ", body):
+                break
+            words.append(body)
+            j += 1
+        out.extend(wrap(indent, marker, " ".join(words)))
+        changed = True
+        i = j
+    if changed:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(out))

@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "AllocationModel", dependencies: ["Scenario", "LinearProgramming"]),
         // Everything that solves more than once (staged solves, the frontier, sensitivity, the explainer, the analyses,
         // the start strategies), each returning values; it takes `any LinearSolver`, never GLPK itself.
-        .target(name: "Studies", dependencies: ["Scenario", "AllocationModel", "LinearProgramming"]),
+        .target(name: "Studies", dependencies: ["Scenario", "AllocationModel", "LinearProgramming", "Baselines"]),
         // Reports renders the studies' results (frontier points, sensitivity rows, stage records, decompositions,
         // post ranges, the infeasibility explanation): those value types live beside the code that computes them.
         .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "Studies", "Baselines", "Pictures"]),
@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "Baselines", dependencies: ["Scenario", "AllocationModel"]),
         // SVG map and charts drawn by repartir itself (no plotting dependency).
         .target(name: "Pictures", dependencies: ["Scenario"]),
+        // Solves through Studies, lets Reports assemble the files (baselines and maps included), publishes them.
         .target(name: "Pipeline", dependencies: [
-            "Scenario", "AllocationModel", "LinearProgramming", "Studies", "Reports", "Baselines", "Pictures", "Yams",
+            "Scenario", "AllocationModel", "LinearProgramming", "Studies", "Reports", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The executable is the one place above GLPKSolver that names it: it builds the solver and passes it down.
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
         .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Studies", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Studies", "Scenario"], exclude: ["Golden"]),
+        // `repartir` is not imported: the dependency builds the binary the tests run as a process.
         .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming", "Studies"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),

@@ -1,5 +1,4 @@
 import AllocationModel
-import Baselines
 import Foundation
 import LinearProgramming
 import Reports
@@ -12,7 +11,7 @@ enum DecompositionRun {
     static func run(outcome: Solving.Outcome, scenario: Scenario, observed: Comparison.Row?, solver: any LinearSolver,
                     options: SolverOptions, log: (String) -> Void) throws(RunFailure) -> Decomposition.Outcome? {
         guard scenario.parameters.comparison.decomposition, let observed,
-              let option = Baselines.observedOption(scenario)?.id else { return nil }
+              let option = StudyTargets.observedOption(scenario) else { return nil }
         let levels = Decomposition.ObservedLevels(
             stateCostEUR: observed.evaluation.stateCostEUR, option: option,
             posts: Dictionary(uniqueKeysWithValues: observed.evaluation.territories.map { ($0.code, $0.posts) }))

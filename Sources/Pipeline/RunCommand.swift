@@ -1,5 +1,4 @@
 import AllocationModel
-import Baselines
 import Foundation
 import LinearProgramming
 import Reports
@@ -50,37 +49,20 @@ public enum RunCommand {
     /// The run directory used when `--out` is not given.
     public static func defaultOutput(for scenario: Scenario) -> String { "out/\(scenario.parameters.name)" }
 
-    /// Load → lock the destination (exit 75 if held) → solve → verify → publish atomically.
+    /// Load → lock the destination (exit 75 if held) → solve → verify → assemble the files → publish atomically.
     /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages;
     /// `published`, the folder of an infeasible run's explanation (the runs log records it).
     public static func run(_ request: Request, solver: any LinearSolver,
                            log: @escaping (String) -> Void = { _ in },
                            reserved: (String) -> Void = { _ in },
                            published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
-        let clock = Date()
-        let runStarted = ProcessInfo.processInfo.systemUptime
-        var timings: [(String, Double)] = []
-        func lap(_ name: String, since start: Date) { timings.append((name, Date().timeIntervalSince(start))) }
-
-        var start = Date()
-        var scenario: Scenario
-        if let loaded = request.scenario {
-            scenario = loaded
-        } else {
-            log("loading \(request.scenarioPath)")
-            do {
-                scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
-            } catch {
-                throw .input(error)
-            }
-        }
-        scenario = try withPreviousCommitments(scenario, request: request, log: log)
-        lap("load", since: start)
-        // Baseline ids, those of the stages included, are checked before solving, so a typo fails fast (exit 78).
-        let baselineSpecs = try baselineSpecs(for: scenario)
+        var clock = RunClock()
+        let scenario = try load(request, log: log)
+        clock.lap("load")
+        // Every input is read and every id checked before the lock and the solve: a typo fails fast (exit 78),
+        // a damaged map drawing too (exit 65).
         _ = try Solving.objectiveStages(for: scenario)
-        // Every input is read before the lock and the solve: a damaged map drawing fails at once (exit 65).
-        let geometry = try RunAnalyses.geometry(for: scenario)
+        let inputs = try reportInputs(for: scenario)
         log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
         try stopIfCancelled(request)
 
@@ -92,18 +74,70 @@ public enum RunCommand {
         reserved(reservation.destination)
         log("locked \(reservation.lock.path)")
 
-        start = Date()
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
-        let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: runStarted)
-        let solver = budget.solver(wrapping: solver)
+        let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
+        let budgeted = budget.solver(wrapping: solver)
         log("time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing")
-        let baselinePlans = BaselinePlans(baselineSpecs, scenario: scenario, budget: budget)
-        var outcome: Solving.Outcome
+        let baselines = RunReport.startBaselines(inputs, scenario: scenario, waitSeconds: { budget.remaining - budget.reserve / 2 })
+        let outcome = try solvePlan(scenario, request: request, solver: budgeted, options: options, reservation: reservation,
+                                    clock: &clock, log: log, published: published)
+        var assembled = try assemble(outcome, request: request, inputs: inputs, baselines: baselines, budget: budget,
+                                     solver: budgeted, options: options, clock: &clock, log: log)
+        clock.mark("total_before_write")
+        assembled.files.append(DataPackage.file(describing: assembled.files))
+        let manifest = Manifest.render(assembled.outcome, solver: budgeted.identity, timings: clock.timings, outputs: assembled.files)
+        assembled.files.append((name: "manifest.json", content: Data(manifest.utf8)))
+        try stopIfCancelled(request)
+        let directory = try OutputPublisher.publish(assembled.files, into: reservation, scenarioName: scenario.parameters.name,
+                                                    cancellation: request.cancellation, log: log)
+        if case .runsRoot = target {
+            log("wrote \(directory); \(reservation.destination) points to it")
+        } else {
+            log("wrote \(directory)")
+        }
+        withExtendedLifetime(reservation) {}
+        var result = Result(outcome: assembled.outcome, directory: directory, summaryJSON: Tables.summaryJSON(assembled.outcome.record))
+        result.communeProven = assembled.communeProven
+        return result
+    }
+
+    /// The scenario of the request: the one already loaded (a sweep's variant), else read once from disk; with a
+    /// previous run's plan as commitments when `--commitments-from` asks.
+    private static func load(_ request: Request, log: (String) -> Void) throws(RunFailure) -> Scenario {
+        var scenario: Scenario
+        if let loaded = request.scenario {
+            scenario = loaded
+        } else {
+            log("loading \(request.scenarioPath)")
+            do {
+                scenario = try ScenarioLoader.load(request.scenarioPath, overrides: request.overrides)
+            } catch {
+                throw .input(error)
+            }
+        }
+        return try withPreviousCommitments(scenario, request: request, log: log)
+    }
+
+    /// The report's inputs (baseline ids, the map drawing), checked before anything is locked or solved.
+    static func reportInputs(for scenario: Scenario) throws(RunFailure) -> RunReport.Inputs {
+        do {
+            return try RunReport.inputs(for: scenario)
+        } catch {
+            throw .input(error)
+        }
+    }
+
+    /// The verified plan. An infeasible scenario publishes its explanation (report.md, conflict.csv, repairs.csv)
+    /// in its own folder, then ends with exit 20; a signal ends the run without publishing anything.
+    private static func solvePlan(_ scenario: Scenario, request: Request, solver: any LinearSolver, options: SolverOptions,
+                                  reservation: OutputPublisher.Reservation, clock: inout RunClock,
+                                  log: @escaping (String) -> Void, published: (String) -> Void) throws(RunFailure) -> Solving.Outcome {
+        clock.restart()
+        let outcome: Solving.Outcome
         do {
             outcome = try Solving.solve(scenario, solver: solver, options: options, log: log)
         } catch .infeasibleExplained(let explanation) {
-            // An infeasible scenario publishes its explanation (report.md, conflict.csv, repairs.csv), then exits 20.
             var files = [
                 (name: "report.md", content: Data(ConflictReport.markdown(explanation, scenario: scenario).utf8)),
                 (name: "conflict.csv", content: Data(ConflictReport.csv(explanation).utf8)),
@@ -116,25 +150,35 @@ public enum RunCommand {
                                                         switchesLatest: false, cancellation: request.cancellation, log: log)
             published(directory)
             log("wrote the explanation to \(directory)")
-            withExtendedLifetime(reservation) {}
             throw .infeasibleExplained(explanation)
         } catch {
             throw error
         }
-        timings.append(("build_model", outcome.buildSeconds))
-        timings.append(("solve", outcome.result.seconds))
+        clock.record("build_model", outcome.buildSeconds)
+        clock.record("solve", outcome.result.seconds)
         // Each stage's wall time goes to the manifest, the one output that holds timings.
-        timings += outcome.stages.map { ("stage_\($0.position)_\($0.name)", $0.seconds) }
-        lap("build_solve_verify", since: start)
+        for stage in outcome.stages { clock.record("stage_\(stage.position)_\(stage.name)", stage.seconds) }
+        clock.lap("build_solve_verify")
+        let gap = outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a"
         if outcome.record.status == .interrupted || request.cancellation?.isCancelled == true {
             // A signal stops the run without publishing: the previous run stays the published one.
             // A best-effort plan is what --time-limit is for (exit 10, published).
-            log("stopped by a signal: the best plan found so far (objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a")) is not published")
+            log("stopped by a signal: the best plan found so far (objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)) is not published")
             throw .interrupted
         }
-        log("plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(outcome.record.relativeGap.map { Format.percent($0, decimals: 4) } ?? "n/a")")
+        log("plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)")
+        return outcome
+    }
 
-        start = Date()
+    /// Everything a run with a plan publishes but its data package and manifest, in the order the report lists it:
+    /// the plan's tables, the ranges, the stages, the comparison and its decomposition, the waves, the analyses and
+    /// maps, the commune plan, then the report.
+    private static func assemble(_ solved: Solving.Outcome, request: Request, inputs: RunReport.Inputs, baselines: BaselinePlans,
+                                 budget: RunBudget, solver: any LinearSolver, options: SolverOptions, clock: inout RunClock,
+                                 log: @escaping (String) -> Void) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
+        var outcome = solved
+        let scenario = outcome.record.scenario
+        clock.restart()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a section.
         let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
@@ -142,55 +186,36 @@ public enum RunCommand {
             files[index].content = Data(Tables.byTerritory(outcome.record, ranges: ranges).utf8)
         }
         if !outcome.stages.isEmpty { files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8))) }
-        // The comparison: the optimised plan, the 2021 allocation (when the structures carry posts_2021) and the baselines.
-        var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: outcome.record.plan)]
-        var unplaced: [String: Int] = [:]
-        var leftOut: [(name: String, reason: String)] = []
-        if scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
-            compared.append((name: "2021", plan: Baselines.observed2021(scenario).plan))
-        }
-        for spec in baselineSpecs {
-            do {
-                let baseline = try baselinePlans.plan(for: spec)
-                compared.append((name: baseline.name, plan: baseline.plan))
-                unplaced[baseline.name] = baseline.unplacedTotal
-            } catch {
-                // Said in the report too, not only on stderr (silenced by -q).
-                log("warning: \(error); baseline left out of the comparison")
-                leftOut.append((name: spec.id, reason: "\(error)"))
-            }
-        }
+        let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         let threshold = scenario.parameters.comparison.coverageThreshold
-        // Each compared plan is scored once; the tables, the report and the chart share the scores.
-        let rows = Comparison.rows(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced, coverageThreshold: threshold)
         // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
-        let observedRow = rows.first { $0.name == "2021" }
-        let decomposition = try DecompositionRun.run(outcome: outcome, scenario: scenario, observed: observedRow, solver: solver,
+        let decomposition = try DecompositionRun.run(outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver,
                                                      options: options, log: log)
         let decompositionRows = decomposition.map {
-            Comparison.decompositionRows($0, scenario: scenario, optimised: rows.first, coverageThreshold: threshold)
+            Comparison.decompositionRows($0, scenario: scenario, optimised: compared.rows.first, coverageThreshold: threshold)
         } ?? []
-        files += Comparison.tables(rows, scenario: scenario, decomposition: decompositionRows).map { (name: $0.name, content: Data($0.content.utf8)) }
-        if let decomposition, let observedRow {
+        files += Comparison.tables(compared.rows, scenario: scenario, decomposition: decompositionRows).map { (name: $0.name, content: Data($0.content.utf8)) }
+        if let decomposition, let observed = compared.observed {
             files.append((name: "decomposition.csv",
-                          content: Data(DecompositionReport.csv(decomposition, scenario: scenario, observed: observedRow.evaluation).utf8)))
+                          content: Data(DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation).utf8)))
         }
-        lap("comparison", since: start)
-        start = Date()
+        clock.lap("comparison")
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
         var wavesSection = ""
         if !scenario.parameters.waves.isEmpty {
             let waves = WaveSequence.run(scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
             files.append((name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
             wavesSection = WavesReport.markdown(waves, scenario: scenario) + "\n"
-            lap("waves", since: start)
-            start = Date()
+            clock.lap("waves")
         }
-        let analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
-                                           compared: rows, geometry: geometry, log: log,
-                                           forced: ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) })
+        var analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
+        let forced = ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) }
+        if let pictures = RunReport.pictures(outcome.record, inputs: inputs, compared: compared, forced: forced) {
+            analyses.files += pictures.files
+            analyses.sections.append(pictures.section)
+        }
         files += analyses.files
-        lap("analyses", since: start)
+        clock.lap("analyses")
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
         // Where people live (a demand table): the commune plan, its tables and its report section.
         let communes = try CommuneRun.run(scenario, solver: solver, options: options, log: log)
@@ -206,31 +231,15 @@ public enum RunCommand {
             + StabilitySection.section(outcome)
             + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort + (outcome.tieBreakNote.map { [$0] } ?? []),
                                        timingDependence: outcome.timingDependence)
-            + Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold, leftOut: leftOut,
-                                         decomposition: decomposition, ranges: ranges.first)
+            + Comparison.markdownSection(compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
+                                         leftOut: compared.leftOut, decomposition: decomposition, ranges: ranges.first)
             + PostRangesReport.section(ranges, scenario: scenario,
                                        posts: Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
                                        mipGap: options.mipGap)
             + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n" + communeSection
         files.append((name: "report.md", content: Data(report.utf8)))
-        lap("render", since: start)
-        timings.append(("total_before_write", Date().timeIntervalSince(clock)))
-        files.append(DataPackage.file(describing: files))
-        let manifest = Manifest.render(outcome, solver: solver.identity, timings: timings, outputs: files)
-        files.append((name: "manifest.json", content: Data(manifest.utf8)))
-        try stopIfCancelled(request)
-        let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
-                                                    cancellation: request.cancellation, log: log)
-        if case .runsRoot = target {
-            log("wrote \(directory); \(reservation.destination) points to it")
-        } else {
-            log("wrote \(directory)")
-        }
-        withExtendedLifetime(reservation) {}
-        let summary = Tables.summaryJSON(outcome.record)
-        var result = Result(outcome: outcome, directory: directory, summaryJSON: summary)
-        result.communeProven = communes?.proven ?? true
-        return result
+        clock.lap("render")
+        return (outcome, files, communes?.proven ?? true)
     }
 
     private static func stopIfCancelled(_ request: Request) throws(RunFailure) {
@@ -245,9 +254,8 @@ public enum RunCommand {
         } catch {
             throw .input(error)
         }
-        _ = try baselineSpecs(for: scenario)
         _ = try Solving.objectiveStages(for: scenario)
-        _ = try RunAnalyses.geometry(for: scenario)
+        _ = try reportInputs(for: scenario)
         let model = AllocationModel(scenario: scenario)
         do {
             try model.program.validate()
@@ -255,26 +263,6 @@ public enum RunCommand {
             throw .solver("the model is invalid: \(error)")
         }
         return (scenario, model)
-    }
-
-    /// The scenario's `comparison.baselines`, parsed; a wrong id is a configuration error (exit 78).
-    static func baselineSpecs(for scenario: Scenario) throws(RunFailure) -> [BaselineSpec] {
-        var specs: [BaselineSpec] = []
-        var written: [String: String] = [:]
-        for id in scenario.parameters.comparison.baselines {
-            do {
-                specs.append(try BaselineSpec(parsing: id))
-            } catch {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)]))
-            }
-            // Aliases name the same baseline (sainte-lague is webster): it would be two rows of one key in plans.csv.
-            if let first = written[specs.last!.id] {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"),
-                    "'\(first)' and '\(id)' are the same baseline, \(specs.last!.id): each baseline is compared once, remove one")]))
-            }
-            written[specs.last!.id] = id
-        }
-        return specs
     }
 
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.

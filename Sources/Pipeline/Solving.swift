@@ -1,5 +1,4 @@
 import AllocationModel
-import Baselines
 import Foundation
 import LinearProgramming
 import Reports
@@ -35,7 +34,7 @@ public enum Solving {
                              log: (String) -> Void = { _ in }) throws(RunFailure) -> Outcome {
         let stages = try objectiveStages(for: scenario)
         // Checked with the stages just above (an unknown baseline is exit 78 there).
-        let tieBreak = (try? CanonicalRun.target(for: scenario)) ?? nil
+        let tieBreak = (try? StudyTargets.tieBreak(for: scenario)) ?? nil
         let solved: OnePlan.Solved
         do {
             solved = try OnePlan.solve(scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options, log: log)
@@ -81,50 +80,14 @@ public enum Solving {
         return outcome
     }
 
-    /// The scenario's `objective.stages`, with each `closeness:<baseline>` resolved to the baseline's
-    /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
+    /// The scenario's `objective.stages`, resolved (`StudyTargets.objectiveStages`); an unknown baseline or stage is a
+    /// configuration error, exit 78, before any solve.
     public static func objectiveStages(for scenario: Scenario) throws(RunFailure) -> [ObjectiveStage] {
-        // The tie-break's baseline is checked with the stages' (every caller checks these before solving).
-        _ = try CanonicalRun.target(for: scenario)
-        var stages: [ObjectiveStage] = []
-        var seen = Set<String>()
-        for name in scenario.parameters.comparison.stages {
-            // A stage already held within the gap cannot improve when solved again, and its row would be a second
-            // `stage_<name>`: a repeat is refused like any other wrong stage (exit 78, by validate and run alike).
-            guard seen.insert(name).inserted else {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                       "stage '\(name)' is listed twice in 'objective.stages': list each stage once")]))
-            }
-            if let stage = ObjectiveStage(name: name) {
-                stages.append(stage)
-                continue
-            }
-            guard name.hasPrefix("closeness:") else {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                       "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)")]))
-            }
-            let id = String(name.dropFirst("closeness:".count))
-            // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and waves").
-            if id.hasPrefix("run:") {
-                do {
-                    let folder = String(id.dropFirst("run:".count))
-                    // Per structure when the run wrote its structures' table, else per territory (docs/model.md).
-                    stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(folder),
-                                             previous: try PreviousRun.structurePosts(folder) ?? []))
-                } catch {
-                    throw .input(error)
-                }
-                continue
-            }
-            do {
-                let spec = try BaselineSpec(parsing: id)
-                stages.append(.closeness(name: id, target: try Baselines.seats(for: spec, scenario: scenario)))
-            } catch {
-                throw .input(ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                       "stage '\(name)': \(error)")]))
-            }
+        do {
+            return try StudyTargets.objectiveStages(for: scenario)
+        } catch {
+            throw .input(error)
         }
-        return stages
     }
 
     static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {

@@ -3,6 +3,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// The variants of a sweep, each with its stable id and its scenario, made from one load of the
 /// base scenario (`ScenarioLoader.variant`): the tables are read once, whatever the number of variants.
@@ -73,12 +74,11 @@ public struct SweepPlan: Sendable {
     /// What `repartir run` checks after loading and before its lock: the objective stages and the baselines.
     static func runChecks(_ scenario: Scenario) -> ScenarioError? {
         do {
-            _ = try RunCommand.baselineSpecs(for: scenario)
-            _ = try Solving.objectiveStages(for: scenario)
+            try RunReport.checkBaselines(for: scenario)
+            _ = try StudyTargets.objectiveStages(for: scenario)
             return nil
         } catch {
-            if case let .input(problem) = error { return problem }
-            return ScenarioError([Diagnostic(.configuration, SourceLocation(file: "sweep"), "\(error)")])
+            return error
         }
     }
 

@@ -53,7 +53,7 @@ enum CommuneRun {
             default: throw .noSolution(failure.description)
             }
         } catch {
-            throw .solver("commune model: \(error)")
+            throw .solver("commune model", cause: error)
         }
     }
 }

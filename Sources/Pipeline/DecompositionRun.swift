@@ -20,7 +20,7 @@ enum DecompositionRun {
             return try Decomposition.run(base: scenario, levels: levels, optimised: outcome.record.plan,
                                          optimisedGap: outcome.record.relativeGap, solver: solver, options: options)
         } catch {
-            throw .solver("while re-solving for the decomposition: \(error)")
+            throw .solver("while re-solving for the decomposition", cause: error)
         }
     }
 }

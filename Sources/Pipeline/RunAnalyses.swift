@@ -44,7 +44,7 @@ enum RunAnalyses {
         } catch let error as ScenarioError {
             throw .input(error)
         } catch {
-            throw .solver("while re-solving for the analyses: \(error)")
+            throw .solver("while re-solving for the analyses", cause: error)
         }
         return output
     }

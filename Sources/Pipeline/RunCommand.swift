@@ -260,7 +260,7 @@ public enum RunCommand {
         do {
             try model.program.validate()
         } catch {
-            throw .solver("the model is invalid: \(error)")
+            throw .solver("the model is invalid", cause: error)
         }
         return (scenario, model)
     }
@@ -274,7 +274,7 @@ public enum RunCommand {
         do {
             try solver.write(program, format: format, to: file)
         } catch {
-            throw .outputIO("\(error)")
+            throw .outputIO("", cause: error)
         }
     }
 }

@@ -12,10 +12,12 @@ public enum RunFailure: Error, CustomStringConvertible {
     case infeasibleExplained(InfeasibilityExplanation)
     case noSolution(String)
     case interrupted
-    case solver(String)
+    /// A solve failed: what was being done, and the solver's own error when there is one.
+    case solver(String, cause: (any Error)? = nil)
     case rejectedPlan(String)
     case cannotCreateOutput(String)
-    case outputIO(String)
+    /// Writing failed: what was being written, and the underlying error when there is one.
+    case outputIO(String, cause: (any Error)? = nil)
     /// Another run holds the output directory's lock.
     case locked(String)
     /// The command cannot do what was asked as asked (e.g. export a staged model without `--stage`).
@@ -52,10 +54,10 @@ public enum RunFailure: Error, CustomStringConvertible {
             return lines.joined(separator: "\n")
         case let .noSolution(message): return "error: no plan found: \(message)"
         case .interrupted: return "error: interrupted; nothing was published and the previous run is untouched"
-        case let .solver(message): return "error: solver failure: \(message)"
+        case let .solver(message, cause): return "error: solver failure: \(message)" + (cause.map { ": \($0)" } ?? "")
         case let .rejectedPlan(message): return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
         case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
-        case let .outputIO(message): return "error: writing the output failed: \(message)"
+        case let .outputIO(message, cause): return "error: writing the output failed: \(message)" + (cause.map { message.isEmpty ? "\($0)" : ": \($0)" } ?? "")
         case let .locked(message): return "error: another run is active: \(message)"
         case let .usage(message): return "error: \(message)"
         }

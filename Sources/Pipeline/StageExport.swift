@@ -28,7 +28,7 @@ enum StageExport {
         } catch let error as StagedSolve.ExportError {
             throw .noSolution(error.description)
         } catch {
-            throw .solver("while solving the stages before stage \(stage): \(error)")
+            throw .solver("while solving the stages before stage \(stage)", cause: error)
         }
     }
 }

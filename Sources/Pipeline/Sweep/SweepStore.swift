@@ -99,7 +99,7 @@ public enum SweepStore {
                 throw failure
             }
         } catch {
-            throw .outputIO("\(error)")
+            throw .outputIO("", cause: error)
         }
     }
 }

@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // The executable is the one place above GLPKSolver that names it: it builds the solver and passes it down.
         .executableTarget(name: "repartir", dependencies: [
-            "Pipeline", "GLPKSolver", "LinearProgramming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Pipeline", "Scenario", "GLPKSolver", "LinearProgramming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The hand-made commune scenario, written to a temporary folder; shared by three test targets.
         .target(name: "CommuneFixtures", dependencies: ["Scenario"], path: "Tests/CommuneFixtures"),

@@ -6,13 +6,14 @@ let package = Package(
     name: "repartir",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "repartir", targets: ["repartir"]),
+        .executable(name: "repartir", targets: ["repartir"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Pinned: Scenario/YAMLAliasScan.swift reads libyaml's event stream through Yams' `CYaml` target, which Yams
         // builds but does not export as a product (its public API only composes trees, which expands aliases first).
-        // A Yams release may rename or drop that target: move this pin only after ScenarioFileTests.aliasesAndListsOfMappingsAreRefusedWithTheirPlace passes on it.
+        // A Yams release may rename or drop that target: move this pin only after
+        // ScenarioFileTests.aliasesAndListsOfMappingsAreRefusedWithTheirPlace passes on it.
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
@@ -36,24 +37,39 @@ let package = Package(
         // SVG map and charts drawn by repartir itself (no plotting dependency).
         .target(name: "Pictures", dependencies: ["Scenario"]),
         // Solves through Studies, lets Reports assemble the files (baselines and maps included), publishes them.
-        .target(name: "Pipeline", dependencies: [
-            "Scenario", "AllocationModel", "LinearProgramming", "Studies", "Reports", "Yams",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Scenario", "AllocationModel", "LinearProgramming", "Studies", "Reports", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The executable is the one place above GLPKSolver that names it: it builds the solver and passes it down.
-        .executableTarget(name: "repartir", dependencies: [
-            "Pipeline", "Scenario", "GLPKSolver", "LinearProgramming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "repartir",
+            dependencies: [
+                "Pipeline", "Scenario", "GLPKSolver", "LinearProgramming",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // The hand-made commune scenario, written to a temporary folder; shared by three test targets.
         .target(name: "CommuneFixtures", dependencies: ["Scenario"], path: "Tests/CommuneFixtures"),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
-        .testTarget(name: "AllocationModelTests", dependencies: ["AllocationModel", "Studies", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Studies", "Scenario"], exclude: ["Golden"]),
+        .testTarget(
+            name: "AllocationModelTests",
+            dependencies: [
+                "AllocationModel", "Studies", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures",
+            ]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Studies", "Scenario"],
+            exclude: ["Golden"]),
         // `repartir` is not imported: the dependency builds the binary the tests run as a process.
-        .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming", "Studies"]),
-        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming", "Studies"]),
+        .testTarget(
+            name: "BaselinesTests",
+            dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
     ]
 )

@@ -59,7 +59,8 @@ public struct AllocationModel: Sendable {
     public let coverageVariables: [String: [Variable]]
     /// The integer `posts[t]` of each territory, by code.
     public let postVariables: [String: Variable]
-    /// The `committed[t,k,n]` constants of each territory (fixed by their `commitment` rows), by code; empty without commitments.
+    /// The `committed[t,k,n]` constants of each territory (fixed by their `commitment` rows), by code; empty without
+    /// commitments.
     public let committedVariables: [String: [Variable]]
     /// The pool and option of each `committed[t,k,f]` constant, by variable index.
     public let committedKeys: [Int: DecisionKey]
@@ -92,7 +93,8 @@ public struct AllocationModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         let objectiveScale = Self.objectiveScale(of: scenario)
 
-        let poolByKey = Dictionary(uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ($0.key, $0) })
+        let poolByKey = Dictionary(
+            uniqueKeysWithValues: Self.pools(of: scenario, cofinancing: cofinancing).map { ($0.key, $0) })
 
         let committedByTerritory = Self.committedAggregates(of: scenario)
         var committedVariables: [String: [Variable]] = [:]
@@ -109,9 +111,11 @@ public struct AllocationModel: Sendable {
                 pools.append(pool)
                 territoryCapacity += pool.capacity
                 let capacity = pool.capacity
-                let terms = parameters.fundingOptions.map { ($0, scenario.terms(kind: kind, option: $0, territory: territory)) }
-                // With one count unit (always so when the co-financed options share one host share) the variables and the
-                // row keep the pool's name; otherwise each unit has its own, numbered from 1.
+                let terms = parameters.fundingOptions.map {
+                    ($0, scenario.terms(kind: kind, option: $0, territory: territory))
+                }
+                // With one count unit (always so when the co-financed options share one host share) the variables and
+                // the row keep the pool's name; otherwise each unit has its own, numbered from 1.
                 let single = pool.units.count == 1 && pool.units[0].isCount
                 var poolTerms: [(Variable, Double)] = []
                 var unitTerms = Array(repeating: [(Variable, Double)](), count: pool.units.count)
@@ -128,9 +132,12 @@ public struct AllocationModel: Sendable {
                             switch unit.rule {
                             case let .count(posts): upper = min(capacity, posts.reduce(0, +))
                             case let .money(structureCapacity, money):
-                                upper = CofinancingUnit.affordable(capacity: structureCapacity, money: money, hostShare: term.hostCostEUR)
+                                upper = CofinancingUnit.affordable(
+                                    capacity: structureCapacity, money: money, hostShare: term.hostCostEUR)
                             }
-                            let name = single ? "x[\(territory.code),\(kind.id),\(option.id)]"
+                            let name =
+                                single
+                                ? "x[\(territory.code),\(kind.id),\(option.id)]"
                                 : "x[\(territory.code),\(kind.id),\(option.id),\(index + 1)]"
                             return (name, upper, index)
                         }
@@ -139,9 +146,11 @@ public struct AllocationModel: Sendable {
                         let variable = program.addVariable(
                             slot.name, lower: 0, upper: Double(slot.upper), kind: .integer,
                             objective: -Self.tieBreakPerPost * term.stateCostEUR / maxCost)
-                        decisions.append(Decision(territory: territory.code, kind: kind.id, option: option.id, variable: variable,
-                                                  stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, months: term.months,
-                                                  unit: slot.unit, serviceMonths: term.serviceMonths))
+                        decisions.append(
+                            Decision(
+                                territory: territory.code, kind: kind.id, option: option.id, variable: variable,
+                                stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, months: term.months,
+                                unit: slot.unit, serviceMonths: term.serviceMonths))
                         poolTerms.append((variable, 1))
                         if let unit = slot.unit {
                             unitTerms[unit].append((variable, 1))
@@ -154,24 +163,33 @@ public struct AllocationModel: Sendable {
                     }
                 }
                 if poolTerms.count > 1 {  // with one option its bound already says it
-                    program.addConstraint(RowRef(.hostCapacity, .pool(pool.key, unit: nil)), into: &rows, poolTerms, upper: Double(capacity))
+                    program.addConstraint(
+                        RowRef(.hostCapacity, .pool(pool.key, unit: nil)), into: &rows, poolTerms,
+                        upper: Double(capacity))
                 }
                 for (index, unit) in pool.units.enumerated() where !unitTerms[index].isEmpty {
                     let scope = RowRef.Scope.pool(pool.key, unit: single ? nil : index)
                     switch unit.rule {
                     case let .count(posts):
-                        // A unit with one variable of its own is said by its bound (the single unit keeps the row, as it always had).
+                        // A unit with one variable of its own is said by its bound (the single unit keeps the row, as
+                        // it always had).
                         let cofinanceable = posts.reduce(0, +)
                         if cofinanceable < capacity && (single || unitTerms[index].count > 1) {
-                            program.addConstraint(RowRef(.cofinancing, scope), into: &rows, unitTerms[index], upper: Double(cofinanceable))
+                            program.addConstraint(
+                                RowRef(.cofinancing, scope), into: &rows, unitTerms[index], upper: Double(cofinanceable)
+                            )
                         }
                     case let .money(structureCapacity, money):
-                        program.addConstraint(RowRef(.structureCofinancing, scope), into: &rows, moneyTerms[index], upper: money)
+                        program.addConstraint(
+                            RowRef(.structureCofinancing, scope), into: &rows, moneyTerms[index], upper: money)
                         // Implied by the money row unless the structure could afford more posts than it can take.
                         let cheapest = unit.options.compactMap { pool.hostShares[$0] }.min() ?? 0
-                        if structureCapacity < CofinancingUnit.affordable(capacity: Int.max, money: money, hostShare: cheapest) {
-                            program.addConstraint(RowRef(.structureCapacity, scope), into: &rows, unitTerms[index],
-                                                  upper: Double(structureCapacity))
+                        if structureCapacity
+                            < CofinancingUnit.affordable(capacity: Int.max, money: money, hostShare: cheapest)
+                        {
+                            program.addConstraint(
+                                RowRef(.structureCapacity, scope), into: &rows, unitTerms[index],
+                                upper: Double(structureCapacity))
                         }
                     }
                 }
@@ -179,11 +197,13 @@ public struct AllocationModel: Sendable {
             // Committed posts are constants held by named rows (docs/model.md, "Commitments and waves").
             for committed in committedByTerritory[territory.code] ?? [] {
                 let term = scenario.terms(kind: committed.kind, option: committed.option, territory: territory)
-                let variable = program.addVariable("committed[\(territory.code),\(committed.kind.id),\(committed.option.id)]",
-                                                   lower: 0, upper: Double(committed.posts))
+                let variable = program.addVariable(
+                    "committed[\(territory.code),\(committed.kind.id),\(committed.option.id)]",
+                    lower: 0, upper: Double(committed.posts))
                 let key = DecisionKey(territory: territory.code, kind: committed.kind.id, option: committed.option.id)
-                program.addConstraint(RowRef(.commitment, .commitment(key)), into: &rows, [(variable, 1)],
-                                      lower: Double(committed.posts), upper: Double(committed.posts))
+                program.addConstraint(
+                    RowRef(.commitment, .commitment(key)), into: &rows, [(variable, 1)],
+                    lower: Double(committed.posts), upper: Double(committed.posts))
                 territoryCapacity += committed.posts
                 committedVariables[territory.code, default: []].append(variable)
                 committedKeys[variable.index] = key
@@ -197,25 +217,34 @@ public struct AllocationModel: Sendable {
             var coverageTerms: [(Variable, Double)] = []
             for (index, segment) in curve.segments.enumerated() {
                 let value = territory.weight * segment.slope
-                let variable = program.addVariable("coverage[\(territory.code),\(index + 1)]", lower: 0, upper: segment.width * need,
-                                                   objective: Self.solverCoefficient(value, scale: objectiveScale))
+                let variable = program.addVariable(
+                    "coverage[\(territory.code),\(index + 1)]", lower: 0, upper: segment.width * need,
+                    objective: Self.solverCoefficient(value, scale: objectiveScale))
                 coverageTerms.append((variable, 1))
                 valueTerms.append((variable, value))
             }
             coverageVariables[territory.code] = coverageTerms.map(\.0)
-            program.addConstraint(RowRef(.service, .territory(territory.code)), into: &rows, coverageTerms + serviceTerms, upper: 0)
+            program.addConstraint(
+                RowRef(.service, .territory(territory.code)), into: &rows, coverageTerms + serviceTerms, upper: 0)
             program.addConstraint(RowRef(.need, .territory(territory.code)), into: &rows, coverageTerms, upper: need)
             let range = scenario.postRange(of: territory)
             capacityByTerritory[position] = territoryCapacity
             postTermsByTerritory[position] = territoryPosts
-            let total = program.addVariable("posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
-            program.addConstraint(RowRef(.territoryPosts, .territory(territory.code)), into: &rows, territoryPosts + [(total, -1)], lower: 0, upper: 0)
+            let total = program.addVariable(
+                "posts[\(territory.code)]", lower: 0, upper: Double(territoryCapacity), kind: .integer)
+            program.addConstraint(
+                RowRef(.territoryPosts, .territory(territory.code)), into: &rows, territoryPosts + [(total, -1)],
+                lower: 0, upper: 0)
             postVariables[territory.code] = total
             if range.min > 0 {
-                program.addConstraint(RowRef(.territoryFloor, .territory(territory.code)), into: &rows, [(total, 1)], lower: Double(range.min))
+                program.addConstraint(
+                    RowRef(.territoryFloor, .territory(territory.code)), into: &rows, [(total, 1)],
+                    lower: Double(range.min))
             }
             if range.max < territoryCapacity {
-                program.addConstraint(RowRef(.territoryCap, .territory(territory.code)), into: &rows, [(total, 1)], upper: Double(range.max))
+                program.addConstraint(
+                    RowRef(.territoryCap, .territory(territory.code)), into: &rows, [(total, 1)],
+                    upper: Double(range.max))
             }
         }
 
@@ -225,10 +254,12 @@ public struct AllocationModel: Sendable {
             let terms = members.flatMap { postTermsByTerritory[$0] }
             let capacity = members.reduce(0) { $0 + capacityByTerritory[$1] }
             if regionRange.min > 0 {
-                program.addConstraint(RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min))
+                program.addConstraint(
+                    RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min))
             }
             if regionRange.max < capacity && !terms.isEmpty {
-                program.addConstraint(RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
+                program.addConstraint(
+                    RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
             }
         }
         program.addConstraint(RowRef(.postsTotal), into: &rows, postsTerms, upper: Double(parameters.posts))
@@ -276,20 +307,26 @@ public struct AllocationModel: Sendable {
                 let capacity = scenario.index.residualCapacityByPool[key] ?? 0
                 guard capacity > 0 else { continue }
                 let shares = scenario.parameters.fundingOptions
-                    .map { (option: $0.id, eur: scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR) }
+                    .map {
+                        (option: $0.id, eur: scenario.terms(kind: kind, option: $0, territory: territory).hostCostEUR)
+                    }
                     .filter { $0.eur > 0 }
                 let hostShare = shares.map(\.eur).max() ?? 0
-                pools.append(Pool(territory: territory.code, kind: kind.id, capacity: capacity,
-                                  cofinanceablePosts: members.reduce(0) { $0 + cofinanceablePosts($1, hostShare: hostShare) },
-                                  hostSharePerPost: hostShare,
-                                  hostShares: Dictionary(uniqueKeysWithValues: shares.map { ($0.option, $0.eur) }),
-                                  units: Self.units(members: members, hostShares: shares, rule: cofinancing)))
+                pools.append(
+                    Pool(
+                        territory: territory.code, kind: kind.id, capacity: capacity,
+                        cofinanceablePosts: members.reduce(0) { $0 + cofinanceablePosts($1, hostShare: hostShare) },
+                        hostSharePerPost: hostShare,
+                        hostShares: Dictionary(uniqueKeysWithValues: shares.map { ($0.option, $0.eur) }),
+                        units: Self.units(members: members, hostShares: shares, rule: cofinancing)))
             }
         }
         return pools
     }
 
-    static func units(members: [HostStructure], hostShares: [(option: String, eur: Double)], rule: CofinancingRule) -> [CofinancingUnit] {
+    static func units(
+        members: [HostStructure], hostShares: [(option: String, eur: Double)], rule: CofinancingRule
+    ) -> [CofinancingUnit] {
         switch rule {
         case .exact: return CofinancingUnit.units(members: members, hostShares: hostShares)
         case let .pooled(quantile):

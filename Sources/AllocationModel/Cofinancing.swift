@@ -30,18 +30,22 @@ public struct CofinancingUnit: Sendable, Hashable {
         switch rule {
         case let .count(postsPerStructure): return postsPerStructure.reduce(0, +)
         case let .money(capacity, money):
-            return options.map { Self.affordable(capacity: capacity, money: money, hostShare: hostShares[$0] ?? 0) }.max() ?? 0
+            return options.map { Self.affordable(capacity: capacity, money: money, hostShare: hostShares[$0] ?? 0) }
+                .max() ?? 0
         }
     }
 
-    /// The units of a pool: `members` in id order, `hostShares` the host cost per post of each co-financed option (> 0),
-    /// in option order. Structures that can afford no co-financed post belong to no unit. Count units come first,
+    /// The units of a pool: `members` in id order, `hostShares` the host cost per post of each co-financed option (>
+    /// 0), in option order. Structures that can afford no co-financed post belong to no unit. Count units come first,
     /// ordered by their options; then the money units, in structure id order.
-    public static func units(members: [HostStructure], hostShares: [(option: String, eur: Double)]) -> [CofinancingUnit] {
+    public static func units(members: [HostStructure], hostShares: [(option: String, eur: Double)]) -> [CofinancingUnit]
+    {
         var groups: [[String]: (structures: [String], posts: [Int])] = [:]
         var single: [CofinancingUnit] = []
         for structure in members where structure.capacity > 0 {
-            let posts = hostShares.map { affordable(capacity: structure.capacity, money: structure.cofinancingEUR, hostShare: $0.eur) }
+            let posts = hostShares.map {
+                affordable(capacity: structure.capacity, money: structure.cofinancingEUR, hostShare: $0.eur)
+            }
             let options = zip(hostShares, posts).filter { $0.1 > 0 }
             guard let first = options.first else { continue }
             if options.allSatisfy({ $0.1 == first.1 }) {
@@ -49,12 +53,15 @@ public struct CofinancingUnit: Sendable, Hashable {
                 groups[key, default: ([], [])].structures.append(structure.id)
                 groups[key]!.posts.append(first.1)
             } else {
-                single.append(CofinancingUnit(structures: [structure.id], options: options.map(\.0.option),
-                                              rule: .money(capacity: structure.capacity, moneyEUR: structure.cofinancingEUR)))
+                single.append(
+                    CofinancingUnit(
+                        structures: [structure.id], options: options.map(\.0.option),
+                        rule: .money(capacity: structure.capacity, moneyEUR: structure.cofinancingEUR)))
             }
         }
         let counted = groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map {
-            CofinancingUnit(structures: groups[$0]!.structures, options: $0, rule: .count(postsPerStructure: groups[$0]!.posts))
+            CofinancingUnit(
+                structures: groups[$0]!.structures, options: $0, rule: .count(postsPerStructure: groups[$0]!.posts))
         }
         return counted + single
     }
@@ -73,12 +80,19 @@ extension CofinancingUnit {
     /// The pool as one count unit at the largest host share h̄: each structure co-finances at most min(u_s, ⌊b_s / h̄⌋)
     /// posts of any co-financed option. A restriction of the scenario's rule when host shares differ (exact when
     /// they are equal); nil units when no structure affords h̄.
-    public static func pooled(members: [HostStructure], hostShares: [(option: String, eur: Double)]) -> [CofinancingUnit] {
+    public static func pooled(
+        members: [HostStructure], hostShares: [(option: String, eur: Double)]
+    ) -> [CofinancingUnit] {
         guard let largest = hostShares.map(\.eur).max() else { return [] }
-        let counted = members.map { (id: $0.id, posts: affordable(capacity: $0.capacity, money: $0.cofinancingEUR, hostShare: largest)) }
-            .filter { $0.posts > 0 }
+        let counted = members.map {
+            (id: $0.id, posts: affordable(capacity: $0.capacity, money: $0.cofinancingEUR, hostShare: largest))
+        }
+        .filter { $0.posts > 0 }
         guard !counted.isEmpty else { return [] }
-        return [CofinancingUnit(structures: counted.map(\.id), options: hostShares.map(\.option),
-                                rule: .count(postsPerStructure: counted.map(\.posts)))]
+        return [
+            CofinancingUnit(
+                structures: counted.map(\.id), options: hostShares.map(\.option),
+                rule: .count(postsPerStructure: counted.map(\.posts)))
+        ]
     }
 }

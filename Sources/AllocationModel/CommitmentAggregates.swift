@@ -10,7 +10,8 @@ extension AllocationModel {
     }
 
     /// The scenario's committed posts summed per territory, then per (kind, option) in the scenario's order: the
-    /// aggregate decisions are per pool, so the committed ones are too (the splitter puts them back on their structures).
+    /// aggregate decisions are per pool, so the committed ones are too (the splitter puts them back on their
+    /// structures).
     static func committedAggregates(of scenario: Scenario) -> [String: [CommittedAggregate]] {
         guard !scenario.commitments.isEmpty else { return [:] }
         let parameters = scenario.parameters
@@ -22,12 +23,15 @@ extension AllocationModel {
         let width = parameters.fundingOptions.count
         for placement in scenario.committedPlacements {
             guard let structure = structureByID[placement.structureID], let kind = kindIndex[structure.kind],
-                  let option = optionIndex[placement.option] else { continue }
+                let option = optionIndex[placement.option]
+            else { continue }
             sums[structure.territory, default: [:]][kind * width + option, default: 0] += placement.posts
         }
         return sums.mapValues { cells in
             cells.keys.sorted().map { key in
-                CommittedAggregate(kind: parameters.kinds[key / width], option: parameters.fundingOptions[key % width], posts: cells[key]!)
+                CommittedAggregate(
+                    kind: parameters.kinds[key / width], option: parameters.fundingOptions[key % width],
+                    posts: cells[key]!)
             }
         }
     }

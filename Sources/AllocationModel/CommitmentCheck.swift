@@ -8,7 +8,9 @@ extension PlanVerifier {
     static func commitmentViolations(of plan: Plan, scenario: Scenario) -> [Violation] {
         guard !scenario.commitments.isEmpty else { return [] }
         var byStructureOption: [String: [String: Int]] = [:]
-        for placement in plan.placements { byStructureOption[placement.structureID, default: [:]][placement.option, default: 0] += placement.posts }
+        for placement in plan.placements {
+            byStructureOption[placement.structureID, default: [:]][placement.option, default: 0] += placement.posts
+        }
         var found: [Violation] = []
         var lockedTotals: [String: Int] = [:]
         for commitment in scenario.commitments {
@@ -20,19 +22,29 @@ extension PlanVerifier {
                 let option = commitment.option ?? ""
                 let posts = placed[option] ?? 0
                 if commitment.mode == .locked ? posts != commitment.posts : posts < commitment.posts {
-                    found.append(Violation(rule: name, message: "\(posts) posts under '\(option)', \(commitment.mode.rawValue) at \(commitment.posts)"))
+                    found.append(
+                        Violation(
+                            rule: name,
+                            message:
+                                "\(posts) posts under '\(option)', \(commitment.mode.rawValue) at \(commitment.posts)"))
                 }
                 if commitment.mode == .locked { lockedTotals[commitment.structureID, default: 0] += commitment.posts }
             case .max:
                 if total > commitment.posts {
-                    found.append(Violation(rule: name, message: "\(total) posts at a structure committed to at most \(commitment.posts)"))
+                    found.append(
+                        Violation(
+                            rule: name,
+                            message: "\(total) posts at a structure committed to at most \(commitment.posts)"))
                 }
             }
         }
         for (id, locked) in lockedTotals.sorted(by: { $0.key < $1.key }) {
             let total = byStructureOption[id]?.values.reduce(0, +) ?? 0
             if total != locked {
-                found.append(Violation(rule: RowRef(.commitment, .structure(id)), message: "\(total) posts at a structure locked at \(locked)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.commitment, .structure(id)),
+                        message: "\(total) posts at a structure locked at \(locked)"))
             }
         }
         return found

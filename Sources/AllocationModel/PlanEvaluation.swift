@@ -37,19 +37,23 @@ public struct PlanEvaluation: Sendable {
     /// Posts per structure id.
     public let postsByStructure: [String: Int]
     public let hostCostByStructure: [String: Double]
-    /// Position of each territory in `territories`, so `territory(_:)` is O(1) (verifier and reports call it per territory).
+    /// Position of each territory in `territories`, so `territory(_:)` is O(1) (verifier and reports call it per
+    /// territory).
     private let indexByCode: [String: Int]
 
     public init(plan: Plan, scenario: Scenario) {
         let curve = ValueCurve(scenario.parameters.objective)
         let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
         let options = Dictionary(uniqueKeysWithValues: scenario.parameters.fundingOptions.map { ($0.id, $0) })
-        var figures = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, TerritoryFigures(code: $0.code)) })
+        var figures = Dictionary(
+            uniqueKeysWithValues: scenario.territories.map { ($0.code, TerritoryFigures(code: $0.code)) })
         var postsByStructure: [String: Int] = [:]
         var hostByStructure: [String: Double] = [:]
         for placement in plan.placements {
             guard let structure = structures[placement.structureID], let option = options[placement.option],
-                  let kind = scenario.parameters.kind(structure.kind), let territory = scenario.territory(structure.territory) else { continue }
+                let kind = scenario.parameters.kind(structure.kind),
+                let territory = scenario.territory(structure.territory)
+            else { continue }
             let terms = scenario.terms(kind: kind, option: option, territory: territory)
             var entry = figures[territory.code]!
             entry.posts += placement.posts
@@ -63,7 +67,8 @@ public struct PlanEvaluation: Sendable {
             postsByStructure[structure.id, default: 0] += placement.posts
             hostByStructure[structure.id, default: 0] += Double(placement.posts) * terms.hostCostEUR
         }
-        let endowed = Dictionary(grouping: postsByStructure.filter { $0.value > 0 }.keys, by: { structures[$0]!.territory })
+        let endowed = Dictionary(
+            grouping: postsByStructure.filter { $0.value > 0 }.keys, by: { structures[$0]!.territory })
         let people = scenario.parameters.peoplePerPostYear
         var list: [TerritoryFigures] = []
         for territory in scenario.territories {

@@ -12,22 +12,27 @@ public enum PlanSplitter {
 
         public var description: String {
             switch self {
-            case let .fractional(variable, value): return "the solver returned \(value) for integer decision \(variable)"
+            case let .fractional(variable, value):
+                return "the solver returned \(value) for integer decision \(variable)"
             case let .doesNotFit(territory, kind, option, posts):
                 return "\(posts) posts (\(kind), \(option)) do not fit the structures of territory \(territory)"
             }
         }
     }
 
-    /// Rounds the integer decisions of `values` and places them on structures (see `plan(aggregates:pools:scenario:preferred:)`).
-    public static func plan(from values: [Double], model: AllocationModel, scenario: Scenario,
-                            preferred: [PreviousRun.Held] = []) throws -> Plan {
+    /// Rounds the integer decisions of `values` and places them on structures (see
+    /// `plan(aggregates:pools:scenario:preferred:)`).
+    public static func plan(
+        from values: [Double], model: AllocationModel, scenario: Scenario,
+        preferred: [PreviousRun.Held] = []
+    ) throws -> Plan {
         var aggregates: [DecisionKey: Int] = [:]
         for decision in model.decisions {
             let value = values[decision.variable.index]
             let rounded = value.rounded()
             guard abs(value - rounded) <= 1e-6, rounded >= 0 else {
-                throw SplitError.fractional(variable: model.program.variables[decision.variable.index].name, value: value)
+                throw SplitError.fractional(
+                    variable: model.program.variables[decision.variable.index].name, value: value)
             }
             if rounded > 0 { aggregates[decision.key, default: 0] += Int(rounded) }
         }
@@ -35,17 +40,22 @@ public enum PlanSplitter {
     }
 
     /// Places posts given per decision of the model (pool, option and co-financing unit of `pools`) on structures.
-    /// `preferred` (a previous run's plan, for the stability stage) gives each structure its previous posts of an option
-    /// first, as far as its room allows, before the rest of the pool's posts go round the structures: a pool whose count
-    /// did not change keeps its holders.
-    public static func plan(aggregates: [DecisionKey: Int], pools: [AllocationModel.Pool], scenario: Scenario,
-                            preferred: [PreviousRun.Held] = []) throws -> Plan {
+    /// `preferred` (a previous run's plan, for the stability stage) gives each structure its previous posts of an
+    /// option first, as far as its room allows, before the rest of the pool's posts go round the structures: a pool
+    /// whose count did not change keeps its holders.
+    public static func plan(
+        aggregates: [DecisionKey: Int], pools: [AllocationModel.Pool], scenario: Scenario,
+        preferred: [PreviousRun.Held] = []
+    ) throws -> Plan {
         var byPool: [PoolKey: [(key: DecisionKey, posts: Int)]] = [:]
         for (key, posts) in aggregates where posts > 0 { byPool[key.pool, default: []].append((key, posts)) }
-        // New posts go on the room the commitments leave; the committed posts are placed first, at their own structures.
+        // New posts go on the room the commitments leave; the committed posts are placed first, at their own
+        // structures.
         let structuresByPool = scenario.index.residualStructuresByPool
         let poolByKey = Dictionary(uniqueKeysWithValues: pools.map { ($0.key, $0) })
-        var placements = scenario.committedPlacements.map { Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts) }
+        var placements = scenario.committedPlacements.map {
+            Placement(structureID: $0.structureID, option: $0.option, posts: $0.posts)
+        }
         // Previous posts per structure and option, less what is committed there (placed already).
         var previous: [String: [String: Int]] = [:]
         for held in preferred { previous[held.structureID, default: [:]][held.option, default: 0] += held.posts }
@@ -54,28 +64,38 @@ public enum PlanSplitter {
             let members = structuresByPool[key] ?? []
             let aggregates = byPool[key]!.sorted { $0.key < $1.key }
             // A pool or unit the model does not have cannot hold posts.
-            guard let pool = poolByKey[key], aggregates.allSatisfy({ $0.key.unit.map(pool.units.indices.contains) ?? true }) else {
+            guard let pool = poolByKey[key],
+                aggregates.allSatisfy({ $0.key.unit.map(pool.units.indices.contains) ?? true })
+            else {
                 let first = aggregates[0]
-                throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: first.key.option, posts: first.posts)
+                throw SplitError.doesNotFit(
+                    territory: key.territory, kind: key.kind, option: first.key.option, posts: first.posts)
             }
             let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
             var split = PoolSplit(key: key, members: members)
-            split.previous = previous.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: members.enumerated().compactMap { index, member in
-                previous[member.id].map { (index, $0) }
-            })
+            split.previous =
+                previous.isEmpty
+                ? [:]
+                : Dictionary(
+                    uniqueKeysWithValues: members.enumerated().compactMap { index, member in
+                        previous[member.id].map { (index, $0) }
+                    })
             // Each unit's co-financed posts on its own structures: a money unit is one structure (the model's rows hold
             // its capacity and host money); a count unit's structures each take at most their own count, any mix.
             for (position, unit) in pool.units.enumerated() {
                 let posts = aggregates.filter { $0.key.unit == position }
                 switch unit.rule {
                 case .money:
-                    for aggregate in posts { try split.give(aggregate.posts, of: aggregate.key.option, at: [index[unit.structures[0]]!]) }
+                    for aggregate in posts {
+                        try split.give(aggregate.posts, of: aggregate.key.option, at: [index[unit.structures[0]]!])
+                    }
                 case let .count(postsPerStructure):
                     var cofinanceRoom = Array(repeating: 0, count: members.count)
                     for (id, room) in zip(unit.structures, postsPerStructure) { cofinanceRoom[index[id]!] = room }
                     for aggregate in posts {
-                        try split.give(aggregate.posts, of: aggregate.key.option, at: unit.structures.map { index[$0]! },
-                                       cofinanceRoom: &cofinanceRoom)
+                        try split.give(
+                            aggregate.posts, of: aggregate.key.option, at: unit.structures.map { index[$0]! },
+                            cofinanceRoom: &cofinanceRoom)
                     }
                 }
             }
@@ -92,7 +112,8 @@ public enum PlanSplitter {
         var result: [Placement] = []
         for placement in placements.sorted() {
             if let last = result.last, last.structureID == placement.structureID, last.option == placement.option {
-                result[result.count - 1] = Placement(structureID: last.structureID, option: last.option, posts: last.posts + placement.posts)
+                result[result.count - 1] = Placement(
+                    structureID: last.structureID, option: last.option, posts: last.posts + placement.posts)
             } else {
                 result.append(placement)
             }
@@ -114,13 +135,15 @@ public enum PlanSplitter {
             let members = structuresByPool[key] ?? []
             guard let pool = poolByKey[key] else {
                 let first = byPool[key]!.min { ($0.option, $0.posts) < ($1.option, $1.posts) }!
-                throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: first.option, posts: first.posts)
+                throw SplitError.doesNotFit(
+                    territory: key.territory, kind: key.kind, option: first.option, posts: first.posts)
             }
             var split = PoolSplit(key: key, members: members)
             var cofinanceRoom = members.map { AllocationModel.cofinanceablePosts($0, hostShare: pool.hostSharePerPost) }
             let ordered = byPool[key]!.sorted { ($0.option, $0.posts) < ($1.option, $1.posts) }
             for aggregate in ordered where pool.hostShares[aggregate.option] != nil {
-                try split.give(aggregate.posts, of: aggregate.option, at: Array(members.indices), cofinanceRoom: &cofinanceRoom)
+                try split.give(
+                    aggregate.posts, of: aggregate.option, at: Array(members.indices), cofinanceRoom: &cofinanceRoom)
             }
             for aggregate in ordered where pool.hostShares[aggregate.option] == nil {
                 try split.give(aggregate.posts, of: aggregate.option, at: Array(members.indices))
@@ -174,7 +197,9 @@ public enum PlanSplitter {
                     remaining -= 1
                     progressed = true
                 }
-                if !progressed { throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: option, posts: posts) }
+                if !progressed {
+                    throw SplitError.doesNotFit(territory: key.territory, kind: key.kind, option: option, posts: posts)
+                }
             }
             for (index, count) in given.enumerated() where count > 0 {
                 placements.append(Placement(structureID: members[index].id, option: option, posts: count))

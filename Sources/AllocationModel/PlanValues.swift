@@ -19,14 +19,19 @@ extension AllocationModel {
         var servable: [String: Double] = [:]
         for placement in plan.placements {
             guard let structure = structures[placement.structureID],
-                  let pool = poolByKey[structure.pool] else { return nil }
+                let pool = poolByKey[structure.pool]
+            else { return nil }
             // A co-financed post at a structure of no unit has no decision.
             let cofinanced = pool.hostShares[placement.option] != nil
             if cofinanced && unitOf[structure.id] == nil { return nil }
-            guard let decision = decisionIndex[DecisionKey(pool: pool.key, option: placement.option, unit: cofinanced ? unitOf[structure.id] : nil)]
+            guard
+                let decision = decisionIndex[
+                    DecisionKey(pool: pool.key, option: placement.option, unit: cofinanced ? unitOf[structure.id] : nil)
+                ]
             else { return nil }
             values[decision.variable] += Double(placement.posts)
-            servable[structure.territory, default: 0] += scenario.parameters.peoplePerPostYear * decision.months / 12 * Double(placement.posts)
+            servable[structure.territory, default: 0] +=
+                scenario.parameters.peoplePerPostYear * decision.months / 12 * Double(placement.posts)
             if let total = postVariables[structure.territory] { values[total.index] += Double(placement.posts) }
         }
         for territory in scenario.territories {

@@ -17,7 +17,8 @@ public enum PlanVerifier {
     public struct Rejected: Error, CustomStringConvertible {
         public let violations: [Violation]
         public var description: String {
-            "the plan breaks \(violations.count) rule(s) of the scenario:\n" + violations.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
+            "the plan breaks \(violations.count) rule(s) of the scenario:\n"
+                + violations.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
         }
     }
 
@@ -38,38 +39,60 @@ public enum PlanVerifier {
                 found.append(Violation(rule: RowRef(.placement), message: "unknown funding option \(placement.option)"))
             }
             if placement.posts < 0 {
-                found.append(Violation(rule: RowRef(.placement), message: "\(placement.posts) posts at \(placement.structureID)"))
+                found.append(
+                    Violation(rule: RowRef(.placement), message: "\(placement.posts) posts at \(placement.structureID)")
+                )
             }
         }
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
         for structure in scenario.structures {
             let posts = evaluation.postsByStructure[structure.id] ?? 0
             if posts > structure.capacity {
-                found.append(Violation(rule: RowRef(.hostCapacity, .structure(structure.id)),
-                                       message: "\(posts) posts at a structure that can take \(structure.capacity)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.hostCapacity, .structure(structure.id)),
+                        message: "\(posts) posts at a structure that can take \(structure.capacity)"))
             }
             let host = evaluation.hostCostByStructure[structure.id] ?? 0
             // Half a cent, absolute: a structure's money is a sum of a few shares, exact to far less; a relative
             // tolerance would let a plan over the host's money pass (0.013 € at 130,000 €).
             if host > structure.cofinancingEUR + 0.005 {
-                found.append(Violation(rule: RowRef(.cofinancing, .structure(structure.id)),
-                                       message: "host share \(cents(host)) € above its co-financing capacity \(cents(structure.cofinancingEUR)) €"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.cofinancing, .structure(structure.id)),
+                        message:
+                            "host share \(cents(host)) € above its co-financing capacity \(cents(structure.cofinancingEUR)) €"
+                    ))
             }
         }
         if evaluation.posts > parameters.posts {
-            found.append(Violation(rule: RowRef(.postsTotal), message: "\(evaluation.posts) posts placed, \(parameters.posts) available"))
+            found.append(
+                Violation(
+                    rule: RowRef(.postsTotal),
+                    message: "\(evaluation.posts) posts placed, \(parameters.posts) available"))
         }
         if evaluation.stateCostEUR > parameters.budgetEUR * (1 + tolerance) {
-            found.append(Violation(rule: RowRef(.budget), message: "State cost \(Int(evaluation.stateCostEUR.rounded())) € above the budget \(Int(parameters.budgetEUR)) €"))
+            found.append(
+                Violation(
+                    rule: RowRef(.budget),
+                    message:
+                        "State cost \(Int(evaluation.stateCostEUR.rounded())) € above the budget \(Int(parameters.budgetEUR)) €"
+                ))
         }
         for territory in scenario.territories {
             let posts = evaluation.territory(territory.code)?.posts ?? 0
             let range = scenario.postRange(of: territory)
             if posts < range.min {
-                found.append(Violation(rule: RowRef(.territoryFloor, .territory(territory.code)), message: "\(posts) posts, floor \(range.min)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.territoryFloor, .territory(territory.code)),
+                        message: "\(posts) posts, floor \(range.min)"))
             }
             if posts > range.max {
-                found.append(Violation(rule: RowRef(.territoryCap, .territory(territory.code)), message: "\(posts) posts, cap \(range.max)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.territoryCap, .territory(territory.code)),
+                        message: "\(posts) posts, cap \(range.max)"))
             }
         }
         found += commitmentViolations(of: plan, scenario: scenario)
@@ -77,10 +100,16 @@ public enum PlanVerifier {
         for region in scenario.regions {
             let posts = region.territories.reduce(0) { $0 + (evaluation.territory($1.code)?.posts ?? 0) }
             if posts < regionRange.min {
-                found.append(Violation(rule: RowRef(.regionFloor, .region(region.code)), message: "\(posts) posts, floor \(regionRange.min)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.regionFloor, .region(region.code)),
+                        message: "\(posts) posts, floor \(regionRange.min)"))
             }
             if posts > regionRange.max {
-                found.append(Violation(rule: RowRef(.regionCap, .region(region.code)), message: "\(posts) posts, cap \(regionRange.max)"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.regionCap, .region(region.code)),
+                        message: "\(posts) posts, cap \(regionRange.max)"))
             }
         }
         // Only a claim *above* the recomputed value means a bug (the model promised coverage the plan does
@@ -90,8 +119,11 @@ public enum PlanVerifier {
         if let claimed = claimedObjective {
             let excess = claimed - evaluation.objective
             if !(excess <= max(1e-6, 1e-6 * abs(evaluation.objective))) {
-                found.append(Violation(rule: RowRef(.objective),
-                                       message: "the solver claims \(claimed), the plan is worth \(evaluation.objective) when recomputed"))
+                found.append(
+                    Violation(
+                        rule: RowRef(.objective),
+                        message:
+                            "the solver claims \(claimed), the plan is worth \(evaluation.objective) when recomputed"))
             }
         }
         return found

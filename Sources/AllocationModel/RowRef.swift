@@ -110,8 +110,10 @@ public struct RowRef: Sendable, Hashable, CustomStringConvertible {
 extension LinearProgram {
     /// Adds the row `ref` names, recording `ref` in `rows` so that the two stay index-aligned.
     @discardableResult
-    mutating func addConstraint(_ ref: RowRef, into rows: inout [RowRef], _ terms: [(Variable, Double)],
-                                lower: Double = -.infinity, upper: Double = .infinity) -> Int {
+    mutating func addConstraint(
+        _ ref: RowRef, into rows: inout [RowRef], _ terms: [(Variable, Double)],
+        lower: Double = -.infinity, upper: Double = .infinity
+    ) -> Int {
         rows.append(ref)
         return addConstraint(ref.name, terms, lower: lower, upper: upper)
     }

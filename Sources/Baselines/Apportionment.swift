@@ -50,7 +50,8 @@ public enum ApportionmentError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String {
         switch self {
         case let .lengthMismatch(what): return "apportionment: \(what)"
-        case let .invalidWeight(index, value): return "apportionment: weight \(value) at position \(index) is not a finite number ≥ 0"
+        case let .invalidWeight(index, value):
+            return "apportionment: weight \(value) at position \(index) is not a finite number ≥ 0"
         case let .invalidBound(what): return "apportionment: \(what)"
         case let .infeasible(what): return "apportionment: \(what)"
         }
@@ -68,14 +69,18 @@ public enum Apportionment {
     /// Relative tolerance under which two priorities (or remainders) are a tie.
     public static let tieTolerance = 1e-12
 
-    public static func apportion(_ method: ApportionmentMethod, weights: [Double], seats: Int, keys: [String]? = nil,
-                                 baseSeats: [Int]? = nil, floors: [Int]? = nil, caps: [Int]? = nil) throws(ApportionmentError) -> [Int] {
+    public static func apportion(
+        _ method: ApportionmentMethod, weights: [Double], seats: Int, keys: [String]? = nil,
+        baseSeats: [Int]? = nil, floors: [Int]? = nil, caps: [Int]? = nil
+    ) throws(ApportionmentError) -> [Int] {
         let n = weights.count
         let keys = keys ?? (0..<n).map { String(format: "%09d", $0) }
         let base = baseSeats ?? Array(repeating: 0, count: n)
         let floors = floors ?? Array(repeating: 0, count: n)
         let caps = caps ?? Array(repeating: Int.max, count: n)
-        for (name, count) in [("keys", keys.count), ("baseSeats", base.count), ("floors", floors.count), ("caps", caps.count)] where count != n {
+        for (name, count) in [
+            ("keys", keys.count), ("baseSeats", base.count), ("floors", floors.count), ("caps", caps.count),
+        ] where count != n {
             throw .lengthMismatch("\(name) has \(count) entries for \(n) weights")
         }
         for (index, weight) in weights.enumerated() where !(weight.isFinite && weight >= 0) {
@@ -85,9 +90,15 @@ public enum Apportionment {
         var lower: [Int] = []  // minimum of the proportional part r_i
         var upper: [Int] = []  // maximum of r_i
         for i in 0..<n {
-            guard base[i] >= 0, floors[i] >= 0, caps[i] >= 0 else { throw .invalidBound("negative base seats, floor or cap for \(keys[i])") }
-            guard base[i] <= caps[i] else { throw .infeasible("\(keys[i]) has \(base[i]) base seats above its cap \(caps[i])") }
-            guard floors[i] <= caps[i] else { throw .infeasible("\(keys[i]) has floor \(floors[i]) above its cap \(caps[i])") }
+            guard base[i] >= 0, floors[i] >= 0, caps[i] >= 0 else {
+                throw .invalidBound("negative base seats, floor or cap for \(keys[i])")
+            }
+            guard base[i] <= caps[i] else {
+                throw .infeasible("\(keys[i]) has \(base[i]) base seats above its cap \(caps[i])")
+            }
+            guard floors[i] <= caps[i] else {
+                throw .infeasible("\(keys[i]) has floor \(floors[i]) above its cap \(caps[i])")
+            }
             lower.append(max(0, floors[i] - base[i]))
             upper.append(caps[i] == Int.max ? Int.max : caps[i] - base[i])
         }
@@ -99,14 +110,17 @@ public enum Apportionment {
         }
         if !upper.contains(Int.max) {
             let maximum = upper.reduce(0, +)
-            guard free <= maximum else { throw .infeasible("\(seats) seats exceed the caps (\(maximum + baseTotal) seats at most)") }
+            guard free <= maximum else {
+                throw .infeasible("\(seats) seats exceed the caps (\(maximum + baseTotal) seats at most)")
+            }
         }
         let order = TieOrder(weights: weights, keys: keys)
         let proportional: [Int]
         if method == .hamilton {
             proportional = largestRemainder(weights: weights, seats: free, lower: lower, upper: upper, order: order)
         } else {
-            proportional = highestAverages(method, weights: weights, seats: free, lower: lower, upper: upper, order: order)
+            proportional = highestAverages(
+                method, weights: weights, seats: free, lower: lower, upper: upper, order: order)
         }
         return zip(base, proportional).map { $0 + $1 }
     }
@@ -137,8 +151,10 @@ public enum Apportionment {
     /// A territory's priority changes only when it gets a seat, so the candidates are kept in a heap and only the
     /// winner is put back: O((n + seats) log n). Priorities within the tie tolerance of the largest are taken out
     /// together and the winner chosen among them in index order, as a scan of every territory would.
-    static func highestAverages(_ method: ApportionmentMethod, weights: [Double], seats: Int, lower: [Int], upper: [Int],
-                                order: TieOrder) -> [Int] {
+    static func highestAverages(
+        _ method: ApportionmentMethod, weights: [Double], seats: Int, lower: [Int], upper: [Int],
+        order: TieOrder
+    ) -> [Int] {
         var given = lower
         var left = seats - lower.reduce(0, +)
         func priority(_ i: Int) -> Double {
@@ -147,7 +163,9 @@ public enum Apportionment {
             return divisor > 0 ? weights[i] / divisor : .infinity  // Huntington–Hill: no seat yet, infinite priority
         }
         typealias Candidate = (index: Int, priority: Double)
-        var heap = BinaryHeap<Candidate> { a, b in a.priority != b.priority ? a.priority > b.priority : order.precedes(a.index, b.index) }
+        var heap = BinaryHeap<Candidate> { a, b in
+            a.priority != b.priority ? a.priority > b.priority : order.precedes(a.index, b.index)
+        }
         for i in weights.indices where given[i] < upper[i] { heap.push((i, priority(i))) }
         while left > 0, let top = heap.pop() {
             var tied = [top]
@@ -200,8 +218,10 @@ public enum Apportionment {
             for i in ranked where left > 0 { given[i] += 1; left -= 1 }
         }
         while left < 0 {  // rounding noise only: take back from the smallest remainder above the lower bound
-            guard let i = (0..<n).filter({ given[$0] > lower[$0] })
-                .min(by: { compare(quotas[$0] - Double(given[$0]), quotas[$1] - Double(given[$1])) < 0 }) else { break }
+            guard
+                let i = (0..<n).filter({ given[$0] > lower[$0] })
+                    .min(by: { compare(quotas[$0] - Double(given[$0]), quotas[$1] - Double(given[$1])) < 0 })
+            else { break }
             given[i] -= 1; left += 1
         }
         return given

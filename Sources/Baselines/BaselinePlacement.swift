@@ -26,8 +26,8 @@ public enum BaselinePlacement {
         let code: String
         var slots: [Slot]
         var posts: [Int]
-        var room: [String: Int]          // per kind: capacity left
-        var cofinanceRoom: [String: Int] // per kind: co-financed posts left
+        var room: [String: Int]  // per kind: capacity left
+        var cofinanceRoom: [String: Int]  // per kind: co-financed posts left
     }
 
     public static func place(seats: [String: Int], scenario: Scenario) -> (plan: Plan, unplaced: [String: Int]) {
@@ -46,15 +46,21 @@ public enum BaselinePlacement {
                     let terms = scenario.terms(kind: kind, option: option, territory: territory)
                     let cofinanced = terms.hostCostEUR > 0
                     if cofinanced && pool.cofinanceablePosts == 0 { continue }  // the model has no such decision either
-                    slots.append(Slot(kind: kind.id, option: option.id, months: terms.months, stateCost: terms.stateCostEUR, cofinanced: cofinanced))
+                    slots.append(
+                        Slot(
+                            kind: kind.id, option: option.id, months: terms.months, stateCost: terms.stateCostEUR,
+                            cofinanced: cofinanced))
                 }
             }
             slots.sort { ($1.months, $0.stateCost, $0.kind, $0.option) < ($0.months, $1.stateCost, $1.kind, $1.option) }
-            var state = TerritoryState(code: territory.code, slots: slots, posts: Array(repeating: 0, count: slots.count),
-                                       room: room, cofinanceRoom: cofinanceRoom)
+            var state = TerritoryState(
+                code: territory.code, slots: slots, posts: Array(repeating: 0, count: slots.count),
+                room: room, cofinanceRoom: cofinanceRoom)
             var remaining = max(0, seats[territory.code] ?? 0)
             for (index, slot) in slots.enumerated() where remaining > 0 {
-                let available = slot.cofinanced ? min(state.room[slot.kind]!, state.cofinanceRoom[slot.kind]!) : state.room[slot.kind]!
+                let available =
+                    slot.cofinanced
+                    ? min(state.room[slot.kind]!, state.cofinanceRoom[slot.kind]!) : state.room[slot.kind]!
                 let given = min(remaining, available)
                 state.posts[index] += given
                 state.room[slot.kind]! -= given
@@ -72,13 +78,17 @@ public enum BaselinePlacement {
     /// order, then slot order). A move changes only its own territory's options, so each territory's best
     /// move is kept in a heap and recomputed after its own moves: O((territories + moves) log territories).
     static func fitBudget(_ states: inout [TerritoryState], budget: Double) {
-        var total = states.reduce(0.0) { total, state in total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) } }
+        var total = states.reduce(0.0) { total, state in
+            total + zip(state.slots, state.posts).reduce(0.0) { $0 + $1.0.stateCost * Double($1.1) }
+        }
         let tolerance = budget * 1e-9
         guard total > budget + tolerance else { return }
         var heap = BinaryHeap<Move> { ($0.score, $0.state) < ($1.score, $1.state) }
         var version = Array(repeating: 0, count: states.count)
         for index in states.indices {
-            if let move = bestMove(states[index]) { heap.push(.init(score: move.score, state: index, from: move.from, to: move.to, version: 0)) }
+            if let move = bestMove(states[index]) {
+                heap.push(.init(score: move.score, state: index, from: move.from, to: move.to, version: 0))
+            }
         }
         while total > budget + tolerance, let move = heap.pop() {
             guard move.version == version[move.state] else { continue }  // superseded by a later move in that territory
@@ -93,7 +103,10 @@ public enum BaselinePlacement {
             total -= source.stateCost - target.stateCost
             version[move.state] += 1
             if let next = bestMove(states[move.state]) {
-                heap.push(.init(score: next.score, state: move.state, from: next.from, to: next.to, version: version[move.state]))
+                heap.push(
+                    .init(
+                        score: next.score, state: move.state, from: next.from, to: next.to, version: version[move.state]
+                    ))
             }
         }
     }
@@ -123,7 +136,8 @@ public enum BaselinePlacement {
         let room = state.room[target.kind]! + (source.kind == target.kind ? 1 : 0)
         guard room > 0 else { return false }
         guard target.cofinanced else { return true }
-        let cofinanceRoom = state.cofinanceRoom[target.kind]! + (source.cofinanced && source.kind == target.kind ? 1 : 0)
+        let cofinanceRoom =
+            state.cofinanceRoom[target.kind]! + (source.cofinanced && source.kind == target.kind ? 1 : 0)
         return cofinanceRoom > 0
     }
 

@@ -58,7 +58,9 @@ public struct BaselineSpec: Sendable, Hashable, CustomStringConvertible {
     /// capacity bound the seats, so that they all fit on host structures.
     public let bounded: Bool
 
-    public init(method: ApportionmentMethod, weight: [Factor], power: Double = 1, baseSeats: Int = 0, bounded: Bool = false) {
+    public init(
+        method: ApportionmentMethod, weight: [Factor], power: Double = 1, baseSeats: Int = 0, bounded: Bool = false
+    ) {
         self.method = method
         self.weight = weight
         self.power = power
@@ -79,17 +81,24 @@ public struct BaselineSpec: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing id: String) throws(ParseError) {
         let text = id.trimmingCharacters(in: .whitespaces)
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard parts.count >= 2 else { throw ParseError(id: id, reason: "no \":\" between method and weight") }
         guard let method = ApportionmentMethod(name: parts[0]) else {
-            throw ParseError(id: id, reason: "unknown method \"\(parts[0])\" (hamilton, jefferson, webster, huntington-hill)")
+            throw ParseError(
+                id: id, reason: "unknown method \"\(parts[0])\" (hamilton, jefferson, webster, huntington-hill)")
         }
         var expression = parts[1].replacingOccurrences(of: " ", with: "")
         var power = 1.0
         if expression.hasPrefix("(") {
-            guard let close = expression.lastIndex(of: ")") else { throw ParseError(id: id, reason: "unbalanced parenthesis") }
+            guard let close = expression.lastIndex(of: ")") else {
+                throw ParseError(id: id, reason: "unbalanced parenthesis")
+            }
             let after = expression[expression.index(after: close)...]
-            guard after.hasPrefix("^"), let value = Double(after.dropFirst()), value.isFinite, Self.exponentRange.contains(value) else {
+            guard after.hasPrefix("^"), let value = Double(after.dropFirst()), value.isFinite,
+                Self.exponentRange.contains(value)
+            else {
                 throw ParseError(id: id, reason: "a parenthesised weight must be followed by ^ and an exponent in 0…10")
             }
             power = value
@@ -102,7 +111,9 @@ public struct BaselineSpec: Sendable, Hashable, CustomStringConvertible {
                 throw ParseError(id: id, reason: "cannot read the factor \"\(term)\"")
             }
             guard let column = Column.aliases[name.lowercased()] else {
-                throw ParseError(id: id, reason: "unknown column \"\(name)\" (population, population15, population75, ifn, need, poverty)")
+                throw ParseError(
+                    id: id,
+                    reason: "unknown column \"\(name)\" (population, population15, population75, ifn, need, poverty)")
             }
             var exponent = 1.0
             if pieces.count == 2 {
@@ -129,8 +140,10 @@ public struct BaselineSpec: Sendable, Hashable, CustomStringConvertible {
 
     /// The canonical id: canonical method and column names, exponents written only when ≠ 1.
     public var id: String {
-        let product = weight.map { $0.exponent == 1 ? $0.column.rawValue : "\($0.column.rawValue)^\(Self.number($0.exponent))" }
-            .joined(separator: "*")
+        let product = weight.map {
+            $0.exponent == 1 ? $0.column.rawValue : "\($0.column.rawValue)^\(Self.number($0.exponent))"
+        }
+        .joined(separator: "*")
         var text = "\(method.rawValue):" + (power == 1 ? product : "(\(product))^\(Self.number(power))")
         if baseSeats > 0 { text += ":base=\(baseSeats)" }
         if bounded { text += ":bounded" }

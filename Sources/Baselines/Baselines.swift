@@ -31,7 +31,8 @@ public enum Baselines {
             switch self {
             case let .spec(error): return error.description
             case let .weight(id, territory, value):
-                return "baseline \"\(id)\": the weight of territory \(territory) is \(value), not a finite number ≥ 0 (too large for a Double: lower the exponents)"
+                return
+                    "baseline \"\(id)\": the weight of territory \(territory) is \(value), not a finite number ≥ 0 (too large for a Double: lower the exponents)"
             case let .apportionment(id, error): return "baseline \"\(id)\": \(error)"
             }
         }
@@ -39,7 +40,8 @@ public enum Baselines {
 
     /// Host capacity per territory code: Σ capacity of its structures.
     public static func hostCapacity(_ scenario: Scenario) -> [String: Int] {
-        Dictionary(zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
     }
 
     /// Posts per territory code: the spec's method on its weights, `programme.posts` seats in all.
@@ -58,9 +60,10 @@ public enum Baselines {
             caps = scenario.territories.map { min(scenario.postRange(of: $0).max, capacity[$0.code] ?? 0) }
         }
         do {
-            let seats = try Apportionment.apportion(spec.method, weights: weights, seats: scenario.parameters.posts, keys: codes,
-                                                    baseSeats: Array(repeating: spec.baseSeats, count: codes.count),
-                                                    floors: floors, caps: caps)
+            let seats = try Apportionment.apportion(
+                spec.method, weights: weights, seats: scenario.parameters.posts, keys: codes,
+                baseSeats: Array(repeating: spec.baseSeats, count: codes.count),
+                floors: floors, caps: caps)
             return Dictionary(uniqueKeysWithValues: zip(codes, seats))
         } catch {
             throw .apportionment(spec.id, error)
@@ -116,7 +119,8 @@ public enum Baselines {
             guard let declared = territory.posts2021, declared != (byTerritory[territory.code] ?? 0) else { return nil }
             return (territory.code, byTerritory[territory.code] ?? 0, declared)
         }
-        return ObservedPlan(plan: Plan(placements: placements), option: option, structuresWithoutFigure: missing,
-                            territoryMismatches: mismatches)
+        return ObservedPlan(
+            plan: Plan(placements: placements), option: option, structuresWithoutFigure: missing,
+            territoryMismatches: mismatches)
     }
 }

@@ -28,7 +28,9 @@ public struct EquityMetrics: Sendable, Hashable {
     public let coverageThreshold: Double
     public let territoriesUnderThreshold: Int
 
-    public init(evaluation: PlanEvaluation, scenario: Scenario, coverageThreshold: Double = Equity.defaultCoverageThreshold) {
+    public init(
+        evaluation: PlanEvaluation, scenario: Scenario, coverageThreshold: Double = Equity.defaultCoverageThreshold
+    ) {
         let populations = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.population) })
         let perHead = evaluation.territories.compactMap { figures -> Double? in
             guard let population = populations[figures.code], population > 0 else { return nil }
@@ -42,7 +44,9 @@ public struct EquityMetrics: Sendable, Hashable {
     }
 
     public init(plan: Plan, scenario: Scenario, coverageThreshold: Double = Equity.defaultCoverageThreshold) {
-        self.init(evaluation: PlanEvaluation(plan: plan, scenario: scenario), scenario: scenario, coverageThreshold: coverageThreshold)
+        self.init(
+            evaluation: PlanEvaluation(plan: plan, scenario: scenario), scenario: scenario,
+            coverageThreshold: coverageThreshold)
     }
 }
 

@@ -38,7 +38,8 @@ enum GLPKSession {
         var duals: [Double]
         var log: String
         var message: String
-        /// For `.columnRanges`: per column asked, its smallest and largest value (NaN where a simplex did not end optimal).
+        /// For `.columnRanges`: per column asked, its smallest and largest value (NaN where a simplex did not end
+        /// optimal).
         var rangeLow: [Double] = []
         var rangeHigh: [Double] = []
     }
@@ -123,7 +124,9 @@ enum GLPKSession {
         request.range_low = rangeLow.baseAddress
         request.range_high = rangeHigh.baseAddress
         // Every buffer above is owned by a value alive until the C call returns; the box and the flag too.
-        withExtendedLifetime((program, path, rangeColumns, rangeLow, rangeHigh, values, activities, duals, box, cancellation)) {
+        withExtendedLifetime(
+            (program, path, rangeColumns, rangeLow, rangeHigh, values, activities, duals, box, cancellation)
+        ) {
             _ = repartir_glpk_run(&model, &request, &result)
         }
         defer { repartir_glpk_free_log(&result) }
@@ -139,13 +142,15 @@ enum GLPKSession {
         }
         return Output(
             outcome: result.outcome, isMIP: result.is_mip != 0, simplexRan: result.simplex_ran != 0,
-            simplexReturn: GLPKReturnCode(rawValue: result.simplex_return), lpStatus: GLPKSolutionStatus(rawValue: result.lp_status),
+            simplexReturn: GLPKReturnCode(rawValue: result.simplex_return),
+            lpStatus: GLPKSolutionStatus(rawValue: result.lp_status),
             resolvedWithoutPresolve: result.resolved_without_presolve != 0,
             intoptRan: result.intopt_ran != 0, intoptReturn: GLPKReturnCode(rawValue: result.intopt_return),
             mipStatus: GLPKSolutionStatus(rawValue: result.mip_status), hasSolution: result.has_solution != 0,
             hasDuals: result.has_duals != 0, objective: result.objective,
             bound: result.has_bound != 0 ? result.bound : nil, nodes: Int(result.nodes),
-            cancelled: result.cancelled != 0, nodeLimited: result.node_limited != 0, startSufficed: result.start_sufficed != 0, seconds: result.seconds,
+            cancelled: result.cancelled != 0, nodeLimited: result.node_limited != 0,
+            startSufficed: result.start_sufficed != 0, seconds: result.seconds,
             values: values.array, activities: activities.array, duals: duals.array,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
             message: message, rangeLow: rangeLow.array, rangeHigh: rangeHigh.array)

@@ -17,7 +17,9 @@ extension GLPKSolver {
     static let roundingResolves = 3
 
     /// `solve(lowered:)` plus the check above. `program` is the one `lowered` was made from (its bounds are the rules).
-    func solveKeepingIntegerRows(_ lowered: LoweredProgram, program: LinearProgram, options: SolverOptions) throws(GLPKError)
+    func solveKeepingIntegerRows(
+        _ lowered: LoweredProgram, program: LinearProgram, options: SolverOptions
+    ) throws(GLPKError)
         -> SolveResult
     {
         var result = try solve(lowered, sense: program.sense, options: options)
@@ -35,13 +37,14 @@ extension GLPKSolver {
             for (row, excess) in broken {
                 let constraint = program.constraints[row]
                 let bound = excess.isUpper ? constraint.upper : constraint.lower
-                // The excess, plus what rounding (10⁻⁹ × Σ |coefficients|) and GLPK's row tolerance (10⁻⁷ × (1 + |bound|))
-                // can hide: the same rounded plan cannot come back. Ten times more at each further attempt, should
-                // GLPK's tolerances be wider than stated.
+                // The excess, plus what rounding (10⁻⁹ × Σ |coefficients|) and GLPK's row tolerance (10⁻⁷ × (1 +
+                // |bound|)) can hide: the same rounded plan cannot come back. Ten times more at each further attempt,
+                // should GLPK's tolerances be wider than stated.
                 let hidden = 1e-9 * constraint.terms.reduce(0) { $0 + abs($1.coefficient) } + 1e-7 * (1 + abs(bound))
                 let move = (excess.amount + hidden) * pow(10, Double(attempt))
                 if excess.isUpper { tightened.rowUpper[row] -= move } else { tightened.rowLower[row] += move }
-                notes += "repartir: \(constraint.name) broken by \(excess.amount) after GLPK rounded its integer values; "
+                notes +=
+                    "repartir: \(constraint.name) broken by \(excess.amount) after GLPK rounded its integer values; "
                     + "solved again with that bound moved by \(move)\n"
             }
             // A row squeezed past its other bound (an equality row) has no plan left: keep what GLPK found.
@@ -56,7 +59,8 @@ extension GLPKSolver {
             // No plan within the moved bounds (infeasible, or out of time) says nothing about the scenario: keep the
             // plan found before, which the caller's verification then refuses, rather than claim "infeasible".
             guard resolved.hasSolution else {
-                notes += "repartir: no plan found within the moved bounds (\(resolved.status)); the plan found before is returned as it is\n"
+                notes +=
+                    "repartir: no plan found within the moved bounds (\(resolved.status)); the plan found before is returned as it is\n"
                 break
             }
             result = resolved
@@ -68,7 +72,9 @@ extension GLPKSolver {
 
     /// The rows of `rows` that `values`, integer columns rounded, break by more than 1e-9 × (1 + |bound|): with the
     /// amount and the side (upper or lower bound).
-    static func brokenIntegerRows(_ values: [Double], rows: [Int], of program: LinearProgram)
+    static func brokenIntegerRows(
+        _ values: [Double], rows: [Int], of program: LinearProgram
+    )
         -> [(row: Int, excess: (amount: Double, isUpper: Bool))]
     {
         guard values.count == program.variables.count else { return [] }

@@ -21,7 +21,9 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
     public var identity: SolverIdentity { SolverIdentity(name: "GLPK", version: Self.version) }
 
     /// The same progress callback, polling `flag` (GLPK's callback polls one flag).
-    public func stopping(on flag: CancellationFlag) -> any LinearSolver { GLPKSolver(progress: progress, cancellation: flag) }
+    public func stopping(on flag: CancellationFlag) -> any LinearSolver {
+        GLPKSolver(progress: progress, cancellation: flag)
+    }
 
     public func reporting(to progress: @escaping @Sendable (MIPProgress) -> Void) -> any LinearSolver {
         GLPKSolver(progress: progress, cancellation: cancellation)
@@ -56,7 +58,10 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
     /// Branch-and-bound stops within the gap, so it may return a plan worse than the start it was
     /// given: then the start is the answer (feasible, checked), with the bound GLPK proved.
     static func keepBetter(_ start: [Double], of program: LinearProgram, in result: inout SolveResult) {
-        guard result.status == .optimal || result.status == .feasible || result.status == .interrupted || result.status == .noSolution else { return }
+        guard
+            result.status == .optimal || result.status == .feasible || result.status == .interrupted
+                || result.status == .noSolution
+        else { return }
         let value = program.objectiveValue(of: start)
         if let objective = result.objective {
             let better = program.sense == .maximize ? value > objective : value < objective
@@ -80,9 +85,12 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
     /// bound, row and integrality checked here, since an accepted start bypasses GLPK's own search.
     static func checkedStart(_ start: [Double], for program: LinearProgram) -> Result<[Double], StartRejection> {
         guard start.count == program.variables.count else {
-            return .failure(StartRejection(description: "\(start.count) values for \(program.variables.count) variables"))
+            return .failure(
+                StartRejection(description: "\(start.count) values for \(program.variables.count) variables"))
         }
-        let values = zip(start, program.variables).map { value, variable in variable.kind == .integer ? value.rounded() : value }
+        let values = zip(start, program.variables).map { value, variable in
+            variable.kind == .integer ? value.rounded() : value
+        }
         if let violation = program.largestViolation(of: values, tolerance: 1e-6) {
             return .failure(StartRejection(description: "\(violation.name) violated by \(violation.amount)"))
         }
@@ -109,7 +117,9 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
 
     /// Solves an already lowered program without validating it: the entry point tests use to reach
     /// the C guard with a model GLPK rejects.
-    func solve(_ lowered: LoweredProgram, sense: OptimizationSense, options: SolverOptions) throws(GLPKError)
+    func solve(
+        _ lowered: LoweredProgram, sense: OptimizationSense, options: SolverOptions
+    ) throws(GLPKError)
         -> SolveResult
     {
         try Self.check(options)

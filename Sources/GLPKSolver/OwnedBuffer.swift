@@ -59,7 +59,9 @@ struct OwnedBuffer<Element: BitwiseCopyable> {
     }
 
     mutating func reserveCapacity(_ capacity: Int) {
-        if capacity > storage.capacity || !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: capacity) }
+        if capacity > storage.capacity || !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy(capacity: capacity)
+        }
     }
 
     mutating func append(_ element: Element) {

@@ -4,8 +4,10 @@
 extension LinearProgram {
     /// The same columns and rows with `terms` as the whole objective: every other column's coefficient is 0, terms
     /// naming one column twice are summed, and the constant is `constant`. `sense` defaults to the program's own.
-    public func replacingObjective(_ terms: [(Variable, Double)], sense: OptimizationSense? = nil,
-                                   constant: Double = 0) -> LinearProgram {
+    public func replacingObjective(
+        _ terms: [(Variable, Double)], sense: OptimizationSense? = nil,
+        constant: Double = 0
+    ) -> LinearProgram {
         var coefficients = [Double?](repeating: nil, count: variables.count)
         var dangling: [(Variable, Double)] = []
         for (variable, coefficient) in terms {
@@ -18,12 +20,15 @@ extension LinearProgram {
         var copy = emptyCopy(sense: sense ?? self.sense)
         copy.objectiveConstant = constant
         for (index, variable) in variables.enumerated() {
-            copy.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
-                             objective: coefficients[index] ?? 0)
+            copy.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
+                objective: coefficients[index] ?? 0)
         }
         // A column that does not exist is kept as a dangling reference, so `validate()` names it.
         for (variable, coefficient) in dangling { copy.setObjective(variable, coefficient) }
-        copy.copyRows(of: self) { index, row in (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper) }
+        copy.copyRows(of: self) { index, row in
+            (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper)
+        }
         return copy
     }
 
@@ -31,7 +36,8 @@ extension LinearProgram {
     public func droppingRows(_ rows: Set<Int>) -> LinearProgram {
         var copy = copyWithColumns()
         copy.copyRows(of: self) { index, row in
-            rows.contains(index) ? nil : (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper)
+            rows.contains(index)
+                ? nil : (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper)
         }
         return copy
     }
@@ -67,7 +73,9 @@ extension LinearProgram {
     /// after the program's own, row by row (plus before minus), named `slack[row]`, or `slack_plus[row]` and
     /// `slack_minus[row]` when a row has both; each is the last term of its row.
     /// Returns the program and, by row index, its slack columns.
-    public func relaxingRows(_ rows: [Int], bounds: (Int) -> RelaxedBounds = { _ in .both }, penalty: (Int) -> Double)
+    public func relaxingRows(
+        _ rows: [Int], bounds: (Int) -> RelaxedBounds = { _ in .both }, penalty: (Int) -> Double
+    )
         -> (program: LinearProgram, slacks: [Int: (minus: Variable?, plus: Variable?)])
     {
         var copy = copyWithColumns()
@@ -82,10 +90,12 @@ extension LinearProgram {
             let cost = sign * penalty(index)
             var pair: (minus: Variable?, plus: Variable?) = (nil, nil)
             if plus {
-                pair.plus = copy.addVariable(minus ? "slack_plus[\(row.name)]" : "slack[\(row.name)]", lower: 0, objective: cost)
+                pair.plus = copy.addVariable(
+                    minus ? "slack_plus[\(row.name)]" : "slack[\(row.name)]", lower: 0, objective: cost)
             }
             if minus {
-                pair.minus = copy.addVariable(plus ? "slack_minus[\(row.name)]" : "slack[\(row.name)]", lower: 0, objective: cost)
+                pair.minus = copy.addVariable(
+                    plus ? "slack_minus[\(row.name)]" : "slack[\(row.name)]", lower: 0, objective: cost)
             }
             slacks[index] = pair
         }
@@ -110,15 +120,18 @@ extension LinearProgram {
         var copy = emptyCopy(sense: sense)
         copy.objectiveConstant = objectiveConstant
         for variable in variables {
-            copy.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
-                             objective: variable.objective)
+            copy.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
+                objective: variable.objective)
         }
         return copy
     }
 
     /// Appends `program`'s rows in order, each as `change` makes it (nil leaves it out).
-    private mutating func copyRows(of program: LinearProgram,
-                                   _ change: (Int, ConstraintDefinition) -> (terms: [(Variable, Double)], lower: Double, upper: Double)?) {
+    private mutating func copyRows(
+        of program: LinearProgram,
+        _ change: (Int, ConstraintDefinition) -> (terms: [(Variable, Double)], lower: Double, upper: Double)?
+    ) {
         for (index, row) in program.constraints.enumerated() {
             guard let changed = change(index, row) else { continue }
             addConstraint(row.name, changed.terms, lower: changed.lower, upper: changed.upper)

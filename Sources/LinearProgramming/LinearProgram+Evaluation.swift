@@ -21,7 +21,9 @@ extension LinearProgram {
 
     /// The largest violation of any bound, row, or integrality by `values`, with the name of the
     /// variable or constraint concerned; nil when every violation is within `tolerance`.
-    public func largestViolation(of values: [Double], tolerance: Double = 1e-6)
+    public func largestViolation(
+        of values: [Double], tolerance: Double = 1e-6
+    )
         -> (name: String, amount: Double)?
     {
         precondition(values.count == variables.count, "one value per variable")

@@ -7,12 +7,14 @@ extension LinearProgram {
         copy.objectiveName = objectiveName
         copy.objectiveConstant = objectiveConstant
         for variable in variables {
-            copy.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: .continuous,
-                             objective: variable.objective)
+            copy.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper, kind: .continuous,
+                objective: variable.objective)
         }
         for row in constraints {
-            copy.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) },
-                               lower: row.lower, upper: row.upper)
+            copy.addConstraint(
+                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) },
+                lower: row.lower, upper: row.upper)
         }
         return copy
     }

@@ -68,14 +68,16 @@ extension LinearProgram {
         if variables.count > limit || constraints.count > limit || nonzeroCount > limit {
             throw LinearProgramError(
                 .tooManyEntries, at: .program,
-                "\(constraints.count) rows, \(variables.count) columns, \(nonzeroCount) nonzeros exceed GLPK's limit \(limit)")
+                "\(constraints.count) rows, \(variables.count) columns, \(nonzeroCount) nonzeros exceed GLPK's limit \(limit)"
+            )
         }
     }
 
     private static func validate(_ v: VariableDefinition) throws(LinearProgramError) {
         let location = LinearProgramError.Location.variable(v.name)
         if !isValidName(v.name) {
-            throw LinearProgramError(.invalidName, at: location, "invalid name (allowed: 1–255 of A–Z a–z 0–9 _ [ ] , .)")
+            throw LinearProgramError(
+                .invalidName, at: location, "invalid name (allowed: 1–255 of A–Z a–z 0–9 _ [ ] , .)")
         }
         try checkBounds(lower: v.lower, upper: v.upper, at: location)
         if v.kind == .integer {
@@ -93,7 +95,8 @@ extension LinearProgram {
         for row in constraints {
             let location = LinearProgramError.Location.constraint(row.name)
             if !Self.isValidName(row.name) {
-                throw LinearProgramError(.invalidName, at: location, "invalid name (allowed: 1–255 of A–Z a–z 0–9 _ [ ] , .)")
+                throw LinearProgramError(
+                    .invalidName, at: location, "invalid name (allowed: 1–255 of A–Z a–z 0–9 _ [ ] , .)")
             }
             try Self.checkBounds(lower: row.lower, upper: row.upper, at: location)
             seen.removeAll(keepingCapacity: true)
@@ -138,7 +141,8 @@ extension LinearProgram {
             throw LinearProgramError(.tooLarge, at: location, "bound \(bound) exceeds 1e12 in magnitude")
         }
         if lower > upper {
-            throw LinearProgramError(.lowerAboveUpper, at: location, "lower bound \(lower) is above upper bound \(upper)")
+            throw LinearProgramError(
+                .lowerAboveUpper, at: location, "lower bound \(lower) is above upper bound \(upper)")
         }
     }
 

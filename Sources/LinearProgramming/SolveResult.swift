@@ -36,14 +36,16 @@ public struct SolverOptions: Sendable {
     /// every machine, so analyses that must stop early use it to keep two identical runs identical.
     public var nodeLimit: Int?
     /// When the start is not within the gap at the root, branch-and-bound takes it as its first incumbent (GLPK's MIP
-    /// presolver off, since its reduced problem has other columns): it prunes against it and stops within the gap of it.
-    /// False: branch-and-bound runs as without a start (presolver as asked), and the better plan is kept. The presolver
-    /// matters for some models: the closeness stage on the replay scenario proves its optimum in 1.7 s with it and not
-    /// in 17 s without it (docs/model.md, "MIP starts").
+    /// presolver off, since its reduced problem has other columns): it prunes against it and stops within the gap of
+    /// it. False: branch-and-bound runs as without a start (presolver as asked), and the better plan is kept. The
+    /// presolver matters for some models: the closeness stage on the replay scenario proves its optimum in 1.7 s with
+    /// it and not in 17 s without it (docs/model.md, "MIP starts").
     public var startAsIncumbent = true
 
-    public init(timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
-                start: [Double]? = nil) {
+    public init(
+        timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
+        start: [Double]? = nil
+    ) {
         self.timeLimitSeconds = timeLimitSeconds
         self.mipGap = mipGap
         self.presolve = presolve

@@ -8,10 +8,13 @@ public enum BarChart {
     ///   - unit: what the values count ("people accompanied"), written under the axis.
     ///   - decimals: decimals of the value written at the end of each bar and on the axis.
     ///   - highlight: labels of bars drawn in the accent colour (e.g. the optimised plan).
-    public static func svg(rows: [(label: String, value: Double)], title: String, unit: String,
-                           decimals: Int = 0, subtitle: String? = nil, highlight: Set<String> = []) -> String {
+    public static func svg(
+        rows: [(label: String, value: Double)], title: String, unit: String,
+        decimals: Int = 0, subtitle: String? = nil, highlight: Set<String> = []
+    ) -> String {
         let labelSize = 12.0
-        let labelWidth = min(340, max(80, rows.map { SVGText.estimatedWidth($0.label, fontSize: labelSize) }.max() ?? 80))
+        let labelWidth = min(
+            340, max(80, rows.map { SVGText.estimatedWidth($0.label, fontSize: labelSize) }.max() ?? 80))
         let plotLeft = 16 + labelWidth + 10
         let plotWidth = 520.0
         let valueRoom = 110.0
@@ -35,12 +38,17 @@ public enum BarChart {
         var tickIndex = 0
         while tick <= axis.high + axis.step / 2 {
             let tx = SVGText.coordinate(x(tick))
-            doc.add("<line x1=\"\(tx)\" y1=\"\(SVGText.coordinate(top - 4))\" x2=\"\(tx)\" y2=\"\(SVGText.coordinate(top + plotHeight))\" stroke=\"#e0e0e0\" stroke-width=\"1\"/>")
-            doc.text(SVGText.number(tick, decimals: axis.decimals, grouping: true), x: x(tick), y: top + plotHeight + 16, size: 10.5, anchor: "middle", fill: "#555555")
+            doc.add(
+                "<line x1=\"\(tx)\" y1=\"\(SVGText.coordinate(top - 4))\" x2=\"\(tx)\" y2=\"\(SVGText.coordinate(top + plotHeight))\" stroke=\"#e0e0e0\" stroke-width=\"1\"/>"
+            )
+            doc.text(
+                SVGText.number(tick, decimals: axis.decimals, grouping: true), x: x(tick), y: top + plotHeight + 16,
+                size: 10.5, anchor: "middle", fill: "#555555")
             tickIndex += 1
             tick = axis.low + Double(tickIndex) * axis.step
         }
-        doc.text(unit, x: plotLeft + plotWidth / 2, y: top + plotHeight + 36, size: 11.5, anchor: "middle", fill: "#333333")
+        doc.text(
+            unit, x: plotLeft + plotWidth / 2, y: top + plotHeight + 36, size: 11.5, anchor: "middle", fill: "#333333")
 
         for (index, row) in rows.enumerated() {
             let y = top + Double(index) * rowHeight
@@ -53,12 +61,16 @@ public enum BarChart {
             let x0 = x(min(0, row.value)), x1 = x(max(0, row.value))
             let color = highlight.contains(row.label) ? "#d95f02" : "#2c7fb8"
             let tooltip = "\(row.label): \(valueText) \(unit)"
-            doc.add("<rect x=\"\(SVGText.coordinate(x0))\" y=\"\(SVGText.coordinate(y + 5))\" width=\"\(SVGText.coordinate(max(x1 - x0, 0.5)))\" height=\"\(SVGText.coordinate(rowHeight - 10))\" fill=\"\(color)\"><title>\(SVGText.escape(tooltip))</title></rect>")
+            doc.add(
+                "<rect x=\"\(SVGText.coordinate(x0))\" y=\"\(SVGText.coordinate(y + 5))\" width=\"\(SVGText.coordinate(max(x1 - x0, 0.5)))\" height=\"\(SVGText.coordinate(rowHeight - 10))\" fill=\"\(color)\"><title>\(SVGText.escape(tooltip))</title></rect>"
+            )
             let textX = row.value < 0 ? x0 - 4 : x1 + 4
             doc.text(valueText, x: textX, y: y + rowHeight / 2 + 4, size: 11, anchor: row.value < 0 ? "end" : "start")
         }
         let zeroX = SVGText.coordinate(x(0))
-        doc.add("<line x1=\"\(zeroX)\" y1=\"\(SVGText.coordinate(top - 4))\" x2=\"\(zeroX)\" y2=\"\(SVGText.coordinate(top + plotHeight))\" stroke=\"#444444\" stroke-width=\"1\"/>")
+        doc.add(
+            "<line x1=\"\(zeroX)\" y1=\"\(SVGText.coordinate(top - 4))\" x2=\"\(zeroX)\" y2=\"\(SVGText.coordinate(top + plotHeight))\" stroke=\"#444444\" stroke-width=\"1\"/>"
+        )
         return doc.render(title: title)
     }
 

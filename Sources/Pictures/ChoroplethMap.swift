@@ -33,7 +33,9 @@ public struct MapClass: Sendable, Equatable {
 /// A choropleth map of the départements as a standalone SVG document.
 public enum ChoroplethMap {
     public static let missingColor = "#d9d9d9"
-    static let sequentialStops = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58"]
+    static let sequentialStops = [
+        "#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58",
+    ]
     static let negativeStops = ["#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"]
     static let positiveStops = ["#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061"]
     static let zeroColor = "#f7f7f7"
@@ -44,10 +46,13 @@ public enum ChoroplethMap {
     /// Draws `geometry` coloured by `values` (keyed by département code; a missing key, `nil` or a
     /// non-finite value is drawn hatched grey as "no data"; keys that are not in the geometry are
     /// ignored). Each département carries a `<title>` "name (code): value" shown on hover.
-    public static func svg(geometry: MapGeometry, values: [String: Double?], title: String, legendTitle: String,
-                           palette: MapPalette = .sequential, classes: MapClasses = .quantiles(5),
-                           decimals: Int = 1, subtitle: String? = nil,
-                           source: String = "Map: IGN Admin Express 2018 (Licence Ouverte). Overseas départements and Paris enlarged, not to scale.") -> String {
+    public static func svg(
+        geometry: MapGeometry, values: [String: Double?], title: String, legendTitle: String,
+        palette: MapPalette = .sequential, classes: MapClasses = .quantiles(5),
+        decimals: Int = 1, subtitle: String? = nil,
+        source: String =
+            "Map: IGN Admin Express 2018 (Licence Ouverte). Overseas départements and Paris enlarged, not to scale."
+    ) -> String {
         let present: [String: Double] = geometry.departements.reduce(into: [:]) { result, dep in
             if let value = values[dep.code] ?? nil, value.isFinite { result[dep.code] = rounded(value, decimals) }
         }
@@ -61,7 +66,9 @@ public enum ChoroplethMap {
 
         doc.add("<g transform=\"translate(0,\(SVGText.coordinate(titleHeight)))\">")
         for inset in geometry.insets {
-            doc.add("<rect x=\"\(SVGText.coordinate(inset.x))\" y=\"\(SVGText.coordinate(inset.y))\" width=\"\(SVGText.coordinate(inset.width))\" height=\"\(SVGText.coordinate(inset.height))\" fill=\"#ffffff\" stroke=\"#9a9a9a\" stroke-width=\"0.8\"/>")
+            doc.add(
+                "<rect x=\"\(SVGText.coordinate(inset.x))\" y=\"\(SVGText.coordinate(inset.y))\" width=\"\(SVGText.coordinate(inset.width))\" height=\"\(SVGText.coordinate(inset.height))\" fill=\"#ffffff\" stroke=\"#9a9a9a\" stroke-width=\"0.8\"/>"
+            )
         }
         doc.add("<g stroke=\"#6e6e6e\" stroke-width=\"0.4\" stroke-linejoin=\"round\">")
         var counts = Array(repeating: 0, count: scale.colors.count)
@@ -80,7 +87,9 @@ public enum ChoroplethMap {
                 shown = "no data"
             }
             let tooltip = "\(dep.name) (\(dep.code)): \(shown)"
-            doc.add("<path id=\"dep-\(SVGText.escape(dep.code))\" d=\"\(dep.path)\" fill=\"\(fill)\"><title>\(SVGText.escape(tooltip))</title></path>")
+            doc.add(
+                "<path id=\"dep-\(SVGText.escape(dep.code))\" d=\"\(dep.path)\" fill=\"\(fill)\"><title>\(SVGText.escape(tooltip))</title></path>"
+            )
         }
         doc.add("</g>")
         for inset in geometry.insets {
@@ -96,10 +105,14 @@ public enum ChoroplethMap {
             y += 17
         }
         y += 4
-        var entries = zip(zip(scale.labels, scale.colors), counts).map { MapClass(label: $0.0.0, color: $0.0.1, count: $0.1) }
+        var entries = zip(zip(scale.labels, scale.colors), counts).map {
+            MapClass(label: $0.0.0, color: $0.0.1, count: $0.1)
+        }
         if missing > 0 { entries.append(MapClass(label: "no data", color: "url(#nodata)", count: missing)) }
         for entry in entries {
-            doc.add("<rect x=\"\(SVGText.coordinate(legendX))\" y=\"\(SVGText.coordinate(y))\" width=\"26\" height=\"16\" fill=\"\(entry.color)\" stroke=\"#7f7f7f\" stroke-width=\"0.6\"/>")
+            doc.add(
+                "<rect x=\"\(SVGText.coordinate(legendX))\" y=\"\(SVGText.coordinate(y))\" width=\"26\" height=\"16\" fill=\"\(entry.color)\" stroke=\"#7f7f7f\" stroke-width=\"0.6\"/>"
+            )
             let departements = entry.count == 1 ? "1 département" : "\(entry.count) départements"
             doc.text(entry.label, x: legendX + 34, y: y + 12.5, size: 12)
             doc.text(departements, x: legendX + 246, y: y + 12.5, size: 10, anchor: "end", fill: "#666666")
@@ -123,9 +136,12 @@ public enum ChoroplethMap {
     }
 
     /// The legend classes (label, colour) the map would draw for these values, for tests and reports.
-    public static func legend(values: [Double], palette: MapPalette, classes: MapClasses, decimals: Int = 1) -> [(label: String, color: String)] {
-        let scale = ColorScale(values: values.filter(\.isFinite).map { rounded($0, decimals) }.sorted(),
-                               palette: palette, classes: classes, decimals: decimals)
+    public static func legend(
+        values: [Double], palette: MapPalette, classes: MapClasses, decimals: Int = 1
+    ) -> [(label: String, color: String)] {
+        let scale = ColorScale(
+            values: values.filter(\.isFinite).map { rounded($0, decimals) }.sorted(),
+            palette: palette, classes: classes, decimals: decimals)
         return Array(zip(scale.labels, scale.colors)).map { (label: $0.0, color: $0.1) }
     }
 
@@ -186,17 +202,20 @@ struct ColorScale {
         breaks = cuts
 
         let step = pow(10, -Double(max(0, min(decimals, 9))))
-        func show(_ v: Double, plus: Bool) -> String { SVGText.number(v, decimals: decimals, grouping: true, plusSign: plus) }
+        func show(_ v: Double, plus: Bool) -> String {
+            SVGText.number(v, decimals: decimals, grouping: true, plusSign: plus)
+        }
         func range(_ low: Double, _ high: Double, plus: Bool) -> String {
             let lowText = show(low, plus: plus), highText = show(high, plus: plus)
             return lowText == highText ? lowText : "\(lowText) to \(highText)"
         }
-        var sideLabels: [String] = []     // sequential: all classes; diverging: positive side
+        var sideLabels: [String] = []  // sequential: all classes; diverging: positive side
         let plus = palette == .diverging
         if cuts.isEmpty {
             sideLabels = [palette == .diverging ? "above 0" : "all values"]
         } else {
-            sideLabels.append(palette == .diverging ? range(step, cuts[0], plus: true) : "up to \(show(cuts[0], plus: false))")
+            sideLabels.append(
+                palette == .diverging ? range(step, cuts[0], plus: true) : "up to \(show(cuts[0], plus: false))")
             for i in 1..<cuts.count { sideLabels.append(range(cuts[i - 1] + step, cuts[i], plus: plus)) }
             sideLabels.append("\(show(cuts[cuts.count - 1] + step, plus: plus)) or more")
         }
@@ -210,12 +229,15 @@ struct ColorScale {
                 negative = ["below 0"]
             } else {
                 negative.append("\(show(-(cuts[cuts.count - 1] + step), plus: true)) or less")
-                for i in stride(from: cuts.count - 1, through: 1, by: -1) { negative.append(range(-cuts[i], -(cuts[i - 1] + step), plus: true)) }
+                for i in stride(from: cuts.count - 1, through: 1, by: -1) {
+                    negative.append(range(-cuts[i], -(cuts[i - 1] + step), plus: true))
+                }
                 negative.append(range(-cuts[0], -step, plus: true))
             }
             labels = negative + ["0"] + sideLabels
             let side = sideLabels.count
-            colors = Array(ColorScale.ramp(ChoroplethMap.negativeStops, count: side, from: 0).reversed())
+            colors =
+                Array(ColorScale.ramp(ChoroplethMap.negativeStops, count: side, from: 0).reversed())
                 + [ChoroplethMap.zeroColor] + ColorScale.ramp(ChoroplethMap.positiveStops, count: side, from: 0)
         }
     }

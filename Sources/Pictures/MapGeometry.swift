@@ -52,8 +52,10 @@ public struct MapGeometry: Sendable, Equatable {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, column, byte) = firstInvalidUTF8(data)
-            throw MapGeometryError(file: path, line: line, column: column,
-                                   message: String(format: "byte 0x%02X is not valid UTF-8: the map geometry file must be UTF-8 text", byte))
+            throw MapGeometryError(
+                file: path, line: line, column: column,
+                message: String(
+                    format: "byte 0x%02X is not valid UTF-8: the map geometry file must be UTF-8 text", byte))
         }
         return try parse(text, file: path)
     }
@@ -93,7 +95,8 @@ public struct MapGeometry: Sendable, Equatable {
             // 1-based column, in characters, where field `index` starts (fields are tab-separated).
             func column(_ index: Int) -> Int { fields.prefix(index).reduce(1) { $0 + $1.count + 1 } }
             func fail(_ message: String, field: Int = 0) -> MapGeometryError {
-                MapGeometryError(file: file, line: lineNumber, column: column(min(field, fields.count - 1)), message: message)
+                MapGeometryError(
+                    file: file, line: lineNumber, column: column(min(field, fields.count - 1)), message: message)
             }
             func number(_ index: Int, _ what: String) throws -> Double {
                 guard let value = Double(fields[index]), value.isFinite else {
@@ -103,17 +106,27 @@ public struct MapGeometry: Sendable, Equatable {
             }
             switch fields[0] {
             case "viewbox":
-                guard fields.count == 3 else { throw fail("a viewbox record has 3 fields (viewbox, width, height), found \(fields.count)") }
+                guard fields.count == 3 else {
+                    throw fail("a viewbox record has 3 fields (viewbox, width, height), found \(fields.count)")
+                }
                 guard size == nil else { throw fail("second viewbox record") }
                 let w = try number(1, "width"), h = try number(2, "height")
                 guard w > 0, h > 0 else { throw fail("width and height must be positive", field: w > 0 ? 2 : 1) }
                 size = (w, h)
             case "inset":
-                guard fields.count == 7 else { throw fail("an inset record has 7 fields (inset, id, x, y, width, height, caption), found \(fields.count)") }
-                insets.append(Inset(id: fields[1], x: try number(2, "x"), y: try number(3, "y"),
-                                    width: try number(4, "width"), height: try number(5, "height"), caption: fields[6]))
+                guard fields.count == 7 else {
+                    throw fail(
+                        "an inset record has 7 fields (inset, id, x, y, width, height, caption), found \(fields.count)")
+                }
+                insets.append(
+                    Inset(
+                        id: fields[1], x: try number(2, "x"), y: try number(3, "y"),
+                        width: try number(4, "width"), height: try number(5, "height"), caption: fields[6]))
             case "dep":
-                guard fields.count == 6 else { throw fail("a dep record has 6 fields (dep, code, name, label x, label y, path), found \(fields.count)") }
+                guard fields.count == 6 else {
+                    throw fail(
+                        "a dep record has 6 fields (dep, code, name, label x, label y, path), found \(fields.count)")
+                }
                 let code = fields[1]
                 guard !code.isEmpty else { throw fail("empty code", field: 1) }
                 guard !fields[2].isEmpty else { throw fail("empty name for code \(code)", field: 2) }
@@ -122,8 +135,10 @@ public struct MapGeometry: Sendable, Equatable {
                 guard path.first == "M", path.unicodeScalars.allSatisfy({ Self.pathCharacters.contains($0) }) else {
                     throw fail("path of \(code) is not SVG path data (M, l, z, numbers)", field: 5)
                 }
-                departements.append(Departement(code: code, name: fields[2], path: path,
-                                                labelX: try number(3, "label x"), labelY: try number(4, "label y")))
+                departements.append(
+                    Departement(
+                        code: code, name: fields[2], path: path,
+                        labelX: try number(3, "label x"), labelY: try number(4, "label y")))
             default:
                 throw fail("unknown record \"\(fields[0])\" (expected viewbox, inset or dep)")
             }

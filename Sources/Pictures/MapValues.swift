@@ -7,7 +7,8 @@ public enum MapValues {
     /// A territory absent from `posts` has 0 posts.
     public static func postsPer100k(territories: [Territory], posts: [String: Int]) -> [String: Double?] {
         territories.reduce(into: [:]) { result, territory in
-            let value: Double? = territory.population > 0
+            let value: Double? =
+                territory.population > 0
                 ? Double(posts[territory.code] ?? 0) * 100_000 / Double(territory.population) : nil
             result[territory.code] = .some(value)
         }

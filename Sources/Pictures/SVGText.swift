@@ -27,7 +27,8 @@ public enum SVGText {
 
     /// `value` with exactly `decimals` decimals, `.` separator, optional `,` thousands grouping and
     /// leading `+` for positive values; never `-0`. Non-finite values give `n/a`.
-    public static func number(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String {
+    public static func number(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String
+    {
         NumberText.fixed(value, decimals: min(decimals, 9), grouping: grouping, plusSign: plusSign) ?? "n/a"
     }
 
@@ -60,9 +61,12 @@ struct SVGDocument {
 
     mutating func add(_ line: String) { body.append(line) }
 
-    mutating func text(_ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
-                       weight: String? = nil, fill: String = "#222222") {
-        var attributes = "x=\"\(SVGText.coordinate(x))\" y=\"\(SVGText.coordinate(y))\" font-size=\"\(SVGText.coordinate(size))\""
+    mutating func text(
+        _ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
+        weight: String? = nil, fill: String = "#222222"
+    ) {
+        var attributes =
+            "x=\"\(SVGText.coordinate(x))\" y=\"\(SVGText.coordinate(y))\" font-size=\"\(SVGText.coordinate(size))\""
         if anchor != "start" { attributes += " text-anchor=\"\(anchor)\"" }
         if let weight { attributes += " font-weight=\"\(weight)\"" }
         if fill != "#222222" { attributes += " fill=\"\(fill)\"" }

@@ -53,7 +53,9 @@ public enum WhiteZoneMap {
         public let population: Int
         public let access: Access
 
-        public init(latitude: Double?, longitude: Double?, territory: String, overseas: Bool, population: Int, access: Access) {
+        public init(
+            latitude: Double?, longitude: Double?, territory: String, overseas: Bool, population: Int, access: Access
+        ) {
             self.latitude = latitude
             self.longitude = longitude
             self.territory = territory
@@ -86,15 +88,19 @@ public enum WhiteZoneMap {
 
     /// The SVG document. `territoryNames` captions the insets ("Guadeloupe (971)"); `radiusKm` and
     /// `subtitle` are only written.
-    public static func svg(points: [Point], radiusKm: Double, territoryNames: [String: String] = [:], subtitle: String? = nil,
-                           source: String = "Commune points: the scenario's demand table (see its SOURCES.md). Overseas départements in insets, not to scale.") -> String {
+    public static func svg(
+        points: [Point], radiusKm: Double, territoryNames: [String: String] = [:], subtitle: String? = nil,
+        source: String =
+            "Commune points: the scenario's demand table (see its SOURCES.md). Overseas départements in insets, not to scale."
+    ) -> String {
         let counts = counts(points)
         let totalCommunes = points.count
         let totalPeople = points.reduce(0) { $0 + $1.population }
         let whiteCommunes = counts[1].communes + counts[2].communes
         let whitePeople = counts[1].people + counts[2].people
         let radius = SVGText.number(radiusKm, decimals: radiusKm.rounded() == radiusKm ? 0 : 1)
-        let title = "White zones within \(radius) km: \(grouped(whiteCommunes)) of \(grouped(totalCommunes)) communes, "
+        let title =
+            "White zones within \(radius) km: \(grouped(whiteCommunes)) of \(grouped(totalCommunes)) communes, "
             + "\(grouped(whitePeople)) of \(grouped(totalPeople)) people with no endowed site in reach"
 
         // Project every drawable point into the drawing: mainland by Lambert-93, overseas per territory.
@@ -104,24 +110,33 @@ public enum WhiteZoneMap {
         for (index, point) in points.enumerated() where point.latitude != nil && point.longitude != nil {
             if point.overseas { overseas[point.territory, default: []].append(index) } else { mainland.append(index) }
         }
-        let mainBox = (x: mainlandLeft, y: margin, width: mapWidth - margin - mainlandLeft, height: mapHeight - 2 * margin)
-        let projected = mainland.map { Lambert93.project(latitude: points[$0].latitude!, longitude: points[$0].longitude!) }
+        let mainBox = (
+            x: mainlandLeft, y: margin, width: mapWidth - margin - mainlandLeft, height: mapHeight - 2 * margin
+        )
+        let projected = mainland.map {
+            Lambert93.project(latitude: points[$0].latitude!, longitude: points[$0].longitude!)
+        }
         for (index, position) in zip(mainland, fit(projected, into: mainBox)) { drawn[index] = position }
 
         var insets: [(x: Double, y: Double, width: Double, height: Double, caption: String)] = []
         let insetCodes = overseas.keys.sorted()
         if !insetCodes.isEmpty {
             let gap = 6.0
-            let boxHeight = min(142.8, (mapHeight - 2 * margin - Double(insetCodes.count - 1) * gap) / Double(insetCodes.count))
+            let boxHeight = min(
+                142.8, (mapHeight - 2 * margin - Double(insetCodes.count - 1) * gap) / Double(insetCodes.count))
             for (i, code) in insetCodes.enumerated() {
                 let box = (x: margin, y: margin + Double(i) * (boxHeight + gap), width: insetWidth, height: boxHeight)
-                insets.append((box.x, box.y, box.width, box.height, territoryNames[code].map { "\($0) (\(code))" } ?? code))
+                insets.append(
+                    (box.x, box.y, box.width, box.height, territoryNames[code].map { "\($0) (\(code))" } ?? code))
                 let indices = overseas[code]!
                 let latitudes = indices.map { points[$0].latitude! }
                 // Local equirectangular: x shrunk by the cosine of the middle latitude, fine at an island's size.
                 let k = cos((latitudes.min()! + latitudes.max()!) / 2 * Double.pi / 180)
                 let local = indices.map { (x: points[$0].longitude! * k * 111_320, y: points[$0].latitude! * 110_574) }
-                let inner = (x: box.x + 6, y: box.y + captionHeight + 2, width: box.width - 12, height: box.height - captionHeight - 8)
+                let inner = (
+                    x: box.x + 6, y: box.y + captionHeight + 2, width: box.width - 12,
+                    height: box.height - captionHeight - 8
+                )
                 for (index, position) in zip(indices, fit(local, into: inner)) { drawn[index] = position }
             }
         }
@@ -133,16 +148,23 @@ public enum WhiteZoneMap {
         if let subtitle { doc.text(subtitle, x: 12, y: 44, size: 12, fill: "#555555") }
         doc.add("<g transform=\"translate(0,\(SVGText.coordinate(titleHeight)))\">")
         for inset in insets {
-            doc.add("<rect x=\"\(SVGText.coordinate(inset.x))\" y=\"\(SVGText.coordinate(inset.y))\" width=\"\(SVGText.coordinate(inset.width))\" height=\"\(SVGText.coordinate(inset.height))\" fill=\"#ffffff\" stroke=\"#9a9a9a\" stroke-width=\"0.8\"/>")
+            doc.add(
+                "<rect x=\"\(SVGText.coordinate(inset.x))\" y=\"\(SVGText.coordinate(inset.y))\" width=\"\(SVGText.coordinate(inset.width))\" height=\"\(SVGText.coordinate(inset.height))\" fill=\"#ffffff\" stroke=\"#9a9a9a\" stroke-width=\"0.8\"/>"
+            )
             doc.text(inset.caption, x: inset.x + 4, y: inset.y + 12, size: 10, fill: "#333333")
         }
-        // One group per class: the mainland dots, then the inset dots drawn twice as big (a few dozen communes per box).
+        // One group per class: the mainland dots, then the inset dots drawn twice as big (a few dozen communes per
+        // box).
         for access in Access.allCases {
             let members = points.indices.filter { points[$0].access == access && drawn[$0] != nil }
-            doc.add("<g id=\"\(access.id)\" fill=\"none\" stroke=\"\(access.color)\" stroke-linecap=\"round\"><title>\(SVGText.escape(access.label)): \(grouped(counts[access.rawValue].communes)) communes</title>")
+            doc.add(
+                "<g id=\"\(access.id)\" fill=\"none\" stroke=\"\(access.color)\" stroke-linecap=\"round\"><title>\(SVGText.escape(access.label)): \(grouped(counts[access.rawValue].communes)) communes</title>"
+            )
             for (part, size) in [(false, dotSize), (true, 2 * dotSize)] {
                 let positions = members.filter { points[$0].overseas == part }.map { drawn[$0]! }
-                if !positions.isEmpty { doc.add("<path d=\"\(dots(positions))\" stroke-width=\"\(SVGText.coordinate(size))\"/>") }
+                if !positions.isEmpty {
+                    doc.add("<path d=\"\(dots(positions))\" stroke-width=\"\(SVGText.coordinate(size))\"/>")
+                }
             }
             doc.add("</g>")
         }
@@ -155,15 +177,24 @@ public enum WhiteZoneMap {
         y += 10
         for access in Access.allCases {
             let count = counts[access.rawValue]
-            doc.add("<circle cx=\"\(SVGText.coordinate(legendX + 7))\" cy=\"\(SVGText.coordinate(y + 9))\" r=\"5\" fill=\"\(access.color)\"/>")
+            doc.add(
+                "<circle cx=\"\(SVGText.coordinate(legendX + 7))\" cy=\"\(SVGText.coordinate(y + 9))\" r=\"5\" fill=\"\(access.color)\"/>"
+            )
             doc.text(access.label, x: legendX + 20, y: y + 13, size: 11)
-            doc.add("<text class=\"legend-count\" data-communes=\"\(count.communes)\" data-people=\"\(count.people)\" x=\"\(SVGText.coordinate(legendX + 20))\" y=\"\(SVGText.coordinate(y + 27))\" font-size=\"10\" fill=\"#666666\">\(grouped(count.communes)) communes, \(grouped(count.people)) people</text>")
+            doc.add(
+                "<text class=\"legend-count\" data-communes=\"\(count.communes)\" data-people=\"\(count.people)\" x=\"\(SVGText.coordinate(legendX + 20))\" y=\"\(SVGText.coordinate(y + 27))\" font-size=\"10\" fill=\"#666666\">\(grouped(count.communes)) communes, \(grouped(count.people)) people</text>"
+            )
             y += 40
         }
         y += 10
         let undrawn = points.count - drawn.compactMap { $0 }.count
-        var notes = ["Each dot is a commune's point; a site reaches the communes whose points are within \(radius) km (great circle)."]
-        if undrawn > 0 { notes.append("\(grouped(undrawn)) commune\(undrawn == 1 ? "" : "s") without coordinates counted but not drawn.") }
+        var notes = [
+            "Each dot is a commune's point; a site reaches the communes whose points are within \(radius) km (great circle)."
+        ]
+        if undrawn > 0 {
+            notes.append(
+                "\(grouped(undrawn)) commune\(undrawn == 1 ? "" : "s") without coordinates counted but not drawn.")
+        }
         notes.append("Mainland and Corsica: Lambert-93.")
         for note in notes {
             for line in ChoroplethMap.wrap(note, width: 46) {
@@ -178,9 +209,12 @@ public enum WhiteZoneMap {
 
     /// Affine map of projected points (y up) into a box (y down), keeping the aspect ratio, centred.
     /// A single point (or points all on one line) is centred rather than divided by zero.
-    static func fit(_ points: [(x: Double, y: Double)], into box: (x: Double, y: Double, width: Double, height: Double)) -> [(x: Double, y: Double)] {
+    static func fit(
+        _ points: [(x: Double, y: Double)], into box: (x: Double, y: Double, width: Double, height: Double)
+    ) -> [(x: Double, y: Double)] {
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
-              let minY = points.map(\.y).min(), let maxY = points.map(\.y).max() else { return [] }
+            let minY = points.map(\.y).min(), let maxY = points.map(\.y).max()
+        else { return [] }
         let spanX = maxX - minX, spanY = maxY - minY
         let scale = min(spanX > 0 ? box.width / spanX : .infinity, spanY > 0 ? box.height / spanY : .infinity)
         let s = scale.isFinite ? scale : 1

@@ -16,37 +16,50 @@ enum CommuneRun {
         let proven: Bool
     }
 
-    static func run(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-                    log: (String) -> Void) throws(RunFailure) -> Output? {
+    static func run(
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
         do {
             let outcome = try CommuneSolve.solve(scenario, candidates: true, solver: solver, options: options, log: log)
-            log("commune plan: value \(Format.fixed(outcome.value, decimals: 1)), LP bound \(Format.fixed(outcome.bound, decimals: 1)), "
-                + "gap \(Format.percent(outcome.gap, decimals: 3)) (LP \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)")
-            let optimised = CommuneResults.ScoredPlan(model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
+            log(
+                "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), LP bound \(Format.fixed(outcome.bound, decimals: 1)), "
+                    + "gap \(Format.percent(outcome.gap, decimals: 3)) (LP \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)"
+            )
+            let optimised = CommuneResults.ScoredPlan(
+                model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
             var plan2021: CommuneResults.ScoredPlan?
             if scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
                 let posts = CommuneSolve.posts2021(scenario)
                 var scoring = options
                 scoring.start = nil
-                // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing the run.
+                // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing
+                // the run.
                 do {
-                    let evaluation = try CommuneSolve.evaluate(scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
-                    plan2021 = .init(model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage, value: evaluation.value)
+                    let evaluation = try CommuneSolve.evaluate(
+                        scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
+                    plan2021 = .init(
+                        model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage,
+                        value: evaluation.value)
                 } catch CommuneSolve.Failure.evaluationFailed(let why) {
                     log("warning: the 2021 plan was not scored at commune level: \(why)")
                 }
             }
             let hosts = inputs.structureCommunes.filter { $0 >= 0 }
-            let hostNetwork = CommuneReach(inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm)
-            let fullNetwork = CommuneReach(inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
-                                           radiusKm: inputs.radiusKm)
-            let results = CommuneResults(scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
-                                         lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
-                                         hostNetwork: hostNetwork, fullNetwork: fullNetwork)
+            let hostNetwork = CommuneReach(
+                inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm)
+            let fullNetwork = CommuneReach(
+                inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
+                radiusKm: inputs.radiusKm)
+            let results = CommuneResults(
+                scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
+                lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
+                hostNetwork: hostNetwork, fullNetwork: fullNetwork)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
-            return Output(files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
-                          section: CommuneReport.section(results), proven: outcome.proven)
+            return Output(
+                files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
+                section: CommuneReport.section(results), proven: outcome.proven)
         } catch let failure as CommuneSolve.Failure {
             switch failure {
             case .planRefused: throw .rejectedPlan(failure.description)

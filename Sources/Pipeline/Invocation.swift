@@ -2,9 +2,9 @@ import Foundation
 import LinearProgramming
 import Reports
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How this process was started, for the manifest and the runs log: wall-clock start (UTC), host,
@@ -22,9 +22,11 @@ public struct Invocation: Sendable {
     /// Stops a lock wait (a stop signal): the run then ends as interrupted.
     public var cancellation: CancellationFlag?
 
-    public init(startedAt: Date = Date(), host: String = Invocation.hostName(), commandLine: [String] = CommandLine.arguments,
-                sweepID: String? = nil, variantID: String? = nil, lockWaitSeconds: Double? = nil,
-                cancellation: CancellationFlag? = nil) {
+    public init(
+        startedAt: Date = Date(), host: String = Invocation.hostName(), commandLine: [String] = CommandLine.arguments,
+        sweepID: String? = nil, variantID: String? = nil, lockWaitSeconds: Double? = nil,
+        cancellation: CancellationFlag? = nil
+    ) {
         self.startedAt = startedAt
         self.host = host
         self.commandLine = commandLine

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where `repartir export-model` has GLPK write the model: a private folder made by `mkdtemp`
@@ -31,7 +31,9 @@ public final class ModelExportFile: @unchecked Sendable {
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else {
             let folder = (template as NSString).deletingLastPathComponent
-            throw .cannotCreateOutput("cannot create a temporary folder in \(folder): \(String(cString: strerror(errno))). Make it writable or choose another output.")
+            throw .cannotCreateOutput(
+                "cannot create a temporary folder in \(folder): \(String(cString: strerror(errno))). Make it writable or choose another output."
+            )
         }
         folder = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         temporaryFile = folder + "/model." + fileExtension
@@ -59,7 +61,9 @@ public final class ModelExportFile: @unchecked Sendable {
         defer { discard() }
         try Self.checkTarget(target)
         guard rename(temporaryFile, target) == 0 else {
-            throw .outputIO("cannot rename \(temporaryFile) to \(target): \(String(cString: strerror(errno))); \(target) is untouched.")
+            throw .outputIO(
+                "cannot rename \(temporaryFile) to \(target): \(String(cString: strerror(errno))); \(target) is untouched."
+            )
         }
         OutputPublisher.syncDirectory(URL(fileURLWithPath: target).standardizedFileURL.deletingLastPathComponent().path)
     }
@@ -69,9 +73,13 @@ public final class ModelExportFile: @unchecked Sendable {
         switch NoFollowFiles.kind(target) {
         case nil, S_IFREG?: return
         case S_IFLNK?:
-            throw .cannotCreateOutput("\(target) is a symbolic link; repartir neither follows nor replaces it. Give -o the file itself, or omit -o to write to stdout.")
+            throw .cannotCreateOutput(
+                "\(target) is a symbolic link; repartir neither follows nor replaces it. Give -o the file itself, or omit -o to write to stdout."
+            )
         default:
-            throw .cannotCreateOutput("\(target) exists and is not a regular file; repartir will not replace it. Choose another -o, or omit -o to write to stdout.")
+            throw .cannotCreateOutput(
+                "\(target) exists and is not a regular file; repartir will not replace it. Choose another -o, or omit -o to write to stdout."
+            )
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// File operations that never follow a symbolic link in the names repartir creates or removes.
@@ -81,7 +81,9 @@ enum NoFollowFiles {
     /// Empties the directory open as `fd` (left open). Names are kept as the bytes readdir gave
     /// (a name need not be valid UTF-8); `path` is only for messages. A folder at `maximumDepth`
     /// is moved, not entered: renamed into `top` under a fresh name, and `moved` is set.
-    private static func removeContents(of fd: Int32, path: String, top: Int32, depth: Int, moved: inout Bool) throws(SystemError) {
+    private static func removeContents(
+        of fd: Int32, path: String, top: Int32, depth: Int, moved: inout Bool
+    ) throws(SystemError) {
         for name in try entryNames(of: fd, path: path) {
             let child = path + "/" + String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
             var info = stat()
@@ -99,7 +101,9 @@ enum NoFollowFiles {
                 guard inner >= 0 else { throw SystemError("remove", child) }
                 defer { close(inner) }
                 try removeContents(of: inner, path: child, top: top, depth: depth + 1, moved: &moved)
-                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else { throw SystemError("remove", child) }
+                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else {
+                    throw SystemError("remove", child)
+                }
             } else {
                 guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else { throw SystemError("remove", child) }
             }
@@ -156,7 +160,8 @@ enum NoFollowFiles {
 
     /// Creates the new file `relative` (its folders too, for `a/b.csv`) under the folder open as
     /// `directory`, writes `data` and fsyncs it. Fails rather than follow or reuse anything already there.
-    static func createFile(_ relative: String, in directory: Int32, displayPath: String, data: Data) throws(SystemError) {
+    static func createFile(_ relative: String, in directory: Int32, displayPath: String, data: Data) throws(SystemError)
+    {
         var folder = directory
         var opened: [Int32] = []
         defer { for fd in opened { close(fd) } }
@@ -171,7 +176,8 @@ enum NoFollowFiles {
             guard isOwned(next) else { throw SystemError("create", displayPath, code: EPERM) }
             folder = next
         }
-        let fd = openat(folder, components.last ?? relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        let fd = openat(
+            folder, components.last ?? relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw SystemError("create", displayPath) }
         var failure: SystemError?
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
@@ -193,7 +199,11 @@ enum NoFollowFiles {
 }
 
 #if canImport(Glibc)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(fd, buffer, count) }
+    private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        Glibc.write(fd, buffer, count)
+    }
 #elseif canImport(Darwin)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
+    private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        Darwin.write(fd, buffer, count)
+    }
 #endif

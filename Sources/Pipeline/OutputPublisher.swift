@@ -1,9 +1,9 @@
 import Foundation
 import LinearProgramming
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Publishes a run all at once. Files are written (and fsync'ed) into a hidden staging folder beside
@@ -66,21 +66,26 @@ public enum OutputPublisher {
         case let .directory(path):
             let (parent, name) = try split(path)
             let destination = parent + "/" + name
-            let lock = try RunLock.acquire(parent + "/.\(name).lock", for: destination,
-                                           wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
+            let lock = try RunLock.acquire(
+                parent + "/.\(name).lock", for: destination,
+                wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             recoverDirectory(parent: parent, name: name, log: log)
             try checkReplaceable(destination)
-            return Reservation(target: .directory(destination), lock: lock, destination: destination,
-                               checked: NoFollowFiles.identity(destination))
+            return Reservation(
+                target: .directory(destination), lock: lock, destination: destination,
+                checked: NoFollowFiles.identity(destination))
         case let .runsRoot(path):
             let root = URL(fileURLWithPath: path).standardizedFileURL.path
             let latest = root + "/latest"
-            let lock = try RunLock.acquire(root + "/.latest.lock", for: latest,
-                                           wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
+            let lock = try RunLock.acquire(
+                root + "/.latest.lock", for: latest,
+                wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             cleanRunsRoot(root, log: log)
             var info = stat()
             if lstat(latest, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
-                throw .cannotCreateOutput("\(latest) exists and is not a symlink: repartir switches it as a symlink to the newest run. Move it away, or choose another --runs-root.")
+                throw .cannotCreateOutput(
+                    "\(latest) exists and is not a symlink: repartir switches it as a symlink to the newest run. Move it away, or choose another --runs-root."
+                )
             }
             return Reservation(target: .runsRoot(root), lock: lock, destination: latest)
         }
@@ -93,8 +98,10 @@ public enum OutputPublisher {
     /// `switchesLatest: false` (a run without a plan, e.g. infeasible) gives the run its own folder
     /// under a runs root but leaves `latest` on the last run that has a plan.
     @discardableResult
-    public static func publish(_ files: [File], into reservation: Reservation, scenarioName: String, switchesLatest: Bool = true,
-                               cancellation: CancellationFlag? = nil, log: (String) -> Void = { _ in }) throws(RunFailure) -> String {
+    public static func publish(
+        _ files: [File], into reservation: Reservation, scenarioName: String, switchesLatest: Bool = true,
+        cancellation: CancellationFlag? = nil, log: (String) -> Void = { _ in }
+    ) throws(RunFailure) -> String {
         let hooks = TestHooks.current
         for note in hooks.notes { log(note) }
         switch reservation.target {
@@ -102,14 +109,17 @@ public enum OutputPublisher {
             let (parent, name) = try split(destination)
             let staging = parent + "/.\(name).partial-\(getpid())"
             try stage(files, at: staging, destination: destination, cancellation: cancellation, hooks: hooks, log: log)
-            try switchDirectory(staging: staging, into: destination, parent: parent, name: name,
-                                checked: reservation.checked, hooks: hooks, log: log)
+            try switchDirectory(
+                staging: staging, into: destination, parent: parent, name: name,
+                checked: reservation.checked, hooks: hooks, log: log)
             return destination
         case let .runsRoot(root):
             let name = runName(scenarioName, files: files, root: root)
             let run = root + "/" + name
             let staging = root + "/.\(name).partial-\(getpid())"
-            try stage(files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks, log: log)
+            try stage(
+                files, at: staging, destination: reservation.destination, cancellation: cancellation, hooks: hooks,
+                log: log)
             try switchRun(staging: staging, run: run, root: root, name: name, switchesLatest: switchesLatest, log: log)
             return run
         }
@@ -136,17 +146,30 @@ public enum OutputPublisher {
         static var current: TestHooks {
             let environment = ProcessInfo.processInfo.environment
             var hooks = TestHooks()
-            hooks.failAfterFiles = environment["REPARTIR_TEST_FAIL_AFTER_FILES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
-            hooks.slowWriteMilliseconds = environment["REPARTIR_TEST_SLOW_WRITE_MS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+            hooks.failAfterFiles = environment["REPARTIR_TEST_FAIL_AFTER_FILES"].flatMap { Int($0) }.flatMap {
+                $0 > 0 ? $0 : nil
+            }
+            hooks.slowWriteMilliseconds = environment["REPARTIR_TEST_SLOW_WRITE_MS"].flatMap { Int($0) }.flatMap {
+                $0 > 0 ? $0 : nil
+            }
             hooks.noExchange = environment["REPARTIR_TEST_NO_EXCHANGE"] == "1"
             return hooks
         }
 
         var notes: [String] {
             var notes: [String] = []
-            if let failAfterFiles { notes.append("test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles) is set: the run will fail while writing") }
-            if let slowWriteMilliseconds { notes.append("test hook REPARTIR_TEST_SLOW_WRITE_MS=\(slowWriteMilliseconds) is set: writing is slowed down") }
-            if noExchange { notes.append("test hook REPARTIR_TEST_NO_EXCHANGE=1 is set: DIR is replaced with two renames") }
+            if let failAfterFiles {
+                notes.append(
+                    "test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles) is set: the run will fail while writing"
+                )
+            }
+            if let slowWriteMilliseconds {
+                notes.append(
+                    "test hook REPARTIR_TEST_SLOW_WRITE_MS=\(slowWriteMilliseconds) is set: writing is slowed down")
+            }
+            if noExchange {
+                notes.append("test hook REPARTIR_TEST_NO_EXCHANGE=1 is set: DIR is replaced with two renames")
+            }
             return notes
         }
     }
@@ -154,16 +177,22 @@ public enum OutputPublisher {
     // MARK: Staging
 
     /// Writes every file into a new `staging` folder and syncs it; on any failure the folder is removed.
-    static func stage(_ files: [File], at staging: String, destination: String, cancellation: CancellationFlag?,
-                      hooks: TestHooks, log: (String) -> Void = { _ in }) throws(RunFailure) {
+    static func stage(
+        _ files: [File], at staging: String, destination: String, cancellation: CancellationFlag?,
+        hooks: TestHooks, log: (String) -> Void = { _ in }
+    ) throws(RunFailure) {
         let untouched = "nothing was published and \(destination) is untouched"
         // A folder of our own (a leftover with our PID) is removed, and so is a link planted under
         // the name (the link itself, never its target); anything else makes mkdir fail.
-        if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) { removeLeftover(staging, log: log) }
+        if NoFollowFiles.kind(staging) == S_IFLNK || NoFollowFiles.isOwnDirectory(staging) {
+            removeLeftover(staging, log: log)
+        }
         // 0700 until the switch: nobody else can add a file or a folder to a run being written.
         guard mkdir(staging, 0o700) == 0 else {
             let error = SystemError("create", staging)
-            throw .cannotCreateOutput("\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched).")
+            throw .cannotCreateOutput(
+                "\(error). Make \((staging as NSString).deletingLastPathComponent) writable, or choose another output; \(untouched)."
+            )
         }
         let folder: Int32
         do {
@@ -180,10 +209,14 @@ public enum OutputPublisher {
                 do {
                     try NoFollowFiles.createFile(file.name, in: folder, displayPath: path, data: file.content)
                 } catch {
-                    throw RunFailure.outputIO("cannot write \(path): \(error.reason). Free space on that file system or choose another output; \(untouched) (the partial files were removed).")
+                    throw RunFailure.outputIO(
+                        "cannot write \(path): \(error.reason). Free space on that file system or choose another output; \(untouched) (the partial files were removed)."
+                    )
                 }
                 if let failAfterFiles = hooks.failAfterFiles, index + 1 == failAfterFiles {
-                    throw RunFailure.outputIO("test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles): simulated write failure after \(failAfterFiles) file(s) in \(staging); \(untouched) (the partial files were removed).")
+                    throw RunFailure.outputIO(
+                        "test hook REPARTIR_TEST_FAIL_AFTER_FILES=\(failAfterFiles): simulated write failure after \(failAfterFiles) file(s) in \(staging); \(untouched) (the partial files were removed)."
+                    )
                 }
                 if let milliseconds = hooks.slowWriteMilliseconds {
                     let end = Date().addingTimeInterval(Double(milliseconds) / 1000)
@@ -191,7 +224,8 @@ public enum OutputPublisher {
                 }
             }
             guard fchmod(folder, publishedMode) == 0 else {
-                throw RunFailure.outputIO("\(SystemError("set the mode of", staging)); \(untouched) (the partial files were removed).")
+                throw RunFailure.outputIO(
+                    "\(SystemError("set the mode of", staging)); \(untouched) (the partial files were removed).")
             }
             _ = fsync(folder)
             if cancellation?.isCancelled == true { throw RunFailure.interrupted }
@@ -214,13 +248,16 @@ public enum OutputPublisher {
     /// folder checked at reservation (`checked`) is replaced and deleted: if DIR is something else
     /// by now (moved away and a folder or file put in its place during the run), nothing is
     /// published and that is left as it is.
-    static func switchDirectory(staging: String, into destination: String, parent: String, name: String,
-                                checked: NoFollowFiles.Identity?, hooks: TestHooks, log: (String) -> Void = { _ in }) throws(RunFailure) {
+    static func switchDirectory(
+        staging: String, into destination: String, parent: String, name: String,
+        checked: NoFollowFiles.Identity?, hooks: TestHooks, log: (String) -> Void = { _ in }
+    ) throws(RunFailure) {
         func fail(_ message: String) -> RunFailure {
             try? NoFollowFiles.removeTree(staging)
             return .outputIO("\(message); nothing was published and \(destination) is untouched.")
         }
-        let replaced = "\(destination) was replaced or changed during the run (it is no longer the run folder checked before the solve): move it away or choose another --out, then run again"
+        let replaced =
+            "\(destination) was replaced or changed during the run (it is no longer the run folder checked before the solve): move it away or choose another --out, then run again"
         let stagingName = (staging as NSString).lastPathComponent
         // Every rename and check below is relative to the parent, so they all see the same folder.
         let folder = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -231,7 +268,8 @@ public enum OutputPublisher {
             // Put there during the solve: replacing it would swap a link repartir did not create.
             throw fail("\(destination) became a symbolic link during the run")
         }
-        // The same inode, and still a run: an inode number can be reused by a folder made after the old one was deleted.
+        // The same inode, and still a run: an inode number can be reused by a folder made after the old one was
+        // deleted.
         guard current == checked, current == nil || isRunDirectory(destination) else { throw fail(replaced) }
         if current == nil {
             guard renameNoReplace(stagingName, name, in: folder) == 0 else {
@@ -290,7 +328,9 @@ public enum OutputPublisher {
             syncDirectory(parent)
             log("warning: \(parent)/\(name) was replaced during the run; what was there is kept as \(parent)/\(kept)")
         } else {
-            log("warning: \(parent)/\(name) was replaced during the run; what was there is kept as \(parent)/\(entry); move it before the next run, which would remove it")
+            log(
+                "warning: \(parent)/\(name) was replaced during the run; what was there is kept as \(parent)/\(entry); move it before the next run, which would remove it"
+            )
         }
     }
 
@@ -299,8 +339,10 @@ public enum OutputPublisher {
     /// replaced at `latest`: a file or folder put there during the run is left (or swapped back) and
     /// the run fails. If `latest` cannot be switched, ROOT/NAME is removed again, so a failed run
     /// leaves ROOT as it was.
-    static func switchRun(staging: String, run: String, root: String, name: String, switchesLatest: Bool = true,
-                          log: (String) -> Void = { _ in }) throws(RunFailure) {
+    static func switchRun(
+        staging: String, run: String, root: String, name: String, switchesLatest: Bool = true,
+        log: (String) -> Void = { _ in }
+    ) throws(RunFailure) {
         let latest = root + "/latest"
         var temporaryName = "latest.tmp-\(getpid())"
         var temporary: String { root + "/" + temporaryName }
@@ -317,20 +359,24 @@ public enum OutputPublisher {
         syncDirectory(root)
         guard switchesLatest else { return }
         let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { throw fail("cannot open \(root): \(String(cString: strerror(errno)))", removeRun: true) }
+        guard folder >= 0 else {
+            throw fail("cannot open \(root): \(String(cString: strerror(errno)))", removeRun: true)
+        }
         defer { close(folder) }
         // The leftovers under these names were removed at reservation (removeLeftover); what is
         // there now is not repartir's, so it is left and the next free name is used.
         var attempt = 1
         while symlinkat(name, folder, temporaryName) != 0 {
             guard errno == EEXIST, attempt < 100 else {
-                throw fail("cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
+                throw fail(
+                    "cannot create the symlink \(temporary): \(String(cString: strerror(errno)))", removeRun: true)
             }
             attempt += 1
             temporaryName = "latest.tmp-\(getpid())-\(attempt)"
         }
         madeTemporary = true
-        let notALink = "\(latest) became something other than a symlink during the run (repartir switches only a symlink there): move it away, then run again"
+        let notALink =
+            "\(latest) became something other than a symlink during the run (repartir switches only a symlink there): move it away, then run again"
         switch NoFollowFiles.identity(of: "latest", in: folder)?.kind {
         case nil:
             guard renameNoReplace(temporaryName, "latest", in: folder) == 0 else {
@@ -341,7 +387,9 @@ public enum OutputPublisher {
             case .swapped:
                 guard NoFollowFiles.identity(of: temporaryName, in: folder)?.kind == S_IFLNK else {
                     // Put at `latest` in the instant before the exchange: give it its place back.
-                    if case .swapped = exchange(temporaryName, "latest", in: folder) { throw fail(notALink, removeRun: true) }
+                    if case .swapped = exchange(temporaryName, "latest", in: folder) {
+                        throw fail(notALink, removeRun: true)
+                    }
                     madeTemporary = false
                     keepAside(temporaryName, in: folder, parent: root, name: "latest", log: log)
                     syncDirectory(root)
@@ -350,7 +398,8 @@ public enum OutputPublisher {
                 _ = unlinkat(folder, temporaryName, 0)
             case .unsupported:
                 guard renameat(folder, temporaryName, folder, "latest") == 0 else {
-                    throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
+                    throw fail(
+                        "cannot switch \(latest) to \(name): \(String(cString: strerror(errno)))", removeRun: true)
                 }
             case let .failed(code):
                 throw fail("cannot switch \(latest) to \(name): \(String(cString: strerror(code)))", removeRun: true)
@@ -374,10 +423,14 @@ public enum OutputPublisher {
         let restorable = previous.filter(NoFollowFiles.isOwnDirectory)
         if !exists(destination), let newest = restorable.max(by: { modificationDate($0) < modificationDate($1) }) {
             if rename(newest, destination) == 0 {
-                log("restored \(destination) from \(newest.neutralisingControlCharacters), left by a run killed while replacing it")
+                log(
+                    "restored \(destination) from \(newest.neutralisingControlCharacters), left by a run killed while replacing it"
+                )
                 previous.removeAll { $0 == newest }
             } else {
-                log("warning: cannot restore \(destination) from \(newest.neutralisingControlCharacters): \(String(cString: strerror(errno)))")
+                log(
+                    "warning: cannot restore \(destination) from \(newest.neutralisingControlCharacters): \(String(cString: strerror(errno)))"
+                )
             }
         }
         for leftover in partial + previous {
@@ -388,7 +441,8 @@ public enum OutputPublisher {
     /// Under the lock: removes the staging folders and temporary symlinks of killed runs in ROOT.
     static func cleanRunsRoot(_ root: String, log: (String) -> Void) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        for entry in entries where (entry.hasPrefix(".") && entry.contains(".partial-")) || entry.hasPrefix("latest.tmp-") {
+        for entry in entries
+        where (entry.hasPrefix(".") && entry.contains(".partial-")) || entry.hasPrefix("latest.tmp-") {
             removeLeftover(root + "/" + entry, log: log)
         }
     }
@@ -400,7 +454,9 @@ public enum OutputPublisher {
         let shown = path.neutralisingControlCharacters
         let isLink = NoFollowFiles.kind(path) == S_IFLNK
         guard isLink || NoFollowFiles.isOwnDirectory(path) else {
-            log("warning: left \(shown) as it is: its name is one repartir uses for its temporary folders, but repartir did not create it; remove it by hand")
+            log(
+                "warning: left \(shown) as it is: its name is one repartir uses for its temporary folders, but repartir did not create it; remove it by hand"
+            )
             return
         }
         do {
@@ -423,7 +479,8 @@ public enum OutputPublisher {
         let name = url.lastPathComponent
         let last = path.split(separator: "/").last.map(String.init) ?? ""
         guard !path.isEmpty, last != ".", last != "..", !name.isEmpty, name != "/", name != ".", name != ".." else {
-            throw .cannotCreateOutput("'\(path)' cannot be a run directory; give --out a folder of its own, e.g. out/run.")
+            throw .cannotCreateOutput(
+                "'\(path)' cannot be a run directory; give --out a folder of its own, e.g. out/run.")
         }
         return (url.deletingLastPathComponent().path, name)
     }
@@ -436,16 +493,26 @@ public enum OutputPublisher {
         var info = stat()
         guard lstat(destination, &info) == 0 else { return }
         if (info.st_mode & S_IFMT) == S_IFLNK {
-            throw .cannotCreateOutput("\(destination) is a symbolic link; repartir neither follows nor replaces it. Give --out the folder itself, or use --runs-root for a switched link.")
+            throw .cannotCreateOutput(
+                "\(destination) is a symbolic link; repartir neither follows nor replaces it. Give --out the folder itself, or use --runs-root for a switched link."
+            )
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw .cannotCreateOutput("\(destination) exists and is not a directory; repartir will not replace it. Remove it or choose another --out.")
+            throw .cannotCreateOutput(
+                "\(destination) exists and is not a directory; repartir will not replace it. Remove it or choose another --out."
+            )
         }
-        if let current = realPath("."), let resolved = realPath(destination), current == resolved || current.hasPrefix(resolved == "/" ? "/" : resolved + "/") {
-            throw .cannotCreateOutput("\(destination) is the current folder or one of its parents; repartir will not replace it. Give --out a folder of its own, e.g. out/run.")
+        if let current = realPath("."), let resolved = realPath(destination),
+            current == resolved || current.hasPrefix(resolved == "/" ? "/" : resolved + "/")
+        {
+            throw .cannotCreateOutput(
+                "\(destination) is the current folder or one of its parents; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
+            )
         }
         if !isRunDirectory(destination) {
-            throw .cannotCreateOutput("\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard.")
+            throw .cannotCreateOutput(
+                "\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard."
+            )
         }
     }
 
@@ -471,7 +538,8 @@ public enum OutputPublisher {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let hash = resultHash(files.filter { $0.name != "manifest.json" }.map { ($0.name, Manifest.sha256($0.content)) })
+        let hash = resultHash(
+            files.filter { $0.name != "manifest.json" }.map { ($0.name, Manifest.sha256($0.content)) })
         let base = "\(scenario)-\(formatter.string(from: Date()))-\(hash.prefix(8))"
         var name = base, counter = 1
         while exists(root + "/" + name) {
@@ -532,17 +600,18 @@ public enum OutputPublisher {
         return renameat(folder, from, folder, to)
     }
 
-    private typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
+    private typealias Renameat2 =
+        @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
     private static let renameExchange: UInt32 = 1 << 1
     private static let renameNoReplaceFlag: UInt32 = 1 << 0
 
     /// glibc's renameat2 (2.28+), looked up at run time: Swift's Glibc module does not export it.
     private static let renameat2Function: Renameat2? = {
         #if os(Linux)
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "renameat2") else { return nil }
-        return unsafeBitCast(symbol, to: Renameat2.self)
+            guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "renameat2") else { return nil }
+            return unsafeBitCast(symbol, to: Renameat2.self)
         #else
-        return nil
+            return nil
         #endif
     }()
 }

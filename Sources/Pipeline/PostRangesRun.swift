@@ -8,19 +8,24 @@ import Studies
 /// The run's ranges of posts per territory (docs/model.md, "Ranges around the plan"): within the MIP gap and within
 /// `comparison.range_tolerance`, from LP relaxations with the value held, two at a time.
 enum PostRangesRun {
-    static func run(outcome: Solving.Outcome, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-                    log: (String) -> Void) -> [PostRanges.Ranges] {
+    static func run(
+        outcome: Solving.Outcome, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) -> [PostRanges.Ranges] {
         let settings = scenario.parameters.comparison
         guard settings.postRanges else { return [] }
         let record = outcome.record
         let bound = max(record.bestBound ?? record.evaluation.objective, record.evaluation.objective)
         let posts = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.posts) })
-        log("ranges: \(4 * scenario.territories.count) LPs (fewest and most posts per territory, within the gap and within \(settings.rangeTolerance))")
+        log(
+            "ranges: \(4 * scenario.territories.count) LPs (fewest and most posts per territory, within the gap and within \(settings.rangeTolerance))"
+        )
         // The wider range contains the gap's: a tolerance below the gap is taken as the gap.
         let wider = max(settings.rangeTolerance, options.mipGap)
         do {
-            return try PostRanges.compute(model: outcome.model, scenario: scenario, posts: posts, bound: bound,
-                                          tolerances: [options.mipGap, wider], solver: solver, options: options)
+            return try PostRanges.compute(
+                model: outcome.model, scenario: scenario, posts: posts, bound: bound,
+                tolerances: [options.mipGap, wider], solver: solver, options: options)
         } catch {
             // The plan stands without its ranges: said in the log, and the report and table simply have none.
             log("warning: the ranges of posts could not be computed (\(error)); left out")

@@ -15,15 +15,19 @@ enum RunAnalyses {
         var cutShort: [String] = []
     }
 
-    static func run(outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
-                    options: SolverOptions, log: (String) -> Void) throws(RunFailure) -> Output {
+    static func run(
+        outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
+        options: SolverOptions, log: (String) -> Void
+    ) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
         do {
             // The re-solves themselves (`PlanAnalyses`, in Studies); their tables and sections are published here.
-            let base = Sensitivity.Point(objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
-            let results = try PlanAnalyses.run(scenario: scenario, plan: outcome.record.plan, model: outcome.model,
-                                               values: outcome.result.values, base: base, solver: solver, options: options, log: log)
+            let base = Sensitivity.Point(
+                objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
+            let results = try PlanAnalyses.run(
+                scenario: scenario, plan: outcome.record.plan, model: outcome.model,
+                values: outcome.result.values, base: base, solver: solver, options: options, log: log)
             let frontier = settings.frontierPoints >= 2
             let rows = results.sensitivity
             let points = results.frontier
@@ -31,15 +35,18 @@ enum RunAnalyses {
                 output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
                 output.sections.append(RobustnessReport.section(robustness))
             }
-            output.cutShort = RunLimitsSection.cutShort(rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
+            output.cutShort = RunLimitsSection.cutShort(
+                rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
             if let rows {
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
-                output.sections.append(AnalysesReport.sensitivitySection(rows, mipGap: options.mipGap, baseObjective: base.objective)
-                    .joined(separator: "\n"))
+                output.sections.append(
+                    AnalysesReport.sensitivitySection(rows, mipGap: options.mipGap, baseObjective: base.objective)
+                        .joined(separator: "\n"))
             }
             if let points {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
-                output.sections.append(AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
+                output.sections.append(
+                    AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
             }
         } catch let error as ScenarioError {
             throw .input(error)

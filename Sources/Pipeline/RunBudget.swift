@@ -93,14 +93,18 @@ struct BudgetedSolver: LinearSolver {
             result.status = result.hasSolution ? .feasible : .noSolution
             result.limitReached = RunBudget.budgetReached
         }
-        if result.limitReached == "time limit" || result.limitReached == RunBudget.budgetReached { budget.noteStoppedByTime() }
+        if result.limitReached == "time limit" || result.limitReached == RunBudget.budgetReached {
+            budget.noteStoppedByTime()
+        }
         return result
     }
 }
 
 extension BudgetedSolver: ColumnRanging {
     /// Column ranges (LPs) within the budget's solving time, through the wrapped solver's own ranging when it has one.
-    func columnRanges(_ program: LinearProgram, columns: [Variable], options: SolverOptions) throws -> [(low: Double?, high: Double?)] {
+    func columnRanges(
+        _ program: LinearProgram, columns: [Variable], options: SolverOptions
+    ) throws -> [(low: Double?, high: Double?)] {
         let time = budget.solvingTime
         guard time > 0.01 else {
             budget.noteStoppedByTime()
@@ -108,7 +112,9 @@ extension BudgetedSolver: ColumnRanging {
         }
         var limited = options
         limited.timeLimitSeconds = min(options.timeLimitSeconds, time)
-        if let ranging = inner as? any ColumnRanging { return try ranging.columnRanges(program, columns: columns, options: limited) }
+        if let ranging = inner as? any ColumnRanging {
+            return try ranging.columnRanges(program, columns: columns, options: limited)
+        }
         return try ColumnRanges.oneByOne(program, columns: columns, solver: inner, options: limited)
     }
 }

@@ -12,7 +12,8 @@ public enum RunCommand {
         public var overrides: [ParameterOverride]
         /// `--out DIR`: the run directory, replaced by each run.
         public var outputDirectory: String?
-        /// `--runs-root ROOT`: one directory per run under ROOT and the symlink ROOT/latest (exclusive with `outputDirectory`).
+        /// `--runs-root ROOT`: one directory per run under ROOT and the symlink ROOT/latest (exclusive with
+        /// `outputDirectory`).
         public var runsRoot: String?
         public var timeLimit: Double?
         public var mipGap: Double?
@@ -24,9 +25,11 @@ public enum RunCommand {
         public var commitmentsFrom: String?
         public var commitmentsMode: Commitment.Mode = .locked
 
-        public init(scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
-                    runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
-                    cancellation: CancellationFlag? = nil) {
+        public init(
+            scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
+            runsRoot: String? = nil, timeLimit: Double? = nil, mipGap: Double? = nil,
+            cancellation: CancellationFlag? = nil
+        ) {
             self.scenarioPath = scenarioPath
             self.overrides = overrides
             self.outputDirectory = outputDirectory
@@ -43,7 +46,9 @@ public enum RunCommand {
         public let summaryJSON: String
         /// False when the commune plan (a scenario with a demand table) is not proven within the gap of its bound.
         public var communeProven = true
-        public var exitCode: Int32 { outcome.record.status == .optimal && communeProven ? ExitStatus.optimal : ExitStatus.feasibleNotProven }
+        public var exitCode: Int32 {
+            outcome.record.status == .optimal && communeProven ? ExitStatus.optimal : ExitStatus.feasibleNotProven
+        }
     }
 
     /// The run directory used when `--out` is not given.
@@ -52,10 +57,12 @@ public enum RunCommand {
     /// Load → lock the destination (exit 75 if held) → solve → verify → assemble the files → publish atomically.
     /// `reserved` is told the destination (DIR, or ROOT/latest) once it is locked, for messages;
     /// `published`, the folder of an infeasible run's explanation (the runs log records it).
-    public static func run(_ request: Request, solver: any LinearSolver,
-                           log: @escaping (String) -> Void = { _ in },
-                           reserved: (String) -> Void = { _ in },
-                           published: (String) -> Void = { _ in }) throws(RunFailure) -> Result {
+    public static func run(
+        _ request: Request, solver: any LinearSolver,
+        log: @escaping (String) -> Void = { _ in },
+        reserved: (String) -> Void = { _ in },
+        published: (String) -> Void = { _ in }
+    ) throws(RunFailure) -> Result {
         var clock = RunClock()
         let scenario = try load(request, log: log)
         clock.lap("load")
@@ -63,12 +70,15 @@ public enum RunCommand {
         // a damaged map drawing too (exit 65).
         _ = try Solving.objectiveStages(for: scenario)
         let inputs = try reportInputs(for: scenario)
-        log("scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures")
+        log(
+            "scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures"
+        )
         try stopIfCancelled(request)
 
         // Lock and clean the destination before solving: a second run stops at once (75), an
         // unwritable destination is reported before a long solve (73).
-        let target: OutputPublisher.Target = request.runsRoot.map { .runsRoot($0) }
+        let target: OutputPublisher.Target =
+            request.runsRoot.map { .runsRoot($0) }
             ?? .directory(request.outputDirectory ?? defaultOutput(for: scenario))
         let reservation = try OutputPublisher.reserve(target, log: log)
         reserved(reservation.destination)
@@ -76,28 +86,37 @@ public enum RunCommand {
 
         let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
-        let budget = RunBudget(seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
+        let budget = RunBudget(
+            seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
         let budgeted = budget.solver(wrapping: solver)
-        log("time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing")
-        let baselines = RunReport.startBaselines(inputs, scenario: scenario, waitSeconds: { budget.remaining - budget.reserve / 2 })
-        let outcome = try solvePlan(scenario, request: request, solver: budgeted, options: options, reservation: reservation,
-                                    clock: &clock, log: log, published: published)
-        var assembled = try assemble(outcome, request: request, inputs: inputs, baselines: baselines, budget: budget,
-                                     solver: budgeted, options: options, clock: &clock, log: log)
+        log(
+            "time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing"
+        )
+        let baselines = RunReport.startBaselines(
+            inputs, scenario: scenario, waitSeconds: { budget.remaining - budget.reserve / 2 })
+        let outcome = try solvePlan(
+            scenario, request: request, solver: budgeted, options: options, reservation: reservation,
+            clock: &clock, log: log, published: published)
+        var assembled = try assemble(
+            outcome, request: request, inputs: inputs, baselines: baselines, budget: budget,
+            solver: budgeted, options: options, clock: &clock, log: log)
         clock.mark("total_before_write")
         assembled.files.append(DataPackage.file(describing: assembled.files))
-        let manifest = Manifest.render(assembled.outcome, solver: budgeted.identity, timings: clock.timings, outputs: assembled.files)
+        let manifest = Manifest.render(
+            assembled.outcome, solver: budgeted.identity, timings: clock.timings, outputs: assembled.files)
         assembled.files.append((name: "manifest.json", content: Data(manifest.utf8)))
         try stopIfCancelled(request)
-        let directory = try OutputPublisher.publish(assembled.files, into: reservation, scenarioName: scenario.parameters.name,
-                                                    cancellation: request.cancellation, log: log)
+        let directory = try OutputPublisher.publish(
+            assembled.files, into: reservation, scenarioName: scenario.parameters.name,
+            cancellation: request.cancellation, log: log)
         if case .runsRoot = target {
             log("wrote \(directory); \(reservation.destination) points to it")
         } else {
             log("wrote \(directory)")
         }
         withExtendedLifetime(reservation) {}
-        var result = Result(outcome: assembled.outcome, directory: directory, summaryJSON: Tables.summaryJSON(assembled.outcome.record))
+        var result = Result(
+            outcome: assembled.outcome, directory: directory, summaryJSON: Tables.summaryJSON(assembled.outcome.record))
         result.communeProven = assembled.communeProven
         return result
     }
@@ -130,9 +149,11 @@ public enum RunCommand {
 
     /// The verified plan. An infeasible scenario publishes its explanation (report.md, conflict.csv, repairs.csv)
     /// in its own folder, then ends with exit 20; a signal ends the run without publishing anything.
-    private static func solvePlan(_ scenario: Scenario, request: Request, solver: any LinearSolver, options: SolverOptions,
-                                  reservation: OutputPublisher.Reservation, clock: inout RunClock,
-                                  log: @escaping (String) -> Void, published: (String) -> Void) throws(RunFailure) -> Solving.Outcome {
+    private static func solvePlan(
+        _ scenario: Scenario, request: Request, solver: any LinearSolver, options: SolverOptions,
+        reservation: OutputPublisher.Reservation, clock: inout RunClock,
+        log: @escaping (String) -> Void, published: (String) -> Void
+    ) throws(RunFailure) -> Solving.Outcome {
         clock.restart()
         let outcome: Solving.Outcome
         do {
@@ -144,10 +165,18 @@ public enum RunCommand {
                 (name: "repairs.csv", content: Data(ConflictReport.repairsCSV(explanation).utf8)),
             ]
             files.append(DataPackage.file(describing: files))
-            files.append((name: "manifest.json", content: Data(Manifest.renderInfeasible(scenario, explanation: explanation, solver: solver.identity, outputs: files).utf8)))
+            files.append(
+                (
+                    name: "manifest.json",
+                    content: Data(
+                        Manifest.renderInfeasible(
+                            scenario, explanation: explanation, solver: solver.identity, outputs: files
+                        ).utf8)
+                ))
             // Its own folder under a runs root, but `latest` stays on the last run that has a plan.
-            let directory = try OutputPublisher.publish(files, into: reservation, scenarioName: scenario.parameters.name,
-                                                        switchesLatest: false, cancellation: request.cancellation, log: log)
+            let directory = try OutputPublisher.publish(
+                files, into: reservation, scenarioName: scenario.parameters.name,
+                switchesLatest: false, cancellation: request.cancellation, log: log)
             published(directory)
             log("wrote the explanation to \(directory)")
             throw .infeasibleExplained(explanation)
@@ -163,52 +192,73 @@ public enum RunCommand {
         if outcome.record.status == .interrupted || request.cancellation?.isCancelled == true {
             // A signal stops the run without publishing: the previous run stays the published one.
             // A best-effort plan is what --time-limit is for (exit 10, published).
-            log("stopped by a signal: the best plan found so far (objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)) is not published")
+            log(
+                "stopped by a signal: the best plan found so far (objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)) is not published"
+            )
             throw .interrupted
         }
-        log("plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)")
+        log(
+            "plan verified: \(outcome.record.status.rawValue), objective \(Format.fixed(outcome.record.objective, decimals: 1)), gap \(gap)"
+        )
         return outcome
     }
 
     /// Everything a run with a plan publishes but its data package and manifest, in the order the report lists it:
     /// the plan's tables, the ranges, the stages, the comparison and its decomposition, the waves, the analyses and
     /// maps, the commune plan, then the report.
-    private static func assemble(_ solved: Solving.Outcome, request: Request, inputs: RunReport.Inputs, baselines: BaselinePlans,
-                                 budget: RunBudget, solver: any LinearSolver, options: SolverOptions, clock: inout RunClock,
-                                 log: @escaping (String) -> Void) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
+    private static func assemble(
+        _ solved: Solving.Outcome, request: Request, inputs: RunReport.Inputs, baselines: BaselinePlans,
+        budget: RunBudget, solver: any LinearSolver, options: SolverOptions, clock: inout RunClock,
+        log: @escaping (String) -> Void
+    ) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
         var outcome = solved
         let scenario = outcome.record.scenario
         clock.restart()
         var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
-        // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a section.
+        // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
+        // section.
         let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
         if !ranges.isEmpty, let index = files.firstIndex(where: { $0.name == "allocation_by_territory.csv" }) {
             files[index].content = Data(Tables.byTerritory(outcome.record, ranges: ranges).utf8)
         }
-        if !outcome.stages.isEmpty { files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8))) }
+        if !outcome.stages.isEmpty {
+            files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8)))
+        }
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         let threshold = scenario.parameters.comparison.coverageThreshold
         // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
-        let decomposition = try DecompositionRun.run(outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver,
-                                                     options: options, log: log)
-        let decompositionRows = decomposition.map {
-            Comparison.decompositionRows($0, scenario: scenario, optimised: compared.rows.first, coverageThreshold: threshold)
-        } ?? []
-        files += Comparison.tables(compared.rows, scenario: scenario, decomposition: decompositionRows).map { (name: $0.name, content: Data($0.content.utf8)) }
+        let decomposition = try DecompositionRun.run(
+            outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver,
+            options: options, log: log)
+        let decompositionRows =
+            decomposition.map {
+                Comparison.decompositionRows(
+                    $0, scenario: scenario, optimised: compared.rows.first, coverageThreshold: threshold)
+            } ?? []
+        files += Comparison.tables(compared.rows, scenario: scenario, decomposition: decompositionRows).map {
+            (name: $0.name, content: Data($0.content.utf8))
+        }
         if let decomposition, let observed = compared.observed {
-            files.append((name: "decomposition.csv",
-                          content: Data(DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation).utf8)))
+            files.append(
+                (
+                    name: "decomposition.csv",
+                    content: Data(
+                        DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation).utf8)
+                ))
         }
         clock.lap("comparison")
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
         var wavesSection = ""
         if !scenario.parameters.waves.isEmpty {
-            let waves = WaveSequence.run(scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
-            files.append((name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
+            let waves = WaveSequence.run(
+                scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
+            files.append(
+                (name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
             wavesSection = WavesReport.markdown(waves, scenario: scenario) + "\n"
             clock.lap("waves")
         }
-        var analyses = try RunAnalyses.run(outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
+        var analyses = try RunAnalyses.run(
+            outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
         let forced = ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) }
         if let pictures = RunReport.pictures(outcome.record, inputs: inputs, compared: compared, forced: forced) {
             analyses.files += pictures.files
@@ -223,19 +273,26 @@ public enum RunCommand {
         let communeSection = communes.map { "\n" + $0.section } ?? ""
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
-            outcome.timingDependence = "\(budget.solvesStoppedByTime) solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget — what they published depends on how far GLPK got in the time it had"
+            outcome.timingDependence =
+                "\(budget.solvesStoppedByTime) solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget — what they published depends on how far GLPK got in the time it had"
         }
         // The report lists the files this run writes: itself, the data package and the manifest come last.
-        let report = MarkdownReport.render(outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
+        let report =
+            MarkdownReport.render(
+                outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
             + StagesTable.section(outcome.stages)
             + StabilitySection.section(outcome)
-            + RunLimitsSection.section(budgetSeconds: budget.seconds, cutShort: analyses.cutShort + (outcome.tieBreakNote.map { [$0] } ?? []),
-                                       timingDependence: outcome.timingDependence)
-            + Comparison.markdownSection(compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
-                                         leftOut: compared.leftOut, decomposition: decomposition, ranges: ranges.first)
-            + PostRangesReport.section(ranges, scenario: scenario,
-                                       posts: Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
-                                       mipGap: options.mipGap)
+            + RunLimitsSection.section(
+                budgetSeconds: budget.seconds, cutShort: analyses.cutShort + (outcome.tieBreakNote.map { [$0] } ?? []),
+                timingDependence: outcome.timingDependence)
+            + Comparison.markdownSection(
+                compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
+                leftOut: compared.leftOut, decomposition: decomposition, ranges: ranges.first)
+            + PostRangesReport.section(
+                ranges, scenario: scenario,
+                posts: Dictionary(
+                    uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
+                mipGap: options.mipGap)
             + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n" + communeSection
         files.append((name: "report.md", content: Data(report.utf8)))
         clock.lap("render")
@@ -247,7 +304,9 @@ public enum RunCommand {
     }
 
     /// `repartir validate`: reads and checks the scenario, builds the model and validates it, no solve.
-    public static func validate(_ path: String, overrides: [ParameterOverride]) throws(RunFailure) -> (Scenario, AllocationModel) {
+    public static func validate(
+        _ path: String, overrides: [ParameterOverride]
+    ) throws(RunFailure) -> (Scenario, AllocationModel) {
         let scenario: Scenario
         do {
             scenario = try ScenarioLoader.load(path, overrides: overrides)
@@ -267,8 +326,10 @@ public enum RunCommand {
 
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
     /// `solver` solves the stages before `stage` and writes the model.
-    public static func exportModel(_ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
-                                   to file: String, solver: any LinearSolver & ModelWriter) throws(RunFailure) {
+    public static func exportModel(
+        _ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
+        to file: String, solver: any LinearSolver & ModelWriter
+    ) throws(RunFailure) {
         let (scenario, model) = try validate(path, overrides: overrides)
         let program = try StageExport.program(model: model, scenario: scenario, stage: stage, solver: solver)
         do {

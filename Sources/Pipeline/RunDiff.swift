@@ -59,20 +59,28 @@ public struct RunDiff: Sendable {
     public let moves: [Move]
 
     /// True when anything differs: an input, a version, a summary figure or a post.
-    public var hasChanges: Bool { !inputChanges.isEmpty || summaryDeltas.contains { $0.before != $0.after } || !moves.isEmpty || a.manifest.status != b.manifest.status }
+    public var hasChanges: Bool {
+        !inputChanges.isEmpty || summaryDeltas.contains { $0.before != $0.after } || !moves.isEmpty
+            || a.manifest.status != b.manifest.status
+    }
 
     public init(_ a: Run, _ b: Run) {
         self.a = a
         self.b = b
         var changes: [Change] = []
-        for (name, before, after) in [("repartir", a.manifest.repartirVersion, b.manifest.repartirVersion),
-                                      ("GLPK", a.manifest.glpkVersion, b.manifest.glpkVersion)] where before != after {
+        for (name, before, after) in [
+            ("repartir", a.manifest.repartirVersion, b.manifest.repartirVersion),
+            ("GLPK", a.manifest.glpkVersion, b.manifest.glpkVersion),
+        ] where before != after {
             changes.append(Change(kind: "version", name: name, before: before, after: after))
         }
         let parametersA = a.manifest.parameters ?? [:], parametersB = b.manifest.parameters ?? [:]
         // `900_000` and `900000` are the same value: only a different value is a change.
-        let value = { (text: String?) in text.map { Double($0.replacingOccurrences(of: "_", with: "")).map { "\($0)" } ?? $0 } }
-        for key in Set(parametersA.keys).union(parametersB.keys).sorted() where value(parametersA[key]) != value(parametersB[key]) {
+        let value = { (text: String?) in
+            text.map { Double($0.replacingOccurrences(of: "_", with: "")).map { "\($0)" } ?? $0 }
+        }
+        for key in Set(parametersA.keys).union(parametersB.keys).sorted()
+        where value(parametersA[key]) != value(parametersB[key]) {
             changes.append(Change(kind: "parameter", name: key, before: parametersA[key], after: parametersB[key]))
         }
         let inputsA = Self.inputHashes(a.manifest), inputsB = Self.inputHashes(b.manifest)
@@ -87,8 +95,10 @@ public struct RunDiff: Sendable {
             return SummaryDelta(name: name, before: before, after: after, change: change)
         }
         // A run without a plan (infeasible) has no posts to compare: the page says so instead.
-        moves = a.hasPlan && b.hasPlan
-            ? Self.moves("territory", a.territories, b.territories) + Self.moves("structure", a.structures, b.structures) : []
+        moves =
+            a.hasPlan && b.hasPlan
+            ? Self.moves("territory", a.territories, b.territories)
+                + Self.moves("structure", a.structures, b.structures) : []
     }
 
     static func inputHashes(_ manifest: RunManifest) -> [String: String] {
@@ -118,7 +128,9 @@ public struct RunDiff: Sendable {
         let path = URL(fileURLWithPath: folder).standardizedFileURL.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw failure(.missingFile, path, "no such run folder (a run folder holds manifest.json, summary.csv and the allocation tables)")
+            throw failure(
+                .missingFile, path,
+                "no such run folder (a run folder holds manifest.json, summary.csv and the allocation tables)")
         }
         let manifest: RunManifest
         do {
@@ -135,14 +147,26 @@ public struct RunDiff: Sendable {
         let needed = ["summary.csv", "allocation_by_territory.csv", "allocation_by_structure.csv"]
         let missing = needed.filter { !FileManager.default.fileExists(atPath: path + "/" + $0) }
         if !missing.isEmpty {
-            throw RunFailure.input(ScenarioError(missing.map { Diagnostic(.missingFile, SourceLocation(file: path + "/" + $0), "missing: the run folder has a manifest with a plan (\(manifest.status)) but not this table") }))
+            throw RunFailure.input(
+                ScenarioError(
+                    missing.map {
+                        Diagnostic(
+                            .missingFile, SourceLocation(file: path + "/" + $0),
+                            "missing: the run folder has a manifest with a plan (\(manifest.status)) but not this table"
+                        )
+                    }))
         }
         let summaryTable = try csv(path + "/summary.csv")
-        let territories = try table(path + "/allocation_by_territory.csv", columns: ["territory_code", "territory_name", "region_code", "posts"])
-        let structures = try table(path + "/allocation_by_structure.csv", columns: ["structure_id", "structure_name", "territory_code", "posts"])
+        let territories = try table(
+            path + "/allocation_by_territory.csv",
+            columns: ["territory_code", "territory_name", "region_code", "posts"])
+        let structures = try table(
+            path + "/allocation_by_structure.csv",
+            columns: ["structure_id", "structure_name", "territory_code", "posts"])
         var territoryPosts: [String: Place] = [:]
         for row in territories {
-            territoryPosts[row["territory_code"]!] = Place(name: row["territory_name"]!, parent: row["region_code"]!, posts: Int(row["posts"]!) ?? 0)
+            territoryPosts[row["territory_code"]!] = Place(
+                name: row["territory_name"]!, parent: row["region_code"]!, posts: Int(row["posts"]!) ?? 0)
         }
         var structurePosts: [String: Place] = [:]
         for row in structures {
@@ -152,7 +176,9 @@ public struct RunDiff: Sendable {
         }
         let header = summaryTable.header.map(\.text)
         let values = summaryTable.records.first?.map(\.text) ?? []
-        return Run(folder: path, manifest: manifest, summary: Array(zip(header, values)), territories: territoryPosts, structures: structurePosts)
+        return Run(
+            folder: path, manifest: manifest, summary: Array(zip(header, values)), territories: territoryPosts,
+            structures: structurePosts)
     }
 
     /// Rows of a CSV as dictionaries; 65 if it cannot be read or lacks one of `columns`.
@@ -161,7 +187,8 @@ public struct RunDiff: Sendable {
         let header = table.header.map(\.text)
         let absent = columns.filter { !header.contains($0) }
         if !absent.isEmpty {
-            throw failure(.data, path, "not a repartir table: the columns \(absent.joined(separator: ", ")) are missing")
+            throw failure(
+                .data, path, "not a repartir table: the columns \(absent.joined(separator: ", ")) are missing")
         }
         return table.records.map { record in
             Dictionary(zip(header, record.map(\.text)), uniquingKeysWith: { first, _ in first })
@@ -186,13 +213,16 @@ public struct RunDiff: Sendable {
         let path = URL(fileURLWithPath: root).standardizedFileURL.path
         let log = path + "/" + RunsLog.fileName
         guard FileManager.default.fileExists(atPath: log) else {
-            throw failure(.missingFile, log, "missing: \(path) is not a runs root with a history (repartir run --runs-root writes it)")
+            throw failure(
+                .missingFile, log,
+                "missing: \(path) is not a runs root with a history (repartir run --runs-root writes it)")
         }
         let rows = try table(log, columns: ["exit_code", "run_folder"])
         let folders = rows.filter { ["0", "10"].contains($0["exit_code"] ?? "") }.compactMap { $0["run_folder"] }
             .filter { !$0.isEmpty && FileManager.default.fileExists(atPath: $0 + "/manifest.json") }
         guard folders.count >= 2 else {
-            throw failure(.missingFile, log, "only \(folders.count) run(s) with a plan are still in \(path); a diff needs two")
+            throw failure(
+                .missingFile, log, "only \(folders.count) run(s) with a plan are still in \(path); a diff needs two")
         }
         let last = folders.suffix(count)
         return (last.first!, last.last!)

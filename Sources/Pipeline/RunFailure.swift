@@ -48,16 +48,21 @@ public enum RunFailure: Error, CustomStringConvertible {
         case let .infeasible(message): return "error: infeasible scenario: \(message)"
         case let .infeasibleExplained(explanation):
             var lines = ["error: infeasible scenario: no plan satisfies every rule at once."]
-            lines += explanation.repairs.map { "  repair: \($0.sentence)" + ($0.override.map { " (--set \($0))" } ?? "") }
+            lines += explanation.repairs.map {
+                "  repair: \($0.sentence)" + ($0.override.map { " (--set \($0))" } ?? "")
+            }
             lines.append("  conflicting rules (dropping any one of them removes the conflict):")
             lines += explanation.conflict.map { "    \($0.constraint): \($0.description)" }
             return lines.joined(separator: "\n")
         case let .noSolution(message): return "error: no plan found: \(message)"
         case .interrupted: return "error: interrupted; nothing was published and the previous run is untouched"
         case let .solver(message, cause): return "error: solver failure: \(message)" + (cause.map { ": \($0)" } ?? "")
-        case let .rejectedPlan(message): return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
+        case let .rejectedPlan(message):
+            return "error: the solver's plan was refused by the verifier (a bug, nothing was published): \(message)"
         case let .cannotCreateOutput(message): return "error: cannot create the output: \(message)"
-        case let .outputIO(message, cause): return "error: writing the output failed: \(message)" + (cause.map { message.isEmpty ? "\($0)" : ": \($0)" } ?? "")
+        case let .outputIO(message, cause):
+            return "error: writing the output failed: \(message)"
+                + (cause.map { message.isEmpty ? "\($0)" : ": \($0)" } ?? "")
         case let .locked(message): return "error: another run is active: \(message)"
         case let .usage(message): return "error: \(message)"
         }

@@ -1,9 +1,9 @@
 import Foundation
 import LinearProgramming
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An exclusive lock on one destination (a run directory, or a runs root's `latest`), so two runs
@@ -37,13 +37,17 @@ public final class RunLock: @unchecked Sendable {
     /// `wait` (`--wait[=S]`): nil fails at once with exit 75; otherwise the lock is retried every
     /// 100 ms until it is free, `wait` seconds have passed (exit 75, saying how long it waited) or
     /// `cancellation` is set (a stop signal: `.interrupted`).
-    public static func acquire(_ path: String, for destination: String, wait: Double? = nil,
-                               cancellation: CancellationFlag? = nil) throws(RunFailure) -> RunLock {
+    public static func acquire(
+        _ path: String, for destination: String, wait: Double? = nil,
+        cancellation: CancellationFlag? = nil
+    ) throws(RunFailure) -> RunLock {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotCreateOutput("cannot create the folder \(folder) for \(destination): \(SystemError.reason(of: error)). Check the path and that its parent is writable, or choose another output.")
+            throw .cannotCreateOutput(
+                "cannot create the folder \(folder) for \(destination): \(SystemError.reason(of: error)). Check the path and that its parent is writable, or choose another output."
+            )
         }
         var created = true
         var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -63,14 +67,19 @@ public final class RunLock: @unchecked Sendable {
         }
         if fd < 0 {
             if failure == ELOOP {
-                throw .cannotCreateOutput("the lock file \(path) is a symbolic link, which repartir never follows. Remove it (rm \(path)) and run again.")
+                throw .cannotCreateOutput(
+                    "the lock file \(path) is a symbolic link, which repartir never follows. Remove it (rm \(path)) and run again."
+                )
             }
-            throw .cannotCreateOutput("cannot create the lock file \(path): \(String(cString: strerror(failure))). Make \(folder) writable, or choose another output.")
+            throw .cannotCreateOutput(
+                "cannot create the lock file \(path): \(String(cString: strerror(failure))). Make \(folder) writable, or choose another output."
+            )
         }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .cannotCreateOutput("the lock file \(path) is not a regular file. Remove it and run again, or choose another output.")
+            throw .cannotCreateOutput(
+                "the lock file \(path) is not a regular file. Remove it and run again, or choose another output.")
         }
         let started = Date()
         while true {
@@ -90,10 +99,17 @@ public final class RunLock: @unchecked Sendable {
             close(fd)
             if held {
                 let waited = wait.map { " after waiting \(Int($0.rounded())) s (--wait)" } ?? ""
-                let advice = wait == nil ? "Let it finish, or pass --wait to wait for it" : "Let it finish, or wait longer (--wait=S, or --wait alone to wait until it ends)"
-                throw .locked("\(destination) is being written by another repartir run (lock \(path)\(holder.isEmpty ? "" : ", held by \(holder)"))\(waited). \(advice); the lock is released as soon as that process ends, even if it is killed.")
+                let advice =
+                    wait == nil
+                    ? "Let it finish, or pass --wait to wait for it"
+                    : "Let it finish, or wait longer (--wait=S, or --wait alone to wait until it ends)"
+                throw .locked(
+                    "\(destination) is being written by another repartir run (lock \(path)\(holder.isEmpty ? "" : ", held by \(holder)"))\(waited). \(advice); the lock is released as soon as that process ends, even if it is killed."
+                )
             }
-            throw .cannotCreateOutput("cannot lock \(path): \(String(cString: strerror(code))). Put the output on a local file system that supports flock(2).")
+            throw .cannotCreateOutput(
+                "cannot lock \(path): \(String(cString: strerror(code))). Put the output on a local file system that supports flock(2)."
+            )
         }
         let lock = RunLock(path: path, descriptor: fd)
         if created || mayRecordHolder(info) { lock.recordHolder() }
@@ -129,7 +145,8 @@ public final class RunLock: @unchecked Sendable {
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return "" }
         let text = String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let line =
+            text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return String(line.prefix(120)).neutralisingControlCharacters
     }
 }
@@ -153,7 +170,8 @@ struct SystemError: Error, CustomStringConvertible {
     static func reason(of error: any Error) -> String {
         if let error = error as? SystemError { return error.reason }
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }

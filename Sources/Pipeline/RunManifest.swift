@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `manifest.json` as one value: `Manifest` builds it and encodes it (keys sorted, so two runs' manifests diff
@@ -38,7 +38,8 @@ public struct RunManifest: Codable, Sendable {
         public let constraints: Int
         public let branchAndBoundNodes: Int?
         enum CodingKeys: String, CodingKey {
-            case variables, integerVariables = "integer_variables", constraints, branchAndBoundNodes = "branch_and_bound_nodes"
+            case variables, integerVariables = "integer_variables", constraints, branchAndBoundNodes =
+                "branch_and_bound_nodes"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -148,7 +149,9 @@ public struct RunManifest: Codable, Sendable {
     /// Reads `folder/manifest.json` (never through a link planted under that name).
     public static func read(folder: String) throws(ReadError) -> RunManifest {
         let path = folder + "/manifest.json"
-        guard NoFollowFiles.kind(path) == S_IFREG, let data = FileManager.default.contents(atPath: path) else { throw .missing(path) }
+        guard NoFollowFiles.kind(path) == S_IFREG, let data = FileManager.default.contents(atPath: path) else {
+            throw .missing(path)
+        }
         do {
             return try JSONDecoder().decode(RunManifest.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {

@@ -1,9 +1,9 @@
 import Foundation
 import Reports
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `ROOT/runs.csv`: one row per `repartir run --runs-root ROOT`, whatever its outcome (failures
@@ -16,8 +16,10 @@ import Darwin
 /// a link) and renamed over `runs.csv`. A reader sees the old file or the new one, never half a row.
 public enum RunsLog {
     public static let fileName = "runs.csv"
-    public static let columns = ["time_utc", "scenario", "variant", "exit_code", "status", "objective", "gap",
-                                 "result_hash", "run_folder", "message"]
+    public static let columns = [
+        "time_utc", "scenario", "variant", "exit_code", "status", "objective", "gap",
+        "result_hash", "run_folder", "message",
+    ]
 
     /// One outcome of `repartir run`.
     public struct Entry: Sendable {
@@ -35,7 +37,10 @@ public enum RunsLog {
 
         /// The entry of an outcome: its figures come from the run folder's manifest when there is one.
         /// `scenario` is used when no manifest names it (the run failed before reading the scenario).
-        public init(exitCode: Int32, message: String, runFolder: String?, scenario: String, variant: String?, time: Date = Date()) {
+        public init(
+            exitCode: Int32, message: String, runFolder: String?, scenario: String, variant: String?,
+            time: Date = Date()
+        ) {
             self.time = time
             self.exitCode = exitCode
             self.status = RunsLog.status(exitCode)
@@ -53,9 +58,13 @@ public enum RunsLog {
         }
 
         var cells: [CSVWriter.Cell] {
-            [.text(Invocation.utc(time)), .text(scenario), variant.map { .text($0) } ?? .empty, .integer(Int(exitCode)),
-             .text(status), objective.map { .number($0, decimals: 6) } ?? .empty, gap.map { .number($0, decimals: 10) } ?? .empty,
-             resultHash.map { .text($0) } ?? .empty, runFolder.map { .text($0) } ?? .empty, .text(message)]
+            [
+                .text(Invocation.utc(time)), .text(scenario), variant.map { .text($0) } ?? .empty,
+                .integer(Int(exitCode)),
+                .text(status), objective.map { .number($0, decimals: 6) } ?? .empty,
+                gap.map { .number($0, decimals: 10) } ?? .empty,
+                resultHash.map { .text($0) } ?? .empty, runFolder.map { .text($0) } ?? .empty, .text(message),
+            ]
         }
 
         /// The `--json` status object: `exit_code`, `status`, `message`, `run_folder` (null if none).
@@ -112,12 +121,16 @@ public enum RunsLog {
         }
     }
 
-    private static func appendLocked(_ entry: Entry, root: String, wait: Double, log: (String) -> Void) throws(SystemError) {
+    private static func appendLocked(
+        _ entry: Entry, root: String, wait: Double, log: (String) -> Void
+    ) throws(SystemError) {
         let folder = try NoFollowFiles.openDirectory(root)
         defer { close(folder) }
         let deadline = Date().addingTimeInterval(wait)
         while flock(folder, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR, Date() < deadline else { throw SystemError("lock", root) }
+            guard errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR, Date() < deadline else {
+                throw SystemError("lock", root)
+            }
             usleep(20_000)
         }
         defer { _ = flock(folder, LOCK_UN) }
@@ -134,7 +147,9 @@ public enum RunsLog {
                 // Another format (or another program's file): kept aside, never overwritten.
                 let aside = "\(fileName).old-\(Int(Date().timeIntervalSince1970))"
                 if renameat(folder, fileName, folder, aside) == 0 {
-                    log("warning: \(path) did not start with repartir's header; moved it to \(root)/\(aside) and started a new one")
+                    log(
+                        "warning: \(path) did not start with repartir's header; moved it to \(root)/\(aside) and started a new one"
+                    )
                 } else {
                     throw SystemError("move aside", path)
                 }
@@ -142,11 +157,13 @@ public enum RunsLog {
         }
         content += row
         // Leftovers of killed appends (and a link planted under the name) are removed, never followed.
-        for leftover in ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []) where leftover.hasPrefix(".\(fileName).tmp-") {
+        for leftover in ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+        where leftover.hasPrefix(".\(fileName).tmp-") {
             _ = unlinkat(folder, leftover, 0)
         }
         let temporary = ".\(fileName).tmp-\(getpid())"
-        try NoFollowFiles.createFile(temporary, in: folder, displayPath: root + "/" + temporary, data: Data(content.utf8))
+        try NoFollowFiles.createFile(
+            temporary, in: folder, displayPath: root + "/" + temporary, data: Data(content.utf8))
         guard renameat(folder, temporary, folder, fileName) == 0 else {
             let error = SystemError("replace", path)
             _ = unlinkat(folder, temporary, 0)
@@ -161,7 +178,11 @@ public enum RunsLog {
     private static func readOwnFile(at folder: Int32, name: String, path: String, log: (String) -> Void) -> String? {
         let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno != ENOENT { log("warning: \(path) is not a regular file repartir can read (\(String(cString: strerror(errno)))); it is replaced by a new log") }
+            if errno != ENOENT {
+                log(
+                    "warning: \(path) is not a regular file repartir can read (\(String(cString: strerror(errno)))); it is replaced by a new log"
+                )
+            }
             return nil
         }
         defer { close(fd) }

@@ -23,21 +23,26 @@ public enum Solving {
         /// The previous runs' posts per structure and option, by stage name, when their folders have them (the report's
         /// posts moved per structure).
         public var previousStructures: [String: [PreviousRun.Held]] = [:]
-        /// Why the stability stage fell back to closeness per territory (GLPK failed on the per-pool rows), nil otherwise.
+        /// Why the stability stage fell back to closeness per territory (GLPK failed on the per-pool rows), nil
+        /// otherwise.
         public var stabilityFallback: String? = nil
         /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
         public var tieBreakNote: String? = nil
     }
 
-    /// Solves the scenario and verifies the plan (`OnePlan.solve`); throws a `RunFailure` for anything but a verified plan.
-    public static func solve(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-                             log: (String) -> Void = { _ in }) throws(RunFailure) -> Outcome {
+    /// Solves the scenario and verifies the plan (`OnePlan.solve`); throws a `RunFailure` for anything but a verified
+    /// plan.
+    public static func solve(
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void = { _ in }
+    ) throws(RunFailure) -> Outcome {
         let stages = try objectiveStages(for: scenario)
         // Checked with the stages just above (an unknown baseline is exit 78 there).
         let tieBreak = (try? StudyTargets.tieBreak(for: scenario)) ?? nil
         let solved: OnePlan.Solved
         do {
-            solved = try OnePlan.solve(scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options, log: log)
+            solved = try OnePlan.solve(
+                scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options, log: log)
         } catch {
             throw RunFailure(error)
         }
@@ -57,12 +62,16 @@ public enum Solving {
         // Every stage within the MIP gap of its proven bound (one stopped by a limit included): the chain is proven.
         if staged, status == .feasible, !stageRecords.isEmpty, unfinished == nil { status = .optimal }
         let lastSolved = stageRecords.last { $0.value != nil }
-        let gap = SummaryGap(result: result, model: model, plan: solved.plan, scenario: scenario, valueLast: !staged || lastSolved?.name == "value",
-                             claimed: solved.claimedObjective)
-        var record = RunRecord(scenario: scenario, plan: solved.plan, status: status, bestBound: gap.bound,
-                               relativeGap: gap.relativeGap, limitReached: unfinished.map { $0.limitReached ?? $0.status.rawValue } ?? result.limitReached,
-                               mipGap: options.mipGap,
-                               timeLimitSeconds: options.timeLimitSeconds)
+        let gap = SummaryGap(
+            result: result, model: model, plan: solved.plan, scenario: scenario,
+            valueLast: !staged || lastSolved?.name == "value",
+            claimed: solved.claimedObjective)
+        var record = RunRecord(
+            scenario: scenario, plan: solved.plan, status: status, bestBound: gap.bound,
+            relativeGap: gap.relativeGap,
+            limitReached: unfinished.map { $0.limitReached ?? $0.status.rawValue } ?? result.limitReached,
+            mipGap: options.mipGap,
+            timeLimitSeconds: options.timeLimitSeconds)
         record.marginal = solved.marginal
         var outcome = Outcome(record: record, model: model, result: result, buildSeconds: solved.buildSeconds)
         outcome.stages = stageRecords
@@ -71,7 +80,9 @@ public enum Solving {
         outcome.stabilityFallback = solved.stabilityFallback
         // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
         if let tieBreakNote = solved.tieBreakNote, outcome.timingDependence == nil {
-            outcome.timingDependence = tieBreakNote + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
+            outcome.timingDependence =
+                tieBreakNote
+                + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
         }
         for case let .closeness(name, target, previous) in stages where name.hasPrefix("run:") {
             outcome.previousRuns["closeness:" + name] = target
@@ -92,14 +103,18 @@ public enum Solving {
 
     static func tieBreak(_ result: SolveResult, model: AllocationModel) -> Double {
         guard !result.values.isEmpty else { return 0 }
-        return -model.decisions.reduce(0.0) { $0 + model.program.variables[$1.variable.index].objective * result.values[$1.variable.index] }
+        return -model.decisions.reduce(0.0) {
+            $0 + model.program.variables[$1.variable.index].objective * result.values[$1.variable.index]
+        }
     }
 
     /// Solver options from the scenario, with command-line overrides.
-    public static func options(for scenario: Scenario, timeLimit: Double? = nil, mipGap: Double? = nil) -> SolverOptions {
+    public static func options(for scenario: Scenario, timeLimit: Double? = nil, mipGap: Double? = nil) -> SolverOptions
+    {
         let solver = scenario.parameters.solver
-        return SolverOptions(timeLimitSeconds: timeLimit ?? solver.timeLimitSeconds, mipGap: mipGap ?? solver.mipGap,
-                             presolve: solver.presolve, cuts: solver.cuts)
+        return SolverOptions(
+            timeLimitSeconds: timeLimit ?? solver.timeLimitSeconds, mipGap: mipGap ?? solver.mipGap,
+            presolve: solver.presolve, cuts: solver.cuts)
     }
 }
 
@@ -114,12 +129,16 @@ extension RunFailure {
         case let .infeasible(explanation):
             self = .infeasibleExplained(explanation)
         case let .infeasibleUnexplained(message):
-            self = .infeasible("no plan satisfies every rule of the scenario at once (floors, caps, posts, budget, host capacity); \(message)")
+            self = .infeasible(
+                "no plan satisfies every rule of the scenario at once (floors, caps, posts, budget, host capacity); \(message)"
+            )
         case .unbounded:
             self = .solver("GLPK reports the model unbounded, which a correct model cannot be (a bug)")
         case let .noSolution(limitReached):
-            self = .noSolution(limitReached == RunBudget.noTimeLeft ? "the run's time budget was spent before any plan was found; raise --time-limit"
-                               : "\(limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
+            self = .noSolution(
+                limitReached == RunBudget.noTimeLeft
+                    ? "the run's time budget was spent before any plan was found; raise --time-limit"
+                    : "\(limitReached ?? "a limit") was reached before any plan was found; raise --time-limit")
         case .interrupted:
             self = .interrupted
         case let .rejectedPlan(message):

@@ -12,7 +12,8 @@ struct SummaryGap {
     let bound: Double?
     let relativeGap: Double?
 
-    init(result: SolveResult, model: AllocationModel, plan: Plan, scenario: Scenario, valueLast: Bool, claimed: Double?) {
+    init(result: SolveResult, model: AllocationModel, plan: Plan, scenario: Scenario, valueLast: Bool, claimed: Double?)
+    {
         guard valueLast else {
             bound = nil
             relativeGap = nil
@@ -37,10 +38,15 @@ enum TimingDependence {
         if !stages.isEmpty {
             let stopped = stages.filter { $0.status != .optimal }
             guard !stopped.isEmpty else { return nil }
-            return "objective stage(s) " + stopped.map { "\($0.position) (\($0.name)): \($0.status.rawValue)\($0.limitReached.map { ", \($0)" } ?? "")" }
-                .joined(separator: "; ") + " — a limit stopped the solve, so the plan depends on how far GLPK got in the time it had"
+            return "objective stage(s) "
+                + stopped.map {
+                    "\($0.position) (\($0.name)): \($0.status.rawValue)\($0.limitReached.map { ", \($0)" } ?? "")"
+                }
+                .joined(separator: "; ")
+                + " — a limit stopped the solve, so the plan depends on how far GLPK got in the time it had"
         }
         guard result.status != .optimal else { return nil }
-        return "the solve ended \(result.status.rawValue) (\(result.limitReached ?? "a limit")) — a limit stopped it, so the plan depends on how far GLPK got in the time it had"
+        return
+            "the solve ended \(result.status.rawValue) (\(result.limitReached ?? "a limit")) — a limit stopped it, so the plan depends on how far GLPK got in the time it had"
     }
 }

@@ -28,26 +28,33 @@ public enum WaveSequence {
         /// The wave that could not be solved and why (the later ones are not solved); nil when every wave was.
         public let failure: (wave: Wave, message: String)?
         public let singleShot: RunRecord
-        /// The sequenced plan: the last allocation wave's (renewal waves are later periods), when every wave was solved.
+        /// The sequenced plan: the last allocation wave's (renewal waves are later periods), when every wave was
+        /// solved.
         public var sequenced: WaveResult? { failure == nil ? waves.last { !$0.wave.renewal } : nil }
     }
 
     /// Solves the waves in order. A wave that fails (infeasible, no plan in time) ends the sequence: its reason is kept
     /// for the report, and the run's own plan stands.
-    public static func run(_ scenario: Scenario, singleShot: RunRecord, solver: any LinearSolver, options: SolverOptions,
-                           log: (String) -> Void = { _ in }) -> Outcome {
+    public static func run(
+        _ scenario: Scenario, singleShot: RunRecord, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void = { _ in }
+    ) -> Outcome {
         var results: [WaveResult] = []
         var previous: Plan?
         for index in scenario.parameters.waves.indices {
             let wave = scenario.parameters.waves[index]
-            log("wave \(wave.id) (\(wave.date)): \(wave.posts) posts and \(Int(wave.budgetEUR)) € open, kinds \(wave.kinds.joined(separator: ", "))\(wave.renewal ? ", renewal" : "")")
+            log(
+                "wave \(wave.id) (\(wave.date)): \(wave.posts) posts and \(Int(wave.budgetEUR)) € open, kinds \(wave.kinds.joined(separator: ", "))\(wave.renewal ? ", renewal" : "")"
+            )
             do {
                 if wave.renewal {
-                    let renewalScenario = Self.renewalScenario(for: index, of: scenario, after: previous ?? Plan(placements: []))
+                    let renewalScenario = Self.renewalScenario(
+                        for: index, of: scenario, after: previous ?? Plan(placements: []))
                     let outcome = try Solving.solve(renewalScenario, solver: solver, options: options)
                     let (real, renewed, new) = Self.realPlan(outcome.record.plan)
-                    var result = WaveResult(wave: wave, plan: real, evaluation: outcome.record.evaluation, added: new,
-                                            status: outcome.record.status)
+                    var result = WaveResult(
+                        wave: wave, plan: real, evaluation: outcome.record.evaluation, added: new,
+                        status: outcome.record.status)
                     result.renewed = renewed
                     result.renewable = previous?.placements.reduce(0) { $0 + $1.posts } ?? 0
                     results.append(result)
@@ -57,12 +64,18 @@ public enum WaveSequence {
                 let waveScenario = Self.scenario(for: index, of: scenario, after: previous)
                 let outcome = try Solving.solve(waveScenario, solver: solver, options: options)
                 let plan = outcome.record.plan
-                results.append(WaveResult(wave: wave, plan: plan, evaluation: PlanEvaluation(plan: plan, scenario: scenario),
-                                          added: added(plan, since: previous), status: outcome.record.status))
+                results.append(
+                    WaveResult(
+                        wave: wave, plan: plan, evaluation: PlanEvaluation(plan: plan, scenario: scenario),
+                        added: added(plan, since: previous), status: outcome.record.status))
                 previous = plan
             } catch {
                 let message: String
-                if case let .infeasibleExplained(explanation) = error { message = "no plan satisfies its rules: \(explanation.summary)" } else { message = error.description }
+                if case let .infeasibleExplained(explanation) = error {
+                    message = "no plan satisfies its rules: \(explanation.summary)"
+                } else {
+                    message = error.description
+                }
                 log("wave \(wave.id): \(message)")
                 return Outcome(waves: results, failure: (wave, message), singleShot: singleShot)
             }
@@ -72,9 +85,10 @@ public enum WaveSequence {
 
     /// The scenario of wave `index`: the wave's cumulative posts and money; the scenario's floors only in the last wave
     /// (they are the end state's rules; an early wave cannot owe a territory posts its kinds of host do not have); the
-    /// caps of the end state (a share of the programme's posts) in every wave. Commitments: in the first wave the scenario's own; later, every
-    /// post placed so far, as a minimum (its structure may take more), locked where the scenario locks the structure.
-    /// Structures of a kind the wave does not open take no new post: their posts are locked, the others get a ceiling of 0.
+    /// caps of the end state (a share of the programme's posts) in every wave. Commitments: in the first wave the
+    /// scenario's own; later, every post placed so far, as a minimum (its structure may take more), locked where the
+    /// scenario locks the structure. Structures of a kind the wave does not open take no new post: their posts are
+    /// locked, the others get a ceiling of 0.
     public static func scenario(for index: Int, of scenario: Scenario, after previous: Plan?) -> Scenario {
         let parameters = scenario.parameters
         let wave = parameters.waves[index]
@@ -85,15 +99,24 @@ public enum WaveSequence {
         var rows: [Commitment] = []
         if let previous {
             for placement in previous.placements {
-                let locked = originallyLocked.contains(placement.structureID) || !open.contains(kindOf[placement.structureID] ?? "")
-                rows.append(Commitment(structureID: placement.structureID, posts: placement.posts, option: placement.option, mode: locked ? .locked : .min))
+                let locked =
+                    originallyLocked.contains(placement.structureID)
+                    || !open.contains(kindOf[placement.structureID] ?? "")
+                rows.append(
+                    Commitment(
+                        structureID: placement.structureID, posts: placement.posts, option: placement.option,
+                        mode: locked ? .locked : .min))
             }
             let placed = Set(previous.placements.map(\.structureID))
-            rows += scenario.commitments.filter { $0.mode == .max || ($0.mode == .locked && !placed.contains($0.structureID)) }
+            rows += scenario.commitments.filter {
+                $0.mode == .max || ($0.mode == .locked && !placed.contains($0.structureID))
+            }
         } else {
             rows = scenario.commitments.map { row in
                 row.mode == .min && !open.contains(kindOf[row.structureID] ?? "")
-                    ? Commitment(structureID: row.structureID, posts: row.posts, option: row.option, mode: .locked, location: row.location) : row
+                    ? Commitment(
+                        structureID: row.structureID, posts: row.posts, option: row.option, mode: .locked,
+                        location: row.location) : row
             }
         }
         let bound = Set(rows.filter { $0.mode != .max }.map(\.structureID))
@@ -101,8 +124,8 @@ public enum WaveSequence {
             rows.append(Commitment(structureID: structure.id, posts: 0, option: nil, mode: .max))
         }
         let limits = parameters.limits
-        // A cap is the end state's: a share of the programme's posts, restated as a share of the wave's (10⁻⁶ post above it,
-        // so that ⌊share × wave posts⌋ gives back the programme's whole number of posts despite rounding).
+        // A cap is the end state's: a share of the programme's posts, restated as a share of the wave's (10⁻⁶ post
+        // above it, so that ⌊share × wave posts⌋ gives back the programme's whole number of posts despite rounding).
         func endState(_ share: Double) -> Double {
             wave.posts > 0 ? min(1, (share * Double(parameters.posts) + 1e-6) / Double(wave.posts)) : share
         }
@@ -110,24 +133,37 @@ public enum WaveSequence {
             name: parameters.name, title: parameters.title, posts: wave.posts, budgetEUR: wave.budgetEUR,
             peoplePerPostYear: parameters.peoplePerPostYear, need: parameters.need, kinds: parameters.kinds,
             fundingOptions: parameters.fundingOptions,
-            limits: Limits(territoryMinPosts: last ? limits.territoryMinPosts : 0, territoryMaxShare: endState(limits.territoryMaxShare),
-                           regionMinPosts: last ? limits.regionMinPosts : 0, regionMaxShare: endState(limits.regionMaxShare)),
-            objective: parameters.objective, solver: parameters.solver, effective: parameters.effective, comparison: parameters.comparison)
+            limits: Limits(
+                territoryMinPosts: last ? limits.territoryMinPosts : 0,
+                territoryMaxShare: endState(limits.territoryMaxShare),
+                regionMinPosts: last ? limits.regionMinPosts : 0, regionMaxShare: endState(limits.regionMaxShare)),
+            objective: parameters.objective, solver: parameters.solver, effective: parameters.effective,
+            comparison: parameters.comparison)
         waveParameters.waves = []
-        let territories = last ? scenario.territories : scenario.territories.map {
-            Territory(code: $0.code, name: $0.name, regionCode: $0.regionCode, regionName: $0.regionName, overseas: $0.overseas,
-                      population: $0.population, population15Plus: $0.population15Plus, population75Plus: $0.population75Plus,
-                      fragilityIndex: $0.fragilityIndex, povertyRatePct: $0.povertyRatePct, weight: $0.weight, minPosts: nil,
-                      maxPosts: $0.maxPosts, posts2021: $0.posts2021)
-        }
-        return Scenario(parameters: waveParameters, territories: territories, structures: scenario.structures,
-                        inputFiles: scenario.inputFiles, commitments: rows)
+        let territories =
+            last
+            ? scenario.territories
+            : scenario.territories.map {
+                Territory(
+                    code: $0.code, name: $0.name, regionCode: $0.regionCode, regionName: $0.regionName,
+                    overseas: $0.overseas,
+                    population: $0.population, population15Plus: $0.population15Plus,
+                    population75Plus: $0.population75Plus,
+                    fragilityIndex: $0.fragilityIndex, povertyRatePct: $0.povertyRatePct, weight: $0.weight,
+                    minPosts: nil,
+                    maxPosts: $0.maxPosts, posts2021: $0.posts2021)
+            }
+        return Scenario(
+            parameters: waveParameters, territories: territories, structures: scenario.structures,
+            inputFiles: scenario.inputFiles, commitments: rows)
     }
 
     /// The placements of `plan` beyond those of `previous`, per (structure, option).
     static func added(_ plan: Plan, since previous: Plan?) -> [Placement] {
         var before: [String: [String: Int]] = [:]
-        for placement in previous?.placements ?? [] { before[placement.structureID, default: [:]][placement.option] = placement.posts }
+        for placement in previous?.placements ?? [] {
+            before[placement.structureID, default: [:]][placement.option] = placement.posts
+        }
         return plan.placements.compactMap { placement in
             let more = placement.posts - (before[placement.structureID]?[placement.option] ?? 0)
             return more > 0 ? Placement(structureID: placement.structureID, option: placement.option, posts: more) : nil

@@ -6,26 +6,34 @@ import Studies
 /// Tables and report sections for the re-solve analyses: sensitivity and the efficiency–equity frontier.
 public enum AnalysesReport {
     public static func sensitivityCSV(_ rows: [Sensitivity.Row]) -> String {
-        var writer = CSVWriter(columns: ["change", "override", "status", "objective", "coverage", "delta_objective",
-                                         "delta_coverage", "coverage_per_unit", "unit", "gap"])
+        var writer = CSVWriter(columns: [
+            "change", "override", "status", "objective", "coverage", "delta_objective",
+            "delta_coverage", "coverage_per_unit", "unit", "gap",
+        ])
         for row in rows {
-            writer.append([.text(row.label), .text(row.override), .text(row.status),
-                           row.objective.map { .number($0, decimals: 3) } ?? .empty,
-                           row.coverage.map { .number($0, decimals: 1) } ?? .empty,
-                           row.deltaObjective.map { .number($0, decimals: 3) } ?? .empty,
-                           row.deltaCoverage.map { .number($0, decimals: 1) } ?? .empty,
-                           row.coveragePerUnit.map { .number($0, decimals: 3) } ?? .empty,
-                           .text(row.unit), row.relativeGap.map { .number($0, decimals: 8) } ?? .empty])
+            writer.append([
+                .text(row.label), .text(row.override), .text(row.status),
+                row.objective.map { .number($0, decimals: 3) } ?? .empty,
+                row.coverage.map { .number($0, decimals: 1) } ?? .empty,
+                row.deltaObjective.map { .number($0, decimals: 3) } ?? .empty,
+                row.deltaCoverage.map { .number($0, decimals: 1) } ?? .empty,
+                row.coveragePerUnit.map { .number($0, decimals: 3) } ?? .empty,
+                .text(row.unit), row.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
+            ])
         }
         return writer.text
     }
 
     public static func frontierCSV(_ points: [Frontier.Point]) -> String {
-        var writer = CSVWriter(columns: ["step", "epsilon", "min_coverage_ratio", "coverage", "objective", "status", "gap"])
+        var writer = CSVWriter(columns: [
+            "step", "epsilon", "min_coverage_ratio", "coverage", "objective", "status", "gap",
+        ])
         for (index, point) in points.enumerated() {
-            writer.append([.integer(index), .number(point.epsilon, decimals: 6), .number(point.minCoverageRatio, decimals: 6),
-                           .number(point.coverage, decimals: 1), .number(point.objective, decimals: 3), .text(point.status),
-                           point.relativeGap.map { .number($0, decimals: 8) } ?? .empty])
+            writer.append([
+                .integer(index), .number(point.epsilon, decimals: 6), .number(point.minCoverageRatio, decimals: 6),
+                .number(point.coverage, decimals: 1), .number(point.objective, decimals: 3), .text(point.status),
+                point.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
+            ])
         }
         return writer.text
     }
@@ -33,16 +41,23 @@ public enum AnalysesReport {
     /// The sensitivity table, then which changes are within the solver's tolerance: each re-solve
     /// stops within `mipGap` of its optimum, so a change of objective smaller than `mipGap` × the
     /// base objective is not a measured effect.
-    public static func sensitivitySection(_ rows: [Sensitivity.Row], mipGap: Double = 0, baseObjective: Double = 0) -> [String] {
+    public static func sensitivitySection(
+        _ rows: [Sensitivity.Row], mipGap: Double = 0, baseObjective: Double = 0
+    ) -> [String] {
         guard !rows.isEmpty else { return [] }
-        var out = ["## What one more euro or post buys", "",
-                   "Each line re-solves the whole integer plan with one change (not LP duals, which an integer plan does not have). People are counted over the scenario's horizon (`service.horizon_years`).", "",
-                   "| change | people accompanied | change in people | per unit | change in objective |",
-                   "| --- | ---: | ---: | ---: | ---: |"]
+        var out = [
+            "## What one more euro or post buys", "",
+            "Each line re-solves the whole integer plan with one change (not LP duals, which an integer plan does not have). People are counted over the scenario's horizon (`service.horizon_years`).",
+            "",
+            "| change | people accompanied | change in people | per unit | change in objective |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for row in rows {
             let people = row.coverage.map { Format.grouped($0) } ?? "no plan (\(MarkdownText.inline(row.status)))"
             let delta = row.deltaCoverage.map { ($0 >= 0 ? "+" : "") + Format.grouped($0) } ?? ""
-            let perUnit = row.coveragePerUnit.map { Format.fixed($0, decimals: 1) + " " + MarkdownText.inline(row.unit) } ?? MarkdownText.inline(row.unit)
+            let perUnit =
+                row.coveragePerUnit.map { Format.fixed($0, decimals: 1) + " " + MarkdownText.inline(row.unit) }
+                ?? MarkdownText.inline(row.unit)
             let objective = row.deltaObjective.map { ($0 >= 0 ? "+" : "") + Format.fixed($0, decimals: 1) } ?? ""
             out.append("| \(MarkdownText.inline(row.label)) | \(people) | \(delta) | \(perUnit) | \(objective) |")
         }
@@ -50,7 +65,9 @@ public enum AnalysesReport {
         let tolerance = mipGap * abs(baseObjective)
         let within = rows.filter { row in row.deltaObjective.map { abs($0) < tolerance } ?? false }.map(\.label)
         if tolerance > 0, !within.isEmpty {
-            out.append("Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownText.inline).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan, so they never score below it (up to the tie-break, under 0.01).")
+            out.append(
+                "Each re-solve stops within a relative gap of \(Format.percent(mipGap, decimals: 3)) of its optimum, about \(Format.grouped(tolerance)) of objective here: the changes of \(within.map(MarkdownText.inline).joined(separator: ", ")) are smaller than that, so they are within the solver's tolerance rather than measured effects. Variants that relax a rule start from this run's plan, so they never score below it (up to the tie-break, under 0.01)."
+            )
             out.append("")
         }
         return out
@@ -60,31 +77,45 @@ public enum AnalysesReport {
     /// solver's tolerance: a change of coverage within it is reported as no change.
     public static func frontierSection(_ points: [Frontier.Point], mipGap: Double = 0) -> [String] {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
-        var out = ["## Efficiency against equity", "",
-                   "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost total coverage:", "",
-                   "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan | solve |",
-                   "| ---: | ---: | ---: | ---: | --- |"]
+        var out = [
+            "## Efficiency against equity", "",
+            "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost total coverage:",
+            "",
+            "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan | solve |",
+            "| ---: | ---: | ---: | ---: | --- |",
+        ]
         for point in points {
             let solve = point.status + (point.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
-            out.append("| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) | \(MarkdownText.inline(solve)) |")
+            out.append(
+                "| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) | \(MarkdownText.inline(solve)) |"
+            )
         }
         out.append("")
         let change = last.coverage - first.coverage
         let relative = first.coverage > 0 ? change / first.coverage : 0
-        let raising = "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reached)"
+        let raising =
+            "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reached)"
         // "Within the tolerance" only when every point's own solve reached its gap; a point a limit stopped is said so.
         let stopped = points.filter { $0.status != "optimal" }
         let widest = points.compactMap(\.relativeGap).max() ?? mipGap
         if !stopped.isEmpty {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity.")
+            out.append(
+                "\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
+            )
         } else if abs(relative) <= 2 * max(mipGap, widest) {
-            out.append("\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage.")
+            out.append(
+                "\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage."
+            )
         } else {
-            out.append("\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3))).")
+            out.append(
+                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3)))."
+            )
         }
         if !last.pinnedBy.isEmpty {
             out.append("")
-            out.append("The highest floor is pinned by \(last.pinnedBy.map { MarkdownText.code($0) }.joined(separator: ", ")): at the smallest coverage, with every post its hosts or its cap allow; more capacity there would raise the floor.")
+            out.append(
+                "The highest floor is pinned by \(last.pinnedBy.map { MarkdownText.code($0) }.joined(separator: ", ")): at the smallest coverage, with every post its hosts or its cap allow; more capacity there would raise the floor."
+            )
         }
         out.append("")
         return out

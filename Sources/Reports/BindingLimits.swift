@@ -25,7 +25,8 @@ public struct BindingLimits: Sendable {
         let cheapest = scenario.stateCostRange.lowerBound
         let spare = parameters.budgetEUR - evaluation.stateCostEUR
         let postsLeft = parameters.posts - evaluation.posts
-        let ranges = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, scenario.postRange(of: $0)) })
+        let ranges = Dictionary(
+            uniqueKeysWithValues: scenario.territories.map { ($0.code, scenario.postRange(of: $0)) })
         let figuresByCode = Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0) })
         // Territories whose need is not all covered: only there can more posts or money reach more people.
         let unmet = evaluation.territories.filter { $0.coverage < $0.need - 0.5 }
@@ -41,11 +42,13 @@ public struct BindingLimits: Sendable {
         let improvable = !unmet.isEmpty
 
         if postsLeft == 0 {
-            families.append(Family(
-                name: "posts_total", binds: improvable,
-                explanation: unmet.isEmpty
-                    ? "All \(Format.grouped(parameters.posts)) posts are placed, and no territory has need left uncovered: more posts would reach no one more."
-                    : "All \(Format.grouped(parameters.posts)) posts are placed, and \(Format.grouped(unmet.count)) territory(ies) have need left uncovered: more posts could reach more people."))
+            families.append(
+                Family(
+                    name: "posts_total", binds: improvable,
+                    explanation: unmet.isEmpty
+                        ? "All \(Format.grouped(parameters.posts)) posts are placed, and no territory has need left uncovered: more posts would reach no one more."
+                        : "All \(Format.grouped(parameters.posts)) posts are placed, and \(Format.grouped(unmet.count)) territory(ies) have need left uncovered: more posts could reach more people."
+                ))
         } else {
             var holders: [String] = []
             if budgetSpent { holders.append("the budget") }
@@ -53,23 +56,29 @@ public struct BindingLimits: Sendable {
             if !atCap.isEmpty { holders.append("territory caps") }
             if !cappedRegions.isEmpty { holders.append("région caps") }
             if unmet.isEmpty { holders.append("need, none of which is left uncovered") }
-            families.append(Family(
-                name: "posts_total", binds: false,
-                explanation: "\(Format.grouped(postsLeft)) of the \(Format.grouped(parameters.posts)) posts stay unplaced. "
-                    + (holders.isEmpty ? "No limit below is used up, yet the plan places no more."
-                                       : "Used up below: \(holders.joined(separator: ", ")).")))
+            families.append(
+                Family(
+                    name: "posts_total", binds: false,
+                    explanation:
+                        "\(Format.grouped(postsLeft)) of the \(Format.grouped(parameters.posts)) posts stay unplaced. "
+                        + (holders.isEmpty
+                            ? "No limit below is used up, yet the plan places no more."
+                            : "Used up below: \(holders.joined(separator: ", ")).")))
         }
 
         let longerFunding = Self.longerFundingAvailable(record)
         let buys = [postsLeft > 0 ? "more posts" : nil, longerFunding ? "longer funding" : nil].compactMap { $0 }
-        families.append(Family(
-            name: "budget", binds: improvable && budgetSpent && !buys.isEmpty,
-            explanation: !budgetSpent
-                ? "\(Format.millions(spare)) of the envelope is left, enough for another post: money is not what limits the plan."
-                : "The State envelope is spent to within \(Format.grouped(spare)) €, less than the cheapest post (\(Format.grouped(cheapest)) €)"
-                    + (unmet.isEmpty ? ", and no territory has need left uncovered: more money would reach no one more."
-                       : buys.isEmpty ? ", and every post is placed at its longest funding: more money would buy nothing more."
-                       : ": more money could buy \(buys.joined(separator: " or ")).")))
+        families.append(
+            Family(
+                name: "budget", binds: improvable && budgetSpent && !buys.isEmpty,
+                explanation: !budgetSpent
+                    ? "\(Format.millions(spare)) of the envelope is left, enough for another post: money is not what limits the plan."
+                    : "The State envelope is spent to within \(Format.grouped(spare)) €, less than the cheapest post (\(Format.grouped(cheapest)) €)"
+                        + (unmet.isEmpty
+                            ? ", and no territory has need left uncovered: more money would reach no one more."
+                            : buys.isEmpty
+                                ? ", and every post is placed at its longest funding: more money would buy nothing more."
+                                : ": more money could buy \(buys.joined(separator: " or ")).")))
 
         let withFloor = evaluation.territories.filter { ranges[$0.code]!.min > 0 }
         let atFloor = withFloor.filter { $0.posts <= ranges[$0.code]!.min }
@@ -78,19 +87,24 @@ public struct BindingLimits: Sendable {
         if withFloor.isEmpty {
             floorExplanation = "No territory has a floor: none is guaranteed a post."
         } else if !atFloor.isEmpty {
-            floorExplanation = "\(atFloor.count) territory(ies) receive exactly their floor, so the floor may be what gives them these posts: \(Self.list(atFloor.map(\.code)))."
+            floorExplanation =
+                "\(atFloor.count) territory(ies) receive exactly their floor, so the floor may be what gives them these posts: \(Self.list(atFloor.map(\.code)))."
         } else if unendowedWithoutFloor.isEmpty {
             floorExplanation = "No territory is held at its floor: every one gets more than the minimum on its merits."
         } else {
-            floorExplanation = "No territory is held at its floor; \(unendowedWithoutFloor.count) territory(ies) without a floor get no post."
+            floorExplanation =
+                "No territory is held at its floor; \(unendowedWithoutFloor.count) territory(ies) without a floor get no post."
         }
-        families.append(Family(name: "territory_floor", binds: improvable && !atFloor.isEmpty, explanation: floorExplanation))
+        families.append(
+            Family(name: "territory_floor", binds: improvable && !atFloor.isEmpty, explanation: floorExplanation))
 
         let capExplanation: String
         if !ranges.isEmpty && ranges.values.allSatisfy({ $0.max == 0 }) {
-            capExplanation = "The cap of \(Format.percent(parameters.limits.territoryMaxShare, decimals: 1)) of \(Format.grouped(parameters.posts)) posts rounds down to 0 posts: no territory can receive a post."
+            capExplanation =
+                "The cap of \(Format.percent(parameters.limits.territoryMaxShare, decimals: 1)) of \(Format.grouped(parameters.posts)) posts rounds down to 0 posts: no territory can receive a post."
         } else if !atCap.isEmpty {
-            capExplanation = "\(atCap.count) département(s) reach their cap: \(Self.list(atCap.map { "\($0.code) (cap \(ranges[$0.code]!.max))" }))."
+            capExplanation =
+                "\(atCap.count) département(s) reach their cap: \(Self.list(atCap.map { "\($0.code) (cap \(ranges[$0.code]!.max))" }))."
         } else {
             capExplanation = "No département reaches its cap."
         }
@@ -98,19 +112,23 @@ public struct BindingLimits: Sendable {
 
         let regionExplanation: String
         if regionCap == 0 && !cappedRegions.isEmpty {
-            regionExplanation = "The cap of \(Format.percent(parameters.limits.regionMaxShare, decimals: 1)) of \(Format.grouped(parameters.posts)) posts per région rounds down to 0 posts: no région can receive a post."
+            regionExplanation =
+                "The cap of \(Format.percent(parameters.limits.regionMaxShare, decimals: 1)) of \(Format.grouped(parameters.posts)) posts per région rounds down to 0 posts: no région can receive a post."
         } else if !cappedRegions.isEmpty {
-            regionExplanation = "\(cappedRegions.count) région(s) reach the cap of \(Format.grouped(regionCap)) posts: \(Self.list(cappedRegions.map(\.name)))."
+            regionExplanation =
+                "\(cappedRegions.count) région(s) reach the cap of \(Format.grouped(regionCap)) posts: \(Self.list(cappedRegions.map(\.name)))."
         } else {
             regionExplanation = "No région reaches its cap."
         }
-        families.append(Family(name: "region_cap", binds: improvable && !cappedRegions.isEmpty, explanation: regionExplanation))
+        families.append(
+            Family(name: "region_cap", binds: improvable && !cappedRegions.isEmpty, explanation: regionExplanation))
 
-        families.append(Family(
-            name: "host_capacity", binds: improvable && fullPools > 0,
-            explanation: fullPools > 0
-                ? "In \(fullPools) (département, kind of host) pool(s) every candidate structure is full: more host structures there could take more posts."
-                : "No pool of host structures is full."))
+        families.append(
+            Family(
+                name: "host_capacity", binds: improvable && fullPools > 0,
+                explanation: fullPools > 0
+                    ? "In \(fullPools) (département, kind of host) pool(s) every candidate structure is full: more host structures there could take more posts."
+                    : "No pool of host structures is full."))
 
         let cofinancedPools = pools.filter(\.cofinancingBinds).count
         let cofinancedOptionExists = parameters.kinds.contains { kind in
@@ -118,8 +136,10 @@ public struct BindingLimits: Sendable {
         }
         let cofinancingExplanation: String
         if cofinancedPools > 0 {
-            cofinancingExplanation = "In \(cofinancedPools) pool(s) the hosts co-finance as many posts as their budgets allow: more host money could let more posts take the co-financed option"
-                + (Self.cofinancedFundsMoreMonthsPerEuro(parameters) ? ", which funds more months per euro of the State." : ".")
+            cofinancingExplanation =
+                "In \(cofinancedPools) pool(s) the hosts co-finance as many posts as their budgets allow: more host money could let more posts take the co-financed option"
+                + (Self.cofinancedFundsMoreMonthsPerEuro(parameters)
+                    ? ", which funds more months per euro of the State." : ".")
         } else if !cofinancedOptionExists {
             cofinancingExplanation = "No funding option asks the host to co-finance."
         } else if pools.allSatisfy({ $0.cofinanceable == 0 }) {
@@ -127,19 +147,22 @@ public struct BindingLimits: Sendable {
         } else {
             cofinancingExplanation = "Host co-financing never runs out."
         }
-        families.append(Family(name: "cofinancing", binds: improvable && cofinancedPools > 0, explanation: cofinancingExplanation))
+        families.append(
+            Family(name: "cofinancing", binds: improvable && cofinancedPools > 0, explanation: cofinancingExplanation))
 
         let fullyCovered = evaluation.territories.filter { $0.need > 0 && $0.coverage >= $0.need - 0.5 }
         let postsWithoutNeed = evaluation.territories.filter { $0.need == 0 && $0.posts > 0 }
         let needExplanation: String
         if evaluation.need == 0 {
-            needExplanation = "No territory has any need under the scenario's need formula: no plan can accompany anyone."
+            needExplanation =
+                "No territory has any need under the scenario's need formula: no plan can accompany anyone."
         } else if !fullyCovered.isEmpty {
             needExplanation = "\(fullyCovered.count) département(s) have all their need covered."
         } else if evaluation.posts == 0 {
             needExplanation = "No post is placed, so no need is covered."
         } else if !postsWithoutNeed.isEmpty {
-            needExplanation = "No département has all of its need covered, but \(postsWithoutNeed.count) territory(ies) without need receive posts that meet no one: \(Self.list(postsWithoutNeed.map(\.code)))."
+            needExplanation =
+                "No département has all of its need covered, but \(postsWithoutNeed.count) territory(ies) without need receive posts that meet no one: \(Self.list(postsWithoutNeed.map(\.code)))."
         } else {
             needExplanation = "No département has all of its need covered: every post still meets unserved people."
         }
@@ -160,11 +183,15 @@ public struct BindingLimits: Sendable {
         let options = Dictionary(uniqueKeysWithValues: parameters.fundingOptions.map { ($0.id, $0) })
         var longest: [String: Int] = [:]
         for kind in parameters.kinds {
-            longest[kind.id] = parameters.fundingOptions.map { FundingTerms(kind: kind, option: $0, overseas: false).months }.max() ?? 0
+            longest[kind.id] =
+                parameters.fundingOptions.map { FundingTerms(kind: kind, option: $0, overseas: false).months }.max()
+                ?? 0
         }
         return record.plan.placements.contains { placement in
-            guard placement.posts > 0, let structure = structures[placement.structureID], let option = options[placement.option],
-                  let kind = parameters.kind(structure.kind) else { return false }
+            guard placement.posts > 0, let structure = structures[placement.structureID],
+                let option = options[placement.option],
+                let kind = parameters.kind(structure.kind)
+            else { return false }
             return FundingTerms(kind: kind, option: option, overseas: false).months < (longest[kind.id] ?? 0)
         }
     }
@@ -173,7 +200,9 @@ public struct BindingLimits: Sendable {
     static func cofinancedFundsMoreMonthsPerEuro(_ parameters: ScenarioParameters) -> Bool {
         parameters.kinds.contains { kind in
             let terms = parameters.fundingOptions.map { FundingTerms(kind: kind, option: $0, overseas: false) }
-            func rate(_ t: FundingTerms) -> Double { t.stateCostEUR > 0 ? Double(t.months) / t.stateCostEUR : .infinity }
+            func rate(_ t: FundingTerms) -> Double {
+                t.stateCostEUR > 0 ? Double(t.months) / t.stateCostEUR : .infinity
+            }
             let cofinanced = terms.filter { $0.hostCostEUR > 0 }.map(rate).max()
             let other = terms.filter { $0.hostCostEUR == 0 }.map(rate).max()
             guard let cofinanced else { return false }
@@ -185,15 +214,17 @@ public struct BindingLimits: Sendable {
     /// the plan. With one host share per pool that is its count M[t,k] used up (below its capacity); in a pool whose
     /// co-financed options have different host shares (rows `structure_cofinancing`), it is every structure's host
     /// money left being below the cheapest share, while money, not capacity, limits the pool.
-    static func pools(_ record: RunRecord) -> [(posts: Int, capacity: Int, cofinancingBinds: Bool, cofinanceable: Int)] {
+    static func pools(_ record: RunRecord) -> [(posts: Int, capacity: Int, cofinancingBinds: Bool, cofinanceable: Int)]
+    {
         let model = AllocationModel.pools(of: record.scenario)
         let structures = Dictionary(uniqueKeysWithValues: record.scenario.structures.map { ($0.id, $0) })
         let options = Dictionary(uniqueKeysWithValues: record.scenario.parameters.fundingOptions.map { ($0.id, $0) })
         var posts: [PoolKey: Int] = [:], cofinanced: [PoolKey: Int] = [:], hostMoney: [String: Double] = [:]
         for placement in record.plan.placements {
             guard let structure = structures[placement.structureID], let option = options[placement.option],
-                  let kind = record.scenario.parameters.kind(structure.kind),
-                  let territory = record.scenario.territory(structure.territory) else { continue }
+                let kind = record.scenario.parameters.kind(structure.kind),
+                let territory = record.scenario.territory(structure.territory)
+            else { continue }
             let key = structure.pool
             posts[key, default: 0] += placement.posts
             let hostCost = record.scenario.terms(kind: kind, option: option, territory: territory).hostCostEUR
@@ -208,7 +239,11 @@ public struct BindingLimits: Sendable {
             let shares = Set(pool.hostShares.values)
             guard shares.count > 1, let cheapest = shares.min() else {
                 let cofinanceable = pool.cofinanceablePosts
-                return (posts[key] ?? 0, pool.capacity, cofinanceable > 0 && (cofinanced[key] ?? 0) >= cofinanceable && cofinanceable < pool.capacity, cofinanceable)
+                return (
+                    posts[key] ?? 0, pool.capacity,
+                    cofinanceable > 0 && (cofinanced[key] ?? 0) >= cofinanceable && cofinanceable < pool.capacity,
+                    cofinanceable
+                )
             }
             let members = structuresByPool[key] ?? []
             let atCheapest = members.reduce(0) { $0 + AllocationModel.cofinanceablePosts($1, hostShare: cheapest) }

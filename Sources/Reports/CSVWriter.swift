@@ -53,7 +53,9 @@ public struct CSVWriter: Sendable {
 /// Locale-independent number formatting, so outputs are byte-identical on every machine.
 public enum Format {
     /// Fixed decimals, `.` separator, no exponent, no negative zero.
-    public static func fixed(_ value: Double, decimals: Int) -> String { NumberText.fixed(value, decimals: decimals) ?? "" }
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        NumberText.fixed(value, decimals: decimals) ?? ""
+    }
 
     /// A whole number with thousands separators for people: 4,000.
     public static func grouped(_ value: Int) -> String { NumberText.grouped(value) }
@@ -61,7 +63,11 @@ public enum Format {
     public static func grouped(_ value: Double) -> String { grouped(Int(value.rounded())) }
 
     /// Euros in millions with one or two decimals: €199.98M.
-    public static func millions(_ euros: Double, decimals: Int = 2) -> String { "€" + fixed(euros / 1_000_000, decimals: decimals) + "M" }
+    public static func millions(_ euros: Double, decimals: Int = 2) -> String {
+        "€" + fixed(euros / 1_000_000, decimals: decimals) + "M"
+    }
 
-    public static func percent(_ ratio: Double, decimals: Int = 1) -> String { fixed(ratio * 100, decimals: decimals) + " %" }
+    public static func percent(_ ratio: Double, decimals: Int = 1) -> String {
+        fixed(ratio * 100, decimals: decimals) + " %"
+    }
 }

@@ -15,22 +15,26 @@ enum CommitmentsSection {
         var committedCost = 0.0
         for placement in scenario.committedPlacements {
             guard let structure = structures[placement.structureID], let territory = territories[structure.territory],
-                  let kind = scenario.parameters.kind(structure.kind), let option = options[placement.option] else { continue }
-            committedCost += Double(placement.posts) * scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR
+                let kind = scenario.parameters.kind(structure.kind), let option = options[placement.option]
+            else { continue }
+            committedCost +=
+                Double(placement.posts) * scenario.terms(kind: kind, option: option, territory: territory).stateCostEUR
         }
         let count = { (mode: Commitment.Mode) in scenario.commitments.filter { $0.mode == mode }.count }
         let placed = record.evaluation.posts
         var out = ["## Commitments", ""]
-        out.append("The plan starts from the posts already signed (the commitments table: \(count(.locked)) locked row(s), "
-            + "\(count(.min)) minimum(s), \(count(.max)) ceiling(s)). Committed posts are placed at their own structures first; "
-            + "the optimisation decides only the new posts, on the room they leave.")
+        out.append(
+            "The plan starts from the posts already signed (the commitments table: \(count(.locked)) locked row(s), "
+                + "\(count(.min)) minimum(s), \(count(.max)) ceiling(s)). Committed posts are placed at their own structures first; "
+                + "the optimisation decides only the new posts, on the room they leave.")
         out.append("")
         out.append("| figure | value |")
         out.append("| --- | ---: |")
         out.append("| committed posts | \(Format.grouped(committed.total)) |")
         out.append("| new posts | \(Format.grouped(placed - committed.total)) |")
         out.append("| State cost of the committed posts | \(Format.millions(committedCost)) |")
-        out.append("| State cost of the new posts | \(Format.millions(record.evaluation.stateCostEUR - committedCost)) |")
+        out.append(
+            "| State cost of the new posts | \(Format.millions(record.evaluation.stateCostEUR - committedCost)) |")
         out.append("")
         out.append("`allocation_by_structure.csv` gives `committed_posts` and `new_posts` per structure and option.")
         out.append("")

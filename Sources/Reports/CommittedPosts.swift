@@ -8,7 +8,9 @@ struct CommittedPosts {
 
     init(_ scenario: Scenario) {
         var posts: [String: [String: Int]] = [:]
-        for placement in scenario.committedPlacements { posts[placement.structureID, default: [:]][placement.option, default: 0] += placement.posts }
+        for placement in scenario.committedPlacements {
+            posts[placement.structureID, default: [:]][placement.option, default: 0] += placement.posts
+        }
         self.posts = posts
     }
 

@@ -16,16 +16,19 @@ public enum CommuneMap {
         let reach = plan.model.reach
         return results.communes.enumerated().map { index, commune in
             let sites = reach.sitesInReach[index]
-            let access: WhiteZoneMap.Access = sites.contains { endowed[$0] } ? .endowed : (sites.isEmpty ? .noSite : .siteWithoutPosts)
-            return WhiteZoneMap.Point(latitude: commune.latitude, longitude: commune.longitude, territory: commune.territory,
-                                      overseas: overseas.contains(commune.territory), population: commune.population, access: access)
+            let access: WhiteZoneMap.Access =
+                sites.contains { endowed[$0] } ? .endowed : (sites.isEmpty ? .noSite : .siteWithoutPosts)
+            return WhiteZoneMap.Point(
+                latitude: commune.latitude, longitude: commune.longitude, territory: commune.territory,
+                overseas: overseas.contains(commune.territory), population: commune.population, access: access)
         }
     }
 
     /// The map of the optimised commune plan.
     public static func svg(_ results: CommuneResults) -> String {
         let names = Dictionary(uniqueKeysWithValues: results.scenario.territories.map { ($0.code, $0.name) })
-        return WhiteZoneMap.svg(points: points(results, plan: results.optimised), radiusKm: results.scenario.communes?.radiusKm ?? 0,
-                                territoryNames: names, subtitle: "Optimised commune plan, with the candidate sites allowed")
+        return WhiteZoneMap.svg(
+            points: points(results, plan: results.optimised), radiusKm: results.scenario.communes?.radiusKm ?? 0,
+            territoryNames: names, subtitle: "Optimised commune plan, with the candidate sites allowed")
     }
 }

@@ -10,7 +10,9 @@ public enum CommuneReport {
         guard let inputs = results.scenario.communes else { return "" }
         let radius = Format.fixed(inputs.radiusKm, decimals: inputs.radiusKm.rounded() == inputs.radiusKm ? 0 : 1)
         let total = results.communes.reduce(0) { $0 + $1.population }
-        func share(_ people: Int) -> String { "\(Format.grouped(people)) (\(Format.percent(total > 0 ? Double(people) / Double(total) : 0, decimals: 1)))" }
+        func share(_ people: Int) -> String {
+            "\(Format.grouped(people)) (\(Format.percent(total > 0 ? Double(people) / Double(total) : 0, decimals: 1)))"
+        }
         let rows = CommuneTables.whiteZoneRows(results)
         let hosts = rows.reduce(0) { $0 + $1.hosts }
         let full = rows.reduce(0) { $0 + $1.hostsAndCandidates }
@@ -22,9 +24,11 @@ public enum CommuneReport {
         var out: [String] = []
         out.append("## Where people live: conseillers within \(radius) km")
         out.append("")
-        out.append("A commune is within reach of a site when their points are at most \(radius) km apart (great circle); a site reaches its own commune. "
-            + "People out of reach of every endowed site are in a **white zone**. The commune plan is a second plan, made by the commune model "
-            + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed.")
+        out.append(
+            "A commune is within reach of a site when their points are at most \(radius) km apart (great circle); a site reaches its own commune. "
+                + "People out of reach of every endowed site are in a **white zone**. The commune plan is a second plan, made by the commune model "
+                + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed."
+        )
         out.append("")
         out.append("| people with no site within \(radius) km | people |")
         out.append("| --- | ---: |")
@@ -35,29 +39,43 @@ public enum CommuneReport {
         out.append("")
         out.append("![White zones of the optimised commune plan](\(CommuneMap.fileName))")
         out.append("")
-        let status = results.proven ? "optimal (within the MIP gap of the LP bound)" : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the LP bound"
-        out.append("**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
-            + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
-            + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation.")
+        let status =
+            results.proven
+            ? "optimal (within the MIP gap of the LP bound)"
+            : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the LP bound"
+        out.append(
+            "**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
+                + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
+                + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
+        )
         if results.plan2021 == nil && results.scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
-            out.append("The 2021 plan was not scored at commune level: the run's time budget ran out first (raise `solver.time_limit_seconds`).")
+            out.append(
+                "The 2021 plan was not scored at commune level: the run's time budget ran out first (raise `solver.time_limit_seconds`)."
+            )
         }
         if let scored = results.plan2021 {
             let covered2021 = scored.groupCoverage.reduce(0, +)
-            out.append("The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "
-                + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered.")
+            out.append(
+                "The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "
+                    + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered."
+            )
         }
         out.append("")
         out.append("### White zones by territory")
         out.append("")
         out.append("The 15 territories with the most people out of reach of the 2021 hosts (all in `white_zones.csv`).")
         out.append("")
-        out.append("| territory | population | no 2021 host in reach | no host or candidate in reach | 2021 plan | optimised plan |")
+        out.append(
+            "| territory | population | no 2021 host in reach | no host or candidate in reach | 2021 plan | optimised plan |"
+        )
         out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
         for row in rows.sorted(by: { ($0.hosts, $1.territory.code) > ($1.hosts, $0.territory.code) }).prefix(15) {
-            func pct(_ people: Int) -> String { "\(Format.grouped(people)) (\(Format.percent(row.population > 0 ? Double(people) / Double(row.population) : 0, decimals: 1)))" }
-            out.append("| \(MarkdownText.inline(row.territory.name)) (\(MarkdownText.inline(row.territory.code))) | \(Format.grouped(row.population)) | \(pct(row.hosts)) | "
-                + "\(pct(row.hostsAndCandidates)) | \(row.plan2021.map(pct) ?? "—") | \(pct(row.optimised)) |")
+            func pct(_ people: Int) -> String {
+                "\(Format.grouped(people)) (\(Format.percent(row.population > 0 ? Double(people) / Double(row.population) : 0, decimals: 1)))"
+            }
+            out.append(
+                "| \(MarkdownText.inline(row.territory.name)) (\(MarkdownText.inline(row.territory.code))) | \(Format.grouped(row.population)) | \(pct(row.hosts)) | "
+                    + "\(pct(row.hostsAndCandidates)) | \(row.plan2021.map(pct) ?? "—") | \(pct(row.optimised)) |")
         }
         out.append("")
         out += openedSites(results)
@@ -65,14 +83,18 @@ public enum CommuneReport {
         let noCoordinates = results.communes.filter { !$0.hasCoordinates }
         out.append("### Model size")
         out.append("")
-        out.append("\(Format.grouped(results.reachableCommunes)) communes in reach form \(Format.grouped(reach.groups.count)) demand groups (identical reachable sites and territory); "
-            + "\(Format.grouped(reach.siteCommunes.count)) site communes form \(Format.grouped(reach.units.count)) site units; \(Format.grouped(reach.flowPairs)) flow pairs; "
-            + "\(Format.grouped(plan.model.program.variables.count)) columns, \(Format.grouped(plan.model.program.constraints.count)) rows, \(Format.grouped(plan.model.program.nonzeroCount)) nonzeros "
-            + "(`commune_model.csv`). \(Format.grouped(reach.unreachable.count)) communes have no site within reach and are left out of the model, listed in `allocation_by_commune.csv`.")
+        out.append(
+            "\(Format.grouped(results.reachableCommunes)) communes in reach form \(Format.grouped(reach.groups.count)) demand groups (identical reachable sites and territory); "
+                + "\(Format.grouped(reach.siteCommunes.count)) site communes form \(Format.grouped(reach.units.count)) site units; \(Format.grouped(reach.flowPairs)) flow pairs; "
+                + "\(Format.grouped(plan.model.program.variables.count)) columns, \(Format.grouped(plan.model.program.constraints.count)) rows, \(Format.grouped(plan.model.program.nonzeroCount)) nonzeros "
+                + "(`commune_model.csv`). \(Format.grouped(reach.unreachable.count)) communes have no site within reach and are left out of the model, listed in `allocation_by_commune.csv`."
+        )
         if !noCoordinates.isEmpty {
             out.append("")
-            out.append("Communes without coordinates (reached only by a site in the commune itself): "
-                + noCoordinates.map { "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)))" }.joined(separator: ", ") + ".")
+            out.append(
+                "Communes without coordinates (reached only by a site in the commune itself): "
+                    + noCoordinates.map { "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)))" }.joined(
+                        separator: ", ") + ".")
         }
         out.append("")
         return out.joined(separator: "\n") + "\n"
@@ -99,18 +121,23 @@ public enum CommuneReport {
             if endowed.count == 1, candidateSite[endowed[0]], !hostSite[endowed[0]] {
                 adds[endowed[0]] += results.communes[commune].population
             }
-            if !endowed.isEmpty, endowed.allSatisfy({ candidateSite[$0] && !hostSite[$0] }) { total += results.communes[commune].population }
+            if !endowed.isEmpty, endowed.allSatisfy({ candidateSite[$0] && !hostSite[$0] }) {
+                total += results.communes[commune].population
+            }
         }
         var out = ["### New sites worth opening", ""]
-        out.append("The commune plan opens \(opened.count) candidate sites (\(opened.reduce(0) { $0 + postsAt[$1] }) posts); "
-            + "\(Format.grouped(total)) people have only candidate sites within reach of an endowed site. The 15 that bring the most people out of a white zone "
-            + "(people for whom it is the only endowed site in reach; all in `sites.csv`):")
+        out.append(
+            "The commune plan opens \(opened.count) candidate sites (\(opened.reduce(0) { $0 + postsAt[$1] }) posts); "
+                + "\(Format.grouped(total)) people have only candidate sites within reach of an endowed site. The 15 that bring the most people out of a white zone "
+                + "(people for whom it is the only endowed site in reach; all in `sites.csv`):")
         out.append("")
         out.append("| site commune | territory | posts | people it alone reaches |")
         out.append("| --- | --- | ---: | ---: |")
         for site in opened.sorted(by: { (adds[$0], $1) > (adds[$1], $0) }).prefix(15) {
             let commune = results.communes[model.reach.siteCommunes[site]]
-            out.append("| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) |")
+            out.append(
+                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) |"
+            )
         }
         out.append("")
         return out

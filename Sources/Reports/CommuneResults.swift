@@ -23,11 +23,14 @@ public struct CommuneResults: Sendable {
         /// Positions in `model.reach.siteCommunes` with at least one post.
         public var endowedSites: [Bool] {
             var endowed = [Bool](repeating: false, count: model.reach.siteCommunes.count)
-            for (index, decision) in model.decisions.enumerated() where posts[index] > 0 { endowed[model.pools[decision.pool].site] = true }
+            for (index, decision) in model.decisions.enumerated() where posts[index] > 0 {
+                endowed[model.pools[decision.pool].site] = true
+            }
             return endowed
         }
 
-        /// People covered in each commune: its group's coverage shared in proportion to need (optimal for a concave value).
+        /// People covered in each commune: its group's coverage shared in proportion to need (optimal for a concave
+        /// value).
         public var communeCoverage: [Double] {
             let reach = model.reach
             return reach.groupOfCommune.indices.map { commune in
@@ -57,8 +60,11 @@ public struct CommuneResults: Sendable {
     /// The model's size without the reductions (communes in reach, site communes) beside the reduced one.
     public let reachableCommunes: Int
 
-    public init(scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double, evaluationSeconds: Double,
-                plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach) {
+    public init(
+        scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
+        evaluationSeconds: Double,
+        plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach
+    ) {
         self.scenario = scenario
         self.optimised = optimised
         self.bound = bound
@@ -75,7 +81,8 @@ public struct CommuneResults: Sendable {
 
     public var communes: [CommuneInputs.Commune] { scenario.communes?.communes ?? [] }
 
-    /// Distance from each commune to its nearest endowed site within reach, km (0 in the site's own commune); nil: none.
+    /// Distance from each commune to its nearest endowed site within reach, km (0 in the site's own commune); nil:
+    /// none.
     public func nearestEndowedKm(_ plan: ScoredPlan) -> [Double?] {
         let endowed = plan.endowedSites
         let reach = plan.model.reach
@@ -84,7 +91,8 @@ public struct CommuneResults: Sendable {
             var best: Double?
             for site in reach.sitesInReach[commune] where endowed[site] {
                 let siteCommune = reach.siteCommunes[site]
-                let distance = siteCommune == commune ? 0 : CommuneReach.distanceKm(communes[commune], communes[siteCommune])
+                let distance =
+                    siteCommune == commune ? 0 : CommuneReach.distanceKm(communes[commune], communes[siteCommune])
                 if let distance, distance < (best ?? .infinity) { best = distance }
             }
             return best
@@ -93,9 +101,12 @@ public struct CommuneResults: Sendable {
 
     /// Per territory (scenario order): population of the communes in `flags`.
     public func populationByTerritory(where flags: [Bool]) -> [Int] {
-        let index = Dictionary(uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+        let index = Dictionary(
+            uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
         var result = [Int](repeating: 0, count: scenario.territories.count)
-        for (position, commune) in communes.enumerated() where flags[position] { result[index[commune.territory]!] += commune.population }
+        for (position, commune) in communes.enumerated() where flags[position] {
+            result[index[commune.territory]!] += commune.population
+        }
         return result
     }
 }

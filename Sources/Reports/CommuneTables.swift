@@ -5,8 +5,10 @@ import Scenario
 /// The commune run's CSV tables (docs/outputs.md, "Commune tables"), declared in `DataPackage.communeTables`.
 public enum CommuneTables {
     public static func all(_ results: CommuneResults) -> [(name: String, content: String)] {
-        [("allocation_by_commune.csv", byCommune(results)), ("sites.csv", sites(results)),
-         ("white_zones.csv", whiteZones(results)), ("commune_model.csv", modelSizes(results))]
+        [
+            ("allocation_by_commune.csv", byCommune(results)), ("sites.csv", sites(results)),
+            ("white_zones.csv", whiteZones(results)), ("commune_model.csv", modelSizes(results)),
+        ]
     }
 
     static func byCommune(_ results: CommuneResults) -> String {
@@ -15,15 +17,21 @@ public enum CommuneTables {
         let white = plan.whiteZone
         let nearest = results.nearestEndowedKm(plan)
         let hostsWhite = results.hostNetwork.sitesInReach.map(\.isEmpty)
-        var csv = CSVWriter(columns: ["commune_code", "commune_name", "territory_code", "epci", "population", "need", "people_covered",
-                                      "coverage_ratio", "sites_in_reach", "nearest_endowed_site_km", "white_zone", "white_zone_2021_hosts"])
+        var csv = CSVWriter(columns: [
+            "commune_code", "commune_name", "territory_code", "epci", "population", "need", "people_covered",
+            "coverage_ratio", "sites_in_reach", "nearest_endowed_site_km", "white_zone", "white_zone_2021_hosts",
+        ])
         for (index, commune) in results.communes.enumerated() {
             let need = plan.model.communeNeed[index]
-            csv.append([.text(commune.code), .text(commune.name), .text(commune.territory), commune.epci.map { .text($0) } ?? .empty,
-                        .integer(commune.population), .integer(Int(need)), .number(covered[index], decimals: 1),
-                        need > 0 ? .number(covered[index] / need, decimals: 4) : .empty,
-                        .integer(plan.model.reach.sitesInReach[index].count),
-                        nearest[index].map { .number($0, decimals: 1) } ?? .empty, .boolean(white[index]), .boolean(hostsWhite[index])])
+            csv.append([
+                .text(commune.code), .text(commune.name), .text(commune.territory),
+                commune.epci.map { .text($0) } ?? .empty,
+                .integer(commune.population), .integer(Int(need)), .number(covered[index], decimals: 1),
+                need > 0 ? .number(covered[index] / need, decimals: 4) : .empty,
+                .integer(plan.model.reach.sitesInReach[index].count),
+                nearest[index].map { .number($0, decimals: 1) } ?? .empty, .boolean(white[index]),
+                .boolean(hostsWhite[index]),
+            ])
         }
         return csv.text
     }
@@ -32,8 +40,10 @@ public enum CommuneTables {
         let plan = results.optimised
         let model = plan.model
         let parameters = results.scenario.parameters
-        var csv = CSVWriter(columns: ["site_commune", "site_name", "territory_code", "kind", "candidate", "funding_option", "posts",
-                                      "capacity", "people_servable", "opened"])
+        var csv = CSVWriter(columns: [
+            "site_commune", "site_name", "territory_code", "kind", "candidate", "funding_option", "posts",
+            "capacity", "people_servable", "opened",
+        ])
         var byPool = [[Int]](repeating: [], count: model.pools.count)
         for (index, decision) in model.decisions.enumerated() { byPool[decision.pool].append(index) }
         for (poolIndex, pool) in model.pools.enumerated() {
@@ -48,13 +58,18 @@ public enum CommuneTables {
                 perOption[decision.option]!.people += Double(plan.posts[index]) * decision.peoplePerPost
             }
             let opened = !perOption.isEmpty
-            let rows: [(option: String?, posts: Int, people: Double)] = opened
-                ? perOption.keys.sorted().map { (parameters.fundingOptions[$0].id, perOption[$0]!.posts, perOption[$0]!.people) }
+            let rows: [(option: String?, posts: Int, people: Double)] =
+                opened
+                ? perOption.keys.sorted().map {
+                    (parameters.fundingOptions[$0].id, perOption[$0]!.posts, perOption[$0]!.people)
+                }
                 : [(nil, 0, 0)]
             for row in rows {
-                csv.append([.text(commune.code), .text(commune.name), .text(territory), .text(kind), .boolean(pool.candidate),
-                            row.option.map { .text($0) } ?? .empty, .integer(row.posts), .integer(pool.capacity),
-                            .number(row.people, decimals: 1), .boolean(opened)])
+                csv.append([
+                    .text(commune.code), .text(commune.name), .text(territory), .text(kind), .boolean(pool.candidate),
+                    row.option.map { .text($0) } ?? .empty, .integer(row.posts), .integer(pool.capacity),
+                    .number(row.people, decimals: 1), .boolean(opened),
+                ])
             }
         }
         return csv.text
@@ -77,17 +92,23 @@ public enum CommuneTables {
         let plan2021 = results.plan2021.map { results.populationByTerritory(where: $0.whiteZone) }
         let optimised = results.populationByTerritory(where: results.optimised.whiteZone)
         return results.scenario.territories.enumerated().map { index, territory in
-            WhiteZoneRow(territory: territory, population: population[index], hosts: hosts[index], hostsAndCandidates: all[index],
-                         plan2021: plan2021?[index], optimised: optimised[index])
+            WhiteZoneRow(
+                territory: territory, population: population[index], hosts: hosts[index],
+                hostsAndCandidates: all[index],
+                plan2021: plan2021?[index], optimised: optimised[index])
         }
     }
 
     static func whiteZones(_ results: CommuneResults) -> String {
-        var csv = CSVWriter(columns: ["territory_code", "territory_name", "population", "out_of_reach_hosts", "out_of_reach_hosts_and_candidates",
-                                      "out_of_reach_2021_plan", "out_of_reach_optimised"])
+        var csv = CSVWriter(columns: [
+            "territory_code", "territory_name", "population", "out_of_reach_hosts", "out_of_reach_hosts_and_candidates",
+            "out_of_reach_2021_plan", "out_of_reach_optimised",
+        ])
         for row in whiteZoneRows(results) {
-            csv.append([.text(row.territory.code), .text(row.territory.name), .integer(row.population), .integer(row.hosts),
-                        .integer(row.hostsAndCandidates), row.plan2021.map { .integer($0) } ?? .empty, .integer(row.optimised)])
+            csv.append([
+                .text(row.territory.code), .text(row.territory.name), .integer(row.population), .integer(row.hosts),
+                .integer(row.hostsAndCandidates), row.plan2021.map { .integer($0) } ?? .empty, .integer(row.optimised),
+            ])
         }
         return csv.text
     }

@@ -26,16 +26,23 @@ public enum Comparison {
         /// Broken rules by family (as the LP names them), family order.
         public var violatedFamilies: [(family: String, count: Int)] {
             let families = violations.map { $0.rule.family.rawValue }
-            return Dictionary(grouping: families, by: { $0 }).map { ($0.key, $0.value.count) }.sorted { $0.family < $1.family }
+            return Dictionary(grouping: families, by: { $0 }).map { ($0.key, $0.value.count) }.sorted {
+                $0.family < $1.family
+            }
         }
     }
 
-    public static func rows(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String? = nil,
-                            unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [Row] {
+    public static func rows(
+        _ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String? = nil,
+        unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold
+    ) -> [Row] {
         let evaluations = plans.map { PlanEvaluation(plan: $0.plan, scenario: scenario) }
-        let reference = optimised.flatMap { name in plans.firstIndex { $0.name == name } }.map { posts(evaluations[$0]) }
+        let reference = optimised.flatMap { name in plans.firstIndex { $0.name == name } }.map {
+            posts(evaluations[$0])
+        }
         return zip(plans, evaluations).map { entry, evaluation in
-            Row(name: entry.name, isOptimised: entry.name == optimised, plan: entry.plan, evaluation: evaluation,
+            Row(
+                name: entry.name, isOptimised: entry.name == optimised, plan: entry.plan, evaluation: evaluation,
                 violations: PlanVerifier.violations(of: entry.plan, scenario: scenario),
                 equity: EquityMetrics(evaluation: evaluation, scenario: scenario, coverageThreshold: coverageThreshold),
                 postsMovedVsOptimised: reference.map { Equity.postsMoved(posts(evaluation), $0) },
@@ -48,34 +55,51 @@ public enum Comparison {
     }
 
     /// The two comparison tables as file name → content.
-    public static func tables(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
-                              unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [(name: String, content: String)] {
-        tables(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold), scenario: scenario)
+    public static func tables(
+        _ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+        unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold
+    ) -> [(name: String, content: String)] {
+        tables(
+            rows(
+                plans, scenario: scenario, optimised: optimised, unplaced: unplaced,
+                coverageThreshold: coverageThreshold), scenario: scenario)
     }
 
     /// The two comparison tables of plans already scored (`rows`): a run scores each plan once.
-    /// `decomposition`: the re-solved plans of the decomposition (`decompositionRows`), rows of both tables after the compared plans.
-    public static func tables(_ rows: [Row], scenario: Scenario, decomposition: [Row] = []) -> [(name: String, content: String)] {
-        [("plans.csv", plansCSV(rows + decomposition, scenario: scenario)), ("comparison.csv", comparisonCSV(rows + decomposition, scenario: scenario))]
+    /// `decomposition`: the re-solved plans of the decomposition (`decompositionRows`), rows of both tables after the
+    /// compared plans.
+    public static func tables(
+        _ rows: [Row], scenario: Scenario, decomposition: [Row] = []
+    ) -> [(name: String, content: String)] {
+        [
+            ("plans.csv", plansCSV(rows + decomposition, scenario: scenario)),
+            ("comparison.csv", comparisonCSV(rows + decomposition, scenario: scenario)),
+        ]
     }
 
     /// The decomposition's re-solved plans other than the optimised one, scored like any plan and named
     /// `decomposition:geography=…,funding_rule=…,money=…` (each factor `2021` or `scenario`).
-    public static func decompositionRows(_ outcome: Decomposition.Outcome, scenario: Scenario, optimised: Row?, observed: String = "2021",
-                                         coverageThreshold: Double = Equity.defaultCoverageThreshold) -> [Row] {
+    public static func decompositionRows(
+        _ outcome: Decomposition.Outcome, scenario: Scenario, optimised: Row?, observed: String = "2021",
+        coverageThreshold: Double = Equity.defaultCoverageThreshold
+    ) -> [Row] {
         let plans = outcome.solved.filter { $0.combination != .scenario }.compactMap { solved in
             solved.plan.map { (name: "decomposition:" + solved.combination.name(observed: observed), plan: $0) }
         }
         let reference = optimised.map { posts($0.evaluation) }
         return rows(plans, scenario: scenario, coverageThreshold: coverageThreshold).map { row in
-            Row(name: row.name, isOptimised: false, plan: row.plan, evaluation: row.evaluation, violations: row.violations, equity: row.equity,
+            Row(
+                name: row.name, isOptimised: false, plan: row.plan, evaluation: row.evaluation,
+                violations: row.violations, equity: row.equity,
                 postsMovedVsOptimised: reference.map { Equity.postsMoved(posts(row.evaluation), $0) }, unplaced: nil)
         }
     }
 
     // MARK: plans.csv
 
-    public static let plansColumns = ["plan", "territory_code", "posts", "posts_per_100k", "state_cost_eur", "coverage", "coverage_ratio"]
+    public static let plansColumns = [
+        "plan", "territory_code", "posts", "posts_per_100k", "state_cost_eur", "coverage", "coverage_ratio",
+    ]
 
     /// Long form: one row per plan (in the order given) and territory (code order).
     public static func plansCSV(_ plans: [(name: String, plan: Plan)], scenario: Scenario) -> String {
@@ -87,10 +111,12 @@ public enum Comparison {
         var writer = CSVWriter(columns: plansColumns)
         for row in rows {
             for figures in row.evaluation.territories {
-                writer.append([.text(row.name), .text(figures.code), .integer(figures.posts),
-                               .number(Equity.per100k(figures.posts, population: populations[figures.code] ?? 0), decimals: 3),
-                               .number(figures.stateCostEUR, decimals: 2), .number(figures.coverage, decimals: 1),
-                               .number(figures.coverageRatio, decimals: 6)])
+                writer.append([
+                    .text(row.name), .text(figures.code), .integer(figures.posts),
+                    .number(Equity.per100k(figures.posts, population: populations[figures.code] ?? 0), decimals: 3),
+                    .number(figures.stateCostEUR, decimals: 2), .number(figures.coverage, decimals: 1),
+                    .number(figures.coverageRatio, decimals: 6),
+                ])
             }
         }
         return writer.text
@@ -99,24 +125,33 @@ public enum Comparison {
     // MARK: comparison.csv
 
     public static let comparisonColumns = [
-        "plan", "objective", "objective_vs_optimised", "posts", "posts_unplaced", "state_cost_eur", "host_cost_eur", "coverage",
+        "plan", "objective", "objective_vs_optimised", "posts", "posts_unplaced", "state_cost_eur", "host_cost_eur",
+        "coverage",
         "coverage_ratio", "territories_endowed", "posts_per_100k_min", "posts_per_100k_median", "posts_per_100k_max",
-        "posts_per_100k_gini", "coverage_ratio_min", "coverage_ratio_median", "coverage_ratio_max", "coverage_ratio_gini",
+        "posts_per_100k_gini", "coverage_ratio_min", "coverage_ratio_median", "coverage_ratio_max",
+        "coverage_ratio_gini",
         "coverage_threshold", "territories_under_threshold", "violations", "violated_rules", "posts_moved_vs_optimised",
         "people_per_year", "horizon_years",
     ]
 
     /// One row per plan, in the order given.
-    public static func comparisonCSV(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
-                                     unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold) -> String {
-        comparisonCSV(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold), scenario: scenario)
+    public static func comparisonCSV(
+        _ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+        unplaced: [String: Int] = [:], coverageThreshold: Double = Equity.defaultCoverageThreshold
+    ) -> String {
+        comparisonCSV(
+            rows(
+                plans, scenario: scenario, optimised: optimised, unplaced: unplaced,
+                coverageThreshold: coverageThreshold), scenario: scenario)
     }
 
     public static func comparisonCSV(_ rows: [Row], scenario: Scenario? = nil) -> String {
         let optimum = rows.first { $0.isOptimised }?.evaluation.objective
         var writer = CSVWriter(columns: comparisonColumns)
         for row in rows {
-            let perYear: CSVWriter.Cell = scenario.map { .number(Decomposition.peoplePerYear(row.evaluation, scenario: $0), decimals: 1) } ?? .empty
+            let perYear: CSVWriter.Cell =
+                scenario.map { .number(Decomposition.peoplePerYear(row.evaluation, scenario: $0), decimals: 1) }
+                ?? .empty
             let horizon: CSVWriter.Cell = scenario?.parameters.basis.horizonYears.map { .integer($0) } ?? .empty
             let e = row.evaluation
             let q = row.equity
@@ -124,14 +159,19 @@ public enum Comparison {
                 .text(row.name), .number(e.objective, decimals: 3),
                 optimum.map { $0 > 0 ? .number(e.objective / $0, decimals: 6) : .empty } ?? .empty,
                 .integer(e.posts), row.unplaced.map { .integer($0) } ?? .empty,
-                .number(e.stateCostEUR, decimals: 2), .number(e.hostCostEUR, decimals: 2), .number(e.coverage, decimals: 1),
-                .number(e.need > 0 ? e.coverage / e.need : 0, decimals: 6), .integer(e.territories.filter { $0.posts > 0 }.count),
-                .number(q.postsPer100k.min, decimals: 3), .number(q.postsPer100k.median, decimals: 3), .number(q.postsPer100k.max, decimals: 3),
+                .number(e.stateCostEUR, decimals: 2), .number(e.hostCostEUR, decimals: 2),
+                .number(e.coverage, decimals: 1),
+                .number(e.need > 0 ? e.coverage / e.need : 0, decimals: 6),
+                .integer(e.territories.filter { $0.posts > 0 }.count),
+                .number(q.postsPer100k.min, decimals: 3), .number(q.postsPer100k.median, decimals: 3),
+                .number(q.postsPer100k.max, decimals: 3),
                 .number(q.postsPer100k.gini, decimals: 6),
-                .number(q.coverageRatio.min, decimals: 6), .number(q.coverageRatio.median, decimals: 6), .number(q.coverageRatio.max, decimals: 6),
+                .number(q.coverageRatio.min, decimals: 6), .number(q.coverageRatio.median, decimals: 6),
+                .number(q.coverageRatio.max, decimals: 6),
                 .number(q.coverageRatio.gini, decimals: 6),
                 .number(q.coverageThreshold, decimals: 6), .integer(q.territoriesUnderThreshold),
-                .integer(row.violations.count), .text(row.violatedFamilies.map { "\($0.family):\($0.count)" }.joined(separator: " ")),
+                .integer(row.violations.count),
+                .text(row.violatedFamilies.map { "\($0.family):\($0.count)" }.joined(separator: " ")),
                 row.postsMovedVsOptimised.map { .number($0, decimals: 1) } ?? .empty,
                 perYear, horizon,
             ])
@@ -143,73 +183,113 @@ public enum Comparison {
 
     /// The comparison section of the report, led by one sentence comparing the optimised plan with the observed one.
     /// `leftOut`: baselines that could not be computed, with why; the section says so.
-    public static func markdownSection(_ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
-                                       observed: String = "2021", unplaced: [String: Int] = [:],
-                                       coverageThreshold: Double = Equity.defaultCoverageThreshold,
-                                       leftOut: [(name: String, reason: String)] = []) -> String {
-        markdownSection(rows(plans, scenario: scenario, optimised: optimised, unplaced: unplaced, coverageThreshold: coverageThreshold),
-                        scenario: scenario, optimised: optimised, observed: observed, coverageThreshold: coverageThreshold, leftOut: leftOut)
+    public static func markdownSection(
+        _ plans: [(name: String, plan: Plan)], scenario: Scenario, optimised: String,
+        observed: String = "2021", unplaced: [String: Int] = [:],
+        coverageThreshold: Double = Equity.defaultCoverageThreshold,
+        leftOut: [(name: String, reason: String)] = []
+    ) -> String {
+        markdownSection(
+            rows(
+                plans, scenario: scenario, optimised: optimised, unplaced: unplaced,
+                coverageThreshold: coverageThreshold),
+            scenario: scenario, optimised: optimised, observed: observed, coverageThreshold: coverageThreshold,
+            leftOut: leftOut)
     }
 
     /// The section for plans already scored (`rows`).
     /// `decomposition`, when given and complete, leads the section with the geography gain (`DecompositionReport`).
-    public static func markdownSection(_ rows: [Row], scenario: Scenario, optimised: String, observed: String = "2021",
-                                       coverageThreshold: Double = Equity.defaultCoverageThreshold,
-                                       leftOut: [(name: String, reason: String)] = [],
-                                       decomposition: Decomposition.Outcome? = nil, ranges: PostRanges.Ranges? = nil) -> String {
+    public static func markdownSection(
+        _ rows: [Row], scenario: Scenario, optimised: String, observed: String = "2021",
+        coverageThreshold: Double = Equity.defaultCoverageThreshold,
+        leftOut: [(name: String, reason: String)] = [],
+        decomposition: Decomposition.Outcome? = nil, ranges: PostRanges.Ranges? = nil
+    ) -> String {
         let best = rows.first { $0.name == optimised }
         let real = rows.first { $0.name == observed }
         let baselines = rows.filter { $0.name != optimised && $0.name != observed }
-        var out = [real != nil ? "## Compared with the \(MarkdownText.inline(observed)) allocation and simple rules" : "## Compared with simple rules", ""]
+        var out = [
+            real != nil
+                ? "## Compared with the \(MarkdownText.inline(observed)) allocation and simple rules"
+                : "## Compared with simple rules", "",
+        ]
         if let best, let real {
             let decomposed = decomposition.flatMap {
-                DecompositionReport.leadSentence($0, scenario: scenario, observed: real.evaluation, observedName: real.name)
+                DecompositionReport.leadSentence(
+                    $0, scenario: scenario, observed: real.evaluation, observedName: real.name)
             }
-            out.append(decomposed ?? leadSentence(best: best, real: real, budget: scenario.parameters.budgetEUR,
-                                                  costPerPost: scenario.parameters.basis.costPerPostEUR))
+            out.append(
+                decomposed
+                    ?? leadSentence(
+                        best: best, real: real, budget: scenario.parameters.budgetEUR,
+                        costPerPost: scenario.parameters.basis.costPerPostEUR))
             out.append("")
         } else if let best {
-            out.append(rows.count > 1
-                ? "The optimised plan (\(MarkdownText.code(best.name))) is compared with \(rows.count - 1) other plan(s) of the same scenario."
-                : "The optimised plan (\(MarkdownText.code(best.name))) is the only plan compared.")
+            out.append(
+                rows.count > 1
+                    ? "The optimised plan (\(MarkdownText.code(best.name))) is compared with \(rows.count - 1) other plan(s) of the same scenario."
+                    : "The optimised plan (\(MarkdownText.code(best.name))) is the only plan compared.")
             out.append("")
         }
-        var method = ["Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario."]
+        var method = [
+            "Every plan is scored by the same model: its objective, costs and coverage are recomputed from its posts per structure and funding option, and it is checked against every rule of the scenario."
+        ]
         if let example = baselines.first {
-            method.append("Baselines share the posts by a classic apportionment method on a weight per territory (here \(MarkdownText.code(example.name)), read as method:weight), then place them on host structures by a fixed rule.")
+            method.append(
+                "Baselines share the posts by a classic apportionment method on a weight per territory (here \(MarkdownText.code(example.name)), read as method:weight), then place them on host structures by a fixed rule."
+            )
         }
         if real != nil {
-            let option = Baselines.observedOption(scenario).map { " funded as \"\(MarkdownText.inline($0.label))\"" } ?? ""
-            method.append("The \(MarkdownText.inline(observed)) allocation is the posts validated per structure (the table's `posts_2021`)\(option).")
+            let option =
+                Baselines.observedOption(scenario).map { " funded as \"\(MarkdownText.inline($0.label))\"" } ?? ""
+            method.append(
+                "The \(MarkdownText.inline(observed)) allocation is the posts validated per structure (the table's `posts_2021`)\(option)."
+            )
         }
         out.append(method.joined(separator: " ") + " (docs/baselines.md)")
         out.append("")
-        out.append("| plan | objective | posts | State cost | people accompanied | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |")
+        out.append(
+            "| plan | objective | posts | State cost | people accompanied | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |"
+        )
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for row in rows {
             let e = row.evaluation, q = row.equity
-            let posts = Format.grouped(e.posts) + (row.unplaced.map { $0 > 0 ? " (+\(Format.grouped($0)) unplaced)" : "" } ?? "")
-            let perHead = "\(Format.fixed(q.postsPer100k.min, decimals: 1)) / \(Format.fixed(q.postsPer100k.median, decimals: 1)) / \(Format.fixed(q.postsPer100k.max, decimals: 1)) (\(Format.fixed(q.postsPer100k.gini, decimals: 3)))"
-            let coverage = "\(Format.percent(q.coverageRatio.min)) / \(Format.percent(q.coverageRatio.median)) / \(Format.percent(q.coverageRatio.max)) (\(Format.fixed(q.coverageRatio.gini, decimals: 3)))"
+            let posts =
+                Format.grouped(e.posts)
+                + (row.unplaced.map { $0 > 0 ? " (+\(Format.grouped($0)) unplaced)" : "" } ?? "")
+            let perHead =
+                "\(Format.fixed(q.postsPer100k.min, decimals: 1)) / \(Format.fixed(q.postsPer100k.median, decimals: 1)) / \(Format.fixed(q.postsPer100k.max, decimals: 1)) (\(Format.fixed(q.postsPer100k.gini, decimals: 3)))"
+            let coverage =
+                "\(Format.percent(q.coverageRatio.min)) / \(Format.percent(q.coverageRatio.median)) / \(Format.percent(q.coverageRatio.max)) (\(Format.fixed(q.coverageRatio.gini, decimals: 3)))"
             let moved = row.postsMovedVsOptimised.map { Format.grouped($0) } ?? "—"
-            out.append("| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |")
+            out.append(
+                "| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |"
+            )
         }
         out.append("")
         let broken = rows.filter { !$0.violations.isEmpty || ($0.unplaced ?? 0) > 0 }
         if broken.isEmpty {
-            out.append(rows.count > 1 ? "Every plan compared satisfies every rule of the scenario." : "The plan satisfies every rule of the scenario.")
+            out.append(
+                rows.count > 1
+                    ? "Every plan compared satisfies every rule of the scenario."
+                    : "The plan satisfies every rule of the scenario.")
         } else {
             out.append("Rules broken, and posts a rule could not place:")
             out.append("")
             for row in broken {
-                let examples = Dictionary(row.violations.map { ($0.rule.family.rawValue, $0) },
-                                          uniquingKeysWith: { first, _ in first })
+                let examples = Dictionary(
+                    row.violations.map { ($0.rule.family.rawValue, $0) },
+                    uniquingKeysWith: { first, _ in first })
                 var parts = row.violatedFamilies.map { family -> String in
                     "`\(family.family)` × \(family.count)"
-                        + (examples[family.family].map { " (e.g. \(MarkdownText.code($0.constraint)): \(MarkdownText.inline($0.message)))" } ?? "")
+                        + (examples[family.family].map {
+                            " (e.g. \(MarkdownText.code($0.constraint)): \(MarkdownText.inline($0.message)))"
+                        } ?? "")
                 }
                 if let unplaced = row.unplaced, unplaced > 0 {
-                    parts.append("\(Format.grouped(unplaced)) post(s) do not fit the host structures of their territory and are not placed")
+                    parts.append(
+                        "\(Format.grouped(unplaced)) post(s) do not fit the host structures of their territory and are not placed"
+                    )
                 }
                 out.append("- **\(MarkdownText.code(row.name))**: " + parts.joined(separator: "; ") + ".")
             }
@@ -218,15 +298,20 @@ public enum Comparison {
         if !leftOut.isEmpty {
             out.append("Left out of the comparison, because they could not be computed:")
             out.append("")
-            for entry in leftOut { out.append("- **\(MarkdownText.code(entry.name))**: \(MarkdownText.inline(entry.reason)).") }
+            for entry in leftOut {
+                out.append("- **\(MarkdownText.code(entry.name))**: \(MarkdownText.inline(entry.reason)).")
+            }
             out.append("")
         }
         if let best, let real {
-            out.append(contentsOf: ranges.map { forcedChanges(best: best, real: real, scenario: scenario, ranges: $0) }
-                ?? changes(best: best, real: real, scenario: scenario))
+            out.append(
+                contentsOf: ranges.map { forcedChanges(best: best, real: real, scenario: scenario, ranges: $0) }
+                    ?? changes(best: best, real: real, scenario: scenario))
         }
         if let decomposition, let real {
-            out.append(DecompositionReport.section(decomposition, scenario: scenario, observed: real.evaluation, observedName: real.name))
+            out.append(
+                DecompositionReport.section(
+                    decomposition, scenario: scenario, observed: real.evaluation, observedName: real.name))
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -236,20 +321,30 @@ public enum Comparison {
     static func leadSentence(best: Row, real: Row, budget: Double, costPerPost: Double = 0) -> String {
         let difference = best.evaluation.coverage - real.evaluation.coverage
         let name = MarkdownText.inline(real.name)
-        let reach = abs(difference) < 0.5 ? "the same number of people in need as"
-            : difference > 0 ? "\(Format.grouped(difference)) more people in need than" : "\(Format.grouped(-difference)) fewer people in need than"
+        let reach =
+            abs(difference) < 0.5
+            ? "the same number of people in need as"
+            : difference > 0
+                ? "\(Format.grouped(difference)) more people in need than"
+                : "\(Format.grouped(-difference)) fewer people in need than"
         let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
         let gain = bestPosts.filter { $0.value > (realPosts[$0.key] ?? 0) }.count
         let lose = bestPosts.filter { $0.value < (realPosts[$0.key] ?? 0) }.count
         // "The same budget" only when it is: the observed plan costs the envelope, on the same basis.
         let fits = real.evaluation.stateCostEUR <= budget * (1 + 1e-9)
         let same = abs(real.evaluation.stateCostEUR - budget) < 0.5
-        let framing = same ? "With the same budget"
-            : fits ? "Within the \(Format.millions(budget)) budget, against \(Format.millions(real.evaluation.stateCostEUR)) for the \(name) allocation"
-            : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
-        let basis = costPerPost > 0 ? "at this scenario's grants plus \(Format.grouped(costPerPost)) € of programme cost per post"
+        let framing =
+            same
+            ? "With the same budget"
+            : fits
+                ? "Within the \(Format.millions(budget)) budget, against \(Format.millions(real.evaluation.stateCostEUR)) for the \(name) allocation"
+                : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
+        let basis =
+            costPerPost > 0
+            ? "at this scenario's grants plus \(Format.grouped(costPerPost)) € of programme cost per post"
             : "at this scenario's grants (training and other programme costs excluded)"
-        return "**\(framing), the optimised plan reaches \(reach) the \(name) allocation; \(gain) départements gain posts, \(lose) lose.** "
+        return
+            "**\(framing), the optimised plan reaches \(reach) the \(name) allocation; \(gain) départements gain posts, \(lose) lose.** "
             + "It places \(Format.grouped(best.evaluation.posts)) posts for \(Format.millions(best.evaluation.stateCostEUR)) of the \(Format.millions(budget)) envelope; "
             + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) \(basis)."
     }
@@ -262,7 +357,8 @@ public enum Comparison {
         let names = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.name) })
         let name = MarkdownText.inline(real.name)
         let tolerance = Format.percent(ranges.tolerance, decimals: 2)
-        let deltas = best.evaluation.territories.compactMap { figures -> (code: String, before: Int, after: Int, range: PostRanges.Range, forced: Int)? in
+        let deltas = best.evaluation.territories.compactMap {
+            figures -> (code: String, before: Int, after: Int, range: PostRanges.Range, forced: Int)? in
             guard let range = ranges.byTerritory[figures.code] else { return nil }
             let before = realPosts[figures.code] ?? 0
             let forced = min(max(before, range.low), range.high) - before
@@ -271,13 +367,22 @@ public enum Comparison {
         let gains = deltas.filter { $0.forced > 0 }.sorted { ($0.forced, $1.code) > ($1.forced, $0.code) }.prefix(5)
         let losses = deltas.filter { $0.forced < 0 }.sorted { (-$0.forced, $1.code) > (-$1.forced, $0.code) }.prefix(5)
         guard !gains.isEmpty || !losses.isEmpty else {
-            return ["Every département's \(name) posts lie within its range of posts within \(tolerance) of the optimum: no change against the \(name) allocation is forced by the model.", ""]
+            return [
+                "Every département's \(name) posts lie within its range of posts within \(tolerance) of the optimum: no change against the \(name) allocation is forced by the model.",
+                "",
+            ]
         }
-        var out = ["The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum makes (\(deltas.count) départements in all; "
-            + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"):", "",
-                   "| département | \(name) | range within \(tolerance) | optimised | change every such plan makes |", "| --- | ---: | ---: | ---: | ---: |"]
+        var out = [
+            "The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum makes (\(deltas.count) départements in all; "
+                + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"):",
+            "",
+            "| département | \(name) | range within \(tolerance) | optimised | change every such plan makes |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for entry in Array(gains) + Array(losses) {
-            out.append("| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(entry.before) | \(entry.range.low)–\(entry.range.high) | \(entry.after) | \(entry.forced > 0 ? "+" : "−")\(abs(entry.forced)) |")
+            out.append(
+                "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(entry.before) | \(entry.range.low)–\(entry.range.high) | \(entry.after) | \(entry.forced > 0 ? "+" : "−")\(abs(entry.forced)) |"
+            )
         }
         out.append("")
         return out
@@ -292,11 +397,15 @@ public enum Comparison {
         let gains = deltas.filter { $0.2 > $0.1 }.sorted { ($0.2 - $0.1, $1.0) > ($1.2 - $1.1, $0.0) }.prefix(5)
         let losses = deltas.filter { $0.2 < $0.1 }.sorted { ($0.1 - $0.2, $1.0) > ($1.1 - $1.2, $0.0) }.prefix(5)
         let name = MarkdownText.inline(real.name)
-        guard !gains.isEmpty || !losses.isEmpty else { return ["The optimised plan gives every territory the same posts as the \(name) allocation.", ""] }
+        guard !gains.isEmpty || !losses.isEmpty else {
+            return ["The optimised plan gives every territory the same posts as the \(name) allocation.", ""]
+        }
         var out = ["| département | \(name) | optimised | change |", "| --- | ---: | ---: | ---: |"]
         for (code, before, after) in Array(gains) + Array(losses) {
             let change = after - before
-            out.append("| \(MarkdownText.inline(names[code] ?? code)) (\(MarkdownText.inline(code))) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |")
+            out.append(
+                "| \(MarkdownText.inline(names[code] ?? code)) (\(MarkdownText.inline(code))) | \(before) | \(after) | \(change > 0 ? "+" : "")\(change) |"
+            )
         }
         out.append("")
         return ["The largest gains and losses of posts against the \(name) allocation:", ""] + out

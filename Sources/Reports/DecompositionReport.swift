@@ -12,43 +12,57 @@ public enum DecompositionReport {
         public let values: [Double]
     }
 
-    /// Per combination (by bits): people per year in post and people over the horizon; nil when a combination has no plan.
+    /// Per combination (by bits): people per year in post and people over the horizon; nil when a combination has no
+    /// plan.
     public static func metrics(_ outcome: Decomposition.Outcome, scenario: Scenario) -> [Metric]? {
         guard outcome.complete else { return nil }
         let perYear = outcome.solved.map { Decomposition.peoplePerYear($0.evaluation!, scenario: scenario) }
         let horizon = outcome.solved.map { $0.evaluation!.coverage }
         let objective = outcome.solved.map { $0.evaluation!.objective }
-        return [Metric(name: "people_per_year", values: perYear), Metric(name: "people_over_horizon", values: horizon),
-                Metric(name: "objective", values: objective)]
+        return [
+            Metric(name: "people_per_year", values: perYear), Metric(name: "people_over_horizon", values: horizon),
+            Metric(name: "objective", values: objective),
+        ]
     }
 
-    public static let columns = ["metric", "factor", "order", "sequential", "shapley", "shapley_share", "observed_plan", "optimised_plan"]
+    public static let columns = [
+        "metric", "factor", "order", "sequential", "shapley", "shapley_share", "observed_plan", "optimised_plan",
+    ]
 
     /// One row per (metric, factor), plus a `hosts_within_territories` row: the re-solve at every observed level minus
     /// the observed plan itself (the choice of kind and structure inside each territory, which no factor covers).
     public static func csv(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation) -> String {
         var writer = CSVWriter(columns: columns)
         guard let metrics = metrics(outcome, scenario: scenario) else { return writer.text }
-        let observedValues = [Decomposition.peoplePerYear(observed, scenario: scenario), observed.coverage, observed.objective]
+        let observedValues = [
+            Decomposition.peoplePerYear(observed, scenario: scenario), observed.coverage, observed.objective,
+        ]
         for (metric, observedValue) in zip(metrics, observedValues) {
             let gain = metric.values[7] - metric.values[0]
             for split in Decomposition.splits(metric.values) {
-                writer.append([.text(metric.name), .text(split.factor.name), .integer(split.factor.rawValue + 1),
-                               .number(split.sequential, decimals: 3), .number(split.shapley, decimals: 3),
-                               gain != 0 ? .number(split.shapley / gain, decimals: 6) : .empty,
-                               .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3)])
+                writer.append([
+                    .text(metric.name), .text(split.factor.name), .integer(split.factor.rawValue + 1),
+                    .number(split.sequential, decimals: 3), .number(split.shapley, decimals: 3),
+                    gain != 0 ? .number(split.shapley / gain, decimals: 6) : .empty,
+                    .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
+                ])
             }
-            writer.append([.text(metric.name), .text("hosts_within_territories"), .empty,
-                           .number(metric.values[0] - observedValue, decimals: 3), .empty, .empty,
-                           .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3)])
+            writer.append([
+                .text(metric.name), .text("hosts_within_territories"), .empty,
+                .number(metric.values[0] - observedValue, decimals: 3), .empty, .empty,
+                .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
+            ])
         }
         return writer.text
     }
 
     /// The report's first sentence about the observed plan: the geography gain at the observed money and funding rule,
-    /// then the whole gain and its Shapley split. "The same budget" only when the scenario's budget is the observed cost.
-    public static func leadSentence(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation,
-                                    observedName: String) -> String? {
+    /// then the whole gain and its Shapley split. "The same budget" only when the scenario's budget is the observed
+    /// cost.
+    public static func leadSentence(
+        _ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation,
+        observedName: String
+    ) -> String? {
         guard let metrics = metrics(outcome, scenario: scenario) else { return nil }
         let name = MarkdownText.inline(observedName)
         let perYear = metrics[0].values, horizon = metrics[1].values
@@ -63,15 +77,20 @@ public enum DecompositionReport {
         let geographyYear = perYear[Decomposition.Combination([.geography]).bits] - perYear[0]
         let geographyHorizon = horizon[Decomposition.Combination([.geography]).bits] - horizon[0]
         let same = abs(scenario.parameters.budgetEUR - outcome.levels.stateCostEUR) < 0.5
-        var text = "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
+        var text =
+            "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
             + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) \(years)"
             + "\(share(geographyHorizon, of: horizon[0])), against the \(name) posts per département re-solved on the same terms.** "
         let totalYear = perYear[7] - Decomposition.peoplePerYear(observed, scenario: scenario)
         let totalHorizon = horizon[7] - observed.coverage
         let splits = Decomposition.splits(horizon)
         let parts = splits.map { "\(label($0.factor)) \(signed($0.shapley))" }.joined(separator: ", ")
-        let budgetWords = same ? "with the same budget" : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money against \(money)"
-        text += "The optimised plan, \(budgetWords) and every funding option, reaches \(signed(totalYear)) people a year in post and "
+        let budgetWords =
+            same
+            ? "with the same budget"
+            : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money against \(money)"
+        text +=
+            "The optimised plan, \(budgetWords) and every funding option, reaches \(signed(totalYear)) people a year in post and "
             + "\(signed(totalHorizon)) \(years) compared with the \(name) allocation; \(years), the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives \(parts), and choosing hosts within each département at the \(name) posts "
             + "\(signed(horizon[0] - observed.coverage))."
@@ -87,29 +106,42 @@ public enum DecompositionReport {
     }
 
     /// The section: the eight plans and the two splits, with the basis stated.
-    public static func section(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation, observedName: String) -> String {
+    public static func section(
+        _ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation, observedName: String
+    ) -> String {
         let name = MarkdownText.inline(observedName)
         let basis = scenario.parameters.basis
         var out = ["## What money, the funding rule and geography each buy", ""]
-        out.append("Every plan below is priced and counted on one basis: the State pays \(Format.grouped(basis.costPerPostEUR)) € of programme cost per post on top of the grant (`programme.cost_per_post_eur`), "
-            + (basis.horizonYears.map { "and service is counted over \($0) year(s) (`service.horizon_years`): a post funded for fewer months serves its funded months, "
-            + "then \(Format.percent(basis.renewalShare, decimals: 0)) of the months left (`service.renewal_share`: the share renewed until the horizon, whose cost is outside this envelope). " }
-               ?? "and service is counted over each post's funded months (no `service.horizon_years`). ")
-            + "People a year in post (κ × posts, at most the need) do not depend on funding lengths. "
-            + "Each row is a re-solve of the scenario with some factors held at the \(name) allocation's level: its money (\(Format.millions(outcome.levels.stateCostEUR)), its State cost on this basis), "
-            + "its funding rule (\(MarkdownText.code(outcome.levels.option)) only) and its geography (its posts per département); the last row is the optimised plan. (docs/baselines.md)")
+        out.append(
+            "Every plan below is priced and counted on one basis: the State pays \(Format.grouped(basis.costPerPostEUR)) € of programme cost per post on top of the grant (`programme.cost_per_post_eur`), "
+                + (basis.horizonYears.map {
+                    "and service is counted over \($0) year(s) (`service.horizon_years`): a post funded for fewer months serves its funded months, "
+                        + "then \(Format.percent(basis.renewalShare, decimals: 0)) of the months left (`service.renewal_share`: the share renewed until the horizon, whose cost is outside this envelope). "
+                }
+                    ?? "and service is counted over each post's funded months (no `service.horizon_years`). ")
+                + "People a year in post (κ × posts, at most the need) do not depend on funding lengths. "
+                + "Each row is a re-solve of the scenario with some factors held at the \(name) allocation's level: its money (\(Format.millions(outcome.levels.stateCostEUR)), its State cost on this basis), "
+                + "its funding rule (\(MarkdownText.code(outcome.levels.option)) only) and its geography (its posts per département); the last row is the optimised plan. (docs/baselines.md)"
+        )
         out.append("")
-        out.append("| geography | funding rule | money | posts | State cost | people a year in post | people \(basis.period) | objective | status |")
+        out.append(
+            "| geography | funding rule | money | posts | State cost | people a year in post | people \(basis.period) | objective | status |"
+        )
         out.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for solved in outcome.solved {
             let c = solved.combination
             func level(_ f: Decomposition.Factor) -> String { c.has(f) ? "scenario" : name }
-            let status = solved.status + (solved.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
+            let status =
+                solved.status + (solved.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
                 + (solved.postsClipped > 0 ? ", \(solved.postsClipped) post(s) clipped to floors, caps or hosts" : "")
             if let e = solved.evaluation {
-                out.append("| \(level(.geography)) | \(level(.fundingRule)) | \(level(.money)) | \(Format.grouped(e.posts)) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(Decomposition.peoplePerYear(e, scenario: scenario))) | \(Format.grouped(e.coverage)) | \(Format.fixed(e.objective, decimals: 1)) | \(MarkdownText.inline(status)) |")
+                out.append(
+                    "| \(level(.geography)) | \(level(.fundingRule)) | \(level(.money)) | \(Format.grouped(e.posts)) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(Decomposition.peoplePerYear(e, scenario: scenario))) | \(Format.grouped(e.coverage)) | \(Format.fixed(e.objective, decimals: 1)) | \(MarkdownText.inline(status)) |"
+                )
             } else {
-                out.append("| \(level(.geography)) | \(level(.fundingRule)) | \(level(.money)) | — | — | — | — | — | \(MarkdownText.inline(status)) |")
+                out.append(
+                    "| \(level(.geography)) | \(level(.fundingRule)) | \(level(.money)) | — | — | — | — | — | \(MarkdownText.inline(status)) |"
+                )
             }
         }
         out.append("")
@@ -118,18 +150,26 @@ public enum DecompositionReport {
             out.append("")
             return out.joined(separator: "\n") + "\n"
         }
-        out.append("The gain from the first row to the last, split sequentially (geography first, then the funding rule, then money) and by Shapley values (each factor's marginal gain averaged over the orders):")
+        out.append(
+            "The gain from the first row to the last, split sequentially (geography first, then the funding rule, then money) and by Shapley values (each factor's marginal gain averaged over the orders):"
+        )
         out.append("")
-        out.append("| factor | people a year: sequential | people a year: Shapley | people \(basis.period): sequential | people \(basis.period): Shapley | Shapley share (\(basis.period)) |")
+        out.append(
+            "| factor | people a year: sequential | people a year: Shapley | people \(basis.period): sequential | people \(basis.period): Shapley | Shapley share (\(basis.period)) |"
+        )
         out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
         let year = Decomposition.splits(metrics[0].values), horizon = Decomposition.splits(metrics[1].values)
         let gain = metrics[1].values[7] - metrics[1].values[0]
         func signed(_ value: Double) -> String { (value < -0.5 ? "−" : "") + Format.grouped(abs(value)) }
         for (y, h) in zip(year, horizon) {
-            out.append("| \(label(y.factor)) | \(signed(y.sequential)) | \(signed(y.shapley)) | \(signed(h.sequential)) | \(signed(h.shapley)) | \(gain != 0 ? Format.percent(h.shapley / gain) : "—") |")
+            out.append(
+                "| \(label(y.factor)) | \(signed(y.sequential)) | \(signed(y.shapley)) | \(signed(h.sequential)) | \(signed(h.shapley)) | \(gain != 0 ? Format.percent(h.shapley / gain) : "—") |"
+            )
         }
         out.append("")
-        out.append("The first row differs from the \(name) allocation itself (\(Format.grouped(observed.coverage)) people \(basis.period)) only by the choice of host kind and structure inside each département.")
+        out.append(
+            "The first row differs from the \(name) allocation itself (\(Format.grouped(observed.coverage)) people \(basis.period)) only by the choice of host kind and structure inside each département."
+        )
         out.append("")
         return out.joined(separator: "\n") + "\n"
     }

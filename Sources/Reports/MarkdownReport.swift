@@ -13,7 +13,9 @@ public enum MarkdownReport {
         var out: [String] = []
         out.append("# \(MarkdownText.inline(parameters.title.isEmpty ? parameters.name : parameters.title))")
         out.append("")
-        out.append("Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures.")
+        out.append(
+            "Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures."
+        )
         out.append("")
         out.append("## Status")
         out.append("")
@@ -27,15 +29,22 @@ public enum MarkdownReport {
         out.append("| figure | value |")
         out.append("| --- | ---: |")
         out.append("| posts placed | \(Format.grouped(evaluation.posts)) of \(Format.grouped(parameters.posts)) |")
-        out.append("| State cost | \(Format.millions(evaluation.stateCostEUR)) of \(Format.millions(parameters.budgetEUR)) |")
+        out.append(
+            "| State cost | \(Format.millions(evaluation.stateCostEUR)) of \(Format.millions(parameters.budgetEUR)) |")
         out.append("| host co-financing | \(Format.millions(evaluation.hostCostEUR)) |")
         out.append("| territories endowed | \(endowedTerritories) of \(scenario.territories.count) |")
-        out.append("| host structures endowed | \(Format.grouped(endowedStructures)) of \(Format.grouped(scenario.structures.count)) |")
+        out.append(
+            "| host structures endowed | \(Format.grouped(endowedStructures)) of \(Format.grouped(scenario.structures.count)) |"
+        )
         out.append("| people in need | \(Format.grouped(evaluation.need)) |")
         // People a year in post first (it does not depend on funding lengths), then over the scenario's one horizon.
-        let perYear = evaluation.territories.reduce(0.0) { $0 + min($1.need, parameters.peoplePerPostYear * Double($1.posts)) }
+        let perYear = evaluation.territories.reduce(0.0) {
+            $0 + min($1.need, parameters.peoplePerPostYear * Double($1.posts))
+        }
         out.append("| people accompanied a year in post | \(Format.grouped(perYear)) |")
-        out.append("| people accompanied \(parameters.basis.period) | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |")
+        out.append(
+            "| people accompanied \(parameters.basis.period) | \(Format.grouped(evaluation.coverage)) (\(Format.percent(coverageRatio)) of need) |"
+        )
         for option in parameters.fundingOptions {
             let posts = evaluation.territories.reduce(0) { $0 + ($1.postsByOption[option.id] ?? 0) }
             out.append("| posts funded as \"\(MarkdownText.inline(option.label))\" | \(Format.grouped(posts)) |")
@@ -68,19 +77,28 @@ public enum MarkdownReport {
             let population = region.territories.reduce(0) { $0 + $1.population }
             let need = figures.reduce(0.0) { $0 + $1.need }
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
-            out.append("| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |")
+            out.append(
+                "| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |"
+            )
         }
         out.append("")
         out.append(contentsOf: assumptions(record))
         out.append("## Files of this run")
         out.append("")
         if let files {
-            out.append(files.map(MarkdownText.code).joined(separator: ", ") + "."
-                       + (files.contains("manifest.json") ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings." : "")
-                       + (files.contains("datapackage.json") ? " `datapackage.json` gives every table's column types, units and keys (Frictionless Data Package), so a notebook reads codes such as `01` and `2A` as text." : "")
-                       + " Columns: docs/outputs.md.")
+            out.append(
+                files.map(MarkdownText.code).joined(separator: ", ") + "."
+                    + (files.contains("manifest.json")
+                        ? " `manifest.json` holds the inputs' hashes, the parameters, the GLPK version and the timings."
+                        : "")
+                    + (files.contains("datapackage.json")
+                        ? " `datapackage.json` gives every table's column types, units and keys (Frictionless Data Package), so a notebook reads codes such as `01` and `2A` as text."
+                        : "")
+                    + " Columns: docs/outputs.md.")
         } else {
-            out.append("`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md.")
+            out.append(
+                "`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `manifest.json` (inputs' hashes, parameters, GLPK version, timings); with the comparison and analyses below, `plans.csv`, `comparison.csv`, `sensitivity.csv`, `frontier.csv` and the maps. Columns: docs/outputs.md."
+            )
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -90,11 +108,14 @@ public enum MarkdownReport {
         let bound = record.bestBound.map { Format.fixed($0, decimals: 1) } ?? "unknown"
         switch record.status {
         case .optimal:
-            return "**Optimal.** No plan is better by more than the tolerance of \(Format.percent(record.mipGap, decimals: 3)) (gap \(gap)). The plan was checked against every rule of the scenario."
+            return
+                "**Optimal.** No plan is better by more than the tolerance of \(Format.percent(record.mipGap, decimals: 3)) (gap \(gap)). The plan was checked against every rule of the scenario."
         case .feasible:
-            return "**Feasible, not proven optimal** (\(MarkdownText.inline(record.limitReached ?? "a limit")) was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
+            return
+                "**Feasible, not proven optimal** (\(MarkdownText.inline(record.limitReached ?? "a limit")) was reached). The plan satisfies every rule, but a better one may exist: gap \(gap), best possible objective \(bound)."
         case .interrupted:
-            return "**Interrupted.** The run was stopped before the solver finished; this is the best plan found so far (gap \(gap), bound \(bound)). It satisfies every rule."
+            return
+                "**Interrupted.** The run was stopped before the solver finished; this is the best plan found so far (gap \(gap), bound \(bound)). It satisfies every rule."
         }
     }
 
@@ -108,20 +129,28 @@ public enum MarkdownReport {
         }
         var intro: [String] = []
         if evaluation.need > 0 {
-            intro.append("The objective values the need each territory's posts cover: \(Format.percent(parameters.need.rate75Plus, decimals: 0)) of people 75+ need help, against \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 1)) of people 15–74 on average"
-                + (parameters.need.fragilityExponent != 0 || parameters.need.fragilitySpread != nil ? ", scaled by the digital-fragility index." : "."))
-            intro.append(record.marginal != nil
-                ? "The last column reads the model at the plan: the row that stops one more post, or the next post (funding option, kind of host) with what it adds against its price — the value a post and its State money buy elsewhere, from the LP relaxation's shadow prices (docs/model.md, \"Explanations from the model\")."
-                : "The last column gives what the plan and the scenario show about each one.")
+            intro.append(
+                "The objective values the need each territory's posts cover: \(Format.percent(parameters.need.rate75Plus, decimals: 0)) of people 75+ need help, against \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 1)) of people 15–74 on average"
+                    + (parameters.need.fragilityExponent != 0 || parameters.need.fragilitySpread != nil
+                        ? ", scaled by the digital-fragility index." : "."))
+            intro.append(
+                record.marginal != nil
+                    ? "The last column reads the model at the plan: the row that stops one more post, or the next post (funding option, kind of host) with what it adds against its price — the value a post and its State money buy elsewhere, from the LP relaxation's shadow prices (docs/model.md, \"Explanations from the model\")."
+                    : "The last column gives what the plan and the scenario show about each one.")
         } else {
-            intro.append("No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets.")
+            intro.append(
+                "No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets."
+            )
         }
-        out += [intro.joined(separator: " "), "",
-                "| département | posts | per 100,000 inhabitants | need per 100 inhabitants | coverage of need | why |",
-                "| --- | ---: | ---: | ---: | ---: | --- |"]
+        out += [
+            intro.joined(separator: " "), "",
+            "| département | posts | per 100,000 inhabitants | need per 100 inhabitants | coverage of need | why |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
         let context = ReasonContext(record)
         let figuresByCode = Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0) })
-        let rows = scenario.territories.compactMap { territory -> (Territory, PlanEvaluation.TerritoryFigures, Double)? in
+        let rows = scenario.territories.compactMap {
+            territory -> (Territory, PlanEvaluation.TerritoryFigures, Double)? in
             guard let figures = figuresByCode[territory.code], territory.population > 0 else { return nil }
             return (territory, figures, Tables.per100k(figures.posts, territory.population))
         }
@@ -129,7 +158,9 @@ public enum MarkdownReport {
         let shown = sorted.count <= 10 ? sorted : Array(sorted.prefix(5)) + Array(sorted.suffix(5))
         for (territory, figures, per100k) in shown {
             let needRate = figures.need / Double(territory.population)
-            out.append("| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(MarkdownText.inline(reason(territory, figures, context: context, needRate: needRate))) |")
+            out.append(
+                "| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(figures.posts) | \(Format.fixed(per100k, decimals: 1)) | \(Format.fixed(needRate * 100, decimals: 1)) | \(Format.percent(figures.coverageRatio)) | \(MarkdownText.inline(reason(territory, figures, context: context, needRate: needRate))) |"
+            )
         }
         out.append("")
         return out
@@ -157,13 +188,17 @@ public enum MarkdownReport {
             nationalNeedRate = population > 0 ? record.evaluation.need / Double(population) : 0
             let servable = record.evaluation.territories.reduce(0.0) { $0 + $1.servable }
             nationalCostPerPerson = servable > 0 ? record.evaluation.stateCostEUR / servable : nil
-            self.capacity = Dictionary(zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
+            self.capacity = Dictionary(
+                zip(scenario.territories.map(\.code), scenario.index.territoryCapacities),
+                uniquingKeysWith: { a, _ in a })
             overseasCostsMore = scenario.parameters.kinds.contains { $0.overseasGrantEUR > $0.grantEUR }
         }
     }
 
     /// Why a territory gets what it gets: only facts the plan and the scenario show.
-    static func reason(_ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, context: ReasonContext, needRate: Double) -> String {
+    static func reason(
+        _ territory: Territory, _ figures: PlanEvaluation.TerritoryFigures, context: ReasonContext, needRate: Double
+    ) -> String {
         if let marginal = context.marginal, let explained = marginal.territories[territory.code] {
             return ModelExplanationText.sentence(explained, prices: marginal.prices, scenario: context.scenario)
         }
@@ -171,7 +206,9 @@ public enum MarkdownReport {
         let nationalRate = context.nationalNeedRate
         var reasons: [String] = []
         if figures.posts <= range.min && range.min > 0 { reasons.append("held at its floor (\(range.min))") }
-        if figures.posts >= range.max { reasons.append(range.max == 0 ? "its cap is 0 posts" : "at the cap of \(range.max) posts") }
+        if figures.posts >= range.max {
+            reasons.append(range.max == 0 ? "its cap is 0 posts" : "at the cap of \(range.max) posts")
+        }
         let capacity = context.capacity[territory.code] ?? 0
         if capacity == 0 {
             reasons.append("no host structure can take a post")
@@ -179,19 +216,36 @@ public enum MarkdownReport {
             reasons.append("every host structure is full (\(capacity) places)")
         }
         if nationalRate > 0 {
-            if needRate > nationalRate * 1.1 { reasons.append("need per inhabitant \(Format.percent(needRate / nationalRate - 1, decimals: 0)) above the national rate") }
-            if needRate < nationalRate * 0.9 { reasons.append("need per inhabitant \(Format.percent(1 - needRate / nationalRate, decimals: 0)) below the national rate") }
+            if needRate > nationalRate * 1.1 {
+                reasons.append(
+                    "need per inhabitant \(Format.percent(needRate / nationalRate - 1, decimals: 0)) above the national rate"
+                )
+            }
+            if needRate < nationalRate * 0.9 {
+                reasons.append(
+                    "need per inhabitant \(Format.percent(1 - needRate / nationalRate, decimals: 0)) below the national rate"
+                )
+            }
         }
         if let national = context.nationalCostPerPerson, figures.servable > 0 {
             // State euros per person the posts can serve: the mix of hosts and funding options sets it.
             let local = figures.stateCostEUR / figures.servable
-            if local < national * 0.9 { reasons.append("service costs the State \(Format.percent(1 - local / national, decimals: 0)) less per person than on average") }
-            if local > national * 1.1 { reasons.append("service costs the State \(Format.percent(local / national - 1, decimals: 0)) more per person than on average") }
+            if local < national * 0.9 {
+                reasons.append(
+                    "service costs the State \(Format.percent(1 - local / national, decimals: 0)) less per person than on average"
+                )
+            }
+            if local > national * 1.1 {
+                reasons.append(
+                    "service costs the State \(Format.percent(local / national - 1, decimals: 0)) more per person than on average"
+                )
+            }
         }
         if territory.overseas && context.overseasCostsMore { reasons.append("overseas posts cost the State more") }
         if figures.coverage >= figures.need - 0.5 && figures.need > 0 { reasons.append("all need covered") }
         if reasons.isEmpty {
-            reasons.append(nationalRate > 0 ? "need per inhabitant within 10 % of the national rate" : "no territory has need")
+            reasons.append(
+                nationalRate > 0 ? "need per inhabitant within 10 % of the national rate" : "no territory has need")
         }
         return reasons.joined(separator: "; ")
     }
@@ -199,7 +253,8 @@ public enum MarkdownReport {
     /// How the fragility index scales the 15–74 rate, for the assumptions list.
     static func fragilityText(_ need: NeedParameters) -> String {
         if let spread = need.fragilitySpread {
-            return ", moved by \(Format.percent(spread, decimals: 0)) per standard deviation of the département's fragility index (interval scale)"
+            return
+                ", moved by \(Format.percent(spread, decimals: 0)) per standard deviation of the département's fragility index (interval scale)"
         }
         return need.fragilityExponent != 0
             ? ", scaled by the département's digital-fragility index (exponent \(Format.fixed(need.fragilityExponent, decimals: 2)))"
@@ -215,31 +270,46 @@ public enum MarkdownReport {
         let exponent = parameters.objective.exponent
         let territoryCap = Int((limits.territoryMaxShare * Double(parameters.posts)).rounded(.down))
         let regionCap = scenario.regionPostRange.max
-        var limitsText = [limits.territoryMinPosts > 0 ? "at least \(limits.territoryMinPosts) post(s) per territory" : "no floor per territory",
-                          "at most \(Format.percent(limits.territoryMaxShare, decimals: 1)) of the \(Format.grouped(parameters.posts)) posts per territory (\(Format.grouped(territoryCap)) post(s), rounded down)"]
+        var limitsText = [
+            limits.territoryMinPosts > 0
+                ? "at least \(limits.territoryMinPosts) post(s) per territory" : "no floor per territory",
+            "at most \(Format.percent(limits.territoryMaxShare, decimals: 1)) of the \(Format.grouped(parameters.posts)) posts per territory (\(Format.grouped(territoryCap)) post(s), rounded down)",
+        ]
         if limits.regionMinPosts > 0 { limitsText.append("at least \(limits.regionMinPosts) post(s) per région") }
-        limitsText.append("at most \(Format.percent(limits.regionMaxShare, decimals: 1)) per région (\(Format.grouped(regionCap)) post(s))")
+        limitsText.append(
+            "at most \(Format.percent(limits.regionMaxShare, decimals: 1)) per région (\(Format.grouped(regionCap)) post(s))"
+        )
         let ownLimits = scenario.territories.contains { $0.minPosts != nil || $0.maxPosts != nil }
-        var out = ["## Assumptions", "",
-                   "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average"
-                       + Self.fragilityText(parameters.need)
-                       + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
-                   "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; "
-                       + (parameters.basis.horizonYears.map { "coverage counts the people it serves within \($0) year(s), whatever its funding length: its funded months, then \(Format.percent(parameters.basis.renewalShare, decimals: 0)) of the months left (the share assumed renewed, paid outside this envelope)." }
-                          ?? "coverage counts the people its funded months can serve.")
-                       + (parameters.basis.costPerPostEUR > 0 ? " Every post also costs the State \(Format.grouped(parameters.basis.costPerPostEUR)) € of programme cost (training…), included in the State costs below." : ""),
-                   "- Value of coverage: need × (coverage ratio)^\(Format.fixed(exponent, decimals: 2))"
-                       + (scenario.territories.contains { $0.weight != 1 } ? " × the territory's weight" : "")
-                       + (exponent < 1 ? ", so the first people reached in a territory count more than the last: equal needs get equal treatment."
-                           : ", so every person reached counts the same wherever they live."),
-                   "- Floors and caps: " + limitsText.joined(separator: ", ") + (ownLimits ? "; the territory table sets its own floors or caps for some territories." : "."),
-                   ""]
+        var out = [
+            "## Assumptions", "",
+            "- Need: \(Format.percent(parameters.need.rate75Plus, decimals: 1)) of people 75+, and people 15–74 at \(Format.percent(NeedFormula(parameters.need).adultRate(for: scenario.territories), decimals: 2)) on average"
+                + Self.fragilityText(parameters.need)
+                + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
+            "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; "
+                + (parameters.basis.horizonYears.map {
+                    "coverage counts the people it serves within \($0) year(s), whatever its funding length: its funded months, then \(Format.percent(parameters.basis.renewalShare, decimals: 0)) of the months left (the share assumed renewed, paid outside this envelope)."
+                }
+                    ?? "coverage counts the people its funded months can serve.")
+                + (parameters.basis.costPerPostEUR > 0
+                    ? " Every post also costs the State \(Format.grouped(parameters.basis.costPerPostEUR)) € of programme cost (training…), included in the State costs below."
+                    : ""),
+            "- Value of coverage: need × (coverage ratio)^\(Format.fixed(exponent, decimals: 2))"
+                + (scenario.territories.contains { $0.weight != 1 } ? " × the territory's weight" : "")
+                + (exponent < 1
+                    ? ", so the first people reached in a territory count more than the last: equal needs get equal treatment."
+                    : ", so every person reached counts the same wherever they live."),
+            "- Floors and caps: " + limitsText.joined(separator: ", ")
+                + (ownLimits ? "; the territory table sets its own floors or caps for some territories." : "."),
+            "",
+        ]
         out.append("| kind of host | option | State cost per post (mainland) | host cost per post | funded months |")
         out.append("| --- | --- | ---: | ---: | ---: |")
         for kind in parameters.kinds {
             for option in parameters.fundingOptions {
                 let terms = FundingTerms(kind: kind, option: option, overseas: false, basis: parameters.basis)
-                out.append("| \(MarkdownText.inline(kind.label)) | \(MarkdownText.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |")
+                out.append(
+                    "| \(MarkdownText.inline(kind.label)) | \(MarkdownText.inline(option.label)) | \(Format.grouped(terms.stateCostEUR)) € | \(Format.grouped(terms.hostCostEUR)) € | \(terms.months) |"
+                )
             }
         }
         out.append("")
@@ -247,7 +317,9 @@ public enum MarkdownReport {
         out.append("")
         out.append("| parameter | value |")
         out.append("| --- | --- |")
-        for (path, value) in parameters.effective { out.append("| \(MarkdownText.code(path)) | \(MarkdownText.inline(shortened(value))) |") }
+        for (path, value) in parameters.effective {
+            out.append("| \(MarkdownText.code(path)) | \(MarkdownText.inline(shortened(value))) |")
+        }
         out.append("")
         out.append("</details>")
         out.append("")

@@ -12,7 +12,8 @@ public enum MarkdownText {
     ///
     /// - `&`, `<`, `>` become entities: no raw HTML, autolink or entity can start.
     /// - The punctuation that opens inline constructs is backslash-escaped: `\` `` ` `` `*` `[` `]`
-    ///   `|` (table cells) `~` (strikethrough) `#` (a heading's closing sequence) `$` (GitHub's maths), `_` unless it stands
+    /// `|` (table cells) `~` (strikethrough) `#` (a heading's closing sequence) `$` (GitHub's maths), `_` unless it
+    /// stands
     ///   between two letters or digits (where it cannot mark emphasis); `@`, the `:` of `:/` and the `.`
     ///   of `www.` too, which GitHub would otherwise turn into bare links (a@b.c, http://…, www.…).
     /// - A leading `-`, `+`, `=` or `1. `/`1) ` is escaped, so text that opens a list item or a line
@@ -22,7 +23,8 @@ public enum MarkdownText {
     /// One pass over the text, so a long text costs its length once.
     public static func inline(_ text: String) -> String {
         // Leading blanks never show once rendered, and would let the text's first character open a block.
-        let scalars = Array(text.unicodeScalars.drop { $0 == " " || $0 == "\t" || $0.properties.generalCategory == .control })
+        let scalars = Array(
+            text.unicodeScalars.drop { $0 == " " || $0 == "\t" || $0.properties.generalCategory == .control })
         let leadingDigits = scalars.prefix { $0.isASCII && $0.properties.numericType == .decimal }.count
         var out = String.UnicodeScalarView()
         out.reserveCapacity(scalars.count + 16)
@@ -30,12 +32,15 @@ public enum MarkdownText {
             if let entity = entities[scalar] {
                 out.append(contentsOf: entity.unicodeScalars)
             } else if alwaysEscaped.contains(scalar)
-                || (scalar == "_" && !(index > 0 && index + 1 < scalars.count && isWordCharacter(scalars[index - 1]) && isWordCharacter(scalars[index + 1])))
+                || (scalar == "_"
+                    && !(index > 0 && index + 1 < scalars.count && isWordCharacter(scalars[index - 1])
+                        && isWordCharacter(scalars[index + 1])))
                 || (scalar == ":" && index + 1 < scalars.count && scalars[index + 1] == "/")
                 || (index == 0 && "-+=".unicodeScalars.contains(scalar))
                 || (index > 0 && index == leadingDigits && index <= 9 && (scalar == "." || scalar == ")")
                     && (index + 1 == scalars.count || scalars[index + 1] == " " || scalars[index + 1] == "\t"))
-                || (scalar == "." && index >= 3 && scalars[index - 3..<index].allSatisfy { $0 == "w" || $0 == "W" }) {
+                || (scalar == "." && index >= 3 && scalars[index - 3..<index].allSatisfy { $0 == "w" || $0 == "W" })
+            {
                 out.append("\\")
                 out.append(scalar)
             } else if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
@@ -59,9 +64,13 @@ public enum MarkdownText {
     /// `_ . - : ^ * ( ) = + , [ ] /` and spaces go in backticks, where nothing is interpreted; anything else is
     /// written as `inline` text instead, so no text can close the span or break a table.
     public static func code(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || codePunctuation.contains(scalar))
-        }
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+                        || codePunctuation.contains(scalar))
+            }
         return plain ? "`\(text)`" : inline(text)
     }
 

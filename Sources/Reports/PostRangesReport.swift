@@ -31,36 +31,48 @@ public enum PostRangesReport {
     }
 
     /// The section: how many territories' posts are forced, the widest ranges, and what that means for the tables.
-    public static func section(_ ranges: [PostRanges.Ranges], scenario: Scenario, posts: [String: Int], mipGap: Double) -> String {
+    public static func section(
+        _ ranges: [PostRanges.Ranges], scenario: Scenario, posts: [String: Int], mipGap: Double
+    ) -> String {
         guard ranges.count == 2 else { return "" }
         let names = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0.name) })
         let gap = ranges[0], wide = ranges[1]
         var out = ["## Posts the model forces and posts left free", ""]
         let forcedGap = gap.byTerritory.values.filter(\.isPoint).count
         let forcedWide = wide.byTerritory.values.filter(\.isPoint).count
-        out.append("For every département, the fewest and the most posts it can hold in a plan whose value of coverage is within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) "
-            + "of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (`comparison.range_tolerance`): allocation_by_territory.csv, columns `posts_min_gap` … `posts_max_tolerance`. "
-            + "Each bound comes from the LP relaxation with the value held by a row, so the true integer range lies inside it (docs/model.md, \"Ranges around the plan\"). "
-            + "The model forces the posts of \(forcedGap) of \(gap.byTerritory.count) départements within the gap, and of \(forcedWide) within \(Format.percent(wide.tolerance, decimals: 2)); "
-            + "anywhere else, the plan's number is one choice among plans the objective cannot tell apart, and a change inside the range is not a finding.")
+        out.append(
+            "For every département, the fewest and the most posts it can hold in a plan whose value of coverage is within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) "
+                + "of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (`comparison.range_tolerance`): allocation_by_territory.csv, columns `posts_min_gap` … `posts_max_tolerance`. "
+                + "Each bound comes from the LP relaxation with the value held by a row, so the true integer range lies inside it (docs/model.md, \"Ranges around the plan\"). "
+                + "The model forces the posts of \(forcedGap) of \(gap.byTerritory.count) départements within the gap, and of \(forcedWide) within \(Format.percent(wide.tolerance, decimals: 2)); "
+                + "anywhere else, the plan's number is one choice among plans the objective cannot tell apart, and a change inside the range is not a finding."
+        )
         if gap.failed + wide.failed > 0 {
             out.append("")
-            out.append("\(gap.failed + wide.failed) of the range LPs did not solve; on those sides the range stops at the plan's own posts.")
+            out.append(
+                "\(gap.failed + wide.failed) of the range LPs did not solve; on those sides the range stops at the plan's own posts."
+            )
         }
         out.append("")
-        let widest = scenario.territories.compactMap { t -> (code: String, gap: PostRanges.Range, wide: PostRanges.Range)? in
+        let widest = scenario.territories.compactMap {
+            t -> (code: String, gap: PostRanges.Range, wide: PostRanges.Range)? in
             guard let g = gap.byTerritory[t.code], let w = wide.byTerritory[t.code], g.high > g.low else { return nil }
             return (t.code, g, w)
         }.sorted { ($0.gap.high - $0.gap.low, $1.code) > ($1.gap.high - $1.gap.low, $0.code) }.prefix(10)
         if widest.isEmpty {
-            out.append("Within the gap, every département's posts are forced: the plan is the only one of its value, territory by territory.")
+            out.append(
+                "Within the gap, every département's posts are forced: the plan is the only one of its value, territory by territory."
+            )
         } else {
             out.append("The widest ranges within the gap:")
             out.append("")
-            out.append("| département | plan | within the gap | within \(Format.percent(wide.tolerance, decimals: 2)) |")
+            out.append(
+                "| département | plan | within the gap | within \(Format.percent(wide.tolerance, decimals: 2)) |")
             out.append("| --- | ---: | ---: | ---: |")
             for entry in widest {
-                out.append("| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(posts[entry.code] ?? 0) | \(entry.gap.low)–\(entry.gap.high) | \(entry.wide.low)–\(entry.wide.high) |")
+                out.append(
+                    "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(posts[entry.code] ?? 0) | \(entry.gap.low)–\(entry.gap.high) | \(entry.wide.low)–\(entry.wide.high) |"
+                )
             }
         }
         out.append("")

@@ -6,18 +6,22 @@ import Studies
 public enum RobustnessReport {
     /// One row per variant and territory: the variant's posts against the run's plan.
     public static func csv(_ report: Robustness.Report) -> String {
-        var writer = CSVWriter(columns: ["variant", "key", "value", "status", "gap", "objective", "coverage", "territory",
-                                         "posts_base", "posts", "delta"])
+        var writer = CSVWriter(columns: [
+            "variant", "key", "value", "status", "gap", "objective", "coverage", "territory",
+            "posts_base", "posts", "delta",
+        ])
         for row in report.rows {
             for t in report.codes.indices {
                 let posts = row.territoryPosts?[t]
-                writer.append([.text(row.label), .text(row.guess.rawValue), .number(row.value, decimals: 4), .text(row.status),
-                               row.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
-                               row.objective.map { .number($0, decimals: 3) } ?? .empty,
-                               row.coverage.map { .number($0, decimals: 1) } ?? .empty,
-                               .text(report.codes[t]), .integer(report.basePosts[t]),
-                               posts.map { .integer($0) } ?? .empty,
-                               posts.map { .integer($0 - report.basePosts[t]) } ?? .empty])
+                writer.append([
+                    .text(row.label), .text(row.guess.rawValue), .number(row.value, decimals: 4), .text(row.status),
+                    row.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
+                    row.objective.map { .number($0, decimals: 3) } ?? .empty,
+                    row.coverage.map { .number($0, decimals: 1) } ?? .empty,
+                    .text(report.codes[t]), .integer(report.basePosts[t]),
+                    posts.map { .integer($0) } ?? .empty,
+                    posts.map { .integer($0 - report.basePosts[t]) } ?? .empty,
+                ])
             }
         }
         return writer.text
@@ -25,42 +29,67 @@ public enum RobustnessReport {
 
     /// The table of variants, the territories each moves, and the conclusions that hold in every variant.
     public static func section(_ report: Robustness.Report) -> String {
-        var out = ["## Robustness to the guesses", "",
-                   "The scenario's guesses (SOURCES.md) re-solved at the ends of their documented ranges, every other input "
-                   + "as written; a territory *moves* when its posts differ from this plan's by more than \(report.movedPosts). "
-                   + "Full table: `robustness.csv`.", "",
-                   "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
-                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        var out = [
+            "## Robustness to the guesses", "",
+            "The scenario's guesses (SOURCES.md) re-solved at the ends of their documented ranges, every other input "
+                + "as written; a territory *moves* when its posts differ from this plan's by more than \(report.movedPosts). "
+                + "Full table: `robustness.csv`.", "",
+            "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
         for row in report.rows {
             let moved = report.moved(in: row)
-            let largest = moved.prefix(4).map { "\(report.codes[$0.index]) \($0.delta > 0 ? "+" : "−")\(abs($0.delta))" }.joined(separator: ", ")
-            let objective = row.objective.map { Format.percent(($0 - report.baseObjective) / max(report.baseObjective, 1e-9), decimals: 2) } ?? "—"
-            let coverage = row.coverage.map { Format.percent(($0 - report.baseCoverage) / max(report.baseCoverage, 1e-9), decimals: 2) } ?? "—"
-            out.append("| \(MarkdownText.inline(row.label)) | \(MarkdownText.inline(row.status)) | "
-                + "\(row.relativeGap.map { Format.percent($0, decimals: 3) } ?? "—") | \(objective) | \(coverage) | "
-                + "\(row.posts.map(Format.grouped) ?? "—") | \(row.territoryPosts == nil ? "—" : String(moved.count)) | \(largest.isEmpty ? "none" : largest) |")
+            let largest = moved.prefix(4).map {
+                "\(report.codes[$0.index]) \($0.delta > 0 ? "+" : "−")\(abs($0.delta))"
+            }.joined(separator: ", ")
+            let objective =
+                row.objective.map {
+                    Format.percent(($0 - report.baseObjective) / max(report.baseObjective, 1e-9), decimals: 2)
+                } ?? "—"
+            let coverage =
+                row.coverage.map {
+                    Format.percent(($0 - report.baseCoverage) / max(report.baseCoverage, 1e-9), decimals: 2)
+                } ?? "—"
+            out.append(
+                "| \(MarkdownText.inline(row.label)) | \(MarkdownText.inline(row.status)) | "
+                    + "\(row.relativeGap.map { Format.percent($0, decimals: 3) } ?? "—") | \(objective) | \(coverage) | "
+                    + "\(row.posts.map(Format.grouped) ?? "—") | \(row.territoryPosts == nil ? "—" : String(moved.count)) | \(largest.isEmpty ? "none" : largest) |"
+            )
         }
         out.append("")
         let solved = report.solved
         guard !solved.isEmpty else {
-            return (out + ["**No variant was solved**, so this run says nothing about how its plan depends on the guesses.", ""]).joined(separator: "\n")
+            return
+                (out + [
+                    "**No variant was solved**, so this run says nothing about how its plan depends on the guesses.",
+                    "",
+                ]).joined(separator: "\n")
         }
         let unsolved = report.rows.count - solved.count
         let stable = report.stableTerritories
-        var survive = ["**What survives every variant** (\(solved.count) of \(report.rows.count) variants solved"
-            + (unsolved > 0 ? "; the others say nothing either way" : "") + "):", ""]
-        survive.append("- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan in every variant"
-            + (stable.count < report.codes.count ? "; the others' posts depend on the guesses: "
-                + report.codes.indices.filter { !stable.contains($0) }.prefix(20).map { "\(report.codes[$0]) \(MarkdownText.inline(report.names[$0]))" }.joined(separator: ", ")
-                + (report.codes.count - stable.count > 20 ? ", …" : "") : "") + ".")
+        var survive = [
+            "**What survives every variant** (\(solved.count) of \(report.rows.count) variants solved"
+                + (unsolved > 0 ? "; the others say nothing either way" : "") + "):", "",
+        ]
+        survive.append(
+            "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan in every variant"
+                + (stable.count < report.codes.count
+                    ? "; the others' posts depend on the guesses: "
+                        + report.codes.indices.filter { !stable.contains($0) }.prefix(20).map {
+                            "\(report.codes[$0]) \(MarkdownText.inline(report.names[$0]))"
+                        }.joined(separator: ", ")
+                        + (report.codes.count - stable.count > 20 ? ", …" : "") : "") + ".")
         if report.posts2021.contains(where: { $0 != nil }) {
             let gain = report.sameSignAgainst2021(1), lose = report.sameSignAgainst2021(-1)
-            survive.append("- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in this plan and in every variant; "
-                + "\(report.codes.count - gain.count - lose.count) change sign (or stay equal) in at least one, so their gain or loss is not a finding.")
+            survive.append(
+                "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in this plan and in every variant; "
+                    + "\(report.codes.count - gain.count - lose.count) change sign (or stay equal) in at least one, so their gain or loss is not a finding."
+            )
         }
         let allPosts = solved.compactMap(\.posts)
         if let low = allPosts.min(), let high = allPosts.max() {
-            survive.append("- Posts placed range from \(Format.grouped(low)) to \(Format.grouped(high)) over the variants.")
+            survive.append(
+                "- Posts placed range from \(Format.grouped(low)) to \(Format.grouped(high)) over the variants.")
         }
         return (out + survive + [""]).joined(separator: "\n")
     }

@@ -17,14 +17,17 @@ public enum RunLimitsSection {
 
     public static func logLine(budgetSeconds: Double, cutShort: [String]) -> String {
         let budget = budgetSeconds.isFinite ? "\(Format.fixed(budgetSeconds, decimals: 1)) s" : "none"
-        return cutShort.isEmpty ? "time budget \(budget): every analysis finished"
+        return cutShort.isEmpty
+            ? "time budget \(budget): every analysis finished"
             : "time budget \(budget): analyses cut short: " + cutShort.joined(separator: "; ")
     }
 
     public static func section(budgetSeconds: Double, cutShort: [String], timingDependence: String?) -> String {
         var lines = ["## Time budget and determinism", ""]
         let budget = budgetSeconds.isFinite ? "\(Format.fixed(budgetSeconds, decimals: 1)) s" : "none"
-        lines.append("The whole run had a budget of \(budget) (`--time-limit`, `solver.time_limit_seconds`); the plan was solved first, the analyses shared what remained.")
+        lines.append(
+            "The whole run had a budget of \(budget) (`--time-limit`, `solver.time_limit_seconds`); the plan was solved first, the analyses shared what remained."
+        )
         lines.append("")
         if cutShort.isEmpty {
             lines.append("Every analysis finished.")
@@ -35,7 +38,9 @@ public enum RunLimitsSection {
         }
         lines.append("")
         if let timingDependence {
-            lines.append("**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time.")
+            lines.append(
+                "**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time."
+            )
         } else {
             lines.append("Deterministic: every solve of the plan finished, so identical inputs give this same plan.")
         }

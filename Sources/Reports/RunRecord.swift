@@ -32,8 +32,10 @@ public struct RunRecord: Sendable {
     /// computed (the column then says only what the plan and the scenario show).
     public var marginal: MarginalAnalysis.Result?
 
-    public init(scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?,
-                mipGap: Double, timeLimitSeconds: Double? = nil) {
+    public init(
+        scenario: Scenario, plan: Plan, status: Status, bestBound: Double?, relativeGap: Double?, limitReached: String?,
+        mipGap: Double, timeLimitSeconds: Double? = nil
+    ) {
         self.scenario = scenario
         self.plan = plan
         self.evaluation = PlanEvaluation(plan: plan, scenario: scenario)

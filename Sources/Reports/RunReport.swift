@@ -24,12 +24,16 @@ public enum RunReport {
     }
 
     /// The baseline ids alone (a sweep checks each variant's before anything runs).
-    public static func checkBaselines(for scenario: Scenario) throws(ScenarioError) { _ = try baselineSpecs(for: scenario) }
+    public static func checkBaselines(for scenario: Scenario) throws(ScenarioError) {
+        _ = try baselineSpecs(for: scenario)
+    }
 
     /// Starts computing the baselines on a thread of their own (`BaselinePlans`); `waitSeconds` says how long a
     /// baseline not ready when the comparison needs it may still be waited for.
-    public static func startBaselines(_ inputs: Inputs, scenario: Scenario,
-                                      waitSeconds: @escaping @Sendable () -> Double) -> BaselinePlans {
+    public static func startBaselines(
+        _ inputs: Inputs, scenario: Scenario,
+        waitSeconds: @escaping @Sendable () -> Double
+    ) -> BaselinePlans {
         BaselinePlans(inputs.baselineSpecs, scenario: scenario, waitSeconds: waitSeconds)
     }
 
@@ -41,8 +45,10 @@ public enum RunReport {
         public var observed: Comparison.Row? { rows.first { $0.name == "2021" } }
     }
 
-    public static func compare(_ record: RunRecord, inputs: Inputs, baselines: BaselinePlans,
-                               log: (String) -> Void) -> Compared {
+    public static func compare(
+        _ record: RunRecord, inputs: Inputs, baselines: BaselinePlans,
+        log: (String) -> Void
+    ) -> Compared {
         let scenario = record.scenario
         var compared: [(name: String, plan: Plan)] = [(name: "optimised", plan: record.plan)]
         var unplaced: [String: Int] = [:]
@@ -61,36 +67,52 @@ public enum RunReport {
                 leftOut.append((name: spec.id, reason: "\(error)"))
             }
         }
-        let rows = Comparison.rows(compared, scenario: scenario, optimised: "optimised", unplaced: unplaced,
-                                   coverageThreshold: scenario.parameters.comparison.coverageThreshold)
+        let rows = Comparison.rows(
+            compared, scenario: scenario, optimised: "optimised", unplaced: unplaced,
+            coverageThreshold: scenario.parameters.comparison.coverageThreshold)
         return Compared(rows: rows, leftOut: leftOut)
     }
 
     /// Maps and chart of the plan (none without a map drawing), with their report section.
     /// `forced`: the 2021 posts moved into each territory's range (`PostRangesReport.forcedPosts`); the change map then
     /// shows only the changes every plan within that tolerance makes.
-    public static func pictures(_ record: RunRecord, inputs: Inputs, compared: Compared,
-                                forced: (posts: [String: Int], tolerance: Double)? = nil) -> (files: [File], section: String)? {
+    public static func pictures(
+        _ record: RunRecord, inputs: Inputs, compared: Compared,
+        forced: (posts: [String: Int], tolerance: Double)? = nil
+    ) -> (files: [File], section: String)? {
         guard let geometry = inputs.geometry else { return nil }
         let scenario = record.scenario
         let posts = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.posts) })
-        let map = ChoroplethMap.svg(geometry: geometry, values: MapValues.postsPer100k(territories: scenario.territories, posts: posts),
-                                    title: "Conseillers numériques per 100,000 inhabitants", legendTitle: "Posts per 100,000 inhabitants",
-                                    palette: .sequential, classes: .quantiles(5), decimals: 1)
-        let changeTitle = forced.map { "Posts against the real 2021 allocation that every plan within \(Format.percent($0.tolerance, decimals: 2)) of the optimum changes" }
+        let map = ChoroplethMap.svg(
+            geometry: geometry, values: MapValues.postsPer100k(territories: scenario.territories, posts: posts),
+            title: "Conseillers numériques per 100,000 inhabitants", legendTitle: "Posts per 100,000 inhabitants",
+            palette: .sequential, classes: .quantiles(5), decimals: 1)
+        let changeTitle =
+            forced.map {
+                "Posts against the real 2021 allocation that every plan within \(Format.percent($0.tolerance, decimals: 2)) of the optimum changes"
+            }
             ?? "Posts against the real 2021 allocation"
-        let change = ChoroplethMap.svg(geometry: geometry, values: MapValues.changeVs2021(territories: scenario.territories, posts: forced?.posts ?? posts),
-                                       title: changeTitle, legendTitle: forced == nil ? "Posts, plan minus 2021" : "Posts, forced change against 2021",
-                                       palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
+        let change = ChoroplethMap.svg(
+            geometry: geometry,
+            values: MapValues.changeVs2021(territories: scenario.territories, posts: forced?.posts ?? posts),
+            title: changeTitle,
+            legendTitle: forced == nil ? "Posts, plan minus 2021" : "Posts, forced change against 2021",
+            palette: .diverging, classes: .fixed([5, 15, 30]), decimals: 0)
         let rows = compared.rows.map { (label: $0.name, value: $0.evaluation.coverage) }
-        let chart = BarChart.svg(rows: rows, title: "People accompanied \(scenario.parameters.basis.period)", unit: "people", highlight: ["optimised"])
-        let files: [File] = [(name: "map_posts_per_100k.svg", content: Data(map.utf8)),
-                             (name: "map_change_vs_2021.svg", content: Data(change.utf8)),
-                             (name: "chart_plans.svg", content: Data(chart.utf8))]
-        let section = ["## Maps", "",
-                       "![Posts per 100,000 inhabitants](map_posts_per_100k.svg)", "",
-                       "![Posts against the real 2021 allocation](map_change_vs_2021.svg)", "",
-                       "![People accompanied per plan](chart_plans.svg)", ""].joined(separator: "\n")
+        let chart = BarChart.svg(
+            rows: rows, title: "People accompanied \(scenario.parameters.basis.period)", unit: "people",
+            highlight: ["optimised"])
+        let files: [File] = [
+            (name: "map_posts_per_100k.svg", content: Data(map.utf8)),
+            (name: "map_change_vs_2021.svg", content: Data(change.utf8)),
+            (name: "chart_plans.svg", content: Data(chart.utf8)),
+        ]
+        let section = [
+            "## Maps", "",
+            "![Posts per 100,000 inhabitants](map_posts_per_100k.svg)", "",
+            "![Posts against the real 2021 allocation](map_change_vs_2021.svg)", "",
+            "![People accompanied per plan](chart_plans.svg)", "",
+        ].joined(separator: "\n")
         return (files, section)
     }
 
@@ -103,12 +125,18 @@ public enum RunReport {
             do {
                 spec = try BaselineSpec(parsing: id)
             } catch {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)])
+                throw ScenarioError([
+                    Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)
+                ])
             }
             // Aliases name the same baseline (sainte-lague is webster): it would be two rows of one key in plans.csv.
             if let first = written[spec.id] {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"),
-                    "'\(first)' and '\(id)' are the same baseline, \(spec.id): each baseline is compared once, remove one")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, SourceLocation(file: "comparison.baselines"),
+                        "'\(first)' and '\(id)' are the same baseline, \(spec.id): each baseline is compared once, remove one"
+                    )
+                ])
             }
             written[spec.id] = id
             specs.append(spec)
@@ -120,12 +148,17 @@ public enum RunReport {
     /// is none; a damaged file is refused with its place (`file:line:column: what`).
     static func geometry(for scenario: Scenario) throws(ScenarioError) -> MapGeometry? {
         guard let file = scenario.inputFiles.first(where: { $0.role == "scenario" })?.path else { return nil }
-        let path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("geometry/departements.paths.tsv").path
+        let path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(
+            "geometry/departements.paths.tsv"
+        ).path
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             return try MapGeometry.load(path: path)
         } catch let error as MapGeometryError {
-            throw ScenarioError([Diagnostic(.data, SourceLocation(file: error.file, line: error.line, column: error.column), error.message)])
+            throw ScenarioError([
+                Diagnostic(
+                    .data, SourceLocation(file: error.file, line: error.line, column: error.column), error.message)
+            ])
         } catch {
             throw ScenarioError([Diagnostic(.data, SourceLocation(file: path), "\(error)")])
         }

@@ -9,11 +9,13 @@ public enum StagesTable {
     public static func csv(_ records: [StagedSolve.StageRecord]) -> String {
         var writer = CSVWriter(columns: ["stage", "objective", "value", "bound", "gap", "status"])
         for record in records {
-            writer.append([.integer(record.position), .text(record.name),
-                           record.value.map { .number($0, decimals: 6) } ?? .empty,
-                           record.bound.map { .number($0, decimals: 6) } ?? .empty,
-                           record.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
-                           .text(record.status.rawValue)])
+            writer.append([
+                .integer(record.position), .text(record.name),
+                record.value.map { .number($0, decimals: 6) } ?? .empty,
+                record.bound.map { .number($0, decimals: 6) } ?? .empty,
+                record.relativeGap.map { .number($0, decimals: 8) } ?? .empty,
+                .text(record.status.rawValue),
+            ])
         }
         return writer.text
     }
@@ -21,14 +23,18 @@ public enum StagesTable {
     /// The report's section (no timings: the report stays identical between identical runs).
     public static func section(_ records: [StagedSolve.StageRecord]) -> String {
         guard !records.isEmpty else { return "" }
-        var lines = ["## Objective stages", "",
-                     "Each stage is optimised in turn, the earlier ones held within the MIP gap of the value they reached. Values, bounds and gaps are in each stage's own units (the summary's value is the recomputed value of coverage).", "",
-                     "| stage | objective | value | bound | gap | status |",
-                     "| ---: | --- | ---: | ---: | ---: | --- |"]
+        var lines = [
+            "## Objective stages", "",
+            "Each stage is optimised in turn, the earlier ones held within the MIP gap of the value they reached. Values, bounds and gaps are in each stage's own units (the summary's value is the recomputed value of coverage).",
+            "",
+            "| stage | objective | value | bound | gap | status |",
+            "| ---: | --- | ---: | ---: | ---: | --- |",
+        ]
         for record in records {
-            lines.append("| \(record.position) | \(record.name) | \(record.value.map { Format.fixed($0, decimals: 6) } ?? "–") | "
-                + "\(record.bound.map { Format.fixed($0, decimals: 6) } ?? "–") | \(record.relativeGap.map { Format.percent($0, decimals: 3) } ?? "–") | "
-                + "\(record.status.rawValue)\(record.limitReached.map { " (\($0))" } ?? "") |")
+            lines.append(
+                "| \(record.position) | \(record.name) | \(record.value.map { Format.fixed($0, decimals: 6) } ?? "–") | "
+                    + "\(record.bound.map { Format.fixed($0, decimals: 6) } ?? "–") | \(record.relativeGap.map { Format.percent($0, decimals: 3) } ?? "–") | "
+                    + "\(record.status.rawValue)\(record.limitReached.map { " (\($0))" } ?? "") |")
         }
         return lines.joined(separator: "\n") + "\n\n"
     }

@@ -22,34 +22,45 @@ public enum Tables {
         let options = Dictionary(uniqueKeysWithValues: scenario.parameters.fundingOptions.map { ($0.id, $0) })
         // With a commitments table, committed and new posts apart (docs/outputs.md); the columns are absent otherwise.
         let committed = CommittedPosts(scenario)
-        var writer = CSVWriter(columns: ["structure_id", "structure_name", "territory_code", "region_code", "kind", "funding_option",
-                                         "posts", "state_cost_eur", "host_cost_eur", "funded_months", "capacity"]
-                                         + (committed.isEmpty ? [] : ["committed_posts", "new_posts"]))
+        var writer = CSVWriter(
+            columns: [
+                "structure_id", "structure_name", "territory_code", "region_code", "kind", "funding_option",
+                "posts", "state_cost_eur", "host_cost_eur", "funded_months", "capacity",
+            ]
+                + (committed.isEmpty ? [] : ["committed_posts", "new_posts"]))
         for placement in record.plan.placements {
             guard let structure = structures[placement.structureID], let territory = territories[structure.territory],
-                  let option = options[placement.option], let kind = scenario.parameters.kind(structure.kind) else { continue }
+                let option = options[placement.option], let kind = scenario.parameters.kind(structure.kind)
+            else { continue }
             let terms = scenario.terms(kind: kind, option: option, territory: territory)
-            writer.append([.text(structure.id), .text(structure.name), .text(territory.code), .text(territory.regionCode),
-                           .text(kind.id), .text(option.id), .integer(placement.posts),
-                           .number(Double(placement.posts) * terms.stateCostEUR, decimals: 2),
-                           .number(Double(placement.posts) * terms.hostCostEUR, decimals: 2),
-                           .integer(terms.months), .integer(structure.capacity)]
-                           + committed.cells(placement))
+            writer.append(
+                [
+                    .text(structure.id), .text(structure.name), .text(territory.code), .text(territory.regionCode),
+                    .text(kind.id), .text(option.id), .integer(placement.posts),
+                    .number(Double(placement.posts) * terms.stateCostEUR, decimals: 2),
+                    .number(Double(placement.posts) * terms.hostCostEUR, decimals: 2),
+                    .integer(terms.months), .integer(structure.capacity),
+                ]
+                    + committed.cells(placement))
         }
         return writer.text
     }
 
-    /// `ranges`, when computed (`PostRanges`: within the gap, then within the wider tolerance), add four columns at the end.
+    /// `ranges`, when computed (`PostRanges`: within the gap, then within the wider tolerance), add four columns at the
+    /// end.
     public static func byTerritory(_ record: RunRecord, ranges: [PostRanges.Ranges] = []) -> String {
         let scenario = record.scenario
         let options = scenario.parameters.fundingOptions.map(\.id)
         let kinds = scenario.parameters.kinds.map(\.id)
-        var writer = CSVWriter(columns: ["territory_code", "territory_name", "region_code", "region_name", "population", "need",
-                                         "posts", "posts_per_100k", "state_cost_eur", "host_cost_eur", "funded_post_months",
-                                         "people_servable", "coverage", "coverage_ratio", "structures_endowed", "floor", "cap",
-                                         "posts_2021"]
-                                         + kinds.map { "posts_kind_\($0)" } + options.map { "posts_option_\($0)" }
-                                         + PostRangesReport.columns(ranges))
+        var writer = CSVWriter(
+            columns: [
+                "territory_code", "territory_name", "region_code", "region_name", "population", "need",
+                "posts", "posts_per_100k", "state_cost_eur", "host_cost_eur", "funded_post_months",
+                "people_servable", "coverage", "coverage_ratio", "structures_endowed", "floor", "cap",
+                "posts_2021",
+            ]
+                + kinds.map { "posts_kind_\($0)" } + options.map { "posts_option_\($0)" }
+                + PostRangesReport.columns(ranges))
         for territory in scenario.territories {
             guard let figures = record.evaluation.territory(territory.code) else { continue }
             let range = scenario.postRange(of: territory)
@@ -58,7 +69,8 @@ public enum Tables {
                 .integer(territory.population), .integer(Int(figures.need)), .integer(figures.posts),
                 .number(per100k(figures.posts, territory.population), decimals: 3),
                 .number(figures.stateCostEUR, decimals: 2), .number(figures.hostCostEUR, decimals: 2),
-                .integer(figures.serviceMonths), .number(figures.servable, decimals: 1), .number(figures.coverage, decimals: 1),
+                .integer(figures.serviceMonths), .number(figures.servable, decimals: 1),
+                .number(figures.coverage, decimals: 1),
                 .number(figures.coverageRatio, decimals: 6), .integer(figures.structuresEndowed), .integer(range.min),
                 range.max == Int.max ? .empty : .integer(range.max),
                 territory.posts2021.map { .integer($0) } ?? .empty,
@@ -72,19 +84,23 @@ public enum Tables {
     }
 
     public static func byRegion(_ record: RunRecord) -> String {
-        var writer = CSVWriter(columns: ["region_code", "region_name", "territories", "population", "need", "posts", "posts_per_100k",
-                                         "state_cost_eur", "host_cost_eur", "coverage", "coverage_ratio"])
+        var writer = CSVWriter(columns: [
+            "region_code", "region_name", "territories", "population", "need", "posts", "posts_per_100k",
+            "state_cost_eur", "host_cost_eur", "coverage", "coverage_ratio",
+        ])
         for region in record.scenario.regions {
             let figures = region.territories.compactMap { record.evaluation.territory($0.code) }
             let population = region.territories.reduce(0) { $0 + $1.population }
             let posts = figures.reduce(0) { $0 + $1.posts }
             let need = figures.reduce(0.0) { $0 + $1.need }
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
-            writer.append([.text(region.code), .text(region.name), .integer(region.territories.count), .integer(population),
-                           .integer(Int(need)), .integer(posts), .number(per100k(posts, population), decimals: 3),
-                           .number(figures.reduce(0) { $0 + $1.stateCostEUR }, decimals: 2),
-                           .number(figures.reduce(0) { $0 + $1.hostCostEUR }, decimals: 2),
-                           .number(coverage, decimals: 1), .number(need > 0 ? coverage / need : 0, decimals: 6)])
+            writer.append([
+                .text(region.code), .text(region.name), .integer(region.territories.count), .integer(population),
+                .integer(Int(need)), .integer(posts), .number(per100k(posts, population), decimals: 3),
+                .number(figures.reduce(0) { $0 + $1.stateCostEUR }, decimals: 2),
+                .number(figures.reduce(0) { $0 + $1.hostCostEUR }, decimals: 2),
+                .number(coverage, decimals: 1), .number(need > 0 ? coverage / need : 0, decimals: 6),
+            ])
         }
         return writer.text
     }
@@ -147,7 +163,11 @@ public enum JSON {
             case "\r": result += "\\r"
             case "\t": result += "\\t"
             default:
-                if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
             }
         }
         return result + "\""

@@ -51,12 +51,20 @@ public struct CSVTable: Sendable {
         func checkOddity(_ c: Unicode.Scalar) {
             let message: String
             switch c {
-            case "\u{FEFF}": message = "a byte-order mark (U+FEFF) inside the file, not at its start (two exports pasted together?): remove it"
-            case "\u{FFFD}": message = "U+FFFD, the replacement character: the text was decoded with the wrong encoding once and the original characters are lost; export it again from the source"
-            case "\u{0}": message = "a NUL character: the file is not text, or it is UTF-16 (re-export it as 'CSV UTF-8 (comma-separated)')"
+            case "\u{FEFF}":
+                message =
+                    "a byte-order mark (U+FEFF) inside the file, not at its start (two exports pasted together?): remove it"
+            case "\u{FFFD}":
+                message =
+                    "U+FFFD, the replacement character: the text was decoded with the wrong encoding once and the original characters are lost; export it again from the source"
+            case "\u{0}":
+                message =
+                    "a NUL character: the file is not text, or it is UTF-16 (re-export it as 'CSV UTF-8 (comma-separated)')"
             default: return
             }
-            if reportedOddities.insert(c).inserted { errors.add(.data, SourceLocation(file: path, line: line, column: column), message) }
+            if reportedOddities.insert(c).inserted {
+                errors.add(.data, SourceLocation(file: path, line: line, column: column), message)
+            }
         }
 
         func endField() {
@@ -102,9 +110,13 @@ public struct CSVTable: Sendable {
                     index = next
                     // After a closing quote only a separator or a line end may follow.
                     if index < scalars.endIndex, ![",", "\n", "\r"].contains(scalars[index]) {
-                        errors.add(.data, SourceLocation(file: path, line: line, column: column),
-                                   "unexpected character after a closing quote (a quote inside a quoted field must be doubled)")
-                        while index < scalars.endIndex, ![",", "\n", "\r"].contains(scalars[index]) { index = scalars.index(after: index); column += 1 }
+                        errors.add(
+                            .data, SourceLocation(file: path, line: line, column: column),
+                            "unexpected character after a closing quote (a quote inside a quoted field must be doubled)"
+                        )
+                        while index < scalars.endIndex, ![",", "\n", "\r"].contains(scalars[index]) {
+                            index = scalars.index(after: index); column += 1
+                        }
                     }
                     continue
                 }
@@ -134,8 +146,9 @@ public struct CSVTable: Sendable {
                 index = next
                 line += 1; column = 1
             case "\"":
-                errors.add(.data, SourceLocation(file: path, line: line, column: column),
-                           "a quote in the middle of an unquoted field (quote the whole field and double the quote)")
+                errors.add(
+                    .data, SourceLocation(file: path, line: line, column: column),
+                    "a quote in the middle of an unquoted field (quote the whole field and double the quote)")
                 column += 1
                 index = next
             default:
@@ -145,22 +158,31 @@ public struct CSVTable: Sendable {
             }
         }
         if inQuotes {
-            errors.add(.data, SourceLocation(file: path, line: fieldLine, column: fieldColumn), "a quoted field is never closed")
+            errors.add(
+                .data, SourceLocation(file: path, line: fieldLine, column: fieldColumn),
+                "a quoted field is never closed")
         }
         if !atFieldStart || !row.isEmpty || wasQuoted { endRow() }
         try errors.throwIfAny()
         guard let first = rows.first else {
-            throw ScenarioError([Diagnostic(.data, SourceLocation(file: path, line: 1, column: 1), "the file is empty: expected a header line")])
+            throw ScenarioError([
+                Diagnostic(
+                    .data, SourceLocation(file: path, line: 1, column: 1), "the file is empty: expected a header line")
+            ])
         }
         // A header with no comma but with semicolons (or tabs) is another dialect: refuse it as a whole
         // rather than report every row as one field.
         if first.count == 1, let separator = [";", "\t"].first(where: { first[0].text.contains($0) }) {
-            let offset = first[0].text.distance(from: first[0].text.startIndex, to: first[0].text.firstIndex(of: Character(separator))!)
+            let offset = first[0].text.distance(
+                from: first[0].text.startIndex, to: first[0].text.firstIndex(of: Character(separator))!)
             let seen = separator == ";" ? "';' (semicolon)" : "tabs"
-            throw ScenarioError([Diagnostic(.data, SourceLocation(file: path, line: first[0].line, column: first[0].column + offset),
-                "the header is separated by \(seen), not by commas: this looks like a spreadsheet's "
-                + "\(separator == ";" ? "'CSV (semicolon-separated)' export, often with decimal commas" : "tab-separated export")"
-                + "; re-export it as 'CSV UTF-8 (comma-separated)' with '.' as decimal separator")])
+            throw ScenarioError([
+                Diagnostic(
+                    .data, SourceLocation(file: path, line: first[0].line, column: first[0].column + offset),
+                    "the header is separated by \(seen), not by commas: this looks like a spreadsheet's "
+                        + "\(separator == ";" ? "'CSV (semicolon-separated)' export, often with decimal commas" : "tab-separated export")"
+                        + "; re-export it as 'CSV UTF-8 (comma-separated)' with '.' as decimal separator")
+            ])
         }
         header = first
         records = Array(rows.dropFirst())

@@ -46,13 +46,17 @@ extension Scenario {
     /// structure has no room left; a `min` one keeps its capacity less its committed posts, and its co-financing
     /// less their host shares; a `max` one has its capacity lowered to the ceiling. Equal to `structures` without
     /// commitments. The model and the splitter decide new posts on these; committed posts are constants.
-    static func residualStructures(_ structures: [HostStructure], commitments: [Commitment], parameters: ScenarioParameters,
-                                   territories: [Territory]) -> [HostStructure] {
+    static func residualStructures(
+        _ structures: [HostStructure], commitments: [Commitment], parameters: ScenarioParameters,
+        territories: [Territory]
+    ) -> [HostStructure] {
         guard !commitments.isEmpty else { return structures }
         let byStructure = Dictionary(grouping: commitments, by: \.structureID)
         let overseas = Dictionary(territories.map { ($0.code, $0.overseas) }, uniquingKeysWith: { a, _ in a })
         return structures.map { structure in
-            guard let rows = byStructure[structure.id], let kind = parameters.kind(structure.kind) else { return structure }
+            guard let rows = byStructure[structure.id], let kind = parameters.kind(structure.kind) else {
+                return structure
+            }
             // Order-independent: the tightest ceiling, less every committed post (a wave may add ceilings to minimums).
             var capacity = rows.filter { $0.mode == .max }.map(\.posts).reduce(structure.capacity, min)
             var money = structure.cofinancingEUR
@@ -63,7 +67,8 @@ extension Scenario {
                 case .locked, .min:
                     capacity -= row.posts
                     if let id = row.option, let option = parameters.fundingOptions.first(where: { $0.id == id }) {
-                        let terms = FundingTerms(kind: kind, option: option, overseas: overseas[structure.territory] ?? false)
+                        let terms = FundingTerms(
+                            kind: kind, option: option, overseas: overseas[structure.territory] ?? false)
                         money -= Double(row.posts) * terms.hostCostEUR
                     }
                 }
@@ -71,8 +76,9 @@ extension Scenario {
             if rows.contains(where: { $0.mode == .locked }) { capacity = 0 }
             // Whole cents: the host shares are whole cents, so the remainder is exact up to float noise.
             money = max(0, (money * 100).rounded() / 100)
-            return HostStructure(id: structure.id, name: structure.name, territory: structure.territory, kind: structure.kind,
-                                 capacity: max(0, capacity), cofinancingEUR: money, posts2021: structure.posts2021)
+            return HostStructure(
+                id: structure.id, name: structure.name, territory: structure.territory, kind: structure.kind,
+                capacity: max(0, capacity), cofinancingEUR: money, posts2021: structure.posts2021)
         }
     }
 }

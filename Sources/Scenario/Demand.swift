@@ -21,8 +21,10 @@ public struct CommuneInputs: Sendable {
         public let latitude: Double?
         public let longitude: Double?
 
-        public init(code: String, name: String, territory: String, epci: String?, population: Int, ifn: Double? = nil,
-                    need: Double? = nil, latitude: Double?, longitude: Double?) {
+        public init(
+            code: String, name: String, territory: String, epci: String?, population: Int, ifn: Double? = nil,
+            need: Double? = nil, latitude: Double?, longitude: Double?
+        ) {
             self.code = code
             self.name = name
             self.territory = territory
@@ -50,8 +52,10 @@ public struct CommuneInputs: Sendable {
     /// Breakpoints of the value curve per commune group (`reach.breakpoints`), increasing, ending at 1.
     public let breakpoints: [Double]
 
-    public init(communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
-                radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints) {
+    public init(
+        communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
+        radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints
+    ) {
         self.communes = communes
         self.structureCommunes = structureCommunes
         self.candidates = candidates
@@ -84,7 +88,9 @@ public struct CommuneInputs: Sendable {
         var result = [Double](repeating: 0, count: communes.count)
         for (territory, members) in byTerritory {
             let total = (territoryNeed[territory] ?? 0).rounded()
-            let weights = members.map { Double(communes[$0].population) * max(communes[$0].ifn ?? territoryIFN[territory] ?? 1, 1e-9) }
+            let weights = members.map {
+                Double(communes[$0].population) * max(communes[$0].ifn ?? territoryIFN[territory] ?? 1, 1e-9)
+            }
             let sum = weights.reduce(0, +)
             guard sum > 0 else {
                 // No inhabitant anywhere: the need goes to the first commune, so the total is still kept.
@@ -94,7 +100,9 @@ public struct CommuneInputs: Sendable {
             let shares = weights.map { total * $0 / sum }
             var floors = shares.map { $0.rounded(.down) }
             var left = Int(total - floors.reduce(0, +))
-            let order = members.indices.sorted { (shares[$0] - floors[$0], members[$1]) > (shares[$1] - floors[$1], members[$0]) }
+            let order = members.indices.sorted {
+                (shares[$0] - floors[$0], members[$1]) > (shares[$1] - floors[$1], members[$0])
+            }
             for position in order where left > 0 {
                 floors[position] += 1
                 left -= 1

@@ -12,15 +12,22 @@ enum DemandLoader {
     ]
 
     /// The commune of each row of a structures-like table: the `commune_code` column, which must name a demand commune.
-    static func siteCommunes(_ table: CSVTable, ids: [String], inputs communes: [CommuneInputs.Commune],
-                             index: (String) -> Int?, errors: inout DiagnosticCollector) -> [Int] {
-        var reader = TableReader(table: table, columns: [.init(name: "id", required: true), .init(name: "commune_code", required: true)])
+    static func siteCommunes(
+        _ table: CSVTable, ids: [String], inputs communes: [CommuneInputs.Commune],
+        index: (String) -> Int?, errors: inout DiagnosticCollector
+    ) -> [Int] {
+        var reader = TableReader(
+            table: table, columns: [.init(name: "id", required: true), .init(name: "commune_code", required: true)])
         var byID: [String: Int] = [:]
         for record in table.records where record.count == table.header.count {
             guard let id = reader.text(record, "id"), let code = reader.text(record, "commune_code"),
-                  let field = reader.field(record, "commune_code") else { continue }
+                let field = reader.field(record, "commune_code")
+            else { continue }
             guard let commune = index(code) else {
-                reader.fail(field, "commune_code", "commune '\(Shown.value(code))' is not in the demand table: a site must be a commune of tables.demand")
+                reader.fail(
+                    field, "commune_code",
+                    "commune '\(Shown.value(code))' is not in the demand table: a site must be a commune of tables.demand"
+                )
                 continue
             }
             if byID[id] == nil { byID[id] = commune }
@@ -58,27 +65,40 @@ enum DemandLoader {
             }
             firstLine[code] = codeField.line
             if !known.contains(territory) {
-                reader.fail(reader.field(record, "territory")!, "territory", "unknown territory '\(Shown.value(territory))' (not in the territories table)")
+                reader.fail(
+                    reader.field(record, "territory")!, "territory",
+                    "unknown territory '\(Shown.value(territory))' (not in the territories table)")
                 continue
             }
-            let latitudeEmpty = reader.field(record, "latitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
-            let longitudeEmpty = reader.field(record, "longitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+            let latitudeEmpty =
+                reader.field(record, "latitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+            let longitudeEmpty =
+                reader.field(record, "longitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
             if latitudeEmpty != longitudeEmpty {
-                reader.fail(codeField, latitudeEmpty ? "latitude" : "longitude", "give both latitude and longitude, or neither (the commune is then out of reach, listed)")
+                reader.fail(
+                    codeField, latitudeEmpty ? "latitude" : "longitude",
+                    "give both latitude and longitude, or neither (the commune is then out of reach, listed)")
                 continue
             }
-            result.append(CommuneInputs.Commune(code: code, name: name ?? code, territory: territory, epci: epci, population: population,
-                                                ifn: ifn, need: need, latitude: latitude, longitude: longitude))
+            result.append(
+                CommuneInputs.Commune(
+                    code: code, name: name ?? code, territory: territory, epci: epci, population: population,
+                    ifn: ifn, need: need, latitude: latitude, longitude: longitude))
         }
         var errors = reader.errors
         if needGiven > 0 && needMissing > 0 {
-            errors.add(.data, SourceLocation(file: table.path, line: 1), "need: given for \(needGiven) communes and empty for \(needMissing): give it for every commune, or drop the column to split each territory's need")
+            errors.add(
+                .data, SourceLocation(file: table.path, line: 1),
+                "need: given for \(needGiven) communes and empty for \(needMissing): give it for every commune, or drop the column to split each territory's need"
+            )
         }
         if errors.isEmpty {
             let covered = Set(result.map(\.territory))
             for territory in territories where !covered.contains(territory.code) {
-                errors.add(.data, SourceLocation(file: table.path, line: 1),
-                           "territory '\(territory.code)' has no commune in the demand table: its need would be lost; add its communes")
+                errors.add(
+                    .data, SourceLocation(file: table.path, line: 1),
+                    "territory '\(territory.code)' has no commune in the demand table: its need would be lost; add its communes"
+                )
             }
         }
         return (result.sorted { $0.code < $1.code }, errors)
@@ -93,15 +113,20 @@ enum DemandLoader {
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
-        let settings = Settings(demandPath: reader.text("tables.demand").map(resolve), candidatesPath: reader.text("tables.candidates").map(resolve),
-                                radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"))
+        let settings = Settings(
+            demandPath: reader.text("tables.demand").map(resolve),
+            candidatesPath: reader.text("tables.candidates").map(resolve),
+            radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"))
         if settings.demandPath == nil && settings.candidatesPath != nil {
-            reader.configurationError("tables.candidates", "'tables.candidates' needs 'tables.demand': candidate sites are placed in communes")
+            reader.configurationError(
+                "tables.candidates", "'tables.candidates' needs 'tables.demand': candidate sites are placed in communes"
+            )
         }
         if let breakpoints = settings.breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
             if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
-                reader.configurationError("reach.breakpoints", "'reach.breakpoints' must be increasing ratios in (0, 1] ending at 1")
+                reader.configurationError(
+                    "reach.breakpoints", "'reach.breakpoints' must be increasing ratios in (0, 1] ending at 1")
             }
         }
         return settings
@@ -109,8 +134,10 @@ enum DemandLoader {
 
     /// The commune layer, or nil when the scenario has no demand table (or it has errors, then in `errors`).
     /// `table` reads a table and keeps its bytes for the manifest.
-    static func load(_ settings: Settings, territories: [Territory], structures: [HostStructure], kinds: Set<String>?,
-                     structuresTable: CSVTable?, table: (String, String) -> CSVTable?, errors: inout DiagnosticCollector) -> CommuneInputs? {
+    static func load(
+        _ settings: Settings, territories: [Territory], structures: [HostStructure], kinds: Set<String>?,
+        structuresTable: CSVTable?, table: (String, String) -> CSVTable?, errors: inout DiagnosticCollector
+    ) -> CommuneInputs? {
         guard let demandPath = settings.demandPath else { return nil }
         guard let demandTable = table("demand", demandPath) else { return nil }
         let (communes, problems) = demand(demandTable, territories: territories)
@@ -119,24 +146,30 @@ enum DemandLoader {
         let inputs = CommuneInputs(communes: communes, structureCommunes: [], radiusKm: 1)
         var structureCommunes: [Int] = []
         if let structuresTable {
-            structureCommunes = siteCommunes(structuresTable, ids: structures.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
+            structureCommunes = siteCommunes(
+                structuresTable, ids: structures.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
         }
         var candidates: [HostStructure] = []
         var candidateCommunes: [Int] = []
         if let candidatesPath = settings.candidatesPath, let candidateTable = table("candidates", candidatesPath) {
-            let (values, problems) = TableLoaders.structures(candidateTable, territories: Set(territories.map(\.code)), kinds: kinds)
+            let (values, problems) = TableLoaders.structures(
+                candidateTable, territories: Set(territories.map(\.code)), kinds: kinds)
             errors.merge(problems)
             let hostIDs = Set(structures.map { $0.id.lowercased() })
             var collector = DiagnosticCollector()
             for value in values where hostIDs.contains(value.id.lowercased()) {
-                collector.add(.data, SourceLocation(file: candidateTable.path, line: 1), "candidate '\(value.id)' has the id of a host structure: ids must be unique across both tables")
+                collector.add(
+                    .data, SourceLocation(file: candidateTable.path, line: 1),
+                    "candidate '\(value.id)' has the id of a host structure: ids must be unique across both tables")
             }
             errors.merge(collector)
             candidates = values
-            candidateCommunes = siteCommunes(candidateTable, ids: values.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
+            candidateCommunes = siteCommunes(
+                candidateTable, ids: values.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
         }
         guard let radius = settings.radiusKm, let breakpoints = settings.breakpoints else { return nil }
-        return CommuneInputs(communes: communes, structureCommunes: structureCommunes, candidates: candidates,
-                             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints)
+        return CommuneInputs(
+            communes: communes, structureCommunes: structureCommunes, candidates: candidates,
+            candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints)
     }
 }

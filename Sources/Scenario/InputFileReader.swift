@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads an input file's bytes once, refusing what is not a regular file. The file is opened without
@@ -12,7 +12,9 @@ enum InputFileReader {
     /// The bytes of `path`, or a `.missingFile` diagnostic (exit 66) that says what is there instead.
     /// `what` names the file in messages ("the scenario file", "the table"). Reading stops after
     /// `atMost` + 1 bytes, so the caller can refuse a file too large without reading all of it.
-    static func bytes(of path: String, shownAs shown: String, what: String, atMost limit: Int = .max - 1) throws(ScenarioError) -> Data {
+    static func bytes(
+        of path: String, shownAs shown: String, what: String, atMost limit: Int = .max - 1
+    ) throws(ScenarioError) -> Data {
         func refuse(_ message: String) -> ScenarioError {
             ScenarioError([Diagnostic(.missingFile, SourceLocation(file: shown), message)])
         }
@@ -27,9 +29,13 @@ enum InputFileReader {
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw refuse("cannot read \(what): \(String(cString: strerror(errno)))") }
+        guard fstat(descriptor, &status) == 0 else {
+            throw refuse("cannot read \(what): \(String(cString: strerror(errno)))")
+        }
         if let kind = nonRegularKind(status.st_mode) {
-            let fix = kind == "a directory" ? "name the file inside it" : "copy the data into a regular file and name that file"
+            let fix =
+                kind == "a directory"
+                ? "name the file inside it" : "copy the data into a regular file and name that file"
             throw refuse("cannot read \(what): it is \(kind), not a regular file; \(fix)")
         }
         var data = Data()

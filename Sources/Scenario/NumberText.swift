@@ -6,7 +6,8 @@ import Foundation
 /// machine. It lives here, in the module every other one imports, so no module above needs another.
 public enum NumberText {
     /// `value` with exactly `decimals` decimals (0…15); nil for NaN and infinities, which each caller names its way.
-    public static func fixed(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String? {
+    public static func fixed(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String?
+    {
         guard value.isFinite else { return nil }
         let decimals = max(0, min(decimals, 15))
         let scale = pow(10.0, Double(decimals))

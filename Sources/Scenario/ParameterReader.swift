@@ -79,8 +79,9 @@ struct ParameterReader {
         let aliases = YAMLAliasScan.find(in: yaml)
         guard aliases.isEmpty else {
             for alias in aliases {
-                errors.add(.configuration, SourceLocation(file: displayPath, line: alias.line, column: alias.column),
-                           "YAML anchors and aliases are not supported: found \(alias.what); write the value out")
+                errors.add(
+                    .configuration, SourceLocation(file: displayPath, line: alias.line, column: alias.column),
+                    "YAML anchors and aliases are not supported: found \(alias.what); write the value out")
             }
             return
         }
@@ -90,21 +91,24 @@ struct ParameterReader {
             let parser = try Parser(yaml: yaml)
             defer { withExtendedLifetime(parser) {} }
             guard let root = try parser.singleRoot() else {
-                errors.add(.configuration, SourceLocation(file: displayPath, line: 1, column: 1), "the scenario file is empty")
+                errors.add(
+                    .configuration, SourceLocation(file: displayPath, line: 1, column: 1), "the scenario file is empty")
                 return
             }
             guard case .mapping = root else {
                 let mark = Self.location(root.mark)
                 var found = "a list"
                 if case .scalar = root { found = "a single value" }
-                errors.add(.configuration, SourceLocation(file: displayPath, line: mark.line, column: mark.column),
-                           "the scenario file must be a mapping of keys (name:, tables:, programme:, …), found \(found)")
+                errors.add(
+                    .configuration, SourceLocation(file: displayPath, line: mark.line, column: mark.column),
+                    "the scenario file must be a mapping of keys (name:, tables:, programme:, …), found \(found)")
                 return
             }
             flatten(root, prefix: "")
             parsed = true
         } catch let error as YamlError {
-            errors.add(.configuration, Self.location(of: error, file: displayPath), "invalid YAML: \(Self.summary(of: error))")
+            errors.add(
+                .configuration, Self.location(of: error, file: displayPath), "invalid YAML: \(Self.summary(of: error))")
             return
         } catch {
             errors.add(.configuration, SourceLocation(file: displayPath), "invalid YAML: \(error)")
@@ -116,10 +120,12 @@ struct ParameterReader {
             errors.add(.configuration, location, unknownKeyMessage(key))
         }
         for (index, override) in overrides.enumerated() {
-            let location = SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'")
+            let location = SourceLocation(
+                file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'")
             guard let spec = ParameterSchema.spec(for: override.key) else {
                 let message = unknownKeyMessage(override.key)
-                errors.add(.configuration, location, message.replacingOccurrences(of: "unknown key", with: "no parameter"))
+                errors.add(
+                    .configuration, location, message.replacingOccurrences(of: "unknown key", with: "no parameter"))
                 continue
             }
             if case .numbers = spec.type {
@@ -136,7 +142,9 @@ struct ParameterReader {
         var result: [String: Set<String>] = [:]
         for key in raw.keys {
             let parts = key.split(separator: ".")
-            if parts.count == 3, ParameterSchema.isIdentifier(parts[1]) { result[String(parts[0]), default: []].insert(String(parts[1])) }
+            if parts.count == 3, ParameterSchema.isIdentifier(parts[1]) {
+                result[String(parts[0]), default: []].insert(String(parts[1]))
+            }
         }
         return result.mapValues { $0.sorted() }
     }
@@ -144,22 +152,26 @@ struct ParameterReader {
     /// Why a key is not known, with the nearest known key when one is close.
     private mutating func unknownKeyMessage(_ key: String) -> String {
         let parts = key.split(separator: ".", omittingEmptySubsequences: false)
-        let sections = Set(ParameterSchema.specs.compactMap { spec -> String? in
-            spec.path.contains(".") ? String(spec.path.prefix { $0 != "." }) : nil
-        })
+        let sections = Set(
+            ParameterSchema.specs.compactMap { spec -> String? in
+                spec.path.contains(".") ? String(spec.path.prefix { $0 != "." }) : nil
+            })
         if parts.count == 1, sections.contains(key) {
             let example = ParameterSchema.specs.first { $0.path.hasPrefix(key + ".") }!.path
             return "'\(key)' must hold keys such as '\(example)', found a single value"
         }
         if parts.count == 3, ["kinds", "funding"].contains(parts[0]), !ParameterSchema.isIdentifier(parts[1]) {
-            return "unknown key '\(Shown.value(key))': '\(Shown.value(String(parts[1])))' is not a valid id under '\(parts[0])' (1 to 40 ASCII letters, digits or '_')"
+            return
+                "unknown key '\(Shown.value(key))': '\(Shown.value(String(parts[1])))' is not a valid id under '\(parts[0])' (1 to 40 ASCII letters, digits or '_')"
         }
         if parts.count == 2, ["kinds", "funding"].contains(parts[0]) {
-            return "unknown key '\(Shown.value(key))': '\(parts[0])' holds ids (such as '\(parts[0] == "kinds" ? "public" : "full")'), each a mapping of keys"
+            return
+                "unknown key '\(Shown.value(key))': '\(parts[0])' holds ids (such as '\(parts[0] == "kinds" ? "public" : "full")'), each a mapping of keys"
         }
         // Suggestions for the first keys only: more than the report's cap would never be shown.
         suggestionsMade += 1
-        guard suggestionsMade <= ScenarioError.cap, let suggestion = ParameterSchema.suggestion(for: key, ids: ids) else {
+        guard suggestionsMade <= ScenarioError.cap, let suggestion = ParameterSchema.suggestion(for: key, ids: ids)
+        else {
             return "unknown key '\(Shown.value(key, limit: 120))'"
         }
         suggested.insert(suggestion)
@@ -171,7 +183,9 @@ struct ParameterReader {
         // Yams resolves aliases into copies of the anchored node, which keep its anchor: stopping at any
         // anchored node refuses both, and keeps an alias "bomb" from being expanded.
         if node.anchor != nil {
-            errors.add(.configuration, inFile(node.mark), "YAML anchors and aliases (&name, *name) are not supported here ('\(prefix)'): write the value out")
+            errors.add(
+                .configuration, inFile(node.mark),
+                "YAML anchors and aliases (&name, *name) are not supported here ('\(prefix)'): write the value out")
             return
         }
         switch node {
@@ -202,9 +216,13 @@ struct ParameterReader {
         }
     }
 
-    private func inFile(_ mark: Mark?) -> SourceLocation { SourceLocation(file: displayPath, line: mark?.line, column: mark?.column) }
+    private func inFile(_ mark: Mark?) -> SourceLocation {
+        SourceLocation(file: displayPath, line: mark?.line, column: mark?.column)
+    }
 
-    private static func location(_ mark: Mark?) -> SourceLocation { SourceLocation(file: "", line: mark?.line, column: mark?.column) }
+    private static func location(_ mark: Mark?) -> SourceLocation {
+        SourceLocation(file: "", line: mark?.line, column: mark?.column)
+    }
 
     private static func location(of error: YamlError, file: String) -> SourceLocation {
         switch error {
@@ -222,7 +240,8 @@ struct ParameterReader {
 
     private static func summary(of error: YamlError) -> String {
         switch error {
-        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _), let .reader(problem, _, _, _):
+        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _),
+            let .reader(problem, _, _, _):
             return problem
         case let .duplicatedKeysInMapping(duplicates, _):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
@@ -249,13 +268,16 @@ struct ParameterReader {
             switch parameter.value {
             case let .scalar(text): return (text, located(parameter))
             case .list:
-                errors.add(.configuration, located(parameter), "'\(path)' must be a single value (\(spec.type.expectation)), found a list")
+                errors.add(
+                    .configuration, located(parameter),
+                    "'\(path)' must be a single value (\(spec.type.expectation)), found a list")
                 return nil
             }
         }
         if let defaultValue = spec.defaultValue { return (defaultValue, SourceLocation(file: displayPath)) }
         if spec.required && !suggested.contains(path) {
-            errors.add(.configuration, SourceLocation(file: displayPath), "missing required key '\(path)' (\(spec.help))")
+            errors.add(
+                .configuration, SourceLocation(file: displayPath), "missing required key '\(path)' (\(spec.help))")
         }
         return nil
     }
@@ -274,15 +296,20 @@ struct ParameterReader {
         guard let (text, location) = rawText(path) else { return nil }
         let limit = Self.maxLength(of: path)
         if text.count > limit {
-            errors.add(.configuration, location, "'\(path)' is \(text.count) characters long, more than \(limit): shorten it")
+            errors.add(
+                .configuration, location, "'\(path)' is \(text.count) characters long, more than \(limit): shorten it")
             return nil
         }
         if ParameterSchema.spec(for: path)?.required == true && text.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.add(.configuration, location, "'\(path)' must not be empty")
             return nil
         }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
-            errors.add(.configuration, location, "'\(path)' holds the control character U+\(String(format: "%04X", bad.value))")
+        if let bad = text.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
+        }) {
+            errors.add(
+                .configuration, location, "'\(path)' holds the control character U+\(String(format: "%04X", bad.value))"
+            )
             return nil
         }
         return text
@@ -291,43 +318,55 @@ struct ParameterReader {
     /// The scenario's name: it names the run directory (`out/<name>`) and the model, so it is an id.
     mutating func name() -> String? {
         guard let (text, location) = rawText("name") else { return nil }
-        let valid = (1...64).contains(text.count) && !text.hasPrefix(".") && !text.hasPrefix("-")
+        let valid =
+            (1...64).contains(text.count) && !text.hasPrefix(".") && !text.hasPrefix("-")
             && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
         guard valid else {
-            errors.add(.configuration, location, "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(Shown.value(text))'")
+            errors.add(
+                .configuration, location,
+                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(Shown.value(text))'"
+            )
             return nil
         }
         return text
     }
 
     mutating func integer(_ path: String) -> Int? {
-        guard let (text, location) = rawText(path), case let .integer(range)? = ParameterSchema.spec(for: path)?.type else { return nil }
+        guard let (text, location) = rawText(path), case let .integer(range)? = ParameterSchema.spec(for: path)?.type
+        else { return nil }
         let cleaned = text.replacingOccurrences(of: "_", with: "")
         guard let value = Int(cleaned) else {
             // All digits but too many for an Int: out of range, not "not a whole number".
             let digits = cleaned.hasPrefix("-") || cleaned.hasPrefix("+") ? cleaned.dropFirst() : Substring(cleaned)
             if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                errors.add(.configuration, location, "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
+                errors.add(
+                    .configuration, location,
+                    "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
             } else {
                 errors.add(.configuration, location, "'\(path)' must be a whole number, found '\(Shown.value(text))'")
             }
             return nil
         }
         guard range.contains(value) else {
-            errors.add(.configuration, location, "'\(path)' = \(value) is out of range (\(ParameterSpecDescription.range(range)))")
+            errors.add(
+                .configuration, location,
+                "'\(path)' = \(value) is out of range (\(ParameterSpecDescription.range(range)))")
             return nil
         }
         return value
     }
 
     mutating func number(_ path: String) -> Double? {
-        guard let (text, location) = rawText(path), case let .number(range)? = ParameterSchema.spec(for: path)?.type else { return nil }
+        guard let (text, location) = rawText(path), case let .number(range)? = ParameterSchema.spec(for: path)?.type
+        else { return nil }
         guard let value = Self.parseNumber(text) else {
             errors.add(.configuration, location, "'\(path)' must be a number, found '\(Shown.value(text))'")
             return nil
         }
         guard range.contains(value) else {
-            errors.add(.configuration, location, "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
+            errors.add(
+                .configuration, location,
+                "'\(path)' = \(Shown.value(text)) is out of range (\(ParameterSpecDescription.range(range)))")
             return nil
         }
         return value
@@ -363,7 +402,10 @@ struct ParameterReader {
         var values: [Double] = []
         for item in items {
             guard let value = Self.parseNumber(item), range.contains(value) else {
-                errors.add(.configuration, location, "'\(path)' must hold numbers in \(ParameterSpecDescription.range(range)), found '\(Shown.value(item))'")
+                errors.add(
+                    .configuration, location,
+                    "'\(path)' must hold numbers in \(ParameterSpecDescription.range(range)), found '\(Shown.value(item))'"
+                )
                 return nil
             }
             values.append(value)
@@ -382,7 +424,8 @@ struct ParameterReader {
     static func parseNumber(_ text: String) -> Double? {
         let cleaned = text.replacingOccurrences(of: "_", with: "")
         guard cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-              let value = Double(cleaned), value.isFinite else { return nil }
+            let value = Double(cleaned), value.isFinite
+        else { return nil }
         return value
     }
 }

@@ -32,80 +32,188 @@ enum ParameterSchema {
     static let specs: [ParameterSpec] = [
         .init(path: "name", type: .text, required: true, defaultValue: nil, help: "short id of the scenario"),
         .init(path: "title", type: .text, required: false, defaultValue: "", help: "one-line title for the report"),
-        .init(path: "tables.territories", type: .text, required: true, defaultValue: nil, help: "CSV of territories, relative to the scenario file"),
-        .init(path: "tables.structures", type: .text, required: true, defaultValue: nil, help: "CSV of host structures, relative to the scenario file"),
-        .init(path: "tables.commitments", type: .text, required: false, defaultValue: nil, help: "CSV of posts already signed, relative to the scenario file"),
-        .init(path: "kinds.*.renewal_grant_eur", type: .number(1...1e7), required: false, defaultValue: nil, help: "State grant to renew one post of the kind (renewal waves)"),
-        .init(path: "kinds.*.renewal_months", type: .integer(1...120), required: false, defaultValue: nil, help: "months a renewal grant covers (default 36)"),
-        .init(path: "waves.*.renewal", type: .boolean, required: false, defaultValue: nil, help: "a renewal wave: renew earlier posts or fund new ones, in a new period"),
-        .init(path: "waves.*.label", type: .text, required: false, defaultValue: "", help: "label of a wave of calls for applications"),
-        .init(path: "waves.*.date", type: .text, required: true, defaultValue: nil, help: "date of a wave (YYYY-MM-DD): waves are solved in date order"),
-        .init(path: "waves.*.kinds", type: .text, required: false, defaultValue: nil, help: "kinds of host that may apply in the wave (comma-separated; default all)"),
-        .init(path: "waves.*.share", type: .number(0...1), required: false, defaultValue: nil, help: "cumulative share of the posts and money open by the end of the wave"),
-        .init(path: "waves.*.posts", type: .integer(0...1_000_000), required: false, defaultValue: nil, help: "cumulative posts open by the end of the wave (instead of share)"),
-        .init(path: "waves.*.budget_eur", type: .number(0...1e12), required: false, defaultValue: nil, help: "cumulative State money open by the end of the wave (instead of share)"),
-        .init(path: "programme.posts", type: .integer(1...1_000_000), required: true, defaultValue: nil, help: "posts available"),
-        .init(path: "programme.budget_eur", type: .number(1...1e12), required: true, defaultValue: nil, help: "State envelope in euros"),
-        .init(path: "service.people_per_post_year", type: .number(1...100_000), required: true, defaultValue: nil, help: "people one post accompanies per year"),
-        .init(path: "need.rate_15_plus", type: .number(0...1), required: true, defaultValue: nil, help: "national share of people 15+ needing help"),
-        .init(path: "need.rate_75_plus", type: .number(0...1), required: true, defaultValue: nil, help: "share of people 75+ needing help"),
-        .init(path: "need.fragility_exponent", type: .number(0...10), required: false, defaultValue: "1", help: "weight of the fragility index on the 15–74 rate"),
-        .init(path: "need.fragility_spread", type: .number(0...1), required: false, defaultValue: nil,
-              help: "when set, the 15–74 rate moves by this share per standard deviation of the fragility index (interval scale) instead of the exponent"),
-        .init(path: "robustness.capacity_factors", type: .numbers(0.01...100), required: false, defaultValue: nil,
-              help: "ends of the plausible range of host capacities, as factors on every structure's capacity (docs/model.md, Robustness)"),
-        .init(path: "robustness.cofinancing_factors", type: .numbers(0...100), required: false, defaultValue: nil,
-              help: "ends of the plausible range of host co-financing money, as factors on every structure's cofinancing_eur"),
-        .init(path: "robustness.people_per_post_year", type: .numbers(1...100_000), required: false, defaultValue: nil,
-              help: "ends of the plausible range of people one post accompanies per year"),
-        .init(path: "robustness.moved_posts", type: .integer(1...1_000_000), required: false, defaultValue: "3",
-              help: "a territory whose posts move by more than this in a variant is listed as moved"),
+        .init(
+            path: "tables.territories", type: .text, required: true, defaultValue: nil,
+            help: "CSV of territories, relative to the scenario file"),
+        .init(
+            path: "tables.structures", type: .text, required: true, defaultValue: nil,
+            help: "CSV of host structures, relative to the scenario file"),
+        .init(
+            path: "tables.commitments", type: .text, required: false, defaultValue: nil,
+            help: "CSV of posts already signed, relative to the scenario file"),
+        .init(
+            path: "kinds.*.renewal_grant_eur", type: .number(1...1e7), required: false, defaultValue: nil,
+            help: "State grant to renew one post of the kind (renewal waves)"),
+        .init(
+            path: "kinds.*.renewal_months", type: .integer(1...120), required: false, defaultValue: nil,
+            help: "months a renewal grant covers (default 36)"),
+        .init(
+            path: "waves.*.renewal", type: .boolean, required: false, defaultValue: nil,
+            help: "a renewal wave: renew earlier posts or fund new ones, in a new period"),
+        .init(
+            path: "waves.*.label", type: .text, required: false, defaultValue: "",
+            help: "label of a wave of calls for applications"),
+        .init(
+            path: "waves.*.date", type: .text, required: true, defaultValue: nil,
+            help: "date of a wave (YYYY-MM-DD): waves are solved in date order"),
+        .init(
+            path: "waves.*.kinds", type: .text, required: false, defaultValue: nil,
+            help: "kinds of host that may apply in the wave (comma-separated; default all)"),
+        .init(
+            path: "waves.*.share", type: .number(0...1), required: false, defaultValue: nil,
+            help: "cumulative share of the posts and money open by the end of the wave"),
+        .init(
+            path: "waves.*.posts", type: .integer(0...1_000_000), required: false, defaultValue: nil,
+            help: "cumulative posts open by the end of the wave (instead of share)"),
+        .init(
+            path: "waves.*.budget_eur", type: .number(0...1e12), required: false, defaultValue: nil,
+            help: "cumulative State money open by the end of the wave (instead of share)"),
+        .init(
+            path: "programme.posts", type: .integer(1...1_000_000), required: true, defaultValue: nil,
+            help: "posts available"),
+        .init(
+            path: "programme.budget_eur", type: .number(1...1e12), required: true, defaultValue: nil,
+            help: "State envelope in euros"),
+        .init(
+            path: "service.people_per_post_year", type: .number(1...100_000), required: true, defaultValue: nil,
+            help: "people one post accompanies per year"),
+        .init(
+            path: "need.rate_15_plus", type: .number(0...1), required: true, defaultValue: nil,
+            help: "national share of people 15+ needing help"),
+        .init(
+            path: "need.rate_75_plus", type: .number(0...1), required: true, defaultValue: nil,
+            help: "share of people 75+ needing help"),
+        .init(
+            path: "need.fragility_exponent", type: .number(0...10), required: false, defaultValue: "1",
+            help: "weight of the fragility index on the 15–74 rate"),
+        .init(
+            path: "need.fragility_spread", type: .number(0...1), required: false, defaultValue: nil,
+            help:
+                "when set, the 15–74 rate moves by this share per standard deviation of the fragility index (interval scale) instead of the exponent"
+        ),
+        .init(
+            path: "robustness.capacity_factors", type: .numbers(0.01...100), required: false, defaultValue: nil,
+            help:
+                "ends of the plausible range of host capacities, as factors on every structure's capacity (docs/model.md, Robustness)"
+        ),
+        .init(
+            path: "robustness.cofinancing_factors", type: .numbers(0...100), required: false, defaultValue: nil,
+            help:
+                "ends of the plausible range of host co-financing money, as factors on every structure's cofinancing_eur"
+        ),
+        .init(
+            path: "robustness.people_per_post_year", type: .numbers(1...100_000), required: false, defaultValue: nil,
+            help: "ends of the plausible range of people one post accompanies per year"),
+        .init(
+            path: "robustness.moved_posts", type: .integer(1...1_000_000), required: false, defaultValue: "3",
+            help: "a territory whose posts move by more than this in a variant is listed as moved"),
         .init(path: "kinds.*.label", type: .text, required: false, defaultValue: "", help: "label of a kind of host"),
-        .init(path: "kinds.*.grant_eur", type: .number(1...1e7), required: true, defaultValue: nil, help: "State grant per post at 100 % of the SMIC"),
-        .init(path: "kinds.*.overseas_grant_eur", type: .number(1...1e7), required: true, defaultValue: nil, help: "the same overseas"),
-        .init(path: "kinds.*.grant_months", type: .integer(1...120), required: true, defaultValue: nil, help: "months covered by the grant"),
-        .init(path: "funding.*.label", type: .text, required: false, defaultValue: "", help: "label of a funding option"),
-        .init(path: "funding.*.state_share", type: .number(0.01...1), required: true, defaultValue: nil, help: "share of the SMIC the State pays"),
-        .init(path: "funding.*.months", type: .integer(1...120), required: false, defaultValue: nil, help: "funded months (default: the kind's grant months)"),
-        .init(path: "limits.territory_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0", help: "floor of posts per territory"),
-        .init(path: "limits.territory_max_share", type: .number(0...1), required: false, defaultValue: "1", help: "cap per territory, as a share of posts"),
-        .init(path: "limits.region_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0", help: "floor of posts per région"),
-        .init(path: "limits.region_max_share", type: .number(0...1), required: false, defaultValue: "1", help: "cap per région, as a share of posts"),
-        .init(path: "objective.exponent", type: .number(0.05...1), required: false, defaultValue: "0.5", help: "diminishing returns: 1 = linear coverage"),
-        .init(path: "objective.breakpoints", type: .numbers(0...1), required: false,
-              defaultValue: "0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.325,0.35,0.375,0.4,0.425,0.45,0.475,0.5,0.525,0.55,0.575,0.6,0.7,0.8,0.9,1", help: "coverage ratios where the value curve bends"),
-        .init(path: "solver.time_limit_seconds", type: .number(0.01...86_400), required: false, defaultValue: "60", help: "solver time limit"),
-        .init(path: "solver.mip_gap", type: .number(0...1), required: false, defaultValue: "0.0001", help: "relative MIP gap"),
+        .init(
+            path: "kinds.*.grant_eur", type: .number(1...1e7), required: true, defaultValue: nil,
+            help: "State grant per post at 100 % of the SMIC"),
+        .init(
+            path: "kinds.*.overseas_grant_eur", type: .number(1...1e7), required: true, defaultValue: nil,
+            help: "the same overseas"),
+        .init(
+            path: "kinds.*.grant_months", type: .integer(1...120), required: true, defaultValue: nil,
+            help: "months covered by the grant"),
+        .init(
+            path: "funding.*.label", type: .text, required: false, defaultValue: "", help: "label of a funding option"),
+        .init(
+            path: "funding.*.state_share", type: .number(0.01...1), required: true, defaultValue: nil,
+            help: "share of the SMIC the State pays"),
+        .init(
+            path: "funding.*.months", type: .integer(1...120), required: false, defaultValue: nil,
+            help: "funded months (default: the kind's grant months)"),
+        .init(
+            path: "limits.territory_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0",
+            help: "floor of posts per territory"),
+        .init(
+            path: "limits.territory_max_share", type: .number(0...1), required: false, defaultValue: "1",
+            help: "cap per territory, as a share of posts"),
+        .init(
+            path: "limits.region_min_posts", type: .integer(0...1_000_000), required: false, defaultValue: "0",
+            help: "floor of posts per région"),
+        .init(
+            path: "limits.region_max_share", type: .number(0...1), required: false, defaultValue: "1",
+            help: "cap per région, as a share of posts"),
+        .init(
+            path: "objective.exponent", type: .number(0.05...1), required: false, defaultValue: "0.5",
+            help: "diminishing returns: 1 = linear coverage"),
+        .init(
+            path: "objective.breakpoints", type: .numbers(0...1), required: false,
+            defaultValue:
+                "0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.325,0.35,0.375,0.4,0.425,0.45,0.475,0.5,0.525,0.55,0.575,0.6,0.7,0.8,0.9,1",
+            help: "coverage ratios where the value curve bends"),
+        .init(
+            path: "solver.time_limit_seconds", type: .number(0.01...86_400), required: false, defaultValue: "60",
+            help: "solver time limit"),
+        .init(
+            path: "solver.mip_gap", type: .number(0...1), required: false, defaultValue: "0.0001",
+            help: "relative MIP gap"),
         .init(path: "solver.presolve", type: .boolean, required: false, defaultValue: "true", help: "GLPK presolver"),
-        .init(path: "solver.cuts", type: .boolean, required: false, defaultValue: "true", help: "GLPK's Gomory and MIR cuts"),
-        .init(path: "comparison.baselines", type: .text, required: false, defaultValue: "webster:need,webster:population",
-              help: "baselines compared with the optimised plan: ids separated by commas, or a YAML list (docs/baselines.md); empty for none"),
-        .init(path: "comparison.sensitivity", type: .boolean, required: false, defaultValue: "true",
-              help: "re-solve for budget ±€1M/±€10M, posts ±1/±100 and without each family of floors and caps"),
-        .init(path: "comparison.frontier_points", type: .integer(0...20), required: false, defaultValue: "5",
-              help: "points of the efficiency–equity frontier (0 or 1: none)"),
-        .init(path: "objective.stages", type: .text, required: false, defaultValue: "value",
-              help: "lexicographic stages, comma-separated: value, coverage, maxmin, cost, endow, closeness:<baseline> (docs/model.md)"),
-        .init(path: "tables.demand", type: .text, required: false, defaultValue: nil, help: "CSV of communes (where people live), relative to the scenario file; enables the commune model"),
-        .init(path: "tables.candidates", type: .text, required: false, defaultValue: nil, help: "CSV of candidate host sites (structures' columns + commune_code); needs tables.demand"),
-        .init(path: "reach.radius_km", type: .number(0.1...1_000), required: false, defaultValue: "15", help: "great-circle distance within which a site reaches a commune"),
-        .init(path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1", help: "coverage ratios where the commune groups' value curve bends"),
-        .init(path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
-              help: "coverage ratio under which a territory is counted in the comparison"),
-        .init(path: "programme.cost_per_post_eur", type: .number(0...1e6), required: false, defaultValue: "0",
-              help: "programme cost per post paid by the State on top of the grant (training…), counted in every plan alike"),
-        .init(path: "service.horizon_years", type: .integer(1...10), required: false, defaultValue: "3",
-              help: "years over which every plan's service is counted (docs/baselines.md, \"One horizon\")"),
-        .init(path: "service.renewal_share", type: .number(0...1), required: false, defaultValue: "0",
-              help: "share of a post whose funding ends before the horizon that is renewed until the horizon"),
-        .init(path: "comparison.post_ranges", type: .boolean, required: false, defaultValue: "true",
-              help: "the fewest and most posts each territory can hold in a plan within the gap and within comparison.range_tolerance"),
-        .init(path: "comparison.range_tolerance", type: .number(0...0.2), required: false, defaultValue: "0.005",
-              help: "the wider tolerance of the ranges, a share of the optimum (at least the MIP gap)"),
-        .init(path: "comparison.decomposition", type: .boolean, required: false, defaultValue: "true",
-              help: "split the gain over the observed plan into money, funding rule and geography by re-solving (8 plans)"),
-        .init(path: "objective.tie_break", type: .text, required: false, defaultValue: "none",
-              help: "among the plans within the MIP gap of the optimum, publish the one closest to this baseline's seats (docs/model.md, \"One canonical plan\"); none for the solver's own"),
+        .init(
+            path: "solver.cuts", type: .boolean, required: false, defaultValue: "true",
+            help: "GLPK's Gomory and MIR cuts"),
+        .init(
+            path: "comparison.baselines", type: .text, required: false, defaultValue: "webster:need,webster:population",
+            help:
+                "baselines compared with the optimised plan: ids separated by commas, or a YAML list (docs/baselines.md); empty for none"
+        ),
+        .init(
+            path: "comparison.sensitivity", type: .boolean, required: false, defaultValue: "true",
+            help: "re-solve for budget ±€1M/±€10M, posts ±1/±100 and without each family of floors and caps"),
+        .init(
+            path: "comparison.frontier_points", type: .integer(0...20), required: false, defaultValue: "5",
+            help: "points of the efficiency–equity frontier (0 or 1: none)"),
+        .init(
+            path: "objective.stages", type: .text, required: false, defaultValue: "value",
+            help:
+                "lexicographic stages, comma-separated: value, coverage, maxmin, cost, endow, closeness:<baseline> (docs/model.md)"
+        ),
+        .init(
+            path: "tables.demand", type: .text, required: false, defaultValue: nil,
+            help: "CSV of communes (where people live), relative to the scenario file; enables the commune model"),
+        .init(
+            path: "tables.candidates", type: .text, required: false, defaultValue: nil,
+            help: "CSV of candidate host sites (structures' columns + commune_code); needs tables.demand"),
+        .init(
+            path: "reach.radius_km", type: .number(0.1...1_000), required: false, defaultValue: "15",
+            help: "great-circle distance within which a site reaches a commune"),
+        .init(
+            path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1",
+            help: "coverage ratios where the commune groups' value curve bends"),
+        .init(
+            path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
+            help: "coverage ratio under which a territory is counted in the comparison"),
+        .init(
+            path: "programme.cost_per_post_eur", type: .number(0...1e6), required: false, defaultValue: "0",
+            help:
+                "programme cost per post paid by the State on top of the grant (training…), counted in every plan alike"
+        ),
+        .init(
+            path: "service.horizon_years", type: .integer(1...10), required: false, defaultValue: "3",
+            help: "years over which every plan's service is counted (docs/baselines.md, \"One horizon\")"),
+        .init(
+            path: "service.renewal_share", type: .number(0...1), required: false, defaultValue: "0",
+            help: "share of a post whose funding ends before the horizon that is renewed until the horizon"),
+        .init(
+            path: "comparison.post_ranges", type: .boolean, required: false, defaultValue: "true",
+            help:
+                "the fewest and most posts each territory can hold in a plan within the gap and within comparison.range_tolerance"
+        ),
+        .init(
+            path: "comparison.range_tolerance", type: .number(0...0.2), required: false, defaultValue: "0.005",
+            help: "the wider tolerance of the ranges, a share of the optimum (at least the MIP gap)"),
+        .init(
+            path: "comparison.decomposition", type: .boolean, required: false, defaultValue: "true",
+            help: "split the gain over the observed plan into money, funding rule and geography by re-solving (8 plans)"
+        ),
+        .init(
+            path: "objective.tie_break", type: .text, required: false, defaultValue: "none",
+            help:
+                "among the plans within the MIP gap of the optimum, publish the one closest to this baseline's seats (docs/model.md, \"One canonical plan\"); none for the solver's own"
+        ),
     ]
 
     /// The spec whose pattern matches a concrete path (`funding.full.months` matches `funding.*.months`).

@@ -9,17 +9,28 @@ public enum PreviousRun {
     public static func territoryPosts(_ folder: String) throws(ScenarioError) -> [String: Int] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: folder),
-                "closeness:run: no run folder here (give the folder of a previous run, which holds \(territoryFile))")])
+            throw ScenarioError([
+                Diagnostic(
+                    .missingFile, SourceLocation(file: folder),
+                    "closeness:run: no run folder here (give the folder of a previous run, which holds \(territoryFile))"
+                )
+            ])
         }
         let path = (folder as NSString).appendingPathComponent(territoryFile)
-        let table = try CSVTable(data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
-        var reader = TableReader(table: table, columns: [.init(name: "territory_code", required: true), .init(name: "posts", required: true)])
+        let table = try CSVTable(
+            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
+        var reader = TableReader(
+            table: table,
+            columns: [.init(name: "territory_code", required: true), .init(name: "posts", required: true)])
         var posts: [String: Int] = [:]
         for record in table.records where record.count == table.header.count {
-            guard let code = reader.text(record, "territory_code"), let count = reader.integer(record, "posts", in: 0...1_000_000) else { continue }
+            guard let code = reader.text(record, "territory_code"),
+                let count = reader.integer(record, "posts", in: 0...1_000_000)
+            else { continue }
             if posts[code] != nil {
-                reader.fail(reader.field(record, "territory_code")!, "territory_code", "territory '\(Shown.value(code))' appears twice")
+                reader.fail(
+                    reader.field(record, "territory_code")!, "territory_code",
+                    "territory '\(Shown.value(code))' appears twice")
                 continue
             }
             posts[code] = count
@@ -43,13 +54,19 @@ public enum PreviousRun {
     public static func structurePosts(_ folder: String) throws(ScenarioError) -> [Held]? {
         let path = (folder as NSString).appendingPathComponent(structureFile)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let table = try CSVTable(data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
-        var reader = TableReader(table: table, columns: [.init(name: "structure_id", required: true), .init(name: "funding_option", required: true),
-                                                         .init(name: "posts", required: true)])
+        let table = try CSVTable(
+            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
+        var reader = TableReader(
+            table: table,
+            columns: [
+                .init(name: "structure_id", required: true), .init(name: "funding_option", required: true),
+                .init(name: "posts", required: true),
+            ])
         var held: [Held] = []
         for record in table.records where record.count == table.header.count {
             guard let id = reader.text(record, "structure_id"), let option = reader.text(record, "funding_option"),
-                  let posts = reader.integer(record, "posts", in: 0...1_000_000) else { continue }
+                let posts = reader.integer(record, "posts", in: 0...1_000_000)
+            else { continue }
             held.append(Held(structureID: id, option: option, posts: posts))
         }
         try reader.errors.throwIfAny()

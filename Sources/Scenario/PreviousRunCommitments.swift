@@ -9,20 +9,31 @@ extension ScenarioLoader {
     /// plan keeps last night's posts where they are; min: it may add to them). The rows are checked as a commitments
     /// table's (a structure no longer in the scenario, more posts than its capacity now… are refused at their
     /// file:line:column, exit 65); a folder without the file is exit 66. The file's bytes join the manifest's inputs.
-    public static func withCommitments(fromRun folder: String, mode: Commitment.Mode, to scenario: Scenario) throws(ScenarioError) -> Scenario {
+    public static func withCommitments(
+        fromRun folder: String, mode: Commitment.Mode, to scenario: Scenario
+    ) throws(ScenarioError) -> Scenario {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: folder),
-                "--commitments-from: no run folder here (give the folder of a previous run, which holds \(previousPlanFile))")])
+            throw ScenarioError([
+                Diagnostic(
+                    .missingFile, SourceLocation(file: folder),
+                    "--commitments-from: no run folder here (give the folder of a previous run, which holds \(previousPlanFile))"
+                )
+            ])
         }
         let path = (folder as NSString).appendingPathComponent(previousPlanFile)
         let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan")
         let table = try CSVTable(data: bytes, path: path)
-        let (commitments, errors) = CommitmentTable.commitments(table, structures: scenario.structures, territories: scenario.territories,
-                                                                 parameters: scenario.parameters, mode: mode)
+        let (commitments, errors) = CommitmentTable.commitments(
+            table, structures: scenario.structures, territories: scenario.territories,
+            parameters: scenario.parameters, mode: mode)
         try errors.throwIfAny()
-        let files = scenario.inputFiles.filter { $0.role != "commitments" } + [Scenario.InputFile(role: "commitments", path: path, bytes: bytes)]
-        return Scenario(parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures,
-                        inputFiles: files, commitments: commitments)
+        let files =
+            scenario.inputFiles.filter { $0.role != "commitments" } + [
+                Scenario.InputFile(role: "commitments", path: path, bytes: bytes)
+            ]
+        return Scenario(
+            parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures,
+            inputFiles: files, commitments: commitments)
     }
 }

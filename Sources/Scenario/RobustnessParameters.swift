@@ -10,8 +10,10 @@ public struct RobustnessParameters: Sendable, Hashable {
     /// A territory whose posts move by more than this in a variant is listed as moved.
     public let movedPosts: Int
 
-    public init(capacityFactors: [Double] = [], cofinancingFactors: [Double] = [], peoplePerPostYear: [Double] = [],
-                movedPosts: Int = 3) {
+    public init(
+        capacityFactors: [Double] = [], cofinancingFactors: [Double] = [], peoplePerPostYear: [Double] = [],
+        movedPosts: Int = 3
+    ) {
         self.capacityFactors = capacityFactors
         self.cofinancingFactors = cofinancingFactors
         self.peoplePerPostYear = peoplePerPostYear
@@ -28,15 +30,21 @@ public struct RobustnessParameters: Sendable, Hashable {
 
     static func read(_ reader: inout ParameterReader) -> RobustnessParameters {
         var lists: [[Double]] = []
-        for path in ["robustness.capacity_factors", "robustness.cofinancing_factors", "robustness.people_per_post_year"] {
+        for path in [
+            "robustness.capacity_factors", "robustness.cofinancing_factors", "robustness.people_per_post_year",
+        ] {
             let values = reader.numbers(path) ?? []
             if values.count > maxValuesPerGuess {
-                reader.configurationError(path, "'\(path)' lists \(values.count) values, at most \(maxValuesPerGuess) (the ends of the range: each is a re-solve)")
+                reader.configurationError(
+                    path,
+                    "'\(path)' lists \(values.count) values, at most \(maxValuesPerGuess) (the ends of the range: each is a re-solve)"
+                )
             }
             lists.append(values)
         }
-        return RobustnessParameters(capacityFactors: lists[0], cofinancingFactors: lists[1], peoplePerPostYear: lists[2],
-                                    movedPosts: reader.integer("robustness.moved_posts") ?? 3)
+        return RobustnessParameters(
+            capacityFactors: lists[0], cofinancingFactors: lists[1], peoplePerPostYear: lists[2],
+            movedPosts: reader.integer("robustness.moved_posts") ?? 3)
     }
 }
 
@@ -51,8 +59,10 @@ extension RobustnessParameters {
     /// The ends of a range that would make the base scenario's rules impossible: a capacity factor that leaves
     /// a territory less room than its floor, or a région less than the région floor. Co-financing factors and
     /// people per post-year only change which options are open and what a post is worth, never the floors' room.
-    public func rangeProblems(parameters: ScenarioParameters, territories: [Territory],
-                              structures: [HostStructure]) -> [(key: String, message: String)] {
+    public func rangeProblems(
+        parameters: ScenarioParameters, territories: [Territory],
+        structures: [HostStructure]
+    ) -> [(key: String, message: String)] {
         guard !capacityFactors.isEmpty else { return [] }
         let key = "robustness.capacity_factors"
         let index = Dictionary(territories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -69,7 +79,9 @@ extension RobustnessParameters {
         for factor in capacityFactors {
             var room = [Int](repeating: 0, count: territories.count)
             for structure in structures {
-                if let t = index[structure.territory] { room[t] += Self.scaled(capacity: structure.capacity, by: factor) }
+                if let t = index[structure.territory] {
+                    room[t] += Self.scaled(capacity: structure.capacity, by: factor)
+                }
             }
             var regionRoom: [String: Int] = [:]
             for (t, territory) in territories.enumerated() {
@@ -77,15 +89,23 @@ extension RobustnessParameters {
                 let cap = min(shareCap, territory.maxPosts ?? Int.max)
                 regionRoom[territory.regionCode, default: 0] += min(room[t], cap)
                 if floor > room[t] {
-                    problems.append((key, "'\(key)': at factor \(factor) the host structures of territory \(territory.code) (\(territory.name)) "
-                        + "can take \(room[t]) posts, below its floor of \(floor): that end of the range makes the base scenario infeasible; "
-                        + "raise the factor or lower the floor"))
+                    problems.append(
+                        (
+                            key,
+                            "'\(key)': at factor \(factor) the host structures of territory \(territory.code) (\(territory.name)) "
+                                + "can take \(room[t]) posts, below its floor of \(floor): that end of the range makes the base scenario infeasible; "
+                                + "raise the factor or lower the floor"
+                        ))
                 }
             }
             if limits.regionMinPosts > 0 {
                 for (region, posts) in regionRoom.sorted(by: { $0.key < $1.key }) where posts < limits.regionMinPosts {
-                    problems.append((key, "'\(key)': at factor \(factor) région \(region) can take \(posts) posts, below the région floor of "
-                        + "\(limits.regionMinPosts): that end of the range makes the base scenario infeasible; raise the factor or lower the floor"))
+                    problems.append(
+                        (
+                            key,
+                            "'\(key)': at factor \(factor) région \(region) can take \(posts) posts, below the région floor of "
+                                + "\(limits.regionMinPosts): that end of the range makes the base scenario infeasible; raise the factor or lower the floor"
+                        ))
                 }
             }
         }

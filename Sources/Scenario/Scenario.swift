@@ -28,7 +28,8 @@ public struct Scenario: Sendable {
     public let inputFiles: [InputFile]
     /// Posts already signed (the optional `commitments` table), in structure then option order; empty without one.
     public let commitments: [Commitment]
-    /// The structures as left for new posts once the commitments are placed (see `Commitment`); `structures` without them.
+    /// The structures as left for new posts once the commitments are placed (see `Commitment`); `structures` without
+    /// them.
     public let residualStructures: [HostStructure]
 
     /// Where people live (`tables.demand`): nil for a scenario of territories only.
@@ -37,19 +38,24 @@ public struct Scenario: Sendable {
     /// Positions, pools, régions and capacities, built once with the scenario.
     public let index: ScenarioIndex
 
-    public init(parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure], inputFiles: [InputFile] = [],
-                commitments: [Commitment] = [], communes: CommuneInputs? = nil) {
+    public init(
+        parameters: ScenarioParameters, territories: [Territory], structures: [HostStructure],
+        inputFiles: [InputFile] = [],
+        commitments: [Commitment] = [], communes: CommuneInputs? = nil
+    ) {
         self.parameters = parameters
         self.territories = territories.sorted { $0.code < $1.code }
         self.structures = structures.sorted { $0.id < $1.id }
         self.need = NeedFormula(parameters.need).need(for: self.territories)
         self.inputFiles = inputFiles
         self.commitments = commitments.sorted { ($0.structureID, $0.option ?? "") < ($1.structureID, $1.option ?? "") }
-        self.residualStructures = Self.residualStructures(self.structures, commitments: self.commitments, parameters: parameters,
-                                                          territories: self.territories)
+        self.residualStructures = Self.residualStructures(
+            self.structures, commitments: self.commitments, parameters: parameters,
+            territories: self.territories)
         self.communes = communes
-        self.index = ScenarioIndex(territories: self.territories, structures: self.structures,
-                                   residualStructures: self.commitments.isEmpty ? nil : self.residualStructures)
+        self.index = ScenarioIndex(
+            territories: self.territories, structures: self.structures,
+            residualStructures: self.commitments.isEmpty ? nil : self.residualStructures)
     }
 
     public func territory(_ code: String) -> Territory? { index.territoryPositions[code].map { territories[$0] } }
@@ -106,10 +112,14 @@ public struct NeedFormula: Sendable {
         let totalAdults = adults.reduce(0, +)
         let total15 = territories.reduce(0.0) { $0 + Double($1.population15Plus) }
         let total75 = territories.reduce(0.0) { $0 + Double($1.population75Plus) }
-        let modulation = parameters.fragilitySpread.map { Self.intervalModulation(territories, adults: adults, spread: $0) }
+        let modulation =
+            parameters.fragilitySpread.map { Self.intervalModulation(territories, adults: adults, spread: $0) }
             ?? territories.map { pow(max($0.fragilityIndex, 1e-9), parameters.fragilityExponent) }
-        let meanModulation = totalAdults > 0 ? zip(adults, modulation).reduce(0.0) { $0 + $1.0 * $1.1 } / totalAdults : 1
-        let adultRate = totalAdults > 0 ? max(0, parameters.rate15Plus * total15 - parameters.rate75Plus * total75) / totalAdults : 0
+        let meanModulation =
+            totalAdults > 0 ? zip(adults, modulation).reduce(0.0) { $0 + $1.0 * $1.1 } / totalAdults : 1
+        let adultRate =
+            totalAdults > 0
+            ? max(0, parameters.rate15Plus * total15 - parameters.rate75Plus * total75) / totalAdults : 0
         var result: [String: Double] = [:]
         for (index, territory) in territories.enumerated() {
             let factor = meanModulation > 0 ? modulation[index] / meanModulation : 1

@@ -57,17 +57,22 @@ public enum ScenarioChange: Sendable, Hashable, CustomStringConvertible {
     func check() throws(ScenarioError) {
         let valid: Bool
         switch (self, ParameterSchema.spec(for: key)?.type) {
-        case let (.posts(count), .integer(range)?), let (.territoryMinPosts(count), .integer(range)?), let (.regionMinPosts(count), .integer(range)?):
+        case let (.posts(count), .integer(range)?), let (.territoryMinPosts(count), .integer(range)?),
+            let (.regionMinPosts(count), .integer(range)?):
             valid = range.contains(count)
-        case let (.budget(number), .number(range)?), let (.territoryMaxShare(number), .number(range)?), let (.regionMaxShare(number), .number(range)?):
+        case let (.budget(number), .number(range)?), let (.territoryMaxShare(number), .number(range)?),
+            let (.regionMaxShare(number), .number(range)?):
             valid = number.isFinite && range.contains(number)
         default:
             valid = false
         }
         guard !valid else { return }
         let expected = ParameterSchema.spec(for: key)?.type.expectation ?? "a valid value"
-        throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "change '\(self)'"),
-                                        "'\(key)' = \(value) is out of range (expected \(expected))")])
+        throw ScenarioError([
+            Diagnostic(
+                .configuration, SourceLocation(file: "change '\(self)'"),
+                "'\(key)' = \(value) is out of range (expected \(expected))")
+        ])
     }
 }
 
@@ -89,12 +94,18 @@ extension Scenario {
         case let .regionMinPosts(value): regionMin = value
         case let .regionMaxShare(value): regionShare = value
         }
-        let effective = (old.effective.filter { $0.path != change.key } + [(path: change.key, value: change.value)]).sorted { $0.path < $1.path }
+        let effective = (old.effective.filter { $0.path != change.key } + [(path: change.key, value: change.value)])
+            .sorted { $0.path < $1.path }
         let changed = ScenarioParameters(
             name: old.name, title: old.title, posts: posts, budgetEUR: budget, peoplePerPostYear: old.peoplePerPostYear,
             need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions,
-            limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
-            objective: old.objective, solver: old.solver, effective: effective, comparison: old.comparison, basis: old.basis)
-        return Scenario(parameters: changed, territories: territories, structures: structures, inputFiles: inputFiles, commitments: commitments, communes: communes)
+            limits: Limits(
+                territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin,
+                regionMaxShare: regionShare),
+            objective: old.objective, solver: old.solver, effective: effective, comparison: old.comparison,
+            basis: old.basis)
+        return Scenario(
+            parameters: changed, territories: territories, structures: structures, inputFiles: inputFiles,
+            commitments: commitments, communes: communes)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What the scenario's consumers look up again and again, built once with the scenario (`Scenario.init`, so a scenario
-/// changed in memory by `applying(_:)` gets its own): positions instead of scans by code, and the host capacities summed
-/// once instead of by each consumer. Linear in the number of territories and structures.
+/// changed in memory by `applying(_:)` gets its own): positions instead of scans by code, and the host capacities
+/// summed once instead of by each consumer. Linear in the number of territories and structures.
 public struct ScenarioIndex: Sendable {
     public typealias Region = (code: String, name: String, territories: [Territory])
 
@@ -32,9 +32,12 @@ public struct ScenarioIndex: Sendable {
     /// `territories` and `structures` as the scenario keeps them (sorted by code and id); `residualStructures` nil when
     /// they are `structures` (no commitments), so the pools are grouped and summed once.
     init(territories: [Territory], structures: [HostStructure], residualStructures: [HostStructure]?) {
-        territoryPositions = Dictionary(territories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
+        territoryPositions = Dictionary(
+            territories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
         var members: [String: [Int]] = [:]
-        for (position, territory) in territories.enumerated() { members[territory.regionCode, default: []].append(position) }
+        for (position, territory) in territories.enumerated() {
+            members[territory.regionCode, default: []].append(position)
+        }
         let codes = members.keys.sorted()
         regions = codes.map { code in
             let positions = members[code]!
@@ -43,7 +46,9 @@ public struct ScenarioIndex: Sendable {
         regionPositions = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
         regionMembers = codes.map { members[$0]! }
         var regionOfTerritory = Array(repeating: 0, count: territories.count)
-        for (region, positions) in regionMembers.enumerated() { for position in positions { regionOfTerritory[position] = region } }
+        for (region, positions) in regionMembers.enumerated() {
+            for position in positions { regionOfTerritory[position] = region }
+        }
         self.regionOfTerritory = regionOfTerritory
         structuresByPool = Dictionary(grouping: structures, by: \.pool)
         capacityByPool = structuresByPool.mapValues { $0.reduce(0) { $0 + $1.capacity } }
@@ -56,12 +61,16 @@ public struct ScenarioIndex: Sendable {
         }
         var territoryCapacities = Array(repeating: 0, count: territories.count)
         for structure in structures {
-            if let position = territoryPositions[structure.territory] { territoryCapacities[position] += structure.capacity }
+            if let position = territoryPositions[structure.territory] {
+                territoryCapacities[position] += structure.capacity
+            }
         }
         self.territoryCapacities = territoryCapacities
         regionCapacities = regionMembers.map { $0.reduce(0) { $0 + territoryCapacities[$1] } }
     }
 
     /// Σ capacity of the structures of the territory `code` (0 for a code the scenario does not have).
-    public func capacity(ofTerritory code: String) -> Int { territoryPositions[code].map { territoryCapacities[$0] } ?? 0 }
+    public func capacity(ofTerritory code: String) -> Int {
+        territoryPositions[code].map { territoryCapacities[$0] } ?? 0
+    }
 }

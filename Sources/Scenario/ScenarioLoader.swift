@@ -20,11 +20,15 @@ public enum ScenarioLoader {
     /// of the scenario are made in memory (`Scenario.applying`), never by reading the files again.
     public static func load(_ path: String, overrides: [ParameterOverride] = []) throws(ScenarioError) -> Scenario {
         let file = scenarioFile(for: path)
-        let scenarioBytes = try InputFileReader.bytes(of: file, shownAs: file, what: "the scenario file", atMost: maxScenarioFileBytes)
-        var reader = ParameterReader(yaml: try text(of: scenarioBytes, file: file), displayPath: file, overrides: overrides)
+        let scenarioBytes = try InputFileReader.bytes(
+            of: file, shownAs: file, what: "the scenario file", atMost: maxScenarioFileBytes)
+        var reader = ParameterReader(
+            yaml: try text(of: scenarioBytes, file: file), displayPath: file, overrides: overrides)
         guard reader.parsed else {
             try reader.errors.throwIfAny()
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "the scenario file could not be read")])
+            throw ScenarioError([
+                Diagnostic(.configuration, SourceLocation(file: file), "the scenario file could not be read")
+            ])
         }
         let parameters = readParameters(&reader)
 
@@ -68,30 +72,36 @@ public enum ScenarioLoader {
         }
         var commitments: [Commitment] = []
         if let commitmentsPath, let table = table("commitments", at: commitmentsPath) {
-            // Checked against the structures only when their table read without error (else every row would be "unknown").
+            // Checked against the structures only when their table read without error (else every row would be
+            // "unknown").
             let known = errors.isEmpty ? structures : nil
-            let (values, problems) = CommitmentTable.commitments(table, structures: known, territories: territories, parameters: parameters)
+            let (values, problems) = CommitmentTable.commitments(
+                table, structures: known, territories: territories, parameters: parameters)
             commitments = values
             errors.merge(problems)
         }
         // A robustness range that would make the base scenario's own rules impossible: refused before any solve.
         if let parameters, errors.isEmpty {
-            for problem in parameters.robustness.rangeProblems(parameters: parameters, territories: territories, structures: structures) {
+            for problem in parameters.robustness.rangeProblems(
+                parameters: parameters, territories: territories, structures: structures)
+            {
                 errors.add(.configuration, reader.location(of: problem.key), problem.message)
             }
         }
         // The commune layer (docs/scenarios.md, "demand.csv"), read only when the tables above are sound.
         var communes: CommuneInputs?
         if errors.isEmpty {
-            communes = DemandLoader.load(communeSettings, territories: territories, structures: structures, kinds: kindIDs,
-                                         structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &errors)
+            communes = DemandLoader.load(
+                communeSettings, territories: territories, structures: structures, kinds: kindIDs,
+                structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &errors)
         }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file), "incomplete scenario")])
         }
-        return Scenario(parameters: parameters, territories: territories, structures: structures, inputFiles: files,
-                        commitments: commitments, communes: communes)
+        return Scenario(
+            parameters: parameters, territories: territories, structures: structures, inputFiles: files,
+            commitments: commitments, communes: communes)
     }
 
     /// A scenario file is a page of parameters; the data go in the tables. Larger files are refused before
@@ -101,8 +111,12 @@ public enum ScenarioLoader {
     /// The scenario file's text, decoded (UTF-8, with or without BOM; anything else is refused).
     private static func text(of bytes: Data, file: String) throws(ScenarioError) -> String {
         guard bytes.count <= maxScenarioFileBytes else {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file),
-                "the scenario file is larger than 1 MiB: it holds parameters only (the data go in the CSV tables); shorten it")])
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration, SourceLocation(file: file),
+                    "the scenario file is larger than 1 MiB: it holds parameters only (the data go in the CSV tables); shorten it"
+                )
+            ])
         }
         switch TextDecoding.decode(bytes, file: file, category: .configuration, csv: false) {
         case let .success(text): return text
@@ -113,12 +127,15 @@ public enum ScenarioLoader {
     /// A table path as written in the scenario file, resolved against the file's folder.
     private static func resolvedPath(_ relative: String, besides file: String) -> String {
         let folder = (file as NSString).deletingLastPathComponent
-        return relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+        return relative.hasPrefix("/") || folder.isEmpty
+            ? relative : (folder as NSString).appendingPathComponent(relative)
     }
 
     private static func collector(_ error: ScenarioError) -> DiagnosticCollector {
         var collector = DiagnosticCollector()
-        for diagnostic in error.diagnostics { collector.add(diagnostic.category, diagnostic.location, diagnostic.message) }
+        for diagnostic in error.diagnostics {
+            collector.add(diagnostic.category, diagnostic.location, diagnostic.message)
+        }
         return collector
     }
 
@@ -131,21 +148,30 @@ public enum ScenarioLoader {
             let overseas = reader.number("kinds.\(id).overseas_grant_eur")
             let months = reader.integer("kinds.\(id).grant_months")
             if let grant, let overseas, let months {
-                var kind = HostKind(id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas, grantMonths: months)
+                var kind = HostKind(
+                    id: id, label: label.isEmpty ? id : label, grantEUR: grant, overseasGrantEUR: overseas,
+                    grantMonths: months)
                 kind.renewalGrantEUR = reader.number("kinds.\(id).renewal_grant_eur")
                 kind.renewalMonths = reader.integer("kinds.\(id).renewal_months") ?? 36
                 kinds.append(kind)
             }
         }
-        if kinds.isEmpty { reader.configurationError("kinds", "the scenario defines no kind of host structure ('kinds')") }
+        if kinds.isEmpty {
+            reader.configurationError("kinds", "the scenario defines no kind of host structure ('kinds')")
+        }
         var options: [FundingOption] = []
         for id in ids["funding"] ?? [] {
             let label = reader.text("funding.\(id).label") ?? ""
             let share = reader.number("funding.\(id).state_share")
             let months = reader.integer("funding.\(id).months")
-            if let share { options.append(FundingOption(id: id, label: label.isEmpty ? id : label, stateShare: share, months: months)) }
+            if let share {
+                options.append(
+                    FundingOption(id: id, label: label.isEmpty ? id : label, stateShare: share, months: months))
+            }
         }
-        if options.isEmpty { reader.configurationError("funding", "the scenario defines no funding option ('funding')") }
+        if options.isEmpty {
+            reader.configurationError("funding", "the scenario defines no funding option ('funding')")
+        }
 
         let name = reader.name()
         let title = reader.text("title") ?? ""
@@ -174,7 +200,10 @@ public enum ScenarioLoader {
         for baseline in baselines {
             if let first = seenBaselines[baseline.lowercased()] {
                 let spelling = first == baseline ? "" : " (also as '\(Shown.value(baseline))')"
-                reader.configurationError("comparison.baselines", "'comparison.baselines' lists '\(Shown.value(first))' twice\(spelling): each baseline is compared once, remove one")
+                reader.configurationError(
+                    "comparison.baselines",
+                    "'comparison.baselines' lists '\(Shown.value(first))' twice\(spelling): each baseline is compared once, remove one"
+                )
             } else {
                 seenBaselines[baseline.lowercased()] = baseline
             }
@@ -191,23 +220,30 @@ public enum ScenarioLoader {
         let tieBreak = (reader.text("objective.tie_break") ?? "none").trimmingCharacters(in: .whitespaces)
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for stage in stages where !["value", "coverage", "maxmin", "cost", "endow"].contains(stage)
-            && !(stage.hasPrefix("closeness:") && stage.count > "closeness:".count) {
-            reader.configurationError("objective.stages", "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>, e.g. closeness:webster:need)")
+        for stage in stages
+        where !["value", "coverage", "maxmin", "cost", "endow"].contains(stage)
+            && !(stage.hasPrefix("closeness:") && stage.count > "closeness:".count)
+        {
+            reader.configurationError(
+                "objective.stages",
+                "'objective.stages': unknown stage '\(stage)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>, e.g. closeness:webster:need)"
+            )
         }
 
         let waves = readWaves(&reader, kinds: kinds, posts: posts, budget: budget)
         if let breakpoints {
             let increasing = zip(breakpoints, breakpoints.dropFirst()).allSatisfy { $0 < $1 }
             if breakpoints.isEmpty || !increasing || breakpoints.first! <= 0 || breakpoints.last! != 1 {
-                reader.configurationError("objective.breakpoints", "'objective.breakpoints' must be increasing ratios in (0, 1] ending at 1")
+                reader.configurationError(
+                    "objective.breakpoints", "'objective.breakpoints' must be increasing ratios in (0, 1] ending at 1")
             }
         }
         guard let name, let posts, let budget, let people, let rate15, let rate75, let fragility, let territoryMin,
-              let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
-              let presolve, let cuts, let coverageThreshold, let sensitivity, let frontierPoints,
-              let costPerPost, let horizon, let renewal, let decomposition, let postRanges, let rangeTolerance,
-              reader.errors.isEmpty else { return nil }
+            let territoryShare, let regionMin, let regionShare, let exponent, let breakpoints, let timeLimit, let gap,
+            let presolve, let cuts, let coverageThreshold, let sensitivity, let frontierPoints,
+            let costPerPost, let horizon, let renewal, let decomposition, let postRanges, let rangeTolerance,
+            reader.errors.isEmpty
+        else { return nil }
 
         // Every parameter in force, as written or by default, so the manifest and report show them all.
         var written: [String: String] = [:]
@@ -223,15 +259,19 @@ public enum ScenarioLoader {
         let effective = written.keys.sorted().map { (path: $0, value: written[$0]!) }
         var parameters = ScenarioParameters(
             name: name, title: title, posts: posts, budgetEUR: budget, peoplePerPostYear: people,
-            need: NeedParameters(rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility, fragilitySpread: fragilitySpread),
+            need: NeedParameters(
+                rate15Plus: rate15, rate75Plus: rate75, fragilityExponent: fragility, fragilitySpread: fragilitySpread),
             kinds: kinds, fundingOptions: options,
-            limits: Limits(territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin, regionMaxShare: regionShare),
+            limits: Limits(
+                territoryMinPosts: territoryMin, territoryMaxShare: territoryShare, regionMinPosts: regionMin,
+                regionMaxShare: regionShare),
             objective: ObjectiveParameters(exponent: exponent, breakpoints: breakpoints),
             solver: SolverParameters(timeLimitSeconds: timeLimit, mipGap: gap, presolve: presolve, cuts: cuts),
             effective: effective,
-            comparison: ComparisonParameters(baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
-                                             frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages,
-                                             decomposition: decomposition, postRanges: postRanges, rangeTolerance: rangeTolerance),
+            comparison: ComparisonParameters(
+                baselines: baselines, coverageThreshold: coverageThreshold, sensitivity: sensitivity,
+                frontierPoints: frontierPoints, stages: stages.isEmpty ? ["value"] : stages,
+                decomposition: decomposition, postRanges: postRanges, rangeTolerance: rangeTolerance),
             basis: ServiceBasis(costPerPostEUR: costPerPost, horizonYears: horizon, renewalShare: renewal))
         parameters.waves = waves
         parameters.robustness = robustness

@@ -186,7 +186,8 @@ public struct ComparisonParameters: Sendable, Hashable {
     public let sensitivity: Bool
     /// Points of the efficiency–equity frontier; fewer than 2 means none.
     public let frontierPoints: Int
-    /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`, `endow`, `closeness:<baseline>`).
+    /// Lexicographic objective stages, by name (`value`, `coverage`, `maxmin`, `cost`, `endow`,
+    /// `closeness:<baseline>`).
     public let stages: [String]
 
     /// Split the gain over the observed plan into money, funding rule and geography (8 re-solves).
@@ -195,8 +196,11 @@ public struct ComparisonParameters: Sendable, Hashable {
     public var postRanges: Bool = false
     public var rangeTolerance: Double = 0.005
 
-    public init(baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5, stages: [String] = ["value"],
-                decomposition: Bool = false, postRanges: Bool = false, rangeTolerance: Double = 0.005) {
+    public init(
+        baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5,
+        stages: [String] = ["value"],
+        decomposition: Bool = false, postRanges: Bool = false, rangeTolerance: Double = 0.005
+    ) {
         self.decomposition = decomposition
         self.postRanges = postRanges
         self.rangeTolerance = rangeTolerance
@@ -207,7 +211,8 @@ public struct ComparisonParameters: Sendable, Hashable {
         self.stages = stages
     }
 
-    public static let `default` = ComparisonParameters(baselines: ["webster:need", "webster:population"], coverageThreshold: 0.2)
+    public static let `default` = ComparisonParameters(
+        baselines: ["webster:need", "webster:population"], coverageThreshold: 0.2)
 }
 
 /// Every parameter of a scenario, validated.
@@ -235,10 +240,13 @@ public struct ScenarioParameters: Sendable {
     /// Programme cost per post and horizon of service, with defaults (no cost, 3 years, no renewal).
     public var basis: ServiceBasis = .default
 
-    public init(name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
-                kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,
-                solver: SolverParameters, effective: [(path: String, value: String)], comparison: ComparisonParameters = .default,
-                basis: ServiceBasis = .default) {
+    public init(
+        name: String, title: String, posts: Int, budgetEUR: Double, peoplePerPostYear: Double, need: NeedParameters,
+        kinds: [HostKind], fundingOptions: [FundingOption], limits: Limits, objective: ObjectiveParameters,
+        solver: SolverParameters, effective: [(path: String, value: String)],
+        comparison: ComparisonParameters = .default,
+        basis: ServiceBasis = .default
+    ) {
         self.basis = basis
         self.name = name
         self.title = title

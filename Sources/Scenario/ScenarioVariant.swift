@@ -26,16 +26,30 @@ extension ScenarioLoader {
     /// stay valid, since overrides can add kinds of host but never remove one.
     public static func variant(of base: Scenario, overrides: [ParameterOverride]) throws(ScenarioError) -> Scenario {
         guard let file = base.inputFiles.first(where: { $0.role == "scenario" }) else {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "scenario"), "the base scenario kept no scenario file to make variants from")])
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration, SourceLocation(file: "scenario"),
+                    "the base scenario kept no scenario file to make variants from")
+            ])
         }
         // The commune layer (its tables and its reach) is read once with the tables too.
         for (index, override) in overrides.enumerated() where override.key.hasPrefix("reach.") {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
-                "'\(override.key)' cannot vary in a sweep: the commune layer is read once with the base scenario's tables (make one sweep per radius)")])
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration,
+                    SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
+                    "'\(override.key)' cannot vary in a sweep: the commune layer is read once with the base scenario's tables (make one sweep per radius)"
+                )
+            ])
         }
         for (index, override) in overrides.enumerated() where isTablePath(override.key) {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
-                "'\(override.key)' cannot vary in a sweep: every variant uses the tables read once for the base scenario (make one sweep per table)")])
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration,
+                    SourceLocation(file: "--set #\(index + 1) '\(Shown.value("\(override.key)=\(override.value)"))'"),
+                    "'\(override.key)' cannot vary in a sweep: every variant uses the tables read once for the base scenario (make one sweep per table)"
+                )
+            ])
         }
         let text: String
         switch TextDecoding.decode(file.bytes, file: file.path, category: .configuration, csv: false) {
@@ -48,7 +62,9 @@ extension ScenarioLoader {
         guard let parameters else {
             throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: file.path), "incomplete scenario")])
         }
-        return Scenario(parameters: parameters, territories: base.territories, structures: base.structures, inputFiles: base.inputFiles,
-                        commitments: base.commitments, communes: base.communes)
+        return Scenario(
+            parameters: parameters, territories: base.territories, structures: base.structures,
+            inputFiles: base.inputFiles,
+            commitments: base.commitments, communes: base.communes)
     }
 }

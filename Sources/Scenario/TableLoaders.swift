@@ -25,8 +25,10 @@ enum TableLoaders {
     /// also make every structure that points at it an error.
     /// nil when the table has no `code` column (then structures' territories cannot be checked).
     static func codes(in table: CSVTable) -> Set<String>? {
-        guard let index = table.header.firstIndex(where: { $0.text.trimmingCharacters(in: .whitespaces) == "code" }) else { return nil }
-        return Set(table.records.compactMap { index < $0.count ? $0[index].text.trimmingCharacters(in: .whitespaces) : nil })
+        guard let index = table.header.firstIndex(where: { $0.text.trimmingCharacters(in: .whitespaces) == "code" })
+        else { return nil }
+        return Set(
+            table.records.compactMap { index < $0.count ? $0[index].text.trimmingCharacters(in: .whitespaces) : nil })
     }
 
     static func territories(_ table: CSVTable) -> ([Territory], DiagnosticCollector) {
@@ -47,44 +49,64 @@ enum TableLoaders {
             let p75 = reader.integer(record, "population_75_plus", in: 0...200_000_000)
             let ifn = reader.number(record, "ifn", in: 0...10)
             // An optional indicator: empty or a missing-value marker (`s`, `NA`, `nd`…) means unknown, never 0.
-            let poverty = reader.has("poverty_rate_pct")
+            let poverty =
+                reader.has("poverty_rate_pct")
                 ? reader.number(record, "poverty_rate_pct", in: 0...100, optional: true, markers: .missing) : nil
             let weight = reader.has("weight") ? reader.number(record, "weight", in: 0...1000, optional: true) : nil
-            let minPosts = reader.has("min_posts") ? reader.integer(record, "min_posts", in: 0...1_000_000, optional: true) : nil
-            let maxPosts = reader.has("max_posts") ? reader.integer(record, "max_posts", in: 0...1_000_000, optional: true) : nil
-            let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...1_000_000, optional: true) : nil
-            guard let code, let name, let regionCode, let regionName, let overseas, let population, let p15, let p75, let ifn else { continue }
+            let minPosts =
+                reader.has("min_posts") ? reader.integer(record, "min_posts", in: 0...1_000_000, optional: true) : nil
+            let maxPosts =
+                reader.has("max_posts") ? reader.integer(record, "max_posts", in: 0...1_000_000, optional: true) : nil
+            let posts2021 =
+                reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...1_000_000, optional: true) : nil
+            guard let code, let name, let regionCode, let regionName, let overseas, let population, let p15, let p75,
+                let ifn
+            else { continue }
             if let first = firstLine[code.lowercased()] {
-                let spelling = first.spelling == code ? "" : " as '\(first.spelling)' (codes are compared ignoring case)"
-                reader.fail(reader.field(record, "code")!, "code", "duplicated territory '\(code)': also on line \(first.line)\(spelling)")
+                let spelling =
+                    first.spelling == code ? "" : " as '\(first.spelling)' (codes are compared ignoring case)"
+                reader.fail(
+                    reader.field(record, "code")!, "code",
+                    "duplicated territory '\(code)': also on line \(first.line)\(spelling)")
                 continue
             }
             firstLine[code.lowercased()] = (reader.field(record, "code")!.line, code)
             if p75 > p15 || p15 > population {
-                reader.fail(reader.field(record, "population")!, "population", "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)")
+                reader.fail(
+                    reader.field(record, "population")!, "population",
+                    "expected population ≥ population_15_plus ≥ population_75_plus, found \(population), \(p15), \(p75)"
+                )
                 continue
             }
             let regionField = reader.field(record, "region_name")!
             if let first = regionNames[regionCode], first.name != regionName {
-                reader.fail(regionField, "region_name", "région '\(regionCode)' is named '\(Shown.value(regionName))' here and '\(Shown.value(first.name))' on line \(first.line): "
-                    + "give each region_code one region_name")
+                reader.fail(
+                    regionField, "region_name",
+                    "région '\(regionCode)' is named '\(Shown.value(regionName))' here and '\(Shown.value(first.name))' on line \(first.line): "
+                        + "give each region_code one region_name")
                 continue
             }
             regionNames[regionCode] = regionNames[regionCode] ?? (regionName, regionField.line)
             if let minPosts, let maxPosts, minPosts > maxPosts {
-                reader.fail(reader.field(record, "min_posts")!, "min_posts", "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
+                reader.fail(
+                    reader.field(record, "min_posts")!, "min_posts",
+                    "min_posts \(minPosts) exceeds max_posts \(maxPosts)")
                 continue
             }
-            result.append(Territory(code: code, name: name, regionCode: regionCode, regionName: regionName, overseas: overseas,
-                                    population: population, population15Plus: p15, population75Plus: p75, fragilityIndex: ifn,
-                                    povertyRatePct: poverty, weight: weight ?? 1, minPosts: minPosts, maxPosts: maxPosts,
-                                    posts2021: posts2021))
+            result.append(
+                Territory(
+                    code: code, name: name, regionCode: regionCode, regionName: regionName, overseas: overseas,
+                    population: population, population15Plus: p15, population75Plus: p75, fragilityIndex: ifn,
+                    povertyRatePct: poverty, weight: weight ?? 1, minPosts: minPosts, maxPosts: maxPosts,
+                    posts2021: posts2021))
         }
         return (result.sorted { $0.code < $1.code }, reader.errors)
     }
 
     /// `territories` and `kinds`: the known codes and kinds, or nil when they could not be read (then not checked).
-    static func structures(_ table: CSVTable, territories: Set<String>?, kinds: Set<String>?) -> ([HostStructure], DiagnosticCollector) {
+    static func structures(
+        _ table: CSVTable, territories: Set<String>?, kinds: Set<String>?
+    ) -> ([HostStructure], DiagnosticCollector) {
         var reader = TableReader(table: table, columns: structureColumns)
         var result: [HostStructure] = []
         var firstLine: [String: (line: Int, spelling: String)] = [:]
@@ -96,39 +118,60 @@ enum TableLoaders {
             let kind = identifier(&reader, record, "kind", allowDash: false)
             let capacity = reader.integer(record, "capacity", in: 0...100_000)
             let cofinancing = reader.number(record, "cofinancing_eur", in: 0...1e10)
-            let posts2021 = reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...100_000, optional: true) : nil
+            let posts2021 =
+                reader.has("posts_2021") ? reader.integer(record, "posts_2021", in: 0...100_000, optional: true) : nil
             guard let id, let name, let territory, let kind, let capacity, let cofinancing else { continue }
             if let first = firstLine[id.lowercased()] {
                 let spelling = first.spelling == id ? "" : " as '\(first.spelling)' (ids are compared ignoring case)"
-                reader.fail(reader.field(record, "id")!, "id", "duplicated structure id '\(id)': also on line \(first.line)\(spelling)")
+                reader.fail(
+                    reader.field(record, "id")!, "id",
+                    "duplicated structure id '\(id)': also on line \(first.line)\(spelling)")
                 continue
             }
             firstLine[id.lowercased()] = (reader.field(record, "id")!.line, id)
             if let territories, !territories.contains(territory), let field = reader.field(record, "territory") {
-                let near = territoryByLowercase[territory.lowercased()].map { " (did you mean '\($0)'? codes are matched exactly)" } ?? ""
-                reader.fail(field, "territory", "unknown territory '\(territory)' (not in the territories table)\(near)")
+                let near =
+                    territoryByLowercase[territory.lowercased()].map {
+                        " (did you mean '\($0)'? codes are matched exactly)"
+                    } ?? ""
+                reader.fail(
+                    field, "territory", "unknown territory '\(territory)' (not in the territories table)\(near)")
                 continue
             }
             if let kinds, !kinds.contains(kind), let field = reader.field(record, "kind") {
-                reader.fail(field, "kind", "unknown kind '\(kind)' (the scenario defines: \(kinds.sorted().joined(separator: ", ")))")
+                reader.fail(
+                    field, "kind",
+                    "unknown kind '\(kind)' (the scenario defines: \(kinds.sorted().joined(separator: ", ")))")
                 continue
             }
-            result.append(HostStructure(id: id, name: name, territory: territory, kind: kind, capacity: capacity,
-                                        cofinancingEUR: cofinancing, posts2021: posts2021))
+            result.append(
+                HostStructure(
+                    id: id, name: name, territory: territory, kind: kind, capacity: capacity,
+                    cofinancingEUR: cofinancing, posts2021: posts2021))
         }
         return (result.sorted { $0.id < $1.id }, reader.errors)
     }
 
     /// An id: ASCII letters, digits, `_`, `.` (and `-` where it never reaches a model name: structure ids),
     /// at most `maxIdLength` characters.
-    private static func identifier(_ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String, allowDash: Bool = true) -> String? {
+    private static func identifier(
+        _ reader: inout TableReader, _ record: [CSVTable.Field], _ column: String, allowDash: Bool = true
+    ) -> String? {
         guard let field = reader.field(record, column), let value = reader.text(record, column) else { return nil }
         guard value.count <= maxIdLength else {
-            reader.fail(field, column, "id of \(value.count) characters, longer than \(maxIdLength) (starts '\(value.prefix(20))…')")
+            reader.fail(
+                field, column,
+                "id of \(value.count) characters, longer than \(maxIdLength) (starts '\(value.prefix(20))…')")
             return nil
         }
-        guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.".contains($0) || (allowDash && $0 == "-")) }) else {
-            reader.fail(field, column, "'\(value)' is not a valid id (letters, digits, '_', '.'\(allowDash ? ", '-'" : "") only)")
+        guard
+            value.allSatisfy({
+                $0.isASCII && ($0.isLetter || $0.isNumber || "_.".contains($0) || (allowDash && $0 == "-"))
+            })
+        else {
+            reader.fail(
+                field, column,
+                "'\(value)' is not a valid id (letters, digits, '_', '.'\(allowDash ? ", '-'" : "") only)")
             return nil
         }
         return value

@@ -22,7 +22,10 @@ struct TableReader {
             let name = field.text.trimmingCharacters(in: .whitespaces)
             if let first = seen[name] {
                 // A doubled column that is not read (spreadsheets add empty trailing ones) is harmless.
-                if known.contains(name) { errors.add(.data, location(field), "column '\(name)' appears twice (first at column \(first.column))") }
+                if known.contains(name) {
+                    errors.add(
+                        .data, location(field), "column '\(name)' appears twice (first at column \(first.column))")
+                }
                 continue
             }
             seen[name] = field
@@ -30,17 +33,24 @@ struct TableReader {
         }
         for column in columns where column.required && indexByName[column.name] == nil {
             let expected = columns.map(\.name).joined(separator: ", ")
-            let near = seen.keys.filter { !known.contains($0) && $0.count <= 40 && (ParameterSchema.editDistance($0.lowercased(), column.name) <= 2) }.sorted()
-            let hint = near.first.map { " (found '\($0)' at column \(seen[$0]!.column): names are matched exactly)" } ?? ""
-            errors.add(.data, SourceLocation(file: table.path, line: 1, column: 1),
-                       "missing column '\(column.name)'\(hint) (expected columns: \(expected))")
+            let near = seen.keys.filter {
+                !known.contains($0) && $0.count <= 40
+                    && (ParameterSchema.editDistance($0.lowercased(), column.name) <= 2)
+            }.sorted()
+            let hint =
+                near.first.map { " (found '\($0)' at column \(seen[$0]!.column): names are matched exactly)" } ?? ""
+            errors.add(
+                .data, SourceLocation(file: table.path, line: 1, column: 1),
+                "missing column '\(column.name)'\(hint) (expected columns: \(expected))")
         }
         if table.records.isEmpty {
             errors.add(.data, SourceLocation(file: table.path, line: 1), "the table has a header but no rows")
         }
         for record in table.records where record.count != table.header.count {
-            errors.add(.data, location(record[0]),
-                       "expected \(table.header.count) fields as in the header, found \(record.count) (a comma inside a value must be quoted)")
+            errors.add(
+                .data, location(record[0]),
+                "expected \(table.header.count) fields as in the header, found \(record.count) (a comma inside a value must be quoted)"
+            )
         }
     }
 
@@ -71,12 +81,19 @@ struct TableReader {
             if !optional { fail(field, column, "a value is required") }
             return nil
         }
-        if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0 == "\u{FEFF}" || $0 == "\u{FFFD}" }) {
-            fail(field, column, "control character U+\(String(format: "%04X", bad.value)) in \(value.debugDescription) (values must be one line of text)")
+        if let bad = value.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control || $0 == "\u{FEFF}" || $0 == "\u{FFFD}"
+        }) {
+            fail(
+                field, column,
+                "control character U+\(String(format: "%04X", bad.value)) in \(value.debugDescription) (values must be one line of text)"
+            )
             return nil
         }
         if value.count > Self.maxTextLength {
-            fail(field, column, "a value of \(value.count) characters, more than \(Self.maxTextLength) (starts '\(value.prefix(30))…')")
+            fail(
+                field, column,
+                "a value of \(value.count) characters, more than \(Self.maxTextLength) (starts '\(value.prefix(30))…')")
             return nil
         }
         return value
@@ -95,13 +112,16 @@ struct TableReader {
     }
 
     /// nil when `raw` is not a marker; otherwise whether to stop reading the cell (after reporting when refused).
-    private mutating func marker(_ field: CSVTable.Field, _ column: String, _ raw: String, optional: Bool, rule: MarkerRule) -> Bool? {
+    private mutating func marker(
+        _ field: CSVTable.Field, _ column: String, _ raw: String, optional: Bool, rule: MarkerRule
+    ) -> Bool? {
         guard Self.missingMarkers.contains(raw.lowercased()) else { return nil }
         switch rule {
         case .missing:
             return true
         case .refuse:
-            let why = optional
+            let why =
+                optional
                 ? "leave the cell empty when the value is not given"
                 : "\(column) is required and a missing value is never read as 0: fill it in from another source, or remove the row"
             fail(field, column, "'\(raw)' marks a value that is not given (secret or not available): \(why)")
@@ -112,19 +132,31 @@ struct TableReader {
     /// Why `raw` is not a number, for the message.
     static func hint(_ raw: String, whole: Bool) -> String {
         let lower = raw.lowercased()
-        if ["nan", "+nan", "-nan"].contains(lower) { return " (NaN is not a value: leave the cell empty if it is optional)" }
+        if ["nan", "+nan", "-nan"].contains(lower) {
+            return " (NaN is not a value: leave the cell empty if it is optional)"
+        }
         if lower.hasSuffix("inf") || lower.hasSuffix("infinity") { return " (infinity is not accepted)" }
         if lower.hasPrefix("0x") || lower.hasPrefix("-0x") { return " (hexadecimal is not accepted)" }
         if raw.contains(",") { return " (use '.' as decimal separator, no thousands separator)" }
-        if raw.unicodeScalars.contains(where: { $0 == " " || $0 == "\u{A0}" || $0 == "\u{202F}" || $0 == "'" }) { return " (no thousands separator)" }
+        if raw.unicodeScalars.contains(where: { $0 == " " || $0 == "\u{A0}" || $0 == "\u{202F}" || $0 == "'" }) {
+            return " (no thousands separator)"
+        }
         if raw.hasSuffix("%") { return " (write the number without '%')" }
-        if whole, raw.contains(".") || raw.lowercased().contains("e") { return " (a count has no decimals or exponent)" }
-        if !whole, raw.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), Double(raw)?.isFinite == false { return " (far too large)" }
+        if whole, raw.contains(".") || raw.lowercased().contains("e") {
+            return " (a count has no decimals or exponent)"
+        }
+        if !whole, raw.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+            Double(raw)?.isFinite == false
+        {
+            return " (far too large)"
+        }
         return ""
     }
 
     /// A whole number in `range`.
-    mutating func integer(_ record: [CSVTable.Field], _ column: String, in range: ClosedRange<Int>, optional: Bool = false) -> Int? {
+    mutating func integer(
+        _ record: [CSVTable.Field], _ column: String, in range: ClosedRange<Int>, optional: Bool = false
+    ) -> Int? {
         guard let field = field(record, column), let raw = text(record, column, optional: optional) else { return nil }
         if marker(field, column, raw, optional: optional, rule: .refuse) != nil { return nil }
         let digits = raw.hasPrefix("-") ? raw.dropFirst() : Substring(raw)
@@ -134,7 +166,9 @@ struct TableReader {
         }
         // All digits but too many for an Int: out of range, not "not a whole number".
         guard let value = Int(raw) else {
-            fail(field, column, "\(raw) is out of range (far too large; expected \(range.lowerBound)…\(range.upperBound))")
+            fail(
+                field, column,
+                "\(raw) is out of range (far too large; expected \(range.lowerBound)…\(range.upperBound))")
             return nil
         }
         guard range.contains(value) else {
@@ -145,11 +179,15 @@ struct TableReader {
     }
 
     /// A finite decimal number in `range`, `.` as separator. `markers` says what a missing-value marker means.
-    mutating func number(_ record: [CSVTable.Field], _ column: String, in range: ClosedRange<Double>, optional: Bool = false,
-                         markers: MarkerRule = .refuse) -> Double? {
+    mutating func number(
+        _ record: [CSVTable.Field], _ column: String, in range: ClosedRange<Double>, optional: Bool = false,
+        markers: MarkerRule = .refuse
+    ) -> Double? {
         guard let field = field(record, column), let raw = text(record, column, optional: optional) else { return nil }
         if marker(field, column, raw, optional: optional, rule: markers) != nil { return nil }
-        guard raw.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Double(raw), value.isFinite else {
+        guard raw.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Double(raw),
+            value.isFinite
+        else {
             fail(field, column, "expected a number, found '\(raw)'\(Self.hint(raw, whole: false))")
             return nil
         }

@@ -21,10 +21,12 @@ public struct Territory: Sendable, Hashable {
     /// Posts validated in 2021–2023 (the real allocation), when known.
     public let posts2021: Int?
 
-    public init(code: String, name: String, regionCode: String, regionName: String, overseas: Bool,
-                population: Int, population15Plus: Int, population75Plus: Int, fragilityIndex: Double,
-                povertyRatePct: Double? = nil, weight: Double = 1, minPosts: Int? = nil, maxPosts: Int? = nil,
-                posts2021: Int? = nil) {
+    public init(
+        code: String, name: String, regionCode: String, regionName: String, overseas: Bool,
+        population: Int, population15Plus: Int, population75Plus: Int, fragilityIndex: Double,
+        povertyRatePct: Double? = nil, weight: Double = 1, minPosts: Int? = nil, maxPosts: Int? = nil,
+        posts2021: Int? = nil
+    ) {
         self.code = code
         self.name = name
         self.regionCode = regionCode
@@ -54,7 +56,10 @@ public struct HostStructure: Sendable, Hashable {
     public let cofinancingEUR: Double
     public let posts2021: Int?
 
-    public init(id: String, name: String, territory: String, kind: String, capacity: Int, cofinancingEUR: Double, posts2021: Int? = nil) {
+    public init(
+        id: String, name: String, territory: String, kind: String, capacity: Int, cofinancingEUR: Double,
+        posts2021: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.territory = territory

@@ -16,7 +16,9 @@ public struct Wave: Sendable, Hashable {
     /// renewal grant) or dropped, and new posts funded instead; `posts` and `budgetEUR` are then its own envelope.
     public let renewal: Bool
 
-    public init(id: String, label: String, date: String, kinds: [String], posts: Int, budgetEUR: Double, renewal: Bool = false) {
+    public init(
+        id: String, label: String, date: String, kinds: [String], posts: Int, budgetEUR: Double, renewal: Bool = false
+    ) {
         self.renewal = renewal
         self.id = id
         self.label = label
@@ -39,14 +41,20 @@ extension ScenarioLoader {
             let label = reader.text("\(key).label") ?? ""
             guard let date = reader.text("\(key).date") else { continue }
             if date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
-                reader.configurationError("\(key).date", "'\(key).date' must be a date written YYYY-MM-DD, found '\(Shown.value(date))'")
+                reader.configurationError(
+                    "\(key).date", "'\(key).date' must be a date written YYYY-MM-DD, found '\(Shown.value(date))'")
                 continue
             }
             var open = kinds.map(\.id)
             if let text = reader.text("\(key).kinds") {
-                let listed = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let listed = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
                 if let unknown = listed.first(where: { id in !kinds.contains { $0.id == id } }) {
-                    reader.configurationError("\(key).kinds", "'\(key).kinds': unknown kind '\(Shown.value(unknown))' (the scenario defines: \(kinds.map(\.id).joined(separator: ", ")))")
+                    reader.configurationError(
+                        "\(key).kinds",
+                        "'\(key).kinds': unknown kind '\(Shown.value(unknown))' (the scenario defines: \(kinds.map(\.id).joined(separator: ", ")))"
+                    )
                     continue
                 }
                 open = kinds.map(\.id).filter(listed.contains)
@@ -57,27 +65,48 @@ extension ScenarioLoader {
             let renewal = reader.boolean("\(key).renewal") ?? false
             guard let posts, let budget else { continue }
             guard let cumulativePosts = wavePosts ?? share.map({ Int(($0 * Double(posts)).rounded(.down)) }),
-                  let cumulativeBudget = waveBudget ?? share.map({ $0 * budget }) else {
-                reader.configurationError(key, "wave '\(id)' needs its cumulative share (share) or its cumulative posts and budget_eur")
+                let cumulativeBudget = waveBudget ?? share.map({ $0 * budget })
+            else {
+                reader.configurationError(
+                    key, "wave '\(id)' needs its cumulative share (share) or its cumulative posts and budget_eur")
                 continue
             }
-            waves.append(Wave(id: id, label: label.isEmpty ? id : label, date: date, kinds: open, posts: min(cumulativePosts, posts),
-                              budgetEUR: min(cumulativeBudget, budget), renewal: renewal))
+            waves.append(
+                Wave(
+                    id: id, label: label.isEmpty ? id : label, date: date, kinds: open,
+                    posts: min(cumulativePosts, posts),
+                    budgetEUR: min(cumulativeBudget, budget), renewal: renewal))
         }
         waves.sort { ($0.date, $0.id) < ($1.date, $1.id) }
         // Renewal waves come after the allocation (they start new periods) and have their own envelopes.
         if let firstRenewal = waves.firstIndex(where: \.renewal) {
             if let late = waves[firstRenewal...].first(where: { !$0.renewal }) {
-                reader.configurationError("waves.\(late.id)", "wave '\(late.id)' comes after the renewal wave '\(waves[firstRenewal].id)': renewal waves come last")
+                reader.configurationError(
+                    "waves.\(late.id)",
+                    "wave '\(late.id)' comes after the renewal wave '\(waves[firstRenewal].id)': renewal waves come last"
+                )
             }
-            if firstRenewal == 0 { reader.configurationError("waves.\(waves[0].id)", "the renewal wave '\(waves[0].id)' has no earlier wave whose posts it could renew") }
+            if firstRenewal == 0 {
+                reader.configurationError(
+                    "waves.\(waves[0].id)",
+                    "the renewal wave '\(waves[0].id)' has no earlier wave whose posts it could renew")
+            }
         }
         let allocation = waves.filter { !$0.renewal }
-        for (earlier, later) in zip(allocation, allocation.dropFirst()) where later.posts < earlier.posts || later.budgetEUR < earlier.budgetEUR {
-            reader.configurationError("waves.\(later.id)", "wave '\(later.id)' opens less than the earlier wave '\(earlier.id)': posts and money are cumulative, they never decrease")
+        for (earlier, later) in zip(allocation, allocation.dropFirst())
+        where later.posts < earlier.posts || later.budgetEUR < earlier.budgetEUR {
+            reader.configurationError(
+                "waves.\(later.id)",
+                "wave '\(later.id)' opens less than the earlier wave '\(earlier.id)': posts and money are cumulative, they never decrease"
+            )
         }
-        if let last = allocation.last, let posts, let budget, last.posts != posts || abs(last.budgetEUR - budget) > 0.005 {
-            reader.configurationError("waves.\(last.id)", "the last wave '\(last.id)' must open the whole programme (share: 1, or \(posts) posts and \(Int(budget)) €): the waves are compared with the single-shot plan, like for like")
+        if let last = allocation.last, let posts, let budget,
+            last.posts != posts || abs(last.budgetEUR - budget) > 0.005
+        {
+            reader.configurationError(
+                "waves.\(last.id)",
+                "the last wave '\(last.id)' must open the whole programme (share: 1, or \(posts) posts and \(Int(budget)) €): the waves are compared with the single-shot plan, like for like"
+            )
         }
         return waves
     }

@@ -26,8 +26,8 @@ enum YAMLAliasScan {
                 case YAML_ALIAS_EVENT:
                     found.append((place.line, place.column, "an alias (*name)"))
                 case YAML_SCALAR_EVENT where event.data.scalar.anchor != nil,
-                     YAML_SEQUENCE_START_EVENT where event.data.sequence_start.anchor != nil,
-                     YAML_MAPPING_START_EVENT where event.data.mapping_start.anchor != nil:
+                    YAML_SEQUENCE_START_EVENT where event.data.sequence_start.anchor != nil,
+                    YAML_MAPPING_START_EVENT where event.data.mapping_start.anchor != nil:
                     found.append((place.line, place.column, "an anchor (&name)"))
                 default:
                     break

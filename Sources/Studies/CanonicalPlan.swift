@@ -25,13 +25,17 @@ public enum CanonicalPlan {
     }
 
     /// `main`: the main solve's result (a plan of `model.program`, with a best bound); `target`: posts per territory.
-    public static func solve(model: AllocationModel, main: SolveResult, target: [String: Int], scenario: Scenario,
-                             solver: any LinearSolver, options: SolverOptions) throws -> Outcome {
+    public static func solve(
+        model: AllocationModel, main: SolveResult, target: [String: Int], scenario: Scenario,
+        solver: any LinearSolver, options: SolverOptions
+    ) throws -> Outcome {
         let count = model.program.variables.count
         precondition(main.values.count >= count, "the main result carries a plan")
         let plan = Array(main.values.prefix(count))
         let scale = model.objectiveScale
-        let valueTerms = model.valueTerms.map { ($0.0, AllocationModel.solverCoefficient($0.1, scale: scale)) }.filter { $0.1 != 0 }
+        let valueTerms = model.valueTerms.map { ($0.0, AllocationModel.solverCoefficient($0.1, scale: scale)) }.filter {
+            $0.1 != 0
+        }
         let value = valueTerms.reduce(0.0) { $0 + $1.1 * plan[$1.0.index] }
         // The bound on the value of coverage in the solver's units: the bound on value − tie-break, plus the plan's
         // own tie-break (so the summary's bound is unchanged), never below the plan.
@@ -42,10 +46,13 @@ public enum CanonicalPlan {
 
         var program = LinearProgram(name: model.program.name, sense: .maximize)
         for variable in model.program.variables {
-            program.addVariable(variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
+            program.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
         }
         for row in model.program.constraints {
-            program.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower, upper: row.upper)
+            program.addConstraint(
+                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower,
+                upper: row.upper)
         }
         program.addConstraint("stage_value", valueTerms, lower: held)
         // distance[t] ≥ |posts[t] − target[t]| as two rows; minimising their sum makes each equal.
@@ -54,7 +61,8 @@ public enum CanonicalPlan {
         for territory in scenario.territories {
             guard let posts = model.postVariables[territory.code] else { continue }
             let goal = Double(target[territory.code] ?? 0)
-            let distance = program.addVariable("tie_distance[\(territory.code)]", lower: 0, upper: .infinity, objective: -1)
+            let distance = program.addVariable(
+                "tie_distance[\(territory.code)]", lower: 0, upper: .infinity, objective: -1)
             program.addConstraint("tie_above[\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
             program.addConstraint("tie_below[\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
             let gap = abs(plan[posts.index] - goal)
@@ -68,17 +76,23 @@ public enum CanonicalPlan {
         guard found.status == .optimal, found.values.count >= count else {
             let reached = found.objective.map { " at distance \(Int((-$0).rounded()))" } ?? ""
             let proven = found.bestBound.map { ", at least \(Int((-$0 - 1e-6).rounded(.up))) proven" } ?? ""
-            let reason = "the tie-break solve ended \(found.status.rawValue)\(found.limitReached.map { " (\($0))" } ?? "")\(reached)\(proven): the solver's plan is kept"
-            return Outcome(result: main, distanceBefore: before, distanceAfter: before, kept: reason, seconds: found.seconds)
+            let reason =
+                "the tie-break solve ended \(found.status.rawValue)\(found.limitReached.map { " (\($0))" } ?? "")\(reached)\(proven): the solver's plan is kept"
+            return Outcome(
+                result: main, distanceBefore: before, distanceAfter: before, kept: reason, seconds: found.seconds)
         }
         let chosen = Array(found.values.prefix(count))
         let after = Int((-(found.objective ?? 0)).rounded())
         // In the model's units: objective = value − tie-break; the bound keeps the main solve's bound on the value.
-        let objective = model.program.variables.indices.reduce(0.0) { $0 + model.program.variables[$1].objective * chosen[$1] }
+        let objective = model.program.variables.indices.reduce(0.0) {
+            $0 + model.program.variables[$1].objective * chosen[$1]
+        }
         let modelBound = bound - costTerm(chosen, model: model)
         var result = main
         result.values = chosen
-        result.rowActivities = model.program.constraints.indices.map { model.program.activity(ofConstraint: $0, values: chosen) }
+        result.rowActivities = model.program.constraints.indices.map {
+            model.program.activity(ofConstraint: $0, values: chosen)
+        }
         result.objective = objective
         result.bestBound = max(modelBound, objective)
         result.relativeGap = SolveResult.relativeGap(objective: objective, bound: max(modelBound, objective))
@@ -90,6 +104,8 @@ public enum CanonicalPlan {
 
     /// The cost tie-break of a plan in the solver's units (−Σ objective coefficient × posts over the decisions).
     static func costTerm(_ values: [Double], model: AllocationModel) -> Double {
-        -model.decisions.reduce(0.0) { $0 + model.program.variables[$1.variable.index].objective * values[$1.variable.index] }
+        -model.decisions.reduce(0.0) {
+            $0 + model.program.variables[$1.variable.index].objective * values[$1.variable.index]
+        }
     }
 }

@@ -82,7 +82,9 @@ public enum Decomposition {
 
     /// The scenario of one combination: the observed budget, only the observed option, posts fixed per territory.
     /// Returns the posts the observed geography loses to the scenario's floors, caps and hosts (clipped into them).
-    public static func scenario(_ combination: Combination, base: Scenario, levels: ObservedLevels) -> (Scenario, clipped: Int) {
+    public static func scenario(
+        _ combination: Combination, base: Scenario, levels: ObservedLevels
+    ) -> (Scenario, clipped: Int) {
         let old = base.parameters
         var territories = base.territories
         var clipped = 0
@@ -93,19 +95,28 @@ public enum Decomposition {
                 let wanted = levels.posts[t.code] ?? 0
                 let fixed = min(max(wanted, range.min), min(range.max, capacity[position]))
                 clipped += abs(fixed - wanted)
-                return Territory(code: t.code, name: t.name, regionCode: t.regionCode, regionName: t.regionName, overseas: t.overseas,
-                                 population: t.population, population15Plus: t.population15Plus, population75Plus: t.population75Plus,
-                                 fragilityIndex: t.fragilityIndex, povertyRatePct: t.povertyRatePct, weight: t.weight,
-                                 minPosts: fixed, maxPosts: fixed, posts2021: t.posts2021)
+                return Territory(
+                    code: t.code, name: t.name, regionCode: t.regionCode, regionName: t.regionName,
+                    overseas: t.overseas,
+                    population: t.population, population15Plus: t.population15Plus,
+                    population75Plus: t.population75Plus,
+                    fragilityIndex: t.fragilityIndex, povertyRatePct: t.povertyRatePct, weight: t.weight,
+                    minPosts: fixed, maxPosts: fixed, posts2021: t.posts2021)
             }
         }
-        let options = combination.has(.fundingRule) ? old.fundingOptions : old.fundingOptions.filter { $0.id == levels.option }
+        let options =
+            combination.has(.fundingRule) ? old.fundingOptions : old.fundingOptions.filter { $0.id == levels.option }
         let budget = combination.has(.money) ? old.budgetEUR : max(levels.stateCostEUR, 1)
         let parameters = ScenarioParameters(
-            name: old.name, title: old.title, posts: old.posts, budgetEUR: budget, peoplePerPostYear: old.peoplePerPostYear,
+            name: old.name, title: old.title, posts: old.posts, budgetEUR: budget,
+            peoplePerPostYear: old.peoplePerPostYear,
             need: old.need, kinds: old.kinds, fundingOptions: options, limits: old.limits, objective: old.objective,
             solver: old.solver, effective: old.effective, comparison: old.comparison, basis: old.basis)
-        return (Scenario(parameters: parameters, territories: territories, structures: base.structures, inputFiles: base.inputFiles), clipped)
+        return (
+            Scenario(
+                parameters: parameters, territories: territories, structures: base.structures,
+                inputFiles: base.inputFiles), clipped
+        )
     }
 
     /// The relative gap at which each re-solve stops (unless the run's own is larger).
@@ -114,8 +125,10 @@ public enum Decomposition {
     /// Solves the seven combinations other than the scenario's own (whose plan, `optimised`, is the run's) two at a
     /// time, each from the primal heuristic's plan (accepted when within the gap of the relaxation, else GLPK's start).
     /// Plans are split and verified against their combination's scenario; a combination without a plan says why.
-    public static func run(base: Scenario, levels: ObservedLevels, optimised: Plan, optimisedGap: Double?,
-                           solver: any LinearSolver, options: SolverOptions, width: Int = 2) throws -> Outcome {
+    public static func run(
+        base: Scenario, levels: ObservedLevels, optimised: Plan, optimisedGap: Double?,
+        solver: any LinearSolver, options: SolverOptions, width: Int = 2
+    ) throws -> Outcome {
         let combinations = Combination.all.filter { $0 != .scenario }
         // Each re-solve gets at most a twelfth of the limit and 5 s: one that stops there is reported with its status
         // and gap, never as optimal (the split is then as good as that gap).
@@ -129,15 +142,20 @@ public enum Decomposition {
             let (variant, clipped) = scenario(combination, base: base, levels: levels)
             return solve(variant, combination: combination, clipped: clipped, solver: solver, options: limited)
         }
-        let own = Solved(combination: .scenario, plan: optimised, status: "optimised plan", relativeGap: optimisedGap,
-                         evaluation: PlanEvaluation(plan: optimised, scenario: base), postsClipped: 0)
+        let own = Solved(
+            combination: .scenario, plan: optimised, status: "optimised plan", relativeGap: optimisedGap,
+            evaluation: PlanEvaluation(plan: optimised, scenario: base), postsClipped: 0)
         return Outcome(levels: levels, solved: (solved + [own]).sorted { $0.combination < $1.combination })
     }
 
-    static func solve(_ scenario: Scenario, combination: Combination, clipped: Int, solver: any LinearSolver,
-                      options: SolverOptions) -> Solved {
+    static func solve(
+        _ scenario: Scenario, combination: Combination, clipped: Int, solver: any LinearSolver,
+        options: SolverOptions
+    ) -> Solved {
         func failed(_ why: String) -> Solved {
-            Solved(combination: combination, plan: nil, status: why, relativeGap: nil, evaluation: nil, postsClipped: clipped)
+            Solved(
+                combination: combination, plan: nil, status: why, relativeGap: nil, evaluation: nil,
+                postsClipped: clipped)
         }
         guard ConsistencyCheck.problems(in: scenario).isEmpty else { return failed("infeasible") }
         let model = AllocationModel(scenario: scenario)
@@ -148,12 +166,15 @@ public enum Decomposition {
             return failed("error: \(error)")
         }
         guard result.hasSolution, result.status == .optimal || result.status == .feasible else {
-            return failed(result.limitReached == "skipped: no time left" ? "skipped: no time left" : result.status.rawValue)
+            return failed(
+                result.limitReached == "skipped: no time left" ? "skipped: no time left" : result.status.rawValue)
         }
         guard let plan = try? PlanSplitter.plan(from: result.values, model: model, scenario: scenario),
-              PlanVerifier.violations(of: plan, scenario: scenario).isEmpty else { return failed("rejected") }
-        return Solved(combination: combination, plan: plan, status: result.status.rawValue, relativeGap: result.relativeGap,
-                      evaluation: PlanEvaluation(plan: plan, scenario: scenario), postsClipped: clipped)
+            PlanVerifier.violations(of: plan, scenario: scenario).isEmpty
+        else { return failed("rejected") }
+        return Solved(
+            combination: combination, plan: plan, status: result.status.rawValue, relativeGap: result.relativeGap,
+            evaluation: PlanEvaluation(plan: plan, scenario: scenario), postsClipped: clipped)
     }
 
     /// The sequential split (geography, then the funding rule, then money) and the Shapley split of

@@ -21,8 +21,10 @@ public enum Frontier {
         /// the max-min (filled on the top point).
         public var pinnedBy: [String] = []
 
-        public init(epsilon: Double, minCoverageRatio: Double, coverage: Double, objective: Double,
-                    status: String = "optimal", relativeGap: Double? = nil, pinnedBy: [String] = []) {
+        public init(
+            epsilon: Double, minCoverageRatio: Double, coverage: Double, objective: Double,
+            status: String = "optimal", relativeGap: Double? = nil, pinnedBy: [String] = []
+        ) {
             self.epsilon = epsilon
             self.minCoverageRatio = minCoverageRatio
             self.coverage = coverage
@@ -36,8 +38,8 @@ public enum Frontier {
     /// Each frontier solve's limit: a twelfth of the run's, at most 5 s; a point that stops there says so (status, gap)
     /// and the report does not call its change "within tolerance".
     public static let secondsPerSolve = 5.0
-    /// The relative gap each frontier solve stops at, at least (the run's, if larger). 10⁻⁴, the default run's: a looser
-    /// gap makes every point accept the top point's plan, and the frontier says nothing finer than that gap.
+    /// The relative gap each frontier solve stops at, at least (the run's, if larger). 10⁻⁴, the default run's: a
+    /// looser gap makes every point accept the top point's plan, and the frontier says nothing finer than that gap.
     public static let frontierGap = 1e-4
     /// Branch-and-bound nodes in a point's first slice (each later slice doubles it); about 0.25 s on the default
     /// scenario on the reference machine (BENCHMARKS.md).
@@ -51,27 +53,33 @@ public enum Frontier {
     /// run's own plan. The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts
     /// the others, which then never report less coverage than it. Every point also gets the heuristic's plan under its
     /// own floor (`StagedSolve`'s `heuristicStarts`). `width` is how many of the remaining points are solved at once.
-    public static func sweep(scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int = 5,
-                             start: [Double]? = nil, width: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Point] {
+    public static func sweep(
+        scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int = 5,
+        start: [Double]? = nil, width: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> [Point] {
         let model = AllocationModel(scenario: scenario)
         var options = options
         options.timeLimitSeconds = min(options.timeLimitSeconds / 12, secondsPerSolve)
         options.mipGap = max(options.mipGap, frontierGap)
-        let maxminStart = maxminHeuristicStart(model: model, scenario: scenario, solver: solver, options: options) ?? start
-        let best = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options,
-                                         start: maxminStart)
+        let maxminStart =
+            maxminHeuristicStart(model: model, scenario: scenario, solver: solver, options: options) ?? start
+        let best = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options,
+            start: maxminStart)
         guard let top = best.stageValues.first, best.result.hasSolution else { return [] }
         let count = max(points, 2)
         // Stay a hair under z* so the top point is not cut off by the MIP gap of the max-min solve.
         let epsilons = (0..<count).map { top * Double($0) / Double(count - 1) * (1 - 1e-6) }
         let maxminPlan = Array(best.result.values.prefix(model.program.variables.count))
-        let topSolve = try solve(model: model, epsilon: epsilons[count - 1], scenario: scenario, solver: solver, options: options,
-                             start: maxminPlan, namingPins: true)
+        let topSolve = try solve(
+            model: model, epsilon: epsilons[count - 1], scenario: scenario, solver: solver, options: options,
+            start: maxminPlan, namingPins: true)
         // Without a top plan (a time limit, say), the max-min plan is still feasible for every ε.
         let startPlan = topSolve?.values ?? maxminPlan
         let frozen = options
         let others = try ParallelSolves.map(Array(epsilons.dropLast()), width: max(1, width)) { epsilon -> Solved? in
-            try Frontier.solve(model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)
+            try Frontier.solve(
+                model: model, epsilon: epsilon, scenario: scenario, solver: solver, options: frozen, start: startPlan)
         }
         return monotone((others + [topSolve]).compactMap { $0 }, mipGap: options.mipGap)
     }
@@ -93,9 +101,11 @@ public enum Frontier {
             }
             let gap = bound.map { SolveResult.relativeGap(objective: higher.coverage, bound: $0) } ?? point.relativeGap
             let proven = point.status == SolveStatus.optimal.rawValue || (gap.map { $0 <= mipGap } ?? false)
-            result.append(Point(epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
-                                objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
-                                relativeGap: gap, pinnedBy: point.pinnedBy))
+            result.append(
+                Point(
+                    epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
+                    objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
+                    relativeGap: gap, pinnedBy: point.pinnedBy))
         }
         return result.reversed()
     }
@@ -103,26 +113,34 @@ public enum Frontier {
     /// A start for the max-min solve (`MaxminStart`): the primal heuristic's plan under coverage floors at the max-min
     /// relaxation's optimum z_LP on every territory, or the cheapest plan at the largest floor below it that has one.
     /// Nil when the relaxation is not solved or no floor has a plan.
-    static func maxminHeuristicStart(model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
-                                     options: SolverOptions) -> [Double]? {
-        guard let program = try? StagedSolve.program(ofStage: 1, model: model, scenario: scenario, stages: [.maxmin],
-                                                     solver: solver, options: options) else { return nil }
+    static func maxminHeuristicStart(
+        model: AllocationModel, scenario: Scenario, solver: any LinearSolver,
+        options: SolverOptions
+    ) -> [Double]? {
+        guard
+            let program = try? StagedSolve.program(
+                ofStage: 1, model: model, scenario: scenario, stages: [.maxmin],
+                solver: solver, options: options)
+        else { return nil }
         let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 4) : 2
-        return MaxminStart.plan(model: model, scenario: scenario, maxminProgram: program, lowest: 0, solver: solver,
-                                options: options, seconds: seconds)
+        return MaxminStart.plan(
+            model: model, scenario: scenario, maxminProgram: program, lowest: 0, solver: solver,
+            options: options, seconds: seconds)
     }
 
     /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.
-    static func solve(model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
-                      options: SolverOptions, start: [Double], namingPins: Bool = false) throws -> Solved? {
-        // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even when
-        // its bound has come within the gap of the start. So the point is solved in slices (500 branch-and-bound nodes,
-        // then twice as many each time), each started from the best plan so far, and stops as soon as that plan is within
-        // the gap of the smallest bound proven. A slice that moves neither the plan nor the bound ends the point early,
-        // reported as stopped by a limit (`feasible`) with its gap: on the default scenario such a bound (a fraction of a
-        // post over the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes. Slices are counted in
-        // nodes, not seconds, so that two identical runs stop at the same node and publish the same bound and gap on any
-        // machine; the point's time limit stays as the outer cap.
+    static func solve(
+        model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
+        options: SolverOptions, start: [Double], namingPins: Bool = false
+    ) throws -> Solved? {
+        // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even
+        // when its bound has come within the gap of the start. So the point is solved in slices (500 branch-and-bound
+        // nodes, then twice as many each time), each started from the best plan so far, and stops as soon as that plan
+        // is within the gap of the smallest bound proven. A slice that moves neither the plan nor the bound ends the
+        // point early, reported as stopped by a limit (`feasible`) with its gap: on the default scenario such a bound
+        // (a fraction of a post over the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
+        // Slices are counted in nodes, not seconds, so that two identical runs stop at the same node and publish the
+        // same bound and gap on any machine; the point's time limit stays as the outer cap.
         var remaining = options.timeLimitSeconds
         var nodes = firstSliceNodes
         var current = start
@@ -134,8 +152,9 @@ public enum Frontier {
             sliced.timeLimitSeconds = remaining
             sliced.nodeLimit = nodes
             let began = Date()
-            let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.coverage], solver: solver,
-                                                options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic)
+            let outcome = try StagedSolve.solve(
+                model: model, scenario: scenario, stages: [.coverage], solver: solver,
+                options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic)
             remaining -= Date().timeIntervalSince(began)
             heuristic = false
             var moved = best == nil
@@ -150,7 +169,9 @@ public enum Frontier {
                 }
             }
             guard let found = best, moved else { break }
-            if found.result.status == .optimal || (bound.isFinite && SolveResult.relativeGap(objective: found.value, bound: bound) <= options.mipGap) {
+            if found.result.status == .optimal
+                || (bound.isFinite && SolveResult.relativeGap(objective: found.value, bound: bound) <= options.mipGap)
+            {
                 break
             }
             current = Array(found.result.values.prefix(model.program.variables.count))
@@ -158,8 +179,10 @@ public enum Frontier {
         }
         guard let found = best else { return nil }
         let values = Array(found.result.values.prefix(model.program.variables.count))
-        // The point's status is what its solves proved: within the gap of the smallest bound, optimal; otherwise the limit stopped it.
-        let gap = bound.isFinite ? SolveResult.relativeGap(objective: found.value, bound: bound) : found.result.relativeGap
+        // The point's status is what its solves proved: within the gap of the smallest bound, optimal; otherwise the
+        // limit stopped it.
+        let gap =
+            bound.isFinite ? SolveResult.relativeGap(objective: found.value, bound: bound) : found.result.relativeGap
         let proven = found.result.status == .optimal || (gap.map { $0 <= options.mipGap } ?? false)
         let status = proven ? SolveStatus.optimal.rawValue : found.result.status.rawValue
         let plan = try PlanSplitter.plan(from: values, model: model, scenario: scenario)
@@ -172,13 +195,17 @@ public enum Frontier {
             // stops the floor from rising.
             pins = scenario.territories.compactMap { territory in
                 guard let figures = evaluation.territory(territory.code), figures.need > 0,
-                      figures.coverageRatio <= smallest + 1e-9 else { return nil }
-                let most = min(scenario.index.capacity(ofTerritory: territory.code), scenario.postRange(of: territory).max)
+                    figures.coverageRatio <= smallest + 1e-9
+                else { return nil }
+                let most = min(
+                    scenario.index.capacity(ofTerritory: territory.code), scenario.postRange(of: territory).max)
                 return figures.posts >= most ? territory.code : nil
             }
         }
-        let point = Point(epsilon: epsilon, minCoverageRatio: smallest, coverage: evaluation.coverage, objective: evaluation.objective,
-                          status: status, relativeGap: gap, pinnedBy: pins)
+        let point = Point(
+            epsilon: epsilon, minCoverageRatio: smallest, coverage: evaluation.coverage,
+            objective: evaluation.objective,
+            status: status, relativeGap: gap, pinnedBy: pins)
         return (point, values, bound.isFinite ? bound : nil)
     }
 }

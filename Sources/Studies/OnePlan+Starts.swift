@@ -9,15 +9,21 @@ extension OnePlan {
     /// the answer, with that bound: GLPK's own stopping rule (it would solve the same relaxation again to say so).
     /// Otherwise GLPK solves the model from the plan as a start, in the time left, and the better of its plan and
     /// the start is kept. Without a heuristic plan the solve is GLPK's alone, as before.
-    static func solveWithHeuristic(_ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
-                                   log: (String) -> Void) throws -> SolveResult {
+    static func solveWithHeuristic(
+        _ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) throws -> SolveResult {
         guard options.start == nil, model.program.isMixedInteger,
-              let found = PrimalHeuristic.plan(for: model, solver: solver, options: options,
-                                               timeLimitSeconds: min(10, options.timeLimitSeconds / 4)) else {
+            let found = PrimalHeuristic.plan(
+                for: model, solver: solver, options: options,
+                timeLimitSeconds: min(10, options.timeLimitSeconds / 4))
+        else {
             return try solver.solve(model.program, options: options)
         }
-        log(String(format: "primal heuristic: objective %.4f, relaxation %.4f, gap %.2e, %.2f s (relaxation %.2f s)",
-                   found.objective, found.relaxationBound, found.gap, found.seconds, found.relaxationSeconds))
+        log(
+            String(
+                format: "primal heuristic: objective %.4f, relaxation %.4f, gap %.2e, %.2f s (relaxation %.2f s)",
+                found.objective, found.relaxationBound, found.gap, found.seconds, found.relaxationSeconds))
         if found.gap <= options.mipGap {
             return proven(found, program: model.program)
         }
@@ -32,7 +38,8 @@ extension OnePlan {
     static func proven(_ found: PrimalHeuristic.Outcome, program: LinearProgram) -> SolveResult {
         var result = SolveResult(
             status: .optimal, objective: found.objective, bestBound: found.relaxationBound, relativeGap: found.gap,
-            values: found.values, rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: found.values) },
+            values: found.values,
+            rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: found.values) },
             limitReached: "mip gap", seconds: found.seconds, nodes: 0,
             log: "repartir: the primal heuristic's plan is within the MIP gap of the LP relaxation's bound\n")
         result.startUsed = true
@@ -46,12 +53,19 @@ extension OnePlan {
     /// own variables, `min_ratio`, `endowed`, `distance`, are computed from it by `StagedSolve`). Without it GLPK must
     /// find a first plan on its own, which on the national default it did not within 60 s for `maxmin` or `coverage`.
     /// Nil when a start is given already or the heuristic finds no plan (the chain then runs as before).
-    static func stagedStart(_ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
-                            log: (String) -> Void) -> [Double]? {
+    static func stagedStart(
+        _ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) -> [Double]? {
         guard options.start == nil, model.program.isMixedInteger,
-              let found = PrimalHeuristic.plan(for: model, solver: solver, options: options,
-                                               timeLimitSeconds: min(10, options.timeLimitSeconds / 4)) else { return options.start }
-        log(String(format: "primal heuristic (start of the first stage): value objective %.4f, %.2f s", found.objective, found.seconds))
+            let found = PrimalHeuristic.plan(
+                for: model, solver: solver, options: options,
+                timeLimitSeconds: min(10, options.timeLimitSeconds / 4))
+        else { return options.start }
+        log(
+            String(
+                format: "primal heuristic (start of the first stage): value objective %.4f, %.2f s", found.objective,
+                found.seconds))
         return found.values
     }
 }

@@ -21,7 +21,8 @@ public enum OnePlan {
         public var claimedObjective: Double?
         /// Why the `objective.tie_break` plan was not kept (its solve hit a limit), nil otherwise.
         public var tieBreakNote: String?
-        /// Why the stability stage fell back to closeness per territory (the solver failed on the per-pool rows), nil otherwise.
+        /// Why the stability stage fell back to closeness per territory (the solver failed on the per-pool rows), nil
+        /// otherwise.
         public var stabilityFallback: String?
         /// The "why" column from the model (fixed-integer LP and relaxation duals); nil when its LP failed.
         public var marginal: MarginalAnalysis.Result?
@@ -48,9 +49,11 @@ public enum OnePlan {
 
     /// Solves the scenario and verifies the plan. `stages` are the scenario's resolved `objective.stages`;
     /// `tieBreak`, the `objective.tie_break` baseline's name and seats per territory, when it asks for one.
-    public static func solve(_ scenario: Scenario, stages: [ObjectiveStage], tieBreak: (name: String, seats: [String: Int])?,
-                             solver: any LinearSolver, options: SolverOptions,
-                             log: (String) -> Void = { _ in }) throws(Failure) -> Solved {
+    public static func solve(
+        _ scenario: Scenario, stages: [ObjectiveStage], tieBreak: (name: String, seats: [String: Int])?,
+        solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void = { _ in }
+    ) throws(Failure) -> Solved {
         let problems = ConsistencyCheck.problems(in: scenario)
         if !problems.isEmpty {
             throw .inconsistent(problems.map(\.message))
@@ -58,7 +61,9 @@ public enum OnePlan {
         let started = Date()
         let model = AllocationModel(scenario: scenario)
         let buildSeconds = Date().timeIntervalSince(started)
-        log("model: \(model.program.variables.count) variables (\(model.program.integerCount) integer), \(model.program.constraints.count) constraints")
+        log(
+            "model: \(model.program.variables.count) variables (\(model.program.integerCount) integer), \(model.program.constraints.count) constraints"
+        )
         let staged = !(stages == [.value] || stages.isEmpty)
         let result: SolveResult
         var stageRecords: [StagedSolve.StageRecord] = []
@@ -69,25 +74,32 @@ public enum OnePlan {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
                 let main = try solveWithHeuristic(model, solver: solver, options: first, log: log)
                 // One plan among the optima, chosen by `objective.tie_break` (docs/model.md, "One canonical plan").
-                (result, tieBreakNote) = try applyTieBreak(tieBreak, to: main, model: model, scenario: scenario, solver: solver,
-                                                           options: options, log: log)
+                (result, tieBreakNote) = try applyTieBreak(
+                    tieBreak, to: main, model: model, scenario: scenario, solver: solver,
+                    options: options, log: log)
             } else {
                 log("lexicographic stages: \(stages.map(\.name).joined(separator: " → "))")
                 let start = stagedStart(model, solver: solver, options: options, log: log)
                 let chain: StagedSolve.Outcome
                 do {
-                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-                                                  start: start, heuristicStarts: true)
-                } catch let failure as any SolverError where stages.contains(where: Self.isPerPool) && failure.isNumerical {
-                    // Measured on the national scenario with fewer posts: GLPK's primal simplex fails an internal assertion
-                    // (teta_lim >= 0.0, spxprim.c; without presolve, "unable to solve current LP relaxation") on the per-pool
-                    // rows; the per-territory rows solve. The splitter still prefers the previous holders (docs/model.md,
-                    // "Commitments and waves").
+                    chain = try StagedSolve.solve(
+                        model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+                        start: start, heuristicStarts: true)
+                } catch let failure as any SolverError
+                    where stages.contains(where: Self.isPerPool) && failure.isNumerical
+                {
+                    // Measured on the national scenario with fewer posts: GLPK's primal simplex fails an internal
+                    // assertion (teta_lim >= 0.0, spxprim.c; without presolve, "unable to solve current LP relaxation")
+                    // on the per-pool rows; the per-territory rows solve. The splitter still prefers the previous
+                    // holders (docs/model.md, "Commitments and waves").
                     let message = failure.description
                     stabilityFallback = message
-                    log("stability: GLPK failed on the per-pool closeness rows (\(message)); solving closeness per territory instead")
-                    chain = try StagedSolve.solve(model: model, scenario: scenario, stages: stages.map(Self.perTerritory), solver: solver,
-                                                  options: options, start: start, heuristicStarts: true)
+                    log(
+                        "stability: GLPK failed on the per-pool closeness rows (\(message)); solving closeness per territory instead"
+                    )
+                    chain = try StagedSolve.solve(
+                        model: model, scenario: scenario, stages: stages.map(Self.perTerritory), solver: solver,
+                        options: options, start: start, heuristicStarts: true)
                 }
                 result = chain.result
                 stageRecords = chain.records
@@ -100,7 +112,8 @@ public enum OnePlan {
             log("infeasible: looking for the conflicting rules and the smallest repair")
             let explanation: InfeasibilityExplanation
             do {
-                explanation = try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: solver, options: options)
+                explanation = try InfeasibilityExplainer.explain(
+                    model: model, scenario: scenario, solver: solver, options: options)
             } catch {
                 throw .infeasibleUnexplained("\(error)")
             }
@@ -116,11 +129,13 @@ public enum OnePlan {
         }
         let plan: Plan
         do {
-            // The stability stage's previous holders keep their posts where the pools allow (docs/model.md, "Commitments and waves").
-            let preferred = stages.lazy.compactMap { stage -> [PreviousRun.Held]? in
-                guard case let .closeness(_, _, previous) = stage, !previous.isEmpty else { return nil }
-                return previous
-            }.first ?? []
+            // The stability stage's previous holders keep their posts where the pools allow (docs/model.md,
+            // "Commitments and waves").
+            let preferred =
+                stages.lazy.compactMap { stage -> [PreviousRun.Held]? in
+                    guard case let .closeness(_, _, previous) = stage, !previous.isEmpty else { return nil }
+                    return previous
+                }.first ?? []
             plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario, preferred: preferred)
         } catch {
             throw .rejectedPlan("\(error)")
@@ -139,10 +154,14 @@ public enum OnePlan {
         solved.claimedObjective = claimed
         solved.tieBreakNote = tieBreakNote
         solved.stabilityFallback = stabilityFallback
-        // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain column.
+        // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain
+        // column.
         let explained = Date()
-        solved.marginal = try? MarginalAnalysis.analyse(model: model, values: result.values, scenario: scenario, solver: solver, options: options)
-        log("explanations from the model (fixed-integer LP and relaxation duals): \(String(format: "%.2f", Date().timeIntervalSince(explained))) s")
+        solved.marginal = try? MarginalAnalysis.analyse(
+            model: model, values: result.values, scenario: scenario, solver: solver, options: options)
+        log(
+            "explanations from the model (fixed-integer LP and relaxation duals): \(String(format: "%.2f", Date().timeIntervalSince(explained))) s"
+        )
         return solved
     }
 
@@ -161,23 +180,29 @@ public enum OnePlan {
     /// The main result replaced by the tie-break's plan, with the same status and bound; the main result itself when
     /// the scenario asks for no tie-break, when the main solve has no plan or was interrupted, or when the tie-break
     /// stops at a limit (said in `note`).
-    static func applyTieBreak(_ target: (name: String, seats: [String: Int])?, to main: SolveResult, model: AllocationModel,
-                              scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-                              log: (String) -> Void) throws -> (result: SolveResult, note: String?) {
+    static func applyTieBreak(
+        _ target: (name: String, seats: [String: Int])?, to main: SolveResult, model: AllocationModel,
+        scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) throws -> (result: SolveResult, note: String?) {
         guard main.hasSolution, main.status == .optimal || main.status == .feasible,
-              let target else { return (main, nil) }
+            let target
+        else { return (main, nil) }
         var tieOptions = options
         // A quarter of the run's limit: the main plan stands if the tie-break cannot finish in it.
         tieOptions.timeLimitSeconds = options.timeLimitSeconds / 4
-        let outcome = try CanonicalPlan.solve(model: model, main: main, target: target.seats, scenario: scenario,
-                                              solver: solver, options: tieOptions)
+        let outcome = try CanonicalPlan.solve(
+            model: model, main: main, target: target.seats, scenario: scenario,
+            solver: solver, options: tieOptions)
         if let kept = outcome.kept {
             let note = "tie-break \(target.name): \(kept) (distance to its seats \(outcome.distanceBefore) posts)"
             log(note)
             return (outcome.result, note)
         }
-        log(String(format: "tie-break %@: distance to its seats %d → %d posts, %.2f s", target.name,
-                   outcome.distanceBefore, outcome.distanceAfter, outcome.seconds))
+        log(
+            String(
+                format: "tie-break %@: distance to its seats %d → %d posts, %.2f s", target.name,
+                outcome.distanceBefore, outcome.distanceAfter, outcome.seconds))
         return (outcome.result, nil)
     }
 
@@ -188,28 +213,39 @@ public enum OnePlan {
     /// option. Four of them (host-share quantiles 0, ⅓, ⅔, 1) are solved first, two at a time, with a quarter of the
     /// time in all; the best plan, split and verified, starts the exact model. The status and the bound are the exact
     /// model's own, so "optimal" is never claimed on a restriction.
-    static func firstPlan(_ model: AllocationModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-                          log: (String) -> Void) -> SolverOptions {
+    static func firstPlan(
+        _ model: AllocationModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) -> SolverOptions {
         guard model.hasStructureUnits, options.start == nil else { return options }
         let started = Date()
         var quickOptions = options
         quickOptions.timeLimitSeconds = options.timeLimitSeconds / 8
         let quick = quickOptions
         let quantiles = [0.0, 1.0 / 3, 2.0 / 3, 1]
-        let plans = (try? ParallelSolves.map(quantiles) { quantile -> Plan? in
-            let restriction = AllocationModel(scenario: scenario, cofinancing: .pooled(quantile: quantile))
-            guard let result = try? solver.solve(restriction.program, options: quick), result.hasSolution,
-                  let plan = try? PlanSplitter.plan(from: result.values, model: restriction, scenario: scenario),
-                  PlanVerifier.violations(of: plan, scenario: scenario).isEmpty else { return nil }
-            return plan
-        }) ?? []
-        let best = plans.compactMap { $0 }.max { PlanEvaluation(plan: $0, scenario: scenario).objective < PlanEvaluation(plan: $1, scenario: scenario).objective }
+        let plans =
+            (try? ParallelSolves.map(quantiles) { quantile -> Plan? in
+                let restriction = AllocationModel(scenario: scenario, cofinancing: .pooled(quantile: quantile))
+                guard let result = try? solver.solve(restriction.program, options: quick), result.hasSolution,
+                    let plan = try? PlanSplitter.plan(from: result.values, model: restriction, scenario: scenario),
+                    PlanVerifier.violations(of: plan, scenario: scenario).isEmpty
+                else { return nil }
+                return plan
+            }) ?? []
+        let best = plans.compactMap { $0 }.max {
+            PlanEvaluation(plan: $0, scenario: scenario).objective
+                < PlanEvaluation(plan: $1, scenario: scenario).objective
+        }
         guard let best, let values = model.values(for: best, scenario: scenario) else {
-            log("co-financing per structure: no first plan from the pooled counts; the exact model is solved from scratch")
+            log(
+                "co-financing per structure: no first plan from the pooled counts; the exact model is solved from scratch"
+            )
             return options
         }
         let spent = Date().timeIntervalSince(started)
-        log("co-financing per structure: a first plan from the pooled counts (objective \(String(format: "%.1f", PlanEvaluation(plan: best, scenario: scenario).objective)), \(String(format: "%.2f", spent)) s) starts the exact model")
+        log(
+            "co-financing per structure: a first plan from the pooled counts (objective \(String(format: "%.1f", PlanEvaluation(plan: best, scenario: scenario).objective)), \(String(format: "%.2f", spent)) s) starts the exact model"
+        )
         var exact = options.starting(from: values)
         exact.timeLimitSeconds = max(options.timeLimitSeconds - spent, options.timeLimitSeconds / 4)
         return exact

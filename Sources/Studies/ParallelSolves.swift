@@ -3,12 +3,16 @@ import Foundation
 /// Runs independent solves on the machine's cores (at most `width` at once) and keeps their order:
 /// inputs are taken in order, so put the longest first to keep both cores busy to the end.
 public enum ParallelSolves {
-    public static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
-                                                       _ body: @Sendable (Input) throws -> Output) throws -> [Output] {
+    public static func map<Input: Sendable, Output: Sendable>(
+        _ inputs: [Input], width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
+        _ body: @Sendable (Input) throws -> Output
+    ) throws -> [Output] {
         let results = ResultBox<Output>(count: inputs.count)
         DispatchQueue.concurrentPerform(iterations: min(max(1, width), inputs.count)) { _ in
             while let index = results.claim(limit: inputs.count) {
-                do { results.set(index, .success(try body(inputs[index]))) } catch { results.set(index, .failure(error)) }
+                do { results.set(index, .success(try body(inputs[index]))) } catch {
+                    results.set(index, .failure(error))
+                }
             }
         }
         return try results.values.map { try $0!.get() }

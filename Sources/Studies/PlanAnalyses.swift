@@ -15,8 +15,10 @@ public enum PlanAnalyses {
 
     /// `base` is the plan's headline figures, `plan`/`model`/`values` the plan, its model and its solution.
     /// Throws a `ScenarioError` when a variant cannot be made, or the solver's error.
-    public static func run(scenario: Scenario, plan: Plan, model: AllocationModel, values: [Double], base: Sensitivity.Point,
-                           solver: any LinearSolver, options: SolverOptions, log: (String) -> Void) throws -> Results {
+    public static func run(
+        scenario: Scenario, plan: Plan, model: AllocationModel, values: [Double], base: Sensitivity.Point,
+        solver: any LinearSolver, options: SolverOptions, log: (String) -> Void
+    ) throws -> Results {
         var results = Results()
         let settings = scenario.parameters.comparison
         let baseValues = Array(values.prefix(model.program.variables.count))
@@ -24,21 +26,24 @@ public enum PlanAnalyses {
         // re-solves started by the heuristic, before the frontier, whose solves can take the rest of the run's budget.
         if !scenario.parameters.robustness.isEmpty {
             log("robustness: re-solving \(Robustness.variants(of: scenario).count) variants of the guesses")
-            results.robustness = try Robustness.run(scenario: scenario, basePlan: plan, baseModel: model,
-                                                    baseValues: baseValues, solver: solver, options: options)
+            results.robustness = try Robustness.run(
+                scenario: scenario, basePlan: plan, baseModel: model,
+                baseValues: baseValues, solver: solver, options: options)
         }
         let frontier = settings.frontierPoints >= 2
         let sweep: @Sendable () throws -> [Frontier.Point] = {
-            try Frontier.sweep(scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,
-                               start: baseValues, width: 1)
+            try Frontier.sweep(
+                scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,
+                start: baseValues, width: 1)
         }
         if settings.sensitivity { log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants") }
         if frontier { log("frontier: \(settings.frontierPoints) points") }
         // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
         if settings.sensitivity {
-            (results.sensitivity, results.frontier) = try Sensitivity.run(base: base, baseValues: baseValues, scenario: scenario,
-                                                                          solver: solver, options: options,
-                                                                          alongside: frontier ? sweep : nil)
+            (results.sensitivity, results.frontier) = try Sensitivity.run(
+                base: base, baseValues: baseValues, scenario: scenario,
+                solver: solver, options: options,
+                alongside: frontier ? sweep : nil)
         } else if frontier {
             results.frontier = try sweep()
         }

@@ -37,8 +37,10 @@ public enum PostRanges {
     /// `posts`: the plan's posts per territory; `bound`: the best bound on the value of coverage (or the plan's value).
     /// One `Ranges` per tolerance, in the order given; the tolerances are ranged in parallel, each in one LP session
     /// (`ColumnRanges`: GLPK warm-starts each bound from the previous basis).
-    public static func compute(model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
-                               tolerances: [Double], solver: any LinearSolver, options: SolverOptions, width: Int = 2) throws -> [Ranges] {
+    public static func compute(
+        model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
+        tolerances: [Double], solver: any LinearSolver, options: SolverOptions, width: Int = 2
+    ) throws -> [Ranges] {
         let codes = scenario.territories.map(\.code).filter { model.postVariables[$0] != nil }
         let columns = codes.map { model.postVariables[$0]! }
         let program = model.program
@@ -52,8 +54,11 @@ public enum PostRanges {
             // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
             // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
             // the objective: it only makes the row stricter by less than 10⁻¹² of a person).
-            let terms = valueTerms.map { ($0.0, AllocationModel.solverCoefficient($0.1, scale: scale)) }.filter { $0.1 != 0 }
-            held.addConstraint("value_held", terms, lower: ((1 - tolerance) * bound - max(abs(bound), 1) * 1e-9) / scale)
+            let terms = valueTerms.map { ($0.0, AllocationModel.solverCoefficient($0.1, scale: scale)) }.filter {
+                $0.1 != 0
+            }
+            held.addConstraint(
+                "value_held", terms, lower: ((1 - tolerance) * bound - max(abs(bound), 1) * 1e-9) / scale)
             return try ColumnRanges.compute(held, columns: columns, solver: solver, options: lp)
         }
         return zip(tolerances, results).map { tolerance, bounds in

@@ -76,10 +76,13 @@ public enum Robustness {
 
         /// Territories within ±movedPosts of the base plan in every solved variant.
         public var stableTerritories: [Int] {
-            basePosts.indices.filter { t in solved.allSatisfy { abs($0.territoryPosts![t] - basePosts[t]) <= movedPosts } }
+            basePosts.indices.filter { t in
+                solved.allSatisfy { abs($0.territoryPosts![t] - basePosts[t]) <= movedPosts }
+            }
         }
 
-        /// Territories that gain (sign +1) or lose (−1) posts against 2021 in the base plan and in every solved variant.
+        /// Territories that gain (sign +1) or lose (−1) posts against 2021 in the base plan and in every solved
+        /// variant.
         public func sameSignAgainst2021(_ sign: Int) -> [Int] {
             basePosts.indices.filter { t in
                 guard let before = posts2021[t] else { return false }
@@ -95,21 +98,31 @@ public enum Robustness {
         var list: [Variant] = []
         for factor in ranges.capacityFactors {
             let structures = scenario.structures.map {
-                HostStructure(id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind,
-                              capacity: RobustnessParameters.scaled(capacity: $0.capacity, by: factor),
-                              cofinancingEUR: $0.cofinancingEUR, posts2021: $0.posts2021)
+                HostStructure(
+                    id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind,
+                    capacity: RobustnessParameters.scaled(capacity: $0.capacity, by: factor),
+                    cofinancingEUR: $0.cofinancingEUR, posts2021: $0.posts2021)
             }
-            list.append(Variant(guess: .capacity, value: factor, scenario: Scenario(
-                parameters: scenario.parameters, territories: scenario.territories, structures: structures, inputFiles: scenario.inputFiles)))
+            list.append(
+                Variant(
+                    guess: .capacity, value: factor,
+                    scenario: Scenario(
+                        parameters: scenario.parameters, territories: scenario.territories, structures: structures,
+                        inputFiles: scenario.inputFiles)))
         }
         for factor in ranges.cofinancingFactors {
             // Whole cents, as host shares are: a factor never invents a fraction of a cent.
             let structures = scenario.structures.map {
-                HostStructure(id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind, capacity: $0.capacity,
-                              cofinancingEUR: ($0.cofinancingEUR * factor * 100).rounded(.down) / 100, posts2021: $0.posts2021)
+                HostStructure(
+                    id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind, capacity: $0.capacity,
+                    cofinancingEUR: ($0.cofinancingEUR * factor * 100).rounded(.down) / 100, posts2021: $0.posts2021)
             }
-            list.append(Variant(guess: .cofinancing, value: factor, scenario: Scenario(
-                parameters: scenario.parameters, territories: scenario.territories, structures: structures, inputFiles: scenario.inputFiles)))
+            list.append(
+                Variant(
+                    guess: .cofinancing, value: factor,
+                    scenario: Scenario(
+                        parameters: scenario.parameters, territories: scenario.territories, structures: structures,
+                        inputFiles: scenario.inputFiles)))
         }
         for people in ranges.peoplePerPostYear {
             let old = scenario.parameters
@@ -118,11 +131,17 @@ public enum Robustness {
                 need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions, limits: old.limits,
                 objective: old.objective, solver: old.solver,
                 effective: (old.effective.filter { $0.path != "service.people_per_post_year" }
-                    + [(path: "service.people_per_post_year", value: Variant.text(people))]).sorted { $0.path < $1.path },
+                    + [(path: "service.people_per_post_year", value: Variant.text(people))]).sorted {
+                        $0.path < $1.path
+                    },
                 comparison: old.comparison)
             parameters.robustness = .none
-            list.append(Variant(guess: .peoplePerPostYear, value: people, scenario: Scenario(
-                parameters: parameters, territories: scenario.territories, structures: scenario.structures, inputFiles: scenario.inputFiles)))
+            list.append(
+                Variant(
+                    guess: .peoplePerPostYear, value: people,
+                    scenario: Scenario(
+                        parameters: parameters, territories: scenario.territories, structures: scenario.structures,
+                        inputFiles: scenario.inputFiles)))
         }
         return list
     }
@@ -131,8 +150,10 @@ public enum Robustness {
     /// `baseModel` and `baseValues` are the run's model and solution: each variant is offered them as a MIP
     /// start, matched by variable name (a variant's model can have other co-financing variables); a start that
     /// breaks a variant's rule (fewer hosts, less money, a different service row) is ignored by the solver.
-    public static func run(scenario: Scenario, basePlan: Plan, baseModel: AllocationModel, baseValues: [Double],
-                           solver: any LinearSolver, options: SolverOptions) throws -> Report {
+    public static func run(
+        scenario: Scenario, basePlan: Plan, baseModel: AllocationModel, baseValues: [Double],
+        solver: any LinearSolver, options: SolverOptions
+    ) throws -> Report {
         let list = variants(of: scenario)
         var known: [String: Double] = [:]
         for (variable, value) in zip(baseModel.program.variables, baseValues) { known[variable.name] = value }
@@ -143,22 +164,31 @@ public enum Robustness {
             let values = model.program.variables.map { start[$0.name] ?? 0 }
             let result = try HeuristicFirst.solve(model, solver: solver, options: options.starting(from: values))
             func failed(_ status: String) -> Row {
-                Row(guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
+                Row(
+                    guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
                     objective: nil, coverage: nil, posts: nil, stateCostEUR: nil, territoryPosts: nil)
             }
-            if !result.hasSolution, result.limitReached == "skipped: no time left" { return failed("skipped: no time left") }
-            guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return failed(result.status.rawValue) }
+            if !result.hasSolution, result.limitReached == "skipped: no time left" {
+                return failed("skipped: no time left")
+            }
+            guard result.hasSolution, result.status == .optimal || result.status == .feasible else {
+                return failed(result.status.rawValue)
+            }
             let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: variant.scenario)
-            guard PlanVerifier.violations(of: plan, scenario: variant.scenario).isEmpty else { return failed("rejected") }
+            guard PlanVerifier.violations(of: plan, scenario: variant.scenario).isEmpty else {
+                return failed("rejected")
+            }
             let evaluation = PlanEvaluation(plan: plan, scenario: variant.scenario)
-            return Row(guess: variant.guess, value: variant.value, label: variant.label, status: result.status.rawValue,
-                       relativeGap: result.relativeGap, objective: evaluation.objective, coverage: evaluation.coverage,
-                       posts: evaluation.posts, stateCostEUR: evaluation.stateCostEUR,
-                       territoryPosts: evaluation.territories.map(\.posts))
+            return Row(
+                guess: variant.guess, value: variant.value, label: variant.label, status: result.status.rawValue,
+                relativeGap: result.relativeGap, objective: evaluation.objective, coverage: evaluation.coverage,
+                posts: evaluation.posts, stateCostEUR: evaluation.stateCostEUR,
+                territoryPosts: evaluation.territories.map(\.posts))
         }
-        return Report(codes: base.territories.map(\.code), names: scenario.territories.map(\.name),
-                      basePosts: base.territories.map(\.posts), posts2021: scenario.territories.map(\.posts2021),
-                      baseObjective: base.objective, baseCoverage: base.coverage, rows: rows,
-                      movedPosts: scenario.parameters.robustness.movedPosts)
+        return Report(
+            codes: base.territories.map(\.code), names: scenario.territories.map(\.name),
+            basePosts: base.territories.map(\.posts), posts2021: scenario.territories.map(\.posts2021),
+            baseObjective: base.objective, baseCoverage: base.coverage, rows: rows,
+            movedPosts: scenario.parameters.robustness.movedPosts)
     }
 }

@@ -23,8 +23,11 @@ public enum Sensitivity {
         /// The re-solve's own relative gap (a limit or the run's budget may stop it short of the tolerance).
         public let relativeGap: Double?
 
-        public init(label: String, override: String, status: String, objective: Double?, coverage: Double?, deltaObjective: Double?,
-                    deltaCoverage: Double?, coveragePerUnit: Double?, unit: String, relativeGap: Double? = nil) {
+        public init(
+            label: String, override: String, status: String, objective: Double?, coverage: Double?,
+            deltaObjective: Double?,
+            deltaCoverage: Double?, coveragePerUnit: Double?, unit: String, relativeGap: Double? = nil
+        ) {
             self.relativeGap = relativeGap
             self.label = label
             self.override = override
@@ -53,33 +56,47 @@ public enum Sensitivity {
     }
 
     /// Solves, splits and evaluates one scenario with the default objective; nil when it has no plan.
-    public static func point(_ scenario: Scenario, solver: any LinearSolver, options: SolverOptions) throws -> (Point?, String) {
+    public static func point(
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions
+    ) throws -> (Point?, String) {
         let model = AllocationModel(scenario: scenario)
         // The heuristic first: GLPK alone can stall on a variant whose start (the run's plan) breaks its new rule.
         let result = try HeuristicFirst.solve(model, solver: solver, options: options)
         // A re-solve the run's budget never started says so ("skipped: no time left"), not "noSolution".
         if !result.hasSolution, result.limitReached == "skipped: no time left" { return (nil, "skipped: no time left") }
-        guard result.hasSolution, result.status == .optimal || result.status == .feasible else { return (nil, result.status.rawValue) }
+        guard result.hasSolution, result.status == .optimal || result.status == .feasible else {
+            return (nil, result.status.rawValue)
+        }
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         let found = PlanVerifier.violations(of: plan, scenario: scenario)
         guard found.isEmpty else { return (nil, "rejected") }
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
-        return (Point(objective: evaluation.objective, coverage: evaluation.coverage, relativeGap: result.relativeGap), result.status.rawValue)
+        return (
+            Point(objective: evaluation.objective, coverage: evaluation.coverage, relativeGap: result.relativeGap),
+            result.status.rawValue
+        )
     }
 
     /// The standard set of variants around `base`: budget ±€1M and ±€10M, posts ±1 and ±100, and the
     /// scenario without its territory floors, territory caps and région caps, each as a typed change;
     /// only those whose value stays in the key's documented range.
-    public static func variants(of scenario: Scenario) -> [(label: String, change: ScenarioChange, unitChange: Double?, unit: String)] {
+    public static func variants(
+        of scenario: Scenario
+    ) -> [(label: String, change: ScenarioChange, unitChange: Double?, unit: String)] {
         let budget = scenario.parameters.budgetEUR
         let posts = scenario.parameters.posts
         var list: [(String, ScenarioChange, Double?, String)] = []
         for change in [-10_000_000.0, -1_000_000, 1_000_000, 10_000_000] where budget + change > 0 {
             let millions = change / 1_000_000
-            list.append(("budget \(change > 0 ? "+" : "−")€\(Int(abs(millions)))M", .budget(budget + change), millions, "per €1M"))
+            list.append(
+                (
+                    "budget \(change > 0 ? "+" : "−")€\(Int(abs(millions)))M", .budget(budget + change), millions,
+                    "per €1M"
+                ))
         }
         for change in [-100, -1, 1, 100] where posts + change > 0 {
-            list.append(("posts \(change > 0 ? "+" : "−")\(abs(change))", .posts(posts + change), Double(change), "per post"))
+            list.append(
+                ("posts \(change > 0 ? "+" : "−")\(abs(change))", .posts(posts + change), Double(change), "per post"))
         }
         if scenario.parameters.limits.territoryMinPosts > 0 {
             list.append(("without the territory floors", .territoryMinPosts(0), nil, "price of the rule"))
@@ -108,8 +125,10 @@ public enum Sensitivity {
     public static func prepare(scenario: Scenario) throws(ScenarioError) -> [Variant] {
         var list: [Variant] = []
         for variant in variants(of: scenario) {
-            list.append(Variant(label: variant.label, change: variant.change, unitChange: variant.unitChange, unit: variant.unit,
-                                scenario: try scenario.applying(variant.change)))
+            list.append(
+                Variant(
+                    label: variant.label, change: variant.change, unitChange: variant.unitChange, unit: variant.unit,
+                    scenario: try scenario.applying(variant.change)))
         }
         return list
     }
@@ -121,9 +140,11 @@ public enum Sensitivity {
     /// The variants are independent, so they are solved on every core (GLPK keeps one environment per thread).
     /// `alongside`, when given, is one more long job (the run's frontier) put in the same pool, first, then the
     /// budget changes, which measured longest, then the rest, so both cores stay busy to the last solve.
-    public static func run<Other: Sendable>(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
-                                            solver: any LinearSolver, options: SolverOptions,
-                                            alongside other: (@Sendable () throws -> Other)?) throws -> (rows: [Row], other: Other?) {
+    public static func run<Other: Sendable>(
+        base: Point, baseValues: [Double]? = nil, scenario: Scenario,
+        solver: any LinearSolver, options: SolverOptions,
+        alongside other: (@Sendable () throws -> Other)?
+    ) throws -> (rows: [Row], other: Other?) {
         let list = try prepare(scenario: scenario)
         let started = options.starting(from: baseValues)
         func isBudget(_ index: Int) -> Bool {
@@ -148,10 +169,14 @@ public enum Sensitivity {
     }
 
     /// The same, without another job.
-    public static func run(base: Point, baseValues: [Double]? = nil, scenario: Scenario,
-                           solver: any LinearSolver, options: SolverOptions) throws -> [Row] {
+    public static func run(
+        base: Point, baseValues: [Double]? = nil, scenario: Scenario,
+        solver: any LinearSolver, options: SolverOptions
+    ) throws -> [Row] {
         let nothing: (@Sendable () throws -> Bool)? = nil
-        return try run(base: base, baseValues: baseValues, scenario: scenario, solver: solver, options: options, alongside: nothing).rows
+        return try run(
+            base: base, baseValues: baseValues, scenario: scenario, solver: solver, options: options, alongside: nothing
+        ).rows
     }
 
     /// One finished job of `run`'s pool.
@@ -167,9 +192,11 @@ public enum Sensitivity {
             let deltaObjective = point.map { $0.objective - base.objective }
             let deltaCoverage = point.map { $0.coverage - base.coverage }
             let perUnit = variant.unitChange.flatMap { change in deltaCoverage.map { $0 / change } }
-            return Row(label: variant.label, override: variant.change.description, status: status,
-                       objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
-                       deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit, relativeGap: point?.relativeGap)
+            return Row(
+                label: variant.label, override: variant.change.description, status: status,
+                objective: point?.objective, coverage: point?.coverage, deltaObjective: deltaObjective,
+                deltaCoverage: deltaCoverage, coveragePerUnit: perUnit, unit: variant.unit,
+                relativeGap: point?.relativeGap)
         }
     }
 }

@@ -18,7 +18,8 @@ public enum ObjectiveStage: Sendable, Hashable {
     /// Closeness to a target number of posts per territory (a baseline's seats): the sum over the
     /// territories of |posts − target|, minimised. `name` is how the scenario named the target. With `previous` (a
     /// previous run's plan per structure, the stability stage) the distance is per pool and option instead:
-    /// Σ_{t,k,f} |posts[t,k,f] − previous posts at (t,k)'s structures under f| (docs/model.md, "Commitments and waves").
+    /// Σ_{t,k,f} |posts[t,k,f] − previous posts at (t,k)'s structures under f| (docs/model.md, "Commitments and
+    /// waves").
     case closeness(name: String, target: [String: Int], previous: [PreviousRun.Held] = [])
 
     /// The stages a name alone designates (`closeness:<baseline>` needs its target resolved).
@@ -60,7 +61,8 @@ public enum ObjectiveStage: Sendable, Hashable {
 /// ε-constraint frontier through `minRatioFloor` (the smallest coverage ratio held at or above ε).
 public enum StagedSolve {
     public struct Outcome: Sendable {
-        /// The last stage's result, or the last stage with a plan when a later one has none; its values start with the model's own variables.
+        /// The last stage's result, or the last stage with a plan when a later one has none; its values start with the
+        /// model's own variables.
         public let result: SolveResult
         /// The optimum reached at each stage, in its own units.
         public let stageValues: [Double]
@@ -108,11 +110,14 @@ public enum StagedSolve {
     /// holds (`PrimalHeuristic.plan(for:program:)`); it starts the stage instead of the previous stage's plan when it
     /// keeps every row of the stage's program and scores higher on the stage's objective (docs/model.md,
     /// "Lexicographic stages").
-    public static func solve(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
-                             options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil,
-                             heuristicStarts: Bool = false) throws -> Outcome {
-        let chain = try run(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-                            minRatioFloor: minRatioFloor, start: start, solving: stages.count, heuristicStarts: heuristicStarts)
+    public static func solve(
+        model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
+        options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil,
+        heuristicStarts: Bool = false
+    ) throws -> Outcome {
+        let chain = try run(
+            model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+            minRatioFloor: minRatioFloor, start: start, solving: stages.count, heuristicStarts: heuristicStarts)
         let last = chain.last!
         return Outcome(result: last.0, stageValues: chain.values, program: last.1, records: chain.records)
     }
@@ -120,31 +125,42 @@ public enum StagedSolve {
     /// The program of stage `number` (1-based) exactly as the chain solves it: the model, the stages' variables
     /// and rows, and the earlier stages held at the values they reached (so those are solved first, with `options`).
     /// Throws `ExportError` when an earlier stage gives no plan to hold.
-    public static func program(ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
-                               solver: any LinearSolver, options: SolverOptions) throws -> LinearProgram {
+    public static func program(
+        ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
+        solver: any LinearSolver, options: SolverOptions
+    ) throws -> LinearProgram {
         precondition((1...stages.count).contains(number), "stage number in range")
-        let chain = try run(model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-                            minRatioFloor: nil, start: nil, solving: number - 1)
+        let chain = try run(
+            model: model, scenario: scenario, stages: stages, solver: solver, options: options,
+            minRatioFloor: nil, start: nil, solving: number - 1)
         if let failed = chain.records.prefix(number - 1).first(where: { $0.value == nil }) {
-            throw ExportError(description: "stage \(failed.position) (\(failed.name)) ended \(failed.status.rawValue) without a plan, so stage \(number) has no value to hold it at")
+            throw ExportError(
+                description:
+                    "stage \(failed.position) (\(failed.name)) ended \(failed.status.rawValue) without a plan, so stage \(number) has no value to hold it at"
+            )
         }
         return chain.next
     }
 
     /// What each row of `program(ofStage:…)` is, index-aligned with its constraints: the model's rows, the rows the
     /// stages add, and the earlier stages' `stage_` rows.
-    public static func rows(ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
-                            minRatioFloor: Double? = nil) -> [RowRef] {
+    public static func rows(
+        ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
+        minRatioFloor: Double? = nil
+    ) -> [RowRef] {
         precondition((1...stages.count).contains(number), "stage number in range")
         var scratch = model.program
-        let extras = Extras(adding: stages, to: &scratch, model: model, scenario: scenario, minRatioFloor: minRatioFloor)
+        let extras = Extras(
+            adding: stages, to: &scratch, model: model, scenario: scenario, minRatioFloor: minRatioFloor)
         return model.rows + extras.rows + stages.prefix(number - 1).enumerated().map { $1.rowRef($0) }
     }
 
     /// Solves the first `solving` stages; `next` is the program of the stage after them (or of the last one).
-    private static func run(model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
-                            options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int,
-                            heuristicStarts: Bool = false) throws
+    private static func run(
+        model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
+        options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int,
+        heuristicStarts: Bool = false
+    ) throws
         -> (last: (SolveResult, LinearProgram)?, values: [Double], records: [StageRecord], next: LinearProgram)
     {
         precondition(!stages.isEmpty, "at least one stage")
@@ -166,39 +182,52 @@ public enum StagedSolve {
             nextProgram = program
             if stopped == nil, position >= solving { break }
             if let stopped {
-                records.append(StageRecord(position: position + 1, name: stage.name, status: stopped, value: nil, bound: nil,
-                                           relativeGap: nil, limitReached: nil, seconds: 0))
+                records.append(
+                    StageRecord(
+                        position: position + 1, name: stage.name, status: stopped, value: nil, bound: nil,
+                        relativeGap: nil, limitReached: nil, seconds: 0))
                 continue
             }
-            if heuristicStarts, let better = heuristicStart(stage, terms: terms, program: program, model: model, scenario: scenario,
-                                                            extras: extras, heldRatio: fixed.first { $0.name == "stage_maxmin" }?.lower,
-                                                            minRatioFloor: minRatioFloor, solver: solver, options: options, than: next) {
+            if heuristicStarts,
+                let better = heuristicStart(
+                    stage, terms: terms, program: program, model: model, scenario: scenario,
+                    extras: extras, heldRatio: fixed.first { $0.name == "stage_maxmin" }?.lower,
+                    minRatioFloor: minRatioFloor, solver: solver, options: options, than: next)
+            {
                 next = better
             }
-            // Each stage gets an equal share of the time still left (what an earlier stage did not use carries over), so
-            // a first stage that cannot close does not leave the later ones, and the chain's plan, nothing.
+            // Each stage gets an equal share of the time still left (what an earlier stage did not use carries over),
+            // so a first stage that cannot close does not leave the later ones, and the chain's plan, nothing.
             var stageOptions = options.starting(from: next)
             // Measured: the closeness stage's bound closes with GLPK's MIP presolver (1.7 s on the replay scenario) and
-            // not without it (17 s), which taking the start as incumbent requires; the other stages gain from the incumbent.
+            // not without it (17 s), which taking the start as incumbent requires; the other stages gain from the
+            // incumbent.
             if case .closeness = stage { stageOptions.startAsIncumbent = false }
             if options.timeLimitSeconds.isFinite {
                 let spent = Date().timeIntervalSince(chainStarted)
-                stageOptions.timeLimitSeconds = max(options.timeLimitSeconds - spent, 0.01) / Double(min(stages.count, solving) - position)
+                stageOptions.timeLimitSeconds =
+                    max(options.timeLimitSeconds - spent, 0.01) / Double(min(stages.count, solving) - position)
             }
             let result = try solver.solve(program, options: stageOptions)
-            // A stage with no plan (say, no time left for it) does not replace the plan of the stage before: that plan is
-            // the chain's (exit 10), not "no plan" (exit 21).
+            // A stage with no plan (say, no time left for it) does not replace the plan of the stage before: that plan
+            // is the chain's (exit 10), not "no plan" (exit 21).
             if result.hasSolution || last?.0.hasSolution != true { last = (result, program) }
             // The next stage starts from this plan, with the stages' own variables at their best
             // values for it (the solver left those it did not optimise anywhere feasible).
             next = result.hasSolution ? extras.extend(Array(result.values.prefix(model.program.variables.count))) : nil
             let value = result.hasSolution ? terms.reduce(0.0) { $0 + $1.1 * result.values[$1.0.index] } : nil
             let bound = result.bestBound.map { $0 / scale }
-            let gap = value.flatMap { value in bound.map { SolveResult.relativeGap(objective: value, bound: $0) } ?? result.relativeGap }
-            // A stage stopped by a limit whose plan is within the MIP gap of the bound GLPK proved is proven all the same.
+            let gap = value.flatMap { value in
+                bound.map { SolveResult.relativeGap(objective: value, bound: $0) } ?? result.relativeGap
+            }
+            // A stage stopped by a limit whose plan is within the MIP gap of the bound GLPK proved is proven all the
+            // same.
             let proven = result.status == .feasible && (gap.map { $0 <= options.mipGap } ?? false)
-            records.append(StageRecord(position: position + 1, name: stage.name, status: proven ? .optimal : status(of: result), value: value,
-                                       bound: bound, relativeGap: gap, limitReached: result.limitReached, seconds: result.seconds))
+            records.append(
+                StageRecord(
+                    position: position + 1, name: stage.name, status: proven ? .optimal : status(of: result),
+                    value: value,
+                    bound: bound, relativeGap: gap, limitReached: result.limitReached, seconds: result.seconds))
             guard let value, result.status != .interrupted else {
                 stopped = .notReached
                 continue
@@ -213,47 +242,62 @@ public enum StagedSolve {
 
     /// The primal heuristic's plan for a stage whose objective is over the model's variables, extended with the stages'
     /// variables; nil unless it keeps every row of the stage's `program` and beats `current` on the stage's objective.
-    /// The coverage floors `Σ_j coverage[t,j] ≥ D_t × z` (z the ratio an earlier `maxmin` stage holds, or the frontier's
-    /// floor) are given to the heuristic as rows of its own program, so that it repairs and keeps them.
-    static func heuristicStart(_ stage: ObjectiveStage, terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel,
-                               scenario: Scenario, extras: Extras, heldRatio: Double?, minRatioFloor: Double?,
-                               solver: any LinearSolver, options: SolverOptions, than current: [Double]?) -> [Double]? {
+    /// The coverage floors `Σ_j coverage[t,j] ≥ D_t × z` (z the ratio an earlier `maxmin` stage holds, or the
+    /// frontier's floor) are given to the heuristic as rows of its own program, so that it repairs and keeps them.
+    static func heuristicStart(
+        _ stage: ObjectiveStage, terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel,
+        scenario: Scenario, extras: Extras, heldRatio: Double?, minRatioFloor: Double?,
+        solver: any LinearSolver, options: SolverOptions, than current: [Double]?
+    ) -> [Double]? {
         switch stage {
         case .value, .coverage, .cost: break
         case .maxmin:
-            return maxminStart(terms: terms, program: program, model: model, scenario: scenario, extras: extras, solver: solver,
-                               options: options, than: current)
+            return maxminStart(
+                terms: terms, program: program, model: model, scenario: scenario, extras: extras, solver: solver,
+                options: options, than: current)
         default: return nil
         }
         let modelCount = model.program.variables.count
         guard terms.allSatisfy({ $0.0.index < modelCount }) else { return nil }
-        let own = withCoverageFloors(model: model, scenario: scenario, objective: terms, ratio: max(heldRatio ?? 0, minRatioFloor ?? 0))
+        let own = withCoverageFloors(
+            model: model, scenario: scenario, objective: terms, ratio: max(heldRatio ?? 0, minRatioFloor ?? 0))
         let seconds = options.timeLimitSeconds.isFinite ? min(5, options.timeLimitSeconds / 8) : 5
-        guard let found = PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds),
-              let candidate = extras.extend(found.values),
-              program.largestViolation(of: candidate, tolerance: 1e-6) == nil else { return nil }
+        guard
+            let found = PrimalHeuristic.plan(
+                for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds),
+            let candidate = extras.extend(found.values),
+            program.largestViolation(of: candidate, tolerance: 1e-6) == nil
+        else { return nil }
         let score = { (values: [Double]) in terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
         if let current, current.count == candidate.count, program.largestViolation(of: current, tolerance: 1e-6) == nil,
-           score(current) >= score(candidate) {
+            score(current) >= score(candidate)
+        {
             return nil
         }
         return candidate
     }
 
     /// A `maxmin` stage's start (`MaxminStart`): a plan at the largest coverage floor found between the ratio `current`
-    /// already reaches and the stage's relaxation; nil unless it keeps every row of `program` and reaches a larger ratio
-    /// than `current`.
-    static func maxminStart(terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel, scenario: Scenario,
-                            extras: Extras, solver: any LinearSolver, options: SolverOptions, than current: [Double]?) -> [Double]? {
+    /// already reaches and the stage's relaxation; nil unless it keeps every row of `program` and reaches a larger
+    /// ratio than `current`.
+    static func maxminStart(
+        terms: [(Variable, Double)], program: LinearProgram, model: AllocationModel, scenario: Scenario,
+        extras: Extras, solver: any LinearSolver, options: SolverOptions, than current: [Double]?
+    ) -> [Double]? {
         guard let ratio = extras.minRatio else { return nil }
-        let usable = current.flatMap { $0.count == program.variables.count && program.largestViolation(of: $0, tolerance: 1e-6) == nil ? $0 : nil }
+        let usable = current.flatMap {
+            $0.count == program.variables.count && program.largestViolation(of: $0, tolerance: 1e-6) == nil ? $0 : nil
+        }
         let lowest = usable.map { $0[ratio.index] } ?? 0
         let seconds = options.timeLimitSeconds.isFinite ? min(2, options.timeLimitSeconds / 16) : 2
         let score = { (values: [Double]) in terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
-        guard let found = MaxminStart.plan(model: model, scenario: scenario, maxminProgram: program, lowest: lowest, solver: solver,
-                                           options: options, seconds: seconds),
-              let candidate = extras.extend(found),
-              program.largestViolation(of: candidate, tolerance: 1e-6) == nil else { return nil }
+        guard
+            let found = MaxminStart.plan(
+                model: model, scenario: scenario, maxminProgram: program, lowest: lowest, solver: solver,
+                options: options, seconds: seconds),
+            let candidate = extras.extend(found),
+            program.largestViolation(of: candidate, tolerance: 1e-6) == nil
+        else { return nil }
         if let usable, score(usable) >= score(candidate) { return nil }
         return candidate
     }
@@ -282,8 +326,11 @@ public enum StagedSolve {
         private var added: [(Variable, ([Double]) -> Double)] = []
         private let modelCount: Int
 
-        init(adding stages: [ObjectiveStage], to program: inout LinearProgram, model: AllocationModel, scenario: Scenario,
-             minRatioFloor: Double?) {
+        init(
+            adding stages: [ObjectiveStage], to program: inout LinearProgram, model: AllocationModel,
+            scenario: Scenario,
+            minRatioFloor: Double?
+        ) {
             modelCount = model.program.variables.count
             if stages.contains(.maxmin) || minRatioFloor != nil {
                 let floor = min(max(minRatioFloor ?? 0, 0), 1)
@@ -293,22 +340,31 @@ public enum StagedSolve {
                 for territory in scenario.territories {
                     let need = scenario.need[territory.code] ?? 0
                     guard need > 0, let segments = model.coverageVariables[territory.code] else { continue }
-                    program.addConstraint("min_ratio[\(territory.code)]", segments.map { ($0, 1.0) } + [(variable, -need)], lower: 0)
+                    program.addConstraint(
+                        "min_ratio[\(territory.code)]", segments.map { ($0, 1.0) } + [(variable, -need)], lower: 0)
                     rows.append(RowRef(.minRatio, .territory(territory.code)))
                     ratios.append((segments, need))
                 }
                 // The largest value the rows allow: the plan's own smallest ratio.
-                added.append((variable, { values in
-                    min(max(ratios.map { segments, need in segments.reduce(0.0) { $0 + values[$1.index] } / need }.min() ?? 1, 0), 1)
-                }))
+                added.append(
+                    (
+                        variable,
+                        { values in
+                            min(
+                                max(
+                                    ratios.map { segments, need in segments.reduce(0.0) { $0 + values[$1.index] } / need
+                                    }.min() ?? 1, 0), 1)
+                        }
+                    ))
             }
             for (position, stage) in stages.enumerated() {
                 guard case .closeness(_, let target, let previous) = stage else { continue }
                 var list: [Variable] = []
                 if !previous.isEmpty {
                     var pooled = added
-                    let list = Self.poolDistances(position: position, previous: previous, to: &program, model: model,
-                                                  scenario: scenario, added: &pooled, rows: &rows)
+                    let list = Self.poolDistances(
+                        position: position, previous: previous, to: &program, model: model,
+                        scenario: scenario, added: &pooled, rows: &rows)
                     added = pooled
                     distances[position] = list
                     continue
@@ -317,10 +373,16 @@ public enum StagedSolve {
                     guard let posts = model.postVariables[territory.code] else { continue }
                     let goal = Double(target[territory.code] ?? 0)
                     // distance ≥ |posts − goal|, as two rows; minimising the distance makes it equal.
-                    let distance = program.addVariable("distance[\(position),\(territory.code)]", lower: 0, upper: .infinity)
-                    program.addConstraint("closeness_above[\(position),\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
-                    program.addConstraint("closeness_below[\(position),\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
-                    rows += [RowRef(.closenessAbove, .other("\(position),\(territory.code)")), RowRef(.closenessBelow, .other("\(position),\(territory.code)"))]
+                    let distance = program.addVariable(
+                        "distance[\(position),\(territory.code)]", lower: 0, upper: .infinity)
+                    program.addConstraint(
+                        "closeness_above[\(position),\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
+                    program.addConstraint(
+                        "closeness_below[\(position),\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
+                    rows += [
+                        RowRef(.closenessAbove, .other("\(position),\(territory.code)")),
+                        RowRef(.closenessBelow, .other("\(position),\(territory.code)")),
+                    ]
                     list.append(distance)
                     added.append((distance, { values in abs(values[posts.index] - goal) }))
                 }
@@ -349,13 +411,18 @@ public enum StagedSolve {
         /// committed[t,k,f] − P_{t,k,f}|, P the previous run's posts at the structures of (t,k) under f (structures the
         /// scenario no longer has are left out: no plan can hold them). Closer pools let the splitter keep the previous
         /// holders (`PlanSplitter`'s preferred placements).
-        static func poolDistances(position: Int, previous: [PreviousRun.Held], to program: inout LinearProgram, model: AllocationModel,
-                                  scenario: Scenario, added: inout [(Variable, ([Double]) -> Double)], rows: inout [RowRef]) -> [Variable] {
-            let structures = Dictionary(scenario.structures.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        static func poolDistances(
+            position: Int, previous: [PreviousRun.Held], to program: inout LinearProgram, model: AllocationModel,
+            scenario: Scenario, added: inout [(Variable, ([Double]) -> Double)], rows: inout [RowRef]
+        ) -> [Variable] {
+            let structures = Dictionary(
+                scenario.structures.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var goals: [PoolOption: Int] = [:]
             for held in previous {
                 guard let structure = structures[held.structureID] else { continue }
-                goals[PoolOption(territory: structure.territory, kind: structure.kind, option: held.option), default: 0] += held.posts
+                goals[
+                    PoolOption(territory: structure.territory, kind: structure.kind, option: held.option), default: 0] +=
+                    held.posts
             }
             var members: [PoolOption: [Variable]] = [:]
             var order: [PoolOption] = []
@@ -378,7 +445,8 @@ public enum StagedSolve {
                 let goal = Double(goals[key] ?? 0)
                 let label = "\(position),\(key.territory),\(key.kind),\(key.option)"
                 let distance = program.addVariable("distance[\(label)]", lower: 0, upper: .infinity)
-                program.addConstraint("closeness_above[\(label)]", [(distance, 1)] + terms.map { ($0, -1) }, lower: -goal)
+                program.addConstraint(
+                    "closeness_above[\(label)]", [(distance, 1)] + terms.map { ($0, -1) }, lower: -goal)
                 program.addConstraint("closeness_below[\(label)]", [(distance, 1)] + terms.map { ($0, 1) }, lower: goal)
                 rows += [RowRef(.closenessAbove, .other(label)), RowRef(.closenessBelow, .other(label))]
                 list.append(distance)
@@ -412,8 +480,10 @@ public enum StagedSolve {
     }
 
     /// The terms a stage maximises, over the model's variables and the stages' own.
-    static func objective(_ stage: ObjectiveStage, position: Int, model: AllocationModel, scenario: Scenario,
-                          extras: Extras) -> [(Variable, Double)] {
+    static func objective(
+        _ stage: ObjectiveStage, position: Int, model: AllocationModel, scenario: Scenario,
+        extras: Extras
+    ) -> [(Variable, Double)] {
         switch stage {
         case .value:
             return model.program.variables.indices.compactMap { index in
@@ -440,10 +510,12 @@ public enum StagedSolve {
     }
 
     /// The model's program with `objective` and, when `ratio` > 0, a row `coverage_floor[t]`: Σ_j coverage[t,j] ≥ D_t ×
-    /// ratio on every territory with need, one territory per row so that the primal heuristic repairs it by adding posts
-    /// there (the staged heuristic starts, `MaxminStart`).
-    static func withCoverageFloors(model: AllocationModel, scenario: Scenario, objective: [(Variable, Double)],
-                                   ratio: Double) -> LinearProgram {
+    /// ratio on every territory with need, one territory per row so that the primal heuristic repairs it by adding
+    /// posts there (the staged heuristic starts, `MaxminStart`).
+    static func withCoverageFloors(
+        model: AllocationModel, scenario: Scenario, objective: [(Variable, Double)],
+        ratio: Double
+    ) -> LinearProgram {
         var program = copy(model.program, objective: objective)
         guard ratio > 0 else { return program }
         for territory in scenario.territories {

@@ -18,32 +18,45 @@ public enum StudyTargets {
             // A stage already held within the gap cannot improve when solved again, and its row would be a second
             // `stage_<name>`: a repeat is refused like any other wrong stage (exit 78, by validate and run alike).
             guard seen.insert(name).inserted else {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                "stage '\(name)' is listed twice in 'objective.stages': list each stage once")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, SourceLocation(file: "objective.stages"),
+                        "stage '\(name)' is listed twice in 'objective.stages': list each stage once")
+                ])
             }
             if let stage = ObjectiveStage(name: name) {
                 stages.append(stage)
                 continue
             }
             guard name.hasPrefix("closeness:") else {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, SourceLocation(file: "objective.stages"),
+                        "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)"
+                    )
+                ])
             }
             let id = String(name.dropFirst("closeness:".count))
-            // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and waves").
+            // Stability: as close as possible to a previous run's posts per territory (docs/model.md, "Commitments and
+            // waves").
             if id.hasPrefix("run:") {
                 let folder = String(id.dropFirst("run:".count))
                 // Per structure when the run wrote its structures' table, else per territory (docs/model.md).
-                stages.append(.closeness(name: id, target: try PreviousRun.territoryPosts(folder),
-                                         previous: try PreviousRun.structurePosts(folder) ?? []))
+                stages.append(
+                    .closeness(
+                        name: id, target: try PreviousRun.territoryPosts(folder),
+                        previous: try PreviousRun.structurePosts(folder) ?? []))
                 continue
             }
             do {
                 let spec = try BaselineSpec(parsing: id)
                 stages.append(.closeness(name: id, target: try Baselines.seats(for: spec, scenario: scenario)))
             } catch {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.stages"),
-                                                "stage '\(name)': \(error)")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, SourceLocation(file: "objective.stages"),
+                        "stage '\(name)': \(error)")
+                ])
             }
         }
         return stages
@@ -57,8 +70,12 @@ public enum StudyTargets {
             let spec = try BaselineSpec(parsing: id)
             return (id, try Baselines.seats(for: spec, scenario: scenario))
         } catch {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: "objective.tie_break"),
-                                            "'objective.tie_break': \(error) (expected a baseline id such as webster:need, docs/baselines.md, or none)")])
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration, SourceLocation(file: "objective.tie_break"),
+                    "'objective.tie_break': \(error) (expected a baseline id such as webster:need, docs/baselines.md, or none)"
+                )
+            ])
         }
     }
 

@@ -5,13 +5,14 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct ExportModel: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export-model", abstract: "Write the model as GLPK writes it (CPLEX LP or free MPS).")
+    static let configuration = CommandConfiguration(
+        commandName: "export-model", abstract: "Write the model as GLPK writes it (CPLEX LP or free MPS).")
 
     @OptionGroup var common: ScenarioOptions
 
@@ -21,7 +22,10 @@ struct ExportModel: ParsableCommand {
     @Option(name: .shortAndLong, help: "File to write (default: stdout).")
     var output: String?
 
-    @Option(help: "With objective.stages: the stage to export (1 = first), the earlier stages solved and held at their values.")
+    @Option(
+        help:
+            "With objective.stages: the stage to export (1 = first), the earlier stages solved and held at their values."
+    )
     var stage: Int?
 
     func run() throws {
@@ -44,8 +48,9 @@ struct ExportModel: ParsableCommand {
         recordExportCleanup(file)
         restoreSignalMask(previousMask)
         do throws(RunFailure) {
-            try RunCommand.exportModel(common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile,
-                                       solver: GLPKSolver())
+            try RunCommand.exportModel(
+                common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile,
+                solver: GLPKSolver())
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")
@@ -55,7 +60,9 @@ struct ExportModel: ParsableCommand {
             let code = writeAll(1, data)
             if code != 0 {
                 let why = code == EPIPE ? " (the reader went away)" : ""
-                throw RunFailure.outputIO("cannot write the model to stdout: \(String(cString: strerror(code)))\(why); no temporary file is left.")
+                throw RunFailure.outputIO(
+                    "cannot write the model to stdout: \(String(cString: strerror(code)))\(why); no temporary file is left."
+                )
             }
         } catch {
             file.discard()

@@ -5,9 +5,9 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The command line: argument parsing and exit codes only; the work is in `Pipeline`.
@@ -17,12 +17,12 @@ struct Repartir: ParsableCommand {
         commandName: "repartir",
         abstract: "Allocate publicly funded posts across territories with an auditable optimisation model.",
         discussion: """
-        Exit codes: 0 optimal; 10 feasible, not proven optimal (a limit was hit); 20 infeasible scenario; \
-        21 limit hit with no plan; 64 usage; 65 bad input data; 66 input missing; 70 internal or GLPK failure; \
-        73 cannot create output; 74 write error; 75 another run holds the output's lock; 78 bad configuration; \
-        1 (diff --fail-on-change only) the two runs differ; \
-        129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM: stopped, nothing published.
-        """,
+            Exit codes: 0 optimal; 10 feasible, not proven optimal (a limit was hit); 20 infeasible scenario; \
+            21 limit hit with no plan; 64 usage; 65 bad input data; 66 input missing; 70 internal or GLPK failure; \
+            73 cannot create output; 74 write error; 75 another run holds the output's lock; 78 bad configuration; \
+            1 (diff --fail-on-change only) the two runs differ; \
+            129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM: stopped, nothing published.
+            """,
         version: Manifest.repartirVersion,
         subcommands: [Run.self, Validate.self, ExportModel.self, Diff.self, Sweep.self]
     )
@@ -47,7 +47,8 @@ struct Repartir: ParsableCommand {
             let code = exitCode(for: error).rawValue
             if code != 0, arguments.first == "run" {
                 // A run refused before it started is an outcome too: its row in ROOT/runs.csv and its --json object.
-                let entry = RunsLog.Entry(exitCode: code, message: fullMessage(for: error), runFolder: nil, scenario: "", variant: nil)
+                let entry = RunsLog.Entry(
+                    exitCode: code, message: fullMessage(for: error), runFolder: nil, scenario: "", variant: nil)
                 if let root = Run.rawValue(of: "--runs-root", in: arguments), !root.isEmpty {
                     RunsLog.append(entry, root: URL(fileURLWithPath: root).standardizedFileURL.path)
                 }

@@ -5,46 +5,76 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Solve a scenario and write its run directory (CSV tables, report, manifest).")
+    static let configuration = CommandConfiguration(
+        abstract: "Solve a scenario and write its run directory (CSV tables, report, manifest).")
 
     @OptionGroup var common: ScenarioOptions
 
     @Option(name: .long, help: "Run directory to write, replaced atomically (default: out/<scenario name>).")
     var out: String?
 
-    @Option(name: .customLong("runs-root"), help: ArgumentHelp("Keep every run: write ROOT/<scenario>-<UTC time>-<hash>/ and switch the symlink ROOT/latest to it.", valueName: "ROOT"))
+    @Option(
+        name: .customLong("runs-root"),
+        help: ArgumentHelp(
+            "Keep every run: write ROOT/<scenario>-<UTC time>-<hash>/ and switch the symlink ROOT/latest to it.",
+            valueName: "ROOT"))
     var runsRoot: String?
 
     // .unconditional: `--time-limit -1` reads -1 as the value (then refused by validate) instead
     // of taking it for an option and saying "Missing value".
-    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60).")
+    @Option(
+        name: .customLong("time-limit"), parsing: .unconditional,
+        help:
+            "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60)."
+    )
     var timeLimit: Double?
 
     @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")
     var mipGap: Double?
 
-    @Flag(help: "Print a JSON object on stdout for every outcome: exit_code, status, message, run_folder (and the summary's figures for a plan).")
+    @Flag(
+        help:
+            "Print a JSON object on stdout for every outcome: exit_code, status, message, run_folder (and the summary's figures for a plan)."
+    )
     var json = false
 
-    @Option(help: ArgumentHelp("With --runs-root: after the run, keep only the N newest run folders (never the one latest points to).", valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "With --runs-root: after the run, keep only the N newest run folders (never the one latest points to).",
+            valueName: "N"))
     var keep: Int?
 
-    @Option(name: .customLong("keep-days"), help: ArgumentHelp("With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"))
+    @Option(
+        name: .customLong("keep-days"),
+        help: ArgumentHelp(
+            "With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"))
     var keepDays: Double?
 
-    @Option(name: .customLong("wait"), help: ArgumentHelp("--wait[=S]: wait for another run's lock (up to S seconds; alone: until it ends) instead of exiting 75 at once.", valueName: "S"))
+    @Option(
+        name: .customLong("wait"),
+        help: ArgumentHelp(
+            "--wait[=S]: wait for another run's lock (up to S seconds; alone: until it ends) instead of exiting 75 at once.",
+            valueName: "S"))
     var wait: String?
 
-    @Option(name: .customLong("commitments-from"), help: ArgumentHelp("Take a previous run's plan (its allocation_by_structure.csv) as the commitments, so this plan extends it.", valueName: "RUN_FOLDER"))
+    @Option(
+        name: .customLong("commitments-from"),
+        help: ArgumentHelp(
+            "Take a previous run's plan (its allocation_by_structure.csv) as the commitments, so this plan extends it.",
+            valueName: "RUN_FOLDER"))
     var commitmentsFrom: String?
 
-    @Option(name: .customLong("commitments-mode"), help: ArgumentHelp("With --commitments-from: locked (the previous posts stay exactly; default) or min (they may grow).", valueName: "locked|min"))
+    @Option(
+        name: .customLong("commitments-mode"),
+        help: ArgumentHelp(
+            "With --commitments-from: locked (the previous posts stay exactly; default) or min (they may grow).",
+            valueName: "locked|min"))
     var commitmentsMode: String?
 
     @Option(help: ArgumentHelp("Sweep id, recorded in the manifest (set by a sweep).", valueName: "ID"))
@@ -55,25 +85,38 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if let timeLimit, !(timeLimit > 0 && timeLimit <= 86_400) {
-            throw ValidationError("--time-limit must be a number of seconds greater than 0 and at most 86400, got \(Self.shown(timeLimit)); e.g. --time-limit 60")
+            throw ValidationError(
+                "--time-limit must be a number of seconds greater than 0 and at most 86400, got \(Self.shown(timeLimit)); e.g. --time-limit 60"
+            )
         }
         if let mipGap, !(mipGap >= 0 && mipGap <= 1) {
-            throw ValidationError("--mip-gap must be a relative gap from 0 to 1, got \(Self.shown(mipGap)); e.g. --mip-gap 0.0001")
+            throw ValidationError(
+                "--mip-gap must be a relative gap from 0 to 1, got \(Self.shown(mipGap)); e.g. --mip-gap 0.0001")
         }
         if out != nil && runsRoot != nil { throw ValidationError("--out and --runs-root are exclusive: give one") }
         if let commitmentsMode, !["locked", "min"].contains(commitmentsMode) {
             throw ValidationError("--commitments-mode must be locked or min, got '\(commitmentsMode)'")
         }
-        if commitmentsMode != nil && commitmentsFrom == nil { throw ValidationError("--commitments-mode goes with --commitments-from RUN_FOLDER") }
+        if commitmentsMode != nil && commitmentsFrom == nil {
+            throw ValidationError("--commitments-mode goes with --commitments-from RUN_FOLDER")
+        }
         if let out, Self.namesNoFolderOfItsOwn(out) {
-            throw ValidationError("--out '\(out)' names the current folder or a parent (an unset variable gives --out ''): repartir would replace it; give a folder of its own, e.g. --out out/run")
+            throw ValidationError(
+                "--out '\(out)' names the current folder or a parent (an unset variable gives --out ''): repartir would replace it; give a folder of its own, e.g. --out out/run"
+            )
         }
         if let runsRoot, runsRoot.isEmpty {
             throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs")
         }
-        if let keep, keep < 1 { throw ValidationError("--keep must be at least 1 (the run just made is kept), got \(keep)") }
-        if let keepDays, !(keepDays > 0 && keepDays.isFinite) { throw ValidationError("--keep-days must be a number of days greater than 0, got \(Self.shown(keepDays))") }
-        if (keep != nil || keepDays != nil) && runsRoot == nil { throw ValidationError("--keep and --keep-days prune a runs root: give --runs-root ROOT") }
+        if let keep, keep < 1 {
+            throw ValidationError("--keep must be at least 1 (the run just made is kept), got \(keep)")
+        }
+        if let keepDays, !(keepDays > 0 && keepDays.isFinite) {
+            throw ValidationError("--keep-days must be a number of days greater than 0, got \(Self.shown(keepDays))")
+        }
+        if (keep != nil || keepDays != nil) && runsRoot == nil {
+            throw ValidationError("--keep and --keep-days prune a runs root: give --runs-root ROOT")
+        }
         _ = try waitSeconds()
     }
 
@@ -82,7 +125,9 @@ struct Run: ParsableCommand {
         guard let wait else { return nil }
         if wait == "inf" { return .infinity }
         guard let seconds = Double(wait), seconds >= 0, seconds.isFinite else {
-            throw ValidationError("--wait takes a number of seconds attached with '=', e.g. --wait=600, or nothing (wait until the lock is free); got '\(wait)'")
+            throw ValidationError(
+                "--wait takes a number of seconds attached with '=', e.g. --wait=600, or nothing (wait until the lock is free); got '\(wait)'"
+            )
         }
         return seconds
     }
@@ -130,21 +175,25 @@ struct Run: ParsableCommand {
     func run() throws {
         let common = self.common
         installStopSignalHandlers()
-        var request = RunCommand.Request(scenarioPath: common.scenario, overrides: try common.overrides(),
-                                         outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
-                                         cancellation: interruption)
+        var request = RunCommand.Request(
+            scenarioPath: common.scenario, overrides: try common.overrides(),
+            outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
+            cancellation: interruption)
         request.commitmentsFrom = commitmentsFrom
         request.commitmentsMode = commitmentsMode.flatMap(Commitment.Mode.init(rawValue:)) ?? .locked
-        Invocation.current = Invocation(commandLine: CommandLine.arguments, sweepID: sweep, variantID: variant,
-                                        lockWaitSeconds: try waitSeconds(), cancellation: interruption)
+        Invocation.current = Invocation(
+            commandLine: CommandLine.arguments, sweepID: sweep, variantID: variant,
+            lockWaitSeconds: try waitSeconds(), cancellation: interruption)
         let progress = ProgressReporter(enabled: !common.quiet)
         let solver = GLPKSolver(progress: { progress.report($0) }, cancellation: interruption)
         var destination: String?
         var explanation: String?
         do {
-            let result = try RunCommand.run(request, solver: solver, log: common.log, reserved: { destination = $0 },
-                                            published: { explanation = $0 })
-            let message = runsRoot == nil ? "published \(result.directory)" : "published \(result.directory); latest points to it"
+            let result = try RunCommand.run(
+                request, solver: solver, log: common.log, reserved: { destination = $0 },
+                published: { explanation = $0 })
+            let message =
+                runsRoot == nil ? "published \(result.directory)" : "published \(result.directory); latest points to it"
             finish(result.exitCode, message: message, folder: result.directory, summary: result.summaryJSON)
         } catch {
             if case .interrupted = error {
@@ -153,7 +202,9 @@ struct Run: ParsableCommand {
                 finish(code, message: message, folder: nil)
             }
             StandardError.write(error.description + "\n")
-            let kept = runsRoot != nil && explanation != nil ? " (latest was not moved: it stays on the last run with a plan)" : ""
+            let kept =
+                runsRoot != nil && explanation != nil
+                ? " (latest was not moved: it stays on the last run with a plan)" : ""
             finish(error.exitCode, message: error.description + kept, folder: explanation)
         }
     }
@@ -161,8 +212,9 @@ struct Run: ParsableCommand {
     /// Every outcome ends here: its row in ROOT/runs.csv and the pruning (with --runs-root), its
     /// object on stdout (with --json: the summary for a plan, else the status object), its exit code.
     func finish(_ code: Int32, message: String, folder: String?, summary: String? = nil) -> Never {
-        let entry = RunsLog.Entry(exitCode: code, message: message, runFolder: folder,
-                                  scenario: Self.scenarioLabel(common.scenario), variant: variant, time: Invocation.current.startedAt)
+        let entry = RunsLog.Entry(
+            exitCode: code, message: message, runFolder: folder,
+            scenario: Self.scenarioLabel(common.scenario), variant: variant, time: Invocation.current.startedAt)
         if let runsRoot {
             let root = URL(fileURLWithPath: runsRoot).standardizedFileURL.path
             RunsLog.append(entry, root: root, log: common.log)
@@ -174,7 +226,9 @@ struct Run: ParsableCommand {
             let written = writeAll(1, Data((summary.map(entry.json(extending:)) ?? entry.json).utf8))
             if written != 0 && summary != nil {
                 // The run is published; only its summary could not be delivered (it is summary.json too).
-                common.log("warning: cannot write the --json summary to stdout: \(String(cString: strerror(written))); it is in the run directory as summary.json")
+                common.log(
+                    "warning: cannot write the --json summary to stdout: \(String(cString: strerror(written))); it is in the run directory as summary.json"
+                )
             }
         }
         Foundation.exit(code)

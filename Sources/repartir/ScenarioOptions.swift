@@ -5,9 +5,9 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Options shared by every subcommand that reads a scenario.
@@ -15,7 +15,10 @@ struct ScenarioOptions: ParsableArguments {
     @Argument(help: "The scenario: a scenario.yaml file or the folder that holds it.")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter, e.g. --set programme.budget_eur=190000000 (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a parameter, e.g. --set programme.budget_eur=190000000 (repeatable).", valueName: "key=value"))
     var settings: [String] = []
 
     @Flag(name: .shortAndLong, help: "No progress messages on stderr.")

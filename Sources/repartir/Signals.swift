@@ -5,9 +5,9 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: Signals
@@ -63,7 +63,10 @@ func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (In
     guard sigaction(number, nil, &current) == 0 else { return }
     if pause > 0 { usleep(pause) }
     if let installed = current.__sigaction_handler.sa_handler,
-       unsafeBitCast(installed, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { return }
+        unsafeBitCast(installed, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    {
+        return
+    }
     var action = sigaction()
     action.__sigaction_handler.sa_handler = handler
     sigemptyset(&action.sa_mask)
@@ -74,8 +77,12 @@ func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (In
 /// `REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=M` (tests only): sleep M ms at each step of setting up the
 /// signal handlers, so a test can send a signal in the middle. repartir says on stderr when it is set.
 let signalSetupPause: useconds_t = {
-    guard let value = ProcessInfo.processInfo.environment["REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS"].flatMap({ Int($0) }), value > 0 else { return 0 }
-    StandardError.write("repartir: test hook REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=\(value) is set: setting up the signal handlers is slowed down\n")
+    guard let value = ProcessInfo.processInfo.environment["REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS"].flatMap({ Int($0) }),
+        value > 0
+    else { return 0 }
+    StandardError.write(
+        "repartir: test hook REPARTIR_TEST_SLOW_SIGNAL_SETUP_MS=\(value) is set: setting up the signal handlers is slowed down\n"
+    )
     return useconds_t(min(value, 10_000) * 1000)
 }()
 

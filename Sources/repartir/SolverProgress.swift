@@ -5,9 +5,9 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Throttled solver progress on stderr, for solves that take more than a moment.
@@ -26,6 +26,8 @@ final class ProgressReporter: @unchecked Sendable {
         last = Date()
         let incumbent = progress.incumbent.map { String(format: "%.1f", $0) } ?? "none yet"
         let gap = progress.relativeGap.map { String(format: "%.4f %%", $0 * 100) } ?? "n/a"
-        StandardError.write("repartir: solving… \(Int(progress.seconds)) s, best plan \(incumbent), gap \(gap), \(progress.nodes) nodes\n")
+        StandardError.write(
+            "repartir: solving… \(Int(progress.seconds)) s, best plan \(incumbent), gap \(gap), \(progress.nodes) nodes\n"
+        )
     }
 }

@@ -5,9 +5,9 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// stderr for every message of repartir. When the reader is gone (EPIPE) logging stops and the

@@ -8,7 +8,8 @@ import Scenario
 /// exit codes only; the work is in `Pipeline/Sweep`.
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the variants of a sweep file (repartir sweep SWEEP.yaml), or collect them (repartir sweep collect ROOT/<sweep id>).",
+        abstract:
+            "Run the variants of a sweep file (repartir sweep SWEEP.yaml), or collect them (repartir sweep collect ROOT/<sweep id>).",
         subcommands: [SweepRun.self, SweepCollectCommand.self],
         defaultSubcommand: SweepRun.self)
 }
@@ -19,17 +20,20 @@ struct SweepRun: ParsableCommand {
         commandName: "run",
         abstract: "Run the variants of a sweep file in this process, or one shard of them (docs/sweeps.md).",
         discussion: """
-        Writes ROOT/<sweep id>/<variant id>/ (a run folder per variant) and ROOT/<sweep id>/outcomes/. \
-        The shard comes from --shard I/N (0-based), else SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else \
-        JOB_COMPLETION_INDEX with the sweep file's 'shards'. Exit 0 when every variant has a result (a plan or \
-        an explained infeasibility), else the highest exit code of a failed variant; 78 for a bad sweep file, \
-        64 for a bad shard, 128 + signal when stopped.
-        """)
+            Writes ROOT/<sweep id>/<variant id>/ (a run folder per variant) and ROOT/<sweep id>/outcomes/. \
+            The shard comes from --shard I/N (0-based), else SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else \
+            JOB_COMPLETION_INDEX with the sweep file's 'shards'. Exit 0 when every variant has a result (a plan or \
+            an explained infeasibility), else the highest exit code of a failed variant; 78 for a bad sweep file, \
+            64 for a bad shard, 128 + signal when stopped.
+            """)
 
     @Argument(help: "The sweep file (YAML).")
     var file: String
 
-    @Option(name: .customLong("runs-root"), help: ArgumentHelp("The runs root shared by every shard: the sweep writes ROOT/<sweep id>/.", valueName: "ROOT"))
+    @Option(
+        name: .customLong("runs-root"),
+        help: ArgumentHelp("The runs root shared by every shard: the sweep writes ROOT/<sweep id>/.", valueName: "ROOT")
+    )
     var runsRoot = "runs"
 
     @Option(help: ArgumentHelp("Variants run in parallel in this process.", valueName: "N"))
@@ -43,17 +47,23 @@ struct SweepRun: ParsableCommand {
 
     func validate() throws {
         if jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(jobs)") }
-        if runsRoot.isEmpty { throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs") }
+        if runsRoot.isEmpty {
+            throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs")
+        }
     }
 
     func run() throws {
         installStopSignalHandlers()
-        let log: @Sendable (String) -> Void = { [quiet] message in if !quiet { StandardError.write("repartir: \(message)\n") } }
+        let log: @Sendable (String) -> Void = { [quiet] message in
+            if !quiet { StandardError.write("repartir: \(message)\n") }
+        }
         do throws(RunFailure) {
             let sweepFile: SweepFile
             do { sweepFile = try SweepFile.load(file) } catch { throw .input(error) }
             let chosen: (index: Int, count: Int)?
-            switch SweepShard.choose(flag: shard, environment: ProcessInfo.processInfo.environment, shardsInFile: sweepFile.shards) {
+            switch SweepShard.choose(
+                flag: shard, environment: ProcessInfo.processInfo.environment, shardsInFile: sweepFile.shards)
+            {
             case let .success(value): chosen = value
             case let .failure(problem):
                 StandardError.write("error: \(problem.message)\n")
@@ -64,17 +74,25 @@ struct SweepRun: ParsableCommand {
             do { base = try ScenarioLoader.load(sweepFile.scenario) } catch { throw .input(error) }
             let plan: SweepPlan
             do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
-            let summary = try SweepRunner.run(plan, options: .init(root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption), log: log)
+            let summary = try SweepRunner.run(
+                plan,
+                options: .init(
+                    root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption),
+                log: log)
             if summary.interrupted {
                 let (_, code) = interruptedOutcome(destination: nil)
                 let kept = summary.outcomes.filter { $0.exitCode != ExitStatus.interrupted }.count
-                StandardError.write("error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n")
+                StandardError.write(
+                    "error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n"
+                )
                 Foundation.exit(code)
             }
             let failed = summary.outcomes.filter { $0.exitCode != 0 && $0.exitCode != 10 && $0.exitCode != 20 }
-            log("sweep \(plan.file.name): \(summary.ran) variants ran, \(summary.reused) reused (same inputs), \(failed.count) failed"
-                + (failed.isEmpty ? "" : ": " + failed.map { "\($0.variant) (exit \($0.exitCode))" }.joined(separator: ", "))
-                + "; collect with: repartir sweep collect \(runsRoot)/\(plan.file.name)")
+            log(
+                "sweep \(plan.file.name): \(summary.ran) variants ran, \(summary.reused) reused (same inputs), \(failed.count) failed"
+                    + (failed.isEmpty
+                        ? "" : ": " + failed.map { "\($0.variant) (exit \($0.exitCode))" }.joined(separator: ", "))
+                    + "; collect with: repartir sweep collect \(runsRoot)/\(plan.file.name)")
             Foundation.exit(summary.exitCode)
         } catch {
             fail(error)
@@ -85,7 +103,9 @@ struct SweepRun: ParsableCommand {
 struct SweepCollectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
-        abstract: "Merge the finished variants of ROOT/<sweep id> into sweep.csv, sweep.md and datapackage.json; list the missing and failed ones.")
+        abstract:
+            "Merge the finished variants of ROOT/<sweep id> into sweep.csv, sweep.md and datapackage.json; list the missing and failed ones."
+    )
 
     @Argument(help: "The sweep's folder, ROOT/<sweep id>.")
     var folder: String
@@ -97,9 +117,17 @@ struct SweepCollectCommand: ParsableCommand {
         do throws(RunFailure) {
             let result = try SweepCollect.collect(folder)
             if !quiet {
-                var lines = ["repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count) failed), \(result.missing.count) missing"]
-                if !result.missing.isEmpty { lines.append("repartir: missing: " + result.missing.joined(separator: ", ")) }
-                for failure in result.failed { lines.append("repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { $0 != "\n" })") }
+                var lines = [
+                    "repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count) failed), \(result.missing.count) missing"
+                ]
+                if !result.missing.isEmpty {
+                    lines.append("repartir: missing: " + result.missing.joined(separator: ", "))
+                }
+                for failure in result.failed {
+                    lines.append(
+                        "repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { $0 != "\n" })"
+                    )
+                }
                 StandardError.write(lines.joined(separator: "\n") + "\n")
             }
         } catch {

@@ -5,13 +5,14 @@ import LinearProgramming
 import Pipeline
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Read and check a scenario and build its model, without solving.")
+    static let configuration = CommandConfiguration(
+        abstract: "Read and check a scenario and build its model, without solving.")
 
     @OptionGroup var common: ScenarioOptions
 
@@ -19,7 +20,9 @@ struct Validate: ParsableCommand {
         let overrides = try common.overrides()
         do {
             let (scenario, model) = try RunCommand.validate(common.scenario, overrides: overrides)
-            common.log("\(scenario.parameters.name) is valid: \(scenario.territories.count) territories, \(scenario.structures.count) structures, model of \(model.program.variables.count) variables and \(model.program.constraints.count) constraints")
+            common.log(
+                "\(scenario.parameters.name) is valid: \(scenario.territories.count) territories, \(scenario.structures.count) structures, model of \(model.program.variables.count) variables and \(model.program.constraints.count) constraints"
+            )
         } catch {
             fail(error)
         }

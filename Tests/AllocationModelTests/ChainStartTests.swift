@@ -30,10 +30,13 @@ import Testing
     /// One territory with a large need and two small ones, three posts: the value objective puts the posts where the
     /// need is (checked below, not assumed), so a coverage floor on every territory forces the heuristic to repair.
     func scenario() -> Scenario {
-        Fixtures.scenario(places: [.init(code: "A", need: 2_400), .init(code: "B", need: 24), .init(code: "C", need: 24)],
-                          hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
-                                  .init(id: "c", territory: "C", capacity: 5)],
-                          posts: 3, budget: 1e6, exponent: 0.5, breakpoints: [0.25, 0.5, 1], withPartial: false)
+        Fixtures.scenario(
+            places: [.init(code: "A", need: 2_400), .init(code: "B", need: 24), .init(code: "C", need: 24)],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
+                .init(id: "c", territory: "C", capacity: 5),
+            ],
+            posts: 3, budget: 1e6, exponent: 0.5, breakpoints: [0.25, 0.5, 1], withPartial: false)
     }
 
     /// The heuristic on the model plus a coverage floor in every territory (`Σ_j coverage[t,j] ≥ D_t × r`, r > 0)
@@ -44,15 +47,19 @@ import Testing
         let model = AllocationModel(scenario: scenario)
         let free = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options))
         let posts = { (values: [Double], code: String) in values[model.postVariables[code]!.index] }
-        try #require(posts(free.values, "B") == 0 || posts(free.values, "C") == 0, "the value alone leaves a small territory empty")
+        try #require(
+            posts(free.values, "B") == 0 || posts(free.values, "C") == 0,
+            "the value alone leaves a small territory empty")
 
         var floored = model.program
         for territory in scenario.territories {
             let need = try #require(scenario.need[territory.code])
-            floored.addConstraint("coverage_floor[\(territory.code)]", model.coverageVariables[territory.code]!.map { ($0, 1.0) },
-                                  lower: need * 0.01)
+            floored.addConstraint(
+                "coverage_floor[\(territory.code)]", model.coverageVariables[territory.code]!.map { ($0, 1.0) },
+                lower: need * 0.01)
         }
-        let found = try #require(PrimalHeuristic.plan(for: model, program: floored, solver: GLPKSolver(), options: options))
+        let found = try #require(
+            PrimalHeuristic.plan(for: model, program: floored, solver: GLPKSolver(), options: options))
         #expect(floored.largestViolation(of: found.values) == nil)
         #expect(["A", "B", "C"].allSatisfy { posts(found.values, $0) >= 1 })
         #expect(found.objective <= found.relaxationBound + 1e-9)
@@ -66,9 +73,11 @@ import Testing
         let model = AllocationModel(scenario: scenario)
         let start = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options)).values
         let recording = Recording()
-        let started = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin, .value], solver: recording,
-                                            options: options, start: start, heuristicStarts: true)
-        let plain = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin, .value], solver: GLPKSolver(), options: options)
+        let started = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.maxmin, .value], solver: recording,
+            options: options, start: start, heuristicStarts: true)
+        let plain = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.maxmin, .value], solver: GLPKSolver(), options: options)
 
         let stageCalls = recording.calls.filter { $0.program.variables.contains { $0.name == "min_ratio" } }
         #expect(stageCalls.count == 2)

@@ -11,7 +11,9 @@ import Testing
     let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
 
     func committed(_ scenario: Scenario, _ commitments: [Commitment]) -> Scenario {
-        Scenario(parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures, commitments: commitments)
+        Scenario(
+            parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures,
+            commitments: commitments)
     }
 
     func solve(_ scenario: Scenario) throws -> (Plan, PlanEvaluation, AllocationModel) {
@@ -30,9 +32,10 @@ import Testing
     /// Linear value, full option only: a post serves 12 × 24 / 12 = 24 people. A has weight 2, B weight 1, need 1,000
     /// each (never binding), 3 posts, ample budget and capacities (5 each).
     var twoTerritories: Scenario {
-        Fixtures.scenario(places: [.init(code: "A", need: 1000, weight: 2), .init(code: "B", need: 1000)],
-                          hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
-                          posts: 3, budget: 1_000_000, withPartial: false)
+        Fixtures.scenario(
+            places: [.init(code: "A", need: 1000, weight: 2), .init(code: "B", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
+            posts: 3, budget: 1_000_000, withPartial: false)
     }
 
     /// Without commitments the optimum puts all 3 posts in A: 3 × 24 × 2 = 144. A post locked at b1 (the optimum would
@@ -42,7 +45,8 @@ import Testing
         let (free, freeEvaluation, _) = try solve(twoTerritories)
         #expect(posts(free, at: "b1") == 0)
         #expect(abs(freeEvaluation.objective - 144) < 1e-9)
-        let scenario = committed(twoTerritories, [Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked)])
+        let scenario = committed(
+            twoTerritories, [Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked)])
         let (plan, evaluation, model) = try solve(scenario)
         #expect(posts(plan, at: "b1") == 1)
         #expect(posts(plan, at: "a1") == 2)
@@ -71,7 +75,8 @@ import Testing
     /// Locked and min differ: 1 post locked at a1 closes a1 to new posts, so the other 2 go to B: 48 + 2 × 24 = 96
     /// (against 144 with a minimum of 1 at a1, where a1 takes all 3).
     @Test func lockedClosesTheStructureToNewPosts() throws {
-        let scenario = committed(twoTerritories, [Commitment(structureID: "a1", posts: 1, option: "full", mode: .locked)])
+        let scenario = committed(
+            twoTerritories, [Commitment(structureID: "a1", posts: 1, option: "full", mode: .locked)])
         let (plan, evaluation, _) = try solve(scenario)
         #expect(posts(plan, at: "a1") == 1)
         #expect(posts(plan, at: "b1") == 2)
@@ -89,64 +94,90 @@ import Testing
     /// The splitter places committed posts at their own structure, not anywhere in the pool: A has a1 and a2 (ids in
     /// order, so a new post would go to a1 first); the post committed at a2 stays at a2.
     @Test func splitterPlacesCommittedPostsAtTheirStructure() throws {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 1000)],
-                                     hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "a2", territory: "A", capacity: 5)],
-                                     posts: 1, budget: 1_000_000, withPartial: false)
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "a2", territory: "A", capacity: 5)],
+            posts: 1, budget: 1_000_000, withPartial: false)
         let scenario = committed(base, [Commitment(structureID: "a2", posts: 1, option: "full", mode: .locked)])
         let (plan, _, _) = try solve(scenario)
         #expect(plan.placements == [Placement(structureID: "a2", option: "full", posts: 1)])
     }
 
-    /// A co-financed commitment uses the structure's money: a1 co-finances 18,000 €, exactly one partial post (host share
-    /// 18,000 €); with 1 partial post committed there (min), a new partial post cannot go to a1 and a1 has no other
-    /// host money. 2 posts, linear value, full 24 people, partial 36: the second post is full (at a1, which still has
-    /// room): 36 + 24 = 60, host cost 18,000 € exactly.
+    /// A co-financed commitment uses the structure's money: a1 co-finances 18,000 €, exactly one partial post (host
+    /// share 18,000 €); with 1 partial post committed there (min), a new partial post cannot go to a1 and a1 has no
+    /// other host money. 2 posts, linear value, full 24 people, partial 36: the second post is full (at a1, which still
+    /// has room): 36 + 24 = 60, host cost 18,000 € exactly.
     @Test func committedCofinancingUsesTheHostMoney() throws {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 1000)],
-                                     hosts: [.init(id: "a1", territory: "A", capacity: 5, cofinancingEUR: 18_000)],
-                                     posts: 2, budget: 1_000_000)
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 5, cofinancingEUR: 18_000)],
+            posts: 2, budget: 1_000_000)
         let scenario = committed(base, [Commitment(structureID: "a1", posts: 1, option: "partial", mode: .min)])
         let (plan, evaluation, _) = try solve(scenario)
-        #expect(plan.placements == [Placement(structureID: "a1", option: "full", posts: 1), Placement(structureID: "a1", option: "partial", posts: 1)])
+        #expect(
+            plan.placements == [
+                Placement(structureID: "a1", option: "full", posts: 1),
+                Placement(structureID: "a1", option: "partial", posts: 1),
+            ])
         #expect(abs(evaluation.objective - 60) < 1e-9)
         #expect(evaluation.hostCostEUR == 18_000)
     }
 
     /// The verifier checks commitments from the placements: the free optimum (3 posts at a1) breaks a lock at b1.
     @Test func verifierRefusesAPlanThatBreaksACommitment() throws {
-        let scenario = committed(twoTerritories, [Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked),
-                                                  Commitment(structureID: "a1", posts: 4, option: nil, mode: .max)])
+        let scenario = committed(
+            twoTerritories,
+            [
+                Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked),
+                Commitment(structureID: "a1", posts: 4, option: nil, mode: .max),
+            ])
         let plan = Plan(placements: [Placement(structureID: "a1", option: "full", posts: 3)])
         let violations = PlanVerifier.violations(of: plan, scenario: scenario).map(\.constraint)
         #expect(violations == ["commitment[b1]", "commitment[b1]"])  // the option's posts, then the structure's total
-        let over = Plan(placements: [Placement(structureID: "a1", option: "full", posts: 5), Placement(structureID: "b1", option: "full", posts: 1)])
+        let over = Plan(placements: [
+            Placement(structureID: "a1", option: "full", posts: 5),
+            Placement(structureID: "b1", option: "full", posts: 1),
+        ])
         #expect(PlanVerifier.violations(of: over, scenario: scenario).map(\.constraint).contains("commitment[a1]"))
     }
 
-    /// Commitments over the budget: 1 post committed in A and 1 in B cost 48,000 €, the budget is 30,000 €. The conflict
-    /// is both commitment rows and the budget (drop any one and the rest is feasible).
+    /// Commitments over the budget: 1 post committed in A and 1 in B cost 48,000 €, the budget is 30,000 €. The
+    /// conflict is both commitment rows and the budget (drop any one and the rest is feasible).
     @Test func commitmentsOverTheBudgetAreExplained() throws {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
-                                     hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
-                                     posts: 3, budget: 30_000, withPartial: false)
-        let scenario = committed(base, [Commitment(structureID: "a1", posts: 1, option: "full", mode: .min),
-                                        Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked)])
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
+            posts: 3, budget: 30_000, withPartial: false)
+        let scenario = committed(
+            base,
+            [
+                Commitment(structureID: "a1", posts: 1, option: "full", mode: .min),
+                Commitment(structureID: "b1", posts: 1, option: "full", mode: .locked),
+            ])
         let model = AllocationModel(scenario: scenario)
         #expect(try GLPKSolver().solve(model.program, options: options).status == .infeasible)
-        let explanation = try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: GLPKSolver(), options: options)
-        #expect(Set(explanation.conflict.map(\.constraint)) == ["commitment[A,public,full]", "commitment[B,public,full]", "budget"])
-        #expect(explanation.conflict.first { $0.family == "commitment" }?.description == "1 committed post (Public, 'Full') in Territory A (A)")
+        let explanation = try InfeasibilityExplainer.explain(
+            model: model, scenario: scenario, solver: GLPKSolver(), options: options)
+        #expect(
+            Set(explanation.conflict.map(\.constraint)) == [
+                "commitment[A,public,full]", "commitment[B,public,full]", "budget",
+            ])
+        #expect(
+            explanation.conflict.first { $0.family == "commitment" }?.description
+                == "1 committed post (Public, 'Full') in Territory A (A)")
         #expect(!explanation.repairs.isEmpty)
     }
 
     /// Commitments over a territory cap: 2 posts committed in A, whose cap is 50 % of 3 posts = 1.
     @Test func commitmentsOverACapAreExplained() throws {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
-                                     hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
-                                     posts: 3, budget: 1_000_000, territoryMaxShare: 0.5, withPartial: false)
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 5), .init(id: "b1", territory: "B", capacity: 5)],
+            posts: 3, budget: 1_000_000, territoryMaxShare: 0.5, withPartial: false)
         let scenario = committed(base, [Commitment(structureID: "a1", posts: 2, option: "full", mode: .locked)])
         let model = AllocationModel(scenario: scenario)
-        let explanation = try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: GLPKSolver(), options: options)
+        let explanation = try InfeasibilityExplainer.explain(
+            model: model, scenario: scenario, solver: GLPKSolver(), options: options)
         #expect(Set(explanation.conflict.map(\.constraint)) == ["commitment[A,public,full]", "territory_cap[A]"])
     }
 

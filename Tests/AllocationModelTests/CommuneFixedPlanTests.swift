@@ -9,8 +9,8 @@ import Testing
 /// The component-by-component evaluation of a plan (`CommuneFixedPlan`) against the one flow LP of the whole plan.
 @Suite struct CommuneFixedPlanTests {
     /// At 20 km the fixture's sites overlap: the site of c1 reaches {c1} and {c2, c3} (c4 is 27.8 km away), the site of
-    /// c2 reaches all three groups of territory 01, the candidate in c4 reaches {c2, c3} (16.7 km) and {c4}; the site of
-    /// c5 reaches only {c5, c6}. Which units end up in one component depends on which have posts.
+    /// c2 reaches all three groups of territory 01, the candidate in c4 reaches {c2, c3} (16.7 km) and {c4}; the site
+    /// of c5 reaches only {c5, c6}. Which units end up in one component depends on which have posts.
     static func scenario() throws -> Scenario {
         try ScenarioLoader.load(try CommuneFixture.folder(posts: 5, radius: "20"))
     }
@@ -28,13 +28,17 @@ import Testing
         var options = SolverOptions(mipGap: 0)
         options.presolve = false
         for posts in plans {
-            let whole = CommuneModel(scenario: scenario, options: .init(candidates: true, fixed: posts.map(Double.init), rules: false))
+            let whole = CommuneModel(
+                scenario: scenario, options: .init(candidates: true, fixed: posts.map(Double.init), rules: false))
             let result = try GLPKSolver().solve(whole.program, options: options)
             #expect(result.status == .optimal)
             // `evaluate` itself refuses flows that break a row of the whole model (planRefused).
-            let evaluation = try CommuneSolve.evaluate(scenario, candidates: true, posts: posts, rules: false, solver: GLPKSolver(), options: options)
+            let evaluation = try CommuneSolve.evaluate(
+                scenario, candidates: true, posts: posts, rules: false, solver: GLPKSolver(), options: options)
             #expect(abs(evaluation.value - whole.value(of: result.values)) < 1e-6, "plan \(posts)")
-            #expect(abs(evaluation.groupCoverage.reduce(0, +) - whole.groupCoverage(of: result.values).reduce(0, +)) < 1e-6, "plan \(posts)")
+            #expect(
+                abs(evaluation.groupCoverage.reduce(0, +) - whole.groupCoverage(of: result.values).reduce(0, +)) < 1e-6,
+                "plan \(posts)")
         }
     }
 
@@ -44,7 +48,9 @@ import Testing
         let scenario = try Self.scenario()
         let model = CommuneModel(scenario: scenario, options: .init(candidates: true))
         let evaluator = CommuneFixedPlan(model: model)
-        let code = { (unit: Int) in scenario.communes!.communes[model.reach.siteCommunes[model.reach.units[unit][0]]].code }
+        let code = { (unit: Int) in
+            scenario.communes!.communes[model.reach.siteCommunes[model.reach.units[unit][0]]].code
+        }
         let unitOf = { (site: String) in model.reach.units.indices.first { code($0) == site }! }
         var supply = [Double](repeating: 0, count: model.reach.units.count)
         supply[unitOf("c1")] = 120

@@ -60,7 +60,8 @@ import Testing
     /// The rounded plan must be that, valued by the fixed-plan LP, with the honest 20 % gap.
     @Test func roundedPlanAndHonestGap() throws {
         let scenario = try CommuneFixture.scenario(budget: 25_000)
-        let outcome = try CommuneSolve.solve(scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
         #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
         #expect(abs(outcome.bound - 2.5 * 120 * Self.firstSlope) < 1e-2)
         #expect(outcome.posts.reduce(0, +) == 2)
@@ -69,7 +70,8 @@ import Testing
     }
 
     @Test func solvedPlanIsProvenWhenTheBoundIsMet() throws {
-        let outcome = try CommuneSolve.solve(try CommuneFixture.scenario(), candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        let outcome = try CommuneSolve.solve(
+            try CommuneFixture.scenario(), candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
         #expect(abs(outcome.value - 3 * 120 * Self.firstSlope) < 1e-6)
         #expect(outcome.proven)
         // Coverage from the fixed-plan flows: 240 people in the first group, 120 in c5's, none in c4's.
@@ -79,15 +81,18 @@ import Testing
     /// Need split: territory 01's need over c1…c4 in proportion to population × IFN, totals kept exactly.
     @Test func needSplitKeepsTerritoryTotals() throws {
         let demand = """
-        code,territory,population,ifn,latitude,longitude
-        c1,01,1000,,0,0
-        c2,01,700,8,0,0.1
-        c3,01,301,2,0,0.1
-        c5,02,800,5,0,1.0
+            code,territory,population,ifn,latitude,longitude
+            c1,01,1000,,0,0
+            c2,01,700,8,0,0.1
+            c3,01,301,2,0,0.1
+            c5,02,800,5,0,1.0
 
-        """
+            """
         let structures = "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nH1,Host,01,public,1,0,c1\n"
-        let scenario = try ScenarioLoader.load(try CommuneFixture.folder(demand: demand, structures: structures, candidates: "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,02,public,1,0,c5\n"))
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(
+                demand: demand, structures: structures,
+                candidates: "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,02,public,1,0,c5\n"))
         let need = scenario.communes!.need(territoryNeed: scenario.need, territories: scenario.territories)
         #expect(need[0] + need[1] + need[2] == scenario.need["01"]!)
         #expect(need[3] == scenario.need["02"]!)
@@ -105,8 +110,9 @@ import Testing
             return Double(seed >> 11) / Double(1 << 53)
         }
         let communes = (0..<400).map { index in
-            CommuneInputs.Commune(code: String(format: "%05d", index), name: "", territory: "01", epci: nil, population: 1,
-                                  latitude: 42 + next() * 6, longitude: -4 + next() * 10)
+            CommuneInputs.Commune(
+                code: String(format: "%05d", index), name: "", territory: "01", epci: nil, population: 1,
+                latitude: 42 + next() * 6, longitude: -4 + next() * 10)
         }
         let grid = CommuneReach.Grid(communes: communes, cellKm: 40)
         for center in stride(from: 0, to: communes.count, by: 7) {

@@ -21,9 +21,11 @@ import Testing
             posts: 10, budget: 240_000, withPartial: false)
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 5, mipGap: 1e-4)
-        let start = try #require(Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
-        let maxmin = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: GLPKSolver(), options: options,
-                                           start: start)
+        let start = try #require(
+            Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
+        let maxmin = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.maxmin], solver: GLPKSolver(), options: options,
+            start: start)
         // GLPK took the heuristic's plan as the answer at the root: within the gap of the relaxation's bound, no node.
         #expect(maxmin.result.startUsed && maxmin.result.nodes == 0 && maxmin.result.status == .optimal)
         #expect(abs(try #require(maxmin.stageValues.first) - 0.048) < 1e-6)
@@ -42,9 +44,9 @@ import Testing
     /// When the relaxation's z cannot be reached in integers, the start is the plan of the largest floor the heuristic
     /// can repair. A needs 240, B 48; 3 posts of 24 people. Relaxation: A's ratio a/10 and B's b/2 with a + b = 3 meet
     /// at a = 2.5, z_LP = 0.25; in integers (2, 1) gives min(0.2, 0.5) = 0.2 and (1, 2) gives 0.1, so z* = 0.2 < z_LP:
-    /// floors of 0.25 everywhere need 3 posts in A and 1 in B, more than there are. Any floor z ≤ 0.2 needs 2 posts in A
-    /// (48 ≥ 240 z) and 1 in B: the bisection's plan is (2, 1), the optimum. It is below the relaxation's bound by
-    /// 25 %, so branch-and-bound runs, with it as its first incumbent, and proves z* = 0.2.
+    /// floors of 0.25 everywhere need 3 posts in A and 1 in B, more than there are. Any floor z ≤ 0.2 needs 2 posts in
+    /// A (48 ≥ 240 z) and 1 in B: the bisection's plan is (2, 1), the optimum. It is below the relaxation's bound by 25
+    /// %, so branch-and-bound runs, with it as its first incumbent, and proves z* = 0.2.
     @Test func theStartIsTheLargestRepairableFloorWhenTheRelaxationsRatioIsOutOfReach() throws {
         let scenario = Fixtures.scenario(
             places: [.init(code: "A", need: 240), .init(code: "B", need: 48)],
@@ -52,11 +54,13 @@ import Testing
             posts: 3, budget: 72_000, withPartial: false)
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 5, mipGap: 1e-4)
-        let start = try #require(Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
+        let start = try #require(
+            Frontier.maxminHeuristicStart(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
         let posts = { (code: String) in start[try #require(model.postVariables[code]).index] }
         #expect(try posts("A") == 2 && posts("B") == 1)
-        let maxmin = try StagedSolve.solve(model: model, scenario: scenario, stages: [.maxmin], solver: GLPKSolver(), options: options,
-                                           start: start)
+        let maxmin = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.maxmin], solver: GLPKSolver(), options: options,
+            start: start)
         #expect(maxmin.result.log.contains("Solution found by heuristic"))
         #expect(maxmin.result.status == .optimal)
         #expect(abs(try #require(maxmin.stageValues.first) - 0.2) < 1e-9)
@@ -65,13 +69,16 @@ import Testing
         #expect(points.allSatisfy { $0.status == "optimal" })
     }
 
-    /// A plan found at a higher floor keeps every lower floor: the lower point (100 people, its own bound 110, stopped at
-    /// a limit) takes the higher point's plan (105 people) and is measured against its own bound, (110 − 105) / 105 =
-    /// 4.8 % ≤ the 5 % gap: optimal. The higher point is unchanged, and so is a point already covering more.
+    /// A plan found at a higher floor keeps every lower floor: the lower point (100 people, its own bound 110, stopped
+    /// at a limit) takes the higher point's plan (105 people) and is measured against its own bound, (110 − 105) / 105
+    /// = 4.8 % ≤ the 5 % gap: optimal. The higher point is unchanged, and so is a point already covering more.
     @Test func aLowerPointTakesAHigherPointsBetterPlan() {
-        let low = Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100, objective: 7, status: "feasible", relativeGap: 0.1)
-        let high = Frontier.Point(epsilon: 0.2, minCoverageRatio: 0.2, coverage: 105, objective: 9, status: "optimal", relativeGap: 0.01)
-        let top = Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90, objective: 8, status: "optimal", relativeGap: 0)
+        let low = Frontier.Point(
+            epsilon: 0, minCoverageRatio: 0.1, coverage: 100, objective: 7, status: "feasible", relativeGap: 0.1)
+        let high = Frontier.Point(
+            epsilon: 0.2, minCoverageRatio: 0.2, coverage: 105, objective: 9, status: "optimal", relativeGap: 0.01)
+        let top = Frontier.Point(
+            epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90, objective: 8, status: "optimal", relativeGap: 0)
         let points = Frontier.monotone([(top, [], 90), (low, [], 110), (high, [], 106)], mipGap: 0.05)
         #expect(points.map(\.epsilon) == [0, 0.2, 0.3])
         #expect(points[0].coverage == 105 && points[0].minCoverageRatio == 0.2 && points[0].objective == 9)

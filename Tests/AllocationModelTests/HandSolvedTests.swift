@@ -25,9 +25,11 @@ import Testing
     @Test func bothFundingOptionsWithBindingCofinancing() throws {
         let scenario = Fixtures.scenario(
             places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000), .init(code: "C", need: 1000)],
-            hosts: [.init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 36_000),
-                    .init(id: "b1", territory: "B", capacity: 10, cofinancingEUR: 18_000),
-                    .init(id: "c1", territory: "C", capacity: 10, cofinancingEUR: 18_000)],
+            hosts: [
+                .init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 36_000),
+                .init(id: "b1", territory: "B", capacity: 10, cofinancingEUR: 18_000),
+                .init(id: "c1", territory: "C", capacity: 10, cofinancingEUR: 18_000),
+            ],
             posts: 10, budget: 200_000)
         let (_, evaluation, _) = try solve(scenario)
         #expect(evaluation.coverage == 264)
@@ -62,9 +64,12 @@ import Testing
     /// territory, B takes 1 post (10 people covered, 14 servable wasted) and A takes 2 (48): value 58, against
     /// 72 without the floor.
     @Test func territoryFloorBinds() throws {
-        let hosts: [Fixtures.Host] = [.init(id: "a1", territory: "A", capacity: 10), .init(id: "b1", territory: "B", capacity: 10)]
+        let hosts: [Fixtures.Host] = [
+            .init(id: "a1", territory: "A", capacity: 10), .init(id: "b1", territory: "B", capacity: 10),
+        ]
         let places: [Fixtures.Place] = [.init(code: "A", need: 1000), .init(code: "B", need: 10)]
-        let floored = Fixtures.scenario(places: places, hosts: hosts, posts: 3, budget: 1_000_000, territoryMin: 1, withPartial: false)
+        let floored = Fixtures.scenario(
+            places: places, hosts: hosts, posts: 3, budget: 1_000_000, territoryMin: 1, withPartial: false)
         let (_, withFloor, _) = try solve(floored)
         #expect(withFloor.territory("B")?.posts == 1)
         #expect(withFloor.territory("A")?.posts == 2)
@@ -84,8 +89,11 @@ import Testing
             posts: 5, budget: 1_000_000, withPartial: false)
         let (plan, evaluation, _) = try solve(scenario)
         #expect(evaluation.posts == 4)
-        #expect(plan.placements == [Placement(structureID: "a1", option: "full", posts: 1),
-                                    Placement(structureID: "a2", option: "full", posts: 3)])
+        #expect(
+            plan.placements == [
+                Placement(structureID: "a1", option: "full", posts: 1),
+                Placement(structureID: "a2", option: "full", posts: 3),
+            ])
     }
 
     /// Overseas posts cost more. One post of budget 36 k€ can go to mainland A (24 k€) or overseas O (36 k€),

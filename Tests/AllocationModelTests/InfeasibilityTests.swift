@@ -13,10 +13,14 @@ import Testing
     /// Floors of 3 posts in A and B (région R1) but R1 may take at most 5 posts (50 % of 10): 6 > 5.
     var regionConflict: Scenario {
         Fixtures.scenario(
-            places: [.init(code: "A", need: 1000, region: "R1"), .init(code: "B", need: 1000, region: "R1"),
-                     .init(code: "C", need: 1000, region: "R2")],
-            hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10),
-                    .init(id: "c", territory: "C", capacity: 10)],
+            places: [
+                .init(code: "A", need: 1000, region: "R1"), .init(code: "B", need: 1000, region: "R1"),
+                .init(code: "C", need: 1000, region: "R2"),
+            ],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10),
+                .init(id: "c", territory: "C", capacity: 10),
+            ],
             posts: 10, budget: 1_000_000, territoryMin: 3, regionMaxShare: 0.5, withPartial: false)
     }
 
@@ -24,8 +28,10 @@ import Testing
     var budgetConflict: Scenario {
         Fixtures.scenario(
             places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000), .init(code: "C", need: 1000)],
-            hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10),
-                    .init(id: "c", territory: "C", capacity: 10)],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10),
+                .init(id: "c", territory: "C", capacity: 10),
+            ],
             posts: 20, budget: 200_000, territoryMin: 3, withPartial: false)
     }
 
@@ -37,7 +43,10 @@ import Testing
     func explain(_ scenario: Scenario) throws -> (AllocationModel, InfeasibilityExplanation) {
         let model = AllocationModel(scenario: scenario)
         #expect(try !feasible(model.program))
-        return (model, try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: GLPKSolver(), options: options))
+        return (
+            model,
+            try InfeasibilityExplainer.explain(model: model, scenario: scenario, solver: GLPKSolver(), options: options)
+        )
     }
 
     /// Dropping none of the conflict's rules leaves the model infeasible; dropping any one makes it feasible.
@@ -50,21 +59,28 @@ import Testing
         // Only the conflict's rules (with the physical rows): still infeasible.
         #expect(try !feasible(InfeasibilityExplainer.variant(of: program, dropping: Set(others))))
         for index in indices {
-            #expect(try feasible(InfeasibilityExplainer.variant(of: program, dropping: Set(others).union([index]))),
-                    "dropping \(program.constraints[index].name) should make the rest feasible")
+            #expect(
+                try feasible(InfeasibilityExplainer.variant(of: program, dropping: Set(others).union([index]))),
+                "dropping \(program.constraints[index].name) should make the rest feasible")
         }
     }
 
     @Test func regionCapAgainstTerritoryFloorsIsExplained() throws {
         let (model, explanation) = try explain(regionConflict)
-        #expect(Set(explanation.conflict.map(\.constraint)) == ["territory_floor[A]", "territory_floor[B]", "region_cap[R1]"])
+        #expect(
+            Set(explanation.conflict.map(\.constraint)) == [
+                "territory_floor[A]", "territory_floor[B]", "region_cap[R1]",
+            ])
         try expectIrreducible(model, explanation)
         #expect(explanation.repairs.reduce(0) { $0 + $1.amount } == 1)
     }
 
     @Test func floorsCostingMoreThanTheBudgetAreExplained() throws {
         let (model, explanation) = try explain(budgetConflict)
-        #expect(Set(explanation.conflict.map(\.constraint)) == ["budget", "territory_floor[A]", "territory_floor[B]", "territory_floor[C]"])
+        #expect(
+            Set(explanation.conflict.map(\.constraint)) == [
+                "budget", "territory_floor[A]", "territory_floor[B]", "territory_floor[C]",
+            ])
         try expectIrreducible(model, explanation)
         #expect(!explanation.repairs.isEmpty)
     }
@@ -74,7 +90,9 @@ import Testing
         let scenario = caseIndex == 0 ? regionConflict : budgetConflict
         let (model, explanation) = try explain(scenario)
         var relaxed: [Int: Double] = [:]
-        for repair in explanation.repairs { relaxed[model.program.constraintIndex(named: repair.constraint)!] = repair.amount }
+        for repair in explanation.repairs {
+            relaxed[model.program.constraintIndex(named: repair.constraint)!] = repair.amount
+        }
         #expect(try feasible(InfeasibilityExplainer.variant(of: model.program, relaxing: relaxed)))
     }
 

@@ -7,16 +7,20 @@ import Testing
 @Suite struct ModelBuildingTests {
     let scenario = Fixtures.scenario(
         places: [.init(code: "A", need: 1000, region: "R1"), .init(code: "B", need: 500, region: "R2")],
-        hosts: [.init(id: "a1", territory: "A", capacity: 3, cofinancingEUR: 20_000),
-                .init(id: "a2", territory: "A", capacity: 2, cofinancingEUR: 40_000),
-                .init(id: "b1", territory: "B", capacity: 4)],
+        hosts: [
+            .init(id: "a1", territory: "A", capacity: 3, cofinancingEUR: 20_000),
+            .init(id: "a2", territory: "A", capacity: 2, cofinancingEUR: 40_000),
+            .init(id: "b1", territory: "B", capacity: 4),
+        ],
         posts: 6, budget: 150_000, territoryMin: 1, territoryMaxShare: 0.5, regionMaxShare: 0.6)
 
     @Test func namesEveryConstraintFamily() {
         let model = AllocationModel(scenario: scenario)
         let names = Set(model.program.constraints.map(\.name))
-        for name in ["posts_total", "budget", "host_capacity[A,public]", "cofinancing[A,public]", "service[A]", "service[B]",
-                     "need[A]", "territory_floor[A]", "territory_floor[B]", "territory_cap[A]", "region_cap[R1]"] {
+        for name in [
+            "posts_total", "budget", "host_capacity[A,public]", "cofinancing[A,public]", "service[A]", "service[B]",
+            "need[A]", "territory_floor[A]", "territory_floor[B]", "territory_cap[A]", "region_cap[R1]",
+        ] {
             #expect(names.contains(name), "missing \(name)")
         }
         // B has no co-financing, so its partial option does not exist and needs no capacity row of its own.
@@ -38,7 +42,7 @@ import Testing
         }
         #expect(coefficient(budget, full) == 24_000)
         #expect(coefficient(budget, partial) == 18_000)
-        #expect(coefficient(service, full) == -24)   // 12 people a year × 24 months
+        #expect(coefficient(service, full) == -24)  // 12 people a year × 24 months
         #expect(coefficient(service, partial) == -36)
         #expect(program.constraints[budget].upper == 150_000)
         // M[A] = min(3, ⌊20,000 / 18,000⌋) + min(2, ⌊40,000 / 18,000⌋) = 1 + 2 = 3

@@ -21,9 +21,11 @@ import Testing
     @Test func heuristicAloneIsOptimalWhenRoundingTheRelaxationSuffices() throws {
         let scenario = Fixtures.scenario(
             places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000), .init(code: "C", need: 1000)],
-            hosts: [.init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 36_000),
-                    .init(id: "b1", territory: "B", capacity: 10, cofinancingEUR: 18_000),
-                    .init(id: "c1", territory: "C", capacity: 10, cofinancingEUR: 18_000)],
+            hosts: [
+                .init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 36_000),
+                .init(id: "b1", territory: "B", capacity: 10, cofinancingEUR: 18_000),
+                .init(id: "c1", territory: "C", capacity: 10, cofinancingEUR: 18_000),
+            ],
             posts: 10, budget: 200_000)
         let model = AllocationModel(scenario: scenario)
         let found = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: exact))
@@ -44,7 +46,8 @@ import Testing
     @Test func branchAndBoundImprovesAHeuristicThatIsNotOptimal() throws {
         let long = FundingOption(id: "long", label: "Long", stateShare: 0.9, months: 40)
         let scenario = Fixtures.scenario(
-            places: [.init(code: "A", need: 1000)], hosts: [.init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 8_000)],
+            places: [.init(code: "A", need: 1000)],
+            hosts: [.init(id: "a1", territory: "A", capacity: 10, cofinancingEUR: 8_000)],
             posts: 10, budget: 48_000, withPartial: false, extraOptions: [long])
         let model = AllocationModel(scenario: scenario)
         let found = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: exact))
@@ -61,12 +64,17 @@ import Testing
     /// The national scenario at €150M, where GLPK alone stopped at its time limit (gap 3–6 × 10⁻⁴): the heuristic's
     /// plan is within 10⁻⁴ of the relaxation, GLPK accepts it (no "ignored" line) and proves it at the root.
     @Test func startIsAcceptedAndProvedOnTheNationalScenarioAt150M() throws {
-        let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath, overrides: [
-            ParameterOverride(key: "programme.budget_eur", value: "150000000")])
+        let scenario = try ScenarioLoader.load(
+            Fixtures.defaultScenarioPath,
+            overrides: [
+                ParameterOverride(key: "programme.budget_eur", value: "150000000")
+            ])
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
         let found = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options))
-        print("national €150M: heuristic \(found.objective), relaxation \(found.relaxationBound), gap \(found.gap), \(found.seconds) s")
+        print(
+            "national €150M: heuristic \(found.objective), relaxation \(found.relaxationBound), gap \(found.gap), \(found.seconds) s"
+        )
         #expect(model.program.largestViolation(of: found.values) == nil)
         #expect(found.gap <= 1e-4)
         let result = try GLPKSolver().solve(model.program, options: options.starting(from: found.values))

@@ -12,14 +12,16 @@ import Testing
     /// 24 people a post), 4 posts, budget ample; hosts: A capacity 2, B capacity 4.
     ///
     /// On paper: two posts fill a territory's need (2 × 24 = 48), a third adds nothing and the tie-break (−10⁻⁶ × cost)
-    /// leaves it out, so the optimum is A 2, B 2 (value 96). Capacities × 0.5: A 1, B 2 (max(1, ⌊0.5 × 2⌋) = 1): A 1, B 2
-    /// (value 72). Capacities × 2: A 4, B 8: still A 2, B 2. κ = 24: one post (48 people) fills a need: A 1, B 1.
+    /// leaves it out, so the optimum is A 2, B 2 (value 96). Capacities × 0.5: A 1, B 2 (max(1, ⌊0.5 × 2⌋) = 1): A 1, B
+    /// 2 (value 72). Capacities × 2: A 4, B 8: still A 2, B 2. κ = 24: one post (48 people) fills a need: A 1, B 1.
     static func scenario() -> Scenario {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 48), .init(code: "B", need: 48)],
-                                     hosts: [.init(id: "a", territory: "A", capacity: 2), .init(id: "b", territory: "B", capacity: 4)],
-                                     posts: 4, budget: 1e9, withPartial: false)
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 48), .init(code: "B", need: 48)],
+            hosts: [.init(id: "a", territory: "A", capacity: 2), .init(id: "b", territory: "B", capacity: 4)],
+            posts: 4, budget: 1e9, withPartial: false)
         var parameters = base.parameters
-        parameters.robustness = RobustnessParameters(capacityFactors: [0.5, 2], cofinancingFactors: [], peoplePerPostYear: [24], movedPosts: 0)
+        parameters.robustness = RobustnessParameters(
+            capacityFactors: [0.5, 2], cofinancingFactors: [], peoplePerPostYear: [24], movedPosts: 0)
         return Scenario(parameters: parameters, territories: base.territories, structures: base.structures)
     }
 
@@ -29,10 +31,12 @@ import Testing
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
         let base = try GLPKSolver().solve(model.program, options: options)
         let plan = try PlanSplitter.plan(from: base.values, model: model, scenario: scenario)
-        let report = try Robustness.run(scenario: scenario, basePlan: plan, baseModel: model, baseValues: base.values,
-                                        solver: GLPKSolver(), options: options)
+        let report = try Robustness.run(
+            scenario: scenario, basePlan: plan, baseModel: model, baseValues: base.values,
+            solver: GLPKSolver(), options: options)
         #expect(report.codes == ["A", "B"] && report.basePosts == [2, 2])
-        #expect(report.rows.map(\.label) == ["host capacities × 0.5", "host capacities × 2", "people per post-year = 24"])
+        #expect(
+            report.rows.map(\.label) == ["host capacities × 0.5", "host capacities × 2", "people per post-year = 24"])
         #expect(report.rows.map(\.status) == ["optimal", "optimal", "optimal"])
         #expect(report.rows.map { $0.territoryPosts ?? [] } == [[1, 2], [2, 2], [1, 1]])
         #expect(abs((report.rows[0].objective ?? 0) - 72) < 1e-6 && abs((report.rows[2].objective ?? 0) - 96) < 1e-6)
@@ -46,12 +50,16 @@ import Testing
     /// Capacity factors round down but keep one post for a host with capacity; co-financing factors keep whole cents;
     /// people per post-year replaces κ; nothing else changes.
     @Test func variantsScaleOnlyTheirGuess() {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 100)],
-                                     hosts: [.init(id: "a", territory: "A", capacity: 3, cofinancingEUR: 10_000.05),
-                                             .init(id: "b", territory: "A", capacity: 1), .init(id: "c", territory: "A", capacity: 0)],
-                                     posts: 3, budget: 1e9)
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 100)],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 3, cofinancingEUR: 10_000.05),
+                .init(id: "b", territory: "A", capacity: 1), .init(id: "c", territory: "A", capacity: 0),
+            ],
+            posts: 3, budget: 1e9)
         var parameters = base.parameters
-        parameters.robustness = RobustnessParameters(capacityFactors: [0.5], cofinancingFactors: [1.5], peoplePerPostYear: [20])
+        parameters.robustness = RobustnessParameters(
+            capacityFactors: [0.5], cofinancingFactors: [1.5], peoplePerPostYear: [20])
         let scenario = Scenario(parameters: parameters, territories: base.territories, structures: base.structures)
         let variants = Robustness.variants(of: scenario)
         #expect(variants.map(\.guess) == [.capacity, .cofinancing, .peoplePerPostYear])
@@ -59,23 +67,32 @@ import Testing
         #expect(variants[0].scenario.structures.map(\.cofinancingEUR) == [10_000.05, 0, 0])
         #expect(variants[1].scenario.structures.map(\.capacity) == [3, 1, 0])
         #expect(variants[1].scenario.structures.map(\.cofinancingEUR) == [15_000.07, 0, 0])
-        #expect(variants[2].scenario.parameters.peoplePerPostYear == 20 && variants[2].scenario.structures == scenario.structures)
-        #expect(variants[2].scenario.parameters.effective.contains { $0.path == "service.people_per_post_year" && $0.value == "20" })
+        #expect(
+            variants[2].scenario.parameters.peoplePerPostYear == 20
+                && variants[2].scenario.structures == scenario.structures)
+        #expect(
+            variants[2].scenario.parameters.effective.contains {
+                $0.path == "service.people_per_post_year" && $0.value == "20"
+            })
     }
 
     /// What survives: A gains against 2021 (7) in the plan (10) and every variant (12, 9); B loses (9 → 5, 4, 6);
     /// C equals 2021 in the plan, so its change is no finding either way.
     @Test func conclusionsThatSurviveEveryVariant() {
         func row(_ posts: [Int]?) -> Robustness.Row {
-            Robustness.Row(guess: .capacity, value: 1, label: "v", status: posts == nil ? "no_solution" : "optimal", relativeGap: 0,
-                           objective: 1, coverage: 1, posts: posts?.reduce(0, +), stateCostEUR: 0, territoryPosts: posts)
+            Robustness.Row(
+                guess: .capacity, value: 1, label: "v", status: posts == nil ? "no_solution" : "optimal",
+                relativeGap: 0,
+                objective: 1, coverage: 1, posts: posts?.reduce(0, +), stateCostEUR: 0, territoryPosts: posts)
         }
-        let report = Robustness.Report(codes: ["A", "B", "C"], names: ["A", "B", "C"], basePosts: [10, 5, 8], posts2021: [7, 9, 8],
-                                       baseObjective: 1, baseCoverage: 1,
-                                       rows: [row([12, 4, 9]), row([9, 6, 5]), row(nil)], movedPosts: 2)
+        let report = Robustness.Report(
+            codes: ["A", "B", "C"], names: ["A", "B", "C"], basePosts: [10, 5, 8], posts2021: [7, 9, 8],
+            baseObjective: 1, baseCoverage: 1,
+            rows: [row([12, 4, 9]), row([9, 6, 5]), row(nil)], movedPosts: 2)
         #expect(report.sameSignAgainst2021(1) == [0])
         #expect(report.sameSignAgainst2021(-1) == [1])
-        // Within ±2 of the plan in every solved variant (the unsolved one says nothing): A (+2, −1) and B (−1, +1); C moves by −3.
+        // Within ±2 of the plan in every solved variant (the unsolved one says nothing): A (+2, −1) and B (−1, +1); C
+        // moves by −3.
         #expect(report.stableTerritories == [0, 1])
         #expect(report.solved.count == 2)
     }

@@ -26,16 +26,21 @@ import Testing
         #expect(services.map(\.place) == scenario.territories.map(\.code))
         #expect(model.rows.last == RowRef(.budget) && model.rows.last?.scope.description == "")
         // The policy rows are exactly those the explainer may relax.
-        #expect(Set(model.rows.filter(\.family.isPolicy).map(\.family)).isSubset(of: [.postsTotal, .budget, .territoryFloor, .territoryCap,
-                                                                                      .regionFloor, .regionCap, .commitment]))
+        #expect(
+            Set(model.rows.filter(\.family.isPolicy).map(\.family)).isSubset(of: [
+                .postsTotal, .budget, .territoryFloor, .territoryCap,
+                .regionFloor, .regionCap, .commitment,
+            ]))
     }
 
     /// A committed post is held by `commitment[t,k,f]`, whose ref carries the pool and option.
     @Test func commitmentRowsCarryTheirDecision() throws {
-        let base = Fixtures.scenario(places: [.init(code: "A", need: 100)], hosts: [.init(id: "s1", territory: "A", capacity: 2)],
-                                     posts: 2, budget: 1e6)
-        let scenario = Scenario(parameters: base.parameters, territories: base.territories, structures: base.structures,
-                                commitments: [Commitment(structureID: "s1", posts: 1, option: "full", mode: .locked)])
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 100)], hosts: [.init(id: "s1", territory: "A", capacity: 2)],
+            posts: 2, budget: 1e6)
+        let scenario = Scenario(
+            parameters: base.parameters, territories: base.territories, structures: base.structures,
+            commitments: [Commitment(structureID: "s1", posts: 1, option: "full", mode: .locked)])
         let model = AllocationModel(scenario: scenario)
         Self.expectAligned(model.rows, model.program)
         let key = DecisionKey(territory: "A", kind: "public", option: "full")
@@ -47,14 +52,20 @@ import Testing
     /// The third stage's program: the model, the `min_ratio[t]`, `closeness_*` and `endow_link[t]` rows the stages add,
     /// and the first two stages held (`stage_maxmin`, `stage_closeness[1]`).
     @Test func stagedRowsAreAligned() throws {
-        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 240), .init(code: "B", need: 48), .init(code: "C", need: 96)],
-                                         hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
-                                                 .init(id: "c", territory: "C", capacity: 5)],
-                                         posts: 4, budget: 1e6, withPartial: false)
+        let scenario = Fixtures.scenario(
+            places: [.init(code: "A", need: 240), .init(code: "B", need: 48), .init(code: "C", need: 96)],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
+                .init(id: "c", territory: "C", capacity: 5),
+            ],
+            posts: 4, budget: 1e6, withPartial: false)
         let model = AllocationModel(scenario: scenario)
-        let stages: [ObjectiveStage] = [.maxmin, .closeness(name: "even", target: ["A": 2, "B": 1, "C": 1]), .endow, .value]
-        let program = try StagedSolve.program(ofStage: 3, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(),
-                                              options: SolverOptions(mipGap: 0))
+        let stages: [ObjectiveStage] = [
+            .maxmin, .closeness(name: "even", target: ["A": 2, "B": 1, "C": 1]), .endow, .value,
+        ]
+        let program = try StagedSolve.program(
+            ofStage: 3, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(),
+            options: SolverOptions(mipGap: 0))
         let rows = StagedSolve.rows(ofStage: 3, model: model, scenario: scenario, stages: stages)
         Self.expectAligned(rows, program)
         #expect(Array(rows.prefix(model.rows.count)) == model.rows)
@@ -72,9 +83,11 @@ import Testing
 
     /// The verifier's rules carry their family and scope: a structure over its capacity breaks `host_capacity[s]`.
     @Test func violationsCarryTheirRule() {
-        let scenario = Fixtures.scenario(places: [.init(code: "A", need: 100)], hosts: [.init(id: "s1", territory: "A", capacity: 1)],
-                                         posts: 5, budget: 1e9)
-        let violations = PlanVerifier.violations(of: Plan(placements: [Placement(structureID: "s1", option: "full", posts: 2)]), scenario: scenario)
+        let scenario = Fixtures.scenario(
+            places: [.init(code: "A", need: 100)], hosts: [.init(id: "s1", territory: "A", capacity: 1)],
+            posts: 5, budget: 1e9)
+        let violations = PlanVerifier.violations(
+            of: Plan(placements: [Placement(structureID: "s1", option: "full", posts: 2)]), scenario: scenario)
         #expect(violations.map(\.rule) == [RowRef(.hostCapacity, .structure("s1"))])
         #expect(violations.map(\.constraint) == ["host_capacity[s1]"])
     }

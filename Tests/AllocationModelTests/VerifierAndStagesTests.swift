@@ -13,10 +13,13 @@ import Testing
 
     /// Three territories with diminishing returns and room for several splits, so each stage matters.
     func scenario() -> Scenario {
-        Fixtures.scenario(places: [.init(code: "A", need: 240), .init(code: "B", need: 48), .init(code: "C", need: 96)],
-                          hosts: [.init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
-                                  .init(id: "c", territory: "C", capacity: 5)],
-                          posts: 4, budget: 1e6, exponent: 0.5, breakpoints: [0.25, 0.5, 1], withPartial: false)
+        Fixtures.scenario(
+            places: [.init(code: "A", need: 240), .init(code: "B", need: 48), .init(code: "C", need: 96)],
+            hosts: [
+                .init(id: "a", territory: "A", capacity: 5), .init(id: "b", territory: "B", capacity: 5),
+                .init(id: "c", territory: "C", capacity: 5),
+            ],
+            posts: 4, budget: 1e6, exponent: 0.5, breakpoints: [0.25, 0.5, 1], withPartial: false)
     }
 
     /// A plan GLPK undersold (segments filled out of order at a time limit: the claim is below the recomputed
@@ -30,7 +33,10 @@ import Testing
         let value = PlanEvaluation(plan: plan, scenario: scenario).objective
         #expect(PlanVerifier.violations(of: plan, scenario: scenario, claimedObjective: value * 0.99).isEmpty)
         #expect(PlanVerifier.violations(of: plan, scenario: scenario, claimedObjective: value).isEmpty)
-        #expect(PlanVerifier.violations(of: plan, scenario: scenario, claimedObjective: value * 1.01).map(\.constraint) == ["objective"])
+        #expect(
+            PlanVerifier.violations(of: plan, scenario: scenario, claimedObjective: value * 1.01).map(\.constraint) == [
+                "objective"
+            ])
     }
 
     /// A three-stage chain records three stages in order, each with the value it reached (the outcome's stage
@@ -39,7 +45,8 @@ import Testing
         let scenario = scenario()
         let model = AllocationModel(scenario: scenario)
         let stages: [ObjectiveStage] = [.maxmin, .endow, .value]
-        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
+        let outcome = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
         #expect(outcome.records.map(\.position) == [1, 2, 3])
         #expect(outcome.records.map(\.name) == ["maxmin", "endow", "value"])
         #expect(outcome.records.map(\.status) == [.optimal, .optimal, .optimal])
@@ -60,8 +67,9 @@ import Testing
             }
         }
         let scenario = scenario()
-        let outcome = try StagedSolve.solve(model: AllocationModel(scenario: scenario), scenario: scenario, stages: [.maxmin, .value],
-                                            solver: NoTime(), options: options)
+        let outcome = try StagedSolve.solve(
+            model: AllocationModel(scenario: scenario), scenario: scenario, stages: [.maxmin, .value],
+            solver: NoTime(), options: options)
         #expect(outcome.records.map(\.status) == [.noTimeLeft, .notReached])
         #expect(!outcome.result.hasSolution)
     }
@@ -73,17 +81,22 @@ import Testing
             private var solves = 0
             func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
                 solves += 1
-                guard solves == 1 else { return SolveResult(status: .noSolution, limitReached: "skipped: no time left") }
+                guard solves == 1 else {
+                    return SolveResult(status: .noSolution, limitReached: "skipped: no time left")
+                }
                 return try GLPKSolver().solve(program, options: options)
             }
         }
         let scenario = scenario()
         let model = AllocationModel(scenario: scenario)
-        let outcome = try StagedSolve.solve(model: model, scenario: scenario, stages: [.endow, .value], solver: FirstSolveOnly(),
-                                            options: options)
+        let outcome = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.endow, .value], solver: FirstSolveOnly(),
+            options: options)
         #expect(outcome.records.map(\.status) == [.optimal, .noTimeLeft])
         #expect(outcome.result.hasSolution)
-        #expect(model.program.largestViolation(of: Array(outcome.result.values.prefix(model.program.variables.count))) == nil)
+        #expect(
+            model.program.largestViolation(of: Array(outcome.result.values.prefix(model.program.variables.count)))
+                == nil)
     }
 
     /// A stage a clock stopped but whose plan is within the MIP gap of the bound the solver proved is proven all the
@@ -103,15 +116,18 @@ import Testing
         let model = AllocationModel(scenario: scenario)
         var tolerant = options
         tolerant.mipGap = 1e-4
-        let within = try StagedSolve.solve(model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-5),
-                                           options: tolerant)
+        let within = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-5),
+            options: tolerant)
         #expect(within.records.map(\.status) == [.optimal] && within.records.first?.limitReached == "time limit")
-        let outside = try StagedSolve.solve(model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-3),
-                                            options: tolerant)
+        let outside = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.value], solver: StoppedAt(boundFactor: 1 + 5e-3),
+            options: tolerant)
         #expect(outside.records.map(\.status) == [.feasible])
     }
 
-    /// Each stage's time limit is its share of the time left: with 20 s and three stages, the first gets at most 20/3 s.
+    /// Each stage's time limit is its share of the time left: with 20 s and three stages, the first gets at most 20/3
+    /// s.
     @Test func eachStageGetsAShareOfTheTimeLeft() throws {
         final class Limits: LinearSolver, @unchecked Sendable {
             var seen: [Double] = []
@@ -123,7 +139,8 @@ import Testing
         let scenario = scenario()
         let model = AllocationModel(scenario: scenario)
         let solver = Limits()
-        _ = try StagedSolve.solve(model: model, scenario: scenario, stages: [.endow, .coverage, .value], solver: solver, options: options)
+        _ = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.endow, .coverage, .value], solver: solver, options: options)
         #expect(solver.seen.count == 3)
         #expect(solver.seen[0] <= 20.0 / 3 + 1e-9 && solver.seen[0] > 20.0 / 3 - 1)
         #expect(solver.seen[1] <= 20.0 / 2 && solver.seen[2] <= 20.0)
@@ -136,20 +153,28 @@ import Testing
         let scenario = scenario()
         let model = AllocationModel(scenario: scenario)
         let stages: [ObjectiveStage] = [.maxmin, .value]
-        let first = try StagedSolve.program(ofStage: 1, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
+        let first = try StagedSolve.program(
+            ofStage: 1, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
         #expect(!first.constraints.contains { $0.name.hasPrefix("stage_") })
         let minRatio = try #require(first.variables.firstIndex { $0.name == "min_ratio" })
         // The ratio is maximised in people (times the mean need), so that GLPK's reduced costs clear its tolerance.
         let scale = StagedSolve.objectiveScale(.maxmin, scenario: scenario)
         let needs = scenario.territories.compactMap { scenario.need[$0.code] }.filter { $0 > 0 }
         #expect(abs(scale - needs.reduce(0, +) / Double(needs.count)) < 1e-9 && scale > 1)
-        #expect(first.variables.enumerated().allSatisfy { $0.offset == minRatio ? $0.element.objective == scale : $0.element.objective == 0 })
+        #expect(
+            first.variables.enumerated().allSatisfy {
+                $0.offset == minRatio ? $0.element.objective == scale : $0.element.objective == 0
+            })
 
-        let solved = try StagedSolve.solve(model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
-        let second = try StagedSolve.program(ofStage: 2, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
+        let solved = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
+        let second = try StagedSolve.program(
+            ofStage: 2, model: model, scenario: scenario, stages: stages, solver: GLPKSolver(), options: options)
         let held = try #require(second.constraints.first { $0.name == "stage_maxmin" })
         #expect(abs(held.lower - solved.stageValues[0]) <= 1e-6)
         #expect(second.variables[minRatio].objective == 0)
-        #expect(second.variables.prefix(model.program.variables.count).map(\.objective) == model.program.variables.map(\.objective))
+        #expect(
+            second.variables.prefix(model.program.variables.count).map(\.objective)
+                == model.program.variables.map(\.objective))
     }
 }

@@ -8,15 +8,19 @@ import Testing
 @Suite struct VerifierMoneyTests {
     /// One structure with 35,999.99 € of host money; two `partial` posts cost the host 2 × 18,000 € = 36,000 €.
     func scenario(money: Double) -> Scenario {
-        Fixtures.scenario(places: [.init(code: "A", need: 1_000)],
-                          hosts: [.init(id: "s1", territory: "A", capacity: 2, cofinancingEUR: money)], posts: 2, budget: 1e9)
+        Fixtures.scenario(
+            places: [.init(code: "A", need: 1_000)],
+            hosts: [.init(id: "s1", territory: "A", capacity: 2, cofinancingEUR: money)], posts: 2, budget: 1e9)
     }
 
     let plan = Plan(placements: [Placement(structureID: "s1", option: "partial", posts: 2)])
 
     @Test func aCentOverTheHostMoneyIsRefusedInCents() {
         let violations = PlanVerifier.violations(of: plan, scenario: scenario(money: 35_999.99))
-        #expect(violations.map(\.description) == ["cofinancing[s1]: host share 36000.00 € above its co-financing capacity 35999.99 €"])
+        #expect(
+            violations.map(\.description) == [
+                "cofinancing[s1]: host share 36000.00 € above its co-financing capacity 35999.99 €"
+            ])
     }
 
     @Test func exactlyTheHostMoneyPasses() {

@@ -21,10 +21,13 @@ import Testing
     }
 
     func scenario(weights: [Double]) -> Scenario {
-        let places = weights.enumerated().map { Fixtures.Place(code: "T\($0.offset)", need: 300 + 100 * $0.offset, weight: $0.element) }
+        let places = weights.enumerated().map {
+            Fixtures.Place(code: "T\($0.offset)", need: 300 + 100 * $0.offset, weight: $0.element)
+        }
         let hosts = places.map { Fixtures.Host(id: "h\($0.code)", territory: $0.code, capacity: 10) }
-        return Fixtures.scenario(places: places, hosts: hosts, posts: 12, budget: 1e9, exponent: 0.5,
-                                 breakpoints: [0.1, 0.3, 0.6, 1], withPartial: false)
+        return Fixtures.scenario(
+            places: places, hosts: hosts, posts: 12, budget: 1e9, exponent: 0.5,
+            breakpoints: [0.1, 0.3, 0.6, 1], withPartial: false)
     }
 
     /// The red team's case: one territory at 10⁻¹² (the smallest slopes give coefficients below 10⁻¹²). The model is

@@ -7,8 +7,10 @@ import Testing
     /// 1790 US census, apportionment population of the 15 states (total 3,615,920), as printed in COMAP,
     /// *For All Practical Purposes* (10th ed.), ch. 14, Example 6, and in Balinski & Young, *Fair Representation*.
     static let states = ["CT", "DE", "GA", "KY", "MD", "MA", "NH", "NJ", "NY", "NC", "PA", "RI", "SC", "VT", "VA"]
-    static let population1790: [Double] = [236_841, 55_540, 70_835, 68_705, 278_514, 475_327, 141_822, 179_570,
-                                           331_589, 353_523, 432_879, 68_446, 206_236, 85_533, 630_560]
+    static let population1790: [Double] = [
+        236_841, 55_540, 70_835, 68_705, 278_514, 475_327, 141_822, 179_570,
+        331_589, 353_523, 432_879, 68_446, 206_236, 85_533, 630_560,
+    ]
 
     func seats(_ method: ApportionmentMethod, _ house: Int) throws -> [String: Int] {
         let result = try Apportionment.apportion(method, weights: Self.population1790, seats: house, keys: Self.states)
@@ -16,19 +18,24 @@ import Testing
     }
 
     /// Hamilton's vetoed bill, 120 seats: COMAP, *For All Practical Purposes* (10th ed.), Table 14.5
-    /// (http://digfir-published.macmillanusa.com/fapp10e/asset/ch14/supp_wins/examples/example_6.html): lower quotas sum
-    /// to 111 and the 9 largest remainders (NJ, VA, CT, SC, DE, VT, MA, NC, NH) get one more seat.
+    /// (http://digfir-published.macmillanusa.com/fapp10e/asset/ch14/supp_wins/examples/example_6.html): lower quotas
+    /// sum to 111 and the 9 largest remainders (NJ, VA, CT, SC, DE, VT, MA, NC, NH) get one more seat.
     @Test func hamilton1790With120Seats() throws {
-        #expect(try seats(.hamilton, 120) == ["NJ": 6, "VA": 21, "CT": 8, "SC": 7, "DE": 2, "VT": 3, "MA": 16, "NC": 12, "NH": 5,
-                                              "PA": 14, "GA": 2, "KY": 2, "RI": 2, "MD": 9, "NY": 11])
+        #expect(
+            try seats(.hamilton, 120) == [
+                "NJ": 6, "VA": 21, "CT": 8, "SC": 7, "DE": 2, "VT": 3, "MA": 16, "NC": 12, "NH": 5,
+                "PA": 14, "GA": 2, "KY": 2, "RI": 2, "MD": 9, "NY": 11,
+            ])
     }
 
     /// Jefferson's method, 105 seats: the Apportionment Act of 1792 (1 Stat. 253), the House actually elected in
     /// 1792 (also in St. George Tucker's table, constitution.org/1-Constitution/tb/t1d04056.htm). A divisor of
     /// 33,000 produces it (MAA Convergence, "Jefferson's Method of Apportionment").
     @Test func jefferson1790With105Seats() throws {
-        let expected = ["NH": 4, "MA": 14, "RI": 2, "CT": 7, "NY": 10, "NJ": 5, "PA": 13, "DE": 1, "MD": 8, "VA": 19,
-                        "NC": 10, "SC": 6, "GA": 2, "VT": 2, "KY": 2]
+        let expected = [
+            "NH": 4, "MA": 14, "RI": 2, "CT": 7, "NY": 10, "NJ": 5, "PA": 13, "DE": 1, "MD": 8, "VA": 19,
+            "NC": 10, "SC": 6, "GA": 2, "VT": 2, "KY": 2,
+        ]
         #expect(try seats(.jefferson, 105) == expected)
         for (state, population) in zip(Self.states, Self.population1790) {
             #expect(Int((population / 33_000).rounded(.down)) == expected[state], "divisor 33,000 for \(state)")
@@ -48,8 +55,10 @@ import Testing
     /// quotients rounded at the geometric mean √(n(n+1)). Pennsylvania 12.44 < √156 = 12.49 rounds down, Vermont
     /// 2.458 > √6 = 2.449 rounds up.
     @Test func huntingtonHill1790With105Seats() throws {
-        let expected = ["CT": 7, "DE": 2, "GA": 2, "KY": 2, "MD": 8, "MA": 14, "NH": 4, "NJ": 5, "NY": 10, "NC": 10,
-                        "PA": 12, "RI": 2, "SC": 6, "VT": 3, "VA": 18]
+        let expected = [
+            "CT": 7, "DE": 2, "GA": 2, "KY": 2, "MD": 8, "MA": 14, "NH": 4, "NJ": 5, "NY": 10, "NC": 10,
+            "PA": 12, "RI": 2, "SC": 6, "VT": 3, "VA": 18,
+        ]
         #expect(try seats(.huntingtonHill, 105) == expected)
         for (state, population) in zip(Self.states, Self.population1790) {
             let quotient = population / 34_800
@@ -63,10 +72,15 @@ import Testing
     /// integer give the table and sum to 105.
     @Test func webster1790With105Seats() throws {
         let result = try seats(.webster, 105)
-        #expect(result == ["CT": 7, "DE": 2, "GA": 2, "KY": 2, "MD": 8, "MA": 14, "NH": 4, "NJ": 5, "NY": 10, "NC": 10,
-                           "PA": 13, "RI": 2, "SC": 6, "VT": 2, "VA": 18])
+        #expect(
+            result == [
+                "CT": 7, "DE": 2, "GA": 2, "KY": 2, "MD": 8, "MA": 14, "NH": 4, "NJ": 5, "NY": 10, "NC": 10,
+                "PA": 13, "RI": 2, "SC": 6, "VT": 2, "VA": 18,
+            ])
         for (state, population) in zip(Self.states, Self.population1790) {
-            #expect(Int((population / 34_500).rounded(.toNearestOrAwayFromZero)) == result[state], "divisor 34,500 for \(state)")
+            #expect(
+                Int((population / 34_500).rounded(.toNearestOrAwayFromZero)) == result[state],
+                "divisor 34,500 for \(state)")
         }
     }
 
@@ -89,14 +103,20 @@ import Testing
 
     /// Ties go to the larger weight, then to the smaller key.
     @Test func tiesAreBrokenByWeightThenKey() throws {
-        // Hamilton: quotas 0.5, 1.5, 2 → lower quotas 0, 1, 2 and one seat for two remainders of 0.5: B (weight 3) wins.
-        #expect(try Apportionment.apportion(.hamilton, weights: [1, 3, 4], seats: 4, keys: ["A", "B", "C"]) == [0, 2, 2])
+        // Hamilton: quotas 0.5, 1.5, 2 → lower quotas 0, 1, 2 and one seat for two remainders of 0.5: B (weight 3)
+        // wins.
+        #expect(
+            try Apportionment.apportion(.hamilton, weights: [1, 3, 4], seats: 4, keys: ["A", "B", "C"]) == [0, 2, 2])
         // Webster: B's second seat (3 / 1.5 = 2) ties with A's first (1 / 0.5 = 2): B, the larger weight, wins.
         #expect(try Apportionment.apportion(.webster, weights: [1, 3], seats: 2, keys: ["A", "B"]) == [0, 2])
         // Equal weights: smaller key first, whatever the position.
         for method in ApportionmentMethod.allCases {
-            #expect(try Apportionment.apportion(method, weights: [5, 5, 5], seats: 2, keys: ["C", "A", "B"]) == [0, 1, 1], "\(method)")
-            #expect(try Apportionment.apportion(method, weights: [5, 5, 5], seats: 4, keys: ["C", "A", "B"]) == [1, 2, 1], "\(method)")
+            #expect(
+                try Apportionment.apportion(method, weights: [5, 5, 5], seats: 2, keys: ["C", "A", "B"]) == [0, 1, 1],
+                "\(method)")
+            #expect(
+                try Apportionment.apportion(method, weights: [5, 5, 5], seats: 4, keys: ["C", "A", "B"]) == [1, 2, 1],
+                "\(method)")
         }
     }
 
@@ -114,11 +134,14 @@ import Testing
     @Test func baseSeats() throws {
         let weights: [Double] = [1_000, 10, 1]
         #expect(try Apportionment.apportion(.jefferson, weights: weights, seats: 5) == [5, 0, 0])
-        #expect(try Apportionment.apportion(.jefferson, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [3, 1, 1])
+        #expect(
+            try Apportionment.apportion(.jefferson, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [3, 1, 1])
         #expect(try Apportionment.apportion(.webster, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [3, 1, 1])
         #expect(try Apportionment.apportion(.hamilton, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [3, 1, 1])
-        #expect(try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [2, 2, 1])
-        #expect(try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 7, baseSeats: [1, 1, 1]) == [3, 2, 2])
+        #expect(
+            try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 5, baseSeats: [1, 1, 1]) == [2, 2, 1])
+        #expect(
+            try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 7, baseSeats: [1, 1, 1]) == [3, 2, 2])
         // Zero weight: the base seat only.
         #expect(try Apportionment.apportion(.webster, weights: [0, 10], seats: 6, baseSeats: [2, 2]) == [2, 4])
     }
@@ -127,7 +150,9 @@ import Testing
     @Test func floorsAndCaps() throws {
         let weights: [Double] = [1_000, 10, 1]
         for method in ApportionmentMethod.allCases {
-            #expect(try Apportionment.apportion(method, weights: weights, seats: 10, floors: [0, 2, 2]) == [6, 2, 2], "\(method)")
+            #expect(
+                try Apportionment.apportion(method, weights: weights, seats: 10, floors: [0, 2, 2]) == [6, 2, 2],
+                "\(method)")
         }
         // A capped at 4: the 6 other seats go to B and C. Jefferson: B's 6th seat (10 / 6 = 1.67) beats C's first
         // (1 / 1). Webster: C's first (1 / 0.5 = 2) beats B's 6th (10 / 5.5 = 1.82). Hamilton: quotas 5.45 and 0.55
@@ -135,20 +160,32 @@ import Testing
         #expect(try Apportionment.apportion(.jefferson, weights: weights, seats: 10, caps: [4, 10, 10]) == [4, 6, 0])
         #expect(try Apportionment.apportion(.webster, weights: weights, seats: 10, caps: [4, 10, 10]) == [4, 5, 1])
         #expect(try Apportionment.apportion(.hamilton, weights: weights, seats: 10, caps: [4, 10, 10]) == [4, 5, 1])
-        #expect(try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 10, caps: [4, 10, 10]) == [4, 5, 1])
+        #expect(
+            try Apportionment.apportion(.huntingtonHill, weights: weights, seats: 10, caps: [4, 10, 10]) == [4, 5, 1])
         // Hamilton with a floor: quotas recomputed on the seats left once the floored territory is fixed.
         // 12 seats, weights 6, 3, 1 with floor 3 on the last: 9 seats for 6 and 3 → 6, 3.
-        #expect(try Apportionment.apportion(.hamilton, weights: [6, 3, 1], seats: 12, floors: [0, 0, 3]) == [6, 3, 3])
+        #expect(
+            try Apportionment.apportion(.hamilton, weights: [6, 3, 1], seats: 12, floors: [0, 0, 3]) == [6, 3, 3])
         // Base seats count towards the floor, not in addition to it.
-        #expect(try Apportionment.apportion(.jefferson, weights: weights, seats: 10, baseSeats: [1, 1, 1], floors: [0, 2, 2]) == [6, 2, 2])
+        #expect(
+            try Apportionment.apportion(
+                .jefferson, weights: weights, seats: 10, baseSeats: [1, 1, 1], floors: [0, 2, 2]) == [6, 2, 2])
     }
 
     @Test func impossibleRequestsAreRefused() {
-        #expect(throws: ApportionmentError.self) { try Apportionment.apportion(.webster, weights: [1, 2], seats: 3, caps: [1, 1]) }
-        #expect(throws: ApportionmentError.self) { try Apportionment.apportion(.webster, weights: [1, 2], seats: 3, floors: [2, 2]) }
+        #expect(throws: ApportionmentError.self) {
+            try Apportionment.apportion(.webster, weights: [1, 2], seats: 3, caps: [1, 1])
+        }
+        #expect(throws: ApportionmentError.self) {
+            try Apportionment.apportion(.webster, weights: [1, 2], seats: 3, floors: [2, 2])
+        }
         #expect(throws: ApportionmentError.self) { try Apportionment.apportion(.webster, weights: [1, -2], seats: 3) }
-        #expect(throws: ApportionmentError.self) { try Apportionment.apportion(.webster, weights: [1, .nan], seats: 3) }
-        #expect(throws: ApportionmentError.self) { try Apportionment.apportion(.hamilton, weights: [1, 2], seats: 3, baseSeats: [1]) }
+        #expect(throws: ApportionmentError.self) {
+            try Apportionment.apportion(.webster, weights: [1, .nan], seats: 3)
+        }
+        #expect(throws: ApportionmentError.self) {
+            try Apportionment.apportion(.hamilton, weights: [1, 2], seats: 3, baseSeats: [1])
+        }
     }
 
     /// Every method hands out exactly the seats asked, on many random cases, within bounds.
@@ -165,7 +202,8 @@ import Testing
             let caps = floors.map { $0 + next(40) }
             let seats = floors.reduce(0, +) + next(caps.reduce(0, +) - floors.reduce(0, +) + 1)
             for method in ApportionmentMethod.allCases {
-                let result = try Apportionment.apportion(method, weights: weights, seats: seats, floors: floors, caps: caps)
+                let result = try Apportionment.apportion(
+                    method, weights: weights, seats: seats, floors: floors, caps: caps)
                 #expect(result.reduce(0, +) == seats)
                 #expect(zip(result, floors).allSatisfy { $0 >= $1 } && zip(result, caps).allSatisfy { $0 <= $1 })
             }

@@ -9,13 +9,15 @@ import Testing
 
 enum DefaultScenario {
     static var path: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("scenarios/france-relance-2020").path
     }
 
     /// The shared data folder the default scenario is built from (../shared/data from the repository root), if present.
     static var sharedData: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/data").path
     }
 
@@ -26,7 +28,8 @@ enum DefaultScenario {
     /// catchments (issue 10) GLPK alone does not close the gap within 120 s.
     static let optimum: (plan: Plan, evaluation: PlanEvaluation) = {
         let model = AllocationModel(scenario: scenario)
-        let result = try! HeuristicFirst.solve(model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
+        let result = try! HeuristicFirst.solve(
+            model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 120, mipGap: 1e-4))
         precondition(result.status == .optimal, "the default scenario did not solve to optimality: \(result.status)")
         let plan = try! PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         precondition(PlanVerifier.violations(of: plan, scenario: scenario).isEmpty)
@@ -52,7 +55,9 @@ enum DefaultScenario {
         #expect(evaluation.territories.count == 101)
         #expect(scenario.territories.reduce(0) { $0 + ($1.posts2021 ?? 0) } == 3_922)
         #expect(observed.plan.placements.allSatisfy { $0.option == "full" })
-        let kinds = Dictionary(grouping: scenario.structures, by: \.kind).mapValues { $0.reduce(0) { $0 + ($1.posts2021 ?? 0) } }
+        let kinds = Dictionary(grouping: scenario.structures, by: \.kind).mapValues {
+            $0.reduce(0) { $0 + ($1.posts2021 ?? 0) }
+        }
         #expect(kinds["public"] == 2_334 && kinds["private"] == 1_588)
     }
 
@@ -73,8 +78,10 @@ enum DefaultScenario {
         let difference = published - saintMartin - grants
         #expect(difference == 21_104_834)
         #expect(difference == 3_922 * 5_429 - 75 * 2_500 - 204)
-        let reunionMayottePublic = scenario.structures.filter { ["974", "976"].contains($0.territory) && $0.kind == "public" }
-            .reduce(0) { $0 + ($1.posts2021 ?? 0) }
+        let reunionMayottePublic = scenario.structures.filter {
+            ["974", "976"].contains($0.territory) && $0.kind == "public"
+        }
+        .reduce(0) { $0 + ($1.posts2021 ?? 0) }
         #expect(reunionMayottePublic == 75)
 
         // When the shared data folder is there, recompute the published sum from the file itself.
@@ -104,7 +111,11 @@ enum DefaultScenario {
             let character = characters[index]
             if quoted {
                 if character == "\"" {
-                    if index + 1 < characters.count && characters[index + 1] == "\"" { field.append("\""); index += 1 } else { quoted = false }
+                    if index + 1 < characters.count && characters[index + 1] == "\"" {
+                        field.append("\""); index += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(character)
                 }
@@ -124,8 +135,10 @@ enum DefaultScenario {
 
     /// Every baseline places exactly the scenario's posts (placed + unplaced), its per-territory seats become the
     /// plan's posts, and the plan never breaks a structure's capacity or co-financing.
-    @Test(arguments: ["webster:need", "webster:population", "hamilton:population75", "huntington-hill:population*ifn^0.5",
-                      "jefferson:need:base=5", "webster:need:bounded"])
+    @Test(arguments: [
+        "webster:need", "webster:population", "hamilton:population75", "huntington-hill:population*ifn^0.5",
+        "jefferson:need:base=5", "webster:need:bounded",
+    ])
     func baselinePlansAreWhole(id: String) throws {
         let baseline = try Baselines.plan(for: id, scenario: scenario)
         let evaluation = PlanEvaluation(plan: baseline.plan, scenario: scenario)
@@ -135,8 +148,13 @@ enum DefaultScenario {
             #expect(figures.posts + (baseline.unplaced[figures.code] ?? 0) == baseline.seats[figures.code])
         }
         let violations = PlanVerifier.violations(of: baseline.plan, scenario: scenario)
-        #expect(!violations.contains { $0.constraint.hasPrefix("host_capacity") || $0.constraint.hasPrefix("cofinancing") || $0.constraint == "placement" })
-        #expect(!violations.contains { $0.constraint == "budget" }, "the placement rule keeps the plan within the budget")
+        #expect(
+            !violations.contains {
+                $0.constraint.hasPrefix("host_capacity") || $0.constraint.hasPrefix("cofinancing")
+                    || $0.constraint == "placement"
+            })
+        #expect(
+            !violations.contains { $0.constraint == "budget" }, "the placement rule keeps the plan within the budget")
         if id.hasSuffix(":bounded") {
             #expect(baseline.unplacedTotal == 0)
             #expect(!violations.contains { $0.constraint.hasPrefix("territory_") })
@@ -149,8 +167,10 @@ enum DefaultScenario {
     @Test func optimumBeatsEveryFeasibleBaseline() throws {
         let optimum = DefaultScenario.optimum.evaluation.objective
         var plans: [(String, Plan)] = [("2021", Baselines.observed2021(scenario).plan)]
-        for id in ["webster:need", "webster:population", "hamilton:population75", "huntington-hill:population*ifn^0.5",
-                   "webster:need:bounded", "webster:population:bounded", "jefferson:need^0.5:bounded"] {
+        for id in [
+            "webster:need", "webster:population", "hamilton:population75", "huntington-hill:population*ifn^0.5",
+            "webster:need:bounded", "webster:population:bounded", "jefferson:need^0.5:bounded",
+        ] {
             plans.append((id, try Baselines.plan(for: id, scenario: scenario).plan))
         }
         var compared = 0
@@ -162,10 +182,11 @@ enum DefaultScenario {
             #expect(optimum >= objective * (1 - 1e-4), "\(name): \(objective) > optimum \(optimum)")
         }
         #expect(compared >= 2)
-        // With capacities derived from the hosts' catchments, not from 2021 (issue 10), the 2021 allocation breaks exactly
-        // the capacity of the 93 structures that took more posts than their catchment gives (calibration.json,
+        // With capacities derived from the hosts' catchments, not from 2021 (issue 10), the 2021 allocation breaks
+        // exactly the capacity of the 93 structures that took more posts than their catchment gives (calibration.json,
         // structures_with_posts_2021_above_capacity), and no other rule (posts, budget, floors, caps).
-        let over = Set(scenario.structures.filter { ($0.posts2021 ?? 0) > $0.capacity }.map { "host_capacity[\($0.id)]" })
+        let over = Set(
+            scenario.structures.filter { ($0.posts2021 ?? 0) > $0.capacity }.map { "host_capacity[\($0.id)]" })
         #expect(over.count == 93)
         #expect(Set(PlanVerifier.violations(of: plans[0].1, scenario: scenario).map(\.constraint)) == over)
     }

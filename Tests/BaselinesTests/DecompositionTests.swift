@@ -19,19 +19,29 @@ import Testing
         let parameters = ScenarioParameters(
             name: "decomposition", title: "", posts: 10, budgetEUR: budget, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12)],
-            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
-                             FundingOption(id: "long", label: "Long", stateShare: 0.5, months: 24)].sorted { $0.id < $1.id },
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12)
+            ],
+            fundingOptions: [
+                FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
+                FundingOption(id: "long", label: "Long", stateShare: 0.5, months: 24),
+            ].sorted { $0.id < $1.id },
             limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true),
             effective: [], basis: basis)
         let territories = [("A", 12), ("B", 1000)].map { code, need in
-            Territory(code: code, name: "Territory \(code)", regionCode: "R", regionName: "R", overseas: false, population: need,
-                      population15Plus: need, population75Plus: need, fragilityIndex: 5)
+            Territory(
+                code: code, name: "Territory \(code)", regionCode: "R", regionName: "R", overseas: false,
+                population: need,
+                population15Plus: need, population75Plus: need, fragilityIndex: 5)
         }
-        let structures = [HostStructure(id: "a", name: "a", territory: "A", kind: "public", capacity: 4, cofinancingEUR: 0, posts2021: 2),
-                          HostStructure(id: "b", name: "b", territory: "B", kind: "public", capacity: 4, cofinancingEUR: 24_000, posts2021: 0)]
+        let structures = [
+            HostStructure(
+                id: "a", name: "a", territory: "A", kind: "public", capacity: 4, cofinancingEUR: 0, posts2021: 2),
+            HostStructure(
+                id: "b", name: "b", territory: "B", kind: "public", capacity: 4, cofinancingEUR: 24_000, posts2021: 0),
+        ]
         return Scenario(parameters: parameters, territories: territories, structures: structures)
     }
 
@@ -41,10 +51,14 @@ import Testing
         let result = try GLPKSolver().solve(model.program, options: options)
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         let observed = PlanEvaluation(plan: Baselines.observed2021(scenario).plan, scenario: scenario)
-        let levels = Decomposition.ObservedLevels(stateCostEUR: observed.stateCostEUR, option: Baselines.observedOption(scenario)!.id,
-                                                  posts: Dictionary(uniqueKeysWithValues: observed.territories.map { ($0.code, $0.posts) }))
-        return (try Decomposition.run(base: scenario, levels: levels, optimised: plan, optimisedGap: result.relativeGap,
-                                      solver: GLPKSolver(), options: options), observed)
+        let levels = Decomposition.ObservedLevels(
+            stateCostEUR: observed.stateCostEUR, option: Baselines.observedOption(scenario)!.id,
+            posts: Dictionary(uniqueKeysWithValues: observed.territories.map { ($0.code, $0.posts) }))
+        return (
+            try Decomposition.run(
+                base: scenario, levels: levels, optimised: plan, optimisedGap: result.relativeGap,
+                solver: GLPKSolver(), options: options), observed
+        )
     }
 
     /// People covered per combination (G geography, F funding rule, M money freed), worked out on paper:
@@ -69,8 +83,12 @@ import Testing
         // Each combination's plan keeps its factors at the observed level.
         for solved in outcome.solved {
             let e = solved.evaluation!
-            if !solved.combination.has(.geography) { #expect(e.territory("A")?.posts == 2 && e.territory("B")?.posts == 0) }
-            if !solved.combination.has(.fundingRule) { #expect(e.territories.allSatisfy { ($0.postsByOption["long"] ?? 0) == 0 }) }
+            if !solved.combination.has(.geography) {
+                #expect(e.territory("A")?.posts == 2 && e.territory("B")?.posts == 0)
+            }
+            if !solved.combination.has(.fundingRule) {
+                #expect(e.territories.allSatisfy { ($0.postsByOption["long"] ?? 0) == 0 })
+            }
             if !solved.combination.has(.money) { #expect(e.stateCostEUR <= 24_000) }
         }
     }
@@ -78,7 +96,8 @@ import Testing
     /// A programme cost per post (12,000 €, the grant's size) is paid by every plan alike: the observed plan then costs
     /// 48,000 €, and with the scenario's envelope doubled to 96,000 € every combination buys the same posts as above.
     @Test func programmeCostIsAppliedToEveryPlanAlike() throws {
-        let (outcome, observed) = try Self.decompose(Self.scenario(budget: 96_000, basis: ServiceBasis(costPerPostEUR: 12_000)))
+        let (outcome, observed) = try Self.decompose(
+            Self.scenario(budget: 96_000, basis: ServiceBasis(costPerPostEUR: 12_000)))
         #expect(observed.stateCostEUR == 48_000)
         #expect(outcome.levels.stateCostEUR == 48_000)
         #expect(outcome.solved.map { $0.evaluation!.coverage } == [12, 24, 12, 48, 12, 48, 12, 72])
@@ -104,9 +123,11 @@ import Testing
     }
 
     /// Out-of-range basis keys are configuration errors (exit 78) naming the key and its range, before any solve.
-    @Test(arguments: [("service.horizon_years", "0", "1…10"), ("service.horizon_years", "11", "1…10"),
-                      ("service.renewal_share", "1.5", "0.0…1.0"), ("programme.cost_per_post_eur", "-1", "0.0…1000000.0"),
-                      ("comparison.range_tolerance", "0.3", "0.0…0.2")])
+    @Test(arguments: [
+        ("service.horizon_years", "0", "1…10"), ("service.horizon_years", "11", "1…10"),
+        ("service.renewal_share", "1.5", "0.0…1.0"), ("programme.cost_per_post_eur", "-1", "0.0…1000000.0"),
+        ("comparison.range_tolerance", "0.3", "0.0…0.2"),
+    ])
     func badBasisIsAConfigurationError(key: String, value: String, range: String) {
         do {
             _ = try ScenarioLoader.load(DefaultScenario.path, overrides: [ParameterOverride(key: key, value: value)])

@@ -10,32 +10,45 @@ import Testing
 @Suite struct PostRangesTests {
     /// One kind whose post costs the State 24,000 € for 24 months and serves κ = 12 people a year, 24 in all; only the
     /// `full` option; budget ample; capacity 10 per territory.
-    static func scenario(needs: [(String, Int)], posts: Int, exponent: Double, breakpoints: [Double], floor: Int) -> Scenario {
+    static func scenario(
+        needs: [(String, Int)], posts: Int, exponent: Double, breakpoints: [Double], floor: Int
+    ) -> Scenario {
         let parameters = ScenarioParameters(
             name: "ranges", title: "", posts: posts, budgetEUR: 1_000_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)],
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)
+            ],
             fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
             limits: Limits(territoryMinPosts: floor, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: exponent, breakpoints: breakpoints),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
         let territories = needs.map { code, need in
-            Territory(code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
-                      population15Plus: need, population75Plus: need, fragilityIndex: 5)
+            Territory(
+                code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
+                population15Plus: need, population75Plus: need, fragilityIndex: 5)
         }
-        let structures = needs.map { code, _ in HostStructure(id: code, name: code, territory: code, kind: "public", capacity: 10, cofinancingEUR: 0) }
+        let structures = needs.map { code, _ in
+            HostStructure(id: code, name: code, territory: code, kind: "public", capacity: 10, cofinancingEUR: 0)
+        }
         return Scenario(parameters: parameters, territories: territories, structures: structures)
     }
 
-    static func ranges(_ scenario: Scenario, tolerances: [Double]) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
+    static func ranges(
+        _ scenario: Scenario, tolerances: [Double]
+    ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
         let result = try GLPKSolver().solve(model.program, options: options)
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
         let posts = Dictionary(uniqueKeysWithValues: evaluation.territories.map { ($0.code, $0.posts) })
-        return (posts, try PostRanges.compute(model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
-                                              tolerances: tolerances, solver: GLPKSolver(), options: options))
+        return (
+            posts,
+            try PostRanges.compute(
+                model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
+                tolerances: tolerances, solver: GLPKSolver(), options: options)
+        )
     }
 
     /// Two identical territories, need 1,000 each (never reached), linear value: every post adds 24 people wherever it
@@ -43,7 +56,8 @@ import Testing
     /// (B ≥ 1, A + B ≤ 4); the relaxation allows no more (A ≤ 4 − B ≤ 3, A ≥ 1). So A's range is [1, 3], B's too,
     /// already within a gap of 10⁻⁹, and the same within 0.5 % (a plan of 3 posts loses 25 %).
     @Test func symmetricTerritoriesShareAProvenRange() throws {
-        let scenario = Self.scenario(needs: [("A", 1000), ("B", 1000)], posts: 4, exponent: 1, breakpoints: [1], floor: 1)
+        let scenario = Self.scenario(
+            needs: [("A", 1000), ("B", 1000)], posts: 4, exponent: 1, breakpoints: [1], floor: 1)
         let (posts, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.005])
         #expect(posts["A"]! + posts["B"]! == 4)
         for tolerance in ranges {
@@ -58,7 +72,8 @@ import Testing
     /// (even a fraction, in the relaxation) between them loses 32x; within 0.5 % (1.44) x ≤ 0.045, so A's relaxed range
     /// is [4.955, 5.045] and its whole-post range the point 5 (B: 1), which the model forces.
     @Test func aUniqueOptimumHasAPointRange() throws {
-        let scenario = Self.scenario(needs: [("A", 480), ("B", 96)], posts: 6, exponent: 0.5, breakpoints: [0.25, 1], floor: 0)
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96)], posts: 6, exponent: 0.5, breakpoints: [0.25, 1], floor: 0)
         let (posts, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.005])
         #expect(posts == ["A": 5, "B": 1])
         for tolerance in ranges {
@@ -68,11 +83,12 @@ import Testing
         }
     }
 
-    /// GLPK's warm-started ranging session (one load, a simplex per bound from the previous basis) gives the same bounds
-    /// as one LP per bound from scratch, on a model with floors, caps, co-financing and the value held.
+    /// GLPK's warm-started ranging session (one load, a simplex per bound from the previous basis) gives the same
+    /// bounds as one LP per bound from scratch, on a model with floors, caps, co-financing and the value held.
     @Test func warmStartedRangingMatchesOneLPPerBound() throws {
-        let scenario = Self.scenario(needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-                                     breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
         let optimum = try #require(try GLPKSolver().solve(model.program, options: options).objective)
@@ -104,20 +120,26 @@ import Testing
         let parameters = ScenarioParameters(
             name: "pin", title: "", posts: 10, budgetEUR: 1_000_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)],
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)
+            ],
             fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
             limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 0.5, breakpoints: [0.25, 1]),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
         let territories = [("A", 1000), ("B", 100)].map { code, need in
-            Territory(code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
-                      population15Plus: need, population75Plus: need, fragilityIndex: 5)
+            Territory(
+                code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
+                population15Plus: need, population75Plus: need, fragilityIndex: 5)
         }
-        let structures = [HostStructure(id: "a", name: "a", territory: "A", kind: "public", capacity: 2, cofinancingEUR: 0),
-                          HostStructure(id: "b", name: "b", territory: "B", kind: "public", capacity: 10, cofinancingEUR: 0)]
+        let structures = [
+            HostStructure(id: "a", name: "a", territory: "A", kind: "public", capacity: 2, cofinancingEUR: 0),
+            HostStructure(id: "b", name: "b", territory: "B", kind: "public", capacity: 10, cofinancingEUR: 0),
+        ]
         let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
-        let points = try Frontier.sweep(scenario: scenario, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: 0),
-                                        points: 2, width: 1)
+        let points = try Frontier.sweep(
+            scenario: scenario, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30, mipGap: 0),
+            points: 2, width: 1)
         let top = try #require(points.last)
         #expect(abs(top.minCoverageRatio - 0.048) < 1e-9)
         #expect(top.pinnedBy == ["A"])

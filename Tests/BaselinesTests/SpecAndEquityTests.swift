@@ -7,7 +7,9 @@ import Testing
 @Suite struct BaselineSpecTests {
     @Test func parsesTheDocumentedForms() throws {
         let need = try BaselineSpec(parsing: "webster:need")
-        #expect(need.method == .webster && need.weight == [.init(.need)] && need.power == 1 && need.baseSeats == 0 && !need.bounded)
+        #expect(
+            need.method == .webster && need.weight == [.init(.need)] && need.power == 1 && need.baseSeats == 0
+                && !need.bounded)
         let mixed = try BaselineSpec(parsing: "huntington-hill:population*ifn^0.5")
         #expect(mixed.method == .huntingtonHill)
         #expect(mixed.weight == [.init(.population), .init(.ifn, exponent: 0.5)])
@@ -19,10 +21,12 @@ import Testing
     }
 
     @Test func idIsCanonicalAndRoundTrips() throws {
-        for (input, canonical) in [("webster:need", "webster:need"), ("sainte-lague:need^1", "webster:need"),
-                                   ("hill:population * ifn^0.5", "huntington-hill:population*ifn^0.5"),
-                                   ("dhondt:(population*ifn)^0.25:bounded:base=1", "jefferson:(population*ifn)^0.25:base=1:bounded"),
-                                   ("hamilton:population_75_plus^2", "hamilton:population75^2")] {
+        for (input, canonical) in [
+            ("webster:need", "webster:need"), ("sainte-lague:need^1", "webster:need"),
+            ("hill:population * ifn^0.5", "huntington-hill:population*ifn^0.5"),
+            ("dhondt:(population*ifn)^0.25:bounded:base=1", "jefferson:(population*ifn)^0.25:base=1:bounded"),
+            ("hamilton:population_75_plus^2", "hamilton:population75^2"),
+        ] {
             let spec = try BaselineSpec(parsing: input)
             #expect(spec.id == canonical)
             #expect(try BaselineSpec(parsing: spec.id) == spec)
@@ -30,18 +34,25 @@ import Testing
     }
 
     @Test func refusesMalformedIds() {
-        for id in ["webster", "borda:need", "webster:income", "webster:need^x", "webster:need^11", "webster:(need", "webster:need:base=-1",
-                   "webster:need:fast", "webster:", "webster:need**ifn"] {
+        for id in [
+            "webster", "borda:need", "webster:income", "webster:need^x", "webster:need^11", "webster:(need",
+            "webster:need:base=-1",
+            "webster:need:fast", "webster:", "webster:need**ifn",
+        ] {
             #expect(throws: BaselineSpec.ParseError.self, "\(id)") { try BaselineSpec(parsing: id) }
         }
     }
 
     @Test func weightsFollowTheExpression() throws {
         let territories = [
-            Territory(code: "A", name: "A", regionCode: "R", regionName: "R", overseas: false, population: 100, population15Plus: 80,
-                      population75Plus: 20, fragilityIndex: 4, povertyRatePct: 10),
-            Territory(code: "B", name: "B", regionCode: "R", regionName: "R", overseas: false, population: 400, population15Plus: 300,
-                      population75Plus: 10, fragilityIndex: 9),
+            Territory(
+                code: "A", name: "A", regionCode: "R", regionName: "R", overseas: false, population: 100,
+                population15Plus: 80,
+                population75Plus: 20, fragilityIndex: 4, povertyRatePct: 10),
+            Territory(
+                code: "B", name: "B", regionCode: "R", regionName: "R", overseas: false, population: 400,
+                population15Plus: 300,
+                population75Plus: 10, fragilityIndex: 9),
         ]
         let parameters = ScenarioParameters(
             name: "w", title: "", posts: 10, budgetEUR: 1e6, peoplePerPostYear: 10,
@@ -56,9 +67,14 @@ import Testing
         #expect(try BaselineSpec(parsing: "webster:population15*ifn").weights(for: scenario) == [320, 2_700])
         #expect(try BaselineSpec(parsing: "webster:population^0.5").weights(for: scenario) == [10, 20])
         #expect(try BaselineSpec(parsing: "webster:(population*ifn)^0.5").weights(for: scenario) == [20, 60])
-        #expect(try BaselineSpec(parsing: "webster:need").weights(for: scenario) == [scenario.need["A"]!, scenario.need["B"]!])
+        #expect(
+            try BaselineSpec(parsing: "webster:need").weights(for: scenario) == [
+                scenario.need["A"]!, scenario.need["B"]!,
+            ])
         #expect(try BaselineSpec(parsing: "webster:population75^0").weights(for: scenario) == [1, 1])
-        #expect(throws: BaselineSpec.ParseError.self) { try BaselineSpec(parsing: "webster:poverty").weights(for: scenario) }
+        #expect(throws: BaselineSpec.ParseError.self) {
+            try BaselineSpec(parsing: "webster:poverty").weights(for: scenario)
+        }
     }
 }
 
@@ -93,19 +109,28 @@ import Testing
             solver: SolverParameters(timeLimitSeconds: 1, mipGap: 0, presolve: true, cuts: true), effective: [])
         // Need = population (everyone 75+, both rates 1). One post serves 12 × 24 / 12 = 24 people.
         let territories = [("A", 100_000), ("B", 200_000), ("C", 48)].map { code, people in
-            Territory(code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: people,
-                      population15Plus: people, population75Plus: people, fragilityIndex: 5)
+            Territory(
+                code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: people,
+                population15Plus: people, population75Plus: people, fragilityIndex: 5)
         }
-        let structures = territories.map { HostStructure(id: "h\($0.code)", name: "", territory: $0.code, kind: "public", capacity: 10, cofinancingEUR: 0) }
+        let structures = territories.map {
+            HostStructure(
+                id: "h\($0.code)", name: "", territory: $0.code, kind: "public", capacity: 10, cofinancingEUR: 0)
+        }
         let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
-        let plan = Plan(placements: [Placement(structureID: "hA", option: "full", posts: 2), Placement(structureID: "hB", option: "full", posts: 2),
-                                     Placement(structureID: "hC", option: "full", posts: 1)])
+        let plan = Plan(placements: [
+            Placement(structureID: "hA", option: "full", posts: 2),
+            Placement(structureID: "hB", option: "full", posts: 2),
+            Placement(structureID: "hC", option: "full", posts: 1),
+        ])
         let metrics = EquityMetrics(plan: plan, scenario: scenario, coverageThreshold: 0.5)
         // Posts per 100,000: A 2, B 1, C 1 × 100,000 / 48 = 2083.33.
         #expect(metrics.postsPer100k.min == 1 && metrics.postsPer100k.median == 2)
         #expect(abs(metrics.postsPer100k.max - 100_000.0 / 48) < 1e-9)
         // Coverage ratios: A 48 / 100,000, B 48 / 200,000, C min(48, 24) / 48 = 0.5.
-        #expect(metrics.coverageRatio.min == 48.0 / 200_000 && metrics.coverageRatio.median == 48.0 / 100_000 && metrics.coverageRatio.max == 0.5)
+        #expect(
+            metrics.coverageRatio.min == 48.0 / 200_000 && metrics.coverageRatio.median == 48.0 / 100_000
+                && metrics.coverageRatio.max == 0.5)
         #expect(metrics.territoriesUnderThreshold == 2)  // strictly under 0.5: A and B
         #expect(abs(metrics.coverageRatio.gini - Equity.gini([48.0 / 100_000, 48.0 / 200_000, 0.5])) < 1e-15)
     }

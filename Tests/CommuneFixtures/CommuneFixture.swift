@@ -11,44 +11,47 @@ import Scenario
 /// A post serves 120 people (κ = 120 per year, 12 funded months) and costs the State 10,000 €.
 /// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
 public enum CommuneFixture {
-    public static func folder(posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
-                       demand: String? = nil, structures: String? = nil, candidates: String? = nil) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-communes-\(UUID().uuidString)")
+    public static func folder(
+        posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
+        demand: String? = nil, structures: String? = nil, candidates: String? = nil
+    ) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-communes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """
-        name: communes-fixture
-        tables:
-          territories: territories.csv
-          structures: structures.csv
-          demand: demand.csv
-          candidates: candidates.csv
-        reach:
-          radius_km: \(radius)
-          breakpoints: [0.5, 1]
-        programme:
-          posts: \(posts)
-          budget_eur: \(budget)
-        service:
-          people_per_post_year: 120
-        need:
-          rate_15_plus: 0.2
-          rate_75_plus: 0.5
-        kinds:
-          public:
-            grant_eur: 10000
-            overseas_grant_eur: 10000
-            grant_months: 12
-          private:
-            grant_eur: 10000
-            overseas_grant_eur: 10000
-            grant_months: 12
-        funding:
-          full:
-            state_share: 1
-        objective:
-          exponent: 0.5
-        \(extraYAML)
-        """
+            name: communes-fixture
+            tables:
+              territories: territories.csv
+              structures: structures.csv
+              demand: demand.csv
+              candidates: candidates.csv
+            reach:
+              radius_km: \(radius)
+              breakpoints: [0.5, 1]
+            programme:
+              posts: \(posts)
+              budget_eur: \(budget)
+            service:
+              people_per_post_year: 120
+            need:
+              rate_15_plus: 0.2
+              rate_75_plus: 0.5
+            kinds:
+              public:
+                grant_eur: 10000
+                overseas_grant_eur: 10000
+                grant_months: 12
+              private:
+                grant_eur: 10000
+                overseas_grant_eur: 10000
+                grant_months: 12
+            funding:
+              full:
+                state_share: 1
+            objective:
+              exponent: 0.5
+            \(extraYAML)
+            """
         let files: [String: String] = [
             "scenario.yaml": yaml,
             "territories.csv": """
@@ -58,28 +61,28 @@ public enum CommuneFixture {
 
             """,
             "structures.csv": structures ?? """
-            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
-            H1,Host one,01,public,2,0,1,c1
-            H2,Host two,01,private,1,0,0,c2
-            H3,Host three,02,public,1,0,1,c5
+                id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+                H1,Host one,01,public,2,0,1,c1
+                H2,Host two,01,private,1,0,0,c2
+                H3,Host three,02,public,1,0,1,c5
 
-            """,
+                """,
             "candidates.csv": candidates ?? """
-            id,name,territory,kind,capacity,cofinancing_eur,commune_code
-            K1,Candidate,01,public,1,0,c4
+                id,name,territory,kind,capacity,cofinancing_eur,commune_code
+                K1,Candidate,01,public,1,0,c4
 
-            """,
+                """,
             "demand.csv": demand ?? """
-            code,name,territory,epci,population,need,latitude,longitude
-            c1,One,01,E1,1000,300,0,0
-            c2,Two,01,E1,700,200,0,0.1
-            c3,Three,01,E1,300,100,0,0.1
-            c4,Four,01,,500,150,0,0.25
-            c5,Five,02,E2,800,250,0,1.0
-            c6,Six,02,E2,300,50,0,1.05
-            c7,Seven,02,E2,100,40,,
+                code,name,territory,epci,population,need,latitude,longitude
+                c1,One,01,E1,1000,300,0,0
+                c2,Two,01,E1,700,200,0,0.1
+                c3,Three,01,E1,300,100,0,0.1
+                c4,Four,01,,500,150,0,0.25
+                c5,Five,02,E2,800,250,0,1.0
+                c6,Six,02,E2,300,50,0,1.05
+                c7,Seven,02,E2,100,40,,
 
-            """,
+                """,
         ]
         for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
         return folder.path

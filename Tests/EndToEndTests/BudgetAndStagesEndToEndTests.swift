@@ -6,25 +6,32 @@ import Testing
 /// GLPK undersold, through the built binary.
 @Suite(.serialized) struct BudgetAndStagesEndToEndTests {
     func summary(_ directory: URL) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("summary.json"))) as? [String: Any])
+        try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("summary.json")))
+                as? [String: Any])
     }
 
     func checkOutputs(_ run: URL, in directory: URL) throws {
         let script = E2E.pythonDirectory.appendingPathComponent("check_outputs.py").path
         let check = try E2E.python([script, run.path, "--territories", "101"], in: directory)
-        #expect(check.status == 0 && check.stdoutText.contains("all checks passed"), "check_outputs.py failed: \(check)")
+        #expect(
+            check.status == 0 && check.stdoutText.contains("all checks passed"), "check_outputs.py failed: \(check)")
     }
 
     /// Issue: €170M, `objective.stages=maxmin,value` and a short limit: the value stage stops at its limit with
     /// segments out of order, GLPK claims less than the plan is worth, and the verifier used to refuse it (exit 70 at
-    /// `--time-limit 10`, then 10 s per stage, on the main branch: "the solver claims 3885916.74…, the plan is worth 3909442.61…").
+    /// `--time-limit 10`, then 10 s per stage, on the main branch: "the solver claims 3885916.74…, the plan is worth
+    /// 3909442.61…").
     @Test func maxminThenValueAtAShortLimitPublishesAVerifiedPlan() throws {
         let temp = try E2E.temporaryDirectory(prefix: "undersold")
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "10",
-                                       "--set", "programme.budget_eur=170e6", "--set", "objective.stages=maxmin,value",
-                                       "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
+        let result = try E2E.repartir(
+            [
+                "run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "10",
+                "--set", "programme.budget_eur=170e6", "--set", "objective.stages=maxmin,value",
+                "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
+            ], in: temp)
         // 10 when the value stage stops at the budget (the issue's case), 0 on a machine fast enough to finish it;
         // 21 only on a machine so loaded that the max-min stage finds no plan within the 10 s. Never 70.
         #expect([0, 10, 21].contains(result.status), "\(result)")
@@ -43,8 +50,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
         let started = Date()
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4", "--mip-gap", "0",
-                                       "--set", "programme.budget_eur=150e6"], in: temp)
+        let result = try E2E.repartir(
+            [
+                "run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4", "--mip-gap", "0",
+                "--set", "programme.budget_eur=150e6",
+            ], in: temp)
         let elapsed = Date().timeIntervalSince(started)
         #expect([10, 21].contains(result.status), "\(result)")
         #expect(elapsed <= 6, "the run took \(elapsed) s for a budget of 4 s")
@@ -69,14 +79,17 @@ import Testing
         let temp = try E2E.temporaryDirectory(prefix: "cut-analyses")
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4"], in: temp)
+        let result = try E2E.repartir(
+            ["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "4"], in: temp)
         #expect([0, 10].contains(result.status), "\(result)")
         let manifest = try RunManifest.read(folder: out.path)
         #expect(manifest.deterministic == false, "\(manifest)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("**Not deterministic:**"))
         if result.status == 0 {
-            #expect(manifest.nondeterminismReason?.contains("solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget") == true)
+            #expect(
+                manifest.nondeterminismReason?.contains(
+                    "solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget") == true)
         }
     }
 
@@ -88,10 +101,14 @@ import Testing
         let out = temp.appendingPathComponent("out")
         // The replay scenario: on the default one (hosts able to co-finance many posts) GLPK finds no max-min plan
         // within 60 s (issue 10); the chain's mechanics are the same.
-        let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent("france-relance-2020-replay")
-        let result = try E2E.repartir(["run", replay.path, "--out", out.path, "-q", "--time-limit", "60",
-                                       "--set", "objective.stages=value,endow,maxmin",
-                                       "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
+        let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent(
+            "france-relance-2020-replay")
+        let result = try E2E.repartir(
+            [
+                "run", replay.path, "--out", out.path, "-q", "--time-limit", "60",
+                "--set", "objective.stages=value,endow,maxmin",
+                "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
+            ], in: temp)
         #expect([0, 10].contains(result.status), "\(result)")
         let text = try E2E.text(out.appendingPathComponent("stages.csv"))
         #expect(text.hasPrefix("stage,objective,value,bound,gap,status\n"))
@@ -102,7 +119,8 @@ import Testing
         #expect(try summary(out)["relative_gap"] is NSNull)
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Objective stages"))
-        // The stages' seconds are in the manifest (the tables hold no timings, so identical runs give identical tables).
+        // The stages' seconds are in the manifest (the tables hold no timings, so identical runs give identical
+        // tables).
         let timings = try RunManifest.read(folder: out.path).timingsSeconds ?? [:]
         #expect(timings["stage_1_value"] != nil && timings["stage_3_maxmin"] != nil, "\(timings)")
         try checkOutputs(out, in: temp)
@@ -119,11 +137,13 @@ import Testing
         #expect(refused.status == 64, "\(refused)")
         #expect(refused.stderrText.contains("--stage"))
         #expect(!FileManager.default.fileExists(atPath: file.path))
-        let second = try E2E.repartir(["export-model", E2E.defaultScenario.path, "-o", file.path, "--stage", "2"] + staged, in: temp)
+        let second = try E2E.repartir(
+            ["export-model", E2E.defaultScenario.path, "-o", file.path, "--stage", "2"] + staged, in: temp)
         #expect(second.status == 0, "\(second)")
         let model = try E2E.text(file)
         #expect(model.contains("stage_maxmin"))
-        let outOfRange = try E2E.repartir(["export-model", E2E.defaultScenario.path, "--stage", "3"] + staged, in: temp)
+        let outOfRange = try E2E.repartir(
+            ["export-model", E2E.defaultScenario.path, "--stage", "3"] + staged, in: temp)
         #expect(outOfRange.status == 64, "\(outOfRange)")
     }
 }

@@ -8,14 +8,16 @@ import Testing
 
 /// One canonical plan among the optima (`objective.tie_break`, docs/model.md, "One canonical plan").
 @Suite struct CanonicalPlanTests {
-    /// Territories of one kind whose post costs the State 24,000 € for 24 months and serves 12 people a year (24 in all);
-    /// linear value (exponent 1, one breakpoint) and needs never reached: every post adds 24 to the value wherever it
-    /// goes, so every plan that fills the posts is optimal. Capacity 10 per territory, budget ample.
+    /// Territories of one kind whose post costs the State 24,000 € for 24 months and serves 12 people a year (24 in
+    /// all); linear value (exponent 1, one breakpoint) and needs never reached: every post adds 24 to the value
+    /// wherever it goes, so every plan that fills the posts is optimal. Capacity 10 per territory, budget ample.
     static func scenario(needs: [(String, Int)], posts: Int, tieBreak: String?) -> Scenario {
         var parameters = ScenarioParameters(
             name: "canonical", title: "", posts: posts, budgetEUR: 1_000_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)],
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)
+            ],
             fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
             limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
@@ -23,21 +25,27 @@ import Testing
             comparison: ComparisonParameters(baselines: [], coverageThreshold: 0.2))
         parameters.objective.tieBreak = tieBreak
         let territories = needs.map { code, need in
-            Territory(code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
-                      population15Plus: need, population75Plus: need, fragilityIndex: 5)
+            Territory(
+                code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: need,
+                population15Plus: need, population75Plus: need, fragilityIndex: 5)
         }
-        let structures = needs.map { code, _ in HostStructure(id: code, name: code, territory: code, kind: "public", capacity: 10, cofinancingEUR: 0) }
+        let structures = needs.map { code, _ in
+            HostStructure(id: code, name: code, territory: code, kind: "public", capacity: 10, cofinancingEUR: 0)
+        }
         return Scenario(parameters: parameters, territories: territories, structures: structures)
     }
 
     static func posts(_ scenario: Scenario) throws -> (posts: [String: Int], outcome: Solving.Outcome) {
         let outcome = try Solving.solve(scenario, solver: GLPKSolver(), options: Solving.options(for: scenario))
-        return (Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }), outcome)
+        return (
+            Dictionary(uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }), outcome
+        )
     }
 
-    /// Two symmetric territories (need 1,000 each, never reached): the 5 plans A + B = 4 all reach the value 96. Webster on
-    /// need gives 2 and 2, and the distance |A − 2| + |B − 2| is 0 only at A = B = 2: the tie-break publishes {2, 2}, with
-    /// the territories listed in either order. The value is the optimum (96) and the bound is within the gap of it.
+    /// Two symmetric territories (need 1,000 each, never reached): the 5 plans A + B = 4 all reach the value 96.
+    /// Webster on need gives 2 and 2, and the distance |A − 2| + |B − 2| is 0 only at A = B = 2: the tie-break
+    /// publishes {2, 2}, with the territories listed in either order. The value is the optimum (96) and the bound is
+    /// within the gap of it.
     @Test func symmetricTerritoriesGetTheNeedProportionalPlanInEitherOrder() throws {
         for order in [[("A", 1000), ("B", 1000)], [("B", 1000), ("A", 1000)]] {
             let (posts, outcome) = try Self.posts(Self.scenario(needs: order, posts: 4, tieBreak: "webster:need"))
@@ -45,13 +53,17 @@ import Testing
             #expect(outcome.record.status == .optimal)
             #expect(abs(outcome.record.evaluation.objective - 96) < 1e-6)
             let bound = try #require(outcome.record.bestBound)
-            #expect(bound >= 96 - 1e-6 && (bound - outcome.record.evaluation.objective) / outcome.record.evaluation.objective <= 1e-4 + 1e-9)
+            #expect(
+                bound >= 96 - 1e-6
+                    && (bound - outcome.record.evaluation.objective) / outcome.record.evaluation.objective <= 1e-4
+                        + 1e-9
+            )
             #expect(outcome.tieBreakNote == nil)
         }
     }
 
-    /// Unequal needs 3,000 and 1,000, 4 posts: every split is still optimal (96), Webster on need gives 3 and 1, and only
-    /// {3, 1} is at distance 0. Listed in either order, the same plan.
+    /// Unequal needs 3,000 and 1,000, 4 posts: every split is still optimal (96), Webster on need gives 3 and 1, and
+    /// only {3, 1} is at distance 0. Listed in either order, the same plan.
     @Test func unequalNeedsGetTheirWebsterSeatsInEitherOrder() throws {
         for order in [[("A", 3000), ("B", 1000)], [("B", 1000), ("A", 3000)]] {
             let (posts, outcome) = try Self.posts(Self.scenario(needs: order, posts: 4, tieBreak: "webster:need"))
@@ -60,21 +72,23 @@ import Testing
         }
     }
 
-    /// The tie-break never trades value: needs 3,000 and 1,000 (Webster: 3 and 1) but B weighs 2, so each post is worth 24
-    /// in A and 48 in B (linear value, needs never reached): the optimum is B 4, A 0 (value 192), unique; Webster's
+    /// The tie-break never trades value: needs 3,000 and 1,000 (Webster: 3 and 1) but B weighs 2, so each post is worth
+    /// 24 in A and 48 in B (linear value, needs never reached): the optimum is B 4, A 0 (value 192), unique; Webster's
     /// {3, 1} is worth 120, outside the gap. The value row keeps {0, 4}, the plan without a tie-break.
     @Test func theTieBreakNeverLowersTheValue() throws {
         let plain = Self.scenario(needs: [("A", 3000), ("B", 1000)], posts: 4, tieBreak: "webster:need")
         let territories = plain.territories.map { territory in
-            Territory(code: territory.code, name: territory.name, regionCode: "R", regionName: "R", overseas: false,
-                      population: territory.population, population15Plus: territory.population15Plus,
-                      population75Plus: territory.population75Plus, fragilityIndex: 5, weight: territory.code == "B" ? 2 : 1)
+            Territory(
+                code: territory.code, name: territory.name, regionCode: "R", regionName: "R", overseas: false,
+                population: territory.population, population15Plus: territory.population15Plus,
+                population75Plus: territory.population75Plus, fragilityIndex: 5, weight: territory.code == "B" ? 2 : 1)
         }
         let scenario = Scenario(parameters: plain.parameters, territories: territories, structures: plain.structures)
         let (posts, outcome) = try Self.posts(scenario)
         var none = scenario.parameters
         none.objective.tieBreak = nil
-        let (reference, _) = try Self.posts(Scenario(parameters: none, territories: territories, structures: plain.structures))
+        let (reference, _) = try Self.posts(
+            Scenario(parameters: none, territories: territories, structures: plain.structures))
         #expect(posts == ["A": 0, "B": 4])
         #expect(reference == posts)
         #expect(abs(outcome.record.evaluation.objective - 192) < 1e-6)
@@ -92,7 +106,9 @@ import Testing
         }
         let directory = try E2E.temporaryDirectory(prefix: "canonical")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try E2E.repartir(["run", E2E.smallScenario.path, "--out", "out", "-q", "--set", "objective.tie_break=webster:nothing"], in: directory)
+        let run = try E2E.repartir(
+            ["run", E2E.smallScenario.path, "--out", "out", "-q", "--set", "objective.tie_break=webster:nothing"],
+            in: directory)
         #expect(run.status == 78, "\(run)")
         #expect(run.stderrText.contains("objective.tie_break"))
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))

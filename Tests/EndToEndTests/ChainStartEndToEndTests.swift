@@ -14,10 +14,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
         let started = Date()
-        let result = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "15",
-                                       "--set", "objective.stages=endow,coverage,closeness:webster:need",
-                                       "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
-                                       "--set", "comparison.decomposition=false", "--set", "comparison.post_ranges=false"], in: temp)
+        let result = try E2E.repartir(
+            [
+                "run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "15",
+                "--set", "objective.stages=endow,coverage,closeness:webster:need",
+                "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
+                "--set", "comparison.decomposition=false", "--set", "comparison.post_ranges=false",
+            ], in: temp)
         let elapsed = Date().timeIntervalSince(started)
         #expect([0, 10].contains(result.status), "\(result)")
         #expect(elapsed <= 17, "the run took \(elapsed) s for a budget of 15 s")

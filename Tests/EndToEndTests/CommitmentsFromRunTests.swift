@@ -27,48 +27,63 @@ struct CommitmentsFromRunTests {
         return rows[1][rows[0].firstIndex(of: "objective")!]
     }
 
-    /// Nothing changed: the plan taken as locked commitments is the plan again, every post committed, none new, same value.
+    /// Nothing changed: the plan taken as locked commitments is the plan again, every post committed, none new, same
+    /// value.
     @Test func reproducesThePreviousRunExactly() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try E2E.repartir(["run", Self.example, "--out", "first", "-q"], in: directory)
         #expect(first.status == 0, "\(first)")
-        let second = try E2E.repartir(["run", Self.example, "--out", "second", "-q", "--commitments-from", "first"], in: directory)
+        let second = try E2E.repartir(
+            ["run", Self.example, "--out", "second", "-q", "--commitments-from", "first"], in: directory)
         #expect(second.status == 0, "\(second)")
-        let before = try plan(directory.appendingPathComponent("first")), after = try plan(directory.appendingPathComponent("second"))
+        let before = try plan(directory.appendingPathComponent("first")),
+            after = try plan(directory.appendingPathComponent("second"))
         #expect(!before.posts.isEmpty)
         #expect(after.posts == before.posts)
         #expect(after.committed == before.posts)
         #expect(after.new.values.allSatisfy { $0 == 0 })
-        #expect(try objective(directory.appendingPathComponent("second")) == objective(directory.appendingPathComponent("first")))
+        #expect(
+            try objective(directory.appendingPathComponent("second"))
+                == objective(directory.appendingPathComponent("first")))
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
     }
 
-    /// The same at national scale (2,886 structures, up to 4,000 posts): last night's plan as locked commitments is tonight's.
+    /// The same at national scale (2,886 structures, up to 4,000 posts): last night's plan as locked commitments is
+    /// tonight's.
     @Test func reproducesANationalRunExactly() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
         defer { try? FileManager.default.removeItem(at: directory) }
         let plain = ["--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"]
         let first = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", "first", "-q"] + plain, in: directory)
         #expect(first.status == 0, "\(first)")
-        let second = try E2E.repartir(["run", E2E.defaultScenario.path, "--out", "second", "-q", "--commitments-from", "first"] + plain, in: directory)
+        let second = try E2E.repartir(
+            ["run", E2E.defaultScenario.path, "--out", "second", "-q", "--commitments-from", "first"] + plain,
+            in: directory)
         #expect(second.status == 0, "\(second)")
-        let before = try plan(directory.appendingPathComponent("first")), after = try plan(directory.appendingPathComponent("second"))
+        let before = try plan(directory.appendingPathComponent("first")),
+            after = try plan(directory.appendingPathComponent("second"))
         // A national plan: the budget binds before the 4,000 posts on the default inputs (3,984 posts today).
         #expect((3_000...4_000).contains(before.posts.values.reduce(0, +)))
         #expect(after.posts == before.posts)
-        #expect(try objective(directory.appendingPathComponent("second")) == objective(directory.appendingPathComponent("first")))
+        #expect(
+            try objective(directory.appendingPathComponent("second"))
+                == objective(directory.appendingPathComponent("first")))
     }
 
     /// Last night 8 posts; tonight 20, the 8 kept as minimums: every earlier post is still there, 12 are new.
     @Test func extendsAPreviousRunAsMinimums() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let first = try E2E.repartir(["run", Self.example, "--out", "first", "-q", "--set", "programme.posts=8"], in: directory)
+        let first = try E2E.repartir(
+            ["run", Self.example, "--out", "first", "-q", "--set", "programme.posts=8"], in: directory)
         #expect(first.status == 0, "\(first)")
-        let second = try E2E.repartir(["run", Self.example, "--out", "second", "-q", "--commitments-from", "first", "--commitments-mode", "min"], in: directory)
+        let second = try E2E.repartir(
+            ["run", Self.example, "--out", "second", "-q", "--commitments-from", "first", "--commitments-mode", "min"],
+            in: directory)
         #expect(second.status == 0, "\(second)")
-        let before = try plan(directory.appendingPathComponent("first")), after = try plan(directory.appendingPathComponent("second"))
+        let before = try plan(directory.appendingPathComponent("first")),
+            after = try plan(directory.appendingPathComponent("second"))
         #expect(before.posts.values.reduce(0, +) == 8)
         for (key, posts) in before.posts { #expect((after.posts[key] ?? 0) >= posts, "\(key)") }
         #expect(after.committed.values.reduce(0, +) == 8)
@@ -78,18 +93,25 @@ struct CommitmentsFromRunTests {
     @Test func missingOrGarbledRunFolderStopsBeforeSolving() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let missing = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--commitments-from", "nowhere"], in: directory)
+        let missing = try E2E.repartir(
+            ["run", Self.example, "--out", "out", "-q", "--commitments-from", "nowhere"], in: directory)
         #expect(missing.status == 66, "\(missing)")
         #expect(missing.stderrText.contains("--commitments-from: no run folder here"))
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("empty"), withIntermediateDirectories: true)
-        let empty = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--commitments-from", "empty"], in: directory)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let empty = try E2E.repartir(
+            ["run", Self.example, "--out", "out", "-q", "--commitments-from", "empty"], in: directory)
         #expect(empty.status == 66, "\(empty)")
         let garbled = directory.appendingPathComponent("garbled")
         try FileManager.default.createDirectory(at: garbled, withIntermediateDirectories: true)
-        try "structure_id,funding_option,posts\nNO_SUCH_HOST,full,1\nS1,full,two\n".write(to: garbled.appendingPathComponent("allocation_by_structure.csv"), atomically: true, encoding: .utf8)
-        let bad = try E2E.repartir(["run", Self.example, "--out", "out", "-q", "--commitments-from", "garbled"], in: directory)
+        try "structure_id,funding_option,posts\nNO_SUCH_HOST,full,1\nS1,full,two\n".write(
+            to: garbled.appendingPathComponent("allocation_by_structure.csv"), atomically: true, encoding: .utf8)
+        let bad = try E2E.repartir(
+            ["run", Self.example, "--out", "out", "-q", "--commitments-from", "garbled"], in: directory)
         #expect(bad.status == 65, "\(bad)")
-        #expect(bad.stderrText.contains("garbled/allocation_by_structure.csv:2:1: structure_id: unknown structure 'NO_SUCH_HOST'"), "\(bad)")
+        #expect(
+            bad.stderrText.contains(
+                "garbled/allocation_by_structure.csv:2:1: structure_id: unknown structure 'NO_SUCH_HOST'"), "\(bad)")
         #expect(bad.stderrText.contains("garbled/allocation_by_structure.csv:3:"), "\(bad)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }

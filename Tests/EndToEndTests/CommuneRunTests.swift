@@ -13,7 +13,9 @@ import Testing
         #expect(result.status == 0, "\(result)")
         let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
         let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
-        #expect(byCode["c4"]?["white_zone"] == "true" && byCode["c7"]?["white_zone"] == "true" && byCode["c1"]?["white_zone"] == "false")
+        #expect(
+            byCode["c4"]?["white_zone"] == "true" && byCode["c7"]?["white_zone"] == "true"
+                && byCode["c1"]?["white_zone"] == "false")
         // c5's group (need 300) gets one post, 120 people, shared by need: c5 has 250 of 300.
         #expect(byCode["c5"]?["people_covered"] == "100.0")
         #expect(byCode["c7"]?["sites_in_reach"] == "0" && byCode["c7"]?["nearest_endowed_site_km"] == "")
@@ -21,7 +23,13 @@ import Testing
         let nearest = try #require(Double(byCode["c3"]?["nearest_endowed_site_km"] ?? ""))
         #expect(nearest == 0 || abs(nearest - 11.1) < 0.05)
         let white = try E2E.table(out.appendingPathComponent("white_zones.csv"))
-        #expect(white.map { [$0["out_of_reach_hosts"]!, $0["out_of_reach_hosts_and_candidates"]!, $0["out_of_reach_2021_plan"]!, $0["out_of_reach_optimised"]!] }
+        #expect(
+            white.map {
+                [
+                    $0["out_of_reach_hosts"]!, $0["out_of_reach_hosts_and_candidates"]!, $0["out_of_reach_2021_plan"]!,
+                    $0["out_of_reach_optimised"]!,
+                ]
+            }
                 == [["500", "0", "500", "500"], ["100", "100", "100", "100"]])
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Where people live: conseillers within 15 km"))
@@ -40,6 +48,8 @@ import Testing
         let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
         let gap = try #require(Double(sizes.first { $0["metric"] == "relative_gap" }?["value"] ?? ""))
         #expect(abs(gap - 0.2) < 1e-4)
-        #expect(try E2E.text(out.appendingPathComponent("report.md")).contains("feasible, gap 20.00 % against the LP bound"))
+        #expect(
+            try E2E.text(out.appendingPathComponent("report.md")).contains("feasible, gap 20.00 % against the LP bound")
+        )
     }
 }

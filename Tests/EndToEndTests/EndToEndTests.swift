@@ -8,13 +8,16 @@ struct EndToEndTests {
     static let outputFiles = [
         "allocation_by_structure.csv", "allocation_by_territory.csv", "allocation_by_region.csv",
         "summary.csv", "summary.json", "report.md", "manifest.json", "plans.csv", "comparison.csv",
-        "sensitivity.csv", "frontier.csv", "robustness.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg", "chart_plans.svg",
+        "sensitivity.csv", "frontier.csv", "robustness.csv", "map_posts_per_100k.svg", "map_change_vs_2021.svg",
+        "chart_plans.svg",
         "datapackage.json", "decomposition.csv",
     ]
 
     // MARK: 1. The default scenario
 
-    @Test("default scenario: exit 0, every output present and non-empty, quiet stdout, progress on stderr, --json = summary.json")
+    @Test(
+        "default scenario: exit 0, every output present and non-empty, quiet stdout, progress on stderr, --json = summary.json"
+    )
     func defaultScenarioRunsEndToEndAndJsonEqualsSummary() throws {
         let temp = try E2E.temporaryDirectory(prefix: "default")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -44,26 +47,30 @@ struct EndToEndTests {
         let stateCost = try #require((summary["state_cost_eur"] as? NSNumber)?.doubleValue)
         #expect(stateCost > 0 && stateCost <= 200_000_000 + 0.01)
         let manifestData = try #require(files["manifest.json"])
-        _ = try #require(JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
-                         "manifest.json is a JSON object")
+        _ = try #require(
+            JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
+            "manifest.json is a JSON object")
 
         // --json: stdout is the summary followed by the status keys (exit_code, message, run_folder), valid JSON.
         let jsonDirectory = temp.appendingPathComponent("run-json")
         let json = try E2E.repartir(["run", scenario, "--out", jsonDirectory.path, "--json"], in: temp)
         try #require(json.status == 0, "\(json)")
-        let printed = try #require(JSONSerialization.jsonObject(with: json.stdout) as? NSDictionary, "stdout is not a JSON object: \(json)")
+        let printed = try #require(
+            JSONSerialization.jsonObject(with: json.stdout) as? NSDictionary, "stdout is not a JSON object: \(json)")
         let written = try Data(contentsOf: jsonDirectory.appendingPathComponent("summary.json"))
         #expect(json.stdout.starts(with: written.dropLast(3)), "--json output starts with summary.json's keys")
         let summaryKeys = try #require(printed.mutableCopy() as? NSMutableDictionary)
         summaryKeys.removeObjects(forKeys: ["exit_code", "message", "run_folder"])
         #expect(summaryKeys == (try JSONSerialization.jsonObject(with: written) as? NSDictionary))
-        #expect(printed["exit_code"] as? Int == 0 && printed["run_folder"] as? String == jsonDirectory.path, "\(printed)")
+        #expect(
+            printed["exit_code"] as? Int == 0 && printed["run_folder"] as? String == jsonDirectory.path, "\(printed)")
         #expect(json.stderrText.contains("repartir: plan verified"), "progress still goes to stderr with --json")
         // Same scenario, same solver: the summary does not depend on --json.
         #expect(written == files["summary.json"])
 
         // -q silences stderr and keeps stdout empty.
-        let quiet = try E2E.repartir(["run", scenario, "--out", temp.appendingPathComponent("run-quiet").path, "-q"], in: temp)
+        let quiet = try E2E.repartir(
+            ["run", scenario, "--out", temp.appendingPathComponent("run-quiet").path, "-q"], in: temp)
         #expect(quiet.status == 0, "\(quiet)")
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "-q prints nothing: \(quiet)")
     }
@@ -140,7 +147,8 @@ struct EndToEndTests {
                 let xl = String(decoding: x, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
                 let yl = String(decoding: y, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
                 let index = (0..<min(xl.count, yl.count)).first { xl[$0] != yl[$0] } ?? min(xl.count, yl.count)
-                Issue.record("""
+                Issue.record(
+                    """
                     \(name) differs (\(x.count) vs \(y.count) bytes), first at line \(index + 1):
                       \(index < xl.count ? String(xl[index]) : "<end>")
                       \(index < yl.count ? String(yl[index]) : "<end>")
@@ -183,8 +191,9 @@ struct EndToEndTests {
     static func makeSmallScenario(in directory: URL) throws -> URL {
         let folder = directory.appendingPathComponent("small")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: E2E.defaultScenario.appendingPathComponent("scenario.yaml"),
-                                         to: folder.appendingPathComponent("scenario.yaml"))
+        try FileManager.default.copyItem(
+            at: E2E.defaultScenario.appendingPathComponent("scenario.yaml"),
+            to: folder.appendingPathComponent("scenario.yaml"))
         let territories = try E2E.text(E2E.defaultScenario.appendingPathComponent("territories.csv"))
             .split(separator: "\n").map(String.init)
         let rows = territories.dropFirst().filter { line in smallTerritoryCodes.contains { line.hasPrefix("\($0),") } }
@@ -204,31 +213,41 @@ struct EndToEndTests {
         let run = temp.appendingPathComponent("run")
         // --mip-gap 0: with the default 1e-4 GLPK may stop at a plan 1e-4 below the optimum, far more than
         // the 1e-6 this comparison is about.
-        let solved = try E2E.repartir(["run", scenario] + Self.smallSettings + ["--mip-gap", "0", "--out", run.path, "-q"], in: temp)
+        let solved = try E2E.repartir(
+            ["run", scenario] + Self.smallSettings + ["--mip-gap", "0", "--out", run.path, "-q"], in: temp)
         try #require(solved.status == 0, "\(solved)")
         let mps = temp.appendingPathComponent("model.mps")
-        let exported = try E2E.repartir(["export-model", scenario] + Self.smallSettings + ["--format", "mps", "-o", mps.path, "-q"], in: temp)
+        let exported = try E2E.repartir(
+            ["export-model", scenario] + Self.smallSettings + ["--format", "mps", "-o", mps.path, "-q"], in: temp)
         try #require(exported.status == 0, "\(exported)")
         let model = try E2E.text(mps)
         #expect(model.contains("MARKER"), "integer columns are marked in the MPS")
-        for row in ["posts_total", "budget", "cofinancing[01,public]", "cofinancing[971,public]", "host_capacity[01,public]"] {
+        for row in [
+            "posts_total", "budget", "cofinancing[01,public]", "cofinancing[971,public]", "host_capacity[01,public]",
+        ] {
             #expect(model.contains(" \(row)"), "the MPS has the row \(row)")
         }
 
         // The scenario is what this test means it to be: both kinds, both options, co-financing at its bound.
         let placements = try E2E.table(run.appendingPathComponent("allocation_by_structure.csv"))
         func posts(_ id: String, _ option: String) -> Int {
-            placements.filter { $0["structure_id"] == id && $0["funding_option"] == option }.compactMap { Int($0["posts"] ?? "") }.reduce(0, +)
+            placements.filter { $0["structure_id"] == id && $0["funding_option"] == option }.compactMap {
+                Int($0["posts"] ?? "")
+            }.reduce(0, +)
         }
         #expect(Set(placements.compactMap { $0["kind"] }) == ["public", "private"])
         #expect(Set(placements.compactMap { $0["funding_option"] }) == ["full", "partial_3y"])
         #expect(posts("S01A", "partial_3y") == 1, "S01A co-finances exactly the 1 post its €22,500 pay for")
         #expect(posts("S971A", "partial_3y") == 1, "S971A co-finances exactly the 1 post its €31,500 pay for")
-        #expect(placements.contains { $0["structure_id"] == "S75B" && $0["structure_name"] == "Association \"Paris, numérique\"" },
-                "a quoted name with a comma and a quote survives")
+        #expect(
+            placements.contains {
+                $0["structure_id"] == "S75B" && $0["structure_name"] == "Association \"Paris, numérique\""
+            },
+            "a quoted name with a comma and a quote survives")
 
         let summaryURL = run.appendingPathComponent("summary.json")
-        let summary = try #require(JSONSerialization.jsonObject(with: try Data(contentsOf: summaryURL)) as? [String: Any])
+        let summary = try #require(
+            JSONSerialization.jsonObject(with: try Data(contentsOf: summaryURL)) as? [String: Any])
         let objective = try #require((summary["objective"] as? NSNumber)?.doubleValue)
         let postsUsed = try #require(summary["posts"] as? Int)
         #expect(summary["status"] as? String == "optimal")
@@ -237,7 +256,8 @@ struct EndToEndTests {
         // GLPK's free MPS has no OBJSENSE (repartir documents it: readers assume minimisation), so the sense is given.
         let check = try E2E.python([script, mps.path, summaryURL.path, "--sense", "max"], in: temp)
         #expect(check.status == 0, "highs_crosscheck.py failed: \(check)")
-        let line = try #require(check.stdoutText.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON report: \(check)")
+        let line = try #require(
+            check.stdoutText.split(separator: "\n").last { $0.hasPrefix("{") }, "no JSON report: \(check)")
         let report = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let highs = try #require((report["highs_objective"] as? NSNumber)?.doubleValue)
         // repartir's model maximises value − tie-break, with a tie-break of at most 1e-6 per post, and summary.json
@@ -250,33 +270,44 @@ struct EndToEndTests {
 
         // GLPK's own reader, told the sense as repartir's documentation says (glpsol --max), agrees as well.
         let glpsol = URL(fileURLWithPath: "/usr/bin/glpsol")
-        try #require(FileManager.default.isExecutableFile(atPath: glpsol.path), "glpsol is required (apt-get install glpk-utils)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: glpsol.path), "glpsol is required (apt-get install glpk-utils)"
+        )
         let solution = temp.appendingPathComponent("glpsol.txt")
         let glpk = try E2E.execute(glpsol, ["--freemps", mps.path, "--max", "-o", solution.path], in: temp)
         try #require(glpk.status == 0, "\(glpk)")
         let objectiveLine = try #require(E2E.text(solution).split(separator: "\n").first { $0.hasPrefix("Objective:") })
-        let glpsolValue = try #require(objectiveLine.split(separator: "=").last?.split(separator: " ").first.flatMap { Double($0) },
-                                       "cannot read \(objectiveLine)")
+        let glpsolValue = try #require(
+            objectiveLine.split(separator: "=").last?.split(separator: " ").first.flatMap { Double($0) },
+            "cannot read \(objectiveLine)")
         #expect(objectiveLine.contains("MAXimum"))
         // glpsol prints the objective with 6 significant digits after the integer part: compare at 1e-6 relative.
         #expect(abs(glpsolValue - highs) <= 1e-6 * abs(highs) + 1e-4, "glpsol \(glpsolValue) vs HiGHS \(highs)")
     }
 
-    @Test("a lexicographic chain ending in closeness to Webster on need moves fewer posts from it than the same chain without it")
+    @Test(
+        "a lexicographic chain ending in closeness to Webster on need moves fewer posts from it than the same chain without it"
+    )
     func closenessStageBringsThePlanNearerItsBaseline() throws {
         let temp = try E2E.temporaryDirectory(prefix: "closeness")
         defer { try? FileManager.default.removeItem(at: temp) }
         func postsMovedFromWebster(_ stages: String) throws -> Double {
             let out = temp.appendingPathComponent(stages.replacingOccurrences(of: ":", with: "_"))
-            // The replay scenario (the national scenario with the 2021-derived hosts), where the chain closes in about 2 s:
-            // on the default one, whose hosts can co-finance many posts, the closeness stage stops at its limit without
-            // improving on its start (docs/model.md, "Lexicographic stages"). It starts from the previous stage's plan,
-            // so even when it stops at the limit (exit 10) it moves no more.
-            let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent("france-relance-2020-replay")
-            let result = try E2E.repartir(["run", replay.path, "--out", out.path, "-q", "--set", "objective.stages=\(stages)", "--time-limit", "20",
-                                           "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"], in: temp)
+            // The replay scenario (the national scenario with the 2021-derived hosts), where the chain closes in about
+            // 2 s: on the default one, whose hosts can co-finance many posts, the closeness stage stops at its limit
+            // without improving on its start (docs/model.md, "Lexicographic stages"). It starts from the previous
+            // stage's plan, so even when it stops at the limit (exit 10) it moves no more.
+            let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent(
+                "france-relance-2020-replay")
+            let result = try E2E.repartir(
+                [
+                    "run", replay.path, "--out", out.path, "-q", "--set", "objective.stages=\(stages)", "--time-limit",
+                    "20",
+                    "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
+                ], in: temp)
             try #require([0, 10].contains(result.status), "\(result)")
-            let row = try #require(try E2E.table(out.appendingPathComponent("comparison.csv")).first { $0["plan"] == "webster:need" })
+            let row = try #require(
+                try E2E.table(out.appendingPathComponent("comparison.csv")).first { $0["plan"] == "webster:need" })
             return try #require(Double(row["posts_moved_vs_optimised"] ?? ""))
         }
         // The closeness stage minimises the distance among the plans the first two stages allow, which
@@ -285,7 +316,9 @@ struct EndToEndTests {
         let without = try postsMovedFromWebster("endow,coverage")
         let with = try postsMovedFromWebster("endow,coverage,closeness:webster:need")
         #expect(with <= without, "closeness: \(with) posts moved, without: \(without)")
-        #expect(with < without, "on the national scenario the stage should move the plan (closeness \(with), without \(without))")
+        #expect(
+            with < without,
+            "on the national scenario the stage should move the plan (closeness \(with), without \(without))")
     }
 
     // MARK: 5. Exit codes
@@ -309,7 +342,8 @@ struct EndToEndTests {
             switch self {
             case .missingScenarioFile: return 66
             case .nonNumericCapacity: return 65
-            case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage, .baselineAliasesListedTogether: return 78
+            case .unknownKeyInScenario, .unknownSetKey, .unknownBaselineInStage, .baselineAliasesListedTogether:
+                return 78
             case .floorsAbovePosts: return 20
             case .badFlag, .malformedSetWithAnEscape: return 64
             case .timeLimitBeforeAnyPlan: return 21
@@ -332,10 +366,12 @@ struct EndToEndTests {
                 let capacityField = try #require(header.firstIndex(of: "capacity"))
                 // A record with an accented name and no quotes before the capacity, so the column is unambiguous
                 // and counted in characters (an editor's column), not bytes.
-                let index = try #require(lines.indices.dropFirst().first { i in
-                    let fields = lines[i].split(separator: ",", omittingEmptySubsequences: false)
-                    return !lines[i].contains("\"") && fields.count == header.count && lines[i].unicodeScalars.contains { !$0.isASCII }
-                })
+                let index = try #require(
+                    lines.indices.dropFirst().first { i in
+                        let fields = lines[i].split(separator: ",", omittingEmptySubsequences: false)
+                        return !lines[i].contains("\"") && fields.count == header.count
+                            && lines[i].unicodeScalars.contains { !$0.isASCII }
+                    })
                 var fields = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 fields[capacityField] = "deux"
                 lines[index] = fields.joined(separator: ",")
@@ -349,26 +385,41 @@ struct EndToEndTests {
                 let original = "  territory_min_posts:"
                 try #require(yaml.contains(original), "the default scenario.yaml sets limits.territory_min_posts")
                 try Data(yaml.replacingOccurrences(of: original, with: "  territory_min_post:").utf8).write(to: url)
-                return (["run", copy.path, "--out", out.path],
-                        ["unknown key 'limits.territory_min_post'", "did you mean 'limits.territory_min_posts'"])
+                return (
+                    ["run", copy.path, "--out", out.path],
+                    ["unknown key 'limits.territory_min_post'", "did you mean 'limits.territory_min_posts'"]
+                )
             case .unknownSetKey:
-                return (["run", scenario, "--set", "programme.postz=10", "--out", out.path],
-                        ["programme.postz", "did you mean 'programme.posts'"])
+                return (
+                    ["run", scenario, "--set", "programme.postz=10", "--out", out.path],
+                    ["programme.postz", "did you mean 'programme.posts'"]
+                )
             case .unknownBaselineInStage:
-                return (["run", scenario, "--set", "objective.stages=coverage,closeness:webster:needs", "--out", out.path],
-                        ["stage 'closeness:webster:needs'", "needs"])
+                return (
+                    ["run", scenario, "--set", "objective.stages=coverage,closeness:webster:needs", "--out", out.path],
+                    ["stage 'closeness:webster:needs'", "needs"]
+                )
             case .baselineAliasesListedTogether:
                 // Sainte-Laguë is Webster: both would be one key of plans.csv.
-                return (["run", scenario, "--set", "comparison.baselines=webster:need,sainte-lague:need", "--out", out.path],
-                        ["'webster:need' and 'sainte-lague:need' are the same baseline"])
+                return (
+                    [
+                        "run", scenario, "--set", "comparison.baselines=webster:need,sainte-lague:need", "--out",
+                        out.path,
+                    ],
+                    ["'webster:need' and 'sainte-lague:need' are the same baseline"]
+                )
             case .floorsAbovePosts:
                 // 101 territories × 100 posts > 4,000 posts.
-                return (["run", scenario, "--set", "limits.territory_min_posts=100", "--out", out.path], ["infeasible"])
+                return (
+                    ["run", scenario, "--set", "limits.territory_min_posts=100", "--out", out.path], ["infeasible"]
+                )
             case .malformedSetWithAnEscape:
                 // The --set words are taken out before the parser (linear in their number); a malformed one is still a
                 // usage error, and its terminal escape is shown, never echoed raw.
-                return (["run", scenario, "--set", "programme.posts=3000", "--set", "no\u{1B}[31mkey", "--out", out.path],
-                        ["--set expects key=value", "\\u{1B}[31mkey"])
+                return (
+                    ["run", scenario, "--set", "programme.posts=3000", "--set", "no\u{1B}[31mkey", "--out", out.path],
+                    ["--set expects key=value", "\\u{1B}[31mkey"]
+                )
             case .badFlag:
                 return (["run", scenario, "--bogus", "--out", out.path], ["--bogus"])
             case .timeLimitBeforeAnyPlan:
@@ -376,8 +427,12 @@ struct EndToEndTests {
                 return (["run", scenario, "--time-limit", "0.001", "--out", out.path], ["no plan found"])
             case .timeLimitWithAPlan:
                 // With a zero gap GLPK does not prove optimality in 30 s on a 2-core machine (gap ≈ 3e-6 left),
-                // and finds its first plan in ≈ 0.2 s: 5 s leaves a wide margin on either side, even on a loaded machine.
-                return (["run", scenario, "--time-limit", "5", "--mip-gap", "0", "--out", out.path], ["plan verified: feasible"])
+                // and finds its first plan in ≈ 0.2 s: 5 s leaves a wide margin on either side, even on a loaded
+                // machine.
+                return (
+                    ["run", scenario, "--time-limit", "5", "--mip-gap", "0", "--out", out.path],
+                    ["plan verified: feasible"]
+                )
             }
         }
     }
@@ -389,14 +444,18 @@ struct EndToEndTests {
         let out = temp.appendingPathComponent("out")
         let (arguments, messages) = try exitCase.prepare(in: temp, out: out)
         let result = try E2E.repartir(arguments, in: temp)
-        #expect(result.status == exitCase.expectedStatus, "\(exitCase): expected exit \(exitCase.expectedStatus), got \(result)")
+        #expect(
+            result.status == exitCase.expectedStatus,
+            "\(exitCase): expected exit \(exitCase.expectedStatus), got \(result)")
         for message in messages {
             #expect(result.stderrText.contains(message), "\(exitCase): stderr should contain '\(message)': \(result)")
         }
         #expect(result.stdout.isEmpty, "\(exitCase): nothing on stdout without --json: \(result)")
         if exitCase == .timeLimitWithAPlan {
             // Exit 10 publishes the verified plan and says it is not proven optimal.
-            let summary = try #require(JSONSerialization.jsonObject(with: try Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+            let summary = try #require(
+                JSONSerialization.jsonObject(with: try Data(contentsOf: out.appendingPathComponent("summary.json")))
+                    as? [String: Any])
             #expect(summary["status"] as? String == "feasible")
             #expect(summary["limit_reached"] as? String == "time limit")
             #expect(Set(try E2E.files(in: out).keys) == Set(Self.outputFiles))
@@ -409,10 +468,14 @@ struct EndToEndTests {
 
     // MARK: 6. LP export read by glpsol
 
-    @Test("export-model --format lp writes a file glpsol reads, with the model's rows and columns and its constraint names")
+    @Test(
+        "export-model --format lp writes a file glpsol reads, with the model's rows and columns and its constraint names"
+    )
     func lpExportIsReadByGlpsolWithNamedConstraints() throws {
         let glpsol = URL(fileURLWithPath: "/usr/bin/glpsol")
-        try #require(FileManager.default.isExecutableFile(atPath: glpsol.path), "glpsol is required (apt-get install glpk-utils)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: glpsol.path), "glpsol is required (apt-get install glpk-utils)"
+        )
         let temp = try E2E.temporaryDirectory(prefix: "lp")
         defer { try? FileManager.default.removeItem(at: temp) }
         let scenario = E2E.defaultScenario.path
@@ -422,7 +485,8 @@ struct EndToEndTests {
         // "… model of 1485 variables and 659 constraints"
         let words = validate.stderrText.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         let variables = try #require(words.firstIndex(of: "variables").flatMap { Int(words[$0 - 1]) }, "\(validate)")
-        let constraints = try #require(words.firstIndex(of: "constraints").flatMap { Int(words[$0 - 1]) }, "\(validate)")
+        let constraints = try #require(
+            words.firstIndex(of: "constraints").flatMap { Int(words[$0 - 1]) }, "\(validate)")
 
         let lp = temp.appendingPathComponent("model.lp")
         let exported = try E2E.repartir(["export-model", scenario, "--format", "lp", "-o", lp.path], in: temp)
@@ -438,12 +502,16 @@ struct EndToEndTests {
 
         let read = try E2E.execute(glpsol, ["--lp", lp.path, "--check"], in: temp)
         #expect(read.status == 0, "glpsol cannot read the LP file: \(read)")
-        #expect(Self.glpsolCount("Number of rows", read.stdoutText) == constraints, "glpsol reads every constraint: \(read)")
-        #expect(Self.glpsolCount("Number of columns", read.stdoutText) == variables, "glpsol reads every variable: \(read)")
+        #expect(
+            Self.glpsolCount("Number of rows", read.stdoutText) == constraints, "glpsol reads every constraint: \(read)"
+        )
+        #expect(
+            Self.glpsolCount("Number of columns", read.stdoutText) == variables, "glpsol reads every variable: \(read)")
 
         // The MPS export keeps the names verbatim, brackets included, and glpsol reads it too.
         let mps = temp.appendingPathComponent("model.mps")
-        let exportedMPS = try E2E.repartir(["export-model", scenario, "--format", "mps", "-o", mps.path, "-q"], in: temp)
+        let exportedMPS = try E2E.repartir(
+            ["export-model", scenario, "--format", "mps", "-o", mps.path, "-q"], in: temp)
         try #require(exportedMPS.status == 0, "\(exportedMPS)")
         let mpsText = try E2E.text(mps)
         for name in [" posts_total", " budget", " host_capacity[01,public]", " service[01]", " service[976]"] {

@@ -18,13 +18,18 @@ import Testing
 
         let scenario = try ScenarioLoader.load(scenarioFolder.path)
         // After the read: the scenario file and one table edited, the other table deleted.
-        try Data((String(decoding: original["scenario"]!, as: UTF8.self)
-            .replacingOccurrences(of: "posts: 4000", with: "posts: 10")).utf8).write(to: scenarioFolder.appendingPathComponent("scenario.yaml"))
+        try Data(
+            (String(decoding: original["scenario"]!, as: UTF8.self)
+                .replacingOccurrences(of: "posts: 4000", with: "posts: 10")).utf8
+        ).write(to: scenarioFolder.appendingPathComponent("scenario.yaml"))
         try (original["territories"]! + Data("99,Nowhere,99,Nowhere,false,1,1,1,1,1\n".utf8))
             .write(to: scenarioFolder.appendingPathComponent("territories.csv"))
         try FileManager.default.removeItem(at: scenarioFolder.appendingPathComponent("structures.csv"))
 
-        let inputs = Manifest.header(scenario, status: "optimal", solver: SolverIdentity(name: "GLPK", version: "5.0"), outputs: []).inputs ?? []
+        let inputs =
+            Manifest.header(
+                scenario, status: "optimal", solver: SolverIdentity(name: "GLPK", version: "5.0"), outputs: []
+            ).inputs ?? []
         for (role, name) in names {
             let path = scenarioFolder.appendingPathComponent(name).path
             let input = inputs.first { $0.role == role }

@@ -27,10 +27,12 @@ import Testing
     func scenario(money: String) throws -> (Scenario, URL) {
         let folder = try E2E.temporaryDirectory(prefix: "money-rounding")
         for name in ["scenario.yaml", "territories.csv", "structures.csv"] {
-            try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+            try FileManager.default.copyItem(
+                at: Self.fixture.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let structures = folder.appendingPathComponent("structures.csv")
-        let text = try String(contentsOf: structures, encoding: .utf8).replacingOccurrences(of: "129999.97", with: money)
+        let text = try String(contentsOf: structures, encoding: .utf8).replacingOccurrences(
+            of: "129999.97", with: money)
         try text.write(to: structures, atomically: true, encoding: .utf8)
         return (try ScenarioLoader.load(folder.path), folder)
     }
@@ -42,11 +44,16 @@ import Testing
         var best = -Double.infinity
         for a in 0...structure.capacity {
             for b in 0...(structure.capacity - a) {
-                let plan = Plan(placements: [Placement(structureID: structure.id, option: "a", posts: a),
-                                             Placement(structureID: structure.id, option: "b", posts: b)].filter { $0.posts > 0 })
+                let plan = Plan(
+                    placements: [
+                        Placement(structureID: structure.id, option: "a", posts: a),
+                        Placement(structureID: structure.id, option: "b", posts: b),
+                    ].filter { $0.posts > 0 })
                 let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
                 guard (evaluation.hostCostByStructure[structure.id] ?? 0) <= structure.cofinancingEUR,
-                      evaluation.stateCostEUR <= scenario.parameters.budgetEUR, evaluation.posts <= scenario.parameters.posts else { continue }
+                    evaluation.stateCostEUR <= scenario.parameters.budgetEUR,
+                    evaluation.posts <= scenario.parameters.posts
+                else { continue }
                 best = max(best, evaluation.objective)
             }
         }
@@ -63,10 +70,12 @@ import Testing
 
         let outcome = try Solving.solve(scenario, solver: GLPKSolver(), options: Solving.options(for: scenario))
         let host = outcome.record.evaluation.hostCostByStructure[structure.id] ?? 0
-        #expect(host <= structure.cofinancingEUR, "the plan spends \(host) € of the host's \(structure.cofinancingEUR) €")
+        #expect(
+            host <= structure.cofinancingEUR, "the plan spends \(host) € of the host's \(structure.cofinancingEUR) €")
         #expect(outcome.record.status == .optimal)
-        #expect(abs(outcome.record.evaluation.objective - optimum) <= 1e-6 * optimum,
-                "objective \(outcome.record.evaluation.objective), true optimum \(optimum)")
+        #expect(
+            abs(outcome.record.evaluation.objective - optimum) <= 1e-6 * optimum,
+            "objective \(outcome.record.evaluation.objective), true optimum \(optimum)")
     }
 
     /// The command itself: exit 0 and the published plan within the host's money (it was exit 70 at 129,999.97 €).
@@ -75,8 +84,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = try E2E.repartir(["run", ".", "--out", "out", "-q"], in: folder)
         try #require(output.status == 0, "\(output)")
-        let table = try String(contentsOf: folder.appendingPathComponent("out/allocation_by_structure.csv"), encoding: .utf8)
-        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let table = try String(
+            contentsOf: folder.appendingPathComponent("out/allocation_by_structure.csv"), encoding: .utf8)
+        let rows = table.split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         let host = rows.reduce(0.0) { $0 + Double(String($1[8]))! }
         #expect(host <= 129_999.97, "\(table)")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A runs root a cron job can trust: `latest` only moves to a run with a plan, `runs.csv` gets one
@@ -21,10 +21,14 @@ struct NightlyRunsRootTests {
             root = temp.appendingPathComponent("nightly")
         }
         func remove() { try? FileManager.default.removeItem(at: temp) }
-        func run(_ extra: [String], scenario: String = E2E.smallScenario.path, environment: [String: String] = [:]) throws -> E2E.Output {
+        func run(
+            _ extra: [String], scenario: String = E2E.smallScenario.path, environment: [String: String] = [:]
+        ) throws -> E2E.Output {
             try E2E.repartir(["run", scenario, "--runs-root", root.path] + extra, in: temp, environment: environment)
         }
-        func latest() -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("latest").path) }
+        func latest() -> String? {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("latest").path)
+        }
         func runs() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: root.path)
                 .filter { !$0.hasPrefix(".") && $0 != "latest" && !$0.hasPrefix("runs.csv") }.sorted()
@@ -33,10 +37,14 @@ struct NightlyRunsRootTests {
     }
 
     static func jsonObject(_ output: E2E.Output) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "stdout is not one JSON object: \(output)")
+        try #require(
+            JSONSerialization.jsonObject(with: output.stdout) as? [String: Any],
+            "stdout is not one JSON object: \(output)")
     }
 
-    @Test("runs.csv gets one row per outcome (optimal, infeasible, bad input, lock held), pandas reads it; latest never moves to the infeasible night; --json prints a status object on failures")
+    @Test(
+        "runs.csv gets one row per outcome (optimal, infeasible, bad input, lock held), pandas reads it; latest never moves to the infeasible night; --json prints a status object on failures"
+    )
     func runsLogRecordsEveryOutcome() throws {
         let place = try Root("nightly-log")
         defer { place.remove() }
@@ -50,7 +58,9 @@ struct NightlyRunsRootTests {
         let status = try Self.jsonObject(infeasible)
         #expect(status["exit_code"] as? Int == 20 && status["status"] as? String == "infeasible", "\(status)")
         let explanation = try #require(status["run_folder"] as? String, "\(status)")
-        #expect(FileManager.default.fileExists(atPath: explanation + "/conflict.csv"), "the infeasible night has its own folder: \(explanation)")
+        #expect(
+            FileManager.default.fileExists(atPath: explanation + "/conflict.csv"),
+            "the infeasible night has its own folder: \(explanation)")
         #expect(try place.runs().count == 2)
 
         // Bad input: a territories table with a broken number (exit 65), before any lock.
@@ -58,12 +68,15 @@ struct NightlyRunsRootTests {
         try FileManager.default.removeItem(at: broken)
         try FileManager.default.copyItem(at: E2E.smallScenario, to: broken)
         let territories = broken.appendingPathComponent("territories.csv")
-        try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "11x5702").utf8).write(to: territories)
+        try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "11x5702").utf8).write(
+            to: territories)
         let bad = try place.run(["--json"], scenario: broken.path)
         #expect(bad.status == 65, "\(bad)")
         let badStatus = try Self.jsonObject(bad)
         #expect(badStatus["exit_code"] as? Int == 65 && badStatus["status"] as? String == "bad_input", "\(badStatus)")
-        #expect(badStatus["run_folder"] is NSNull && (badStatus["message"] as? String ?? "").contains("territories.csv"), "\(badStatus)")
+        #expect(
+            badStatus["run_folder"] is NSNull && (badStatus["message"] as? String ?? "").contains("territories.csv"),
+            "\(badStatus)")
 
         // Lock held by another process: exit 75 at once, and still a row.
         let fd = try E2E.holdLock(of: place.root.appendingPathComponent("latest"))
@@ -76,9 +89,13 @@ struct NightlyRunsRootTests {
         let rows = try place.log()
         #expect(rows.map { $0["exit_code"] } == ["0", "20", "65", "75"], "\(rows)")
         #expect(rows.map { $0["status"] } == ["optimal", "infeasible", "bad_input", "locked"], "\(rows)")
-        #expect(rows[0]["run_folder"] == place.root.appendingPathComponent(good).path && rows[1]["run_folder"] == explanation, "\(rows)")
+        #expect(
+            rows[0]["run_folder"] == place.root.appendingPathComponent(good).path
+                && rows[1]["run_folder"] == explanation, "\(rows)")
         #expect(rows[2]["run_folder"] == "" && rows[3]["run_folder"] == "", "\(rows)")
-        #expect(rows[0]["result_hash"]?.count == 64 && good.contains(String(rows[0]["result_hash"]!.prefix(8))), "the result hash is the run name's: \(rows[0])")
+        #expect(
+            rows[0]["result_hash"]?.count == 64 && good.contains(String(rows[0]["result_hash"]!.prefix(8))),
+            "the result hash is the run name's: \(rows[0])")
         #expect(rows[2]["scenario"] == "broken" && rows[0]["scenario"] == "three-territories", "\(rows)")
         #expect(!(rows[0]["objective"] ?? "").isEmpty && (rows[1]["objective"] ?? "x").isEmpty, "\(rows)")
         #expect(rows.allSatisfy { ($0["time_utc"] ?? "").hasSuffix("Z") }, "\(rows)")
@@ -86,35 +103,49 @@ struct NightlyRunsRootTests {
         #expect(!entries.contains { $0.contains(".tmp-") }, "no temporary file left: \(entries)")
 
         try E2E.requirePython(modules: ["pandas"])
-        let read = try E2E.python(["-c", """
-            import sys, pandas as pd
-            frame = pd.read_csv(sys.argv[1], dtype={"scenario": "string", "variant": "string", "status": "string",
-                                "result_hash": "string", "run_folder": "string", "message": "string"},
-                                parse_dates=["time_utc"], keep_default_na=False, na_values=[""])
-            assert list(frame["exit_code"]) == [0, 20, 65, 75], frame["exit_code"]
-            assert str(frame["exit_code"].dtype) == "int64" and str(frame["time_utc"].dtype).startswith("datetime64"), frame.dtypes
-            print(len(frame), "rows")
-            """, place.root.appendingPathComponent("runs.csv").path], in: place.temp)
+        let read = try E2E.python(
+            [
+                "-c",
+                """
+                import sys, pandas as pd
+                frame = pd.read_csv(sys.argv[1], dtype={"scenario": "string", "variant": "string", "status": "string",
+                                    "result_hash": "string", "run_folder": "string", "message": "string"},
+                                    parse_dates=["time_utc"], keep_default_na=False, na_values=[""])
+                assert list(frame["exit_code"]) == [0, 20, 65, 75], frame["exit_code"]
+                assert str(frame["exit_code"].dtype) == "int64" and str(frame["time_utc"].dtype).startswith("datetime64"), frame.dtypes
+                print(len(frame), "rows")
+                """, place.root.appendingPathComponent("runs.csv").path,
+            ], in: place.temp)
         #expect(read.status == 0 && read.stdoutText.contains("4 rows"), "\(read)")
     }
 
-    @Test("runs.csv is never written through a link: a symlink planted as runs.csv or as its temporary file is replaced, its target untouched")
+    @Test(
+        "runs.csv is never written through a link: a symlink planted as runs.csv or as its temporary file is replaced, its target untouched"
+    )
     func runsLogNeverFollowsALink() throws {
         let place = try Root("nightly-log-link")
         defer { place.remove() }
         try FileManager.default.createDirectory(at: place.root, withIntermediateDirectories: true)
-        let victim = place.temp.appendingPathComponent("victim.csv"), other = place.temp.appendingPathComponent("other.txt")
+        let victim = place.temp.appendingPathComponent("victim.csv"),
+            other = place.temp.appendingPathComponent("other.txt")
         try Data("someone's file\n".utf8).write(to: victim)
         try Data("another file\n".utf8).write(to: other)
-        try FileManager.default.createSymbolicLink(atPath: place.root.appendingPathComponent("runs.csv").path, withDestinationPath: victim.path)
-        try FileManager.default.createSymbolicLink(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path, withDestinationPath: other.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: place.root.appendingPathComponent("runs.csv").path, withDestinationPath: victim.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path, withDestinationPath: other.path)
         let result = try place.run([])
         #expect(result.status == 0, "\(result)")
-        #expect(try E2E.text(victim) == "someone's file\n" && (try E2E.text(other)) == "another file\n", "the links' targets are untouched")
+        #expect(
+            try E2E.text(victim) == "someone's file\n" && (try E2E.text(other)) == "another file\n",
+            "the links' targets are untouched")
         let log = place.root.appendingPathComponent("runs.csv").path
-        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: log)) == nil, "runs.csv is now a file of its own")
+        #expect(
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: log)) == nil,
+            "runs.csv is now a file of its own")
         #expect(try place.log().map { $0["exit_code"] } == ["0"])
-        #expect(!FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
     }
 
     @Test("a usage error with --json prints a status object and is a row of runs.csv (exit 64)")
@@ -129,7 +160,9 @@ struct NightlyRunsRootTests {
         let unknown = try place.run(["--no-such-flag"])
         #expect(unknown.status == 64 && unknown.stdout.isEmpty, "\(unknown)")
         let rows = try place.log()
-        #expect(rows.map { $0["status"] } == ["usage_error", "usage_error"] && (rows.last?["message"] ?? "").contains("--no-such-flag"), "\(rows)")
+        #expect(
+            rows.map { $0["status"] } == ["usage_error", "usage_error"]
+                && (rows.last?["message"] ?? "").contains("--no-such-flag"), "\(rows)")
     }
 
     @Test("the manifest records the UTC start time, the host, the full command line, and the sweep and variant ids")
@@ -139,13 +172,19 @@ struct NightlyRunsRootTests {
         let before = Date()
         let result = try place.run(["-q", "--sweep", "budget-sweep", "--variant", "b190"])
         try #require(result.status == 0, "\(result)")
-        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: place.root.appendingPathComponent("latest/manifest.json"))) as? [String: Any])
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: place.root.appendingPathComponent("latest/manifest.json"))) as? [String: Any])
         let started = try #require(manifest["started_at"] as? String)
         let date = try #require(ISO8601DateFormatter().date(from: started), "\(started)")
         #expect(started.hasSuffix("Z") && abs(date.timeIntervalSince(before)) < 60, "\(started)")
         #expect((manifest["host"] as? String)?.isEmpty == false)
         let commandLine = try #require(manifest["command_line"] as? [String])
-        #expect(Array(commandLine.dropFirst()) == ["run", E2E.smallScenario.path, "--runs-root", place.root.path, "-q", "--sweep", "budget-sweep", "--variant", "b190"], "\(commandLine)")
+        #expect(
+            Array(commandLine.dropFirst()) == [
+                "run", E2E.smallScenario.path, "--runs-root", place.root.path, "-q", "--sweep", "budget-sweep",
+                "--variant", "b190",
+            ], "\(commandLine)")
         #expect(manifest["sweep_id"] as? String == "budget-sweep" && manifest["variant_id"] as? String == "b190")
         #expect(try place.log().first?["variant"] == "b190")
     }
@@ -175,11 +214,16 @@ struct NightlyRunsRootTests {
         let remaining = try place.runs()
         #expect(remaining.count == 2 && remaining.contains(oldest) && !remaining.contains(newest), "\(remaining)")
         #expect(place.latest() == oldest)
-        #expect(FileManager.default.fileExists(atPath: place.root.appendingPathComponent("runs.csv").path), "runs.csv is never pruned")
+        #expect(
+            FileManager.default.fileExists(atPath: place.root.appendingPathComponent("runs.csv").path),
+            "runs.csv is never pruned")
 
         // A folder that is not a run (a diff written into ROOT, someone's notes) is never pruned.
-        let diff = try E2E.repartir(["diff", place.root.appendingPathComponent(oldest).path, place.root.appendingPathComponent(oldest).path,
-                                     "--out", place.root.appendingPathComponent("a-diff").path, "-q"], in: place.temp)
+        let diff = try E2E.repartir(
+            [
+                "diff", place.root.appendingPathComponent(oldest).path, place.root.appendingPathComponent(oldest).path,
+                "--out", place.root.appendingPathComponent("a-diff").path, "-q",
+            ], in: place.temp)
         try #require(diff.status == 0, "\(diff)")
         let notes = place.root.appendingPathComponent("notes")
         try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
@@ -198,7 +242,9 @@ struct NightlyRunsRootTests {
         let target = try #require(place.latest())
         let threeDaysAgo = Date().addingTimeInterval(-3 * 86_400)
         for run in [survivor, target] {
-            try FileManager.default.setAttributes([.modificationDate: threeDaysAgo], ofItemAtPath: place.root.appendingPathComponent("\(run)/manifest.json").path)
+            try FileManager.default.setAttributes(
+                [.modificationDate: threeDaysAgo],
+                ofItemAtPath: place.root.appendingPathComponent("\(run)/manifest.json").path)
         }
         let days = try place.run(Self.infeasible + ["-q", "--keep-days", "1"])
         #expect(days.status == 20, "\(days)")
@@ -218,7 +264,8 @@ struct NightlyRunsRootTests {
         #expect(timedOut.status == 75 && Date().timeIntervalSince(started) >= 1, "\(timedOut)")
         #expect(timedOut.stderrText.contains("after waiting 1 s"), "\(timedOut)")
 
-        let waiting = try E2E.Child(["run", E2E.smallScenario.path, "--runs-root", place.root.path, "--wait"], in: place.temp, environment: [:])
+        let waiting = try E2E.Child(
+            ["run", E2E.smallScenario.path, "--runs-root", place.root.path, "--wait"], in: place.temp, environment: [:])
         Thread.sleep(forTimeInterval: 1.0)
         #expect(waiting.process.isRunning, "--wait waits while the lock is held: \(waiting.stderrText)")
         close(fd)
@@ -228,7 +275,9 @@ struct NightlyRunsRootTests {
         #expect(try place.log().map { $0["exit_code"] } == ["75", "0"])
     }
 
-    @Test("docs/nightly-cron.sh treats 0 and 10 as success, 75 as skipped, and alerts through ALERT_COMMAND on anything else")
+    @Test(
+        "docs/nightly-cron.sh treats 0 and 10 as success, 75 as skipped, and alerts through ALERT_COMMAND on anything else"
+    )
     func cronWrapperActsOnExitCodes() throws {
         let place = try Root("nightly-cron")
         defer { place.remove() }
@@ -238,7 +287,9 @@ struct NightlyRunsRootTests {
         let fake = place.temp.appendingPathComponent("fake-repartir")
         try Data("#!/bin/sh\necho '{\"exit_code\": '$FAKE_EXIT'}'\nexit $FAKE_EXIT\n".utf8).write(to: fake)
         chmod(fake.path, 0o755)
-        func wrap(_ repartir: String, _ code: Int? = nil, _ scenario: String = E2E.smallScenario.path) throws -> E2E.Output {
+        func wrap(
+            _ repartir: String, _ code: Int? = nil, _ scenario: String = E2E.smallScenario.path
+        ) throws -> E2E.Output {
             try? FileManager.default.removeItem(at: alert)
             var environment = ["REPARTIR": repartir, "ALERT_COMMAND": "cat > '\(alert.path)'"]
             if let code { environment["FAKE_EXIT"] = String(code) }
@@ -266,7 +317,9 @@ struct NightlyRunsRootTests {
             let result = try wrap(fake.path, code)
             #expect(result.status == Int32(code), "the wrapper keeps exit \(code): \(result)")
             let message = (try? E2E.text(alert)) ?? ""
-            #expect(message.contains("exit \(code)") && message.contains("\"exit_code\": \(code)"), "exit \(code) alerts with the status object: \(message)")
+            #expect(
+                message.contains("exit \(code)") && message.contains("\"exit_code\": \(code)"),
+                "exit \(code) alerts with the status object: \(message)")
         }
         // The real repartir: a good night is silent, a missing scenario (66) alerts.
         let binary = try #require(E2E.binary).path

@@ -7,7 +7,10 @@ import Testing
 struct ReportSafetyTests {
     static let corpus = E2E.pythonDirectory.appendingPathComponent("markdown_payloads.txt")
     /// The small scenario without the re-solve analyses, which add nothing from the inputs to the report.
-    static let settings = EndToEndTests.smallSettings + ["--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"]
+    static let settings =
+        EndToEndTests.smallSettings + [
+            "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
+        ]
 
     /// The corpus: payloads on one line (for the CSV tables) and those with line breaks (for the YAML file only,
     /// which refuses a carriage return: `\r\n` is given as `\n`).
@@ -20,7 +23,8 @@ struct ReportSafetyTests {
     static func csvField(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     static func yamlString(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
@@ -50,14 +54,19 @@ struct ReportSafetyTests {
         var labels = texts[(tableSlots + 1)...].makeIterator()
         for index in yaml.indices {
             if yaml[index].hasPrefix("title:") { yaml[index] = "title: " + yamlString(texts[tableSlots]) }
-            if yaml[index].hasPrefix("    label:"), let label = labels.next() { yaml[index] = "    label: " + yamlString(label) }
+            if yaml[index].hasPrefix("    label:"), let label = labels.next() {
+                yaml[index] = "    label: " + yamlString(label)
+            }
         }
-        try #require(labels.next() == nil, "the default scenario.yaml has two kinds and two funding options, each with a label")
+        try #require(
+            labels.next() == nil, "the default scenario.yaml has two kinds and two funding options, each with a label")
         try Data(yaml.joined(separator: "\n").utf8).write(to: scenario)
         return scenario
     }
 
-    @Test("names, labels and a title made of HTML and Markdown payloads render as text: no live tag, link or image in the HTML")
+    @Test(
+        "names, labels and a title made of HTML and Markdown payloads render as text: no live tag, link or image in the HTML"
+    )
     func payloadsInTheInputsRenderAsText() throws {
         try E2E.requirePython(modules: ["pandas", "markdown_it"])
         let temp = try E2E.temporaryDirectory(prefix: "payloads")
@@ -67,8 +76,12 @@ struct ReportSafetyTests {
         let result = try E2E.repartir(["run", scenario.path] + Self.settings + ["--out", run.path, "-q"], in: temp)
         try #require(result.status == 0, "\(result)")
         let script = E2E.pythonDirectory.appendingPathComponent("check_outputs.py").path
-        let check = try E2E.python([script, run.path, "--territories", "5", "--codes", EndToEndTests.smallTerritoryCodes.joined(separator: ","),
-                                    "--payloads", Self.corpus.path], in: temp)
+        let check = try E2E.python(
+            [
+                script, run.path, "--territories", "5", "--codes",
+                EndToEndTests.smallTerritoryCodes.joined(separator: ","),
+                "--payloads", Self.corpus.path,
+            ], in: temp)
         #expect(check.status == 0, "check_outputs.py failed: \(check)")
         #expect(check.stdoutText.contains("all checks passed"), "\(check)")
     }
@@ -90,7 +103,9 @@ struct ReportSafetyTests {
         return (scenario, geometry, index + 1, column)
     }
 
-    @Test("a damaged map drawing is refused before the lock and the solve, by run and by validate, as file:line:column once (exit 65)")
+    @Test(
+        "a damaged map drawing is refused before the lock and the solve, by run and by validate, as file:line:column once (exit 65)"
+    )
     func damagedGeometryFailsBeforeSolving() throws {
         let temp = try E2E.temporaryDirectory(prefix: "geometry")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -100,33 +115,50 @@ struct ReportSafetyTests {
         let run = try E2E.repartir(["run", scenario.path] + Self.settings + ["--out", out.path], in: temp)
         #expect(run.status == 65, "\(run)")
         #expect(run.stderrText.contains(message), "\(run)")
-        #expect(run.stderrText.components(separatedBy: "departements.paths.tsv").count == 2, "the path is said once: \(run)")
-        #expect(!run.stderrText.contains("locked") && !run.stderrText.contains("model:"), "nothing is locked or solved: \(run)")
+        #expect(
+            run.stderrText.components(separatedBy: "departements.paths.tsv").count == 2, "the path is said once: \(run)"
+        )
+        #expect(
+            !run.stderrText.contains("locked") && !run.stderrText.contains("model:"),
+            "nothing is locked or solved: \(run)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
         let validate = try E2E.repartir(["validate", scenario.path] + Self.settings, in: temp)
         #expect(validate.status == 65, "\(validate)")
         #expect(validate.stderrText.contains(message), "\(validate)")
     }
 
-    @Test("a baseline that cannot be computed (its weights overflow) is named in report.md with why, even with -q; the report lists only the files written")
+    @Test(
+        "a baseline that cannot be computed (its weights overflow) is named in report.md with why, even with -q; the report lists only the files written"
+    )
     func baselineLeftOutIsInTheReport() throws {
         let temp = try E2E.temporaryDirectory(prefix: "left-out")
         defer { try? FileManager.default.removeItem(at: temp) }
         let scenario = try EndToEndTests.makeSmallScenario(in: temp)
         let out = temp.appendingPathComponent("run")
         let overflowing = "webster:(population^10*population15^10)^10"
-        let result = try E2E.repartir(["run", scenario.path] + Self.settings
-                                      + ["--set", "comparison.baselines=webster:need,\(overflowing)", "--out", out.path, "-q"], in: temp)
+        let result = try E2E.repartir(
+            ["run", scenario.path] + Self.settings
+                + ["--set", "comparison.baselines=webster:need,\(overflowing)", "--out", out.path, "-q"], in: temp)
         try #require(result.status == 0, "\(result)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
-        #expect(report.contains("Left out of the comparison, because they could not be computed:\n\n- **`\(overflowing)`**: baseline"), "\(report)")
+        #expect(
+            report.contains(
+                "Left out of the comparison, because they could not be computed:\n\n- **`\(overflowing)`**: baseline"),
+            "\(report)")
         #expect(report.contains("is inf, not a finite number ≥ 0"))
         let comparison = try E2E.table(out.appendingPathComponent("comparison.csv"))
         #expect(comparison.map { $0["plan"] } == ["optimised", "webster:need"])
         // No analyses and no map drawing here: the list of files says so.
-        #expect(report.contains("## Files of this run\n\n`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `plans.csv`, `comparison.csv`, `report.md`, `datapackage.json`, `manifest.json`."), "\(report)")
+        #expect(
+            report.contains(
+                "## Files of this run\n\n`allocation_by_structure.csv`, `allocation_by_territory.csv`, `allocation_by_region.csv`, `summary.csv`, `summary.json`, `plans.csv`, `comparison.csv`, `report.md`, `datapackage.json`, `manifest.json`."
+            ), "\(report)")
         #expect(!report.contains("sensitivity.csv") && !report.contains("frontier.csv") && !report.contains("the maps"))
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)) == ["allocation_by_structure.csv", "allocation_by_territory.csv",
-            "allocation_by_region.csv", "summary.csv", "summary.json", "plans.csv", "comparison.csv", "report.md", "datapackage.json", "manifest.json"])
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: out.path)) == [
+                "allocation_by_structure.csv", "allocation_by_territory.csv",
+                "allocation_by_region.csv", "summary.csv", "summary.json", "plans.csv", "comparison.csv", "report.md",
+                "datapackage.json", "manifest.json",
+            ])
     }
 }

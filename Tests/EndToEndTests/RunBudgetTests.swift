@@ -17,7 +17,9 @@ import Testing
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return Int((state >> 33) % 100)
             }
-            mip.addConstraint("split[\(i)]", (0..<40).map { (x[$0], Double(a[$0])) }, lower: Double(a.reduce(0, +) / 2), upper: Double(a.reduce(0, +) / 2))
+            mip.addConstraint(
+                "split[\(i)]", (0..<40).map { (x[$0], Double(a[$0])) }, lower: Double(a.reduce(0, +) / 2),
+                upper: Double(a.reduce(0, +) / 2))
         }
         return mip
     }
@@ -60,7 +62,8 @@ import Testing
         let started = Date()
         let result = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
         #expect(result.status == .interrupted)
-        // Stopped by the signal, far before the 30 s budget and the 60 s limit (a loose bound: a loaded machine is slow).
+        // Stopped by the signal, far before the 30 s budget and the 60 s limit (a loose bound: a loaded machine is
+        // slow).
         #expect(Date().timeIntervalSince(started) < 10)
     }
 

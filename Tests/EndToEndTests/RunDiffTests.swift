@@ -6,7 +6,8 @@ import Testing
 /// --fail-on-change), its CSV and Markdown, and 66/65 for a folder that is not a run.
 @Suite("repartir diff", .serialized)
 struct RunDiffTests {
-    @Test("two identical runs: 'No change', exit 0 (also with --fail-on-change); --runs-root --last 2 picks the last two")
+    @Test(
+        "two identical runs: 'No change', exit 0 (also with --fail-on-change); --runs-root --last 2 picks the last two")
     func identicalRunsSayNoChange() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-same")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -15,22 +16,31 @@ struct RunDiffTests {
             let run = try E2E.repartir(["run", E2E.smallScenario.path, "--runs-root", root.path, "-q"], in: temp)
             try #require(run.status == 0, "\(run)")
         }
-        let runs = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix("three-territories-") }.sorted()
+        let runs = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
+            $0.hasPrefix("three-territories-")
+        }.sorted()
         try #require(runs.count == 2)
-        let direct = try E2E.repartir(["diff", root.appendingPathComponent(runs[0]).path, root.appendingPathComponent(runs[1]).path], in: temp)
+        let direct = try E2E.repartir(
+            ["diff", root.appendingPathComponent(runs[0]).path, root.appendingPathComponent(runs[1]).path], in: temp)
         #expect(direct.status == 0 && direct.stdoutText.contains("**No change.**"), "\(direct)")
         let gated = try E2E.repartir(["diff", "--runs-root", root.path, "--last", "2", "--fail-on-change"], in: temp)
         #expect(gated.status == 0 && gated.stdoutText.contains("**No change.**"), "\(gated)")
         #expect(gated.stdoutText.contains(runs[0]) && gated.stdoutText.contains(runs[1]), "\(gated)")
     }
 
-    @Test("two budgets: the moved territories and structures in changes.csv and diff.md, the why from the manifests; exit 0, 1 with --fail-on-change; the diff folder validates with frictionless")
+    @Test(
+        "two budgets: the moved territories and structures in changes.csv and diff.md, the why from the manifests; exit 0, 1 with --fail-on-change; the diff folder validates with frictionless"
+    )
     func differentBudgetsListMoves() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-budget")
         defer { try? FileManager.default.removeItem(at: temp) }
-        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"), out = temp.appendingPathComponent("diff")
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"),
+            out = temp.appendingPathComponent("diff")
         try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", a.path, "-q"], in: temp).status == 0)
-        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", b.path, "-q", "--set", "programme.budget_eur=800000"], in: temp).status == 0)
+        try #require(
+            try E2E.repartir(
+                ["run", E2E.smallScenario.path, "--out", b.path, "-q", "--set", "programme.budget_eur=800000"], in: temp
+            ).status == 0)
 
         let diff = try E2E.repartir(["diff", a.path, b.path, "--out", out.path], in: temp)
         #expect(diff.status == 0, "a diff that finds changes is a report: \(diff)")
@@ -39,47 +49,71 @@ struct RunDiffTests {
         #expect(page.contains("1 post left 1 territory; the loss: Creuse (23) -1."), "\(page)")
         let changes = try E2E.table(out.appendingPathComponent("changes.csv"))
         // The moves are those of the two runs' own tables.
-        let before = Dictionary(uniqueKeysWithValues: try E2E.table(a.appendingPathComponent("allocation_by_territory.csv")).map { ($0["territory_code"]!, Int($0["posts"]!)!) })
-        let after = Dictionary(uniqueKeysWithValues: try E2E.table(b.appendingPathComponent("allocation_by_territory.csv")).map { ($0["territory_code"]!, Int($0["posts"]!)!) })
+        let before = Dictionary(
+            uniqueKeysWithValues: try E2E.table(a.appendingPathComponent("allocation_by_territory.csv")).map {
+                ($0["territory_code"]!, Int($0["posts"]!)!)
+            })
+        let after = Dictionary(
+            uniqueKeysWithValues: try E2E.table(b.appendingPathComponent("allocation_by_territory.csv")).map {
+                ($0["territory_code"]!, Int($0["posts"]!)!)
+            })
         let moved = before.keys.filter { before[$0] != after[$0] }.sorted()
         try #require(!moved.isEmpty, "the budget cut moves posts")
         let territoryRows = changes.filter { $0["level"] == "territory" }
         #expect(territoryRows.map { $0["code"]! } == moved, "\(territoryRows)")
         for row in territoryRows {
             let code = row["code"]!
-            #expect(row["before"] == String(before[code]!) && row["after"] == String(after[code]!)
+            #expect(
+                row["before"] == String(before[code]!) && row["after"] == String(after[code]!)
                     && row["change"] == String(after[code]! - before[code]!), "\(row)")
         }
         #expect(changes.contains { $0["level"] == "structure" }, "structures that moved are listed too")
         let inputs = try E2E.table(out.appendingPathComponent("input_changes.csv"))
-        #expect(inputs.map { [$0["kind"]!, $0["name"]!, $0["before"]!, $0["after"]!] } == [["parameter", "programme.budget_eur", "900_000", "800000"]], "\(inputs)")
+        #expect(
+            inputs.map { [$0["kind"]!, $0["name"]!, $0["before"]!, $0["after"]!] } == [
+                ["parameter", "programme.budget_eur", "900_000", "800000"]
+            ], "\(inputs)")
 
         let gated = try E2E.repartir(["diff", a.path, b.path, "--fail-on-change", "-q"], in: temp)
         #expect(gated.status == 1, "\(gated)")
 
         let report = try DataPackageTests.validate(out.appendingPathComponent("datapackage.json"), in: temp)
-        #expect(report.valid && report.tables == ["changes", "input_changes", "summary_changes"], "\(report.errors) \(report.output)")
+        #expect(
+            report.valid && report.tables == ["changes", "input_changes", "summary_changes"],
+            "\(report.errors) \(report.output)")
         // --out replaces an earlier diff folder.
         let again = try E2E.repartir(["diff", b.path, a.path, "--out", out.path, "-q"], in: temp)
         let reversed = try E2E.text(out.appendingPathComponent("diff.md"))
         #expect(again.status == 0 && reversed.contains("The budget rose"), "\(again)")
     }
 
-    @Test("the national scenario, budget €200M then €190M: 'The budget fell by €10M', the five largest losses, counts that match changes.csv; both folders validate with frictionless")
+    @Test(
+        "the national scenario, budget €200M then €190M: 'The budget fell by €10M', the five largest losses, counts that match changes.csv; both folders validate with frictionless"
+    )
     func nationalBudgetCut() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-national")
         defer { try? FileManager.default.removeItem(at: temp) }
-        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"), out = temp.appendingPathComponent("diff")
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"),
+            out = temp.appendingPathComponent("diff")
         let quick = ["-q", "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0"]
-        try #require(try E2E.repartir(["run", E2E.defaultScenario.path, "--out", a.path] + quick, in: temp).status == 0)
-        try #require(try E2E.repartir(["run", E2E.defaultScenario.path, "--out", b.path, "--set", "programme.budget_eur=190000000"] + quick, in: temp).status == 0)
+        try #require(
+            try E2E.repartir(["run", E2E.defaultScenario.path, "--out", a.path] + quick, in: temp).status == 0)
+        try #require(
+            try E2E.repartir(
+                ["run", E2E.defaultScenario.path, "--out", b.path, "--set", "programme.budget_eur=190000000"] + quick,
+                in: temp
+            ).status == 0)
         let diff = try E2E.repartir(["diff", a.path, b.path, "--out", out.path, "-q"], in: temp)
         try #require(diff.status == 0, "\(diff)")
         let page = try E2E.text(out.appendingPathComponent("diff.md"))
         #expect(page.contains("**The budget fell by €10M (€200.00M → €190.00M)."), "\(page.prefix(800))")
-        let losses = try E2E.table(out.appendingPathComponent("changes.csv")).filter { $0["level"] == "territory" && Int($0["change"]!)! < 0 }
+        let losses = try E2E.table(out.appendingPathComponent("changes.csv")).filter {
+            $0["level"] == "territory" && Int($0["change"]!)! < 0
+        }
         let left = losses.reduce(0) { $0 - Int($1["change"]!)! }
-        #expect(page.contains("\(Self.grouped(left)) posts left \(losses.count) territories; the five largest losses: "), "\(page.prefix(800))")
+        #expect(
+            page.contains("\(Self.grouped(left)) posts left \(losses.count) territories; the five largest losses: "),
+            "\(page.prefix(800))")
         for folder in [a, out] {
             let report = try DataPackageTests.validate(folder.appendingPathComponent("datapackage.json"), in: temp)
             #expect(report.valid, "\(folder.lastPathComponent): \(report.errors)")
@@ -102,7 +136,8 @@ struct RunDiffTests {
         let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b")
         try #require(try E2E.repartir(["run", scenario.path, "--out", a.path, "-q"], in: temp).status == 0)
         let territories = scenario.appendingPathComponent("territories.csv")
-        try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "215702").utf8).write(to: territories)
+        try Data(try E2E.text(territories).replacingOccurrences(of: "115702", with: "215702").utf8).write(
+            to: territories)
         try #require(try E2E.repartir(["run", scenario.path, "--out", b.path, "-q"], in: temp).status == 0)
         // The same run B, as if made with another GLPK.
         var manifest = try RunManifest.read(folder: b.path)
@@ -117,21 +152,31 @@ struct RunDiffTests {
         #expect(!diff.stdoutText.contains("`programme."), "no parameter changed: \(diff.stdoutText.prefix(1200))")
     }
 
-    @Test("a run with a plan against an infeasible night: the parameters that changed, 'Run B has no plan', no posts listed as moved")
+    @Test(
+        "a run with a plan against an infeasible night: the parameters that changed, 'Run B has no plan', no posts listed as moved"
+    )
     func planAgainstInfeasibleRun() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-infeasible")
         defer { try? FileManager.default.removeItem(at: temp) }
-        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"), out = temp.appendingPathComponent("diff")
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b"),
+            out = temp.appendingPathComponent("diff")
         try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", a.path, "-q"], in: temp).status == 0)
-        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", b.path, "-q"] + NightlyRunsRootTests.infeasible, in: temp).status == 20)
+        try #require(
+            try E2E.repartir(
+                ["run", E2E.smallScenario.path, "--out", b.path, "-q"] + NightlyRunsRootTests.infeasible, in: temp
+            ).status == 20)
         let diff = try E2E.repartir(["diff", a.path, b.path, "--out", out.path, "-q"], in: temp)
         #expect(diff.status == 0, "\(diff)")
         let page = try E2E.text(out.appendingPathComponent("diff.md"))
-        #expect(page.contains("`limits.territory_min_posts` rose from 2 to 5") && page.contains("Run B has no plan (infeasible)"), "\(page)")
+        #expect(
+            page.contains("`limits.territory_min_posts` rose from 2 to 5")
+                && page.contains("Run B has no plan (infeasible)"), "\(page)")
         #expect(try E2E.table(out.appendingPathComponent("changes.csv")).isEmpty, "no plan, no moves")
     }
 
-    @Test("a folder that is not a run: 66 when it or a table is missing, 65 when manifest.json is not a manifest; each says what is missing")
+    @Test(
+        "a folder that is not a run: 66 when it or a table is missing, 65 when manifest.json is not a manifest; each says what is missing"
+    )
     func notARunFolder() throws {
         let temp = try E2E.temporaryDirectory(prefix: "diff-bad")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -140,7 +185,9 @@ struct RunDiffTests {
         let empty = temp.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let noManifest = try E2E.repartir(["diff", empty.path, run.path], in: temp)
-        #expect(noManifest.status == 66 && noManifest.stderrText.contains("\(empty.path)/manifest.json") && noManifest.stderrText.contains("missing"), "\(noManifest)")
+        #expect(
+            noManifest.status == 66 && noManifest.stderrText.contains("\(empty.path)/manifest.json")
+                && noManifest.stderrText.contains("missing"), "\(noManifest)")
         let absent = try E2E.repartir(["diff", run.path, temp.appendingPathComponent("nope").path], in: temp)
         #expect(absent.status == 66 && absent.stderrText.contains("no such run folder"), "\(absent)")
 
@@ -154,6 +201,8 @@ struct RunDiffTests {
         try FileManager.default.copyItem(at: run, to: partial)
         try FileManager.default.removeItem(at: partial.appendingPathComponent("allocation_by_structure.csv"))
         let missingTable = try E2E.repartir(["diff", run.path, partial.path], in: temp)
-        #expect(missingTable.status == 66 && missingTable.stderrText.contains("allocation_by_structure.csv") , "\(missingTable)")
+        #expect(
+            missingTable.status == 66 && missingTable.stderrText.contains("allocation_by_structure.csv"),
+            "\(missingTable)")
     }
 }

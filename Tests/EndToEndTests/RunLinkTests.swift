@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Links planted where repartir writes (docs/reliability.md, "Runs and outputs"): repartir runs as
@@ -24,17 +24,21 @@ struct RunLinkTests {
             victim = temp.appendingPathComponent("victim")
             secret = victim.appendingPathComponent("secret.txt")
             shared = temp.appendingPathComponent("shared")
-            try FileManager.default.createDirectory(at: victim.appendingPathComponent("notes"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: victim.appendingPathComponent("notes"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
             try Data("root:secret\n".utf8).write(to: secret)
             try Data("keep me\n".utf8).write(to: victim.appendingPathComponent("notes/old.txt"))
         }
 
         var victimSnapshot: [String: Data] { (try? E2E.snapshot(victim)) ?? [:] }
-        static let victimContents: [String: Data] = ["secret.txt": Data("root:secret\n".utf8), "notes/old.txt": Data("keep me\n".utf8)]
+        static let victimContents: [String: Data] = [
+            "secret.txt": Data("root:secret\n".utf8), "notes/old.txt": Data("keep me\n".utf8),
+        ]
 
         func plant(_ name: String, to target: URL, in folder: URL? = nil) throws {
-            try FileManager.default.createSymbolicLink(atPath: (folder ?? shared).appendingPathComponent(name).path, withDestinationPath: target.path)
+            try FileManager.default.createSymbolicLink(
+                atPath: (folder ?? shared).appendingPathComponent(name).path, withDestinationPath: target.path)
         }
 
         func run(_ arguments: [String], environment: [String: String] = [:]) throws -> E2E.Output {
@@ -53,7 +57,9 @@ struct RunLinkTests {
 
     // MARK: The lock file
 
-    @Test("a symlink planted as .out.lock (to a file, or dangling) is refused with exit 73; the file is not truncated and nothing is created")
+    @Test(
+        "a symlink planted as .out.lock (to a file, or dangling) is refused with exit 73; the file is not truncated and nothing is created"
+    )
     func lockFileSymlinkIsRefused() throws {
         let place = try Place("link-lock")
         defer { place.remove() }
@@ -78,7 +84,9 @@ struct RunLinkTests {
     func lockFileHardLinkIsNotTruncated() throws {
         let place = try Place("hardlink-lock")
         defer { place.remove() }
-        try #require(link(place.secret.path, place.shared.appendingPathComponent(".out.lock").path) == 0, "cannot make a hard link")
+        try #require(
+            link(place.secret.path, place.shared.appendingPathComponent(".out.lock").path) == 0,
+            "cannot make a hard link")
         let result = try place.run(["--out", place.out.path, "-q"])
         #expect(result.status == 0, "\(result)")
         #expect(place.victimSnapshot == Place.victimContents, "the other name of the file must keep its content")
@@ -88,19 +96,24 @@ struct RunLinkTests {
     func lockHolderLineControlCharactersAreNeutralised() throws {
         let place = try Place("lock-escapes")
         defer { place.remove() }
-        try Data("pid 1\u{1B}]0;owned\u{07}\u{1B}[2J since now\r\nforged line\n".utf8).write(to: place.shared.appendingPathComponent(".out.lock"))
+        try Data("pid 1\u{1B}]0;owned\u{07}\u{1B}[2J since now\r\nforged line\n".utf8).write(
+            to: place.shared.appendingPathComponent(".out.lock"))
         let fd = try E2E.holdLock(of: place.out)
         defer { close(fd) }
         let result = try place.run(["--out", place.out.path])
         #expect(result.status == 75, "\(result)")
-        #expect(!result.stderrText.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D }, "\(result)")
+        #expect(
+            !result.stderrText.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D },
+            "\(result)")
         #expect(result.stderrText.contains("held by pid 1\\u{1B}]0;owned\\u{7}\\u{1B}[2J since now)"), "\(result)")
         #expect(!result.stderrText.contains("forged line"), "only the first line of the file is echoed: \(result)")
     }
 
     // MARK: Staging and leftovers
 
-    @Test("links planted under the leftover names .out.partial-* and .out.previous-* are removed themselves; their targets and a link inside an old run are never followed")
+    @Test(
+        "links planted under the leftover names .out.partial-* and .out.previous-* are removed themselves; their targets and a link inside an old run are never followed"
+    )
     func leftoverNamesPlantedAsLinksAreNeverFollowed() throws {
         let place = try Place("link-leftovers")
         defer { place.remove() }
@@ -108,7 +121,8 @@ struct RunLinkTests {
         try place.plant(".out.previous-4000010", to: place.victim)
         try place.plant(".out.partial-4000011", to: place.victim)
         try place.plant(".out.partial-4000012", to: place.secret)
-        // A real leftover of a killed run holding a link to the victim folder: removed without descending into the victim.
+        // A real leftover of a killed run holding a link to the victim folder: removed without descending into the
+        // victim.
         let leftover = place.shared.appendingPathComponent(".out.partial-4000013")
         try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: false)
         try place.plant("inside", to: place.victim, in: leftover)
@@ -116,7 +130,9 @@ struct RunLinkTests {
         let result = try place.run(["--out", place.out.path])
         #expect(result.status == 0, "\(result)")
         #expect(!result.stderrText.contains("restored"), "a link is not a run to restore: \(result)")
-        #expect(result.stderrText.contains("removed the symbolic link \(place.shared.path)/.out.previous-4000010"), "\(result)")
+        #expect(
+            result.stderrText.contains("removed the symbolic link \(place.shared.path)/.out.previous-4000010"),
+            "\(result)")
         #expect(place.victimSnapshot == Place.victimContents, "the victim folder is untouched")
         #expect(E2E.leftovers(beside: place.out).isEmpty, "\(E2E.leftovers(beside: place.out))")
         var info = stat()
@@ -124,25 +140,37 @@ struct RunLinkTests {
         #expect(FileManager.default.fileExists(atPath: place.out.appendingPathComponent("manifest.json").path))
     }
 
-    @Test("a link planted as the staging folder .out.partial-PID during the solve is removed itself; the run publishes and the target is untouched")
+    @Test(
+        "a link planted as the staging folder .out.partial-PID during the solve is removed itself; the run publishes and the target is untouched"
+    )
     func stagingFolderPlantedAsLinkDuringTheRun() throws {
         let place = try Place("link-staging")
         defer { place.remove() }
         // The default scenario solves for seconds after the lock, when the leftovers are already
         // cleaned: time to plant the link where the staging folder will be made.
-        let child = try E2E.Child(["run", E2E.defaultScenario.path, "--out", place.out.path], in: place.temp, environment: [:])
-        try #require(E2E.waitUntil(timeout: 60) { child.stderrText.contains("repartir: locked ") }, "never locked: \(child.stderrText)")
+        let child = try E2E.Child(
+            ["run", E2E.defaultScenario.path, "--out", place.out.path], in: place.temp, environment: [:])
+        try #require(
+            E2E.waitUntil(timeout: 60) { child.stderrText.contains("repartir: locked ") },
+            "never locked: \(child.stderrText)")
         try place.plant(".out.partial-\(child.pid)", to: place.victim)
-        try #require(child.process.isRunning && !child.stderrText.contains("plan verified"), "the link must be planted before the run writes: \(child.stderrText)")
+        try #require(
+            child.process.isRunning && !child.stderrText.contains("plan verified"),
+            "the link must be planted before the run writes: \(child.stderrText)")
         let result = try child.wait(timeout: 300)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stderrText.contains("removed the symbolic link \(place.shared.path)/.out.partial-\(child.pid)"), "\(result)")
+        #expect(
+            result.stderrText.contains("removed the symbolic link \(place.shared.path)/.out.partial-\(child.pid)"),
+            "\(result)")
         #expect(place.victimSnapshot == Place.victimContents, "no output may be written into the link's target")
-        #expect(FileManager.default.fileExists(atPath: place.out.appendingPathComponent("manifest.json").path), "\(result)")
+        #expect(
+            FileManager.default.fileExists(atPath: place.out.appendingPathComponent("manifest.json").path), "\(result)")
         #expect(E2E.leftovers(beside: place.out).isEmpty, "\(E2E.leftovers(beside: place.out))")
     }
 
-    @Test("an old run holding a link to a folder elsewhere is replaced without touching that folder (exchange and two-rename paths)")
+    @Test(
+        "an old run holding a link to a folder elsewhere is replaced without touching that folder (exchange and two-rename paths)"
+    )
     func oldRunHoldingALinkIsRemovedWithoutFollowingIt() throws {
         let place = try Place("link-old-run")
         defer { place.remove() }
@@ -160,7 +188,9 @@ struct RunLinkTests {
 
     // MARK: --runs-root
 
-    @Test("--runs-root: latest replaced by a link to a folder elsewhere, and links under latest.tmp-* and .*.partial-*, are switched or removed; their targets untouched")
+    @Test(
+        "--runs-root: latest replaced by a link to a folder elsewhere, and links under latest.tmp-* and .*.partial-*, are switched or removed; their targets untouched"
+    )
     func runsRootLinksAreNeverFollowed() throws {
         let place = try Place("link-runs-root")
         defer { place.remove() }
@@ -191,7 +221,9 @@ struct RunLinkTests {
 
     // MARK: --out naming a link
 
-    @Test("--out naming a symlink (ROOT/latest, or a link to any folder) is refused with exit 73; the link and its target stay as they were")
+    @Test(
+        "--out naming a symlink (ROOT/latest, or a link to any folder) is refused with exit 73; the link and its target stay as they were"
+    )
     func outNamingASymlinkIsRefused() throws {
         let place = try Place("link-out")
         defer { place.remove() }
@@ -204,7 +236,9 @@ struct RunLinkTests {
         let result = try place.run(["--out", latest.path])
         #expect(result.status == 73, "\(result)")
         #expect(result.stderrText.contains("\(latest.path) is a symbolic link"), "\(result)")
-        #expect(try E2E.snapshot(root).filter { $0.key != ".latest.lock" } == before, "latest is still the link, the run byte-identical")
+        #expect(
+            try E2E.snapshot(root).filter { $0.key != ".latest.lock" } == before,
+            "latest is still the link, the run byte-identical")
         Self.expectShortLines(result, "--out latest")
         let next = try place.run(["--runs-root", root.path, "-q"])
         #expect(next.status == 0, "later --runs-root runs still work: \(next)")
@@ -217,31 +251,41 @@ struct RunLinkTests {
 
     // MARK: export-model
 
-    @Test("export-model -o naming a symlink (to a file, or dangling) is refused with exit 73; the target is not written and no temporary file is left")
+    @Test(
+        "export-model -o naming a symlink (to a file, or dangling) is refused with exit 73; the target is not written and no temporary file is left"
+    )
     func exportModelToASymlinkIsRefused() throws {
         let place = try Place("link-export")
         defer { place.remove() }
         let model = place.shared.appendingPathComponent("model.lp")
         try place.plant("model.lp", to: place.secret)
-        let result = try E2E.repartir(["export-model", E2E.smallScenario.path, "--format", "lp", "-o", model.path], in: place.temp, environment: [:])
+        let result = try E2E.repartir(
+            ["export-model", E2E.smallScenario.path, "--format", "lp", "-o", model.path], in: place.temp,
+            environment: [:])
         #expect(result.status == 73, "\(result)")
         #expect(result.stderrText.contains("\(model.path) is a symbolic link"), "\(result)")
         #expect(place.victimSnapshot == Place.victimContents, "GLPK must not write through the link")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: place.shared.path) == ["model.lp"], "no temporary file beside it")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: place.shared.path) == ["model.lp"],
+            "no temporary file beside it")
 
         let elsewhere = place.victim.appendingPathComponent("model-by-repartir.lp")
         try place.plant("dangling.lp", to: elsewhere)
-        let dangling = try E2E.repartir(["export-model", E2E.smallScenario.path, "-o", place.shared.appendingPathComponent("dangling.lp").path],
-                                        in: place.temp, environment: [:])
+        let dangling = try E2E.repartir(
+            ["export-model", E2E.smallScenario.path, "-o", place.shared.appendingPathComponent("dangling.lp").path],
+            in: place.temp, environment: [:])
         #expect(dangling.status == 73, "\(dangling)")
         #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
 
-        // A regular file is replaced in one rename (its other hard links keep the old content); the temporary folder is gone.
+        // A regular file is replaced in one rename (its other hard links keep the old content); the temporary folder is
+        // gone.
         let plain = place.shared.appendingPathComponent("plain.lp")
         try Data("old\n".utf8).write(to: plain)
-        let written = try E2E.repartir(["export-model", E2E.smallScenario.path, "-o", plain.path, "-q"], in: place.temp, environment: [:])
+        let written = try E2E.repartir(
+            ["export-model", E2E.smallScenario.path, "-o", plain.path, "-q"], in: place.temp, environment: [:])
         #expect(written.status == 0, "\(written)")
         #expect(try E2E.text(plain).contains("Subject To"), "an LP file")
-        #expect(!(try FileManager.default.contentsOfDirectory(atPath: place.shared.path)).contains { $0.contains(".tmp-") })
+        #expect(
+            !(try FileManager.default.contentsOfDirectory(atPath: place.shared.path)).contains { $0.contains(".tmp-") })
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A reader that goes away (`repartir … 2>&1 | head -n 1`, `export-model | head -c 0`), mistyped or
@@ -11,8 +11,10 @@ import Glibc
 struct RunPipeAndUsageTests {
     /// Runs the built repartir with one of stdout (1) or stderr (2) the write end of a pipe whose
     /// read end is already closed, as after `| head -c 0`; the other stream goes to a file.
-    static func runWithClosedPipe(on stream: Int32, _ arguments: [String], in directory: URL,
-                                  environment: [String: String] = [:]) throws -> (status: Int32, other: String) {
+    static func runWithClosedPipe(
+        on stream: Int32, _ arguments: [String], in directory: URL,
+        environment: [String: String] = [:]
+    ) throws -> (status: Int32, other: String) {
         let binary = try #require(E2E.binary, "the repartir executable was not found")
         var fds: [Int32] = [0, 0]
         try #require(pipe(&fds) == 0, "pipe(2) failed")
@@ -38,38 +40,49 @@ struct RunPipeAndUsageTests {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? otherHandle.close()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let status =
+            process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return (status, try E2E.text(file))
     }
 
-    @Test("stderr into a pipe nobody reads (2>&1 | head -n 1): the run ignores SIGPIPE, stops logging, publishes and exits 0")
+    @Test(
+        "stderr into a pipe nobody reads (2>&1 | head -n 1): the run ignores SIGPIPE, stops logging, publishes and exits 0"
+    )
     func closedStderrDoesNotStopTheRun() throws {
         let temp = try E2E.temporaryDirectory(prefix: "epipe-stderr")
         defer { try? FileManager.default.removeItem(at: temp) }
         let out = temp.appendingPathComponent("out")
-        let result = try Self.runWithClosedPipe(on: 2, ["run", E2E.smallScenario.path, "--out", out.path, "--json"], in: temp)
+        let result = try Self.runWithClosedPipe(
+            on: 2, ["run", E2E.smallScenario.path, "--out", out.path, "--json"], in: temp)
         #expect(result.status == 0, "exit \(result.status) (141 = killed by SIGPIPE)")
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path), "the run is published")
+        #expect(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path),
+            "the run is published")
         let summary = try E2E.text(out.appendingPathComponent("summary.json"))
-        #expect(result.other.hasPrefix(String(summary.dropLast(3))) && result.other.contains("\"exit_code\": 0"), "stdout still gets the --json object")
+        #expect(
+            result.other.hasPrefix(String(summary.dropLast(3))) && result.other.contains("\"exit_code\": 0"),
+            "stdout still gets the --json object")
         #expect(E2E.leftovers(beside: out).isEmpty, "\(E2E.leftovers(beside: out))")
     }
 
-    @Test("export-model to a stdout nobody reads (| head -c 0): exit 74 with a message, no temporary file left in TMPDIR")
+    @Test(
+        "export-model to a stdout nobody reads (| head -c 0): exit 74 with a message, no temporary file left in TMPDIR")
     func exportModelToAClosedStdoutLeavesNoTemporaryFile() throws {
         let temp = try E2E.temporaryDirectory(prefix: "epipe-export")
         defer { try? FileManager.default.removeItem(at: temp) }
         let tmpdir = temp.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: tmpdir, withIntermediateDirectories: false)
-        let result = try Self.runWithClosedPipe(on: 1, ["export-model", E2E.defaultScenario.path, "--format", "lp"], in: temp,
-                                                environment: ["TMPDIR": tmpdir.path])
+        let result = try Self.runWithClosedPipe(
+            on: 1, ["export-model", E2E.defaultScenario.path, "--format", "lp"], in: temp,
+            environment: ["TMPDIR": tmpdir.path])
         #expect(result.status == 74, "exit \(result.status) (141 = killed by SIGPIPE): \(result.other)")
         #expect(result.other.contains("cannot write the model to stdout: Broken pipe"), "\(result.other)")
         let left = try FileManager.default.contentsOfDirectory(atPath: tmpdir.path)
         #expect(left.isEmpty, "temporary files left: \(left)")
 
         // Written to stdout normally, nothing is left either.
-        let normal = try E2E.repartir(["export-model", E2E.smallScenario.path, "--format", "lp"], in: temp, environment: ["TMPDIR": tmpdir.path])
+        let normal = try E2E.repartir(
+            ["export-model", E2E.smallScenario.path, "--format", "lp"], in: temp, environment: ["TMPDIR": tmpdir.path])
         #expect(normal.status == 0 && normal.stdoutText.contains("Subject To"), "\(normal)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmpdir.path).isEmpty)
     }
@@ -81,9 +94,13 @@ struct RunPipeAndUsageTests {
         let tmpdir = temp.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: tmpdir, withIntermediateDirectories: false)
         // The default scenario takes a moment to load, after the folder is made and before GLPK writes.
-        let child = try E2E.Child(["export-model", E2E.defaultScenario.path, "--format", "mps"], in: temp, environment: ["TMPDIR": tmpdir.path])
+        let child = try E2E.Child(
+            ["export-model", E2E.defaultScenario.path, "--format", "mps"], in: temp,
+            environment: ["TMPDIR": tmpdir.path])
         let made = E2E.waitUntil(timeout: 20) {
-            ((try? FileManager.default.contentsOfDirectory(atPath: tmpdir.path)) ?? []).contains { $0.hasPrefix("repartir-export-") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: tmpdir.path)) ?? []).contains {
+                $0.hasPrefix("repartir-export-")
+            }
         }
         try #require(made, "the private folder never appeared: \(child.stderrText)")
         child.send(SIGTERM)
@@ -95,7 +112,9 @@ struct RunPipeAndUsageTests {
 
     // MARK: --out values that name no folder of their own
 
-    @Test("--out '', '.', './', '..' and 'a/..' are refused with exit 64 before anything is read; the current folder stays", arguments: ["", ".", "./", "..", "sub/.."])
+    @Test(
+        "--out '', '.', './', '..' and 'a/..' are refused with exit 64 before anything is read; the current folder stays",
+        arguments: ["", ".", "./", "..", "sub/.."])
     func outNamingTheCurrentFolderIsAUsageError(_ value: String) throws {
         let temp = try E2E.temporaryDirectory(prefix: "out-dot")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -132,22 +151,29 @@ struct RunPipeAndUsageTests {
 
     // MARK: Numbers
 
-    @Test("--time-limit -1 and --mip-gap -0.5 are read as values and refused with the rule (exit 64), not 'Missing value'",
-          arguments: [["--time-limit", "-1"], ["--mip-gap", "-0.5"], ["--time-limit", "0"]])
+    @Test(
+        "--time-limit -1 and --mip-gap -0.5 are read as values and refused with the rule (exit 64), not 'Missing value'",
+        arguments: [["--time-limit", "-1"], ["--mip-gap", "-0.5"], ["--time-limit", "0"]])
     func negativeNumbersAreValues(_ option: [String]) throws {
         let temp = try E2E.temporaryDirectory(prefix: "negative")
         defer { try? FileManager.default.removeItem(at: temp) }
-        let result = try E2E.repartir(["run", E2E.smallScenario.path, "--out", temp.appendingPathComponent("out").path] + option, in: temp, environment: [:])
+        let result = try E2E.repartir(
+            ["run", E2E.smallScenario.path, "--out", temp.appendingPathComponent("out").path] + option, in: temp,
+            environment: [:])
         #expect(result.status == 64, "\(result)")
         #expect(!result.stderrText.contains("Missing value"), "\(result)")
-        let rule = option[0] == "--time-limit" ? "--time-limit must be a number of seconds greater than 0 and at most 86400, got \(option[1])"
+        let rule =
+            option[0] == "--time-limit"
+            ? "--time-limit must be a number of seconds greater than 0 and at most 86400, got \(option[1])"
             : "--mip-gap must be a relative gap from 0 to 1, got \(option[1])"
         #expect(result.stderrText.contains(rule), "\(result)")
     }
 
     // MARK: Read-only output
 
-    @Test("an output on a read-only file system with no lock file yet says 'Read-only file system' (exit 73), not 'No such file or directory'")
+    @Test(
+        "an output on a read-only file system with no lock file yet says 'Read-only file system' (exit 73), not 'No such file or directory'"
+    )
     func readOnlyOutputWithoutLockFileSaysReadOnly() throws {
         let temp = try E2E.temporaryDirectory(prefix: "ro-fresh")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -155,7 +181,9 @@ struct RunPipeAndUsageTests {
         try E2E.mountTmpfs(at: folder, kilobytes: 64)
         defer { E2E.unmount(folder) }
         try E2E.remountReadOnly(folder)
-        let result = try E2E.repartir(["run", E2E.smallScenario.path, "--out", folder.appendingPathComponent("out").path], in: temp, environment: [:])
+        let result = try E2E.repartir(
+            ["run", E2E.smallScenario.path, "--out", folder.appendingPathComponent("out").path], in: temp,
+            environment: [:])
         #expect(result.status == 73, "\(result)")
         #expect(result.stderrText.contains("Read-only file system"), "\(result)")
         #expect(!result.stderrText.contains("No such file or directory"), "\(result)")

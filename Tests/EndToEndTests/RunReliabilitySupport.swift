@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers for RunReliabilityTests: a `repartir` child process the test can watch, signal and kill,
@@ -19,9 +19,12 @@ extension E2E {
         /// `signals` is passed to env(1): by default every stop signal starts at its default action,
         /// whatever the test runner ignores (an ignored signal stays ignored across exec, and repartir
         /// keeps it ignored, as `nohup` expects); `--ignore-signal=HUP` starts it as under nohup.
-        init(_ arguments: [String], in directory: URL, environment: [String: String],
-             signals: String = "--default-signal=HUP,INT,QUIT,TERM") throws {
-            let binary = try #require(E2E.binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
+        init(
+            _ arguments: [String], in directory: URL, environment: [String: String],
+            signals: String = "--default-signal=HUP,INT,QUIT,TERM"
+        ) throws {
+            let binary = try #require(
+                E2E.binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
             capture = try E2E.temporaryDirectory(prefix: "child")
             let outURL = capture.appendingPathComponent("stdout"), errURL = capture.appendingPathComponent("stderr")
             try Data().write(to: outURL)
@@ -57,18 +60,23 @@ extension E2E {
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
-                throw E2EError("repartir \(process.arguments?.joined(separator: " ") ?? "") did not finish in \(Int(timeout)) s:\n\(stderrText)")
+                throw E2EError(
+                    "repartir \(process.arguments?.joined(separator: " ") ?? "") did not finish in \(Int(timeout)) s:\n\(stderrText)"
+                )
             }
             process.waitUntilExit()
             try? out.close(); try? err.close()
-            return Output(status: process.terminationStatus,
-                          stdout: try Data(contentsOf: capture.appendingPathComponent("stdout")),
-                          stderr: try Data(contentsOf: capture.appendingPathComponent("stderr")))
+            return Output(
+                status: process.terminationStatus,
+                stdout: try Data(contentsOf: capture.appendingPathComponent("stdout")),
+                stderr: try Data(contentsOf: capture.appendingPathComponent("stderr")))
         }
     }
 
     /// Runs the built `repartir` to the end with extra environment variables (the test hooks).
-    static func repartir(_ arguments: [String], in directory: URL, environment: [String: String], timeout: TimeInterval = 60) throws -> Output {
+    static func repartir(
+        _ arguments: [String], in directory: URL, environment: [String: String], timeout: TimeInterval = 60
+    ) throws -> Output {
         try Child(arguments, in: directory, environment: environment).wait(timeout: timeout)
     }
 
@@ -105,28 +113,37 @@ extension E2E {
     /// (`.NAME.partial-*`, `.NAME.previous-*`); the lock file `.NAME.lock` is not one.
     static func leftovers(beside directory: URL) -> [String] {
         let name = directory.lastPathComponent
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.deletingLastPathComponent().path)) ?? []
+        let entries =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.deletingLastPathComponent().path)) ?? []
         return entries.filter { $0.hasPrefix(".\(name).") && $0 != ".\(name).lock" }.sorted()
     }
 
     /// Mounts a tmpfs of `kilobytes` at `directory` (created); fails the test, never skips, if it cannot.
     static func mountTmpfs(at directory: URL, kilobytes: Int) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let result = try execute(URL(fileURLWithPath: "/usr/bin/env"), ["mount", "-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", directory.path],
-                                 in: directory.deletingLastPathComponent())
-        try #require(result.status == 0, """
+        let result = try execute(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["mount", "-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", directory.path],
+            in: directory.deletingLastPathComponent())
+        try #require(
+            result.status == 0,
+            """
             these tests need a small tmpfs to fill the disk or make it read-only: `mount -t tmpfs` must work \
             (run them as root, as CI does, or in a container with CAP_SYS_ADMIN): \(result)
             """)
     }
 
     static func remountReadOnly(_ directory: URL) throws {
-        let result = try execute(URL(fileURLWithPath: "/usr/bin/env"), ["mount", "-o", "remount,ro", directory.path], in: directory.deletingLastPathComponent())
+        let result = try execute(
+            URL(fileURLWithPath: "/usr/bin/env"), ["mount", "-o", "remount,ro", directory.path],
+            in: directory.deletingLastPathComponent())
         try #require(result.status == 0, "cannot remount \(directory.path) read-only: \(result)")
     }
 
     static func unmount(_ directory: URL) {
-        _ = try? execute(URL(fileURLWithPath: "/usr/bin/env"), ["umount", "-l", directory.path], in: FileManager.default.temporaryDirectory)
+        _ = try? execute(
+            URL(fileURLWithPath: "/usr/bin/env"), ["umount", "-l", directory.path],
+            in: FileManager.default.temporaryDirectory)
     }
 
     /// Fills the file system of `directory` with a file written until the disk is full.
@@ -149,7 +166,8 @@ extension E2E {
 
     /// Takes the lock a run takes on `directory` (flock on `.NAME.lock`), as another run would.
     static func holdLock(of directory: URL) throws -> Int32 {
-        let path = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).lock").path
+        let path = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).lock")
+            .path
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         try #require(fd >= 0, "cannot open \(path)")
         try #require(flock(fd, LOCK_EX | LOCK_NB) == 0, "cannot lock \(path)")

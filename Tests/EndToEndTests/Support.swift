@@ -5,7 +5,8 @@ import Testing
 /// process with captured output, and make throw-away scenario folders.
 enum E2E {
     /// The package root, from this file's path: Tests/EndToEndTests/Support.swift.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     static let defaultScenario: URL = packageRoot.appendingPathComponent("scenarios/france-relance-2020")
@@ -30,7 +31,8 @@ enum E2E {
             candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("repartir"))
         }
         if let executable = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("repartir"))
+            candidates.append(
+                URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("repartir"))
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/repartir"))
         return candidates.first { url in
@@ -46,11 +48,15 @@ enum E2E {
         let stderr: Data
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         var stderrText: String { String(decoding: stderr, as: UTF8.self) }
-        var description: String { "exit \(status)\n--- stdout ---\n\(stdoutText.prefix(4000))\n--- stderr ---\n\(stderrText.prefix(4000))" }
+        var description: String {
+            "exit \(status)\n--- stdout ---\n\(stdoutText.prefix(4000))\n--- stderr ---\n\(stderrText.prefix(4000))"
+        }
     }
 
     /// Runs `executable arguments…` in `directory`, stdout and stderr captured through files (no pipe deadlock).
-    static func execute(_ executable: URL, _ arguments: [String], in directory: URL, timeout: TimeInterval = 120) throws -> Output {
+    static func execute(
+        _ executable: URL, _ arguments: [String], in directory: URL, timeout: TimeInterval = 120
+    ) throws -> Output {
         let capture = try temporaryDirectory(prefix: "capture")
         defer { try? FileManager.default.removeItem(at: capture) }
         let outURL = capture.appendingPathComponent("stdout"), errURL = capture.appendingPathComponent("stderr")
@@ -71,16 +77,21 @@ enum E2E {
             process.terminate()
             process.waitUntilExit()
             try? out.close(); try? err.close()
-            throw E2EError("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s")
+            throw E2EError(
+                "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s"
+            )
         }
         process.waitUntilExit()
         try out.close(); try err.close()
-        return Output(status: process.terminationStatus, stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL))
+        return Output(
+            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+            stderr: try Data(contentsOf: errURL))
     }
 
     /// Runs the built `repartir` (fails the test if it cannot be found).
     static func repartir(_ arguments: [String], in directory: URL) throws -> Output {
-        let binary = try #require(binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
+        let binary = try #require(
+            binary, "the repartir executable was not found next to the test bundle nor in .build/debug")
         return try execute(binary, arguments, in: directory)
     }
 
@@ -91,15 +102,20 @@ enum E2E {
 
     /// Fails (never skips) when python3 or one of `modules` is missing.
     static func requirePython(modules: [String]) throws {
-        let probe = try python(["-c", "import sys, \(modules.joined(separator: ", ")); print(sys.version)"], in: FileManager.default.temporaryDirectory)
-        try #require(probe.status == 0, """
+        let probe = try python(
+            ["-c", "import sys, \(modules.joined(separator: ", ")); print(sys.version)"],
+            in: FileManager.default.temporaryDirectory)
+        try #require(
+            probe.status == 0,
+            """
             python3 with \(modules.joined(separator: ", ")) is required by the end-to-end tests \
             (scripts/setup --with-python installs them): \(probe)
             """)
     }
 
     static func temporaryDirectory(prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-e2e-\(prefix)-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-e2e-\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -133,8 +149,12 @@ enum E2E {
                 if scalar == "\"" {
                     if let next = iterator.next() {
                         if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(scalar) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
             } else if scalar == "\"" && field.isEmpty {
                 quoted = true
             } else if scalar == "," {

@@ -2,7 +2,7 @@ import Foundation
 import Pipeline
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `repartir sweep`: variants in-process with stable ids, `--jobs`, shards from a flag or an engine's
@@ -38,7 +38,9 @@ struct SweepTests {
         var folder: URL { root.appendingPathComponent("budgets") }
         func remove() { try? FileManager.default.removeItem(at: temp) }
         func run(_ extra: [String] = [], environment: [String: String] = [:], file: URL? = nil) throws -> E2E.Output {
-            try E2E.repartir(["sweep", (file ?? self.file).path, "--runs-root", root.path] + extra, in: temp, environment: environment, timeout: 300)
+            try E2E.repartir(
+                ["sweep", (file ?? self.file).path, "--runs-root", root.path] + extra, in: temp,
+                environment: environment, timeout: 300)
         }
         func collect() throws -> E2E.Output { try E2E.repartir(["sweep", "collect", folder.path], in: temp) }
         func variantFolders() throws -> [String] {
@@ -51,7 +53,9 @@ struct SweepTests {
     /// The id as documented, computed by sha256sum: first 12 hex digits of the sorted `key=value` lines.
     static func documentedID(_ overrides: [String]) throws -> String {
         let text = overrides.sorted().joined(separator: "\n")
-        let output = try E2E.execute(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '%s' \"$0\" | sha256sum", text], in: FileManager.default.temporaryDirectory)
+        let output = try E2E.execute(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '%s' \"$0\" | sha256sum", text],
+            in: FileManager.default.temporaryDirectory)
         return String(output.stdoutText.prefix(12))
     }
 
@@ -62,7 +66,8 @@ struct SweepTests {
         for (name, data) in try E2E.files(in: folder) {
             var text = String(decoding: data, as: UTF8.self)
             if name == "manifest.json" {
-                // What may differ between two runs of the same variant: when, where, how it was started, how long it took.
+                // What may differ between two runs of the same variant: when, where, how it was started, how long it
+                // took.
                 var manifest = try JSONDecoder().decode(RunManifest.self, from: data)
                 manifest.startedAt = nil
                 manifest.host = nil
@@ -75,15 +80,19 @@ struct SweepTests {
         return result
     }
 
-    @Test("Every variant runs in-process with its stable id in its manifest; progress names variant and stage; collect writes one row per variant that pandas reads with its datapackage")
+    @Test(
+        "Every variant runs in-process with its stable id in its manifest; progress names variant and stage; collect writes one row per variant that pandas reads with its datapackage"
+    )
     func sweepRunsEveryVariant() throws {
         let sweep = try Sweep("sweep-all")
         defer { sweep.remove() }
         let output = try sweep.run(["--jobs", "2"])
         #expect(output.status == 0, "\(output)")
         let expected = try [
-            ["objective.stages=value", "programme.budget_eur=800_000"], ["objective.stages=maxmin,value", "programme.budget_eur=800_000"],
-            ["objective.stages=value", "programme.budget_eur=900_000"], ["objective.stages=maxmin,value", "programme.budget_eur=900_000"],
+            ["objective.stages=value", "programme.budget_eur=800_000"],
+            ["objective.stages=maxmin,value", "programme.budget_eur=800_000"],
+            ["objective.stages=value", "programme.budget_eur=900_000"],
+            ["objective.stages=maxmin,value", "programme.budget_eur=900_000"],
             ["objective.stages=value", "programme.budget_eur=1_000_000"],
         ].map(Self.documentedID).sorted()
         #expect(try sweep.variantFolders() == expected)
@@ -103,7 +112,10 @@ struct SweepTests {
         let rows = try sweep.rows()
         #expect(rows.count == 5)
         #expect(Set(rows.map { $0["variant_id"] ?? "" }) == Set(expected))
-        #expect(rows.allSatisfy { $0["status"] == "optimal" && $0["exit_code"] == "0" && $0["run_folder"] == $0["variant_id"] })
+        #expect(
+            rows.allSatisfy {
+                $0["status"] == "optimal" && $0["exit_code"] == "0" && $0["run_folder"] == $0["variant_id"]
+            })
         #expect(Set(rows.map { $0["programme.budget_eur"] ?? "" }) == ["800000", "900000", "1000000"])
         #expect(rows.allSatisfy { Double($0["coverage"] ?? "") ?? 0 > 0 && !($0["posts_per_100k_gini"] ?? "").isEmpty })
         let page = try E2E.text(sweep.folder.appendingPathComponent("sweep.md"))
@@ -128,12 +140,15 @@ struct SweepTests {
         #expect(checked.status == 0, "\(checked)")
     }
 
-    @Test("Ids do not depend on the order of the file; a variant's tables are byte-identical sequentially, with --jobs 2 and as repartir run --set")
+    @Test(
+        "Ids do not depend on the order of the file; a variant's tables are byte-identical sequentially, with --jobs 2 and as repartir run --set"
+    )
     func idsAndTablesAreStable() throws {
         let sweep = try Sweep("sweep-stable")
         defer { sweep.remove() }
         let reordered = sweep.temp.appendingPathComponent("reordered.yaml")
-        try Data("""
+        try Data(
+            """
             name: budgets
             variants:
               - {objective.stages: value, programme.budget_eur: 1_000_000}
@@ -142,7 +157,8 @@ struct SweepTests {
               programme.budget_eur: [900_000, 800_000]
             \(Self.shared)scenario: \(E2E.smallScenario.path)
 
-            """.utf8).write(to: reordered)
+            """.utf8
+        ).write(to: reordered)
         let parallel = try sweep.run(["--jobs", "2", "-q"])
         #expect(parallel.status == 0, "\(parallel)")
         let first = try sweep.variantFolders()
@@ -154,22 +170,29 @@ struct SweepTests {
         #expect(sequential.status == 0, "\(sequential)")
         #expect(try other.variantFolders() == first, "the same variants listed in another order got other ids")
         for (index, id) in first.enumerated() {
-            #expect(try Self.comparable(other.folder.appendingPathComponent(id)) == tablesParallel[index], "variant \(id) differs between --jobs 2 and sequential")
+            #expect(
+                try Self.comparable(other.folder.appendingPathComponent(id)) == tablesParallel[index],
+                "variant \(id) differs between --jobs 2 and sequential")
         }
 
         // The same variant as a plain run: the same tables.
         let id = try Self.documentedID(["objective.stages=maxmin,value", "programme.budget_eur=900_000"])
         let single = sweep.temp.appendingPathComponent("single")
-        let run = try E2E.repartir(["run", E2E.smallScenario.path, "--out", single.path, "-q", "--set", "comparison.sensitivity=false",
-                                    "--set", "comparison.frontier_points=0", "--set", "programme.budget_eur=900_000",
-                                    "--set", "objective.stages=maxmin,value"], in: sweep.temp)
+        let run = try E2E.repartir(
+            [
+                "run", E2E.smallScenario.path, "--out", single.path, "-q", "--set", "comparison.sensitivity=false",
+                "--set", "comparison.frontier_points=0", "--set", "programme.budget_eur=900_000",
+                "--set", "objective.stages=maxmin,value",
+            ], in: sweep.temp)
         #expect(run.status == 0, "\(run)")
         let plain = try Self.comparable(single).filter { $0.key.hasSuffix(".csv") }
         let variant = try Self.comparable(sweep.folder.appendingPathComponent(id)).filter { $0.key.hasSuffix(".csv") }
         #expect(!plain.isEmpty && plain == variant)
     }
 
-    @Test("Shards from --shard and from the Slurm and Kubernetes environment split the variants; collect lists the missing ones until every shard has run")
+    @Test(
+        "Shards from --shard and from the Slurm and Kubernetes environment split the variants; collect lists the missing ones until every shard has run"
+    )
     func shardsSplitTheVariants() throws {
         let sweep = try Sweep("sweep-shards")
         defer { sweep.remove() }
@@ -202,7 +225,9 @@ struct SweepTests {
         }
     }
 
-    @Test("A variant that fails is a row with its exit code and message; rerunning completes it and reuses the variants already done")
+    @Test(
+        "A variant that fails is a row with its exit code and message; rerunning completes it and reuses the variants already done"
+    )
     func failedVariantIsARowAndRerunCompletesIt() throws {
         let sweep = try Sweep("sweep-fail")
         defer { sweep.remove() }
@@ -215,16 +240,22 @@ struct SweepTests {
         try holder.run()
         // SIGKILL: the test runner may start children with SIGTERM ignored.
         defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() } }
-        #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent(".\(id).lock").path) })
+        #expect(
+            E2E.waitUntil(timeout: 5) {
+                FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent(".\(id).lock").path)
+            })
         Thread.sleep(forTimeInterval: 0.2)
         let output = try sweep.run(["-q"])
         #expect(output.status == 75, "\(output)")
         _ = try sweep.collect()
         let rows = try sweep.rows()
         let failed = try #require(rows.first { $0["variant_id"] == id })
-        #expect(failed["exit_code"] == "75" && failed["status"] == "locked" && (failed["message"] ?? "").contains("another run"), "\(failed)")
+        #expect(
+            failed["exit_code"] == "75" && failed["status"] == "locked"
+                && (failed["message"] ?? "").contains("another run"), "\(failed)")
         #expect(rows.filter { $0["status"] == "optimal" }.count == 4)
-        let before = try Self.comparable(sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!))
+        let before = try Self.comparable(
+            sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!))
 
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
@@ -233,12 +264,16 @@ struct SweepTests {
         #expect(rerun.stderrText.contains("1 variants ran, 4 reused"), "\(rerun)")
         _ = try sweep.collect()
         #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
-        #expect(try Self.comparable(sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!)) == before)
+        #expect(
+            try Self.comparable(
+                sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!)) == before
+        )
 
         // Other shared inputs: not the same variant any more, recomputed.
         // Until the changed sweep runs, collect does not pass the old results off as its own.
         let plan = sweep.temp.appendingPathComponent("frontier.yaml")
-        try Data(SweepTests.grid.replacingOccurrences(of: "frontier_points: 0", with: "frontier_points: 1").utf8).write(to: plan)
+        try Data(SweepTests.grid.replacingOccurrences(of: "frontier_points: 0", with: "frontier_points: 1").utf8).write(
+            to: plan)
         let shard = try sweep.run(["--shard", "0/5"], file: plan)
         #expect(shard.stderrText.contains("1 variants ran, 0 reused"), "\(shard)")
         let stale = try sweep.collect()
@@ -247,20 +282,30 @@ struct SweepTests {
         #expect(changed.stderrText.contains("4 variants ran, 1 reused"), "\(changed)")
     }
 
-    @Test("A shard killed mid-sweep leaves the finished variants intact; collect lists the missing ones; the rerun completes them")
+    @Test(
+        "A shard killed mid-sweep leaves the finished variants intact; collect lists the missing ones; the rerun completes them"
+    )
     func killedShardIsCompletedByARerun() throws {
         let sweep = try Sweep("sweep-kill")
         defer { sweep.remove() }
-        let child = try E2E.Child(["sweep", sweep.file.path, "--runs-root", sweep.root.path], in: sweep.temp,
-                                  environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "40"])
+        let child = try E2E.Child(
+            ["sweep", sweep.file.path, "--runs-root", sweep.root.path], in: sweep.temp,
+            environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "40"])
         let outcomes = sweep.folder.appendingPathComponent("outcomes")
-        #expect(E2E.waitUntil(timeout: 120) { ((try? FileManager.default.contentsOfDirectory(atPath: outcomes.path)) ?? []).filter { $0.hasSuffix(".json") }.count >= 2 })
+        #expect(
+            E2E.waitUntil(timeout: 120) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: outcomes.path)) ?? []).filter {
+                    $0.hasSuffix(".json")
+                }.count >= 2
+            })
         child.send(SIGKILL)
         _ = try? child.wait(timeout: 10)
-        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }
+            .map { String($0.dropLast(5)) }
         #expect(done.count < 5, "the sweep finished before it was killed")
         for id in done {
-            #expect(FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent("\(id)/manifest.json").path))
+            #expect(
+                FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent("\(id)/manifest.json").path))
         }
         let collected = try sweep.collect()
         #expect(collected.stderrText.contains("\(5 - done.count) missing"), "\(collected)")
@@ -271,18 +316,25 @@ struct SweepTests {
         #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
     }
 
-    @Test("SIGTERM stops a sweep: exit 143, the running variant publishes nothing, the finished ones are kept and reused by the rerun")
+    @Test(
+        "SIGTERM stops a sweep: exit 143, the running variant publishes nothing, the finished ones are kept and reused by the rerun"
+    )
     func signalStopsTheSweep() throws {
         let sweep = try Sweep("sweep-term")
         defer { sweep.remove() }
-        let child = try E2E.Child(["sweep", sweep.file.path, "--runs-root", sweep.root.path], in: sweep.temp,
-                                  environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "40"])
+        let child = try E2E.Child(
+            ["sweep", sweep.file.path, "--runs-root", sweep.root.path], in: sweep.temp,
+            environment: ["REPARTIR_TEST_SLOW_WRITE_MS": "40"])
         let outcomes = sweep.folder.appendingPathComponent("outcomes")
-        #expect(E2E.waitUntil(timeout: 120) { ((try? FileManager.default.contentsOfDirectory(atPath: outcomes.path)) ?? []).count >= 1 })
+        #expect(
+            E2E.waitUntil(timeout: 120) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: outcomes.path)) ?? []).count >= 1
+            })
         child.send(SIGTERM)
         let output = try child.wait(timeout: 60)
         #expect(output.status == 143, "\(output)")
-        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }.count
+        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }
+            .count
         #expect(done < 5 && output.stderrText.contains("the \(done) finished are kept"), "\(output)")
         #expect(try sweep.variantFolders().count == done, "a variant stopped by the signal published its folder")
         let rerun = try sweep.run()
@@ -312,23 +364,50 @@ struct SweepTests {
             }
         }
         for child in children { child.waitUntilExit(); #expect(child.terminationStatus == 0) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sweep.folder.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sweep.folder.path).filter {
+            $0.contains(".tmp-")
+        }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
-    @Test("Bad sweep files exit 78 with file:line:column, bad shards 64 with what was read, before anything runs", arguments: [
-        ("scenario: \(E2E.smallScenario.path)\nbudget: 3\ngrid:\n  programme.posts: [10]\n", "sweep.yaml:2:1: unknown key 'budget'", Int32(78)),
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: 10\n", "sweep.yaml:3:20: 'grid.programme.posts' must be a list", 78),
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: [10, ten]\n", "sweep.yaml:3:25: 'programme.posts' must be a whole number", 78),
-        ("scenario: \(E2E.smallScenario.path)\ntime_limit: soon\nvariants:\n  - {programme.posts: 10}\n", "sweep.yaml:2:13: 'time_limit' must be a number", 78),
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.budget: [1e6]\n", "sweep.yaml:3:3: 'programme.budget' is no parameter", 78),
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  tables.structures: [a.csv]\n", "sweep.yaml:3:3: 'tables.structures' cannot vary in a sweep", 78),
-        ("scenario: \(E2E.smallScenario.path)\nname: empty\n", "the sweep has no variant", 78),
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: []\n", "sweep.yaml:3:20: 'grid.programme.posts' is an empty list", 78),
-        // A stage naming an unknown baseline in one variant: refused before anything runs, at its place.
-        ("scenario: \(E2E.smallScenario.path)\ngrid:\n  objective.stages: [value, \"coverage,closeness:webster:needs\"]\n",
-         "sweep.yaml:3:29: stage 'closeness:webster:needs'", 78),
-    ])
+    @Test(
+        "Bad sweep files exit 78 with file:line:column, bad shards 64 with what was read, before anything runs",
+        arguments: [
+            (
+                "scenario: \(E2E.smallScenario.path)\nbudget: 3\ngrid:\n  programme.posts: [10]\n",
+                "sweep.yaml:2:1: unknown key 'budget'", Int32(78)
+            ),
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: 10\n",
+                "sweep.yaml:3:20: 'grid.programme.posts' must be a list", 78
+            ),
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: [10, ten]\n",
+                "sweep.yaml:3:25: 'programme.posts' must be a whole number", 78
+            ),
+            (
+                "scenario: \(E2E.smallScenario.path)\ntime_limit: soon\nvariants:\n  - {programme.posts: 10}\n",
+                "sweep.yaml:2:13: 'time_limit' must be a number", 78
+            ),
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.budget: [1e6]\n",
+                "sweep.yaml:3:3: 'programme.budget' is no parameter", 78
+            ),
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  tables.structures: [a.csv]\n",
+                "sweep.yaml:3:3: 'tables.structures' cannot vary in a sweep", 78
+            ),
+            ("scenario: \(E2E.smallScenario.path)\nname: empty\n", "the sweep has no variant", 78),
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: []\n",
+                "sweep.yaml:3:20: 'grid.programme.posts' is an empty list", 78
+            ),
+            // A stage naming an unknown baseline in one variant: refused before anything runs, at its place.
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  objective.stages: [value, \"coverage,closeness:webster:needs\"]\n",
+                "sweep.yaml:3:29: stage 'closeness:webster:needs'", 78
+            ),
+        ])
     func badSweepFile(text: String, message: String, code: Int32) throws {
         let sweep = try Sweep("sweep-bad", text)
         defer { sweep.remove() }
@@ -338,14 +417,19 @@ struct SweepTests {
         #expect(!FileManager.default.fileExists(atPath: sweep.root.path), "something ran: \(sweep.root.path) exists")
     }
 
-    @Test("Bad shards exit 64 quoting what was read, before anything runs", arguments: [
-        (["--shard", "3/2"], [String: String](), "--shard 3/2: shard index 3 is out of range 0…1"),
-        (["--shard", "0/0"], [:], "--shard 0/0: the number of shards must be at least 1"),
-        (["--shard", "one/2"], [:], "--shard expects I/N"),
-        ([], ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"], "SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4: shard index 4 is out of range 0…3"),
-        ([], ["SLURM_ARRAY_TASK_ID": "x"], "SLURM_ARRAY_TASK_ID=x SLURM_ARRAY_TASK_COUNT="),
-        ([], ["JOB_COMPLETION_INDEX": "2"], "JOB_COMPLETION_INDEX=2 is set but the sweep file gives no 'shards'"),
-    ])
+    @Test(
+        "Bad shards exit 64 quoting what was read, before anything runs",
+        arguments: [
+            (["--shard", "3/2"], [String: String](), "--shard 3/2: shard index 3 is out of range 0…1"),
+            (["--shard", "0/0"], [:], "--shard 0/0: the number of shards must be at least 1"),
+            (["--shard", "one/2"], [:], "--shard expects I/N"),
+            (
+                [], ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"],
+                "SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4: shard index 4 is out of range 0…3"
+            ),
+            ([], ["SLURM_ARRAY_TASK_ID": "x"], "SLURM_ARRAY_TASK_ID=x SLURM_ARRAY_TASK_COUNT="),
+            ([], ["JOB_COMPLETION_INDEX": "2"], "JOB_COMPLETION_INDEX=2 is set but the sweep file gives no 'shards'"),
+        ])
     func badShard(arguments: [String], environment: [String: String], message: String) throws {
         let sweep = try Sweep("sweep-badshard")
         defer { sweep.remove() }

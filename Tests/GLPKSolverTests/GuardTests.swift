@@ -115,7 +115,8 @@ struct ConcurrencyTests {
         DispatchQueue.concurrentPerform(iterations: 40) { i in
             if i.isMultiple(of: 3) {
                 do {
-                    _ = try GLPKSolver().solve(BrokenModels.duplicateEntry(), sense: .maximize, options: SolverOptions())
+                    _ = try GLPKSolver().solve(
+                        BrokenModels.duplicateEntry(), sense: .maximize, options: SolverOptions())
                     outcomes.append("no error")
                 } catch {
                     outcomes.append("\(error)".contains("duplicate") ? "fatal" : "other error")

@@ -13,11 +13,13 @@ struct IdentityTests {
         #expect(identity.version.range(of: #"^\d+\.\d+"#, options: .regularExpression) != nil)
     }
 
-    /// `stopping(on:)` keeps the progress callback (here it cancels) and polls the new flag: the search stops with its incumbent.
+    /// `stopping(on:)` keeps the progress callback (here it cancels) and polls the new flag: the search stops with its
+    /// incumbent.
     @Test func stoppingOnAFlagKeepsTheProgressAndStopsTheSearch() throws {
         let flag = CancellationFlag()
         let base: any LinearSolver = GLPKSolver(progress: { _ in flag.cancel() })
-        let result = try base.stopping(on: flag).solve(Instances.hardKnapsack(), options: SolverOptions(timeLimitSeconds: 30))
+        let result = try base.stopping(on: flag).solve(
+            Instances.hardKnapsack(), options: SolverOptions(timeLimitSeconds: 30))
         #expect(result.status == .interrupted && result.limitReached == "cancelled")
     }
 
@@ -31,7 +33,9 @@ struct IdentityTests {
     }
 
     @Test func glpkGivingUpIsNumericalBadInputIsNot() {
-        let numerical: [GLPKError] = [.glpkFatal(message: "Assertion failed"), .solverFailure(code: 5, message: "singular")]
+        let numerical: [GLPKError] = [
+            .glpkFatal(message: "Assertion failed"), .solverFailure(code: 5, message: "singular"),
+        ]
         let input: [GLPKError] = [.invalidOptions("NaN"), .ioFailure("read-only"), .unsupportedVersion("4.65")]
         #expect(numerical.allSatisfy { ($0 as any SolverError).isNumerical })
         #expect(input.allSatisfy { !($0 as any SolverError).isNumerical })

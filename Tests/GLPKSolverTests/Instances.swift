@@ -52,8 +52,9 @@ enum Instances {
         }
         for i in 0..<rows {
             let capacity = weights[i].reduce(0, +) / 2
-            mip.addConstraint("capacity[\(i)]", (0..<items).map { (x[$0], Double(weights[i][$0])) },
-                              upper: Double(capacity))
+            mip.addConstraint(
+                "capacity[\(i)]", (0..<items).map { (x[$0], Double(weights[i][$0])) },
+                upper: Double(capacity))
         }
         return mip
     }

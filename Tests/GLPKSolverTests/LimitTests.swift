@@ -45,7 +45,8 @@ struct LimitTests {
         let nodes = try #require(first.nodes)
         #expect(nodes >= 200 && nodes < 260)
         #expect(first.status == second.status && first.nodes == second.nodes)
-        #expect(first.objective == second.objective && first.bestBound == second.bestBound && first.values == second.values)
+        #expect(
+            first.objective == second.objective && first.bestBound == second.bestBound && first.values == second.values)
         let objective = try #require(first.objective), bound = try #require(first.bestBound)
         #expect(bound > objective)
         #expect(program.largestViolation(of: first.values) == nil)

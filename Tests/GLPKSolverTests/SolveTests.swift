@@ -115,8 +115,10 @@ struct SolveTests {
     }
 
     @Test func invalidOptionsAreRejected() {
-        for options in [SolverOptions(timeLimitSeconds: .nan), SolverOptions(timeLimitSeconds: 0),
-                        SolverOptions(mipGap: -1), SolverOptions(mipGap: .infinity)] {
+        for options in [
+            SolverOptions(timeLimitSeconds: .nan), SolverOptions(timeLimitSeconds: 0),
+            SolverOptions(mipGap: -1), SolverOptions(mipGap: .infinity),
+        ] {
             #expect {
                 try GLPKSolver().solve(Instances.smallLP(), options: options)
             } throws: { error in
@@ -124,7 +126,9 @@ struct SolveTests {
             }
         }
         // No limit at all is allowed.
-        #expect((try? GLPKSolver().solve(Instances.smallLP(), options: SolverOptions(timeLimitSeconds: .infinity)))?.status == .optimal)
+        #expect(
+            (try? GLPKSolver().solve(Instances.smallLP(), options: SolverOptions(timeLimitSeconds: .infinity)))?.status
+                == .optimal)
     }
 
     @Test func versionIsReported() {

@@ -29,7 +29,8 @@ struct StartTests {
         let program = Instances.hardKnapsack(items: 25)
         let cold = try GLPKSolver().solve(program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0))
         let optimum = try #require(cold.objective)
-        let warm = try GLPKSolver().solve(program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0, start: cold.values))
+        let warm = try GLPKSolver().solve(
+            program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0, start: cold.values))
         #expect(cold.status == .optimal && warm.status == .optimal)
         #expect(warm.log.contains("Solution found by heuristic: \(Int(optimum))"))
         #expect(warm.objective == optimum)
@@ -47,9 +48,12 @@ struct StartTests {
 
     @Test func aStartBetterThanWhatBranchAndBoundReturnedReplacesIt() {
         let program = Instances.smallMIP()
-        var result = SolveResult(status: .optimal, objective: 18, bestBound: 21, relativeGap: 3.0 / 18, values: [2, 2], rowActivities: [20, 6])
+        var result = SolveResult(
+            status: .optimal, objective: 18, bestBound: 21, relativeGap: 3.0 / 18, values: [2, 2],
+            rowActivities: [20, 6])
         GLPKSolver.keepBetter([4, 0], of: program, in: &result)
-        #expect(result.startUsed && result.objective == 20 && result.values == [4, 0] && result.rowActivities == [24, 4])
+        #expect(
+            result.startUsed && result.objective == 20 && result.values == [4, 0] && result.rowActivities == [24, 4])
         #expect(result.bestBound == 21 && abs((result.relativeGap ?? 0) - 1.0 / 20) < 1e-12)
         // A worse start leaves the result alone.
         GLPKSolver.keepBetter([3, 1], of: program, in: &result)

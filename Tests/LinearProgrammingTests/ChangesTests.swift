@@ -23,7 +23,8 @@ struct ChangesTests {
         #expect(replaced.sense == .minimize)
         #expect(replaced.variables.map(\.objective) == [0, 1.5])
         #expect(replaced.objectiveConstant == 0)
-        #expect(replaced.variables.map(\.name) == ["x", "y"] && replaced.variables.map(\.kind) == [.integer, .continuous])
+        #expect(
+            replaced.variables.map(\.name) == ["x", "y"] && replaced.variables.map(\.kind) == [.integer, .continuous])
         #expect(replaced.variables.map(\.upper) == [10, 10])
         #expect(replaced.constraints == original.constraints)
         // The values of a point index the same columns: 0·x + 1.5·y at (1, 2) is 3.
@@ -33,7 +34,9 @@ struct ChangesTests {
         #expect(original.replacingObjective([]).variables.allSatisfy { $0.objective == 0 })
         try replaced.validate()
         // A column that does not exist is named by validate(), not dropped silently.
-        #expect(throws: LinearProgramError.self) { try original.replacingObjective([(Variable(index: 7), 1)]).validate() }
+        #expect(throws: LinearProgramError.self) {
+            try original.replacingObjective([(Variable(index: 7), 1)]).validate()
+        }
     }
 
     @Test func droppingRowsKeepsTheOthersInOrder() throws {
@@ -54,10 +57,10 @@ struct ChangesTests {
         #expect(widened.constraints.map(\.upper) == [5, .infinity, 2.5])
     }
 
-    /// Rows `a: x ≥ 3` and `b: x ≤ 1` conflict. Relaxed with penalties 1 (a) and 2 (b), minimising: at any x the cost is
-    /// max(0, 3 − x) + 2·max(0, x − 1); on [1, 3] that is x + 1, least at x = 1 (cost 2), and outside it is more
-    /// (3 − x > 2 below 1, 2(x − 1) > 4 above 3). So the optimum moves a by 2 and leaves b: plus[a] = 2, cost 2.
-    /// Checked here on the point (x, plus[a], minus[b]) = (1, 2, 0), which the relaxed program accepts at cost 2.
+    /// Rows `a: x ≥ 3` and `b: x ≤ 1` conflict. Relaxed with penalties 1 (a) and 2 (b), minimising: at any x the cost
+    /// is max(0, 3 − x) + 2·max(0, x − 1); on [1, 3] that is x + 1, least at x = 1 (cost 2), and outside it is more (3
+    /// − x > 2 below 1, 2(x − 1) > 4 above 3). So the optimum moves a by 2 and leaves b: plus[a] = 2, cost 2. Checked
+    /// here on the point (x, plus[a], minus[b]) = (1, 2, 0), which the relaxed program accepts at cost 2.
     @Test func penaltyRelaxationAddsSignedSlacksAfterTheColumns() throws {
         var program = LinearProgram(name: "conflict", sense: .minimize)
         let x = program.addVariable("x", lower: -.infinity)
@@ -67,8 +70,14 @@ struct ChangesTests {
         #expect(relaxed.variables.map(\.name) == ["x", "slack[a]", "slack[b]"])
         let plusA = try #require(slacks[0]?.plus), minusB = try #require(slacks[1]?.minus)
         #expect(slacks[0]?.minus == nil && slacks[1]?.plus == nil)
-        #expect(relaxed.constraints[0].terms == [LinearTerm(variable: 0, coefficient: 1), LinearTerm(variable: plusA.index, coefficient: 1)])
-        #expect(relaxed.constraints[1].terms == [LinearTerm(variable: 0, coefficient: 1), LinearTerm(variable: minusB.index, coefficient: -1)])
+        #expect(
+            relaxed.constraints[0].terms == [
+                LinearTerm(variable: 0, coefficient: 1), LinearTerm(variable: plusA.index, coefficient: 1),
+            ])
+        #expect(
+            relaxed.constraints[1].terms == [
+                LinearTerm(variable: 0, coefficient: 1), LinearTerm(variable: minusB.index, coefficient: -1),
+            ])
         #expect(relaxed.variables[plusA.index].objective == 1 && relaxed.variables[minusB.index].objective == 2)
         #expect(relaxed.variables[plusA.index].lower == 0 && relaxed.variables[minusB.index].lower == 0)
         #expect(program.largestViolation(of: [1]) != nil)

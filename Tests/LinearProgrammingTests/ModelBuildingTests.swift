@@ -10,9 +10,10 @@ struct ModelBuildingTests {
         let z = program.addVariable("z")
         let row = program.addConstraint("r", [(y, 2), (x, 1), (y, 3), (z, 4), (z, -4)], upper: 1)
         // y: 2 + 3 = 5 first, then x; z cancels out and is dropped.
-        #expect(program.constraints[row].terms == [
-            LinearTerm(variable: y.index, coefficient: 5), LinearTerm(variable: x.index, coefficient: 1),
-        ])
+        #expect(
+            program.constraints[row].terms == [
+                LinearTerm(variable: y.index, coefficient: 5), LinearTerm(variable: x.index, coefficient: 1),
+            ])
         #expect(program.nonzeroCount == 2)
         try program.validate()
     }

@@ -6,7 +6,9 @@ import LinearProgramming
 @Suite("LinearSolver defaults and the cancellation flag")
 struct SolverProtocolTests {
     struct Silent: LinearSolver {
-        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult { SolveResult(status: .noSolution) }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            SolveResult(status: .noSolution)
+        }
     }
 
     @Test func defaultsNameTheTypeAndReturnTheSolverItself() {

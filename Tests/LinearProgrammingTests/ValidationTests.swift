@@ -72,8 +72,10 @@ struct ValidationTests {
 
         var rows = baseProgram()
         rows.addConstraint("posts_total", [(Variable(index: 0), 1)], lower: 5, upper: 4)
-        #expect(validationError(rows) == LinearProgramError(
-            .lowerAboveUpper, at: .constraint("posts_total"), "lower bound 5.0 is above upper bound 4.0"))
+        #expect(
+            validationError(rows)
+                == LinearProgramError(
+                    .lowerAboveUpper, at: .constraint("posts_total"), "lower bound 5.0 is above upper bound 4.0"))
     }
 
     @Test func fractionalIntegerBoundIsRejected() throws {
@@ -103,8 +105,10 @@ struct ValidationTests {
         #expect(validationError(bigObjective)?.reason == .tooLarge)
     }
 
-    @Test(arguments: ["", "has space", "tab\there", "cr\r", "é", "quote'", "dash-name", "semi;colon",
-                      String(repeating: "a", count: 256)])
+    @Test(arguments: [
+        "", "has space", "tab\there", "cr\r", "é", "quote'", "dash-name", "semi;colon",
+        String(repeating: "a", count: 256),
+    ])
     func badVariableNamesAreRejected(name: String) throws {
         var program = baseProgram()
         program.addVariable(name)
@@ -113,8 +117,10 @@ struct ValidationTests {
         #expect(!error.description.contains("\t") && !error.description.contains("\r"))
     }
 
-    @Test(arguments: ["host_capacity[01,public]", "x[01,public,full]", "cofinancing", "posts_total", "need[2A]",
-                      "c.1", String(repeating: "a", count: 255)])
+    @Test(arguments: [
+        "host_capacity[01,public]", "x[01,public,full]", "cofinancing", "posts_total", "need[2A]",
+        "c.1", String(repeating: "a", count: 255),
+    ])
     func generatedNamesAreAccepted(name: String) throws {
         #expect(LinearProgram.isValidName(name))
         var program = baseProgram()
@@ -131,15 +137,19 @@ struct ValidationTests {
         #expect(validationError(named)?.location == .program)
         var objective = baseProgram()
         objective.objectiveName = "budget"  // clashes with the row
-        #expect(validationError(objective) == LinearProgramError(
-            .duplicateName, at: .objective, "a constraint is also named 'budget'"))
+        #expect(
+            validationError(objective)
+                == LinearProgramError(
+                    .duplicateName, at: .objective, "a constraint is also named 'budget'"))
     }
 
     @Test func duplicateNamesAreRejected() throws {
         var variables = baseProgram()
         variables.addVariable("q[01]")
-        #expect(validationError(variables) == LinearProgramError(
-            .duplicateName, at: .variable("q[01]"), "two variables have this name"))
+        #expect(
+            validationError(variables)
+                == LinearProgramError(
+                    .duplicateName, at: .variable("q[01]"), "two variables have this name"))
         var rows = baseProgram()
         rows.addConstraint("budget", [], upper: 1)
         #expect(validationError(rows)?.location == .constraint("budget"))

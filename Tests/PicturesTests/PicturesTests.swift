@@ -1,14 +1,16 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import Pictures  // map and chart geometry helpers (coordinate, niceAxis, insets)
 import Scenario
 
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let geometry = root.appendingPathComponent("scenarios/france-relance-2020/geometry/departements.paths.tsv").path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let geometry = root.appendingPathComponent("scenarios/france-relance-2020/geometry/departements.paths.tsv")
+        .path
 }
 
 /// The 101 département codes: 01…95 with 2A/2B for Corse (no 20), 971–974 and 976.
@@ -36,7 +38,10 @@ final class XMLCheck: NSObject, XMLParserDelegate {
         return (ok, parser.parserError.map { "\($0) line \(parser.lineNumber) column \(parser.columnNumber)" }, check)
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements[name, default: 0] += 1
         if name == "path", let id = attributes["id"], let fill = attributes["fill"] { pathFills[id] = fill }
         if name == "title" { inTitle = true; text = "" }
@@ -49,7 +54,9 @@ final class XMLCheck: NSObject, XMLParserDelegate {
 
 /// Runs rsvg-convert on `svg` in a temporary folder and returns the PNG's width and height.
 func renderPNG(_ svg: String, name: String) throws -> (width: Int, height: Int, bytes: Int) {
-    let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let tool = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     guard let tool else {
         Issue.record("rsvg-convert is missing: install the Debian package librsvg2-bin (scripts/setup)")
         return (0, 0, 0)
@@ -78,7 +85,9 @@ func renderPNG(_ svg: String, name: String) throws -> (width: Int, height: Int, 
 }
 
 func attribute(_ name: String, of svg: String) -> String? {
-    guard let start = svg.range(of: "<svg "), let range = svg[start.upperBound...].range(of: "\(name)=\"") else { return nil }
+    guard let start = svg.range(of: "<svg "), let range = svg[start.upperBound...].range(of: "\(name)=\"") else {
+        return nil
+    }
     let rest = svg[range.upperBound...]
     return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
 }
@@ -101,7 +110,9 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         #expect(geometry.departement("974")?.name == "La Réunion")
         // every label point inside the drawing, every path non-trivial
         for dep in geometry.departements {
-            #expect(dep.labelX >= 0 && dep.labelX <= geometry.width && dep.labelY >= 0 && dep.labelY <= geometry.height, "\(dep.code)")
+            #expect(
+                dep.labelX >= 0 && dep.labelX <= geometry.width && dep.labelY >= 0 && dep.labelY <= geometry.height,
+                "\(dep.code)")
             #expect(dep.path.count > 20, "\(dep.code)")
         }
     }
@@ -113,7 +124,9 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
             let inset = try #require(geometry.insets.first { $0.id == code })
             #expect(inset.caption.contains(code))
             let dep = try #require(geometry.departement(code))
-            #expect(dep.labelX > inset.x && dep.labelX < inset.x + inset.width && dep.labelY > inset.y && dep.labelY < inset.y + inset.height)
+            #expect(
+                dep.labelX > inset.x && dep.labelX < inset.x + inset.width && dep.labelY > inset.y
+                    && dep.labelY < inset.y + inset.height)
         }
     }
 
@@ -129,7 +142,10 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         let cases: [(String, Int?, Int?, String)] = [
             ("viewbox\t100\t80\ndep\t01\tAin\t5\tM1 1l2 0 0 2z\n", 2, 1, "6 fields"),
             ("viewbox\t100\t80\ndep\t01\tAin\tx\t5\tM1 1l2 0 0 2z\n", 2, 12, "label x is not a number"),
-            ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", 3, 5, "duplicate code 01"),
+            (
+                "viewbox\t100\t80\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\ndep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", 3, 5,
+                "duplicate code 01"
+            ),
             ("viewbox\t100\t80\ndep\t01\tAin\t5\t5\t<script>\n", 2, 16, "not SVG path data"),
             ("viewbox\t100\t80\npoint\t1\n", 2, 1, "unknown record"),
             ("dep\t01\tAin\t5\t5\tM1 1l2 0 0 2z\n", nil, nil, "no viewbox"),
@@ -142,7 +158,9 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
                 #expect(error.file == "g.tsv")
                 #expect(error.line == line && error.column == column, "\(error)")
                 #expect(error.description.contains(message), "\(error)")
-                if let line, let column { #expect(error.description.hasPrefix("g.tsv:\(line):\(column): "), "\(error)") }
+                if let line, let column {
+                    #expect(error.description.hasPrefix("g.tsv:\(line):\(column): "), "\(error)")
+                }
             }
         }
         #expect(throws: MapGeometryError.self) { try MapGeometry.load(path: "/nonexistent/geometry.tsv") }
@@ -157,7 +175,9 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
             _ = try MapGeometry.load(path: file.path)
             Issue.record("accepted a Latin-1 file")
         } catch let error as MapGeometryError {
-            #expect(error.description == "\(file.path):2:9: byte 0xF4 is not valid UTF-8: the map geometry file must be UTF-8 text")
+            #expect(
+                error.description
+                    == "\(file.path):2:9: byte 0xF4 is not valid UTF-8: the map geometry file must be UTF-8 text")
         }
     }
 }
@@ -166,10 +186,11 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
     @Test func isWellFormedAndRenders() throws {
         let geometry = try loadGeometry()
         var values = sampleValues(geometry)
-        values["2A"] = .some(nil)           // a missing value
-        values.removeValue(forKey: "976")   // and an absent one
-        let svg = ChoroplethMap.svg(geometry: geometry, values: values, title: "Posts per 100,000 inhabitants",
-                                    legendTitle: "Posts per 100,000 inhabitants", classes: .quantiles(5))
+        values["2A"] = .some(nil)  // a missing value
+        values.removeValue(forKey: "976")  // and an absent one
+        let svg = ChoroplethMap.svg(
+            geometry: geometry, values: values, title: "Posts per 100,000 inhabitants",
+            legendTitle: "Posts per 100,000 inhabitants", classes: .quantiles(5))
         let parsed = XMLCheck.parse(svg)
         #expect(parsed.ok, "\(parsed.error ?? "")")
         #expect(parsed.check.elements["path"] == 101)
@@ -191,8 +212,9 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         let geometry = try loadGeometry()
         var values: [String: Double?] = [:]
         for (index, dep) in geometry.departements.enumerated() { values[dep.code] = Double(index % 13) - 6 }
-        let svg = ChoroplethMap.svg(geometry: geometry, values: values, title: "Change against 2021",
-                                    legendTitle: "Posts, plan minus 2021", palette: .diverging, classes: .fixed([2, 4]), decimals: 0)
+        let svg = ChoroplethMap.svg(
+            geometry: geometry, values: values, title: "Change against 2021",
+            legendTitle: "Posts, plan minus 2021", palette: .diverging, classes: .fixed([2, 4]), decimals: 0)
         let parsed = XMLCheck.parse(svg)
         #expect(parsed.ok, "\(parsed.error ?? "")")
         let zero = try #require(geometry.departements.enumerated().first { $0.offset % 13 == 6 }?.element.code)
@@ -206,20 +228,29 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         let geometry = try loadGeometry()
         let values = sampleValues(geometry)
         let classes = MapClasses.fixed([3, 5, 7, 9])
-        let before = XMLCheck.parse(ChoroplethMap.svg(geometry: geometry, values: values, title: "t", legendTitle: "l", classes: classes)).check.pathFills
+        let before = XMLCheck.parse(
+            ChoroplethMap.svg(geometry: geometry, values: values, title: "t", legendTitle: "l", classes: classes)
+        ).check.pathFills
         var changed = values
-        changed["33"] = 0.5                     // to the bottom class ("up to 3.0")
-        let after = XMLCheck.parse(ChoroplethMap.svg(geometry: geometry, values: changed, title: "t", legendTitle: "l", classes: classes)).check.pathFills
+        changed["33"] = 0.5  // to the bottom class ("up to 3.0")
+        let after = XMLCheck.parse(
+            ChoroplethMap.svg(geometry: geometry, values: changed, title: "t", legendTitle: "l", classes: classes)
+        ).check.pathFills
         #expect(before.count == 101 && after.count == 101)
         let differing = before.keys.filter { before[$0] != after[$0] }
         #expect(differing == ["dep-33"])
     }
 
     @Test func escapesNamesAndTitles() throws {
-        let geometry = MapGeometry(width: 100, height: 80, departements: [
-            .init(code: "X&1", name: "Côtes-d'Armor & <Nord> \"Ouest\"", path: "M1 1l20 0 0 20z", labelX: 5, labelY: 5),
-        ], insets: [.init(id: "i", x: 0, y: 0, width: 50, height: 50, caption: "R&D <inset>")])
-        let svg = ChoroplethMap.svg(geometry: geometry, values: ["X&1": 1.5], title: "A & B < C", legendTitle: "l'unité \"x\"")
+        let geometry = MapGeometry(
+            width: 100, height: 80,
+            departements: [
+                .init(
+                    code: "X&1", name: "Côtes-d'Armor & <Nord> \"Ouest\"", path: "M1 1l20 0 0 20z", labelX: 5, labelY: 5
+                )
+            ], insets: [.init(id: "i", x: 0, y: 0, width: 50, height: 50, caption: "R&D <inset>")])
+        let svg = ChoroplethMap.svg(
+            geometry: geometry, values: ["X&1": 1.5], title: "A & B < C", legendTitle: "l'unité \"x\"")
         let parsed = XMLCheck.parse(svg)
         #expect(parsed.ok, "\(parsed.error ?? "")")
         #expect(parsed.check.titles.contains("Côtes-d'Armor & <Nord> \"Ouest\" (X&1): 1.5"))
@@ -243,7 +274,8 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
         let legend = ChoroplethMap.legend(values: values, palette: .sequential, classes: .quantiles(4), decimals: 0)
         #expect(legend.map(\.label) == ["up to 5", "6 to 10", "11 to 15", "16 or more"])
         #expect(Set(legend.map(\.color)).count == 4)
-        let diverging = ChoroplethMap.legend(values: [-7, -3, 0, 2, 9], palette: .diverging, classes: .fixed([5]), decimals: 0)
+        let diverging = ChoroplethMap.legend(
+            values: [-7, -3, 0, 2, 9], palette: .diverging, classes: .fixed([5]), decimals: 0)
         #expect(diverging.map(\.label) == ["-6 or less", "-5 to -1", "0", "+1 to +5", "+6 or more"])
         #expect(diverging[2].color == ChoroplethMap.zeroColor)
         // a single value or none still gives a usable legend
@@ -254,15 +286,18 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
 
 @Suite struct BarChartTests {
     @Test func isWellFormedRendersAndEscapes() throws {
-        let rows: [(label: String, value: Double)] = [("Optimised plan", 2_200_883), ("Proportional to population", 1_987_000),
-                                                      ("Real 2021 & \"Côtes-d'Armor\" <x>", 2_012_000), ("Missing", .nan)]
+        let rows: [(label: String, value: Double)] = [
+            ("Optimised plan", 2_200_883), ("Proportional to population", 1_987_000),
+            ("Real 2021 & \"Côtes-d'Armor\" <x>", 2_012_000), ("Missing", .nan),
+        ]
         let svg = BarChart.svg(rows: rows, title: "People accompanied", unit: "people", highlight: ["Optimised plan"])
         let parsed = XMLCheck.parse(svg)
         #expect(parsed.ok, "\(parsed.error ?? "")")
-        #expect(parsed.check.elements["rect"] == 4)   // background + 3 finite bars
+        #expect(parsed.check.elements["rect"] == 4)  // background + 3 finite bars
         #expect(parsed.check.titles.contains("Optimised plan: 2,200,883 people"))
         #expect(svg.contains("2,200,883") && svg.contains("n/a"))
-        #expect(svg == BarChart.svg(rows: rows, title: "People accompanied", unit: "people", highlight: ["Optimised plan"]))
+        #expect(
+            svg == BarChart.svg(rows: rows, title: "People accompanied", unit: "people", highlight: ["Optimised plan"]))
         let width = try #require(attribute("width", of: svg).flatMap(Double.init))
         let height = try #require(attribute("height", of: svg).flatMap(Double.init))
         let png = try renderPNG(svg, name: "chart")
@@ -294,10 +329,12 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
 @Suite struct MapValuesTests {
     @Test func perHundredThousandAndChange() {
         let territories = [
-            Territory(code: "01", name: "Ain", regionCode: "84", regionName: "ARA", overseas: false, population: 200_000,
-                      population15Plus: 150_000, population75Plus: 20_000, fragilityIndex: 5, posts2021: 10),
-            Territory(code: "02", name: "Aisne", regionCode: "32", regionName: "HdF", overseas: false, population: 0,
-                      population15Plus: 0, population75Plus: 0, fragilityIndex: 5),
+            Territory(
+                code: "01", name: "Ain", regionCode: "84", regionName: "ARA", overseas: false, population: 200_000,
+                population15Plus: 150_000, population75Plus: 20_000, fragilityIndex: 5, posts2021: 10),
+            Territory(
+                code: "02", name: "Aisne", regionCode: "32", regionName: "HdF", overseas: false, population: 0,
+                population15Plus: 0, population75Plus: 0, fragilityIndex: 5),
         ]
         let per100k = MapValues.postsPer100k(territories: territories, posts: ["01": 12])
         #expect(per100k["01"] == .some(6.0))

@@ -6,17 +6,23 @@ import Testing
 /// The frontier section's closing sentence: a change of coverage within the solver's tolerance is "no cost".
 @Suite struct AnalysesReportTests {
     @Test func aFlatFrontierSaysEquityCostsNoCoverage() {
-        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
-                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1)]
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1),
+        ]
         // +100 / 2,000,000 = 0.005 %, within twice a gap of 0.01 %.
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
-        #expect(text.contains("from 0.0 % to 18.0 % (the highest reached) changes the people accompanied by +100 (0.005 %)"))
+        #expect(
+            text.contains("from 0.0 % to 18.0 % (the highest reached) changes the people accompanied by +100 (0.005 %)")
+        )
         #expect(text.contains("equity costs no measurable coverage"))
     }
 
     @Test func aSlopedFrontierSaysWhatEquityCosts() {
-        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100_000, objective: 1),
-                      Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90_000, objective: 1)]
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100_000, objective: 1),
+            Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90_000, objective: 1),
+        ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(text.contains("from 0.0 % to 30.0 % (the highest reached) costs 10,000 people accompanied (-10.000 %)"))
         #expect(!text.contains("equity costs no measurable coverage"))
@@ -26,20 +32,23 @@ import Testing
 /// The sensitivity section names the changes smaller than the solver's tolerance.
 @Suite struct SensitivitySectionTests {
     static func row(_ label: String, _ deltaObjective: Double) -> Sensitivity.Row {
-        Sensitivity.Row(label: label, override: "x=1", status: "optimal", objective: 1_000_000 + deltaObjective, coverage: 10,
-                        deltaObjective: deltaObjective, deltaCoverage: 0, coveragePerUnit: nil, unit: "per post")
+        Sensitivity.Row(
+            label: label, override: "x=1", status: "optimal", objective: 1_000_000 + deltaObjective, coverage: 10,
+            deltaObjective: deltaObjective, deltaCoverage: 0, coveragePerUnit: nil, unit: "per post")
     }
 
     @Test func changesWithinTheGapAreNamed() {
         // Tolerance: 1e-4 × 1,000,000 = 100.
         let rows = [Self.row("posts +1", 40), Self.row("posts +100", 5_000), Self.row("posts −1", -99.9)]
-        let text = AnalysesReport.sensitivitySection(rows, mipGap: 1e-4, baseObjective: 1_000_000).joined(separator: "\n")
+        let text = AnalysesReport.sensitivitySection(rows, mipGap: 1e-4, baseObjective: 1_000_000).joined(
+            separator: "\n")
         #expect(text.contains("about 100 of objective here: the changes of posts +1, posts −1 are smaller than that"))
         #expect(!text.contains("posts +100 are smaller") && !text.contains("posts +100,"))
     }
 
     @Test func noToleranceSentenceWhenEveryChangeIsMeasured() {
-        let text = AnalysesReport.sensitivitySection([Self.row("posts +100", 5_000)], mipGap: 1e-4, baseObjective: 1_000_000)
+        let text = AnalysesReport.sensitivitySection(
+            [Self.row("posts +100", 5_000)], mipGap: 1e-4, baseObjective: 1_000_000)
         #expect(!text.joined().contains("tolerance"))
     }
 }

@@ -10,31 +10,45 @@ import Testing
 /// that used to be wrong are checked by name.
 @Suite struct DegenerateReportTests {
     /// Two territories in two régions, one public host each (capacity 2), one option: a post costs 24,000 €.
-    static func record(posts: Int, rate: Double, floor: Int, territoryShare: Double, regionShare: Double, plan: [(String, Int)]) -> RunRecord {
+    static func record(
+        posts: Int, rate: Double, floor: Int, territoryShare: Double, regionShare: Double, plan: [(String, Int)]
+    ) -> RunRecord {
         let parameters = ScenarioParameters(
             name: "degenerate", title: "Degenerate", posts: posts, budgetEUR: 100_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: rate, rate75Plus: rate, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)],
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)
+            ],
             fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
-            limits: Limits(territoryMinPosts: floor, territoryMaxShare: territoryShare, regionMinPosts: 0, regionMaxShare: regionShare),
+            limits: Limits(
+                territoryMinPosts: floor, territoryMaxShare: territoryShare, regionMinPosts: 0,
+                regionMaxShare: regionShare),
             objective: ObjectiveParameters(exponent: 0.5, breakpoints: [0.5, 1]),
             solver: SolverParameters(timeLimitSeconds: 10, mipGap: 0.0001, presolve: true, cuts: true),
             effective: [("programme.posts", "\(posts)")])
         let territories = [("A", "Alpha", "R1"), ("B", "Beta", "R2")].map { code, name, region in
-            Territory(code: code, name: name, regionCode: region, regionName: "Région \(region)", overseas: false,
-                      population: 1_000, population15Plus: 1_000, population75Plus: 1_000, fragilityIndex: 5)
+            Territory(
+                code: code, name: name, regionCode: region, regionName: "Région \(region)", overseas: false,
+                population: 1_000, population15Plus: 1_000, population75Plus: 1_000, fragilityIndex: 5)
         }
-        let structures = ["A", "B"].map { HostStructure(id: "h\($0)", name: "Host \($0)", territory: $0, kind: "public", capacity: 2, cofinancingEUR: 0) }
+        let structures = ["A", "B"].map {
+            HostStructure(
+                id: "h\($0)", name: "Host \($0)", territory: $0, kind: "public", capacity: 2, cofinancingEUR: 0)
+        }
         let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
-        return RunRecord(scenario: scenario, plan: Plan(placements: plan.map { Placement(structureID: "h\($0.0)", option: "full", posts: $0.1) }),
-                         status: .optimal, bestBound: nil, relativeGap: 0, limitReached: nil, mipGap: 0.0001)
+        return RunRecord(
+            scenario: scenario,
+            plan: Plan(placements: plan.map { Placement(structureID: "h\($0.0)", option: "full", posts: $0.1) }),
+            status: .optimal, bestBound: nil, relativeGap: 0, limitReached: nil, mipGap: 0.0001)
     }
 
     /// Need rates of 0: nobody needs help; the plan still places its 3 posts.
-    static let noNeed = record(posts: 3, rate: 0, floor: 0, territoryShare: 1, regionShare: 1, plan: [("A", 2), ("B", 1)])
+    static let noNeed = record(
+        posts: 3, rate: 0, floor: 0, territoryShare: 1, regionShare: 1, plan: [("A", 2), ("B", 1)])
     /// One post, no floor, no binding cap: the post goes to A, B gets none.
     static let onePost = record(posts: 1, rate: 1, floor: 0, territoryShare: 1, regionShare: 1, plan: [("A", 1)])
-    /// One post and the national shares (4 % per territory, 20 % per région): both caps round down to 0, nothing is placed.
+    /// One post and the national shares (4 % per territory, 20 % per région): both caps round down to 0, nothing is
+    /// placed.
     static let capsAtZero = record(posts: 1, rate: 1, floor: 0, territoryShare: 0.04, regionShare: 0.2, plan: [])
 
     static func check(_ record: RunRecord, golden name: String) throws -> String {
@@ -51,10 +65,21 @@ import Testing
     @Test func noNeedSaysSoAndNeverThatPostsMeetUnservedPeople() throws {
         let report = try Self.check(Self.noNeed, golden: "report-no-need.md")
         #expect(!report.contains("every post still meets unserved people"))
-        #expect(!report.contains("more posts could reach more people") && !report.contains("more posts would let the plan reach more people"))
-        #expect(report.contains("**`need`** — slack. No territory has any need under the scenario's need formula: no plan can accompany anyone."))
-        #expect(report.contains("All 3 posts are placed, and no territory has need left uncovered: more posts would reach no one more."))
-        #expect(report.contains("No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets."))
+        #expect(
+            !report.contains("more posts could reach more people")
+                && !report.contains("more posts would let the plan reach more people"))
+        #expect(
+            report.contains(
+                "**`need`** — slack. No territory has any need under the scenario's need formula: no plan can accompany anyone."
+            ))
+        #expect(
+            report.contains(
+                "All 3 posts are placed, and no territory has need left uncovered: more posts would reach no one more.")
+        )
+        #expect(
+            report.contains(
+                "No territory has any need under the scenario's need formula, so need cannot explain the posts each one gets."
+            ))
     }
 
     @Test func onePostWithoutFloorsNeverSaysEveryTerritoryGetsMoreThanItsMinimum() throws {
@@ -70,7 +95,9 @@ import Testing
         #expect(!report.contains("every post still meets unserved people"))
         #expect(report.contains("1 of the 1 posts stay unplaced. Used up below: territory caps, région caps."))
         #expect(report.contains("The cap of 4.0 % of 1 posts rounds down to 0 posts: no territory can receive a post."))
-        #expect(report.contains("The cap of 20.0 % of 1 posts per région rounds down to 0 posts: no région can receive a post."))
+        #expect(
+            report.contains(
+                "The cap of 20.0 % of 1 posts per région rounds down to 0 posts: no région can receive a post."))
         #expect(report.contains("No post is placed, so no need is covered."))
         #expect(report.contains("No post is placed in any territory, so none gets more than another."))
         #expect(report.contains("at most 4.0 % of the 1 posts per territory (0 post(s), rounded down)"))

@@ -7,9 +7,12 @@ import Testing
 /// point's solve hit its limit; the territory whose capacity pins the max-min is named.
 @Suite struct FrontierHonestyTests {
     @Test func aPointStoppedAtItsLimitIsNeverCalledWithinTolerance() {
-        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
-                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1,
-                                     status: "feasible", relativeGap: 0.004)]
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+            Frontier.Point(
+                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1,
+                status: "feasible", relativeGap: 0.004),
+        ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(!text.contains("within the solver's tolerance"))
         #expect(!text.contains("equity costs no measurable coverage"))
@@ -22,16 +25,21 @@ import Testing
 
     /// Within tolerance is measured against the widest gap of the points, and said with it.
     @Test func theToleranceIsTheWidestGapOfThePoints() {
-        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1, relativeGap: 0.002),
-                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_998_000, objective: 1, relativeGap: 0.001)]
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1, relativeGap: 0.002),
+            Frontier.Point(
+                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_998_000, objective: 1, relativeGap: 0.001),
+        ]
         // −2,000 / 2,000,000 = 0.1 % ≤ 2 × 0.2 %: within the points' own tolerance, though ten times the run's gap.
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(text.contains("within the solver's tolerance (relative gap up to 0.200 % per solve)"))
     }
 
     @Test func theTerritoryPinningTheMaxMinIsNamed() {
-        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
-                      Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000_000, objective: 1, pinnedBy: ["68"])]
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000_000, objective: 1, pinnedBy: ["68"]),
+        ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(text.contains("The highest floor is pinned by `68`"))
     }

@@ -15,32 +15,46 @@ import Testing
         let parameters = ScenarioParameters(
             name: "golden", title: "Golden | report", posts: 6, budgetEUR: 150_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "private", label: "Private", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12),
-                    HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24)],
-            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
-                             FundingOption(id: "partial", label: "Partial", stateShare: 0.5, months: 36)],
+            kinds: [
+                HostKind(id: "private", label: "Private", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12),
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24),
+            ],
+            fundingOptions: [
+                FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
+                FundingOption(id: "partial", label: "Partial", stateShare: 0.5, months: 36),
+            ],
             limits: Limits(territoryMinPosts: 1, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 0.5, breakpoints: [0.25, 1]),
             solver: SolverParameters(timeLimitSeconds: 10, mipGap: 0.0001, presolve: true, cuts: true),
             effective: [("programme.posts", "6"), ("programme.budget_eur", "150000")])
         let territories = [
-            Territory(code: "01", name: "Ain", regionCode: "84", regionName: "Auvergne-Rhône-Alpes", overseas: false,
-                      population: 480, population15Plus: 480, population75Plus: 480, fragilityIndex: 5, posts2021: 2),
-            Territory(code: "2A", name: "Corse-du-Sud", regionCode: "94", regionName: "Corse", overseas: false,
-                      population: 96, population15Plus: 96, population75Plus: 96, fragilityIndex: 5, posts2021: 1),
+            Territory(
+                code: "01", name: "Ain", regionCode: "84", regionName: "Auvergne-Rhône-Alpes", overseas: false,
+                population: 480, population15Plus: 480, population75Plus: 480, fragilityIndex: 5, posts2021: 2),
+            Territory(
+                code: "2A", name: "Corse-du-Sud", regionCode: "94", regionName: "Corse", overseas: false,
+                population: 96, population15Plus: 96, population75Plus: 96, fragilityIndex: 5, posts2021: 1),
         ]
         let structures = [
-            HostStructure(id: "S1", name: "=cmd|' /C calc'!A0", territory: "01", kind: "public", capacity: 3, cofinancingEUR: 18_000),
-            HostStructure(id: "S2", name: "Association \"Lien\", numérique", territory: "01", kind: "private", capacity: 2, cofinancingEUR: 0),
-            HostStructure(id: "S3", name: "Mairie\nd'Ajaccio", territory: "2A", kind: "public", capacity: 2, cofinancingEUR: 0),
+            HostStructure(
+                id: "S1", name: "=cmd|' /C calc'!A0", territory: "01", kind: "public", capacity: 3,
+                cofinancingEUR: 18_000),
+            HostStructure(
+                id: "S2", name: "Association \"Lien\", numérique", territory: "01", kind: "private", capacity: 2,
+                cofinancingEUR: 0),
+            HostStructure(
+                id: "S3", name: "Mairie\nd'Ajaccio", territory: "2A", kind: "public", capacity: 2, cofinancingEUR: 0),
         ]
         let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
         let plan = Plan(placements: [
-            Placement(structureID: "S1", option: "partial", posts: 1), Placement(structureID: "S1", option: "full", posts: 2),
-            Placement(structureID: "S2", option: "full", posts: 1), Placement(structureID: "S3", option: "full", posts: 1),
+            Placement(structureID: "S1", option: "partial", posts: 1),
+            Placement(structureID: "S1", option: "full", posts: 2),
+            Placement(structureID: "S2", option: "full", posts: 1),
+            Placement(structureID: "S3", option: "full", posts: 1),
         ])
-        return RunRecord(scenario: scenario, plan: plan, status: .optimal, bestBound: 200.5, relativeGap: 0.00005,
-                         limitReached: "mip gap", mipGap: 0.0001)
+        return RunRecord(
+            scenario: scenario, plan: plan, status: .optimal, bestBound: 200.5, relativeGap: 0.00005,
+            limitReached: "mip gap", mipGap: 0.0001)
     }
 
     @Test func tablesAndReportMatchTheGoldenFiles() throws {
@@ -55,7 +69,9 @@ import Testing
                 continue
             }
             let expected = try String(contentsOf: file, encoding: .utf8)
-            #expect(content == expected, "\(name) differs from Golden/\(name); re-record with REPARTIR_RECORD_GOLDEN=1 if intended")
+            #expect(
+                content == expected,
+                "\(name) differs from Golden/\(name); re-record with REPARTIR_RECORD_GOLDEN=1 if intended")
         }
     }
 

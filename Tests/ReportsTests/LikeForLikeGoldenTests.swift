@@ -6,27 +6,38 @@ import Scenario
 import Testing
 
 /// The comparison with 2021 on one basis, its decomposition and the ranges of posts, rendered from hand-built plans
-/// and compared byte for byte with Golden/. The plans are those solved on paper in `DecompositionTests` (two territories:
-/// A needs 12, B 1,000; `full` serves 12 people for 12,000 €, `long` 24 for 12,000 € of State money; 2021: 2 posts in A).
-/// Re-record with `REPARTIR_RECORD_GOLDEN=1 swift test --filter LikeForLikeGoldenTests` and review the diff.
+/// and compared byte for byte with Golden/. The plans are those solved on paper in `DecompositionTests` (two
+/// territories: A needs 12, B 1,000; `full` serves 12 people for 12,000 €, `long` 24 for 12,000 € of State money; 2021:
+/// 2 posts in A). Re-record with `REPARTIR_RECORD_GOLDEN=1 swift test --filter LikeForLikeGoldenTests` and review the
+/// diff.
 @Suite struct LikeForLikeGoldenTests {
     static let scenario: Scenario = {
         let parameters = ScenarioParameters(
             name: "likeforlike", title: "", posts: 10, budgetEUR: 96_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [HostKind(id: "public", label: "Public", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12)],
-            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
-                             FundingOption(id: "long", label: "Long", stateShare: 0.5, months: 24)],
+            kinds: [
+                HostKind(id: "public", label: "Public", grantEUR: 12_000, overseasGrantEUR: 12_000, grantMonths: 12)
+            ],
+            fundingOptions: [
+                FundingOption(id: "full", label: "Full", stateShare: 1, months: nil),
+                FundingOption(id: "long", label: "Long", stateShare: 0.5, months: 24),
+            ],
             limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0.0001, presolve: true, cuts: true),
             effective: [], basis: ServiceBasis(costPerPostEUR: 12_000, horizonYears: 3, renewalShare: 0))
         let territories = [("A", 12, 2), ("B", 1000, 0)].map { code, need, posts in
-            Territory(code: code, name: "Territory \(code)", regionCode: "R", regionName: "R", overseas: false, population: need,
-                      population15Plus: need, population75Plus: need, fragilityIndex: 5, posts2021: posts)
+            Territory(
+                code: code, name: "Territory \(code)", regionCode: "R", regionName: "R", overseas: false,
+                population: need,
+                population15Plus: need, population75Plus: need, fragilityIndex: 5, posts2021: posts)
         }
-        let structures = [HostStructure(id: "a", name: "a", territory: "A", kind: "public", capacity: 4, cofinancingEUR: 0, posts2021: 2),
-                          HostStructure(id: "b", name: "b", territory: "B", kind: "public", capacity: 4, cofinancingEUR: 24_000, posts2021: 0)]
+        let structures = [
+            HostStructure(
+                id: "a", name: "a", territory: "A", kind: "public", capacity: 4, cofinancingEUR: 0, posts2021: 2),
+            HostStructure(
+                id: "b", name: "b", territory: "B", kind: "public", capacity: 4, cofinancingEUR: 24_000, posts2021: 0),
+        ]
         return Scenario(parameters: parameters, territories: territories, structures: structures)
     }()
 
@@ -36,7 +47,8 @@ import Testing
 
     /// The best plan of each combination (by bits: geography 1, funding rule 2, money 4), as worked out on paper.
     static let plans: [Plan] = [
-        plan([("a", "full", 2)]), plan([("a", "full", 1), ("b", "full", 1)]), plan([("a", "full", 2)]), plan([("b", "long", 2)]),
+        plan([("a", "full", 2)]), plan([("a", "full", 1), ("b", "full", 1)]), plan([("a", "full", 2)]),
+        plan([("b", "long", 2)]),
         plan([("a", "full", 2)]), plan([("a", "full", 1), ("b", "full", 3)]), plan([("a", "full", 2)]),
         plan([("b", "long", 2), ("b", "full", 2)]),
     ]
@@ -44,22 +56,37 @@ import Testing
     static func outputs() -> [(name: String, content: String)] {
         let scenario = Self.scenario
         let observed = PlanEvaluation(plan: plan([("a", "full", 2)]), scenario: scenario)
-        let levels = Decomposition.ObservedLevels(stateCostEUR: observed.stateCostEUR, option: "full", posts: ["A": 2, "B": 0])
+        let levels = Decomposition.ObservedLevels(
+            stateCostEUR: observed.stateCostEUR, option: "full", posts: ["A": 2, "B": 0])
         let solved = plans.enumerated().map { bits, plan in
-            Decomposition.Solved(combination: Decomposition.Combination(bits: bits), plan: plan,
-                                 status: bits == 7 ? "optimised plan" : "optimal", relativeGap: 0, evaluation: PlanEvaluation(plan: plan, scenario: scenario),
-                                 postsClipped: 0)
+            Decomposition.Solved(
+                combination: Decomposition.Combination(bits: bits), plan: plan,
+                status: bits == 7 ? "optimised plan" : "optimal", relativeGap: 0,
+                evaluation: PlanEvaluation(plan: plan, scenario: scenario),
+                postsClipped: 0)
         }
         let outcome = Decomposition.Outcome(levels: levels, solved: solved)
-        let gap = PostRanges.Ranges(tolerance: 0.0001, byTerritory: ["A": .init(low: 0, high: 0), "B": .init(low: 4, high: 4)], failed: 0)
-        let wide = PostRanges.Ranges(tolerance: 0.005, byTerritory: ["A": .init(low: 0, high: 1), "B": .init(low: 3, high: 4)], failed: 0)
-        let rows = Comparison.rows([("optimised", plans[7]), ("2021", plan([("a", "full", 2)]))], scenario: scenario, optimised: "optimised")
+        let gap = PostRanges.Ranges(
+            tolerance: 0.0001, byTerritory: ["A": .init(low: 0, high: 0), "B": .init(low: 4, high: 4)], failed: 0)
+        let wide = PostRanges.Ranges(
+            tolerance: 0.005, byTerritory: ["A": .init(low: 0, high: 1), "B": .init(low: 3, high: 4)], failed: 0)
+        let rows = Comparison.rows(
+            [("optimised", plans[7]), ("2021", plan([("a", "full", 2)]))], scenario: scenario, optimised: "optimised")
         let extra = Comparison.decompositionRows(outcome, scenario: scenario, optimised: rows.first)
-        let section = Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", decomposition: outcome, ranges: gap)
+        let section =
+            Comparison.markdownSection(
+                rows, scenario: scenario, optimised: "optimised", decomposition: outcome, ranges: gap)
             + PostRangesReport.section([gap, wide], scenario: scenario, posts: ["A": 0, "B": 4], mipGap: 0.0001)
-        return [("like-for-like.md", section),
-                ("like-for-like-decomposition.csv", DecompositionReport.csv(outcome, scenario: scenario, observed: observed))]
-            + Comparison.tables(rows, scenario: scenario, decomposition: extra).map { ("like-for-like-" + $0.name, $0.content) }
+        return [
+            ("like-for-like.md", section),
+            (
+                "like-for-like-decomposition.csv",
+                DecompositionReport.csv(outcome, scenario: scenario, observed: observed)
+            ),
+        ]
+            + Comparison.tables(rows, scenario: scenario, decomposition: extra).map {
+                ("like-for-like-" + $0.name, $0.content)
+            }
     }
 
     @Test func comparisonDecompositionAndRangesMatchTheGoldenFiles() throws {
@@ -71,7 +98,9 @@ import Testing
                 continue
             }
             let expected = try String(contentsOf: file, encoding: .utf8)
-            #expect(content == expected, "\(name) differs from Golden/\(name); re-record with REPARTIR_RECORD_GOLDEN=1 if intended")
+            #expect(
+                content == expected,
+                "\(name) differs from Golden/\(name); re-record with REPARTIR_RECORD_GOLDEN=1 if intended")
         }
     }
 
@@ -80,7 +109,10 @@ import Testing
     @Test func theLeadSentenceSaysTheGeographyGainAndNeverASameBudgetThatIsNot() throws {
         let text = Self.outputs()[0].content
         // Paper: geography at 2021's money and rule: 12 → 24 people over 3 years (+100 %); per year 12 → 24.
-        #expect(text.contains("**With the 2021 allocation's money (€0.05M) and funding rule (`full` only), choosing where the posts go reaches +12 people a year in post (+100.0 %) and +12 over 3 years (+100.0 %)"))
+        #expect(
+            text.contains(
+                "**With the 2021 allocation's money (€0.05M) and funding rule (`full` only), choosing where the posts go reaches +12 people a year in post (+100.0 %) and +12 over 3 years (+100.0 %)"
+            ))
         #expect(text.contains("with €0.10M of State money against €0.05M"))
         #expect(!text.contains("same budget"))
         // Shapley over 3 years: geography 36, rule 12, money 12 (of 60).

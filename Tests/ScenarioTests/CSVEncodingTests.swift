@@ -50,7 +50,9 @@ import Testing
         data.append("code,name\n01,Ain\n".data(using: .utf16LittleEndian)!)
         let diagnostic = try #require(only(data))
         #expect(diagnostic.category == .data)
-        #expect(diagnostic.message.contains("UTF-16") && diagnostic.message.contains("FF FE") && diagnostic.message.contains("CSV UTF-8"))
+        #expect(
+            diagnostic.message.contains("UTF-16") && diagnostic.message.contains("FF FE")
+                && diagnostic.message.contains("CSV UTF-8"))
         var bigEndian = Data([0xFE, 0xFF])
         bigEndian.append("code,name\n".data(using: .utf16BigEndian)!)
         #expect(only(bigEndian)?.message.contains("big-endian") == true)
@@ -70,7 +72,9 @@ import Testing
         let diagnostic = try #require(only(data))
         #expect(diagnostic.location == SourceLocation(file: "t.csv", line: 2, column: 7))
         #expect(diagnostic.message.contains("byte 0xE8 at byte offset 16"))
-        #expect(diagnostic.message.contains("'è'") && diagnostic.message.contains("Windows-1252") && diagnostic.message.contains("CSV UTF-8"))
+        #expect(
+            diagnostic.message.contains("'è'") && diagnostic.message.contains("Windows-1252")
+                && diagnostic.message.contains("CSV UTF-8"))
     }
 
     /// A French spreadsheet's plain "CSV" export: Windows-1252, semicolons, decimal commas, CRLF.

@@ -6,7 +6,8 @@ import Testing
 /// public data in `../shared/data` (its `--check` mode regenerates them in a temporary folder and compares),
 /// and no column the model reads is the 2021 allocation read back (issue 10, item 3).
 @Suite struct DefaultScenarioProvenanceTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `../shared/data` beside the repository, or two levels up for a git worktree under `wt/<name>`.
     static var dataFolder: String? {
@@ -19,7 +20,11 @@ import Testing
         let data = try #require(dataFolder, "the public data is expected beside the repository, at ../shared/data")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.root.appendingPathComponent("scripts/build-default-scenario.py").path, "--check", "--data", data] + extra
+        process.arguments =
+            [
+                "python3", Self.root.appendingPathComponent("scripts/build-default-scenario.py").path, "--check",
+                "--data", data,
+            ] + extra
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -53,7 +58,8 @@ import Testing
         for (row, key) in group.enumerated() { byGroup[key, default: []].append(row) }
         var determined = 0, constantRatio = 0, groups = 0
         // A group where the column is constant (every weight 1) says nothing: it is a function of anything.
-        for rows in byGroup.values where Set(rows.map { posts[$0] }).count >= 2 && Set(rows.map { column[$0] }).count >= 2 {
+        for rows in byGroup.values
+        where Set(rows.map { posts[$0] }).count >= 2 && Set(rows.map { column[$0] }).count >= 2 {
             groups += 1
             var valueOf: [Int: Set<Double>] = [:]
             for row in rows { valueOf[posts[row], default: []].insert(column[row]) }
@@ -88,8 +94,10 @@ import Testing
             "structures.capacity": echo(structures.map { Double($0.capacity) }, posts: sPosts, group: sGroup),
             "structures.cofinancing_eur": echo(structures.map(\.cofinancingEUR), posts: sPosts, group: sGroup),
             "territories.population": echo(territories.map { Double($0.population) }, posts: tPosts, group: tGroup),
-            "territories.population_15_plus": echo(territories.map { Double($0.population15Plus) }, posts: tPosts, group: tGroup),
-            "territories.population_75_plus": echo(territories.map { Double($0.population75Plus) }, posts: tPosts, group: tGroup),
+            "territories.population_15_plus": echo(
+                territories.map { Double($0.population15Plus) }, posts: tPosts, group: tGroup),
+            "territories.population_75_plus": echo(
+                territories.map { Double($0.population75Plus) }, posts: tPosts, group: tGroup),
             "territories.ifn": echo(territories.map(\.fragilityIndex), posts: tPosts, group: tGroup),
             "territories.weight": echo(territories.map(\.weight), posts: tPosts, group: tGroup),
         ]
@@ -122,9 +130,12 @@ import Testing
         let posts = [1, 1, 2, 3, 1, 2, 5, 1]
         let group = Array(repeating: "g", count: posts.count)
         #expect(Self.echo(posts.map { Double(2 * $0) }, posts: posts, group: group) != nil)
-        #expect(Self.echo(posts.map { Double([0: 0, 1: 7, 2: 9, 3: 30, 5: 31][$0]!) }, posts: posts, group: group) != nil)
+        #expect(
+            Self.echo(posts.map { Double([0: 0, 1: 7, 2: 9, 3: 30, 5: 31][$0]!) }, posts: posts, group: group) != nil)
         #expect(Self.echo([3, 1, 4, 1, 5, 9, 2, 6], posts: posts, group: group) == nil)
-        #expect(Self.echo(Array(repeating: 1, count: posts.count), posts: posts, group: group) == nil, "a constant column is no echo")
+        #expect(
+            Self.echo(Array(repeating: 1, count: posts.count), posts: posts, group: group) == nil,
+            "a constant column is no echo")
     }
 }
 
@@ -139,11 +150,13 @@ import Testing
     @Test func intervalScaleUsesOnlyDifferencesOfTheIndex() {
         func territories(shift: Double) -> [Territory] {
             [("A", 4.0), ("B", 6.0)].map {
-                Territory(code: $0.0, name: $0.0, regionCode: "R", regionName: "R", overseas: false, population: 1_100,
-                          population15Plus: 1_100, population75Plus: 100, fragilityIndex: $0.1 + shift)
+                Territory(
+                    code: $0.0, name: $0.0, regionCode: "R", regionName: "R", overseas: false, population: 1_100,
+                    population15Plus: 1_100, population75Plus: 100, fragilityIndex: $0.1 + shift)
             }
         }
-        let interval = NeedFormula(NeedParameters(rate15Plus: 0.165, rate75Plus: 0.64, fragilityExponent: 1, fragilitySpread: 0.2))
+        let interval = NeedFormula(
+            NeedParameters(rate15Plus: 0.165, rate75Plus: 0.64, fragilityExponent: 1, fragilitySpread: 0.2))
         #expect(interval.need(for: territories(shift: 0)) == ["A": 158, "B": 205])
         #expect(interval.need(for: territories(shift: 10)) == ["A": 158, "B": 205])
         let ratio = NeedFormula(NeedParameters(rate15Plus: 0.165, rate75Plus: 0.64, fragilityExponent: 1))
@@ -156,33 +169,47 @@ import Testing
         DefaultScenarioProvenanceTests.root.appendingPathComponent("scenarios/france-relance-2020/scenario.yaml").path
     }
 
-    /// A capacity factor that leaves a département less room than its floor is a configuration error (exit 78) at the key,
-    /// before any solve; the same floor with a range that keeps room is accepted.
+    /// A capacity factor that leaves a département less room than its floor is a configuration error (exit 78) at the
+    /// key, before any solve; the same floor with a range that keeps room is accepted.
     @Test func aRobustnessRangeThatBreaksAFloorIsRefused() throws {
         let floor = ParameterOverride(key: "limits.territory_min_posts", value: "12")
         do {
-            _ = try ScenarioLoader.load(Self.defaultScenario, overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "0.5,2")])
+            _ = try ScenarioLoader.load(
+                Self.defaultScenario,
+                overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "0.5,2")])
             Issue.record("a capacity factor of 0.5 with a floor of 12 must be refused")
         } catch {
             #expect(error.category == .configuration)
-            #expect(error.diagnostics.contains { $0.message.contains("'robustness.capacity_factors': at factor 0.5 the host structures of territory 23 (Creuse) can take 11 posts, below its floor of 12") })
+            #expect(
+                error.diagnostics.contains {
+                    $0.message.contains(
+                        "'robustness.capacity_factors': at factor 0.5 the host structures of territory 23 (Creuse) can take 11 posts, below its floor of 12"
+                    )
+                })
         }
-        let accepted = try ScenarioLoader.load(Self.defaultScenario, overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "1,2")])
+        let accepted = try ScenarioLoader.load(
+            Self.defaultScenario,
+            overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "1,2")])
         #expect(accepted.parameters.robustness.capacityFactors == [1, 2])
     }
 
     /// Out of range or too many values: exit 78 with the key.
     @Test func robustnessAndSpreadKeysHaveRanges() {
-        for (key, value, expected) in [("need.fragility_spread", "2", "out of range"),
-                                       ("robustness.people_per_post_year", "100,200,300,400,500", "at most 4"),
-                                       ("robustness.capacity_factors", "0", "must hold numbers in"),
-                                       ("robustness.moved_posts", "0", "out of range")] {
+        for (key, value, expected) in [
+            ("need.fragility_spread", "2", "out of range"),
+            ("robustness.people_per_post_year", "100,200,300,400,500", "at most 4"),
+            ("robustness.capacity_factors", "0", "must hold numbers in"),
+            ("robustness.moved_posts", "0", "out of range"),
+        ] {
             do {
-                _ = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride(key: key, value: value)])
+                _ = try ScenarioLoader.load(
+                    Self.defaultScenario, overrides: [ParameterOverride(key: key, value: value)])
                 Issue.record("\(key)=\(value) must be refused")
             } catch {
                 #expect(error.category == .configuration, "\(key)")
-                #expect(error.diagnostics.contains { $0.message.contains(key) && $0.message.contains(expected) }, "\(key): \(error)")
+                #expect(
+                    error.diagnostics.contains { $0.message.contains(key) && $0.message.contains(expected) },
+                    "\(key): \(error)")
             }
         }
     }
@@ -192,8 +219,11 @@ import Testing
         let parameters = try ScenarioLoader.load(Self.defaultScenario).parameters
         #expect(parameters.need.fragilitySpread == 0.2)
         #expect(parameters.peoplePerPostYear == 224)
-        #expect(parameters.robustness == RobustnessParameters(capacityFactors: [0.5, 2], cofinancingFactors: [0.5, 1.5],
-                                                              peoplePerPostYear: [186, 282], movedPosts: 3))
+        #expect(
+            parameters.robustness
+                == RobustnessParameters(
+                    capacityFactors: [0.5, 2], cofinancingFactors: [0.5, 1.5],
+                    peoplePerPostYear: [186, 282], movedPosts: 3))
     }
 }
 
@@ -201,7 +231,8 @@ extension IntervalNeedAndRobustnessRangeTests {
     /// Floors the base scenario itself cannot meet (101 × 100 posts > 4,000) are the scenario's contradiction (exit 20
     /// before solving), not a fault of the robustness range: the scenario still loads.
     @Test func baseContradictionsAreLeftToTheConsistencyCheck() throws {
-        let scenario = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride(key: "limits.territory_min_posts", value: "100")])
+        let scenario = try ScenarioLoader.load(
+            Self.defaultScenario, overrides: [ParameterOverride(key: "limits.territory_min_posts", value: "100")])
         #expect(scenario.parameters.robustness.capacityFactors == [0.5, 2])
     }
 }

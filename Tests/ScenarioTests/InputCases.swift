@@ -3,11 +3,13 @@ import Foundation
 
 /// Helpers shared by the bad-input tests: small tables in memory, checked the way the loader checks them.
 enum InputCases {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let defaultScenario = root.appendingPathComponent("scenarios/france-relance-2020")
     static let corpus = root.appendingPathComponent("Tests/FuzzCorpus")
 
-    static let territoryHeader = "code,name,region_code,region_name,overseas,population,population_15_plus,population_75_plus,ifn,poverty_rate_pct"
+    static let territoryHeader =
+        "code,name,region_code,region_name,overseas,population,population_15_plus,population_75_plus,ifn,poverty_rate_pct"
     static let territoryRows = [
         "01,Ain,84,Auvergne-Rhône-Alpes,false,663202,532749,55306,5.362,10.7",
         "02,Aisne,32,Hauts-de-France,false,527468,428635,49049,5.791,18.4",
@@ -41,7 +43,9 @@ enum InputCases {
         return values
     }
 
-    static func structureErrors(_ text: String, territories: Set<String>? = ["01", "02", "2A"], kinds: Set<String>? = ["public", "private"]) -> [Diagnostic] {
+    static func structureErrors(
+        _ text: String, territories: Set<String>? = ["01", "02", "2A"], kinds: Set<String>? = ["public", "private"]
+    ) -> [Diagnostic] {
         do {
             let table = try CSVTable(data: Data(text.utf8), path: "structures.csv")
             return TableLoaders.structures(table, territories: territories, kinds: kinds).1.diagnostics
@@ -52,8 +56,10 @@ enum InputCases {
 
     /// The default scenario's YAML with `edit` applied, read in memory with `overrides`.
     static func parameterErrors(_ edit: (String) -> String = { $0 }, overrides: [String] = []) throws -> [Diagnostic] {
-        let yaml = edit(try String(contentsOf: defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8))
-        var reader = ParameterReader(yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
+        let yaml = edit(
+            try String(contentsOf: defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8))
+        var reader = ParameterReader(
+            yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
         // As the loader: a file that does not parse stops there.
         if reader.parsed { _ = ScenarioLoader.readParameters(&reader) }
         return reader.errors.diagnostics
@@ -61,7 +67,8 @@ enum InputCases {
 
     /// A copy of the default scenario in a temporary folder, with files replaced (bytes).
     static func copy(replacing files: [String: Data] = [:]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-input-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-input-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: defaultScenario, to: folder)
         for (name, data) in files { try data.write(to: folder.appendingPathComponent(name)) }
         return folder.path

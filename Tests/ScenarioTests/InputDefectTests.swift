@@ -17,26 +17,33 @@ import Testing
     // MARK: what a table path names
 
     @Test func aDirectoryAsATableIsRefusedAsADirectory() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-dir-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-dir-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let error = try #require(try loadWithTerritories(at: directory.path))
         #expect(error.category == .missingFile)
-        #expect(error.diagnostics.map(\.message) == ["cannot read the table: it is a directory, not a regular file; name the file inside it"])
+        #expect(
+            error.diagnostics.map(\.message) == [
+                "cannot read the table: it is a directory, not a regular file; name the file inside it"
+            ])
     }
 
     @Test func aCharacterDeviceAsATableIsRefusedWithoutReadingIt() throws {
         for device in ["/dev/null", "/dev/zero"] {
             let error = try #require(try loadWithTerritories(at: device))
             #expect(error.category == .missingFile)
-            #expect(error.diagnostics.first?.message.contains("it is a character device, not a regular file") == true, "\(error)")
+            #expect(
+                error.diagnostics.first?.message.contains("it is a character device, not a regular file") == true,
+                "\(error)")
         }
     }
 
     /// A FIFO is refused at once, never opened for a blocking read. Should it block, a writer opened after
     /// 5 s ends the read, so the test fails rather than hangs.
     @Test func aFIFOAsATableIsRefusedWithoutBlocking() throws {
-        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-fifo-\(UUID().uuidString)").path
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-fifo-\(UUID().uuidString)")
+            .path
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { unlink(fifo) }
         let rescue = Thread {
@@ -49,15 +56,18 @@ import Testing
         let error = try #require(try loadWithTerritories(at: fifo))
         #expect(Date().timeIntervalSince(started) < 4)
         #expect(error.category == .missingFile)
-        #expect(error.diagnostics.first?.message.contains("it is a named pipe (FIFO), not a regular file") == true, "\(error)")
+        #expect(
+            error.diagnostics.first?.message.contains("it is a named pipe (FIFO), not a regular file") == true,
+            "\(error)")
     }
 
     @Test func aMissingTableSaysSo() throws {
         let error = try #require(try loadWithTerritories(at: "/nonexistent/territories.csv"))
         #expect(error.category == .missingFile)
         #expect(error.diagnostics.first?.message == "cannot read the table: there is no such file; check the path")
-        #expect(C.loadErrors("/nonexistent/scenario.yaml")?.diagnostics.first?.message
-            == "cannot read the scenario file: there is no such file; check the path")
+        #expect(
+            C.loadErrors("/nonexistent/scenario.yaml")?.diagnostics.first?.message
+                == "cannot read the scenario file: there is no such file; check the path")
     }
 
     // MARK: advice
@@ -79,13 +89,18 @@ import Testing
 
     @Test func aTooLongIntegerIsOutOfRange() throws {
         let digits = "123456789012345678901234567"
-        #expect(try C.parameterErrors(overrides: ["programme.posts=\(digits)"]).map(\.message)
-            == ["'programme.posts' = \(digits) is out of range (1…1000000)"])
-        #expect(try C.parameterErrors(overrides: ["programme.posts=-\(digits)"]).map(\.message)
-            == ["'programme.posts' = -\(digits) is out of range (1…1000000)"])
-        let rows = C.territoryRows.enumerated().map { $0.offset == 0 ? $0.element.replacingOccurrences(of: ",663202,", with: ",\(digits),") : $0.element }
-        #expect(C.territoryErrors(C.csv(C.territoryHeader, rows)).first?.message
-            == "population: \(digits) is out of range (far too large; expected 0…200000000)")
+        #expect(
+            try C.parameterErrors(overrides: ["programme.posts=\(digits)"]).map(\.message)
+                == ["'programme.posts' = \(digits) is out of range (1…1000000)"])
+        #expect(
+            try C.parameterErrors(overrides: ["programme.posts=-\(digits)"]).map(\.message)
+                == ["'programme.posts' = -\(digits) is out of range (1…1000000)"])
+        let rows = C.territoryRows.enumerated().map {
+            $0.offset == 0 ? $0.element.replacingOccurrences(of: ",663202,", with: ",\(digits),") : $0.element
+        }
+        #expect(
+            C.territoryErrors(C.csv(C.territoryHeader, rows)).first?.message
+                == "population: \(digits) is out of range (far too large; expected 0…200000000)")
     }
 
     // MARK: control characters and lengths
@@ -93,10 +108,17 @@ import Testing
     /// Whatever the user wrote is echoed with its control characters shown as `\u{…}`, never raw: a terminal
     /// escape sequence in a `--set` value cannot recolour or rewrite the operator's terminal.
     @Test func controlCharactersFromTheUserAreNeutralisedInMessages() throws {
-        let error = try #require(C.loadErrors(C.defaultScenario.path, overrides: ["programme.posts=\u{1B}[2J\n\u{1B}[31mred\u{7}",
-                                                                                  "programme.po\u{1B}]0;x\u{7}sts=3"]))
+        let error = try #require(
+            C.loadErrors(
+                C.defaultScenario.path,
+                overrides: [
+                    "programme.posts=\u{1B}[2J\n\u{1B}[31mred\u{7}",
+                    "programme.po\u{1B}]0;x\u{7}sts=3",
+                ]))
         let printed = error.description
-        #expect(!printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }, "\(printed.debugDescription)")
+        #expect(
+            !printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+            "\(printed.debugDescription)")
         #expect(printed.contains("\\u{1B}[2J\\u{A}\\u{1B}[31mred\\u{7}"))
         #expect(printed.split(separator: "\n").count == 2)  // one line per problem, the value's line break shown
     }
@@ -104,26 +126,32 @@ import Testing
     /// One line per problem, under 300 characters, even for a huge value.
     @Test func aHugeValueIsShortenedInItsMessage() throws {
         let huge = String(repeating: "x", count: 100_000)
-        let error = try #require(C.loadErrors(C.defaultScenario.path, overrides: ["programme.posts=\(huge)", "\(huge)=1"]))
+        let error = try #require(
+            C.loadErrors(C.defaultScenario.path, overrides: ["programme.posts=\(huge)", "\(huge)=1"]))
         for line in error.description.split(separator: "\n") { #expect(line.count < 300, "\(line.prefix(400))") }
     }
 
     @Test func everyTextKeyHasALengthLimit() throws {
         let long = String(repeating: "é", count: 301)
-        #expect(try C.parameterErrors(overrides: ["title=\(long)"]).map(\.message)
-            == ["'title' is 301 characters long, more than 300: shorten it"])
-        #expect(try C.parameterErrors(overrides: ["kinds.public.label=\(long)"]).first?.message.contains("more than 300") == true)
+        #expect(
+            try C.parameterErrors(overrides: ["title=\(long)"]).map(\.message)
+                == ["'title' is 301 characters long, more than 300: shorten it"])
+        #expect(
+            try C.parameterErrors(overrides: ["kinds.public.label=\(long)"]).first?.message.contains("more than 300")
+                == true)
         #expect(try C.parameterErrors(overrides: ["title=\(String(repeating: "é", count: 300))"]).isEmpty)
         let path = String(repeating: "a/", count: 600)
-        #expect(C.loadErrors(C.defaultScenario.path, overrides: ["tables.territories=\(path)"])?.diagnostics.map(\.message)
-            == ["'tables.territories' is 1200 characters long, more than 1024: shorten it"])
+        #expect(
+            C.loadErrors(C.defaultScenario.path, overrides: ["tables.territories=\(path)"])?.diagnostics.map(\.message)
+                == ["'tables.territories' is 1200 characters long, more than 1024: shorten it"])
     }
 
     /// A scenario file is a page of parameters: a huge one (here a 3 MB title) is refused before it is
     /// parsed, so its size costs nothing.
     @Test func aHugeScenarioFileIsRefusedBeforeParsing() throws {
         let yaml = try String(contentsOf: C.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)
-        let huge = yaml.replacingOccurrences(of: "title: \"France", with: "title: \"\(String(repeating: "x", count: 3_000_000)) France")
+        let huge = yaml.replacingOccurrences(
+            of: "title: \"France", with: "title: \"\(String(repeating: "x", count: 3_000_000)) France")
         let folder = try C.copy(replacing: ["scenario.yaml": Data(huge.utf8)])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let started = Date()
@@ -139,14 +167,20 @@ import Testing
     /// swift-argument-parser's quadratic removal of each parsed word (20,000 `--set` took minutes).
     @Test func setWordsAreExtractedInOrder() {
         let (rest, settings) = ParameterOverride.extractSettings(from: [
-            "run", "--set", "programme.posts=3", "scenarios/x", "--set=programme.budget_eur=5", "-q", "--set", "a=b=c", "--", "--set", "x=1",
+            "run", "--set", "programme.posts=3", "scenarios/x", "--set=programme.budget_eur=5", "-q", "--set", "a=b=c",
+            "--", "--set", "x=1",
         ])
         #expect(settings == ["programme.posts=3", "programme.budget_eur=5", "a=b=c"])
         #expect(rest == ["run", "scenarios/x", "-q", "--", "--set", "x=1"])
-        #expect(ParameterOverride.extractSettings(from: ["validate", "s", "--set"]) == (rest: ["validate", "s", "--set"], settings: []))
+        #expect(
+            ParameterOverride.extractSettings(from: ["validate", "s", "--set"]) == (
+                rest: ["validate", "s", "--set"], settings: []
+            ))
         let many = (0..<20_000).flatMap { ["--set", "programme.posts=\($0 % 7 + 1)"] }
         let extracted = ParameterOverride.extractSettings(from: ["validate", "s"] + many)
-        #expect(extracted.rest == ["validate", "s"] && extracted.settings.count == 20_000 && extracted.settings.last == "programme.posts=\(19_999 % 7 + 1)")
+        #expect(
+            extracted.rest == ["validate", "s"] && extracted.settings.count == 20_000
+                && extracted.settings.last == "programme.posts=\(19_999 % 7 + 1)")
     }
 
     // MARK: silent choices
@@ -155,17 +189,28 @@ import Testing
     @Test func aRegionCodeWithTwoNamesIsRefused() {
         let rows = [C.territoryRows[0], "03,Allier,84,Auvergne,false,335975,282000,47000,5.9,15.2", C.territoryRows[1]]
         let found = C.territoryErrors(C.csv(C.territoryHeader, rows))
-        #expect(found.map(\.message) == ["region_name: région '84' is named 'Auvergne' here and 'Auvergne-Rhône-Alpes' on line 2: "
-            + "give each region_code one region_name"])
+        #expect(
+            found.map(\.message) == [
+                "region_name: région '84' is named 'Auvergne' here and 'Auvergne-Rhône-Alpes' on line 2: "
+                    + "give each region_code one region_name"
+            ])
         #expect(found.first?.location == SourceLocation(file: "territories.csv", line: 3, column: 14))
         #expect(found.first?.category == .data)
     }
 
     @Test func aBaselineListedTwiceIsRefused() throws {
-        let found = try C.parameterErrors(overrides: ["comparison.baselines=webster:need, hamilton:population,webster:need"])
-        #expect(found.map(\.message) == ["'comparison.baselines' lists 'webster:need' twice: each baseline is compared once, remove one"])
+        let found = try C.parameterErrors(overrides: [
+            "comparison.baselines=webster:need, hamilton:population,webster:need"
+        ])
+        #expect(
+            found.map(\.message) == [
+                "'comparison.baselines' lists 'webster:need' twice: each baseline is compared once, remove one"
+            ])
         #expect(found.first?.category == .configuration)
         let inFile = try C.parameterErrors { $0 + "comparison:\n  baselines: webster:need, WEBSTER:need\n" }
-        #expect(inFile.map(\.message) == ["'comparison.baselines' lists 'webster:need' twice (also as 'WEBSTER:need'): each baseline is compared once, remove one"])
+        #expect(
+            inFile.map(\.message) == [
+                "'comparison.baselines' lists 'webster:need' twice (also as 'WEBSTER:need'): each baseline is compared once, remove one"
+            ])
     }
 }

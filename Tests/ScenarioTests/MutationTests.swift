@@ -24,9 +24,12 @@ import Testing
     }
 
     static let insertions: [[UInt8]] = [
-        [0x2C], [0x22], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x00], [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xE9], [0xC3],
-        [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBD], [0x3B], [0x09], [0x07], Array("s".utf8), Array("NaN".utf8), Array("1e999".utf8),
-        Array("-".utf8), Array(" ".utf8), Array(":".utf8), Array("- ".utf8), Array("&a ".utf8), Array("*a".utf8), Array("[".utf8),
+        [0x2C], [0x22], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x00], [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xE9],
+        [0xC3],
+        [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBD], [0x3B], [0x09], [0x07], Array("s".utf8), Array("NaN".utf8),
+        Array("1e999".utf8),
+        Array("-".utf8), Array(" ".utf8), Array(":".utf8), Array("- ".utf8), Array("&a ".utf8), Array("*a".utf8),
+        Array("[".utf8),
         Array("{".utf8), Array("#".utf8), Array("'".utf8), Array("\n  ".utf8), Array("99999999999999999999".utf8),
     ]
 
@@ -48,7 +51,8 @@ import Testing
             case 5:  // duplicate a line
                 let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
                 let line = lines.randomElement(using: &g) ?? []
-                bytes.insert(contentsOf: Array(line) + [0x0A], at: bytes.lastIndex(of: 0x0A, before: at).map { $0 + 1 } ?? 0)
+                bytes.insert(
+                    contentsOf: Array(line) + [0x0A], at: bytes.lastIndex(of: 0x0A, before: at).map { $0 + 1 } ?? 0)
             case 6:  // swap two lines
                 var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
                 if lines.count > 2 {
@@ -56,7 +60,9 @@ import Testing
                     bytes = Array(lines.joined(separator: [0x0A]))
                 }
             default:  // replace a byte by a separator or a quote
-                if !bytes.isEmpty { bytes[min(at, bytes.count - 1)] = [0x2C, 0x22, 0x0A, 0x3A, 0x20].randomElement(using: &g)! }
+                if !bytes.isEmpty {
+                    bytes[min(at, bytes.count - 1)] = [0x2C, 0x22, 0x0A, 0x3A, 0x20].randomElement(using: &g)!
+                }
             }
         }
         return bytes
@@ -64,30 +70,45 @@ import Testing
 
     /// Values the model and reports use hold none of these.
     static func clean(_ text: String) -> Bool {
-        !text.unicodeScalars.contains { $0 == "\u{FFFD}" || $0 == "\u{FEFF}" || $0.properties.generalCategory == .control }
+        !text.unicodeScalars.contains {
+            $0 == "\u{FFFD}" || $0 == "\u{FEFF}" || $0.properties.generalCategory == .control
+        }
     }
 
     static func checkCSV(_ bytes: [UInt8]) -> String? {
         do {
             let table = try CSVTable(data: Data(bytes), path: "t.csv")
             for field in table.header + table.records.joined() {
-                if field.text.unicodeScalars.contains(where: { $0 == "\u{FFFD}" || $0 == "\u{FEFF}" || $0 == "\r" }) { return "raw field \(field.text.debugDescription)" }
+                if field.text.unicodeScalars.contains(where: { $0 == "\u{FFFD}" || $0 == "\u{FEFF}" || $0 == "\r" }) {
+                    return "raw field \(field.text.debugDescription)"
+                }
             }
             let (territories, territoryErrors) = TableLoaders.territories(table)
             for t in territories {
-                guard [t.code, t.name, t.regionCode, t.regionName].allSatisfy(clean) else { return "territory text \(t)" }
-                guard t.population >= t.population15Plus, t.population15Plus >= t.population75Plus, t.population75Plus >= 0,
-                      (0...10).contains(t.fragilityIndex), t.weight.isFinite else { return "territory figures \(t)" }
+                guard [t.code, t.name, t.regionCode, t.regionName].allSatisfy(clean) else {
+                    return "territory text \(t)"
+                }
+                guard t.population >= t.population15Plus, t.population15Plus >= t.population75Plus,
+                    t.population75Plus >= 0,
+                    (0...10).contains(t.fragilityIndex), t.weight.isFinite
+                else { return "territory figures \(t)" }
             }
-            let (structures, structureErrors) = TableLoaders.structures(table, territories: Set(territories.map(\.code)), kinds: ["public", "private"])
+            let (structures, structureErrors) = TableLoaders.structures(
+                table, territories: Set(territories.map(\.code)), kinds: ["public", "private"])
             for s in structures {
-                guard [s.id, s.name, s.territory, s.kind].allSatisfy(clean), s.capacity >= 0, s.cofinancingEUR.isFinite else { return "structure \(s)" }
+                guard [s.id, s.name, s.territory, s.kind].allSatisfy(clean), s.capacity >= 0, s.cofinancingEUR.isFinite
+                else { return "structure \(s)" }
             }
-            for d in territoryErrors.diagnostics + structureErrors.diagnostics where d.category != .data || d.message.isEmpty || d.location.line == nil {
+            for d in territoryErrors.diagnostics + structureErrors.diagnostics
+            where d.category != .data || d.message.isEmpty || d.location.line == nil {
                 return "diagnostic \(d)"
             }
         } catch {
-            if error.diagnostics.isEmpty || error.diagnostics.contains(where: { $0.category != .data || $0.message.isEmpty }) { return "error \(error)" }
+            if error.diagnostics.isEmpty
+                || error.diagnostics.contains(where: { $0.category != .data || $0.message.isEmpty })
+            {
+                return "error \(error)"
+            }
         }
         return nil
     }
@@ -100,13 +121,18 @@ import Testing
             var reader = ParameterReader(yaml: text, displayPath: "s.yaml", overrides: [])
             let parameters = ScenarioLoader.readParameters(&reader)
             if let parameters {
-                guard reader.errors.isEmpty, clean(parameters.name), parameters.posts >= 1, parameters.budgetEUR.isFinite,
-                      (parameters.kinds.map(\.label) + parameters.fundingOptions.map(\.label)).allSatisfy({ !$0.contains("\u{FFFD}") })
+                guard reader.errors.isEmpty, clean(parameters.name), parameters.posts >= 1,
+                    parameters.budgetEUR.isFinite,
+                    (parameters.kinds.map(\.label) + parameters.fundingOptions.map(\.label)).allSatisfy({
+                        !$0.contains("\u{FFFD}")
+                    })
                 else { return "parameters \(parameters.name)" }
             } else if reader.errors.isEmpty {
                 return "no parameters and no error"
             }
-            if reader.errors.diagnostics.contains(where: { $0.category != .configuration || $0.message.isEmpty }) { return "diagnostic \(reader.errors.diagnostics)" }
+            if reader.errors.diagnostics.contains(where: { $0.category != .configuration || $0.message.isEmpty }) {
+                return "diagnostic \(reader.errors.diagnostics)"
+            }
             return nil
         }
     }
@@ -120,11 +146,20 @@ import Testing
         let (rest, settings) = ParameterOverride.extractSettings(from: words)
         // One pass takes every `--set` out: a second pass over what is left finds none (a `--set` after `--` or a
         // trailing `--set` without value stays for the argument parser to report).
-        guard ParameterOverride.extractSettings(from: rest).settings.isEmpty else { return "extractSettings left a --set behind" }
-        let base = (try? String(contentsOf: C.root.appendingPathComponent("scenarios/examples/three-territories/scenario.yaml"), encoding: .utf8)) ?? ""
-        var reader = ParameterReader(yaml: base, displayPath: "s.yaml", overrides: settings.compactMap(ParameterOverride.init))
+        guard ParameterOverride.extractSettings(from: rest).settings.isEmpty else {
+            return "extractSettings left a --set behind"
+        }
+        let base =
+            (try? String(
+                contentsOf: C.root.appendingPathComponent("scenarios/examples/three-territories/scenario.yaml"),
+                encoding: .utf8)) ?? ""
+        var reader = ParameterReader(
+            yaml: base, displayPath: "s.yaml", overrides: settings.compactMap(ParameterOverride.init))
         let parameters = ScenarioLoader.readParameters(&reader)
-        if let parameters, !(clean(parameters.name) && clean(parameters.title) && parameters.posts >= 1 && parameters.budgetEUR.isFinite) {
+        if let parameters,
+            !(clean(parameters.name) && clean(parameters.title) && parameters.posts >= 1
+                && parameters.budgetEUR.isFinite)
+        {
             return "overridden parameters \(parameters.name)"
         }
         if parameters == nil && reader.errors.isEmpty { return "no parameters and no error" }
@@ -136,7 +171,9 @@ import Testing
     }
 
     /// Runs `check` on `count` mutants of `source`, each within `perCase` seconds.
-    static func run(_ name: String, _ source: [UInt8], count: Int, seed: UInt64, perCase: Double, check: ([UInt8]) -> String?) {
+    static func run(
+        _ name: String, _ source: [UInt8], count: Int, seed: UInt64, perCase: Double, check: ([UInt8]) -> String?
+    ) {
         var g = Generator(state: seed)
         var slowest = 0.0
         for index in 0..<count {
@@ -150,7 +187,9 @@ import Testing
         #expect(slowest < perCase, "\(name): slowest case took \(slowest) s")
     }
 
-    static func bytes(_ file: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: C.defaultScenario.appendingPathComponent(file))) }
+    static func bytes(_ file: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: C.defaultScenario.appendingPathComponent(file)))
+    }
 
     /// Mutants of windows of `rows` consecutive rows of a real table (header kept), so that thousands of
     /// cases take seconds in a debug build; the whole files are read unmutated by the other tests.
@@ -161,14 +200,17 @@ import Testing
             let start = Int.random(in: 1..<max(2, lines.count - rows), using: &g)
             let source = Array(([lines[0]] + lines[start..<min(lines.count, start + rows)]).joined(separator: [0x0A]))
             #expect(checkCSV(source) == nil, "\(file) rows \(start)… unmutated")
-            run("\(file) rows \(start)…", source, count: perWindow, seed: seed &* 1000 &+ UInt64(window), perCase: 1, check: checkCSV)
+            run(
+                "\(file) rows \(start)…", source, count: perWindow, seed: seed &* 1000 &+ UInt64(window), perCase: 1,
+                check: checkCSV)
         }
     }
 
     @Test func mutatedTerritoriesTable() throws {
         try Self.runWindows("territories.csv", windows: 50, rows: 20, perWindow: 30, seed: 1)
         // A few mutants of the whole file too.
-        Self.run("territories.csv", try Self.bytes("territories.csv"), count: 40, seed: 11, perCase: 1, check: Self.checkCSV)
+        Self.run(
+            "territories.csv", try Self.bytes("territories.csv"), count: 40, seed: 11, perCase: 1, check: Self.checkCSV)
     }
 
     @Test func mutatedStructuresTable() throws {
@@ -183,14 +225,22 @@ import Testing
 
     /// Every file of Tests/FuzzCorpus, read both as a table and as a scenario file.
     @Test func regressionCorpus() throws {
-        let files = try FileManager.default.subpathsOfDirectory(atPath: C.corpus.path).filter { !$0.hasSuffix(".md") && !$0.hasPrefix(".") }
-            .filter { path in var dir: ObjCBool = false; return FileManager.default.fileExists(atPath: C.corpus.appendingPathComponent(path).path, isDirectory: &dir) && !dir.boolValue }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: C.corpus.path).filter {
+            !$0.hasSuffix(".md") && !$0.hasPrefix(".")
+        }
+        .filter { path in
+            var dir: ObjCBool = false;
+            return FileManager.default.fileExists(atPath: C.corpus.appendingPathComponent(path).path, isDirectory: &dir)
+                && !dir.boolValue
+        }
         #expect(files.count >= 20, "the corpus is in Tests/FuzzCorpus")
         for file in files.sorted() {
             let bytes = [UInt8](try Data(contentsOf: C.corpus.appendingPathComponent(file)))
             #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkCSV(bytes) } == nil, "\(file) as CSV")
             #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkYAML(bytes) } == nil, "\(file) as YAML")
-            #expect(Watchdog.shared.run("corpus \(file)", bytes) { Self.checkOverrides(bytes) } == nil, "\(file) as --set words")
+            #expect(
+                Watchdog.shared.run("corpus \(file)", bytes) { Self.checkOverrides(bytes) } == nil,
+                "\(file) as --set words")
         }
     }
 }
@@ -218,7 +268,8 @@ final class Watchdog: @unchecked Sendable {
                 if let stuck {
                     let path = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-hang.bin").path
                     _ = FileManager.default.createFile(atPath: path, contents: Data(stuck.bytes))
-                    FileHandle.standardError.write(Data("error: \(stuck.name) ran over \(Self.limit) s; its input is in \(path)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("error: \(stuck.name) ran over \(Self.limit) s; its input is in \(path)\n".utf8))
                     abort()
                 }
             }

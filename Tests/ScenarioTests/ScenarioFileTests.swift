@@ -33,17 +33,33 @@ import Testing
             replacing("  budget_eur:", "  budjet_eur:")(replacing("posts: 4000", "posts: many")(yaml))
         }
         #expect(found.count == 2)
-        #expect(found.contains { $0.message == "'programme.posts' must be a whole number, found 'many'" && $0.location.line == 12 })
+        #expect(
+            found.contains {
+                $0.message == "'programme.posts' must be a whole number, found 'many'" && $0.location.line == 12
+            })
         #expect(found.contains { $0.message.contains("did you mean 'programme.budget_eur'") })
     }
 
     @Test func wrongType() throws {
-        #expect(try C.parameterErrors(replacing("mip_gap: 0.0001", "mip_gap: tiny")).map(\.message) == ["'solver.mip_gap' must be a number, found 'tiny'"])
-        #expect(try C.parameterErrors(replacing("cuts: true", "cuts: maybe")).map(\.message) == ["'solver.cuts' must be true or false, found 'maybe'"])
-        #expect(try C.parameterErrors(replacing("posts: 4000", "posts: 4000.0")).map(\.message) == ["'programme.posts' must be a whole number, found '4000.0'"])
-        #expect(try C.parameterErrors(replacing("posts: 4000", "posts: [1, 2]")).map(\.message)
-            == ["'programme.posts' must be a single value (a whole number in 1…1000000), found a list"])
-        #expect(try C.parameterErrors(replacing("exponent: 0.5", "exponent: .nan")).map(\.message) == ["'objective.exponent' must be a number, found '.nan'"])
+        #expect(
+            try C.parameterErrors(replacing("mip_gap: 0.0001", "mip_gap: tiny")).map(\.message) == [
+                "'solver.mip_gap' must be a number, found 'tiny'"
+            ])
+        #expect(
+            try C.parameterErrors(replacing("cuts: true", "cuts: maybe")).map(\.message) == [
+                "'solver.cuts' must be true or false, found 'maybe'"
+            ])
+        #expect(
+            try C.parameterErrors(replacing("posts: 4000", "posts: 4000.0")).map(\.message) == [
+                "'programme.posts' must be a whole number, found '4000.0'"
+            ])
+        #expect(
+            try C.parameterErrors(replacing("posts: 4000", "posts: [1, 2]")).map(\.message)
+                == ["'programme.posts' must be a single value (a whole number in 1…1000000), found a list"])
+        #expect(
+            try C.parameterErrors(replacing("exponent: 0.5", "exponent: .nan")).map(\.message) == [
+                "'objective.exponent' must be a number, found '.nan'"
+            ])
     }
 
     @Test func missingRequiredKey() throws {
@@ -51,20 +67,27 @@ import Testing
         #expect(found.map(\.message) == ["missing required key 'need.rate_75_plus' (share of people 75+ needing help)"])
         #expect(found.first?.location == SourceLocation(file: "scenario.yaml"))
         let kind = try C.parameterErrors(replacing("    grant_months: 18\n", "\n"))
-        #expect(kind.map(\.message) == ["missing required key 'kinds.private.grant_months' (months covered by the grant)"])
+        #expect(
+            kind.map(\.message) == ["missing required key 'kinds.private.grant_months' (months covered by the grant)"])
     }
 
     @Test func valueOutOfRange() throws {
-        #expect(try C.parameterErrors(replacing("posts: 4000", "posts: 0")).map(\.message) == ["'programme.posts' = 0 is out of range (1…1000000)"])
-        #expect(try C.parameterErrors(replacing("state_share: 0.7", "state_share: 7")).map(\.message)
-            == ["'funding.partial_3y.state_share' = 7 is out of range (0.01…1.0)"])
+        #expect(
+            try C.parameterErrors(replacing("posts: 4000", "posts: 0")).map(\.message) == [
+                "'programme.posts' = 0 is out of range (1…1000000)"
+            ])
+        #expect(
+            try C.parameterErrors(replacing("state_share: 0.7", "state_share: 7")).map(\.message)
+                == ["'funding.partial_3y.state_share' = 7 is out of range (0.01…1.0)"])
         let breakpoints = try C.parameterErrors(replacing("breakpoints: [0.025,", "breakpoints: [0.5, 0.025,"))
-        #expect(breakpoints.map(\.message) == ["'objective.breakpoints' must be increasing ratios in (0, 1] ending at 1"])
+        #expect(
+            breakpoints.map(\.message) == ["'objective.breakpoints' must be increasing ratios in (0, 1] ending at 1"])
     }
 
     @Test func sectionGivenASingleValue() throws {
         let found = try C.parameterErrors(replacing("need:\n", "need: 3\nneeds:\n"))
-        #expect(found.contains { $0.message == "'need' must hold keys such as 'need.rate_15_plus', found a single value" })
+        #expect(
+            found.contains { $0.message == "'need' must hold keys such as 'need.rate_15_plus', found a single value" })
     }
 
     @Test func invalidKindIdIsNamed() throws {
@@ -74,7 +97,10 @@ import Testing
 
     @Test func nameMustBeAnId() throws {
         let found = try C.parameterErrors(replacing("name: france-relance-2020", "name: ../../etc"))
-        #expect(found.map(\.message) == ["'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '../../etc'"])
+        #expect(
+            found.map(\.message) == [
+                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '../../etc'"
+            ])
         #expect(try C.parameterErrors(replacing("name: france-relance-2020", "name: \"\"")).count == 1)
     }
 
@@ -91,9 +117,15 @@ import Testing
 
     @Test func fileThatIsNotAMapping() {
         var reader = ParameterReader(yaml: "- a\n- b\n", displayPath: "s.yaml", overrides: [])
-        #expect(reader.errors.diagnostics.map(\.message) == ["the scenario file must be a mapping of keys (name:, tables:, programme:, …), found a list"])
+        #expect(
+            reader.errors.diagnostics.map(\.message) == [
+                "the scenario file must be a mapping of keys (name:, tables:, programme:, …), found a list"
+            ])
         #expect(ScenarioLoader.readParameters(&reader) == nil)
-        #expect(ParameterReader(yaml: "", displayPath: "s.yaml", overrides: []).errors.diagnostics.map(\.message) == ["the scenario file is empty"])
+        #expect(
+            ParameterReader(yaml: "", displayPath: "s.yaml", overrides: []).errors.diagnostics.map(\.message) == [
+                "the scenario file is empty"
+            ])
     }
 
     @Test func setNamingAnUnknownKey() throws {
@@ -103,10 +135,17 @@ import Testing
     }
 
     @Test func setWithWrongTypeOrRange() throws {
-        #expect(try C.parameterErrors(overrides: ["programme.posts=many"]).map(\.message) == ["'programme.posts' must be a whole number, found 'many'"])
-        #expect(try C.parameterErrors(overrides: ["solver.mip_gap=2"]).map(\.message) == ["'solver.mip_gap' = 2 is out of range (0.0…1.0)"])
-        #expect(try C.parameterErrors(overrides: ["objective.breakpoints=0.5,x"]).map(\.message)
-            == ["'objective.breakpoints' must hold numbers in 0.0…1.0, found 'x'"])
+        #expect(
+            try C.parameterErrors(overrides: ["programme.posts=many"]).map(\.message) == [
+                "'programme.posts' must be a whole number, found 'many'"
+            ])
+        #expect(
+            try C.parameterErrors(overrides: ["solver.mip_gap=2"]).map(\.message) == [
+                "'solver.mip_gap' = 2 is out of range (0.0…1.0)"
+            ])
+        #expect(
+            try C.parameterErrors(overrides: ["objective.breakpoints=0.5,x"]).map(\.message)
+                == ["'objective.breakpoints' must hold numbers in 0.0…1.0, found 'x'"])
     }
 
     @Test func scenarioFileNotUTF8() throws {
@@ -124,18 +163,24 @@ import Testing
     @Test func categoriesDecideTheExitCode() throws {
         #expect(C.loadErrors("/nonexistent/scenario.yaml")?.category == .missingFile)
         let yaml = try String(contentsOf: C.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)
-        var rows = try String(contentsOf: C.defaultScenario.appendingPathComponent("territories.csv"), encoding: .utf8).components(separatedBy: "\n")
+        var rows = try String(contentsOf: C.defaultScenario.appendingPathComponent("territories.csv"), encoding: .utf8)
+            .components(separatedBy: "\n")
         rows[1] = rows[1].replacingOccurrences(of: ",false,", with: ",maybe,")
-        let both = try C.copy(replacing: ["scenario.yaml": Data(yaml.replacingOccurrences(of: "posts: 4000", with: "posts: many").utf8),
-                                          "territories.csv": Data(rows.joined(separator: "\n").utf8)])
+        let both = try C.copy(replacing: [
+            "scenario.yaml": Data(yaml.replacingOccurrences(of: "posts: 4000", with: "posts: many").utf8),
+            "territories.csv": Data(rows.joined(separator: "\n").utf8),
+        ])
         let error = try #require(C.loadErrors(both))
         // The configuration error and the table's error come in the same run.
         #expect(error.diagnostics.count == 2)
         #expect(error.category == .configuration)
         let dataOnly = try C.copy(replacing: ["territories.csv": Data(rows.joined(separator: "\n").utf8)])
         #expect(C.loadErrors(dataOnly)?.category == .data)
-        let missingTable = try C.copy(replacing: ["scenario.yaml": Data(yaml.replacingOccurrences(of: "posts: 4000", with: "posts: many")
-            .replacingOccurrences(of: "structures: structures.csv", with: "structures: nowhere.csv").utf8)])
+        let missingTable = try C.copy(replacing: [
+            "scenario.yaml": Data(
+                yaml.replacingOccurrences(of: "posts: 4000", with: "posts: many")
+                    .replacingOccurrences(of: "structures: structures.csv", with: "structures: nowhere.csv").utf8)
+        ])
         #expect(C.loadErrors(missingTable)?.category == .missingFile)
     }
 }
@@ -145,10 +190,16 @@ extension ScenarioFileTests {
     /// (scripts/fuzz found one that hung Yams' duplicate-key check: Tests/FuzzCorpus/found/timeout-b592…).
     @Test func aliasesAndListsOfMappingsAreRefusedWithTheirPlace() throws {
         let alias = try C.parameterErrors(replacing("  posts: 4000", "  posts: &p 4000\n  extra: *p"))
-        #expect(alias.map(\.message) == ["YAML anchors and aliases are not supported: found an anchor (&name); write the value out",
-                                          "YAML anchors and aliases are not supported: found an alias (*name); write the value out"])
-        #expect(alias.map(\.location) == [SourceLocation(file: "scenario.yaml", line: 12, column: 10),
-                                           SourceLocation(file: "scenario.yaml", line: 13, column: 10)])
+        #expect(
+            alias.map(\.message) == [
+                "YAML anchors and aliases are not supported: found an anchor (&name); write the value out",
+                "YAML anchors and aliases are not supported: found an alias (*name); write the value out",
+            ])
+        #expect(
+            alias.map(\.location) == [
+                SourceLocation(file: "scenario.yaml", line: 12, column: 10),
+                SourceLocation(file: "scenario.yaml", line: 13, column: 10),
+            ])
         var bomb = "name: x\nl0: &l0 {a: 1, b: 2}\n"
         for level in 1...40 { bomb += "l\(level): &l\(level) {a: *l\(level - 1), b: *l\(level - 1)}\n" }
         bomb += "? *l40\n: 1\n"
@@ -159,6 +210,10 @@ extension ScenarioFileTests {
         #expect(ScenarioLoader.readParameters(&reader) == nil)
         #expect(Date().timeIntervalSince(started) < 1)
         let list = try C.parameterErrors(replacing("breakpoints: [0.025,", "breakpoints: [{a: 1}, 0.025,"))
-        #expect(list.contains { $0.message == "'objective.breakpoints' must be a list of plain values" && $0.location.file == "scenario.yaml" })
+        #expect(
+            list.contains {
+                $0.message == "'objective.breakpoints' must be a list of plain values"
+                    && $0.location.file == "scenario.yaml"
+            })
     }
 }

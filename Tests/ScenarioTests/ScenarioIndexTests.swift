@@ -15,7 +15,9 @@ import Testing
             #expect(scenario.territory(territory.code) == scenario.territories.first { $0.code == territory.code })
             #expect(index.territoryPositions[territory.code] == position)
             let capacity = scenario.structures.filter { $0.territory == territory.code }.reduce(0) { $0 + $1.capacity }
-            #expect(index.territoryCapacities[position] == capacity && index.capacity(ofTerritory: territory.code) == capacity)
+            #expect(
+                index.territoryCapacities[position] == capacity
+                    && index.capacity(ofTerritory: territory.code) == capacity)
             #expect(index.regions[index.regionOfTerritory[position]].code == territory.regionCode)
         }
         #expect(scenario.territory("no such code") == nil && index.capacity(ofTerritory: "no such code") == 0)
@@ -27,7 +29,9 @@ import Testing
             #expect(index.regionPositions[region.code] == position)
             #expect(index.regionMembers[position].map { scenario.territories[$0] } == members)
             let codes = Set(members.map(\.code))
-            #expect(index.regionCapacities[position] == scenario.structures.filter { codes.contains($0.territory) }.reduce(0) { $0 + $1.capacity })
+            #expect(
+                index.regionCapacities[position]
+                    == scenario.structures.filter { codes.contains($0.territory) }.reduce(0) { $0 + $1.capacity })
         }
         let pools = Set(scenario.structures.map { PoolKey(territory: $0.territory, kind: $0.kind) })
         for key in pools {
@@ -55,17 +59,19 @@ import Testing
         #expect(changed.index.territoryCapacities == scenario.index.territoryCapacities)
     }
 
-    /// A locked commitment leaves its structure no room: the residual pool's capacity drops by the structure's capacity,
-    /// the full pool's does not.
+    /// A locked commitment leaves its structure no room: the residual pool's capacity drops by the structure's
+    /// capacity, the full pool's does not.
     @Test func commitmentsLowerTheResidualPools() throws {
         let base = try ScenarioLoader.load(Self.defaultPath)
         let structure = try #require(base.structures.first { $0.capacity > 1 })
         let option = base.parameters.fundingOptions[0].id
-        let scenario = Scenario(parameters: base.parameters, territories: base.territories, structures: base.structures,
-                                commitments: [Commitment(structureID: structure.id, posts: 1, option: option, mode: .locked)])
+        let scenario = Scenario(
+            parameters: base.parameters, territories: base.territories, structures: base.structures,
+            commitments: [Commitment(structureID: structure.id, posts: 1, option: option, mode: .locked)])
         Self.checkAgainstBruteForce(scenario)
         let key = structure.pool
-        #expect(scenario.index.residualCapacityByPool[key] == base.index.residualCapacityByPool[key]! - structure.capacity)
+        #expect(
+            scenario.index.residualCapacityByPool[key] == base.index.residualCapacityByPool[key]! - structure.capacity)
         #expect(scenario.index.capacityByPool[key] == base.index.capacityByPool[key])
     }
 }

@@ -3,14 +3,18 @@ import Scenario
 import Testing
 
 @Suite struct ScenarioLoaderTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let defaultScenario = root.appendingPathComponent("scenarios/france-relance-2020").path
 
     /// A copy of the default scenario in a temporary folder, with one file replaced.
     func copy(replacing file: String? = nil, with content: String? = nil) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-scenario-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-scenario-\(UUID().uuidString)")
         try FileManager.default.copyItem(atPath: Self.defaultScenario, toPath: folder.path)
-        if let file, let content { try content.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+        if let file, let content {
+            try content.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
         return folder.path
     }
 
@@ -63,10 +67,13 @@ import Testing
     }
 
     @Test func overridesChangeParameters() throws {
-        let scenario = try ScenarioLoader.load(Self.defaultScenario, overrides: [
-            ParameterOverride("programme.budget_eur=190000000")!, ParameterOverride("funding.partial_3y.months=30")!,
-            ParameterOverride("objective.breakpoints=0.5,1")!,
-        ])
+        let scenario = try ScenarioLoader.load(
+            Self.defaultScenario,
+            overrides: [
+                ParameterOverride("programme.budget_eur=190000000")!,
+                ParameterOverride("funding.partial_3y.months=30")!,
+                ParameterOverride("objective.breakpoints=0.5,1")!,
+            ])
         #expect(scenario.parameters.budgetEUR == 190_000_000)
         #expect(scenario.parameters.fundingOptions.first { $0.id == "partial_3y" }?.months == 30)
         #expect(scenario.parameters.objective.breakpoints == [0.5, 1])
@@ -76,21 +83,30 @@ import Testing
     /// A typed change applied in memory gives the scenario a full load gives with the same `--set`: same
     /// parameters, effective parameters, tables, need and input files (the bytes read, not the files again).
     @Test func applyingAChangeMatchesAFullLoadWithTheSameOverride() throws {
-        let base = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride("programme.budget_eur=190000000")!])
-        for change in [ScenarioChange.territoryMinPosts(0), .budget(191_000_000), .posts(3_900), .territoryMaxShare(1),
-                       .regionMinPosts(2), .regionMaxShare(0.25)] {
+        let base = try ScenarioLoader.load(
+            Self.defaultScenario, overrides: [ParameterOverride("programme.budget_eur=190000000")!])
+        for change in [
+            ScenarioChange.territoryMinPosts(0), .budget(191_000_000), .posts(3_900), .territoryMaxShare(1),
+            .regionMinPosts(2), .regionMaxShare(0.25),
+        ] {
             let applied = try base.applying(change)
-            let loaded = try ScenarioLoader.load(Self.defaultScenario, overrides: [ParameterOverride("programme.budget_eur=190000000")!, change.override])
+            let loaded = try ScenarioLoader.load(
+                Self.defaultScenario,
+                overrides: [ParameterOverride("programme.budget_eur=190000000")!, change.override])
             #expect(change.description == "\(change.override.key)=\(change.override.value)")
-            #expect(applied.parameters.posts == loaded.parameters.posts && applied.parameters.budgetEUR == loaded.parameters.budgetEUR)
+            #expect(
+                applied.parameters.posts == loaded.parameters.posts
+                    && applied.parameters.budgetEUR == loaded.parameters.budgetEUR)
             #expect(applied.parameters.limits == loaded.parameters.limits, "\(change)")
             #expect(applied.parameters.effective.map(\.path) == loaded.parameters.effective.map(\.path))
             #expect(applied.parameters.effective.map(\.value) == loaded.parameters.effective.map(\.value), "\(change)")
             #expect(applied.territories == loaded.territories && applied.structures == loaded.structures)
             #expect(applied.need == loaded.need && applied.inputFiles == loaded.inputFiles)
             #expect(applied.stateCostRange == loaded.stateCostRange)
-            #expect(applied.territories.map { [applied.postRange(of: $0).min, applied.postRange(of: $0).max] }
-                == loaded.territories.map { [loaded.postRange(of: $0).min, loaded.postRange(of: $0).max] }, "\(change)")
+            #expect(
+                applied.territories.map { [applied.postRange(of: $0).min, applied.postRange(of: $0).max] }
+                    == loaded.territories.map { [loaded.postRange(of: $0).min, loaded.postRange(of: $0).max] },
+                "\(change)")
             #expect(applied.regionPostRange == loaded.regionPostRange, "\(change)")
         }
         #expect(try base.applying(.budget(191_000_000)).parameters.budgetEUR == 191_000_000)
@@ -98,13 +114,18 @@ import Testing
         // A value out of range is refused as a `--set` is (exit 78), naming the change.
         for wrong in [ScenarioChange.budget(-5), .posts(0), .territoryMaxShare(1.5), .regionMaxShare(.nan)] {
             #expect(throws: ScenarioError.self) { try base.applying(wrong) }
-            #expect(throws: ScenarioError.self) { try ScenarioLoader.load(Self.defaultScenario, overrides: [wrong.override]) }
+            #expect(throws: ScenarioError.self) {
+                try ScenarioLoader.load(Self.defaultScenario, overrides: [wrong.override])
+            }
         }
         do {
             _ = try base.applying(.posts(0))
         } catch {
             #expect(error.category == .configuration)
-            #expect(error.diagnostics.map(\.description) == ["change 'programme.posts=0': 'programme.posts' = 0 is out of range (expected a whole number in 1…1000000)"])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "change 'programme.posts=0': 'programme.posts' = 0 is out of range (expected a whole number in 1…1000000)"
+                ])
         }
     }
 
@@ -113,7 +134,9 @@ import Testing
         let folder = try copy()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let names = ["scenario": "scenario.yaml", "territories": "territories.csv", "structures": "structures.csv"]
-        let original = try names.mapValues { try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0)) }
+        let original = try names.mapValues {
+            try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent($0))
+        }
         let scenario = try ScenarioLoader.load(folder)
         try Data("name: other\n".utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent("scenario.yaml"))
         try FileManager.default.removeItem(atPath: folder + "/territories.csv")
@@ -185,7 +208,8 @@ import Testing
         let file = (path as NSString).appendingPathComponent("structures.csv")
         var lines = try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n")
         lines.insert(lines[1], at: 2)  // duplicated id, now on lines 2 and 3
-        lines[4] = lines[4].components(separatedBy: ",").enumerated().map { $0.offset == 2 ? "99X" : $0.element }.joined(separator: ",")
+        lines[4] = lines[4].components(separatedBy: ",").enumerated().map { $0.offset == 2 ? "99X" : $0.element }
+            .joined(separator: ",")
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let messages = diagnostics(path).map(\.message)
         #expect(messages.contains { $0.contains("duplicated structure id") && $0.contains("line 2") })

@@ -8,10 +8,15 @@ import Testing
     static let small = ScenarioLoaderTests.root.appendingPathComponent("scenarios/examples/three-territories").path
 
     @Test func variantEqualsALoadWithTheSameOverrides() throws {
-        let overrides = [ParameterOverride(key: "programme.budget_eur", value: "800_000"), ParameterOverride(key: "objective.stages", value: "maxmin,value")]
+        let overrides = [
+            ParameterOverride(key: "programme.budget_eur", value: "800_000"),
+            ParameterOverride(key: "objective.stages", value: "maxmin,value"),
+        ]
         let loaded = try ScenarioLoader.load(Self.small, overrides: overrides)
         let variant = try ScenarioLoader.variant(of: try ScenarioLoader.load(Self.small), overrides: overrides)
-        #expect(variant.parameters.effective.map { "\($0.path)=\($0.value)" } == loaded.parameters.effective.map { "\($0.path)=\($0.value)" })
+        #expect(
+            variant.parameters.effective.map { "\($0.path)=\($0.value)" }
+                == loaded.parameters.effective.map { "\($0.path)=\($0.value)" })
         #expect(variant.parameters.budgetEUR == 800_000 && variant.parameters.comparison.stages == ["maxmin", "value"])
         #expect(variant.inputFiles == loaded.inputFiles)
         #expect(variant.need == loaded.need)
@@ -19,26 +24,30 @@ import Testing
     }
 
     @Test func variantReadsNothingAgain() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-variant-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "repartir-variant-\(UUID().uuidString)")
         try FileManager.default.copyItem(atPath: Self.small, toPath: folder.path)
         defer { try? FileManager.default.removeItem(at: folder) }
         let base = try ScenarioLoader.load(folder.path)
         // The files are gone: a variant that read them again would fail (66).
         try FileManager.default.removeItem(at: folder)
-        let variant = try ScenarioLoader.variant(of: base, overrides: [ParameterOverride(key: "programme.posts", value: "15")])
+        let variant = try ScenarioLoader.variant(
+            of: base, overrides: [ParameterOverride(key: "programme.posts", value: "15")])
         #expect(variant.parameters.posts == 15 && variant.territories.count == 3)
     }
 
     @Test func variantRefusesATablePathAndAWrongValue() throws {
         let base = try ScenarioLoader.load(Self.small)
         do {
-            _ = try ScenarioLoader.variant(of: base, overrides: [ParameterOverride(key: "tables.structures", value: "other.csv")])
+            _ = try ScenarioLoader.variant(
+                of: base, overrides: [ParameterOverride(key: "tables.structures", value: "other.csv")])
             Issue.record("a table path was accepted")
         } catch {
             #expect(error.category == .configuration && error.description.contains("cannot vary in a sweep"))
         }
         do {
-            _ = try ScenarioLoader.variant(of: base, overrides: [ParameterOverride(key: "programme.posts", value: "ten")])
+            _ = try ScenarioLoader.variant(
+                of: base, overrides: [ParameterOverride(key: "programme.posts", value: "ten")])
             Issue.record("a wrong value was accepted")
         } catch {
             #expect(error.diagnostics.first?.location.file == "--set #1 'programme.posts=ten'")

@@ -26,7 +26,9 @@ import Testing
     @Test func emptyFile() {
         for text in ["", "\u{FEFF}", "\n\n", "\r\n"] {
             let found = C.territoryErrors(text)
-            #expect(found.count == 1 && found[0].message.contains("the file is empty") && found[0].category == .data, "\(text.debugDescription)")
+            #expect(
+                found.count == 1 && found[0].message.contains("the file is empty") && found[0].category == .data,
+                "\(text.debugDescription)")
         }
     }
 
@@ -39,7 +41,8 @@ import Testing
         let header = C.territoryHeader.replacingOccurrences(of: "population_75_plus", with: "Population_75_plus")
         let found = C.territoryErrors(C.csv(header, C.territoryRows))
         #expect(found.count == 1)
-        #expect(found[0].message.contains("missing column 'population_75_plus' (found 'Population_75_plus' at column 74"))
+        #expect(
+            found[0].message.contains("missing column 'population_75_plus' (found 'Population_75_plus' at column 74"))
     }
 
     @Test func duplicatedColumn() {
@@ -57,8 +60,14 @@ import Testing
         rows[1] = rows[1].replacingOccurrences(of: ",false,", with: ",maybe,")
         let found = C.territoryErrors(C.csv(C.territoryHeader, rows))
         #expect(found.count == 2, "\(messages(found))")
-        #expect(found.contains { $0.location.line == 2 && $0.message.contains("expected 10 fields as in the header, found 11") })
-        #expect(found.contains { $0.location.line == 3 && $0.message.contains("overseas: expected true or false, found 'maybe'") })
+        #expect(
+            found.contains {
+                $0.location.line == 2 && $0.message.contains("expected 10 fields as in the header, found 11")
+            })
+        #expect(
+            found.contains {
+                $0.location.line == 3 && $0.message.contains("overseas: expected true or false, found 'maybe'")
+            })
     }
 
     @Test func missingColumnDoesNotHideCellErrors() {
@@ -82,14 +91,27 @@ import Testing
     }
 
     @Test func idsDifferingOnlyByCaseOrSurroundingSpaces() {
-        let byCase = C.territoryErrors(C.csv(C.territoryHeader, C.territoryRows + [C.territoryRows[2].replacingOccurrences(of: "2A,", with: "2a,")]))
-        #expect(byCase.map(\.message) == ["code: duplicated territory '2a': also on line 4 as '2A' (codes are compared ignoring case)"])
-        let bySpaces = C.territoryErrors(C.csv(C.territoryHeader, C.territoryRows + [C.territoryRows[0].replacingOccurrences(of: "01,", with: " 01 ,")]))
+        let byCase = C.territoryErrors(
+            C.csv(
+                C.territoryHeader, C.territoryRows + [C.territoryRows[2].replacingOccurrences(of: "2A,", with: "2a,")]))
+        #expect(
+            byCase.map(\.message) == [
+                "code: duplicated territory '2a': also on line 4 as '2A' (codes are compared ignoring case)"
+            ])
+        let bySpaces = C.territoryErrors(
+            C.csv(
+                C.territoryHeader, C.territoryRows + [C.territoryRows[0].replacingOccurrences(of: "01,", with: " 01 ,")]
+            ))
         #expect(bySpaces.map(\.message) == ["code: duplicated territory '01': also on line 2"])
         let structures = C.structureErrors(C.csv(C.structureHeader, C.structureRows + ["s1 ,Autre,01,public,1,0"]))
-        #expect(structures.map(\.message) == ["id: duplicated structure id 's1': also on line 2 as 'S1' (ids are compared ignoring case)"])
+        #expect(
+            structures.map(\.message) == [
+                "id: duplicated structure id 's1': also on line 2 as 'S1' (ids are compared ignoring case)"
+            ])
         // Spaces inside an id are not trimmed: the id is invalid.
-        #expect(C.territoryErrors(territories(column: 0, value: "0 1")).first?.message.contains("is not a valid id") == true)
+        #expect(
+            C.territoryErrors(territories(column: 0, value: "0 1")).first?.message.contains("is not a valid id") == true
+        )
     }
 
     @Test func structureAtAnUnknownTerritory() {
@@ -97,8 +119,11 @@ import Testing
         rows[0] = "S1,Mairie,99X,public,2,0"
         rows[1] = "S2,Mairie,2a,public,2,0"
         let found = C.structureErrors(C.csv(C.structureHeader, rows))
-        #expect(found.map(\.message) == ["territory: unknown territory '99X' (not in the territories table)",
-                                         "territory: unknown territory '2a' (not in the territories table) (did you mean '2A'? codes are matched exactly)"])
+        #expect(
+            found.map(\.message) == [
+                "territory: unknown territory '99X' (not in the territories table)",
+                "territory: unknown territory '2a' (not in the territories table) (did you mean '2A'? codes are matched exactly)",
+            ])
         #expect(found.first?.location == SourceLocation(file: "structures.csv", line: 2, column: 11))
         // Without a readable territories table, nothing is reported against it.
         #expect(C.structureErrors(C.csv(C.structureHeader, rows), territories: nil).isEmpty)
@@ -106,33 +131,58 @@ import Testing
 
     @Test func notANumberInfinityHexAndThousandsSeparators() {
         let cases: [(String, String)] = [
-            ("NaN", "NaN is not a value"), ("nan", "NaN is not a value"), ("inf", "infinity"), ("-Infinity", "infinity"),
+            ("NaN", "NaN is not a value"), ("nan", "NaN is not a value"), ("inf", "infinity"),
+            ("-Infinity", "infinity"),
             ("0x1F", "hexadecimal"), ("\"5,362\"", "use '.' as decimal separator"), ("5 362", "no thousands separator"),
-            ("5\u{A0}362", "no thousands separator"), ("5\u{202F}362", "no thousands separator"), ("53%", "without '%'"),
+            ("5\u{A0}362", "no thousands separator"), ("5\u{202F}362", "no thousands separator"),
+            ("53%", "without '%'"),
             ("1e999", "far too large"), ("1_000", "expected a number"), ("٥", "expected a number"),
         ]
         for (value, hint) in cases {
             let found = C.territoryErrors(territories(column: 8, value: value))
-            #expect(found.count == 1 && found[0].message.hasPrefix("ifn: expected a number") && found[0].message.contains(hint), "\(value): \(messages(found))")
+            #expect(
+                found.count == 1 && found[0].message.hasPrefix("ifn: expected a number")
+                    && found[0].message.contains(hint), "\(value): \(messages(found))")
         }
         let population = C.territoryErrors(territories(column: 5, value: "\"663,202\""))
-        #expect(population.first?.message.contains("expected a whole number, found '663,202' (use '.' as decimal separator, no thousands separator)") == true)
+        #expect(
+            population.first?.message.contains(
+                "expected a whole number, found '663,202' (use '.' as decimal separator, no thousands separator)")
+                == true)
     }
 
     @Test func negativeOrFractionalCounts() {
-        #expect(C.territoryErrors(territories(column: 5, value: "-5")).first?.message == "population: -5 is out of range (expected 0…200000000)")
-        #expect(C.territoryErrors(territories(column: 5, value: "663202.5")).first?.message.contains("(a count has no decimals or exponent)") == true)
-        #expect(C.territoryErrors(territories(column: 5, value: "6.6e5")).first?.message.contains("a count has no decimals") == true)
-        #expect(C.territoryErrors(territories(column: 5, value: "+663202")).first?.message.contains("expected a whole number") == true)
-        let capacity = C.structureErrors(C.csv(C.structureHeader, ["S1,Mairie,01,public,-1,0", "S2,Mairie,01,public,1.5,0"]))
-        #expect(capacity.map(\.message) == ["capacity: -1 is out of range (expected 0…100000)",
-                                            "capacity: expected a whole number, found '1.5' (a count has no decimals or exponent)"])
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "-5")).first?.message
+                == "population: -5 is out of range (expected 0…200000000)")
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "663202.5")).first?.message.contains(
+                "(a count has no decimals or exponent)") == true)
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "6.6e5")).first?.message.contains("a count has no decimals")
+                == true)
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "+663202")).first?.message.contains(
+                "expected a whole number") == true)
+        let capacity = C.structureErrors(
+            C.csv(C.structureHeader, ["S1,Mairie,01,public,-1,0", "S2,Mairie,01,public,1.5,0"]))
+        #expect(
+            capacity.map(\.message) == [
+                "capacity: -1 is out of range (expected 0…100000)",
+                "capacity: expected a whole number, found '1.5' (a count has no decimals or exponent)",
+            ])
     }
 
     @Test func absurdMagnitudes() {
-        #expect(C.territoryErrors(territories(column: 5, value: "99999999999999999999999")).first?.message.contains("far too large") == true)
-        #expect(C.territoryErrors(territories(column: 5, value: "900000000")).first?.message.contains("out of range") == true)
-        #expect(C.territoryErrors(territories(column: 8, value: "1e300")).first?.message == "ifn: 1e300 is out of range (expected 0.0…10.0)")
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "99999999999999999999999")).first?.message.contains(
+                "far too large") == true)
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "900000000")).first?.message.contains("out of range")
+                == true)
+        #expect(
+            C.territoryErrors(territories(column: 8, value: "1e300")).first?.message
+                == "ifn: 1e300 is out of range (expected 0.0…10.0)")
         let cofinancing = C.structureErrors(C.csv(C.structureHeader, ["S1,Mairie,01,public,1,1e11"]))
         #expect(cofinancing.first?.message.contains("out of range") == true)
     }
@@ -157,7 +207,8 @@ import Testing
         #expect(badID.first?.message.contains("'8-4' is not a valid id") == true)
     }
 
-    /// INSEE's markers: an optional indicator becomes "not given" (nil, never 0); a required one is an error naming the marker.
+    /// INSEE's markers: an optional indicator becomes "not given" (nil, never 0); a required one is an error naming the
+    /// marker.
     @Test func inseeSecretAndMissingMarkers() throws {
         for marker in ["s", "NA", "nd", "N/A", "n.d.", "NC", ""] {
             let read = try C.territories(territories(column: 9, value: marker))
@@ -167,10 +218,15 @@ import Testing
         for marker in ["s", "NA", "nd"] {
             let found = C.territoryErrors(territories(column: 8, value: marker))
             #expect(found.count == 1)
-            #expect(found.first?.message == "ifn: '\(marker)' marks a value that is not given (secret or not available): ifn is required and a missing value is never read as 0: fill it in from another source, or remove the row")
+            #expect(
+                found.first?.message
+                    == "ifn: '\(marker)' marks a value that is not given (secret or not available): ifn is required and a missing value is never read as 0: fill it in from another source, or remove the row"
+            )
         }
         #expect(C.territoryErrors(territories(column: 8, value: "")).first?.message == "ifn: a value is required")
-        #expect(C.territoryErrors(territories(column: 5, value: "s")).first?.message.contains("'s' marks a value that is not given") == true)
+        #expect(
+            C.territoryErrors(territories(column: 5, value: "s")).first?.message.contains(
+                "'s' marks a value that is not given") == true)
     }
 
     @Test func everyErrorOfATableIsReportedSortedAndCapped() {

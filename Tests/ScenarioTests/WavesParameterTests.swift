@@ -2,17 +2,22 @@ import Foundation
 @testable import Scenario  // ParameterReader, to test the reader alone
 import Testing
 
-/// `waves:` in the scenario file: read in date order with cumulative amounts, every mistake refused (exit 78) at its key.
+/// `waves:` in the scenario file: read in date order with cumulative amounts, every mistake refused (exit 78) at its
+/// key.
 @Suite struct WavesParameterTests {
     func read(_ waves: String, overrides: [String] = []) throws -> (ScenarioParameters?, [Diagnostic]) {
-        let yaml = try String(contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8) + "\n" + waves
-        var reader = ParameterReader(yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
+        let yaml =
+            try String(contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)
+            + "\n" + waves
+        var reader = ParameterReader(
+            yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
         let parameters = ScenarioLoader.readParameters(&reader)
         return (parameters, reader.errors.diagnostics)
     }
 
     @Test func wavesAreReadInDateOrderWithCumulativeAmounts() throws {
-        let (parameters, errors) = try read("""
+        let (parameters, errors) = try read(
+            """
             waves:
               later:
                 date: 2022-01-01
@@ -34,7 +39,8 @@ import Testing
     }
 
     @Test func badWavesAreRefusedAtTheirKey() throws {
-        let (_, errors) = try read("""
+        let (_, errors) = try read(
+            """
             waves:
               a:
                 date: 15/01/2021
@@ -60,14 +66,17 @@ import Testing
         #expect(messages.contains { $0.contains("wave 'd' needs its cumulative share") })
         #expect(messages.contains { $0.contains("the last wave 'e' must open the whole programme") })
         // Cumulative amounts never decrease:
-        let (_, decreasing) = try read("waves:\n  x:\n    date: 2021-01-01\n    share: 0.8\n  y:\n    date: 2021-02-01\n    share: 0.5\n  z:\n    date: 2021-03-01\n    share: 1\n")
+        let (_, decreasing) = try read(
+            "waves:\n  x:\n    date: 2021-01-01\n    share: 0.8\n  y:\n    date: 2021-02-01\n    share: 0.5\n  z:\n    date: 2021-03-01\n    share: 1\n"
+        )
         #expect(decreasing.map(\.message).contains { $0.contains("wave 'y' opens less than the earlier wave 'x'") })
     }
 
     /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the
     /// kinds' renewal grants; one before an allocation wave, or with nothing to renew, is refused.
     @Test func renewalWaves() throws {
-        let (parameters, errors) = try read("""
+        let (parameters, errors) = try read(
+            """
             waves:
               all:
                 date: 2021-01-01
@@ -81,10 +90,13 @@ import Testing
         #expect(errors.isEmpty, "\(errors)")
         #expect(parameters?.waves.map(\.renewal) == [false, true])
         #expect(parameters?.waves.last?.posts == 800)
-        let (_, misplaced) = try read("waves:\n  r:\n    date: 2021-01-01\n    renewal: true\n    share: 0.1\n  all:\n    date: 2022-01-01\n    share: 1\n")
+        let (_, misplaced) = try read(
+            "waves:\n  r:\n    date: 2021-01-01\n    renewal: true\n    share: 0.1\n  all:\n    date: 2022-01-01\n    share: 1\n"
+        )
         #expect(misplaced.map(\.message).contains { $0.contains("comes after the renewal wave 'r'") })
         #expect(misplaced.map(\.message).contains { $0.contains("has no earlier wave whose posts it could renew") })
-        // The renewal grants of reference_figures.csv (2023: €42,500 public, €44,000 private, over 36 months by default).
+        // The renewal grants of reference_figures.csv (2023: €42,500 public, €44,000 private, over 36 months by
+        // default).
         #expect(parameters?.kinds.map(\.renewalGrantEUR) == [44_000, 42_500])
         #expect(parameters?.kinds.allSatisfy { $0.renewalMonths == 36 } == true)
     }

@@ -55,8 +55,10 @@ public enum MarginalAnalysis {
     }
 
     /// `values`: the plan, one value per column of `model.program`.
-    public static func analyse(model: AllocationModel, values: [Double], scenario: Scenario, solver: any LinearSolver,
-                               options: SolverOptions) throws -> Result {
+    public static func analyse(
+        model: AllocationModel, values: [Double], scenario: Scenario, solver: any LinearSolver,
+        options: SolverOptions
+    ) throws -> Result {
         let program = model.program
         let plan = Array(values.prefix(program.variables.count))
         let scale = model.objectiveScale
@@ -79,11 +81,14 @@ public enum MarginalAnalysis {
         for (index, variable) in program.variables.enumerated() {
             let integer = variable.kind == .integer
             let value = plan[index].rounded()
-            fixed.addVariable(variable.name, lower: integer ? value : variable.lower, upper: integer ? value : variable.upper,
-                              kind: .continuous, objective: variable.objective)
+            fixed.addVariable(
+                variable.name, lower: integer ? value : variable.lower, upper: integer ? value : variable.upper,
+                kind: .continuous, objective: variable.objective)
         }
         for row in program.constraints {
-            fixed.addConstraint(row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower, upper: row.upper)
+            fixed.addConstraint(
+                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower,
+                upper: row.upper)
         }
         let fixedResult = try solver.solve(fixed, options: lpOptions)
         let fixedDuals = fixedResult.duals
@@ -105,13 +110,19 @@ public enum MarginalAnalysis {
             let need = scenario.need[code] ?? 0
             let serviceRow = program.constraintIndex(named: "service[\(code)]")
             // Servable people at the plan: the service row's negative terms (posts × people per post).
-            let servable = serviceRow.map { row in
-                program.constraints[row].terms.filter { $0.coefficient < 0 }.reduce(0.0) { $0 - $1.coefficient * plan[$1.variable] }
-            } ?? 0
+            let servable =
+                serviceRow.map { row in
+                    program.constraints[row].terms.filter { $0.coefficient < 0 }.reduce(0.0) {
+                        $0 - $1.coefficient * plan[$1.variable]
+                    }
+                } ?? 0
             let coverage = min(need, servable)
             let before = territory.weight * curve.value(coverage: coverage, need: need)
             let floorRow = program.constraintIndex(named: "territory_floor[\(code)]")
-            let floor = floorRow.flatMap { activity[$0] <= program.constraints[$0].lower + 1e-6 ? Int(program.constraints[$0].lower.rounded()) : nil }
+            let floor = floorRow.flatMap {
+                activity[$0] <= program.constraints[$0].lower + 1e-6
+                    ? Int(program.constraints[$0].lower.rounded()) : nil
+            }
 
             var blocking = Set<String>()
             var cofinancingSpent = false
@@ -125,14 +136,23 @@ public enum MarginalAnalysis {
                     // A slot's bound is the pool's capacity, or what its hosts can co-finance when that is less.
                     stops.insert(bound < Double(poolCapacity[decision.key.pool] ?? 0) ? "cofinancing" : "host_capacity")
                 }
-                if plan[postsVariable.index] + 1 > program.variables[postsVariable.index].upper + 1e-6 { stops.insert("host_capacity") }
+                if plan[postsVariable.index] + 1 > program.variables[postsVariable.index].upper + 1e-6 {
+                    stops.insert("host_capacity")
+                }
                 for row in Set(rowsOfColumn[column] + rowsOfColumn[postsVariable.index]) {
                     let constraint = program.constraints[row]
                     let family = model.rows[row].family
-                    guard [.territoryCap, .hostCapacity, .cofinancing, .structureCofinancing, .structureCapacity].contains(family) else { continue }
-                    let delta = constraint.terms.reduce(0.0) { $0 + ($1.variable == column || $1.variable == postsVariable.index ? $1.coefficient : 0) }
+                    guard
+                        [.territoryCap, .hostCapacity, .cofinancing, .structureCofinancing, .structureCapacity]
+                            .contains(family)
+                    else { continue }
+                    let delta = constraint.terms.reduce(0.0) {
+                        $0 + ($1.variable == column || $1.variable == postsVariable.index ? $1.coefficient : 0)
+                    }
                     if activity[row] + delta > constraint.upper + 1e-6 {
-                        stops.insert(family == .structureCofinancing ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
+                        stops.insert(
+                            family == .structureCofinancing
+                                ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
                     }
                 }
                 if !stops.isEmpty {
@@ -143,8 +163,9 @@ public enum MarginalAnalysis {
                 if decision.hostCostEUR > 0 { cofinancedOpen = true }
                 let people = scenario.parameters.peoplePerPostYear * decision.serviceMonths / 12
                 let gain = territory.weight * curve.value(coverage: min(need, servable + people), need: need) - before
-                let candidate = NextPost(kind: decision.kind, option: decision.option, stateCostEUR: decision.stateCostEUR,
-                                         cofinanced: decision.hostCostEUR > 0, value: gain)
+                let candidate = NextPost(
+                    kind: decision.kind, option: decision.option, stateCostEUR: decision.stateCostEUR,
+                    cofinanced: decision.hostCostEUR > 0, value: gain)
                 if let current = best {
                     let better = gain * current.stateCostEUR > current.value * decision.stateCostEUR + 1e-9
                     if better { best = candidate }
@@ -155,12 +176,16 @@ public enum MarginalAnalysis {
             let valuePerPerson = serviceRow.flatMap { row in fixedDuals.map { $0[row] * scale } }
             // What a post placed here costs in value elsewhere: posts_total and, when a région row is active, the
             // région's (with one région and a cap equal to the posts, the LP may put the whole price on either row).
-            let postPrice = prices.map { $0.perPost + relaxedDual("region_cap[\(territory.regionCode)]")
-                + relaxedDual("region_floor[\(territory.regionCode)]") }
+            let postPrice = prices.map {
+                $0.perPost + relaxedDual("region_cap[\(territory.regionCode)]")
+                    + relaxedDual("region_floor[\(territory.regionCode)]")
+            }
             territories[code] = Territory(
                 code: code, posts: Int(plan[postsVariable.index].rounded()), floor: floor,
-                blocking: best == nil ? blocking.sorted() : [], cofinancingSpent: best != nil && cofinancingSpent && !cofinancedOpen,
-                needCovered: need > 0 ? coverage >= need - 1e-6 : true, valuePerPerson: valuePerPerson, postPrice: postPrice, next: best)
+                blocking: best == nil ? blocking.sorted() : [],
+                cofinancingSpent: best != nil && cofinancingSpent && !cofinancedOpen,
+                needCovered: need > 0 ? coverage >= need - 1e-6 : true, valuePerPerson: valuePerPerson,
+                postPrice: postPrice, next: best)
         }
         return Result(prices: prices, territories: territories)
     }

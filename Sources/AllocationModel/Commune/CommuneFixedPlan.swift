@@ -139,22 +139,26 @@ struct CommuneFixedPlan {
             if let known = cache[key] {
                 component = known
             } else {
-                component = try solve(units: part.units, groups: part.groups, supply: supply, solver: solver, options: options)
+                component = try solve(
+                    units: part.units, groups: part.groups, supply: supply, solver: solver, options: options)
                 cache[key] = component
                 seconds += component.seconds
                 solved += 1
             }
             for (position, group) in component.groups.enumerated() { segments[group] = component.segments[position] }
             for (position, unit) in component.units.enumerated() { unitDuals[unit] = component.unitDuals[position] }
-            for (position, group) in component.groups.enumerated() { groupDuals[group] = component.groupDuals[position] }
+            for (position, group) in component.groups.enumerated() {
+                groupDuals[group] = component.groupDuals[position]
+            }
             flows += component.flows
             value += component.value
         }
         for (unit, groups) in reach.unitGroups.enumerated() where supply[unit] <= 0 {
             unitDuals[unit] = groups.reduce(0) { max($0, abs(groupDuals[$1])) }
         }
-        return Evaluation(value: value, segments: segments, flows: flows, unitDuals: unitDuals, components: parts.count,
-                          seconds: seconds, solved: solved)
+        return Evaluation(
+            value: value, segments: segments, flows: flows, unitDuals: unitDuals, components: parts.count,
+            seconds: seconds, solved: solved)
     }
 
     /// Forgets cached components (each holds its flows): kept small between phases.
@@ -162,8 +166,10 @@ struct CommuneFixedPlan {
 
     /// The flow LP of one component: its units' flows to their groups, its groups' coverage segments (bounds and
     /// objective coefficients as in the model), `site_service` and `group_service` rows as in the model.
-    private func solve(units: [Int], groups: [Int], supply: [Double], solver: any LinearSolver,
-                       options: SolverOptions) throws -> Component {
+    private func solve(
+        units: [Int], groups: [Int], supply: [Double], solver: any LinearSolver,
+        options: SolverOptions
+    ) throws -> Component {
         let reach = model.reach
         var program = LinearProgram(name: "commune_component", sense: .maximize)
         var position = [Int: Int](minimumCapacity: groups.count)
@@ -185,7 +191,8 @@ struct CommuneFixedPlan {
         for (index, group) in groups.enumerated() {
             let segments = model.coverage[group].map { segment -> Variable in
                 let definition = model.program.variables[segment.index]
-                return program.addVariable("c\(program.variables.count)", lower: 0, upper: definition.upper, objective: definition.objective)
+                return program.addVariable(
+                    "c\(program.variables.count)", lower: 0, upper: definition.upper, objective: definition.objective)
             }
             cover.append(segments)
             program.addConstraint("g\(index)", segments.map { ($0, 1.0) } + inflow[index], upper: 0)
@@ -197,19 +204,25 @@ struct CommuneFixedPlan {
         }
         let result = try solver.solve(program, options: options)
         guard result.status == .optimal, result.hasSolution else {
-            throw CommuneSolve.Failure.evaluationFailed("a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")")
+            throw CommuneSolve.Failure.evaluationFailed(
+                "a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")")
         }
         let values = result.values
         let segments = cover.map { $0.map { max(0, values[$0.index]) } }
         var value = 0.0
         for (group, amounts) in zip(groups, segments) {
-            for (segment, amount) in zip(model.coverage[group], amounts) { value += segmentValue[segment.index - firstCoverColumn] * amount }
+            for (segment, amount) in zip(model.coverage[group], amounts) {
+                value += segmentValue[segment.index - firstCoverColumn] * amount
+            }
         }
         var flows: [(unit: Int, group: Int, people: Double)] = []
-        for (index, key) in flowKeys.enumerated() where values[index] > 0 { flows.append((key.unit, key.group, values[index])) }
+        for (index, key) in flowKeys.enumerated() where values[index] > 0 {
+            flows.append((key.unit, key.group, values[index]))
+        }
         let duals = result.duals ?? []
-        return Component(units: units, groups: groups, segments: segments, flows: flows,
-                         unitDuals: serviceRows.map { duals.isEmpty ? 0 : duals[$0] },
-                         groupDuals: groupRows.map { duals.isEmpty ? 0 : duals[$0] }, value: value, seconds: result.seconds)
+        return Component(
+            units: units, groups: groups, segments: segments, flows: flows,
+            unitDuals: serviceRows.map { duals.isEmpty ? 0 : duals[$0] },
+            groupDuals: groupRows.map { duals.isEmpty ? 0 : duals[$0] }, value: value, seconds: result.seconds)
     }
 }

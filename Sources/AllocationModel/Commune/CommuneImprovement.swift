@@ -13,18 +13,26 @@ enum CommuneImprovement {
     static let candidatesPerRound = 16
 
     /// Improves `posts` (and its `evaluation`) while `allowance` seconds of LP solves remain; returns the seconds used.
-    static func improve(_ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
-                        scenario: Scenario, allowance: Double, solver: any LinearSolver, options: SolverOptions,
-                        log: (String) -> Void) throws -> Double {
+    static func improve(
+        _ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
+        scenario: Scenario, allowance: Double, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
+    ) throws -> Double {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         var seconds = 0.0
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         while seconds < allowance {
-            let worth = model.decisions.indices.map { abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost }
-            let givers = firstOnePerUnit(model.decisions.indices.filter { posts[$0] > 0 && !examinedGivers.contains($0) }
-                .sorted { (worth[$0], $0) < (worth[$1], $1) }, unit: unit)
-            let takers = firstOnePerUnit(model.decisions.indices.filter { posts[$0] < model.pools[model.decisions[$0].pool].capacity && !examinedTakers.contains($0) }
+            let worth = model.decisions.indices.map {
+                abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
+            }
+            let givers = firstOnePerUnit(
+                model.decisions.indices.filter { posts[$0] > 0 && !examinedGivers.contains($0) }
+                    .sorted { (worth[$0], $0) < (worth[$1], $1) }, unit: unit)
+            let takers = firstOnePerUnit(
+                model.decisions.indices.filter {
+                    posts[$0] < model.pools[model.decisions[$0].pool].capacity && !examinedTakers.contains($0)
+                }
                 .sorted { (worth[$0], -$0) > (worth[$1], -$1) }, unit: unit)
             if givers.isEmpty || takers.isEmpty { break }
             examinedGivers.formUnion(givers)
@@ -82,10 +90,12 @@ enum CommuneImprovement {
         return result
     }
 
-    /// Takers by gain, each with the giver of least loss (smaller than the gain) that keeps every rule; every unit in at
-    /// most one pair. `estimate` is gain − loss, exact when the pair's components are shared with no other pair.
-    private static func paired(gain: [Int: Double], loss: [Int: Double], posts: [Int], model: CommuneModel, scenario: Scenario,
-                               unit: [Int]) -> [(from: Int, to: Int, estimate: Double)] {
+    /// Takers by gain, each with the giver of least loss (smaller than the gain) that keeps every rule; every unit in
+    /// at most one pair. `estimate` is gain − loss, exact when the pair's components are shared with no other pair.
+    private static func paired(
+        gain: [Int: Double], loss: [Int: Double], posts: [Int], model: CommuneModel, scenario: Scenario,
+        unit: [Int]
+    ) -> [(from: Int, to: Int, estimate: Double)] {
         var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
         for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
         let takers = gain.filter { $0.value > 0 }.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
@@ -93,7 +103,8 @@ enum CommuneImprovement {
         var used = Set<Int>()
         var pairs: [(from: Int, to: Int, estimate: Double)] = []
         for (taker, gained) in takers where !used.contains(unit[taker]) {
-            for (giver, lost) in givers where lost < gained && !used.contains(unit[giver]) && unit[giver] != unit[taker] {
+            for (giver, lost) in givers where lost < gained && !used.contains(unit[giver]) && unit[giver] != unit[taker]
+            {
                 ledger.remove(giver)
                 if ledger.allows(taker) {
                     ledger.add(taker)

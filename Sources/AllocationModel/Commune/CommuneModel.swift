@@ -21,7 +21,10 @@ public struct CommuneModel: Sendable {
         /// under other rules (the 2021 allocation), whose posts are then fixed.
         public var rules: Bool
 
-        public init(candidates: Bool = true, grouped: Bool = true, relaxed: Bool = false, fixed: [Double]? = nil, rules: Bool = true) {
+        public init(
+            candidates: Bool = true, grouped: Bool = true, relaxed: Bool = false, fixed: [Double]? = nil,
+            rules: Bool = true
+        ) {
             self.candidates = candidates
             self.grouped = grouped
             self.relaxed = relaxed
@@ -79,14 +82,19 @@ public struct CommuneModel: Sendable {
         guard let inputs = scenario.communes else { preconditionFailure("a commune model needs a demand table") }
         let parameters = scenario.parameters
         let territories = scenario.territories
-        let territoryIndex = Dictionary(uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
-        let kindIndex = Dictionary(uniqueKeysWithValues: parameters.kinds.enumerated().map { ($0.element.id, $0.offset) })
+        let territoryIndex = Dictionary(
+            uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
+        let kindIndex = Dictionary(
+            uniqueKeysWithValues: parameters.kinds.enumerated().map { ($0.element.id, $0.offset) })
 
         // Sites: hosts with some capacity, then candidates when allowed.
         var sited: [(structure: HostStructure, commune: Int, candidate: Bool)] = []
-        // Scoring a plan made under other rules (2021) keeps the hosts it used even where the scenario assumes no capacity.
+        // Scoring a plan made under other rules (2021) keeps the hosts it used even where the scenario assumes no
+        // capacity.
         for (index, structure) in scenario.structures.enumerated()
-        where (structure.capacity > 0 || (!options.rules && (structure.posts2021 ?? 0) > 0)) && index < inputs.structureCommunes.count {
+        where (structure.capacity > 0 || (!options.rules && (structure.posts2021 ?? 0) > 0))
+            && index < inputs.structureCommunes.count
+        {
             sited.append((structure, inputs.structureCommunes[index], false))
         }
         if options.candidates {
@@ -94,25 +102,31 @@ public struct CommuneModel: Sendable {
                 sited.append((structure, inputs.candidateCommunes[index], true))
             }
         }
-        let reach = CommuneReach(inputs: inputs, territories: territories, siteCommunes: sited.map(\.commune),
-                                 radiusKm: inputs.radiusKm, grouped: options.grouped)
+        let reach = CommuneReach(
+            inputs: inputs, territories: territories, siteCommunes: sited.map(\.commune),
+            radiusKm: inputs.radiusKm, grouped: options.grouped)
         self.reach = reach
-        let sitePosition = Dictionary(uniqueKeysWithValues: reach.siteCommunes.enumerated().map { ($0.element, $0.offset) })
+        let sitePosition = Dictionary(
+            uniqueKeysWithValues: reach.siteCommunes.enumerated().map { ($0.element, $0.offset) })
 
         struct PoolKey: Hashable, Comparable {
             let commune: Int, territory: Int, kind: Int, candidate: Bool
             static func < (a: PoolKey, b: PoolKey) -> Bool {
-                (a.commune, a.territory, a.kind, a.candidate ? 1 : 0) < (b.commune, b.territory, b.kind, b.candidate ? 1 : 0)
+                (a.commune, a.territory, a.kind, a.candidate ? 1 : 0) < (
+                    b.commune, b.territory, b.kind, b.candidate ? 1 : 0
+                )
             }
         }
         var members: [PoolKey: [HostStructure]] = [:]
         for entry in sited {
-            let key = PoolKey(commune: entry.commune, territory: territoryIndex[entry.structure.territory] ?? 0,
-                              kind: kindIndex[entry.structure.kind] ?? 0, candidate: entry.candidate)
+            let key = PoolKey(
+                commune: entry.commune, territory: territoryIndex[entry.structure.territory] ?? 0,
+                kind: kindIndex[entry.structure.kind] ?? 0, candidate: entry.candidate)
             members[key, default: []].append(entry.structure)
         }
 
-        var program = LinearProgram(name: "repartir_communes_\(AllocationModel.sanitized(parameters.name))", sense: .maximize)
+        var program = LinearProgram(
+            name: "repartir_communes_\(AllocationModel.sanitized(parameters.name))", sense: .maximize)
         let maxCost = max(1, scenario.stateCostRange.upperBound)
         let objectiveScale = AllocationModel.objectiveScale(of: scenario)
         var pools: [Pool] = []
@@ -131,12 +145,17 @@ public struct CommuneModel: Sendable {
             let kind = parameters.kinds[key.kind]
             let capacity = structures.reduce(0) { $0 + $1.capacity }
             let terms = parameters.fundingOptions.map { scenario.terms(kind: kind, option: $0, territory: territory) }
-            let shares = zip(parameters.fundingOptions, terms).filter { $0.1.hostCostEUR > 0 }.map { (option: $0.0.id, eur: $0.1.hostCostEUR) }
+            let shares = zip(parameters.fundingOptions, terms).filter { $0.1.hostCostEUR > 0 }.map {
+                (option: $0.0.id, eur: $0.1.hostCostEUR)
+            }
             let units = CofinancingUnit.units(members: structures, hostShares: shares)
             let poolIndex = pools.count
             let site = sitePosition[key.commune]!
-            pools.append(Pool(commune: key.commune, site: site, territory: key.territory, kind: key.kind, candidate: key.candidate,
-                              capacity: capacity, structures: structures.map(\.id), units: units))
+            pools.append(
+                Pool(
+                    commune: key.commune, site: site, territory: key.territory, kind: key.kind,
+                    candidate: key.candidate,
+                    capacity: capacity, structures: structures.map(\.id), units: units))
             capacityByTerritory[key.territory] += capacity
             let prefix = "\(key.candidate ? "xc" : "x")[\(communes[key.commune].code),\(territory.code),\(kind.id)"
             var poolTerms: [(Variable, Double)] = []
@@ -153,7 +172,8 @@ public struct CommuneModel: Sendable {
                         switch unit.rule {
                         case let .count(posts): upper = min(capacity, posts.reduce(0, +))
                         case let .money(structureCapacity, money):
-                            upper = CofinancingUnit.affordable(capacity: structureCapacity, money: money, hostShare: term.hostCostEUR)
+                            upper = CofinancingUnit.affordable(
+                                capacity: structureCapacity, money: money, hostShare: term.hostCostEUR)
                         }
                         slots.append(("\(prefix),\(option.id),\(index + 1)]", upper, index))
                     }
@@ -162,12 +182,15 @@ public struct CommuneModel: Sendable {
                     let decision = decisions.count
                     let fixed = options.fixed.map { $0[decision] }
                     let upper = options.rules ? Double(slot.upper) : (fixed ?? Double(slot.upper))
-                    let variable = program.addVariable(slot.name, lower: fixed ?? 0, upper: fixed ?? upper,
-                                                       kind: options.relaxed || fixed != nil ? .continuous : .integer,
-                                                       objective: -AllocationModel.tieBreakPerPost * term.stateCostEUR / maxCost)
+                    let variable = program.addVariable(
+                        slot.name, lower: fixed ?? 0, upper: fixed ?? upper,
+                        kind: options.relaxed || fixed != nil ? .continuous : .integer,
+                        objective: -AllocationModel.tieBreakPerPost * term.stateCostEUR / maxCost)
                     let people = parameters.peoplePerPostYear * Double(term.months) / 12
-                    decisions.append(Decision(pool: poolIndex, option: optionIndex, unit: slot.unit, variable: variable,
-                                              stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, peoplePerPost: people))
+                    decisions.append(
+                        Decision(
+                            pool: poolIndex, option: optionIndex, unit: slot.unit, variable: variable,
+                            stateCostEUR: term.stateCostEUR, hostCostEUR: term.hostCostEUR, peoplePerPost: people))
                     poolTerms.append((variable, 1))
                     if let unit = slot.unit {
                         unitTerms[unit].append((variable, 1))
@@ -181,25 +204,34 @@ public struct CommuneModel: Sendable {
             }
             guard options.rules else { continue }
             let name = "\(communes[key.commune].code),\(territory.code),\(kind.id)\(key.candidate ? ",candidate" : "")"
-            if poolTerms.count > 1 { program.addConstraint(RowRef(.hostCapacity, .other(name)), into: &rows, poolTerms, upper: Double(capacity)) }
+            if poolTerms.count > 1 {
+                program.addConstraint(
+                    RowRef(.hostCapacity, .other(name)), into: &rows, poolTerms, upper: Double(capacity))
+            }
             for (index, unit) in units.enumerated() where !unitTerms[index].isEmpty {
                 switch unit.rule {
                 case let .count(posts):
                     let cofinanceable = posts.reduce(0, +)
                     if cofinanceable < capacity && unitTerms[index].count > 1 {
-                        program.addConstraint(RowRef(.cofinancing, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index], upper: Double(cofinanceable))
+                        program.addConstraint(
+                            RowRef(.cofinancing, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index],
+                            upper: Double(cofinanceable))
                     }
                 case let .money(structureCapacity, money):
-                    program.addConstraint(RowRef(.structureCofinancing, .other("\(name),\(index + 1)")), into: &rows, moneyTerms[index], upper: money)
-                    program.addConstraint(RowRef(.structureCapacity, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index],
-                                          upper: Double(structureCapacity))
+                    program.addConstraint(
+                        RowRef(.structureCofinancing, .other("\(name),\(index + 1)")), into: &rows, moneyTerms[index],
+                        upper: money)
+                    program.addConstraint(
+                        RowRef(.structureCapacity, .other("\(name),\(index + 1)")), into: &rows, unitTerms[index],
+                        upper: Double(structureCapacity))
                 }
             }
         }
 
         // Demand groups: coverage on the curve's segments, fed by the flows of the site units within reach.
         let communeNeed = inputs.need(territoryNeed: scenario.need, territories: territories)
-        let curve = ValueCurve(ObjectiveParameters(exponent: parameters.objective.exponent, breakpoints: inputs.breakpoints))
+        let curve = ValueCurve(
+            ObjectiveParameters(exponent: parameters.objective.exponent, breakpoints: inputs.breakpoints))
         var coverage: [[Variable]] = []
         var groupNeed: [Double] = []
         var valueTerms: [(Variable, Double)] = []
@@ -221,29 +253,38 @@ public struct CommuneModel: Sendable {
             var segments: [Variable] = []
             for (segmentIndex, segment) in curve.segments.enumerated() {
                 let value = weight * segment.slope
-                let variable = program.addVariable("cover[\(index + 1),\(segmentIndex + 1)]", lower: 0, upper: segment.width * need,
-                                                   objective: AllocationModel.solverCoefficient(value, scale: objectiveScale))
+                let variable = program.addVariable(
+                    "cover[\(index + 1),\(segmentIndex + 1)]", lower: 0, upper: segment.width * need,
+                    objective: AllocationModel.solverCoefficient(value, scale: objectiveScale))
                 segments.append(variable)
                 valueTerms.append((variable, value))
             }
             coverage.append(segments)
-            program.addConstraint(RowRef(.groupService, .other("\(index + 1)")), into: &rows, segments.map { ($0, 1.0) } + groupInflow[index], upper: 0)
+            program.addConstraint(
+                RowRef(.groupService, .other("\(index + 1)")), into: &rows,
+                segments.map { ($0, 1.0) } + groupInflow[index], upper: 0)
         }
         var serviceRows: [Int] = []
         for (unit, positions) in reach.units.enumerated() {
             let supply = positions.flatMap { serviceBySite[$0] }
             let siteCode = communes[reach.siteCommunes[positions[0]]].code
-            serviceRows.append(program.addConstraint(RowRef(.siteService, .other(siteCode)), into: &rows, unitOutflow[unit] + supply, upper: 0))
+            serviceRows.append(
+                program.addConstraint(
+                    RowRef(.siteService, .other(siteCode)), into: &rows, unitOutflow[unit] + supply, upper: 0))
         }
 
         if options.rules {
             for (index, territory) in territories.enumerated() {
                 let range = scenario.postRange(of: territory)
                 if range.min > 0 {
-                    program.addConstraint(RowRef(.territoryFloor, .territory(territory.code)), into: &rows, postsByTerritory[index], lower: Double(range.min))
+                    program.addConstraint(
+                        RowRef(.territoryFloor, .territory(territory.code)), into: &rows, postsByTerritory[index],
+                        lower: Double(range.min))
                 }
                 if range.max < capacityByTerritory[index] {
-                    program.addConstraint(RowRef(.territoryCap, .territory(territory.code)), into: &rows, postsByTerritory[index], upper: Double(range.max))
+                    program.addConstraint(
+                        RowRef(.territoryCap, .territory(territory.code)), into: &rows, postsByTerritory[index],
+                        upper: Double(range.max))
                 }
             }
             let regionRange = scenario.regionPostRange
@@ -251,9 +292,13 @@ public struct CommuneModel: Sendable {
                 let members = region.territories.compactMap { territoryIndex[$0.code] }
                 let terms = members.flatMap { postsByTerritory[$0] }
                 let capacity = members.reduce(0) { $0 + capacityByTerritory[$1] }
-                if regionRange.min > 0 { program.addConstraint(RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min)) }
+                if regionRange.min > 0 {
+                    program.addConstraint(
+                        RowRef(.regionFloor, .region(region.code)), into: &rows, terms, lower: Double(regionRange.min))
+                }
                 if regionRange.max < capacity && !terms.isEmpty {
-                    program.addConstraint(RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
+                    program.addConstraint(
+                        RowRef(.regionCap, .region(region.code)), into: &rows, terms, upper: Double(regionRange.max))
                 }
             }
             program.addConstraint(RowRef(.postsTotal), into: &rows, postsTerms, upper: Double(parameters.posts))

@@ -36,7 +36,9 @@ public struct CommuneReach: Sendable {
 
     /// `grouped: false` keeps one group per reachable commune and one unit per site commune: the unreduced model,
     /// used only to check that the reductions are exact.
-    public init(inputs: CommuneInputs, territories: [Territory], siteCommunes: [Int], radiusKm: Double, grouped: Bool = true) {
+    public init(
+        inputs: CommuneInputs, territories: [Territory], siteCommunes: [Int], radiusKm: Double, grouped: Bool = true
+    ) {
         let sites = Array(Set(siteCommunes)).sorted()
         self.siteCommunes = sites
         let communes = inputs.communes
@@ -50,7 +52,8 @@ public struct CommuneReach: Sendable {
             }
         }
         sitesInReach = reach
-        let territoryIndex = Dictionary(uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
+        let territoryIndex = Dictionary(
+            uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
         // Territories enter the value only through their weight, so communes of two territories of equal weight group.
         struct Key: Hashable { let sites: [Int]; let weight: Double }
         var groupIndex: [Key: Int] = [:]
@@ -127,7 +130,9 @@ public struct CommuneReach: Sendable {
 
         func row(_ latitude: Double) -> Int { Int((latitude / cellDegrees).rounded(.down)) }
         func column(_ longitude: Double) -> Int { Int((longitude / cellDegrees).rounded(.down)) }
-        func key(_ row: Int, _ column: Int) -> Int64 { Int64(row) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: column))) }
+        func key(_ row: Int, _ column: Int) -> Int64 {
+            Int64(row) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: column)))
+        }
 
         /// Communes within `radius` km of commune `center` (itself included), in no particular order.
         func neighbours(of center: Int, within radius: Double) -> [Int] {
@@ -143,7 +148,9 @@ public struct CommuneReach: Sendable {
             for r in (centerRow - rows)...(centerRow + rows) {
                 for c in (centerColumn - columns)...(centerColumn + columns) {
                     for other in cells[key(r, c)] ?? [] {
-                        if let distance = CommuneReach.distanceKm(origin, communes[other]), distance <= radius { found.append(other) }
+                        if let distance = CommuneReach.distanceKm(origin, communes[other]), distance <= radius {
+                            found.append(other)
+                        }
                     }
                 }
             }

@@ -31,7 +31,8 @@ enum CommuneRounding {
             let regions = scenario.regions
             region = [Int](repeating: 0, count: regions.count)
             var regionOf = [Int](repeating: 0, count: scenario.territories.count)
-            let territoryIndex = Dictionary(uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+            let territoryIndex = Dictionary(
+                uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
             for (index, region) in regions.enumerated() {
                 for member in region.territories { regionOf[territoryIndex[member.code]!] = index }
             }
@@ -45,14 +46,19 @@ enum CommuneRounding {
             let pool = model.pools[decision.pool]
             let t = pool.territory
             guard self.pool[decision.pool] + 1 <= pool.capacity, total + 1 <= scenario.parameters.posts,
-                  spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + 1e-6,
-                  territory[t] + 1 <= territoryCap[t], region[regionOfTerritory[t]] + 1 <= regionCap else { return false }
+                spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + 1e-6,
+                territory[t] + 1 <= territoryCap[t], region[regionOfTerritory[t]] + 1 <= regionCap
+            else { return false }
             if let unit = decision.unit {
                 switch pool.units[unit].rule {
                 case let .count(posts):
                     if unitPosts[decision.pool][unit] + 1 > posts.reduce(0, +) { return false }
                 case let .money(capacity, money):
-                    if unitPosts[decision.pool][unit] + 1 > capacity || unitMoney[decision.pool][unit] + decision.hostCostEUR > money + 1e-6 { return false }
+                    if unitPosts[decision.pool][unit] + 1 > capacity
+                        || unitMoney[decision.pool][unit] + decision.hostCostEUR > money + 1e-6
+                    {
+                        return false
+                    }
                 }
             }
             return true
@@ -78,7 +84,9 @@ enum CommuneRounding {
         /// Every floor is met (caps are kept by `allows`).
         var meetsFloors: Bool {
             let regionFloor = scenario.regionPostRange.min
-            return scenario.territories.indices.allSatisfy { territory[$0] >= scenario.postRange(of: scenario.territories[$0]).min }
+            return scenario.territories.indices.allSatisfy {
+                territory[$0] >= scenario.postRange(of: scenario.territories[$0]).min
+            }
                 && region.allSatisfy { $0 >= regionFloor }
         }
     }
@@ -121,7 +129,8 @@ enum CommuneRounding {
                 }
             }
             if ledger.territory[t] < floor {
-                throw CommuneSolve.Failure.roundingFailed("territory_floor[\(territory.code)]: \(ledger.territory[t]) posts, floor \(floor)")
+                throw CommuneSolve.Failure.roundingFailed(
+                    "territory_floor[\(territory.code)]: \(ledger.territory[t]) posts, floor \(floor)")
             }
         }
         for index in byFraction where ledger.allows(index) {
@@ -140,7 +149,8 @@ enum CommuneRounding {
         }
         let regionFloor = scenario.regionPostRange.min
         if regionFloor > 0, let short = ledger.region.firstIndex(where: { $0 < regionFloor }) {
-            throw CommuneSolve.Failure.roundingFailed("region_floor[\(scenario.regions[short].code)]: \(ledger.region[short]) posts, floor \(regionFloor)")
+            throw CommuneSolve.Failure.roundingFailed(
+                "region_floor[\(scenario.regions[short].code)]: \(ledger.region[short]) posts, floor \(regionFloor)")
         }
         return posts
     }

@@ -37,7 +37,8 @@ public enum CommuneSolve {
 
         public var description: String {
             switch self {
-            case let .relaxationUnfinished(why): return "the commune model's LP relaxation did not finish (\(why)): no bound and no plan"
+            case let .relaxationUnfinished(why):
+                return "the commune model's LP relaxation did not finish (\(why)): no bound and no plan"
             case let .roundingFailed(why): return "the rounded commune plan breaks a rule: \(why)"
             case let .evaluationFailed(why): return "the commune plan could not be valued: \(why)"
             case let .planRefused(why): return "the commune plan breaks a rule of the model: \(why)"
@@ -45,11 +46,15 @@ public enum CommuneSolve {
         }
     }
 
-    public static func solve(_ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
-                             log: (String) -> Void = { _ in }) throws -> Outcome {
+    public static func solve(
+        _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void = { _ in }
+    ) throws -> Outcome {
         let relaxed = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
-        log("commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
-            + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros")
+        log(
+            "commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
+                + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros"
+        )
         var lpOptions = options
         lpOptions.start = nil
         lpOptions.dualSimplex = true
@@ -59,7 +64,8 @@ public enum CommuneSolve {
         }
         // For any plan x: value(x) / scale − tieBreak(x) ≤ LP optimum, and tieBreak(x) ≤ 10⁻⁶ per post.
         let lpObjective = relaxed.program.objectiveValue(of: lp.values)
-        let bound = relaxed.objectiveScale * (lpObjective + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
+        let bound =
+            relaxed.objectiveScale * (lpObjective + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
         log("commune LP bound \(bound) in \(lp.seconds) s")
         var posts = try CommuneRounding.round(relaxed, scenario: scenario, values: lp.values, duals: lp.duals)
         let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates))
@@ -67,7 +73,9 @@ public enum CommuneSolve {
         let evaluationOptions = fixedPlanOptions(options)
         var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
         let evaluationSeconds = evaluation.seconds
-        log("commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s")
+        log(
+            "commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s"
+        )
         // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
         // valued exactly (`CommuneImprovement`).
         // A move re-solves the components it touches; when one component holds most of the plan (15 km: 66 components,
@@ -75,8 +83,9 @@ public enum CommuneSolve {
         let allowance = max(lp.seconds / 4, 1)
         var improvementSeconds = 0.0
         if evaluationSeconds * 4 <= allowance {
-            improvementSeconds = try CommuneImprovement.improve(&posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                                                                allowance: allowance, solver: solver, options: evaluationOptions, log: log)
+            improvementSeconds = try CommuneImprovement.improve(
+                &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
+                allowance: allowance, solver: solver, options: evaluationOptions, log: log)
         }
         // Every rule, bound and integrality of the integer model, checked on the plan and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
@@ -85,15 +94,17 @@ public enum CommuneSolve {
         }
         let value = integer.value(of: values)
         let gap = bound > 0 ? max(0, bound - value) / bound : 0
-        return Outcome(model: integer, posts: posts, value: value, bound: max(bound, value),
-                       groupCoverage: integer.groupCoverage(of: values),
-                       proven: gap <= options.mipGap, lpSeconds: lp.seconds, evaluationSeconds: evaluationSeconds,
-                       improvementSeconds: improvementSeconds)
+        return Outcome(
+            model: integer, posts: posts, value: value, bound: max(bound, value),
+            groupCoverage: integer.groupCoverage(of: values),
+            proven: gap <= options.mipGap, lpSeconds: lp.seconds, evaluationSeconds: evaluationSeconds,
+            improvementSeconds: improvementSeconds)
     }
 
     /// Options of the fixed-plan LPs (one per component): scaled dual simplex with the long-step ratio test. Measured
-    /// on the national plan's components: 15 km 13.2 s against 20.2 s with the primal simplex (19.8 s without presolve);
-    /// 10 km 1.2–1.3 s either way. (For the one whole fixed-plan LP, glpsol's primal had been faster: 63 s against 103 s.)
+    /// on the national plan's components: 15 km 13.2 s against 20.2 s with the primal simplex (19.8 s without
+    /// presolve); 10 km 1.2–1.3 s either way. (For the one whole fixed-plan LP, glpsol's primal had been faster: 63 s
+    /// against 103 s.)
     static func fixedPlanOptions(_ options: SolverOptions) -> SolverOptions {
         var lpOptions = options
         lpOptions.start = nil
@@ -111,16 +122,21 @@ public enum CommuneSolve {
 
     /// The flow LP of a plan, posts fixed, component by component (`CommuneFixedPlan`). `rules: false` scores a plan
     /// made under other rules (the 2021 allocation) without checking them.
-    public static func evaluate(_ scenario: Scenario, candidates: Bool, posts: [Int], rules: Bool, solver: any LinearSolver,
-                                options: SolverOptions) throws -> Evaluation {
-        let model = CommuneModel(scenario: scenario, options: .init(candidates: candidates, fixed: posts.map(Double.init), rules: rules))
+    public static func evaluate(
+        _ scenario: Scenario, candidates: Bool, posts: [Int], rules: Bool, solver: any LinearSolver,
+        options: SolverOptions
+    ) throws -> Evaluation {
+        let model = CommuneModel(
+            scenario: scenario, options: .init(candidates: candidates, fixed: posts.map(Double.init), rules: rules))
         var evaluator = CommuneFixedPlan(model: model)
         let evaluation = try evaluator.evaluate(posts, solver: solver, options: fixedPlanOptions(options))
         let values = evaluator.values(of: evaluation, posts: posts)
         if let violation = model.program.largestViolation(of: values, tolerance: 1e-6) {
             throw Failure.planRefused("\(violation.name) violated by \(violation.amount)")
         }
-        return Evaluation(model: model, groupCoverage: model.groupCoverage(of: values), value: model.value(of: values), seconds: evaluation.seconds)
+        return Evaluation(
+            model: model, groupCoverage: model.groupCoverage(of: values), value: model.value(of: values),
+            seconds: evaluation.seconds)
     }
 
     /// The real 2021 allocation as commune-model posts: each host's `posts_2021` in its pool, under the first funding
@@ -130,7 +146,8 @@ public enum CommuneSolve {
         let byID = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0.posts2021 ?? 0) })
         var posts = [Int](repeating: 0, count: model.decisions.count)
         var placed = Set<Int>()
-        for (index, decision) in model.decisions.enumerated() where decision.hostCostEUR <= 0 && !placed.contains(decision.pool) {
+        for (index, decision) in model.decisions.enumerated()
+        where decision.hostCostEUR <= 0 && !placed.contains(decision.pool) {
             placed.insert(decision.pool)
             posts[index] = model.pools[decision.pool].structures.reduce(0) { $0 + (byID[$1] ?? 0) }
         }

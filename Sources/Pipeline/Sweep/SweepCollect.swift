@@ -16,23 +16,37 @@ public enum SweepCollect {
     }
 
     /// Figures copied from each run folder's summary.csv, as written (no reformatting).
-    static let summaryColumns = ["objective", "best_bound", "relative_gap", "posts", "state_cost_eur", "coverage", "coverage_ratio", "territories_endowed"]
+    static let summaryColumns = [
+        "objective", "best_bound", "relative_gap", "posts", "state_cost_eur", "coverage", "coverage_ratio",
+        "territories_endowed",
+    ]
     /// The optimised plan's equity figures, from comparison.csv.
-    static let equityColumns = ["posts_per_100k_gini", "coverage_ratio_gini", "coverage_ratio_min", "territories_under_threshold"]
+    static let equityColumns = [
+        "posts_per_100k_gini", "coverage_ratio_gini", "coverage_ratio_min", "territories_under_threshold",
+    ]
 
     public static func collect(_ path: String) throws(RunFailure) -> Result {
         let folder = URL(fileURLWithPath: path).standardizedFileURL.path
         guard let data = FileManager.default.contents(atPath: "\(folder)/\(SweepStore.planFile)"),
-              let plan = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let variants = plan["variants"] as? [[String: Any]], let keyObjects = plan["keys"] as? [[String: Any]] else {
-            throw .input(ScenarioError([Diagnostic(.missingFile, SourceLocation(file: "\(folder)/\(SweepStore.planFile)"),
-                "not a sweep folder: no readable \(SweepStore.planFile) (give ROOT/<sweep id>, written by repartir sweep)")]))
+            let plan = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let variants = plan["variants"] as? [[String: Any]], let keyObjects = plan["keys"] as? [[String: Any]]
+        else {
+            throw .input(
+                ScenarioError([
+                    Diagnostic(
+                        .missingFile, SourceLocation(file: "\(folder)/\(SweepStore.planFile)"),
+                        "not a sweep folder: no readable \(SweepStore.planFile) (give ROOT/<sweep id>, written by repartir sweep)"
+                    )
+                ]))
         }
         let keys = keyObjects.compactMap { object -> (key: String, type: String)? in
             guard let key = object["key"] as? String else { return nil }
             return (key, object["type"] as? String ?? "string")
         }
-        let columns = ["variant_id"] + keys.map(\.key) + ["status", "exit_code", "message"] + summaryColumns + equityColumns + ["wall_seconds", "run_folder"]
+        let columns =
+            ["variant_id"] + keys.map(\.key) + ["status", "exit_code", "message"] + summaryColumns + equityColumns + [
+                "wall_seconds", "run_folder",
+            ]
         var writer = CSVWriter(columns: columns)
         var missing: [String] = [], failed: [(id: String, exitCode: Int32, message: String)] = []
         var rows: [[String: String]] = []
@@ -57,7 +71,9 @@ public enum SweepCollect {
                     let equity = csvRecord(at: "\(folder)/\(run)/comparison.csv") { $0["plan"] == "optimised" }
                     for column in equityColumns { row[column] = equity[column] ?? "" }
                 }
-                if !SweepRunner.published.contains(outcome.exitCode) { failed.append((id, outcome.exitCode, outcome.message)) }
+                if !SweepRunner.published.contains(outcome.exitCode) {
+                    failed.append((id, outcome.exitCode, outcome.message))
+                }
             } else {
                 row["status"] = "missing"
                 missing.append(id)
@@ -66,17 +82,25 @@ public enum SweepCollect {
             writer.append(columns.map { row[$0].map { $0.isEmpty ? .empty : .text($0) } ?? .empty })
         }
         let csv = Data(writer.text.utf8)
-        let page = Data(SweepPage.markdown(sweep: plan["sweep_id"] as? String ?? "", keys: keys.map(\.key), rows: rows,
-                                           missing: missing, failed: failed).utf8)
-        let package = Data(DataPackage.render([(name: "sweep.csv", content: csv)], tables: [table(keys)],
-                                              name: "repartir-sweep", title: "repartir sweep").utf8)
+        let page = Data(
+            SweepPage.markdown(
+                sweep: plan["sweep_id"] as? String ?? "", keys: keys.map(\.key), rows: rows,
+                missing: missing, failed: failed
+            ).utf8)
+        let package = Data(
+            DataPackage.render(
+                [(name: "sweep.csv", content: csv)], tables: [table(keys)],
+                name: "repartir-sweep", title: "repartir sweep"
+            ).utf8)
         try SweepStore.writeAtomically(csv, name: "sweep.csv", in: folder)
         if let chart = SweepPage.chart(keys: keys.map(\.key), rows: rows) {
             try SweepStore.writeAtomically(Data(chart.utf8), name: "sweep.svg", in: folder)
         }
         try SweepStore.writeAtomically(page, name: "sweep.md", in: folder)
         try SweepStore.writeAtomically(package, name: DataPackage.fileName, in: folder)
-        return Result(folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing, failed: failed)
+        return Result(
+            folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing, failed: failed
+        )
     }
 
     /// A value of the sweep file as its column's type: `900_000` → `900000`, `150e6` → `150000000`.
@@ -145,31 +169,58 @@ public enum SweepCollect {
             let description = "The variant's value of the scenario parameter \(key.key) (empty: the base scenario's)."
             switch key.type {
             case "integer": return P.integer(key.key, unit: "as in the scenario file", description, nullable: true)
-            case "number": return P.number(key.key, unit: "as in the scenario file", decimals: 6, description, nullable: true)
-            default: return P.text(key.key, description + (key.type == "boolean" ? " true or false." : ""), nullable: true)
+            case "number":
+                return P.number(key.key, unit: "as in the scenario file", decimals: 6, description, nullable: true)
+            default:
+                return P.text(key.key, description + (key.type == "boolean" ? " true or false." : ""), nullable: true)
             }
         }
-        let fields = [P.text("variant_id", "The variant's stable id: the first 12 hex digits of the SHA-256 of its sorted key=value overrides.")]
+        let fields =
+            [
+                P.text(
+                    "variant_id",
+                    "The variant's stable id: the first 12 hex digits of the SHA-256 of its sorted key=value overrides."
+                )
+            ]
             + keyFields + [
-            P.text("status", "optimal, feasible, infeasible, a failure's status (as runs.csv), or missing (no shard has run it yet)."),
-            P.integer("exit_code", unit: "exit code", "The variant run's exit code; empty when missing.", nullable: true),
-            P.text("message", "What the run said at the end (the error of a failed variant).", nullable: true),
-            P.number("objective", unit: "objective units", decimals: 3, "Objective of the optimised plan.", nullable: true),
-            P.number("best_bound", unit: "objective units", decimals: 3, "Solver's best bound.", nullable: true),
-            P.number("relative_gap", unit: "ratio", decimals: 8, "Relative gap.", nullable: true),
-            P.integer("posts", unit: "posts", "Posts placed.", nullable: true),
-            P.number("state_cost_eur", unit: "EUR", decimals: 2, "State cost of the plan.", nullable: true),
-            P.number("coverage", unit: "people per year", decimals: 1, "People accompanied.", nullable: true),
-            P.number("coverage_ratio", unit: "ratio", decimals: 6, "People accompanied over need.", nullable: true),
-            P.integer("territories_endowed", unit: "territories", "Territories with at least one post.", nullable: true),
-            P.number("posts_per_100k_gini", unit: "ratio", decimals: 6, "Gini of posts per 100,000 inhabitants across territories.", nullable: true),
-            P.number("coverage_ratio_gini", unit: "ratio", decimals: 6, "Gini of the coverage ratio across territories.", nullable: true),
-            P.number("coverage_ratio_min", unit: "ratio", decimals: 6, "Lowest coverage ratio of a territory.", nullable: true),
-            P.integer("territories_under_threshold", unit: "territories", "Territories under the coverage threshold.", nullable: true),
-            P.number("wall_seconds", unit: "s", decimals: 3, "Wall time of the variant's run.", nullable: true),
-            P.text("run_folder", "The variant's run folder, relative to the sweep folder (empty when nothing was published).", nullable: true),
-        ]
-        return DataPackage.Table(file: "sweep.csv", description: "One row per variant of the sweep.", fields: fields, dynamic: [],
-                                 primaryKey: ["variant_id"], foreignKeys: [])
+                P.text(
+                    "status",
+                    "optimal, feasible, infeasible, a failure's status (as runs.csv), or missing (no shard has run it yet)."
+                ),
+                P.integer(
+                    "exit_code", unit: "exit code", "The variant run's exit code; empty when missing.", nullable: true),
+                P.text("message", "What the run said at the end (the error of a failed variant).", nullable: true),
+                P.number(
+                    "objective", unit: "objective units", decimals: 3, "Objective of the optimised plan.",
+                    nullable: true),
+                P.number("best_bound", unit: "objective units", decimals: 3, "Solver's best bound.", nullable: true),
+                P.number("relative_gap", unit: "ratio", decimals: 8, "Relative gap.", nullable: true),
+                P.integer("posts", unit: "posts", "Posts placed.", nullable: true),
+                P.number("state_cost_eur", unit: "EUR", decimals: 2, "State cost of the plan.", nullable: true),
+                P.number("coverage", unit: "people per year", decimals: 1, "People accompanied.", nullable: true),
+                P.number("coverage_ratio", unit: "ratio", decimals: 6, "People accompanied over need.", nullable: true),
+                P.integer(
+                    "territories_endowed", unit: "territories", "Territories with at least one post.", nullable: true),
+                P.number(
+                    "posts_per_100k_gini", unit: "ratio", decimals: 6,
+                    "Gini of posts per 100,000 inhabitants across territories.", nullable: true),
+                P.number(
+                    "coverage_ratio_gini", unit: "ratio", decimals: 6, "Gini of the coverage ratio across territories.",
+                    nullable: true),
+                P.number(
+                    "coverage_ratio_min", unit: "ratio", decimals: 6, "Lowest coverage ratio of a territory.",
+                    nullable: true),
+                P.integer(
+                    "territories_under_threshold", unit: "territories", "Territories under the coverage threshold.",
+                    nullable: true),
+                P.number("wall_seconds", unit: "s", decimals: 3, "Wall time of the variant's run.", nullable: true),
+                P.text(
+                    "run_folder",
+                    "The variant's run folder, relative to the sweep folder (empty when nothing was published).",
+                    nullable: true),
+            ]
+        return DataPackage.Table(
+            file: "sweep.csv", description: "One row per variant of the sweep.", fields: fields, dynamic: [],
+            primaryKey: ["variant_id"], foreignKeys: [])
     }
 }

@@ -55,7 +55,9 @@ public struct SweepFile: Sendable {
             throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: path), "cannot read the sweep file")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: path), "the sweep file is not UTF-8 text")])
+            throw ScenarioError([
+                Diagnostic(.configuration, SourceLocation(file: path), "the sweep file is not UTF-8 text")
+            ])
         }
         var reader = Reader(path: path)
         return try reader.read(text)
@@ -80,18 +82,29 @@ public struct SweepFile: Sendable {
             let root: Node
             do {
                 guard let node = try Yams.compose(yaml: text) else {
-                    throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: path, line: 1, column: 1), "the sweep file is empty")])
+                    throw ScenarioError([
+                        Diagnostic(
+                            .configuration, SourceLocation(file: path, line: 1, column: 1), "the sweep file is empty")
+                    ])
                 }
                 root = node
             } catch let error as ScenarioError {
                 throw error
             } catch let error as YamlError {
-                throw ScenarioError([Diagnostic(.configuration, yamlLocation(error), "invalid YAML: \(String("\(error)".prefix { $0 != "\n" }.prefix(200)))")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, yamlLocation(error),
+                        "invalid YAML: \(String("\(error)".prefix { $0 != "\n" }.prefix(200)))")
+                ])
             } catch {
                 throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: path), "invalid YAML: \(error)")])
             }
             guard case let .mapping(mapping) = root else {
-                throw ScenarioError([Diagnostic(.configuration, location(root), "the sweep file must be a mapping of keys (\(SweepFile.keys.joined(separator: ", ")))")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, location(root),
+                        "the sweep file must be a mapping of keys (\(SweepFile.keys.joined(separator: ", ")))")
+                ])
             }
             var scenario: String?, name: String?, timeLimit: Double?, mipGap: Double?, shards: Int?
             var shared: [Setting] = [], grid: [Axis] = [], variants: [[Setting]] = []
@@ -102,11 +115,16 @@ public struct SweepFile: Sendable {
                 case "name":
                     name = scalar(value, key)
                     if let given = name, !SweepFile.isID(given) {
-                        problem(value, "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the sweep's folder), found '\(Shown.value(given))'")
+                        problem(
+                            value,
+                            "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the sweep's folder), found '\(Shown.value(given))'"
+                        )
                     }
                 case "set": shared = settings(value, key)
                 case "grid":
-                    guard case let .mapping(axes) = value else { problem(value, "'grid' must be a mapping of parameter: [values]"); continue }
+                    guard case let .mapping(axes) = value else {
+                        problem(value, "'grid' must be a mapping of parameter: [values]"); continue
+                    }
                     for (axisKey, list) in axes {
                         let parameter = axisKey.string ?? ""
                         guard checkParameter(axisKey, parameter) else { continue }
@@ -114,49 +132,83 @@ public struct SweepFile: Sendable {
                             problem(list, "'grid.\(parameter)' must be a list of values, e.g. [150e6, 160e6]")
                             continue
                         }
-                        if items.count == 0 { problem(list, "'grid.\(parameter)' is an empty list: the grid would have no variant") }
+                        if items.count == 0 {
+                            problem(list, "'grid.\(parameter)' is an empty list: the grid would have no variant")
+                        }
                         var values: [Setting] = []
                         for item in items {
-                            if let text = valueText(item, "grid.\(parameter)") { values.append(Setting(key: parameter, value: text, location: location(item))) }
+                            if let text = valueText(item, "grid.\(parameter)") {
+                                values.append(Setting(key: parameter, value: text, location: location(item)))
+                            }
                         }
                         grid.append(Axis(key: parameter, values: values))
                     }
                 case "variants":
-                    guard case let .sequence(items) = value else { problem(value, "'variants' must be a list of mappings of parameter: value"); continue }
+                    guard case let .sequence(items) = value else {
+                        problem(value, "'variants' must be a list of mappings of parameter: value"); continue
+                    }
                     for item in items {
                         let variant = settings(item, "variants")
-                        if case .mapping = item, variant.isEmpty { problem(item, "a variant with no parameter: give at least one parameter: value") }
+                        if case .mapping = item, variant.isEmpty {
+                            problem(item, "a variant with no parameter: give at least one parameter: value")
+                        }
                         variants.append(variant)
                     }
                 case "time_limit":
                     timeLimit = number(value, key)
-                    if let seconds = timeLimit, !(seconds > 0 && seconds <= 86_400) { problem(value, "'time_limit' must be seconds in (0, 86400]") }
+                    if let seconds = timeLimit, !(seconds > 0 && seconds <= 86_400) {
+                        problem(value, "'time_limit' must be seconds in (0, 86400]")
+                    }
                 case "mip_gap":
                     mipGap = number(value, key)
-                    if let gap = mipGap, !(gap >= 0 && gap <= 1) { problem(value, "'mip_gap' must be a relative gap from 0 to 1") }
+                    if let gap = mipGap, !(gap >= 0 && gap <= 1) {
+                        problem(value, "'mip_gap' must be a relative gap from 0 to 1")
+                    }
                 case "shards":
                     let text = scalar(value, key)
                     if let text {
-                        if let count = Int(text), count >= 1 { shards = count } else { problem(value, "'shards' must be a whole number of at least 1, found '\(Shown.value(text))'") }
+                        if let count = Int(text), count >= 1 {
+                            shards = count
+                        } else {
+                            problem(
+                                value, "'shards' must be a whole number of at least 1, found '\(Shown.value(text))'")
+                        }
                     }
                 default:
-                    problem(keyNode, "unknown key '\(Shown.value(key))' in a sweep file (expected \(SweepFile.keys.joined(separator: ", ")))")
+                    problem(
+                        keyNode,
+                        "unknown key '\(Shown.value(key))' in a sweep file (expected \(SweepFile.keys.joined(separator: ", ")))"
+                    )
                 }
             }
-            if scenario == nil { problems.append(Diagnostic(.configuration, SourceLocation(file: path), "missing required key 'scenario' (the base scenario file or folder)")) }
+            if scenario == nil {
+                problems.append(
+                    Diagnostic(
+                        .configuration, SourceLocation(file: path),
+                        "missing required key 'scenario' (the base scenario file or folder)"))
+            }
             if grid.isEmpty && variants.isEmpty && problems.isEmpty {
-                problem(root, "the sweep has no variant: give a 'grid' of parameter lists, a list of 'variants', or both")
+                problem(
+                    root, "the sweep has no variant: give a 'grid' of parameter lists, a list of 'variants', or both")
             }
             if !problems.isEmpty { throw ScenarioError(problems) }
             let folder = (path as NSString).deletingLastPathComponent
-            let resolved = scenario!.hasPrefix("/") || folder.isEmpty ? scenario! : (folder as NSString).appendingPathComponent(scenario!)
+            let resolved =
+                scenario!.hasPrefix("/") || folder.isEmpty
+                ? scenario! : (folder as NSString).appendingPathComponent(scenario!)
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let id = name ?? stem
             if !SweepFile.isID(id) {
-                throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: path), "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-')")])
+                throw ScenarioError([
+                    Diagnostic(
+                        .configuration, SourceLocation(file: path),
+                        "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-')"
+                    )
+                ])
             }
-            return SweepFile(path: path, name: id, scenario: resolved, shared: shared, grid: grid, variants: variants,
-                             timeLimit: timeLimit, mipGap: mipGap, shards: shards)
+            return SweepFile(
+                path: path, name: id, scenario: resolved, shared: shared, grid: grid, variants: variants,
+                timeLimit: timeLimit, mipGap: mipGap, shards: shards)
         }
 
         /// A scalar, or nil with a problem.
@@ -181,7 +233,9 @@ public struct SweepFile: Sendable {
             case let .sequence(items):
                 var parts: [String] = []
                 for item in items {
-                    guard case let .scalar(scalar) = item else { problem(item, "'\(key)' must hold plain values"); return nil }
+                    guard case let .scalar(scalar) = item else {
+                        problem(item, "'\(key)' must hold plain values"); return nil
+                    }
                     parts.append(scalar.string)
                 }
                 return parts.joined(separator: ",")
@@ -193,12 +247,16 @@ public struct SweepFile: Sendable {
 
         /// A mapping of parameter: value (`set:`, one variant).
         mutating func settings(_ node: Node, _ key: String) -> [Setting] {
-            guard case let .mapping(mapping) = node else { problem(node, "'\(key)' must be a mapping of parameter: value"); return [] }
+            guard case let .mapping(mapping) = node else {
+                problem(node, "'\(key)' must be a mapping of parameter: value"); return []
+            }
             var result: [Setting] = []
             for (keyNode, value) in mapping {
                 let parameter = keyNode.string ?? ""
                 guard checkParameter(keyNode, parameter) else { continue }
-                if let text = valueText(value, parameter) { result.append(Setting(key: parameter, value: text, location: location(value))) }
+                if let text = valueText(value, parameter) {
+                    result.append(Setting(key: parameter, value: text, location: location(value)))
+                }
             }
             return result
         }
@@ -210,7 +268,10 @@ public struct SweepFile: Sendable {
                 return false
             }
             if ScenarioLoader.isTablePath(key) {
-                problem(node, "'\(key)' cannot vary in a sweep: the tables are read once for every variant (make one sweep per table)")
+                problem(
+                    node,
+                    "'\(key)' cannot vary in a sweep: the tables are read once for every variant (make one sweep per table)"
+                )
                 return false
             }
             return true

@@ -48,7 +48,8 @@ public struct SweepPlan: Sendable {
             if variants[id] != nil { continue }
             let applied = file.shared + settings
             do {
-                let scenario = try ScenarioLoader.variant(of: base, overrides: applied.map { ParameterOverride(key: $0.key, value: $0.value) })
+                let scenario = try ScenarioLoader.variant(
+                    of: base, overrides: applied.map { ParameterOverride(key: $0.key, value: $0.value) })
                 // The checks `run` makes before its lock (stage names, baseline ids), so a typo in one variant
                 // stops the sweep before anything runs instead of becoming that variant's row.
                 if let problem = runChecks(scenario) {
@@ -93,7 +94,9 @@ public struct SweepPlan: Sendable {
     static func relocated(_ diagnostic: Diagnostic, settings: [SweepFile.Setting]) -> Diagnostic {
         let file = diagnostic.location.file
         guard file.hasPrefix("--set #"),
-              let number = Int(file.dropFirst("--set #".count).prefix { $0.isNumber }), (1...settings.count).contains(number) else {
+            let number = Int(file.dropFirst("--set #".count).prefix { $0.isNumber }),
+            (1...settings.count).contains(number)
+        else {
             return diagnostic
         }
         return Diagnostic(diagnostic.category, settings[number - 1].location, diagnostic.message)
@@ -102,7 +105,8 @@ public struct SweepPlan: Sendable {
     /// Solves a variant is expected to make: one per objective stage, times the analyses' re-solves.
     static func expectedCost(_ scenario: Scenario) -> Int {
         let comparison = scenario.parameters.comparison
-        let analyses = 1 + (comparison.sensitivity ? 12 : 0) + (comparison.frontierPoints > 1 ? comparison.frontierPoints : 0)
+        let analyses =
+            1 + (comparison.sensitivity ? 12 : 0) + (comparison.frontierPoints > 1 ? comparison.frontierPoints : 0)
         return max(1, comparison.stages.count) * analyses
     }
 
@@ -122,11 +126,16 @@ public struct SweepPlan: Sendable {
 
     /// `sweep.plan.json`: what `collect` needs to know without the sweep file (every shard writes the same bytes).
     public func planJSON(solver: SolverIdentity) -> String {
-        let keyLines = keys.map { "    {\"key\": \(JSON.string($0)), \"type\": \(JSON.string(ScenarioLoader.parameterType($0)))}" }
+        let keyLines = keys.map {
+            "    {\"key\": \(JSON.string($0)), \"type\": \(JSON.string(ScenarioLoader.parameterType($0)))}"
+        }
         let variantLines = variants.map { variant in
-            let settings = variant.settings.map { "\(JSON.string($0.key)): \(JSON.string($0.value))" }.joined(separator: ", ")
-            let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap, solver: solver)
-            return "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}, \"fingerprint\": \(JSON.string(fingerprint))}"
+            let settings = variant.settings.map { "\(JSON.string($0.key)): \(JSON.string($0.value))" }.joined(
+                separator: ", ")
+            let fingerprint = SweepStore.fingerprint(
+                variant.scenario, timeLimit: file.timeLimit, mipGap: file.mipGap, solver: solver)
+            return
+                "    {\"id\": \(JSON.string(variant.id)), \"overrides\": {\(settings)}, \"fingerprint\": \(JSON.string(fingerprint))}"
         }
         return """
             {

@@ -16,8 +16,10 @@ public enum SweepRunner {
         /// The solver every variant runs on (given its progress callback and `cancellation` here).
         public var solver: any LinearSolver
 
-        public init(root: String, solver: any LinearSolver, jobs: Int = 1, shard: (index: Int, count: Int)? = nil,
-                    cancellation: CancellationFlag? = nil) {
+        public init(
+            root: String, solver: any LinearSolver, jobs: Int = 1, shard: (index: Int, count: Int)? = nil,
+            cancellation: CancellationFlag? = nil
+        ) {
             self.root = root
             self.solver = solver
             self.jobs = jobs
@@ -34,7 +36,9 @@ public enum SweepRunner {
         /// 0 when every variant has a result (a plan, exit 0 or 10, or an explained infeasibility, 20);
         /// else the highest exit code of the variants that failed.
         public var exitCode: Int32 {
-            outcomes.map(\.exitCode).filter { ![ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible].contains($0) }.max() ?? 0
+            outcomes.map(\.exitCode).filter {
+                ![ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible].contains($0)
+            }.max() ?? 0
         }
     }
 
@@ -42,13 +46,18 @@ public enum SweepRunner {
     static let published: Set<Int32> = [ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible]
 
     /// `log` receives progress lines, each naming its variant and stage (thread-safe: variants run in parallel).
-    public static func run(_ plan: SweepPlan, options: Options, commandLine: [String] = CommandLine.arguments,
-                           log: @escaping @Sendable (String) -> Void) throws(RunFailure) -> Summary {
+    public static func run(
+        _ plan: SweepPlan, options: Options, commandLine: [String] = CommandLine.arguments,
+        log: @escaping @Sendable (String) -> Void
+    ) throws(RunFailure) -> Summary {
         let folder = URL(fileURLWithPath: options.root).standardizedFileURL.path + "/" + plan.file.name
-        try SweepStore.writeAtomically(Data(plan.planJSON(solver: options.solver.identity).utf8), name: SweepStore.planFile, in: folder)
+        try SweepStore.writeAtomically(
+            Data(plan.planJSON(solver: options.solver.identity).utf8), name: SweepStore.planFile, in: folder)
         let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.variants
         let shardText = options.shard.map { " (shard \($0.index)/\($0.count))" } ?? ""
-        log("sweep \(plan.file.name)\(shardText): \(mine.count) of \(plan.variants.count) variants, \(options.jobs) at a time, into \(folder)")
+        log(
+            "sweep \(plan.file.name)\(shardText): \(mine.count) of \(plan.variants.count) variants, \(options.jobs) at a time, into \(folder)"
+        )
 
         let state = Progress(total: mine.count, jobs: options.jobs)
         let queue = WorkQueue(mine)
@@ -59,8 +68,9 @@ public enum SweepRunner {
             group.enter()
             let thread = Thread {
                 while options.cancellation?.isCancelled != true, let variant = queue.next() {
-                    let outcome = runVariant(variant, plan: plan, folder: folder, options: options, host: host,
-                                             commandLine: commandLine, state: state, log: log)
+                    let outcome = runVariant(
+                        variant, plan: plan, folder: folder, options: options, host: host,
+                        commandLine: commandLine, state: state, log: log)
                     state.finished(outcome, variant: variant, log: log)
                 }
                 group.leave()
@@ -76,12 +86,17 @@ public enum SweepRunner {
 
     /// One variant: reused when it already ended with a result from the same inputs; else run, and
     /// its outcome written (a failure too, with its exit code and message).
-    static func runVariant(_ variant: SweepPlan.Variant, plan: SweepPlan, folder: String, options: Options, host: String,
-                           commandLine: [String], state: Progress, log: @escaping @Sendable (String) -> Void) -> (SweepStore.Outcome, reused: Bool) {
-        let fingerprint = SweepStore.fingerprint(variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap,
-                                                  solver: options.solver.identity)
+    static func runVariant(
+        _ variant: SweepPlan.Variant, plan: SweepPlan, folder: String, options: Options, host: String,
+        commandLine: [String], state: Progress, log: @escaping @Sendable (String) -> Void
+    ) -> (SweepStore.Outcome, reused: Bool) {
+        let fingerprint = SweepStore.fingerprint(
+            variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap,
+            solver: options.solver.identity)
         if let previous = SweepStore.readOutcome(folder, variant.id), previous.fingerprint == fingerprint,
-           published.contains(previous.exitCode), FileManager.default.fileExists(atPath: "\(folder)/\(variant.id)/manifest.json") {
+            published.contains(previous.exitCode),
+            FileManager.default.fileExists(atPath: "\(folder)/\(variant.id)/manifest.json")
+        {
             return (previous, true)
         }
         let stage = StageTracker()
@@ -94,15 +109,20 @@ public enum SweepRunner {
         let solver = stoppable.reporting(to: { progress in
             guard progress.seconds >= 1, stage.shouldReport() else { return }
             let gap = progress.relativeGap.map { String(format: "%.4f %%", $0 * 100) } ?? "n/a"
-            log("variant \(variant.id) [\(stage.current)]: solving… \(Int(progress.seconds)) s, gap \(gap), \(progress.nodes) nodes")
+            log(
+                "variant \(variant.id) [\(stage.current)]: solving… \(Int(progress.seconds)) s, gap \(gap), \(progress.nodes) nodes"
+            )
         })
-        var request = RunCommand.Request(scenarioPath: plan.file.scenario, outputDirectory: "\(folder)/\(variant.id)",
-                                         timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap, cancellation: options.cancellation)
+        var request = RunCommand.Request(
+            scenarioPath: plan.file.scenario, outputDirectory: "\(folder)/\(variant.id)",
+            timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap, cancellation: options.cancellation)
         request.scenario = variant.scenario
-        let invocation = Invocation(host: host, commandLine: commandLine, sweepID: plan.file.name, variantID: variant.id,
-                                    cancellation: options.cancellation)
+        let invocation = Invocation(
+            host: host, commandLine: commandLine, sweepID: plan.file.name, variantID: variant.id,
+            cancellation: options.cancellation)
         let clock = Date()
-        var outcome = SweepStore.Outcome(variant: variant.id, exitCode: 0, message: "", wallSeconds: 0, runFolder: nil, fingerprint: fingerprint)
+        var outcome = SweepStore.Outcome(
+            variant: variant.id, exitCode: 0, message: "", wallSeconds: 0, runFolder: nil, fingerprint: fingerprint)
         Invocation.$scoped.withValue(invocation) {
             var explanation: String?
             do throws(RunFailure) {
@@ -119,7 +139,8 @@ public enum SweepRunner {
         outcome.wallSeconds = Date().timeIntervalSince(clock)
         if outcome.exitCode != ExitStatus.interrupted && options.cancellation?.isCancelled != true {
             do {
-                try SweepStore.writeAtomically(Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
+                try SweepStore.writeAtomically(
+                    Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
             } catch {
                 log("variant \(variant.id): warning: cannot record its outcome: \(error)")
             }
@@ -152,11 +173,16 @@ public enum SweepRunner {
         }
 
         func update(_ message: String) {
-            let next: String? = message.hasPrefix("locked") || message.hasPrefix("model:") ? "solve"
-                : message.hasPrefix("lexicographic") ? "solve (stages)"
-                : message.hasPrefix("plan verified") ? "compare"
-                : message.hasPrefix("sensitivity") || message.hasPrefix("frontier") ? "analyses"
-                : message.hasPrefix("wrote") ? "publish" : nil
+            let next: String? =
+                message.hasPrefix("locked") || message.hasPrefix("model:")
+                ? "solve"
+                : message.hasPrefix("lexicographic")
+                    ? "solve (stages)"
+                    : message.hasPrefix("plan verified")
+                        ? "compare"
+                        : message.hasPrefix("sensitivity") || message.hasPrefix("frontier")
+                            ? "analyses"
+                            : message.hasPrefix("wrote") ? "publish" : nil
             guard let next else { return }
             lock.lock()
             stage = next
@@ -207,7 +233,10 @@ public enum SweepRunner {
                 summary.ran += 1
                 ranSeconds.append(result.0.wallSeconds)
             }
-            let what = result.reused ? "already done with the same inputs, reused" : "\(RunsLog.status(result.0.exitCode)) (exit \(result.0.exitCode)) in \(Format.fixed(result.0.wallSeconds, decimals: 1)) s"
+            let what =
+                result.reused
+                ? "already done with the same inputs, reused"
+                : "\(RunsLog.status(result.0.exitCode)) (exit \(result.0.exitCode)) in \(Format.fixed(result.0.wallSeconds, decimals: 1)) s"
             let line = "\(counts()) — variant \(variant.id) [done]: \(what)"
             lock.unlock()
             log(line)

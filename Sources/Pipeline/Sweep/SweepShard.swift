@@ -10,7 +10,9 @@ public enum SweepShard {
         public let message: String
     }
 
-    public static func choose(flag: String?, environment: [String: String], shardsInFile: Int?) -> Result<(index: Int, count: Int)?, Problem> {
+    public static func choose(
+        flag: String?, environment: [String: String], shardsInFile: Int?
+    ) -> Result<(index: Int, count: Int)?, Problem> {
         if let flag {
             let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
@@ -21,18 +23,32 @@ public enum SweepShard {
         if let id = environment["SLURM_ARRAY_TASK_ID"] {
             let countText = environment["SLURM_ARRAY_TASK_COUNT"] ?? ""
             let minText = environment["SLURM_ARRAY_TASK_MIN"] ?? "0"
-            let read = "SLURM_ARRAY_TASK_ID=\(id) SLURM_ARRAY_TASK_COUNT=\(countText)" + (environment["SLURM_ARRAY_TASK_MIN"].map { " SLURM_ARRAY_TASK_MIN=\($0)" } ?? "")
+            let read =
+                "SLURM_ARRAY_TASK_ID=\(id) SLURM_ARRAY_TASK_COUNT=\(countText)"
+                + (environment["SLURM_ARRAY_TASK_MIN"].map { " SLURM_ARRAY_TASK_MIN=\($0)" } ?? "")
             guard let task = Int(id), let count = Int(countText), let minimum = Int(minText) else {
-                return .failure(Problem(message: "cannot read the shard from the environment: \(read) (whole numbers expected); or give --shard I/N"))
+                return .failure(
+                    Problem(
+                        message:
+                            "cannot read the shard from the environment: \(read) (whole numbers expected); or give --shard I/N"
+                    ))
             }
             return check(task - minimum, count, source: read)
         }
         if let text = environment["JOB_COMPLETION_INDEX"] {
             guard let index = Int(text) else {
-                return .failure(Problem(message: "cannot read the shard from the environment: JOB_COMPLETION_INDEX=\(text) (a whole number expected); or give --shard I/N"))
+                return .failure(
+                    Problem(
+                        message:
+                            "cannot read the shard from the environment: JOB_COMPLETION_INDEX=\(text) (a whole number expected); or give --shard I/N"
+                    ))
             }
             guard let count = shardsInFile else {
-                return .failure(Problem(message: "JOB_COMPLETION_INDEX=\(text) is set but the sweep file gives no 'shards' (the Job's completions): add 'shards: N' or give --shard I/N"))
+                return .failure(
+                    Problem(
+                        message:
+                            "JOB_COMPLETION_INDEX=\(text) is set but the sweep file gives no 'shards' (the Job's completions): add 'shards: N' or give --shard I/N"
+                    ))
             }
             return check(index, count, source: "JOB_COMPLETION_INDEX=\(text) with shards: \(count) from the sweep file")
         }
@@ -40,9 +56,14 @@ public enum SweepShard {
     }
 
     static func check(_ index: Int, _ count: Int, source: String) -> Result<(index: Int, count: Int)?, Problem> {
-        guard count >= 1 else { return .failure(Problem(message: "\(source): the number of shards must be at least 1")) }
+        guard count >= 1 else {
+            return .failure(Problem(message: "\(source): the number of shards must be at least 1"))
+        }
         guard (0..<count).contains(index) else {
-            return .failure(Problem(message: "\(source): shard index \(index) is out of range 0…\(count - 1) (shards are numbered from 0)"))
+            return .failure(
+                Problem(
+                    message:
+                        "\(source): shard index \(index) is out of range 0…\(count - 1) (shards are numbered from 0)"))
         }
         return .success((index, count))
     }

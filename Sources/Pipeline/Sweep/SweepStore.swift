@@ -4,9 +4,9 @@ import LinearProgramming
 import Reports
 import Scenario
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The files of a sweep's folder `ROOT/<sweep id>/` besides the variants' run folders:
@@ -40,7 +40,10 @@ public enum SweepStore {
             """
         }
 
-        init(variant: String, exitCode: Int32, message: String, wallSeconds: Double, runFolder: String?, fingerprint: String) {
+        init(
+            variant: String, exitCode: Int32, message: String, wallSeconds: Double, runFolder: String?,
+            fingerprint: String
+        ) {
             self.variant = variant
             self.exitCode = exitCode
             self.message = message
@@ -51,17 +54,21 @@ public enum SweepStore {
 
         init?(json data: Data) {
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                  let variant = object["variant_id"] as? String, let code = object["exit_code"] as? Int else { return nil }
-            self.init(variant: variant, exitCode: Int32(code), message: object["message"] as? String ?? "",
-                      wallSeconds: object["wall_seconds"] as? Double ?? 0, runFolder: object["run_folder"] as? String,
-                      fingerprint: object["fingerprint"] as? String ?? "")
+                let variant = object["variant_id"] as? String, let code = object["exit_code"] as? Int
+            else { return nil }
+            self.init(
+                variant: variant, exitCode: Int32(code), message: object["message"] as? String ?? "",
+                wallSeconds: object["wall_seconds"] as? Double ?? 0, runFolder: object["run_folder"] as? String,
+                fingerprint: object["fingerprint"] as? String ?? "")
         }
     }
 
     public static let planFile = "sweep.plan.json"
     public static let outcomesFolder = "outcomes"
 
-    static func outcomePath(_ folder: String, _ variant: String) -> String { "\(folder)/\(outcomesFolder)/\(variant).json" }
+    static func outcomePath(_ folder: String, _ variant: String) -> String {
+        "\(folder)/\(outcomesFolder)/\(variant).json"
+    }
 
     static func readOutcome(_ folder: String, _ variant: String) -> Outcome? {
         FileManager.default.contents(atPath: outcomePath(folder, variant)).flatMap(Outcome.init(json:))
@@ -69,14 +76,19 @@ public enum SweepStore {
 
     /// The fingerprint of a variant: repartir's and GLPK's versions, the input files' bytes, the
     /// variant's effective parameters and the solver options the sweep gives.
-    static func fingerprint(_ scenario: Scenario, timeLimit: Double?, mipGap: Double?, solver: SolverIdentity) -> String {
+    static func fingerprint(_ scenario: Scenario, timeLimit: Double?, mipGap: Double?, solver: SolverIdentity) -> String
+    {
         var hasher = SHA256()
         hasher.update(data: Data("repartir \(Manifest.repartirVersion)\nglpk \(solver.version)\n".utf8))
         for file in scenario.inputFiles {
             hasher.update(data: Data("\(file.role) \(Manifest.sha256(file.bytes))\n".utf8))
         }
-        for parameter in scenario.parameters.effective { hasher.update(data: Data("\(parameter.path)=\(parameter.value)\n".utf8)) }
-        hasher.update(data: Data("time_limit=\(timeLimit.map { "\($0)" } ?? "-") mip_gap=\(mipGap.map { "\($0)" } ?? "-")\n".utf8))
+        for parameter in scenario.parameters.effective {
+            hasher.update(data: Data("\(parameter.path)=\(parameter.value)\n".utf8))
+        }
+        hasher.update(
+            data: Data("time_limit=\(timeLimit.map { "\($0)" } ?? "-") mip_gap=\(mipGap.map { "\($0)" } ?? "-")\n".utf8)
+        )
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

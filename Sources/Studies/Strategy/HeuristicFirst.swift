@@ -7,25 +7,32 @@ import LinearProgramming
 /// answer, proven by the relaxation; otherwise GLPK runs from the start given, or from the heuristic's plan. Used by
 /// the re-solves around the plan (decomposition, sensitivity), which GLPK alone can leave at their limit.
 public enum HeuristicFirst {
-    public static func solve(_ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
-                             heuristicSeconds: Double = 2) throws -> SolveResult {
+    public static func solve(
+        _ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+        heuristicSeconds: Double = 2
+    ) throws -> SolveResult {
         let program = model.program
-        let found = PrimalHeuristic.plan(for: model, solver: solver, options: options,
-                                         timeLimitSeconds: min(heuristicSeconds, options.timeLimitSeconds / 4))
+        let found = PrimalHeuristic.plan(
+            for: model, solver: solver, options: options,
+            timeLimitSeconds: min(heuristicSeconds, options.timeLimitSeconds / 4))
         guard let found else { return try solver.solve(program, options: options) }
         // The start, when it keeps every rule of this program, competes with the heuristic's plan.
         var best = found.values
-        if let start = options.start, start.count == program.variables.count, program.largestViolation(of: start, tolerance: 1e-6) == nil,
-           program.objectiveValue(of: start) > found.objective {
+        if let start = options.start, start.count == program.variables.count,
+            program.largestViolation(of: start, tolerance: 1e-6) == nil,
+            program.objectiveValue(of: start) > found.objective
+        {
             best = start
         }
         let objective = program.objectiveValue(of: best)
         let gap = SolveResult.relativeGap(objective: objective, bound: found.relaxationBound)
         if gap <= options.mipGap {
-            var result = SolveResult(status: .optimal, objective: objective, bestBound: found.relaxationBound, relativeGap: gap,
-                                     values: best, rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: best) },
-                                     limitReached: "mip gap", seconds: found.seconds, nodes: 0,
-                                     log: "repartir: a plan within the MIP gap of the LP relaxation's bound (primal heuristic)\n")
+            var result = SolveResult(
+                status: .optimal, objective: objective, bestBound: found.relaxationBound, relativeGap: gap,
+                values: best,
+                rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: best) },
+                limitReached: "mip gap", seconds: found.seconds, nodes: 0,
+                log: "repartir: a plan within the MIP gap of the LP relaxation's bound (primal heuristic)\n")
             result.startUsed = true
             return result
         }

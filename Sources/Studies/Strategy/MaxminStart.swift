@@ -22,10 +22,13 @@ public enum MaxminStart {
     /// relaxation is not solved or no floor above `lowest` has a plan. `maxminProgram` is the max-min solve's program
     /// (`min_ratio` maximised, scaled by `StagedSolve.objectiveScale`), whose relaxation gives z_LP; `seconds` bounds
     /// the heuristic's one-post moves.
-    public static func plan(model: AllocationModel, scenario: Scenario, maxminProgram: LinearProgram, lowest: Double,
-                            solver: any LinearSolver, options: SolverOptions, seconds: Double) -> [Double]? {
+    public static func plan(
+        model: AllocationModel, scenario: Scenario, maxminProgram: LinearProgram, lowest: Double,
+        solver: any LinearSolver, options: SolverOptions, seconds: Double
+    ) -> [Double]? {
         guard let relaxed = try? solver.solve(maxminProgram.relaxation(), options: options.starting(from: nil)),
-              relaxed.status == .optimal, let scaled = relaxed.objective, scaled > 0 else { return nil }
+            relaxed.status == .optimal, let scaled = relaxed.objective, scaled > 0
+        else { return nil }
         let relaxationBound = scaled / StagedSolve.objectiveScale(.maxmin, scenario: scenario)
         // The cheapest plan over the floors, by branch-and-bound: it is nearly separable by territory (each buys its
         // floor at the least State cost; only the posts total and the région caps couple them), so GLPK solves it in a
@@ -33,12 +36,15 @@ public enum MaxminStart {
         // GLPK's tolerance. Its node limit keeps the bisection the same on every machine.
         let cheapest = model.decisions.map { ($0.variable, -$0.stateCostEUR / 1_000) }
         func heuristic(_ ratio: Double) -> [Double]? {
-            let own = StagedSolve.withCoverageFloors(model: model, scenario: scenario,
-                                                     objective: StagedSolve.coverageTerms(model: model, scenario: scenario), ratio: ratio)
-            return PrimalHeuristic.plan(for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds)?.values
+            let own = StagedSolve.withCoverageFloors(
+                model: model, scenario: scenario,
+                objective: StagedSolve.coverageTerms(model: model, scenario: scenario), ratio: ratio)
+            return PrimalHeuristic.plan(
+                for: model, program: own, solver: solver, options: options, timeLimitSeconds: seconds)?.values
         }
         func cheapestPlan(_ ratio: Double) -> [Double]? {
-            let own = StagedSolve.withCoverageFloors(model: model, scenario: scenario, objective: cheapest, ratio: ratio)
+            let own = StagedSolve.withCoverageFloors(
+                model: model, scenario: scenario, objective: cheapest, ratio: ratio)
             var limited = options.starting(from: nil)
             limited.nodeLimit = cheapestNodes
             limited.mipGap = max(options.mipGap, 1e-3)

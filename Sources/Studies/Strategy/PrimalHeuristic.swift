@@ -36,21 +36,27 @@ public enum PrimalHeuristic {
     /// A feasible plan of `model.program`, or nil when the relaxation is not solved to optimality or the
     /// floors cannot be repaired. The relaxation has the options' time limit; the one-post moves stop after
     /// `timeLimitSeconds`.
-    public static func plan(for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
-                            timeLimitSeconds: Double = 10) -> Outcome? {
+    public static func plan(
+        for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
+        timeLimitSeconds: Double = 10
+    ) -> Outcome? {
         plan(for: model, program: model.program, solver: solver, options: options, timeLimitSeconds: timeLimitSeconds)
     }
 
     /// The same search on `program`: the model's variables, in the model's order, under the model's rows and possibly
     /// more (e.g. a lexicographic stage's coverage floors, `Σ_j coverage[t,j] ≥ D_t × z`), with its own objective
     /// (a stage's). A `≥` row on one territory's coverage alone is repaired by adding posts in that territory.
-    public static func plan(for model: AllocationModel, program: LinearProgram, solver: any LinearSolver, options: SolverOptions,
-                            timeLimitSeconds: Double = 10) -> Outcome? {
+    public static func plan(
+        for model: AllocationModel, program: LinearProgram, solver: any LinearSolver, options: SolverOptions,
+        timeLimitSeconds: Double = 10
+    ) -> Outcome? {
         let started = Date()
         precondition(program.variables.count == model.program.variables.count, "the model's variables, in order")
         guard program.sense == .maximize, program.isMixedInteger else { return nil }
-        guard let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)), relaxed.status == .optimal,
-              let bound = relaxed.objective, relaxed.values.count == program.variables.count else { return nil }
+        guard let relaxed = try? solver.solve(program.relaxation(), options: options.starting(from: nil)),
+            relaxed.status == .optimal,
+            let bound = relaxed.objective, relaxed.values.count == program.variables.count
+        else { return nil }
         let relaxationSeconds = Date().timeIntervalSince(started)
         let search = Search(model: model, program: program, duals: relaxed.duals)
         search.round(relaxed.values)
@@ -58,8 +64,9 @@ public enum PrimalHeuristic {
         search.fill()
         search.improve(until: Date().addingTimeInterval(timeLimitSeconds))
         guard let values = search.finished() else { return nil }
-        return Outcome(values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
-                       seconds: Date().timeIntervalSince(started), relaxationSeconds: relaxationSeconds)
+        return Outcome(
+            values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
+            seconds: Date().timeIntervalSince(started), relaxationSeconds: relaxationSeconds)
     }
 }
 
@@ -109,7 +116,9 @@ final class Search {
             for term in constraint.terms { columnRows[term.variable].append((row, term.coefficient)) }
         }
         self.columnRows = columnRows
-        let codes = Array(Set(model.decisions.map(\.territory)).union(model.postVariables.keys).union(model.coverageVariables.keys)).sorted()
+        let codes = Array(
+            Set(model.decisions.map(\.territory)).union(model.postVariables.keys).union(model.coverageVariables.keys)
+        ).sorted()
         let index = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
         var territoryOf = Array(repeating: -1, count: program.variables.count)
         var decisionsOf = Array(repeating: [Int](), count: codes.count)
@@ -143,9 +152,10 @@ final class Search {
         allDecisions = decisionsOf.flatMap { $0 }
         // A row is shared when its integer columns belong to more than one territory: its dual is the price of
         // a resource that territories compete for (posts, budget, région caps).
-        shared = Set(program.constraints.indices.filter { row in
-            Set(program.constraints[row].terms.map { territoryOf[$0.variable] }).count > 1
-        })
+        shared = Set(
+            program.constraints.indices.filter { row in
+                Set(program.constraints[row].terms.map { territoryOf[$0.variable] }).count > 1
+            })
         var price = Array(repeating: 0.0, count: program.variables.count)
         if let duals, duals.count == program.constraints.count {
             for row in shared where duals[row] != 0 {
@@ -167,7 +177,9 @@ final class Search {
             values[index] = min(max(value, variable.lower), variable.upper)
         }
         for (territory, posts) in postsOf.enumerated() {
-            if let posts { values[posts] = (decisionsOf[territory] + committedOf[territory]).reduce(0) { $0 + values[$1] } }
+            if let posts {
+                values[posts] = (decisionsOf[territory] + committedOf[territory]).reduce(0) { $0 + values[$1] }
+            }
         }
         recomputeActivities()
         for territory in coverageOf.indices { apply(move(in: territory, [])) }
@@ -194,12 +206,16 @@ final class Search {
         if total != 0, let posts = postsOf[territory] { changes.append((posts, total)) }
         var rowDelta: [Int: Double] = [:]
         for change in changes {
-            for entry in columnRows[change.variable] { rowDelta[entry.row, default: 0] += entry.coefficient * change.delta }
+            for entry in columnRows[change.variable] {
+                rowDelta[entry.row, default: 0] += entry.coefficient * change.delta
+            }
         }
         // Coverage: start from zero on its rows, then fill the best segments first as far as every row allows.
         let coverage = coverageOf[territory]
         for variable in coverage where values[variable] != 0 {
-            for entry in columnRows[variable] { rowDelta[entry.row, default: 0] -= entry.coefficient * values[variable] }
+            for entry in columnRows[variable] {
+                rowDelta[entry.row, default: 0] -= entry.coefficient * values[variable]
+            }
         }
         for variable in coverage {
             let definition = program.variables[variable]
@@ -216,7 +232,9 @@ final class Search {
                 }
             }
             level = max(level, definition.lower)
-            for entry in columnRows[variable] where level != 0 { rowDelta[entry.row, default: 0] += entry.coefficient * level }
+            for entry in columnRows[variable] where level != 0 {
+                rowDelta[entry.row, default: 0] += entry.coefficient * level
+            }
             if level != values[variable] { changes.append((variable, level - values[variable])) }
         }
         let gain = changes.reduce(0.0) { $0 + program.variables[$1.variable].objective * $1.delta }
@@ -288,7 +306,9 @@ final class Search {
     func combined(_ first: Move, _ second: Move) -> Move {
         var rows: [Int: Double] = [:]
         for (row, delta) in first.rows + second.rows { rows[row, default: 0] += delta }
-        return Move(changes: first.changes + second.changes, rows: rows.map { ($0.key, $0.value) }, gain: first.gain + second.gain)
+        return Move(
+            changes: first.changes + second.changes, rows: rows.map { ($0.key, $0.value) },
+            gain: first.gain + second.gain)
     }
 
     // MARK: Phases
@@ -305,7 +325,11 @@ final class Search {
                     let territory = territoryOf[term.variable]
                     guard territory >= 0 else { continue }
                     if program.variables[term.variable].kind == .integer {
-                        if postsOf[territory] == term.variable { candidates.formUnion(decisionsOf[territory]) } else { candidates.insert(term.variable) }
+                        if postsOf[territory] == term.variable {
+                            candidates.formUnion(decisionsOf[territory])
+                        } else {
+                            candidates.insert(term.variable)
+                        }
                     } else {
                         // A floor on coverage (a stage's): more posts in the territory refill more coverage.
                         candidates.formUnion(decisionsOf[territory])
@@ -316,7 +340,9 @@ final class Search {
             var best: (decision: Int, move: Move, score: Double)?
             for decision in candidates.sorted() {
                 let move = addition(decision)
-                guard move.rows.contains(where: { shortRows.contains($0.row) && $0.delta > 0 }), allows(move, lenient: true) else { continue }
+                guard move.rows.contains(where: { shortRows.contains($0.row) && $0.delta > 0 }),
+                    allows(move, lenient: true)
+                else { continue }
                 let score = move.gain - price[decision]
                 if best == nil || score > best!.score { best = (decision, move, score) }
             }
@@ -375,8 +401,10 @@ final class Search {
                 }
             }
             // Between territories: the best additions and option changes against the cheapest removals, each allowed
-            // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the pair).
-            let changes = allDecisions.map { (territoryOf[$0], addition($0)) }
+            // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the
+            // pair).
+            let changes =
+                allDecisions.map { (territoryOf[$0], addition($0)) }
                 + decisionsOf.indices.flatMap { territory in swaps(in: territory).prefix(3).map { (territory, $0) } }
             let gains = changes.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
                 .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)

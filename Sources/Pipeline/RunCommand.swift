@@ -214,87 +214,44 @@ public enum RunCommand {
         var outcome = solved
         let scenario = outcome.record.scenario
         clock.restart()
-        var files = Tables.all(outcome.record).map { (name: $0.name, content: Data($0.content.utf8)) }
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
         // section.
         let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
-        if !ranges.isEmpty, let index = files.firstIndex(where: { $0.name == "allocation_by_territory.csv" }) {
-            files[index].content = Data(Tables.byTerritory(outcome.record, ranges: ranges).utf8)
-        }
-        if !outcome.stages.isEmpty {
-            files.append((name: "stages.csv", content: Data(StagesTable.csv(outcome.stages).utf8)))
-        }
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
-        let threshold = scenario.parameters.comparison.coverageThreshold
+        var parts = RunReport.Parts(
+            record: outcome.record, compared: compared, budgetSeconds: budget.seconds,
+            mipGap: options.mipGap)
+        parts.stages = outcome.stages
+        parts.ranges = ranges
         // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
-        let decomposition = try DecompositionRun.run(
-            outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver,
-            options: options, log: log)
-        let decompositionRows =
-            decomposition.map {
-                Comparison.decompositionRows(
-                    $0, scenario: scenario, optimised: compared.rows.first, coverageThreshold: threshold)
-            } ?? []
-        files += Comparison.tables(compared.rows, scenario: scenario, decomposition: decompositionRows).map {
-            (name: $0.name, content: Data($0.content.utf8))
-        }
-        if let decomposition, let observed = compared.observed {
-            files.append(
-                (
-                    name: "decomposition.csv",
-                    content: Data(
-                        DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation).utf8)
-                ))
-        }
+        parts.decomposition = try DecompositionRun.run(
+            outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver, options: options,
+            log: log)
         clock.lap("comparison")
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
-        var wavesSection = ""
         if !scenario.parameters.waves.isEmpty {
             let waves = WaveSequence.run(
                 scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
-            files.append(
-                (name: "allocation_by_wave.csv", content: Data(WavesReport.csv(waves, scenario: scenario).utf8)))
-            wavesSection = WavesReport.markdown(waves, scenario: scenario) + "\n"
+            parts.waves = (WavesReport.csv(waves, scenario: scenario), WavesReport.markdown(waves, scenario: scenario))
             clock.lap("waves")
         }
-        var analyses = try RunAnalyses.run(
+        let analyses = try RunAnalyses.run(
             outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
-        let forced = ranges.first.map { (PostRangesReport.forcedPosts($0, scenario: scenario), $0.tolerance) }
-        if let pictures = RunReport.pictures(outcome.record, inputs: inputs, compared: compared, forced: forced) {
-            analyses.files += pictures.files
-            analyses.sections.append(pictures.section)
-        }
-        files += analyses.files
+        parts.analyses = (analyses.files, analyses.sections, analyses.cutShort)
         clock.lap("analyses")
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
         // Where people live (a demand table): the commune plan, its tables and its report section.
         let communes = try CommuneRun.run(scenario, solver: solver, options: options, log: log)
-        files += communes?.files ?? []
-        let communeSection = communes.map { "\n" + $0.section } ?? ""
+        parts.communes = communes.map { ($0.files, $0.section) }
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
             outcome.timingDependence =
                 "\(budget.solvesStoppedByTime) solve(s) of this run (starts, analyses) stopped at a time limit or the run's budget — what they published depends on how far GLPK got in the time it had"
         }
-        // The report lists the files this run writes: itself, the data package and the manifest come last.
-        let report =
-            MarkdownReport.render(
-                outcome.record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"]) + "\n"
-            + StagesTable.section(outcome.stages)
-            + StabilitySection.section(outcome)
-            + RunLimitsSection.section(
-                budgetSeconds: budget.seconds, cutShort: analyses.cutShort + (outcome.tieBreakNote.map { [$0] } ?? []),
-                timingDependence: outcome.timingDependence)
-            + Comparison.markdownSection(
-                compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
-                leftOut: compared.leftOut, decomposition: decomposition, ranges: ranges.first)
-            + PostRangesReport.section(
-                ranges, scenario: scenario,
-                posts: Dictionary(
-                    uniqueKeysWithValues: outcome.record.evaluation.territories.map { ($0.code, $0.posts) }),
-                mipGap: options.mipGap)
-            + "\n" + wavesSection + analyses.sections.joined(separator: "\n") + "\n" + communeSection
-        files.append((name: "report.md", content: Data(report.utf8)))
+        parts.stabilitySection = StabilitySection.section(outcome)
+        parts.tieBreakNote = outcome.tieBreakNote
+        parts.timingDependence = outcome.timingDependence
+        let files = RunReport.files(parts, inputs: inputs)
         clock.lap("render")
         return (outcome, files, communes?.proven ?? true)
     }

@@ -1,6 +1,6 @@
 import AllocationModel
 import Foundation
-@testable import Scenario
+import Scenario
 import Testing
 
 /// `PoolKey` and `DecisionKey` (issue 8, item 2): the model's nouns as values, and the splitter fed by them.

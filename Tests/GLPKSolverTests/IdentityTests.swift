@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import LinearProgramming
-@testable import GLPKSolver
+import GLPKSolver
 
 /// What the pipeline uses through `any LinearSolver` without naming GLPK: the identity for manifests, the copies that
 /// stop on a flag or report progress, and the errors that say "numerical".

@@ -3,6 +3,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// `repartir run`: load, solve, verify, then publish the run directory. Progress goes to `log`
 /// (stderr in the CLI); nothing is written unless the plan was verified.
@@ -231,7 +232,9 @@ public enum RunCommand {
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
         if !scenario.parameters.waves.isEmpty {
             let waves = WaveSequence.run(
-                scenario, singleShot: outcome.record, solver: solver, options: options, log: log)
+                scenario, singleShot: .init(plan: outcome.record.plan, evaluation: outcome.record.evaluation),
+                solver: solver, options: options, log: log,
+                describe: { RunFailure($0).description })
             parts.waves = (WavesReport.csv(waves, scenario: scenario), WavesReport.markdown(waves, scenario: scenario))
             clock.lap("waves")
         }

@@ -50,17 +50,9 @@ public enum Solving {
         let model = solved.model
         let staged = solved.staged
         let stageRecords = solved.stages
-        var status: RunRecord.Status
-        switch result.status {
-        case .optimal: status = .optimal
-        case .interrupted: status = .interrupted
-        default: status = .feasible
-        }
-        // A chain is optimal only when every stage is: one stopped at a limit (or never started) leaves it feasible.
-        let unfinished = stageRecords.first { $0.status != .optimal }
-        if status == .optimal, unfinished != nil { status = .feasible }
-        // Every stage within the MIP gap of its proven bound (one stopped by a limit included): the chain is proven.
-        if staged, status == .feasible, !stageRecords.isEmpty, unfinished == nil { status = .optimal }
+        // A chain is optimal only when every stage is; proven when every stage is within the gap (`OnePlan.Solved`).
+        let status = solved.status
+        let unfinished = solved.unfinishedStage
         let lastSolved = stageRecords.last { $0.value != nil }
         let gap = SummaryGap(
             result: result, model: model, plan: solved.plan, scenario: scenario,
@@ -143,6 +135,16 @@ extension RunFailure {
             self = .interrupted
         case let .rejectedPlan(message):
             self = .rejectedPlan(message)
+        }
+    }
+}
+
+extension RunFailure {
+    /// Why a wave of a rollout has no plan, as the run would say it.
+    init(_ failure: WaveSequence.Failure) {
+        switch failure {
+        case let .input(error): self = .input(error)
+        case let .plan(failure): self.init(failure)
         }
     }
 }

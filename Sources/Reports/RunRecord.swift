@@ -1,19 +1,14 @@
 import AllocationModel
 import Foundation
 import Scenario
+import Studies
 
 /// Everything the reports say about one run: the scenario, the verified plan, and how it was solved.
 /// Timings live only in the manifest, so tables and report stay byte-identical between identical runs.
 public struct RunRecord: Sendable {
     /// How sure we are of the plan.
-    public enum Status: String, Sendable {
-        /// Optimal within the MIP gap.
-        case optimal
-        /// A limit was hit: the plan is feasible and verified, but not proven optimal.
-        case feasible
-        /// Stopped by a signal with a verified incumbent.
-        case interrupted
-    }
+    /// Optimal, feasible or interrupted (`PlanStatus`, in Studies, where a solve's status is decided).
+    public typealias Status = PlanStatus
 
     public let scenario: Scenario
     public let plan: Plan

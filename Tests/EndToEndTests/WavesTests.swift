@@ -5,6 +5,7 @@ import LinearProgramming
 import Pipeline
 import Reports
 import Scenario
+import Studies
 import Testing
 
 /// Waves solved in sequence against the single shot (docs/model.md, "Commitments and waves"), on scenarios whose
@@ -63,7 +64,9 @@ import Testing
 
     func sequence(_ scenario: Scenario) throws -> WaveSequence.Outcome {
         let single = try Solving.solve(scenario, solver: GLPKSolver(), options: options)
-        return WaveSequence.run(scenario, singleShot: single.record, solver: GLPKSolver(), options: options)
+        return WaveSequence.run(
+            scenario, singleShot: .init(plan: single.record.plan, evaluation: single.record.evaluation),
+            solver: GLPKSolver(), options: options)
     }
 
     /// B weighs 2, A 1. Single shot: both posts at b1, value 2 × 24 × 2 = 96. In waves, wave 1 may only use a1: its

@@ -1,7 +1,6 @@
 import AllocationModel
 import Foundation
 import LinearProgramming
-import Reports
 import Scenario
 
 /// A programme rolled out in waves (docs/model.md, "Commitments and waves"): each wave is the scenario solved with the
@@ -16,7 +15,7 @@ public enum WaveSequence {
         public let evaluation: PlanEvaluation
         /// The posts this wave placed, per (structure, option).
         public let added: [Placement]
-        public let status: RunRecord.Status
+        public let status: PlanStatus
         /// For a renewal wave: the posts renewed at their structures (the others in `added` are new), and the posts
         /// there were to renew.
         public var renewed: [Placement] = []
@@ -27,17 +26,36 @@ public enum WaveSequence {
         public let waves: [WaveResult]
         /// The wave that could not be solved and why (the later ones are not solved); nil when every wave was.
         public let failure: (wave: Wave, message: String)?
-        public let singleShot: RunRecord
+        /// The run's own plan (the single shot), valued on the scenario.
+        public let singleShot: SingleShot
         /// The sequenced plan: the last allocation wave's (renewal waves are later periods), when every wave was
         /// solved.
         public var sequenced: WaveResult? { failure == nil ? waves.last { !$0.wave.renewal } : nil }
     }
 
-    /// Solves the waves in order. A wave that fails (infeasible, no plan in time) ends the sequence: its reason is kept
-    /// for the report, and the run's own plan stands.
+    /// The plan the sequence is compared with: the run's own, all posts placed at once.
+    public struct SingleShot: Sendable {
+        public let plan: Plan
+        public let evaluation: PlanEvaluation
+        public var objective: Double { evaluation.objective }
+
+        public init(plan: Plan, evaluation: PlanEvaluation) {
+            self.plan = plan
+            self.evaluation = evaluation
+        }
+    }
+
+    /// Why a wave has no plan: its stages could not be resolved, or its solve found no verified plan.
+    public enum Failure: Error, Sendable {
+        case input(ScenarioError)
+        case plan(OnePlan.Failure)
+    }
+
+    /// Solves the waves in order. A wave that fails (infeasible, no plan in time) ends the sequence: its reason, in
+    /// the words `describe` gives it (the run's own messages), is kept for the report, and the run's own plan stands.
     public static func run(
-        _ scenario: Scenario, singleShot: RunRecord, solver: any LinearSolver, options: SolverOptions,
-        log: (String) -> Void = { _ in }
+        _ scenario: Scenario, singleShot: SingleShot, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void = { _ in }, describe: (Failure) -> String = { "\($0)" }
     ) -> Outcome {
         var results: [WaveResult] = []
         var previous: Plan?
@@ -50,11 +68,12 @@ public enum WaveSequence {
                 if wave.renewal {
                     let renewalScenario = Self.renewalScenario(
                         for: index, of: scenario, after: previous ?? Plan(placements: []))
-                    let outcome = try Solving.solve(renewalScenario, solver: solver, options: options)
-                    let (real, renewed, new) = Self.realPlan(outcome.record.plan)
+                    let solved = try solve(renewalScenario, solver: solver, options: options)
+                    let (real, renewed, new) = Self.realPlan(solved.plan)
                     var result = WaveResult(
-                        wave: wave, plan: real, evaluation: outcome.record.evaluation, added: new,
-                        status: outcome.record.status)
+                        wave: wave, plan: real,
+                        evaluation: PlanEvaluation(plan: solved.plan, scenario: renewalScenario),
+                        added: new, status: solved.status)
                     result.renewed = renewed
                     result.renewable = previous?.placements.reduce(0) { $0 + $1.posts } ?? 0
                     results.append(result)
@@ -62,25 +81,46 @@ public enum WaveSequence {
                     continue
                 }
                 let waveScenario = Self.scenario(for: index, of: scenario, after: previous)
-                let outcome = try Solving.solve(waveScenario, solver: solver, options: options)
-                let plan = outcome.record.plan
+                let solved = try solve(waveScenario, solver: solver, options: options)
+                let plan = solved.plan
                 results.append(
                     WaveResult(
                         wave: wave, plan: plan, evaluation: PlanEvaluation(plan: plan, scenario: scenario),
-                        added: added(plan, since: previous), status: outcome.record.status))
+                        added: added(plan, since: previous), status: solved.status))
                 previous = plan
             } catch {
                 let message: String
-                if case let .infeasibleExplained(explanation) = error {
+                if case let .plan(.infeasible(explanation)) = error {
                     message = "no plan satisfies its rules: \(explanation.summary)"
                 } else {
-                    message = error.description
+                    message = describe(error)
                 }
                 log("wave \(wave.id): \(message)")
                 return Outcome(waves: results, failure: (wave, message), singleShot: singleShot)
             }
         }
         return Outcome(waves: results, failure: nil, singleShot: singleShot)
+    }
+
+    /// One wave's verified plan: its stages and tie-break resolved as the run's are, then `OnePlan`.
+    private static func solve(
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions
+    ) throws(Failure)
+        -> OnePlan.Solved
+    {
+        let stages: [ObjectiveStage]
+        let tieBreak: (name: String, seats: [String: Int])?
+        do {
+            stages = try StudyTargets.objectiveStages(for: scenario)
+            tieBreak = try StudyTargets.tieBreak(for: scenario)
+        } catch {
+            throw .input(error)
+        }
+        do {
+            return try OnePlan.solve(scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options)
+        } catch {
+            throw .plan(error)
+        }
     }
 
     /// The scenario of wave `index`: the wave's cumulative posts and money; the scenario's floors only in the last wave

@@ -1,7 +1,7 @@
 import AllocationModel
 import Foundation
-import Reports
 import Scenario
+import Studies
 
 /// The outputs of a run in waves: `allocation_by_wave.csv`, a report section per wave and the price of sequencing
 /// (the sequenced plan against the single-shot optimum, like for like: same posts, money, rules and value).

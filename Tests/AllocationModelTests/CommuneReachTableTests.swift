@@ -1,0 +1,56 @@
+import CommuneFixtures
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Scenario
+import Testing
+import AllocationModel
+
+/// Reach from a travel-time table (`reach.table`) instead of the radius, on `CommuneFixture` and its `reachTable`.
+@Suite struct CommuneReachTableTests {
+    static func tableScenario(posts: Int = 3) throws -> Scenario {
+        try ScenarioLoader.load(
+            try CommuneFixture.folder(posts: posts, radius: nil, reachTable: CommuneFixture.reachTable))
+    }
+
+    /// Sites sorted by commune: c1, c2, c4 (candidate K1), c5 are positions 0, 1, 2, 3. By the table (≤ 20 minutes,
+    /// own commune always): c1 ← c1, c2; c2 ← c1, c2; c3 ← c1, c2; c4 ← c2 (20 min), c4; c5 ← c5; c6 ← none (35 min);
+    /// c7 ← c5 (15 min, no coordinates). The 15 km radius gives instead c4 ← c4 only, c6 ← c5 and c7 ← none.
+    @Test func tableGivesTheReachTheRadiusWouldNot() throws {
+        let scenario = try Self.tableScenario()
+        let code = { (index: Int) in scenario.communes!.communes[index].code }
+        let reach = CommuneModel(scenario: scenario).reach
+        #expect(reach.siteCommunes.map(code) == ["c1", "c2", "c4", "c5"])
+        #expect(reach.sitesInReach == [[0, 1], [0, 1], [0, 1], [1, 2], [3], [], [3]])
+        #expect(reach.groups.map { $0.communes.map(code) } == [["c1", "c2", "c3"], ["c4"], ["c5", "c7"]])
+        #expect(reach.groups.map(\.sites) == [[0, 1], [1, 2], [3]])
+        #expect(reach.unreachable.map(code) == ["c6"])
+        // Site c2 now reaches c4's group too, so it no longer shares c1's unit.
+        #expect(reach.units == [[0], [1], [2], [3]] && reach.unitGroups == [[0], [0, 1], [1], [2]])
+
+        let radius = CommuneModel(scenario: try CommuneFixture.scenario()).reach
+        #expect(radius.sitesInReach == [[0, 1], [0, 1], [0, 1], [2], [3], [3], []])
+        #expect(radius.unreachable.map(code) == ["c7"])
+
+        // Hosts only (no candidate c4): c4 is still reached, by the host of c2, where the radius leaves it white.
+        let hosts = CommuneModel(scenario: scenario, options: .init(candidates: false)).reach
+        #expect(hosts.sitesInReach == [[0, 1], [0, 1], [0, 1], [1], [2], [], [2]])
+    }
+
+    /// Hand-solved as in CommuneModelTests: 3 posts of 120 people, value √r on breakpoints 0.5, 1. Group needs
+    /// {c1,c2,c3} 600, {c4} 150, {c5,c7} 250 + 40 = 290. A post in the first group (sites c1 ×2, c2 ×1) or the
+    /// third (site c5 ×1) covers 120 ≤ half its need on the first segment (120 × 1.41421 = 169.7); in {c4}, 75 on
+    /// the first and 45 on the second (132.4). Best: two posts in the first group, one at c5 = 3 × 169.7 = 509.12,
+    /// with and without the reductions.
+    @Test func tableReachSolvesToTheHandOptimum() throws {
+        let scenario = try Self.tableScenario()
+        let expected = 3 * 120 * (0.5.squareRoot() / 0.5)
+        for grouped in [true, false] {
+            let model = CommuneModel(scenario: scenario, options: .init(grouped: grouped))
+            if grouped { #expect(model.groupNeed == [600, 150, 290]) }
+            let result = try GLPKSolver().solve(model.program, options: SolverOptions(mipGap: 0))
+            #expect(result.status == .optimal)
+            #expect(abs(model.value(of: result.values) - expected) < 1e-6, "grouped: \(grouped)")
+        }
+    }
+}

@@ -38,10 +38,11 @@ import AllocationModel
     }
 
     /// Hand-solved as in CommuneModelTests: 3 posts of 120 people, value √r on breakpoints 0.5, 1. Group needs
-    /// {c1,c2,c3} 600, {c4} 150, {c5,c7} 250 + 40 = 290. A post in the first group (sites c1 ×2, c2 ×1) or the
-    /// third (site c5 ×1) covers 120 ≤ half its need on the first segment (120 × 1.41421 = 169.7); in {c4}, 75 on
-    /// the first and 45 on the second (132.4). Best: two posts in the first group, one at c5 = 3 × 169.7 = 509.12,
-    /// with and without the reductions.
+    /// {c1,c2,c3} 600, {c4} 150, {c5,c7} 250 + 40 = 290. No person covered is worth more than the first slope
+    /// 1.41421, so 3 × 120 × 1.41421 = 509.12 bounds the value; it is reached, e.g. by two posts at c1 and one at
+    /// c5 (240 ≤ 300 and 120 ≤ 145, all on first segments), or by c1 ×2 and c2 ×1 with c2's post sharing 60 with
+    /// the first group (300 in all) and 60 with c4 (≤ 75), which only the table's reach allows. Same optimum with
+    /// and without the reductions.
     @Test func tableReachSolvesToTheHandOptimum() throws {
         let scenario = try Self.tableScenario()
         let expected = 3 * 120 * (0.5.squareRoot() / 0.5)

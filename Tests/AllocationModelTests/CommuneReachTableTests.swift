@@ -55,3 +55,50 @@ import AllocationModel
         }
     }
 }
+
+/// A reach table holding exactly the great-circle pairs within R gives exactly the radius's reach, groups and
+/// units (pseudo-random points, fixed seed; minutes = km, max_minutes = R): the two paths share one rule.
+@Suite struct CommuneReachTableEquivalenceTests {
+    @Test func tableOfTheRadiusPairsEqualsTheRadius() {
+        var seed: UInt64 = 7
+        func next() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53)
+        }
+        let communes = (0..<300).map { index in
+            CommuneInputs.Commune(
+                code: String(format: "%05d", index), name: "", territory: index < 150 ? "01" : "02", epci: nil,
+                population: 100, latitude: index % 50 == 0 ? nil : 45 + next() * 2,
+                longitude: index % 50 == 0 ? nil : 2 + next() * 3)
+        }
+        let territories = ["01", "02"].map {
+            Territory(
+                code: $0, name: $0, regionCode: "R", regionName: "R", overseas: false, population: 1,
+                population15Plus: 1, population75Plus: 0, fragilityIndex: 1)
+        }
+        let sites = Array(stride(from: 0, to: 300, by: 9))
+        let radius = 25.0
+        // Every ordered pair within the radius, for every commune as a site commune (sites or not).
+        var reached = [[Int]](repeating: [], count: communes.count)
+        var rows = 0
+        for site in communes.indices {
+            for commune in communes.indices where commune != site {
+                if let km = CommuneReach.distanceKm(communes[commune], communes[site]), km <= radius {
+                    reached[site].append(commune)
+                    rows += 1
+                }
+            }
+        }
+        let byRadius = CommuneReach(
+            inputs: CommuneInputs(communes: communes, structureCommunes: sites, radiusKm: radius),
+            territories: territories, siteCommunes: sites, radiusKm: radius)
+        let table = ReachTable(maxMinutes: radius, communesReached: reached, rows: rows)
+        let byTable = CommuneReach(
+            inputs: CommuneInputs(communes: communes, structureCommunes: sites, radiusKm: 1, reachTable: table),
+            territories: territories, siteCommunes: sites, radiusKm: 1)
+        #expect(byRadius.sitesInReach.contains { $0.count > 1 } && !byRadius.unreachable.isEmpty)
+        #expect(byTable.sitesInReach == byRadius.sitesInReach)
+        #expect(byTable.groups == byRadius.groups && byTable.units == byRadius.units)
+        #expect(byTable.unitGroups == byRadius.unitGroups && byTable.groupOfCommune == byRadius.groupOfCommune)
+    }
+}

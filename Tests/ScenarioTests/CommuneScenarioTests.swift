@@ -200,6 +200,14 @@ import Scenario
         #expect(error.location.line == expectedLine && error.location.column == column, "\(error)")
     }
 
+    /// A header alone would leave every site reaching only its own commune: a mistake, refused, not read as "none".
+    @Test func emptyReachTableIsRefused() throws {
+        let folder = try CommuneFixture.folder(radius: nil, reachTable: "commune_code,site_commune_code,minutes\n")
+        let error = try #require(Self.errors(folder).first)
+        #expect(error.category == .data && error.location.file.hasSuffix("reach.csv") && error.location.line == 1)
+        #expect(error.message.contains("header but no rows"))
+    }
+
     @Test(arguments: ["0", "-5", "0.01", "5000", ".nan", "far"])
     func absurdMaxMinutesIsAConfigurationError(value: String) throws {
         let errors = Self.errors(

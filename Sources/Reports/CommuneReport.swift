@@ -39,7 +39,7 @@ public enum CommuneReport {
                 + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed."
         )
         out.append("")
-        out.append("| people with no site within \(radius) km | people |")
+        out.append("| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | people |")
         out.append("| --- | ---: |")
         out.append("| all 2021 hosts, endowed or not | \(share(hosts)) |")
         out.append("| 2021 hosts and candidate sites | \(share(full)) |")

@@ -61,7 +61,9 @@ import Testing
         let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
         let metric = { (name: String) in sizes.first { $0["metric"] == name }?["value"] }
         #expect(metric("reach_max_minutes").flatMap(Double.init) == 20 && metric("reach_table_rows") == "8")
-        #expect(try E2E.text(out.appendingPathComponent("report.md")).contains("conseillers within 20 minutes"))
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("conseillers within 20 minutes") && report.contains("no site within 20 minutes"))
+        #expect(!report.contains("15 km"))
         #expect(
             try E2E.text(out.appendingPathComponent("map_white_zones.svg")).contains("White zones within 20 minutes"))
     }

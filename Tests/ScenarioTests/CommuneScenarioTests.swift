@@ -231,6 +231,19 @@ import Scenario
         #expect(error.category == .configuration && error.message.contains("'reach.max_minutes' needs 'reach.table'"))
     }
 
+    @Test func tableNeedsADemandTable() throws {
+        let folder = try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable)
+        let path = (folder as NSString).appendingPathComponent("scenario.yaml")
+        let yaml = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "  demand: demand.csv\n", with: "")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let errors = Self.errors(folder)
+        #expect(
+            errors.contains {
+                $0.category == .configuration && $0.message.contains("'reach.table' needs 'tables.demand'")
+            }, "\(errors)")
+    }
+
     /// No silent choice between two reach rules: a radius written beside a table is refused, at the radius.
     @Test func radiusAndTableTogetherAreRefused() throws {
         let errors = Self.errors(try CommuneFixture.folder(radius: "15", reachTable: CommuneFixture.reachTable))

@@ -87,9 +87,10 @@ public enum WhiteZoneMap {
     static let dotSize = 1.6
 
     /// The SVG document. `territoryNames` captions the insets ("Guadeloupe (971)"); `radiusKm` and
-    /// `subtitle` are only written.
+    /// `subtitle` are only written. `maxMinutes`: reach came from a travel-time table (`reach.table`), not the radius.
     public static func svg(
-        points: [Point], radiusKm: Double, territoryNames: [String: String] = [:], subtitle: String? = nil,
+        points: [Point], radiusKm: Double, maxMinutes: Double? = nil, territoryNames: [String: String] = [:],
+        subtitle: String? = nil,
         source: String =
             "Commune points: the scenario's demand table (see its SOURCES.md). Overseas départements in insets, not to scale."
     ) -> String {
@@ -98,9 +99,11 @@ public enum WhiteZoneMap {
         let totalPeople = points.reduce(0) { $0 + $1.population }
         let whiteCommunes = counts[1].communes + counts[2].communes
         let whitePeople = counts[1].people + counts[2].people
-        let radius = SVGText.number(radiusKm, decimals: radiusKm.rounded() == radiusKm ? 0 : 1)
+        let radius =
+            maxMinutes.map { SVGText.number($0, decimals: $0.rounded() == $0 ? 0 : 1) + " minutes" }
+            ?? SVGText.number(radiusKm, decimals: radiusKm.rounded() == radiusKm ? 0 : 1) + " km"
         let title =
-            "White zones within \(radius) km: \(grouped(whiteCommunes)) of \(grouped(totalCommunes)) communes, "
+            "White zones within \(radius): \(grouped(whiteCommunes)) of \(grouped(totalCommunes)) communes, "
             + "\(grouped(whitePeople)) of \(grouped(totalPeople)) people with no endowed site in reach"
 
         // Project every drawable point into the drawing: mainland by Lambert-93, overseas per territory.
@@ -189,7 +192,9 @@ public enum WhiteZoneMap {
         y += 10
         let undrawn = points.count - drawn.compactMap { $0 }.count
         var notes = [
-            "Each dot is a commune's point; a site reaches the communes whose points are within \(radius) km (great circle)."
+            maxMinutes == nil
+                ? "Each dot is a commune's point; a site reaches the communes whose points are within \(radius) (great circle)."
+                : "Each dot is a commune's point; a site reaches the communes the reach table puts within \(radius) of it."
         ]
         if undrawn > 0 {
             notes.append(

@@ -29,6 +29,7 @@ public enum CommuneMap {
         let names = Dictionary(uniqueKeysWithValues: results.scenario.territories.map { ($0.code, $0.name) })
         return WhiteZoneMap.svg(
             points: points(results, plan: results.optimised), radiusKm: results.scenario.communes?.radiusKm ?? 0,
+            maxMinutes: results.scenario.communes?.reachTable?.maxMinutes,
             territoryNames: names, subtitle: "Optimised commune plan, with the candidate sites allowed")
     }
 }

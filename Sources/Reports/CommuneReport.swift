@@ -22,15 +22,24 @@ public enum CommuneReport {
         let covered = plan.groupCoverage.reduce(0, +)
         let need = plan.model.communeNeed.reduce(0, +)
         var out: [String] = []
-        out.append("## Where people live: conseillers within \(radius) km")
+        // With a reach table (travel times) the radius is not used: the section says the table's rule instead.
+        let minutes = inputs.reachTable.map {
+            Format.fixed($0.maxMinutes, decimals: $0.maxMinutes.rounded() == $0.maxMinutes ? 0 : 1)
+        }
+        out.append("## Where people live: conseillers within \(minutes.map { "\($0) minutes" } ?? "\(radius) km")")
         out.append("")
+        let rule =
+            minutes.map {
+                "A commune is within reach of a site when the reach table gives at most \($0) minutes from it to the site's commune; "
+            }
+            ?? "A commune is within reach of a site when their points are at most \(radius) km apart (great circle); "
         out.append(
-            "A commune is within reach of a site when their points are at most \(radius) km apart (great circle); a site reaches its own commune. "
+            rule + "a site reaches its own commune. "
                 + "People out of reach of every endowed site are in a **white zone**. The commune plan is a second plan, made by the commune model "
                 + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed."
         )
         out.append("")
-        out.append("| people with no site within \(radius) km | people |")
+        out.append("| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | people |")
         out.append("| --- | ---: |")
         out.append("| all 2021 hosts, endowed or not | \(share(hosts)) |")
         out.append("| 2021 hosts and candidate sites | \(share(full)) |")

@@ -117,7 +117,12 @@ public enum CommuneTables {
     public static func sizes(_ results: CommuneResults) -> [(metric: String, value: Double, decimals: Int)] {
         let model = results.optimised.model
         let reach = model.reach
-        return [
+        // With a reach table the radius is not used: its maximum and rows are listed after it (docs/scenarios.md).
+        var table: [(metric: String, value: Double, decimals: Int)] = []
+        if let reachTable = results.scenario.communes?.reachTable {
+            table = [("reach_max_minutes", reachTable.maxMinutes, 3), ("reach_table_rows", Double(reachTable.rows), 0)]
+        }
+        let rows: [(metric: String, value: Double, decimals: Int)] = [
             ("communes", Double(results.communes.count), 0),
             ("communes_in_reach", Double(results.reachableCommunes), 0),
             ("communes_out_of_reach", Double(reach.unreachable.count), 0),
@@ -130,6 +135,8 @@ public enum CommuneTables {
             ("rows", Double(model.program.constraints.count), 0),
             ("nonzeros", Double(model.program.nonzeroCount), 0),
             ("radius_km", results.scenario.communes?.radiusKm ?? 0, 3),
+        ]
+        return rows + table + [
             ("value", results.optimised.value, 3),
             ("lp_bound", results.bound, 3),
             ("relative_gap", results.gap, 6),

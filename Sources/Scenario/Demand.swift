@@ -51,10 +51,12 @@ public struct CommuneInputs: Sendable {
     public let radiusKm: Double
     /// Breakpoints of the value curve per commune group (`reach.breakpoints`), increasing, ending at 1.
     public let breakpoints: [Double]
+    /// Travel times that replace the radius (`reach.table`); nil: the great-circle radius decides reach.
+    public let reachTable: ReachTable?
 
     public init(
         communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
-        radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints
+        radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil
     ) {
         self.communes = communes
         self.structureCommunes = structureCommunes
@@ -62,6 +64,7 @@ public struct CommuneInputs: Sendable {
         self.candidateCommunes = candidateCommunes
         self.radiusKm = radiusKm
         self.breakpoints = breakpoints
+        self.reachTable = reachTable
     }
 
     /// A handful of segments: enough for diminishing returns, few enough for tens of thousands of groups.

@@ -110,13 +110,18 @@ enum DemandLoader {
         var candidatesPath: String?
         var radiusKm: Double?
         var breakpoints: [Double]?
+        /// `reach.table` and `reach.max_minutes` (ReachTable.swift): travel times instead of the radius.
+        var reachTablePath: String?
+        var maxMinutes: Double?
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
         let settings = Settings(
             demandPath: reader.text("tables.demand").map(resolve),
             candidatesPath: reader.text("tables.candidates").map(resolve),
-            radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"))
+            radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"),
+            reachTablePath: reader.text("reach.table").map(resolve), maxMinutes: reader.number("reach.max_minutes"))
+        checkReachTable(settings, &reader)
         if settings.demandPath == nil && settings.candidatesPath != nil {
             reader.configurationError(
                 "tables.candidates", "'tables.candidates' needs 'tables.demand': candidate sites are placed in communes"
@@ -130,6 +135,29 @@ enum DemandLoader {
             }
         }
         return settings
+    }
+
+    /// One reach rule: the table with its maximum, or the radius; never both (no silent choice between them).
+    static func checkReachTable(_ settings: Settings, _ reader: inout ParameterReader) {
+        if settings.reachTablePath != nil {
+            if settings.demandPath == nil {
+                reader.configurationError(
+                    "reach.table", "'reach.table' needs 'tables.demand': its rows are pairs of demand communes")
+            }
+            if reader.raw["reach.max_minutes"] == nil {
+                reader.configurationError(
+                    "reach.table",
+                    "'reach.table' needs 'reach.max_minutes': the travel time within which a site reaches a commune")
+            }
+            if reader.raw["reach.radius_km"] != nil {
+                reader.configurationError(
+                    "reach.radius_km",
+                    "give 'reach.radius_km' or 'reach.table', not both: the table replaces the great-circle radius")
+            }
+        } else if reader.raw["reach.max_minutes"] != nil {
+            reader.configurationError(
+                "reach.max_minutes", "'reach.max_minutes' needs 'reach.table': it is the table's travel time in reach")
+        }
     }
 
     /// The commune layer, or nil when the scenario has no demand table (or it has errors, then in `errors`).
@@ -167,9 +195,16 @@ enum DemandLoader {
             candidateCommunes = siteCommunes(
                 candidateTable, ids: values.map(\.id), inputs: communes, index: inputs.index(of:), errors: &errors)
         }
+        var reachTable: ReachTable?
+        if let path = settings.reachTablePath, let maxMinutes = settings.maxMinutes, let table = table("reach", path) {
+            let (value, problems) = ReachTableLoader.load(
+                table, maxMinutes: maxMinutes, count: communes.count, index: inputs.index(of:))
+            errors.merge(problems)
+            reachTable = value
+        }
         guard let radius = settings.radiusKm, let breakpoints = settings.breakpoints else { return nil }
         return CommuneInputs(
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
-            candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints)
+            candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable)
     }
 }

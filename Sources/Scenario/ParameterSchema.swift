@@ -184,6 +184,14 @@ enum ParameterSchema {
             path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1",
             help: "coverage ratios where the commune groups' value curve bends"),
         .init(
+            path: "reach.table", type: .text, required: false, defaultValue: nil,
+            help:
+                "CSV of travel times (commune_code, site_commune_code, minutes), e.g. from a router; replaces the radius"
+        ),
+        .init(
+            path: "reach.max_minutes", type: .number(0.1...1_440), required: false, defaultValue: nil,
+            help: "travel time of reach.table within which a site reaches a commune; needs reach.table"),
+        .init(
             path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
             help: "coverage ratio under which a territory is counted in the comparison"),
         .init(

@@ -10,10 +10,13 @@ import Scenario
 /// (16.7 km from c2); c5 and c6 by c5; c7 by nothing. Needs: 300, 200, 100, 150, 250, 50, 40.
 /// A post serves 120 people (κ = 120 per year, 12 funded months) and costs the State 10,000 €.
 /// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
+/// `reachTable` writes `reach.csv` and declares it with `reach.max_minutes: maxMinutes` (nil `radius`: no radius
+/// line, as a scenario with a reach table must be written).
 public enum CommuneFixture {
     public static func folder(
-        posts: Int = 3, budget: Int = 1_000_000, radius: String = "15", extraYAML: String = "",
-        demand: String? = nil, structures: String? = nil, candidates: String? = nil
+        posts: Int = 3, budget: Int = 1_000_000, radius: String? = "15", extraYAML: String = "",
+        demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
+        maxMinutes: String? = "20"
     ) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
@@ -26,7 +29,9 @@ public enum CommuneFixture {
               demand: demand.csv
               candidates: candidates.csv
             reach:
-              radius_km: \(radius)
+            \(radius.map { "  radius_km: \($0)\n" } ?? "")\
+            \(reachTable == nil ? "" : "  table: reach.csv\n")\
+            \(reachTable == nil ? "" : maxMinutes.map { "  max_minutes: \($0)\n" } ?? "")\
               breakpoints: [0.5, 1]
             programme:
               posts: \(posts)
@@ -52,7 +57,7 @@ public enum CommuneFixture {
               exponent: 0.5
             \(extraYAML)
             """
-        let files: [String: String] = [
+        var files: [String: String] = [
             "scenario.yaml": yaml,
             "territories.csv": """
             code,name,region_code,region_name,overseas,population,population_15_plus,population_75_plus,ifn
@@ -84,9 +89,27 @@ public enum CommuneFixture {
 
                 """,
         ]
+        if let reachTable { files["reach.csv"] = reachTable }
         for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
         return folder.path
     }
+
+    /// Travel times for `reachTable` (with `max_minutes: 20`). Against the 15 km radius it adds c4 to the site of
+    /// c2 (exactly 20 minutes: the maximum is in reach) and the coordinate-less c7 to the site of c5, and takes c6
+    /// away from c5 (35 minutes, beyond the maximum, as is c2 → c5 at 90). Rows are (commune, site commune): the
+    /// people of `commune_code` travel to the site in `site_commune_code`.
+    public static let reachTable = """
+        commune_code,site_commune_code,minutes
+        c2,c1,8
+        c3,c1,12
+        c4,c2,20
+        c7,c5,15
+        c6,c5,35
+        c1,c2,9
+        c3,c2,4
+        c2,c5,90
+
+        """
 
     public static func scenario(posts: Int = 3, budget: Int = 1_000_000) throws -> Scenario {
         try ScenarioLoader.load(try folder(posts: posts, budget: budget))

@@ -38,6 +38,36 @@ import Testing
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
     }
 
+    /// The same scenario with reach from `CommuneFixture.reachTable` (20 minutes) instead of the radius: c6 (35
+    /// minutes from c5) has no site in reach, c7 (no coordinates, 15 minutes from c5) has the 2021 host of c5, where
+    /// the radius leaves it white. The optimum (509.12, hand-solved in CommuneReachTableTests) is proven; which sites
+    /// hold its posts is not unique, so only the reach is asserted. The report, map and model sizes say the rule.
+    @Test func runWithAReachTable() throws {
+        let folder = URL(
+            fileURLWithPath: try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable))
+        let out = try E2E.temporaryDirectory(prefix: "communes-table").appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect(result.status == 0, "\(result)")
+        let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
+        let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
+        #expect(byCode["c6"]?["sites_in_reach"] == "0" && byCode["c6"]?["white_zone"] == "true")
+        #expect(byCode["c7"]?["sites_in_reach"] == "1" && byCode["c7"]?["white_zone_2021_hosts"] == "false")
+        #expect(byCode["c4"]?["sites_in_reach"] == "2")
+        let white = try E2E.table(out.appendingPathComponent("white_zones.csv"))
+        #expect(
+            white.map { [$0["out_of_reach_hosts"]!, $0["out_of_reach_hosts_and_candidates"]!] } == [
+                ["0", "0"], ["300", "300"],
+            ])
+        let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
+        let metric = { (name: String) in sizes.first { $0["metric"] == name }?["value"] }
+        #expect(metric("reach_max_minutes").flatMap(Double.init) == 20 && metric("reach_table_rows") == "8")
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("conseillers within 20 minutes") && report.contains("no site within 20 minutes"))
+        #expect(!report.contains("15 km"))
+        #expect(
+            try E2E.text(out.appendingPathComponent("map_white_zones.svg")).contains("White zones within 20 minutes"))
+    }
+
     /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so the
     /// run says "feasible" and exits 10, whatever the département plan's status.
     @Test func unprovenCommunePlanExits10() throws {

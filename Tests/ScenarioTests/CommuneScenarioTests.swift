@@ -133,3 +133,134 @@ import Scenario
         }
     }
 }
+
+/// The reach table (`reach.table`, `reach.max_minutes`): travel times instead of the radius, and its bad inputs.
+@Suite struct ReachTableScenarioTests {
+    static func errors(_ folder: String, overrides: [ParameterOverride] = []) -> [Diagnostic] {
+        do {
+            _ = try ScenarioLoader.load(folder, overrides: overrides)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    /// The fixture's table with line `line` (1-based, header = 1) replaced.
+    static func table(replacing line: Int, with text: String) -> String {
+        var lines = CommuneFixture.reachTable.split(separator: "\n").map(String.init)
+        lines[line - 1] = text
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func loadsTheReachTableByCommunePosition() throws {
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable))
+        let inputs = try #require(scenario.communes)
+        let table = try #require(inputs.reachTable)
+        #expect(table.maxMinutes == 20 && table.rows == 8)
+        // Communes c1…c7 are positions 0…6. Site c1 reaches c2 (8) and c3 (12); site c2 reaches c1 (9), c3 (4) and
+        // c4 (20, the maximum itself); site c5 reaches c7 (15) but not c6 (35) nor c2 (90).
+        #expect(table.communesReached == [[1, 2], [0, 2, 3], [], [], [6], [], []])
+        #expect(scenario.inputFiles.map(\.role).contains("reach"))
+        #expect(scenario.parameters.effective.contains { $0.path == "reach.max_minutes" && $0.value == "20" })
+    }
+
+    @Test func withoutATableNothingChanges() throws {
+        let scenario = try ScenarioLoader.load(try CommuneFixture.folder())
+        #expect(scenario.communes?.reachTable == nil)
+        #expect(
+            !scenario.parameters.effective.contains {
+                $0.path.hasPrefix("reach.table") || $0.path == "reach.max_minutes"
+            })
+    }
+
+    @Test(
+        arguments: [
+            // (line of reach.csv, replacement, expected line, column, words in the message)
+            (2, "c99,c1,8", 2, 1, "commune_code: commune 'c99' is not in the demand table"),
+            (2, "c2,c98,8", 2, 4, "site_commune_code: commune 'c98' is not in the demand table"),
+            (3, "c2,c1,7", 3, 1, "duplicated pair (commune 'c2', site commune 'c1'): also on line 2"),
+            (2, "c2,c1,-3", 2, 7, "minutes: -3 is out of range"),
+            (2, "c2,c1,nan", 2, 7, "NaN is not a value"),
+            (2, "c2,c1,NaN", 2, 7, "NaN is not a value"),
+            (2, "c2,c1,ten", 2, 7, "expected a number, found 'ten'"),
+            (2, "c2,c1,8 min", 2, 7, "expected a number"),
+            (2, "c2,c1,", 2, 7, "minutes: a value is required"),
+            (2, "c2,c1,99999", 2, 7, "out of range"),
+            (2, "c2,c1", 2, 1, "expected 3 fields"),
+            (1, "commune_code,site_commune,minutes", 1, 1, "missing column 'site_commune_code'"),
+            (1, "commune_code,site_commune_code,km", 1, 1, "missing column 'minutes'"),
+        ] as [(Int, String, Int, Int, String)])
+    func badReachRows(line: Int, text: String, expectedLine: Int, column: Int, words: String) throws {
+        let folder = try CommuneFixture.folder(radius: nil, reachTable: Self.table(replacing: line, with: text))
+        let errors = Self.errors(folder)
+        let error = try #require(errors.first { $0.message.contains(words) }, "\(errors)")
+        #expect(error.category == .data)
+        #expect(error.location.file.hasSuffix("reach.csv"))
+        #expect(error.location.line == expectedLine && error.location.column == column, "\(error)")
+    }
+
+    /// A header alone would leave every site reaching only its own commune: a mistake, refused, not read as "none".
+    @Test func emptyReachTableIsRefused() throws {
+        let folder = try CommuneFixture.folder(radius: nil, reachTable: "commune_code,site_commune_code,minutes\n")
+        let error = try #require(Self.errors(folder).first)
+        #expect(error.category == .data && error.location.file.hasSuffix("reach.csv") && error.location.line == 1)
+        #expect(error.message.contains("header but no rows"))
+    }
+
+    @Test(arguments: ["0", "-5", "0.01", "5000", ".nan", "far"])
+    func absurdMaxMinutesIsAConfigurationError(value: String) throws {
+        let errors = Self.errors(
+            try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable, maxMinutes: value))
+        let error = try #require(errors.first, "max_minutes \(value)")
+        #expect(error.category == .configuration && error.message.contains("reach.max_minutes"), "\(error)")
+        #expect(error.location.file.hasSuffix("scenario.yaml") && error.location.line != nil)
+    }
+
+    @Test func tableNeedsMaxMinutes() throws {
+        let errors = Self.errors(
+            try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable, maxMinutes: nil))
+        let error = try #require(errors.first)
+        #expect(error.category == .configuration && error.message.contains("needs 'reach.max_minutes'"))
+    }
+
+    @Test func maxMinutesNeedsATable() throws {
+        let errors = Self.errors(
+            try CommuneFixture.folder(), overrides: [ParameterOverride("reach.max_minutes=20")!])
+        let error = try #require(errors.first)
+        #expect(error.category == .configuration && error.message.contains("'reach.max_minutes' needs 'reach.table'"))
+    }
+
+    @Test func tableNeedsADemandTable() throws {
+        let folder = try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable)
+        let path = (folder as NSString).appendingPathComponent("scenario.yaml")
+        let yaml = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "  demand: demand.csv\n", with: "")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let errors = Self.errors(folder)
+        #expect(
+            errors.contains {
+                $0.category == .configuration && $0.message.contains("'reach.table' needs 'tables.demand'")
+            }, "\(errors)")
+    }
+
+    /// No silent choice between two reach rules: a radius written beside a table is refused, at the radius.
+    @Test func radiusAndTableTogetherAreRefused() throws {
+        let errors = Self.errors(try CommuneFixture.folder(radius: "15", reachTable: CommuneFixture.reachTable))
+        let error = try #require(errors.first)
+        #expect(error.category == .configuration && error.message.contains("not both"))
+        #expect(error.location.line != nil)
+        let viaSet = Self.errors(
+            try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable),
+            overrides: [ParameterOverride("reach.radius_km=10")!])
+        #expect(viaSet.first?.message.contains("not both") == true)
+    }
+
+    @Test func sweepsCannotVaryTheReachTable() throws {
+        let base = try ScenarioLoader.load(
+            try CommuneFixture.folder(radius: nil, reachTable: CommuneFixture.reachTable))
+        #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.variant(of: base, overrides: [ParameterOverride("reach.max_minutes=30")!])
+        }
+    }
+}

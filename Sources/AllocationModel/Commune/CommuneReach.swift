@@ -6,6 +6,8 @@ import Scenario
 /// unreachable communes set apart and listed, site communes with identical reach merged into one unit.
 /// Distances are great-circle between commune points; a grid of cells one radius wide finds the
 /// neighbours of each site, so the work grows with the pairs within reach, not with sites × communes.
+/// With a reach table (`inputs.reachTable`, travel times) the table's pairs within its maximum replace the radius,
+/// read by site commune position, so the work grows with the table's rows.
 public struct CommuneReach: Sendable {
     /// Communes in reach of the same sites, with the same territory weight: interchangeable in the model.
     public struct Group: Sendable, Hashable {
@@ -35,19 +37,21 @@ public struct CommuneReach: Sendable {
     public static let earthRadiusKm = 6371.0088
 
     /// `grouped: false` keeps one group per reachable commune and one unit per site commune: the unreduced model,
-    /// used only to check that the reductions are exact.
+    /// used only to check that the reductions are exact. A reach table in `inputs` replaces `radiusKm`.
     public init(
         inputs: CommuneInputs, territories: [Territory], siteCommunes: [Int], radiusKm: Double, grouped: Bool = true
     ) {
+        let table = inputs.reachTable
         let sites = Array(Set(siteCommunes)).sorted()
         self.siteCommunes = sites
         let communes = inputs.communes
         var reach = [[Int]](repeating: [], count: communes.count)
-        let grid = Grid(communes: communes, cellKm: radiusKm)
+        let grid = table == nil ? Grid(communes: communes, cellKm: radiusKm) : nil
         for (position, site) in sites.enumerated() {
-            // A site always reaches its own commune, with or without coordinates.
+            // A site always reaches its own commune, with or without coordinates (and with a table, listed or not).
             reach[site].append(position)
-            for other in grid.neighbours(of: site, within: radiusKm) where other != site {
+            let others = table?.communesReached[site] ?? grid!.neighbours(of: site, within: radiusKm)
+            for other in others where other != site {
                 reach[other].append(position)
             }
         }

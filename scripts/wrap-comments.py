@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rewraps comment-only Swift lines (`//` and `///`) longer than WIDTH columns at word boundaries, keeping
 their indentation and marker; runs of such lines in one comment are refilled together. Code, string
-literals and lines with code before a comment are never touched. Usage: wrap-comments.py WIDTH FILE..."""
+literals (triple-quoted ones included) and lines with code before a comment are never touched. Usage: wrap-comments.py WIDTH FILE..."""
 import re
 import sys
 
@@ -27,11 +27,18 @@ def wrap(indent, marker, text):
 for path in sys.argv[2:]:
     with open(path, encoding="utf-8") as handle:
         source = handle.read().split("\n")
-    out, changed, i = [], False, 0
+    out, changed, i, in_string = [], False, 0, False
     while i < len(source):
         line = source[i]
         match = pattern.match(line)
-        if not match or len(line) <= width or match.group(4).startswith(("|", "```")):
+        # Inside a triple-quoted string literal a line starting with // is text, not a comment; a comment line that
+        # shows triple quotes (a doc example) opens no literal.
+        if (in_string or not match) and line.count('"' * 3) % 2 == 1:
+            in_string = not in_string
+            out.append(line)
+            i += 1
+            continue
+        if in_string or not match or len(line) <= width or match.group(4).startswith(("|", "```")):
             out.append(line)
             i += 1
             continue

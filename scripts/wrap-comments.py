@@ -9,6 +9,11 @@ width = int(sys.argv[1])
 pattern = re.compile(r'^(\s*)(///?)( ?)(.*)$')
 
 
+def keeps_its_line(text):
+    """Markers tools read on their own line (MARK:, TODO, FIXME, swift-format-ignore…)."""
+    return text.lstrip().startswith(("MARK:", "TODO", "FIXME", "swift-format-", "swiftlint:"))
+
+
 def wrap(indent, marker, text):
     prefix = f"{indent}{marker} "
     lines, current = [], ""
@@ -27,18 +32,22 @@ def wrap(indent, marker, text):
 for path in sys.argv[2:]:
     with open(path, encoding="utf-8") as handle:
         source = handle.read().split("\n")
-    out, changed, i, in_string = [], False, 0, False
+    out, changed, i, in_string, in_fence = [], False, 0, False, False
     while i < len(source):
         line = source[i]
         match = pattern.match(line)
         # Inside a triple-quoted string literal a line starting with // is text, not a comment; a comment line that
         # shows triple quotes (a doc example) opens no literal.
-        if (in_string or not match) and line.count('"' * 3) % 2 == 1:
+        if (in_string or not match) and line.replace('\\' + '"' * 3, "").count('"' * 3) % 2 == 1:
             in_string = not in_string
             out.append(line)
             i += 1
             continue
-        if in_string or not match or len(line) <= width or match.group(4).startswith(("|", "```")):
+        # A code fence in a doc comment opens or closes an example, whose lines are code, never rewrapped.
+        if match and not in_string and match.group(4).lstrip().startswith("```"):
+            in_fence = not in_fence
+        if (in_string or in_fence or not match or len(line) <= width or match.group(4).startswith(("|", "```"))
+                or match.group(4).startswith("    ") or keeps_its_line(match.group(4))):
             out.append(line)
             i += 1
             continue
@@ -53,7 +62,8 @@ for path in sys.argv[2:]:
                 break
             raw = nxt.group(4)
             body = raw.strip()
-            if not body or raw.startswith("  ") or body.startswith(("- ", "* ", "|", "```", "#")) or re.match(r"^\d+[.)] ", body):
+            if (not body or raw.startswith("  ") or body.startswith(("- ", "* ", "|", "```", "#"))
+                    or re.match(r"^\d+[.)] ", body) or keeps_its_line(body)):
                 break
             words.append(body)
             j += 1

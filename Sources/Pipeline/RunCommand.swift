@@ -69,6 +69,7 @@ public enum RunCommand {
         clock.lap("load")
         // Every input is read and every id checked before the lock and the solve: a typo fails fast (exit 78),
         // a damaged map drawing too (exit 65).
+        try checkBaselines(of: scenario)
         _ = try Solving.objectiveStages(for: scenario)
         let inputs = try reportInputs(for: scenario)
         log(
@@ -140,6 +141,16 @@ public enum RunCommand {
     }
 
     /// The report's inputs (baseline ids, the map drawing), checked before anything is locked or solved.
+    /// The baseline ids first, then the stages, then the map drawing: a scenario with several errors reports the
+    /// same first one as before the report's inputs had a home of their own.
+    static func checkBaselines(of scenario: Scenario) throws(RunFailure) {
+        do {
+            try RunReport.checkBaselines(for: scenario)
+        } catch {
+            throw .input(error)
+        }
+    }
+
     static func reportInputs(for scenario: Scenario) throws(RunFailure) -> RunReport.Inputs {
         do {
             return try RunReport.inputs(for: scenario)
@@ -273,6 +284,7 @@ public enum RunCommand {
         } catch {
             throw .input(error)
         }
+        try checkBaselines(of: scenario)
         _ = try Solving.objectiveStages(for: scenario)
         _ = try reportInputs(for: scenario)
         let model = AllocationModel(scenario: scenario)

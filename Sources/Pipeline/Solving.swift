@@ -36,13 +36,17 @@ public enum Solving {
         _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void = { _ in }
     ) throws(RunFailure) -> Outcome {
-        let stages = try objectiveStages(for: scenario)
-        // Checked with the stages just above (an unknown baseline is exit 78 there).
-        let tieBreak = (try? StudyTargets.tieBreak(for: scenario)) ?? nil
+        let targets: StudyTargets.Targets
+        do {
+            targets = try StudyTargets.resolve(for: scenario)
+        } catch {
+            throw .input(error)
+        }
+        let stages = targets.stages
         let solved: OnePlan.Solved
         do {
             solved = try OnePlan.solve(
-                scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options, log: log)
+                scenario, stages: stages, tieBreak: targets.tieBreak, solver: solver, options: options, log: log)
         } catch {
             throw RunFailure(error)
         }

@@ -39,42 +39,39 @@ enum ReachTableLoader {
         var firstLine: [Int: Int] = [:]
         var rows = 0
         for record in table.records where record.count == table.header.count {
-            let communeCode = reader.text(record, "commune_code")
-            let siteCode = reader.text(record, "site_commune_code")
+            // The position of the commune a column names, or nil after saying that the demand table lacks it.
+            func position(_ column: String, _ what: String) -> (code: String, position: Int)? {
+                guard let code = reader.text(record, column), let field = reader.field(record, column) else {
+                    return nil
+                }
+                guard let position = index(code) else {
+                    reader.fail(
+                        field, column,
+                        "commune '\(Shown.value(code))' is not in the demand table: every \(what) of the reach table must be one"
+                    )
+                    return nil
+                }
+                return (code, position)
+            }
+            let commune = position("commune_code", "commune")
+            let site = position("site_commune_code", "site commune")
             let minutes = reader.number(record, "minutes", in: 0...maxCellMinutes)
-            var commune: Int?, site: Int?
-            if let communeCode, let field = reader.field(record, "commune_code") {
-                commune = index(communeCode)
-                if commune == nil {
-                    reader.fail(
-                        field, "commune_code",
-                        "commune '\(Shown.value(communeCode))' is not in the demand table: every commune of the reach table must be one"
-                    )
-                }
-            }
-            if let siteCode, let field = reader.field(record, "site_commune_code") {
-                site = index(siteCode)
-                if site == nil {
-                    reader.fail(
-                        field, "site_commune_code",
-                        "commune '\(Shown.value(siteCode))' is not in the demand table: every site commune of the reach table must be one"
-                    )
-                }
-            }
             guard let commune, let site, let minutes, let communeField = reader.field(record, "commune_code") else {
                 continue
             }
-            let key = site * count + commune
+            let key = site.position * count + commune.position
             if let first = firstLine[key] {
                 reader.fail(
                     communeField, "commune_code",
-                    "duplicated pair (commune '\(Shown.value(communeCode!))', site commune '\(Shown.value(siteCode!))'): also on line \(first)"
+                    "duplicated pair (commune '\(Shown.value(commune.code))', site commune '\(Shown.value(site.code))'): also on line \(first)"
                 )
                 continue
             }
             firstLine[key] = communeField.line
             rows += 1
-            if minutes <= maxMinutes && commune != site { reached[site].append(commune) }
+            if minutes <= maxMinutes && commune.position != site.position {
+                reached[site.position].append(commune.position)
+            }
         }
         for site in reached.indices where reached[site].count > 1 { reached[site].sort() }
         return (ReachTable(maxMinutes: maxMinutes, communesReached: reached, rows: rows), reader.errors)

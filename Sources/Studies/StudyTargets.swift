@@ -7,11 +7,26 @@ import Scenario
 /// canonical tie-break's seats. Resolved here, once, so that an unknown id is a configuration error (exit 78)
 /// before anything is locked or solved, and so that Pipeline never needs to know the baselines.
 public enum StudyTargets {
+    /// The objective stages and the tie-break, resolved together: what `OnePlan.solve` takes.
+    public struct Targets: Sendable {
+        public let stages: [ObjectiveStage]
+        public let tieBreak: (name: String, seats: [String: Int])?
+    }
+
+    /// Both, each baseline's seats computed once (the tie-break's first, so its error comes first as before).
+    public static func resolve(for scenario: Scenario) throws(ScenarioError) -> Targets {
+        let tieBreak = try tieBreak(for: scenario)
+        return Targets(stages: try stages(for: scenario), tieBreak: tieBreak)
+    }
+
     /// The scenario's `objective.stages`, with each `closeness:<baseline>` resolved to the baseline's
-    /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve).
+    /// posts per territory (an unknown baseline is a configuration error, exit 78, before any solve). The
+    /// tie-break's baseline is checked with them: every caller checks these before solving.
     public static func objectiveStages(for scenario: Scenario) throws(ScenarioError) -> [ObjectiveStage] {
-        // The tie-break's baseline is checked with the stages' (every caller checks these before solving).
-        _ = try tieBreak(for: scenario)
+        try resolve(for: scenario).stages
+    }
+
+    private static func stages(for scenario: Scenario) throws(ScenarioError) -> [ObjectiveStage] {
         var stages: [ObjectiveStage] = []
         var seen = Set<String>()
         for name in scenario.parameters.comparison.stages {

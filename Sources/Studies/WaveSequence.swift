@@ -108,16 +108,15 @@ public enum WaveSequence {
     ) throws(Failure)
         -> OnePlan.Solved
     {
-        let stages: [ObjectiveStage]
-        let tieBreak: (name: String, seats: [String: Int])?
+        let targets: StudyTargets.Targets
         do {
-            stages = try StudyTargets.objectiveStages(for: scenario)
-            tieBreak = try StudyTargets.tieBreak(for: scenario)
+            targets = try StudyTargets.resolve(for: scenario)
         } catch {
             throw .input(error)
         }
         do {
-            return try OnePlan.solve(scenario, stages: stages, tieBreak: tieBreak, solver: solver, options: options)
+            return try OnePlan.solve(
+                scenario, stages: targets.stages, tieBreak: targets.tieBreak, solver: solver, options: options)
         } catch {
             throw .plan(error)
         }

@@ -77,22 +77,24 @@ public enum CommuneFixture {
                 K1,Candidate,01,public,1,0,c4
 
                 """,
-            "demand.csv": demand ?? """
-                code,name,territory,epci,population,need,latitude,longitude
-                c1,One,01,E1,1000,300,0,0
-                c2,Two,01,E1,700,200,0,0.1
-                c3,Three,01,E1,300,100,0,0.1
-                c4,Four,01,,500,150,0,0.25
-                c5,Five,02,E2,800,250,0,1.0
-                c6,Six,02,E2,300,50,0,1.05
-                c7,Seven,02,E2,100,40,,
-
-                """,
+            "demand.csv": demand ?? demandHeader + "\n" + demandRows + "\n",
         ]
         if let reachTable { files["reach.csv"] = reachTable }
         for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
         return folder.path
     }
+
+    /// The demand table's header and its seven communes (c7 without coordinates), the default `demand.csv`.
+    public static let demandHeader = "code,name,territory,epci,population,need,latitude,longitude"
+    public static let demandRows = """
+        c1,One,01,E1,1000,300,0,0
+        c2,Two,01,E1,700,200,0,0.1
+        c3,Three,01,E1,300,100,0,0.1
+        c4,Four,01,,500,150,0,0.25
+        c5,Five,02,E2,800,250,0,1.0
+        c6,Six,02,E2,300,50,0,1.05
+        c7,Seven,02,E2,100,40,,
+        """
 
     /// Travel times for `reachTable` (with `max_minutes: 20`). Against the 15 km radius it adds c4 to the site of
     /// c2 (exactly 20 minutes: the maximum is in reach) and the coordinate-less c7 to the site of c5, and takes c6

@@ -5,16 +5,8 @@ import Scenario
 
 /// The commune layer of a scenario (`tables.demand`, `tables.candidates`, `reach.*`) and its bad inputs.
 @Suite struct CommuneScenarioTests {
-    static let demandHeader = "code,name,territory,epci,population,need,latitude,longitude"
-    static let goodDemand = """
-        c1,One,01,E1,1000,300,0,0
-        c2,Two,01,E1,700,200,0,0.1
-        c3,Three,01,E1,300,100,0,0.1
-        c4,Four,01,,500,150,0,0.25
-        c5,Five,02,E2,800,250,0,1.0
-        c6,Six,02,E2,300,50,0,1.05
-        c7,Seven,02,E2,100,40,,
-        """
+    static let demandHeader = CommuneFixture.demandHeader
+    static let goodDemand = CommuneFixture.demandRows
 
     /// The demand table with line `line` (1-based, header = 1) replaced.
     static func demand(replacing line: Int, with text: String) -> String {

@@ -55,6 +55,23 @@ extension LinearProgram {
         return copy
     }
 
+    /// The same program with the columns in `values` fixed there (both bounds at the value): a neighbourhood of a plan
+    /// in which only the other columns move.
+    public func fixingColumns(_ values: [Int: Double]) -> LinearProgram {
+        var copy = emptyCopy(sense: sense)
+        copy.objectiveConstant = objectiveConstant
+        for (index, variable) in variables.enumerated() {
+            let value = values[index]
+            copy.addVariable(
+                variable.name, lower: value ?? variable.lower, upper: value ?? variable.upper, kind: variable.kind,
+                objective: variable.objective)
+        }
+        copy.copyRows(of: self) { index, row in
+            (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper)
+        }
+        return copy
+    }
+
     /// Which bounds of a row a penalty relaxation may move.
     public struct RelaxedBounds: OptionSet, Sendable {
         public let rawValue: Int

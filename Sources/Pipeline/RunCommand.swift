@@ -264,6 +264,7 @@ public enum RunCommand {
         }
         parts.stabilitySection = StabilitySection.section(outcome)
         parts.tieBreakNote = outcome.tieBreakNote
+        parts.tieBreakSummary = outcome.tieBreakSummary
         parts.timingDependence = outcome.timingDependence
         let files = RunReport.files(parts, inputs: inputs)
         clock.lap("render")

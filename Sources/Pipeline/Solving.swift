@@ -26,8 +26,10 @@ public enum Solving {
         /// Why the stability stage fell back to closeness per territory (GLPK failed on the per-pool rows), nil
         /// otherwise.
         public var stabilityFallback: String? = nil
-        /// Why the `objective.tie_break` plan was not published (its solve hit a limit), nil otherwise.
+        /// Why the `objective.tie_break` plan depends on the machine (the run's time stopped a step), nil otherwise.
         public var tieBreakNote: String? = nil
+        /// What the tie-break chose (`CanonicalPlan.summary`), for the report; nil without a tie-break.
+        public var tieBreakSummary: String? = nil
     }
 
     /// Solves the scenario and verifies the plan (`OnePlan.solve`); throws a `RunFailure` for anything but a verified
@@ -73,12 +75,13 @@ public enum Solving {
         outcome.stages = stageRecords
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
         outcome.tieBreakNote = solved.tieBreakNote
+        outcome.tieBreakSummary = solved.tieBreakSummary
         outcome.stabilityFallback = solved.stabilityFallback
         // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
         if let tieBreakNote = solved.tieBreakNote, outcome.timingDependence == nil {
             outcome.timingDependence =
                 tieBreakNote
-                + " — a limit stopped the tie-break, so the plan depends on how far GLPK got in the time it had"
+                + " — so the plan depends on how far the search got in the time it had"
         }
         for case let .closeness(name, target, previous) in stages where name.hasPrefix("run:") {
             outcome.previousRuns["closeness:" + name] = target

@@ -22,6 +22,8 @@ extension RunReport {
         public var stabilitySection = ""
         public var budgetSeconds: Double
         public var tieBreakNote: String?
+        /// The section on the plan the tie-break published, nil without a tie-break.
+        public var tieBreakSummary: String?
         public var timingDependence: String?
         public var mipGap: Double
 
@@ -83,6 +85,7 @@ extension RunReport {
                 parts.compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
                 leftOut: parts.compared.leftOut, decomposition: parts.decomposition, ranges: parts.ranges.first)
             + PostRangesReport.section(parts.ranges, scenario: scenario, posts: posts, mipGap: parts.mipGap)
+            + (parts.tieBreakSummary.map { "\n" + $0 } ?? "")
             + "\n" + (parts.waves.map { $0.section + "\n" } ?? "") + sections.joined(separator: "\n") + "\n"
             + (parts.communes.map { "\n" + $0.section } ?? "")
         files.append((name: "report.md", content: Data(report.utf8)))

@@ -9,26 +9,44 @@ import Scenario
 /// like the staged solve's) and minimises Σ_t |posts[t] − target[t]|, the distance to a need-proportional
 /// apportionment (a baseline's seats). The published plan is then chosen by a stated rule, not by the solver's path.
 ///
-/// The main plan satisfies the row, so it starts the solve: the tie-break never ends without a plan. When the solve
-/// stops at a limit, the main plan is kept (its status is never made worse) and `Outcome.kept` says why.
+/// GLPK's branch-and-bound alone does not move the national plan (470 posts away, none closer found in 60 s), so the
+/// search goes in three steps, each from the plan of the one before: one-post moves (`ClosenessSearch`), a
+/// relaxation-induced neighbourhood (`RelaxationNeighbourhood`), then the whole tie-break. Distances are whole posts,
+/// so the last step stops as soon as its bound is less than one post below its plan: that plan is the closest. Node
+/// limits, not the clock, end the steps, so the same scenario publishes the same plan on any machine; a plan that is
+/// not proven the closest is published all the same (it is within the gap like any other), with the smallest
+/// distance proven possible.
 public enum CanonicalPlan {
+    /// Branch-and-bound nodes of the neighbourhood's MIP, and of the whole tie-break after it.
+    public static let neighbourhoodNodes = 1_000
+    public static let finalNodes = 300
+
     public struct Outcome: Sendable {
-        /// The published solve result: the tie-break's plan (or the main one when kept), with the main solve's status
-        /// and its bound on the value, expressed in the model's objective units.
+        /// The published solve result: the closest plan found (the main one when none is closer), with the main
+        /// solve's status and its bound on the value, expressed in the model's objective units.
         public let result: SolveResult
         /// Σ |posts − target| of the main plan and of the published one.
         public let distanceBefore: Int
         public let distanceAfter: Int
-        /// Why the main plan was kept (the tie-break hit a limit), nil when the tie-break's plan is published.
-        public let kept: String?
+        /// The smallest distance any plan within the gap can have, as proven (the tie-break's bound rounded up to a
+        /// whole post; `distanceAfter` when the published plan is the closest), nil when no bound was proven.
+        public let closestPossible: Int?
+        /// Why the published plan depends on the machine (the run's time stopped a step), nil when it does not.
+        public let timing: String?
         public let seconds: Double
+
+        public var isClosest: Bool { closestPossible.map { $0 >= distanceAfter } ?? false }
     }
 
-    /// `main`: the main solve's result (a plan of `model.program`, with a best bound); `target`: posts per territory.
+    /// `main`: the main solve's result (a plan of `model.program`, with a best bound); `target`: posts per territory;
+    /// `options.timeLimitSeconds`: the time of all three steps.
     public static func solve(
         model: AllocationModel, main: SolveResult, target: [String: Int], scenario: Scenario,
         solver: any LinearSolver, options: SolverOptions
     ) throws -> Outcome {
+        let started = Date()
+        let deadline = started.addingTimeInterval(options.timeLimitSeconds)
+        func remaining() -> Double { max(deadline.timeIntervalSinceNow, 0.01) }
         let count = model.program.variables.count
         precondition(main.values.count >= count, "the main result carries a plan")
         let plan = Array(main.values.prefix(count))
@@ -44,20 +62,13 @@ public enum CanonicalPlan {
         // feasible when it is itself outside (a solve stopped at a limit), less a hair for the LP's tolerance.
         let held = min(value, bound / (1 + options.mipGap)) - max(abs(value), 1) * 1e-9
 
-        var program = LinearProgram(name: model.program.name, sense: .maximize)
-        for variable in model.program.variables {
-            program.addVariable(
-                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind, objective: 0)
-        }
-        for row in model.program.constraints {
-            program.addConstraint(
-                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower,
-                upper: row.upper)
-        }
-        program.addConstraint("stage_value", valueTerms, lower: held)
+        var valueHeld = model.program
+        valueHeld.addConstraint("stage_value", valueTerms, lower: held)
         // distance[t] ≥ |posts[t] − target[t]| as two rows; minimising their sum makes each equal.
-        var start = plan
-        var before = 0
+        var program = valueHeld.replacingObjective([])
+        let territories = scenario.territories.compactMap { territory in
+            model.postVariables[territory.code].map { (posts: $0, goal: Double(target[territory.code] ?? 0)) }
+        }
         for territory in scenario.territories {
             guard let posts = model.postVariables[territory.code] else { continue }
             let goal = Double(target[territory.code] ?? 0)
@@ -65,41 +76,111 @@ public enum CanonicalPlan {
                 "tie_distance[\(territory.code)]", lower: 0, upper: .infinity, objective: -1)
             program.addConstraint("tie_above[\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
             program.addConstraint("tie_below[\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
-            let gap = abs(plan[posts.index] - goal)
-            start.append(gap)
-            before += Int(gap.rounded())
         }
-        var tieOptions = options.starting(from: start)
-        // Distances are whole posts: stop only at the proven smallest (a relative gap below one post in the sum).
-        tieOptions.mipGap = min(options.mipGap, 0.5 / Double(max(before, 1)))
-        let found = try solver.solve(program, options: tieOptions)
-        guard found.status == .optimal, found.values.count >= count else {
-            let reached = found.objective.map { " at distance \(Int((-$0).rounded()))" } ?? ""
-            let proven = found.bestBound.map { ", at least \(Int((-$0 - 1e-6).rounded(.up))) proven" } ?? ""
-            let reason =
-                "the tie-break solve ended \(found.status.rawValue)\(found.limitReached.map { " (\($0))" } ?? "")\(reached)\(proven): the solver's plan is kept"
-            return Outcome(
-                result: main, distanceBefore: before, distanceAfter: before, kept: reason, seconds: found.seconds)
+        /// The plan with its distances, as a start of `program`, and their sum.
+        func extended(_ values: [Double]) -> (values: [Double], distance: Int) {
+            let distances = territories.map { abs(values[$0.posts.index] - $0.goal) }
+            return (Array(values.prefix(count)) + distances, Int(distances.reduce(0, +).rounded()))
         }
-        let chosen = Array(found.values.prefix(count))
-        let after = Int((-(found.objective ?? 0)).rounded())
-        // In the model's units: objective = value − tie-break; the bound keeps the main solve's bound on the value.
-        let objective = model.program.variables.indices.reduce(0.0) {
-            $0 + model.program.variables[$1].objective * chosen[$1]
+        let before = extended(plan).distance
+        var best = extended(plan)
+        var timing: [String] = []
+        var closestPossible: Int?
+
+        if best.distance > 0 {
+            // 1. One-post moves.
+            if let searched = ClosenessSearch.closer(
+                model: model, program: valueHeld, start: plan, seats: target, until: deadline)
+            {
+                let candidate = extended(searched.values)
+                if candidate.distance < best.distance { best = candidate }
+                if !searched.finished { timing.append("the one-post moves") }
+            }
         }
-        let modelBound = bound - costTerm(chosen, model: model)
+        // Distances are whole posts: a bound less than one post below the plan proves it the closest.
+        func stepOptions(nodes: Int) -> SolverOptions {
+            var step = options.starting(from: best.values)
+            step.mipGap = min(options.mipGap, 0.999 / Double(max(best.distance, 1)))
+            step.nodeLimit = nodes
+            step.timeLimitSeconds = remaining()
+            return step
+        }
+        func provenAtLeast(_ result: SolveResult) -> Int? {
+            result.bestBound.map { Int((-$0 - 1e-6).rounded(.up)) }
+        }
+        var log = ""
+        if best.distance > 0 {
+            // 2. The neighbourhood the relaxation suggests.
+            if let found = try RelaxationNeighbourhood.improve(
+                program, incumbent: best.values, solver: solver, options: stepOptions(nodes: neighbourhoodNodes))
+            {
+                let candidate = extended(found.values)
+                if candidate.distance < best.distance { best = candidate }
+                if found.limitReached == "time limit" { timing.append("the neighbourhood search") }
+            }
+        }
+        if best.distance > 0 {
+            // 3. The whole tie-break, to prove the plan the closest or find a closer one.
+            let found = try solver.solve(program, options: stepOptions(nodes: finalNodes))
+            log = found.log
+            if found.hasSolution, found.values.count >= program.variables.count {
+                let candidate = extended(found.values)
+                if candidate.distance < best.distance { best = candidate }
+            }
+            closestPossible =
+                found.status == .optimal ? best.distance : provenAtLeast(found).map { min($0, best.distance) }
+            if found.limitReached == "time limit" { timing.append("the tie-break solve") }
+        }
+
+        if best.distance == 0 { closestPossible = 0 }
+        let chosen = Array(best.values.prefix(count))
         var result = main
-        result.values = chosen
-        result.rowActivities = model.program.constraints.indices.map {
-            model.program.activity(ofConstraint: $0, values: chosen)
+        if best.distance < before {
+            // In the model's units: objective = value − tie-break; the bound keeps the main solve's bound on the value.
+            let objective = model.program.variables.indices.reduce(0.0) {
+                $0 + model.program.variables[$1].objective * chosen[$1]
+            }
+            let modelBound = bound - costTerm(chosen, model: model)
+            result.values = chosen
+            result.rowActivities = model.program.constraints.indices.map {
+                model.program.activity(ofConstraint: $0, values: chosen)
+            }
+            result.objective = objective
+            result.bestBound = max(modelBound, objective)
+            result.relativeGap = SolveResult.relativeGap(objective: objective, bound: max(modelBound, objective))
+            result.duals = nil
         }
-        result.objective = objective
-        result.bestBound = max(modelBound, objective)
-        result.relativeGap = SolveResult.relativeGap(objective: objective, bound: max(modelBound, objective))
-        result.seconds = main.seconds + found.seconds
-        result.duals = nil
-        result.log = main.log + found.log
-        return Outcome(result: result, distanceBefore: before, distanceAfter: after, kept: nil, seconds: found.seconds)
+        let seconds = Date().timeIntervalSince(started)
+        result.seconds = main.seconds + seconds
+        result.log = main.log + log
+        return Outcome(
+            result: result, distanceBefore: before, distanceAfter: best.distance, closestPossible: closestPossible,
+            timing: timing.isEmpty
+                ? nil : "the run's time stopped " + timing.joined(separator: " and ") + " of the tie-break",
+            seconds: seconds)
+    }
+
+    /// The report's section on the published plan: which rule chose it among the optima, how far it is from the
+    /// baseline's seats, and how far that is from the closest possible.
+    public static func summary(_ outcome: Outcome, baseline: String) -> String {
+        let closest: String
+        if outcome.isClosest {
+            closest = "no plan within the gap is closer (proven): this is the closest one."
+        } else if let possible = outcome.closestPossible {
+            closest =
+                "no plan within the gap is closer than \(possible) posts (proven), so it is at most "
+                + "\(outcome.distanceAfter - possible) posts farther than the closest one (the search that found it "
+                + "ends at node limits, not on the clock, so the same scenario publishes the same plan on any machine)."
+        } else {
+            closest = "how close the closest one is was not proven."
+        }
+        return [
+            "## The published plan among the optima", "",
+            "Many plans reach the value of coverage within the MIP gap (see the ranges above). The one published is chosen "
+                + "by `objective.tie_break` = `\(baseline)`: among them, the plan closest to that baseline's seats per "
+                + "département, Σ |posts − seats| = \(outcome.distanceAfter) posts (the solver's own plan: "
+                + "\(outcome.distanceBefore)); " + closest + " (docs/model.md, \"One canonical plan\")", "",
+        ].joined(separator: "\n")
     }
 
     /// The cost tie-break of a plan in the solver's units (−Σ objective coefficient × posts over the decisions).

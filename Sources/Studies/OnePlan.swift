@@ -19,8 +19,10 @@ public enum OnePlan {
         public var stages: [StagedSolve.StageRecord] = []
         /// The value of coverage the solver's numbers claim (`claimedObjective(_:model:)`), nil without an objective.
         public var claimedObjective: Double?
-        /// Why the `objective.tie_break` plan was not kept (its solve hit a limit), nil otherwise.
+        /// Why the `objective.tie_break` plan depends on the machine (the run's time stopped a step), nil otherwise.
         public var tieBreakNote: String?
+        /// What the tie-break chose, for the report (`CanonicalPlan.summary`); nil without a tie-break.
+        public var tieBreakSummary: String?
         /// Why the stability stage fell back to closeness per territory (the solver failed on the per-pool rows), nil
         /// otherwise.
         public var stabilityFallback: String?
@@ -68,13 +70,14 @@ public enum OnePlan {
         let result: SolveResult
         var stageRecords: [StagedSolve.StageRecord] = []
         var tieBreakNote: String?
+        var tieBreakSummary: String?
         var stabilityFallback: String?
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
                 let main = try solveWithHeuristic(model, solver: solver, options: first, log: log)
                 // One plan among the optima, chosen by `objective.tie_break` (docs/model.md, "One canonical plan").
-                (result, tieBreakNote) = try applyTieBreak(
+                (result, tieBreakNote, tieBreakSummary) = try applyTieBreak(
                     tieBreak, to: main, model: model, scenario: scenario, solver: solver,
                     options: options, log: log)
             } else {
@@ -153,6 +156,7 @@ public enum OnePlan {
         solved.stages = stageRecords
         solved.claimedObjective = claimed
         solved.tieBreakNote = tieBreakNote
+        solved.tieBreakSummary = tieBreakSummary
         solved.stabilityFallback = stabilityFallback
         // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain
         // column.
@@ -177,33 +181,34 @@ public enum OnePlan {
         return stage
     }
 
-    /// The main result replaced by the tie-break's plan, with the same status and bound; the main result itself when
-    /// the scenario asks for no tie-break, when the main solve has no plan or was interrupted, or when the tie-break
-    /// stops at a limit (said in `note`).
+    /// The main result replaced by the closest plan the tie-break found, with the same status and bound; the main
+    /// result itself when the scenario asks for no tie-break, when the main solve has no plan or was interrupted, or
+    /// when no closer plan was found. `note` says why the plan depends on the machine (the run's time stopped a step),
+    /// `summary` what the tie-break chose, for the report.
     static func applyTieBreak(
         _ target: (name: String, seats: [String: Int])?, to main: SolveResult, model: AllocationModel,
         scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void
-    ) throws -> (result: SolveResult, note: String?) {
+    ) throws -> (result: SolveResult, note: String?, summary: String?) {
         guard main.hasSolution, main.status == .optimal || main.status == .feasible,
             let target
-        else { return (main, nil) }
+        else { return (main, nil, nil) }
         var tieOptions = options
-        // A quarter of the run's limit: the main plan stands if the tie-break cannot finish in it.
+        // A quarter of the run's limit; node limits end its steps long before on the national scenario.
         tieOptions.timeLimitSeconds = options.timeLimitSeconds / 4
         let outcome = try CanonicalPlan.solve(
             model: model, main: main, target: target.seats, scenario: scenario,
             solver: solver, options: tieOptions)
-        if let kept = outcome.kept {
-            let note = "tie-break \(target.name): \(kept) (distance to its seats \(outcome.distanceBefore) posts)"
-            log(note)
-            return (outcome.result, note)
-        }
+        let closest =
+            outcome.isClosest
+            ? "the closest possible (proven)"
+            : outcome.closestPossible.map { "at least \($0) proven possible" } ?? "no bound proven"
         log(
             String(
-                format: "tie-break %@: distance to its seats %d → %d posts, %.2f s", target.name,
-                outcome.distanceBefore, outcome.distanceAfter, outcome.seconds))
-        return (outcome.result, nil)
+                format: "tie-break %@: distance to its seats %d → %d posts (%@), %.2f s", target.name,
+                outcome.distanceBefore, outcome.distanceAfter, closest, outcome.seconds))
+        let summary = CanonicalPlan.summary(outcome, baseline: target.name)
+        return (outcome.result, outcome.timing.map { "tie-break \(target.name): \($0)" }, summary)
     }
 
     /// The options for the exact model, with a MIP start when one helps. When a structure's co-financing depends on

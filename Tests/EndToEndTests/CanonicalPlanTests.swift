@@ -59,6 +59,10 @@ import Testing
                         + 1e-9
             )
             #expect(outcome.tieBreakNote == nil)
+            let summary = try #require(outcome.tieBreakSummary)
+            #expect(summary.contains("`objective.tie_break` = `webster:need`"))
+            #expect(summary.contains("Σ |posts − seats| = 0 posts"))
+            #expect(summary.contains("this is the closest one"))
         }
     }
 

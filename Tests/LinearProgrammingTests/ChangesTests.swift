@@ -51,6 +51,18 @@ struct ChangesTests {
         #expect(dropped.largestViolation(of: [0, 1]) == nil)
     }
 
+    @Test func fixingColumnsSetsBothBoundsAndKeepsTheRest() {
+        let original = Self.program()
+        let fixed = original.fixingColumns([0: 2])
+        #expect(fixed.variables.map(\.lower) == [2, 0] && fixed.variables.map(\.upper) == [2, 10])
+        #expect(fixed.variables.map(\.kind) == original.variables.map(\.kind))
+        #expect(fixed.variables.map(\.objective) == [3, 2] && fixed.objectiveConstant == 5)
+        #expect(fixed.constraints == original.constraints)
+        // x = 3 keeps every row of the original but not the fixed column.
+        #expect(original.largestViolation(of: [3, 1]) == nil)
+        #expect(fixed.largestViolation(of: [3, 1]) != nil && fixed.largestViolation(of: [2, 1]) == nil)
+    }
+
     @Test func wideningMovesOnlyFiniteBoundsOutward() {
         let widened = Self.program().wideningRows([0: 1, 2: 0.5])
         #expect(widened.constraints.map(\.lower) == [-.infinity, 1, 0.5])

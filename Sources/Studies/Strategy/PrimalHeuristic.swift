@@ -81,6 +81,8 @@ final class Search {
     }
 
     let program: LinearProgram
+    /// The territories' codes, in the order of the search's territory indices.
+    let codes: [String]
     var values: [Double]
     var activity: [Double]
     /// The rows of each column, with coefficients.
@@ -119,6 +121,7 @@ final class Search {
         let codes = Array(
             Set(model.decisions.map(\.territory)).union(model.postVariables.keys).union(model.coverageVariables.keys)
         ).sorted()
+        self.codes = codes
         let index = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
         var territoryOf = Array(repeating: -1, count: program.variables.count)
         var decisionsOf = Array(repeating: [Int](), count: codes.count)

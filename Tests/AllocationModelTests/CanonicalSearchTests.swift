@@ -1,0 +1,86 @@
+import AllocationModel
+import Foundation
+import GLPKSolver
+import LinearProgramming
+@testable import Studies  // the internal steps of the canonical plan's search
+import Testing
+
+/// The steps of the canonical plan's search (docs/model.md, "One canonical plan"): one-post moves toward the seats
+/// that keep every row, and the relaxation-induced neighbourhood.
+@Suite struct CanonicalSearchTests {
+    /// Two territories of need 1,000 (never reached), capacity 10 each, 4 posts, linear value: every post adds the same
+    /// value wherever it goes, so the plan {A 4, B 0} keeps the value of {2, 2}. From {4, 0} toward seats {2, 2}, the
+    /// only moves that lower the distance take a post from A to B (distance 4 → 2 → 0): two moves reach the seats.
+    @Test func oneMoveAtATimeReachesTheSeatsWhenTheValueAllows() throws {
+        let scenario = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
+            hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10)],
+            posts: 4, budget: 1_000_000, withPartial: false)
+        let model = AllocationModel(scenario: scenario)
+        var start = [Double](repeating: 0, count: model.program.variables.count)
+        for decision in model.decisions where decision.territory == "A" { start[decision.variable.index] = 4 }
+        start[model.postVariables["A"]!.index] = 4
+        start[model.coverageVariables["A"]![0].index] = 96  // 4 posts × 12 people a year × 2 years, need 1,000
+        let seats = ["A": 2, "B": 2]
+        #expect(ClosenessSearch.distance(start, model: model, seats: seats) == 4)
+        let found = try #require(
+            ClosenessSearch.closer(
+                model: model, program: model.program, start: start, seats: seats,
+                until: Date().addingTimeInterval(60)))
+        #expect(found.finished)
+        #expect(ClosenessSearch.distance(found.values, model: model, seats: seats) == 0)
+        #expect(model.program.largestViolation(of: found.values) == nil)
+        #expect(abs(model.program.objectiveValue(of: found.values) - model.program.objectiveValue(of: start)) < 1e-6)
+    }
+
+    /// The same two territories, but B needs only 24 people (one post reaches it): with the value held at the plan
+    /// {A 4, B 0}'s, a post moved to B adds 24 and the one taken from A loses 24, so one move is allowed ({3, 1},
+    /// distance 2), and a second post in B would add nothing: {2, 2} breaks the held value. The search stops at 2.
+    @Test func theHeldValueStopsTheMoves() throws {
+        let scenario = Fixtures.scenario(
+            places: [.init(code: "A", need: 1000), .init(code: "B", need: 24)],
+            hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10)],
+            posts: 4, budget: 1_000_000, withPartial: false)
+        let model = AllocationModel(scenario: scenario)
+        var start = [Double](repeating: 0, count: model.program.variables.count)
+        for decision in model.decisions where decision.territory == "A" { start[decision.variable.index] = 4 }
+        start[model.postVariables["A"]!.index] = 4
+        start[model.coverageVariables["A"]![0].index] = 96  // 4 posts × 12 people a year × 2 years, need 1,000
+        let value = model.valueTerms.reduce(0.0) { $0 + $1.1 * start[$1.0.index] }
+        var held = model.program
+        held.addConstraint("stage_value", model.valueTerms, lower: value - 1e-6)
+        let found = try #require(
+            ClosenessSearch.closer(
+                model: model, program: held, start: start, seats: ["A": 2, "B": 2],
+                until: Date().addingTimeInterval(60)))
+        #expect(ClosenessSearch.distance(found.values, model: model, seats: ["A": 2, "B": 2]) == 2)
+        #expect(found.values[model.postVariables["B"]!.index] == 1)
+        #expect(held.largestViolation(of: found.values) == nil)
+    }
+
+    /// max 2x + 3y + z, x + y ≤ 3, y ≤ 2.5, z ≤ 1 (x, y, z integer). The relaxation's optimum is (0.5, 2.5, 1), value
+    /// 9.5. From the plan (3, 0, 1), value 7, it agrees only on z, which is fixed at 1; the rest is the MIP over x, y:
+    /// y = 2 (its integer bound), x = 1, value 2 + 6 + 1 = 9, the whole MIP's optimum too (x + y = 3 is full, and a
+    /// unit of y is worth more than one of x).
+    @Test func theNeighbourhoodFixesWhereTheRelaxationAgrees() throws {
+        var program = LinearProgram(name: "rins", sense: .maximize)
+        let x = program.addVariable("x", upper: 10, kind: .integer, objective: 2)
+        let y = program.addVariable("y", upper: 10, kind: .integer, objective: 3)
+        let z = program.addVariable("z", upper: 1, kind: .integer, objective: 1)
+        program.addConstraint("a", [(x, 1), (y, 1)], upper: 3)
+        program.addConstraint("b", [(y, 1)], upper: 2.5)
+        program.addConstraint("c", [(z, 1)], upper: 1)
+        let improved = try RelaxationNeighbourhood.improve(
+            program, incumbent: [3, 0, 1], solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30))
+        let found = try #require(improved)
+        #expect(found.values == [1, 2, 1])
+        #expect(abs((found.objective ?? 0) - 9) < 1e-9)
+        // A plan on which the relaxation agrees everywhere has no neighbourhood to search.
+        var fixedProgram = program
+        fixedProgram.addConstraint("d", [(y, 1)], upper: 0)
+        fixedProgram.addConstraint("e", [(x, 1)], lower: 3)
+        let none = try RelaxationNeighbourhood.improve(
+            fixedProgram, incumbent: [3, 0, 1], solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 30))
+        #expect(none == nil)
+    }
+}

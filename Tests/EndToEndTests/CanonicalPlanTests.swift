@@ -66,6 +66,24 @@ import Testing
         }
     }
 
+    /// The same rule as a lexicographic chain, `value,closeness:webster:need`: the closeness stage starts from the
+    /// canonical plan's steps and counts whole posts, so it publishes {2, 2} (distance 0), proven (stage `optimal`),
+    /// in either order, and the value stage keeps 96.
+    @Test func aClosenessStageReachesTheSeatsAndIsProven() throws {
+        for order in [[("A", 1000), ("B", 1000)], [("B", 1000), ("A", 1000)]] {
+            let plain = Self.scenario(needs: order, posts: 4, tieBreak: nil)
+            var parameters = plain.parameters
+            parameters.comparison = ComparisonParameters(
+                baselines: [], coverageThreshold: 0.2, stages: ["value", "closeness:webster:need"])
+            let (posts, outcome) = try Self.posts(
+                Scenario(parameters: parameters, territories: plain.territories, structures: plain.structures))
+            #expect(posts == ["A": 2, "B": 2])
+            #expect(outcome.stages.map(\.status) == [.optimal, .optimal])
+            #expect(outcome.stages.last?.value == 0)
+            #expect(abs(outcome.record.evaluation.objective - 96) < 1e-6)
+        }
+    }
+
     /// Unequal needs 3,000 and 1,000, 4 posts: every split is still optimal (96), Webster on need gives 3 and 1, and
     /// only {3, 1} is at distance 0. Listed in either order, the same plan.
     @Test func unequalNeedsGetTheirWebsterSeatsInEitherOrder() throws {

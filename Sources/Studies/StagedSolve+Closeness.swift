@@ -1,0 +1,47 @@
+import AllocationModel
+import Foundation
+import LinearProgramming
+import Scenario
+
+extension StagedSolve {
+    /// A closer start for a `closeness` stage whose target is per territory, by the canonical plan's first two steps
+    /// (docs/model.md, "One canonical plan"): one-post moves toward the target under the model's rows and the rows
+    /// that hold the earlier stages (only when those are over the model's own variables: `value`, `coverage`, `cost`),
+    /// then the relaxation's neighbourhood of the stage's program from that plan, to `CanonicalPlan.neighbourhoodNodes`
+    /// nodes. `start` is a plan of `program` (the model's variables, then the stages'); nil when neither step finds a
+    /// closer plan.
+    static func closenessStart(
+        program: LinearProgram, terms: [(Variable, Double)],
+        held: [(name: String, terms: [(Variable, Double)], lower: Double)], target: [String: Int],
+        model: AllocationModel, extras: Extras, start: [Double], solver: any LinearSolver, options: SolverOptions
+    ) throws -> [Double]? {
+        let modelCount = model.program.variables.count
+        guard start.count == program.variables.count else { return nil }
+        func distance(_ values: [Double]) -> Double { -terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
+        var best = start
+        let deadline = Date().addingTimeInterval(options.timeLimitSeconds / 2)
+        if held.allSatisfy({ row in row.terms.allSatisfy { $0.0.index < modelCount } }) {
+            var rules = model.program
+            for row in held { rules.addConstraint(row.name, row.terms, lower: row.lower) }
+            if let searched = ClosenessSearch.closer(
+                model: model, program: rules, start: Array(start.prefix(modelCount)), seats: target, until: deadline),
+                let extended = extras.extend(searched.values),
+                program.largestViolation(of: extended, tolerance: 1e-6) == nil,
+                distance(extended) < distance(best) - 0.5
+            {
+                best = extended
+            }
+        }
+        var neighbourhood = options.starting(from: best)
+        neighbourhood.nodeLimit = CanonicalPlan.neighbourhoodNodes
+        neighbourhood.mipGap = min(options.mipGap, 0.999 / max(distance(best), 1))
+        neighbourhood.timeLimitSeconds = max(deadline.timeIntervalSinceNow, 0.01)
+        if let found = try RelaxationNeighbourhood.improve(
+            program, incumbent: best, solver: solver, options: neighbourhood),
+            distance(found.values) < distance(best) - 0.5
+        {
+            best = found.values
+        }
+        return distance(best) < distance(start) - 0.5 ? best : nil
+    }
+}

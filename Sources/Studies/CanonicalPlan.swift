@@ -67,15 +67,14 @@ public enum CanonicalPlan {
         // distance[t] ≥ |posts[t] − target[t]| as two rows; minimising their sum makes each equal.
         var program = valueHeld.replacingObjective([])
         let territories = scenario.territories.compactMap { territory in
-            model.postVariables[territory.code].map { (posts: $0, goal: Double(target[territory.code] ?? 0)) }
+            model.postVariables[territory.code].map {
+                (code: territory.code, posts: $0, goal: Double(target[territory.code] ?? 0))
+            }
         }
-        for territory in scenario.territories {
-            guard let posts = model.postVariables[territory.code] else { continue }
-            let goal = Double(target[territory.code] ?? 0)
-            let distance = program.addVariable(
-                "tie_distance[\(territory.code)]", lower: 0, upper: .infinity, objective: -1)
-            program.addConstraint("tie_above[\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
-            program.addConstraint("tie_below[\(territory.code)]", [(distance, 1), (posts, 1)], lower: goal)
+        for (code, posts, goal) in territories {
+            let distance = program.addVariable("tie_distance[\(code)]", lower: 0, upper: .infinity, objective: -1)
+            program.addConstraint("tie_above[\(code)]", [(distance, 1), (posts, -1)], lower: -goal)
+            program.addConstraint("tie_below[\(code)]", [(distance, 1), (posts, 1)], lower: goal)
         }
         /// The plan with its distances, as a start of `program`, and their sum.
         func extended(_ values: [Double]) -> (values: [Double], distance: Int) {
@@ -100,13 +99,14 @@ public enum CanonicalPlan {
         // Distances are whole posts: a bound less than one post below the plan proves it the closest.
         func stepOptions(nodes: Int) -> SolverOptions {
             var step = options.starting(from: best.values)
-            step.mipGap = min(options.mipGap, 0.999 / Double(max(best.distance, 1)))
+            step.mipGap = 0.999 / Double(max(best.distance, 1))
             step.nodeLimit = nodes
             step.timeLimitSeconds = remaining()
             return step
         }
         func provenAtLeast(_ result: SolveResult) -> Int? {
-            result.bestBound.map { Int((-$0 - 1e-6).rounded(.up)) }
+            // The margin covers the LP's tolerance in GLPK's bound: a bound of k + 10⁻⁶ proves k, not k + 1.
+            result.bestBound.map { Int((-$0 - 1e-4).rounded(.up)) }
         }
         var log = ""
         if best.distance > 0 {
@@ -116,7 +116,7 @@ public enum CanonicalPlan {
             {
                 let candidate = extended(found.values)
                 if candidate.distance < best.distance { best = candidate }
-                if found.limitReached == "time limit" { timing.append("the neighbourhood search") }
+                if stoppedByTime(found) { timing.append("the neighbourhood search") }
             }
         }
         if best.distance > 0 {
@@ -129,7 +129,7 @@ public enum CanonicalPlan {
             }
             closestPossible =
                 found.status == .optimal ? best.distance : provenAtLeast(found).map { min($0, best.distance) }
-            if found.limitReached == "time limit" { timing.append("the tie-break solve") }
+            if stoppedByTime(found) { timing.append("the tie-break solve") }
         }
 
         if best.distance == 0 { closestPossible = 0 }
@@ -169,18 +169,27 @@ public enum CanonicalPlan {
         } else if let possible = outcome.closestPossible {
             closest =
                 "no plan within the gap is closer than \(possible) posts (proven), so it is at most "
-                + "\(outcome.distanceAfter - possible) posts farther than the closest one (the search that found it "
-                + "ends at node limits, not on the clock, so the same scenario publishes the same plan on any machine)."
+                + "\(outcome.distanceAfter - possible) posts farther than the closest one"
+                + (outcome.timing == nil
+                    ? " (the search that found it ends at node limits, not on the clock, so the same scenario publishes "
+                        + "the same plan on any machine)."
+                    : " (the run's time cut the search short, so another run may publish another plan).")
         } else {
             closest = "how close the closest one is was not proven."
         }
         return [
             "## The published plan among the optima", "",
-            "Many plans reach the value of coverage within the MIP gap (see the ranges above). The one published is chosen "
-                + "by `objective.tie_break` = `\(baseline)`: among them, the plan closest to that baseline's seats per "
+            "Many plans reach the value of coverage within the MIP gap (docs/model.md, \"Ranges around the plan\"). The "
+                + "one published is chosen by `objective.tie_break` = `\(baseline)`: among them, the plan closest to that baseline's seats per "
                 + "département, Σ |posts − seats| = \(outcome.distanceAfter) posts (the solver's own plan: "
                 + "\(outcome.distanceBefore)); " + closest + " (docs/model.md, \"One canonical plan\")", "",
         ].joined(separator: "\n")
+    }
+
+    /// Whether a step's solve was stopped by the clock (its time, the run's budget, or no time left to start it),
+    /// which makes its plan depend on the machine; a node limit does not.
+    static func stoppedByTime(_ result: SolveResult) -> Bool {
+        result.limitReached.map { !["node limit", "mip gap", "iteration limit"].contains($0) } ?? false
     }
 
     /// The cost tie-break of a plan in the solver's units (−Σ objective coefficient × posts over the decisions).

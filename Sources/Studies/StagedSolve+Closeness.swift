@@ -9,7 +9,8 @@ extension StagedSolve {
     /// that hold the earlier stages (only when those are over the model's own variables: `value`, `coverage`, `cost`),
     /// then the relaxation's neighbourhood of the stage's program from that plan, to `CanonicalPlan.neighbourhoodNodes`
     /// nodes. `start` is a plan of `program` (the model's variables, then the stages'); nil when neither step finds a
-    /// closer plan.
+    /// closer plan. A step that half the stage's time cuts short is not used, so the stage's start never depends on
+    /// the machine's speed.
     static func closenessStart(
         program: LinearProgram, terms: [(Variable, Double)],
         held: [(name: String, terms: [(Variable, Double)], lower: Double)], target: [String: Int],
@@ -25,7 +26,7 @@ extension StagedSolve {
             for row in held { rules.addConstraint(row.name, row.terms, lower: row.lower) }
             if let searched = ClosenessSearch.closer(
                 model: model, program: rules, start: Array(start.prefix(modelCount)), seats: target, until: deadline),
-                let extended = extras.extend(searched.values),
+                searched.finished, let extended = extras.extend(searched.values),
                 program.largestViolation(of: extended, tolerance: 1e-6) == nil,
                 distance(extended) < distance(best) - 0.5
             {
@@ -34,11 +35,11 @@ extension StagedSolve {
         }
         var neighbourhood = options.starting(from: best)
         neighbourhood.nodeLimit = CanonicalPlan.neighbourhoodNodes
-        neighbourhood.mipGap = min(options.mipGap, 0.999 / max(distance(best), 1))
+        neighbourhood.mipGap = 0.999 / max(distance(best), 1)
         neighbourhood.timeLimitSeconds = max(deadline.timeIntervalSinceNow, 0.01)
         if let found = try RelaxationNeighbourhood.improve(
             program, incumbent: best, solver: solver, options: neighbourhood),
-            distance(found.values) < distance(best) - 0.5
+            !CanonicalPlan.stoppedByTime(found), distance(found.values) < distance(best) - 0.5
         {
             best = found.values
         }

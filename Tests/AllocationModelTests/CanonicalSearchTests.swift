@@ -58,6 +58,27 @@ import Testing
         #expect(held.largestViolation(of: found.values) == nil)
     }
 
+    /// The report's sentence follows what was proven: the closest (a bound within one post), at most N posts from it
+    /// (a bound N below), or nothing proven; and whether the clock cut the search.
+    @Test func theSummarySaysWhatWasProven() {
+        func outcome(after: Int, possible: Int?, timing: String? = nil) -> CanonicalPlan.Outcome {
+            CanonicalPlan.Outcome(
+                result: SolveResult(status: .optimal), distanceBefore: 470, distanceAfter: after,
+                closestPossible: possible, timing: timing, seconds: 1)
+        }
+        let proven = CanonicalPlan.summary(outcome(after: 372, possible: 372), baseline: "webster:need")
+        #expect(proven.contains("Σ |posts − seats| = 372 posts (the solver's own plan: 470)"))
+        #expect(proven.contains("this is the closest one"))
+        let near = CanonicalPlan.summary(outcome(after: 372, possible: 369), baseline: "webster:need")
+        #expect(near.contains("closer than 369 posts (proven), so it is at most 3 posts farther"))
+        #expect(near.contains("same plan on any machine") && !near.contains("closest one."))
+        let cut = CanonicalPlan.summary(outcome(after: 372, possible: 369, timing: "t"), baseline: "webster:need")
+        #expect(cut.contains("another run may publish another plan") && !cut.contains("any machine"))
+        let unknown = CanonicalPlan.summary(outcome(after: 372, possible: nil), baseline: "webster:need")
+        #expect(unknown.contains("was not proven"))
+        #expect(outcome(after: 372, possible: 372).isClosest && !outcome(after: 372, possible: 369).isClosest)
+    }
+
     /// max 2x + 3y + z, x + y ≤ 3, y ≤ 2.5, z ≤ 1 (x, y, z integer). The relaxation's optimum is (0.5, 2.5, 1), value
     /// 9.5. From the plan (3, 0, 1), value 7, it agrees only on z, which is fixed at 1; the rest is the MIP over x, y:
     /// y = 2 (its integer bound), x = 1, value 2 + 6 + 1 = 9, the whole MIP's optimum too (x + y = 3 is full, and a
@@ -75,6 +96,10 @@ import Testing
         let found = try #require(improved)
         #expect(found.values == [1, 2, 1])
         #expect(abs((found.objective ?? 0) - 9) < 1e-9)
+        // What was fixed: z alone, where the relaxation (0.5, 2.5, 1) and the plan (3, 0, 1) agree.
+        #expect(RelaxationNeighbourhood.agreement(program, relaxed: [0.5, 2.5, 1], incumbent: [3, 0, 1]) == [2: 1])
+        #expect(
+            RelaxationNeighbourhood.agreement(program, relaxed: [3, 0, 1], incumbent: [3, 0, 1]) == [0: 3, 1: 0, 2: 1])
         // A plan on which the relaxation agrees everywhere has no neighbourhood to search.
         var fixedProgram = program
         fixedProgram.addConstraint("d", [(y, 1)], upper: 0)

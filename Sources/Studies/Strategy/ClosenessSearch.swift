@@ -13,7 +13,7 @@ import LinearProgramming
 /// slack for the next move). It is deterministic: ties go to the lower territory and decision indices.
 enum ClosenessSearch {
     /// Moves made at most: each takes the distance down by at least one post, so this is never the limit in practice;
-    /// the search stops when no move is left.
+    /// the search stops when no move is left (or at the deadline, which the result reports).
     static let moveLimit = 100_000
 
     /// `program`: the model's variables, in the model's order, under the model's rows and more (the held value); its
@@ -30,9 +30,16 @@ enum ClosenessSearch {
         let target = search.codes.map { Double(seats[$0] ?? 0) }
         func posts(_ territory: Int) -> Double { search.values[search.postsOf[territory]!] }
 
-        var finished = false
+        // Best gain first; equal gains in the order of the first column each move changes (sorting is not stable).
+        func first(_ a: Search.Move, _ b: Search.Move) -> Bool {
+            a.gain != b.gain ? a.gain > b.gain : (a.changes.first?.variable ?? 0) < (b.changes.first?.variable ?? 0)
+        }
+        var timedOut = false
         for _ in 0..<moveLimit {
-            guard Date() < deadline else { break }
+            guard Date() < deadline else {
+                timedOut = true
+                break
+            }
             // Options within a territory that raise the value, first: the slack they free pays for later moves.
             for territory in territories {
                 if let swap = search.swaps(in: territory).first(where: { search.allows($0) }) { search.apply(swap) }
@@ -41,9 +48,9 @@ enum ClosenessSearch {
             let below = territories.filter { posts($0) < target[$0] - 0.5 }
             let removals = above.flatMap { territory in
                 search.decisionsOf[territory].filter { search.values[$0] >= 1 }.map(search.removal)
-            }.filter { search.allows($0, locally: true) }.sorted { $0.gain > $1.gain }
+            }.filter { search.allows($0, locally: true) }.sorted(by: first)
             let additions = below.flatMap { search.decisionsOf[$0].map(search.addition) }
-                .filter { search.allows($0, locally: true) }.sorted { $0.gain > $1.gain }
+                .filter { search.allows($0, locally: true) }.sorted(by: first)
             // One post from above to below, the pair that keeps the most value.
             var best: (move: Search.Move, gain: Double)?
             for removal in removals {
@@ -63,14 +70,13 @@ enum ClosenessSearch {
                 continue
             }
             // Else one post fewer above, or one more below.
-            if let single = (removals + additions).filter({ search.allows($0) }).max(by: { $0.gain < $1.gain }) {
+            if let single = (removals + additions).filter({ search.allows($0) }).sorted(by: first).first {
                 search.apply(single)
                 continue
             }
-            finished = true
             break
         }
-        return search.finished().map { ($0, finished) }
+        return search.finished().map { ($0, !timedOut) }
     }
 
     /// Σ_t |posts[t] − seats[t]| of a plan of `model`.

@@ -17,14 +17,20 @@ enum RelaxationNeighbourhood {
         precondition(incumbent.count == program.variables.count, "one value per column")
         let relaxed = try solver.solve(program.relaxation(), options: options.starting(from: nil))
         guard relaxed.status == .optimal, relaxed.values.count == program.variables.count else { return nil }
-        var fixed: [Int: Double] = [:]
-        for (index, variable) in program.variables.enumerated()
-        where variable.kind == .integer && abs(relaxed.values[index] - incumbent[index]) < 1e-6 {
-            fixed[index] = incumbent[index]
-        }
+        let fixed = agreement(program, relaxed: relaxed.values, incumbent: incumbent)
         guard fixed.count < program.integerCount else { return nil }
         let found = try solver.solve(program.fixingColumns(fixed), options: options.starting(from: incumbent))
         guard found.hasSolution, found.values.count == program.variables.count else { return nil }
         return found
+    }
+
+    /// The integer columns on which the relaxation's optimum and the plan agree (within 10⁻⁶), at the plan's values.
+    static func agreement(_ program: LinearProgram, relaxed: [Double], incumbent: [Double]) -> [Int: Double] {
+        var fixed: [Int: Double] = [:]
+        for (index, variable) in program.variables.enumerated()
+        where variable.kind == .integer && abs(relaxed[index] - incumbent[index]) < 1e-6 {
+            fixed[index] = incumbent[index]
+        }
+        return fixed
     }
 }

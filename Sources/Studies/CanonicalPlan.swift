@@ -117,6 +117,9 @@ public enum CanonicalPlan {
                 let candidate = extended(found.values)
                 if candidate.distance < best.distance { best = candidate }
                 if stoppedByTime(found) { timing.append("the neighbourhood search") }
+            } else if deadline.timeIntervalSinceNow <= 0 {
+                // No plan from it because the clock stopped its relaxation or its MIP first.
+                timing.append("the neighbourhood search")
             }
         }
         if best.distance > 0 {

@@ -183,8 +183,9 @@ public enum CanonicalPlan {
         return [
             "## The published plan among the optima", "",
             "Many plans reach the value of coverage within the MIP gap (docs/model.md, \"Ranges around the plan\"). The "
-                + "one published is chosen by `objective.tie_break` = `\(baseline)`: among them, the plan closest to that baseline's seats per "
-                + "département, Σ |posts − seats| = \(outcome.distanceAfter) posts (the solver's own plan: "
+                + "one published is chosen by `objective.tie_break` = `\(baseline)`: among them, the closest plan found to "
+                + "that baseline's seats per département, Σ |posts − seats| = \(outcome.distanceAfter) posts (the solver's "
+                + "own plan: "
                 + "\(outcome.distanceBefore)); " + closest + " (docs/model.md, \"One canonical plan\")", "",
         ].joined(separator: "\n")
     }

@@ -18,7 +18,7 @@ extension StagedSolve {
     ) throws -> [Double]? {
         let modelCount = model.program.variables.count
         guard start.count == program.variables.count else { return nil }
-        func distance(_ values: [Double]) -> Double { -terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] } }
+        func distance(_ values: [Double]) -> Double { closenessDistance(values, terms: terms) }
         var best = start
         let deadline = Date().addingTimeInterval(options.timeLimitSeconds / 2)
         if held.allSatisfy({ row in row.terms.allSatisfy { $0.0.index < modelCount } }) {
@@ -44,5 +44,10 @@ extension StagedSolve {
             best = found.values
         }
         return distance(best) < distance(start) - 0.5 ? best : nil
+    }
+
+    /// A closeness stage's distance (posts) at `values`: its objective terms are −1 on each distance column.
+    static func closenessDistance(_ values: [Double], terms: [(Variable, Double)]) -> Double {
+        -terms.reduce(0.0) { $0 + $1.1 * values[$1.0.index] }
     }
 }

@@ -222,8 +222,7 @@ public enum StagedSolve {
                     stageOptions.timeLimitSeconds - Date().timeIntervalSince(searchStarted), 0.01)
                 // A closeness stage counts whole posts: a bound less than one post from the plan proves it. (The solver
                 // returns its start, checked, when its own plan is farther: `GLPKSolver.keepBetter`.)
-                let distance = -terms.reduce(0.0) { $0 + $1.1 * (next ?? start)[$1.0.index] }
-                stageOptions.mipGap = 0.999 / max(distance, 1)
+                stageOptions.mipGap = 0.999 / max(closenessDistance(next ?? start, terms: terms), 1)
             }
             let result = try solver.solve(program, options: stageOptions)
             // A stage with no plan (say, no time left for it) does not replace the plan of the stage before: that plan

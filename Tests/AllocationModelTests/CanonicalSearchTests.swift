@@ -8,19 +8,26 @@ import Testing
 /// The steps of the canonical plan's search (docs/model.md, "One canonical plan"): one-post moves toward the seats
 /// that keep every row, and the relaxation-induced neighbourhood.
 @Suite struct CanonicalSearchTests {
-    /// Two territories of need 1,000 (never reached), capacity 10 each, 4 posts, linear value: every post adds the same
-    /// value wherever it goes, so the plan {A 4, B 0} keeps the value of {2, 2}. From {4, 0} toward seats {2, 2}, the
-    /// only moves that lower the distance take a post from A to B (distance 4 → 2 → 0): two moves reach the seats.
-    @Test func oneMoveAtATimeReachesTheSeatsWhenTheValueAllows() throws {
+    /// Territories A (need 1,000) and B, capacity 10 each, 4 posts, linear value, one option (24 months, 12 people a
+    /// year); the plan {A 4, B 0}: A's coverage is 4 × 12 × 2 = 96 people.
+    static func allPostsInA(needOfB: Int) -> (model: AllocationModel, start: [Double]) {
         let scenario = Fixtures.scenario(
-            places: [.init(code: "A", need: 1000), .init(code: "B", need: 1000)],
+            places: [.init(code: "A", need: 1000), .init(code: "B", need: needOfB)],
             hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10)],
             posts: 4, budget: 1_000_000, withPartial: false)
         let model = AllocationModel(scenario: scenario)
         var start = [Double](repeating: 0, count: model.program.variables.count)
         for decision in model.decisions where decision.territory == "A" { start[decision.variable.index] = 4 }
         start[model.postVariables["A"]!.index] = 4
-        start[model.coverageVariables["A"]![0].index] = 96  // 4 posts × 12 people a year × 2 years, need 1,000
+        start[model.coverageVariables["A"]![0].index] = 96
+        return (model, start)
+    }
+
+    /// Two territories of need 1,000 (never reached), capacity 10 each, 4 posts, linear value: every post adds the same
+    /// value wherever it goes, so the plan {A 4, B 0} keeps the value of {2, 2}. From {4, 0} toward seats {2, 2}, the
+    /// only moves that lower the distance take a post from A to B (distance 4 → 2 → 0): two moves reach the seats.
+    @Test func oneMoveAtATimeReachesTheSeatsWhenTheValueAllows() throws {
+        let (model, start) = Self.allPostsInA(needOfB: 1000)
         let seats = ["A": 2, "B": 2]
         #expect(ClosenessSearch.distance(start, model: model, seats: seats) == 4)
         let found = try #require(
@@ -37,15 +44,7 @@ import Testing
     /// {A 4, B 0}'s, a post moved to B adds 24 and the one taken from A loses 24, so one move is allowed ({3, 1},
     /// distance 2), and a second post in B would add nothing: {2, 2} breaks the held value. The search stops at 2.
     @Test func theHeldValueStopsTheMoves() throws {
-        let scenario = Fixtures.scenario(
-            places: [.init(code: "A", need: 1000), .init(code: "B", need: 24)],
-            hosts: [.init(id: "a", territory: "A", capacity: 10), .init(id: "b", territory: "B", capacity: 10)],
-            posts: 4, budget: 1_000_000, withPartial: false)
-        let model = AllocationModel(scenario: scenario)
-        var start = [Double](repeating: 0, count: model.program.variables.count)
-        for decision in model.decisions where decision.territory == "A" { start[decision.variable.index] = 4 }
-        start[model.postVariables["A"]!.index] = 4
-        start[model.coverageVariables["A"]![0].index] = 96  // 4 posts × 12 people a year × 2 years, need 1,000
+        let (model, start) = Self.allPostsInA(needOfB: 24)
         let value = model.valueTerms.reduce(0.0) { $0 + $1.1 * start[$1.0.index] }
         var held = model.program
         held.addConstraint("stage_value", model.valueTerms, lower: value - 1e-6)

@@ -25,11 +25,25 @@ enum PostRangesRun {
         do {
             return try PostRanges.compute(
                 model: outcome.model, scenario: scenario, posts: posts, bound: bound,
-                tolerances: [options.mipGap, wider], solver: solver, options: options)
+                tolerances: [options.mipGap, wider], solver: solver, options: options,
+                plan: searchStart(outcome))
         } catch {
             // The plan stands without its ranges: said in the log, and the report and table simply have none.
             log("warning: the ranges of posts could not be computed (\(error)); left out")
             return []
         }
+    }
+
+    /// Where the search for plans at the ranges' ends starts: the published plan or, when the tie-break moved it, the
+    /// main plan before, whichever is worth more (its slack above the held value is what lets posts move; both are
+    /// within the gap).
+    static func searchStart(_ outcome: Solving.Outcome) -> [Double] {
+        let model = outcome.model
+        let count = model.program.variables.count
+        let plans = [Array(outcome.result.values.prefix(count))] + (outcome.beforeTieBreak.map { [$0] } ?? [])
+        func value(_ plan: [Double]) -> Double {
+            plan.count < count ? -.infinity : model.valueTerms.reduce(0) { $0 + $1.1 * plan[$1.0.index] }
+        }
+        return plans.max { value($0) < value($1) }!
     }
 }

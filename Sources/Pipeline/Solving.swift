@@ -30,6 +30,8 @@ public enum Solving {
         public var tieBreakNote: String? = nil
         /// What the tie-break chose (`CanonicalPlan.summary`), for the report; nil without a tie-break.
         public var tieBreakSummary: String? = nil
+        /// The main plan before the tie-break moved it (`OnePlan.Solved.beforeTieBreak`).
+        public var beforeTieBreak: [Double]? = nil
     }
 
     /// Solves the scenario and verifies the plan (`OnePlan.solve`); throws a `RunFailure` for anything but a verified
@@ -76,6 +78,7 @@ public enum Solving {
         outcome.timingDependence = TimingDependence.reason(result: result, stages: stageRecords)
         outcome.tieBreakNote = solved.tieBreakNote
         outcome.tieBreakSummary = solved.tieBreakSummary
+        outcome.beforeTieBreak = solved.beforeTieBreak
         outcome.stabilityFallback = solved.stabilityFallback
         // Whether the tie-break finished in its time depends on the machine: so does which plan is published.
         if let tieBreakNote = solved.tieBreakNote, outcome.timingDependence == nil {

@@ -150,7 +150,8 @@ public enum DataPackage {
                         "Fewest posts in a plan within the MIP gap of the optimum (LP outer bound, docs/model.md).",
                         nullable: true),
                     integer(
-                        "posts_max_gap", unit: "posts", "Most posts in a plan within the MIP gap of the optimum.",
+                        "posts_max_gap", unit: "posts",
+                        "Most posts in a plan within the MIP gap of the optimum (LP outer bound).",
                         nullable: true),
                     integer(
                         "posts_min_tolerance", unit: "posts",
@@ -158,6 +159,20 @@ public enum DataPackage {
                     integer(
                         "posts_max_tolerance", unit: "posts",
                         "Most posts in a plan within comparison.range_tolerance of the optimum.", nullable: true),
+                    integer(
+                        "posts_min_gap_found", unit: "posts",
+                        "Fewest posts of a plan found within the MIP gap (a real plan: the true minimum is between posts_min_gap and this).",
+                        nullable: true),
+                    integer(
+                        "posts_max_gap_found", unit: "posts",
+                        "Most posts of a plan found within the MIP gap (the true maximum is between this and posts_max_gap).",
+                        nullable: true),
+                    integer(
+                        "posts_min_tolerance_found", unit: "posts",
+                        "Fewest posts of a plan found within comparison.range_tolerance.", nullable: true),
+                    integer(
+                        "posts_max_tolerance_found", unit: "posts",
+                        "Most posts of a plan found within comparison.range_tolerance.", nullable: true),
                 ],
                 dynamic: [
                     (

@@ -8,15 +8,23 @@ import Studies
 public enum PostRangesReport {
     /// The columns when ranges were computed (the first within the gap, the second within the wider tolerance).
     public static func columns(_ ranges: [PostRanges.Ranges]) -> [String] {
-        ranges.count == 2 ? ["posts_min_gap", "posts_max_gap", "posts_min_tolerance", "posts_max_tolerance"] : []
+        guard ranges.count == 2 else { return [] }
+        return ["posts_min_gap", "posts_max_gap", "posts_min_tolerance", "posts_max_tolerance"]
+            + ["posts_min_gap_found", "posts_max_gap_found", "posts_min_tolerance_found", "posts_max_tolerance_found"]
     }
 
+    /// The LP's bounds of both tolerances, then the ends of the plans found (empty when not searched).
     public static func cells(_ ranges: [PostRanges.Ranges], territory code: String) -> [CSVWriter.Cell] {
         guard ranges.count == 2 else { return [] }
-        return ranges.flatMap { ranges -> [CSVWriter.Cell] in
+        let bounds = ranges.flatMap { ranges -> [CSVWriter.Cell] in
             guard let range = ranges.byTerritory[code] else { return [.empty, .empty] }
             return [.integer(range.low), .integer(range.high)]
         }
+        let found = ranges.flatMap { ranges -> [CSVWriter.Cell] in
+            let range = ranges.byTerritory[code]
+            return [range?.lowFound, range?.highFound].map { $0.map(CSVWriter.Cell.integer) ?? .empty }
+        }
+        return bounds + found
     }
 
     /// The 2021 posts moved to the nearest value of the range: every plan within the tolerance changes at least this
@@ -28,6 +36,14 @@ public enum PostRangesReport {
             result[territory.code] = min(max(before, range.low), range.high)
         }
         return result
+    }
+
+    /// "low–high", each end as "found [bound]" where the plan found does not reach the LP's bound.
+    static func shown(_ range: PostRanges.Range) -> String {
+        func end(_ found: Int?, _ bound: Int) -> String {
+            found.map { $0 == bound ? "\(bound)" : "\($0) [\(bound)]" } ?? "\(bound)"
+        }
+        return "\(end(range.lowFound, range.low))–\(end(range.highFound, range.high))"
     }
 
     /// The section: how many territories' posts are forced, the widest ranges, and what that means for the tables.
@@ -47,6 +63,24 @@ public enum PostRangesReport {
                 + "The model forces the posts of \(forcedGap) of \(gap.byTerritory.count) départements within the gap, and of \(forcedWide) within \(Format.percent(wide.tolerance, decimals: 2)); "
                 + "anywhere else, the plan's number is one choice among plans the objective cannot tell apart, and a change inside the range is not a finding."
         )
+        let searched = gap.byTerritory.values.filter { $0.lowFound != nil && $0.highFound != nil }.count
+        if searched > 0 {
+            let exactGap = gap.byTerritory.values.filter(\.isExact).count
+            let exactWide = wide.byTerritory.values.filter(\.isExact).count
+            out.append("")
+            out.append(
+                "Each end was then looked for among real plans (one-post moves from a plan within the gap, the published one or the solver's own before the tie-break when it is worth more, every rule and the value kept; columns `…_found`): "
+                    + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
+                    + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the LP's bound (shown as found [bound] below)."
+            )
+            let cut = gap.searchesCut + wide.searchesCut
+            if cut > 0 {
+                out.append("")
+                out.append(
+                    "The run's time stopped \(cut) of these searches: their found ends depend on the machine's speed."
+                )
+            }
+        }
         if gap.failed + wide.failed > 0 {
             out.append("")
             out.append(
@@ -71,7 +105,7 @@ public enum PostRangesReport {
             out.append("| --- | ---: | ---: | ---: |")
             for entry in widest {
                 out.append(
-                    "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(posts[entry.code] ?? 0) | \(entry.gap.low)–\(entry.gap.high) | \(entry.wide.low)–\(entry.wide.high) |"
+                    "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(posts[entry.code] ?? 0) | \(shown(entry.gap)) | \(shown(entry.wide)) |"
                 )
             }
         }

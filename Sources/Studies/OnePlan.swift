@@ -23,6 +23,9 @@ public enum OnePlan {
         public var tieBreakNote: String?
         /// What the tie-break chose, for the report (`CanonicalPlan.summary`); nil without a tie-break.
         public var tieBreakSummary: String?
+        /// The main solve's plan before the tie-break moved it (values of `model.program`), nil without a tie-break: a
+        /// plan of more value, whose slack above the held value lets the ranges' search move more posts.
+        public var beforeTieBreak: [Double]?
         /// Why the stability stage fell back to closeness per territory (the solver failed on the per-pool rows), nil
         /// otherwise.
         public var stabilityFallback: String?
@@ -71,11 +74,15 @@ public enum OnePlan {
         var stageRecords: [StagedSolve.StageRecord] = []
         var tieBreakNote: String?
         var tieBreakSummary: String?
+        var beforeTieBreak: [Double]?
         var stabilityFallback: String?
         do {
             if !staged {
                 let first = firstPlan(model, scenario: scenario, solver: solver, options: options, log: log)
                 let main = try solveWithHeuristic(model, solver: solver, options: first, log: log)
+                if tieBreak != nil, main.hasSolution {
+                    beforeTieBreak = Array(main.values.prefix(model.program.variables.count))
+                }
                 // One plan among the optima, chosen by `objective.tie_break` (docs/model.md, "One canonical plan").
                 (result, tieBreakNote, tieBreakSummary) = try applyTieBreak(
                     tieBreak, to: main, model: model, scenario: scenario, solver: solver,
@@ -157,6 +164,7 @@ public enum OnePlan {
         solved.claimedObjective = claimed
         solved.tieBreakNote = tieBreakNote
         solved.tieBreakSummary = tieBreakSummary
+        solved.beforeTieBreak = beforeTieBreak
         solved.stabilityFallback = stabilityFallback
         // The "why" column from the model (docs/model.md, "Explanations from the model"); a failed LP leaves the plain
         // column.

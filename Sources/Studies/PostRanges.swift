@@ -13,14 +13,23 @@ import Scenario
 /// value). Two LPs per territory and tolerance, run two at a time.
 public enum PostRanges {
     public struct Range: Sendable, Hashable {
+        /// The LP's bounds, rounded inwards: no plan within the tolerance holds fewer or more posts.
         public let low: Int
         public let high: Int
-        public init(low: Int, high: Int) {
+        /// The fewest and most posts of plans actually found within the tolerance (`RangeSearch`), nil when not
+        /// searched: the true integer range ends between these and `low`, `high`.
+        public let lowFound: Int?
+        public let highFound: Int?
+        public init(low: Int, high: Int, lowFound: Int? = nil, highFound: Int? = nil) {
             self.low = low
             self.high = high
+            self.lowFound = lowFound
+            self.highFound = highFound
         }
         /// True when the model forces this number of posts.
         public var isPoint: Bool { low == high }
+        /// True when plans were found at both ends of the LP's range: the range is the integer range, exactly.
+        public var isExact: Bool { lowFound == low && highFound == high }
         public func contains(_ posts: Int) -> Bool { low <= posts && posts <= high }
         /// Posts by which `posts` lies outside the range, signed: + above, − below, 0 inside.
         public func excess(_ posts: Int) -> Int { posts > high ? posts - high : posts < low ? posts - low : 0 }
@@ -32,14 +41,25 @@ public enum PostRanges {
         public let tolerance: Double
         public let byTerritory: [String: Range]
         public let failed: Int
+        /// Searches for the ends' plans that the clock stopped (their found ends then depend on the machine's speed).
+        public let searchesCut: Int
+
+        public init(tolerance: Double, byTerritory: [String: Range], failed: Int, searchesCut: Int = 0) {
+            self.tolerance = tolerance
+            self.byTerritory = byTerritory
+            self.failed = failed
+            self.searchesCut = searchesCut
+        }
     }
 
     /// `posts`: the plan's posts per territory; `bound`: the best bound on the value of coverage (or the plan's value).
     /// One `Ranges` per tolerance, in the order given; the tolerances are ranged in parallel, each in one LP session
-    /// (`ColumnRanges`: GLPK warm-starts each bound from the previous basis).
+    /// (`ColumnRanges`: GLPK warm-starts each bound from the previous basis). With `plan` (the values of
+    /// `model.program`: the published plan or another within the gap), each side is then searched for a plan that
+    /// reaches it (`RangeSearch`).
     public static func compute(
         model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
-        tolerances: [Double], solver: any LinearSolver, options: SolverOptions, width: Int = 2
+        tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2
     ) throws -> [Ranges] {
         let codes = scenario.territories.map(\.code).filter { model.postVariables[$0] != nil }
         let columns = codes.map { model.postVariables[$0]! }
@@ -49,7 +69,9 @@ public enum PostRanges {
         var lpOptions = options.starting(from: nil)
         lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, 30)
         let lp = lpOptions
-        let results = try ParallelSolves.map(tolerances, width: width) { tolerance -> [(low: Double?, high: Double?)] in
+        let deadline = Date().addingTimeInterval(lpOptions.timeLimitSeconds)
+        let results = try ParallelSolves.map(tolerances, width: width) {
+            tolerance -> (sides: [Range], failed: Int, cut: Int) in
             var held = program
             // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
             // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
@@ -59,20 +81,31 @@ public enum PostRanges {
             }
             held.addConstraint(
                 "value_held", terms, lower: ((1 - tolerance) * bound - max(abs(bound), 1) * 1e-9) / scale)
-            return try ColumnRanges.compute(held, columns: columns, solver: solver, options: lp)
-        }
-        return zip(tolerances, results).map { tolerance, bounds in
-            var byTerritory: [String: Range] = [:]
-            var failed = 0
-            for (code, side) in zip(codes, bounds) {
+            let bounds = try ColumnRanges.compute(held, columns: columns, solver: solver, options: lp)
+            // The plan's search starts from it only when it is itself within the tolerance.
+            let start = plan.flatMap { RangeSearch.Start(model: model, program: held, plan: $0) }
+            var failed = 0, cut = 0
+            let sides = zip(codes, bounds).map { code, side -> Range in
                 let own = posts[code] ?? 0
                 failed += (side.low == nil ? 1 : 0) + (side.high == nil ? 1 : 0)
                 // Rounded inwards (integer posts), never past the plan's own posts (a plan within the tolerance).
-                let lower = side.low.map { Int(($0 - 1e-6).rounded(.up)) } ?? own
-                let upper = side.high.map { Int(($0 + 1e-6).rounded(.down)) } ?? own
-                byTerritory[code] = Range(low: min(lower, own), high: max(upper, own))
+                let lower = min(side.low.map { Int(($0 - 1e-6).rounded(.up)) } ?? own, own)
+                let upper = max(side.high.map { Int(($0 + 1e-6).rounded(.down)) } ?? own, own)
+                guard let start else { return Range(low: lower, high: upper) }
+                let fewest = RangeSearch.extreme(start, code: code, direction: -1, limit: lower, until: deadline)
+                let most = RangeSearch.extreme(start, code: code, direction: 1, limit: upper, until: deadline)
+                cut += (fewest?.finished == false ? 1 : 0) + (most?.finished == false ? 1 : 0)
+                // The published plan is itself a plan within the tolerance (the search may start from another).
+                return Range(
+                    low: lower, high: upper, lowFound: fewest.map { min(max($0.posts, lower), own) },
+                    highFound: most.map { max(min($0.posts, upper), own) })
             }
-            return Ranges(tolerance: tolerance, byTerritory: byTerritory, failed: failed)
+            return (sides, failed, cut)
+        }
+        return zip(tolerances, results).map { tolerance, result in
+            Ranges(
+                tolerance: tolerance, byTerritory: Dictionary(uniqueKeysWithValues: zip(codes, result.sides)),
+                failed: result.failed, searchesCut: result.cut)
         }
     }
 }

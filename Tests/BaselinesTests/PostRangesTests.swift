@@ -35,7 +35,7 @@ import Testing
     }
 
     static func ranges(
-        _ scenario: Scenario, tolerances: [Double]
+        _ scenario: Scenario, tolerances: [Double], searched: Bool = false
     ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -47,7 +47,8 @@ import Testing
             posts,
             try PostRanges.compute(
                 model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
-                tolerances: tolerances, solver: GLPKSolver(), options: options)
+                tolerances: tolerances, solver: GLPKSolver(), options: options,
+                plan: searched ? result.values : nil)
         )
     }
 
@@ -103,6 +104,111 @@ import Testing
         }
         // The held value binds: at least one territory cannot reach its floor-to-capacity span.
         #expect(warm.contains { $0.low! > 1 + 1e-6 || $0.high! < 10 - 1e-6 })
+    }
+
+    /// The symmetric case with the ends searched: one post moved from B to A (or back) costs nothing, so plans are
+    /// found at both ends of [1, 3]: the range is exact.
+    @Test func searchedEndsOfTheSymmetricRangeAreExact() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 1000), ("B", 1000)], posts: 4, exponent: 1, breakpoints: [1], floor: 1)
+        let (_, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.005], searched: true)
+        for tolerance in ranges {
+            #expect(tolerance.byTerritory["A"] == PostRanges.Range(low: 1, high: 3, lowFound: 1, highFound: 3))
+            #expect(tolerance.byTerritory.values.allSatisfy { $0.isExact })
+            #expect(tolerance.searchesCut == 0)
+        }
+    }
+
+    /// The found ends are real plans and the LP's ends are bounds, checked against every integer plan: four
+    /// territories with floors, a concave value and 12 posts; each of the 165 plans with 12 posts, at least 1 per
+    /// territory (so at most 9), is valued by its fixed-posts program. Plans with fewer posts need not be listed: a
+    /// post added elsewhere never lowers the value, so they reach no count of a territory that these do not. For every
+    /// territory and tolerance, LP low ≤ true fewest ≤ found fewest and found most ≤ true most ≤ LP high, where "true"
+    /// is over the plans within the tolerance.
+    @Test func foundEndsLieBetweenTheTrueIntegerRangeAndTheLPBounds() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let tolerances = [1e-9, 0.02, 0.1]
+        let (_, ranges) = try Self.ranges(scenario, tolerances: tolerances, searched: true)
+        var plans: [[Int]] = []
+        for a in 1...9 {
+            for b in 1...9 {
+                for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
+            }
+        }
+        #expect(plans.count == 165)
+        try Self.expectBrackets(
+            scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
+        // The widest tolerance leaves room: some range is more than a point, and the search reaches an end of it.
+        #expect(ranges[2].byTerritory.values.contains { $0.high > $0.low && ($0.lowFound! < $0.highFound!) })
+    }
+
+    /// Where the LP's range is wider than the integer one, the search stops at the integer end. Posts in A cost the
+    /// State 40,000 €, in B 30,000 €, each serves 24 people (need never reached), budget 100,000 €: the best plans have
+    /// 3 posts (A 0 or 1, the rest in B; 72 people). Within 20 % (57.6 people, so 3 posts) A holds at most 1 post
+    /// (2 in A and 1 in B cost 110,000 €); the relaxation allows 40a + 30b ≤ 100,000 with a + b ≥ 2.4, so a ≤ 2.8,
+    /// and its range rounded inwards is [0, 2]. The search must find A's 1, and not claim 2.
+    @Test func theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider() throws {
+        let parameters = ScenarioParameters(
+            name: "lumps", title: "", posts: 10, budgetEUR: 100_000, peoplePerPostYear: 12,
+            need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
+            kinds: [
+                HostKind(id: "a", label: "A", grantEUR: 40_000, overseasGrantEUR: 40_000, grantMonths: 24),
+                HostKind(id: "b", label: "B", grantEUR: 30_000, overseasGrantEUR: 30_000, grantMonths: 24),
+            ],
+            fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
+            limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
+            objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
+            solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
+        let territories = ["A", "B"].map { code in
+            Territory(
+                code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: 1000,
+                population15Plus: 1000, population75Plus: 1000, fragilityIndex: 5)
+        }
+        let structures = [
+            HostStructure(id: "a", name: "a", territory: "A", kind: "a", capacity: 10, cofinancingEUR: 0),
+            HostStructure(id: "b", name: "b", territory: "B", kind: "b", capacity: 10, cofinancingEUR: 0),
+        ]
+        let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
+        let (posts, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.2], searched: true)
+        #expect(posts["A"]! + posts["B"]! == 3)
+        let wide = try #require(ranges[1].byTerritory["A"])
+        #expect(wide == PostRanges.Range(low: 0, high: 2, lowFound: 0, highFound: 1))
+        #expect(!wide.isExact)
+        let plans = (0...3).flatMap { a in (0...4).map { [a, $0] } }
+        try Self.expectBrackets(scenario, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+    }
+
+    /// Values every plan of `plans` (posts per territory of `codes`) by its program with those posts fixed, skipping
+    /// those that break a rule, and checks for every territory and tolerance: LP low ≤ true fewest ≤ found fewest and
+    /// found most ≤ true most ≤ LP high, "true" being over the plans within the tolerance of the best one.
+    static func expectBrackets(
+        _ scenario: Scenario, codes: [String], plans: [[Int]], tolerances: [Double], ranges: [PostRanges.Ranges]
+    ) throws {
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
+        var valued: [(posts: [Int], value: Double)] = []
+        for posts in plans {
+            let fixed = Dictionary(
+                uniqueKeysWithValues: zip(codes, posts).map { (model.postVariables[$0]!.index, Double($1)) })
+            let result = try GLPKSolver().solve(model.program.fixingColumns(fixed), options: options)
+            guard result.status == .optimal else { continue }
+            valued.append((posts, model.valueTerms.reduce(0) { $0 + $1.1 * result.values[$1.0.index] }))
+        }
+        let optimum = try #require(valued.map(\.value).max())
+        for (tolerance, found) in zip(tolerances, ranges) {
+            let within = valued.filter { $0.value >= (1 - tolerance) * optimum - 1e-6 }
+            for (index, code) in codes.enumerated() {
+                let range = try #require(found.byTerritory[code])
+                let trueLow = within.map { $0.posts[index] }.min()!
+                let trueHigh = within.map { $0.posts[index] }.max()!
+                let lowFound = try #require(range.lowFound), highFound = try #require(range.highFound)
+                #expect(range.low <= trueLow && trueLow <= lowFound, "\(code) at \(tolerance): \(range) vs \(trueLow)")
+                #expect(
+                    highFound <= trueHigh && trueHigh <= range.high, "\(code) at \(tolerance): \(range) vs \(trueHigh)")
+            }
+        }
     }
 
     /// `excess` is the change every plan within the range makes against a number outside it.

@@ -55,6 +55,8 @@ TERRITORY = {
     "cap": (NULLABLE_INT, True), "posts_2021": (NULLABLE_INT, True),
     "posts_min_gap": (NULLABLE_INT, True), "posts_max_gap": (NULLABLE_INT, True),
     "posts_min_tolerance": (NULLABLE_INT, True), "posts_max_tolerance": (NULLABLE_INT, True),
+    "posts_min_gap_found": (NULLABLE_INT, True), "posts_max_gap_found": (NULLABLE_INT, True),
+    "posts_min_tolerance_found": (NULLABLE_INT, True), "posts_max_tolerance_found": (NULLABLE_INT, True),
 }
 REGION = {
     "region_code": (STR, False), "region_name": (STR, False), "territories": (INT, False), "population": (INT, False),

@@ -188,6 +188,29 @@ final class Search {
         for territory in coverageOf.indices { apply(move(in: territory, [])) }
     }
 
+    /// Territories changed since the last `restore` (their cached moves belong to the state being left).
+    private var touched = Set<Int>()
+
+    /// Back to the state saved as `values` and `activity` when no territory had been touched since the last restore
+    /// (another search from the same start). What was cached about the territories moved since is forgotten; the rest
+    /// still holds, since a territory's moves depend only on its own values and rows.
+    func restore(values: [Double], activity: [Double]) {
+        self.values = values
+        self.activity = activity
+        forget(touched)
+        touched = []
+    }
+
+    private func forget(_ territories: Set<Int>) {
+        for territory in territories where territory >= 0 {
+            for decision in decisionsOf[territory] {
+                addCache[decision] = nil
+                removeCache[decision] = nil
+            }
+            swapCache[territory] = nil
+        }
+    }
+
     func recomputeActivities() {
         for row in program.constraints.indices { activity[row] = program.activity(ofConstraint: row, values: values) }
     }
@@ -265,13 +288,9 @@ final class Search {
     func apply(_ move: Move) {
         for change in move.changes { values[change.variable] += change.delta }
         for (row, delta) in move.rows { activity[row] += delta }
-        for territory in Set(move.changes.map { territoryOf[$0.variable] }) where territory >= 0 {
-            for decision in decisionsOf[territory] {
-                addCache[decision] = nil
-                removeCache[decision] = nil
-            }
-            swapCache[territory] = nil
-        }
+        let moved = Set(move.changes.map { territoryOf[$0.variable] })
+        forget(moved)
+        touched.formUnion(moved)
     }
 
     /// The gaining moves of one post between two options of `territory`, best first (cached until it changes).

@@ -30,6 +30,8 @@ public enum ConstraintFamily: String, Sendable, Hashable, CaseIterable {
     // The commune model ("Communes").
     case siteService = "site_service"
     case groupService = "group_service"
+    /// `endow_reach[g]`: at least one post within reach of a demand group the endowment stage covered.
+    case endowReach = "endow_reach"
     // Rules the verifier checks on a plan that are not rows of a program.
     case placement
     case objective

@@ -1,3 +1,4 @@
+import AllocationModel
 import Foundation
 
 /// A classic apportionment method: how a whole number of seats is shared in proportion to weights.

@@ -55,7 +55,7 @@ enum CommuneRun {
             let results = CommuneResults(
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
-                hostNetwork: hostNetwork, fullNetwork: fullNetwork)
+                hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

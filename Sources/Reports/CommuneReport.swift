@@ -6,6 +6,25 @@ import Scenario
 /// 2021 hosts, the 2021 plan and the optimised plan with candidate sites, the new sites worth opening, and
 /// the gap of the commune plan against the LP bound (docs/model.md, "Solving the commune model").
 public enum CommuneReport {
+    /// The `endow_reach` stage in a sentence: what it reached, against what, and what the value above holds.
+    static func endowmentSentence(_ endowment: CommuneEndowment.Outcome) -> String {
+        let what = endowment.unit == .people ? "people" : "communes"
+        let reachable = Format.grouped(Int(endowment.reachable.rounded()))
+        if endowment.proven {
+            return
+                "**Endowment first** (`reach.stages: endow_reach,value`): all \(reachable) \(what) with a site within reach have a post within reach "
+                + "(a greedy cover of \(Format.grouped(endowment.posts)) posts shows it; no plan can do more, so the stage is optimal). "
+                + "The commune plan's value and its LP bound above are the value's under that rule: one row per demand group, at least one post within reach."
+        }
+        let endowed = Format.grouped(Int(endowment.endowed.rounded()))
+        let gap = endowment.reachable > 0 ? (endowment.reachable - endowment.endowed) / endowment.reachable : 0
+        return
+            "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach "
+            + "(a greedy cover of \(Format.grouped(endowment.posts)) posts: the rules on posts and money allow no more by it); "
+            + "at most \(reachable) are possible, a gap of \(Format.percent(gap, decimals: 2)) against that bound, the only one proven (the stage's binary model is not solved). "
+            + "The commune plan's value above holds these \(what) endowed."
+    }
+
     public static func section(_ results: CommuneResults) -> String {
         guard let inputs = results.scenario.communes else { return "" }
         let radius = Format.fixed(inputs.radiusKm, decimals: inputs.radiusKm.rounded() == inputs.radiusKm ? 0 : 1)
@@ -57,6 +76,11 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
+        if let endowment = results.endowment {
+            out.append("")
+            out.append(endowmentSentence(endowment))
+            out.append("")
+        }
         if results.plan2021 == nil && results.scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
             out.append(
                 "The 2021 plan was not scored at commune level: the run's time budget ran out first (raise `solver.time_limit_seconds`)."

@@ -59,12 +59,16 @@ public struct CommuneResults: Sendable {
     public let fullNetwork: CommuneReach
     /// The model's size without the reductions (communes in reach, site communes) beside the reduced one.
     public let reachableCommunes: Int
+    /// The `endow_reach` stage before the value, when `reach.stages` asks for it.
+    public let endowment: CommuneEndowment.Outcome?
 
     public init(
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
         evaluationSeconds: Double,
-        plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach
+        plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach,
+        endowment: CommuneEndowment.Outcome? = nil
     ) {
+        self.endowment = endowment
         self.scenario = scenario
         self.optimised = optimised
         self.bound = bound

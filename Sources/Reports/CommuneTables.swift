@@ -136,7 +136,15 @@ public enum CommuneTables {
             ("nonzeros", Double(model.program.nonzeroCount), 0),
             ("radius_km", results.scenario.communes?.radiusKm ?? 0, 3),
         ]
-        return rows + table + [
+        // The endowment stage (`reach.stages: endow_reach,value`): what it reached, its bound and its rows.
+        let endowment = results.endowment.map { endowment -> [(metric: String, value: Double, decimals: Int)] in
+            [
+                ("endow_reached", endowment.endowed, 0), ("endow_bound", endowment.reachable, 0),
+                ("endow_cover_posts", Double(endowment.posts), 0),
+                ("endow_rows", Double(model.rows.filter { $0.family == .endowReach }.count), 0),
+            ]
+        }
+        return rows + table + (endowment ?? []) + [
             ("value", results.optimised.value, 3),
             ("lp_bound", results.bound, 3),
             ("relative_gap", results.gap, 6),

@@ -53,11 +53,21 @@ public struct CommuneInputs: Sendable {
     public let breakpoints: [Double]
     /// Travel times that replace the radius (`reach.table`); nil: the great-circle radius decides reach.
     public let reachTable: ReachTable?
+    /// What the `endow_reach` stage counts before the value (`reach.stages: endow_reach,value`); nil: value alone.
+    public let endowReach: EndowReach?
+
+    /// What an endowed commune counts for in the `endow_reach` stage (`reach.endow_by`).
+    public enum EndowReach: String, Sendable {
+        case people
+        case communes
+    }
 
     public init(
         communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
-        radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil
+        radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil,
+        endowReach: EndowReach? = nil
     ) {
+        self.endowReach = endowReach
         self.communes = communes
         self.structureCommunes = structureCommunes
         self.candidates = candidates

@@ -113,14 +113,32 @@ enum DemandLoader {
         /// `reach.table` and `reach.max_minutes` (ReachTable.swift): travel times instead of the radius.
         var reachTablePath: String?
         var maxMinutes: Double?
+        /// `reach.stages` and `reach.endow_by`: nil, or what the endowment stage counts.
+        var endowReach: CommuneInputs.EndowReach?
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
-        let settings = Settings(
+        var settings = Settings(
             demandPath: reader.text("tables.demand").map(resolve),
             candidatesPath: reader.text("tables.candidates").map(resolve),
             radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"),
             reachTablePath: reader.text("reach.table").map(resolve), maxMinutes: reader.number("reach.max_minutes"))
+        let stages = (reader.text("reach.stages") ?? "value").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let endowBy = reader.text("reach.endow_by") ?? "people"
+        let unit = CommuneInputs.EndowReach(rawValue: endowBy)
+        if unit == nil {
+            reader.configurationError(
+                "reach.endow_by", "'reach.endow_by' is '\(endowBy)': it must be people or communes")
+        }
+        switch stages {
+        case ["value"]: break
+        case ["endow_reach", "value"]: settings.endowReach = unit
+        default:
+            reader.configurationError(
+                "reach.stages",
+                "'reach.stages' is '\(stages.joined(separator: ","))': it must be value, or endow_reach,value")
+        }
         checkReachTable(settings, &reader)
         if settings.demandPath == nil && settings.candidatesPath != nil {
             reader.configurationError(
@@ -205,6 +223,7 @@ enum DemandLoader {
         guard let radius = settings.radiusKm, let breakpoints = settings.breakpoints else { return nil }
         return CommuneInputs(
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
-            candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable)
+            candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable,
+            endowReach: settings.endowReach)
     }
 }

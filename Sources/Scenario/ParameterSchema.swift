@@ -192,6 +192,14 @@ enum ParameterSchema {
             path: "reach.max_minutes", type: .number(0.1...1_440), required: false, defaultValue: nil,
             help: "travel time of reach.table within which a site reaches a commune; needs reach.table"),
         .init(
+            path: "reach.stages", type: .text, required: false, defaultValue: "value",
+            help:
+                "the commune plan's objectives in order: value, or endow_reach,value (first as many people or communes as possible with a post within reach)"
+        ),
+        .init(
+            path: "reach.endow_by", type: .text, required: false, defaultValue: "people",
+            help: "what endow_reach counts: people or communes with at least one post within reach"),
+        .init(
             path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
             help: "coverage ratio under which a territory is counted in the comparison"),
         .init(

@@ -6,7 +6,8 @@ import Testing
 import AllocationModel
 
 /// Not a test: with REPARTIR_COMMUNE_EXPORT=DIR (and REPARTIR_COMMUNE_SCENARIO, default the national commune
-/// scenario), writes the commune model (`model.mps`), its LP relaxation (`relaxation.mps`) and the fixed-plan LP of one
+/// scenario), writes the commune model (`model.mps`; the value stage's, covering rows included, when the scenario
+/// puts `endow_reach` first), its LP relaxation (`relaxation.mps`) and the fixed-plan LP of one
 /// post per host pool (`fixed.mps`) for timing other solvers on them (scripts/bench-communes). Skipped otherwise.
 @Suite struct CommuneExportBench {
     @Test func exportCommuneModels() throws {
@@ -19,9 +20,17 @@ import AllocationModel
         let overrides = (ProcessInfo.processInfo.environment["REPARTIR_COMMUNE_SET"] ?? "").split(separator: " ")
             .compactMap { ParameterOverride(String($0)) }
         let scenario = try ScenarioLoader.load(path, overrides: overrides)
-        let relaxed = CommuneModel(scenario: scenario, options: .init(relaxed: true))
+        // With `reach.stages: endow_reach,value`, the value stage's models: the greedy cover's groups held by rows.
+        let covers = scenario.communes?.endowReach.map { unit in
+            CommuneEndowment.cover(
+                CommuneModel(scenario: scenario, options: .init(relaxed: true)), scenario: scenario, unit: unit
+            ).covered
+        }
+        let relaxed = CommuneModel(scenario: scenario, options: .init(relaxed: true, covers: covers ?? []))
         try GLPKSolver().write(relaxed.program, format: .mps, to: folder + "/relaxation.mps")
-        try GLPKSolver().write(CommuneModel(scenario: scenario).program, format: .mps, to: folder + "/model.mps")
+        try GLPKSolver().write(
+            CommuneModel(scenario: scenario, options: .init(covers: covers ?? [])).program, format: .mps,
+            to: folder + "/model.mps")
         let posts = relaxed.decisions.indices.map { index in
             relaxed.decisions[index].hostCostEUR == 0 && !relaxed.pools[relaxed.decisions[index].pool].candidate ? 1 : 0
         }

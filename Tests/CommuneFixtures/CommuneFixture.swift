@@ -11,12 +11,12 @@ import Scenario
 /// A post serves 120 people (κ = 120 per year, 12 funded months) and costs the State 10,000 €.
 /// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
 /// `reachTable` writes `reach.csv` and declares it with `reach.max_minutes: maxMinutes` (nil `radius`: no radius
-/// line, as a scenario with a reach table must be written).
+/// line, as a scenario with a reach table must be written). `reachYAML`: one more line of the `reach:` block.
 public enum CommuneFixture {
     public static func folder(
         posts: Int = 3, budget: Int = 1_000_000, radius: String? = "15", extraYAML: String = "",
         demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
-        maxMinutes: String? = "20"
+        maxMinutes: String? = "20", reachYAML: String = ""
     ) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
@@ -33,6 +33,7 @@ public enum CommuneFixture {
             \(reachTable == nil ? "" : "  table: reach.csv\n")\
             \(reachTable == nil ? "" : maxMinutes.map { "  max_minutes: \($0)\n" } ?? "")\
               breakpoints: [0.5, 1]
+            \(reachYAML.isEmpty ? "" : "  " + reachYAML + "\n")\
             programme:
               posts: \(posts)
               budget_eur: \(budget)

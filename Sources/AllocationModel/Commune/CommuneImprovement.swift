@@ -20,15 +20,19 @@ enum CommuneImprovement {
     ) throws -> Double {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
+        let covers = Covers(model)
         var seconds = 0.0
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         while seconds < allowance {
             let worth = model.decisions.indices.map {
                 abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
             }
+            let counts = covers.counts(posts)
             let givers = firstOnePerUnit(
-                model.decisions.indices.filter { posts[$0] > 0 && !examinedGivers.contains($0) }
-                    .sorted { (worth[$0], $0) < (worth[$1], $1) }, unit: unit)
+                model.decisions.indices.filter {
+                    posts[$0] > 0 && !examinedGivers.contains($0) && covers.canRemove($0, counts: counts)
+                }
+                .sorted { (worth[$0], $0) < (worth[$1], $1) }, unit: unit)
             let takers = firstOnePerUnit(
                 model.decisions.indices.filter {
                     posts[$0] < model.pools[model.decisions[$0].pool].capacity && !examinedTakers.contains($0)
@@ -52,7 +56,8 @@ enum CommuneImprovement {
                 seconds += next.seconds
                 gain[taker] = next.value - evaluation.value
             }
-            let pairs = paired(gain: gain, loss: loss, posts: posts, model: model, scenario: scenario, unit: unit)
+            let pairs = paired(
+                gain: gain, loss: loss, posts: posts, model: model, scenario: scenario, unit: unit, covers: covers)
             if pairs.isEmpty { continue }
             var batch = posts
             for pair in pairs {
@@ -62,7 +67,11 @@ enum CommuneImprovement {
             var next = try evaluator.evaluate(batch, solver: solver, options: options)
             seconds += next.seconds
             if pairs.count > 1 && next.value <= evaluation.value + pairs[0].estimate {
-                // Pairs sharing a component need not add up: the best pair alone, valued exactly.
+                // Pairs sharing a component need not add up: the best pair alone, valued exactly (if, without the
+                // others, it still leaves a post within reach of every endowed group).
+                var counts = covers.counts(posts)
+                covers.move(from: pairs[0].from, to: pairs[0].to, counts: &counts)
+                guard covers.canRemove(pairs[0].from, counts: counts, after: true) else { continue }
                 batch = posts
                 batch[pairs[0].from] -= 1
                 batch[pairs[0].to] += 1
@@ -80,6 +89,34 @@ enum CommuneImprovement {
         return seconds
     }
 
+    /// The `endow_reach` rows of the model (`CommuneModel.coverRows`): a move may not leave one without a post.
+    struct Covers {
+        let rows: [[Int]]
+        /// The rows each decision is in.
+        let rowsOf: [[Int]]
+
+        init(_ model: CommuneModel) {
+            rows = model.coverRows
+            var rowsOf = [[Int]](repeating: [], count: model.decisions.count)
+            for (row, decisions) in rows.enumerated() { for decision in decisions { rowsOf[decision].append(row) } }
+            self.rowsOf = rowsOf
+        }
+
+        /// Posts within reach of each row's group.
+        func counts(_ posts: [Int]) -> [Int] { rows.map { $0.reduce(0) { $0 + posts[$1] } } }
+
+        /// True when one post fewer of `decision` leaves every row with a post; `after`: the post is already counted
+        /// out, so every row must still have one.
+        func canRemove(_ decision: Int, counts: [Int], after: Bool = false) -> Bool {
+            rowsOf[decision].allSatisfy { counts[$0] >= (after ? 1 : 2) }
+        }
+
+        func move(from giver: Int, to taker: Int, counts: inout [Int]) {
+            for row in rowsOf[giver] { counts[row] -= 1 }
+            for row in rowsOf[taker] { counts[row] += 1 }
+        }
+    }
+
     /// The first `candidatesPerRound` decisions of `ordered`, at most one per site unit.
     private static func firstOnePerUnit(_ ordered: [Int], unit: [Int]) -> [Int] {
         var seen = Set<Int>()
@@ -94,8 +131,9 @@ enum CommuneImprovement {
     /// at most one pair. `estimate` is gain − loss, exact when the pair's components are shared with no other pair.
     private static func paired(
         gain: [Int: Double], loss: [Int: Double], posts: [Int], model: CommuneModel, scenario: Scenario,
-        unit: [Int]
+        unit: [Int], covers: Covers
     ) -> [(from: Int, to: Int, estimate: Double)] {
+        var counts = covers.counts(posts)
         var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
         for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
         let takers = gain.filter { $0.value > 0 }.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
@@ -105,6 +143,11 @@ enum CommuneImprovement {
         for (taker, gained) in takers where !used.contains(unit[taker]) {
             for (giver, lost) in givers where lost < gained && !used.contains(unit[giver]) && unit[giver] != unit[taker]
             {
+                covers.move(from: giver, to: taker, counts: &counts)
+                guard covers.canRemove(giver, counts: counts, after: true) else {
+                    covers.move(from: taker, to: giver, counts: &counts)
+                    continue
+                }
                 ledger.remove(giver)
                 if ledger.allows(taker) {
                     ledger.add(taker)
@@ -117,6 +160,7 @@ enum CommuneImprovement {
                     ledger.remove(taker)
                 }
                 ledger.add(giver)
+                covers.move(from: taker, to: giver, counts: &counts)
             }
         }
         return pairs.sorted { $0.estimate > $1.estimate }

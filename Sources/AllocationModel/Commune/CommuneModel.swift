@@ -20,16 +20,20 @@ public struct CommuneModel: Sendable {
         /// The rules on posts (capacity, co-financing, floors, caps, posts, budget). Off only to score a plan made
         /// under other rules (the 2021 allocation), whose posts are then fixed.
         public var rules: Bool
+        /// Groups (indices into `reach.groups`) that must have a post within reach: the `endow_reach` stage held
+        /// (`CommuneEndowment`), one row `endow_reach[g]` per group whose sites contain no other's.
+        public var covers: [Int]
 
         public init(
             candidates: Bool = true, grouped: Bool = true, relaxed: Bool = false, fixed: [Double]? = nil,
-            rules: Bool = true
+            rules: Bool = true, covers: [Int] = []
         ) {
             self.candidates = candidates
             self.grouped = grouped
             self.relaxed = relaxed
             self.fixed = fixed
             self.rules = rules
+            self.covers = covers
         }
     }
 
@@ -303,6 +307,15 @@ public struct CommuneModel: Sendable {
             }
             program.addConstraint(RowRef(.postsTotal), into: &rows, postsTerms, upper: Double(parameters.posts))
             program.addConstraint(RowRef(.budget), into: &rows, budgetTerms, upper: parameters.budgetEUR)
+            if !options.covers.isEmpty {
+                var postsAtSite = [[(Variable, Double)]](repeating: [], count: reach.siteCommunes.count)
+                for decision in decisions { postsAtSite[pools[decision.pool].site].append((decision.variable, 1)) }
+                for group in CommuneEndowment.minimal(options.covers, reach: reach) {
+                    program.addConstraint(
+                        RowRef(.endowReach, .other("\(group + 1)")), into: &rows,
+                        reach.groups[group].sites.flatMap { postsAtSite[$0] }, lower: 1)
+                }
+            }
         }
         self.program = program
         self.rows = rows
@@ -315,6 +328,15 @@ public struct CommuneModel: Sendable {
         self.objectiveScale = objectiveScale
         self.serviceRows = serviceRows
         self.firstFlowColumn = firstFlowColumn
+    }
+
+    /// The decisions (indices into `decisions`) of each `endow_reach` row: one post among them keeps the row.
+    public var coverRows: [[Int]] {
+        var decisionOfColumn = [Int](repeating: -1, count: program.variables.count)
+        for (index, decision) in decisions.enumerated() { decisionOfColumn[decision.variable.index] = index }
+        return zip(rows, program.constraints).filter { $0.0.family == .endowReach }.map { _, row in
+            row.terms.map { decisionOfColumn[$0.variable] }
+        }
     }
 
     /// The value of coverage of a solution, with the exact weights (not GLPK's objective, which holds the tie-break).

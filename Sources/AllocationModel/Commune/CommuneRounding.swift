@@ -91,6 +91,8 @@ enum CommuneRounding {
         }
     }
 
+    /// `model.coverRows` are kept too: after the integer parts, each row without a post gets one, its decision of
+    /// largest LP value the rules allow (the relaxation keeps every row, so its posts there add up to at least one).
     static func round(_ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?) throws -> [Int] {
         var ledger = Ledger(model: model, scenario: scenario)
         var posts = [Int](repeating: 0, count: model.decisions.count)
@@ -103,6 +105,18 @@ enum CommuneRounding {
                 ledger.add(index)
                 posts[index] += 1
             }
+        }
+        for row in model.coverRows where !row.contains(where: { posts[$0] > 0 }) {
+            let best = row.filter { ledger.allows($0) }.max {
+                (values[model.decisions[$0].variable.index], -$0) < (values[model.decisions[$1].variable.index], -$1)
+            }
+            guard let best else {
+                throw CommuneSolve.Failure.roundingFailed(
+                    "endow_reach: no post the rules allow within reach of a group")
+            }
+            ledger.add(best)
+            posts[best] += 1
+            fraction[best] = max(0, fraction[best] - 1)
         }
         // Marginal value per euro of one more post: the service row's dual × people per post / State cost.
         let unitOfSite = model.reach.unitOfSite

@@ -22,6 +22,9 @@ public enum CommuneSolve {
         public let lpSeconds: Double
         public let evaluationSeconds: Double
         public let improvementSeconds: Double
+        /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
+        /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
+        public let endowment: CommuneEndowment.Outcome?
         public var status: String { proven ? "optimal" : "feasible" }
     }
 
@@ -50,7 +53,20 @@ public enum CommuneSolve {
         _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void = { _ in }
     ) throws -> Outcome {
-        let relaxed = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
+        // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.
+        var endowment: CommuneEndowment.Outcome?
+        if let unit = scenario.communes?.endowReach {
+            let plain = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
+            let cover = CommuneEndowment.cover(plain, scenario: scenario, unit: unit)
+            log(
+                "endow_reach: \(Int(cover.endowed)) of \(Int(cover.reachable)) \(unit.rawValue) in reach of a site get a post within reach (\(cover.posts) posts)"
+                    + (cover.proven ? ", all of them: optimal" : "; the rest is not proven out of reach of this plan")
+            )
+            endowment = cover
+        }
+        let covers = endowment?.covered ?? []
+        let relaxed = CommuneModel(
+            scenario: scenario, options: .init(candidates: candidates, relaxed: true, covers: covers))
         log(
             "commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
                 + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros"
@@ -68,7 +84,7 @@ public enum CommuneSolve {
             relaxed.objectiveScale * (lpObjective + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
         log("commune LP bound \(bound) in \(lp.seconds) s")
         var posts = try CommuneRounding.round(relaxed, scenario: scenario, values: lp.values, duals: lp.duals)
-        let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates))
+        let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates, covers: covers))
         var evaluator = CommuneFixedPlan(model: integer)
         let evaluationOptions = fixedPlanOptions(options)
         var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
@@ -98,7 +114,7 @@ public enum CommuneSolve {
             model: integer, posts: posts, value: value, bound: max(bound, value),
             groupCoverage: integer.groupCoverage(of: values),
             proven: gap <= options.mipGap, lpSeconds: lp.seconds, evaluationSeconds: evaluationSeconds,
-            improvementSeconds: improvementSeconds)
+            improvementSeconds: improvementSeconds, endowment: endowment)
     }
 
     /// Options of the fixed-plan LPs (one per component): scaled dual simplex with the long-step ratio test. Measured

@@ -1,15 +1,15 @@
 /// A binary heap: `pop` returns the element that `precedes` all others. Used where a loop picks the
 /// best of n candidates many times and only a few candidates change between picks, so that each pick
-/// costs O(log n) instead of a scan of all n.
-struct BinaryHeap<Element> {
+/// costs O(log n) instead of a scan of all n (the baselines' apportionments, the commune plan's greedy cover).
+public struct BinaryHeap<Element> {
     private var items: [Element] = []
     private let precedes: (Element, Element) -> Bool
 
-    init(precedes: @escaping (Element, Element) -> Bool) { self.precedes = precedes }
+    public init(precedes: @escaping (Element, Element) -> Bool) { self.precedes = precedes }
 
-    var first: Element? { items.first }
+    public var first: Element? { items.first }
 
-    mutating func push(_ element: Element) {
+    public mutating func push(_ element: Element) {
         items.append(element)
         var child = items.count - 1
         while child > 0 {
@@ -20,7 +20,7 @@ struct BinaryHeap<Element> {
         }
     }
 
-    mutating func pop() -> Element? {
+    public mutating func pop() -> Element? {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let top = items.removeLast()

@@ -1,0 +1,97 @@
+import CommuneFixtures
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Scenario
+import Testing
+
+@testable import AllocationModel
+
+/// The `endow_reach` stage (`reach.stages: endow_reach,value`) on `CommuneFixture`, worked out by hand.
+@Suite struct CommuneEndowmentTests {
+    static let firstSlope = 0.5.squareRoot() / 0.5
+    static let secondSlope = (1 - 0.5.squareRoot()) / 0.5
+
+    static func scenario(posts: Int, endowBy: String = "people") throws -> Scenario {
+        try ScenarioLoader.load(
+            try CommuneFixture.folder(posts: posts, reachYAML: "stages: endow_reach,value\n  endow_by: \(endowBy)"))
+    }
+
+    /// 3 posts. Value alone puts two in {c1,c2,c3} and one in {c5,c6}, and leaves c4 (500 people, reached only by its
+    /// candidate site) with no post within reach (`CommuneModelTests`). Endowment first: one post within reach of each
+    /// of the three groups is possible (3 posts, 30,000 €), so all 3,600 people with a site in reach are endowed
+    /// (c7 has none), and the stage is optimal. The value then has one post per group: 120 people in {c1,c2,c3}
+    /// and in {c5,c6} on the first segment (169.71 each), and in {c4} (need 150) 75 on the first and 45 on the
+    /// second (106.07 + 26.36): 471.84. The LP with the covering rows has no other plan (each row needs one of the
+    /// three posts), so the bound meets it: proven.
+    @Test func everyGroupGetsAPostWithinReachAndTheValueFollows() throws {
+        let scenario = try Self.scenario(posts: 3)
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        let endowment = try #require(outcome.endowment)
+        #expect(endowment.proven && endowment.endowed == 3600 && endowment.reachable == 3600)
+        #expect(endowment.covered == [0, 1, 2] && endowment.posts == 3)
+        let expected = 2 * 120 * Self.firstSlope + 75 * Self.firstSlope + 45 * Self.secondSlope
+        #expect(abs(outcome.value - expected) < 1e-6)
+        #expect(outcome.proven)
+        #expect(outcome.groupCoverage.map { ($0 * 1e6).rounded() / 1e6 } == [120, 120, 120])
+        // The integer model holds one covering row per group, and the plan keeps them.
+        #expect(outcome.model.rows.filter { $0.family == .endowReach }.count == 3)
+        #expect(outcome.model.coverRows.allSatisfy { row in row.contains { outcome.posts[$0] > 0 } })
+        // Without the stage, the same posts go where they are worth more: c4's group gets none.
+        let plain = try CommuneSolve.solve(
+            try CommuneFixture.scenario(), candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        #expect(plain.endowment == nil && plain.value > outcome.value + 30)
+        #expect(plain.groupCoverage[1] == 0)
+    }
+
+    /// 2 posts cannot reach three groups. The greedy cover takes the heaviest first: {c1,c2,c3} (2,000 people), then
+    /// {c5,c6} (1,100); c4's 500 stay out: 3,100 of 3,600, not proven (the bound is every group). Counted in
+    /// communes, the same cover endows 5 of 6.
+    @Test func aCoverThatFallsShortIsNotCalledOptimal() throws {
+        let outcome = try CommuneSolve.solve(
+            try Self.scenario(posts: 2), candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        let endowment = try #require(outcome.endowment)
+        #expect(endowment.endowed == 3100 && endowment.reachable == 3600 && !endowment.proven)
+        #expect(endowment.covered == [0, 2])
+        #expect(outcome.model.coverRows.allSatisfy { row in row.contains { outcome.posts[$0] > 0 } })
+        let communes = try CommuneSolve.solve(
+            try Self.scenario(posts: 2, endowBy: "communes"), candidates: true, solver: GLPKSolver(),
+            options: SolverOptions(mipGap: 1e-4))
+        #expect(communes.endowment?.endowed == 5 && communes.endowment?.reachable == 6)
+    }
+
+    /// Three communes on a line 11.1 km apart, a site in each, reach 12 km: the middle commune is reached by all three
+    /// sites, the outer ones by their own and the middle one. The middle group's set contains the two others', so a
+    /// post within reach of each outer group is one within reach of the middle: two rows, not three.
+    @Test func onlyGroupsWhoseSitesContainNoOthersGetARow() {
+        let communes = ["a", "b", "c"].enumerated().map { index, code in
+            CommuneInputs.Commune(
+                code: code, name: code, territory: "01", epci: nil, population: 100, ifn: nil, need: 10,
+                latitude: 0, longitude: 0.1 * Double(index))
+        }
+        let territory = Territory(
+            code: "01", name: "Un", regionCode: "R", regionName: "R", overseas: false, population: 300,
+            population15Plus: 300, population75Plus: 0, fragilityIndex: 5)
+        let reach = CommuneReach(
+            inputs: CommuneInputs(communes: communes, structureCommunes: [0, 1, 2], radiusKm: 12),
+            territories: [territory], siteCommunes: [0, 1, 2], radiusKm: 12)
+        #expect(reach.groups.map(\.sites) == [[0, 1], [0, 1, 2], [1, 2]])
+        #expect(CommuneEndowment.minimal([0, 1, 2], reach: reach) == [0, 2])
+        #expect(CommuneEndowment.minimal([1], reach: reach) == [1])
+    }
+
+    /// `reach.stages` and `reach.endow_by` accept only what they document (exit 78 names the key).
+    @Test func unknownStagesAreRefused() throws {
+        for (line, key) in [
+            ("stages: value,endow_reach", "reach.stages"), ("stages: endow", "reach.stages"),
+            ("endow_by: households", "reach.endow_by"),
+        ] {
+            #expect {
+                try ScenarioLoader.load(try CommuneFixture.folder(reachYAML: line))
+            } throws: { error in
+                "\(error)".contains(key)
+            }
+        }
+    }
+}

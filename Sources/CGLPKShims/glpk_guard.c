@@ -45,6 +45,10 @@ typedef struct {
     int node_limited;
     // The MIP start is still to be handed to branch-and-bound as its incumbent (at the first GLP_IHEUR).
     int start_pending;
+    // glp_interior is running: it has no time limit of its own, so the terminal hook (called once per iteration)
+    // keeps the session's limit and the cancellation flag, leaving by longjmp with `interior_stopped` set.
+    int in_interior;
+    int interior_stopped;  // 1: time limit, 2: cancelled
 } session;
 
 static double now_seconds(void) {
@@ -53,8 +57,19 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static int remaining_milliseconds(const session *s);
+static int is_cancelled(const repartir_glpk_request *request);
+
 static int term_hook(void *info, const char *text) {
     session *s = info;
+    if (s->in_interior) {
+        int stop = is_cancelled(s->request) ? 2 : remaining_milliseconds(s) <= 1 ? 1 : 0;
+        if (stop) {
+            s->in_interior = 0;
+            s->interior_stopped = stop;
+            longjmp(s->jump, 2);
+        }
+    }
     size_t n = strlen(text);
     s->previous_chunk = s->last_chunk;
     s->last_chunk = s->length;
@@ -236,6 +251,43 @@ static void run_simplex(glp_prob *P, session *s, repartir_glpk_result *r, int pr
     r->lp_status = glp_get_status(P);
 }
 
+// The primal-dual interior-point method (glp_interior), for large sparse LPs: its solution is optimal to GLPK's
+// tolerances (relative gap and infeasibilities ≤ 1e-8) but not a vertex, and it has no basis. When it does not end
+// optimal (slow convergence, instability, an infeasible or unbounded LP), the simplex decides instead, in the time left.
+static void classify_without_presolve(glp_prob *P, session *s, repartir_glpk_result *r);
+
+static void run_interior(glp_prob *P, session *s, repartir_glpk_result *r) {
+    glp_iptcp iptcp;
+    glp_init_iptcp(&iptcp);
+    // Iteration lines must reach the terminal hook: it keeps the time limit.
+    iptcp.msg_lev = s->request->message_level > GLP_MSG_ON ? s->request->message_level : GLP_MSG_ON;
+    // Scaled, as glpsol does: unscaled, the commune model's relaxation does not converge (10 km: "NO CONVERGENCE"
+    // after 34 iterations; scaled, optimal in 35, 7 s).
+    glp_scale_prob(P, GLP_SF_AUTO);
+    r->interior_ran = 1;
+    s->in_interior = 1;
+    int rc = glp_interior(P, &iptcp);
+    s->in_interior = 0;
+    r->interior_return = rc;
+    if (rc == 0 && glp_ipt_status(P) == GLP_OPT) {
+        r->simplex_ran = 1;
+        r->simplex_return = 0;
+        r->lp_status = GLP_OPT;
+        r->objective = glp_ipt_obj_val(P);
+        for (int j = 0; j < glp_get_num_cols(P); j++)
+            if (r->values) r->values[j] = glp_ipt_col_prim(P, j + 1);
+        for (int i = 0; i < glp_get_num_rows(P); i++) {
+            if (r->activities) r->activities[i] = glp_ipt_row_prim(P, i + 1);
+            if (r->duals) r->duals[i] = glp_ipt_row_dual(P, i + 1);
+        }
+        r->has_solution = 1;
+        r->has_duals = 1;
+        return;
+    }
+    run_simplex(P, s, r, s->request->presolve);
+    if (s->request->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
+}
+
 // Presolve only says "no primal/dual feasible solution"; without it, GLPK tells infeasible from
 // unbounded. Cheap in those cases, and it keeps the status honest.
 static void classify_without_presolve(glp_prob *P, session *s, repartir_glpk_result *r) {
@@ -280,8 +332,13 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
         return;
     }
     if (!is_mip) {
-        run_simplex(P, s, r, q->presolve);
-        if (q->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
+        if (q->interior) {
+            run_interior(P, s, r);
+            if (r->has_solution) return;
+        } else {
+            run_simplex(P, s, r, q->presolve);
+            if (q->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
+        }
         if (r->lp_status == GLP_OPT)
             read_lp_solution(P, m, r, 1);
         else if (r->lp_status == GLP_FEAS)  // time limit in phase 2: feasible, not proven optimal
@@ -421,7 +478,8 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     glp_prob *volatile problem = NULL;
     glp_term_hook(term_hook, &s);
     glp_error_hook(error_hook, &s);
-    if (setjmp(s.jump) == 0) {
+    int jumped = setjmp(s.jump);
+    if (jumped == 0) {
         int is_mip = 0;
         problem = load(model, &is_mip);
         if (request->action == REPARTIR_GLPK_SOLVE)
@@ -435,6 +493,19 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
         glp_term_hook(NULL, NULL);
         glp_error_hook(NULL, NULL);
         glp_free_env();
+    } else if (jumped == 2) {
+        // The interior-point method stopped by the time limit or the cancellation flag: no solution; GLPK's memory
+        // (the problem too) is released as after a fatal error.
+        glp_free_env();
+        result->has_solution = 0;
+        result->has_duals = 0;
+        result->lp_status = GLP_UNDEF;
+        if (s.interior_stopped == 2) {
+            s.cancelled = 1;  // read as "cancelled before any simplex", as when the flag is seen first
+        } else {
+            result->simplex_ran = 1;
+            result->simplex_return = GLP_ETMLIM;
+        }
     } else {
         // GLPK is in an undefined state; glp_free_env releases all its memory, the problem too.
         result->outcome = REPARTIR_GLPK_FATAL;

@@ -78,6 +78,7 @@ enum GLPKSession {
             request.presolve = options.presolve ? 1 : 0
             request.cuts = options.cuts ? 1 : 0
             request.dual_simplex = options.dualSimplex ? 1 : 0
+            request.interior = options.interiorPoint ? 1 : 0
             request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
             request.start_incumbent = options.startAsIncumbent ? 1 : 0
         case .write(let format, let target):

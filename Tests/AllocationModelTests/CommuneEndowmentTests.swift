@@ -34,7 +34,8 @@ import Testing
         let expected = 2 * 120 * Self.firstSlope + 75 * Self.firstSlope + 45 * Self.secondSlope
         #expect(abs(outcome.value - expected) < 1e-6)
         #expect(outcome.proven)
-        #expect(outcome.groupCoverage.map { ($0 * 1e6).rounded() / 1e6 } == [120, 120, 120])
+        // The fixed-plan LPs are solved by the interior-point method: to its tolerance, not to the last digit.
+        #expect(outcome.groupCoverage.allSatisfy { abs($0 - 120) < 1e-4 } && outcome.groupCoverage.count == 3)
         // The integer model holds one covering row per group, and the plan keeps them.
         #expect(outcome.model.rows.filter { $0.family == .endowReach }.count == 3)
         #expect(outcome.model.coverRows.allSatisfy { row in row.contains { outcome.posts[$0] > 0 } })

@@ -207,8 +207,34 @@ struct CommuneFixedPlan {
             throw CommuneSolve.Failure.evaluationFailed(
                 "a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")")
         }
-        let values = result.values
-        let segments = cover.map { $0.map { max(0, values[$0.index]) } }
+        // The solution made feasible exactly (an interior point meets the rows only to the method's tolerance, a few
+        // 10⁻⁶ people on flows of thousands): a unit's flows scaled down to its supply, then a group's coverage cut to
+        // its inflow from its last (least valued) segment. What this takes off is that small, and the value is the
+        // value of these flows, so it never claims more than a plan that exists.
+        var flow = flowKeys.indices.map { max(0, result.values[$0]) }
+        var start = 0
+        for (index, unit) in units.enumerated() {
+            let count = outflow[index].count
+            let total = flow[start..<(start + count)].reduce(0, +)
+            if total > supply[unit] {
+                let factor = supply[unit] / total
+                for k in start..<(start + count) { flow[k] *= factor }
+            }
+            start += count
+        }
+        var received = [Double](repeating: 0, count: groups.count)
+        for (index, key) in flowKeys.enumerated() { received[position[key.group]!] += flow[index] }
+        let segments = cover.enumerated().map { index, variables -> [Double] in
+            var amounts = variables.map { min(max(0, result.values[$0.index]), program.variables[$0.index].upper) }
+            var excess = amounts.reduce(0, +) - received[index]
+            for k in amounts.indices.reversed() where excess > 0 {
+                let cut = min(amounts[k], excess)
+                amounts[k] -= cut
+                excess -= cut
+            }
+            return amounts
+        }
+        let values = flow
         var value = 0.0
         for (group, amounts) in zip(groups, segments) {
             for (segment, amount) in zip(model.coverage[group], amounts) {

@@ -81,6 +81,10 @@ typedef struct {
     // Nonzero: LPs scaled (GLP_SF_AUTO) and solved by the dual simplex with the long-step ratio test (GLP_DUALP,
     // GLP_RT_FLIP), for the commune model's relaxation; zero: GLPK's defaults, unscaled.
     int dual_simplex;
+    // Nonzero, for a pure LP: GLPK's interior-point method (glp_interior) first, the simplex only when it does not end
+    // optimal. Its solution is not a vertex. The time limit and the cancellation flag are kept through the terminal
+    // hook (glp_interior has no limit of its own).
+    int interior;
     // Branch-and-bound stops once this many nodes exist in its tree (0: no limit). Unlike a time limit it is
     // reproducible: the same model and limit stop at the same node, so the same incumbent and bound come back.
     int node_limit;
@@ -96,6 +100,8 @@ typedef struct {
     int is_mip;
     int simplex_ran;          // glp_simplex was called (pure LP, or MIP relaxation with presolve off)
     int simplex_return;       // its return code (0, GLP_ETMLIM, GLP_ENOPFS, ...)
+    int interior_ran;         // glp_interior was called (request.interior)
+    int interior_return;      // its return code; when it ended optimal, simplex_return is 0 and lp_status GLP_OPT
     int lp_status;            // glp_get_status after it
     int resolved_without_presolve;  // GLP_ENODFS/ENOPFS under presolve: re-solved to classify
     int intopt_ran;

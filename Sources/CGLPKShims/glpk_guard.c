@@ -478,8 +478,9 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     glp_prob *volatile problem = NULL;
     glp_term_hook(term_hook, &s);
     glp_error_hook(error_hook, &s);
-    int jumped = setjmp(s.jump);
-    if (jumped == 0) {
+    // setjmp as the whole controlling expression of a switch: one of the few places C allows it.
+    switch (setjmp(s.jump)) {
+    case 0: {
         int is_mip = 0;
         problem = load(model, &is_mip);
         if (request->action == REPARTIR_GLPK_SOLVE)
@@ -493,7 +494,9 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
         glp_term_hook(NULL, NULL);
         glp_error_hook(NULL, NULL);
         glp_free_env();
-    } else if (jumped == 2) {
+        break;
+    }
+    case 2:
         // The interior-point method stopped by the time limit or the cancellation flag: no solution; GLPK's memory
         // (the problem too) is released as after a fatal error.
         glp_free_env();
@@ -506,13 +509,15 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
             result->simplex_ran = 1;
             result->simplex_return = GLP_ETMLIM;
         }
-    } else {
+        break;
+    default:
         // GLPK is in an undefined state; glp_free_env releases all its memory, the problem too.
         result->outcome = REPARTIR_GLPK_FATAL;
         result->has_solution = 0;
         result->has_duals = 0;
         copy_fatal_message(&s, result);
         glp_free_env();
+        break;
     }
     result->has_bound = s.has_bound;
     result->bound = s.bound;

@@ -30,10 +30,6 @@ enum ClosenessSearch {
         let target = search.codes.map { Double(seats[$0] ?? 0) }
         func posts(_ territory: Int) -> Double { search.values[search.postsOf[territory]!] }
 
-        // Best gain first; equal gains in the order of the first column each move changes (sorting is not stable).
-        func first(_ a: Search.Move, _ b: Search.Move) -> Bool {
-            a.gain != b.gain ? a.gain > b.gain : (a.changes.first?.variable ?? 0) < (b.changes.first?.variable ?? 0)
-        }
         var timedOut = false
         for _ in 0..<moveLimit {
             guard Date() < deadline else {
@@ -48,29 +44,16 @@ enum ClosenessSearch {
             let below = territories.filter { posts($0) < target[$0] - 0.5 }
             let removals = above.flatMap { territory in
                 search.decisionsOf[territory].filter { search.values[$0] >= 1 }.map(search.removal)
-            }.filter { search.allows($0, locally: true) }.sorted(by: first)
+            }.filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
             let additions = below.flatMap { search.decisionsOf[$0].map(search.addition) }
-                .filter { search.allows($0, locally: true) }.sorted(by: first)
+                .filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
             // One post from above to below, the pair that keeps the most value.
-            var best: (move: Search.Move, gain: Double)?
-            for removal in removals {
-                if let best, removal.gain + (additions.first?.gain ?? -.infinity) <= best.gain { break }
-                for addition in additions {
-                    let gain = removal.gain + addition.gain
-                    if let best, gain <= best.gain { break }
-                    let move = search.combined(removal, addition)
-                    if search.allows(move) {
-                        best = (move, gain)
-                        break
-                    }
-                }
-            }
-            if let best {
-                search.apply(best.move)
+            if let best = search.bestPair(removals, additions) {
+                search.apply(best)
                 continue
             }
             // Else one post fewer above, or one more below.
-            if let single = (removals + additions).filter({ search.allows($0) }).sorted(by: first).first {
+            if let single = (removals + additions).filter({ search.allows($0) }).sorted(by: Search.precedes).first {
                 search.apply(single)
                 continue
             }

@@ -324,6 +324,31 @@ final class Search {
         return move
     }
 
+    /// Best gain first; equal gains in the order of the first column each move changes (sorting is not stable).
+    static func precedes(_ a: Move, _ b: Move) -> Bool {
+        a.gain != b.gain ? a.gain > b.gain : (a.changes.first?.variable ?? 0) < (b.changes.first?.variable ?? 0)
+    }
+
+    /// The pair of one move of `first` and one of `second` (moves in different territories, each list sorted by
+    /// `precedes`) that keeps every row and gains the most, nil when none does. Both lists are scanned best first and
+    /// left as soon as no later pair can gain more.
+    func bestPair(_ first: [Move], _ second: [Move]) -> Move? {
+        var best: (move: Move, gain: Double)?
+        for one in first {
+            if let best, one.gain + (second.first?.gain ?? -.infinity) <= best.gain { break }
+            for other in second {
+                let gain = one.gain + other.gain
+                if let best, gain <= best.gain { break }
+                let move = combined(one, other)
+                if allows(move) {
+                    best = (move, gain)
+                    break
+                }
+            }
+        }
+        return best?.move
+    }
+
     /// Two moves in different territories, as one (their row changes add up).
     func combined(_ first: Move, _ second: Move) -> Move {
         var rows: [Int: Double] = [:]

@@ -53,9 +53,6 @@ enum RangeSearch {
         func posts() -> Int { Int(search.values[postsColumn].rounded()) }
         let territories = search.decisionsOf.indices.filter { search.postsOf[$0] != nil }
         let others = territories.filter { $0 != territory }
-        func first(_ a: Search.Move, _ b: Search.Move) -> Bool {
-            a.gain != b.gain ? a.gain > b.gain : (a.changes.first?.variable ?? 0) < (b.changes.first?.variable ?? 0)
-        }
         for _ in 0..<moveLimit {
             if direction > 0 ? posts() >= limit : posts() <= limit { break }
             guard Date() < deadline else { return (posts(), false) }
@@ -65,7 +62,7 @@ enum RangeSearch {
             // The moves of the territory itself (one post in, or out), and the other territories' opposite moves.
             let own = search.decisionsOf[territory].filter { direction > 0 || search.values[$0] >= 1 }
                 .map { direction > 0 ? search.addition($0) : search.removal($0) }
-                .filter { search.allows($0, locally: true) }.sorted(by: first)
+                .filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
             if own.isEmpty { break }
             if let alone = own.first(where: { search.allows($0) }) {
                 search.apply(alone)
@@ -74,22 +71,9 @@ enum RangeSearch {
             let opposite = others.flatMap { other in
                 search.decisionsOf[other].filter { direction < 0 || search.values[$0] >= 1 }
                     .map { direction > 0 ? search.removal($0) : search.addition($0) }
-            }.filter { search.allows($0, locally: true) }.sorted(by: first)
-            var best: (move: Search.Move, gain: Double)?
-            for mine in own {
-                if let best, mine.gain + (opposite.first?.gain ?? -.infinity) <= best.gain { break }
-                for theirs in opposite {
-                    let gain = mine.gain + theirs.gain
-                    if let best, gain <= best.gain { break }
-                    let move = search.combined(mine, theirs)
-                    if search.allows(move) {
-                        best = (move, gain)
-                        break
-                    }
-                }
-            }
-            guard let best else { break }
-            search.apply(best.move)
+            }.filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
+            guard let best = search.bestPair(own, opposite) else { break }
+            search.apply(best)
         }
         return (posts(), true)
     }

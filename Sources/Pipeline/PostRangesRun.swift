@@ -10,7 +10,7 @@ import Studies
 enum PostRangesRun {
     static func run(
         outcome: Solving.Outcome, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-        log: (String) -> Void
+        budget: RunBudget? = nil, log: (String) -> Void
     ) -> [PostRanges.Ranges] {
         let settings = scenario.parameters.comparison
         guard settings.postRanges else { return [] }
@@ -23,10 +23,13 @@ enum PostRangesRun {
         // The wider range contains the gap's: a tolerance below the gap is taken as the gap.
         let wider = max(settings.rangeTolerance, options.mipGap)
         do {
-            return try PostRanges.compute(
+            let ranges = try PostRanges.compute(
                 model: outcome.model, scenario: scenario, posts: posts, bound: bound,
                 tolerances: [options.mipGap, wider], solver: solver, options: options,
-                plan: searchStart(outcome))
+                plan: searchStart(outcome), stop: budget?.flag)
+            // Searches the run's clock cut short make the run's output depend on the machine, like a stopped solve.
+            if ranges.contains(where: { $0.searchesCut > 0 }) { budget?.noteStoppedByTime() }
+            return ranges
         } catch {
             // The plan stands without its ranges: said in the log, and the report and table simply have none.
             log("warning: the ranges of posts could not be computed (\(error)); left out")

@@ -228,7 +228,8 @@ public enum RunCommand {
         clock.restart()
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
         // section.
-        let ranges = PostRangesRun.run(outcome: outcome, scenario: scenario, solver: solver, options: options, log: log)
+        let ranges = PostRangesRun.run(
+            outcome: outcome, scenario: scenario, solver: solver, options: options, budget: budget, log: log)
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         var parts = RunReport.Parts(
             record: outcome.record, compared: compared, budgetSeconds: budget.seconds,

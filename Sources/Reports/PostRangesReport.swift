@@ -73,6 +73,13 @@ public enum PostRangesReport {
                     + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
                     + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the LP's bound (shown as found [bound] below)."
             )
+            let outOfMoves = gap.searchesOutOfMoves + wide.searchesOutOfMoves
+            if outOfMoves > 0 {
+                out.append("")
+                out.append(
+                    "\(outOfMoves) of these searches stopped when their tolerance's budget of one-post moves ran out (docs/model.md): their found ends are where the budget left them, the same on any machine."
+                )
+            }
             let cut = gap.searchesCut + wide.searchesCut
             if cut > 0 {
                 out.append("")

@@ -41,14 +41,22 @@ public enum PostRanges {
         public let tolerance: Double
         public let byTerritory: [String: Range]
         public let failed: Int
-        /// Searches for the ends' plans that the clock stopped (their found ends then depend on the machine's speed).
+        /// Searches for the ends' plans that the run stopped (its time budget, a signal): their found ends then depend
+        /// on the machine's speed.
         public let searchesCut: Int
+        /// Searches left unfinished when the tolerance's move budget ran out (`RangeSearch.moveBudget`): the same on
+        /// every machine.
+        public let searchesOutOfMoves: Int
 
-        public init(tolerance: Double, byTerritory: [String: Range], failed: Int, searchesCut: Int = 0) {
+        public init(
+            tolerance: Double, byTerritory: [String: Range], failed: Int, searchesCut: Int = 0,
+            searchesOutOfMoves: Int = 0
+        ) {
             self.tolerance = tolerance
             self.byTerritory = byTerritory
             self.failed = failed
             self.searchesCut = searchesCut
+            self.searchesOutOfMoves = searchesOutOfMoves
         }
     }
 
@@ -56,10 +64,12 @@ public enum PostRanges {
     /// One `Ranges` per tolerance, in the order given; the tolerances are ranged in parallel, each in one LP session
     /// (`ColumnRanges`: GLPK warm-starts each bound from the previous basis). With `plan` (the values of
     /// `model.program`: the published plan or another within the gap), each side is then searched for a plan that
-    /// reaches it (`RangeSearch`).
+    /// reaches it (`RangeSearch`), within a budget of moves (`moveBudget`, by default `RangeSearch.moveBudget`); `stop`
+    /// (the run's budget, a signal) cuts the searches short.
     public static func compute(
         model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
-        tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2
+        tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2,
+        stop: CancellationFlag? = nil, moveBudget: Int? = nil
     ) throws -> [Ranges] {
         let codes = scenario.territories.map(\.code).filter { model.postVariables[$0] != nil }
         let columns = codes.map { model.postVariables[$0]! }
@@ -69,9 +79,8 @@ public enum PostRanges {
         var lpOptions = options.starting(from: nil)
         lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, 30)
         let lp = lpOptions
-        let deadline = Date().addingTimeInterval(lpOptions.timeLimitSeconds)
         let results = try ParallelSolves.map(tolerances, width: width) {
-            tolerance -> (sides: [Range], failed: Int, cut: Int) in
+            tolerance -> (sides: [Range], failed: Int, cut: Int, outOfMoves: Int) in
             var held = program
             // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
             // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
@@ -82,30 +91,43 @@ public enum PostRanges {
             held.addConstraint(
                 "value_held", terms, lower: ((1 - tolerance) * bound - max(abs(bound), 1) * 1e-9) / scale)
             let bounds = try ColumnRanges.compute(held, columns: columns, solver: solver, options: lp)
-            // The plan's search starts from it only when it is itself within the tolerance.
-            let start = plan.flatMap { RangeSearch.Start(model: model, program: held, plan: $0) }
-            var failed = 0, cut = 0
-            let sides = zip(codes, bounds).map { code, side -> Range in
+            var failed = 0
+            var sides = zip(codes, bounds).map { code, side -> Range in
                 let own = posts[code] ?? 0
                 failed += (side.low == nil ? 1 : 0) + (side.high == nil ? 1 : 0)
                 // Rounded inwards (integer posts), never past the plan's own posts (a plan within the tolerance).
                 let lower = min(side.low.map { Int(($0 - 1e-6).rounded(.up)) } ?? own, own)
                 let upper = max(side.high.map { Int(($0 + 1e-6).rounded(.down)) } ?? own, own)
-                guard let start else { return Range(low: lower, high: upper) }
-                let fewest = RangeSearch.extreme(start, code: code, direction: -1, limit: lower, until: deadline)
-                let most = RangeSearch.extreme(start, code: code, direction: 1, limit: upper, until: deadline)
-                cut += (fewest?.finished == false ? 1 : 0) + (most?.finished == false ? 1 : 0)
-                // The published plan is itself a plan within the tolerance (the search may start from another).
-                return Range(
-                    low: lower, high: upper, lowFound: fewest.map { min(max($0.posts, lower), own) },
-                    highFound: most.map { max(min($0.posts, upper), own) })
+                return Range(low: lower, high: upper)
             }
-            return (sides, failed, cut)
+            // The plan's search starts from it only when it is itself within the tolerance. The searches take their
+            // moves from one budget, in the order of the territories' codes (so the input's row order cannot matter).
+            guard let start = plan.flatMap({ RangeSearch.Start(model: model, program: held, plan: $0) }) else {
+                return (sides, failed, 0, 0)
+            }
+            var moves = moveBudget ?? RangeSearch.moveBudget(territories: codes.count)
+            var cut = 0, outOfMoves = 0
+            for index in codes.indices.sorted(by: { codes[$0] < codes[$1] }) {
+                let code = codes[index], range = sides[index], own = posts[code] ?? 0
+                let fewest = RangeSearch.extreme(
+                    start, code: code, direction: -1, limit: range.low, moves: &moves, stop: stop)
+                let most = RangeSearch.extreme(
+                    start, code: code, direction: 1, limit: range.high, moves: &moves, stop: stop)
+                for ending in [fewest?.ending, most?.ending] {
+                    cut += ending == .stopped ? 1 : 0
+                    outOfMoves += ending == .outOfMoves ? 1 : 0
+                }
+                // The published plan is itself a plan within the tolerance (the search may start from another).
+                sides[index] = Range(
+                    low: range.low, high: range.high, lowFound: fewest.map { min(max($0.posts, range.low), own) },
+                    highFound: most.map { max(min($0.posts, range.high), own) })
+            }
+            return (sides, failed, cut, outOfMoves)
         }
         return zip(tolerances, results).map { tolerance, result in
             Ranges(
                 tolerance: tolerance, byTerritory: Dictionary(uniqueKeysWithValues: zip(codes, result.sides)),
-                failed: result.failed, searchesCut: result.cut)
+                failed: result.failed, searchesCut: result.cut, searchesOutOfMoves: result.outOfMoves)
         }
     }
 }

@@ -35,7 +35,7 @@ import Testing
     }
 
     static func ranges(
-        _ scenario: Scenario, tolerances: [Double], searched: Bool = false
+        _ scenario: Scenario, tolerances: [Double], searched: Bool = false, moveBudget: Int? = nil
     ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -48,7 +48,7 @@ import Testing
             try PostRanges.compute(
                 model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
                 tolerances: tolerances, solver: GLPKSolver(), options: options,
-                plan: searched ? result.values : nil)
+                plan: searched ? result.values : nil, moveBudget: moveBudget)
         )
     }
 
@@ -116,6 +116,34 @@ import Testing
             #expect(tolerance.byTerritory["A"] == PostRanges.Range(low: 1, high: 3, lowFound: 1, highFound: 3))
             #expect(tolerance.byTerritory.values.allSatisfy { $0.isExact })
             #expect(tolerance.searchesCut == 0)
+        }
+    }
+
+    /// The searches' budget is counted in moves, not seconds: with none, every side that needs a move stops where
+    /// it starts (the plan's own posts) and is counted as out of moves, never as cut by the clock; with one move per
+    /// tolerance, the first side in code order that needs one (A's) gets it and the rest stop, the same on every
+    /// call.
+    @Test func theSearchBudgetIsCountedInMovesAndStopsTheSameWayEveryTime() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 1000), ("B", 1000)], posts: 4, exponent: 1, breakpoints: [1], floor: 1)
+        let (posts, none) = try Self.ranges(scenario, tolerances: [1e-9, 0.005], searched: true, moveBudget: 0)
+        for tolerance in none {
+            var short = 0
+            for (code, range) in tolerance.byTerritory {
+                #expect(range.lowFound == posts[code] && range.highFound == posts[code])
+                short += (range.low < posts[code]! ? 1 : 0) + (range.high > posts[code]! ? 1 : 0)
+            }
+            #expect(short > 0, "the plan sits strictly inside some range [1, 3]")
+            #expect(tolerance.searchesOutOfMoves == short)
+            #expect(tolerance.searchesCut == 0)
+        }
+        let one = try Self.ranges(scenario, tolerances: [1e-9, 0.005], searched: true, moveBudget: 1).ranges
+        let again = try Self.ranges(scenario, tolerances: [1e-9, 0.005], searched: true, moveBudget: 1).ranges
+        for (first, second) in zip(one, again) {
+            #expect(first.byTerritory == second.byTerritory)
+            #expect(first.searchesOutOfMoves == second.searchesOutOfMoves)
+            let found = first.byTerritory.values.reduce(0) { $0 + $1.highFound! - $1.lowFound! }
+            #expect(found == 1, "one move widens one found range by one post")
         }
     }
 

@@ -13,8 +13,17 @@ import LinearProgramming
 /// option within a territory that raises the value (which frees slack for the next move). Deterministic: ties go to
 /// the lower decision index.
 enum RangeSearch {
-    /// Moves made at most per side: each moves one post, and a side stops at its LP bound first in practice.
-    static let moveLimit = 10_000
+    /// Moves made at most per tolerance, over all its searches (each move moves one post into or out of the territory
+    /// searched, so a side needs as many moves as posts between the start and its end): a bound on work, not on time,
+    /// so that the ends found never depend on the machine's speed. At least 20,000 moves (the default national run
+    /// needs about 9,300 for its wider tolerance), 100 per territory at larger scales.
+    static func moveBudget(territories: Int) -> Int { max(20_000, 100 * territories) }
+
+    /// How a side's search ended: at the LP's bound, with no move left, out of the tolerance's move budget, or
+    /// stopped by the run (its time budget, a signal).
+    enum Ending: Equatable {
+        case reachedBound, noMoveLeft, outOfMoves, stopped
+    }
 
     /// The search's start, built once per program and restored for every side (building it indexes every row).
     final class Start {
@@ -41,10 +50,11 @@ enum RangeSearch {
     }
 
     /// The most (`direction` +1) or fewest (−1) posts of territory `code` reached by one-post moves from the start,
-    /// never past `limit` (the LP's bound on that side); nil when the territory has no post variable.
+    /// never past `limit` (the LP's bound on that side), each move taken from `moves`; nil when the territory has no
+    /// post variable. `stop` (the run's budget, a signal) ends the search where it is.
     static func extreme(
-        _ start: Start, code: String, direction: Int, limit: Int, until deadline: Date
-    ) -> (posts: Int, finished: Bool)? {
+        _ start: Start, code: String, direction: Int, limit: Int, moves: inout Int, stop: CancellationFlag?
+    ) -> (posts: Int, ending: Ending)? {
         let search = start.search
         search.restore(values: start.values, activity: start.activity)
         guard let territory = search.codes.firstIndex(of: code), let postsColumn = search.postsOf[territory] else {
@@ -52,29 +62,71 @@ enum RangeSearch {
         }
         func posts() -> Int { Int(search.values[postsColumn].rounded()) }
         let territories = search.decisionsOf.indices.filter { search.postsOf[$0] != nil }
-        let others = territories.filter { $0 != territory }
-        for _ in 0..<moveLimit {
-            if direction > 0 ? posts() >= limit : posts() <= limit { break }
-            guard Date() < deadline else { return (posts(), false) }
+        // The other territories' opposite moves that their own rows allow, sorted by `Search.precedes`; a territory's
+        // depend only on its own values, so only the territories a move changed are computed again.
+        func opposites(of other: Int) -> [Search.Move] {
+            search.decisionsOf[other].filter { direction < 0 || search.values[$0] >= 1 }
+                .map { direction > 0 ? search.removal($0) : search.addition($0) }
+                .filter { search.allows($0, locally: true) }
+        }
+        func owner(of move: Search.Move) -> Int { search.territoryOf[move.changes[0].variable] }
+        var opposite = territories.filter { $0 != territory }.flatMap(opposites).sorted(by: Search.precedes)
+        var changed = Set<Int>()
+        func apply(_ move: Search.Move) {
+            search.apply(move)
+            for change in move.changes { changed.insert(search.territoryOf[change.variable]) }
+        }
+        while direction > 0 ? posts() < limit : posts() > limit {
+            guard moves > 0 else { return (posts(), .outOfMoves) }
+            guard stop?.isCancelled != true else { return (posts(), .stopped) }
+            moves -= 1
+            changed = []
             for other in territories {
-                if let swap = search.swaps(in: other).first(where: { search.allows($0) }) { search.apply(swap) }
+                if let swap = search.swaps(in: other).first(where: { search.allows($0) }) { apply(swap) }
             }
+            let others = changed.subtracting([territory, -1])
+            if !others.isEmpty {
+                let fresh = others.sorted().flatMap(opposites).sorted(by: Search.precedes)
+                opposite = merged(opposite.filter { !others.contains(owner(of: $0)) }, fresh)
+            }
+            changed = []
             // The moves of the territory itself (one post in, or out), and the other territories' opposite moves.
             let own = search.decisionsOf[territory].filter { direction > 0 || search.values[$0] >= 1 }
                 .map { direction > 0 ? search.addition($0) : search.removal($0) }
                 .filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
-            if own.isEmpty { break }
+            if own.isEmpty { return (posts(), .noMoveLeft) }
             if let alone = own.first(where: { search.allows($0) }) {
-                search.apply(alone)
-                continue
+                apply(alone)
+            } else if let best = search.bestPair(own, opposite) {
+                apply(best)
+            } else {
+                return (posts(), .noMoveLeft)
             }
-            let opposite = others.flatMap { other in
-                search.decisionsOf[other].filter { direction < 0 || search.values[$0] >= 1 }
-                    .map { direction > 0 ? search.removal($0) : search.addition($0) }
-            }.filter { search.allows($0, locally: true) }.sorted(by: Search.precedes)
-            guard let best = search.bestPair(own, opposite) else { break }
-            search.apply(best)
+            let moved = changed.subtracting([territory, -1])
+            if !moved.isEmpty {
+                let fresh = moved.sorted().flatMap(opposites).sorted(by: Search.precedes)
+                opposite = merged(opposite.filter { !moved.contains(owner(of: $0)) }, fresh)
+            }
         }
-        return (posts(), true)
+        return (posts(), .reachedBound)
+    }
+
+    /// Two lists sorted by `Search.precedes`, as one.
+    private static func merged(_ a: [Search.Move], _ b: [Search.Move]) -> [Search.Move] {
+        var result: [Search.Move] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if Search.precedes(b[j], a[i]) {
+                result.append(b[j])
+                j += 1
+            } else {
+                result.append(a[i])
+                i += 1
+            }
+        }
+        result.append(contentsOf: a[i...])
+        result.append(contentsOf: b[j...])
+        return result
     }
 }

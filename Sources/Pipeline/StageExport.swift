@@ -33,7 +33,7 @@ enum StageExport {
         do {
             return try StagedSolve.program(
                 ofStage: stage, model: model, scenario: scenario, stages: stages, solver: solver,
-                options: Solving.options(for: scenario))
+                options: Solving.options(for: scenario), asTheRun: true)
         } catch let error as StagedSolve.ExportError {
             throw .noSolution(error.description)
         } catch {

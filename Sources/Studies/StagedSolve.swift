@@ -124,15 +124,18 @@ public enum StagedSolve {
 
     /// The program of stage `number` (1-based) exactly as the chain solves it: the model, the stages' variables
     /// and rows, and the earlier stages held at the values they reached (so those are solved first, with `options`).
-    /// Throws `ExportError` when an earlier stage gives no plan to hold.
+    /// Throws `ExportError` when an earlier stage gives no plan to hold. With `asTheRun`, the earlier stages are solved
+    /// as `repartir run` solves them (the primal heuristic's start, each stage's heuristic start and, for a max-min
+    /// stage, its bound by territories), so the values held are the run's.
     public static func program(
         ofStage number: Int, model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage],
-        solver: any LinearSolver, options: SolverOptions
+        solver: any LinearSolver, options: SolverOptions, asTheRun: Bool = false
     ) throws -> LinearProgram {
         precondition((1...stages.count).contains(number), "stage number in range")
+        let start = asTheRun && number > 1 ? OnePlan.stagedStart(model, solver: solver, options: options) { _ in } : nil
         let chain = try run(
             model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-            minRatioFloor: nil, start: nil, solving: number - 1)
+            minRatioFloor: nil, start: start, solving: number - 1, heuristicStarts: asTheRun)
         if let failed = chain.records.prefix(number - 1).first(where: { $0.value == nil }) {
             throw ExportError(
                 description:
@@ -224,7 +227,43 @@ public enum StagedSolve {
                 // returns its start, checked, when its own plan is farther: `GLPKSolver.keepBetter`.)
                 stageOptions.mipGap = 0.999 / max(closenessDistance(next ?? start, terms: terms), 1)
             }
-            let result = try solver.solve(program, options: stageOptions)
+            // A max-min stage by territories (`MaxminBound`): a bound GLPK's branch-and-bound does not reach, and a
+            // plan; when the two are within the gap, the stage is proven without branch-and-bound.
+            var territoryBound: Double?
+            var proof: SolveResult?
+            if heuristicStarts, case .maxmin = stage, let ratio = extras.minRatio {
+                let started = Date()
+                if let outcome = try MaxminBound.bisect(
+                    program: program, ratio: ratio, model: model, plan: next, low: next.map { $0[ratio.index] } ?? 0,
+                    gap: options.mipGap / 2, solver: solver, options: stageOptions)
+                {
+                    territoryBound = outcome.bound
+                    if let plan = outcome.plan.flatMap({
+                        extras.extend(Array($0.prefix(model.program.variables.count)))
+                    }),
+                        program.largestViolation(of: plan, tolerance: 1e-6) == nil,
+                        plan[ratio.index] > (next?[ratio.index] ?? -.infinity)
+                    {
+                        next = plan
+                        stageOptions = stageOptions.starting(from: plan)
+                    }
+                    if let plan = next,
+                        SolveResult.relativeGap(objective: plan[ratio.index], bound: outcome.bound) <= options.mipGap
+                    {
+                        proof = proven(plan, bound: outcome.bound * scale, program: program, since: started)
+                    }
+                }
+                if options.timeLimitSeconds.isFinite {
+                    stageOptions.timeLimitSeconds = max(
+                        stageOptions.timeLimitSeconds - Date().timeIntervalSince(started), 0.01)
+                }
+            }
+            var result = try proof ?? solver.solve(program, options: stageOptions)
+            if let territoryBound, result.hasSolution, let objective = result.objective {
+                let bound = min(result.bestBound ?? .infinity, territoryBound * scale)
+                result.bestBound = bound
+                result.relativeGap = SolveResult.relativeGap(objective: objective, bound: bound)
+            }
             // A stage with no plan (say, no time left for it) does not replace the plan of the stage before: that plan
             // is the chain's (exit 10), not "no plan" (exit 21).
             if result.hasSolution || last?.0.hasSolution != true { last = (result, program) }
@@ -320,6 +359,19 @@ public enum StagedSolve {
         else { return nil }
         if let usable, score(usable) >= score(candidate) { return nil }
         return candidate
+    }
+
+    /// A stage's result for `plan` (values of `program`), proven within the gap by `bound` (in the program's scale)
+    /// without the solver.
+    static func proven(_ plan: [Double], bound: Double, program: LinearProgram, since started: Date) -> SolveResult {
+        let objective = program.variables.indices.reduce(program.objectiveConstant) {
+            $0 + program.variables[$1].objective * plan[$1]
+        }
+        return SolveResult(
+            status: .optimal, objective: objective, bestBound: bound,
+            relativeGap: SolveResult.relativeGap(objective: objective, bound: bound), values: plan,
+            rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: plan) },
+            seconds: Date().timeIntervalSince(started), nodes: 0)
     }
 
     static func status(of result: SolveResult) -> StageRecord.Status {

@@ -92,6 +92,8 @@ public enum StagedSolve {
         public let relativeGap: Double?
         public let limitReached: String?
         public let seconds: Double
+        /// True when the stage was proven by territories (`byTerritories`), without a solve of its whole program.
+        public var provenByTerritories = false
     }
 
     /// Why a stage's model cannot be built for export.
@@ -191,7 +193,7 @@ public enum StagedSolve {
                         relativeGap: nil, limitReached: nil, seconds: 0))
                 continue
             }
-            if heuristicStarts,
+            if heuristicStarts, stage != .maxmin,  // a max-min stage's start comes after its bisection (below)
                 let better = heuristicStart(
                     stage, terms: terms, program: program, model: model, scenario: scenario,
                     extras: extras, heldRatio: fixed.first { $0.name == "stage_maxmin" }?.lower,
@@ -227,31 +229,30 @@ public enum StagedSolve {
                 // returns its start, checked, when its own plan is farther: `GLPKSolver.keepBetter`.)
                 stageOptions.mipGap = 0.999 / max(closenessDistance(next ?? start, terms: terms), 1)
             }
-            // A max-min stage by territories (`MaxminBound`): a bound GLPK's branch-and-bound does not reach, and a
-            // plan; when the two are within the gap, the stage is proven without branch-and-bound.
+            // The stage by territories, where that helps GLPK (`byTerritories`): a bound its branch-and-bound does not
+            // reach, a plan, and when the two are within the gap, the stage proven without branch-and-bound.
             var territoryBound: Double?
             var proof: SolveResult?
-            if heuristicStarts, case .maxmin = stage, let ratio = extras.minRatio {
+            if heuristicStarts {
                 let started = Date()
-                if let outcome = try MaxminBound.bisect(
-                    program: program, ratio: ratio, model: model, plan: next, low: next.map { $0[ratio.index] } ?? 0,
-                    gap: options.mipGap / 2, solver: solver, options: stageOptions)
+                if let found = try byTerritories(
+                    stage, program: program, model: model, extras: extras, fixed: fixed, start: next, scale: scale,
+                    solver: solver, options: stageOptions)
                 {
-                    territoryBound = outcome.bound
-                    if let plan = outcome.plan.flatMap({
-                        extras.extend(Array($0.prefix(model.program.variables.count)))
-                    }),
-                        program.largestViolation(of: plan, tolerance: 1e-6) == nil,
-                        plan[ratio.index] > (next?[ratio.index] ?? -.infinity)
-                    {
+                    territoryBound = found.bound
+                    proof = found.proof
+                    if let plan = found.plan {
                         next = plan
                         stageOptions = stageOptions.starting(from: plan)
                     }
-                    if let plan = next,
-                        SolveResult.relativeGap(objective: plan[ratio.index], bound: outcome.bound) <= options.mipGap
-                    {
-                        proof = proven(plan, bound: outcome.bound * scale, program: program, since: started)
-                    }
+                }
+                if proof == nil, case .maxmin = stage,
+                    let better = heuristicStart(
+                        stage, terms: terms, program: program, model: model, scenario: scenario, extras: extras,
+                        heldRatio: nil, minRatioFloor: minRatioFloor, solver: solver, options: options, than: next)
+                {
+                    next = better
+                    stageOptions = stageOptions.starting(from: better)
                 }
                 if options.timeLimitSeconds.isFinite {
                     stageOptions.timeLimitSeconds = max(
@@ -286,7 +287,8 @@ public enum StagedSolve {
                 StageRecord(
                     position: position + 1, name: stage.name, status: proven ? .optimal : status(of: result),
                     value: value,
-                    bound: bound, relativeGap: gap, limitReached: result.limitReached, seconds: result.seconds))
+                    bound: bound, relativeGap: gap, limitReached: result.limitReached, seconds: result.seconds,
+                    provenByTerritories: proof != nil))
             guard let value, result.status != .interrupted else {
                 stopped = .notReached
                 continue

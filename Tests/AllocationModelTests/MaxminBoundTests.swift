@@ -35,7 +35,7 @@ import Testing
         #expect(outcome.bound >= 0.2 - 1e-9 && outcome.bound <= 0.2 * (1 + 1e-6) + 1e-9, "\(outcome.bound)")
         let plan = try #require(outcome.plan)
         #expect(program.largestViolation(of: plan, tolerance: 1e-6) == nil)
-        let split = try #require(MaxminBound.Split(program: program, ratio: ratio, model: model))
+        let split = try #require(TerritorySplit(program: program, ratio: ratio, model: model))
         #expect(abs(MaxminBound.reached(plan, split: split) - 0.2) < 1e-9)
         #expect(plan[model.postVariables["A"]!.index] + plan[model.postVariables["B"]!.index] <= 5 + 1e-9)
     }
@@ -76,9 +76,63 @@ import Testing
         // guarantee in general: the prices may leave a ratio undecided).
         let plan = try #require(outcome.plan)
         #expect(program.largestViolation(of: plan, tolerance: 1e-6) == nil)
-        let split = try #require(MaxminBound.Split(program: program, ratio: ratio, model: model))
+        let split = try #require(TerritorySplit(program: program, ratio: ratio, model: model))
         let reached = MaxminBound.reached(plan, split: split)
         #expect(reached <= optimum + 1e-7)
         #expect(SolveResult.relativeGap(objective: reached, bound: outcome.bound) <= 1e-5)
+    }
+}
+
+/// The value after a max-min stage by territories (`StageLagrangian`): the Lagrangian bound and the plan picked from
+/// the territories' solutions, against GLPK's exact optimum of the stage.
+@Suite struct StageLagrangianTests {
+    /// Random small instances (both options, co-financing private hosts, a binding budget, région caps): the bound is
+    /// never below the exact optimum of the value stage with the max-min ratio held, and the plan keeps every row of
+    /// the stage and is worth no more than the optimum. The start plan is left out (`best: nil`), so the plan is the
+    /// territories' own.
+    @Test(arguments: 1...12) func theBoundIsNeverBelowTheOptimumAndThePlanNeverAbove(seed: Int) throws {
+        var random = PropertyTests.Generator(state: UInt64(seed) &* 104_729)
+        let count = 3 + random.next(3)
+        let places = (0..<count).map {
+            Fixtures.Place(code: "T\($0)", need: 100 + random.next(900), region: "R\(random.next(2))")
+        }
+        let hosts = places.flatMap { place in
+            [
+                Fixtures.Host(id: "\(place.code)a", territory: place.code, capacity: 1 + random.next(8)),
+                Fixtures.Host(
+                    id: "\(place.code)b", territory: place.code, kind: "private", capacity: 1 + random.next(6),
+                    cofinancingEUR: Double(random.next(3) * 6_000)),
+            ]
+        }
+        let scenario = Fixtures.scenario(
+            places: places, hosts: hosts, posts: 4 + random.next(3 * count),
+            budget: Double(60_000 + random.next(200) * 1_000), exponent: 0.5, breakpoints: [0.25, 0.5, 1],
+            regionMaxShare: 0.7, privateKind: true)
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
+        let program: LinearProgram
+        do {
+            program = try StagedSolve.program(
+                ofStage: 2, model: model, scenario: scenario, stages: [.maxmin, .value], solver: GLPKSolver(),
+                options: options)
+        } catch {
+            return  // no plan at all (the floors or région caps cannot be met): nothing to hold
+        }
+        let ratio = try #require(program.variable(named: "min_ratio"))
+        let held = try #require(program.constraints.first { $0.name == "stage_maxmin" }).lower
+        let exact = try GLPKSolver().solve(program, options: options)
+        try #require(exact.status == .optimal)
+        let optimum = try #require(exact.objective)
+        let outcome = try #require(
+            try StageLagrangian.solve(
+                program: program, ratio: ratio, held: held, model: model, best: nil, gap: 1e-6,
+                solver: GLPKSolver(), options: options))
+        #expect(outcome.bound >= optimum - 1e-6 * max(abs(optimum), 1), "bound \(outcome.bound) < \(optimum)")
+        let plan = try #require(outcome.plan)
+        #expect(program.largestViolation(of: plan, tolerance: 1e-6) == nil)
+        #expect(program.objectiveValue(of: plan) <= optimum + 1e-6 * max(abs(optimum), 1))
+        // On these instances the plan picked from the territories' solutions is the optimum itself; the bound is not
+        // always tight (a duality gap: whole posts in few territories).
+        #expect(program.objectiveValue(of: plan) >= optimum - 1e-6 * max(abs(optimum), 1))
     }
 }

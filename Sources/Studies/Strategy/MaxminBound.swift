@@ -30,104 +30,6 @@ enum MaxminBound {
     /// Bisection steps at most: each halves the interval between the best plan and the smallest proven bound.
     static let steps = 24
 
-    /// The stage's program split by territory; nil when some row joins a variable that belongs to no territory
-    /// (another stage's variables) to others, or the relaxation gives no prices.
-    struct Split {
-        let program: LinearProgram
-        let ratio: Variable
-        /// The model's variables of each territory, by their program index.
-        let members: [[Int]]
-        /// Rows over one territory's variables (and the ratio), by territory.
-        let local: [[Int]]
-        /// Rows over several territories' variables.
-        let shared: [Int]
-        /// Rows over the ratio alone.
-        let ratioOnly: [Int]
-        let territoryOf: [Int]
-
-        init?(program: LinearProgram, ratio: Variable, model: AllocationModel) {
-            var codes: [String: Int] = [:]
-            var territoryOf = Array(repeating: -1, count: program.variables.count)
-            func assign(_ variable: Variable, _ code: String) {
-                let index = codes[code] ?? codes.count
-                codes[code] = index
-                territoryOf[variable.index] = index
-            }
-            for decision in model.decisions { assign(decision.variable, decision.territory) }
-            for (code, variable) in model.postVariables.sorted(by: { $0.key < $1.key }) { assign(variable, code) }
-            for (code, variables) in model.committedVariables.sorted(by: { $0.key < $1.key }) {
-                for variable in variables { assign(variable, code) }
-            }
-            for (code, variables) in model.coverageVariables.sorted(by: { $0.key < $1.key }) {
-                for variable in variables { assign(variable, code) }
-            }
-            var members = Array(repeating: [Int](), count: codes.count)
-            for (variable, territory) in territoryOf.enumerated() where territory >= 0 {
-                members[territory].append(variable)
-            }
-            var local = Array(repeating: [Int](), count: codes.count)
-            var shared: [Int] = [], ratioOnly: [Int] = []
-            for (row, constraint) in program.constraints.enumerated() {
-                var owners = Set<Int>()
-                for term in constraint.terms where term.variable != ratio.index {
-                    guard territoryOf[term.variable] >= 0 else { return nil }
-                    owners.insert(territoryOf[term.variable])
-                }
-                switch owners.count {
-                case 0: ratioOnly.append(row)
-                case 1: local[owners.first!].append(row)
-                default: shared.append(row)
-                }
-            }
-            // A variable of no territory that no row names is free; one with an objective of its own is not this stage.
-            for (index, variable) in program.variables.enumerated()
-            where territoryOf[index] < 0 && index != ratio.index && variable.objective != 0 {
-                return nil
-            }
-            self.program = program
-            self.ratio = ratio
-            self.members = members
-            self.local = local
-            self.shared = shared
-            self.ratioOnly = ratioOnly
-            self.territoryOf = territoryOf
-        }
-
-        /// Territory `territory`'s own program at ratio `r`, minimising Σ_R y_R A_R x (`prices` by shared row), and
-        /// the map from its columns to the stage program's.
-        func subproblem(_ territory: Int, ratio r: Double, prices: [Int: Double]) -> LinearProgram {
-            var sub = LinearProgram(name: "territory", sense: .minimize)
-            var column: [Int: Int] = [:]
-            var cost: [Int: Double] = [:]
-            for (row, price) in prices {
-                for term in program.constraints[row].terms where territoryOf[term.variable] == territory {
-                    cost[term.variable, default: 0] += price * term.coefficient
-                }
-            }
-            for (position, variable) in members[territory].enumerated() {
-                let definition = program.variables[variable]
-                column[variable] = position
-                sub.addVariable(
-                    "v\(position)", lower: definition.lower, upper: definition.upper, kind: definition.kind,
-                    objective: cost[variable] ?? 0)
-            }
-            for row in local[territory] {
-                let constraint = program.constraints[row]
-                var shift = 0.0
-                var terms: [(Variable, Double)] = []
-                for term in constraint.terms {
-                    if term.variable == ratio.index {
-                        shift += term.coefficient * r
-                    } else {
-                        terms.append((Variable(index: column[term.variable]!), term.coefficient))
-                    }
-                }
-                sub.addConstraint("r\(row)", terms, lower: constraint.lower - shift, upper: constraint.upper - shift)
-            }
-            return sub
-        }
-    }
-
     /// What one ratio's test found.
     enum Test {
         /// No plan reaches the ratio.
@@ -141,7 +43,8 @@ enum MaxminBound {
     /// Tests ratio `r` with each price vector in turn (the first that proves or reaches decides); `solves` counts the
     /// small MIPs.
     static func test(
-        _ split: Split, model: AllocationModel, ratio r: Double, prices: [[Int: Double]], solver: any LinearSolver,
+        _ split: TerritorySplit, model: AllocationModel, ratio r: Double, prices: [[Int: Double]],
+        solver: any LinearSolver,
         options: SolverOptions,
         solves: inout Int
     ) throws -> Test {
@@ -169,13 +72,14 @@ enum MaxminBound {
             var values = placing(r, at: split.ratio, in: program)
             var left = 0.0, complete = true
             for territory in split.members.indices where !split.members[territory].isEmpty {
-                let sub = split.subproblem(territory, ratio: r, prices: vector)
+                let sub = split.subproblem(territory, ratio: r, prices: vector, ownObjective: false)
                 solves += 1
                 let result = try solver.solve(sub, options: exact)
                 switch result.status {
                 case .infeasible: return .unreachable
                 case .optimal:
-                    left += min(result.bestBound ?? result.objective!, result.objective!)
+                    // The subproblem maximises −Σ y A x: its least Σ y A x is minus its optimum (or bound).
+                    left -= max(result.bestBound ?? result.objective!, result.objective!)
                     for (position, variable) in split.members[territory].enumerated() {
                         values[variable] = result.values[position]
                     }
@@ -204,21 +108,27 @@ enum MaxminBound {
         program: LinearProgram, ratio: Variable, model: AllocationModel, plan: [Double]?, low: Double,
         gap: Double, solver: any LinearSolver, options: SolverOptions
     ) throws -> Outcome? {
-        guard let split = Split(program: program, ratio: ratio, model: model) else { return nil }
+        guard let split = TerritorySplit(program: program, ratio: ratio, model: model) else { return nil }
         let relaxed = try solver.solve(program.relaxation(), options: options.starting(from: nil))
         guard relaxed.status == .optimal, let duals = relaxed.duals, duals.count == program.constraints.count else {
             return nil
         }
         var high = relaxed.values[ratio.index]
+        // The shared rows' duals together, then each shared row alone (a row with a zero dual still binds the plans of
+        // whole posts: with a territory's own capacity setting the relaxation's ratio, every dual is zero).
         var combined: [Int: Double] = [:]
         for row in split.shared where abs(duals[row]) > 1e-12 { combined[row] = duals[row] }
-        var prices = [combined]
-        for row in combined.keys.sorted() {
-            prices.append([row: combined[row]! > 0 ? 1 : -1])
+        var prices = combined.isEmpty ? [] : [combined]
+        for row in split.shared {
+            let constraint = program.constraints[row]
+            let sign = combined[row].map { $0 > 0 ? 1.0 : -1.0 } ?? (constraint.upper.isFinite ? 1 : -1)
+            if (sign > 0 ? constraint.upper : constraint.lower).isFinite { prices.append([row: sign]) }
         }
+        if prices.isEmpty { prices = [[:]] }
         var low = low, best = plan, tests = 0, solves = 0
         for _ in 0..<steps where SolveResult.relativeGap(objective: low, bound: high) > gap {
-            let middle = (low + high) / 2
+            // First just under the relaxation's ratio: where a territory's own capacity sets it, plans reach it.
+            let middle = tests == 0 ? high * (1 - gap) : (low + high) / 2
             tests += 1
             switch try test(
                 split, model: model, ratio: middle, prices: prices, solver: solver, options: options, solves: &solves)
@@ -235,7 +145,7 @@ enum MaxminBound {
     }
 
     /// The largest ratio the rows allow with `values`' other variables: the plan's smallest coverage ratio.
-    static func reached(_ values: [Double], split: Split) -> Double {
+    static func reached(_ values: [Double], split: TerritorySplit) -> Double {
         let program = split.program, ratio = split.ratio.index
         var largest = program.variables[ratio].upper
         for constraint in program.constraints {

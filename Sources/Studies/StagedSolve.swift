@@ -235,7 +235,8 @@ public enum StagedSolve {
             var proof: SolveResult?
             if heuristicStarts {
                 let started = Date()
-                if let found = try byTerritories(
+                // A failure there (a solver error in a small MIP) leaves the stage to GLPK, as without it.
+                if let found = try? byTerritories(
                     stage, program: program, model: model, extras: extras, fixed: fixed, start: next, scale: scale,
                     solver: solver, options: stageOptions)
                 {

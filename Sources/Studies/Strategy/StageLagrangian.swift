@@ -162,11 +162,14 @@ enum StageLagrangian {
     }
 
     /// One solution per territory from `pools`, the most value under the shared rows (a small MIP), then filled and
-    /// improved by one-post moves under the model's rows and the floors; nil when no choice keeps the shared rows.
+    /// improved by one-post moves under the model's rows and the floors; nil when no choice keeps the shared rows
+    /// (or none was found within the node limit: the start's own solutions are in the pools, but measured, handing
+    /// them to GLPK as its first incumbent made it stop at them within the limit where it otherwise found better).
     static func master(
         pools: [Set<Piece>], territories: [Int], split: TerritorySplit, held: Double, model: AllocationModel,
         solver: any LinearSolver, options: SolverOptions, gap: Double
     ) throws -> [Double]? {
+        func significant(_ value: Double) -> Double { abs(value) < 1e-9 ? 0 : value }
         let program = split.program
         var choice = LinearProgram(name: "pieces", sense: .maximize)
         var columns: [(territory: Int, piece: Piece, variable: Variable)] = []
@@ -176,11 +179,14 @@ enum StageLagrangian {
             let pieces = pools[territory].sorted { $0.values.lexicographicallyPrecedes($1.values) }
             var one: [(Variable, Double)] = []
             for piece in pieces {
+                // Sums of the program's coefficients: a rounding residue below the LP layer's smallest is a zero.
                 let variable = choice.addVariable(
-                    "p\(columns.count)", lower: 0, upper: 1, kind: .integer, objective: piece.objective)
+                    "p\(columns.count)", lower: 0, upper: 1, kind: .integer, objective: significant(piece.objective))
                 columns.append((territory, piece, variable))
                 one.append((variable, 1))
-                for (row, value) in piece.activity { rowTerms[row, default: []].append((variable, value)) }
+                for (row, value) in piece.activity where significant(value) != 0 {
+                    rowTerms[row, default: []].append((variable, value))
+                }
             }
             choice.addConstraint("one[\(territory)]", one, lower: 1, upper: 1)
         }

@@ -6,7 +6,8 @@ import Scenario
 extension StagedSolve {
     /// A closer start for a `closeness` stage whose target is per territory, by the canonical plan's first two steps
     /// (docs/model.md, "One canonical plan"): one-post moves toward the target under the model's rows and the rows
-    /// that hold the earlier stages (only when those are over the model's own variables: `value`, `coverage`, `cost`),
+    /// that hold the earlier stages (those over the model's own variables: `value`, `coverage`, `cost`; an `endow` row
+    /// as a post kept in every territory the start endows),
     /// then the relaxation's neighbourhood of the stage's program from that plan, to `CanonicalPlan.neighbourhoodNodes`
     /// nodes. `start` is a plan of `program` (the model's variables, then the stages'); nil when neither step finds a
     /// closer plan. A step that half the stage's time cuts short is not used, so the stage's start never depends on
@@ -21,9 +22,31 @@ extension StagedSolve {
         func distance(_ values: [Double]) -> Double { closenessDistance(values, terms: terms) }
         var best = start
         let deadline = Date().addingTimeInterval(options.timeLimitSeconds / 2)
-        if held.allSatisfy({ row in row.terms.allSatisfy { $0.0.index < modelCount } }) {
+        // An `endow` stage's row is over the `endowed[t]` columns: the search keeps it by keeping a post in every
+        // territory the start endows (a restriction: the start endows at least as many as the row holds).
+        var postsOfEndowed: [Int: Int] = [:]
+        for constraint in program.constraints where constraint.name.hasPrefix("endow_link[") {
+            if let endowed = constraint.terms.first(where: { $0.coefficient > 0 }),
+                let posts = constraint.terms.first(where: { $0.coefficient < 0 && $0.variable < modelCount })
+            {
+                postsOfEndowed[endowed.variable] = posts.variable
+            }
+        }
+        func translatable(_ row: (name: String, terms: [(Variable, Double)], lower: Double)) -> Bool {
+            row.terms.allSatisfy { $0.0.index < modelCount || postsOfEndowed[$0.0.index] != nil }
+        }
+        if held.allSatisfy(translatable) {
             var rules = model.program
-            for row in held { rules.addConstraint(row.name, row.terms, lower: row.lower) }
+            for row in held {
+                if row.terms.allSatisfy({ $0.0.index < modelCount }) {
+                    rules.addConstraint(row.name, row.terms, lower: row.lower)
+                    continue
+                }
+                for term in row.terms where start[term.0.index] >= 0.5 {
+                    let posts = Variable(index: postsOfEndowed[term.0.index]!)
+                    rules.addConstraint("\(row.name)[\(posts.index)]", [(posts, 1)], lower: 1)
+                }
+            }
             if let searched = ClosenessSearch.closer(
                 model: model, program: rules, start: Array(start.prefix(modelCount)), seats: target, until: deadline),
                 searched.finished, let extended = extras.extend(searched.values),

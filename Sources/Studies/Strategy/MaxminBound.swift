@@ -64,7 +64,7 @@ enum MaxminBound {
             // The right side: each priced row at the bound its price's sign makes binding; an infinite one proves
             // nothing.
             var right = 0.0
-            for (row, price) in vector {
+            for (row, price) in vector.sorted(by: { $0.key < $1.key }) {  // the same sum in every process
                 let constraint = program.constraints[row]
                 right += price * (price > 0 ? constraint.upper : constraint.lower)
             }

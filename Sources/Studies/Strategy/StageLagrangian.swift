@@ -91,7 +91,7 @@ enum StageLagrangian {
         while iteration < iterations {
             iteration += 1
             var lagrangian = 0.0
-            for (row, price) in prices where price != 0 {
+            for (row, price) in prices.sorted(by: { $0.key < $1.key }) where price != 0 {
                 let constraint = program.constraints[row]
                 lagrangian += price * (price > 0 ? constraint.upper : constraint.lower)
             }
@@ -147,7 +147,7 @@ enum StageLagrangian {
                 continue
             }
             let target = best.map { program.objectiveValue(of: $0) } ?? relaxationBound * (1 - 10 * gap)
-            let norm = slack.values.reduce(0) { $0 + $1 * $1 }
+            let norm = slack.sorted(by: { $0.key < $1.key }).reduce(0) { $0 + $1.value * $1.value }
             let length = step * max(lagrangian - target, 1e-9 * abs(lagrangian)) / norm
             for (row, g) in slack { prices[row] = projected((prices[row] ?? 0) - length * g, row) }
         }

@@ -72,7 +72,8 @@ struct TerritorySplit {
         var sub = LinearProgram(name: "territory", sense: .maximize)
         var column: [Int: Int] = [:]
         var cost: [Int: Double] = [:]
-        for (row, price) in prices {
+        // In row order: a dictionary's order changes from one process to the next, and so would the sums' last bits.
+        for (row, price) in prices.sorted(by: { $0.key < $1.key }) {
             for term in program.constraints[row].terms where territoryOf[term.variable] == territory {
                 cost[term.variable, default: 0] += price * term.coefficient
             }

@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import LinearProgramming
+import Scenario
 
 extension StagedSolve {
     /// What solving a stage by territories found: `bound` (in the stage's units) no plan passes; `plan`, values of the
@@ -16,7 +17,7 @@ extension StagedSolve {
     /// where GLPK's bound stays at the relaxation's, whole posts per territory being what separates it from the
     /// optimum (docs/model.md, "Stages by territories"). Nil for other stages, or when the program does not split.
     static func byTerritories(
-        _ stage: ObjectiveStage, program: LinearProgram, model: AllocationModel, extras: Extras,
+        _ stage: ObjectiveStage, program: LinearProgram, model: AllocationModel, scenario: Scenario, extras: Extras,
         fixed: [(name: String, terms: [(Variable, Double)], lower: Double)], start: [Double]?, scale: Double,
         solver: any LinearSolver, options: SolverOptions
     ) throws -> TerritoryOutcome? {
@@ -47,7 +48,7 @@ extension StagedSolve {
         case .value:
             guard let held = fixed.first(where: { $0.name == "stage_maxmin" })?.lower,
                 let outcome = try StageLagrangian.solve(
-                    program: program, ratio: ratio, held: held, model: model, best: current,
+                    program: program, ratio: ratio, held: held, model: model, scenario: scenario, best: current,
                     gap: options.mipGap / 2, solver: solver, options: options)
             else { return nil }
             bound = outcome.bound

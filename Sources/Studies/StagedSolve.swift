@@ -237,7 +237,8 @@ public enum StagedSolve {
                 let started = Date()
                 // A failure there (a solver error in a small MIP) leaves the stage to GLPK, as without it.
                 if let found = try? byTerritories(
-                    stage, program: program, model: model, extras: extras, fixed: fixed, start: next, scale: scale,
+                    stage, program: program, model: model, scenario: scenario, extras: extras, fixed: fixed,
+                    start: next, scale: scale,
                     solver: solver, options: stageOptions)
                 {
                     territoryBound = found.bound

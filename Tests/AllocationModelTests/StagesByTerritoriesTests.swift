@@ -18,6 +18,26 @@ import Testing
         return (model, program, try #require(program.variable(named: "min_ratio")))
     }
 
+    /// A random small instance: 3–5 territories in two régions, each with a public host and a private one that may
+    /// co-finance, posts and a budget that bind; `random` is left where a caller may draw more.
+    static func instance(
+        _ random: inout PropertyTests.Generator
+    ) -> (places: [Fixtures.Place], hosts: [Fixtures.Host], posts: Int, budget: Double) {
+        let count = 3 + random.next(3)
+        let places = (0..<count).map {
+            Fixtures.Place(code: "T\($0)", need: 100 + random.next(900), region: "R\(random.next(2))")
+        }
+        let hosts = places.flatMap { place in
+            [
+                Fixtures.Host(id: "\(place.code)a", territory: place.code, capacity: 1 + random.next(8)),
+                Fixtures.Host(
+                    id: "\(place.code)b", territory: place.code, kind: "private", capacity: 1 + random.next(6),
+                    cofinancingEUR: Double(random.next(3) * 6_000)),
+            ]
+        }
+        return (places, hosts, 4 + random.next(3 * count), Double(60_000 + random.next(200) * 1_000))
+    }
+
     /// A and B need 240 people each; one option (24 months, 12 people a year: 24 people, a ratio of 0.1 per post);
     /// 5 posts. Whole posts: min(a, b) ≤ 2 when a + b = 5, so the optimum is 0.2; the relaxation splits 2.5 / 2.5
     /// (0.25). Above 0.2 each territory needs 3 posts, 6 in all: the posts row's price proves it, with no
@@ -41,25 +61,13 @@ import Testing
     }
 
     /// Against GLPK's exact optimum of the stage (mip gap 0) on random small instances with both options, private
-    /// hosts that co-finance, floors and a binding budget: the bound is never below the optimum, and the plan, when
-    /// keeps every row and reaches no more than the optimum.
+    /// hosts that co-finance, floors and a binding budget: the bound is never below the optimum, and the plan keeps
+    /// every row and reaches no more than the optimum.
     @Test(arguments: 1...12) func theBoundIsNeverBelowTheOptimumAndThePlanNeverAbove(seed: Int) throws {
         var random = PropertyTests.Generator(state: UInt64(seed) &* 7919)
-        let count = 3 + random.next(3)
-        let places = (0..<count).map {
-            Fixtures.Place(code: "T\($0)", need: 100 + random.next(900), region: "R\(random.next(2))")
-        }
-        let hosts = places.flatMap { place in
-            [
-                Fixtures.Host(id: "\(place.code)a", territory: place.code, capacity: 1 + random.next(8)),
-                Fixtures.Host(
-                    id: "\(place.code)b", territory: place.code, kind: "private", capacity: 1 + random.next(6),
-                    cofinancingEUR: Double(random.next(3) * 6_000)),
-            ]
-        }
+        let (places, hosts, posts, budget) = Self.instance(&random)
         let scenario = Fixtures.scenario(
-            places: places, hosts: hosts, posts: 4 + random.next(3 * count),
-            budget: Double(60_000 + random.next(200) * 1_000), territoryMin: random.next(2), privateKind: true)
+            places: places, hosts: hosts, posts: posts, budget: budget, territoryMin: random.next(2), privateKind: true)
         let (model, program, ratio) = try Self.stage(scenario)
         let exact = try GLPKSolver().solve(program, options: SolverOptions(timeLimitSeconds: 30, mipGap: 0))
         guard exact.status == .optimal else {
@@ -92,21 +100,9 @@ import Testing
     /// territories' own.
     @Test(arguments: 1...12) func theBoundIsNeverBelowTheOptimumAndThePlanNeverAbove(seed: Int) throws {
         var random = PropertyTests.Generator(state: UInt64(seed) &* 104_729)
-        let count = 3 + random.next(3)
-        let places = (0..<count).map {
-            Fixtures.Place(code: "T\($0)", need: 100 + random.next(900), region: "R\(random.next(2))")
-        }
-        let hosts = places.flatMap { place in
-            [
-                Fixtures.Host(id: "\(place.code)a", territory: place.code, capacity: 1 + random.next(8)),
-                Fixtures.Host(
-                    id: "\(place.code)b", territory: place.code, kind: "private", capacity: 1 + random.next(6),
-                    cofinancingEUR: Double(random.next(3) * 6_000)),
-            ]
-        }
+        let (places, hosts, posts, budget) = MaxminBoundTests.instance(&random)
         let scenario = Fixtures.scenario(
-            places: places, hosts: hosts, posts: 4 + random.next(3 * count),
-            budget: Double(60_000 + random.next(200) * 1_000), exponent: 0.5, breakpoints: [0.25, 0.5, 1],
+            places: places, hosts: hosts, posts: posts, budget: budget, exponent: 0.5, breakpoints: [0.25, 0.5, 1],
             regionMaxShare: 0.7, privateKind: true)
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -125,7 +121,7 @@ import Testing
         let optimum = try #require(exact.objective)
         let outcome = try #require(
             try StageLagrangian.solve(
-                program: program, ratio: ratio, held: held, model: model, best: nil, gap: 1e-6,
+                program: program, ratio: ratio, held: held, model: model, scenario: scenario, best: nil, gap: 1e-6,
                 solver: GLPKSolver(), options: options))
         #expect(outcome.bound >= optimum - 1e-6 * max(abs(optimum), 1), "bound \(outcome.bound) < \(optimum)")
         let plan = try #require(outcome.plan)

@@ -1,6 +1,7 @@
 import AllocationModel
 import Foundation
 import LinearProgramming
+import Scenario
 
 /// A bound and a plan for a stage over the model's own variables (the value after a max-min stage) by territories
 /// (docs/model.md, "Stages by territories"). With the max-min ratio held, nearly every territory sits at its coverage
@@ -42,7 +43,8 @@ enum StageLagrangian {
     /// at `held` by its rows (the smallest value they allow); `best`, a plan of it. Nil when the program does not split
     /// or its relaxation gives no duals.
     static func solve(
-        program: LinearProgram, ratio: Variable, held: Double, model: AllocationModel, best: [Double]?,
+        program: LinearProgram, ratio: Variable, held: Double, model: AllocationModel, scenario: Scenario,
+        best: [Double]?,
         gap: Double, solver: any LinearSolver, options: SolverOptions
     ) throws -> Outcome? {
         guard let split = TerritorySplit(program: program, ratio: ratio, model: model) else { return nil }
@@ -71,13 +73,10 @@ enum StageLagrangian {
             for (position, variable) in members.enumerated() where values[position] != 0 {
                 objective += program.variables[variable].objective * values[position]
             }
-            for row in rows {
-                var sum = 0.0
-                for term in program.constraints[row].terms where split.territoryOf[term.variable] == territory {
-                    sum += term.coefficient * values[members.firstIndex(of: term.variable)!]
-                }
-                if sum != 0 { activity[row] = sum }
+            for entry in split.sharedTerms[territory] {
+                activity[entry.row, default: 0] += entry.coefficient * values[entry.position]
             }
+            activity = activity.filter { $0.value != 0 }
             return Piece(values: values, objective: objective, activity: activity)
         }
         if let best {
@@ -152,7 +151,8 @@ enum StageLagrangian {
             for (row, g) in slack { prices[row] = projected((prices[row] ?? 0) - length * g, row) }
         }
         let plan = try master(
-            pools: pools, territories: territories, split: split, held: held, model: model, solver: solver,
+            pools: pools, territories: territories, split: split, held: held, model: model, scenario: scenario,
+            solver: solver,
             options: exact, gap: gap)
         let planObjective = plan.map { program.objectiveValue(of: $0) } ?? -.infinity
         let bestObjective = best.map { program.objectiveValue(of: $0) } ?? -.infinity
@@ -167,7 +167,7 @@ enum StageLagrangian {
     /// them to GLPK as its first incumbent made it stop at them within the limit where it otherwise found better).
     static func master(
         pools: [Set<Piece>], territories: [Int], split: TerritorySplit, held: Double, model: AllocationModel,
-        solver: any LinearSolver, options: SolverOptions, gap: Double
+        scenario: Scenario, solver: any LinearSolver, options: SolverOptions, gap: Double
     ) throws -> [Double]? {
         func significant(_ value: Double) -> Double { abs(value) < 1e-9 ? 0 : value }
         let program = split.program
@@ -209,9 +209,11 @@ enum StageLagrangian {
             }
         }
         values[split.ratio.index] = held
-        // Filled and improved under the model's rows and the floors.
-        let own = ownProgram(model: model, program: program, split: split, held: held)
+        // Filled and improved under the model's rows and the floors at the held ratio, with the stage's objective.
         let count = model.program.variables.count
+        let own = StagedSolve.withCoverageFloors(
+            model: model, scenario: scenario,
+            objective: (0..<count).map { (Variable(index: $0), program.variables[$0].objective) }, ratio: held)
         let search = Search(model: model, program: own, duals: nil)
         search.round(Array(values.prefix(count)))
         search.fill()
@@ -222,27 +224,5 @@ enum StageLagrangian {
             if program.largestViolation(of: improved, tolerance: 1e-6) == nil { return improved }
         }
         return program.largestViolation(of: values, tolerance: 1e-6) == nil ? values : nil
-    }
-
-    /// The model's variables under the stage's objective and the model's rows, with each territory's coverage floor
-    /// at the held ratio as a row: the program the one-post moves work on.
-    static func ownProgram(
-        model: AllocationModel, program: LinearProgram, split: TerritorySplit, held: Double
-    ) -> LinearProgram {
-        let count = model.program.variables.count
-        var own = model.program.replacingObjective(
-            (0..<count).map { (Variable(index: $0), program.variables[$0].objective) }, sense: .maximize)
-        for constraint in program.constraints {
-            guard let term = constraint.terms.first(where: { $0.variable == split.ratio.index }),
-                constraint.terms.count > 1
-            else { continue }
-            let rest = constraint.terms.filter { $0.variable != split.ratio.index }
-            guard rest.allSatisfy({ $0.variable < count }) else { continue }
-            let shift = term.coefficient * held
-            own.addConstraint(
-                constraint.name, rest.map { (Variable(index: $0.variable), $0.coefficient) },
-                lower: constraint.lower - shift, upper: constraint.upper - shift)
-        }
-        return own
     }
 }

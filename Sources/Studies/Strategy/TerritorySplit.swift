@@ -17,6 +17,10 @@ struct TerritorySplit {
     /// Rows over the ratio alone.
     let ratioOnly: [Int]
     let territoryOf: [Int]
+    /// Each territory's terms in the shared rows, by row then term: (row, position in `members`, coefficient).
+    let sharedTerms: [[(row: Int, position: Int, coefficient: Double)]]
+    /// Each variable's position in its territory's `members`.
+    private let position: [Int]
 
     init?(program: LinearProgram, ratio: Variable, model: AllocationModel) {
         var codes: [String: Int] = [:]
@@ -57,6 +61,18 @@ struct TerritorySplit {
         where territoryOf[index] < 0 && index != ratio.index && variable.objective != 0 {
             return nil
         }
+        var position = Array(repeating: -1, count: program.variables.count)
+        for list in members {
+            for (index, variable) in list.enumerated() { position[variable] = index }
+        }
+        var sharedTerms = Array(repeating: [(row: Int, position: Int, coefficient: Double)](), count: codes.count)
+        for row in shared {
+            for term in program.constraints[row].terms where territoryOf[term.variable] >= 0 {
+                sharedTerms[territoryOf[term.variable]].append((row, position[term.variable], term.coefficient))
+            }
+        }
+        self.sharedTerms = sharedTerms
+        self.position = position
         self.program = program
         self.ratio = ratio
         self.members = members
@@ -70,20 +86,17 @@ struct TerritorySplit {
     /// nothing) less Σ_R y_R A_R x (`prices` by shared row); its columns are `members[territory]`, in order.
     func subproblem(_ territory: Int, ratio r: Double, prices: [Int: Double], ownObjective: Bool) -> LinearProgram {
         var sub = LinearProgram(name: "territory", sense: .maximize)
-        var column: [Int: Int] = [:]
-        var cost: [Int: Double] = [:]
-        // In row order: a dictionary's order changes from one process to the next, and so would the sums' last bits.
-        for (row, price) in prices.sorted(by: { $0.key < $1.key }) {
-            for term in program.constraints[row].terms where territoryOf[term.variable] == territory {
-                cost[term.variable, default: 0] += price * term.coefficient
-            }
+        // In row order (`sharedTerms`'), not a dictionary's, which changes from one process to the next, and so would
+        // the sums' last bits.
+        var cost = Array(repeating: 0.0, count: members[territory].count)
+        for entry in sharedTerms[territory] {
+            if let price = prices[entry.row] { cost[entry.position] += price * entry.coefficient }
         }
-        for (position, variable) in members[territory].enumerated() {
+        for (index, variable) in members[territory].enumerated() {
             let definition = program.variables[variable]
-            column[variable] = position
             sub.addVariable(
-                "v\(position)", lower: definition.lower, upper: definition.upper, kind: definition.kind,
-                objective: (ownObjective ? definition.objective : 0) - (cost[variable] ?? 0))
+                "v\(index)", lower: definition.lower, upper: definition.upper, kind: definition.kind,
+                objective: (ownObjective ? definition.objective : 0) - cost[index])
         }
         for row in local[territory] {
             let constraint = program.constraints[row]
@@ -93,7 +106,7 @@ struct TerritorySplit {
                 if term.variable == ratio.index {
                     shift += term.coefficient * r
                 } else {
-                    terms.append((Variable(index: column[term.variable]!), term.coefficient))
+                    terms.append((Variable(index: position[term.variable]), term.coefficient))
                 }
             }
             sub.addConstraint("r\(row)", terms, lower: constraint.lower - shift, upper: constraint.upper - shift)

@@ -145,6 +145,9 @@ public enum Frontier {
         var nodes = firstSliceNodes
         var current = start
         var heuristic = true
+        // The point by territories (docs/model.md, "Stages by territories") once, in the second slice: most points
+        // close in the first, and the split costs about half a second a point on the default scenario.
+        var split = false
         var best: (result: SolveResult, value: Double)?
         var bound = Double.infinity
         for _ in 0..<maximumSlices where remaining > 1e-3 {
@@ -154,7 +157,9 @@ public enum Frontier {
             let began = Date()
             let outcome = try StagedSolve.solve(
                 model: model, scenario: scenario, stages: [.coverage], solver: solver,
-                options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic)
+                options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic,
+                byTerritories: split)
+            split = false
             remaining -= Date().timeIntervalSince(began)
             heuristic = false
             var moved = best == nil
@@ -175,6 +180,7 @@ public enum Frontier {
                 break
             }
             current = Array(found.result.values.prefix(model.program.variables.count))
+            split = nodes == firstSliceNodes
             nodes *= 2
         }
         guard let found = best else { return nil }

@@ -13,7 +13,8 @@ extension StagedSolve {
         let proof: SolveResult?
     }
 
-    /// A `maxmin` stage (`MaxminBound`, bisection on the ratio) and a `value` stage after one (`StageLagrangian`):
+    /// A `maxmin` stage (`MaxminBound`, bisection on the ratio) and a `value` or `coverage` stage after one or under
+    /// the frontier's floor on every ratio (`StageLagrangian`):
     /// where GLPK's bound stays at the relaxation's, whole posts per territory being what separates it from the
     /// optimum (docs/model.md, "Stages by territories"). Nil for other stages, or when the program does not split.
     static func byTerritories(
@@ -45,8 +46,10 @@ extension StagedSolve {
             else { return nil }
             bound = outcome.bound * scale
             plan = better(outcome.plan)
-        case .value:
-            guard let held = fixed.first(where: { $0.name == "stage_maxmin" })?.lower,
+        case .value, .coverage:
+            // The ratio an earlier max-min stage holds, or the frontier's floor (the ratio's own lower bound).
+            let floor = program.variables[ratio.index].lower
+            guard let held = fixed.first(where: { $0.name == "stage_maxmin" })?.lower ?? (floor > 0 ? floor : nil),
                 let outcome = try StageLagrangian.solve(
                     program: program, ratio: ratio, held: held, model: model, scenario: scenario, best: current,
                     gap: options.mipGap / 2, solver: solver, options: options)

@@ -111,15 +111,17 @@ public enum StagedSolve {
     /// also gets the primal heuristic's plan for that objective, under the coverage floors an earlier `maxmin` stage
     /// holds (`PrimalHeuristic.plan(for:program:)`); it starts the stage instead of the previous stage's plan when it
     /// keeps every row of the stage's program and scores higher on the stage's objective (docs/model.md,
-    /// "Lexicographic stages").
+    /// "Lexicographic stages"). `byTerritories` (by default as `heuristicStarts`) tries each stage by territories first
+    /// (`byTerritories(_:program:…)`).
     public static func solve(
         model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
         options: SolverOptions, minRatioFloor: Double? = nil, start: [Double]? = nil,
-        heuristicStarts: Bool = false
+        heuristicStarts: Bool = false, byTerritories: Bool? = nil
     ) throws -> Outcome {
         let chain = try run(
             model: model, scenario: scenario, stages: stages, solver: solver, options: options,
-            minRatioFloor: minRatioFloor, start: start, solving: stages.count, heuristicStarts: heuristicStarts)
+            minRatioFloor: minRatioFloor, start: start, solving: stages.count, heuristicStarts: heuristicStarts,
+            byTerritories: byTerritories ?? heuristicStarts)
         let last = chain.last!
         return Outcome(result: last.0, stageValues: chain.values, program: last.1, records: chain.records)
     }
@@ -164,7 +166,7 @@ public enum StagedSolve {
     private static func run(
         model: AllocationModel, scenario: Scenario, stages: [ObjectiveStage], solver: any LinearSolver,
         options: SolverOptions, minRatioFloor: Double?, start: [Double]?, solving: Int,
-        heuristicStarts: Bool = false
+        heuristicStarts: Bool = false, byTerritories splitting: Bool? = nil
     ) throws
         -> (last: (SolveResult, LinearProgram)?, values: [Double], records: [StageRecord], next: LinearProgram)
     {
@@ -233,7 +235,7 @@ public enum StagedSolve {
             // reach, a plan, and when the two are within the gap, the stage proven without branch-and-bound.
             var territoryBound: Double?
             var proof: SolveResult?
-            if heuristicStarts {
+            if splitting ?? heuristicStarts {
                 let started = Date()
                 // A failure there (a solver error in a small MIP) leaves the stage to GLPK, as without it.
                 if let found = try? byTerritories(
@@ -448,9 +450,10 @@ public enum StagedSolve {
                 for territory in scenario.territories {
                     guard let posts = model.postVariables[territory.code] else { continue }
                     let goal = Double(target[territory.code] ?? 0)
-                    // distance ≥ |posts − goal|, as two rows; minimising the distance makes it equal.
+                    // distance ≥ |posts − goal|, as two rows; minimising the distance makes it equal. Integer, as
+                    // posts and goal are: GLPK then knows the objective is whole and rounds its bound up.
                     let distance = program.addVariable(
-                        "distance[\(position),\(territory.code)]", lower: 0, upper: .infinity)
+                        "distance[\(position),\(territory.code)]", lower: 0, upper: .infinity, kind: .integer)
                     program.addConstraint(
                         "closeness_above[\(position),\(territory.code)]", [(distance, 1), (posts, -1)], lower: -goal)
                     program.addConstraint(

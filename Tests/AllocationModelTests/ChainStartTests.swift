@@ -99,4 +99,29 @@ import Testing
         #expect(started.records.map(\.status) == [.optimal, .optimal])
         #expect(zip(started.stageValues, plain.stageValues).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
     }
+
+    /// A frontier point (the most people covered with every ratio at or above ε, `minRatioFloor`) is the value stage's
+    /// case: its floors split by territory, so it is proven by territories (docs/model.md, "Stages by territories")
+    /// without a solve of its whole program, at the optimum GLPK proves alone (gap 0). By hand: a floor ε > 0 needs a
+    /// post in B and in C (a ratio above 0 needs some coverage there), so A keeps one post of the three.
+    @Test func aFrontierPointIsProvenByTerritoriesAtGLPKsOptimum() throws {
+        let scenario = scenario()
+        let model = AllocationModel(scenario: scenario)
+        let start = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options)).values
+        let recording = Recording()
+        let split = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.coverage], solver: recording, options: options,
+            minRatioFloor: 0.01, start: start, heuristicStarts: true)
+        let plain = try StagedSolve.solve(
+            model: model, scenario: scenario, stages: [.coverage], solver: GLPKSolver(), options: options,
+            minRatioFloor: 0.01)
+
+        #expect(split.records.map(\.provenByTerritories) == [true])
+        #expect(split.records.map(\.status) == [.optimal] && plain.records.map(\.status) == [.optimal])
+        #expect(!recording.calls.contains { $0.program.variables.contains { $0.name == "min_ratio" } })
+        let value = try #require(split.stageValues.first), optimum = try #require(plain.stageValues.first)
+        #expect(abs(value - optimum) <= 1e-6 * max(1, optimum))
+        let posts = { (code: String) in split.result.values[model.postVariables[code]!.index] }
+        #expect(posts("A") == 1 && posts("B") == 1 && posts("C") == 1)
+    }
 }

@@ -24,8 +24,8 @@ enum CommuneRun {
         do {
             let outcome = try CommuneSolve.solve(scenario, candidates: true, solver: solver, options: options, log: log)
             log(
-                "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), LP bound \(Format.fixed(outcome.bound, decimals: 1)), "
-                    + "gap \(Format.percent(outcome.gap, decimals: 3)) (LP \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)"
+                "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), \(outcome.boundMethod == .relaxation ? "LP" : "Lagrangian") bound \(Format.fixed(outcome.bound, decimals: 1)), "
+                    + "gap \(Format.percent(outcome.gap, decimals: 3)) (bound \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)"
             )
             let optimised = CommuneResults.ScoredPlan(
                 model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
@@ -55,7 +55,8 @@ enum CommuneRun {
             let results = CommuneResults(
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
-                hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment)
+                hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment,
+                boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

@@ -256,7 +256,11 @@ public enum RunCommand {
         clock.lap("analyses")
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
         // Where people live (a demand table): the commune plan, its tables and its report section.
-        let communes = try CommuneRun.run(scenario, solver: solver, options: options, log: log)
+        // The commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are
+        // shares of what the run has left, not of the whole budget.
+        var communeOptions = options
+        communeOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(budget.solvingTime, 0.01))
+        let communes = try CommuneRun.run(scenario, solver: solver, options: communeOptions, log: log)
         parts.communes = communes.map { ($0.files, $0.section) }
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.

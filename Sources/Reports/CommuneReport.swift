@@ -4,7 +4,8 @@ import Scenario
 
 /// The report's commune section: who has a conseiller within reach, the white zones by territory under the
 /// 2021 hosts, the 2021 plan and the optimised plan with candidate sites, the new sites worth opening, and
-/// the gap of the commune plan against the LP bound (docs/model.md, "Solving the commune model").
+/// the gap of the commune plan against its bound, the LP relaxation's or the Lagrangian's (docs/model.md, "Solving
+/// the commune model").
 public enum CommuneReport {
     /// The `endow_reach` stage in a sentence: what it reached, against what, and what the value above holds.
     static func endowmentSentence(_ endowment: CommuneEndowment.Outcome) -> String {
@@ -14,7 +15,7 @@ public enum CommuneReport {
             return
                 "**Endowment first** (`reach.stages: endow_reach,value`): all \(reachable) \(what) with a site within reach have a post within reach "
                 + "(a greedy cover of \(Format.grouped(endowment.posts)) posts shows it; no plan can do more, so the stage is optimal). "
-                + "The commune plan's value and its LP bound above are the value's under that rule: one row per demand group, at least one post within reach."
+                + "The commune plan's value and its bound above are the value's under that rule: one row per demand group, at least one post within reach."
         }
         let endowed = Format.grouped(Int(endowment.endowed.rounded()))
         let gap = endowment.reachable > 0 ? (endowment.reachable - endowment.endowed) / endowment.reachable : 0
@@ -69,13 +70,23 @@ public enum CommuneReport {
         out.append("")
         let status =
             results.proven
-            ? "optimal (within the MIP gap of the LP bound)"
-            : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the LP bound"
+            ? "optimal (within the MIP gap of the \(results.boundName))"
+            : "feasible, gap \(Format.percent(results.gap, decimals: 2)) against the \(results.boundName)"
         out.append(
-            "**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), LP bound \(Format.fixed(results.bound, decimals: 1)): \(status). "
+            "**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), \(results.boundName) \(Format.fixed(results.bound, decimals: 1)): \(status). "
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
+        if results.boundMethod == .lagrangian {
+            let why =
+                results.relaxationUnfinished.map { "the LP relaxation did not finish in the run's time (\($0))" }
+                ?? "`reach.bound: lagrangian` (no LP relaxation)"
+            out.append("")
+            out.append(
+                "The bound is Lagrangian, since \(why): prices on every site unit's service row split the model into the posts "
+                    + "and the communes, each solved exactly; it bounds every plan, as the relaxation would, but is looser (docs/model.md, "
+                    + "\"Solving the commune model\"), and the plan is rounded from the posts those prices call for.")
+        }
         if let endowment = results.endowment {
             out.append("")
             out.append(endowmentSentence(endowment))

@@ -51,6 +51,12 @@ public struct CommuneResults: Sendable {
     public let bound: Double
     public let proven: Bool
     public let lpSeconds: Double
+    /// How `bound` was proven (`reach.bound`): the LP relaxation, or the Lagrangian bound (`CommuneLagrangian`).
+    public let boundMethod: CommuneInputs.Bound
+    /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
+    public let relaxationUnfinished: String?
+    /// "LP bound" or "Lagrangian bound": what the report calls the bound.
+    public var boundName: String { boundMethod == .relaxation ? "LP bound" : "Lagrangian bound" }
     public let evaluationSeconds: Double
     /// The 2021 allocation scored with the same model (posts fixed, its own rules not checked); nil without posts_2021.
     public let plan2021: ScoredPlan?
@@ -66,8 +72,11 @@ public struct CommuneResults: Sendable {
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
         evaluationSeconds: Double,
         plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach,
-        endowment: CommuneEndowment.Outcome? = nil
+        endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
+        relaxationUnfinished: String? = nil
     ) {
+        self.boundMethod = boundMethod
+        self.relaxationUnfinished = relaxationUnfinished
         self.endowment = endowment
         self.scenario = scenario
         self.optimised = optimised

@@ -146,7 +146,7 @@ public enum CommuneTables {
         }
         return rows + table + (endowment ?? []) + [
             ("value", results.optimised.value, 3),
-            ("lp_bound", results.bound, 3),
+            (results.boundMethod == .relaxation ? "lp_bound" : "lagrangian_bound", results.bound, 3),
             ("relative_gap", results.gap, 6),
         ]
     }

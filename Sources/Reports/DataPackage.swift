@@ -494,7 +494,7 @@ public enum DataPackage {
             fields: [
                 text(
                     "metric",
-                    "What is measured (communes, demand_groups, site_units, flow_pairs, columns, rows, nonzeros, value, lp_bound, relative_gap…)."
+                    "What is measured (communes, demand_groups, site_units, flow_pairs, columns, rows, nonzeros, value, lp_bound or lagrangian_bound, relative_gap…)."
                 ),
                 number(
                     "value", unit: "the metric's (a count, km, value of coverage or a ratio)", decimals: 6,

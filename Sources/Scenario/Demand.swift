@@ -56,6 +56,16 @@ public struct CommuneInputs: Sendable {
     /// What the `endow_reach` stage counts before the value (`reach.stages: endow_reach,value`); nil: value alone.
     public let endowReach: EndowReach?
 
+    /// How the commune plan's bound is proven (`reach.bound`).
+    public let bound: Bound
+
+    /// The LP relaxation (the Lagrangian bound when it does not finish in the run's time), or the Lagrangian bound
+    /// alone (no LP: seconds where the relaxation takes minutes at wide radii, and looser).
+    public enum Bound: String, Sendable {
+        case relaxation
+        case lagrangian
+    }
+
     /// What an endowed commune counts for in the `endow_reach` stage (`reach.endow_by`).
     public enum EndowReach: String, Sendable {
         case people
@@ -65,9 +75,10 @@ public struct CommuneInputs: Sendable {
     public init(
         communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
         radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil,
-        endowReach: EndowReach? = nil
+        endowReach: EndowReach? = nil, bound: Bound = .relaxation
     ) {
         self.endowReach = endowReach
+        self.bound = bound
         self.communes = communes
         self.structureCommunes = structureCommunes
         self.candidates = candidates

@@ -115,6 +115,8 @@ enum DemandLoader {
         var maxMinutes: Double?
         /// `reach.stages` and `reach.endow_by`: nil, or what the endowment stage counts.
         var endowReach: CommuneInputs.EndowReach?
+        /// `reach.bound`: how the commune plan's bound is proven.
+        var bound = CommuneInputs.Bound.relaxation
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
@@ -130,6 +132,13 @@ enum DemandLoader {
         if unit == nil {
             reader.configurationError(
                 "reach.endow_by", "'reach.endow_by' is '\(endowBy)': it must be people or communes")
+        }
+        let bound = reader.text("reach.bound") ?? "relaxation"
+        if let method = CommuneInputs.Bound(rawValue: bound) {
+            settings.bound = method
+        } else {
+            reader.configurationError(
+                "reach.bound", "'reach.bound' is '\(bound)': it must be relaxation or lagrangian")
         }
         switch stages {
         case ["value"]: break
@@ -224,6 +233,6 @@ enum DemandLoader {
         return CommuneInputs(
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable,
-            endowReach: settings.endowReach)
+            endowReach: settings.endowReach, bound: settings.bound)
     }
 }

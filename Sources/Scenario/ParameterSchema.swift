@@ -200,6 +200,11 @@ enum ParameterSchema {
             path: "reach.endow_by", type: .text, required: false, defaultValue: "people",
             help: "what endow_reach counts: people or communes with at least one post within reach"),
         .init(
+            path: "reach.bound", type: .text, required: false, defaultValue: "relaxation",
+            help:
+                "the commune plan's bound: relaxation (the LP relaxation; the Lagrangian bound if it does not finish in the run's time) or lagrangian (no LP: faster, looser)"
+        ),
+        .init(
             path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
             help: "coverage ratio under which a territory is counted in the comparison"),
         .init(

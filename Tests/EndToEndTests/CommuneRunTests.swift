@@ -82,4 +82,23 @@ import Testing
             try E2E.text(out.appendingPathComponent("report.md")).contains("feasible, gap 20.00 % against the LP bound")
         )
     }
+
+    /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26
+    /// on this 2.5-post budget), named as such in `commune_model.csv` and in the report, which says why.
+    @Test func aLagrangianBoundIsNamedAndExplained() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let out = try E2E.temporaryDirectory(prefix: "communes-lagrangian").appendingPathComponent("run")
+        let result = try E2E.repartir(
+            ["run", folder.path, "--out", out.path, "--set", "reach.bound=lagrangian"],
+            in: out.deletingLastPathComponent())
+        #expect(result.status == 10, "\(result)")
+        let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
+        let metric = { (name: String) in sizes.first { $0["metric"] == name }?["value"] }
+        #expect(metric("lp_bound") == nil)
+        let bound = try #require(metric("lagrangian_bound").flatMap(Double.init))
+        #expect(bound >= 2.5 * 120 * 0.5.squareRoot() / 0.5 - 1e-3)
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("against the Lagrangian bound"))
+        #expect(report.contains("The bound is Lagrangian, since `reach.bound: lagrangian`"))
+    }
 }

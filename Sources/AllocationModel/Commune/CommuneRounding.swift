@@ -93,31 +93,43 @@ enum CommuneRounding {
 
     /// `model.coverRows` are kept too: after the integer parts, each row without a post gets one, its decision of
     /// largest LP value the rules allow (the relaxation keeps every row, so its posts there add up to at least one).
-    static func round(_ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?) throws -> [Int] {
+    /// With `coversFirst`, the rows get their posts before the integer parts (the retry when the integer parts leave
+    /// no room for them: a vertex of the Lagrangian's posts part has many whole posts and few fractional ones).
+    static func round(
+        _ model: CommuneModel, scenario: Scenario, values: [Double], duals: [Double]?, coversFirst: Bool = false
+    ) throws -> [Int] {
         var ledger = Ledger(model: model, scenario: scenario)
         var posts = [Int](repeating: 0, count: model.decisions.count)
+        var whole = [Int](repeating: 0, count: model.decisions.count)
         var fraction = [Double](repeating: 0, count: model.decisions.count)
         for (index, decision) in model.decisions.enumerated() {
             let value = max(0, values[decision.variable.index])
-            let whole = Int((value + 1e-6).rounded(.down))
-            fraction[index] = max(0, value - Double(whole))
-            for _ in 0..<whole where ledger.allows(index) {
+            whole[index] = Int((value + 1e-6).rounded(.down))
+            fraction[index] = max(0, value - Double(whole[index]))
+        }
+        func cover() throws {
+            for row in model.coverRows where !row.contains(where: { posts[$0] > 0 }) {
+                let best = row.filter { ledger.allows($0) }.max {
+                    (values[model.decisions[$0].variable.index], -$0)
+                        < (values[model.decisions[$1].variable.index], -$1)
+                }
+                guard let best else {
+                    throw CommuneSolve.Failure.roundingFailed(
+                        "endow_reach: no post the rules allow within reach of a group")
+                }
+                ledger.add(best)
+                posts[best] += 1
+                if posts[best] > whole[best] { fraction[best] = max(0, fraction[best] - 1) }
+            }
+        }
+        if coversFirst { try cover() }
+        for index in model.decisions.indices {
+            while posts[index] < whole[index] && ledger.allows(index) {
                 ledger.add(index)
                 posts[index] += 1
             }
         }
-        for row in model.coverRows where !row.contains(where: { posts[$0] > 0 }) {
-            let best = row.filter { ledger.allows($0) }.max {
-                (values[model.decisions[$0].variable.index], -$0) < (values[model.decisions[$1].variable.index], -$1)
-            }
-            guard let best else {
-                throw CommuneSolve.Failure.roundingFailed(
-                    "endow_reach: no post the rules allow within reach of a group")
-            }
-            ledger.add(best)
-            posts[best] += 1
-            fraction[best] = max(0, fraction[best] - 1)
-        }
+        if !coversFirst { try cover() }
         // Marginal value per euro of one more post: the service row's dual × people per post / State cost.
         let unitOfSite = model.reach.unitOfSite
         let perEuro: [Double] = model.decisions.map { decision in

@@ -25,6 +25,10 @@ public enum CommuneSolve {
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
         public let endowment: CommuneEndowment.Outcome?
+        /// How `bound` was proven: by the LP relaxation, or by the Lagrangian bound (`CommuneLagrangian`).
+        public var boundMethod: CommuneInputs.Bound = .relaxation
+        /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
+        public var relaxationUnfinished: String?
         public var status: String { proven ? "optimal" : "feasible" }
     }
 
@@ -53,6 +57,7 @@ public enum CommuneSolve {
         _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void = { _ in }
     ) throws -> Outcome {
+        let started = Date()
         // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.
         var endowment: CommuneEndowment.Outcome?
         if let unit = scenario.communes?.endowReach {
@@ -71,25 +76,18 @@ public enum CommuneSolve {
             "commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
                 + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros"
         )
-        var lpOptions = options
-        lpOptions.start = nil
-        lpOptions.dualSimplex = true
-        // The interior-point method: 7 s against 25 s for the dual simplex at 10 km (glpsol on the exported
-        // relaxation, the same optimum to 5 × 10⁻⁹); the simplex runs only if it does not end optimal.
-        lpOptions.interiorPoint = true
-        let lp = try solver.solve(relaxed.program, options: lpOptions)
-        guard lp.status == .optimal, lp.hasSolution else {
-            throw Failure.relaxationUnfinished(lp.limitReached ?? lp.status.rawValue)
+        let relaxation = try bound(
+            relaxed, scenario: scenario, solver: solver, options: options, started: started, log: log)
+        let bound = relaxation.bound
+        var posts: [Int]
+        do {
+            posts = try CommuneRounding.round(
+                relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
+        } catch Failure.roundingFailed(let why) {
+            log("commune rounding: \(why); again with the endow_reach rows first")
+            posts = try CommuneRounding.round(
+                relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals, coversFirst: true)
         }
-        // For any plan x: value(x) / scale − tieBreak(x) ≤ LP optimum, and tieBreak(x) ≤ 10⁻⁶ per post. The
-        // interior point's objective is within its relative gap (10⁻⁸) of the optimum: a 10⁻⁶ margin covers it.
-        let lpObjective = relaxed.program.objectiveValue(of: lp.values)
-        let bound =
-            relaxed.objectiveScale
-            * (lpObjective + max(abs(lpObjective), 1) * interiorMargin
-                + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
-        log("commune LP bound \(bound) in \(lp.seconds) s")
-        var posts = try CommuneRounding.round(relaxed, scenario: scenario, values: lp.values, duals: lp.duals)
         let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates, covers: covers))
         var evaluator = CommuneFixedPlan(model: integer)
         let evaluationOptions = fixedPlanOptions(options)
@@ -102,7 +100,7 @@ public enum CommuneSolve {
         // valued exactly (`CommuneImprovement`).
         // A move re-solves the components it touches; when one component holds most of the plan (15 km: 66 components,
         // 34 s to value the plan), a move costs about a whole evaluation, and fewer than four fit: none is tried.
-        let allowance = max(lp.seconds / 4, 1)
+        let allowance = max(relaxation.seconds / 4, 1)
         var improvementSeconds = 0.0
         if evaluationSeconds * 4 <= allowance {
             improvementSeconds = try CommuneImprovement.improve(
@@ -119,9 +117,73 @@ public enum CommuneSolve {
         return Outcome(
             model: integer, posts: posts, value: value, bound: max(bound, value),
             groupCoverage: integer.groupCoverage(of: values),
-            proven: gap <= options.mipGap, lpSeconds: lp.seconds, evaluationSeconds: evaluationSeconds,
-            improvementSeconds: improvementSeconds, endowment: endowment)
+            proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
+            improvementSeconds: improvementSeconds, endowment: endowment, boundMethod: relaxation.method,
+            relaxationUnfinished: relaxation.unfinished)
     }
+
+    /// The bound on every plan's value (in value units) and the fractional plan and row prices the rounding starts
+    /// from: the LP relaxation's, or the Lagrangian's (`CommuneLagrangian`) when `reach.bound: lagrangian` or when
+    /// the relaxation does not finish in three quarters of the time (the last quarter left for the Lagrangian, the
+    /// rounding and the plan's evaluation).
+    static func bound(
+        _ relaxed: CommuneModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions, started: Date,
+        log: (String) -> Void
+    ) throws -> (
+        bound: Double, values: [Double], duals: [Double]?, seconds: Double, method: CommuneInputs.Bound,
+        unfinished: String?
+    ) {
+        // For any plan x: value(x) / scale − tieBreak(x) ≤ the relaxation's optimum ≤ the Lagrangian bound, and
+        // tieBreak(x) ≤ 10⁻⁶ per post. The interior point's objective is within its relative gap (10⁻⁸) of the
+        // optimum, the simplex's within its tolerances: a 10⁻⁶ margin covers both.
+        func inValueUnits(_ objective: Double) -> Double {
+            relaxed.objectiveScale
+                * (objective + max(abs(objective), 1) * interiorMargin
+                    + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
+        }
+        var unfinished: String?
+        if scenario.communes?.bound != .lagrangian {
+            var lpOptions = options
+            lpOptions.start = nil
+            lpOptions.dualSimplex = true
+            // The interior-point method: 7 s against 25 s for the dual simplex at 10 km (glpsol on the exported
+            // relaxation, the same optimum to 5 × 10⁻⁹); the simplex runs only if it does not end optimal.
+            lpOptions.interiorPoint = true
+            if options.timeLimitSeconds.isFinite {
+                lpOptions.timeLimitSeconds = max(
+                    options.timeLimitSeconds * relaxationShare - Date().timeIntervalSince(started), 0.01)
+            }
+            let lp = try solver.solve(relaxed.program, options: lpOptions)
+            if lp.status == .optimal, lp.hasSolution {
+                let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
+                log("commune LP bound \(bound) in \(lp.seconds) s")
+                return (bound, lp.values, lp.duals, lp.seconds, .relaxation, nil)
+            }
+            unfinished = lp.limitReached ?? lp.status.rawValue
+            log("commune LP relaxation did not finish (\(unfinished!)): the Lagrangian bound instead")
+        }
+        var deadline = Date.distantFuture
+        if options.timeLimitSeconds.isFinite {
+            deadline = started.addingTimeInterval(options.timeLimitSeconds * lagrangianShare)
+        }
+        let lagrangianStarted = Date()
+        guard
+            let lagrangian = try CommuneLagrangian.solve(relaxed, solver: solver, options: options, deadline: deadline)
+        else {
+            throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
+        }
+        let bound = inValueUnits(lagrangian.bound)
+        let seconds = Date().timeIntervalSince(lagrangianStarted)
+        log(
+            "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
+        )
+        return (bound, lagrangian.values, lagrangian.duals, seconds, .lagrangian, unfinished)
+    }
+
+    /// The share of the commune solve's time the LP relaxation may take, and the share by which the Lagrangian bound
+    /// must end (the rest: rounding and evaluation of the plan).
+    static let relaxationShare = 0.75
+    static let lagrangianShare = 0.9
 
     /// Relative margin added to the relaxation's objective for the bound: 100 × the interior-point method's gap
     /// tolerance (measured: its optimum within 5 × 10⁻⁹ of the dual simplex's at 10 km).

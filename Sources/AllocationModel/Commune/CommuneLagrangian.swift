@@ -1,0 +1,165 @@
+import Foundation
+import LinearProgramming
+
+/// A bound and a fractional plan for the commune model without its LP relaxation (docs/model.md, "Solving the commune
+/// model"): at wide radii the relaxation does not finish in a run's time (30 km: 333 s), and a run would otherwise end
+/// with no plan. Pricing the `site_service` rows splits the model in two parts that are each easy: the posts (a small
+/// LP over the posts' own rows) and the groups (each buys its people at the cheapest price among the units that reach
+/// it, a closed form). For prices π ≥ 0, L(π) = max over the posts of Σ_d (c_d + π_u(d) s_d) x_d + Σ_g Σ_j
+/// max(0, c_gj − min_{u reaching g} π_u) × width_gj bounds the relaxation, hence every plan (Lagrangian duality).
+/// L is convex in π; it is minimised by a bisection on one price for every unit, then subgradient steps per unit.
+public enum CommuneLagrangian {
+    public struct Outcome: Sendable {
+        /// No plan of the relaxed program is worth more (program units, tie-break included).
+        public let bound: Double
+        /// The posts part's solutions averaged over the subgradient steps (at the best prices when there were none), as
+        /// values of the model's program (flows and coverage 0): they keep every row over the posts alone.
+        public let values: [Double]
+        /// A row price per row of the model's program: the units' prices on their `site_service` rows, 0 elsewhere
+        /// (what `CommuneRounding` reads as the value of one more person served at a unit).
+        public let duals: [Double]
+        public let iterations: Int
+        /// Subgradient steps that lowered the bound below the best single price's.
+        public let stepsThatLowered: Int
+        public let seconds: Double
+    }
+
+    /// Price updates at most: the bisection's, then the subgradient's.
+    static let bisectionSteps = 16
+    static let subgradientSteps = 40
+
+    /// Nil when the posts part has no solution (its rules cannot all hold) or the deadline passes first.
+    public static func solve(
+        _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture
+    ) throws -> Outcome? {
+        let started = Date()
+        let program = model.program
+        let postsColumns = model.firstFlowColumn
+        // The posts part: the model's columns before the flows, and the rows over them alone.
+        var posts = LinearProgram(name: "\(program.name)_posts", sense: .maximize)
+        for variable in program.variables.prefix(postsColumns) {
+            posts.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
+        }
+        for constraint in program.constraints where constraint.terms.allSatisfy({ $0.variable < postsColumns }) {
+            posts.addConstraint(
+                constraint.name, constraint.terms.map { (Variable(index: $0.variable), $0.coefficient) },
+                lower: constraint.lower, upper: constraint.upper)
+        }
+        // What each post serves at its unit: −(its coefficient in the unit's `site_service` row).
+        let unitCount = model.serviceRows.count
+        var serving: [[(column: Int, people: Double)]] = Array(repeating: [], count: unitCount)
+        for (unit, row) in model.serviceRows.enumerated() {
+            for term in program.constraints[row].terms where term.variable < postsColumns {
+                serving[unit].append((term.variable, -term.coefficient))
+            }
+        }
+        var unitsOfGroup = [[Int]](repeating: [], count: model.reach.groups.count)
+        for (unit, groups) in model.reach.unitGroups.enumerated() {
+            for group in groups { unitsOfGroup[group].append(unit) }
+        }
+        let segments: [[(value: Double, width: Double)]] = model.coverage.map { list in
+            list.map { (program.variables[$0.index].objective, program.variables[$0.index].upper) }
+        }
+        var lpOptions = options.starting(from: nil)
+        lpOptions.interiorPoint = false
+        lpOptions.dualSimplex = true
+
+        /// L(π), the posts part's solution, and each unit's demand minus supply (a subgradient of L, negated).
+        func evaluate(_ prices: [Double]) throws -> (value: Double, posts: [Double], excess: [Double])? {
+            var priced = posts
+            for column in 0..<postsColumns {
+                priced.setObjective(Variable(index: column), program.variables[column].objective)
+            }
+            for unit in 0..<unitCount where prices[unit] != 0 {
+                for (column, people) in serving[unit] {
+                    priced.setObjective(
+                        Variable(index: column), priced.variables[column].objective + prices[unit] * people)
+                }
+            }
+            if Date() >= deadline { return nil }
+            lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(deadline.timeIntervalSinceNow, 0.01))
+            let result = try solver.solve(priced, options: lpOptions)
+            guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else { return nil }
+            var excess = [Double](repeating: 0, count: unitCount)
+            for unit in 0..<unitCount {
+                for (column, people) in serving[unit] { excess[unit] -= people * result.values[column] }
+            }
+            var groupsValue = 0.0
+            for (group, units) in unitsOfGroup.enumerated() {
+                // The cheapest units in reach sell the group its people; where several are equally cheap the demand
+                // is split evenly between them (any split is a subgradient; an even one does not pile it on the first).
+                guard let price = units.lazy.map({ prices[$0] }).min() else { continue }
+                var bought = 0.0
+                for segment in segments[group] where segment.value > price {
+                    groupsValue += (segment.value - price) * segment.width
+                    bought += segment.width
+                }
+                guard bought > 0 else { continue }
+                let cheapest = units.filter { prices[$0] <= price }
+                for unit in cheapest { excess[unit] += bought / Double(cheapest.count) }
+            }
+            return (postsValue + groupsValue, result.values, excess)
+        }
+
+        var best: (value: Double, posts: [Double], prices: [Double], excess: [Double])?
+        func keep(_ found: (value: Double, posts: [Double], excess: [Double]), _ prices: [Double]) -> Bool {
+            guard best == nil || found.value < best!.value - 1e-9 * max(abs(best!.value), 1) else { return false }
+            best = (found.value, found.posts, prices, found.excess)
+            return true
+        }
+        // One price for every unit: L is convex in it, and the sign of the total excess says on which side its
+        // minimum lies (more demand than supply: the price is too low).
+        var low = 0.0
+        var high = segments.lazy.flatMap { $0 }.map(\.value).max() ?? 0
+        var iterations = 0
+        for _ in 0..<bisectionSteps where high - low > 1e-12 * max(high, 1) {
+            let middle = (low + high) / 2
+            let prices = [Double](repeating: middle, count: unitCount)
+            guard let found = try evaluate(prices) else { break }
+            iterations += 1
+            _ = keep(found, prices)
+            if found.excess.reduce(0, +) > 0 { low = middle } else { high = middle }
+        }
+        guard best != nil else { return nil }
+        // Then each unit's price on its own: π ← max(0, π + t × excess), t = θ (L − target) / ‖excess‖², the target
+        // 0.5 % below the best bound (no plan value is known yet), θ halved after three steps without a better bound.
+        // Measured on the national scenario (10 and 30 km), no step beat the one price: L is not smooth there, and a
+        // subgradient is no descent direction. The steps are kept for their posts: each is a vertex that spends
+        // everything at the units priced highest, and their average, near the relaxation's posts, is what the rounding
+        // starts from. `stepsThatLowered` counts the steps that did beat it (the run's log shows it).
+        var theta = 1.0, sinceBetter = 0, stepsThatLowered = 0
+        var average = [Double](repeating: 0, count: postsColumns)
+        var averaged = 0
+        var current = best!.prices
+        for _ in 0..<subgradientSteps {
+            guard let found = try evaluate(current) else { break }
+            iterations += 1
+            for column in 0..<postsColumns { average[column] += found.posts[column] }
+            averaged += 1
+            if keep(found, current) {
+                sinceBetter = 0
+                stepsThatLowered += 1
+            } else {
+                sinceBetter += 1
+                if sinceBetter >= 3 {
+                    theta /= 2
+                    sinceBetter = 0
+                }
+            }
+            let norm = found.excess.reduce(0) { $0 + $1 * $1 }
+            let step = theta * max(found.value - best!.value * (1 - 0.005), 0) / max(norm, 1e-300)
+            guard norm > 0, step > 0 else { break }  // supply meets demand at every unit: L is at its minimum
+            current = zip(current, found.excess).map { max(0, $0 + step * $1) }
+        }
+        guard let best else { return nil }
+        var values = [Double](repeating: 0, count: program.variables.count)
+        for column in 0..<postsColumns {
+            values[column] = averaged > 0 ? average[column] / Double(averaged) : best.posts[column]
+        }
+        var duals = [Double](repeating: 0, count: program.constraints.count)
+        for (unit, row) in model.serviceRows.enumerated() { duals[row] = best.prices[unit] }
+        return Outcome(
+            bound: best.value, values: values, duals: duals, iterations: iterations, stepsThatLowered: stepsThatLowered,
+            seconds: Date().timeIntervalSince(started))
+    }
+}

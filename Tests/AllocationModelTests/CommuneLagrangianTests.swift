@@ -1,0 +1,93 @@
+import CommuneFixtures
+import Foundation
+import GLPKSolver
+import LinearProgramming
+import Scenario
+import Testing
+
+@testable import AllocationModel
+
+/// The commune plan without its LP relaxation (`CommuneLagrangian`, docs/model.md, "Solving the commune model"):
+/// `reach.bound: lagrangian`, and the fallback when the relaxation does not finish.
+@Suite struct CommuneLagrangianTests {
+    static let firstSlope = 0.5.squareRoot() / 0.5
+
+    /// GLPK, except that the commune model's LP relaxation (the program with `relaxedColumns` columns) ends at a
+    /// time limit with no solution, as it does at wide radii in a short budget.
+    struct RelaxationTimesOut: LinearSolver {
+        let relaxedColumns: Int
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            if program.variables.count == relaxedColumns {
+                return SolveResult(status: .noSolution, limitReached: "time limit")
+            }
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    static func lagrangian(budget: Int = 25_000) throws -> Scenario {
+        try ScenarioLoader.load(try CommuneFixture.folder(budget: budget, reachYAML: "bound: lagrangian"))
+    }
+
+    /// Budget for 2.5 posts (`CommuneModelTests.roundedPlanAndHonestGap`): the relaxation's optimum is 2.5 × 120 ×
+    /// 1.41421 = 424.26 (half a post more in the first group). Relaxing only the service rows of an LP, the best
+    /// prices give that optimum again (LP duality), so the Lagrangian bound is at least 424.26 and, after the price
+    /// search, close to it; the plan is the integer one: two posts, 2 × 120 × 1.41421 = 339.41, the gap said.
+    @Test func theLagrangianBoundsThePlanWithoutTheRelaxation() throws {
+        let scenario = try Self.lagrangian()
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        #expect(outcome.boundMethod == .lagrangian && outcome.relaxationUnfinished == nil)
+        let relaxation = 2.5 * 120 * Self.firstSlope
+        #expect(outcome.bound >= relaxation - 1e-6)
+        #expect(outcome.bound <= relaxation * 1.01)
+        #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
+        #expect(outcome.posts.reduce(0, +) == 2)
+        #expect(!outcome.proven && outcome.gap >= 0.2 - 1e-4)
+    }
+
+    /// Whatever the budget, the bound the prices prove is never below the relaxation's optimum (weak duality: any
+    /// prices ≥ 0 on the relaxed ≤ rows bound the LP), and the price search brings it within 1 % of it here.
+    @Test func theBoundIsNeverBelowTheRelaxation() throws {
+        for budget in [10_000, 25_000, 30_000, 45_000, 1_000_000] {
+            let scenario = try Self.lagrangian(budget: budget)
+            let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+            let lp = try GLPKSolver().solve(model.program, options: SolverOptions(mipGap: 1e-4))
+            let optimum = try #require(lp.objective)
+            let outcome = try #require(
+                try CommuneLagrangian.solve(model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4)))
+            #expect(outcome.bound >= optimum - 1e-9, "budget \(budget)")
+            #expect(outcome.bound <= optimum + 0.01 * max(abs(optimum), 1), "budget \(budget)")
+            // Its posts keep every row over the posts alone (they are averages of solutions that do).
+            #expect(outcome.values.count == model.program.variables.count)
+            #expect(outcome.duals.count == model.program.constraints.count)
+        }
+    }
+
+    /// When the relaxation ends at a limit, the run does not end with no plan: the Lagrangian bound stands in, and
+    /// the outcome says why (what the report then says).
+    @Test func aRelaxationThatDoesNotFinishFallsBackToTheLagrangian() throws {
+        let scenario = try CommuneFixture.scenario(budget: 25_000)
+        let relaxed = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: RelaxationTimesOut(relaxedColumns: relaxed.program.variables.count),
+            options: SolverOptions(mipGap: 1e-4))
+        #expect(outcome.boundMethod == .lagrangian && outcome.relaxationUnfinished == "time limit")
+        #expect(outcome.bound >= 2.5 * 120 * Self.firstSlope - 1e-6)
+        #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
+        // The same scenario with the relaxation: the LP bound, exactly the relaxation's optimum (plus its margin).
+        let plain = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        #expect(plain.boundMethod == .relaxation && plain.relaxationUnfinished == nil)
+        #expect(plain.bound <= outcome.bound + 1e-6)
+    }
+
+    /// `reach.bound` accepts only what it documents (exit 78 names the key).
+    @Test func anUnknownBoundIsRefused() throws {
+        #expect {
+            try ScenarioLoader.load(try CommuneFixture.folder(reachYAML: "bound: exact"))
+        } throws: { error in
+            "\(error)".contains("reach.bound")
+        }
+    }
+}

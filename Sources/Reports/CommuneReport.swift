@@ -11,19 +11,27 @@ public enum CommuneReport {
     static func endowmentSentence(_ endowment: CommuneEndowment.Outcome) -> String {
         let what = endowment.unit == .people ? "people" : "communes"
         let reachable = Format.grouped(Int(endowment.reachable.rounded()))
-        if endowment.proven {
+        if endowment.endowed >= endowment.reachable - 1e-9 {
             return
                 "**Endowment first** (`reach.stages: endow_reach,value`): all \(reachable) \(what) with a site within reach have a post within reach "
                 + "(a greedy cover of \(Format.grouped(endowment.posts)) posts shows it; no plan can do more, so the stage is optimal). "
                 + "The commune plan's value and its bound above are the value's under that rule: one row per demand group, at least one post within reach."
         }
         let endowed = Format.grouped(Int(endowment.endowed.rounded()))
-        let gap = endowment.reachable > 0 ? (endowment.reachable - endowment.endowed) / endowment.reachable : 0
-        return
+        let cover =
             "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach "
             + "(a greedy cover of \(Format.grouped(endowment.posts)) posts: the rules on posts and money allow no more by it); "
-            + "at most \(reachable) are possible, a gap of \(Format.percent(gap, decimals: 2)) against that bound, the only one proven (the stage's binary model is not solved). "
-            + "The commune plan's value above holds these \(what) endowed."
+        let held = "The commune plan's value above holds these \(what) endowed."
+        if endowment.proven {
+            return cover
+                + "the stage's LP relaxation (a post within reach counted fractionally) allows no more, so no plan can: the stage is optimal. "
+                + held
+        }
+        let bound = Format.grouped(Int(endowment.bound.rounded(.down)))
+        let gap = endowment.bound > 0 ? (endowment.bound - endowment.endowed) / endowment.bound : 0
+        return cover
+            + "at most \(bound) are possible by the stage's LP relaxation, a gap of \(Format.percent(gap, decimals: 2)) against that bound "
+            + "(the stage's binary model is not solved). " + held
     }
 
     public static func section(_ results: CommuneResults) -> String {

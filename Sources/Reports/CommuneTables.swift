@@ -139,7 +139,8 @@ public enum CommuneTables {
         // The endowment stage (`reach.stages: endow_reach,value`): what it reached, its bound and its rows.
         let endowment = results.endowment.map { endowment -> [(metric: String, value: Double, decimals: Int)] in
             [
-                ("endow_reached", endowment.endowed, 0), ("endow_bound", endowment.reachable, 0),
+                ("endow_reached", endowment.endowed, 0), ("endow_bound", endowment.bound, 0),
+                ("endow_reachable", endowment.reachable, 0),
                 ("endow_cover_posts", Double(endowment.posts), 0),
                 ("endow_rows", Double(model.rows.filter { $0.family == .endowReach }.count), 0),
             ]

@@ -140,14 +140,12 @@ public enum Frontier {
         // point early, reported as stopped by a limit (`feasible`) with its gap: on the default scenario such a bound
         // (a fraction of a post over the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
         // Slices are counted in nodes, not seconds, so that two identical runs stop at the same node and publish the
-        // same bound and gap on any machine; the point's time limit stays as the outer cap.
+        // same bound and gap on any machine; the point's time limit stays as the outer cap. (The split by territories,
+        // `StagedSolve.byTerritories`, is left out: within a point's 5 s it made a debug build's run depend on timing.)
         var remaining = options.timeLimitSeconds
         var nodes = firstSliceNodes
         var current = start
         var heuristic = true
-        // The point by territories (docs/model.md, "Stages by territories") once, in the second slice: most points
-        // close in the first, and the split costs about half a second a point on the default scenario.
-        var split = false
         var best: (result: SolveResult, value: Double)?
         var bound = Double.infinity
         for _ in 0..<maximumSlices where remaining > 1e-3 {
@@ -158,8 +156,7 @@ public enum Frontier {
             let outcome = try StagedSolve.solve(
                 model: model, scenario: scenario, stages: [.coverage], solver: solver,
                 options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic,
-                byTerritories: split)
-            split = false
+                byTerritories: false)
             remaining -= Date().timeIntervalSince(began)
             heuristic = false
             var moved = best == nil
@@ -180,7 +177,6 @@ public enum Frontier {
                 break
             }
             current = Array(found.result.values.prefix(model.program.variables.count))
-            split = nodes == firstSliceNodes
             nodes *= 2
         }
         guard let found = best else { return nil }

@@ -13,8 +13,8 @@ extension StagedSolve {
         let proof: SolveResult?
     }
 
-    /// A `maxmin` stage (`MaxminBound`, bisection on the ratio) and a `value` or `coverage` stage after one or under
-    /// the frontier's floor on every ratio (`StageLagrangian`):
+    /// A `maxmin` stage (`MaxminBound`, bisection on the ratio) and a `value` or `coverage` stage after one
+    /// (`StageLagrangian`):
     /// where GLPK's bound stays at the relaxation's, whole posts per territory being what separates it from the
     /// optimum (docs/model.md, "Stages by territories"). Nil for other stages, or when the program does not split.
     static func byTerritories(
@@ -47,9 +47,7 @@ extension StagedSolve {
             bound = outcome.bound * scale
             plan = better(outcome.plan)
         case .value, .coverage:
-            // The ratio an earlier max-min stage holds, or the frontier's floor (the ratio's own lower bound).
-            let floor = program.variables[ratio.index].lower
-            guard let held = fixed.first(where: { $0.name == "stage_maxmin" })?.lower ?? (floor > 0 ? floor : nil),
+            guard let held = fixed.first(where: { $0.name == "stage_maxmin" })?.lower,
                 let outcome = try StageLagrangian.solve(
                     program: program, ratio: ratio, held: held, model: model, scenario: scenario, best: current,
                     gap: options.mipGap / 2, solver: solver, options: options)

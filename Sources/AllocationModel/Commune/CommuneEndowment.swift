@@ -1,4 +1,5 @@
 import Foundation
+import LinearProgramming
 import Scenario
 
 /// The `endow_reach` stage of the commune plan (docs/model.md, "Endowment first"): as many people (or communes) as
@@ -7,8 +8,8 @@ import Scenario
 /// proves the stage optimal without solving anything, and the value stage then holds it as covering rows on the integer
 /// posts (`CommuneModel.Options.covers`). When the greedy cover falls short (too few posts or euros for one post within
 /// reach of every group), the groups it covers are held instead, and the stage is reported with the gap against the
-/// trivial bound (every group): the binary model of the stage is not solved (GLPK's branch-and-bound finds no plan at
-/// this scale).
+/// bound of the stage's binary model's LP relaxation (`relaxationBound`): the binary model itself is not solved
+/// (GLPK's branch-and-bound finds no plan at this scale).
 public enum CommuneEndowment {
     public struct Outcome: Sendable {
         /// Groups with a post within reach in the greedy cover (indices into `reach.groups`), increasing.
@@ -19,7 +20,55 @@ public enum CommuneEndowment {
         public let unit: CommuneInputs.EndowReach
         /// Posts the cover uses.
         public let posts: Int
-        public var proven: Bool { endowed >= reachable - 1e-9 }
+        /// The most any plan can endow: `reachable`, or less when the cover falls short and the stage's LP relaxation
+        /// proves less (`relaxationBound`).
+        public var bound: Double
+        public var proven: Bool { endowed >= bound - 1e-9 * max(bound, 1) }
+    }
+
+    /// The stage's binary model relaxed: max Σ_g weight_g y_g, 0 ≤ y_g ≤ Σ x over the posts at the sites reaching g,
+    /// y_g ≤ 1, every rule on the posts (pools, co-financing, floors, caps, posts, budget) as in `model` (a relaxed
+    /// model without covering rows). Its optimum bounds every plan's endowment, and is below Σ_g weight_g when the
+    /// posts or euros cannot reach everyone even fractionally. Nil when the LP does not end optimal (time).
+    public static func relaxationBound(
+        _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, solver: any LinearSolver,
+        options: SolverOptions
+    ) throws -> Double? {
+        let program = model.program
+        let postsColumns = model.firstFlowColumn
+        var relaxed = LinearProgram(name: "\(program.name)_endow_reach", sense: .maximize)
+        for variable in program.variables.prefix(postsColumns) {
+            relaxed.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
+        }
+        for constraint in program.constraints where constraint.terms.allSatisfy({ $0.variable < postsColumns }) {
+            relaxed.addConstraint(
+                constraint.name, constraint.terms.map { (Variable(index: $0.variable), $0.coefficient) },
+                lower: constraint.lower, upper: constraint.upper)
+        }
+        var postsAtSite = [[Variable]](repeating: [], count: model.reach.siteCommunes.count)
+        for decision in model.decisions { postsAtSite[model.pools[decision.pool].site].append(decision.variable) }
+        let weights = weights(model, scenario: scenario, unit: unit)
+        for (index, group) in model.reach.groups.enumerated() {
+            let endowed = relaxed.addVariable("endowed[\(index + 1)]", lower: 0, upper: 1, objective: weights[index])
+            relaxed.addConstraint(
+                "endow_reach[\(index + 1)]", [(endowed, 1)] + group.sites.flatMap { postsAtSite[$0] }.map { ($0, -1) },
+                upper: 0)
+        }
+        var lpOptions = options.starting(from: nil)
+        lpOptions.dualSimplex = true
+        let result = try solver.solve(relaxed, options: lpOptions)
+        guard result.status == .optimal, let objective = result.objective else { return nil }
+        // The simplex's tolerances: a relative margin of 10⁻⁹; a plan endows whole people (or communes), so the bound
+        // is rounded down to a whole number; never above the trivial bound.
+        return min((objective * (1 + 1e-9) + 1e-6).rounded(.down), weights.reduce(0, +))
+    }
+
+    /// People (or communes) of each group.
+    static func weights(_ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach) -> [Double] {
+        let population = scenario.communes.map { inputs in inputs.communes.map { Double($0.population) } } ?? []
+        return model.reach.groups.map { group in
+            unit == .communes ? Double(group.communes.count) : group.communes.reduce(0) { $0 + population[$1] }
+        }
     }
 
     /// The greedy cover: one post at a time, at the site unit whose groups not yet covered weigh most per euro of its
@@ -27,10 +76,7 @@ public enum CommuneEndowment {
     /// Deterministic: ties go to the lower unit.
     public static func cover(_ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach) -> Outcome {
         let reach = model.reach
-        let population = scenario.communes.map { inputs in inputs.communes.map { Double($0.population) } } ?? []
-        let weight: [Double] = reach.groups.map { group in
-            unit == .communes ? Double(group.communes.count) : group.communes.reduce(0) { $0 + population[$1] }
-        }
+        let weight = weights(model, scenario: scenario, unit: unit)
         var decisionsOfUnit = [[Int]](repeating: [], count: reach.units.count)
         for (index, decision) in model.decisions.enumerated() {
             decisionsOfUnit[reach.unitOfSite[model.pools[decision.pool].site]].append(index)
@@ -67,7 +113,7 @@ public enum CommuneEndowment {
         let groups = covered.indices.filter { covered[$0] }
         return Outcome(
             covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
-            unit: unit, posts: posts)
+            unit: unit, posts: posts, bound: weight.reduce(0, +))
     }
 
     /// The groups among `groups` whose set of sites in reach contains no other's: one post within reach of each of

@@ -62,10 +62,25 @@ public enum CommuneSolve {
         var endowment: CommuneEndowment.Outcome?
         if let unit = scenario.communes?.endowReach {
             let plain = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
-            let cover = CommuneEndowment.cover(plain, scenario: scenario, unit: unit)
+            var cover = CommuneEndowment.cover(plain, scenario: scenario, unit: unit)
+            // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
+            let boundStarted = Date()
+            if !cover.proven,
+                let bound = try CommuneEndowment.relaxationBound(
+                    plain, scenario: scenario, unit: unit, solver: solver, options: options)
+            {
+                cover.bound = max(min(cover.bound, bound), cover.endowed)
+                log(
+                    "endow_reach: the stage's LP relaxation bounds it at \(Int(bound.rounded(.down))) \(unit.rawValue) in \(Date().timeIntervalSince(boundStarted)) s"
+                )
+            }
             log(
                 "endow_reach: \(Int(cover.endowed)) of \(Int(cover.reachable)) \(unit.rawValue) in reach of a site get a post within reach (\(cover.posts) posts)"
-                    + (cover.proven ? ", all of them: optimal" : "; the rest is not proven out of reach of this plan")
+                    + (cover.endowed >= cover.reachable - 1e-9
+                        ? ", all of them: optimal"
+                        : cover.proven
+                            ? ": no plan can do more (the LP bound), optimal"
+                            : "; at most \(Int(cover.bound.rounded(.down))) by the stage's LP bound")
             )
             endowment = cover
         }

@@ -71,6 +71,29 @@ import Testing
         #expect(one.endowment?.endowed == 2000 && one.endowment?.proven == true)
     }
 
+    /// Floors with scarce posts: c4 now has 5,000 people, a floor of one post per territory, 2 posts. The cover's
+    /// best first post is c4's site (5,000 people, territory 01); its next best would be {c1,c2,c3} (2,000, 01 again),
+    /// which would leave territory 02 below its floor and the value stage, holding both groups, without a plan. The
+    /// cover keeps room for the floors: its second post goes to c5 (territory 02), endowing 5,000 + 1,100 = 6,100
+    /// people, which is also the most any plan can do (one post per territory; the stage's relaxation proves it).
+    @Test func theCoverKeepsRoomForTheTerritoryFloors() throws {
+        let demand =
+            CommuneFixture.demandHeader + "\n"
+            + CommuneFixture.demandRows.replacingOccurrences(of: "c4,Four,01,,500,", with: "c4,Four,01,,5000,") + "\n"
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(
+                posts: 2, extraYAML: "limits:\n  territory_min_posts: 1", demand: demand,
+                reachYAML: "stages: endow_reach,value"))
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        let endowment = try #require(outcome.endowment)
+        #expect(endowment.covered == [1, 2] && endowment.endowed == 6100 && endowment.proven)
+        let byTerritory = outcome.model.decisions.indices.reduce(into: [0, 0]) { sums, index in
+            sums[outcome.model.pools[outcome.model.decisions[index].pool].territory] += outcome.posts[index]
+        }
+        #expect(byTerritory == [1, 1])
+    }
+
     /// Three communes on a line 11.1 km apart, a site in each, reach 12 km: the middle commune is reached by all three
     /// sites, the outer ones by their own and the middle one. The middle group's set contains the two others', so a
     /// post within reach of each outer group is one within reach of the middle: two rows, not three.

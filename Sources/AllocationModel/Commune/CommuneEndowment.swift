@@ -20,6 +20,9 @@ public enum CommuneEndowment {
         public let unit: CommuneInputs.EndowReach
         /// Posts the cover uses.
         public let posts: Int
+        /// The cover's posts per decision of the model it was made on (decisions are the same in every commune model
+        /// of the scenario): a plan that keeps every covering row, and room for the floors.
+        public var plan: [Int] = []
         /// The most any plan can endow: `reachable`, or less when the cover falls short and the stage's LP relaxation
         /// proves less (`relaxationBound`).
         public var bound: Double
@@ -72,7 +75,8 @@ public enum CommuneEndowment {
     }
 
     /// The greedy cover: one post at a time, at the site unit whose groups not yet covered weigh most per euro of its
-    /// cheapest post the rules allow (`CommuneRounding.Ledger`); lazily re-scored, since a unit's weight only falls.
+    /// cheapest post the rules allow (`CommuneRounding.Ledger`) and that leaves room for the territory floors still
+    /// unmet; lazily re-scored, since a unit's weight only falls.
     /// Deterministic: ties go to the lower unit.
     public static func cover(_ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach) -> Outcome {
         let reach = model.reach
@@ -97,23 +101,42 @@ public enum CommuneEndowment {
                 heap.push((gain(unit) / max(model.decisions[decision].stateCostEUR, 1), unit))
             }
         }
+        // Room kept for the territory floors: a post outside a territory below its floor must leave enough posts and
+        // euros (at the cheapest post's price) for every floor still unmet, or the value stage, which holds the
+        // endowed groups, could not meet the floors.
+        let floors = scenario.territories.map { scenario.postRange(of: $0).min }
+        let cheapestCost = model.decisions.map(\.stateCostEUR).min() ?? 0
+        var deficit = floors.reduce(0, +)
+        func keepsRoomForFloors(_ decision: Int) -> Bool {
+            let t = model.pools[model.decisions[decision].pool].territory
+            let after = deficit - (ledger.territory[t] < floors[t] ? 1 : 0)
+            return ledger.total + 1 + after <= scenario.parameters.posts
+                && ledger.spent + model.decisions[decision].stateCostEUR + Double(after) * cheapestCost
+                    <= scenario.parameters.budgetEUR + 1e-6
+        }
         var posts = 0
+        var plan = [Int](repeating: 0, count: model.decisions.count)
         while let top = heap.pop() {
             guard top.score > 0, let decision = cheapest(top.unit) else { continue }
+            // A unit whose next post would eat a floor's room is dropped (its score could only fall).
+            guard keepsRoomForFloors(decision) else { continue }
             let score = gain(top.unit) / max(model.decisions[decision].stateCostEUR, 1)
             if let next = heap.first, (score, -top.unit) < (next.score, -next.unit) {
                 heap.push((score, top.unit))
                 continue
             }
             guard score > 0 else { continue }
+            let t = model.pools[model.decisions[decision].pool].territory
+            if ledger.territory[t] < floors[t] { deficit -= 1 }
             ledger.add(decision)
             posts += 1
+            plan[decision] += 1
             for group in reach.unitGroups[top.unit] { covered[group] = true }
         }
         let groups = covered.indices.filter { covered[$0] }
         return Outcome(
             covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
-            unit: unit, posts: posts, bound: weight.reduce(0, +))
+            unit: unit, posts: posts, plan: plan, bound: weight.reduce(0, +))
     }
 
     /// The groups among `groups` whose set of sites in reach contains no other's: one post within reach of each of

@@ -100,8 +100,17 @@ public enum CommuneSolve {
                 relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
         } catch Failure.roundingFailed(let why) {
             log("commune rounding: \(why); again with the endow_reach rows first")
-            posts = try CommuneRounding.round(
-                relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals, coversFirst: true)
+            do {
+                posts = try CommuneRounding.round(
+                    relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals, coversFirst: true)
+            } catch Failure.roundingFailed(let why) where endowment?.plan.count == relaxed.decisions.count {
+                // The cover itself keeps every covering row and leaves room for the floors: rounded from it, the
+                // floors and the rest of the posts and euros are then filled by value per euro.
+                log("commune rounding: \(why); again from the endow_reach cover's posts")
+                posts = try CommuneRounding.round(
+                    relaxed, scenario: scenario,
+                    values: Self.values(of: endowment!.plan, model: relaxed), duals: relaxation.duals)
+            }
         }
         let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates, covers: covers))
         var evaluator = CommuneFixedPlan(model: integer)
@@ -199,6 +208,13 @@ public enum CommuneSolve {
     /// must end (the rest: rounding and evaluation of the plan).
     static let relaxationShare = 0.75
     static let lagrangianShare = 0.9
+
+    /// Posts per decision as values of `model`'s program (its other columns 0).
+    static func values(of posts: [Int], model: CommuneModel) -> [Double] {
+        var values = [Double](repeating: 0, count: model.program.variables.count)
+        for (index, decision) in model.decisions.enumerated() { values[decision.variable.index] = Double(posts[index]) }
+        return values
+    }
 
     /// Relative margin added to the relaxation's objective for the bound: 100 × the interior-point method's gap
     /// tolerance (measured: its optimum within 5 × 10⁻⁹ of the dual simplex's at 10 km).

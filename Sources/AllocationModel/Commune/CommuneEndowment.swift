@@ -37,17 +37,7 @@ public enum CommuneEndowment {
         _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, solver: any LinearSolver,
         options: SolverOptions
     ) throws -> Double? {
-        let program = model.program
-        let postsColumns = model.firstFlowColumn
-        var relaxed = LinearProgram(name: "\(program.name)_endow_reach", sense: .maximize)
-        for variable in program.variables.prefix(postsColumns) {
-            relaxed.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
-        }
-        for constraint in program.constraints where constraint.terms.allSatisfy({ $0.variable < postsColumns }) {
-            relaxed.addConstraint(
-                constraint.name, constraint.terms.map { (Variable(index: $0.variable), $0.coefficient) },
-                lower: constraint.lower, upper: constraint.upper)
-        }
+        var relaxed = model.postsProgram(named: "endow_reach")
         var postsAtSite = [[Variable]](repeating: [], count: model.reach.siteCommunes.count)
         for decision in model.decisions { postsAtSite[model.pools[decision.pool].site].append(decision.variable) }
         let weights = weights(model, scenario: scenario, unit: unit)

@@ -35,16 +35,7 @@ public enum CommuneLagrangian {
         let started = Date()
         let program = model.program
         let postsColumns = model.firstFlowColumn
-        // The posts part: the model's columns before the flows, and the rows over them alone.
-        var posts = LinearProgram(name: "\(program.name)_posts", sense: .maximize)
-        for variable in program.variables.prefix(postsColumns) {
-            posts.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
-        }
-        for constraint in program.constraints where constraint.terms.allSatisfy({ $0.variable < postsColumns }) {
-            posts.addConstraint(
-                constraint.name, constraint.terms.map { (Variable(index: $0.variable), $0.coefficient) },
-                lower: constraint.lower, upper: constraint.upper)
-        }
+        let posts = model.postsProgram(named: "posts")
         // What each post serves at its unit: −(its coefficient in the unit's `site_service` row).
         let unitCount = model.serviceRows.count
         var serving: [[(column: Int, people: Double)]] = Array(repeating: [], count: unitCount)
@@ -131,9 +122,16 @@ public enum CommuneLagrangian {
         var average = [Double](repeating: 0, count: postsColumns)
         var averaged = 0
         var current = best!.prices
-        for _ in 0..<subgradientSteps {
-            guard let found = try evaluate(current) else { break }
-            iterations += 1
+        for step in 0..<subgradientSteps {
+            // The first step starts at the best single price, already evaluated by the bisection.
+            let found: (value: Double, posts: [Double], excess: [Double])
+            if step == 0 {
+                found = (best!.value, best!.posts, best!.excess)
+            } else {
+                guard let evaluated = try evaluate(current) else { break }
+                iterations += 1
+                found = evaluated
+            }
             for column in 0..<postsColumns { average[column] += found.posts[column] }
             averaged += 1
             if keep(found, current) {

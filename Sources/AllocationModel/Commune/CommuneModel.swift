@@ -330,6 +330,23 @@ public struct CommuneModel: Sendable {
         self.firstFlowColumn = firstFlowColumn
     }
 
+    /// The posts alone: the program's columns before the flows (continuous) and the rows over them only (pools,
+    /// co-financing, floors, caps, posts, budget, `endow_reach`), no objective. The part a price on the service rows
+    /// leaves of the model (`CommuneLagrangian`), and the rules the endowment stage's relaxation keeps.
+    func postsProgram(named suffix: String) -> LinearProgram {
+        let columns = firstFlowColumn
+        var posts = LinearProgram(name: "\(program.name)_\(suffix)", sense: .maximize)
+        for variable in program.variables.prefix(columns) {
+            posts.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
+        }
+        for constraint in program.constraints where constraint.terms.allSatisfy({ $0.variable < columns }) {
+            posts.addConstraint(
+                constraint.name, constraint.terms.map { (Variable(index: $0.variable), $0.coefficient) },
+                lower: constraint.lower, upper: constraint.upper)
+        }
+        return posts
+    }
+
     /// The decisions (indices into `decisions`) of each `endow_reach` row: one post among them keeps the row.
     public var coverRows: [[Int]] {
         var decisionOfColumn = [Int](repeating: -1, count: program.variables.count)

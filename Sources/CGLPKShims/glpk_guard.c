@@ -323,6 +323,28 @@ static int start_suffices(glp_prob *P, const repartir_glpk_model *m, session *s,
     return 1;
 }
 
+// The simplex from the caller's basis (presolve off: the presolver would discard it). GLPK checks it: an invalid
+// basis (GLP_EBADB: not as many basic variables as rows) or a singular or ill-conditioned one is replaced by GLPK's
+// advanced basis, as a cold start would build, so a stale basis costs time, never the answer.
+static void warm_simplex(glp_prob *P, const repartir_glpk_model *m, session *s, repartir_glpk_result *r) {
+    const int *basis = s->request->basis_in;
+    for (int i = 0; i < m->rows; i++) glp_set_row_stat(P, i + 1, basis[i]);
+    for (int j = 0; j < m->cols; j++) glp_set_col_stat(P, j + 1, basis[m->rows + j]);
+    run_simplex(P, s, r, 0);
+    if (r->simplex_return == GLP_EBADB || r->simplex_return == GLP_ESING || r->simplex_return == GLP_ECOND) {
+        r->basis_rejected = 1;
+        glp_adv_basis(P, 0);
+        run_simplex(P, s, r, 0);
+    }
+}
+
+static void read_basis(glp_prob *P, const repartir_glpk_model *m, repartir_glpk_result *r) {
+    if (!r->basis_out) return;
+    for (int i = 0; i < m->rows; i++) r->basis_out[i] = glp_get_row_stat(P, i + 1);
+    for (int j = 0; j < m->cols; j++) r->basis_out[m->rows + j] = glp_get_col_stat(P, j + 1);
+    r->has_basis = 1;
+}
+
 static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session *s,
                   repartir_glpk_result *r) {
     const repartir_glpk_request *q = s->request;
@@ -335,13 +357,16 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
         if (q->interior) {
             run_interior(P, s, r);
             if (r->has_solution) return;
+        } else if (q->basis_in) {
+            warm_simplex(P, m, s, r);
         } else {
             run_simplex(P, s, r, q->presolve);
             if (q->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
         }
-        if (r->lp_status == GLP_OPT)
+        if (r->lp_status == GLP_OPT) {
             read_lp_solution(P, m, r, 1);
-        else if (r->lp_status == GLP_FEAS)  // time limit in phase 2: feasible, not proven optimal
+            read_basis(P, m, r);
+        } else if (r->lp_status == GLP_FEAS)  // time limit in phase 2: feasible, not proven optimal
             read_lp_solution(P, m, r, 0);
         return;
     }
@@ -463,10 +488,12 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
     s.last_progress = s.started;
 
     double *values = result->values, *activities = result->activities, *duals = result->duals;
+    int *basis = result->basis_out;
     memset(result, 0, sizeof *result);
     result->values = values;
     result->activities = activities;
     result->duals = duals;
+    result->basis_out = basis;
     if (session_running) {
         result->outcome = REPARTIR_GLPK_FATAL;
         snprintf(result->message, sizeof result->message,
@@ -502,6 +529,7 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
         glp_free_env();
         result->has_solution = 0;
         result->has_duals = 0;
+        result->has_basis = 0;
         result->lp_status = GLP_UNDEF;
         if (s.interior_stopped == 2) {
             s.cancelled = 1;  // read as "cancelled before any simplex", as when the flag is seen first
@@ -515,6 +543,7 @@ int repartir_glpk_run(const repartir_glpk_model *model, const repartir_glpk_requ
         result->outcome = REPARTIR_GLPK_FATAL;
         result->has_solution = 0;
         result->has_duals = 0;
+        result->has_basis = 0;
         copy_fatal_message(&s, result);
         glp_free_env();
         break;

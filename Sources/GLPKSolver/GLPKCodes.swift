@@ -1,4 +1,5 @@
 import CGLPK
+import LinearProgramming
 
 /// A return code of `glp_simplex` / `glp_intopt`, typed so a switch names what it handles and an unknown code
 /// still prints (after swift-system's `Errno`: a raw value with named constants, not a closed enum).
@@ -73,6 +74,30 @@ struct GLPKSolutionStatus: RawRepresentable, Equatable, Sendable, CustomStringCo
         case .optimal: "GLP_OPT"
         case .unbounded: "GLP_UNBND"
         default: "status \(rawValue)"
+        }
+    }
+}
+
+/// `LPBasis` statuses as GLPK's codes (`glp_set_row_stat`, `glp_get_col_stat`) and back.
+enum GLPKCodes {
+    static func status(_ status: LPBasis.Status) -> Int32 {
+        switch status {
+        case .basic: GLP_BS
+        case .atLower: GLP_NL
+        case .atUpper: GLP_NU
+        case .free: GLP_NF
+        case .fixed: GLP_NS
+        }
+    }
+
+    static func status(_ code: Int32) -> LPBasis.Status? {
+        switch code {
+        case GLP_BS: .basic
+        case GLP_NL: .atLower
+        case GLP_NU: .atUpper
+        case GLP_NF: .free
+        case GLP_NS: .fixed
+        default: nil
         }
     }
 }

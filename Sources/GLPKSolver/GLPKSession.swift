@@ -42,6 +42,9 @@ enum GLPKSession {
         /// optimal).
         var rangeLow: [Double] = []
         var rangeHigh: [Double] = []
+        /// Statuses (GLPK's codes, rows then columns) where a pure LP's simplex ended optimal; nil otherwise.
+        var basis: [Int32]?
+        var basisRejected = false
     }
 
     /// Boxes the progress closure so the C callback can reach it through a context pointer.
@@ -69,6 +72,7 @@ enum GLPKSession {
         request.progress_interval_seconds = 0.5
         request.cancel = cancellation.map { UnsafeMutablePointer($0.pointer) }
         var path = OwnedBuffer<CChar>([0])
+        var basisIn = OwnedBuffer<Int32>()
         var rangeColumns = OwnedBuffer<Int32>()
         switch action {
         case .solve(let options):
@@ -81,6 +85,12 @@ enum GLPKSession {
             request.interior = options.interiorPoint ? 1 : 0
             request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
             request.start_incumbent = options.startAsIncumbent ? 1 : 0
+            // Only a basis of the program's size reaches C, which reads rows + columns entries from it.
+            if let basis = options.basis, !options.interiorPoint,
+                basis.rows.count == program.rowNames.count, basis.columns.count == program.columnNames.count
+            {
+                basisIn = OwnedBuffer((basis.rows + basis.columns).map(GLPKCodes.status))
+            }
         case .write(let format, let target):
             request.action = format == .lp ? REPARTIR_GLPK_WRITE_LP : REPARTIR_GLPK_WRITE_MPS
             path = OwnedBuffer(Array(target.utf8CString))
@@ -103,6 +113,7 @@ enum GLPKSession {
         let values = OwnedBuffer<Double>(repeating: 0, count: columns)
         let activities = OwnedBuffer<Double>(repeating: 0, count: rows)
         let duals = OwnedBuffer<Double>(repeating: 0, count: rows)
+        let basisOut = OwnedBuffer<Int32>(repeating: 0, count: rows + columns)
         var result = repartir_glpk_result()
         var model = repartir_glpk_model(
             name_blob: program.nameBlob.baseAddress, problem_name: program.problemName,
@@ -120,13 +131,18 @@ enum GLPKSession {
         result.values = values.baseAddress
         result.activities = activities.baseAddress
         result.duals = duals.baseAddress
+        result.basis_out = basisOut.baseAddress
+        request.basis_in = basisIn.count > 0 ? UnsafePointer(basisIn.baseAddress) : nil
         request.range_count = Int32(rangeColumns.count)
         request.range_columns = UnsafePointer(rangeColumns.baseAddress)
         request.range_low = rangeLow.baseAddress
         request.range_high = rangeHigh.baseAddress
         // Every buffer above is owned by a value alive until the C call returns; the box and the flag too.
         withExtendedLifetime(
-            (program, path, rangeColumns, rangeLow, rangeHigh, values, activities, duals, box, cancellation)
+            (
+                program, path, rangeColumns, rangeLow, rangeHigh, values, activities, duals, basisIn, basisOut, box,
+                cancellation
+            )
         ) {
             _ = repartir_glpk_run(&model, &request, &result)
         }
@@ -154,6 +170,7 @@ enum GLPKSession {
             startSufficed: result.start_sufficed != 0, seconds: result.seconds,
             values: values.array, activities: activities.array, duals: duals.array,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
-            message: message, rangeLow: rangeLow.array, rangeHigh: rangeHigh.array)
+            message: message, rangeLow: rangeLow.array, rangeHigh: rangeHigh.array,
+            basis: result.has_basis != 0 ? basisOut.array : nil, basisRejected: result.basis_rejected != 0)
     }
 }

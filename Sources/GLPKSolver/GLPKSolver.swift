@@ -39,6 +39,7 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
     public func solve(_ program: LinearProgram, options: SolverOptions) throws(GLPKError) -> SolveResult {
         try GLPKVersion.check()
         do { try program.validate() } catch { throw .invalidModel(error) }
+        try Self.check(options, program: program)
         var lowered = LoweredProgram(program)
         var note = ""
         var start: [Double]?
@@ -122,7 +123,7 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
     ) throws(GLPKError)
         -> SolveResult
     {
-        try Self.check(options)
+        try Self.check(options, program: nil)
         let output = GLPKSession.run(lowered, action: .solve(options), progress: progress, cancellation: cancellation)
         switch output.outcome {
         case REPARTIR_GLPK_COMPLETED: break
@@ -132,12 +133,17 @@ public struct GLPKSolver: LinearSolver, ModelWriter {
         return try GLPKStatusMapping.result(from: output, sense: sense)
     }
 
-    private static func check(_ options: SolverOptions) throws(GLPKError) {
+    private static func check(_ options: SolverOptions, program: LinearProgram?) throws(GLPKError) {
         if options.timeLimitSeconds.isNaN || options.timeLimitSeconds <= 0 {
             throw .invalidOptions("time limit must be positive (or .infinity), got \(options.timeLimitSeconds)")
         }
         if !options.mipGap.isFinite || options.mipGap < 0 {
             throw .invalidOptions("MIP gap must be a finite number ≥ 0, got \(options.mipGap)")
+        }
+        if let program, let basis = options.basis, !basis.fits(program) {
+            throw .invalidOptions(
+                "a basis of \(basis.rows.count) rows and \(basis.columns.count) columns, not as many basic entries as rows, "
+                    + "for \(program.constraints.count) rows and \(program.variables.count) columns")
         }
     }
 }

@@ -6,6 +6,7 @@ import LinearProgramming
 enum GLPKStatusMapping {
     static func result(from output: GLPKSession.Output, sense: OptimizationSense) throws(GLPKError) -> SolveResult {
         var result = SolveResult(status: .noSolution, seconds: output.seconds, log: output.log)
+        result.basisRejected = output.basisRejected
         if output.isMIP { result.nodes = output.nodes }
         if output.cancelled && !output.simplexRan && !output.intoptRan {
             result.status = .interrupted
@@ -28,6 +29,13 @@ enum GLPKStatusMapping {
             result.values = output.values
             result.rowActivities = output.activities
             if output.hasDuals && !output.isMIP && result.status == .optimal { result.duals = output.duals }
+            if let codes = output.basis, !output.isMIP, result.status == .optimal {
+                let statuses = codes.compactMap(GLPKCodes.status)
+                let rows = output.activities.count
+                if statuses.count == codes.count && statuses.count >= rows {
+                    result.basis = LPBasis(rows: Array(statuses[..<rows]), columns: Array(statuses[rows...]))
+                }
+            }
         }
         if output.isMIP, let objective = result.objective {
             if result.status == .optimal && result.limitReached == nil {

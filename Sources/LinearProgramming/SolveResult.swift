@@ -45,6 +45,10 @@ public struct SolverOptions: Sendable {
     /// presolver matters for some models: the closeness stage on the replay scenario proves its optimum in 1.7 s with
     /// it and not in 17 s without it (docs/model.md, "MIP starts").
     public var startAsIncumbent = true
+    /// A pure LP solved by the simplex starts from this basis (an earlier solve's `SolveResult.basis`, for the same
+    /// rows and columns) without the presolver; ignored with `interiorPoint`. A basis that does not fit the program is
+    /// refused before the solve; one the solver finds singular is replaced by a cold start (`basisRejected`).
+    public var basis: LPBasis?
 
     public init(
         timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
@@ -91,6 +95,10 @@ public struct SolveResult: Sendable {
     /// Whether the answer is the options' MIP start: it was within the gap of the bound, or better
     /// than what branch-and-bound found.
     public var startUsed: Bool = false
+    /// Where the simplex ended, for a pure LP solved to optimality by it (nil after the interior-point method).
+    public var basis: LPBasis?
+    /// `SolverOptions.basis` was given but the solver could not start from it (singular or ill-conditioned).
+    public var basisRejected = false
 
     public init(
         status: SolveStatus, objective: Double? = nil, bestBound: Double? = nil, relativeGap: Double? = nil,

@@ -17,12 +17,13 @@ enum CommuneRun {
     }
 
     static func run(
-        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions, warmStart: PreviousCommunePlan? = nil,
         log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
         do {
-            let outcome = try CommuneSolve.solve(scenario, candidates: true, solver: solver, options: options, log: log)
+            let outcome = try CommuneSolve.solve(
+                scenario, candidates: true, solver: solver, options: options, warmStart: warmStart, log: log)
             log(
                 "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), \(outcome.boundMethod == .relaxation ? "LP" : "Lagrangian") bound \(Format.fixed(outcome.bound, decimals: 1)), "
                     + "gap \(Format.percent(outcome.gap, decimals: 3)) (bound \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)"
@@ -56,7 +57,8 @@ enum CommuneRun {
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
                 hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment,
-                boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished)
+                boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished,
+                warmStart: outcome.warmStart, unitPrices: outcome.unitPrices)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

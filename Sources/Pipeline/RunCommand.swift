@@ -25,6 +25,8 @@ public enum RunCommand {
         /// `--commitments-from RUN_FOLDER`: a previous run's plan as the commitments, all with `commitmentsMode`.
         public var commitmentsFrom: String?
         public var commitmentsMode: Commitment.Mode = .locked
+        /// `--warm-start RUN_FOLDER`: a previous run's commune plan (its sites.csv) starts this one's commune solve.
+        public var warmStartFrom: String?
 
         public init(
             scenarioPath: String, overrides: [ParameterOverride] = [], outputDirectory: String? = nil,
@@ -72,6 +74,7 @@ public enum RunCommand {
         try checkBaselines(of: scenario)
         _ = try Solving.objectiveStages(for: scenario)
         let inputs = try reportInputs(for: scenario)
+        let warmStart = try warmStartPlan(request, scenario: scenario)
         log(
             "scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures"
         )
@@ -101,7 +104,7 @@ public enum RunCommand {
             clock: &clock, log: log, published: published)
         var assembled = try assemble(
             outcome, request: request, inputs: inputs, baselines: baselines, budget: budget,
-            solver: budgeted, options: options, clock: &clock, log: log)
+            solver: budgeted, options: options, warmStart: warmStart, clock: &clock, log: log)
         clock.mark("total_before_write")
         assembled.files.append(DataPackage.file(describing: assembled.files))
         let manifest = Manifest.render(
@@ -220,8 +223,8 @@ public enum RunCommand {
     /// maps, the commune plan, then the report.
     private static func assemble(
         _ solved: Solving.Outcome, request: Request, inputs: RunReport.Inputs, baselines: BaselinePlans,
-        budget: RunBudget, solver: any LinearSolver, options: SolverOptions, clock: inout RunClock,
-        log: @escaping (String) -> Void
+        budget: RunBudget, solver: any LinearSolver, options: SolverOptions, warmStart: PreviousCommunePlan?,
+        clock: inout RunClock, log: @escaping (String) -> Void
     ) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
         var outcome = solved
         let scenario = outcome.record.scenario
@@ -260,7 +263,8 @@ public enum RunCommand {
         // shares of what the run has left, not of the whole budget.
         var communeOptions = options
         communeOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(budget.solvingTime, 0.01))
-        let communes = try CommuneRun.run(scenario, solver: solver, options: communeOptions, log: log)
+        let communes = try CommuneRun.run(
+            scenario, solver: solver, options: communeOptions, warmStart: warmStart, log: log)
         parts.communes = communes.map { ($0.files, $0.section) }
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
@@ -274,6 +278,23 @@ public enum RunCommand {
         let files = RunReport.files(parts, inputs: inputs)
         clock.lap("render")
         return (outcome, files, communes?.proven ?? true)
+    }
+
+    /// `--warm-start`'s previous commune plan, read before the lock and the solve so that a wrong folder fails at once:
+    /// missing (66), garbled (65), or a scenario without a demand table (64: there is no commune solve to start).
+    private static func warmStartPlan(_ request: Request, scenario: Scenario) throws(RunFailure) -> PreviousCommunePlan?
+    {
+        guard let folder = request.warmStartFrom else { return nil }
+        guard scenario.communes != nil else {
+            throw .usage(
+                "--warm-start starts the commune plan, and scenario \(scenario.parameters.name) has no demand table (tables.demand): leave it out"
+            )
+        }
+        do {
+            return try PreviousCommunePlan.read(folder)
+        } catch {
+            throw .input(error)
+        }
     }
 
     private static func stopIfCancelled(_ request: Request) throws(RunFailure) {

@@ -85,7 +85,15 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
-        if results.boundMethod == .lagrangian {
+        if let warm = results.warmStart {
+            out.append("")
+            out.append(
+                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its plan (\(Format.grouped(warm.matchedRows)) site pools and "
+                    + "options with posts, \(Format.grouped(warm.unmatchedRows)) not in this scenario), repaired into this scenario's rules, is the plan's "
+                    + "start, and its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
+                    + "The bound holds for any prices; how tight it is depends on how close this scenario is to that run's "
+                    + "(docs/model.md, \"A variant from a solved run\").")
+        } else if results.boundMethod == .lagrangian {
             let why =
                 results.relaxationUnfinished.map { "the LP relaxation did not finish in the run's time (\($0))" }
                 ?? "`reach.bound: lagrangian` (no LP relaxation)"

@@ -67,14 +67,20 @@ public struct CommuneResults: Sendable {
     public let reachableCommunes: Int
     /// The `endow_reach` stage before the value, when `reach.stages` asks for it.
     public let endowment: CommuneEndowment.Outcome?
+    /// The previous run this one started from (`--warm-start`), nil for a cold start.
+    public let warmStart: CommuneWarmStart?
+    /// The bound's price of one more person served at each site unit of the optimised plan's model (value units).
+    public let unitPrices: [Double]
 
     public init(
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
         evaluationSeconds: Double,
         plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach,
         endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
-        relaxationUnfinished: String? = nil
+        relaxationUnfinished: String? = nil, warmStart: CommuneWarmStart? = nil, unitPrices: [Double] = []
     ) {
+        self.warmStart = warmStart
+        self.unitPrices = unitPrices
         self.boundMethod = boundMethod
         self.relaxationUnfinished = relaxationUnfinished
         self.endowment = endowment

@@ -42,7 +42,7 @@ public enum CommuneTables {
         let parameters = results.scenario.parameters
         var csv = CSVWriter(columns: [
             "site_commune", "site_name", "territory_code", "kind", "candidate", "funding_option", "posts",
-            "capacity", "people_servable", "opened",
+            "capacity", "people_servable", "opened", "value_per_person",
         ])
         var byPool = [[Int]](repeating: [], count: model.pools.count)
         for (index, decision) in model.decisions.enumerated() { byPool[decision.pool].append(index) }
@@ -50,6 +50,9 @@ public enum CommuneTables {
             let commune = results.communes[pool.commune]
             let territory = results.scenario.territories[pool.territory].code
             let kind = parameters.kinds[pool.kind].id
+            let unit = model.reach.unitOfSite[pool.site]
+            let price: CSVWriter.Cell =
+                unit < results.unitPrices.count ? .number(results.unitPrices[unit], decimals: 6) : .empty
             // One row per option the pool uses (co-financing units summed); a pool without posts gets one row.
             var perOption: [Int: (posts: Int, people: Double)] = [:]
             for index in byPool[poolIndex] where plan.posts[index] > 0 {
@@ -68,7 +71,7 @@ public enum CommuneTables {
                 csv.append([
                     .text(commune.code), .text(commune.name), .text(territory), .text(kind), .boolean(pool.candidate),
                     row.option.map { .text($0) } ?? .empty, .integer(row.posts), .integer(pool.capacity),
-                    .number(row.people, decimals: 1), .boolean(opened),
+                    .number(row.people, decimals: 1), .boolean(opened), price,
                 ])
             }
         }

@@ -472,6 +472,10 @@ public enum DataPackage {
                     "people_servable", unit: "people", decimals: 1,
                     "Posts × people one post accompanies over its funded months."),
                 text("opened", "true when the pool has at least one post."),
+                number(
+                    "value_per_person", unit: "need-weighted value of coverage per person", decimals: 6,
+                    "The bound's price of one more person served from this site: the value of coverage it would add (the LP relaxation's dual of the site's service row, or the Lagrangian's price). What repartir run --warm-start reads."
+                ),
             ], dynamic: [], primaryKey: ["site_commune", "territory_code", "kind", "candidate", "funding_option"],
             foreignKeys: []),
         Table(

@@ -77,6 +77,13 @@ struct Run: ParsableCommand {
             valueName: "locked|min"))
     var commitmentsMode: String?
 
+    @Option(
+        name: .customLong("warm-start"),
+        help: ArgumentHelp(
+            "Start the commune plan from a previous run of a variant (its sites.csv): its posts, repaired into this scenario's rules, and its prices for the bound, instead of the LP relaxation.",
+            valueName: "RUN_FOLDER"))
+    var warmStart: String?
+
     @Option(help: ArgumentHelp("Sweep id, recorded in the manifest (set by a sweep).", valueName: "ID"))
     var sweep: String?
 
@@ -180,6 +187,7 @@ struct Run: ParsableCommand {
             outputDirectory: out, runsRoot: runsRoot, timeLimit: timeLimit, mipGap: mipGap,
             cancellation: interruption)
         request.commitmentsFrom = commitmentsFrom
+        request.warmStartFrom = warmStart
         request.commitmentsMode = commitmentsMode.flatMap(Commitment.Mode.init(rawValue:)) ?? .locked
         Invocation.current = Invocation(
             commandLine: CommandLine.arguments, sweepID: sweep, variantID: variant,

@@ -90,4 +90,23 @@ import Testing
             "\(error)".contains("reach.bound")
         }
     }
+
+    /// A warm start's prices (`--warm-start`, `CommuneWarmStart`): the relaxation's own duals on the service rows give
+    /// its optimum back (relaxing some rows of an LP at their optimal duals loses nothing), so a run of the same
+    /// scenario proves the relaxation's bound without solving it; the search then only scales them.
+    @Test func theRelaxationsOwnPricesGiveItsOptimumBack() throws {
+        for budget in [25_000, 45_000, 1_000_000] {
+            let scenario = try Self.lagrangian(budget: budget)
+            let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+            let lp = try GLPKSolver().solve(model.program, options: SolverOptions(mipGap: 1e-4))
+            let optimum = try #require(lp.objective)
+            let duals = try #require(lp.duals)
+            let outcome = try #require(
+                try CommuneLagrangian.solve(
+                    model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4),
+                    start: model.serviceRows.map { abs(duals[$0]) }, subgradientSteps: 0))
+            #expect(outcome.bound >= optimum - 1e-9, "budget \(budget)")
+            #expect(outcome.bound <= optimum + 1e-7 * max(abs(optimum), 1), "budget \(budget): \(outcome.bound)")
+        }
+    }
 }

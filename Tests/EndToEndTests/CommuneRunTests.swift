@@ -101,4 +101,74 @@ import Testing
         #expect(report.contains("against the Lagrangian bound"))
         #expect(report.contains("The bound is Lagrangian, since `reach.bound: lagrangian`"))
     }
+
+    /// `--warm-start`: from a previous run of the same scenario (budget for 2.5 posts), its sites.csv prices are the
+    /// relaxation's duals, so the Lagrangian bound they give is the relaxation's optimum again (LP duality) and the
+    /// previous plan comes back: the same value and, within 10⁻⁶, the same bound, without the relaxation. From the
+    /// 3-post run (proven, 509.12) to the 2.5-post budget: the bound still holds (at least the relaxation's 424.26),
+    /// the repaired plan is verified, and the report says where it started.
+    @Test func aWarmStartFromAPreviousRun() throws {
+        let tight = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let roomy = URL(fileURLWithPath: try CommuneFixture.folder())
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm")
+        func run(_ scenario: URL, _ name: String, _ extra: [String] = []) throws -> (E2E.Output, URL) {
+            let out = root.appendingPathComponent(name)
+            return (try E2E.repartir(["run", scenario.path, "--out", out.path] + extra, in: root), out)
+        }
+        func metric(_ out: URL, _ name: String) throws -> Double? {
+            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
+                .flatMap(Double.init)
+        }
+        let (cold, coldOut) = try run(tight, "cold")
+        #expect(cold.status == 10, "\(cold)")
+        let sites = try E2E.table(coldOut.appendingPathComponent("sites.csv"))
+        #expect(sites.allSatisfy { Double($0["value_per_person"] ?? "") != nil })
+        let (again, againOut) = try run(tight, "again", ["--warm-start", coldOut.path])
+        #expect(again.status == 10, "\(again)")
+        let lpBound = try #require(try metric(coldOut, "lp_bound"))
+        let warmBound = try #require(try metric(againOut, "lagrangian_bound"))
+        #expect(
+            warmBound >= lpBound - 1e-3 && warmBound <= lpBound * (1 + 1e-6) + 1e-3, "\(warmBound) against \(lpBound)")
+        #expect(try metric(againOut, "value") == (try metric(coldOut, "value")))
+        #expect(again.stderrText.contains("warm start from") && !again.stderrText.contains("commune LP bound"))
+
+        let (proven, provenOut) = try run(roomy, "proven")
+        #expect(proven.status == 0, "\(proven)")
+        let (variant, variantOut) = try run(tight, "variant", ["--warm-start", provenOut.path])
+        #expect(variant.status == 10, "\(variant)")
+        let bound = try #require(try metric(variantOut, "lagrangian_bound"))
+        #expect(bound >= 2.5 * 120 * 0.5.squareRoot() / 0.5 - 1e-3)
+        let report = try E2E.text(variantOut.appendingPathComponent("report.md"))
+        #expect(report.contains("**Warm start** from the run in") && report.contains("against the Lagrangian bound"))
+    }
+
+    /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,
+    /// a scenario without a demand table 64 (no commune plan to start). Each before any solve.
+    @Test func aWrongWarmStartFailsFast() throws {
+        let communes = URL(fileURLWithPath: try CommuneFixture.folder())
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-bad")
+        let missing = try E2E.repartir(
+            ["run", communes.path, "--out", root.appendingPathComponent("a").path, "--warm-start", "no-such-run"],
+            in: root)
+        #expect(missing.status == 66 && missing.stderrText.contains("no-such-run"), "\(missing)")
+        let garbled = root.appendingPathComponent("garbled")
+        try FileManager.default.createDirectory(at: garbled, withIntermediateDirectories: true)
+        try Data(
+            """
+            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
+            c1,One,T1,public,false,full,two,2,240.0,true,1.5
+
+            """.utf8
+        ).write(to: garbled.appendingPathComponent("sites.csv"))
+        let bad = try E2E.repartir(
+            ["run", communes.path, "--out", root.appendingPathComponent("b").path, "--warm-start", garbled.path],
+            in: root)
+        #expect(bad.status == 65 && bad.stderrText.contains("sites.csv:2:"), "\(bad)")
+        let national = try E2E.repartir(
+            [
+                "run", E2E.defaultScenario.path, "--out", root.appendingPathComponent("c").path,
+                "--warm-start", garbled.path,
+            ], in: root)
+        #expect(national.status == 64 && national.stderrText.contains("demand table"), "\(national)")
+    }
 }

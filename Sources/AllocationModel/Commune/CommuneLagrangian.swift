@@ -26,11 +26,14 @@ public enum CommuneLagrangian {
 
     /// Price updates at most: the bisection's, then the subgradient's.
     static let bisectionSteps = 16
-    static let subgradientSteps = 40
+    public static let subgradientSteps = 40
 
-    /// Nil when the posts part has no solution (its rules cannot all hold) or the deadline passes first.
+    /// Nil when the posts part has no solution (its rules cannot all hold) or the deadline passes first. `start`: a
+    /// price per unit known to be near the minimum (a previous run's, `CommuneWarmStart`); the bisection then scales
+    /// it (λ × start) instead of searching one price for every unit.
     public static func solve(
-        _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture
+        _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture,
+        start: [Double]? = nil, subgradientSteps: Int = Self.subgradientSteps
     ) throws -> Outcome? {
         let started = Date()
         let program = model.program
@@ -53,7 +56,7 @@ public enum CommuneLagrangian {
         }
         var lpOptions = options.starting(from: nil)
         lpOptions.interiorPoint = false
-        lpOptions.dualSimplex = true
+        var basis: LPBasis?
 
         /// L(π), the posts part's solution, and each unit's demand minus supply (a subgradient of L, negated).
         func evaluate(_ prices: [Double]) throws -> (value: Double, posts: [Double], excess: [Double])? {
@@ -69,8 +72,13 @@ public enum CommuneLagrangian {
             }
             if Date() >= deadline { return nil }
             lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(deadline.timeIntervalSinceNow, 0.01))
+            // Only the objective changes from one price to the next: the last basis stays feasible, and the primal
+            // simplex needs a few pivots from it instead of a solve from scratch.
+            lpOptions.basis = basis
+            lpOptions.dualSimplex = basis == nil
             let result = try solver.solve(priced, options: lpOptions)
             guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else { return nil }
+            basis = result.basis
             var excess = [Double](repeating: 0, count: unitCount)
             for unit in 0..<unitCount {
                 for (column, people) in serving[unit] { excess[unit] -= people * result.values[column] }
@@ -98,18 +106,25 @@ public enum CommuneLagrangian {
             best = (found.value, found.posts, prices, found.excess)
             return true
         }
-        // One price for every unit: L is convex in it, and the sign of the total excess says on which side its
-        // minimum lies (more demand than supply: the price is too low).
+        // Prices λ × direction: one price for every unit (direction 1), or a start scaled. L(λ × direction) is convex
+        // in λ, and the sign of direction · excess says on which side its minimum lies (more demand than supply: the
+        // prices are too low). A start is evaluated as it is first, then scaled between 0 and 4 times.
+        let direction = start ?? [Double](repeating: 1, count: unitCount)
         var low = 0.0
-        var high = segments.lazy.flatMap { $0 }.map(\.value).max() ?? 0
+        var high = start == nil ? segments.lazy.flatMap { $0 }.map(\.value).max() ?? 0 : 4
         var iterations = 0
+        if let start, let found = try evaluate(start) {
+            iterations += 1
+            _ = keep(found, start)
+            if zip(direction, found.excess).reduce(0, { $0 + $1.0 * $1.1 }) > 0 { low = 1 } else { high = 1 }
+        }
         for _ in 0..<bisectionSteps where high - low > 1e-12 * max(high, 1) {
             let middle = (low + high) / 2
-            let prices = [Double](repeating: middle, count: unitCount)
+            let prices = direction.map { $0 * middle }
             guard let found = try evaluate(prices) else { break }
             iterations += 1
             _ = keep(found, prices)
-            if found.excess.reduce(0, +) > 0 { low = middle } else { high = middle }
+            if zip(direction, found.excess).reduce(0, { $0 + $1.0 * $1.1 }) > 0 { low = middle } else { high = middle }
         }
         guard best != nil else { return nil }
         // Then each unit's price on its own: π ← max(0, π + t × excess), t = θ (L − target) / ‖excess‖², the target

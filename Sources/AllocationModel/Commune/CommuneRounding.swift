@@ -122,14 +122,6 @@ enum CommuneRounding {
                 if posts[best] > whole[best] { fraction[best] = max(0, fraction[best] - 1) }
             }
         }
-        if coversFirst { try cover() }
-        for index in model.decisions.indices {
-            while posts[index] < whole[index] && ledger.allows(index) {
-                ledger.add(index)
-                posts[index] += 1
-            }
-        }
-        if !coversFirst { try cover() }
         // Marginal value per euro of one more post: the service row's dual × people per post / State cost.
         let unitOfSite = model.reach.unitOfSite
         let perEuro: [Double] = model.decisions.map { decision in
@@ -137,10 +129,20 @@ enum CommuneRounding {
             let dual = abs(duals?[row] ?? 0)
             return dual * decision.peoplePerPost / max(decision.stateCostEUR, 1)
         }
+        let byValue = model.decisions.indices.sorted { (perEuro[$0], -$0) > (perEuro[$1], -$1) }
+        if coversFirst { try cover() }
+        // The integer parts, best value per euro first: all of them fit when `values` keep the rules (a relaxation's);
+        // a previous plan under other rules (`CommuneWarmStart`: a smaller budget) keeps its best posts.
+        for index in byValue {
+            while posts[index] < whole[index] && ledger.allows(index) {
+                ledger.add(index)
+                posts[index] += 1
+            }
+        }
+        if !coversFirst { try cover() }
         let byFraction = model.decisions.indices.filter { fraction[$0] > 1e-6 }
             .sorted { (fraction[$0], perEuro[$0], -$0) > (fraction[$1], perEuro[$1], -$1) }
         // Floors first: a territory below its floor takes its largest fractional parts, then its best posts per euro.
-        let byValue = model.decisions.indices.sorted { (perEuro[$0], -$0) > (perEuro[$1], -$1) }
         var ordered = [[Int]](repeating: [], count: scenario.territories.count)
         for index in byFraction + byValue { ordered[model.pools[model.decisions[index].pool].territory].append(index) }
         for (t, territory) in scenario.territories.enumerated() {

@@ -29,6 +29,12 @@ public enum CommuneSolve {
         public var boundMethod: CommuneInputs.Bound = .relaxation
         /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
         public var relaxationUnfinished: String?
+        /// The previous run a variant started from (`--warm-start`): its prices started the Lagrangian bound and its
+        /// posts the rounding, no relaxation solved.
+        public var warmStart: CommuneWarmStart?
+        /// The bound's price of one more person served at each unit of `model.reach.units`, in value units (the
+        /// relaxation's duals, or the Lagrangian's prices): `sites.csv` publishes them, a warm start reads them.
+        public var unitPrices: [Double] = []
         public var status: String { proven ? "optimal" : "feasible" }
     }
 
@@ -55,7 +61,7 @@ public enum CommuneSolve {
 
     public static func solve(
         _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
-        log: (String) -> Void = { _ in }
+        warmStart previous: PreviousCommunePlan? = nil, log: (String) -> Void = { _ in }
     ) throws -> Outcome {
         let started = Date()
         // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.
@@ -91,13 +97,33 @@ public enum CommuneSolve {
             "commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
                 + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros"
         )
+        let warm = previous.map { CommuneWarmStart($0, model: relaxed, scenario: scenario) }
+        if let warm {
+            log(
+                "warm start from \(warm.folder): \(warm.matchedRows) of its site pools and options with posts found here (\(warm.unmatchedRows) not), "
+                    + "\(relaxed.reach.units.count - warm.unpricedUnits) of \(relaxed.reach.units.count) site units priced"
+            )
+        }
         let relaxation = try bound(
-            relaxed, scenario: scenario, solver: solver, options: options, started: started, log: log)
+            relaxed, scenario: scenario, solver: solver, options: options, started: started, warm: warm, log: log)
         let bound = relaxation.bound
         var posts: [Int]
         do {
-            posts = try CommuneRounding.round(
-                relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
+            if let warm {
+                // The previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts
+                // or euros its best posts would leave them none); the Lagrangian's own posts if it cannot be.
+                do {
+                    posts = try CommuneRounding.round(
+                        relaxed, scenario: scenario, values: warm.values, duals: relaxation.duals, coversFirst: true)
+                } catch Failure.roundingFailed(let why) {
+                    log("commune rounding from the warm start's plan: \(why); from the Lagrangian's posts instead")
+                    posts = try CommuneRounding.round(
+                        relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
+                }
+            } else {
+                posts = try CommuneRounding.round(
+                    relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
+            }
         } catch Failure.roundingFailed(let why) {
             log("commune rounding: \(why); again with the endow_reach rows first")
             do {
@@ -143,7 +169,8 @@ public enum CommuneSolve {
             groupCoverage: integer.groupCoverage(of: values),
             proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
             improvementSeconds: improvementSeconds, endowment: endowment, boundMethod: relaxation.method,
-            relaxationUnfinished: relaxation.unfinished)
+            relaxationUnfinished: relaxation.unfinished, warmStart: warm,
+            unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale })
     }
 
     /// The bound on every plan's value (in value units) and the fractional plan and row prices the rounding starts
@@ -152,7 +179,7 @@ public enum CommuneSolve {
     /// rounding and the plan's evaluation).
     static func bound(
         _ relaxed: CommuneModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions, started: Date,
-        log: (String) -> Void
+        warm: CommuneWarmStart? = nil, log: (String) -> Void
     ) throws -> (
         bound: Double, values: [Double], duals: [Double]?, seconds: Double, method: CommuneInputs.Bound,
         unfinished: String?
@@ -166,7 +193,7 @@ public enum CommuneSolve {
                     + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
         }
         var unfinished: String?
-        if scenario.communes?.bound != .lagrangian {
+        if warm?.prices == nil, scenario.communes?.bound != .lagrangian {
             var lpOptions = options
             lpOptions.start = nil
             lpOptions.dualSimplex = true
@@ -191,15 +218,21 @@ public enum CommuneSolve {
             deadline = started.addingTimeInterval(options.timeLimitSeconds * lagrangianShare)
         }
         let lagrangianStarted = Date()
+        // From a warm start's prices, scaled only: their posts are not the plan's start (the previous plan is), and the
+        // subgradient steps never lowered the bound nationally (above).
         guard
-            let lagrangian = try CommuneLagrangian.solve(relaxed, solver: solver, options: options, deadline: deadline)
+            let lagrangian = try CommuneLagrangian.solve(
+                relaxed, solver: solver, options: options, deadline: deadline, start: warm?.prices,
+                subgradientSteps: warm?.prices == nil ? CommuneLagrangian.subgradientSteps : 0)
         else {
             throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
         }
         let bound = inValueUnits(lagrangian.bound)
         let seconds = Date().timeIntervalSince(lagrangianStarted)
         log(
-            "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
+            warm?.prices != nil
+                ? "commune Lagrangian bound \(bound) in \(seconds) s (the warm start's prices scaled, \(lagrangian.iterations) prices)"
+                : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
         return (bound, lagrangian.values, lagrangian.duals, seconds, .lagrangian, unfinished)
     }

@@ -93,6 +93,11 @@ typedef struct {
     const int *range_columns;
     double *range_low;
     double *range_high;
+    // Optional warm start for a pure LP solved by the simplex (not `interior`): one status per row, then one per
+    // column (GLP_BS, GLP_NL, GLP_NU, GLP_NF or GLP_NS; the caller checks), e.g. the basis an earlier solve of the
+    // same rows and columns ended at. The simplex then runs without the presolver, from that basis; when GLPK
+    // finds it invalid or singular, from its advanced basis instead (`basis_rejected`).
+    const int *basis_in;
 } repartir_glpk_request;
 
 typedef struct {
@@ -121,6 +126,11 @@ typedef struct {
     double *values;
     double *activities;
     double *duals;
+    // Caller-owned, rows + columns entries, may be NULL: the final basis's statuses (rows, then columns), filled
+    // when a pure LP ends optimal by the simplex (`has_basis`); the interior-point method has no basis.
+    int *basis_out;
+    int has_basis;
+    int basis_rejected;  // basis_in was not a valid basis: the simplex started from GLPK's advanced basis
     // GLPK's captured terminal output (malloc'ed; free it with repartir_glpk_free_log).
     char *log;
     size_t log_length;

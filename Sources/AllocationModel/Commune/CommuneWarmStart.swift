@@ -1,0 +1,76 @@
+import Foundation
+import Scenario
+
+/// A previous run's commune plan mapped onto this run's model (docs/model.md, "A variant from a solved run"): its
+/// prices per site unit start the Lagrangian bound, and its posts start the rounding. Both are hints: any prices
+/// give a valid bound and the rounding repairs any posts into this scenario's rules, so a run of another scenario
+/// costs time and tightness, never correctness.
+public struct CommuneWarmStart: Sendable {
+    public let folder: String
+    /// Price per unit of `model.reach.units`, in the program's units (per person served); nil when no site of the
+    /// previous run carries a price.
+    public let prices: [Double]?
+    /// Posts per decision of `model` taken from the previous plan, as the program's values (other columns 0).
+    public let values: [Double]
+    /// Rows of the previous plan with posts that match a pool and option of this model, and those that do not.
+    public let matchedRows: Int
+    public let unmatchedRows: Int
+    /// Site units of this model with no price in the previous run (given the median of the others').
+    public let unpricedUnits: Int
+
+    public init(_ previous: PreviousCommunePlan, model: CommuneModel, scenario: Scenario) {
+        folder = previous.folder
+        let communes = scenario.communes?.communes ?? []
+        let reach = model.reach
+        // Prices: a unit takes the highest of its site communes' (they share one row, hence one price, in a run with
+        // the same reach).
+        var priceByCommune: [String: Double] = [:]
+        for site in previous.sites {
+            if let price = site.valuePerPerson {
+                priceByCommune[site.siteCommune] = max(priceByCommune[site.siteCommune] ?? 0, price)
+            }
+        }
+        let known: [Double?] = reach.units.map { positions in
+            positions.compactMap { priceByCommune[communes[reach.siteCommunes[$0]].code] }.max()
+        }
+        let listed = known.compactMap { $0 }.sorted()
+        if listed.isEmpty {
+            prices = nil
+            unpricedUnits = reach.units.count
+        } else {
+            let median = listed[listed.count / 2]
+            prices = known.map { ($0 ?? median) / model.objectiveScale }
+            unpricedUnits = known.count(where: { $0 == nil })
+        }
+        // Posts: each (pool, option) row spread over that pool's decisions of the option, up to each one's bound.
+        struct Key: Hashable {
+            let commune: String, territory: String, kind: String, candidate: Bool, option: String
+        }
+        var held: [Key: Int] = [:]
+        for site in previous.sites where site.posts > 0 {
+            guard let option = site.option else { continue }
+            held[
+                Key(
+                    commune: site.siteCommune, territory: site.territory, kind: site.kind, candidate: site.candidate,
+                    option: option), default: 0] += site.posts
+        }
+        let parameters = scenario.parameters
+        var values = [Double](repeating: 0, count: model.program.variables.count)
+        var matched = Set<Key>()
+        for decision in model.decisions {
+            let pool = model.pools[decision.pool]
+            let key = Key(
+                commune: communes[pool.commune].code, territory: scenario.territories[pool.territory].code,
+                kind: parameters.kinds[pool.kind].id, candidate: pool.candidate,
+                option: parameters.fundingOptions[decision.option].id)
+            guard let left = held[key], left > 0 else { continue }
+            matched.insert(key)
+            let placed = min(left, Int(model.program.variables[decision.variable.index].upper.rounded(.down)))
+            values[decision.variable.index] = Double(placed)
+            held[key] = left - placed
+        }
+        self.values = values
+        matchedRows = matched.count
+        unmatchedRows = held.keys.count - matched.count
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A previous run's commune plan, read from its `sites.csv` for `repartir run --warm-start`: the posts of each site
+/// pool and funding option, and the bound's price per person served at each site commune. A variant of that run
+/// starts from them (`CommuneWarmStart`) instead of solving the LP relaxation again.
+public struct PreviousCommunePlan: Sendable {
+    public static let file = "sites.csv"
+
+    /// One row of `sites.csv`.
+    public struct Site: Sendable, Hashable {
+        public let siteCommune: String
+        public let territory: String
+        public let kind: String
+        public let candidate: Bool
+        /// Nil on a pool's row without posts.
+        public let option: String?
+        public let posts: Int
+        /// Value of coverage one more person served from this site would add (the relaxation's dual, or the
+        /// Lagrangian's price); nil in a run written before the column existed.
+        public let valuePerPerson: Double?
+    }
+
+    public let folder: String
+    public let sites: [Site]
+
+    /// A missing folder or file is a missing input (exit 66), a garbled table a data error at its file:line:column
+    /// (exit 65).
+    public static func read(_ folder: String) throws(ScenarioError) -> PreviousCommunePlan {
+        let path = (folder as NSString).appendingPathComponent(file)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ScenarioError([
+                Diagnostic(
+                    .missingFile, SourceLocation(file: folder),
+                    "--warm-start: no run folder here (give the folder of a previous run of a scenario with a demand table, which holds \(file))"
+                )
+            ])
+        }
+        let table = try CSVTable(
+            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's commune plan"),
+            path: path)
+        var reader = TableReader(
+            table: table,
+            columns: [
+                .init(name: "site_commune", required: true), .init(name: "territory_code", required: true),
+                .init(name: "kind", required: true), .init(name: "candidate", required: true),
+                .init(name: "funding_option", required: true), .init(name: "posts", required: true),
+                .init(name: "value_per_person", required: false),
+            ])
+        var sites: [Site] = []
+        for record in table.records where record.count == table.header.count {
+            guard let commune = reader.text(record, "site_commune"),
+                let territory = reader.text(record, "territory_code"), let kind = reader.text(record, "kind"),
+                let candidate = reader.boolean(record, "candidate"),
+                let posts = reader.integer(record, "posts", in: 0...1_000_000)
+            else { continue }
+            let option = reader.text(record, "funding_option", optional: true)
+            let price =
+                reader.field(record, "value_per_person") == nil
+                ? nil : reader.number(record, "value_per_person", in: 0...1e12, optional: true)
+            sites.append(
+                Site(
+                    siteCommune: commune, territory: territory, kind: kind, candidate: candidate, option: option,
+                    posts: posts, valuePerPerson: price))
+        }
+        try reader.errors.throwIfAny()
+        return PreviousCommunePlan(folder: folder, sites: sites)
+    }
+}

@@ -14,6 +14,8 @@ enum CommuneRun {
         let section: String
         /// The commune plan is within the MIP gap of its bound (otherwise the run exits 10).
         let proven: Bool
+        /// Wall time of the commune solve alone (`CommuneSolve`), for the manifest's timings.
+        let solveSeconds: Double
     }
 
     static func run(
@@ -21,6 +23,23 @@ enum CommuneRun {
         log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
+        // The 2021 plan's score and the reach of the site networks do not depend on the commune plan: they run on the
+        // other core while the plan is solved, and are waited for before anything is returned or thrown.
+        let side = SideWork()
+        let background = DispatchGroup()
+        let has2021 = scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 })
+        DispatchQueue.global().async(group: background) {
+            if has2021 { side.plan2021 = Result { try score2021(scenario, solver: solver, options: options) } }
+            let hosts = inputs.structureCommunes.filter { $0 >= 0 }
+            side.networks = (
+                CommuneReach(
+                    inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm),
+                CommuneReach(
+                    inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
+                    radiusKm: inputs.radiusKm)
+            )
+        }
+        defer { background.wait() }
         do {
             let outcome = try CommuneSolve.solve(
                 scenario, candidates: true, solver: solver, options: options, warmStart: warmStart, log: log)
@@ -30,29 +49,18 @@ enum CommuneRun {
             )
             let optimised = CommuneResults.ScoredPlan(
                 model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
+            background.wait()
             var plan2021: CommuneResults.ScoredPlan?
-            if scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {
-                let posts = CommuneSolve.posts2021(scenario)
-                var scoring = options
-                scoring.start = nil
-                // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing
-                // the run.
-                do {
-                    let evaluation = try CommuneSolve.evaluate(
-                        scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
-                    plan2021 = .init(
-                        model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage,
-                        value: evaluation.value)
-                } catch CommuneSolve.Failure.evaluationFailed(let why) {
-                    log("warning: the 2021 plan was not scored at commune level: \(why)")
-                }
+            switch side.plan2021 {
+            case .none: break
+            case .success(let plan): plan2021 = plan
+            // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing the
+            // run.
+            case .failure(CommuneSolve.Failure.evaluationFailed(let why)):
+                log("warning: the 2021 plan was not scored at commune level: \(why)")
+            case .failure(let error): throw error
             }
-            let hosts = inputs.structureCommunes.filter { $0 >= 0 }
-            let hostNetwork = CommuneReach(
-                inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm)
-            let fullNetwork = CommuneReach(
-                inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
-                radiusKm: inputs.radiusKm)
+            let (hostNetwork, fullNetwork) = side.networks!
             let results = CommuneResults(
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
@@ -62,7 +70,8 @@ enum CommuneRun {
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
-                section: CommuneReport.section(results), proven: outcome.proven)
+                section: CommuneReport.section(results), proven: outcome.proven,
+                solveSeconds: outcome.seconds)
         } catch let failure as CommuneSolve.Failure {
             switch failure {
             case .planRefused: throw .rejectedPlan(failure.description)
@@ -71,5 +80,25 @@ enum CommuneRun {
         } catch {
             throw .solver("commune model", cause: error)
         }
+    }
+
+    /// The real 2021 allocation scored with the commune model (posts fixed, its own rules not checked).
+    private static func score2021(
+        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions
+    ) throws -> CommuneResults.ScoredPlan {
+        let posts = CommuneSolve.posts2021(scenario)
+        var scoring = options
+        scoring.start = nil
+        let evaluation = try CommuneSolve.evaluate(
+            scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
+        return .init(
+            model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage, value: evaluation.value)
+    }
+
+    /// What the background work leaves: written by it alone, read only after its group is waited for.
+    private final class SideWork: @unchecked Sendable {
+        var plan2021: Result<CommuneResults.ScoredPlan, any Error>?
+        /// Reach of every host of structures.csv, and of hosts and candidates together.
+        var networks: (CommuneReach, CommuneReach)?
     }
 }

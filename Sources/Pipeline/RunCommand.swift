@@ -266,6 +266,11 @@ public enum RunCommand {
         let communes = try CommuneRun.run(
             scenario, solver: solver, options: communeOptions, warmStart: warmStart, log: log)
         parts.communes = communes.map { ($0.files, $0.section) }
+        if let communes {
+            // The commune step (solve, the 2021 plan scored, its tables and map) and its solve alone.
+            clock.record("commune_solve", communes.solveSeconds)
+            clock.lap("communes")
+        }
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
             outcome.timingDependence =

@@ -85,7 +85,13 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
-        if let warm = results.warmStart {
+        if let warm = results.warmStart, warm.prices == nil {
+            out.append("")
+            out.append(
+                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its `sites.csv` gives no price "
+                    + "per person served (no `value_per_person`, or only zeros), so the LP relaxation was solved and rounded as "
+                    + "without it.")
+        } else if let warm = results.warmStart {
             out.append("")
             out.append(
                 "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its plan (\(Format.grouped(warm.matchedRows)) site pools and "

@@ -140,6 +140,24 @@ import Testing
         #expect(bound >= 2.5 * 120 * 0.5.squareRoot() / 0.5 - 1e-3)
         let report = try E2E.text(variantOut.appendingPathComponent("report.md"))
         #expect(report.contains("**Warm start** from the run in") && report.contains("against the Lagrangian bound"))
+
+        // A run written before sites.csv had prices: no bound to start from, so the relaxation is solved and rounded as
+        // without the warm start (the same plan and LP bound as the cold run), and the report says why.
+        let older = root.appendingPathComponent("older")
+        try FileManager.default.createDirectory(at: older, withIntermediateDirectories: true)
+        let lines = try E2E.text(coldOut.appendingPathComponent("sites.csv")).split(separator: "\n")
+        try Data(
+            lines.map { line in
+                line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+            }
+            .joined(separator: "\n").appending("\n").utf8
+        ).write(to: older.appendingPathComponent("sites.csv"))
+        let (unpriced, unpricedOut) = try run(tight, "unpriced", ["--warm-start", older.path])
+        #expect(unpriced.status == 10, "\(unpriced)")
+        #expect(try metric(unpricedOut, "lp_bound") == (try metric(coldOut, "lp_bound")))
+        #expect(try metric(unpricedOut, "value") == (try metric(coldOut, "value")))
+        #expect(
+            try E2E.text(unpricedOut.appendingPathComponent("report.md")).contains("gives no price per person served"))
     }
 
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,

@@ -35,6 +35,8 @@ public enum CommuneSolve {
         /// The bound's price of one more person served at each unit of `model.reach.units`, in value units (the
         /// relaxation's duals, or the Lagrangian's prices): `sites.csv` publishes them, a warm start reads them.
         public var unitPrices: [Double] = []
+        /// Wall time of the whole commune solve: endowment cover, bound, rounding, evaluation, improvement.
+        public var seconds = 0.0
         public var status: String { proven ? "optimal" : "feasible" }
     }
 
@@ -109,7 +111,7 @@ public enum CommuneSolve {
         let bound = relaxation.bound
         var posts: [Int]
         do {
-            if let warm {
+            if let warm, warm.prices != nil {
                 // The previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts
                 // or euros its best posts would leave them none); the Lagrangian's own posts if it cannot be.
                 do {
@@ -170,7 +172,8 @@ public enum CommuneSolve {
             proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
             improvementSeconds: improvementSeconds, endowment: endowment, boundMethod: relaxation.method,
             relaxationUnfinished: relaxation.unfinished, warmStart: warm,
-            unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale })
+            unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
+            seconds: Date().timeIntervalSince(started))
     }
 
     /// The bound on every plan's value (in value units) and the fractional plan and row prices the rounding starts

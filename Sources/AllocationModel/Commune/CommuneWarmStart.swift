@@ -8,7 +8,7 @@ import Scenario
 public struct CommuneWarmStart: Sendable {
     public let folder: String
     /// Price per unit of `model.reach.units`, in the program's units (per person served); nil when no site of the
-    /// previous run carries a price.
+    /// previous run carries a positive price (then the relaxation is solved, and the previous plan is not used).
     public let prices: [Double]?
     /// Posts per decision of `model` taken from the previous plan, as the program's values (other columns 0).
     public let values: [Double]
@@ -34,7 +34,9 @@ public struct CommuneWarmStart: Sendable {
             positions.compactMap { priceByCommune[communes[reach.siteCommunes[$0]].code] }.max()
         }
         let listed = known.compactMap { $0 }.sorted()
-        if listed.isEmpty {
+        // No price at all, or only zeros (the scaled search would stay at L(0), which bounds nothing useful): the run
+        // solves the relaxation as without a warm start.
+        if listed.last ?? 0 <= 0 {
             prices = nil
             unpricedUnits = reach.units.count
         } else {

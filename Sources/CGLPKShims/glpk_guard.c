@@ -284,6 +284,17 @@ static void run_interior(glp_prob *P, session *s, repartir_glpk_result *r) {
         r->has_duals = 1;
         return;
     }
+    if (s->request->interior_no_fallback &&
+        (rc == GLP_EINSTAB || rc == GLP_ENOCVG || rc == GLP_EITLIM)) {
+        // ipm_solve restored its best point before returning: kept as a guide, not as a solution.
+        r->objective = glp_ipt_obj_val(P);
+        for (int j = 0; j < glp_get_num_cols(P); j++)
+            if (r->values) r->values[j] = glp_ipt_col_prim(P, j + 1);
+        for (int i = 0; i < glp_get_num_rows(P); i++)
+            if (r->duals) r->duals[i] = glp_ipt_row_dual(P, i + 1);
+        r->interior_point = 1;
+        return;
+    }
     run_simplex(P, s, r, s->request->presolve);
     if (s->request->presolve && r->simplex_return == GLP_ENODFS) classify_without_presolve(P, s, r);
 }
@@ -356,7 +367,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     if (!is_mip) {
         if (q->interior) {
             run_interior(P, s, r);
-            if (r->has_solution) return;
+            if (r->has_solution || r->interior_point) return;
         } else if (q->basis_in) {
             warm_simplex(P, m, s, r);
         } else {

@@ -45,6 +45,9 @@ enum GLPKSession {
         /// Statuses (GLPK's codes, rows then columns) where a pure LP's simplex ended optimal; nil otherwise.
         var basis: [Int32]?
         var basisRejected = false
+        /// glp_interior stopped short (`SolverOptions.interiorFallback` false): its best point, and GLPK's code.
+        var interiorPoint = false
+        var interiorReturn = GLPKReturnCode.success
     }
 
     /// Boxes the progress closure so the C callback can reach it through a context pointer.
@@ -83,6 +86,7 @@ enum GLPKSession {
             request.cuts = options.cuts ? 1 : 0
             request.dual_simplex = options.dualSimplex ? 1 : 0
             request.interior = options.interiorPoint ? 1 : 0
+            request.interior_no_fallback = options.interiorFallback ? 0 : 1
             request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
             request.start_incumbent = options.startAsIncumbent ? 1 : 0
             // Only a basis of the program's size reaches C, which reads rows + columns entries from it.
@@ -171,6 +175,7 @@ enum GLPKSession {
             values: values.array, activities: activities.array, duals: duals.array,
             log: log + (result.log_truncated != 0 ? "\n[GLPK output truncated]\n" : ""),
             message: message, rangeLow: rangeLow.array, rangeHigh: rangeHigh.array,
-            basis: result.has_basis != 0 ? basisOut.array : nil, basisRejected: result.basis_rejected != 0)
+            basis: result.has_basis != 0 ? basisOut.array : nil, basisRejected: result.basis_rejected != 0,
+            interiorPoint: result.interior_point != 0, interiorReturn: GLPKReturnCode(rawValue: result.interior_return))
     }
 }

@@ -13,6 +13,14 @@ enum GLPKStatusMapping {
             result.limitReached = "cancelled"
             return result
         }
+        if output.interiorPoint {
+            // The interior-point method stopped short and no simplex followed: no solution, its best point as a guide.
+            result.status = .noSolution
+            result.limitReached = "interior point: \(output.interiorReturn)"
+            result.interiorBestPoint = SolveResult.InteriorBestPoint(
+                objective: output.objective, values: output.values, duals: output.duals)
+            return result
+        }
         if output.startSufficed {
             // The start was within the gap of the relaxation's bound: GLPK's own stopping rule, met at the root.
             result.status = .optimal

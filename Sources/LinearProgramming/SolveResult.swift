@@ -49,6 +49,11 @@ public struct SolverOptions: Sendable {
     /// rows and columns) without the presolver; ignored with `interiorPoint`. A basis that does not fit the program is
     /// refused before the solve; one the solver finds singular is replaced by a cold start (`basisRejected`).
     public var basis: LPBasis?
+    /// With `interiorPoint`: when the method stops short of optimal (numeric instability, no convergence), a simplex
+    /// decides instead (true, the default), or the solve ends there with the method's best point as
+    /// `SolveResult.interiorBestPoint` (false: the commune relaxation, whose simplex takes minutes, prices its
+    /// Lagrangian bound with that point's duals instead).
+    public var interiorFallback = true
 
     public init(
         timeLimitSeconds: Double = 60, mipGap: Double = 1e-4, presolve: Bool = true, cuts: Bool = true,
@@ -99,6 +104,22 @@ public struct SolveResult: Sendable {
     public var basis: LPBasis?
     /// `SolverOptions.basis` was given but the solver could not start from it (singular or ill-conditioned).
     public var basisRejected = false
+
+    /// The interior-point method's best point when it stopped short and `SolverOptions.interiorFallback` is false:
+    /// neither optimal nor exactly feasible, so never a solution (`status` is `noSolution`); its duals are near the
+    /// optimal ones, a guide for prices.
+    public struct InteriorBestPoint: Sendable {
+        public let objective: Double
+        public let values: [Double]
+        public let duals: [Double]
+        public init(objective: Double, values: [Double], duals: [Double]) {
+            self.objective = objective
+            self.values = values
+            self.duals = duals
+        }
+    }
+
+    public var interiorBestPoint: InteriorBestPoint?
 
     public init(
         status: SolveStatus, objective: Double? = nil, bestBound: Double? = nil, relativeGap: Double? = nil,

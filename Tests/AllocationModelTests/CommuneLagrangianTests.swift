@@ -25,6 +25,28 @@ import Testing
         }
     }
 
+    /// GLPK, except that the commune relaxation's interior point "stops short" as it does nationally at 15 km and
+    /// €180–190M (numeric instability): no solution, and its best point, here the simplex's optimum with every price
+    /// 20 % too high and the posts as they are.
+    struct InteriorStopsShort: LinearSolver {
+        let relaxedColumns: Int
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            guard program.variables.count == relaxedColumns, options.interiorPoint else {
+                return try GLPKSolver().solve(program, options: options)
+            }
+            #expect(!options.interiorFallback)
+            var exact = options
+            exact.interiorPoint = false
+            let lp = try GLPKSolver().solve(program, options: exact)
+            var result = SolveResult(
+                status: .noSolution, limitReached: "interior point: GLP_EINSTAB (numerical instability)")
+            result.interiorBestPoint = .init(
+                objective: lp.objective ?? 0, values: lp.values, duals: (lp.duals ?? []).map { $0 * 1.2 })
+            return result
+        }
+    }
+
     static func lagrangian(budget: Int = 25_000) throws -> Scenario {
         try ScenarioLoader.load(try CommuneFixture.folder(budget: budget, reachYAML: "bound: lagrangian"))
     }
@@ -80,6 +102,24 @@ import Testing
             scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
         #expect(plain.boundMethod == .relaxation && plain.relaxationUnfinished == nil)
         #expect(plain.bound <= outcome.bound + 1e-6)
+    }
+
+    /// When the interior point stops short, no simplex follows: its best point's duals, scaled, give the Lagrangian
+    /// bound (20 % too high here: the scaling brings them back, and the bound is the relaxation's 424.26 within 10⁻⁵),
+    /// and its posts start the rounding (the integer plan: two posts, 339.41). The outcome says why.
+    @Test func anInteriorPointThatStopsShortPricesTheBound() throws {
+        let scenario = try CommuneFixture.scenario(budget: 25_000)
+        let relaxed = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: InteriorStopsShort(relaxedColumns: relaxed.program.variables.count),
+            options: SolverOptions(mipGap: 1e-4))
+        #expect(outcome.boundMethod == .lagrangian)
+        #expect(outcome.relaxationUnfinished?.hasPrefix("interior point") == true)
+        let relaxation = 2.5 * 120 * Self.firstSlope
+        // Above it by the bound's margins (10⁻⁶ and the tie-break) and the bisection's resolution on the scale (2⁻¹⁶).
+        #expect(outcome.bound >= relaxation - 1e-6)
+        #expect(outcome.bound <= relaxation * (1 + 1e-5), "\(outcome.bound)")
+        #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
     }
 
     /// `reach.bound` accepts only what it documents (exit 78 names the key).

@@ -196,8 +196,14 @@ public enum CommuneSolve {
                     + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
         }
         var unfinished: String?
+        var startPrices = warm?.prices
+        var guide: [Double]?
+        var relaxationSeconds = 0.0
         if warm?.prices == nil, scenario.communes?.bound != .lagrangian {
             var lpOptions = options
+            // When the interior point stops short (numeric instability: 15 km at €180–190M, after 10 s), no simplex:
+            // that takes another minute there; its best point's duals price the Lagrangian bound instead (below).
+            lpOptions.interiorFallback = false
             lpOptions.start = nil
             lpOptions.dualSimplex = true
             // The interior-point method: 7 s against 25 s for the dual simplex at 10 km (glpsol on the exported
@@ -214,30 +220,42 @@ public enum CommuneSolve {
                 return (bound, lp.values, lp.duals, lp.seconds, .relaxation, nil)
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
-            log("commune LP relaxation did not finish (\(unfinished!)): the Lagrangian bound instead")
+            relaxationSeconds = lp.seconds
+            if let point = lp.interiorBestPoint {
+                // Near-optimal duals: L at them is near the relaxation's optimum, and valid whatever they are.
+                startPrices = relaxed.serviceRows.map { abs(point.duals[$0]) }
+                guide = point.values
+                log(
+                    "commune LP relaxation did not finish (\(unfinished!)) after \(lp.seconds) s: its best point's duals price the Lagrangian bound, its posts start the rounding"
+                )
+            } else {
+                log("commune LP relaxation did not finish (\(unfinished!)): the Lagrangian bound instead")
+            }
         }
         var deadline = Date.distantFuture
         if options.timeLimitSeconds.isFinite {
             deadline = started.addingTimeInterval(options.timeLimitSeconds * lagrangianShare)
         }
         let lagrangianStarted = Date()
-        // From a warm start's prices, scaled only: their posts are not the plan's start (the previous plan is), and the
-        // subgradient steps never lowered the bound nationally (above).
+        // From a warm start's prices, or the interior point's, scaled only: their posts are not the plan's start (the
+        // previous plan, or the interior point's, is), and the subgradient steps never lowered the bound (above).
         guard
             let lagrangian = try CommuneLagrangian.solve(
-                relaxed, solver: solver, options: options, deadline: deadline, start: warm?.prices,
-                subgradientSteps: warm?.prices == nil ? CommuneLagrangian.subgradientSteps : 0)
+                relaxed, solver: solver, options: options, deadline: deadline, start: startPrices,
+                subgradientSteps: startPrices == nil ? CommuneLagrangian.subgradientSteps : 0)
         else {
             throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
         }
         let bound = inValueUnits(lagrangian.bound)
         let seconds = Date().timeIntervalSince(lagrangianStarted)
         log(
-            warm?.prices != nil
-                ? "commune Lagrangian bound \(bound) in \(seconds) s (the warm start's prices scaled, \(lagrangian.iterations) prices)"
+            startPrices != nil
+                ? "commune Lagrangian bound \(bound) in \(seconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices)"
                 : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
-        return (bound, lagrangian.values, lagrangian.duals, seconds, .lagrangian, unfinished)
+        return (
+            bound, guide ?? lagrangian.values, lagrangian.duals, relaxationSeconds + seconds, .lagrangian, unfinished
+        )
     }
 
     /// The share of the commune solve's time the LP relaxation may take, and the share by which the Lagrangian bound

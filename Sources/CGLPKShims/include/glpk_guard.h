@@ -85,6 +85,10 @@ typedef struct {
     // optimal. Its solution is not a vertex. The time limit and the cancellation flag are kept through the terminal
     // hook (glp_interior has no limit of its own).
     int interior;
+    // With `interior`: when glp_interior stops short of optimal (numeric instability, no convergence, its iteration
+    // limit), no simplex follows; GLPK's best point is returned instead (`interior_point`), for the caller to use
+    // as a guide (its duals as prices), never as a solution.
+    int interior_no_fallback;
     // Branch-and-bound stops once this many nodes exist in its tree (0: no limit). Unlike a time limit it is
     // reproducible: the same model and limit stop at the same node, so the same incumbent and bound come back.
     int node_limit;
@@ -131,6 +135,9 @@ typedef struct {
     int *basis_out;
     int has_basis;
     int basis_rejected;  // basis_in was not a valid basis: the simplex started from GLPK's advanced basis
+    // glp_interior stopped short with `interior_no_fallback`: `values`, `duals` and `objective` hold its best point
+    // (neither proven optimal nor exactly feasible); has_solution stays 0.
+    int interior_point;
     // GLPK's captured terminal output (malloc'ed; free it with repartir_glpk_free_log).
     char *log;
     size_t log_length;

@@ -30,6 +30,8 @@ import Testing
     /// 20 % too high and the posts as they are.
     struct InteriorStopsShort: LinearSolver {
         let relaxedColumns: Int
+        /// The best point's duals from the optimal ones (row index, dual).
+        var distort: @Sendable (Int, Double) -> Double = { _, dual in dual * 1.2 }
         var identity: SolverIdentity { GLPKSolver().identity }
         func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
             guard program.variables.count == relaxedColumns, options.interiorPoint else {
@@ -42,7 +44,8 @@ import Testing
             var result = SolveResult(
                 status: .noSolution, limitReached: "interior point: GLP_EINSTAB (numerical instability)")
             result.interiorBestPoint = .init(
-                objective: lp.objective ?? 0, values: lp.values, duals: (lp.duals ?? []).map { $0 * 1.2 })
+                objective: lp.objective ?? 0, values: lp.values,
+                duals: (lp.duals ?? []).enumerated().map { distort($0.offset, $0.element) })
             return result
         }
     }
@@ -120,6 +123,21 @@ import Testing
         #expect(outcome.bound >= relaxation - 1e-6)
         #expect(outcome.bound <= relaxation * (1 + 1e-5), "\(outcome.bound)")
         #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
+    }
+
+    /// A best point whose duals are far from optimal (each unit's 3 times or a tenth of it, alternately): the bound
+    /// they give is more than 10⁻³ above the point's objective, so the dual simplex solves the relaxation as before
+    /// and the bound is the LP's, exactly the relaxation's 424.26 (plus its margins).
+    @Test func aBestPointFarFromTheOptimumFallsBackToTheSimplex() throws {
+        let scenario = try CommuneFixture.scenario(budget: 25_000)
+        let relaxed = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        var solver = InteriorStopsShort(relaxedColumns: relaxed.program.variables.count)
+        solver.distort = { row, dual in row.isMultiple(of: 2) ? dual * 3 : dual / 10 }
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: solver, options: SolverOptions(mipGap: 1e-4))
+        #expect(outcome.boundMethod == .relaxation && outcome.relaxationUnfinished == nil)
+        let relaxation = 2.5 * 120 * Self.firstSlope
+        #expect(outcome.bound >= relaxation - 1e-6 && outcome.bound <= relaxation * (1 + 1e-5))
     }
 
     /// `reach.bound` accepts only what it documents (exit 78 names the key).

@@ -66,7 +66,8 @@ enum CommuneRun {
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
                 hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment,
                 boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished,
-                warmStart: outcome.warmStart, unitPrices: outcome.unitPrices)
+                warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
+                unitPrices: outcome.unitPrices)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

@@ -67,7 +67,7 @@ public enum RunCommand {
         published: (String) -> Void = { _ in }
     ) throws(RunFailure) -> Result {
         var clock = RunClock()
-        let scenario = try load(request, log: log)
+        var scenario = try load(request, log: log)
         clock.lap("load")
         // Every input is read and every id checked before the lock and the solve: a typo fails fast (exit 78),
         // a damaged map drawing too (exit 65).
@@ -75,6 +75,7 @@ public enum RunCommand {
         _ = try Solving.objectiveStages(for: scenario)
         let inputs = try reportInputs(for: scenario)
         let warmStart = try warmStartPlan(request, scenario: scenario)
+        if let warmStart { scenario = scenario.recording(warmStart.file) }
         log(
             "scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures"
         )

@@ -85,18 +85,23 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
-        if let warm = results.warmStart, warm.prices == nil {
+        if let warm = results.warmStart, !results.warmBound {
             out.append("")
             out.append(
-                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its `sites.csv` gives no price "
-                    + "per person served (no `value_per_person`, or only zeros), so the LP relaxation was solved and rounded as "
-                    + "without it.")
+                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): "
+                    + (warm.prices == nil
+                        ? "its `sites.csv` gives no usable price per person served (no `value_per_person`, only zeros, or none at a site of this scenario)"
+                        : "the bound from its prices did not finish")
+                    + ", so the LP relaxation was solved and rounded as without it.")
         } else if let warm = results.warmStart {
             out.append("")
+            let plan =
+                results.warmPlan
+                ? "its plan (\(Format.grouped(warm.matchedRows)) site pools and options with posts, \(Format.grouped(warm.unmatchedRows)) not in this scenario), repaired into this scenario's rules, is the plan's start, and "
+                : "its plan could not be repaired into this scenario's rules, so the plan is rounded from the posts its prices call for; "
             out.append(
-                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its plan (\(Format.grouped(warm.matchedRows)) site pools and "
-                    + "options with posts, \(Format.grouped(warm.unmatchedRows)) not in this scenario), repaired into this scenario's rules, is the plan's "
-                    + "start, and its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
+                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): \(plan)"
+                    + "its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
                     + "The bound holds for any prices; how tight it is depends on how close this scenario is to that run's "
                     + "(docs/model.md, \"A variant from a solved run\").")
         } else if results.boundMethod == .lagrangian {

@@ -69,6 +69,9 @@ public struct CommuneResults: Sendable {
     public let endowment: CommuneEndowment.Outcome?
     /// The previous run this one started from (`--warm-start`), nil for a cold start.
     public let warmStart: CommuneWarmStart?
+    /// What the warm start gave: the bound (its prices), and the rounding's start (its plan).
+    public let warmBound: Bool
+    public let warmPlan: Bool
     /// The bound's price of one more person served at each site unit of the optimised plan's model (value units).
     public let unitPrices: [Double]
 
@@ -77,9 +80,12 @@ public struct CommuneResults: Sendable {
         evaluationSeconds: Double,
         plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach,
         endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
-        relaxationUnfinished: String? = nil, warmStart: CommuneWarmStart? = nil, unitPrices: [Double] = []
+        relaxationUnfinished: String? = nil, warmStart: CommuneWarmStart? = nil, warmBound: Bool = false,
+        warmPlan: Bool = false, unitPrices: [Double] = []
     ) {
         self.warmStart = warmStart
+        self.warmBound = warmBound
+        self.warmPlan = warmPlan
         self.unitPrices = unitPrices
         self.boundMethod = boundMethod
         self.relaxationUnfinished = relaxationUnfinished

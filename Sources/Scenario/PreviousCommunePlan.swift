@@ -22,6 +22,12 @@ public struct PreviousCommunePlan: Sendable {
 
     public let folder: String
     public let sites: [Site]
+    /// The bytes read, for the manifest's inputs (role `warm_start`).
+    public let file: Scenario.InputFile
+
+    /// Largest price read: far above any value of coverage one person adds (the national scenario's are about 1–2),
+    /// and small enough that a price times a post's people stays a coefficient GLPK takes (≤ 10¹²).
+    public static let maxValuePerPerson = 1e6
 
     /// A missing folder or file is a missing input (exit 66), a garbled table a data error at its file:line:column
     /// (exit 65).
@@ -36,9 +42,8 @@ public struct PreviousCommunePlan: Sendable {
                 )
             ])
         }
-        let table = try CSVTable(
-            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's commune plan"),
-            path: path)
+        let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's commune plan")
+        let table = try CSVTable(data: bytes, path: path)
         var reader = TableReader(
             table: table,
             columns: [
@@ -57,13 +62,14 @@ public struct PreviousCommunePlan: Sendable {
             let option = reader.text(record, "funding_option", optional: true)
             let price =
                 reader.field(record, "value_per_person") == nil
-                ? nil : reader.number(record, "value_per_person", in: 0...1e12, optional: true)
+                ? nil : reader.number(record, "value_per_person", in: 0...maxValuePerPerson, optional: true)
             sites.append(
                 Site(
                     siteCommune: commune, territory: territory, kind: kind, candidate: candidate, option: option,
                     posts: posts, valuePerPerson: price))
         }
         try reader.errors.throwIfAny()
-        return PreviousCommunePlan(folder: folder, sites: sites)
+        return PreviousCommunePlan(
+            folder: folder, sites: sites, file: Scenario.InputFile(role: "warm_start", path: path, bytes: bytes))
     }
 }

@@ -58,6 +58,15 @@ public struct Scenario: Sendable {
             residualStructures: self.commitments.isEmpty ? nil : self.residualStructures)
     }
 
+    /// The same scenario with one more input file for the manifest (e.g. a previous run's table a run reads), in place
+    /// of any earlier one with the same role.
+    public func recording(_ file: InputFile) -> Scenario {
+        Scenario(
+            parameters: parameters, territories: territories, structures: structures,
+            inputFiles: inputFiles.filter { $0.role != file.role } + [file], commitments: commitments,
+            communes: communes)
+    }
+
     public func territory(_ code: String) -> Territory? { index.territoryPositions[code].map { territories[$0] } }
 
     /// Régions (groups of territories) by code, in code order.

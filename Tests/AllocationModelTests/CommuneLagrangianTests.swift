@@ -140,6 +140,24 @@ import Testing
         #expect(outcome.bound >= relaxation - 1e-6 && outcome.bound <= relaxation * (1 + 1e-5))
     }
 
+    /// Start prices far too high, or not numbers (a hand-edited sites.csv, a diverged interior point): each is kept
+    /// within [0, the highest value of a segment], so the posts part's coefficients stay ones GLPK takes, and the
+    /// scaled search then finds what one price for every unit finds (within 1 % of the relaxation here).
+    @Test func absurdStartPricesAreKeptInRange() throws {
+        let scenario = try Self.lagrangian(budget: 25_000)
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let optimum = try #require(
+            try GLPKSolver().solve(model.program, options: SolverOptions(mipGap: 1e-4)).objective)
+        for price in [1e9, .infinity, .nan, -5] {
+            let outcome = try #require(
+                try CommuneLagrangian.solve(
+                    model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4),
+                    start: model.serviceRows.map { _ in price }, subgradientSteps: 0))
+            #expect(outcome.bound.isFinite && outcome.bound >= optimum - 1e-9, "\(price)")
+            #expect(outcome.bound <= optimum * 1.01, "\(price): \(outcome.bound)")
+        }
+    }
+
     /// `reach.bound` accepts only what it documents (exit 78 names the key).
     @Test func anUnknownBoundIsRefused() throws {
         #expect {

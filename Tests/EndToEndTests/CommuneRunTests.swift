@@ -122,7 +122,7 @@ import Testing
         let (cold, coldOut) = try run(tight, "cold")
         #expect(cold.status == 10, "\(cold)")
         let sites = try E2E.table(coldOut.appendingPathComponent("sites.csv"))
-        #expect(sites.allSatisfy { Double($0["value_per_person"] ?? "") != nil })
+        #expect(!sites.isEmpty && sites.allSatisfy { Double($0["value_per_person"] ?? "") != nil })
         let (again, againOut) = try run(tight, "again", ["--warm-start", coldOut.path])
         #expect(again.status == 10, "\(again)")
         let lpBound = try #require(try metric(coldOut, "lp_bound"))
@@ -157,7 +157,10 @@ import Testing
         #expect(try metric(unpricedOut, "lp_bound") == (try metric(coldOut, "lp_bound")))
         #expect(try metric(unpricedOut, "value") == (try metric(coldOut, "value")))
         #expect(
-            try E2E.text(unpricedOut.appendingPathComponent("report.md")).contains("gives no price per person served"))
+            try E2E.text(unpricedOut.appendingPathComponent("report.md")).contains(
+                "gives no usable price per person served"))
+        // The sites.csv read is one of the run's inputs in its manifest.
+        #expect(try E2E.text(againOut.appendingPathComponent("manifest.json")).contains("\"warm_start\""))
     }
 
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,
@@ -182,6 +185,17 @@ import Testing
             ["run", communes.path, "--out", root.appendingPathComponent("b").path, "--warm-start", garbled.path],
             in: root)
         #expect(bad.status == 65 && bad.stderrText.contains("sites.csv:2:"), "\(bad)")
+        try Data(
+            """
+            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
+            c1,One,T1,public,false,full,1,2,240.0,true,1e13
+
+            """.utf8
+        ).write(to: garbled.appendingPathComponent("sites.csv"))
+        let huge = try E2E.repartir(
+            ["run", communes.path, "--out", root.appendingPathComponent("d").path, "--warm-start", garbled.path],
+            in: root)
+        #expect(huge.status == 65 && huge.stderrText.contains("value_per_person"), "\(huge)")
         let national = try E2E.repartir(
             [
                 "run", E2E.defaultScenario.path, "--out", root.appendingPathComponent("c").path,

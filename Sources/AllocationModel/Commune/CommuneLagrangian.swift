@@ -109,13 +109,20 @@ public enum CommuneLagrangian {
         // Prices λ × direction: one price for every unit (direction 1), or a start scaled. L(λ × direction) is convex
         // in λ, and the sign of direction · excess says on which side its minimum lies (more demand than supply: the
         // prices are too low). A start is evaluated as it is first, then scaled between 0 and 4 times.
+        // A start's prices are kept within [0, the highest value of a segment]: above it a unit sells to no group and
+        // only inflates the posts part (any prices give a bound; these keep it finite and the LP's coefficients sane).
+        // A start without any positive price (NaN, negative, zero) says nothing: one price for every unit then.
+        let highestValue = segments.lazy.flatMap { $0 }.map(\.value).max() ?? 0
+        let start = start.map { $0.map { $0.isNaN ? 0 : min(max($0, 0), highestValue) } }.flatMap {
+            $0.contains { $0 > 0 } ? $0 : nil
+        }
         let direction = start ?? [Double](repeating: 1, count: unitCount)
         var low = 0.0
-        var high = start == nil ? segments.lazy.flatMap { $0 }.map(\.value).max() ?? 0 : 4
+        var high = start == nil ? highestValue : 4
         var iterations = 0
-        if let start, let found = try evaluate(start) {
+        if start != nil, let found = try evaluate(direction) {
             iterations += 1
-            _ = keep(found, start)
+            _ = keep(found, direction)
             if zip(direction, found.excess).reduce(0, { $0 + $1.0 * $1.1 }) > 0 { low = 1 } else { high = 1 }
         }
         for _ in 0..<bisectionSteps where high - low > 1e-12 * max(high, 1) {

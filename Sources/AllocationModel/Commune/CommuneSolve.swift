@@ -32,6 +32,11 @@ public enum CommuneSolve {
         /// The previous run a variant started from (`--warm-start`): its prices started the Lagrangian bound and its
         /// posts the rounding, no relaxation solved.
         public var warmStart: CommuneWarmStart?
+        /// The warm start's prices gave the bound (otherwise the relaxation was solved: no prices, or their bound did
+        /// not finish), and its plan started the rounding (otherwise the bound's own posts did: the plan could not be
+        /// repaired into this scenario's rules).
+        public var warmBound = false
+        public var warmPlan = false
         /// The bound's price of one more person served at each unit of `model.reach.units`, in value units (the
         /// relaxation's duals, or the Lagrangian's prices): `sites.csv` publishes them, a warm start reads them.
         public var unitPrices: [Double] = []
@@ -102,16 +107,19 @@ public enum CommuneSolve {
         let warm = previous.map { CommuneWarmStart($0, model: relaxed, scenario: scenario) }
         if let warm {
             log(
-                "warm start from \(warm.folder): \(warm.matchedRows) of its site pools and options with posts found here (\(warm.unmatchedRows) not), "
-                    + "\(relaxed.reach.units.count - warm.unpricedUnits) of \(relaxed.reach.units.count) site units priced"
+                "warm start from \(warm.folder): \(warm.matchedRows) of its site pools and options with posts found here (\(warm.unmatchedRows) not"
+                    + (warm.postsBeyondBounds > 0
+                        ? ", \(warm.postsBeyondBounds) posts beyond this scenario's bounds" : "")
+                    + "), \(relaxed.reach.units.count - warm.unpricedUnits) of \(relaxed.reach.units.count) site units priced"
             )
         }
         let relaxation = try bound(
             relaxed, scenario: scenario, solver: solver, options: options, started: started, warm: warm, log: log)
         let bound = relaxation.bound
         var posts: [Int]
+        var warmPlanRounded = relaxation.fromWarmStart
         do {
-            if let warm, warm.prices != nil {
+            if let warm, relaxation.fromWarmStart {
                 // The previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts
                 // or euros its best posts would leave them none); the Lagrangian's own posts if it cannot be.
                 do {
@@ -119,6 +127,7 @@ public enum CommuneSolve {
                         relaxed, scenario: scenario, values: warm.values, duals: relaxation.duals, coversFirst: true)
                 } catch Failure.roundingFailed(let why) {
                     log("commune rounding from the warm start's plan: \(why); from the Lagrangian's posts instead")
+                    warmPlanRounded = false
                     posts = try CommuneRounding.round(
                         relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
                 }
@@ -127,6 +136,7 @@ public enum CommuneSolve {
                     relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
             }
         } catch Failure.roundingFailed(let why) {
+            warmPlanRounded = false
             log("commune rounding: \(why); again with the endow_reach rows first")
             do {
                 posts = try CommuneRounding.round(
@@ -171,7 +181,8 @@ public enum CommuneSolve {
             groupCoverage: integer.groupCoverage(of: values),
             proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
             improvementSeconds: improvementSeconds, endowment: endowment, boundMethod: relaxation.method,
-            relaxationUnfinished: relaxation.unfinished, warmStart: warm,
+            relaxationUnfinished: relaxation.unfinished, warmStart: warm, warmBound: relaxation.fromWarmStart,
+            warmPlan: warmPlanRounded,
             unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
             seconds: Date().timeIntervalSince(started))
     }
@@ -185,7 +196,7 @@ public enum CommuneSolve {
         warm: CommuneWarmStart? = nil, log: (String) -> Void
     ) throws -> (
         bound: Double, values: [Double], duals: [Double]?, seconds: Double, method: CommuneInputs.Bound,
-        unfinished: String?
+        unfinished: String?, fromWarmStart: Bool
     ) {
         // For any plan x: value(x) / scale − tieBreak(x) ≤ the relaxation's optimum ≤ the Lagrangian bound, and
         // tieBreak(x) ≤ 10⁻⁶ per post. The interior point's objective is within its relative gap (10⁻⁸) of the
@@ -221,7 +232,7 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return (bound, lp.values, lp.duals, lp.seconds, .relaxation, nil)
+                return (bound, lp.values, lp.duals, lp.seconds, .relaxation, nil, false)
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
             relaxationSeconds = lp.seconds
@@ -249,6 +260,12 @@ public enum CommuneSolve {
                 relaxed, solver: solver, options: options, deadline: deadline, start: startPrices,
                 subgradientSteps: startPrices == nil ? CommuneLagrangian.subgradientSteps : 0)
         else {
+            if warm?.prices != nil {
+                // The warm start's bound did not finish: the relaxation then, as without it.
+                log("commune Lagrangian bound from the warm start's prices did not finish: the LP relaxation instead")
+                return try bound(
+                    relaxed, scenario: scenario, solver: solver, options: options, started: started, log: log)
+            }
             throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
         }
         // A best point far from the relaxation's optimum (its objective more than 10⁻³ below the bound its duals give):
@@ -261,7 +278,7 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return (bound, lp.values, lp.duals, relaxationSeconds + lp.seconds, .relaxation, nil)
+                return (bound, lp.values, lp.duals, relaxationSeconds + lp.seconds, .relaxation, nil, false)
             }
         }
         let bound = inValueUnits(lagrangian.bound)
@@ -272,7 +289,8 @@ public enum CommuneSolve {
                 : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
         return (
-            bound, guide ?? lagrangian.values, lagrangian.duals, relaxationSeconds + seconds, .lagrangian, unfinished
+            bound, guide ?? lagrangian.values, lagrangian.duals, relaxationSeconds + seconds, .lagrangian, unfinished,
+            warm?.prices != nil
         )
     }
 

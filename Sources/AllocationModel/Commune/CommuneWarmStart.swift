@@ -17,6 +17,8 @@ public struct CommuneWarmStart: Sendable {
     public let unmatchedRows: Int
     /// Site units of this model with no price in the previous run (given the median of the others').
     public let unpricedUnits: Int
+    /// Posts of matched rows beyond what this model's decisions of that pool and option can hold (not placed).
+    public let postsBeyondBounds: Int
 
     public init(_ previous: PreviousCommunePlan, model: CommuneModel, scenario: Scenario) {
         folder = previous.folder
@@ -49,8 +51,12 @@ public struct CommuneWarmStart: Sendable {
             let commune: String, territory: String, kind: String, candidate: Bool, option: String
         }
         var held: [Key: Int] = [:]
+        var withoutOption = 0
         for site in previous.sites where site.posts > 0 {
-            guard let option = site.option else { continue }
+            guard let option = site.option else {
+                withoutOption += 1
+                continue
+            }
             held[
                 Key(
                     commune: site.siteCommune, territory: site.territory, kind: site.kind, candidate: site.candidate,
@@ -73,6 +79,7 @@ public struct CommuneWarmStart: Sendable {
         }
         self.values = values
         matchedRows = matched.count
-        unmatchedRows = held.keys.count - matched.count
+        unmatchedRows = held.keys.count - matched.count + withoutOption
+        postsBeyondBounds = matched.reduce(0) { $0 + (held[$1] ?? 0) }
     }
 }

@@ -29,8 +29,7 @@ public enum CommuneSolve {
         public var boundMethod: CommuneInputs.Bound = .relaxation
         /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
         public var relaxationUnfinished: String?
-        /// The previous run a variant started from (`--warm-start`): its prices started the Lagrangian bound and its
-        /// posts the rounding, no relaxation solved.
+        /// The previous run this one was asked to start from (`--warm-start`); what it gave: `warmBound`, `warmPlan`.
         public var warmStart: CommuneWarmStart?
         /// The warm start's prices gave the bound (otherwise the relaxation was solved: no prices, or their bound did
         /// not finish), and its plan started the rounding (otherwise the bound's own posts did: the plan could not be

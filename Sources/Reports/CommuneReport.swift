@@ -92,7 +92,7 @@ public enum CommuneReport {
                     + (warm.prices == nil
                         ? "its `sites.csv` gives no usable price per person served (no `value_per_person`, only zeros, or none at a site of this scenario)"
                         : "the bound from its prices did not finish")
-                    + ", so the LP relaxation was solved and rounded as without it.")
+                    + ", so the commune plan was solved as without it.")
         } else if let warm = results.warmStart {
             out.append("")
             let plan =
@@ -104,7 +104,8 @@ public enum CommuneReport {
                     + "its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
                     + "The bound holds for any prices; how tight it is depends on how close this scenario is to that run's "
                     + "(docs/model.md, \"A variant from a solved run\").")
-        } else if results.boundMethod == .lagrangian {
+        }
+        if results.boundMethod == .lagrangian && !results.warmBound {
             let why =
                 results.relaxationUnfinished.map { "the LP relaxation did not finish (\($0))" }
                 ?? "`reach.bound: lagrangian` (no LP relaxation)"

@@ -149,7 +149,10 @@ public enum CommuneSolve {
                     values: Self.values(of: endowment!.plan, model: relaxed), duals: relaxation.duals)
             }
         }
-        let integer = CommuneModel(scenario: scenario, options: .init(candidates: candidates, covers: covers))
+        // The integer model is the relaxed one with whole posts: the same columns, bounds and rows. `posts` are whole
+        // by type, so checking the plan against `relaxed` checks every rule of the integer model without building it
+        // again (0.4 s at 20 km).
+        let integer = relaxed
         var evaluator = CommuneFixedPlan(model: integer)
         let evaluationOptions = fixedPlanOptions(options)
         var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
@@ -168,7 +171,7 @@ public enum CommuneSolve {
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
                 allowance: allowance, solver: solver, options: evaluationOptions, log: log)
         }
-        // Every rule, bound and integrality of the integer model, checked on the plan and its flows.
+        // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
         if let violation = integer.program.largestViolation(of: values, tolerance: 1e-6) {
             throw Failure.planRefused("\(violation.name) violated by \(violation.amount)")

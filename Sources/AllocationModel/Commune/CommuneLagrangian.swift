@@ -29,7 +29,8 @@ public enum CommuneLagrangian {
     public static let subgradientSteps = 40
 
     /// Nil when the posts part has no solution (its rules cannot all hold) or the deadline passes first. `start`: a
-    /// price per unit known to be near the minimum (a previous run's, `CommuneWarmStart`); the bisection then scales
+    /// price per unit known to be near the minimum (a previous run's, `CommuneWarmStart`, or the duals of the interior
+    /// point's best point when it stopped short); the bisection then scales
     /// it (λ × start) instead of searching one price for every unit.
     public static func solve(
         _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture,

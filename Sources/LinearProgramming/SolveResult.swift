@@ -32,8 +32,9 @@ public struct SolverOptions: Sendable {
     /// instead of the default primal simplex; the commune model's relaxation uses it.
     public var dualSimplex = false
     /// A pure LP solved by the interior-point method (GLPK: `glp_interior`), the simplex only when it does not end
-    /// optimal: for large sparse LPs (the commune model's relaxation: 7 s against 25 s at 10 km). Its solution is
-    /// optimal to the method's tolerances (relative gap 10⁻⁸) but not a vertex, and it has duals but no basis.
+    /// optimal (as `interiorFallback` says): for large sparse LPs (the commune model's relaxation: 7 s against 25 s at
+    /// 10 km). Its solution is optimal to the method's tolerances (relative gap 10⁻⁸) but not a vertex, and it has
+    /// duals but no basis.
     public var interiorPoint = false
     /// Branch-and-bound stops (status `feasible`, or `noSolution` without a plan) once its tree has this many nodes;
     /// nil for none. A time limit depends on the machine and its load; a node limit gives the same plan and bound on

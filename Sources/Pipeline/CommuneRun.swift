@@ -66,6 +66,7 @@ enum CommuneRun {
                 lpSeconds: outcome.lpSeconds, evaluationSeconds: outcome.evaluationSeconds, plan2021: plan2021,
                 hostNetwork: hostNetwork, fullNetwork: fullNetwork, endowment: outcome.endowment,
                 boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished,
+                pricedByBestPoint: outcome.pricedByBestPoint,
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
                 unitPrices: outcome.unitPrices)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))

@@ -110,14 +110,11 @@ public enum CommuneReport {
                 results.relaxationUnfinished.map { "the LP relaxation did not finish (\($0))" }
                 ?? "`reach.bound: lagrangian` (no LP relaxation)"
             out.append("")
-            // GLPK's interior point stopped short: its best point's duals are the prices, its posts the rounding's
-            // start.
-            let fromBestPoint = results.relaxationUnfinished?.hasPrefix("interior point") == true
             out.append(
                 "The bound is Lagrangian, since \(why): prices on every site unit's service row split the model into the posts "
                     + "and the communes, each solved exactly; it bounds every plan, as the relaxation would, but is looser (docs/model.md, "
                     + "\"Solving the commune model\"), "
-                    + (fromBestPoint
+                    + (results.pricedByBestPoint
                         ? "and the prices are the interior point's best duals, scaled, the plan rounded from that point's posts."
                         : "and the plan is rounded from the posts those prices call for."))
         }

@@ -69,6 +69,8 @@ public struct CommuneResults: Sendable {
     public let endowment: CommuneEndowment.Outcome?
     /// The previous run this one started from (`--warm-start`), nil for a cold start.
     public let warmStart: CommuneWarmStart?
+    /// The interior point stopped short and its best point's duals priced the Lagrangian bound.
+    public let pricedByBestPoint: Bool
     /// What the warm start gave: the bound (its prices), and the rounding's start (its plan).
     public let warmBound: Bool
     public let warmPlan: Bool
@@ -80,9 +82,11 @@ public struct CommuneResults: Sendable {
         evaluationSeconds: Double,
         plan2021: ScoredPlan?, hostNetwork: CommuneReach, fullNetwork: CommuneReach,
         endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
-        relaxationUnfinished: String? = nil, warmStart: CommuneWarmStart? = nil, warmBound: Bool = false,
+        relaxationUnfinished: String? = nil, pricedByBestPoint: Bool = false, warmStart: CommuneWarmStart? = nil,
+        warmBound: Bool = false,
         warmPlan: Bool = false, unitPrices: [Double] = []
     ) {
+        self.pricedByBestPoint = pricedByBestPoint
         self.warmStart = warmStart
         self.warmBound = warmBound
         self.warmPlan = warmPlan

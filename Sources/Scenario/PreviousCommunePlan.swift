@@ -33,15 +33,10 @@ public struct PreviousCommunePlan: Sendable {
     /// (exit 65).
     public static func read(_ folder: String) throws(ScenarioError) -> PreviousCommunePlan {
         let path = (folder as NSString).appendingPathComponent(file)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ScenarioError([
-                Diagnostic(
-                    .missingFile, SourceLocation(file: folder),
-                    "--warm-start: no run folder here (give the folder of a previous run of a scenario with a demand table, which holds \(file))"
-                )
-            ])
-        }
+        try PreviousRun.requireFolder(
+            folder,
+            "--warm-start: no run folder here (give the folder of a previous run of a scenario with a demand table, which holds \(file))"
+        )
         let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's commune plan")
         let table = try CSVTable(data: bytes, path: path)
         var reader = TableReader(

@@ -4,18 +4,21 @@ import Foundation
 public enum PreviousRun {
     public static let territoryFile = "allocation_by_territory.csv"
 
+    /// A previous run's folder must exist before any of its files is read: otherwise a missing input (exit 66) at the
+    /// folder, with `message` (what was expected there).
+    static func requireFolder(_ folder: String, _ message: String) throws(ScenarioError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: folder), message)])
+        }
+    }
+
     /// Posts per territory code of the run in `folder` (its `allocation_by_territory.csv`); a missing folder or file is
     /// a missing input (exit 66), a garbled table a data error at its file:line:column (exit 65).
     public static func territoryPosts(_ folder: String) throws(ScenarioError) -> [String: Int] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ScenarioError([
-                Diagnostic(
-                    .missingFile, SourceLocation(file: folder),
-                    "closeness:run: no run folder here (give the folder of a previous run, which holds \(territoryFile))"
-                )
-            ])
-        }
+        try requireFolder(
+            folder,
+            "closeness:run: no run folder here (give the folder of a previous run, which holds \(territoryFile))")
         let path = (folder as NSString).appendingPathComponent(territoryFile)
         let table = try CSVTable(
             data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)

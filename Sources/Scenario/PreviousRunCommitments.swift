@@ -12,15 +12,10 @@ extension ScenarioLoader {
     public static func withCommitments(
         fromRun folder: String, mode: Commitment.Mode, to scenario: Scenario
     ) throws(ScenarioError) -> Scenario {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ScenarioError([
-                Diagnostic(
-                    .missingFile, SourceLocation(file: folder),
-                    "--commitments-from: no run folder here (give the folder of a previous run, which holds \(previousPlanFile))"
-                )
-            ])
-        }
+        try PreviousRun.requireFolder(
+            folder,
+            "--commitments-from: no run folder here (give the folder of a previous run, which holds \(previousPlanFile))"
+        )
         let path = (folder as NSString).appendingPathComponent(previousPlanFile)
         let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan")
         let table = try CSVTable(data: bytes, path: path)

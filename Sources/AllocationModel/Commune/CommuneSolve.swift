@@ -29,6 +29,9 @@ public enum CommuneSolve {
         public var boundMethod: CommuneInputs.Bound = .relaxation
         /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
         public var relaxationUnfinished: String?
+        /// The interior point stopped short and its best point's duals priced the Lagrangian bound (its posts started
+        /// the rounding).
+        public var pricedByBestPoint = false
         /// The previous run this one was asked to start from (`--warm-start`); what it gave: `warmBound`, `warmPlan`.
         public var warmStart: CommuneWarmStart?
         /// The warm start's prices gave the bound (otherwise the relaxation was solved: no prices, or their bound did
@@ -152,8 +155,7 @@ public enum CommuneSolve {
         // The integer model is the relaxed one with whole posts: the same columns, bounds and rows. `posts` are whole
         // by type, so checking the plan against `relaxed` checks every rule of the integer model without building it
         // again (0.4 s at 20 km).
-        let integer = relaxed
-        var evaluator = CommuneFixedPlan(model: integer)
+        var evaluator = CommuneFixedPlan(model: relaxed)
         let evaluationOptions = fixedPlanOptions(options)
         var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
         let evaluationSeconds = evaluation.seconds
@@ -173,17 +175,18 @@ public enum CommuneSolve {
         }
         // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
-        if let violation = integer.program.largestViolation(of: values, tolerance: 1e-6) {
+        if let violation = relaxed.program.largestViolation(of: values, tolerance: 1e-6) {
             throw Failure.planRefused("\(violation.name) violated by \(violation.amount)")
         }
-        let value = integer.value(of: values)
+        let value = relaxed.value(of: values)
         let gap = bound > 0 ? max(0, bound - value) / bound : 0
         return Outcome(
-            model: integer, posts: posts, value: value, bound: max(bound, value),
-            groupCoverage: integer.groupCoverage(of: values),
+            model: relaxed, posts: posts, value: value, bound: max(bound, value),
+            groupCoverage: relaxed.groupCoverage(of: values),
             proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
             improvementSeconds: improvementSeconds, endowment: endowment, boundMethod: relaxation.method,
-            relaxationUnfinished: relaxation.unfinished, warmStart: warm, warmBound: relaxation.fromWarmStart,
+            relaxationUnfinished: relaxation.unfinished, pricedByBestPoint: relaxation.fromBestPoint, warmStart: warm,
+            warmBound: relaxation.fromWarmStart,
             warmPlan: warmPlanRounded,
             unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
             seconds: Date().timeIntervalSince(started))
@@ -196,10 +199,7 @@ public enum CommuneSolve {
     static func bound(
         _ relaxed: CommuneModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions, started: Date,
         warm: CommuneWarmStart? = nil, log: (String) -> Void
-    ) throws -> (
-        bound: Double, values: [Double], duals: [Double]?, seconds: Double, method: CommuneInputs.Bound,
-        unfinished: String?, fromWarmStart: Bool
-    ) {
+    ) throws -> FoundBound {
         // For any plan x: value(x) / scale − tieBreak(x) ≤ the relaxation's optimum ≤ the Lagrangian bound, and
         // tieBreak(x) ≤ 10⁻⁶ per post. The interior point's objective is within its relative gap (10⁻⁸) of the
         // optimum, the simplex's within its tolerances: a 10⁻⁶ margin covers both.
@@ -234,7 +234,7 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return (bound, lp.values, lp.duals, lp.seconds, .relaxation, nil, false)
+                return FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
             relaxationSeconds = lp.seconds
@@ -280,7 +280,8 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return (bound, lp.values, lp.duals, relaxationSeconds + lp.seconds, .relaxation, nil, false)
+                return FoundBound(
+                    bound: bound, values: lp.values, duals: lp.duals, seconds: relaxationSeconds + lp.seconds)
             }
         }
         let bound = inValueUnits(lagrangian.bound)
@@ -290,10 +291,26 @@ public enum CommuneSolve {
                 ? "commune Lagrangian bound \(bound) in \(seconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices)"
                 : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
-        return (
-            bound, guide ?? lagrangian.values, lagrangian.duals, relaxationSeconds + seconds, .lagrangian, unfinished,
-            warm?.prices != nil
-        )
+        return FoundBound(
+            bound: bound, values: guide ?? lagrangian.values, duals: lagrangian.duals,
+            seconds: relaxationSeconds + seconds, method: .lagrangian, unfinished: unfinished,
+            fromWarmStart: warm?.prices != nil, fromBestPoint: guide != nil)
+    }
+
+    /// What `bound` found: the bound (value units), the fractional plan and row prices the rounding starts from, and
+    /// where they came from.
+    struct FoundBound {
+        let bound: Double
+        let values: [Double]
+        let duals: [Double]?
+        let seconds: Double
+        var method: CommuneInputs.Bound = .relaxation
+        /// Why the relaxation did not finish, when the Lagrangian stood in for it.
+        var unfinished: String?
+        /// The warm start's prices gave the bound.
+        var fromWarmStart = false
+        /// The interior point's best point priced the bound and is the rounding's start.
+        var fromBestPoint = false
     }
 
     /// The share of the commune solve's time the LP relaxation may take, and the share by which the Lagrangian bound

@@ -185,4 +185,32 @@ import Testing
             #expect(outcome.bound <= optimum + 1e-7 * max(abs(optimum), 1), "budget \(budget): \(outcome.bound)")
         }
     }
+
+    /// The scaled search brackets the best multiple of its start by steps from 1 that double, then bisects until the
+    /// tangents at the bracket's ends leave less than 10⁻⁷ of the bound to gain: started from any multiple of the same
+    /// prices it ends at the same bound, never below the variant's relaxation, and from a base's prices in a handful of
+    /// evaluations (the search over [0, 4] took 17 before the tangents stopped it).
+    @Test func theScaledSearchEndsAtTheSameBoundFromAnyMultipleOfItsStart() throws {
+        let base = try Self.lagrangian(budget: 25_000)
+        let baseModel = CommuneModel(scenario: base, options: .init(candidates: true, relaxed: true))
+        let duals = try #require(
+            try GLPKSolver().solve(baseModel.program, options: SolverOptions(mipGap: 1e-4)).duals)
+        let prices = baseModel.serviceRows.map { abs(duals[$0]) }
+        let variant = CommuneModel(
+            scenario: try Self.lagrangian(budget: 45_000), options: .init(candidates: true, relaxed: true))
+        let optimum = try #require(
+            try GLPKSolver().solve(variant.program, options: SolverOptions(mipGap: 1e-4)).objective)
+        var bounds: [Double] = []
+        for multiple in [0.5, 0.9, 1, 1.3, 2] {
+            let outcome = try #require(
+                try CommuneLagrangian.solve(
+                    variant, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4),
+                    start: prices.map { $0 * multiple }, subgradientSteps: 0))
+            #expect(outcome.bound >= optimum - 1e-9, "\(multiple)")
+            #expect(outcome.iterations <= 12, "\(multiple): \(outcome.iterations) evaluations")
+            bounds.append(outcome.bound)
+        }
+        let lowest = try #require(bounds.min())
+        for bound in bounds { #expect(bound - lowest <= 1e-6 * abs(lowest), "\(bounds)") }
+    }
 }

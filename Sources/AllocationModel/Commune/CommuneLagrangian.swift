@@ -108,8 +108,9 @@ public enum CommuneLagrangian {
             return true
         }
         // Prices λ × direction: one price for every unit (direction 1), or a start scaled. L(λ × direction) is convex
-        // in λ, and the sign of direction · excess says on which side its minimum lies (more demand than supply: the
-        // prices are too low). A start is evaluated as it is first, then scaled between 0 and 4 times.
+        // in λ, and its slope there is −direction · excess (more demand than supply: the prices are too low, the
+        // minimum lies above λ). A start is evaluated as it is first, then scaled between 0 and 4 times: the bracket
+        // is found by steps from 1 that double (1/32 first: a variant's prices are near its base's), then bisected.
         // A start's prices are kept within [0, the highest value of a segment]: above it a unit sells to no group and
         // only inflates the posts part (any prices give a bound; these keep it finite and the LP's coefficients sane).
         // A start without any positive price (NaN, negative, zero) says nothing: one price for every unit then.
@@ -120,19 +121,65 @@ public enum CommuneLagrangian {
         let direction = start ?? [Double](repeating: 1, count: unitCount)
         var low = 0.0
         var high = start == nil ? highestValue : 4
+        // The evaluated ends of the bracket: λ, L and its slope.
+        var below: (lambda: Double, value: Double, slope: Double)?
+        var above: (lambda: Double, value: Double, slope: Double)?
         var iterations = 0
-        if start != nil, let found = try evaluate(direction) {
-            iterations += 1
-            _ = keep(found, direction)
-            if zip(direction, found.excess).reduce(0, { $0 + $1.0 * $1.1 }) > 0 { low = 1 } else { high = 1 }
-        }
-        for _ in 0..<bisectionSteps where high - low > 1e-12 * max(high, 1) {
-            let middle = (low + high) / 2
-            let prices = direction.map { $0 * middle }
-            guard let found = try evaluate(prices) else { break }
+        /// Evaluates λ × direction and narrows the bracket; false when the posts part has no solution in time.
+        func probe(_ lambda: Double) throws -> Bool {
+            let prices = direction.map { $0 * lambda }
+            guard let found = try evaluate(prices) else { return false }
             iterations += 1
             _ = keep(found, prices)
-            if zip(direction, found.excess).reduce(0, { $0 + $1.0 * $1.1 }) > 0 { low = middle } else { high = middle }
+            let slope = -zip(direction, found.excess).reduce(0) { $0 + $1.0 * $1.1 }
+            if slope < 0 {
+                low = lambda
+                below = (lambda, found.value, slope)
+            } else {
+                high = lambda
+                above = (lambda, found.value, slope)
+            }
+            return true
+        }
+        /// Where the tangents at the bracket's evaluated ends cross, and the value there: by convexity L lies above
+        /// both, so no λ in between can give less.
+        func crossing() -> (lambda: Double, value: Double)? {
+            guard let below, let above, above.slope > 0 else { return nil }
+            let lambda =
+                (above.value - below.value + below.slope * below.lambda - above.slope * above.lambda)
+                / (below.slope - above.slope)
+            return (lambda, below.value + below.slope * (lambda - below.lambda))
+        }
+        /// True when no λ in the bracket can lower the best bound by more than 10⁻⁷ of it.
+        func settled() -> Bool {
+            if let above, above.slope == 0 { return true }  // L is flat there: λ is a minimum
+            guard let lowest = crossing(), let best else { return false }
+            return best.value - lowest.value <= 1e-7 * max(abs(best.value), 1)
+        }
+        var searched = true
+        if start != nil {
+            searched = try probe(1)
+            var step = 1.0 / 32
+            while searched, below == nil || above == nil, !settled() {
+                let next = above == nil ? min(low + step, high) : max(high - step, low)
+                guard next != low, next != high else { break }
+                searched = try probe(next)
+                step *= 2
+            }
+        }
+        // Each step evaluates where the tangents at the two ends cross (L is piecewise linear: where its minimum is a
+        // kink between the two ends' pieces, that is the kink itself), kept a hundredth of the bracket inside it; an
+        // end not evaluated yet is evaluated first (the minimum may be there), the middle when neither is.
+        for _ in 0..<bisectionSteps where searched && high - low > 1e-12 * max(high, 1) && !settled() {
+            let margin = (high - low) / 100
+            let next: Double
+            switch (below, above) {
+            case (nil, nil): next = (low + high) / 2
+            case (_, nil): next = high
+            case (nil, _): next = low
+            default: next = crossing().map { min(max($0.lambda, low + margin), high - margin) } ?? (low + high) / 2
+            }
+            guard try probe(next) else { break }
         }
         guard best != nil else { return nil }
         // Then each unit's price on its own: π ← max(0, π + t × excess), t = θ (L − target) / ‖excess‖², the target

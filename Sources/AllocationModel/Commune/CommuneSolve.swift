@@ -75,14 +75,14 @@ public enum CommuneSolve {
         let started = Date()
         // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.
         var endowment: CommuneEndowment.Outcome?
+        var relaxed = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
         if let unit = scenario.communes?.endowReach {
-            let plain = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
-            var cover = CommuneEndowment.cover(plain, scenario: scenario, unit: unit)
+            var cover = CommuneEndowment.cover(relaxed, scenario: scenario, unit: unit)
             // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
             let boundStarted = Date()
             if !cover.proven,
                 let bound = try CommuneEndowment.relaxationBound(
-                    plain, scenario: scenario, unit: unit, solver: solver, options: options)
+                    relaxed, scenario: scenario, unit: unit, solver: solver, options: options)
             {
                 cover.bound = max(min(cover.bound, bound), cover.endowed)
                 log(
@@ -98,10 +98,9 @@ public enum CommuneSolve {
                             : "; at most \(Int(cover.bound.rounded(.down))) by the stage's LP bound")
             )
             endowment = cover
+            // The value stage's model: the same, with the stage's covering rows.
+            relaxed.addCovers(cover.covered)
         }
-        let covers = endowment?.covered ?? []
-        let relaxed = CommuneModel(
-            scenario: scenario, options: .init(candidates: candidates, relaxed: true, covers: covers))
         log(
             "commune model: \(relaxed.reach.groups.count) groups, \(relaxed.reach.units.count) site units, \(relaxed.decisions.count) posts variables, "
                 + "\(relaxed.program.variables.count) columns, \(relaxed.program.constraints.count) rows, \(relaxed.program.nonzeroCount) nonzeros"

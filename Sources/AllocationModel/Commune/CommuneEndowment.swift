@@ -6,7 +6,7 @@ import Scenario
 /// possible with at least one post within reach, before the value. Every demand group of the model has a site within
 /// reach, so covering all of them is the most any plan can do; a greedy cover that does it, within every rule on posts,
 /// proves the stage optimal without solving anything, and the value stage then holds it as covering rows on the integer
-/// posts (`CommuneModel.Options.covers`). When the greedy cover falls short (too few posts or euros for one post within
+/// posts (`CommuneModel.addCovers`). When the greedy cover falls short (too few posts or euros for one post within
 /// reach of every group), the groups it covers are held instead, and the stage is reported with the gap against the
 /// bound of the stage's binary model's LP relaxation (`relaxationBound`): the binary model itself is not solved
 /// (GLPK's branch-and-bound finds no plan at this scale).

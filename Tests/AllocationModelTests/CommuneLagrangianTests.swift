@@ -186,10 +186,10 @@ import Testing
         }
     }
 
-    /// The scaled search brackets the best multiple of its start by steps from 1 that double, then bisects until the
-    /// tangents at the bracket's ends leave less than 10⁻⁷ of the bound to gain: started from any multiple of the same
-    /// prices it ends at the same bound, never below the variant's relaxation, and from a base's prices in a handful of
-    /// evaluations (the search over [0, 4] took 17 before the tangents stopped it).
+    /// The scaled search brackets the best multiple of its start by steps from 1 that double, then evaluates where the
+    /// tangents at the bracket's ends cross until they leave less than 10⁻⁷ of the bound to gain: started from any
+    /// multiple of the same prices it ends at the same bound, never below the variant's relaxation, in a handful of
+    /// evaluations (a bisection took 20 here: the minimum is a kink, which only the tangents' crossing lands on).
     @Test func theScaledSearchEndsAtTheSameBoundFromAnyMultipleOfItsStart() throws {
         let base = try Self.lagrangian(budget: 25_000)
         let baseModel = CommuneModel(scenario: base, options: .init(candidates: true, relaxed: true))

@@ -7,7 +7,7 @@ import LinearProgramming
 /// LP over the posts' own rows) and the groups (each buys its people at the cheapest price among the units that reach
 /// it, a closed form). For prices π ≥ 0, L(π) = max over the posts of Σ_d (c_d + π_u(d) s_d) x_d + Σ_g Σ_j
 /// max(0, c_gj − min_{u reaching g} π_u) × width_gj bounds the relaxation, hence every plan (Lagrangian duality).
-/// L is convex in π; it is minimised by a bisection on one price for every unit, then subgradient steps per unit.
+/// L is convex in π; it is minimised by a search on one price for every unit, then subgradient steps per unit.
 public enum CommuneLagrangian {
     public struct Outcome: Sendable {
         /// No plan of the relaxed program is worth more (program units, tie-break included).
@@ -24,13 +24,13 @@ public enum CommuneLagrangian {
         public let seconds: Double
     }
 
-    /// Price updates at most: the bisection's, then the subgradient's.
-    static let bisectionSteps = 16
+    /// Price updates at most: the search on one price's (after its bracket), then the subgradient's.
+    static let searchSteps = 16
     public static let subgradientSteps = 40
 
     /// Nil when the posts part has no solution (its rules cannot all hold) or the deadline passes first. `start`: a
     /// price per unit known to be near the minimum (a previous run's, `CommuneWarmStart`, or the duals of the interior
-    /// point's best point when it stopped short); the bisection then scales
+    /// point's best point when it stopped short); the search then scales
     /// it (λ × start) instead of searching one price for every unit.
     public static func solve(
         _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture,
@@ -110,7 +110,7 @@ public enum CommuneLagrangian {
         // Prices λ × direction: one price for every unit (direction 1), or a start scaled. L(λ × direction) is convex
         // in λ, and its slope there is −direction · excess (more demand than supply: the prices are too low, the
         // minimum lies above λ). A start is evaluated as it is first, then scaled between 0 and 4 times: the bracket
-        // is found by steps from 1 that double (1/32 first: a variant's prices are near its base's), then bisected.
+        // is found by steps from 1 that double (1/32 first: a variant's prices are near its base's), then searched.
         // A start's prices are kept within [0, the highest value of a segment]: above it a unit sells to no group and
         // only inflates the posts part (any prices give a bound; these keep it finite and the LP's coefficients sane).
         // A start without any positive price (NaN, negative, zero) says nothing: one price for every unit then.
@@ -170,7 +170,7 @@ public enum CommuneLagrangian {
         // Each step evaluates where the tangents at the two ends cross (L is piecewise linear: where its minimum is a
         // kink between the two ends' pieces, that is the kink itself), kept a hundredth of the bracket inside it; an
         // end not evaluated yet is evaluated first (the minimum may be there), the middle when neither is.
-        for _ in 0..<bisectionSteps where searched && high - low > 1e-12 * max(high, 1) && !settled() {
+        for _ in 0..<searchSteps where searched && high - low > 1e-12 * max(high, 1) && !settled() {
             let margin = (high - low) / 100
             let next: Double
             switch (below, above) {
@@ -193,7 +193,7 @@ public enum CommuneLagrangian {
         var averaged = 0
         var current = best!.prices
         for step in 0..<subgradientSteps {
-            // The first step starts at the best single price, already evaluated by the bisection.
+            // The first step starts at the best single price, already evaluated by the search on one price.
             let found: (value: Double, posts: [Double], excess: [Double])
             if step == 0 {
                 found = (best!.value, best!.posts, best!.excess)

@@ -91,33 +91,21 @@ public enum CommuneEndowment {
                 heap.push((gain(unit) / max(model.decisions[decision].stateCostEUR, 1), unit))
             }
         }
-        // Room kept for the territory floors: a post outside a territory below its floor must leave enough posts and
-        // euros (at the cheapest post's price) for every floor still unmet, or the value stage, which holds the
+        // Room kept for the territory floors (`Ledger.keepsRoomForFloors`): a post outside a territory below its
+        // floor must leave enough posts and euros for every floor still unmet, or the value stage, which holds the
         // endowed groups, could not meet the floors.
-        let floors = scenario.territories.map { scenario.postRange(of: $0).min }
-        let cheapestCost = model.decisions.map(\.stateCostEUR).min() ?? 0
-        var deficit = floors.reduce(0, +)
-        func keepsRoomForFloors(_ decision: Int) -> Bool {
-            let t = model.pools[model.decisions[decision].pool].territory
-            let after = deficit - (ledger.territory[t] < floors[t] ? 1 : 0)
-            return ledger.total + 1 + after <= scenario.parameters.posts
-                && ledger.spent + model.decisions[decision].stateCostEUR + Double(after) * cheapestCost
-                    <= scenario.parameters.budgetEUR + 1e-6
-        }
         var posts = 0
         var plan = [Int](repeating: 0, count: model.decisions.count)
         while let top = heap.pop() {
             guard top.score > 0, let decision = cheapest(top.unit) else { continue }
             // A unit whose next post would eat a floor's room is dropped (its score could only fall).
-            guard keepsRoomForFloors(decision) else { continue }
+            guard ledger.keepsRoomForFloors(decision) else { continue }
             let score = gain(top.unit) / max(model.decisions[decision].stateCostEUR, 1)
             if let next = heap.first, (score, -top.unit) < (next.score, -next.unit) {
                 heap.push((score, top.unit))
                 continue
             }
             guard score > 0 else { continue }
-            let t = model.pools[model.decisions[decision].pool].territory
-            if ledger.territory[t] < floors[t] { deficit -= 1 }
             ledger.add(decision)
             posts += 1
             plan[decision] += 1

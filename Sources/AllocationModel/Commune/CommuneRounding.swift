@@ -20,6 +20,11 @@ enum CommuneRounding {
         let regionOfTerritory: [Int]
         let territoryCap: [Int]
         let regionCap: Int
+        /// Each territory's floor, the posts still owed to them, and the cheapest post's State cost: what
+        /// `keepsRoomForFloors` reserves.
+        let floors: [Int]
+        private(set) var floorDeficit: Int
+        let cheapestCost: Double
 
         init(model: CommuneModel, scenario: Scenario) {
             self.model = model
@@ -39,6 +44,20 @@ enum CommuneRounding {
             regionOfTerritory = regionOf
             territoryCap = scenario.territories.map { scenario.postRange(of: $0).max }
             regionCap = scenario.regionPostRange.max
+            floors = scenario.territories.map { scenario.postRange(of: $0).min }
+            floorDeficit = floors.reduce(0, +)
+            cheapestCost = model.decisions.map(\.stateCostEUR).min() ?? 0
+        }
+
+        /// One more post of `index` still leaves enough posts and euros (at the cheapest post's price) for every
+        /// territory floor not yet met: a plan built post by post (the endowment cover, a rounding's integer parts)
+        /// keeps room for the floors instead of failing on them at the end.
+        func keepsRoomForFloors(_ index: Int) -> Bool {
+            let decision = model.decisions[index]
+            let t = model.pools[decision.pool].territory
+            let after = floorDeficit - (territory[t] < floors[t] ? 1 : 0)
+            return total + 1 + after <= scenario.parameters.posts
+                && spent + decision.stateCostEUR + Double(after) * cheapestCost <= scenario.parameters.budgetEUR + 1e-6
         }
 
         func allows(_ index: Int) -> Bool {
@@ -75,6 +94,7 @@ enum CommuneRounding {
                 unitPosts[decision.pool][unit] += step
                 unitMoney[decision.pool][unit] += Double(step) * decision.hostCostEUR
             }
+            floorDeficit += max(0, floors[t] - territory[t] - step) - max(0, floors[t] - territory[t])
             territory[t] += step
             region[regionOfTerritory[t]] += step
             total += step
@@ -132,9 +152,10 @@ enum CommuneRounding {
         let byValue = model.decisions.indices.sorted { (perEuro[$0], -$0) > (perEuro[$1], -$1) }
         if coversFirst { try cover() }
         // The integer parts, best value per euro first: all of them fit when `values` keep the rules (a relaxation's);
-        // a previous plan under other rules (`CommuneWarmStart`: a smaller budget) keeps its best posts.
+        // a previous plan under other rules (`CommuneWarmStart`: a smaller budget) keeps its best posts. Room is kept
+        // for the floors not met yet (a relaxation's interior point may meet them only with its fractional parts).
         for index in byValue {
-            while posts[index] < whole[index] && ledger.allows(index) {
+            while posts[index] < whole[index] && ledger.allows(index) && ledger.keepsRoomForFloors(index) {
                 ledger.add(index)
                 posts[index] += 1
             }

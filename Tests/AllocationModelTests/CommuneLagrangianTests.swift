@@ -119,7 +119,7 @@ import Testing
         #expect(outcome.boundMethod == .lagrangian)
         #expect(outcome.relaxationUnfinished?.hasPrefix("interior point") == true)
         let relaxation = 2.5 * 120 * Self.firstSlope
-        // Above it by the bound's margins (10⁻⁶ and the tie-break) and the bisection's resolution on the scale (2⁻¹⁶).
+        // Above it by the bound's margins (10⁻⁶ and the tie-break) and the search's resolution on the scale.
         #expect(outcome.bound >= relaxation - 1e-6)
         #expect(outcome.bound <= relaxation * (1 + 1e-5), "\(outcome.bound)")
         #expect(abs(outcome.value - 2 * 120 * Self.firstSlope) < 1e-6)
@@ -189,7 +189,8 @@ import Testing
     /// The scaled search brackets the best multiple of its start by steps from 1 that double, then evaluates where the
     /// tangents at the bracket's ends cross until they leave less than 10⁻⁷ of the bound to gain: started from any
     /// multiple of the same prices it ends at the same bound, never below the variant's relaxation, in a handful of
-    /// evaluations (a bisection took 20 here: the minimum is a kink, which only the tangents' crossing lands on).
+    /// evaluations (bisecting after the bracket took 20 here: the minimum is a kink, which the tangents' crossing lands
+    /// on and a bisection only approaches).
     @Test func theScaledSearchEndsAtTheSameBoundFromAnyMultipleOfItsStart() throws {
         let base = try Self.lagrangian(budget: 25_000)
         let baseModel = CommuneModel(scenario: base, options: .init(candidates: true, relaxed: true))

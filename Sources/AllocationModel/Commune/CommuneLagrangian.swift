@@ -24,7 +24,8 @@ public enum CommuneLagrangian {
         public let seconds: Double
     }
 
-    /// Price updates at most: the search on one price's (after its bracket), then the subgradient's.
+    /// Price evaluations at most: the search on one price's (after a warm start's bracket, up to 7 more), then the
+    /// subgradient's.
     static let searchSteps = 16
     public static let subgradientSteps = 40
 
@@ -125,6 +126,9 @@ public enum CommuneLagrangian {
         var below: (lambda: Double, value: Double, slope: Double)?
         var above: (lambda: Double, value: Double, slope: Double)?
         var iterations = 0
+        // Which end the last two evaluations moved (true: the lower one): the same end twice in a row, and the next
+        // evaluation is the bracket's middle, so the bracket at least halves every other step.
+        var moved: [Bool] = []
         /// Evaluates λ × direction and narrows the bracket; false when the posts part has no solution in time.
         func probe(_ lambda: Double) throws -> Bool {
             let prices = direction.map { $0 * lambda }
@@ -139,6 +143,7 @@ public enum CommuneLagrangian {
                 high = lambda
                 above = (lambda, found.value, slope)
             }
+            moved = Array((moved + [slope < 0]).suffix(2))
             return true
         }
         /// Where the tangents at the bracket's evaluated ends cross, and the value there: by convexity L lies above
@@ -169,7 +174,8 @@ public enum CommuneLagrangian {
         }
         // Each step evaluates where the tangents at the two ends cross (L is piecewise linear: where its minimum is a
         // kink between the two ends' pieces, that is the kink itself), kept a hundredth of the bracket inside it; an
-        // end not evaluated yet is evaluated first (the minimum may be there), the middle when neither is.
+        // end not evaluated yet is evaluated first (the minimum may be there), the middle when neither is, or when
+        // the last two evaluations moved the same end (a crossing that keeps landing near one end).
         for _ in 0..<searchSteps where searched && high - low > 1e-12 * max(high, 1) && !settled() {
             let margin = (high - low) / 100
             let next: Double
@@ -177,7 +183,12 @@ public enum CommuneLagrangian {
             case (nil, nil): next = (low + high) / 2
             case (_, nil): next = high
             case (nil, _): next = low
-            default: next = crossing().map { min(max($0.lambda, low + margin), high - margin) } ?? (low + high) / 2
+            default:
+                let stalled = moved.count == 2 && moved[0] == moved[1]
+                next =
+                    stalled
+                    ? (low + high) / 2
+                    : crossing().map { min(max($0.lambda, low + margin), high - margin) } ?? (low + high) / 2
             }
             guard try probe(next) else { break }
         }

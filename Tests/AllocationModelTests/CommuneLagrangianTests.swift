@@ -214,4 +214,27 @@ import Testing
         let lowest = try #require(bounds.min())
         for bound in bounds { #expect(bound - lowest <= 1e-6 * abs(lowest), "\(bounds)") }
     }
+
+    /// GLPK, except that every fixed-plan LP of the plan's exact evaluation (`commune_component`) ends at a time limit.
+    struct EvaluationTimesOut: LinearSolver {
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            if program.name == "commune_component" {
+                return SolveResult(status: .noSolution, limitReached: "time limit")
+            }
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    /// A plan whose exact value the time left cannot compute is not published (exit 21), but the bound was proven
+    /// and is said: the relaxation's 424.26 (2.5 posts' worth), rounded up to a tenth.
+    @Test func aPlanThatCannotBeValuedStillSaysItsBound() throws {
+        let scenario = try CommuneFixture.scenario(budget: 25_000)
+        #expect {
+            try CommuneSolve.solve(
+                scenario, candidates: true, solver: EvaluationTimesOut(), options: SolverOptions(mipGap: 1e-4))
+        } throws: { error in
+            "\(error)".contains("time limit") && "\(error)".contains("the LP bound, 424.3, holds for every plan")
+        }
+    }
 }

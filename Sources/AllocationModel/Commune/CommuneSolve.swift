@@ -156,7 +156,15 @@ public enum CommuneSolve {
         // again (0.4 s at 20 km).
         var evaluator = CommuneFixedPlan(model: relaxed)
         let evaluationOptions = fixedPlanOptions(options)
-        var evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
+        var evaluation: CommuneFixedPlan.Evaluation
+        do {
+            evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)
+        } catch Failure.evaluationFailed(let why) {
+            // No plan is published without its exact value; the bound is still proven, and said.
+            throw Failure.evaluationFailed(
+                "\(why); the \(relaxation.method == .relaxation ? "LP" : "Lagrangian") bound, "
+                    + "\((bound * 10).rounded(.up) / 10), holds for every plan")
+        }
         let evaluationSeconds = evaluation.seconds
         log(
             "commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s"

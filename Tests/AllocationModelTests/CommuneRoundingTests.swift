@@ -1,5 +1,7 @@
 import CommuneFixtures
 import Foundation
+import GLPKSolver
+import LinearProgramming
 import Scenario
 import Testing
 
@@ -24,5 +26,80 @@ import Testing
             sums[model.pools[model.decisions[index].pool].territory] += posts[index]
         }
         #expect(byTerritory == [2, 1])
+    }
+
+    /// GLPK, except that the commune relaxation's interior point stops short with a best point whose duals and
+    /// objective are the optimum's (so the bound is the relaxation's) and whose posts are `posts` (one per decision).
+    struct BestPointWithPosts: LinearSolver {
+        let model: CommuneModel
+        let posts: [Double]
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            guard program.variables.count == model.program.variables.count, options.interiorPoint else {
+                return try GLPKSolver().solve(program, options: options)
+            }
+            var exact = options
+            exact.interiorPoint = false
+            let lp = try GLPKSolver().solve(program, options: exact)
+            var values = lp.values
+            for (decision, posts) in zip(model.decisions, posts) { values[decision.variable.index] = posts }
+            var result = SolveResult(
+                status: .noSolution, limitReached: "interior point: GLP_EINSTAB (numerical instability)")
+            result.interiorBestPoint = .init(objective: lp.objective ?? 0, values: values, duals: lp.duals ?? [])
+            return result
+        }
+    }
+
+    /// The rounding's last fallback. Territory 01 has a site m whose reach holds three outer communes, each also
+    /// reached by its own site (o1, o2, o3; 11.1 km from m, 15.7–22 km from each other, reach 12 km); territory 02 one
+    /// commune d with a site of capacity 2. Four posts, a floor of two per territory, `endow_reach` first: the cover
+    /// endows everyone with m and d and keeps room for the floors. The relaxation's posts (0.9 at each outer site, 0.1
+    /// at m, 0.5 at d) make both roundings from it put the covering rows' posts at o1, o2 and o3, which leaves d one
+    /// post short of its floor; the cover's posts with the relaxation's above them keep the rows with m, and the plan
+    /// meets every rule (two posts in each territory, one at m). Before this fallback the cover's posts alone were
+    /// rounded (the log line differs).
+    @Test func theLastFallbackStartsFromTheCoverAndTheRelaxation() throws {
+        let demand = """
+            code,name,territory,epci,population,need,latitude,longitude
+            m,Centre,01,E1,1000,300,0,0
+            o1,East,01,E1,500,150,0,0.1
+            o2,West,01,E1,500,150,0,-0.1
+            o3,North,01,E1,500,150,0.1,0
+            d,Far,02,E2,800,250,0,1.0
+
+            """
+        let structures = """
+            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+            Sm,Centre host,01,public,1,0,0,m
+            S1,East host,01,public,1,0,0,o1
+            S2,West host,01,public,1,0,0,o2
+            S3,North host,01,public,1,0,0,o3
+            Sd,Far host,02,public,2,0,0,d
+
+            """
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(
+                posts: 4, radius: "12", extraYAML: "limits:\n  territory_min_posts: 2", demand: demand,
+                structures: structures,
+                candidates: "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK,No room,02,public,0,0,d\n",
+                reachYAML: "stages: endow_reach,value"))
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let communes = try #require(scenario.communes).communes
+        let siteCode = model.decisions.map { communes[model.pools[$0.pool].commune].code }
+        let solver = BestPointWithPosts(model: model, posts: siteCode.map { ["m": 0.1, "d": 0.5][$0] ?? 0.9 })
+        nonisolated(unsafe) var lines: [String] = []
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: solver, options: SolverOptions(mipGap: 1e-4),
+            log: { lines.append($0) })
+        #expect(lines.contains { $0.hasSuffix("again from the endow_reach cover's posts and the relaxation's") })
+        #expect(!lines.contains { $0.contains("cover's posts alone") })
+        var byTerritory = [0, 0]
+        var atCentre = 0
+        for (index, decision) in outcome.model.decisions.enumerated() {
+            let pool = outcome.model.pools[decision.pool]
+            byTerritory[pool.territory] += outcome.posts[index]
+            if communes[pool.commune].code == "m" { atCentre += outcome.posts[index] }
+        }
+        #expect(byTerritory == [2, 2] && atCentre == 1, "\(byTerritory), \(atCentre) at m")
     }
 }

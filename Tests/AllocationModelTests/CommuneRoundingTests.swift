@@ -1,6 +1,5 @@
 import CommuneFixtures
 import Foundation
-import GLPKSolver
 import LinearProgramming
 import Scenario
 import Testing
@@ -26,28 +25,6 @@ import Testing
             sums[model.pools[model.decisions[index].pool].territory] += posts[index]
         }
         #expect(byTerritory == [2, 1])
-    }
-
-    /// GLPK, except that the commune relaxation's interior point stops short with a best point whose duals and
-    /// objective are the optimum's (so the bound is the relaxation's) and whose posts are `posts` (one per decision).
-    struct BestPointWithPosts: LinearSolver {
-        let model: CommuneModel
-        let posts: [Double]
-        var identity: SolverIdentity { GLPKSolver().identity }
-        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
-            guard program.variables.count == model.program.variables.count, options.interiorPoint else {
-                return try GLPKSolver().solve(program, options: options)
-            }
-            var exact = options
-            exact.interiorPoint = false
-            let lp = try GLPKSolver().solve(program, options: exact)
-            var values = lp.values
-            for (decision, posts) in zip(model.decisions, posts) { values[decision.variable.index] = posts }
-            var result = SolveResult(
-                status: .noSolution, limitReached: "interior point: GLP_EINSTAB (numerical instability)")
-            result.interiorBestPoint = .init(objective: lp.objective ?? 0, values: values, duals: lp.duals ?? [])
-            return result
-        }
     }
 
     /// The rounding's last fallback. Territory 01 has a site m whose reach holds three outer communes, each also
@@ -86,7 +63,17 @@ import Testing
         let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         let communes = try #require(scenario.communes).communes
         let siteCode = model.decisions.map { communes[model.pools[$0.pool].commune].code }
-        let solver = BestPointWithPosts(model: model, posts: siteCode.map { ["m": 0.1, "d": 0.5][$0] ?? 0.9 })
+        // The relaxation's optimum with these posts as the interior point's best point (its duals, hence the bound,
+        // the optimum's).
+        let posts = siteCode.map { ["m": 0.1, "d": 0.5][$0] ?? 0.9 }
+        let columns = model.decisions.map(\.variable.index)
+        var solver = CommuneLagrangianTests.InteriorStopsShort(relaxedColumns: model.program.variables.count)
+        solver.distort = { _, dual in dual }
+        solver.values = { values in
+            var values = values
+            for (column, post) in zip(columns, posts) { values[column] = post }
+            return values
+        }
         nonisolated(unsafe) var lines: [String] = []
         let outcome = try CommuneSolve.solve(
             scenario, candidates: true, solver: solver, options: SolverOptions(mipGap: 1e-4),

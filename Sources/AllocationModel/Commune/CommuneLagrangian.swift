@@ -126,9 +126,10 @@ public enum CommuneLagrangian {
         var below: (lambda: Double, value: Double, slope: Double)?
         var above: (lambda: Double, value: Double, slope: Double)?
         var iterations = 0
-        // Which end the last two evaluations moved (true: the lower one): the same end twice in a row, and the next
-        // evaluation is the bracket's middle, so the bracket at least halves every other step.
-        var moved: [Bool] = []
+        // The last two evaluations moved the same end of the bracket: the next is its middle, so the bracket at least
+        // halves every other step.
+        var lowerMoved: Bool?
+        var stalled = false
         /// Evaluates λ × direction and narrows the bracket; false when the posts part has no solution in time.
         func probe(_ lambda: Double) throws -> Bool {
             let prices = direction.map { $0 * lambda }
@@ -143,7 +144,8 @@ public enum CommuneLagrangian {
                 high = lambda
                 above = (lambda, found.value, slope)
             }
-            moved = Array((moved + [slope < 0]).suffix(2))
+            stalled = lowerMoved == (slope < 0)
+            lowerMoved = slope < 0
             return true
         }
         /// Where the tangents at the bracket's evaluated ends cross, and the value there: by convexity L lies above
@@ -184,7 +186,6 @@ public enum CommuneLagrangian {
             case (_, nil): next = high
             case (nil, _): next = low
             default:
-                let stalled = moved.count == 2 && moved[0] == moved[1]
                 next =
                     stalled
                     ? (low + high) / 2

@@ -104,10 +104,7 @@ enum CommuneRounding {
         /// Every floor is met (caps are kept by `allows`).
         var meetsFloors: Bool {
             let regionFloor = scenario.regionPostRange.min
-            return scenario.territories.indices.allSatisfy {
-                territory[$0] >= scenario.postRange(of: scenario.territories[$0]).min
-            }
-                && region.allSatisfy { $0 >= regionFloor }
+            return floorDeficit == 0 && region.allSatisfy { $0 >= regionFloor }
         }
     }
 
@@ -167,7 +164,7 @@ enum CommuneRounding {
         var ordered = [[Int]](repeating: [], count: scenario.territories.count)
         for index in byFraction + byValue { ordered[model.pools[model.decisions[index].pool].territory].append(index) }
         for (t, territory) in scenario.territories.enumerated() {
-            let floor = scenario.postRange(of: territory).min
+            let floor = ledger.floors[t]
             var progress = true
             while ledger.territory[t] < floor && progress {
                 progress = false

@@ -117,50 +117,41 @@ public enum CommuneSolve {
         let relaxation = try bound(
             relaxed, scenario: scenario, solver: solver, options: options, started: started, warm: warm, log: log)
         let bound = relaxation.bound
-        var posts: [Int]
-        var warmPlanRounded = relaxation.fromWarmStart
-        do {
-            if let warm, relaxation.fromWarmStart {
-                // The previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts
-                // or euros its best posts would leave them none); the Lagrangian's own posts if it cannot be.
-                do {
-                    posts = try CommuneRounding.round(
-                        relaxed, scenario: scenario, values: warm.values, duals: relaxation.duals, coversFirst: true)
-                } catch Failure.roundingFailed(let why) {
-                    log("commune rounding from the warm start's plan: \(why); from the Lagrangian's posts instead")
-                    warmPlanRounded = false
-                    posts = try CommuneRounding.round(
-                        relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
-                }
-            } else {
-                posts = try CommuneRounding.round(
-                    relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals)
-            }
-        } catch Failure.roundingFailed(let why) {
-            warmPlanRounded = false
-            log("commune rounding: \(why); again with the endow_reach rows first")
+        // The roundings tried in turn until one keeps every rule (each failure logged with the next one's start):
+        // - the previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts or
+        //   euros its best posts would leave them none);
+        // - the bound's posts (the relaxation's, or the Lagrangian's), then the same with the endow_reach rows first;
+        // - with an endow_reach stage, its cover's posts (which keep every covering row and leave room for the
+        //   floors) with the bound's above them where it has more, rows first,
+        //   so the posts the cover leaves go where the bound's do (15 km, 1,000 posts: 1,447,242 against 1,428,456);
+        //   then the cover's posts alone, the floors and the rest of the posts and euros filled by value per euro.
+        var attempts: [(start: String, values: [Double], coversFirst: Bool)] = []
+        if let warm, relaxation.fromWarmStart { attempts.append(("the warm start's plan", warm.values, true)) }
+        attempts.append(("the bound's posts", relaxation.values, false))
+        attempts.append(("the bound's posts, the endow_reach rows first", relaxation.values, true))
+        if let plan = endowment?.plan, plan.count == relaxed.decisions.count {
+            let cover = Self.values(of: plan, model: relaxed)
+            attempts.append(
+                ("the endow_reach cover's posts and the relaxation's", zip(cover, relaxation.values).map(max), true))
+            attempts.append(("the endow_reach cover's posts alone", cover, false))
+        }
+        var rounded: (posts: [Int], attempt: Int)?
+        var lastFailure = ""
+        for (index, attempt) in attempts.enumerated() where rounded == nil {
+            if index > 0 { log("commune rounding: \(lastFailure); again from \(attempt.start)") }
             do {
-                posts = try CommuneRounding.round(
-                    relaxed, scenario: scenario, values: relaxation.values, duals: relaxation.duals, coversFirst: true)
-            } catch Failure.roundingFailed(let why) where endowment?.plan.count == relaxed.decisions.count {
-                // The cover itself keeps every covering row and leaves room for the floors. First its posts with the
-                // relaxation's above them where it has more, covering rows first (each row takes its decision of
-                // largest value, the cover's or the relaxation's), so the posts the cover leaves go where the
-                // relaxation puts them (15 km, 1,000 posts: 1,447,242 against 1,428,456); then, if that fails, the
-                // cover's posts alone, the floors and the rest of the posts and euros filled by value per euro.
-                let cover = Self.values(of: endowment!.plan, model: relaxed)
-                do {
-                    log("commune rounding: \(why); again from the endow_reach cover's posts and the relaxation's")
-                    posts = try CommuneRounding.round(
-                        relaxed, scenario: scenario, values: zip(cover, relaxation.values).map { max($0, $1) },
-                        duals: relaxation.duals, coversFirst: true)
-                } catch Failure.roundingFailed(let why) {
-                    log("commune rounding: \(why); again from the endow_reach cover's posts alone")
-                    posts = try CommuneRounding.round(
-                        relaxed, scenario: scenario, values: cover, duals: relaxation.duals)
-                }
+                rounded = (
+                    try CommuneRounding.round(
+                        relaxed, scenario: scenario, values: attempt.values, duals: relaxation.duals,
+                        coversFirst: attempt.coversFirst), index
+                )
+            } catch Failure.roundingFailed(let why) {
+                lastFailure = why
             }
         }
+        guard let rounded else { throw Failure.roundingFailed(lastFailure) }
+        var posts = rounded.posts
+        let warmPlanRounded = warm != nil && relaxation.fromWarmStart && rounded.attempt == 0
         // The integer model is the relaxed one with whole posts: the same columns, bounds and rows. `posts` are whole
         // by type, so checking the plan against `relaxed` checks every rule of the integer model without building it
         // again (0.4 s at 20 km).

@@ -135,6 +135,7 @@ public enum Robustness {
                         $0.path < $1.path
                     },
                 comparison: old.comparison)
+            parameters.basis = old.basis
             parameters.robustness = .none
             list.append(
                 Variant(

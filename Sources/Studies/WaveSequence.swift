@@ -178,6 +178,10 @@ public enum WaveSequence {
                 regionMinPosts: last ? limits.regionMinPosts : 0, regionMaxShare: endState(limits.regionMaxShare)),
             objective: parameters.objective, solver: parameters.solver, effective: parameters.effective,
             comparison: parameters.comparison)
+        // The scenario's basis (programme cost per post, horizon, renewal share): a wave's posts cost and serve as the
+        // single shot's do, so the two compare like for like (until 2026-12-01 a wave dropped it, and with a cost per
+        // post its plan overspent the money it opened).
+        waveParameters.basis = parameters.basis
         waveParameters.waves = []
         let territories =
             last

@@ -76,6 +76,23 @@ import Testing
             })
     }
 
+    /// Every variant keeps the scenario's basis (programme cost per post, horizon, renewal share): the
+    /// people-per-post-year variants rebuilt the parameters without it until 2026-12-01, so with a cost per post they
+    /// solved a cheaper programme than the plan they were compared with.
+    @Test func peopleVariantsKeepTheBasis() {
+        let base = Fixtures.scenario(
+            places: [.init(code: "A", need: 100)], hosts: [.init(id: "a", territory: "A", capacity: 3)], posts: 3,
+            budget: 1e9)
+        var parameters = base.parameters
+        parameters.basis = ServiceBasis(costPerPostEUR: 5_429, horizonYears: 3, renewalShare: 0.5)
+        parameters.robustness = RobustnessParameters(
+            capacityFactors: [0.5], cofinancingFactors: [1.5], peoplePerPostYear: [20])
+        let scenario = Scenario(parameters: parameters, territories: base.territories, structures: base.structures)
+        let variants = Robustness.variants(of: scenario)
+        #expect(variants.count == 3)
+        #expect(variants.allSatisfy { $0.scenario.parameters.basis == parameters.basis })
+    }
+
     /// What survives: A gains against 2021 (7) in the plan (10) and every variant (12, 9); B loses (9 → 5, 4, 6);
     /// C equals 2021 in the plan, so its change is no finding either way.
     @Test func conclusionsThatSurviveEveryVariant() {

@@ -100,6 +100,38 @@ import Testing
             ))
     }
 
+    /// With a programme cost of 12,000 € a post (36,000 € a post in all) and a first wave opening 36,000 €: wave 1
+    /// funds one post at a1 (the public host it opens), and wave 2's 48,000 € leave 12,000 €, no post: 24 of value,
+    /// against the single shot's one post at b1 (weight 2): 48. A wave that dropped the scenario's basis (until
+    /// 2026-12-01) priced posts at 24,000 €: a post at a1 in wave 1, one more at b1 in wave 2, and 72,000 € spent of
+    /// 48,000.
+    @Test func aWaveKeepsTheScenariosBasis() throws {
+        let base = scenario(weightA: 1, weightB: 2)
+        var parameters = base.parameters
+        parameters.basis = ServiceBasis(costPerPostEUR: 12_000, horizonYears: 2, renewalShare: 0)
+        let first = parameters.waves[0]
+        parameters.waves[0] = Wave(
+            id: first.id, label: first.label, date: first.date, kinds: first.kinds, posts: first.posts,
+            budgetEUR: 36_000)
+        let scenario = Scenario(parameters: parameters, territories: base.territories, structures: base.structures)
+        for index in parameters.waves.indices {
+            #expect(WaveSequence.scenario(for: index, of: scenario, after: nil).parameters.basis == parameters.basis)
+        }
+        var renewing = self.scenario(weightA: 1, weightB: 2, renewal: (posts: 2, budget: 36_000)).parameters
+        renewing.basis = parameters.basis
+        let renewal = WaveSequence.renewalScenario(
+            for: 2, of: Scenario(parameters: renewing, territories: base.territories, structures: base.structures),
+            after: Plan(placements: [Placement(structureID: "a1", option: "full", posts: 1)]))
+        #expect(renewal.parameters.basis == parameters.basis)
+        let outcome = try sequence(scenario)
+        #expect(outcome.failure == nil)
+        let sequenced = try #require(outcome.sequenced)
+        #expect(outcome.waves.map { $0.added.map(\.posts).reduce(0, +) } == [1, 0])
+        #expect(sequenced.evaluation.posts == 1 && sequenced.evaluation.stateCostEUR <= 48_000)
+        #expect(abs(sequenced.evaluation.objective - 24) < 1e-9)
+        #expect(abs(outcome.singleShot.objective - 48) < 1e-9)
+    }
+
     /// A weighs 2: the single shot puts both posts at a1 (96), and so do the waves (wave 1 one post at a1, wave 2 one
     /// more there, a1 being a `min` commitment that may grow): sequencing costs nothing.
     @Test func sequencingCostsNothingWhenTheFirstWaveHasTheBestHosts() throws {

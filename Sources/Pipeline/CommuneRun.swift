@@ -68,6 +68,7 @@ enum CommuneRun {
                 boundMethod: outcome.boundMethod, relaxationUnfinished: outcome.relaxationUnfinished,
                 pricedByBestPoint: outcome.pricedByBestPoint,
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
+                warmFallback: outcome.warmFallback,
                 unitPrices: outcome.unitPrices)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(

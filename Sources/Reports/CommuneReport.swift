@@ -85,7 +85,14 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
-        if let warm = results.warmStart, !results.warmBound {
+        if let warm = results.warmStart, let fallback = results.warmFallback, !fallback.keptWarm {
+            out.append("")
+            out.append(
+                "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its answer was "
+                    + "\(Format.percent(fallback.warmGap, decimals: 2)) below its bound, more than `reach.warm_max_gap` "
+                    + "(\(Format.percent(fallback.target, decimals: 2))) allows, so the commune plan was solved again without it: "
+                    + "the plan and the bound above are that solve's (docs/model.md, \"A variant from a solved run\").")
+        } else if let warm = results.warmStart, !results.warmBound {
             out.append("")
             out.append(
                 "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): "
@@ -103,7 +110,14 @@ public enum CommuneReport {
                 "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): \(plan)"
                     + "its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
                     + "The bound holds for any prices; how tight it is depends on how close this scenario is to that run's "
-                    + "(docs/model.md, \"A variant from a solved run\").")
+                    + "(docs/model.md, \"A variant from a solved run\")."
+                    + (results.warmFallback.map { fallback in
+                        " Its gap is more than `reach.warm_max_gap` (\(Format.percent(fallback.target, decimals: 2))) allows; "
+                            + (fallback.coldFailure.map {
+                                "the solve without the start gave no answer (\($0)), so this one stands."
+                            }
+                                ?? "the solve without the start found no better plan under a tighter bound, so this one stands.")
+                    } ?? ""))
         }
         if results.boundMethod == .lagrangian && !results.warmBound {
             let why =

@@ -74,6 +74,8 @@ public struct CommuneResults: Sendable {
     /// What the warm start gave: the bound (its prices), and the rounding's start (its plan).
     public let warmBound: Bool
     public let warmPlan: Bool
+    /// A warm answer beyond `reach.warm_max_gap`, solved again without the start.
+    public let warmFallback: CommuneSolve.WarmFallback?
     /// The bound's price of one more person served at each site unit of the optimised plan's model (value units).
     public let unitPrices: [Double]
 
@@ -84,8 +86,9 @@ public struct CommuneResults: Sendable {
         endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
         relaxationUnfinished: String? = nil, pricedByBestPoint: Bool = false, warmStart: CommuneWarmStart? = nil,
         warmBound: Bool = false,
-        warmPlan: Bool = false, unitPrices: [Double] = []
+        warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = []
     ) {
+        self.warmFallback = warmFallback
         self.pricedByBestPoint = pricedByBestPoint
         self.warmStart = warmStart
         self.warmBound = warmBound

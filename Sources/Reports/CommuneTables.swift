@@ -153,6 +153,10 @@ public enum CommuneTables {
             (results.boundMethod == .relaxation ? "lp_bound" : "lagrangian_bound", results.bound, 3),
             ("relative_gap", results.gap, 6),
         ]
+            // A warm answer beyond `reach.warm_max_gap`: its gap, and whether it was kept (1) or the cold one published
+            // (0).
+            + (results.warmFallback.map { [("warm_gap", $0.warmGap, 6), ("warm_answer_kept", $0.keptWarm ? 1 : 0, 0)] }
+                ?? [])
     }
 
     static func modelSizes(_ results: CommuneResults) -> String {

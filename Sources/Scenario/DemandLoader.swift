@@ -117,6 +117,8 @@ enum DemandLoader {
         var endowReach: CommuneInputs.EndowReach?
         /// `reach.bound`: how the commune plan's bound is proven.
         var bound = CommuneInputs.Bound.relaxation
+        /// `reach.warm_max_gap`: the largest gap a warm start's answer may keep.
+        var warmMaxGap = CommuneInputs.defaultWarmMaxGap
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
@@ -125,6 +127,7 @@ enum DemandLoader {
             candidatesPath: reader.text("tables.candidates").map(resolve),
             radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"),
             reachTablePath: reader.text("reach.table").map(resolve), maxMinutes: reader.number("reach.max_minutes"))
+        settings.warmMaxGap = reader.number("reach.warm_max_gap") ?? CommuneInputs.defaultWarmMaxGap
         let stages = (reader.text("reach.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let endowBy = reader.text("reach.endow_by") ?? "people"
@@ -233,6 +236,6 @@ enum DemandLoader {
         return CommuneInputs(
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable,
-            endowReach: settings.endowReach, bound: settings.bound)
+            endowReach: settings.endowReach, bound: settings.bound, warmMaxGap: settings.warmMaxGap)
     }
 }

@@ -205,6 +205,11 @@ enum ParameterSchema {
                 "the commune plan's bound: relaxation (the LP relaxation; the Lagrangian bound if it does not finish in the run's time) or lagrangian (no LP: faster, looser)"
         ),
         .init(
+            path: "reach.warm_max_gap", type: .number(0...1), required: false, defaultValue: "0.005",
+            help:
+                "with --warm-start: a warm answer farther than this relative gap from its bound is solved again without the start, in the time left (1: keep every warm answer)"
+        ),
+        .init(
             path: "comparison.coverage_threshold", type: .number(0...1), required: false, defaultValue: "0.2",
             help: "coverage ratio under which a territory is counted in the comparison"),
         .init(

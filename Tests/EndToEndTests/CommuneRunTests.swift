@@ -1,5 +1,9 @@
+import AllocationModel
 import CommuneFixtures
 import Foundation
+import GLPKSolver
+import LinearProgramming
+import Scenario
 import Testing
 
 /// `repartir run` on the hand-made commune scenario (`CommuneFixture`, solved by hand in CommuneModelTests):
@@ -106,7 +110,9 @@ import Testing
     /// relaxation's duals, so the Lagrangian bound they give is the relaxation's optimum again (LP duality) and the
     /// previous plan comes back: the same value and, within 10⁻⁶, the same bound, without the relaxation. From the
     /// 3-post run (proven, 509.12) to the 2.5-post budget: the bound still holds (at least the relaxation's 424.26),
-    /// the repaired plan is verified, and the report says where it started.
+    /// the repaired plan is verified, and the report says where it started. Its gap (20 %) is beyond the default
+    /// `reach.warm_max_gap`, so these runs keep the warm answer whatever its gap (`reach.warm_max_gap=1`); the next
+    /// test is the default.
     @Test func aWarmStartFromAPreviousRun() throws {
         let tight = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let roomy = URL(fileURLWithPath: try CommuneFixture.folder())
@@ -123,7 +129,8 @@ import Testing
         #expect(cold.status == 10, "\(cold)")
         let sites = try E2E.table(coldOut.appendingPathComponent("sites.csv"))
         #expect(!sites.isEmpty && sites.allSatisfy { Double($0["value_per_person"] ?? "") != nil })
-        let (again, againOut) = try run(tight, "again", ["--warm-start", coldOut.path])
+        let keepWarm = ["--set", "reach.warm_max_gap=1"]
+        let (again, againOut) = try run(tight, "again", ["--warm-start", coldOut.path] + keepWarm)
         #expect(again.status == 10, "\(again)")
         let lpBound = try #require(try metric(coldOut, "lp_bound"))
         let warmBound = try #require(try metric(againOut, "lagrangian_bound"))
@@ -134,7 +141,7 @@ import Testing
 
         let (proven, provenOut) = try run(roomy, "proven")
         #expect(proven.status == 0, "\(proven)")
-        let (variant, variantOut) = try run(tight, "variant", ["--warm-start", provenOut.path])
+        let (variant, variantOut) = try run(tight, "variant", ["--warm-start", provenOut.path] + keepWarm)
         #expect(variant.status == 10, "\(variant)")
         let bound = try #require(try metric(variantOut, "lagrangian_bound"))
         #expect(bound >= 2.5 * 120 * 0.5.squareRoot() / 0.5 - 1e-3)
@@ -161,6 +168,83 @@ import Testing
                 "gives no usable price per person served"))
         // The sites.csv read is one of the run's inputs in its manifest.
         #expect(try E2E.text(againOut.appendingPathComponent("manifest.json")).contains("\"warm_start\""))
+    }
+
+    /// A warm answer farther from its bound than `reach.warm_max_gap` (default 0.5 %; here 20 %, the 2.5-post budget)
+    /// is solved again without the start: the run publishes the cold plan and its LP bound (the same as a cold run's),
+    /// and the report says why. With a target the warm answer meets (25 %), the warm answer stands and no LP is solved.
+    @Test func aWarmAnswerBeyondItsGapTargetIsSolvedAgainCold() throws {
+        let tight = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-target")
+        func run(_ name: String, _ extra: [String] = []) throws -> (E2E.Output, URL) {
+            let out = root.appendingPathComponent(name)
+            return (try E2E.repartir(["run", tight.path, "--out", out.path] + extra, in: root), out)
+        }
+        func metric(_ out: URL, _ name: String) throws -> Double? {
+            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
+                .flatMap(Double.init)
+        }
+        let (cold, coldOut) = try run("cold")
+        #expect(cold.status == 10, "\(cold)")
+        let (again, againOut) = try run("again", ["--warm-start", coldOut.path])
+        #expect(again.status == 10, "\(again)")
+        #expect(again.stderrText.contains("solved again without the start"), "\(again)")
+        #expect(try metric(againOut, "lagrangian_bound") == nil)
+        #expect(try metric(againOut, "lp_bound") == (try metric(coldOut, "lp_bound")))
+        #expect(try metric(againOut, "value") == (try metric(coldOut, "value")))
+        #expect(try metric(againOut, "warm_answer_kept") == 0)
+        #expect(try #require(try metric(againOut, "warm_gap")) > 0.005)
+        let report = try E2E.text(againOut.appendingPathComponent("report.md"))
+        #expect(
+            report.contains(
+                "more than `reach.warm_max_gap` (0.50 %) allows, so the commune plan was solved again without it"),
+            "\(report)")
+        let (kept, keptOut) = try run("kept", ["--warm-start", coldOut.path, "--set", "reach.warm_max_gap=0.25"])
+        #expect(kept.status == 10, "\(kept)")
+        #expect(
+            !kept.stderrText.contains("solved again without the start") && !kept.stderrText.contains("commune LP bound")
+        )
+        #expect(try metric(keptOut, "lagrangian_bound") != nil && (try metric(keptOut, "warm_gap")) == nil)
+    }
+
+    /// GLPK, until the commune model's full relaxation is asked for (the cold solve's first step; a warm solve never
+    /// asks for it): from then on every solve ends at a time limit, as if the run's budget had run out.
+    final class ColdSolveRunsOutOfTime: LinearSolver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var out = false
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            let stop = lock.withLock {
+                let part = ["_posts", "_endow_reach"].contains { program.name.hasSuffix($0) }
+                if program.name.hasPrefix("repartir_communes_") && !part { out = true }
+                return out
+            }
+            if stop { return SolveResult(status: .noSolution, limitReached: "time limit") }
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    /// A warm answer beyond its gap target whose cold solve gives no answer stands: a valid plan with its proven
+    /// Lagrangian bound, and the outcome says why it was kept.
+    @Test func aWarmAnswerStandsWhenTheColdSolveGivesNone() throws {
+        let tight = try CommuneFixture.folder(budget: 25_000)
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-stands")
+        let coldOut = root.appendingPathComponent("cold")
+        let cold = try E2E.repartir(["run", tight, "--out", coldOut.path], in: root)
+        #expect(cold.status == 10, "\(cold)")
+        let scenario = try ScenarioLoader.load(tight)
+        let previous = try PreviousCommunePlan.read(coldOut.path)
+        let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
+        let kept = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: options, warmStart: previous)
+        #expect(kept.warmFallback == nil || kept.warmFallback?.coldFailure == nil)
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: ColdSolveRunsOutOfTime(), options: options, warmStart: previous)
+        let fallback = try #require(outcome.warmFallback)
+        #expect(fallback.keptWarm && fallback.coldFailure != nil && fallback.warmGap > fallback.target)
+        #expect(outcome.warmBound && outcome.boundMethod == .lagrangian && outcome.warmStart != nil)
+        #expect(outcome.value > 0 && outcome.value <= outcome.bound)
+        #expect(abs(outcome.gap - fallback.warmGap) < 1e-12)
     }
 
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,

@@ -39,12 +39,27 @@ public enum CommuneSolve {
         /// repaired into this scenario's rules).
         public var warmBound = false
         public var warmPlan = false
+        /// The warm answer was farther from its bound than `reach.warm_max_gap`, and the plan was solved again
+        /// without the start: what became of it.
+        public var warmFallback: WarmFallback?
         /// The bound's price of one more person served at each unit of `model.reach.units`, in value units (the
         /// relaxation's duals, or the Lagrangian's prices): `sites.csv` publishes them, a warm start reads them.
         public var unitPrices: [Double] = []
         /// Wall time of the whole commune solve: endowment cover, bound, rounding, evaluation, improvement.
         public var seconds = 0.0
         public var status: String { proven ? "optimal" : "feasible" }
+    }
+
+    /// A warm answer beyond `reach.warm_max_gap`, solved again without the start (docs/model.md, "A variant from a
+    /// solved run"): the answer published is the cold one unless the warm one is both worth more and bounded tighter.
+    public struct WarmFallback: Sendable {
+        /// The warm answer's gap against its own bound, and the most the scenario accepts.
+        public let warmGap: Double
+        public let target: Double
+        /// Why the cold solve gave no answer (the warm one then stands); nil when it did.
+        public let coldFailure: String?
+        /// The warm answer was kept: the cold one failed, or the warm one dominated it.
+        public let keptWarm: Bool
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -71,6 +86,51 @@ public enum CommuneSolve {
     public static func solve(
         _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
         warmStart previous: PreviousCommunePlan? = nil, log: (String) -> Void = { _ in }
+    ) throws -> Outcome {
+        let started = Date()
+        let first = try solveOnce(
+            scenario, candidates: candidates, solver: solver, options: options, warmStart: previous, log: log)
+        let target = scenario.communes?.warmMaxGap ?? CommuneInputs.defaultWarmMaxGap
+        // Only a warm bound makes the answer a warm one: when the start gave no bound, the relaxation was solved.
+        guard first.warmBound, first.gap > target else { return first }
+        var coldOptions = options
+        var failure: String?
+        if options.timeLimitSeconds.isFinite {
+            coldOptions.timeLimitSeconds = options.timeLimitSeconds - Date().timeIntervalSince(started)
+            if coldOptions.timeLimitSeconds < minimumColdSeconds { failure = "no time left in the run's budget" }
+        }
+        var cold: Outcome?
+        if failure == nil {
+            log(
+                "warm start: gap \(first.gap) beyond reach.warm_max_gap \(target): the commune plan solved again without the start"
+            )
+            do {
+                cold = try solveOnce(
+                    scenario, candidates: candidates, solver: solver, options: coldOptions, warmStart: nil, log: log)
+            } catch {
+                // Whatever stopped it, the warm answer is a valid plan with a proven bound: it stands.
+                failure = (error as? Failure)?.description ?? "\(error)"
+            }
+        }
+        let warmDominates = cold.map { first.value > $0.value && first.bound <= $0.bound } ?? true
+        var chosen = warmDominates ? first : cold!
+        chosen.warmStart = first.warmStart
+        chosen.warmFallback = WarmFallback(
+            warmGap: first.gap, target: target, coldFailure: failure, keptWarm: warmDominates)
+        chosen.seconds = Date().timeIntervalSince(started)
+        if let failure { log("warm start: the solve without it gave no answer (\(failure)): the warm answer stands") }
+        return chosen
+    }
+
+    /// Below this many seconds left in the run's budget, a warm answer beyond its gap target is kept as it is: the
+    /// cold solve takes 6–44 s nationally (BENCHMARKS.md).
+    static let minimumColdSeconds = 1.0
+
+    /// One solve: from the warm start when there is one (its prices for the bound, its plan for the rounding),
+    /// otherwise cold.
+    static func solveOnce(
+        _ scenario: Scenario, candidates: Bool, solver: any LinearSolver, options: SolverOptions,
+        warmStart previous: PreviousCommunePlan?, log: (String) -> Void
     ) throws -> Outcome {
         let started = Date()
         // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.

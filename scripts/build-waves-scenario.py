@@ -88,12 +88,15 @@ def kind_terms(yaml_text):
 
 
 def programme(yaml_text):
-    """programme.posts and programme.budget_eur of the default scenario."""
+    """programme.posts, programme.budget_eur and programme.cost_per_post_eur (0 when absent) of the default
+    scenario."""
     posts = re.search(r"^\s+posts:\s*([\d_]+)", yaml_text, re.M)
     budget = re.search(r"^\s+budget_eur:\s*([\d_.]+)", yaml_text, re.M)
     if not posts or not budget:
         die("programme.posts or programme.budget_eur not found in the default scenario")
-    return int(posts.group(1).replace("_", "")), Fraction(budget.group(1).replace("_", ""))
+    cost = re.search(r"^\s+cost_per_post_eur:\s*([\d_.]+)", yaml_text, re.M)
+    return (int(posts.group(1).replace("_", "")), Fraction(budget.group(1).replace("_", "")),
+            Fraction(cost.group(1).replace("_", "")) if cost else Fraction(0))
 
 
 def match_structures(coselec, structures):
@@ -133,11 +136,12 @@ def build(data_dir, out_dir):
     coselec = read_csv(os.path.join(data_dir, F_STRUCTURES))
     reference = {r["indicateur"]: r["valeur"] for r in read_csv(os.path.join(data_dir, F_REFERENCE))}
     terms = kind_terms(default_yaml)
-    total_posts, total_budget = programme(default_yaml)
+    total_posts, total_budget, cost_per_post = programme(default_yaml)
     by_id = {s["id"]: s for s in structures}
 
     matched, unmatched = match_structures(coselec, structures)
-    # Posts and State cost per validation year, at the real structures (option `full`: the whole grant).
+    # Posts and State cost per validation year, at the real structures (option `full`: the whole grant), with the
+    # default scenario's programme cost per post (training), which every plan of the scenario pays alike.
     posts_by_year, cost_by_year = defaultdict(int), defaultdict(Fraction)
     signed = defaultdict(int)
     trimmed = 0
@@ -154,7 +158,7 @@ def build(data_dir, out_dir):
             posts = kept
             signed[sid] += posts
         posts_by_year[y] += posts
-        cost_by_year[y] += posts * grant
+        cost_by_year[y] += posts * (grant + cost_per_post)
 
     rows = [(sid, signed[sid]) for sid in sorted(signed) if signed[sid] > 0]
     buf = io.StringIO()
@@ -207,7 +211,7 @@ def build(data_dir, out_dir):
         lines.append('    label: "COSELEC %s"' % y)
         lines.append("    date: %s-01-01" % y)
         lines.append("    posts: %d                   # real: %d posts validated in %s" % (posts, posts_by_year[y], y))
-        lines.append("    budget_eur: %d          # real: their State cost %d EUR" % (budget, int(-(-cost_by_year[y] // 1))))
+        lines.append("    budget_eur: %d          # real: their State cost %d EUR (grants + programme cost)" % (budget, int(-(-cost_by_year[y] // 1))))
     yaml = header + yaml.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
 
     os.makedirs(out_dir, exist_ok=True)

@@ -89,9 +89,14 @@ public enum DecompositionReport {
             same
             ? "with the same budget"
             : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money against \(money)"
+        // "more" or "fewer", never a signed count after "reaches": a plan that funds fewer, longer posts reaches fewer
+        // people a year in post and more over the horizon, and the sentence must read that way.
+        func moreOrFewer(_ value: Double) -> String {
+            abs(value) < 0.5 ? "as many" : "\(Format.grouped(abs(value))) \(value > 0 ? "more" : "fewer")"
+        }
         text +=
-            "The optimised plan, \(budgetWords) and every funding option, reaches \(signed(totalYear)) people a year in post and "
-            + "\(signed(totalHorizon)) \(years) compared with the \(name) allocation; \(years), the Shapley split of the gain between the "
+            "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "
+            + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation; \(years), the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives \(parts), and choosing hosts within each département at the \(name) posts "
             + "\(signed(horizon[0] - observed.coverage))."
         return text

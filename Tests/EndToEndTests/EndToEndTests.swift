@@ -181,6 +181,9 @@ struct EndToEndTests {
     static let smallSettings = [
         "tables.territories=small_territories.csv", "tables.structures=small_structures.csv",
         "programme.posts=20", "programme.budget_eur=900000",
+        // Grants only: this budget and the co-financing below are sized for the grants (the default scenario's 5,429 €
+        // of training per post would leave 900,000 € for fewer posts than the test is about).
+        "programme.cost_per_post_eur=0",
         // The default limits are national: 4 % of 20 posts is no post at all, 20 % per région is 4.
         "limits.territory_min_posts=2", "limits.territory_max_share=0.4", "limits.region_max_share=1",
         // The default scenario's robustness ranges are about its own hosts' guesses, not these twelve structures.

@@ -53,8 +53,8 @@ import Testing
         plan([("b", "long", 2), ("b", "full", 2)]),
     ]
 
-    static func outputs() -> [(name: String, content: String)] {
-        let scenario = Self.scenario
+    /// The 2021 plan (2 posts at a) and the decomposition of the paper plans against it.
+    static func decomposition() -> (observed: PlanEvaluation, outcome: Decomposition.Outcome) {
         let observed = PlanEvaluation(plan: plan([("a", "full", 2)]), scenario: scenario)
         let levels = Decomposition.ObservedLevels(
             stateCostEUR: observed.stateCostEUR, option: "full", posts: ["A": 2, "B": 0])
@@ -65,7 +65,12 @@ import Testing
                 evaluation: PlanEvaluation(plan: plan, scenario: scenario),
                 postsClipped: 0)
         }
-        let outcome = Decomposition.Outcome(levels: levels, solved: solved)
+        return (observed, Decomposition.Outcome(levels: levels, solved: solved))
+    }
+
+    static func outputs() -> [(name: String, content: String)] {
+        let scenario = Self.scenario
+        let (observed, outcome) = decomposition()
         let gap = PostRanges.Ranges(
             tolerance: 0.0001, byTerritory: ["A": .init(low: 0, high: 0), "B": .init(low: 4, high: 4)], failed: 0)
         let wide = PostRanges.Ranges(
@@ -118,5 +123,19 @@ import Testing
         // Shapley over 3 years: geography 36, rule 12, money 12 (of 60).
         #expect(text.contains("geography +36, the funding rule +12, money +12"))
         #expect(text.contains("| Territory B (B) | 0 | 4–4 | 4 | +4 |"))
+    }
+
+    /// Against a plan of 5 one-year posts at b (60 people a year, 60 over 3 years), the optimised plan's 4 posts, two
+    /// of them for two years (48 a year, 72 over 3 years), reach fewer people a year and more over the horizon: the
+    /// sentence says "fewer" and "more", never a signed count after "reaches".
+    @Test func aPlanThatReachesFewerPeopleAYearSaysFewer() throws {
+        let outcome = Self.decomposition().outcome
+        let observed = PlanEvaluation(plan: Self.plan([("b", "full", 5)]), scenario: Self.scenario)
+        let text = try #require(
+            DecompositionReport.leadSentence(outcome, scenario: Self.scenario, observed: observed, observedName: "2021")
+        )
+        #expect(
+            text.contains("reaches 12 fewer people a year in post and 12 more over 3 years than the 2021 allocation"))
+        #expect(!text.contains("reaches −") && !text.contains("reaches +12 people a year in post and"))
     }
 }

@@ -122,8 +122,9 @@ public enum CommuneSolve {
         return chosen
     }
 
-    /// Below this many seconds left in the run's budget, a warm answer beyond its gap target is kept as it is: the
-    /// cold solve takes 6–44 s nationally (BENCHMARKS.md).
+    /// Below this many seconds left in the run's budget, a warm answer beyond its gap target is kept as it is (no
+    /// national cold solve fits in it: 8–179 s at 10–20 km, BENCHMARKS.md). With more time left, a cold solve that the
+    /// time cuts short either gives no answer (the warm one stands) or one the comparison above weighs like any other.
     static let minimumColdSeconds = 1.0
 
     /// One solve: from the warm start when there is one (its prices for the bound, its plan for the rounding),

@@ -134,8 +134,7 @@ public enum Robustness {
                     + [(path: "service.people_per_post_year", value: Variant.text(people))]).sorted {
                         $0.path < $1.path
                     },
-                comparison: old.comparison)
-            parameters.basis = old.basis
+                comparison: old.comparison, basis: old.basis)
             parameters.robustness = .none
             list.append(
                 Variant(

@@ -54,10 +54,9 @@ extension WaveSequence {
                 territoryMinPosts: 0, territoryMaxShare: limits.territoryMaxShare, regionMinPosts: 0,
                 regionMaxShare: limits.regionMaxShare),
             objective: parameters.objective, solver: parameters.solver, effective: parameters.effective,
-            comparison: parameters.comparison)
-        // The scenario's basis, the programme cost per post included: a renewed post pays it too (prudent: training
-        // was for new conseillers, but the model has one cost per post; docs/model.md, "Renewals").
-        renewalParameters.basis = parameters.basis
+            // The scenario's basis, the programme cost per post included: a renewed post pays it too (prudent: training
+            // was for new conseillers, but the model has one cost per post; docs/model.md, "Renewals").
+            comparison: parameters.comparison, basis: parameters.basis)
         renewalParameters.waves = []
         let territories = scenario.territories.map {
             Territory(

@@ -177,11 +177,10 @@ public enum WaveSequence {
                 territoryMaxShare: endState(limits.territoryMaxShare),
                 regionMinPosts: last ? limits.regionMinPosts : 0, regionMaxShare: endState(limits.regionMaxShare)),
             objective: parameters.objective, solver: parameters.solver, effective: parameters.effective,
-            comparison: parameters.comparison)
-        // The scenario's basis (programme cost per post, horizon, renewal share): a wave's posts cost and serve as the
-        // single shot's do, so the two compare like for like (until 2026-12-01 a wave dropped it, and with a cost per
-        // post its plan overspent the money it opened).
-        waveParameters.basis = parameters.basis
+            // The scenario's basis (programme cost per post, horizon, renewal share): a wave's posts cost and serve as
+            // the single shot's do (until 2026-12-01 a wave dropped it, and with a cost per post its plan overspent the
+            // money it opened).
+            comparison: parameters.comparison, basis: parameters.basis)
         waveParameters.waves = []
         let territories =
             last

@@ -30,6 +30,15 @@ public struct LinearProgram: Sendable {
         self.sense = sense
     }
 
+    /// Makes room for `variables` columns and `constraints` rows in all (more may still be added): a model that knows
+    /// its size (the commune model's 200,000 columns) then never regrows its name indexes while it is built.
+    public mutating func reserveCapacity(variables: Int, constraints: Int) {
+        self.variables.reserveCapacity(variables)
+        variableIndexByName.reserveCapacity(variables)
+        self.constraints.reserveCapacity(constraints)
+        constraintIndexByName.reserveCapacity(constraints)
+    }
+
     /// True when at least one variable is integer.
     public var isMixedInteger: Bool { integerCount > 0 }
 
@@ -66,20 +75,26 @@ public struct LinearProgram: Sendable {
         _ name: String, _ terms: [(Variable, Double)],
         lower: Double = -.infinity, upper: Double = .infinity
     ) -> Int {
-        var order: [Int] = []
-        var sums: [Int: Double] = [:]
-        order.reserveCapacity(terms.count)
-        for (variable, coefficient) in terms {
-            if let sum = sums[variable.index] {
-                sums[variable.index] = sum + coefficient
-            } else {
-                sums[variable.index] = coefficient
-                order.append(variable.index)
+        let merged: [LinearTerm]
+        if zip(terms, terms.dropFirst()).allSatisfy({ $0.0.0.index < $0.1.0.index }) {
+            // Columns in increasing order (how the models build most rows) cannot repeat: nothing to merge.
+            merged = terms.compactMap { $0.1 == 0 ? nil : LinearTerm(variable: $0.0.index, coefficient: $0.1) }
+        } else {
+            var order: [Int] = []
+            var sums: [Int: Double] = [:]
+            order.reserveCapacity(terms.count)
+            for (variable, coefficient) in terms {
+                if let sum = sums[variable.index] {
+                    sums[variable.index] = sum + coefficient
+                } else {
+                    sums[variable.index] = coefficient
+                    order.append(variable.index)
+                }
             }
-        }
-        let merged = order.compactMap { index -> LinearTerm? in
-            let coefficient = sums[index]!
-            return coefficient == 0 ? nil : LinearTerm(variable: index, coefficient: coefficient)
+            merged = order.compactMap { index -> LinearTerm? in
+                let coefficient = sums[index]!
+                return coefficient == 0 ? nil : LinearTerm(variable: index, coefficient: coefficient)
+            }
         }
         let index = constraints.count
         constraints.append(ConstraintDefinition(name: name, terms: merged, lower: lower, upper: upper))

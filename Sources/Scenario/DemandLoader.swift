@@ -56,7 +56,7 @@ enum DemandLoader {
             guard let code, let territory, let population else { continue }
             if let field = reader.field(record, "need") {
                 // Only an empty cell is "not given"; a bad value is reported at its cell.
-                if field.text.trimmingCharacters(in: .whitespaces).isEmpty { needMissing += 1 } else { needGiven += 1 }
+                if TableReader.trimmed(field.text, newlines: false).isEmpty { needMissing += 1 } else { needGiven += 1 }
             }
             let codeField = reader.field(record, "code")!
             if let first = firstLine[code] {
@@ -71,9 +71,11 @@ enum DemandLoader {
                 continue
             }
             let latitudeEmpty =
-                reader.field(record, "latitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+                (reader.field(record, "latitude")?.text).map { TableReader.trimmed($0, newlines: false).isEmpty }
+                ?? true
             let longitudeEmpty =
-                reader.field(record, "longitude")?.text.trimmingCharacters(in: .whitespaces).isEmpty ?? true
+                (reader.field(record, "longitude")?.text).map { TableReader.trimmed($0, newlines: false).isEmpty }
+                ?? true
             if latitudeEmpty != longitudeEmpty {
                 reader.fail(
                     codeField, latitudeEmpty ? "latitude" : "longitude",

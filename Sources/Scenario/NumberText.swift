@@ -16,15 +16,22 @@ public enum NumberText {
         let magnitude = abs(scaled)
         let integerPart = (magnitude / scale).rounded(.down)
         let fraction = magnitude - integerPart * scale
-        var integer = String(format: "%.0f", integerPart)
+        var integer = wholeDigits(integerPart)
         if grouping { integer = grouped(digits: integer) }
         var text = integer
         if decimals > 0 {
-            let digits = String(format: "%.0f", fraction)
+            let digits = wholeDigits(fraction)
             text += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
         }
         if scaled < 0 { return "-" + text }
         return plusSign && scaled > 0 ? "+" + text : text
+    }
+
+    /// The digits of a non-negative whole `value`, as `String(format: "%.0f")` prints them; below 2⁵³ (every whole
+    /// number a Double holds exactly) without the C formatter, which was a tenth of a commune run's table writing.
+    private static func wholeDigits(_ value: Double) -> String {
+        if value < 9_007_199_254_740_992, value == value.rounded(.towardZero) { return String(Int64(value)) }
+        return String(format: "%.0f", value)
     }
 
     /// A whole number with thousands separators: 4,000; -12,345.

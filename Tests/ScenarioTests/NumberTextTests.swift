@@ -1,5 +1,6 @@
-import Testing
+import Foundation
 import Scenario
+import Testing
 
 @Suite("NumberText: the one number formatter")
 struct NumberTextTests {
@@ -17,6 +18,35 @@ struct NumberTextTests {
         #expect(NumberText.fixed(1e12, decimals: 4) == "1000000000000.0000")
         #expect(NumberText.fixed(.nan, decimals: 2) == nil)
         #expect(NumberText.fixed(-.infinity, decimals: 2) == nil)
+    }
+
+    /// The whole-number digits are no longer printed by the C formatter below 2⁵³: on values of every size, around
+    /// the 2⁵³ edge and with every count of decimals, the text is the one `String(format: "%.0f")` gave.
+    @Test func sameTextAsTheCFormatter() {
+        func reference(_ value: Double, decimals: Int) -> String {
+            let scale = pow(10.0, Double(decimals))
+            var scaled = (value * scale).rounded()
+            if scaled == 0 { scaled = 0 }
+            let magnitude = abs(scaled)
+            let integerPart = (magnitude / scale).rounded(.down)
+            var text = String(format: "%.0f", integerPart)
+            if decimals > 0 {
+                let digits = String(format: "%.0f", magnitude - integerPart * scale)
+                text += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+            }
+            return scaled < 0 ? "-" + text : text
+        }
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, 1, 9_007_199_254_740_991, 9_007_199_254_740_992, 9_007_199_254_740_994, 1e16, 1e300]
+        for _ in 0..<2_000 {
+            let magnitude = Double.random(in: -3...20, using: &generator)
+            values.append(pow(10, magnitude) * (Bool.random(using: &generator) ? 1 : -1))
+        }
+        for value in values {
+            for decimals in [0, 1, 2, 3, 6, 15] {
+                #expect(NumberText.fixed(value, decimals: decimals) == reference(value, decimals: decimals))
+            }
+        }
     }
 
     @Test func groupedWholeNumbers() {

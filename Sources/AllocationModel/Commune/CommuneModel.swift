@@ -241,6 +241,10 @@ public struct CommuneModel: Sendable {
         var valueTerms: [(Variable, Double)] = []
         var groupInflow = [[(Variable, Double)]](repeating: [], count: reach.groups.count)
         var unitOutflow = [[(Variable, Double)]](repeating: [], count: reach.units.count)
+        let flowCount = reach.unitGroups.reduce(0) { $0 + $1.count }
+        program.reserveCapacity(
+            variables: program.variables.count + flowCount + reach.groups.count * curve.segments.count,
+            constraints: program.constraints.count + reach.groups.count + reach.units.count)
         let firstFlowColumn = program.variables.count
         for (unit, groups) in reach.unitGroups.enumerated() {
             let siteCode = communes[reach.siteCommunes[reach.units[unit][0]]].code

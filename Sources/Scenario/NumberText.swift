@@ -27,10 +27,12 @@ public enum NumberText {
         return plusSign && scaled > 0 ? "+" + text : text
     }
 
-    /// The digits of a non-negative whole `value`, as `String(format: "%.0f")` prints them; below 2⁵³ (every whole
+    /// The digits of a whole `value`, as `String(format: "%.0f")` prints them; below 2⁵³ in magnitude (every whole
     /// number a Double holds exactly) without the C formatter, which was a tenth of a commune run's table writing.
+    /// Parts beyond 2⁵³, and anything not whole, are printed by the C formatter as before (and never reach `Int64`,
+    /// whose conversion would stop the process).
     private static func wholeDigits(_ value: Double) -> String {
-        if value < 9_007_199_254_740_992, value == value.rounded(.towardZero) { return String(Int64(value)) }
+        if abs(value) < 9_007_199_254_740_992, value == value.rounded(.towardZero) { return String(Int64(value)) }
         return String(format: "%.0f", value)
     }
 

@@ -24,6 +24,9 @@ public enum ConstraintFamily: String, Sendable, Hashable, CaseIterable {
     case minRatio = "min_ratio"
     case closenessAbove = "closeness_above"
     case closenessBelow = "closeness_below"
+    /// `closeness_total[i]` and `closeness_parity[i]`: the whole total of posts and the parity of Σ distance.
+    case closenessTotal = "closeness_total"
+    case closenessParity = "closeness_parity"
     case endowLink = "endow_link"
     /// `stage_<name>` (`stage_closeness[i]`): an earlier stage held at the value it reached.
     case stage

@@ -70,7 +70,10 @@ import Testing
         Self.expectAligned(rows, program)
         #expect(Array(rows.prefix(model.rows.count)) == model.rows)
         let added = Set(rows.dropFirst(model.rows.count).map(\.family))
-        #expect(added == [.minRatio, .closenessAbove, .closenessBelow, .endowLink, .stage])
+        #expect(
+            added == [
+                .minRatio, .closenessAbove, .closenessBelow, .closenessTotal, .closenessParity, .endowLink, .stage,
+            ])
         #expect(rows.suffix(2).map(\.name) == ["stage_maxmin", "stage_closeness[1]"])
     }
 

@@ -447,7 +447,7 @@ public enum StagedSolve {
                     distances[position] = list
                     continue
                 }
-                var counted: [(terms: [Variable], goal: Double)] = []
+                var counted: [ParityRows.Counted] = []
                 for territory in scenario.territories {
                     guard let posts = model.postVariables[territory.code] else { continue }
                     let goal = Double(target[territory.code] ?? 0)
@@ -484,43 +484,20 @@ public enum StagedSolve {
             }
         }
 
-        /// The closeness stage's parity rows (docs/model.md, "The parity rows"). For each distance d_j ≥ |p_j − b_j|,
-        /// p_j a sum of whole posts (a territory's, or a pool's under one option) and b_j whole,
-        /// d_j + p_j − b_j = 2 max(0, p_j − b_j) at exact distances, so `closeness_parity[i]`: Σ d_j + Σ p_j − 2 K =
-        /// Σ b_j with K whole (`closeness_half[i]`), and `closeness_total[i]`: P = Σ p_j with P whole
-        /// (`closeness_posts[i]`). Every plan keeps a solution (its exact distances), so no plan is cut off; the
-        /// relaxation is the same, but GLPK's cuts and branches on P and K prove stages its bound alone never closed
-        /// (€120M, the closeness stage of `endow,coverage,closeness`: 1,815 posts proven in 0.3 s by glpsol with both
-        /// rows, not in 60 s with either alone or none).
+        /// The closeness stage's parity rows (`ParityRows`): `closeness_total[i]` over `closeness_posts[i]` and
+        /// `closeness_parity[i]` over `closeness_half[i]`, each column with its value at a start.
         static func addParity(
-            position: Int, distances: [Variable], counted: [(terms: [Variable], goal: Double)],
+            position: Int, distances: [Variable], counted: [ParityRows.Counted],
             to program: inout LinearProgram, rows: inout [RowRef], added: inout [(Variable, ([Double]) -> Double)]
         ) {
-            guard !counted.isEmpty else { return }
-            let goals = counted.reduce(0.0) { $0 + $1.goal }
-            let total = program.addVariable("closeness_posts[\(position)]", lower: 0, kind: .integer)
-            let posts = counted.flatMap(\.terms)
-            program.addConstraint(
-                "closeness_total[\(position)]", [(total, 1)] + posts.map { ($0, -1) }, lower: 0, upper: 0)
-            rows.append(RowRef(.closenessTotal, .other("\(position)")))
-            // A start's values: sums of whole posts (rounded, as a solver's integer columns are whole only within
-            // its tolerance).
-            func sum(_ terms: [Variable], _ values: [Double]) -> Double {
-                terms.reduce(0.0) { $0 + values[$1.index] }.rounded()
-            }
-            added.append((total, { values in counted.reduce(0.0) { $0 + sum($1.terms, values) } }))
-            let half = program.addVariable("closeness_half[\(position)]", lower: 0, kind: .integer)
-            program.addConstraint(
-                "closeness_parity[\(position)]",
-                distances.map { ($0, 1) } + posts.map { ($0, 1) } + [(half, -2)], lower: goals, upper: goals)
-            rows.append(RowRef(.closenessParity, .other("\(position)")))
-            added.append(
-                (
-                    half,
-                    { values in
-                        counted.reduce(0.0) { $0 + max(0, sum($1.terms, values) - $1.goal) }
-                    }
-                ))
+            let names = ParityRows.Names(
+                total: "closeness_posts[\(position)]", half: "closeness_half[\(position)]",
+                totalRow: "closeness_total[\(position)]", parityRow: "closeness_parity[\(position)]")
+            guard let (total, half) = ParityRows.add(names, distances: distances, counted: counted, to: &program)
+            else { return }
+            rows += [RowRef(.closenessTotal, .other("\(position)")), RowRef(.closenessParity, .other("\(position)"))]
+            added.append((total, { values in ParityRows.values(counted, at: values).total }))
+            added.append((half, { values in ParityRows.values(counted, at: values).half }))
         }
 
         /// Who holds a pool's posts under one option: the model's own variables for (territory, kind, option).
@@ -563,7 +540,7 @@ public enum StagedSolve {
                 }
             }
             var list: [Variable] = []
-            var counted: [(terms: [Variable], goal: Double)] = []
+            var counted: [ParityRows.Counted] = []
             for key in order {
                 let terms = members[key]!
                 let goal = Double(goals[key] ?? 0)

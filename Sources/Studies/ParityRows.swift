@@ -1,12 +1,13 @@
 import LinearProgramming
 
-/// The parity rows of a closeness problem (docs/model.md, "The parity rows"), for the closeness stages and the
-/// canonical tie-break alike. For each distance d_j ≥ |p_j − b_j|, p_j a sum of whole posts (a territory's, or a pool's
-/// under one option) and b_j whole, d_j + p_j − b_j = 2 max(0, p_j − b_j) at exact distances. So the rows `total`: P −
-/// Σ p_j = 0 and `parity`: Σ d_j + Σ p_j − 2 K = Σ b_j, with P and K whole columns, keep every plan (with its exact
-/// distances); the relaxation is the same, but GLPK's cuts and branches on P and K prove problems its bound alone never
-/// closed (€120M, the closeness stage of `endow,coverage,closeness`: 1,815 posts proven in 0.3 s by glpsol with both
-/// rows, not in 60 s with either alone or none).
+/// The parity rows of a closeness problem (docs/model.md, "The parity rows"), for the closeness stages (the canonical
+/// tie-break, measured with them, proved no more and took about twice the time, so it has none). For each distance d_j
+/// ≥ |p_j − b_j|, p_j a sum of whole posts (a territory's, or a pool's under one option) and b_j whole, d_j + p_j − b_j
+/// = 2 max(0, p_j − b_j) at exact distances. So the rows `total`: P − Σ p_j = 0 and `parity`: Σ d_j + Σ p_j − 2 K = Σ
+/// b_j, with P and K whole columns, keep every plan (with its exact distances); the relaxation is the same, but GLPK's
+/// cuts and branches on P and K prove problems its bound alone never closed (€120M, the closeness stage of
+/// `endow,coverage,closeness`: 1,815 posts proven in 0.3 s by glpsol with both rows, not in 60 s with either alone or
+/// none).
 enum ParityRows {
     /// One distance's posts and whole target.
     typealias Counted = (terms: [Variable], goal: Double)

@@ -490,10 +490,9 @@ public enum StagedSolve {
             position: Int, distances: [Variable], counted: [ParityRows.Counted],
             to program: inout LinearProgram, rows: inout [RowRef], added: inout [(Variable, ([Double]) -> Double)]
         ) {
-            let names = ParityRows.Names(
-                total: "closeness_posts[\(position)]", half: "closeness_half[\(position)]",
-                totalRow: "closeness_total[\(position)]", parityRow: "closeness_parity[\(position)]")
-            guard let (total, half) = ParityRows.add(names, distances: distances, counted: counted, to: &program)
+            guard
+                let (total, half) = ParityRows.add(
+                    position: position, distances: distances, counted: counted, to: &program)
             else { return }
             rows += [RowRef(.closenessTotal, .other("\(position)")), RowRef(.closenessParity, .other("\(position)"))]
             added.append((total, { values in ParityRows.values(counted, at: values).total }))

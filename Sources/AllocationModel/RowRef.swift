@@ -27,6 +27,8 @@ public enum ConstraintFamily: String, Sendable, Hashable, CaseIterable {
     /// `closeness_total[i]` and `closeness_parity[i]`: the whole total of posts and the parity of Σ distance.
     case closenessTotal = "closeness_total"
     case closenessParity = "closeness_parity"
+    /// `option_total[f]`: the whole total of posts under funding option f, in a chain with a closeness stage.
+    case optionTotal = "option_total"
     case endowLink = "endow_link"
     /// `stage_<name>` (`stage_closeness[i]`): an earlier stage held at the value it reached.
     case stage

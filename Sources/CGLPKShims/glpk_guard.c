@@ -419,6 +419,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     iocp.tol_int = 1e-9;
     iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
     iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
+    if (q->pseudo_cost_branching) iocp.br_tech = GLP_BR_PCH;
     iocp.tm_lim = remaining_milliseconds(s);
     iocp.cb_func = ios_callback;
     iocp.cb_info = s;

@@ -88,6 +88,7 @@ enum GLPKSession {
             request.interior = options.interiorPoint ? 1 : 0
             request.interior_no_fallback = options.interiorFallback ? 0 : 1
             request.node_limit = Int32(clamping: options.nodeLimit ?? 0)
+            request.pseudo_cost_branching = options.pseudoCostBranching ? 1 : 0
             request.start_incumbent = options.startAsIncumbent ? 1 : 0
             // Only a basis of the program's size reaches C, which reads rows + columns entries from it.
             if let basis = options.basis, !options.interiorPoint,

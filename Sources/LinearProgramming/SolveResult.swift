@@ -40,6 +40,12 @@ public struct SolverOptions: Sendable {
     /// nil for none. A time limit depends on the machine and its load; a node limit gives the same plan and bound on
     /// every machine, so analyses that must stop early use it to keep two identical runs identical.
     public var nodeLimit: Int?
+    /// Branch-and-bound branches by pseudo-costs (GLPK: `GLP_BR_PCH`) instead of the solver's default rule. The
+    /// closeness stages use it: with GLPK's default (Driebeck-Tomlin) the €170M closeness stage of
+    /// `endow,coverage,closeness:webster:need` kept its bound one post short for 57 s, with pseudo-costs it is proven
+    /// in under 2 s (docs/model.md, "The option totals"). Not the default: with it on every stage of that chain, the
+    /// €170M coverage stage ended at its limit (30 s, a plan 672 people short of the one it proves without it).
+    public var pseudoCostBranching = false
     /// When the start is not within the gap at the root, branch-and-bound takes it as its first incumbent (GLPK's MIP
     /// presolver off, since its reduced problem has other columns): it prunes against it and stops within the gap of
     /// it. False: branch-and-bound runs as without a start (presolver as asked), and the better plan is kept. The

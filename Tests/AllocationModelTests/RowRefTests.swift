@@ -72,7 +72,9 @@ import Testing
         let added = Set(rows.dropFirst(model.rows.count).map(\.family))
         #expect(
             added == [
-                .minRatio, .closenessAbove, .closenessBelow, .closenessTotal, .closenessParity, .endowLink, .stage,
+                .minRatio, .closenessAbove, .closenessBelow, .closenessTotal, .closenessParity, .optionTotal,
+                .endowLink,
+                .stage,
             ])
         #expect(rows.suffix(2).map(\.name) == ["stage_maxmin", "stage_closeness[1]"])
     }

@@ -92,6 +92,9 @@ typedef struct {
     // Branch-and-bound stops once this many nodes exist in its tree (0: no limit). Unlike a time limit it is
     // reproducible: the same model and limit stop at the same node, so the same incumbent and bound come back.
     int node_limit;
+    // Nonzero: branch-and-bound branches by pseudo-costs (GLP_BR_PCH) instead of GLPK's default Driebeck-Tomlin
+    // heuristic (GLP_BR_DTH); the closeness stages use it.
+    int pseudo_cost_branching;
     // REPARTIR_GLPK_COLUMN_RANGES: 1-based columns, and caller-owned outputs (NAN where a simplex did not end optimal).
     int range_count;
     const int *range_columns;

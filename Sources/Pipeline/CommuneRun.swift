@@ -16,6 +16,19 @@ enum CommuneRun {
         let proven: Bool
         /// Wall time of the commune solve alone (`CommuneSolve`), for the manifest's timings.
         let solveSeconds: Double
+        /// Why the commune plan may differ between two identical runs (a clock stopped a step of it); nil when not.
+        let timingDependence: String?
+    }
+
+    /// The steps of the commune solve a clock can stop: the relaxation (then the Lagrangian bound stands in) and the
+    /// local improvement's allowance.
+    static func timingDependence(_ outcome: CommuneSolve.Outcome) -> String? {
+        var steps: [String] = []
+        if outcome.relaxationUnfinished != nil { steps.append("the commune relaxation stopped at its time limit") }
+        if outcome.improvementCutByTime {
+            steps.append("the commune plan's local improvement ended at its time allowance with moves left to value")
+        }
+        return steps.isEmpty ? nil : steps.joined(separator: "; ")
     }
 
     static func run(
@@ -74,7 +87,7 @@ enum CommuneRun {
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
                 section: CommuneReport.section(results), proven: outcome.proven,
-                solveSeconds: outcome.seconds)
+                solveSeconds: outcome.seconds, timingDependence: Self.timingDependence(outcome))
         } catch let failure as CommuneSolve.Failure {
             switch failure {
             case .planRefused: throw .rejectedPlan(failure.description)

@@ -272,6 +272,9 @@ public enum RunCommand {
             clock.record("commune_solve", communes.solveSeconds)
             clock.lap("communes")
         }
+        if outcome.timingDependence == nil, let reason = communes?.timingDependence {
+            outcome.timingDependence = reason
+        }
         if outcome.timingDependence == nil, budget.solvesStoppedByTime > 0 {
             // The plan was proven, but another solve (a start, an analysis, the commune plan) was stopped by a clock.
             outcome.timingDependence =

@@ -62,4 +62,25 @@ import Testing
         supply[unitOf("c4")] = 0
         #expect(evaluator.components(supply: supply).map { $0.units.map(code) } == [["c1"], ["c5"]])
     }
+
+    /// The local improvement says whether its time allowance ended it (the plan then depends on the machine, and the
+    /// run says so): with no time it values no move and is cut short; with a minute, on this small plan, it ends on
+    /// its candidates, never below the plan it started from.
+    @Test func theImprovementSaysWhenItsAllowanceEndedIt() throws {
+        let scenario = try Self.scenario()
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let start = model.decisions.indices.map { $0 == 0 ? 1 : 0 }
+        for (allowance, cut) in [(0.0, true), (60, false)] {
+            var posts = start
+            var evaluator = CommuneFixedPlan(model: model)
+            var evaluation = try evaluator.evaluate(posts, solver: GLPKSolver(), options: SolverOptions(mipGap: 0))
+            let before = evaluation.value
+            let (_, cutByTime) = try CommuneImprovement.improve(
+                &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario, allowance: allowance,
+                solver: GLPKSolver(), options: SolverOptions(mipGap: 0), log: { _ in })
+            #expect(cutByTime == cut, "allowance \(allowance)")
+            #expect(evaluation.value >= before - 1e-9)
+            if cut { #expect(posts == start) }
+        }
+    }
 }

@@ -39,6 +39,10 @@ struct CommuneFixedPlan {
         let solved: Int
     }
 
+    /// False: every component's LP goes to the solver, as before `CommuneFlowGreedy` (for tests of that path, e.g. an
+    /// evaluation the solver cannot finish).
+    @TaskLocal static var greedyFirst = true
+
     let model: CommuneModel
     let unitOfDecision: [Int]
     /// w γ of each coverage column, by column − `firstCoverColumn` (the model's value terms are in column order).
@@ -165,56 +169,93 @@ struct CommuneFixedPlan {
     mutating func clearCache() { cache = [:] }
 
     /// The flow LP of one component: its units' flows to their groups, its groups' coverage segments (bounds and
-    /// objective coefficients as in the model), `site_service` and `group_service` rows as in the model.
+    /// objective coefficients as in the model), `site_service` and `group_service` rows as in the model. Solved by
+    /// `CommuneFlowGreedy` when its dual bound certifies its answer, else by `solver`.
     private func solve(
         units: [Int], groups: [Int], supply: [Double], solver: any LinearSolver,
         options: SolverOptions
     ) throws -> Component {
+        let started = Date()
         let reach = model.reach
-        var program = LinearProgram(name: "commune_component", sense: .maximize)
         var position = [Int: Int](minimumCapacity: groups.count)
         for (index, group) in groups.enumerated() { position[group] = index }
-        var inflow = [[(Variable, Double)]](repeating: [], count: groups.count)
         var flowKeys: [(unit: Int, group: Int)] = []
-        var outflow: [[(Variable, Double)]] = []
+        var unitArcs: [Int] = []  // arcs per unit, in `flowKeys` order
         for unit in units {
-            var terms: [(Variable, Double)] = []
-            for group in reach.unitGroups[unit] {
-                let flow = program.addVariable("f\(program.variables.count)", lower: 0)
-                terms.append((flow, 1))
-                inflow[position[group]!].append((flow, -1))
-                flowKeys.append((unit, group))
+            for group in reach.unitGroups[unit] { flowKeys.append((unit, group)) }
+            unitArcs.append(reach.unitGroups[unit].count)
+        }
+        let segmentColumns = groups.map { model.coverage[$0] }
+        let greedy =
+            !Self.greedyFirst
+            ? nil
+            : CommuneFlowGreedy.solve(
+                CommuneFlowGreedy.Input(
+                    supply: units.map { supply[$0] },
+                    unitGroups: units.map { reach.unitGroups[$0].map { position[$0]! } },
+                    caps: segmentColumns.map { $0.map { model.program.variables[$0.index].upper } },
+                    gains: segmentColumns.map { $0.map { model.program.variables[$0.index].objective } }))
+        var rawFlows: [Double]
+        var rawSegments: [[Double]]
+        var unitDuals: [Double]
+        var groupDuals: [Double]
+        var seconds: Double
+        if let greedy {
+            rawFlows = greedy.flows
+            rawSegments = greedy.segments
+            unitDuals = greedy.unitDuals
+            groupDuals = greedy.groupDuals
+            seconds = Date().timeIntervalSince(started)
+        } else {
+            var program = LinearProgram(name: "commune_component", sense: .maximize)
+            var inflow = [[(Variable, Double)]](repeating: [], count: groups.count)
+            var outflow: [[(Variable, Double)]] = []
+            for unit in units {
+                var terms: [(Variable, Double)] = []
+                for group in reach.unitGroups[unit] {
+                    let flow = program.addVariable("f\(program.variables.count)", lower: 0)
+                    terms.append((flow, 1))
+                    inflow[position[group]!].append((flow, -1))
+                }
+                outflow.append(terms)
             }
-            outflow.append(terms)
-        }
-        var cover: [[Variable]] = []
-        for (index, group) in groups.enumerated() {
-            let segments = model.coverage[group].map { segment -> Variable in
-                let definition = model.program.variables[segment.index]
-                return program.addVariable(
-                    "c\(program.variables.count)", lower: 0, upper: definition.upper, objective: definition.objective)
+            var cover: [[Variable]] = []
+            for (index, columns) in segmentColumns.enumerated() {
+                let segments = columns.map { segment -> Variable in
+                    let definition = model.program.variables[segment.index]
+                    return program.addVariable(
+                        "c\(program.variables.count)", lower: 0, upper: definition.upper,
+                        objective: definition.objective)
+                }
+                cover.append(segments)
+                program.addConstraint("g\(index)", segments.map { ($0, 1.0) } + inflow[index], upper: 0)
             }
-            cover.append(segments)
-            program.addConstraint("g\(index)", segments.map { ($0, 1.0) } + inflow[index], upper: 0)
-        }
-        let groupRows = Array(0..<groups.count)  // added first, in order
-        var serviceRows: [Int] = []
-        for (index, unit) in units.enumerated() {
-            serviceRows.append(program.addConstraint("u\(index)", outflow[index], upper: supply[unit]))
-        }
-        let result = try solver.solve(program, options: options)
-        guard result.status == .optimal, result.hasSolution else {
-            throw CommuneSolve.Failure.evaluationFailed(
-                "a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")")
+            let groupRows = Array(0..<groups.count)  // added first, in order
+            var serviceRows: [Int] = []
+            for (index, unit) in units.enumerated() {
+                serviceRows.append(program.addConstraint("u\(index)", outflow[index], upper: supply[unit]))
+            }
+            let result = try solver.solve(program, options: options)
+            guard result.status == .optimal, result.hasSolution else {
+                throw CommuneSolve.Failure.evaluationFailed(
+                    "a component's flow LP ended \(result.status.rawValue)\(result.limitReached.map { " (\($0))" } ?? "")"
+                )
+            }
+            rawFlows = Array(result.values.prefix(flowKeys.count))
+            rawSegments = cover.map { $0.map { result.values[$0.index] } }
+            let duals = result.duals ?? []
+            unitDuals = serviceRows.map { duals.isEmpty ? 0 : duals[$0] }
+            groupDuals = groupRows.map { duals.isEmpty ? 0 : duals[$0] }
+            seconds = result.seconds
         }
         // The solution made feasible exactly (an interior point meets the rows only to the method's tolerance, a few
-        // 10⁻⁶ people on flows of thousands): a unit's flows scaled down to its supply, then a group's coverage cut to
-        // its inflow from its last (least valued) segment. What this takes off is that small, and the value is the
-        // value of these flows, so it never claims more than a plan that exists.
-        var flow = flowKeys.indices.map { max(0, result.values[$0]) }
+        // 10⁻⁶ people on flows of thousands; the greedy's sums, to rounding): a unit's flows scaled down to its
+        // supply, then a group's coverage cut to its inflow from its last (least valued) segment. What this takes off
+        // is that small, and the value is the value of these flows, so it never claims more than a plan that exists.
+        var flow = rawFlows.map { max(0, $0) }
         var start = 0
         for (index, unit) in units.enumerated() {
-            let count = outflow[index].count
+            let count = unitArcs[index]
             let total = flow[start..<(start + count)].reduce(0, +)
             if total > supply[unit] {
                 let factor = supply[unit] / total
@@ -224,8 +265,10 @@ struct CommuneFixedPlan {
         }
         var received = [Double](repeating: 0, count: groups.count)
         for (index, key) in flowKeys.enumerated() { received[position[key.group]!] += flow[index] }
-        let segments = cover.enumerated().map { index, variables -> [Double] in
-            var amounts = variables.map { min(max(0, result.values[$0.index]), program.variables[$0.index].upper) }
+        let segments = rawSegments.enumerated().map { index, raw -> [Double] in
+            var amounts = raw.enumerated().map { j, amount in
+                min(max(0, amount), model.program.variables[segmentColumns[index][j].index].upper)
+            }
             var excess = amounts.reduce(0, +) - received[index]
             for k in amounts.indices.reversed() where excess > 0 {
                 let cut = min(amounts[k], excess)
@@ -245,10 +288,8 @@ struct CommuneFixedPlan {
         for (index, key) in flowKeys.enumerated() where values[index] > 0 {
             flows.append((key.unit, key.group, values[index]))
         }
-        let duals = result.duals ?? []
         return Component(
-            units: units, groups: groups, segments: segments, flows: flows,
-            unitDuals: serviceRows.map { duals.isEmpty ? 0 : duals[$0] },
-            groupDuals: groupRows.map { duals.isEmpty ? 0 : duals[$0] }, value: value, seconds: result.seconds)
+            units: units, groups: groups, segments: segments, flows: flows, unitDuals: unitDuals,
+            groupDuals: groupDuals, value: value, seconds: seconds)
     }
 }

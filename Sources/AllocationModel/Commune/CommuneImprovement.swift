@@ -12,16 +12,19 @@ enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
 
-    /// Improves `posts` (and its `evaluation`) while `allowance` seconds of LP solves remain; returns the seconds used.
+    /// Improves `posts` (and its `evaluation`) while `allowance` seconds of wall time remain (the evaluations and the
+    /// work around them: with `CommuneFlowGreedy` a component's solve is the smaller part); returns the seconds used,
+    /// and whether the allowance, not the candidates, ended the search (then the plan depends on the machine's speed).
     static func improve(
         _ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
         scenario: Scenario, allowance: Double, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void
-    ) throws -> Double {
+    ) throws -> (seconds: Double, cutByTime: Bool) {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let covers = Covers(model)
-        var seconds = 0.0
+        let began = Date()
+        var seconds: Double { Date().timeIntervalSince(began) }
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         while seconds < allowance {
             let worth = model.decisions.indices.map {
@@ -38,7 +41,7 @@ enum CommuneImprovement {
                     posts[$0] < model.pools[model.decisions[$0].pool].capacity && !examinedTakers.contains($0)
                 }
                 .sorted { (worth[$0], -$0) > (worth[$1], -$1) }, unit: unit)
-            if givers.isEmpty || takers.isEmpty { break }
+            if givers.isEmpty || takers.isEmpty { return (seconds, false) }
             examinedGivers.formUnion(givers)
             examinedTakers.formUnion(takers)
             var loss: [Int: Double] = [:], gain: [Int: Double] = [:]
@@ -46,14 +49,12 @@ enum CommuneImprovement {
                 var trial = posts
                 trial[giver] -= 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
-                seconds += next.seconds
                 loss[giver] = evaluation.value - next.value
             }
             for taker in takers where seconds < allowance {
                 var trial = posts
                 trial[taker] += 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
-                seconds += next.seconds
                 gain[taker] = next.value - evaluation.value
             }
             let pairs = paired(
@@ -65,7 +66,6 @@ enum CommuneImprovement {
                 batch[pair.to] += 1
             }
             var next = try evaluator.evaluate(batch, solver: solver, options: options)
-            seconds += next.seconds
             if pairs.count > 1 && next.value <= evaluation.value + pairs[0].estimate {
                 // Pairs sharing a component need not add up: the best pair alone, valued exactly (if, without the
                 // others, it still leaves a post within reach of every endowed group).
@@ -76,7 +76,6 @@ enum CommuneImprovement {
                 batch[pairs[0].from] -= 1
                 batch[pairs[0].to] += 1
                 next = try evaluator.evaluate(batch, solver: solver, options: options)
-                seconds += next.seconds
             }
             guard next.value > evaluation.value * (1 + 1e-9) + 1e-9 else { continue }
             log("commune plan improved to \(next.value) (\(pairs.count) moves)")
@@ -86,7 +85,7 @@ enum CommuneImprovement {
             examinedGivers = []
             examinedTakers = []
         }
-        return seconds
+        return (seconds, true)
     }
 
     /// The `endow_reach` rows of the model (`CommuneModel.coverRows`): a move may not leave one without a post.

@@ -22,6 +22,9 @@ public enum CommuneSolve {
         public let lpSeconds: Double
         public let evaluationSeconds: Double
         public let improvementSeconds: Double
+        /// The local improvement stopped at its time allowance with candidates left: the plan depends on how many
+        /// moves the machine valued in that time.
+        public var improvementCutByTime = false
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
         public let endowment: CommuneEndowment.Outcome?
@@ -235,10 +238,11 @@ public enum CommuneSolve {
         // valued exactly (`CommuneImprovement`).
         // A move re-solves the components it touches; when one component holds most of the plan (15 km: 66 components,
         // 34 s to value the plan), a move costs about a whole evaluation, and fewer than four fit: none is tried.
-        let allowance = max(relaxation.seconds / 4, 1)
+        let allowance = max(relaxation.seconds / 4, 0.25)
         var improvementSeconds = 0.0
+        var improvementCutByTime = false
         if evaluationSeconds * 4 <= allowance {
-            improvementSeconds = try CommuneImprovement.improve(
+            (improvementSeconds, improvementCutByTime) = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
                 allowance: allowance, solver: solver, options: evaluationOptions, log: log)
         }
@@ -249,7 +253,7 @@ public enum CommuneSolve {
         }
         let value = relaxed.value(of: values)
         let gap = bound > 0 ? max(0, bound - value) / bound : 0
-        return Outcome(
+        var outcome = Outcome(
             model: relaxed, posts: posts, value: value, bound: max(bound, value),
             groupCoverage: relaxed.groupCoverage(of: values),
             proven: gap <= options.mipGap, lpSeconds: relaxation.seconds, evaluationSeconds: evaluationSeconds,
@@ -259,6 +263,8 @@ public enum CommuneSolve {
             warmPlan: warmPlanRounded,
             unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
             seconds: Date().timeIntervalSince(started))
+        outcome.improvementCutByTime = improvementCutByTime
+        return outcome
     }
 
     /// The bound on every plan's value (in value units) and the fractional plan and row prices the rounding starts

@@ -236,8 +236,10 @@ public enum CommuneSolve {
         )
         // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
         // valued exactly (`CommuneImprovement`).
-        // A move re-solves the components it touches; when one component holds most of the plan (15 km: 66 components,
-        // 34 s to value the plan), a move costs about a whole evaluation, and fewer than four fit: none is tried.
+        // A move re-solves the components it touches; when one component holds most of the plan and its LP is slow
+        // (15 km, 66 components, 34 s to value the plan with GLPK's LPs, before `CommuneFlowGreedy`), a move costs
+        // about a whole evaluation, and fewer than four fit: none is tried. The allowance is wall time: with the greedy
+        // evaluation, the work around each move costs more than its solves.
         let allowance = max(relaxation.seconds / 4, 0.25)
         var improvementSeconds = 0.0
         var improvementCutByTime = false

@@ -107,7 +107,6 @@ struct CommuneFlowGreedy {
                 if sink[g] > 0 { seeded = true }
             }
             guard seeded else { return }
-            var received = [Double](repeating: 0, count: groupCount)
             let before = sink
             while labelFromSinks() {
                 nextArc = Array(repeating: 0, count: unitCount + groupCount)
@@ -119,9 +118,8 @@ struct CommuneFlowGreedy {
                     }
                 }
             }
-            for g in 0..<groupCount { received[g] = before[g] - sink[g] }
-            for g in 0..<groupCount where received[g] > 0 {
-                var left = received[g]
+            for g in 0..<groupCount where before[g] - sink[g] > 0 {
+                var left = before[g] - sink[g]
                 for (j, gain) in input.gains[g].enumerated() where gain == level && left > 0 {
                     let take = min(left, input.caps[g][j] - fill[g][j])
                     fill[g][j] += take

@@ -21,10 +21,13 @@ enum CommuneRun {
     }
 
     /// The steps of the commune solve a clock can stop: the relaxation (then the Lagrangian bound stands in) and the
-    /// local improvement's allowance.
+    /// local improvement's allowance. A relaxation that stops on its own (the interior point's numerical instability
+    /// or no convergence, at the same iteration on any machine) does not make the run depend on the clock.
     static func timingDependence(_ outcome: CommuneSolve.Outcome) -> String? {
         var steps: [String] = []
-        if outcome.relaxationUnfinished != nil { steps.append("the commune relaxation stopped at its time limit") }
+        if let why = outcome.relaxationUnfinished, why.contains("time limit") || why.contains("cancel") {
+            steps.append("the commune relaxation stopped at its time limit")
+        }
         if outcome.improvementCutByTime {
             steps.append("the commune plan's local improvement ended at its time allowance with moves left to value")
         }

@@ -114,6 +114,69 @@ import Testing
         #expect(CommuneEndowment.minimal([1], reach: reach) == [1])
     }
 
+    /// The relaxation is solved with its covering rows over site units' totals (`CommuneModel.relaxationProgram`).
+    /// On the fixture, the sites of c1 and c2 are one unit: the row of {c1,c2,c3} names one total column where the
+    /// model's names the decisions of H1 and H2. Substituting each total by its row gives the model's rows back: at
+    /// any posts and flows, extended with their units' totals, every row of the model has the same activity in both
+    /// programs and every new row is 0; and GLPK finds the same optimum in both, whose values keep every row of the
+    /// model.
+    @Test func theRelaxationOverUnitTotalsIsTheModelsRelaxation() throws {
+        for posts in [3, 4, 5] {
+            var model = CommuneModel(scenario: try Self.scenario(posts: posts), options: .init(relaxed: true))
+            model.addCovers([0, 1, 2])
+            let program = model.program
+            let relaxation = model.relaxationProgram
+            let units = Set(model.decisions.map { model.reach.unitOfSite[model.pools[$0.pool].site] })
+            #expect(units.count == 3)
+            #expect(relaxation.variables.count == program.variables.count + 3)
+            #expect(relaxation.constraints.count == program.constraints.count + 3)
+            for (index, row) in program.constraints.enumerated() {
+                #expect(relaxation.constraints[index].name == row.name)
+                if model.rows[index].family == .endowReach {
+                    #expect(relaxation.constraints[index].terms.count == 1)
+                    #expect(relaxation.constraints[index].terms.allSatisfy { $0.variable >= program.variables.count })
+                } else {
+                    #expect(relaxation.constraints[index].terms.map(\.variable) == row.terms.map(\.variable))
+                }
+            }
+            // The group {c1,c2,c3} is reached by two sites, one unit: its row names H1's and H2's decisions here.
+            #expect(model.coverRows.map(\.count).max()! >= 2)
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<20 {
+                let values = program.variables.map { _ in Double.random(in: 0...3, using: &generator) }
+                var extended = values
+                for column in program.variables.count..<relaxation.variables.count {
+                    let unit = Int(relaxation.variables[column].name.dropFirst("unit_posts[".count).dropLast())! - 1
+                    extended.append(
+                        model.decisions.filter { model.reach.unitOfSite[model.pools[$0.pool].site] == unit }
+                            .reduce(0) { $0 + values[$1.variable.index] })
+                }
+                for row in program.constraints.indices {
+                    let a = program.activity(ofConstraint: row, values: values)
+                    let b = relaxation.activity(ofConstraint: row, values: extended)
+                    #expect(abs(a - b) <= 1e-9 * max(abs(a), 1))
+                }
+                for row in program.constraints.count..<relaxation.constraints.count {
+                    #expect(abs(relaxation.activity(ofConstraint: row, values: extended)) <= 1e-9)
+                }
+            }
+            let solver = GLPKSolver()
+            let direct = try solver.solve(program, options: SolverOptions())
+            let overTotals = try solver.solve(relaxation, options: SolverOptions())
+            #expect(direct.status == .optimal && overTotals.status == .optimal)
+            let a = try #require(direct.objective)
+            let b = try #require(overTotals.objective)
+            #expect(abs(a - b) <= 1e-9 * max(abs(a), 1))
+            let onModel = Array(overTotals.values.prefix(program.variables.count))
+            #expect(program.largestViolation(of: onModel, tolerance: 1e-7) == nil)
+            #expect(abs(program.objectiveValue(of: onModel) - a) <= 1e-9 * max(abs(a), 1))
+        }
+        // Without covering rows the relaxation is the model's program itself.
+        let plain = CommuneModel(scenario: try Self.scenario(posts: 3), options: .init(relaxed: true))
+        #expect(plain.relaxationProgram.constraints.count == plain.program.constraints.count)
+        #expect(plain.relaxationProgram.variables.count == plain.program.variables.count)
+    }
+
     /// `reach.stages` and `reach.endow_by` accept only what they document (exit 78 names the key).
     @Test func unknownStagesAreRefused() throws {
         for (line, key) in [

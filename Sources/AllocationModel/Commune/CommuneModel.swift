@@ -341,6 +341,64 @@ public struct CommuneModel: Sendable {
         }
     }
 
+    /// The program the LP relaxation is solved on. Without `endow_reach` rows, `program`. With them, each covering
+    /// row is written over one column per site unit, `unit_posts[u]`, tied to the unit's decisions by a row
+    /// `unit_posts_total[u]`: Σ x − unit_posts = 0, instead of over every decision at its sites. Substituting each
+    /// column by its row gives `program` back, so the two have the same optimum and the same values on the model's
+    /// columns; the new columns and rows come after the model's, so values and row duals read by position are the
+    /// model's. Why: GLPK's interior point stops short ("no convergence") on the long rows (20 km, €180M: 5,192 rows,
+    /// 129,365 nonzeros) and converges on the short ones (56,895), where the dual simplex took two minutes.
+    public var relaxationProgram: LinearProgram {
+        let coverRows = rows.indices.filter { rows[$0].family == .endowReach }
+        guard !coverRows.isEmpty else { return program }
+        var unitOfColumn = [Int](repeating: -1, count: program.variables.count)
+        var decisionsOfUnit = [[Variable]](repeating: [], count: reach.units.count)
+        for decision in decisions {
+            let unit = reach.unitOfSite[pools[decision.pool].site]
+            unitOfColumn[decision.variable.index] = unit
+            decisionsOfUnit[unit].append(decision.variable)
+        }
+        var copy = LinearProgram(name: program.name, sense: program.sense)
+        copy.objectiveName = program.objectiveName
+        copy.objectiveConstant = program.objectiveConstant
+        copy.reserveCapacity(
+            variables: program.variables.count + reach.units.count,
+            constraints: program.constraints.count + reach.units.count)
+        for variable in program.variables {
+            copy.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
+                objective: variable.objective)
+        }
+        // Units named by some covering row, each with its column, in the order of their first row.
+        var unitsOfRow: [Int: [Int]] = [:]
+        var unitPosts = [Variable?](repeating: nil, count: reach.units.count)
+        var usedUnits: [Int] = []
+        for row in coverRows {
+            // Every decision of a unit in reach is in the row (a group that reaches one site of a unit reaches all).
+            var units = Set<Int>()
+            for term in program.constraints[row].terms where unitOfColumn[term.variable] >= 0 {
+                units.insert(unitOfColumn[term.variable])
+            }
+            unitsOfRow[row] = units.sorted()
+            for unit in unitsOfRow[row]! where unitPosts[unit] == nil {
+                unitPosts[unit] = copy.addVariable("unit_posts[\(unit + 1)]", lower: 0)
+                usedUnits.append(unit)
+            }
+        }
+        for (index, row) in program.constraints.enumerated() {
+            let terms =
+                unitsOfRow[index].map { $0.map { (unitPosts[$0]!, 1.0) } }
+                ?? row.terms.map { (Variable(index: $0.variable), $0.coefficient) }
+            copy.addConstraint(row.name, terms, lower: row.lower, upper: row.upper)
+        }
+        for unit in usedUnits {
+            copy.addConstraint(
+                "unit_posts_total[\(unit + 1)]", decisionsOfUnit[unit].map { ($0, 1) } + [(unitPosts[unit]!, -1)],
+                lower: 0, upper: 0)
+        }
+        return copy
+    }
+
     /// The posts alone: the program's columns before the flows (continuous) and the rows over them only (pools,
     /// co-financing, floors, caps, posts, budget, `endow_reach`), no objective. The part a price on the service rows
     /// leaves of the model (`CommuneLagrangian`), and the rules the endowment stage's relaxation keeps.

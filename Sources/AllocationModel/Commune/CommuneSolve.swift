@@ -306,8 +306,26 @@ public enum CommuneSolve {
         var guide: [Double]?
         var pointObjective: Double?
         var relaxationSeconds = 0.0
+        // The relaxation with its covering rows over site units' totals (`CommuneModel.relaxationProgram`); values
+        // and duals are read back on the model's own columns and rows, which come first.
+        let columns = relaxed.program.variables.count
+        let modelRows = relaxed.program.constraints.count
+        var relaxation: LinearProgram?
+        func solveRelaxation(interior: Bool) throws -> SolveResult {
+            if relaxation == nil { relaxation = relaxed.relaxationProgram }
+            var lp = try solver.solve(relaxation!, options: relaxationOptions(interior: interior))
+            lp.values = Array(lp.values.prefix(columns))
+            lp.duals = lp.duals.map { Array($0.prefix(modelRows)) }
+            lp.rowActivities = Array(lp.rowActivities.prefix(modelRows))
+            lp.interiorBestPoint = lp.interiorBestPoint.map {
+                SolveResult.InteriorBestPoint(
+                    objective: $0.objective, values: Array($0.values.prefix(columns)),
+                    duals: Array($0.duals.prefix(modelRows)))
+            }
+            return lp
+        }
         if warm?.prices == nil, scenario.communes?.bound != .lagrangian {
-            let lp = try solver.solve(relaxed.program, options: relaxationOptions(interior: true))
+            let lp = try solveRelaxation(interior: true)
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
@@ -353,7 +371,7 @@ public enum CommuneSolve {
             log(
                 "commune LP relaxation: the interior point's best point \(pointObjective) is far below the bound its duals give (\(lagrangian.bound)): the dual simplex instead"
             )
-            let lp = try solver.solve(relaxed.program, options: relaxationOptions(interior: false))
+            let lp = try solveRelaxation(interior: false)
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")

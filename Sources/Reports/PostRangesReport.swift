@@ -69,7 +69,11 @@ public enum PostRangesReport {
             let exactWide = wide.byTerritory.values.filter(\.isExact).count
             out.append("")
             out.append(
-                "Each end was then looked for among real plans (one-post moves from a plan within the gap, the published one or the solver's own before the tie-break when it is worth more, every rule and the value kept; columns `…_found`): "
+                "Each end was then looked for among real plans (one-post moves from a plan within the gap, the published one or the solver's own before the tie-break when it is worth more, every rule and the value kept"
+                    + (wide.tolerance > gap.tolerance
+                        ? "; within \(Format.percent(wide.tolerance, decimals: 2)), where the moves stopped short, the primal heuristic with the posts held at the end or one post inside"
+                        : "")
+                    + "; columns `…_found`): "
                     + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
                     + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the LP's bound (shown as found [bound] below)."
             )

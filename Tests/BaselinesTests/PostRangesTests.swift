@@ -35,7 +35,8 @@ import Testing
     }
 
     static func ranges(
-        _ scenario: Scenario, tolerances: [Double], searched: Bool = false, moveBudget: Int? = nil
+        _ scenario: Scenario, tolerances: [Double], searched: Bool = false, moveBudget: Int? = nil,
+        heuristicAbove: Double? = nil
     ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -48,7 +49,7 @@ import Testing
             try PostRanges.compute(
                 model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
                 tolerances: tolerances, solver: GLPKSolver(), options: options,
-                plan: searched ? result.values : nil, moveBudget: moveBudget)
+                plan: searched ? result.values : nil, moveBudget: moveBudget, heuristicAbove: heuristicAbove)
         )
     }
 
@@ -147,6 +148,51 @@ import Testing
         }
     }
 
+    /// With no moves at all (a budget of 0), the ends of the wider tolerance are found by the primal heuristic with the
+    /// posts held at the LP's end (`RangeSearch.heuristicEnd`): on the symmetric pair every plan of 4 posts is optimal,
+    /// so A = 3 (and A = 1) are plans within 0.5 %, and the range [1, 3] is found exactly on both sides. The gap's
+    /// tolerance is not above `heuristicAbove`: its ends stay at the plan's posts, as the moves left them.
+    @Test func theHeuristicFindsTheEndsTheMovesLeft() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 1000), ("B", 1000)], posts: 4, exponent: 1, breakpoints: [1], floor: 1)
+        let (posts, ranges) = try Self.ranges(
+            scenario, tolerances: [1e-9, 0.005], searched: true, moveBudget: 0, heuristicAbove: 1e-9)
+        for (code, range) in ranges[0].byTerritory {
+            #expect(range.lowFound == posts[code] && range.highFound == posts[code])
+        }
+        for code in ["A", "B"] {
+            #expect(ranges[1].byTerritory[code] == PostRanges.Range(low: 1, high: 3, lowFound: 1, highFound: 3))
+        }
+        #expect(ranges[1].searchesCut == 0)
+    }
+
+    /// The heuristic's ends are real plans too: the brackets of every integer plan hold with it on, for the
+    /// concave four-territory case and for the lumpy budget whose LP range [0, 2] is wider than the integer [0, 1]
+    /// (the heuristic, asked for 2 posts in A, finds no plan within 20 %, and 1 is kept).
+    @Test func theHeuristicsEndsLieWithinTheTrueIntegerRange() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let tolerances = [1e-9, 0.02, 0.1]
+        for budget in [0, nil] as [Int?] {
+            let (_, ranges) = try Self.ranges(
+                scenario, tolerances: tolerances, searched: true, moveBudget: budget, heuristicAbove: 1e-9)
+            var plans: [[Int]] = []
+            for a in 1...9 {
+                for b in 1...9 {
+                    for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
+                }
+            }
+            try Self.expectBrackets(
+                scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
+        }
+        let lumps = try Self.lumps()
+        let (_, ranges) = try Self.ranges(lumps, tolerances: [1e-9, 0.2], searched: true, heuristicAbove: 1e-9)
+        #expect(ranges[1].byTerritory["A"] == PostRanges.Range(low: 0, high: 2, lowFound: 0, highFound: 1))
+        let plans = (0...3).flatMap { a in (0...4).map { [a, $0] } }
+        try Self.expectBrackets(lumps, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+    }
+
     /// The found ends are real plans and the LP's ends are bounds, checked against every integer plan: four
     /// territories with floors, a concave value and 12 posts; each of the 165 plans with 12 posts, at least 1 per
     /// territory (so at most 9), is valued by its fixed-posts program. Plans with fewer posts need not be listed: a
@@ -178,6 +224,18 @@ import Testing
     /// (2 in A and 1 in B cost 110,000 €); the relaxation allows 40a + 30b ≤ 100,000 with a + b ≥ 2.4, so a ≤ 2.8,
     /// and its range rounded inwards is [0, 2]. The search must find A's 1, and not claim 2.
     @Test func theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider() throws {
+        let scenario = try Self.lumps()
+        let (posts, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.2], searched: true)
+        #expect(posts["A"]! + posts["B"]! == 3)
+        let wide = try #require(ranges[1].byTerritory["A"])
+        #expect(wide == PostRanges.Range(low: 0, high: 2, lowFound: 0, highFound: 1))
+        #expect(!wide.isExact)
+        let plans = (0...3).flatMap { a in (0...4).map { [a, $0] } }
+        try Self.expectBrackets(scenario, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+    }
+
+    /// The lumpy budget of `theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider`.
+    static func lumps() throws -> Scenario {
         let parameters = ScenarioParameters(
             name: "lumps", title: "", posts: 10, budgetEUR: 100_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
@@ -198,14 +256,7 @@ import Testing
             HostStructure(id: "a", name: "a", territory: "A", kind: "a", capacity: 10, cofinancingEUR: 0),
             HostStructure(id: "b", name: "b", territory: "B", kind: "b", capacity: 10, cofinancingEUR: 0),
         ]
-        let scenario = Scenario(parameters: parameters, territories: territories, structures: structures)
-        let (posts, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.2], searched: true)
-        #expect(posts["A"]! + posts["B"]! == 3)
-        let wide = try #require(ranges[1].byTerritory["A"])
-        #expect(wide == PostRanges.Range(low: 0, high: 2, lowFound: 0, highFound: 1))
-        #expect(!wide.isExact)
-        let plans = (0...3).flatMap { a in (0...4).map { [a, $0] } }
-        try Self.expectBrackets(scenario, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+        return Scenario(parameters: parameters, territories: territories, structures: structures)
     }
 
     /// Values every plan of `plans` (posts per territory of `codes`) by its program with those posts fixed, skipping

@@ -111,6 +111,42 @@ enum RangeSearch {
         return (posts(), .reachedBound)
     }
 
+    /// An end the moves left short, looked for the other way: the primal heuristic (relaxation, rounding, repair,
+    /// one-post moves that raise the value; `PrimalHeuristic`) on the model with the territory's posts held at the end
+    /// or beyond by a row, `range_end`, maximising the value; a plan it finds is kept when its value is at least
+    /// `threshold`. Tried at the LP's end `end`, then one post inside (`attempts` ends in all, never reaching `found`).
+    /// Each relaxation starts from `basis`, the model's relaxation's optimal basis (one row more, basic): a few dual
+    /// simplex pivots instead of a solve. The moves of the heuristic stop when none raises the value (at most 5,000),
+    /// not on a clock: the same plans on every machine. Returns the territory's posts in the plan kept, or nil.
+    static func heuristicEnd(
+        model: AllocationModel, column: Variable, direction: Int, end: Int, found: Int, threshold: Double,
+        basis: LPBasis?, solver: any LinearSolver, options: SolverOptions, attempts: Int = Self.heuristicAttempts
+    ) -> Int? {
+        var lpOptions = options.starting(from: nil)
+        if let basis {
+            lpOptions.basis = LPBasis(rows: basis.rows + [.basic], columns: basis.columns)
+            lpOptions.dualSimplex = true
+        }
+        var target = end
+        for _ in 0..<attempts where target != found {
+            var bounded = model.program
+            bounded.addConstraint(
+                "range_end", [(column, 1)], lower: direction > 0 ? Double(target) : -.infinity,
+                upper: direction > 0 ? .infinity : Double(target))
+            if let outcome = PrimalHeuristic.plan(
+                for: model, program: bounded, solver: solver, options: lpOptions, timeLimitSeconds: 1e9),
+                model.valueTerms.reduce(0, { $0 + $1.1 * outcome.values[$1.0.index] }) >= threshold
+            {
+                return Int(outcome.values[column.index].rounded())
+            }
+            target -= direction
+        }
+        return nil
+    }
+
+    /// Heuristic plans tried per end the moves left short: at the LP's end, then one post inside.
+    static let heuristicAttempts = 2
+
     /// Two lists sorted by `Search.precedes`, as one.
     private static func merged(_ a: [Search.Move], _ b: [Search.Move]) -> [Search.Move] {
         var result: [Search.Move] = []

@@ -24,11 +24,16 @@ enum CommuneRun {
     /// local improvement's allowance. A relaxation that stops on its own (the interior point's numerical instability
     /// or no convergence, at the same iteration on any machine) does not make the run depend on the clock.
     static func timingDependence(_ outcome: CommuneSolve.Outcome) -> String? {
+        timingDependence(
+            relaxationUnfinished: outcome.relaxationUnfinished, improvementCutByTime: outcome.improvementCutByTime)
+    }
+
+    static func timingDependence(relaxationUnfinished: String?, improvementCutByTime: Bool) -> String? {
         var steps: [String] = []
-        if let why = outcome.relaxationUnfinished, why.contains("time limit") || why.contains("cancel") {
+        if let why = relaxationUnfinished, why.contains("time limit") || why.contains("cancel") {
             steps.append("the commune relaxation stopped at its time limit")
         }
-        if outcome.improvementCutByTime {
+        if improvementCutByTime {
             steps.append("the commune plan's local improvement ended at its time allowance with moves left to value")
         }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")

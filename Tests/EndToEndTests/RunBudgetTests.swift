@@ -7,6 +7,29 @@ import Testing
 /// The run's budget in process: solves clamped to what remains, none started without time, and the watcher that
 /// stops a solve whose own limit is longer than the budget.
 @Suite struct RunBudgetTests {
+    /// A commune relaxation that stops on its own (the interior point's instability or no convergence, at the same
+    /// iteration on any machine) leaves the run deterministic; one stopped by the clock or a signal, or an improvement
+    /// cut at its allowance, makes it depend on the machine (the manifest's `deterministic: false` and its reason).
+    @Test func onlyAClockMakesTheCommunePlanDependOnTheMachine() {
+        for why in [
+            "interior point: GLP_EINSTAB (numerical instability)", "interior point: GLP_ENOCVG (no convergence)",
+        ] {
+            #expect(CommuneRun.timingDependence(relaxationUnfinished: why, improvementCutByTime: false) == nil)
+        }
+        #expect(CommuneRun.timingDependence(relaxationUnfinished: nil, improvementCutByTime: false) == nil)
+        for why in ["time limit", "cancelled"] {
+            #expect(
+                CommuneRun.timingDependence(relaxationUnfinished: why, improvementCutByTime: false)
+                    == "the commune relaxation stopped at its time limit")
+        }
+        let both = CommuneRun.timingDependence(relaxationUnfinished: "time limit", improvementCutByTime: true)
+        #expect(both?.contains("relaxation stopped") == true && both?.contains("local improvement") == true)
+        #expect(
+            CommuneRun.timingDependence(
+                relaxationUnfinished: "interior point: GLP_EINSTAB (numerical instability)", improvementCutByTime: true)?
+                .contains("local improvement") == true)
+    }
+
     /// A market-split MIP (equality knapsacks) GLPK cannot finish in minutes.
     static func hardMIP() -> LinearProgram {
         var state: UInt64 = 1_998

@@ -347,7 +347,7 @@ public struct CommuneModel: Sendable {
     /// column by its row gives `program` back, so the two have the same optimum and the same values on the model's
     /// columns; the new columns and rows come after the model's, so values and row duals read by position are the
     /// model's. Why: GLPK's interior point stops short ("no convergence") on the long rows (20 km, €180M: 5,192 rows,
-    /// 129,365 nonzeros) and converges on the short ones (56,895), where the dual simplex took two minutes.
+    /// 129,365 nonzeros) and converges on the short ones (56,866), where the dual simplex took two minutes.
     public var relaxationProgram: LinearProgram {
         let coverRows = rows.indices.filter { rows[$0].family == .endowReach }
         guard !coverRows.isEmpty else { return program }

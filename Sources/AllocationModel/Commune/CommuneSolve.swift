@@ -287,8 +287,8 @@ public enum CommuneSolve {
         }
         /// The relaxation's options: the scaled dual simplex, or the interior-point method (7 s against 25 s for the
         /// dual simplex at 10 km, glpsol on the exported relaxation, the same optimum to 5 × 10⁻⁹) which, when it stops
-        /// short (numeric instability: 15 km at €180–190M, after 10 s), returns its best point instead of running the
-        /// simplex, which takes another minute there; the point's duals then price the Lagrangian bound (below).
+        /// short (numeric instability: at 10 km after about 7 s, at 15 km €190M), returns its best point instead of
+        /// running the simplex, which takes another minute there; the point's duals then price the Lagrangian bound.
         func relaxationOptions(interior: Bool) -> SolverOptions {
             var lpOptions = options
             lpOptions.start = nil

@@ -171,6 +171,38 @@ import Testing
             #expect(program.largestViolation(of: onModel, tolerance: 1e-7) == nil)
             #expect(abs(program.objectiveValue(of: onModel) - a) <= 1e-9 * max(abs(a), 1))
         }
+        // The Lagrangian's posts part (`postsProgram`) has its covering rows over the same totals: under any objective
+        // on the posts, the same optimum as the rows over the posts' columns, taken from the model as they are.
+        var model = CommuneModel(scenario: try Self.scenario(posts: 4), options: .init(relaxed: true))
+        model.addCovers([0, 1, 2])
+        let posts = model.postsProgram(named: "posts")
+        let columns = model.firstFlowColumn
+        var direct = LinearProgram(name: "direct", sense: .maximize)
+        for variable in model.program.variables.prefix(columns) {
+            direct.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
+        }
+        for row in model.program.constraints where row.terms.allSatisfy({ $0.variable < columns }) {
+            direct.addConstraint(
+                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower,
+                upper: row.upper)
+        }
+        #expect(posts.variables.count > columns && posts.constraints.count > direct.constraints.count)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<10 {
+            let objective = (0..<columns).map { _ in Double.random(in: -1...3, using: &generator) }
+            var a = direct
+            var b = posts
+            for column in 0..<columns {
+                a.setObjective(Variable(index: column), objective[column])
+                b.setObjective(Variable(index: column), objective[column])
+            }
+            let first = try GLPKSolver().solve(a, options: SolverOptions())
+            let second = try GLPKSolver().solve(b, options: SolverOptions())
+            #expect(first.status == .optimal && second.status == .optimal)
+            let x = try #require(first.objective), y = try #require(second.objective)
+            #expect(abs(x - y) <= 1e-9 * max(abs(x), 1))
+            #expect(direct.largestViolation(of: Array(second.values.prefix(columns)), tolerance: 1e-7) == nil)
+        }
         // Without covering rows the relaxation is the model's program itself.
         let plain = CommuneModel(scenario: try Self.scenario(posts: 3), options: .init(relaxed: true))
         #expect(plain.relaxationProgram.constraints.count == plain.program.constraints.count)

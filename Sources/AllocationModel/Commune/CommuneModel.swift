@@ -370,7 +370,7 @@ public struct CommuneModel: Sendable {
     /// leaves of the model (`CommuneLagrangian`), and the rules the endowment stage's relaxation keeps. Its
     /// `endow_reach` rows are written over site units' totals, as in `relaxationProgram` (the same posts; columns and
     /// rows after the posts' own): each price's LP is the smaller for it (20 km, warm, €190M: the Lagrangian's three
-    /// prices in 0.75–1.02 s against 0.90–1.21 s, four runs each, alternated).
+    /// prices in 0.92–1.07 s against 1.11–1.20 s, four runs of each build, alternated; BENCHMARKS.md).
     func postsProgram(named suffix: String) -> LinearProgram {
         let columns = firstFlowColumn
         var posts = LinearProgram(name: "\(program.name)_\(suffix)", sense: .maximize)

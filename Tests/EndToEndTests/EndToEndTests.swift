@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Testing
 

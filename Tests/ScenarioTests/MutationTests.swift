@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 @testable import Scenario  // ParameterReader, TableLoaders and TextDecoding, to test the readers alone
 import Testing
@@ -11,18 +12,6 @@ import Testing
 @Suite struct MutationTests {
     typealias C = InputCases
 
-    /// SplitMix64: the same cases on every machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let insertions: [[UInt8]] = [
         [0x2C], [0x22], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x00], [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xE9],
         [0xC3],
@@ -33,7 +22,7 @@ import Testing
         Array("{".utf8), Array("#".utf8), Array("'".utf8), Array("\n  ".utf8), Array("99999999999999999999".utf8),
     ]
 
-    static func mutate(_ input: [UInt8], _ g: inout Generator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ g: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...3, using: &g) {
             let at = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &g)
@@ -174,7 +163,7 @@ import Testing
     static func run(
         _ name: String, _ source: [UInt8], count: Int, seed: UInt64, perCase: Double, check: ([UInt8]) -> String?
     ) {
-        var g = Generator(state: seed)
+        var g = SeededGenerator(seed: seed)
         var slowest = 0.0
         for index in 0..<count {
             let mutant = mutate(source, &g)
@@ -195,7 +184,7 @@ import Testing
     /// cases take seconds in a debug build; the whole files are read unmutated by the other tests.
     static func runWindows(_ file: String, windows: Int, rows: Int, perWindow: Int, seed: UInt64) throws {
         let lines = try bytes(file).split(separator: 0x0A, omittingEmptySubsequences: false)
-        var g = Generator(state: seed)
+        var g = SeededGenerator(seed: seed)
         for window in 0..<windows {
             let start = Int.random(in: 1..<max(2, lines.count - rows), using: &g)
             let source = Array(([lines[0]] + lines[start..<min(lines.count, start + rows)]).joined(separator: [0x0A]))

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Scenario
 import Testing
@@ -36,7 +37,7 @@ struct NumberTextTests {
             }
             return scaled < 0 ? "-" + text : text
         }
-        var generator = MutationTests.Generator(state: 2026)  // seeded: a failure reproduces
+        var generator = SeededGenerator(seed: 2026)  // seeded: a failure reproduces
         // Up to 10³⁰⁰, and with 15 decimals: parts far beyond 2⁵³ (and the overflow to infinity inside `fixed`).
         var values: [Double] = [
             0, 1, 9_007_199_254_740_991, 9_007_199_254_740_992, 9_007_199_254_740_994, 1e16, 1e250, 1e290, 1e300,

@@ -50,10 +50,10 @@ let package = Package(
                 "Pipeline", "Scenario", "GLPKSolver", "LinearProgramming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // The hand-made commune scenario, written to a temporary folder; shared by three test targets.
+        // What the test targets share: the hand-made commune scenario, the seeded generator and the scratch folder.
         .target(name: "CommuneFixtures", dependencies: ["Scenario"], path: "Tests/CommuneFixtures"),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
-        .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming"]),
+        .testTarget(name: "GLPKSolverTests", dependencies: ["GLPKSolver", "LinearProgramming", "CommuneFixtures"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "CommuneFixtures"]),
         .testTarget(
             name: "AllocationModelTests",
@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(
             name: "BaselinesTests",
             dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
-        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario", "CommuneFixtures"]),
     ]
 )

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import AllocationModel
 import GLPKSolver
@@ -200,7 +201,7 @@ import Testing
     /// The variants are built in memory from the scenario that was read: files edited after the read change
     /// none of them (red team, issue 9, item 4: posts edited in scenario.yaml after "plan verified").
     @Test func variantsComeFromTheScenarioReadNotFromTheFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let folder = TestScratch.root.appendingPathComponent(
             "repartir-variants-\(UUID().uuidString)")
         try FileManager.default.copyItem(atPath: Fixtures.defaultScenarioPath, toPath: folder.path)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,7 +18,7 @@ public enum CommuneFixture {
         demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
         maxMinutes: String? = "20", reachYAML: String = ""
     ) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let folder = TestScratch.root.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -143,7 +144,7 @@ extension E2E {
     static func unmount(_ directory: URL) {
         _ = try? execute(
             URL(fileURLWithPath: "/usr/bin/env"), ["umount", "-l", directory.path],
-            in: FileManager.default.temporaryDirectory)
+            in: TestScratch.root)
     }
 
     /// Fills the file system of `directory` with a file written until the disk is full.

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Testing
 
@@ -104,7 +105,7 @@ enum E2E {
     static func requirePython(modules: [String]) throws {
         let probe = try python(
             ["-c", "import sys, \(modules.joined(separator: ", ")); print(sys.version)"],
-            in: FileManager.default.temporaryDirectory)
+            in: TestScratch.root)
         try #require(
             probe.status == 0,
             """
@@ -114,7 +115,7 @@ enum E2E {
     }
 
     static func temporaryDirectory(prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let url = TestScratch.root.appendingPathComponent(
             "repartir-e2e-\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Pipeline
 import Testing
@@ -55,7 +56,7 @@ struct SweepTests {
         let text = overrides.sorted().joined(separator: "\n")
         let output = try E2E.execute(
             URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '%s' \"$0\" | sha256sum", text],
-            in: FileManager.default.temporaryDirectory)
+            in: TestScratch.root)
         return String(output.stdoutText.prefix(12))
     }
 

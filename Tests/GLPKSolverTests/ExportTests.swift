@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Testing
 import LinearProgramming
@@ -22,7 +23,7 @@ private func glpsolObjective(_ flags: [String], _ path: String) throws -> Double
 }
 
 private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("glpk-export-\(UUID().uuidString)")
+    let url = TestScratch.root.appendingPathComponent("glpk-export-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Testing
 import LinearProgramming
@@ -5,7 +6,7 @@ import LinearProgramming
 
 /// Runs `body` with file descriptor 1 redirected to a temporary file and returns what reached it.
 private func capturingStandardOutput(_ body: () throws -> Void) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("stdout-\(UUID().uuidString)").path
+    let path = TestScratch.root.appendingPathComponent("stdout-\(UUID().uuidString)").path
     let file = open(path, O_CREAT | O_TRUNC | O_RDWR, 0o600)
     try #require(file >= 0)
     defer { close(file); unlink(path) }
@@ -28,7 +29,7 @@ struct OutputCaptureTests {
     @Test func glpkOutputStaysInTheLog() throws {
         var logs: [String] = []
         var fatal: String?
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capture-\(UUID().uuidString).lp")
+        let directory = TestScratch.root.appendingPathComponent("capture-\(UUID().uuidString).lp")
         defer { try? FileManager.default.removeItem(at: directory) }
         let captured = try capturingStandardOutput {
             logs.append(try GLPKSolver().solve(Instances.smallLP(), options: SolverOptions()).log)

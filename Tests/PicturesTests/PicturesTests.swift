@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 #if canImport(FoundationXML)
     import FoundationXML
@@ -61,7 +62,7 @@ func renderPNG(_ svg: String, name: String) throws -> (width: Int, height: Int, 
         Issue.record("rsvg-convert is missing: install the Debian package librsvg2-bin (scripts/setup)")
         return (0, 0, 0)
     }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pictures-tests-\(UUID().uuidString)")
+    let dir = TestScratch.root.appendingPathComponent("pictures-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let input = dir.appendingPathComponent(name + ".svg"), output = dir.appendingPathComponent(name + ".png")
@@ -168,7 +169,7 @@ func sampleValues(_ geometry: MapGeometry) -> [String: Double?] {
 
     /// A file that is not UTF-8 is refused at its first invalid byte, with the path said once.
     @Test func notUTF8IsRefusedAtItsByte() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("geometry-\(UUID().uuidString).tsv")
+        let file = TestScratch.root.appendingPathComponent("geometry-\(UUID().uuidString).tsv")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data("viewbox\t100\t80\ndep\t01\tC".utf8 + [0xF4, 0x74] + Data("e\t5\t5\tM1 1z\n".utf8)).write(to: file)
         do {

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Scenario
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite struct CommitmentTableTests {
     /// A scenario folder with the default scenario's parameters, the small tables of `InputCases` and `commitments`.
     func folder(commitments: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commitments-\(UUID().uuidString)")
+        let folder = TestScratch.root.appendingPathComponent("commitments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var yaml = try String(
             contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)

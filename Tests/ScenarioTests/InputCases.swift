@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 @testable import Scenario  // ParameterReader and TableLoaders, to test the readers alone
 
@@ -67,7 +68,7 @@ enum InputCases {
 
     /// A copy of the default scenario in a temporary folder, with files replaced (bytes).
     static func copy(replacing files: [String: Data] = [:]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let folder = TestScratch.root.appendingPathComponent(
             "repartir-input-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: defaultScenario, to: folder)
         for (name, data) in files { try data.write(to: folder.appendingPathComponent(name)) }

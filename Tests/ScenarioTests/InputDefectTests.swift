@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Scenario
 import Testing
@@ -17,7 +18,7 @@ import Testing
     // MARK: what a table path names
 
     @Test func aDirectoryAsATableIsRefusedAsADirectory() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let directory = TestScratch.root.appendingPathComponent(
             "repartir-dir-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -42,7 +43,7 @@ import Testing
     /// A FIFO is refused at once, never opened for a blocking read. Should it block, a writer opened after
     /// 5 s ends the read, so the test fails rather than hangs.
     @Test func aFIFOAsATableIsRefusedWithoutBlocking() throws {
-        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-fifo-\(UUID().uuidString)")
+        let fifo = TestScratch.root.appendingPathComponent("repartir-fifo-\(UUID().uuidString)")
             .path
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { unlink(fifo) }

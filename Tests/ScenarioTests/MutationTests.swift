@@ -255,7 +255,7 @@ final class Watchdog: @unchecked Sendable {
                 let stuck = self.running.values.first { Date().timeIntervalSince($0.started) > Self.limit }
                 self.lock.unlock()
                 if let stuck {
-                    let path = FileManager.default.temporaryDirectory.appendingPathComponent("repartir-hang.bin").path
+                    let path = TestScratch.root.appendingPathComponent("repartir-hang.bin").path
                     _ = FileManager.default.createFile(atPath: path, contents: Data(stuck.bytes))
                     FileHandle.standardError.write(
                         Data("error: \(stuck.name) ran over \(Self.limit) s; its input is in \(path)\n".utf8))

@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Scenario
 import Testing
@@ -9,7 +10,7 @@ import Testing
 
     /// A copy of the default scenario in a temporary folder, with one file replaced.
     func copy(replacing file: String? = nil, with content: String? = nil) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let folder = TestScratch.root.appendingPathComponent(
             "repartir-scenario-\(UUID().uuidString)")
         try FileManager.default.copyItem(atPath: Self.defaultScenario, toPath: folder.path)
         if let file, let content {

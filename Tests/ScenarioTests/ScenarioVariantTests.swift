@@ -1,3 +1,4 @@
+import CommuneFixtures
 import Foundation
 import Scenario
 import Testing
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func variantReadsNothingAgain() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let folder = TestScratch.root.appendingPathComponent(
             "repartir-variant-\(UUID().uuidString)")
         try FileManager.default.copyItem(atPath: Self.small, toPath: folder.path)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -110,11 +110,13 @@ enum CommuneRun {
     private static func score2021(
         _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions
     ) throws -> CommuneResults.ScoredPlan {
-        let posts = CommuneSolve.posts2021(scenario)
+        // One model maps the hosts' posts onto its decisions and values them: without the rules, the posts' columns
+        // have no bounds of this scenario to break.
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false))
+        let posts = CommuneSolve.posts2021(scenario, model: model)
         var scoring = options
         scoring.start = nil
-        let evaluation = try CommuneSolve.evaluate(
-            scenario, candidates: false, posts: posts, rules: false, solver: solver, options: scoring)
+        let evaluation = try CommuneSolve.evaluate(posts, on: model, solver: solver, options: scoring)
         return .init(
             model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage, value: evaluation.value)
     }

@@ -121,4 +121,50 @@ import Testing
             #expect(found == brute)
         }
     }
+
+    /// Pairs at the radius, a hair inside or outside it (to 10⁻¹² of it), are found exactly when the haversine distance
+    /// puts them within it: the grid's chord test leaves such pairs to the haversine.
+    @Test func gridDecidesPairsAtTheRadiusAsTheHaversine() {
+        var random = SeededGenerator(seed: 7)
+        for radius in [0.5, 10, 15, 20, 150] {
+            var communes: [CommuneInputs.Commune] = []
+            // Centers over France and the overseas latitudes; around each, points at the radius times 1 + ε on
+            // random bearings (the destination point on the sphere).
+            for _ in 0..<12 {
+                let latitude = Double.random(in: -22...51, using: &random)
+                let longitude = Double.random(in: -62...56, using: &random)
+                communes.append(
+                    .init(
+                        code: "\(communes.count)", name: "", territory: "01", epci: nil, population: 1,
+                        latitude: latitude, longitude: longitude))
+                for epsilon in [-1e-6, -1e-9, -1e-12, 0, 1e-12, 1e-9, 1e-6] {
+                    let angle = radius * (1 + epsilon) / CommuneReach.earthRadiusKm
+                    let bearing = Double.random(in: 0..<(2 * .pi), using: &random)
+                    let phi = latitude * .pi / 180, lambda = longitude * .pi / 180
+                    let phi2 = asin(sin(phi) * cos(angle) + cos(phi) * sin(angle) * cos(bearing))
+                    let lambda2 =
+                        lambda + atan2(sin(bearing) * sin(angle) * cos(phi), cos(angle) - sin(phi) * sin(phi2))
+                    communes.append(
+                        .init(
+                            code: "\(communes.count)", name: "", territory: "01", epci: nil, population: 1,
+                            latitude: phi2 * 180 / .pi, longitude: lambda2 * 180 / .pi))
+                }
+            }
+            let grid = CommuneReach.Grid(communes: communes, cellKm: radius)
+            var decidedBoth = (inside: false, outside: false)
+            for center in communes.indices {
+                let found = Set(grid.neighbours(of: center, within: radius))
+                let brute = Set(
+                    communes.indices.filter { CommuneReach.distanceKm(communes[center], communes[$0])! <= radius })
+                #expect(found == brute, "radius \(radius) km, center \(center)")
+                if center % 8 == 0 {
+                    let ring = (center + 1)...(center + 7)
+                    decidedBoth.inside = decidedBoth.inside || ring.contains { brute.contains($0) }
+                    decidedBoth.outside = decidedBoth.outside || ring.contains { !brute.contains($0) }
+                }
+            }
+            // The rings straddle the radius: some of their points are in, some out.
+            #expect(decidedBoth.inside && decidedBoth.outside, "radius \(radius) km")
+        }
+    }
 }

@@ -18,7 +18,7 @@ public struct CommuneModel: Sendable {
         /// Posts fixed at these values (one per decision): the model is then the flow LP that values a plan.
         public var fixed: [Double]?
         /// The rules on posts (capacity, co-financing, floors, caps, posts, budget). Off only to score a plan made
-        /// under other rules (the 2021 allocation), whose posts are then fixed.
+        /// under other rules (the 2021 allocation): its posts are then fixed, or unbounded when not.
         public var rules: Bool
         /// Groups (indices into `reach.groups`) that must have a post within reach: the `endow_reach` stage held
         /// (`CommuneEndowment`), one row `endow_reach[g]` per group whose sites contain no other's.
@@ -185,7 +185,8 @@ public struct CommuneModel: Sendable {
                 for slot in slots {
                     let decision = decisions.count
                     let fixed = options.fixed.map { $0[decision] }
-                    let upper = options.rules ? Double(slot.upper) : (fixed ?? Double(slot.upper))
+                    // Without the rules (a plan made under other rules, posts given), no bound from this scenario.
+                    let upper = options.rules ? Double(slot.upper) : (fixed ?? .infinity)
                     let variable = program.addVariable(
                         slot.name, lower: fixed ?? 0, upper: fixed ?? upper,
                         kind: options.relaxed || fixed != nil ? .continuous : .integer,

@@ -457,6 +457,13 @@ public enum CommuneSolve {
     ) throws -> Evaluation {
         let model = CommuneModel(
             scenario: scenario, options: .init(candidates: candidates, fixed: posts.map(Double.init), rules: rules))
+        return try evaluate(posts, on: model, solver: solver, options: options)
+    }
+
+    /// The same on a model already built: a plan's posts keep its bounds and rows, or the plan is refused.
+    public static func evaluate(
+        _ posts: [Int], on model: CommuneModel, solver: any LinearSolver, options: SolverOptions
+    ) throws -> Evaluation {
         var evaluator = CommuneFixedPlan(model: model)
         let evaluation = try evaluator.evaluate(posts, solver: solver, options: fixedPlanOptions(options))
         let values = evaluator.values(of: evaluation, posts: posts)
@@ -471,7 +478,13 @@ public enum CommuneSolve {
     /// The real 2021 allocation as commune-model posts: each host's `posts_2021` in its pool, under the first funding
     /// option the host pays nothing for (the record does not say which option each post had; an assumption).
     public static func posts2021(_ scenario: Scenario) -> [Int] {
-        let model = CommuneModel(scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false))
+        posts2021(
+            scenario,
+            model: CommuneModel(scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false)))
+    }
+
+    /// The same, on the model that scores it (no candidates, no rules; one model for both, 0.3 s at 20 km).
+    public static func posts2021(_ scenario: Scenario, model: CommuneModel) -> [Int] {
         let byID = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0.posts2021 ?? 0) })
         var posts = [Int](repeating: 0, count: model.decisions.count)
         var placed = Set<Int>()

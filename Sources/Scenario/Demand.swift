@@ -109,7 +109,9 @@ public struct CommuneInputs: Sendable {
 
     /// Need per commune: the `need` column when the table has one; otherwise each territory's need D_t split over its
     /// communes in proportion to population × IFN (the territory's `ifn` where the commune has none), by largest
-    /// remainders so that the communes of a territory add up to D_t exactly (ties: commune code order).
+    /// remainders so that the communes of a territory add up to D_t exactly (ties: commune code order; remainders
+    /// within 10⁻⁹ of each other are ties, so that floating-point noise does not decide them: 406 × 6.2 and 434 × 5.8
+    /// are equal weights, 4.5 × 10⁻¹³ apart in doubles).
     public func need(territoryNeed: [String: Double], territories: [Territory]) -> [Double] {
         if communes.allSatisfy({ $0.need != nil }) { return communes.map { $0.need! } }
         let territoryIFN = Dictionary(uniqueKeysWithValues: territories.map { ($0.code, $0.fragilityIndex) })
@@ -123,15 +125,17 @@ public struct CommuneInputs: Sendable {
             }
             let sum = weights.reduce(0, +)
             guard sum > 0 else {
-                // No inhabitant anywhere: the need goes to the first commune, so the total is still kept.
+                // No inhabitant anywhere (the loader refuses such a table; a demand built in code may not): the need
+                // goes to the first commune, so the total is still kept.
                 result[members[0]] = total
                 continue
             }
             let shares = weights.map { total * $0 / sum }
             var floors = shares.map { $0.rounded(.down) }
             var left = Int(total - floors.reduce(0, +))
+            let remainders = members.indices.map { ((shares[$0] - floors[$0]) * 1e9).rounded() }
             let order = members.indices.sorted {
-                (shares[$0] - floors[$0], members[$1]) > (shares[$1] - floors[$1], members[$0])
+                (remainders[$0], members[$1]) > (remainders[$1], members[$0])
             }
             for position in order where left > 0 {
                 floors[position] += 1

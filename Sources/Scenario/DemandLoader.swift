@@ -42,6 +42,11 @@ enum DemandLoader {
         var result: [CommuneInputs.Commune] = []
         var firstLine: [String: Int] = [:]
         var needGiven = 0, needMissing = 0
+        var firstMissingNeed: SourceLocation?
+        // Per territory: its communes' population, and where its first commune's population is (for the error when
+        // the need must be split over communes that have no inhabitant).
+        var populationOf: [String: Int] = [:]
+        var firstPopulation: [String: SourceLocation] = [:]
         for record in table.records where record.count == table.header.count {
             let code = reader.text(record, "code")
             let name = reader.has("name") ? reader.text(record, "name", optional: true) : nil
@@ -56,7 +61,12 @@ enum DemandLoader {
             guard let code, let territory, let population else { continue }
             if let field = reader.field(record, "need") {
                 // Only an empty cell is "not given"; a bad value is reported at its cell.
-                if TableReader.trimmed(field.text, newlines: false).isEmpty { needMissing += 1 } else { needGiven += 1 }
+                if TableReader.trimmed(field.text, newlines: false).isEmpty {
+                    needMissing += 1
+                    if firstMissingNeed == nil { firstMissingNeed = reader.location(field) }
+                } else {
+                    needGiven += 1
+                }
             }
             let codeField = reader.field(record, "code")!
             if let first = firstLine[code] {
@@ -77,10 +87,15 @@ enum DemandLoader {
                 (reader.field(record, "longitude")?.text).map { TableReader.trimmed($0, newlines: false).isEmpty }
                 ?? true
             if latitudeEmpty != longitudeEmpty {
+                let column = latitudeEmpty ? "latitude" : "longitude"
                 reader.fail(
-                    codeField, latitudeEmpty ? "latitude" : "longitude",
+                    reader.field(record, column) ?? codeField, column,
                     "give both latitude and longitude, or neither (the commune is then out of reach, listed)")
                 continue
+            }
+            populationOf[territory, default: 0] += population
+            if firstPopulation[territory] == nil, let field = reader.field(record, "population") {
+                firstPopulation[territory] = reader.location(field)
             }
             result.append(
                 CommuneInputs.Commune(
@@ -90,9 +105,22 @@ enum DemandLoader {
         var errors = reader.errors
         if needGiven > 0 && needMissing > 0 {
             errors.add(
-                .data, SourceLocation(file: table.path, line: 1),
-                "need: given for \(needGiven) communes and empty for \(needMissing): give it for every commune, or drop the column to split each territory's need"
+                .data, firstMissingNeed ?? SourceLocation(file: table.path, line: 1),
+                "need: given for \(needGiven) communes and empty for \(needMissing) (the first here): give it for every commune, or drop the column to split each territory's need"
             )
+        }
+        // Without a need column each territory's need is split in proportion to population × IFN: a territory whose
+        // communes have no inhabitant at all cannot be split (a review found all of Mayotte's need put on one commune).
+        if needGiven == 0 {
+            for territory in territories {
+                guard let location = firstPopulation[territory.code], populationOf[territory.code] == 0 else {
+                    continue
+                }
+                errors.add(
+                    .data, location,
+                    "population: the communes of territory '\(territory.code)' add up to 0 inhabitants, so its need cannot be split over them (in proportion to population × IFN): give their populations, or a need column"
+                )
+            }
         }
         if errors.isEmpty {
             let covered = Set(result.map(\.territory))
@@ -216,10 +244,21 @@ enum DemandLoader {
                 candidateTable, territories: Set(territories.map(\.code)), kinds: kinds)
             errors.merge(problems)
             let hostIDs = Set(structures.map { $0.id.lowercased() })
+            // Where each candidate id is written, for the message's location.
+            let idColumn = candidateTable.header.firstIndex { TableReader.trimmed($0.text) == "id" }
+            var idLocation: [String: SourceLocation] = [:]
+            for record in candidateTable.records {
+                guard let idColumn, idColumn < record.count else { continue }
+                let field = record[idColumn]
+                let id = TableReader.trimmed(field.text).lowercased()
+                if idLocation[id] == nil {
+                    idLocation[id] = SourceLocation(file: candidateTable.path, line: field.line, column: field.column)
+                }
+            }
             var collector = DiagnosticCollector()
             for value in values where hostIDs.contains(value.id.lowercased()) {
                 collector.add(
-                    .data, SourceLocation(file: candidateTable.path, line: 1),
+                    .data, idLocation[value.id.lowercased()] ?? SourceLocation(file: candidateTable.path, line: 1),
                     "candidate '\(value.id)' has the id of a host structure: ids must be unique across both tables")
             }
             errors.merge(collector)

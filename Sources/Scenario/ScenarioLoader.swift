@@ -91,9 +91,13 @@ public enum ScenarioLoader {
         // The commune layer (docs/scenarios.md, "demand.csv"), read only when the tables above are sound.
         var communes: CommuneInputs?
         if errors.isEmpty {
+            // The loader's own problems go to their own collector: `table` records a table it cannot read into
+            // `errors`, which the loader must not hold at the same time (Swift's exclusive access: a crash, exit 134).
+            var communeErrors = DiagnosticCollector()
             communes = DemandLoader.load(
                 communeSettings, territories: territories, structures: structures, kinds: kindIDs,
-                structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &errors)
+                structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &communeErrors)
+            errors.merge(communeErrors)
         }
         try errors.throwIfAny()
         guard let parameters, territoriesPath != nil, structuresPath != nil else {

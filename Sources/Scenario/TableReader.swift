@@ -43,6 +43,16 @@ struct TableReader {
                 .data, SourceLocation(file: table.path, line: 1, column: 1),
                 "missing column '\(column.name)'\(hint) (expected columns: \(expected))")
         }
+        // An optional column written in another case would be read as absent, and its values silently replaced by
+        // the default (a review: `Need` dropped every given need for the split): refused instead.
+        for column in columns where !column.required && indexByName[column.name] == nil {
+            guard let found = seen.keys.sorted().first(where: { $0.lowercased() == column.name.lowercased() }) else {
+                continue
+            }
+            errors.add(
+                .data, location(seen[found]!),
+                "column '\(found)' is not read: names are matched exactly, and the optional column is '\(column.name)'")
+        }
         if table.records.isEmpty {
             errors.add(.data, SourceLocation(file: table.path, line: 1), "the table has a header but no rows")
         }

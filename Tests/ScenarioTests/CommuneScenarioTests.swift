@@ -39,6 +39,27 @@ import Scenario
         )
     }
 
+    /// A commune table that cannot be read is a missing input (66) or a data error (65) naming it, never a crash: the
+    /// reader of the tables and the commune layer's loader once wrote one collector at the same time (Swift's
+    /// exclusivity check stopped the process, exit 134).
+    @Test func anUnreadableCommuneTableIsNamedNotACrash() throws {
+        for table in ["demand.csv", "candidates.csv"] {
+            let missing = try CommuneFixture.folder()
+            try FileManager.default.removeItem(atPath: missing + "/" + table)
+            let errors = Self.errors(missing)
+            #expect(
+                errors.contains { $0.category == .missingFile && $0.location.file.hasSuffix(table) },
+                "\(table): \(errors)")
+        }
+        let garbled = try CommuneFixture.folder()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: garbled + "/demand.csv"))
+        bytes.append(contentsOf: [0x63, 0x38, 0x2C, 0xE2, 0x0A])  // "c8," and a lone UTF-8 lead byte
+        try bytes.write(to: URL(fileURLWithPath: garbled + "/demand.csv"))
+        let errors = Self.errors(garbled)
+        #expect(
+            errors.contains { $0.category == .data && $0.location.file.hasSuffix("demand.csv") }, "\(errors)")
+    }
+
     @Test func presentScenariosHaveNoCommuneLayer() throws {
         let scenario = try ScenarioLoader.load(InputCases.defaultScenario.path)
         #expect(scenario.communes == nil)
@@ -53,8 +74,8 @@ import Scenario
             (3, "c2,Two,01,E1,700,200,0,200", 3, 24, "longitude"),
             (3, "c2,Two,01,E1,700,-5,0,0.1", 3, 18, "need: -5 is out of range"),
             (3, "c2,Two,03,E1,700,200,0,0.1", 3, 8, "unknown territory '03'"),
-            (3, "c2,Two,01,E1,700,200,0,", 3, 1, "give both latitude and longitude"),
-            (3, "c2,Two,01,E1,700,,0,0.1", 1, nil, "need: given for 6 communes and empty for 1"),
+            (3, "c2,Two,01,E1,700,200,0,", 3, 24, "give both latitude and longitude"),
+            (3, "c2,Two,01,E1,700,,0,0.1", 3, 18, "need: given for 6 communes and empty for 1"),
         ] as [(Int, String, Int, Int?, String)])
     func badDemandCells(line: Int, text: String, expectedLine: Int, column: Int?, words: String) throws {
         let errors = Self.errors(try CommuneFixture.folder(demand: Self.demand(replacing: line, with: text)))
@@ -79,9 +100,53 @@ import Scenario
     }
 
     @Test func candidateWithAHostIDIsRefused() throws {
-        let candidates = "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nH1,K,01,public,1,0,c4\n"
+        let candidates =
+            "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,01,public,1,0,c4\nH1,K,01,public,1,0,c4\n"
         let errors = Self.errors(try CommuneFixture.folder(candidates: candidates))
-        #expect(errors.first?.message.contains("has the id of a host structure") == true)
+        let error = try #require(errors.first { $0.message.contains("has the id of a host structure") }, "\(errors)")
+        // At the id's cell (a review found line 1).
+        #expect(error.location.line == 3 && error.location.column == 1, "\(error)")
+    }
+
+    /// An optional column written in another case (`Need`) is refused at its header cell, not read as absent (a
+    /// review found every given need silently replaced by the split).
+    @Test func anOptionalColumnInAnotherCaseIsRefused() throws {
+        let demand = Self.demand(replacing: 1, with: "code,name,territory,epci,population,Need,latitude,longitude")
+        let errors = Self.errors(try CommuneFixture.folder(demand: demand))
+        let error = try #require(errors.first { $0.message.contains("column 'Need' is not read") }, "\(errors)")
+        #expect(error.category == .data && error.location.line == 1 && error.location.column == 37, "\(error)")
+    }
+
+    /// Without a need column, a territory's need is split over its communes by population × IFN: a territory whose
+    /// communes have no inhabitant cannot be split, and is refused at its first commune's population (a review found
+    /// all of Mayotte's need put on one commune of 0 inhabitants).
+    @Test func aTerritoryOfCommunesWithoutInhabitantsIsRefused() throws {
+        let demand = [
+            "code,name,territory,epci,population,latitude,longitude", "c1,One,01,E1,1000,0,0", "c2,Two,01,E1,700,0,0.1",
+            "c3,Three,01,E1,300,0,0.1", "c4,Four,01,,150,0,0.25", "c5,Five,02,E2,0,0,1.0", "c6,Six,02,E2,0,0,1.05",
+            "c7,Seven,02,E2,0,,", "",
+        ].joined(separator: "\n")
+        let errors = Self.errors(try CommuneFixture.folder(demand: demand))
+        let error = try #require(errors.first { $0.message.contains("add up to 0 inhabitants") }, "\(errors)")
+        #expect(error.category == .data && error.location.file.hasSuffix("demand.csv"))
+        #expect(error.location.line == 6 && error.location.column == 15, "\(error)")
+        #expect(error.message.contains("territory '02'"))
+    }
+
+    /// Largest remainders with equal weights go by commune code, whatever the floating-point noise: 434 × 5.8 and
+    /// 406 × 6.2 are both 2,517.2 (4.5 × 10⁻¹³ apart in doubles), so of 3 people the first code gets 2.
+    @Test func equalWeightsSplitTheNeedInCodeOrder() throws {
+        let communes = [("76370", 434, 5.8), ("76516", 406, 6.2)].map { code, population, ifn in
+            CommuneInputs.Commune(
+                code: code, name: code, territory: "76", epci: nil, population: population, ifn: ifn, need: nil,
+                latitude: nil, longitude: nil)
+        }
+        let inputs = CommuneInputs(communes: communes, structureCommunes: [], radiusKm: 10)
+        let territory = Territory(
+            code: "76", name: "Seine-Maritime", regionCode: "28", regionName: "Normandie", overseas: false,
+            population: 840, population15Plus: 700, population75Plus: 100, fragilityIndex: 6)
+        #expect(inputs.need(territoryNeed: ["76": 3], territories: [territory]) == [2, 1])
+        #expect(inputs.need(territoryNeed: ["76": 5], territories: [territory]) == [3, 2])
     }
 
     @Test func territoryWithoutCommunes() throws {

@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "Studies", dependencies: ["Scenario", "AllocationModel", "LinearProgramming", "Baselines"]),
         // Reports renders the studies' results (frontier points, sensitivity rows, stage records, decompositions,
         // post ranges, the infeasibility explanation): those value types live beside the code that computes them.
-        .target(name: "Reports", dependencies: ["Scenario", "AllocationModel", "Studies", "Baselines", "Pictures"]),
+        .target(
+            name: "Reports",
+            dependencies: ["Scenario", "AllocationModel", "LinearProgramming", "Studies", "Baselines", "Pictures"]),
         // Classic apportionments and the real 2021 allocation, turned into plans scored by the same model.
         .target(name: "Baselines", dependencies: ["Scenario", "AllocationModel"]),
         // SVG map and charts drawn by repartir itself (no plotting dependency).

@@ -220,9 +220,7 @@ public enum Comparison {
             }
             out.append(
                 decomposed
-                    ?? leadSentence(
-                        best: best, real: real, budget: scenario.parameters.budgetEUR,
-                        costPerPost: scenario.parameters.basis.costPerPostEUR))
+                    ?? leadSentence(best: best, real: real, scenario: scenario))
             out.append("")
         } else if let best {
             out.append(
@@ -316,20 +314,35 @@ public enum Comparison {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// "With the same budget, the optimised plan reaches X more people in need than the 2021 allocation; N départements
-    /// gain posts, M lose." followed by what each spends. "The same budget" only when the observed plan fits it.
-    static func leadSentence(best: Row, real: Row, budget: Double, costPerPost: Double = 0) -> String {
+    /// "With the same budget, the optimised plan reaches X more people in need over the horizon and Y more a year in
+    /// post than the 2021 allocation; N départements gain posts, M lose." followed by what each spends, when the
+    /// decomposition gives no lead (e.g. a budget the 2021 plan does not fit). Both counts, since a plan of longer,
+    /// fewer posts reaches more people over a horizon with no renewal and fewer a year (a review found the €150M run
+    /// saying only the first); the horizon and renewal share are said. "The same budget" only when it is.
+    static func leadSentence(best: Row, real: Row, scenario: Scenario) -> String {
+        let budget = scenario.parameters.budgetEUR
+        let basis = scenario.parameters.basis
         let difference = best.evaluation.coverage - real.evaluation.coverage
+        let perYear =
+            Decomposition.peoplePerYear(best.evaluation, scenario: scenario)
+            - Decomposition.peoplePerYear(real.evaluation, scenario: scenario)
         let name = MarkdownText.inline(real.name)
-        let reach =
-            abs(difference) < 0.5
-            ? "the same number of people in need as"
-            : difference > 0
-                ? "\(Format.grouped(difference)) more people in need than"
-                : "\(Format.grouped(-difference)) fewer people in need than"
+        func count(_ value: Double, _ what: String) -> String {
+            abs(value) < 0.5
+                ? "as many people \(what) as"
+                : "\(Format.grouped(abs(value))) \(value > 0 ? "more" : "fewer") people \(what) than"
+        }
+        let horizon =
+            basis.horizonYears.map {
+                "in need \(basis.period) (with \(Format.percent(basis.renewalShare, decimals: 0)) of shorter posts renewed to \($0) year\($0 == 1 ? "" : "s"), `service.renewal_share`)"
+            } ?? "in need \(basis.period)"
         let bestPosts = posts(best.evaluation), realPosts = posts(real.evaluation)
         let gain = bestPosts.filter { $0.value > (realPosts[$0.key] ?? 0) }.count
         let lose = bestPosts.filter { $0.value < (realPosts[$0.key] ?? 0) }.count
+        let costBasis =
+            basis.costPerPostEUR > 0
+            ? "at this scenario's grants plus \(Format.grouped(basis.costPerPostEUR)) € of programme cost per post"
+            : "at this scenario's grants (training and other programme costs excluded)"
         // "The same budget" only when it is: the observed plan costs the envelope, on the same basis.
         let fits = real.evaluation.stateCostEUR <= budget * (1 + 1e-9)
         let same = abs(real.evaluation.stateCostEUR - budget) < 0.5
@@ -338,15 +351,11 @@ public enum Comparison {
             ? "With the same budget"
             : fits
                 ? "Within the \(Format.millions(budget)) budget, against \(Format.millions(real.evaluation.stateCostEUR)) for the \(name) allocation"
-                : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed at this scenario's grants"
-        let basis =
-            costPerPost > 0
-            ? "at this scenario's grants plus \(Format.grouped(costPerPost)) € of programme cost per post"
-            : "at this scenario's grants (training and other programme costs excluded)"
+                : "Within the \(Format.millions(budget)) budget, which the \(name) allocation would exceed (\(Format.millions(real.evaluation.stateCostEUR)) \(costBasis))"
         return
-            "**\(framing), the optimised plan reaches \(reach) the \(name) allocation; \(gain) départements gain posts, \(lose) lose.** "
+            "**\(framing), the optimised plan reaches \(count(difference, horizon)) the \(name) allocation, and \(count(perYear, "a year in post")) it; \(gain) départements gain posts, \(lose) lose.** "
             + "It places \(Format.grouped(best.evaluation.posts)) posts for \(Format.millions(best.evaluation.stateCostEUR)) of the \(Format.millions(budget)) envelope; "
-            + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) \(basis)."
+            + "the \(name) allocation placed \(Format.grouped(real.evaluation.posts)) posts, which cost the State \(Format.millions(real.evaluation.stateCostEUR)) \(costBasis)."
     }
 
     /// The changes against the observed plan that every plan within the ranges' tolerance makes: the observed posts

@@ -77,10 +77,27 @@ public enum DecompositionReport {
         let geographyYear = perYear[Decomposition.Combination([.geography]).bits] - perYear[0]
         let geographyHorizon = horizon[Decomposition.Combination([.geography]).bits] - horizon[0]
         let same = abs(scenario.parameters.budgetEUR - outcome.levels.stateCostEUR) < 0.5
+        // The plans the geography gain compares: when the free geography holds more posts (the same money buys more
+        // where posts cost less, or where the observed counts left room), people a year in post (κ a post wherever need
+        // does not cap them) rise with the posts, and the sentence says how much of the gain that is.
+        let fixed = outcome.solved.first { $0.combination.bits == 0 }?.evaluation
+        let freed = outcome.solved.first { $0.combination.bits == Decomposition.Combination([.geography]).bits }?
+            .evaluation
+        var postsNote = ""
+        if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts {
+            let added = freed.posts - fixed.posts
+            let perPost = perYear[0] / Double(fixed.posts)
+            let fromPosts = Double(added) * perPost
+            postsNote =
+                "; that plan holds \(Format.grouped(freed.posts)) posts against \(Format.grouped(fixed.posts)), and "
+                + "its \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer") "
+                + "account for \(signed(fromPosts)) people a year (at \(Format.grouped(perPost)) a post a year, the first plan's average), "
+                + "where the posts go for \(signed(geographyYear - fromPosts))"
+        }
         var text =
             "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
             + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) \(years)"
-            + "\(share(geographyHorizon, of: horizon[0])), against the \(name) posts per département re-solved on the same terms.** "
+            + "\(share(geographyHorizon, of: horizon[0])), against the \(name) posts per département re-solved on the same terms\(postsNote).** "
         let totalYear = perYear[7] - Decomposition.peoplePerYear(observed, scenario: scenario)
         let totalHorizon = horizon[7] - observed.coverage
         let splits = Decomposition.splits(horizon)
@@ -98,8 +115,15 @@ public enum DecompositionReport {
             "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "
             + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation; \(years), the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives \(parts), and choosing hosts within each département at the \(name) posts "
-            + "\(signed(horizon[0] - observed.coverage))."
+            + "\(clippedWords(outcome))\(signed(horizon[0] - observed.coverage))."
         return text
+    }
+
+    /// "(less the N posts clipped) " when the observed geography's re-solve could not hold every observed post.
+    static func clippedWords(_ outcome: Decomposition.Outcome) -> String {
+        let clipped = outcome.solved.first { $0.combination.bits == 0 }?.postsClipped ?? 0
+        return clipped > 0
+            ? "(less the \(Format.grouped(clipped)) post(s) clipped to this scenario's floors, caps or hosts) " : ""
     }
 
     static func label(_ factor: Decomposition.Factor) -> String {
@@ -172,8 +196,12 @@ public enum DecompositionReport {
             )
         }
         out.append("")
+        let clipped = outcome.solved.first { $0.combination.bits == 0 }?.postsClipped ?? 0
         out.append(
-            "The first row differs from the \(name) allocation itself (\(Format.grouped(observed.coverage)) people \(basis.period)) only by the choice of host kind and structure inside each département."
+            "The first row differs from the \(name) allocation itself (\(Format.grouped(observed.posts)) posts, \(Format.grouped(observed.coverage)) people \(basis.period)) "
+                + (clipped > 0
+                    ? "by the choice of host kind and structure inside each département, and by the \(Format.grouped(clipped)) post(s) this scenario's floors, caps or hosts do not allow (clipped)."
+                    : "only by the choice of host kind and structure inside each département.")
         )
         out.append("")
         return out.joined(separator: "\n") + "\n"

@@ -13,11 +13,12 @@ public enum PlanAnalyses {
         public var frontier: [Frontier.Point]?
     }
 
-    /// `base` is the plan's headline figures, `plan`/`model`/`values` the plan, its model and its solution.
+    /// `base` is the figures the sensitivity variants are compared with, `plan`/`model`/`values` the plan, its model
+    /// and its solution; `sensitivityStart` the solution the variants start from (`values` when nil).
     /// Throws a `ScenarioError` when a variant cannot be made, or the solver's error.
     public static func run(
         scenario: Scenario, plan: Plan, model: AllocationModel, values: [Double], base: Sensitivity.Point,
-        solver: any LinearSolver, options: SolverOptions, log: (String) -> Void
+        sensitivityStart: [Double]? = nil, solver: any LinearSolver, options: SolverOptions, log: (String) -> Void
     ) throws -> Results {
         var results = Results()
         let settings = scenario.parameters.comparison
@@ -41,7 +42,9 @@ public enum PlanAnalyses {
         // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
         if settings.sensitivity {
             (results.sensitivity, results.frontier) = try Sensitivity.run(
-                base: base, baseValues: baseValues, scenario: scenario,
+                base: base,
+                baseValues: sensitivityStart.map { Array($0.prefix(model.program.variables.count)) }
+                    ?? baseValues, scenario: scenario,
                 solver: solver, options: options,
                 alongside: frontier ? sweep : nil)
         } else if frontier {

@@ -46,6 +46,22 @@ import Testing
         #expect(!text.contains("posts +100 are smaller") && !text.contains("posts +100,"))
     }
 
+    /// A re-solve that stopped at a limit (a review found "budget +€10M: +0" at a gap of 1.84 % called "within the
+    /// solver's tolerance") is never within tolerance: its line shows its status and gap, and a sentence says its
+    /// change is what the plan found reaches.
+    @Test func aReSolveStoppedAtALimitIsNotCalledWithinTolerance() {
+        let stopped = Sensitivity.Row(
+            label: "budget +€10M", override: "x=1", status: "feasible", objective: 1_000_000, coverage: 10,
+            deltaObjective: 0, deltaCoverage: 0, coveragePerUnit: 0, unit: "per €1M", relativeGap: 0.01842)
+        let rows = [stopped, Self.row("posts +1", 40)]
+        let text = AnalysesReport.sensitivitySection(rows, mipGap: 1e-4, baseObjective: 1_000_000).joined(
+            separator: "\n")
+        #expect(text.contains("the changes of posts +1 are smaller than that"))
+        #expect(!text.contains("budget +€10M are smaller") && !text.contains("budget +€10M, posts +1"))
+        #expect(text.contains("| feasible, gap 1.8420 % |"))
+        #expect(text.contains("The re-solves of budget +€10M stopped at a limit"))
+    }
+
     @Test func noToleranceSentenceWhenEveryChangeIsMeasured() {
         let text = AnalysesReport.sensitivitySection(
             [Self.row("posts +100", 5_000)], mipGap: 1e-4, baseObjective: 1_000_000)

@@ -92,7 +92,7 @@ import Testing
         // The 2021 plan costs €0.10M of the €0.14M envelope: not "the same budget" (issue 10), both amounts are said.
         #expect(
             lines[2].hasPrefix(
-                "**Within the €0.14M budget, against €0.10M for the 2021 allocation, the optimised plan reaches 48 more people in need than the 2021 allocation; 2 départements gain posts, 0 lose.**"
+                "**Within the €0.14M budget, against €0.10M for the 2021 allocation, the optimised plan reaches 48 more people in need over the funded period than the 2021 allocation, and 24 more people a year in post than it; 2 départements gain posts, 0 lose.**"
             ))
         #expect(!text.contains("same budget"))
         #expect(text.contains("| `webster:population` | 144.0 | 6 (+3 unplaced) |"))
@@ -132,6 +132,7 @@ import Testing
         let text = Comparison.markdownSection(plans, scenario: Self.scenario(), optimised: "optimised")
         #expect(
             text.contains(
-                "reaches 96 fewer people in need than the 2021 allocation; 0 départements gain posts, 2 lose."))
+                "reaches 96 fewer people in need over the funded period than the 2021 allocation, and 48 fewer people a year in post than it; 0 départements gain posts, 2 lose."
+            ))
     }
 }

@@ -125,6 +125,36 @@ import Testing
         #expect(text.contains("| Territory B (B) | 0 | 4–4 | 4 | +4 |"))
     }
 
+    /// When the free geography holds more posts than the observed one (a review: +20,160 people a year "from
+    /// geography" were 90 more posts at 224 each), the lead sentence says how many and how much of the gain they
+    /// account for; when the observed geography's re-solve was clipped, the "first row" sentence says it too. Here the
+    /// geography-only plan holds 3 posts (a 1, b 2: 12 + 24 = 36 a year) against 2 (both at a, whose need caps them
+    /// at 12 a year: 6 a post): the post more accounts for +6, where the posts go (out of A's capped need) for +18.
+    @Test func theLeadSentenceSaysWhatTheAddedPostsAccountFor() throws {
+        let (observed, outcome) = Self.decomposition()
+        var solved = outcome.solved
+        let three = Self.plan([("a", "full", 1), ("b", "full", 2)])
+        solved[1] = Decomposition.Solved(
+            combination: Decomposition.Combination(bits: 1), plan: three, status: "optimal", relativeGap: 0,
+            evaluation: PlanEvaluation(plan: three, scenario: Self.scenario), postsClipped: 0)
+        solved[0] = Decomposition.Solved(
+            combination: solved[0].combination, plan: solved[0].plan, status: solved[0].status, relativeGap: 0,
+            evaluation: solved[0].evaluation, postsClipped: 1)
+        let changed = Decomposition.Outcome(levels: outcome.levels, solved: solved)
+        let lead = try #require(
+            DecompositionReport.leadSentence(
+                changed, scenario: Self.scenario, observed: observed, observedName: "2021"))
+        #expect(
+            lead.contains(
+                "against the 2021 posts per département re-solved on the same terms; that plan holds 3 posts against 2, and its 1 post(s) more account for +6 people a year (at 6 a post a year, the first plan's average), where the posts go for +18.**"
+            ), "\(lead)")
+        #expect(
+            lead.contains("at the 2021 posts (less the 1 post(s) clipped to this scenario's floors, caps or hosts) "))
+        let section = DecompositionReport.section(
+            changed, scenario: Self.scenario, observed: observed, observedName: "2021")
+        #expect(section.contains("and by the 1 post(s) this scenario's floors, caps or hosts do not allow (clipped)."))
+    }
+
     /// Against a plan of 5 one-year posts at b (60 people a year, 60 over 3 years), the optimised plan's 4 posts, two
     /// of them for two years (48 a year, 72 over 3 years), reach fewer people a year and more over the horizon: the
     /// sentence says "fewer" and "more", never a signed count after "reaches".

@@ -34,7 +34,9 @@ enum CommuneRun {
             steps.append("the commune relaxation stopped at its time limit")
         }
         if improvementCutByTime {
-            steps.append("the commune plan's local improvement ended at its time allowance with moves left to value")
+            steps.append(
+                "the commune plan's local improvement ended at its time allowance with moves left to value, or was skipped because the plan's valuation took more than a quarter of it"
+            )
         }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")
     }
@@ -90,7 +92,7 @@ enum CommuneRun {
                 pricedByBestPoint: outcome.pricedByBestPoint,
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
                 warmFallback: outcome.warmFallback,
-                unitPrices: outcome.unitPrices)
+                unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

@@ -75,7 +75,10 @@ public enum RunCommand {
         _ = try Solving.objectiveStages(for: scenario)
         let inputs = try reportInputs(for: scenario)
         let warmStart = try warmStartPlan(request, scenario: scenario)
-        if let warmStart { scenario = scenario.recording(warmStart.file) }
+        if let warmStart {
+            scenario = scenario.recording(warmStart.file)
+            if let basis = warmStart.basisInput { scenario = scenario.recording(basis) }
+        }
         log(
             "scenario \(scenario.parameters.name): \(scenario.territories.count) territories, \(scenario.structures.count) structures"
         )

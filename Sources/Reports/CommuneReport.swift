@@ -108,7 +108,10 @@ public enum CommuneReport {
                 : "its plan could not be repaired into this scenario's rules, so the plan is rounded from the posts its prices call for; "
             out.append(
                 "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): \(plan)"
-                    + "its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved. "
+                    + "its prices per person served, scaled, give the Lagrangian bound: no LP relaxation is solved"
+                    + (results.warmBasis
+                        ? " (the posts part's first LP started from its basis, `\(PreviousCommunePlan.basisFile)`). "
+                        : ". ")
                     + "The bound holds for any prices; how tight it is depends on how close this scenario is to that run's "
                     + "(docs/model.md, \"A variant from a solved run\")."
                     + (results.warmFallback.map { fallback in

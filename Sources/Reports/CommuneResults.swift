@@ -78,6 +78,10 @@ public struct CommuneResults: Sendable {
     public let warmFallback: CommuneSolve.WarmFallback?
     /// The bound's price of one more person served at each site unit of the optimised plan's model (value units).
     public let unitPrices: [Double]
+    /// The Lagrangian posts part's basis at the bound's prices (`warm_start_basis.csv`); nil when none was found.
+    public let postsBasis: CommuneLagrangian.PostsBasis?
+    /// The warm start's basis started the posts part's first LP.
+    public let warmBasis: Bool
 
     public init(
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
@@ -86,8 +90,11 @@ public struct CommuneResults: Sendable {
         endowment: CommuneEndowment.Outcome? = nil, boundMethod: CommuneInputs.Bound = .relaxation,
         relaxationUnfinished: String? = nil, pricedByBestPoint: Bool = false, warmStart: CommuneWarmStart? = nil,
         warmBound: Bool = false,
-        warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = []
+        warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = [],
+        postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false
     ) {
+        self.postsBasis = postsBasis
+        self.warmBasis = warmBasis
         self.warmFallback = warmFallback
         self.pricedByBestPoint = pricedByBestPoint
         self.warmStart = warmStart

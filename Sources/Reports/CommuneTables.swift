@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import LinearProgramming
 import Scenario
 
 /// The commune run's CSV tables (docs/outputs.md, "Commune tables"), declared in `DataPackage.communeTables`.
@@ -8,7 +9,25 @@ public enum CommuneTables {
         [
             ("allocation_by_commune.csv", byCommune(results)), ("sites.csv", sites(results)),
             ("white_zones.csv", whiteZones(results)), ("commune_model.csv", modelSizes(results)),
-        ]
+        ] + (results.postsBasis.map { [(PreviousCommunePlan.basisFile, basis($0))] } ?? [])
+    }
+
+    /// The Lagrangian posts part's simplex basis by name, rows then columns: what a warm-started variant's first
+    /// posts-part LP starts from (`PreviousCommunePlan.readBasis` reads it back).
+    static func basis(_ basis: CommuneLagrangian.PostsBasis) -> String {
+        func text(_ status: LPBasis.Status) -> String {
+            switch status {
+            case .basic: PreviousCommunePlan.BasisStatus.basic.rawValue
+            case .atLower: PreviousCommunePlan.BasisStatus.lower.rawValue
+            case .atUpper: PreviousCommunePlan.BasisStatus.upper.rawValue
+            case .free: PreviousCommunePlan.BasisStatus.free.rawValue
+            case .fixed: PreviousCommunePlan.BasisStatus.fixed.rawValue
+            }
+        }
+        var csv = CSVWriter(columns: ["entry", "name", "status"])
+        for row in basis.rows { csv.append([.text("row"), .text(row.name), .text(text(row.status))]) }
+        for column in basis.columns { csv.append([.text("column"), .text(column.name), .text(text(column.status))]) }
+        return csv.text
     }
 
     static func byCommune(_ results: CommuneResults) -> String {

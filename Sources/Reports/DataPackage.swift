@@ -479,6 +479,14 @@ public enum DataPackage {
             ], dynamic: [], primaryKey: ["site_commune", "territory_code", "kind", "candidate", "funding_option"],
             foreignKeys: []),
         Table(
+            file: "warm_start_basis.csv",
+            description:
+                "Commune plan: the simplex basis of the Lagrangian's posts part (the posts' rules, priced at the bound's prices), by row and column name. What repartir run --warm-start starts a variant's first posts-part LP from; written when it was found in the run's time.",
+            fields: [
+                text("entry", "row or column."), text("name", "The row's or column's name in the posts part."),
+                text("status", "basic, lower, upper (at that bound), free or fixed."),
+            ], dynamic: [], primaryKey: ["entry", "name"], foreignKeys: []),
+        Table(
             file: "white_zones.csv",
             description: "People with no site within reach, per territory, under each site network and plan.",
             fields: [

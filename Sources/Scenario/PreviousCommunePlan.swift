@@ -25,6 +25,26 @@ public struct PreviousCommunePlan: Sendable {
     /// The bytes read, for the manifest's inputs (role `warm_start`).
     public let file: Scenario.InputFile
 
+    /// The previous run's basis of the Lagrangian's posts part (`warm_start_basis.csv`): the variant's first posts-part
+    /// LP starts from it. Optional: a run that left none (an older one, or one whose basis was not found in time) is
+    /// started without.
+    public static let basisFile = "warm_start_basis.csv"
+
+    /// A simplex status, as `warm_start_basis.csv` writes it.
+    public enum BasisStatus: String, Sendable, CaseIterable {
+        case basic, lower, upper, free, fixed
+    }
+
+    public struct BasisEntry: Sendable, Hashable {
+        public let name: String
+        public let status: BasisStatus
+    }
+
+    /// Rows and columns of the posts part by name; nil without a basis file.
+    public let basis: (rows: [BasisEntry], columns: [BasisEntry])?
+    /// The basis file's bytes, for the manifest's inputs (role `warm_start`).
+    public let basisInput: Scenario.InputFile?
+
     /// Largest price read: far above any value of coverage one person adds (the national scenario's are about 1–2),
     /// and small enough that a price times a post's people stays a coefficient GLPK takes (≤ 10¹²).
     public static let maxValuePerPerson = 1e6
@@ -64,7 +84,56 @@ public struct PreviousCommunePlan: Sendable {
                     posts: posts, valuePerPerson: price))
         }
         try reader.errors.throwIfAny()
+        let basisPath = (folder as NSString).appendingPathComponent(basisFile)
+        var basis: (rows: [BasisEntry], columns: [BasisEntry])?
+        var basisInput: Scenario.InputFile?
+        if FileManager.default.fileExists(atPath: basisPath) {
+            let basisBytes = try InputFileReader.bytes(
+                of: basisPath, shownAs: basisPath, what: "the previous run's posts-part basis")
+            basis = try readBasis(basisBytes, path: basisPath)
+            basisInput = Scenario.InputFile(role: "warm_start", path: basisPath, bytes: basisBytes)
+        }
         return PreviousCommunePlan(
-            folder: folder, sites: sites, file: Scenario.InputFile(role: "warm_start", path: path, bytes: bytes))
+            folder: folder, sites: sites, file: Scenario.InputFile(role: "warm_start", path: path, bytes: bytes),
+            basis: basis, basisInput: basisInput)
+    }
+
+    /// `entry` (row or column), `name`, `status`; a garbled table is a data error at its file:line:column (exit 65).
+    static func readBasis(
+        _ bytes: Data, path: String
+    ) throws(ScenarioError) -> (
+        rows: [BasisEntry], columns: [BasisEntry]
+    ) {
+        let table = try CSVTable(data: bytes, path: path)
+        var reader = TableReader(
+            table: table,
+            columns: [
+                .init(name: "entry", required: true), .init(name: "name", required: true),
+                .init(name: "status", required: true),
+            ])
+        var rows: [BasisEntry] = []
+        var columns: [BasisEntry] = []
+        let statuses = BasisStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        for record in table.records where record.count == table.header.count {
+            guard let entry = reader.text(record, "entry"), let name = reader.text(record, "name"),
+                let text = reader.text(record, "status")
+            else { continue }
+            guard let status = BasisStatus(rawValue: text) else {
+                if let field = reader.field(record, "status") {
+                    reader.fail(field, "status", "'\(text)' is not a simplex status (\(statuses))")
+                }
+                continue
+            }
+            switch entry {
+            case "row": rows.append(BasisEntry(name: name, status: status))
+            case "column": columns.append(BasisEntry(name: name, status: status))
+            default:
+                if let field = reader.field(record, "entry") {
+                    reader.fail(field, "entry", "'\(entry)' is neither row nor column")
+                }
+            }
+        }
+        try reader.errors.throwIfAny()
+        return (rows, columns)
     }
 }

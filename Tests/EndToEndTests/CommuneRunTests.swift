@@ -170,6 +170,63 @@ import Testing
         #expect(try E2E.text(againOut.appendingPathComponent("manifest.json")).contains("\"warm_start\""))
     }
 
+    /// A run leaves the Lagrangian posts part's basis (`warm_start_basis.csv`, as many basic entries as rows); a
+    /// variant warm-started from it starts its first posts-part LP there, says so, and finds the same bound and plan as
+    /// from the same run without the file. The file is an input of the variant's manifest; a garbled one is refused
+    /// at its file:line:column (exit 65) before anything is solved.
+    @Test func aWarmStartStartsThePostsPartFromThePreviousBasis() throws {
+        let roomy = URL(fileURLWithPath: try CommuneFixture.folder())
+        let tight = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-basis")
+        func run(_ scenario: URL, _ name: String, _ extra: [String] = []) throws -> (E2E.Output, URL) {
+            let out = root.appendingPathComponent(name)
+            return (try E2E.repartir(["run", scenario.path, "--out", out.path] + extra, in: root), out)
+        }
+        func metric(_ out: URL, _ name: String) throws -> Double? {
+            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
+                .flatMap(Double.init)
+        }
+        let (base, baseOut) = try run(roomy, "base")
+        #expect(base.status == 0, "\(base)")
+        let basis = try E2E.table(baseOut.appendingPathComponent("warm_start_basis.csv"))
+        let rows = basis.filter { $0["entry"] == "row" }.count
+        #expect(rows > 0 && basis.filter { $0["status"] == "basic" }.count == rows)
+        #expect(Set(basis.compactMap { $0["status"] }).isSubset(of: ["basic", "lower", "upper", "free", "fixed"]))
+
+        let keepWarm = ["--set", "reach.warm_max_gap=1"]
+        let (warm, warmOut) = try run(tight, "warm", ["--warm-start", baseOut.path] + keepWarm)
+        #expect(warm.status == 10, "\(warm)")
+        #expect(warm.stderrText.contains("the first from the warm start's basis"), "\(warm.stderrText)")
+        #expect(
+            try E2E.text(warmOut.appendingPathComponent("report.md")).contains(
+                "the posts part's first LP started from its basis"))
+        #expect(try E2E.text(warmOut.appendingPathComponent("manifest.json")).contains("warm_start_basis.csv"))
+
+        let bare = root.appendingPathComponent("bare")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: baseOut.appendingPathComponent("sites.csv"), to: bare.appendingPathComponent("sites.csv"))
+        let (cold, coldOut) = try run(tight, "without-basis", ["--warm-start", bare.path] + keepWarm)
+        #expect(cold.status == 10 && !cold.stderrText.contains("warm start's basis"), "\(cold)")
+        let withBasis = try #require(try metric(warmOut, "lagrangian_bound"))
+        let without = try #require(try metric(coldOut, "lagrangian_bound"))
+        #expect(abs(withBasis - without) <= 1e-9 * max(abs(without), 1), "\(withBasis) against \(without)")
+        #expect(try metric(warmOut, "value") == (try metric(coldOut, "value")))
+
+        let garbled = root.appendingPathComponent("garbled")
+        try FileManager.default.copyItem(at: baseOut, to: garbled)
+        let file = garbled.appendingPathComponent("warm_start_basis.csv")
+        var lines = try E2E.text(file).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: ",basic", with: ",sideways").replacingOccurrences(
+            of: ",lower", with: ",sideways"
+        ).replacingOccurrences(of: ",upper", with: ",sideways").replacingOccurrences(of: ",fixed", with: ",sideways")
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        let (bad, badOut) = try run(tight, "bad", ["--warm-start", garbled.path])
+        #expect(bad.status == 65 && bad.stderrText.contains("warm_start_basis.csv:3:"), "\(bad)")
+        #expect(bad.stderrText.contains("not a simplex status"), "\(bad)")
+        #expect(!FileManager.default.fileExists(atPath: badOut.path))
+    }
+
     /// A warm answer farther from its bound than `reach.warm_max_gap` (default 0.5 %; here 20 %, the 2.5-post budget)
     /// is solved again without the start: the run publishes the cold plan and its LP bound (the same as a cold run's),
     /// and the report says why. With a target the warm answer meets (25 %), the warm answer stands and no LP is solved.

@@ -38,6 +38,48 @@ import Testing
         #expect(warmIterations < coldIterations, "warm \(warmIterations), cold \(coldIterations)")
     }
 
+    /// A basis saved by name (`LPBasis.named`, what `warm_start_basis.csv` holds) starts a variant whose rows sit
+    /// elsewhere: supplies widened (a budget's change), one row more (basic where not named), rows in reverse order.
+    /// The dual simplex from it reaches the cold solve's optimum in fewer iterations. Too many basic entries give no
+    /// basis (a cold start); nothing named gives the slack basis.
+    @Test func aBasisByNameStartsAVariantWithOtherRows() throws {
+        let program = InteriorPointTests.transportation(sources: 40, sinks: 50)
+        let first = try GLPKSolver().solve(program, options: SolverOptions(mipGap: 0))
+        let named = try #require(first.basis).named(for: program)
+        let widened = program.wideningRows(Dictionary(uniqueKeysWithValues: (0..<40).map { ($0, 3.0) }))
+        var variant = LinearProgram(name: "variant", sense: .maximize)
+        for column in widened.variables {
+            variant.addVariable(column.name, lower: column.lower, upper: column.upper, objective: column.objective)
+        }
+        for row in widened.constraints.reversed() {
+            variant.addConstraint(
+                row.name, row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, lower: row.lower,
+                upper: row.upper)
+        }
+        variant.addConstraint("everything", variant.variables.indices.map { (Variable(index: $0), 1.0) }, upper: 1e4)
+        let basis = try #require(
+            LPBasis(
+                rows: Dictionary(uniqueKeysWithValues: named.rows.map { ($0.name, $0.status) }),
+                columns: Dictionary(uniqueKeysWithValues: named.columns.map { ($0.name, $0.status) }), for: variant))
+        #expect(basis.rows.last == .basic && basis.fits(variant))
+        var options = SolverOptions(mipGap: 0)
+        let cold = try GLPKSolver().solve(variant, options: options)
+        options.basis = basis
+        let warm = try GLPKSolver().solve(variant, options: options)
+        #expect(cold.status == .optimal && warm.status == .optimal && !warm.basisRejected)
+        let exact = try #require(cold.objective), found = try #require(warm.objective)
+        #expect(abs(found - exact) <= 1e-9 * abs(exact), "\(found) against \(exact)")
+        let coldIterations = try Self.iterations(cold.log), warmIterations = try Self.iterations(warm.log)
+        #expect(warmIterations < coldIterations, "warm \(warmIterations), cold \(coldIterations)")
+        // Every column named basic: more basic entries than rows.
+        #expect(
+            LPBasis(
+                rows: [:], columns: Dictionary(uniqueKeysWithValues: variant.variables.map { ($0.name, .basic) }),
+                for: variant) == nil)
+        // Nothing named: every row basic, every column at its lower bound, a slack basis.
+        #expect(LPBasis(rows: [:], columns: [:], for: variant)?.columns.allSatisfy { $0 == .atLower } == true)
+    }
+
     /// The interior-point method ends at no vertex: no basis comes back.
     @Test func theInteriorPointGivesNoBasis() throws {
         var options = SolverOptions(mipGap: 0)

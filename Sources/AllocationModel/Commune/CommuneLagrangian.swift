@@ -22,6 +22,24 @@ public enum CommuneLagrangian {
         /// Subgradient steps that lowered the bound below the best single price's.
         public let stepsThatLowered: Int
         public let seconds: Double
+        /// The posts part's basis at its last solve, by name: a later warm start of a variant starts its first solve
+        /// from it.
+        public var postsBasis: PostsBasis?
+        /// The first solve started from `solve`'s `startBasis`.
+        public var startedFromBasis = false
+    }
+
+    /// Statuses of the posts part's rows and columns by name (`LPBasis.named`): what `warm_start_basis.csv` holds. The
+    /// posts part's first LP solved from scratch is most of a warm variant's Lagrangian (20 km: 0.4–0.8 s, against
+    /// 0.08 s by the dual simplex from the base run's basis, the budget changed).
+    public struct PostsBasis: Sendable {
+        public let rows: [(name: String, status: LPBasis.Status)]
+        public let columns: [(name: String, status: LPBasis.Status)]
+
+        public init(rows: [(name: String, status: LPBasis.Status)], columns: [(name: String, status: LPBasis.Status)]) {
+            self.rows = rows
+            self.columns = columns
+        }
     }
 
     /// Price evaluations at most: the search on one price's (after a warm start's bracket, up to 7 more), then the
@@ -35,20 +53,14 @@ public enum CommuneLagrangian {
     /// it (λ × start) instead of searching one price for every unit.
     public static func solve(
         _ model: CommuneModel, solver: any LinearSolver, options: SolverOptions, deadline: Date = .distantFuture,
-        start: [Double]? = nil, subgradientSteps: Int = Self.subgradientSteps
+        start: [Double]? = nil, subgradientSteps: Int = Self.subgradientSteps, startBasis: PostsBasis? = nil
     ) throws -> Outcome? {
         let started = Date()
         let program = model.program
         let postsColumns = model.firstFlowColumn
         let posts = model.postsProgram(named: "posts")
-        // What each post serves at its unit: −(its coefficient in the unit's `site_service` row).
         let unitCount = model.serviceRows.count
-        var serving: [[(column: Int, people: Double)]] = Array(repeating: [], count: unitCount)
-        for (unit, row) in model.serviceRows.enumerated() {
-            for term in program.constraints[row].terms where term.variable < postsColumns {
-                serving[unit].append((term.variable, -term.coefficient))
-            }
-        }
+        let serving = Self.serving(model)
         var unitsOfGroup = [[Int]](repeating: [], count: model.reach.groups.count)
         for (unit, groups) in model.reach.unitGroups.enumerated() {
             for group in groups { unitsOfGroup[group].append(unit) }
@@ -58,27 +70,28 @@ public enum CommuneLagrangian {
         }
         var lpOptions = options.starting(from: nil)
         lpOptions.interiorPoint = false
-        var basis: LPBasis?
+        // A previous run's basis, mapped by name: only the budget, the posts or some rows differ, so the dual simplex
+        // from it needs a few pivots (the prices at λ = 1 are the previous run's: its basis is dual feasible).
+        var basis = startBasis.flatMap {
+            LPBasis(
+                rows: Dictionary($0.rows.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first }),
+                columns: Dictionary($0.columns.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first }),
+                for: posts)
+        }
+        let startedFromBasis = basis != nil
+        var solves = 0
 
         /// L(π), the posts part's solution, and each unit's demand minus supply (a subgradient of L, negated).
         func evaluate(_ prices: [Double]) throws -> (value: Double, posts: [Double], excess: [Double])? {
-            var priced = posts
-            for column in 0..<postsColumns {
-                priced.setObjective(Variable(index: column), program.variables[column].objective)
-            }
-            for unit in 0..<unitCount where prices[unit] != 0 {
-                for (column, people) in serving[unit] {
-                    priced.setObjective(
-                        Variable(index: column), priced.variables[column].objective + prices[unit] * people)
-                }
-            }
+            let priced = Self.priced(posts, model: model, serving: serving, prices: prices)
             if Date() >= deadline { return nil }
             lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(deadline.timeIntervalSinceNow, 0.01))
             // Only the objective changes from one price to the next: the last basis stays feasible, and the primal
             // simplex needs a few pivots from it instead of a solve from scratch.
             lpOptions.basis = basis
-            lpOptions.dualSimplex = basis == nil
+            lpOptions.dualSimplex = basis == nil || (startedFromBasis && solves == 0)
             let result = try solver.solve(priced, options: lpOptions)
+            solves += 1
             guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else { return nil }
             basis = result.basis
             var excess = [Double](repeating: 0, count: unitCount)
@@ -238,8 +251,63 @@ public enum CommuneLagrangian {
         }
         var duals = [Double](repeating: 0, count: program.constraints.count)
         for (unit, row) in model.serviceRows.enumerated() { duals[row] = best.prices[unit] }
-        return Outcome(
+        var outcome = Outcome(
             bound: best.value, values: values, duals: duals, iterations: iterations, stepsThatLowered: stepsThatLowered,
             seconds: Date().timeIntervalSince(started))
+        outcome.postsBasis = basis.map { PostsBasis(named: $0, program: posts) }
+        outcome.startedFromBasis = startedFromBasis
+        return outcome
+    }
+
+    /// The posts part's basis at these prices (one per unit, program units): what a run whose bound is the LP
+    /// relaxation's leaves for its warm-started variants. Nil when the solve does not end optimal by the deadline.
+    public static func postsBasis(
+        _ model: CommuneModel, prices: [Double], solver: any LinearSolver, options: SolverOptions,
+        deadline: Date = .distantFuture
+    ) throws -> PostsBasis? {
+        let posts = model.postsProgram(named: "posts")
+        var lpOptions = options.starting(from: nil)
+        lpOptions.interiorPoint = false
+        lpOptions.dualSimplex = true
+        lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(deadline.timeIntervalSinceNow, 0.01))
+        guard Date() < deadline else { return nil }
+        let result = try solver.solve(
+            priced(posts, model: model, serving: serving(model), prices: prices), options: lpOptions)
+        guard result.status == .optimal, let basis = result.basis else { return nil }
+        return PostsBasis(named: basis, program: posts)
+    }
+
+    /// What each post serves at its unit: −(its coefficient in the unit's `site_service` row), per unit.
+    static func serving(_ model: CommuneModel) -> [[(column: Int, people: Double)]] {
+        var serving: [[(column: Int, people: Double)]] = Array(repeating: [], count: model.serviceRows.count)
+        for (unit, row) in model.serviceRows.enumerated() {
+            for term in model.program.constraints[row].terms where term.variable < model.firstFlowColumn {
+                serving[unit].append((term.variable, -term.coefficient))
+            }
+        }
+        return serving
+    }
+
+    /// The posts part with its objective at prices π: c_d + π_u(d) s_d per decision.
+    static func priced(
+        _ posts: LinearProgram, model: CommuneModel, serving: [[(column: Int, people: Double)]], prices: [Double]
+    ) -> LinearProgram {
+        var priced = posts
+        for column in 0..<model.firstFlowColumn {
+            priced.setObjective(Variable(index: column), model.program.variables[column].objective)
+        }
+        for unit in serving.indices where prices[unit] != 0 {
+            for (column, people) in serving[unit] {
+                priced.setObjective(Variable(index: column), priced.variables[column].objective + prices[unit] * people)
+            }
+        }
+        return priced
+    }
+}
+
+extension CommuneLagrangian.PostsBasis {
+    init(named basis: LPBasis, program: LinearProgram) {
+        let named = basis.named(for: program)
+        self.init(rows: named.rows, columns: named.columns)
     }
 }

@@ -22,8 +22,9 @@ public enum CommuneSolve {
         public let lpSeconds: Double
         public let evaluationSeconds: Double
         public let improvementSeconds: Double
-        /// The local improvement stopped at its time allowance with candidates left: the plan depends on how many
-        /// moves the machine valued in that time.
+        /// The local improvement stopped at its time allowance with candidates left, or was skipped because the
+        /// plan's valuation took more than a quarter of it: the plan depends on how many moves the machine valued in
+        /// that time.
         public var improvementCutByTime = false
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
@@ -48,6 +49,11 @@ public enum CommuneSolve {
         /// The bound's price of one more person served at each unit of `model.reach.units`, in value units (the
         /// relaxation's duals, or the Lagrangian's prices): `sites.csv` publishes them, a warm start reads them.
         public var unitPrices: [Double] = []
+        /// The Lagrangian posts part's basis at the bound's prices, for `warm_start_basis.csv` (nil when it did not
+        /// end optimal in time).
+        public var postsBasis: CommuneLagrangian.PostsBasis?
+        /// The warm start's basis started the posts part's first LP.
+        public var warmBasis = false
         /// Wall time of the whole commune solve: endowment cover, bound, rounding, evaluation, improvement.
         public var seconds = 0.0
         public var status: String { proven ? "optimal" : "feasible" }
@@ -247,6 +253,10 @@ public enum CommuneSolve {
             (improvementSeconds, improvementCutByTime) = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
                 allowance: allowance, solver: solver, options: evaluationOptions, log: log)
+        } else {
+            // A clock decided that no move fits: on a faster moment the moves would have run (at 20 km, warm, the
+            // valuation takes 0.06–0.09 s against a quarter of 0.25 s), so the plan depends on the machine.
+            improvementCutByTime = true
         }
         // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
@@ -266,6 +276,8 @@ public enum CommuneSolve {
             unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
             seconds: Date().timeIntervalSince(started))
         outcome.improvementCutByTime = improvementCutByTime
+        outcome.postsBasis = relaxation.postsBasis
+        outcome.warmBasis = relaxation.fromWarmBasis
         return outcome
     }
 
@@ -301,6 +313,24 @@ public enum CommuneSolve {
             }
             return lpOptions
         }
+        /// The Lagrangian posts part's basis at the relaxation's prices, left in `warm_start_basis.csv` for a variant's
+        /// first posts-part LP (one dual simplex: 0.4–0.8 s at 20 km); nil when it does not end in the bound's time.
+        func postsBasis(at duals: [Double]?) throws -> CommuneLagrangian.PostsBasis? {
+            guard let duals else { return nil }
+            let basisStarted = Date()
+            var deadline = Date.distantFuture
+            if options.timeLimitSeconds.isFinite {
+                deadline = started.addingTimeInterval(options.timeLimitSeconds * lagrangianShare)
+            }
+            let basis = try CommuneLagrangian.postsBasis(
+                relaxed, prices: relaxed.serviceRows.map { abs(duals[$0]) }, solver: solver, options: options,
+                deadline: deadline)
+            log(
+                basis == nil
+                    ? "commune posts part's basis for warm starts: not found in time"
+                    : "commune posts part's basis for warm starts in \(Date().timeIntervalSince(basisStarted)) s")
+            return basis
+        }
         var unfinished: String?
         var startPrices = warm?.prices
         var guide: [Double]?
@@ -329,7 +359,9 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
+                var found = FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
+                found.postsBasis = try postsBasis(at: lp.duals)
+                return found
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
             relaxationSeconds = lp.seconds
@@ -355,7 +387,8 @@ public enum CommuneSolve {
         guard
             let lagrangian = try CommuneLagrangian.solve(
                 relaxed, solver: solver, options: options, deadline: deadline, start: startPrices,
-                subgradientSteps: startPrices == nil ? CommuneLagrangian.subgradientSteps : 0)
+                subgradientSteps: startPrices == nil ? CommuneLagrangian.subgradientSteps : 0,
+                startBasis: warm?.prices != nil ? warm?.basis : nil)
         else {
             if warm?.prices != nil {
                 // The warm start's bound did not finish: the relaxation then, as without it.
@@ -375,21 +408,24 @@ public enum CommuneSolve {
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
-                return FoundBound(
+                var found = FoundBound(
                     bound: bound, values: lp.values, duals: lp.duals, seconds: relaxationSeconds + lp.seconds)
+                found.postsBasis = try postsBasis(at: lp.duals)
+                return found
             }
         }
         let bound = inValueUnits(lagrangian.bound)
         let seconds = Date().timeIntervalSince(lagrangianStarted)
         log(
             startPrices != nil
-                ? "commune Lagrangian bound \(bound) in \(seconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices)"
+                ? "commune Lagrangian bound \(bound) in \(seconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices\(lagrangian.startedFromBasis ? "; the first from the warm start's basis" : ""))"
                 : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
         return FoundBound(
             bound: bound, values: guide ?? lagrangian.values, duals: lagrangian.duals,
             seconds: relaxationSeconds + seconds, method: .lagrangian, unfinished: unfinished,
-            fromWarmStart: warm?.prices != nil, fromBestPoint: guide != nil)
+            fromWarmStart: warm?.prices != nil, fromBestPoint: guide != nil, postsBasis: lagrangian.postsBasis,
+            fromWarmBasis: lagrangian.startedFromBasis)
     }
 
     /// What `bound` found: the bound (value units), the fractional plan and row prices the rounding starts from, and
@@ -406,6 +442,10 @@ public enum CommuneSolve {
         var fromWarmStart = false
         /// The interior point's best point priced the bound and is the rounding's start.
         var fromBestPoint = false
+        /// The Lagrangian posts part's basis at the bound's prices (`Outcome.postsBasis`).
+        var postsBasis: CommuneLagrangian.PostsBasis?
+        /// The warm start's basis started the posts part's first LP.
+        var fromWarmBasis = false
     }
 
     /// The share of the commune solve's time the LP relaxation may take, and the share by which the Lagrangian bound

@@ -1,4 +1,5 @@
 import Foundation
+import LinearProgramming
 import Scenario
 
 /// A previous run's commune plan mapped onto this run's model (docs/model.md, "A variant from a solved run"): its
@@ -19,9 +20,26 @@ public struct CommuneWarmStart: Sendable {
     public let unpricedUnits: Int
     /// Posts of matched rows beyond what this model's decisions of that pool and option can hold (not placed).
     public let postsBeyondBounds: Int
+    /// The previous run's posts-part basis (`warm_start_basis.csv`), mapped by name when the Lagrangian starts; nil
+    /// when the run left none.
+    public let basis: CommuneLagrangian.PostsBasis?
 
     public init(_ previous: PreviousCommunePlan, model: CommuneModel, scenario: Scenario) {
         folder = previous.folder
+        basis = previous.basis.map { entries in
+            func status(_ status: PreviousCommunePlan.BasisStatus) -> LPBasis.Status {
+                switch status {
+                case .basic: .basic
+                case .lower: .atLower
+                case .upper: .atUpper
+                case .free: .free
+                case .fixed: .fixed
+                }
+            }
+            return CommuneLagrangian.PostsBasis(
+                rows: entries.rows.map { ($0.name, status($0.status)) },
+                columns: entries.columns.map { ($0.name, status($0.status)) })
+        }
         let communes = scenario.communes?.communes ?? []
         let reach = model.reach
         // Prices: a unit takes the highest of its site communes' (they share one row, hence one price, in a run with

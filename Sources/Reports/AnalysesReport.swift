@@ -130,6 +130,15 @@ public enum AnalysesReport {
                 "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3)))."
             )
         }
+        // Each point maximises the people accompanied above its floor; plans that tie on it may differ in their
+        // smallest coverage, so that column need not rise with the floor (a review read a fall as a contradiction).
+        let falls = zip(points, points.dropFirst()).filter { $1.minCoverageRatio < $0.minCoverageRatio - 1e-9 }
+        if let fall = falls.first {
+            out.append("")
+            out.append(
+                "The smallest coverage reached is that of the plan found at each floor, one among the plans that reach its people accompanied: it is at least the floor, but need not rise with it (at the floor of \(Format.percent(fall.1.epsilon)) it is \(Format.percent(fall.1.minCoverageRatio)), against \(Format.percent(fall.0.minCoverageRatio)) at \(Format.percent(fall.0.epsilon)))."
+            )
+        }
         if !last.pinnedBy.isEmpty {
             out.append("")
             out.append(

@@ -18,6 +18,20 @@ import Testing
         #expect(text.contains("equity costs no measurable coverage"))
     }
 
+    /// Plans that tie on people accompanied may differ in their smallest coverage: when that column falls as the floor
+    /// rises (a review: 9.0 % at a floor of 0 %, 5.5 % at 4.5 %), a sentence says why, with the two points.
+    @Test func aSmallestCoverageThatFallsIsExplained() {
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 100_000, objective: 1),
+            Frontier.Point(epsilon: 0.045, minCoverageRatio: 0.055, coverage: 100_000, objective: 1),
+            Frontier.Point(epsilon: 0.09, minCoverageRatio: 0.09, coverage: 99_000, objective: 1),
+        ]
+        let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
+        #expect(text.contains("need not rise with it (at the floor of 4.5 % it is 5.5 %, against 9.0 % at 0.0 %)"))
+        let rising = AnalysesReport.frontierSection([points[0], points[2]], mipGap: 1e-4).joined(separator: "\n")
+        #expect(!rising.contains("need not rise"))
+    }
+
     @Test func aSlopedFrontierSaysWhatEquityCosts() {
         let points = [
             Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100_000, objective: 1),

@@ -42,7 +42,8 @@ public struct PreviousCommunePlan: Sendable {
 
     /// Rows and columns of the posts part by name; nil without a basis file.
     public let basis: (rows: [BasisEntry], columns: [BasisEntry])?
-    /// The basis file's bytes, for the manifest's inputs (role `warm_start`).
+    /// The basis file's bytes, for the manifest's inputs (role `warm_start_basis`: an input of its own role, since
+    /// recording an input replaces the one of the same role, and `sites.csv` is `warm_start`).
     public let basisInput: Scenario.InputFile?
 
     /// Largest price read: far above any value of coverage one person adds (the national scenario's are about 1–2),
@@ -87,11 +88,15 @@ public struct PreviousCommunePlan: Sendable {
         let basisPath = (folder as NSString).appendingPathComponent(basisFile)
         var basis: (rows: [BasisEntry], columns: [BasisEntry])?
         var basisInput: Scenario.InputFile?
-        if FileManager.default.fileExists(atPath: basisPath) {
+        // Anything named so, a dangling link included, is read (and refused when it cannot be, exit 66), as a folder
+        // of that name is: only its absence means "no basis".
+        if FileManager.default.fileExists(atPath: basisPath)
+            || (try? FileManager.default.attributesOfItem(atPath: basisPath)) != nil
+        {
             let basisBytes = try InputFileReader.bytes(
                 of: basisPath, shownAs: basisPath, what: "the previous run's posts-part basis")
             basis = try readBasis(basisBytes, path: basisPath)
-            basisInput = Scenario.InputFile(role: "warm_start", path: basisPath, bytes: basisBytes)
+            basisInput = Scenario.InputFile(role: "warm_start_basis", path: basisPath, bytes: basisBytes)
         }
         return PreviousCommunePlan(
             folder: folder, sites: sites, file: Scenario.InputFile(role: "warm_start", path: path, bytes: bytes),

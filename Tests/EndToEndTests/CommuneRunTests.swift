@@ -200,7 +200,17 @@ import Testing
         #expect(
             try E2E.text(warmOut.appendingPathComponent("report.md")).contains(
                 "the posts part's first LP started from its basis"))
-        #expect(try E2E.text(warmOut.appendingPathComponent("manifest.json")).contains("warm_start_basis.csv"))
+        // Both files read are inputs of the manifest, each under its own role (a review found the basis recorded in
+        // place of sites.csv).
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: warmOut.appendingPathComponent("manifest.json")))
+                as? [String: Any])
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        let roles = Dictionary(
+            inputs.compactMap { input in (input["role"] as? String).map { ($0, input["path"] as? String ?? "") } },
+            uniquingKeysWith: { first, _ in first })
+        #expect(roles["warm_start"]?.hasSuffix("sites.csv") == true, "\(inputs)")
+        #expect(roles["warm_start_basis"]?.hasSuffix("warm_start_basis.csv") == true, "\(inputs)")
 
         let bare = root.appendingPathComponent("bare")
         try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
@@ -212,6 +222,27 @@ import Testing
         let without = try #require(try metric(coldOut, "lagrangian_bound"))
         #expect(abs(withBasis - without) <= 1e-9 * max(abs(without), 1), "\(withBasis) against \(without)")
         #expect(try metric(warmOut, "value") == (try metric(coldOut, "value")))
+
+        // A basis of names that match nothing here is not used, and not said to be (a review found junk "used").
+        let foreign = root.appendingPathComponent("foreign")
+        try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: baseOut.appendingPathComponent("sites.csv"), to: foreign.appendingPathComponent("sites.csv"))
+        try Data("entry,name,status\nrow,nothing[1],basic\ncolumn,nothing[2],lower\n".utf8).write(
+            to: foreign.appendingPathComponent("warm_start_basis.csv"))
+        let (other, otherOut) = try run(tight, "foreign-basis", ["--warm-start", foreign.path] + keepWarm)
+        #expect(other.status == 10 && !other.stderrText.contains("warm start's basis"), "\(other)")
+        #expect(try metric(otherOut, "lagrangian_bound") == without)
+        // A dangling link of that name is refused as a missing input (66), as a folder of that name is.
+        let dangling = root.appendingPathComponent("dangling")
+        try FileManager.default.createDirectory(at: dangling, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: baseOut.appendingPathComponent("sites.csv"), to: dangling.appendingPathComponent("sites.csv"))
+        try FileManager.default.createSymbolicLink(
+            atPath: dangling.appendingPathComponent("warm_start_basis.csv").path,
+            withDestinationPath: root.appendingPathComponent("nowhere.csv").path)
+        let (missing, _) = try run(tight, "dangling-basis", ["--warm-start", dangling.path])
+        #expect(missing.status == 66 && missing.stderrText.contains("warm_start_basis.csv"), "\(missing)")
 
         let garbled = root.appendingPathComponent("garbled")
         try FileManager.default.copyItem(at: baseOut, to: garbled)

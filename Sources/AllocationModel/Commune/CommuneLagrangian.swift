@@ -72,11 +72,16 @@ public enum CommuneLagrangian {
         lpOptions.interiorPoint = false
         // A previous run's basis, mapped by name: only the budget, the posts or some rows differ, so the dual simplex
         // from it needs a few pivots (the prices at λ = 1 are the previous run's: its basis is dual feasible).
-        var basis = startBasis.flatMap {
-            LPBasis(
-                rows: Dictionary($0.rows.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first }),
-                columns: Dictionary($0.columns.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first }),
-                for: posts)
+        // A basis naming fewer than half of the posts part's columns is another program's: not used (mapped, it would
+        // be nearly the slack basis, a start from scratch that the log would call a warm one).
+        var basis = startBasis.flatMap { start -> LPBasis? in
+            let rows = Dictionary(start.rows.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let columns = Dictionary(
+                start.columns.map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first })
+            guard 2 * posts.variables.count(where: { columns[$0.name] != nil }) >= posts.variables.count else {
+                return nil
+            }
+            return LPBasis(rows: rows, columns: columns, for: posts)
         }
         let startedFromBasis = basis != nil
         var solves = 0

@@ -23,23 +23,24 @@ enum RunAnalyses {
         let settings = scenario.parameters.comparison
         do {
             // The re-solves themselves (`PlanAnalyses`, in Studies); their tables and sections are published here.
-            // The variants are solved by the objective alone, as the main plan was before the tie-break chose the
-            // published one among the optima: they are compared with that plan, and start from it (a review found
-            // every unchanged variant 224 people "above" the tie-broken plan).
+            // The variants (sensitivity and robustness) are solved by the objective alone, as the main plan was before
+            // the tie-break chose the published one among the optima: they are compared with that plan, and start from
+            // it (a review found every unchanged variant 224 people "above" the tie-broken plan, and 15 territories
+            // "moved" by the tie-break alone).
             var base = Sensitivity.Point(
                 objective: outcome.record.evaluation.objective, coverage: outcome.record.evaluation.coverage)
-            var sensitivityStart: [Double]?
+            var solverOwn: (plan: Plan, values: [Double])?
             if let own = outcome.beforeTieBreak,
                 let plan = try? PlanSplitter.plan(from: own, model: outcome.model, scenario: scenario)
             {
                 let evaluation = PlanEvaluation(plan: plan, scenario: scenario)
                 base = Sensitivity.Point(objective: evaluation.objective, coverage: evaluation.coverage)
-                sensitivityStart = own
+                solverOwn = (plan, own)
             }
             let results = try PlanAnalyses.run(
                 scenario: scenario, plan: outcome.record.plan, model: outcome.model,
-                values: outcome.result.values, base: base, sensitivityStart: sensitivityStart, solver: solver,
-                options: options, log: log)
+                values: outcome.result.values, base: base, solverOwn: solverOwn, solver: solver, options: options,
+                log: log)
             let frontier = settings.frontierPoints >= 2
             let rows = results.sensitivity
             let points = results.frontier

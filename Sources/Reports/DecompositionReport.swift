@@ -87,13 +87,26 @@ public enum DecompositionReport {
         if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts {
             let added = freed.posts - fixed.posts
             let perPost = perYear[0] / Double(fixed.posts)
+            let perPostHorizon = horizon[0] / Double(fixed.posts)
             let fromPosts = Double(added) * perPost
+            let fromPostsHorizon = Double(added) * perPostHorizon
             postsNote =
                 "; that plan holds \(Format.grouped(freed.posts)) posts against \(Format.grouped(fixed.posts)), and "
-                + "its \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer") "
-                + "account for \(signed(fromPosts)) people a year (at \(Format.grouped(perPost)) a post a year, the first plan's average), "
-                + "where the posts go for \(signed(geographyYear - fromPosts))"
+                + "its \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer"), at the first plan's averages "
+                + "(\(Format.grouped(perPost)) people a post a year, \(Format.fixed(perPostHorizon, decimals: 1)) \(years)), "
+                + "account for \(signed(fromPosts)) people a year and \(signed(fromPostsHorizon)) \(years), "
+                + "where the posts go (with the funding months of the posts chosen) for \(signed(geographyYear - fromPosts)) a year "
+                + "and \(signed(geographyHorizon - fromPostsHorizon)) \(years)"
         }
+        // What the optimised plan spends, when it leaves part of the envelope (a review read "€200.00M against
+        // €192.05M" as more money, where the plan spent €178.14M).
+        let spent = outcome.solved.first { $0.combination.bits == 7 }?.evaluation?.stateCostEUR
+        let spends =
+            spent.map {
+                Format.millions($0) != Format.millions(scenario.parameters.budgetEUR)
+                    ? ", of which it spends \(Format.millions($0)),"
+                    : ""
+            } ?? ""
         var text =
             "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
             + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) \(years)"
@@ -104,8 +117,8 @@ public enum DecompositionReport {
         let parts = splits.map { "\(label($0.factor)) \(signed($0.shapley))" }.joined(separator: ", ")
         let budgetWords =
             same
-            ? "with the same budget"
-            : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money against \(money)"
+            ? "with the same budget\(spends)"
+            : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money\(spends) against \(money)"
         // "more" or "fewer", never a signed count after "reaches": a plan that funds fewer, longer posts reaches fewer
         // people a year in post and more over the horizon, and the sentence must read that way.
         func moreOrFewer(_ value: Double) -> String {
@@ -119,11 +132,14 @@ public enum DecompositionReport {
         return text
     }
 
-    /// "(less the N posts clipped) " when the observed geography's re-solve could not hold every observed post.
+    /// "and clipping the N post(s) …, together " when the observed geography's re-solve could not hold every observed
+    /// post: the difference between the first row and the observed plan is then both (a review found 12 clipped posts'
+    /// −2,688 people a year credited to the choice of hosts).
     static func clippedWords(_ outcome: Decomposition.Outcome) -> String {
         let clipped = outcome.solved.first { $0.combination.bits == 0 }?.postsClipped ?? 0
         return clipped > 0
-            ? "(less the \(Format.grouped(clipped)) post(s) clipped to this scenario's floors, caps or hosts) " : ""
+            ? "and clipping the \(Format.grouped(clipped)) post(s) this scenario's floors, caps or hosts cannot hold, together "
+            : ""
     }
 
     static func label(_ factor: Decomposition.Factor) -> String {
@@ -173,6 +189,10 @@ public enum DecompositionReport {
                 )
             }
         }
+        out.append("")
+        out.append(
+            "Each re-solve stops within a relative gap of \(Format.percent(Decomposition.decompositionGap, decimals: 2)) of its bound, or the run's when larger (`Decomposition.decompositionGap`; wider than the main plan's, to keep the eight solves within the run's time): its status says `optimal` within that gap, and its own gap is in the row."
+        )
         out.append("")
         guard let metrics = metrics(outcome, scenario: scenario) else {
             out.append("The split is not given: a combination above has no plan.")

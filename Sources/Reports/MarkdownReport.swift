@@ -287,7 +287,7 @@ public enum MarkdownReport {
                 + "; in all \(Format.grouped(record.evaluation.need)) people, \(Format.percent(needShare, decimals: 1)) of people 15+.",
             "- One post accompanies \(Format.grouped(parameters.peoplePerPostYear)) people a year; "
                 + (parameters.basis.horizonYears.map {
-                    "coverage counts the people it serves within \($0) year(s), whatever its funding length: its funded months, then \(Format.percent(parameters.basis.renewalShare, decimals: 0)) of the months left (the share assumed renewed, paid outside this envelope)."
+                    "coverage counts the people it serves within \($0) year(s), whatever its funding length: its funded months up to the horizon (a post funded for longer counts only the horizon's months), then, for a post funded for fewer months, \(Format.percent(parameters.basis.renewalShare, decimals: 0)) of the months left (the share assumed renewed, paid outside this envelope)."
                 }
                     ?? "coverage counts the people its funded months can serve.")
                 + (parameters.basis.costPerPostEUR > 0

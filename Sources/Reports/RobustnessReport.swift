@@ -32,7 +32,11 @@ public enum RobustnessReport {
         var out = [
             "## Robustness to the guesses", "",
             "The scenario's guesses (SOURCES.md) re-solved at the ends of their documented ranges, every other input "
-                + "as written; a territory *moves* when its posts differ from this plan's by more than \(report.movedPosts). "
+                + "as written; a territory *moves* when its posts differ from "
+                + (report.againstSolverOwnPlan
+                    ? "the scenario's plan solved the same way (by the objective alone: the solver's own plan, before the tie-break chose the published one among the optima; \"plan\" and \"this plan\" below) "
+                    : "this plan's ")
+                + "by more than \(report.movedPosts). "
                 + "Full table: `robustness.csv`.", "",
             "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",

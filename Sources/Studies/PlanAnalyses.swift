@@ -14,22 +14,25 @@ public enum PlanAnalyses {
     }
 
     /// `base` is the figures the sensitivity variants are compared with, `plan`/`model`/`values` the plan, its model
-    /// and its solution; `sensitivityStart` the solution the variants start from (`values` when nil).
+    /// and its solution. `solverOwn`: the main solve's plan before the tie-break chose `plan` among the optima, and its
+    /// solution; the variants, solved by the objective alone, are compared with it and start from it (nil: `plan`).
     /// Throws a `ScenarioError` when a variant cannot be made, or the solver's error.
     public static func run(
         scenario: Scenario, plan: Plan, model: AllocationModel, values: [Double], base: Sensitivity.Point,
-        sensitivityStart: [Double]? = nil, solver: any LinearSolver, options: SolverOptions, log: (String) -> Void
+        solverOwn: (plan: Plan, values: [Double])? = nil, solver: any LinearSolver, options: SolverOptions,
+        log: (String) -> Void
     ) throws -> Results {
         var results = Results()
         let settings = scenario.parameters.comparison
-        let baseValues = Array(values.prefix(model.program.variables.count))
+        let baseValues = Array((solverOwn?.values ?? values).prefix(model.program.variables.count))
         // The scenario's guesses at the ends of their documented ranges (docs/model.md, Robustness), first: a few
         // re-solves started by the heuristic, before the frontier, whose solves can take the rest of the run's budget.
         if !scenario.parameters.robustness.isEmpty {
             log("robustness: re-solving \(Robustness.variants(of: scenario).count) variants of the guesses")
             results.robustness = try Robustness.run(
-                scenario: scenario, basePlan: plan, baseModel: model,
+                scenario: scenario, basePlan: solverOwn?.plan ?? plan, baseModel: model,
                 baseValues: baseValues, solver: solver, options: options)
+            results.robustness?.againstSolverOwnPlan = solverOwn != nil
         }
         let frontier = settings.frontierPoints >= 2
         let sweep: @Sendable () throws -> [Frontier.Point] = {
@@ -42,9 +45,7 @@ public enum PlanAnalyses {
         // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
         if settings.sensitivity {
             (results.sensitivity, results.frontier) = try Sensitivity.run(
-                base: base,
-                baseValues: sensitivityStart.map { Array($0.prefix(model.program.variables.count)) }
-                    ?? baseValues, scenario: scenario,
+                base: base, baseValues: baseValues, scenario: scenario,
                 solver: solver, options: options,
                 alongside: frontier ? sweep : nil)
         } else if frontier {

@@ -62,6 +62,9 @@ public enum Robustness {
         public let rows: [Row]
         /// The threshold of "moved": more than this many posts from the base plan.
         public let movedPosts: Int
+        /// The base plan is the main solve's own, before the tie-break chose the published one (the variants are
+        /// solved the same way, by the objective alone).
+        public var againstSolverOwnPlan = false
 
         /// Territories moved by more than `movedPosts` in a row, largest move first.
         public func moved(in row: Row) -> [(index: Int, delta: Int)] {

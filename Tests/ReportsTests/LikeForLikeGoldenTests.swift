@@ -146,10 +146,26 @@ import Testing
                 changed, scenario: Self.scenario, observed: observed, observedName: "2021"))
         #expect(
             lead.contains(
-                "against the 2021 posts per département re-solved on the same terms; that plan holds 3 posts against 2, and its 1 post(s) more account for +6 people a year (at 6 a post a year, the first plan's average), where the posts go for +18.**"
+                "against the 2021 posts per département re-solved on the same terms; that plan holds 3 posts against 2, and its 1 post(s) more, at the first plan's averages (6 people a post a year, 6.0 over 3 years), account for +6 people a year and +6 over 3 years, where the posts go (with the funding months of the posts chosen) for +18 a year and +18 over 3 years.**"
             ), "\(lead)")
         #expect(
-            lead.contains("at the 2021 posts (less the 1 post(s) clipped to this scenario's floors, caps or hosts) "))
+            lead.contains(
+                "at the 2021 posts and clipping the 1 post(s) this scenario's floors, caps or hosts cannot hold, together +0."
+            ))
+        #expect(!lead.contains("of which it spends"))
+        // An optimised plan that leaves part of the envelope says what it spends (a review read "€0.10M against
+        // €0.05M" as more money spent).
+        var cheaper = solved
+        let two = Self.plan([("b", "long", 2)])
+        cheaper[7] = Decomposition.Solved(
+            combination: Decomposition.Combination(bits: 7), plan: two, status: "optimised plan", relativeGap: 0,
+            evaluation: PlanEvaluation(plan: two, scenario: Self.scenario), postsClipped: 0)
+        let spends = try #require(
+            DecompositionReport.leadSentence(
+                Decomposition.Outcome(levels: outcome.levels, solved: cheaper), scenario: Self.scenario,
+                observed: observed, observedName: "2021"))
+        let cost = Format.millions(PlanEvaluation(plan: two, scenario: Self.scenario).stateCostEUR)
+        #expect(spends.contains("with €0.10M of State money, of which it spends \(cost), against €0.05M"), "\(spends)")
         let section = DecompositionReport.section(
             changed, scenario: Self.scenario, observed: observed, observedName: "2021")
         #expect(section.contains("and by the 1 post(s) this scenario's floors, caps or hosts do not allow (clipped)."))

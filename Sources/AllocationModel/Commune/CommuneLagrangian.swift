@@ -85,6 +85,7 @@ public enum CommuneLagrangian {
         }
         let startedFromBasis = basis != nil
         var solves = 0
+        var startRejected = false
 
         /// L(π), the posts part's solution, and each unit's demand minus supply (a subgradient of L, negated).
         func evaluate(_ prices: [Double]) throws -> (value: Double, posts: [Double], excess: [Double])? {
@@ -96,6 +97,8 @@ public enum CommuneLagrangian {
             lpOptions.basis = basis
             lpOptions.dualSimplex = basis == nil || (startedFromBasis && solves == 0)
             let result = try solver.solve(priced, options: lpOptions)
+            // GLPK found the start singular and started from scratch: not a start from the previous basis.
+            if solves == 0, result.basisRejected { startRejected = true }
             solves += 1
             guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else { return nil }
             basis = result.basis
@@ -260,7 +263,7 @@ public enum CommuneLagrangian {
             bound: best.value, values: values, duals: duals, iterations: iterations, stepsThatLowered: stepsThatLowered,
             seconds: Date().timeIntervalSince(started))
         outcome.postsBasis = basis.map { PostsBasis(named: $0, program: posts) }
-        outcome.startedFromBasis = startedFromBasis
+        outcome.startedFromBasis = startedFromBasis && !startRejected
         return outcome
     }
 

@@ -314,22 +314,28 @@ public enum CommuneSolve {
             return lpOptions
         }
         /// The Lagrangian posts part's basis at the relaxation's prices, left in `warm_start_basis.csv` for a variant's
-        /// first posts-part LP (one dual simplex: 0.4–0.8 s at 20 km); nil when it does not end in the bound's time.
-        func postsBasis(at duals: [Double]?) throws -> CommuneLagrangian.PostsBasis? {
+        /// first posts-part LP (one dual simplex: 0.4–0.8 s at 20 km); nil when it does not end in the bound's time or
+        /// the solver fails on it: a help for later runs, never a reason for this one to fail.
+        func postsBasis(at duals: [Double]?) -> CommuneLagrangian.PostsBasis? {
             guard let duals else { return nil }
             let basisStarted = Date()
             var deadline = Date.distantFuture
             if options.timeLimitSeconds.isFinite {
                 deadline = started.addingTimeInterval(options.timeLimitSeconds * lagrangianShare)
             }
-            let basis = try CommuneLagrangian.postsBasis(
-                relaxed, prices: relaxed.serviceRows.map { abs(duals[$0]) }, solver: solver, options: options,
-                deadline: deadline)
-            log(
-                basis == nil
-                    ? "commune posts part's basis for warm starts: not found in time"
-                    : "commune posts part's basis for warm starts in \(Date().timeIntervalSince(basisStarted)) s")
-            return basis
+            do {
+                let basis = try CommuneLagrangian.postsBasis(
+                    relaxed, prices: relaxed.serviceRows.map { abs(duals[$0]) }, solver: solver, options: options,
+                    deadline: deadline)
+                log(
+                    basis == nil
+                        ? "commune posts part's basis for warm starts: not found in time"
+                        : "commune posts part's basis for warm starts in \(Date().timeIntervalSince(basisStarted)) s")
+                return basis
+            } catch {
+                log("commune posts part's basis for warm starts: not written (\(error))")
+                return nil
+            }
         }
         var unfinished: String?
         var startPrices = warm?.prices
@@ -360,7 +366,7 @@ public enum CommuneSolve {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
                 log("commune LP bound \(bound) in \(lp.seconds) s")
                 var found = FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
-                found.postsBasis = try postsBasis(at: lp.duals)
+                found.postsBasis = postsBasis(at: lp.duals)
                 return found
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
@@ -410,7 +416,7 @@ public enum CommuneSolve {
                 log("commune LP bound \(bound) in \(lp.seconds) s")
                 var found = FoundBound(
                     bound: bound, values: lp.values, duals: lp.duals, seconds: relaxationSeconds + lp.seconds)
-                found.postsBasis = try postsBasis(at: lp.duals)
+                found.postsBasis = postsBasis(at: lp.duals)
                 return found
             }
         }

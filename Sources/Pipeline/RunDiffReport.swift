@@ -37,7 +37,7 @@ public enum RunDiffReport {
                 DataPackage.text("before", "Value in run A, as written.", nullable: true),
                 DataPackage.text("after", "Value in run B, as written.", nullable: true),
                 DataPackage.number(
-                    "change", unit: "the figure's unit", decimals: 6, "after − before, for numbers; empty otherwise.",
+                    "change", unit: "the figure's unit", decimals: 10, "after − before, for numbers; empty otherwise.",
                     nullable: true),
             ], dynamic: [], primaryKey: ["name"], foreignKeys: []),
     ]
@@ -99,7 +99,8 @@ public enum RunDiffReport {
             writer.append([
                 .text(delta.name), delta.before.isEmpty ? .empty : .text(delta.before),
                 delta.after.isEmpty ? .empty : .text(delta.after),
-                delta.change.map { .number($0, decimals: 6) } ?? .empty,
+                // Ten decimals: a change of the relative gap (8 decimals in summary.csv) must not round to 0.
+                delta.change.map { .number($0, decimals: 10) } ?? .empty,
             ])
         }
         return writer.text
@@ -129,7 +130,7 @@ public enum RunDiffReport {
             out += ["## Inputs", "", "| what | name | A | B |", "| --- | --- | --- | --- |"]
             for change in diff.inputChanges {
                 out.append(
-                    "| \(change.kind) | `\(escape(change.name))` | \(change.before.map { "`\(escape(shortened($0)))`" } ?? "—") | \(change.after.map { "`\(escape(shortened($0)))`" } ?? "—") |"
+                    "| \(change.kind) | `\(escape(change.name))` | \(shownValue(change.before)) | \(shownValue(change.after)) |"
                 )
             }
             out.append("")
@@ -206,11 +207,20 @@ public enum RunDiffReport {
             }
             return "`\(change.name)` \(direction) from \(change.before!) to \(change.after!)"
         }
+        // An empty value (e.g. `--set robustness.capacity_factors=`) is said so, not printed as nothing.
+        func said(_ text: String?) -> String { text.map { $0.isEmpty ? "an empty value" : $0 } ?? "its default" }
         switch (change.before, change.after) {
-        case let (nil, after?): return "`\(change.name)` was set to \(after)"
-        case let (before?, nil): return "`\(change.name)` (\(before)) went back to its default"
-        default: return "`\(change.name)` changed from \(change.before ?? "") to \(change.after ?? "")"
+        case let (nil, after?): return "`\(change.name)` was set to \(said(after))"
+        case let (before?, nil): return "`\(change.name)` (\(said(before))) went back to its default"
+        default: return "`\(change.name)` changed from \(said(change.before)) to \(said(change.after))"
         }
+    }
+
+    /// A value in the table of changes: in code, "(empty)" for an empty one (an empty code span renders wrongly), "—"
+    /// when absent.
+    static func shownValue(_ text: String?) -> String {
+        guard let text else { return "—" }
+        return text.isEmpty ? "(empty)" : "`\(MarkdownReport.escape(shortened(text)))`"
     }
 
     /// What moved: the posts that left and reached territories, with the five largest of each.

@@ -147,6 +147,13 @@ public final class RunLock: @unchecked Sendable {
         let text = String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let line =
             text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        // The holder writes its line just after it takes the lock: read in between, the line is an earlier run's. A
+        // pid that is no longer alive is not named (a review found the message naming a run finished 20 s before).
+        if line.hasPrefix("pid "), let pid = Int32(line.dropFirst(4).prefix { $0.isNumber }), pid > 0,
+            kill(pid, 0) != 0, errno == ESRCH
+        {
+            return "a run that has not written its pid yet"
+        }
         return String(line.prefix(120)).neutralisingControlCharacters
     }
 }

@@ -21,7 +21,7 @@ struct ScenarioOptions: ParsableArguments {
             "Override a parameter, e.g. --set programme.budget_eur=190000000 (repeatable).", valueName: "key=value"))
     var settings: [String] = []
 
-    @Flag(name: .shortAndLong, help: "No progress messages on stderr.")
+    @Flag(name: .shortAndLong, help: "No progress messages on stderr (warnings and errors are still printed).")
     var quiet = false
 
     /// The `--set` words `Repartir.main` took out of the command line, in order (set once, before parsing).
@@ -36,8 +36,10 @@ struct ScenarioOptions: ParsableArguments {
         }
     }
 
+    /// Progress, unless `--quiet`; a warning always (a cron job runs with `-q`, and a run that could not record
+    /// itself in runs.csv, or moved a file aside, must say so: a review found it silent).
     func log(_ message: String) {
-        if !quiet { StandardError.write("repartir: \(message)\n") }
+        if !quiet || message.hasPrefix("warning:") { StandardError.write("repartir: \(message)\n") }
     }
 }
 

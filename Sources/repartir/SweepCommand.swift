@@ -55,7 +55,7 @@ struct SweepRun: ParsableCommand {
     func run() throws {
         installStopSignalHandlers()
         let log: @Sendable (String) -> Void = { [quiet] message in
-            if !quiet { StandardError.write("repartir: \(message)\n") }
+            if !quiet || message.hasPrefix("warning:") { StandardError.write("repartir: \(message)\n") }
         }
         do throws(RunFailure) {
             let sweepFile: SweepFile

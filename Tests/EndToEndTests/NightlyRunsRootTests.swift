@@ -148,6 +148,19 @@ struct NightlyRunsRootTests {
             !FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
     }
 
+    @Test("with -q, a run that cannot record itself in runs.csv still says so on stderr; progress stays silent")
+    func quietRunsStillWarn() throws {
+        let root = try Root("quiet-warning")
+        defer { root.remove() }
+        try FileManager.default.createDirectory(
+            at: root.root.appendingPathComponent("runs.csv/sub"), withIntermediateDirectories: true)
+        let output = try root.run(["-q"])
+        #expect(output.status == 0, "\(output)")
+        // A review found this silent under -q, the way docs/nightly-cron.sh runs it.
+        #expect(output.stderrText.contains("warning: cannot record this run in"), "\(output.stderrText)")
+        #expect(!output.stderrText.contains("loading"), "\(output.stderrText)")
+    }
+
     @Test("a usage error with --json prints a status object and is a row of runs.csv (exit 64)")
     func usageErrorWithJSONPrintsAnObject() throws {
         let place = try Root("nightly-usage")

@@ -146,10 +146,27 @@ public enum CommuneReport {
             )
         }
         if let scored = results.plan2021 {
+            if out.last != "" { out.append("") }
             let covered2021 = scored.groupCoverage.reduce(0, +)
+            let covered = results.optimised.groupCoverage.reduce(0, +)
+            let mine = results.optimised.totals, theirs = scored.totals
+            // Like for like on the model, reach and need, not on money or posts: the coverage gained splits exactly
+            // into what the posts can serve and what reach and need leave unserved (a review found the difference
+            // almost all capacity, bought by more money and longer co-financed posts, with no word of it).
+            let unserved = mine.servable - covered, unserved2021 = theirs.servable - covered2021
+            func money(_ totals: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double)) -> String {
+                "\(Format.grouped(totals.posts)) posts, \(Format.millions(totals.stateEUR)) of State money"
+                    + (totals.hostEUR > 0.5 ? " and \(Format.millions(totals.hostEUR)) of host co-financing" : "")
+            }
+            func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
             out.append(
                 "The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "
-                    + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered."
+                    + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered. "
+                    + "The two are alike in model, reach and need, not in money: the commune plan has \(money(mine)), whose posts can serve "
+                    + "\(Format.grouped(mine.servable)) people over their funded months; the 2021 plan \(money(theirs)), which can serve "
+                    + "\(Format.grouped(theirs.servable)). Of the \(signed(covered - covered2021)) people covered, "
+                    + "\(signed(mine.servable - theirs.servable)) is what the posts can serve, and \(signed(unserved2021 - unserved)) where they are "
+                    + "(people the posts could serve but reach or need leave unserved: \(Format.grouped(unserved)) against \(Format.grouped(unserved2021)))."
             )
         }
         out.append("")
@@ -176,7 +193,7 @@ public enum CommuneReport {
         out.append("### Model size")
         out.append("")
         out.append(
-            "\(Format.grouped(results.reachableCommunes)) communes in reach form \(Format.grouped(reach.groups.count)) demand groups (identical reachable sites and territory); "
+            "\(Format.grouped(results.reachableCommunes)) communes in reach form \(Format.grouped(reach.groups.count)) demand groups (identical reachable sites and territory weight); "
                 + "\(Format.grouped(reach.siteCommunes.count)) site communes form \(Format.grouped(reach.units.count)) site units; \(Format.grouped(reach.flowPairs)) flow pairs; "
                 + "\(Format.grouped(plan.model.program.variables.count)) columns, \(Format.grouped(plan.model.program.constraints.count)) rows, \(Format.grouped(plan.model.program.nonzeroCount)) nonzeros "
                 + "(`commune_model.csv`). \(Format.grouped(reach.unreachable.count)) communes have no site within reach and are left out of the model, listed in `allocation_by_commune.csv`."
@@ -206,29 +223,40 @@ public enum CommuneReport {
         }
         let opened = candidateSite.indices.filter { candidateSite[$0] }
         guard !opened.isEmpty else { return ["No candidate site is opened by the commune plan.", ""] }
+        // People for whom the site is the only endowed site in reach, and among them those no 2021 host reaches at
+        // all: only these come out of a white zone thanks to it; the others have a host within reach that the plan
+        // left without posts (a review found the first count called "brought out of a white zone").
         var adds = [Int](repeating: 0, count: candidateSite.count)
-        var total = 0
+        var addsWhite = [Int](repeating: 0, count: candidateSite.count)
+        var total = 0, totalWhite = 0
+        let hostless = results.hostNetwork.sitesInReach.map(\.isEmpty)
         for (commune, sites) in model.reach.sitesInReach.enumerated() {
             let endowed = sites.filter { candidateSite[$0] || hostSite[$0] }
+            let people = results.communes[commune].population
+            let white = commune < hostless.count && hostless[commune]
             if endowed.count == 1, candidateSite[endowed[0]], !hostSite[endowed[0]] {
-                adds[endowed[0]] += results.communes[commune].population
+                adds[endowed[0]] += people
+                if white { addsWhite[endowed[0]] += people }
             }
             if !endowed.isEmpty, endowed.allSatisfy({ candidateSite[$0] && !hostSite[$0] }) {
-                total += results.communes[commune].population
+                total += people
+                if white { totalWhite += people }
             }
         }
         var out = ["### New sites worth opening", ""]
         out.append(
-            "The commune plan opens \(opened.count) candidate sites (\(opened.reduce(0) { $0 + postsAt[$1] }) posts); "
-                + "\(Format.grouped(total)) people have only candidate sites within reach of an endowed site. The 15 that bring the most people out of a white zone "
-                + "(people for whom it is the only endowed site in reach; all in `sites.csv`):")
+            "The commune plan opens \(Format.grouped(opened.count)) candidate sites (\(Format.grouped(opened.reduce(0) { $0 + postsAt[$1] })) posts); "
+                + "\(Format.grouped(total)) people have only candidate sites among the endowed sites within reach, \(Format.grouped(totalWhite)) of them out of reach of every 2021 host "
+                + "(the others have a host within reach that the plan left without posts). The 15 that bring the most people out of the 2021 hosts' white zone "
+                + "(people no 2021 host reaches for whom it is the only endowed site in reach; all in `sites.csv`):")
         out.append("")
-        out.append("| site commune | territory | posts | people it alone reaches |")
-        out.append("| --- | --- | ---: | ---: |")
-        for site in opened.sorted(by: { (adds[$0], $1) > (adds[$1], $0) }).prefix(15) {
+        out.append(
+            "| site commune | territory | posts | people it alone reaches | of them, out of reach of every 2021 host |")
+        out.append("| --- | --- | ---: | ---: | ---: |")
+        for site in opened.sorted(by: { (addsWhite[$0], adds[$0], $1) > (addsWhite[$1], adds[$1], $0) }).prefix(15) {
             let commune = results.communes[model.reach.siteCommunes[site]]
             out.append(
-                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) |"
+                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) | \(Format.grouped(addsWhite[site])) |"
             )
         }
         out.append("")

@@ -20,6 +20,20 @@ public struct CommuneResults: Sendable {
             self.value = value
         }
 
+        /// Posts, State and host money, and the people the posts can serve over their funded months (Σ posts × κ m /
+        /// 12): what a comparison of two plans' coverage must say beside it.
+        public var totals: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double) {
+            var result = (posts: 0, stateEUR: 0.0, hostEUR: 0.0, servable: 0.0)
+            for (index, decision) in model.decisions.enumerated() where index < posts.count && posts[index] > 0 {
+                let count = Double(posts[index])
+                result.posts += posts[index]
+                result.stateEUR += count * decision.stateCostEUR
+                result.hostEUR += count * decision.hostCostEUR
+                result.servable += count * decision.peoplePerPost
+            }
+            return result
+        }
+
         /// Positions in `model.reach.siteCommunes` with at least one post.
         public var endowedSites: [Bool] {
             var endowed = [Bool](repeating: false, count: model.reach.siteCommunes.count)

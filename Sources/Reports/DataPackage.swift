@@ -476,8 +476,10 @@ public enum DataPackage {
                     "value_per_person", unit: "need-weighted value of coverage per person", decimals: 6,
                     "The bound's price of one more person served from this site: the value of coverage it would add (the LP relaxation's dual of the site's service row, or the Lagrangian's price). What repartir run --warm-start reads."
                 ),
-            ], dynamic: [], primaryKey: ["site_commune", "territory_code", "kind", "candidate", "funding_option"],
-            foreignKeys: []),
+                // No primary key: a pool without posts has an empty option, and a key's fields must all be filled
+                // (frictionless refused the file); the rows are unique by (site_commune, territory_code, kind,
+                // candidate, funding_option), said in docs/outputs.md.
+            ], dynamic: [], primaryKey: [], foreignKeys: []),
         Table(
             file: "warm_start_basis.csv",
             description:

@@ -115,10 +115,17 @@ public enum DecompositionReport {
         let totalHorizon = horizon[7] - observed.coverage
         let splits = Decomposition.splits(horizon)
         let parts = splits.map { "\(label($0.factor)) \(signed($0.shapley))" }.joined(separator: ", ")
+        // Host co-financing, which the observed plan may not have had (a review found the optimised plan's €76.45M
+        // of it unsaid beside "€200M against €192.05M").
+        let hostMoney = outcome.solved.first { $0.combination.bits == 7 }?.evaluation?.hostCostEUR ?? 0
+        let hostWords =
+            hostMoney >= 0.5 || observed.hostCostEUR >= 0.5
+            ? " and \(Format.millions(hostMoney)) of host co-financing (the \(name) allocation: \(Format.millions(observed.hostCostEUR)))"
+            : ""
         let budgetWords =
             same
-            ? "with the same budget\(spends)"
-            : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money\(spends) against \(money)"
+            ? "with the same budget\(spends)\(hostWords)"
+            : "with \(Format.millions(scenario.parameters.budgetEUR)) of State money\(spends) against \(money)\(hostWords)"
         // "more" or "fewer", never a signed count after "reaches": a plan that funds fewer, longer posts reaches fewer
         // people a year in post and more over the horizon, and the sentence must read that way.
         func moreOrFewer(_ value: Double) -> String {

@@ -38,6 +38,16 @@ import Testing
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Where people live: conseillers within 15 km"))
         #expect(report.contains("optimal (within the MIP gap of the LP bound)"))
+        // The 2021 plan's comparison says the posts, money and what the posts can serve (a review found the capacity
+        // bought by more money unsaid): the commune plan's servable people are sites.csv's.
+        let servable = try E2E.table(out.appendingPathComponent("sites.csv")).reduce(0.0) {
+            $0 + (Double($1["people_servable"] ?? "") ?? 0)
+        }
+        #expect(servable > 0 && servable < 1000)
+        #expect(
+            report.contains(
+                "The two are alike in model, reach and need, not in money: the commune plan has 3 posts, €0.03M of State money, whose posts can serve \(Int(servable.rounded())) people over their funded months"
+            ), "\(report)")
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
     }

@@ -30,8 +30,9 @@ public enum CommuneLagrangian {
     }
 
     /// Statuses of the posts part's rows and columns by name (`LPBasis.named`): what `warm_start_basis.csv` holds. The
-    /// posts part's first LP solved from scratch is most of a warm variant's Lagrangian (20 km: 0.4–0.8 s, against
-    /// 0.08 s by the dual simplex from the base run's basis, the budget changed).
+    /// posts part's first LP solved from scratch is most of a warm variant's Lagrangian (20 km, €190M from the €200M
+    /// base, the runs' logs: the three prices in 0.55–0.70 s from scratch, 0.28–0.30 s from the base's basis;
+    /// BENCHMARKS.md, "A basis for the warm start's first LP").
     public struct PostsBasis: Sendable {
         public let rows: [(name: String, status: LPBasis.Status)]
         public let columns: [(name: String, status: LPBasis.Status)]

@@ -315,8 +315,7 @@ public enum CommuneSolve {
         }
         /// The Lagrangian posts part's basis at the relaxation's prices, left in `warm_start_basis.csv` for a variant's
         /// first posts-part LP (one dual simplex: 0.44 s in a cold 20 km run's log); nil when it does not end in the
-        /// bound's time or
-        /// the solver fails on it: a help for later runs, never a reason for this one to fail.
+        /// bound's time or the solver fails on it: a help for later runs, never a reason for this one to fail.
         func postsBasis(at duals: [Double]?) -> CommuneLagrangian.PostsBasis? {
             guard let duals else { return nil }
             let basisStarted = Date()

@@ -9,6 +9,18 @@ import Testing
 /// `repartir run` on the hand-made commune scenario (`CommuneFixture`, solved by hand in CommuneModelTests):
 /// the commune tables, their schema, the report section and the exit code that says whether the plan is proven.
 @Suite struct CommuneRunTests {
+    /// A run of `scenario` into `root/name`, with its output and folder: what the warm-start tests chain.
+    static func run(_ scenario: URL, _ name: String, _ extra: [String] = [], in root: URL) throws -> (E2E.Output, URL) {
+        let out = root.appendingPathComponent(name)
+        return (try E2E.repartir(["run", scenario.path, "--out", out.path] + extra, in: root), out)
+    }
+
+    /// A metric of a run's commune_model.csv; nil when the run did not write it.
+    static func metric(_ out: URL, _ name: String) throws -> Double? {
+        try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
+            .flatMap(Double.init)
+    }
+
     @Test func runWritesTheCommuneTablesAndSection() throws {
         let folder = URL(fileURLWithPath: try CommuneFixture.folder())
         let out = try E2E.temporaryDirectory(prefix: "communes-run").appendingPathComponent("run")
@@ -128,12 +140,7 @@ import Testing
         let roomy = URL(fileURLWithPath: try CommuneFixture.folder())
         let root = try E2E.temporaryDirectory(prefix: "communes-warm")
         func run(_ scenario: URL, _ name: String, _ extra: [String] = []) throws -> (E2E.Output, URL) {
-            let out = root.appendingPathComponent(name)
-            return (try E2E.repartir(["run", scenario.path, "--out", out.path] + extra, in: root), out)
-        }
-        func metric(_ out: URL, _ name: String) throws -> Double? {
-            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
-                .flatMap(Double.init)
+            try Self.run(scenario, name, extra, in: root)
         }
         let (cold, coldOut) = try run(tight, "cold")
         #expect(cold.status == 10, "\(cold)")
@@ -142,18 +149,18 @@ import Testing
         let keepWarm = ["--set", "reach.warm_max_gap=1"]
         let (again, againOut) = try run(tight, "again", ["--warm-start", coldOut.path] + keepWarm)
         #expect(again.status == 10, "\(again)")
-        let lpBound = try #require(try metric(coldOut, "lp_bound"))
-        let warmBound = try #require(try metric(againOut, "lagrangian_bound"))
+        let lpBound = try #require(try Self.metric(coldOut, "lp_bound"))
+        let warmBound = try #require(try Self.metric(againOut, "lagrangian_bound"))
         #expect(
             warmBound >= lpBound - 1e-3 && warmBound <= lpBound * (1 + 1e-6) + 1e-3, "\(warmBound) against \(lpBound)")
-        #expect(try metric(againOut, "value") == (try metric(coldOut, "value")))
+        #expect(try Self.metric(againOut, "value") == (try Self.metric(coldOut, "value")))
         #expect(again.stderrText.contains("warm start from") && !again.stderrText.contains("commune LP bound"))
 
         let (proven, provenOut) = try run(roomy, "proven")
         #expect(proven.status == 0, "\(proven)")
         let (variant, variantOut) = try run(tight, "variant", ["--warm-start", provenOut.path] + keepWarm)
         #expect(variant.status == 10, "\(variant)")
-        let bound = try #require(try metric(variantOut, "lagrangian_bound"))
+        let bound = try #require(try Self.metric(variantOut, "lagrangian_bound"))
         #expect(bound >= 2.5 * 120 * 0.5.squareRoot() / 0.5 - 1e-3)
         let report = try E2E.text(variantOut.appendingPathComponent("report.md"))
         #expect(report.contains("**Warm start** from the run in") && report.contains("against the Lagrangian bound"))
@@ -171,8 +178,8 @@ import Testing
         ).write(to: older.appendingPathComponent("sites.csv"))
         let (unpriced, unpricedOut) = try run(tight, "unpriced", ["--warm-start", older.path])
         #expect(unpriced.status == 10, "\(unpriced)")
-        #expect(try metric(unpricedOut, "lp_bound") == (try metric(coldOut, "lp_bound")))
-        #expect(try metric(unpricedOut, "value") == (try metric(coldOut, "value")))
+        #expect(try Self.metric(unpricedOut, "lp_bound") == (try Self.metric(coldOut, "lp_bound")))
+        #expect(try Self.metric(unpricedOut, "value") == (try Self.metric(coldOut, "value")))
         #expect(
             try E2E.text(unpricedOut.appendingPathComponent("report.md")).contains(
                 "gives no usable price per person served"))
@@ -189,12 +196,7 @@ import Testing
         let tight = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let root = try E2E.temporaryDirectory(prefix: "communes-warm-basis")
         func run(_ scenario: URL, _ name: String, _ extra: [String] = []) throws -> (E2E.Output, URL) {
-            let out = root.appendingPathComponent(name)
-            return (try E2E.repartir(["run", scenario.path, "--out", out.path] + extra, in: root), out)
-        }
-        func metric(_ out: URL, _ name: String) throws -> Double? {
-            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
-                .flatMap(Double.init)
+            try Self.run(scenario, name, extra, in: root)
         }
         let (base, baseOut) = try run(roomy, "base")
         #expect(base.status == 0, "\(base)")
@@ -228,10 +230,10 @@ import Testing
             at: baseOut.appendingPathComponent("sites.csv"), to: bare.appendingPathComponent("sites.csv"))
         let (cold, coldOut) = try run(tight, "without-basis", ["--warm-start", bare.path] + keepWarm)
         #expect(cold.status == 10 && !cold.stderrText.contains("warm start's basis"), "\(cold)")
-        let withBasis = try #require(try metric(warmOut, "lagrangian_bound"))
-        let without = try #require(try metric(coldOut, "lagrangian_bound"))
+        let withBasis = try #require(try Self.metric(warmOut, "lagrangian_bound"))
+        let without = try #require(try Self.metric(coldOut, "lagrangian_bound"))
         #expect(abs(withBasis - without) <= 1e-9 * max(abs(without), 1), "\(withBasis) against \(without)")
-        #expect(try metric(warmOut, "value") == (try metric(coldOut, "value")))
+        #expect(try Self.metric(warmOut, "value") == (try Self.metric(coldOut, "value")))
 
         // A basis of names that match nothing here is not used, and not said to be (a review found junk "used").
         let foreign = root.appendingPathComponent("foreign")
@@ -242,7 +244,7 @@ import Testing
             to: foreign.appendingPathComponent("warm_start_basis.csv"))
         let (other, otherOut) = try run(tight, "foreign-basis", ["--warm-start", foreign.path] + keepWarm)
         #expect(other.status == 10 && !other.stderrText.contains("warm start's basis"), "\(other)")
-        #expect(try metric(otherOut, "lagrangian_bound") == without)
+        #expect(try Self.metric(otherOut, "lagrangian_bound") == without)
         // A dangling link of that name is refused as a missing input (66), as a folder of that name is.
         let dangling = root.appendingPathComponent("dangling")
         try FileManager.default.createDirectory(at: dangling, withIntermediateDirectories: true)
@@ -278,20 +280,16 @@ import Testing
             let out = root.appendingPathComponent(name)
             return (try E2E.repartir(["run", tight.path, "--out", out.path] + extra, in: root), out)
         }
-        func metric(_ out: URL, _ name: String) throws -> Double? {
-            try E2E.table(out.appendingPathComponent("commune_model.csv")).first { $0["metric"] == name }?["value"]
-                .flatMap(Double.init)
-        }
         let (cold, coldOut) = try run("cold")
         #expect(cold.status == 10, "\(cold)")
         let (again, againOut) = try run("again", ["--warm-start", coldOut.path])
         #expect(again.status == 10, "\(again)")
         #expect(again.stderrText.contains("solved again without the start"), "\(again)")
-        #expect(try metric(againOut, "lagrangian_bound") == nil)
-        #expect(try metric(againOut, "lp_bound") == (try metric(coldOut, "lp_bound")))
-        #expect(try metric(againOut, "value") == (try metric(coldOut, "value")))
-        #expect(try metric(againOut, "warm_answer_kept") == 0)
-        #expect(try #require(try metric(againOut, "warm_gap")) > 0.005)
+        #expect(try Self.metric(againOut, "lagrangian_bound") == nil)
+        #expect(try Self.metric(againOut, "lp_bound") == (try Self.metric(coldOut, "lp_bound")))
+        #expect(try Self.metric(againOut, "value") == (try Self.metric(coldOut, "value")))
+        #expect(try Self.metric(againOut, "warm_answer_kept") == 0)
+        #expect(try #require(try Self.metric(againOut, "warm_gap")) > 0.005)
         let report = try E2E.text(againOut.appendingPathComponent("report.md"))
         #expect(
             report.contains(
@@ -302,7 +300,7 @@ import Testing
         #expect(
             !kept.stderrText.contains("solved again without the start") && !kept.stderrText.contains("commune LP bound")
         )
-        #expect(try metric(keptOut, "lagrangian_bound") != nil && (try metric(keptOut, "warm_gap")) == nil)
+        #expect(try Self.metric(keptOut, "lagrangian_bound") != nil && (try Self.metric(keptOut, "warm_gap")) == nil)
     }
 
     /// GLPK, until the commune model's full relaxation is asked for (the cold solve's first step; a warm solve never

@@ -15,7 +15,8 @@ public enum CommuneReport {
             return
                 "**Endowment first** (`reach.stages: endow_reach,value`): all \(reachable) \(what) with a site within reach have a post within reach "
                 + "(a greedy cover of \(Format.grouped(endowment.posts)) posts shows it; no plan can do more, so the stage is optimal). "
-                + "The commune plan's value and its bound above are the value's under that rule: one row per demand group, at least one post within reach."
+                + "The commune plan's value and its bound above are the value's under that rule: every demand group keeps at least one post within reach "
+                + "(one covering row for each group whose reaching sites include no other group's, which the others follow from; `endow_rows` in `commune_model.csv`)."
         }
         let endowed = Format.grouped(Int(endowment.endowed.rounded()))
         let cover =
@@ -162,7 +163,7 @@ public enum CommuneReport {
             out.append(
                 "The 2021 plan scored by the same model (its posts at its hosts, under the first funding option the host pays nothing for): "
                     + "value \(Format.fixed(scored.value, decimals: 1)), \(Format.grouped(covered2021)) people covered. "
-                    + "The two are alike in model, reach and need, not in money: the commune plan has \(money(mine)), whose posts can serve "
+                    + "The two are alike in model, reach and need, \(Self.likeness(mine, theirs)): the commune plan has \(money(mine)), whose posts can serve "
                     + "\(Format.grouped(mine.servable)) people over their funded months; the 2021 plan \(money(theirs)), which can serve "
                     + "\(Format.grouped(theirs.servable)). Of the \(signed(covered - covered2021)) people covered, "
                     + "\(signed(mine.servable - theirs.servable)) is what the posts can serve, and \(signed(unserved2021 - unserved)) where they are "
@@ -261,5 +262,21 @@ public enum CommuneReport {
         }
         out.append("")
         return out
+    }
+}
+
+extension CommuneReport {
+    /// Whether two plans also share posts and money, from their totals: "and in posts and money" or what differs
+    /// (a review found "not in money" printed of every pair of plans, checked on none).
+    static func likeness(
+        _ one: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double),
+        _ other: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double)
+    ) -> String {
+        var differs: [String] = []
+        if one.posts != other.posts { differs.append("posts") }
+        if abs(one.stateEUR - other.stateEUR) > 0.5 || abs(one.hostEUR - other.hostEUR) > 0.5 {
+            differs.append("money")
+        }
+        return differs.isEmpty ? "and in posts and money" : "not in " + differs.joined(separator: " or ")
     }
 }

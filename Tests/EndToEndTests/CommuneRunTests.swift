@@ -58,7 +58,7 @@ import Testing
         #expect(servable > 0 && servable < 1000)
         #expect(
             report.contains(
-                "The two are alike in model, reach and need, not in money: the commune plan has 3 posts, €0.03M of State money, whose posts can serve \(Int(servable.rounded())) people over their funded months"
+                "The two are alike in model, reach and need, not in posts or money: the commune plan has 3 posts, €0.03M of State money, whose posts can serve \(Int(servable.rounded())) people over their funded months"
             ), "\(report)")
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))

@@ -35,8 +35,10 @@ public struct RunDiff: Sendable {
 
     public struct SummaryDelta: Sendable {
         public let name: String
-        public let before: String
-        public let after: String
+        /// nil when run A has no such figure (no plan, or a summary.csv without that column).
+        public let before: String?
+        /// nil when run B has no such figure.
+        public let after: String?
         /// after − before when both are numbers.
         public let change: Double?
     }
@@ -88,10 +90,15 @@ public struct RunDiff: Sendable {
             changes.append(Change(kind: "input", name: role, before: inputsA[role], after: inputsB[role]))
         }
         inputChanges = changes
+        // Every figure of either run, in A's order then B's: when one run has no plan, the other's figures are still
+        // listed against an empty side (a review found summary_changes.csv empty whenever one run was infeasible).
+        let summaryA = Dictionary(a.summary, uniquingKeysWith: { first, _ in first })
         let summaryB = Dictionary(b.summary, uniquingKeysWith: { first, _ in first })
-        summaryDeltas = a.summary.compactMap { name, before in
-            guard let after = summaryB[name] else { return nil }
-            let change = Double(before).flatMap { x in Double(after).map { $0 - x } }
+        var names = a.summary.map(\.0)
+        names += b.summary.map(\.0).filter { summaryA[$0] == nil }
+        summaryDeltas = names.map { name in
+            let before = summaryA[name], after = summaryB[name]
+            let change = before.flatMap(Double.init).flatMap { x in after.flatMap(Double.init).map { $0 - x } }
             return SummaryDelta(name: name, before: before, after: after, change: change)
         }
         // A run without a plan (infeasible) has no posts to compare: the page says so instead.

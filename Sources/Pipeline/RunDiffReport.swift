@@ -31,7 +31,8 @@ public enum RunDiffReport {
                 DataPackage.text("after", "Value in run B; empty if absent.", nullable: true),
             ], dynamic: [], primaryKey: ["kind", "name"], foreignKeys: []),
         DataPackage.Table(
-            file: "summary_changes.csv", description: "Every figure of summary.csv in both runs.",
+            file: "summary_changes.csv",
+            description: "Every figure of either run's summary.csv; a run without a plan leaves its side empty.",
             fields: [
                 DataPackage.text("name", "Column of summary.csv."),
                 DataPackage.text("before", "Value in run A, as written.", nullable: true),
@@ -97,8 +98,8 @@ public enum RunDiffReport {
         var writer = CSVWriter(columns: ["name", "before", "after", "change"])
         for delta in diff.summaryDeltas {
             writer.append([
-                .text(delta.name), delta.before.isEmpty ? .empty : .text(delta.before),
-                delta.after.isEmpty ? .empty : .text(delta.after),
+                .text(delta.name), (delta.before ?? "").isEmpty ? .empty : .text(delta.before ?? ""),
+                (delta.after ?? "").isEmpty ? .empty : .text(delta.after ?? ""),
                 // Ten decimals: a change of the relative gap (8 decimals in summary.csv) must not round to 0.
                 delta.change.map { .number($0, decimals: 10) } ?? .empty,
             ])
@@ -140,8 +141,10 @@ public enum RunDiffReport {
             out += ["## Headline figures", "", "| figure | A | B | change |", "| --- | ---: | ---: | ---: |"]
             for delta in changed {
                 let change =
-                    delta.change.map { ($0 > 0 ? "+" : "") + Format.fixed($0, decimals: decimals(delta.after)) } ?? ""
-                out.append("| `\(delta.name)` | \(escape(delta.before)) | \(escape(delta.after)) | \(change) |")
+                    delta.change.map { ($0 > 0 ? "+" : "") + Format.fixed($0, decimals: decimals(delta.after ?? "")) }
+                    ?? ""
+                let before = delta.before.map(escape) ?? "—", after = delta.after.map(escape) ?? "—"
+                out.append("| `\(delta.name)` | \(before) | \(after) | \(change) |")
             }
             out.append("")
         }

@@ -510,9 +510,13 @@ public enum DataPackage {
                     "metric",
                     "What is measured (communes, demand_groups, site_units, flow_pairs, columns, rows, nonzeros, value, lp_bound or lagrangian_bound, relative_gap…)."
                 ),
-                number(
-                    "value", unit: "the metric's (a count, km, value of coverage or a ratio)", decimals: 6,
-                    "Its value (counts are whole)."),
+                // The one column whose decimals follow its row, not the column: a long table of unlike metrics.
+                Field(
+                    name: "value", type: .number,
+                    description:
+                        "Its value, in the metric's unit (a count, km, minutes, value of coverage or a ratio): "
+                        + "counts with no decimals; km, minutes, value and bounds with 3; relative_gap and warm_gap with 6.",
+                    required: true),
             ], dynamic: [], primaryKey: ["metric"], foreignKeys: []),
     ]
 

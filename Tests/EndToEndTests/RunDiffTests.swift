@@ -172,6 +172,13 @@ struct RunDiffTests {
             page.contains("`limits.territory_min_posts` rose from 2 to 5")
                 && page.contains("Run B has no plan (infeasible)"), "\(page)")
         #expect(try E2E.table(out.appendingPathComponent("changes.csv")).isEmpty, "no plan, no moves")
+        // Run A's figures are still listed, against an empty side (the table was empty before).
+        let figures = try E2E.table(out.appendingPathComponent("summary_changes.csv"))
+        let summaryA = try E2E.table(a.appendingPathComponent("summary.csv"))
+        let columnsA = try #require(summaryA.first).keys
+        #expect(Set(figures.map { $0["name"]! }) == Set(columnsA) && figures.count == columnsA.count, "\(figures)")
+        #expect(figures.allSatisfy { $0["after"] == "" && $0["change"] == "" }, "\(figures)")
+        #expect(figures.first { $0["name"] == "objective" }?["before"].flatMap(Double.init) != nil, "\(figures)")
     }
 
     @Test(

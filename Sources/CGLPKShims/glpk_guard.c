@@ -389,8 +389,14 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
         }
     }
     if (!q->presolve) {
-        // glp_intopt without presolve needs an optimal relaxation first.
-        if (!r->simplex_ran) run_simplex(P, s, r, 0);
+        // glp_intopt without presolve needs an optimal relaxation first: from the caller's basis when there is one
+        // (a range's end proved on the relaxation's basis with one row more: a few pivots instead of a solve).
+        if (!r->simplex_ran) {
+            if (q->basis_in)
+                warm_simplex(P, m, s, r);
+            else
+                run_simplex(P, s, r, 0);
+        }
         if (r->simplex_return != 0 || r->lp_status != GLP_OPT) return;
         s->has_bound = 1;
         s->bound = glp_get_obj_val(P);
@@ -418,7 +424,7 @@ static void solve(glp_prob *P, int is_mip, const repartir_glpk_model *m, session
     // Swift side still re-checks the integer rows after rounding (GLPKSolver+IntegerRows.swift).
     iocp.tol_int = 1e-9;
     iocp.gmi_cuts = q->cuts ? GLP_ON : GLP_OFF;
-    iocp.mir_cuts = q->cuts ? GLP_ON : GLP_OFF;
+    iocp.mir_cuts = q->cuts && !q->mir_cuts_off ? GLP_ON : GLP_OFF;
     if (q->pseudo_cost_branching) iocp.br_tech = GLP_BR_PCH;
     iocp.tm_lim = remaining_milliseconds(s);
     iocp.cb_func = ios_callback;

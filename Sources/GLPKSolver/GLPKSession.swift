@@ -84,6 +84,7 @@ enum GLPKSession {
             request.mip_gap = options.mipGap
             request.presolve = options.presolve ? 1 : 0
             request.cuts = options.cuts ? 1 : 0
+            request.mir_cuts_off = options.gomoryCutsOnly ? 1 : 0
             request.dual_simplex = options.dualSimplex ? 1 : 0
             request.interior = options.interiorPoint ? 1 : 0
             request.interior_no_fallback = options.interiorFallback ? 0 : 1

@@ -26,7 +26,8 @@ enum PostRangesRun {
             let ranges = try PostRanges.compute(
                 model: outcome.model, scenario: scenario, posts: posts, bound: bound,
                 tolerances: [options.mipGap, wider], solver: solver, options: options,
-                plan: searchStart(outcome), stop: budget?.flag, heuristicAbove: options.mipGap)
+                plan: searchStart(outcome), stop: budget?.flag, heuristicAbove: options.mipGap,
+                proveAbove: settings.gapRangeProofs ? nil : options.mipGap)
             // Searches the run's clock cut short make the run's output depend on the machine, like a stopped solve.
             if ranges.contains(where: { $0.searchesCut > 0 }) { budget?.noteStoppedByTime() }
             return ranges

@@ -59,7 +59,7 @@ public enum PostRangesReport {
         out.append(
             "For every département, the fewest and the most posts it can hold in a plan whose value of coverage is within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) "
                 + "of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (`comparison.range_tolerance`): allocation_by_territory.csv, columns `posts_min_gap` … `posts_max_tolerance`. "
-                + "Each bound comes from the LP relaxation with the value held by a row, so the true integer range lies inside it (docs/model.md, \"Ranges around the plan\"). "
+                + "Each bound comes from the LP relaxation with the value held by a row, tightened where a proof over integer plans allows (below), so the true integer range lies inside it (docs/model.md, \"Ranges around the plan\"). "
                 + "The model forces the posts of \(forcedGap) of \(gap.byTerritory.count) départements within the gap, and of \(forcedWide) within \(Format.percent(wide.tolerance, decimals: 2)); "
                 + "anywhere else, the plan's number is one choice among plans the objective cannot tell apart, and a change inside the range is not a finding."
         )
@@ -75,8 +75,24 @@ public enum PostRangesReport {
                         : "")
                     + "; columns `…_found`): "
                     + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
-                    + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the LP's bound (shown as found [bound] below)."
+                    + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the bound (shown as found [bound] below)."
             )
+            let proved = [gap, wide].compactMap { ranges in ranges.proofs.map { (ranges.tolerance, $0) } }
+            if !proved.isEmpty {
+                let parts = proved.map { tolerance, proofs in
+                    "within \(Format.percent(tolerance, decimals: tolerance < 0.001 ? 3 : 2)), "
+                        + (proofs.sides == 1 ? "1 end tried, its bound" : "\(proofs.sides) ends tried, their bounds")
+                        + " tightened by \(proofs.postsTightened) post\(proofs.postsTightened == 1 ? "" : "s") in all"
+                }
+                out.append("")
+                out.append(
+                    "Where the plans found stopped short of the LP's bound, the end was then decided over integer plans: with the territory's posts held at the bound by a row, GLPK's branch-and-bound root (its Gomory cuts) either proves that no plan within the tolerance reaches it, and the bound moves one post inside, or finds a plan there; "
+                        + parts.joined(separator: "; ")
+                        + (gap.proofs == nil
+                            ? " (within the gap these proofs are off by default: `comparison.gap_range_proofs`)" : "")
+                        + ". The counts of exact ranges above include them."
+                )
+            }
             let outOfMoves = gap.searchesOutOfMoves + wide.searchesOutOfMoves
             if outOfMoves > 0 {
                 out.append("")

@@ -232,6 +232,11 @@ enum ParameterSchema {
             path: "comparison.range_tolerance", type: .number(0...0.2), required: false, defaultValue: "0.005",
             help: "the wider tolerance of the ranges, a share of the optimum (at least the MIP gap)"),
         .init(
+            path: "comparison.gap_range_proofs", type: .boolean, required: false, defaultValue: "false",
+            help:
+                "also decide the open ends of the ranges within the MIP gap over integer plans (branch-and-bound roots, about 6 s nationally)"
+        ),
+        .init(
             path: "comparison.decomposition", type: .boolean, required: false, defaultValue: "true",
             help: "split the gain over the observed plan into money, funding rule and geography by re-solving (8 plans)"
         ),

@@ -221,6 +221,7 @@ public enum ScenarioLoader {
         let decomposition = reader.boolean("comparison.decomposition")
         let postRanges = reader.boolean("comparison.post_ranges")
         let rangeTolerance = reader.number("comparison.range_tolerance")
+        let gapRangeProofs = reader.boolean("comparison.gap_range_proofs") ?? false
         let tieBreak = (reader.text("objective.tie_break") ?? "none").trimmingCharacters(in: .whitespaces)
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -280,6 +281,7 @@ public enum ScenarioLoader {
         parameters.waves = waves
         parameters.robustness = robustness
         parameters.objective.tieBreak = tieBreak == "none" ? nil : tieBreak
+        parameters.comparison.gapRangeProofs = gapRangeProofs
         return parameters
     }
 }

@@ -195,6 +195,9 @@ public struct ComparisonParameters: Sendable, Hashable {
     /// Compute each territory's range of posts within the gap and within `rangeTolerance` (`PostRanges`).
     public var postRanges: Bool = false
     public var rangeTolerance: Double = 0.005
+    /// Decide the open ends of the gap's ranges over integer plans too (`RangeProof`), not only the wider tolerance's:
+    /// off by default, since within the gap nearly every end is open (about 6 s nationally).
+    public var gapRangeProofs = false
 
     public init(
         baselines: [String], coverageThreshold: Double, sensitivity: Bool = true, frontierPoints: Int = 5,

@@ -13,7 +13,8 @@ import Scenario
 /// value). Two LPs per territory and tolerance, run two at a time.
 public enum PostRanges {
     public struct Range: Sendable, Hashable {
-        /// The LP's bounds, rounded inwards: no plan within the tolerance holds fewer or more posts.
+        /// No plan within the tolerance holds fewer or more posts: the LP's bounds, rounded inwards, then tightened
+        /// where the branch-and-bound root proved the LP's end out of reach of integer plans (`RangeProof`).
         public let low: Int
         public let high: Int
         /// The fewest and most posts of plans actually found within the tolerance (`RangeSearch`), nil when not
@@ -47,16 +48,21 @@ public enum PostRanges {
         /// Searches left unfinished when the tolerance's move budget ran out (`RangeSearch.moveBudget`): the same on
         /// every machine.
         public let searchesOutOfMoves: Int
+        /// Ends decided over integer plans (`RangeProof`): the sides tried, and the posts by which their bounds were
+        /// tightened in all; nil when this tolerance's ends were not tried (within the gap, unless
+        /// `comparison.gap_range_proofs`).
+        public let proofs: (sides: Int, postsTightened: Int)?
 
         public init(
             tolerance: Double, byTerritory: [String: Range], failed: Int, searchesCut: Int = 0,
-            searchesOutOfMoves: Int = 0
+            searchesOutOfMoves: Int = 0, proofs: (sides: Int, postsTightened: Int)? = nil
         ) {
             self.tolerance = tolerance
             self.byTerritory = byTerritory
             self.failed = failed
             self.searchesCut = searchesCut
             self.searchesOutOfMoves = searchesOutOfMoves
+            self.proofs = proofs
         }
     }
 
@@ -66,11 +72,12 @@ public enum PostRanges {
     /// `model.program`: the published plan or another within the gap), each side is then searched for a plan that
     /// reaches it (`RangeSearch`), within a budget of moves (`moveBudget`, by default `RangeSearch.moveBudget`); `stop`
     /// (the run's budget, a signal) cuts the searches short. Tolerances above `heuristicAbove` (the MIP gap) then look
-    /// for the ends the moves left short with the primal heuristic (`RangeSearch.heuristicEnd`).
+    /// for the ends the moves left short with the primal heuristic (`RangeSearch.heuristicEnd`). Tolerances above
+    /// `proveAbove` (every one when nil) then decide the ends still open over integer plans (`RangeProof`).
     public static func compute(
         model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
         tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2,
-        stop: CancellationFlag? = nil, moveBudget: Int? = nil, heuristicAbove: Double? = nil
+        stop: CancellationFlag? = nil, moveBudget: Int? = nil, heuristicAbove: Double? = nil, proveAbove: Double? = nil
     ) throws -> [Ranges] {
         let codes = scenario.territories.map(\.code).filter { model.postVariables[$0] != nil }
         let columns = codes.map { model.postVariables[$0]! }
@@ -81,7 +88,7 @@ public enum PostRanges {
         lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, 30)
         let lp = lpOptions
         let results = try ParallelSolves.map(tolerances, width: width) {
-            tolerance -> (sides: [Range], failed: Int, cut: Int, outOfMoves: Int) in
+            tolerance -> (sides: [Range], failed: Int, cut: Int, outOfMoves: Int, proofs: (Int, Int)?) in
             var held = program
             // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
             // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
@@ -104,7 +111,7 @@ public enum PostRanges {
             // The plan's search starts from it only when it is itself within the tolerance. The searches take their
             // moves from one budget, in the order of the territories' codes (so the input's row order cannot matter).
             guard let start = plan.flatMap({ RangeSearch.Start(model: model, program: held, plan: $0) }) else {
-                return (sides, failed, 0, 0)
+                return (sides, failed, 0, 0, nil)
             }
             var moves = moveBudget ?? RangeSearch.moveBudget(territories: codes.count)
             var cut = 0, outOfMoves = 0
@@ -151,12 +158,44 @@ public enum PostRanges {
                     sides[index] = side
                 }
             }
-            return (sides, failed, cut, outOfMoves)
+            // Ends still open (the plans found short of the LP's bound): decided over integer plans where the
+            // branch-and-bound root can (`RangeProof`), in the order of the territories' codes, from one budget of
+            // tries per tolerance.
+            guard proveAbove.map({ tolerance > $0 }) ?? true else { return (sides, failed, cut, outOfMoves, nil) }
+            let basis = try? solver.solve(held.relaxation(), options: lp).basis
+            var tries = RangeProof.tryBudget(territories: codes.count)
+            var tried = 0, tightened = 0
+            for index in codes.indices.sorted(by: { codes[$0] < codes[$1] }) {
+                var side = sides[index]
+                for direction in [1, -1] {
+                    let end = direction > 0 ? side.high : side.low
+                    guard let found = direction > 0 ? side.highFound : side.lowFound, found != end, tries > 0 else {
+                        continue
+                    }
+                    guard stop?.isCancelled != true else {
+                        cut += 1
+                        continue
+                    }
+                    let settled = RangeProof.settle(
+                        held: held, column: columns[index], direction: direction, end: end, found: found, basis: basis,
+                        solver: solver, options: lp, maxTries: min(tries, RangeProof.triesPerSide))
+                    tries -= settled.tries
+                    tried += 1
+                    tightened += abs(end - settled.end)
+                    side = Range(
+                        low: direction < 0 ? settled.end : side.low, high: direction > 0 ? settled.end : side.high,
+                        lowFound: direction < 0 ? settled.found : side.lowFound,
+                        highFound: direction > 0 ? settled.found : side.highFound)
+                }
+                sides[index] = side
+            }
+            return (sides, failed, cut, outOfMoves, (tried, tightened))
         }
         return zip(tolerances, results).map { tolerance, result in
             Ranges(
                 tolerance: tolerance, byTerritory: Dictionary(uniqueKeysWithValues: zip(codes, result.sides)),
-                failed: result.failed, searchesCut: result.cut, searchesOutOfMoves: result.outOfMoves)
+                failed: result.failed, searchesCut: result.cut, searchesOutOfMoves: result.outOfMoves,
+                proofs: result.proofs.map { (sides: $0.0, postsTightened: $0.1) })
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
 
     static func ranges(
         _ scenario: Scenario, tolerances: [Double], searched: Bool = false, moveBudget: Int? = nil,
-        heuristicAbove: Double? = nil
+        heuristicAbove: Double? = nil, proofs: Bool = false
     ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -49,7 +49,8 @@ import Testing
             try PostRanges.compute(
                 model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
                 tolerances: tolerances, solver: GLPKSolver(), options: options,
-                plan: searched ? result.values : nil, moveBudget: moveBudget, heuristicAbove: heuristicAbove)
+                plan: searched ? result.values : nil, moveBudget: moveBudget, heuristicAbove: heuristicAbove,
+                proveAbove: proofs ? nil : .infinity)
         )
     }
 
@@ -234,28 +235,68 @@ import Testing
         try Self.expectBrackets(scenario, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
     }
 
+    /// The same lumpy budget with the ends decided over integer plans (`RangeProof`): A's LP end, 2 posts, is out of
+    /// reach (2 in A and 1 in B cost 110,000 €; 2 in A alone serve 48 people, below 57.6), and GLPK's root proves it,
+    /// so the published bound becomes 1, the plan found: the range is exact. B's fewest too: the plans within 20 % hold
+    /// 3 posts, (A, B) = (0, 3) or (1, 2), so B holds at least 2, where the LP allows 0 (a = 2.5 would cost exactly
+    /// 100,000 €); the root proves 0 and then 1 out of reach. Two sides tried, tightened by 3 posts in all.
+    @Test func theRootProvesTheLPsEndOutOfReach() throws {
+        let scenario = try Self.lumps()
+        let (_, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.2], searched: true, proofs: true)
+        let wide = try #require(ranges[1].byTerritory["A"])
+        #expect(wide == PostRanges.Range(low: 0, high: 1, lowFound: 0, highFound: 1))
+        #expect(wide.isExact)
+        #expect(ranges[1].byTerritory["B"] == PostRanges.Range(low: 2, high: 3, lowFound: 2, highFound: 3))
+        #expect(
+            ranges[1].proofs?.sides == 2 && ranges[1].proofs?.postsTightened == 3,
+            "\(String(describing: ranges[1].proofs)) \(ranges[1].byTerritory)")
+        let plans = (0...3).flatMap { a in (0...4).map { [a, $0] } }
+        try Self.expectBrackets(scenario, codes: ["A", "B"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+    }
+
+    /// Proofs never cut into a real plan, and tighten where the LP is loose. Three territories whose posts cost the
+    /// State 40,000, 30,000 and 25,000 € (A, B, C), 24 people each, budget 100,000 €: the best plan is 4 posts in C (96
+    /// people). Within 20 % (76.8 people) a plan needs 4 posts, and only (0, 0, 4) costs no more than 100,000 €: every
+    /// range is a point. The relaxation needs only 3.2 posts: A up to 1.33 (40a + 25(3.2 − a) ≤ 100,000), B up to 4,
+    /// C down to 0, so its ranges are A [0, 1], B [0, 4], C [0, 4]. Every bound must still contain the true range over
+    /// every plan of at most 2, 3 and 4 posts, and the proofs must tighten at least one of the LP's ends.
+    @Test func provenBoundsContainEveryPlanAndTightenTheLPs() throws {
+        let scenario = try Self.lumps(grants: [("A", 40_000), ("B", 30_000), ("C", 25_000)])
+        let (_, ranges) = try Self.ranges(scenario, tolerances: [1e-9, 0.2], searched: true, proofs: true)
+        let plans = (0...2).flatMap { a in (0...3).flatMap { b in (0...4).map { [a, b, $0] } } }
+        try Self.expectBrackets(
+            scenario, codes: ["A", "B", "C"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
+        let wide = ranges[1]
+        #expect((wide.proofs?.postsTightened ?? 0) > 0, "\(String(describing: wide.proofs)) \(wide.byTerritory)")
+        // A's LP end, 1 post, is proven out of reach at the root: its range is exactly the point 0. (B's and C's
+        // bounds move inside too, 2 and 3 posts on this GLPK, but the root does not settle them within 2 nodes.)
+        #expect(wide.byTerritory["A"] == PostRanges.Range(low: 0, high: 0, lowFound: 0, highFound: 0))
+    }
+
     /// The lumpy budget of `theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider`.
-    static func lumps() throws -> Scenario {
+    static func lumps(grants: [(String, Double)] = [("A", 40_000), ("B", 30_000)]) throws -> Scenario {
+        // One kind per territory, named by its code in lower case, whose post costs the State its grant.
         let parameters = ScenarioParameters(
             name: "lumps", title: "", posts: 10, budgetEUR: 100_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
-            kinds: [
-                HostKind(id: "a", label: "A", grantEUR: 40_000, overseasGrantEUR: 40_000, grantMonths: 24),
-                HostKind(id: "b", label: "B", grantEUR: 30_000, overseasGrantEUR: 30_000, grantMonths: 24),
-            ],
+            kinds: grants.map { code, grant in
+                HostKind(
+                    id: code.lowercased(), label: code, grantEUR: grant, overseasGrantEUR: grant, grantMonths: 24)
+            },
             fundingOptions: [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)],
             limits: Limits(territoryMinPosts: 0, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
-        let territories = ["A", "B"].map { code in
+        let territories = grants.map { code, _ in
             Territory(
                 code: code, name: code, regionCode: "R", regionName: "R", overseas: false, population: 1000,
                 population15Plus: 1000, population75Plus: 1000, fragilityIndex: 5)
         }
-        let structures = [
-            HostStructure(id: "a", name: "a", territory: "A", kind: "a", capacity: 10, cofinancingEUR: 0),
-            HostStructure(id: "b", name: "b", territory: "B", kind: "b", capacity: 10, cofinancingEUR: 0),
-        ]
+        let structures = grants.map { code, _ in
+            HostStructure(
+                id: code.lowercased(), name: code.lowercased(), territory: code, kind: code.lowercased(), capacity: 10,
+                cofinancingEUR: 0)
+        }
         return Scenario(parameters: parameters, territories: territories, structures: structures)
     }
 

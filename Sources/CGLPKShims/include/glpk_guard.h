@@ -66,6 +66,7 @@ typedef struct {
     double mip_gap;
     int presolve;
     int cuts;                              // Gomory mixed-integer + mixed-integer rounding cuts
+    int mir_cuts_off;                      // with cuts: Gomory's alone
     volatile sig_atomic_t *cancel;         // optional; nonzero means stop as soon as possible
     repartir_glpk_progress_fn progress;    // optional
     void *progress_context;

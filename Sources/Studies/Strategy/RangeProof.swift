@@ -1,0 +1,72 @@
+import AllocationModel
+import Foundation
+import LinearProgramming
+
+/// Ends of a range decided over integer plans, where the LP's bound and the plans found disagree (docs/model.md,
+/// "Ranges around the plan"). The LP relaxation lets posts split into fractions, so it allows a territory a post more
+/// (or fewer) than any integer plan within the tolerance may hold; the one-post moves and the primal heuristic may stop
+/// short of what one does. GLPK's branch-and-bound root settles many such ends at once: with the territory's posts held
+/// at the LP's end by a row (`range_end`), the root's Gomory and mixed-integer-rounding cuts often leave no integer
+/// plan (nationally, 10 of the 14 ends the search left open within 0.5 %, HiGHS agreeing on each); or it finds a plan
+/// there.
+///
+/// A proof lowers the published bound by one post (it is then the best bound known: no plan holds more), and the next
+/// post inside is tried, until a plan is found, the root decides nothing, or the bound meets the plans found. Each try
+/// is a branch-and-bound stopped at `nodeLimit` nodes, its relaxation started from `basis` (the held program's optimal
+/// basis, the new row basic): a node limit, not a clock, so the same ends on every machine.
+enum RangeProof {
+    /// Tries per tolerance, over all its sides, spent in the order of the territories' codes: a bound on work, not on
+    /// time, so the ends are the same on every machine (nationally, the wider tolerance takes 14 tries, the gap about
+    /// 260).
+    static func tryBudget(territories: Int) -> Int { max(1_000, 10 * territories) }
+    /// Tries per side at most (one post each).
+    static let triesPerSide = 20
+
+    /// Nodes of one try: the root, its cuts, and the first branch (GLPK counts the root as one node).
+    static let nodeLimit = 2
+
+    /// What one side's tries settled: the bound (no plan within the tolerance holds more, or fewer), the posts of the
+    /// best plan found, and how many tries were made.
+    struct Side: Equatable {
+        var end: Int
+        var found: Int
+        var tries: Int
+    }
+
+    /// The side of `column` in `direction` (+1: the most posts, −1: the fewest) between the LP's `end` and the plans'
+    /// `found`, on `held` (the model's program with the value held within the tolerance), at most `maxTries` tries.
+    /// A plan found keeps every row of `held`, the held value included, so it lies within the tolerance.
+    static func settle(
+        held: LinearProgram, column: Variable, direction: Int, end: Int, found: Int, basis: LPBasis?,
+        solver: any LinearSolver, options: SolverOptions, maxTries: Int
+    ) -> Side {
+        var side = Side(end: end, found: found, tries: 0)
+        var tryOptions = options.starting(from: nil)
+        tryOptions.presolve = false
+        tryOptions.cuts = true
+        tryOptions.gomoryCutsOnly = true
+        tryOptions.nodeLimit = nodeLimit
+        // Any plan within the tolerance settles the side: branch-and-bound need not improve it.
+        tryOptions.mipGap = 1
+        if let basis { tryOptions.basis = LPBasis(rows: basis.rows + [.basic], columns: basis.columns) }
+        while side.end != side.found, side.tries < maxTries {
+            side.tries += 1
+            var bounded = held
+            bounded.addConstraint(
+                "range_end", [(column, 1)], lower: direction > 0 ? Double(side.end) : -.infinity,
+                upper: direction > 0 ? .infinity : Double(side.end))
+            guard let result = try? solver.solve(bounded, options: tryOptions) else { break }
+            if result.status == .infeasible {
+                side.end -= direction
+                continue
+            }
+            if [.optimal, .feasible].contains(result.status), result.values.count == held.variables.count {
+                let posts = Int(result.values[column.index].rounded())
+                side.found =
+                    direction > 0 ? min(max(posts, side.found), side.end) : max(min(posts, side.found), side.end)
+            }
+            break
+        }
+        return side
+    }
+}

@@ -16,6 +16,14 @@ public enum MarkdownReport {
         out.append(
             "Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures."
         )
+        if !parameters.settingsOverFile.isEmpty {
+            // The title is the scenario file's: with `--set programme.budget_eur=150000000` it still says €200M.
+            out.append("")
+            out.append(
+                "Settings applied over the scenario file (`--set` or a sweep's variant), which its title does not reflect: "
+                    + parameters.settingsOverFile.map { MarkdownText.code("\($0.path)=\($0.value)") }.joined(
+                        separator: ", ") + ".")
+        }
         out.append("")
         out.append("## Status")
         out.append("")

@@ -63,6 +63,8 @@ public struct ParameterOverride: Sendable, Hashable {
 /// reported with its line and column (Yams keeps each node's position, which is why YAML was chosen).
 struct ParameterReader {
     let displayPath: String
+    /// The settings applied over the file (`--set`, a sweep's variant), in the order given.
+    let overrides: [ParameterOverride]
     private(set) var raw: [String: RawParameter] = [:]
     /// Where each key itself is written (for unknown-key messages, which point at the key, not its value).
     private var keyLocations: [String: SourceLocation] = [:]
@@ -75,6 +77,7 @@ struct ParameterReader {
 
     init(yaml: String, displayPath: String, overrides: [ParameterOverride]) {
         self.displayPath = displayPath
+        self.overrides = overrides
         // Anchors and aliases are refused before Yams builds the tree (see `YAMLAliasScan`).
         let aliases = YAMLAliasScan.find(in: yaml)
         guard aliases.isEmpty else {

@@ -282,6 +282,7 @@ public enum ScenarioLoader {
         parameters.robustness = robustness
         parameters.objective.tieBreak = tieBreak == "none" ? nil : tieBreak
         parameters.comparison.gapRangeProofs = gapRangeProofs
+        parameters.settingsOverFile = reader.overrides.map { ($0.key, $0.value) }
         return parameters
     }
 }

@@ -234,6 +234,9 @@ public struct ScenarioParameters: Sendable {
     public let solver: SolverParameters
     /// Every parameter as `path = value` after overrides, for the manifest and the report.
     public let effective: [(path: String, value: String)]
+    /// The settings applied over the scenario file (`--set`, a sweep's variant), in the order given: the report names
+    /// them under its title, which is the file's and may describe another budget or rule.
+    public var settingsOverFile: [(path: String, value: String)] = []
     /// Last, with a default, so that code building parameters by hand needs no change.
     public var comparison: ComparisonParameters = .default
     /// The waves of calls for applications, in date order (docs/model.md, "Commitments and waves"); none by default.

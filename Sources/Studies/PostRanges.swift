@@ -133,61 +133,78 @@ public enum PostRanges {
             // Wider tolerances: an end the moves left short is looked for by the primal heuristic with the posts
             // held there (`RangeSearch.heuristicEnd`). Within the gap it is not tried: its rounding loses more value
             // than the gap leaves (on the default scenario, 46 of 323 tries found a plan, in 7.4 s).
+            // The open sides: each searched on its own, two at a time (the gap's tolerance usually finishes its moves
+            // long before the wider one's, and its core would idle), results applied in the territories' code order.
+            struct OpenSide: Sendable {
+                let index: Int
+                let direction: Int
+                let end: Int
+                let found: Int
+            }
+            func openSides() -> [OpenSide] {
+                codes.indices.sorted(by: { codes[$0] < codes[$1] }).flatMap { index in
+                    [1, -1].compactMap { direction -> OpenSide? in
+                        let side = sides[index]
+                        let end = direction > 0 ? side.high : side.low
+                        guard let found = direction > 0 ? side.highFound : side.lowFound, found != end else {
+                            return nil
+                        }
+                        return OpenSide(index: index, direction: direction, end: end, found: found)
+                    }
+                }
+            }
+            func update(_ open: OpenSide, end: Int, found: Int) {
+                let side = sides[open.index]
+                sides[open.index] = Range(
+                    low: open.direction < 0 ? end : side.low, high: open.direction > 0 ? end : side.high,
+                    lowFound: open.direction < 0 ? found : side.lowFound,
+                    highFound: open.direction > 0 ? found : side.highFound)
+            }
             if let heuristicAbove, tolerance > heuristicAbove {
                 let threshold = (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9
                 let basis = try? solver.solve(program.relaxation(), options: lp).basis
-                for index in codes.indices.sorted(by: { codes[$0] < codes[$1] }) {
-                    var side = sides[index]
-                    for direction in [1, -1] {
-                        let end = direction > 0 ? side.high : side.low
-                        guard let found = direction > 0 ? side.highFound : side.lowFound, found != end else { continue }
-                        guard stop?.isCancelled != true else {
-                            cut += 1
-                            continue
-                        }
-                        guard
-                            let posts = RangeSearch.heuristicEnd(
-                                model: model, column: columns[index], direction: direction, end: end, found: found,
-                                threshold: threshold, basis: basis, solver: solver, options: lp)
-                        else { continue }
-                        side = Range(
-                            low: side.low, high: side.high,
-                            lowFound: direction < 0 ? min(max(posts, side.low), found) : side.lowFound,
-                            highFound: direction > 0 ? max(min(posts, side.high), found) : side.highFound)
-                    }
-                    sides[index] = side
+                let open = openSides()
+                // nil: stopped by the run before it started; else the posts of the plan kept, if any.
+                let found = try ParallelSolves.map(open, width: width) { side -> Int?? in
+                    guard stop?.isCancelled != true else { return nil }
+                    return .some(
+                        RangeSearch.heuristicEnd(
+                            model: model, column: columns[side.index], direction: side.direction, end: side.end,
+                            found: side.found, threshold: threshold, basis: basis, solver: solver, options: lp))
                 }
-            }
-            // Ends still open (the plans found short of the LP's bound): decided over integer plans where the
-            // branch-and-bound root can (`RangeProof`), in the order of the territories' codes, from one budget of
-            // tries per tolerance.
-            guard proveAbove.map({ tolerance > $0 }) ?? true else { return (sides, failed, cut, outOfMoves, nil) }
-            let basis = try? solver.solve(held.relaxation(), options: lp).basis
-            var tries = RangeProof.tryBudget(territories: codes.count)
-            var tried = 0, tightened = 0
-            for index in codes.indices.sorted(by: { codes[$0] < codes[$1] }) {
-                var side = sides[index]
-                for direction in [1, -1] {
-                    let end = direction > 0 ? side.high : side.low
-                    guard let found = direction > 0 ? side.highFound : side.lowFound, found != end, tries > 0 else {
-                        continue
-                    }
-                    guard stop?.isCancelled != true else {
+                for (side, posts) in zip(open, found) {
+                    guard let posts else {
                         cut += 1
                         continue
                     }
-                    let settled = RangeProof.settle(
-                        held: held, column: columns[index], direction: direction, end: end, found: found, basis: basis,
-                        solver: solver, options: lp, maxTries: min(tries, RangeProof.triesPerSide))
-                    tries -= settled.tries
-                    tried += 1
-                    tightened += abs(end - settled.end)
-                    side = Range(
-                        low: direction < 0 ? settled.end : side.low, high: direction > 0 ? settled.end : side.high,
-                        lowFound: direction < 0 ? settled.found : side.lowFound,
-                        highFound: direction > 0 ? settled.found : side.highFound)
+                    guard let posts else { continue }
+                    let kept =
+                        side.direction > 0
+                        ? max(min(posts, side.end), side.found) : min(max(posts, side.end), side.found)
+                    update(side, end: side.end, found: kept)
                 }
-                sides[index] = side
+            }
+            // Ends still open (the plans found short of the LP's bound): decided over integer plans where the
+            // branch-and-bound root can (`RangeProof`), each side within its own number of tries.
+            guard proveAbove.map({ tolerance > $0 }) ?? true else { return (sides, failed, cut, outOfMoves, nil) }
+            let basis = try? solver.solve(held.relaxation(), options: lp).basis
+            let open = openSides()
+            let heldProgram = held
+            let settled = try ParallelSolves.map(open, width: width) { side -> RangeProof.Side? in
+                guard stop?.isCancelled != true else { return nil }
+                return RangeProof.settle(
+                    held: heldProgram, column: columns[side.index], direction: side.direction, end: side.end,
+                    found: side.found, basis: basis, solver: solver, options: lp, maxTries: RangeProof.triesPerSide)
+            }
+            var tried = 0, tightened = 0
+            for (side, result) in zip(open, settled) {
+                guard let result else {
+                    cut += 1
+                    continue
+                }
+                tried += 1
+                tightened += abs(side.end - result.end)
+                update(side, end: result.end, found: result.found)
             }
             return (sides, failed, cut, outOfMoves, (tried, tightened))
         }

@@ -39,6 +39,11 @@ import Testing
         guard result.status != 21 else { return }
         let stages = try E2E.table(out.appendingPathComponent("stages.csv"))
         #expect(stages.map { $0["objective"] } == ["maxmin", "value"])
+        // The title is the scenario file's ("€200M"): the report names the settings applied over it, in their order.
+        #expect(
+            try E2E.text(out.appendingPathComponent("report.md")).contains(
+                "Settings applied over the scenario file (`--set` or a sweep's variant), which its title does not reflect: `programme.budget_eur=170e6`, `objective.stages=maxmin,value`, `comparison.sensitivity=false`, `comparison.frontier_points=0`."
+            ))
         #expect(try summary(out)["status"] as? String == (result.status == 0 ? "optimal" : "feasible"))
     }
 

@@ -15,11 +15,9 @@ import LinearProgramming
 /// is a branch-and-bound stopped at `nodeLimit` nodes, its relaxation started from `basis` (the held program's optimal
 /// basis, the new row basic): a node limit, not a clock, so the same ends on every machine.
 enum RangeProof {
-    /// Tries per tolerance, over all its sides, spent in the order of the territories' codes: a bound on work, not on
-    /// time, so the ends are the same on every machine (nationally, the wider tolerance takes 14 tries, the gap about
+    /// Tries per side at most (one post each): a bound on work, not on time, so the ends are the same on every machine
+    /// whatever order the sides are tried in (nationally, the wider tolerance takes 14 tries in all, the gap about
     /// 260).
-    static func tryBudget(territories: Int) -> Int { max(1_000, 10 * territories) }
-    /// Tries per side at most (one post each).
     static let triesPerSide = 20
 
     /// Nodes of one try: the root, its cuts, and the first branch (GLPK counts the root as one node).

@@ -81,8 +81,11 @@ public enum PostRangesReport {
             if !proved.isEmpty {
                 let parts = proved.map { tolerance, proofs in
                     "within \(Format.percent(tolerance, decimals: tolerance < 0.001 ? 3 : 2)), "
-                        + (proofs.sides == 1 ? "1 end tried, its bound" : "\(proofs.sides) ends tried, their bounds")
-                        + " tightened by \(proofs.postsTightened) post\(proofs.postsTightened == 1 ? "" : "s") in all"
+                        + (proofs.sides == 0
+                            ? "no end left open"
+                            : (proofs.sides == 1
+                                ? "1 end tried, its bound" : "\(proofs.sides) ends tried, their bounds")
+                                + " tightened by \(proofs.postsTightened) post\(proofs.postsTightened == 1 ? "" : "s") in all")
                 }
                 out.append("")
                 out.append(

@@ -87,8 +87,12 @@ public enum PostRanges {
         var lpOptions = options.starting(from: nil)
         lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, 30)
         let lp = lpOptions
-        let results = try ParallelSolves.map(tolerances, width: width) {
-            tolerance -> (sides: [Range], failed: Int, cut: Int, outOfMoves: Int, proofs: (Int, Int)?) in
+        // First, per tolerance (two at a time): the LP's bounds and the one-post moves, which share one budget in the
+        // order of the territories' codes. Then the sides still open, two at a time over both cores (the gap's
+        // moves usually finish long before the wider tolerance's, and its core would idle).
+        let searched = try ParallelSolves.map(tolerances, width: width) {
+            tolerance -> (held: LinearProgram, sides: [Range], failed: Int, cut: Int, outOfMoves: Int, searched: Bool)
+            in
             var held = program
             // The value of coverage held at (1 − τ) × bound, less a hair for the LP's own tolerance, in the program's
             // scale (weights divided by the largest; a coefficient below the LP layer's smallest is left out, as in
@@ -111,7 +115,7 @@ public enum PostRanges {
             // The plan's search starts from it only when it is itself within the tolerance. The searches take their
             // moves from one budget, in the order of the territories' codes (so the input's row order cannot matter).
             guard let start = plan.flatMap({ RangeSearch.Start(model: model, program: held, plan: $0) }) else {
-                return (sides, failed, 0, 0, nil)
+                return (held, sides, failed, 0, 0, false)
             }
             var moves = moveBudget ?? RangeSearch.moveBudget(territories: codes.count)
             var cut = 0, outOfMoves = 0
@@ -130,11 +134,18 @@ public enum PostRanges {
                     low: range.low, high: range.high, lowFound: fewest.map { min(max($0.posts, range.low), own) },
                     highFound: most.map { max(min($0.posts, range.high), own) })
             }
-            // Wider tolerances: an end the moves left short is looked for by the primal heuristic with the posts
-            // held there (`RangeSearch.heuristicEnd`). Within the gap it is not tried: its rounding loses more value
-            // than the gap leaves (on the default scenario, 46 of 323 tries found a plan, in 7.4 s).
-            // The open sides: each searched on its own, two at a time (the gap's tolerance usually finishes its moves
-            // long before the wider one's, and its core would idle), results applied in the territories' code order.
+            return (held, sides, failed, cut, outOfMoves, true)
+        }
+        var results: [(sides: [Range], failed: Int, cut: Int, outOfMoves: Int, proofs: (Int, Int)?)] = []
+        for (tolerance, first) in zip(tolerances, searched) {
+            var sides = first.sides, cut = first.cut
+            guard first.searched else {
+                results.append((sides, first.failed, cut, first.outOfMoves, nil))
+                continue
+            }
+            let held = first.held
+            // The open sides of this tolerance: each looked for on its own, results applied in the territories' code
+            // order.
             struct OpenSide: Sendable {
                 let index: Int
                 let direction: Int
@@ -160,6 +171,9 @@ public enum PostRanges {
                     lowFound: open.direction < 0 ? found : side.lowFound,
                     highFound: open.direction > 0 ? found : side.highFound)
             }
+            // Wider tolerances: an end the moves left short is looked for by the primal heuristic with the posts
+            // held there (`RangeSearch.heuristicEnd`). Within the gap it is not tried: its rounding loses more value
+            // than the gap leaves (on the default scenario, 46 of 323 tries found a plan, in 7.4 s).
             if let heuristicAbove, tolerance > heuristicAbove {
                 let threshold = (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9
                 let basis = try? solver.solve(program.relaxation(), options: lp).basis
@@ -186,14 +200,16 @@ public enum PostRanges {
             }
             // Ends still open (the plans found short of the LP's bound): decided over integer plans where the
             // branch-and-bound root can (`RangeProof`), each side within its own number of tries.
-            guard proveAbove.map({ tolerance > $0 }) ?? true else { return (sides, failed, cut, outOfMoves, nil) }
+            guard proveAbove.map({ tolerance > $0 }) ?? true else {
+                results.append((sides, first.failed, cut, first.outOfMoves, nil))
+                continue
+            }
             let basis = try? solver.solve(held.relaxation(), options: lp).basis
             let open = openSides()
-            let heldProgram = held
             let settled = try ParallelSolves.map(open, width: width) { side -> RangeProof.Side? in
                 guard stop?.isCancelled != true else { return nil }
                 return RangeProof.settle(
-                    held: heldProgram, column: columns[side.index], direction: side.direction, end: side.end,
+                    held: held, column: columns[side.index], direction: side.direction, end: side.end,
                     found: side.found, basis: basis, solver: solver, options: lp, maxTries: RangeProof.triesPerSide)
             }
             var tried = 0, tightened = 0
@@ -206,7 +222,7 @@ public enum PostRanges {
                 tightened += abs(side.end - result.end)
                 update(side, end: result.end, found: result.found)
             }
-            return (sides, failed, cut, outOfMoves, (tried, tightened))
+            results.append((sides, first.failed, cut, first.outOfMoves, (tried, tightened)))
         }
         return zip(tolerances, results).map { tolerance, result in
             Ranges(

@@ -6,9 +6,8 @@ import LinearProgramming
 /// "Ranges around the plan"). The LP relaxation lets posts split into fractions, so it allows a territory a post more
 /// (or fewer) than any integer plan within the tolerance may hold; the one-post moves and the primal heuristic may stop
 /// short of what one does. GLPK's branch-and-bound root settles many such ends at once: with the territory's posts held
-/// at the LP's end by a row (`range_end`), the root's Gomory and mixed-integer-rounding cuts often leave no integer
-/// plan (nationally, 10 of the 14 ends the search left open within 0.5 %, HiGHS agreeing on each); or it finds a plan
-/// there.
+/// at the LP's end by a row (`range_end`), the root's Gomory cuts often leave no integer plan (nationally, 10 of the 14
+/// ends the search left open within 0.5 %, HiGHS agreeing on each: `scripts/bench-ranges`); or it finds a plan there.
 ///
 /// A proof lowers the published bound by one post (it is then the best bound known: no plan holds more), and the next
 /// post inside is tried, until a plan is found, the root decides nothing, or the bound meets the plans found. Each try

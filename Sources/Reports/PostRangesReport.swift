@@ -75,7 +75,10 @@ public enum PostRangesReport {
                         : "")
                     + "; columns `…_found`): "
                     + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
-                    + "there the range is exactly the integer one. Elsewhere the true end lies between the plan found and the bound (shown as found [bound] below)."
+                    + "there the range is exactly the integer one."
+                    + (exactGap == gap.byTerritory.count && exactWide == wide.byTerritory.count
+                        ? ""
+                        : " Elsewhere the true end lies between the plan found and the bound (shown as found [bound] below).")
             )
             let proved = [gap, wide].compactMap { ranges in ranges.proofs.map { (ranges.tolerance, $0) } }
             if !proved.isEmpty {

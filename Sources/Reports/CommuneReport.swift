@@ -155,7 +155,7 @@ public enum CommuneReport {
             // into what the posts can serve and what reach and need leave unserved (a review found the difference
             // almost all capacity, bought by more money and longer co-financed posts, with no word of it).
             let unserved = mine.servable - covered, unserved2021 = theirs.servable - covered2021
-            func money(_ totals: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double)) -> String {
+            func money(_ totals: CommuneResults.ScoredPlan.Totals) -> String {
                 "\(Format.grouped(totals.posts)) posts, \(Format.millions(totals.stateEUR)) of State money"
                     + (totals.hostEUR > 0.5 ? " and \(Format.millions(totals.hostEUR)) of host co-financing" : "")
             }
@@ -268,10 +268,7 @@ public enum CommuneReport {
 extension CommuneReport {
     /// Whether two plans also share posts and money, from their totals: "and in posts and money" or what differs
     /// (a review found "not in money" printed of every pair of plans, checked on none).
-    static func likeness(
-        _ one: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double),
-        _ other: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double)
-    ) -> String {
+    static func likeness(_ one: CommuneResults.ScoredPlan.Totals, _ other: CommuneResults.ScoredPlan.Totals) -> String {
         var differs: [String] = []
         if one.posts != other.posts { differs.append("posts") }
         if abs(one.stateEUR - other.stateEUR) > 0.5 || abs(one.hostEUR - other.hostEUR) > 0.5 {

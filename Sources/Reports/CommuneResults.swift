@@ -22,7 +22,9 @@ public struct CommuneResults: Sendable {
 
         /// Posts, State and host money, and the people the posts can serve over their funded months (Σ posts × κ m /
         /// 12): what a comparison of two plans' coverage must say beside it.
-        public var totals: (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double) {
+        public typealias Totals = (posts: Int, stateEUR: Double, hostEUR: Double, servable: Double)
+
+        public var totals: Totals {
             var result = (posts: 0, stateEUR: 0.0, hostEUR: 0.0, servable: 0.0)
             for (index, decision) in model.decisions.enumerated() where index < posts.count && posts[index] > 0 {
                 let count = Double(posts[index])

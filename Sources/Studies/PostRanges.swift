@@ -210,7 +210,7 @@ public enum PostRanges {
                 guard stop?.isCancelled != true else { return nil }
                 return RangeProof.settle(
                     held: held, column: columns[side.index], direction: side.direction, end: side.end,
-                    found: side.found, basis: basis, solver: solver, options: lp, maxTries: RangeProof.triesPerSide)
+                    found: side.found, basis: basis, solver: solver, options: lp)
             }
             var tried = 0, tightened = 0
             for (side, result) in zip(open, settled) {

@@ -22,22 +22,21 @@ enum RangeProof {
     /// Nodes of one try: the root, its cuts, and the first branch (GLPK counts the root as one node).
     static let nodeLimit = 2
 
-    /// What one side's tries settled: the bound (no plan within the tolerance holds more, or fewer), the posts of the
-    /// best plan found, and how many tries were made.
+    /// What one side's tries settled: the bound (no plan within the tolerance holds more, or fewer) and the posts of
+    /// the best plan found.
     struct Side: Equatable {
         var end: Int
         var found: Int
-        var tries: Int
     }
 
     /// The side of `column` in `direction` (+1: the most posts, −1: the fewest) between the LP's `end` and the plans'
-    /// `found`, on `held` (the model's program with the value held within the tolerance), at most `maxTries` tries.
-    /// A plan found keeps every row of `held`, the held value included, so it lies within the tolerance.
+    /// `found`, on `held` (the model's program with the value held within the tolerance), at most `triesPerSide`
+    /// tries. A plan found keeps every row of `held`, the held value included, so it lies within the tolerance.
     static func settle(
         held: LinearProgram, column: Variable, direction: Int, end: Int, found: Int, basis: LPBasis?,
-        solver: any LinearSolver, options: SolverOptions, maxTries: Int
+        solver: any LinearSolver, options: SolverOptions
     ) -> Side {
-        var side = Side(end: end, found: found, tries: 0)
+        var side = Side(end: end, found: found)
         var tryOptions = options.starting(from: nil)
         tryOptions.presolve = false
         tryOptions.cuts = true
@@ -46,8 +45,7 @@ enum RangeProof {
         // Any plan within the tolerance settles the side: branch-and-bound need not improve it.
         tryOptions.mipGap = 1
         if let basis { tryOptions.basis = LPBasis(rows: basis.rows + [.basic], columns: basis.columns) }
-        while side.end != side.found, side.tries < maxTries {
-            side.tries += 1
+        for _ in 0..<triesPerSide where side.end != side.found {
             var bounded = held
             bounded.addConstraint(
                 "range_end", [(column, 1)], lower: direction > 0 ? Double(side.end) : -.infinity,

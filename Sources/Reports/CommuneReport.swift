@@ -19,9 +19,15 @@ public enum CommuneReport {
                 + "(one covering row for each group whose reaching sites include no other group's, which the others follow from; `endow_rows` in `commune_model.csv`)."
         }
         let endowed = Format.grouped(Int(endowment.endowed.rounded()))
+        // The greedy's own figure, when swaps changed it: what the search after it bought.
+        let swaps = endowment.greedyEndowed.map { greedy in
+            greedy < endowment.endowed - 0.5
+                ? ", then swaps of one post for another (the greedy alone: \(Format.grouped(Int(greedy.rounded()))))"
+                : ", which swaps of one post for another did not improve"
+        }
         let cover =
             "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach "
-            + "(a greedy cover of \(Format.grouped(endowment.posts)) posts: the rules on posts and money allow no more by it); "
+            + "(a greedy cover of \(Format.grouped(endowment.posts)) posts\(swaps ?? ""): the rules on posts and money allow no more by it); "
         let held = "The commune plan's value above holds these \(what) endowed."
         if endowment.proven {
             return cover

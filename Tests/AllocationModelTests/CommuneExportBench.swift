@@ -7,7 +7,8 @@ import AllocationModel
 
 /// Not a test: with REPARTIR_COMMUNE_EXPORT=DIR (and REPARTIR_COMMUNE_SCENARIO, default the national commune
 /// scenario), writes the commune model (`model.mps`; the value stage's, covering rows included, when the scenario
-/// puts `endow_reach` first), its LP relaxation (`relaxation.mps`) and the fixed-plan LP of one
+/// puts `endow_reach` first, and then the endowment stage's binary model, `endow.mps`), its LP relaxation
+/// (`relaxation.mps`) and the fixed-plan LP of one
 /// post per host pool (`fixed.mps`) for timing other solvers on them (scripts/bench-communes). Skipped otherwise.
 @Suite struct CommuneExportBench {
     @Test func exportCommuneModels() throws {
@@ -25,6 +26,12 @@ import AllocationModel
             CommuneEndowment.cover(
                 CommuneModel(scenario: scenario, options: .init(relaxed: true)), scenario: scenario, unit: unit
             ).covered
+        }
+        // The endowment stage's own binary model (whole posts, 0/1 endowments), for scripts/bench-endow.
+        if let unit = scenario.communes?.endowReach {
+            try GLPKSolver().write(
+                CommuneEndowment.binaryModel(CommuneModel(scenario: scenario), scenario: scenario, unit: unit),
+                format: .mps, to: folder + "/endow.mps")
         }
         let relaxed = CommuneModel(scenario: scenario, options: .init(relaxed: true, covers: covers ?? []))
         try GLPKSolver().write(relaxed.program, format: .mps, to: folder + "/relaxation.mps")

@@ -27,6 +27,26 @@ import Testing
         #expect(byTerritory == [2, 1])
     }
 
+    /// A floor met with a dear post can leave a later territory without the euros for its own. Floors of one post,
+    /// €15,000, no post asked for: territory 01 may take H1 (public, €10,000) or H2 (private, €5,000), territory 02
+    /// only H3 (public, €10,000). H1 comes first in 01's order, and with it 02's floor would be €5,000 short; the
+    /// floors first take only posts that leave room for the floors after them (`Ledger.keepsRoomForFloors`), so 01
+    /// gets H2 and the plan costs €15,000. The room is priced at each territory's cheapest post: at the cheapest of
+    /// all (€5,000), H1 would seem to leave enough.
+    @Test func aFloorKeepsRoomForTheFloorsAfterIt() throws {
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(
+                posts: 3, budget: 15_000, extraYAML: "limits:\n  territory_min_posts: 1", privateGrant: 5000))
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let values = [Double](repeating: 0, count: model.program.variables.count)
+        let posts = try CommuneRounding.round(model, scenario: scenario, values: values, duals: nil)
+        let held = model.decisions.indices.filter { posts[$0] > 0 }.map { index -> String in
+            let pool = model.pools[model.decisions[index].pool]
+            return "\(pool.territory):\(model.decisions[index].stateCostEUR)"
+        }
+        #expect(held.sorted() == ["0:5000.0", "1:10000.0"])
+    }
+
     /// The rounding's last fallback. Territory 01 has a site m whose reach holds three outer communes, each also
     /// reached by its own site (o1, o2, o3; 11.1 km from m, 15.7–22 km from each other, reach 12 km); territory 02 one
     /// commune d with a site of capacity 2. Four posts, a floor of two per territory, `endow_reach` first: the cover

@@ -12,11 +12,12 @@ import Scenario
 /// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
 /// `reachTable` writes `reach.csv` and declares it with `reach.max_minutes: maxMinutes` (nil `radius`: no radius
 /// line, as a scenario with a reach table must be written). `reachYAML`: one more line of the `reach:` block.
+/// `privateGrant`: a private post's State cost (€10,000 as a public one's unless said).
 public enum CommuneFixture {
     public static func folder(
         posts: Int = 3, budget: Int = 1_000_000, radius: String? = "15", extraYAML: String = "",
         demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
-        maxMinutes: String? = "20", reachYAML: String = ""
+        maxMinutes: String? = "20", reachYAML: String = "", privateGrant: Int = 10000
     ) throws -> String {
         let folder = TestScratch.root.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
@@ -48,8 +49,8 @@ public enum CommuneFixture {
                 overseas_grant_eur: 10000
                 grant_months: 12
               private:
-                grant_eur: 10000
-                overseas_grant_eur: 10000
+                grant_eur: \(privateGrant)
+                overseas_grant_eur: \(privateGrant)
                 grant_months: 12
             funding:
               full:

@@ -26,27 +26,46 @@ public enum CommuneEndowment {
         /// The most any plan can endow: `reachable`, or less when the cover falls short and the stage's LP relaxation
         /// proves less (`relaxationBound`).
         public var bound: Double
+        /// Passes of the swaps after the greedy (`improved`); 0 when the greedy endows every group.
+        public var swapPasses = 0
+        /// What the greedy alone endowed, before the swaps.
+        public var greedyEndowed: Double?
         public var proven: Bool { endowed >= bound - 1e-9 * max(bound, 1) }
     }
 
-    /// The stage's binary model relaxed: max Σ_g weight_g y_g, 0 ≤ y_g ≤ Σ x over the posts at the sites reaching g,
-    /// y_g ≤ 1, every rule on the posts (pools, co-financing, floors, caps, posts, budget) as in `model` (a relaxed
-    /// model without covering rows). Its optimum bounds every plan's endowment, and is below Σ_g weight_g when the
-    /// posts or euros cannot reach everyone even fractionally. Nil when the LP does not end optimal (time).
-    public static func relaxationBound(
-        _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, solver: any LinearSolver,
-        options: SolverOptions
-    ) throws -> Double? {
-        var relaxed = model.postsProgram(named: "endow_reach")
+    /// The stage's binary model: max Σ_g weight_g y_g, y_g ≤ Σ x over the posts at the sites reaching g, y_g ∈ {0, 1},
+    /// every rule on the posts (pools, co-financing, floors, caps, posts, budget) as in `model` (a model without
+    /// covering rows), the posts whole when `model`'s are. Solved by no run (GLPK's branch-and-bound finds no plan at
+    /// national scale); its relaxation bounds the stage (`relaxationBound`), and `scripts/bench-endow` gives it to
+    /// HiGHS.
+    public static func binaryModel(
+        _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach
+    )
+        -> LinearProgram
+    {
+        var binary = model.postsProgram(named: "endow_reach", keepingKinds: true)
         var postsAtSite = [[Variable]](repeating: [], count: model.reach.siteCommunes.count)
         for decision in model.decisions { postsAtSite[model.pools[decision.pool].site].append(decision.variable) }
         let weights = weights(model, scenario: scenario, unit: unit)
         for (index, group) in model.reach.groups.enumerated() {
-            let endowed = relaxed.addVariable("endowed[\(index + 1)]", lower: 0, upper: 1, objective: weights[index])
-            relaxed.addConstraint(
+            let endowed = binary.addVariable(
+                "endowed[\(index + 1)]", lower: 0, upper: 1, kind: .integer, objective: weights[index])
+            binary.addConstraint(
                 "endow_reach[\(index + 1)]", [(endowed, 1)] + group.sites.flatMap { postsAtSite[$0] }.map { ($0, -1) },
                 upper: 0)
         }
+        return binary
+    }
+
+    /// The LP relaxation of the stage's binary model (`binaryModel`): its optimum bounds every plan's endowment, and is
+    /// below Σ_g weight_g when the posts or euros cannot reach everyone even fractionally. Nil when the LP does not end
+    /// optimal (time).
+    public static func relaxationBound(
+        _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, solver: any LinearSolver,
+        options: SolverOptions
+    ) throws -> Double? {
+        let relaxed = binaryModel(model, scenario: scenario, unit: unit).relaxation()
+        let weights = weights(model, scenario: scenario, unit: unit)
         var lpOptions = options.starting(from: nil)
         lpOptions.dualSimplex = true
         let result = try solver.solve(relaxed, options: lpOptions)
@@ -112,9 +131,14 @@ public enum CommuneEndowment {
             for group in reach.unitGroups[top.unit] { covered[group] = true }
         }
         let groups = covered.indices.filter { covered[$0] }
-        return Outcome(
+        let greedy = Outcome(
             covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
             unit: unit, posts: posts, plan: plan, bound: weight.reduce(0, +))
+        guard !greedy.proven else { return greedy }
+        var swapped = improved(
+            greedy, model: model, scenario: scenario, weights: weight, decisionsOfUnit: decisionsOfUnit)
+        swapped.greedyEndowed = greedy.endowed
+        return swapped
     }
 
     /// The groups among `groups` whose set of sites in reach contains no other's: one post within reach of each of

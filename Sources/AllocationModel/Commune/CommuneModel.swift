@@ -372,11 +372,13 @@ public struct CommuneModel: Sendable {
     /// `endow_reach` rows are written over site units' totals, as in `relaxationProgram` (the same posts; columns and
     /// rows after the posts' own): each price's LP is the smaller for it (20 km, warm, €190M: the Lagrangian's three
     /// prices in 0.92–1.07 s against 1.11–1.20 s, four runs of each build, alternated; BENCHMARKS.md).
-    func postsProgram(named suffix: String) -> LinearProgram {
+    func postsProgram(named suffix: String, keepingKinds: Bool = false) -> LinearProgram {
         let columns = firstFlowColumn
         var posts = LinearProgram(name: "\(program.name)_\(suffix)", sense: .maximize)
         for variable in program.variables.prefix(columns) {
-            posts.addVariable(variable.name, lower: variable.lower, upper: variable.upper)
+            posts.addVariable(
+                variable.name, lower: variable.lower, upper: variable.upper,
+                kind: keepingKinds ? variable.kind : .continuous)
         }
         appendRowsOverUnitTotals(to: &posts) { $0.terms.allSatisfy { $0.variable < columns } }
         return posts

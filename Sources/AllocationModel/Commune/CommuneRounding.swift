@@ -20,11 +20,12 @@ enum CommuneRounding {
         let regionOfTerritory: [Int]
         let territoryCap: [Int]
         let regionCap: Int
-        /// Each territory's floor, the posts still owed to them, and the cheapest post's State cost: what
-        /// `keepsRoomForFloors` reserves.
+        /// Each territory's floor, the posts still owed to them, the State cost of each territory's cheapest post, and
+        /// the euros those owed posts need at that cost: what `keepsRoomForFloors` reserves.
         let floors: [Int]
         private(set) var floorDeficit: Int
-        let cheapestCost: Double
+        let cheapestCost: [Double]
+        private(set) var floorMoney: Double
 
         init(model: CommuneModel, scenario: Scenario) {
             self.model = model
@@ -46,18 +47,27 @@ enum CommuneRounding {
             regionCap = scenario.regionPostRange.max
             floors = scenario.territories.map { scenario.postRange(of: $0).min }
             floorDeficit = floors.reduce(0, +)
-            cheapestCost = model.decisions.map(\.stateCostEUR).min() ?? 0
+            var cheapest = [Double](repeating: .infinity, count: scenario.territories.count)
+            for decision in model.decisions {
+                let t = model.pools[decision.pool].territory
+                cheapest[t] = min(cheapest[t], decision.stateCostEUR)
+            }
+            // A territory without posts to take cannot meet a floor whatever the money: its reserve is none.
+            cheapestCost = cheapest.map { $0.isFinite ? $0 : 0 }
+            floorMoney = zip(floors, cheapestCost).reduce(0) { $0 + Double($1.0) * $1.1 }
         }
 
-        /// One more post of `index` still leaves enough posts and euros (at the cheapest post's price) for every
-        /// territory floor not yet met: a plan built post by post (the endowment cover, a rounding's integer parts)
-        /// keeps room for the floors instead of failing on them at the end.
+        /// One more post of `index` still leaves enough posts and euros (at each territory's cheapest post's price)
+        /// for every territory floor not yet met: a plan built post by post (the endowment cover and its swaps, a
+        /// rounding's integer parts) keeps room for the floors instead of failing on them at the end.
         func keepsRoomForFloors(_ index: Int) -> Bool {
             let decision = model.decisions[index]
             let t = model.pools[decision.pool].territory
-            let after = floorDeficit - (territory[t] < floors[t] ? 1 : 0)
-            return total + 1 + after <= scenario.parameters.posts
-                && spent + decision.stateCostEUR + Double(after) * cheapestCost <= scenario.parameters.budgetEUR + 1e-6
+            let owed = territory[t] < floors[t]
+            let posts = floorDeficit - (owed ? 1 : 0)
+            let money = floorMoney - (owed ? cheapestCost[t] : 0)
+            return total + 1 + posts <= scenario.parameters.posts
+                && spent + decision.stateCostEUR + money <= scenario.parameters.budgetEUR + 1e-6
         }
 
         func allows(_ index: Int) -> Bool {
@@ -94,7 +104,9 @@ enum CommuneRounding {
                 unitPosts[decision.pool][unit] += step
                 unitMoney[decision.pool][unit] += Double(step) * decision.hostCostEUR
             }
-            floorDeficit += max(0, floors[t] - territory[t] - step) - max(0, floors[t] - territory[t])
+            let owed = max(0, floors[t] - territory[t] - step) - max(0, floors[t] - territory[t])
+            floorDeficit += owed
+            floorMoney += Double(owed) * cheapestCost[t]
             territory[t] += step
             region[regionOfTerritory[t]] += step
             total += step
@@ -160,17 +172,27 @@ enum CommuneRounding {
         if !coversFirst { try cover() }
         let byFraction = model.decisions.indices.filter { fraction[$0] > 1e-6 }
             .sorted { (fraction[$0], perEuro[$0], -$0) > (fraction[$1], perEuro[$1], -$1) }
-        // Floors first: a territory below its floor takes its largest fractional parts, then its best posts per euro.
+        // Floors first: a territory below its floor takes its largest fractional parts, then its best posts per euro;
+        // first only posts that leave room for the floors of the territories after it (`keepsRoomForFloors`: a dear
+        // post here could leave a later territory without the euros for its floor), then any the rules allow.
         var ordered = [[Int]](repeating: [], count: scenario.territories.count)
         for index in byFraction + byValue { ordered[model.pools[model.decisions[index].pool].territory].append(index) }
         for (t, territory) in scenario.territories.enumerated() {
             let floor = ledger.floors[t]
             var progress = true
+            var keepingRoom = true
             while ledger.territory[t] < floor && progress {
                 progress = false
-                for index in ordered[t] where ledger.territory[t] < floor && ledger.allows(index) {
+                for index in ordered[t]
+                where ledger.territory[t] < floor && ledger.allows(index)
+                    && (!keepingRoom || ledger.keepsRoomForFloors(index))
+                {
                     ledger.add(index)
                     posts[index] += 1
+                    progress = true
+                }
+                if !progress && keepingRoom {
+                    keepingRoom = false
                     progress = true
                 }
             }

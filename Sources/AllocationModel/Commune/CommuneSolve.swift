@@ -147,7 +147,13 @@ public enum CommuneSolve {
         var endowment: CommuneEndowment.Outcome?
         var relaxed = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
         if let unit = scenario.communes?.endowReach {
+            let coverStarted = Date()
             var cover = CommuneEndowment.cover(relaxed, scenario: scenario, unit: unit)
+            if let greedy = cover.greedyEndowed {
+                log(
+                    "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue), its swaps \(Int(cover.endowed)) (\(cover.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
+                )
+            }
             // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
             let boundStarted = Date()
             if !cover.proven,

@@ -19,25 +19,40 @@ public enum CommuneReport {
                 + "(one covering row for each group whose reaching sites include no other group's, which the others follow from; `endow_rows` in `commune_model.csv`)."
         }
         let endowed = Format.grouped(Int(endowment.endowed.rounded()))
-        // The greedy's own figure, when swaps changed it: what the search after it bought.
-        let swaps = endowment.greedyEndowed.map { greedy in
-            greedy < endowment.endowed - 0.5
-                ? ", then swaps of one post for another (the greedy alone: \(Format.grouped(Int(greedy.rounded()))))"
-                : ", which swaps of one post for another did not improve"
+        func count(_ value: Double) -> String { Format.grouped(Int(value.rounded())) }
+        // How the cover was found, and what each search endowed: what the searches after the greedy bought.
+        var how = " (a greedy cover: the rules on posts and money allow no more by it)."
+        var searches = ""
+        if let greedy = endowment.greedyEndowed {
+            how =
+                endowment.fromRelaxation
+                ? ": one post at each site in decreasing order of the stage's LP relaxation's posts, then swaps of one post for another"
+                : ": a greedy cover, then swaps of one post for another"
+            how += " (docs/model.md, \"Swaps after the greedy\")."
+            if endowment.fromRelaxation {
+                searches =
+                    " A greedy cover alone endows \(count(greedy)), and \(count(endowment.greedySwapsEndowed ?? greedy)) after its swaps."
+            } else {
+                searches =
+                    " The greedy alone endows \(count(greedy))"
+                    + (endowment.relaxationSwapsEndowed.map {
+                        "; one post at each site in the order of the stage's LP relaxation's posts, then swaps, \(count($0))"
+                    } ?? "") + "."
+            }
         }
         let cover =
-            "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach "
-            + "(a greedy cover of \(Format.grouped(endowment.posts)) posts\(swaps ?? ""): the rules on posts and money allow no more by it); "
+            "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach, "
+            + "with a cover of \(Format.grouped(endowment.posts)) posts\(how)\(searches) "
         let held = "The commune plan's value above holds these \(what) endowed."
         if endowment.proven {
             return cover
-                + "the stage's LP relaxation (a post within reach counted fractionally) allows no more, so no plan can: the stage is optimal. "
+                + "The stage's LP relaxation (a post within reach counted fractionally) allows no more, so no plan can: the stage is optimal. "
                 + held
         }
         let bound = Format.grouped(Int(endowment.bound.rounded(.down)))
         let gap = endowment.bound > 0 ? (endowment.bound - endowment.endowed) / endowment.bound : 0
         return cover
-            + "at most \(bound) are possible by the stage's LP relaxation, a gap of \(Format.percent(gap, decimals: 2)) against that bound "
+            + "At most \(bound) are possible by the stage's LP relaxation: a gap of \(Format.percent(gap, decimals: 2)) against that bound "
             + "(the stage's binary model is not solved). " + held
     }
 

@@ -165,7 +165,11 @@ public enum CommuneTables {
                 ("endow_reachable", endowment.reachable, 0),
                 ("endow_cover_posts", Double(endowment.posts), 0),
                 ("endow_rows", Double(model.rows.filter { $0.family == .endowReach }.count), 0),
-            ] + (endowment.greedyEndowed.map { [("endow_greedy", $0, 0)] } ?? [])
+            ]
+                + [
+                    ("endow_greedy", endowment.greedyEndowed), ("endow_greedy_swaps", endowment.greedySwapsEndowed),
+                    ("endow_relaxation_swaps", endowment.relaxationSwapsEndowed),
+                ].compactMap { metric, value in value.map { (metric, $0, 0) } }
         }
         return rows + table + (endowment ?? []) + [
             ("value", results.optimised.value, 3),

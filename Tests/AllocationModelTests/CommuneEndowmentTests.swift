@@ -49,7 +49,7 @@ import Testing
     /// 2 posts cannot reach three groups. The greedy cover takes the heaviest first: {c1,c2,c3} (2,000 people), then
     /// {c5,c6} (1,100); c4's 500 stay out: 3,100 of the 3,600 with a site in reach. By hand, no plan does better: the
     /// three groups are reached by disjoint sets of sites, so a post endows at most one group, and two posts at most
-    /// the two heaviest. The stage's LP relaxation (`CommuneEndowment.relaxationBound`) proves exactly that (a
+    /// the two heaviest. The stage's LP relaxation (`CommuneEndowment.relaxation`) proves exactly that (a
     /// fractional post endows a fraction of a group, at most), so the stage is optimal although not everyone is
     /// endowed. Counted in communes, the same cover endows 5 of 6 (groups of 3, 1 and 2 communes), again the bound.
     @Test func aCoverThatFallsShortIsProvenByTheStagesRelaxation() throws {

@@ -143,36 +143,12 @@ public enum CommuneSolve {
         warmStart previous: PreviousCommunePlan?, log: (String) -> Void
     ) throws -> Outcome {
         let started = Date()
-        // Endowment first (`reach.stages: endow_reach,value`): the greedy cover decides the groups held.
+        // Endowment first (`reach.stages: endow_reach,value`): the stage's cover decides the groups held.
         var endowment: CommuneEndowment.Outcome?
         var relaxed = CommuneModel(scenario: scenario, options: .init(candidates: candidates, relaxed: true))
         if let unit = scenario.communes?.endowReach {
-            let coverStarted = Date()
-            var cover = CommuneEndowment.cover(relaxed, scenario: scenario, unit: unit)
-            if let greedy = cover.greedyEndowed {
-                log(
-                    "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue), its swaps \(Int(cover.endowed)) (\(cover.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
-                )
-            }
-            // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
-            let boundStarted = Date()
-            if !cover.proven,
-                let bound = try CommuneEndowment.relaxationBound(
-                    relaxed, scenario: scenario, unit: unit, solver: solver, options: options)
-            {
-                cover.bound = max(min(cover.bound, bound), cover.endowed)
-                log(
-                    "endow_reach: the stage's LP relaxation bounds it at \(Int(bound.rounded(.down))) \(unit.rawValue) in \(Date().timeIntervalSince(boundStarted)) s"
-                )
-            }
-            log(
-                "endow_reach: \(Int(cover.endowed)) of \(Int(cover.reachable)) \(unit.rawValue) in reach of a site get a post within reach (\(cover.posts) posts)"
-                    + (cover.endowed >= cover.reachable - 1e-9
-                        ? ", all of them: optimal"
-                        : cover.proven
-                            ? ": no plan can do more (the LP bound), optimal"
-                            : "; at most \(Int(cover.bound.rounded(.down))) by the stage's LP bound")
-            )
+            let cover = try CommuneEndowment.solve(
+                relaxed, scenario: scenario, unit: unit, solver: solver, options: options, log: log)
             endowment = cover
             // The value stage's model: the same, with the stage's covering rows.
             relaxed.addCovers(cover.covered)

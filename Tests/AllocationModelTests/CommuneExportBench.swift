@@ -21,10 +21,11 @@ import AllocationModel
         let overrides = (ProcessInfo.processInfo.environment["REPARTIR_COMMUNE_SET"] ?? "").split(separator: " ")
             .compactMap { ParameterOverride(String($0)) }
         let scenario = try ScenarioLoader.load(path, overrides: overrides)
-        // With `reach.stages: endow_reach,value`, the value stage's models: the greedy cover's groups held by rows.
-        let covers = scenario.communes?.endowReach.map { unit in
-            CommuneEndowment.cover(
-                CommuneModel(scenario: scenario, options: .init(relaxed: true)), scenario: scenario, unit: unit
+        // With `reach.stages: endow_reach,value`, the value stage's models: the groups of the cover a run holds.
+        let covers = try scenario.communes?.endowReach.map { unit in
+            try CommuneEndowment.solve(
+                CommuneModel(scenario: scenario, options: .init(relaxed: true)), scenario: scenario, unit: unit,
+                solver: GLPKSolver(), options: SolverOptions(), log: { _ in }
             ).covered
         }
         // The endowment stage's own binary model (whole posts, 0/1 endowments), for scripts/bench-endow.

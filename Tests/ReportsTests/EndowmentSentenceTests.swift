@@ -26,7 +26,9 @@ import Testing
         let sentence = CommuneReport.endowmentSentence(outcome)
         #expect(sentence.contains("950 of the 1,000 people"))
         #expect(sentence.contains("in decreasing order of the stage's LP relaxation's posts, then swaps"))
-        #expect(sentence.contains("A greedy cover alone endows 900, and 930 after its swaps."))
+        #expect(
+            sentence.contains(
+                "A greedy cover alone endows 900 before the territory floors are met; with them met and swaps, 930."))
         #expect(sentence.contains("At most 980 are possible by the stage's LP relaxation: a gap of 3.06 %"))
         #expect(!sentence.contains("optimal"))
     }
@@ -38,7 +40,8 @@ import Testing
         outcome.relaxationSwapsEndowed = 920
         let sentence = CommuneReport.endowmentSentence(outcome)
         #expect(sentence.contains(": a greedy cover, then swaps of one post for another"))
-        #expect(sentence.contains("The greedy alone endows 900; one post at each site in the order"))
+        #expect(
+            sentence.contains("The greedy alone endows 900 before the territory floors are met; one post at each site"))
         #expect(sentence.contains(", 920."))
         // The cover meets the relaxation's bound: optimal, said once.
         #expect(sentence.contains("allows no more, so no plan can: the stage is optimal."))

@@ -30,13 +30,20 @@ public enum CommuneEndowment {
         /// Passes of the swaps (`improved`) that made this cover; 0 when the greedy endows every group.
         public var swapPasses = 0
         /// When the greedy cover falls short of everyone, what each search endowed (docs/model.md, "Swaps after the
-        /// greedy"): the greedy alone, the greedy then swaps, and the cover from the stage's LP relaxation then swaps
-        /// (nil when the relaxation did not finish). The cover held is the better swapped one (`fromRelaxation`).
+        /// greedy"): the greedy alone (before the floors are met: it only keeps room for them, priced at each
+        /// territory's cheapest post whatever its capacity, which may be short), the greedy's covers with the floors
+        /// met then swaps, and the covers from the stage's LP relaxation likewise (nil when the relaxation did not
+        /// finish). The cover held is the better swapped one (`fromRelaxation`).
         public var greedyEndowed: Double?
         public var greedySwapsEndowed: Double?
         public var relaxationSwapsEndowed: Double?
         public var fromRelaxation = false
-        public var proven: Bool { endowed >= bound - 1e-9 * max(bound, 1) }
+        /// Whether the cover meets every floor: then it is a plan of the stage's binary model, and the value stage can
+        /// hold its groups. The greedy that endows everyone only keeps room for the floors (which the value stage
+        /// fills); the searches' covers meet them (`improved`).
+        public var meetsFloors = true
+        /// The cover meets the stage's bound, keeping every rule: no plan can endow more.
+        public var proven: Bool { meetsFloors && endowed >= bound - 1e-9 * max(bound, 1) }
     }
 
     /// The stage as a run solves it (docs/model.md, "Endowment first"): the greedy cover and its swaps; when they fall
@@ -58,7 +65,8 @@ public enum CommuneEndowment {
         if !held.proven,
             let relaxation = try relaxation(model, scenario: scenario, unit: unit, solver: solver, options: options)
         {
-            held.bound = max(min(held.bound, relaxation.bound), held.endowed)
+            // Never raised to the cover's own figure: a cover above the bound would break a rule (`meetsFloors`).
+            held.bound = min(held.bound, relaxation.bound)
             log(
                 "endow_reach: the stage's LP relaxation bounds it at \(Int(relaxation.bound)) \(unit.rawValue) in \(Date().timeIntervalSince(boundStarted)) s"
             )
@@ -70,7 +78,9 @@ public enum CommuneEndowment {
                     "endow_reach: the cover from the relaxation's posts, with its swaps, endows \(Int(guided.endowed)) \(unit.rawValue) (\(guided.swapPasses) passes, \(Date().timeIntervalSince(guidedStarted)) s)"
                 )
                 held.relaxationSwapsEndowed = guided.endowed
-                if guided.endowed > held.endowed + 0.5 {
+                let guidedIsBetter =
+                    guided.meetsFloors != held.meetsFloors ? guided.meetsFloors : guided.endowed > held.endowed + 0.5
+                if guidedIsBetter {
                     guided.bound = held.bound
                     guided.greedyEndowed = held.greedyEndowed
                     guided.greedySwapsEndowed = held.greedySwapsEndowed
@@ -153,13 +163,54 @@ public enum CommuneEndowment {
     /// The greedy cover: one post at a time, at the site unit whose groups not yet covered weigh most per euro of its
     /// cheapest post the rules allow (`CommuneRounding.Ledger`) and that leaves room for the territory floors still
     /// unmet; lazily re-scored, since a unit's weight only falls.
+    /// When it endows every group, the stage is optimal and that is all. Otherwise the room it kept for the floors,
+    /// priced at each territory's cheapest post whatever its capacity, may be too little, so the covers the searches
+    /// make meet the floors, each a plan of the stage's binary model (every rule kept) whose groups the value stage can
+    /// hold: the greedy's cover repaired and swapped (`improved`), and the greedy run again from the floors' cheapest
+    /// posts (`floorPosts`), swapped; the better held.
     /// Deterministic: ties go to the lower unit.
     public static func cover(_ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach) -> Outcome {
-        let reach = model.reach
         let weight = weights(model, scenario: scenario, unit: unit)
         let decisionsOfUnit = decisionsByCost(model)
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
+        let first = greedy(
+            model, scenario: scenario, unit: unit, weight: weight, decisionsOfUnit: decisionsOfUnit,
+            from: CommuneRounding.Ledger(model: model, scenario: scenario),
+            plan: [Int](repeating: 0, count: model.decisions.count))
+        guard !first.proven else { return first }
+        // Two starts, each then repaired to meet the floors and swapped (`improved`): the greedy's own cover, and the
+        // greedy from the floors' posts (`floorPosts`), which meets them by construction. The better that meets them.
+        let floors = floorPosts(model, scenario: scenario, weight: weight)
+        let fromFloors = greedy(
+            model, scenario: scenario, unit: unit, weight: weight, decisionsOfUnit: decisionsOfUnit,
+            from: floors.ledger, plan: floors.plan)
+        let swapped = [first, fromFloors].map {
+            improved($0, model: model, scenario: scenario, weights: weight, decisionsOfUnit: decisionsOfUnit)
+        }
+        var best = better(swapped[0], swapped[1])
+        best.greedyEndowed = first.endowed
+        best.greedySwapsEndowed = best.endowed
+        return best
+    }
+
+    /// Of two covers, the one that meets the floors, then endows more (the first on a tie).
+    static func better(_ a: Outcome, _ b: Outcome) -> Outcome {
+        a.meetsFloors != b.meetsFloors ? (a.meetsFloors ? a : b) : (b.endowed > a.endowed + 0.5 ? b : a)
+    }
+
+    /// The greedy from a partial plan (`plan`, its posts already in `ledger`).
+    static func greedy(
+        _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, weight: [Double],
+        decisionsOfUnit: [[Int]], from start: CommuneRounding.Ledger, plan startPlan: [Int]
+    ) -> Outcome {
+        let reach = model.reach
+        var ledger = start
+        var plan = startPlan
         var covered = [Bool](repeating: false, count: reach.groups.count)
+        for (decision, posts) in plan.enumerated() where posts > 0 {
+            for group in reach.unitGroups[reach.unitOfSite[model.pools[model.decisions[decision].pool].site]] {
+                covered[group] = true
+            }
+        }
         func gain(_ unit: Int) -> Double { reach.unitGroups[unit].reduce(0) { $0 + (covered[$1] ? 0 : weight[$1]) } }
         func cheapest(_ unit: Int) -> Int? { decisionsOfUnit[unit].first { ledger.allows($0) } }
         // Scores only fall (groups get covered, rules fill up): pop the best, re-score it, keep it if still the best.
@@ -172,8 +223,6 @@ public enum CommuneEndowment {
         // Room kept for the territory floors (`Ledger.keepsRoomForFloors`): a post outside a territory below its
         // floor must leave enough posts and euros for every floor still unmet, or the value stage, which holds the
         // endowed groups, could not meet the floors.
-        var posts = 0
-        var plan = [Int](repeating: 0, count: model.decisions.count)
         while let top = heap.pop() {
             guard top.score > 0, let decision = cheapest(top.unit) else { continue }
             // A unit whose next post would eat a floor's room is dropped (its score could only fall).
@@ -185,20 +234,46 @@ public enum CommuneEndowment {
             }
             guard score > 0 else { continue }
             ledger.add(decision)
-            posts += 1
             plan[decision] += 1
             for group in reach.unitGroups[top.unit] { covered[group] = true }
         }
         let groups = covered.indices.filter { covered[$0] }
-        let greedy = Outcome(
+        return Outcome(
             covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
-            unit: unit, posts: posts, plan: plan, bound: weight.reduce(0, +))
-        guard !greedy.proven else { return greedy }
-        var swapped = improved(
-            greedy, model: model, scenario: scenario, weights: weight, decisionsOfUnit: decisionsOfUnit)
-        swapped.greedyEndowed = greedy.endowed
-        swapped.greedySwapsEndowed = swapped.endowed
-        return swapped
+            unit: unit, posts: plan.reduce(0, +), plan: plan, bound: weight.reduce(0, +))
+    }
+
+    /// Posts that meet every territory floor at least cost, before any other: in each territory, the cheapest post
+    /// the rules allow, again until its floor is met (so capacities are counted), the one whose unit endows most
+    /// among equally cheap ones. When the scenario's floors fit its budget at all, these fit
+    /// (`ConsistencyCheck` refuses the others before solving).
+    static func floorPosts(
+        _ model: CommuneModel, scenario: Scenario, weight: [Double]
+    ) -> (ledger: CommuneRounding.Ledger, plan: [Int]) {
+        let reach = model.reach
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
+        var plan = [Int](repeating: 0, count: model.decisions.count)
+        var covered = [Bool](repeating: false, count: reach.groups.count)
+        let unitOf = model.decisions.map { reach.unitOfSite[model.pools[$0.pool].site] }
+        var decisionsOfTerritory = [[Int]](repeating: [], count: scenario.territories.count)
+        for (index, decision) in model.decisions.enumerated() {
+            decisionsOfTerritory[model.pools[decision.pool].territory].append(index)
+        }
+        for t in scenario.territories.indices {
+            while ledger.territory[t] < ledger.floors[t] {
+                let allowed = decisionsOfTerritory[t].filter { ledger.allows($0) }
+                guard let cost = allowed.map({ model.decisions[$0].stateCostEUR }).min() else { break }
+                func gain(_ decision: Int) -> Double {
+                    reach.unitGroups[unitOf[decision]].reduce(0) { $0 + (covered[$1] ? 0 : weight[$1]) }
+                }
+                let cheapest = allowed.filter { model.decisions[$0].stateCostEUR <= cost + 1e-6 }
+                let best = cheapest.max { (gain($0), -$0) < (gain($1), -$1) }!
+                ledger.add(best)
+                plan[best] += 1
+                for group in reach.unitGroups[unitOf[best]] { covered[group] = true }
+            }
+        }
+        return (ledger, plan)
     }
 
     /// Each site unit's decisions, cheapest first (ties by index).
@@ -217,8 +292,9 @@ public enum CommuneEndowment {
 
     /// A second cover, guided by the stage's LP relaxation (whose bound lies within 0.05 % of the stage's optimum on
     /// the real scenario, where the greedy stops 0.9 % short: BENCHMARKS.md, "Endowment by swaps"): one post at each
-    /// site unit in decreasing order of the relaxation's posts there, while it endows someone new and the rules allow
-    /// its cheapest post with room for the floors; then the same adds and swaps as after the greedy (`improved`).
+    /// site unit in decreasing order of the relaxation's posts there, after the floors' posts (`floorPosts`), while it
+    /// endows someone new and the rules allow its cheapest post; then the same adds and swaps as after the greedy
+    /// (`improved`).
     public static func guidedCover(
         _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, relaxation: Relaxation
     ) -> Outcome {
@@ -229,25 +305,44 @@ public enum CommuneEndowment {
         for (index, decision) in model.decisions.enumerated() {
             lpPosts[reach.unitOfSite[model.pools[decision.pool].site]] += relaxation.posts[index]
         }
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        var covered = [Bool](repeating: false, count: reach.groups.count)
-        var plan = [Int](repeating: 0, count: model.decisions.count)
-        let order = reach.units.indices.filter { lpPosts[$0] > 1e-6 }.sorted { (lpPosts[$0], -$0) > (lpPosts[$1], -$1) }
-        for site in order where reach.unitGroups[site].contains(where: { !covered[$0] && weight[$0] > 0 }) {
-            guard
-                let decision = decisionsOfUnit[site].first(where: {
-                    ledger.allows($0) && ledger.keepsRoomForFloors($0)
-                })
-            else { continue }
-            ledger.add(decision)
-            plan[decision] += 1
-            for group in reach.unitGroups[site] { covered[group] = true }
+        // Two starts, as the greedy's searches (`cover`): from nothing, and from the floors' posts (`floorPosts`).
+        func start(from ledger: CommuneRounding.Ledger, plan: [Int]) -> Outcome {
+            var ledger = ledger
+            var plan = plan
+            var covered = [Bool](repeating: false, count: reach.groups.count)
+            for (decision, posts) in plan.enumerated() where posts > 0 {
+                for group in reach.unitGroups[reach.unitOfSite[model.pools[model.decisions[decision].pool].site]] {
+                    covered[group] = true
+                }
+            }
+            let order = reach.units.indices.filter { lpPosts[$0] > 1e-6 }
+                .sorted { (lpPosts[$0], -$0) > (lpPosts[$1], -$1) }
+            for site in order where reach.unitGroups[site].contains(where: { !covered[$0] && weight[$0] > 0 }) {
+                guard
+                    let decision = decisionsOfUnit[site].first(where: {
+                        ledger.allows($0) && ledger.keepsRoomForFloors($0)
+                    })
+                else { continue }
+                ledger.add(decision)
+                plan[decision] += 1
+                for group in reach.unitGroups[site] { covered[group] = true }
+            }
+            let groups = covered.indices.filter { covered[$0] }
+            return Outcome(
+                covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
+                unit: unit, posts: plan.reduce(0, +), plan: plan, bound: relaxation.bound)
         }
-        let groups = covered.indices.filter { covered[$0] }
-        let start = Outcome(
-            covered: groups, endowed: groups.reduce(0) { $0 + weight[$1] }, reachable: weight.reduce(0, +),
-            unit: unit, posts: plan.reduce(0, +), plan: plan, bound: relaxation.bound)
-        return improved(start, model: model, scenario: scenario, weights: weight, decisionsOfUnit: decisionsOfUnit)
+        let floors = floorPosts(model, scenario: scenario, weight: weight)
+        let starts = [
+            start(
+                from: CommuneRounding.Ledger(model: model, scenario: scenario),
+                plan: [Int](repeating: 0, count: model.decisions.count)),
+            start(from: floors.ledger, plan: floors.plan),
+        ]
+        let swapped = starts.map {
+            improved($0, model: model, scenario: scenario, weights: weight, decisionsOfUnit: decisionsOfUnit)
+        }
+        return better(swapped[0], swapped[1])
     }
 
     /// The groups among `groups` whose set of sites in reach contains no other's: one post within reach of each of

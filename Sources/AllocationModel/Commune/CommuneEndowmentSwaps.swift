@@ -4,17 +4,21 @@ import Scenario
 extension CommuneEndowment {
     /// The greedy cover ranks site units one post at a time and never takes a post back, so a post placed early can
     /// end up endowing few people alone once later posts overlap it: on the real scenario at €40M it stops 0.9 % below
-    /// the plan HiGHS finds on the stage's binary model (docs/model.md, "Endowment first"). Swaps take such posts back.
+    /// the plan HiGHS finds on the stage's binary model (docs/model.md, "Swaps after the greedy"). Swaps take such
+    /// posts back. And the greedy only keeps room for the floors, which may be short: a cover that leaves a floor unmet
+    /// may endow more than any plan can, and the value stage holding its groups would have no plan.
     ///
     /// A local search from the cover, each move keeping every rule the cover keeps (`CommuneRounding.Ledger`, room for
-    /// the floors):
+    /// the floors), after a repair that meets the floors:
+    /// - **floors**: each territory below its floor takes its cheapest post; when none fits, the post that endows
+    ///   fewest alone, in a territory above its floor, is taken back;
     /// - **add**: one post at the unit whose groups not yet endowed weigh most per euro of its cheapest post, while one
     ///   fits (as the cover);
     /// - **swap**: one post taken from a unit and one put at the unit that then endows most, when that endows more, or
-    ///   as much for fewer euros (so that a later add may fit).
-    /// Each accepted move raises the endowment, or keeps it and lowers the money spent, so the search ends; it stops
-    /// after `maximumPasses` passes over the posts otherwise. Deterministic: units and decisions in index order, ties
-    /// to the lower unit.
+    ///   as much for fewer euros (so that a later add may fit); a post a floor needs moves only within its territory.
+    /// Each accepted add or swap raises the endowment, or keeps it and lowers the money spent, so the search ends; it
+    /// stops after `maximumPasses` passes over the posts otherwise. Deterministic: units and decisions in index order,
+    /// ties to the lower unit. The result says whether it meets the floors (`Outcome.meetsFloors`).
     static func improved(
         _ outcome: Outcome, model: CommuneModel, scenario: Scenario, weights weight: [Double],
         decisionsOfUnit: [[Int]]
@@ -51,9 +55,12 @@ extension CommuneEndowment {
                 for other in unitsOfGroup[group] { open[other] += change }
             }
         }
-        /// The cheapest post at `unit` the rules allow that keeps room for the floors.
-        func cheapest(_ unit: Int) -> Int? {
-            decisionsOfUnit[unit].first { ledger.allows($0) && ledger.keepsRoomForFloors($0) }
+        /// The cheapest post at `unit` the rules allow that keeps room for the floors (in `territory` when given).
+        func cheapest(_ unit: Int, in territory: Int? = nil) -> Int? {
+            decisionsOfUnit[unit].first { decision in
+                (territory.map { model.pools[model.decisions[decision].pool].territory == $0 } ?? true)
+                    && ledger.allows(decision) && ledger.keepsRoomForFloors(decision)
+            }
         }
         func cost(_ decision: Int) -> Double { model.decisions[decision].stateCostEUR }
         // Weights are whole people or communes: a move gains at least one, or nothing.
@@ -76,6 +83,8 @@ extension CommuneEndowment {
 
         // What each unit would endow once the post taken back is gone: `open` plus `freed`.
         var freed = [Double](repeating: 0, count: reach.units.count)
+        // Whether the start meets every floor (after its repair below), so that every move keeps them.
+        var floorsMetBefore = false
         func swapPass() -> Bool {
             var swapped = false
             for taken in model.decisions.indices where plan[taken] > 0 {
@@ -92,13 +101,16 @@ extension CommuneEndowment {
                     }
                 }
                 ledger.remove(taken)
+                // A post that a floor needs is only moved within its territory: the floors met stay met.
+                let territory = model.pools[model.decisions[taken].pool].territory
+                let floorNeeds = !floorsMetBefore ? nil : (ledger.meetsFloors ? nil : territory)
                 var best: (net: Double, cost: Double, decision: Int)?
                 for unit in reach.units.indices {
                     let net = open[unit] + freed[unit] - lost
                     guard net > -tolerance else { continue }
                     // A candidate must beat the best so far: more endowed, or as much for fewer euros.
                     if let best, net < best.net - tolerance { continue }
-                    guard let decision = cheapest(unit) else { continue }
+                    guard let decision = cheapest(unit, in: floorNeeds) else { continue }
                     let gains = net > tolerance || cost(decision) < cost(taken) - 0.5
                     guard gains else { continue }
                     if let current = best,
@@ -120,6 +132,47 @@ extension CommuneEndowment {
             return swapped
         }
 
+        // A start that leaves a floor unmet (the greedy only kept room for the floors, at each territory's cheapest
+        // post whatever its capacity) is repaired first: each territory below its floor takes its cheapest post the
+        // rules allow (the one endowing most among equally cheap ones); when none fits, the post whose loss endows
+        // fewest (the dearer among equal ones), in a territory above its floor, is taken back. At most as many posts
+        // are taken back as the start holds; a start still short of a floor is returned as such (`meetsFloors`).
+        var decisionsOfTerritory = [[Int]](repeating: [], count: scenario.territories.count)
+        for (index, decision) in model.decisions.enumerated() {
+            decisionsOfTerritory[model.pools[decision.pool].territory].append(index)
+        }
+        func territoryOf(_ decision: Int) -> Int { model.pools[model.decisions[decision].pool].territory }
+        func endowsAlone(_ decision: Int) -> Double {
+            let unit = unitOf[decision]
+            guard unitPosts[unit] == 1 else { return 0 }
+            return reach.unitGroups[unit].reduce(0) { $0 + (postsInReach[$1] == 1 ? weight[$1] : 0) }
+        }
+        var takenBack = 0
+        let maximumTakenBack = plan.reduce(0, +)
+        repair: for t in scenario.territories.indices {
+            while ledger.territory[t] < ledger.floors[t] {
+                let allowed = decisionsOfTerritory[t].filter { ledger.allows($0) }
+                if let least = allowed.map({ cost($0) }).min() {
+                    let best = allowed.filter { cost($0) <= least + 1e-6 }.max {
+                        (open[unitOf[$0]], -$0) < (open[unitOf[$1]], -$1)
+                    }!
+                    move(best, by: 1)
+                    continue
+                }
+                let victims = model.decisions.indices.filter {
+                    plan[$0] > 0 && ledger.territory[territoryOf($0)] > ledger.floors[territoryOf($0)]
+                }
+                guard takenBack < maximumTakenBack,
+                    let victim = victims.min(by: {
+                        (endowsAlone($0), -cost($0), $0) < (endowsAlone($1), -cost($1), $1)
+                    })
+                else { break repair }
+                move(victim, by: -1)
+                takenBack += 1
+            }
+        }
+
+        floorsMetBefore = ledger.meetsFloors
         var passes = 0
         var changed = addWhileOneFits()
         repeat {
@@ -133,6 +186,7 @@ extension CommuneEndowment {
             covered: covered, endowed: covered.reduce(0) { $0 + weight[$1] }, reachable: outcome.reachable,
             unit: outcome.unit, posts: plan.reduce(0, +), plan: plan, bound: outcome.bound)
         result.swapPasses = passes
+        result.meetsFloors = ledger.meetsFloors
         return result
     }
 

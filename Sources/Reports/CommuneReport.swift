@@ -45,7 +45,10 @@ public enum CommuneReport {
         let cover =
             "**Endowment first** (`reach.stages: endow_reach,value`): \(endowed) of the \(reachable) \(what) with a site within reach have a post within reach, "
             + "with a cover of \(Format.grouped(endowment.posts)) posts\(how)\(searches) "
-        let held = "The commune plan's value above holds these \(what) endowed."
+        let held =
+            (endowment.meetsFloors
+                ? "" : "No cover found meets every territory floor: this one leaves a floor unmet (docs/model.md). ")
+            + "The commune plan's value above holds these \(what) endowed."
         if endowment.proven {
             return cover
                 + "The stage's LP relaxation (a post within reach counted fractionally) allows no more, so no plan can: the stage is optimal. "

@@ -45,5 +45,18 @@ import Testing
         #expect(sentence.contains(", 920."))
         // The cover meets the relaxation's bound: optimal, said once.
         #expect(sentence.contains("allows no more, so no plan can: the stage is optimal."))
+        #expect(!sentence.contains("floor unmet"))
+    }
+
+    /// A cover that leaves a floor unmet is never called optimal, even at its bound, and the sentence says so.
+    @Test func aCoverShortOfAFloorIsSaidSoAndNotOptimal() {
+        var outcome = Self.outcome(endowed: 930, bound: 930)
+        outcome.greedyEndowed = 930
+        outcome.greedySwapsEndowed = 930
+        outcome.meetsFloors = false
+        let sentence = CommuneReport.endowmentSentence(outcome)
+        #expect(!outcome.proven)
+        #expect(!sentence.contains("optimal"))
+        #expect(sentence.contains("this one leaves a floor unmet"))
     }
 }

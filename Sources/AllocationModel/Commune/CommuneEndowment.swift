@@ -57,7 +57,7 @@ public enum CommuneEndowment {
         var held = cover(model, scenario: scenario, unit: unit)
         if let greedy = held.greedyEndowed {
             log(
-                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue), its swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
+                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue) before the floors are met, its covers with them met and swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
             )
         }
         // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
@@ -78,9 +78,7 @@ public enum CommuneEndowment {
                     "endow_reach: the cover from the relaxation's posts, with its swaps, endows \(Int(guided.endowed)) \(unit.rawValue) (\(guided.swapPasses) passes, \(Date().timeIntervalSince(guidedStarted)) s)"
                 )
                 held.relaxationSwapsEndowed = guided.endowed
-                let guidedIsBetter =
-                    guided.meetsFloors != held.meetsFloors ? guided.meetsFloors : guided.endowed > held.endowed + 0.5
-                if guidedIsBetter {
+                if prefers(guided, over: held) {
                     guided.bound = held.bound
                     guided.greedyEndowed = held.greedyEndowed
                     guided.greedySwapsEndowed = held.greedySwapsEndowed
@@ -97,6 +95,8 @@ public enum CommuneEndowment {
                     : held.proven
                         ? ": no plan can do more (the LP bound), optimal"
                         : "; at most \(Int(held.bound.rounded(.down))) by the stage's LP bound")
+                + (held.meetsFloors
+                    ? "" : "; its posts leave a territory floor unmet, so the value stage may find no plan")
         )
         return held
     }
@@ -192,10 +192,14 @@ public enum CommuneEndowment {
         return best
     }
 
-    /// Of two covers, the one that meets the floors, then endows more (the first on a tie).
-    static func better(_ a: Outcome, _ b: Outcome) -> Outcome {
-        a.meetsFloors != b.meetsFloors ? (a.meetsFloors ? a : b) : (b.endowed > a.endowed + 0.5 ? b : a)
+    /// Whether `b` is the better cover: it meets the floors and `a` does not, or both do (or neither) and it endows
+    /// more.
+    static func prefers(_ b: Outcome, over a: Outcome) -> Bool {
+        a.meetsFloors != b.meetsFloors ? b.meetsFloors : b.endowed > a.endowed + 0.5
     }
+
+    /// Of two covers, the better (`prefers`; the first on a tie).
+    static func better(_ a: Outcome, _ b: Outcome) -> Outcome { prefers(b, over: a) ? b : a }
 
     /// The greedy from a partial plan (`plan`, its posts already in `ledger`).
     static func greedy(

@@ -29,14 +29,14 @@ public enum CommuneReport {
                 ? ": one post at each site in decreasing order of the stage's LP relaxation's posts, then swaps of one post for another"
                 : ": a greedy cover, then swaps of one post for another"
             how += " (docs/model.md, \"Swaps after the greedy\")."
-            // The greedy's own figure is before the floors are met (it only keeps room for them): the swaps' covers
-            // meet them, and may endow fewer when that room was short.
+            // The greedy's own cover only keeps room for the floors: the searches' covers meet them, and may endow
+            // fewer when that room was short.
             if endowment.fromRelaxation {
                 searches =
-                    " A greedy cover alone endows \(count(greedy)) before the territory floors are met; with them met and swaps, \(count(endowment.greedySwapsEndowed ?? greedy))."
+                    " A greedy cover alone, which only keeps room for the territory floors, endows \(count(greedy)); with the floors met and swaps, \(count(endowment.greedySwapsEndowed ?? greedy))."
             } else {
                 searches =
-                    " The greedy alone endows \(count(greedy)) before the territory floors are met"
+                    " The greedy alone, which only keeps room for the territory floors, endows \(count(greedy))"
                     + (endowment.relaxationSwapsEndowed.map {
                         "; one post at each site in the order of the stage's LP relaxation's posts, then swaps, \(count($0))"
                     } ?? "") + "."

@@ -28,7 +28,8 @@ import Testing
         #expect(sentence.contains("in decreasing order of the stage's LP relaxation's posts, then swaps"))
         #expect(
             sentence.contains(
-                "A greedy cover alone endows 900 before the territory floors are met; with them met and swaps, 930."))
+                "A greedy cover alone, which only keeps room for the territory floors, endows 900; with the floors met and swaps, 930."
+            ))
         #expect(sentence.contains("At most 980 are possible by the stage's LP relaxation: a gap of 3.06 %"))
         #expect(!sentence.contains("optimal"))
     }
@@ -41,7 +42,8 @@ import Testing
         let sentence = CommuneReport.endowmentSentence(outcome)
         #expect(sentence.contains(": a greedy cover, then swaps of one post for another"))
         #expect(
-            sentence.contains("The greedy alone endows 900 before the territory floors are met; one post at each site"))
+            sentence.contains(
+                "The greedy alone, which only keeps room for the territory floors, endows 900; one post at each site"))
         #expect(sentence.contains(", 920."))
         // The cover meets the relaxation's bound: optimal, said once.
         #expect(sentence.contains("allows no more, so no plan can: the stage is optimal."))

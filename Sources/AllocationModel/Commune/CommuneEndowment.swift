@@ -30,10 +30,10 @@ public enum CommuneEndowment {
         /// Passes of the swaps (`improved`) that made this cover; 0 when the greedy endows every group.
         public var swapPasses = 0
         /// When the greedy cover falls short of everyone, what each search endowed (docs/model.md, "Swaps after the
-        /// greedy"): the greedy alone (before the floors are met: it only keeps room for them, priced at each
-        /// territory's cheapest post whatever its capacity, which may be short), the greedy's covers with the floors
-        /// met then swaps, and the covers from the stage's LP relaxation likewise (nil when the relaxation did not
-        /// finish). The cover held is the better swapped one (`fromRelaxation`).
+        /// greedy"): the greedy alone (its cover only keeps room for the floors, priced at each territory's cheapest
+        /// post whatever its capacity, which may be short), the greedy's covers with the floors met then swaps, and the
+        /// covers from the stage's LP relaxation likewise (nil when the relaxation did not finish). The cover held is
+        /// the better swapped one (`fromRelaxation`).
         public var greedyEndowed: Double?
         public var greedySwapsEndowed: Double?
         public var relaxationSwapsEndowed: Double?
@@ -57,7 +57,7 @@ public enum CommuneEndowment {
         var held = cover(model, scenario: scenario, unit: unit)
         if let greedy = held.greedyEndowed {
             log(
-                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue) before the floors are met, its covers with them met and swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
+                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue) (room kept for the floors), its covers with the floors met and swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
             )
         }
         // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.

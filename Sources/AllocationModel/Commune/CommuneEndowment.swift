@@ -294,11 +294,12 @@ public enum CommuneEndowment {
         return decisionsOfUnit
     }
 
-    /// A second cover, guided by the stage's LP relaxation (whose bound lies within 0.05 % of the stage's optimum on
-    /// the real scenario, where the greedy stops 0.9 % short: BENCHMARKS.md, "Endowment by swaps"): one post at each
-    /// site unit in decreasing order of the relaxation's posts there, after the floors' posts (`floorPosts`), while it
-    /// endows someone new and the rules allow its cheapest post; then the same adds and swaps as after the greedy
-    /// (`improved`).
+    /// A second cover, guided by the stage's LP relaxation, whose bound lies 0.08–0.12 % above the stage's optimum on
+    /// the real scenario where the greedy stops 0.9 % short (€40M, €19M: BENCHMARKS.md, "Endowment by swaps and from
+    /// the relaxation"): one post at each site unit in decreasing order of the relaxation's posts there, while it
+    /// endows someone new and the rules allow its cheapest post with room for the floors, from nothing and from the
+    /// floors' posts (`floorPosts`); each then repaired to meet the floors and swapped as the greedy's covers
+    /// (`improved`); the better of the two.
     public static func guidedCover(
         _ model: CommuneModel, scenario: Scenario, unit: CommuneInputs.EndowReach, relaxation: Relaxation
     ) -> Outcome {

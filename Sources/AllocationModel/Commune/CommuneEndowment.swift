@@ -209,12 +209,7 @@ public enum CommuneEndowment {
         let reach = model.reach
         var ledger = start
         var plan = startPlan
-        var covered = [Bool](repeating: false, count: reach.groups.count)
-        for (decision, posts) in plan.enumerated() where posts > 0 {
-            for group in reach.unitGroups[reach.unitOfSite[model.pools[model.decisions[decision].pool].site]] {
-                covered[group] = true
-            }
-        }
+        var covered = coveredGroups(of: plan, model: model)
         func gain(_ unit: Int) -> Double { reach.unitGroups[unit].reduce(0) { $0 + (covered[$1] ? 0 : weight[$1]) } }
         func cheapest(_ unit: Int) -> Int? { decisionsOfUnit[unit].first { ledger.allows($0) } }
         // Scores only fall (groups get covered, rules fill up): pop the best, re-score it, keep it if still the best.
@@ -259,10 +254,7 @@ public enum CommuneEndowment {
         var plan = [Int](repeating: 0, count: model.decisions.count)
         var covered = [Bool](repeating: false, count: reach.groups.count)
         let unitOf = model.decisions.map { reach.unitOfSite[model.pools[$0.pool].site] }
-        var decisionsOfTerritory = [[Int]](repeating: [], count: scenario.territories.count)
-        for (index, decision) in model.decisions.enumerated() {
-            decisionsOfTerritory[model.pools[decision.pool].territory].append(index)
-        }
+        let decisionsOfTerritory = decisionsByTerritory(model, scenario: scenario)
         for t in scenario.territories.indices {
             while ledger.territory[t] < ledger.floors[t] {
                 let allowed = decisionsOfTerritory[t].filter { ledger.allows($0) }
@@ -278,6 +270,27 @@ public enum CommuneEndowment {
             }
         }
         return (ledger, plan)
+    }
+
+    /// Which groups a plan's posts reach (a post at a site unit reaches all of the unit's groups).
+    static func coveredGroups(of plan: [Int], model: CommuneModel) -> [Bool] {
+        let reach = model.reach
+        var covered = [Bool](repeating: false, count: reach.groups.count)
+        for (decision, posts) in plan.enumerated() where posts > 0 {
+            for group in reach.unitGroups[reach.unitOfSite[model.pools[model.decisions[decision].pool].site]] {
+                covered[group] = true
+            }
+        }
+        return covered
+    }
+
+    /// Each territory's decisions, by index.
+    static func decisionsByTerritory(_ model: CommuneModel, scenario: Scenario) -> [[Int]] {
+        var decisionsOfTerritory = [[Int]](repeating: [], count: scenario.territories.count)
+        for (index, decision) in model.decisions.enumerated() {
+            decisionsOfTerritory[model.pools[decision.pool].territory].append(index)
+        }
+        return decisionsOfTerritory
     }
 
     /// Each site unit's decisions, cheapest first (ties by index).
@@ -314,12 +327,7 @@ public enum CommuneEndowment {
         func start(from ledger: CommuneRounding.Ledger, plan: [Int]) -> Outcome {
             var ledger = ledger
             var plan = plan
-            var covered = [Bool](repeating: false, count: reach.groups.count)
-            for (decision, posts) in plan.enumerated() where posts > 0 {
-                for group in reach.unitGroups[reach.unitOfSite[model.pools[model.decisions[decision].pool].site]] {
-                    covered[group] = true
-                }
-            }
+            var covered = coveredGroups(of: plan, model: model)
             let order = reach.units.indices.filter { lpPosts[$0] > 1e-6 }
                 .sorted { (lpPosts[$0], -$0) > (lpPosts[$1], -$1) }
             for site in order where reach.unitGroups[site].contains(where: { !covered[$0] && weight[$0] > 0 }) {

@@ -137,10 +137,7 @@ extension CommuneEndowment {
         // rules allow (the one endowing most among equally cheap ones); when none fits, the post whose loss endows
         // fewest (the dearer among equal ones), in a territory above its floor, is taken back. At most as many posts
         // are taken back as the start holds; a start still short of a floor is returned as such (`meetsFloors`).
-        var decisionsOfTerritory = [[Int]](repeating: [], count: scenario.territories.count)
-        for (index, decision) in model.decisions.enumerated() {
-            decisionsOfTerritory[model.pools[decision.pool].territory].append(index)
-        }
+        let decisionsOfTerritory = decisionsByTerritory(model, scenario: scenario)
         func territoryOf(_ decision: Int) -> Int { model.pools[model.decisions[decision].pool].territory }
         func endowsAlone(_ decision: Int) -> Double {
             let unit = unitOf[decision]

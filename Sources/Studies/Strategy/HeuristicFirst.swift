@@ -4,7 +4,7 @@ import LinearProgramming
 
 /// A re-solve of the allocation model that tries the primal heuristic first (docs/model.md, "Solve strategy"): when
 /// its plan, or the start given (whichever is better), is within the MIP gap of the LP relaxation's bound, that is the
-/// answer, proven by the relaxation; otherwise GLPK runs from the start given, or from the heuristic's plan. Used by
+/// answer, proven by the relaxation; otherwise GLPK runs from the better of the two. Used by
 /// the re-solves around the plan (decomposition, sensitivity), which GLPK alone can leave at their limit.
 public enum HeuristicFirst {
     public static func solve(
@@ -36,7 +36,7 @@ public enum HeuristicFirst {
             result.startUsed = true
             return result
         }
-        var started = options.starting(from: options.start ?? found.values)
+        var started = options.starting(from: best)
         if options.timeLimitSeconds.isFinite {
             started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)
         }

@@ -435,38 +435,89 @@ final class Search {
 
     /// One-post moves while they raise the objective: to another option of the same territory, or from one
     /// territory to another, or an option change paid by a post removed elsewhere (the most promising pairs);
-    /// each accepted move is followed by a fill.
+    /// each accepted move is followed by a fill. When none gains, a post taken back and its money spent again
+    /// (`removeAndRefill`).
     func improve(until deadline: Date, candidates: Int = 40) {
         for _ in 0..<5_000 {
             guard Date() < deadline else { return }
-            var best: Move?
-            // Within a territory, exactly.
-            for territory in decisionsOf.indices {
-                for move in swaps(in: territory) where move.gain > (best?.gain ?? epsilon) && allows(move) {
-                    best = move
-                    break
-                }
+            if let best = bestMove(candidates: candidates) {
+                apply(best)
+                fill()
+            } else if !removeAndRefill(candidates: candidates, until: deadline) {
+                return
             }
-            // Between territories: the best additions and option changes against the cheapest removals, each allowed
-            // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the
-            // pair).
-            let changes =
-                allDecisions.map { (territoryOf[$0], addition($0)) }
-                + decisionsOf.indices.flatMap { territory in swaps(in: territory).prefix(3).map { (territory, $0) } }
-            let gains = changes.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
-                .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
-            let removals = allDecisions.filter { values[$0] >= 1 }.map { (territoryOf[$0], removal($0)) }
-                .filter { allows($0.1, locally: true) }.sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
-            for (to, gain) in gains {
-                for (from, removal) in removals where from != to {
-                    guard gain.gain + removal.gain > (best?.gain ?? epsilon) else { continue }
-                    let move = combined(removal, gain)
-                    if allows(move) { best = move }
-                }
-            }
-            guard let best else { return }
-            apply(best)
-            fill()
         }
+    }
+
+    /// The move of one post, or pair of posts, that gains most and keeps every row; nil when none gains.
+    func bestMove(candidates: Int) -> Move? {
+        var best: Move?
+        // Within a territory, exactly.
+        for territory in decisionsOf.indices {
+            for move in swaps(in: territory) where move.gain > (best?.gain ?? epsilon) && allows(move) {
+                best = move
+                break
+            }
+        }
+        // Between territories: the best additions and option changes against the cheapest removals, each allowed
+        // by its own territory's rows (the shared rows, e.g. a budget an option change needs, are checked on the
+        // pair).
+        let changes =
+            allDecisions.map { (territoryOf[$0], addition($0)) }
+            + decisionsOf.indices.flatMap { territory in swaps(in: territory).prefix(3).map { (territory, $0) } }
+        let gains = changes.filter { $0.1.gain > epsilon && allows($0.1, locally: true) }
+            .sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
+        let removals = allDecisions.filter { values[$0] >= 1 }.map { (territoryOf[$0], removal($0)) }
+            .filter { allows($0.1, locally: true) }.sorted { $0.1.gain > $1.1.gain }.prefix(candidates)
+        for (to, gain) in gains {
+            for (from, removal) in removals where from != to {
+                guard gain.gain + removal.gain > (best?.gain ?? epsilon) else { continue }
+                let move = combined(removal, gain)
+                if allows(move) { best = move }
+            }
+        }
+        return best
+    }
+
+    /// One post taken back, then what it frees (money, room) spent again on additions and option changes (`refill`),
+    /// kept when the whole gains, undone otherwise. A budget-bound plan needs it: one post's money pays for several
+    /// option changes (a 3-year co-financed post instead of an 18-month one), which no move of one post or pair finds.
+    func removeAndRefill(candidates: Int, until deadline: Date) -> Bool {
+        let removals = allDecisions.filter { values[$0] >= 1 }.map(removal).filter { allows($0) }
+            .sorted(by: Self.precedes).prefix(candidates)
+        let savedValues = values, savedActivity = activity
+        for removal in removals {
+            guard Date() < deadline else { break }
+            apply(removal)
+            if removal.gain + refill(excluding: removal.changes[0].variable) > epsilon { return true }
+            restore(values: savedValues, activity: savedActivity)
+        }
+        return false
+    }
+
+    /// Additions (but of the decision `excluded`, the post just taken back) and option changes, the best gain net of
+    /// the shared resources' prices first, while one is allowed and gains; returns what they gained in all.
+    func refill(excluding excluded: Int) -> Double {
+        var total = 0.0
+        for _ in 0..<100_000 {
+            var best: (move: Move, score: Double)?
+            for decision in allDecisions where decision != excluded {
+                let move = addition(decision)
+                let score = move.gain - price[decision]
+                guard move.gain > epsilon, score > (best?.score ?? -.infinity), allows(move) else { continue }
+                best = (move, score)
+            }
+            for territory in decisionsOf.indices {
+                for move in swaps(in: territory) {
+                    let score = move.gain + price[move.changes[0].variable] - price[move.changes[1].variable]
+                    guard score > (best?.score ?? -.infinity), allows(move) else { continue }
+                    best = (move, score)
+                }
+            }
+            guard let best else { break }
+            apply(best.move)
+            total += best.move.gain
+        }
+        return total
     }
 }

@@ -20,12 +20,19 @@ public final class RunBudget: Sendable {
     private let signal: CancellationFlag?
     private let started: Double
     private let finished = CancellationFlag()
-    private let stops = TimedStops()
+    private let stops: TimedStops
 
     /// `startedAt` is when the run started (`ProcessInfo.systemUptime`), so loading counts against the budget.
-    public init(seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime) {
+    public convenience init(
+        seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime
+    ) {
+        self.init(seconds: seconds, signal: signal, startedAt: startedAt, stops: TimedStops())
+    }
+
+    private init(seconds: Double, signal: CancellationFlag?, startedAt: Double, stops: TimedStops) {
         self.seconds = seconds
         self.signal = signal
+        self.stops = stops
         started = startedAt
         reserve = Self.reserve(for: seconds, setup: ProcessInfo.processInfo.systemUptime - startedAt)
         guard seconds.isFinite else { return }
@@ -40,6 +47,18 @@ public final class RunBudget: Sendable {
     }
 
     deinit { finished.cancel() }
+
+    /// The share of a commune run's budget its département plan and analyses may spend (`share(_:)`): a plan that
+    /// does not close (a small budget whose floors take nearly every post) then leaves the commune model the rest,
+    /// which it needs (its relaxation: 20–30 s at 15 km, minutes at 30 km; BENCHMARKS.md).
+    public static let communeRunPlanShare = 0.25
+
+    /// A budget that ends at `fraction` of this one, from the same start, stopped by the same signal, and whose solves
+    /// stopped by its clock count in this one's `solvesStoppedByTime`: the part of the run that must leave the rest to
+    /// what comes after it.
+    public func share(_ fraction: Double) -> RunBudget {
+        RunBudget(seconds: seconds * fraction, signal: signal, startedAt: started, stops: stops)
+    }
 
     /// The part of a budget kept for the work after the solves (comparison tables, the analyses' models, the
     /// report and publishing): a tenth of it, from 1 s to 3 s, or ten times the `setup` (reading the scenario,

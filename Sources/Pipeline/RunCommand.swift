@@ -93,22 +93,34 @@ public enum RunCommand {
         reserved(reservation.destination)
         log("locked \(reservation.lock.path)")
 
-        let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
+        var options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(
             seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
-        let budgeted = budget.solver(wrapping: solver)
+        // A commune run: the département plan and its analyses stop at a share of the budget, the commune plan has
+        // the rest.
+        let planBudget = scenario.communes == nil ? budget : budget.share(RunBudget.communeRunPlanShare)
+        let budgeted = planBudget.solver(wrapping: solver)
         log(
             "time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing"
         )
+        if planBudget !== budget {
+            // The plan's own shares of time (stages, tie-break, starts) are shares of its part.
+            options.timeLimitSeconds = min(options.timeLimitSeconds, max(planBudget.solvingTime, 0.01))
+            log(
+                "the département plan and its analyses stop within the first \(Format.fixed(planBudget.seconds, decimals: 1)) s; the commune plan has the rest"
+            )
+        }
         let baselines = RunReport.startBaselines(
             inputs, scenario: scenario, waitSeconds: { budget.remaining - budget.reserve / 2 })
         let outcome = try solvePlan(
             scenario, request: request, solver: budgeted, options: options, reservation: reservation,
             clock: &clock, log: log, published: published)
         var assembled = try assemble(
-            outcome, request: request, inputs: inputs, baselines: baselines, budget: budget,
-            solver: budgeted, options: options, warmStart: warmStart, clock: &clock, log: log)
+            outcome, request: request, inputs: inputs, baselines: baselines,
+            budgets: (run: budget, plan: planBudget), solver: budgeted,
+            communeSolver: budget.solver(wrapping: solver), options: options, warmStart: warmStart, clock: &clock,
+            log: log)
         clock.mark("total_before_write")
         assembled.files.append(DataPackage.file(describing: assembled.files))
         let manifest = Manifest.render(
@@ -227,16 +239,18 @@ public enum RunCommand {
     /// maps, the commune plan, then the report.
     private static func assemble(
         _ solved: Solving.Outcome, request: Request, inputs: RunReport.Inputs, baselines: BaselinePlans,
-        budget: RunBudget, solver: any LinearSolver, options: SolverOptions, warmStart: PreviousCommunePlan?,
-        clock: inout RunClock, log: @escaping (String) -> Void
+        budgets: (run: RunBudget, plan: RunBudget), solver: any LinearSolver, communeSolver: any LinearSolver,
+        options: SolverOptions, warmStart: PreviousCommunePlan?, clock: inout RunClock,
+        log: @escaping (String) -> Void
     ) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
+        let budget = budgets.run
         var outcome = solved
         let scenario = outcome.record.scenario
         clock.restart()
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
         // section.
         let ranges = PostRangesRun.run(
-            outcome: outcome, scenario: scenario, solver: solver, options: options, budget: budget, log: log)
+            outcome: outcome, scenario: scenario, solver: solver, options: options, budget: budgets.plan, log: log)
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         var parts = RunReport.Parts(
             record: outcome.record, compared: compared, budgetSeconds: budget.seconds,
@@ -266,9 +280,9 @@ public enum RunCommand {
         // The commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are
         // shares of what the run has left, not of the whole budget.
         var communeOptions = options
-        communeOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(budget.solvingTime, 0.01))
+        communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
         let communes = try CommuneRun.run(
-            scenario, solver: solver, options: communeOptions, warmStart: warmStart, log: log)
+            scenario, solver: communeSolver, options: communeOptions, warmStart: warmStart, log: log)
         parts.communes = communes.map { ($0.files, $0.section) }
         if let communes {
             // The commune step (solve, the 2021 plan scored, its tables and map) and its solve alone.

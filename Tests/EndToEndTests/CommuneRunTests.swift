@@ -27,6 +27,8 @@ import Testing
         let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
         // Both plans proven: the département plan by GLPK, the commune plan (value = LP bound, 509.12) by its bound.
         #expect(result.status == 0, "\(result)")
+        // The département plan and its analyses have a quarter of the budget, the commune plan the rest.
+        #expect(result.stderrText.contains("the département plan and its analyses stop within the first"))
         let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
         let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
         #expect(

@@ -95,6 +95,24 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// A share of the budget (a commune run's département plan and analyses) stops its solves at its own deadline,
+    /// long before the run's: the run keeps its time for what comes after (the commune plan), and counts the stop.
+    @Test func aShareStopsItsSolvesAtItsOwnDeadline() throws {
+        let budget = RunBudget(seconds: 16, signal: nil)
+        let share = budget.share(0.25)
+        #expect(share.seconds == 4)
+        let solver = share.solver(wrapping: GLPKSolver())
+        let started = Date()
+        let result = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 4 + 2, "stopped after \(elapsed) s")
+        #expect(result.status == .feasible || result.status == .noSolution)
+        #expect(budget.solvesStoppedByTime == 1)
+        #expect(budget.solvingTime > 16 - elapsed - budget.reserve - 0.5)
+        let after = try solver.solve(Self.hardMIP(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 0))
+        #expect(after.limitReached == RunBudget.noTimeLeft)
+    }
+
     /// The reserve: a tenth of the budget from 1 s to 3 s, more when reading the scenario was slow, at most half.
     @Test func theReserveFollowsTheBudgetAndTheSetup() {
         #expect(RunBudget.reserve(for: 60) == 3)

@@ -57,7 +57,7 @@ public enum CommuneEndowment {
         var held = cover(model, scenario: scenario, unit: unit)
         if let greedy = held.greedyEndowed {
             log(
-                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue) (room kept for the floors), its covers with the floors met and swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted)) s)"
+                "endow_reach: the greedy cover endows \(Int(greedy)) \(unit.rawValue) (room kept for the floors), its covers with the floors met and swaps \(Int(held.endowed)) (\(held.swapPasses) passes, \(Date().timeIntervalSince(coverStarted).loggedSeconds) s)"
             )
         }
         // Short of everyone: the stage's LP relaxation may prove the cover optimal, or bound the gap tighter.
@@ -68,14 +68,14 @@ public enum CommuneEndowment {
             // Never raised to the cover's own figure: a cover above the bound would break a rule (`meetsFloors`).
             held.bound = min(held.bound, relaxation.bound)
             log(
-                "endow_reach: the stage's LP relaxation bounds it at \(Int(relaxation.bound)) \(unit.rawValue) in \(Date().timeIntervalSince(boundStarted)) s"
+                "endow_reach: the stage's LP relaxation bounds it at \(Int(relaxation.bound)) \(unit.rawValue) in \(Date().timeIntervalSince(boundStarted).loggedSeconds) s"
             )
             // A second cover from the relaxation's posts, unless the bound proves the first optimal; the better held.
             if !held.proven {
                 let guidedStarted = Date()
                 var guided = guidedCover(model, scenario: scenario, unit: unit, relaxation: relaxation)
                 log(
-                    "endow_reach: the cover from the relaxation's posts, with its swaps, endows \(Int(guided.endowed)) \(unit.rawValue) (\(guided.swapPasses) passes, \(Date().timeIntervalSince(guidedStarted)) s)"
+                    "endow_reach: the cover from the relaxation's posts, with its swaps, endows \(Int(guided.endowed)) \(unit.rawValue) (\(guided.swapPasses) passes, \(Date().timeIntervalSince(guidedStarted).loggedSeconds) s)"
                 )
                 held.relaxationSwapsEndowed = guided.endowed
                 if prefers(guided, over: held) {

@@ -78,7 +78,7 @@ enum CommuneImprovement {
                 next = try evaluator.evaluate(batch, solver: solver, options: options)
             }
             guard next.value > evaluation.value * (1 + 1e-9) + 1e-9 else { continue }
-            log("commune plan improved to \(next.value) (\(pairs.count) moves)")
+            log("commune plan improved to \(next.value.logged(decimals: 1)) (\(pairs.count) moves)")
             posts = batch
             evaluation = next
             // The plan changed: every decision may be worth trying again (unchanged components are cached).

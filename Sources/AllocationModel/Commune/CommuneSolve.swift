@@ -111,7 +111,7 @@ public enum CommuneSolve {
         var cold: Outcome?
         if failure == nil {
             log(
-                "warm start: gap \(first.gap) beyond reach.warm_max_gap \(target): the commune plan solved again without the start"
+                "warm start: gap \(first.gap.logged(decimals: 6)) beyond reach.warm_max_gap \(target): the commune plan solved again without the start"
             )
             do {
                 cold = try solveOnce(
@@ -220,7 +220,7 @@ public enum CommuneSolve {
         }
         let evaluationSeconds = evaluation.seconds
         log(
-            "commune plan rounded: value \(evaluation.value), \(evaluation.components) components valued in \(evaluation.seconds) s"
+            "commune plan rounded: value \(evaluation.value.logged(decimals: 1)), \(evaluation.components) components valued in \(evaluation.seconds.loggedSeconds) s"
         )
         // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
         // valued exactly (`CommuneImprovement`).
@@ -312,7 +312,8 @@ public enum CommuneSolve {
                 log(
                     basis == nil
                         ? "commune posts part's basis for warm starts: not found in time"
-                        : "commune posts part's basis for warm starts in \(Date().timeIntervalSince(basisStarted)) s")
+                        : "commune posts part's basis for warm starts in \(Date().timeIntervalSince(basisStarted).loggedSeconds) s"
+                )
                 return basis
             } catch {
                 log("commune posts part's basis for warm starts: not written (\(error))")
@@ -346,7 +347,7 @@ public enum CommuneSolve {
             let lp = try solveRelaxation(interior: true)
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
-                log("commune LP bound \(bound) in \(lp.seconds) s")
+                log("commune LP bound \(bound.logged(decimals: 1)) in \(lp.seconds.loggedSeconds) s")
                 var found = FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
                 found.postsBasis = postsBasis(at: lp.duals)
                 return found
@@ -359,7 +360,7 @@ public enum CommuneSolve {
                 guide = point.values
                 pointObjective = point.objective
                 log(
-                    "commune LP relaxation did not finish (\(unfinished!)) after \(lp.seconds) s, its best point's objective \(point.objective): its duals price the Lagrangian bound, its posts start the rounding"
+                    "commune LP relaxation did not finish (\(unfinished!)) after \(lp.seconds.loggedSeconds) s, its best point's objective \(point.objective.logged(decimals: 1)): its duals price the Lagrangian bound, its posts start the rounding"
                 )
             } else {
                 log("commune LP relaxation did not finish (\(unfinished!)): the Lagrangian bound instead")
@@ -390,12 +391,12 @@ public enum CommuneSolve {
         // the bound may be loose, so the dual simplex decides as before, in the relaxation's share of the time.
         if let pointObjective, lagrangian.bound - pointObjective > Self.bestPointSlack * max(abs(lagrangian.bound), 1) {
             log(
-                "commune LP relaxation: the interior point's best point \(pointObjective) is far below the bound its duals give (\(lagrangian.bound)): the dual simplex instead"
+                "commune LP relaxation: the interior point's best point \(pointObjective.logged(decimals: 1)) is far below the bound its duals give (\(lagrangian.bound.logged(decimals: 1))): the dual simplex instead"
             )
             let lp = try solveRelaxation(interior: false)
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
-                log("commune LP bound \(bound) in \(lp.seconds) s")
+                log("commune LP bound \(bound.logged(decimals: 1)) in \(lp.seconds.loggedSeconds) s")
                 var found = FoundBound(
                     bound: bound, values: lp.values, duals: lp.duals, seconds: relaxationSeconds + lp.seconds)
                 found.postsBasis = postsBasis(at: lp.duals)
@@ -406,8 +407,8 @@ public enum CommuneSolve {
         let seconds = Date().timeIntervalSince(lagrangianStarted)
         log(
             startPrices != nil
-                ? "commune Lagrangian bound \(bound) in \(seconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices\(lagrangian.startedFromBasis ? "; the first from the warm start's basis" : ""))"
-                : "commune Lagrangian bound \(bound) in \(seconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
+                ? "commune Lagrangian bound \(bound.logged(decimals: 1)) in \(seconds.loggedSeconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices\(lagrangian.startedFromBasis ? "; the first from the warm start's basis" : ""))"
+                : "commune Lagrangian bound \(bound.logged(decimals: 1)) in \(seconds.loggedSeconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
         return FoundBound(
             bound: bound, values: guide ?? lagrangian.values, duals: lagrangian.duals,

@@ -149,6 +149,21 @@ public enum Robustness {
         return list
     }
 
+    /// Each variant's solve options: at most its turn's share of half the time limit (the variants run one per core),
+    /// so that variants GLPK cannot close (national €20M: every host's capacity halved or doubled, 0.15 % from the
+    /// relaxation) do not take the run's whole budget and leave the others unsolved ("skipped: no time left"); the
+    /// other half is the later analyses'. Variants that close (the default scenario's, in well under a second) never
+    /// reach it.
+    static func variantOptions(
+        _ options: SolverOptions, count: Int, width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    ) -> SolverOptions {
+        guard options.timeLimitSeconds.isFinite, count > 0 else { return options }
+        var each = options
+        let turns = (count + max(1, width) - 1) / max(1, width)
+        each.timeLimitSeconds = options.timeLimitSeconds / 2 / Double(turns)
+        return each
+    }
+
     /// Re-solves every variant (on every core) and compares it with the base plan.
     /// `baseModel` and `baseValues` are the run's model and solution: each variant is offered them as a MIP
     /// start, matched by variable name (a variant's model can have other co-financing variables); a start that
@@ -158,6 +173,7 @@ public enum Robustness {
         solver: any LinearSolver, options: SolverOptions
     ) throws -> Report {
         let list = variants(of: scenario)
+        let options = variantOptions(options, count: list.count)
         var known: [String: Double] = [:]
         for (variable, value) in zip(baseModel.program.variables, baseValues) { known[variable.name] = value }
         let base = PlanEvaluation(plan: basePlan, scenario: scenario)

@@ -47,6 +47,18 @@ import Testing
         #expect(report.stableTerritories.isEmpty)
     }
 
+    /// Each variant's time: its turn's share of half the limit (6 variants on 2 cores: 3 turns of 60 / 2 / 3 = 10 s);
+    /// no limit, no share.
+    @Test func eachVariantHasItsTurnsShareOfHalfTheTime() {
+        let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
+        #expect(Robustness.variantOptions(options, count: 6, width: 2).timeLimitSeconds == 10)
+        #expect(Robustness.variantOptions(options, count: 5, width: 2).timeLimitSeconds == 10)
+        #expect(Robustness.variantOptions(options, count: 1, width: 2).timeLimitSeconds == 30)
+        #expect(Robustness.variantOptions(options, count: 6, width: 2).mipGap == 1e-4)
+        let unlimited = SolverOptions(timeLimitSeconds: .infinity, mipGap: 1e-4)
+        #expect(Robustness.variantOptions(unlimited, count: 6, width: 2).timeLimitSeconds == .infinity)
+    }
+
     /// Capacity factors round down but keep one post for a host with capacity; co-financing factors keep whole cents;
     /// people per post-year replaces κ; nothing else changes.
     @Test func variantsScaleOnlyTheirGuess() {

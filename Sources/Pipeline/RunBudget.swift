@@ -26,15 +26,17 @@ public final class RunBudget: Sendable {
     public convenience init(
         seconds: Double, signal: CancellationFlag?, startedAt: Double = ProcessInfo.processInfo.systemUptime
     ) {
-        self.init(seconds: seconds, signal: signal, startedAt: startedAt, stops: TimedStops())
+        self.init(
+            seconds: seconds, signal: signal, startedAt: startedAt, stops: TimedStops(),
+            reserve: Self.reserve(for: seconds, setup: ProcessInfo.processInfo.systemUptime - startedAt))
     }
 
-    private init(seconds: Double, signal: CancellationFlag?, startedAt: Double, stops: TimedStops) {
+    private init(seconds: Double, signal: CancellationFlag?, startedAt: Double, stops: TimedStops, reserve: Double) {
         self.seconds = seconds
         self.signal = signal
         self.stops = stops
         started = startedAt
-        reserve = Self.reserve(for: seconds, setup: ProcessInfo.processInfo.systemUptime - startedAt)
+        self.reserve = reserve
         guard seconds.isFinite else { return }
         // A watcher, not a timer: it also forwards a signal to the solves within its 20 ms period.
         let flag = flag, signal = signal, finished = finished, stopAt = started + seconds - reserve / 2
@@ -55,9 +57,10 @@ public final class RunBudget: Sendable {
 
     /// A budget that ends at `fraction` of this one, from the same start, stopped by the same signal, and whose solves
     /// stopped by its clock count in this one's `solvesStoppedByTime`: the part of the run that must leave the rest to
-    /// what comes after it.
+    /// what comes after it. It keeps no reserve of its own: the work after its solves happens in the time after it,
+    /// and this budget's reserve is kept for the end of the run.
     public func share(_ fraction: Double) -> RunBudget {
-        RunBudget(seconds: seconds * fraction, signal: signal, startedAt: started, stops: stops)
+        RunBudget(seconds: seconds * fraction, signal: signal, startedAt: started, stops: stops, reserve: 0)
     }
 
     /// The part of a budget kept for the work after the solves (comparison tables, the analyses' models, the

@@ -93,7 +93,7 @@ public enum RunCommand {
         reserved(reservation.destination)
         log("locked \(reservation.lock.path)")
 
-        var options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
+        let options = Solving.options(for: scenario, timeLimit: request.timeLimit, mipGap: request.mipGap)
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(
             seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
@@ -105,14 +105,14 @@ public enum RunCommand {
             "time budget \(Format.fixed(budget.seconds, decimals: 1)) s, \(Format.fixed(budget.remaining, decimals: 1)) s left; \(Format.fixed(budget.reserve, decimals: 1)) s kept for the comparison, report and publishing"
         )
         if planBudget !== budget {
-            // The plan's own shares of time (stages, tie-break, starts) are shares of its part.
-            options.timeLimitSeconds = min(options.timeLimitSeconds, max(planBudget.solvingTime, 0.01))
+            // Every solve of that part is clamped by its budget, as every solve of a run is by the run's; the options
+            // keep the run's limit, which the manifest records.
             log(
                 "the département plan and its analyses stop within the first \(Format.fixed(planBudget.seconds, decimals: 1)) s; the commune plan has the rest"
             )
         }
         let baselines = RunReport.startBaselines(
-            inputs, scenario: scenario, waitSeconds: { budget.remaining - budget.reserve / 2 })
+            inputs, scenario: scenario, waitSeconds: { planBudget.remaining - planBudget.reserve / 2 })
         let outcome = try solvePlan(
             scenario, request: request, solver: budgeted, options: options, reservation: reservation,
             clock: &clock, log: log, published: published)

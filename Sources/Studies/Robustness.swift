@@ -151,9 +151,9 @@ public enum Robustness {
 
     /// Each variant's solve options: at most its turn's share of half the time limit (the variants run one per core),
     /// so that variants GLPK cannot close (national €20M: every host's capacity halved or doubled, 0.15 % from the
-    /// relaxation) do not take the run's whole budget and leave the others unsolved ("skipped: no time left"); the
-    /// other half is the later analyses'. Variants that close (the default scenario's, in well under a second) never
-    /// reach it.
+    /// relaxation) do not take the run's whole budget from the others ("skipped: no time left"); the other half is the
+    /// later analyses'. A share of the limit, not of the time left: the run's budget still clamps each solve. Variants
+    /// that close (the default scenario's, in well under a second) never reach it.
     static func variantOptions(
         _ options: SolverOptions, count: Int, width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     ) -> SolverOptions {
@@ -167,7 +167,8 @@ public enum Robustness {
     /// Re-solves every variant (on every core) and compares it with the base plan.
     /// `baseModel` and `baseValues` are the run's model and solution: each variant is offered them as a MIP
     /// start, matched by variable name (a variant's model can have other co-financing variables); a start that
-    /// breaks a variant's rule (fewer hosts, less money, a different service row) is ignored by the solver.
+    /// breaks a variant's rule (fewer hosts, less money, a different service row) is ignored, and GLPK starts from the
+    /// better of it and the primal heuristic's plan (`HeuristicFirst`).
     public static func run(
         scenario: Scenario, basePlan: Plan, baseModel: AllocationModel, baseValues: [Double],
         solver: any LinearSolver, options: SolverOptions

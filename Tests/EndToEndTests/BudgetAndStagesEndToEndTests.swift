@@ -79,9 +79,6 @@ import Testing
         }
     }
 
-    /// A whole-run budget of 4 s on the €150M scenario, which needs far more (main plan at gap 0, sensitivity,
-    /// frontier): it ends within the budget plus 2 s with a published best-effort plan (10) or none found (21),
-    /// and the report says which analyses were cut short.
     /// National €20M (the floors take 505 of the 508 posts the money buys): the robustness variants with every host's
     /// capacity halved or doubled do not close (0.15–0.16 % from their relaxation) and used to take the whole budget,
     /// leaving the four others "skipped: no time left". Each variant now has its turn's share of half the budget: all
@@ -105,6 +102,9 @@ import Testing
         #expect(statuses.values.allSatisfy { $0 == "optimal" || $0 == "feasible" }, "\(statuses)")
     }
 
+    /// A whole-run budget of 4 s on the €150M scenario, which needs far more (main plan at gap 0, sensitivity,
+    /// frontier): it ends within the budget plus 2 s with a published best-effort plan (10) or none found (21),
+    /// and the report says which analyses were cut short.
     @Test func aRunKeepsItsTimeBudget() throws {
         let temp = try E2E.temporaryDirectory(prefix: "budget")
         defer { try? FileManager.default.removeItem(at: temp) }

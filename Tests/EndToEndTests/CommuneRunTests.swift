@@ -28,7 +28,12 @@ import Testing
         // Both plans proven: the département plan by GLPK, the commune plan (value = LP bound, 509.12) by its bound.
         #expect(result.status == 0, "\(result)")
         // The département plan and its analyses have a quarter of the budget, the commune plan the rest.
-        #expect(result.stderrText.contains("the département plan and its analyses stop within the first"))
+        #expect(result.stderrText.contains("the département plan and its analyses stop within the first 15.0 s"))
+        // The manifest records the run's limit (the default 60 s), not the département part's share of it.
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
+        #expect((manifest?["solver_options"] as? [String: Any])?["time_limit_seconds"] as? Double == 60)
         let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
         let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
         #expect(

@@ -199,6 +199,22 @@ final class Search {
         self.activity = activity
         forget(touched)
         touched = []
+        moved = []
+    }
+
+    /// Territories changed since the last `beginTrial`: what `undo` forgets.
+    private var moved = Set<Int>()
+
+    /// Marks the state a trial starts from (saved by the caller as `values` and `activity`).
+    func beginTrial() { moved = [] }
+
+    /// Back to the state saved at the last `beginTrial` (a trial undone): the territories moved since are forgotten,
+    /// and stay in `touched`, so that a later `restore` to an earlier state still forgets every one of them.
+    func undo(to values: [Double], activity: [Double]) {
+        self.values = values
+        self.activity = activity
+        forget(moved)
+        moved = []
     }
 
     private func forget(_ territories: Set<Int>) {
@@ -288,9 +304,10 @@ final class Search {
     func apply(_ move: Move) {
         for change in move.changes { values[change.variable] += change.delta }
         for (row, delta) in move.rows { activity[row] += delta }
-        let moved = Set(move.changes.map { territoryOf[$0.variable] })
-        forget(moved)
-        touched.formUnion(moved)
+        let territories = Set(move.changes.map { territoryOf[$0.variable] })
+        forget(territories)
+        touched.formUnion(territories)
+        moved.formUnion(territories)
     }
 
     /// The gaining moves of one post between two options of `territory`, best first (cached until it changes).
@@ -488,9 +505,10 @@ final class Search {
         let savedValues = values, savedActivity = activity
         for removal in removals {
             guard Date() < deadline else { break }
+            beginTrial()
             apply(removal)
             if removal.gain + refill(excluding: removal.changes[0].variable) > epsilon { return true }
-            restore(values: savedValues, activity: savedActivity)
+            undo(to: savedValues, activity: savedActivity)
         }
         return false
     }

@@ -48,8 +48,10 @@ enum RunAnalyses {
                 output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
                 output.sections.append(RobustnessReport.section(robustness))
             }
-            output.cutShort = RunLimitsSection.cutShort(
-                rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
+            output.cutShort =
+                RunLimitsSection.cutShort(robustness: results.robustness?.rows ?? [])
+                + RunLimitsSection.cutShort(
+                    rows: rows ?? [], points: points, pointsAsked: frontier ? settings.frontierPoints : 0)
             if let rows {
                 output.files.append((name: "sensitivity.csv", content: Data(AnalysesReport.sensitivityCSV(rows).utf8)))
                 output.sections.append(

@@ -273,9 +273,11 @@ public enum RunCommand {
         }
         let analyses = try RunAnalyses.run(
             outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
-        parts.analyses = (analyses.files, analyses.sections, analyses.cutShort)
+        let cutShort =
+            (parts.decomposition.map { RunLimitsSection.cutShort(decomposition: $0) } ?? []) + analyses.cutShort
+        parts.analyses = (analyses.files, analyses.sections, cutShort)
         clock.lap("analyses")
-        log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: analyses.cutShort))
+        log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: cutShort))
         // Where people live (a demand table): the commune plan, its tables and its report section.
         // The commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are
         // shares of what the run has left, not of the whole budget.

@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import LinearProgramming
 import Studies
 
 /// What the run's time budget and limits did to it: which analyses were cut short (a re-solve stopped at a
@@ -8,11 +9,40 @@ import Studies
 public enum RunLimitsSection {
     /// The analyses that did not finish: sensitivity rows not solved to optimality, frontier points missing.
     public static func cutShort(rows: [Sensitivity.Row], points: [Frontier.Point]?, pointsAsked: Int) -> [String] {
-        var found = rows.filter { $0.status != "optimal" }.map { "sensitivity '\($0.label)': \($0.status)" }
+        var found = rows.filter { stoppedByLimit($0.status) }.map {
+            "sensitivity '\($0.label)': \(statusText($0.status, gap: $0.relativeGap))"
+        }
         if pointsAsked >= 2, (points?.count ?? 0) < pointsAsked {
             found.append("frontier: \(points?.count ?? 0) of \(pointsAsked) points")
         }
         return found
+    }
+
+    /// Robustness variants a limit stopped (or left no time for): their rows compare a plan that is not proven, or
+    /// none.
+    public static func cutShort(robustness rows: [Robustness.Row]) -> [String] {
+        rows.filter { stoppedByLimit($0.status) }.map {
+            "robustness '\($0.label)': \(statusText($0.status, gap: $0.relativeGap))"
+        }
+    }
+
+    /// Decomposition re-solves a limit stopped (or left no time for): the split is then only as good as their gaps.
+    public static func cutShort(decomposition outcome: Decomposition.Outcome, observed: String = "2021") -> [String] {
+        outcome.solved.filter { $0.combination != .scenario && stoppedByLimit($0.status) }.map {
+            "decomposition '\($0.combination.name(observed: observed))': \(statusText($0.status, gap: $0.relativeGap))"
+        }
+    }
+
+    /// A re-solve's status when a limit, not the model, ended it: a plan not proven (`feasible`), none found in time,
+    /// cancelled, or never started. `infeasible` or `rejected` are answers, not cuts.
+    static func stoppedByLimit(_ status: String) -> Bool {
+        status == SolveStatus.feasible.rawValue || status == SolveStatus.noSolution.rawValue
+            || status == SolveStatus.interrupted.rawValue || status == "skipped: no time left"
+    }
+
+    static func statusText(_ status: String, gap: Double?) -> String {
+        guard let gap else { return status }
+        return "\(status), gap \(Format.percent(gap, decimals: 4))"
     }
 
     public static func logLine(budgetSeconds: Double, cutShort: [String]) -> String {

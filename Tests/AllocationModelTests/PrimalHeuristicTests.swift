@@ -159,4 +159,38 @@ import Testing
         #expect(result.hasSolution)
         #expect(result.objective! >= heuristic.objective - 1e-6)
     }
+
+    /// The national scenario at €20M with every host's capacity halved (the robustness variant), started from the base
+    /// scenario's plan, which breaks the halved capacities. Branch-and-bound then searches as without a start (GLPK's
+    /// MIP presolver on: faster on the default run's co-financing variant, BENCHMARKS.md), and when it ends with
+    /// nothing better within its 2 s, the heuristic's plan is the answer: never no plan, never a worse one.
+    @Test func aStartThatBreaksTheRulesLeavesTheHeuristicsPlanAsTheFallback() throws {
+        let base = try ScenarioLoader.load(
+            Fixtures.defaultScenarioPath,
+            overrides: [ParameterOverride(key: "programme.budget_eur", value: "20000000")])
+        let options = SolverOptions(timeLimitSeconds: 2, mipGap: 1e-4)
+        let baseModel = AllocationModel(scenario: base)
+        let basePlan = try #require(PrimalHeuristic.plan(for: baseModel, solver: GLPKSolver(), options: options))
+        let halved = Scenario(
+            parameters: base.parameters, territories: base.territories,
+            structures: base.structures.map {
+                HostStructure(
+                    id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind,
+                    capacity: RobustnessParameters.scaled(capacity: $0.capacity, by: 0.5),
+                    cofinancingEUR: $0.cofinancingEUR, posts2021: $0.posts2021)
+            }, inputFiles: base.inputFiles)
+        let model = AllocationModel(scenario: halved)
+        var known: [String: Double] = [:]
+        for (variable, value) in zip(baseModel.program.variables, basePlan.values) { known[variable.name] = value }
+        let start = model.program.variables.map { known[$0.name] ?? 0 }
+        try #require(model.program.largestViolation(of: start, tolerance: 1e-6) != nil)
+        let heuristic = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options))
+        try #require(heuristic.gap > 1e-4)
+        let result = try HeuristicFirst.solve(model, solver: GLPKSolver(), options: options.starting(from: start))
+        #expect(result.hasSolution)
+        #expect(result.objective! >= heuristic.objective - 1e-6)
+        #expect(model.program.largestViolation(of: result.values, tolerance: 1e-6) == nil)
+        let bound = try #require(result.bestBound)
+        #expect(bound >= result.objective! - 1e-6)
+    }
 }

@@ -7,13 +7,19 @@ import Studies
 /// limit, or never started for want of time) and whether the plan depends on timing. Said in the report
 /// and the log, so a shortened night is never mistaken for a complete one.
 public enum RunLimitsSection {
-    /// The analyses that did not finish: sensitivity rows not solved to optimality, frontier points missing.
+    /// The analyses that did not finish: sensitivity rows and frontier points a limit stopped, frontier points missing.
     public static func cutShort(rows: [Sensitivity.Row], points: [Frontier.Point]?, pointsAsked: Int) -> [String] {
         var found = rows.filter { stoppedByLimit($0.status) }.map {
             "sensitivity '\($0.label)': \(statusText($0.status, gap: $0.relativeGap))"
         }
         if pointsAsked >= 2, (points?.count ?? 0) < pointsAsked {
             found.append("frontier: \(points?.count ?? 0) of \(pointsAsked) points")
+        }
+        // A point whose slices stopped without proving its gap (node-counted, so the same on every run).
+        for (step, point) in (points ?? []).enumerated() where stoppedByLimit(point.status) {
+            found.append(
+                "frontier point \(step) (ε = \(Format.fixed(point.epsilon, decimals: 4))): \(statusText(point.status, gap: point.relativeGap))"
+            )
         }
         return found
     }

@@ -100,40 +100,7 @@ import Testing
             rows.map { ($0["variant"] ?? "", $0["status"] ?? "") }, uniquingKeysWith: { a, _ in a })
         #expect(statuses.count == 6, "\(statuses)")
         #expect(statuses.values.allSatisfy { $0 == "optimal" || $0 == "feasible" }, "\(statuses)")
-        try Self.expectStoppedSolvesListed(out)
-    }
-
-    /// The report's "Analyses cut short" names every robustness variant and every decomposition re-solve that a limit
-    /// stopped (not proven within its gap, or not started), and nothing else of theirs: they used to be left out, and
-    /// the report said "Every analysis finished" beside rows at their limit.
-    static func expectStoppedSolvesListed(_ out: URL) throws {
-        let report = try E2E.text(out.appendingPathComponent("report.md"))
-        let lines = report.components(separatedBy: "\n")
-        let listed = lines.filter { $0.hasPrefix("- robustness '") || $0.hasPrefix("- decomposition '") }
-        var stopped: [String] = []
-        let robustness = out.appendingPathComponent("robustness.csv")
-        if FileManager.default.fileExists(atPath: robustness.path) {
-            var seen = Set<String>()
-            for row in try E2E.table(robustness) where seen.insert(row["variant"] ?? "").inserted {
-                if ["feasible", "noSolution", "interrupted", "skipped: no time left"].contains(row["status"] ?? "") {
-                    stopped.append("- robustness '\(row["variant"] ?? "")': \(row["status"] ?? "")")
-                }
-            }
-        }
-        if let heading = report.range(of: "## What money, the funding rule and geography each buy") {
-            let section = report[heading.upperBound...].components(separatedBy: "\n## ")[0]
-            for line in section.components(separatedBy: "\n")
-            where line.hasPrefix("| 2021 |") || line.hasPrefix("| scenario |") {
-                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard cells.count >= 9, let status = cells.last else { continue }
-                if status.hasPrefix("feasible") || status.hasPrefix("skipped") || status.hasPrefix("noSolution") {
-                    stopped.append("- decomposition 'money=\(cells[2]),funding_rule=\(cells[1]),geography=\(cells[0])'")
-                }
-            }
-        }
-        #expect(listed.count == stopped.count, "listed \(listed), stopped \(stopped)")
-        for line in stopped { #expect(listed.contains { $0.hasPrefix(line) }, "\(line) not in \(listed)") }
-        if !stopped.isEmpty { #expect(report.contains("Analyses cut short")) }
+        try E2E.expectStoppedSolvesListed(out)
     }
 
     /// A whole-run budget of 4 s on the €150M scenario, which needs far more (main plan at gap 0, sensitivity,
@@ -184,7 +151,7 @@ import Testing
         #expect(manifest.deterministic == false, "\(manifest)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("**Not deterministic:**"))
-        try Self.expectStoppedSolvesListed(out)
+        try E2E.expectStoppedSolvesListed(out)
         if result.status == 0 {
             #expect(
                 manifest.nondeterminismReason?.contains(

@@ -47,6 +47,7 @@ struct EndToEndTests {
         #expect(posts > 0 && posts <= 4000)
         let stateCost = try #require((summary["state_cost_eur"] as? NSNumber)?.doubleValue)
         #expect(stateCost > 0 && stateCost <= 200_000_000 + 0.01)
+        try E2E.expectStoppedSolvesListed(plainDirectory)
         let manifestData = try #require(files["manifest.json"])
         _ = try #require(
             JSONSerialization.jsonObject(with: manifestData) as? [String: Any],

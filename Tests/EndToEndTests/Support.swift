@@ -5,6 +5,48 @@ import Testing
 /// Helpers for the end-to-end tests: find the built `repartir`, run it (or python3) as a child
 /// process with captured output, and make throw-away scenario folders.
 enum E2E {
+    /// The report's "Analyses cut short" names every sensitivity row, robustness variant, frontier point and
+    /// decomposition re-solve that a limit stopped (not proven within its gap, none found, or not started), and
+    /// nothing else: robustness, decomposition and frontier rows at their limit used to be left out, and the report
+    /// said "Every analysis finished" beside them.
+    static func expectStoppedSolvesListed(_ out: URL) throws {
+        let stoppedStatuses: Set<String> = ["feasible", "noSolution", "interrupted", "skipped: no time left"]
+        let report = try text(out.appendingPathComponent("report.md"))
+        let prefixes = ["- sensitivity '", "- robustness '", "- decomposition '", "- frontier point "]
+        let listed = report.components(separatedBy: "\n").filter { line in prefixes.contains { line.hasPrefix($0) } }
+        var stopped: [String] = []
+        func rows(_ name: String) throws -> [[String: String]] {
+            let url = out.appendingPathComponent(name)
+            return FileManager.default.fileExists(atPath: url.path) ? try table(url) : []
+        }
+        for row in try rows("sensitivity.csv") where stoppedStatuses.contains(row["status"] ?? "") {
+            stopped.append("- sensitivity '\(row["change"] ?? "")': \(row["status"] ?? "")")
+        }
+        var seen = Set<String>()
+        for row in try rows("robustness.csv") where seen.insert(row["variant"] ?? "").inserted {
+            if stoppedStatuses.contains(row["status"] ?? "") {
+                stopped.append("- robustness '\(row["variant"] ?? "")': \(row["status"] ?? "")")
+            }
+        }
+        for row in try rows("frontier.csv") where stoppedStatuses.contains(row["status"] ?? "") {
+            stopped.append("- frontier point \(row["step"] ?? "") ")
+        }
+        if let heading = report.range(of: "## What money, the funding rule and geography each buy") {
+            let section = report[heading.upperBound...].components(separatedBy: "\n## ")[0]
+            for line in section.components(separatedBy: "\n")
+            where line.hasPrefix("| 2021 |") || line.hasPrefix("| scenario |") {
+                let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count >= 9, let status = cells.last else { continue }
+                if stoppedStatuses.contains(where: { status.hasPrefix($0) }) {
+                    stopped.append("- decomposition 'money=\(cells[2]),funding_rule=\(cells[1]),geography=\(cells[0])'")
+                }
+            }
+        }
+        #expect(listed.count == stopped.count, "listed \(listed), stopped \(stopped)")
+        for line in stopped { #expect(listed.contains { $0.hasPrefix(line) }, "\(line) not in \(listed)") }
+        if !stopped.isEmpty { #expect(!report.contains("Every analysis finished.")) }
+    }
+
     /// The package root, from this file's path: Tests/EndToEndTests/Support.swift.
     static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -18,6 +18,9 @@ enum CommuneRun {
         let solveSeconds: Double
         /// Why the commune plan may differ between two identical runs (a clock stopped a step of it); nil when not.
         let timingDependence: String?
+        /// The plan's answer for the manifest, and the sentence the report's Status section gives it.
+        let plan: RunManifest.CommunePlan
+        let statusNote: String
     }
 
     /// The steps of the commune solve a clock can stop: the relaxation (then the Lagrangian bound stands in) and the
@@ -97,7 +100,12 @@ enum CommuneRun {
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
                 section: CommuneReport.section(results), proven: outcome.proven,
-                solveSeconds: outcome.seconds, timingDependence: Self.timingDependence(outcome))
+                solveSeconds: outcome.seconds, timingDependence: Self.timingDependence(outcome),
+                plan: RunManifest.CommunePlan(
+                    status: outcome.proven ? "optimal" : "feasible", value: results.optimised.value,
+                    bound: results.bound, boundMethod: outcome.boundMethod == .relaxation ? "lp" : "lagrangian",
+                    relativeGap: results.gap),
+                statusNote: CommuneReport.statusNote(results))
         } catch let failure as CommuneSolve.Failure {
             switch failure {
             case .planRefused: throw .rejectedPlan(failure.description)

@@ -15,7 +15,7 @@ public enum Manifest {
 
     static func render(
         _ outcome: Solving.Outcome, solver: SolverIdentity, timings: [(String, Double)],
-        outputs: [(name: String, content: Data)]
+        outputs: [(name: String, content: Data)], communePlan: RunManifest.CommunePlan? = nil
     ) -> String {
         let record = outcome.record
         var manifest = header(record.scenario, status: record.status.rawValue, solver: solver, outputs: outputs)
@@ -25,6 +25,7 @@ public enum Manifest {
         manifest.relativeGap = record.relativeGap.flatMap(finite)
         manifest.solverOptions = .init(mipGap: record.mipGap, timeLimitSeconds: record.timeLimitSeconds.flatMap(finite))
         manifest.limitReached = record.limitReached
+        manifest.communePlan = communePlan
         // Identical inputs give the same plan only when every solve finished; otherwise say why not.
         manifest.deterministic = outcome.timingDependence == nil
         manifest.nondeterminismReason = outcome.timingDependence

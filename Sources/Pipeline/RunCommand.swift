@@ -124,7 +124,8 @@ public enum RunCommand {
         clock.mark("total_before_write")
         assembled.files.append(DataPackage.file(describing: assembled.files))
         let manifest = Manifest.render(
-            assembled.outcome, solver: budgeted.identity, timings: clock.timings, outputs: assembled.files)
+            assembled.outcome, solver: budgeted.identity, timings: clock.timings, outputs: assembled.files,
+            communePlan: assembled.communePlan)
         assembled.files.append((name: "manifest.json", content: Data(manifest.utf8)))
         try stopIfCancelled(request)
         let directory = try OutputPublisher.publish(
@@ -242,7 +243,9 @@ public enum RunCommand {
         budgets: (run: RunBudget, plan: RunBudget), solver: any LinearSolver, communeSolver: any LinearSolver,
         options: SolverOptions, warmStart: PreviousCommunePlan?, clock: inout RunClock,
         log: @escaping (String) -> Void
-    ) throws(RunFailure) -> (outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool) {
+    ) throws(RunFailure) -> (
+        outcome: Solving.Outcome, files: [RunReport.File], communeProven: Bool, communePlan: RunManifest.CommunePlan?
+    ) {
         let budget = budgets.run
         var outcome = solved
         let scenario = outcome.record.scenario
@@ -285,7 +288,7 @@ public enum RunCommand {
         communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
         let communes = try CommuneRun.run(
             scenario, solver: communeSolver, options: communeOptions, warmStart: warmStart, log: log)
-        parts.communes = communes.map { ($0.files, $0.section) }
+        parts.communes = communes.map { ($0.files, $0.section, $0.statusNote) }
         if let communes {
             // The commune step (solve, the 2021 plan scored, its tables and map) and its solve alone.
             clock.record("commune_solve", communes.solveSeconds)
@@ -305,7 +308,7 @@ public enum RunCommand {
         parts.timingDependence = outcome.timingDependence
         let files = RunReport.files(parts, inputs: inputs)
         clock.lap("render")
-        return (outcome, files, communes?.proven ?? true)
+        return (outcome, files, communes?.proven ?? true, communes?.plan)
     }
 
     /// `--warm-start`'s previous commune plan, read before the lock and the solve so that a wrong folder fails at once:

@@ -77,6 +77,32 @@ public struct RunManifest: Codable, Sendable {
     public var timingsSeconds: [String: Double]?
 
     /// A manifest with only its two required keys; `Manifest` fills in the rest.
+    /// With a demand table, the commune plan's own answer (a second plan beside the département one, which `status`,
+    /// `objective` and `best_bound` describe): a run can be `optimal` there and exit 10 for this plan's gap.
+    public struct CommunePlan: Codable, Sendable, Equatable {
+        /// `optimal` (within the MIP gap of its bound) or `feasible`.
+        public let status: String
+        public let value: Double
+        public let bound: Double
+        /// `lp` (the relaxation's optimum) or `lagrangian`.
+        public let boundMethod: String
+        public let relativeGap: Double
+
+        public init(status: String, value: Double, bound: Double, boundMethod: String, relativeGap: Double) {
+            self.status = status
+            self.value = value
+            self.bound = bound
+            self.boundMethod = boundMethod
+            self.relativeGap = relativeGap
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status, value, bound, boundMethod = "bound_method", relativeGap = "relative_gap"
+        }
+    }
+
+    public var communePlan: CommunePlan?
+
     public init(scenario: String, status: String) {
         self.scenario = scenario
         self.status = status
@@ -89,6 +115,7 @@ public struct RunManifest: Codable, Sendable {
         case solverStatus = "solver_status", bestBound = "best_bound", solverOptions = "solver_options"
         case limitReached = "limit_reached", deterministic, nondeterminismReason = "nondeterminism_reason", model
         case conflictingRules = "conflicting_rules", timingsSeconds = "timings_seconds"
+        case communePlan = "commune_plan"
     }
 
     /// The keys docs/outputs.md documents as "or null" are written as null; the keys a kind of run does not
@@ -116,6 +143,7 @@ public struct RunManifest: Codable, Sendable {
             try container.encodeIfPresent(deterministic, forKey: .deterministic)
             try container.encode(nondeterminismReason, forKey: .nondeterminismReason)
             try container.encodeIfPresent(model, forKey: .model)
+            try container.encodeIfPresent(communePlan, forKey: .communePlan)
         }
         try container.encodeIfPresent(inputs, forKey: .inputs)
         try container.encodeIfPresent(parameters, forKey: .parameters)

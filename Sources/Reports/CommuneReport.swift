@@ -61,6 +61,19 @@ public enum CommuneReport {
             + "(the stage's binary model is not solved). " + held
     }
 
+    /// The Status section's word on the commune plan: the status above it is the département plan's, and a reader
+    /// (or a cron job reading exit 10) must not take "Optimal" for the commune plan's when it is 6 % from its bound.
+    public static func statusNote(_ results: CommuneResults) -> String {
+        let status =
+            results.proven
+            ? "**optimal** (within the MIP gap of its \(results.boundName))"
+            : "**feasible, not proven optimal**: \(Format.percent(results.gap, decimals: 2)) below its \(results.boundName)"
+        return
+            "The status above is the département plan's. This run's second plan, by commune (\"Where people live\" below, "
+            + "`sites.csv`, `allocation_by_commune.csv`), is \(status)"
+            + (results.proven ? "." : "; the run exits 10 for it.")
+    }
+
     public static func section(_ results: CommuneResults) -> String {
         guard let inputs = results.scenario.communes else { return "" }
         let radius = Format.fixed(inputs.radiusKm, decimals: inputs.radiusKm.rounded() == inputs.radiusKm ? 0 : 1)

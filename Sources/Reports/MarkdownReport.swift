@@ -6,7 +6,8 @@ import Scenario
 /// who gets most and least and why, and the assumptions. Deterministic: no dates, no timings.
 public enum MarkdownReport {
     /// `files`: the names of the files the run writes, when known, so the report lists exactly those.
-    public static func render(_ record: RunRecord, files: [String]? = nil) -> String {
+    /// `statusNote`: a paragraph after the plan's status (a commune run's second plan and its own status).
+    public static func render(_ record: RunRecord, files: [String]? = nil, statusNote: String? = nil) -> String {
         let scenario = record.scenario
         let parameters = scenario.parameters
         let evaluation = record.evaluation
@@ -29,6 +30,10 @@ public enum MarkdownReport {
         out.append("")
         out.append(statusSentence(record))
         out.append("")
+        if let statusNote {
+            out.append(statusNote)
+            out.append("")
+        }
         out.append("## Headline")
         out.append("")
         let endowedTerritories = evaluation.territories.filter { $0.posts > 0 }.count

@@ -17,8 +17,8 @@ extension RunReport {
         /// The re-solves around the plan (robustness, sensitivity, frontier): their files, sections, and those cut
         /// short.
         public var analyses: (files: [File], sections: [String], cutShort: [String]) = ([], [], [])
-        /// With a demand table: the commune plan's files and section.
-        public var communes: (files: [File], section: String)?
+        /// With a demand table: the commune plan's files, section, and its sentence for the Status section.
+        public var communes: (files: [File], section: String, statusNote: String)?
         public var stabilitySection = ""
         public var budgetSeconds: Double
         public var tieBreakNote: String?
@@ -75,7 +75,8 @@ extension RunReport {
         let posts = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.posts) })
         let report =
             MarkdownReport.render(
-                record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"])
+                record, files: files.map(\.name) + ["report.md", "datapackage.json", "manifest.json"],
+                statusNote: parts.communes?.statusNote)
             + "\n" + StagesTable.section(parts.stages) + parts.stabilitySection
             + RunLimitsSection.section(
                 budgetSeconds: parts.budgetSeconds,

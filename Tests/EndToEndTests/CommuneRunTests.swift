@@ -3,6 +3,7 @@ import CommuneFixtures
 import Foundation
 import GLPKSolver
 import LinearProgramming
+import Pipeline
 import Scenario
 import Testing
 
@@ -34,6 +35,11 @@ import Testing
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
         #expect((manifest?["solver_options"] as? [String: Any])?["time_limit_seconds"] as? Double == 60)
+        #expect((manifest?["commune_plan"] as? [String: Any])?["status"] as? String == "optimal")
+        #expect(
+            try E2E.text(out.appendingPathComponent("report.md")).contains(
+                "This run's second plan, by commune (\"Where people live\" below, `sites.csv`, `allocation_by_commune.csv`), is **optimal** (within the MIP gap of its LP bound)."
+            ))
         let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
         let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
         #expect(
@@ -111,9 +117,26 @@ import Testing
         let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
         let gap = try #require(Double(sizes.first { $0["metric"] == "relative_gap" }?["value"] ?? ""))
         #expect(abs(gap - 0.2) < 1e-4)
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("feasible, gap 20.00 % against the LP bound"))
+        // The Status section, whose first sentence is the département plan's, says the commune plan is not proven
+        // (a review found it saying only "Optimal" in a run that exits 10 for the commune plan's gap), and so does
+        // the manifest, beside the département plan's figures.
+        let status = try #require(
+            report.components(separatedBy: "## Headline").first?.components(separatedBy: "## Status").last)
+        #expect(status.contains("The status above is the département plan's"))
         #expect(
-            try E2E.text(out.appendingPathComponent("report.md")).contains("feasible, gap 20.00 % against the LP bound")
-        )
+            status.contains("**feasible, not proven optimal**: 20.00 % below its LP bound; the run exits 10 for it."))
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                as? [String: Any])
+        let plan = try #require(manifest["commune_plan"] as? [String: Any], "\(manifest)")
+        #expect(plan["status"] as? String == "feasible" && plan["bound_method"] as? String == "lp")
+        #expect(abs((plan["relative_gap"] as? Double ?? 0) - gap) < 1e-6)
+        let value = try #require(try Self.metric(out, "value"))
+        #expect(abs((plan["value"] as? Double ?? 0) - value) < 1e-3)
+        let read = try RunManifest.read(folder: out.path)
+        #expect(read.communePlan?.status == "feasible")
     }
 
     /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26

@@ -358,14 +358,59 @@ public enum RunCommand {
     /// `solver` solves the stages before `stage` and writes the model.
     public static func exportModel(
         _ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
-        to file: String, solver: any LinearSolver & ModelWriter
+        commune: Bool = false, to file: String, solver: any LinearSolver & ModelWriter,
+        log: (String) -> Void = { _ in }
     ) throws(RunFailure) {
         let (scenario, model) = try validate(path, overrides: overrides)
-        let program = try StageExport.program(model: model, scenario: scenario, stage: stage, solver: solver)
+        let program: LinearProgram
+        if commune {
+            program = try communeProgram(scenario, stage: stage, solver: solver, log: log)
+        } else {
+            if scenario.communes != nil {
+                log(
+                    "the département model (the plan of the tables by territory and structure); --commune writes the commune plan's"
+                )
+            }
+            program = try StageExport.program(model: model, scenario: scenario, stage: stage, solver: solver)
+        }
         do {
             try solver.write(program, format: format, to: file)
         } catch {
             throw .outputIO("", cause: error)
+        }
+    }
+
+    /// `export-model --commune`: the commune plan's integer model (docs/model.md, "The commune model"), to solve with
+    /// another solver beside the run's bound. With `reach.stages: endow_reach,value`, the value stage's, its covering
+    /// rows from the endowment stage's cover solved as the run solves it (`CommuneEndowment`); `--stage 1` writes
+    /// the endowment stage's own binary model instead.
+    static func communeProgram(
+        _ scenario: Scenario, stage: Int?, solver: any LinearSolver, log: (String) -> Void
+    ) throws(RunFailure) -> LinearProgram {
+        guard let inputs = scenario.communes else {
+            throw .usage(
+                "--commune exports the commune model, and scenario \(scenario.parameters.name) has no demand table (tables.demand): leave it out"
+            )
+        }
+        let stages = inputs.endowReach == nil ? 1 : 2
+        if let stage, !(1...stages).contains(stage) {
+            throw .usage(
+                "--stage \(stage) with --commune: the commune model has \(stages == 1 ? "one stage (value): leave --stage out" : "stages 1 (endow_reach) and 2 (value)")"
+            )
+        }
+        do {
+            guard let unit = inputs.endowReach else { return CommuneModel(scenario: scenario).program }
+            if stage == 1 {
+                return CommuneEndowment.binaryModel(CommuneModel(scenario: scenario), scenario: scenario, unit: unit)
+            }
+            log("solving the endowment stage, whose cover the value stage holds")
+            let cover = try CommuneEndowment.solve(
+                CommuneModel(scenario: scenario, options: .init(relaxed: true)), scenario: scenario, unit: unit,
+                solver: solver, options: SolverOptions(timeLimitSeconds: scenario.parameters.solver.timeLimitSeconds),
+                log: log)
+            return CommuneModel(scenario: scenario, options: .init(covers: cover.covered)).program
+        } catch {
+            throw .solver("commune model's endowment stage", cause: error)
         }
     }
 }

@@ -28,6 +28,12 @@ struct ExportModel: ParsableCommand {
     )
     var stage: Int?
 
+    @Flag(
+        help:
+            "With a demand table: the commune plan's model (the value stage's, the endowment's cover held; --stage 1 for the endowment stage's), not the département plan's."
+    )
+    var commune = false
+
     func run() throws {
         let overrides = try common.overrides()
         // GLPK writes into a private folder (never a predictable name in /tmp); it is removed on
@@ -49,8 +55,8 @@ struct ExportModel: ParsableCommand {
         restoreSignalMask(previousMask)
         do throws(RunFailure) {
             try RunCommand.exportModel(
-                common.scenario, overrides: overrides, format: format, stage: stage, to: file.temporaryFile,
-                solver: GLPKSolver())
+                common.scenario, overrides: overrides, format: format, stage: stage, commune: commune,
+                to: file.temporaryFile, solver: GLPKSolver(), log: { common.log($0) })
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")

@@ -139,6 +139,44 @@ import Testing
         #expect(read.communePlan?.status == "feasible")
     }
 
+    /// `export-model --commune` writes the commune plan's integer model: glpsol solves it to the hand-solved optimum
+    /// of the 2.5-post budget (two posts, 2 × 120 × √2 = 339.41, the run's plan; CommuneModelTests), below the LP bound
+    /// the run proves (424.26). Without `--commune` a commune scenario's export is the département model, and says so
+    /// (a review exported it expecting the commune model); `--commune` without a demand table is a usage error.
+    @Test func exportModelWritesTheCommuneModel() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let temp = try E2E.temporaryDirectory(prefix: "communes-export")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let lp = temp.appendingPathComponent("commune.lp")
+        let export = try E2E.repartir(["export-model", folder.path, "--commune", "-o", lp.path], in: temp)
+        #expect(export.status == 0, "\(export)")
+        let solution = temp.appendingPathComponent("glpsol.txt")
+        let glpsol = try E2E.execute(
+            URL(fileURLWithPath: "/usr/bin/glpsol"), ["--lp", lp.path, "-o", solution.path], in: temp)
+        try #require(glpsol.status == 0, "\(glpsol)")
+        let printed = try E2E.text(solution)
+        let objective = try #require(
+            printed.split(separator: "\n").first { $0.hasPrefix("Objective:") }
+                .flatMap { $0.split(separator: "=").last?.split(separator: " ").first }.flatMap { Double($0) },
+            "\(printed)")
+        #expect(printed.contains("INTEGER OPTIMAL"), "\(printed)")
+        let (run, out) = try Self.run(folder, "run", in: temp)
+        #expect(run.status == 10, "\(run)")
+        let value = try #require(try Self.metric(out, "value"))
+        #expect(abs(value - 2 * 120 * 2.0.squareRoot()) < 0.01)
+        #expect(abs(objective - value) <= 1e-6 * value + 1e-4, "glpsol \(objective), the run's plan \(value)")
+
+        let departement = try E2E.repartir(
+            ["export-model", folder.path, "-o", temp.appendingPathComponent("d.lp").path], in: temp)
+        #expect(
+            departement.status == 0 && departement.stderrText.contains("--commune writes the commune plan's"),
+            "\(departement)")
+        let none = try E2E.repartir(["export-model", E2E.defaultScenario.path, "--commune"], in: temp)
+        #expect(none.status == 64 && none.stderrText.contains("has no demand table"), "\(none)")
+        let stage = try E2E.repartir(["export-model", folder.path, "--commune", "--stage", "2"], in: temp)
+        #expect(stage.status == 64 && stage.stderrText.contains("one stage (value)"), "\(stage)")
+    }
+
     /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26
     /// on this 2.5-post budget), named as such in `commune_model.csv` and in the report, which says why.
     @Test func aLagrangianBoundIsNamedAndExplained() throws {

@@ -49,6 +49,11 @@ struct CommuneFixedPlan {
     private let segmentValue: [Double]
     private let firstCoverColumn: Int
     private var cache: [[Double]: Component] = [:]
+    /// Flows held by the cache's components: past `cachedFlowsLimit` the cache is emptied, so that a search valuing
+    /// thousands of variants of a plan whose components are large keeps its memory (national €60M: the moves within
+    /// the cover grew the run from 457 MB to 1.1 GB before this limit).
+    private var cachedFlows = 0
+    static let cachedFlowsLimit = 2_000_000
 
     init(model: CommuneModel) {
         self.model = model
@@ -145,7 +150,9 @@ struct CommuneFixedPlan {
             } else {
                 component = try solve(
                     units: part.units, groups: part.groups, supply: supply, solver: solver, options: options)
+                if cachedFlows + component.flows.count > Self.cachedFlowsLimit { clearCache() }
                 cache[key] = component
+                cachedFlows += component.flows.count
                 seconds += component.seconds
                 solved += 1
             }
@@ -166,7 +173,10 @@ struct CommuneFixedPlan {
     }
 
     /// Forgets cached components (each holds its flows): kept small between phases.
-    mutating func clearCache() { cache = [:] }
+    mutating func clearCache() {
+        cache = [:]
+        cachedFlows = 0
+    }
 
     /// The flow LP of one component: its units' flows to their groups, its groups' coverage segments (bounds and
     /// objective coefficients as in the model), `site_service` and `group_service` rows as in the model. Solved by

@@ -49,9 +49,11 @@ struct CommuneFixedPlan {
     private let segmentValue: [Double]
     private let firstCoverColumn: Int
     private var cache: [[Double]: Component] = [:]
-    /// Flows held by the cache's components: past `cachedFlowsLimit` the cache is emptied, so that a search valuing
+    /// Flows held by the cache's components: past `cachedFlowsLimit`, only the components of the latest evaluation are
+    /// kept (those of a move's plan: the plan's own unchanged components and the move's), so that a search valuing
     /// thousands of variants of a plan whose components are large keeps its memory (national €60M: the moves within
-    /// the cover grew the run from 457 MB to 1.1 GB before this limit).
+    /// the cover grew the run from 457 MB to 1.1 GB without a limit; emptying the whole cache instead re-solved the
+    /// plan's large components after each emptying, and at €40M the moves no longer ended within their allowance).
     private var cachedFlows = 0
     static let cachedFlowsLimit = 2_000_000
 
@@ -142,15 +144,17 @@ struct CommuneFixedPlan {
         var groupDuals = model.coverage.map { $0.first.map { model.program.variables[$0.index].objective } ?? 0 }
         var value = 0.0, seconds = 0.0, solved = 0
         let parts = components(supply: supply)
+        var used: [[Double]] = []
+        defer { if cachedFlows > Self.cachedFlowsLimit { keepOnly(used) } }
         for part in parts {
             let key = part.units.flatMap { [Double($0), supply[$0]] }
+            used.append(key)
             let component: Component
             if let known = cache[key] {
                 component = known
             } else {
                 component = try solve(
                     units: part.units, groups: part.groups, supply: supply, solver: solver, options: options)
-                if cachedFlows + component.flows.count > Self.cachedFlowsLimit { clearCache() }
                 cache[key] = component
                 cachedFlows += component.flows.count
                 seconds += component.seconds
@@ -173,6 +177,14 @@ struct CommuneFixedPlan {
     }
 
     /// Forgets cached components (each holds its flows): kept small between phases.
+    /// Keeps the cached components of `keys` only.
+    private mutating func keepOnly(_ keys: [[Double]]) {
+        var kept: [[Double]: Component] = [:]
+        for key in keys { kept[key] = cache[key] }
+        cache = kept
+        cachedFlows = kept.values.reduce(0) { $0 + $1.flows.count }
+    }
+
     mutating func clearCache() {
         cache = [:]
         cachedFlows = 0

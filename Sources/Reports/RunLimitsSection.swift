@@ -16,9 +16,9 @@ public enum RunLimitsSection {
             found.append("frontier: \(points?.count ?? 0) of \(pointsAsked) points")
         }
         // A point whose slices stopped without proving its gap (node-counted, so the same on every run).
-        for (step, point) in (points ?? []).enumerated() where stoppedByLimit(point.status) {
+        for point in points ?? [] where stoppedByLimit(point.status) {
             found.append(
-                "frontier point \(step) (ε = \(Format.fixed(point.epsilon, decimals: 4))): \(statusText(point.status, gap: point.relativeGap))"
+                "frontier point at a floor of \(Format.percent(point.epsilon)): \(statusText(point.status, gap: point.relativeGap))"
             )
         }
         return found

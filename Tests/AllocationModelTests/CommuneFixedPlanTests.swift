@@ -142,10 +142,9 @@ import Testing
         let worth = model.decisions.indices.map {
             abs(evaluation.unitDuals[evaluator.unitOfDecision[$0]]) * model.decisions[$0].peoplePerPost
         }
-        var tried = Set<Int>()
         let moved = try CommuneImprovement.relocation(
             start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
-            tried: &tried, until: { false }, solver: GLPKSolver(), options: options)
+            until: { false }, solver: GLPKSolver(), options: options)
         // On the candidate the post serves 60 people in need; at c2's site it also reaches c1's unserved need.
         #expect(reachable > evaluation.value + 100, "best move \(reachable), start \(evaluation.value)")
         let found = try #require(moved)
@@ -153,17 +152,15 @@ import Testing
         #expect(found.posts[candidate] == 0 && found.posts[c2] == 1 && found.posts.reduce(0, +) == 2)
         #expect(covers.counts(found.posts).allSatisfy { $0 >= 1 })
         // From the moved plan, no move of its sole cover gains any more.
-        var again = Set<Int>()
         #expect(
             try CommuneImprovement.relocation(
                 found.posts, evaluation: found.evaluation, evaluator: &evaluator, covers: covers,
-                worth: worth, scenario: scenario, tried: &again, until: { false }, solver: GLPKSolver(),
+                worth: worth, scenario: scenario, until: { false }, solver: GLPKSolver(),
                 options: options) == nil)
         // With no time, nothing is tried.
-        var none = Set<Int>()
         #expect(
             try CommuneImprovement.relocation(
                 start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
-                tried: &none, until: { true }, solver: GLPKSolver(), options: options) == nil)
+                until: { true }, solver: GLPKSolver(), options: options) == nil)
     }
 }

@@ -12,7 +12,7 @@ enum E2E {
     static func expectStoppedSolvesListed(_ out: URL) throws {
         let stoppedStatuses: Set<String> = ["feasible", "noSolution", "interrupted", "skipped: no time left"]
         let report = try text(out.appendingPathComponent("report.md"))
-        let prefixes = ["- sensitivity '", "- robustness '", "- decomposition '", "- frontier point "]
+        let prefixes = ["- sensitivity '", "- robustness '", "- decomposition '", "- frontier point at a floor of "]
         let listed = report.components(separatedBy: "\n").filter { line in prefixes.contains { line.hasPrefix($0) } }
         var stopped: [String] = []
         func rows(_ name: String) throws -> [[String: String]] {
@@ -29,7 +29,9 @@ enum E2E {
             }
         }
         for row in try rows("frontier.csv") where stoppedStatuses.contains(row["status"] ?? "") {
-            stopped.append("- frontier point \(row["step"] ?? "") ")
+            // The report names the point by its floor, as its frontier table does (in %, one decimal).
+            let floor = (Double(row["epsilon"] ?? "") ?? -1) * 100
+            stopped.append("- frontier point at a floor of \(String(format: "%.1f", floor)) %")
         }
         if let heading = report.range(of: "## What money, the funding rule and geography each buy") {
             let section = report[heading.upperBound...].components(separatedBy: "\n## ")[0]

@@ -176,7 +176,6 @@ struct CommuneFixedPlan {
             seconds: seconds, solved: solved)
     }
 
-    /// Forgets cached components (each holds its flows): kept small between phases.
     /// Keeps the cached components of `keys` only.
     private mutating func keepOnly(_ keys: [[Double]]) {
         var kept: [[Double]: Component] = [:]
@@ -185,6 +184,7 @@ struct CommuneFixedPlan {
         cachedFlows = kept.values.reduce(0) { $0 + $1.flows.count }
     }
 
+    /// Forgets cached components (each holds its flows).
     mutating func clearCache() {
         cache = [:]
         cachedFlows = 0

@@ -26,7 +26,6 @@ enum CommuneImprovement {
         let began = Date()
         var seconds: Double { Date().timeIntervalSince(began) }
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
-        var relocated = Set<Int>()
         while seconds < allowance {
             let worth = model.decisions.indices.map {
                 abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
@@ -47,7 +46,7 @@ enum CommuneImprovement {
                 guard
                     let moved = try relocation(
                         posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
-                        scenario: scenario, tried: &relocated, until: { seconds >= allowance }, solver: solver,
+                        scenario: scenario, until: { seconds >= allowance }, solver: solver,
                         options: options)
                 else { return (seconds, seconds >= allowance) }
                 log(
@@ -109,14 +108,14 @@ enum CommuneImprovement {
 
     /// A post that is the only one within reach of some endowed group (`endow_reach`), which no pair above may take,
     /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
-    /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; the first move
-    /// that raises the plan's value is returned (nil when none does before `until` says stop). At €40M the rounded
+    /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
+    /// post with a move that raises the plan's value, the best of its moves is returned (nil when no post has one
+    /// before `until` says stop). At €40M the rounded
     /// plan is the endowment's cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a
-    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md). `tried` holds the
-    /// posts already tried since the plan last changed.
+    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md).
     static func relocation(
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
-        worth: [Double], scenario: Scenario, tried: inout Set<Int>, until stop: () -> Bool,
+        worth: [Double], scenario: Scenario, until stop: () -> Bool,
         solver: any LinearSolver, options: SolverOptions
     ) throws -> (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)? {
         let model = evaluator.model
@@ -125,12 +124,11 @@ enum CommuneImprovement {
         var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
         for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
         let givers = model.decisions.indices.filter {
-            posts[$0] > 0 && !tried.contains($0) && !covers.canRemove($0, counts: counts)
+            posts[$0] > 0 && !covers.canRemove($0, counts: counts)
         }
         .sorted { (worth[$0], $0) < (worth[$1], $1) }
         for giver in givers {
             if stop() { return nil }
-            tried.insert(giver)
             let critical = covers.rowsOf[giver].filter { counts[$0] == 1 }
             guard let first = critical.first else { continue }
             ledger.remove(giver)
@@ -155,10 +153,7 @@ enum CommuneImprovement {
                     best = (trial, next)
                 }
             }
-            if let best {
-                tried = []
-                return best
-            }
+            if let best { return best }
         }
         return nil
     }

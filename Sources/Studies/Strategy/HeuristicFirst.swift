@@ -47,6 +47,13 @@ public enum HeuristicFirst {
         if options.timeLimitSeconds.isFinite {
             started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)
         }
-        return try solver.solve(program, options: started)
+        var result = try solver.solve(program, options: started)
+        // GLPK ending without a plan of its own, the heuristic's kept, may have no bound to say: the relaxation's
+        // holds.
+        if result.hasSolution, result.bestBound == nil, let objective = result.objective {
+            result.bestBound = max(found.relaxationBound, objective)
+            result.relativeGap = SolveResult.relativeGap(objective: objective, bound: result.bestBound!)
+        }
+        return result
     }
 }

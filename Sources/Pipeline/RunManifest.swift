@@ -76,7 +76,6 @@ public struct RunManifest: Codable, Sendable {
     public var outputs: [Output]?
     public var timingsSeconds: [String: Double]?
 
-    /// A manifest with only its two required keys; `Manifest` fills in the rest.
     /// With a demand table, the commune plan's own answer (a second plan beside the département one, which `status`,
     /// `objective` and `best_bound` describe): a run can be `optimal` there and exit 10 for this plan's gap.
     public struct CommunePlan: Codable, Sendable, Equatable {
@@ -103,6 +102,7 @@ public struct RunManifest: Codable, Sendable {
 
     public var communePlan: CommunePlan?
 
+    /// A manifest with only its two required keys; `Manifest` fills in the rest.
     public init(scenario: String, status: String) {
         self.scenario = scenario
         self.status = status

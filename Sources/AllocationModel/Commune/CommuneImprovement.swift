@@ -110,9 +110,9 @@ enum CommuneImprovement {
     /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
     /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
     /// post with a move that raises the plan's value, the best of its moves is returned (nil when no post has one
-    /// before `until` says stop). At €40M the rounded
-    /// plan is the endowment's cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a
-    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md).
+    /// before `until` says stop). At €40M the rounded plan is the endowment's cover, one post per covering row almost
+    /// everywhere, and HiGHS's optimum moves about a hundred of those posts to other sites within reach of the same
+    /// groups (BENCHMARKS.md).
     static func relocation(
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
         worth: [Double], scenario: Scenario, until stop: () -> Bool,

@@ -4,8 +4,9 @@ import LinearProgramming
 
 /// A re-solve of the allocation model that tries the primal heuristic first (docs/model.md, "Solve strategy"): when
 /// its plan, or the start given (whichever is better), is within the MIP gap of the LP relaxation's bound, that is the
-/// answer, proven by the relaxation; otherwise GLPK runs from the better of the two. Used by
-/// the re-solves around the plan (decomposition, sensitivity), which GLPK alone can leave at their limit.
+/// answer, proven by the relaxation; otherwise GLPK runs from the better of the two (from no start, the heuristic's
+/// plan kept as the fallback, when the start given breaks this program's rules). Used by the re-solves around the plan
+/// (robustness, decomposition, sensitivity), which GLPK alone can leave at their limit.
 public enum HeuristicFirst {
     public static func solve(
         _ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
@@ -42,7 +43,7 @@ public enum HeuristicFirst {
         // under it: branch-and-bound then searches as without a start, with GLPK's MIP presolver, and the heuristic's
         // plan is kept when it ends with nothing better. Measured on the default run: host co-financing × 0.5 proves
         // in 1.0 s so, in 2.85 s with the heuristic's plan as incumbent (presolver off); at €20M, the same two
-        // variants end with no plan when the heuristic's is dropped (BENCHMARKS.md, "The default run's speed back").
+        // variants end with no plan when the heuristic's is dropped (BENCHMARKS.md, fourteenth session).
         started.startAsIncumbent = startFits
         if options.timeLimitSeconds.isFinite {
             started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)

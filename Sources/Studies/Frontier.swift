@@ -35,9 +35,10 @@ public enum Frontier {
         }
     }
 
-    /// Each frontier solve's limit: a twelfth of the run's, at most 5 s; a point that stops there says so (status, gap)
-    /// and the report does not call its change "within tolerance".
-    public static let secondsPerSolve = 5.0
+    /// Each frontier solve gets this share of the run's time limit (5 s of the default 60 s); a point that stops there
+    /// says so (status, gap) and the report does not call its change "within tolerance". A share, not a fixed cap: a
+    /// run given more time lets its points finish, as the report's "Not deterministic" note promises.
+    public static let shareOfRunLimit = 1.0 / 12
     /// The relative gap each frontier solve stops at, at least (the run's, if larger). 10⁻⁴, the default run's: a
     /// looser gap makes every point accept the top point's plan, and the frontier says nothing finer than that gap.
     public static let frontierGap = 1e-4
@@ -59,7 +60,7 @@ public enum Frontier {
     ) throws -> [Point] {
         let model = AllocationModel(scenario: scenario)
         var options = options
-        options.timeLimitSeconds = min(options.timeLimitSeconds / 12, secondsPerSolve)
+        options.timeLimitSeconds *= shareOfRunLimit
         options.mipGap = max(options.mipGap, frontierGap)
         let maxminStart =
             maxminHeuristicStart(model: model, scenario: scenario, solver: solver, options: options) ?? start

@@ -251,15 +251,21 @@ public enum RunCommand {
         let scenario = outcome.record.scenario
         clock.restart()
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
-        // section.
-        let ranges = PostRangesRun.run(
-            outcome: outcome, scenario: scenario, solver: solver, options: options, budget: budgets.plan, log: log)
+        // section. They start from the published plan, and nothing but the report needs them, so they are computed on
+        // a thread of their own while the decomposition and the analyses re-solve: each part alone leaves a core idle
+        // between its solves (docs/model.md, "Ranges around the plan"). Every part ends at node limits, gaps or its
+        // own share of the budget, never at what another computes, so the outputs do not depend on the overlap.
+        let ranges = Concurrent { [budgets, solved] in
+            PostRangesRun.run(
+                outcome: solved, scenario: scenario, solver: solver, options: options, budget: budgets.plan)
+        }
+        PostRangesRun.announcement(scenario: scenario).map(log)
+        defer { _ = ranges.value }
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         var parts = RunReport.Parts(
             record: outcome.record, compared: compared, budgetSeconds: budget.seconds,
             mipGap: options.mipGap)
         parts.stages = outcome.stages
-        parts.ranges = ranges
         // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
         parts.decomposition = try DecompositionRun.run(
             outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver, options: options,
@@ -280,6 +286,9 @@ public enum RunCommand {
             (parts.decomposition.map { RunLimitsSection.cutShort(decomposition: $0) } ?? []) + analyses.cutShort
         parts.analyses = (analyses.files, analyses.sections, cutShort)
         clock.lap("analyses")
+        parts.ranges = ranges.value.ranges
+        ranges.value.warning.map(log)
+        clock.lap("ranges_wait")
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: cutShort))
         // Where people live (a demand table): the commune plan, its tables and its report section.
         // The commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are

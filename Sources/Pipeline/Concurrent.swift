@@ -1,0 +1,25 @@
+import Dispatch
+import Foundation
+
+/// A part of the run computed on a thread of its own from the moment it is created, its value waited for where it is
+/// needed: the run's parts that do not depend on one another keep both cores busy (`RunCommand`'s `assemble`). Wait for
+/// `value` before the run returns or throws, so that no solve outlives the run.
+final class Concurrent<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `result` is written once by the worker before `done` is signalled, and read only after waiting on it.
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            result = work()
+            done.signal()
+        }
+    }
+
+    /// The value, waiting for the work to finish (at once once it has).
+    var value: Value {
+        done.wait()
+        done.signal()
+        return result!
+    }
+}

@@ -9,7 +9,7 @@ import Scenario
 /// the tables and the report section. It runs after the département plan and its analyses, within the run's
 /// time budget (`solver` is the budgeted one): an LP that does not finish ends the run with exit 21.
 enum CommuneRun {
-    struct Output {
+    struct Output: Sendable {
         let files: [(name: String, content: Data)]
         let section: String
         /// The commune plan is within the MIP gap of its bound (otherwise the run exits 10).

@@ -23,3 +23,14 @@ final class Concurrent<Value: Sendable>: @unchecked Sendable {
         return result!
     }
 }
+
+/// The log of a run whose parts run at once (`Concurrent`): one line at a time, in the order they come.
+final class SharedLog: @unchecked Sendable {
+    // @unchecked: `log` is only called under `lock`.
+    private let lock = NSLock()
+    private let log: (String) -> Void
+
+    init(_ log: @escaping (String) -> Void) { self.log = log }
+
+    func callAsFunction(_ line: String) { lock.withLock { log(line) } }
+}

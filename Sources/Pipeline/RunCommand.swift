@@ -250,6 +250,30 @@ public enum RunCommand {
         var outcome = solved
         let scenario = outcome.record.scenario
         clock.restart()
+        // The parts below that run at once log one line at a time.
+        let shared = SharedLog(log)
+        let log: (String) -> Void = { shared($0) }
+        // Where people live (a demand table): the commune plan, its tables and its report section. It depends on the
+        // scenario alone, not on the département plan, so it is solved on a thread of its own from here, beside the
+        // département comparison and analyses (which stop within their share of the budget, `budgets.plan`). The
+        // commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are shares
+        // of what the run has left.
+        var communeOptions = options
+        communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
+        let communeStep =
+            scenario.communes == nil
+            ? nil
+            : Concurrent { [communeOptions] () -> (Swift.Result<CommuneRun.Output?, RunFailure>, seconds: Double) in
+                let started = Date()
+                let result = Swift.Result { () throws(RunFailure) in
+                    try CommuneRun.run(
+                        scenario, solver: communeSolver, options: communeOptions, warmStart: warmStart,
+                        log: { shared($0) })
+                }
+                return (result, Date().timeIntervalSince(started))
+            }
+        // Whatever is thrown below, the commune solve ends before the run does.
+        defer { _ = communeStep?.value }
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
         // section. They start from the published plan, and nothing but the report needs them, so they are computed on
         // a thread of their own while the decomposition and the analyses re-solve: each part alone leaves a core idle
@@ -290,19 +314,17 @@ public enum RunCommand {
         ranges.value.warning.map(log)
         clock.lap("ranges_wait")
         log(RunLimitsSection.logLine(budgetSeconds: budget.seconds, cutShort: cutShort))
-        // Where people live (a demand table): the commune plan, its tables and its report section.
-        // The commune plan's shares of time (its relaxation, then the Lagrangian bound if that does not finish) are
-        // shares of what the run has left, not of the whole budget.
-        var communeOptions = options
-        communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
-        let communes = try CommuneRun.run(
-            scenario, solver: communeSolver, options: communeOptions, warmStart: warmStart, log: log)
-        parts.communes = communes.map { ($0.files, $0.section, $0.statusNote) }
-        if let communes {
-            // The commune step (solve, the 2021 plan scored, its tables and map) and its solve alone.
-            clock.record("commune_solve", communes.solveSeconds)
-            clock.lap("communes")
+        // The commune plan, solved beside everything above.
+        var communes: CommuneRun.Output?
+        if let (result, seconds) = communeStep?.value {
+            communes = try result.get()
+            // The commune step (solve, the 2021 plan scored, its tables and map), its solve alone, and how long the
+            // run waited for it after the analyses.
+            communes.map { clock.record("commune_solve", $0.solveSeconds) }
+            clock.record("communes", seconds)
+            clock.lap("communes_wait")
         }
+        parts.communes = communes.map { ($0.files, $0.section, $0.statusNote) }
         if outcome.timingDependence == nil, let reason = communes?.timingDependence {
             outcome.timingDependence = reason
         }

@@ -102,9 +102,15 @@ final class Search {
     let allDecisions: [Int]
     /// Rows whose integer columns belong to more than one territory (posts, budget, région floors and caps).
     let shared: Set<Int>
-    private var addCache: [Int: Move] = [:]
-    private var removeCache: [Int: Move] = [:]
-    private var swapCache: [Int: [Move]] = [:]
+    /// `shared` by row position, for the moves' checks.
+    private let isShared: [Bool]
+    // Caches by position (variable, territory), not hashed keys: the searches look them up millions of times.
+    private var addCache: [Move?]
+    private var removeCache: [Move?]
+    private var swapCache: [[Move]?]
+    /// A move's row changes, accumulated by row position (zero between moves) and the rows it touched, in order.
+    private var rowScratch: [Double]
+    private var rowTouched: [Bool]
     /// Gains smaller than this are rounding noise (an option change worth only the tie-break gains ~10⁻⁷).
     let epsilon = 1e-8
     let tolerance = 1e-7
@@ -159,6 +165,14 @@ final class Search {
             program.constraints.indices.filter { row in
                 Set(program.constraints[row].terms.map { territoryOf[$0.variable] }).count > 1
             })
+        var isShared = Array(repeating: false, count: program.constraints.count)
+        for row in shared { isShared[row] = true }
+        self.isShared = isShared
+        addCache = Array(repeating: nil, count: program.variables.count)
+        removeCache = Array(repeating: nil, count: program.variables.count)
+        swapCache = Array(repeating: nil, count: codes.count)
+        rowScratch = Array(repeating: 0, count: program.constraints.count)
+        rowTouched = Array(repeating: false, count: program.constraints.count)
         var price = Array(repeating: 0.0, count: program.variables.count)
         if let duals, duals.count == program.constraints.count {
             for row in shared where duals[row] != 0 {
@@ -246,18 +260,21 @@ final class Search {
         var changes = deltas
         let total = deltas.reduce(0) { $0 + $1.delta }
         if total != 0, let posts = postsOf[territory] { changes.append((posts, total)) }
-        var rowDelta: [Int: Double] = [:]
-        for change in changes {
-            for entry in columnRows[change.variable] {
-                rowDelta[entry.row, default: 0] += entry.coefficient * change.delta
+        var rows: [Int] = []
+        func add(_ row: Int, _ delta: Double) {
+            if !rowTouched[row] {
+                rowTouched[row] = true
+                rows.append(row)
             }
+            rowScratch[row] += delta
+        }
+        for change in changes {
+            for entry in columnRows[change.variable] { add(entry.row, entry.coefficient * change.delta) }
         }
         // Coverage: start from zero on its rows, then fill the best segments first as far as every row allows.
         let coverage = coverageOf[territory]
         for variable in coverage where values[variable] != 0 {
-            for entry in columnRows[variable] {
-                rowDelta[entry.row, default: 0] -= entry.coefficient * values[variable]
-            }
+            for entry in columnRows[variable] { add(entry.row, -entry.coefficient * values[variable]) }
         }
         for variable in coverage {
             let definition = program.variables[variable]
@@ -265,7 +282,7 @@ final class Search {
             if definition.objective > 0 {
                 for entry in columnRows[variable] {
                     let row = program.constraints[entry.row]
-                    let current = activity[entry.row] + (rowDelta[entry.row] ?? 0)
+                    let current = activity[entry.row] + rowScratch[entry.row]
                     if entry.coefficient > 0, row.upper.isFinite {
                         level = min(level, (row.upper - current) / entry.coefficient)
                     } else if entry.coefficient < 0, row.lower.isFinite {
@@ -274,13 +291,18 @@ final class Search {
                 }
             }
             level = max(level, definition.lower)
-            for entry in columnRows[variable] where level != 0 {
-                rowDelta[entry.row, default: 0] += entry.coefficient * level
-            }
+            for entry in columnRows[variable] where level != 0 { add(entry.row, entry.coefficient * level) }
             if level != values[variable] { changes.append((variable, level - values[variable])) }
         }
         let gain = changes.reduce(0.0) { $0 + program.variables[$1.variable].objective * $1.delta }
-        return Move(changes: changes, rows: rowDelta.map { ($0.key, $0.value) }, gain: gain)
+        let deltas = rows.map { row in
+            defer {
+                rowScratch[row] = 0
+                rowTouched[row] = false
+            }
+            return (row: row, delta: rowScratch[row])
+        }
+        return Move(changes: changes, rows: deltas, gain: gain)
     }
 
     /// True when `move` keeps every bound and row; with `lenient`, a `≥` row already short may stay short
@@ -291,7 +313,7 @@ final class Search {
             let definition = program.variables[change.variable]
             if value < definition.lower - tolerance || value > definition.upper + tolerance { return false }
         }
-        for (row, delta) in move.rows where !(locally && shared.contains(row)) {
+        for (row, delta) in move.rows where !(locally && isShared[row]) {
             let value = activity[row] + delta
             let constraint = program.constraints[row]
             if value > constraint.upper + tolerance { return false }

@@ -38,11 +38,12 @@ public enum PlanAnalyses {
         let sweep: @Sendable () throws -> [Frontier.Point] = {
             try Frontier.sweep(
                 scenario: scenario, solver: solver, options: options, points: settings.frontierPoints,
-                start: baseValues, width: 1)
+                start: baseValues)
         }
         if settings.sensitivity { log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants") }
         if frontier { log("frontier: \(settings.frontierPoints) points") }
-        // The variants are the run's scenario changed in memory; the frontier shares their pool of solves.
+        // The variants are the run's scenario changed in memory; the frontier shares their pool of solves, and solves
+        // its points after the top one on every core: the variants end long before it, and a core would idle.
         if settings.sensitivity {
             (results.sensitivity, results.frontier) = try Sensitivity.run(
                 base: base, baseValues: baseValues, scenario: scenario,

@@ -6,8 +6,9 @@ import Scenario
 
 /// The commune stage of `repartir run`, for a scenario with a demand table: solves the commune model with the
 /// candidate sites (LP bound, rounding, exact evaluation), scores the 2021 plan with the same model, and gives
-/// the tables and the report section. It runs after the département plan and its analyses, within the run's
-/// time budget (`solver` is the budgeted one): an LP that does not finish ends the run with exit 21.
+/// the tables and the report section. It runs on a thread of its own from the end of the département solve, beside
+/// the département comparison and analyses, within the run's time budget (`solver` is the budgeted one): an LP that
+/// does not finish ends the run with exit 21.
 enum CommuneRun {
     struct Output: Sendable {
         let files: [(name: String, content: Data)]

@@ -97,8 +97,8 @@ public enum RunCommand {
         // --time-limit is the whole run's budget: every solve below goes through the budgeted solver.
         let budget = RunBudget(
             seconds: options.timeLimitSeconds, signal: request.cancellation, startedAt: clock.startedUptime)
-        // A commune run: the département plan and its analyses stop at a share of the budget, the commune plan has
-        // the rest.
+        // A commune run: the département plan and its analyses stop at a share of the budget; the commune plan,
+        // solved beside them, has the whole budget.
         let planBudget = scenario.communes == nil ? budget : budget.share(RunBudget.communeRunPlanShare)
         let budgeted = planBudget.solver(wrapping: solver)
         log(
@@ -108,7 +108,7 @@ public enum RunCommand {
             // Every solve of that part is clamped by its budget, as every solve of a run is by the run's; the options
             // keep the run's limit, which the manifest records.
             log(
-                "the département plan and its analyses stop within the first \(Format.fixed(planBudget.seconds, decimals: 1)) s; the commune plan has the rest"
+                "the département plan and its analyses stop within the first \(Format.fixed(planBudget.seconds, decimals: 1)) s; the commune plan is solved beside them, within the whole budget"
             )
         }
         let baselines = RunReport.startBaselines(
@@ -272,19 +272,25 @@ public enum RunCommand {
                 }
                 return (result, Date().timeIntervalSince(started))
             }
-        // Whatever is thrown below, the commune solve ends before the run does.
+        // Whatever is thrown below, the commune solve ends before the run does (stopped first: see below).
         defer { _ = communeStep?.value }
         // Each territory's range of posts among nearly optimal plans: columns of allocation_by_territory.csv, a
         // section. They start from the published plan, and nothing but the report needs them, so they are computed on
         // a thread of their own while the decomposition and the analyses re-solve: each part alone leaves a core idle
         // between its solves (docs/model.md, "Ranges around the plan"). Every part ends at node limits, gaps or its
-        // own share of the budget, never at what another computes, so the outputs do not depend on the overlap.
+        // own share of the budget, never at what another computes, so the outputs do not depend on the overlap as
+        // long as no solve reaches its clock; sharing the cores makes each part slower, and a solve that does reach
+        // its clock is reported as such (the run is then marked not deterministic), as before.
         let ranges = Concurrent { [budgets, solved] in
             PostRangesRun.run(
                 outcome: solved, scenario: scenario, solver: solver, options: options, budget: budgets.plan)
         }
         PostRangesRun.announcement(scenario: scenario).map(log)
         defer { _ = ranges.value }
+        // A failure below ends the run: the solves still running on the other threads (the commune plan can take
+        // minutes) are stopped by the budget's flag before they are waited for, so the error is reported at once.
+        var assembled = false
+        defer { if !assembled { budget.flag.cancel() } }
         let compared = RunReport.compare(outcome.record, inputs: inputs, baselines: baselines, log: log)
         var parts = RunReport.Parts(
             record: outcome.record, compared: compared, budgetSeconds: budget.seconds,
@@ -317,6 +323,8 @@ public enum RunCommand {
         // The commune plan, solved beside everything above.
         var communes: CommuneRun.Output?
         if let (result, seconds) = communeStep?.value {
+            // A signal stops the commune solve where it is: the run is interrupted (143), not without a plan (21).
+            try stopIfCancelled(request)
             communes = try result.get()
             // The commune step (solve, the 2021 plan scored, its tables and map), its solve alone, and how long the
             // run waited for it after the analyses.
@@ -339,6 +347,7 @@ public enum RunCommand {
         parts.timingDependence = outcome.timingDependence
         let files = RunReport.files(parts, inputs: inputs)
         clock.lap("render")
+        assembled = true
         return (outcome, files, communes?.proven ?? true, communes?.plan)
     }
 

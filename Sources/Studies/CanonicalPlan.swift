@@ -17,8 +17,8 @@ import Scenario
 /// other), with the smallest distance proven possible.
 public enum CanonicalPlan {
     /// Branch-and-bound nodes of the relaxation's neighbourhood in a chain's `closeness` stage
-    /// (`StagedSolve+Closeness`). The tie-break no longer runs it: on the default scenario at nine budgets and the
-    /// waves scenario it never found a closer plan than the one-post moves, and took 0.3–10.7 s (docs/model.md).
+    /// (`StagedSolve+Closeness`). The tie-break no longer runs it: on the default scenario at ten budgets and the
+    /// waves scenario it never found a closer plan than the one-post moves, and took 0.03–10.7 s (docs/model.md).
     public static let neighbourhoodNodes = 1_000
     /// Branch-and-bound nodes of the whole tie-break, after the one-post moves.
     public static let finalNodes = 300

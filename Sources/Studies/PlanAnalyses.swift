@@ -42,8 +42,8 @@ public enum PlanAnalyses {
         }
         if settings.sensitivity { log("sensitivity: re-solving \(Sensitivity.variants(of: scenario).count) variants") }
         if frontier { log("frontier: \(settings.frontierPoints) points") }
-        // The variants are the run's scenario changed in memory; the frontier shares their pool of solves, and solves
-        // its points after the top one on every core: the variants end long before it, and a core would idle.
+        // The variants are the run's scenario changed in memory; the frontier runs beside them and solves its points
+        // after the top one on every core: the variants end long before it, and a core would idle.
         if settings.sensitivity {
             (results.sensitivity, results.frontier) = try Sensitivity.run(
                 base: base, baseValues: baseValues, scenario: scenario,

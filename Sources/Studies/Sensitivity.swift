@@ -138,8 +138,8 @@ public enum Sensitivity {
     /// feasible for every variant that relaxes a rule (more budget, more posts, no floor, no cap), so
     /// those variants never score below the base, and they are answered at the root when it is good enough.
     /// The variants are independent, so they are solved on every core (GLPK keeps one environment per thread).
-    /// `alongside`, when given, is one more long job (the run's frontier) put in the same pool, first, then the
-    /// budget changes, which measured longest, then the rest, so both cores stay busy to the last solve.
+    /// `alongside`, when given, is one more long job (the run's frontier), run on a thread of its own beside the
+    /// variants, the budget changes first (they measured longest), so both cores stay busy to the last solve.
     public static func run<Other: Sendable>(
         base: Point, baseValues: [Double]? = nil, scenario: Scenario,
         solver: any LinearSolver, options: SolverOptions,
@@ -152,20 +152,16 @@ public enum Sensitivity {
             return false
         }
         let budgetFirst = list.indices.filter(isBudget) + list.indices.filter { !isBudget($0) }
-        let jobs: [Int?] = (other == nil ? [] : [nil]) + budgetFirst
-        let done = try ParallelSolves.map(jobs) { job -> Done<Other> in
-            guard let index = job else { return .other(try other!()) }
-            return .variant(index, try point(list[index].scenario, solver: solver, options: started))
+        // The other job on a thread of its own, so that its own parallel solves are not nested in the variants' pool
+        // (where libdispatch would run them one at a time); waited for before anything is returned or thrown.
+        let side = other.map { job in Concurrent { Result { try job() } } }
+        defer { _ = side?.value }
+        let points = try ParallelSolves.map(budgetFirst) { index in
+            (index, try point(list[index].scenario, solver: solver, options: started))
         }
-        var points = [(Point?, String)](repeating: (nil, ""), count: list.count)
-        var result: Other?
-        for item in done {
-            switch item {
-            case let .variant(index, point): points[index] = point
-            case let .other(value): result = value
-            }
-        }
-        return (rows(base: base, variants: list, points: points), result)
+        var solved = [(Point?, String)](repeating: (nil, ""), count: list.count)
+        for (index, point) in points { solved[index] = point }
+        return (rows(base: base, variants: list, points: solved), try side?.value.get())
     }
 
     /// The same, without another job.
@@ -177,12 +173,6 @@ public enum Sensitivity {
         return try run(
             base: base, baseValues: baseValues, scenario: scenario, solver: solver, options: options, alongside: nothing
         ).rows
-    }
-
-    /// One finished job of `run`'s pool.
-    enum Done<Other: Sendable>: Sendable {
-        case variant(Int, (Point?, String))
-        case other(Other)
     }
 
     /// The rows of the table, from each variant's solved point (in the variants' order).

@@ -179,6 +179,31 @@ import Testing
 
     /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26
     /// on this 2.5-post budget), named as such in `commune_model.csv` and in the report, which says why.
+    /// SIGINT while the real commune scenario's plan is solved (on a thread of its own, beside the département
+    /// analyses): the run is interrupted (130) and says so, publishes nothing, and ends within seconds. It used to end
+    /// "no plan found" (21): the relaxation the signal cancelled was taken for a failure of the commune model.
+    @Test func sigintDuringTheCommuneSolveIsAnInterruption() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "communes-sigint")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let out = temp.appendingPathComponent("out")
+        let scenario = E2E.packageRoot.appendingPathComponent("scenarios/france-relance-2020-communes")
+        let child = try E2E.Child(
+            ["run", scenario.path, "--set", "reach.radius_km=10", "--out", out.path], in: temp, environment: [:])
+        let solving = E2E.waitUntil(timeout: 120) { child.stderrText.contains("commune model:") }
+        try #require(solving, "the commune solve never started: \(child.stderrText)")
+        Thread.sleep(forTimeInterval: 0.5)
+        let signalled = Date()
+        child.send(SIGINT)
+        let result = try child.wait(timeout: 60)
+        let seconds = Date().timeIntervalSince(signalled)
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderrText.contains("stopped by SIGINT"), "\(result)")
+        #expect(result.stderrText.contains("nothing was written"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // The interior point stops at its next iteration; the département analyses at GLPK's next callback.
+        #expect(seconds < 20, "exit \(seconds) s after the signal")
+    }
+
     @Test func aLagrangianBoundIsNamedAndExplained() throws {
         let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let out = try E2E.temporaryDirectory(prefix: "communes-lagrangian").appendingPathComponent("run")

@@ -2,14 +2,16 @@ import Dispatch
 import Foundation
 
 /// A part of the run computed on a thread of its own from the moment it is created, its value waited for where it is
-/// needed: the run's parts that do not depend on one another keep both cores busy (`RunCommand`'s `assemble`). Wait for
-/// `value` before the run returns or throws, so that no solve outlives the run.
-final class Concurrent<Value: Sendable>: @unchecked Sendable {
+/// needed: the run's parts that do not depend on one another keep both cores busy (`RunCommand`'s `assemble`, the
+/// frontier beside the sensitivity variants). Wait for `value` before the run returns or throws, so that no solve
+/// outlives the run. A thread, not a `ParallelSolves` job: libdispatch runs a `concurrentPerform` nested in another one
+/// on the calling thread alone, so the work's own parallel solves would run one at a time.
+public final class Concurrent<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `result` is written once by the worker before `done` is signalled, and read only after waiting on it.
     private var result: Value?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping @Sendable () -> Value) {
+    public init(_ work: @escaping @Sendable () -> Value) {
         Thread.detachNewThread { [self] in
             result = work()
             done.signal()
@@ -17,7 +19,7 @@ final class Concurrent<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The value, waiting for the work to finish (at once once it has).
-    var value: Value {
+    public var value: Value {
         done.wait()
         done.signal()
         return result!
@@ -25,12 +27,12 @@ final class Concurrent<Value: Sendable>: @unchecked Sendable {
 }
 
 /// The log of a run whose parts run at once (`Concurrent`): one line at a time, in the order they come.
-final class SharedLog: @unchecked Sendable {
+public final class SharedLog: @unchecked Sendable {
     // @unchecked: `log` is only called under `lock`.
     private let lock = NSLock()
     private let log: (String) -> Void
 
-    init(_ log: @escaping (String) -> Void) { self.log = log }
+    public init(_ log: @escaping (String) -> Void) { self.log = log }
 
-    func callAsFunction(_ line: String) { lock.withLock { log(line) } }
+    public func callAsFunction(_ line: String) { lock.withLock { log(line) } }
 }

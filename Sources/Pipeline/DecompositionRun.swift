@@ -10,7 +10,7 @@ import Studies
 enum DecompositionRun {
     static func run(
         outcome: Solving.Outcome, scenario: Scenario, observed: Comparison.Row?, solver: any LinearSolver,
-        options: SolverOptions, log: (String) -> Void
+        options: SolverOptions, width: Int = 2, log: (String) -> Void
     ) throws(RunFailure) -> Decomposition.Outcome? {
         guard scenario.parameters.comparison.decomposition, let observed,
             let option = StudyTargets.observedOption(scenario)
@@ -22,7 +22,7 @@ enum DecompositionRun {
         do {
             return try Decomposition.run(
                 base: scenario, levels: levels, optimised: outcome.record.plan,
-                optimisedGap: outcome.record.relativeGap, solver: solver, options: options)
+                optimisedGap: outcome.record.relativeGap, solver: solver, options: options, width: width)
         } catch {
             throw .solver("while re-solving for the decomposition", cause: error)
         }

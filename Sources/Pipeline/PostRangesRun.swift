@@ -21,7 +21,7 @@ enum PostRangesRun {
     /// Nothing is logged here: this runs on a thread of its own (`RunCommand`'s `assemble`).
     static func run(
         outcome: Solving.Outcome, scenario: Scenario, solver: any LinearSolver, options: SolverOptions,
-        budget: RunBudget? = nil
+        budget: RunBudget? = nil, width: Int = 2
     ) -> (ranges: [PostRanges.Ranges], warning: String?) {
         let settings = scenario.parameters.comparison
         guard settings.postRanges else { return ([], nil) }
@@ -34,7 +34,7 @@ enum PostRangesRun {
             let ranges = try PostRanges.compute(
                 model: outcome.model, scenario: scenario, posts: posts, bound: bound,
                 tolerances: [options.mipGap, wider], solver: solver, options: options,
-                plan: searchStart(outcome), stop: budget?.flag, heuristicAbove: options.mipGap,
+                plan: searchStart(outcome), width: width, stop: budget?.flag, heuristicAbove: options.mipGap,
                 proveAbove: settings.gapRangeProofs ? nil : options.mipGap)
             // Searches the run's clock cut short make the run's output depend on the machine, like a stopped solve.
             if ranges.contains(where: { $0.searchesCut > 0 }) { budget?.noteStoppedByTime() }

@@ -281,12 +281,17 @@ public enum RunCommand {
         // own share of the budget, never at what another computes, so the outputs do not depend on the overlap as
         // long as no solve reaches its clock; sharing the cores makes each part slower, and a solve that does reach
         // its clock is reported as such (the run is then marked not deterministic), as before.
+        // In a commune run the commune plan is the longest part, and one solve at a time (its relaxation): the
+        // département parts then take one core between them, one solve at a time, so that it keeps the other.
+        let width = scenario.communes == nil ? 2 : 1
         let ranges = Concurrent { [budgets, solved] in
             PostRangesRun.run(
-                outcome: solved, scenario: scenario, solver: solver, options: options, budget: budgets.plan)
+                outcome: solved, scenario: scenario, solver: solver, options: options, budget: budgets.plan,
+                width: width)
         }
         PostRangesRun.announcement(scenario: scenario).map(log)
         defer { _ = ranges.value }
+        if scenario.communes != nil { _ = ranges.value }
         // A failure below ends the run: the solves still running on the other threads (the commune plan can take
         // minutes) are stopped by the budget's flag before they are waited for, so the error is reported at once.
         var assembled = false
@@ -299,7 +304,7 @@ public enum RunCommand {
         // What money, the funding rule and geography each buy against 2021: seven re-solves (docs/baselines.md).
         parts.decomposition = try DecompositionRun.run(
             outcome: outcome, scenario: scenario, observed: compared.observed, solver: solver, options: options,
-            log: log)
+            width: width, log: log)
         clock.lap("comparison")
         // With waves: the sequenced plan beside this single-shot one (allocation_by_wave.csv, report sections).
         if !scenario.parameters.waves.isEmpty {

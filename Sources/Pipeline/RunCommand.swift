@@ -328,7 +328,8 @@ public enum RunCommand {
         // The commune plan, solved beside everything above.
         var communes: CommuneRun.Output?
         if let (result, seconds) = communeStep?.value {
-            // A signal stops the commune solve where it is: the run is interrupted (143), not without a plan (21).
+            // A signal stops the commune solve where it is: the run is interrupted (128 + the signal), not without a
+            // plan (21).
             try stopIfCancelled(request)
             communes = try result.get()
             // The commune step (solve, the 2021 plan scored, its tables and map), its solve alone, and how long the

@@ -31,7 +31,17 @@ extension OnePlan {
         if options.timeLimitSeconds.isFinite {
             started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)
         }
-        return try solver.solve(model.program, options: started)
+        let result = try solver.solve(model.program, options: started)
+        guard !result.hasSolution, result.status == .noSolution else { return result }
+        // GLPK ended without a plan (the run's budget left it no time to start, or stopped it first): the heuristic's
+        // plan stands, with the relaxation's bound, as a plan stopped by that limit. A run whose heuristic found a
+        // plan never says "no plan found" (a review's case: 1.8 s of a 5 s budget, debug build, loaded machine).
+        var kept = proven(found, program: model.program)
+        kept.status = .feasible
+        kept.limitReached = result.limitReached ?? "time limit"
+        kept.seconds = found.seconds + result.seconds
+        kept.log = result.log + "repartir: GLPK ended without a plan: the primal heuristic's plan is kept\n"
+        return kept
     }
 
     /// The heuristic's plan as a solve result, proven within the gap by the relaxation's bound.

@@ -18,13 +18,15 @@ import Testing
         let model: AllocationModel
     }
 
-    func solve(_ scenario: Scenario, gap: Double = 0, timeLimit: Double = 60) throws -> Solved {
+    /// `proven`: the solve must prove its plan within the gap; otherwise any plan will do (the caller's claim is then
+    /// about a plan, which bounds the optimum from below).
+    func solve(_ scenario: Scenario, gap: Double = 0, timeLimit: Double = 60, proven: Bool = true) throws -> Solved {
         let model = AllocationModel(scenario: scenario)
         // The primal heuristic first, as the run solves: GLPK alone does not close 1e-4 on the default scenario in 60
         // s.
         let result = try HeuristicFirst.solve(
             model, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: timeLimit, mipGap: gap))
-        try #require(result.status == .optimal)
+        try #require(proven ? result.status == .optimal : result.hasSolution, "\(result.status)")
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         try PlanVerifier.verify(plan, scenario: scenario)
         return Solved(plan: plan, evaluation: PlanEvaluation(plan: plan, scenario: scenario), model: model)
@@ -96,7 +98,9 @@ import Testing
                 ParameterOverride(key: "funding.half.months", value: "24"),
             ])
         let started = Date()
-        let solved = try solve(widened, gap: gap, timeLimit: 120)
+        // Any plan of the widened scenario at or above the base optimum (less the gap) shows its optimum is too; GLPK
+        // needs 60–105 s to prove it under the test suite's load, and more on a loaded CI machine.
+        let solved = try solve(widened, gap: gap, timeLimit: 120, proven: false)
         print(
             "default scenario + funding.half: solved in \(Date().timeIntervalSince(started)) s, objective \(solved.evaluation.objective) vs \(base.evaluation.objective)"
         )

@@ -35,7 +35,7 @@ extension OnePlan {
         guard !result.hasSolution, result.status == .noSolution else { return result }
         // GLPK ended without a plan (the run's budget left it no time to start, or stopped it first): the heuristic's
         // plan stands, with the relaxation's bound, as a plan stopped by that limit. A run whose heuristic found a
-        // plan never says "no plan found" (a review's case: 1.8 s of a 5 s budget, debug build, loaded machine).
+        // plan never says "no plan found" (a fresh-clone CI run's case: 1.8 s of a 5 s budget, debug, loaded machine).
         var kept = proven(found, program: model.program)
         kept.status = .feasible
         kept.limitReached = result.limitReached ?? "time limit"

@@ -318,9 +318,9 @@ struct EndToEndTests {
             // The replay scenario (the national scenario with the 2021-derived hosts), where the chain closes in about
             // 2 s (60 s here: a debug build under the suite's load needed more than 20 s on a CI machine, and the
             // closeness stage then had no time left): on the default one, whose hosts can co-finance many posts, the
-            // closeness stage stops at its limit
-            // without improving on its start (docs/model.md, "Lexicographic stages"). It starts from the previous
-            // stage's plan, so even when it stops at the limit (exit 10) it moves no more.
+            // closeness stage stops at its limit without improving on its start (docs/model.md, "Lexicographic
+            // stages"). It starts from the previous stage's plan, so even when it stops at the limit (exit 10) it
+            // moves no more.
             let replay = E2E.defaultScenario.deletingLastPathComponent().appendingPathComponent(
                 "france-relance-2020-replay")
             let result = try E2E.repartir(

@@ -99,8 +99,9 @@ import Testing
             ])
         let started = Date()
         // Any plan of the widened scenario at or above the base optimum (less the gap) shows its optimum is too; GLPK
-        // needs 60–105 s to prove it under the test suite's load, and more on a loaded CI machine.
-        let solved = try solve(widened, gap: gap, timeLimit: 120, proven: false)
+        // needs 60–105 s to prove it under the test suite's load, and more on a loaded CI machine, so the test takes
+        // the plan it has after 30 s (release, 30 s: 4,738,559, 1.7 % above the base's 4,657,971).
+        let solved = try solve(widened, gap: gap, timeLimit: 30, proven: false)
         print(
             "default scenario + funding.half: solved in \(Date().timeIntervalSince(started)) s, objective \(solved.evaluation.objective) vs \(base.evaluation.objective)"
         )

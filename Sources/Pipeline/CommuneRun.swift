@@ -39,7 +39,7 @@ enum CommuneRun {
         }
         if improvementCutByTime {
             steps.append(
-                "the commune plan's local improvement ended at its time allowance with moves left to value, or was skipped because the plan's valuation took more than a quarter of it"
+                "the commune plan's local improvement ended at its time allowance with moves left to value, or was skipped because the plan's valuation took more than a quarter of its window"
             )
         }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")

@@ -76,12 +76,41 @@ import Testing
             var evaluation = try evaluator.evaluate(posts, solver: GLPKSolver(), options: SolverOptions(mipGap: 0))
             let before = evaluation.value
             let (_, cutByTime) = try CommuneImprovement.improve(
-                &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario, allowance: allowance,
-                solver: GLPKSolver(), options: SolverOptions(mipGap: 0), log: { _ in })
+                &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
+                allowance: .init(window: allowance, bound: before * 2), solver: GLPKSolver(),
+                options: SolverOptions(mipGap: 0), log: { _ in })
             #expect(cutByTime == cut, "allowance \(allowance)")
             #expect(evaluation.value >= before - 1e-9)
             if cut { #expect(posts == start) }
         }
+    }
+}
+
+/// The local improvement's allowance: a window renewed by the moves that pay, never past its latest moment.
+@Suite struct CommuneImprovementAllowanceTests {
+    /// Bound 1,000, value 900 (gap 100): a move gaining 1 (1 % of the gap) renews the window from its moment, one
+    /// gaining 0.9 does not, and no renewal passes `latest`.
+    @Test func aMoveThatPaysRenewsTheWindowUpToTheLatestMoment() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        var allowance = CommuneImprovement.Allowance(
+            window: 10, bound: 1000, latest: start.addingTimeInterval(25), from: start)
+        #expect(allowance.deadline == start.addingTimeInterval(10))
+        #expect(!allowance.expired(at: start.addingTimeInterval(9.9)))
+        #expect(allowance.expired(at: start.addingTimeInterval(10)))
+        allowance.kept(from: 900, to: 900.9, at: start.addingTimeInterval(8))
+        #expect(allowance.deadline == start.addingTimeInterval(10))
+        allowance.kept(from: 900, to: 901, at: start.addingTimeInterval(8))
+        #expect(allowance.deadline == start.addingTimeInterval(18))
+        // A renewal never shortens the window, and never passes `latest`.
+        allowance.kept(from: 901, to: 950, at: start.addingTimeInterval(1))
+        #expect(allowance.deadline == start.addingTimeInterval(18))
+        allowance.kept(from: 950, to: 990, at: start.addingTimeInterval(17))
+        #expect(allowance.deadline == start.addingTimeInterval(25))
+        #expect(allowance.expired(at: start.addingTimeInterval(25)))
+        // Past the bound (a plan at its bound) nothing renews: there is no gap left to close.
+        var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000, from: start)
+        atBound.kept(from: 1000, to: 1000, at: start.addingTimeInterval(5))
+        #expect(atBound.deadline == start.addingTimeInterval(10))
     }
 }
 

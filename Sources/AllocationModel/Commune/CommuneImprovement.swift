@@ -12,12 +12,41 @@ enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
 
-    /// Improves `posts` (and its `evaluation`) while `allowance` seconds of wall time remain (the evaluations and the
-    /// work around them: with `CommuneFlowGreedy` a component's solve is the smaller part); returns the seconds used,
-    /// and whether the allowance, not the candidates, ended the search (then the plan depends on the machine's speed).
+    /// The search's wall time: a window, renewed from the moment of every kept move that closes at least
+    /// `renewingShare` of the gap then left against the bound, and never past `latest` (the commune plan's share of
+    /// the run's budget). Why: at 10 and 15 km no move pays and the window alone is spent; at €40M every relocation
+    /// gains 3–7 % of the gap and a fixed allowance stopped them while they still paid (BENCHMARKS.md).
+    struct Allowance {
+        /// A kept move renews the window when it closes at least this share of the gap left before it.
+        static let renewingShare = 0.01
+
+        let window: Double
+        let bound: Double
+        let latest: Date
+        private(set) var deadline: Date
+
+        init(window: Double, bound: Double, latest: Date = .distantFuture, from start: Date = Date()) {
+            self.window = window
+            self.bound = bound
+            self.latest = latest
+            deadline = min(start.addingTimeInterval(window), latest)
+        }
+
+        func expired(at now: Date = Date()) -> Bool { now >= deadline }
+
+        /// A move took the plan's value from `before` to `after` at `now`: renews the window if it paid enough.
+        mutating func kept(from before: Double, to after: Double, at now: Date = Date()) {
+            guard after > before, after - before >= Self.renewingShare * (bound - before) else { return }
+            deadline = min(max(deadline, now.addingTimeInterval(window)), latest)
+        }
+    }
+
+    /// Improves `posts` (and its `evaluation`) while its `allowance` lasts (wall time: the evaluations and the work
+    /// around them; with `CommuneFlowGreedy` a component's solve is the smaller part); returns the seconds used, and
+    /// whether the allowance, not the candidates, ended the search (then the plan depends on the machine's speed).
     static func improve(
         _ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
-        scenario: Scenario, allowance: Double, solver: any LinearSolver, options: SolverOptions,
+        scenario: Scenario, allowance: Allowance, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void
     ) throws -> (seconds: Double, cutByTime: Bool) {
         let model = evaluator.model
@@ -25,8 +54,9 @@ enum CommuneImprovement {
         let covers = Covers(model)
         let began = Date()
         var seconds: Double { Date().timeIntervalSince(began) }
+        var allowance = allowance
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
-        while seconds < allowance {
+        while !allowance.expired() {
             let worth = model.decisions.indices.map {
                 abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
             }
@@ -46,12 +76,13 @@ enum CommuneImprovement {
                 guard
                     let moved = try relocation(
                         posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
-                        scenario: scenario, until: { seconds >= allowance }, solver: solver,
+                        scenario: scenario, until: { allowance.expired() }, solver: solver,
                         options: options)
-                else { return (seconds, seconds >= allowance) }
+                else { return (seconds, allowance.expired()) }
                 log(
                     "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (a post moved within its cover)"
                 )
+                allowance.kept(from: evaluation.value, to: moved.evaluation.value)
                 (posts, evaluation) = moved
                 examinedGivers = []
                 examinedTakers = []
@@ -60,13 +91,13 @@ enum CommuneImprovement {
             examinedGivers.formUnion(givers)
             examinedTakers.formUnion(takers)
             var loss: [Int: Double] = [:], gain: [Int: Double] = [:]
-            for giver in givers where seconds < allowance {
+            for giver in givers where !allowance.expired() {
                 var trial = posts
                 trial[giver] -= 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
                 loss[giver] = evaluation.value - next.value
             }
-            for taker in takers where seconds < allowance {
+            for taker in takers where !allowance.expired() {
                 var trial = posts
                 trial[taker] += 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
@@ -94,6 +125,7 @@ enum CommuneImprovement {
             }
             guard next.value > evaluation.value * (1 + 1e-9) + 1e-9 else { continue }
             log("commune plan improved to \(next.value.logged(decimals: 1)) (\(pairs.count) moves)")
+            allowance.kept(from: evaluation.value, to: next.value)
             posts = batch
             evaluation = next
             // The plan changed: every decision may be worth trying again (unchanged components are cached).

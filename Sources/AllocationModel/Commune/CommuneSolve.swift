@@ -23,8 +23,8 @@ public enum CommuneSolve {
         public let evaluationSeconds: Double
         public let improvementSeconds: Double
         /// The local improvement stopped at its time allowance with candidates left, or was skipped because the
-        /// plan's valuation took more than a quarter of it: the plan depends on how many moves the machine valued in
-        /// that time.
+        /// plan's valuation took more than a quarter of its window: the plan depends on how many moves the machine
+        /// valued in that time.
         public var improvementCutByTime = false
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
@@ -222,19 +222,23 @@ public enum CommuneSolve {
         log(
             "commune plan rounded: value \(evaluation.value.logged(decimals: 1)), \(evaluation.components) components valued in \(evaluation.seconds.loggedSeconds) s"
         )
-        // Local improvement while its allowance lasts (a quarter of the LP's time, at least 1 s): one-post moves, each
-        // valued exactly (`CommuneImprovement`).
+        // Local improvement while its allowance lasts (a window of an eighth of the bound's time, at least 0.25 s,
+        // renewed by every move that pays: `CommuneImprovement.Allowance`): one-post moves, each valued exactly.
         // A move re-solves the components it touches; when one component holds most of the plan and its LP is slow
         // (15 km, 66 components, 34 s to value the plan with GLPK's LPs, before `CommuneFlowGreedy`), a move costs
         // about a whole evaluation, and fewer than four fit: none is tried. The allowance is wall time: with the greedy
         // evaluation, the work around each move costs more than its solves.
-        let allowance = max(relaxation.seconds / 4, 0.25)
+        let window = max(relaxation.seconds / 8, 0.25)
         var improvementSeconds = 0.0
         var improvementCutByTime = false
-        if evaluationSeconds * 4 <= allowance {
+        if evaluationSeconds * 4 <= window {
+            let latest =
+                options.timeLimitSeconds.isFinite
+                ? started.addingTimeInterval(options.timeLimitSeconds * Self.improvementShare) : .distantFuture
             (improvementSeconds, improvementCutByTime) = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                allowance: allowance, solver: solver, options: evaluationOptions, log: log)
+                allowance: .init(window: window, bound: bound, latest: latest), solver: solver,
+                options: evaluationOptions, log: log)
         } else {
             // A clock decided that no move fits: on a faster moment the moves would have run (at 20 km, warm, the
             // valuation takes 0.06–0.09 s against a quarter of 0.25 s), so the plan depends on the machine.
@@ -445,6 +449,10 @@ public enum CommuneSolve {
     /// log).
     static let bestPointSlack = 1e-3
     static let lagrangianShare = 0.9
+
+    /// Share of the commune plan's time limit after which the local improvement stops, whatever its moves gain (the
+    /// rest is for checking the plan and the tables).
+    static let improvementShare = 0.95
 
     /// Posts per decision as values of `model`'s program (its other columns 0).
     static func values(of posts: [Int], model: CommuneModel) -> [Double] {

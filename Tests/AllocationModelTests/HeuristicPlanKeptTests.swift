@@ -41,4 +41,23 @@ import Testing
         let plan = try PlanSplitter.plan(from: result.values, model: model, scenario: scenario)
         try PlanVerifier.verify(plan, scenario: scenario)
     }
+
+    /// The re-solves around the plan (robustness, decomposition, sensitivity) keep it too: the heuristic's plan, not
+    /// "skipped: no time left" with nothing, when GLPK is given no time after the heuristic found one.
+    @Test func aReSolveKeepsTheHeuristicsPlanWhenGLPKHasNoTime() throws {
+        let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath)
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 60, mipGap: 0)
+        let heuristic = try #require(
+            PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options, timeLimitSeconds: 2))
+        #expect(heuristic.gap > 0)
+        let result = try HeuristicFirst.solve(model, solver: NoTimeForBranchAndBound(), options: options)
+        #expect(result.status == .feasible)
+        #expect(result.hasSolution)
+        #expect(result.limitReached == "skipped: no time left")
+        #expect(result.objective == heuristic.objective)
+        let bound = try #require(result.bestBound)
+        #expect(abs(bound - heuristic.relaxationBound) <= 1e-9 * abs(bound))
+        #expect(model.program.largestViolation(of: result.values, tolerance: 1e-6) == nil)
+    }
 }

@@ -6,7 +6,8 @@ import LinearProgramming
 /// its plan, or the start given (whichever is better), is within the MIP gap of the LP relaxation's bound, that is the
 /// answer, proven by the relaxation; otherwise GLPK runs from the better of the two (from no start, the heuristic's
 /// plan kept as the fallback, when the start given breaks this program's rules). Used by the re-solves around the plan
-/// (robustness, decomposition, sensitivity), which GLPK alone can leave at their limit.
+/// (robustness, decomposition, sensitivity), which GLPK alone can leave at their limit. When GLPK then ends with no
+/// plan (no time left to start it), the better of the two is kept, `feasible` with the relaxation's bound.
 public enum HeuristicFirst {
     public static func solve(
         _ model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
@@ -49,6 +50,19 @@ public enum HeuristicFirst {
             started.timeLimitSeconds = max(options.timeLimitSeconds - found.seconds, options.timeLimitSeconds / 10)
         }
         var result = try solver.solve(program, options: started)
+        if !result.hasSolution, result.status == .noSolution {
+            // GLPK ended without a plan (the run's budget left it no time to start, or stopped it before its first):
+            // the better of the heuristic's plan and the start stands, with the relaxation's bound, as a plan stopped
+            // by that limit (as `OnePlan.solveWithHeuristic` does for the main plan), not "no plan".
+            var kept = SolveResult(
+                status: .feasible, objective: objective, bestBound: max(found.relaxationBound, objective),
+                relativeGap: gap, values: best,
+                rowActivities: program.constraints.indices.map { program.activity(ofConstraint: $0, values: best) },
+                limitReached: result.limitReached ?? "time limit", seconds: found.seconds + result.seconds, nodes: 0,
+                log: result.log + "repartir: GLPK ended without a plan: the primal heuristic's plan is kept\n")
+            kept.startUsed = true
+            return kept
+        }
         // GLPK ending without a plan of its own, the heuristic's kept, may have no bound to say: the relaxation's
         // holds.
         if result.hasSolution, result.bestBound == nil, let objective = result.objective {

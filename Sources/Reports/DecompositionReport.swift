@@ -131,9 +131,18 @@ public enum DecompositionReport {
         func moreOrFewer(_ value: Double) -> String {
             abs(value) < 0.5 ? "as many" : "\(Format.grouped(abs(value))) \(value > 0 ? "more" : "fewer")"
         }
+        // The figure over the horizon rests on what a shorter post does after its funding ends; a review found the
+        // whole funding-rule share gone with every post renewed (`service.renewal_share` 1), said only under
+        // Assumptions.
+        let renewalWords =
+            basis.horizonYears != nil && basis.renewalShare < 1
+            ? " (\(years), a post funded for less counts as renewed at \(Format.percent(basis.renewalShare, decimals: 0)) "
+                + "until then, `service.renewal_share`, and that figure moves with this assumption; the figure a year in "
+                + "post does not)"
+            : ""
         text +=
             "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "
-            + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation; \(years), the Shapley split of the gain between the "
+            + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation\(renewalWords); \(years), the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives \(parts), and choosing hosts within each département at the \(name) posts "
             + "\(clippedWords(outcome))\(signed(horizon[0] - observed.coverage))."
         return text

@@ -17,7 +17,7 @@ enum RunAnalyses {
 
     static func run(
         outcome: Solving.Outcome, scenario: Scenario, request: RunCommand.Request, solver: any LinearSolver,
-        options: SolverOptions, log: (String) -> Void
+        options: SolverOptions, rangesWithinGap: () -> [PostRanges.Range?]? = { nil }, log: (String) -> Void
     ) throws(RunFailure) -> Output {
         var output = Output()
         let settings = scenario.parameters.comparison
@@ -44,7 +44,10 @@ enum RunAnalyses {
             let frontier = settings.frontierPoints >= 2
             let rows = results.sensitivity
             let points = results.frontier
-            if let robustness = results.robustness {
+            if var robustness = results.robustness {
+                // A move inside the range the scenario's own plans within the gap allow is not the guess's effect:
+                // the section waits for the ranges (computed beside the analyses) to say which moves are.
+                robustness.baseRanges = rangesWithinGap()
                 output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
                 output.sections.append(RobustnessReport.section(robustness))
             }

@@ -316,7 +316,12 @@ public enum RunCommand {
             clock.lap("waves")
         }
         let analyses = try RunAnalyses.run(
-            outcome: outcome, scenario: scenario, request: request, solver: solver, options: options, log: log)
+            outcome: outcome, scenario: scenario, request: request, solver: solver, options: options,
+            rangesWithinGap: {
+                ranges.value.ranges.min { $0.tolerance < $1.tolerance }.map { within in
+                    scenario.territories.map { within.byTerritory[$0.code] }
+                }
+            }, log: log)
         let cutShort =
             (parts.decomposition.map { RunLimitsSection.cutShort(decomposition: $0) } ?? []) + analyses.cutShort
         parts.analyses = (analyses.files, analyses.sections, cutShort)

@@ -29,6 +29,13 @@ public enum RobustnessReport {
 
     /// The table of variants, the territories each moves, and the conclusions that hold in every variant.
     public static func section(_ report: Robustness.Report) -> String {
+        /// "N", or "N (M more inside their range)" when some territories differ by more than the threshold but stay
+        /// inside the range of the scenario's own plans within the gap.
+        func movedCount(_ row: Robustness.Row, moved: Int) -> String {
+            let inside = report.movedInsideRange(in: row)
+            return inside > 0 ? "\(moved) (\(inside) more inside their range)" : String(moved)
+        }
+
         var out = [
             "## Robustness to the guesses", "",
             "The scenario's guesses (SOURCES.md) re-solved at the ends of their documented ranges, every other input "
@@ -36,8 +43,12 @@ public enum RobustnessReport {
                 + (report.againstSolverOwnPlan
                     ? "the scenario's plan solved the same way (by the objective alone: the solver's own plan, before the tie-break chose the published one among the optima; \"plan\" and \"this plan\" below) "
                     : "this plan's ")
-                + "by more than \(report.movedPosts). "
-                + "Full table: `robustness.csv`.", "",
+                + "by more than \(report.movedPosts)"
+                + (report.baseRanges != nil
+                    ? " and lie outside the range the scenario's own plans within the MIP gap allow it (section \"Posts the model forces and posts left free\"): "
+                        + "posts inside that range are a plan the scenario could have chosen, not an effect of the guess"
+                    : "")
+                + ". Full table: `robustness.csv` (every territory's posts, inside its range or not).", "",
             "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
@@ -57,7 +68,7 @@ public enum RobustnessReport {
             out.append(
                 "| \(MarkdownText.inline(row.label)) | \(MarkdownText.inline(row.status)) | "
                     + "\(row.relativeGap.map { Format.percent($0, decimals: 3) } ?? "—") | \(objective) | \(coverage) | "
-                    + "\(row.posts.map(Format.grouped) ?? "—") | \(row.territoryPosts == nil ? "—" : String(moved.count)) | \(largest.isEmpty ? "none" : largest) |"
+                    + "\(row.posts.map(Format.grouped) ?? "—") | \(row.territoryPosts == nil ? "—" : movedCount(row, moved: moved.count)) | \(largest.isEmpty ? "none" : largest) |"
             )
         }
         out.append("")
@@ -76,7 +87,8 @@ public enum RobustnessReport {
                 + (unsolved > 0 ? "; the others say nothing either way" : "") + "):", "",
         ]
         survive.append(
-            "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan in every variant"
+            "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan"
+                + (report.baseRanges != nil ? " or inside their range" : "") + " in every variant"
                 + (stable.count < report.codes.count
                     ? "; the others' posts depend on the guesses: "
                         + report.codes.indices.filter { !stable.contains($0) }.prefix(20).map {
@@ -86,8 +98,11 @@ public enum RobustnessReport {
         if report.posts2021.contains(where: { $0 != nil }) {
             let gain = report.sameSignAgainst2021(1), lose = report.sameSignAgainst2021(-1)
             survive.append(
-                "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in this plan and in every variant; "
-                    + "\(report.codes.count - gain.count - lose.count) change sign (or stay equal) in at least one, so their gain or loss is not a finding."
+                report.baseRanges != nil
+                    ? "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in every plan within the gap and in every variant; "
+                        + "the other \(report.codes.count - gain.count - lose.count) change sign (or stay equal) in a plan within the gap or in a variant, so their gain or loss is not a finding."
+                    : "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in this plan and in every variant; "
+                        + "\(report.codes.count - gain.count - lose.count) change sign (or stay equal) in at least one, so their gain or loss is not a finding."
             )
         }
         let allPosts = solved.compactMap(\.posts)

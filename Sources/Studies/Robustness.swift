@@ -65,31 +65,60 @@ public enum Robustness {
         /// The base plan is the main solve's own, before the tie-break chose the published one (the variants are
         /// solved the same way, by the objective alone).
         public var againstSolverOwnPlan = false
+        /// The posts each territory can hold in a plan of the scenario within the MIP gap (the run's ranges, outer
+        /// bounds), when computed. A variant's posts inside that range are a plan the scenario itself could have
+        /// chosen: not an effect of the guess (a review found all 7 "moves" of one variant inside it).
+        public var baseRanges: [PostRanges.Range?]?
 
-        /// Territories moved by more than `movedPosts` in a row, largest move first.
+        /// True when `posts` lies inside the base range of territory `t` (false without ranges).
+        public func insideBaseRange(_ t: Int, _ posts: Int) -> Bool {
+            baseRanges?[t]?.contains(posts) ?? false
+        }
+
+        /// Territories moved by more than `movedPosts` in a row and outside their base range, largest move first.
         public func moved(in row: Row) -> [(index: Int, delta: Int)] {
             guard let posts = row.territoryPosts else { return [] }
             return posts.indices.map { ($0, posts[$0] - basePosts[$0]) }
-                .filter { abs($0.1) > movedPosts }
+                .filter { abs($0.1) > movedPosts && !insideBaseRange($0.0, posts[$0.0]) }
                 .sorted { (abs($0.1), codes[$1.0]) > (abs($1.1), codes[$0.0]) }
+        }
+
+        /// Territories that differ by more than `movedPosts` in a row but stay inside their base range.
+        public func movedInsideRange(in row: Row) -> Int {
+            guard let posts = row.territoryPosts else { return 0 }
+            return posts.indices.filter {
+                abs(posts[$0] - basePosts[$0]) > movedPosts && insideBaseRange($0, posts[$0])
+            }
+            .count
         }
 
         /// Rows with a verified plan.
         public var solved: [Row] { rows.filter { $0.territoryPosts != nil } }
 
-        /// Territories within ±movedPosts of the base plan in every solved variant.
+        /// Territories within ±movedPosts of the base plan, or inside their base range, in every solved variant.
         public var stableTerritories: [Int] {
             basePosts.indices.filter { t in
-                solved.allSatisfy { abs($0.territoryPosts![t] - basePosts[t]) <= movedPosts }
+                solved.allSatisfy {
+                    let posts = $0.territoryPosts![t]
+                    return abs(posts - basePosts[t]) <= movedPosts || insideBaseRange(t, posts)
+                }
             }
         }
 
-        /// Territories that gain (sign +1) or lose (−1) posts against 2021 in the base plan and in every solved
-        /// variant.
+        /// Territories that gain (sign +1) or lose (−1) posts against 2021 in every solved variant and in the base:
+        /// in every plan within the gap when the ranges are known (the whole range on that side of 2021), in the base
+        /// plan otherwise.
         public func sameSignAgainst2021(_ sign: Int) -> [Int] {
             basePosts.indices.filter { t in
                 guard let before = posts2021[t] else { return false }
-                let plans = [basePosts[t]] + solved.map { $0.territoryPosts![t] }
+                let base: [Int]
+                if let ranges = baseRanges {
+                    guard let range = ranges[t] else { return false }
+                    base = [range.low, range.high]
+                } else {
+                    base = [basePosts[t]]
+                }
+                let plans = base + solved.map { $0.territoryPosts![t] }
                 return plans.allSatisfy { ($0 - before).signum() == sign }
             }
         }

@@ -125,4 +125,42 @@ import Testing
         #expect(report.stableTerritories == [0, 1])
         #expect(report.solved.count == 2)
     }
+
+    /// With the scenario's ranges within the gap, a difference inside the range is no move (the scenario could have
+    /// chosen it), and a change against 2021 counts only when every plan within the gap makes it. Base [10, 5, 8],
+    /// ranges A 6...12, B 3...6, C 5...8; variants [13, 4, 5] and [9, 6, 4], threshold 2.
+    @Test func movesInsideTheScenariosOwnRangeAreNotFindings() {
+        func row(_ posts: [Int]) -> Robustness.Row {
+            Robustness.Row(
+                guess: .capacity, value: 1, label: "v", status: "optimal", relativeGap: 0, objective: 1, coverage: 1,
+                posts: posts.reduce(0, +), stateCostEUR: 0, territoryPosts: posts)
+        }
+        var report = Robustness.Report(
+            codes: ["A", "B", "C"], names: ["A", "B", "C"], basePosts: [10, 5, 8], posts2021: [5, 9, 8],
+            baseObjective: 1, baseCoverage: 1, rows: [row([13, 4, 5]), row([9, 6, 4])], movedPosts: 2)
+        // Without ranges: A +3 and C −3 move in the first variant, C −4 in the second.
+        #expect(report.moved(in: report.rows[0]).map(\.index) == [0, 2])
+        #expect(report.moved(in: report.rows[1]).map(\.index) == [2])
+        #expect(report.sameSignAgainst2021(1) == [0])
+        report.baseRanges = [
+            PostRanges.Range(low: 6, high: 12), PostRanges.Range(low: 3, high: 6), PostRanges.Range(low: 5, high: 8),
+        ]
+        // A's 13 lies outside 6...12: a move; C's 5 lies inside 5...8: not one, counted apart; C's 4 lies outside.
+        #expect(report.moved(in: report.rows[0]).map(\.index) == [0])
+        #expect(report.movedInsideRange(in: report.rows[0]) == 1)
+        #expect(report.moved(in: report.rows[1]).map(\.index) == [2])
+        #expect(report.stableTerritories == [1])
+        // A's range 6...12 lies above its 2021 posts (5) and every variant too: a gain every plan makes. B's range
+        // 3...6 lies below 9: a loss. Without the range B's plan alone (5) said the same; with A's 2021 at 6 the range
+        // would touch it and A would not count.
+        #expect(report.sameSignAgainst2021(1) == [0])
+        #expect(report.sameSignAgainst2021(-1) == [1])
+        report = Robustness.Report(
+            codes: report.codes, names: report.names, basePosts: report.basePosts, posts2021: [6, 9, 8],
+            baseObjective: 1, baseCoverage: 1, rows: report.rows, movedPosts: 2)
+        report.baseRanges = [
+            PostRanges.Range(low: 6, high: 12), PostRanges.Range(low: 3, high: 6), PostRanges.Range(low: 5, high: 8),
+        ]
+        #expect(report.sameSignAgainst2021(1).isEmpty)
+    }
 }

@@ -14,7 +14,7 @@ import Scenario
 public enum DataPackage {
     public static let fileName = "datapackage.json"
 
-    public enum FieldType: String, Sendable { case string, integer, number }
+    public enum FieldType: String, Sendable { case string, integer, number, boolean }
 
     public struct Field: Sendable {
         public let name: String
@@ -66,6 +66,10 @@ public enum DataPackage {
 
     public static func text(_ name: String, _ description: String, nullable: Bool = false) -> Field {
         Field(name: name, type: .string, description: description, required: !nullable)
+    }
+    /// `true` or `false` as written (Table Schema's default true and false values): pandas reads it as `bool`.
+    public static func boolean(_ name: String, _ description: String) -> Field {
+        Field(name: name, type: .boolean, description: description, required: true)
     }
     public static func integer(_ name: String, unit: String, _ description: String, nullable: Bool = false) -> Field {
         Field(name: name, type: .integer, description: description + " Unit: \(unit).", required: !nullable)
@@ -453,8 +457,8 @@ public enum DataPackage {
                 number(
                     "nearest_endowed_site_km", unit: "km", decimals: 1,
                     "Great-circle distance to the nearest site with posts within reach; empty: none.", nullable: true),
-                text("white_zone", "true when no site with posts is within reach in the commune plan."),
-                text("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
+                boolean("white_zone", "true when no site with posts is within reach in the commune plan."),
+                boolean("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
             ], dynamic: [], primaryKey: ["commune_code"], foreignKeys: []),
         Table(
             file: "sites.csv",
@@ -464,14 +468,14 @@ public enum DataPackage {
                 text("site_commune", "Commune of the sites. " + code), text("site_name", "That commune's name."),
                 text("territory_code", "The sites' territory. " + code),
                 text("kind", "Kind of host (an id under kinds:)."),
-                text("candidate", "true for a candidate site (tables.candidates)."),
+                boolean("candidate", "true for a candidate site (tables.candidates)."),
                 text("funding_option", "Funding option; empty for a pool without posts.", nullable: true),
                 integer("posts", unit: "posts", "Posts of the pool under this option."),
                 integer("capacity", unit: "posts", "The pool's capacity (Σ of its structures')."),
                 number(
                     "people_servable", unit: "people", decimals: 1,
                     "Posts × people one post accompanies over its funded months."),
-                text("opened", "true when the pool has at least one post."),
+                boolean("opened", "true when the pool has at least one post."),
                 number(
                     "value_per_person", unit: "need-weighted value of coverage per person", decimals: 6,
                     "The bound's price of one more person served from this site: the value of coverage it would add (the LP relaxation's dual of the site's service row, or the Lagrangian's price). What repartir run --warm-start reads."

@@ -72,7 +72,7 @@ struct DataPackageTests {
                 import json, sys, pandas as pd
                 folder = sys.argv[1]
                 package = json.load(open(folder + "/datapackage.json"))
-                types = {"string": "string", "number": "float64"}
+                types = {"string": "string", "number": "float64", "boolean": "boolean"}
                 def dtype(field):
                     if field["type"] == "integer":
                         return "int64" if field.get("constraints", {}).get("required") else "Int64"

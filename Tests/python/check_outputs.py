@@ -123,7 +123,7 @@ def fail(message: str) -> None:
 
 
 # datapackage.json Table Schema type -> pandas dtype (an integer column that may be empty is Int64).
-PACKAGE_DTYPES = {"string": STR, "number": FLOAT}
+PACKAGE_DTYPES = {"string": STR, "number": FLOAT, "boolean": "boolean"}
 
 
 def package_schema(directory: Path, name: str) -> dict[str, tuple[str, bool]] | None:

@@ -130,9 +130,13 @@ enum TableLoaders {
             }
             firstLine[id.lowercased()] = (reader.field(record, "id")!.line, id)
             if let territories, !territories.contains(territory), let field = reader.field(record, "territory") {
+                // A spreadsheet drops a code's leading zero (01 → 1): the padded code is suggested too.
+                let padded = territory.count == 1 && territory.allSatisfy(\.isNumber) ? "0" + territory : nil
                 let near =
                     territoryByLowercase[territory.lowercased()].map {
                         " (did you mean '\($0)'? codes are matched exactly)"
+                    } ?? padded.flatMap { territoryByLowercase[$0] }.map {
+                        " (did you mean '\($0)'? a spreadsheet may have dropped its leading zero)"
                     } ?? ""
                 reader.fail(
                     field, "territory", "unknown territory '\(territory)' (not in the territories table)\(near)")

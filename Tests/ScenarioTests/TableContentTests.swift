@@ -118,11 +118,14 @@ import Testing
         var rows = C.structureRows
         rows[0] = "S1,Mairie,99X,public,2,0"
         rows[1] = "S2,Mairie,2a,public,2,0"
+        // A spreadsheet that read 01 as a number wrote it back as 1.
+        rows.append("S9,Mairie,1,public,2,0")
         let found = C.structureErrors(C.csv(C.structureHeader, rows))
         #expect(
             found.map(\.message) == [
                 "territory: unknown territory '99X' (not in the territories table)",
                 "territory: unknown territory '2a' (not in the territories table) (did you mean '2A'? codes are matched exactly)",
+                "territory: unknown territory '1' (not in the territories table) (did you mean '01'? a spreadsheet may have dropped its leading zero)",
             ])
         #expect(found.first?.location == SourceLocation(file: "structures.csv", line: 2, column: 11))
         // Without a readable territories table, nothing is reported against it.

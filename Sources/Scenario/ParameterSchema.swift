@@ -105,6 +105,11 @@ enum ParameterSchema {
             path: "robustness.people_per_post_year", type: .numbers(1...100_000), required: false, defaultValue: nil,
             help: "ends of the plausible range of people one post accompanies per year"),
         .init(
+            path: "robustness.fragility_spreads", type: .numbers(0...1), required: false, defaultValue: nil,
+            help:
+                "ends of the plausible range of need.fragility_spread (needs need.fragility_spread: the interval scale)"
+        ),
+        .init(
             path: "robustness.moved_posts", type: .integer(1...1_000_000), required: false, defaultValue: "3",
             help: "a territory whose posts move by more than this in a variant is listed as moved"),
         .init(path: "kinds.*.label", type: .text, required: false, defaultValue: "", help: "label of a kind of host"),

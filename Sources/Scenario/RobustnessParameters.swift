@@ -7,23 +7,28 @@ public struct RobustnessParameters: Sendable, Hashable {
     public let capacityFactors: [Double]
     public let cofinancingFactors: [Double]
     public let peoplePerPostYear: [Double]
+    /// Values of `need.fragility_spread` (the need's split between territories by their fragility index).
+    public let fragilitySpreads: [Double]
     /// A territory whose posts move by more than this in a variant is listed as moved.
     public let movedPosts: Int
 
     public init(
         capacityFactors: [Double] = [], cofinancingFactors: [Double] = [], peoplePerPostYear: [Double] = [],
-        movedPosts: Int = 3
+        fragilitySpreads: [Double] = [], movedPosts: Int = 3
     ) {
         self.capacityFactors = capacityFactors
         self.cofinancingFactors = cofinancingFactors
         self.peoplePerPostYear = peoplePerPostYear
+        self.fragilitySpreads = fragilitySpreads
         self.movedPosts = movedPosts
     }
 
     public static let none = RobustnessParameters()
 
     /// No variant: the analysis does not run.
-    public var isEmpty: Bool { capacityFactors.isEmpty && cofinancingFactors.isEmpty && peoplePerPostYear.isEmpty }
+    public var isEmpty: Bool {
+        capacityFactors.isEmpty && cofinancingFactors.isEmpty && peoplePerPostYear.isEmpty && fragilitySpreads.isEmpty
+    }
 
     /// Lists of more than this many values are refused (each value is a full re-solve).
     public static let maxValuesPerGuess = 4
@@ -32,6 +37,7 @@ public struct RobustnessParameters: Sendable, Hashable {
         var lists: [[Double]] = []
         for path in [
             "robustness.capacity_factors", "robustness.cofinancing_factors", "robustness.people_per_post_year",
+            "robustness.fragility_spreads",
         ] {
             let values = reader.numbers(path) ?? []
             if values.count > maxValuesPerGuess {
@@ -44,7 +50,7 @@ public struct RobustnessParameters: Sendable, Hashable {
         }
         return RobustnessParameters(
             capacityFactors: lists[0], cofinancingFactors: lists[1], peoplePerPostYear: lists[2],
-            movedPosts: reader.integer("robustness.moved_posts") ?? 3)
+            fragilitySpreads: lists[3], movedPosts: reader.integer("robustness.moved_posts") ?? 3)
     }
 }
 

@@ -187,6 +187,13 @@ public enum ScenarioLoader {
         let fragility = reader.number("need.fragility_exponent")
         let fragilitySpread = reader.number("need.fragility_spread")
         let robustness = RobustnessParameters.read(&reader)
+        if !robustness.fragilitySpreads.isEmpty, fragilitySpread == nil {
+            // The spread is read on the interval scale only; with the exponent's formula it would switch formulas.
+            reader.configurationError(
+                "robustness.fragility_spreads",
+                "'robustness.fragility_spreads' varies need.fragility_spread, which this scenario does not set (its need uses need.fragility_exponent): set need.fragility_spread or leave the key out"
+            )
+        }
         let territoryMin = reader.integer("limits.territory_min_posts")
         let territoryShare = reader.number("limits.territory_max_share")
         let regionMin = reader.integer("limits.region_min_posts")

@@ -5,20 +5,22 @@ import Scenario
 
 /// How much the plan owes to the scenario's guesses: the scenario is re-solved with each guess pushed to
 /// the ends of its documented range (`robustness.*`: host capacities, host co-financing money, people per
-/// post-year), every other input as written, and each variant's posts per territory are compared with
-/// the run's plan. Re-solves, like `Sensitivity`: each variant is split and verified like the main plan.
+/// post-year, the need's fragility spread), every other input as written, and each variant's posts per territory are
+/// compared with the run's plan. Re-solves, like `Sensitivity`: each variant is split and verified like the main plan.
 public enum Robustness {
     /// Which guess a variant moves.
     public enum Guess: String, Sendable, Hashable, CaseIterable {
         case capacity = "robustness.capacity_factors"
         case cofinancing = "robustness.cofinancing_factors"
         case peoplePerPostYear = "robustness.people_per_post_year"
+        case fragilitySpread = "robustness.fragility_spreads"
 
         public var label: String {
             switch self {
             case .capacity: "host capacities ×"
             case .cofinancing: "host co-financing money ×"
             case .peoplePerPostYear: "people per post-year ="
+            case .fragilitySpread: "need's fragility spread s ="
             }
         }
     }
@@ -124,7 +126,8 @@ public enum Robustness {
         }
     }
 
-    /// The variants of the scenario's `robustness.*` ranges, in the order capacity, co-financing, people per post-year.
+    /// The variants of the scenario's `robustness.*` ranges, in the order capacity, co-financing, people per post-year,
+    /// fragility spread.
     public static func variants(of scenario: Scenario) -> [Variant] {
         let ranges = scenario.parameters.robustness
         var list: [Variant] = []
@@ -156,24 +159,42 @@ public enum Robustness {
                         parameters: scenario.parameters, territories: scenario.territories, structures: structures,
                         inputFiles: scenario.inputFiles)))
         }
-        for people in ranges.peoplePerPostYear {
+        /// The scenario with one parameter changed (κ, or the need's formula), the effective parameters saying so.
+        func changed(
+            _ path: String, _ value: Double, peoplePerPostYear: Double? = nil, need: NeedParameters? = nil
+        ) -> Scenario {
             let old = scenario.parameters
             var parameters = ScenarioParameters(
-                name: old.name, title: old.title, posts: old.posts, budgetEUR: old.budgetEUR, peoplePerPostYear: people,
-                need: old.need, kinds: old.kinds, fundingOptions: old.fundingOptions, limits: old.limits,
+                name: old.name, title: old.title, posts: old.posts, budgetEUR: old.budgetEUR,
+                peoplePerPostYear: peoplePerPostYear ?? old.peoplePerPostYear,
+                need: need ?? old.need, kinds: old.kinds, fundingOptions: old.fundingOptions, limits: old.limits,
                 objective: old.objective, solver: old.solver,
-                effective: (old.effective.filter { $0.path != "service.people_per_post_year" }
-                    + [(path: "service.people_per_post_year", value: Variant.text(people))]).sorted {
-                        $0.path < $1.path
-                    },
+                effective: (old.effective.filter { $0.path != path } + [(path: path, value: Variant.text(value))])
+                    .sorted { $0.path < $1.path },
                 comparison: old.comparison, basis: old.basis)
             parameters.robustness = .none
+            return Scenario(
+                parameters: parameters, territories: scenario.territories, structures: scenario.structures,
+                inputFiles: scenario.inputFiles)
+        }
+        for people in ranges.peoplePerPostYear {
             list.append(
                 Variant(
                     guess: .peoplePerPostYear, value: people,
-                    scenario: Scenario(
-                        parameters: parameters, territories: scenario.territories, structures: scenario.structures,
-                        inputFiles: scenario.inputFiles)))
+                    scenario: changed("service.people_per_post_year", people, peoplePerPostYear: people)))
+        }
+        // The need's spread over the fragility index (interval scale): the national need stays the same, its split
+        // between territories moves (the loader refuses this key for a scenario without `need.fragility_spread`).
+        let need = scenario.parameters.need
+        for spread in ranges.fragilitySpreads where need.fragilitySpread != nil {
+            list.append(
+                Variant(
+                    guess: .fragilitySpread, value: spread,
+                    scenario: changed(
+                        "need.fragility_spread", spread,
+                        need: NeedParameters(
+                            rate15Plus: need.rate15Plus, rate75Plus: need.rate75Plus,
+                            fragilityExponent: need.fragilityExponent, fragilitySpread: spread))))
         }
         return list
     }

@@ -126,6 +126,25 @@ import Testing
         #expect(report.solved.count == 2)
     }
 
+    /// The default scenario's fragility-spread variants change the need's split between territories, not its national
+    /// total (the modulation is normalised), nor anything else of the scenario.
+    @Test func fragilitySpreadVariantsMoveTheNeedNotItsTotal() throws {
+        let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath)
+        let variants = Robustness.variants(of: scenario).filter { $0.guess == .fragilitySpread }
+        #expect(variants.map(\.value) == [0.1, 0.3])
+        let total = scenario.territories.reduce(0.0) { $0 + (scenario.need[$1.code] ?? 0) }
+        for variant in variants {
+            #expect(variant.scenario.parameters.need.fragilitySpread == variant.value)
+            #expect(variant.scenario.structures == scenario.structures)
+            #expect(variant.scenario.parameters.peoplePerPostYear == scenario.parameters.peoplePerPostYear)
+            let need = variant.scenario.need
+            let variantTotal = scenario.territories.reduce(0.0) { $0 + (need[$1.code] ?? 0) }
+            #expect(abs(variantTotal - total) <= Double(scenario.territories.count), "rounded to whole people")
+            #expect(scenario.territories.contains { abs((need[$0.code] ?? 0) - (scenario.need[$0.code] ?? 0)) > 1000 })
+            #expect(variant.scenario.parameters.effective.contains { $0.path == "need.fragility_spread" })
+        }
+    }
+
     /// With the scenario's ranges within the gap, a difference inside the range is no move (the scenario could have
     /// chosen it), and a change against 2021 counts only when every plan within the gap makes it. Base [10, 5, 8],
     /// ranges A 6...12, B 3...6, C 5...8; variants [13, 4, 5] and [9, 6, 4], threshold 2.

@@ -48,7 +48,7 @@ import Testing
                 "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
                 "--set", "comparison.decomposition=false", "--set", "comparison.post_ranges=false",
                 "--set", "robustness.capacity_factors=", "--set", "robustness.cofinancing_factors=",
-                "--set", "robustness.people_per_post_year=",
+                "--set", "robustness.people_per_post_year=", "--set", "robustness.fragility_spreads=",
             ], in: temp)
         #expect(result.status == 0, "\(result)")
         let stages = try E2E.table(out.appendingPathComponent("stages.csv"))

@@ -207,6 +207,7 @@ struct EndToEndTests {
         "limits.territory_min_posts=2", "limits.territory_max_share=0.4", "limits.region_max_share=1",
         // The default scenario's robustness ranges are about its own hosts' guesses, not these twelve structures.
         "robustness.capacity_factors=", "robustness.cofinancing_factors=", "robustness.people_per_post_year=",
+        "robustness.fragility_spreads=",
     ].flatMap { ["--set", $0] }
 
     /// Builds the small scenario in `directory`: the default scenario.yaml with the small tables next to it.

@@ -223,7 +223,25 @@ import Testing
             parameters.robustness
                 == RobustnessParameters(
                     capacityFactors: [0.5, 2], cofinancingFactors: [0.5, 1.5],
-                    peoplePerPostYear: [186, 282], movedPosts: 3))
+                    peoplePerPostYear: [186, 282], fragilitySpreads: [0.1, 0.3], movedPosts: 3))
+    }
+
+    /// The spread's variants need the interval scale: a scenario on the exponent's formula (the money-rounding
+    /// fixture) refuses the key before solving (78), naming it.
+    @Test func fragilitySpreadsNeedTheIntervalScale() {
+        let fixture = DefaultScenarioProvenanceTests.root.appendingPathComponent(
+            "Tests/Fixtures/money-rounding/scenario.yaml")
+        do {
+            _ = try ScenarioLoader.load(
+                fixture.path, overrides: [ParameterOverride(key: "robustness.fragility_spreads", value: "0.1")])
+            Issue.record("fragility spreads without need.fragility_spread must be refused")
+        } catch {
+            #expect(error.category == .configuration)
+            #expect(
+                error.diagnostics.contains {
+                    $0.message.contains("robustness.fragility_spreads") && $0.message.contains("need.fragility_spread")
+                }, "\(error)")
+        }
     }
 }
 

@@ -68,10 +68,15 @@ public enum CommuneReport {
             results.proven
             ? "**optimal** (within the MIP gap of its \(results.boundName))"
             : "**feasible, not proven optimal**: \(Format.percent(results.gap, decimals: 2)) below its \(results.boundName)"
+        // The headline and the sections up to "Where people live" are the département plan's too: a review read the
+        // headline's posts and people as the commune plan's.
+        let totals = results.optimised.totals
         return
             "The status above is the département plan's. This run's second plan, by commune (\"Where people live\" below, "
             + "`sites.csv`, `allocation_by_commune.csv`), is \(status)"
             + (results.proven ? "." : "; the run exits 10 for it.")
+            + " The headline and every section before \"Where people live\" describe the département plan; the commune "
+            + "plan places \(Format.grouped(totals.posts)) posts for \(Format.millions(totals.stateEUR)) of State money."
     }
 
     public static func section(_ results: CommuneResults) -> String {

@@ -55,7 +55,8 @@ public enum RunLimitsSection {
         let budget = budgetSeconds.isFinite ? "\(Format.fixed(budgetSeconds, decimals: 1)) s" : "none"
         return cutShort.isEmpty
             ? "time budget \(budget): every analysis finished"
-            : "time budget \(budget): analyses cut short: " + cutShort.joined(separator: "; ")
+            : "time budget \(budget): analyses cut short by a limit (their node slices, their share of the time or the budget): "
+                + cutShort.joined(separator: "; ")
     }
 
     public static func section(budgetSeconds: Double, cutShort: [String], timingDependence: String?) -> String {

@@ -127,6 +127,11 @@ import Testing
         #expect(status.contains("The status above is the département plan's"))
         #expect(
             status.contains("**feasible, not proven optimal**: 20.00 % below its LP bound; the run exits 10 for it."))
+        // And that the headline below is the département plan's, with the commune plan's own posts beside it.
+        #expect(
+            status.contains(
+                "The headline and every section before \"Where people live\" describe the département plan; the commune plan places "
+            ), "\(status)")
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
                 as? [String: Any])

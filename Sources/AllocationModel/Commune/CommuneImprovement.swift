@@ -14,8 +14,9 @@ enum CommuneImprovement {
 
     /// The search's wall time: a window, renewed from the moment of every kept move that closes at least
     /// `renewingShare` of the gap then left against the bound, and never past `latest` (the commune plan's share of
-    /// the run's budget). Why: at 10 and 15 km no move pays and the window alone is spent; at €40M every relocation
-    /// gains 3–7 % of the gap and a fixed allowance stopped them while they still paid (BENCHMARKS.md).
+    /// the run's budget). Why: a fixed allowance (a quarter of the bound's time) was spent for nothing at 10 and 15 km,
+    /// where no move pays (2.5 and 4.4 s), while a search whose moves still pay must not stop on a clock (at €40M each
+    /// of the five relocations closes 3–7 % of the gap and renews the window; the search ends on its candidates).
     struct Allowance {
         /// A kept move renews the window when it closes at least this share of the gap left before it.
         static let renewingShare = 0.01

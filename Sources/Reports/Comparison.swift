@@ -216,7 +216,8 @@ public enum Comparison {
         if let best, let real {
             let decomposed = decomposition.flatMap {
                 DecompositionReport.leadSentence(
-                    $0, scenario: scenario, observed: real.evaluation, observedName: real.name)
+                    $0, scenario: scenario, observed: real.evaluation, observedName: real.name,
+                    observedPlan: real.plan)
             }
             out.append(
                 decomposed

@@ -61,7 +61,7 @@ public enum DecompositionReport {
     /// cost.
     public static func leadSentence(
         _ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation,
-        observedName: String
+        observedName: String, observedPlan: Plan? = nil
     ) -> String? {
         guard let metrics = metrics(outcome, scenario: scenario) else { return nil }
         let name = MarkdownText.inline(observedName)
@@ -134,11 +134,26 @@ public enum DecompositionReport {
         // The figure over the horizon rests on what a shorter post does after its funding ends; a review found the
         // whole funding-rule share gone with every post renewed (`service.renewal_share` 1), said only under
         // Assumptions.
+        // The same two plans re-counted with every such post renewed (fixed plans, no re-solve) say how far.
+        var renewedWords = "that figure moves with this assumption"
+        if let observedPlan, let optimisedPlan = outcome.solved.first(where: { $0.combination.bits == 7 })?.plan {
+            var parameters = scenario.parameters
+            parameters.basis = ServiceBasis(
+                costPerPostEUR: basis.costPerPostEUR, horizonYears: basis.horizonYears, renewalShare: 1)
+            let renewed = Scenario(
+                parameters: parameters, territories: scenario.territories, structures: scenario.structures,
+                inputFiles: scenario.inputFiles)
+            let gain =
+                PlanEvaluation(plan: optimisedPlan, scenario: renewed).coverage
+                - PlanEvaluation(plan: observedPlan, scenario: renewed).coverage
+            renewedWords =
+                "the same two plans counted with every such post renewed differ by \(signed(gain)) \(years) instead, "
+                + "and a plan optimised under that assumption is another plan (`--set service.renewal_share=1`)"
+        }
         let renewalWords =
             basis.horizonYears != nil && basis.renewalShare < 1
             ? " (\(years), a post funded for less counts as renewed at \(Format.percent(basis.renewalShare, decimals: 0)) "
-                + "until then, `service.renewal_share`, and that figure moves with this assumption; the figure a year in "
-                + "post does not)"
+                + "until then, `service.renewal_share`: \(renewedWords); the figure a year in post does not depend on it)"
             : ""
         text +=
             "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "

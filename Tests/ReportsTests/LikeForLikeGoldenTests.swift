@@ -132,6 +132,13 @@ import Testing
         // Shapley over 3 years: geography 36, rule 12, money 12 (of 60).
         #expect(text.contains("geography +36, the funding rule +12, money +12"))
         #expect(text.contains("| Territory B (B) | 0 | 4–4 | 4 | +4 |"))
+        // The renewal assumption in the same sentence, with the two plans re-counted under every post renewed: each
+        // post then serves 36 months, 36 people; the optimised plan's 4 posts at B serve 144, 2021's 2 posts at A are
+        // capped by A's need, 12: +132 (against +60 with r = 0).
+        #expect(
+            text.contains(
+                "(over 3 years, a post funded for less counts as renewed at 0 % until then, `service.renewal_share`: the same two plans counted with every such post renewed differ by +132 over 3 years instead"
+            ))
     }
 
     /// When the free geography holds more posts than the observed one (a review: +20,160 people a year "from

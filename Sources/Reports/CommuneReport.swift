@@ -75,8 +75,8 @@ public enum CommuneReport {
             "The status above is the département plan's. This run's second plan, by commune (\"Where people live\" below, "
             + "`sites.csv`, `allocation_by_commune.csv`), is \(status)"
             + (results.proven ? "." : "; the run exits 10 for it.")
-            + " The headline and every section before \"Where people live\" describe the département plan; the commune "
-            + "plan places \(Format.grouped(totals.posts)) posts for \(Format.millions(totals.stateEUR)) of State money."
+            + " The headline and the sections on the plan before \"Where people live\" describe the département plan; the "
+            + "commune plan places \(Format.grouped(totals.posts)) posts for \(Format.millions(totals.stateEUR)) of State money."
     }
 
     public static func section(_ results: CommuneResults) -> String {

@@ -29,11 +29,11 @@ public enum RobustnessReport {
 
     /// The table of variants, the territories each moves, and the conclusions that hold in every variant.
     public static func section(_ report: Robustness.Report) -> String {
-        /// "N", or "N (M more inside their range)" when some territories differ by more than the threshold but stay
-        /// inside the range of the scenario's own plans within the gap.
+        /// "N", or "N (M more between the plans found)" when some territories differ by more than the threshold but
+        /// stay between the fewest and the most posts found in the scenario's own plans within the gap.
         func movedCount(_ row: Robustness.Row, moved: Int) -> String {
             let inside = report.movedInsideRange(in: row)
-            return inside > 0 ? "\(moved) (\(inside) more inside their range)" : String(moved)
+            return inside > 0 ? "\(moved) (\(inside) more between the plans found)" : String(moved)
         }
 
         var out = [
@@ -45,8 +45,9 @@ public enum RobustnessReport {
                     : "this plan's ")
                 + "by more than \(report.movedPosts)"
                 + (report.baseRanges != nil
-                    ? " and lie outside the range the scenario's own plans within the MIP gap allow it (section \"Posts the model forces and posts left free\"): "
-                        + "posts inside that range are a plan the scenario could have chosen, not an effect of the guess"
+                    ? " and lie outside the fewest and the most posts found in the scenario's own plans within the MIP gap "
+                        + "(section \"Posts the model forces and posts left free\"): posts between them are a choice the scenario itself "
+                        + "could have made, not an effect of the guess"
                     : "")
                 + ". Full table: `robustness.csv` (every territory's posts, inside its range or not).", "",
             "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
@@ -88,7 +89,7 @@ public enum RobustnessReport {
         ]
         survive.append(
             "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan"
-                + (report.baseRanges != nil ? " or inside their range" : "") + " in every variant"
+                + (report.baseRanges != nil ? " or between the plans found" : "") + " in every variant"
                 + (stable.count < report.codes.count
                     ? "; the others' posts depend on the guesses: "
                         + report.codes.indices.filter { !stable.contains($0) }.prefix(20).map {

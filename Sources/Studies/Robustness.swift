@@ -67,14 +67,20 @@ public enum Robustness {
         /// The base plan is the main solve's own, before the tie-break chose the published one (the variants are
         /// solved the same way, by the objective alone).
         public var againstSolverOwnPlan = false
-        /// The posts each territory can hold in a plan of the scenario within the MIP gap (the run's ranges, outer
-        /// bounds), when computed. A variant's posts inside that range are a plan the scenario itself could have
-        /// chosen: not an effect of the guess (a review found all 7 "moves" of one variant inside it).
+        /// The posts each territory can hold in a plan of the scenario within the MIP gap (the run's ranges: outer
+        /// bounds, and the plans found at their ends), when computed. A variant's posts between the plans found are
+        /// posts the scenario itself could have chosen: not an effect of the guess (a review found all 7 "moves" of
+        /// one variant there).
         public var baseRanges: [PostRanges.Range?]?
 
-        /// True when `posts` lies inside the base range of territory `t` (false without ranges).
+        /// True when `posts` lies between the plans found at the two ends of territory `t`'s range within the gap
+        /// (real plans of the scenario, not the LP's outer bounds: a review found 20 of 83 such differences beyond
+        /// every plan found); false without ranges or without a plan found at either end.
         public func insideBaseRange(_ t: Int, _ posts: Int) -> Bool {
-            baseRanges?[t]?.contains(posts) ?? false
+            guard let range = baseRanges?[t] ?? nil, let low = range.lowFound, let high = range.highFound else {
+                return false
+            }
+            return low <= posts && posts <= high
         }
 
         /// Territories moved by more than `movedPosts` in a row and outside their base range, largest move first.
@@ -127,15 +133,23 @@ public enum Robustness {
     }
 
     /// The variants of the scenario's `robustness.*` ranges, in the order capacity, co-financing, people per post-year,
-    /// fragility spread.
+    /// fragility spread. Each keeps the scenario's commitments and demand (a review found the waves scenario's variants
+    /// solved without its signed posts: every variant 13–27 % "above" the plan, from the commitments alone).
     public static func variants(of scenario: Scenario) -> [Variant] {
         let ranges = scenario.parameters.robustness
         var list: [Variant] = []
+        // Posts a commitment already holds at a structure (locked or at least): facts, not guesses, so a capacity
+        // factor never takes a host below them (the waves scenario's signed posts, at capacity × 0.5).
+        var committed: [String: Int] = [:]
+        for commitment in scenario.commitments where commitment.mode != .max {
+            committed[commitment.structureID, default: 0] += commitment.posts
+        }
         for factor in ranges.capacityFactors {
             let structures = scenario.structures.map {
                 HostStructure(
                     id: $0.id, name: $0.name, territory: $0.territory, kind: $0.kind,
-                    capacity: RobustnessParameters.scaled(capacity: $0.capacity, by: factor),
+                    capacity: max(
+                        RobustnessParameters.scaled(capacity: $0.capacity, by: factor), committed[$0.id] ?? 0),
                     cofinancingEUR: $0.cofinancingEUR, posts2021: $0.posts2021)
             }
             list.append(
@@ -143,7 +157,8 @@ public enum Robustness {
                     guess: .capacity, value: factor,
                     scenario: Scenario(
                         parameters: scenario.parameters, territories: scenario.territories, structures: structures,
-                        inputFiles: scenario.inputFiles)))
+                        inputFiles: scenario.inputFiles, commitments: scenario.commitments, communes: scenario.communes)
+                ))
         }
         for factor in ranges.cofinancingFactors {
             // Whole cents, as host shares are: a factor never invents a fraction of a cent.
@@ -157,7 +172,8 @@ public enum Robustness {
                     guess: .cofinancing, value: factor,
                     scenario: Scenario(
                         parameters: scenario.parameters, territories: scenario.territories, structures: structures,
-                        inputFiles: scenario.inputFiles)))
+                        inputFiles: scenario.inputFiles, commitments: scenario.commitments, communes: scenario.communes)
+                ))
         }
         /// The scenario with one parameter changed (κ, or the need's formula), the effective parameters saying so.
         func changed(
@@ -175,7 +191,7 @@ public enum Robustness {
             parameters.robustness = .none
             return Scenario(
                 parameters: parameters, territories: scenario.territories, structures: scenario.structures,
-                inputFiles: scenario.inputFiles)
+                inputFiles: scenario.inputFiles, commitments: scenario.commitments, communes: scenario.communes)
         }
         for people in ranges.peoplePerPostYear {
             list.append(

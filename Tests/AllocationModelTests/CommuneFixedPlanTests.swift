@@ -107,6 +107,11 @@ import Testing
         allowance.kept(from: 950, to: 990, at: start.addingTimeInterval(17))
         #expect(allowance.deadline == start.addingTimeInterval(25))
         #expect(allowance.expired(at: start.addingTimeInterval(25)))
+        // Once expired, a move valued late renews nothing: the clock ended the search.
+        var closed = CommuneImprovement.Allowance(window: 10, bound: 1000, from: start)
+        closed.kept(from: 900, to: 990, at: start.addingTimeInterval(11))
+        #expect(closed.deadline == start.addingTimeInterval(10))
+        #expect(closed.expired(at: start.addingTimeInterval(11)))
         // Past the bound (a plan at its bound) nothing renews: there is no gap left to close.
         var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000, from: start)
         atBound.kept(from: 1000, to: 1000, at: start.addingTimeInterval(5))

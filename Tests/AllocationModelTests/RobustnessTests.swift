@@ -145,9 +145,34 @@ import Testing
         }
     }
 
-    /// With the scenario's ranges within the gap, a difference inside the range is no move (the scenario could have
-    /// chosen it), and a change against 2021 counts only when every plan within the gap makes it. Base [10, 5, 8],
-    /// ranges A 6...12, B 3...6, C 5...8; variants [13, 4, 5] and [9, 6, 4], threshold 2.
+    /// Every variant keeps the scenario's commitments (the waves scenario's signed posts): a review found them dropped,
+    /// so every variant of the waves scenario was solved without them and read 13–27 % "above" the plan.
+    @Test func variantsKeepTheScenariosCommitments() throws {
+        let scenario = try ScenarioLoader.load(Fixtures.defaultScenarioPath + "-waves")
+        #expect(!scenario.commitments.isEmpty)
+        let variants = Robustness.variants(of: scenario)
+        #expect(variants.count == 8)
+        for variant in variants {
+            #expect(variant.scenario.commitments == scenario.commitments, "\(variant.label)")
+        }
+        // A capacity factor never takes a host below its signed posts (facts, not guesses): at × 0.5 the variant's
+        // plan was otherwise "rejected" by the verifier, its commitments above the halved capacities.
+        var committed: [String: Int] = [:]
+        for commitment in scenario.commitments where commitment.mode != .max {
+            committed[commitment.structureID, default: 0] += commitment.posts
+        }
+        let halved = try #require(variants.first { $0.guess == .capacity && $0.value == 0.5 })
+        #expect(halved.scenario.structures.allSatisfy { $0.capacity >= (committed[$0.id] ?? 0) })
+        #expect(
+            zip(halved.scenario.structures, scenario.structures).contains {
+                $0.capacity < $1.capacity && (committed[$0.id] ?? 0) > 0
+            })
+    }
+
+    /// With the scenario's ranges within the gap, a difference between the plans found at the range's ends is no move
+    /// (the scenario could have chosen it), and a change against 2021 counts only when every plan within the gap
+    /// makes it (the outer bounds on one side of 2021). Base [10, 5, 8], ranges A 6...12, B 3...6, C 5...8 (plans
+    /// found at every end); variants [13, 4, 5] and [9, 6, 4], threshold 2.
     @Test func movesInsideTheScenariosOwnRangeAreNotFindings() {
         func row(_ posts: [Int]) -> Robustness.Row {
             Robustness.Row(
@@ -161,9 +186,10 @@ import Testing
         #expect(report.moved(in: report.rows[0]).map(\.index) == [0, 2])
         #expect(report.moved(in: report.rows[1]).map(\.index) == [2])
         #expect(report.sameSignAgainst2021(1) == [0])
-        report.baseRanges = [
-            PostRanges.Range(low: 6, high: 12), PostRanges.Range(low: 3, high: 6), PostRanges.Range(low: 5, high: 8),
-        ]
+        func found(_ low: Int, _ high: Int) -> PostRanges.Range {
+            PostRanges.Range(low: low, high: high, lowFound: low, highFound: high)
+        }
+        report.baseRanges = [found(6, 12), found(3, 6), found(5, 8)]
         // A's 13 lies outside 6...12: a move; C's 5 lies inside 5...8: not one, counted apart; C's 4 lies outside.
         #expect(report.moved(in: report.rows[0]).map(\.index) == [0])
         #expect(report.movedInsideRange(in: report.rows[0]) == 1)
@@ -177,9 +203,16 @@ import Testing
         report = Robustness.Report(
             codes: report.codes, names: report.names, basePosts: report.basePosts, posts2021: [6, 9, 8],
             baseObjective: 1, baseCoverage: 1, rows: report.rows, movedPosts: 2)
-        report.baseRanges = [
-            PostRanges.Range(low: 6, high: 12), PostRanges.Range(low: 3, high: 6), PostRanges.Range(low: 5, high: 8),
-        ]
+        report.baseRanges = [found(6, 12), found(3, 6), found(5, 8)]
         #expect(report.sameSignAgainst2021(1).isEmpty)
+        // Only the plans found count as "inside": C's bounds 5...8 with plans found only at 6...8 leave its 5 a move.
+        report.baseRanges = [
+            found(6, 12), found(3, 6), PostRanges.Range(low: 5, high: 8, lowFound: 6, highFound: 8),
+        ]
+        #expect(report.moved(in: report.rows[0]).map(\.index) == [0, 2])
+        #expect(report.movedInsideRange(in: report.rows[0]) == 0)
+        // No plan found at an end: nothing counts as inside.
+        report.baseRanges = [found(6, 12), found(3, 6), PostRanges.Range(low: 5, high: 8)]
+        #expect(report.movedInsideRange(in: report.rows[0]) == 0)
     }
 }

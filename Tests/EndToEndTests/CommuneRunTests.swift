@@ -130,7 +130,7 @@ import Testing
         // And that the headline below is the département plan's, with the commune plan's own posts beside it.
         #expect(
             status.contains(
-                "The headline and every section before \"Where people live\" describe the département plan; the commune plan places "
+                "The headline and the sections on the plan before \"Where people live\" describe the département plan; the commune plan places "
             ), "\(status)")
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))

@@ -14,9 +14,10 @@ enum CommuneImprovement {
 
     /// The search's wall time: a window, renewed from the moment of every kept move that closes at least
     /// `renewingShare` of the gap then left against the bound, and never past `latest` (the commune plan's share of
-    /// the run's budget). Why: a fixed allowance (a quarter of the bound's time) was spent for nothing at 10 and 15 km,
-    /// where no move pays (2.5 and 4.4 s), while a search whose moves still pay must not stop on a clock (at €40M each
-    /// of the five relocations closes 3–7 % of the gap and renews the window; the search ends on its candidates).
+    /// the run's budget). Why: a fixed allowance (a quarter of the bound's time: 2.5 s at 10 km, 4.4 s at 15 km) found
+    /// nothing at 15 km and one move of 0.006 % in one 10 km run of three, while a search whose moves still pay must
+    /// not stop on a clock (at €40M each of the five relocations closes 3–7 % of the gap and renews the window; the
+    /// search ends on its candidates).
     struct Allowance {
         /// A kept move renews the window when it closes at least this share of the gap left before it.
         static let renewingShare = 0.01
@@ -35,9 +36,13 @@ enum CommuneImprovement {
 
         func expired(at now: Date = Date()) -> Bool { now >= deadline }
 
-        /// A move took the plan's value from `before` to `after` at `now`: renews the window if it paid enough.
+        /// A move took the plan's value from `before` to `after` at `now`: renews the window if it paid enough and the
+        /// window is still open (a move valued after it closed was chosen from a round the clock cut short: once
+        /// expired, the allowance stays so, and the search says the clock ended it).
         mutating func kept(from before: Double, to after: Double, at now: Date = Date()) {
-            guard after > before, after - before >= Self.renewingShare * (bound - before) else { return }
+            guard !expired(at: now), after > before, after - before >= Self.renewingShare * (bound - before) else {
+                return
+            }
             deadline = min(max(deadline, now.addingTimeInterval(window)), latest)
         }
     }

@@ -45,8 +45,8 @@ enum RunAnalyses {
             let rows = results.sensitivity
             let points = results.frontier
             if var robustness = results.robustness {
-                // A move inside the range the scenario's own plans within the gap allow is not the guess's effect:
-                // the section waits for the ranges (computed beside the analyses) to say which moves are.
+                // A difference between the posts of the scenario's own plans found within the gap is not the guess's
+                // effect: the section waits for the ranges (computed beside the analyses) to say which moves are.
                 robustness.baseRanges = rangesWithinGap()
                 output.files.append((name: "robustness.csv", content: Data(RobustnessReport.csv(robustness).utf8)))
                 output.sections.append(RobustnessReport.section(robustness))

@@ -101,7 +101,7 @@ public enum RobustnessReport {
             survive.append(
                 report.baseRanges != nil
                     ? "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in every plan within the gap and in every variant; "
-                        + "the other \(report.codes.count - gain.count - lose.count) change sign (or stay equal) in a plan within the gap or in a variant, so their gain or loss is not a finding."
+                        + "for the other \(report.codes.count - gain.count - lose.count), 2021's posts lie within the bounds of the range within the gap, or a variant changes the sign (or stays equal), so their gain or loss is not a finding."
                     : "- Against the 2021 allocation, \(gain.count) territories gain posts and \(lose.count) lose posts in this plan and in every variant; "
                         + "\(report.codes.count - gain.count - lose.count) change sign (or stay equal) in at least one, so their gain or loss is not a finding."
             )

@@ -314,4 +314,38 @@ struct CommuneFixedPlan {
             units: units, groups: groups, segments: segments, flows: flows, unitDuals: unitDuals,
             groupDuals: groupDuals, value: value, seconds: seconds)
     }
+
+    /// What taking `people` of supply from each site unit would lose, estimated without an LP: its unused supply
+    /// first, at no loss, then the people it serves, taken from its groups' least valuable covered segments first (a
+    /// concave value fills its segments in order, so the last one filled is the cheapest to empty). An upper bound on
+    /// the exact loss, which can re-route people to another unit with room, and exact when none has any. Unlike the
+    /// duals, which price only the first person (at 15 km most units share one price, 0.926, whatever a whole post
+    /// takes), it sees a post's worth of people cross a breakpoint. `posts` is the plan `evaluation` values.
+    func removalLosses(of posts: [Int], evaluation: Evaluation, people: [Double]) -> [Double] {
+        let supply = supply(of: posts)
+        var served = [[(group: Int, people: Double)]](repeating: [], count: model.reach.units.count)
+        for flow in evaluation.flows { served[flow.unit].append((flow.group, flow.people)) }
+        return model.reach.units.indices.map { unit in
+            var left = people[unit] - max(0, supply[unit] - served[unit].reduce(0) { $0 + $1.people })
+            guard left > 0 else { return 0 }
+            // (value per person, people) of every covered segment this unit's people lie in, the cheapest first.
+            var pieces: [(value: Double, people: Double)] = []
+            for (group, flow) in served[unit] {
+                var take = flow
+                let amounts = evaluation.segments[group]
+                for (segment, amount) in zip(model.coverage[group], amounts).reversed() where take > 0 && amount > 0 {
+                    let piece = min(amount, take)
+                    pieces.append((segmentValue[segment.index - firstCoverColumn], piece))
+                    take -= piece
+                }
+            }
+            var loss = 0.0
+            for piece in pieces.sorted(by: { $0.value < $1.value }) where left > 0 {
+                let taken = min(piece.people, left)
+                loss += taken * piece.value
+                left -= taken
+            }
+            return loss
+        }
+    }
 }

@@ -177,8 +177,15 @@ public enum CommuneSolve {
         //   floors) with the bound's above them where it has more, rows first,
         //   so the posts the cover leaves go where the bound's do (15 km, 1,000 posts: 1,447,242 against 1,428,456);
         //   then the cover's posts alone, the floors and the rest of the posts and euros filled by value per euro.
+        var evaluator = CommuneFixedPlan(model: relaxed)
+        let evaluationOptions = fixedPlanOptions(options)
         var attempts: [(start: String, values: [Double], coversFirst: Bool)] = []
-        if let warm, relaxation.fromWarmStart { attempts.append(("the warm start's plan", warm.values, true)) }
+        if let warm, relaxation.fromWarmStart {
+            let trimmed = try CommuneWarmTrim.trim(
+                warm.values, evaluator: &evaluator, scenario: scenario, solver: solver, options: evaluationOptions,
+                log: log)
+            attempts.append(("the warm start's plan", trimmed, true))
+        }
         attempts.append(("the bound's posts", relaxation.values, false))
         attempts.append(("the bound's posts, the endow_reach rows first", relaxation.values, true))
         if let plan = endowment?.plan, plan.count == relaxed.decisions.count {
@@ -207,8 +214,6 @@ public enum CommuneSolve {
         // The integer model is the relaxed one with whole posts: the same columns, bounds and rows. `posts` are whole
         // by type, so checking the plan against `relaxed` checks every rule of the integer model without building it
         // again (0.4 s at 20 km).
-        var evaluator = CommuneFixedPlan(model: relaxed)
-        let evaluationOptions = fixedPlanOptions(options)
         var evaluation: CommuneFixedPlan.Evaluation
         do {
             evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)

@@ -10,10 +10,12 @@ import Scenario
 /// equal to the LP's; the local improvement's moves then recovered 0.02 point. Here the posts go a batch at a time,
 /// at most one per site unit per batch, the least loss per euro first (per post when only the number of posts is
 /// exceeded), each batch priced on the plan the one before left by what a whole post's people would lose
-/// (`CommuneFixedPlan.removalLosses`): 0.115 % there.
+/// (`CommuneFixedPlan.removalLosses`): 0.133 % there.
 enum CommuneWarmTrim {
-    /// Batches the excess is cut in: each takes an equal share of it, then a fresh evaluation prices the next.
-    static let batches = 8
+    /// Batches the excess is cut in: each takes an equal share of it, then a fresh evaluation prices the next (each
+    /// evaluation 0.07–0.10 s at 20 km). Measured on `scripts/bench-warm`'s variants: 2 batches left 10 km €190M at
+    /// 0.546 % and 15 km €180M at 0.167 %; 5 give 0.479 % and 0.133 %, 8 give 0.479 % and 0.115 % for 0.3 s more.
+    static let batches = 5
 
     /// `values` (a program's values: posts per decision column) with posts removed until the plan holds no more posts
     /// and State euros than the scenario allows, never a territory below its floor nor an `endow_reach` row without a

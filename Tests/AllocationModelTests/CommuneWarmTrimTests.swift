@@ -114,4 +114,55 @@ import Testing
                 small, evaluator: &evaluator, scenario: scenario, solver: GLPKSolver(), options: options,
                 log: { _ in }) == small)
     }
+
+    /// GLPK, except the first fixed-plan LP (`commune_component`), which ends at a time limit: the cut's first
+    /// evaluation is the solve's first, so only the cut fails.
+    final class FirstComponentRunsOutOfTime: LinearSolver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var failed = false
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            let fail = lock.withLock {
+                guard program.name == "commune_component", !failed else { return false }
+                failed = true
+                return true
+            }
+            if fail { return SolveResult(status: .noSolution, limitReached: "time limit") }
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    /// The whole warm solve: a previous plan of three posts (c1's site 2, c5's 1, priced) against a variant with the
+    /// euros of two is cut to two before the rounding, and the plan keeps every rule (it is verified). When the cut's
+    /// evaluation fails, the rounding cuts the previous plan as before the cut, and a plan is still published.
+    @Test func aWarmSolveCutsThePreviousPlanAndOutlivesACutThatFails() throws {
+        let previousFolder = TestScratch.root.appendingPathComponent("repartir-warm-cut-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: previousFolder, withIntermediateDirectories: true)
+        try Data(
+            """
+            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
+            c1,One,01,public,false,full,2,2,240.0,true,1.5
+            c5,Five,02,public,false,full,1,1,120.0,true,1.5
+
+            """.utf8
+        ).write(to: previousFolder.appendingPathComponent("sites.csv"))
+        let previous = try PreviousCommunePlan.read(previousFolder.path)
+        let variant = try CommuneFixture.scenario(posts: 3, budget: 20_000)
+        let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
+        var lines: [String] = []
+        let cut = try CommuneSolve.solve(
+            variant, candidates: true, solver: GLPKSolver(), options: options, warmStart: previous,
+            log: { lines.append($0) })
+        #expect(lines.contains { $0.contains("the previous plan cut from 3 to 2 posts") }, "\(lines)")
+        #expect(cut.warmBound && cut.posts.reduce(0, +) == 2 && cut.value <= cut.bound + 1e-6)
+
+        lines = []
+        let uncut = try CommuneFixedPlan.$greedyFirst.withValue(false) {
+            try CommuneSolve.solve(
+                variant, candidates: true, solver: FirstComponentRunsOutOfTime(), options: options,
+                warmStart: previous, log: { lines.append($0) })
+        }
+        #expect(lines.contains { $0.contains("the previous plan not cut down (") }, "\(lines)")
+        #expect(uncut.posts.reduce(0, +) == 2 && uncut.value > 0 && uncut.value <= uncut.bound + 1e-6)
+    }
 }

@@ -181,10 +181,16 @@ public enum CommuneSolve {
         let evaluationOptions = fixedPlanOptions(options)
         var attempts: [(start: String, values: [Double], coversFirst: Bool)] = []
         if let warm, relaxation.fromWarmStart {
-            let trimmed = try CommuneWarmTrim.trim(
-                warm.values, evaluator: &evaluator, scenario: scenario, solver: solver, options: evaluationOptions,
-                log: log)
-            attempts.append(("the warm start's plan", trimmed, true))
+            // The cut is a help: when one of its evaluations fails, the rounding cuts the previous plan, as before it.
+            var start = warm.values
+            do {
+                start = try CommuneWarmTrim.trim(
+                    warm.values, evaluator: &evaluator, scenario: scenario, solver: solver,
+                    options: evaluationOptions, log: log)
+            } catch Failure.evaluationFailed(let why) {
+                log("warm start: the previous plan not cut down (\(why)): the rounding keeps its best posts per euro")
+            }
+            attempts.append(("the warm start's plan", start, true))
         }
         attempts.append(("the bound's posts", relaxation.values, false))
         attempts.append(("the bound's posts, the endow_reach rows first", relaxation.values, true))

@@ -61,7 +61,7 @@ import Testing
         #expect(compared > 24 && exact == 12)
     }
 
-    /// All five posts against a programme of three: two batches of one post each (the excess in eighths, at least one
+    /// All five posts against a programme of three: two batches of one post each (the excess in fifths, at least one
     /// post), each the post whose estimated loss is least. Checked against the exact greedy: at each step, every
     /// single removal valued by the fixed-plan LPs, the least loss taken. A plan that fits is left as it is.
     @Test func anExcessIsCutAPostAtATimeWhereItLosesLeast() throws {

@@ -318,7 +318,8 @@ struct CommuneFixedPlan {
     /// What taking `people` of supply from each site unit would lose, estimated without an LP: its unused supply
     /// first, at no loss, then the people it serves, taken from its groups' least valuable covered segments first (a
     /// concave value fills its segments in order, so the last one filled is the cheapest to empty). An upper bound on
-    /// the exact loss, which can re-route people to another unit with room, and exact when none has any. Unlike the
+    /// the exact loss (what it removes is a feasible answer of the flow LP with one post fewer, which may do better by
+    /// re-routing another unit's people), and exact when no other unit serves the unit's groups. Unlike the
     /// duals, which price only the first person (at 15 km most units share one price, 0.926, whatever a whole post
     /// takes), it sees a post's worth of people cross a breakpoint. `posts` is the plan `evaluation` values.
     func removalLosses(of posts: [Int], evaluation: Evaluation, people: [Double]) -> [Double] {

@@ -177,18 +177,21 @@ public enum CommuneSolve {
         //   floors) with the bound's above them where it has more, rows first,
         //   so the posts the cover leaves go where the bound's do (15 km, 1,000 posts: 1,447,242 against 1,428,456);
         //   then the cover's posts alone, the floors and the rest of the posts and euros filled by value per euro.
-        var evaluator = CommuneFixedPlan(model: relaxed)
-        let evaluationOptions = fixedPlanOptions(options)
         var attempts: [(start: String, values: [Double], coversFirst: Bool)] = []
         if let warm, relaxation.fromWarmStart {
-            // The cut is a help: when one of its evaluations fails, the rounding cuts the previous plan, as before it.
+            // The cut is a help: when it fails, the rounding cuts the previous plan, as before it. Its evaluator is its
+            // own, so that the plan's evaluation below still counts every component it solves (the seconds that
+            // decide whether the local improvement runs).
             var start = warm.values
+            var trimEvaluator = CommuneFixedPlan(model: relaxed)
             do {
                 start = try CommuneWarmTrim.trim(
-                    warm.values, evaluator: &evaluator, scenario: scenario, solver: solver,
-                    options: evaluationOptions, log: log)
-            } catch Failure.evaluationFailed(let why) {
-                log("warm start: the previous plan not cut down (\(why)): the rounding keeps its best posts per euro")
+                    warm.values, evaluator: &trimEvaluator, scenario: scenario, solver: solver,
+                    options: fixedPlanOptions(options), log: log)
+            } catch {
+                log(
+                    "warm start: the previous plan not cut down (\((error as? Failure)?.description ?? "\(error)")): the rounding keeps its best posts per euro"
+                )
             }
             attempts.append(("the warm start's plan", start, true))
         }
@@ -220,6 +223,8 @@ public enum CommuneSolve {
         // The integer model is the relaxed one with whole posts: the same columns, bounds and rows. `posts` are whole
         // by type, so checking the plan against `relaxed` checks every rule of the integer model without building it
         // again (0.4 s at 20 km).
+        var evaluator = CommuneFixedPlan(model: relaxed)
+        let evaluationOptions = fixedPlanOptions(options)
         var evaluation: CommuneFixedPlan.Evaluation
         do {
             evaluation = try evaluator.evaluate(posts, solver: solver, options: evaluationOptions)

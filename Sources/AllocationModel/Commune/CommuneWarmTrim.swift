@@ -18,39 +18,43 @@ enum CommuneWarmTrim {
     static let batches = 5
 
     /// `values` (a program's values: posts per decision column) with posts removed until the plan holds no more posts
-    /// and State euros than the scenario allows, never a territory below its floor nor an `endow_reach` row without a
-    /// post; unchanged when they already fit. What cannot be removed under those rules is left to the rounding.
+    /// and State euros than the scenario allows, never a territory or a region below its floor nor an `endow_reach`
+    /// row without a post; unchanged when they already fit. What cannot be removed under those rules, or in twice the
+    /// batches planned, is left to the rounding.
     static func trim(
         _ values: [Double], evaluator: inout CommuneFixedPlan, scenario: Scenario, solver: any LinearSolver,
         options: SolverOptions, log: (String) -> Void
     ) throws -> [Double] {
+        let started = Date()
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let parameters = scenario.parameters
         var posts = model.decisions.map { Int(max(0, values[$0.variable.index]).rounded()) }
         let territoryOf = model.decisions.map { model.pools[$0.pool].territory }
-        var territoryPosts = [Int](repeating: 0, count: scenario.territories.count)
-        var count = 0
-        var money = 0.0
-        for (index, decision) in model.decisions.enumerated() {
-            territoryPosts[territoryOf[index]] += posts[index]
-            count += posts[index]
-            money += Double(posts[index]) * decision.stateCostEUR
-        }
-        let floors = scenario.territories.map { scenario.postRange(of: $0).min }
+        // What the plan uses of the posts, euros and floors, updated post by post (the rounding's own ledger).
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
+        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        let regionFloor = scenario.regionPostRange.min
         let moneyLimit = parameters.budgetEUR + 1e-6
-        guard count > parameters.posts || money > moneyLimit else { return values }
-        let startCount = count
-        let startMoney = money
-        let postsStep = max(1, (count - parameters.posts + batches - 1) / batches)
-        let moneyStep = max(0, money - parameters.budgetEUR) / Double(batches)
+        guard ledger.total > parameters.posts || ledger.spent > moneyLimit else { return values }
+        let startCount = ledger.total
+        let startMoney = ledger.spent
+        let postsStep = max(1, (ledger.total - parameters.posts + batches - 1) / batches)
+        let moneyStep = max(0, ledger.spent - parameters.budgetEUR) / Double(batches)
         let covers = CommuneImprovement.Covers(model)
         var counts = covers.counts(posts)
+        /// One post fewer of `index` keeps its territory's and its region's floors and a post in every covering row.
+        func removable(_ index: Int) -> Bool {
+            let t = territoryOf[index]
+            return posts[index] > 0 && ledger.territory[t] > ledger.floors[t]
+                && ledger.region[ledger.regionOfTerritory[t]] > regionFloor && covers.canRemove(index, counts: counts)
+        }
+        // A batch cut short (one post per unit, the rest kept by the floors or the covers) leaves the excess to the
+        // next, up to twice the batches planned; what is left then goes to the rounding.
         var rounds = 0
-        while count > parameters.posts || money > moneyLimit {
-            rounds += 1
+        for _ in 0..<(2 * batches) where ledger.total > parameters.posts || ledger.spent > moneyLimit {
             let evaluation = try evaluator.evaluate(posts, solver: solver, options: options)
-            let perEuro = money > moneyLimit
+            let perEuro = ledger.spent > moneyLimit
             // The loss of one post at each unit, for the unit's own post size (its decisions' largest).
             var postPeople = [Double](repeating: 0, count: model.reach.units.count)
             for (index, decision) in model.decisions.enumerated() where posts[index] > 0 {
@@ -62,33 +66,27 @@ enum CommuneWarmTrim {
                     losses[unit[index]] * model.decisions[index].peoplePerPost / max(postPeople[unit[index]], 1)
                 return perEuro ? perPost / max(model.decisions[index].stateCostEUR, 1) : perPost
             }
-            let candidates = model.decisions.indices.filter {
-                posts[$0] > 0 && territoryPosts[territoryOf[$0]] > floors[territoryOf[$0]]
-                    && covers.canRemove($0, counts: counts)
-            }
-            .sorted { (worth[$0], $0) < (worth[$1], $1) }
-            let postsTarget = count - postsStep
-            let moneyTarget = money - moneyStep
+            // Equal worth (posts that lose nothing): the dearer post first when euros are short.
+            let cost = model.decisions.map { perEuro ? -$0.stateCostEUR : 0 }
+            let candidates = model.decisions.indices.filter(removable)
+                .sorted { (worth[$0], cost[$0], $0) < (worth[$1], cost[$1], $1) }
+            let postsTarget = max(ledger.total - postsStep, parameters.posts)
+            let moneyTarget = max(ledger.spent - moneyStep, moneyLimit)
             var cutUnits = Set<Int>()
             var removed = 0
             for index in candidates {
-                let postsDone = count <= max(postsTarget, parameters.posts)
-                let moneyDone = money <= max(moneyTarget, moneyLimit)
-                if postsDone && moneyDone { break }
-                guard territoryPosts[territoryOf[index]] > floors[territoryOf[index]],
-                    covers.canRemove(index, counts: counts), cutUnits.insert(unit[index]).inserted
-                else { continue }
+                if ledger.total <= postsTarget && ledger.spent <= moneyTarget { break }
+                guard removable(index), cutUnits.insert(unit[index]).inserted else { continue }
                 posts[index] -= 1
+                ledger.remove(index)
                 for row in covers.rowsOf[index] { counts[row] -= 1 }
-                territoryPosts[territoryOf[index]] -= 1
-                count -= 1
-                money -= model.decisions[index].stateCostEUR
                 removed += 1
             }
             if removed == 0 { break }
+            rounds += 1
         }
         log(
-            "warm start: the previous plan cut from \(startCount) to \(count) posts and from \((startMoney / 1e6).logged(decimals: 2)) to \((money / 1e6).logged(decimals: 2)) M€ in \(rounds) batches, each priced by the plan the one before left"
+            "warm start: the previous plan cut from \(startCount) to \(ledger.total) posts and from \((startMoney / 1e6).logged(decimals: 2)) to \((ledger.spent / 1e6).logged(decimals: 2)) M€ in \(rounds) batches, each priced by the plan the one before left, in \(Date().timeIntervalSince(started).loggedSeconds) s"
         )
         var trimmed = values
         for (index, decision) in model.decisions.enumerated() {

@@ -131,13 +131,8 @@ import Testing
     /// 229.71 → 339.41), and then nil.
     @Test func aSoleCoverMovesToTheBestSiteThatKeepsItsGroupEndowed() throws {
         // c1's need is more than one post serves; the groups the candidate reaches, {c2, c3} and {c4}, need little.
-        let demand =
-            CommuneFixture.demandHeader + "\n"
-            + CommuneFixture.demandRows.replacingOccurrences(of: "c1,One,01,E1,1000,300", with: "c1,One,01,E1,1000,900")
-            .replacingOccurrences(of: "c2,Two,01,E1,700,200", with: "c2,Two,01,E1,700,20")
-            .replacingOccurrences(of: "c3,Three,01,E1,300,100", with: "c3,Three,01,E1,300,10")
-            .replacingOccurrences(of: "c4,Four,01,,500,150", with: "c4,Four,01,,500,30") + "\n"
-        let scenario = try ScenarioLoader.load(try CommuneFixture.folder(posts: 5, radius: "20", demand: demand))
+        let scenario = try ScenarioLoader.load(
+            try CommuneFixture.folder(posts: 5, radius: "20", demand: CommuneFixture.unevenDemand))
         let plain = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         let communes = scenario.communes!.communes
         let c4 = communes.firstIndex { $0.code == "c4" }!

@@ -10,25 +10,20 @@ import Testing
 /// cut (`CommuneFixedPlan.removalLosses`), on the 20 km fixture (`CommuneFixedPlanTests.scenario`): four decisions
 /// (c1's site, capacity 2; c2's; the candidate in c4; c5's, a component of its own), 120 people a post, €10,000.
 @Suite struct CommuneWarmTrimTests {
-    /// `uneven`: c1's need raised (900) and the need near the candidate cut (c2 20, c3 10, c4 30), as in
-    /// `CommuneRelocationTests`, so that which post goes matters.
+    /// `uneven`: `CommuneFixture.unevenDemand`, so that which post goes matters.
     static func model(posts: Int, uneven: Bool = false) throws -> (Scenario, CommuneModel) {
-        let demand =
-            CommuneFixture.demandHeader + "\n"
-            + CommuneFixture.demandRows.replacingOccurrences(of: "c1,One,01,E1,1000,300", with: "c1,One,01,E1,1000,900")
-            .replacingOccurrences(of: "c2,Two,01,E1,700,200", with: "c2,Two,01,E1,700,20")
-            .replacingOccurrences(of: "c3,Three,01,E1,300,100", with: "c3,Three,01,E1,300,10")
-            .replacingOccurrences(of: "c4,Four,01,,500,150", with: "c4,Four,01,,500,30") + "\n"
         let scenario = try ScenarioLoader.load(
-            try CommuneFixture.folder(posts: posts, radius: "20", demand: uneven ? demand : nil))
+            try CommuneFixture.folder(posts: posts, radius: "20", demand: uneven ? CommuneFixture.unevenDemand : nil))
         return (scenario, CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true)))
     }
 
     /// Every plan within the pools' capacities, every decision with a post: the estimate of one post fewer at its unit
     /// is never below the exact loss (both plans valued by the fixed-plan LPs), and equals it at c5's site, which
-    /// shares no group with another unit (nowhere to re-route its people).
-    @Test func theEstimateBoundsTheExactLossAndIsExactWhereNothingReRoutes() throws {
-        let (scenario, model) = try Self.model(posts: 5)
+    /// shares no group with another unit (nowhere to re-route its people). On both needs (the uneven one is the
+    /// cut's test case below).
+    @Test(arguments: [false, true])
+    func theEstimateBoundsTheExactLossAndIsExactWhereNothingReRoutes(uneven: Bool) throws {
+        let (scenario, model) = try Self.model(posts: 5, uneven: uneven)
         var evaluator = CommuneFixedPlan(model: model)
         let options = SolverOptions(mipGap: 0)
         let capacities = model.decisions.map { model.pools[$0.pool].capacity }

@@ -98,6 +98,16 @@ public enum CommuneFixture {
         c7,Seven,02,E2,100,40,,
         """
 
+    /// `demand.csv` with c1's need raised beyond what one post serves (900) and the need near the candidate cut (c2 20,
+    /// c3 10, c4 30): at 20 km, which post a plan gives up or moves then matters (the relocation and the warm start's
+    /// cut are tested on it).
+    public static let unevenDemand =
+        demandHeader + "\n"
+        + demandRows.replacingOccurrences(of: "c1,One,01,E1,1000,300", with: "c1,One,01,E1,1000,900")
+        .replacingOccurrences(of: "c2,Two,01,E1,700,200", with: "c2,Two,01,E1,700,20")
+        .replacingOccurrences(of: "c3,Three,01,E1,300,100", with: "c3,Three,01,E1,300,10")
+        .replacingOccurrences(of: "c4,Four,01,,500,150", with: "c4,Four,01,,500,30") + "\n"
+
     /// Travel times for `reachTable` (with `max_minutes: 20`). Against the 15 km radius it adds c4 to the site of
     /// c2 (exactly 20 minutes: the maximum is in reach) and the coordinate-less c7 to the site of c5, and takes c6
     /// away from c5 (35 minutes, beyond the maximum, as is c2 → c5 at 90). Rows are (commune, site commune): the

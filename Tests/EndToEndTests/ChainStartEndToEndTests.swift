@@ -9,7 +9,8 @@ import Testing
     /// root (the default floors of 5 posts endow every territory; the coverage heuristic's plan is within the gap), and
     /// the `closeness` stage, with the parity rows and the option totals, is proven too (0.27 s in a release build):
     /// the run publishes a plan (exit 0, or 10 if the analyses run out of the short budget), never 21, within the
-    /// budget plus 2 s.
+    /// budget plus 2 s. The budget is 30 s: with 15 s, a debug build on a loaded machine (the whole suite running) once
+    /// left the `closeness` stage no time ("skipped: no time left"; alone, the same build passed in 12 s).
     @Test func endowCoverageClosenessPublishesAPlanWithinAShortBudget() throws {
         let temp = try E2E.temporaryDirectory(prefix: "chain-start")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -17,14 +18,14 @@ import Testing
         let started = Date()
         let result = try E2E.repartir(
             [
-                "run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "15",
+                "run", E2E.defaultScenario.path, "--out", out.path, "-q", "--time-limit", "30",
                 "--set", "objective.stages=endow,coverage,closeness:webster:need",
                 "--set", "comparison.sensitivity=false", "--set", "comparison.frontier_points=0",
                 "--set", "comparison.decomposition=false", "--set", "comparison.post_ranges=false",
             ], in: temp)
         let elapsed = Date().timeIntervalSince(started)
         #expect([0, 10].contains(result.status), "\(result)")
-        #expect(elapsed <= 17, "the run took \(elapsed) s for a budget of 15 s")
+        #expect(elapsed <= 32, "the run took \(elapsed) s for a budget of 30 s")
         let stages = try E2E.table(out.appendingPathComponent("stages.csv"))
         #expect(stages.map { $0["objective"] } == ["endow", "coverage", "closeness:webster:need"])
         #expect(stages.map { $0["status"] } == ["optimal", "optimal", "optimal"])

@@ -44,8 +44,11 @@ public struct CSVWriter: Sendable {
         return ["=", "+", "-", "@", "\t", "\r"].contains(first) ? "'" + value : value
     }
 
+    /// Quoted when the value holds a comma, a quote, or a line break of any kind. Read byte by byte: a `"\r\n"` is one
+    /// `Character`, equal to neither `"\n"` nor `"\r"`, and a check on characters left such a cell unquoted, a row
+    /// broken in two.
     static func quote(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

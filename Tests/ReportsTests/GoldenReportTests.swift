@@ -86,6 +86,19 @@ import Testing
         #expect(!report.contains("Mairie\nd'Ajaccio"))
     }
 
+    /// A text cell with a line break of any kind (`\r\n` is one Swift character, neither `\n` nor `\r`), a comma or a
+    /// quote is quoted, and reads back as one field of one record.
+    @Test func textCellsWithLineBreaksAreQuoted() throws {
+        let values = ["a\r\nb", "a\nb", "a\rb", "a,b", "a\"b", "plain"]
+        var csv = CSVWriter(columns: ["code", "name"])
+        for (index, value) in values.enumerated() { csv.append([.integer(index), .text(value)]) }
+        #expect(csv.text == "code,name\n0,\"a\r\nb\"\n1,\"a\nb\"\n2,\"a\rb\"\n3,\"a,b\"\n4,\"a\"\"b\"\n5,plain\n")
+        let table = try CSVTable(text: csv.text, path: "quoted.csv")
+        #expect(table.records.count == values.count)
+        #expect(table.records.map { $0.count } == Array(repeating: 2, count: values.count))
+        #expect(table.records.map { $0[0].text } == values.indices.map(String.init))
+    }
+
     @Test func numbersAreFormattedWithoutLocaleOrExponent() {
         #expect(Format.fixed(1234567.891, decimals: 2) == "1234567.89")
         #expect(Format.fixed(-0.0001, decimals: 2) == "0.00")

@@ -12,6 +12,10 @@ import Testing
 @Suite struct CommuneWarmTrimTests {
     /// `uneven`: `CommuneFixture.unevenDemand`, so that which post goes matters.
     static func model(posts: Int, uneven: Bool = false) throws -> (Scenario, CommuneModel) {
+        // The uneven needs are made by replacing rows of the fixture's: a changed row would leave them even, silently.
+        try #require(
+            !uneven
+                || CommuneFixture.unevenDemand != CommuneFixture.demandHeader + "\n" + CommuneFixture.demandRows + "\n")
         let scenario = try ScenarioLoader.load(
             try CommuneFixture.folder(posts: posts, radius: "20", demand: uneven ? CommuneFixture.unevenDemand : nil))
         return (scenario, CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true)))

@@ -44,12 +44,20 @@ public struct CSVWriter: Sendable {
         return ["=", "+", "-", "@", "\t", "\r"].contains(first) ? "'" + value : value
     }
 
-    /// Quoted when the value holds a comma, a quote, or a line break of any kind. Read byte by byte: a `"\r\n"` is one
-    /// `Character`, equal to neither `"\n"` nor `"\r"`, and a check on characters left such a cell unquoted, a row
-    /// broken in two.
+    /// Quoted when the value holds a comma, a quote, a CR or an LF, each quote doubled. Read by bytes and scalars, not
+    /// by `Character`s: `"\r\n"` is one `Character`, equal to neither `"\n"` nor `"\r"` (the cell was left unquoted,
+    /// its row broken in two), and a quote followed by a combining mark is one `Character` too, which Foundation's
+    /// `replacingOccurrences` did not double (the quoted cell then ended early).
     static func quote(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }
 

@@ -251,7 +251,7 @@ struct ParameterReader {
             return "\(keys) given twice in the mapping that starts here"
         default:
             // Never the whole file: Yams' descriptions can quote it.
-            return String("\(error)".prefix { $0 != "\n" }.prefix(200))
+            return String("\(error)".prefix { !$0.isNewline }.prefix(200))
         }
     }
 

@@ -125,7 +125,7 @@ struct SweepCollectCommand: ParsableCommand {
                 }
                 for failure in result.failed {
                     lines.append(
-                        "repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { $0 != "\n" })"
+                        "repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { !$0.isNewline })"
                     )
                 }
                 StandardError.write(lines.joined(separator: "\n") + "\n")

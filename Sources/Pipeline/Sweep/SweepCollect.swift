@@ -120,46 +120,16 @@ public enum SweepCollect {
         }
     }
 
-    /// The first record of a repartir CSV that `matches`, by column name; empty when absent.
+    /// The first record of a repartir CSV that `matches`, by column name; empty when absent or unreadable. Read by the
+    /// scenario's own CSV reader (`CSVTable`): quoted cells, line breaks inside them, CRLF line ends.
     static func csvRecord(at path: String, where matches: ([String: String]) -> Bool) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        guard let header = lines.first.map({ fields(String($0)) }) else { return [:] }
-        for line in lines.dropFirst() {
-            let record = Dictionary(zip(header, fields(String(line))), uniquingKeysWith: { first, _ in first })
+        guard let table = try? CSVTable(path: path) else { return [:] }
+        let header = table.header.map(\.text)
+        for fields in table.records {
+            let record = Dictionary(zip(header, fields.map(\.text)), uniquingKeysWith: { first, _ in first })
             if matches(record) { return record }
         }
         return [:]
-    }
-
-    /// The cells of one CSV line (RFC 4180 quotes; repartir writes no line break inside a cell of these files).
-    static func fields(_ line: String) -> [String] {
-        var result: [String] = [], cell = "", quoted = false
-        var characters = line.makeIterator()
-        var pending: Character? = nil
-        while let character = pending ?? characters.next() {
-            pending = nil
-            if quoted {
-                if character == "\"" {
-                    if let next = characters.next() {
-                        if next == "\"" { cell.append("\"") } else { quoted = false; pending = next }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    cell.append(character)
-                }
-            } else if character == "\"" {
-                quoted = true
-            } else if character == "," {
-                result.append(cell)
-                cell = ""
-            } else {
-                cell.append(character)
-            }
-        }
-        result.append(cell)
-        return result
     }
 
     /// sweep.csv's declaration, with one typed column per varied parameter.

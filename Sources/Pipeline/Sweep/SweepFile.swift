@@ -94,7 +94,7 @@ public struct SweepFile: Sendable {
                 throw ScenarioError([
                     Diagnostic(
                         .configuration, yamlLocation(error),
-                        "invalid YAML: \(String("\(error)".prefix { $0 != "\n" }.prefix(200)))")
+                        "invalid YAML: \(String("\(error)".prefix { !$0.isNewline }.prefix(200)))")
                 ])
             } catch {
                 throw ScenarioError([Diagnostic(.configuration, SourceLocation(file: path), "invalid YAML: \(error)")])

@@ -21,7 +21,7 @@ enum SweepPage {
         }
         for failure in failed {
             lines.append(
-                "- Failed: `\(failure.id)`, exit \(failure.exitCode): \(MarkdownText.inline(String(failure.message.prefix { $0 != "\n" })))"
+                "- Failed: `\(failure.id)`, exit \(failure.exitCode): \(MarkdownText.inline(String(failure.message.prefix { !$0.isNewline })))"
             )
         }
         if !failed.isEmpty { lines.append("") }

@@ -63,7 +63,8 @@ let package = Package(
                 "AllocationModel", "Studies", "Scenario", "LinearProgramming", "GLPKSolver", "CommuneFixtures",
             ]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "AllocationModel", "Studies", "Scenario"],
+            name: "ReportsTests",
+            dependencies: ["Reports", "AllocationModel", "Studies", "Scenario", "CommuneFixtures"],
             exclude: ["Golden"]),
         // `repartir` is not imported: the dependency builds the binary the tests run as a process.
         .testTarget(

@@ -37,11 +37,7 @@ enum CommuneRun {
         if let why = relaxationUnfinished, why.contains("time limit") || why.contains("cancel") {
             steps.append("the commune relaxation stopped at its time limit")
         }
-        if improvementCutByTime {
-            steps.append(
-                "the commune plan's local improvement ended at its time allowance with moves left to value, or was skipped because the plan's valuation took more than a quarter of its window"
-            )
-        }
+        if improvementCutByTime { steps.append(RunLimitsSection.communeImprovementReason) }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")
     }
 

@@ -84,7 +84,7 @@ public enum RunLimitsSection {
             // a share of its bound's time, whatever the run's budget (docs/model.md, "Solving the commune model").
             let remedy =
                 timingDependence.contains(communeImprovementReason)
-                ? "a solve stopped by a clock finishes with more time (or a larger `--mip-gap`), but the commune plan's local improvement does not: its window is an eighth of its bound's time (at least 0.25 s) whatever the run's budget, so a faster or busier machine values more or fewer moves (a `--warm-start` variant whose plan is within `reach.warm_max_gap` of its bound skips it)."
+                ? "a solve stopped by a clock finishes with more time (or a larger `--mip-gap`), but the commune plan's local improvement does not: its window is an eighth of its bound's time (at least 0.25 s) whatever the run's budget, so a faster or busier machine values more or fewer moves (a `--warm-start` variant whose plan is within `reach.warm_max_gap`, and 0.5 %, of its warm bound skips it)."
                 : "with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time."
             lines.append(
                 "**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; \(remedy)"

@@ -12,23 +12,8 @@ import Testing
 /// `scripts/bench-warm` and marked every such run not deterministic. Otherwise the improvement gets its window, as in a
 /// cold solve.
 @Suite struct CommuneWarmImprovementTests {
-    /// The fixture's three posts (c1's two, c5's one) as a previous run's `sites.csv` priced at `price`, read back.
-    static func previous(price: String = "1.5") throws -> PreviousCommunePlan {
-        let folder = TestScratch.root.appendingPathComponent("repartir-warm-improvement-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(
-            """
-            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
-            c1,One,01,public,false,full,2,2,240.0,true,\(price)
-            c5,Five,02,public,false,full,1,1,120.0,true,\(price)
-
-            """.utf8
-        ).write(to: folder.appendingPathComponent("sites.csv"))
-        return try PreviousCommunePlan.read(folder.path)
-    }
-
-    /// One solve of the variant (two posts' money for three posts) from `previous`, with `reach.warm_max_gap` at
-    /// `target` when given, and its log.
+    /// One solve of the variant (two posts' money for three posts) from `previous` (`CommuneFixture.previousPlan`),
+    /// with `reach.warm_max_gap` at `target` when given, and its log.
     static func solveOnce(previous: PreviousCommunePlan, target: String?) throws -> (CommuneSolve.Outcome, [String]) {
         let scenario = try ScenarioLoader.load(
             try CommuneFixture.folder(
@@ -46,7 +31,7 @@ import Testing
     /// The default target: the warm plan (a positive gap, within 0.5 %) is kept as it is, said in the log, with no
     /// improvement time and nothing cut by the clock.
     @Test func aWarmPlanWithinItsTargetIsKeptWithoutTheLocalImprovement() throws {
-        let (within, lines) = try Self.solveOnce(previous: try Self.previous(), target: nil)
+        let (within, lines) = try Self.solveOnce(previous: try CommuneFixture.previousPlan(), target: nil)
         #expect(lines.contains { $0.contains(Self.kept) }, "\(lines)")
         #expect(within.warmBound && within.posts.reduce(0, +) == 2)
         #expect(within.gap > 0 && within.gap <= 0.005, "gap \(within.gap)")
@@ -56,12 +41,13 @@ import Testing
     /// A target of 0, which the same plan does not meet, and a previous run without prices (its plan starts the
     /// rounding, the relaxation gives the bound): the improvement runs in both.
     @Test func theImprovementRunsBeyondTheTargetAndWithoutTheWarmBound() throws {
-        let (beyond, beyondLines) = try Self.solveOnce(previous: try Self.previous(), target: "0")
+        let (beyond, beyondLines) = try Self.solveOnce(previous: try CommuneFixture.previousPlan(), target: "0")
         #expect(beyond.warmBound && beyond.gap > 0)
         #expect(!beyondLines.contains { $0.contains(Self.kept) }, "\(beyondLines)")
         #expect(beyond.improvementSeconds > 0 || beyond.improvementCutByTime)
 
-        let (unpriced, unpricedLines) = try Self.solveOnce(previous: try Self.previous(price: "0"), target: nil)
+        let (unpriced, unpricedLines) = try Self.solveOnce(
+            previous: try CommuneFixture.previousPlan(price: "0"), target: nil)
         #expect(!unpriced.warmBound)
         #expect(!unpricedLines.contains { $0.contains(Self.kept) }, "\(unpricedLines)")
         #expect(unpriced.improvementSeconds > 0 || unpriced.improvementCutByTime)

@@ -135,17 +135,7 @@ import Testing
     /// euros of two is cut to two before the rounding, and the plan keeps every rule (it is verified). When the cut's
     /// evaluation fails, the rounding cuts the previous plan as before the cut, and a plan is still published.
     @Test func aWarmSolveCutsThePreviousPlanAndOutlivesACutThatFails() throws {
-        let previousFolder = TestScratch.root.appendingPathComponent("repartir-warm-cut-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: previousFolder, withIntermediateDirectories: true)
-        try Data(
-            """
-            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
-            c1,One,01,public,false,full,2,2,240.0,true,1.5
-            c5,Five,02,public,false,full,1,1,120.0,true,1.5
-
-            """.utf8
-        ).write(to: previousFolder.appendingPathComponent("sites.csv"))
-        let previous = try PreviousCommunePlan.read(previousFolder.path)
+        let previous = try CommuneFixture.previousPlan()
         let variant = try CommuneFixture.scenario(posts: 3, budget: 20_000)
         let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
         var lines: [String] = []

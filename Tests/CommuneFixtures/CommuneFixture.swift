@@ -108,6 +108,22 @@ public enum CommuneFixture {
         .replacingOccurrences(of: "c3,Three,01,E1,300,100", with: "c3,Three,01,E1,300,10")
         .replacingOccurrences(of: "c4,Four,01,,500,150", with: "c4,Four,01,,500,30") + "\n"
 
+    /// A previous run's plan of three posts (c1's site 2, c5's 1, public, the full option), its `sites.csv` priced at
+    /// `price` per person, read back: the warm start of the warm-solve tests (a variant with two posts' euros cuts it).
+    public static func previousPlan(price: String = "1.5") throws -> PreviousCommunePlan {
+        let folder = TestScratch.root.appendingPathComponent("repartir-previous-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(
+            """
+            site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person
+            c1,One,01,public,false,full,2,2,240.0,true,\(price)
+            c5,Five,02,public,false,full,1,1,120.0,true,\(price)
+
+            """.utf8
+        ).write(to: folder.appendingPathComponent("sites.csv"))
+        return try PreviousCommunePlan.read(folder.path)
+    }
+
     /// Travel times for `reachTable` (with `max_minutes: 20`). Against the 15 km radius it adds c4 to the site of
     /// c2 (exactly 20 minutes: the maximum is in reach) and the coordinate-less c7 to the site of c5, and takes c6
     /// away from c5 (35 minutes, beyond the maximum, as is c2 → c5 at 90). Rows are (commune, site commune): the

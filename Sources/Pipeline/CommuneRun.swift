@@ -25,8 +25,9 @@ enum CommuneRun {
     }
 
     /// The steps of the commune solve a clock can stop: the relaxation (then the Lagrangian bound stands in) and the
-    /// local improvement's allowance. A relaxation that stops on its own (the interior point's numerical instability
-    /// or no convergence, at the same iteration on any machine) does not make the run depend on the clock.
+    /// local improvement, when the run's budget ends it before its counted allowance does. A relaxation that stops on
+    /// its own (the interior point's numerical instability or no convergence, at the same iteration on any machine)
+    /// does not make the run depend on the clock.
     static func timingDependence(_ outcome: CommuneSolve.Outcome) -> String? {
         timingDependence(
             relaxationUnfinished: outcome.relaxationUnfinished, improvementCutByTime: outcome.improvementCutByTime)

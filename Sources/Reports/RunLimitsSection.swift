@@ -7,10 +7,10 @@ import Studies
 /// limit, or never started for want of time) and whether the plan depends on timing. Said in the report
 /// and the log, so a shortened night is never mistaken for a complete one.
 public enum RunLimitsSection {
-    /// Why a commune plan depends on the machine's speed when its local improvement ran on its clock: the reason the
-    /// run states (manifest and report), and what the report's remedy recognises.
+    /// Why a commune plan depends on the machine's speed when the run's budget stopped its local improvement (its own
+    /// allowance is counted in work, the same on every machine): the reason the run states (manifest and report).
     public static let communeImprovementReason =
-        "the commune plan's local improvement ended at its time allowance with moves left to value, or was skipped because the plan's valuation took more than a quarter of its window"
+        "the run's time budget stopped the commune plan's local improvement with moves left to value"
 
     /// The analyses that did not finish: sensitivity rows and frontier points a limit stopped, frontier points missing.
     public static func cutShort(rows: [Sensitivity.Row], points: [Frontier.Point]?, pointsAsked: Int) -> [String] {
@@ -80,14 +80,10 @@ public enum RunLimitsSection {
         }
         lines.append("")
         if let timingDependence {
-            // More time finishes a solve a clock stopped, but not the commune plan's local improvement: its window is
-            // a share of its bound's time, whatever the run's budget (docs/model.md, "Solving the commune model").
-            let remedy =
-                timingDependence.contains(communeImprovementReason)
-                ? "a solve stopped by a clock finishes with more time (or a larger `--mip-gap`), but the commune plan's local improvement does not: its window is an eighth of its bound's time (at least 0.25 s) whatever the run's budget, so a faster or busier machine values more or fewer moves (a `--warm-start` variant whose plan is within `reach.warm_max_gap`, and 0.5 %, of its warm bound skips it)."
-                : "with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time."
+            // Every step a clock can stop finishes with more time: the commune plan's local improvement too, whose own
+            // allowance is counted in work (docs/model.md, "Solving the commune model").
             lines.append(
-                "**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; \(remedy)"
+                "**Not deterministic:** \(timingDependence). Two identical runs may publish different results there; with more time (or a larger `--mip-gap`) the solves finish and the results are the same every time."
             )
         } else {
             lines.append("Deterministic: every solve of the plan finished, so identical inputs give this same plan.")

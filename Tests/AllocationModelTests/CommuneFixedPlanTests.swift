@@ -63,59 +63,76 @@ import Testing
         #expect(evaluator.components(supply: supply).map { $0.units.map(code) } == [["c1"], ["c5"]])
     }
 
-    /// The local improvement says whether its time allowance ended it (the plan then depends on the machine, and the
-    /// run says so): with no time it values no move and is cut short; with a minute, on this small plan, it ends on
-    /// its candidates, never below the plan it started from.
-    @Test func theImprovementSaysWhenItsAllowanceEndedIt() throws {
+    /// The local improvement says what ended it. Its allowance is counted (plans valued and the reach pairs their
+    /// evaluations solved), so running out of it is the same on every machine; only the run's clock (`latest`) makes
+    /// the plan depend on the machine, and the run says so. No allowance: no move valued, the count spent; a large
+    /// one: the search ends on its candidates; a clock already past: cut by time. Never below the plan it started
+    /// from, and the same plan twice from the same start.
+    @Test func theImprovementSaysWhatEndedIt() throws {
         let scenario = try Self.scenario()
         let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         let start = model.decisions.indices.map { $0 == 0 ? 1 : 0 }
-        for (allowance, cut) in [(0.0, true), (60, false)] {
+        func improved(
+            window: Int, latest: Date = .distantFuture
+        ) throws -> (
+            posts: [Int], value: Double, before: Double, result: CommuneImprovement.Result
+        ) {
             var posts = start
             var evaluator = CommuneFixedPlan(model: model)
             var evaluation = try evaluator.evaluate(posts, solver: GLPKSolver(), options: SolverOptions(mipGap: 0))
             let before = evaluation.value
-            let (_, cutByTime) = try CommuneImprovement.improve(
+            let result = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                allowance: .init(window: allowance, bound: before * 2), solver: GLPKSolver(),
+                allowance: .init(window: window, bound: before * 2, latest: latest), solver: GLPKSolver(),
                 options: SolverOptions(mipGap: 0), log: { _ in })
-            #expect(cutByTime == cut, "allowance \(allowance)")
-            #expect(evaluation.value >= before - 1e-9)
-            if cut { #expect(posts == start) }
+            return (posts, evaluation.value, before, result)
         }
+        let none = try improved(window: 0)
+        #expect(none.result.spent && !none.result.cutByTime && none.result.valued == 0)
+        #expect(none.posts == start)
+        let large = try improved(window: 1_000_000)
+        #expect(!large.result.spent && !large.result.cutByTime && large.result.valued > 0)
+        #expect(large.value >= large.before - 1e-9)
+        let again = try improved(window: 1_000_000)
+        #expect(again.posts == large.posts && again.value == large.value && again.result.valued == large.result.valued)
+        let late = try improved(window: 1_000_000, latest: .distantPast)
+        #expect(late.result.cutByTime && !late.result.spent && late.posts == start)
     }
 }
 
-/// The local improvement's allowance: a window renewed by the moves that pay, never past its latest moment.
+/// The local improvement's allowance: a count renewed by the moves that pay, and a clock it never passes.
 @Suite struct CommuneImprovementAllowanceTests {
-    /// Bound 1,000, value 900 (gap 100): a move gaining 1 (1 % of the gap) renews the window from its moment, one
-    /// gaining 0.9 does not, and no renewal passes `latest`.
-    @Test func aMoveThatPaysRenewsTheWindowUpToTheLatestMoment() {
-        let start = Date(timeIntervalSinceReferenceDate: 0)
-        var allowance = CommuneImprovement.Allowance(
-            window: 10, bound: 1000, latest: start.addingTimeInterval(25), from: start)
-        #expect(allowance.deadline == start.addingTimeInterval(10))
-        #expect(!allowance.expired(at: start.addingTimeInterval(9.9)))
-        #expect(allowance.expired(at: start.addingTimeInterval(10)))
-        allowance.kept(from: 900, to: 900.9, at: start.addingTimeInterval(8))
-        #expect(allowance.deadline == start.addingTimeInterval(10))
-        allowance.kept(from: 900, to: 901, at: start.addingTimeInterval(8))
-        #expect(allowance.deadline == start.addingTimeInterval(18))
-        // A renewal never shortens the window, and never passes `latest`.
-        allowance.kept(from: 901, to: 950, at: start.addingTimeInterval(1))
-        #expect(allowance.deadline == start.addingTimeInterval(18))
-        allowance.kept(from: 950, to: 990, at: start.addingTimeInterval(17))
-        #expect(allowance.deadline == start.addingTimeInterval(25))
-        #expect(allowance.expired(at: start.addingTimeInterval(25)))
-        // Once expired, a move valued late renews nothing: the clock ended the search.
-        var closed = CommuneImprovement.Allowance(window: 10, bound: 1000, from: start)
-        closed.kept(from: 900, to: 990, at: start.addingTimeInterval(11))
-        #expect(closed.deadline == start.addingTimeInterval(10))
-        #expect(closed.expired(at: start.addingTimeInterval(11)))
+    /// Bound 1,000, value 900 (gap 100), a window of 10 units of work: each plan valued costs its solved pairs and
+    /// one. A move gaining 1 (1 % of the gap) renews the window from the work done, one gaining 0.9 does not; a
+    /// renewal never shortens it; once spent it stays so.
+    @Test func aMoveThatPaysRenewsTheCount() {
+        var allowance = CommuneImprovement.Allowance(window: 10, bound: 1000)
+        allowance.count(pairs: 3)
+        allowance.count(pairs: 4)
+        #expect(allowance.valued == 2 && allowance.work == 9 && !allowance.spent)
+        allowance.kept(from: 900, to: 900.9)
+        #expect(allowance.limit == 10)
+        allowance.kept(from: 900, to: 901)
+        #expect(allowance.limit == 19)
+        allowance.kept(from: 901, to: 950)  // at the same work: the same end, not a shorter one
+        #expect(allowance.limit == 19)
+        allowance.count(pairs: 9)
+        #expect(allowance.spent && allowance.expired())
+        allowance.kept(from: 950, to: 990)  // spent: a move valued from a round the count cut short renews nothing
+        #expect(allowance.limit == 19 && allowance.spent)
         // Past the bound (a plan at its bound) nothing renews: there is no gap left to close.
-        var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000, from: start)
-        atBound.kept(from: 1000, to: 1000, at: start.addingTimeInterval(5))
-        #expect(atBound.deadline == start.addingTimeInterval(10))
+        var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000)
+        atBound.kept(from: 1000, to: 1000)
+        #expect(atBound.limit == 10)
+    }
+
+    /// The clock: whatever the count, the allowance ends at `latest`, and says it was the clock.
+    @Test func theRunsClockEndsItWhateverTheCount() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let allowance = CommuneImprovement.Allowance(window: 1_000, bound: 1000, latest: start.addingTimeInterval(5))
+        #expect(!allowance.expired(at: start.addingTimeInterval(4.9)) && !allowance.spent)
+        #expect(
+            allowance.expired(at: start.addingTimeInterval(5)) && allowance.pastLatest(at: start.addingTimeInterval(5)))
     }
 }
 
@@ -171,9 +188,11 @@ import Testing
         let worth = model.decisions.indices.map {
             abs(evaluation.unitDuals[evaluator.unitOfDecision[$0]]) * model.decisions[$0].peoplePerPost
         }
+        var ample = CommuneImprovement.Allowance(window: 1_000_000, bound: evaluation.value * 2)
         let moved = try CommuneImprovement.relocation(
             start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
-            until: { false }, solver: GLPKSolver(), options: options)
+            allowance: &ample, solver: GLPKSolver(), options: options)
+        #expect(ample.valued > 0, "each move valued counts against the allowance")
         // On the candidate the post serves 60 people in need; at c2's site it also reaches c1's unserved need.
         #expect(reachable > evaluation.value + 100, "best move \(reachable), start \(evaluation.value)")
         let found = try #require(moved)
@@ -184,12 +203,14 @@ import Testing
         #expect(
             try CommuneImprovement.relocation(
                 found.posts, evaluation: found.evaluation, evaluator: &evaluator, covers: covers,
-                worth: worth, scenario: scenario, until: { false }, solver: GLPKSolver(),
+                worth: worth, scenario: scenario, allowance: &ample, solver: GLPKSolver(),
                 options: options) == nil)
-        // With no time, nothing is tried.
+        // With no allowance, nothing is tried.
+        var none = CommuneImprovement.Allowance(window: 0, bound: evaluation.value * 2)
         #expect(
             try CommuneImprovement.relocation(
                 start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
-                until: { true }, solver: GLPKSolver(), options: options) == nil)
+                allowance: &none, solver: GLPKSolver(), options: options) == nil)
+        #expect(none.valued == 0)
     }
 }

@@ -37,6 +37,9 @@ struct CommuneFixedPlan {
         /// Seconds of the LPs solved for this evaluation (cached components cost none).
         let seconds: Double
         let solved: Int
+        /// Reach pairs (unit, group) of the components solved (cached ones count none): the work of this evaluation,
+        /// counted rather than timed, so that a search bounded by it ends at the same plan on every machine.
+        let solvedPairs: Int
     }
 
     /// False: every component's LP goes to the solver, as before `CommuneFlowGreedy` (for tests of that path, e.g. an
@@ -142,7 +145,7 @@ struct CommuneFixedPlan {
         var flows: [(unit: Int, group: Int, people: Double)] = []
         var unitDuals = [Double](repeating: 0, count: reach.units.count)
         var groupDuals = model.coverage.map { $0.first.map { model.program.variables[$0.index].objective } ?? 0 }
-        var value = 0.0, seconds = 0.0, solved = 0
+        var value = 0.0, seconds = 0.0, solved = 0, solvedPairs = 0
         let parts = components(supply: supply)
         var used: [[Double]] = []
         defer { if cachedFlows > Self.cachedFlowsLimit { keepOnly(used) } }
@@ -159,6 +162,7 @@ struct CommuneFixedPlan {
                 cachedFlows += component.flows.count
                 seconds += component.seconds
                 solved += 1
+                solvedPairs += part.units.reduce(0) { $0 + reach.unitGroups[$1].count }
             }
             for (position, group) in component.groups.enumerated() { segments[group] = component.segments[position] }
             for (position, unit) in component.units.enumerated() { unitDuals[unit] = component.unitDuals[position] }
@@ -173,7 +177,7 @@ struct CommuneFixedPlan {
         }
         return Evaluation(
             value: value, segments: segments, flows: flows, unitDuals: unitDuals, components: parts.count,
-            seconds: seconds, solved: solved)
+            seconds: seconds, solved: solved, solvedPairs: solvedPairs)
     }
 
     /// Keeps the cached components of `keys` only.

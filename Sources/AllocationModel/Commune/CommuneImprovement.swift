@@ -12,55 +12,100 @@ enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
 
-    /// The search's wall time: a window, renewed from the moment of every kept move that closes at least
-    /// `renewingShare` of the gap then left against the bound, and never past `latest` (the commune plan's share of
-    /// the run's budget). Why: a fixed allowance (a quarter of the bound's time: 2.5 s at 10 km, 4.4 s at 15 km) found
-    /// nothing at 15 km and one move of 0.006 % in one 10 km run of three, while a search whose moves still pay must
-    /// not stop on a clock (at €40M each of the five relocations closes 3–7 % of the gap and renews the window; the
-    /// search ends on its candidates).
+    /// The search's allowance, counted in work, not in seconds, so that the plan it ends on is the same on every
+    /// machine and at every moment. The work of a plan valued is the reach pairs (unit, group) of the components its
+    /// evaluation solved (cached components cost none), and one: a move inside the one component that holds most of a
+    /// 15 km plan costs nearly the whole model's pairs, one among the small components of a €40M plan a few
+    /// percent. The window is `wholePlans` times the model's reach pairs, renewed from every kept move that closes
+    /// at least `renewingShare` of the gap then left against the bound; and the search never passes `latest` (the
+    /// commune plan's share of the run's budget), the one clock, which only a run given too little time reaches.
+    /// Why a count: the window used to be an eighth of the bound's seconds (at least 0.25 s), so every cold commune
+    /// run was marked not deterministic. Why work rather than plans: at 15 km a plan valued takes 45–80 ms, at €40M
+    /// 11–16 ms, and the relocations that take €40M from 1.14 % to 0.88 % need about 390 plans (16 whole plans' work),
+    /// 15 km only 28 for the same work (BENCHMARKS.md, nineteenth session). Why renewed: a search whose moves still
+    /// pay must not stop on a count either (at €40M each of the five relocations closes 3–7 % of the gap).
     struct Allowance {
         /// A kept move renews the window when it closes at least this share of the gap left before it.
         static let renewingShare = 0.01
+        /// The window, in the model's reach pairs solved this many times over.
+        static let wholePlans = 16
 
-        let window: Double
+        let window: Int
         let bound: Double
         let latest: Date
-        private(set) var deadline: Date
+        /// Plans valued so far; the work they took (`CommuneFixedPlan.Evaluation.solvedPairs`, and one for each plan),
+        /// and the work at which the allowance ends.
+        private(set) var valued = 0
+        private(set) var work = 0
+        private(set) var limit: Int
 
-        init(window: Double, bound: Double, latest: Date = .distantFuture, from start: Date = Date()) {
+        /// `window`: work units (`wholePlans` × the model's reach pairs in a run).
+        init(window: Int, bound: Double, latest: Date = .distantFuture) {
             self.window = window
             self.bound = bound
             self.latest = latest
-            deadline = min(start.addingTimeInterval(window), latest)
+            limit = window
         }
 
-        func expired(at now: Date = Date()) -> Bool { now >= deadline }
+        /// The count is spent: a deterministic end.
+        var spent: Bool { work >= limit }
+        /// The run's clock ended the search (the plan then depends on the machine).
+        func pastLatest(at now: Date = Date()) -> Bool { now >= latest }
+        func expired(at now: Date = Date()) -> Bool { spent || pastLatest(at: now) }
 
-        /// A move took the plan's value from `before` to `after` at `now`: renews the window if it paid enough and the
-        /// window is still open (a move valued after it closed was chosen from a round the clock cut short: once
-        /// expired, the allowance stays so, and the search says the clock ended it).
-        mutating func kept(from before: Double, to after: Double, at now: Date = Date()) {
-            guard !expired(at: now), after > before, after - before >= Self.renewingShare * (bound - before) else {
-                return
-            }
-            deadline = min(max(deadline, now.addingTimeInterval(window)), latest)
+        /// Counts one plan valued, whose evaluation solved `pairs` reach pairs.
+        mutating func count(pairs: Int) {
+            valued += 1
+            work += pairs + 1
+        }
+
+        /// A move took the plan's value from `before` to `after`: renews the window from this count if it paid enough
+        /// and the allowance is not spent (a move valued after the count ran out was chosen from a round the count cut
+        /// short: once spent, the allowance stays so).
+        mutating func kept(from before: Double, to after: Double) {
+            guard !spent, after > before, after - before >= Self.renewingShare * (bound - before) else { return }
+            limit = max(limit, work + window)
         }
     }
 
-    /// Improves `posts` (and its `evaluation`) while its `allowance` lasts (wall time: the evaluations and the work
-    /// around them; with `CommuneFlowGreedy` a component's solve is the smaller part); returns the seconds used, and
-    /// whether the allowance, not the candidates, ended the search (then the plan depends on the machine's speed).
+    /// How the search ended.
+    struct Result {
+        let seconds: Double
+        /// Plans valued, the reach pairs their evaluations solved, and moves kept.
+        let valued: Int
+        let solvedPairs: Int
+        let kept: Int
+        /// The count ran out with candidates left (the same on every machine).
+        let spent: Bool
+        /// The run's clock (`Allowance.latest`) ended the search: the plan depends on the machine's speed.
+        let cutByTime: Bool
+    }
+
+    /// Improves `posts` (and its `evaluation`) while its `allowance` lasts, counted in plans valued.
     static func improve(
         _ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
         scenario: Scenario, allowance: Allowance, solver: any LinearSolver, options: SolverOptions,
         log: (String) -> Void
-    ) throws -> (seconds: Double, cutByTime: Bool) {
+    ) throws -> Result {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let covers = Covers(model)
         let began = Date()
-        var seconds: Double { Date().timeIntervalSince(began) }
         var allowance = allowance
+        var kept = 0
+        func ended(candidatesLeft: Bool) -> Result {
+            let cutByTime = candidatesLeft && !allowance.spent && allowance.pastLatest()
+            return Result(
+                seconds: Date().timeIntervalSince(began), valued: allowance.valued,
+                solvedPairs: allowance.work - allowance.valued, kept: kept,
+                spent: candidatesLeft && allowance.spent, cutByTime: cutByTime)
+        }
+        // Values a variant of the plan, counted against the allowance.
+        func valued(_ trial: [Int]) throws -> CommuneFixedPlan.Evaluation {
+            let next = try evaluator.evaluate(trial, solver: solver, options: options)
+            allowance.count(pairs: next.solvedPairs)
+            return next
+        }
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         while !allowance.expired() {
             let worth = model.decisions.indices.map {
@@ -82,13 +127,13 @@ enum CommuneImprovement {
                 guard
                     let moved = try relocation(
                         posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
-                        scenario: scenario, until: { allowance.expired() }, solver: solver,
-                        options: options)
-                else { return (seconds, allowance.expired()) }
+                        scenario: scenario, allowance: &allowance, solver: solver, options: options)
+                else { return ended(candidatesLeft: allowance.expired()) }
                 log(
                     "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (a post moved within its cover)"
                 )
                 allowance.kept(from: evaluation.value, to: moved.evaluation.value)
+                kept += 1
                 (posts, evaluation) = moved
                 examinedGivers = []
                 examinedTakers = []
@@ -100,45 +145,48 @@ enum CommuneImprovement {
             for giver in givers where !allowance.expired() {
                 var trial = posts
                 trial[giver] -= 1
-                let next = try evaluator.evaluate(trial, solver: solver, options: options)
+                let next = try valued(trial)
                 loss[giver] = evaluation.value - next.value
             }
             for taker in takers where !allowance.expired() {
                 var trial = posts
                 trial[taker] += 1
-                let next = try evaluator.evaluate(trial, solver: solver, options: options)
+                let next = try valued(trial)
                 gain[taker] = next.value - evaluation.value
             }
             let pairs = paired(
                 gain: gain, loss: loss, posts: posts, model: model, scenario: scenario, unit: unit, covers: covers)
-            if pairs.isEmpty { continue }
+            if pairs.isEmpty || allowance.expired() { continue }
             var batch = posts
             for pair in pairs {
                 batch[pair.from] -= 1
                 batch[pair.to] += 1
             }
-            var next = try evaluator.evaluate(batch, solver: solver, options: options)
+            var next = try valued(batch)
             if pairs.count > 1 && next.value <= evaluation.value + pairs[0].estimate {
                 // Pairs sharing a component need not add up: the best pair alone, valued exactly (if, without the
                 // others, it still leaves a post within reach of every endowed group).
                 var counts = covers.counts(posts)
                 covers.move(from: pairs[0].from, to: pairs[0].to, counts: &counts)
-                guard covers.canRemove(pairs[0].from, counts: counts, after: true) else { continue }
+                guard covers.canRemove(pairs[0].from, counts: counts, after: true), !allowance.expired() else {
+                    continue
+                }
                 batch = posts
                 batch[pairs[0].from] -= 1
                 batch[pairs[0].to] += 1
-                next = try evaluator.evaluate(batch, solver: solver, options: options)
+                next = try valued(batch)
             }
             guard next.value > evaluation.value * (1 + 1e-9) + 1e-9 else { continue }
             log("commune plan improved to \(next.value.logged(decimals: 1)) (\(pairs.count) moves)")
             allowance.kept(from: evaluation.value, to: next.value)
+            kept += 1
             posts = batch
             evaluation = next
             // The plan changed: every decision may be worth trying again (unchanged components are cached).
             examinedGivers = []
             examinedTakers = []
         }
-        return (seconds, true)
+        return ended(candidatesLeft: true)
     }
 
     /// Takers tried for each post moved within its cover.
@@ -148,12 +196,12 @@ enum CommuneImprovement {
     /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
     /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
     /// post with a move that raises the plan's value, the best of its moves is returned (nil when no post has one
-    /// before `until` says stop). At €40M the rounded plan is the endowment's cover, one post per covering row almost
-    /// everywhere, and HiGHS's optimum moves about a hundred of those posts to other sites within reach of the same
-    /// groups (BENCHMARKS.md).
+    /// before the allowance ends; each move valued counts against it). At €40M the rounded plan is the endowment's
+    /// cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a hundred of those posts to
+    /// other sites within reach of the same groups (BENCHMARKS.md).
     static func relocation(
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
-        worth: [Double], scenario: Scenario, until stop: () -> Bool,
+        worth: [Double], scenario: Scenario, allowance: inout Allowance,
         solver: any LinearSolver, options: SolverOptions
     ) throws -> (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)? {
         let model = evaluator.model
@@ -166,7 +214,7 @@ enum CommuneImprovement {
         }
         .sorted { (worth[$0], $0) < (worth[$1], $1) }
         for giver in givers {
-            if stop() { return nil }
+            if allowance.expired() { return nil }
             let critical = covers.rowsOf[giver].filter { counts[$0] == 1 }
             guard let first = critical.first else { continue }
             ledger.remove(giver)
@@ -182,11 +230,12 @@ enum CommuneImprovement {
             }
             .sorted { (worth[$0], -$0) > (worth[$1], -$1) }.prefix(relocationTakers)
             var best: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)?
-            for taker in takers {
+            for taker in takers where !allowance.expired() {
                 var trial = posts
                 trial[giver] -= 1
                 trial[taker] += 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
+                allowance.count(pairs: next.solvedPairs)
                 if next.value > (best?.evaluation.value ?? evaluation.value * (1 + 1e-9) + 1e-9) {
                     best = (trial, next)
                 }

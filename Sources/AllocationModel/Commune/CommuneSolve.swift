@@ -22,9 +22,9 @@ public enum CommuneSolve {
         public let lpSeconds: Double
         public let evaluationSeconds: Double
         public let improvementSeconds: Double
-        /// The local improvement stopped at its time allowance with candidates left, or was skipped because the
-        /// plan's valuation took more than a quarter of its window: the plan depends on how many moves the machine
-        /// valued in that time.
+        /// The run's clock (the commune plan's share of its budget) stopped the local improvement with moves left to
+        /// value: the plan depends on how many moves the machine valued in that time. (The improvement's own
+        /// allowance is counted in work, the same on every machine.)
         public var improvementCutByTime = false
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
@@ -238,41 +238,45 @@ public enum CommuneSolve {
         log(
             "commune plan rounded: value \(evaluation.value.logged(decimals: 1)), \(evaluation.components) components valued in \(evaluation.seconds.loggedSeconds) s"
         )
-        // Local improvement while its allowance lasts (a window of an eighth of the bound's time, at least 0.25 s,
-        // renewed by every move that pays: `CommuneImprovement.Allowance`): one-post moves, each valued exactly.
-        // A move re-solves the components it touches; when one component holds most of the plan and its LP is slow
-        // (15 km, 66 components, 34 s to value the plan with GLPK's LPs, before `CommuneFlowGreedy`), a move costs
-        // about a whole evaluation, and fewer than four fit: none is tried. The allowance is wall time: with the greedy
-        // evaluation, the work around each move costs more than its solves.
+        // Local improvement while its allowance lasts (work counted in reach pairs solved, renewed by every move that
+        // pays: `CommuneImprovement.Allowance`; the same moves on every machine): one-post moves, each valued exactly.
+        // A move re-solves the components it touches: at 15 km one component holds most of the plan, and each move
+        // costs about a whole evaluation.
         // A warm answer is the quick one: when the warm start's prices gave the bound and the rounded plan is already
         // within `reach.warm_max_gap` of it (and within the default 0.5 %: a target raised to keep every warm answer,
         // `reach.warm_max_gap=1`, does not also keep a plan 20 % short unimproved), the plan is kept as it is. In the
         // twelve warm variants of `scripts/bench-warm` (10, 15 and 20 km) the improvement raised none of the plans (at
-        // 20 km its gate mostly skipped it); its window, at least 0.25 s, was about a tenth of the run, and its
-        // allowance or its gate marked every one of those runs not deterministic (BENCHMARKS.md, eighteenth session).
+        // 20 km its gate mostly skipped it); its window, then at least 0.25 s, was about a tenth of the run
+        // (BENCHMARKS.md, eighteenth session).
         let keepGap = min(
             scenario.communes?.warmMaxGap ?? CommuneInputs.defaultWarmMaxGap, CommuneInputs.defaultWarmMaxGap)
         let roundedGap = bound > 0 ? max(0, bound - evaluation.value) / bound : 0
         let warmWithinTarget = relaxation.fromWarmStart && roundedGap <= keepGap
-        let window = max(relaxation.seconds / 8, 0.25)
         var improvementSeconds = 0.0
         var improvementCutByTime = false
         if warmWithinTarget {
             log(
                 "commune plan within \(keepGap) of the warm bound (gap \(roundedGap.logged(decimals: 6)); reach.warm_max_gap, at most 0.005): kept without the local improvement"
             )
-        } else if evaluationSeconds * 4 <= window {
+        } else {
             let latest =
                 options.timeLimitSeconds.isFinite
                 ? started.addingTimeInterval(options.timeLimitSeconds * Self.improvementShare) : .distantFuture
-            (improvementSeconds, improvementCutByTime) = try CommuneImprovement.improve(
+            let improvement = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                allowance: .init(window: window, bound: bound, latest: latest), solver: solver,
+                allowance: .init(
+                    window: CommuneImprovement.Allowance.wholePlans * relaxed.reach.flowPairs, bound: bound,
+                    latest: latest), solver: solver,
                 options: evaluationOptions, log: log)
-        } else {
-            // A clock decided that no move fits: on a faster moment the moves would have run (at 20 km, warm, the
-            // valuation takes 0.06–0.09 s against a quarter of 0.25 s), so the plan depends on the machine.
-            improvementCutByTime = true
+            improvementSeconds = improvement.seconds
+            improvementCutByTime = improvement.cutByTime
+            log(
+                "commune plan's local improvement: \(improvement.valued) plans valued (\((Double(improvement.solvedPairs) / Double(max(1, relaxed.reach.flowPairs))).logged(decimals: 1)) times the model's reach pairs solved), \(improvement.kept) moves kept in \(improvement.seconds.loggedSeconds) s; "
+                    + (improvement.cutByTime
+                        ? "the run's clock ended it"
+                        : improvement.spent
+                            ? "its allowance ended it with moves left to value" : "no move left to value")
+            )
         }
         // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)

@@ -30,14 +30,18 @@ enum CommuneRun {
     /// does not make the run depend on the clock.
     static func timingDependence(_ outcome: CommuneSolve.Outcome) -> String? {
         timingDependence(
-            relaxationUnfinished: outcome.relaxationUnfinished, improvementCutByTime: outcome.improvementCutByTime)
+            relaxationUnfinished: outcome.relaxationUnfinished, improvementCutByTime: outcome.improvementCutByTime,
+            clockStops: outcome.clockStops)
     }
 
-    static func timingDependence(relaxationUnfinished: String?, improvementCutByTime: Bool) -> String? {
+    static func timingDependence(
+        relaxationUnfinished: String?, improvementCutByTime: Bool, clockStops: [String] = []
+    ) -> String? {
         var steps: [String] = []
         if let why = relaxationUnfinished, why.contains("time limit") || why.contains("cancel") {
             steps.append("the commune relaxation stopped at its time limit")
         }
+        steps += clockStops
         if improvementCutByTime { steps.append(RunLimitsSection.communeImprovementReason) }
         return steps.isEmpty ? nil : steps.joined(separator: "; ")
     }

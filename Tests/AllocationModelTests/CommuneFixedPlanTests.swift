@@ -73,7 +73,7 @@ import Testing
         let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         let start = model.decisions.indices.map { $0 == 0 ? 1 : 0 }
         func improved(
-            window: Int, latest: Date = .distantFuture
+            window: Int, latest: Date = .distantFuture, renewing: Bool = true
         ) throws -> (
             posts: [Int], value: Double, before: Double, result: CommuneImprovement.Result
         ) {
@@ -83,7 +83,8 @@ import Testing
             let before = evaluation.value
             let result = try CommuneImprovement.improve(
                 &posts, evaluation: &evaluation, evaluator: &evaluator, scenario: scenario,
-                allowance: .init(window: window, bound: before * 2, latest: latest), solver: GLPKSolver(),
+                allowance: .init(window: window, bound: renewing ? before * 2 : before, latest: latest),
+                solver: GLPKSolver(),
                 options: SolverOptions(mipGap: 0), log: { _ in })
             return (posts, evaluation.value, before, result)
         }
@@ -97,18 +98,46 @@ import Testing
         #expect(again.posts == large.posts && again.value == large.value && again.result.valued == large.result.valued)
         let late = try improved(window: 1_000_000, latest: .distantPast)
         #expect(late.result.cutByTime && !late.result.spent && late.posts == start)
+        // Without renewals (the bound at the plan's value), half the work the whole search takes ends it part way:
+        // spent, after some plans valued, and at the same plan every time.
+        let whole = try improved(window: 1_000_000, renewing: false)
+        #expect(whole.result.valued >= 2 && !whole.result.spent, "\(whole.result)")
+        let half = try improved(window: whole.result.work / 2, renewing: false)
+        #expect(half.result.spent && !half.result.cutByTime && half.result.valued > 0, "\(half.result)")
+        #expect(half.result.valued < whole.result.valued)
+        let halfAgain = try improved(window: whole.result.work / 2, renewing: false)
+        #expect(halfAgain.posts == half.posts && halfAgain.result.valued == half.result.valued)
+    }
+
+    /// The work an evaluation counts: every component solved the first time (its pairs are those of the units with
+    /// supply), none the second (all cached), the pass over the units with supply either way.
+    @Test func anEvaluationCountsThePairsItSolves() throws {
+        let scenario = try Self.scenario()
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let posts = model.decisions.indices.map { $0 < 2 ? 1 : 0 }
+        var evaluator = CommuneFixedPlan(model: model)
+        let supply = evaluator.supply(of: posts)
+        let expected = model.reach.unitGroups.indices.filter { supply[$0] > 0 }.reduce(0) {
+            $0 + model.reach.unitGroups[$1].count
+        }
+        #expect(expected > 0)
+        let first = try evaluator.evaluate(posts, solver: GLPKSolver(), options: SolverOptions(mipGap: 0))
+        #expect(first.solvedPairs == expected && first.suppliedPairs == expected)
+        #expect(first.work == expected + expected / 4 + 1)
+        let second = try evaluator.evaluate(posts, solver: GLPKSolver(), options: SolverOptions(mipGap: 0))
+        #expect(second.solvedPairs == 0 && second.suppliedPairs == expected && second.work == expected / 4 + 1)
     }
 }
 
 /// The local improvement's allowance: a count renewed by the moves that pay, and a clock it never passes.
 @Suite struct CommuneImprovementAllowanceTests {
-    /// Bound 1,000, value 900 (gap 100), a window of 10 units of work: each plan valued costs its solved pairs and
-    /// one. A move gaining 1 (1 % of the gap) renews the window from the work done, one gaining 0.9 does not; a
-    /// renewal never shortens it; once spent it stays so.
+    /// Bound 1,000, value 900 (gap 100), a window of 10 units of work. A move gaining 1 (1 % of the gap) renews the
+    /// window from the work done, one gaining 0.9 does not; a renewal never shortens it; a plan at or above its
+    /// bound renews nothing (no gap left to close).
     @Test func aMoveThatPaysRenewsTheCount() {
         var allowance = CommuneImprovement.Allowance(window: 10, bound: 1000)
-        allowance.count(pairs: 3)
-        allowance.count(pairs: 4)
+        allowance.count(work: 4)
+        allowance.count(work: 5)
         #expect(allowance.valued == 2 && allowance.work == 9 && !allowance.spent)
         allowance.kept(from: 900, to: 900.9)
         #expect(allowance.limit == 10)
@@ -116,13 +145,15 @@ import Testing
         #expect(allowance.limit == 19)
         allowance.kept(from: 901, to: 950)  // at the same work: the same end, not a shorter one
         #expect(allowance.limit == 19)
-        allowance.count(pairs: 9)
+        allowance.count(work: 10)
         #expect(allowance.spent && allowance.expired())
-        allowance.kept(from: 950, to: 990)  // spent: a move valued from a round the count cut short renews nothing
-        #expect(allowance.limit == 19 && allowance.spent)
-        // Past the bound (a plan at its bound) nothing renews: there is no gap left to close.
+        // A move valued in full as the count ran out (its batch's own valuation crossed the limit) still renews.
+        allowance.kept(from: 950, to: 990)
+        #expect(allowance.limit == 29 && !allowance.spent)
+        // At or above the bound (a plan at its bound, or a bound below the plan) nothing renews.
         var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000)
-        atBound.kept(from: 1000, to: 1000)
+        atBound.kept(from: 1000, to: 1001)
+        atBound.kept(from: 1001, to: 1100)
         #expect(atBound.limit == 10)
     }
 
@@ -193,24 +224,36 @@ import Testing
             start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
             allowance: &ample, solver: GLPKSolver(), options: options)
         #expect(ample.valued > 0, "each move valued counts against the allowance")
+        guard case .moved(let movedPosts, let movedEvaluation, let inFull) = moved else {
+            Issue.record("no move found: \(moved)")
+            return
+        }
+        #expect(inFull)
+        let found = (posts: movedPosts, evaluation: movedEvaluation)
         // On the candidate the post serves 60 people in need; at c2's site it also reaches c1's unserved need.
         #expect(reachable > evaluation.value + 100, "best move \(reachable), start \(evaluation.value)")
-        let found = try #require(moved)
         #expect(abs(found.evaluation.value - reachable) < 1e-6, "\(found.evaluation.value) against \(reachable)")
         #expect(found.posts[candidate] == 0 && found.posts[c2] == 1 && found.posts.reduce(0, +) == 2)
         #expect(covers.counts(found.posts).allSatisfy { $0 >= 1 })
         // From the moved plan, no move of its sole cover gains any more.
-        #expect(
-            try CommuneImprovement.relocation(
+        guard
+            case .noneLeft = try CommuneImprovement.relocation(
                 found.posts, evaluation: found.evaluation, evaluator: &evaluator, covers: covers,
-                worth: worth, scenario: scenario, allowance: &ample, solver: GLPKSolver(),
-                options: options) == nil)
+                worth: worth, scenario: scenario, allowance: &ample, solver: GLPKSolver(), options: options)
+        else {
+            Issue.record("the moved plan's sole cover moved again")
+            return
+        }
         // With no allowance, nothing is tried.
         var none = CommuneImprovement.Allowance(window: 0, bound: evaluation.value * 2)
-        #expect(
-            try CommuneImprovement.relocation(
+        guard
+            case .stopped = try CommuneImprovement.relocation(
                 start, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth, scenario: scenario,
-                allowance: &none, solver: GLPKSolver(), options: options) == nil)
+                allowance: &none, solver: GLPKSolver(), options: options)
+        else {
+            Issue.record("a relocation with no allowance did not say it stopped")
+            return
+        }
         #expect(none.valued == 0)
     }
 }

@@ -244,4 +244,31 @@ import Testing
             "\(error)".contains("time limit") && "\(error)".contains("the LP bound, 424.3, holds for every plan")
         }
     }
+
+    /// GLPK, each solve taking at least `pause` seconds: a slow machine, for the deadline.
+    struct SlowSolver: LinearSolver {
+        let pause: Double
+        var identity: SolverIdentity { GLPKSolver().identity }
+        func solve(_ program: LinearProgram, options: SolverOptions) throws -> SolveResult {
+            Thread.sleep(forTimeInterval: pause)
+            return try GLPKSolver().solve(program, options: options)
+        }
+    }
+
+    /// The search's deadline is a clock: when it ends the search before its steps do, the bound and prices depend on
+    /// the machine's speed, and the outcome says so (the run then says it is not deterministic). On a machine slow
+    /// enough that the deadline passes after the first price, the search stops there; with no deadline, the same
+    /// search runs its steps and says nothing.
+    @Test func aSearchTheDeadlineEndsSaysSo() throws {
+        let scenario = try Self.lagrangian(budget: 25_000)
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
+        let stopped = try #require(
+            try CommuneLagrangian.solve(
+                model, solver: SlowSolver(pause: 0.3), options: SolverOptions(mipGap: 1e-4),
+                deadline: Date().addingTimeInterval(0.2)))
+        #expect(stopped.stoppedByClock && stopped.iterations == 1, "\(stopped.iterations) prices")
+        let whole = try #require(
+            try CommuneLagrangian.solve(model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4)))
+        #expect(!whole.stoppedByClock && whole.iterations > 1)
+    }
 }

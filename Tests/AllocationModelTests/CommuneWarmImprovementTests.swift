@@ -8,9 +8,9 @@ import Testing
 
 /// A warm answer is the quick one (docs/model.md, "A variant from a solved run", step 4): when the warm start's prices
 /// gave the bound and its rounded plan is already within `reach.warm_max_gap` of it (and within the default 0.5 %), it
-/// is kept without the local improvement, whose window (at least 0.25 s) raised none of the twelve warm plans of
-/// `scripts/bench-warm` and marked every such run not deterministic. Otherwise the improvement gets its window, as in a
-/// cold solve.
+/// is kept without the local improvement, whose window (then at least 0.25 s of wall time) raised none of the twelve
+/// warm plans of `scripts/bench-warm` and marked every such run not deterministic. Otherwise the improvement runs, as
+/// in a cold solve.
 @Suite struct CommuneWarmImprovementTests {
     /// One solve of the variant (two posts' money for three posts) from `previous` (`CommuneFixture.previousPlan`),
     /// with `reach.warm_max_gap` at `target` when given, and its log.

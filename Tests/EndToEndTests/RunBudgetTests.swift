@@ -10,7 +10,7 @@ import Testing
 @Suite struct RunBudgetTests {
     /// A commune relaxation that stops on its own (the interior point's instability or no convergence, at the same
     /// iteration on any machine) leaves the run deterministic; one stopped by the clock or a signal, or an improvement
-    /// cut at its allowance, makes it depend on the machine (the manifest's `deterministic: false` and its reason).
+    /// the run's budget stopped, makes it depend on the machine (the manifest's `deterministic: false` and its reason).
     @Test func onlyAClockMakesTheCommunePlanDependOnTheMachine() {
         for why in [
             "interior point: GLP_EINSTAB (numerical instability)", "interior point: GLP_ENOCVG (no convergence)",
@@ -18,6 +18,12 @@ import Testing
             #expect(CommuneRun.timingDependence(relaxationUnfinished: why, improvementCutByTime: false) == nil)
         }
         #expect(CommuneRun.timingDependence(relaxationUnfinished: nil, improvementCutByTime: false) == nil)
+        // Any other step a clock stopped (the Lagrangian's search, the basis for warm starts, a cold re-solve) is
+        // named.
+        let stop = "the commune Lagrangian bound's search stopped at its time limit"
+        #expect(
+            CommuneRun.timingDependence(relaxationUnfinished: nil, improvementCutByTime: false, clockStops: [stop])
+                == stop)
         for why in ["time limit", "cancelled"] {
             #expect(
                 CommuneRun.timingDependence(relaxationUnfinished: why, improvementCutByTime: false)
@@ -45,7 +51,6 @@ import Testing
             #expect(section.contains("**Not deterministic:** \(reason)."))
             #expect(section.contains("with more time (or a larger `--mip-gap`) the solves finish"))
         }
-        #expect(RunLimitsSection.communeImprovementReason.contains("time budget stopped"))
     }
 
     /// A market-split MIP (equality knapsacks) GLPK cannot finish in minutes.

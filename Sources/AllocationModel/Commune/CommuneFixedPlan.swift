@@ -37,9 +37,15 @@ struct CommuneFixedPlan {
         /// Seconds of the LPs solved for this evaluation (cached components cost none).
         let seconds: Double
         let solved: Int
-        /// Reach pairs (unit, group) of the components solved (cached ones count none): the work of this evaluation,
-        /// counted rather than timed, so that a search bounded by it ends at the same plan on every machine.
+        /// Reach pairs (unit, group) of the components solved (cached ones count none), and of every unit with
+        /// supply (what finding the components and gathering their answers goes over, cached or not).
         let solvedPairs: Int
+        let suppliedPairs: Int
+        /// The work of this evaluation, counted rather than timed so that a search bounded by it ends at the same plan
+        /// on every machine: the pairs solved, a quarter of the pairs with supply (at 15 km the work around the
+        /// solves, about 16 ms a plan, costs about what solving a quarter of those pairs does: BENCHMARKS.md,
+        /// nineteenth session), and one.
+        var work: Int { solvedPairs + suppliedPairs / 4 + 1 }
     }
 
     /// False: every component's LP goes to the solver, as before `CommuneFlowGreedy` (for tests of that path, e.g. an
@@ -145,11 +151,13 @@ struct CommuneFixedPlan {
         var flows: [(unit: Int, group: Int, people: Double)] = []
         var unitDuals = [Double](repeating: 0, count: reach.units.count)
         var groupDuals = model.coverage.map { $0.first.map { model.program.variables[$0.index].objective } ?? 0 }
-        var value = 0.0, seconds = 0.0, solved = 0, solvedPairs = 0
+        var value = 0.0, seconds = 0.0, solved = 0, solvedPairs = 0, suppliedPairs = 0
         let parts = components(supply: supply)
         var used: [[Double]] = []
         defer { if cachedFlows > Self.cachedFlowsLimit { keepOnly(used) } }
         for part in parts {
+            let pairs = part.units.reduce(0) { $0 + reach.unitGroups[$1].count }
+            suppliedPairs += pairs
             let key = part.units.flatMap { [Double($0), supply[$0]] }
             used.append(key)
             let component: Component
@@ -162,7 +170,7 @@ struct CommuneFixedPlan {
                 cachedFlows += component.flows.count
                 seconds += component.seconds
                 solved += 1
-                solvedPairs += part.units.reduce(0) { $0 + reach.unitGroups[$1].count }
+                solvedPairs += pairs
             }
             for (position, group) in component.groups.enumerated() { segments[group] = component.segments[position] }
             for (position, unit) in component.units.enumerated() { unitDuals[unit] = component.unitDuals[position] }
@@ -177,7 +185,7 @@ struct CommuneFixedPlan {
         }
         return Evaluation(
             value: value, segments: segments, flows: flows, unitDuals: unitDuals, components: parts.count,
-            seconds: seconds, solved: solved, solvedPairs: solvedPairs)
+            seconds: seconds, solved: solved, solvedPairs: solvedPairs, suppliedPairs: suppliedPairs)
     }
 
     /// Keeps the cached components of `keys` only.

@@ -13,28 +13,30 @@ enum CommuneImprovement {
     static let candidatesPerRound = 16
 
     /// The search's allowance, counted in work, not in seconds, so that the plan it ends on is the same on every
-    /// machine and at every moment. The work of a plan valued is the reach pairs (unit, group) of the components its
-    /// evaluation solved (cached components cost none), and one: a move inside the one component that holds most of a
-    /// 15 km plan costs nearly the whole model's pairs, one among the small components of a €40M plan a few
-    /// percent. The window is `wholePlans` times the model's reach pairs, renewed from every kept move that closes
-    /// at least `renewingShare` of the gap then left against the bound; and the search never passes `latest` (the
-    /// commune plan's share of the run's budget), the one clock, which only a run given too little time reaches.
-    /// Why a count: the window used to be an eighth of the bound's seconds (at least 0.25 s), so every cold commune
-    /// run was marked not deterministic. Why work rather than plans: at 15 km a plan valued takes 45–80 ms, at €40M
-    /// 11–16 ms, and the relocations that take €40M from 1.14 % to 0.88 % need about 390 plans (16 whole plans' work),
-    /// 15 km only 28 for the same work (BENCHMARKS.md, nineteenth session). Why renewed: a search whose moves still
-    /// pay must not stop on a count either (at €40M each of the five relocations closes 3–7 % of the gap).
+    /// machine and at every moment. The work of a plan valued (`CommuneFixedPlan.Evaluation.work`) is the reach pairs
+    /// (unit, group) of the components its evaluation solved (cached components cost none), with a quarter of the
+    /// pairs of every unit with supply for the work around the solves: a move inside the one component that holds
+    /// most of a 15 km plan costs about 0.7 of the model's pairs, one among the small components of a €40M plan a few
+    /// percent. The window is `wholePlans` times the model's reach pairs, renewed from every kept move, chosen from a
+    /// round valued in full, that closes at least `renewingShare` of the gap then left against the bound; and the
+    /// search never passes `latest` (the commune plan's share of the run's budget), the one clock, which only a run
+    /// given too little time reaches.
+    /// Why a count: the window used to be an eighth of the bound's seconds (at least 0.25 s), so every national cold
+    /// commune run was marked not deterministic. Why work rather than plans: at 15 km a plan valued takes 45–80 ms, at
+    /// €40M 11–16 ms; the relocations that take €40M from 1.14 % to 0.88 % need 389 plans, while 15 km values 22 in
+    /// one window (BENCHMARKS.md, nineteenth session). Why renewed: a search whose moves still pay must not stop on a
+    /// count either (at €40M each of the five relocations closes 3–7 % of the gap).
     struct Allowance {
         /// A kept move renews the window when it closes at least this share of the gap left before it.
         static let renewingShare = 0.01
-        /// The window, in the model's reach pairs solved this many times over.
+        /// The window, in the model's reach pairs this many times over.
         static let wholePlans = 16
 
         let window: Int
         let bound: Double
         let latest: Date
-        /// Plans valued so far; the work they took (`CommuneFixedPlan.Evaluation.solvedPairs`, and one for each plan),
-        /// and the work at which the allowance ends.
+        /// Plans valued so far; the work they took (`CommuneFixedPlan.Evaluation.work`), and the work at which the
+        /// allowance ends.
         private(set) var valued = 0
         private(set) var work = 0
         private(set) var limit: Int
@@ -53,17 +55,19 @@ enum CommuneImprovement {
         func pastLatest(at now: Date = Date()) -> Bool { now >= latest }
         func expired(at now: Date = Date()) -> Bool { spent || pastLatest(at: now) }
 
-        /// Counts one plan valued, whose evaluation solved `pairs` reach pairs.
-        mutating func count(pairs: Int) {
+        /// Counts one plan valued, whose evaluation took `work`.
+        mutating func count(work: Int) {
             valued += 1
-            work += pairs + 1
+            self.work += work
         }
 
-        /// A move took the plan's value from `before` to `after`: renews the window from this count if it paid enough
-        /// and the allowance is not spent (a move valued after the count ran out was chosen from a round the count cut
-        /// short: once spent, the allowance stays so).
+        /// A move took the plan's value from `before` to `after`: renews the window from the work done if it closed
+        /// enough of the gap left. Only for a move chosen from a round valued in full: one chosen from a round the
+        /// count cut short renews nothing (the search then ends there).
         mutating func kept(from before: Double, to after: Double) {
-            guard !spent, after > before, after - before >= Self.renewingShare * (bound - before) else { return }
+            guard bound > before, after > before, after - before >= Self.renewingShare * (bound - before) else {
+                return
+            }
             limit = max(limit, work + window)
         }
     }
@@ -71,17 +75,17 @@ enum CommuneImprovement {
     /// How the search ended.
     struct Result {
         let seconds: Double
-        /// Plans valued, the reach pairs their evaluations solved, and moves kept.
+        /// Plans valued, the work they took (`Allowance.work`), and moves kept.
         let valued: Int
-        let solvedPairs: Int
+        let work: Int
         let kept: Int
-        /// The count ran out with candidates left (the same on every machine).
+        /// The count ran out before the search ran out of moves to value (the same on every machine).
         let spent: Bool
         /// The run's clock (`Allowance.latest`) ended the search: the plan depends on the machine's speed.
         let cutByTime: Bool
     }
 
-    /// Improves `posts` (and its `evaluation`) while its `allowance` lasts, counted in plans valued.
+    /// Improves `posts` (and its `evaluation`) while its `allowance` lasts, counted in work.
     static func improve(
         _ posts: inout [Int], evaluation: inout CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
         scenario: Scenario, allowance: Allowance, solver: any LinearSolver, options: SolverOptions,
@@ -96,14 +100,13 @@ enum CommuneImprovement {
         func ended(candidatesLeft: Bool) -> Result {
             let cutByTime = candidatesLeft && !allowance.spent && allowance.pastLatest()
             return Result(
-                seconds: Date().timeIntervalSince(began), valued: allowance.valued,
-                solvedPairs: allowance.work - allowance.valued, kept: kept,
+                seconds: Date().timeIntervalSince(began), valued: allowance.valued, work: allowance.work, kept: kept,
                 spent: candidatesLeft && allowance.spent, cutByTime: cutByTime)
         }
         // Values a variant of the plan, counted against the allowance.
         func valued(_ trial: [Int]) throws -> CommuneFixedPlan.Evaluation {
             let next = try evaluator.evaluate(trial, solver: solver, options: options)
-            allowance.count(pairs: next.solvedPairs)
+            allowance.count(work: next.work)
             return next
         }
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
@@ -124,15 +127,20 @@ enum CommuneImprovement {
                 .sorted { (worth[$0], -$0) > (worth[$1], -$1) }, unit: unit)
             if givers.isEmpty || takers.isEmpty {
                 // No pair left to try: move a post that is the only one within reach of an endowed group instead.
-                guard
-                    let moved = try relocation(
-                        posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
-                        scenario: scenario, allowance: &allowance, solver: solver, options: options)
-                else { return ended(candidatesLeft: allowance.expired()) }
+                let moved: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)
+                switch try relocation(
+                    posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
+                    scenario: scenario, allowance: &allowance, solver: solver, options: options)
+                {
+                case .noneLeft: return ended(candidatesLeft: false)
+                case .stopped: return ended(candidatesLeft: true)
+                case .moved(let found, let evaluated, let inFull):
+                    moved = (found, evaluated)
+                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
+                }
                 log(
                     "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (a post moved within its cover)"
                 )
-                allowance.kept(from: evaluation.value, to: moved.evaluation.value)
                 kept += 1
                 (posts, evaluation) = moved
                 examinedGivers = []
@@ -156,6 +164,7 @@ enum CommuneImprovement {
             }
             let pairs = paired(
                 gain: gain, loss: loss, posts: posts, model: model, scenario: scenario, unit: unit, covers: covers)
+            // The batch is valued only from a round valued in full (so a move kept from it may renew the window).
             if pairs.isEmpty || allowance.expired() { continue }
             var batch = posts
             for pair in pairs {
@@ -195,15 +204,23 @@ enum CommuneImprovement {
     /// A post that is the only one within reach of some endowed group (`endow_reach`), which no pair above may take,
     /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
     /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
-    /// post with a move that raises the plan's value, the best of its moves is returned (nil when no post has one
-    /// before the allowance ends; each move valued counts against it). At €40M the rounded plan is the endowment's
-    /// cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a hundred of those posts to
-    /// other sites within reach of the same groups (BENCHMARKS.md).
+    /// post with a move that raises the plan's value, the best of its moves is returned (`inFull` when all of that
+    /// post's moves were valued before the allowance ended; each move valued counts against it). At €40M the rounded
+    /// plan is the endowment's cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a
+    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md).
+    enum Relocation {
+        case moved(posts: [Int], evaluation: CommuneFixedPlan.Evaluation, inFull: Bool)
+        /// Every post's moves were valued and none raises the value.
+        case noneLeft
+        /// The allowance ended first.
+        case stopped
+    }
+
     static func relocation(
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
         worth: [Double], scenario: Scenario, allowance: inout Allowance,
         solver: any LinearSolver, options: SolverOptions
-    ) throws -> (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)? {
+    ) throws -> Relocation {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let counts = covers.counts(posts)
@@ -214,7 +231,7 @@ enum CommuneImprovement {
         }
         .sorted { (worth[$0], $0) < (worth[$1], $1) }
         for giver in givers {
-            if allowance.expired() { return nil }
+            if allowance.expired() { return .stopped }
             let critical = covers.rowsOf[giver].filter { counts[$0] == 1 }
             guard let first = critical.first else { continue }
             ledger.remove(giver)
@@ -230,19 +247,22 @@ enum CommuneImprovement {
             }
             .sorted { (worth[$0], -$0) > (worth[$1], -$1) }.prefix(relocationTakers)
             var best: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)?
-            for taker in takers where !allowance.expired() {
+            for taker in takers {
+                if allowance.expired() {
+                    return best.map { .moved(posts: $0.posts, evaluation: $0.evaluation, inFull: false) } ?? .stopped
+                }
                 var trial = posts
                 trial[giver] -= 1
                 trial[taker] += 1
                 let next = try evaluator.evaluate(trial, solver: solver, options: options)
-                allowance.count(pairs: next.solvedPairs)
+                allowance.count(work: next.work)
                 if next.value > (best?.evaluation.value ?? evaluation.value * (1 + 1e-9) + 1e-9) {
                     best = (trial, next)
                 }
             }
-            if let best { return best }
+            if let best { return .moved(posts: best.posts, evaluation: best.evaluation, inFull: true) }
         }
-        return nil
+        return .noneLeft
     }
 
     /// The `endow_reach` rows of the model (`CommuneModel.coverRows`): a move may not leave one without a post.

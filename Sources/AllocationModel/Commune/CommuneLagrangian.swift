@@ -27,6 +27,9 @@ public enum CommuneLagrangian {
         public var postsBasis: PostsBasis?
         /// The first solve started from `solve`'s `startBasis`.
         public var startedFromBasis = false
+        /// The deadline (or a posts-part LP's time limit) ended the search before its steps did: the bound, prices and
+        /// posts depend on the machine's speed.
+        public var stoppedByClock = false
     }
 
     /// Statuses of the posts part's rows and columns by name (`LPBasis.named`): what `warm_start_basis.csv` holds. The
@@ -87,11 +90,15 @@ public enum CommuneLagrangian {
         let startedFromBasis = basis != nil
         var solves = 0
         var startRejected = false
+        var stoppedByClock = false
 
         /// L(π), the posts part's solution, and each unit's demand minus supply (a subgradient of L, negated).
         func evaluate(_ prices: [Double]) throws -> (value: Double, posts: [Double], excess: [Double])? {
             let priced = Self.priced(posts, model: model, serving: serving, prices: prices)
-            if Date() >= deadline { return nil }
+            if Date() >= deadline {
+                stoppedByClock = true
+                return nil
+            }
             lpOptions.timeLimitSeconds = min(options.timeLimitSeconds, max(deadline.timeIntervalSinceNow, 0.01))
             // Only the objective changes from one price to the next: the last basis stays feasible, and the primal
             // simplex needs a few pivots from it instead of a solve from scratch.
@@ -101,7 +108,10 @@ public enum CommuneLagrangian {
             // GLPK found the start singular and started from scratch: not a start from the previous basis.
             if solves == 0, result.basisRejected { startRejected = true }
             solves += 1
-            guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else { return nil }
+            guard result.status == .optimal, result.hasSolution, let postsValue = result.objective else {
+                if result.limitReached != nil { stoppedByClock = true }
+                return nil
+            }
             basis = result.basis
             var excess = [Double](repeating: 0, count: unitCount)
             for unit in 0..<unitCount {
@@ -265,6 +275,7 @@ public enum CommuneLagrangian {
             seconds: Date().timeIntervalSince(started))
         outcome.postsBasis = basis.map { PostsBasis(named: $0, program: posts) }
         outcome.startedFromBasis = startedFromBasis && !startRejected
+        outcome.stoppedByClock = stoppedByClock
         return outcome
     }
 

@@ -26,6 +26,10 @@ public enum CommuneSolve {
         /// value: the plan depends on how many moves the machine valued in that time. (The improvement's own
         /// allowance is counted in work, the same on every machine.)
         public var improvementCutByTime = false
+        /// Other steps of the commune solve a clock stopped (the Lagrangian bound's search, the posts part's basis for
+        /// `warm_start_basis.csv`, the cold re-solve of a warm answer beyond its target): each makes the outputs depend
+        /// on the machine's speed, and the run says so.
+        public var clockStops: [String] = []
         /// The `endow_reach` stage, when `reach.stages` asks for it: the value above is then the value stage's, with
         /// a post within reach of every group the stage covered (and the bound is the LP's under the same rows).
         public let endowment: CommuneEndowment.Outcome?
@@ -124,6 +128,12 @@ public enum CommuneSolve {
         let warmDominates = cold.map { first.value > $0.value && first.bound <= $0.bound } ?? true
         var chosen = warmDominates ? first : cold!
         chosen.warmStart = first.warmStart
+        // Both answers decided which is published: a clock that stopped either makes the choice depend on the machine.
+        chosen.clockStops = first.clockStops + (cold?.clockStops ?? [])
+        chosen.improvementCutByTime = first.improvementCutByTime || (cold?.improvementCutByTime ?? false)
+        if let failure, failure.contains("no time left") || failure.contains("time limit") {
+            chosen.clockStops.append("the warm answer's cold re-solve: \(failure)")
+        }
         chosen.warmFallback = WarmFallback(
             warmGap: first.gap, target: target, coldFailure: failure, keptWarm: warmDominates)
         chosen.seconds = Date().timeIntervalSince(started)
@@ -180,8 +190,8 @@ public enum CommuneSolve {
         var attempts: [(start: String, values: [Double], coversFirst: Bool)] = []
         if let warm, relaxation.fromWarmStart {
             // The cut is a help: when it fails, the rounding cuts the previous plan, as before it. Its evaluator is its
-            // own, so that the plan's evaluation below still counts every component it solves (the seconds that
-            // decide whether the local improvement runs).
+            // own, so that the plan's evaluation below still counts every component it solves (its seconds are
+            // the run's evaluation time).
             var start = warm.values
             var trimEvaluator = CommuneFixedPlan(model: relaxed)
             do {
@@ -238,10 +248,9 @@ public enum CommuneSolve {
         log(
             "commune plan rounded: value \(evaluation.value.logged(decimals: 1)), \(evaluation.components) components valued in \(evaluation.seconds.loggedSeconds) s"
         )
-        // Local improvement while its allowance lasts (work counted in reach pairs solved, renewed by every move that
-        // pays: `CommuneImprovement.Allowance`; the same moves on every machine): one-post moves, each valued exactly.
-        // A move re-solves the components it touches: at 15 km one component holds most of the plan, and each move
-        // costs about a whole evaluation.
+        // Local improvement while its allowance lasts (work counted in reach pairs, renewed by every move that pays:
+        // `CommuneImprovement.Allowance`; the same moves on every machine): one-post moves, each valued exactly.
+        // A move re-solves the components it touches: at 15 km one component holds most of the plan.
         // A warm answer is the quick one: when the warm start's prices gave the bound and the rounded plan is already
         // within `reach.warm_max_gap` of it (and within the default 0.5 %: a target raised to keep every warm answer,
         // `reach.warm_max_gap=1`, does not also keep a plan 20 % short unimproved), the plan is kept as it is. In the
@@ -271,7 +280,7 @@ public enum CommuneSolve {
             improvementSeconds = improvement.seconds
             improvementCutByTime = improvement.cutByTime
             log(
-                "commune plan's local improvement: \(improvement.valued) plans valued (\((Double(improvement.solvedPairs) / Double(max(1, relaxed.reach.flowPairs))).logged(decimals: 1)) times the model's reach pairs solved), \(improvement.kept) moves kept in \(improvement.seconds.loggedSeconds) s; "
+                "commune plan's local improvement: \(improvement.valued) plans valued (work \((Double(improvement.work) / Double(max(1, relaxed.reach.flowPairs))).logged(decimals: 1)) times the model's reach pairs), \(improvement.kept) moves kept in \(improvement.seconds.loggedSeconds) s; "
                     + (improvement.cutByTime
                         ? "the run's clock ended it"
                         : improvement.spent
@@ -296,6 +305,7 @@ public enum CommuneSolve {
             unitPrices: relaxed.serviceRows.map { abs(relaxation.duals?[$0] ?? 0) * relaxed.objectiveScale },
             seconds: Date().timeIntervalSince(started))
         outcome.improvementCutByTime = improvementCutByTime
+        outcome.clockStops = relaxation.clockStops
         outcome.postsBasis = relaxation.postsBasis
         outcome.warmBasis = relaxation.fromWarmBasis
         return outcome
@@ -336,6 +346,7 @@ public enum CommuneSolve {
         /// The Lagrangian posts part's basis at the relaxation's prices, left in `warm_start_basis.csv` for a variant's
         /// first posts-part LP (one dual simplex: 0.44 s in a cold 20 km run's log); nil when it does not end in the
         /// bound's time or the solver fails on it: a help for later runs, never a reason for this one to fail.
+        var clockStops: [String] = []
         func postsBasis(at duals: [Double]?) -> CommuneLagrangian.PostsBasis? {
             guard let duals else { return nil }
             let basisStarted = Date()
@@ -347,6 +358,9 @@ public enum CommuneSolve {
                 let basis = try CommuneLagrangian.postsBasis(
                     relaxed, prices: relaxed.serviceRows.map { abs(duals[$0]) }, solver: solver, options: options,
                     deadline: deadline)
+                if basis == nil, Date() >= deadline {
+                    clockStops.append("the commune posts part's basis for warm starts was not found in its time")
+                }
                 log(
                     basis == nil
                         ? "commune posts part's basis for warm starts: not found in time"
@@ -388,6 +402,7 @@ public enum CommuneSolve {
                 log("commune LP bound \(bound.logged(decimals: 1)) in \(lp.seconds.loggedSeconds) s")
                 var found = FoundBound(bound: bound, values: lp.values, duals: lp.duals, seconds: lp.seconds)
                 found.postsBasis = postsBasis(at: lp.duals)
+                found.clockStops = clockStops
                 return found
             }
             unfinished = lp.limitReached ?? lp.status.rawValue
@@ -420,8 +435,13 @@ public enum CommuneSolve {
             if warm?.prices != nil {
                 // The warm start's bound did not finish: the relaxation then, as without it.
                 log("commune Lagrangian bound from the warm start's prices did not finish: the LP relaxation instead")
-                return try bound(
+                var found = try bound(
                     relaxed, scenario: scenario, solver: solver, options: options, started: started, log: log)
+                if Date() >= deadline {
+                    found.clockStops.insert(
+                        "the commune Lagrangian bound from the warm start stopped at its time limit", at: 0)
+                }
+                return found
             }
             throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
         }
@@ -438,6 +458,7 @@ public enum CommuneSolve {
                 var found = FoundBound(
                     bound: bound, values: lp.values, duals: lp.duals, seconds: relaxationSeconds + lp.seconds)
                 found.postsBasis = postsBasis(at: lp.duals)
+                found.clockStops = clockStops
                 return found
             }
         }
@@ -448,11 +469,14 @@ public enum CommuneSolve {
                 ? "commune Lagrangian bound \(bound.logged(decimals: 1)) in \(seconds.loggedSeconds) s (the \(warm?.prices != nil ? "warm start's" : "interior point's") prices scaled, \(lagrangian.iterations) prices\(lagrangian.startedFromBasis ? "; the first from the warm start's basis" : ""))"
                 : "commune Lagrangian bound \(bound.logged(decimals: 1)) in \(seconds.loggedSeconds) s (\(lagrangian.iterations) prices, \(lagrangian.stepsThatLowered) per-unit steps below the best single price)"
         )
+        if lagrangian.stoppedByClock {
+            clockStops.append("the commune Lagrangian bound's search stopped at its time limit")
+        }
         return FoundBound(
             bound: bound, values: guide ?? lagrangian.values, duals: lagrangian.duals,
             seconds: relaxationSeconds + seconds, method: .lagrangian, unfinished: unfinished,
             fromWarmStart: warm?.prices != nil, fromBestPoint: guide != nil, postsBasis: lagrangian.postsBasis,
-            fromWarmBasis: lagrangian.startedFromBasis)
+            fromWarmBasis: lagrangian.startedFromBasis, clockStops: clockStops)
     }
 
     /// What `bound` found: the bound (value units), the fractional plan and row prices the rounding starts from, and
@@ -473,6 +497,8 @@ public enum CommuneSolve {
         var postsBasis: CommuneLagrangian.PostsBasis?
         /// The warm start's basis started the posts part's first LP.
         var fromWarmBasis = false
+        /// Steps a clock stopped (`Outcome.clockStops`).
+        var clockStops: [String] = []
     }
 
     /// The share of the commune solve's time the LP relaxation may take, and the share by which the Lagrangian bound

@@ -91,6 +91,12 @@ public enum CommuneReport {
         let full = rows.reduce(0) { $0 + $1.hostsAndCandidates }
         let optimised = rows.reduce(0) { $0 + $1.optimised }
         let plan2021 = results.plan2021 == nil ? nil : rows.reduce(0) { $0 + ($1.plan2021 ?? 0) }
+        let communes = (
+            hosts: rows.reduce(0) { $0 + $1.hostsCommunes },
+            full: rows.reduce(0) { $0 + $1.hostsAndCandidatesCommunes },
+            plan2021: rows.reduce(0) { $0 + ($1.plan2021Communes ?? 0) },
+            optimised: rows.reduce(0) { $0 + $1.optimisedCommunes }
+        )
         let plan = results.optimised
         let covered = plan.groupCoverage.reduce(0, +)
         let need = plan.model.communeNeed.reduce(0, +)
@@ -112,13 +118,31 @@ public enum CommuneReport {
                 + "(docs/model.md, \"The commune model\") under the same rules on posts as the plan above, with the candidate sites allowed."
         )
         out.append("")
-        out.append("| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | people |")
-        out.append("| --- | ---: |")
-        out.append("| all 2021 hosts, endowed or not | \(share(hosts)) |")
-        out.append("| 2021 hosts and candidate sites | \(share(full)) |")
-        if let plan2021 { out.append("| hosts endowed in the 2021 plan | \(share(plan2021)) |") }
-        out.append("| sites endowed in the optimised commune plan | \(share(optimised)) |")
+        let allCommunes = Format.grouped(results.communes.count)
+        out.append(
+            "| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | people | communes (of \(allCommunes)) |"
+        )
+        out.append("| --- | ---: | ---: |")
+        out.append("| all 2021 hosts, endowed or not | \(share(hosts)) | \(Format.grouped(communes.hosts)) |")
+        out.append("| 2021 hosts and candidate sites | \(share(full)) | \(Format.grouped(communes.full)) |")
+        if let plan2021 {
+            out.append("| hosts endowed in the 2021 plan | \(share(plan2021)) | \(Format.grouped(communes.plan2021)) |")
+        }
+        out.append(
+            "| sites endowed in the optimised commune plan | \(share(optimised)) | \(Format.grouped(communes.optimised)) |"
+        )
         out.append("")
+        // Whether each intercommunality has a conseiller of its own (the issue's "EPCI endowed").
+        let epcis = results.endowedEPCIs(results.optimised)
+        if epcis.all > 0 {
+            let then =
+                results.plan2021.map { ", \(Format.grouped(results.endowedEPCIs($0).endowed)) under the 2021 plan" }
+                ?? ""
+            out.append(
+                "**EPCIs endowed** (a site with posts in one of their communes): \(Format.grouped(epcis.endowed)) of the \(Format.grouped(epcis.all)) EPCIs of the demand table under the optimised commune plan\(then). By territory, in people and communes: `white_zones.csv`."
+            )
+            out.append("")
+        }
         out.append("![White zones of the optimised commune plan](\(CommuneMap.fileName))")
         out.append("")
         let status =
@@ -293,7 +317,8 @@ public enum CommuneReport {
             "The commune plan opens \(Format.grouped(opened.count)) candidate sites (\(Format.grouped(opened.reduce(0) { $0 + postsAt[$1] })) posts); "
                 + "\(Format.grouped(total)) people have only candidate sites among the endowed sites within reach, \(Format.grouped(totalWhite)) of them out of reach of every 2021 host "
                 + "(the others have a host within reach that the plan left without posts). The 15 that bring the most people out of the 2021 hosts' white zone "
-                + "(people no 2021 host reaches for whom it is the only endowed site in reach; all in `sites.csv`):")
+                + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`):"
+        )
         out.append("")
         out.append(
             "| site commune | territory | posts | people it alone reaches | of them, out of reach of every 2021 host |")

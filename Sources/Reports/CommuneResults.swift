@@ -155,6 +155,29 @@ public struct CommuneResults: Sendable {
     }
 
     /// Per territory (scenario order): population of the communes in `flags`.
+    /// Communes per territory where `flags` holds.
+    public func communesByTerritory(where flags: [Bool]) -> [Int] {
+        let index = Dictionary(
+            uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+        var result = [Int](repeating: 0, count: scenario.territories.count)
+        for (position, commune) in communes.enumerated() where flags[position] {
+            result[index[commune.territory]!] += 1
+        }
+        return result
+    }
+
+    /// EPCIs of the demand table, and those with a site holding posts of `plan` in one of their communes: whether an
+    /// intercommunality has a conseiller of its own at all (a commune without an EPCI code counts in neither).
+    public func endowedEPCIs(_ plan: ScoredPlan) -> (endowed: Int, all: Int) {
+        let all = Set(communes.compactMap(\.epci))
+        let endowed = plan.endowedSites
+        var found = Set<String>()
+        for (position, commune) in plan.model.reach.siteCommunes.enumerated() where endowed[position] {
+            if let epci = communes[commune].epci { found.insert(epci) }
+        }
+        return (found.count, all.count)
+    }
+
     public func populationByTerritory(where flags: [Bool]) -> [Int] {
         let index = Dictionary(
             uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })

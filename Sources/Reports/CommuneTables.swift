@@ -105,6 +105,12 @@ public enum CommuneTables {
         public let hostsAndCandidates: Int
         public let plan2021: Int?
         public let optimised: Int
+        /// The same counted in communes.
+        public let communes: Int
+        public let hostsCommunes: Int
+        public let hostsAndCandidatesCommunes: Int
+        public let plan2021Communes: Int?
+        public let optimisedCommunes: Int
     }
 
     public static func whiteZoneRows(_ results: CommuneResults) -> [WhiteZoneRow] {
@@ -113,23 +119,34 @@ public enum CommuneTables {
         let all = results.populationByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
         let plan2021 = results.plan2021.map { results.populationByTerritory(where: $0.whiteZone) }
         let optimised = results.populationByTerritory(where: results.optimised.whiteZone)
+        let communes = results.communesByTerritory(where: results.communes.map { _ in true })
+        let hostsCommunes = results.communesByTerritory(where: results.hostNetwork.sitesInReach.map(\.isEmpty))
+        let allCommunes = results.communesByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
+        let plan2021Communes = results.plan2021.map { results.communesByTerritory(where: $0.whiteZone) }
+        let optimisedCommunes = results.communesByTerritory(where: results.optimised.whiteZone)
         return results.scenario.territories.enumerated().map { index, territory in
             WhiteZoneRow(
                 territory: territory, population: population[index], hosts: hosts[index],
                 hostsAndCandidates: all[index],
-                plan2021: plan2021?[index], optimised: optimised[index])
+                plan2021: plan2021?[index], optimised: optimised[index], communes: communes[index],
+                hostsCommunes: hostsCommunes[index], hostsAndCandidatesCommunes: allCommunes[index],
+                plan2021Communes: plan2021Communes?[index], optimisedCommunes: optimisedCommunes[index])
         }
     }
 
     static func whiteZones(_ results: CommuneResults) -> String {
         var csv = CSVWriter(columns: [
             "territory_code", "territory_name", "population", "out_of_reach_hosts", "out_of_reach_hosts_and_candidates",
-            "out_of_reach_2021_plan", "out_of_reach_optimised",
+            "out_of_reach_2021_plan", "out_of_reach_optimised", "communes", "communes_out_of_reach_hosts",
+            "communes_out_of_reach_hosts_and_candidates", "communes_out_of_reach_2021_plan",
+            "communes_out_of_reach_optimised",
         ])
         for row in whiteZoneRows(results) {
             csv.append([
                 .text(row.territory.code), .text(row.territory.name), .integer(row.population), .integer(row.hosts),
                 .integer(row.hostsAndCandidates), row.plan2021.map { .integer($0) } ?? .empty, .integer(row.optimised),
+                .integer(row.communes), .integer(row.hostsCommunes), .integer(row.hostsAndCandidatesCommunes),
+                row.plan2021Communes.map { .integer($0) } ?? .empty, .integer(row.optimisedCommunes),
             ])
         }
         return csv.text

@@ -505,6 +505,17 @@ public enum DataPackage {
                     "No host with 2021 posts within reach; empty without posts_2021.", nullable: true),
                 integer(
                     "out_of_reach_optimised", unit: "people", "No site with posts of the commune plan within reach."),
+                integer("communes", unit: "communes", "Communes of the territory in the demand table."),
+                integer("communes_out_of_reach_hosts", unit: "communes", "Communes with no host within reach."),
+                integer(
+                    "communes_out_of_reach_hosts_and_candidates", unit: "communes",
+                    "Communes with no host or candidate site within reach."),
+                integer(
+                    "communes_out_of_reach_2021_plan", unit: "communes",
+                    "Communes with no host with 2021 posts within reach; empty without posts_2021.", nullable: true),
+                integer(
+                    "communes_out_of_reach_optimised", unit: "communes",
+                    "Communes with no site with posts of the commune plan within reach."),
             ], dynamic: [], primaryKey: ["territory_code"], foreignKeys: []),
         Table(
             file: "commune_model.csv",

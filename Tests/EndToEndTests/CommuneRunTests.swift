@@ -60,8 +60,30 @@ import Testing
                 ]
             }
                 == [["500", "0", "500", "500"], ["100", "100", "100", "100"]])
+        // The same in communes (c4 in 01, c7 in 02, each white under every network but the full one for c4), and
+        // the optimised plan's white communes are those allocation_by_commune.csv marks.
+        #expect(
+            white.map {
+                [
+                    $0["communes"]!, $0["communes_out_of_reach_hosts"]!,
+                    $0["communes_out_of_reach_hosts_and_candidates"]!, $0["communes_out_of_reach_2021_plan"]!,
+                    $0["communes_out_of_reach_optimised"]!,
+                ]
+            } == [["4", "1", "0", "1", "1"], ["3", "1", "1", "1", "1"]])
+        for row in white {
+            #expect(
+                row["communes_out_of_reach_optimised"]
+                    == String(
+                        communes.count { $0["territory_code"] == row["territory_code"] && $0["white_zone"] == "true" }))
+        }
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Where people live: conseillers within 15 km"))
+        #expect(report.contains("| all 2021 hosts, endowed or not | 600 (16.2 %) | 2 |"), "\(report)")
+        // EPCIs E1 (c1, c2, c3) and E2 (c5, c6, c7); c4 has none. Both plans put posts in c5 and in c1 or c2.
+        #expect(
+            report.contains(
+                "**EPCIs endowed** (a site with posts in one of their communes): 2 of the 2 EPCIs of the demand table under the optimised commune plan, 2 under the 2021 plan."
+            ))
         #expect(report.contains("optimal (within the MIP gap of the LP bound)"))
         // The 2021 plan's comparison says the posts, money and what the posts can serve (a review found the capacity
         // bought by more money unsaid): the commune plan's servable people are sites.csv's.
@@ -75,6 +97,24 @@ import Testing
             ), "\(report)")
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
+    }
+
+    /// An EPCI counts as endowed only when a site in one of its communes holds posts: c4 given its own EPCI, E3, whose
+    /// only site is the candidate K1, which neither plan endows (c4 stays a white zone), so 2 of the 3.
+    @Test func anEPCIIsEndowedOnlyByASiteWithPosts() throws {
+        let demand =
+            CommuneFixture.demandHeader + "\n"
+            + CommuneFixture.demandRows.replacingOccurrences(of: "c4,Four,01,,", with: "c4,Four,01,E3,")
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(demand: demand))
+        let out = try E2E.temporaryDirectory(prefix: "communes-epci").appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect(result.status == 0, "\(result)")
+        let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
+        #expect(communes.first { $0["commune_code"] == "c4" }?["white_zone"] == "true")
+        #expect(
+            try E2E.text(out.appendingPathComponent("report.md")).contains(
+                "**EPCIs endowed** (a site with posts in one of their communes): 2 of the 3 EPCIs of the demand table under the optimised commune plan, 2 under the 2021 plan."
+            ))
     }
 
     /// The same scenario with reach from `CommuneFixture.reachTable` (20 minutes) instead of the radius: c6 (35

@@ -405,6 +405,12 @@ public enum RunCommand {
         return (scenario, model)
     }
 
+    /// What the inputs hold that is no error but changes the answer (`CommuneInputChecks`), for `validate`'s log; `run`
+    /// logs the same when it solves the commune plan, and its report says it.
+    public static func inputWarnings(_ scenario: Scenario) -> [String] {
+        scenario.communes.map { CommuneInputChecks($0, structures: scenario.structures).warnings() } ?? []
+    }
+
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
     /// `solver` solves the stages before `stage` and writes the model.
     public static func exportModel(

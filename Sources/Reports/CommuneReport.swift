@@ -274,8 +274,45 @@ public enum CommuneReport {
                     + noCoordinates.map { "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)))" }.joined(
                         separator: ", ") + ".")
         }
+        out += inputChecks(results)
         out.append("")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What `CommuneInputChecks` found: sites in another territory's commune (with the posts the plan put there) and
+    /// commune points far from their territory; nothing when every check passes.
+    static func inputChecks(_ results: CommuneResults) -> [String] {
+        guard let inputs = results.scenario.communes else { return [] }
+        let checks = CommuneInputChecks(inputs, structures: results.scenario.structures)
+        var out: [String] = []
+        if !checks.sitesElsewhere.isEmpty {
+            let plan = results.optimised
+            let territories = results.scenario.territories
+            var posts = 0
+            for (index, decision) in plan.model.decisions.enumerated() where plan.posts[index] > 0 {
+                let pool = plan.model.pools[decision.pool]
+                if inputs.communes[pool.commune].territory != territories[pool.territory].code {
+                    posts += plan.posts[index]
+                }
+            }
+            let listed = checks.sitesElsewhere.prefix(10).map {
+                "\(MarkdownText.inline($0.id)) (\(MarkdownText.inline($0.territory))) at \(MarkdownText.inline($0.communeName)) (\(MarkdownText.inline($0.communeCode)), \(MarkdownText.inline($0.communeTerritory)))"
+            }
+            out.append("")
+            out.append(
+                "**Sites in another territory's commune**: \(Format.grouped(checks.sitesElsewhere.count)) (hosts or candidate sites) have their commune in another territory than their own. Their posts count for their own territory (its floors and caps) and serve the people around that commune; the commune plan puts \(Format.grouped(posts)) posts at such sites. Check the commune codes where that is not meant (national networks registered at their seat, homonyms, where either the territory or the commune code is the wrong one): "
+                    + listed.joined(separator: "; ") + (checks.sitesElsewhere.count > 10 ? "; …" : "") + ".")
+        }
+        if !checks.distantCommunes.isEmpty {
+            let listed = checks.distantCommunes.prefix(10).map {
+                "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)), \(MarkdownText.inline($0.territory)), \(Format.grouped(Int($0.kilometres.rounded()))) km)"
+            }
+            out.append("")
+            out.append(
+                "**Commune points far from their territory**: \(Format.grouped(checks.distantCommunes.count)) communes lie more than \(Int(CommuneInputChecks.distantKm)) km from the median point of their territory's communes (latitude and longitude swapped?); their reach is computed from the point as given: "
+                    + listed.joined(separator: "; ") + (checks.distantCommunes.count > 10 ? "; …" : "") + ".")
+        }
+        return out
     }
 
     /// Candidate sites the plan opens, ranked by the people for whom they are the only endowed site within reach.

@@ -117,6 +117,35 @@ import Testing
             ))
     }
 
+    /// A site in another territory's commune is said by `validate`, by the run's log and in the report, with the posts
+    /// the plan puts there (a review placed an Ain candidate in Paris, and every command let it pass without a word).
+    @Test func aSiteInAnotherTerritorysCommuneIsSaid() throws {
+        let candidates = """
+            id,name,territory,kind,capacity,cofinancing_eur,commune_code
+            K1,Candidate,01,public,1,0,c5
+
+            """
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(candidates: candidates))
+        let root = try E2E.temporaryDirectory(prefix: "communes-elsewhere")
+        let validated = try E2E.repartir(["validate", folder.path], in: root)
+        #expect(validated.status == 0, "\(validated)")
+        #expect(validated.stderrText.contains("warning: 1 site(s) in a commune of another territory than their host's"))
+        let out = root.appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: root)
+        #expect([0, 10].contains(result.status), "\(result)")
+        #expect(result.stderrText.contains("K1 (territory 01) at c5 Five (territory 02)"))
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(
+            report.contains(
+                "**Sites in another territory's commune**: 1 (hosts or candidate sites) have their commune in another territory than their own."
+            ))
+        #expect(report.contains("K1 (01) at Five (c5, 02)"))
+        // Without it, nothing is said.
+        let clean = root.appendingPathComponent("clean")
+        _ = try E2E.repartir(["run", try CommuneFixture.folder(), "--out", clean.path], in: root)
+        #expect(!(try E2E.text(clean.appendingPathComponent("report.md")).contains("another territory's commune")))
+    }
+
     /// The same scenario with reach from `CommuneFixture.reachTable` (20 minutes) instead of the radius: c6 (35
     /// minutes from c5) has no site in reach, c7 (no coordinates, 15 minutes from c5) has the 2021 host of c5, where
     /// the radius leaves it white. The optimum (509.12, hand-solved in CommuneReachTableTests) is proven; which sites

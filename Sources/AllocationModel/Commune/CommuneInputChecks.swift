@@ -1,0 +1,101 @@
+import Foundation
+import Scenario
+
+/// Checks of the commune inputs that are not errors (a scenario may mean them) but change where posts serve, so they
+/// are said (the log of `validate` and `run`, and the report) and never pass silently: a site whose commune lies in
+/// another territory than its host's (its posts count for the host's territory, its floors and caps, and serve the
+/// people around that commune: the real hosts' list has 82, national networks registered at their seat and a few
+/// homonyms where either the territory or the commune code is the wrong one, e.g. Saint-Denis of La Réunion, by its
+/// SIREN and commune code, attached to Seine-Saint-Denis), and a commune whose point lies far from its territory's
+/// other communes (a latitude and longitude swapped).
+public struct CommuneInputChecks: Sendable {
+    /// A host or candidate site whose commune is in another territory.
+    public struct SiteElsewhere: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let territory: String
+        public let candidate: Bool
+        public let communeCode: String
+        public let communeName: String
+        public let communeTerritory: String
+    }
+
+    /// A commune whose point is more than `distantKm` from the median point of its territory's communes (territories
+    /// with at least three communes with coordinates: with two, which one is off cannot be told).
+    public struct DistantCommune: Sendable, Equatable {
+        public let code: String
+        public let name: String
+        public let territory: String
+        public let kilometres: Double
+    }
+
+    /// Farther than any real commune from its territory's median point (the farthest: Maripasoula, Guyane, 226 km;
+    /// mainland départements under 150 km), nearer than a point whose latitude and longitude were swapped (thousands).
+    public static let distantKm = 300.0
+
+    public let sitesElsewhere: [SiteElsewhere]
+    public let distantCommunes: [DistantCommune]
+
+    public init(_ inputs: CommuneInputs, structures: [HostStructure]) {
+        let communes = inputs.communes
+        var elsewhere: [SiteElsewhere] = []
+        let sites =
+            zip(structures, inputs.structureCommunes).map { ($0, $1, false) }
+            + zip(inputs.candidates, inputs.candidateCommunes).map { ($0, $1, true) }
+        for (host, position, candidate) in sites where communes.indices.contains(position) {
+            let commune = communes[position]
+            guard commune.territory != host.territory else { continue }
+            elsewhere.append(
+                SiteElsewhere(
+                    id: host.id, name: host.name, territory: host.territory, candidate: candidate,
+                    communeCode: commune.code, communeName: commune.name, communeTerritory: commune.territory))
+        }
+        sitesElsewhere = elsewhere
+        // The median latitude and longitude of each territory's communes (robust to the few far points it looks for).
+        var points: [String: (latitudes: [Double], longitudes: [Double])] = [:]
+        for commune in communes {
+            guard let latitude = commune.latitude, let longitude = commune.longitude else { continue }
+            points[commune.territory, default: ([], [])].latitudes.append(latitude)
+            points[commune.territory, default: ([], [])].longitudes.append(longitude)
+        }
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+        let centre = points.filter { $0.value.latitudes.count >= 3 }.mapValues {
+            (median($0.latitudes), median($0.longitudes))
+        }
+        distantCommunes = communes.compactMap { commune in
+            guard let latitude = commune.latitude, let longitude = commune.longitude,
+                let (lat, lon) = centre[commune.territory]
+            else { return nil }
+            let kilometres = CommuneReach.distanceKm(latitude, longitude, lat, lon)
+            guard kilometres > Self.distantKm else { return nil }
+            return DistantCommune(
+                code: commune.code, name: commune.name, territory: commune.territory, kilometres: kilometres)
+        }
+    }
+
+    /// The log's warning lines (none when every check passes); at most `listed` examples each.
+    public func warnings(listed: Int = 5) -> [String] {
+        var lines: [String] = []
+        if !sitesElsewhere.isEmpty {
+            let examples = sitesElsewhere.prefix(listed).map {
+                "\($0.id) (territory \($0.territory)) at \($0.communeCode) \($0.communeName) (territory \($0.communeTerritory))"
+            }
+            lines.append(
+                "warning: \(sitesElsewhere.count) site(s) in a commune of another territory than their host's: their posts count for the host's territory and serve around that commune (e.g. \(examples.joined(separator: "; ")))"
+            )
+        }
+        if !distantCommunes.isEmpty {
+            let examples = distantCommunes.prefix(listed).map {
+                "\($0.code) \($0.name) (territory \($0.territory)) \(Int($0.kilometres.rounded())) km"
+            }
+            lines.append(
+                "warning: \(distantCommunes.count) commune(s) of the demand table more than \(Int(Self.distantKm)) km from the median point of their territory's communes (latitude and longitude swapped?): \(examples.joined(separator: "; "))"
+            )
+        }
+        return lines
+    }
+}

@@ -1,0 +1,47 @@
+@testable import AllocationModel
+import CommuneFixtures
+import Foundation
+import Scenario
+import Testing
+
+/// Inputs that are no error but change where posts serve are said, not passed over (`CommuneInputChecks`): a review
+/// placed an Ain candidate in Paris and swapped a commune's latitude and longitude, and both runs went through
+/// without a word.
+@Suite struct CommuneInputChecksTests {
+    /// The fixture as it is passes every check; with the candidate K1 (territory 01) placed in c5 (territory 02) and
+    /// c4 moved from the equator to 45° N (about 5,000 km from the median point of its territory's four communes), the
+    /// checks name each. Territory 02 has two communes with coordinates: too few to tell which is off, so c6 moved as
+    /// far is not named.
+    @Test func aSiteInAnotherTerritoryAndAFarCommuneAreNamed() throws {
+        let clean = try ScenarioLoader.load(try CommuneFixture.folder())
+        let none = CommuneInputChecks(try #require(clean.communes), structures: clean.structures)
+        #expect(none.sitesElsewhere.isEmpty && none.distantCommunes.isEmpty && none.warnings().isEmpty)
+
+        let demand =
+            CommuneFixture.demandHeader + "\n"
+            + CommuneFixture.demandRows.replacingOccurrences(
+                of: "c4,Four,01,,500,150,0,", with: "c4,Four,01,,500,150,45,"
+            )
+            .replacingOccurrences(of: "c6,Six,02,E2,300,50,0,", with: "c6,Six,02,E2,300,50,45,")
+            + "\n"
+        let candidates = """
+            id,name,territory,kind,capacity,cofinancing_eur,commune_code
+            K1,Candidate,01,public,1,0,c5
+
+            """
+        let scenario = try ScenarioLoader.load(try CommuneFixture.folder(demand: demand, candidates: candidates))
+        let checks = CommuneInputChecks(try #require(scenario.communes), structures: scenario.structures)
+        #expect(
+            checks.sitesElsewhere == [
+                .init(
+                    id: "K1", name: "Candidate", territory: "01", candidate: true, communeCode: "c5",
+                    communeName: "Five", communeTerritory: "02")
+            ])
+        #expect(checks.distantCommunes.map(\.code) == ["c4"])
+        #expect(abs((checks.distantCommunes.first?.kilometres ?? 0) - 5_000) < 100)
+        let warnings = checks.warnings()
+        #expect(warnings.count == 2)
+        #expect(warnings[0].contains("1 site(s) in a commune of another territory") && warnings[0].contains("K1"))
+        #expect(warnings[1].contains("c4 Four (territory 01)"))
+    }
+}

@@ -322,13 +322,26 @@ public enum CommuneReport {
         var candidateSite = [Bool](repeating: false, count: model.reach.siteCommunes.count)
         var hostSite = [Bool](repeating: false, count: model.reach.siteCommunes.count)
         var postsAt = [Int](repeating: 0, count: model.reach.siteCommunes.count)
+        var servableAt = [Double](repeating: 0, count: model.reach.siteCommunes.count)
         for (index, decision) in model.decisions.enumerated() where plan.posts[index] > 0 {
             let pool = model.pools[decision.pool]
             if pool.candidate { candidateSite[pool.site] = true } else { hostSite[pool.site] = true }
-            if pool.candidate { postsAt[pool.site] += plan.posts[index] }
+            if pool.candidate {
+                postsAt[pool.site] += plan.posts[index]
+                servableAt[pool.site] += Double(plan.posts[index]) * decision.peoplePerPost
+            }
         }
         let opened = candidateSite.indices.filter { candidateSite[$0] }
-        guard !opened.isEmpty else { return ["No candidate site is opened by the commune plan.", ""] }
+        // Host communes the plan leaves without posts (a review found them unsaid): every host site, endowed or not.
+        var anyHost = [Bool](repeating: false, count: model.reach.siteCommunes.count)
+        for pool in model.pools where !pool.candidate { anyHost[pool.site] = true }
+        let hostCommunes = anyHost.count { $0 }
+        let closed = anyHost.indices.count { anyHost[$0] && !hostSite[$0] }
+        let closedSentence =
+            "It leaves \(Format.grouped(closed)) of the \(Format.grouped(hostCommunes)) communes with a 2021 host without posts."
+        guard !opened.isEmpty else {
+            return ["No candidate site is opened by the commune plan. " + closedSentence, ""]
+        }
         // People for whom the site is the only endowed site in reach, and among them those no 2021 host reaches at
         // all: only these come out of a white zone thanks to it; the others have a host within reach that the plan
         // left without posts (a review found the first count called "brought out of a white zone").
@@ -353,17 +366,20 @@ public enum CommuneReport {
         out.append(
             "The commune plan opens \(Format.grouped(opened.count)) candidate sites (\(Format.grouped(opened.reduce(0) { $0 + postsAt[$1] })) posts); "
                 + "\(Format.grouped(total)) people have only candidate sites among the endowed sites within reach, \(Format.grouped(totalWhite)) of them out of reach of every 2021 host "
-                + "(the others have a host within reach that the plan left without posts). The 15 that bring the most people out of the 2021 hosts' white zone "
-                + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`):"
+                + "(the others have a host within reach that the plan left without posts). \(closedSentence) The 15 that bring the most people out of the 2021 hosts' white zone "
+                + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`). "
+                + "Reach is not service: a site's posts serve at most the people of the last column over their funded months, "
+                + "among the people in need of the communes it reaches (a review read 61,466 people reached by one post as 61,466 served):"
         )
         out.append("")
         out.append(
-            "| site commune | territory | posts | people it alone reaches | of them, out of reach of every 2021 host |")
-        out.append("| --- | --- | ---: | ---: | ---: |")
+            "| site commune | territory | posts | people it alone reaches | of them, out of reach of every 2021 host | its posts can serve |"
+        )
+        out.append("| --- | --- | ---: | ---: | ---: | ---: |")
         for site in opened.sorted(by: { (addsWhite[$0], adds[$0], $1) > (addsWhite[$1], adds[$1], $0) }).prefix(15) {
             let commune = results.communes[model.reach.siteCommunes[site]]
             out.append(
-                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) | \(Format.grouped(addsWhite[site])) |"
+                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) | \(Format.grouped(addsWhite[site])) | \(Format.grouped(servableAt[site])) |"
             )
         }
         out.append("")

@@ -117,6 +117,21 @@ import Testing
             ))
     }
 
+    /// Five posts: every host full and the candidate K1 opened, the only site within 15 km of c4 (500 people, no 2021
+    /// host in reach). The table of new sites says what it alone reaches and, beside it, what its one post can serve
+    /// (120 people: a review read reach as service).
+    @Test func anOpenedSiteSaysWhatItReachesAndWhatItCanServe() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(posts: 5))
+        let out = try E2E.temporaryDirectory(prefix: "communes-opened").appendingPathComponent("run")
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect([0, 10].contains(result.status), "\(result)")
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("The commune plan opens 1 candidate sites (1 posts)"), "\(report)")
+        #expect(report.contains("| Four (c4) | 01 | 1 | 500 | 500 | 120 |"))
+        // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
+        #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without posts."))
+    }
+
     /// A site in another territory's commune is said by `validate`, by the run's log and in the report, with the posts
     /// the plan puts there (a review placed an Ain candidate in Paris, and every command let it pass without a word).
     @Test func aSiteInAnotherTerritorysCommuneIsSaid() throws {

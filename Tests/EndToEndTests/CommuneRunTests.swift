@@ -79,6 +79,12 @@ import Testing
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Where people live: conseillers within 15 km"))
         #expect(report.contains("| all 2021 hosts, endowed or not | 600 (16.2 %) | 2 |"), "\(report)")
+        // H2 had no 2021 post, so the 2021 plan's row is not the hosts' row under another name, and says nothing more.
+        #expect(report.contains("| hosts endowed in the 2021 plan | 600 (16.2 %) | 2 |"))
+        #expect(
+            report.contains(
+                "Communes without coordinates (reached only by a site in the commune itself): Seven (c7); 100 people, 100 of them counted in the commune plan's white zone for want of a point."
+            ))
         // EPCIs E1 (c1, c2, c3) and E2 (c5, c6, c7); c4 has none. Both plans put posts in c5 and in c1 or c2.
         #expect(
             report.contains(
@@ -120,8 +126,17 @@ import Testing
     /// Five posts: every host full and the candidate K1 opened, the only site within 15 km of c4 (500 people, no 2021
     /// host in reach). The table of new sites says what it alone reaches and, beside it, what its one post can serve
     /// (120 people: a review read reach as service).
+    /// Every host here had a 2021 post (H2 given one), so the 2021 plan's row of white zones says why it equals the
+    /// hosts' row.
     @Test func anOpenedSiteSaysWhatItReachesAndWhatItCanServe() throws {
-        let folder = URL(fileURLWithPath: try CommuneFixture.folder(posts: 5))
+        let structures = """
+            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+            H1,Host one,01,public,2,0,1,c1
+            H2,Host two,01,private,1,0,1,c2
+            H3,Host three,02,public,1,0,1,c5
+
+            """
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(posts: 5, structures: structures))
         let out = try E2E.temporaryDirectory(prefix: "communes-opened").appendingPathComponent("run")
         let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
         #expect([0, 10].contains(result.status), "\(result)")
@@ -130,6 +145,7 @@ import Testing
         #expect(report.contains("| Four (c4) | 01 | 1 | 500 | 500 | 120 |"))
         // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
         #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without posts."))
+        #expect(report.contains("| hosts endowed in the 2021 plan (every host had 2021 posts) |"))
     }
 
     /// A site in another territory's commune is said by `validate`, by the run's log and in the report, with the posts

@@ -7,8 +7,12 @@ import Foundation
 public enum WhiteZoneMap {
     /// A commune's access under a plan, drawn in this order (white zones last, on top).
     public enum Access: Int, Sendable, CaseIterable {
-        /// At least one site with a post within reach.
+        /// At least one site with a post within reach, and a 2021 host (endowed or not) within reach too.
         case endowed
+        /// At least one site with a post within reach, and no 2021 host: the plan's new sites brought it out of the
+        /// 2021 hosts' white zone (so the map shows both white zones: this class and the two below were the 2021
+        /// hosts').
+        case endowedNew
         /// White zone, but a site without posts (an unendowed host or an unopened candidate) is within reach:
         /// one post there would close it.
         case siteWithoutPosts
@@ -18,6 +22,7 @@ public enum WhiteZoneMap {
         public var label: String {
             switch self {
             case .endowed: return "endowed site within reach"
+            case .endowedNew: return "endowed site within reach, no 2021 host"
             case .siteWithoutPosts: return "white zone, site without posts in reach"
             case .noSite: return "white zone, no site in reach"
             }
@@ -26,6 +31,7 @@ public enum WhiteZoneMap {
         public var color: String {
             switch self {
             case .endowed: return "#2c7fb8"
+            case .endowedNew: return "#1a9850"
             case .siteWithoutPosts: return "#f59e0b"
             case .noSite: return "#d7191c"
             }
@@ -35,12 +41,13 @@ public enum WhiteZoneMap {
         public var id: String {
             switch self {
             case .endowed: return "access-endowed"
+            case .endowedNew: return "access-endowed-new"
             case .siteWithoutPosts: return "access-site-without-posts"
             case .noSite: return "access-no-site"
             }
         }
 
-        public var isWhiteZone: Bool { self != .endowed }
+        public var isWhiteZone: Bool { self == .siteWithoutPosts || self == .noSite }
     }
 
     public struct Point: Sendable, Equatable {
@@ -97,8 +104,9 @@ public enum WhiteZoneMap {
         let counts = counts(points)
         let totalCommunes = points.count
         let totalPeople = points.reduce(0) { $0 + $1.population }
-        let whiteCommunes = counts[1].communes + counts[2].communes
-        let whitePeople = counts[1].people + counts[2].people
+        let white = Access.allCases.filter(\.isWhiteZone)
+        let whiteCommunes = white.reduce(0) { $0 + counts[$1.rawValue].communes }
+        let whitePeople = white.reduce(0) { $0 + counts[$1.rawValue].people }
         let radius =
             maxMinutes.map { SVGText.number($0, decimals: $0.rounded() == $0 ? 0 : 1) + " minutes" }
             ?? SVGText.number(radiusKm, decimals: radiusKm.rounded() == radiusKm ? 0 : 1) + " km"

@@ -149,6 +149,10 @@ public enum CommuneReport {
         }
         out.append("![White zones of the optimised commune plan](\(CommuneMap.fileName))")
         out.append("")
+        out.append(
+            "On the map, the communes the plan's new sites bring within reach of a conseiller, out of reach of every 2021 host, have a colour of their own: with the two white-zone colours they make the 2021 hosts' white zone."
+        )
+        out.append("")
         let status =
             results.proven
             ? "optimal (within the MIP gap of the \(results.boundName))"

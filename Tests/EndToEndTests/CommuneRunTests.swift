@@ -146,6 +146,14 @@ import Testing
         // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
         #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without posts."))
         #expect(report.contains("| hosts endowed in the 2021 plan (every host had 2021 posts) |"))
+        // On the map c4 is its own class: endowed, with no 2021 host in reach (the 2021 hosts' white zone, closed).
+        let svg = try E2E.text(out.appendingPathComponent("map_white_zones.svg"))
+        let group = try #require(svg.range(of: "<g id=\"access-endowed-new\""))
+        let body = svg[group.upperBound...]
+        let end = try #require(body.range(of: "</g>"))
+        #expect(body[..<end.lowerBound].components(separatedBy: "h0").count - 1 == 1)
+        #expect(svg.contains("endowed site within reach, no 2021 host"))
+        #expect(svg.contains("White zones within 15 km: 1 of 7 communes, 100 of 3,700 people"))
     }
 
     /// A site in another territory's commune is said by `validate`, by the run's log and in the report, with the posts

@@ -21,12 +21,14 @@ import Testing
         let svg = try E2E.text(out.appendingPathComponent("map_white_zones.svg"))
         #expect(
             svg.hasPrefix("<?xml") && svg.contains("White zones within 15 km: 2 of 7 communes, 600 of 3,700 people"))
-        let counts = ["access-endowed", "access-site-without-posts", "access-no-site"].map { id -> Int in
+        let counts = ["access-endowed", "access-endowed-new", "access-site-without-posts", "access-no-site"].map {
+            id -> Int in
             guard let start = svg.range(of: "<g id=\"\(id)\""), let end = svg[start.upperBound...].range(of: "</g>")
             else { return -1 }
             return svg[start.upperBound..<end.lowerBound].components(separatedBy: "h0").count - 1
         }
-        #expect(counts == [5, 1, 0])  // c7 has no coordinates: counted, not drawn
+        // Every endowed commune has a 2021 host in reach; c7 has no coordinates: counted, not drawn.
+        #expect(counts == [5, 0, 1, 0])
         #expect(svg.contains("data-communes=\"1\" data-people=\"100\""))
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("](map_white_zones.svg)"))

@@ -112,11 +112,12 @@ final class WhiteZoneXML: NSObject, XMLParserDelegate {
         let svg = WhiteZoneMap.svg(points: Self.points, radiusKm: 15, territoryNames: ["971": "Guadeloupe"])
         let (ok, error, check) = WhiteZoneXML.parse(svg)
         #expect(ok, "\(error ?? "")")
-        #expect(check.groups == ["access-endowed", "access-site-without-posts", "access-no-site"])
+        #expect(
+            check.groups == ["access-endowed", "access-endowed-new", "access-site-without-posts", "access-no-site"])
         #expect(
             check.dots("access-endowed") == 3 && check.dots("access-site-without-posts") == 1
                 && check.dots("access-no-site") == 2)
-        #expect(check.legend.map(\.communes) == [3, 1, 3] && check.legend.map(\.people) == [2100, 300, 470])
+        #expect(check.legend.map(\.communes) == [3, 0, 1, 3] && check.legend.map(\.people) == [2100, 0, 300, 470])
         #expect(svg.contains("White zones within 15 km: 4 of 7 communes, 770 of 2,870 people"))
         #expect(svg.contains("Guadeloupe (971)") && svg.contains("1 commune without coordinates"))
         // Same input, same bytes.
@@ -144,7 +145,7 @@ final class WhiteZoneXML: NSObject, XMLParserDelegate {
             latitude: 45.0, longitude: 2.0, territory: "15", overseas: false, population: 42, access: .noSite)
         let (_, _, white) = WhiteZoneXML.parse(WhiteZoneMap.svg(points: [lone], radiusKm: 10))
         #expect(white.dots("access-no-site") == 1 && white.dots("access-endowed") == 0)
-        #expect(white.legend.map(\.communes) == [0, 0, 1])
+        #expect(white.legend.map(\.communes) == [0, 0, 0, 1])
         #expect(
             WhiteZoneMap.Access.noSite.isWhiteZone && WhiteZoneMap.Access.siteWithoutPosts.isWhiteZone
                 && !WhiteZoneMap.Access.endowed.isWhiteZone)

@@ -10,8 +10,8 @@ public enum WhiteZoneMap {
         /// At least one site with a post within reach, and a 2021 host (endowed or not) within reach too.
         case endowed
         /// At least one site with a post within reach, and no 2021 host: the plan's new sites brought it out of the
-        /// 2021 hosts' white zone (so the map shows both white zones: this class and the two below were the 2021
-        /// hosts').
+        /// 2021 hosts' white zone (which is this class and the white-zone communes no 2021 host reaches: a white-zone
+        /// commune may have a host the plan left without posts).
         case endowedNew
         /// White zone, but a site without posts (an unendowed host or an unopened candidate) is within reach:
         /// one post there would close it.

@@ -15,7 +15,7 @@ public enum CommuneMap {
         let overseas = Set(results.scenario.territories.filter(\.overseas).map(\.code))
         let endowed = plan.endowedSites
         let reach = plan.model.reach
-        let hostless = results.hostNetwork.sitesInReach.map(\.isEmpty)
+        let hostless = results.outOfReachOfHosts
         return results.communes.enumerated().map { index, commune in
             let sites = reach.sitesInReach[index]
             let access: WhiteZoneMap.Access =

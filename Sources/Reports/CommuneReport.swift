@@ -1,5 +1,6 @@
 import AllocationModel
 import Foundation
+import Pictures
 import Scenario
 
 /// The report's commune section: who has a conseiller within reach, the white zones by territory under the
@@ -143,16 +144,23 @@ public enum CommuneReport {
                 results.plan2021.map { ", \(Format.grouped(results.endowedEPCIs($0).endowed)) under the 2021 plan" }
                 ?? ""
             out.append(
-                "**EPCIs endowed** (a site with posts in one of their communes): \(Format.grouped(epcis.endowed)) of the \(Format.grouped(epcis.all)) EPCIs of the demand table under the optimised commune plan\(then). By territory, in people and communes: `white_zones.csv`."
+                "**EPCIs endowed** (a site with posts in one of their communes): \(Format.grouped(epcis.endowed)) of the \(Format.grouped(epcis.all)) EPCIs of the demand table under the optimised commune plan\(then)."
             )
             out.append("")
         }
+        out.append("White zones by territory, in people and in communes: `white_zones.csv`.")
+        out.append("")
         out.append("![White zones of the optimised commune plan](\(CommuneMap.fileName))")
         out.append("")
-        out.append(
-            "On the map, the communes the plan's new sites bring within reach of a conseiller, out of reach of every 2021 host, have a colour of their own: with the two white-zone colours they make the 2021 hosts' white zone."
-        )
-        out.append("")
+        // The 2021 hosts' white zone on the same map: the green class, and the white-zone communes no host reaches (a
+        // white-zone commune may have a host the plan left without posts, so the two white colours are not all of it).
+        let newlyReached = CommuneMap.points(results, plan: plan).count { $0.access == .endowedNew }
+        if newlyReached > 0 {
+            out.append(
+                "On the map, green marks the \(Format.grouped(newlyReached)) communes the plan's new sites bring within reach of a conseiller, out of reach of every 2021 host; with the white-zone communes no 2021 host reaches, they are the 2021 hosts' white zone (\(Format.grouped(communes.hosts)) communes)."
+            )
+            out.append("")
+        }
         let status =
             results.proven
             ? "optimal (within the MIP gap of the \(results.boundName))"
@@ -348,13 +356,16 @@ public enum CommuneReport {
             }
         }
         let opened = candidateSite.indices.filter { candidateSite[$0] }
-        // Host communes the plan leaves without posts (a review found them unsaid): every host site, endowed or not.
-        var anyHost = [Bool](repeating: false, count: model.reach.siteCommunes.count)
-        for pool in model.pools where !pool.candidate { anyHost[pool.site] = true }
-        let hostCommunes = anyHost.count { $0 }
-        let closed = anyHost.indices.count { anyHost[$0] && !hostSite[$0] }
+        // Communes with a 2021 host (every host of structures.csv: the 2021 network) where no site of the plan has a
+        // post (a review found them unsaid).
+        var communeWithPosts = Set<Int>()
+        for (index, decision) in model.decisions.enumerated() where plan.posts[index] > 0 {
+            communeWithPosts.insert(model.pools[decision.pool].commune)
+        }
+        let hostCommunes = results.hostNetwork.siteCommunes
+        let closed = hostCommunes.count { !communeWithPosts.contains($0) }
         let closedSentence =
-            "It leaves \(Format.grouped(closed)) of the \(Format.grouped(hostCommunes)) communes with a 2021 host without posts."
+            "It leaves \(Format.grouped(closed)) of the \(Format.grouped(hostCommunes.count)) communes with a 2021 host without any post."
         guard !opened.isEmpty else {
             return ["No candidate site is opened by the commune plan. " + closedSentence, ""]
         }
@@ -364,7 +375,7 @@ public enum CommuneReport {
         var adds = [Int](repeating: 0, count: candidateSite.count)
         var addsWhite = [Int](repeating: 0, count: candidateSite.count)
         var total = 0, totalWhite = 0
-        let hostless = results.hostNetwork.sitesInReach.map(\.isEmpty)
+        let hostless = results.outOfReachOfHosts
         for (commune, sites) in model.reach.sitesInReach.enumerated() {
             let endowed = sites.filter { candidateSite[$0] || hostSite[$0] }
             let people = results.communes[commune].population

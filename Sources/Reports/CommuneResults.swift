@@ -154,17 +154,22 @@ public struct CommuneResults: Sendable {
         }
     }
 
-    /// Per territory (scenario order): population of the communes in `flags`.
-    /// Communes per territory where `flags` holds.
-    public func communesByTerritory(where flags: [Bool]) -> [Int] {
+    /// For each commune: no host of structures.csv (the 2021 network, endowed or not) within reach.
+    public var outOfReachOfHosts: [Bool] { hostNetwork.sitesInReach.map(\.isEmpty) }
+
+    /// Per territory (scenario order): the communes in `flags`, each counted by `weight` (1, or its population).
+    func byTerritory(where flags: [Bool], weight: (CommuneInputs.Commune) -> Int) -> [Int] {
         let index = Dictionary(
             uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
         var result = [Int](repeating: 0, count: scenario.territories.count)
         for (position, commune) in communes.enumerated() where flags[position] {
-            result[index[commune.territory]!] += 1
+            result[index[commune.territory]!] += weight(commune)
         }
         return result
     }
+
+    /// Communes per territory where `flags` holds.
+    public func communesByTerritory(where flags: [Bool]) -> [Int] { byTerritory(where: flags) { _ in 1 } }
 
     /// EPCIs of the demand table, and those with a site holding posts of `plan` in one of their communes: whether an
     /// intercommunality has a conseiller of its own at all (a commune without an EPCI code counts in neither).
@@ -178,13 +183,8 @@ public struct CommuneResults: Sendable {
         return (found.count, all.count)
     }
 
+    /// Per territory (scenario order): population of the communes in `flags`.
     public func populationByTerritory(where flags: [Bool]) -> [Int] {
-        let index = Dictionary(
-            uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
-        var result = [Int](repeating: 0, count: scenario.territories.count)
-        for (position, commune) in communes.enumerated() where flags[position] {
-            result[index[commune.territory]!] += commune.population
-        }
-        return result
+        byTerritory(where: flags) { $0.population }
     }
 }

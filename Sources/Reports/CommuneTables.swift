@@ -35,7 +35,7 @@ public enum CommuneTables {
         let covered = plan.communeCoverage
         let white = plan.whiteZone
         let nearest = results.nearestEndowedKm(plan)
-        let hostsWhite = results.hostNetwork.sitesInReach.map(\.isEmpty)
+        let hostsWhite = results.outOfReachOfHosts
         var csv = CSVWriter(columns: [
             "commune_code", "commune_name", "territory_code", "epci", "population", "need", "people_covered",
             "coverage_ratio", "sites_in_reach", "nearest_endowed_site_km", "white_zone", "white_zone_2021_hosts",
@@ -115,12 +115,12 @@ public enum CommuneTables {
 
     public static func whiteZoneRows(_ results: CommuneResults) -> [WhiteZoneRow] {
         let population = results.populationByTerritory(where: results.communes.map { _ in true })
-        let hosts = results.populationByTerritory(where: results.hostNetwork.sitesInReach.map(\.isEmpty))
+        let hosts = results.populationByTerritory(where: results.outOfReachOfHosts)
         let all = results.populationByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
         let plan2021 = results.plan2021.map { results.populationByTerritory(where: $0.whiteZone) }
         let optimised = results.populationByTerritory(where: results.optimised.whiteZone)
         let communes = results.communesByTerritory(where: results.communes.map { _ in true })
-        let hostsCommunes = results.communesByTerritory(where: results.hostNetwork.sitesInReach.map(\.isEmpty))
+        let hostsCommunes = results.communesByTerritory(where: results.outOfReachOfHosts)
         let allCommunes = results.communesByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
         let plan2021Communes = results.plan2021.map { results.communesByTerritory(where: $0.whiteZone) }
         let optimisedCommunes = results.communesByTerritory(where: results.optimised.whiteZone)

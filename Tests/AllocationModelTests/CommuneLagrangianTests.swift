@@ -264,8 +264,8 @@ import Testing
         let model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         let stopped = try #require(
             try CommuneLagrangian.solve(
-                model, solver: SlowSolver(pause: 0.3), options: SolverOptions(mipGap: 1e-4),
-                deadline: Date().addingTimeInterval(0.2)))
+                model, solver: SlowSolver(pause: 0.6), options: SolverOptions(mipGap: 1e-4),
+                deadline: Date().addingTimeInterval(0.5)))
         #expect(stopped.stoppedByClock && stopped.iterations == 1, "\(stopped.iterations) prices")
         let whole = try #require(
             try CommuneLagrangian.solve(model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4)))

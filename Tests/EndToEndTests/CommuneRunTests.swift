@@ -78,6 +78,12 @@ import Testing
         }
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("## Where people live: conseillers within 15 km"))
+        // Host communes (c1, c2, c5) without any post, from sites.csv.
+        let withPosts = Set(
+            try E2E.table(out.appendingPathComponent("sites.csv")).filter { (Int($0["posts"] ?? "") ?? 0) > 0 }
+                .map { $0["site_commune"]! })
+        let closed = ["c1", "c2", "c5"].count { !withPosts.contains($0) }
+        #expect(report.contains("It leaves \(closed) of the 3 communes with a 2021 host without any post."))
         #expect(report.contains("| all 2021 hosts, endowed or not | 600 (16.2 %) | 2 |"), "\(report)")
         // H2 had no 2021 post, so the 2021 plan's row is not the hosts' row under another name, and says nothing more.
         #expect(report.contains("| hosts endowed in the 2021 plan | 600 (16.2 %) | 2 |"))
@@ -144,7 +150,7 @@ import Testing
         #expect(report.contains("The commune plan opens 1 candidate sites (1 posts)"), "\(report)")
         #expect(report.contains("| Four (c4) | 01 | 1 | 500 | 500 | 120 |"))
         // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
-        #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without posts."))
+        #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without any post."))
         #expect(report.contains("| hosts endowed in the 2021 plan (every host had 2021 posts) |"))
         // On the map c4 is its own class: endowed, with no 2021 host in reach (the 2021 hosts' white zone, closed).
         let svg = try E2E.text(out.appendingPathComponent("map_white_zones.svg"))
@@ -179,6 +185,15 @@ import Testing
                 "**Sites in another territory's commune**: 1 (hosts or candidate sites) have their commune in another territory than their own."
             ))
         #expect(report.contains("K1 (01) at Five (c5, 02)"))
+        // The posts the plan puts at such sites, from sites.csv: the rows whose pool's territory is not its commune's.
+        let territoryOf = Dictionary(
+            uniqueKeysWithValues: try E2E.table(out.appendingPathComponent("allocation_by_commune.csv")).map {
+                ($0["commune_code"]!, $0["territory_code"]!)
+            })
+        let elsewhere = try E2E.table(out.appendingPathComponent("sites.csv")).filter {
+            territoryOf[$0["site_commune"] ?? ""] != $0["territory_code"]
+        }.reduce(0) { $0 + (Int($1["posts"] ?? "") ?? 0) }
+        #expect(report.contains("the commune plan puts \(elsewhere) posts at such sites"), "\(elsewhere)")
         // Without it, nothing is said.
         let clean = root.appendingPathComponent("clean")
         _ = try E2E.repartir(["run", try CommuneFixture.folder(), "--out", clean.path], in: root)

@@ -41,7 +41,7 @@ import Testing
     /// plan's local improvement too: its allowance is counted in work, and only the run's budget can stop it by the
     /// clock. (Until 2026-12-03 its window was an eighth of its bound's seconds whatever the budget, and the same
     /// remedy promised every cold commune run what more time could not give.)
-    @Test func theReportsRemedyFitsTheReason() throws {
+    @Test func everyClockReasonGetsTheMoreTimeRemedy() throws {
         for reason in [
             try #require(CommuneRun.timingDependence(relaxationUnfinished: nil, improvementCutByTime: true)),
             try #require(CommuneRun.timingDependence(relaxationUnfinished: "time limit", improvementCutByTime: true)),

@@ -148,6 +148,7 @@ final class WhiteZoneXML: NSObject, XMLParserDelegate {
         #expect(white.legend.map(\.communes) == [0, 0, 0, 1])
         #expect(
             WhiteZoneMap.Access.noSite.isWhiteZone && WhiteZoneMap.Access.siteWithoutPosts.isWhiteZone
+                && !WhiteZoneMap.Access.endowedNew.isWhiteZone
                 && !WhiteZoneMap.Access.endowed.isWhiteZone)
         let endowed = WhiteZoneMap.Point(
             latitude: 45.0, longitude: 2.0, territory: "15", overseas: false, population: 42, access: .endowed)

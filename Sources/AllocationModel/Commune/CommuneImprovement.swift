@@ -164,8 +164,10 @@ enum CommuneImprovement {
             }
             let pairs = paired(
                 gain: gain, loss: loss, posts: posts, model: model, scenario: scenario, unit: unit, covers: covers)
-            // The batch is valued only from a round valued in full (so a move kept from it may renew the window).
-            if pairs.isEmpty || allowance.expired() { continue }
+            // The batch is valued only from a round valued in full (so a move kept from it may renew the window), even
+            // when the round's last valuation spent the count, as a relocation's is.
+            let roundInFull = loss.count == givers.count && gain.count == takers.count
+            if pairs.isEmpty || !roundInFull { continue }
             var batch = posts
             for pair in pairs {
                 batch[pair.from] -= 1
@@ -177,9 +179,7 @@ enum CommuneImprovement {
                 // others, it still leaves a post within reach of every endowed group).
                 var counts = covers.counts(posts)
                 covers.move(from: pairs[0].from, to: pairs[0].to, counts: &counts)
-                guard covers.canRemove(pairs[0].from, counts: counts, after: true), !allowance.expired() else {
-                    continue
-                }
+                guard covers.canRemove(pairs[0].from, counts: counts, after: true) else { continue }
                 batch = posts
                 batch[pairs[0].from] -= 1
                 batch[pairs[0].to] += 1

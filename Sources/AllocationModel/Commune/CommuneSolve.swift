@@ -131,7 +131,8 @@ public enum CommuneSolve {
         // Both answers decided which is published: a clock that stopped either makes the choice depend on the machine.
         chosen.clockStops = first.clockStops + (cold?.clockStops ?? [])
         chosen.improvementCutByTime = first.improvementCutByTime || (cold?.improvementCutByTime ?? false)
-        if let failure, failure.contains("no time left") || failure.contains("time limit") {
+        if let failure, failure.contains("no time left") || failure.contains("time limit") || failure.contains("cancel")
+        {
             chosen.clockStops.append("the warm answer's cold re-solve: \(failure)")
         }
         chosen.warmFallback = WarmFallback(
@@ -435,9 +436,10 @@ public enum CommuneSolve {
             if warm?.prices != nil {
                 // The warm start's bound did not finish: the relaxation then, as without it.
                 log("commune Lagrangian bound from the warm start's prices did not finish: the LP relaxation instead")
+                let timedOut = Date() >= deadline
                 var found = try bound(
                     relaxed, scenario: scenario, solver: solver, options: options, started: started, log: log)
-                if Date() >= deadline {
+                if timedOut {
                     found.clockStops.insert(
                         "the commune Lagrangian bound from the warm start stopped at its time limit", at: 0)
                 }

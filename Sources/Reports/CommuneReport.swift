@@ -283,6 +283,11 @@ public enum CommuneReport {
                 + "\(Format.grouped(plan.model.program.variables.count)) columns, \(Format.grouped(plan.model.program.constraints.count)) rows, \(Format.grouped(plan.model.program.nonzeroCount)) nonzeros "
                 + "(`commune_model.csv`). \(Format.grouped(reach.unreachable.count)) communes have no site within reach and are left out of the model, listed in `allocation_by_commune.csv`."
         )
+        let checks = inputChecks(results)
+        if !noCoordinates.isEmpty || !checks.isEmpty {
+            out.append("")
+            out.append("### Inputs to check")
+        }
         if !noCoordinates.isEmpty {
             // Their people count in the white zones above whenever their own commune has no endowed site (a review
             // found 8,557 of the 112,371 people out of reach there for want of a point).
@@ -298,7 +303,7 @@ public enum CommuneReport {
                     + "; \(Format.grouped(people)) people, \(Format.grouped(whitePeople)) of them counted in the commune plan's white zone for want of a point."
             )
         }
-        out += inputChecks(results)
+        out += checks
         out.append("")
         return out.joined(separator: "\n") + "\n"
     }
@@ -319,24 +324,29 @@ public enum CommuneReport {
                     posts += plan.posts[index]
                 }
             }
-            let listed = checks.sitesElsewhere.prefix(10).map {
+            let listed = checks.sitesElsewhere.map {
                 "\(MarkdownText.inline($0.id)) (\(MarkdownText.inline($0.territory))) at \(MarkdownText.inline($0.communeName)) (\(MarkdownText.inline($0.communeCode)), \(MarkdownText.inline($0.communeTerritory)))"
             }
             out.append("")
             out.append(
                 "**Sites in another territory's commune**: \(Format.grouped(checks.sitesElsewhere.count)) (hosts or candidate sites) have their commune in another territory than their own. Their posts count for their own territory (its floors and caps) and serve the people around that commune; the commune plan puts \(Format.grouped(posts)) posts at such sites. Check the commune codes where that is not meant (national networks registered at their seat, homonyms, where either the territory or the commune code is the wrong one): "
-                    + listed.joined(separator: "; ") + (checks.sitesElsewhere.count > 10 ? "; …" : "") + ".")
+                    + firstTen(listed) + ".")
         }
         if !checks.distantCommunes.isEmpty {
-            let listed = checks.distantCommunes.prefix(10).map {
+            let listed = checks.distantCommunes.map {
                 "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)), \(MarkdownText.inline($0.territory)), \(Format.grouped(Int($0.kilometres.rounded()))) km)"
             }
             out.append("")
             out.append(
                 "**Commune points far from their territory**: \(Format.grouped(checks.distantCommunes.count)) communes lie more than \(Int(CommuneInputChecks.distantKm)) km from the median point of their territory's communes (latitude and longitude swapped?); their reach is computed from the point as given: "
-                    + listed.joined(separator: "; ") + (checks.distantCommunes.count > 10 ? "; …" : "") + ".")
+                    + firstTen(listed) + ".")
         }
         return out
+    }
+
+    /// The first ten of `items` joined by "; ", and "; …" when there are more.
+    static func firstTen(_ items: [String]) -> String {
+        items.prefix(10).joined(separator: "; ") + (items.count > 10 ? "; …" : "")
     }
 
     /// Candidate sites the plan opens, ranked by the people for whom they are the only endowed site within reach.

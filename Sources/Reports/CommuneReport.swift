@@ -290,7 +290,7 @@ public enum CommuneReport {
         }
         if !noCoordinates.isEmpty {
             // Their people count in the white zones above whenever their own commune has no endowed site (a review
-            // found 8,557 of the 112,371 people out of reach there for want of a point).
+            // found 8,557 of the 112,371 people out of reach counted there only for want of a point).
             let white = plan.whiteZone
             let people = noCoordinates.reduce(0) { $0 + $1.population }
             let whitePeople = results.communes.indices.filter { !results.communes[$0].hasCoordinates && white[$0] }
@@ -300,7 +300,7 @@ public enum CommuneReport {
                 "Communes without coordinates (reached only by a site in the commune itself): "
                     + noCoordinates.map { "\(MarkdownText.inline($0.name)) (\(MarkdownText.inline($0.code)))" }.joined(
                         separator: ", ")
-                    + "; \(Format.grouped(people)) people, \(Format.grouped(whitePeople)) of them counted in the commune plan's white zone for want of a point."
+                    + "; \(Format.grouped(people)) people, \(Format.grouped(whitePeople)) of them in the commune plan's white zone (without a point, only a site in the commune itself can reach them)."
             )
         }
         out += checks

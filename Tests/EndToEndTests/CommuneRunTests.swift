@@ -89,7 +89,7 @@ import Testing
         #expect(report.contains("| hosts endowed in the 2021 plan | 600 (16.2 %) | 2 |"))
         #expect(
             report.contains(
-                "### Inputs to check\n\nCommunes without coordinates (reached only by a site in the commune itself): Seven (c7); 100 people, 100 of them counted in the commune plan's white zone for want of a point."
+                "### Inputs to check\n\nCommunes without coordinates (reached only by a site in the commune itself): Seven (c7); 100 people, 100 of them in the commune plan's white zone (without a point, only a site in the commune itself can reach them)."
             ))
         // EPCIs E1 (c1, c2, c3) and E2 (c5, c6, c7); c4 has none. Both plans put posts in c5 and in c1 or c2.
         #expect(

@@ -201,13 +201,7 @@ enum CommuneImprovement {
     /// Takers tried for each post moved within its cover.
     static let relocationTakers = 4
 
-    /// A post that is the only one within reach of some endowed group (`endow_reach`), which no pair above may take,
-    /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
-    /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
-    /// post with a move that raises the plan's value, the best of its moves is returned (`inFull` when all of that
-    /// post's moves were valued before the allowance ended; each move valued counts against it). At €40M the rounded
-    /// plan is the endowment's cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a
-    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md).
+    /// What a relocation found.
     enum Relocation {
         case moved(posts: [Int], evaluation: CommuneFixedPlan.Evaluation, inFull: Bool)
         /// Every post's moves were valued and none raises the value.
@@ -216,6 +210,13 @@ enum CommuneImprovement {
         case stopped
     }
 
+    /// A post that is the only one within reach of some endowed group (`endow_reach`), which no pair above may take,
+    /// moved to a decision of another unit within reach of every such group, so the cover holds: the posts worth least
+    /// first, each to the `relocationTakers` decisions worth most that keep every rule, valued exactly; for the first
+    /// post with a move that raises the plan's value, the best of its moves is returned (`inFull` when all of that
+    /// post's moves were valued before the allowance ended; each move valued counts against it). At €40M the rounded
+    /// plan is the endowment's cover, one post per covering row almost everywhere, and HiGHS's optimum moves about a
+    /// hundred of those posts to other sites within reach of the same groups (BENCHMARKS.md).
     static func relocation(
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
         worth: [Double], scenario: Scenario, allowance: inout Allowance,

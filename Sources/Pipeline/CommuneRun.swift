@@ -51,7 +51,7 @@ enum CommuneRun {
         log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
-        CommuneInputChecks(inputs, structures: scenario.structures).warnings().forEach(log)
+        RunCommand.inputWarnings(scenario).forEach(log)
         // The 2021 plan's score and the reach of the site networks do not depend on the commune plan: they run on the
         // other core while the plan is solved, and are waited for before anything is returned or thrown.
         let side = SideWork()

@@ -405,8 +405,8 @@ public enum RunCommand {
         return (scenario, model)
     }
 
-    /// What the inputs hold that is no error but changes the answer (`CommuneInputChecks`), for `validate`'s log; `run`
-    /// logs the same when it solves the commune plan, and its report says it.
+    /// What the inputs hold that is no error but changes the answer (`CommuneInputChecks`): the log lines of
+    /// `validate`, and of `run` when it solves the commune plan (its report says the same).
     public static func inputWarnings(_ scenario: Scenario) -> [String] {
         scenario.communes.map { CommuneInputChecks($0, structures: scenario.structures).warnings() } ?? []
     }

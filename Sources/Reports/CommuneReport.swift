@@ -145,6 +145,9 @@ public enum CommuneReport {
                 ?? ""
             out.append(
                 "**EPCIs endowed** (a site with posts in one of their communes): \(Format.grouped(epcis.endowed)) of the \(Format.grouped(epcis.all)) EPCIs of the demand table under the optimised commune plan\(then)."
+                    + (results.plan2021 == nil
+                        ? ""
+                        : " Not like for like: the commune plan also has the candidate sites, and its own posts and money (below).")
             )
             out.append("")
         }

@@ -48,7 +48,7 @@ enum CommuneRun {
 
     static func run(
         _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions, warmStart: PreviousCommunePlan? = nil,
-        log: (String) -> Void
+        departmentPlan: PlanMix? = nil, log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
         RunCommand.inputWarnings(scenario).forEach(log)
@@ -98,7 +98,8 @@ enum CommuneRun {
                 pricedByBestPoint: outcome.pricedByBestPoint,
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
                 warmFallback: outcome.warmFallback,
-                unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis)
+                unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis,
+                departmentPlan: departmentPlan)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],

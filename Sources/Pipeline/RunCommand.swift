@@ -260,6 +260,10 @@ public enum RunCommand {
         // of what the run has left.
         var communeOptions = options
         communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
+        // The département plan's posts by kind and option, for the commune section's comparison of the two plans.
+        let departmentPlan =
+            scenario.communes == nil
+            ? nil : PlanMix(plan: solved.record.plan, evaluation: solved.record.evaluation, scenario: scenario)
         let communeStep =
             scenario.communes == nil
             ? nil
@@ -268,7 +272,7 @@ public enum RunCommand {
                 let result = Swift.Result { () throws(RunFailure) in
                     try CommuneRun.run(
                         scenario, solver: communeSolver, options: communeOptions, warmStart: warmStart,
-                        log: { shared($0) })
+                        departmentPlan: departmentPlan, log: { shared($0) })
                 }
                 return (result, Date().timeIntervalSince(started))
             }

@@ -257,6 +257,7 @@ public enum CommuneReport {
                     + "(people the posts could serve but reach or need leave unserved: \(Format.grouped(unserved)) against \(Format.grouped(unserved2021)))."
             )
         }
+        out += besideTheDepartmentPlan(results)
         out.append("")
         out.append("### White zones by territory")
         out.append("")
@@ -313,6 +314,54 @@ public enum CommuneReport {
 
     /// What `CommuneInputChecks` found: sites in another territory's commune (with the posts the plan put there) and
     /// commune points far from their territory; nothing when every check passes.
+    /// The commune plan beside the run's département plan: what reach and need leave unserved, and the posts by kind
+    /// of host and funding option, which set the people a post can serve. An accounting of the two plans, no re-solve:
+    /// it says where the people differ, not what the commune model would do under other rules.
+    static func besideTheDepartmentPlan(_ results: CommuneResults) -> [String] {
+        guard let other = results.departmentPlan else { return [] }
+        let mine = PlanMix(commune: results.optimised)
+        let parameters = results.scenario.parameters
+        let period = parameters.basis.period
+        let unserved = mine.totalServable - mine.covered
+        let unservedOther = other.totalServable - other.covered
+        var out = [
+            "",
+            "**Beside the département plan** (the plan above: one model per département, with no reach, every post serving its "
+                + "département's need, and no candidate site): the commune plan covers \(Format.grouped(mine.covered)) people "
+                + "with \(Format.grouped(mine.totalPosts)) posts, the département plan \(Format.grouped(other.covered)) with "
+                + "\(Format.grouped(other.totalPosts)). Reach and need leave \(Format.grouped(unserved)) people unserved that the "
+                + "commune plan's posts could serve (the département plan: \(Format.grouped(unservedOther))); the rest is what "
+                + "the posts can serve \(period), set by each post's kind of host and funding option:",
+            "",
+            "| kind of host, funding option (people a post can serve \(period)) | département plan | commune plan |",
+            "| --- | ---: | ---: |",
+        ]
+        for key in Set(mine.posts.keys).union(other.posts.keys).sorted() {
+            let posts = mine.posts[key] ?? 0, otherPosts = other.posts[key] ?? 0
+            let each = posts > 0 ? mine.servable[key]! / Double(posts) : other.servable[key]! / Double(otherPosts)
+            let candidates = mine.candidatePosts[key] ?? 0
+            out.append(
+                "| `\(parameters.kinds[key.kind].id)`, `\(parameters.fundingOptions[key.option].id)` (\(Format.grouped(each))) | "
+                    + "\(Format.grouped(otherPosts)) | \(Format.grouped(posts))"
+                    + (candidates > 0 ? " (\(Format.grouped(candidates)) at candidate sites)" : "") + " |")
+        }
+        out.append(
+            "| people the posts can serve | \(Format.grouped(other.totalServable)) | \(Format.grouped(mine.totalServable)) |"
+        )
+        out.append("| people covered | \(Format.grouped(other.covered)) | \(Format.grouped(mine.covered)) |")
+        // The candidates' single option is an assumption of the scenario, not a finding: said where it applies.
+        let atCandidates = mine.candidatePosts.values.reduce(0, +)
+        let candidates = results.scenario.communes?.candidates ?? []
+        if atCandidates > 0 && !candidates.isEmpty && candidates.allSatisfy({ $0.cofinancingEUR <= 0 }) {
+            out.append("")
+            out.append(
+                "The candidate sites have no co-financing (`cofinancing_eur` 0 in the candidates' table, an assumption of the "
+                    + "scenario), so their \(Format.grouped(atCandidates)) posts are on options the host pays nothing for."
+            )
+        }
+        return out
+    }
+
     static func inputChecks(_ results: CommuneResults) -> [String] {
         guard let inputs = results.scenario.communes else { return [] }
         let checks = CommuneInputChecks(inputs, structures: results.scenario.structures)

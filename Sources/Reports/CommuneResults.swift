@@ -98,6 +98,8 @@ public struct CommuneResults: Sendable {
     public let postsBasis: CommuneLagrangian.PostsBasis?
     /// The warm start's basis started the posts part's first LP.
     public let warmBasis: Bool
+    /// The run's département plan, by kind and funding option (nil when the run has none to compare with).
+    public let departmentPlan: PlanMix?
 
     public init(
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
@@ -107,8 +109,9 @@ public struct CommuneResults: Sendable {
         relaxationUnfinished: String? = nil, pricedByBestPoint: Bool = false, warmStart: CommuneWarmStart? = nil,
         warmBound: Bool = false,
         warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = [],
-        postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false
+        postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false, departmentPlan: PlanMix? = nil
     ) {
+        self.departmentPlan = departmentPlan
         self.postsBasis = postsBasis
         self.warmBasis = warmBasis
         self.warmFallback = warmFallback

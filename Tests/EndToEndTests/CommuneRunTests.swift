@@ -107,8 +107,66 @@ import Testing
             report.contains(
                 "The two are alike in model, reach and need, not in posts or money: the commune plan has 3 posts, €0.03M of State money, whose posts can serve \(Int(servable.rounded())) people over their funded months"
             ), "\(report)")
+        // The commune plan beside the département plan: the table's posts add up to each plan's posts, its people to
+        // what each plan's tables say it serves and covers.
+        let beside = try #require(Self.besideTable(report), "\(report)")
+        let territories = try E2E.table(out.appendingPathComponent("allocation_by_territory.csv"))
+        func sum(_ rows: [[String: String]], _ column: String) -> Double {
+            rows.reduce(0.0) { $0 + (Double($1[column] ?? "") ?? 0) }
+        }
+        let sites = try E2E.table(out.appendingPathComponent("sites.csv"))
+        #expect(beside.posts.department == Int(sum(territories, "posts")))
+        #expect(beside.posts.commune == Int(sum(sites, "posts")) && beside.posts.commune == 3)
+        #expect(beside.servable.department == Int(sum(territories, "people_servable").rounded()))
+        #expect(beside.servable.commune == Int(servable.rounded()))
+        #expect(beside.covered.department == Int(sum(territories, "coverage").rounded()))
+        #expect(beside.covered.commune == Int(sum(communes, "people_covered").rounded()))
+        // Each row's people a post can serve, times its posts, adds up to the plans' people the posts can serve.
+        #expect(beside.rows.reduce(0) { $0 + $1.each * $1.department } == beside.servable.department)
+        #expect(beside.rows.reduce(0) { $0 + $1.each * $1.commune } == beside.servable.commune)
+        #expect(
+            report.contains(
+                "Reach and need leave \(beside.servable.commune - beside.covered.commune) people unserved that the commune plan's posts could serve"
+            ))
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
+    }
+
+    /// The report's "Beside the département plan" table: its rows (people a post can serve, posts of each plan) and
+    /// its totals; nil when the report has none.
+    static func besideTable(
+        _ report: String
+    ) -> (
+        rows: [(each: Int, department: Int, commune: Int)], posts: (department: Int, commune: Int),
+        servable: (department: Int, commune: Int), covered: (department: Int, commune: Int)
+    )? {
+        guard let start = report.range(of: "| kind of host, funding option") else { return nil }
+        let lines = report[start.lowerBound...].split(separator: "\n").prefix { $0.hasPrefix("|") }.dropFirst(2)
+        func number(_ text: Substring) -> Int? {
+            Int(text.prefix { $0 != "(" }.filter { $0.isNumber })
+        }
+        var rows: [(each: Int, department: Int, commune: Int)] = []
+        var servable: (Int, Int)?, covered: (Int, Int)?
+        for line in lines {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces)[...] }
+            guard cells.count == 3, let department = number(cells[1]), let commune = number(cells[2]) else {
+                return nil
+            }
+            if cells[0] == "people the posts can serve" {
+                servable = (department, commune)
+            } else if cells[0] == "people covered" {
+                covered = (department, commune)
+            } else {
+                guard let open = cells[0].lastIndex(of: "("),
+                    let each = number(cells[0][cells[0].index(after: open)...])
+                else { return nil }
+                rows.append((each, department, commune))
+            }
+        }
+        guard let servable, let covered else { return nil }
+        return (
+            rows, (rows.reduce(0) { $0 + $1.department }, rows.reduce(0) { $0 + $1.commune }), servable, covered
+        )
     }
 
     /// An EPCI counts as endowed only when a site in one of its communes holds posts: c4 given its own EPCI, E3, whose
@@ -152,6 +210,12 @@ import Testing
         // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
         #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without any post."))
         #expect(report.contains("| hosts endowed in the 2021 plan (every host had 2021 posts) |"))
+        // The candidate's post, beside the département plan: counted in its row and said to be on a free option.
+        #expect(report.contains(" (1 at candidate sites) |"))
+        #expect(
+            report.contains(
+                "The candidate sites have no co-financing (`cofinancing_eur` 0 in the candidates' table, an assumption of the scenario), so their 1 posts are on options the host pays nothing for."
+            ))
         // On the map c4 is its own class: endowed, with no 2021 host in reach (the 2021 hosts' white zone, closed).
         let svg = try E2E.text(out.appendingPathComponent("map_white_zones.svg"))
         let group = try #require(svg.range(of: "<g id=\"access-endowed-new\""))

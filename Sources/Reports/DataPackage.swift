@@ -471,7 +471,10 @@ public enum DataPackage {
                 boolean("candidate", "true for a candidate site (tables.candidates)."),
                 text("funding_option", "Funding option; empty for a pool without posts.", nullable: true),
                 integer("posts", unit: "posts", "Posts of the pool under this option."),
-                integer("capacity", unit: "posts", "The pool's capacity (Σ of its structures')."),
+                integer(
+                    "capacity", unit: "posts",
+                    "The pool's capacity (Σ of its structures'), repeated on each of its option rows: sum it over distinct (site_commune, territory_code, kind, candidate), not over rows."
+                ),
                 number(
                     "people_servable", unit: "people", decimals: 1,
                     "Posts × people one post accompanies over its funded months."),

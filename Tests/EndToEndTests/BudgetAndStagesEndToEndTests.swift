@@ -104,8 +104,10 @@ import Testing
     }
 
     /// A whole-run budget of 4 s on the €150M scenario, which needs far more (main plan at gap 0, sensitivity,
-    /// frontier): it ends within the budget plus 2 s with a published best-effort plan (10) or none found (21),
-    /// and the report says which analyses were cut short.
+    /// frontier): it ends within twice the budget with a published best-effort plan (10) or none found (21),
+    /// and the report says which analyses were cut short. Alone the run takes 3.6 s (debug build); beside the rest of
+    /// the suite on 2 cores it took 6.1 s once (CI, 2026-12-03), so the margin is the budget again, not 2 s: what the
+    /// test guards against is a solve that ignores the budget (without it this run takes minutes), not load.
     @Test func aRunKeepsItsTimeBudget() throws {
         let temp = try E2E.temporaryDirectory(prefix: "budget")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -118,7 +120,7 @@ import Testing
             ], in: temp)
         let elapsed = Date().timeIntervalSince(started)
         #expect([10, 21].contains(result.status), "\(result)")
-        #expect(elapsed <= 6, "the run took \(elapsed) s for a budget of 4 s")
+        #expect(elapsed <= 8, "the run took \(elapsed) s for a budget of 4 s")
         if result.status == 10 {
             let report = try E2E.text(out.appendingPathComponent("report.md"))
             #expect(report.contains("Analyses cut short"))

@@ -271,4 +271,24 @@ import Testing
             try CommuneLagrangian.solve(model, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4)))
         #expect(!whole.stoppedByClock && whole.iterations > 1)
     }
+
+    /// The commune solve passes that stop on: its outcome's `clockStops` names the search (what makes the run say it is
+    /// not deterministic, `CommuneRun.timingDependence`), and the plan is still published with its bound. With 3 s and
+    /// each posts-part LP held 0.4 s, the search's deadline (0.9 of the time left) passes after a few prices, where the
+    /// same solve without a limit runs its steps and names no clock.
+    @Test func aCommuneSolveNamesTheLagrangianSearchItsClockStopped() throws {
+        let scenario = try Self.lagrangian(budget: 25_000)
+        var limited = SolverOptions(mipGap: 1e-4)
+        limited.timeLimitSeconds = 3
+        let stopped = try CommuneSolve.solve(
+            scenario, candidates: true, solver: SlowSolver(pause: 0.4), options: limited)
+        #expect(stopped.boundMethod == .lagrangian)
+        #expect(
+            stopped.clockStops.contains("the commune Lagrangian bound's search stopped at its time limit"),
+            "\(stopped.clockStops)")
+        #expect(stopped.bound >= 2.5 * 120 * Self.firstSlope - 1e-6 && stopped.posts.reduce(0, +) == 2)
+        let whole = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(mipGap: 1e-4))
+        #expect(whole.clockStops.isEmpty, "\(whole.clockStops)")
+    }
 }

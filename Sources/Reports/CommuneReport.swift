@@ -312,8 +312,6 @@ public enum CommuneReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// What `CommuneInputChecks` found: sites in another territory's commune (with the posts the plan put there) and
-    /// commune points far from their territory; nothing when every check passes.
     /// The commune plan beside the run's département plan: what reach and need leave unserved, and the posts by kind
     /// of host and funding option, which set the people a post can serve. An accounting of the two plans, no re-solve:
     /// it says where the people differ, not what the commune model would do under other rules.
@@ -324,14 +322,28 @@ public enum CommuneReport {
         let period = parameters.basis.period
         let unserved = mine.totalServable - mine.covered
         let unservedOther = other.totalServable - other.covered
+        func money(_ mix: PlanMix) -> String {
+            "\(Format.millions(mix.stateEUR)) of State money"
+                + (mix.hostEUR > 0.5 ? " and \(Format.millions(mix.hostEUR)) of host co-financing" : "")
+        }
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
         var out = [
             "",
-            "**Beside the département plan** (the plan above: one model per département, with no reach, every post serving its "
-                + "département's need, and no candidate site): the commune plan covers \(Format.grouped(mine.covered)) people "
-                + "with \(Format.grouped(mine.totalPosts)) posts, the département plan \(Format.grouped(other.covered)) with "
-                + "\(Format.grouped(other.totalPosts)). Reach and need leave \(Format.grouped(unserved)) people unserved that the "
-                + "commune plan's posts could serve (the département plan: \(Format.grouped(unservedOther))); the rest is what "
-                + "the posts can serve \(period), set by each post's kind of host and funding option:",
+            "**Beside the département plan** (the plan above: the same rules on posts and money, but need counted per "
+                + "département with no reach, so that a post serves anyone in its département, and no candidate site"
+                + (results.endowment == nil
+                    ? ""
+                    : "; the commune plan first puts a post within reach of as many people as it can, `reach.stages`")
+                + "): the "
+                + "commune plan covers \(Format.grouped(mine.covered)) people with \(Format.grouped(mine.totalPosts)) posts "
+                + "and \(money(mine)), the département plan \(Format.grouped(other.covered)) with "
+                + "\(Format.grouped(other.totalPosts)) posts and \(money(other)): \(signed(mine.covered - other.covered)) people. "
+                + "Not like for like: the two are made and counted by different models. Of that difference, "
+                + "\(signed(mine.totalServable - other.totalServable)) is what the posts can serve \(period), which each post's kind of "
+                + "host and funding option set (below; co-financing pays for the longer option), and "
+                + "\(signed(-(unserved - unservedOther))) is what reach and need leave unserved of it "
+                + "(\(Format.grouped(unserved)) people in the commune plan; \(unservedOther < 0.5 ? "none" : Format.grouped(unservedOther)) "
+                + "in the département plan, where, with no reach, only need can leave anyone unserved).",
             "",
             "| kind of host, funding option (people a post can serve \(period)) | département plan | commune plan |",
             "| --- | ---: | ---: |",
@@ -349,19 +361,23 @@ public enum CommuneReport {
             "| people the posts can serve | \(Format.grouped(other.totalServable)) | \(Format.grouped(mine.totalServable)) |"
         )
         out.append("| people covered | \(Format.grouped(other.covered)) | \(Format.grouped(mine.covered)) |")
-        // The candidates' single option is an assumption of the scenario, not a finding: said where it applies.
+        // The candidates' options are an assumption of the scenario, not a finding: said where it applies.
+        let candidateOptions = Set(mine.candidatePosts.filter { $0.value > 0 }.keys.map(\.option)).sorted()
         let atCandidates = mine.candidatePosts.values.reduce(0, +)
         let candidates = results.scenario.communes?.candidates ?? []
         if atCandidates > 0 && !candidates.isEmpty && candidates.allSatisfy({ $0.cofinancingEUR <= 0 }) {
+            let names = candidateOptions.map { "`\(parameters.fundingOptions[$0].id)`" }.joined(separator: ", ")
             out.append("")
             out.append(
                 "The candidate sites have no co-financing (`cofinancing_eur` 0 in the candidates' table, an assumption of the "
-                    + "scenario), so their \(Format.grouped(atCandidates)) posts are on options the host pays nothing for."
-            )
+                    + "scenario), so their \(Format.grouped(atCandidates)) posts are on \(names), "
+                    + (candidateOptions.count == 1 ? "an option" : "options") + " the host pays nothing for.")
         }
         return out
     }
 
+    /// What `CommuneInputChecks` found: sites in another territory's commune (with the posts the plan put there) and
+    /// commune points far from their territory; nothing when every check passes.
     static func inputChecks(_ results: CommuneResults) -> [String] {
         guard let inputs = results.scenario.communes else { return [] }
         let checks = CommuneInputChecks(inputs, structures: results.scenario.structures)

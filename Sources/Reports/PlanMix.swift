@@ -2,10 +2,10 @@ import AllocationModel
 import Foundation
 import Scenario
 
-/// A plan's posts and the people they can serve per kind of host and funding option, with the people it covers:
-/// how a commune run's report says why its two plans of one scenario serve different numbers of people. A review read
-/// the commune plan covering 164,792 fewer people than the département plan with 110 more posts, and the report said
-/// nothing of why (a post's funded months, hence the people it can serve, depend on its kind and option).
+/// A plan's posts and the people they can serve per kind of host and funding option, with its money and the people it
+/// covers: how a commune run's report says where its two plans of one scenario differ. A review read the commune plan
+/// covering fewer people than the département plan with more posts, and the report said nothing of why (a post's
+/// funded months, hence the people it can serve, depend on its kind and option, and co-financing buys the longer ones).
 public struct PlanMix: Sendable, Equatable {
     public struct Class: Sendable, Hashable, Comparable {
         /// Positions in the scenario's kinds and funding options (the table's order).
@@ -21,6 +21,8 @@ public struct PlanMix: Sendable, Equatable {
     /// Posts of each class at candidate sites (the commune plan's new sites; none in a département plan).
     public private(set) var candidatePosts: [Class: Int] = [:]
     public let covered: Double
+    public let stateEUR: Double
+    public let hostEUR: Double
 
     public var totalPosts: Int { posts.values.reduce(0, +) }
     public var totalServable: Double { servable.values.reduce(0, +) }
@@ -32,6 +34,8 @@ public struct PlanMix: Sendable, Equatable {
         let optionIndex = Dictionary(uniqueKeysWithValues: parameters.fundingOptions.enumerated().map { ($1.id, $0) })
         let structures = Dictionary(uniqueKeysWithValues: scenario.structures.map { ($0.id, $0) })
         covered = evaluation.coverage
+        stateEUR = evaluation.stateCostEUR
+        hostEUR = evaluation.hostCostEUR
         for placement in plan.placements {
             guard let structure = structures[placement.structureID], let kind = kindIndex[structure.kind],
                 let option = optionIndex[placement.option], let territory = scenario.territory(structure.territory)
@@ -48,6 +52,9 @@ public struct PlanMix: Sendable, Equatable {
     /// A commune plan: its decisions' pools give the kind and whether the site is a candidate.
     public init(commune plan: CommuneResults.ScoredPlan) {
         covered = plan.groupCoverage.reduce(0, +)
+        let totals = plan.totals
+        stateEUR = totals.stateEUR
+        hostEUR = totals.hostEUR
         for (index, decision) in plan.model.decisions.enumerated()
         where index < plan.posts.count && plan.posts[index] > 0 {
             let pool = plan.model.pools[decision.pool]

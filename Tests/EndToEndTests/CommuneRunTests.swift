@@ -121,23 +121,43 @@ import Testing
         #expect(beside.servable.commune == Int(servable.rounded()))
         #expect(beside.covered.department == Int(sum(territories, "coverage").rounded()))
         #expect(beside.covered.commune == Int(sum(communes, "people_covered").rounded()))
+        // Each row is its kind and option's: the commune plan's posts from sites.csv, the département plan's kinds and
+        // options summed over its rows against allocation_by_territory.csv's columns.
+        for row in beside.rows {
+            let posts = sites.filter { $0["kind"] == row.kind && $0["funding_option"] == row.option }
+                .reduce(0) { $0 + (Int($1["posts"] ?? "") ?? 0) }
+            #expect(row.commune == posts, "\(row)")
+        }
+        let columns: [(String, (BesideRow) -> Bool)] = [
+            ("posts_kind_public", { $0.kind == "public" }), ("posts_kind_private", { $0.kind == "private" }),
+            ("posts_option_full", { $0.option == "full" }),
+        ]
+        for (column, matches) in columns {
+            #expect(
+                beside.rows.filter(matches).reduce(0) { $0 + $1.department } == Int(sum(territories, column)),
+                "\(column)")
+        }
         // Each row's people a post can serve, times its posts, adds up to the plans' people the posts can serve.
         #expect(beside.rows.reduce(0) { $0 + $1.each * $1.department } == beside.servable.department)
         #expect(beside.rows.reduce(0) { $0 + $1.each * $1.commune } == beside.servable.commune)
+        // What reach and need leave unserved, in each plan: the servable people less the covered.
+        let unserved = beside.servable.department - beside.covered.department
         #expect(
             report.contains(
-                "Reach and need leave \(beside.servable.commune - beside.covered.commune) people unserved that the commune plan's posts could serve"
-            ))
+                "is what reach and need leave unserved of it (\(beside.servable.commune - beside.covered.commune) people in the commune plan; \(unserved == 0 ? "none" : String(unserved)) in the département plan"
+            ), "\(report)")
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
     }
 
     /// The report's "Beside the département plan" table: its rows (people a post can serve, posts of each plan) and
     /// its totals; nil when the report has none.
+    typealias BesideRow = (kind: String, option: String, each: Int, department: Int, commune: Int)
+
     static func besideTable(
         _ report: String
     ) -> (
-        rows: [(each: Int, department: Int, commune: Int)], posts: (department: Int, commune: Int),
+        rows: [BesideRow], posts: (department: Int, commune: Int),
         servable: (department: Int, commune: Int), covered: (department: Int, commune: Int)
     )? {
         guard let start = report.range(of: "| kind of host, funding option") else { return nil }
@@ -145,7 +165,7 @@ import Testing
         func number(_ text: Substring) -> Int? {
             Int(text.prefix { $0 != "(" }.filter { $0.isNumber })
         }
-        var rows: [(each: Int, department: Int, commune: Int)] = []
+        var rows: [BesideRow] = []
         var servable: (Int, Int)?, covered: (Int, Int)?
         for line in lines {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces)[...] }
@@ -157,10 +177,11 @@ import Testing
             } else if cells[0] == "people covered" {
                 covered = (department, commune)
             } else {
-                guard let open = cells[0].lastIndex(of: "("),
+                let labels = cells[0].split(separator: "`")
+                guard labels.count >= 3, let open = cells[0].lastIndex(of: "("),
                     let each = number(cells[0][cells[0].index(after: open)...])
                 else { return nil }
-                rows.append((each, department, commune))
+                rows.append((String(labels[0]), String(labels[2]), each, department, commune))
             }
         }
         guard let servable, let covered else { return nil }
@@ -214,8 +235,8 @@ import Testing
         #expect(report.contains(" (1 at candidate sites) |"))
         #expect(
             report.contains(
-                "The candidate sites have no co-financing (`cofinancing_eur` 0 in the candidates' table, an assumption of the scenario), so their 1 posts are on options the host pays nothing for."
-            ))
+                "The candidate sites have no co-financing (`cofinancing_eur` 0 in the candidates' table, an assumption of the scenario), so their 1 posts are on `full`, an option the host pays nothing for."
+            ), "\(report)")
         // On the map c4 is its own class: endowed, with no 2021 host in reach (the 2021 hosts' white zone, closed).
         let svg = try E2E.text(out.appendingPathComponent("map_white_zones.svg"))
         let group = try #require(svg.range(of: "<g id=\"access-endowed-new\""))

@@ -48,7 +48,7 @@ enum CommuneRun {
 
     static func run(
         _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions, warmStart: PreviousCommunePlan? = nil,
-        departmentPlan: PlanMix? = nil, log: (String) -> Void
+        departmentPlan: (plan: Plan, mix: PlanMix)? = nil, log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
         RunCommand.inputWarnings(scenario).forEach(log)
@@ -58,7 +58,25 @@ enum CommuneRun {
         let background = DispatchGroup()
         let has2021 = scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 })
         DispatchQueue.global().async(group: background) {
-            if has2021 { side.plan2021 = Result { try score2021(scenario, solver: solver, options: options) } }
+            // One model scores the 2021 plan and the département plan, each plan's posts at its hosts: without the
+            // rules, the posts' columns have no bounds of this scenario to break.
+            if has2021 || departmentPlan != nil {
+                let model = CommuneModel(
+                    scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false))
+                if has2021 {
+                    side.plan2021 = Result {
+                        try score(
+                            CommuneSolve.posts2021(scenario, model: model), on: model, solver: solver, options: options)
+                    }
+                }
+                if let department = departmentPlan?.plan {
+                    side.department = Result {
+                        try score(
+                            CommuneSolve.posts(of: department, scenario: scenario, model: model), on: model,
+                            solver: solver, options: options)
+                    }
+                }
+            }
             let hosts = inputs.structureCommunes.filter { $0 >= 0 }
             side.networks = (
                 CommuneReach(
@@ -89,6 +107,14 @@ enum CommuneRun {
                 log("warning: the 2021 plan was not scored at commune level: \(why)")
             case .failure(let error): throw error
             }
+            var departmentScored: CommuneResults.ScoredPlan?
+            switch side.department {
+            case .none: break
+            case .success(let plan): departmentScored = plan
+            case .failure(CommuneSolve.Failure.evaluationFailed(let why)):
+                log("warning: the département plan was not scored at commune level: \(why)")
+            case .failure(let error): throw error
+            }
             let (hostNetwork, fullNetwork) = side.networks!
             let results = CommuneResults(
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,
@@ -99,7 +125,7 @@ enum CommuneRun {
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
                 warmFallback: outcome.warmFallback,
                 unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis,
-                departmentPlan: departmentPlan)
+                departmentPlan: departmentPlan?.mix, departmentScored: departmentScored)
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
             return Output(
                 files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
@@ -120,14 +146,11 @@ enum CommuneRun {
         }
     }
 
-    /// The real 2021 allocation scored with the commune model (posts fixed, its own rules not checked).
-    private static func score2021(
-        _ scenario: Scenario, solver: any LinearSolver, options: SolverOptions
+    /// A plan given by its posts on `model`'s decisions (the real 2021 allocation, the département plan) scored with
+    /// the commune model: posts fixed, its own rules not checked.
+    private static func score(
+        _ posts: [Int], on model: CommuneModel, solver: any LinearSolver, options: SolverOptions
     ) throws -> CommuneResults.ScoredPlan {
-        // One model maps the hosts' posts onto its decisions and values them: without the rules, the posts' columns
-        // have no bounds of this scenario to break.
-        let model = CommuneModel(scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false))
-        let posts = CommuneSolve.posts2021(scenario, model: model)
         var scoring = options
         scoring.start = nil
         let evaluation = try CommuneSolve.evaluate(posts, on: model, solver: solver, options: scoring)
@@ -138,6 +161,8 @@ enum CommuneRun {
     /// What the background work leaves: written by it alone, read only after its group is waited for.
     private final class SideWork: @unchecked Sendable {
         var plan2021: Result<CommuneResults.ScoredPlan, any Error>?
+        /// The run's département plan, its posts at its hosts.
+        var department: Result<CommuneResults.ScoredPlan, any Error>?
         /// Reach of every host of structures.csv, and of hosts and candidates together.
         var networks: (CommuneReach, CommuneReach)?
     }

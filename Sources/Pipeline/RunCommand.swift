@@ -260,10 +260,15 @@ public enum RunCommand {
         // of what the run has left.
         var communeOptions = options
         communeOptions.timeLimitSeconds = max(budget.solvingTime, 0.01)
-        // The département plan's posts by kind and option, for the commune section's comparison of the two plans.
+        // The département plan and its posts by kind and option, for the commune section's comparison of the two plans
+        // (scored by the commune model too).
         let departmentPlan =
             scenario.communes == nil
-            ? nil : PlanMix(plan: solved.record.plan, evaluation: solved.record.evaluation, scenario: scenario)
+            ? nil
+            : (
+                plan: solved.record.plan,
+                mix: PlanMix(plan: solved.record.plan, evaluation: solved.record.evaluation, scenario: scenario)
+            )
         let communeStep =
             scenario.communes == nil
             ? nil

@@ -373,6 +373,27 @@ public enum CommuneReport {
                     + "scenario), so their \(Format.grouped(atCandidates)) posts are on \(names), "
                     + (candidateOptions.count == 1 ? "an option" : "options") + " the host pays nothing for.")
         }
+        // The same département plan counted as the commune plan is: its posts at its hosts, under the commune model's
+        // reach and need (a review: "0 unserved" in a model without reach is true by construction, not a finding).
+        if let scored = results.departmentScored {
+            let covered = scored.groupCoverage.reduce(0, +)
+            let servable = scored.totals.servable
+            let change = scored.value > 0 ? (results.optimised.value - scored.value) / scored.value : 0
+            let worth =
+                "\(signed(results.optimised.value - scored.value)) (\(Format.percent(abs(change), decimals: 1)) \(change >= 0 ? "more" : "less"))"
+            out.append("")
+            out.append(
+                "Scored by the commune model instead (its posts at its hosts; the commune plan's model, reach and need), the "
+                    + "département plan covers \(Format.grouped(covered)) people, value \(Format.fixed(scored.value, decimals: 1)) against the "
+                    + "commune plan's \(Format.fixed(results.optimised.value, decimals: 1)): reach and need leave \(Format.grouped(servable - covered)) "
+                    + "of the \(Format.grouped(servable)) its posts can serve unserved. Against it, alike in model, reach and need, not "
+                    + "in money (above) nor in sites (the commune plan may open candidate sites), the commune plan covers "
+                    + "\(signed(mine.covered - covered)) people and \(worth) in value, its objective: the value of coverage, "
+                    + "concave in each commune group's coverage"
+                    + (results.endowment == nil
+                        ? "" : ", after its first stage's posts within reach of everyone it can reach")
+                    + ", not the people covered.")
+        }
         return out
     }
 

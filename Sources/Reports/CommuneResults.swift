@@ -100,6 +100,8 @@ public struct CommuneResults: Sendable {
     public let warmBasis: Bool
     /// The run's département plan, by kind and funding option (nil when the run has none to compare with).
     public let departmentPlan: PlanMix?
+    /// The same plan's posts at its hosts, scored by the commune model (nil without one, or when it could not be).
+    public let departmentScored: ScoredPlan?
 
     public init(
         scenario: Scenario, optimised: ScoredPlan, bound: Double, proven: Bool, lpSeconds: Double,
@@ -109,9 +111,11 @@ public struct CommuneResults: Sendable {
         relaxationUnfinished: String? = nil, pricedByBestPoint: Bool = false, warmStart: CommuneWarmStart? = nil,
         warmBound: Bool = false,
         warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = [],
-        postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false, departmentPlan: PlanMix? = nil
+        postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false, departmentPlan: PlanMix? = nil,
+        departmentScored: ScoredPlan? = nil
     ) {
         self.departmentPlan = departmentPlan
+        self.departmentScored = departmentScored
         self.postsBasis = postsBasis
         self.warmBasis = warmBasis
         self.warmFallback = warmFallback

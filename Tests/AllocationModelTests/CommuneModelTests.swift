@@ -31,6 +31,25 @@ import Testing
     /// people on the first segment (value 169.7); in {c4} (need 150) 75 on the first and 45 on the second (132.4);
     /// a third post in {c1,c2,c3} covers 60 + 60 (120.0). The best three: two in the first group, one in c5's,
     /// value 3 × 120 × 1.41421 = 509.12. Branch-and-bound must find it with and without the reductions.
+    /// A département plan's posts land on the decisions of their structures' pools, under their options (how a run
+    /// scores its département plan at commune level); a structure the model does not know is left out.
+    @Test func aDepartmentPlanLandsOnItsStructuresPools() throws {
+        let scenario = try CommuneFixture.scenario()
+        let model = CommuneModel(scenario: scenario, options: .init(candidates: false, relaxed: true, rules: false))
+        let plan = Plan(placements: [
+            .init(structureID: "H1", option: "full", posts: 2), .init(structureID: "H3", option: "full", posts: 1),
+            .init(structureID: "elsewhere", option: "full", posts: 5),
+        ])
+        let posts = CommuneSolve.posts(of: plan, scenario: scenario, model: model)
+        var byStructure: [String: Int] = [:]
+        for (index, count) in posts.enumerated() where count > 0 {
+            let decision = model.decisions[index]
+            #expect(scenario.parameters.fundingOptions[decision.option].id == "full")
+            for id in model.pools[decision.pool].structures { byStructure[id, default: 0] += count }
+        }
+        #expect(byStructure == ["H1": 2, "H3": 1], "\(byStructure)")
+    }
+
     @Test func reductionsAreExactOnAHandSolvedInstance() throws {
         let scenario = try CommuneFixture.scenario()
         let expected = 3 * 120 * Self.firstSlope

@@ -146,6 +146,16 @@ import Testing
             report.contains(
                 "is what reach and need leave unserved of it (\(beside.servable.commune - beside.covered.commune) people in the commune plan; \(unserved == 0 ? "none" : String(unserved)) in the département plan"
             ), "\(report)")
+        // The département plan scored by the commune model: what its posts can serve is the département plan's, and
+        // what it covers plus what reach and need leave unserved adds up to it.
+        let scored = try #require(
+            report.firstMatch(
+                of:
+                    /the département plan covers ([0-9,]+) people, value [0-9.]+ against the commune plan's [0-9.]+: reach and need leave ([0-9,]+) of the ([0-9,]+) its posts can serve unserved/
+            ), "\(report)")
+        func int(_ text: Substring) -> Int { Int(text.filter(\.isNumber)) ?? -1 }
+        #expect(int(scored.output.3) == beside.servable.department)
+        #expect(int(scored.output.1) + int(scored.output.2) == int(scored.output.3))
         let package = try E2E.text(out.appendingPathComponent("datapackage.json"))
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
     }

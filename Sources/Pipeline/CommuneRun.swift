@@ -97,24 +97,24 @@ enum CommuneRun {
             let optimised = CommuneResults.ScoredPlan(
                 model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
             background.wait()
-            var plan2021: CommuneResults.ScoredPlan?
-            switch side.plan2021 {
-            case .none: break
-            case .success(let plan): plan2021 = plan
-            // A score, not the plan: when the budget leaves no time for it, the report says so instead of failing the
+            // Scores, not the plan: when the budget leaves no time for one, the report says so instead of failing the
             // run.
-            case .failure(CommuneSolve.Failure.evaluationFailed(let why)):
-                log("warning: the 2021 plan was not scored at commune level: \(why)")
-            case .failure(let error): throw error
+            func scored(
+                _ result: Result<CommuneResults.ScoredPlan, any Error>?, _ what: String
+            ) throws
+                -> CommuneResults.ScoredPlan?
+            {
+                switch result {
+                case .none: return nil
+                case .success(let plan): return plan
+                case .failure(CommuneSolve.Failure.evaluationFailed(let why)):
+                    log("warning: \(what) was not scored at commune level: \(why)")
+                    return nil
+                case .failure(let error): throw error
+                }
             }
-            var departmentScored: CommuneResults.ScoredPlan?
-            switch side.department {
-            case .none: break
-            case .success(let plan): departmentScored = plan
-            case .failure(CommuneSolve.Failure.evaluationFailed(let why)):
-                log("warning: the département plan was not scored at commune level: \(why)")
-            case .failure(let error): throw error
-            }
+            let plan2021 = try scored(side.plan2021, "the 2021 plan")
+            let departmentScored = try scored(side.department, "the département plan")
             let (hostNetwork, fullNetwork) = side.networks!
             let results = CommuneResults(
                 scenario: scenario, optimised: optimised, bound: outcome.bound, proven: outcome.proven,

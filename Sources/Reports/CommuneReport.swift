@@ -375,6 +375,12 @@ public enum CommuneReport {
         }
         // The same département plan counted as the commune plan is: its posts at its hosts, under the commune model's
         // reach and need (a review: "0 unserved" in a model without reach is true by construction, not a finding).
+        if results.departmentScored == nil {
+            out.append("")
+            out.append(
+                "The département plan was not scored by the commune model: the run's time budget ran out first (raise `solver.time_limit_seconds`)."
+            )
+        }
         if let scored = results.departmentScored {
             let covered = scored.groupCoverage.reduce(0, +)
             let servable = scored.totals.servable

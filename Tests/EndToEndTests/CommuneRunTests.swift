@@ -160,10 +160,11 @@ import Testing
         #expect(package.contains("allocation_by_commune") && !package.contains("Undeclared column"))
     }
 
-    /// The report's "Beside the département plan" table: its rows (people a post can serve, posts of each plan) and
-    /// its totals; nil when the report has none.
+    /// A row of the report's "Beside the département plan" table: kind, option, people a post can serve, each plan's
+    /// posts.
     typealias BesideRow = (kind: String, option: String, each: Int, department: Int, commune: Int)
 
+    /// The report's "Beside the département plan" table: its rows and its totals; nil when the report has none.
     static func besideTable(
         _ report: String
     ) -> (

@@ -133,6 +133,17 @@ public enum CommuneReport {
                 "| hosts endowed in the 2021 plan\(every ? " (every host had 2021 posts)" : "") | \(share(plan2021)) | \(Format.grouped(communes.plan2021)) |"
             )
         }
+        if let scored = results.departmentScored {
+            // The plan above, its posts at its hosts: the same reach, so its white zone holds the 2021 hosts' (fewer
+            // sites), like for like in reach with the rows around it.
+            let white = scored.whiteZone
+            let people = results.communes.indices.filter { white[$0] }.reduce(0) {
+                $0 + results.communes[$1].population
+            }
+            out.append(
+                "| hosts endowed in the département plan (the plan above) | \(share(people)) | \(Format.grouped(white.count { $0 })) |"
+            )
+        }
         out.append(
             "| sites endowed in the optimised commune plan | \(share(optimised)) | \(Format.grouped(communes.optimised)) |"
         )

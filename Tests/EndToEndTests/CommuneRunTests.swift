@@ -87,6 +87,16 @@ import Testing
         #expect(report.contains("| all 2021 hosts, endowed or not | 600 (16.2 %) | 2 |"), "\(report)")
         // H2 had no 2021 post, so the 2021 plan's row is not the hosts' row under another name, and says nothing more.
         #expect(report.contains("| hosts endowed in the 2021 plan | 600 (16.2 %) | 2 |"))
+        // The département plan's hosts are some of the 2021 hosts: its white zone holds theirs (600 people, 2
+        // communes) and is at most everyone (3,700).
+        let departmentRow = try #require(
+            report.firstMatch(
+                of:
+                    /\| hosts endowed in the département plan \(the plan above\) \| ([0-9,]+) \([0-9.]+ %\) \| ([0-9]+) \|/
+            ),
+            "\(report)")
+        let departmentWhite = Int(departmentRow.output.1.filter(\.isNumber)) ?? -1
+        #expect(departmentWhite >= 600 && departmentWhite <= 3_700 && (Int(departmentRow.output.2) ?? -1) >= 2)
         #expect(
             report.contains(
                 "### Inputs to check\n\nCommunes without coordinates (reached only by a site in the commune itself): Seven (c7); 100 people, 100 of them in the commune plan's white zone (without a point, only a site in the commune itself can reach them)."

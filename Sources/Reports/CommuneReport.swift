@@ -137,9 +137,7 @@ public enum CommuneReport {
             // The plan above, its posts at its hosts: the same reach, so its white zone holds the 2021 hosts' (fewer
             // sites), like for like in reach with the rows around it.
             let white = scored.whiteZone
-            let people = results.communes.indices.filter { white[$0] }.reduce(0) {
-                $0 + results.communes[$1].population
-            }
+            let people = results.populationByTerritory(where: white).reduce(0, +)
             out.append(
                 "| hosts endowed in the département plan (the plan above) | \(share(people)) | \(Format.grouped(white.count { $0 })) |"
             )
@@ -351,7 +349,7 @@ public enum CommuneReport {
                 + "\(Format.grouped(other.totalPosts)) posts and \(money(other)): \(signed(mine.covered - other.covered)) people. "
                 + "Not like for like: the two are made and counted by different models. Of that difference, "
                 + "\(signed(mine.totalServable - other.totalServable)) is what the posts can serve \(period), which each post's kind of "
-                + "host and funding option set (below; co-financing pays for the longer option), and "
+                + "host and funding option set (below), and "
                 + "\(signed(-(unserved - unservedOther))) is what reach and need leave unserved of it "
                 + "(\(Format.grouped(unserved)) people in the commune plan; \(unservedOther < 0.5 ? "none" : Format.grouped(unservedOther)) "
                 + "in the département plan, where, with no reach, only need can leave anyone unserved).",
@@ -386,31 +384,32 @@ public enum CommuneReport {
         }
         // The same département plan counted as the commune plan is: its posts at its hosts, under the commune model's
         // reach and need (a review: "0 unserved" in a model without reach is true by construction, not a finding).
-        if results.departmentScored == nil {
-            out.append("")
-            out.append(
-                "The département plan was not scored by the commune model: the run's time budget ran out first (raise `solver.time_limit_seconds`)."
-            )
+        guard let scored = results.departmentScored else {
+            // Its evaluation failed (the log's warning says why: a limit, a flow LP that did not end optimal).
+            return out + [
+                "",
+                "The département plan was not scored by the commune model: its evaluation did not finish (the run's log says why).",
+            ]
         }
-        if let scored = results.departmentScored {
-            let covered = scored.groupCoverage.reduce(0, +)
-            let servable = scored.totals.servable
-            let change = scored.value > 0 ? (results.optimised.value - scored.value) / scored.value : 0
-            let worth =
-                "\(signed(results.optimised.value - scored.value)) (\(Format.percent(abs(change), decimals: 1)) \(change >= 0 ? "more" : "less"))"
-            out.append("")
-            out.append(
-                "Scored by the commune model instead (its posts at its hosts; the commune plan's model, reach and need), the "
-                    + "département plan covers \(Format.grouped(covered)) people, value \(Format.fixed(scored.value, decimals: 1)) against the "
-                    + "commune plan's \(Format.fixed(results.optimised.value, decimals: 1)): reach and need leave \(Format.grouped(servable - covered)) "
-                    + "of the \(Format.grouped(servable)) its posts can serve unserved. Against it, alike in model, reach and need, not "
-                    + "in money (above) nor in sites (the commune plan may open candidate sites), the commune plan covers "
-                    + "\(signed(mine.covered - covered)) people and \(worth) in value, its objective: the value of coverage, "
-                    + "concave in each commune group's coverage"
-                    + (results.endowment == nil
-                        ? "" : ", after its first stage's posts within reach of everyone it can reach")
-                    + ", not the people covered.")
-        }
+        let covered = scored.groupCoverage.reduce(0, +)
+        let servable = scored.totals.servable
+        let change = scored.value > 0 ? (results.optimised.value - scored.value) / scored.value : 0
+        let worth =
+            "\(signed(results.optimised.value - scored.value)) (\(Format.percent(abs(change), decimals: 1)) \(change >= 0 ? "more" : "less"))"
+        out.append("")
+        out.append(
+            "Scored by the commune model instead (its posts at its hosts; the commune plan's model, reach and need), the "
+                + "département plan covers \(Format.grouped(covered)) people, value \(Format.fixed(scored.value, decimals: 1)) against the "
+                + "commune plan's \(Format.fixed(results.optimised.value, decimals: 1)): reach and need leave \(Format.grouped(servable - covered)) "
+                + "of the \(Format.grouped(servable)) its posts can serve unserved. Against it, alike in model, reach and need, not "
+                + "in money (above)"
+                + (candidates.isEmpty ? "" : " nor in sites (the commune plan may open candidate sites)")
+                + ", the commune plan covers "
+                + "\(signed(mine.covered - covered)) people and \(worth) in value, its objective: the value of coverage, "
+                + "concave in each commune group's coverage"
+                + (results.endowment == nil
+                    ? "" : ", after its first stage's posts within reach of everyone it can reach")
+                + ", not the people covered.")
         return out
     }
 

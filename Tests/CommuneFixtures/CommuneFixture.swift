@@ -12,12 +12,13 @@ import Scenario
 /// Shared by the Scenario, AllocationModel and end-to-end tests (one copy, its own target).
 /// `reachTable` writes `reach.csv` and declares it with `reach.max_minutes: maxMinutes` (nil `radius`: no radius
 /// line, as a scenario with a reach table must be written). `reachYAML`: one more line of the `reach:` block.
-/// `privateGrant`: a private post's State cost (€10,000 as a public one's unless said).
+/// `privateGrant`: a private post's State cost (€10,000 as a public one's unless said). `funding`: the `funding:`
+/// block's lines, each indented two spaces (the `full` option alone unless said).
 public enum CommuneFixture {
     public static func folder(
         posts: Int = 3, budget: Int = 1_000_000, radius: String? = "15", extraYAML: String = "",
         demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
-        maxMinutes: String? = "20", reachYAML: String = "", privateGrant: Int = 10000
+        maxMinutes: String? = "20", reachYAML: String = "", privateGrant: Int = 10000, funding: String? = nil
     ) throws -> String {
         let folder = TestScratch.root.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
@@ -53,8 +54,7 @@ public enum CommuneFixture {
                 overseas_grant_eur: \(privateGrant)
                 grant_months: 12
             funding:
-              full:
-                state_share: 1
+            \(funding ?? "  full:\n    state_share: 1")
             objective:
               exponent: 0.5
             \(extraYAML)

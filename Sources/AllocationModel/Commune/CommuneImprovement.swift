@@ -7,7 +7,9 @@ import Scenario
 /// so each suggestion is valued exactly instead: the loss of taking one post from a decision and the gain of giving
 /// one to another, each by the component-by-component evaluation (only the changed components are solved, the rest
 /// come from its cache). Takers are then paired with givers whose loss is smaller than their gain, every rule kept,
-/// and the batch is valued exactly and kept only if the plan's value rises (the best pair alone otherwise).
+/// and the batch is valued exactly and kept only if the plan's value rises (the best pair alone otherwise). When no
+/// pair is left, a post that alone covers an endowed group is moved (`relocation`), and when no such move pays either,
+/// money is exchanged for funding-option upgrades (`CommuneUpgrades`).
 enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
@@ -127,19 +129,28 @@ enum CommuneImprovement {
                 .sorted { (worth[$0], -$0) > (worth[$1], -$1) }, unit: unit)
             if givers.isEmpty || takers.isEmpty {
                 // No pair left to try: move a post that is the only one within reach of an endowed group instead.
+                // When no such move raises the value either, money is moved into funding-option upgrades.
                 let moved: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)
-                switch try relocation(
+                var found = try relocation(
                     posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
                     scenario: scenario, allowance: &allowance, solver: solver, options: options)
-                {
+                var how = "a post moved within its cover"
+                if case .noneLeft = found {
+                    found = try CommuneUpgrades.exchange(
+                        posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
+                        allowance: &allowance, solver: solver, options: options)
+                    how = "money moved into funding-option upgrades"
+                }
+                switch found {
                 case .noneLeft: return ended(candidatesLeft: false)
                 case .stopped: return ended(candidatesLeft: true)
                 case .moved(let found, let evaluated, let inFull):
                     moved = (found, evaluated)
                     if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
                 }
+                let changed = zip(posts, moved.posts).reduce(0) { $0 + abs($1.0 - $1.1) }
                 log(
-                    "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (a post moved within its cover)"
+                    "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (\(how): \(changed) posts changed)"
                 )
                 kept += 1
                 (posts, evaluation) = moved
@@ -201,8 +212,8 @@ enum CommuneImprovement {
     /// Takers tried for each post moved within its cover.
     static let relocationTakers = 4
 
-    /// What a relocation found.
-    enum Relocation {
+    /// What a relocation (or an exchange, `CommuneUpgrades`) found.
+    enum Move {
         case moved(posts: [Int], evaluation: CommuneFixedPlan.Evaluation, inFull: Bool)
         /// Every post's moves were valued and none raises the value.
         case noneLeft
@@ -221,7 +232,7 @@ enum CommuneImprovement {
         _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan, covers: Covers,
         worth: [Double], scenario: Scenario, allowance: inout Allowance,
         solver: any LinearSolver, options: SolverOptions
-    ) throws -> Relocation {
+    ) throws -> Move {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let counts = covers.counts(posts)

@@ -70,12 +70,14 @@ enum CommuneRounding {
                 && spent + decision.stateCostEUR + money <= scenario.parameters.budgetEUR + 1e-6
         }
 
-        func allows(_ index: Int) -> Bool {
+        /// One more post of `index` keeps every rule; `budgetRoom`: euros beyond the budget taken as there (what a
+        /// change would cost apart from money, `CommuneUpgrades`).
+        func allows(_ index: Int, budgetRoom: Double = 0) -> Bool {
             let decision = model.decisions[index]
             let pool = model.pools[decision.pool]
             let t = pool.territory
             guard self.pool[decision.pool] + 1 <= pool.capacity, total + 1 <= scenario.parameters.posts,
-                spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + 1e-6,
+                spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + budgetRoom + 1e-6,
                 territory[t] + 1 <= territoryCap[t], region[regionOfTerritory[t]] + 1 <= regionCap
             else { return false }
             if let unit = decision.unit {

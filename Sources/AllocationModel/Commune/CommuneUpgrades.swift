@@ -1,0 +1,208 @@
+import Foundation
+import LinearProgramming
+import Scenario
+
+/// Money moved into funding-option upgrades (docs/model.md, "Solving the commune model", step 4). Once the pairs and
+/// relocations of `CommuneImprovement` find nothing, a whole post moved elsewhere gains little; an *upgrade*, a post of
+/// the same site unit changed to a decision that serves more people for more money (`full` to `partial_3y` at a public
+/// host: 214 more people for €2,500), can be worth ten times as much per euro, but the euros a rounded plan leaves are
+/// rarely enough for one. So a step that frees money (a post dropped, a post downgraded in its unit, or a post dropped
+/// in a territory whose floor held it once a post of another territory switches to that territory's pool at a site
+/// unit they share) is joined to the upgrades the money buys, by exact gain per euro, and the exchange is valued at
+/// once. At €40M, HiGHS's optimum differs from the relocations' plan by exactly such an exchange (BENCHMARKS.md, "What
+/// HiGHS's optimum changes in the €40M commune plan").
+enum CommuneUpgrades {
+    /// Upgrades and money-freeing steps valued per round, and exchanges (a step and the upgrades it pays for) valued.
+    static let upgradesPerRound = 16
+    static let giversPerRound = 16
+    static let exchangesPerRound = 4
+
+    /// A change of the plan: one post taken from each of `removed` and given to each of `added`; the State euros it
+    /// frees (negative: it costs); the dual-priced bound of its change of value that orders the candidates (the value
+    /// is concave in each unit's supply, so Σ price × people changed bounds the gain from above); and, once valued,
+    /// the exact change of value.
+    struct Step {
+        var removed: [Int]
+        var added: [Int]
+        var freed: Double
+        var screen: Double
+        var change = 0.0
+
+        func applied(to posts: [Int]) -> [Int] {
+            var result = posts
+            for decision in removed { result[decision] -= 1 }
+            for decision in added { result[decision] += 1 }
+            return result
+        }
+    }
+
+    /// The best exchange found from `posts` that raises the plan's value, or why none: every candidate of the round
+    /// valued (`noneLeft`), or the allowance ended first (`stopped`). Each plan valued counts against `allowance`.
+    static func exchange(
+        _ posts: [Int], evaluation: CommuneFixedPlan.Evaluation, evaluator: inout CommuneFixedPlan,
+        covers: CommuneImprovement.Covers, scenario: Scenario, allowance: inout CommuneImprovement.Allowance,
+        solver: any LinearSolver, options: SolverOptions
+    ) throws -> CommuneImprovement.Move {
+        let model = evaluator.model
+        let unit = evaluator.unitOfDecision
+        let price = evaluation.unitDuals.map(abs)
+        let people = model.decisions.map(\.peoplePerPost)
+        let cost = model.decisions.map(\.stateCostEUR)
+        let territory = model.decisions.map { model.pools[$0.pool].territory }
+        var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
+        for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
+        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        let slack = scenario.parameters.budgetEUR - ledger.spent
+        let counts = covers.counts(posts)
+
+        // True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room`.
+        func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
+            for decision in removed { ledger.remove(decision) }
+            var given: [Int] = []
+            for decision in added {
+                guard ledger.allows(decision, budgetRoom: room) else { break }
+                ledger.add(decision)
+                given.append(decision)
+            }
+            let kept = given.count == added.count && ledger.meetsFloors
+            for decision in given { ledger.remove(decision) }
+            for decision in removed { ledger.add(decision) }
+            return kept
+        }
+        func valued(_ step: Step) throws -> Step {
+            let next = try evaluator.evaluate(step.applied(to: posts), solver: solver, options: options)
+            allowance.count(work: next.work)
+            var result = step
+            result.change = next.value - evaluation.value
+            return result
+        }
+        let noise = max(1e-9, 1e-9 * abs(evaluation.value))
+
+        // Upgrades: per unit, the change of one post to a decision of the same unit serving more people, whatever its
+        // cost, best by bound per euro (a change that costs nothing first).
+        var upgradeOfUnit = [Step?](repeating: nil, count: decisionsOfUnit.count)
+        func perEuro(_ step: Step) -> Double { step.freed >= 0 ? .infinity : step.screen / -step.freed }
+        for from in model.decisions.indices where posts[from] > 0 {
+            for to in decisionsOfUnit[unit[from]] where people[to] > people[from] + 1e-9 {
+                let step = Step(
+                    removed: [from], added: [to], freed: cost[from] - cost[to],
+                    screen: price[unit[from]] * (people[to] - people[from]))
+                guard step.screen > 0, keeps([from], [to], room: .infinity) else { continue }
+                if let best = upgradeOfUnit[unit[from]], perEuro(best) >= perEuro(step) { continue }
+                upgradeOfUnit[unit[from]] = step
+            }
+        }
+        let upgradeCandidates = upgradeOfUnit.compactMap { $0 }
+            .sorted { (perEuro($0), -$0.removed[0], -$0.added[0]) > (perEuro($1), -$1.removed[0], -$1.added[0]) }
+            .prefix(upgradesPerRound)
+        if upgradeCandidates.isEmpty { return .noneLeft }
+        var upgrades: [Step] = []
+        for candidate in upgradeCandidates {
+            if allowance.expired() { return .stopped }
+            let step = try valued(candidate)
+            if step.change > noise { upgrades.append(step) }
+        }
+        if upgrades.isEmpty { return .noneLeft }
+        upgrades.sort {
+            ($0.freed >= 0 ? .infinity : $0.change / -$0.freed, -$0.removed[0])
+                > ($1.freed >= 0 ? .infinity : $1.change / -$1.freed, -$1.removed[0])
+        }
+        let cheapestUpgrade = upgrades.map { max(0, -$0.freed) }.min() ?? 0
+
+        // Steps that free money without leaving an endowed group out of reach of a post: a post dropped; a post
+        // changed to a cheaper decision of its unit serving no more people; and, where a territory's floor holds the
+        // dropped post, the drop with a post of another territory switched to the dropped one's territory at a site
+        // unit both have pools in.
+        var givers: [Step] = []
+        for from in model.decisions.indices where posts[from] > 0 {
+            let u = unit[from]
+            for to in decisionsOfUnit[u] where people[to] <= people[from] + 1e-9 && cost[to] < cost[from] {
+                if keeps([from], [to], room: 0) {
+                    givers.append(
+                        Step(
+                            removed: [from], added: [to], freed: cost[from] - cost[to],
+                            screen: price[u] * (people[from] - people[to])))
+                }
+            }
+            guard covers.canRemove(from, counts: counts) else { continue }
+            if keeps([from], [], room: 0) {
+                givers.append(Step(removed: [from], added: [], freed: cost[from], screen: price[u] * people[from]))
+                continue
+            }
+            let t = territory[from]
+            for to in model.decisions.indices where territory[to] == t && to != from {
+                for switched in decisionsOfUnit[unit[to]]
+                where posts[switched] > 0 && territory[switched] != t && switched != from {
+                    let freed = cost[from] + cost[switched] - cost[to]
+                    guard freed > 0, keeps([from, switched], [to], room: 0) else { continue }
+                    givers.append(
+                        Step(
+                            removed: [from, switched], added: [to], freed: freed,
+                            screen: price[u] * people[from] + price[unit[to]] * (people[switched] - people[to])))
+                }
+            }
+        }
+        var seen = Set<Int>()
+        let giverCandidates = givers.filter { $0.freed + slack >= cheapestUpgrade - 1e-6 }
+            .sorted {
+                ($0.screen / $0.freed, $0.removed[0], $0.removed.last!, $0.added.first ?? -1)
+                    < ($1.screen / $1.freed, $1.removed[0], $1.removed.last!, $1.added.first ?? -1)
+            }
+            .filter { seen.insert($0.removed[0]).inserted }
+            .prefix(giversPerRound)
+        var freeing: [Step] = [Step(removed: [], added: [], freed: 0, screen: 0)]
+        for candidate in giverCandidates {
+            if allowance.expired() { return .stopped }
+            freeing.append(try valued(candidate))
+        }
+
+        // Each step with the upgrades its money (and the budget left) buys, best gain per euro first, at most one
+        // change per unit; the estimate adds the changes valued one by one (exact when their components differ).
+        var exchanges: [(step: Step, estimate: Double)] = []
+        for giver in freeing {
+            var used = Set((giver.removed + giver.added).map { unit[$0] })
+            for decision in giver.removed { ledger.remove(decision) }
+            for decision in giver.added { ledger.add(decision) }
+            var exchange = giver
+            var estimate = giver.change
+            for upgrade in upgrades where !used.contains(unit[upgrade.removed[0]]) {
+                let (from, to) = (upgrade.removed[0], upgrade.added[0])
+                ledger.remove(from)
+                if ledger.allows(to) {
+                    ledger.add(to)
+                    if ledger.meetsFloors {
+                        exchange.removed.append(from)
+                        exchange.added.append(to)
+                        estimate += upgrade.change
+                        used.insert(unit[from])
+                        continue
+                    }
+                    ledger.remove(to)
+                }
+                ledger.add(from)
+            }
+            // Undo: everything this exchange changed, the giver's part included.
+            for decision in exchange.added { ledger.remove(decision) }
+            for decision in exchange.removed { ledger.add(decision) }
+            if exchange.added.count + exchange.removed.count > giver.added.count + giver.removed.count,
+                estimate > noise
+            {
+                exchanges.append((exchange, estimate))
+            }
+        }
+        exchanges.sort { ($0.estimate, -$0.step.removed.count) > ($1.estimate, -$1.step.removed.count) }
+        var best: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)?
+        for (exchange, _) in exchanges.prefix(exchangesPerRound) {
+            if allowance.expired() {
+                return best.map { .moved(posts: $0.posts, evaluation: $0.evaluation, inFull: false) } ?? .stopped
+            }
+            let trial = exchange.applied(to: posts)
+            let next = try evaluator.evaluate(trial, solver: solver, options: options)
+            allowance.count(work: next.work)
+            if next.value > (best?.evaluation.value ?? evaluation.value + noise) { best = (trial, next) }
+        }
+        if let best { return .moved(posts: best.posts, evaluation: best.evaluation, inFull: true) }
+        return .noneLeft
+    }
+}

@@ -111,13 +111,13 @@ import Testing
     }
 
     /// The 15 km fixture with a `long` option (36 months at 70 %), co-financing at the candidate K1 (c4, its own unit),
-    /// a floor of one post per territory; c4's need 600, c5's `c5Need`, c6's none.
+    /// a floor of one post per territory; c4's need `c4Need`, c5's `c5Need`, c6's none.
     struct Case {
         static let options = SolverOptions(mipGap: 0)
         let scenario: Scenario
         let model: CommuneModel
 
-        init(structures: String, c5Need: Int, budget: Int = 31_000) throws {
+        init(structures: String, c5Need: Int, c4Need: Int = 600, budget: Int = 31_000) throws {
             let candidates = """
                 id,name,territory,kind,capacity,cofinancing_eur,commune_code
                 K1,Candidate,01,public,1,100000,c4
@@ -129,7 +129,7 @@ import Testing
                     c1,One,01,E1,1000,300,0,0
                     c2,Two,01,E1,700,200,0,0.1
                     c3,Three,01,E1,300,100,0,0.1
-                    c4,Four,01,,500,600,0,0.25
+                    c4,Four,01,,500,\(c4Need),0,0.25
                     c5,Five,02,E2,800,\(c5Need),0,1.0
                     c6,Six,02,E2,300,0,0,1.05
                     c7,Seven,02,E2,100,40,,

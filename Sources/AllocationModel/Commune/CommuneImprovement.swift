@@ -7,9 +7,10 @@ import Scenario
 /// so each suggestion is valued exactly instead: the loss of taking one post from a decision and the gain of giving
 /// one to another, each by the component-by-component evaluation (only the changed components are solved, the rest
 /// come from its cache). Takers are then paired with givers whose loss is smaller than their gain, every rule kept,
-/// and the batch is valued exactly and kept only if the plan's value rises (the best pair alone otherwise). When no
-/// pair is left, a post that alone covers an endowed group is moved (`relocation`), and when no such move pays either,
-/// money is exchanged for funding-option upgrades (`CommuneUpgrades`).
+/// and the batch is valued exactly and kept only if the plan's value rises (the best pair alone otherwise). Each plan
+/// is first offered the pairs ranked by their duals' bound (`CommuneScreenedPairs`). When no pair is left, a post that
+/// alone covers an endowed group is moved (`relocation`), and when no such move pays either, money is exchanged for
+/// funding-option upgrades (`CommuneUpgrades`).
 enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
@@ -112,7 +113,28 @@ enum CommuneImprovement {
             return next
         }
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
+        // The pairs ranked by the duals' bound are tried first, once per plan (`CommuneScreenedPairs`).
+        var screened = false
         while !allowance.expired() {
+            if !screened {
+                screened = true
+                switch try CommuneScreenedPairs.move(
+                    posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
+                    allowance: &allowance, solver: solver, options: options)
+                {
+                case .stopped: return ended(candidatesLeft: true)
+                case .noneLeft: break
+                case .moved(let found, let evaluated, let inFull):
+                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
+                    log("commune plan improved to \(evaluated.value.logged(decimals: 1)) (a pair ranked by its bound)")
+                    kept += 1
+                    (posts, evaluation) = (found, evaluated)
+                    examinedGivers = []
+                    examinedTakers = []
+                    screened = false
+                    continue
+                }
+            }
             let worth = model.decisions.indices.map {
                 abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
             }
@@ -156,6 +178,7 @@ enum CommuneImprovement {
                 (posts, evaluation) = moved
                 examinedGivers = []
                 examinedTakers = []
+                screened = false
                 continue
             }
             examinedGivers.formUnion(givers)
@@ -205,6 +228,7 @@ enum CommuneImprovement {
             // The plan changed: every decision may be worth trying again (unchanged components are cached).
             examinedGivers = []
             examinedTakers = []
+            screened = false
         }
         return ended(candidatesLeft: true)
     }

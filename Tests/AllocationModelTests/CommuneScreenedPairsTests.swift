@@ -17,15 +17,8 @@ import Testing
     /// (169.71: K1's unit has people to spare, its price is 0). The brute force values every single move; valuing the
     /// pairs worst bound first and only one of them would land on H3's.
     @Test func theMoveFoundIsTheBestSingleMove() throws {
-        let structures = """
-            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
-            H1,Host one,01,public,1,0,1,c1
-            H2,Host two,01,private,1,0,0,c2
-            H3,Host three,02,public,1,0,1,c5
-            H4,Host four,02,public,1,0,0,c1
-
-            """
-        let case_ = try CommuneUpgradesTests.Case(structures: structures, c5Need: 200, c4Need: 30)
+        let case_ = try CommuneUpgradesTests.Case(
+            structures: CommuneUpgradesTests.Case.floorChainHosts, c5Need: 200, c4Need: 30)
         let model = case_.model
         let h1 = try case_.decision("c1", territory: "01", option: "full")
         let h3 = try case_.decision("c5", territory: "02", option: "full")

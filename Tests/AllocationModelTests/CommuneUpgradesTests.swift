@@ -23,15 +23,7 @@ import Testing
     /// with the upgrade is worth less (K1 `long` + H3: 519.41). A brute force over every plan the model allows says
     /// 629.12 is the optimum, and the exchange reaches it in one move.
     @Test func aFloorChainPaysForAnUpgradeAndReachesTheOptimum() throws {
-        let structures = """
-            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
-            H1,Host one,01,public,1,0,1,c1
-            H2,Host two,01,private,1,0,0,c2
-            H3,Host three,02,public,1,0,1,c5
-            H4,Host four,02,public,1,0,0,c1
-
-            """
-        let case_ = try Case(structures: structures, c5Need: 60)
+        let case_ = try Case(structures: Case.floorChainHosts, c5Need: 60)
         let h1 = try case_.decision("c1", territory: "01", option: "full")
         let h4 = try case_.decision("c1", territory: "02", option: "full")
         let h3 = try case_.decision("c5", territory: "02", option: "full")
@@ -114,6 +106,15 @@ import Testing
     /// a floor of one post per territory; c4's need `c4Need`, c5's `c5Need`, c6's none.
     struct Case {
         static let options = SolverOptions(mipGap: 0)
+        /// H1, H2 at the unit of c1 (territory 01), H4 of territory 02 there too, H3 at c5 (territory 02).
+        static let floorChainHosts = """
+            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+            H1,Host one,01,public,1,0,1,c1
+            H2,Host two,01,private,1,0,0,c2
+            H3,Host three,02,public,1,0,1,c5
+            H4,Host four,02,public,1,0,0,c1
+
+            """
         let scenario: Scenario
         let model: CommuneModel
 

@@ -260,8 +260,7 @@ enum CommuneImprovement {
         let model = evaluator.model
         let unit = evaluator.unitOfDecision
         let counts = covers.counts(posts)
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
         let givers = model.decisions.indices.filter {
             posts[$0] > 0 && !covers.canRemove($0, counts: counts)
         }
@@ -346,8 +345,7 @@ enum CommuneImprovement {
         unit: [Int], covers: Covers
     ) -> [(from: Int, to: Int, estimate: Double)] {
         var counts = covers.counts(posts)
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
         let takers = gain.filter { $0.value > 0 }.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
         let givers = loss.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         var used = Set<Int>()

@@ -57,6 +57,12 @@ enum CommuneRounding {
             floorMoney = zip(floors, cheapestCost).reduce(0) { $0 + Double($1.0) * $1.1 }
         }
 
+        /// The ledger of a whole plan, `posts` per decision.
+        init(model: CommuneModel, scenario: Scenario, posts: [Int]) {
+            self.init(model: model, scenario: scenario)
+            for (index, count) in posts.enumerated() { for _ in 0..<count { add(index) } }
+        }
+
         /// One more post of `index` still leaves enough posts and euros (at each territory's cheapest post's price)
         /// for every territory floor not yet met: a plan built post by post (the endowment cover and its swaps, a
         /// rounding's integer parts) keeps room for the floors instead of failing on them at the end.

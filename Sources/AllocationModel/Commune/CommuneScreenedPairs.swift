@@ -27,8 +27,7 @@ enum CommuneScreenedPairs {
         let worth = model.decisions.indices.map {
             abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
         }
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
         let counts = covers.counts(posts)
         let noise = max(1e-9, 1e-9 * abs(evaluation.value))
         let givers = model.decisions.indices.filter { posts[$0] > 0 && covers.canRemove($0, counts: counts) }

@@ -51,8 +51,7 @@ enum CommuneUpgrades {
         let territory = model.decisions.map { model.pools[$0.pool].territory }
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
         let slack = scenario.parameters.budgetEUR - ledger.spent
         let counts = covers.counts(posts)
 

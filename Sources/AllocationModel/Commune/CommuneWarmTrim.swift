@@ -32,8 +32,7 @@ enum CommuneWarmTrim {
         var posts = model.decisions.map { Int(max(0, values[$0.variable.index]).rounded()) }
         let territoryOf = model.decisions.map { model.pools[$0.pool].territory }
         // What the plan uses of the posts, euros and floors, updated post by post (the rounding's own ledger).
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario)
-        for (index, count) in posts.enumerated() { for _ in 0..<count { ledger.add(index) } }
+        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
         let regionFloor = scenario.regionPostRange.min
         let moneyLimit = parameters.budgetEUR + 1e-6
         guard ledger.total > parameters.posts || ledger.spent > moneyLimit else { return values }

@@ -157,6 +157,25 @@ import Testing
         #expect(atBound.limit == 10)
     }
 
+    /// A wide plan (more than `wideGap`, 1 %, below its bound) widens the window by its gap over 1 %, and its renewals
+    /// with it: 4 % below its bound, a window of 10 becomes 40. A plan 0.5 % below keeps its window, and so does one at
+    /// its bound.
+    @Test func aWidePlanWidensTheWindowByItsGap() {
+        var wide = CommuneImprovement.Allowance(window: 10, bound: 1040)
+        #expect(wide.isWide(1000) && !wide.isWide(1030.0))
+        wide.widen(from: 1000)
+        #expect(wide.window == 40 && wide.limit == 40)
+        wide.count(work: 30)
+        wide.kept(from: 1000, to: 1010)
+        #expect(wide.limit == 70)
+        var narrow = CommuneImprovement.Allowance(window: 10, bound: 1005)
+        narrow.widen(from: 1000)
+        #expect(!narrow.isWide(1000) && narrow.window == 10 && narrow.limit == 10)
+        var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000)
+        atBound.widen(from: 1000)
+        #expect(atBound.window == 10)
+    }
+
     /// The clock: whatever the count, the allowance ends at `latest`, and says it was the clock.
     @Test func theRunsClockEndsItWhateverTheCount() {
         let start = Date(timeIntervalSinceReferenceDate: 0)

@@ -102,6 +102,47 @@ import Testing
         #expect(posts[h1] == 1 && posts[h3] == 1 && posts[k1Long] == 1 && posts.reduce(0, +) == 3, "\(posts)")
     }
 
+    /// Two givers pool their money for one new post: the plan H1, H2 (`full`, the unit of c1, c2, c3: 240 people of a
+    /// 600 need, 339.41) and H3 on `long` (c5, need 150: 150.00), worth 489.41, spends the whole €41,000. A new post at
+    /// the candidate K1 on `long` (360 people of c4's 600: +459.41) costs €21,000; H3's downgrade to `full` frees
+    /// €11,000 for −17.57 and dropping H1 or H2 €10,000 for −169.71, so neither pays for it alone, and the posts (3)
+    /// leave no room for K1 on `full` beside the three. Together they do: +272.13, the plan H1 (or H2), H3 `full`, K1
+    /// `long`, worth 761.55, the brute force's optimum, reached in one exchange.
+    @Test func twoGiversPoolTheirMoneyForANewPost() throws {
+        let structures = """
+            id,name,territory,kind,capacity,cofinancing_eur,posts_2021,commune_code
+            H1,Host one,01,public,1,0,1,c1
+            H2,Host two,01,private,1,0,0,c2
+            H3,Host three,02,public,1,100000,1,c5
+
+            """
+        let case_ = try Case(structures: structures, c5Need: 150, budget: 41_000)
+        let h1 = try case_.decision("c1", territory: "01", option: "full")
+        let h2 = try case_.decision("c2", territory: "01", option: "full")
+        let h3 = try case_.decision("c5", territory: "02", option: "full")
+        let h3Long = try case_.decision("c5", territory: "02", option: "long")
+        let k1Long = try case_.decision("c4", territory: "01", option: "long")
+        var evaluator = CommuneFixedPlan(model: case_.model)
+        let start = case_.plan([h1, h2, h3Long])
+        let evaluation = try evaluator.evaluate(start, solver: GLPKSolver(), options: Case.options)
+        #expect(abs(evaluation.value - 489.41) < 0.01, "start \(evaluation.value)")
+        let optimum = try case_.bruteForce(&evaluator)
+        #expect(abs(optimum.value - 761.55) < 0.01, "optimum \(optimum.value)")
+
+        var allowance = CommuneImprovement.Allowance(window: 1_000_000, bound: optimum.value * 2)
+        guard case .moved(let posts, let moved, _) = try case_.exchange(start, evaluation, &evaluator, &allowance)
+        else {
+            Issue.record("no exchange found")
+            return
+        }
+        #expect(abs(moved.value - optimum.value) < 1e-6, "exchange \(moved.value), optimum \(optimum.value)")
+        #expect(optimum.plans.contains(posts))
+        #expect(
+            posts[h1] + posts[h2] == 1 && posts[h3] == 1 && posts[k1Long] == 1 && posts.reduce(0, +) == 3, "\(posts)")
+        let values = evaluator.values(of: moved, posts: posts)
+        #expect(case_.model.program.largestViolation(of: values, tolerance: 1e-6) == nil)
+    }
+
     /// The 15 km fixture with a `long` option (36 months at 70 %), co-financing at the candidate K1 (c4, its own unit),
     /// a floor of one post per territory; c4's need `c4Need`, c5's `c5Need`, c6's none.
     struct Case {

@@ -35,7 +35,15 @@ enum CommuneImprovement {
         /// The window, in the model's reach pairs this many times over.
         static let wholePlans = 16
 
-        let window: Int
+        /// A plan farther than this from its bound (a share of its value) is a wide one: its window is this many times
+        /// larger as its gap is wider, and each of its plans is first offered an exchange (`CommuneUpgrades`). At €80M
+        /// (3.7 % after the rounding) what separates the plan from HiGHS's is money spent in the wrong places, new
+        /// posts in Île-de-France and Réunion paid by posts dropped or downgraded across the country, which only an
+        /// exchange moves, and one exchange values about 50 plans, three times the window (BENCHMARKS.md, twenty-second
+        /// session).
+        static let wideGap = 0.01
+
+        private(set) var window: Int
         let bound: Double
         let latest: Date
         /// Plans valued so far; the work they took (`CommuneFixedPlan.Evaluation.work`), and the work at which the
@@ -50,6 +58,16 @@ enum CommuneImprovement {
             self.bound = bound
             self.latest = latest
             limit = window
+        }
+
+        /// True when a plan of this value is a wide one (`wideGap`).
+        func isWide(_ value: Double) -> Bool { value > 0 && bound > value * (1 + Self.wideGap) }
+
+        /// Widens the window of a search that starts from a wide plan of this value, by its gap over `wideGap`.
+        mutating func widen(from value: Double) {
+            guard isWide(value) else { return }
+            window = Int((Double(window) * (bound - value) / (value * Self.wideGap)).rounded(.up))
+            limit = max(limit, window)
         }
 
         /// The count is spent: a deterministic end.
@@ -99,6 +117,7 @@ enum CommuneImprovement {
         let covers = Covers(model)
         let began = Date()
         var allowance = allowance
+        allowance.widen(from: evaluation.value)
         var kept = 0
         func ended(candidatesLeft: Bool) -> Result {
             let cutByTime = candidatesLeft && !allowance.spent && allowance.pastLatest()
@@ -115,7 +134,32 @@ enum CommuneImprovement {
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         // The pairs ranked by the duals' bound are tried first, once per plan (`CommuneScreenedPairs`).
         var screened = false
+        // A wide plan is offered an exchange first, once per plan.
+        var exchanged = false
         while !allowance.expired() {
+            if !exchanged && allowance.isWide(evaluation.value) {
+                exchanged = true
+                switch try CommuneUpgrades.exchange(
+                    posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
+                    allowance: &allowance, solver: solver, options: options)
+                {
+                case .stopped: return ended(candidatesLeft: true)
+                case .noneLeft: break
+                case .moved(let found, let evaluated, let inFull):
+                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
+                    let changed = zip(posts, found).reduce(0) { $0 + abs($1.0 - $1.1) }
+                    log(
+                        "commune plan improved to \(evaluated.value.logged(decimals: 1)) (money moved between posts: \(changed) posts changed)"
+                    )
+                    kept += 1
+                    (posts, evaluation) = (found, evaluated)
+                    examinedGivers = []
+                    examinedTakers = []
+                    screened = false
+                    exchanged = false
+                    continue
+                }
+            }
             if !screened {
                 screened = true
                 switch try CommuneScreenedPairs.move(
@@ -132,6 +176,7 @@ enum CommuneImprovement {
                     examinedGivers = []
                     examinedTakers = []
                     screened = false
+                    exchanged = false
                     continue
                 }
             }
@@ -179,6 +224,7 @@ enum CommuneImprovement {
                 examinedGivers = []
                 examinedTakers = []
                 screened = false
+                exchanged = false
                 continue
             }
             examinedGivers.formUnion(givers)
@@ -229,6 +275,7 @@ enum CommuneImprovement {
             examinedGivers = []
             examinedTakers = []
             screened = false
+            exchanged = false
         }
         return ended(candidatesLeft: true)
     }

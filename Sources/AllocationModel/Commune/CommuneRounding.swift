@@ -76,15 +76,17 @@ enum CommuneRounding {
                 && spent + decision.stateCostEUR + money <= scenario.parameters.budgetEUR + 1e-6
         }
 
-        /// One more post of `index` keeps every rule; `budgetRoom`: euros beyond the budget taken as there (what a
-        /// change would cost apart from money, `CommuneUpgrades`).
-        func allows(_ index: Int, budgetRoom: Double = 0) -> Bool {
+        /// One more post of `index` keeps every rule; `budgetRoom` and `postsRoom`: euros and posts beyond the budget
+        /// and the posts taken as there (whether a change is allowed apart from what other steps would pay for it,
+        /// `CommuneUpgrades`).
+        func allows(_ index: Int, budgetRoom: Double = 0, postsRoom: Int = 0) -> Bool {
             let decision = model.decisions[index]
             let pool = model.pools[decision.pool]
             let t = pool.territory
-            guard self.pool[decision.pool] + 1 <= pool.capacity, total + 1 <= scenario.parameters.posts,
+            guard self.pool[decision.pool] + 1 <= pool.capacity, total + 1 <= scenario.parameters.posts + postsRoom,
                 spent + decision.stateCostEUR <= scenario.parameters.budgetEUR + budgetRoom + 1e-6,
-                territory[t] + 1 <= territoryCap[t], region[regionOfTerritory[t]] + 1 <= regionCap
+                territory[t] + 1 <= territoryCap[t] + postsRoom,
+                region[regionOfTerritory[t]] + 1 <= regionCap + postsRoom
             else { return false }
             if let unit = decision.unit {
                 switch pool.units[unit].rule {

@@ -52,15 +52,17 @@ enum CommuneUpgrades {
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
         var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
-        let slack = scenario.parameters.budgetEUR - ledger.spent
         let counts = covers.counts(posts)
 
-        // True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room`.
+        // True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room` (and,
+        // with no limit on money, the posts by as many as are added: another step may free them).
         func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
             for decision in removed { ledger.remove(decision) }
             var given: [Int] = []
             for decision in added {
-                guard ledger.allows(decision, budgetRoom: room) else { break }
+                guard ledger.allows(decision, budgetRoom: room, postsRoom: room.isInfinite ? added.count : 0) else {
+                    break
+                }
                 ledger.add(decision)
                 given.append(decision)
             }
@@ -95,19 +97,31 @@ enum CommuneUpgrades {
         let upgradeCandidates = upgradeOfUnit.compactMap { $0 }
             .sorted { (perEuro($0), -$0.removed[0], -$0.added[0]) > (perEuro($1), -$1.removed[0], -$1.added[0]) }
             .prefix(upgradesPerRound)
-        if upgradeCandidates.isEmpty { return .noneLeft }
+        // Additions: one more post where its pool has room, per unit the best by bound per euro. At €80M what HiGHS's
+        // plan gains is new posts (private `partial_3y` in Île-de-France and Réunion) paid by posts dropped or
+        // downgraded elsewhere, not upgrades (BENCHMARKS.md, "What HiGHS's plan changes at €80M").
+        var additionOfUnit = [Step?](repeating: nil, count: decisionsOfUnit.count)
+        for to in model.decisions.indices where cost[to] > 0 && price[unit[to]] > 0 {
+            let step = Step(removed: [], added: [to], freed: -cost[to], screen: price[unit[to]] * people[to])
+            if let best = additionOfUnit[unit[to]], perEuro(best) >= perEuro(step) { continue }
+            guard keeps([], [to], room: .infinity) else { continue }
+            additionOfUnit[unit[to]] = step
+        }
+        let additionCandidates = additionOfUnit.compactMap { $0 }
+            .sorted { (perEuro($0), -$0.added[0]) > (perEuro($1), -$1.added[0]) }
+            .prefix(upgradesPerRound)
+        if upgradeCandidates.isEmpty && additionCandidates.isEmpty { return .noneLeft }
         var upgrades: [Step] = []
-        for candidate in upgradeCandidates {
+        for candidate in upgradeCandidates + additionCandidates {
             if allowance.expired() { return .stopped }
             let step = try valued(candidate)
             if step.change > noise { upgrades.append(step) }
         }
         if upgrades.isEmpty { return .noneLeft }
         upgrades.sort {
-            ($0.freed >= 0 ? .infinity : $0.change / -$0.freed, -$0.removed[0])
-                > ($1.freed >= 0 ? .infinity : $1.change / -$1.freed, -$1.removed[0])
+            ($0.freed >= 0 ? .infinity : $0.change / -$0.freed, -($0.removed.first ?? -1), -$0.added[0])
+                > ($1.freed >= 0 ? .infinity : $1.change / -$1.freed, -($1.removed.first ?? -1), -$1.added[0])
         }
-        let cheapestUpgrade = upgrades.map { max(0, -$0.freed) }.min() ?? 0
 
         // Steps that free money without leaving an endowed group out of reach of a post: a post dropped; a post
         // changed to a cheaper decision of its unit serving no more people; and, where a territory's floor holds the
@@ -143,7 +157,9 @@ enum CommuneUpgrades {
             }
         }
         var seen = Set<Int>()
-        let giverCandidates = givers.filter { $0.freed + slack >= cheapestUpgrade - 1e-6 }
+        // Every step is a candidate, whatever it frees: pooled, several pay for what none pays for alone.
+        let giverCandidates =
+            givers
             .sorted {
                 ($0.screen / $0.freed, $0.removed[0], $0.removed.last!, $0.added.first ?? -1)
                     < ($1.screen / $1.freed, $1.removed[0], $1.removed.last!, $1.added.first ?? -1)
@@ -158,37 +174,92 @@ enum CommuneUpgrades {
 
         // Each step with the upgrades its money (and the budget left) buys, best gain per euro first, at most one
         // change per unit; the estimate adds the changes valued one by one (exact when their components differ).
+        // The ledger and the posts within reach of each `endow_reach` row, as steps are joined into an exchange: a
+        // step is applied only if every rule still holds and no row is left without a post.
+        var coverCounts = counts
+        func undo(_ step: Step) {
+            for decision in step.added {
+                ledger.remove(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
+            }
+            for decision in step.removed {
+                ledger.add(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
+            }
+        }
+        func apply(_ step: Step) -> Bool {
+            for decision in step.removed {
+                ledger.remove(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
+            }
+            var given: [Int] = []
+            for decision in step.added {
+                guard ledger.allows(decision) else { break }
+                ledger.add(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
+                given.append(decision)
+            }
+            let covered = step.removed.allSatisfy { covers.canRemove($0, counts: coverCounts, after: true) }
+            if given.count == step.added.count && ledger.meetsFloors && covered { return true }
+            undo(Step(removed: step.removed, added: given, freed: 0, screen: 0))
+            return false
+        }
         var exchanges: [(step: Step, estimate: Double)] = []
         for giver in freeing {
+            guard apply(giver) else { continue }
             var used = Set((giver.removed + giver.added).map { unit[$0] })
-            for decision in giver.removed { ledger.remove(decision) }
-            for decision in giver.added { ledger.add(decision) }
             var exchange = giver
             var estimate = giver.change
-            for upgrade in upgrades where !used.contains(unit[upgrade.removed[0]]) {
-                let (from, to) = (upgrade.removed[0], upgrade.added[0])
-                ledger.remove(from)
-                if ledger.allows(to) {
-                    ledger.add(to)
-                    if ledger.meetsFloors {
-                        exchange.removed.append(from)
-                        exchange.added.append(to)
-                        estimate += upgrade.change
-                        used.insert(unit[from])
-                        continue
-                    }
-                    ledger.remove(to)
+            for upgrade in upgrades where !used.contains(unit[upgrade.added[0]]) {
+                if apply(upgrade) {
+                    exchange.removed += upgrade.removed
+                    exchange.added += upgrade.added
+                    estimate += upgrade.change
+                    used.insert(unit[upgrade.added[0]])
                 }
-                ledger.add(from)
             }
-            // Undo: everything this exchange changed, the giver's part included.
-            for decision in exchange.added { ledger.remove(decision) }
-            for decision in exchange.removed { ledger.add(decision) }
+            undo(exchange)  // everything this exchange changed, the giver's part included
             if exchange.added.count + exchange.removed.count > giver.added.count + giver.removed.count,
                 estimate > noise
             {
                 exchanges.append((exchange, estimate))
             }
+        }
+        // The givers pooled: the gains best per euro first, each paid by the budget left and then by the givers of
+        // least loss per euro, as long as a gain is worth more per euro than the giver that pays for it.
+        do {
+            let pool = freeing.dropFirst().filter { $0.freed > 0 }
+                .sorted { (-$0.change / $0.freed, $0.removed[0]) < (-$1.change / $1.freed, $1.removed[0]) }
+            var exchange = Step(removed: [], added: [], freed: 0, screen: 0)
+            var estimate = 0.0
+            var used = Set<Int>()
+            var nextGiver = 0
+            for upgrade in upgrades where !used.contains(unit[upgrade.added[0]]) {
+                let gainPerEuro = upgrade.freed >= 0 ? Double.infinity : upgrade.change / -upgrade.freed
+                var paid = apply(upgrade)
+                var paying: [Step] = []
+                while !paid, nextGiver < pool.count, -pool[nextGiver].change / pool[nextGiver].freed < gainPerEuro {
+                    let giver = pool[nextGiver]
+                    nextGiver += 1
+                    let units = (giver.removed + giver.added).map { unit[$0] }
+                    guard !units.contains(where: { used.contains($0) || $0 == unit[upgrade.added[0]] }), apply(giver)
+                    else { continue }
+                    paying.append(giver)
+                    paid = apply(upgrade)
+                }
+                guard paid else {
+                    paying.reversed().forEach(undo)
+                    break
+                }
+                for step in paying + [upgrade] {
+                    (step.removed + step.added).forEach { used.insert(unit[$0]) }
+                    exchange.removed += step.removed
+                    exchange.added += step.added
+                    estimate += step.change
+                }
+            }
+            undo(exchange)
+            if !exchange.added.isEmpty, estimate > noise { exchanges.append((exchange, estimate)) }
         }
         exchanges.sort { ($0.estimate, -$0.step.removed.count) > ($1.estimate, -$1.step.removed.count) }
         var best: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)?

@@ -10,7 +10,8 @@ import Scenario
 /// and the batch is valued exactly and kept only if the plan's value rises (the best pair alone otherwise). Each plan
 /// is first offered the pairs ranked by their duals' bound (`CommuneScreenedPairs`). When no pair is left, a post that
 /// alone covers an endowed group is moved (`relocation`), and when no such move pays either, money is exchanged for
-/// funding-option upgrades (`CommuneUpgrades`).
+/// funding-option upgrades and new posts (`CommuneUpgrades`). A plan more than 1 % below its bound
+/// (`Allowance.wideGap`) is offered that exchange first, once per plan, in a window widened by its gap.
 enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16

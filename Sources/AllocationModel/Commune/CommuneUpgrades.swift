@@ -10,9 +10,12 @@ import Scenario
 /// in a territory whose floor held it once a post of another territory switches to that territory's pool at a site
 /// unit they share) is joined to the upgrades the money buys, by exact gain per euro, and the exchange is valued at
 /// once. At €40M, HiGHS's optimum differs from the relocations' plan by exactly such an exchange (BENCHMARKS.md, "What
-/// HiGHS's optimum changes in the €40M commune plan").
+/// HiGHS's optimum changes in the €40M commune plan"). At €80M it differs by new posts paid by posts dropped or
+/// downgraded across the country, several for one: so new posts (additions) are bought like upgrades, and one exchange
+/// pools the money-freeing steps to pay for them (BENCHMARKS.md, "Money pooled for new posts").
 enum CommuneUpgrades {
-    /// Upgrades and money-freeing steps valued per round, and exchanges (a step and the upgrades it pays for) valued.
+    /// Upgrades (and as many additions) and money-freeing steps valued per round, and exchanges (steps and the upgrades
+    /// and additions they pay for) valued.
     static let upgradesPerRound = 16
     static let giversPerRound = 16
     static let exchangesPerRound = 4
@@ -172,8 +175,6 @@ enum CommuneUpgrades {
             freeing.append(try valued(candidate))
         }
 
-        // Each step with the upgrades its money (and the budget left) buys, best gain per euro first, at most one
-        // change per unit; the estimate adds the changes valued one by one (exact when their components differ).
         // The ledger and the posts within reach of each `endow_reach` row, as steps are joined into an exchange: a
         // step is applied only if every rule still holds and no row is left without a post.
         var coverCounts = counts
@@ -204,6 +205,8 @@ enum CommuneUpgrades {
             undo(Step(removed: step.removed, added: given, freed: 0, screen: 0))
             return false
         }
+        // Each step with the upgrades its money (and the budget left) buys, best gain per euro first, at most one
+        // change per unit; the estimate adds the changes valued one by one (exact when their components differ).
         var exchanges: [(step: Step, estimate: Double)] = []
         for giver in freeing {
             guard apply(giver) else { continue }

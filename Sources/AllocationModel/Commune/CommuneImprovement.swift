@@ -137,49 +137,48 @@ enum CommuneImprovement {
         var screened = false
         // A wide plan is offered an exchange first, once per plan.
         var exchanged = false
+        /// Keeps the move one of the searches found (true), or says it found none (false) or that the allowance ended
+        /// first (nil). `how` names the move in the log, with the posts it changed when `counted`.
+        func adopt(_ found: Move, _ how: String, counted: Bool = true) -> Bool? {
+            switch found {
+            case .stopped: return nil
+            case .noneLeft: return false
+            case .moved(let next, let evaluated, let inFull):
+                if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
+                let changed = zip(posts, next).reduce(0) { $0 + abs($1.0 - $1.1) }
+                log(
+                    "commune plan improved to \(evaluated.value.logged(decimals: 1)) (\(how)"
+                        + (counted ? ": \(changed) posts changed)" : ")"))
+                kept += 1
+                (posts, evaluation) = (next, evaluated)
+                // The plan changed: every search and every decision is worth trying again.
+                examinedGivers = []
+                examinedTakers = []
+                screened = false
+                exchanged = false
+                return true
+            }
+        }
         while !allowance.expired() {
             if !exchanged && allowance.isWide(evaluation.value) {
                 exchanged = true
-                switch try CommuneUpgrades.exchange(
+                let found = try CommuneUpgrades.exchange(
                     posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
                     allowance: &allowance, solver: solver, options: options)
-                {
-                case .stopped: return ended(candidatesLeft: true)
-                case .noneLeft: break
-                case .moved(let found, let evaluated, let inFull):
-                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
-                    let changed = zip(posts, found).reduce(0) { $0 + abs($1.0 - $1.1) }
-                    log(
-                        "commune plan improved to \(evaluated.value.logged(decimals: 1)) (money moved between posts: \(changed) posts changed)"
-                    )
-                    kept += 1
-                    (posts, evaluation) = (found, evaluated)
-                    examinedGivers = []
-                    examinedTakers = []
-                    screened = false
-                    exchanged = false
-                    continue
+                guard let adopted = adopt(found, "money moved between posts") else {
+                    return ended(candidatesLeft: true)
                 }
+                if adopted { continue }
             }
             if !screened {
                 screened = true
-                switch try CommuneScreenedPairs.move(
+                let found = try CommuneScreenedPairs.move(
                     posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
                     allowance: &allowance, solver: solver, options: options)
-                {
-                case .stopped: return ended(candidatesLeft: true)
-                case .noneLeft: break
-                case .moved(let found, let evaluated, let inFull):
-                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
-                    log("commune plan improved to \(evaluated.value.logged(decimals: 1)) (a pair ranked by its bound)")
-                    kept += 1
-                    (posts, evaluation) = (found, evaluated)
-                    examinedGivers = []
-                    examinedTakers = []
-                    screened = false
-                    exchanged = false
-                    continue
+                guard let adopted = adopt(found, "a pair ranked by its bound", counted: false) else {
+                    return ended(candidatesLeft: true)
                 }
+                if adopted { continue }
             }
             let worth = model.decisions.indices.map {
                 abs(evaluation.unitDuals[unit[$0]]) * model.decisions[$0].peoplePerPost
@@ -197,8 +196,7 @@ enum CommuneImprovement {
                 .sorted { (worth[$0], -$0) > (worth[$1], -$1) }, unit: unit)
             if givers.isEmpty || takers.isEmpty {
                 // No pair left to try: move a post that is the only one within reach of an endowed group instead.
-                // When no such move raises the value either, money is moved into funding-option upgrades.
-                let moved: (posts: [Int], evaluation: CommuneFixedPlan.Evaluation)
+                // When no such move raises the value either, money is moved between posts (`CommuneUpgrades`).
                 var found = try relocation(
                     posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, worth: worth,
                     scenario: scenario, allowance: &allowance, solver: solver, options: options)
@@ -207,26 +205,13 @@ enum CommuneImprovement {
                     found = try CommuneUpgrades.exchange(
                         posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
                         allowance: &allowance, solver: solver, options: options)
-                    how = "money moved into funding-option upgrades"
+                    how = "money moved between posts"
                 }
-                switch found {
-                case .noneLeft: return ended(candidatesLeft: false)
-                case .stopped: return ended(candidatesLeft: true)
-                case .moved(let found, let evaluated, let inFull):
-                    moved = (found, evaluated)
-                    if inFull { allowance.kept(from: evaluation.value, to: evaluated.value) }
+                switch adopt(found, how) {
+                case nil: return ended(candidatesLeft: true)
+                case false?: return ended(candidatesLeft: false)
+                case true?: continue
                 }
-                let changed = zip(posts, moved.posts).reduce(0) { $0 + abs($1.0 - $1.1) }
-                log(
-                    "commune plan improved to \(moved.evaluation.value.logged(decimals: 1)) (\(how): \(changed) posts changed)"
-                )
-                kept += 1
-                (posts, evaluation) = moved
-                examinedGivers = []
-                examinedTakers = []
-                screened = false
-                exchanged = false
-                continue
             }
             examinedGivers.formUnion(givers)
             examinedTakers.formUnion(takers)
@@ -267,16 +252,7 @@ enum CommuneImprovement {
                 next = try valued(batch)
             }
             guard next.value > evaluation.value * (1 + 1e-9) + 1e-9 else { continue }
-            log("commune plan improved to \(next.value.logged(decimals: 1)) (\(pairs.count) moves)")
-            allowance.kept(from: evaluation.value, to: next.value)
-            kept += 1
-            posts = batch
-            evaluation = next
-            // The plan changed: every decision may be worth trying again (unchanged components are cached).
-            examinedGivers = []
-            examinedTakers = []
-            screened = false
-            exchanged = false
+            _ = adopt(.moved(posts: batch, evaluation: next, inFull: true), "\(pairs.count) moves", counted: false)
         }
         return ended(candidatesLeft: true)
     }

@@ -36,12 +36,12 @@ enum CommuneImprovement {
         /// The window, in the model's reach pairs this many times over.
         static let wholePlans = 16
 
-        /// A plan farther than this from its bound (a share of its value) is a wide one: its window is this many times
-        /// larger as its gap is wider, and each of its plans is first offered an exchange (`CommuneUpgrades`). At €80M
-        /// (3.7 % after the rounding) what separates the plan from HiGHS's is money spent in the wrong places, new
-        /// posts in Île-de-France and Réunion paid by posts dropped or downgraded across the country, which only an
-        /// exchange moves, and one exchange values about 50 plans, three times the window (BENCHMARKS.md, twenty-second
-        /// session).
+        /// A plan farther than this share of its value below its bound is a wide one: its window is multiplied by its
+        /// gap over this share, and each of its plans is first offered an exchange (`CommuneUpgrades`). At €80M (3.9 %
+        /// after the rounding) what separates the plan from HiGHS's is money spent in the wrong places, new posts in
+        /// Île-de-France and Réunion paid by posts dropped or downgraded across the country, which only an exchange
+        /// moves, and one exchange values up to 52 plans, more work than the whole window there (BENCHMARKS.md,
+        /// twenty-second session).
         static let wideGap = 0.01
 
         private(set) var window: Int

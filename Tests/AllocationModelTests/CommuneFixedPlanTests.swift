@@ -159,7 +159,7 @@ import Testing
 
     /// A wide plan (more than `wideGap`, 1 %, below its bound) widens the window by its gap over 1 %, and its renewals
     /// with it: 4 % below its bound, a window of 10 becomes 40. A plan 0.5 % below keeps its window, and so does one at
-    /// its bound.
+    /// its bound; one worth next to nothing widens it `widestFactor` times, not beyond what an `Int` holds.
     @Test func aWidePlanWidensTheWindowByItsGap() {
         var wide = CommuneImprovement.Allowance(window: 10, bound: 1040)
         #expect(wide.isWide(1000) && !wide.isWide(1030.0))
@@ -174,6 +174,10 @@ import Testing
         var atBound = CommuneImprovement.Allowance(window: 10, bound: 1000)
         atBound.widen(from: 1000)
         #expect(atBound.window == 10)
+        // A plan worth next to nothing: at most `widestFactor` times.
+        var tiny = CommuneImprovement.Allowance(window: 1 << 40, bound: 1e12)
+        tiny.widen(from: 1e-12)
+        #expect(tiny.window == (1 << 40) * 1_000)
     }
 
     /// The clock: whatever the count, the allowance ends at `latest`, and says it was the clock.

@@ -64,12 +64,16 @@ enum CommuneImprovement {
         /// True when a plan of this value is a wide one (`wideGap`).
         func isWide(_ value: Double) -> Bool { value > 0 && bound > value * (1 + Self.wideGap) }
 
-        /// Widens the window of a search that starts from a wide plan of this value, by its gap over `wideGap`.
+        /// Widens the window of a search that starts from a wide plan of this value, by its gap over `wideGap`, at
+        /// most `widestFactor` times (a plan worth next to nothing would otherwise ask for more work than an `Int`
+        /// holds; the run's clock ends such a search anyway).
         mutating func widen(from value: Double) {
             guard isWide(value) else { return }
-            window = Int((Double(window) * (bound - value) / (value * Self.wideGap)).rounded(.up))
+            let factor = min((bound - value) / (value * Self.wideGap), Self.widestFactor)
+            window = Int((Double(window) * factor).rounded(.up))
             limit = max(limit, window)
         }
+        static let widestFactor = 1_000.0
 
         /// The count is spent: a deterministic end.
         var spent: Bool { work >= limit }

@@ -73,6 +73,7 @@ enum CommuneImprovement {
             window = Int((Double(window) * factor).rounded(.up))
             limit = max(limit, window)
         }
+        /// The most a wide plan's window is widened (`widen(from:)`).
         static let widestFactor = 1_000.0
 
         /// The count is spent: a deterministic end.

@@ -58,7 +58,8 @@ enum CommuneUpgrades {
         let counts = covers.counts(posts)
 
         // True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room` (and,
-        // with no limit on money, the posts by as many as are added: another step may free them).
+        // with no limit on money, the posts and the territory and région caps by as many as are added: another step
+        // may free them).
         func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
             for decision in removed { ledger.remove(decision) }
             var given: [Int] = []

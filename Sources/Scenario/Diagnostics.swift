@@ -81,17 +81,24 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Collects diagnostics while reading, so that a file's errors are all reported and not only the first.
+/// Collects diagnostics while reading, so that a file's errors are all reported and not only the first. Each is kept
+/// once: two readers of one table (the candidates' columns, then their communes) both see its shape, and a review
+/// found every "expected 7 fields" printed twice and the count of the rest doubled.
 struct DiagnosticCollector {
     private(set) var diagnostics: [Diagnostic] = []
+    private var seen: Set<Diagnostic> = []
 
     var isEmpty: Bool { diagnostics.isEmpty }
 
     mutating func add(_ category: DiagnosticCategory, _ location: SourceLocation, _ message: String) {
-        diagnostics.append(Diagnostic(category, location, message))
+        append(Diagnostic(category, location, message))
     }
 
-    mutating func merge(_ other: DiagnosticCollector) { diagnostics += other.diagnostics }
+    mutating func merge(_ other: DiagnosticCollector) { other.diagnostics.forEach { append($0) } }
+
+    private mutating func append(_ diagnostic: Diagnostic) {
+        if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
+    }
 
     func throwIfAny() throws(ScenarioError) {
         if !diagnostics.isEmpty { throw ScenarioError(diagnostics) }

@@ -69,6 +69,8 @@ public struct PreviousCommunePlan: Sendable {
                 .init(name: "value_per_person", required: false),
             ])
         var sites: [Site] = []
+        // One row per site pool and funding option, as a run writes it: a repeated one would add its posts twice.
+        var firstLine: [String: Int] = [:]
         for record in table.records where record.count == table.header.count {
             guard let commune = reader.text(record, "site_commune"),
                 let territory = reader.text(record, "territory_code"), let kind = reader.text(record, "kind"),
@@ -76,6 +78,15 @@ public struct PreviousCommunePlan: Sendable {
                 let posts = reader.integer(record, "posts", in: 0...1_000_000)
             else { continue }
             let option = reader.text(record, "funding_option", optional: true)
+            let key = [commune, territory, kind, candidate ? "true" : "false", option ?? ""].joined(separator: "\u{1F}")
+            if let first = firstLine[key], let field = reader.field(record, "site_commune") {
+                reader.fail(
+                    field, "site_commune",
+                    "duplicated site pool and funding option (site commune '\(Shown.value(commune))', territory '\(Shown.value(territory))', kind '\(Shown.value(kind))', candidate \(candidate), option '\(Shown.value(option ?? ""))'): also on line \(first)"
+                )
+                continue
+            }
+            if let field = reader.field(record, "site_commune") { firstLine[key] = field.line }
             let price =
                 reader.field(record, "value_per_person") == nil
                 ? nil : reader.number(record, "value_per_person", in: 0...maxValuePerPerson, optional: true)

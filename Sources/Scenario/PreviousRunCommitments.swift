@@ -29,6 +29,6 @@ extension ScenarioLoader {
             ]
         return Scenario(
             parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures,
-            inputFiles: files, commitments: commitments)
+            inputFiles: files, commitments: commitments, communes: scenario.communes)
     }
 }

@@ -39,6 +39,49 @@ import Scenario
         )
     }
 
+    /// `--commitments-from` rebuilds the scenario with a previous run's plan as its commitments; the commune layer
+    /// comes along (a review found the rebuilt scenario without it: the run then solved no commune plan and said
+    /// nothing, and `--warm-start` beside it was refused for a scenario "with no demand table").
+    @Test func commitmentsFromARunKeepTheCommuneLayer() throws {
+        let folder = try CommuneFixture.folder()
+        let scenario = try ScenarioLoader.load(folder)
+        let run = URL(fileURLWithPath: folder).appendingPathComponent("previous-run")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        try """
+        structure_id,structure_name,territory_code,region_code,kind,funding_option,posts,state_cost_eur,host_cost_eur,funded_months,capacity
+        H1,Host one,01,R1,public,full,1,10000.00,0.00,12,2
+
+        """.write(to: run.appendingPathComponent(ScenarioLoader.previousPlanFile), atomically: true, encoding: .utf8)
+        let committed = try ScenarioLoader.withCommitments(fromRun: run.path, mode: .locked, to: scenario)
+        #expect(committed.commitments.map(\.structureID) == ["H1"])
+        let inputs = try #require(committed.communes)
+        #expect(inputs.communes.map(\.code) == scenario.communes?.communes.map(\.code))
+        #expect(inputs.candidates.map(\.id) == ["K1"] && inputs.radiusKm == 15)
+    }
+
+    /// A previous run's `sites.csv` holds one row per site pool and funding option; a repeated row (a file appended to
+    /// itself, say) would add its posts twice to the warm start's plan, so it is refused at its line, naming the first.
+    @Test func aRepeatedSitePoolInAWarmStartIsRefusedAtItsLine() throws {
+        let folder = TestScratch.root.appendingPathComponent("repartir-warm-duplicate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let header =
+            "site_commune,site_name,territory_code,kind,candidate,funding_option,posts,capacity,people_servable,opened,value_per_person"
+        let rows = ["c1,One,01,public,false,full,2,2,240.0,true,1.5", "c5,Five,02,public,false,,0,1,0.0,false,1.2"]
+        let sites = folder.appendingPathComponent("sites.csv")
+        try Data((([header] + rows).joined(separator: "\n") + "\n").utf8).write(to: sites)
+        let plan = try PreviousCommunePlan.read(folder.path)
+        #expect(plan.sites.map(\.posts) == [2, 0])
+        try Data((([header] + rows + rows).joined(separator: "\n") + "\n").utf8).write(to: sites)
+        #expect {
+            try PreviousCommunePlan.read(folder.path)
+        } throws: { error in
+            let diagnostics = (error as? ScenarioError)?.diagnostics ?? []
+            return diagnostics.map(\.location.line) == [4, 5]
+                && diagnostics[0].message.contains("duplicated site pool") && diagnostics[0].message.contains("line 2")
+                && diagnostics[1].message.contains("line 3")
+        }
+    }
+
     /// A commune table that cannot be read is a missing input (66) or a data error (65) naming it, never a crash: the
     /// reader of the tables and the commune layer's loader once wrote one collector at the same time (Swift's
     /// exclusivity check stopped the process, exit 134).
@@ -97,6 +140,17 @@ import Scenario
         let candidates = "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,01,public,1,0,\n"
         let missing = Self.errors(try CommuneFixture.folder(candidates: candidates))
         #expect(missing.first?.location.file.hasSuffix("candidates.csv") == true && missing.first?.location.line == 2)
+    }
+
+    /// A row of candidates.csv with a field missing is one error, said once: the table is read twice (its columns,
+    /// then its communes), and a review found each such line printed twice and the count of the rest doubled.
+    @Test func aCandidateRowOfTheWrongShapeIsSaidOnce() throws {
+        let candidates =
+            "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,01,public,1,c4\nK2,K,01,public,1,0,c4\n"
+        let errors = Self.errors(try CommuneFixture.folder(candidates: candidates))
+        let shape = errors.filter { $0.message.contains("expected 7 fields") }
+        #expect(shape.count == 1 && shape.first?.location.line == 2, "\(errors)")
+        #expect(Set(errors).count == errors.count, "\(errors)")
     }
 
     @Test func candidateWithAHostIDIsRefused() throws {

@@ -188,7 +188,10 @@ public enum CommuneReport {
                 "**Warm start** from the run in \(MarkdownText.code(warm.folder)) (`--warm-start`): its answer was "
                     + "\(Format.percent(fallback.warmGap, decimals: 2)) below its bound, more than `reach.warm_max_gap` "
                     + "(\(Format.percent(fallback.target, decimals: 2))) allows, so the commune plan was solved again without it: "
-                    + "the plan and the bound above are that solve's (docs/model.md, \"A variant from a solved run\").")
+                    + (fallback.warmPlanWithColdBound
+                        ? "the bound above is that solve's, and the plan the warm answer's, which is worth more (both bounds hold for every plan of this scenario) "
+                        : "the plan and the bound above are that solve's ")
+                    + "(docs/model.md, \"A variant from a solved run\").")
         } else if let warm = results.warmStart, !results.warmBound {
             out.append("")
             out.append(

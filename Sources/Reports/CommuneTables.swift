@@ -193,10 +193,14 @@ public enum CommuneTables {
             (results.boundMethod == .relaxation ? "lp_bound" : "lagrangian_bound", results.bound, 3),
             ("relative_gap", results.gap, 6),
         ]
-            // A warm answer beyond `reach.warm_max_gap`: its gap, and whether it was kept (1) or the cold one published
-            // (0).
-            + (results.warmFallback.map { [("warm_gap", $0.warmGap, 6), ("warm_answer_kept", $0.keptWarm ? 1 : 0, 0)] }
-                ?? [])
+            // A warm answer beyond `reach.warm_max_gap`: its gap, whether it was kept (1) or the cold one published
+            // (0), and whether the plan published is the warm one under the cold bound (1).
+            + (results.warmFallback.map {
+                [
+                    ("warm_gap", $0.warmGap, 6), ("warm_answer_kept", $0.keptWarm ? 1 : 0, 0),
+                    ("warm_plan_with_cold_bound", $0.warmPlanWithColdBound ? 1 : 0, 0),
+                ]
+            } ?? [])
     }
 
     static func modelSizes(_ results: CommuneResults) -> String {

@@ -1,4 +1,4 @@
-import AllocationModel
+@testable import AllocationModel
 import CommuneFixtures
 import Foundation
 import GLPKSolver
@@ -671,6 +671,80 @@ import Testing
         #expect(outcome.warmBound && outcome.boundMethod == .lagrangian && outcome.warmStart != nil)
         #expect(outcome.value > 0 && outcome.value <= outcome.bound)
         #expect(abs(outcome.gap - fallback.warmGap) < 1e-12)
+    }
+
+    /// What a warm answer beyond its target and its cold re-solve publish (`CommuneSolve.published`), on a real outcome
+    /// of the tight fixture: the plan worth more, with the tighter bound. Both bounds hold for every plan of the
+    /// scenario, so a warm plan worth more is published with the cold bound rather than thrown away (a review found
+    /// one: 4,080,042.1 against the cold 4,079,523.9, under a looser bound of its own).
+    @Test func aWarmPlanWorthMoreIsPublishedWithTheColdBound() throws {
+        let scenario = try ScenarioLoader.load(try CommuneFixture.folder(budget: 25_000))
+        let real = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(), options: SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
+        )
+        #expect(real.value > 0 && real.bound > real.value)
+        var warm = real, cold = real
+        cold.posts = real.posts.map { $0 + 1 }  // another plan, told apart by its posts
+        cold.value = real.value - 10
+        warm.bound = real.bound + 100  // the warm bound the looser
+        let mixed = CommuneSolve.published(warm: warm, cold: cold, mipGap: 1e-4)
+        #expect(!mixed.keptWarm && mixed.warmPlanWithColdBound)
+        #expect(mixed.outcome.posts == warm.posts && mixed.outcome.value == warm.value)
+        #expect(mixed.outcome.bound == cold.bound && mixed.outcome.groupCoverage == warm.groupCoverage)
+        #expect(abs(mixed.outcome.gap - (cold.bound - warm.value) / cold.bound) < 1e-12)
+        #expect(mixed.outcome.proven == (mixed.outcome.gap <= 1e-4))
+        // The warm answer worth more and bounded tighter: kept whole.
+        warm.bound = cold.bound - 1
+        let whole = CommuneSolve.published(warm: warm, cold: cold, mipGap: 1e-4)
+        #expect(whole.keptWarm && !whole.warmPlanWithColdBound && whole.outcome.bound == warm.bound)
+        // The cold plan worth as much or more: the cold answer, whatever the bounds.
+        cold.value = warm.value
+        let coldWins = CommuneSolve.published(warm: warm, cold: cold, mipGap: 1e-4)
+        #expect(!coldWins.keptWarm && !coldWins.warmPlanWithColdBound && coldWins.outcome.posts == cold.posts)
+        // No cold answer: the warm one stands.
+        let alone = CommuneSolve.published(warm: warm, cold: nil, mipGap: 1e-4)
+        #expect(alone.keptWarm && alone.outcome.posts == warm.posts)
+    }
+
+    /// A warm start whose prices are garbled (a millionth of the real ones: a bound far above any plan) gives a warm
+    /// answer far beyond its target: that plan is not improved, and the cold re-solve, which gets the time, is the
+    /// answer (a review: the improvement of such a plan took 51 of a run's 60 s, and the cold solve then gave none).
+    @Test func garbledWarmPricesLeaveTheColdSolveItsTime() throws {
+        let tight = try CommuneFixture.folder(budget: 25_000)
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-garbled")
+        let coldOut = root.appendingPathComponent("cold")
+        let cold = try E2E.repartir(["run", tight, "--out", coldOut.path], in: root)
+        #expect(cold.status == 10, "\(cold)")
+        let sites = coldOut.appendingPathComponent("sites.csv")
+        let lines = try E2E.text(sites).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let garbled = lines.enumerated().map { index, line -> String in
+            guard index > 0, let comma = line.lastIndex(of: ","), Double(line[line.index(after: comma)...]) ?? 0 > 0
+            else { return line }
+            return line[...comma] + "0.000001"
+        }
+        #expect(garbled != lines)
+        try Data(garbled.joined(separator: "\n").utf8).write(to: sites)
+        let scenario = try ScenarioLoader.load(tight)
+        let logged = LockedLines()
+        let outcome = try CommuneSolve.solve(
+            scenario, candidates: true, solver: GLPKSolver(),
+            options: SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4),
+            warmStart: try PreviousCommunePlan.read(coldOut.path), log: { logged.append($0) })
+        let log = logged.lines.joined(separator: "\n")
+        #expect(log.contains("beyond reach.warm_max_gap") && log.contains("no local improvement"), "\(log)")
+        #expect(log.contains("solved again without the start"), "\(log)")
+        let fallback = try #require(outcome.warmFallback)
+        #expect(!fallback.keptWarm && fallback.coldFailure == nil && fallback.warmGap > 0.1)
+        #expect(abs(outcome.value - (try #require(try Self.metric(coldOut, "value")))) < 1e-3)
+        #expect(outcome.boundMethod == .relaxation && !outcome.warmBound)
+    }
+
+    /// Log lines gathered from a solve.
+    final class LockedLines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var gathered: [String] = []
+        func append(_ line: String) { lock.withLock { gathered.append(line) } }
+        var lines: [String] { lock.withLock { gathered } }
     }
 
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,

@@ -10,18 +10,18 @@ public enum CommuneSolve {
     public struct Outcome: Sendable {
         public let model: CommuneModel
         /// Posts of each decision of `model`.
-        public let posts: [Int]
+        public internal(set) var posts: [Int]
         /// The plan's value of coverage, from the fixed-plan flow LP.
-        public let value: Double
+        public internal(set) var value: Double
         /// The LP relaxation's bound on the value of any plan.
-        public let bound: Double
+        public internal(set) var bound: Double
         public var gap: Double { bound > 0 ? max(0, bound - value) / bound : 0 }
         /// People covered in each group by the plan (fixed-plan flows, not the relaxation's).
-        public let groupCoverage: [Double]
-        public let proven: Bool
+        public internal(set) var groupCoverage: [Double]
+        public internal(set) var proven: Bool
         public let lpSeconds: Double
-        public let evaluationSeconds: Double
-        public let improvementSeconds: Double
+        public internal(set) var evaluationSeconds: Double
+        public internal(set) var improvementSeconds: Double
         /// The run's clock (the commune plan's share of its budget) stopped the local improvement with moves left to
         /// value: the plan depends on how many moves the machine valued in that time. (The improvement's own
         /// allowance is counted in work, the same on every machine.)
@@ -64,7 +64,8 @@ public enum CommuneSolve {
     }
 
     /// A warm answer beyond `reach.warm_max_gap`, solved again without the start (docs/model.md, "A variant from a
-    /// solved run"): the answer published is the cold one unless the warm one is both worth more and bounded tighter.
+    /// solved run"): the plan published is the one worth more, with the tighter of the two bounds (both bound every
+    /// plan of this scenario).
     public struct WarmFallback: Sendable {
         /// The warm answer's gap against its own bound, and the most the scenario accepts.
         public let warmGap: Double
@@ -73,6 +74,8 @@ public enum CommuneSolve {
         public let coldFailure: String?
         /// The warm answer was kept: the cold one failed, or the warm one dominated it.
         public let keptWarm: Bool
+        /// The warm plan is published with the cold solve's bound: it is worth more, the cold bound is tighter.
+        public var warmPlanWithColdBound = false
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -125,8 +128,13 @@ public enum CommuneSolve {
                 failure = (error as? Failure)?.description ?? "\(error)"
             }
         }
-        let warmDominates = cold.map { first.value > $0.value && first.bound <= $0.bound } ?? true
-        var chosen = warmDominates ? first : cold!
+        let answer = published(warm: first, cold: cold, mipGap: options.mipGap)
+        var chosen = answer.outcome
+        if answer.warmPlanWithColdBound, let cold {
+            log(
+                "warm start: the warm plan (\(first.value.logged(decimals: 1))) is worth more than the cold one (\(cold.value.logged(decimals: 1))): published with the cold bound \(cold.bound.logged(decimals: 1))"
+            )
+        }
         chosen.warmStart = first.warmStart
         // Both answers decided which is published: a clock that stopped either makes the choice depend on the machine.
         chosen.clockStops = first.clockStops + (cold?.clockStops ?? [])
@@ -136,10 +144,36 @@ public enum CommuneSolve {
             chosen.clockStops.append("the warm answer's cold re-solve: \(failure)")
         }
         chosen.warmFallback = WarmFallback(
-            warmGap: first.gap, target: target, coldFailure: failure, keptWarm: warmDominates)
+            warmGap: first.gap, target: target, coldFailure: failure, keptWarm: answer.keptWarm)
+        chosen.warmFallback?.warmPlanWithColdBound = answer.warmPlanWithColdBound
         chosen.seconds = Date().timeIntervalSince(started)
         if let failure { log("warm start: the solve without it gave no answer (\(failure)): the warm answer stands") }
         return chosen
+    }
+
+    /// What a warm answer beyond its target and the cold re-solve publish: the plan worth more, with the tighter bound.
+    /// Both bounds hold for every plan of the scenario when both solves held the same endowment cover (the same
+    /// scenario gives the same cover), so the warm plan may be published with the cold bound; a review found a warm
+    /// plan worth more (4,080,042.1 against 4,079,523.9) thrown away because its own bound was the looser. Returns the
+    /// answer, whether it is the warm one whole (`keptWarm`), and whether it is the warm plan with the cold bound.
+    public static func published(
+        warm: Outcome, cold: Outcome?, mipGap: Double
+    ) -> (outcome: Outcome, keptWarm: Bool, warmPlanWithColdBound: Bool) {
+        guard let cold else { return (warm, true, false) }
+        if warm.value > cold.value && warm.bound <= cold.bound { return (warm, true, false) }
+        guard warm.value > cold.value, warm.posts.count == cold.posts.count,
+            warm.endowment?.covered == cold.endowment?.covered
+        else { return (cold, false, false) }
+        var chosen = cold
+        chosen.posts = warm.posts
+        chosen.value = warm.value
+        chosen.groupCoverage = warm.groupCoverage
+        chosen.bound = max(cold.bound, warm.value)
+        chosen.proven = chosen.gap <= mipGap
+        chosen.evaluationSeconds = warm.evaluationSeconds
+        chosen.improvementSeconds = warm.improvementSeconds
+        chosen.warmPlan = warm.warmPlan
+        return (chosen, false, true)
     }
 
     /// Below this many seconds left in the run's budget, a warm answer beyond its gap target is kept as it is (no
@@ -262,11 +296,20 @@ public enum CommuneSolve {
             scenario.communes?.warmMaxGap ?? CommuneInputs.defaultWarmMaxGap, CommuneInputs.defaultWarmMaxGap)
         let roundedGap = bound > 0 ? max(0, bound - evaluation.value) / bound : 0
         let warmWithinTarget = relaxation.fromWarmStart && roundedGap <= keepGap
+        // Beyond the target, the plan is solved again without the start (`solve`): the improvement's time is the cold
+        // solve's. A loose warm bound (prices from a distant or garbled run) makes the plan look wide, and its widened
+        // window once took the whole budget (a review: 51 of 60 s, the cold solve then left with 3 s and no answer).
+        let warmTarget = scenario.communes?.warmMaxGap ?? CommuneInputs.defaultWarmMaxGap
+        let warmBeyondTarget = relaxation.fromWarmStart && roundedGap > warmTarget
         var improvementSeconds = 0.0
         var improvementCutByTime = false
         if warmWithinTarget {
             log(
                 "commune plan within \(keepGap) of the warm bound (gap \(roundedGap.logged(decimals: 6)); reach.warm_max_gap, at most 0.005): kept without the local improvement"
+            )
+        } else if warmBeyondTarget {
+            log(
+                "commune plan \(roundedGap.logged(decimals: 6)) below the warm bound, beyond reach.warm_max_gap \(warmTarget): no local improvement (the plan is solved again without the start)"
             )
         } else {
             let latest =

@@ -32,8 +32,11 @@ extension ScenarioLoader {
                     "the base scenario kept no scenario file to make variants from")
             ])
         }
-        // The commune layer (its tables and its reach) is read once with the tables too.
-        for (index, override) in overrides.enumerated() where override.key.hasPrefix("reach.") {
+        // The commune layer (its tables and its reach) is read once with the tables too; a `reach.*` setting the base
+        // was loaded with (a sweep's shared `set:`) is the same for every variant, and allowed.
+        let loadedWith = Set(base.parameters.settingsOverFile.map { "\($0.0)=\($0.1)" })
+        for (index, override) in overrides.enumerated()
+        where override.key.hasPrefix("reach.") && !loadedWith.contains("\(override.key)=\(override.value)") {
             throw ScenarioError([
                 Diagnostic(
                     .configuration,

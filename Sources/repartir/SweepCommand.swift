@@ -71,7 +71,14 @@ struct SweepRun: ParsableCommand {
             }
             log("loading \(sweepFile.scenario) (once, for every variant)")
             let base: Scenario
-            do { base = try ScenarioLoader.load(sweepFile.scenario) } catch { throw .input(error) }
+            // The shared `reach.*` settings are the commune layer's, read once: the base is loaded with them (a variant
+            // may not vary them, `ScenarioLoader.variant`).
+            let sharedReach = sweepFile.shared.filter { $0.key.hasPrefix("reach.") }.map {
+                ParameterOverride(key: $0.key, value: $0.value)
+            }
+            do { base = try ScenarioLoader.load(sweepFile.scenario, overrides: sharedReach) } catch {
+                throw .input(error)
+            }
             let plan: SweepPlan
             do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
             let summary = try SweepRunner.run(

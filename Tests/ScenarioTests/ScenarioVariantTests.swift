@@ -54,4 +54,23 @@ import Testing
             #expect(error.diagnostics.first?.location.file == "--set #1 'programme.posts=ten'")
         }
     }
+
+    /// The commune layer is read once, with the base: a sweep's shared `reach.*` setting is given to the base load,
+    /// and a variant carrying the same value is accepted (a review found a fixed `set: reach.radius_km: 10` refused as
+    /// "cannot vary"); another value is still refused.
+    @Test func aReachSettingTheBaseWasLoadedWithIsNoVariation() throws {
+        let folder = try CommuneFixture.folder()
+        let shared = ParameterOverride(key: "reach.radius_km", value: "20")
+        let base = try ScenarioLoader.load(folder, overrides: [shared])
+        #expect(base.communes?.radiusKm == 20)
+        let variant = try ScenarioLoader.variant(
+            of: base, overrides: [shared, ParameterOverride(key: "programme.posts", value: "2")])
+        #expect(variant.parameters.posts == 2 && variant.communes?.radiusKm == 20)
+        #expect(variant.parameters.settingsOverFile.contains { $0.path == "reach.radius_km" && $0.value == "20" })
+        #expect {
+            try ScenarioLoader.variant(of: base, overrides: [ParameterOverride(key: "reach.radius_km", value: "10")])
+        } throws: { error in
+            (error as? ScenarioError)?.description.contains("cannot vary in a sweep") == true
+        }
+    }
 }

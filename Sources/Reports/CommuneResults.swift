@@ -144,7 +144,8 @@ public struct CommuneResults: Sendable {
     public var communes: [CommuneInputs.Commune] { scenario.communes?.communes ?? [] }
 
     /// Distance from each commune to its nearest endowed site within reach, km (0 in the site's own commune); nil:
-    /// none.
+    /// none, or none whose distance is known (with a reach table, a commune or site without coordinates is in reach by
+    /// the table's minutes, and has no great-circle distance): `white_zone` tells the two apart.
     public func nearestEndowedKm(_ plan: ScoredPlan) -> [Double?] {
         let endowed = plan.endowedSites
         let reach = plan.model.reach

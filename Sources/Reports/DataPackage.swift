@@ -456,7 +456,8 @@ public enum DataPackage {
                     "Site communes (hosts and candidates) within reach, endowed or not."),
                 number(
                     "nearest_endowed_site_km", unit: "km", decimals: 1,
-                    "Great-circle distance to the nearest site with posts within reach; empty: none.", nullable: true),
+                    "Great-circle distance to the nearest site with posts within reach; empty: none (white_zone true), or none whose distance is known (a reach table's pair where the commune or the site has no coordinates; white_zone false).",
+                    nullable: true),
                 boolean("white_zone", "true when no site with posts is within reach in the commune plan."),
                 boolean("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
             ], dynamic: [], primaryKey: ["commune_code"], foreignKeys: []),

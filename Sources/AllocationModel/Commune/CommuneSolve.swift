@@ -64,8 +64,8 @@ public enum CommuneSolve {
     }
 
     /// A warm answer beyond `reach.warm_max_gap`, solved again without the start (docs/model.md, "A variant from a
-    /// solved run"): the plan published is the one worth more, with the tighter of the two bounds (both bound every
-    /// plan of this scenario).
+    /// solved run"): the plan published is the one worth more; a warm plan with the tighter of the two bounds (both
+    /// bound every plan of this scenario), a cold plan with its own.
     public struct WarmFallback: Sendable {
         /// The warm answer's gap against its own bound, and the most the scenario accepts.
         public let warmGap: Double
@@ -151,11 +151,13 @@ public enum CommuneSolve {
         return chosen
     }
 
-    /// What a warm answer beyond its target and the cold re-solve publish: the plan worth more, with the tighter bound.
-    /// Both bounds hold for every plan of the scenario when both solves held the same endowment cover (the same
-    /// scenario gives the same cover), so the warm plan may be published with the cold bound; a review found a warm
-    /// plan worth more (4,080,042.1 against 4,079,523.9) thrown away because its own bound was the looser. Returns the
-    /// answer, whether it is the warm one whole (`keptWarm`), and whether it is the warm plan with the cold bound.
+    /// What a warm answer beyond its target and the cold re-solve publish: the plan worth more; a warm plan with the
+    /// tighter bound, a cold plan with its own (the relaxation's, or the Lagrangian's at the interior point's prices:
+    /// a warm Lagrangian bound is never below the relaxation's, so it is seldom the tighter). Both bounds hold for every
+    /// plan of the scenario when both solves held the same endowment cover (the same scenario gives the same cover),
+    /// so the warm plan may be published with the cold bound; a review found a warm plan worth more (4,080,042.1
+    /// against 4,079,523.9) thrown away because its own bound was the looser. Returns the answer, whether it is the
+    /// warm one whole (`keptWarm`), and whether it is the warm plan with the cold bound.
     public static func published(
         warm: Outcome, cold: Outcome?, mipGap: Double
     ) -> (outcome: Outcome, keptWarm: Bool, warmPlanWithColdBound: Bool) {

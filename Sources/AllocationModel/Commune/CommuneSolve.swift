@@ -153,11 +153,11 @@ public enum CommuneSolve {
 
     /// What a warm answer beyond its target and the cold re-solve publish: the plan worth more; a warm plan with the
     /// tighter bound, a cold plan with its own (the relaxation's, or the Lagrangian's at the interior point's prices:
-    /// a warm Lagrangian bound is never below the relaxation's, so it is seldom the tighter). Both bounds hold for every
-    /// plan of the scenario when both solves held the same endowment cover (the same scenario gives the same cover),
-    /// so the warm plan may be published with the cold bound; a review found a warm plan worth more (4,080,042.1
-    /// against 4,079,523.9) thrown away because its own bound was the looser. Returns the answer, whether it is the
-    /// warm one whole (`keptWarm`), and whether it is the warm plan with the cold bound.
+    /// a warm Lagrangian bound is never below the relaxation's, so it is seldom the tighter). Both bounds hold for
+    /// every plan of the scenario when both solves held the same endowment cover (the same scenario gives the same
+    /// cover), so the warm plan may be published with the cold bound; a review found a warm plan worth more
+    /// (4,080,042.1 against 4,079,523.9) thrown away because its own bound was the looser. Returns the answer, whether
+    /// it is the warm one whole (`keptWarm`), and whether it is the warm plan with the cold bound.
     public static func published(
         warm: Outcome, cold: Outcome?, mipGap: Double
     ) -> (outcome: Outcome, keptWarm: Bool, warmPlanWithColdBound: Bool) {

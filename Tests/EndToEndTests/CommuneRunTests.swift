@@ -674,9 +674,9 @@ import Testing
     }
 
     /// What a warm answer beyond its target and its cold re-solve publish (`CommuneSolve.published`), on a real outcome
-    /// of the tight fixture: the plan worth more, with the tighter bound. Both bounds hold for every plan of the
-    /// scenario, so a warm plan worth more is published with the cold bound rather than thrown away (a review found
-    /// one: 4,080,042.1 against the cold 4,079,523.9, under a looser bound of its own).
+    /// of the tight fixture: the plan worth more; a warm one with the tighter bound. Both bounds hold for every plan
+    /// of the scenario, so a warm plan worth more is published with the cold bound rather than thrown away (a review
+    /// found one: 4,080,042.1 against the cold 4,079,523.9, under a looser bound of its own).
     @Test func aWarmPlanWorthMoreIsPublishedWithTheColdBound() throws {
         let scenario = try ScenarioLoader.load(try CommuneFixture.folder(budget: 25_000))
         let real = try CommuneSolve.solve(

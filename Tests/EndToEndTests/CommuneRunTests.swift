@@ -650,14 +650,21 @@ import Testing
         }
     }
 
-    /// A warm answer beyond its gap target whose cold solve gives no answer stands: a valid plan with its proven
-    /// Lagrangian bound, and the outcome says why it was kept.
-    @Test func aWarmAnswerStandsWhenTheColdSolveGivesNone() throws {
+    /// The tight fixture (the 2.5-post budget) and a cold run of it in `cold`, under a fresh folder named by `prefix`:
+    /// the previous run the warm-start tests start from.
+    static func tightColdRun(_ prefix: String) throws -> (tight: String, coldOut: URL) {
         let tight = try CommuneFixture.folder(budget: 25_000)
-        let root = try E2E.temporaryDirectory(prefix: "communes-warm-stands")
+        let root = try E2E.temporaryDirectory(prefix: prefix)
         let coldOut = root.appendingPathComponent("cold")
         let cold = try E2E.repartir(["run", tight, "--out", coldOut.path], in: root)
         #expect(cold.status == 10, "\(cold)")
+        return (tight, coldOut)
+    }
+
+    /// A warm answer beyond its gap target whose cold solve gives no answer stands: a valid plan with its proven
+    /// Lagrangian bound, and the outcome says why it was kept.
+    @Test func aWarmAnswerStandsWhenTheColdSolveGivesNone() throws {
+        let (tight, coldOut) = try Self.tightColdRun("communes-warm-stands")
         let scenario = try ScenarioLoader.load(tight)
         let previous = try PreviousCommunePlan.read(coldOut.path)
         let options = SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4)
@@ -710,11 +717,7 @@ import Testing
     /// answer far beyond its target: that plan is not improved, and the cold re-solve, which gets the time, is the
     /// answer (a review: the improvement of such a plan took 51 of a run's 60 s, and the cold solve then gave none).
     @Test func garbledWarmPricesLeaveTheColdSolveItsTime() throws {
-        let tight = try CommuneFixture.folder(budget: 25_000)
-        let root = try E2E.temporaryDirectory(prefix: "communes-warm-garbled")
-        let coldOut = root.appendingPathComponent("cold")
-        let cold = try E2E.repartir(["run", tight, "--out", coldOut.path], in: root)
-        #expect(cold.status == 10, "\(cold)")
+        let (tight, coldOut) = try Self.tightColdRun("communes-warm-garbled")
         let sites = coldOut.appendingPathComponent("sites.csv")
         let lines = try E2E.text(sites).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let garbled = lines.enumerated().map { index, line -> String in
@@ -725,26 +728,18 @@ import Testing
         #expect(garbled != lines)
         try Data(garbled.joined(separator: "\n").utf8).write(to: sites)
         let scenario = try ScenarioLoader.load(tight)
-        let logged = LockedLines()
+        var logged: [String] = []
         let outcome = try CommuneSolve.solve(
             scenario, candidates: true, solver: GLPKSolver(),
             options: SolverOptions(timeLimitSeconds: 60, mipGap: 1e-4),
             warmStart: try PreviousCommunePlan.read(coldOut.path), log: { logged.append($0) })
-        let log = logged.lines.joined(separator: "\n")
+        let log = logged.joined(separator: "\n")
         #expect(log.contains("beyond reach.warm_max_gap") && log.contains("no local improvement"), "\(log)")
         #expect(log.contains("solved again without the start"), "\(log)")
         let fallback = try #require(outcome.warmFallback)
         #expect(!fallback.keptWarm && fallback.coldFailure == nil && fallback.warmGap > 0.1)
         #expect(abs(outcome.value - (try #require(try Self.metric(coldOut, "value")))) < 1e-3)
         #expect(outcome.boundMethod == .relaxation && !outcome.warmBound)
-    }
-
-    /// Log lines gathered from a solve.
-    final class LockedLines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var gathered: [String] = []
-        func append(_ line: String) { lock.withLock { gathered.append(line) } }
-        var lines: [String] { lock.withLock { gathered } }
     }
 
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,

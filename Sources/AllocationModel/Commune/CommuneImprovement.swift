@@ -11,7 +11,8 @@ import Scenario
 /// is first offered the pairs ranked by their duals' bound (`CommuneScreenedPairs`). When no pair is left, a post that
 /// alone covers an endowed group is moved (`relocation`), and when no such move pays either, money is exchanged for
 /// funding-option upgrades and new posts (`CommuneUpgrades`). A plan more than 1 % below its bound
-/// (`Allowance.wideGap`) is offered that exchange first, once per plan, in a window widened by its gap.
+/// (`Allowance.wideGap`) is offered, once per plan, many such exchanges at once where they touch no common group
+/// (`CommuneIndependentExchanges`) and then that exchange, in a window widened by its gap.
 enum CommuneImprovement {
     /// Givers and takers valued per round.
     static let candidatesPerRound = 16
@@ -140,8 +141,9 @@ enum CommuneImprovement {
         var examinedGivers = Set<Int>(), examinedTakers = Set<Int>()
         // The pairs ranked by the duals' bound are tried first, once per plan (`CommuneScreenedPairs`).
         var screened = false
-        // A wide plan is offered an exchange first, once per plan.
-        var exchanged = false
+        // A wide plan is offered independent exchanges and then an exchange first, once per plan.
+        var batched = false, exchanged = false
+        var remembered = CommuneIndependentExchanges.Memory()
         /// Keeps the move one of the searches found (true), or says it found none (false) or that the allowance ended
         /// first (nil). `how` names the move in the log, with the posts it changed when `counted`.
         func adopt(_ found: Move, _ how: String, counted: Bool = true) -> Bool? {
@@ -160,11 +162,20 @@ enum CommuneImprovement {
                 examinedGivers = []
                 examinedTakers = []
                 screened = false
+                batched = false
                 exchanged = false
                 return true
             }
         }
         while !allowance.expired() {
+            if !batched && allowance.isWide(evaluation.value) {
+                batched = true
+                let found = try CommuneIndependentExchanges.exchange(
+                    posts, evaluation: evaluation, evaluator: &evaluator, covers: covers, scenario: scenario,
+                    allowance: &allowance, memory: &remembered, solver: solver, options: options)
+                guard let adopted = adopt(found, "independent exchanges") else { return ended(candidatesLeft: true) }
+                if adopted { continue }
+            }
             if !exchanged && allowance.isWide(evaluation.value) {
                 exchanged = true
                 let found = try CommuneUpgrades.exchange(

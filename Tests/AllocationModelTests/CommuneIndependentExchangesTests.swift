@@ -194,18 +194,7 @@ import Testing
     /// 40.00 + 169.71 = 209.71, exactly what its bundle was valued at), and the second K3 for L2 (+74.44 − 40.00):
     /// 244.14, the best plan of two posts.
     @Test func gainsThatShareAGroupWaitForTheNextMove() throws {
-        let case_ = try Case(
-            candidates: """
-                id,name,territory,kind,capacity,cofinancing_eur,commune_code
-                K1,High candidate one,01,public,1,0,c2
-                K3,Near candidate,01,public,1,0,c5
-
-                """,
-            extraCommunes: """
-                c5,Near,01,E1,100,0,0,1.12
-                c6,Beyond,01,E1,100,10,0,1.25
-
-                """)
+        let case_ = try Self.sharedGroupCase()
         let (l1, k1, l2, k3) = try (
             case_.decision("c1"), case_.decision("c2"), case_.decision("c3"), case_.decision("c5")
         )
@@ -242,5 +231,48 @@ import Testing
         }
         #expect(second == case_.plan([k1, k3]), "\(second)")
         #expect(abs(secondValue.value - best) < 1e-6, "second \(secondValue.value), best \(best)")
+    }
+
+    /// The case above: L1 (c1), L2 (c3), K1 (c2) and K3 (c5), which share c2's group.
+    static func sharedGroupCase() throws -> Case {
+        try Case(
+            candidates: """
+                id,name,territory,kind,capacity,cofinancing_eur,commune_code
+                K1,High candidate one,01,public,1,0,c2
+                K3,Near candidate,01,public,1,0,c5
+
+                """,
+            extraCommunes: """
+                c5,Near,01,E1,100,0,0,1.12
+                c6,Beyond,01,E1,100,10,0,1.25
+
+                """)
+    }
+
+    /// Values remembered across rounds are forgotten near a move and kept far from it: once L1's post goes to K1, K3's
+    /// addition (K3 shares c2's group with K1) must be valued again, L2's drop (c3, 111 km away) need not; a plan that
+    /// did not change forgets nothing. (Remembered, K3's addition would still say +165.56 where it is now worth
+    /// +74.44.)
+    @Test func theMemoryForgetsValuesNearAMove() throws {
+        let case_ = try Self.sharedGroupCase()
+        let model = case_.model
+        let (l1, k1, l2, k3) = try (
+            case_.decision("c1"), case_.decision("c2"), case_.decision("c3"), case_.decision("c5")
+        )
+        let unit = CommuneFixedPlan(model: model).unitOfDecision
+        var groupUnits = [[Int]](repeating: [], count: model.reach.groups.count)
+        for (u, groups) in model.reach.unitGroups.enumerated() { for group in groups { groupUnits[group].append(u) } }
+        let addK3 = CommuneIndependentExchanges.Memory.Key(removed: [], added: [k3])
+        let dropL2 = CommuneIndependentExchanges.Memory.Key(removed: [l2], added: [])
+        var memory = CommuneIndependentExchanges.Memory()
+        memory.update(to: case_.plan([l1, l2]), model: model, unit: unit, groupUnits: groupUnits)
+        memory.changes[addK3] = (165.56, model.reach.unitGroups[unit[k3]])
+        memory.changes[dropL2] = (-40.00, model.reach.unitGroups[unit[l2]])
+        memory.update(to: case_.plan([l1, l2]), model: model, unit: unit, groupUnits: groupUnits)
+        #expect(memory.changes.count == 2)
+        memory.update(to: case_.plan([k1, l2]), model: model, unit: unit, groupUnits: groupUnits)
+        #expect(memory.changes[addK3] == nil)
+        #expect(memory.changes[dropL2]?.value == -40.00)
+        #expect(memory.changes.count == 1)
     }
 }

@@ -69,8 +69,9 @@ struct CommuneFixedPlan {
     /// w γ of each coverage column, by column − `firstCoverColumn` (the model's value terms are in column order).
     private let segmentValue: [Double]
     private let firstCoverColumn: Int
-    /// The units within reach of each group (`CommuneReach.unitGroups` inverted).
+    /// The units within reach of each group (`CommuneReach.unitGroups` inverted), and each unit's decisions.
     private let groupUnits: [[Int]]
+    private let decisionsOfUnit: [[Int]]
     private var cache: [[Double]: Component] = [:]
     /// Flows held by the cache's components: past `cachedFlowsLimit`, only the components of the latest evaluation are
     /// kept (those of a move's plan: the plan's own unchanged components and the move's), so that a search valuing
@@ -90,6 +91,9 @@ struct CommuneFixedPlan {
             for group in groups { groupUnits[group].append(unit) }
         }
         self.groupUnits = groupUnits
+        var decisionsOfUnit = [[Int]](repeating: [], count: model.reach.units.count)
+        for (decision, unit) in unitOfDecision.enumerated() { decisionsOfUnit[unit].append(decision) }
+        self.decisionsOfUnit = decisionsOfUnit
     }
 
     /// The evaluation as values of every column of `model` (posts, flows, coverage), to check it against every row.
@@ -223,17 +227,21 @@ struct CommuneFixedPlan {
         solver: any LinearSolver, options: SolverOptions
     ) throws -> Change {
         let reach = model.reach
+        // The changed units' supply summed as `supply(of:)` sums it (count × people, in decision order), so that the
+        // cache's keys are the same as `evaluate`'s to the last bit.
+        var trial: [Int: Int] = [:]
+        for decision in removed { trial[decision, default: posts[decision]] -= 1 }
+        for decision in added { trial[decision, default: posts[decision]] += 1 }
+        let changed = Array(Set(trial.keys.map { unitOfDecision[$0] })).sorted()
         var after = supply
-        var changed: [Int] = []
-        for decision in removed {
-            after[unitOfDecision[decision]] -= model.decisions[decision].peoplePerPost
-            changed.append(unitOfDecision[decision])
+        for unit in changed {
+            var total = 0.0
+            for decision in decisionsOfUnit[unit] {
+                let count = trial[decision] ?? posts[decision]
+                if count != 0 { total += Double(count) * model.decisions[decision].peoplePerPost }
+            }
+            after[unit] = total
         }
-        for decision in added {
-            after[unitOfDecision[decision]] += model.decisions[decision].peoplePerPost
-            changed.append(unitOfDecision[decision])
-        }
-        for unit in changed where abs(after[unit]) < 1e-9 { after[unit] = 0 }
         // The units the change reaches: closed under the plan's components and the changed plan's.
         var inside = Set<Int>(), groupsSeen = Set<Int>(), oldComponents = Set<Int>()
         var queue: [Int] = []
@@ -251,7 +259,8 @@ struct CommuneFixedPlan {
             }
         }
         var before = 0.0
-        for component in oldComponents { before += evaluation.componentValues[component] }
+        // In one order, so that the sum is the same on every run (a set's order is not).
+        for component in oldComponents.sorted() { before += evaluation.componentValues[component] }
         // The changed plan's components among those units, as `components(supply:)` finds them (units and groups in
         // increasing order, so the cache's keys are the same).
         var pairs = 0, solvedPairs = 0

@@ -38,7 +38,8 @@ enum CommuneImprovement {
         static let wholePlans = 16
 
         /// A plan farther than this share of its value below its bound is a wide one: its window is multiplied by its
-        /// gap over this share, and each of its plans is first offered an exchange (`CommuneUpgrades`). At €80M (3.9 %
+        /// gap over this share, and each of its plans is first offered independent exchanges
+        /// (`CommuneIndependentExchanges`) and then an exchange (`CommuneUpgrades`). At €80M (3.9 %
         /// after the rounding) what separates the plan from HiGHS's is money spent in the wrong places, new posts in
         /// Île-de-France and Réunion paid by posts dropped or downgraded across the country, which only an exchange
         /// moves, and one exchange values up to 52 plans, more work than the whole window there (BENCHMARKS.md,

@@ -26,17 +26,17 @@ enum CommuneIndependentExchanges {
     /// a value a little (an addition's 2,871.1 was 2,836.0 five rounds later at €80M), and the batch is valued exactly
     /// before it is kept. A round then values only the candidates near the last move, or new ones.
     struct Memory {
-        fileprivate struct Key: Hashable {
+        struct Key: Hashable {
             let removed: [Int]
             let added: [Int]
         }
-        fileprivate var posts: [Int] = []
-        fileprivate var changes: [Key: (value: Double, groups: [Int])] = [:]
+        private(set) var posts: [Int] = []
+        var changes: [Key: (value: Double, groups: [Int])] = [:]
 
         init() {}
 
         /// Forgets every change near a unit whose posts differ between `posts` and the posts remembered.
-        fileprivate mutating func update(to posts: [Int], model: CommuneModel, unit: [Int], groupUnits: [[Int]]) {
+        mutating func update(to posts: [Int], model: CommuneModel, unit: [Int], groupUnits: [[Int]]) {
             defer { self.posts = posts }
             guard self.posts.count == posts.count else {
                 changes = [:]
@@ -282,7 +282,14 @@ enum CommuneIndependentExchanges {
         let trial = batch.applied(to: posts)
         let next = try evaluator.evaluate(trial, solver: solver, options: options)
         allowance.count(work: next.work)
-        guard next.value > evaluation.value + noise else { return inFull ? .noneLeft : .stopped }
+        guard next.value > evaluation.value + noise else {
+            // The estimates were wrong (remembered values gone stale, or flows re-routed between bundles): valued again
+            // next time, so the same batch is not made and refused again after every unrelated move.
+            for part in bundlesTaken.prefix(bundles).joined() {
+                memory.changes[Memory.Key(removed: part.step.removed, added: part.step.added)] = nil
+            }
+            return inFull ? .noneLeft : .stopped
+        }
         return .moved(posts: trial, evaluation: next, inFull: inFull)
     }
 }

@@ -6,15 +6,15 @@ import Scenario
 /// plan far below its bound, money sits in the wrong places all over the country: at €80M, site units that would gain
 /// 2,871 from a new private `partial_3y` post while posts elsewhere lose 1,189 for the same €50,229 (BENCHMARKS.md, "A
 /// review's warm-start cases, and where the €80M exchanges stop"). `CommuneUpgrades` keeps one exchange per round of
-/// about fifty plans valued. Here each candidate's exact change is valued (`CommuneFixedPlan.change(of:…)`), and the
-/// gains, best per euro first, are each paid by the budget left and by the drops and downgrades of least loss per euro
-/// (each worth less per euro than the gain), every rule and every `endow_reach` row kept, into bundles whose units
-/// reach no group in common with any bundle taken before. Such bundles change the value almost independently (within
-/// the one large component of a national plan, people may still be re-routed between them), so their summed change
-/// estimates the batch's, and one evaluation of the whole plan decides: the batch is kept only if it raises the value
-/// (at €80M, 12 bundles estimated at +15,486.8 were worth +15,463.2). Two gains that share a group compete for its
-/// people (twelve Paris bundles allowed to share groups were estimated at +29,956.5 and worth +13,195.9), so the
-/// second waits for a later round.
+/// about fifty plans valued. Here each candidate's change is valued exactly (`CommuneFixedPlan.change(of:…)`) or taken
+/// from an earlier round's (`Memory`), and the gains, best per euro first, are each paid by the budget left and by the
+/// drops and downgrades of least loss per euro (each worth less per euro than the gain), every rule and every
+/// `endow_reach` row kept, into bundles whose units reach no group in common with any bundle taken before. Such bundles
+/// change the value almost independently (within the one large component of a national plan, people may still be
+/// re-routed between them), so their summed change estimates the batch's, and one evaluation of the whole plan decides:
+/// the batch is kept only if it raises the value (at €80M, 12 bundles estimated at +15,486.8 were worth +15,463.2). Two
+/// gains that share a group compete for its people (twelve Paris bundles allowed to share groups were estimated at
+/// +29,956.5 and worth +13,195.9), so the second waits for a later round.
 enum CommuneIndependentExchanges {
     /// Gains (an addition or an upgrade, one per site unit) and givers (a drop or a downgrade, one per site unit)
     /// valued per round, those of best dual-priced bound per euro first.
@@ -23,8 +23,9 @@ enum CommuneIndependentExchanges {
 
     /// Changes valued in earlier rounds, taken again as estimates while no post has changed at a unit that shares a
     /// group with a unit sharing a group with theirs: a move elsewhere in the plan's one large component changes such
-    /// a value a little (an addition's 2,871.1 was 2,836.0 five rounds later at €80M), and the batch is valued exactly
-    /// before it is kept. A round then values only the candidates near the last move, or new ones.
+    /// a value (an addition's 2,871.1 was 2,836.0 five rounds later at €80M; a move that splits or joins the
+    /// component may change it more), and the batch is valued exactly before it is kept, its values forgotten if it is
+    /// refused. A round then values only the candidates near the last move, or new ones.
     struct Memory {
         struct Key: Hashable {
             let removed: [Int]

@@ -122,6 +122,23 @@ import Testing
             return posts
         }
 
+        /// The best value of a plan of two posts at two of `sites` (each has room for one).
+        func bestPlanOfTwoPosts(_ sites: [Int], _ evaluator: inout CommuneFixedPlan) throws -> Double {
+            var best = 0.0
+            for (index, first) in sites.enumerated() {
+                for second in sites[(index + 1)...] {
+                    let plan = plan([first, second])
+                    best = max(
+                        best,
+                        try evaluator.evaluate(
+                            plan, solver: GLPKSolver(), options: CommuneIndependentExchangesTests.options
+                        )
+                        .value)
+                }
+            }
+            return best
+        }
+
         func exchange(
             _ posts: [Int], _ evaluation: CommuneFixedPlan.Evaluation, _ evaluator: inout CommuneFixedPlan,
             _ allowance: inout CommuneImprovement.Allowance, _ memory: inout CommuneIndependentExchanges.Memory
@@ -152,11 +169,7 @@ import Testing
         let start = case_.plan([l1, l2])
         let evaluation = try evaluator.evaluate(start, solver: GLPKSolver(), options: Self.options)
         #expect(abs(evaluation.value - 80.00) < 0.01, "start \(evaluation.value)")
-        var best = 0.0
-        for pair in [[l1, l2], [l1, k1], [l1, k2], [k1, l2], [k1, k2], [l2, k2]] {
-            best = max(
-                best, try evaluator.evaluate(case_.plan(pair), solver: GLPKSolver(), options: Self.options).value)
-        }
+        let best = try case_.bestPlanOfTwoPosts([l1, k1, l2, k2], &evaluator)
         #expect(abs(best - 339.41) < 0.01, "best \(best)")
 
         var allowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)
@@ -204,11 +217,7 @@ import Testing
         #expect(abs(evaluation.value - 80.00) < 0.01, "start \(evaluation.value)")
         let bothGains = try evaluator.evaluate(case_.plan([k1, k3]), solver: GLPKSolver(), options: Self.options)
         #expect(abs(bothGains.value - 244.14) < 0.01, "K1 and K3 \(bothGains.value)")
-        var best = 0.0
-        for pair in [[l1, l2], [l1, k1], [l1, k3], [k1, l2], [k1, k3], [l2, k3]] {
-            best = max(
-                best, try evaluator.evaluate(case_.plan(pair), solver: GLPKSolver(), options: Self.options).value)
-        }
+        let best = try case_.bestPlanOfTwoPosts([l1, k1, l2, k3], &evaluator)
         #expect(abs(best - bothGains.value) < 1e-6, "best \(best)")
 
         var allowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)

@@ -79,28 +79,10 @@ enum CommuneIndependentExchanges {
         let cost = model.decisions.map(\.stateCostEUR)
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
-        var coverCounts = covers.counts(posts)
+        var rules = CommuneUpgrades.Rules(model: model, scenario: scenario, posts: posts, covers: covers)
         let supply = evaluator.supply(of: posts)
         let noise = max(1e-9, 1e-9 * abs(evaluation.value))
 
-        // True when the change keeps every rule alone, the budget raised by `room` (the posts and caps too when the
-        // room is unlimited: givers may free them).
-        func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
-            for decision in removed { ledger.remove(decision) }
-            var given: [Int] = []
-            for decision in added {
-                guard ledger.allows(decision, budgetRoom: room, postsRoom: room.isInfinite ? added.count : 0) else {
-                    break
-                }
-                ledger.add(decision)
-                given.append(decision)
-            }
-            let kept = given.count == added.count && ledger.meetsFloors
-            for decision in given { ledger.remove(decision) }
-            for decision in removed { ledger.add(decision) }
-            return kept
-        }
         // The step's exact change, or the change remembered from an earlier round (an estimate).
         func valued(_ step: CommuneUpgrades.Step) throws -> Candidate {
             let key = Memory.Key(removed: step.removed, added: step.added)
@@ -126,7 +108,7 @@ enum CommuneIndependentExchanges {
         func offer(_ step: CommuneUpgrades.Step, at u: Int) {
             guard step.screen > 0 else { return }
             if let best = gainOfUnit[u], perEuroBound(best) >= perEuroBound(step) { return }
-            guard keeps(step.removed, step.added, room: .infinity) else { return }
+            guard rules.keeps(step.removed, step.added, room: .infinity) else { return }
             gainOfUnit[u] = step
         }
         for to in model.decisions.indices where cost[to] > 0 {
@@ -171,14 +153,14 @@ enum CommuneIndependentExchanges {
         for from in model.decisions.indices where posts[from] > 0 {
             let u = unit[from]
             for to in decisionsOfUnit[u] where people[to] <= people[from] + 1e-9 && cost[to] < cost[from] {
-                if keeps([from], [to], room: 0) {
+                if rules.keeps([from], [to], room: 0) {
                     giverSteps.append(
                         CommuneUpgrades.Step(
                             removed: [from], added: [to], freed: cost[from] - cost[to],
                             screen: price[u] * (people[from] - people[to])))
                 }
             }
-            if covers.canRemove(from, counts: coverCounts), keeps([from], [], room: 0) {
+            if rules.canRemove(from), rules.keeps([from], [], room: 0) {
                 giverSteps.append(
                     CommuneUpgrades.Step(removed: [from], added: [], freed: cost[from], screen: price[u] * people[from])
                 )
@@ -205,35 +187,6 @@ enum CommuneIndependentExchanges {
             (-$0.change / $0.step.freed, $0.step.removed[0]) < (-$1.change / $1.step.freed, $1.step.removed[0])
         }
 
-        // The ledger and the posts within reach of each `endow_reach` row as steps join the batch: a step joins only
-        // if every rule still holds and no row is left without a post.
-        func undo(_ step: CommuneUpgrades.Step) {
-            for decision in step.added {
-                ledger.remove(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
-            }
-            for decision in step.removed {
-                ledger.add(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
-            }
-        }
-        func apply(_ step: CommuneUpgrades.Step) -> Bool {
-            for decision in step.removed {
-                ledger.remove(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
-            }
-            var given: [Int] = []
-            for decision in step.added {
-                guard ledger.allows(decision) else { break }
-                ledger.add(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
-                given.append(decision)
-            }
-            let covered = step.removed.allSatisfy { covers.canRemove($0, counts: coverCounts, after: true) }
-            if given.count == step.added.count && ledger.meetsFloors && covered { return true }
-            undo(CommuneUpgrades.Step(removed: step.removed, added: given, freed: 0, screen: 0))
-            return false
-        }
         // Bundles: each gain, best per euro first, paid by the budget left and then by the givers of least loss per
         // euro below its gain per euro; a candidate whose units share a group (or a unit) with the bundles taken so
         // far, or with the bundle being made, waits for a later round. The money is pooled: a bundle's givers may free
@@ -250,19 +203,19 @@ enum CommuneIndependentExchanges {
         for gain in gains where apart(gain, from: takenGroups, takenUnits) {
             var bundleGroups = takenGroups.union(gain.groups), bundleUnits = takenUnits.union(units(gain))
             var paying: [Int] = []
-            var paid = apply(gain.step)
+            var paid = rules.apply(gain.step)
             for index in givers.indices where !paid {
                 let giver = givers[index]
                 guard !giverUsed[index], -giver.change / giver.step.freed < gain.perEuro,
-                    apart(giver, from: bundleGroups, bundleUnits), apply(giver.step)
+                    apart(giver, from: bundleGroups, bundleUnits), rules.apply(giver.step)
                 else { continue }
                 paying.append(index)
                 bundleGroups.formUnion(giver.groups)
                 bundleUnits.formUnion(units(giver))
-                paid = apply(gain.step)
+                paid = rules.apply(gain.step)
             }
             guard paid else {
-                paying.reversed().forEach { undo(givers[$0].step) }
+                paying.reversed().forEach { rules.undo(givers[$0].step) }
                 continue
             }
             (takenGroups, takenUnits) = (bundleGroups, bundleUnits)

@@ -39,6 +39,75 @@ enum CommuneUpgrades {
         }
     }
 
+    /// The rules' ledger of a plan and the posts within reach of each `endow_reach` row, as steps are tried on it
+    /// (`keeps`) and joined into an exchange (`apply`, `undo`): shared by this exchange and
+    /// `CommuneIndependentExchanges`.
+    struct Rules {
+        private var ledger: CommuneRounding.Ledger
+        let covers: CommuneImprovement.Covers
+        private var coverCounts: [Int]
+
+        init(model: CommuneModel, scenario: Scenario, posts: [Int], covers: CommuneImprovement.Covers) {
+            ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
+            self.covers = covers
+            coverCounts = covers.counts(posts)
+        }
+
+        /// True when one post fewer of `decision` leaves every `endow_reach` row with a post.
+        func canRemove(_ decision: Int) -> Bool { covers.canRemove(decision, counts: coverCounts) }
+
+        /// True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room` (and,
+        /// with no limit on money, the posts and the territory and région caps by as many as are added: another step
+        /// may free them). The ledger is left as it was.
+        mutating func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
+            for decision in removed { ledger.remove(decision) }
+            var given: [Int] = []
+            for decision in added {
+                guard ledger.allows(decision, budgetRoom: room, postsRoom: room.isInfinite ? added.count : 0) else {
+                    break
+                }
+                ledger.add(decision)
+                given.append(decision)
+            }
+            let kept = given.count == added.count && ledger.meetsFloors
+            for decision in given { ledger.remove(decision) }
+            for decision in removed { ledger.add(decision) }
+            return kept
+        }
+
+        /// Applies `step` if every rule still holds after it and no row is left without a post (true); otherwise
+        /// leaves everything as it was (false).
+        mutating func apply(_ step: Step) -> Bool {
+            for decision in step.removed {
+                ledger.remove(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
+            }
+            var given: [Int] = []
+            for decision in step.added {
+                guard ledger.allows(decision) else { break }
+                ledger.add(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
+                given.append(decision)
+            }
+            let covered = step.removed.allSatisfy { covers.canRemove($0, counts: coverCounts, after: true) }
+            if given.count == step.added.count && ledger.meetsFloors && covered { return true }
+            undo(Step(removed: step.removed, added: given, freed: 0, screen: 0))
+            return false
+        }
+
+        /// Takes back a step applied.
+        mutating func undo(_ step: Step) {
+            for decision in step.added {
+                ledger.remove(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
+            }
+            for decision in step.removed {
+                ledger.add(decision)
+                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
+            }
+        }
+    }
+
     /// The best exchange found from `posts` that raises the plan's value, or why none: every candidate of the round
     /// valued (`noneLeft`), or the allowance ended first (`stopped`). Each plan valued counts against `allowance`.
     static func exchange(
@@ -54,27 +123,8 @@ enum CommuneUpgrades {
         let territory = model.decisions.map { model.pools[$0.pool].territory }
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
-        var ledger = CommuneRounding.Ledger(model: model, scenario: scenario, posts: posts)
-        let counts = covers.counts(posts)
+        var rules = Rules(model: model, scenario: scenario, posts: posts, covers: covers)
 
-        // True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room` (and,
-        // with no limit on money, the posts and the territory and région caps by as many as are added: another step
-        // may free them).
-        func keeps(_ removed: [Int], _ added: [Int], room: Double) -> Bool {
-            for decision in removed { ledger.remove(decision) }
-            var given: [Int] = []
-            for decision in added {
-                guard ledger.allows(decision, budgetRoom: room, postsRoom: room.isInfinite ? added.count : 0) else {
-                    break
-                }
-                ledger.add(decision)
-                given.append(decision)
-            }
-            let kept = given.count == added.count && ledger.meetsFloors
-            for decision in given { ledger.remove(decision) }
-            for decision in removed { ledger.add(decision) }
-            return kept
-        }
         func valued(_ step: Step) throws -> Step {
             let next = try evaluator.evaluate(step.applied(to: posts), solver: solver, options: options)
             allowance.count(work: next.work)
@@ -93,7 +143,7 @@ enum CommuneUpgrades {
                 let step = Step(
                     removed: [from], added: [to], freed: cost[from] - cost[to],
                     screen: price[unit[from]] * (people[to] - people[from]))
-                guard step.screen > 0, keeps([from], [to], room: .infinity) else { continue }
+                guard step.screen > 0, rules.keeps([from], [to], room: .infinity) else { continue }
                 if let best = upgradeOfUnit[unit[from]], perEuro(best) >= perEuro(step) { continue }
                 upgradeOfUnit[unit[from]] = step
             }
@@ -108,7 +158,7 @@ enum CommuneUpgrades {
         for to in model.decisions.indices where cost[to] > 0 && price[unit[to]] > 0 {
             let step = Step(removed: [], added: [to], freed: -cost[to], screen: price[unit[to]] * people[to])
             if let best = additionOfUnit[unit[to]], perEuro(best) >= perEuro(step) { continue }
-            guard keeps([], [to], room: .infinity) else { continue }
+            guard rules.keeps([], [to], room: .infinity) else { continue }
             additionOfUnit[unit[to]] = step
         }
         let additionCandidates = additionOfUnit.compactMap { $0 }
@@ -135,15 +185,15 @@ enum CommuneUpgrades {
         for from in model.decisions.indices where posts[from] > 0 {
             let u = unit[from]
             for to in decisionsOfUnit[u] where people[to] <= people[from] + 1e-9 && cost[to] < cost[from] {
-                if keeps([from], [to], room: 0) {
+                if rules.keeps([from], [to], room: 0) {
                     givers.append(
                         Step(
                             removed: [from], added: [to], freed: cost[from] - cost[to],
                             screen: price[u] * (people[from] - people[to])))
                 }
             }
-            guard covers.canRemove(from, counts: counts) else { continue }
-            if keeps([from], [], room: 0) {
+            guard rules.canRemove(from) else { continue }
+            if rules.keeps([from], [], room: 0) {
                 givers.append(Step(removed: [from], added: [], freed: cost[from], screen: price[u] * people[from]))
                 continue
             }
@@ -152,7 +202,7 @@ enum CommuneUpgrades {
                 for switched in decisionsOfUnit[unit[to]]
                 where posts[switched] > 0 && territory[switched] != t && switched != from {
                     let freed = cost[from] + cost[switched] - cost[to]
-                    guard freed > 0, keeps([from, switched], [to], room: 0) else { continue }
+                    guard freed > 0, rules.keeps([from, switched], [to], room: 0) else { continue }
                     givers.append(
                         Step(
                             removed: [from, switched], added: [to], freed: freed,
@@ -176,53 +226,23 @@ enum CommuneUpgrades {
             freeing.append(try valued(candidate))
         }
 
-        // The ledger and the posts within reach of each `endow_reach` row, as steps are joined into an exchange: a
-        // step is applied only if every rule still holds and no row is left without a post.
-        var coverCounts = counts
-        func undo(_ step: Step) {
-            for decision in step.added {
-                ledger.remove(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
-            }
-            for decision in step.removed {
-                ledger.add(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
-            }
-        }
-        func apply(_ step: Step) -> Bool {
-            for decision in step.removed {
-                ledger.remove(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] -= 1 }
-            }
-            var given: [Int] = []
-            for decision in step.added {
-                guard ledger.allows(decision) else { break }
-                ledger.add(decision)
-                for row in covers.rowsOf[decision] { coverCounts[row] += 1 }
-                given.append(decision)
-            }
-            let covered = step.removed.allSatisfy { covers.canRemove($0, counts: coverCounts, after: true) }
-            if given.count == step.added.count && ledger.meetsFloors && covered { return true }
-            undo(Step(removed: step.removed, added: given, freed: 0, screen: 0))
-            return false
-        }
         // Each step with the upgrades its money (and the budget left) buys, best gain per euro first, at most one
         // change per unit; the estimate adds the changes valued one by one (exact when their components differ).
         var exchanges: [(step: Step, estimate: Double)] = []
         for giver in freeing {
-            guard apply(giver) else { continue }
+            guard rules.apply(giver) else { continue }
             var used = Set((giver.removed + giver.added).map { unit[$0] })
             var exchange = giver
             var estimate = giver.change
             for upgrade in upgrades where !used.contains(unit[upgrade.added[0]]) {
-                if apply(upgrade) {
+                if rules.apply(upgrade) {
                     exchange.removed += upgrade.removed
                     exchange.added += upgrade.added
                     estimate += upgrade.change
                     used.insert(unit[upgrade.added[0]])
                 }
             }
-            undo(exchange)  // everything this exchange changed, the giver's part included
+            rules.undo(exchange)  // everything this exchange changed, the giver's part included
             if exchange.added.count + exchange.removed.count > giver.added.count + giver.removed.count,
                 estimate > noise
             {
@@ -240,19 +260,20 @@ enum CommuneUpgrades {
             var nextGiver = 0
             for upgrade in upgrades where !used.contains(unit[upgrade.added[0]]) {
                 let gainPerEuro = upgrade.freed >= 0 ? Double.infinity : upgrade.change / -upgrade.freed
-                var paid = apply(upgrade)
+                var paid = rules.apply(upgrade)
                 var paying: [Step] = []
                 while !paid, nextGiver < pool.count, -pool[nextGiver].change / pool[nextGiver].freed < gainPerEuro {
                     let giver = pool[nextGiver]
                     nextGiver += 1
                     let units = (giver.removed + giver.added).map { unit[$0] }
-                    guard !units.contains(where: { used.contains($0) || $0 == unit[upgrade.added[0]] }), apply(giver)
+                    guard !units.contains(where: { used.contains($0) || $0 == unit[upgrade.added[0]] }),
+                        rules.apply(giver)
                     else { continue }
                     paying.append(giver)
-                    paid = apply(upgrade)
+                    paid = rules.apply(upgrade)
                 }
                 guard paid else {
-                    paying.reversed().forEach(undo)
+                    paying.reversed().forEach { rules.undo($0) }
                     break
                 }
                 for step in paying + [upgrade] {
@@ -262,7 +283,7 @@ enum CommuneUpgrades {
                     estimate += step.change
                 }
             }
-            undo(exchange)
+            rules.undo(exchange)
             if !exchange.added.isEmpty, estimate > noise { exchanges.append((exchange, estimate)) }
         }
         exchanges.sort { ($0.estimate, -$0.step.removed.count) > ($1.estimate, -$1.step.removed.count) }

@@ -38,7 +38,10 @@ extension LinearProgram {
     public func validate() throws(LinearProgramError) {
         try validateProgram()
         for definition in variables { try Self.validate(definition) }
-        if distinctVariableNameCount != variables.count { throw duplicateVariableName() }
+        var names = Set<String>(minimumCapacity: variables.count)
+        for v in variables where !names.insert(v.name).inserted {
+            throw LinearProgramError(.duplicateName, at: .variable(v.name), "two variables have this name")
+        }
         try validateConstraints()
     }
 
@@ -114,20 +117,10 @@ extension LinearProgram {
                 try Self.checkCoefficient(term.coefficient, at: entry, what: "coefficient")
             }
         }
-        if distinctConstraintNameCount != constraints.count {
-            var names = Set<String>()
-            for row in constraints where !names.insert(row.name).inserted {
-                throw LinearProgramError(.duplicateName, at: .constraint(row.name), "two constraints have this name")
-            }
+        var names = Set<String>(minimumCapacity: constraints.count)
+        for row in constraints where !names.insert(row.name).inserted {
+            throw LinearProgramError(.duplicateName, at: .constraint(row.name), "two constraints have this name")
         }
-    }
-
-    private func duplicateVariableName() -> LinearProgramError {
-        var names = Set<String>()
-        for v in variables where !names.insert(v.name).inserted {
-            return LinearProgramError(.duplicateName, at: .variable(v.name), "two variables have this name")
-        }
-        return LinearProgramError(.duplicateName, at: .program, "duplicate variable names")
     }
 
     private static func checkBounds(

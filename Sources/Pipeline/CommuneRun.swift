@@ -3,6 +3,7 @@ import Foundation
 import LinearProgramming
 import Reports
 import Scenario
+import Studies
 
 /// The commune stage of `repartir run`, for a scenario with a demand table: solves the commune model with the
 /// candidate sites (LP bound, rounding, exact evaluation), scores the 2021 plan with the same model, and gives
@@ -54,10 +55,12 @@ enum CommuneRun {
         RunCommand.inputWarnings(scenario).forEach(log)
         // The 2021 plan's score and the reach of the site networks do not depend on the commune plan: they run on the
         // other core while the plan is solved, and are waited for before anything is returned or thrown.
-        let side = SideWork()
-        let background = DispatchGroup()
         let has2021 = scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 })
-        DispatchQueue.global().async(group: background) {
+        // At a low priority: on two cores, the commune plan and the département analyses are the run's longest parts,
+        // and this work fills the core the analyses leave when they end (BENCHMARKS.md, "Warm variants under 3 s at
+        // 20 km").
+        let background = Concurrent(priority: .filler) { () -> SideWork in
+            let side = SideWork()
             // One model scores the 2021 plan and the département plan, each plan's posts at its hosts: without the
             // rules, the posts' columns have no bounds of this scenario to break.
             if has2021 || departmentPlan != nil {
@@ -85,8 +88,9 @@ enum CommuneRun {
                     inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
                     radiusKm: inputs.radiusKm)
             )
+            return side
         }
-        defer { background.wait() }
+        defer { _ = background.value }
         do {
             let outcome = try CommuneSolve.solve(
                 scenario, candidates: true, solver: solver, options: options, warmStart: warmStart, log: log)
@@ -96,7 +100,7 @@ enum CommuneRun {
             )
             let optimised = CommuneResults.ScoredPlan(
                 model: outcome.model, posts: outcome.posts, groupCoverage: outcome.groupCoverage, value: outcome.value)
-            background.wait()
+            let side = background.value
             // Scores, not the plan: when the budget leaves no time for one, the report says so instead of failing the
             // run.
             func scored(
@@ -126,10 +130,14 @@ enum CommuneRun {
                 warmFallback: outcome.warmFallback,
                 unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis,
                 departmentPlan: departmentPlan?.mix, departmentScored: departmentScored)
+            // The tables on one core, the map and the section on the other (the département parts have usually ended).
+            let tables = Concurrent {
+                CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) }
+            }
             let map = (name: CommuneMap.fileName, content: Data(CommuneMap.svg(results).utf8))
+            let section = CommuneReport.section(results)
             return Output(
-                files: CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) } + [map],
-                section: CommuneReport.section(results), proven: outcome.proven,
+                files: tables.value + [map], section: section, proven: outcome.proven,
                 solveSeconds: outcome.seconds, timingDependence: Self.timingDependence(outcome),
                 plan: RunManifest.CommunePlan(
                     status: outcome.proven ? "optimal" : "feasible", value: results.optimised.value,
@@ -158,7 +166,7 @@ enum CommuneRun {
             model: evaluation.model, posts: posts, groupCoverage: evaluation.groupCoverage, value: evaluation.value)
     }
 
-    /// What the background work leaves: written by it alone, read only after its group is waited for.
+    /// What the background work leaves: written by it alone, read only once its value is waited for.
     private final class SideWork: @unchecked Sendable {
         var plan2021: Result<CommuneResults.ScoredPlan, any Error>?
         /// The run's département plan, its posts at its hosts.

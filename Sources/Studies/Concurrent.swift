@@ -11,11 +11,29 @@ public final class Concurrent<Value: Sendable>: @unchecked Sendable {
     private var result: Value?
     private let done = DispatchSemaphore(value: 0)
 
-    public init(_ work: @escaping @Sendable () -> Value) {
+    /// How the work's thread shares the cores with the run's other threads.
+    public enum Priority: Sendable {
+        /// The same as every other thread.
+        case normal
+        /// Work that fills a core the others leave idle: its thread's nice value is raised by 10, so that while two
+        /// other threads run, the scheduler gives it about a tenth of a core. For work off the run's critical path.
+        case filler
+    }
+
+    public init(priority: Priority = .normal, _ work: @escaping @Sendable () -> Value) {
         Thread.detachNewThread { [self] in
+            if priority == .filler { Self.lowerThisThreadsPriority() }
             result = work()
             done.signal()
         }
+    }
+
+    /// Linux's nice value is per thread, and `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's (the kernel
+    /// reads 0 as the current task): raising it needs no privilege, and the thread ends with its work.
+    private static func lowerThisThreadsPriority() {
+        #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 
     /// The value, waiting for the work to finish (at once once it has).

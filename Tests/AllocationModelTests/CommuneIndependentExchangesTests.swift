@@ -86,7 +86,7 @@ import Testing
         let scenario: Scenario
         let model: CommuneModel
 
-        init(candidates: String, extraCommunes: String = "") throws {
+        init(candidates: String, extraCommunes: String = "", budget: Int = 20_000, privateGrant: Int = 10_000) throws {
             let demand =
                 CommuneFixture.demandHeader + "\n"
                     + """
@@ -104,7 +104,8 @@ import Testing
                 """
             scenario = try ScenarioLoader.load(
                 try CommuneFixture.folder(
-                    posts: 2, budget: 20_000, demand: demand, structures: structures, candidates: candidates))
+                    posts: 2, budget: budget, demand: demand, structures: structures, candidates: candidates,
+                    privateGrant: privateGrant))
             model = CommuneModel(scenario: scenario, options: .init(candidates: true, relaxed: true))
         }
 
@@ -198,6 +199,56 @@ import Testing
             return
         }
         #expect(none.valued == 0)
+    }
+
+    /// When every post is placed and money is left, a new post is paid by a post dropped, not by euros. The candidates
+    /// are private hosts whose posts cost €100,000 (the low hosts' €10,000), and the budget, €1,000,000, pays for ten
+    /// posts where the programme allows two. Per euro, an addition at c2 (+169.71 for €100,000) is worth less than
+    /// what a drop at L1 loses (−40.00 for €10,000), so no exchange of euros is worth making; per post it is worth
+    /// four times as much, and both low posts go to the candidates in one move: 339.41, the best plan of two posts.
+    /// With €20,000 (money spent too), the candidates cannot be paid for: nothing is exchanged.
+    @Test func aNewPostIsPaidByAPostWhenPostsLimitThePlan() throws {
+        let candidates = """
+            id,name,territory,kind,capacity,cofinancing_eur,commune_code
+            K1,High candidate one,01,private,1,0,c2
+            K2,High candidate two,02,private,1,0,c4
+
+            """
+        let case_ = try Case(candidates: candidates, budget: 1_000_000, privateGrant: 100_000)
+        let (l1, k1, l2, k2) = try (
+            case_.decision("c1"), case_.decision("c2"), case_.decision("c3"), case_.decision("c4")
+        )
+        #expect(case_.model.decisions[k1].stateCostEUR == 10 * case_.model.decisions[l1].stateCostEUR)
+        var evaluator = CommuneFixedPlan(model: case_.model)
+        let start = case_.plan([l1, l2])
+        let evaluation = try evaluator.evaluate(start, solver: GLPKSolver(), options: Self.options)
+        let best = try case_.bestPlanOfTwoPosts([l1, k1, l2, k2], &evaluator)
+        #expect(abs(best - 339.41) < 0.01, "best \(best)")
+        var allowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)
+        var memory = CommuneIndependentExchanges.Memory()
+        guard
+            case .moved(let posts, let moved, true) = try case_.exchange(
+                start, evaluation, &evaluator, &allowance, &memory)
+        else {
+            Issue.record("no exchange in full")
+            return
+        }
+        #expect(posts == case_.plan([k1, k2]), "\(posts)")
+        #expect(abs(moved.value - best) < 1e-6, "moved \(moved.value), best \(best)")
+
+        let poor = try Case(candidates: candidates, budget: 20_000, privateGrant: 100_000)
+        var poorEvaluator = CommuneFixedPlan(model: poor.model)
+        let poorStart = poor.plan([try poor.decision("c1"), try poor.decision("c3")])
+        let poorEvaluation = try poorEvaluator.evaluate(poorStart, solver: GLPKSolver(), options: Self.options)
+        var poorAllowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)
+        var poorMemory = CommuneIndependentExchanges.Memory()
+        guard
+            case .noneLeft = try poor.exchange(
+                poorStart, poorEvaluation, &poorEvaluator, &poorAllowance, &poorMemory)
+        else {
+            Issue.record("a post was exchanged for one the budget cannot pay")
+            return
+        }
     }
 
     /// Two gains that share a group are not kept in one move. A second candidate K3 in c5 (lon 1.12, 13.3 km from c2)

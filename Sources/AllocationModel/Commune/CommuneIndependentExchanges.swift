@@ -80,6 +80,15 @@ enum CommuneIndependentExchanges {
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
         var rules = CommuneUpgrades.Rules(model: model, scenario: scenario, posts: posts, covers: covers)
+        // What a step frees of the resource that limits the plan: State euros, or posts when every post is placed and
+        // money is left for the dearest post (1,000 posts at €200M: a new post is paid by a post dropped, whatever the
+        // euros).
+        let postsLimit = rules.postsLeft <= 0 && rules.moneyLeft >= (cost.max() ?? 0)
+        func freed(_ removed: [Int], _ added: [Int]) -> Double {
+            postsLimit
+                ? Double(removed.count - added.count)
+                : removed.reduce(0) { $0 + cost[$1] } - added.reduce(0) { $0 + cost[$1] }
+        }
         let supply = evaluator.supply(of: posts)
         let noise = max(1e-9, 1e-9 * abs(evaluation.value))
 
@@ -113,21 +122,22 @@ enum CommuneIndependentExchanges {
         }
         for to in model.decisions.indices where cost[to] > 0 {
             offer(
-                CommuneUpgrades.Step(removed: [], added: [to], freed: -cost[to], screen: price[unit[to]] * people[to]),
+                CommuneUpgrades.Step(
+                    removed: [], added: [to], freed: freed([], [to]), screen: price[unit[to]] * people[to]),
                 at: unit[to])
         }
         for from in model.decisions.indices where posts[from] > 0 {
             for to in decisionsOfUnit[unit[from]] where people[to] > people[from] + 1e-9 {
                 offer(
                     CommuneUpgrades.Step(
-                        removed: [from], added: [to], freed: cost[from] - cost[to],
+                        removed: [from], added: [to], freed: freed([from], [to]),
                         screen: price[unit[from]] * (people[to] - people[from])), at: unit[from])
             }
         }
         let gainSteps = gainOfUnit.compactMap { $0 }
             .sorted {
-                (perEuroBound($0), -($0.removed.first ?? -1), -$0.added[0])
-                    > (perEuroBound($1), -($1.removed.first ?? -1), -$1.added[0])
+                (perEuroBound($0), $0.screen, -($0.removed.first ?? -1), -$0.added[0])
+                    > (perEuroBound($1), $1.screen, -($1.removed.first ?? -1), -$1.added[0])
             }
             .prefix(gainsPerRound)
         if gainSteps.isEmpty { return .noneLeft }
@@ -143,7 +153,7 @@ enum CommuneIndependentExchanges {
             if candidate.change > noise { gains.append(candidate) }
         }
         if gains.isEmpty { return inFull ? .noneLeft : .stopped }
-        gains.sort { ($0.perEuro, -$0.step.added[0]) > ($1.perEuro, -$1.step.added[0]) }
+        gains.sort { ($0.perEuro, $0.change, -$0.step.added[0]) > ($1.perEuro, $1.change, -$1.step.added[0]) }
         let bestGainPerEuro = gains[0].perEuro
 
         // Givers: a post dropped where every endowed group keeps a post within reach, or changed to a cheaper
@@ -156,13 +166,14 @@ enum CommuneIndependentExchanges {
                 if rules.keeps([from], [to], room: 0) {
                     giverSteps.append(
                         CommuneUpgrades.Step(
-                            removed: [from], added: [to], freed: cost[from] - cost[to],
+                            removed: [from], added: [to], freed: freed([from], [to]),
                             screen: price[u] * (people[from] - people[to])))
                 }
             }
             if rules.canRemove(from), rules.keeps([from], [], room: 0) {
                 giverSteps.append(
-                    CommuneUpgrades.Step(removed: [from], added: [], freed: cost[from], screen: price[u] * people[from])
+                    CommuneUpgrades.Step(
+                        removed: [from], added: [], freed: freed([from], []), screen: price[u] * people[from])
                 )
             }
         }

@@ -15,8 +15,10 @@ public final class Concurrent<Value: Sendable>: @unchecked Sendable {
     public enum Priority: Sendable {
         /// The same as every other thread.
         case normal
-        /// Work that fills a core the others leave idle: its thread's nice value is raised by 10, so that while two
-        /// other threads run, the scheduler gives it about a tenth of a core. For work off the run's critical path.
+        /// Work that fills a core the others leave idle: its thread's nice value is raised by 10 (at most to 19), so
+        /// that while two other threads run, the scheduler gives it about a tenth of a core. For work off the run's
+        /// critical path that starts no threads of its own: a thread it made would inherit the low priority (and
+        /// libdispatch's pool threads keep it for later work).
         case filler
     }
 
@@ -28,11 +30,16 @@ public final class Concurrent<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Linux's nice value is per thread, and `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's (the kernel
-    /// reads 0 as the current task): raising it needs no privilege, and the thread ends with its work.
+    /// Linux's nice value is per thread, and `getpriority`/`setpriority(PRIO_PROCESS, 0, …)` read and set the calling
+    /// thread's (the kernel reads 0 as the current task): raising it needs no privilege, and the thread ends with its
+    /// work.
     private static func lowerThisThreadsPriority() {
         #if os(Linux)
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            errno = 0
+            let current = getpriority(which, 0)
+            guard errno == 0 else { return }
+            _ = setpriority(which, 0, min(current + 10, 19))
         #endif
     }
 

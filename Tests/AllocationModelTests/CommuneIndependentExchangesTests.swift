@@ -206,7 +206,6 @@ import Testing
     /// posts where the programme allows two. Per euro, an addition at c2 (+169.71 for €100,000) is worth less than
     /// what a drop at L1 loses (−40.00 for €10,000), so no exchange of euros is worth making; per post it is worth
     /// four times as much, and both low posts go to the candidates in one move: 339.41, the best plan of two posts.
-    /// With €20,000 (money spent too), the candidates cannot be paid for: nothing is exchanged.
     @Test func aNewPostIsPaidByAPostWhenPostsLimitThePlan() throws {
         let candidates = """
             id,name,territory,kind,capacity,cofinancing_eur,commune_code
@@ -236,19 +235,40 @@ import Testing
         #expect(posts == case_.plan([k1, k2]), "\(posts)")
         #expect(abs(moved.value - best) < 1e-6, "moved \(moved.value), best \(best)")
 
-        let poor = try Case(candidates: candidates, budget: 20_000, privateGrant: 100_000)
-        var poorEvaluator = CommuneFixedPlan(model: poor.model)
-        let poorStart = poor.plan([try poor.decision("c1"), try poor.decision("c3")])
-        let poorEvaluation = try poorEvaluator.evaluate(poorStart, solver: GLPKSolver(), options: Self.options)
-        var poorAllowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)
-        var poorMemory = CommuneIndependentExchanges.Memory()
+        // With €110,000 the posts still limit the plan, and the money pays for one candidate: the exchange buys it
+        // with a drop (+129.71), and the second is not bought, the euros a second drop frees falling short. The best
+        // plan the budget allows (a brute force over the affordable pairs) is reached.
+        let tight = try Case(candidates: candidates, budget: 110_000, privateGrant: 100_000)
+        let sites = try ["c1", "c2", "c3", "c4"].map(tight.decision)
+        var tightEvaluator = CommuneFixedPlan(model: tight.model)
+        var affordableBest = 0.0
+        for (index, first) in sites.enumerated() {
+            for second in sites[(index + 1)...] {
+                let decisions = tight.model.decisions
+                guard decisions[first].stateCostEUR + decisions[second].stateCostEUR <= 110_000 else { continue }
+                affordableBest = max(
+                    affordableBest,
+                    try tightEvaluator.evaluate(
+                        tight.plan([first, second]), solver: GLPKSolver(), options: Self.options
+                    )
+                    .value)
+            }
+        }
+        #expect(abs(affordableBest - 209.71) < 0.01, "affordable best \(affordableBest)")
+        let tightStart = tight.plan([sites[0], sites[2]])
+        let tightEvaluation = try tightEvaluator.evaluate(tightStart, solver: GLPKSolver(), options: Self.options)
+        var tightAllowance = CommuneImprovement.Allowance(window: 1_000_000, bound: best * 2)
+        var tightMemory = CommuneIndependentExchanges.Memory()
         guard
-            case .noneLeft = try poor.exchange(
-                poorStart, poorEvaluation, &poorEvaluator, &poorAllowance, &poorMemory)
+            case .moved(let tightPosts, let tightMoved, _) = try tight.exchange(
+                tightStart, tightEvaluation, &tightEvaluator, &tightAllowance, &tightMemory)
         else {
-            Issue.record("a post was exchanged for one the budget cannot pay")
+            Issue.record("no exchange within the budget")
             return
         }
+        #expect(abs(tightMoved.value - affordableBest) < 1e-6, "moved \(tightMoved.value)")
+        let spent = zip(tightPosts, tight.model.decisions).reduce(0.0) { $0 + Double($1.0) * $1.1.stateCostEUR }
+        #expect(spent <= 110_000 + 1e-6 && tightPosts.reduce(0, +) == 2, "\(tightPosts), €\(spent)")
     }
 
     /// Two gains that share a group are not kept in one move. A second candidate K3 in c5 (lon 1.12, 13.3 km from c2)

@@ -8,7 +8,8 @@ import Scenario
 /// review's warm-start cases, and where the €80M exchanges stop"). `CommuneUpgrades` keeps one exchange per round of
 /// about fifty plans valued. Here each candidate's change is valued exactly (`CommuneFixedPlan.change(of:…)`) or taken
 /// from an earlier round's (`Memory`), and the gains, best per euro first, are each paid by the budget left and by the
-/// drops and downgrades of least loss per euro (each worth less per euro than the gain), every rule and every
+/// drops and downgrades of least loss per euro (each worth less per euro than the gain; per post instead of per euro
+/// when every post is placed: then a new post is paid by a post dropped), every rule and every
 /// `endow_reach` row kept, into bundles whose units reach no group in common with any bundle taken before. Such bundles
 /// change the value almost independently (within the one large component of a national plan, people may still be
 /// re-routed between them), so their summed change estimates the batch's, and one evaluation of the whole plan decides:
@@ -59,6 +60,8 @@ enum CommuneIndependentExchanges {
         let change: Double
         /// The groups within reach of the units the step changes.
         let groups: [Int]
+        /// Its change per euro, or per post when posts limit the plan (`freed` is then counted in posts); infinite
+        /// for a gain that needs none of the limiting resource.
         var perEuro: Double { step.freed >= 0 ? .infinity : change / -step.freed }
     }
 
@@ -80,10 +83,10 @@ enum CommuneIndependentExchanges {
         var decisionsOfUnit = [[Int]](repeating: [], count: (unit.max() ?? -1) + 1)
         for (decision, u) in unit.enumerated() { decisionsOfUnit[u].append(decision) }
         var rules = CommuneUpgrades.Rules(model: model, scenario: scenario, posts: posts, covers: covers)
-        // What a step frees of the resource that limits the plan: State euros, or posts when every post is placed and
-        // money is left for the dearest post (1,000 posts at €200M: a new post is paid by a post dropped, whatever the
-        // euros).
-        let postsLimit = rules.postsLeft <= 0 && rules.moneyLeft >= (cost.max() ?? 0)
+        // What a step frees of the resource that limits the plan: State euros, or posts when every post is placed
+        // (1,000 posts at €200M: a new post is paid by a post dropped, whatever the euros). The money is still checked
+        // by the rules at every step: a new post that the euros freed cannot pay for is not bought.
+        let postsLimit = rules.postsLeft <= 0
         func freed(_ removed: [Int], _ added: [Int]) -> Double {
             postsLimit
                 ? Double(removed.count - added.count)
@@ -116,7 +119,9 @@ enum CommuneIndependentExchanges {
         var gainOfUnit = [CommuneUpgrades.Step?](repeating: nil, count: decisionsOfUnit.count)
         func offer(_ step: CommuneUpgrades.Step, at u: Int) {
             guard step.screen > 0 else { return }
-            if let best = gainOfUnit[u], perEuroBound(best) >= perEuroBound(step) { return }
+            if let best = gainOfUnit[u], (perEuroBound(best), best.screen) >= (perEuroBound(step), step.screen) {
+                return
+            }
             guard rules.keeps(step.removed, step.added, room: .infinity) else { return }
             gainOfUnit[u] = step
         }
@@ -154,7 +159,8 @@ enum CommuneIndependentExchanges {
         }
         if gains.isEmpty { return inFull ? .noneLeft : .stopped }
         gains.sort { ($0.perEuro, $0.change, -$0.step.added[0]) > ($1.perEuro, $1.change, -$1.step.added[0]) }
-        let bestGainPerEuro = gains[0].perEuro
+        // Givers pay only for gains that need the limiting resource (those of finite gain per euro or per post).
+        let bestGainPerEuro = gains.first(where: { $0.perEuro.isFinite })?.perEuro ?? 0
 
         // Givers: a post dropped where every endowed group keeps a post within reach, or changed to a cheaper
         // decision of its unit serving no more people; their bound (price × people, a lower bound on the loss)
@@ -215,7 +221,7 @@ enum CommuneIndependentExchanges {
             var bundleGroups = takenGroups.union(gain.groups), bundleUnits = takenUnits.union(units(gain))
             var paying: [Int] = []
             var paid = rules.apply(gain.step)
-            for index in givers.indices where !paid {
+            for index in givers.indices where !paid && gain.perEuro.isFinite {
                 let giver = givers[index]
                 guard !giverUsed[index], -giver.change / giver.step.freed < gain.perEuro,
                     apart(giver, from: bundleGroups, bundleUnits), rules.apply(giver.step)
@@ -225,13 +231,16 @@ enum CommuneIndependentExchanges {
                 bundleUnits.formUnion(units(giver))
                 paid = rules.apply(gain.step)
             }
-            guard paid else {
+            let bundle = [gain] + paying.map { givers[$0] }
+            // Posts are not pooled between bundles as money is: a bundle priced in posts that loses (a new post the
+            // euros of one drop could not pay, paid by two) is not made.
+            guard paid, !postsLimit || bundle.reduce(0, { $0 + $1.change }) > noise else {
+                if paid { rules.undo(gain.step) }
                 paying.reversed().forEach { rules.undo(givers[$0].step) }
                 continue
             }
             (takenGroups, takenUnits) = (bundleGroups, bundleUnits)
             paying.forEach { giverUsed[$0] = true }
-            let bundle = [gain] + paying.map { givers[$0] }
             bundlesTaken.append(bundle)
             estimates.append(estimates.last! + bundle.reduce(0) { $0 + $1.change })
         }

@@ -21,9 +21,9 @@ enum CommuneUpgrades {
     static let exchangesPerRound = 4
 
     /// A change of the plan: one post taken from each of `removed` and given to each of `added`; the State euros it
-    /// frees (negative: it costs); the dual-priced bound of its change of value that orders the candidates (the value
-    /// is concave in each unit's supply, so Σ price × people changed bounds the gain from above); and, once valued,
-    /// the exact change of value.
+    /// frees (negative: it costs; `CommuneIndependentExchanges` counts posts instead when every post is placed); the
+    /// dual-priced bound of its change of value that orders the candidates (the value is concave in each unit's supply,
+    /// so Σ price × people changed bounds the gain from above); and, once valued, the exact change of value.
     struct Step {
         var removed: [Int]
         var added: [Int]

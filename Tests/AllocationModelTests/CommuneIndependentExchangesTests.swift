@@ -123,11 +123,16 @@ import Testing
             return posts
         }
 
-        /// The best value of a plan of two posts at two of `sites` (each has room for one).
-        func bestPlanOfTwoPosts(_ sites: [Int], _ evaluator: inout CommuneFixedPlan) throws -> Double {
+        /// The best value of a plan of two posts at two of `sites` (each has room for one) whose State cost is at most
+        /// `budget`.
+        func bestPlanOfTwoPosts(
+            _ sites: [Int], _ evaluator: inout CommuneFixedPlan, budget: Double = .infinity
+        ) throws -> Double {
             var best = 0.0
             for (index, first) in sites.enumerated() {
                 for second in sites[(index + 1)...] {
+                    let cost = model.decisions[first].stateCostEUR + model.decisions[second].stateCostEUR
+                    guard cost <= budget else { continue }
                     let plan = plan([first, second])
                     best = max(
                         best,
@@ -241,19 +246,7 @@ import Testing
         let tight = try Case(candidates: candidates, budget: 110_000, privateGrant: 100_000)
         let sites = try ["c1", "c2", "c3", "c4"].map(tight.decision)
         var tightEvaluator = CommuneFixedPlan(model: tight.model)
-        var affordableBest = 0.0
-        for (index, first) in sites.enumerated() {
-            for second in sites[(index + 1)...] {
-                let decisions = tight.model.decisions
-                guard decisions[first].stateCostEUR + decisions[second].stateCostEUR <= 110_000 else { continue }
-                affordableBest = max(
-                    affordableBest,
-                    try tightEvaluator.evaluate(
-                        tight.plan([first, second]), solver: GLPKSolver(), options: Self.options
-                    )
-                    .value)
-            }
-        }
+        let affordableBest = try tight.bestPlanOfTwoPosts(sites, &tightEvaluator, budget: 110_000)
         #expect(abs(affordableBest - 209.71) < 0.01, "affordable best \(affordableBest)")
         let tightStart = tight.plan([sites[0], sites[2]])
         let tightEvaluation = try tightEvaluator.evaluate(tightStart, solver: GLPKSolver(), options: Self.options)

@@ -56,9 +56,8 @@ enum CommuneUpgrades {
         /// True when one post fewer of `decision` leaves every `endow_reach` row with a post.
         func canRemove(_ decision: Int) -> Bool { covers.canRemove(decision, counts: coverCounts) }
 
-        /// Posts and State euros the plan leaves unused.
+        /// Posts the plan leaves unplaced.
         var postsLeft: Int { ledger.scenario.parameters.posts - ledger.total }
-        var moneyLeft: Double { ledger.scenario.parameters.budgetEUR - ledger.spent }
 
         /// True when the plan with `removed` and `added` changed keeps every rule, the budget raised by `room` (and,
         /// with no limit on money, the posts and the territory and région caps by as many as are added: another step

@@ -1,5 +1,6 @@
 import Foundation
 import LinearProgramming
+import Scenario
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -513,6 +514,21 @@ public enum OutputPublisher {
             throw .cannotCreateOutput(
                 "\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard."
             )
+        }
+    }
+
+    /// Refuses a destination that is, or holds, one of the run's input files (a scenario kept in an old run folder
+    /// and written over by `--out` would lose its tables). The warm start's files are not counted: a variant may
+    /// replace the run it starts from, whose files are read before anything is written.
+    static func checkHoldsNoInput(_ destination: String, inputs: [Scenario.InputFile]) throws(RunFailure) {
+        guard let folder = realPath(destination) else { return }
+        for input in inputs where !input.role.hasPrefix("warm_start") {
+            guard let path = realPath(input.path) else { continue }
+            if path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/") {
+                throw .cannotCreateOutput(
+                    "\(destination) holds \(input.path), an input of this run; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
+                )
+            }
         }
     }
 

@@ -89,6 +89,9 @@ public enum RunCommand {
         let target: OutputPublisher.Target =
             request.runsRoot.map { .runsRoot($0) }
             ?? .directory(request.outputDirectory ?? defaultOutput(for: scenario))
+        if case let .directory(path) = target {
+            try OutputPublisher.checkHoldsNoInput(path, inputs: scenario.inputFiles)
+        }
         let reservation = try OutputPublisher.reserve(target, log: log)
         reserved(reservation.destination)
         log("locked \(reservation.lock.path)")

@@ -229,7 +229,11 @@ public enum CommuneReport {
             out.append("")
             out.append(
                 "The bound is Lagrangian, since \(why): prices on every site unit's service row split the model into the posts "
-                    + "and the communes, each solved exactly; it bounds every plan, as the relaxation would, but is looser (docs/model.md, "
+                    + "and the communes, each solved exactly; it bounds every plan "
+                    + (results.endowment != nil
+                        ? "that keeps the endowment stage's people within reach of a post (the stage's covering rows are in the model) "
+                        : "")
+                    + "as the relaxation would, but is looser (docs/model.md, "
                     + "\"Solving the commune model\"), "
                     + (results.pricedByBestPoint
                         ? "and the prices are the interior point's best duals, scaled, the plan rounded from that point's posts."
@@ -514,7 +518,7 @@ public enum CommuneReport {
                 + "(the others have a host within reach that the plan left without posts). \(closedSentence) The 15 that bring the most people out of the 2021 hosts' white zone "
                 + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`). "
                 + "Reach is not service: a site's posts serve at most the people of the last column over their funded months, "
-                + "among the people in need of the communes it reaches (a review read 61,466 people reached by one post as 61,466 served):"
+                + "among the people in need of the communes it reaches:"
         )
         out.append("")
         out.append(

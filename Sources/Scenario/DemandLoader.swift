@@ -69,6 +69,16 @@ enum DemandLoader {
                 }
             }
             let codeField = reader.field(record, "code")!
+            // A commune code names the commune model's columns (`x[code,…]`, `flow[code,…]`): GLPK's name rules.
+            guard code.count <= TableLoaders.maxIdLength,
+                code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.".contains($0)) })
+            else {
+                reader.fail(
+                    codeField, "code",
+                    "'\(Shown.value(code))' is not a valid commune code (letters, digits, '_', '.' only, at most \(TableLoaders.maxIdLength) characters)"
+                )
+                continue
+            }
             if let first = firstLine[code] {
                 reader.fail(codeField, "code", "duplicated commune '\(Shown.value(code))': also on line \(first)")
                 continue

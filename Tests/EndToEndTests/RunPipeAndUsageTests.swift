@@ -131,6 +131,23 @@ struct RunPipeAndUsageTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).isEmpty, "nothing written")
     }
 
+    /// A scenario kept in an old run folder (it has a manifest.json) and `--out` naming that folder: the run once
+    /// replaced it, and the scenario's tables were gone.
+    @Test func outHoldingTheScenarioIsRefused() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "out-inputs")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let folder = temp.appendingPathComponent("scenario")
+        try FileManager.default.copyItem(at: E2E.smallScenario, to: folder)
+        try Data("{}".utf8).write(to: folder.appendingPathComponent("manifest.json"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        for out in [folder.path, temp.path] {
+            let result = try E2E.repartir(["run", folder.path, "--out", out, "-q"], in: temp, environment: [:])
+            #expect(result.status == 73, "--out \(out): \(result)")
+            #expect(result.stderrText.contains("an input of this run"), "\(result)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before)
+    }
+
     @Test("--out given the current folder by its absolute path is refused with exit 73; --runs-root '' with 64")
     func outNamingTheCurrentFolderAbsolutelyIsRefused() throws {
         let temp = try E2E.temporaryDirectory(prefix: "out-pwd")

@@ -119,6 +119,10 @@ import Scenario
             (3, "c2,Two,03,E1,700,200,0,0.1", 3, 8, "unknown territory '03'"),
             (3, "c2,Two,01,E1,700,200,0,", 3, 24, "give both latitude and longitude"),
             (3, "c2,Two,01,E1,700,,0,0.1", 3, 18, "need: given for 6 communes and empty for 1"),
+            // A code names the commune model's columns: a '-' or a space once passed validation and ended the run
+            // at GLPK's name check (exit 70).
+            (3, "c-2,Two,01,E1,700,200,0,0.1", 3, 1, "'c-2' is not a valid commune code"),
+            (3, "c 2,Two,01,E1,700,200,0,0.1", 3, 1, "not a valid commune code"),
         ] as [(Int, String, Int, Int?, String)])
     func badDemandCells(line: Int, text: String, expectedLine: Int, column: Int?, words: String) throws {
         let errors = Self.errors(try CommuneFixture.folder(demand: Self.demand(replacing: line, with: text)))

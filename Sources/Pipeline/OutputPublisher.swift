@@ -526,7 +526,7 @@ public enum OutputPublisher {
             guard let path = realPath(input.path) else { continue }
             if path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/") {
                 throw .cannotCreateOutput(
-                    "\(destination) holds \(input.path), an input of this run; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
+                    "\(destination) is or holds \(input.path), an input of this run; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
                 )
             }
         }

@@ -141,7 +141,8 @@ public enum RunCommand {
         }
         withExtendedLifetime(reservation) {}
         var result = Result(
-            outcome: assembled.outcome, directory: directory, summaryJSON: Tables.summaryJSON(assembled.outcome.record))
+            outcome: assembled.outcome, directory: directory,
+            summaryJSON: Tables.summaryJSON(assembled.outcome.record, commune: assembled.communePlan))
         result.communeProven = assembled.communeProven
         return result
     }
@@ -355,7 +356,7 @@ public enum RunCommand {
             clock.record("communes", seconds)
             clock.lap("communes_wait")
         }
-        parts.communes = communes.map { ($0.files, $0.section, $0.statusNote) }
+        parts.communes = communes.map { ($0.files, $0.section, $0.statusNote, $0.plan) }
         if outcome.timingDependence == nil, let reason = communes?.timingDependence {
             outcome.timingDependence = reason
         }

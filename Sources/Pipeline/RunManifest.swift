@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -76,29 +77,8 @@ public struct RunManifest: Codable, Sendable {
     public var outputs: [Output]?
     public var timingsSeconds: [String: Double]?
 
-    /// With a demand table, the commune plan's own answer (a second plan beside the département one, which `status`,
-    /// `objective` and `best_bound` describe): a run can be `optimal` there and exit 10 for this plan's gap.
-    public struct CommunePlan: Codable, Sendable, Equatable {
-        /// `optimal` (within the MIP gap of its bound) or `feasible`.
-        public let status: String
-        public let value: Double
-        public let bound: Double
-        /// `lp` (the relaxation's optimum) or `lagrangian`.
-        public let boundMethod: String
-        public let relativeGap: Double
-
-        public init(status: String, value: Double, bound: Double, boundMethod: String, relativeGap: Double) {
-            self.status = status
-            self.value = value
-            self.bound = bound
-            self.boundMethod = boundMethod
-            self.relativeGap = relativeGap
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case status, value, bound, boundMethod = "bound_method", relativeGap = "relative_gap"
-        }
-    }
+    /// With a demand table, the commune plan's own answer (`CommunePlanAnswer`).
+    public typealias CommunePlan = CommunePlanAnswer
 
     public var communePlan: CommunePlan?
 

@@ -237,6 +237,20 @@ public enum DataPackage {
                     integer("territories_endowed", unit: "territories", "Territories with at least one post."),
                     integer("structures", unit: "structures", "Structures in the scenario."),
                     integer("structures_endowed", unit: "structures", "Structures with at least one post."),
+                    text(
+                        "commune_status",
+                        "With a demand table: the commune plan's status, optimal (within the MIP gap of its bound) or feasible (the run exits 10)."
+                    ),
+                    number(
+                        "commune_value", unit: "value of coverage", decimals: 3,
+                        "With a demand table: the commune plan's objective."),
+                    number(
+                        "commune_bound", unit: "value of coverage", decimals: 3,
+                        "With a demand table: the bound on the commune plan's objective."),
+                    text("commune_bound_method", "With a demand table: lp (the relaxation) or lagrangian."),
+                    number(
+                        "commune_relative_gap", unit: "ratio", decimals: 8,
+                        "With a demand table: relative gap between the commune plan and its bound."),
                 ], dynamic: [], primaryKey: ["scenario"], foreignKeys: []),
             Table(
                 file: "plans.csv",

@@ -17,8 +17,9 @@ extension RunReport {
         /// The re-solves around the plan (robustness, sensitivity, frontier): their files, sections, and those cut
         /// short.
         public var analyses: (files: [File], sections: [String], cutShort: [String]) = ([], [], [])
-        /// With a demand table: the commune plan's files, section, and its sentence for the Status section.
-        public var communes: (files: [File], section: String, statusNote: String)?
+        /// With a demand table: the commune plan's files, section, its sentence for the Status section, and its answer
+        /// for the summary.
+        public var communes: (files: [File], section: String, statusNote: String, answer: CommunePlanAnswer)?
         public var stabilitySection = ""
         public var budgetSeconds: Double
         public var tieBreakNote: String?
@@ -41,7 +42,9 @@ extension RunReport {
     public static func files(_ parts: Parts, inputs: Inputs) -> [File] {
         let record = parts.record
         let scenario = record.scenario
-        var files = Tables.all(record).map { (name: $0.name, content: Data($0.content.utf8)) }
+        var files = Tables.all(record, commune: parts.communes?.answer).map {
+            (name: $0.name, content: Data($0.content.utf8))
+        }
         if !parts.ranges.isEmpty, let index = files.firstIndex(where: { $0.name == "allocation_by_territory.csv" }) {
             files[index].content = Data(Tables.byTerritory(record, ranges: parts.ranges).utf8)
         }

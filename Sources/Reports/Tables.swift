@@ -5,13 +5,15 @@ import Studies
 
 /// The CSV tables of a run (schema in docs/outputs.md), as file name → content.
 public enum Tables {
-    public static func all(_ record: RunRecord) -> [(name: String, content: String)] {
+    /// `commune`: with a demand table, the commune plan's answer, whose columns end the summary.
+    public static func all(_ record: RunRecord, commune: CommunePlanAnswer? = nil) -> [(name: String, content: String)]
+    {
         [
             ("allocation_by_structure.csv", byStructure(record)),
             ("allocation_by_territory.csv", byTerritory(record)),
             ("allocation_by_region.csv", byRegion(record)),
-            ("summary.csv", summaryCSV(record)),
-            ("summary.json", summaryJSON(record)),
+            ("summary.csv", summaryCSV(record, commune: commune)),
+            ("summary.json", summaryJSON(record, commune: commune)),
         ]
     }
 
@@ -105,8 +107,11 @@ public enum Tables {
         return writer.text
     }
 
-    /// The headline figures as ordered (key, cell) pairs, shared by summary.csv and summary.json.
-    public static func summaryFields(_ record: RunRecord) -> [(String, CSVWriter.Cell)] {
+    /// The headline figures as ordered (key, cell) pairs, shared by summary.csv and summary.json: the département
+    /// plan's, then, with a demand table, the commune plan's answer (its `commune_*` columns are absent otherwise).
+    public static func summaryFields(
+        _ record: RunRecord, commune: CommunePlanAnswer? = nil
+    ) -> [(String, CSVWriter.Cell)] {
         let evaluation = record.evaluation
         let parameters = record.scenario.parameters
         let endowed = evaluation.territories.filter { $0.posts > 0 }.count
@@ -131,18 +136,20 @@ public enum Tables {
             ("territories_endowed", .integer(endowed)),
             ("structures", .integer(record.scenario.structures.count)),
             ("structures_endowed", .integer(structures)),
-        ]
+        ] + (commune?.summaryFields ?? [])
     }
 
-    public static func summaryCSV(_ record: RunRecord) -> String {
-        let fields = summaryFields(record)
+    public static func summaryCSV(_ record: RunRecord, commune: CommunePlanAnswer? = nil) -> String {
+        let fields = summaryFields(record, commune: commune)
         var writer = CSVWriter(columns: fields.map(\.0))
         writer.append(fields.map(\.1))
         return writer.text
     }
 
-    public static func summaryJSON(_ record: RunRecord) -> String {
-        let body = summaryFields(record).map { key, cell in "  \(JSON.string(key)): \(JSON.value(cell))" }
+    public static func summaryJSON(_ record: RunRecord, commune: CommunePlanAnswer? = nil) -> String {
+        let body = summaryFields(record, commune: commune).map { key, cell in
+            "  \(JSON.string(key)): \(JSON.value(cell))"
+        }
         return "{\n" + body.joined(separator: ",\n") + "\n}\n"
     }
 

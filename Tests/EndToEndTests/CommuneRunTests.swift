@@ -36,6 +36,9 @@ import Testing
                 with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
         #expect((manifest?["solver_options"] as? [String: Any])?["time_limit_seconds"] as? Double == 60)
         #expect((manifest?["commune_plan"] as? [String: Any])?["status"] as? String == "optimal")
+        let summary = try E2E.table(out.appendingPathComponent("summary.csv")).first
+        #expect(summary?["commune_status"] == "optimal", "\(summary ?? [:])")
+        #expect((Double(summary?["commune_relative_gap"] ?? "") ?? 1) < 1e-4, "\(summary ?? [:])")
         #expect(
             try E2E.text(out.appendingPathComponent("report.md")).contains(
                 "This run's second plan, by commune (\"Where people live\" below, `sites.csv`, `allocation_by_commune.csv`), is **optimal** (within the MIP gap of its LP bound)."
@@ -341,11 +344,27 @@ import Testing
     @Test func unprovenCommunePlanExits10() throws {
         let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let out = try E2E.temporaryDirectory(prefix: "communes-gap").appendingPathComponent("run")
-        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        let result = try E2E.repartir(
+            ["run", folder.path, "--out", out.path, "--json"], in: out.deletingLastPathComponent())
         #expect(result.status == 10, "\(result)")
         let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
         let gap = try #require(Double(sizes.first { $0["metric"] == "relative_gap" }?["value"] ?? ""))
         #expect(abs(gap - 0.2) < 1e-4)
+        // summary.csv, summary.json and the --json object carry the commune plan's answer beside the département
+        // plan's `status` (a review read `status: optimal` there for this run, which exits 10): a cron job or a sweep
+        // that reads them sees the commune plan's gap.
+        let summary = try #require(try E2E.table(out.appendingPathComponent("summary.csv")).first)
+        #expect(summary["commune_status"] == "feasible" && summary["commune_bound_method"] == "lp", "\(summary)")
+        #expect(abs((Double(summary["commune_relative_gap"] ?? "") ?? 0) - gap) < 1e-6)
+        let printed = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdoutText.utf8)) as? [String: Any], "\(result)")
+        #expect(printed["commune_status"] as? String == "feasible" && printed["exit_code"] as? Int == 10)
+        #expect(abs((printed["commune_relative_gap"] as? Double ?? 0) - gap) < 1e-6)
+        let written = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json")))
+                as? [String: Any])
+        #expect(written["commune_status"] as? String == "feasible")
+        #expect(written["commune_value"] as? Double == printed["commune_value"] as? Double)
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("feasible, gap 20.00 % against the LP bound"))
         // The Status section, whose first sentence is the département plan's, says the commune plan is not proven

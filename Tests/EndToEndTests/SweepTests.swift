@@ -227,6 +227,46 @@ struct SweepTests {
     }
 
     @Test(
+        "A sweep of a commune scenario carries each variant's commune plan answer: a variant proven for its département plan and not for its commune plan shows the commune gap"
+    )
+    func communeSweepShowsTheCommuneGap() throws {
+        // The hand-solved commune fixture: at €25,000 (2.5 posts) the commune plan is 20 % below its LP bound and the
+        // run exits 10; at €1M it is proven (CommuneRunTests).
+        let scenario = try CommuneFixture.folder()
+        let sweep = try Sweep(
+            "sweep-communes",
+            "scenario: \(scenario)\nname: budgets\ngrid:\n  programme.budget_eur: [25_000, 1_000_000]\n")
+        defer { sweep.remove() }
+        let output = try sweep.run()
+        // A variant that exits 10 published its plan: the sweep has a result for every variant.
+        #expect(output.status == 0, "\(output)")
+        #expect(try sweep.collect().status == 0)
+        let rows = try sweep.rows()
+        let low = try #require(rows.first { $0["programme.budget_eur"] == "25000" }, "\(rows)")
+        let high = try #require(rows.first { $0["programme.budget_eur"] == "1000000" }, "\(rows)")
+        #expect(
+            low["status"] == "feasible" && low["exit_code"] == "10" && low["commune_status"] == "feasible", "\(low)")
+        #expect(abs((Double(low["commune_relative_gap"] ?? "") ?? 0) - 0.2) < 1e-4, "\(low)")
+        #expect(high["status"] == "optimal" && high["commune_status"] == "optimal", "\(high)")
+        let page = try E2E.text(sweep.folder.appendingPathComponent("sweep.md"))
+        #expect(page.contains("| commune_relative_gap |"), "\(page)")
+
+        try E2E.requirePython(modules: ["pandas"])
+        let script = """
+            import json, sys, pandas as pd
+            folder = sys.argv[1]
+            fields = json.load(open(folder + "/datapackage.json"))["resources"][0]["schema"]["fields"]
+            types = {"string": str, "integer": "Int64", "number": "float64"}
+            frame = pd.read_csv(folder + "/sweep.csv", dtype={f["name"]: types[f["type"]] for f in fields}, keep_default_na=False, na_values=[""])
+            assert list(frame.columns) == [f["name"] for f in fields], (list(frame.columns), fields)
+            assert frame["commune_relative_gap"].dtype == "float64"
+            assert sorted(frame["commune_status"]) == ["feasible", "optimal"], frame["commune_status"]
+            """
+        let checked = try E2E.python(["-c", script, sweep.folder.path], in: sweep.temp)
+        #expect(checked.status == 0, "\(checked)")
+    }
+
+    @Test(
         "A variant that fails is a row with its exit code and message; rerunning completes it and reuses the variants already done"
     )
     func failedVariantIsARowAndRerunCompletesIt() throws {

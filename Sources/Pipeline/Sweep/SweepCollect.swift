@@ -20,6 +20,8 @@ public enum SweepCollect {
         "objective", "best_bound", "relative_gap", "posts", "state_cost_eur", "coverage", "coverage_ratio",
         "territories_endowed",
     ]
+    /// With a demand table, the commune plan's answer, from summary.csv: present when a variant's summary has it.
+    static let communeColumns = ["commune_status", "commune_value", "commune_bound", "commune_relative_gap"]
     /// The optimised plan's equity figures, from comparison.csv.
     static let equityColumns = [
         "posts_per_100k_gini", "coverage_ratio_gini", "coverage_ratio_min", "territories_under_threshold",
@@ -43,11 +45,6 @@ public enum SweepCollect {
             guard let key = object["key"] as? String else { return nil }
             return (key, object["type"] as? String ?? "string")
         }
-        let columns =
-            ["variant_id"] + keys.map(\.key) + ["status", "exit_code", "message"] + summaryColumns + equityColumns + [
-                "wall_seconds", "run_folder",
-            ]
-        var writer = CSVWriter(columns: columns)
         var missing: [String] = [], failed: [(id: String, exitCode: Int32, message: String)] = []
         var rows: [[String: String]] = []
         for variant in variants {
@@ -67,7 +64,7 @@ public enum SweepCollect {
                 row["run_folder"] = outcome.runFolder ?? ""
                 if let run = outcome.runFolder {
                     let summary = csvRecord(at: "\(folder)/\(run)/summary.csv") { _ in true }
-                    for column in summaryColumns { row[column] = summary[column] ?? "" }
+                    for column in summaryColumns + communeColumns { row[column] = summary[column] ?? "" }
                     let equity = csvRecord(at: "\(folder)/\(run)/comparison.csv") { $0["plan"] == "optimised" }
                     for column in equityColumns { row[column] = equity[column] ?? "" }
                 }
@@ -79,6 +76,13 @@ public enum SweepCollect {
                 missing.append(id)
             }
             rows.append(row)
+        }
+        let commune = rows.contains { !($0["commune_status"] ?? "").isEmpty }
+        let columns =
+            ["variant_id"] + keys.map(\.key) + ["status", "exit_code", "message"] + summaryColumns
+            + (commune ? communeColumns : []) + equityColumns + ["wall_seconds", "run_folder"]
+        var writer = CSVWriter(columns: columns)
+        for row in rows {
             writer.append(columns.map { row[$0].map { $0.isEmpty ? .empty : .text($0) } ?? .empty })
         }
         let csv = Data(writer.text.utf8)
@@ -171,6 +175,20 @@ public enum SweepCollect {
                 P.number("coverage_ratio", unit: "ratio", decimals: 6, "People accompanied over need.", nullable: true),
                 P.integer(
                     "territories_endowed", unit: "territories", "Territories with at least one post.", nullable: true),
+                P.text(
+                    "commune_status",
+                    "With a demand table: the commune plan's status, optimal or feasible (the run exited 10).",
+                    nullable: true),
+                P.number(
+                    "commune_value", unit: "value of coverage", decimals: 3, "The commune plan's objective.",
+                    nullable: true),
+                P.number(
+                    "commune_bound", unit: "value of coverage", decimals: 3,
+                    "The bound on the commune plan's objective.",
+                    nullable: true),
+                P.number(
+                    "commune_relative_gap", unit: "ratio", decimals: 8,
+                    "Relative gap between the commune plan and its bound.", nullable: true),
                 P.number(
                     "posts_per_100k_gini", unit: "ratio", decimals: 6,
                     "Gini of posts per 100,000 inhabitants across territories.", nullable: true),

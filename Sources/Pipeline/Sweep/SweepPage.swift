@@ -25,9 +25,11 @@ enum SweepPage {
             )
         }
         if !failed.isEmpty { lines.append("") }
+        // With a demand table, the commune plan's gap: a run can be optimal for the département plan and not for it.
+        let commune = rows.contains { !($0["commune_status"] ?? "").isEmpty } ? ["commune_relative_gap"] : []
         let columns =
-            ["variant_id"] + keys + [
-                "status", "objective", "posts", "state_cost_eur", "coverage", "coverage_ratio_gini", "wall_seconds",
+            ["variant_id"] + keys + ["status", "objective", "relative_gap"] + commune + [
+                "posts", "state_cost_eur", "coverage", "coverage_ratio_gini", "wall_seconds",
             ]
         lines.append("| " + columns.joined(separator: " | ") + " |")
         lines.append("|" + columns.map { _ in " --- |" }.joined())

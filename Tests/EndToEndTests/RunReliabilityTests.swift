@@ -377,4 +377,54 @@ struct RunReliabilityTests {
             E2E.leftovers(beside: out).isEmpty,
             "\(exitCase): temporary files must be removed: \(E2E.leftovers(beside: out))")
     }
+
+    /// GNU `timeout` sends its signal to the child, then to its whole process group: the run gets SIGTERM twice a few
+    /// microseconds apart. A review found about one run in six killed by the repeat, without its runs.csv row or its
+    /// `--json` object. The same signal within a second is one request: the run exits 143 with both, every time.
+    @Test(
+        "SIGTERM twice in a row, as GNU timeout sends it, is one stop: exit 143 with the --json object and the runs.csv row"
+    )
+    func repeatedSigtermIsOneStop() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "double-sigterm")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let binary = try #require(E2E.binary, "the repartir executable was not found")
+        // With a zero gap GLPK needs more than 30 s to prove the default scenario optimal.
+        let solve = [E2E.defaultScenario.path, "--mip-gap", "0", "--time-limit", "60", "--json"]
+
+        // The repeat sent by hand, after the handler has run for the first one.
+        let root = temp.appendingPathComponent("runs")
+        let child = try E2E.Child(["run"] + solve + ["--runs-root", root.path], in: temp, environment: [:])
+        try #require(
+            E2E.waitUntil(timeout: 30) { child.stderrText.contains("repartir: model:") },
+            "the solve never started: \(child.stderrText)")
+        Thread.sleep(forTimeInterval: 1.5)
+        try #require(child.process.isRunning, "the solve ended before the signal: \(child.stderrText)")
+        child.send(SIGTERM)
+        Thread.sleep(forTimeInterval: 0.05)
+        child.send(SIGTERM)
+        let result = try child.wait(timeout: 60)
+        #expect(result.status == 143 && child.process.terminationReason == .exit, "\(result)")
+        let printed = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
+        #expect(printed?["exit_code"] as? Int == 143 && printed?["status"] as? String == "interrupted", "\(result)")
+        let rows = try E2E.table(root.appendingPathComponent("runs.csv"))
+        #expect(rows.count == 1 && rows.first?["exit_code"] == "143", "\(rows)")
+
+        // GNU timeout itself, twice (each stop is a coin toss without the window): --preserve-status returns the
+        // run's own exit code.
+        for attempt in 1...2 {
+            let runs = temp.appendingPathComponent("timeout-\(attempt)")
+            let stopped = try E2E.execute(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                [
+                    "--default-signal=HUP,INT,QUIT,TERM", "/usr/bin/timeout", "--preserve-status", "6", binary.path,
+                    "run",
+                ] + solve + ["--runs-root", runs.path], in: temp)
+            #expect(stopped.status == 143, "attempt \(attempt): \(stopped)")
+            let object = try? JSONSerialization.jsonObject(with: stopped.stdout) as? [String: Any]
+            #expect(object?["exit_code"] as? Int == 143, "attempt \(attempt): \(stopped)")
+            #expect(
+                (try? E2E.table(runs.appendingPathComponent("runs.csv")))?.first?["exit_code"] == "143",
+                "attempt \(attempt): no runs.csv row")
+        }
+    }
 }

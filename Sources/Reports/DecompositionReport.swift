@@ -91,13 +91,17 @@ public enum DecompositionReport {
             let fromPosts = Double(added) * perPost
             let fromPostsHorizon = Double(added) * perPostHorizon
             postsNote =
-                "; that plan holds \(Format.grouped(freed.posts)) posts against \(Format.grouped(fixed.posts)), and "
-                + "its \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer"), at the first plan's averages "
+                ": the same money holds \(Format.grouped(freed.posts)) posts there against \(Format.grouped(fixed.posts)), and "
+                + "those \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer"), at the first plan's averages "
                 + "(\(Format.grouped(perPost)) people a post a year, \(Format.fixed(perPostHorizon, decimals: 1)) \(years)), "
-                + "account for \(signed(fromPosts)) people a year and \(signed(fromPostsHorizon)) \(years), "
-                + "where the posts go (with the funding months of the posts chosen) for \(signed(geographyYear - fromPosts)) a year "
+                + "account for \(signed(fromPosts)) people a year and \(signed(fromPostsHorizon)) \(years); "
+                + "where the posts go (with the funding months of the posts chosen) accounts for \(signed(geographyYear - fromPosts)) a year "
                 + "and \(signed(geographyHorizon - fromPostsHorizon)) \(years)"
         }
+        // "Choosing where the posts go" only when the two plans hold as many posts: otherwise part or all of the gain
+        // is the posts the same money holds elsewhere, and the sentence must not credit placement with it (a review
+        // read +20,160 a year credited to placement, all of it 90 more posts).
+        let freeing = postsNote.isEmpty ? "choosing where the posts go" : "freeing the geography"
         // What the optimised plan spends, when it leaves part of the envelope (a review read "€200.00M against
         // €192.05M" as more money, where the plan spent €178.14M).
         let spent = outcome.solved.first { $0.combination.bits == 7 }?.evaluation?.stateCostEUR
@@ -108,7 +112,7 @@ public enum DecompositionReport {
                     : ""
             } ?? ""
         var text =
-            "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), choosing where the posts go reaches "
+            "**With the \(name) allocation's money (\(money)) and funding rule (\(option) only), \(freeing) reaches "
             + "\(signed(geographyYear)) people a year in post\(share(geographyYear, of: perYear[0])) and \(signed(geographyHorizon)) \(years)"
             + "\(share(geographyHorizon, of: horizon[0])), against the \(name) posts per département re-solved on the same terms\(postsNote).** "
         let totalYear = perYear[7] - Decomposition.peoplePerYear(observed, scenario: scenario)

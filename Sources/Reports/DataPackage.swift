@@ -351,9 +351,10 @@ public enum DataPackage {
                     number("coverage", unit: "people", decimals: 1, "Coverage of the variant.", nullable: true),
                     number(
                         "delta_objective", unit: "need-weighted value of coverage", decimals: 3,
-                        "Variant minus the run's plan.", nullable: true),
+                        "Variant minus the main solve's own plan (before the tie-break).", nullable: true),
                     number(
-                        "delta_coverage", unit: "people", decimals: 1, "Variant minus the run's plan.", nullable: true),
+                        "delta_coverage", unit: "people", decimals: 1,
+                        "Variant minus the main solve's own plan (before the tie-break).", nullable: true),
                     number(
                         "coverage_per_unit", unit: "people per unit", decimals: 3,
                         "People per €1M or per post; empty for the price of a rule.", nullable: true),
@@ -378,7 +379,10 @@ public enum DataPackage {
                         nullable: true),
                     number("coverage", unit: "people", decimals: 1, "Coverage of the variant.", nullable: true),
                     text("territory", "Territory code."),
-                    integer("posts_base", unit: "posts", "Posts of the territory in the run's plan."),
+                    integer(
+                        "posts_base", unit: "posts",
+                        "Posts of the territory in the main solve's own plan, before the tie-break chose the published one."
+                    ),
                     integer(
                         "posts", unit: "posts", "Posts of the territory in the variant; empty without a plan.",
                         nullable: true),

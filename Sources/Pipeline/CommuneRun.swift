@@ -80,12 +80,20 @@ enum CommuneRun {
                     }
                 }
             }
-            let hosts = inputs.structureCommunes.filter { $0 >= 0 }
+            // Sites that can hold a post, as the commune model has them: a host with some capacity (or, for the 2021
+            // network, a 2021 post), a candidate with some capacity. A review found a candidate of capacity 0 counted
+            // as reaching people in the white-zone figures.
+            let hosts = zip(inputs.structureCommunes, scenario.structures).compactMap { commune, structure in
+                commune >= 0 && (structure.capacity > 0 || (structure.posts2021 ?? 0) > 0) ? commune : nil
+            }
+            let candidates = zip(inputs.candidateCommunes, inputs.candidates).compactMap { commune, candidate in
+                candidate.capacity > 0 ? commune : nil
+            }
             side.networks = (
                 CommuneReach(
                     inputs: inputs, territories: scenario.territories, siteCommunes: hosts, radiusKm: inputs.radiusKm),
                 CommuneReach(
-                    inputs: inputs, territories: scenario.territories, siteCommunes: hosts + inputs.candidateCommunes,
+                    inputs: inputs, territories: scenario.territories, siteCommunes: hosts + candidates,
                     radiusKm: inputs.radiusKm)
             )
             return side

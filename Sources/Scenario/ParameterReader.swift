@@ -303,9 +303,19 @@ struct ParameterReader {
                 .configuration, location, "'\(path)' is \(text.count) characters long, more than \(limit): shorten it")
             return nil
         }
-        if ParameterSchema.spec(for: path)?.required == true && text.trimmingCharacters(in: .whitespaces).isEmpty {
-            errors.add(.configuration, location, "'\(path)' must not be empty")
-            return nil
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let spec = ParameterSchema.spec(for: path)
+            if spec?.required == true {
+                errors.add(.configuration, location, "'\(path)' must not be empty")
+                return nil
+            }
+            // An optional table named by nothing would be read as the scenario's folder (a review: exit 66, "is a
+            // directory"): the key is left out for no table.
+            if spec != nil && ScenarioLoader.isTablePath(path) {
+                errors.add(
+                    .configuration, location, "'\(path)' must not be empty: name a CSV file, or leave the key out")
+                return nil
+            }
         }
         if let bad = text.unicodeScalars.first(where: {
             $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"

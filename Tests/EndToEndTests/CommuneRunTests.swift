@@ -339,6 +339,24 @@ import Testing
             try E2E.text(out.appendingPathComponent("map_white_zones.svg")).contains("White zones within 20 minutes"))
     }
 
+    /// A candidate that can hold no post (capacity 0) reaches no one: c4, which only K1 reaches, stays out of reach
+    /// under hosts and candidates (a review found such a candidate counted in the white-zone figures).
+    @Test func aCandidateWithoutCapacityReachesNoOne() throws {
+        let folder = URL(
+            fileURLWithPath: try CommuneFixture.folder(
+                candidates:
+                    "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,Candidate,01,public,0,0,c4\n"))
+        let out = try E2E.temporaryDirectory(prefix: "communes-k0").appendingPathComponent("run")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect(result.status == 0, "\(result)")
+        let white = try E2E.table(out.appendingPathComponent("white_zones.csv"))
+        let first = try #require(white.first { $0["territory_code"] == "01" })
+        #expect(
+            first["out_of_reach_hosts"] == "500" && first["out_of_reach_hosts_and_candidates"] == "500"
+                && first["communes_out_of_reach_hosts_and_candidates"] == "1", "\(first)")
+    }
+
     /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so the
     /// run says "feasible" and exits 10, whatever the département plan's status.
     @Test func unprovenCommunePlanExits10() throws {

@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    /// An optional table named by an empty value (`--set tables.demand=`, `demand: ""`) is a configuration error at the
+    /// key (78), like an empty required one: a review found it read as the scenario's folder, exit 66 "is a directory".
+    @Test(arguments: ["tables.demand", "tables.candidates", "tables.commitments", "tables.territories"])
+    func anEmptyTablePathIsRefusedAtItsKey(_ key: String) throws {
+        do {
+            _ = try ScenarioLoader.load(Self.small, overrides: [ParameterOverride(key: key, value: " ")])
+            Issue.record("an empty \(key) was accepted")
+        } catch {
+            #expect(error.category == .configuration, "\(error)")
+            #expect(error.diagnostics.first?.location.file == "--set #1 '\(key)= '", "\(error)")
+            #expect(error.diagnostics.first?.message.hasPrefix("'\(key)' must not be empty") == true, "\(error)")
+        }
+    }
+
     /// The commune layer is read once, with the base: a sweep's shared `reach.*` setting is given to the base load,
     /// and a variant carrying the same value is accepted (a review found a fixed `set: reach.radius_km: 10` refused as
     /// "cannot vary"); another value is still refused.

@@ -347,8 +347,9 @@ struct ParameterReader {
     mutating func integer(_ path: String) -> Int? {
         guard let (text, location) = rawText(path), case let .integer(range)? = ParameterSchema.spec(for: path)?.type
         else { return nil }
-        let cleaned = text.replacingOccurrences(of: "_", with: "")
-        guard let value = Int(cleaned) else {
+        let separated = DigitSeparators.removed(from: text)
+        let cleaned = separated ?? text
+        guard separated != nil, let value = Int(cleaned) else {
             // All digits but too many for an Int: out of range, not "not a whole number".
             let digits = cleaned.hasPrefix("-") || cleaned.hasPrefix("+") ? cleaned.dropFirst() : Substring(cleaned)
             if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -435,8 +436,8 @@ struct ParameterReader {
     }
 
     static func parseNumber(_ text: String) -> Double? {
-        let cleaned = text.replacingOccurrences(of: "_", with: "")
-        guard cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+        guard let cleaned = DigitSeparators.removed(from: text),
+            cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
             let value = Double(cleaned), value.isFinite
         else { return nil }
         return value

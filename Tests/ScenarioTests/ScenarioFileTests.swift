@@ -62,6 +62,22 @@ import Testing
             ])
     }
 
+    /// `_` groups digits, and only between two digits (a review found `_4000`, `4000_` and `4__000` accepted).
+    @Test(arguments: ["_4000", "4000_", "4__000", "4_000_", "4000._5"])
+    func aDigitSeparatorOutsideDigitsIsRefused(_ posts: String) throws {
+        #expect(
+            try C.parameterErrors(replacing("posts: 4000", "posts: \"\(posts)\"")).map(\.message) == [
+                "'programme.posts' must be a whole number, found '\(posts)'"
+            ])
+        #expect(
+            try C.parameterErrors(replacing("mip_gap: 0.0001", "mip_gap: \"0.000_1_\"")).map(\.message) == [
+                "'solver.mip_gap' must be a number, found '0.000_1_'"
+            ])
+        #expect(try C.parameterErrors(replacing("posts: 4000", "posts: 4_000")).isEmpty)
+        #expect(DigitSeparators.removed(from: "200_000_000") == "200000000")
+        #expect(DigitSeparators.removed(from: posts) == nil)
+    }
+
     @Test func missingRequiredKey() throws {
         let found = try C.parameterErrors(replacing("  rate_75_plus: 0.64", ""))
         #expect(found.map(\.message) == ["missing required key 'need.rate_75_plus' (share of people 75+ needing help)"])

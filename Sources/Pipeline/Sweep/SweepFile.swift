@@ -219,7 +219,7 @@ public struct SweepFile: Sendable {
 
         mutating func number(_ node: Node, _ key: String) -> Double? {
             guard let text = scalar(node, key) else { return nil }
-            guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+            guard let cleaned = DigitSeparators.removed(from: text), let value = Double(cleaned), value.isFinite else {
                 problem(node, "'\(key)' must be a number, found '\(Shown.value(text))'")
                 return nil
             }

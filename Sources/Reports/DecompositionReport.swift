@@ -31,9 +31,11 @@ public enum DecompositionReport {
 
     /// One row per (metric, factor), plus a `hosts_within_territories` row: the re-solve at every observed level minus
     /// the observed plan itself (the choice of kind and structure inside each territory, which no factor covers).
-    public static func csv(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation) -> String {
+    /// Nil when a combination has no plan: the split is not given, and the file is not written (comparison.csv and the
+    /// report list each combination's status).
+    public static func csv(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation) -> String? {
+        guard let metrics = metrics(outcome, scenario: scenario) else { return nil }
         var writer = CSVWriter(columns: columns)
-        guard let metrics = metrics(outcome, scenario: scenario) else { return writer.text }
         let observedValues = [
             Decomposition.peoplePerYear(observed, scenario: scenario), observed.coverage, observed.objective,
         ]

@@ -60,8 +60,9 @@ extension RunReport {
         files += Comparison.tables(parts.compared.rows, scenario: scenario, decomposition: decompositionRows).map {
             (name: $0.name, content: Data($0.content.utf8))
         }
-        if let decomposition = parts.decomposition, let observed = parts.compared.observed {
+        if let decomposition = parts.decomposition, let observed = parts.compared.observed,
             let csv = DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation)
+        {
             files.append((name: "decomposition.csv", content: Data(csv.utf8)))
         }
         if let waves = parts.waves { files.append((name: "allocation_by_wave.csv", content: Data(waves.csv.utf8))) }

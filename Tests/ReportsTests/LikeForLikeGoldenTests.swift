@@ -95,7 +95,7 @@ import Testing
             ("like-for-like.md", section),
             (
                 "like-for-like-decomposition.csv",
-                DecompositionReport.csv(outcome, scenario: scenario, observed: observed)
+                DecompositionReport.csv(outcome, scenario: scenario, observed: observed) ?? "(not written)"
             ),
         ]
             + Comparison.tables(rows, scenario: scenario, decomposition: extra).map {
@@ -139,6 +139,23 @@ import Testing
             text.contains(
                 "(over 3 years, a post funded for less counts as renewed at 0 % until then, `service.renewal_share`: the same two plans counted with every such post renewed differ by +132 over 3 years instead"
             ))
+    }
+
+    /// A combination without a plan (here infeasible): the split is not given, and decomposition.csv is not written
+    /// (a review found it written with its header and no row, where the docs say it is absent).
+    @Test func aCombinationWithoutAPlanWritesNoDecompositionFile() throws {
+        let (observed, outcome) = Self.decomposition()
+        #expect(DecompositionReport.csv(outcome, scenario: Self.scenario, observed: observed) != nil)
+        var solved = outcome.solved
+        solved[3] = Decomposition.Solved(
+            combination: solved[3].combination, plan: nil, status: "infeasible", relativeGap: nil, evaluation: nil,
+            postsClipped: 0)
+        let incomplete = Decomposition.Outcome(levels: outcome.levels, solved: solved)
+        #expect(DecompositionReport.csv(incomplete, scenario: Self.scenario, observed: observed) == nil)
+        #expect(
+            DecompositionReport.leadSentence(
+                incomplete, scenario: Self.scenario, observed: observed, observedName: "2021")
+                == nil)
     }
 
     /// When the free geography holds more posts than the observed one (a review: +20,160 people a year "from

@@ -126,14 +126,16 @@ public enum RunReport {
                 spec = try BaselineSpec(parsing: id)
             } catch {
                 throw ScenarioError([
-                    Diagnostic(.configuration, SourceLocation(file: "comparison.baselines"), error.description)
+                    Diagnostic(
+                        .configuration, scenario.parameters.location(of: "comparison.baselines"),
+                        "'comparison.baselines': \(error.description)")
                 ])
             }
             // Aliases name the same baseline (sainte-lague is webster): it would be two rows of one key in plans.csv.
             if let first = written[spec.id] {
                 throw ScenarioError([
                     Diagnostic(
-                        .configuration, SourceLocation(file: "comparison.baselines"),
+                        .configuration, scenario.parameters.location(of: "comparison.baselines"),
                         "'\(first)' and '\(id)' are the same baseline, \(spec.id): each baseline is compared once, remove one"
                     )
                 ])

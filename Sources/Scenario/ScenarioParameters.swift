@@ -241,6 +241,14 @@ public struct ScenarioParameters: Sendable {
     public var comparison: ComparisonParameters = .default
     /// The waves of calls for applications, in date order (docs/model.md, "Commitments and waves"); none by default.
     public var waves: [Wave] = []
+    /// Where the keys holding baseline ids were written (`comparison.baselines`, `objective.stages`,
+    /// `objective.tie_break`: the file's line and column, or the `--set`): their ids are checked once the tables are
+    /// read, by other modules, whose errors must still name the place (a review found them naming the key alone).
+    public var keyLocations: [String: SourceLocation] = [:]
+
+    /// Where `path` was written; the key's name alone when it was not recorded.
+    public func location(of path: String) -> SourceLocation { keyLocations[path] ?? SourceLocation(file: path) }
+
     /// The documented ranges of the scenario's guesses (`robustness.*`); empty: no robustness analysis.
     public var robustness: RobustnessParameters = .none
     /// Programme cost per post and horizon of service, with defaults (no cost, 3 years, no renewal).

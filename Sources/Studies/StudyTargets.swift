@@ -35,7 +35,7 @@ public enum StudyTargets {
             guard seen.insert(name).inserted else {
                 throw ScenarioError([
                     Diagnostic(
-                        .configuration, SourceLocation(file: "objective.stages"),
+                        .configuration, scenario.parameters.location(of: "objective.stages"),
                         "stage '\(name)' is listed twice in 'objective.stages': list each stage once")
                 ])
             }
@@ -46,7 +46,7 @@ public enum StudyTargets {
             guard name.hasPrefix("closeness:") else {
                 throw ScenarioError([
                     Diagnostic(
-                        .configuration, SourceLocation(file: "objective.stages"),
+                        .configuration, scenario.parameters.location(of: "objective.stages"),
                         "unknown stage '\(name)' (expected value, coverage, maxmin, cost, endow or closeness:<baseline>)"
                     )
                 ])
@@ -69,7 +69,7 @@ public enum StudyTargets {
             } catch {
                 throw ScenarioError([
                     Diagnostic(
-                        .configuration, SourceLocation(file: "objective.stages"),
+                        .configuration, scenario.parameters.location(of: "objective.stages"),
                         "stage '\(name)': \(error)")
                 ])
             }
@@ -87,7 +87,7 @@ public enum StudyTargets {
         } catch {
             throw ScenarioError([
                 Diagnostic(
-                    .configuration, SourceLocation(file: "objective.tie_break"),
+                    .configuration, scenario.parameters.location(of: "objective.tie_break"),
                     "'objective.tie_break': \(error) (expected a baseline id such as webster:need, docs/baselines.md, or none)"
                 )
             ])

@@ -132,7 +132,27 @@ import Testing
             ["run", E2E.smallScenario.path, "--out", "out", "-q", "--set", "objective.tie_break=webster:nothing"],
             in: directory)
         #expect(run.status == 78, "\(run)")
-        #expect(run.stderrText.contains("objective.tie_break"))
+        // The error names where the id was written: the --set, or the file's line and column (a review found the key
+        // alone, with no place).
+        #expect(
+            run.stderrText.contains("error: --set #1 'objective.tie_break=webster:nothing': 'objective.tie_break': "),
+            "\(run)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+        let copy = directory.appendingPathComponent("scenario")
+        try FileManager.default.copyItem(at: E2E.smallScenario, to: copy)
+        let file = copy.appendingPathComponent("scenario.yaml")
+        try Data(
+            (try E2E.text(file) + "objective:\n  tie_break: webster:nothing\ncomparison:\n  baselines: nobody\n").utf8
+        ).write(to: file)
+        let lines = try E2E.text(file).split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        let validate = try E2E.repartir(["validate", copy.path], in: directory)
+        #expect(validate.status == 78, "\(validate)")
+        #expect(
+            validate.stderrText.contains("scenario.yaml:\(lines):14: 'comparison.baselines': baseline \"nobody\""),
+            "\(validate)")
+        let stages = try E2E.repartir(
+            ["validate", copy.path, "--set", "comparison.baselines=webster:need"], in: directory)
+        #expect(stages.status == 78, "\(stages)")
+        #expect(stages.stderrText.contains("scenario.yaml:\(lines - 2):14: 'objective.tie_break': "), "\(stages)")
     }
 }

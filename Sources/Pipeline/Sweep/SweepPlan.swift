@@ -53,7 +53,9 @@ public struct SweepPlan: Sendable {
                 // The checks `run` makes before its lock (stage names, baseline ids), so a typo in one variant
                 // stops the sweep before anything runs instead of becoming that variant's row.
                 if let problem = runChecks(scenario) {
-                    problems += problem.diagnostics.map { relocatedByKey($0, settings: applied) }
+                    problems += problem.diagnostics.map {
+                        relocatedByKey(relocated($0, settings: applied), settings: applied)
+                    }
                     continue
                 }
                 variants[id] = Variant(id: id, settings: settings, scenario: scenario, cost: expectedCost(scenario))
@@ -83,8 +85,8 @@ public struct SweepPlan: Sendable {
         }
     }
 
-    /// A diagnostic about a key (`objective.stages`, `comparison.baselines`) moved to the place of the setting
-    /// that gives that key in the sweep file, when one does.
+    /// A diagnostic placed at a key alone (`objective.stages`, `comparison.baselines`, when the scenario does not say
+    /// where it was written) moved to the place of the setting that gives that key in the sweep file, when one does.
     static func relocatedByKey(_ diagnostic: Diagnostic, settings: [SweepFile.Setting]) -> Diagnostic {
         guard let setting = settings.last(where: { $0.key == diagnostic.location.file }) else { return diagnostic }
         return Diagnostic(diagnostic.category, setting.location, diagnostic.message)

@@ -30,6 +30,9 @@ public enum CommuneTables {
         return csv.text
     }
 
+    /// `people_covered` has two decimals: most coverage ratios sit on the curve's breakpoints (0.05, 0.1, …) and the
+    /// communes' need is whole, so with one decimal every x.x5 rounded up and the column summed 177 people above the
+    /// report's total at €60M (a review); with two it is exact there, and the column sums to the total.
     static func byCommune(_ results: CommuneResults) -> String {
         let plan = results.optimised
         let covered = plan.communeCoverage
@@ -45,7 +48,7 @@ public enum CommuneTables {
             csv.append([
                 .text(commune.code), .text(commune.name), .text(commune.territory),
                 commune.epci.map { .text($0) } ?? .empty,
-                .integer(commune.population), .integer(Int(need)), .number(covered[index], decimals: 1),
+                .integer(commune.population), .integer(Int(need)), .number(covered[index], decimals: 2),
                 need > 0 ? .number(covered[index] / need, decimals: 4) : .empty,
                 .integer(plan.model.reach.sitesInReach[index].count),
                 nearest[index].map { .number($0, decimals: 1) } ?? .empty, .boolean(white[index]),

@@ -464,7 +464,7 @@ public enum DataPackage {
                     "need", unit: "people",
                     "The commune's share of its territory's need (docs/model.md, \"The commune model\")."),
                 number(
-                    "people_covered", unit: "people", decimals: 1,
+                    "people_covered", unit: "people", decimals: 2,
                     "People the commune plan covers there: its group's coverage shared in proportion to need."),
                 number(
                     "coverage_ratio", unit: "ratio 0–1", decimals: 4,

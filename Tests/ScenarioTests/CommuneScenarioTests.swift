@@ -132,6 +132,19 @@ import Scenario
         if let column { #expect(error.location.column == column) }
     }
 
+    /// A demand table without its latitude column: one error, at the header (a review found one more per commune,
+    /// 34,987 on the national table).
+    @Test func aMissingCoordinateColumnIsOneError() throws {
+        let rows = CommuneFixture.demandRows.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ",") + ","
+                + ($0.split(separator: ",", omittingEmptySubsequences: false).last ?? "")
+        }
+        let demand = "code,name,territory,epci,population,need,longitude\n" + rows.joined(separator: "\n") + "\n"
+        let errors = Self.errors(try CommuneFixture.folder(demand: demand))
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.message.contains("missing column 'latitude'") == true && errors.first?.location.line == 1)
+    }
+
     @Test func siteCommuneUnknownToTheDemandTable() throws {
         let structures =
             "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nH1,Host,01,public,2,0,c1\nH2,Host,01,public,1,0,c99\n"

@@ -779,6 +779,29 @@ import Testing
         #expect(outcome.boundMethod == .relaxation && !outcome.warmBound)
     }
 
+    /// A previous run's sites.csv without its prices (the value_per_person column left out) starts nothing: the run
+    /// says so instead of accepting it silently (a review), and solves as without a warm start.
+    @Test func aWarmStartWithoutPricesIsSaid() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
+        let root = try E2E.temporaryDirectory(prefix: "communes-warm-noprices")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (cold, coldOut) = try Self.run(folder, "cold", in: root)
+        #expect(cold.status == 10, "\(cold)")
+        let sites = coldOut.appendingPathComponent("sites.csv")
+        let rows = try E2E.text(sites).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+        }
+        #expect(rows.first?.hasSuffix(",opened") == true, "\(rows)")
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: sites)
+        let (warm, warmOut) = try Self.run(folder, "warm", ["--warm-start", coldOut.path], in: root)
+        #expect(warm.status == 10, "\(warm)")
+        #expect(
+            warm.stderrText.contains(
+                "warning: --warm-start \(coldOut.path): no site of its sites.csv has a positive value_per_person"),
+            "\(warm)")
+        #expect(try Self.metric(warmOut, "value") == (try Self.metric(coldOut, "value")))
+    }
+
     /// `--warm-start` needs a previous run's sites.csv: no folder exits 66, a garbled table 65 at its line and column,
     /// a scenario without a demand table 64 (no commune plan to start). Each before any solve.
     @Test func aWrongWarmStartFailsFast() throws {

@@ -212,6 +212,13 @@ public enum CommuneSolve {
                         ? ", \(warm.postsBeyondBounds) posts beyond this scenario's bounds" : "")
                     + "), \(relaxed.reach.units.count - warm.unpricedUnits) of \(relaxed.reach.units.count) site units priced"
             )
+            // A sites.csv without prices (its value_per_person column left out, or all empty or 0) starts nothing: a
+            // review found such a warm start accepted without a word.
+            if warm.prices == nil {
+                log(
+                    "warning: --warm-start \(warm.folder): no site of its sites.csv has a positive value_per_person, so its prices start nothing and its plan is not used: the commune plan is solved as without a warm start"
+                )
+            }
         }
         let relaxation = try bound(
             relaxed, scenario: scenario, solver: solver, options: options, started: started, warm: warm, log: log)

@@ -241,7 +241,15 @@ enum DemandLoader {
         guard let demandTable = table("demand", demandPath) else { return nil }
         let (communes, problems) = demand(demandTable, territories: territories)
         errors.merge(problems)
-        guard problems.isEmpty else { return nil }
+        guard problems.isEmpty else {
+            // The candidates' own cells are still checked (their communes need a sound demand table), so that one run
+            // reports both tables' errors.
+            if let candidatesPath = settings.candidatesPath, let candidateTable = table("candidates", candidatesPath) {
+                errors.merge(
+                    TableLoaders.structures(candidateTable, territories: Set(territories.map(\.code)), kinds: kinds).1)
+            }
+            return nil
+        }
         let inputs = CommuneInputs(communes: communes, structureCommunes: [], radiusKm: 1)
         var structureCommunes: [Int] = []
         if let structuresTable {

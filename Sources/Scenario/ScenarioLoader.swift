@@ -57,10 +57,16 @@ public enum ScenarioLoader {
         var territories: [Territory] = []
         var structures: [HostStructure] = []
         var territoryCodes: Set<String>?
+        // Whether each table read whole: the commune layer is read once the territories are (its rows name them), with
+        // the structures' communes only when those are too, so that one run reports every table's errors (a review
+        // found demand.csv's reported only once structures.csv's were fixed).
+        var territoriesSound = false
+        var structuresSound = false
         if let territoriesPath, let table = table("territories", at: territoriesPath) {
             let (values, problems) = TableLoaders.territories(table)
             territories = values
             territoryCodes = TableLoaders.codes(in: table)
+            territoriesSound = problems.isEmpty
             errors.merge(problems)
         }
         var structuresTable: CSVTable?
@@ -68,6 +74,7 @@ public enum ScenarioLoader {
             let (values, problems) = TableLoaders.structures(table, territories: territoryCodes, kinds: kindIDs)
             structures = values
             structuresTable = table
+            structuresSound = problems.isEmpty
             errors.merge(problems)
         }
         var commitments: [Commitment] = []
@@ -88,15 +95,19 @@ public enum ScenarioLoader {
                 errors.add(.configuration, reader.location(of: problem.key), problem.message)
             }
         }
-        // The commune layer (docs/scenarios.md, "demand.csv"), read only when the tables above are sound.
+        // The commune layer (docs/scenarios.md, "demand.csv"), read once the territories are sound; kept only when
+        // nothing else failed.
         var communes: CommuneInputs?
-        if errors.isEmpty {
+        if territoriesSound {
             // The loader's own problems go to their own collector: `table` records a table it cannot read into
             // `errors`, which the loader must not hold at the same time (Swift's exclusive access: a crash, exit 134).
             var communeErrors = DiagnosticCollector()
-            communes = DemandLoader.load(
+            let sound = errors.isEmpty
+            let layer = DemandLoader.load(
                 communeSettings, territories: territories, structures: structures, kinds: kindIDs,
-                structuresTable: structuresTable, table: { table($0, at: $1) }, errors: &communeErrors)
+                structuresTable: structuresSound ? structuresTable : nil, table: { table($0, at: $1) },
+                errors: &communeErrors)
+            communes = sound ? layer : nil
             errors.merge(communeErrors)
         }
         try errors.throwIfAny()

@@ -71,7 +71,9 @@ public enum MarkdownReport {
         out.append(contentsOf: CommitmentsSection.lines(record))
         out.append("## What limits the plan")
         out.append("")
-        out.append("A limit *binds* when the plan uses it up: loosening it would improve the plan.")
+        out.append(
+            "A limit *binds* when the plan uses it up: loosening it may improve the plan, by as much as \"What one more euro or post buys\" measures when it re-solves without it (less than the solver's tolerance is nothing measurable)."
+        )
         out.append("")
         for family in BindingLimits(record).families {
             out.append("- **`\(family.name)`** — \(family.binds ? "binds" : "slack"). \(family.explanation)")

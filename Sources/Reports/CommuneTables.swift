@@ -32,7 +32,7 @@ public enum CommuneTables {
 
     /// `people_covered` has two decimals: most coverage ratios sit on the curve's breakpoints (0.05, 0.1, …) and the
     /// communes' need is whole, so with one decimal every x.x5 rounded up and the column summed 177 people above the
-    /// report's total at €60M (a review); with two it is exact there, and the column sums to the total.
+    /// report's total at €60M (a review); with two it is exact there, and the column sums to the total within rounding.
     static func byCommune(_ results: CommuneResults) -> String {
         let plan = results.optimised
         let covered = plan.communeCoverage

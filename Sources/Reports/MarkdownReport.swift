@@ -72,7 +72,7 @@ public enum MarkdownReport {
         out.append("## What limits the plan")
         out.append("")
         out.append(
-            "A limit *binds* when the plan uses it up: loosening it may improve the plan, by as much as \"What one more euro or post buys\" measures when it re-solves without it (less than the solver's tolerance is nothing measurable)."
+            "A limit *binds* when the plan uses it up: loosening it may improve the plan, or may not (a limit can bind at no cost; the re-solves with it loosened, where the run makes them, measure it)."
         )
         out.append("")
         for family in BindingLimits(record).families {

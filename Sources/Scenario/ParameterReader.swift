@@ -311,7 +311,7 @@ struct ParameterReader {
             }
             // An optional table named by nothing would be read as the scenario's folder (a review: exit 66, "is a
             // directory"): the key is left out for no table.
-            if spec != nil && ScenarioLoader.isTablePath(path) {
+            if spec != nil && (ScenarioLoader.isTablePath(path) || path == "reach.table") {
                 errors.add(
                     .configuration, location, "'\(path)' must not be empty: name a CSV file, or leave the key out")
                 return nil

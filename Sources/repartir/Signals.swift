@@ -53,7 +53,9 @@ private func handleStopSignal(_ number: Int32) {
     let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     let first = receivedSignalStorage.pointee
     guard first == 0 else {
-        if first == number && nanoseconds - firstSignalTimeStorage.pointee < repeatedSignalWindowNanoseconds {
+        // A time not yet seen (0): the first signal's handler, on another thread, is between its two stores.
+        let firstTime = firstSignalTimeStorage.pointee
+        if first == number && (firstTime == 0 || nanoseconds - firstTime < repeatedSignalWindowNanoseconds) {
             return
         }
         // The signal is blocked while its handler runs: the raised one is delivered, by its default action, on return.
@@ -72,6 +74,7 @@ func installStopSignalHandlers() {
     _ = interruption.isCancelled  // initialise the globals before a handler can touch them
     _ = receivedSignalStorage
     _ = firstSignalTimeStorage
+    _ = repeatedSignalWindowNanoseconds
     var unblock = sigset_t()
     sigemptyset(&unblock)
     for stop in stopSignals {
@@ -97,7 +100,10 @@ func catchUnlessIgnored(_ number: Int32, _ handler: @escaping @convention(c) (In
     }
     var action = sigaction()
     action.__sigaction_handler.sa_handler = handler
+    // Every stop signal waits while a handler runs on this thread: another one cannot cut it between its loads and
+    // stores (it is then handled, as a second signal, when the first handler returns).
     sigemptyset(&action.sa_mask)
+    for stop in stopSignals { sigaddset(&action.sa_mask, stop) }
     action.sa_flags = Int32(SA_RESTART)  // as signal(3) does on glibc
     _ = sigaction(number, &action, nil)
 }

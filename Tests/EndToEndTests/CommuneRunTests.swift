@@ -797,7 +797,7 @@ import Testing
         #expect(warm.status == 10, "\(warm)")
         #expect(
             warm.stderrText.contains(
-                "warning: --warm-start \(coldOut.path): no site of its sites.csv has a positive value_per_person"),
+                "warning: --warm-start \(coldOut.path): its sites.csv gives no positive value_per_person"),
             "\(warm)")
         #expect(try Self.metric(warmOut, "value") == (try Self.metric(coldOut, "value")))
     }

@@ -57,7 +57,7 @@ import Testing
 
     /// An optional table named by an empty value (`--set tables.demand=`, `demand: ""`) is a configuration error at the
     /// key (78), like an empty required one: a review found it read as the scenario's folder, exit 66 "is a directory".
-    @Test(arguments: ["tables.demand", "tables.candidates", "tables.commitments", "tables.territories"])
+    @Test(arguments: ["tables.demand", "tables.candidates", "tables.commitments", "tables.territories", "reach.table"])
     func anEmptyTablePathIsRefusedAtItsKey(_ key: String) throws {
         do {
             _ = try ScenarioLoader.load(Self.small, overrides: [ParameterOverride(key: key, value: " ")])

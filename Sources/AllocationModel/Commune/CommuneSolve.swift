@@ -212,11 +212,11 @@ public enum CommuneSolve {
                         ? ", \(warm.postsBeyondBounds) posts beyond this scenario's bounds" : "")
                     + "), \(relaxed.reach.units.count - warm.unpricedUnits) of \(relaxed.reach.units.count) site units priced"
             )
-            // A sites.csv without prices (its value_per_person column left out, or all empty or 0) starts nothing: a
-            // review found such a warm start accepted without a word.
+            // A sites.csv without prices for this scenario's sites (its value_per_person column left out, all empty or
+            // 0, or only for sites not here) starts nothing: a review found such a warm start accepted without a word.
             if warm.prices == nil {
                 log(
-                    "warning: --warm-start \(warm.folder): no site of its sites.csv has a positive value_per_person, so its prices start nothing and its plan is not used: the commune plan is solved as without a warm start"
+                    "warning: --warm-start \(warm.folder): its sites.csv gives no positive value_per_person to a site of this scenario, so its prices start nothing and its plan is not used: the commune plan is solved as without a warm start"
                 )
             }
         }

@@ -521,12 +521,23 @@ public enum OutputPublisher {
     /// and written over by `--out` would lose its tables). The warm start's files are not counted: a variant may
     /// replace the run it starts from, whose files are read before anything is written.
     static func checkHoldsNoInput(_ destination: String, inputs: [Scenario.InputFile]) throws(RunFailure) {
+        try checkHoldsNone(
+            of: inputs.filter { !$0.role.hasPrefix("warm_start") }.map(\.path), destination: destination,
+            what: "an input of this run", example: "out/run")
+    }
+
+    /// Refuses (73) a destination that is, or holds, one of `paths` (what the command reads: `diff`'s run folders,
+    /// `export-model`'s scenario files), before anything is reserved: replacing it would destroy that input (a review
+    /// found `diff A B --out B` replacing run B with the diff, exit 0).
+    public static func checkHoldsNone(
+        of paths: [String], destination: String, what: String, example: String
+    ) throws(RunFailure) {
         guard let folder = realPath(destination) else { return }
-        for input in inputs where !input.role.hasPrefix("warm_start") {
-            guard let path = realPath(input.path) else { continue }
+        for input in paths {
+            guard let path = realPath(input) else { continue }
             if path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/") {
                 throw .cannotCreateOutput(
-                    "\(destination) is or holds \(input.path), an input of this run; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
+                    "\(destination) is or holds \(input), \(what); repartir will not replace it. Give it a place of its own, e.g. \(example)."
                 )
             }
         }

@@ -426,12 +426,20 @@ public enum RunCommand {
 
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.
     /// `solver` solves the stages before `stage` and writes the model.
+    /// `target`: the file `-o` names (checked before anything is written: it must not be one of the scenario's
+    /// files); nil for stdout.
     public static func exportModel(
         _ path: String, overrides: [ParameterOverride], format: ModelFileFormat, stage: Int? = nil,
-        commune: Bool = false, to file: String, solver: any LinearSolver & ModelWriter,
+        commune: Bool = false, to file: String, target: String? = nil, solver: any LinearSolver & ModelWriter,
         log: (String) -> Void = { _ in }
     ) throws(RunFailure) {
         let (scenario, model) = try validate(path, overrides: overrides)
+        // `-o` naming one of the scenario's own files would replace it with the model (a review: exit 0).
+        if let target {
+            try OutputPublisher.checkHoldsNone(
+                of: scenario.inputFiles.map(\.path), destination: target, what: "an input of this scenario",
+                example: "-o model.lp")
+        }
         let program: LinearProgram
         if commune {
             program = try communeProgram(scenario, stage: stage, solver: solver, log: log)

@@ -139,7 +139,7 @@ public struct CommuneResults: Sendable {
         reachableCommunes = optimised.model.reach.groupOfCommune.filter { $0 != nil }.count
     }
 
-    public var gap: Double { bound > 0 ? max(0, bound - optimised.value) / bound : 0 }
+    public var gap: Double { CommuneSolve.relativeGap(value: optimised.value, bound: bound) }
 
     public var communes: [CommuneInputs.Commune] { scenario.communes?.communes ?? [] }
 

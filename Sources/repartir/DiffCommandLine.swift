@@ -70,6 +70,8 @@ struct Diff: ParsableCommand {
             let diff = RunDiff(try RunDiff.load(pair.0), try RunDiff.load(pair.1))
             let files = RunDiffReport.files(diff)
             if let out {
+                try OutputPublisher.checkHoldsNone(
+                    of: [pair.0, pair.1], destination: out, what: "a run this diff reads", example: "--out out/diff")
                 try OutputPublisher.publish(files, to: out)
                 if !quiet { StandardError.write("repartir: wrote \(out)\(diff.hasChanges ? "" : " (no change)")\n") }
             } else if let page = files.first(where: { $0.name == "diff.md" }) {

@@ -56,7 +56,7 @@ struct ExportModel: ParsableCommand {
         do throws(RunFailure) {
             try RunCommand.exportModel(
                 common.scenario, overrides: overrides, format: format, stage: stage, commune: commune,
-                to: file.temporaryFile, solver: GLPKSolver(), log: { common.log($0) })
+                to: file.temporaryFile, target: output, solver: GLPKSolver(), log: { common.log($0) })
             if output != nil {
                 try file.commit()
                 common.log("wrote \(file.target ?? "")")

@@ -357,6 +357,26 @@ import Testing
                 && first["communes_out_of_reach_hosts_and_candidates"] == "1", "\(first)")
     }
 
+    /// Nothing to cover (every commune's need 0): the commune plan's value and bound are 0, so it is proven, not 100 %
+    /// from its bound with exit 10 every night (a review).
+    @Test func aCommuneLayerWithoutNeedIsProven() throws {
+        let rows = CommuneFixture.demandRows.split(separator: "\n").map { line -> String in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[5] = "0"
+            return fields.joined(separator: ",")
+        }
+        let folder = URL(
+            fileURLWithPath: try CommuneFixture.folder(
+                demand: CommuneFixture.demandHeader + "\n" + rows.joined(separator: "\n") + "\n"))
+        let out = try E2E.temporaryDirectory(prefix: "communes-no-need").appendingPathComponent("run")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        let summary = try E2E.table(out.appendingPathComponent("summary.csv")).first
+        #expect(summary?["commune_status"] == "optimal", "\(summary ?? [:]) \(result)")
+        #expect(summary?["commune_relative_gap"] == "0.00000000", "\(summary ?? [:])")
+        #expect(result.status == 0, "\(result)")
+    }
+
     /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so the
     /// run says "feasible" and exits 10, whatever the département plan's status.
     @Test func unprovenCommunePlanExits10() throws {

@@ -28,6 +28,40 @@ struct RunDiffTests {
         #expect(gated.stdoutText.contains(runs[0]) && gated.stdoutText.contains(runs[1]), "\(gated)")
     }
 
+    /// `diff A B --out B` once replaced run B with the diff (exit 0); an `--out` that is or holds a run the diff reads
+    /// is refused (73) before anything is written, and both runs stay as they were. `export-model -o` naming one of the
+    /// scenario's own files is refused the same way.
+    @Test(
+        "diff --out naming a run it reads, and export-model -o naming a scenario file, are refused (73); nothing changes"
+    )
+    func anOutputOverAnInputIsRefused() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "diff-over-input")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b")
+        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", a.path, "-q"], in: temp).status == 0)
+        try #require(
+            try E2E.repartir(
+                ["run", E2E.smallScenario.path, "--out", b.path, "-q", "--set", "programme.budget_eur=800000"], in: temp
+            ).status == 0)
+        let before = try E2E.snapshot(b)
+        for target in [b, temp] {
+            let diff = try E2E.repartir(["diff", a.path, b.path, "--out", target.path], in: temp)
+            #expect(diff.status == 73 && diff.stderrText.contains("a run this diff reads"), "\(diff)")
+        }
+        #expect(try E2E.snapshot(b) == before)
+        #expect(try E2E.repartir(["diff", a.path, b.path], in: temp).status == 0)
+
+        let scenario = temp.appendingPathComponent("scenario")
+        try FileManager.default.copyItem(at: E2E.smallScenario, to: scenario)
+        let file = scenario.appendingPathComponent("scenario.yaml")
+        let text = try E2E.text(file)
+        for target in [file, scenario.appendingPathComponent("territories.csv")] {
+            let export = try E2E.repartir(["export-model", scenario.path, "-o", target.path], in: temp)
+            #expect(export.status == 73 && export.stderrText.contains("an input of this scenario"), "\(export)")
+        }
+        #expect(try E2E.text(file) == text)
+    }
+
     @Test(
         "two budgets: the moved territories and structures in changes.csv and diff.md, the why from the manifests; exit 0, 1 with --fail-on-change; the diff folder validates with frictionless"
     )

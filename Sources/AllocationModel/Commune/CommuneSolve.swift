@@ -7,6 +7,15 @@ import Scenario
 /// rounded and repaired into a plan that obeys every rule, and the plan is valued exactly by the flow LP with
 /// its posts fixed. The status is `optimal` only when that value is within the MIP gap of the bound.
 public enum CommuneSolve {
+    /// (bound − value) / bound; 0 when the bound is 0, or the plan is within a millionth of it or within 0.001 of value
+    /// (a thousandth of one person's value of coverage): a commune layer with nothing to cover (need 0) has value 0
+    /// and an LP bound of 4e-6 (the posts' tie-break terms), and a review found it reported 100 % from its bound and
+    /// exiting 10 every night.
+    public static func relativeGap(value: Double, bound: Double) -> Double {
+        guard bound > 0, bound - value > max(1e-3, 1e-6 * abs(bound)) else { return 0 }
+        return (bound - value) / bound
+    }
+
     public struct Outcome: Sendable {
         public let model: CommuneModel
         /// Posts of each decision of `model`.
@@ -15,7 +24,7 @@ public enum CommuneSolve {
         public internal(set) var value: Double
         /// The LP relaxation's bound on the value of any plan.
         public internal(set) var bound: Double
-        public var gap: Double { bound > 0 ? max(0, bound - value) / bound : 0 }
+        public var gap: Double { CommuneSolve.relativeGap(value: value, bound: bound) }
         /// People covered in each group by the plan (fixed-plan flows, not the relaxation's).
         public internal(set) var groupCoverage: [Double]
         public internal(set) var proven: Bool
@@ -303,7 +312,7 @@ public enum CommuneSolve {
         // (BENCHMARKS.md, eighteenth session).
         let keepGap = min(
             scenario.communes?.warmMaxGap ?? CommuneInputs.defaultWarmMaxGap, CommuneInputs.defaultWarmMaxGap)
-        let roundedGap = bound > 0 ? max(0, bound - evaluation.value) / bound : 0
+        let roundedGap = Self.relativeGap(value: evaluation.value, bound: bound)
         let warmWithinTarget = relaxation.fromWarmStart && roundedGap <= keepGap
         // Beyond the target, the plan is solved again without the start (`solve`): the improvement's time is the cold
         // solve's. A loose warm bound (prices from a distant or garbled run) makes the plan look wide, and its widened
@@ -346,7 +355,7 @@ public enum CommuneSolve {
             throw Failure.planRefused("\(violation.name) violated by \(violation.amount)")
         }
         let value = relaxed.value(of: values)
-        let gap = bound > 0 ? max(0, bound - value) / bound : 0
+        let gap = Self.relativeGap(value: value, bound: bound)
         var outcome = Outcome(
             model: relaxed, posts: posts, value: value, bound: max(bound, value),
             groupCoverage: relaxed.groupCoverage(of: values),

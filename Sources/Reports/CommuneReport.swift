@@ -69,14 +69,16 @@ public enum CommuneReport {
     static func endowmentPrice(
         coverPosts: Int, planPosts: Int, departmentValue: Double?, bound: Double, boundName: String
     ) -> String {
-        var text = "The cover takes \(Format.grouped(coverPosts)) posts, "
+        // The cover found is a heuristic's: a smaller one may keep the same people endowed (a review found 1,159 of the
+        // plan's own sites enough at €60M), so the sentence says what this cover takes, not what the rule needs.
+        var text = "The cover found takes \(Format.grouped(coverPosts)) posts (a smaller cover may exist), "
         if coverPosts >= planPosts {
             text +=
-                "as many as or more than the commune plan's \(Format.grouped(planPosts)): at this budget the endowment stage decides where nearly every post goes, and the value stage little more than which option and host."
+                "as many as or more than the commune plan's \(Format.grouped(planPosts)): at this budget that cover decides where nearly every post goes, and the value stage little more than which option and host."
         } else {
             let share = planPosts > 0 ? Double(coverPosts) / Double(planPosts) : 0
             text += "\(Format.percent(share)) of the commune plan's \(Format.grouped(planPosts))"
-            text += share >= 0.8 ? ": at this budget the endowment stage decides where nearly every post goes." : "."
+            text += share >= 0.8 ? ": at this budget that cover decides where nearly every post goes." : "."
         }
         if let departmentValue, departmentValue > bound, departmentValue > 0 {
             let price = departmentValue - bound

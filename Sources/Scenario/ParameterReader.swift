@@ -132,7 +132,10 @@ struct ParameterReader {
                 continue
             }
             if case .numbers = spec.type {
-                let items = override.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                // Empty items kept, to be refused by the reader (`0.5,,1`), never dropped.
+                let items = override.value.split(separator: ",", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
                 raw[override.key] = RawParameter(value: .list(items), location: location)
             } else {
                 raw[override.key] = RawParameter(value: .scalar(override.value), location: location)
@@ -405,7 +408,11 @@ struct ParameterReader {
             location = located(parameter)
             switch parameter.value {
             case let .list(list): items = list
-            case let .scalar(text): items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            // An empty item (`0.5,,1`, `0.5,1,`) is refused, not dropped.
+            case let .scalar(text):
+                items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
             }
         } else if let defaultValue = spec.defaultValue {
             location = SourceLocation(file: displayPath)
@@ -446,4 +453,17 @@ struct ParameterReader {
 
 enum ParameterSpecDescription {
     static func range<T: Comparable>(_ range: ClosedRange<T>) -> String { "\(range.lowerBound)…\(range.upperBound)" }
+
+    /// As written in docs/scenarios.md: `0.000001…1.0`, never Swift's `1e-06`.
+    static func range(_ range: ClosedRange<Double>) -> String { "\(text(range.lowerBound))…\(text(range.upperBound))" }
+
+    private static func text(_ value: Double) -> String {
+        let plain = "\(value)"
+        guard plain.contains("e"), abs(value) < 1, let fixed = NumberText.fixed(value, decimals: 12) else {
+            return plain
+        }
+        var trimmed = fixed
+        while trimmed.hasSuffix("0") { trimmed.removeLast() }
+        return trimmed
+    }
 }

@@ -146,7 +146,7 @@ enum ParameterSchema {
             path: "objective.exponent", type: .number(0.05...1), required: false, defaultValue: "0.5",
             help: "diminishing returns: 1 = linear coverage"),
         .init(
-            path: "objective.breakpoints", type: .numbers(0...1), required: false,
+            path: "objective.breakpoints", type: .numbers(0.000_001...1), required: false,
             defaultValue:
                 "0.025,0.05,0.075,0.1,0.125,0.15,0.175,0.2,0.225,0.25,0.275,0.3,0.325,0.35,0.375,0.4,0.425,0.45,0.475,0.5,0.525,0.55,0.575,0.6,0.7,0.8,0.9,1",
             help: "coverage ratios where the value curve bends"),
@@ -186,7 +186,8 @@ enum ParameterSchema {
             path: "reach.radius_km", type: .number(0.1...1_000), required: false, defaultValue: "15",
             help: "great-circle distance within which a site reaches a commune"),
         .init(
-            path: "reach.breakpoints", type: .numbers(0...1), required: false, defaultValue: "0.05,0.1,0.2,0.4,0.7,1",
+            path: "reach.breakpoints", type: .numbers(0.000_001...1), required: false,
+            defaultValue: "0.05,0.1,0.2,0.4,0.7,1",
             help: "coverage ratios where the commune groups' value curve bends"),
         .init(
             path: "reach.table", type: .text, required: false, defaultValue: nil,

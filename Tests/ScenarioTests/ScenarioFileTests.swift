@@ -161,7 +161,14 @@ import Testing
             ])
         #expect(
             try C.parameterErrors(overrides: ["objective.breakpoints=0.5,x"]).map(\.message)
-                == ["'objective.breakpoints' must hold numbers in 0.0…1.0, found 'x'"])
+                == ["'objective.breakpoints' must hold numbers in 0.000001…1.0, found 'x'"])
+        // An empty item is refused, not dropped; a first breakpoint below 10⁻⁶ too (at 1e-300 the curve's slope once
+        // passed GLPK's largest coefficient: exit 70 after the load).
+        for value in ["0.5,,1", "0.5,1,", "1e-300,1"] {
+            let found = try C.parameterErrors(overrides: ["objective.breakpoints=\(value)"]).map(\.message)
+            #expect(found.count == 1 && found[0].hasPrefix("'objective.breakpoints' must hold numbers in"), "\(found)")
+        }
+        #expect(try C.parameterErrors(overrides: ["objective.breakpoints=0.000001,1"]).isEmpty)
     }
 
     @Test func scenarioFileNotUTF8() throws {

@@ -434,12 +434,20 @@ struct ParameterReader {
         return values
     }
 
-    /// Where `path` was written (the scenario file alone when it was not).
-    func location(of path: String) -> SourceLocation { raw[path].map(located) ?? SourceLocation(file: displayPath) }
+    /// Where `path` was written: its value's place; for a section (`waves.w1`), its key's place in the file, else the
+    /// place of its first key given by `--set`; the scenario file alone when it was not written (a review found the
+    /// waves' cross-checks placed at the file alone).
+    func location(of path: String) -> SourceLocation {
+        if let parameter = raw[path] { return located(parameter) }
+        if let place = keyLocations[path] {
+            return SourceLocation(file: displayPath, line: place.line, column: place.column)
+        }
+        let inside = raw.keys.filter { $0.hasPrefix(path + ".") }.sorted()
+        return inside.first.flatMap { raw[$0] }.map(located) ?? SourceLocation(file: displayPath)
+    }
 
     mutating func configurationError(_ path: String, _ message: String) {
-        let location = raw[path].map(located) ?? SourceLocation(file: displayPath)
-        errors.add(.configuration, location, message)
+        errors.add(.configuration, location(of: path), message)
     }
 
     static func parseNumber(_ text: String) -> Double? {

@@ -40,9 +40,11 @@ extension ScenarioLoader {
             let key = "waves.\(id)"
             let label = reader.text("\(key).label") ?? ""
             guard let date = reader.text("\(key).date") else { continue }
-            if date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+            if date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil || !Self.isCalendarDate(date)
+            {
                 reader.configurationError(
-                    "\(key).date", "'\(key).date' must be a date written YYYY-MM-DD, found '\(Shown.value(date))'")
+                    "\(key).date",
+                    "'\(key).date' must be a calendar date written YYYY-MM-DD, found '\(Shown.value(date))'")
                 continue
             }
             var open = kinds.map(\.id)
@@ -109,5 +111,16 @@ extension ScenarioLoader {
             )
         }
         return waves
+    }
+
+    /// A day of the Gregorian calendar (a review found 2021-13-45, 2021-02-30 and 0000-00-00 accepted; the dates set
+    /// the order the waves are solved in).
+    static func isCalendarDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, parts[0] >= 1, (1...12).contains(parts[1]) else { return false }
+        let (year, month, day) = (parts[0], parts[1], parts[2])
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 }

@@ -61,7 +61,7 @@ import Testing
             """)
         let messages = errors.map(\.message)
         #expect(errors.allSatisfy { $0.category == .configuration })
-        #expect(messages.contains { $0.contains("'waves.a.date' must be a date written YYYY-MM-DD") })
+        #expect(messages.contains { $0.contains("'waves.a.date' must be a calendar date written YYYY-MM-DD") })
         #expect(messages.contains { $0.contains("unknown kind 'charities'") })
         #expect(messages.contains { $0.contains("wave 'd' needs its cumulative share") })
         #expect(messages.contains { $0.contains("the last wave 'e' must open the whole programme") })
@@ -70,6 +70,21 @@ import Testing
             "waves:\n  x:\n    date: 2021-01-01\n    share: 0.8\n  y:\n    date: 2021-02-01\n    share: 0.5\n  z:\n    date: 2021-03-01\n    share: 1\n"
         )
         #expect(decreasing.map(\.message).contains { $0.contains("wave 'y' opens less than the earlier wave 'x'") })
+        // The cross-checks are placed at the wave's key in the file (a review found the file alone), and a date must be
+        // a day of the calendar (2021-13-45, 2021-02-30 and 0000-00-00 were accepted).
+        let yLine = try #require(decreasing.first { $0.message.contains("wave 'y' opens less") }?.location)
+        let yaml = try String(
+            contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)
+        let base = yaml.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(yLine.file == "scenario.yaml" && yLine.line != nil && yLine.line! > base, "\(yLine)")
+        for date in ["2021-13-45", "2021-02-30", "0000-00-00", "2021-04-31"] {
+            let (_, bad) = try read("waves:\n  all:\n    date: \(date)\n    share: 1\n")
+            #expect(
+                bad.map(\.message) == ["'waves.all.date' must be a calendar date written YYYY-MM-DD, found '\(date)'"],
+                "\(bad)")
+        }
+        let (_, leap) = try read("waves:\n  all:\n    date: 2024-02-29\n    share: 1\n")
+        #expect(leap.isEmpty, "\(leap)")
     }
 
     /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the

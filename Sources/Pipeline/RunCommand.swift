@@ -64,10 +64,13 @@ public enum RunCommand {
         _ request: Request, solver: any LinearSolver,
         log: @escaping (String) -> Void = { _ in },
         reserved: (String) -> Void = { _ in },
-        published: (String) -> Void = { _ in }
+        published: (String) -> Void = { _ in },
+        named: (String) -> Void = { _ in }
     ) throws(RunFailure) -> Result {
         var clock = RunClock()
         var scenario = try load(request, log: log)
+        // The scenario's own name, for runs.csv, whatever ends the run from here.
+        named(scenario.parameters.name)
         clock.lap("load")
         // Every input is read and every id checked before the lock and the solve: a typo fails fast (exit 78),
         // a damaged map drawing too (exit 65).

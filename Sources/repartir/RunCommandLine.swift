@@ -196,33 +196,40 @@ struct Run: ParsableCommand {
         let solver = GLPKSolver(progress: { progress.report($0) }, cancellation: interruption)
         var destination: String?
         var explanation: String?
+        var scenarioName: String?
         do {
             let result = try RunCommand.run(
                 request, solver: solver, log: common.log, reserved: { destination = $0 },
-                published: { explanation = $0 })
+                published: { explanation = $0 }, named: { scenarioName = $0 })
             let message =
                 runsRoot == nil ? "published \(result.directory)" : "published \(result.directory); latest points to it"
-            finish(result.exitCode, message: message, folder: result.directory, summary: result.summaryJSON)
+            finish(
+                result.exitCode, message: message, folder: result.directory, summary: result.summaryJSON,
+                scenario: scenarioName)
         } catch {
             if case .interrupted = error {
                 let (message, code) = interruptedOutcome(destination: destination)
                 StandardError.write(message + "\n")
-                finish(code, message: message, folder: nil)
+                finish(code, message: message, folder: nil, scenario: scenarioName)
             }
             StandardError.write(error.description + "\n")
             let kept =
                 runsRoot != nil && explanation != nil
                 ? " (latest was not moved: it stays on the last run with a plan)" : ""
-            finish(error.exitCode, message: error.description + kept, folder: explanation)
+            finish(error.exitCode, message: error.description + kept, folder: explanation, scenario: scenarioName)
         }
     }
 
     /// Every outcome ends here: its row in ROOT/runs.csv and the pruning (with --runs-root), its
     /// object on stdout (with --json: the summary for a plan, else the status object), its exit code.
-    func finish(_ code: Int32, message: String, folder: String?, summary: String? = nil) -> Never {
+    /// `scenario`: the scenario's own name once it was read (its folder's name otherwise).
+    func finish(
+        _ code: Int32, message: String, folder: String?, summary: String? = nil, scenario: String? = nil
+    ) -> Never {
         let entry = RunsLog.Entry(
             exitCode: code, message: message, runFolder: folder,
-            scenario: Self.scenarioLabel(common.scenario), variant: variant, time: Invocation.current.startedAt)
+            scenario: scenario ?? Self.scenarioLabel(common.scenario), variant: variant,
+            time: Invocation.current.startedAt)
         if let runsRoot {
             let root = URL(fileURLWithPath: runsRoot).standardizedFileURL.path
             RunsLog.append(entry, root: root, log: common.log)

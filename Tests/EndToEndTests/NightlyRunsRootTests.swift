@@ -148,6 +148,21 @@ struct NightlyRunsRootTests {
             !FileManager.default.fileExists(atPath: place.root.appendingPathComponent(".runs.csv.tmp-4000030").path))
     }
 
+    /// runs.csv names a scenario by its `name` once the file was read, whatever ends the run: a review found the
+    /// infeasible, no-plan and failed nights filed under the folder's name, so a notebook filtering by name lost them.
+    @Test("runs.csv names the scenario by its name once read, for a plan and for an infeasible night alike")
+    func runsLogNamesTheScenarioOnceRead() throws {
+        let place = try Root("nightly-name")
+        defer { place.remove() }
+        let renamed = place.temp.appendingPathComponent("renamed")
+        try FileManager.default.copyItem(at: E2E.smallScenario, to: renamed)
+        #expect(try place.run(["-q"], scenario: renamed.path).status == 0)
+        #expect(try place.run(Self.infeasible + ["-q"], scenario: renamed.path).status == 20)
+        #expect(try place.run(["-q"], scenario: place.temp.appendingPathComponent("absent").path).status == 66)
+        let rows = try place.log()
+        #expect(rows.map { $0["scenario"] } == ["three-territories", "three-territories", "absent"], "\(rows)")
+    }
+
     @Test("with -q, a run that cannot record itself in runs.csv still says so on stderr; progress stays silent")
     func quietRunsStillWarn() throws {
         let root = try Root("quiet-warning")

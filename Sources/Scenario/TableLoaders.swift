@@ -100,6 +100,16 @@ enum TableLoaders {
                     povertyRatePct: poverty, weight: weight ?? 1, minPosts: minPosts, maxPosts: maxPosts,
                     posts2021: posts2021))
         }
+        // Every weight 0: the objective is 0 and any plan meeting the rules "optimal" (a review: the floors alone were
+        // published, where weights of 1e-9 give the plan of weights 1).
+        if !result.isEmpty, result.allSatisfy({ $0.weight == 0 }),
+            let column = table.header.first(where: { TableReader.trimmed($0.text) == "weight" })
+        {
+            reader.fail(
+                column, "weight",
+                "every territory's weight is 0, so every plan would be worth 0: give one territory a positive weight (only ratios matter)"
+            )
+        }
         return (result.sorted { $0.code < $1.code }, reader.errors)
     }
 

@@ -199,6 +199,18 @@ import Testing
         #expect(found.first?.category == .data)
     }
 
+    /// Every weight 0: refused at the header's `weight` (a review found the floors alone published as "optimal", where
+    /// weights of 1e-9 give the plan of weights 1); one positive weight is enough.
+    @Test func everyWeightZeroIsRefused() {
+        let header = C.territoryHeader + ",weight"
+        let zero = C.territoryErrors(C.csv(header, C.territoryRows.map { $0 + ",0" }))
+        #expect(zero.map(\.message).contains { $0.hasPrefix("weight: every territory's weight is 0") }, "\(zero)")
+        #expect(zero.first?.location.line == 1 && zero.first?.category == .data, "\(zero)")
+        let one = C.territoryErrors(
+            C.csv(header, C.territoryRows.enumerated().map { $1 + ($0 == 0 ? ",0.5" : ",0") }))
+        #expect(one.isEmpty, "\(one)")
+    }
+
     @Test func aBaselineListedTwiceIsRefused() throws {
         let found = try C.parameterErrors(overrides: [
             "comparison.baselines=webster:need, hamilton:population,webster:need"

@@ -421,6 +421,14 @@ public enum RunCommand {
         return (scenario, model)
     }
 
+    /// The rules `run` checks against each other before solving (`ConsistencyCheck`: a floor above its cap, a budget
+    /// below one post…), as `run` refuses them: exit 20 with the same message. `validate` calls it, so that it never
+    /// says "valid" where `run` stops before solving (a review).
+    public static func checkConsistency(_ scenario: Scenario) throws(RunFailure) {
+        let problems = ConsistencyCheck.problems(in: scenario)
+        if !problems.isEmpty { throw RunFailure(OnePlan.Failure.inconsistent(problems.map(\.message))) }
+    }
+
     /// What the inputs hold that is no error but changes the answer (`CommuneInputChecks`): the log lines of
     /// `validate`, and of `run` when it solves the commune plan (its report says the same).
     public static func inputWarnings(_ scenario: Scenario) -> [String] {

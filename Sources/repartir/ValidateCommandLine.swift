@@ -20,6 +20,7 @@ struct Validate: ParsableCommand {
         let overrides = try common.overrides()
         do {
             let (scenario, model) = try RunCommand.validate(common.scenario, overrides: overrides)
+            try RunCommand.checkConsistency(scenario)
             RunCommand.inputWarnings(scenario).forEach(common.log)
             common.log(
                 "\(scenario.parameters.name) is valid: \(scenario.territories.count) territories, \(scenario.structures.count) structures, model of \(model.program.variables.count) variables and \(model.program.constraints.count) constraints"

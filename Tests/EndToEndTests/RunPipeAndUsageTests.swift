@@ -45,6 +45,21 @@ struct RunPipeAndUsageTests {
         return (status, try E2E.text(file))
     }
 
+    /// `validate` refuses what `run` refuses before solving (a floor above its cap): exit 20 and the same message, not
+    /// "valid" (a review found a cron pre-check misled).
+    @Test("validate exits 20 with run's message where run stops before solving")
+    func validateRefusesWhatRunRefusesBeforeSolving() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "validate-consistency")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let set = ["--set", "limits.territory_max_share=0"]
+        let validate = try E2E.repartir(["validate", E2E.smallScenario.path] + set, in: temp)
+        let run = try E2E.repartir(
+            ["run", E2E.smallScenario.path, "--out", temp.appendingPathComponent("out").path, "-q"] + set, in: temp)
+        #expect(validate.status == 20 && run.status == 20, "\(validate) \(run)")
+        let message = "has a floor of 2 posts above its cap of 0"
+        #expect(validate.stderrText.contains(message) && run.stderrText.contains(message), "\(validate)")
+    }
+
     @Test(
         "stderr into a pipe nobody reads (2>&1 | head -n 1): the run ignores SIGPIPE, stops logging, publishes and exits 0"
     )

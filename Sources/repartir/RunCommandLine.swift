@@ -31,11 +31,13 @@ struct Run: ParsableCommand {
     @Option(
         name: .customLong("time-limit"), parsing: .unconditional,
         help:
-            "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60)."
-    )
+            "Wall-clock budget of the whole run in seconds: plan first, analyses in what remains (overrides solver.time_limit_seconds, default 60).",
+        transform: { try Self.decimal($0, "--time-limit") })
     var timeLimit: Double?
 
-    @Option(name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).")
+    @Option(
+        name: .customLong("mip-gap"), parsing: .unconditional, help: "Relative MIP gap (overrides solver.mip_gap).",
+        transform: { try Self.decimal($0, "--mip-gap") })
     var mipGap: Double?
 
     @Flag(
@@ -53,7 +55,8 @@ struct Run: ParsableCommand {
     @Option(
         name: .customLong("keep-days"),
         help: ArgumentHelp(
-            "With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"))
+            "With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"),
+        transform: { try Self.decimal($0, "--keep-days") })
     var keepDays: Double?
 
     @Option(
@@ -173,6 +176,17 @@ struct Run: ParsableCommand {
     static func namesNoFolderOfItsOwn(_ path: String) -> Bool {
         let last = path.split(separator: "/").last
         return last == nil || last == "." || last == ".."
+    }
+
+    /// A number written as the scenario's are (digits, sign, `.`, exponent): Swift's parser also takes `0x10`, `inf`
+    /// and `nan`, which a review found accepted by `--time-limit`.
+    static func decimal(_ text: String, _ option: String) throws -> Double {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+            let value = Double(text)
+        else {
+            throw ValidationError("\(option) must be a decimal number, got '\(text)'")
+        }
+        return value
     }
 
     static func shown(_ value: Double) -> String {

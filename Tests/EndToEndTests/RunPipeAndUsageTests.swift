@@ -201,6 +201,23 @@ struct RunPipeAndUsageTests {
         #expect(result.stderrText.contains(rule), "\(result)")
     }
 
+    /// Swift's number parser also takes hexadecimal, `inf` and `nan`: a review found `--time-limit 0x10` run as 16 s.
+    /// The options take decimal numbers only, as the scenario does (exit 64).
+    @Test(
+        "--time-limit, --mip-gap and --keep-days take decimal numbers only: 0x10, nan, inf are usage errors (64)",
+        arguments: [
+            ["--time-limit", "0x10"], ["--time-limit", "nan"], ["--mip-gap", "0x0"], ["--keep-days", "inf"],
+        ])
+    func nonDecimalNumbersAreRefused(_ option: [String]) throws {
+        let temp = try E2E.temporaryDirectory(prefix: "non-decimal")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let result = try E2E.repartir(
+            ["run", E2E.smallScenario.path, "--runs-root", temp.appendingPathComponent("runs").path] + option, in: temp,
+            environment: [:])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderrText.contains("\(option[0]) must be a decimal number, got '\(option[1])'"), "\(result)")
+    }
+
     // MARK: Read-only output
 
     @Test(

@@ -107,7 +107,8 @@ struct DiagnosticCollector {
 
 /// User input as it may be echoed in a message.
 public enum Shown {
-    /// Control characters (C0, DEL, C1, line and paragraph separators) written as `\u{1B}`: an escape
+    /// Control characters (C0, DEL, C1, line and paragraph separators, direction marks and overrides) written as
+    /// `\u{1B}`: an escape
     /// sequence from a `--set` value or a file name is shown, never sent to the terminal.
     public static func safe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
@@ -130,6 +131,6 @@ public enum Shown {
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || TableReader.isLayoutControl(scalar)
     }
 }

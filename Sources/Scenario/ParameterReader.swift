@@ -132,10 +132,9 @@ struct ParameterReader {
                 continue
             }
             if case .numbers = spec.type {
-                // Empty items kept, to be refused by the reader (`0.5,,1`), never dropped.
-                let items = override.value.split(separator: ",", omittingEmptySubsequences: false).map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                }
+                // An empty value is an empty list (`robustness.capacity_factors=` turns that analysis off); an empty
+                // item among others is kept, to be refused by the reader (`0.5,,1`), never dropped.
+                let items = Self.listItems(override.value)
                 raw[override.key] = RawParameter(value: .list(items), location: location)
             } else {
                 raw[override.key] = RawParameter(value: .scalar(override.value), location: location)
@@ -321,7 +320,7 @@ struct ParameterReader {
             }
         }
         if let bad = text.unicodeScalars.first(where: {
-            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
+            ($0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t") || TableReader.isLayoutControl($0)
         }) {
             errors.add(
                 .configuration, location, "'\(path)' holds the control character U+\(String(format: "%04X", bad.value))"
@@ -409,10 +408,7 @@ struct ParameterReader {
             switch parameter.value {
             case let .list(list): items = list
             // An empty item (`0.5,,1`, `0.5,1,`) is refused, not dropped.
-            case let .scalar(text):
-                items = text.split(separator: ",", omittingEmptySubsequences: false).map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                }
+            case let .scalar(text): items = Self.listItems(text)
             }
         } else if let defaultValue = spec.defaultValue {
             location = SourceLocation(file: displayPath)
@@ -448,6 +444,14 @@ struct ParameterReader {
 
     mutating func configurationError(_ path: String, _ message: String) {
         errors.add(.configuration, location(of: path), message)
+    }
+
+    /// A list written `a,b,c`: nothing for an empty text, else every item, an empty one included (to be refused).
+    static func listItems(_ text: String) -> [String] {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        return text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
     }
 
     static func parseNumber(_ text: String) -> Double? {

@@ -124,6 +124,21 @@ import Testing
         #expect(printed.split(separator: "\n").count == 2)  // one line per problem, the value's line break shown
     }
 
+    /// A line separator or a direction override (U+2028, U+202E…) in a name: refused like a control character, and
+    /// shown escaped (a review found them accepted: invisible, they break a line or reverse a report's text).
+    @Test(arguments: ["\u{2028}", "\u{2029}", "\u{202E}", "\u{2066}", "\u{200F}"])
+    func layoutControlsAreRefused(_ mark: String) throws {
+        let rows =
+            [C.territoryRows[0].replacingOccurrences(of: "Ain", with: "A\(mark)in")] + C.territoryRows.dropFirst()
+        let found = C.territoryErrors(C.csv(C.territoryHeader, rows))
+        let hex = String(mark.unicodeScalars.first!.value, radix: 16, uppercase: true)
+        #expect(found.map(\.message).contains { $0.contains("control character U+\(hex)") }, "\(found)")
+        #expect(!found.map(\.message).joined().contains(mark))
+        let set = try #require(C.loadErrors(C.defaultScenario.path, overrides: ["title=a\(mark)b"]))
+        #expect(set.description.contains("holds the control character U+\(hex)"), "\(set)")
+        #expect(!set.description.contains(mark))
+    }
+
     /// One line per problem, under 300 characters, even for a huge value.
     @Test func aHugeValueIsShortenedInItsMessage() throws {
         let huge = String(repeating: "x", count: 100_000)

@@ -45,13 +45,14 @@ struct TableReader {
         }
         // An optional column written in another case would be read as absent, and its values silently replaced by
         // the default (a review: `Need` dropped every given need for the split): refused instead.
-        for column in columns where !column.required && indexByName[column.name] == nil {
-            guard let found = seen.keys.sorted().first(where: { $0.lowercased() == column.name.lowercased() }) else {
-                continue
-            }
+        // So is a near miss of its name (`max-posts`, `max_post`): a review found Guadeloupe's cap dropped that way.
+        let absent = columns.filter { !$0.required && indexByName[$0.name] == nil }.map(\.name)
+        for found in seen.keys.sorted() where !known.contains(found) {
+            let near = absent.compactMap { name in Self.nearMiss(found, of: name).map { (name, $0) } }
+            guard let closest = near.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { continue }
             errors.add(
                 .data, location(seen[found]!),
-                "column '\(found)' is not read: names are matched exactly, and the optional column is '\(column.name)'")
+                "column '\(found)' is not read: names are matched exactly, and the optional column is '\(closest.0)'")
         }
         if table.records.isEmpty {
             errors.add(.data, SourceLocation(file: table.path, line: 1), "the table has a header but no rows")
@@ -62,6 +63,17 @@ struct TableReader {
                 "expected \(table.header.count) fields as in the header, found \(record.count) (a comma inside a value must be quoted)"
             )
         }
+    }
+
+    /// How near `found` is to the optional column `name`: 0 when only case or `-` and spaces for `_` differ; 1 or 2
+    /// edits, for names of 5 characters or more (`max_post`); nil when it is no near miss.
+    static func nearMiss(_ found: String, of name: String) -> Int? {
+        let normal = found.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(
+            of: " ", with: "_")
+        if normal == name.lowercased() { return 0 }
+        guard name.count >= 5, found.count <= 40 else { return nil }
+        let distance = ParameterSchema.editDistance(normal, name.lowercased())
+        return distance <= 2 ? distance : nil
     }
 
     func has(_ column: String) -> Bool { indexByName[column] != nil }

@@ -226,6 +226,22 @@ import Testing
         #expect(one.isEmpty, "\(one)")
     }
 
+    /// A near miss of an optional column's name is refused at its header cell, naming the column meant (a review found
+    /// `max-posts` and `max_post` ignored, and a territory's cap with them); a column of another name stays free.
+    @Test(arguments: [
+        ("max-posts", "max_posts"), ("max_post", "max_posts"), ("Max Posts", "max_posts"), ("wieght", "weight"),
+    ])
+    func aNearMissOfAnOptionalColumnIsRefused(_ written: String, _ meant: String) {
+        let header = C.territoryHeader + "," + written
+        let found = C.territoryErrors(C.csv(header, C.territoryRows.map { $0 + ",1" }))
+        #expect(
+            found.map(\.message) == [
+                "column '\(written)' is not read: names are matched exactly, and the optional column is '\(meant)'"
+            ], "\(found)")
+        #expect(found.first?.location.line == 1 && found.first?.category == .data)
+        #expect(C.territoryErrors(C.csv(C.territoryHeader + ",notes", C.territoryRows.map { $0 + ",1" })).isEmpty)
+    }
+
     @Test func aBaselineListedTwiceIsRefused() throws {
         let found = try C.parameterErrors(overrides: [
             "comparison.baselines=webster:need, hamilton:population,webster:need"

@@ -7,13 +7,12 @@ import Scenario
 /// rounded and repaired into a plan that obeys every rule, and the plan is valued exactly by the flow LP with
 /// its posts fixed. The status is `optimal` only when that value is within the MIP gap of the bound.
 public enum CommuneSolve {
-    /// (bound − value) / bound; 0 when the bound is 0, or the plan is within a millionth of it or within 0.001 of value
-    /// (a thousandth of one person's value of coverage): a commune layer with nothing to cover (need 0) has value 0
-    /// and an LP bound of 4e-6 (the posts' tie-break terms), and a review found it reported 100 % from its bound and
-    /// exiting 10 every night.
+    /// (bound − value) / bound, at least 0; 0 when the bound is below 0.001 (a thousandth of one person's value of
+    /// coverage: nothing to cover). A commune layer whose need is 0 has value 0 and an LP bound of 4e-6 (the posts'
+    /// tie-break terms), and a review found it reported 100 % from its bound and exiting 10 every night.
     public static func relativeGap(value: Double, bound: Double) -> Double {
-        guard bound > 0, bound - value > max(1e-3, 1e-6 * abs(bound)) else { return 0 }
-        return (bound - value) / bound
+        guard bound >= 1e-3 else { return 0 }
+        return max(0, bound - value) / bound
     }
 
     public struct Outcome: Sendable {

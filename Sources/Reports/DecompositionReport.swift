@@ -159,10 +159,10 @@ public enum DecompositionReport {
                 + "and a plan optimised under that assumption is another plan (`--set service.renewal_share=1`)"
         }
         // The funding rule's share brings in the hosts' co-financing, which "money" (the State's) does not count: a
-        // review read 79.7 % credited to the rule resting on co-financing amounts the scenario guesses.
+        // review read 79.7 % credited to the rule resting on co-financing amounts the default scenario guesses.
         let hostShare =
             hostMoney >= 0.5 && observed.hostCostEUR < 0.5
-            ? " (the funding rule's share includes the hosts' co-financing the co-financed options bring, \(Format.millions(hostMoney)) in the optimised plan, whose amounts the scenario assumes; money is the State's)"
+            ? " (the funding rule's share includes the hosts' co-financing the co-financed options bring: \(Format.millions(hostMoney)) in the optimised plan, as the hosts' `cofinancing_eur` allows; money is the State's)"
             : ""
         let renewalWords =
             basis.horizonYears != nil && basis.renewalShare < 1

@@ -108,8 +108,7 @@ struct DiagnosticCollector {
 /// User input as it may be echoed in a message.
 public enum Shown {
     /// Control characters (C0, DEL, C1, line and paragraph separators, direction marks and overrides) written as
-    /// `\u{1B}`: an escape
-    /// sequence from a `--set` value or a file name is shown, never sent to the terminal.
+    /// `\u{1B}`: an escape sequence from a `--set` value or a file name is shown, never sent to the terminal.
     public static func safe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = String.UnicodeScalarView()

@@ -98,7 +98,7 @@ struct TableReader {
     /// A line or paragraph separator (U+2028, U+2029), or a direction mark or override (U+200E, U+200F, U+061C,
     /// U+202A…U+202E, U+2066…U+2069): invisible, they break a value's line or reverse how a report, a terminal or a
     /// spreadsheet shows it (a review put U+202E in a name). Refused like the control characters.
-    public static func isLayoutControl(_ scalar: Unicode.Scalar) -> Bool {
+    static func isLayoutControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x2028, 0x2029, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false

@@ -281,8 +281,12 @@ struct ParameterReader {
         }
         if let defaultValue = spec.defaultValue { return (defaultValue, SourceLocation(file: displayPath)) }
         if spec.required && !suggested.contains(path) {
+            // At its section's key (`funding.x:`), or the `--set` that made the section (a review found
+            // `--set funding.x.label=foo` reported at the file alone); the file for a top-level key.
+            let section = path.split(separator: ".").dropLast().joined(separator: ".")
             errors.add(
-                .configuration, SourceLocation(file: displayPath), "missing required key '\(path)' (\(spec.help))")
+                .configuration, section.isEmpty ? SourceLocation(file: displayPath) : location(of: section),
+                "missing required key '\(path)' (\(spec.help))")
         }
         return nil
     }

@@ -46,14 +46,16 @@ struct Run: ParsableCommand {
     )
     var json = false
 
+    // .unconditional: `--keep -1` reads -1 as the value (then refused by validate), as --time-limit does.
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "With --runs-root: after the run, keep only the N newest run folders (never the one latest points to).",
             valueName: "N"))
     var keep: Int?
 
     @Option(
-        name: .customLong("keep-days"),
+        name: .customLong("keep-days"), parsing: .unconditional,
         help: ArgumentHelp(
             "With --runs-root: after the run, remove run folders older than D days (never latest's).", valueName: "D"),
         transform: { try Self.decimal($0, "--keep-days") })

@@ -123,6 +123,12 @@ struct SweepCollectCommand: ParsableCommand {
     func run() throws {
         do throws(RunFailure) {
             let result = try SweepCollect.collect(folder)
+            // Said even with -q: a damaged outcome file is not progress.
+            for id in result.unreadable {
+                StandardError.write(
+                    "repartir: warning: the outcome file of \(id) cannot be read: counted as missing (rerun the sweep to redo it)\n"
+                )
+            }
             if !quiet {
                 var lines = [
                     "repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count) failed), \(result.missing.count) missing"
@@ -130,6 +136,7 @@ struct SweepCollectCommand: ParsableCommand {
                 if !result.missing.isEmpty {
                     lines.append("repartir: missing: " + result.missing.joined(separator: ", "))
                 }
+
                 for failure in result.failed {
                     lines.append(
                         "repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { !$0.isNewline })"

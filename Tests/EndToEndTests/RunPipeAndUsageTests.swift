@@ -184,20 +184,31 @@ struct RunPipeAndUsageTests {
     // MARK: Numbers
 
     @Test(
-        "--time-limit -1 and --mip-gap -0.5 are read as values and refused with the rule (exit 64), not 'Missing value'",
-        arguments: [["--time-limit", "-1"], ["--mip-gap", "-0.5"], ["--time-limit", "0"]])
+        "--time-limit -1, --mip-gap -0.5, --keep -1 and --keep-days -1 are read as values and refused with the rule (exit 64), not 'Missing value'",
+        arguments: [
+            ["--time-limit", "-1"], ["--mip-gap", "-0.5"], ["--time-limit", "0"], ["--keep", "-1"],
+            ["--keep-days", "-1"],
+        ])
     func negativeNumbersAreValues(_ option: [String]) throws {
         let temp = try E2E.temporaryDirectory(prefix: "negative")
         defer { try? FileManager.default.removeItem(at: temp) }
+        // --keep and --keep-days go with --runs-root.
+        let destination =
+            option[0].hasPrefix("--keep")
+            ? ["--runs-root", temp.appendingPathComponent("runs").path]
+            : ["--out", temp.appendingPathComponent("out").path]
         let result = try E2E.repartir(
-            ["run", E2E.smallScenario.path, "--out", temp.appendingPathComponent("out").path] + option, in: temp,
-            environment: [:])
+            ["run", E2E.smallScenario.path] + destination + option, in: temp, environment: [:])
         #expect(result.status == 64, "\(result)")
         #expect(!result.stderrText.contains("Missing value"), "\(result)")
         let rule =
-            option[0] == "--time-limit"
-            ? "--time-limit must be a number of seconds greater than 0 and at most 86400, got \(option[1])"
-            : "--mip-gap must be a relative gap from 0 to 1, got \(option[1])"
+            switch option[0] {
+            case "--time-limit":
+                "--time-limit must be a number of seconds greater than 0 and at most 86400, got \(option[1])"
+            case "--mip-gap": "--mip-gap must be a relative gap from 0 to 1, got \(option[1])"
+            case "--keep": "--keep must be at least 1 (the run just made is kept), got -1"
+            default: "--keep-days must be a number of days greater than 0, got -1"
+            }
         #expect(result.stderrText.contains(rule), "\(result)")
     }
 

@@ -266,6 +266,29 @@ struct SweepTests {
         #expect(checked.status == 0, "\(checked)")
     }
 
+    /// An outcome file damaged after the run: collect counts the variant as missing and says so, in its warning (even
+    /// with -q) and in the row's message (a review found it listed as missing without a word).
+    @Test("A damaged outcome file is counted as missing and said")
+    func aDamagedOutcomeIsSaid() throws {
+        let sweep = try Sweep(
+            "sweep-damaged",
+            "scenario: \(E2E.smallScenario.path)\nname: budgets\n\(Self.shared)grid:\n  programme.budget_eur: [800_000, 900_000]\n"
+        )
+        defer { sweep.remove() }
+        #expect(try sweep.run().status == 0)
+        let id = try Self.documentedID(["programme.budget_eur=800_000"])
+        let outcome = sweep.folder.appendingPathComponent("outcomes/\(id).json")
+        try #require(FileManager.default.fileExists(atPath: outcome.path), "\(outcome.path)")
+        try Data("{\"exit_code\": \"zero\"}".utf8).write(to: outcome)
+        let collected = try E2E.repartir(["sweep", "collect", sweep.folder.path, "-q"], in: sweep.temp)
+        #expect(collected.status == 0, "\(collected)")
+        #expect(
+            collected.stderrText.contains("warning: the outcome file of \(id) cannot be read: counted as missing"),
+            "\(collected)")
+        let row = try #require(try sweep.rows().first { $0["variant_id"] == id })
+        #expect(row["status"] == "missing" && (row["message"] ?? "").contains("cannot be read"), "\(row)")
+    }
+
     @Test(
         "A variant that fails is a row with its exit code and message; rerunning completes it and reuses the variants already done"
     )

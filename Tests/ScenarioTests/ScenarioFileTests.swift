@@ -81,10 +81,18 @@ import Testing
     @Test func missingRequiredKey() throws {
         let found = try C.parameterErrors(replacing("  rate_75_plus: 0.64", ""))
         #expect(found.map(\.message) == ["missing required key 'need.rate_75_plus' (share of people 75+ needing help)"])
-        #expect(found.first?.location == SourceLocation(file: "scenario.yaml"))
+        // At its section's key, `need:` (line 25 of the default scenario file).
+        #expect(found.first?.location == SourceLocation(file: "scenario.yaml", line: 25, column: 1))
         let kind = try C.parameterErrors(replacing("    grant_months: 18\n", "\n"))
         #expect(
             kind.map(\.message) == ["missing required key 'kinds.private.grant_months' (months covered by the grant)"])
+        // A section made by a --set alone is reported at that --set (a review found it at the file).
+        let made = try C.parameterErrors(overrides: ["funding.x.label=foo"])
+        #expect(
+            made.map(\.location.file) == ["--set #1 'funding.x.label=foo'"]
+                && made.first?.message
+                    == "missing required key 'funding.x.state_share' (share of the SMIC the State pays)",
+            "\(made)")
     }
 
     @Test func valueOutOfRange() throws {

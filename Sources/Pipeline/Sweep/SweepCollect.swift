@@ -13,6 +13,9 @@ public enum SweepCollect {
         public let finished: Int
         public let missing: [String]
         public let failed: [(id: String, exitCode: Int32, message: String)]
+        /// Variants whose outcome file exists but cannot be read (damaged by hand or by a disk): counted as missing,
+        /// and said (a review found them listed as missing without a word).
+        public var unreadable: [String] = []
     }
 
     /// Figures copied from each run folder's summary.csv, as written (no reformatting).
@@ -46,6 +49,7 @@ public enum SweepCollect {
             return (key, object["type"] as? String ?? "string")
         }
         var missing: [String] = [], failed: [(id: String, exitCode: Int32, message: String)] = []
+        var unreadable: [String] = []
         var rows: [[String: String]] = []
         for variant in variants {
             guard let id = variant["id"] as? String else { continue }
@@ -74,6 +78,12 @@ public enum SweepCollect {
             } else {
                 row["status"] = "missing"
                 missing.append(id)
+                let path = SweepStore.outcomePath(folder, id)
+                if FileManager.default.fileExists(atPath: path) && SweepStore.readOutcome(folder, id) == nil {
+                    row["message"] =
+                        "its outcome file \(path) cannot be read: counted as missing, rerun the sweep to redo it"
+                    unreadable.append(id)
+                }
             }
             rows.append(row)
         }
@@ -102,9 +112,11 @@ public enum SweepCollect {
         }
         try SweepStore.writeAtomically(page, name: "sweep.md", in: folder)
         try SweepStore.writeAtomically(package, name: DataPackage.fileName, in: folder)
-        return Result(
+        var result = Result(
             folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing, failed: failed
         )
+        result.unreadable = unreadable
+        return result
     }
 
     /// A value of the sweep file as its column's type: `900_000` → `900000`, `150e6` → `150000000`.

@@ -103,9 +103,7 @@ public enum DecompositionReport {
         // "Choosing where the posts go" only when the two plans hold as many posts: otherwise part or all of the gain
         // is the posts the same money holds elsewhere, and the sentence must not credit placement with it (a review
         // read +20,160 a year credited to placement, all of it 90 more posts).
-        let freeing =
-            fixed.map { fixed in freed.map { $0.posts == fixed.posts } ?? true } ?? true
-            ? "choosing where the posts go" : "freeing the geography"
+        let freeing = fixed?.posts == freed?.posts ? "choosing where the posts go" : "freeing the geography"
         // What the optimised plan spends, when it leaves part of the envelope (a review read "€200.00M against
         // €192.05M" as more money, where the plan spent €178.14M).
         let spent = outcome.solved.first { $0.combination.bits == 7 }?.evaluation?.stateCostEUR

@@ -5,6 +5,15 @@ import Foundation
 /// through it (`Format` in Reports, `SVGText` in Pictures), so a figure reads the same everywhere and on every
 /// machine. It lives here, in the module every other one imports, so no module above needs another.
 public enum NumberText {
+    /// A finite number written in decimal notation (digits, sign, `.`, exponent), the one notation repartir reads:
+    /// Swift's parser alone also takes `0x10`, `inf` and `nan`.
+    public static func decimal(_ text: String) -> Double? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let value = Double(text),
+            value.isFinite
+        else { return nil }
+        return value
+    }
+
     /// `value` with exactly `decimals` decimals (0…15); nil for NaN and infinities, which each caller names its way.
     public static func fixed(_ value: Double, decimals: Int, grouping: Bool = false, plusSign: Bool = false) -> String?
     {

@@ -459,11 +459,7 @@ struct ParameterReader {
     }
 
     static func parseNumber(_ text: String) -> Double? {
-        guard let cleaned = DigitSeparators.removed(from: text),
-            cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-            let value = Double(cleaned), value.isFinite
-        else { return nil }
-        return value
+        DigitSeparators.removed(from: text).flatMap(NumberText.decimal)
     }
 }
 

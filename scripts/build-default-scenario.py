@@ -211,6 +211,56 @@ def city_code(code):
     return code
 
 
+# Paris, Lyon and Marseille postal codes of an arrondissement: 75001-75020 (75116), 69001-69009, 13001-13016.
+PLM_POSTAL = (("75", "751", 20), ("69", "6938", 9), ("13", "132", 16))
+
+
+class SiteCommunes:
+    """The commune a host works in, inside the département it is attached to.
+
+    82 rows of the COSELEC file name a commune of another département than their `code_dep`: national networks
+    registered at their seat (Emmaus Connect's posts of ten départements at Paris 19e), and homonyms the
+    geocoding picked in the wrong département (Saint-Denis 93 placed at Saint-Denis de La Réunion). Their
+    `code_dep` and `code_postal` agree with each other, so the département is kept and the commune is moved
+    into it (SOURCES.md, "Site commune"): the commune of the same name there, if exactly one; else the
+    arrondissement of a Paris, Lyon or Marseille postal code; else the département's chef-lieu (a Paris,
+    Lyon or Marseille chef-lieu: its first arrondissement)."""
+
+    def __init__(self, data_dir, deps):
+        self.dep_of = {}
+        self.by_name = {}
+        for r in read_csv(data_dir, F_COMMUNES):
+            self.dep_of[r["code_insee"]] = r["code_dep"]
+            key = (r["code_dep"], normalised(r["nom"]))
+            self.by_name.setdefault(key, []).append(r["code_insee"])
+        self.chef_lieu = {}
+        for d in deps:
+            code = d["chef_lieu_code_insee"]
+            for prefix, city in CITY_ARRONDISSEMENTS:
+                if code == city:
+                    code = prefix + "01" if len(prefix) == 3 else prefix + "1"
+            if self.dep_of.get(code) != d["code_dep"]:
+                die("chef-lieu %s of %s is not a commune of it in %s" % (code, d["code_dep"], F_COMMUNES))
+            self.chef_lieu[d["code_dep"]] = code
+
+    def site(self, row):
+        """(commune code, rule used or None when the published commune is in the département)."""
+        code, dep = row["code_commune_insee"].strip(), row["code_dep"]
+        if self.dep_of.get(code) == dep:
+            return code, None
+        same_name = self.by_name.get((dep, normalised(row["commune"])), [])
+        if len(same_name) == 1:
+            return same_name[0], "same name in the département"
+        postal = row["code_postal"].strip().zfill(5)
+        for prefix, arrondissement, count in PLM_POSTAL:
+            if dep == prefix and (postal.startswith(prefix + "0") or postal == "75116"):
+                n = int(postal[2:]) % 100
+                if 1 <= n <= count:
+                    return arrondissement + ("%02d" % n if len(arrondissement) == 3 else "%d" % n), \
+                        "arrondissement of the postal code"
+        return self.chef_lieu[dep], "chef-lieu of the département"
+
+
 class Catchments:
     """Population and median standard of living of a commune, its EPCI and its département."""
 
@@ -439,6 +489,8 @@ def build(data_dir, out_dir, opts):
     fraction = {"public": opts.cofinancing_public, "private": opts.cofinancing_private}
 
     catchments = Catchments(data_dir, deps)
+    sites = SiteCommunes(data_dir, deps)
+    site_moves = {}
     fallback_counts, level_counts = {}, {}
     out_structs = []
     duplicated_sirets = 0
@@ -459,7 +511,10 @@ def build(data_dir, out_dir, opts):
             overseas = r["code_dep"].startswith("97")
             share = host_share["public_overseas" if (kind == "public" and overseas) else kind]
             level = host_level(kind, r["raison_sociale"])
-            population, median, fallbacks = catchments.catchment(level, r["code_commune_insee"].strip(), r["code_dep"])
+            commune, moved = sites.site(r)
+            if moved:
+                site_moves[moved] = site_moves.get(moved, 0) + 1
+            population, median, fallbacks = catchments.catchment(level, commune, r["code_dep"])
             for fb in fallbacks:
                 fallback_counts[fb] = fallback_counts.get(fb, 0) + 1
             level_counts[level] = level_counts.get(level, 0) + 1
@@ -479,7 +534,7 @@ def build(data_dir, out_dir, opts):
                 "capacity": capacity,
                 "cofinancing_eur": cofin,
                 "posts_2021": posts,
-                "commune_code": r["code_commune_insee"].strip(),
+                "commune_code": commune,
                 "zrr": flag(r["zrr"]),
                 "qpv": flag(r["qpv"]),
                 "host_level": level,
@@ -651,6 +706,7 @@ def build(data_dir, out_dir, opts):
             "posts_kept": total_posts,
             "host_levels": dict(sorted(level_counts.items())),
             "catchment_fallbacks": dict(sorted(fallback_counts.items())),
+            "site_communes_moved_into_their_departement": dict(sorted(site_moves.items())),
             "structures_able_to_cofinance_one_post": {
                 k: sum(1 for s in out_structs if s["kind"] == k and s["cofinancing_eur"] >= host_share[
                     "public_overseas" if (k == "public" and s["territory"].startswith("97")) else k])

@@ -101,19 +101,20 @@ def programme(yaml_text):
 
 def match_structures(coselec, structures):
     """Each COSELEC row → the default scenario's structure id. The default scenario names a structure S<siret>, with
-    -2, -3… for further rows of one siret; rows are matched on (siret, département, name, commune, posts), identical
-    rows in id order (they differ by nothing the scenario holds)."""
+    -2, -3… for further rows of one siret, in the order of (département, name, published commune, posts); rows are
+    matched on (siret, département, name, posts), taken in the order of their published commune, so the n-th row of
+    a group gets its n-th id. The commune is not in the key: the default scenario moves a host's commune into its
+    département when the file names one elsewhere (build-default-scenario.py, `SiteCommunes`)."""
     candidates = defaultdict(list)
     for s in structures:
         siret = s["id"][1:].split("-")[0]
-        candidates[(siret, s["territory"], s["name"], s.get("commune_code", ""), s["posts_2021"])].append(s["id"])
+        candidates[(siret, s["territory"], s["name"], s["posts_2021"])].append(s["id"])
     for ids in candidates.values():
         ids.sort(key=lambda i: (len(i), i))
     matched, unmatched = [], 0
     for r in sorted(coselec, key=lambda r: (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(),
                                             r["code_commune_insee"].strip(), r["date_validation_coselec"])):
-        key = (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(), r["code_commune_insee"].strip(),
-               str(int(r["nb_conseillers_valides_coselec"])))
+        key = (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(), str(int(r["nb_conseillers_valides_coselec"])))
         if candidates.get(key):
             matched.append((candidates[key].pop(0), r))
         else:

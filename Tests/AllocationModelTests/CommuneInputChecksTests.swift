@@ -44,4 +44,20 @@ import Testing
         #expect(warnings[0].contains("1 site(s) in a commune of another territory") && warnings[0].contains("K1"))
         #expect(warnings[1].contains("c4 Four (territory 01)"))
     }
+
+    /// The real commune scenario: every host of the default scenario is sited in its own département (the COSELEC file
+    /// places 82 of them elsewhere, national networks at their seat and homonyms; `scripts/build-default-scenario.py`
+    /// moves them in, SOURCES.md "Site commune"), and the one site elsewhere is the France Services bus of the Eure
+    /// registered in Rouen. With the file's communes as published, this fails with 82 hosts named.
+    @Test func theRealHostsAreSitedInTheirOwnTerritory() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let scenario = try ScenarioLoader.load(
+            root.appendingPathComponent("scenarios/france-relance-2020-communes/scenario.yaml").path)
+        let checks = CommuneInputChecks(try #require(scenario.communes), structures: scenario.structures)
+        #expect(checks.sitesElsewhere.filter { !$0.candidate }.map(\.id) == [])
+        #expect(
+            checks.sitesElsewhere.map { "\($0.id) \($0.territory) \($0.communeCode)" } == ["FS01820 27 76540"])
+        #expect(checks.distantCommunes.isEmpty)
+    }
 }

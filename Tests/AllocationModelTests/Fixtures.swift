@@ -69,4 +69,11 @@ enum Fixtures {
             .deletingLastPathComponent()
             .appendingPathComponent("scenarios/france-relance-2020").path
     }
+
+    /// The national scenario with its hosts' communes as the COSELEC file publishes them: a frozen hard instance
+    /// (Tests/Fixtures/national-hosts-as-published/README.md).
+    static var nationalHostsAsPublishedPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/national-hosts-as-published").path
+    }
 }

@@ -4,9 +4,9 @@ import Scenario
 /// Checks of the commune inputs that are not errors (a scenario may mean them) but change where posts serve, so they
 /// are said (the log of `validate` and `run`, and the report) and never pass silently: a site whose commune lies in
 /// another territory than its host's (its posts count for the host's territory, its floors and caps, and serve the
-/// people around that commune: the real hosts' list has 82, national networks registered at their seat and a few
-/// homonyms where either the territory or the commune code is the wrong one, e.g. Saint-Denis of La Réunion, by its
-/// SIREN and commune code, attached to Seine-Saint-Denis), and a commune whose point lies far from its territory's
+/// people around that commune: the published hosts' file has 82, national networks registered at their seat and a
+/// few homonyms, e.g. Saint-Denis of Seine-Saint-Denis coded as Saint-Denis of La Réunion, which the default
+/// scenario's derivation moves into their département), and a commune whose point lies far from its territory's
 /// other communes (a latitude and longitude swapped).
 public struct CommuneInputChecks: Sendable {
     /// A host or candidate site whose commune is in another territory.

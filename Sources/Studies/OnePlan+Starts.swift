@@ -16,7 +16,7 @@ extension OnePlan {
         guard options.start == nil, model.program.isMixedInteger,
             let found = PrimalHeuristic.plan(
                 for: model, solver: solver, options: options,
-                timeLimitSeconds: min(10, options.timeLimitSeconds / 4))
+                timeLimitSeconds: min(10, options.timeLimitSeconds / 4), payForGains: true)
         else {
             return try solver.solve(model.program, options: options)
         }
@@ -70,7 +70,7 @@ extension OnePlan {
         guard options.start == nil, model.program.isMixedInteger,
             let found = PrimalHeuristic.plan(
                 for: model, solver: solver, options: options,
-                timeLimitSeconds: min(10, options.timeLimitSeconds / 4))
+                timeLimitSeconds: min(10, options.timeLimitSeconds / 4), payForGains: true)
         else { return options.start }
         log(
             String(

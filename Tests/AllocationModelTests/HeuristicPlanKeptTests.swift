@@ -26,7 +26,9 @@ import Testing
         let model = AllocationModel(scenario: scenario)
         // A zero gap: the heuristic's plan (3.6 × 10⁻⁵ from its bound) is not an answer by itself, so GLPK is called.
         let options = SolverOptions(timeLimitSeconds: 60, mipGap: 0)
-        let heuristic = try #require(PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options))
+        // The main solve's search, with its last step (`payForGains`).
+        let heuristic = try #require(
+            PrimalHeuristic.plan(for: model, solver: GLPKSolver(), options: options, payForGains: true))
         #expect(heuristic.gap > 0)
         let result = try OnePlan.solveWithHeuristic(
             model, solver: NoTimeForBranchAndBound(), options: options, log: { _ in })

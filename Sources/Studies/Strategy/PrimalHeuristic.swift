@@ -35,12 +35,17 @@ public enum PrimalHeuristic {
 
     /// A feasible plan of `model.program`, or nil when the relaxation is not solved to optimality or the
     /// floors cannot be repaired. The relaxation has the options' time limit; the one-post moves stop after
-    /// `timeLimitSeconds`.
+    /// `timeLimitSeconds`. `payForGains` adds the search's last step (`Search.payForGains`, docs/model.md, "Solve
+    /// strategy", step 7): the main solve and a chain's start take it (10 s); the re-solves around the plan, whose
+    /// searches get 2 s and must end before their clock for the run to be deterministic, leave it out (in a debug
+    /// build the step's extra rounds took the decomposition's re-solves past their clock).
     public static func plan(
         for model: AllocationModel, solver: any LinearSolver, options: SolverOptions,
-        timeLimitSeconds: Double = 10
+        timeLimitSeconds: Double = 10, payForGains: Bool = false
     ) -> Outcome? {
-        plan(for: model, program: model.program, solver: solver, options: options, timeLimitSeconds: timeLimitSeconds)
+        plan(
+            for: model, program: model.program, solver: solver, options: options, timeLimitSeconds: timeLimitSeconds,
+            payForGains: payForGains)
     }
 
     /// The same search on `program`: the model's variables, in the model's order, under the model's rows and possibly
@@ -48,7 +53,7 @@ public enum PrimalHeuristic {
     /// (a stage's). A `≥` row on one territory's coverage alone is repaired by adding posts in that territory.
     public static func plan(
         for model: AllocationModel, program: LinearProgram, solver: any LinearSolver, options: SolverOptions,
-        timeLimitSeconds: Double = 10
+        timeLimitSeconds: Double = 10, payForGains: Bool = false
     ) -> Outcome? {
         let started = Date()
         precondition(program.variables.count == model.program.variables.count, "the model's variables, in order")
@@ -62,7 +67,7 @@ public enum PrimalHeuristic {
         search.round(relaxed.values)
         guard search.repairFloors() else { return nil }
         search.fill()
-        search.improve(until: Date().addingTimeInterval(timeLimitSeconds))
+        search.improve(until: Date().addingTimeInterval(timeLimitSeconds), payForGains: payForGains)
         guard let values = search.finished() else { return nil }
         return Outcome(
             values: values, objective: program.objectiveValue(of: values), relaxationBound: bound,
@@ -475,14 +480,16 @@ final class Search {
     /// One-post moves while they raise the objective: to another option of the same territory, or from one
     /// territory to another, or an option change paid by a post removed elsewhere (the most promising pairs);
     /// each accepted move is followed by a fill. When none gains, a post taken back and its money spent again
-    /// (`removeAndRefill`).
-    func improve(until deadline: Date, candidates: Int = 40) {
+    /// (`removeAndRefill`), then, with `payForGains`, a gain the money forbids paid for by givers elsewhere.
+    func improve(until deadline: Date, candidates: Int = 40, payForGains paying: Bool = false) {
         for _ in 0..<5_000 {
             guard Date() < deadline else { return }
             if let best = bestMove(candidates: candidates) {
                 apply(best)
                 fill()
-            } else if !removeAndRefill(candidates: candidates, until: deadline) {
+            } else if !removeAndRefill(candidates: candidates, until: deadline),
+                !(paying && payForGains(candidates: candidates, until: deadline))
+            {
                 return
             }
         }
@@ -530,6 +537,94 @@ final class Search {
             beginTrial()
             apply(removal)
             if removal.gain + refill(excluding: removal.changes[0].variable) > epsilon { return true }
+            undo(to: savedValues, activity: savedActivity)
+        }
+        return false
+    }
+
+    /// A gain (an addition or an option change) that one shared row alone forbids (money, most often), paid for by
+    /// givers in other territories: option changes and removals that lose value but free that row. Each step takes,
+    /// among the givers that free no more than what is still needed, the one that loses least for what it frees, and
+    /// finishes with the giver that loses least among those that free all that is left, as soon as the whole then
+    /// gains; undone otherwise. Several small givers can pay where one large one cannot: at €20M on the national
+    /// scenario every post sits at a floor, and four public posts back from 3 years to 2 (€2,500 each) pay a private
+    /// post's 3 years (€12,800) where a private post back to 18 months loses exactly what it pays for; the other
+    /// moves left that plan 0.039 % below HiGHS's optimum (BENCHMARKS.md). Counted in steps, not timed.
+    func payForGains(candidates: Int, until deadline: Date, steps: Int = 32) -> Bool {
+        /// The gain net of the shared resources it takes, at the relaxation's prices: the most promising first.
+        func net(_ move: Move) -> Double {
+            var cost = 0.0
+            for change in move.changes { cost += change.delta * price[change.variable] }
+            return move.gain - cost
+        }
+        let blocked: [Move] = (allDecisions.map(addition) + decisionsOf.indices.flatMap { swaps(in: $0).prefix(3) })
+            .filter { $0.gain > epsilon && allows($0, locally: true) && !allows($0) }
+        let gains = blocked.map { (move: $0, net: net($0)) }
+            .sorted { $0.net != $1.net ? $0.net > $1.net : Self.precedes($0.move, $1.move) }
+            .prefix(candidates).map(\.move)
+        guard !gains.isEmpty else { return false }
+        /// Every option change and removal of `territory` that loses value (or gains nothing) and keeps its rows.
+        func givers(in territory: Int) -> [Move] {
+            var moves: [Move] = []
+            for from in decisionsOf[territory] where values[from] >= 1 {
+                moves.append(move(in: territory, [(from, -1)]))
+                for to in decisionsOf[territory] where to != from {
+                    moves.append(move(in: territory, [(from, -1), (to, 1)]))
+                }
+            }
+            return moves.filter { $0.gain <= epsilon && allows($0, locally: true) }
+        }
+        let initial = decisionsOf.indices.map(givers(in:))
+        let savedValues = values, savedActivity = activity
+        for target in gains {
+            guard Date() < deadline else { return false }
+            let over = target.rows.filter {
+                isShared[$0.row] && activity[$0.row] + $0.delta > program.constraints[$0.row].upper + tolerance
+            }
+            guard over.count == 1, over[0].delta > 0 else { continue }
+            let row = over[0].row
+            let home = territoryOf[target.changes[0].variable]
+            var available = initial
+            beginTrial()
+            var total = 0.0
+            func need() -> Double { activity[row] + over[0].delta - program.constraints[row].upper }
+            for _ in 0..<steps where need() > tolerance {
+                let need = need()
+                func freed(_ giver: Move) -> Double { -(giver.rows.first { $0.row == row }?.delta ?? 0) }
+                var partial: (move: Move, ratio: Double)?
+                var finishing: Move?
+                for (territory, moves) in available.enumerated() where territory != home {
+                    for giver in moves {
+                        let frees = freed(giver)
+                        guard frees > tolerance else { continue }
+                        if frees >= need - tolerance {
+                            if giver.gain > (finishing?.gain ?? -.infinity) { finishing = giver }
+                        } else if -giver.gain / frees < (partial?.ratio ?? .infinity) {
+                            partial = (giver, -giver.gain / frees)
+                        }
+                    }
+                }
+                let chosen: Move
+                if let finishing, total + finishing.gain + target.gain > epsilon, allows(finishing) {
+                    chosen = finishing
+                } else if let partial, allows(partial.move) {
+                    chosen = partial.move
+                } else {
+                    break
+                }
+                apply(chosen)
+                total += chosen.gain
+                let territory = territoryOf[chosen.changes[0].variable]
+                available[territory] = givers(in: territory)
+                if total + target.gain <= epsilon { break }
+            }
+            if need() <= tolerance, allows(target) {
+                apply(target)
+                if total + target.gain > epsilon {
+                    fill()
+                    return true
+                }
+            }
             undo(to: savedValues, activity: savedActivity)
         }
         return false

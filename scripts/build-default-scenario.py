@@ -213,6 +213,11 @@ def city_code(code):
 
 # Paris, Lyon and Marseille postal codes of an arrondissement: 75001-75020 (75116), 69001-69009, 13001-13016.
 PLM_POSTAL = (("75", "751", 20), ("69", "6938", 9), ("13", "132", 16))
+# Sites read by hand where the rules below would guess (SOURCES.md, "Site commune"): siret -> (commune, why).
+SITE_OVERRIDES = {
+    "20005850100012": ("48099", "Bourgs sur Colagne, the commune nouvelle (SIREN 200058501, created in 2016) whose "
+                                "postal code is the row's 48100; the file names it \"Bourg\" and codes it in Haute-Marne"),
+}
 
 
 class SiteCommunes:
@@ -220,11 +225,13 @@ class SiteCommunes:
 
     82 rows of the COSELEC file name a commune of another département than their `code_dep`: national networks
     registered at their seat (Emmaus Connect's posts of ten départements at Paris 19e), and homonyms the
-    geocoding picked in the wrong département (Saint-Denis 93 placed at Saint-Denis de La Réunion). Their
-    `code_dep` and `code_postal` agree with each other, so the département is kept and the commune is moved
-    into it (SOURCES.md, "Site commune"): the commune of the same name there, if exactly one; else the
-    arrondissement of a Paris, Lyon or Marseille postal code; else the département's chef-lieu (a Paris,
-    Lyon or Marseille chef-lieu: its first arrondissement)."""
+    geocoding picked in the wrong département (Saint-Denis 93 placed at Saint-Denis de La Réunion). The
+    département is what the programme attached the posts to, and the postal code agrees with it in all 82, so it
+    is kept (SOURCES.md, "Site commune"): an intercommunal host whose EPCI spans the département keeps its seat;
+    else a row read by hand (`SITE_OVERRIDES`); else the commune is moved into the département: the commune of the
+    same name there, if exactly one and the postal code is not a chef-lieu's (DD000); else the arrondissement of a
+    Paris, Lyon or Marseille postal code; else the département's chef-lieu (a Paris, Lyon or Marseille chef-lieu:
+    its first arrondissement)."""
 
     def __init__(self, data_dir, deps):
         self.dep_of = {}
@@ -233,6 +240,11 @@ class SiteCommunes:
             self.dep_of[r["code_insee"]] = r["code_dep"]
             key = (r["code_dep"], normalised(r["nom"]))
             self.by_name.setdefault(key, []).append(r["code_insee"])
+        self.epci_of = {r["code_insee"]: r["siren_epci"] for r in read_csv(data_dir, F_EPCI)}
+        self.epci_deps = {}
+        for code, epci in self.epci_of.items():
+            if code in self.dep_of:
+                self.epci_deps.setdefault(epci, set()).add(self.dep_of[code])
         self.chef_lieu = {}
         for d in deps:
             code = d["chef_lieu_code_insee"]
@@ -242,16 +254,24 @@ class SiteCommunes:
             if self.dep_of.get(code) != d["code_dep"]:
                 die("chef-lieu %s of %s is not a commune of it in %s" % (code, d["code_dep"], F_COMMUNES))
             self.chef_lieu[d["code_dep"]] = code
+        for siret, (code, _) in SITE_OVERRIDES.items():
+            if code not in self.dep_of:
+                die("site override of %s: commune %s not in %s" % (siret, code, F_COMMUNES))
 
-    def site(self, row):
+    def site(self, row, level):
         """(commune code, rule used or None when the published commune is in the département)."""
         code, dep = row["code_commune_insee"].strip(), row["code_dep"]
         if self.dep_of.get(code) == dep:
             return code, None
-        same_name = self.by_name.get((dep, normalised(row["commune"])), [])
-        if len(same_name) == 1:
-            return same_name[0], "same name in the département"
+        if level == "intercommunal" and dep in self.epci_deps.get(self.epci_of.get(city_code(code)), ()):
+            return code, "kept: an intercommunal host whose EPCI spans the département"
+        override = SITE_OVERRIDES.get(row["siret"].strip())
+        if override and self.dep_of[override[0]] == dep:
+            return override[0], "read by hand"
         postal = row["code_postal"].strip().zfill(5)
+        same_name = self.by_name.get((dep, normalised(row["commune"])), [])
+        if len(same_name) == 1 and not postal.endswith("000"):
+            return same_name[0], "same name in the département"
         for prefix, arrondissement, count in PLM_POSTAL:
             if dep == prefix and (postal.startswith(prefix + "0") or postal == "75116"):
                 n = int(postal[2:]) % 100
@@ -511,7 +531,7 @@ def build(data_dir, out_dir, opts):
             overseas = r["code_dep"].startswith("97")
             share = host_share["public_overseas" if (kind == "public" and overseas) else kind]
             level = host_level(kind, r["raison_sociale"])
-            commune, moved = sites.site(r)
+            commune, moved = sites.site(r, level)
             if moved:
                 site_moves[moved] = site_moves.get(moved, 0) + 1
             population, median, fallbacks = catchments.catchment(level, commune, r["code_dep"])
@@ -706,7 +726,7 @@ def build(data_dir, out_dir, opts):
             "posts_kept": total_posts,
             "host_levels": dict(sorted(level_counts.items())),
             "catchment_fallbacks": dict(sorted(fallback_counts.items())),
-            "site_communes_moved_into_their_departement": dict(sorted(site_moves.items())),
+            "site_communes_outside_their_departement": dict(sorted(site_moves.items())),
             "structures_able_to_cofinance_one_post": {
                 k: sum(1 for s in out_structs if s["kind"] == k and s["cofinancing_eur"] >= host_share[
                     "public_overseas" if (k == "public" and s["territory"].startswith("97")) else k])

@@ -114,7 +114,8 @@ def match_structures(coselec, structures):
     matched, unmatched = [], 0
     for r in sorted(coselec, key=lambda r: (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(),
                                             r["code_commune_insee"].strip(), r["date_validation_coselec"])):
-        key = (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(), str(int(r["nb_conseillers_valides_coselec"])))
+        key = (r["siret"].strip(), r["code_dep"], r["raison_sociale"].strip(),
+               str(int(r["nb_conseillers_valides_coselec"])))
         if candidates.get(key):
             matched.append((candidates[key].pop(0), r))
         else:

@@ -549,7 +549,8 @@ final class Search {
     /// gains; undone otherwise. Several small givers can pay where one large one cannot: at €20M on the national
     /// scenario every post sits at a floor, and four public posts back from 3 years to 2 (€2,500 each) pay a private
     /// post's 3 years (€12,800) where a private post back to 18 months loses exactly what it pays for; the other
-    /// moves left that plan 0.039 % below HiGHS's optimum (BENCHMARKS.md). Counted in steps, not timed.
+    /// moves left that plan 0.039 % below HiGHS's optimum (BENCHMARKS.md). At most `steps` givers a gain, `candidates`
+    /// gains a call; the search's clock still ends it.
     func payForGains(candidates: Int, until deadline: Date, steps: Int = 32) -> Bool {
         /// The gain net of the shared resources it takes, at the relaxation's prices: the most promising first.
         func net(_ move: Move) -> Double {
@@ -557,8 +558,15 @@ final class Search {
             for change in move.changes { cost += change.delta * price[change.variable] }
             return move.gain - cost
         }
+        /// The one shared row `move` breaks, with its excess, nil when it breaks none or more than one.
+        func blockingRow(_ move: Move) -> (row: Int, delta: Double)? {
+            let over = move.rows.filter {
+                isShared[$0.row] && activity[$0.row] + $0.delta > program.constraints[$0.row].upper + tolerance
+            }
+            return over.count == 1 && over[0].delta > 0 ? over[0] : nil
+        }
         let blocked: [Move] = (allDecisions.map(addition) + decisionsOf.indices.flatMap { swaps(in: $0).prefix(3) })
-            .filter { $0.gain > epsilon && allows($0, locally: true) && !allows($0) }
+            .filter { $0.gain > epsilon && allows($0, locally: true) && blockingRow($0) != nil }
         let gains = blocked.map { (move: $0, net: net($0)) }
             .sorted { $0.net != $1.net ? $0.net > $1.net : Self.precedes($0.move, $1.move) }
             .prefix(candidates).map(\.move)
@@ -578,17 +586,16 @@ final class Search {
         let savedValues = values, savedActivity = activity
         for target in gains {
             guard Date() < deadline else { return false }
-            let over = target.rows.filter {
-                isShared[$0.row] && activity[$0.row] + $0.delta > program.constraints[$0.row].upper + tolerance
-            }
-            guard over.count == 1, over[0].delta > 0 else { continue }
-            let row = over[0].row
+            guard let over = blockingRow(target) else { continue }
+            let row = over.row
             let home = territoryOf[target.changes[0].variable]
             var available = initial
             beginTrial()
             var total = 0.0
-            func need() -> Double { activity[row] + over[0].delta - program.constraints[row].upper }
-            for _ in 0..<steps where need() > tolerance {
+            func need() -> Double { activity[row] + over.delta - program.constraints[row].upper }
+            var step = 0
+            while step < steps, need() > tolerance {
+                step += 1
                 let need = need()
                 func freed(_ giver: Move) -> Double { -(giver.rows.first { $0.row == row }?.delta ?? 0) }
                 var partial: (move: Move, ratio: Double)?

@@ -5,9 +5,9 @@ import Scenario
 /// are said (the log of `validate` and `run`, and the report) and never pass silently: a site whose commune lies in
 /// another territory than its host's (its posts count for the host's territory, its floors and caps, and serve the
 /// people around that commune: the published hosts' file has 82, national networks registered at their seat and a
-/// few homonyms, e.g. Saint-Denis of Seine-Saint-Denis coded as Saint-Denis of La Réunion, which the default
-/// scenario's derivation moves into their département), and a commune whose point lies far from its territory's
-/// other communes (a latitude and longitude swapped).
+/// few homonyms, e.g. Saint-Denis of Seine-Saint-Denis coded as Saint-Denis of La Réunion; the default scenario's
+/// derivation moves 81 of them into their département and keeps an intercommunality's seat), and a commune whose
+/// point lies far from its territory's other communes (a latitude and longitude swapped).
 public struct CommuneInputChecks: Sendable {
     /// A host or candidate site whose commune is in another territory.
     public struct SiteElsewhere: Sendable, Equatable {

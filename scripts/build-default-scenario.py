@@ -220,6 +220,11 @@ SITE_OVERRIDES = {
 }
 
 
+def arrondissement_code(prefix, n):
+    """INSEE code of arrondissement `n` from its city's prefix: ('751', 1) -> 75101, ('6938', 9) -> 69389."""
+    return prefix + ("%02d" % n if len(prefix) == 3 else "%d" % n)
+
+
 class SiteCommunes:
     """The commune a host works in, inside the département it is attached to.
 
@@ -233,14 +238,14 @@ class SiteCommunes:
     Paris, Lyon or Marseille postal code; else the département's chef-lieu (a Paris, Lyon or Marseille chef-lieu:
     its first arrondissement)."""
 
-    def __init__(self, data_dir, deps):
+    def __init__(self, data_dir, deps, epci_of):
         self.dep_of = {}
         self.by_name = {}
         for r in read_csv(data_dir, F_COMMUNES):
             self.dep_of[r["code_insee"]] = r["code_dep"]
             key = (r["code_dep"], normalised(r["nom"]))
             self.by_name.setdefault(key, []).append(r["code_insee"])
-        self.epci_of = {r["code_insee"]: r["siren_epci"] for r in read_csv(data_dir, F_EPCI)}
+        self.epci_of = epci_of  # Catchments' (EPCI by commune, BANATIC 2024)
         self.epci_deps = {}
         for code, epci in self.epci_of.items():
             if code in self.dep_of:
@@ -250,7 +255,7 @@ class SiteCommunes:
             code = d["chef_lieu_code_insee"]
             for prefix, city in CITY_ARRONDISSEMENTS:
                 if code == city:
-                    code = prefix + "01" if len(prefix) == 3 else prefix + "1"
+                    code = arrondissement_code(prefix, 1)
             if self.dep_of.get(code) != d["code_dep"]:
                 die("chef-lieu %s of %s is not a commune of it in %s" % (code, d["code_dep"], F_COMMUNES))
             self.chef_lieu[d["code_dep"]] = code
@@ -276,8 +281,7 @@ class SiteCommunes:
             if dep == prefix and (postal.startswith(prefix + "0") or postal == "75116"):
                 n = int(postal[2:]) % 100
                 if 1 <= n <= count:
-                    return arrondissement + ("%02d" % n if len(arrondissement) == 3 else "%d" % n), \
-                        "arrondissement of the postal code"
+                    return arrondissement_code(arrondissement, n), "arrondissement of the postal code"
         return self.chef_lieu[dep], "chef-lieu of the département"
 
 
@@ -509,7 +513,7 @@ def build(data_dir, out_dir, opts):
     fraction = {"public": opts.cofinancing_public, "private": opts.cofinancing_private}
 
     catchments = Catchments(data_dir, deps)
-    sites = SiteCommunes(data_dir, deps)
+    sites = SiteCommunes(data_dir, deps, catchments.epci_of)
     site_moves = {}
     fallback_counts, level_counts = {}, {}
     out_structs = []

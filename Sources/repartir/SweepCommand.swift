@@ -136,7 +136,6 @@ struct SweepCollectCommand: ParsableCommand {
                 if !result.missing.isEmpty {
                     lines.append("repartir: missing: " + result.missing.joined(separator: ", "))
                 }
-
                 for failure in result.failed {
                     lines.append(
                         "repartir: failed: \(failure.id) (exit \(failure.exitCode)): \(failure.message.prefix { !$0.isNewline })"

@@ -112,11 +112,10 @@ public enum SweepCollect {
         }
         try SweepStore.writeAtomically(page, name: "sweep.md", in: folder)
         try SweepStore.writeAtomically(package, name: DataPackage.fileName, in: folder)
-        var result = Result(
-            folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing, failed: failed
-        )
-        result.unreadable = unreadable
-        return result
+        return Result(
+            folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing,
+            failed: failed,
+            unreadable: unreadable)
     }
 
     /// A value of the sweep file as its column's type: `900_000` → `900000`, `150e6` → `150000000`.

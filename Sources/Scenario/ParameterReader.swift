@@ -343,7 +343,7 @@ struct ParameterReader {
         guard valid else {
             errors.add(
                 .configuration, location,
-                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '\(Shown.value(text))'"
+                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-' (it names the run directory), found '\(Shown.value(text))'"
             )
             return nil
         }

@@ -73,7 +73,7 @@ struct Diff: ParsableCommand {
                 try OutputPublisher.checkHoldsNone(
                     of: [pair.0, pair.1], destination: out, what: "a run this diff reads", example: "--out out/diff")
                 try OutputPublisher.publish(files, to: out)
-                if !quiet { StandardError.write("repartir: wrote \(out)\(diff.hasChanges ? "" : " (no change)")\n") }
+                if !quiet { StandardError.line("wrote \(out)\(diff.hasChanges ? "" : " (no change)")") }
             } else if let page = files.first(where: { $0.name == "diff.md" }) {
                 _ = writeAll(1, page.content)
             }

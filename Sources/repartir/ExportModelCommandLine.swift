@@ -34,6 +34,15 @@ struct ExportModel: ParsableCommand {
     )
     var commune = false
 
+    func validate() throws {
+        if let output, output.isEmpty {
+            throw ValidationError("-o is empty (an unset variable?): give a file, or omit -o to write to stdout")
+        }
+        if let output, output.hasSuffix("/") {
+            throw ValidationError("-o names a folder ('\(Shown.value(output))'): give a file, e.g. -o model.\(format.rawValue)")
+        }
+    }
+
     func run() throws {
         let overrides = try common.overrides()
         // GLPK writes into a private folder (never a predictable name in /tmp); it is removed on

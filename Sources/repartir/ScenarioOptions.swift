@@ -39,7 +39,7 @@ struct ScenarioOptions: ParsableArguments {
     /// Progress, unless `--quiet`; a warning always (a cron job runs with `-q`, and a run that could not record
     /// itself in runs.csv, or moved a file aside, must say so: a review found it silent).
     func log(_ message: String) {
-        if !quiet || message.hasPrefix("warning:") { StandardError.write("repartir: \(message)\n") }
+        if !quiet || message.hasPrefix("warning:") { StandardError.line(message) }
     }
 }
 

@@ -11,16 +11,25 @@ import Scenario
 #endif
 
 /// stderr for every message of repartir. When the reader is gone (EPIPE) logging stops and the
-/// work goes on: a run whose log nobody reads still publishes, with its usual exit code.
+/// work goes on: a run whose log nobody reads still publishes, with its usual exit code. Control characters other
+/// than the line breaks between messages are written as `\u{1B}` (`Shown.safe`): a path or value echoed in a
+/// message never sends an escape sequence to the terminal, whichever message quotes it.
 enum StandardError {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var closed = false
 
     static func write(_ text: String) {
+        let shown = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Shown.safe(String($0)) }.joined(separator: "\n")
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
-        if writeAll(2, Data(text.utf8)) != 0 { closed = true }
+        if writeAll(2, Data(shown.utf8)) != 0 { closed = true }
+    }
+
+    /// One log line: its own line breaks too are shown escaped (`\u{A}`), so a path holding one cannot split it.
+    static func line(_ message: String) {
+        write("repartir: \(Shown.safe(message))\n")
     }
 }
 

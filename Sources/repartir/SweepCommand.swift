@@ -55,7 +55,7 @@ struct SweepRun: ParsableCommand {
     func run() throws {
         installStopSignalHandlers()
         let log: @Sendable (String) -> Void = { [quiet] message in
-            if !quiet || message.hasPrefix("warning:") { StandardError.write("repartir: \(message)\n") }
+            if !quiet || message.hasPrefix("warning:") { StandardError.line(message) }
         }
         do throws(RunFailure) {
             let sweepFile: SweepFile

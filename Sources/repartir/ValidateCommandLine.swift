@@ -21,6 +21,7 @@ struct Validate: ParsableCommand {
         do {
             let (scenario, model) = try RunCommand.validate(common.scenario, overrides: overrides)
             try RunCommand.checkConsistency(scenario)
+            try RunCommand.checkReachSize(scenario)
             RunCommand.inputWarnings(scenario).forEach(common.log)
             common.log(
                 "\(scenario.parameters.name) is valid: \(scenario.territories.count) territories, \(scenario.structures.count) structures, model of \(model.program.variables.count) variables and \(model.program.constraints.count) constraints"

@@ -112,6 +112,24 @@ struct RunLinkTests {
         #expect(!result.stderrText.contains("forged line"), "only the first line of the file is echoed: \(result)")
     }
 
+    @Test("an output path with terminal escapes and a line break is echoed escaped, in every message that quotes it")
+    func outputPathControlCharactersAreNeutralised() throws {
+        let place = try Place("path-escapes")
+        defer { place.remove() }
+        let out = place.shared.appendingPathComponent("x\u{1B}[31mRED\ny")
+        let published = try place.run(["--out", out.path])
+        #expect(published.status == 0, "\(published)")
+        try Data("a file\n".utf8).write(to: place.shared.appendingPathComponent("f\u{1B}[33mY"))
+        let blocked = try place.run(["--out", place.shared.appendingPathComponent("f\u{1B}[33mY").path])
+        #expect(blocked.status == 73, "\(blocked)")
+        for result in [published, blocked] {
+            #expect(!result.stderrText.unicodeScalars.contains { $0.value == 0x1B }, "\(result)")
+            #expect(result.stderrText.split(separator: "\n").allSatisfy { !$0.hasPrefix("y") }, "\(result)")
+        }
+        #expect(published.stderrText.contains("x\\u{1B}[31mRED\\u{A}y"), "\(published)")
+        #expect(blocked.stderrText.contains("f\\u{1B}[33mY"), "\(blocked)")
+    }
+
     // MARK: Staging and leftovers
 
     @Test(

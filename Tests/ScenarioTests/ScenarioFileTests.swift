@@ -123,9 +123,11 @@ import Testing
         let found = try C.parameterErrors(replacing("name: france-relance-2020", "name: ../../etc"))
         #expect(
             found.map(\.message) == [
-                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the run directory), found '../../etc'"
+                "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-' (it names the run directory), found '../../etc'"
             ])
         #expect(try C.parameterErrors(replacing("name: france-relance-2020", "name: \"\"")).count == 1)
+        #expect(try C.parameterErrors(replacing("name: france-relance-2020", "name: \"...\"")).count == 1)
+        #expect(try C.parameterErrors(replacing("name: france-relance-2020", "name: \"-x\"")).count == 1)
     }
 
     @Test func duplicatedKey() throws {

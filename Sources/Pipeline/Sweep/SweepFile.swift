@@ -117,7 +117,7 @@ public struct SweepFile: Sendable {
                     if let given = name, !SweepFile.isID(given) {
                         problem(
                             value,
-                            "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (it names the sweep's folder), found '\(Shown.value(given))'"
+                            "'name' must be 1 to 64 ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-' (it names the sweep's folder), found '\(Shown.value(given))'"
                         )
                     }
                 case "set": shared = settings(value, key)
@@ -202,7 +202,7 @@ public struct SweepFile: Sendable {
                 throw ScenarioError([
                     Diagnostic(
                         .configuration, SourceLocation(file: path),
-                        "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-')"
+                        "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-')"
                     )
                 ])
             }

@@ -204,7 +204,7 @@ public struct RunDiff: Sendable {
 
     static func csv(_ path: String) throws(RunFailure) -> CSVTable {
         do {
-            return try CSVTable(path: path)
+            return try CSVTable(path: path).withoutFormulaGuards()
         } catch {
             throw .input(error)
         }

@@ -188,3 +188,25 @@ public struct CSVTable: Sendable {
         records = Array(rows.dropFirst())
     }
 }
+
+extension CSVTable {
+    /// The table as repartir wrote it, read back: a text cell its CSV writer guarded against spreadsheet formulas
+    /// (a leading `'` before `=`, `+`, `-`, `@`, tab or carriage return; docs/outputs.md) is read without the `'`,
+    /// so a structure id such as `-S1` written `'-S1` joins the scenario again. Only for a run's own tables: an input
+    /// table is read as given.
+    public func withoutFormulaGuards() -> CSVTable {
+        func unguarded(_ field: Field) -> Field {
+            let scalars = field.text.unicodeScalars
+            guard scalars.first == "'", let next = scalars.dropFirst().first, ["=", "+", "-", "@", "\t", "\r"].contains(next)
+            else { return field }
+            return Field(text: String(field.text.dropFirst()), line: field.line, column: field.column)
+        }
+        return CSVTable(path: path, header: header.map(unguarded), records: records.map { $0.map(unguarded) })
+    }
+
+    private init(path: String, header: [Field], records: [[Field]]) {
+        self.path = path
+        self.header = header
+        self.records = records
+    }
+}

@@ -59,7 +59,7 @@ public struct PreviousCommunePlan: Sendable {
             "--warm-start: no run folder here (give the folder of a previous run of a scenario with a demand table, which holds \(file))"
         )
         let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's commune plan")
-        let table = try CSVTable(data: bytes, path: path)
+        let table = try CSVTable(data: bytes, path: path).withoutFormulaGuards()
         var reader = TableReader(
             table: table,
             columns: [
@@ -120,7 +120,7 @@ public struct PreviousCommunePlan: Sendable {
     ) throws(ScenarioError) -> (
         rows: [BasisEntry], columns: [BasisEntry]
     ) {
-        let table = try CSVTable(data: bytes, path: path)
+        let table = try CSVTable(data: bytes, path: path).withoutFormulaGuards()
         var reader = TableReader(
             table: table,
             columns: [

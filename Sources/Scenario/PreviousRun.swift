@@ -21,7 +21,8 @@ public enum PreviousRun {
             "closeness:run: no run folder here (give the folder of a previous run, which holds \(territoryFile))")
         let path = (folder as NSString).appendingPathComponent(territoryFile)
         let table = try CSVTable(
-            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
+            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path
+        ).withoutFormulaGuards()
         var reader = TableReader(
             table: table,
             columns: [.init(name: "territory_code", required: true), .init(name: "posts", required: true)])
@@ -58,7 +59,8 @@ public enum PreviousRun {
         let path = (folder as NSString).appendingPathComponent(structureFile)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let table = try CSVTable(
-            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path)
+            data: try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan"), path: path
+        ).withoutFormulaGuards()
         var reader = TableReader(
             table: table,
             columns: [

@@ -18,7 +18,7 @@ extension ScenarioLoader {
         )
         let path = (folder as NSString).appendingPathComponent(previousPlanFile)
         let bytes = try InputFileReader.bytes(of: path, shownAs: path, what: "the previous run's plan")
-        let table = try CSVTable(data: bytes, path: path)
+        let table = try CSVTable(data: bytes, path: path).withoutFormulaGuards()
         let (commitments, errors) = CommitmentTable.commitments(
             table, structures: scenario.structures, territories: scenario.territories,
             parameters: scenario.parameters, mode: mode)

@@ -49,6 +49,28 @@ struct CommitmentsFromRunTests {
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
     }
 
+    /// A structure id starting with `-` (the input rules allow it) is written `'-…` in the run's tables, guarded against
+    /// spreadsheet formulas; read back as last night's plan, it is the scenario's structure again (a review found it
+    /// refused as an unknown structure, exit 65).
+    @Test func readsBackAnIdItsCSVWriterGuarded() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "commitments-from-dash")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = directory.appendingPathComponent("scenario")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.example), to: scenario)
+        let structures = scenario.appendingPathComponent("structures.csv")
+        let text = try E2E.text(structures)
+        #expect(text.contains("S21230080000019,"))
+        try Data(text.replacingOccurrences(of: "S21230080000019,", with: "-S21230080000019,").utf8).write(to: structures)
+        let first = try E2E.repartir(["run", scenario.path, "--out", "first", "-q"], in: directory)
+        #expect(first.status == 0, "\(first)")
+        let before = try plan(directory.appendingPathComponent("first"))
+        #expect((before.posts["'-S21230080000019|full"] ?? 0) + (before.posts["'-S21230080000019|partial_3y"] ?? 0) > 0)
+        let second = try E2E.repartir(
+            ["run", scenario.path, "--out", "second", "-q", "--commitments-from", "first"], in: directory)
+        #expect(second.status == 0, "\(second)")
+        #expect(try plan(directory.appendingPathComponent("second")).posts == before.posts)
+    }
+
     /// The same at national scale (2,886 structures, up to 4,000 posts): last night's plan as locked commitments is
     /// tonight's.
     @Test func reproducesANationalRunExactly() throws {

@@ -61,6 +61,10 @@ public struct CommuneInputs: Sendable {
     /// A warm start's answer farther than this from its bound is solved again without the start
     /// (`reach.warm_max_gap`): a faster answer is worth having only as close to its bound as the cold one would be.
     public let warmMaxGap: Double
+    /// The most site–commune pairs in reach a run takes on (`reach.max_pairs`): checked before the reach and the model
+    /// are built, which grow with them (at 250 km a run took minutes and 11 GB before its first solve).
+    public let maxPairs: Int
+    public static let defaultMaxPairs = 2_000_000
     /// 0.5 %: the commune plan's gap target (docs/model.md); the cold solves measured nationally stay under it.
     public static let defaultWarmMaxGap = 0.005
 
@@ -80,8 +84,10 @@ public struct CommuneInputs: Sendable {
     public init(
         communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
         radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil,
-        endowReach: EndowReach? = nil, bound: Bound = .relaxation, warmMaxGap: Double = CommuneInputs.defaultWarmMaxGap
+        endowReach: EndowReach? = nil, bound: Bound = .relaxation, warmMaxGap: Double = CommuneInputs.defaultWarmMaxGap,
+        maxPairs: Int = CommuneInputs.defaultMaxPairs
     ) {
+        self.maxPairs = maxPairs
         self.endowReach = endowReach
         self.warmMaxGap = warmMaxGap
         self.bound = bound

@@ -160,6 +160,8 @@ enum DemandLoader {
         var bound = CommuneInputs.Bound.relaxation
         /// `reach.warm_max_gap`: the largest gap a warm start's answer may keep.
         var warmMaxGap = CommuneInputs.defaultWarmMaxGap
+        /// `reach.max_pairs`: the most site–commune pairs in reach a run takes on.
+        var maxPairs = CommuneInputs.defaultMaxPairs
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
@@ -169,6 +171,7 @@ enum DemandLoader {
             radiusKm: reader.number("reach.radius_km"), breakpoints: reader.numbers("reach.breakpoints"),
             reachTablePath: reader.text("reach.table").map(resolve), maxMinutes: reader.number("reach.max_minutes"))
         settings.warmMaxGap = reader.number("reach.warm_max_gap") ?? CommuneInputs.defaultWarmMaxGap
+        settings.maxPairs = reader.integer("reach.max_pairs") ?? CommuneInputs.defaultMaxPairs
         let stages = (reader.text("reach.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let endowBy = reader.text("reach.endow_by") ?? "people"
@@ -296,6 +299,7 @@ enum DemandLoader {
         return CommuneInputs(
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable,
-            endowReach: settings.endowReach, bound: settings.bound, warmMaxGap: settings.warmMaxGap)
+            endowReach: settings.endowReach, bound: settings.bound, warmMaxGap: settings.warmMaxGap,
+            maxPairs: settings.maxPairs)
     }
 }

@@ -211,6 +211,11 @@ enum ParameterSchema {
                 "the commune plan's bound: relaxation (the LP relaxation; the Lagrangian bound if it does not finish in the run's time) or lagrangian (no LP: faster, looser)"
         ),
         .init(
+            path: "reach.max_pairs", type: .integer(1...1_000_000_000), required: false, defaultValue: "2000000",
+            help:
+                "the most site–commune pairs in reach a run takes on (checked before anything is built: the commune model grows with them; 50 km puts 1.6 million in reach, 100 km 5.8 million)"
+        ),
+        .init(
             path: "reach.warm_max_gap", type: .number(0...1), required: false, defaultValue: "0.005",
             help:
                 "with --warm-start: a warm answer farther than this relative gap from its bound is solved again without the start, in the time left (1: keep every warm answer)"

@@ -301,7 +301,9 @@ public enum ScenarioLoader {
         parameters.objective.tieBreak = tieBreak == "none" ? nil : tieBreak
         parameters.comparison.gapRangeProofs = gapRangeProofs
         parameters.settingsOverFile = reader.overrides.map { ($0.key, $0.value) }
-        for key in ["comparison.baselines", "objective.stages", "objective.tie_break"] {
+        for key in [
+            "comparison.baselines", "objective.stages", "objective.tie_break", "reach.radius_km", "reach.max_minutes",
+        ] {
             parameters.keyLocations[key] = reader.location(of: key)
         }
         return parameters

@@ -471,8 +471,6 @@ import Testing
         #expect(stage.status == 64 && stage.stderrText.contains("one stage (value)"), "\(stage)")
     }
 
-    /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26
-    /// on this 2.5-post budget), named as such in `commune_model.csv` and in the report, which says why.
     /// SIGINT while the real commune scenario's plan is solved (on a thread of its own, beside the département
     /// analyses): the run is interrupted (130) and says so, publishes nothing, and ends within seconds. It used to end
     /// "no plan found" (21): the relaxation the signal cancelled was taken for a failure of the commune model.
@@ -498,6 +496,30 @@ import Testing
         #expect(seconds < 20, "exit \(seconds) s after the signal")
     }
 
+    /// More site–commune pairs in reach than `reach.max_pairs` is refused before anything is built (exit 78, naming the
+    /// reach's key), by `validate` and by `run`, which then writes nothing: a review's 250 km run (27.8 million pairs)
+    /// took 180–205 s of a 30 s budget and 11 GB before saying it had no plan.
+    @Test func aReachBeyondItsPairLimitIsRefusedBeforeBuilding() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "communes-max-pairs")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let scenario = E2E.packageRoot.appendingPathComponent("scenarios/france-relance-2020-communes").path
+        let wide = try E2E.repartir(["validate", scenario, "--set", "reach.radius_km=250"], in: temp)
+        #expect(wide.status == 78, "\(wide)")
+        #expect(wide.stderrText.contains("reach.radius_km = 250 km puts more than reach.max_pairs = 2"), "\(wide)")
+        let out = temp.appendingPathComponent("out")
+        let run = try E2E.repartir(["run", scenario, "--set", "reach.radius_km=250", "--out", out.path], in: temp)
+        #expect(run.status == 78, "\(run)")
+        #expect(!run.stderrText.contains("commune model:"), "nothing is built: \(run)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // The default 15 km puts 166,281 pairs in reach: under the default limit, over a limit of 100,000.
+        let tight = try E2E.repartir(["validate", scenario, "--set", "reach.max_pairs=100000"], in: temp)
+        #expect(tight.status == 78 && tight.stderrText.contains("reach.radius_km = 15 km"), "\(tight)")
+        let fine = try E2E.repartir(["validate", scenario, "--set", "reach.max_pairs=170000"], in: temp)
+        #expect(fine.status == 0, "\(fine)")
+    }
+
+    /// `reach.bound: lagrangian`: no LP relaxation; the bound is the Lagrangian one (at least the relaxation's 424.26
+    /// on this 2.5-post budget), named as such in `commune_model.csv` and in the report, which says why.
     @Test func aLagrangianBoundIsNamedAndExplained() throws {
         let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let out = try E2E.temporaryDirectory(prefix: "communes-lagrangian").appendingPathComponent("run")

@@ -101,6 +101,29 @@ public struct CommuneReach: Sendable {
         self.unitGroups = unitGroups
     }
 
+    /// The pairs (site commune, commune) in reach of `siteCommunes`, each site's own commune counted, as `init` would find
+    /// them, counted without building the reach and no further than just past `limit`: the run checks the size of
+    /// what it is asked to build before building it (`reach.max_pairs`).
+    public static func pairs(
+        inputs: CommuneInputs, siteCommunes: [Int], radiusKm: Double, countingPast limit: Int
+    ) -> Int {
+        let sites = Array(Set(siteCommunes)).sorted()
+        var count = 0
+        if let table = inputs.reachTable {
+            for site in sites {
+                count += 1 + table.communesReached[site].filter { $0 != site }.count
+                if count > limit { break }
+            }
+            return count
+        }
+        let grid = Grid(communes: inputs.communes, cellKm: radiusKm)
+        for site in sites {
+            count += 1 + grid.neighbours(of: site, within: radiusKm).filter { $0 != site }.count
+            if count > limit { break }
+        }
+        return count
+    }
+
     /// Flow pairs (unit, group) of the model.
     public var flowPairs: Int { unitGroups.reduce(0) { $0 + $1.count } }
 

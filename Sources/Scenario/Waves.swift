@@ -73,6 +73,17 @@ extension ScenarioLoader {
                     key, "wave '\(id)' needs its cumulative share (share) or its cumulative posts and budget_eur")
                 continue
             }
+            if !renewal && (min(cumulativePosts, posts) < 1 || min(cumulativeBudget, budget) <= 0) {
+                let given =
+                    share.map {
+                        "share \(String(format: "%g", $0)) of \(NumberText.grouped(posts)) posts and \(NumberText.grouped(Int(budget.rounded()))) €"
+                    } ?? "\(cumulativePosts) posts and \(NumberText.grouped(Int(cumulativeBudget.rounded()))) €"
+                reader.configurationError(
+                    share != nil ? "\(key).share" : "\(key).posts",
+                    "wave '\(id)' opens no post or no money (\(given)): give it a share that opens at least one post, or remove the wave"
+                )
+                continue
+            }
             waves.append(
                 Wave(
                     id: id, label: label.isEmpty ? id : label, date: date, kinds: open,

@@ -89,17 +89,29 @@ public enum WaveSequence {
                         added: added(plan, since: previous), status: solved.status))
                 previous = plan
             } catch {
-                let message: String
+                var message: String
                 if case let .plan(.infeasible(explanation)) = error {
                     message = "no plan satisfies its rules: \(explanation.summary)"
                 } else {
                     message = describe(error)
                 }
-                log("wave \(wave.id): \(message)")
+                message = Self.inWaveTerms(message, wave: wave)
+                log("warning: wave \(wave.id) could not be solved (nor the waves after it): \(message)")
                 return Outcome(waves: results, failure: (wave, message), singleShot: singleShot)
             }
         }
         return Outcome(waves: results, failure: nil, singleShot: singleShot)
+    }
+
+    /// A wave's failure in the wave's own keys: its scenario's programme is the wave's cumulative posts and money, so
+    /// the programme keys a repair names (e.g. "raise programme.budget_eur") are the wave's (a review read "raise
+    /// programme.budget_eur to at least 32,000 €" for a wave given share 0 of €900,000).
+    static func inWaveTerms(_ message: String, wave: Wave) -> String {
+        let key = "waves.\(wave.id)"
+        return "with its cumulative \(wave.posts) posts and \(NumberText.grouped(Int(wave.budgetEUR.rounded()))) €, "
+            + message.replacingOccurrences(
+                of: "programme.budget_eur", with: "the wave's money (\(key).share or \(key).budget_eur)"
+            ).replacingOccurrences(of: "programme.posts", with: "the wave's posts (\(key).share or \(key).posts)")
     }
 
     /// One wave's verified plan: its stages and tie-break resolved as the run's are, then `OnePlan`.

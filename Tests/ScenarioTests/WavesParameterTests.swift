@@ -85,6 +85,16 @@ import Testing
         }
         let (_, leap) = try read("waves:\n  all:\n    date: 2024-02-29\n    share: 1\n")
         #expect(leap.isEmpty, "\(leap)")
+        // A wave that opens nothing is refused at its key (a review's share 0 passed `validate`; the run then said the
+        // wave could not be solved and named programme.budget_eur).
+        for share in ["0", "0.0001"] {
+            let (_, empty) = try read(
+                "waves:\n  w1:\n    date: 2021-01-01\n    share: \(share)\n  w2:\n    date: 2021-06-01\n    share: 1\n")
+            #expect(
+                empty.map(\.message) == [
+                    "wave 'w1' opens no post or no money (share \(share) of 4,000 posts and 200,000,000 €): give it a share that opens at least one post, or remove the wave"
+                ], "\(empty)")
+        }
     }
 
     /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the

@@ -88,7 +88,7 @@ public struct BindingLimits: Sendable {
             floorExplanation = "No territory has a floor: none is guaranteed a post."
         } else if !atFloor.isEmpty {
             floorExplanation =
-                "\(atFloor.count) territory(ies) receive exactly their floor, so the floor may be what gives them these posts: \(Self.list(atFloor.map(\.code)))."
+                "\(atFloor.count) territory(ies) receive exactly their floor, so the floor may be what gives them these posts: \(Self.list(atFloor.map { Self.named($0.code, in: record) }))."
         } else if unendowedWithoutFloor.isEmpty {
             floorExplanation = "No territory is held at its floor: every one gets more than the minimum on its merits."
         } else {
@@ -168,6 +168,12 @@ public struct BindingLimits: Sendable {
         }
         families.append(Family(name: "need", binds: !fullyCovered.isEmpty, explanation: needExplanation))
         self.families = families
+    }
+
+    /// "Lozère (48)": a territory as the report's tables name it (the code alone when the scenario gives no name).
+    static func named(_ code: String, in record: RunRecord) -> String {
+        guard let name = record.scenario.territory(code)?.name, !name.isEmpty, name != code else { return code }
+        return "\(name) (\(code))"
     }
 
     /// At most ten items, escaped for Markdown, then how many more: a sentence stays short with 5,000 territories.

@@ -278,7 +278,11 @@ public enum Comparison {
                     ? "Every plan compared satisfies every rule of the scenario."
                     : "The plan satisfies every rule of the scenario.")
         } else {
-            out.append("Rules broken, and posts a rule could not place:")
+            out.append(
+                "Rules of this scenario broken, and posts a rule could not place. A plan made under other rules (the 2021 "
+                    + "allocation) is checked against this scenario's limits, its host capacities among them, which may be "
+                    + "assumptions rather than the programme's rules (the scenario's SOURCES.md says which): a capacity broken "
+                    + "there measures how far the assumption is from what was done.")
             out.append("")
             for row in broken {
                 let examples = Dictionary(

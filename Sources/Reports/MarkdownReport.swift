@@ -178,7 +178,39 @@ public enum MarkdownReport {
             )
         }
         out.append("")
+        if let overseas = overseasCost(record) { out += [overseas, ""] }
         return out
+    }
+
+    /// What the overseas grants do to coverage, when the scenario prices an overseas post higher and has territories on
+    /// both sides: at the same value per euro of State money, a dearer post buys fewer posts for the same need. A
+    /// review found four overseas départements among the five least covered and a report that never said why.
+    static func overseasCost(_ record: RunRecord) -> String? {
+        let scenario = record.scenario
+        let dearer = scenario.parameters.kinds.filter { $0.overseasGrantEUR > $0.grantEUR }
+        let figures = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0) })
+        let rated = scenario.territories.compactMap { territory -> (Territory, Double)? in
+            guard let figures = figures[territory.code], figures.need > 0 else { return nil }
+            return (territory, figures.coverageRatio)
+        }
+        let outre = rated.filter { $0.0.overseas }, metropole = rated.filter { !$0.0.overseas }
+        guard !dearer.isEmpty, !outre.isEmpty, !metropole.isEmpty else { return nil }
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+        let grants = dearer.map {
+            "\(Format.grouped($0.overseasGrantEUR)) € against \(Format.grouped($0.grantEUR)) € at a \(MarkdownText.inline($0.label.lowercased()))"
+        }
+        let least = rated.sorted { ($0.1, $0.0.code) < ($1.1, $1.0.code) }.prefix(10)
+        let overseasAmongLeast = least.filter { $0.0.overseas }.count
+        return "Overseas, a post costs the State more: its grant is " + grants.joined(separator: ", ")
+            + " (`kinds.*.overseas_grant_eur`). The objective values people alike everywhere, so a euro buys less coverage "
+            + "there: the \(outre.count) overseas territories' median coverage of need is "
+            + "\(Format.percent(median(outre.map(\.1)))) against \(Format.percent(median(metropole.map(\.1)))) elsewhere, and "
+            + "\(overseasAmongLeast) of the 10 least covered are overseas. This follows from the grants the scenario "
+            + "assumes (its SOURCES.md), not from need."
     }
 
     /// What `reason` compares a territory with, computed once for the whole table.

@@ -11,7 +11,7 @@ import Testing
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     /// Two territories in two régions, three hosts (one with a name that needs escaping), both kinds, both options.
-    static func record() -> RunRecord {
+    static func record(corsicaOverseas: Bool = false) -> RunRecord {
         let parameters = ScenarioParameters(
             name: "golden", title: "Golden | report", posts: 6, budgetEUR: 150_000, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
@@ -32,7 +32,7 @@ import Testing
                 code: "01", name: "Ain", regionCode: "84", regionName: "Auvergne-Rhône-Alpes", overseas: false,
                 population: 480, population15Plus: 480, population75Plus: 480, fragilityIndex: 5, posts2021: 2),
             Territory(
-                code: "2A", name: "Corse-du-Sud", regionCode: "94", regionName: "Corse", overseas: false,
+                code: "2A", name: "Corse-du-Sud", regionCode: "94", regionName: "Corse", overseas: corsicaOverseas,
                 population: 96, population15Plus: 96, population75Plus: 96, fragilityIndex: 5, posts2021: 1),
         ]
         let structures = [
@@ -55,6 +55,24 @@ import Testing
         return RunRecord(
             scenario: scenario, plan: plan, status: .optimal, bestBound: 200.5, relativeGap: 0.00005,
             limitReached: "mip gap", mipGap: 0.0001)
+    }
+
+    /// Where a post costs the State more overseas, the section on who gets the least says so with the figures (a
+    /// review found the overseas départements among the least covered and no word of why); with no overseas territory,
+    /// as in the golden report, nothing is said.
+    @Test func theOverseasGrantIsNamedWhereItLowersCoverage() throws {
+        let record = Self.record(corsicaOverseas: true)
+        let report = MarkdownReport.render(record)
+        let coverage = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.coverageRatio) })
+        #expect(
+            report.contains(
+                "Overseas, a post costs the State more: its grant is 36,000 € against 24,000 € at a public (`kinds.*.overseas_grant_eur`)."
+            ), "\(report)")
+        #expect(
+            report.contains(
+                "the 1 overseas territories' median coverage of need is \(Format.percent(coverage["2A"]!)) against \(Format.percent(coverage["01"]!)) elsewhere, and 1 of the 10 least covered are overseas."
+            ), "\(report)")
+        #expect(!MarkdownReport.render(Self.record()).contains("Overseas, a post costs"))
     }
 
     @Test func tablesAndReportMatchTheGoldenFiles() throws {

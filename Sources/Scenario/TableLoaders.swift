@@ -110,8 +110,22 @@ enum TableLoaders {
                 "every territory's weight is 0, so every plan would be worth 0: give one territory a positive weight (only ratios matter)"
             )
         }
+        // Every weight tiny: only ratios matter, but the objective then prints as 0 and the solver's absolute
+        // tolerances decide the plan and the analyses (a review: weights of 1e-100 made the ranges' model invalid, and
+        // weights of 1e-9 printed every sensitivity row as +0.0).
+        if let largest = result.map(\.weight).max(), largest > 0, largest < Self.smallestLargestWeight,
+            let column = table.header.first(where: { TableReader.trimmed($0.text) == "weight" })
+        {
+            reader.fail(
+                column, "weight",
+                "the largest territory weight is \(largest), below \(Self.smallestLargestWeight): every value of the plan would print as 0 and the solver's tolerances would decide it; scale the weights up (only ratios matter), e.g. the largest to 1"
+            )
+        }
         return (result.sorted { $0.code < $1.code }, reader.errors)
     }
+
+    /// The smallest the largest territory weight may be (docs/scenarios.md, `weight`).
+    static let smallestLargestWeight = 0.001
 
     /// `territories` and `kinds`: the known codes and kinds, or nil when they could not be read (then not checked).
     static func structures(

@@ -224,6 +224,16 @@ import Testing
         let one = C.territoryErrors(
             C.csv(header, C.territoryRows.enumerated().map { $1 + ($0 == 0 ? ",0.5" : ",0") }))
         #expect(one.isEmpty, "\(one)")
+        // Every weight tiny is refused too (a review: 1e-100 made the ranges' model invalid, 1e-9 printed every value
+        // as 0); one weight of 0.001 is enough, the others as small as they like.
+        for tiny in ["1e-100", "1e-9", "0.0009"] {
+            let found = C.territoryErrors(C.csv(header, C.territoryRows.map { $0 + "," + tiny }))
+            #expect(found.map(\.message).contains { $0.hasPrefix("weight: the largest territory weight is") }, "\(found)")
+            #expect(found.first?.location.line == 1 && found.first?.category == .data, "\(found)")
+        }
+        let mixed = C.territoryErrors(
+            C.csv(header, C.territoryRows.enumerated().map { $1 + ($0 == 0 ? ",0.001" : ",1e-9") }))
+        #expect(mixed.isEmpty, "\(mixed)")
     }
 
     /// A near miss of an optional column's name is refused at its header cell, naming the column meant (a review found

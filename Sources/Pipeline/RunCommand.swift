@@ -464,7 +464,9 @@ public enum RunCommand {
     /// What the inputs hold that is no error but changes the answer (`CommuneInputChecks`): the log lines of
     /// `validate`, and of `run` when it solves the commune plan (its report says the same).
     public static func inputWarnings(_ scenario: Scenario) -> [String] {
-        scenario.communes.map { CommuneInputChecks($0, structures: scenario.structures).warnings() } ?? []
+        scenario.communes.map {
+            CommuneInputChecks($0, structures: scenario.structures, territories: scenario.territories).warnings()
+        } ?? []
     }
 
     /// `repartir export-model`: the model exactly as GLPK writes it; for a staged scenario, the model of stage `stage`.

@@ -41,7 +41,7 @@ enum DemandLoader {
         let known = Set(territories.map(\.code))
         var result: [CommuneInputs.Commune] = []
         var firstLine: [String: Int] = [:]
-        var needGiven = 0, needMissing = 0
+        var needGiven = 0, needMissing = 0, needPositive = 0
         var firstMissingNeed: SourceLocation?
         // Per territory: its communes' population, and where its first commune's population is (for the error when
         // the need must be split over communes that have no inhabitant).
@@ -66,6 +66,7 @@ enum DemandLoader {
                     if firstMissingNeed == nil { firstMissingNeed = reader.location(field) }
                 } else {
                     needGiven += 1
+                    if let need, need > 0 { needPositive += 1 }
                 }
             }
             let codeField = reader.field(record, "code")!
@@ -118,6 +119,15 @@ enum DemandLoader {
             errors.add(
                 .data, firstMissingNeed ?? SourceLocation(file: table.path, line: 1),
                 "need: given for \(needGiven) communes and empty for \(needMissing) (the first here): give it for every commune, or drop the column to split each territory's need"
+            )
+        }
+        // Every need 0: every commune plan is worth 0 and published "optimal" (a review), as every territory weight 0 is.
+        if needGiven > 0 && needMissing == 0 && needPositive == 0,
+            let column = table.header.first(where: { TableReader.trimmed($0.text) == "need" })
+        {
+            errors.add(
+                .data, SourceLocation(file: table.path, line: column.line, column: column.column),
+                "need: every commune's need is 0, so every commune plan would be worth 0: give the needs, or drop the column to split each territory's need over its communes"
             )
         }
         // Without a need column each territory's need is split in proportion to population × IFN: a territory whose

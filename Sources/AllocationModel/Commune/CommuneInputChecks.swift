@@ -33,10 +33,36 @@ public struct CommuneInputChecks: Sendable {
     /// mainland départements under 150 km), nearer than a point whose latitude and longitude were swapped (thousands).
     public static let distantKm = 300.0
 
+    /// A territory whose communes in the demand table hold another population than the territory's own (more than
+    /// `populationTolerance` apart; the default scenario's match exactly), checked when the table gives no need: the
+    /// commune split of the territory's need then follows the communes' populations, so one wrong population moves the need (a review's commune of 100 million
+    /// people took 20,101 of Creuse's 20,122 in need).
+    public struct PopulationMismatch: Sendable, Equatable {
+        public let territory: String
+        public let communes: Int
+        public let territoryPopulation: Int
+    }
+
+    /// More than `sharedPointCount` communes at one point: distinct communes have distinct points (the default
+    /// scenario's 34,987 do), so such a point is a placeholder, e.g. a missing coordinate written 0 (a review put every
+    /// commune at 0, 0: every site then reaches every commune, and the far-point check, against the median, saw
+    /// nothing). A few communes at one point may be meant (a test's two communes together), so the count is a floor.
+    public struct SharedPoint: Sendable, Equatable {
+        public let latitude: Double
+        public let longitude: Double
+        public let communes: Int
+    }
+
+    public static let populationTolerance = 0.01
+    public static let sharedPointCount = 10
+
     public let sitesElsewhere: [SiteElsewhere]
     public let distantCommunes: [DistantCommune]
+    public let populationMismatches: [PopulationMismatch]
+    /// The points shared by more than `sharedPointCount` communes, the most shared first.
+    public let sharedPoints: [SharedPoint]
 
-    public init(_ inputs: CommuneInputs, structures: [HostStructure]) {
+    public init(_ inputs: CommuneInputs, structures: [HostStructure], territories: [Territory] = []) {
         let communes = inputs.communes
         var elsewhere: [SiteElsewhere] = []
         let sites =
@@ -75,6 +101,27 @@ public struct CommuneInputChecks: Sendable {
             return DistantCommune(
                 code: commune.code, name: commune.name, territory: commune.territory, kilometres: kilometres)
         }
+        var population: [String: Int] = [:]
+        for commune in communes { population[commune.territory, default: 0] += commune.population }
+        // Only where the need is split by population (no need column): given needs do not depend on it.
+        let split = communes.allSatisfy { $0.need == nil }
+        populationMismatches = territories.compactMap { territory in
+            let held = population[territory.code] ?? 0
+            guard split, territory.population > 0, held > 0,
+                abs(Double(held - territory.population)) > Self.populationTolerance * Double(territory.population)
+            else { return nil }
+            return PopulationMismatch(
+                territory: territory.code, communes: held, territoryPopulation: territory.population)
+        }
+        struct Point: Hashable { let latitude: Double, longitude: Double }
+        var sharing: [Point: Int] = [:]
+        for commune in communes {
+            guard let latitude = commune.latitude, let longitude = commune.longitude else { continue }
+            sharing[Point(latitude: latitude, longitude: longitude), default: 0] += 1
+        }
+        sharedPoints = sharing.filter { $0.value > Self.sharedPointCount }
+            .map { SharedPoint(latitude: $0.key.latitude, longitude: $0.key.longitude, communes: $0.value) }
+            .sorted { ($0.communes, $1.latitude, $1.longitude) > ($1.communes, $0.latitude, $0.longitude) }
     }
 
     /// The log's warning lines (none when every check passes); at most `listed` examples each.
@@ -94,6 +141,20 @@ public struct CommuneInputChecks: Sendable {
             }
             lines.append(
                 "warning: \(distantCommunes.count) commune(s) of the demand table more than \(Int(Self.distantKm)) km from the median point of their territory's communes (latitude and longitude swapped?): \(examples.joined(separator: "; "))"
+            )
+        }
+        if !populationMismatches.isEmpty {
+            let examples = populationMismatches.prefix(listed).map {
+                "\($0.territory): \(NumberText.grouped($0.communes)) against \(NumberText.grouped($0.territoryPopulation))"
+            }
+            lines.append(
+                "warning: in \(populationMismatches.count) territory(ies) the demand table's communes hold another population than the territory's own (more than \(Int(Self.populationTolerance * 100)) % apart): the commune split of its need follows the communes' populations (\(examples.joined(separator: "; ")))"
+            )
+        }
+        if let most = sharedPoints.first {
+            let communes = sharedPoints.reduce(0) { $0 + $1.communes }
+            lines.append(
+                "warning: \(communes) commune(s) of the demand table sit at points shared by more than \(Self.sharedPointCount) communes (the most: \(most.communes) at latitude \(most.latitude), longitude \(most.longitude)): distinct communes have distinct points, so these look like placeholders (a missing coordinate written 0?); leave a coordinate empty to put a commune out of reach, listed"
             )
         }
         return lines

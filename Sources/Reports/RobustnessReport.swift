@@ -29,11 +29,16 @@ public enum RobustnessReport {
 
     /// The table of variants, the territories each moves, and the conclusions that hold in every variant.
     public static func section(_ report: Robustness.Report) -> String {
-        /// "N", or "N (M more between the plans found)" when some territories differ by more than the threshold but
-        /// stay between the fewest and the most posts found in the scenario's own plans within the gap.
+        /// "N", or "N (U undecided, M more between the plans found)": territories that differ by more than the threshold
+        /// but lie between the plans found and the range's bounds (undecided), or between the fewest and the most posts
+        /// found in the scenario's own plans within the gap.
         func movedCount(_ row: Robustness.Row, moved: Int) -> String {
+            let undecided = report.undecided(in: row).count
             let inside = report.movedInsideRange(in: row)
-            return inside > 0 ? "\(moved) (\(inside) more between the plans found)" : String(moved)
+            let notes =
+                (undecided > 0 ? ["\(undecided) undecided"] : [])
+                + (inside > 0 ? ["\(inside) more between the plans found"] : [])
+            return notes.isEmpty ? String(moved) : "\(moved) (\(notes.joined(separator: ", ")))"
         }
 
         var out = [
@@ -45,9 +50,11 @@ public enum RobustnessReport {
                     : "this plan's ")
                 + "by more than \(report.movedPosts)"
                 + (report.baseRanges != nil
-                    ? " and lie outside the fewest and the most posts found in the scenario's own plans within the MIP gap "
-                        + "(section \"Posts the model forces and posts left free\"): posts between them are a choice the scenario itself "
-                        + "could have made, not an effect of the guess"
+                    ? " and lie outside the bounds of its range within the MIP gap (section \"Posts the model forces and posts "
+                        + "left free\"): no plan of the scenario itself within the gap holds that many. Posts between the fewest "
+                        + "and the most found in the scenario's own plans are a choice the scenario itself could have made, not an "
+                        + "effect of the guess; posts between those plans and the bounds are *undecided*: a plan of the scenario "
+                        + "may or may not hold them"
                     : "")
                 + ". Full table: `robustness.csv` (every territory's posts, inside its range or not).", "",
             "| variant | status | gap | value vs plan | people vs plan | posts | territories moved | largest moves |",
@@ -87,15 +94,32 @@ public enum RobustnessReport {
             "**What survives every variant** (\(solved.count) of \(report.rows.count) variants solved"
                 + (unsolved > 0 ? "; the others say nothing either way" : "") + "):", "",
         ]
-        survive.append(
-            "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan"
-                + (report.baseRanges != nil ? " or between the plans found" : "") + " in every variant"
-                + (stable.count < report.codes.count
-                    ? "; the others' posts depend on the guesses: "
-                        + report.codes.indices.filter { !stable.contains($0) }.prefix(20).map {
-                            "\(report.codes[$0]) \(MarkdownText.inline(report.names[$0]))"
-                        }.joined(separator: ", ")
-                        + (report.codes.count - stable.count > 20 ? ", …" : "") : "") + ".")
+        let movedAway = report.movedTerritories
+        func listed(_ indices: [Int]) -> String {
+            indices.prefix(20).map { "\(report.codes[$0]) \(MarkdownText.inline(report.names[$0]))" }
+                .joined(separator: ", ") + (indices.count > 20 ? ", …" : "")
+        }
+        if report.baseRanges != nil {
+            let open = report.codes.indices.filter { !stable.contains($0) && !movedAway.contains($0) }
+            survive.append(
+                "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan or "
+                    + "between the plans found in every variant"
+                    + (movedAway.isEmpty
+                        ? "; no variant moves a territory outside its range within the gap"
+                        : "; \(movedAway.count) move outside their range within the gap in some variant, so their posts "
+                            + "depend on the guesses: " + listed(movedAway))
+                    + (open.isEmpty
+                        ? ""
+                        : "; for the other \(open.count), a variant lies between the plans found and the range's bounds, "
+                            + "undecided: " + listed(open))
+                    + ".")
+        } else {
+            survive.append(
+                "- \(stable.count) of \(report.codes.count) territories stay within ±\(report.movedPosts) posts of this plan in every variant"
+                    + (stable.count < report.codes.count
+                        ? "; the others' posts depend on the guesses: "
+                            + listed(report.codes.indices.filter { !stable.contains($0) }) : "") + ".")
+        }
         if report.posts2021.contains(where: { $0 != nil }) {
             let gain = report.sameSignAgainst2021(1), lose = report.sameSignAgainst2021(-1)
             survive.append(

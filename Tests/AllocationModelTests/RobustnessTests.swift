@@ -205,14 +205,25 @@ import Testing
             baseObjective: 1, baseCoverage: 1, rows: report.rows, movedPosts: 2)
         report.baseRanges = [found(6, 12), found(3, 6), found(5, 8)]
         #expect(report.sameSignAgainst2021(1).isEmpty)
-        // Only the plans found count as "inside": C's bounds 5...8 with plans found only at 6...8 leave its 5 a move.
+        // Only the plans found count as "inside", and only posts beyond the bounds as a move: C's bounds 5...8 with plans
+        // found only at 6...8 leave its 5 undecided, neither (a review found such posts called inside, another called
+        // moves, where HiGHS found a plan of the scenario holding them); its 4, below the bound, is a move.
         report.baseRanges = [
             found(6, 12), found(3, 6), PostRanges.Range(low: 5, high: 8, lowFound: 6, highFound: 8),
         ]
-        #expect(report.moved(in: report.rows[0]).map(\.index) == [0, 2])
+        #expect(report.moved(in: report.rows[0]).map(\.index) == [0])
+        #expect(report.undecided(in: report.rows[0]) == [2])
         #expect(report.movedInsideRange(in: report.rows[0]) == 0)
-        // No plan found at an end: nothing counts as inside.
+        #expect(report.moved(in: report.rows[1]).map(\.index) == [2])
+        #expect(report.undecided(in: report.rows[1]).isEmpty)
+        #expect(report.movedTerritories == [0, 2])
+        // No plan found at an end: nothing counts as inside, and what lies within the bounds is undecided.
         report.baseRanges = [found(6, 12), found(3, 6), PostRanges.Range(low: 5, high: 8)]
         #expect(report.movedInsideRange(in: report.rows[0]) == 0)
+        #expect(report.undecided(in: report.rows[0]) == [2])
+        // Without ranges every difference beyond the threshold is a move, and nothing is undecided.
+        report.baseRanges = nil
+        #expect(report.moved(in: report.rows[0]).map(\.index) == [0, 2])
+        #expect(report.undecided(in: report.rows[0]).isEmpty)
     }
 }

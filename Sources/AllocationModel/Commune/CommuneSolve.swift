@@ -99,7 +99,8 @@ public enum CommuneSolve {
         public var description: String {
             switch self {
             case let .relaxationUnfinished(why):
-                return "the commune model's LP relaxation did not finish (\(why)): no bound and no plan"
+                return
+                    "the commune model's LP relaxation did not finish (\(why)): no bound and no plan; give the run more time (--time-limit) or a smaller reach"
             case let .roundingFailed(why): return "the rounded commune plan breaks a rule: \(why)"
             case let .evaluationFailed(why): return "the commune plan could not be valued: \(why)"
             case let .planRefused(why): return "the commune plan breaks a rule of the model: \(why)"
@@ -505,7 +506,11 @@ public enum CommuneSolve {
                 }
                 return found
             }
-            throw Failure.relaxationUnfinished(unfinished ?? "the Lagrangian bound did not finish")
+            // The log said "the Lagrangian bound instead": the failure says it did not finish either (a review read
+            // both lines of one run as a contradiction).
+            throw Failure.relaxationUnfinished(
+                unfinished.map { "\($0); the Lagrangian bound did not finish either" }
+                    ?? "the Lagrangian bound did not finish")
         }
         // A best point far from the relaxation's optimum (its objective more than 10⁻³ below the bound its duals give):
         // the bound may be loose, so the dual simplex decides as before, in the relaxation's share of the time.

@@ -434,8 +434,10 @@ public enum RunCommand {
     /// configuration error (exit 78) naming the reach's key. The reach and the model grow with the pairs, and neither
     /// their building nor their memory waits for the run's clock or a signal: a review's 250 km run (27.8 million pairs)
     /// took 180–205 s of a 30 s budget and 11 GB, and a stop signal 140 s, before saying it had no plan.
-    public static func checkReachSize(_ scenario: Scenario) throws(RunFailure) {
-        guard let inputs = scenario.communes else { return }
+    /// Returns the pairs counted (nil without a demand table); `validate` logs them.
+    @discardableResult
+    public static func checkReachSize(_ scenario: Scenario) throws(RunFailure) -> Int? {
+        guard let inputs = scenario.communes else { return nil }
         var sites: [Int] = []
         for (index, structure) in scenario.structures.enumerated()
         where structure.capacity > 0 && index < inputs.structureCommunes.count {
@@ -447,7 +449,7 @@ public enum RunCommand {
         let limit = inputs.maxPairs
         let count = CommuneReach.pairs(
             inputs: inputs, siteCommunes: sites, radiusKm: inputs.radiusKm, countingPast: limit)
-        guard count > limit else { return }
+        guard count > limit else { return count }
         let key = inputs.reachTable == nil ? "reach.radius_km" : "reach.max_minutes"
         let rule =
             inputs.reachTable == nil

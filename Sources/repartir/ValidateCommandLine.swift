@@ -21,7 +21,11 @@ struct Validate: ParsableCommand {
         do {
             let (scenario, model) = try RunCommand.validate(common.scenario, overrides: overrides)
             try RunCommand.checkConsistency(scenario)
-            try RunCommand.checkReachSize(scenario)
+            if let pairs = try RunCommand.checkReachSize(scenario), let limit = scenario.communes?.maxPairs {
+                common.log(
+                    "commune reach: \(NumberText.grouped(pairs)) site–commune pairs in reach (reach.max_pairs: \(NumberText.grouped(limit)))"
+                )
+            }
             RunCommand.inputWarnings(scenario).forEach(common.log)
             common.log(
                 "\(scenario.parameters.name) is valid: \(scenario.territories.count) territories, \(scenario.structures.count) structures, model of \(model.program.variables.count) variables and \(model.program.constraints.count) constraints"

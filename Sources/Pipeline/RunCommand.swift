@@ -432,9 +432,9 @@ public enum RunCommand {
 
     /// The commune model's size, before anything is built: more site–commune pairs in reach than `reach.max_pairs` is a
     /// configuration error (exit 78) naming the reach's key. The reach and the model grow with the pairs, and neither
-    /// their building nor their memory waits for the run's clock or a signal: a review's 250 km run (27.8 million pairs)
-    /// took 180–205 s of a 30 s budget and 11 GB, and a stop signal 140 s, before saying it had no plan.
-    /// Returns the pairs counted (nil without a demand table); `validate` logs them.
+    /// their building nor their memory waits for the run's clock or a signal: a review's 250 km run (27.8 million
+    /// pairs) took 180–205 s of a 30 s budget and 11 GB, and a stop signal 140 s, before saying it had no plan. Returns
+    /// the pairs counted (nil without a demand table); `validate` logs them.
     @discardableResult
     public static func checkReachSize(_ scenario: Scenario) throws(RunFailure) -> Int? {
         guard let inputs = scenario.communes else { return nil }
@@ -453,7 +453,8 @@ public enum RunCommand {
         let key = inputs.reachTable == nil ? "reach.radius_km" : "reach.max_minutes"
         let rule =
             inputs.reachTable == nil
-            ? "reach.radius_km = \(String(format: "%g", inputs.radiusKm)) km" : "reach.max_minutes = \(String(format: "%g", inputs.reachTable!.maxMinutes)) min"
+            ? "reach.radius_km = \(String(format: "%g", inputs.radiusKm)) km"
+            : "reach.max_minutes = \(String(format: "%g", inputs.reachTable!.maxMinutes)) min"
         throw .input(
             ScenarioError([
                 Diagnostic(

@@ -29,9 +29,9 @@ public enum RobustnessReport {
 
     /// The table of variants, the territories each moves, and the conclusions that hold in every variant.
     public static func section(_ report: Robustness.Report) -> String {
-        /// "N", or "N (U undecided, M more between the plans found)": territories that differ by more than the threshold
-        /// but lie between the plans found and the range's bounds (undecided), or between the fewest and the most posts
-        /// found in the scenario's own plans within the gap.
+        /// "N", or "N (U undecided, M more between the plans found)": territories that differ by more than the
+        /// threshold but lie between the plans found and the range's bounds (undecided), or between the fewest and the
+        /// most posts found in the scenario's own plans within the gap.
         func movedCount(_ row: Robustness.Row, moved: Int) -> String {
             let undecided = report.undecided(in: row).count
             let inside = report.movedInsideRange(in: row)

@@ -197,7 +197,8 @@ extension CSVTable {
     public func withoutFormulaGuards() -> CSVTable {
         func unguarded(_ field: Field) -> Field {
             let scalars = field.text.unicodeScalars
-            guard scalars.first == "'", let next = scalars.dropFirst().first, ["=", "+", "-", "@", "\t", "\r"].contains(next)
+            guard scalars.first == "'", let next = scalars.dropFirst().first,
+                ["=", "+", "-", "@", "\t", "\r"].contains(next)
             else { return field }
             return Field(text: String(field.text.dropFirst()), line: field.line, column: field.column)
         }

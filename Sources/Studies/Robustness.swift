@@ -83,17 +83,17 @@ public enum Robustness {
             return low <= posts && posts <= high
         }
 
-        /// True when `posts` lies outside the bounds of territory `t`'s range within the gap (its outer bounds: no plan of
-        /// the scenario within the gap holds that many), or when the ranges are not known.
+        /// True when `posts` lies outside the bounds of territory `t`'s range within the gap (its outer bounds: no plan
+        /// of the scenario within the gap holds that many), or when the ranges are not known.
         public func outsideBaseBounds(_ t: Int, _ posts: Int) -> Bool {
             guard let range = baseRanges?[t] ?? nil else { return true }
             return !range.contains(posts)
         }
 
-        /// Territories moved by more than `movedPosts` in a row and outside their base range, largest move first: outside
-        /// its bounds when the ranges are known, so that no plan of the scenario itself holds those posts (a review
-        /// found La Réunion's 30 posts, between the plans found, 31, and the bound, 26, called a move of the variant,
-        /// where HiGHS found a plan of the scenario with 30 within the gap).
+        /// Territories moved by more than `movedPosts` in a row and outside their base range, largest move first:
+        /// outside its bounds when the ranges are known, so that no plan of the scenario itself holds those posts (a
+        /// review found La Réunion's 30 posts, between the plans found, 31, and the bound, 26, called a move of the
+        /// variant, where HiGHS found a plan of the scenario with 30 within the gap).
         public func moved(in row: Row) -> [(index: Int, delta: Int)] {
             guard let posts = row.territoryPosts else { return [] }
             return posts.indices.map { ($0, posts[$0] - basePosts[$0]) }

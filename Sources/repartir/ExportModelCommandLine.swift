@@ -39,7 +39,8 @@ struct ExportModel: ParsableCommand {
             throw ValidationError("-o is empty (an unset variable?): give a file, or omit -o to write to stdout")
         }
         if let output, output.hasSuffix("/") {
-            throw ValidationError("-o names a folder ('\(Shown.value(output))'): give a file, e.g. -o model.\(format.rawValue)")
+            throw ValidationError(
+                "-o names a folder ('\(Shown.value(output))'): give a file, e.g. -o model.\(format.rawValue)")
         }
     }
 

@@ -90,8 +90,17 @@ import Testing
             ])
         #expect(checks.sharedPoints == [.init(latitude: 0, longitude: 0, communes: 12)])
         let warnings = checks.warnings()
-        #expect(warnings.contains { $0.contains("in 2 territory(ies) the demand table's communes hold another population") && $0.contains("01: 2,500 against 2,000") }, "\(warnings)")
-        #expect(warnings.contains { $0.contains("12 commune(s) of the demand table sit at points shared by more than 10 communes (the most: 12 at latitude 0.0, longitude 0.0)") }, "\(warnings)")
+        #expect(
+            warnings.contains {
+                $0.contains("in 2 territory(ies) the demand table's communes hold another population")
+                    && $0.contains("01: 2,500 against 2,000")
+            }, "\(warnings)")
+        #expect(
+            warnings.contains {
+                $0.contains(
+                    "12 commune(s) of the demand table sit at points shared by more than 10 communes (the most: 12 at latitude 0.0, longitude 0.0)"
+                )
+            }, "\(warnings)")
         // With the fixture's needs, its populations are not checked, and its two communes at one point are no cluster.
         let given = try ScenarioLoader.load(try CommuneFixture.folder())
         let fine = CommuneInputChecks(

@@ -205,9 +205,9 @@ import Testing
             baseObjective: 1, baseCoverage: 1, rows: report.rows, movedPosts: 2)
         report.baseRanges = [found(6, 12), found(3, 6), found(5, 8)]
         #expect(report.sameSignAgainst2021(1).isEmpty)
-        // Only the plans found count as "inside", and only posts beyond the bounds as a move: C's bounds 5...8 with plans
-        // found only at 6...8 leave its 5 undecided, neither (a review found such posts called inside, another called
-        // moves, where HiGHS found a plan of the scenario holding them); its 4, below the bound, is a move.
+        // Only the plans found count as "inside", and only posts beyond the bounds as a move: C's bounds 5...8 with
+        // plans found only at 6...8 leave its 5 undecided, neither (a review found such posts called inside, another
+        // called moves, where HiGHS found a plan of the scenario holding them); its 4, below the bound, is a move.
         report.baseRanges = [
             found(6, 12), found(3, 6), PostRanges.Range(low: 5, high: 8, lowFound: 6, highFound: 8),
         ]

@@ -49,9 +49,9 @@ struct CommitmentsFromRunTests {
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
     }
 
-    /// A structure id starting with `-` (the input rules allow it) is written `'-…` in the run's tables, guarded against
-    /// spreadsheet formulas; read back as last night's plan, it is the scenario's structure again (a review found it
-    /// refused as an unknown structure, exit 65).
+    /// A structure id starting with `-` (the input rules allow it) is written `'-…` in the run's tables, guarded
+    /// against spreadsheet formulas; read back as last night's plan, it is the scenario's structure again (a review
+    /// found it refused as an unknown structure, exit 65).
     @Test func readsBackAnIdItsCSVWriterGuarded() throws {
         let directory = try E2E.temporaryDirectory(prefix: "commitments-from-dash")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -60,7 +60,8 @@ struct CommitmentsFromRunTests {
         let structures = scenario.appendingPathComponent("structures.csv")
         let text = try E2E.text(structures)
         #expect(text.contains("S21230080000019,"))
-        try Data(text.replacingOccurrences(of: "S21230080000019,", with: "-S21230080000019,").utf8).write(to: structures)
+        try Data(text.replacingOccurrences(of: "S21230080000019,", with: "-S21230080000019,").utf8).write(
+            to: structures)
         let first = try E2E.repartir(["run", scenario.path, "--out", "first", "-q"], in: directory)
         #expect(first.status == 0, "\(first)")
         let before = try plan(directory.appendingPathComponent("first"))

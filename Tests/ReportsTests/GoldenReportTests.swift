@@ -63,7 +63,8 @@ import Testing
     @Test func theOverseasGrantIsNamedWhereItLowersCoverage() throws {
         let record = Self.record(corsicaOverseas: true)
         let report = MarkdownReport.render(record)
-        let coverage = Dictionary(uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.coverageRatio) })
+        let coverage = Dictionary(
+            uniqueKeysWithValues: record.evaluation.territories.map { ($0.code, $0.coverageRatio) })
         #expect(
             report.contains(
                 "Overseas, a post costs the State more: its grant is 36,000 € against 24,000 € at a public (`kinds.*.overseas_grant_eur`)."

@@ -228,7 +228,8 @@ import Testing
         // as 0); one weight of 0.001 is enough, the others as small as they like.
         for tiny in ["1e-100", "1e-9", "0.0009"] {
             let found = C.territoryErrors(C.csv(header, C.territoryRows.map { $0 + "," + tiny }))
-            #expect(found.map(\.message).contains { $0.hasPrefix("weight: the largest territory weight is") }, "\(found)")
+            #expect(
+                found.map(\.message).contains { $0.hasPrefix("weight: the largest territory weight is") }, "\(found)")
             #expect(found.first?.location.line == 1 && found.first?.category == .data, "\(found)")
         }
         let mixed = C.territoryErrors(

@@ -35,8 +35,8 @@ public struct CommuneInputChecks: Sendable {
 
     /// A territory whose communes in the demand table hold another population than the territory's own (more than
     /// `populationTolerance` apart; the default scenario's match exactly), checked when the table gives no need: the
-    /// commune split of the territory's need then follows the communes' populations, so one wrong population moves the need (a review's commune of 100 million
-    /// people took 20,101 of Creuse's 20,122 in need).
+    /// commune split of the territory's need then follows the communes' populations, so one wrong population moves the
+    /// need (a review's commune of 100 million people took 20,101 of Creuse's 20,122 in need).
     public struct PopulationMismatch: Sendable, Equatable {
         public let territory: String
         public let communes: Int

@@ -101,8 +101,8 @@ public struct CommuneReach: Sendable {
         self.unitGroups = unitGroups
     }
 
-    /// The pairs (site commune, commune) in reach of `siteCommunes`, each site's own commune counted, as `init` would find
-    /// them, counted without building the reach and no further than just past `limit`: the run checks the size of
+    /// The pairs (site commune, commune) in reach of `siteCommunes`, each site's own commune counted, as `init` would
+    /// find them, counted without building the reach and no further than just past `limit`: the run checks the size of
     /// what it is asked to build before building it (`reach.max_pairs`).
     public static func pairs(
         inputs: CommuneInputs, siteCommunes: [Int], radiusKm: Double, countingPast limit: Int

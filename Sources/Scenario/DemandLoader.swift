@@ -121,8 +121,7 @@ enum DemandLoader {
                 "need: given for \(needGiven) communes and empty for \(needMissing) (the first here): give it for every commune, or drop the column to split each territory's need"
             )
         }
-        // Every need 0: every commune plan is worth 0 and published "optimal" (a review); refused, as every weight 0
-        // is.
+        // Every need 0: any commune plan would be worth 0 and "optimal" (a review); refused, as every weight 0 is.
         if needGiven > 0 && needMissing == 0 && needPositive == 0,
             let column = table.header.first(where: { TableReader.trimmed($0.text) == "need" })
         {

@@ -209,8 +209,9 @@ public enum MarkdownReport {
             + " (`kinds.*.overseas_grant_eur`). The objective values people alike everywhere, so a euro buys less coverage "
             + "there: the \(outre.count) overseas territories' median coverage of need is "
             + "\(Format.percent(median(outre.map(\.1)))) against \(Format.percent(median(metropole.map(\.1)))) elsewhere, and "
-            + "\(overseasAmongLeast) of the 10 least covered are overseas. This follows from the grants the scenario "
-            + "assumes (its SOURCES.md), not from need."
+            + "\(overseasAmongLeast) of the 10 least covered are overseas. The grants are the scenario's assumptions (its "
+            + "SOURCES.md); `--set kinds.\(dearer[0].id).overseas_grant_eur=\(Int(dearer[0].grantEUR))` re-solves with the "
+            + "mainland's."
     }
 
     /// What `reason` compares a territory with, computed once for the whole table.

@@ -73,6 +73,7 @@ import Testing
             report.contains(
                 "the 1 overseas territories' median coverage of need is \(Format.percent(coverage["2A"]!)) against \(Format.percent(coverage["01"]!)) elsewhere, and 1 of the 10 least covered are overseas."
             ), "\(report)")
+        #expect(report.contains("`--set kinds.public.overseas_grant_eur=24000` re-solves with the mainland's."))
         #expect(!MarkdownReport.render(Self.record()).contains("Overseas, a post costs"))
     }
 

@@ -322,8 +322,11 @@ public enum DataPackage {
                 description:
                     "The gain over the 2021 allocation split into geography, funding rule and money by re-solving (docs/baselines.md).",
                 fields: [
-                    text("metric", "people_per_year, people_over_horizon or objective."),
-                    text("factor", "geography, funding_rule, money, or hosts_within_territories."),
+                    text(
+                        "metric",
+                        "people_per_year, people_over_horizon, objective, or people_over_horizon_all_renewed (every shorter post renewed, re-solved)."
+                    ),
+                    text("factor", "geography, funding_rule, money, hosts_within_territories, or total."),
                     integer(
                         "order", unit: "position",
                         "Position in the sequential split (geography 1, funding rule 2, money 3).", nullable: true),

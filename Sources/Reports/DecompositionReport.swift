@@ -25,6 +25,11 @@ public enum DecompositionReport {
         ]
     }
 
+    /// "optimal, gap 0.0021 %": a re-solve's status and its own gap, as the section's table gives them.
+    static func statusWords(_ solved: Decomposition.Solved) -> String {
+        solved.status + (solved.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
+    }
+
     public static let columns = [
         "metric", "factor", "order", "sequential", "shapley", "shapley_share", "observed_plan", "optimised_plan",
     ]
@@ -33,7 +38,13 @@ public enum DecompositionReport {
     /// the observed plan itself (the choice of kind and structure inside each territory, which no factor covers).
     /// Nil when a combination has no plan: the split is not given, and the file is not written (comparison.csv and the
     /// report list each combination's status).
-    public static func csv(_ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation) -> String? {
+    ///
+    /// With the scenario re-solved with every shorter post renewed (`Decomposition.Outcome.renewed`) and the observed
+    /// plan, one more row: `people_over_horizon_all_renewed`, factor `total`, the observed plan and that re-solve's plan
+    /// both counted with every shorter post renewed.
+    public static func csv(
+        _ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation, observedPlan: Plan? = nil
+    ) -> String? {
         guard let metrics = metrics(outcome, scenario: scenario) else { return nil }
         var writer = CSVWriter(columns: columns)
         let observedValues = [
@@ -53,6 +64,16 @@ public enum DecompositionReport {
                 .text(metric.name), .text("hosts_within_territories"), .empty,
                 .number(metric.values[0] - observedValue, decimals: 3), .empty, .empty,
                 .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
+            ])
+        }
+        if let observedPlan, let renewedScenario = Decomposition.renewedScenario(scenario),
+            let evaluation = outcome.renewed?.evaluation
+        {
+            let before = PlanEvaluation(plan: observedPlan, scenario: renewedScenario).coverage
+            writer.append([
+                .text("people_over_horizon_all_renewed"), .text("total"), .empty,
+                .number(evaluation.coverage - before, decimals: 3), .empty, .empty,
+                .number(before, decimals: 3), .number(evaluation.coverage, decimals: 3),
             ])
         }
         return writer.text
@@ -149,12 +170,20 @@ public enum DecompositionReport {
             let renewed = Scenario(
                 parameters: parameters, territories: scenario.territories, structures: scenario.structures,
                 inputFiles: scenario.inputFiles)
-            let gain =
-                PlanEvaluation(plan: optimisedPlan, scenario: renewed).coverage
-                - PlanEvaluation(plan: observedPlan, scenario: renewed).coverage
+            let observedRenewed = PlanEvaluation(plan: observedPlan, scenario: renewed).coverage
+            let gain = PlanEvaluation(plan: optimisedPlan, scenario: renewed).coverage - observedRenewed
             renewedWords =
                 "the same two plans counted with every such post renewed differ by \(signed(gain)) \(years) instead, "
                 + "and a plan optimised under that assumption is another plan (`--set service.renewal_share=1`)"
+            // The plan optimised under that assumption, re-solved beside the decomposition (a review re-solved it by
+            // hand: most of the gain over the horizon went with the assumption).
+            if let solved = outcome.renewed, let evaluation = solved.evaluation {
+                renewedWords =
+                    "the same two plans counted with every such post renewed differ by \(signed(gain)) \(years) instead; "
+                    + "re-solved under that assumption (`service.renewal_share` 1: \(statusWords(solved))), the optimised "
+                    + "plan reaches \(moreOrFewer(evaluation.coverage - observedRenewed)) \(years) than the \(name) "
+                    + "allocation counted the same way"
+            }
         }
         // The funding rule's share brings in the hosts' co-financing, which "money" (the State's) does not count: a
         // review read 79.7 % credited to the rule resting on co-financing amounts the default scenario guesses.

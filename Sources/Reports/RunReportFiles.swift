@@ -61,7 +61,8 @@ extension RunReport {
             (name: $0.name, content: Data($0.content.utf8))
         }
         if let decomposition = parts.decomposition, let observed = parts.compared.observed,
-            let csv = DecompositionReport.csv(decomposition, scenario: scenario, observed: observed.evaluation)
+            let csv = DecompositionReport.csv(
+                decomposition, scenario: scenario, observed: observed.evaluation, observedPlan: observed.plan)
         {
             files.append((name: "decomposition.csv", content: Data(csv.utf8)))
         }

@@ -108,6 +108,19 @@ import Testing
         }
     }
 
+    /// The scenario re-solved with every shorter post renewed (`Decomposition.Outcome.renewed`): over 2 years a post
+    /// then serves 24 people whichever option, and costs 12,000 € of State money either way; the 48,000 € buy 4 posts,
+    /// all at B (A's need is 12): 96 people. Without a horizon there is nothing to re-solve.
+    @Test func theScenarioIsReSolvedWithEveryShorterPostRenewed() throws {
+        let (outcome, _) = try Self.decompose(Self.scenario(basis: ServiceBasis(horizonYears: 2)))
+        let renewed = try #require(outcome.renewed?.evaluation)
+        #expect(renewed.coverage == 96)
+        #expect(renewed.territory("B")?.posts == 4)
+        #expect(outcome.renewed?.status == "optimal")
+        let (plain, _) = try Self.decompose(Self.scenario())
+        #expect(plain.renewed == nil)
+    }
+
     /// A programme cost per post (12,000 €, the grant's size) is paid by every plan alike: the observed plan then costs
     /// 48,000 €, and with the scenario's envelope doubled to 96,000 € every combination buys the same posts as above.
     @Test func programmeCostIsAppliedToEveryPlanAlike() throws {

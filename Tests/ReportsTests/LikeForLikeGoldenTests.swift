@@ -141,6 +141,35 @@ import Testing
             ))
     }
 
+    /// With the scenario re-solved under every shorter post renewed (`Decomposition.Outcome.renewed`), the sentence gives
+    /// that plan's gain over 2021 counted the same way, and decomposition.csv a `people_over_horizon_all_renewed` row.
+    /// On paper every post then serves 36 people, and costs 24,000 € whichever option: the 96,000 € buy 4 posts, at B
+    /// (A's need is 12): 144 people, against 2021's 2 posts at A, 12: +132.
+    @Test func theRenewedReSolveIsSaidAndWritten() throws {
+        var (observed, outcome) = Self.decomposition()
+        let renewed = try #require(Decomposition.renewedScenario(Self.scenario))
+        #expect(renewed.parameters.basis.renewalShare == 1 && renewed.parameters.basis.horizonYears == 3)
+        #expect(Decomposition.renewedScenario(renewed) == nil, "already renewed: nothing to re-solve")
+        let plan = Self.plan([("b", "full", 4)])
+        outcome.renewed = Decomposition.Solved(
+            combination: .scenario, plan: plan, status: "optimal", relativeGap: 0,
+            evaluation: PlanEvaluation(plan: plan, scenario: renewed), postsClipped: 0)
+        let observedPlan = Self.plan([("a", "full", 2)])
+        let lead = try #require(
+            DecompositionReport.leadSentence(
+                outcome, scenario: Self.scenario, observed: observed, observedName: "2021", observedPlan: observedPlan))
+        #expect(
+            lead.contains(
+                "differ by +132 over 3 years instead; re-solved under that assumption (`service.renewal_share` 1: optimal, gap 0.0000 %), the optimised plan reaches 132 more over 3 years than the 2021 allocation counted the same way"
+            ), "\(lead)")
+        let csv = try #require(
+            DecompositionReport.csv(outcome, scenario: Self.scenario, observed: observed, observedPlan: observedPlan))
+        #expect(csv.hasSuffix("people_over_horizon_all_renewed,total,,132.000,,,12.000,144.000\n"), "\(csv)")
+        // Without the observed plan the row is not written (nothing to count the same way).
+        #expect(
+            !(DecompositionReport.csv(outcome, scenario: Self.scenario, observed: observed) ?? "").contains("renewed"))
+    }
+
     /// A combination without a plan (here infeasible): the split is not given, and decomposition.csv is not written
     /// (a review found it written with its header and no row, where the docs say it is absent).
     @Test func aCombinationWithoutAPlanWritesNoDecompositionFile() throws {

@@ -40,8 +40,8 @@ public enum DecompositionReport {
     /// report list each combination's status).
     ///
     /// With the scenario re-solved with every shorter post renewed (`Decomposition.Outcome.renewed`) and the observed
-    /// plan, one more row: `people_over_horizon_all_renewed`, factor `total`, the observed plan and that re-solve's plan
-    /// both counted with every shorter post renewed.
+    /// plan, one more row: `people_over_horizon_all_renewed`, factor `total`, the observed plan and that re-solve's
+    /// plan both counted with every shorter post renewed.
     public static func csv(
         _ outcome: Decomposition.Outcome, scenario: Scenario, observed: PlanEvaluation, observedPlan: Plan? = nil
     ) -> String? {

@@ -144,8 +144,9 @@ public enum Decomposition {
     public static let decompositionGap = 1e-3
 
     /// Solves the seven combinations other than the scenario's own (whose plan, `optimised`, is the run's), and the
-    /// scenario with every shorter post renewed (`renewedScenario`), two at a time, each from the primal heuristic's plan (accepted when within the gap of the relaxation, else GLPK's start).
-    /// Plans are split and verified against their combination's scenario; a combination without a plan says why.
+    /// scenario with every shorter post renewed (`renewedScenario`), two at a time, each from the primal heuristic's
+    /// plan (accepted when within the gap of the relaxation, else GLPK's start). Plans are split and verified against
+    /// their combination's scenario; a combination without a plan says why.
     public static func run(
         base: Scenario, levels: ObservedLevels, optimised: Plan, optimisedGap: Double?,
         solver: any LinearSolver, options: SolverOptions, width: Int = 2

@@ -141,10 +141,10 @@ import Testing
             ))
     }
 
-    /// With the scenario re-solved under every shorter post renewed (`Decomposition.Outcome.renewed`), the sentence gives
-    /// that plan's gain over 2021 counted the same way, and decomposition.csv a `people_over_horizon_all_renewed` row.
-    /// On paper every post then serves 36 people, and costs 24,000 € whichever option: the 96,000 € buy 4 posts, at B
-    /// (A's need is 12): 144 people, against 2021's 2 posts at A, 12: +132.
+    /// With the scenario re-solved under every shorter post renewed (`Decomposition.Outcome.renewed`), the sentence
+    /// gives that plan's gain over 2021 counted the same way, and decomposition.csv a `people_over_horizon_all_renewed`
+    /// row. On paper every post then serves 36 people, and costs 24,000 € whichever option: the 96,000 € buy 4 posts,
+    /// at B (A's need is 12): 144 people, against 2021's 2 posts at A, 12: +132.
     @Test func theRenewedReSolveIsSaidAndWritten() throws {
         var (observed, outcome) = Self.decomposition()
         let renewed = try #require(Decomposition.renewedScenario(Self.scenario))

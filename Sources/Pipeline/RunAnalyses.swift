@@ -64,7 +64,9 @@ enum RunAnalyses {
             if let points {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
                 output.sections.append(
-                    AnalysesReport.frontierSection(points, mipGap: options.mipGap).joined(separator: "\n"))
+                    AnalysesReport.frontierSection(
+                        points, mipGap: options.mipGap, published: outcome.record.evaluation
+                    ).joined(separator: "\n"))
             }
         } catch let error as ScenarioError {
             throw .input(error)

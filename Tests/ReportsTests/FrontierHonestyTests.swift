@@ -35,6 +35,34 @@ import Testing
         #expect(text.contains("within the solver's tolerance (relative gap up to 0.200 % per solve)"))
     }
 
+    /// The highest floor's plan beside the published one (a review did the arithmetic by hand): the people and value it
+    /// gives up, and the floor every territory then reaches; "the plans found" when that point stopped at a limit.
+    @Test func theHighestFloorIsSetBesideThePublishedPlan() {
+        let published = GoldenReportTests.record().evaluation
+        let smallest = published.territories.filter { $0.need > 0 }.map(\.coverageRatio).min()!
+        func points(_ status: String) -> [Frontier.Point] {
+            [
+                Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: published.coverage, objective: 1),
+                Frontier.Point(
+                    epsilon: 0.2, minCoverageRatio: 0.2, coverage: published.coverage - 2,
+                    objective: published.objective * 0.99, status: status),
+            ]
+        }
+        let text = AnalysesReport.frontierSection(points("optimal"), mipGap: 1e-4, published: published)
+            .joined(separator: "\n")
+        #expect(
+            text.contains(
+                "Against the published plan (\(Format.grouped(published.coverage)) people accompanied, smallest coverage \(Format.percent(smallest))), the plan at the highest floor reaches -2 people (\(Format.percent(-2 / published.coverage, decimals: 2))) and -1.00 % of its value of coverage, with every département at 20.0 % or more."
+            ), "\(text)")
+        let stopped = AnalysesReport.frontierSection(points("feasible"), mipGap: 1e-4, published: published)
+            .joined(separator: "\n")
+        #expect(
+            stopped.contains(
+                "or more; that point stopped at a limit (column \"solve\"), so this compares the plans found."))
+        #expect(
+            !AnalysesReport.frontierSection(points("optimal"), mipGap: 1e-4).joined().contains("Against the published"))
+    }
+
     @Test func theTerritoryPinningTheMaxMinIsNamed() {
         let points = [
             Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),

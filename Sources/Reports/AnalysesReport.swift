@@ -150,10 +150,10 @@ public enum AnalysesReport {
             out.append("")
             out.append(
                 "Against the published plan (\(Format.grouped(published.coverage)) people accompanied, smallest coverage "
-                    + "\(Format.percent(smallest))), the plan at the highest floor reaches \(people >= 0 ? "+" : "")"
-                    + "\(Format.grouped(people)) people (\(Format.percent(people / published.coverage, decimals: 2))) and "
-                    + "\(value >= 0 ? "+" : "")\(Format.percent(value, decimals: 2)) of its value of coverage, with every "
-                    + "département at \(Format.percent(last.minCoverageRatio)) or more"
+                    + "\(Format.percent(smallest))), the plan at the highest floor accompanies \(people >= 0 ? "+" : "")"
+                    + "\(Format.grouped(people)) people (\(Format.percent(people / published.coverage, decimals: 2))), its "
+                    + "value of coverage changes by \(value >= 0 ? "+" : "")\(Format.percent(value, decimals: 2)), and every "
+                    + "département is at \(Format.percent(last.minCoverageRatio)) or more"
                     + (last.status == "optimal"
                         ? "." : "; that point stopped at a limit (column \"solve\"), so this compares the plans found.")
             )

@@ -438,17 +438,10 @@ public enum RunCommand {
     @discardableResult
     public static func checkReachSize(_ scenario: Scenario) throws(RunFailure) -> Int? {
         guard let inputs = scenario.communes else { return nil }
-        var sites: [Int] = []
-        for (index, structure) in scenario.structures.enumerated()
-        where structure.capacity > 0 && index < inputs.structureCommunes.count {
-            sites.append(inputs.structureCommunes[index])
-        }
-        for (index, candidate) in inputs.candidates.enumerated() where candidate.capacity > 0 {
-            sites.append(inputs.candidateCommunes[index])
-        }
         let limit = inputs.maxPairs
         let count = CommuneReach.pairs(
-            inputs: inputs, siteCommunes: sites, radiusKm: inputs.radiusKm, countingPast: limit)
+            inputs: inputs, siteCommunes: CommuneModel.sites(of: scenario, inputs: inputs).map(\.commune),
+            radiusKm: inputs.radiusKm, countingPast: limit)
         guard count > limit else { return count }
         let key = inputs.reachTable == nil ? "reach.radius_km" : "reach.max_minutes"
         let rule =

@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import Scenario
 
@@ -195,20 +196,14 @@ public enum MarkdownReport {
         }
         let outre = rated.filter { $0.0.overseas }, metropole = rated.filter { !$0.0.overseas }
         guard !dearer.isEmpty, !outre.isEmpty, !metropole.isEmpty else { return nil }
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        }
         let grants = dearer.map {
             "\(Format.grouped($0.overseasGrantEUR)) € against \(Format.grouped($0.grantEUR)) € at a \(MarkdownText.inline($0.label.lowercased()))"
         }
         let least = rated.sorted { ($0.1, $0.0.code) < ($1.1, $1.0.code) }.prefix(10)
         let overseasAmongLeast = least.filter { $0.0.overseas }.count
         return "Overseas, a post costs the State more: its grant is " + grants.joined(separator: ", ")
-            + " (`kinds.*.overseas_grant_eur`). The objective values people alike everywhere, so a euro buys less coverage "
-            + "there: the \(outre.count) overseas territories' median coverage of need is "
-            + "\(Format.percent(median(outre.map(\.1)))) against \(Format.percent(median(metropole.map(\.1)))) elsewhere, and "
+            + " (`kinds.*.overseas_grant_eur`). A euro of the State buys fewer posts there: the \(outre.count) overseas territories' median coverage of need is "
+            + "\(Format.percent(Equity.median(outre.map(\.1)))) against \(Format.percent(Equity.median(metropole.map(\.1)))) elsewhere, and "
             + "\(overseasAmongLeast) of the 10 least covered are overseas. The grants are the scenario's assumptions (its "
             + "SOURCES.md); `--set kinds.\(dearer[0].id).overseas_grant_eur=\(Int(dearer[0].grantEUR))` re-solves with the "
             + "mainland's."

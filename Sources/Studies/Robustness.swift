@@ -126,7 +126,7 @@ public enum Robustness {
         /// Territories moved (`moved(in:)`, outside the base bounds) by at least one solved variant: their posts depend
         /// on the guesses.
         public var movedTerritories: [Int] {
-            basePosts.indices.filter { t in solved.contains { row in moved(in: row).contains { $0.index == t } } }
+            Set(solved.flatMap { moved(in: $0).map(\.index) }).sorted()
         }
 
         /// Territories within ±movedPosts of the base plan, or inside their base range, in every solved variant.

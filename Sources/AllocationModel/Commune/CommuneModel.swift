@@ -82,19 +82,13 @@ public struct CommuneModel: Sendable {
     /// Column index of the first flow: flows are consecutive, unit by unit, each unit's in `reach.unitGroups` order.
     public let firstFlowColumn: Int
 
-    public init(scenario: Scenario, options: Options = Options()) {
-        guard let inputs = scenario.communes else { preconditionFailure("a commune model needs a demand table") }
-        let parameters = scenario.parameters
-        let territories = scenario.territories
-        let territoryIndex = Dictionary(
-            uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
-        let kindIndex = Dictionary(
-            uniqueKeysWithValues: parameters.kinds.enumerated().map { ($0.element.id, $0.offset) })
-
-        // Sites: hosts with some capacity, then candidates when allowed.
+    /// The model's sites: hosts with some capacity, then candidates when `options` allows them, each with its commune.
+    /// Scoring a plan made under other rules (2021, `options.rules` off) keeps the hosts it used even where the
+    /// scenario assumes no capacity. The run's size check (`reach.max_pairs`) counts the reach of these sites.
+    public static func sites(
+        of scenario: Scenario, inputs: CommuneInputs, options: Options = Options()
+    ) -> [(structure: HostStructure, commune: Int, candidate: Bool)] {
         var sited: [(structure: HostStructure, commune: Int, candidate: Bool)] = []
-        // Scoring a plan made under other rules (2021) keeps the hosts it used even where the scenario assumes no
-        // capacity.
         for (index, structure) in scenario.structures.enumerated()
         where (structure.capacity > 0 || (!options.rules && (structure.posts2021 ?? 0) > 0))
             && index < inputs.structureCommunes.count
@@ -106,6 +100,19 @@ public struct CommuneModel: Sendable {
                 sited.append((structure, inputs.candidateCommunes[index], true))
             }
         }
+        return sited
+    }
+
+    public init(scenario: Scenario, options: Options = Options()) {
+        guard let inputs = scenario.communes else { preconditionFailure("a commune model needs a demand table") }
+        let parameters = scenario.parameters
+        let territories = scenario.territories
+        let territoryIndex = Dictionary(
+            uniqueKeysWithValues: territories.enumerated().map { ($0.element.code, $0.offset) })
+        let kindIndex = Dictionary(
+            uniqueKeysWithValues: parameters.kinds.enumerated().map { ($0.element.id, $0.offset) })
+
+        let sited = Self.sites(of: scenario, inputs: inputs, options: options)
         let reach = CommuneReach(
             inputs: inputs, territories: territories, siteCommunes: sited.map(\.commune),
             radiusKm: inputs.radiusKm, grouped: options.grouped)

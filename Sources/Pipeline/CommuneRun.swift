@@ -103,7 +103,7 @@ enum CommuneRun {
             let outcome = try CommuneSolve.solve(
                 scenario, candidates: true, solver: solver, options: options, warmStart: warmStart, log: log)
             log(
-                "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), \(outcome.boundMethod == .relaxation ? "LP" : "Lagrangian") bound \(Format.fixed(outcome.bound, decimals: 1)), "
+                "commune plan: value \(Format.fixed(outcome.value, decimals: 1)), \(outcome.boundName) \(Format.fixed(outcome.bound, decimals: 1)), "
                     + "gap \(Format.percent(outcome.gap, decimals: 3)) (bound \(Format.fixed(outcome.lpSeconds, decimals: 1)) s, evaluation \(Format.fixed(outcome.evaluationSeconds, decimals: 1)) s)"
             )
             let optimised = CommuneResults.ScoredPlan(
@@ -137,7 +137,8 @@ enum CommuneRun {
                 warmStart: outcome.warmStart, warmBound: outcome.warmBound, warmPlan: outcome.warmPlan,
                 warmFallback: outcome.warmFallback,
                 unitPrices: outcome.unitPrices, postsBasis: outcome.postsBasis, warmBasis: outcome.warmBasis,
-                departmentPlan: departmentPlan?.mix, departmentScored: departmentScored)
+                departmentPlan: departmentPlan?.mix, departmentScored: departmentScored,
+                branchAndBound: outcome.branchAndBound)
             // The tables on one core, the map and the section on the other (the département parts have usually ended).
             let tables = Concurrent {
                 CommuneTables.all(results).map { (name: $0.name, content: Data($0.content.utf8)) }
@@ -149,7 +150,7 @@ enum CommuneRun {
                 solveSeconds: outcome.seconds, timingDependence: Self.timingDependence(outcome),
                 plan: RunManifest.CommunePlan(
                     status: outcome.proven ? "optimal" : "feasible", value: results.optimised.value,
-                    bound: results.bound, boundMethod: outcome.boundMethod == .relaxation ? "lp" : "lagrangian",
+                    bound: results.bound, boundMethod: outcome.boundKey,
                     relativeGap: results.gap),
                 statusNote: CommuneReport.statusNote(results))
         } catch let failure as CommuneSolve.Failure {

@@ -66,6 +66,26 @@ public enum CommuneReport {
     /// plan scored by the same model (keeping no one endowed) is worth more than `bound`, which holds for every plan
     /// keeping the cover's people within reach, that difference as a lower bound on its price (a review found the
     /// €60M report silent on both: a cover of 1,180 posts for a plan of 1,178, a price of at least 20.7 %).
+    /// What branch-and-bound from the plan did on a small model (`CommuneBranchAndBound`).
+    static func branchAndBoundSentence(_ search: CommuneBranchAndBound.Summary, _ results: CommuneResults) -> String {
+        let before = CommuneSolve.relativeGap(value: search.valueBefore, bound: search.boundBefore)
+        let rootName = results.boundMethod == .relaxation ? "LP bound" : "Lagrangian bound"
+        var sentence =
+            "The model being small (\(Format.grouped(results.optimised.model.decisions.count)) posts variables), GLPK's branch-and-bound started from the heuristic's plan, "
+            + "\(Format.percent(before, decimals: 2)) below its \(rootName), and explored \(Format.grouped(search.nodes)) nodes"
+            + (search.stoppedBy.map { " (stopped by the \($0))" } ?? "") + ": "
+        let better = results.optimised.value > search.valueBefore
+        sentence +=
+            better
+            ? "it found a plan worth \(Format.fixed(results.optimised.value, decimals: 1)) against \(Format.fixed(search.valueBefore, decimals: 1))"
+            : "it found no better plan"
+        sentence +=
+            search.tightenedBound
+            ? " and lowered the bound from \(Format.fixed(search.boundBefore, decimals: 1)) to \(Format.fixed(search.bound, decimals: 1))."
+            : " and no tighter bound."
+        return sentence
+    }
+
     static func endowmentPrice(
         coverPosts: Int, planPosts: Int, departmentValue: Double?, bound: Double, boundName: String
     ) -> String {
@@ -211,6 +231,7 @@ public enum CommuneReport {
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
                 + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
         )
+        if let search = results.branchAndBound { out.append(""); out.append(branchAndBoundSentence(search, results)) }
         if let warm = results.warmStart, let fallback = results.warmFallback, !fallback.keptWarm {
             out.append("")
             out.append(
@@ -275,7 +296,7 @@ public enum CommuneReport {
                     + endowmentPrice(
                         coverPosts: endowment.posts, planPosts: results.optimised.posts.reduce(0, +),
                         departmentValue: results.departmentScored?.value, bound: results.bound,
-                        boundName: results.boundMethod == .relaxation ? "LP bound" : "Lagrangian bound"))
+                        boundName: results.boundName))
             out.append("")
         }
         if results.plan2021 == nil && results.scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 }) {

@@ -72,7 +72,9 @@ public struct CommuneResults: Sendable {
     /// Why the relaxation did not finish, when the Lagrangian bound stood in for it.
     public let relaxationUnfinished: String?
     /// "LP bound" or "Lagrangian bound": what the report calls the bound.
-    public var boundName: String { boundMethod == .relaxation ? "LP bound" : "Lagrangian bound" }
+    public var boundName: String { CommuneSolve.boundName(method: boundMethod, branchAndBound: branchAndBound) }
+    /// Branch-and-bound from the plan on a small model (nil when it was not tried): its bound may be the one above.
+    public let branchAndBound: CommuneBranchAndBound.Summary?
     public let evaluationSeconds: Double
     /// The 2021 allocation scored with the same model (posts fixed, its own rules not checked); nil without posts_2021.
     public let plan2021: ScoredPlan?
@@ -112,8 +114,9 @@ public struct CommuneResults: Sendable {
         warmBound: Bool = false,
         warmPlan: Bool = false, warmFallback: CommuneSolve.WarmFallback? = nil, unitPrices: [Double] = [],
         postsBasis: CommuneLagrangian.PostsBasis? = nil, warmBasis: Bool = false, departmentPlan: PlanMix? = nil,
-        departmentScored: ScoredPlan? = nil
+        departmentScored: ScoredPlan? = nil, branchAndBound: CommuneBranchAndBound.Summary? = nil
     ) {
+        self.branchAndBound = branchAndBound
         self.departmentPlan = departmentPlan
         self.departmentScored = departmentScored
         self.postsBasis = postsBasis

@@ -193,9 +193,17 @@ public enum CommuneTables {
         }
         return rows + table + (endowment ?? []) + [
             ("value", results.optimised.value, 3),
-            (results.boundMethod == .relaxation ? "lp_bound" : "lagrangian_bound", results.bound, 3),
-            ("relative_gap", results.gap, 6),
+            (
+                results.boundMethod == .relaxation ? "lp_bound" : "lagrangian_bound",
+                results.branchAndBound?.boundBefore ?? results.bound, 3
+            ),
         ]
+            // Branch-and-bound from the plan on a small model: its nodes, and the bound published (its own when
+            // tighter than the one above, which is then the root's).
+            + (results.branchAndBound.map {
+                [("branch_and_bound_nodes", Double($0.nodes), 0), ("branch_and_bound_bound", results.bound, 3)]
+            } ?? [])
+            + [("relative_gap", results.gap, 6)]
             // A warm answer beyond `reach.warm_max_gap`: its gap, whether it was kept (1) or the cold one published
             // (0), and whether the plan published is the warm one under the cold bound (1).
             + (results.warmFallback.map {

@@ -65,6 +65,11 @@ public struct CommuneInputs: Sendable {
     /// are built, which grow with them (at 250 km a run took minutes and 11 GB before its first solve).
     public let maxPairs: Int
     public static let defaultMaxPairs = 2_000_000
+    /// Nodes of the branch-and-bound a small commune model gets from its plan when the plan is not within the MIP gap
+    /// of its bound (`reach.branch_and_bound_nodes`; 0: not tried). A count, not seconds: the same answer on every
+    /// machine.
+    public let branchAndBoundNodes: Int
+    public static let defaultBranchAndBoundNodes = 2_000
     /// 0.5 %: the commune plan's gap target (docs/model.md); the cold solves measured nationally stay under it.
     public static let defaultWarmMaxGap = 0.005
 
@@ -85,8 +90,10 @@ public struct CommuneInputs: Sendable {
         communes: [Commune], structureCommunes: [Int], candidates: [HostStructure] = [], candidateCommunes: [Int] = [],
         radiusKm: Double, breakpoints: [Double] = CommuneInputs.defaultBreakpoints, reachTable: ReachTable? = nil,
         endowReach: EndowReach? = nil, bound: Bound = .relaxation, warmMaxGap: Double = CommuneInputs.defaultWarmMaxGap,
-        maxPairs: Int = CommuneInputs.defaultMaxPairs
+        maxPairs: Int = CommuneInputs.defaultMaxPairs,
+        branchAndBoundNodes: Int = CommuneInputs.defaultBranchAndBoundNodes
     ) {
+        self.branchAndBoundNodes = branchAndBoundNodes
         self.maxPairs = maxPairs
         self.endowReach = endowReach
         self.warmMaxGap = warmMaxGap

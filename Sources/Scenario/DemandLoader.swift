@@ -172,6 +172,8 @@ enum DemandLoader {
         var warmMaxGap = CommuneInputs.defaultWarmMaxGap
         /// `reach.max_pairs`: the most site–commune pairs in reach a run takes on.
         var maxPairs = CommuneInputs.defaultMaxPairs
+        /// `reach.branch_and_bound_nodes`: branch-and-bound's nodes on a small model (0: not tried).
+        var branchAndBoundNodes = CommuneInputs.defaultBranchAndBoundNodes
     }
 
     static func settings(_ reader: inout ParameterReader, resolve: (String) -> String) -> Settings {
@@ -182,6 +184,8 @@ enum DemandLoader {
             reachTablePath: reader.text("reach.table").map(resolve), maxMinutes: reader.number("reach.max_minutes"))
         settings.warmMaxGap = reader.number("reach.warm_max_gap") ?? CommuneInputs.defaultWarmMaxGap
         settings.maxPairs = reader.integer("reach.max_pairs") ?? CommuneInputs.defaultMaxPairs
+        settings.branchAndBoundNodes =
+            reader.integer("reach.branch_and_bound_nodes") ?? CommuneInputs.defaultBranchAndBoundNodes
         let stages = (reader.text("reach.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let endowBy = reader.text("reach.endow_by") ?? "people"
@@ -310,6 +314,6 @@ enum DemandLoader {
             communes: communes, structureCommunes: structureCommunes, candidates: candidates,
             candidateCommunes: candidateCommunes, radiusKm: radius, breakpoints: breakpoints, reachTable: reachTable,
             endowReach: settings.endowReach, bound: settings.bound, warmMaxGap: settings.warmMaxGap,
-            maxPairs: settings.maxPairs)
+            maxPairs: settings.maxPairs, branchAndBoundNodes: settings.branchAndBoundNodes)
     }
 }

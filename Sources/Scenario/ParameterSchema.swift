@@ -216,6 +216,12 @@ enum ParameterSchema {
                 "the most site–commune pairs in reach a run takes on (checked before anything is built: the commune model grows with them; 50 km puts 1.6 million in reach, 100 km 5.8 million)"
         ),
         .init(
+            path: "reach.branch_and_bound_nodes", type: .integer(0...10_000_000), required: false,
+            defaultValue: "2000",
+            help:
+                "on a commune model of at most 1,000 posts variables (a département or a few) whose plan is not within the MIP gap of its bound: the nodes of GLPK's branch-and-bound from the plan, for a better plan or a proof (0: not tried)"
+        ),
+        .init(
             path: "reach.warm_max_gap", type: .number(0...1), required: false, defaultValue: "0.005",
             help:
                 "with --warm-start: a warm answer farther than this relative gap from its bound is solved again without the start, in the time left (1: keep every warm answer)"

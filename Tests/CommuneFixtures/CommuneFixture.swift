@@ -13,12 +13,16 @@ import Scenario
 /// `reachTable` writes `reach.csv` and declares it with `reach.max_minutes: maxMinutes` (nil `radius`: no radius
 /// line, as a scenario with a reach table must be written). `reachYAML`: one more line of the `reach:` block.
 /// `privateGrant`: a private post's State cost (€10,000 as a public one's unless said). `funding`: the `funding:`
-/// block's lines, each indented two spaces (the `full` option alone unless said).
+/// block's lines, each indented two spaces (the `full` option alone unless said). `branchAndBoundNodes`:
+/// `reach.branch_and_bound_nodes`, 0 unless said, so that the 2.5-post budget stays the unproven plan the warm-start,
+/// bound and sweep tests need (branch-and-bound proves it: `CommuneRunTests.aSmallCommuneModelIsProvenByBranchAndBound`
+/// passes nil, the scenario's default); nil leaves the key out.
 public enum CommuneFixture {
     public static func folder(
         posts: Int = 3, budget: Int = 1_000_000, radius: String? = "15", extraYAML: String = "",
         demand: String? = nil, structures: String? = nil, candidates: String? = nil, reachTable: String? = nil,
-        maxMinutes: String? = "20", reachYAML: String = "", privateGrant: Int = 10000, funding: String? = nil
+        maxMinutes: String? = "20", reachYAML: String = "", privateGrant: Int = 10000, funding: String? = nil,
+        branchAndBoundNodes: Int? = 0
     ) throws -> String {
         let folder = TestScratch.root.appendingPathComponent(
             "repartir-communes-\(UUID().uuidString)")
@@ -35,6 +39,7 @@ public enum CommuneFixture {
             \(reachTable == nil ? "" : "  table: reach.csv\n")\
             \(reachTable == nil ? "" : maxMinutes.map { "  max_minutes: \($0)\n" } ?? "")\
               breakpoints: [0.5, 1]
+            \(branchAndBoundNodes.map { "  branch_and_bound_nodes: \($0)\n" } ?? "")\
             \(reachYAML.isEmpty ? "" : "  " + reachYAML + "\n")\
             programme:
               posts: \(posts)

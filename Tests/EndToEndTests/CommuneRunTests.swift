@@ -378,13 +378,16 @@ import Testing
         #expect(result.status == 0, "\(result)")
     }
 
-    /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so the
-    /// run says "feasible" and exits 10, whatever the département plan's status.
+    /// Budget for 2.5 posts: the commune plan is 20 % below its LP bound (hand-solved in CommuneModelTests), so,
+    /// without the branch-and-bound that proves it (`reach.branch_and_bound_nodes=0`; with it:
+    /// `aSmallCommuneModelIsProvenByBranchAndBound`), the run says "feasible" and exits 10, whatever the département
+    /// plan's status.
     @Test func unprovenCommunePlanExits10() throws {
         let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000))
         let out = try E2E.temporaryDirectory(prefix: "communes-gap").appendingPathComponent("run")
         let result = try E2E.repartir(
-            ["run", folder.path, "--out", out.path, "--json"], in: out.deletingLastPathComponent())
+            ["run", folder.path, "--out", out.path, "--json", "--set", "reach.branch_and_bound_nodes=0"],
+            in: out.deletingLastPathComponent())
         #expect(result.status == 10, "\(result)")
         let sizes = try E2E.table(out.appendingPathComponent("commune_model.csv"))
         let gap = try #require(Double(sizes.first { $0["metric"] == "relative_gap" }?["value"] ?? ""))
@@ -432,6 +435,34 @@ import Testing
         // The plan is not proven, so the local improvement ran: its allowance is counted in work, not in seconds, and
         // only the run's budget (60 s here) could have made the plan depend on the machine.
         #expect(read.deterministic == true, "\(read.nondeterminismReason ?? "")")
+    }
+
+    /// The same budget for 2.5 posts with the default: the plan after the heuristic is 20 % below its LP bound, the
+    /// model is small, and branch-and-bound from the plan proves it: two posts, 2 × 120 × √2 = 339.41, the hand-solved
+    /// optimum (CommuneModelTests), now `optimal` against branch-and-bound's bound, exit 0. Said in the tables, the
+    /// summary and the report.
+    @Test func aSmallCommuneModelIsProvenByBranchAndBound() throws {
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(budget: 25_000, branchAndBoundNodes: nil))
+        let out = try E2E.temporaryDirectory(prefix: "communes-bb").appendingPathComponent("run")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: out.deletingLastPathComponent())
+        #expect(result.status == 0, "\(result)")
+        let value = try #require(try Self.metric(out, "value"))
+        #expect(abs(value - 2 * 120 * 2.0.squareRoot()) < 1e-2, "\(value)")
+        #expect(abs((try Self.metric(out, "lp_bound") ?? 0) - 424.26) < 1e-2)
+        let bound = try #require(try Self.metric(out, "branch_and_bound_bound"))
+        #expect(bound >= value && (bound - value) / bound <= 1e-4, "\(bound)")
+        #expect((try Self.metric(out, "branch_and_bound_nodes") ?? 0) >= 1)
+        let summary = try #require(try E2E.table(out.appendingPathComponent("summary.csv")).first)
+        #expect(summary["commune_status"] == "optimal", "\(summary)")
+        #expect(summary["commune_bound_method"] == "branch_and_bound", "\(summary)")
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(report.contains("optimal (within the MIP gap of the branch-and-bound bound)"), "\(report)")
+        #expect(
+            report.contains("GLPK's branch-and-bound started from the heuristic's plan, 20.00 % below its LP bound"))
+        #expect(report.contains("it found no better plan and lowered the bound from 424.3 to 339.4."), "\(report)")
+        // A node limit, not the clock: the same answer on every machine.
+        #expect(try RunManifest.read(folder: out.path).deterministic == true)
     }
 
     /// `export-model --commune` writes the commune plan's integer model: glpsol solves it to the hand-solved optimum

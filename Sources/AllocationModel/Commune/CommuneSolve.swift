@@ -66,9 +66,32 @@ public enum CommuneSolve {
         public var postsBasis: CommuneLagrangian.PostsBasis?
         /// The warm start's basis started the posts part's first LP.
         public var warmBasis = false
+        /// Branch-and-bound from the plan on a small model (`CommuneBranchAndBound`); nil when it was not tried.
+        public var branchAndBound: CommuneBranchAndBound.Summary?
         /// Wall time of the whole commune solve: endowment cover, bound, rounding, evaluation, improvement.
         public var seconds = 0.0
         public var status: String { proven ? "optimal" : "feasible" }
+        /// What the report calls the bound published, and the manifest's and summary's key for it.
+        public var boundName: String {
+            CommuneSolve.boundName(method: boundMethod, branchAndBound: branchAndBound)
+        }
+        public var boundKey: String { CommuneSolve.boundKey(method: boundMethod, branchAndBound: branchAndBound) }
+    }
+
+    /// "LP bound", "Lagrangian bound", or "branch-and-bound bound" when branch-and-bound proved a tighter one.
+    public static func boundName(
+        method: CommuneInputs.Bound, branchAndBound: CommuneBranchAndBound.Summary?
+    ) -> String {
+        if branchAndBound?.tightenedBound == true { return "branch-and-bound bound" }
+        return method == .relaxation ? "LP bound" : "Lagrangian bound"
+    }
+
+    /// `lp`, `lagrangian` or `branch_and_bound`: the same, as a key.
+    public static func boundKey(
+        method: CommuneInputs.Bound, branchAndBound: CommuneBranchAndBound.Summary?
+    ) -> String {
+        if branchAndBound?.tightenedBound == true { return "branch_and_bound" }
+        return method == .relaxation ? "lp" : "lagrangian"
     }
 
     /// A warm answer beyond `reach.warm_max_gap`, solved again without the start (docs/model.md, "A variant from a
@@ -231,7 +254,7 @@ public enum CommuneSolve {
         }
         let relaxation = try bound(
             relaxed, scenario: scenario, solver: solver, options: options, started: started, warm: warm, log: log)
-        let bound = relaxation.bound
+        var bound = relaxation.bound
         // The roundings tried in turn until one keeps every rule (each failure logged with the next one's start):
         // - the previous plan, repaired into this scenario's rules (the endow_reach rows first: with fewer posts or
         //   euros its best posts would leave them none);
@@ -349,6 +372,36 @@ public enum CommuneSolve {
                             ? "its allowance ended it with moves left to value" : "no move left to value")
             )
         }
+        // A small model still short of its gap: branch-and-bound from the plan, for a better plan or a proof
+        // (`CommuneBranchAndBound`). A warm answer is left as the warm path leaves it.
+        var branchAndBound: CommuneBranchAndBound.Summary?
+        let improvedGap = Self.relativeGap(value: evaluation.value, bound: bound)
+        if !warmWithinTarget, !warmBeyondTarget,
+            CommuneBranchAndBound.applies(
+                to: relaxed, scenario: scenario, gap: improvedGap, mipGap: options.mipGap)
+        {
+            let deadline =
+                options.timeLimitSeconds.isFinite
+                ? started.addingTimeInterval(options.timeLimitSeconds * Self.improvementShare) : .distantFuture
+            let searched = try CommuneBranchAndBound.search(
+                relaxed, values: evaluator.values(of: evaluation, posts: posts), value: evaluation.value,
+                bound: bound, scenario: scenario, solver: solver, options: options, deadline: deadline)
+            var found = ""
+            if let better = searched.posts {
+                let valued = try evaluator.evaluate(better, solver: solver, options: evaluationOptions)
+                if valued.value > evaluation.value {
+                    found = ", a plan worth \(valued.value.logged(decimals: 1))"
+                    posts = better
+                    evaluation = valued
+                }
+            }
+            bound = searched.summary.bound
+            branchAndBound = searched.summary
+            log(
+                "commune branch-and-bound from the plan: \(searched.summary.nodes) nodes in \(searched.summary.seconds.loggedSeconds) s\(found), bound \(bound.logged(decimals: 1))"
+                    + (searched.summary.stoppedBy.map { "; stopped by the \($0)" } ?? "")
+            )
+        }
         // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)
         if let violation = relaxed.program.largestViolation(of: values, tolerance: 1e-6) {
@@ -368,6 +421,10 @@ public enum CommuneSolve {
             seconds: Date().timeIntervalSince(started))
         outcome.improvementCutByTime = improvementCutByTime
         outcome.clockStops = relaxation.clockStops
+        outcome.branchAndBound = branchAndBound
+        if let stop = branchAndBound?.stoppedBy {
+            outcome.clockStops.append("the commune plan's branch-and-bound (\(stop))")
+        }
         outcome.postsBasis = relaxation.postsBasis
         outcome.warmBasis = relaxation.fromWarmBasis
         return outcome
@@ -385,9 +442,7 @@ public enum CommuneSolve {
         // tieBreak(x) ≤ 10⁻⁶ per post. The interior point's objective is within its relative gap (10⁻⁸) of the
         // optimum, the simplex's within its tolerances: a 10⁻⁶ margin covers both.
         func inValueUnits(_ objective: Double) -> Double {
-            relaxed.objectiveScale
-                * (objective + max(abs(objective), 1) * interiorMargin
-                    + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
+            valueBound(ofObjective: objective, model: relaxed, scenario: scenario)
         }
         /// The relaxation's options: the scaled dual simplex, or the interior-point method (7 s against 25 s for the
         /// dual simplex at 10 km, glpsol on the exported relaxation, the same optimum to 5 × 10⁻⁹) which, when it stops
@@ -586,6 +641,15 @@ public enum CommuneSolve {
         var values = [Double](repeating: 0, count: model.program.variables.count)
         for (index, decision) in model.decisions.enumerated() { values[decision.variable.index] = Double(posts[index]) }
         return values
+    }
+
+    /// A bound on the program's objective (the relaxation's optimum, branch-and-bound's bound) as a bound on every
+    /// plan's value of coverage: for any plan x, value(x) / scale − tieBreak(x) ≤ the objective's bound, and
+    /// tieBreak(x) ≤ 10⁻⁶ per post; `interiorMargin` covers the solver's tolerances.
+    static func valueBound(ofObjective objective: Double, model: CommuneModel, scenario: Scenario) -> Double {
+        model.objectiveScale
+            * (objective + max(abs(objective), 1) * interiorMargin
+                + AllocationModel.tieBreakPerPost * Double(scenario.parameters.posts))
     }
 
     /// Relative margin added to the relaxation's objective for the bound: 100 × the interior-point method's gap

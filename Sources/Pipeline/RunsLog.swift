@@ -44,8 +44,7 @@ public enum RunsLog {
             self.time = time
             self.exitCode = exitCode
             self.status = RunsLog.status(exitCode)
-            self.message = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.joined(separator: " ")
+            self.message = RunsLog.oneLine(message)
             self.runFolder = runFolder
             self.scenario = scenario
             self.variant = variant
@@ -86,6 +85,13 @@ public enum RunsLog {
     }
 
     /// The word for an exit code, as in runs.csv's `status` column and the `--json` object.
+    /// A message on one line (its lines trimmed and joined by spaces): what `runs.csv` and `sweep.csv` hold, so that
+    /// `wc -l`, `grep` and `awk` count rows (a review counted 21 lines for a sweep of 2 variants).
+    public static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     public static func status(_ exitCode: Int32) -> String {
         switch exitCode {
         case ExitStatus.optimal: return "optimal"

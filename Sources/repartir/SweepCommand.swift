@@ -95,11 +95,23 @@ struct SweepRun: ParsableCommand {
                 Foundation.exit(code)
             }
             let failed = summary.outcomes.filter { $0.exitCode != 0 && $0.exitCode != 10 && $0.exitCode != 20 }
-            log(
+            let closing =
                 "sweep \(plan.file.name): \(summary.ran) variants ran, \(summary.reused) reused (same inputs), \(failed.count) failed"
-                    + (failed.isEmpty
-                        ? "" : ": " + failed.map { "\($0.variant) (exit \($0.exitCode))" }.joined(separator: ", "))
-                    + "; collect with: repartir sweep collect \(runsRoot)/\(plan.file.name)")
+                + (failed.isEmpty
+                    ? "" : ": " + failed.map { "\($0.variant) (exit \($0.exitCode))" }.joined(separator: ", "))
+                + "; collect with: repartir sweep collect \(runsRoot)/\(plan.file.name)"
+            if failed.isEmpty {
+                log(closing)
+            } else {
+                // Failures are said even with --quiet, as `run -q` says its error: cron mails only what is printed
+                // (a review's quiet sweep with three write errors printed nothing).
+                StandardError.line("error: " + closing)
+                if let first = failed.max(by: { SweepRunner.severity($0.exitCode) < SweepRunner.severity($1.exitCode) })
+                {
+                    StandardError.line(
+                        "error: \(first.variant) (exit \(first.exitCode)): \(first.message.prefix { !$0.isNewline })")
+                }
+            }
             Foundation.exit(summary.exitCode)
         } catch {
             fail(error)

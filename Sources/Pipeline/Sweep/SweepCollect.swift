@@ -63,7 +63,7 @@ public enum SweepCollect {
             if let outcome = current {
                 row["status"] = RunsLog.status(outcome.exitCode)
                 row["exit_code"] = String(outcome.exitCode)
-                row["message"] = outcome.message
+                row["message"] = RunsLog.oneLine(outcome.message)
                 row["wall_seconds"] = Format.fixed(outcome.wallSeconds, decimals: 3)
                 row["run_folder"] = outcome.runFolder ?? ""
                 if let run = outcome.runFolder {

@@ -34,12 +34,26 @@ public enum SweepRunner {
         public var outcomes: [SweepStore.Outcome] = []
         public var interrupted = false
         /// 0 when every variant has a result (a plan, exit 0 or 10, or an explained infeasibility, 20);
-        /// else the highest exit code of the variants that failed.
+        /// else the most serious exit code of the variants that failed (`severity`).
         public var exitCode: Int32 {
             outcomes.map(\.exitCode).filter {
                 ![ExitStatus.optimal, ExitStatus.feasibleNotProven, ExitStatus.infeasible].contains($0)
-            }.max() ?? 0
+            }.max { SweepRunner.severity($0) < SweepRunner.severity($1) } ?? 0
         }
+    }
+
+    /// How serious a variant's failure is for the sweep's own exit code, most serious last: another run holding a
+    /// variant's lock (75, which a cron wrapper reads as "skipped, no alert") counts least, so it never hides a full
+    /// disk (74) or a bug (70) in another variant (a review: a lock conflict and three write errors exited 75). Then no
+    /// plan in time (21), bad inputs and settings (64, 65, 66, 78), outputs that cannot be written (73, 74), and an
+    /// internal error (70). A code not listed ranks by its value above them all.
+    public static func severity(_ code: Int32) -> Int {
+        let order: [Int32] = [
+            ExitStatus.locked, ExitStatus.noSolution, ExitStatus.usage, ExitStatus.configuration,
+            ExitStatus.inputMissing, ExitStatus.dataError, ExitStatus.cannotCreateOutput, ExitStatus.ioError,
+            ExitStatus.internalError,
+        ]
+        return order.firstIndex(of: code) ?? (order.count + Int(code))
     }
 
     /// Exit codes a run ends with when it published its result: a rerun with the same inputs reuses it.

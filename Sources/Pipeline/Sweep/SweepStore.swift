@@ -104,7 +104,14 @@ public enum SweepStore {
         do {
             let fd = try NoFollowFiles.openDirectory(folder)
             defer { close(fd) }
-            try NoFollowFiles.createFile(temporary, in: fd, displayPath: "\(folder)/\(name)", data: data)
+            do {
+                try NoFollowFiles.createFile(temporary, in: fd, displayPath: "\(folder)/\(name)", data: data)
+            } catch {
+                // A write that failed (a full disk) leaves no temporary file behind (a review found one per failed
+                // night, never cleaned).
+                unlinkat(fd, temporary, 0)
+                throw error
+            }
             if renameat(fd, temporary, fd, name) != 0 {
                 let failure = SystemError("rename", "\(folder)/\(name)")
                 unlinkat(fd, temporary, 0)

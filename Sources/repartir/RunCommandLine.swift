@@ -133,7 +133,10 @@ struct Run: ParsableCommand {
     }
 
     /// `--wait` alone (rewritten `inf` by main) waits until the lock is free; `--wait=S` up to S seconds.
-    func waitSeconds() throws -> Double? {
+    func waitSeconds() throws -> Double? { try Self.waitSeconds(wait) }
+
+    /// `--wait`'s value as seconds (`run` and `sweep`): nil without it, infinity alone.
+    static func waitSeconds(_ wait: String?) throws -> Double? {
         guard let wait else { return nil }
         if wait == "inf" { return .infinity }
         guard let seconds = Double(wait), seconds >= 0, seconds.isFinite else {

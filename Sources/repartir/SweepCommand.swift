@@ -23,8 +23,9 @@ struct SweepRun: ParsableCommand {
             Writes ROOT/<sweep id>/<variant id>/ (a run folder per variant) and ROOT/<sweep id>/outcomes/. \
             The shard comes from --shard I/N (0-based), else SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else \
             JOB_COMPLETION_INDEX with the sweep file's 'shards'. Exit 0 when every variant has a result (a plan or \
-            an explained infeasibility), else the highest exit code of a failed variant; 78 for a bad sweep file, \
-            64 for a bad shard, 128 + signal when stopped.
+            an explained infeasibility), else the most serious exit code of a failed variant (75, another process \
+            holding a variant, counts least; docs/sweeps.md); 78 for a bad sweep file, 64 for a bad shard, \
+            128 + signal when stopped.
             """)
 
     @Argument(help: "The sweep file (YAML).")
@@ -42,11 +43,25 @@ struct SweepRun: ParsableCommand {
     @Option(help: ArgumentHelp("Run only shard I of N (0-based: 0/4 … 3/4).", valueName: "I/N"))
     var shard: String?
 
+    @Option(
+        name: .customLong("wait"),
+        help: ArgumentHelp(
+            "--wait[=S]: for a variant another process holds, wait (up to S seconds; alone: until it ends) once this shard's own variants are done, and take its result, instead of exiting 75.",
+            valueName: "S"))
+    var wait: String?
+
     @Flag(name: .shortAndLong, help: "No progress messages on stderr.")
     var quiet = false
 
+    /// A variant's message as one line for stderr, without the "error: " its run's error starts with.
+    static func firstLine(of message: String) -> String {
+        let line = String(message.prefix { !$0.isNewline })
+        return line.hasPrefix("error: ") ? String(line.dropFirst("error: ".count)) : line
+    }
+
     func validate() throws {
         if jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be from 1 to 256, got \(jobs)") }
+        _ = try Run.waitSeconds(wait)
         if runsRoot.isEmpty {
             throw ValidationError("--runs-root is empty (an unset variable?): give a folder, e.g. --runs-root runs")
         }
@@ -84,11 +99,13 @@ struct SweepRun: ParsableCommand {
             let summary = try SweepRunner.run(
                 plan,
                 options: .init(
-                    root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption),
+                    root: runsRoot, solver: GLPKSolver(), jobs: jobs, shard: chosen, cancellation: interruption,
+                    lockWait: (try? Run.waitSeconds(wait)) ?? nil,
+                    interruptedCode: { interruptedOutcome(destination: nil).code }),
                 log: log)
             if summary.interrupted {
                 let (_, code) = interruptedOutcome(destination: nil)
-                let kept = summary.outcomes.filter { $0.exitCode != ExitStatus.interrupted }.count
+                let kept = summary.outcomes.filter { RunsLog.status($0.exitCode) != "interrupted" }.count
                 StandardError.write(
                     "error: sweep \(plan.file.name) stopped by a signal: the variants that were running published nothing; the \(kept) finished are kept. Run the sweep again to complete it (finished variants are reused).\n"
                 )
@@ -109,7 +126,7 @@ struct SweepRun: ParsableCommand {
                 if let first = failed.max(by: { SweepRunner.severity($0.exitCode) < SweepRunner.severity($1.exitCode) })
                 {
                     StandardError.line(
-                        "error: \(first.variant) (exit \(first.exitCode)): \(first.message.prefix { !$0.isNewline })")
+                        "error: \(first.variant) (exit \(first.exitCode)): \(Self.firstLine(of: first.message))")
                 }
             }
             Foundation.exit(summary.exitCode)

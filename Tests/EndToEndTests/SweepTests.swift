@@ -311,6 +311,11 @@ struct SweepTests {
         Thread.sleep(forTimeInterval: 0.2)
         let output = try sweep.run(["-q"])
         #expect(output.status == 75, "\(output)")
+        // Even quiet, a failed sweep says which variant failed and why: cron mails only what is printed.
+        #expect(
+            output.stderrText.contains(
+                "error: sweep budgets: 5 variants ran, 0 reused (same inputs), 1 failed: \(id) (exit 75)"), "\(output)")
+        #expect(output.stderrText.contains("error: \(id) (exit 75): another run"), "\(output)")
         _ = try sweep.collect()
         let rows = try sweep.rows()
         let failed = try #require(rows.first { $0["variant_id"] == id })
@@ -344,6 +349,24 @@ struct SweepTests {
         #expect(stale.stderrText.contains("1 finished (0 failed), 4 missing"), "\(stale)")
         let changed = try sweep.run(file: plan)
         #expect(changed.stderrText.contains("4 variants ran, 1 reused"), "\(changed)")
+
+        // Shared inputs no plan satisfies: every variant's run publishes nothing (exit 20 before the solver), and the
+        // folders of the earlier plans, which a glob of the sweep's folders would read as tonight's, are moved aside.
+        let impossible = sweep.temp.appendingPathComponent("impossible.yaml")
+        try Data(
+            SweepTests.grid.replacingOccurrences(
+                of: "frontier_points: 0", with: "frontier_points: 0\n  limits.territory_min_posts: 60"
+            ).utf8
+        ).write(to: impossible)
+        #expect(!SweepTests.grid.contains("territory_min_posts"))
+        let refused = try sweep.run(file: impossible)
+        #expect(refused.status == 0, "an explained infeasibility is a result: \(refused)")
+        let left = try sweep.variantFolders()
+        #expect(left.isEmpty, "\(left)")
+        #expect(refused.stderrText.contains("moved to .\(id).stale"), "\(refused)")
+        #expect(FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent(".\(id).stale").path))
+        _ = try sweep.collect()
+        #expect(try sweep.rows().allSatisfy { $0["status"] == "infeasible" && ($0["run_folder"] ?? "").isEmpty })
     }
 
     @Test(
@@ -380,6 +403,32 @@ struct SweepTests {
         #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
     }
 
+    @Test("With --wait, a variant another process holds is taken once this sweep's own variants are done")
+    func waitTakesAHeldVariantAfterTheOthers() throws {
+        let sweep = try Sweep("sweep-wait")
+        defer { sweep.remove() }
+        let id = try Self.documentedID(["objective.stages=value", "programme.budget_eur=800_000"])
+        try FileManager.default.createDirectory(at: sweep.folder, withIntermediateDirectories: true)
+        let lock = sweep.folder.appendingPathComponent(".\(id).lock").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--no-fork", lock, "sleep", "4"]
+        try holder.run()
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() } }
+        #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: lock) })
+        Thread.sleep(forTimeInterval: 0.2)
+        let output = try sweep.run(["--wait=60"])
+        // The holder published nothing: once it let go, the sweep ran the variant itself; every variant has a plan.
+        #expect(output.status == 0, "\(output)")
+        #expect(
+            output.stderrText.contains("variant \(id): another process holds it; waiting for it (at most 60 s)"),
+            "\(output)")
+        _ = try sweep.collect()
+        #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
+        // Without --wait the held variant is tried once more at the end, without waiting: 75 while it is still held
+        // (`failedVariantIsARowAndRerunCompletesIt`).
+    }
+
     @Test(
         "SIGTERM stops a sweep: exit 143, the running variant publishes nothing, the finished ones are kept and reused by the rerun"
     )
@@ -397,10 +446,19 @@ struct SweepTests {
         child.send(SIGTERM)
         let output = try child.wait(timeout: 60)
         #expect(output.status == 143, "\(output)")
-        let done = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter { $0.hasSuffix(".json") }
-            .count
+        // Every variant that ended has an outcome: the finished ones theirs, the one the signal stopped "interrupted"
+        // (collect then tells it from one never started).
+        let recorded = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter {
+            $0.hasSuffix(".json")
+        }
+        .map { try E2E.text(outcomes.appendingPathComponent($0)) }
+        let stopped = recorded.filter { $0.contains("\"status\": \"interrupted\"") }
+        let done = recorded.count - stopped.count
+        #expect(stopped.count == 1 && stopped[0].contains("\"exit_code\": 143"), "\(recorded)")
         #expect(done < 5 && output.stderrText.contains("the \(done) finished are kept"), "\(output)")
         #expect(try sweep.variantFolders().count == done, "a variant stopped by the signal published its folder")
+        _ = try sweep.collect()
+        #expect(try sweep.rows().filter { $0["status"] == "interrupted" }.count == 1)
         let rerun = try sweep.run()
         #expect(rerun.stderrText.contains("\(5 - done) variants ran, \(done) reused"), "\(rerun)")
     }

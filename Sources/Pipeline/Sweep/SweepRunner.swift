@@ -15,11 +15,19 @@ public enum SweepRunner {
         public var cancellation: CancellationFlag?
         /// The solver every variant runs on (given its progress callback and `cancellation` here).
         public var solver: any LinearSolver
+        /// `sweep --wait[=S]`: how long to wait for a variant another process holds, once this shard's own are done
+        /// (nil: one more try, without waiting).
+        public var lockWait: Double?
+        /// The exit code of a variant a signal stopped: 128 + the signal the process received (the command knows it).
+        public var interruptedCode: @Sendable () -> Int32 = { ExitStatus.interrupted }
 
         public init(
             root: String, solver: any LinearSolver, jobs: Int = 1, shard: (index: Int, count: Int)? = nil,
-            cancellation: CancellationFlag? = nil
+            cancellation: CancellationFlag? = nil, lockWait: Double? = nil,
+            interruptedCode: @escaping @Sendable () -> Int32 = { ExitStatus.interrupted }
         ) {
+            self.interruptedCode = interruptedCode
+            self.lockWait = lockWait
             self.root = root
             self.solver = solver
             self.jobs = jobs
@@ -94,6 +102,38 @@ public enum SweepRunner {
         }
         group.wait()
         var summary = state.summary
+        // Variants another process held (75): this sweep's own work done, try each once more (with `--wait`, waiting
+        // for its holder) and take the holder's result when it published one from the same inputs. Two sweeps into
+        // one folder (a night that overran into the next, a resubmitted array) share the variants between them; a
+        // review found both exiting 75, every variant done.
+        for index in summary.outcomes.indices where summary.outcomes[index].exitCode == ExitStatus.locked {
+            guard options.cancellation?.isCancelled != true,
+                let variant = mine.first(where: { $0.id == summary.outcomes[index].variant })
+            else { continue }
+            if let wait = options.lockWait {
+                log(
+                    "variant \(variant.id): another process holds it; waiting for it"
+                        + (wait.isFinite ? " (at most \(Format.grouped(Int(wait))) s)" : ""))
+            }
+            do {
+                let lock = try RunLock.acquire(
+                    "\(folder)/.\(variant.id).lock", for: "\(folder)/\(variant.id)", wait: options.lockWait,
+                    cancellation: options.cancellation)
+                lock.release()
+            } catch {
+                log("variant \(variant.id): still held: \(error.description.prefix { !$0.isNewline })")
+                continue
+            }
+            let (outcome, reused) = runVariant(
+                variant, plan: plan, folder: folder, options: options, host: host, commandLine: commandLine,
+                state: state, log: log)
+            summary.outcomes[index] = outcome
+            if reused {
+                summary.ran -= 1
+                summary.reused += 1
+                log("variant \(variant.id): the other process published it from the same inputs: reused")
+            }
+        }
         summary.interrupted = options.cancellation?.isCancelled == true
         return summary
     }
@@ -151,15 +191,43 @@ public enum SweepRunner {
             }
         }
         outcome.wallSeconds = Date().timeIntervalSince(clock)
-        if outcome.exitCode != ExitStatus.interrupted && options.cancellation?.isCancelled != true {
-            do {
-                try SweepStore.writeAtomically(
-                    Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
-            } catch {
-                log("variant \(variant.id): warning: cannot record its outcome: \(error)")
-            }
+        // A variant a signal stopped is recorded as such (with the signal's code), so that collect tells it from one
+        // never started (a review: a cancelled Slurm array's variants read "missing").
+        if outcome.exitCode == ExitStatus.interrupted
+            || (options.cancellation?.isCancelled == true && outcome.runFolder == nil)
+        {
+            outcome.exitCode = options.interruptedCode()
+            outcome.message = "stopped by a signal before it was published (\(outcome.exitCode)): run the sweep again"
+            outcome.runFolder = nil
+        }
+        if outcome.runFolder == nil && outcome.exitCode != ExitStatus.locked {
+            retireStaleFolder(variant.id, in: folder, log: log)
+        }
+        do {
+            try SweepStore.writeAtomically(
+                Data(outcome.json.utf8), name: "\(variant.id).json", in: "\(folder)/\(SweepStore.outcomesFolder)")
+        } catch {
+            log("variant \(variant.id): warning: cannot record its outcome: \(error)")
         }
         return (outcome, false)
+    }
+
+    /// A variant whose last run published nothing keeps no folder of an earlier run where a glob of the sweep's
+    /// folders finds it: the variant id does not change with the sweep's shared `set:`, and a review read an old plan
+    /// there beside a `sweep.csv` that said the variant was infeasible. The folder is renamed `.<id>.stale` (hidden;
+    /// an older one is replaced), under the variant's lock; skipped when another process holds it.
+    static func retireStaleFolder(_ id: String, in folder: String, log: @Sendable (String) -> Void) {
+        let path = "\(folder)/\(id)"
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+            let lock = try? RunLock.acquire("\(folder)/.\(id).lock", for: path)
+        else { return }
+        defer { lock.release() }
+        let stale = "\(folder)/.\(id).stale"
+        try? FileManager.default.removeItem(atPath: stale)
+        if rename(path, stale) == 0 {
+            log("variant \(id): its earlier run folder, which tonight's run did not replace, moved to .\(id).stale")
+        }
     }
 
     /// The variants left to run, handed out one at a time to the workers.

@@ -367,6 +367,9 @@ struct SweepTests {
         #expect(FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent(".\(id).stale").path))
         _ = try sweep.collect()
         #expect(try sweep.rows().allSatisfy { $0["status"] == "infeasible" && ($0["run_folder"] ?? "").isEmpty })
+        // Their outcome is their whole result: a rerun reuses it.
+        let again = try sweep.run(file: impossible)
+        #expect(again.stderrText.contains("0 variants ran, 5 reused"), "\(again)")
     }
 
     @Test(
@@ -447,18 +450,19 @@ struct SweepTests {
         let output = try child.wait(timeout: 60)
         #expect(output.status == 143, "\(output)")
         // Every variant that ended has an outcome: the finished ones theirs, the one the signal stopped "interrupted"
-        // (collect then tells it from one never started).
+        // (collect then tells it from one never started). Under load the signal may fall between two variants, when
+        // none is running: then none is stopped.
         let recorded = try FileManager.default.contentsOfDirectory(atPath: outcomes.path).filter {
             $0.hasSuffix(".json")
         }
         .map { try E2E.text(outcomes.appendingPathComponent($0)) }
         let stopped = recorded.filter { $0.contains("\"status\": \"interrupted\"") }
         let done = recorded.count - stopped.count
-        #expect(stopped.count == 1 && stopped[0].contains("\"exit_code\": 143"), "\(recorded)")
+        #expect(stopped.count <= 1 && stopped.allSatisfy { $0.contains("\"exit_code\": 143") }, "\(recorded)")
         #expect(done < 5 && output.stderrText.contains("the \(done) finished are kept"), "\(output)")
         #expect(try sweep.variantFolders().count == done, "a variant stopped by the signal published its folder")
         _ = try sweep.collect()
-        #expect(try sweep.rows().filter { $0["status"] == "interrupted" }.count == 1)
+        #expect(try sweep.rows().filter { $0["status"] == "interrupted" }.count == stopped.count)
         let rerun = try sweep.run()
         #expect(rerun.stderrText.contains("\(5 - done) variants ran, \(done) reused"), "\(rerun)")
     }

@@ -150,6 +150,9 @@ public enum SweepRunner {
         if let previous = SweepStore.readOutcome(folder, variant.id), previous.fingerprint == fingerprint,
             published.contains(previous.exitCode),
             FileManager.default.fileExists(atPath: "\(folder)/\(variant.id)/manifest.json")
+                // An infeasibility found before the solver publishes no folder: its outcome is the whole result (a
+                // review saw such variants solved again on every rerun).
+                || (previous.exitCode == ExitStatus.infeasible && previous.runFolder == nil)
         {
             return (previous, true)
         }

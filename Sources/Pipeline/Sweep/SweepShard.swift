@@ -2,9 +2,9 @@ import Foundation
 
 /// Which shard this process runs: `--shard I/N` (0-based), else the index an engine gives —
 /// `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT` (Slurm job arrays, shifted by
-/// `SLURM_ARRAY_TASK_MIN` so `--array=1-4` works too), or `JOB_COMPLETION_INDEX` with the sweep
-/// file's `shards` (Kubernetes Indexed Jobs). None of them: every variant. A bad value is a usage
-/// error (exit 64) that quotes what was read.
+/// `SLURM_ARRAY_TASK_MIN` so `--array=1-4` works too, and divided by `SLURM_ARRAY_TASK_STEP` for `--array=0-8:2`), or
+/// `JOB_COMPLETION_INDEX` with the sweep file's `shards` (Kubernetes Indexed Jobs). None of them: every variant. A bad
+/// value is a usage error (exit 64) that quotes what was read.
 public enum SweepShard {
     public struct Problem: Error, Sendable {
         public let message: String
@@ -23,17 +23,27 @@ public enum SweepShard {
         if let id = environment["SLURM_ARRAY_TASK_ID"] {
             let countText = environment["SLURM_ARRAY_TASK_COUNT"] ?? ""
             let minText = environment["SLURM_ARRAY_TASK_MIN"] ?? "0"
+            let stepText = environment["SLURM_ARRAY_TASK_STEP"] ?? "1"
             let read =
                 "SLURM_ARRAY_TASK_ID=\(id) SLURM_ARRAY_TASK_COUNT=\(countText)"
                 + (environment["SLURM_ARRAY_TASK_MIN"].map { " SLURM_ARRAY_TASK_MIN=\($0)" } ?? "")
-            guard let task = Int(id), let count = Int(countText), let minimum = Int(minText) else {
+                + (environment["SLURM_ARRAY_TASK_STEP"].map { " SLURM_ARRAY_TASK_STEP=\($0)" } ?? "")
+            guard let task = Int(id), let count = Int(countText), let minimum = Int(minText), let step = Int(stepText),
+                step >= 1
+            else {
                 return .failure(
                     Problem(
                         message:
                             "cannot read the shard from the environment: \(read) (whole numbers expected); or give --shard I/N"
                     ))
             }
-            return check(task - minimum, count, source: read)
+            // `--array=0-4:2` runs tasks 0, 2, 4: shards 0, 1, 2 of 3 (a review's task 4 exited 64 and shard 1 never
+            // ran).
+            guard (task - minimum) % step == 0 else {
+                return .failure(
+                    Problem(message: "\(read): the task is not on the array's step; or give --shard I/N"))
+            }
+            return check((task - minimum) / step, count, source: read)
         }
         if let text = environment["JOB_COMPLETION_INDEX"] {
             guard let index = Int(text) else {

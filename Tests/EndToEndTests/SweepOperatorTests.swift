@@ -3,8 +3,9 @@ import Testing
 
 @testable import Pipeline  // SweepStore.Outcome's initialiser, internal to the store
 
-/// The sweep's own exit code and the messages it writes, for a cron wrapper (a review of the nightly sweeps).
-@Suite struct SweepExitCodeTests {
+/// What the operator of nightly sweeps relies on (a review of them): the sweep's own exit code, its messages, the
+/// shard a Slurm array task runs.
+@Suite struct SweepOperatorTests {
     static func outcome(_ id: String, _ code: Int32, _ message: String = "") -> SweepStore.Outcome {
         SweepStore.Outcome(
             variant: id, exitCode: code, message: message, wallSeconds: 1, runFolder: nil, fingerprint: "f")
@@ -29,6 +30,30 @@ import Testing
         #expect(summary.exitCode == 75)
         summary.outcomes = [Self.outcome("a", 0), Self.outcome("b", 10), Self.outcome("c", 20)]
         #expect(summary.exitCode == 0)
+    }
+
+    /// `--array=0-4:2` runs tasks 0, 2 and 4 with SLURM_ARRAY_TASK_COUNT=3 and SLURM_ARRAY_TASK_STEP=2: shards 0, 1
+    /// and 2 of 3 (task 4 exited 64 and shard 1 never ran); `--array=1-7:3` (tasks 1, 4, 7, minimum 1) the same.
+    @Test func aSlurmArrayWithAStepRunsEveryShard() throws {
+        for (tasks, minimum) in [([0, 2, 4], 0), ([1, 4, 7], 1)] {
+            let shards = try tasks.map { task in
+                let environment = [
+                    "SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_COUNT": "3",
+                    "SLURM_ARRAY_TASK_MIN": "\(minimum)", "SLURM_ARRAY_TASK_STEP": tasks == [0, 2, 4] ? "2" : "3",
+                ]
+                return try #require(try SweepShard.choose(flag: nil, environment: environment, shardsInFile: nil).get())
+            }
+            #expect(shards.map(\.index) == [0, 1, 2] && shards.allSatisfy { $0.count == 3 }, "\(tasks)")
+        }
+        let off = SweepShard.choose(
+            flag: nil,
+            environment: ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_STEP": "2"],
+            shardsInFile: nil)
+        guard case let .failure(problem) = off else {
+            Issue.record("a task off the step was accepted: \(off)")
+            return
+        }
+        #expect(problem.message.contains("SLURM_ARRAY_TASK_STEP=2: the task is not on the array's step"))
     }
 
     /// An explanation on several lines is one line in sweep.csv's `message`, as in runs.csv: `wc -l` counts rows.

@@ -66,6 +66,51 @@ public enum CommuneReport {
     /// plan scored by the same model (keeping no one endowed) is worth more than `bound`, which holds for every plan
     /// keeping the cover's people within reach, that difference as a lower bound on its price (a review found the
     /// €60M report silent on both: a cover of 1,180 posts for a plan of 1,178, a price of at least 20.7 %).
+    /// What the plan's white zone does and does not say (a review of the commune results): with `endow_reach` it is the
+    /// sites' own white zone whenever the cover fits, set by where the sites are rather than by the money (€100M and
+    /// €200M read the same); it says nothing of the service inside the reach (at €100M, 8.3 million people lived in
+    /// communes covered at 5 % of their need or less); where the stage did not prove its cover, the smallest white zone
+    /// any plan leaves is known only between bounds; and communes without a point count in it whatever their sites.
+    static func whiteZoneCaveats(_ results: CommuneResults, optimised: Int, sitesOnly: Int) -> String {
+        let plan = results.optimised
+        var sentences: [String] = []
+        if let endowment = results.endowment, optimised == sitesOnly {
+            sentences.append(
+                "With `endow_reach` first, a post goes within reach of every group a site reaches whenever the posts and money allow it (\(Format.grouped(endowment.posts)) posts here): the plan's white zone is then the sites' own, set by where the sites are, not by the money, and it reads the same with less money as long as that cover fits."
+            )
+        } else if let endowment = results.endowment, !endowment.proven, endowment.unit == .people {
+            // Every plan leaves out of reach at least the people no site reaches and the reachable people beyond the
+            // stage's bound.
+            let floor = sitesOnly + Int((endowment.reachable - endowment.bound).rounded(.down))
+            sentences.append(
+                "The endowment stage did not prove its cover (\(Format.grouped(Int(endowment.endowed.rounded()))) people endowed, its bound \(Format.grouped(Int(endowment.bound.rounded())))): the smallest white zone any plan within these rules can leave is between \(Format.grouped(max(floor, sitesOnly))) people (the bound) and the \(Format.grouped(optimised)) of this plan, and the communes flagged `white_zone` are this plan's, not a finding that they cannot be reached."
+            )
+        }
+        // Service inside the reach: people in communes that have an endowed site within reach but whose group's
+        // coverage is thin (a commune's ratio is its group's).
+        let white = plan.whiteZone
+        let coverage = plan.communeCoverage
+        var thin = (five: 0, ten: 0)
+        for (index, commune) in results.communes.enumerated() where !white[index] {
+            let need = plan.model.communeNeed[index]
+            guard need > 0 else { continue }
+            let ratio = coverage[index] / need
+            if ratio <= 0.05 + 1e-9 { thin.five += commune.population }
+            if ratio <= 0.10 + 1e-9 { thin.ten += commune.population }
+        }
+        sentences.append(
+            "Reach is not service: out of the white zone, \(Format.grouped(thin.five)) people live in communes whose group the plan covers at 5 % of its need or less, \(Format.grouped(thin.ten)) at 10 % or less (`coverage_ratio` in `allocation_by_commune.csv`, a group's ratio shared by its communes)."
+        )
+        let unplaced = results.communes.indices.filter { !results.communes[$0].hasCoordinates && white[$0] }
+        if !unplaced.isEmpty {
+            let people = unplaced.reduce(0) { $0 + results.communes[$1].population }
+            sentences.append(
+                "\(Format.grouped(people)) of the white zone's people live in \(Format.grouped(unplaced.count)) \(unplaced.count == 1 ? "commune" : "communes") without coordinates in the demand table, which only a site in the commune itself can reach: a gap in the data, not a finding (`has_coordinates` in `allocation_by_commune.csv`; \"Inputs to check\" below)."
+            )
+        }
+        return sentences.joined(separator: " ")
+    }
+
     /// What branch-and-bound from the plan did on a small model (`CommuneBranchAndBound`).
     static func branchAndBoundSentence(_ search: CommuneBranchAndBound.Summary, _ results: CommuneResults) -> String {
         let before = CommuneSolve.relativeGap(value: search.valueBefore, bound: search.boundBefore)
@@ -194,6 +239,8 @@ public enum CommuneReport {
         out.append(
             "| sites endowed in the optimised commune plan | \(share(optimised)) | \(Format.grouped(communes.optimised)) |"
         )
+        out.append("")
+        out.append(whiteZoneCaveats(results, optimised: optimised, sitesOnly: full))
         out.append("")
         // Whether each intercommunality has a conseiller of its own (the issue's "EPCI endowed").
         let epcis = results.endowedEPCIs(results.optimised)

@@ -42,6 +42,7 @@ public enum CommuneTables {
         var csv = CSVWriter(columns: [
             "commune_code", "commune_name", "territory_code", "epci", "population", "need", "people_covered",
             "coverage_ratio", "sites_in_reach", "nearest_endowed_site_km", "white_zone", "white_zone_2021_hosts",
+            "has_coordinates",
         ])
         for (index, commune) in results.communes.enumerated() {
             let need = plan.model.communeNeed[index]
@@ -52,7 +53,7 @@ public enum CommuneTables {
                 need > 0 ? .number(covered[index] / need, decimals: 4) : .empty,
                 .integer(plan.model.reach.sitesInReach[index].count),
                 nearest[index].map { .number($0, decimals: 1) } ?? .empty, .boolean(white[index]),
-                .boolean(hostsWhite[index]),
+                .boolean(hostsWhite[index]), .boolean(commune.hasCoordinates),
             ])
         }
         return csv.text

@@ -481,6 +481,10 @@ public enum DataPackage {
                     nullable: true),
                 boolean("white_zone", "true when no site with posts is within reach in the commune plan."),
                 boolean("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
+                boolean(
+                    "has_coordinates",
+                    "false when the demand table gives the commune no point: only a site in the commune itself reaches it, so its white_zone is a gap in the data, not a finding."
+                ),
             ], dynamic: [], primaryKey: ["commune_code"], foreignKeys: []),
         Table(
             file: "sites.csv",

@@ -465,6 +465,51 @@ import Testing
         #expect(try RunManifest.read(folder: out.path).deterministic == true)
     }
 
+    /// What the white zone does not say, beside its table (a review of the commune results): the service inside the
+    /// reach (people in communes covered at 5 % and 10 % of their need or less, recomputed here from the CSV), the
+    /// communes without coordinates (c7: 100 people, flagged in `has_coordinates`), and, with `endow_reach` first and a
+    /// cover that fits, that the plan's white zone is the sites' own.
+    @Test func theWhiteZoneSaysWhatItDoesNotMeasure() throws {
+        func grouped(_ value: Int) -> String {
+            var digits = String(value)
+            var out = ""
+            while digits.count > 3 {
+                out = "," + digits.suffix(3) + out
+                digits.removeLast(3)
+            }
+            return digits + out
+        }
+        let temp = try E2E.temporaryDirectory(prefix: "communes-white-caveats")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        for endow in [false, true] {
+            let folder = URL(
+                fileURLWithPath: try CommuneFixture.folder(reachYAML: endow ? "stages: endow_reach,value" : ""))
+            let (result, out) = try Self.run(folder, endow ? "endow" : "value", in: temp)
+            #expect(result.status == 0, "\(result)")
+            let rows = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
+            #expect(rows.first { $0["commune_code"] == "c7" }?["has_coordinates"] == "false")
+            #expect(rows.filter { $0["has_coordinates"] == "false" }.count == 1)
+            var thin = (five: 0, ten: 0)
+            for row in rows where row["white_zone"] == "false" {
+                guard let ratio = Double(row["coverage_ratio"] ?? ""), let people = Int(row["population"] ?? "") else {
+                    continue
+                }
+                if ratio <= 0.05 { thin.five += people }
+                if ratio <= 0.10 { thin.ten += people }
+            }
+            let report = try E2E.text(out.appendingPathComponent("report.md"))
+            #expect(
+                report.contains(
+                    "Reach is not service: out of the white zone, \(grouped(thin.five)) people live in communes whose group the plan covers at 5 % of its need or less, \(grouped(thin.ten)) at 10 % or less"
+                ), "\(report)")
+            #expect(
+                report.contains(
+                    "100 of the white zone's people live in 1 commune without coordinates in the demand table"),
+                "\(report)")
+            #expect(report.contains("With `endow_reach` first, a post goes within reach of every group") == endow)
+        }
+    }
+
     /// `export-model --commune` writes the commune plan's integer model: glpsol solves it to the hand-solved optimum
     /// of the 2.5-post budget (two posts, 2 × 120 × √2 = 339.41, the run's plan; CommuneModelTests), below the LP bound
     /// the run proves (424.26). Without `--commune` a commune scenario's export is the département model, and says so

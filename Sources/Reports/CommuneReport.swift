@@ -276,7 +276,10 @@ public enum CommuneReport {
         out.append(
             "**Commune plan**: value \(Format.fixed(plan.value, decimals: 1)), \(results.boundName) \(Format.fixed(results.bound, decimals: 1)): \(status). "
                 + "It covers \(Format.grouped(covered)) of the \(Format.grouped(need)) people in need (\(Format.percent(need > 0 ? covered / need : 0, decimals: 1))), "
-                + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation."
+                + "each commune's coverage recomputed from the plan's posts by the flow LP with the posts fixed, not taken from the relaxation. "
+                + "Its sites and its posts per territory are one plan of that value, not the only one: plans worth about as much may open other sites "
+                + "and place posts elsewhere, and no range of posts is computed at commune level, unlike the département plan's "
+                + "(docs/model.md, \"Solving the commune model\")."
         )
         if let search = results.branchAndBound { out.append(""); out.append(branchAndBoundSentence(search, results)) }
         if let warm = results.warmStart, let fallback = results.warmFallback, !fallback.keptWarm {

@@ -507,6 +507,9 @@ import Testing
                     "100 of the white zone's people live in 1 commune without coordinates in the demand table"),
                 "\(report)")
             #expect(report.contains("With `endow_reach` first, a post goes within reach of every group") == endow)
+            // And the plan is one plan of its value, not a unique answer.
+            #expect(
+                report.contains("Its sites and its posts per territory are one plan of that value, not the only one"))
         }
     }
 

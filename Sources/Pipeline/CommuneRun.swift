@@ -151,7 +151,10 @@ enum CommuneRun {
                 plan: RunManifest.CommunePlan(
                     status: outcome.proven ? "optimal" : "feasible", value: results.optimised.value,
                     bound: results.bound, boundMethod: outcome.boundKey,
-                    relativeGap: results.gap),
+                    relativeGap: results.gap, posts: results.optimised.totals.posts,
+                    stateCostEUR: results.optimised.totals.stateEUR,
+                    peopleCovered: results.optimised.groupCoverage.reduce(0, +),
+                    whiteZonePeople: results.populationByTerritory(where: results.optimised.whiteZone).reduce(0, +)),
                 statusNote: CommuneReport.statusNote(results))
         } catch let failure as CommuneSolve.Failure {
             switch failure {

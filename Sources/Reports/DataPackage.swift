@@ -247,10 +247,26 @@ public enum DataPackage {
                     number(
                         "commune_bound", unit: "value of coverage", decimals: 3,
                         "With a demand table: the bound on the commune plan's objective."),
-                    text("commune_bound_method", "With a demand table: lp (the relaxation) or lagrangian."),
+                    text(
+                        "commune_bound_method",
+                        "With a demand table: lp (the relaxation), lagrangian, or branch_and_bound (a small model's tighter bound)."
+                    ),
                     number(
                         "commune_relative_gap", unit: "ratio", decimals: 8,
                         "With a demand table: relative gap between the commune plan and its bound."),
+                    integer("commune_posts", unit: "posts", "With a demand table: the commune plan's posts."),
+                    number(
+                        "commune_state_cost_eur", unit: "EUR", decimals: 2,
+                        "With a demand table: the State's money the commune plan spends (grants and programme cost per post)."
+                    ),
+                    number(
+                        "commune_people_covered", unit: "people", decimals: 2,
+                        "With a demand table: people the commune plan covers (the sum of allocation_by_commune.csv's people_covered)."
+                    ),
+                    integer(
+                        "commune_white_zone_people", unit: "people",
+                        "With a demand table: people in communes with no site with posts within reach (white_zone true)."
+                    ),
                 ], dynamic: [], primaryKey: ["scenario"], foreignKeys: []),
             Table(
                 file: "plans.csv",

@@ -507,6 +507,17 @@ import Testing
                     "100 of the white zone's people live in 1 commune without coordinates in the demand table"),
                 "\(report)")
             #expect(report.contains("With `endow_reach` first, a post goes within reach of every group") == endow)
+            // The summary's commune figures, recomputed from the commune tables.
+            let summary = try #require(try E2E.table(out.appendingPathComponent("summary.csv")).first)
+            let sites = try E2E.table(out.appendingPathComponent("sites.csv"))
+            #expect(Int(summary["commune_posts"] ?? "") == sites.reduce(0) { $0 + (Int($1["posts"] ?? "") ?? 0) })
+            let covered = rows.reduce(0.0) { $0 + (Double($1["people_covered"] ?? "") ?? 0) }
+            #expect(abs((Double(summary["commune_people_covered"] ?? "") ?? -1) - covered) < 0.01 * Double(rows.count))
+            let whitePeople = rows.filter { $0["white_zone"] == "true" }.reduce(0) {
+                $0 + (Int($1["population"] ?? "") ?? 0)
+            }
+            #expect(Int(summary["commune_white_zone_people"] ?? "") == whitePeople, "\(summary)")
+            #expect((Double(summary["commune_state_cost_eur"] ?? "") ?? 0) > 0)
             // And the plan is one plan of its value, not a unique answer.
             #expect(
                 report.contains("Its sites and its posts per territory are one plan of that value, not the only one"))

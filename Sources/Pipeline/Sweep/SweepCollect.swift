@@ -24,7 +24,10 @@ public enum SweepCollect {
         "territories_endowed",
     ]
     /// With a demand table, the commune plan's answer, from summary.csv: present when a variant's summary has it.
-    static let communeColumns = ["commune_status", "commune_value", "commune_bound", "commune_relative_gap"]
+    static let communeColumns = [
+        "commune_status", "commune_value", "commune_bound", "commune_relative_gap", "commune_posts",
+        "commune_state_cost_eur", "commune_people_covered", "commune_white_zone_people",
+    ]
     /// The optimised plan's equity figures, from comparison.csv.
     static let equityColumns = [
         "posts_per_100k_gini", "coverage_ratio_gini", "coverage_ratio_min", "territories_under_threshold",
@@ -200,6 +203,16 @@ public enum SweepCollect {
                 P.number(
                     "commune_relative_gap", unit: "ratio", decimals: 8,
                     "Relative gap between the commune plan and its bound.", nullable: true),
+                P.integer("commune_posts", unit: "posts", "The commune plan's posts.", nullable: true),
+                P.number(
+                    "commune_state_cost_eur", unit: "EUR", decimals: 2, "The State's money the commune plan spends.",
+                    nullable: true),
+                P.number(
+                    "commune_people_covered", unit: "people", decimals: 2, "People the commune plan covers.",
+                    nullable: true),
+                P.integer(
+                    "commune_white_zone_people", unit: "people",
+                    "People with no site with posts within reach in the commune plan.", nullable: true),
                 P.number(
                     "posts_per_100k_gini", unit: "ratio", decimals: 6,
                     "Gini of posts per 100,000 inhabitants across territories.", nullable: true),

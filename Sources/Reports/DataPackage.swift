@@ -81,6 +81,18 @@ public enum DataPackage {
             name: name, type: .number, description: description + " Unit: \(unit). \(decimals) decimal(s).",
             required: !nullable)
     }
+    /// A number written as it was given (a sweep's parameter values: 150000000, 0.005), not at a fixed number of
+    /// decimals (a review found "6 decimal(s)" declared for them).
+    public static func numberAsGiven(
+        _ name: String, unit: String, _ description: String, nullable: Bool = false
+    )
+        -> Field
+    {
+        Field(
+            name: name, type: .number,
+            description: description + " Unit: \(unit). Written as given, in the shortest form (no fixed decimals).",
+            required: !nullable)
+    }
     static func key(_ field: String, _ resource: String, _ reference: String? = nil) -> ForeignKey {
         ForeignKey(fields: [field], resource: resource, referenceFields: [reference ?? field])
     }

@@ -123,6 +123,8 @@ struct SweepTests {
         #expect(page.contains("](sweep.svg)"))
         let chart = try E2E.text(sweep.folder.appendingPathComponent("sweep.svg"))
         #expect(chart.components(separatedBy: "<polyline").count == 3, "one line per objective chain: \(chart)")
+        // And a mark per variant, so a chain with one budget (a line of one point) is seen too.
+        #expect(chart.components(separatedBy: "<circle").count == 6, "\(chart)")
 
         try E2E.requirePython(modules: ["pandas"])
         let script = """

@@ -158,7 +158,7 @@ public enum SweepCollect {
             switch key.type {
             case "integer": return P.integer(key.key, unit: "as in the scenario file", description, nullable: true)
             case "number":
-                return P.number(key.key, unit: "as in the scenario file", decimals: 6, description, nullable: true)
+                return P.numberAsGiven(key.key, unit: "as in the scenario file", description, nullable: true)
             default:
                 return P.text(key.key, description + (key.type == "boolean" ? " true or false." : ""), nullable: true)
             }

@@ -51,7 +51,9 @@ enum SweepPage {
         var series: [String: [(Double, Double)]] = [:]
         for row in rows {
             guard let px = Double(row[x] ?? ""), let py = Double(row["coverage"] ?? "") else { continue }
-            let name = others.map { "\($0)=\(row[$0] ?? "")" }.joined(separator: " ")
+            // A parameter a variant leaves at the scenario's value is an empty cell: named as such, not "key=".
+            let name = others.map { "\($0)=\((row[$0] ?? "").isEmpty ? "(scenario's)" : row[$0]!)" }
+                .joined(separator: " ")
             series[name, default: []].append((px, py))
         }
         let points = series.values.flatMap { $0 }
@@ -82,6 +84,11 @@ enum SweepPage {
             svg.append(
                 "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(path.joined(separator: " "))\"/>"
             )
+            // Every point marked too: a series of one point draws no line (a review saw a variant only in the legend).
+            for point in path {
+                let xy = point.split(separator: ",")
+                svg.append("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(colour)\"/>")
+            }
             svg.append(
                 "<text x=\"\(left)\" y=\"\(height + 14 + 20 * Double(index))\" fill=\"\(colour)\">\(escaped(name.isEmpty ? "all variants" : name))</text>"
             )

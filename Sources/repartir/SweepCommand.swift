@@ -74,15 +74,20 @@ struct SweepRun: ParsableCommand {
         }
         do throws(RunFailure) {
             let sweepFile: SweepFile
-            do { sweepFile = try SweepFile.load(file) } catch { throw .input(error) }
-            let chosen: (index: Int, count: Int)?
-            switch SweepShard.choose(
-                flag: shard, environment: ProcessInfo.processInfo.environment, shardsInFile: sweepFile.shards)
-            {
-            case let .success(value): chosen = value
-            case let .failure(problem):
-                StandardError.write("error: \(problem.message)\n")
-                Foundation.exit(ExitStatus.usage)
+            do { sweepFile = try SweepFile.load(file, deferring: true) } catch { throw .input(error) }
+            // The form's problems and the values' together, in one pass.
+            let formProblems = sweepFile.deferredProblems
+            var chosen: (index: Int, count: Int)?
+            // A file with problems ends 78 below, whatever the shard: it is chosen only for a file without.
+            if formProblems.isEmpty {
+                switch SweepShard.choose(
+                    flag: shard, environment: ProcessInfo.processInfo.environment, shardsInFile: sweepFile.shards)
+                {
+                case let .success(value): chosen = value
+                case let .failure(problem):
+                    StandardError.write("error: \(problem.message)\n")
+                    Foundation.exit(ExitStatus.usage)
+                }
             }
             log("loading \(sweepFile.scenario) (once, for every variant)")
             let base: Scenario
@@ -92,10 +97,13 @@ struct SweepRun: ParsableCommand {
                 ParameterOverride(key: $0.key, value: $0.value)
             }
             do { base = try ScenarioLoader.load(sweepFile.scenario, overrides: sharedReach) } catch {
-                throw .input(error)
+                throw .input(ScenarioError(formProblems + error.diagnostics))
             }
             let plan: SweepPlan
-            do { plan = try SweepPlan.make(sweepFile, base: base) } catch { throw .input(error) }
+            do { plan = try SweepPlan.make(sweepFile, base: base) } catch {
+                throw .input(ScenarioError(formProblems + error.diagnostics))
+            }
+            if !formProblems.isEmpty { throw .input(ScenarioError(formProblems)) }
             let summary = try SweepRunner.run(
                 plan,
                 options: .init(

@@ -545,6 +545,32 @@ struct SweepTests {
         #expect(!FileManager.default.fileExists(atPath: sweep.root.path), "something ran: \(sweep.root.path) exists")
     }
 
+    /// A file with problems of form (an unknown key, a time limit that is no number) and of values (a grid value that
+    /// is no whole number, an unknown stage) is reported whole in one run: a review fixed such a file in two rounds.
+    @Test("Every problem of a sweep file, of form and of values, is reported in one run")
+    func everyProblemInOneRun() throws {
+        let text = """
+            scenario: \(E2E.smallScenario.path)
+            budget: 3
+            time_limit: soon
+            grid:
+              programme.posts: [10, ten]
+              objective.stages: [value, bogus]
+
+            """
+        let sweep = try Sweep("sweep-bad-all", text)
+        defer { sweep.remove() }
+        let output = try sweep.run(["--shard", "5/2"])
+        #expect(output.status == 78, "a file with problems ends 78, not 64 for its shard: \(output)")
+        for message in [
+            "sweep.yaml:2:1: unknown key 'budget'", "sweep.yaml:3:13: 'time_limit' must be a number",
+            "sweep.yaml:5:25: 'programme.posts' must be a whole number", "bogus",
+        ] {
+            #expect(output.stderrText.contains(message), "\(message): \(output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sweep.root.path), "something ran: \(sweep.root.path) exists")
+    }
+
     @Test(
         "Bad shards exit 64 quoting what was read, before anything runs",
         arguments: [

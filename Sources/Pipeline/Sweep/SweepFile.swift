@@ -45,12 +45,18 @@ public struct SweepFile: Sendable {
     public let mipGap: Double?
     /// The number of shards when the engine does not say it (Kubernetes Indexed Jobs).
     public let shards: Int?
+    /// With `load(_:deferring: true)`: the problems of the file's form, kept so that the caller reports them with the
+    /// problems of the values (`SweepPlan.make`) in one pass; the file is then only good for finding those.
+    public internal(set) var deferredProblems: [Diagnostic] = []
 
     static let keys = ["scenario", "name", "set", "grid", "variants", "time_limit", "mip_gap", "shards"]
 
     /// Reads and checks the file's form: unknown key, wrong type, a grid or `set` key that is no
     /// parameter, a table path, no variant: every problem at once, exit 78 (66 when unreadable).
-    public static func load(_ path: String) throws(ScenarioError) -> SweepFile {
+    /// `deferring`: when the file names its scenario, its form's problems are returned in `deferredProblems` instead
+    /// of thrown, so that the values' problems are found too and the whole file is reported in one pass (a review
+    /// fixed a sweep file in two rounds).
+    public static func load(_ path: String, deferring: Bool = false) throws(ScenarioError) -> SweepFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError([Diagnostic(.missingFile, SourceLocation(file: path), "cannot read the sweep file")])
         }
@@ -59,16 +65,20 @@ public struct SweepFile: Sendable {
                 Diagnostic(.configuration, SourceLocation(file: path), "the sweep file is not UTF-8 text")
             ])
         }
-        var reader = Reader(path: path)
+        var reader = Reader(path: path, deferring: deferring)
         return try reader.read(text)
     }
 
     /// Walks the YAML tree, collecting located problems.
     private struct Reader {
         let path: String
+        let deferring: Bool
         var problems: [Diagnostic] = []
 
-        init(path: String) { self.path = path }
+        init(path: String, deferring: Bool) {
+            self.path = path
+            self.deferring = deferring
+        }
 
         func location(_ node: Node) -> SourceLocation {
             SourceLocation(file: path, line: node.mark?.line, column: node.mark?.column)
@@ -191,7 +201,7 @@ public struct SweepFile: Sendable {
                 problem(
                     root, "the sweep has no variant: give a 'grid' of parameter lists, a list of 'variants', or both")
             }
-            if !problems.isEmpty { throw ScenarioError(problems) }
+            if !problems.isEmpty && (!deferring || scenario == nil) { throw ScenarioError(problems) }
             let folder = (path as NSString).deletingLastPathComponent
             let resolved =
                 scenario!.hasPrefix("/") || folder.isEmpty
@@ -206,9 +216,11 @@ public struct SweepFile: Sendable {
                     )
                 ])
             }
-            return SweepFile(
+            var file = SweepFile(
                 path: path, name: id, scenario: resolved, shared: shared, grid: grid, variants: variants,
                 timeLimit: timeLimit, mipGap: mipGap, shards: shards)
+            file.deferredProblems = problems
+            return file
         }
 
         /// A scalar, or nil with a problem.

@@ -118,10 +118,11 @@ public enum CommuneReport {
         var sentence =
             "The model being small (\(Format.grouped(results.optimised.model.decisions.count)) posts variables), GLPK's branch-and-bound started from the heuristic's plan, "
             + "\(Format.percent(before, decimals: 2)) below its \(rootName), and explored \(Format.grouped(search.nodes)) nodes"
+            + (search.passes > 1 ? " in two passes (the plan as incumbent, then its own presolved tree)" : "")
             + (search.stoppedBy.map { " (stopped by the \($0))" } ?? "") + ": "
-        let better = results.optimised.value > search.valueBefore
+        // A flag, not a comparison of two valuations of one plan (a review read "a plan worth X against X").
         sentence +=
-            better
+            search.foundBetterPlan
             ? "it found a plan worth \(Format.fixed(results.optimised.value, decimals: 1)) against \(Format.fixed(search.valueBefore, decimals: 1))"
             : "it found no better plan"
         sentence +=
@@ -327,8 +328,12 @@ public enum CommuneReport {
                 results.relaxationUnfinished.map { "the LP relaxation did not finish (\($0))" }
                 ?? "`reach.bound: lagrangian` (no LP relaxation)"
             out.append("")
+            let lowered = results.branchAndBound?.tightenedBound == true
             out.append(
-                "The bound is Lagrangian, since \(why): prices on every site unit's service row split the model into the posts "
+                (lowered
+                    ? "The starting bound, which branch-and-bound then lowered (above), was Lagrangian"
+                    : "The bound is Lagrangian")
+                    + ", since \(why): prices on every site unit's service row split the model into the posts "
                     + "and the communes, each solved exactly; it bounds every plan "
                     + (results.endowment != nil
                         ? "that keeps the endowment stage's people within reach of a post (the stage's covering rows are in the model) "

@@ -383,24 +383,31 @@ public enum CommuneSolve {
             let deadline =
                 options.timeLimitSeconds.isFinite
                 ? started.addingTimeInterval(options.timeLimitSeconds * Self.improvementShare) : .distantFuture
-            let searched = try CommuneBranchAndBound.search(
-                relaxed, values: evaluator.values(of: evaluation, posts: posts), value: evaluation.value,
-                bound: bound, scenario: scenario, solver: solver, options: options, deadline: deadline)
-            var found = ""
-            if let better = searched.posts {
-                let valued = try evaluator.evaluate(better, solver: solver, options: evaluationOptions)
-                if valued.value > evaluation.value {
-                    found = ", a plan worth \(valued.value.logged(decimals: 1))"
-                    posts = better
-                    evaluation = valued
+            var summary = CommuneBranchAndBound.Summary(valueBefore: evaluation.value, boundBefore: bound)
+            for pass in CommuneBranchAndBound.Pass.allCases
+            where Self.relativeGap(value: evaluation.value, bound: bound) > options.mipGap && summary.stoppedBy == nil {
+                let searched = try CommuneBranchAndBound.search(
+                    relaxed, pass: pass, values: evaluator.values(of: evaluation, posts: posts),
+                    value: evaluation.value, bound: bound, scenario: scenario, solver: solver, options: options,
+                    deadline: deadline)
+                var found = ""
+                if let better = searched.posts {
+                    let valued = try evaluator.evaluate(better, solver: solver, options: evaluationOptions)
+                    if valued.value > evaluation.value {
+                        found = ", a plan worth \(valued.value.logged(decimals: 1))"
+                        posts = better
+                        evaluation = valued
+                        summary.foundBetterPlan = true
+                    }
                 }
+                bound = searched.bound
+                summary.add(searched, bound: bound)
+                log(
+                    "commune branch-and-bound from the plan (\(pass.description)): \(searched.nodes) nodes in \(searched.seconds.loggedSeconds) s\(found), bound \(bound.logged(decimals: 1))"
+                        + (searched.stoppedBy.map { "; stopped by the \($0)" } ?? "")
+                )
             }
-            bound = searched.summary.bound
-            branchAndBound = searched.summary
-            log(
-                "commune branch-and-bound from the plan: \(searched.summary.nodes) nodes in \(searched.summary.seconds.loggedSeconds) s\(found), bound \(bound.logged(decimals: 1))"
-                    + (searched.summary.stoppedBy.map { "; stopped by the \($0)" } ?? "")
-            )
+            branchAndBound = summary
         }
         // Every rule and bound of the integer model, checked on the plan (whole posts) and its flows.
         let values = evaluator.values(of: evaluation, posts: posts)

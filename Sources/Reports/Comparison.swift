@@ -393,7 +393,9 @@ public enum Comparison {
         }
         var out = [
             "The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum makes (\(deltas.count) départements in all; "
-                + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"):",
+                + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"). "
+                + "Forced is relative to that tolerance: a plan that keeps the \(name) posts in one of these départements is worth more than \(tolerance) less than the optimum, "
+                + "possibly not much more; what keeping them would cost is not computed here:",
             "",
             "| département | \(name) | range within \(tolerance) | optimised | change every such plan makes |",
             "| --- | ---: | ---: | ---: | ---: |",

@@ -168,7 +168,9 @@ struct SweepCollectCommand: ParsableCommand {
             }
             if !quiet {
                 var lines = [
-                    "repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count) failed), \(result.missing.count) missing"
+                    "repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count - result.interrupted) failed), "
+                        + (result.interrupted > 0 ? "\(result.interrupted) interrupted, " : "")
+                        + "\(result.missing.count) missing"
                 ]
                 if !result.missing.isEmpty {
                     lines.append("repartir: missing: " + result.missing.joined(separator: ", "))

@@ -430,6 +430,38 @@ struct SweepTests {
             "\(output)")
         _ = try sweep.collect()
         #expect(try sweep.rows().allSatisfy { $0["status"] == "optimal" })
+        // Another sweep of the same name but other inputs: its holder publishes the variant while this one waits. This
+        // sweep leaves it as it is and exits 75 (each of two such sweeps used to rerun the other's variants and both
+        // exit 0); collect says the folder holds a run from other inputs, not that the variant is missing.
+        let clash = try Sweep("sweep-wait-clash")
+        defer { clash.remove() }
+        try FileManager.default.createDirectory(
+            at: clash.folder.appendingPathComponent("outcomes"), withIntermediateDirectories: true)
+        let clashLock = clash.folder.appendingPathComponent(".\(id).lock").path
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        other.arguments = ["--no-fork", clashLock, "sleep", "4"]
+        try other.run()
+        defer { if other.isRunning { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() } }
+        #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: clashLock) })
+        let child = try E2E.Child(
+            ["sweep", clash.file.path, "--runs-root", clash.root.path, "--wait=60"], in: clash.temp, environment: [:])
+        #expect(E2E.waitUntil(timeout: 30) { child.stderrText.contains("another process holds it; waiting") })
+        let published = """
+            {"variant_id": "\(id)", "exit_code": 0, "status": "optimal", "message": "published \(id)", "wall_seconds": 1.000, "run_folder": "\(id)", "fingerprint": "another-sweep"}
+
+            """
+        try Data(published.utf8).write(to: clash.folder.appendingPathComponent("outcomes/\(id).json"))
+        let clashed = try child.wait(timeout: 60)
+        #expect(clashed.status == 75, "\(clashed)")
+        #expect(
+            clashed.stderrText.contains("another sweep published \(id) from other inputs while this one ran"),
+            "\(clashed)")
+        _ = try clash.collect()
+        let row = try #require(try clash.rows().first { $0["variant_id"] == id })
+        #expect(
+            row["status"] == "missing" && (row["message"] ?? "").contains("holds a run from other inputs"), "\(row)")
+
         // Without --wait the held variant is tried once more at the end, without waiting: 75 while it is still held
         // (`failedVariantIsARowAndRerunCompletesIt`).
     }

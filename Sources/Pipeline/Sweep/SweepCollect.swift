@@ -10,7 +10,9 @@ public enum SweepCollect {
     public struct Result: Sendable {
         public let folder: String
         public let variants: Int
+        /// Variants with an outcome other than a signal's (those are `interrupted`).
         public let finished: Int
+        public var interrupted: Int { failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count }
         public let missing: [String]
         public let failed: [(id: String, exitCode: Int32, message: String)]
         /// Variants whose outcome file exists but cannot be read (damaged by hand or by a disk): counted as missing,
@@ -82,7 +84,12 @@ public enum SweepCollect {
                 row["status"] = "missing"
                 missing.append(id)
                 let path = SweepStore.outcomePath(folder, id)
-                if FileManager.default.fileExists(atPath: path) && SweepStore.readOutcome(folder, id) == nil {
+                if let other = SweepStore.readOutcome(folder, id), other.runFolder != nil {
+                    // Not a hole: a run from other inputs (a changed scenario, or a sweep file of the same name with
+                    // other settings) is there; a review read "missing" beside six folders.
+                    row["message"] =
+                        "its folder holds a run from other inputs (the scenario changed, or another sweep file of the same name ran): rerun this sweep to redo it"
+                } else if FileManager.default.fileExists(atPath: path) && SweepStore.readOutcome(folder, id) == nil {
                     row["message"] =
                         "its outcome file \(path) cannot be read: counted as missing, rerun the sweep to redo it"
                     unreadable.append(id)
@@ -116,7 +123,9 @@ public enum SweepCollect {
         try SweepStore.writeAtomically(page, name: "sweep.md", in: folder)
         try SweepStore.writeAtomically(package, name: DataPackage.fileName, in: folder)
         return Result(
-            folder: folder, variants: rows.count, finished: rows.count - missing.count, missing: missing,
+            folder: folder, variants: rows.count,
+            finished: rows.count - missing.count - failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count,
+            missing: missing,
             failed: failed,
             unreadable: unreadable)
     }

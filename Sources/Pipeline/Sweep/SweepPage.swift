@@ -11,8 +11,12 @@ enum SweepPage {
         failed: [(id: String, exitCode: Int32, message: String)]
     ) -> String {
         var lines = ["# Sweep \(MarkdownText.inline(sweep))", ""]
-        let done = rows.count - missing.count
-        lines.append("\(rows.count) variants: \(done) finished (\(failed.count) failed), \(missing.count) missing.")
+        // A variant a signal stopped is neither finished nor missing (a review read it counted as finished).
+        let interrupted = failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count
+        let done = rows.count - missing.count - interrupted
+        lines.append(
+            "\(rows.count) variants: \(done) finished (\(failed.count - interrupted) failed), "
+                + (interrupted > 0 ? "\(interrupted) interrupted, " : "") + "\(missing.count) missing.")
         lines.append("")
         if !missing.isEmpty {
             lines.append(

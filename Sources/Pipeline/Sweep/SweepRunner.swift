@@ -102,6 +102,7 @@ public enum SweepRunner {
         }
         group.wait()
         var summary = state.summary
+        let began = state.began
         // Variants another process held (75): this sweep's own work done, try each once more (with `--wait`, waiting
         // for its holder) and take the holder's result when it published one from the same inputs. Two sweeps into
         // one folder (a night that overran into the next, a resubmitted array) share the variants between them; a
@@ -121,7 +122,26 @@ public enum SweepRunner {
                     cancellation: options.cancellation)
                 lock.release()
             } catch {
+                // The outcome says why in the words of this last try (how long it waited, with --wait).
+                summary.outcomes[index].message = error.description
                 log("variant \(variant.id): still held: \(error.description.prefix { !$0.isNewline })")
+                continue
+            }
+            // Published meanwhile by another sweep from other inputs (a sweep file of the same name with other
+            // settings): not run over it. Each of two such sweeps would otherwise rerun the other's variants and both
+            // exit 0 over a folder neither describes (a review); each now leaves the other's and exits 75.
+            let mine = SweepStore.fingerprint(
+                variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap,
+                solver: options.solver.identity)
+            if let other = SweepStore.readOutcome(folder, variant.id), other.fingerprint != mine,
+                let written =
+                    (try? FileManager.default.attributesOfItem(
+                        atPath: SweepStore.outcomePath(folder, variant.id)))?[.modificationDate] as? Date,
+                written >= began
+            {
+                summary.outcomes[index].message =
+                    "another sweep published \(variant.id) from other inputs while this one ran (a sweep file of the same name with other settings?): left as it is; run this sweep again alone to redo it"
+                log("variant \(variant.id): warning: \(summary.outcomes[index].message)")
                 continue
             }
             let (outcome, reused) = runVariant(
@@ -293,6 +313,8 @@ public enum SweepRunner {
         private var running = 0
         private var ranSeconds: [Double] = []
         private(set) var summary = Summary()
+        /// When the sweep began: an outcome written since was written while it ran.
+        let began = Date()
 
         init(total: Int, jobs: Int) {
             self.total = total

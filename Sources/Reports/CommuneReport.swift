@@ -101,6 +101,25 @@ public enum CommuneReport {
         sentences.append(
             "Reach is not service: out of the white zone, \(Format.grouped(thin.five)) people live in communes whose group the plan covers at 5 % of its need or less, \(Format.grouped(thin.ten)) at 10 % or less (`coverage_ratio` in `allocation_by_commune.csv`, a group's ratio shared by its communes)."
         )
+        // Reach across territory lines: communes out of the white zone only thanks to sites in another territory, whose
+        // posts count in that territory's floor and caps (a review: Villefranche-sur-Saône reached from Ain).
+        let endowed = plan.endowedSites
+        let siteCommunes = plan.model.reach.siteCommunes
+        var across = (communes: 0, people: 0)
+        for (index, commune) in results.communes.enumerated() where !white[index] {
+            let own = plan.model.reach.sitesInReach[index].contains {
+                endowed[$0] && results.communes[siteCommunes[$0]].territory == commune.territory
+            }
+            if !own {
+                across.communes += 1
+                across.people += commune.population
+            }
+        }
+        if across.communes > 0 {
+            sentences.append(
+                "Reach crosses territory lines: \(Format.grouped(across.people)) people in \(Format.grouped(across.communes)) \(across.communes == 1 ? "commune" : "communes") are out of the white zone only thanks to endowed sites in another territory, whose posts count in that territory's floor and caps, not theirs."
+            )
+        }
         let unplaced = results.communes.indices.filter { !results.communes[$0].hasCoordinates && white[$0] }
         if !unplaced.isEmpty {
             let people = unplaced.reduce(0) { $0 + results.communes[$1].population }

@@ -524,6 +524,26 @@ import Testing
         }
     }
 
+    /// A commune of territory 02 (c8, 50 people) 5.6 km from the sites of c1 and c2 (territory 01) and far from 02's
+    /// own site: out of the white zone only thanks to another territory's posts, and the report says so.
+    @Test func reachAcrossTerritoryLinesIsSaid() throws {
+        let demand =
+            CommuneFixture.demandHeader + "\n" + CommuneFixture.demandRows + "\nc8,Eight,02,E2,50,20,0,0.05\n"
+        let folder = URL(fileURLWithPath: try CommuneFixture.folder(demand: demand))
+        let temp = try E2E.temporaryDirectory(prefix: "communes-across")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let (result, out) = try Self.run(folder, "run", in: temp)
+        #expect(result.status == 0 || result.status == 10, "\(result)")
+        let rows = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
+        let c8 = try #require(rows.first { $0["commune_code"] == "c8" })
+        try #require(c8["white_zone"] == "false", "the sites of c1 and c2 are endowed: \(rows)")
+        let report = try E2E.text(out.appendingPathComponent("report.md"))
+        #expect(
+            report.contains(
+                "Reach crosses territory lines: 50 people in 1 commune are out of the white zone only thanks to endowed sites in another territory"
+            ), "\(report)")
+    }
+
     /// `export-model --commune` writes the commune plan's integer model: glpsol solves it to the hand-solved optimum
     /// of the 2.5-post budget (two posts, 2 × 120 × √2 = 339.41, the run's plan; CommuneModelTests), below the LP bound
     /// the run proves (424.26). Without `--commune` a commune scenario's export is the département model, and says so

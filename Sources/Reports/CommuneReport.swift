@@ -94,9 +94,10 @@ public enum CommuneReport {
         for (index, commune) in results.communes.enumerated() where !white[index] {
             let need = plan.model.communeNeed[index]
             guard need > 0 else { continue }
-            let ratio = coverage[index] / need
-            if ratio <= 0.05 + 1e-9 { thin.five += commune.population }
-            if ratio <= 0.10 + 1e-9 { thin.ten += commune.population }
+            // As `coverage_ratio` is written (4 decimals), so that the CSV gives the same counts.
+            let ratio = (coverage[index] / need * 10_000).rounded() / 10_000
+            if ratio <= 0.05 { thin.five += commune.population }
+            if ratio <= 0.10 { thin.ten += commune.population }
         }
         sentences.append(
             "Reach is not service: out of the white zone, \(Format.grouped(thin.five)) people live in communes whose group the plan covers at 5 % of its need or less, \(Format.grouped(thin.ten)) at 10 % or less (`coverage_ratio` in `allocation_by_commune.csv`, a group's ratio shared by its communes)."

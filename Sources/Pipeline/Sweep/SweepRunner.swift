@@ -130,10 +130,10 @@ public enum SweepRunner {
             // Published meanwhile by another sweep from other inputs (a sweep file of the same name with other
             // settings): not run over it. Each of two such sweeps would otherwise rerun the other's variants and both
             // exit 0 over a folder neither describes (a review); each now leaves the other's and exits 75.
-            let mine = SweepStore.fingerprint(
+            let fingerprint = SweepStore.fingerprint(
                 variant.scenario, timeLimit: plan.file.timeLimit, mipGap: plan.file.mipGap,
                 solver: options.solver.identity)
-            if let other = SweepStore.readOutcome(folder, variant.id), other.fingerprint != mine,
+            if let other = SweepStore.readOutcome(folder, variant.id), other.fingerprint != fingerprint,
                 let written =
                     (try? FileManager.default.attributesOfItem(
                         atPath: SweepStore.outcomePath(folder, variant.id)))?[.modificationDate] as? Date,

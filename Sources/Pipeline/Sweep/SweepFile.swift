@@ -209,12 +209,13 @@ public struct SweepFile: Sendable {
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let id = name ?? stem
             if !SweepFile.isID(id) {
-                throw ScenarioError([
-                    Diagnostic(
-                        .configuration, SourceLocation(file: path),
-                        "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-')"
-                    )
-                ])
+                throw ScenarioError(
+                    problems + [
+                        Diagnostic(
+                            .configuration, SourceLocation(file: path),
+                            "the sweep file's name '\(Shown.value(stem))' is no valid sweep id: give 'name: <id>' (ASCII letters, digits, '_', '.' or '-', not starting with '.' or '-')"
+                        )
+                    ])
             }
             var file = SweepFile(
                 path: path, name: id, scenario: resolved, shared: shared, grid: grid, variants: variants,

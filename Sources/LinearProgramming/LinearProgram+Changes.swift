@@ -132,13 +132,24 @@ extension LinearProgram {
         return copy
     }
 
-    /// This program's columns (with their objective) and objective constant, without rows.
-    private func copyWithColumns() -> LinearProgram {
+    /// The same columns and rows, each column of the kind `kind` gives it (its index and definition): the LP
+    /// relaxation of a program, or the integer model of a relaxation built with continuous columns.
+    public func changingKinds(_ kind: (Int, VariableDefinition) -> VariableKind) -> LinearProgram {
+        var copy = copyWithColumns(kind: kind)
+        copy.copyRows(of: self) { _, row in
+            (row.terms.map { (Variable(index: $0.variable), $0.coefficient) }, row.lower, row.upper)
+        }
+        return copy
+    }
+
+    /// This program's columns (with their objective, of the kind `kind` gives, their own by default) and objective
+    /// constant, without rows.
+    private func copyWithColumns(kind: (Int, VariableDefinition) -> VariableKind = { $1.kind }) -> LinearProgram {
         var copy = emptyCopy(sense: sense)
         copy.objectiveConstant = objectiveConstant
-        for variable in variables {
+        for (index, variable) in variables.enumerated() {
             copy.addVariable(
-                variable.name, lower: variable.lower, upper: variable.upper, kind: variable.kind,
+                variable.name, lower: variable.lower, upper: variable.upper, kind: kind(index, variable),
                 objective: variable.objective)
         }
         return copy

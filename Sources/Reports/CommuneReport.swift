@@ -134,7 +134,7 @@ public enum CommuneReport {
     /// What branch-and-bound from the plan did on a small model (`CommuneBranchAndBound`).
     static func branchAndBoundSentence(_ search: CommuneBranchAndBound.Summary, _ results: CommuneResults) -> String {
         let before = CommuneSolve.relativeGap(value: search.valueBefore, bound: search.boundBefore)
-        let rootName = results.boundMethod == .relaxation ? "LP bound" : "Lagrangian bound"
+        let rootName = CommuneSolve.boundName(method: results.boundMethod, branchAndBound: nil)
         var sentence =
             "The model being small (\(Format.grouped(results.optimised.model.decisions.count)) posts variables), GLPK's branch-and-bound started from the heuristic's plan, "
             + "\(Format.percent(before, decimals: 2)) below its \(rootName), and explored \(Format.grouped(search.nodes)) nodes"

@@ -26,6 +26,29 @@ struct SweepTests {
 
         """
 
+    /// Another process (flock) holding a variant's lock for `seconds`, from when the lock file is there.
+    final class LockHolder {
+        private let process = Process()
+
+        init(variant id: String, of sweep: Sweep, seconds: Int) throws {
+            try FileManager.default.createDirectory(at: sweep.folder, withIntermediateDirectories: true)
+            let lock = sweep.folder.appendingPathComponent(".\(id).lock").path
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            process.arguments = ["--no-fork", lock, "sleep", "\(seconds)"]
+            try process.run()
+            #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: lock) })
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+
+        /// SIGKILL: the test runner may start children with SIGTERM ignored.
+        func stop() {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+    }
+
     struct Sweep {
         let temp: URL
         let root: URL
@@ -298,19 +321,9 @@ struct SweepTests {
         let sweep = try Sweep("sweep-fail")
         defer { sweep.remove() }
         let id = try Self.documentedID(["objective.stages=value", "programme.budget_eur=800_000"])
-        try FileManager.default.createDirectory(at: sweep.folder, withIntermediateDirectories: true)
         // Another process holds this variant's lock: it fails at once (75), the others go on.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--no-fork", sweep.folder.appendingPathComponent(".\(id).lock").path, "sleep", "60"]
-        try holder.run()
-        // SIGKILL: the test runner may start children with SIGTERM ignored.
-        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() } }
-        #expect(
-            E2E.waitUntil(timeout: 5) {
-                FileManager.default.fileExists(atPath: sweep.folder.appendingPathComponent(".\(id).lock").path)
-            })
-        Thread.sleep(forTimeInterval: 0.2)
+        let holder = try LockHolder(variant: id, of: sweep, seconds: 60)
+        defer { holder.stop() }
         let output = try sweep.run(["-q"])
         #expect(output.status == 75, "\(output)")
         // Even quiet, a failed sweep says which variant failed and why: cron mails only what is printed.
@@ -328,8 +341,7 @@ struct SweepTests {
         let before = try Self.comparable(
             sweep.folder.appendingPathComponent(rows.first { $0["status"] == "optimal" }!["variant_id"]!))
 
-        kill(holder.processIdentifier, SIGKILL)
-        holder.waitUntilExit()
+        holder.stop()
         let rerun = try sweep.run()
         #expect(rerun.status == 0, "\(rerun)")
         #expect(rerun.stderrText.contains("1 variants ran, 4 reused"), "\(rerun)")
@@ -413,15 +425,8 @@ struct SweepTests {
         let sweep = try Sweep("sweep-wait")
         defer { sweep.remove() }
         let id = try Self.documentedID(["objective.stages=value", "programme.budget_eur=800_000"])
-        try FileManager.default.createDirectory(at: sweep.folder, withIntermediateDirectories: true)
-        let lock = sweep.folder.appendingPathComponent(".\(id).lock").path
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--no-fork", lock, "sleep", "4"]
-        try holder.run()
-        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() } }
-        #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: lock) })
-        Thread.sleep(forTimeInterval: 0.2)
+        let holder = try LockHolder(variant: id, of: sweep, seconds: 4)
+        defer { holder.stop() }
         let output = try sweep.run(["--wait=60"])
         // The holder published nothing: once it let go, the sweep ran the variant itself; every variant has a plan.
         #expect(output.status == 0, "\(output)")
@@ -437,13 +442,8 @@ struct SweepTests {
         defer { clash.remove() }
         try FileManager.default.createDirectory(
             at: clash.folder.appendingPathComponent("outcomes"), withIntermediateDirectories: true)
-        let clashLock = clash.folder.appendingPathComponent(".\(id).lock").path
-        let other = Process()
-        other.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        other.arguments = ["--no-fork", clashLock, "sleep", "4"]
-        try other.run()
-        defer { if other.isRunning { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() } }
-        #expect(E2E.waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: clashLock) })
+        let other = try LockHolder(variant: id, of: clash, seconds: 4)
+        defer { other.stop() }
         let child = try E2E.Child(
             ["sweep", clash.file.path, "--runs-root", clash.root.path, "--wait=60"], in: clash.temp, environment: [:])
         #expect(E2E.waitUntil(timeout: 30) { child.stderrText.contains("another process holds it; waiting") })

@@ -86,13 +86,17 @@ public enum CommuneBranchAndBound {
         scenario.communes?.branchAndBoundNodes ?? CommuneInputs.defaultBranchAndBoundNodes
     }
 
-    /// A pass of branch-and-bound on `model`'s integer program from `values` (the plan's posts and flows, every rule
-    /// kept, worth `value`); `bound` is the bound so far, which the pass's own may only lower.
+    /// `model`'s integer program: its columns and rows, the posts integer (built once for both passes).
+    static func integerProgram(of model: CommuneModel) -> LinearProgram {
+        model.program.makingInteger(model.decisions.map(\.variable.index))
+    }
+
+    /// A pass of branch-and-bound on `program` (`integerProgram(of: model)`) from `values` (the plan's posts and
+    /// flows, every rule kept, worth `value`); `bound` is the bound so far, which the pass's own may only lower.
     static func search(
-        _ model: CommuneModel, pass: Pass, values: [Double], value: Double, bound: Double, scenario: Scenario,
-        solver: any LinearSolver, options: SolverOptions, deadline: Date
+        _ program: LinearProgram, of model: CommuneModel, pass: Pass, values: [Double], value: Double, bound: Double,
+        scenario: Scenario, solver: any LinearSolver, options: SolverOptions, deadline: Date
     ) throws -> Search {
-        let program = model.program.makingInteger(model.decisions.map(\.variable.index))
         var mipOptions = options
         mipOptions.start = values
         mipOptions.startAsIncumbent = pass == .fromThePlan

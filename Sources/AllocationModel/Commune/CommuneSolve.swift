@@ -384,10 +384,11 @@ public enum CommuneSolve {
                 options.timeLimitSeconds.isFinite
                 ? started.addingTimeInterval(options.timeLimitSeconds * Self.improvementShare) : .distantFuture
             var summary = CommuneBranchAndBound.Summary(valueBefore: evaluation.value, boundBefore: bound)
+            let integer = CommuneBranchAndBound.integerProgram(of: relaxed)
             for pass in CommuneBranchAndBound.Pass.allCases
             where Self.relativeGap(value: evaluation.value, bound: bound) > options.mipGap && summary.stoppedBy == nil {
                 let searched = try CommuneBranchAndBound.search(
-                    relaxed, pass: pass, values: evaluator.values(of: evaluation, posts: posts),
+                    integer, of: relaxed, pass: pass, values: evaluator.values(of: evaluation, posts: posts),
                     value: evaluation.value, bound: bound, scenario: scenario, solver: solver, options: options,
                     deadline: deadline)
                 var found = ""

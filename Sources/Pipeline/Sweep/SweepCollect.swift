@@ -12,7 +12,7 @@ public enum SweepCollect {
         public let variants: Int
         /// Variants with an outcome other than a signal's (those are `interrupted`).
         public let finished: Int
-        public var interrupted: Int { failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count }
+        public var interrupted: Int { SweepCollect.interrupted(in: failed) }
         public let missing: [String]
         public let failed: [(id: String, exitCode: Int32, message: String)]
         /// Variants whose outcome file exists but cannot be read (damaged by hand or by a disk): counted as missing,
@@ -26,6 +26,11 @@ public enum SweepCollect {
         "territories_endowed",
     ]
     /// With a demand table, the commune plan's answer, from summary.csv: present when a variant's summary has it.
+    /// The failed variants a signal stopped (`interrupted`): neither finished nor missing.
+    static func interrupted(in failed: [(id: String, exitCode: Int32, message: String)]) -> Int {
+        failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count
+    }
+
     static let communeColumns = [
         "commune_status", "commune_value", "commune_bound", "commune_relative_gap", "commune_posts",
         "commune_state_cost_eur", "commune_people_covered", "commune_white_zone_people",
@@ -124,7 +129,7 @@ public enum SweepCollect {
         try SweepStore.writeAtomically(package, name: DataPackage.fileName, in: folder)
         return Result(
             folder: folder, variants: rows.count,
-            finished: rows.count - missing.count - failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count,
+            finished: rows.count - missing.count - Self.interrupted(in: failed),
             missing: missing,
             failed: failed,
             unreadable: unreadable)

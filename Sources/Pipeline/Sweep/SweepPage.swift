@@ -12,7 +12,7 @@ enum SweepPage {
     ) -> String {
         var lines = ["# Sweep \(MarkdownText.inline(sweep))", ""]
         // A variant a signal stopped is neither finished nor missing (a review read it counted as finished).
-        let interrupted = failed.filter { RunsLog.status($0.exitCode) == "interrupted" }.count
+        let interrupted = SweepCollect.interrupted(in: failed)
         let done = rows.count - missing.count - interrupted
         lines.append(
             "\(rows.count) variants: \(done) finished (\(failed.count - interrupted) failed), "
@@ -82,16 +82,16 @@ enum SweepPage {
         svg.append("<text x=\"4\" y=\"\(top)\">people \(Format.grouped(maxY))</text>")
         for (index, name) in series.keys.sorted().enumerated() {
             let colour = colours[index % colours.count]
-            let path = series[name]!.sorted { $0.0 < $1.0 }.map {
-                "\(Format.fixed(sx($0.0), decimals: 1)),\(Format.fixed(sy($0.1), decimals: 1))"
+            let points = series[name]!.sorted { $0.0 < $1.0 }.map {
+                (x: Format.fixed(sx($0.0), decimals: 1), y: Format.fixed(sy($0.1), decimals: 1))
             }
+            let path = points.map { "\($0.x),\($0.y)" }
             svg.append(
                 "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(path.joined(separator: " "))\"/>"
             )
             // Every point marked too: a series of one point draws no line (a review saw a variant only in the legend).
-            for point in path {
-                let xy = point.split(separator: ",")
-                svg.append("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(colour)\"/>")
+            for point in points {
+                svg.append("<circle cx=\"\(point.x)\" cy=\"\(point.y)\" r=\"3\" fill=\"\(colour)\"/>")
             }
             svg.append(
                 "<text x=\"\(left)\" y=\"\(height + 14 + 20 * Double(index))\" fill=\"\(colour)\">\(escaped(name.isEmpty ? "all variants" : name))</text>"

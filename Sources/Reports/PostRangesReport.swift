@@ -92,10 +92,13 @@ public enum PostRangesReport {
                 }
                 out.append("")
                 out.append(
-                    "Where the plans found stopped short of the LP's bound, the end was then decided over integer plans: with the territory's posts held at the bound by a row, GLPK's branch-and-bound root (its Gomory cuts) either proves that no plan within the tolerance reaches it, and the bound moves one post inside, or finds a plan there; "
+                    "Where the plans found stopped short of the LP's bound, the end was then decided over integer plans: with the territory's posts held at the bound by a row, a short branch-and-bound (GLPK's root with its Gomory cuts, at most \(RangeProof.nodeLimit) nodes) either proves that no plan within the tolerance reaches it, and the bound moves one post inside, or finds a plan there; "
                         + parts.joined(separator: "; ")
                         + (gap.proofs == nil
-                            ? " (within the gap these proofs are off by default: `comparison.gap_range_proofs`)" : "")
+                            ? " (within the gap these proofs were turned off: `comparison.gap_range_proofs: false`)"
+                            : (wide.tolerance > gap.tolerance && (gap.proofs?.sides ?? 0) > 0
+                                ? "; within the gap, the primal heuristic then looked for a plan at each end still open, or one post inside"
+                                : ""))
                         + ". The counts of exact ranges above include them."
                 )
             }

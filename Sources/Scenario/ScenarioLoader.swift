@@ -239,7 +239,7 @@ public enum ScenarioLoader {
         let decomposition = reader.boolean("comparison.decomposition")
         let postRanges = reader.boolean("comparison.post_ranges")
         let rangeTolerance = reader.number("comparison.range_tolerance")
-        let gapRangeProofs = reader.boolean("comparison.gap_range_proofs") ?? false
+        let gapRangeProofs = reader.boolean("comparison.gap_range_proofs") ?? true
         let tieBreak = (reader.text("objective.tie_break") ?? "none").trimmingCharacters(in: .whitespaces)
         let stages = (reader.text("objective.stages") ?? "value").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -49,8 +49,8 @@ public enum PostRanges {
         /// every machine.
         public let searchesOutOfMoves: Int
         /// Ends decided over integer plans (`RangeProof`): the sides tried, and the posts by which their bounds were
-        /// tightened in all; nil when this tolerance's ends were not tried (within the gap, unless
-        /// `comparison.gap_range_proofs`).
+        /// tightened in all; nil when this tolerance's ends were not tried (within the gap, with
+        /// `comparison.gap_range_proofs: false`).
         public let proofs: (sides: Int, postsTightened: Int)?
 
         public init(
@@ -73,7 +73,9 @@ public enum PostRanges {
     /// reaches it (`RangeSearch`), within a budget of moves (`moveBudget`, by default `RangeSearch.moveBudget`); `stop`
     /// (the run's budget, a signal) cuts the searches short. Tolerances above `heuristicAbove` (the MIP gap) then look
     /// for the ends the moves left short with the primal heuristic (`RangeSearch.heuristicEnd`). Tolerances above
-    /// `proveAbove` (every one when nil) then decide the ends still open over integer plans (`RangeProof`).
+    /// `proveAbove` (every one when nil) then decide the ends still open over integer plans (`RangeProof`); those at or
+    /// below `heuristicAbove` then try the heuristic on the ends the proofs left open (none when `heuristicAbove` is
+    /// nil).
     public static func compute(
         model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
         tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2,
@@ -171,10 +173,9 @@ public enum PostRanges {
                     lowFound: open.direction < 0 ? found : side.lowFound,
                     highFound: open.direction > 0 ? found : side.highFound)
             }
-            // Wider tolerances: an end the moves left short is looked for by the primal heuristic with the posts
-            // held there (`RangeSearch.heuristicEnd`). Within the gap it is not tried: its rounding loses more value
-            // than the gap leaves (on the default scenario, 46 of 323 tries found a plan, in 7.4 s).
-            if let heuristicAbove, tolerance > heuristicAbove {
+            // An end the moves left short, looked for by the primal heuristic with the posts held there
+            // (`RangeSearch.heuristicEnd`).
+            func heuristicEnds() throws {
                 let threshold = (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9
                 let basis = try? solver.solve(program.relaxation(), options: lp).basis
                 let open = openSides()
@@ -200,28 +201,38 @@ public enum PostRanges {
             }
             // Ends still open (the plans found short of the LP's bound): decided over integer plans where the
             // branch-and-bound root can (`RangeProof`), each side within its own number of tries.
+            var tried = 0, tightened = 0
+            func proofs() throws {
+                let basis = try? solver.solve(held.relaxation(), options: lp).basis
+                let open = openSides()
+                let settled = try ParallelSolves.map(open, width: width) { side -> RangeProof.Side? in
+                    guard stop?.isCancelled != true else { return nil }
+                    return RangeProof.settle(
+                        held: held, column: columns[side.index], direction: side.direction, end: side.end,
+                        found: side.found, basis: basis, solver: solver, options: lp)
+                }
+                for (side, result) in zip(open, settled) {
+                    guard let result else {
+                        cut += 1
+                        continue
+                    }
+                    tried += 1
+                    tightened += abs(side.end - result.end)
+                    update(side, end: result.end, found: result.found)
+                }
+            }
+            // Above `heuristicAbove` the heuristic comes first: its rounding loses less than the tolerance, so it finds
+            // most ends, and the proofs decide the few left. At or below it (the MIP gap) rounding seldom reaches the
+            // LP's end, so the proofs first pull the bounds in, and the heuristic then tries each end still open, now
+            // tightened, or one post inside.
+            let heuristicFirst = heuristicAbove.map { tolerance > $0 } ?? false
+            if heuristicFirst { try heuristicEnds() }
             guard proveAbove.map({ tolerance > $0 }) ?? true else {
                 results.append((sides, first.failed, cut, first.outOfMoves, nil))
                 continue
             }
-            let basis = try? solver.solve(held.relaxation(), options: lp).basis
-            let open = openSides()
-            let settled = try ParallelSolves.map(open, width: width) { side -> RangeProof.Side? in
-                guard stop?.isCancelled != true else { return nil }
-                return RangeProof.settle(
-                    held: held, column: columns[side.index], direction: side.direction, end: side.end,
-                    found: side.found, basis: basis, solver: solver, options: lp)
-            }
-            var tried = 0, tightened = 0
-            for (side, result) in zip(open, settled) {
-                guard let result else {
-                    cut += 1
-                    continue
-                }
-                tried += 1
-                tightened += abs(side.end - result.end)
-                update(side, end: result.end, found: result.found)
-            }
+            try proofs()
+            if !heuristicFirst, heuristicAbove != nil { try heuristicEnds() }
             results.append((sides, first.failed, cut, first.outOfMoves, (tried, tightened)))
         }
         return zip(tolerances, results).map { tolerance, result in

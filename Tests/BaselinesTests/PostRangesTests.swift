@@ -268,9 +268,53 @@ import Testing
             scenario, codes: ["A", "B", "C"], plans: plans, tolerances: [1e-9, 0.2], ranges: ranges)
         let wide = ranges[1]
         #expect((wide.proofs?.postsTightened ?? 0) > 0, "\(String(describing: wide.proofs)) \(wide.byTerritory)")
-        // A's LP end, 1 post, is proven out of reach at the root: its range is exactly the point 0. (B's and C's
-        // bounds move inside too, 2 and 3 posts on this GLPK, but the root does not settle them within 2 nodes.)
+        // A's LP end, 1 post, is proven out of reach at the root: its range is exactly the point 0.
         #expect(wide.byTerritory["A"] == PostRanges.Range(low: 0, high: 0, lowFound: 0, highFound: 0))
+    }
+
+    /// Within the gap (a tolerance not above `heuristicAbove`) the proofs come first and the primal heuristic then
+    /// looks for plans at the ends they left open. On the concave four-territory case, with no moves (budget 0) and
+    /// with them, every tolerance taken that way: the brackets hold against every integer plan, and each side is at
+    /// least as tight as the moves alone left it (bounds no wider, plans found no nearer the plan).
+    @Test func theGapsEndsAreProvenThenLookedForByTheHeuristic() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let tolerances = [1e-9, 0.02, 0.1]
+        var plans: [[Int]] = []
+        for a in 1...9 {
+            for b in 1...9 {
+                for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
+            }
+        }
+        for budget in [0, nil] as [Int?] {
+            let (_, alone) = try Self.ranges(scenario, tolerances: tolerances, searched: true, moveBudget: budget)
+            let (_, ranges) = try Self.ranges(
+                scenario, tolerances: tolerances, searched: true, moveBudget: budget, heuristicAbove: 0.1,
+                proofs: true)
+            try Self.expectBrackets(
+                scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
+            for (before, after) in zip(alone, ranges) {
+                #expect(after.proofs != nil)
+                for (code, old) in before.byTerritory {
+                    let new = try #require(after.byTerritory[code])
+                    #expect(new.low >= old.low && new.high <= old.high, "\(code): \(old) → \(new)")
+                    #expect(
+                        new.lowFound! <= old.lowFound! && new.highFound! >= old.highFound!, "\(code): \(old) → \(new)")
+                }
+            }
+            // With no moves at all, the plan's own posts are every found end until the proofs and the heuristic act:
+            // they must reach farther on some side.
+            if budget == 0 {
+                #expect(
+                    zip(alone, ranges).contains { before, after in
+                        after.byTerritory.contains { code, new in
+                            new.lowFound! < before.byTerritory[code]!.lowFound!
+                                || new.highFound! > before.byTerritory[code]!.highFound!
+                        }
+                    })
+            }
+        }
     }
 
     /// The lumpy budget of `theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider`.

@@ -39,6 +39,14 @@ public enum PostRangesReport {
     }
 
     /// "low–high", each end as "found [bound]" where the plan found does not reach the LP's bound.
+    /// Posts between the plans found and the bounds, summed over both sides of every territory: how far the ranges
+    /// shown may be from the exact ones.
+    static func postsOpen(_ ranges: PostRanges.Ranges) -> Int {
+        ranges.byTerritory.values.reduce(0) { total, range in
+            total + (range.lowFound.map { $0 - range.low } ?? 0) + (range.highFound.map { range.high - $0 } ?? 0)
+        }
+    }
+
     static func shown(_ range: PostRanges.Range) -> String {
         func end(_ found: Int?, _ bound: Int) -> String {
             found.map { $0 == bound ? "\(bound)" : "\($0) [\(bound)]" } ?? "\(bound)"
@@ -72,13 +80,15 @@ public enum PostRangesReport {
                 "Each end was then looked for among real plans (one-post moves from a plan within the gap, the published one or the solver's own before the tie-break when it is worth more, every rule and the value kept"
                     + (wide.tolerance > gap.tolerance
                         ? "; within \(Format.percent(wide.tolerance, decimals: 2)), where the moves stopped short, the primal heuristic with the posts held at the end or one post inside"
+                            + (gap.proofs != nil ? "; within the gap, the same after the proofs below" : "")
                         : "")
                     + "; columns `…_found`): "
                     + "plans were found at both ends of the range for \(exactGap) of \(gap.byTerritory.count) départements within the gap, and for \(exactWide) within \(Format.percent(wide.tolerance, decimals: 2)): "
                     + "there the range is exactly the integer one."
                     + (exactGap == gap.byTerritory.count && exactWide == wide.byTerritory.count
                         ? ""
-                        : " Elsewhere the true end lies between the plan found and the bound (shown as found [bound] below).")
+                        : " Elsewhere the true end lies between the plan found and the bound (shown as found [bound] below): "
+                            + "\(Format.grouped(Self.postsOpen(gap))) post\(Self.postsOpen(gap) == 1 ? "" : "s") in all within the gap, \(Format.grouped(Self.postsOpen(wide))) within \(Format.percent(wide.tolerance, decimals: 2)).")
             )
             let proved = [gap, wide].compactMap { ranges in ranges.proofs.map { (ranges.tolerance, $0) } }
             if !proved.isEmpty {
@@ -92,14 +102,19 @@ public enum PostRangesReport {
                 }
                 out.append("")
                 out.append(
-                    "Where the plans found stopped short of the LP's bound, the end was then decided over integer plans: with the territory's posts held at the bound by a row, a short branch-and-bound (GLPK's root with its Gomory cuts, at most \(RangeProof.nodeLimit) nodes) either proves that no plan within the tolerance reaches it, and the bound moves one post inside, or finds a plan there; "
+                    "Where the plans found stopped short of the LP's bound, the end was then decided over integer plans: with the territory's posts held at the bound by a row, a short branch-and-bound (GLPK's root with its Gomory cuts, at most \(RangeProof.nodeLimit) nodes) either proves that no plan within the tolerance reaches it, and the bound moves one post inside and the next post is tried (up to \(RangeProof.triesPerSide) a side), or finds a plan there, or decides nothing and leaves the side open; "
                         + parts.joined(separator: "; ")
                         + (gap.proofs == nil
                             ? " (within the gap these proofs were turned off: `comparison.gap_range_proofs: false`)"
-                            : (wide.tolerance > gap.tolerance && (gap.proofs?.sides ?? 0) > 0
-                                ? "; within the gap, the primal heuristic then looked for a plan at each end still open, or one post inside"
-                                : ""))
+                            : "")
                         + ". The counts of exact ranges above include them."
+                )
+            }
+            let outOfBudget = gap.endsOutOfBudget + wide.endsOutOfBudget
+            if outOfBudget > 0 {
+                out.append("")
+                out.append(
+                    "\(outOfBudget) open end\(outOfBudget == 1 ? " was" : "s were") not tried when the tolerance's budget of tries (\(RangeProof.workBudget(territories: gap.byTerritory.count)), proofs and heuristic attempts together) ran out: \(outOfBudget == 1 ? "its range stays" : "their ranges stay") between the plan found and the LP's bound, the same on any machine."
                 )
             }
             let outOfMoves = gap.searchesOutOfMoves + wide.searchesOutOfMoves

@@ -52,10 +52,13 @@ public enum PostRanges {
         /// tightened in all; nil when this tolerance's ends were not tried (within the gap, with
         /// `comparison.gap_range_proofs: false`).
         public let proofs: (sides: Int, postsTightened: Int)?
+        /// Open ends neither proof nor heuristic tried because the tolerance's budget of tries had run out
+        /// (`RangeProof.workBudget`): the same on every machine.
+        public let endsOutOfBudget: Int
 
         public init(
             tolerance: Double, byTerritory: [String: Range], failed: Int, searchesCut: Int = 0,
-            searchesOutOfMoves: Int = 0, proofs: (sides: Int, postsTightened: Int)? = nil
+            searchesOutOfMoves: Int = 0, proofs: (sides: Int, postsTightened: Int)? = nil, endsOutOfBudget: Int = 0
         ) {
             self.tolerance = tolerance
             self.byTerritory = byTerritory
@@ -63,6 +66,7 @@ public enum PostRanges {
             self.searchesCut = searchesCut
             self.searchesOutOfMoves = searchesOutOfMoves
             self.proofs = proofs
+            self.endsOutOfBudget = endsOutOfBudget
         }
     }
 
@@ -79,7 +83,8 @@ public enum PostRanges {
     public static func compute(
         model: AllocationModel, scenario: Scenario, posts: [String: Int], bound: Double,
         tolerances: [Double], solver: any LinearSolver, options: SolverOptions, plan: [Double]? = nil, width: Int = 2,
-        stop: CancellationFlag? = nil, moveBudget: Int? = nil, heuristicAbove: Double? = nil, proveAbove: Double? = nil
+        stop: CancellationFlag? = nil, moveBudget: Int? = nil, heuristicAbove: Double? = nil, proveAbove: Double? = nil,
+        workBudget: Int? = nil
     ) throws -> [Ranges] {
         let codes = scenario.territories.map(\.code).filter { model.postVariables[$0] != nil }
         let columns = codes.map { model.postVariables[$0]! }
@@ -138,11 +143,12 @@ public enum PostRanges {
             }
             return (held, sides, failed, cut, outOfMoves, true)
         }
-        var results: [(sides: [Range], failed: Int, cut: Int, outOfMoves: Int, proofs: (Int, Int)?)] = []
+        var results: [(sides: [Range], failed: Int, cut: Int, outOfMoves: Int, proofs: (Int, Int)?, outOfBudget: Int)] =
+            []
         for (tolerance, first) in zip(tolerances, searched) {
             var sides = first.sides, cut = first.cut
             guard first.searched else {
-                results.append((sides, first.failed, cut, first.outOfMoves, nil))
+                results.append((sides, first.failed, cut, first.outOfMoves, nil, 0))
                 continue
             }
             let held = first.held
@@ -173,26 +179,53 @@ public enum PostRanges {
                     lowFound: open.direction < 0 ? found : side.lowFound,
                     highFound: open.direction > 0 ? found : side.highFound)
             }
+            // The open ends' tries (proofs and heuristic attempts) come from one budget per tolerance, taken in the
+            // territories' code order, `width` sides at a time: each side may take what is left before its batch, so
+            // the ends are the same on every machine. Sides reached after it ran out are counted.
+            var budget = workBudget ?? RangeProof.workBudget(territories: codes.count)
+            var outOfBudget = 0
+            func inBatches<T: Sendable>(
+                _ open: [OpenSide], _ work: @escaping @Sendable (OpenSide, Int) -> T?, tries: (T) -> Int,
+                apply: (OpenSide, T) -> Void
+            ) throws {
+                var next = 0
+                while next < open.count {
+                    guard budget > 0 else {
+                        // Every end still open: a later phase sees those an earlier one left, so the last count holds.
+                        outOfBudget = open.count - next
+                        return
+                    }
+                    let batch = Array(open[next..<min(next + max(width, 1), open.count)])
+                    let allowed = budget
+                    let results = try ParallelSolves.map(batch, width: width) { work($0, allowed) }
+                    for (side, result) in zip(batch, results) {
+                        guard let result else {
+                            cut += 1
+                            continue
+                        }
+                        budget -= tries(result)
+                        apply(side, result)
+                    }
+                    next += batch.count
+                }
+            }
             // An end the moves left short, looked for by the primal heuristic with the posts held there
             // (`RangeSearch.heuristicEnd`).
             func heuristicEnds() throws {
                 let threshold = (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9
                 let basis = try? solver.solve(program.relaxation(), options: lp).basis
-                let open = openSides()
                 // nil: stopped by the run before it started; else the posts of the plan kept, if any.
-                let found = try ParallelSolves.map(open, width: width) { side -> Int?? in
-                    guard stop?.isCancelled != true else { return nil }
-                    return .some(
-                        RangeSearch.heuristicEnd(
+                try inBatches(
+                    openSides(),
+                    { side, allowed -> (posts: Int?, attempts: Int)? in
+                        guard stop?.isCancelled != true else { return nil }
+                        return RangeSearch.heuristicEnd(
                             model: model, column: columns[side.index], direction: side.direction, end: side.end,
-                            found: side.found, threshold: threshold, basis: basis, solver: solver, options: lp))
-                }
-                for (side, posts) in zip(open, found) {
-                    guard let posts else {
-                        cut += 1
-                        continue
-                    }
-                    guard let posts else { continue }
+                            found: side.found, threshold: threshold, basis: basis, solver: solver, options: lp,
+                            attempts: min(RangeSearch.heuristicAttempts, allowed))
+                    }, tries: { $0.attempts }
+                ) { side, result in
+                    guard let posts = result.posts else { return }
                     let kept =
                         side.direction > 0
                         ? max(min(posts, side.end), side.found) : min(max(posts, side.end), side.found)
@@ -204,18 +237,15 @@ public enum PostRanges {
             var tried = 0, tightened = 0
             func proofs() throws {
                 let basis = try? solver.solve(held.relaxation(), options: lp).basis
-                let open = openSides()
-                let settled = try ParallelSolves.map(open, width: width) { side -> RangeProof.Side? in
-                    guard stop?.isCancelled != true else { return nil }
-                    return RangeProof.settle(
-                        held: held, column: columns[side.index], direction: side.direction, end: side.end,
-                        found: side.found, basis: basis, solver: solver, options: lp)
-                }
-                for (side, result) in zip(open, settled) {
-                    guard let result else {
-                        cut += 1
-                        continue
-                    }
+                try inBatches(
+                    openSides(),
+                    { side, allowed -> RangeProof.Side? in
+                        guard stop?.isCancelled != true else { return nil }
+                        return RangeProof.settle(
+                            held: held, column: columns[side.index], direction: side.direction, end: side.end,
+                            found: side.found, basis: basis, solver: solver, options: lp, tries: allowed)
+                    }, tries: { $0.tries }
+                ) { side, result in
                     tried += 1
                     tightened += abs(side.end - result.end)
                     update(side, end: result.end, found: result.found)
@@ -228,18 +258,18 @@ public enum PostRanges {
             let heuristicFirst = heuristicAbove.map { tolerance > $0 } ?? false
             if heuristicFirst { try heuristicEnds() }
             guard proveAbove.map({ tolerance > $0 }) ?? true else {
-                results.append((sides, first.failed, cut, first.outOfMoves, nil))
+                results.append((sides, first.failed, cut, first.outOfMoves, nil, outOfBudget))
                 continue
             }
             try proofs()
             if !heuristicFirst, heuristicAbove != nil { try heuristicEnds() }
-            results.append((sides, first.failed, cut, first.outOfMoves, (tried, tightened)))
+            results.append((sides, first.failed, cut, first.outOfMoves, (tried, tightened), outOfBudget))
         }
         return zip(tolerances, results).map { tolerance, result in
             Ranges(
                 tolerance: tolerance, byTerritory: Dictionary(uniqueKeysWithValues: zip(codes, result.sides)),
                 failed: result.failed, searchesCut: result.cut, searchesOutOfMoves: result.outOfMoves,
-                proofs: result.proofs.map { (sides: $0.0, postsTightened: $0.1) })
+                proofs: result.proofs.map { (sides: $0.0, postsTightened: $0.1) }, endsOutOfBudget: result.outOfBudget)
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
 
     static func ranges(
         _ scenario: Scenario, tolerances: [Double], searched: Bool = false, moveBudget: Int? = nil,
-        heuristicAbove: Double? = nil, proofs: Bool = false
+        heuristicAbove: Double? = nil, proofs: Bool = false, workBudget: Int? = nil
     ) throws -> (posts: [String: Int], ranges: [PostRanges.Ranges]) {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
@@ -50,7 +50,7 @@ import Testing
                 model: model, scenario: scenario, posts: posts, bound: evaluation.objective,
                 tolerances: tolerances, solver: GLPKSolver(), options: options,
                 plan: searched ? result.values : nil, moveBudget: moveBudget, heuristicAbove: heuristicAbove,
-                proveAbove: proofs ? nil : .infinity)
+                proveAbove: proofs ? nil : .infinity, workBudget: workBudget)
         )
     }
 
@@ -314,6 +314,54 @@ import Testing
                         }
                     })
             }
+        }
+    }
+
+    /// The open ends take their tries from one budget per tolerance, in the territories' code order, two sides at a
+    /// time: with none, no end is tried, each is counted, and the ranges are those the moves left; with one try, the
+    /// first two open ends (in code order) are tried and every end still open is counted; with the default budget,
+    /// none is left untried here. The brackets hold in every case.
+    @Test func theOpenEndsTakeTheirTriesFromOneBudget() throws {
+        let scenario = Self.scenario(
+            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let tolerances = [1e-9, 0.1]
+        let (_, alone) = try Self.ranges(scenario, tolerances: tolerances, searched: true, moveBudget: 0)
+        func openEnds(_ ranges: PostRanges.Ranges) -> Int {
+            ranges.byTerritory.values.reduce(0) {
+                $0 + ($1.lowFound! != $1.low ? 1 : 0) + ($1.highFound! != $1.high ? 1 : 0)
+            }
+        }
+        let open = alone.map(openEnds)
+        #expect(open.allSatisfy { $0 > 1 }, "\(open)")
+        let (_, none) = try Self.ranges(
+            scenario, tolerances: tolerances, searched: true, moveBudget: 0, heuristicAbove: 1e-9, proofs: true,
+            workBudget: 0)
+        for (index, ranges) in none.enumerated() {
+            #expect(ranges.byTerritory == alone[index].byTerritory)
+            #expect(ranges.proofs?.sides == 0)
+            #expect(ranges.endsOutOfBudget == open[index])
+        }
+        let (_, one) = try Self.ranges(
+            scenario, tolerances: tolerances, searched: true, moveBudget: 0, heuristicAbove: 1e-9, proofs: true,
+            workBudget: 1)
+        // Within the gap the proofs come first: the first batch, two ends, is tried on the one try each may take.
+        #expect(one[0].proofs?.sides == 2)
+        for ranges in one {
+            #expect(ranges.endsOutOfBudget == openEnds(ranges) && ranges.endsOutOfBudget > 0)
+        }
+        let (_, full) = try Self.ranges(
+            scenario, tolerances: tolerances, searched: true, moveBudget: 0, heuristicAbove: 1e-9, proofs: true)
+        #expect(full.allSatisfy { $0.endsOutOfBudget == 0 })
+        var plans: [[Int]] = []
+        for a in 1...9 {
+            for b in 1...9 {
+                for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
+            }
+        }
+        for ranges in [none, one, full] {
+            try Self.expectBrackets(
+                scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
         }
     }
 

@@ -17,7 +17,7 @@ public enum RangeProof {
     /// Tries per side at most (one post each): a bound on work, not on time, so the ends are the same on every machine
     /// whatever order the sides are tried in (nationally, the wider tolerance takes 14 tries in all, the gap about
     /// 260).
-    static let triesPerSide = 20
+    public static let triesPerSide = 20
 
     /// Nodes of one try (GLPK counts the root as one node): the root, its cuts and a short search below it. On the
     /// default scenario within the MIP gap, 2 nodes left 71 ranges exact, 20 nodes 75, 100 nodes 78 for 0.8 s more of
@@ -29,14 +29,24 @@ public enum RangeProof {
     struct Side: Equatable {
         var end: Int
         var found: Int
+        /// Tries made, each a branch-and-bound of at most `nodeLimit` nodes: what the side took of its tolerance's
+        /// budget (`workBudget`).
+        var tries = 0
     }
+
+    /// Tries (proofs, and the primal heuristic's attempts) that one tolerance's open ends may take in all, about
+    /// 30 ms of CPU each nationally: a bound on work, not on time, so the same ends on every machine. The default
+    /// scenario takes 189 within the MIP gap and 62 within 0.5 %; at €100M the gap's ends would take 427 (13 s more
+    /// of a run, measured by a review under load), and the budget, 303, stops them at 5 s more (BENCHMARKS.md,
+    /// 2026-12-05).
+    public static func workBudget(territories: Int) -> Int { 3 * territories }
 
     /// The side of `column` in `direction` (+1: the most posts, −1: the fewest) between the LP's `end` and the plans'
     /// `found`, on `held` (the model's program with the value held within the tolerance), at most `triesPerSide`
     /// tries. A plan found keeps every row of `held`, the held value included, so it lies within the tolerance.
     static func settle(
         held: LinearProgram, column: Variable, direction: Int, end: Int, found: Int, basis: LPBasis?,
-        solver: any LinearSolver, options: SolverOptions
+        solver: any LinearSolver, options: SolverOptions, tries: Int = triesPerSide
     ) -> Side {
         var side = Side(end: end, found: found)
         var tryOptions = options.starting(from: nil)
@@ -47,7 +57,8 @@ public enum RangeProof {
         // Any plan within the tolerance settles the side: branch-and-bound need not improve it.
         tryOptions.mipGap = 1
         if let basis { tryOptions.basis = LPBasis(rows: basis.rows + [.basic], columns: basis.columns) }
-        for _ in 0..<triesPerSide where side.end != side.found {
+        for _ in 0..<max(0, min(tries, triesPerSide)) where side.end != side.found {
+            side.tries += 1
             var bounded = held
             bounded.addConstraint(
                 "range_end", [(column, 1)], lower: direction > 0 ? Double(side.end) : -.infinity,

@@ -117,18 +117,20 @@ enum RangeSearch {
     /// `threshold`. Tried at the LP's end `end`, then one post inside (`attempts` ends in all, never reaching `found`).
     /// Each relaxation starts from `basis`, the model's relaxation's optimal basis (one row more, basic): a few dual
     /// simplex pivots instead of a solve. The moves of the heuristic stop when none raises the value (at most 5,000),
-    /// not on a clock: the same plans on every machine. Returns the territory's posts in the plan kept, or nil.
+    /// not on a clock: the same plans on every machine. Returns the territory's posts in the plan kept, or nil, and the
+    /// attempts made.
     static func heuristicEnd(
         model: AllocationModel, column: Variable, direction: Int, end: Int, found: Int, threshold: Double,
         basis: LPBasis?, solver: any LinearSolver, options: SolverOptions, attempts: Int = Self.heuristicAttempts
-    ) -> Int? {
+    ) -> (posts: Int?, attempts: Int) {
         var lpOptions = options.starting(from: nil)
         if let basis {
             lpOptions.basis = LPBasis(rows: basis.rows + [.basic], columns: basis.columns)
             lpOptions.dualSimplex = true
         }
-        var target = end
-        for _ in 0..<attempts where target != found {
+        var target = end, made = 0
+        for _ in 0..<max(0, attempts) where target != found {
+            made += 1
             var bounded = model.program
             bounded.addConstraint(
                 "range_end", [(column, 1)], lower: direction > 0 ? Double(target) : -.infinity,
@@ -137,11 +139,11 @@ enum RangeSearch {
                 for: model, program: bounded, solver: solver, options: lpOptions, timeLimitSeconds: 1e9),
                 model.valueTerms.reduce(0, { $0 + $1.1 * outcome.values[$1.0.index] }) >= threshold
             {
-                return Int(outcome.values[column.index].rounded())
+                return (Int(outcome.values[column.index].rounded()), made)
             }
             target -= direction
         }
-        return nil
+        return (nil, made)
     }
 
     /// Heuristic plans tried per end the moves left short: at the LP's end, then one post inside.

@@ -38,7 +38,6 @@ public enum PostRangesReport {
         return result
     }
 
-    /// "low–high", each end as "found [bound]" where the plan found does not reach the LP's bound.
     /// Posts between the plans found and the bounds, summed over both sides of every territory: how far the ranges
     /// shown may be from the exact ones.
     static func postsOpen(_ ranges: PostRanges.Ranges) -> Int {
@@ -47,6 +46,7 @@ public enum PostRangesReport {
         }
     }
 
+    /// "low–high", each end as "found [bound]" where the plan found does not reach the LP's bound.
     static func shown(_ range: PostRanges.Range) -> String {
         func end(_ found: Int?, _ bound: Int) -> String {
             found.map { $0 == bound ? "\(bound)" : "\($0) [\(bound)]" } ?? "\(bound)"

@@ -213,7 +213,7 @@ public enum PostRanges {
             // (`RangeSearch.heuristicEnd`).
             func heuristicEnds() throws {
                 let threshold = (1 - tolerance) * bound - max(abs(bound), 1) * 1e-9
-                let basis = try? solver.solve(program.relaxation(), options: lp).basis
+                let basis = Self.basis(of: program, solver: solver, options: lp)
                 // nil: stopped by the run before it started; else the posts of the plan kept, if any.
                 try inBatches(
                     openSides(),
@@ -236,7 +236,7 @@ public enum PostRanges {
             // branch-and-bound root can (`RangeProof`), each side within its own number of tries.
             var tried = 0, tightened = 0
             func proofs() throws {
-                let basis = try? solver.solve(held.relaxation(), options: lp).basis
+                let basis = Self.basis(of: held, solver: solver, options: lp)
                 try inBatches(
                     openSides(),
                     { side, allowed -> RangeProof.Side? in
@@ -271,5 +271,11 @@ public enum PostRanges {
                 failed: result.failed, searchesCut: result.cut, searchesOutOfMoves: result.outOfMoves,
                 proofs: result.proofs.map { (sides: $0.0, postsTightened: $0.1) }, endsOutOfBudget: result.outOfBudget)
         }
+    }
+
+    /// The optimal basis of `program`'s relaxation, where the ends' tries start (a row more, basic); nil when it
+    /// does not solve (each try then starts from scratch).
+    static func basis(of program: LinearProgram, solver: any LinearSolver, options: SolverOptions) -> LPBasis? {
+        try? solver.solve(program.relaxation(), options: options).basis
     }
 }

@@ -10,13 +10,12 @@ import LinearProgramming
 /// ends the search left open within 0.5 %, HiGHS agreeing on each: `scripts/bench-ranges`); or it finds a plan there.
 ///
 /// A proof lowers the published bound by one post (it is then the best bound known: no plan holds more), and the next
-/// post inside is tried, until a plan is found, the root decides nothing, or the bound meets the plans found. Each try
+/// post inside is tried, until a plan is found, a try decides nothing, or the bound meets the plans found. Each try
 /// is a branch-and-bound stopped at `nodeLimit` nodes, its relaxation started from `basis` (the held program's optimal
 /// basis, the new row basic): a node limit, not a clock, so the same ends on every machine.
 public enum RangeProof {
-    /// Tries per side at most (one post each): a bound on work, not on time, so the ends are the same on every machine
-    /// whatever order the sides are tried in (nationally, the wider tolerance takes 14 tries in all, the gap about
-    /// 260).
+    /// Tries per side at most (one post each): a bound on work, not on time. The tolerance's budget (`workBudget`)
+    /// bounds them all together.
     public static let triesPerSide = 20
 
     /// Nodes of one try (GLPK counts the root as one node): the root, its cuts and a short search below it. On the

@@ -114,7 +114,7 @@ public enum PostRangesReport {
             if outOfBudget > 0 {
                 out.append("")
                 out.append(
-                    "\(outOfBudget) open end\(outOfBudget == 1 ? " was" : "s were") not tried when the tolerance's budget of tries (\(RangeProof.workBudget(territories: gap.byTerritory.count)), proofs and heuristic attempts together) ran out: \(outOfBudget == 1 ? "its range stays" : "their ranges stay") between the plan found and the LP's bound, the same on any machine."
+                    "\(outOfBudget) open end\(outOfBudget == 1 ? " was" : "s were") not tried when their tolerance's budget of tries (\(RangeProof.workBudget(territories: gap.byTerritory.count)), proofs and heuristic attempts together) ran out: \(outOfBudget == 1 ? "its range stays" : "their ranges stay") between the plan found and the LP's bound, the same on any machine."
                 )
             }
             let outOfMoves = gap.searchesOutOfMoves + wide.searchesOutOfMoves

@@ -121,6 +121,34 @@ import Testing
 
     /// The sentences the issue asks for, whatever the golden files say: the geography gain at equal money and rule
     /// first, "the same budget" only when it is, and only the changes outside the range.
+    /// Ranges left open are said with how far they may be from the exact ones, and ends the budget of tries left
+    /// untried are counted: A's fewest found at 1 where the bound is 0, B's most found at 3 where it is 4 (2 posts open
+    /// within the gap); within 0.5 %, B's fewest found at 2 where the bound is 1 (1 post); 3 ends untried within the
+    /// gap and 1 within 0.5 %, out of a budget of 3 tries per territory (6 here).
+    @Test func openRangesSayThePostsLeftAndTheEndsTheBudgetLeftUntried() throws {
+        let gap = PostRanges.Ranges(
+            tolerance: 0.0001,
+            byTerritory: [
+                "A": .init(low: 0, high: 2, lowFound: 1, highFound: 2),
+                "B": .init(low: 2, high: 4, lowFound: 2, highFound: 3),
+            ], failed: 0, proofs: (sides: 2, postsTightened: 0), endsOutOfBudget: 3)
+        let wide = PostRanges.Ranges(
+            tolerance: 0.005,
+            byTerritory: [
+                "A": .init(low: 0, high: 2, lowFound: 0, highFound: 2),
+                "B": .init(low: 1, high: 4, lowFound: 2, highFound: 4),
+            ], failed: 0, proofs: (sides: 1, postsTightened: 0), endsOutOfBudget: 1)
+        let section = PostRangesReport.section(
+            [gap, wide], scenario: Self.scenario, posts: ["A": 1, "B": 3], mipGap: 0.0001)
+        #expect(section.contains("plans were found at both ends of the range for 0 of 2 départements within the gap"))
+        #expect(section.contains("(shown as found [bound] below): 2 posts in all within the gap, 1 within 0.50 %."))
+        #expect(
+            section.contains(
+                "4 open ends were not tried when their tolerance's budget of tries (6, proofs and heuristic attempts together) ran out"
+            ))
+        #expect(section.contains("within the gap, the same after the proofs below"))
+    }
+
     @Test func theLeadSentenceSaysTheGeographyGainAndNeverASameBudgetThatIsNot() throws {
         let text = Self.outputs()[0].content
         // Paper: geography at 2021's money and rule: 12 → 24 people over 3 years (+100 %); per year 12 → 24.

@@ -89,9 +89,7 @@ import Testing
     /// GLPK's warm-started ranging session (one load, a simplex per bound from the previous basis) gives the same
     /// bounds as one LP per bound from scratch, on a model with floors, caps, co-financing and the value held.
     @Test func warmStartedRangingMatchesOneLPPerBound() throws {
-        let scenario = Self.scenario(
-            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.concave
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
         let optimum = try #require(try GLPKSolver().solve(model.program, options: options).objective)
@@ -171,19 +169,12 @@ import Testing
     /// concave four-territory case and for the lumpy budget whose LP range [0, 2] is wider than the integer [0, 1]
     /// (the heuristic, asked for 2 posts in A, finds no plan within 20 %, and 1 is kept).
     @Test func theHeuristicsEndsLieWithinTheTrueIntegerRange() throws {
-        let scenario = Self.scenario(
-            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.concave
         let tolerances = [1e-9, 0.02, 0.1]
         for budget in [0, nil] as [Int?] {
             let (_, ranges) = try Self.ranges(
                 scenario, tolerances: tolerances, searched: true, moveBudget: budget, heuristicAbove: 1e-9)
-            var plans: [[Int]] = []
-            for a in 1...9 {
-                for b in 1...9 {
-                    for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
-                }
-            }
+            let plans = Self.concavePlans
             try Self.expectBrackets(
                 scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
         }
@@ -201,17 +192,10 @@ import Testing
     /// territory and tolerance, LP low ≤ true fewest ≤ found fewest and found most ≤ true most ≤ LP high, where "true"
     /// is over the plans within the tolerance.
     @Test func foundEndsLieBetweenTheTrueIntegerRangeAndTheLPBounds() throws {
-        let scenario = Self.scenario(
-            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.concave
         let tolerances = [1e-9, 0.02, 0.1]
         let (_, ranges) = try Self.ranges(scenario, tolerances: tolerances, searched: true)
-        var plans: [[Int]] = []
-        for a in 1...9 {
-            for b in 1...9 {
-                for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
-            }
-        }
+        let plans = Self.concavePlans
         #expect(plans.count == 165)
         try Self.expectBrackets(
             scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
@@ -277,16 +261,9 @@ import Testing
     /// with them, every tolerance taken that way: the brackets hold against every integer plan, and each side is at
     /// least as tight as the moves alone left it (bounds no wider, plans found no nearer the plan).
     @Test func theGapsEndsAreProvenThenLookedForByTheHeuristic() throws {
-        let scenario = Self.scenario(
-            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.concave
         let tolerances = [1e-9, 0.02, 0.1]
-        var plans: [[Int]] = []
-        for a in 1...9 {
-            for b in 1...9 {
-                for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
-            }
-        }
+        let plans = Self.concavePlans
         for budget in [0, nil] as [Int?] {
             let (_, alone) = try Self.ranges(scenario, tolerances: tolerances, searched: true, moveBudget: budget)
             let (_, ranges) = try Self.ranges(
@@ -322,9 +299,7 @@ import Testing
     /// first two open ends (in code order) are tried and every end still open is counted; with the default budget,
     /// none is left untried here. The brackets hold in every case.
     @Test func theOpenEndsTakeTheirTriesFromOneBudget() throws {
-        let scenario = Self.scenario(
-            needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
-            breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+        let scenario = Self.concave
         let tolerances = [1e-9, 0.1]
         let (_, alone) = try Self.ranges(scenario, tolerances: tolerances, searched: true, moveBudget: 0)
         func openEnds(_ ranges: PostRanges.Ranges) -> Int {
@@ -353,17 +328,28 @@ import Testing
         let (_, full) = try Self.ranges(
             scenario, tolerances: tolerances, searched: true, moveBudget: 0, heuristicAbove: 1e-9, proofs: true)
         #expect(full.allSatisfy { $0.endsOutOfBudget == 0 })
+        let plans = Self.concavePlans
+        for ranges in [none, one, full] {
+            try Self.expectBrackets(
+                scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
+        }
+    }
+
+    /// The concave four-territory case: floors of 1, a concave value, 12 posts.
+    static let concave = Self.scenario(
+        needs: [("A", 480), ("B", 96), ("C", 300), ("D", 50)], posts: 12, exponent: 0.5,
+        breakpoints: [0.1, 0.25, 0.5, 1], floor: 1)
+
+    /// Every plan of `concave` with 12 posts, at least 1 per territory (so at most 9): posts of A, B, C, D.
+    static let concavePlans: [[Int]] = {
         var plans: [[Int]] = []
         for a in 1...9 {
             for b in 1...9 {
                 for c in 1...9 where (1...9).contains(12 - a - b - c) { plans.append([a, b, c, 12 - a - b - c]) }
             }
         }
-        for ranges in [none, one, full] {
-            try Self.expectBrackets(
-                scenario, codes: ["A", "B", "C", "D"], plans: plans, tolerances: tolerances, ranges: ranges)
-        }
-    }
+        return plans
+    }()
 
     /// The lumpy budget of `theSearchStopsAtTheIntegerEndWhereTheLPRangeIsWider`.
     static func lumps(grants: [(String, Double)] = [("A", 40_000), ("B", 30_000)]) throws -> Scenario {

@@ -119,8 +119,6 @@ import Testing
         }
     }
 
-    /// The sentences the issue asks for, whatever the golden files say: the geography gain at equal money and rule
-    /// first, "the same budget" only when it is, and only the changes outside the range.
     /// Ranges left open are said with how far they may be from the exact ones, and ends the budget of tries left
     /// untried are counted: A's fewest found at 1 where the bound is 0, B's most found at 3 where it is 4 (2 posts open
     /// within the gap); within 0.5 %, B's fewest found at 2 where the bound is 1 (1 post); 3 ends untried within the
@@ -149,6 +147,8 @@ import Testing
         #expect(section.contains("within the gap, the same after the proofs below"))
     }
 
+    /// The sentences the issue asks for, whatever the golden files say: the geography gain at equal money and rule
+    /// first, "the same budget" only when it is, and only the changes outside the range.
     @Test func theLeadSentenceSaysTheGeographyGainAndNeverASameBudgetThatIsNot() throws {
         let text = Self.outputs()[0].content
         // Paper: geography at 2021's money and rule: 12 → 24 people over 3 years (+100 %); per year 12 → 24.

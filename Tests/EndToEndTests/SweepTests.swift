@@ -293,6 +293,28 @@ struct SweepTests {
 
     /// An outcome file damaged after the run: collect counts the variant as missing and says so, in its warning (even
     /// with -q) and in the row's message (a review found it listed as missing without a word).
+    @Test("A parameter a variant leaves at the base scenario's shows the value its run recorded, not an empty cell")
+    func aParameterLeftAtTheBasesShowsItsValue() throws {
+        let sweep = try Sweep(
+            "sweep-base-values",
+            "scenario: \(E2E.smallScenario.path)\nname: budgets\n\(Self.shared)grid:\n  programme.budget_eur: [800_000]\n"
+                + "variants:\n  - {objective.stages: \"maxmin,value\"}\n"
+        )
+        defer { sweep.remove() }
+        #expect(try sweep.run().status == 0)
+        #expect(try sweep.collect().status == 0)
+        let rows = try sweep.rows()
+        let chain = try #require(rows.first { $0["programme.budget_eur"] == "800000" }, "\(rows)")
+        let budget = try #require(rows.first { $0["objective.stages"] == "maxmin,value" }, "\(rows)")
+        // The scenario file's budget (900_000) and chain (the default, value), as each run's manifest recorded them.
+        #expect(chain["objective.stages"] == "value", "\(chain)")
+        #expect(budget["programme.budget_eur"] == "900000", "\(budget)")
+        let manifest = try RunManifest.read(
+            folder: sweep.folder.appendingPathComponent(budget["run_folder"] ?? "").path)
+        let recorded = manifest.parameters?["programme.budget_eur"]?.replacingOccurrences(of: "_", with: "")
+        #expect(recorded.flatMap(Double.init) == 900_000, "\(manifest.parameters ?? [:])")
+    }
+
     @Test("A damaged outcome file is counted as missing and said")
     func aDamagedOutcomeIsSaid() throws {
         let sweep = try Sweep(

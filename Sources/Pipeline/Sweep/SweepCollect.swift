@@ -77,6 +77,12 @@ public enum SweepCollect {
                 row["wall_seconds"] = Format.fixed(outcome.wallSeconds, decimals: 3)
                 row["run_folder"] = outcome.runFolder ?? ""
                 if let run = outcome.runFolder {
+                    // A parameter the variant leaves at the base scenario's value: the value its run recorded, so a
+                    // notebook's group-by sees every variant's setting, not an empty cell.
+                    let used = (try? RunManifest.read(folder: "\(folder)/\(run)"))?.parameters ?? [:]
+                    for key in keys where row[key.key, default: ""].isEmpty {
+                        row[key.key] = used[key.key].map { typed($0, key.type) } ?? ""
+                    }
                     let summary = csvRecord(at: "\(folder)/\(run)/summary.csv") { _ in true }
                     for column in summaryColumns + communeColumns { row[column] = summary[column] ?? "" }
                     let equity = csvRecord(at: "\(folder)/\(run)/comparison.csv") { $0["plan"] == "optimised" }
@@ -168,7 +174,8 @@ public enum SweepCollect {
     static func table(_ keys: [(key: String, type: String)]) -> DataPackage.Table {
         typealias P = DataPackage
         let keyFields = keys.map { key -> DataPackage.Field in
-            let description = "The variant's value of the scenario parameter \(key.key) (empty: the base scenario's)."
+            let description =
+                "The variant's value of the scenario parameter \(key.key): its own, or the base scenario's as its run recorded it (empty when the variant has no run)."
             switch key.type {
             case "integer": return P.integer(key.key, unit: "as in the scenario file", description, nullable: true)
             case "number":

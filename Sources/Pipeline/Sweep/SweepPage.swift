@@ -55,7 +55,8 @@ enum SweepPage {
         var series: [String: [(Double, Double)]] = [:]
         for row in rows {
             guard let px = Double(row[x] ?? ""), let py = Double(row["coverage"] ?? "") else { continue }
-            // A parameter a variant leaves at the scenario's value is an empty cell: named as such, not "key=".
+            // A variant with no run has no recorded value for a parameter it leaves at the scenario's: named as such,
+            // not "key=".
             let name = others.map { "\($0)=\((row[$0] ?? "").isEmpty ? "(scenario's)" : row[$0]!)" }
                 .joined(separator: " ")
             series[name, default: []].append((px, py))

@@ -59,13 +59,31 @@ extension ScenarioLoader {
                     )
                     continue
                 }
+                // An empty value (an unset shell variable in `--set waves.x.kinds=$KINDS`) would shut the wave to
+                // every kind and place none of its posts: refused, as an empty table path is.
+                if listed.isEmpty {
+                    reader.configurationError(
+                        "\(key).kinds",
+                        "'\(key).kinds' is empty: list the kinds the wave is open to (the scenario defines: \(kinds.map(\.id).joined(separator: ", "))), or leave the key out for every kind"
+                    )
+                    continue
+                }
                 open = kinds.map(\.id).filter(listed.contains)
             }
             let share = reader.number("\(key).share")
-            let wavePosts = reader.integer("\(key).posts")
-            let waveBudget = reader.number("\(key).budget_eur")
+            var wavePosts = reader.integer("\(key).posts")
+            var waveBudget = reader.number("\(key).budget_eur")
             let renewal = reader.boolean("\(key).renewal") ?? false
             guard let posts, let budget else { continue }
+            // Two answers to one question, one of them dropped without a word: refused (a review found share ignored).
+            // The share is then read alone, so the checks across waves do not report the same mistake again.
+            if share != nil && (wavePosts != nil || waveBudget != nil) {
+                reader.configurationError(
+                    "\(key).share",
+                    "wave '\(id)' gives both share and \(wavePosts != nil ? "posts" : "budget_eur"): give its cumulative share, or its cumulative posts and budget_eur, not both"
+                )
+                (wavePosts, waveBudget) = (nil, nil)
+            }
             guard let cumulativePosts = wavePosts ?? share.map({ Int(($0 * Double(posts)).rounded(.down)) }),
                 let cumulativeBudget = waveBudget ?? share.map({ $0 * budget })
             else {
@@ -83,6 +101,19 @@ extension ScenarioLoader {
                     "wave '\(id)' opens no post or no money (\(given)): give it a share that opens at least one post, or remove the wave"
                 )
                 continue
+            }
+            // An allocation wave opens part of the programme, never more: the amounts used to be cut to the
+            // programme's without a word while the parameters table showed what was given.
+            if !renewal && (cumulativePosts > posts || cumulativeBudget > budget + 0.005) {
+                let over =
+                    cumulativePosts > posts
+                    ? "\(NumberText.grouped(cumulativePosts)) posts, more than programme.posts \(NumberText.grouped(posts))"
+                    : "\(NumberText.grouped(Int(cumulativeBudget.rounded()))) €, more than programme.budget_eur \(NumberText.grouped(Int(budget.rounded())))"
+                // Kept, cut to the programme, so the checks across waves do not report the same mistake again.
+                reader.configurationError(
+                    cumulativePosts > posts ? "\(key).posts" : "\(key).budget_eur",
+                    "wave '\(id)' opens \(over): a wave opens part of the programme (raise the programme's amounts instead)"
+                )
             }
             waves.append(
                 Wave(

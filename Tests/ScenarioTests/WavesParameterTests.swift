@@ -97,6 +97,43 @@ import Testing
         }
     }
 
+    /// Three silent readings a review found, refused at their key: a wave opening more than the programme (cut to it
+    /// without a word, while the parameters table showed what was given), share beside posts and budget_eur (share
+    /// dropped), and an empty kinds list (the wave shut to every kind, none of its posts placed).
+    @Test func contradictoryOrEmptyWaveAmountsAreRefused() throws {
+        let over = "waves:\n  w1:\n    date: 2021-01-01\n    share: 0.5\n  w2:\n    date: 2022-01-01\n    share: 1\n"
+        for (setting, message) in [
+            (
+                "waves.w2.posts=4500",
+                "wave 'w2' gives both share and posts: give its cumulative share, or its cumulative posts and budget_eur, not both"
+            ),
+            (
+                "waves.w1.kinds=",
+                "'waves.w1.kinds' is empty: list the kinds the wave is open to (the scenario defines: private, public), or leave the key out for every kind"
+            ),
+        ] {
+            let (_, errors) = try read(over, overrides: [setting])
+            #expect(errors.map(\.message) == [message], "\(setting): \(errors)")
+            #expect(errors.allSatisfy { $0.category == .configuration }, "\(errors)")
+        }
+        let amounts = "waves:\n  w1:\n    date: 2021-01-01\n    share: 0.5\n  w2:\n    date: 2022-01-01\n"
+        for (given, message) in [
+            (
+                "    posts: 4500\n    budget_eur: 200_000_000\n",
+                "wave 'w2' opens 4,500 posts, more than programme.posts 4,000: a wave opens part of the programme (raise the programme's amounts instead)"
+            ),
+            (
+                "    posts: 4000\n    budget_eur: 300_000_000\n",
+                "wave 'w2' opens 300,000,000 €, more than programme.budget_eur 200,000,000: a wave opens part of the programme (raise the programme's amounts instead)"
+            ),
+        ] {
+            let (_, errors) = try read(amounts + given)
+            #expect(errors.map(\.message) == [message], "\(errors)")
+        }
+        let (_, exact) = try read(amounts + "    posts: 4000\n    budget_eur: 200_000_000\n")
+        #expect(exact.isEmpty, "\(exact)")
+    }
+
     /// A renewal wave comes last, has its own envelope (not cumulative: 800 posts after 4,000 is fine) and reads the
     /// kinds' renewal grants; one before an allocation wave, or with nothing to renew, is refused.
     @Test func renewalWaves() throws {

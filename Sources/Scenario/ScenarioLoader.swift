@@ -195,6 +195,14 @@ public enum ScenarioLoader {
         let people = reader.number("service.people_per_post_year")
         let rate15 = reader.number("need.rate_15_plus")
         let rate75 = reader.number("need.rate_75_plus")
+        // Both rates 0: every need is 0, every plan worth 0, and the floors alone were published as optimal (a review);
+        // refused, as every weight 0 is.
+        if rate15 == 0 && rate75 == 0 {
+            reader.configurationError(
+                "need.rate_15_plus",
+                "need.rate_15_plus and need.rate_75_plus are both 0, so every territory's need is 0 and every plan would be worth 0: give one of them a positive rate"
+            )
+        }
         let fragility = reader.number("need.fragility_exponent")
         let fragilitySpread = reader.number("need.fragility_spread")
         let robustness = RobustnessParameters.read(&reader)

@@ -100,6 +100,16 @@ enum TableLoaders {
                     povertyRatePct: poverty, weight: weight ?? 1, minPosts: minPosts, maxPosts: maxPosts,
                     posts2021: posts2021))
         }
+        // Every population 15+ 0 (a failed join exported as zeros): every need is 0 and the floors alone were
+        // published as optimal (a review); refused, as every weight 0 is.
+        if !result.isEmpty, result.allSatisfy({ $0.population15Plus == 0 }),
+            let column = table.header.first(where: { TableReader.trimmed($0.text) == "population_15_plus" })
+        {
+            reader.fail(
+                column, "population_15_plus",
+                "every territory's population_15_plus is 0, so every need is 0 and every plan would be worth 0: check the population columns"
+            )
+        }
         // Every weight 0: the objective is 0 and any plan meeting the rules "optimal" (a review: the floors alone were
         // published, where weights of 1e-9 give the plan of weights 1).
         if !result.isEmpty, result.allSatisfy({ $0.weight == 0 }),

@@ -237,6 +237,25 @@ import Testing
         #expect(mixed.isEmpty, "\(mixed)")
     }
 
+    /// Every need 0 from the data (every population 0: a failed join exported as zeros) is refused as every weight 0
+    /// is: a review found the floors alone published as optimal, exit 0 (the configuration's case, both need rates 0:
+    /// `ScenarioFileTests.bothNeedRatesZeroAreRefused`).
+    @Test func everyPopulationZeroIsRefused() {
+        let zero = C.territoryErrors(
+            C.csv(
+                C.territoryHeader,
+                C.territoryRows.map { row in
+                    var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    (cells[5], cells[6], cells[7]) = ("0", "0", "0")
+                    return cells.joined(separator: ",")
+                }))
+        #expect(
+            zero.map(\.message) == [
+                "population_15_plus: every territory's population_15_plus is 0, so every need is 0 and every plan would be worth 0: check the population columns"
+            ], "\(zero)")
+        #expect(zero.first?.location.line == 1 && zero.first?.category == .data, "\(zero)")
+    }
+
     /// A near miss of an optional column's name is refused at its header cell, naming the column meant (a review found
     /// `max-posts` and `max_post` ignored, and a territory's cap with them); a column of another name stays free.
     @Test(arguments: [

@@ -249,4 +249,28 @@ extension ScenarioFileTests {
                     && $0.location.file == "scenario.yaml"
             })
     }
+
+    /// Both need rates 0: every need is 0, every plan worth 0, and a review found the floors alone published as
+    /// optimal (exit 0); refused at the key, exit 78. One rate 0 is a scenario like any other.
+    @Test func bothNeedRatesZeroAreRefused() throws {
+        let yaml = try String(
+            contentsOf: InputCases.defaultScenario.appendingPathComponent("scenario.yaml"), encoding: .utf8)
+        for (overrides, refused) in [
+            (["need.rate_15_plus=0", "need.rate_75_plus=0"], true), (["need.rate_15_plus=0"], false),
+            (["need.rate_75_plus=0"], false),
+        ] {
+            var reader = ParameterReader(
+                yaml: yaml, displayPath: "scenario.yaml", overrides: overrides.map { ParameterOverride($0)! })
+            _ = ScenarioLoader.readParameters(&reader)
+            let errors = reader.errors.diagnostics
+            #expect(
+                errors.map(\.message)
+                    == (refused
+                        ? [
+                            "need.rate_15_plus and need.rate_75_plus are both 0, so every territory's need is 0 and every plan would be worth 0: give one of them a positive rate"
+                        ] : []),
+                "\(overrides): \(errors)")
+            #expect(errors.allSatisfy { $0.category == .configuration }, "\(errors)")
+        }
+    }
 }

@@ -37,7 +37,10 @@ enum TableLoaders {
         var firstLine: [String: (line: Int, spelling: String)] = [:]
         // A région is grouped by its code and reported by its name: one code, one name, or the report would
         // silently pick one of them.
-        var regionNames: [String: (name: String, line: Int)] = [:]
+        // Keyed ignoring case, as the territories' codes, and each name to one code: `ab` and `AB`, or `75` and `075`
+        // under one name, made two régions, each with its own cap (a review).
+        var regionNames: [String: (name: String, line: Int, spelling: String)] = [:]
+        var regionCodes: [String: (code: String, line: Int)] = [:]
         for record in table.records where record.count == table.header.count {
             let code = identifier(&reader, record, "code", allowDash: false)
             let name = reader.text(record, "name")
@@ -79,14 +82,31 @@ enum TableLoaders {
                 continue
             }
             let regionField = reader.field(record, "region_name")!
-            if let first = regionNames[regionCode], first.name != regionName {
+            let regionCodeField = reader.field(record, "region_code")!
+            if let first = regionNames[regionCode.lowercased()], first.spelling != regionCode {
+                reader.fail(
+                    regionCodeField, "region_code",
+                    "région '\(regionCode)' is written '\(first.spelling)' on line \(first.line) (région codes are compared ignoring case): write it one way"
+                )
+                continue
+            }
+            if let first = regionNames[regionCode.lowercased()], first.name != regionName {
                 reader.fail(
                     regionField, "region_name",
                     "région '\(regionCode)' is named '\(Shown.value(regionName))' here and '\(Shown.value(first.name))' on line \(first.line): "
                         + "give each region_code one region_name")
                 continue
             }
-            regionNames[regionCode] = regionNames[regionCode] ?? (regionName, regionField.line)
+            if let first = regionCodes[regionName], first.code != regionCode {
+                reader.fail(
+                    regionCodeField, "region_code",
+                    "région '\(Shown.value(regionName))' has the code '\(regionCode)' here and '\(first.code)' on line \(first.line): give each region_name one region_code"
+                )
+                continue
+            }
+            regionNames[regionCode.lowercased()] =
+                regionNames[regionCode.lowercased()] ?? (regionName, regionField.line, regionCode)
+            regionCodes[regionName] = regionCodes[regionName] ?? (regionCode, regionCodeField.line)
             if let minPosts, let maxPosts, minPosts > maxPosts {
                 reader.fail(
                     reader.field(record, "min_posts")!, "min_posts",

@@ -214,6 +214,28 @@ import Testing
         #expect(found.first?.category == .data)
     }
 
+    /// A région written two ways (by case) or a région name given two codes (`75` and `075`): refused at the second
+    /// code, naming the first. A review found each made two régions, each with its own cap (14 posts against a cap
+    /// of 10 for one name).
+    @Test func aRegionWrittenTwoWaysIsRefused() {
+        for (region, message) in [
+            ("ab", "région 'ab' is written 'AB' on line 2 (région codes are compared ignoring case): write it one way"),
+            (
+                "084",
+                "région 'Auvergne-Rhône-Alpes' has the code '084' here and 'AB' on line 2: give each region_name one region_code"
+            ),
+        ] {
+            let rows = [
+                C.territoryRows[0].replacingOccurrences(of: ",84,", with: ",AB,"),
+                "03,Allier,\(region),Auvergne-Rhône-Alpes,false,335975,282000,47000,5.9,15.2",
+            ]
+            let found = C.territoryErrors(C.csv(C.territoryHeader, rows))
+            #expect(found.map(\.message) == ["region_code: " + message], "\(found)")
+            #expect(found.first?.location == SourceLocation(file: "territories.csv", line: 3, column: 11), "\(found)")
+            #expect(found.first?.category == .data)
+        }
+    }
+
     /// Every weight 0: refused at the header's `weight` (a review found the floors alone published as "optimal", where
     /// weights of 1e-9 give the plan of weights 1); one positive weight is enough.
     @Test func everyWeightZeroIsRefused() {

@@ -40,7 +40,11 @@ enum DemandLoader {
         var reader = TableReader(table: table, columns: demandColumns)
         let known = Set(territories.map(\.code))
         var result: [CommuneInputs.Commune] = []
-        var firstLine: [String: Int] = [:]
+        // Keyed ignoring case, as every other id table: `2a064` beside `2A064` counted one commune's people twice (a
+        // review).
+        var firstLine: [String: (line: Int, spelling: String)] = [:]
+        let territoryByLowercase = Dictionary(
+            territories.map { ($0.code.lowercased(), $0.code) }, uniquingKeysWith: { first, _ in first })
         var needGiven = 0, needMissing = 0, needPositive = 0
         var firstMissingNeed: SourceLocation?
         // Per territory: its communes' population, and where its first commune's population is (for the error when
@@ -80,15 +84,23 @@ enum DemandLoader {
                 )
                 continue
             }
-            if let first = firstLine[code] {
-                reader.fail(codeField, "code", "duplicated commune '\(Shown.value(code))': also on line \(first)")
+            if let first = firstLine[code.lowercased()] {
+                let spelling =
+                    first.spelling == code ? "" : " as '\(first.spelling)' (codes are compared ignoring case)"
+                reader.fail(
+                    codeField, "code",
+                    "duplicated commune '\(Shown.value(code))': also on line \(first.line)\(spelling)")
                 continue
             }
-            firstLine[code] = codeField.line
+            firstLine[code.lowercased()] = (codeField.line, code)
             if !known.contains(territory) {
+                let near =
+                    territoryByLowercase[territory.lowercased()].map {
+                        " (did you mean '\($0)'? codes are matched exactly)"
+                    } ?? ""
                 reader.fail(
                     reader.field(record, "territory")!, "territory",
-                    "unknown territory '\(Shown.value(territory))' (not in the territories table)")
+                    "unknown territory '\(Shown.value(territory))' (not in the territories table)\(near)")
                 continue
             }
             let latitudeEmpty =

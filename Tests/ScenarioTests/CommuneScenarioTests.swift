@@ -112,6 +112,11 @@ import Scenario
         arguments: [
             // (demand line, replacement, expected line, column, words in the message)
             (4, "c1,Again,01,E1,300,100,0,0.1", 4, 1, "duplicated commune 'c1'"),
+            // Compared ignoring case, as every other id table (a review: `2a064` beside `2A064` counted twice).
+            (
+                4, "C1,Again,01,E1,300,100,0,0.1", 4, 1,
+                "duplicated commune 'C1': also on line 2 as 'c1' (codes are compared ignoring case)"
+            ),
             (3, "c2,Two,01,E1,-700,200,0,0.1", 3, 14, "population"),
             (3, "c2,Two,01,E1,700,200,nan,0.1", 3, 22, "latitude"),
             (3, "c2,Two,01,E1,700,200,0,200", 3, 24, "longitude"),

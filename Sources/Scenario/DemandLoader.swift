@@ -17,7 +17,8 @@ enum DemandLoader {
         index: (String) -> Int?, errors: inout DiagnosticCollector
     ) -> [Int] {
         var reader = TableReader(
-            table: table, columns: [.init(name: "id", required: true), .init(name: "commune_code", required: true)])
+            table: table, columns: [.init(name: "id", required: true), .init(name: "commune_code", required: true)],
+            expected: TableLoaders.structureColumns.map(\.name) + ["commune_code"])
         var byID: [String: Int] = [:]
         for record in table.records where record.count == table.header.count {
             guard let id = reader.text(record, "id"), let code = reader.text(record, "commune_code"),

@@ -13,8 +13,9 @@ struct TableReader {
     private var indexByName: [String: Int] = [:]
 
     /// Checks the header (missing or doubled columns, no rows) and the rows' field counts. None of these
-    /// stops the cell checks: the cells of every row with the right number of fields are still read.
-    init(table: CSVTable, columns: [Column]) {
+    /// stops the cell checks: the cells of every row with the right number of fields are still read. `expected`: the
+    /// table's whole list of columns, for the message of a missing one, when this reader reads only some of them.
+    init(table: CSVTable, columns: [Column], expected: [String]? = nil) {
         self.table = table
         let known = Set(columns.map(\.name))
         var seen: [String: CSVTable.Field] = [:]
@@ -32,7 +33,7 @@ struct TableReader {
             indexByName[name] = index
         }
         for column in columns where column.required && indexByName[column.name] == nil {
-            let expected = columns.map(\.name).joined(separator: ", ")
+            let expected = (expected ?? columns.map(\.name)).joined(separator: ", ")
             let near = seen.keys.filter {
                 !known.contains($0) && $0.count <= 40
                     && (ParameterSchema.editDistance($0.lowercased(), column.name) <= 2)
@@ -58,10 +59,17 @@ struct TableReader {
             errors.add(.data, SourceLocation(file: table.path, line: 1), "the table has a header but no rows")
         }
         for record in table.records where record.count != table.header.count {
+            // The hint fits the case: a line of spaces is no row (empty lines alone are skipped), fewer fields is a
+            // value left out or a row split in two, more is an unquoted comma (a review found the comma hint given for
+            // a line of spaces).
+            let hint =
+                record.count == 1 && Self.trimmed(record[0].text).isEmpty
+                ? "a line holding only spaces: remove it (entirely empty lines are skipped)"
+                : record.count < table.header.count
+                    ? "a value is missing, or a line break splits the row" : "a comma inside a value must be quoted"
             errors.add(
                 .data, location(record[0]),
-                "expected \(table.header.count) fields as in the header, found \(record.count) (a comma inside a value must be quoted)"
-            )
+                "expected \(table.header.count) fields as in the header, found \(record.count) (\(hint))")
         }
     }
 

@@ -196,6 +196,17 @@ import Scenario
         #expect(Set(errors).count == errors.count, "\(errors)")
     }
 
+    /// Candidates without their commune column: the message lists the table's columns, not the two its commune
+    /// reader reads (a review found "expected columns: id, commune_code" for a table of seven).
+    @Test func aCandidateTableWithoutItsCommuneColumnListsEveryColumn() throws {
+        let candidates = "id,name,territory,kind,capacity,cofinancing_eur\nK1,K,01,public,1,0\n"
+        let errors = Self.errors(try CommuneFixture.folder(candidates: candidates))
+        #expect(
+            errors.map(\.message) == [
+                "missing column 'commune_code' (expected columns: id, name, territory, kind, capacity, cofinancing_eur, posts_2021, commune_code)"
+            ], "\(errors)")
+    }
+
     @Test func candidateWithAHostIDIsRefused() throws {
         let candidates =
             "id,name,territory,kind,capacity,cofinancing_eur,commune_code\nK1,K,01,public,1,0,c4\nH1,K,01,public,1,0,c4\n"

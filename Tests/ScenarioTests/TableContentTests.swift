@@ -70,6 +70,23 @@ import Testing
             })
     }
 
+    /// The field count's hint fits the case: an unquoted comma for more fields, a value left out or a split row for
+    /// fewer, and a line of spaces named as such (a review found the comma hint given for a line of spaces).
+    @Test func aRaggedRowsHintFitsItsCase() {
+        for (row, hint) in [
+            (C.territoryRows[0] + ",extra", "found 11 (a comma inside a value must be quoted)"),
+            (
+                C.territoryRows[0].components(separatedBy: ",").dropLast().joined(separator: ","),
+                "found 9 (a value is missing, or a line break splits the row)"
+            ),
+            ("   ", "found 1 (a line holding only spaces: remove it (entirely empty lines are skipped))"),
+        ] {
+            let found = C.territoryErrors(C.csv(C.territoryHeader, [row] + C.territoryRows.dropFirst()))
+            #expect(found.map(\.message) == ["expected 10 fields as in the header, " + hint], "\(messages(found))")
+            #expect(found.first?.location.line == 2, "\(messages(found))")
+        }
+    }
+
     @Test func missingColumnDoesNotHideCellErrors() {
         let header = C.territoryHeader.replacingOccurrences(of: ",poverty_rate_pct", with: "")
         var rows = C.territoryRows.map { $0.components(separatedBy: ",").dropLast().joined(separator: ",") }

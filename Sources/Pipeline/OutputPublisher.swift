@@ -72,6 +72,7 @@ public enum OutputPublisher {
                 wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             recoverDirectory(parent: parent, name: name, log: log)
             try checkReplaceable(destination)
+            try checkWritable(parent, staging: parent + "/.\(name).partial-\(getpid())", destination: destination)
             return Reservation(
                 target: .directory(destination), lock: lock, destination: destination,
                 checked: NoFollowFiles.identity(destination))
@@ -82,6 +83,7 @@ public enum OutputPublisher {
                 root + "/.latest.lock", for: latest,
                 wait: Invocation.current.lockWaitSeconds, cancellation: Invocation.current.cancellation)
             cleanRunsRoot(root, log: log)
+            try checkWritable(root, staging: root + "/.latest.partial-\(getpid())", destination: latest)
             var info = stat()
             if lstat(latest, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
                 throw .cannotCreateOutput(
@@ -510,11 +512,60 @@ public enum OutputPublisher {
                 "\(destination) is the current folder or one of its parents; repartir will not replace it. Give --out a folder of its own, e.g. out/run."
             )
         }
+        // A mount point (a container's volume mounted at the output path) cannot be renamed: the switch would fail
+        // with "Device or resource busy" after the whole solve, every night (a review).
+        if let resolved = realPath(destination), resolved != "/", mountPoints().contains(resolved) {
+            throw .cannotCreateOutput(
+                "\(destination) is a mount point, and repartir publishes a run by replacing the folder as a whole, which a mount point cannot be. Give --out a folder inside it (e.g. \(destination)/run), or use --runs-root \(destination)."
+            )
+        }
         if !isRunDirectory(destination) {
             throw .cannotCreateOutput(
                 "\(destination) is not a repartir run directory (it has no manifest.json) and repartir will not replace it. Choose another --out, or remove that folder if it is yours to discard."
             )
         }
+    }
+
+    /// The folder the run will be staged in can be created, tried before the solve: the lock file of an earlier run
+    /// lets a read-only file system through the lock (a review: 73 came after the whole solve, up to the time limit,
+    /// where the documentation promises it in a second). The probe is the staging folder's own name, removed at once.
+    static func checkWritable(_ folder: String, staging: String, destination: String) throws(RunFailure) {
+        if NoFollowFiles.isOwnDirectory(staging) { rmdir(staging) }
+        guard mkdir(staging, 0o700) == 0 else {
+            let error = SystemError("create", staging)
+            throw .cannotCreateOutput(
+                "\(error). Make \(folder) writable, or choose another output; nothing was published and \(destination) is untouched."
+            )
+        }
+        rmdir(staging)
+    }
+
+    /// The mount points of this process's mount namespace (`/proc/self/mountinfo`'s fifth field, its octal escapes
+    /// read), empty where the file cannot be read.
+    static func mountPoints() -> Set<String> {
+        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
+        var points = Set<String>()
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count > 4 else { continue }
+            // Spaces, tabs, newlines and backslashes are written as \ and three octal digits.
+            let characters = Array(fields[4].utf8)
+            var bytes: [UInt8] = []
+            var index = 0
+            while index < characters.count {
+                if characters[index] == UInt8(ascii: "\\"), index + 3 < characters.count,
+                    let code = UInt8(String(decoding: characters[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+                {
+                    bytes.append(code)
+                    index += 4
+                } else {
+                    bytes.append(characters[index])
+                    index += 1
+                }
+            }
+            points.insert(String(decoding: bytes, as: UTF8.self))
+        }
+        return points
     }
 
     /// Refuses a destination that is, or holds, one of the run's input files (a scenario kept in an old run folder

@@ -371,11 +371,39 @@ struct RunReliabilityTests {
         for message in messages {
             #expect(result.stderrText.contains(message), "\(exitCase): stderr should contain '\(message)': \(result)")
         }
+        if exitCase == .outputOnReadOnlyFileSystem {
+            // Before the solve, although the previous run's lock file let the lock through (a review found 73 after
+            // the whole solve, up to the time limit).
+            #expect(
+                !result.stderrText.contains("repartir: model:") && !result.stderrText.contains("locked "),
+                "the read-only output is refused before the solve: \(result)")
+        }
         #expect(result.stdout.isEmpty, "\(exitCase): nothing on stdout: \(result)")
         #expect(try E2E.snapshot(out) == previous, "\(exitCase): the previous run must be byte-identical")
         #expect(
             E2E.leftovers(beside: out).isEmpty,
             "\(exitCase): temporary files must be removed: \(E2E.leftovers(beside: out))")
+    }
+
+    /// `--out` at a mount point (a container's volume mounted at the output path) cannot be replaced as a whole:
+    /// refused before the solve (73), saying why and what to give instead; a review found 74 "Device or resource busy"
+    /// after every solve. A folder inside it is a run folder like any other.
+    @Test("--out at a mount point is refused before the solve, with a folder inside it to give instead")
+    func outputAtAMountPointIsRefusedBeforeTheSolve() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "mount-point")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let out = temp.appendingPathComponent("volume")
+        try E2E.mountTmpfs(at: out, kilobytes: 1024)
+        defer { E2E.unmount(out) }
+        let refused = try E2E.repartir(["run", E2E.smallScenario.path, "--out", out.path], in: temp)
+        #expect(refused.status == 73, "\(refused)")
+        #expect(
+            refused.stderrText.contains("\(out.path) is a mount point")
+                && refused.stderrText.contains("--out a folder inside it (e.g. \(out.path)/run)"), "\(refused)")
+        #expect(!refused.stderrText.contains("repartir: model:"), "refused before the solve: \(refused)")
+        let inside = try E2E.repartir(["run", E2E.smallScenario.path, "--out", out.path + "/run", "-q"], in: temp)
+        #expect(inside.status == 0, "\(inside)")
+        #expect(FileManager.default.fileExists(atPath: out.path + "/run/manifest.json"))
     }
 
     /// GNU `timeout` sends its signal to the child, then to its whole process group: the run gets SIGTERM twice a few

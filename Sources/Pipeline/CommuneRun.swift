@@ -52,7 +52,11 @@ enum CommuneRun {
         departmentPlan: (plan: Plan, mix: PlanMix)? = nil, log: (String) -> Void
     ) throws(RunFailure) -> Output? {
         guard let inputs = scenario.communes else { return nil }
-        RunCommand.inputWarnings(scenario).forEach(log)
+        // Said as input warnings, which `--quiet` leaves out: the report carries each, `validate` prints them as
+        // warnings, and a property of the inputs said on every run made a cron wrapper mail every night (a review).
+        for warning in RunCommand.inputWarnings(scenario) {
+            log(warning.hasPrefix("warning: ") ? "input " + warning : warning)
+        }
         // The 2021 plan's score and the reach of the site networks do not depend on the commune plan: they run on the
         // other core while the plan is solved, and are waited for before anything is returned or thrown.
         let has2021 = scenario.structures.contains(where: { ($0.posts2021 ?? 0) > 0 })

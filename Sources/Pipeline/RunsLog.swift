@@ -66,25 +66,28 @@ public enum RunsLog {
             ]
         }
 
-        /// The `--json` status object: `exit_code`, `status`, `message`, `run_folder` (null if none).
+        /// The `--json` status object: `exit_code`, `status`, `run_status` (the same word here), `message`,
+        /// `run_folder` (null if none).
         public var json: String {
-            "{\"exit_code\": \(exitCode), \"status\": \(JSON.string(status)), \"message\": \(JSON.string(message)), "
-                + "\"run_folder\": \(runFolder.map(JSON.string) ?? "null")}\n"
+            "{\"exit_code\": \(exitCode), \"status\": \(JSON.string(status)), \"run_status\": \(JSON.string(status)), "
+                + "\"message\": \(JSON.string(message)), \"run_folder\": \(runFolder.map(JSON.string) ?? "null")}\n"
         }
 
-        /// The `--json` object of a published plan: the summary (summary.json, whose `status` is
-        /// already there) followed by `exit_code`, `message` and `run_folder`.
+        /// The `--json` object of a published plan: the summary (summary.json, whose `status` is the département
+        /// plan's) followed by `exit_code`, `run_status`, `message` and `run_folder`. `run_status` is the exit code's
+        /// word, as in runs.csv: a commune run whose département plan is proven and whose commune plan is not says
+        /// `status` optimal, exits 10 and says `run_status` feasible (a review found a cron reading `.status` miss it).
         public func json(extending summary: String) -> String {
             var body = summary.trimmingCharacters(in: .whitespacesAndNewlines)
             guard body.hasSuffix("}") else { return json }
             body.removeLast()
             while body.last?.isWhitespace == true { body.removeLast() }
-            return body + ",\n  \"exit_code\": \(exitCode),\n  \"message\": \(JSON.string(message)),\n"
+            return body + ",\n  \"exit_code\": \(exitCode),\n  \"run_status\": \(JSON.string(status)),\n"
+                + "  \"message\": \(JSON.string(message)),\n"
                 + "  \"run_folder\": \(runFolder.map(JSON.string) ?? "null")\n}\n"
         }
     }
 
-    /// The word for an exit code, as in runs.csv's `status` column and the `--json` object.
     /// A message on one line (its lines trimmed and joined by spaces): what `runs.csv` and `sweep.csv` hold, so that
     /// `wc -l`, `grep` and `awk` count rows (a review counted 21 lines for a sweep of 2 variants).
     public static func oneLine(_ message: String) -> String {
@@ -92,6 +95,7 @@ public enum RunsLog {
             .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
+    /// The word for an exit code, as in runs.csv's `status` column and the `--json` object's `run_status`.
     public static func status(_ exitCode: Int32) -> String {
         switch exitCode {
         case ExitStatus.optimal: return "optimal"
@@ -168,8 +172,14 @@ public enum RunsLog {
             _ = unlinkat(folder, leftover, 0)
         }
         let temporary = ".\(fileName).tmp-\(getpid())"
-        try NoFollowFiles.createFile(
-            temporary, in: folder, displayPath: root + "/" + temporary, data: Data(content.utf8))
+        do {
+            try NoFollowFiles.createFile(
+                temporary, in: folder, displayPath: root + "/" + temporary, data: Data(content.utf8))
+        } catch {
+            // A full disk: the half-written copy goes too (a review found it left beside runs.csv).
+            _ = unlinkat(folder, temporary, 0)
+            throw error
+        }
         guard renameat(folder, temporary, folder, fileName) == 0 else {
             let error = SystemError("replace", path)
             _ = unlinkat(folder, temporary, 0)

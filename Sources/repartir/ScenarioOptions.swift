@@ -21,7 +21,11 @@ struct ScenarioOptions: ParsableArguments {
             "Override a parameter, e.g. --set programme.budget_eur=190000000 (repeatable).", valueName: "key=value"))
     var settings: [String] = []
 
-    @Flag(name: .shortAndLong, help: "No progress messages on stderr (warnings and errors are still printed).")
+    @Flag(
+        name: .shortAndLong,
+        help:
+            "No progress messages on stderr, nor the input warnings the report carries (`validate` prints those); other warnings and errors are still printed."
+    )
     var quiet = false
 
     /// The `--set` words `Repartir.main` took out of the command line, in order (set once, before parsing).
@@ -37,7 +41,9 @@ struct ScenarioOptions: ParsableArguments {
     }
 
     /// Progress, unless `--quiet`; a warning always (a cron job runs with `-q`, and a run that could not record
-    /// itself in runs.csv, or moved a file aside, must say so: a review found it silent).
+    /// itself in runs.csv, or moved a file aside, must say so: a review found it silent). An "input warning:" (a
+    /// property of the inputs the report carries, `CommuneRun`) is progress here: said on every run, it mailed a
+    /// cron job every night.
     func log(_ message: String) {
         if !quiet || message.hasPrefix("warning:") { StandardError.line(message) }
     }

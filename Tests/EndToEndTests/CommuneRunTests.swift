@@ -287,7 +287,12 @@ import Testing
         let out = root.appendingPathComponent("run")
         let result = try E2E.repartir(["run", folder.path, "--out", out.path], in: root)
         #expect([0, 10].contains(result.status), "\(result)")
+        #expect(result.stderrText.contains("input warning: 1 site(s) in a commune of another territory"), "\(result)")
         #expect(result.stderrText.contains("K1 (territory 01) at c5 Five (territory 02)"))
+        // With -q (a cron job's run) it is left out: the report carries it, and said every night it mailed every night.
+        let quiet = try E2E.repartir(
+            ["run", folder.path, "--out", root.appendingPathComponent("quiet").path, "-q"], in: root)
+        #expect([0, 10].contains(quiet.status) && quiet.stderrText.isEmpty, "\(quiet)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(
             report.contains(
@@ -401,6 +406,9 @@ import Testing
         let printed = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdoutText.utf8)) as? [String: Any], "\(result)")
         #expect(printed["commune_status"] as? String == "feasible" && printed["exit_code"] as? Int == 10)
+        // And `run_status`, the exit code's word, where `status` is the département plan's (a review's cron read
+        // `.status == "optimal"` for this run).
+        #expect(printed["run_status"] as? String == "feasible", "\(printed)")
         #expect(abs((printed["commune_relative_gap"] as? Double ?? 0) - gap) < 1e-6)
         let written = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json")))

@@ -303,6 +303,29 @@ struct NightlyRunsRootTests {
         #expect(try place.log().map { $0["exit_code"] } == ["75", "0"])
     }
 
+    /// A full disk: the run fails (74) and so does its runs.csv row, said on stderr; the half-written
+    /// `.runs.csv.tmp-PID` goes with it (a review found it left in the runs root), and runs.csv and `latest` are
+    /// intact.
+    @Test("on a full disk the runs.csv row's temporary file is removed; runs.csv and latest stay as they were")
+    func aFullDiskLeavesNoTemporaryRunsLog() throws {
+        let place = try Root("nightly-full")
+        defer { place.remove() }
+        try E2E.mountTmpfs(at: place.root, kilobytes: 1024)
+        defer { E2E.unmount(place.root) }
+        let first = try place.run(["-q"])
+        try #require(first.status == 0, "\(first)")
+        let good = try #require(place.latest())
+        let log = try Data(contentsOf: place.root.appendingPathComponent("runs.csv"))
+        try E2E.fillFileSystem(in: place.root)
+        let full = try place.run(["-q"])
+        #expect(full.status == 74, "\(full)")
+        #expect(full.stderrText.contains("warning: cannot record this run in"), "\(full)")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: place.root.path)
+        #expect(!entries.contains { $0.hasPrefix(".runs.csv.tmp-") }, "\(entries)")
+        #expect(place.latest() == good)
+        #expect(try Data(contentsOf: place.root.appendingPathComponent("runs.csv")) == log)
+    }
+
     @Test(
         "docs/nightly-cron.sh treats 0 and 10 as success, 75 as skipped, and alerts through ALERT_COMMAND on anything else"
     )

@@ -81,4 +81,12 @@ public enum Format {
     public static func percent(_ ratio: Double, decimals: Int = 1) -> String {
         fixed(ratio * 100, decimals: decimals) + " %"
     }
+
+    /// A gap as a percentage, never a positive gap printed as zero: "< 0.001 %" where it would round to "0.000 %" (a
+    /// review read "a better one may exist: gap 0.000 %" for a gap of 2.7 × 10⁻⁷).
+    public static func gapPercent(_ ratio: Double, decimals: Int = 3) -> String {
+        let smallest = pow(10, -Double(decimals))
+        return ratio > 0 && ratio * 100 < smallest / 2
+            ? "< " + fixed(smallest, decimals: decimals) + " %" : percent(ratio, decimals: decimals)
+    }
 }

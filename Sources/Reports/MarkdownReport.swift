@@ -120,7 +120,7 @@ public enum MarkdownReport {
     }
 
     static func statusSentence(_ record: RunRecord) -> String {
-        let gap = record.relativeGap.map { Format.percent($0, decimals: 3) } ?? "unknown"
+        let gap = record.relativeGap.map { Format.gapPercent($0) } ?? "unknown"
         let bound = record.bestBound.map { Format.fixed($0, decimals: 1) } ?? "unknown"
         switch record.status {
         case .optimal:

@@ -132,4 +132,12 @@ import Testing
         #expect(Format.grouped(4000) == "4,000")
         #expect(Format.grouped(-1234567) == "-1,234,567")
     }
+
+    /// A positive gap is never printed as zero (a review read "gap 0.000 %" for 2.7 × 10⁻⁷); zero stays zero.
+    @Test func aPositiveGapIsNeverPrintedAsZero() {
+        #expect(Format.gapPercent(2.7e-7) == "< 0.001 %")
+        #expect(Format.gapPercent(0) == "0.000 %")
+        #expect(Format.gapPercent(4.4e-5) == "0.004 %")
+        #expect(Format.gapPercent(5e-6) == "0.001 %")
+    }
 }

@@ -521,6 +521,11 @@ public enum CommuneSolve {
             return lp
         }
         if warm?.prices == nil, scenario.communes?.bound != .lagrangian {
+            // GLPK's interior point reports nothing until it ends: said before it starts, so a long silence reads as
+            // this step (a review watched 11 s without a line).
+            log(
+                "commune LP relaxation: GLPK's interior point on \(relaxed.program.variables.count) columns, silent until it ends (nationally 5–15 s at 15 km)"
+            )
             let lp = try solveRelaxation(interior: true)
             if lp.status == .optimal, lp.hasSolution {
                 let bound = inValueUnits(relaxed.program.objectiveValue(of: lp.values))
@@ -540,6 +545,9 @@ public enum CommuneSolve {
                 log(
                     "commune LP relaxation did not finish (\(unfinished!)) after \(lp.seconds.loggedSeconds) s, its best point's objective \(point.objective.logged(decimals: 1)): its duals price the Lagrangian bound, its posts start the rounding"
                 )
+            } else if unfinished == "cancelled" {
+                // Stopped by a signal or the run's budget: nothing follows it (a review read "instead" as more work).
+                log("commune LP relaxation stopped (cancelled)")
             } else {
                 log("commune LP relaxation did not finish (\(unfinished!)): the Lagrangian bound instead")
             }

@@ -54,7 +54,8 @@ struct EndToEndTests {
             JSONSerialization.jsonObject(with: manifestData) as? [String: Any],
             "manifest.json is a JSON object")
 
-        // --json: stdout is the summary followed by the status keys (exit_code, message, run_folder), valid JSON.
+        // --json: stdout is the summary followed by the status keys (exit_code, run_status, message, run_folder), valid
+        // JSON.
         let jsonDirectory = temp.appendingPathComponent("run-json")
         let json = try E2E.repartir(["run", scenario, "--out", jsonDirectory.path, "--json"], in: temp)
         try #require(json.status == 0, "\(json)")
@@ -63,10 +64,11 @@ struct EndToEndTests {
         let written = try Data(contentsOf: jsonDirectory.appendingPathComponent("summary.json"))
         #expect(json.stdout.starts(with: written.dropLast(3)), "--json output starts with summary.json's keys")
         let summaryKeys = try #require(printed.mutableCopy() as? NSMutableDictionary)
-        summaryKeys.removeObjects(forKeys: ["exit_code", "message", "run_folder"])
+        summaryKeys.removeObjects(forKeys: ["exit_code", "run_status", "message", "run_folder"])
         #expect(summaryKeys == (try JSONSerialization.jsonObject(with: written) as? NSDictionary))
         #expect(
-            printed["exit_code"] as? Int == 0 && printed["run_folder"] as? String == jsonDirectory.path, "\(printed)")
+            printed["exit_code"] as? Int == 0 && printed["run_status"] as? String == "optimal"
+                && printed["run_folder"] as? String == jsonDirectory.path, "\(printed)")
         #expect(json.stderrText.contains("repartir: plan verified"), "progress still goes to stderr with --json")
         // Same scenario, same solver: the summary does not depend on --json.
         #expect(written == files["summary.json"])
@@ -482,7 +484,11 @@ struct EndToEndTests {
                 JSONSerialization.jsonObject(with: try Data(contentsOf: out.appendingPathComponent("summary.json")))
                     as? [String: Any])
             #expect(summary["status"] as? String == "feasible")
-            #expect(summary["limit_reached"] as? String == "time limit")
+            // The clock stopped GLPK's search, or (a machine loaded enough that the heuristic took the budget GLPK
+            // needed: seen once while another process held the whole memory) left it no time to start.
+            #expect(
+                ["time limit", "skipped: no time left"].contains(summary["limit_reached"] as? String ?? ""),
+                "\(summary)")
             // The run's budget left no time for the decomposition's re-solves: its split is not given, and
             // decomposition.csv is not written (the report lists the re-solves skipped).
             #expect(Set(try E2E.files(in: out).keys) == Set(Self.outputFiles).subtracting(["decomposition.csv"]))

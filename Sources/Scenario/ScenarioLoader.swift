@@ -87,6 +87,17 @@ public enum ScenarioLoader {
             commitments = values
             errors.merge(problems)
         }
+        // A wave open only to kinds no structure has places nothing, and the last one then shows its posts as "lost to
+        // sequencing" (a review): refused at its kinds.
+        if let parameters, errors.isEmpty {
+            let kindsWithHosts = Set(structures.map(\.kind))
+            for wave in parameters.waves where !wave.renewal && !wave.kinds.contains(where: kindsWithHosts.contains) {
+                errors.add(
+                    .configuration, reader.location(of: "waves.\(wave.id).kinds"),
+                    "wave '\(wave.id)' is open only to \(wave.kinds.joined(separator: ", ")), which no host structure is: it could place no post"
+                )
+            }
+        }
         // A robustness range that would make the base scenario's own rules impossible: refused before any solve.
         if let parameters, errors.isEmpty {
             for problem in parameters.robustness.rangeProblems(

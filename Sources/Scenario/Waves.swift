@@ -102,9 +102,9 @@ extension ScenarioLoader {
                 )
                 continue
             }
-            // An allocation wave opens part of the programme, never more: the amounts used to be cut to the
-            // programme's without a word while the parameters table showed what was given.
-            if !renewal && (cumulativePosts > posts || cumulativeBudget > budget + 0.005) {
+            // A wave opens part of the programme, never more (a renewal wave's own envelope too): the amounts used to
+            // be cut to the programme's without a word while the parameters table showed what was given.
+            if cumulativePosts > posts || cumulativeBudget > budget + 0.005 {
                 let over =
                     cumulativePosts > posts
                     ? "\(NumberText.grouped(cumulativePosts)) posts, more than programme.posts \(NumberText.grouped(posts))"
@@ -122,6 +122,14 @@ extension ScenarioLoader {
                     budgetEUR: min(cumulativeBudget, budget), renewal: renewal))
         }
         waves.sort { ($0.date, $0.id) < ($1.date, $1.id) }
+        // A renewal wave where no kind has a renewal grant renews nothing: `renewal: true` would do nothing, most
+        // likely for a missing key (a review found it accepted in silence).
+        if let renewal = waves.first(where: \.renewal), !kinds.contains(where: { $0.renewalGrantEUR != nil }) {
+            reader.configurationError(
+                "waves.\(renewal.id).renewal",
+                "the renewal wave '\(renewal.id)' can renew no post: no kind has kinds.*.renewal_grant_eur (give the grant of each kind that renews, or make it an allocation wave)"
+            )
+        }
         // Renewal waves come after the allocation (they start new periods) and have their own envelopes.
         if let firstRenewal = waves.firstIndex(where: \.renewal) {
             if let late = waves[firstRenewal...].first(where: { !$0.renewal }) {
@@ -141,7 +149,7 @@ extension ScenarioLoader {
         where later.posts < earlier.posts || later.budgetEUR < earlier.budgetEUR {
             reader.configurationError(
                 "waves.\(later.id)",
-                "wave '\(later.id)' opens less than the earlier wave '\(earlier.id)': posts and money are cumulative, they never decrease"
+                "wave '\(later.id)' opens less than the earlier wave '\(earlier.id)'\(later.date == earlier.date ? " (the same date: waves of one date are solved in the order of their ids)" : ""): posts and money are cumulative, they never decrease"
             )
         }
         if let last = allocation.last, let posts, let budget,

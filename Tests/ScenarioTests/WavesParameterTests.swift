@@ -161,5 +161,52 @@ import Testing
         // default).
         #expect(parameters?.kinds.map(\.renewalGrantEUR) == [44_000, 42_500])
         #expect(parameters?.kinds.allSatisfy { $0.renewalMonths == 36 } == true)
+        // A renewal envelope above the programme's (it was cut to it in silence) and a renewal wave no kind can
+        // renew in (it renewed nothing in silence): refused at their keys (a review).
+        let renewal =
+            "waves:\n  all:\n    date: 2021-01-01\n    share: 1\n  ren:\n    date: 2023-01-01\n    renewal: true\n"
+        let grants = ["kinds.public.renewal_grant_eur=42500"]
+        let (_, over) = try read(renewal + "    posts: 9000\n    budget_eur: 30_000_000\n", overrides: grants)
+        #expect(
+            over.map(\.message) == [
+                "wave 'ren' opens 9,000 posts, more than programme.posts 4,000: a wave opens part of the programme (raise the programme's amounts instead)"
+            ], "\(over)")
+        let (_, noGrant) = try read(renewal + "    posts: 800\n    budget_eur: 30_000_000\n")
+        #expect(
+            noGrant.map(\.message) == [
+                "the renewal wave 'ren' can renew no post: no kind has kinds.*.renewal_grant_eur (give the grant of each kind that renews, or make it an allocation wave)"
+            ], "\(noGrant)")
+    }
+
+    /// A wave open only to kinds no host structure has places nothing (a review: the last one then showed its posts as
+    /// lost to sequencing): refused when the scenario is loaded, at the wave's kinds.
+    @Test func aWaveOpenOnlyToKindsWithoutHostsIsRefused() throws {
+        let example = InputCases.defaultScenario.deletingLastPathComponent().appendingPathComponent(
+            "examples/three-territories")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waves-kinds-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: example, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Public hosts only; the first wave is open to private hosts alone.
+        let structures = folder.appendingPathComponent("structures.csv")
+        let rows = try String(contentsOf: structures, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.contains(",private,") }
+        try (rows.joined(separator: "\n") + "\n").write(to: structures, atomically: true, encoding: .utf8)
+        let yaml = folder.appendingPathComponent("scenario.yaml")
+        try
+            (try String(contentsOf: yaml, encoding: .utf8)
+            + "\nwaves:\n  w1:\n    date: 2021-01-01\n    kinds: private\n    share: 0.5\n  w2:\n    date: 2022-01-01\n    share: 1\n")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        do {
+            _ = try ScenarioLoader.load(folder.path)
+            Issue.record("a wave open only to kinds without hosts was accepted")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.message) == [
+                    "wave 'w1' is open only to private, which no host structure is: it could place no post"
+                ], "\(error.diagnostics)")
+            #expect(error.diagnostics.first?.category == .configuration)
+        }
+        // Open to both kinds, it is a scenario like any other.
+        _ = try ScenarioLoader.load(folder.path, overrides: [ParameterOverride("waves.w1.kinds=private,public")!])
     }
 }

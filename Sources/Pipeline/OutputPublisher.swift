@@ -594,6 +594,19 @@ public enum OutputPublisher {
         }
     }
 
+    /// Refuses a destination that holds another kind of output than `kind` (its manifest.json's `"kind"`; a run's has
+    /// none): `repartir diff --out` replaces an earlier diff's folder, never a run's (a review found a published plan
+    /// replaced by a mistyped `--out`, exit 0).
+    public static func checkHoldsKind(_ kind: String, destination: String, example: String) throws(RunFailure) {
+        guard let data = FileManager.default.contents(atPath: destination + "/manifest.json") else { return }
+        let found = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["kind"] as? String
+        if found != kind {
+            throw .cannotCreateOutput(
+                "\(destination) holds \(found.map { "a \($0)'s output" } ?? "a run") (its manifest.json), and a \(kind) replaces only an earlier \(kind)'s folder. Choose another --out, e.g. \(example)."
+            )
+        }
+    }
+
     /// An empty folder, or one holding `manifest.json`: what `--out` may replace.
     static func isRunDirectory(_ path: String) -> Bool {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

@@ -163,6 +163,25 @@ public struct RunDiff: Sendable {
                         )
                     }))
         }
+        // The tables a diff reads are the run's own: one edited since (a cell of posts written `abc`, a row deleted)
+        // would be read as a plausible change, so each is checked against the SHA-256 the manifest records (a review
+        // found the diff reading an unparseable cell as 0 posts, exit 0).
+        let recorded = Dictionary(
+            (manifest.outputs ?? []).map { ($0.file, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        for name in needed {
+            guard let expected = recorded[name] else { continue }
+            let file = path + "/" + name
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw failure(.missingFile, file, "cannot be read")
+            }
+            let found = Manifest.sha256(data)
+            if found != expected {
+                throw failure(
+                    .data, file,
+                    "changed since the run: its SHA-256 is \(found.prefix(12))…, manifest.json records \(expected.prefix(12))…; restore the run's own file, or run the scenario again"
+                )
+            }
+        }
         let summaryTable = try csv(path + "/summary.csv")
         let territories = try table(
             path + "/allocation_by_territory.csv",
@@ -170,16 +189,33 @@ public struct RunDiff: Sendable {
         let structures = try table(
             path + "/allocation_by_structure.csv",
             columns: ["structure_id", "structure_name", "territory_code", "posts"])
+        // Whole posts, each territory once: a run whose manifest lists no hashes (written by hand, or an older run) is
+        // still read strictly, never a cell taken as 0.
+        func posts(_ row: [String: String], _ file: String) throws(RunFailure) -> Int {
+            guard let posts = Int(row["posts"]!), posts >= 0 else {
+                throw failure(
+                    .data, file, line: Int(row[lineKey] ?? ""),
+                    "posts: expected a whole number of posts, found '\(row["posts"]!)'")
+            }
+            return posts
+        }
         var territoryPosts: [String: Place] = [:]
+        let territoriesFile = path + "/allocation_by_territory.csv"
         for row in territories {
-            territoryPosts[row["territory_code"]!] = Place(
-                name: row["territory_name"]!, parent: row["region_code"]!, posts: Int(row["posts"]!) ?? 0)
+            let code = row["territory_code"]!
+            guard territoryPosts[code] == nil else {
+                throw failure(
+                    .data, territoriesFile, line: Int(row[lineKey] ?? ""), "territory '\(code)' appears twice")
+            }
+            territoryPosts[code] = Place(
+                name: row["territory_name"]!, parent: row["region_code"]!, posts: try posts(row, territoriesFile))
         }
         var structurePosts: [String: Place] = [:]
+        let structuresFile = path + "/allocation_by_structure.csv"
         for row in structures {
             let id = row["structure_id"]!
-            let posts = (structurePosts[id]?.posts ?? 0) + (Int(row["posts"]!) ?? 0)
-            structurePosts[id] = Place(name: row["structure_name"]!, parent: row["territory_code"]!, posts: posts)
+            let total = (structurePosts[id]?.posts ?? 0) + (try posts(row, structuresFile))
+            structurePosts[id] = Place(name: row["structure_name"]!, parent: row["territory_code"]!, posts: total)
         }
         let header = summaryTable.header.map(\.text)
         let values = summaryTable.records.first?.map(\.text) ?? []
@@ -198,9 +234,14 @@ public struct RunDiff: Sendable {
                 .data, path, "not a repartir table: the columns \(absent.joined(separator: ", ")) are missing")
         }
         return table.records.map { record in
-            Dictionary(zip(header, record.map(\.text)), uniquingKeysWith: { first, _ in first })
+            var row = Dictionary(zip(header, record.map(\.text)), uniquingKeysWith: { first, _ in first })
+            row[lineKey] = String(record.first?.line ?? 0)
+            return row
         }
     }
+
+    /// The key under which `table` keeps each row's line in its file (no CSV column starts with a space).
+    static let lineKey = " line"
 
     static func csv(_ path: String) throws(RunFailure) -> CSVTable {
         do {
@@ -210,8 +251,10 @@ public struct RunDiff: Sendable {
         }
     }
 
-    static func failure(_ category: DiagnosticCategory, _ file: String, _ message: String) -> RunFailure {
-        .input(ScenarioError([Diagnostic(category, SourceLocation(file: file), message)]))
+    static func failure(
+        _ category: DiagnosticCategory, _ file: String, line: Int? = nil, _ message: String
+    ) -> RunFailure {
+        .input(ScenarioError([Diagnostic(category, SourceLocation(file: file, line: line), message)]))
     }
 
     /// `--runs-root ROOT --last N`: the (N-th last, last) run folders with a plan, from runs.csv

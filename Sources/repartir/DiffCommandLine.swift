@@ -72,6 +72,7 @@ struct Diff: ParsableCommand {
             if let out {
                 try OutputPublisher.checkHoldsNone(
                     of: [pair.0, pair.1], destination: out, what: "a run this diff reads", example: "--out out/diff")
+                try OutputPublisher.checkHoldsKind("diff", destination: out, example: "out/diff")
                 try OutputPublisher.publish(files, to: out)
                 if !quiet { StandardError.line("wrote \(out)\(diff.hasChanges ? "" : " (no change)")") }
             } else if let page = files.first(where: { $0.name == "diff.md" }) {

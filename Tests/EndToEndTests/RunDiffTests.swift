@@ -246,4 +246,51 @@ struct RunDiffTests {
             missingTable.status == 66 && missingTable.stderrText.contains("allocation_by_structure.csv"),
             "\(missingTable)")
     }
+
+    /// The tables a diff reads are checked against the manifest's hashes, and read strictly where the manifest has
+    /// none: a review found a posts cell written `abc` read as 0 (exit 0, "Ain −35"). `--out` over a run's folder is
+    /// refused; over an earlier diff's it is replaced.
+    @Test("an edited run table is refused (65) at its file, a garbled cell at its line; --out never replaces a run")
+    func editedTablesAndRunFoldersAreRefused() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "diff-edited")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let a = temp.appendingPathComponent("a"), b = temp.appendingPathComponent("b")
+        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", a.path, "-q"], in: temp).status == 0)
+        try FileManager.default.copyItem(at: a, to: b)
+        let table = b.appendingPathComponent("allocation_by_territory.csv")
+        var lines = try E2E.text(table).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let column = try #require(header.firstIndex(of: "posts"))
+        var cells = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[column] = "abc"
+        lines[2] = cells.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: table, atomically: true, encoding: .utf8)
+        let edited = try E2E.repartir(["diff", a.path, b.path], in: temp)
+        #expect(edited.status == 65, "\(edited)")
+        #expect(
+            edited.stderrText.contains("\(table.path): changed since the run: its SHA-256 is"), "\(edited.stderrText)")
+        // Without the hashes (a manifest written by hand), the cell itself is refused at its line.
+        let manifestFile = b.appendingPathComponent("manifest.json")
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: manifestFile)) as? [String: Any])
+        manifest["outputs"] = nil
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestFile)
+        let garbled = try E2E.repartir(["diff", a.path, b.path], in: temp)
+        #expect(garbled.status == 65, "\(garbled)")
+        #expect(
+            garbled.stderrText.contains("\(table.path):3: posts: expected a whole number of posts, found 'abc'"),
+            "\(garbled.stderrText)")
+
+        let c = temp.appendingPathComponent("c")
+        try #require(try E2E.repartir(["run", E2E.smallScenario.path, "--out", c.path, "-q"], in: temp).status == 0)
+        let before = try E2E.snapshot(c)
+        let overRun = try E2E.repartir(["diff", a.path, a.path, "--out", c.path], in: temp)
+        #expect(overRun.status == 73 && overRun.stderrText.contains("holds a run"), "\(overRun)")
+        #expect(try E2E.snapshot(c) == before)
+        let out = temp.appendingPathComponent("diff")
+        for _ in 0..<2 {
+            let diff = try E2E.repartir(["diff", a.path, a.path, "--out", out.path, "-q"], in: temp)
+            #expect(diff.status == 0, "an earlier diff's folder is replaced: \(diff)")
+        }
+    }
 }

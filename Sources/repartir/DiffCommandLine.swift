@@ -15,7 +15,7 @@ struct Diff: ParsableCommand {
         abstract:
             "What changed between two run folders: inputs, headline figures, the territories and structures whose posts moved.",
         discussion:
-            "Prints the Markdown page on stdout, or writes diff.md, changes.csv, input_changes.csv, summary_changes.csv and datapackage.json into --out DIR. Exit 0 whether or not something changed (1 with --fail-on-change when it did); 66 or 65 when a folder is not a run."
+            "Prints the Markdown page on stdout, or writes diff.md, changes.csv, input_changes.csv, summary_changes.csv and datapackage.json into --out DIR. Exit 0 whether or not something changed (1 with --fail-on-change when it did); 66 or 65 when a folder is not a run, 65 when a table it reads was changed since the run (its manifest's SHA-256), 73 when --out holds a run."
     )
 
     @Argument(help: "Two run folders, A (before) then B (after).")

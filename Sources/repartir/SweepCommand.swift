@@ -100,8 +100,14 @@ struct SweepRun: ParsableCommand {
                 throw .input(ScenarioError(formProblems + error.diagnostics))
             }
             let plan: SweepPlan
-            do { plan = try SweepPlan.make(sweepFile, base: base) } catch {
+            do { plan = try SweepPlan.make(sweepFile, base: base, cancellation: interruption) } catch {
                 throw .input(ScenarioError(formProblems + error.diagnostics))
+            }
+            if interruption.isCancelled {
+                let (_, code) = interruptedOutcome(destination: nil)
+                StandardError.write(
+                    "error: sweep \(sweepFile.name) stopped by a signal while its variants were made: nothing ran\n")
+                Foundation.exit(code)
             }
             if !formProblems.isEmpty { throw .input(ScenarioError(formProblems)) }
             let summary = try SweepRunner.run(

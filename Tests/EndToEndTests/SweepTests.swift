@@ -571,6 +571,19 @@ struct SweepTests {
                 "scenario: \(E2E.smallScenario.path)\ntime_limit: soon\nvariants:\n  - {programme.posts: 10}\n",
                 "sweep.yaml:2:13: 'time_limit' must be a number", 78
             ),
+            // Counted before any variant is made: a review's 10⁶ variants took the machine's memory.
+            (
+                "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: [\((1...100).map(String.init).joined(separator: ", "))]\n"
+                    + "  programme.budget_eur: [\((1...100).map { String(800_000 + $0) }.joined(separator: ", "))]\n"
+                    + "  limits.territory_min_posts: [0, 1]\n",
+                "the sweep has 20,000 variants (100 programme.posts × 100 programme.budget_eur × 2 limits.territory_min_posts), more than 2,000: split it into several sweep files",
+                78
+            ),
+            // An invalid name is said once, at its place, without blaming the file's own name.
+            (
+                "scenario: \(E2E.smallScenario.path)\nname: ../escape\nvariants:\n  - {programme.posts: 10}\n",
+                "sweep.yaml:2:7: 'name' must be 1 to 64", 78
+            ),
             (
                 "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.budget: [1e6]\n",
                 "sweep.yaml:3:3: 'programme.budget' is no parameter", 78
@@ -596,6 +609,7 @@ struct SweepTests {
         let output = try sweep.run()
         #expect(output.status == code, "\(output)")
         #expect(output.stderrText.contains(message), "\(output)")
+        #expect(!output.stderrText.contains("the sweep file's name"), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: sweep.root.path), "something ran: \(sweep.root.path) exists")
     }
 

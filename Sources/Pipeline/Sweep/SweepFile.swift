@@ -208,6 +208,8 @@ public struct SweepFile: Sendable {
                 ? scenario! : (folder as NSString).appendingPathComponent(scenario!)
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let id = name ?? stem
+            // An invalid `name:` is already said at its place; the file's own name is at fault only without one.
+            if !SweepFile.isID(id) && name != nil { throw ScenarioError(problems) }
             if !SweepFile.isID(id) {
                 throw ScenarioError(
                     problems + [

@@ -30,7 +30,23 @@ public struct SweepPlan: Sendable {
 
     /// The variants of `file` over `base` (loaded once by the caller). Every variant's scenario is
     /// made here, so a wrong value fails (exit 78, at its place in the sweep file) before anything runs.
-    public static func make(_ file: SweepFile, base: Scenario) throws(ScenarioError) -> SweepPlan {
+    public static func make(
+        _ file: SweepFile, base: Scenario, cancellation: CancellationFlag? = nil
+    ) throws(ScenarioError) -> SweepPlan {
+        // Counted before anything is built: each variant holds its own scenario while the sweep runs (about 0.7 MB
+        // nationally), and a review's grid of three lists of 100 took the machine's 24 GB before it was killed.
+        let count =
+            (file.grid.isEmpty
+                ? 0 : file.grid.reduce(1) { $0.multipliedReportingOverflow(by: $1.values.count).partialValue })
+            + file.variants.count
+        if count > maxVariants || file.grid.contains(where: { $0.values.count > maxVariants }) {
+            throw ScenarioError([
+                Diagnostic(
+                    .configuration, file.grid.first?.values.first?.location ?? SourceLocation(file: file.path),
+                    "the sweep has \(count > maxVariants ? NumberText.grouped(count) : "more than \(NumberText.grouped(maxVariants))") variants (\(file.grid.map { "\($0.values.count) \($0.key)" }.joined(separator: " × "))\(file.variants.isEmpty ? "" : " and \(file.variants.count) listed")), more than \(NumberText.grouped(maxVariants)): split it into several sweep files"
+                )
+            ])
+        }
         var combinations: [[SweepFile.Setting]] = [[]]
         for axis in file.grid {
             combinations = combinations.flatMap { prefix in axis.values.map { prefix + [$0] } }
@@ -40,6 +56,8 @@ public struct SweepPlan: Sendable {
         var variants: [String: Variant] = [:]
         var problems: [Diagnostic] = []
         for combination in combinations {
+            // A signal while the variants are made: the caller sees the flag and stops (128 + signal), nothing run.
+            if cancellation?.isCancelled == true { break }
             // One value per key: a later one (an explicit variant's) wins over a grid's.
             var byKey: [String: SweepFile.Setting] = [:]
             for setting in combination { byKey[setting.key] = setting }
@@ -68,6 +86,9 @@ public struct SweepPlan: Sendable {
         let keys = Set(sorted.flatMap { $0.settings.map(\.key) }).sorted()
         return SweepPlan(file: file, variants: sorted, keys: keys)
     }
+
+    /// Variants one sweep may hold: about 1.4 GB of scenarios nationally at most, on machines of a few GB.
+    public static let maxVariants = 2_000
 
     public static func variantID(_ overrides: [ParameterOverride]) -> String {
         let text = overrides.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n")

@@ -491,6 +491,12 @@ public enum RunCommand {
                     "the département model (the plan of the tables by territory and structure); --commune writes the commune plan's"
                 )
             }
+            if !scenario.parameters.waves.isEmpty {
+                // A review found the waves scenario exported without a word on which of its models this is.
+                log(
+                    "the single-shot model (every wave's posts placed at once, the commitments kept): the report's like-for-like comparison; the waves' own models, solved in date order by run, are not exported"
+                )
+            }
             program = try StageExport.program(model: model, scenario: scenario, stage: stage, solver: solver)
         }
         do {

@@ -47,6 +47,20 @@ struct RunPipeAndUsageTests {
 
     /// `validate` refuses what `run` refuses before solving (a floor above its cap): exit 20 and the same message, not
     /// "valid" (a review found a cron pre-check misled).
+    /// A waves scenario exports its single-shot model and says which model that is (a review found it exported
+    /// without a word: none of the waves' own models can be).
+    @Test("export-model on a waves scenario says it writes the single-shot model")
+    func exportingAWavesScenarioSaysWhichModel() throws {
+        let temp = try E2E.temporaryDirectory(prefix: "export-waves")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let waves = E2E.packageRoot.appendingPathComponent("scenarios/france-relance-2020-waves").path
+        let model = temp.appendingPathComponent("waves.lp").path
+        let output = try E2E.repartir(["export-model", waves, "-o", model], in: temp)
+        #expect(output.status == 0, "\(output)")
+        #expect(output.stderrText.contains("the single-shot model (every wave's posts placed at once"), "\(output)")
+        #expect(FileManager.default.fileExists(atPath: model))
+    }
+
     @Test("validate exits 20 with run's message where run stops before solving")
     func validateRefusesWhatRunRefusesBeforeSolving() throws {
         let temp = try E2E.temporaryDirectory(prefix: "validate-consistency")

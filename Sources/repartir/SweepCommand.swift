@@ -172,6 +172,11 @@ struct SweepCollectCommand: ParsableCommand {
                     "repartir: warning: the outcome file of \(id) cannot be read: counted as missing (rerun the sweep to redo it)\n"
                 )
             }
+            for path in result.changed {
+                StandardError.write(
+                    "repartir: warning: \(path) was changed since its run (its SHA-256 is not the one manifest.json records): its figures are left empty in sweep.csv (rerun the sweep to redo it)\n"
+                )
+            }
             if !quiet {
                 var lines = [
                     "repartir: wrote \(result.folder)/sweep.csv: \(result.variants) variants, \(result.finished) finished (\(result.failed.count - result.interrupted) failed), "

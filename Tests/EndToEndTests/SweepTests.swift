@@ -315,6 +315,34 @@ struct SweepTests {
         #expect(recorded.flatMap(Double.init) == 900_000, "\(manifest.parameters ?? [:])")
     }
 
+    /// A variant's summary.csv edited since its run: its figures are left empty and said, never copied into sweep.csv
+    /// against the column's declared type (a review found `posts` = `xx` there).
+    @Test("A run table changed since its run is left out of sweep.csv and said")
+    func aChangedRunTableIsLeftOutAndSaid() throws {
+        let sweep = try Sweep(
+            "sweep-changed",
+            "scenario: \(E2E.smallScenario.path)\nname: budgets\n\(Self.shared)grid:\n  programme.budget_eur: [800_000, 900_000]\n"
+        )
+        defer { sweep.remove() }
+        #expect(try sweep.run().status == 0)
+        let id = try Self.documentedID(["programme.budget_eur=800_000"])
+        let summary = sweep.folder.appendingPathComponent("\(id)/summary.csv")
+        var lines = try E2E.text(summary).split(separator: "\n").map(String.init)
+        let column = try #require(lines[0].split(separator: ",").firstIndex(of: "posts"))
+        var cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[column] = "xx"
+        lines[1] = cells.joined(separator: ",")
+        try (lines.joined(separator: "\n") + "\n").write(to: summary, atomically: true, encoding: .utf8)
+        let collected = try E2E.repartir(["sweep", "collect", sweep.folder.path, "-q"], in: sweep.temp)
+        #expect(collected.status == 0, "\(collected)")
+        #expect(
+            collected.stderrText.contains("warning: \(summary.path) was changed since its run"), "\(collected)")
+        let rows = try sweep.rows()
+        let row = try #require(rows.first { $0["variant_id"] == id })
+        #expect(row["posts"] == "" && row["status"] == "optimal", "\(row)")
+        #expect(rows.first { $0["variant_id"] != id }?["posts"]?.isEmpty == false, "\(rows)")
+    }
+
     @Test("A damaged outcome file is counted as missing and said")
     func aDamagedOutcomeIsSaid() throws {
         let sweep = try Sweep(

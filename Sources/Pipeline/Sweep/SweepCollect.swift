@@ -18,6 +18,9 @@ public enum SweepCollect {
         /// Variants whose outcome file exists but cannot be read (damaged by hand or by a disk): counted as missing,
         /// and said (a review found them listed as missing without a word).
         public var unreadable: [String] = []
+        /// Run tables changed since their run (their SHA-256 is not the one their manifest records): their figures
+        /// are left empty in sweep.csv, and said.
+        public var changed: [String] = []
     }
 
     /// Figures copied from each run folder's summary.csv, as written (no reformatting).
@@ -60,6 +63,7 @@ public enum SweepCollect {
         }
         var missing: [String] = [], failed: [(id: String, exitCode: Int32, message: String)] = []
         var unreadable: [String] = []
+        var changed: [String] = []
         var rows: [[String: String]] = []
         for variant in variants {
             guard let id = variant["id"] as? String else { continue }
@@ -79,13 +83,29 @@ public enum SweepCollect {
                 if let run = outcome.runFolder {
                     // A parameter the variant leaves at the base scenario's value: the value its run recorded, so a
                     // notebook's group-by sees every variant's setting, not an empty cell.
-                    let used = (try? RunManifest.read(folder: "\(folder)/\(run)"))?.parameters ?? [:]
+                    let manifest = try? RunManifest.read(folder: "\(folder)/\(run)")
+                    let used = manifest?.parameters ?? [:]
                     for key in keys where row[key.key, default: ""].isEmpty {
                         row[key.key] = used[key.key].map { typed($0, key.type) } ?? ""
                     }
-                    let summary = csvRecord(at: "\(folder)/\(run)/summary.csv") { _ in true }
+                    // A table changed since its run (its SHA-256 is not the manifest's) is left out, and said: a
+                    // review found a garbled `posts` copied into sweep.csv, against its own declared type.
+                    let recorded = Dictionary(
+                        (manifest?.outputs ?? []).map { ($0.file, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+                    func intact(_ name: String) -> Bool {
+                        let path = "\(folder)/\(run)/\(name)"
+                        guard let expected = recorded[name], let data = FileManager.default.contents(atPath: path),
+                            Manifest.sha256(data) != expected
+                        else { return true }
+                        changed.append("\(path)")
+                        return false
+                    }
+                    let summary =
+                        intact("summary.csv") ? csvRecord(at: "\(folder)/\(run)/summary.csv") { _ in true } : [:]
                     for column in summaryColumns + communeColumns { row[column] = summary[column] ?? "" }
-                    let equity = csvRecord(at: "\(folder)/\(run)/comparison.csv") { $0["plan"] == "optimised" }
+                    let equity =
+                        intact("comparison.csv")
+                        ? csvRecord(at: "\(folder)/\(run)/comparison.csv") { $0["plan"] == "optimised" } : [:]
                     for column in equityColumns { row[column] = equity[column] ?? "" }
                 }
                 if !SweepRunner.published.contains(outcome.exitCode) {
@@ -138,7 +158,7 @@ public enum SweepCollect {
             finished: rows.count - missing.count - Self.interrupted(in: failed),
             missing: missing,
             failed: failed,
-            unreadable: unreadable)
+            unreadable: unreadable, changed: changed)
     }
 
     /// A value of the sweep file as its column's type: `900_000` → `900000`, `150e6` → `150000000`.

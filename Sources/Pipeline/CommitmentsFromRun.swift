@@ -14,6 +14,7 @@ extension RunCommand {
             log(
                 "commitments from \(folder): \(posts) posts at \(Set(committed.commitments.map(\.structureID)).count) structures, \(request.commitmentsMode.rawValue)"
                     + (scenario.commitments.isEmpty ? "" : " (in place of the scenario's commitments table)"))
+            ScenarioLoader.previousPlanContradictions(fromRun: folder, scenario: scenario).forEach(log)
             return committed
         } catch {
             throw .input(error)

@@ -31,4 +31,35 @@ extension ScenarioLoader {
             parameters: scenario.parameters, territories: scenario.territories, structures: scenario.structures,
             inputFiles: files, commitments: commitments, communes: scenario.communes)
     }
+
+    /// The rows of a previous run's plan whose territory or kind is not the scenario's for that structure (the
+    /// structures table changed since that run): each committed post is then placed and costed as the scenario says,
+    /// which `--commitments-from` says, one warning per row (at most `limit`, then a count), at its file:line:column.
+    /// A review found them followed in silence.
+    public static func previousPlanContradictions(
+        fromRun folder: String, scenario: Scenario, limit: Int = 5
+    ) -> [String] {
+        let path = (folder as NSString).appendingPathComponent(previousPlanFile)
+        guard let table = try? CSVTable(path: path) else { return [] }
+        let header = table.header.map { TableReader.trimmed($0.text) }
+        guard let idColumn = header.firstIndex(of: "structure_id") else { return [] }
+        let byID = Dictionary(
+            scenario.structures.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var found: [String] = []
+        for record in table.records where record.count == header.count {
+            guard let structure = byID[TableReader.trimmed(record[idColumn].text).lowercased()] else { continue }
+            for (column, own) in [("territory_code", structure.territory), ("kind", structure.kind)] {
+                guard let index = header.firstIndex(of: column) else { continue }
+                let field = record[index]
+                let given = TableReader.trimmed(field.text)
+                if given != own {
+                    found.append(
+                        "warning: \(path):\(field.line):\(field.column): structure '\(structure.id)' has \(column) '\(Shown.value(given))' in the previous run and '\(own)' in this scenario: its committed posts are placed and costed as this scenario says"
+                    )
+                }
+            }
+        }
+        return found.count > limit
+            ? Array(found.prefix(limit)) + ["warning: \(found.count - limit) more such row(s) in \(path)"] : found
+    }
 }

@@ -37,6 +37,7 @@ struct CommitmentsFromRunTests {
         let second = try E2E.repartir(
             ["run", Self.example, "--out", "second", "-q", "--commitments-from", "first"], in: directory)
         #expect(second.status == 0, "\(second)")
+        #expect(!second.stderrText.contains("warning"), "the same structures: nothing to say: \(second)")
         let before = try plan(directory.appendingPathComponent("first")),
             after = try plan(directory.appendingPathComponent("second"))
         #expect(!before.posts.isEmpty)
@@ -47,6 +48,32 @@ struct CommitmentsFromRunTests {
             try objective(directory.appendingPathComponent("second"))
                 == objective(directory.appendingPathComponent("first")))
         #expect(try E2E.text(directory.appendingPathComponent("second/report.md")).contains("## Commitments"))
+    }
+
+    /// A previous plan whose row gives a structure another kind than the scenario's (the structures table changed
+    /// since): the commitment follows the scenario, and the run says so at the row, even with -q (a review found it
+    /// followed in silence).
+    @Test func aPreviousRowThatContradictsTheStructuresIsSaid() throws {
+        let directory = try E2E.temporaryDirectory(prefix: "commitments-from-kind")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try E2E.repartir(["run", Self.example, "--out", "first", "-q"], in: directory)
+        try #require(first.status == 0, "\(first)")
+        let file = directory.appendingPathComponent("first/allocation_by_structure.csv")
+        var rows = E2E.csv(try E2E.text(file))
+        let kind = try #require(rows[0].firstIndex(of: "kind")),
+            id = try #require(rows[0].firstIndex(of: "structure_id"))
+        let given = rows[1][kind]
+        rows[1][kind] = given == "public" ? "private" : "public"
+        try (rows.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(
+            to: file, atomically: true, encoding: .utf8)
+        let second = try E2E.repartir(
+            ["run", Self.example, "--out", "second", "-q", "--commitments-from", "first"], in: directory)
+        #expect(second.status == 0, "\(second)")
+        let column = rows[1][..<kind].reduce(1) { $0 + $1.count + 1 }  // the cell's first character
+        #expect(
+            second.stderrText.contains(
+                "warning: first/allocation_by_structure.csv:2:\(column): structure '\(rows[1][id])' has kind '\(rows[1][kind])' in the previous run and '\(given)' in this scenario"
+            ), "\(second)")
     }
 
     /// A structure id starting with `-` (the input rules allow it) is written `'-…` in the run's tables, guarded

@@ -73,7 +73,10 @@ extension ScenarioLoader {
             let share = reader.number("\(key).share")
             var wavePosts = reader.integer("\(key).posts")
             var waveBudget = reader.number("\(key).budget_eur")
-            let renewal = reader.boolean("\(key).renewal") ?? false
+            // A `renewal` that is no boolean is said at its key, and the wave left out: read as an allocation wave it
+            // also failed the checks across waves (a review read three errors for one).
+            let renewalGiven = reader.text("\(key).renewal") != nil
+            guard let renewal = reader.boolean("\(key).renewal") ?? (renewalGiven ? nil : false) else { continue }
             guard let posts, let budget else { continue }
             // Two answers to one question, one of them dropped without a word: refused (a review found share ignored).
             // The share is then read alone, so the checks across waves do not report the same mistake again.

@@ -665,6 +665,18 @@ struct SweepTests {
             #expect(output.stderrText.contains(message), "\(message): \(output)")
         }
         #expect(!FileManager.default.fileExists(atPath: sweep.root.path), "something ran: \(sweep.root.path) exists")
+        // An empty list is said beside the other lists' bad values (a review found it hiding them).
+        let empty = try Sweep(
+            "sweep-bad-empty",
+            "scenario: \(E2E.smallScenario.path)\ngrid:\n  programme.posts: [10, ten]\n  objective.stages: []\n")
+        defer { empty.remove() }
+        let both = try empty.run()
+        #expect(both.status == 78, "\(both)")
+        for message in [
+            "'grid.objective.stages' is an empty list", "sweep.yaml:3:25: 'programme.posts' must be a whole number",
+        ] {
+            #expect(both.stderrText.contains(message), "\(message): \(both)")
+        }
     }
 
     @Test(

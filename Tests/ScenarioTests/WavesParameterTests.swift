@@ -171,6 +171,13 @@ import Testing
             over.map(\.message) == [
                 "wave 'ren' opens 9,000 posts, more than programme.posts 4,000: a wave opens part of the programme (raise the programme's amounts instead)"
             ], "\(over)")
+        // A renewal flag that is no boolean is one error, not three (the wave read as an allocation wave failed the
+        // checks across waves too).
+        let (_, notBoolean) = try read(
+            renewal.replacingOccurrences(of: "renewal: true", with: "renewal: 1")
+                + "    posts: 800\n    budget_eur: 30_000_000\n",
+            overrides: grants)
+        #expect(notBoolean.map(\.message) == ["'waves.ren.renewal' must be true or false, found '1'"], "\(notBoolean)")
         let (_, noGrant) = try read(renewal + "    posts: 800\n    budget_eur: 30_000_000\n")
         #expect(
             noGrant.map(\.message) == [

@@ -143,7 +143,10 @@ public struct SweepFile: Sendable {
                             continue
                         }
                         if items.count == 0 {
+                            // Said, and left out of the grid, so the other lists' values are still checked (every
+                            // problem at once: a review found an empty list hiding a 'ten' in another).
                             problem(list, "'grid.\(parameter)' is an empty list: the grid would have no variant")
+                            continue
                         }
                         var values: [Setting] = []
                         for item in items {

@@ -35,15 +35,19 @@ public struct SweepPlan: Sendable {
     ) throws(ScenarioError) -> SweepPlan {
         // Counted before anything is built: each variant holds its own scenario while the sweep runs (about 0.7 MB
         // nationally), and a review's grid of three lists of 100 took the machine's 24 GB before it was killed.
-        let count =
-            (file.grid.isEmpty
-                ? 0 : file.grid.reduce(1) { $0.multipliedReportingOverflow(by: $1.values.count).partialValue })
-            + file.variants.count
-        if count > maxVariants || file.grid.contains(where: { $0.values.count > maxVariants }) {
+        // The grid's product, saturated (lists of thousands would overflow an integer).
+        var count = file.grid.isEmpty ? 0 : 1
+        for axis in file.grid {
+            let (product, overflow) = count.multipliedReportingOverflow(by: axis.values.count)
+            count = overflow ? Int.max : product
+        }
+        count = count > Int.max - file.variants.count ? Int.max : count + file.variants.count
+        if count > maxVariants {
+            let size = count == Int.max ? "more than \(NumberText.grouped(Int.max))" : NumberText.grouped(count)
             throw ScenarioError([
                 Diagnostic(
                     .configuration, file.grid.first?.values.first?.location ?? SourceLocation(file: file.path),
-                    "the sweep has \(count > maxVariants ? NumberText.grouped(count) : "more than \(NumberText.grouped(maxVariants))") variants (\(file.grid.map { "\($0.values.count) \($0.key)" }.joined(separator: " × "))\(file.variants.isEmpty ? "" : " and \(file.variants.count) listed")), more than \(NumberText.grouped(maxVariants)): split it into several sweep files"
+                    "the sweep has \(size) variants (\(file.grid.map { "\($0.values.count) \($0.key)" }.joined(separator: " × "))\(file.variants.isEmpty ? "" : " and \(file.variants.count) listed")), more than \(NumberText.grouped(maxVariants)): split it into several sweep files"
                 )
             ])
         }

@@ -40,7 +40,7 @@ extension ScenarioLoader {
         fromRun folder: String, scenario: Scenario, limit: Int = 5
     ) -> [String] {
         let path = (folder as NSString).appendingPathComponent(previousPlanFile)
-        guard let table = try? CSVTable(path: path) else { return [] }
+        guard let table = try? CSVTable(path: path).withoutFormulaGuards() else { return [] }
         let header = table.header.map { TableReader.trimmed($0.text) }
         guard let idColumn = header.firstIndex(of: "structure_id") else { return [] }
         let byID = Dictionary(

@@ -166,19 +166,11 @@ public struct RunDiff: Sendable {
         // The tables a diff reads are the run's own: one edited since (a cell of posts written `abc`, a row deleted)
         // would be read as a plausible change, so each is checked against the SHA-256 the manifest records (a review
         // found the diff reading an unparseable cell as 0 posts, exit 0).
-        let recorded = Dictionary(
-            (manifest.outputs ?? []).map { ($0.file, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         for name in needed {
-            guard let expected = recorded[name] else { continue }
-            let file = path + "/" + name
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw failure(.missingFile, file, "cannot be read")
-            }
-            let found = Manifest.sha256(data)
-            if found != expected {
+            if let change = manifest.outputChange(name, in: path) {
                 throw failure(
-                    .data, file,
-                    "changed since the run: its SHA-256 is \(found.prefix(12))…, manifest.json records \(expected.prefix(12))…; restore the run's own file, or run the scenario again"
+                    .data, path + "/" + name,
+                    "changed since the run: its SHA-256 is \(change.found.prefix(12))…, manifest.json records \(change.recorded.prefix(12))…; restore the run's own file, or run the scenario again"
                 )
             }
         }

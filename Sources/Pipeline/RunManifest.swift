@@ -171,6 +171,17 @@ public struct RunManifest: Codable, Sendable {
         }
     }
 
+    /// The SHA-256 the file `name` of `folder` has now, and the one this manifest records for it, when they differ:
+    /// an output edited since the run (`diff` refuses such a table, `sweep collect` leaves it out). Nil when they
+    /// agree, when the manifest lists no such output, or when the file cannot be read.
+    public func outputChange(_ name: String, in folder: String) -> (found: String, recorded: String)? {
+        guard let recorded = outputs?.first(where: { $0.file == name })?.sha256,
+            let data = FileManager.default.contents(atPath: folder + "/" + name)
+        else { return nil }
+        let found = Manifest.sha256(data)
+        return found == recorded ? nil : (found, recorded)
+    }
+
     /// The result hash of the run (`OutputPublisher.resultHash`), from the outputs it lists.
     public var resultHash: String? {
         outputs.map { OutputPublisher.resultHash($0.map { (name: $0.file, sha256: $0.sha256) }) }

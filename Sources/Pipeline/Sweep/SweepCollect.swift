@@ -90,14 +90,9 @@ public enum SweepCollect {
                     }
                     // A table changed since its run (its SHA-256 is not the manifest's) is left out, and said: a
                     // review found a garbled `posts` copied into sweep.csv, against its own declared type.
-                    let recorded = Dictionary(
-                        (manifest?.outputs ?? []).map { ($0.file, $0.sha256) }, uniquingKeysWith: { first, _ in first })
                     func intact(_ name: String) -> Bool {
-                        let path = "\(folder)/\(run)/\(name)"
-                        guard let expected = recorded[name], let data = FileManager.default.contents(atPath: path),
-                            Manifest.sha256(data) != expected
-                        else { return true }
-                        changed.append("\(path)")
+                        guard manifest?.outputChange(name, in: "\(folder)/\(run)") != nil else { return true }
+                        changed.append("\(folder)/\(run)/\(name)")
                         return false
                     }
                     let summary =

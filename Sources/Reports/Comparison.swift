@@ -113,7 +113,7 @@ public enum Comparison {
             for figures in row.evaluation.territories {
                 writer.append([
                     .text(row.name), .text(figures.code), .integer(figures.posts),
-                    .number(Equity.per100k(figures.posts, population: populations[figures.code] ?? 0), decimals: 3),
+                    .perHundredThousand(figures.posts, population: populations[figures.code] ?? 0),
                     .number(figures.stateCostEUR, decimals: 2), .number(figures.coverage, decimals: 1),
                     .number(figures.coverageRatio, decimals: 6),
                 ])

@@ -69,7 +69,7 @@ public enum Tables {
             var cells: [CSVWriter.Cell] = [
                 .text(territory.code), .text(territory.name), .text(territory.regionCode), .text(territory.regionName),
                 .integer(territory.population), .integer(Int(figures.need)), .integer(figures.posts),
-                .number(per100k(figures.posts, territory.population), decimals: 3),
+                .perHundredThousand(figures.posts, population: territory.population),
                 .number(figures.stateCostEUR, decimals: 2), .number(figures.hostCostEUR, decimals: 2),
                 .integer(figures.serviceMonths), .number(figures.servable, decimals: 1),
                 .number(figures.coverage, decimals: 1),
@@ -98,7 +98,7 @@ public enum Tables {
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
             writer.append([
                 .text(region.code), .text(region.name), .integer(region.territories.count), .integer(population),
-                .integer(Int(need)), .integer(posts), .number(per100k(posts, population), decimals: 3),
+                .integer(Int(need)), .integer(posts), .perHundredThousand(posts, population: population),
                 .number(figures.reduce(0) { $0 + $1.stateCostEUR }, decimals: 2),
                 .number(figures.reduce(0) { $0 + $1.hostCostEUR }, decimals: 2),
                 .number(coverage, decimals: 1), .number(need > 0 ? coverage / need : 0, decimals: 6),
@@ -155,6 +155,14 @@ public enum Tables {
 
     static func per100k(_ posts: Int, _ population: Int) -> Double {
         population > 0 ? Double(posts) * 100_000 / Double(population) : 0
+    }
+}
+
+extension CSVWriter.Cell {
+    /// Posts per 100,000 inhabitants, empty where the population is 0: the figure is undefined there, and a notebook
+    /// reads the empty cell as missing where it would have averaged a 0.
+    static func perHundredThousand(_ posts: Int, population: Int) -> CSVWriter.Cell {
+        population > 0 ? .number(Tables.per100k(posts, population), decimals: 3) : .empty
     }
 }
 

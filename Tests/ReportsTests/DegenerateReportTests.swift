@@ -102,4 +102,39 @@ import Testing
         #expect(report.contains("No post is placed in any territory, so none gets more than another."))
         #expect(report.contains("at most 4.0 % of the 1 posts per territory (0 post(s), rounded down)"))
     }
+
+    /// A territory of population 0 with posts (a population column left empty upstream, the need from its other
+    /// columns): posts per 100,000 inhabitants is undefined there, so its cells are empty (a notebook's missing value),
+    /// never 0.000, which a mean or a minimum would read as a territory without posts.
+    @Test func postsPerHundredThousandIsEmptyWhereThePopulationIsZero() throws {
+        let base = Self.onePost
+        var territories = base.scenario.territories
+        let beta = territories[1]
+        territories[1] = Territory(
+            code: beta.code, name: beta.name, regionCode: beta.regionCode, regionName: beta.regionName,
+            overseas: false, population: 0, population15Plus: 1_000, population75Plus: 1_000, fragilityIndex: 5)
+        let scenario = Scenario(
+            parameters: base.scenario.parameters, territories: territories, structures: base.scenario.structures)
+        let record = RunRecord(
+            scenario: scenario,
+            plan: Plan(placements: [
+                Placement(structureID: "hA", option: "full", posts: 1),
+                Placement(structureID: "hB", option: "full", posts: 1),
+            ]),
+            status: .optimal, bestBound: nil, relativeGap: 0, limitReached: nil, mipGap: 0.0001)
+        func cells(_ csv: String, key: String) -> [String: String] {
+            let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let header = lines[0].map(String.init)
+            let column = try! #require(header.firstIndex(of: "posts_per_100k"))
+            let keyColumn = try! #require(header.firstIndex(of: key))
+            return Dictionary(
+                uniqueKeysWithValues: lines.dropFirst().map { (String($0[keyColumn]), String($0[column])) })
+        }
+        let byTerritory = cells(Tables.byTerritory(record), key: "territory_code")
+        #expect(byTerritory["A"] == "100.000")
+        #expect(byTerritory["B"] == "")
+        let byRegion = cells(Tables.byRegion(record), key: "region_code")
+        #expect(byRegion["R1"] == "100.000")
+        #expect(byRegion["R2"] == "")
+    }
 }

@@ -148,7 +148,7 @@ public enum DataPackage {
                     integer("posts", unit: "posts", "Posts placed in the territory."),
                     number(
                         "posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3,
-                        "Posts × 100,000 / population; empty where the population is 0."),
+                        "Posts × 100,000 / population; empty where the population is 0.", nullable: true),
                     number("state_cost_eur", unit: "€", decimals: 2, "State cost of its posts."),
                     number("host_cost_eur", unit: "€", decimals: 2, "Host share of its posts."),
                     integer("funded_post_months", unit: "post-months", "Σ posts × funded months."),
@@ -213,7 +213,7 @@ public enum DataPackage {
                     integer("posts", unit: "posts", "Σ posts."),
                     number(
                         "posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3,
-                        "Posts × 100,000 / population; empty where the population is 0."),
+                        "Posts × 100,000 / population; empty where the population is 0.", nullable: true),
                     number("state_cost_eur", unit: "€", decimals: 2, "Σ State cost."),
                     number("host_cost_eur", unit: "€", decimals: 2, "Σ host cost."),
                     number("coverage", unit: "people", decimals: 1, "Σ coverage."),
@@ -290,7 +290,7 @@ public enum DataPackage {
                     integer("posts", unit: "posts", "Posts placed."),
                     number(
                         "posts_per_100k", unit: "posts per 100,000 inhabitants", decimals: 3,
-                        "Posts × 100,000 / population; empty where the population is 0."),
+                        "Posts × 100,000 / population; empty where the population is 0.", nullable: true),
                     number("state_cost_eur", unit: "€", decimals: 2, "State cost."),
                     number(
                         "coverage", unit: "people", decimals: 1,

@@ -48,7 +48,7 @@ STRUCTURE = {
 TERRITORY = {
     "territory_code": (STR, False), "territory_name": (STR, False), "region_code": (STR, False),
     "region_name": (STR, False), "population": (INT, False), "need": (INT, False), "posts": (INT, False),
-    "posts_per_100k": (FLOAT, False), "state_cost_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False),
+    "posts_per_100k": (FLOAT, True), "state_cost_eur": (FLOAT, False), "host_cost_eur": (FLOAT, False),
     "funded_post_months": (INT, False), "people_servable": (FLOAT, False), "coverage": (FLOAT, False),
     "coverage_ratio": (FLOAT, False), "structures_endowed": (INT, False), "floor": (INT, False),
     # No cap is an empty cell; posts_2021 is optional in the input table.
@@ -60,7 +60,7 @@ TERRITORY = {
 }
 REGION = {
     "region_code": (STR, False), "region_name": (STR, False), "territories": (INT, False), "population": (INT, False),
-    "need": (INT, False), "posts": (INT, False), "posts_per_100k": (FLOAT, False), "state_cost_eur": (FLOAT, False),
+    "need": (INT, False), "posts": (INT, False), "posts_per_100k": (FLOAT, True), "state_cost_eur": (FLOAT, False),
     "host_cost_eur": (FLOAT, False), "coverage": (FLOAT, False), "coverage_ratio": (FLOAT, False),
 }
 SUMMARY = {
@@ -79,7 +79,7 @@ FILES = {
 }
 # The analyst's view (docs/baselines.md, docs/outputs.md): read when present (absent when disabled).
 PLANS = {
-    "plan": (STR, False), "territory_code": (STR, False), "posts": (INT, False), "posts_per_100k": (FLOAT, False),
+    "plan": (STR, False), "territory_code": (STR, False), "posts": (INT, False), "posts_per_100k": (FLOAT, True),
     "state_cost_eur": (FLOAT, False), "coverage": (FLOAT, False), "coverage_ratio": (FLOAT, False),
 }
 COMPARISON = {

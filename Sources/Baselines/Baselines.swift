@@ -44,8 +44,10 @@ public enum Baselines {
             zip(scenario.territories.map(\.code), scenario.index.territoryCapacities), uniquingKeysWith: { a, _ in a })
     }
 
-    /// Posts per territory code: the spec's method on its weights, `programme.posts` seats in all.
-    public static func seats(for spec: BaselineSpec, scenario: Scenario) throws(BaselineError) -> [String: Int] {
+    /// Posts per territory code: the spec's method on its weights, `posts` seats in all (`programme.posts` when nil).
+    public static func seats(
+        for spec: BaselineSpec, scenario: Scenario, posts: Int? = nil
+    ) throws(BaselineError) -> [String: Int] {
         let weights: [Double]
         do { weights = try spec.weights(for: scenario) } catch { throw .spec(error) }
         let codes = scenario.territories.map(\.code)
@@ -61,7 +63,7 @@ public enum Baselines {
         }
         do {
             let seats = try Apportionment.apportion(
-                spec.method, weights: weights, seats: scenario.parameters.posts, keys: codes,
+                spec.method, weights: weights, seats: posts ?? scenario.parameters.posts, keys: codes,
                 baseSeats: Array(repeating: spec.baseSeats, count: codes.count),
                 floors: floors, caps: caps)
             return Dictionary(uniqueKeysWithValues: zip(codes, seats))

@@ -11,9 +11,11 @@ import Testing
     /// Territories of one kind whose post costs the State 24,000 € for 24 months and serves 12 people a year (24 in
     /// all); linear value (exponent 1, one breakpoint) and needs never reached: every post adds 24 to the value
     /// wherever it goes, so every plan that fills the posts is optimal. Capacity 10 per territory, budget ample.
-    static func scenario(needs: [(String, Int)], posts: Int, tieBreak: String?) -> Scenario {
+    static func scenario(
+        needs: [(String, Int)], posts: Int, tieBreak: String?, budgetEUR: Double = 1_000_000
+    ) -> Scenario {
         var parameters = ScenarioParameters(
-            name: "canonical", title: "", posts: posts, budgetEUR: 1_000_000, peoplePerPostYear: 12,
+            name: "canonical", title: "", posts: posts, budgetEUR: budgetEUR, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
             kinds: [
                 HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 24_000, grantMonths: 24)
@@ -97,6 +99,21 @@ import Testing
     /// The tie-break never trades value: needs 3,000 and 1,000 (Webster: 3 and 1) but B weighs 2, so each post is worth
     /// 24 in A and 48 in B (linear value, needs never reached): the optimum is B 4, A 0 (value 192), unique; Webster's
     /// {3, 1} is worth 120, outside the gap. The value row keeps {0, 4}, the plan without a tie-break.
+    /// Money for 4 of the 8 posts: Webster's seats for 8 posts (6 and 2) are above every plan of 4 posts with A ≤ 6 and
+    /// B ≤ 2, so {4, 0}, {3, 1} and {2, 2} would all be 4 posts away and the tie-break would choose nothing (a review
+    /// found the national tie-break at that trivial distance, 4,000 − 3,596). The seats are shared for the 4 posts the
+    /// plan places, {3, 1}, which is published, distance 0, in either order.
+    @Test func theSeatsAreSharedForThePostsThePlanPlaces() throws {
+        for order in [[("A", 3000), ("B", 1000)], [("B", 1000), ("A", 3000)]] {
+            let (posts, outcome) = try Self.posts(
+                Self.scenario(needs: order, posts: 8, tieBreak: "webster:need", budgetEUR: 96_000))
+            #expect(posts == ["A": 3, "B": 1])
+            let summary = try #require(outcome.tieBreakSummary)
+            #expect(summary.contains("seats per département for the 4 posts the solver's plan places"))
+            #expect(summary.contains("Σ |posts − seats| = 0 posts"))
+        }
+    }
+
     @Test func theTieBreakNeverLowersTheValue() throws {
         let plain = Self.scenario(needs: [("A", 3000), ("B", 1000)], posts: 4, tieBreak: "webster:need")
         let territories = plain.territories.map { territory in

@@ -72,7 +72,9 @@ let package = Package(
             dependencies: ["Pipeline", "repartir", "CommuneFixtures", "GLPKSolver", "LinearProgramming", "Studies"]),
         .testTarget(
             name: "BaselinesTests",
-            dependencies: ["Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming"]),
+            dependencies: [
+                "Baselines", "AllocationModel", "Studies", "Scenario", "GLPKSolver", "LinearProgramming", "Reports",
+            ]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures", "Scenario", "CommuneFixtures"]),
     ]
 )

@@ -354,7 +354,10 @@ public enum DataPackage {
                         "metric",
                         "people_per_year, people_over_horizon, objective, or people_over_horizon_all_renewed (every shorter post renewed, re-solved)."
                     ),
-                    text("factor", "geography, funding_rule, money, hosts_within_territories, or total."),
+                    text(
+                        "factor",
+                        "geography, funding_rule, money, hosts_within_territories, placement_at_2021_terms, placement_at_scenario_terms, or total."
+                    ),
                     integer(
                         "order", unit: "position",
                         "Position in the sequential split (geography 1, funding rule 2, money 3).", nullable: true),

@@ -56,7 +56,9 @@ public enum DecompositionReport {
                 writer.append([
                     .text(metric.name), .text(split.factor.name), .integer(split.factor.rawValue + 1),
                     .number(split.sequential, decimals: 3), .number(split.shapley, decimals: 3),
-                    gain != 0 ? .number(split.shapley / gain, decimals: 6) : .empty,
+                    // A share of a loss reads upside down (a review: money's +10,901 a year as −0.155 of a −70,336
+                    // total), so the share is given only for a gain.
+                    gain > 0 ? .number(split.shapley / gain, decimals: 6) : .empty,
                     .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
                 ])
             }
@@ -65,6 +67,25 @@ public enum DecompositionReport {
                 .number(metric.values[0] - observedValue, decimals: 3), .empty, .empty,
                 .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
             ])
+            // Where the posts go at equal posts: the free geography's plan minus the observed shares of its posts,
+            // re-solved on the same terms (`Decomposition.Outcome.placementAtObservedTerms`, `…AtScenarioTerms`).
+            for (factor, bits, solved) in [
+                (
+                    "placement_at_2021_terms", Decomposition.Combination([.geography]).bits,
+                    outcome.placementAtObservedTerms
+                ),
+                ("placement_at_scenario_terms", 7, outcome.placementAtScenarioTerms),
+            ] {
+                guard let evaluation = solved?.evaluation else { continue }
+                let shared = [
+                    Decomposition.peoplePerYear(evaluation, scenario: scenario), evaluation.coverage,
+                    evaluation.objective,
+                ][metrics.firstIndex { $0.name == metric.name }!]
+                writer.append([
+                    .text(metric.name), .text(factor), .empty, .number(metric.values[bits] - shared, decimals: 3),
+                    .empty, .empty, .number(observedValue, decimals: 3), .number(metric.values[7], decimals: 3),
+                ])
+            }
         }
         if let observedPlan, let renewedScenario = Decomposition.renewedScenario(scenario),
             let evaluation = outcome.renewed?.evaluation
@@ -107,7 +128,23 @@ public enum DecompositionReport {
         let freed = outcome.solved.first { $0.combination.bits == Decomposition.Combination([.geography]).bits }?
             .evaluation
         var postsNote = ""
-        if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts {
+        if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts,
+            let shared = outcome.placementAtObservedTerms, let sharedPlan = shared.evaluation,
+            sharedPlan.posts == freed.posts
+        {
+            // Re-solved, not priced: the observed shares of the free geography's posts on the same terms (a review
+            // found the average post's price wrong in sign: the extra posts are the cheaper, shorter ones).
+            let added = freed.posts - fixed.posts
+            let sharedYear = Decomposition.peoplePerYear(sharedPlan, scenario: scenario)
+            postsNote =
+                ": the same money holds \(Format.grouped(freed.posts)) posts there against \(Format.grouped(fixed.posts)). "
+                + "The \(name) posts' shares of \(Format.grouped(freed.posts)) posts, re-solved on the same terms "
+                + "(\(statusWords(shared))), say what each part buys: the \(Format.grouped(abs(added))) post(s) "
+                + "\(added > 0 ? "more" : "fewer"), \(signed(sharedYear - perYear[0])) people a year and "
+                + "\(signed(sharedPlan.coverage - horizon[0])) \(years); where the posts go, at \(Format.grouped(freed.posts)) "
+                + "posts each, \(signed(perYear[Decomposition.Combination([.geography]).bits] - sharedYear)) a year and "
+                + "\(signed(horizon[Decomposition.Combination([.geography]).bits] - sharedPlan.coverage)) \(years)"
+        } else if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts {
             let added = freed.posts - fixed.posts
             let perPost = perYear[0] / Double(fixed.posts)
             let perPostHorizon = horizon[0] / Double(fixed.posts)
@@ -288,6 +325,22 @@ public enum DecompositionReport {
             )
         }
         out.append("")
+        if let shared = outcome.placementAtScenarioTerms, let sharedPlan = shared.evaluation,
+            let optimised = outcome.solved.first(where: { $0.combination.bits == 7 })?.evaluation
+        {
+            // Holding a territory's posts holds their number too: the geography factor also measures the posts the
+            // same money holds once their count is free (a review: at the optimised plan's terms, +43,904 of
+            // geography's +135,408 over 3 years was placement).
+            let yearGap = metrics[0].values[7] - Decomposition.peoplePerYear(sharedPlan, scenario: scenario)
+            let horizonGap = metrics[1].values[7] - sharedPlan.coverage
+            out.append(
+                "Holding the \(name) posts per département holds their number too, so the geography factor also counts the posts the money holds once their number is free. "
+                    + "Where the posts go, alone: the \(name) posts' shares of the optimised plan's \(Format.grouped(optimised.posts)) posts, re-solved on the scenario's terms "
+                    + "(\(Format.grouped(sharedPlan.posts)) posts, \(MarkdownText.inline(statusWords(shared)))), reach \(Format.grouped(Decomposition.peoplePerYear(sharedPlan, scenario: scenario))) people a year in post and \(Format.grouped(sharedPlan.coverage)) \(basis.period): "
+                    + "the optimised plan's geography adds \(signed(yearGap)) a year and \(signed(horizonGap)) \(basis.period) to that, at equal money, funding rule and number of posts."
+            )
+            out.append("")
+        }
         let clipped = outcome.solved.first { $0.combination.bits == 0 }?.postsClipped ?? 0
         out.append(
             "The first row differs from the \(name) allocation itself (\(Format.grouped(observed.posts)) posts, \(Format.grouped(observed.coverage)) people \(basis.period)) "

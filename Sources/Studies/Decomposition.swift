@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import LinearProgramming
 import Scenario
@@ -83,7 +84,47 @@ public enum Decomposition {
         /// 3 years against the 2021 allocation counted the same way, where the scenario's 0 % says +807,520). Nil when
         /// the scenario counts no horizon or already renews every post.
         public var renewed: Solved? = nil
+        /// The observed geography's shares at the posts the free geography holds, re-solved on the same terms
+        /// (`placement(at:posts:)`): beside the first step (observed money and rule, geography freed) and beside the
+        /// optimised plan. A fixed geography fixes the number of posts too, so "geography" alone mixes two things: the
+        /// posts the same money holds when their count is free, and where they go. These rows split them by re-solving
+        /// (a review priced the extra posts at the average post and read −16,451 over 3 years for placement where the
+        /// re-solve at equal posts gives +11,200). Nil when not solved.
+        public var placementAtObservedTerms: Solved? = nil
+        public var placementAtScenarioTerms: Solved? = nil
         public var complete: Bool { solved.allSatisfy { $0.evaluation != nil } }
+    }
+
+    /// `levels` with its posts per territory replaced by its shares of `posts` (Webster on the observed posts, within
+    /// each territory's floor, cap and host capacity, ties by code): the observed geography at another count. Nil when
+    /// the apportionment cannot be made (floors above `posts`, caps below it).
+    public static func levels(_ levels: ObservedLevels, sharedFor posts: Int, base: Scenario) -> ObservedLevels? {
+        let territories = base.territories
+        let capacity = base.index.territoryCapacities
+        let weights = territories.map { Double(levels.posts[$0.code] ?? 0) }
+        guard
+            let seats = try? Apportionment.apportion(
+                .webster, weights: weights, seats: posts, keys: territories.map(\.code),
+                floors: territories.map { base.postRange(of: $0).min },
+                caps: territories.enumerated().map { min(base.postRange(of: $1).max, capacity[$0]) })
+        else { return nil }
+        return ObservedLevels(
+            stateCostEUR: levels.stateCostEUR, option: levels.option,
+            posts: Dictionary(uniqueKeysWithValues: zip(territories.map(\.code), seats)))
+    }
+
+    /// The observed geography's shares of `posts`, on the terms of `combination` (whose geography must be free: its
+    /// money and rule are kept), solved like the combinations.
+    static func placement(
+        at combination: Combination, posts: Int, base: Scenario, levels: ObservedLevels, solver: any LinearSolver,
+        options: SolverOptions
+    ) -> Solved? {
+        guard combination.has(.geography), let shared = Self.levels(levels, sharedFor: posts, base: base) else {
+            return nil
+        }
+        let terms = Combination(bits: combination.bits & ~(1 << Factor.geography.rawValue))
+        let (variant, clipped) = scenario(terms, base: base, levels: shared)
+        return solve(variant, combination: terms, clipped: clipped, solver: solver, options: options)
     }
 
     /// `base` with every post funded for less than the horizon counted as renewed until then; nil when the scenario
@@ -176,6 +217,22 @@ public enum Decomposition {
             evaluation: PlanEvaluation(plan: optimised, scenario: base), postsClipped: 0)
         var outcome = Outcome(levels: levels, solved: (solved + [own]).sorted { $0.combination < $1.combination })
         outcome.renewed = renewed == nil ? nil : results.last
+        // The observed shares at the free geography's counts: at the observed terms (the first step) and at the
+        // scenario's (the optimised plan), two at a time.
+        let freed = Combination([.geography])
+        let counts: [(Combination, Int)] = [
+            (freed, outcome.solved[freed.bits].evaluation?.posts), (.scenario, outcome.solved[7].evaluation?.posts),
+        ].compactMap { combination, posts in posts.map { (combination, $0) } }
+        let placements = try ParallelSolves.map(counts, width: width) { combination, posts -> Solved? in
+            placement(at: combination, posts: posts, base: base, levels: levels, solver: solver, options: limited)
+        }
+        for ((combination, _), solved) in zip(counts, placements) {
+            if combination == freed {
+                outcome.placementAtObservedTerms = solved
+            } else {
+                outcome.placementAtScenarioTerms = solved
+            }
+        }
         return outcome
     }
 

@@ -3,6 +3,7 @@ import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
+import Reports
 import Scenario
 import Studies
 import Testing
@@ -106,6 +107,38 @@ import Testing
             }
             if !solved.combination.has(.money) { #expect(e.stateCostEUR <= 24_000) }
         }
+    }
+
+    /// Where the posts go at equal posts: the observed shares (2 in A, 0 in B) of the free geography's posts,
+    /// re-solved on the same terms. At the observed terms v({G}) holds 2 posts (both in B, 24 people); the shares put
+    /// both in A, whose need caps them at 12: placement is worth 12. At the scenario's terms the optimised plan holds
+    /// 4 posts (72 people); the shares put all 4 in A (its capacity), 12 people: placement is worth 60.
+    /// decomposition.csv carries both as rows `placement_at_2021_terms` and `placement_at_scenario_terms`.
+    @Test func placementAtEqualPostsIsReSolvedAtBothEnds() throws {
+        let scenario = Self.scenario()
+        let (outcome, observed) = try Self.decompose(scenario)
+        let atObserved = try #require(outcome.placementAtObservedTerms?.evaluation)
+        #expect(atObserved.territory("A")?.posts == 2 && atObserved.territory("B")?.posts == 0)
+        #expect(atObserved.coverage == 12 && atObserved.stateCostEUR <= 24_000)
+        #expect(atObserved.territories.allSatisfy { ($0.postsByOption["long"] ?? 0) == 0 })
+        let atScenario = try #require(outcome.placementAtScenarioTerms?.evaluation)
+        #expect(atScenario.territory("A")?.posts == 4 && atScenario.territory("B")?.posts == 0)
+        #expect(atScenario.coverage == 12)
+        let csv = try #require(DecompositionReport.csv(outcome, scenario: scenario, observed: observed))
+        #expect(csv.contains("people_over_horizon,placement_at_2021_terms,,12.000,,,12.000,72.000"))
+        #expect(csv.contains("people_over_horizon,placement_at_scenario_terms,,60.000,,,12.000,72.000"))
+    }
+
+    /// The observed shares of another count (`Decomposition.levels(_:sharedFor:base:)`): Webster on the observed
+    /// posts within each territory's cap and host capacity, so the seats add up to the count asked whenever the
+    /// capacity allows, and nil when it cannot.
+    @Test func observedSharesAtAnotherCount() {
+        let scenario = Self.scenario()
+        let levels = Decomposition.ObservedLevels(stateCostEUR: 1, option: "full", posts: ["A": 3, "B": 1])
+        #expect(Decomposition.levels(levels, sharedFor: 4, base: scenario)?.posts == ["A": 3, "B": 1])
+        // A's capacity is 4: the fifth and sixth posts go to B.
+        #expect(Decomposition.levels(levels, sharedFor: 6, base: scenario)?.posts == ["A": 4, "B": 2])
+        #expect(Decomposition.levels(levels, sharedFor: 9, base: scenario) == nil)
     }
 
     /// The scenario re-solved with every shorter post renewed (`Decomposition.Outcome.renewed`): over 2 years a post

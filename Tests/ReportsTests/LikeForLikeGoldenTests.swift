@@ -65,7 +65,17 @@ import Testing
                 evaluation: PlanEvaluation(plan: plan, scenario: scenario),
                 postsClipped: 0)
         }
-        return (observed, Decomposition.Outcome(levels: levels, solved: solved))
+        var outcome = Decomposition.Outcome(levels: levels, solved: solved)
+        // The 2021 shares (all in A) of the free geography's posts, re-solved: 2 at the 2021 terms, 4 (A's capacity)
+        // at the scenario's, where A's need caps both at 12 people.
+        func shared(_ bits: Int, _ plan: Plan) -> Decomposition.Solved {
+            Decomposition.Solved(
+                combination: Decomposition.Combination(bits: bits), plan: plan, status: "optimal", relativeGap: 0,
+                evaluation: PlanEvaluation(plan: plan, scenario: scenario), postsClipped: 0)
+        }
+        outcome.placementAtObservedTerms = shared(0, plan([("a", "full", 2)]))
+        outcome.placementAtScenarioTerms = shared(6, plan([("a", "full", 4)]))
+        return (observed, outcome)
     }
 
     static func outputs() -> [(name: String, content: String)] {

@@ -387,22 +387,22 @@ public enum Comparison {
         let losses = deltas.filter { $0.forced < 0 }.sorted { (-$0.forced, $1.code) > (-$1.forced, $0.code) }.prefix(5)
         guard !gains.isEmpty || !losses.isEmpty else {
             return [
-                "Every département's \(name) posts lie within its range of posts within \(tolerance) of the optimum: no change against the \(name) allocation is forced by the model.",
+                "Every département's \(name) posts lie within its range of posts within \(tolerance) of the optimum's bound: no change against the \(name) allocation is forced by the model.",
                 "",
             ]
         }
         var out = [
-            "The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum makes (\(deltas.count) départements in all; "
+            "The largest changes against the \(name) allocation that every plan within \(tolerance) of the optimum's bound makes (\(deltas.count) départements in all; "
                 + "a change inside a département's range is a free choice among nearly optimal plans and is not listed; section \"Posts the model forces and posts left free\"). "
-                + "Forced is relative to that tolerance: a plan that keeps the \(name) posts in one of these départements is worth more than \(tolerance) less than the optimum, "
+                + "Forced is relative to that tolerance: a plan that keeps the \(name) posts in one of these départements is worth more than \(tolerance) less than that bound, "
                 + "possibly not much more; what keeping them would cost is not computed here:",
             "",
-            "| département | \(name) | range within \(tolerance) | optimised | change every such plan makes |",
+            "| département | \(name) | range within \(tolerance) (found [bound]) | optimised | change every such plan makes |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for entry in Array(gains) + Array(losses) {
             out.append(
-                "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(entry.before) | \(entry.range.low)–\(entry.range.high) | \(entry.after) | \(entry.forced > 0 ? "+" : "−")\(abs(entry.forced)) |"
+                "| \(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))) | \(entry.before) | \(PostRangesReport.shown(entry.range)) | \(entry.after) | \(entry.forced > 0 ? "+" : "−")\(abs(entry.forced)) |"
             )
         }
         out.append("")

@@ -89,7 +89,7 @@ public enum RunReport {
             palette: .sequential, classes: .quantiles(5), decimals: 1)
         let changeTitle =
             forced.map {
-                "Posts against the real 2021 allocation that every plan within \(Format.percent($0.tolerance, decimals: 2)) of the optimum changes"
+                "Posts against the real 2021 allocation that every plan within \(Format.percent($0.tolerance, decimals: 2)) of the optimum's bound changes"
             }
             ?? "Posts against the real 2021 allocation"
         let change = ChoroplethMap.svg(

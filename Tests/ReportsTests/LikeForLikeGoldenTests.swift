@@ -201,6 +201,12 @@ import Testing
             lead.contains(
                 "differ by +132 over 3 years instead; re-solved under that assumption (`service.renewal_share` 1: optimal, gap 0.0000 %), the optimised plan reaches 132 more over 3 years than the 2021 allocation counted the same way"
             ), "\(lead)")
+        // What that plan is: its posts, their options and the money it spends (a review found the +53,138 of the
+        // default run to be the posts 2021 left unused, all `full`, €178.46M of €200M spent).
+        #expect(
+            lead.contains(
+                "counted the same way, with 4 posts (4 `full`) and €0.10M of State money spent against the 2021 allocation's 2 posts, the renewals paid outside this envelope"
+            ), "\(lead)")
         let csv = try #require(
             DecompositionReport.csv(outcome, scenario: Self.scenario, observed: observed, observedPlan: observedPlan))
         #expect(csv.hasSuffix("people_over_horizon_all_renewed,total,,132.000,,,12.000,144.000\n"), "\(csv)")

@@ -207,6 +207,11 @@ public enum CommuneReport {
         let full = rows.reduce(0) { $0 + $1.hostsAndCandidates }
         let optimised = rows.reduce(0) { $0 + $1.optimised }
         let plan2021 = results.plan2021 == nil ? nil : rows.reduce(0) { $0 + ($1.plan2021 ?? 0) }
+        let needs = (
+            hosts: rows.reduce(0) { $0 + $1.hostsNeed }, full: rows.reduce(0) { $0 + $1.hostsAndCandidatesNeed },
+            plan2021: rows.reduce(0) { $0 + ($1.plan2021Need ?? 0) },
+            optimised: rows.reduce(0) { $0 + $1.optimisedNeed }
+        )
         let communes = (
             hosts: rows.reduce(0) { $0 + $1.hostsCommunes },
             full: rows.reduce(0) { $0 + $1.hostsAndCandidatesCommunes },
@@ -236,16 +241,20 @@ public enum CommuneReport {
         out.append("")
         let allCommunes = Format.grouped(results.communes.count)
         out.append(
-            "| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | people | communes (of \(allCommunes)) |"
+            "| people with no site within \(minutes.map { "\($0) minutes" } ?? "\(radius) km") | inhabitants | of them in need | communes (of \(allCommunes)) |"
         )
-        out.append("| --- | ---: | ---: |")
-        out.append("| all 2021 hosts, endowed or not | \(share(hosts)) | \(Format.grouped(communes.hosts)) |")
-        out.append("| 2021 hosts and candidate sites | \(share(full)) | \(Format.grouped(communes.full)) |")
+        out.append("| --- | ---: | ---: | ---: |")
+        out.append(
+            "| all 2021 hosts, endowed or not | \(share(hosts)) | \(Format.grouped(needs.hosts)) | \(Format.grouped(communes.hosts)) |"
+        )
+        out.append(
+            "| 2021 hosts and candidate sites | \(share(full)) | \(Format.grouped(needs.full)) | \(Format.grouped(communes.full)) |"
+        )
         if let plan2021 {
             // Equal to the first row when every host had 2021 posts (the real list): said, not left to look redundant.
             let every = results.scenario.structures.allSatisfy { ($0.posts2021 ?? 0) > 0 }
             out.append(
-                "| hosts endowed in the 2021 plan\(every ? " (every host had 2021 posts)" : "") | \(share(plan2021)) | \(Format.grouped(communes.plan2021)) |"
+                "| hosts endowed in the 2021 plan\(every ? " (every host had 2021 posts)" : "") | \(share(plan2021)) | \(Format.grouped(needs.plan2021)) | \(Format.grouped(communes.plan2021)) |"
             )
         }
         if let scored = results.departmentScored {
@@ -253,12 +262,13 @@ public enum CommuneReport {
             // sites), like for like in reach with the rows around it.
             let white = scored.whiteZone
             let people = results.populationByTerritory(where: white).reduce(0, +)
+            let need = results.needByTerritory(where: white).reduce(0, +)
             out.append(
-                "| hosts endowed in the département plan (the plan above) | \(share(people)) | \(Format.grouped(white.count { $0 })) |"
+                "| hosts endowed in the département plan (the plan above) | \(share(people)) | \(Format.grouped(need)) | \(Format.grouped(white.count { $0 })) |"
             )
         }
         out.append(
-            "| sites endowed in the optimised commune plan | \(share(optimised)) | \(Format.grouped(communes.optimised)) |"
+            "| sites endowed in the optimised commune plan | \(share(optimised)) | \(Format.grouped(needs.optimised)) | \(Format.grouped(communes.optimised)) |"
         )
         out.append("")
         out.append(whiteZoneCaveats(results, optimised: optimised, sitesOnly: full))

@@ -146,20 +146,35 @@ public struct CommuneResults: Sendable {
 
     public var communes: [CommuneInputs.Commune] { scenario.communes?.communes ?? [] }
 
-    /// Distance from each commune to its nearest endowed site within reach, km (0 in the site's own commune); nil:
-    /// none, or none whose distance is known (with a reach table, a commune or site without coordinates is in reach by
-    /// the table's minutes, and has no great-circle distance): `white_zone` tells the two apart.
+    /// Distance from each commune to its nearest endowed site, km (0 in the site's own commune): within reach when one
+    /// is; for a white zone, the nearest beyond reach, which says how far its people are from a conseiller (a review
+    /// found the column empty for all 240 white zones, Maripasoula 107.8 km away). Nil: no endowed site, or none whose
+    /// distance is known (with a reach table, a commune or site without coordinates is in reach by the table's
+    /// minutes, and has no great-circle distance).
     public func nearestEndowedKm(_ plan: ScoredPlan) -> [Double?] {
         let endowed = plan.endowedSites
         let reach = plan.model.reach
         let communes = self.communes
+        let endowedCommunes = reach.siteCommunes.indices.filter { endowed[$0] }.map { reach.siteCommunes[$0] }
         return reach.sitesInReach.indices.map { commune in
             var best: Double?
+            var inReach = false
             for site in reach.sitesInReach[commune] where endowed[site] {
+                inReach = true
                 let siteCommune = reach.siteCommunes[site]
                 let distance =
                     siteCommune == commune ? 0 : CommuneReach.distanceKm(communes[commune], communes[siteCommune])
                 if let distance, distance < (best ?? .infinity) { best = distance }
+            }
+            if !inReach {
+                // White zones only (a few hundred communes at 15 km): one pass over the endowed sites each.
+                for siteCommune in endowedCommunes {
+                    if let distance = CommuneReach.distanceKm(communes[commune], communes[siteCommune]),
+                        distance < (best ?? .infinity)
+                    {
+                        best = distance
+                    }
+                }
             }
             return best
         }
@@ -197,5 +212,18 @@ public struct CommuneResults: Sendable {
     /// Per territory (scenario order): population of the communes in `flags`.
     public func populationByTerritory(where flags: [Bool]) -> [Int] {
         byTerritory(where: flags) { $0.population }
+    }
+
+    /// Per territory (scenario order): people in need in the communes in `flags`, rounded to whole people. A white
+    /// zone's inhabitants and its people in need are a factor of about 6 apart: a review found only the first given.
+    public func needByTerritory(where flags: [Bool]) -> [Int] {
+        let index = Dictionary(
+            uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
+        let need = optimised.model.communeNeed
+        var result = [Double](repeating: 0, count: scenario.territories.count)
+        for (position, commune) in communes.enumerated() where flags[position] && position < need.count {
+            result[index[commune.territory]!] += need[position]
+        }
+        return result.map { Int($0.rounded()) }
     }
 }

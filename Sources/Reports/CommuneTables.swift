@@ -115,6 +115,12 @@ public enum CommuneTables {
         public let hostsAndCandidatesCommunes: Int
         public let plan2021Communes: Int?
         public let optimisedCommunes: Int
+        /// The same counted in people in need (the need of the communes, whole people).
+        public let need: Int
+        public let hostsNeed: Int
+        public let hostsAndCandidatesNeed: Int
+        public let plan2021Need: Int?
+        public let optimisedNeed: Int
     }
 
     public static func whiteZoneRows(_ results: CommuneResults) -> [WhiteZoneRow] {
@@ -128,13 +134,20 @@ public enum CommuneTables {
         let allCommunes = results.communesByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
         let plan2021Communes = results.plan2021.map { results.communesByTerritory(where: $0.whiteZone) }
         let optimisedCommunes = results.communesByTerritory(where: results.optimised.whiteZone)
+        let need = results.needByTerritory(where: results.communes.map { _ in true })
+        let hostsNeed = results.needByTerritory(where: results.outOfReachOfHosts)
+        let allNeed = results.needByTerritory(where: results.fullNetwork.sitesInReach.map(\.isEmpty))
+        let plan2021Need = results.plan2021.map { results.needByTerritory(where: $0.whiteZone) }
+        let optimisedNeed = results.needByTerritory(where: results.optimised.whiteZone)
         return results.scenario.territories.enumerated().map { index, territory in
             WhiteZoneRow(
                 territory: territory, population: population[index], hosts: hosts[index],
                 hostsAndCandidates: all[index],
                 plan2021: plan2021?[index], optimised: optimised[index], communes: communes[index],
                 hostsCommunes: hostsCommunes[index], hostsAndCandidatesCommunes: allCommunes[index],
-                plan2021Communes: plan2021Communes?[index], optimisedCommunes: optimisedCommunes[index])
+                plan2021Communes: plan2021Communes?[index], optimisedCommunes: optimisedCommunes[index],
+                need: need[index], hostsNeed: hostsNeed[index], hostsAndCandidatesNeed: allNeed[index],
+                plan2021Need: plan2021Need?[index], optimisedNeed: optimisedNeed[index])
         }
     }
 
@@ -143,7 +156,8 @@ public enum CommuneTables {
             "territory_code", "territory_name", "population", "out_of_reach_hosts", "out_of_reach_hosts_and_candidates",
             "out_of_reach_2021_plan", "out_of_reach_optimised", "communes", "communes_out_of_reach_hosts",
             "communes_out_of_reach_hosts_and_candidates", "communes_out_of_reach_2021_plan",
-            "communes_out_of_reach_optimised",
+            "communes_out_of_reach_optimised", "need", "need_out_of_reach_hosts",
+            "need_out_of_reach_hosts_and_candidates", "need_out_of_reach_2021_plan", "need_out_of_reach_optimised",
         ])
         for row in whiteZoneRows(results) {
             csv.append([
@@ -151,6 +165,8 @@ public enum CommuneTables {
                 .integer(row.hostsAndCandidates), row.plan2021.map { .integer($0) } ?? .empty, .integer(row.optimised),
                 .integer(row.communes), .integer(row.hostsCommunes), .integer(row.hostsAndCandidatesCommunes),
                 row.plan2021Communes.map { .integer($0) } ?? .empty, .integer(row.optimisedCommunes),
+                .integer(row.need), .integer(row.hostsNeed), .integer(row.hostsAndCandidatesNeed),
+                row.plan2021Need.map { .integer($0) } ?? .empty, .integer(row.optimisedNeed),
             ])
         }
         return csv.text

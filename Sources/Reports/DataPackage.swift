@@ -508,7 +508,7 @@ public enum DataPackage {
                     "Site communes (hosts and candidates) within reach, endowed or not."),
                 number(
                     "nearest_endowed_site_km", unit: "km", decimals: 1,
-                    "Great-circle distance to the nearest site with posts within reach; empty: none (white_zone true), or none whose distance is known (a reach table's pair where the commune or the site has no coordinates; white_zone false).",
+                    "Great-circle distance to the nearest site with posts: within reach when one is, else (white_zone true) the nearest beyond reach; empty: no site with posts, or none whose distance is known (the commune or the site has no coordinates).",
                     nullable: true),
                 boolean("white_zone", "true when no site with posts is within reach in the commune plan."),
                 boolean("white_zone_2021_hosts", "true when no 2021 host (endowed or not) is within reach."),
@@ -576,6 +576,18 @@ public enum DataPackage {
                 integer(
                     "communes_out_of_reach_optimised", unit: "communes",
                     "Communes with no site with posts of the commune plan within reach."),
+                integer(
+                    "need", unit: "people", "People in need in its communes (their split of the territory's need)."),
+                integer("need_out_of_reach_hosts", unit: "people", "Of them, with no host within reach."),
+                integer(
+                    "need_out_of_reach_hosts_and_candidates", unit: "people",
+                    "Of them, with no host or candidate site within reach."),
+                integer(
+                    "need_out_of_reach_2021_plan", unit: "people",
+                    "Of them, with no host with 2021 posts within reach; empty without posts_2021.", nullable: true),
+                integer(
+                    "need_out_of_reach_optimised", unit: "people",
+                    "Of them, with no site with posts of the commune plan within reach."),
             ], dynamic: [], primaryKey: ["territory_code"], foreignKeys: []),
         Table(
             file: "commune_model.csv",

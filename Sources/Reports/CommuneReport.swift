@@ -177,8 +177,9 @@ public enum CommuneReport {
         return text
     }
 
-    /// The Status section's word on the commune plan: the status above it is the département plan's, and a reader
-    /// (or a cron job reading exit 10) must not take "Optimal" for the commune plan's when it is 6 % from its bound.
+    /// The Status section's first word, the commune plan's: the département plan's status follows it, and a reader
+    /// (or a cron job reading exit 10) must not take "Optimal" for the commune plan's when it is 6 % from its bound (a
+    /// review found "**Optimal.**" the first bold word of a commune run that exits 10).
     public static func statusNote(_ results: CommuneResults) -> String {
         let status =
             results.proven
@@ -188,11 +189,13 @@ public enum CommuneReport {
         // headline's posts and people as the commune plan's.
         let totals = results.optimised.totals
         return
-            "The status above is the département plan's. This run's second plan, by commune (\"Where people live\" below, "
-            + "`sites.csv`, `allocation_by_commune.csv`), is \(status)"
+            "This run's answer is its plan by commune (\"Where people live\" below, "
+            + "`sites.csv`, `allocation_by_commune.csv`): it is \(status)"
             + (results.proven ? "." : "; the run exits 10 for it.")
-            + " The headline and the sections on the plan before \"Where people live\" describe the département plan; the "
-            + "commune plan places \(Format.grouped(totals.posts)) posts for \(Format.millions(totals.stateEUR)) of State money."
+            + " It places \(Format.grouped(totals.posts)) posts for \(Format.millions(totals.stateEUR)) of State money. "
+            + "The status below, the headline and the sections on the plan before \"Where people live\" are the "
+            + "département plan's, made first under the same rules."
+
     }
 
     public static func section(_ results: CommuneResults) -> String {

@@ -16,7 +16,7 @@ public enum MarkdownReport {
         out.append("# \(MarkdownText.inline(parameters.title.isEmpty ? parameters.name : parameters.title))")
         out.append("")
         out.append(
-            "Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) candidate host structures."
+            "Scenario \(MarkdownText.code(parameters.name)): \(Format.grouped(scenario.territories.count)) territories, \(Format.grouped(scenario.structures.count)) host structures."
         )
         if !parameters.settingsOverFile.isEmpty {
             // The title is the scenario file's: with `--set programme.budget_eur=150000000` it still says €200M.
@@ -29,12 +29,15 @@ public enum MarkdownReport {
         out.append("")
         out.append("## Status")
         out.append("")
-        out.append(statusSentence(record))
-        out.append("")
+        // A commune run: the commune plan's status first, then the département plan's, named.
         if let statusNote {
             out.append(statusNote)
             out.append("")
+            out.append("Département plan: " + statusSentence(record))
+        } else {
+            out.append(statusSentence(record))
         }
+        out.append("")
         out.append("## Headline")
         out.append("")
         let endowedTerritories = evaluation.territories.filter { $0.posts > 0 }.count

@@ -41,7 +41,7 @@ import Testing
         #expect((Double(summary?["commune_relative_gap"] ?? "") ?? 1) < 1e-4, "\(summary ?? [:])")
         #expect(
             try E2E.text(out.appendingPathComponent("report.md")).contains(
-                "This run's second plan, by commune (\"Where people live\" below, `sites.csv`, `allocation_by_commune.csv`), is **optimal** (within the MIP gap of its LP bound)."
+                "## Status\n\nThis run's answer is its plan by commune (\"Where people live\" below, `sites.csv`, `allocation_by_commune.csv`): it is **optimal** (within the MIP gap of its LP bound)."
             ))
         let communes = try E2E.table(out.appendingPathComponent("allocation_by_commune.csv"))
         let byCode = Dictionary(uniqueKeysWithValues: communes.map { ($0["commune_code"]!, $0) })
@@ -437,13 +437,13 @@ import Testing
         // the manifest, beside the département plan's figures.
         let status = try #require(
             report.components(separatedBy: "## Headline").first?.components(separatedBy: "## Status").last)
-        #expect(status.contains("The status above is the département plan's"))
+        #expect(status.contains("Département plan: **"))
         #expect(
             status.contains("**feasible, not proven optimal**: 20.00 % below its LP bound; the run exits 10 for it."))
         // And that the headline below is the département plan's, with the commune plan's own posts beside it.
         #expect(
             status.contains(
-                "The headline and the sections on the plan before \"Where people live\" describe the département plan; the commune plan places "
+                "The status below, the headline and the sections on the plan before \"Where people live\" are the département plan's, made first under the same rules."
             ), "\(status)")
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))

@@ -4,7 +4,7 @@ import Pictures
 import Scenario
 
 /// The report's commune section: who has a conseiller within reach, the white zones by territory under the
-/// 2021 hosts, the 2021 plan and the optimised plan with candidate sites, the new sites worth opening, and
+/// 2021 hosts, the 2021 plan and the optimised plan with candidate sites, the new sites opened, and
 /// the gap of the commune plan against its bound, the LP relaxation's or the Lagrangian's (docs/model.md, "Solving
 /// the commune model").
 public enum CommuneReport {
@@ -612,12 +612,14 @@ public enum CommuneReport {
         var hostSite = [Bool](repeating: false, count: model.reach.siteCommunes.count)
         var postsAt = [Int](repeating: 0, count: model.reach.siteCommunes.count)
         var servableAt = [Double](repeating: 0, count: model.reach.siteCommunes.count)
+        var structuresAt = [Set<String>](repeating: [], count: model.reach.siteCommunes.count)
         for (index, decision) in model.decisions.enumerated() where plan.posts[index] > 0 {
             let pool = model.pools[decision.pool]
             if pool.candidate { candidateSite[pool.site] = true } else { hostSite[pool.site] = true }
             if pool.candidate {
                 postsAt[pool.site] += plan.posts[index]
                 servableAt[pool.site] += Double(plan.posts[index]) * decision.peoplePerPost
+                structuresAt[pool.site].formUnion(pool.structures)
             }
         }
         let opened = candidateSite.indices.filter { candidateSite[$0] }
@@ -654,24 +656,33 @@ public enum CommuneReport {
                 if white { totalWhite += people }
             }
         }
-        var out = ["### New sites worth opening", ""]
+        // "Opened", ranked by reach: a review read "worth opening" as a judgement of what each site's posts add to the
+        // value, which the table does not measure (one site ranked third covered its largest commune at 5 % of need).
+        var out = ["### New sites opened", ""]
         out.append(
             "The commune plan opens \(Format.grouped(opened.count)) candidate sites (\(Format.grouped(opened.reduce(0) { $0 + postsAt[$1] })) posts); "
                 + "\(Format.grouped(total)) people have only candidate sites among the endowed sites within reach, \(Format.grouped(totalWhite)) of them out of reach of every 2021 host "
                 + "(the others have a host within reach that the plan left without posts). \(closedSentence) The 15 that bring the most people out of the 2021 hosts' white zone "
-                + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`). "
+                + "(people no 2021 host reaches for whom it is the only endowed site in reach; every site opened is in `sites.csv`), ranked by that reach, "
+                + "not by what their posts add to the value of coverage, which the table does not measure. "
                 + "Reach is not service: a site's posts serve at most the people of the last column over their funded months, "
-                + "among the people in need of the communes it reaches:"
+                + "among the people in need of the communes it reaches (`coverage_ratio` in `allocation_by_commune.csv` says how much). "
+                + "A site is a commune: the model places posts at the commune's candidate structures together, so where it holds several, "
+                + "the plan does not choose among them:"
         )
         out.append("")
         out.append(
-            "| site commune | territory | posts | people it alone reaches | of them, out of reach of every 2021 host | its posts can serve |"
+            "| site commune | territory | candidate structures | posts | people it alone reaches | of them, out of reach of every 2021 host | its posts can serve |"
         )
-        out.append("| --- | --- | ---: | ---: | ---: | ---: |")
+        out.append("| --- | --- | --- | ---: | ---: | ---: | ---: |")
         for site in opened.sorted(by: { (addsWhite[$0], adds[$0], $1) > (addsWhite[$1], adds[$1], $0) }).prefix(15) {
             let commune = results.communes[model.reach.siteCommunes[site]]
+            let ids = structuresAt[site].sorted()
+            let named =
+                ids.prefix(3).map { MarkdownText.code($0) }.joined(separator: ", ")
+                + (ids.count > 3 ? " and \(ids.count - 3) more" : "")
             out.append(
-                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(postsAt[site]) | \(Format.grouped(adds[site])) | \(Format.grouped(addsWhite[site])) | \(Format.grouped(servableAt[site])) |"
+                "| \(MarkdownText.inline(commune.name)) (\(MarkdownText.inline(commune.code))) | \(MarkdownText.inline(commune.territory)) | \(named) | \(postsAt[site]) | \(Format.grouped(adds[site])) | \(Format.grouped(addsWhite[site])) | \(Format.grouped(servableAt[site])) |"
             )
         }
         out.append("")

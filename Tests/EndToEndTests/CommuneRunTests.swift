@@ -266,7 +266,7 @@ import Testing
         #expect([0, 10].contains(result.status), "\(result)")
         let report = try E2E.text(out.appendingPathComponent("report.md"))
         #expect(report.contains("The commune plan opens 1 candidate sites (1 posts)"), "\(report)")
-        #expect(report.contains("| Four (c4) | 01 | 1 | 500 | 500 | 120 |"))
+        #expect(report.contains("| Four (c4) | 01 | `K1` | 1 | 500 | 500 | 120 |"), "\(report)")
         // Every host is full: no host commune is left without posts (c1, c2 and c5 hold hosts).
         #expect(report.contains("It leaves 0 of the 3 communes with a 2021 host without any post."))
         #expect(report.contains("| hosts endowed in the 2021 plan (every host had 2021 posts) |"))

@@ -20,7 +20,8 @@ enum DecompositionRun {
             stateCostEUR: observed.evaluation.stateCostEUR, option: option,
             posts: Dictionary(uniqueKeysWithValues: observed.evaluation.territories.map { ($0.code, $0.posts) }))
         log(
-            "decomposition: re-solving 7 combinations of the 2021 money, funding rule and geography"
+            "decomposition: re-solving 7 combinations of the 2021 money, funding rule and geography, then the 2021 shares "
+                + "at the free geography's posts where their number differs (at most 2)"
                 + (Decomposition.renewedScenario(scenario) != nil
                     ? ", and the scenario with every shorter post renewed (service.renewal_share 1)" : ""))
         do {

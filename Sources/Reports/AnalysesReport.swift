@@ -163,11 +163,12 @@ public enum AnalysesReport {
             out.append(
                 "The highest floor is pinned by \(last.pinnedBy.map { MarkdownText.code($0) }.joined(separator: ", ")): at the smallest coverage, with every post its hosts or its cap allow; more capacity there would raise the floor."
             )
-        } else if points.count >= 2 {
-            // Said too when nothing pins it (a review doubled the capacities and read no sentence at all).
+        } else if last.pinsChecked {
+            // Said too when nothing pins it (a review doubled the capacities and read no sentence at all); only where
+            // the top point's own solve looked.
             out.append("")
             out.append(
-                "No département at the smallest coverage holds every post its hosts or its cap allow: what holds the highest floor is what they share (the money, the posts, the région caps), not one département's hosts."
+                "In the plan at the highest floor, no département at the smallest coverage holds every post its hosts or its cap allow: what holds that floor is what they share (the money, the posts, the région caps), not one département's hosts."
             )
         }
         out.append("")

@@ -145,18 +145,12 @@ public enum DecompositionReport {
                 + "posts each, \(signed(perYear[Decomposition.Combination([.geography]).bits] - sharedYear)) a year and "
                 + "\(signed(horizon[Decomposition.Combination([.geography]).bits] - sharedPlan.coverage)) \(years)"
         } else if let fixed, let freed, fixed.posts > 0, freed.posts != fixed.posts {
-            let added = freed.posts - fixed.posts
-            let perPost = perYear[0] / Double(fixed.posts)
-            let perPostHorizon = horizon[0] / Double(fixed.posts)
-            let fromPosts = Double(added) * perPost
-            let fromPostsHorizon = Double(added) * perPostHorizon
+            // No re-solve at equal posts (it found no plan, or the observed shares could not be apportioned): the split
+            // is not given, never priced at the average post, which a review found wrong in sign.
             postsNote =
-                ": the same money holds \(Format.grouped(freed.posts)) posts there against \(Format.grouped(fixed.posts)), and "
-                + "those \(Format.grouped(abs(added))) post(s) \(added > 0 ? "more" : "fewer"), at the first plan's averages "
-                + "(\(Format.grouped(perPost)) people a post a year, \(Format.fixed(perPostHorizon, decimals: 1)) \(years)), "
-                + "account for \(signed(fromPosts)) people a year and \(signed(fromPostsHorizon)) \(years); "
-                + "where the posts go (with the funding months of the posts chosen) accounts for \(signed(geographyYear - fromPosts)) a year "
-                + "and \(signed(geographyHorizon - fromPostsHorizon)) \(years)"
+                ": the same money holds \(Format.grouped(freed.posts)) posts there against \(Format.grouped(fixed.posts)), "
+                + "and what their number and where they go each buy was not re-solved"
+                + (outcome.placementAtObservedTerms.map { " (\(statusWords($0)))" } ?? "")
         }
         // "Choosing where the posts go" only when the two plans hold as many posts: otherwise part or all of the gain
         // is the posts the same money holds elsewhere, and the sentence must not credit placement with it (a review
@@ -332,9 +326,13 @@ public enum DecompositionReport {
         let year = Decomposition.splits(metrics[0].values), horizon = Decomposition.splits(metrics[1].values)
         let gain = metrics[1].values[7] - metrics[1].values[0]
         func signed(_ value: Double) -> String { (value < -0.5 ? "−" : "") + Format.grouped(abs(value)) }
+        func changes(_ value: Double) -> String {
+            abs(value) < 0.5
+                ? "adds nothing" : value > 0 ? "adds \(Format.grouped(value))" : "loses \(Format.grouped(-value))"
+        }
         for (y, h) in zip(year, horizon) {
             out.append(
-                "| \(label(y.factor)) | \(signed(y.sequential)) | \(signed(y.shapley)) | \(signed(h.sequential)) | \(signed(h.shapley)) | \(gain != 0 ? Format.percent(h.shapley / gain) : "—") |"
+                "| \(label(y.factor)) | \(signed(y.sequential)) | \(signed(y.shapley)) | \(signed(h.sequential)) | \(signed(h.shapley)) | \(gain > 0 ? Format.percent(h.shapley / gain) : "—") |"
             )
         }
         out.append("")
@@ -350,7 +348,8 @@ public enum DecompositionReport {
                 "Holding the \(name) posts per département holds their number too, so the geography factor also counts the posts the money holds once their number is free. "
                     + "Where the posts go, alone: the \(name) posts' shares of the optimised plan's \(Format.grouped(optimised.posts)) posts, re-solved on the scenario's terms "
                     + "(\(Format.grouped(sharedPlan.posts)) posts, \(MarkdownText.inline(statusWords(shared)))), reach \(Format.grouped(Decomposition.peoplePerYear(sharedPlan, scenario: scenario))) people a year in post and \(Format.grouped(sharedPlan.coverage)) \(basis.period): "
-                    + "the optimised plan's geography adds \(signed(yearGap)) a year and \(signed(horizonGap)) \(basis.period) to that, at equal money, funding rule and number of posts."
+                    + "the optimised plan's geography \(changes(yearGap)) a year and \(changes(horizonGap)) \(basis.period) against that, at equal money, funding rule and number of posts. "
+                    + "This is where the posts go at the scenario's terms, not a part of the Shapley value above, which averages over the orders."
             )
             out.append("")
         }

@@ -97,7 +97,7 @@ public enum MarkdownReport {
             let need = figures.reduce(0.0) { $0 + $1.need }
             let coverage = figures.reduce(0.0) { $0 + $1.coverage }
             out.append(
-                "| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(Format.fixed(Tables.per100k(posts, population), decimals: 1)) | \(Format.percent(need > 0 ? coverage / need : 0)) |"
+                "| \(MarkdownText.inline(region.name)) | \(region.territories.count) | \(Format.grouped(posts)) | \(population > 0 ? Format.fixed(Tables.per100k(posts, population), decimals: 1) : "—") | \(Format.percent(need > 0 ? coverage / need : 0)) |"
             )
         }
         out.append("")

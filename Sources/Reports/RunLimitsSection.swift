@@ -42,6 +42,15 @@ public enum RunLimitsSection {
         outcome.solved.filter { $0.combination != .scenario && stoppedByLimit($0.status) }.map {
             "decomposition '\($0.combination.name(observed: observed))': \(statusText($0.status, gap: $0.relativeGap))"
         }
+            + [
+                ("placement at the \(observed) terms", outcome.placementAtObservedTerms),
+                ("placement at the scenario's terms", outcome.placementAtScenarioTerms),
+            ].compactMap { label, solved in
+                solved.flatMap {
+                    stoppedByLimit($0.status)
+                        ? "decomposition '\(label)': \(statusText($0.status, gap: $0.relativeGap))" : nil
+                }
+            }
     }
 
     /// A re-solve's status when a limit, not the model, ended it: a plan not proven (`feasible`), none found in time,

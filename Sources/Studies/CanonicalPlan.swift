@@ -154,7 +154,9 @@ public enum CanonicalPlan {
 
     /// The report's section on the published plan: which rule chose it among the optima, how far it is from the
     /// baseline's seats, and how far that is from the closest possible.
-    public static func summary(_ outcome: Outcome, baseline: String, seats: Int) -> String {
+    /// `seats`: the seats the distance was taken to; `placed`: the posts of the solver's plan (they differ only when
+    /// the baseline could not share the plan's posts, `OnePlan.seatsForThePlan`).
+    public static func summary(_ outcome: Outcome, baseline: String, seats: Int, placed: Int) -> String {
         let closest: String
         if outcome.isClosest {
             closest = "no plan within the gap is closer (proven): this is the closest one."
@@ -173,23 +175,15 @@ public enum CanonicalPlan {
             "## The published plan among the optima", "",
             "Many plans reach the value of coverage within the MIP gap (docs/model.md, \"Ranges around the plan\"). The "
                 + "one published is chosen by `objective.tie_break` = `\(baseline)`: among them, the closest plan found to "
-                + "that baseline's seats per département for the \(grouped(seats)) posts the solver's plan places, "
+                + "that baseline's seats per département "
+                + (seats == placed
+                    ? "for the \(NumberText.grouped(seats)) posts the solver's plan places, "
+                    : "for the programme's \(NumberText.grouped(seats)) posts (the baseline cannot share the "
+                        + "\(NumberText.grouped(placed)) the solver's plan places), ")
                 + "Σ |posts − seats| = \(outcome.distanceAfter) posts (the solver's "
                 + "own plan: "
                 + "\(outcome.distanceBefore)); " + closest + " (docs/model.md, \"One canonical plan\")", "",
         ].joined(separator: "\n")
-    }
-
-    /// 3596 → "3,596", as the report writes counts.
-    static func grouped(_ count: Int) -> String {
-        var digits = String(abs(count))
-        var parts: [String] = []
-        while digits.count > 3 {
-            parts.insert(String(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        parts.insert(digits, at: 0)
-        return (count < 0 ? "-" : "") + parts.joined(separator: ",")
     }
 
     /// Whether a step's solve was stopped by the clock (its time, the run's budget, or no time left to start it),

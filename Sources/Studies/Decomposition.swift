@@ -219,10 +219,16 @@ public enum Decomposition {
         outcome.renewed = renewed == nil ? nil : results.last
         // The observed shares at the free geography's counts: at the observed terms (the first step) and at the
         // scenario's (the optimised plan), two at a time.
+        // Only where the free geography holds another number of posts than the observed one on the same terms:
+        // otherwise the two rows already compare plans of equal posts.
         let freed = Combination([.geography])
-        let counts: [(Combination, Int)] = [
-            (freed, outcome.solved[freed.bits].evaluation?.posts), (.scenario, outcome.solved[7].evaluation?.posts),
-        ].compactMap { combination, posts in posts.map { (combination, $0) } }
+        let counts: [(Combination, Int)] = [freed, .scenario].compactMap { combination in
+            let fixed = Combination(bits: combination.bits & ~(1 << Factor.geography.rawValue))
+            guard let posts = outcome.solved[combination.bits].evaluation?.posts,
+                posts != outcome.solved[fixed.bits].evaluation?.posts
+            else { return nil }
+            return (combination, posts)
+        }
         let placements = try ParallelSolves.map(counts, width: width) { combination, posts -> Solved? in
             placement(at: combination, posts: posts, base: base, levels: levels, solver: solver, options: limited)
         }

@@ -20,6 +20,8 @@ public enum Frontier {
         /// Territories at the smallest coverage ratio whose posts are at the most their hosts or cap allow: what pins
         /// the max-min (filled on the top point).
         public var pinnedBy: [String] = []
+        /// Whether `pinnedBy` was looked for (the top point's own solve): an empty list then says nothing pins it.
+        public var pinsChecked = false
 
         public init(
             epsilon: Double, minCoverageRatio: Double, coverage: Double, objective: Double,
@@ -102,11 +104,12 @@ public enum Frontier {
             }
             let gap = bound.map { SolveResult.relativeGap(objective: higher.coverage, bound: $0) } ?? point.relativeGap
             let proven = point.status == SolveStatus.optimal.rawValue || (gap.map { $0 <= mipGap } ?? false)
-            result.append(
-                Point(
-                    epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
-                    objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
-                    relativeGap: gap, pinnedBy: point.pinnedBy))
+            var taken = Point(
+                epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
+                objective: higher.objective, status: proven ? SolveStatus.optimal.rawValue : point.status,
+                relativeGap: gap, pinnedBy: point.pinnedBy)
+            taken.pinsChecked = point.pinsChecked
+            result.append(taken)
         }
         return result.reversed()
     }
@@ -205,10 +208,11 @@ public enum Frontier {
                 return figures.posts >= most ? territory.code : nil
             }
         }
-        let point = Point(
+        var point = Point(
             epsilon: epsilon, minCoverageRatio: smallest, coverage: evaluation.coverage,
             objective: evaluation.objective,
             status: status, relativeGap: gap, pinnedBy: pins)
+        point.pinsChecked = namingPins
         return (point, values, bound.isFinite ? bound : nil)
     }
 }

@@ -218,7 +218,13 @@ public enum OnePlan {
             String(
                 format: "tie-break %@: distance to its seats %d → %d posts (%@), %.2f s", target.name,
                 outcome.distanceBefore, outcome.distanceAfter, closest, outcome.seconds))
-        let summary = CanonicalPlan.summary(outcome, baseline: target.name, seats: seats.values.reduce(0, +))
+        let shared = seats.values.reduce(0, +)
+        if shared != placed {
+            log(
+                "tie-break \(target.name): its seats cannot be shared for the plan's \(placed) posts; the \(shared) of programme.posts are used"
+            )
+        }
+        let summary = CanonicalPlan.summary(outcome, baseline: target.name, seats: shared, placed: placed)
         return (outcome.result, outcome.timing.map { "tie-break \(target.name): \($0)" }, summary)
     }
 

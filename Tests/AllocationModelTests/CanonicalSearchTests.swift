@@ -65,17 +65,27 @@ import Testing
                 result: SolveResult(status: .optimal), distanceBefore: 470, distanceAfter: after,
                 closestPossible: possible, timing: timing, seconds: 1)
         }
-        let proven = CanonicalPlan.summary(outcome(after: 372, possible: 372), baseline: "webster:need", seats: 4_000)
+        let proven = CanonicalPlan.summary(
+            outcome(after: 372, possible: 372), baseline: "webster:need", seats: 4_000, placed: 4_000)
         #expect(proven.contains("Σ |posts − seats| = 372 posts (the solver's own plan: 470)"))
         #expect(proven.contains("this is the closest one"))
         #expect(proven.contains("seats per département for the 4,000 posts the solver's plan places"))
-        let near = CanonicalPlan.summary(outcome(after: 372, possible: 369), baseline: "webster:need", seats: 4_000)
+        // Seats the baseline could not share for the plan's posts: the sentence says whose posts they are.
+        let fallback = CanonicalPlan.summary(
+            outcome(after: 372, possible: 372), baseline: "webster:need:base=10", seats: 4_000, placed: 3_596)
+        #expect(
+            fallback.contains(
+                "seats per département for the programme's 4,000 posts (the baseline cannot share the 3,596 the solver's plan places)"
+            ))
+        let near = CanonicalPlan.summary(
+            outcome(after: 372, possible: 369), baseline: "webster:need", seats: 4_000, placed: 4_000)
         #expect(near.contains("closer than 369 posts (proven), so it is at most 3 posts farther"))
         #expect(near.contains("same plan on any machine") && !near.contains("closest one."))
         let cut = CanonicalPlan.summary(
-            outcome(after: 372, possible: 369, timing: "t"), baseline: "webster:need", seats: 4_000)
+            outcome(after: 372, possible: 369, timing: "t"), baseline: "webster:need", seats: 4_000, placed: 4_000)
         #expect(cut.contains("another run may publish another plan") && !cut.contains("any machine"))
-        let unknown = CanonicalPlan.summary(outcome(after: 372, possible: nil), baseline: "webster:need", seats: 4_000)
+        let unknown = CanonicalPlan.summary(
+            outcome(after: 372, possible: nil), baseline: "webster:need", seats: 4_000, placed: 4_000)
         #expect(unknown.contains("was not proven"))
         #expect(outcome(after: 372, possible: 372).isClosest && !outcome(after: 372, possible: 369).isClosest)
     }

@@ -110,22 +110,22 @@ import Testing
     }
 
     /// Where the posts go at equal posts: the observed shares (2 in A, 0 in B) of the free geography's posts,
-    /// re-solved on the same terms. At the observed terms v({G}) holds 2 posts (both in B, 24 people); the shares put
-    /// both in A, whose need caps them at 12: placement is worth 12. At the scenario's terms the optimised plan holds
-    /// 4 posts (72 people); the shares put all 4 in A (its capacity), 12 people: placement is worth 60.
-    /// decomposition.csv carries both as rows `placement_at_2021_terms` and `placement_at_scenario_terms`.
-    @Test func placementAtEqualPostsIsReSolvedAtBothEnds() throws {
+    /// re-solved on the same terms, where the free geography holds another number of posts. At the observed terms
+    /// v({G}) holds 2 posts, as v(∅) does: those two rows already compare equal posts, and nothing more is solved. At
+    /// the scenario's terms the optimised plan holds 4 posts (72 people) against 2 with the observed geography; the
+    /// shares put all 4 in A (its capacity), 12 people: placement is worth 60, decomposition.csv's row
+    /// `placement_at_scenario_terms`.
+    @Test func placementAtEqualPostsIsReSolvedWhereTheCountsDiffer() throws {
         let scenario = Self.scenario()
         let (outcome, observed) = try Self.decompose(scenario)
-        let atObserved = try #require(outcome.placementAtObservedTerms?.evaluation)
-        #expect(atObserved.territory("A")?.posts == 2 && atObserved.territory("B")?.posts == 0)
-        #expect(atObserved.coverage == 12 && atObserved.stateCostEUR <= 24_000)
-        #expect(atObserved.territories.allSatisfy { ($0.postsByOption["long"] ?? 0) == 0 })
+        #expect(outcome.solved[1].evaluation?.posts == outcome.solved[0].evaluation?.posts)
+        #expect(outcome.placementAtObservedTerms == nil)
         let atScenario = try #require(outcome.placementAtScenarioTerms?.evaluation)
         #expect(atScenario.territory("A")?.posts == 4 && atScenario.territory("B")?.posts == 0)
         #expect(atScenario.coverage == 12)
+        #expect(outcome.placementAtScenarioTerms?.combination == Decomposition.Combination([.fundingRule, .money]))
         let csv = try #require(DecompositionReport.csv(outcome, scenario: scenario, observed: observed))
-        #expect(csv.contains("people_over_horizon,placement_at_2021_terms,,12.000,,,12.000,72.000"))
+        #expect(!csv.contains("placement_at_2021_terms"))
         #expect(csv.contains("people_over_horizon,placement_at_scenario_terms,,60.000,,,12.000,72.000"))
     }
 

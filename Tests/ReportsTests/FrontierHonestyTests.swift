@@ -70,16 +70,17 @@ import Testing
         ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(text.contains("The highest floor is pinned by `68`"))
-        #expect(!text.contains("No département at the smallest coverage"))
-        // Nothing pins it (a review doubled every capacity): said too, not left out.
-        let shared = [
-            points[0], Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000_000, objective: 1),
-        ]
-        let free = AnalysesReport.frontierSection(shared, mipGap: 1e-4).joined(separator: "\n")
+        #expect(!text.contains("no département at the smallest coverage"))
+        // Nothing pins it (a review doubled every capacity): said too, not left out, where the top point looked.
+        var top = Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000_000, objective: 1)
+        let unchecked = AnalysesReport.frontierSection([points[0], top], mipGap: 1e-4).joined(separator: "\n")
+        #expect(!unchecked.contains("pinned by") && !unchecked.contains("no département at the smallest coverage"))
+        top.pinsChecked = true
+        let free = AnalysesReport.frontierSection([points[0], top], mipGap: 1e-4).joined(separator: "\n")
         #expect(!free.contains("pinned by"))
         #expect(
             free.contains(
-                "No département at the smallest coverage holds every post its hosts or its cap allow: what holds the highest floor is what they share (the money, the posts, the région caps), not one département's hosts."
+                "In the plan at the highest floor, no département at the smallest coverage holds every post its hosts or its cap allow: what holds that floor is what they share (the money, the posts, the région caps), not one département's hosts."
             ))
     }
 }

@@ -247,18 +247,35 @@ import Testing
         solved[0] = Decomposition.Solved(
             combination: solved[0].combination, plan: solved[0].plan, status: solved[0].status, relativeGap: 0,
             evaluation: solved[0].evaluation, postsClipped: 1)
-        let changed = Decomposition.Outcome(levels: outcome.levels, solved: solved)
+        var changed = Decomposition.Outcome(levels: outcome.levels, solved: solved)
+        // The 2021 shares of the 3 posts (all at A, whose need caps them at 12 a year) re-solved on the same terms: the
+        // post more buys nothing, where the posts go +24, and the two add up to the geography gain (36 − 12).
+        let shares = Self.plan([("a", "full", 3)])
+        changed.placementAtObservedTerms = Decomposition.Solved(
+            combination: .observed, plan: shares, status: "optimal", relativeGap: 0,
+            evaluation: PlanEvaluation(plan: shares, scenario: Self.scenario), postsClipped: 0)
         let lead = try #require(
             DecompositionReport.leadSentence(
                 changed, scenario: Self.scenario, observed: observed, observedName: "2021"))
         // The gain is not credited to placement alone: part of it is the post more.
         #expect(
-            lead.contains("funding rule (`full` only), freeing the geography reaches +")
+            lead.contains("funding rule (`full` only), freeing the geography reaches +24 people a year in post")
                 && !lead.contains("choosing where the posts go"), "\(lead)")
         #expect(
             lead.contains(
-                "against the 2021 posts per département re-solved on the same terms: the same money holds 3 posts there against 2, and those 1 post(s) more, at the first plan's averages (6 people a post a year, 6.0 over 3 years), account for +6 people a year and +6 over 3 years; where the posts go (with the funding months of the posts chosen) accounts for +18 a year and +18 over 3 years.**"
+                "against the 2021 posts per département re-solved on the same terms: the same money holds 3 posts there against 2. The 2021 posts' shares of 3 posts, re-solved on the same terms (optimal, gap 0.0000 %), say what each part buys: the 1 post(s) more, +0 people a year and +0 over 3 years; where the posts go, at 3 posts each, +24 a year and +24 over 3 years.**"
             ), "\(lead)")
+        // Without that re-solve the split is not given, never priced at the average post (a review found that reading
+        // wrong in sign on the default run).
+        var unsplit = changed
+        unsplit.placementAtObservedTerms = nil
+        let plain = try #require(
+            DecompositionReport.leadSentence(
+                unsplit, scenario: Self.scenario, observed: observed, observedName: "2021"))
+        #expect(
+            plain.contains(
+                "the same money holds 3 posts there against 2, and what their number and where they go each buy was not re-solved.**"
+            ) && !plain.contains("averages"), "\(plain)")
         #expect(
             lead.contains(
                 "at the 2021 posts and clipping the 1 post(s) this scenario's floors, caps or hosts cannot hold, together +0."

@@ -185,11 +185,16 @@ public struct CommuneResults: Sendable {
 
     /// Per territory (scenario order): the communes in `flags`, each counted by `weight` (1, or its population).
     func byTerritory(where flags: [Bool], weight: (CommuneInputs.Commune) -> Int) -> [Int] {
+        sumByTerritory(where: flags) { _, commune in Double(weight(commune)) }.map { Int($0.rounded()) }
+    }
+
+    /// The one home of the sums per territory: `weight` of each commune in `flags`, by its position and row.
+    func sumByTerritory(where flags: [Bool], weight: (Int, CommuneInputs.Commune) -> Double) -> [Double] {
         let index = Dictionary(
             uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
-        var result = [Int](repeating: 0, count: scenario.territories.count)
+        var result = [Double](repeating: 0, count: scenario.territories.count)
         for (position, commune) in communes.enumerated() where flags[position] {
-            result[index[commune.territory]!] += weight(commune)
+            result[index[commune.territory]!] += weight(position, commune)
         }
         return result
     }
@@ -217,13 +222,8 @@ public struct CommuneResults: Sendable {
     /// Per territory (scenario order): people in need in the communes in `flags`, rounded to whole people. A white
     /// zone's inhabitants and its people in need are a factor of about 6 apart: a review found only the first given.
     public func needByTerritory(where flags: [Bool]) -> [Int] {
-        let index = Dictionary(
-            uniqueKeysWithValues: scenario.territories.enumerated().map { ($0.element.code, $0.offset) })
         let need = optimised.model.communeNeed
-        var result = [Double](repeating: 0, count: scenario.territories.count)
-        for (position, commune) in communes.enumerated() where flags[position] && position < need.count {
-            result[index[commune.territory]!] += need[position]
-        }
-        return result.map { Int($0.rounded()) }
+        precondition(need.count == communes.count, "one need per commune of the demand table")
+        return sumByTerritory(where: flags) { position, _ in need[position] }.map { Int($0.rounded()) }
     }
 }

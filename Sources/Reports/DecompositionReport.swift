@@ -352,6 +352,14 @@ public enum DecompositionReport {
                     + "This is where the posts go at the scenario's terms, not a part of the Shapley value above, which averages over the orders."
             )
             out.append("")
+        } else if let shared = outcome.placementAtScenarioTerms,
+            let optimised = outcome.solved.first(where: { $0.combination.bits == 7 })?.evaluation
+        {
+            // Its status said wherever it was asked for, as the time budget's list names it.
+            out.append(
+                "Where the posts go alone, at the scenario's terms, was not measured: the re-solve of the \(name) posts' shares of the optimised plan's \(Format.grouped(optimised.posts)) posts ended \(MarkdownText.inline(statusWords(shared)))."
+            )
+            out.append("")
         }
         let clipped = outcome.solved.first { $0.combination.bits == 0 }?.postsClipped ?? 0
         out.append(

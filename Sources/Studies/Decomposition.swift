@@ -219,13 +219,14 @@ public enum Decomposition {
         outcome.renewed = renewed == nil ? nil : results.last
         // The observed shares at the free geography's counts: at the observed terms (the first step) and at the
         // scenario's (the optimised plan), two at a time.
-        // Only where the free geography holds another number of posts than the observed one on the same terms:
-        // otherwise the two rows already compare plans of equal posts.
+        // Only where the free geography holds another number of posts than the observed one on the same terms
+        // (otherwise the two rows already compare plans of equal posts), and only when every combination has a plan:
+        // the report gives the split, and these beside it, only then.
         let freed = Combination([.geography])
         let counts: [(Combination, Int)] = [freed, .scenario].compactMap { combination in
             let fixed = Combination(bits: combination.bits & ~(1 << Factor.geography.rawValue))
-            guard let posts = outcome.solved[combination.bits].evaluation?.posts,
-                posts != outcome.solved[fixed.bits].evaluation?.posts
+            guard outcome.complete, let posts = outcome.solved[combination.bits].evaluation?.posts,
+                let fixedPosts = outcome.solved[fixed.bits].evaluation?.posts, posts != fixedPosts
             else { return nil }
             return (combination, posts)
         }

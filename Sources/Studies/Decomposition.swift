@@ -217,11 +217,10 @@ public enum Decomposition {
             evaluation: PlanEvaluation(plan: optimised, scenario: base), postsClipped: 0)
         var outcome = Outcome(levels: levels, solved: (solved + [own]).sorted { $0.combination < $1.combination })
         outcome.renewed = renewed == nil ? nil : results.last
-        // The observed shares at the free geography's counts: at the observed terms (the first step) and at the
-        // scenario's (the optimised plan), two at a time.
-        // Only where the free geography holds another number of posts than the observed one on the same terms
-        // (otherwise the two rows already compare plans of equal posts), and only when every combination has a plan:
-        // the report gives the split, and these beside it, only then.
+        // The observed shares at the free geography's counts, at the observed terms (the first step) and at the
+        // scenario's (the optimised plan), two at a time: only where the free geography holds another number of posts
+        // than the observed one on the same terms (otherwise the two rows already compare plans of equal posts), and
+        // only when every combination has a plan (the report gives the split, and these beside it, only then).
         let freed = Combination([.geography])
         let counts: [(Combination, Int)] = [freed, .scenario].compactMap { combination in
             let fixed = Combination(bits: combination.bits & ~(1 << Factor.geography.rawValue))

@@ -150,7 +150,10 @@ public enum DecompositionReport {
             postsNote =
                 ": the same money holds \(Format.grouped(freed.posts)) posts there against \(Format.grouped(fixed.posts)), "
                 + "and what their number and where they go each buy was not re-solved"
-                + (outcome.placementAtObservedTerms.map { " (\(statusWords($0)))" } ?? "")
+                + (outcome.placementAtObservedTerms.map { solved in
+                    solved.evaluation.map { " (the \(name) shares could hold only \(Format.grouped($0.posts)) posts)" }
+                        ?? " (\(statusWords(solved)))"
+                } ?? "")
         }
         // "Choosing where the posts go" only when the two plans hold as many posts: otherwise part or all of the gain
         // is the posts the same money holds elsewhere, and the sentence must not credit placement with it (a review

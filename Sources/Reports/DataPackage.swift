@@ -363,13 +363,15 @@ public enum DataPackage {
                         "Position in the sequential split (geography 1, funding rule 2, money 3).", nullable: true),
                     number(
                         "sequential", unit: "the metric's unit", decimals: 3,
-                        "Gain when the factor is freed in that order."),
+                        "Gain when the factor is freed in that order; on the hosts_within_territories, placement_* and total rows, that row's difference (not part of the split: sum the three factors' rows only)."
+                    ),
                     number(
                         "shapley", unit: "the metric's unit", decimals: 3, "Shapley value of the factor.",
                         nullable: true),
                     number(
                         "shapley_share", unit: "ratio", decimals: 6,
-                        "shapley / the gain over the re-solved 2021 terms.", nullable: true),
+                        "shapley / the gain over the re-solved 2021 terms; empty when that gain is not positive, and on the rows that are not factors.",
+                        nullable: true),
                     number("observed_plan", unit: "the metric's unit", decimals: 3, "The 2021 allocation's figure."),
                     number("optimised_plan", unit: "the metric's unit", decimals: 3, "The optimised plan's figure."),
                 ], dynamic: [], primaryKey: ["metric", "factor"], foreignKeys: []),

@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import Scenario
 import Studies
@@ -153,9 +154,7 @@ public enum Tables {
         return "{\n" + body.joined(separator: ",\n") + "\n}\n"
     }
 
-    static func per100k(_ posts: Int, _ population: Int) -> Double {
-        population > 0 ? Double(posts) * 100_000 / Double(population) : 0
-    }
+    static func per100k(_ posts: Int, _ population: Int) -> Double { Equity.per100k(posts, population: population) }
 }
 
 extension CSVWriter.Cell {

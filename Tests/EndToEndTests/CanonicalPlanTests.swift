@@ -1,4 +1,5 @@
 import AllocationModel
+import Baselines
 import Foundation
 import GLPKSolver
 import LinearProgramming
@@ -112,6 +113,22 @@ import Testing
             #expect(summary.contains("seats per département for the 4 posts the solver's plan places"))
             #expect(summary.contains("Σ |posts − seats| = 0 posts"))
         }
+    }
+
+    /// A plan that places no post never reaches the tie-break: money for no post (20,000 € against 24,000 € a post) is
+    /// refused before solving, as infeasible, and so is every scenario whose posts would add nothing (every need or
+    /// weight 0). Should one reach it, the seats for 0 posts are 0 everywhere, so the empty plan is at distance 0.
+    @Test func aPlanThatPlacesNoPostIsRefusedBeforeTheTieBreak() throws {
+        let poor = Self.scenario(
+            needs: [("A", 3000), ("B", 1000)], posts: 4, tieBreak: "webster:need", budgetEUR: 20_000)
+        do {
+            _ = try Self.posts(poor)
+            Issue.record("a scenario with money for no post was solved")
+        } catch {
+            #expect("\(error)".contains("so no post can be funded"))
+        }
+        let seats = try Baselines.seats(for: BaselineSpec(parsing: "webster:need"), scenario: poor, posts: 0)
+        #expect(seats == ["A": 0, "B": 0])
     }
 
     @Test func theTieBreakNeverLowersTheValue() throws {

@@ -414,7 +414,7 @@ public enum DataPackage {
                         "objective", unit: "need-weighted value of coverage", decimals: 3, "Objective of the variant.",
                         nullable: true),
                     number("coverage", unit: "people", decimals: 1, "Coverage of the variant.", nullable: true),
-                    text("territory", "Territory code."),
+                    text("territory_code", "Territory. " + code),
                     integer(
                         "posts_base", unit: "posts",
                         "Posts of the territory in the main solve's own plan, before the tie-break chose the published one."

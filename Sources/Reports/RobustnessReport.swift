@@ -7,7 +7,7 @@ public enum RobustnessReport {
     /// One row per variant and territory: the variant's posts against the run's plan.
     public static func csv(_ report: Robustness.Report) -> String {
         var writer = CSVWriter(columns: [
-            "variant", "key", "value", "status", "gap", "objective", "coverage", "territory",
+            "variant", "key", "value", "status", "gap", "objective", "coverage", "territory_code",
             "posts_base", "posts", "delta",
         ])
         for row in report.rows {

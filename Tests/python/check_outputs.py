@@ -107,7 +107,7 @@ FRONTIER = {
 }
 ROBUSTNESS = {
     "variant": (STR, False), "key": (STR, False), "value": (FLOAT, False), "status": (STR, False), "gap": (FLOAT, True),
-    "objective": (FLOAT, True), "coverage": (FLOAT, True), "territory": (STR, False), "posts_base": (INT, False),
+    "objective": (FLOAT, True), "coverage": (FLOAT, True), "territory_code": (STR, False), "posts_base": (INT, False),
     "posts": (NULLABLE_INT, True), "delta": (NULLABLE_INT, True),
 }
 OPTIONAL_FILES = {"plans.csv": PLANS, "comparison.csv": COMPARISON, "sensitivity.csv": SENSITIVITY, "frontier.csv": FRONTIER,

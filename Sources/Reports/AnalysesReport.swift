@@ -92,30 +92,33 @@ public enum AnalysesReport {
         row.status == SolveStatus.optimal.rawValue || (row.relativeGap.map { $0 <= mipGap } ?? false)
     }
 
-    /// The frontier table, then one sentence on what raising the floor costs. `mipGap` is the
-    /// solver's tolerance: a change of coverage within it is reported as no change. With `published` (the run's own
-    /// plan), one more sentence sets the highest floor's plan beside it (a review did the arithmetic by hand: every
-    /// département at 21.1 % or more for 0.54 % of the value).
+    /// The frontier table, then one sentence on what raising the floor costs in value of coverage, the plan's own aim.
+    /// `mipGap` is the solver's tolerance: a change of value within it is reported as no change. With `published` (the
+    /// run's own plan), one more sentence sets the highest floor's plan beside it (a review did the arithmetic by hand:
+    /// every département at 21.1 % or more for 0.54 % of the value).
     public static func frontierSection(
         _ points: [Frontier.Point], mipGap: Double = 0, published: PlanEvaluation? = nil
     ) -> [String] {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.fixed(abs(value), decimals: 1) }
+        func signedPeople(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
         var out = [
             "## Efficiency against equity", "",
-            "Each row maximises the people accompanied while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost total coverage:",
+            "Each row maximises the value of coverage, the plan's own objective (need-weighted, so it counts where the people are accompanied, not only how many), while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost value:",
             "",
-            "| floor on every département's coverage | smallest coverage reached | people accompanied | value of coverage of that plan | solve |",
+            "| floor on every département's coverage | smallest coverage reached | value of coverage | people accompanied by that plan | solve |",
             "| ---: | ---: | ---: | ---: | --- |",
         ]
         for point in points {
             let solve = point.status + (point.relativeGap.map { ", gap \(Format.percent($0, decimals: 4))" } ?? "")
             out.append(
-                "| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.grouped(point.coverage)) | \(Format.fixed(point.objective, decimals: 1)) | \(MarkdownText.inline(solve)) |"
+                "| \(Format.percent(point.epsilon)) | \(Format.percent(point.minCoverageRatio)) | \(Format.fixed(point.objective, decimals: 1)) | \(Format.grouped(point.coverage)) | \(MarkdownText.inline(solve)) |"
             )
         }
         out.append("")
-        let change = last.coverage - first.coverage
-        let relative = first.coverage > 0 ? change / first.coverage : 0
+        let change = last.objective - first.objective
+        let relative = first.objective > 0 ? change / first.objective : 0
+        let people = last.coverage - first.coverage
         let raising =
             "Raising the floor on every département's coverage from \(Format.percent(first.epsilon)) to \(Format.percent(last.epsilon)) (the highest reached)"
         // "Within the tolerance" only when every point's own solve reached its gap; a point a limit stopped is said so.
@@ -123,24 +126,24 @@ public enum AnalysesReport {
         let widest = points.compactMap(\.relativeGap).max() ?? mipGap
         if !stopped.isEmpty {
             out.append(
-                "\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(Format.percent(relative, decimals: 3))) and the people accompanied by \(signedPeople(people)); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
             )
         } else if abs(relative) <= 2 * max(mipGap, widest) {
             out.append(
-                "\(raising) changes the people accompanied by \(change >= 0 ? "+" : "")\(Format.grouped(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable coverage."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable value (people accompanied: \(signedPeople(people)))."
             )
         } else {
             out.append(
-                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) people accompanied (\(Format.percent(relative, decimals: 3)))."
+                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.fixed(abs(change), decimals: 1)) of the value of coverage (\(Format.percent(relative, decimals: 3))), and changes the people accompanied by \(signedPeople(people))."
             )
         }
-        // Each point maximises the people accompanied above its floor; plans that tie on it may differ in their
+        // Each point maximises the value above its floor; plans that tie on it may differ in their
         // smallest coverage, so that column need not rise with the floor (a review read a fall as a contradiction).
         let falls = zip(points, points.dropFirst()).filter { $1.minCoverageRatio < $0.minCoverageRatio - 1e-9 }
         if let fall = falls.first {
             out.append("")
             out.append(
-                "The smallest coverage reached is that of the plan found at each floor, one among the plans that reach its people accompanied: it is at least the floor, but need not rise with it (at the floor of \(Format.percent(fall.1.epsilon)) it is \(Format.percent(fall.1.minCoverageRatio)), against \(Format.percent(fall.0.minCoverageRatio)) at \(Format.percent(fall.0.epsilon)))."
+                "The smallest coverage reached is that of the plan found at each floor, one among the plans that reach its value of coverage: it is at least the floor, but need not rise with it (at the floor of \(Format.percent(fall.1.epsilon)) it is \(Format.percent(fall.1.minCoverageRatio)), against \(Format.percent(fall.0.minCoverageRatio)) at \(Format.percent(fall.0.epsilon)))."
             )
         }
         if let published, published.coverage > 0, published.objective > 0 {

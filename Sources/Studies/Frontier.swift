@@ -3,16 +3,20 @@ import Foundation
 import LinearProgramming
 import Scenario
 
-/// The efficiency–equity frontier: people covered against the smallest coverage ratio, by an
-/// ε-constraint sweep (maximise coverage while every territory's ratio stays at or above ε).
+/// The efficiency–equity frontier: the value of coverage against the smallest coverage ratio, by an ε-constraint sweep
+/// (maximise the run's own objective while every territory's ratio stays at or above ε). The value, not the people
+/// accompanied: a post accompanies as many people wherever it goes, so people barely depend on geography and a frontier
+/// in people showed equity as nearly free (a review); the value counts where the people are, need-weighted and concave,
+/// so it measures what a floor on the least covered costs the plan's own aim.
 public enum Frontier {
     public struct Point: Sendable, Hashable {
         /// The floor imposed on every territory's coverage ratio.
         public let epsilon: Double
         /// The smallest coverage ratio the plan actually reaches (≥ epsilon).
         public let minCoverageRatio: Double
+        /// People accompanied by the plan (over the horizon), for comparison.
         public let coverage: Double
-        /// The default objective (value of coverage) of the same plan, for comparison.
+        /// The value of coverage of the plan: what the point maximises.
         public let objective: Double
         /// The point's own solve: its status (`optimal` within the gap, `feasible` when a limit stopped it) and gap.
         public var status: String = "optimal"
@@ -54,7 +58,7 @@ public enum Frontier {
     /// The max-min solve starts from the primal heuristic's plan under coverage floors at the relaxation's z (when it
     /// repairs them, that plan is within the gap of the relaxation and proven at the root), else from `start`, the
     /// run's own plan. The top point (ε ≈ z*) is solved first: its plan is feasible for every lower ε, so it starts
-    /// the others, which then never report less coverage than it. Every point also gets the heuristic's plan under its
+    /// the others, which then never report less value than it. Every point also gets the heuristic's plan under its
     /// own floor (`StagedSolve`'s `heuristicStarts`). `width` is how many of the remaining points are solved at once.
     public static func sweep(
         scenario: Scenario, solver: any LinearSolver, options: SolverOptions, points: Int = 5,
@@ -90,19 +94,19 @@ public enum Frontier {
     /// A solved point: its plan's values and the best bound its solves proved (nil when none did).
     typealias Solved = (point: Point, values: [Double], bound: Double?)
 
-    /// A plan found at a higher floor keeps every lower floor, so a point whose own plan covers fewer people than a
-    /// higher point's (both within the gap) takes that plan, measured against its own bound: coverage never rises with
-    /// ε, and the point's gap only narrows.
+    /// A plan found at a higher floor keeps every lower floor, so a point whose own plan is worth less than a higher
+    /// point's (both within the gap) takes that plan, measured against its own bound: the value never rises with ε, and
+    /// the point's gap only narrows. Bounds are in the plan's units (`PlanEvaluation.objective`).
     static func monotone(_ solved: [Solved], mipGap: Double) -> [Point] {
         var result: [Point] = []
         var best: Point?
         for (point, _, bound) in solved.sorted(by: { $0.point.epsilon > $1.point.epsilon }) {
-            guard let higher = best, higher.coverage > point.coverage + 1e-6 else {
+            guard let higher = best, higher.objective > point.objective + 1e-6 else {
                 result.append(point)
-                best = best.map { $0.coverage >= point.coverage ? $0 : point } ?? point
+                best = best.map { $0.objective >= point.objective ? $0 : point } ?? point
                 continue
             }
-            let gap = bound.map { SolveResult.relativeGap(objective: higher.coverage, bound: $0) } ?? point.relativeGap
+            let gap = bound.map { SolveResult.relativeGap(objective: higher.objective, bound: $0) } ?? point.relativeGap
             let proven = point.status == SolveStatus.optimal.rawValue || (gap.map { $0 <= mipGap } ?? false)
             var taken = Point(
                 epsilon: point.epsilon, minCoverageRatio: higher.minCoverageRatio, coverage: higher.coverage,
@@ -132,17 +136,17 @@ public enum Frontier {
             options: options, seconds: seconds)
     }
 
-    /// The most coverage with every territory's ratio at or above ε: the point and its plan's values.
+    /// The most value of coverage with every territory's ratio at or above ε: the point, its plan's values and the best
+    /// bound proven, in the plan's units (the solver's value × `objectiveScale`).
     static func solve(
         model: AllocationModel, epsilon: Double, scenario: Scenario, solver: any LinearSolver,
         options: SolverOptions, start: [Double], namingPins: Bool = false
     ) throws -> Solved? {
-        // GLPK's branch-and-bound does not take the start as its incumbent, so on its own it runs to the limit even
-        // when its bound has come within the gap of the start. So the point is solved in slices (500 branch-and-bound
-        // nodes, then twice as many each time), each started from the best plan so far, and stops as soon as that plan
-        // is within the gap of the smallest bound proven. A slice that moves neither the plan nor the bound ends the
-        // point early, reported as stopped by a limit (`feasible`) with its gap: on the default scenario such a bound
-        // (a fraction of a post over the integer optimum, which HiGHS proves) did not move in 60 s and 22,000 nodes.
+        // A point may not close within one search (when it maximised people, a bound a fraction of a post over the
+        // integer optimum did not move in 60 s and 22,000 nodes on the default scenario). So the point is solved in
+        // slices (500 branch-and-bound nodes, then twice as many each time), each started from the best plan so far,
+        // and stops as soon as that plan is within the gap of the smallest bound proven. A slice that moves neither
+        // the plan nor the bound ends the point early, reported as stopped by a limit (`feasible`) with its gap.
         // Slices are counted in nodes, not seconds, so that two identical runs stop at the same node and publish the
         // same bound and gap on any machine; the point's time limit stays as the outer cap. (The split by territories,
         // `StagedSolve.byTerritories`, is left out: within a point's 5 s it made a debug build's run depend on timing.)
@@ -158,7 +162,7 @@ public enum Frontier {
             sliced.nodeLimit = nodes
             let began = Date()
             let outcome = try StagedSolve.solve(
-                model: model, scenario: scenario, stages: [.coverage], solver: solver,
+                model: model, scenario: scenario, stages: [.value], solver: solver,
                 options: sliced, minRatioFloor: epsilon, start: current, heuristicStarts: heuristic,
                 byTerritories: false)
             remaining -= Date().timeIntervalSince(began)
@@ -213,6 +217,6 @@ public enum Frontier {
             objective: evaluation.objective,
             status: status, relativeGap: gap, pinnedBy: pins)
         point.pinsChecked = namingPins
-        return (point, values, bound.isFinite ? bound : nil)
+        return (point, values, bound.isFinite ? bound * model.objectiveScale : nil)
     }
 }

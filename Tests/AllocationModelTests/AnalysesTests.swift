@@ -108,7 +108,8 @@ import Testing
         #expect(!again.result.log.contains("MIP start ignored"))
     }
 
-    /// Raising the floor on the smallest ratio never increases coverage, and every point honours its floor.
+    /// Raising the floor on the smallest ratio never increases the value of coverage (what each point maximises), and
+    /// every point honours its floor.
     @Test func frontierIsMonotone() throws {
         let scenario = Fixtures.scenario(
             places: [.init(code: "A", need: 2400), .init(code: "B", need: 480), .init(code: "C", need: 96)],
@@ -120,7 +121,7 @@ import Testing
         let points = try Frontier.sweep(scenario: scenario, solver: GLPKSolver(), options: options, points: 5)
         #expect(points.count == 5)
         for (previous, next) in zip(points, points.dropFirst()) {
-            #expect(next.coverage <= previous.coverage + 1e-6)
+            #expect(next.objective <= previous.objective + 1e-6)
             #expect(next.epsilon > previous.epsilon)
         }
         for point in points { #expect(point.minCoverageRatio >= point.epsilon - 1e-9) }

@@ -69,19 +69,20 @@ import Testing
         #expect(points.allSatisfy { $0.status == "optimal" })
     }
 
-    /// A plan found at a higher floor keeps every lower floor: the lower point (100 people, its own bound 110, stopped
-    /// at a limit) takes the higher point's plan (105 people) and is measured against its own bound, (110 − 105) / 105
-    /// = 4.8 % ≤ the 5 % gap: optimal. The higher point is unchanged, and so is a point already covering more.
+    /// A plan found at a higher floor keeps every lower floor: the lower point (worth 100, its own bound 110, stopped
+    /// at a limit) takes the higher point's plan (worth 105) and is measured against its own bound, (110 − 105) / 105 =
+    /// 4.8 % ≤ the 5 % gap: optimal. The higher point is unchanged, and so is a point already worth more. The value of
+    /// coverage decides (what each point maximises), not the people: the higher plan accompanies fewer here.
     @Test func aLowerPointTakesAHigherPointsBetterPlan() {
         let low = Frontier.Point(
-            epsilon: 0, minCoverageRatio: 0.1, coverage: 100, objective: 7, status: "feasible", relativeGap: 0.1)
+            epsilon: 0, minCoverageRatio: 0.1, coverage: 9, objective: 100, status: "feasible", relativeGap: 0.1)
         let high = Frontier.Point(
-            epsilon: 0.2, minCoverageRatio: 0.2, coverage: 105, objective: 9, status: "optimal", relativeGap: 0.01)
+            epsilon: 0.2, minCoverageRatio: 0.2, coverage: 7, objective: 105, status: "optimal", relativeGap: 0.01)
         let top = Frontier.Point(
-            epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90, objective: 8, status: "optimal", relativeGap: 0)
+            epsilon: 0.3, minCoverageRatio: 0.3, coverage: 8, objective: 90, status: "optimal", relativeGap: 0)
         let points = Frontier.monotone([(top, [], 90), (low, [], 110), (high, [], 106)], mipGap: 0.05)
         #expect(points.map(\.epsilon) == [0, 0.2, 0.3])
-        #expect(points[0].coverage == 105 && points[0].minCoverageRatio == 0.2 && points[0].objective == 9)
+        #expect(points[0].objective == 105 && points[0].minCoverageRatio == 0.2 && points[0].coverage == 7)
         #expect(points[0].status == "optimal" && abs(points[0].relativeGap! - 5.0 / 105) < 1e-12)
         #expect(points[1] == high && points[2] == top)
     }

@@ -3,23 +3,24 @@ import Reports
 import Studies
 import Testing
 
-/// The frontier section's closing sentence: a change of coverage within the solver's tolerance is "no cost".
+/// The frontier section's closing sentence: a change of value within the solver's tolerance is "no cost".
 @Suite struct AnalysesReportTests {
     @Test func aFlatFrontierSaysEquityCostsNoCoverage() {
         let points = [
-            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
-            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1),
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000),
+            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 900, objective: 2_000_100),
         ]
-        // +100 / 2,000,000 = 0.005 %, within twice a gap of 0.01 %.
+        // +100 / 2,000,000 = 0.005 %, within twice a gap of 0.01 %: the value measures the cost, not the people.
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(
-            text.contains("from 0.0 % to 18.0 % (the highest reached) changes the people accompanied by +100 (0.005 %)")
+            text.contains(
+                "from 0.0 % to 18.0 % (the highest reached) changes the value of coverage by +100.0 (0.005 %)")
         )
-        #expect(text.contains("equity costs no measurable coverage"))
+        #expect(text.contains("equity costs no measurable value (people accompanied: −100)"))
     }
 
-    /// Plans that tie on people accompanied may differ in their smallest coverage: when that column falls as the floor
-    /// rises (a review: 9.0 % at a floor of 0 %, 5.5 % at 4.5 %), a sentence says why, with the two points.
+    /// Plans that tie on the value of coverage may differ in their smallest coverage: when that column falls as the
+    /// floor rises (a review: 9.0 % at a floor of 0 %, 5.5 % at 4.5 %), a sentence says why, with the two points.
     @Test func aSmallestCoverageThatFallsIsExplained() {
         let points = [
             Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 100_000, objective: 1),
@@ -34,12 +35,15 @@ import Testing
 
     @Test func aSlopedFrontierSaysWhatEquityCosts() {
         let points = [
-            Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 100_000, objective: 1),
-            Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 90_000, objective: 1),
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.1, coverage: 1_000, objective: 100_000),
+            Frontier.Point(epsilon: 0.3, minCoverageRatio: 0.3, coverage: 1_000, objective: 90_000),
         ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
-        #expect(text.contains("from 0.0 % to 30.0 % (the highest reached) costs 10,000 people accompanied (-10.000 %)"))
-        #expect(!text.contains("equity costs no measurable coverage"))
+        #expect(
+            text.contains(
+                "from 0.0 % to 30.0 % (the highest reached) costs 10000.0 of the value of coverage (-10.000 %), and changes the people accompanied by +0"
+            ))
+        #expect(!text.contains("equity costs no measurable value"))
     }
 }
 

@@ -8,14 +8,14 @@ import Testing
 @Suite struct FrontierHonestyTests {
     @Test func aPointStoppedAtItsLimitIsNeverCalledWithinTolerance() {
         let points = [
-            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000),
             Frontier.Point(
-                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 2_000_100, objective: 1,
+                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 2_000_100,
                 status: "feasible", relativeGap: 0.004),
         ]
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(!text.contains("within the solver's tolerance"))
-        #expect(!text.contains("equity costs no measurable coverage"))
+        #expect(!text.contains("equity costs no measurable value"))
         #expect(text.contains("1 of the 2 points stopped at a limit before proving the gap"))
         #expect(text.contains("| feasible, gap 0.4000 % |"))
         let csv = AnalysesReport.frontierCSV(points)
@@ -26,9 +26,10 @@ import Testing
     /// Within tolerance is measured against the widest gap of the points, and said with it.
     @Test func theToleranceIsTheWidestGapOfThePoints() {
         let points = [
-            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1, relativeGap: 0.002),
             Frontier.Point(
-                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_998_000, objective: 1, relativeGap: 0.001),
+                epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000, relativeGap: 0.002),
+            Frontier.Point(
+                epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 1_998_000, relativeGap: 0.001),
         ]
         // −2,000 / 2,000,000 = 0.1 % ≤ 2 × 0.2 %: within the points' own tolerance, though ten times the run's gap.
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")

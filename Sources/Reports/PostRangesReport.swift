@@ -161,6 +161,35 @@ public enum PostRangesReport {
             }
         }
         out.append("")
+        if !widest.isEmpty {
+            out.append(
+                "Every département's range is in the last section of this report, \"Every département's range of posts\"."
+            )
+            out.append("")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The last section of the report: every territory's range, in code order, so that a reader finds the range of
+    /// the one they answer for, not only the widest (a review: the README promised it, the report showed ten).
+    public static func appendix(_ ranges: [PostRanges.Ranges], scenario: Scenario, posts: [String: Int]) -> String {
+        guard ranges.count == 2 else { return "" }
+        let gap = ranges[0], wide = ranges[1]
+        var out = [
+            "## Every département's range of posts", "",
+            "The fewest and the most posts each département can hold in a plan within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (section \"Posts the model forces and posts left free\"; found [bound] where the plans found stop short of the proven bound). "
+                + "The 2021 column is the posts the programme placed: outside a range, every plan within that tolerance changes it.",
+            "",
+            "| département | plan | 2021 | within the gap | within \(Format.percent(wide.tolerance, decimals: 2)) |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for territory in scenario.territories {
+            guard let g = gap.byTerritory[territory.code], let w = wide.byTerritory[territory.code] else { continue }
+            out.append(
+                "| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(posts[territory.code] ?? 0) | \(territory.posts2021.map(String.init) ?? "") | \(shown(g)) | \(shown(w)) |"
+            )
+        }
+        out.append("")
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -89,11 +89,14 @@ extension RunReport {
                 timingDependence: parts.timingDependence)
             + Comparison.markdownSection(
                 parts.compared.rows, scenario: scenario, optimised: "optimised", coverageThreshold: threshold,
-                leftOut: parts.compared.leftOut, decomposition: parts.decomposition, ranges: parts.ranges.first)
+                leftOut: parts.compared.leftOut, decomposition: parts.decomposition, ranges: parts.ranges.first,
+                wider: parts.ranges.count == 2 ? parts.ranges[1] : nil)
             + PostRangesReport.section(parts.ranges, scenario: scenario, posts: posts, mipGap: parts.mipGap)
             + (parts.tieBreakSummary.map { "\n" + $0 } ?? "")
             + "\n" + (parts.waves.map { $0.section + "\n" } ?? "") + sections.joined(separator: "\n") + "\n"
             + (parts.communes.map { "\n" + $0.section } ?? "")
+            + (parts.ranges.count == 2
+                ? "\n" + PostRangesReport.appendix(parts.ranges, scenario: scenario, posts: posts) : "")
         files.append((name: "report.md", content: Data(report.utf8)))
         return files
     }

@@ -176,6 +176,10 @@ public enum DecompositionReport {
         let totalHorizon = horizon[7] - observed.coverage
         let splits = Decomposition.splits(horizon)
         let parts = splits.map { "\(label($0.factor)) \(signed($0.shapley))" }.joined(separator: ", ")
+        // A year in post first, the primary figure (issue 10, item 2): a review read only the horizon's split, where
+        // geography is positive, although a year in post it is negative.
+        let partsYear = Decomposition.splits(perYear).map { "\(label($0.factor)) \(signed($0.shapley))" }
+            .joined(separator: ", ")
         // Host co-financing, which the observed plan may not have had (a review found the optimised plan's €76.45M
         // of it unsaid beside "€200M against €192.05M").
         let hostMoney = outcome.solved.first { $0.combination.bits == 7 }?.evaluation?.hostCostEUR ?? 0
@@ -245,8 +249,8 @@ public enum DecompositionReport {
             : ""
         text +=
             "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "
-            + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation\(renewalWords); \(years), the Shapley split of the gain between the "
-            + "re-solved \(name) terms and the optimised plan gives \(parts)\(hostShare), and choosing hosts within each département at the \(name) posts "
+            + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation\(renewalWords); the Shapley split of the gain between the "
+            + "re-solved \(name) terms and the optimised plan gives, a year in post, \(partsYear), and \(years), \(parts)\(hostShare), and choosing hosts within each département at the \(name) posts "
             + "\(clippedWords(outcome))\(signed(horizon[0] - observed.coverage))."
         return text
     }

@@ -249,9 +249,9 @@ public enum Comparison {
         out.append(method.joined(separator: " ") + " (docs/baselines.md)")
         out.append("")
         out.append(
-            "| plan | objective | posts | State cost | people accompanied | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |"
+            "| plan | objective | posts | State cost | people a year in post | people accompanied \(scenario.parameters.basis.period) | posts per 100,000: min / median / max (Gini) | coverage of need: min / median / max (Gini) | under \(Format.percent(coverageThreshold, decimals: 0)) of need | rules broken | posts moved vs optimised |"
         )
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for row in rows {
             let e = row.evaluation, q = row.equity
             let posts =
@@ -268,7 +268,7 @@ public enum Comparison {
                     $0 == $0.rounded() ? Format.grouped($0) : Format.grouped($0.rounded(.down)) + ".5"
                 } ?? "—"
             out.append(
-                "| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |"
+                "| \(MarkdownText.code(row.name)) | \(Format.fixed(e.objective, decimals: 1)) | \(posts) | \(Format.millions(e.stateCostEUR)) | \(Format.grouped(Decomposition.peoplePerYear(e, scenario: scenario))) | \(Format.grouped(e.coverage)) | \(perHead) | \(coverage) | \(q.territoriesUnderThreshold) | \(row.violations.count) | \(moved) |"
             )
         }
         out.append("")

@@ -29,6 +29,7 @@ public enum ModelExplanationText {
             )
             return parts.joined(separator: "; ")
         }
+        for kind in territory.fullKinds { parts.append("its \(kind) hosts are full") }
         if territory.cofinancingSpent && !next.cofinanced { parts.append("its hosts' co-financing is spent") }
         // Ids, not labels: the scenario's labels are long sentences, its ids short and in the assumptions table.
         var text =

@@ -10,13 +10,15 @@ import Testing
 /// GLPK where one mechanism is, by the proof in each comment, the true reason, and the sentence must name it.
 @Suite struct ModelExplanationTests {
     struct Place { var code: String; var need: Int; var weight = 1.0; var overseas = false }
-    struct Host { var territory: String; var capacity: Int; var cofinancingEUR = 0.0 }
+    struct Host { var territory: String; var capacity: Int; var cofinancingEUR = 0.0; var kind = "public" }
 
     /// One public kind: 1,000 € a month; `full` pays 100 % for 24 months (24 k€ State, 36 k€ overseas), `partial` 50 %
     /// for 36 months (18 k€ State, 18 k€ host). 12 people per post-year: a full post serves 24 people, a partial one
-    /// 36. Linear value; every inhabitant is in need.
+    /// 36. Linear value; every inhabitant is in need. A private kind costs half (12 k€ for 24 months at 100 %); only
+    /// the hosts given that kind have it. `capShare` caps each territory at ⌊share × posts⌋.
     static func scenario(
-        _ places: [Place], _ hosts: [Host], posts: Int, budget: Double, floor: Int = 0, partial: Bool = true
+        _ places: [Place], _ hosts: [Host], posts: Int, budget: Double, floor: Int = 0, partial: Bool = true,
+        capShare: Double = 1
     ) -> Scenario {
         var options = [FundingOption(id: "full", label: "Full", stateShare: 1, months: nil)]
         if partial { options.append(FundingOption(id: "partial", label: "Partial", stateShare: 0.5, months: 36)) }
@@ -24,10 +26,12 @@ import Testing
             name: "explain", title: "Explain", posts: posts, budgetEUR: budget, peoplePerPostYear: 12,
             need: NeedParameters(rate15Plus: 1, rate75Plus: 1, fragilityExponent: 0),
             kinds: [
-                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24)
+                HostKind(id: "public", label: "Public", grantEUR: 24_000, overseasGrantEUR: 36_000, grantMonths: 24),
+                HostKind(id: "private", label: "Private", grantEUR: 12_000, overseasGrantEUR: 18_000, grantMonths: 24),
             ],
             fundingOptions: options,
-            limits: Limits(territoryMinPosts: floor, territoryMaxShare: 1, regionMinPosts: 0, regionMaxShare: 1),
+            limits: Limits(
+                territoryMinPosts: floor, territoryMaxShare: capShare, regionMinPosts: 0, regionMaxShare: 1),
             objective: ObjectiveParameters(exponent: 1, breakpoints: [1]),
             solver: SolverParameters(timeLimitSeconds: 30, mipGap: 0, presolve: true, cuts: true), effective: [])
         let territories = places.map {
@@ -38,7 +42,7 @@ import Testing
         }
         let structures = hosts.enumerated().map {
             HostStructure(
-                id: "h\($0.offset)", name: "Host \($0.offset)", territory: $0.element.territory, kind: "public",
+                id: "h\($0.offset)", name: "Host \($0.offset)", territory: $0.element.territory, kind: $0.element.kind,
                 capacity: $0.element.capacity, cofinancingEUR: $0.element.cofinancingEUR)
         }
         return Scenario(parameters: parameters, territories: territories, structures: structures)
@@ -95,6 +99,43 @@ import Testing
         )
         // The fixed-integer LP's dual of service[A]: one more person served in A is worth its weight, 2.
         #expect(abs((analysis.territories["A"]?.valuePerPerson ?? 0) - 2) < 1e-6)
+    }
+
+    /// At its cap. A (weight 2) and B (weight 1), 10 places each, 4 posts, each territory capped at ⌊0.5 × 4⌋ = 2,
+    /// full only, money ample. An A post is worth 48, a B post 24: A takes its 2 (the cap), B the other 2 (value 96 +
+    /// 48). A has room at its hosts, but its cap stops a third post.
+    @Test func theCapStopsATerritory() throws {
+        let scenario = Self.scenario(
+            [Place(code: "A", need: 1000, weight: 2), Place(code: "B", need: 1000)],
+            [Host(territory: "A", capacity: 10), Host(territory: "B", capacity: 10)],
+            posts: 4, budget: 1_000_000, partial: false, capShare: 0.5)
+        let (analysis, sentences) = try Self.explain(scenario)
+        #expect(analysis.territories["A"]?.posts == 2 && analysis.territories["B"]?.posts == 2)
+        #expect(analysis.territories["A"]?.blocking == ["territory_cap"])
+        #expect(sentences["A"] == "no room for another post: at its cap (2 posts)")
+    }
+
+    /// One kind full, the next post of the other (Mayotte in the default run: its private hosts full, its next post a
+    /// public one). A (weight 1) has a private host with 1 place (12 k€ a post) and a public one with 10 (24 k€); B
+    /// (weight 1.5) a public one. Money for 36 k€, posts ample, full only; every post serves 24 people. The best plan:
+    /// A's private post (24) and one public post in B (36), 60 in all; a public post in A instead of B is worth 24, and
+    /// two public posts cost 48 k€. A's next post can only be public: the sentence names the full private hosts first.
+    @Test func aFullKindOfHostIsNamedBeforeTheNextPost() throws {
+        let scenario = Self.scenario(
+            [Place(code: "A", need: 1000), Place(code: "B", need: 1000, weight: 1.5)],
+            [
+                Host(territory: "A", capacity: 1, kind: "private"), Host(territory: "A", capacity: 10),
+                Host(territory: "B", capacity: 10),
+            ],
+            posts: 10, budget: 36_000, partial: false)
+        let (analysis, sentences) = try Self.explain(scenario)
+        #expect(analysis.territories["A"]?.posts == 1 && analysis.territories["B"]?.posts == 1)
+        #expect(analysis.territories["A"]?.fullKinds == ["private"])
+        #expect(analysis.territories["B"]?.fullKinds == [])
+        #expect(
+            sentences["A"]?.hasPrefix(
+                "its private hosts are full; next post (full, public host): +24.0 value for 24,000 € of State money, less than its price"
+            ) == true, "\(sentences["A"] ?? "")")
     }
 
     /// Co-financing money spent. 3 posts, money ample. A (weight 1, no co-financing): a full post adds 24. C (weight

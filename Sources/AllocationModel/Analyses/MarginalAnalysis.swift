@@ -39,6 +39,11 @@ public enum MarginalAnalysis {
         public let blocking: [String]
         /// True when every co-financed option is stopped (some by their hosts' money or slots) while a post still fits.
         public let cofinancingSpent: Bool
+        /// Kinds of host whose structures here are full (every option of the kind stopped by its capacity) while a post
+        /// of another kind still fits: the resource that leaves the next post to the other kind (a review: Mayotte's
+        /// private hosts full, its next post a dearer public one, unsaid). Empty when no post fits (`blocking` says
+        /// it).
+        public let fullKinds: [String]
         /// All need covered: one more post reaches no one.
         public let needCovered: Bool
         /// Value of one more person served here, from the fixed-integer LP (nil when it did not solve).
@@ -127,6 +132,7 @@ public enum MarginalAnalysis {
             var blocking = Set<String>()
             var cofinancingSpent = false
             var cofinancedOpen = false
+            var kindsStopped = Set<String>(), kindsOpen = Set<String>()
             var best: NextPost?
             for decision in decisionsByTerritory[code] ?? [] {
                 let column = decision.variable.index
@@ -155,6 +161,8 @@ public enum MarginalAnalysis {
                                 ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
                     }
                 }
+                if stops.contains("host_capacity") { kindsStopped.insert(decision.kind) }
+                if stops.isEmpty { kindsOpen.insert(decision.kind) }
                 if !stops.isEmpty {
                     blocking.formUnion(stops)
                     if decision.hostCostEUR > 0 && stops.contains("cofinancing") { cofinancingSpent = true }
@@ -184,6 +192,7 @@ public enum MarginalAnalysis {
                 code: code, posts: Int(plan[postsVariable.index].rounded()), floor: floor,
                 blocking: best == nil ? blocking.sorted() : [],
                 cofinancingSpent: best != nil && cofinancingSpent && !cofinancedOpen,
+                fullKinds: best != nil ? kindsStopped.subtracting(kindsOpen).sorted() : [],
                 needCovered: need > 0 ? coverage >= need - 1e-6 : true, valuePerPerson: valuePerPerson,
                 postPrice: postPrice, next: best)
         }

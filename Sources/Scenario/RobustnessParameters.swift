@@ -81,14 +81,43 @@ extension RobustnessParameters {
         for structure in structures { if let t = index[structure.territory] { baseRoom[t] += structure.capacity } }
         let floors = territories.map { max(limits.territoryMinPosts, $0.minPosts ?? 0) }
         if floors.reduce(0, +) > parameters.posts || zip(floors, baseRoom).contains(where: { $0 > $1 }) { return [] }
-        var problems: [(String, String)] = []
-        for factor in capacityFactors {
+        func room(_ factor: Double) -> [Int] {
             var room = [Int](repeating: 0, count: territories.count)
             for structure in structures {
                 if let t = index[structure.territory] {
                     room[t] += Self.scaled(capacity: structure.capacity, by: factor)
                 }
             }
+            return room
+        }
+        func holds(_ factor: Double) -> Bool {
+            let room = room(factor)
+            var regionRoom: [String: Int] = [:]
+            for (t, territory) in territories.enumerated() {
+                if floors[t] > room[t] { return false }
+                regionRoom[territory.regionCode, default: 0] += min(
+                    room[t], min(shareCap, territory.maxPosts ?? Int.max))
+            }
+            return limits.regionMinPosts <= 0 || regionRoom.values.allSatisfy { $0 >= limits.regionMinPosts }
+        }
+        // The smallest factor, to the hundredth above, that keeps every floor: the room only grows with the factor and
+        // the scenario's own capacities (factor 1) hold them, so a bisection finds it (a review asked for the allowed
+        // range, as every other refused value gives).
+        lazy var raise: String = {
+            guard holds(1) else { return "raise the factor" }
+            var low = 0.0, high = 1.0
+            for _ in 0..<40 {
+                let middle = (low + high) / 2
+                if holds(middle) { high = middle } else { low = middle }
+            }
+            var hundredths = Int((high * 100).rounded(.up))
+            while hundredths < 100 && !holds(Double(hundredths) / 100) { hundredths += 1 }
+            return
+                "raise the factor to at least \(String(format: "%.2f", Double(hundredths) / 100)) (the smallest that keeps every floor)"
+        }()
+        var problems: [(String, String)] = []
+        for factor in capacityFactors {
+            let room = room(factor)
             var regionRoom: [String: Int] = [:]
             for (t, territory) in territories.enumerated() {
                 let floor = max(limits.territoryMinPosts, territory.minPosts ?? 0)
@@ -100,7 +129,7 @@ extension RobustnessParameters {
                             key,
                             "'\(key)': at factor \(factor) the host structures of territory \(territory.code) (\(territory.name)) "
                                 + "can take \(room[t]) posts, below its floor of \(floor): that end of the range makes the base scenario infeasible; "
-                                + "raise the factor or lower the floor"
+                                + "\(raise) or lower the floor"
                         ))
                 }
             }
@@ -110,7 +139,7 @@ extension RobustnessParameters {
                         (
                             key,
                             "'\(key)': at factor \(factor) région \(region) can take \(posts) posts, below the région floor of "
-                                + "\(limits.regionMinPosts): that end of the range makes the base scenario infeasible; raise the factor or lower the floor"
+                                + "\(limits.regionMinPosts): that end of the range makes the base scenario infeasible; \(raise) or lower the floor"
                         ))
                 }
             }

@@ -186,11 +186,20 @@ import Testing
                         "'robustness.capacity_factors': at factor 0.5 the host structures of territory 23 (Creuse) can take 11 posts, below its floor of 12"
                     )
                 })
+            // The allowed range, as every other refused value gives: the smallest factor that keeps every floor, to the
+            // hundredth, accepted, and a hundredth less refused.
+            #expect(
+                error.diagnostics.contains {
+                    $0.message.contains(
+                        "raise the factor to at least 0.67 (the smallest that keeps every floor) or lower the floor")
+                })
         }
-        let accepted = try ScenarioLoader.load(
-            Self.defaultScenario,
-            overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: "1,2")])
-        #expect(accepted.parameters.robustness.capacityFactors == [1, 2])
+        for (factors, accepted) in [("1,2", true), ("0.67,2", true), ("0.66,2", false)] {
+            let loaded = try? ScenarioLoader.load(
+                Self.defaultScenario,
+                overrides: [floor, ParameterOverride(key: "robustness.capacity_factors", value: factors)])
+            #expect((loaded != nil) == accepted, "\(factors)")
+        }
     }
 
     /// Out of range or too many values: exit 78 with the key.

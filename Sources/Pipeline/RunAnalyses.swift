@@ -65,7 +65,10 @@ enum RunAnalyses {
                 output.files.append((name: "frontier.csv", content: Data(AnalysesReport.frontierCSV(points).utf8)))
                 output.sections.append(
                     AnalysesReport.frontierSection(
-                        points, mipGap: options.mipGap, published: outcome.record.evaluation
+                        points, mipGap: options.mipGap, published: outcome.record.evaluation,
+                        capacityBounds: (results.robustness?.rows ?? []).compactMap { row in
+                            row.highestFloorBound.map { (row.label, $0) }
+                        }, baseBound: results.robustness?.baseHighestFloorBound
                     ).joined(separator: "\n"))
             }
         } catch let error as ScenarioError {

@@ -96,8 +96,12 @@ public enum AnalysesReport {
     /// `mipGap` is the solver's tolerance: a change of value within it is reported as no change. With `published` (the
     /// run's own plan), one more sentence sets the highest floor's plan beside it (a review did the arithmetic by hand:
     /// every département at 21.1 % or more for 0.54 % of the value).
+    /// `capacityBounds`: the max-min relaxation's bound on the highest floor under each capacity variant of the
+    /// robustness analysis, and `baseBound` the scenario's own (`Frontier.highestFloorBound`): how far the highest
+    /// floor rests on the hosts' capacities, a guess.
     public static func frontierSection(
-        _ points: [Frontier.Point], mipGap: Double = 0, published: PlanEvaluation? = nil
+        _ points: [Frontier.Point], mipGap: Double = 0, published: PlanEvaluation? = nil,
+        capacityBounds: [(label: String, bound: Double)] = [], baseBound: Double? = nil
     ) -> [String] {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
         func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.fixed(abs(value), decimals: 1) }
@@ -173,6 +177,17 @@ public enum AnalysesReport {
             out.append(
                 "In the plan at the highest floor, no département at the smallest coverage holds every post its hosts or its cap allow: what holds that floor is what they share (the money, the posts, the région caps), not one département's hosts."
             )
+        }
+        if !capacityBounds.isEmpty {
+            let parts = capacityBounds.map { "\(Format.percent($0.bound)) with \(MarkdownText.inline($0.label))" }
+            out.append("")
+            out.append(
+                "The highest floor rests on the hosts' capacities, a guess of this scenario (its SOURCES.md). The max-min relaxation, which no plan's floor exceeds, bounds it at "
+                    + (baseBound.map {
+                        "\(Format.percent($0)) as written (where \(Format.percent(last.minCoverageRatio)) is reached), "
+                    } ?? "")
+                    + parts.joined(separator: ", ")
+                    + " (the robustness analysis's capacity variants; their max-min is not solved).")
         }
         out.append("")
         return out

@@ -50,6 +50,10 @@ public enum Robustness {
         public let stateCostEUR: Double?
         /// Posts per territory, nil without a verified plan.
         public let territoryPosts: [Int]?
+        /// The max-min relaxation's bound on the highest floor under this variant (capacity variants, when the scenario
+        /// draws a frontier; `Frontier.highestFloorBound`). The highest floor rests on the hosts' capacities, a guess
+        /// (a review: doubled capacities move it from 21.1 % to 25.5 %, unsaid).
+        public var highestFloorBound: Double? = nil
     }
 
     /// The whole analysis: the base plan, the variants and what survives them.
@@ -67,6 +71,9 @@ public enum Robustness {
         /// The base plan is the main solve's own, before the tie-break chose the published one (the variants are
         /// solved the same way, by the objective alone).
         public var againstSolverOwnPlan = false
+        /// The max-min relaxation's bound on the scenario's own highest floor, beside the capacity variants' (nil
+        /// without them).
+        public var baseHighestFloorBound: Double?
         /// The posts each territory can hold in a plan of the scenario within the MIP gap (the run's ranges: outer
         /// bounds, and the plans found at their ends), when computed. A variant's posts between the plans found are
         /// posts the scenario itself could have chosen: not an effect of the guess (a review found all 7 "moves" of
@@ -266,6 +273,7 @@ public enum Robustness {
         solver: any LinearSolver, options: SolverOptions
     ) throws -> Report {
         let list = variants(of: scenario)
+        let frontier = scenario.parameters.comparison.frontierPoints >= 2
         let options = variantOptions(options, count: list.count)
         var known: [String: Double] = [:]
         for (variable, value) in zip(baseModel.program.variables, baseValues) { known[variable.name] = value }
@@ -291,16 +299,26 @@ public enum Robustness {
                 return failed("rejected")
             }
             let evaluation = PlanEvaluation(plan: plan, scenario: variant.scenario)
-            return Row(
+            var row = Row(
                 guess: variant.guess, value: variant.value, label: variant.label, status: result.status.rawValue,
                 relativeGap: result.relativeGap, objective: evaluation.objective, coverage: evaluation.coverage,
                 posts: evaluation.posts, stateCostEUR: evaluation.stateCostEUR,
                 territoryPosts: evaluation.territories.map(\.posts))
+            if frontier, variant.guess == .capacity {
+                row.highestFloorBound = Frontier.highestFloorBound(
+                    scenario: variant.scenario, solver: solver, options: options)
+            }
+            return row
         }
-        return Report(
+        var report = Report(
             codes: base.territories.map(\.code), names: scenario.territories.map(\.name),
             basePosts: base.territories.map(\.posts), posts2021: scenario.territories.map(\.posts2021),
             baseObjective: base.objective, baseCoverage: base.coverage, rows: rows,
             movedPosts: scenario.parameters.robustness.movedPosts)
+        if rows.contains(where: { $0.highestFloorBound != nil }) {
+            report.baseHighestFloorBound = Frontier.highestFloorBound(
+                scenario: scenario, solver: solver, options: options)
+        }
+        return report
     }
 }

@@ -64,6 +64,27 @@ import Testing
             !AnalysesReport.frontierSection(points("optimal"), mipGap: 1e-4).joined().contains("Against the published"))
     }
 
+    /// The highest floor's bound under each capacity variant, beside the scenario's own (a review: doubling every
+    /// capacity moves the highest floor from 21.1 % to 25.5 %, unsaid).
+    @Test func theHighestFloorsBoundUnderTheCapacityGuessesIsSaid() {
+        let points = [
+            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000),
+            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 1_990_000),
+        ]
+        let text = AnalysesReport.frontierSection(
+            points, mipGap: 1e-4,
+            capacityBounds: [
+                (label: "host capacities × 0.5", bound: 0.12), (label: "host capacities × 2", bound: 0.256),
+            ],
+            baseBound: 0.181
+        ).joined(separator: "\n")
+        #expect(
+            text.contains(
+                "The max-min relaxation, which no plan's floor exceeds, bounds it at 18.1 % as written (where 18.0 % is reached), 12.0 % with host capacities × 0.5, 25.6 % with host capacities × 2 (the robustness analysis's capacity variants; their max-min is not solved)."
+            ), "\(text)")
+        #expect(!AnalysesReport.frontierSection(points, mipGap: 1e-4).joined().contains("capacity variants"))
+    }
+
     @Test func theTerritoryPinningTheMaxMinIsNamed() {
         let points = [
             Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 2_000_000, objective: 1),

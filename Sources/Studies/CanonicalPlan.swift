@@ -163,7 +163,8 @@ public enum CanonicalPlan {
         } else if let possible = outcome.closestPossible {
             closest =
                 "no plan within the gap is closer than \(possible) posts (proven), so it is at most "
-                + "\(outcome.distanceAfter - possible) posts farther than the closest one"
+                + "\(outcome.distanceAfter - possible) posts farther than the closest one, which may hold other numbers in some départements "
+                + "(within their ranges of posts, when the run computes them)"
                 + (outcome.timing == nil
                     ? " (the search that found it ends at node limits, not on the clock, so the same scenario publishes "
                         + "the same plan on any machine)."

@@ -180,14 +180,24 @@ public enum AnalysesReport {
         }
         if !capacityBounds.isEmpty {
             let parts = capacityBounds.map { "\(Format.percent($0.bound)) with \(MarkdownText.inline($0.label))" }
+            let asWritten =
+                baseBound.map {
+                    "\(Format.percent($0)) as written (where \(Format.percent(last.minCoverageRatio)) is reached), "
+                } ?? ""
+            let bounds = ([baseBound].compactMap { $0 } + capacityBounds.map(\.bound)).map { Format.percent($0) }
+            // Pinned: one territory's hosts hold the floor, so it moves with their capacity, a guess. Not pinned: say
+            // the bounds, and whether they move at all (a review read "rests on the hosts' capacities" right after
+            // "not one département's hosts").
+            let lead =
+                last.pinnedBy.isEmpty
+                ? "Under the robustness analysis's capacity variants, the max-min relaxation, which no plan's floor exceeds, bounds the highest floor at "
+                : "The highest floor rests on the hosts' capacities, a guess of this scenario. The max-min relaxation, which no plan's floor exceeds, bounds it at "
             out.append("")
             out.append(
-                "The highest floor rests on the hosts' capacities, a guess of this scenario (its SOURCES.md). The max-min relaxation, which no plan's floor exceeds, bounds it at "
-                    + (baseBound.map {
-                        "\(Format.percent($0)) as written (where \(Format.percent(last.minCoverageRatio)) is reached), "
-                    } ?? "")
-                    + parts.joined(separator: ", ")
-                    + " (the robustness analysis's capacity variants; their max-min is not solved).")
+                lead + asWritten + parts.joined(separator: ", ")
+                    + (Set(bounds).count == 1
+                        ? ": it does not move with the hosts' capacities."
+                        : " (the robustness analysis's capacity variants; their max-min is not solved)."))
         }
         out.append("")
         return out

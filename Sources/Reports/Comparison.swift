@@ -414,21 +414,60 @@ public enum Comparison {
         }
         out.append("")
         if let wider, wider.tolerance > ranges.tolerance {
-            let stay = deltas.filter { entry in
-                wider.byTerritory[entry.code].map { entry.before < $0.low || entry.before > $0.high } ?? false
+            // A change no plan can avoid at any value: the observed posts beyond what the scenario's hosts and cap
+            // allow, or under its floor (a review: Mayotte's 48 against hosts for 36, counted as "forced within 0.5
+            // %").
+            let territories = Dictionary(uniqueKeysWithValues: scenario.territories.map { ($0.code, $0) })
+            func limits(_ code: String) -> (least: Int, most: Int)? {
+                territories[code].map { territory in
+                    let range = scenario.postRange(of: territory)
+                    return (range.min, min(range.max, scenario.index.capacity(ofTerritory: code)))
+                }
             }
-            let named = stay.prefix(5).map {
-                "\(MarkdownText.inline(names[$0.code] ?? $0.code)) (\(MarkdownText.inline($0.code)))"
+            let impossible = deltas.filter { entry in
+                limits(entry.code).map { entry.before > $0.most || entry.before < $0.least } ?? false
+            }
+            let impossibleCodes = Set(impossible.map(\.code))
+            let stay = deltas.filter { entry in
+                !impossibleCodes.contains(entry.code)
+                    && (wider.byTerritory[entry.code].map { entry.before < $0.low || entry.before > $0.high } ?? false)
+            }
+            func named(
+                _ list: [(code: String, before: Int, after: Int, range: PostRanges.Range, forced: Int)]
+            ) -> String {
+                list.prefix(5).map {
+                    "\(MarkdownText.inline(names[$0.code] ?? $0.code)) (\(MarkdownText.inline($0.code)))"
+                }
+                .joined(separator: ", ") + (list.count > 5 ? ", …" : "")
             }
             let widerTolerance = Format.percent(wider.tolerance, decimals: 2)
-            out.append(
-                "These changes are forced within \(tolerance) of the value only. Within \(widerTolerance) (`comparison.range_tolerance`), "
-                    + (stay.isEmpty
-                        ? "none of the \(deltas.count) is: every département's \(name) posts lie within its range there."
-                        : (stay.count == deltas.count
-                            ? "\(deltas.count == 1 ? "it is" : "all \(deltas.count) are") too (\(named.joined(separator: ", "))\(stay.count > 5 ? ", …" : ""))."
-                            : "\(stay.count) of the \(deltas.count) \(stay.count == 1 ? "is" : "are") (\(named.joined(separator: ", "))\(stay.count > 5 ? ", …" : "")); the \(name) posts of the other \(deltas.count - stay.count) lie within their range there."))
-            )
+            let others = deltas.count - impossible.count
+            var sentence = "These changes are forced within \(tolerance) of the value."
+            if !impossible.isEmpty {
+                let detail =
+                    impossible.prefix(5).compactMap { entry in
+                        limits(entry.code).map {
+                            "\(MarkdownText.inline(names[entry.code] ?? entry.code)) (\(MarkdownText.inline(entry.code))): \(entry.before) against "
+                                + (entry.before > $0.most ? "at most \($0.most)" : "at least \($0.least)")
+                        }
+                    }.joined(separator: ", ") + (impossible.count > 5 ? ", …" : "")
+                sentence +=
+                    " \(impossible.count == 1 ? "One" : "\(impossible.count)") of them \(impossible.count == 1 ? "is" : "are") forced whatever the value, the \(name) posts lying beyond what this scenario's hosts, caps or floors allow (\(detail))."
+            }
+            sentence += " Within \(widerTolerance) (`comparison.range_tolerance`), "
+            if others == 0 {
+                sentence += "no other change is forced."
+            } else if stay.isEmpty {
+                sentence +=
+                    "none of the \(impossible.isEmpty ? "" : "other ")\(others) is: their \(name) posts lie within their ranges there."
+            } else if stay.count == others {
+                sentence +=
+                    "\(others == 1 ? "it stays" : "all \(others) \(impossible.isEmpty ? "" : "others ")stay") forced (\(named(stay)))."
+            } else {
+                sentence +=
+                    "\(stay.count) of the \(impossible.isEmpty ? "" : "other ")\(others) \(stay.count == 1 ? "stays" : "stay") forced (\(named(stay))); the \(name) posts of the other \(others - stay.count) lie within their range there."
+            }
+            out.append(sentence)
             out.append("")
         }
         return out

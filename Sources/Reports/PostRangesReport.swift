@@ -175,18 +175,25 @@ public enum PostRangesReport {
     public static func appendix(_ ranges: [PostRanges.Ranges], scenario: Scenario, posts: [String: Int]) -> String {
         guard ranges.count == 2 else { return "" }
         let gap = ranges[0], wide = ranges[1]
+        // The 2021 column only where the scenario has 2021 posts (a review read an empty column under a sentence on
+        // it).
+        let observed = scenario.territories.contains { $0.posts2021 != nil }
         var out = [
             "## Every département's range of posts", "",
-            "The fewest and the most posts each département can hold in a plan within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (section \"Posts the model forces and posts left free\"; found [bound] where the plans found stop short of the proven bound). "
-                + "The 2021 column is the posts the programme placed: outside a range, every plan within that tolerance changes it.",
+            "The fewest and the most posts each département can hold in a plan within the MIP gap (\(Format.percent(gap.tolerance, decimals: 3))) of the optimum's bound, and within \(Format.percent(wide.tolerance, decimals: 2)) (section \"Posts the model forces and posts left free\"; found [bound] where the plans found stop short of the proven bound)."
+                + (observed
+                    ? " The 2021 column is the posts of the 2021 allocation (`posts_2021`): outside a range, every plan within that tolerance changes it."
+                    : ""),
             "",
-            "| département | plan | 2021 | within the gap | within \(Format.percent(wide.tolerance, decimals: 2)) |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| département | plan |\(observed ? " 2021 |" : "") within the gap | within \(Format.percent(wide.tolerance, decimals: 2)) |",
+            "| --- | ---: |\(observed ? " ---: |" : "") ---: | ---: |",
         ]
         for territory in scenario.territories {
             guard let g = gap.byTerritory[territory.code], let w = wide.byTerritory[territory.code] else { continue }
             out.append(
-                "| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(posts[territory.code] ?? 0) | \(territory.posts2021.map(String.init) ?? "") | \(shown(g)) | \(shown(w)) |"
+                "| \(MarkdownText.inline(territory.name)) (\(MarkdownText.inline(territory.code))) | \(posts[territory.code] ?? 0) |"
+                    + (observed ? " \(territory.posts2021.map(String.init) ?? "") |" : "")
+                    + " \(shown(g)) | \(shown(w)) |"
             )
         }
         out.append("")

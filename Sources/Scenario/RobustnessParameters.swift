@@ -104,7 +104,6 @@ extension RobustnessParameters {
         // the scenario's own capacities (factor 1) hold them, so a bisection finds it (a review asked for the allowed
         // range, as every other refused value gives).
         lazy var raise: String = {
-            guard holds(1) else { return "raise the factor" }
             var low = 0.0, high = 1.0
             for _ in 0..<40 {
                 let middle = (low + high) / 2
@@ -115,6 +114,9 @@ extension RobustnessParameters {
             return
                 "raise the factor to at least \(String(format: "%.2f", Double(hundredths) / 100)) (the smallest that keeps every floor)"
         }()
+        // The same for a région floor the scenario's own capacities cannot hold (a review: the factor was blamed,
+        // "raise the factor", which cannot help).
+        if !holds(1) { return [] }
         var problems: [(String, String)] = []
         for factor in capacityFactors {
             let room = room(factor)

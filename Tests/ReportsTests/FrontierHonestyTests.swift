@@ -67,10 +67,10 @@ import Testing
     /// The highest floor's bound under each capacity variant, beside the scenario's own (a review: doubling every
     /// capacity moves the highest floor from 21.1 % to 25.5 %, unsaid).
     @Test func theHighestFloorsBoundUnderTheCapacityGuessesIsSaid() {
-        let points = [
-            Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000),
-            Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 1_990_000),
-        ]
+        var top = Frontier.Point(
+            epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 1_990_000, pinnedBy: ["68"])
+        top.pinsChecked = true
+        let points = [Frontier.Point(epsilon: 0, minCoverageRatio: 0.09, coverage: 1_000, objective: 2_000_000), top]
         let text = AnalysesReport.frontierSection(
             points, mipGap: 1e-4,
             capacityBounds: [
@@ -80,9 +80,25 @@ import Testing
         ).joined(separator: "\n")
         #expect(
             text.contains(
-                "The max-min relaxation, which no plan's floor exceeds, bounds it at 18.1 % as written (where 18.0 % is reached), 12.0 % with host capacities × 0.5, 25.6 % with host capacities × 2 (the robustness analysis's capacity variants; their max-min is not solved)."
+                "The highest floor rests on the hosts' capacities, a guess of this scenario. The max-min relaxation, which no plan's floor exceeds, bounds it at 18.1 % as written (where 18.0 % is reached), 12.0 % with host capacities × 0.5, 25.6 % with host capacities × 2 (the robustness analysis's capacity variants; their max-min is not solved)."
             ), "\(text)")
         #expect(!AnalysesReport.frontierSection(points, mipGap: 1e-4).joined().contains("capacity variants"))
+        // Nothing pins it and the bounds do not move (a review read "rests on the hosts' capacities" right after "not
+        // one département's hosts").
+        var free = Frontier.Point(epsilon: 0.18, minCoverageRatio: 0.18, coverage: 1_000, objective: 1_990_000)
+        free.pinsChecked = true
+        let flat = AnalysesReport.frontierSection(
+            [points[0], free], mipGap: 1e-4,
+            capacityBounds: [
+                (label: "host capacities × 0.5", bound: 0.181), (label: "host capacities × 2", bound: 0.181),
+            ],
+            baseBound: 0.181
+        ).joined(separator: "\n")
+        #expect(!flat.contains("rests on the hosts' capacities"))
+        #expect(
+            flat.contains(
+                "Under the robustness analysis's capacity variants, the max-min relaxation, which no plan's floor exceeds, bounds the highest floor at 18.1 % as written (where 18.0 % is reached), 18.1 % with host capacities × 0.5, 18.1 % with host capacities × 2: it does not move with the hosts' capacities."
+            ), "\(flat)")
     }
 
     @Test func theTerritoryPinningTheMaxMinIsNamed() {

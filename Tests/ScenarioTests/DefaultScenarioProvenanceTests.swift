@@ -202,6 +202,16 @@ import Testing
         }
     }
 
+    /// A région floor the scenario's own hosts cannot hold (Mayotte's hosts take 36 posts, the floor asks 60) is the
+    /// scenario's contradiction, reported as such when the plan is solved, not a fault of the capacity factors: a
+    /// review found six errors blaming factor 0.5, with "raise the factor", which cannot help.
+    @Test func aRegionFloorTheScenarioCannotHoldIsNotBlamedOnTheFactors() throws {
+        let loaded = try ScenarioLoader.load(
+            Self.defaultScenario, overrides: [ParameterOverride(key: "limits.region_min_posts", value: "60")])
+        #expect(loaded.parameters.robustness.capacityFactors.contains(0.5))
+        #expect(loaded.parameters.limits.regionMinPosts == 60)
+    }
+
     /// Out of range or too many values: exit 78 with the key.
     @Test func robustnessAndSpreadKeysHaveRanges() {
         for (key, value, expected) in [

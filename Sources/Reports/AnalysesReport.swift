@@ -104,8 +104,13 @@ public enum AnalysesReport {
         capacityBounds: [(label: String, bound: Double)] = [], baseBound: Double? = nil
     ) -> [String] {
         guard points.count >= 2, let first = points.first, let last = points.last else { return [] }
-        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.fixed(abs(value), decimals: 1) }
-        func signedPeople(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
+        // One sign (U+2212) and grouped digits for every figure of the sentence (a review read "5890.0 (-0.126 %)"
+        // beside "−14,672").
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
+        func signedPeople(_ value: Double) -> String { signed(value) }
+        func signedPercent(_ ratio: Double) -> String {
+            (ratio >= 0 ? "+" : "−") + Format.percent(abs(ratio), decimals: 3)
+        }
         var out = [
             "## Efficiency against equity", "",
             "Each row maximises the value of coverage, the plan's own objective (need-weighted, so it counts where the people are accompanied, not only how many), while every département's coverage of its need stays at or above a floor (ε); the last row's floor is the highest a max-min solve reached. Raising the floor helps the least covered départements and may cost value:",
@@ -130,15 +135,15 @@ public enum AnalysesReport {
         let widest = points.compactMap(\.relativeGap).max() ?? mipGap
         if !stopped.isEmpty {
             out.append(
-                "\(raising) changes the value of coverage by \(signed(change)) (\(Format.percent(relative, decimals: 3))) and the people accompanied by \(signedPeople(people)); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))) and the people accompanied by \(signedPeople(people)); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
             )
         } else if abs(relative) <= 2 * max(mipGap, widest) {
             out.append(
-                "\(raising) changes the value of coverage by \(signed(change)) (\(Format.percent(relative, decimals: 3))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable value (people accompanied: \(signedPeople(people)))."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable value (people accompanied: \(signedPeople(people)))."
             )
         } else {
             out.append(
-                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.fixed(abs(change), decimals: 1)) of the value of coverage (\(Format.percent(relative, decimals: 3))), and changes the people accompanied by \(signedPeople(people))."
+                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) of the value of coverage (\(Format.percent(abs(relative), decimals: 3))), and changes the people accompanied by \(signedPeople(people))."
             )
         }
         // Each point maximises the value above its floor; plans that tie on it may differ in their

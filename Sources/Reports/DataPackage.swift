@@ -444,9 +444,10 @@ public enum DataPackage {
                     integer("step", unit: "step", "Point number."),
                     number("epsilon", unit: "ratio 0–1", decimals: 6, "Floor on every territory's coverage ratio."),
                     number("min_coverage_ratio", unit: "ratio 0–1", decimals: 6, "Smallest ratio reached."),
-                    number("coverage", unit: "people", decimals: 1, "Coverage of that plan."),
+                    number("coverage", unit: "people", decimals: 1, "People accompanied by that plan, for comparison."),
                     number(
-                        "objective", unit: "need-weighted value of coverage", decimals: 3, "Objective of that plan."),
+                        "objective", unit: "need-weighted value of coverage", decimals: 3,
+                        "Value of coverage of that plan: what the point maximises."),
                     text("status", "The point's own solve: optimal (within the gap) or feasible (a limit stopped it)."),
                     number(
                         "gap", unit: "ratio", decimals: 8, "The point's own relative gap, in its stage's units.",

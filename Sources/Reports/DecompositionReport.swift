@@ -251,7 +251,7 @@ public enum DecompositionReport {
             "The optimised plan, \(budgetWords) and every funding option, reaches \(moreOrFewer(totalYear)) people a year in post and "
             + "\(moreOrFewer(totalHorizon)) \(years) than the \(name) allocation\(renewalWords); the Shapley split of the gain between the "
             + "re-solved \(name) terms and the optimised plan gives, a year in post, \(partsYear), and \(years), \(parts)\(hostShare), and choosing hosts within each département at the \(name) posts "
-            + "\(clippedWords(outcome))\(signed(horizon[0] - observed.coverage))."
+            + "\(clippedWords(outcome))\(signed(perYear[0] - Decomposition.peoplePerYear(observed, scenario: scenario))) a year in post and \(signed(horizon[0] - observed.coverage)) \(years)."
         return text
     }
 

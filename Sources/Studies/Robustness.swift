@@ -283,10 +283,17 @@ public enum Robustness {
             let model = AllocationModel(scenario: variant.scenario)
             let values = model.program.variables.map { start[$0.name] ?? 0 }
             let result = try HeuristicFirst.solve(model, solver: solver, options: options.starting(from: values))
+            // An LP of the variant's scenario, whatever its plan's solve gave (a review: a variant whose solve failed
+            // lost its bound).
+            let floorBound =
+                frontier && variant.guess == .capacity
+                ? Frontier.highestFloorBound(scenario: variant.scenario, solver: solver, options: options) : nil
             func failed(_ status: String) -> Row {
-                Row(
+                var row = Row(
                     guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
                     objective: nil, coverage: nil, posts: nil, stateCostEUR: nil, territoryPosts: nil)
+                row.highestFloorBound = floorBound
+                return row
             }
             if !result.hasSolution, result.limitReached == "skipped: no time left" {
                 return failed("skipped: no time left")
@@ -304,10 +311,7 @@ public enum Robustness {
                 relativeGap: result.relativeGap, objective: evaluation.objective, coverage: evaluation.coverage,
                 posts: evaluation.posts, stateCostEUR: evaluation.stateCostEUR,
                 territoryPosts: evaluation.territories.map(\.posts))
-            if frontier, variant.guess == .capacity {
-                row.highestFloorBound = Frontier.highestFloorBound(
-                    scenario: variant.scenario, solver: solver, options: options)
-            }
+            row.highestFloorBound = floorBound
             return row
         }
         var report = Report(

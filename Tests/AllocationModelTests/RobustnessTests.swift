@@ -47,6 +47,34 @@ import Testing
         #expect(report.stableTerritories.isEmpty)
     }
 
+    /// The highest floor's bound under each capacity variant (the max-min relaxation, `Frontier.highestFloorBound`), on
+    /// the hand scenario: at full capacity A's 2 places reach its need (2 × 24 = 48) and so do B's, so z = 1 as written
+    /// and with capacities × 2; × 0.5 leaves A one place, 24 of 48 people: z = 0.5. Only capacity rows get one, only
+    /// with a frontier (`comparison.frontier_points` ≥ 2), and the base's beside them.
+    @Test func theHighestFloorsBoundFollowsTheCapacityVariants() throws {
+        let scenario = Self.scenario()
+        #expect(scenario.parameters.comparison.frontierPoints >= 2)
+        let model = AllocationModel(scenario: scenario)
+        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
+        let base = try GLPKSolver().solve(model.program, options: options)
+        let plan = try PlanSplitter.plan(from: base.values, model: model, scenario: scenario)
+        let report = try Robustness.run(
+            scenario: scenario, basePlan: plan, baseModel: model, baseValues: base.values,
+            solver: GLPKSolver(), options: options)
+        let bounds = report.rows.map(\.highestFloorBound)
+        #expect(bounds.count == 3 && bounds[2] == nil)
+        #expect(abs((bounds[0] ?? 0) - 0.5) < 1e-6 && abs((bounds[1] ?? 0) - 1) < 1e-6, "\(bounds)")
+        #expect(abs((report.baseHighestFloorBound ?? 0) - 1) < 1e-6)
+        // Without a frontier, no bound is computed.
+        var parameters = scenario.parameters
+        parameters.comparison = ComparisonParameters(baselines: [], coverageThreshold: 0.2, frontierPoints: 0)
+        let plain = Scenario(parameters: parameters, territories: scenario.territories, structures: scenario.structures)
+        let without = try Robustness.run(
+            scenario: plain, basePlan: plan, baseModel: model, baseValues: base.values,
+            solver: GLPKSolver(), options: options)
+        #expect(without.rows.allSatisfy { $0.highestFloorBound == nil } && without.baseHighestFloorBound == nil)
+    }
+
     /// Each variant's time: its turn's share of half the limit (6 variants on 2 cores: 3 turns of 60 / 2 / 3 = 10 s);
     /// no limit, no share.
     @Test func eachVariantHasItsTurnsShareOfHalfTheTime() {

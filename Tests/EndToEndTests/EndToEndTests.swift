@@ -49,6 +49,13 @@ struct EndToEndTests {
         let stateCost = try #require((summary["state_cost_eur"] as? NSNumber)?.doubleValue)
         #expect(stateCost > 0 && stateCost <= 200_000_000 + 0.01)
         try E2E.expectStoppedSolvesListed(plainDirectory)
+        // The report's parts this run must carry (issue 10): the frontier measured in value with its highest floor's
+        // bounds under the capacity guesses, and every département's range of posts.
+        let report = try E2E.text(plainDirectory.appendingPathComponent("report.md"))
+        #expect(report.contains("Each row maximises the value of coverage"))
+        #expect(report.contains("The max-min relaxation, which no plan's floor exceeds, bounds"))
+        #expect(report.contains("with host capacities × 0.5") && report.contains("with host capacities × 2"))
+        #expect(report.contains("## Every département's range of posts") && report.contains("| Mayotte (976) |"))
         let manifestData = try #require(files["manifest.json"])
         _ = try #require(
             JSONSerialization.jsonObject(with: manifestData) as? [String: Any],

@@ -14,7 +14,7 @@ import Testing
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(
             text.contains(
-                "from 0.0 % to 18.0 % (the highest reached) changes the value of coverage by +100.0 (0.005 %)")
+                "from 0.0 % to 18.0 % (the highest reached) changes the value of coverage by +100 (+0.005 %)")
         )
         #expect(text.contains("equity costs no measurable value (people accompanied: −100)"))
     }
@@ -41,7 +41,7 @@ import Testing
         let text = AnalysesReport.frontierSection(points, mipGap: 1e-4).joined(separator: "\n")
         #expect(
             text.contains(
-                "from 0.0 % to 30.0 % (the highest reached) costs 10000.0 of the value of coverage (-10.000 %), and changes the people accompanied by +0"
+                "from 0.0 % to 30.0 % (the highest reached) costs 10,000 of the value of coverage (10.000 %), and changes the people accompanied by +0"
             ))
         #expect(!text.contains("equity costs no measurable value"))
     }

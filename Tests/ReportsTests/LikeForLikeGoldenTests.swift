@@ -362,7 +362,7 @@ import Testing
             ) && !plain.contains("averages"), "\(plain)")
         #expect(
             lead.contains(
-                "at the 2021 posts and clipping the 1 post(s) this scenario's floors, caps or hosts cannot hold, together +0."
+                "at the 2021 posts and clipping the 1 post(s) this scenario's floors, caps or hosts cannot hold, together +0 a year in post and +0 over 3 years."
             ))
         #expect(!lead.contains("of which it spends"))
         // An optimised plan that leaves part of the envelope says what it spends (a review read "€0.10M against

@@ -132,7 +132,9 @@ public enum MarginalAnalysis {
             var blocking = Set<String>()
             var cofinancingSpent = false
             var cofinancedOpen = false
-            var kindsStopped = Set<String>(), kindsOpen = Set<String>()
+            // A kind is full when every one of its decisions is stopped by its hosts' capacity (a review: with
+            // per-structure decisions, a host with places but no money is not a full one).
+            var kindsStopped = Set<String>(), kindsNotFull = Set<String>()
             var best: NextPost?
             for decision in decisionsByTerritory[code] ?? [] {
                 let column = decision.variable.index
@@ -161,8 +163,11 @@ public enum MarginalAnalysis {
                                 ? "cofinancing" : family == .structureCapacity ? "host_capacity" : family.rawValue)
                     }
                 }
-                if stops.contains("host_capacity") { kindsStopped.insert(decision.kind) }
-                if stops.isEmpty { kindsOpen.insert(decision.kind) }
+                if stops.contains("host_capacity") {
+                    kindsStopped.insert(decision.kind)
+                } else {
+                    kindsNotFull.insert(decision.kind)
+                }
                 if !stops.isEmpty {
                     blocking.formUnion(stops)
                     if decision.hostCostEUR > 0 && stops.contains("cofinancing") { cofinancingSpent = true }
@@ -192,7 +197,7 @@ public enum MarginalAnalysis {
                 code: code, posts: Int(plan[postsVariable.index].rounded()), floor: floor,
                 blocking: best == nil ? blocking.sorted() : [],
                 cofinancingSpent: best != nil && cofinancingSpent && !cofinancedOpen,
-                fullKinds: best != nil ? kindsStopped.subtracting(kindsOpen).sorted() : [],
+                fullKinds: best != nil ? kindsStopped.subtracting(kindsNotFull).sorted() : [],
                 needCovered: need > 0 ? coverage >= need - 1e-6 : true, valuePerPerson: valuePerPerson,
                 postPrice: postPrice, next: best)
         }

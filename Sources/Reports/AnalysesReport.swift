@@ -108,8 +108,8 @@ public enum AnalysesReport {
         // beside "−14,672").
         func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
         func signedPeople(_ value: Double) -> String { signed(value) }
-        func signedPercent(_ ratio: Double) -> String {
-            (ratio >= 0 ? "+" : "−") + Format.percent(abs(ratio), decimals: 3)
+        func signedPercent(_ ratio: Double, decimals: Int = 3) -> String {
+            (ratio >= 0 ? "+" : "−") + Format.percent(abs(ratio), decimals: decimals)
         }
         var out = [
             "## Efficiency against equity", "",
@@ -162,9 +162,9 @@ public enum AnalysesReport {
             out.append("")
             out.append(
                 "Against the published plan (\(Format.grouped(published.coverage)) people accompanied, smallest coverage "
-                    + "\(Format.percent(smallest))), the plan at the highest floor accompanies \(people >= 0 ? "+" : "")"
-                    + "\(Format.grouped(people)) people (\(Format.percent(people / published.coverage, decimals: 2))), its "
-                    + "value of coverage changes by \(value >= 0 ? "+" : "")\(Format.percent(value, decimals: 2)), and every "
+                    + "\(Format.percent(smallest))), the plan at the highest floor accompanies \(signed(people)) people "
+                    + "(\(signedPercent(people / published.coverage, decimals: 2))), its value of coverage changes by "
+                    + "\(signedPercent(value, decimals: 2)), and every "
                     + "département is at \(Format.percent(last.minCoverageRatio)) or more"
                     + (last.status == "optimal"
                         ? "." : "; that point stopped at a limit (column \"solve\"), so this compares the plans found.")

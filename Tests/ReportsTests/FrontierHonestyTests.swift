@@ -53,7 +53,7 @@ import Testing
             .joined(separator: "\n")
         #expect(
             text.contains(
-                "Against the published plan (\(Format.grouped(published.coverage)) people accompanied, smallest coverage \(Format.percent(smallest))), the plan at the highest floor accompanies -2 people (\(Format.percent(-2 / published.coverage, decimals: 2))), its value of coverage changes by -1.00 %, and every département is at 20.0 % or more."
+                "Against the published plan (\(Format.grouped(published.coverage)) people accompanied, smallest coverage \(Format.percent(smallest))), the plan at the highest floor accompanies −2 people (−\(Format.percent(2 / published.coverage, decimals: 2))), its value of coverage changes by −1.00 %, and every département is at 20.0 % or more."
             ), "\(text)")
         let stopped = AnalysesReport.frontierSection(points("feasible"), mipGap: 1e-4, published: published)
             .joined(separator: "\n")

@@ -25,15 +25,19 @@ import Testing
         return Scenario(parameters: parameters, territories: base.territories, structures: base.structures)
     }
 
-    @Test func handSolvedVariantsMoveTheRightTerritories() throws {
-        let scenario = Self.scenario()
+    /// The scenario solved to optimality, then its robustness analysis.
+    static func report(_ scenario: Scenario) throws -> Robustness.Report {
         let model = AllocationModel(scenario: scenario)
         let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
         let base = try GLPKSolver().solve(model.program, options: options)
         let plan = try PlanSplitter.plan(from: base.values, model: model, scenario: scenario)
-        let report = try Robustness.run(
+        return try Robustness.run(
             scenario: scenario, basePlan: plan, baseModel: model, baseValues: base.values,
             solver: GLPKSolver(), options: options)
+    }
+
+    @Test func handSolvedVariantsMoveTheRightTerritories() throws {
+        let report = try Self.report(Self.scenario())
         #expect(report.codes == ["A", "B"] && report.basePosts == [2, 2])
         #expect(
             report.rows.map(\.label) == ["host capacities × 0.5", "host capacities × 2", "people per post-year = 24"])
@@ -54,13 +58,7 @@ import Testing
     @Test func theHighestFloorsBoundFollowsTheCapacityVariants() throws {
         let scenario = Self.scenario()
         #expect(scenario.parameters.comparison.frontierPoints >= 2)
-        let model = AllocationModel(scenario: scenario)
-        let options = SolverOptions(timeLimitSeconds: 30, mipGap: 0)
-        let base = try GLPKSolver().solve(model.program, options: options)
-        let plan = try PlanSplitter.plan(from: base.values, model: model, scenario: scenario)
-        let report = try Robustness.run(
-            scenario: scenario, basePlan: plan, baseModel: model, baseValues: base.values,
-            solver: GLPKSolver(), options: options)
+        let report = try Self.report(scenario)
         let bounds = report.rows.map(\.highestFloorBound)
         #expect(bounds.count == 3 && bounds[2] == nil)
         #expect(abs((bounds[0] ?? 0) - 0.5) < 1e-6 && abs((bounds[1] ?? 0) - 1) < 1e-6, "\(bounds)")
@@ -69,9 +67,7 @@ import Testing
         var parameters = scenario.parameters
         parameters.comparison = ComparisonParameters(baselines: [], coverageThreshold: 0.2, frontierPoints: 0)
         let plain = Scenario(parameters: parameters, territories: scenario.territories, structures: scenario.structures)
-        let without = try Robustness.run(
-            scenario: plain, basePlan: plan, baseModel: model, baseValues: base.values,
-            solver: GLPKSolver(), options: options)
+        let without = try Self.report(plain)
         #expect(without.rows.allSatisfy { $0.highestFloorBound == nil } && without.baseHighestFloorBound == nil)
     }
 

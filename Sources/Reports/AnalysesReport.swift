@@ -107,7 +107,6 @@ public enum AnalysesReport {
         // One sign (U+2212) and grouped digits for every figure of the sentence (a review read "5890.0 (-0.126 %)"
         // beside "−14,672").
         func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + Format.grouped(abs(value)) }
-        func signedPeople(_ value: Double) -> String { signed(value) }
         func signedPercent(_ ratio: Double, decimals: Int = 3) -> String {
             (ratio >= 0 ? "+" : "−") + Format.percent(abs(ratio), decimals: decimals)
         }
@@ -135,15 +134,15 @@ public enum AnalysesReport {
         let widest = points.compactMap(\.relativeGap).max() ?? mipGap
         if !stopped.isEmpty {
             out.append(
-                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))) and the people accompanied by \(signedPeople(people)); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))) and the people accompanied by \(signed(people)); \(stopped.count) of the \(points.count) points stopped at a limit before proving the gap (column \"solve\"), so this is the difference between the plans found, not a measured cost of equity."
             )
         } else if abs(relative) <= 2 * max(mipGap, widest) {
             out.append(
-                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable value (people accompanied: \(signedPeople(people)))."
+                "\(raising) changes the value of coverage by \(signed(change)) (\(signedPercent(relative))), within the solver's tolerance (relative gap up to \(Format.percent(max(mipGap, widest), decimals: 3)) per solve): in this scenario, equity costs no measurable value (people accompanied: \(signed(people)))."
             )
         } else {
             out.append(
-                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) of the value of coverage (\(Format.percent(abs(relative), decimals: 3))), and changes the people accompanied by \(signedPeople(people))."
+                "\(raising) \(change < 0 ? "costs" : "adds") \(Format.grouped(abs(change))) of the value of coverage (\(Format.percent(abs(relative), decimals: 3))), and changes the people accompanied by \(signed(people))."
             )
         }
         // Each point maximises the value above its floor; plans that tie on it may differ in their

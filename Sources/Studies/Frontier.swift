@@ -99,9 +99,8 @@ public enum Frontier {
     /// with every capacity doubled the max-min solve took its whole 5 s, and even at 200 nodes the default run rose
     /// from 7.4 s to 11.2 s. Nil when the relaxation is not solved.
     public static func highestFloorBound(
-        scenario: Scenario, solver: any LinearSolver, options: SolverOptions
+        model: AllocationModel, scenario: Scenario, solver: any LinearSolver, options: SolverOptions
     ) -> Double? {
-        let model = AllocationModel(scenario: scenario)
         guard
             let program = try? StagedSolve.program(
                 ofStage: 1, model: model, scenario: scenario, stages: [.maxmin], solver: solver, options: options),

@@ -287,7 +287,8 @@ public enum Robustness {
             // lost its bound).
             let floorBound =
                 frontier && variant.guess == .capacity
-                ? Frontier.highestFloorBound(scenario: variant.scenario, solver: solver, options: options) : nil
+                ? Frontier.highestFloorBound(model: model, scenario: variant.scenario, solver: solver, options: options)
+                : nil
             func failed(_ status: String) -> Row {
                 var row = Row(
                     guess: variant.guess, value: variant.value, label: variant.label, status: status, relativeGap: nil,
@@ -321,7 +322,7 @@ public enum Robustness {
             movedPosts: scenario.parameters.robustness.movedPosts)
         if rows.contains(where: { $0.highestFloorBound != nil }) {
             report.baseHighestFloorBound = Frontier.highestFloorBound(
-                scenario: scenario, solver: solver, options: options)
+                model: baseModel, scenario: scenario, solver: solver, options: options)
         }
         return report
     }

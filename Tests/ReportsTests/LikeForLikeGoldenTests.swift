@@ -147,16 +147,20 @@ import Testing
                 "A": .init(low: 0, high: 2, lowFound: 0, highFound: 2),
                 "B": .init(low: 3, high: 4, lowFound: 3, highFound: 4),
             ], failed: 0)
-        let rows = Comparison.rows(
-            [("optimised", Self.plans[7]), ("2021", Self.plan([("a", "full", 2)]))], scenario: scenario,
-            optimised: "optimised")
-        let text = Comparison.markdownSection(
-            rows, scenario: scenario, optimised: "optimised", ranges: gap, wider: wide)
+        /// The section of the optimised plan against 2021's 2 posts in A, scored on `scenario`.
+        func section(_ scenario: Scenario, wider: PostRanges.Ranges?) -> String {
+            let rows = Comparison.rows(
+                [("optimised", Self.plans[7]), ("2021", Self.plan([("a", "full", 2)]))], scenario: scenario,
+                optimised: "optimised")
+            return Comparison.markdownSection(
+                rows, scenario: scenario, optimised: "optimised", ranges: gap, wider: wider)
+        }
+        let text = section(scenario, wider: wide)
         #expect(
             text.contains(
                 "These changes are forced within 0.01 % of the value. Within 0.50 % (`comparison.range_tolerance`), 1 of the 2 stays forced (Territory B (B)); the 2021 posts of the other 1 lie within their range there."
             ), "\(text)")
-        let without = Comparison.markdownSection(rows, scenario: scenario, optimised: "optimised", ranges: gap)
+        let without = section(scenario, wider: nil)
         #expect(!without.contains("These changes are forced within"))
         // A's hosts can take 1 post: its 2 of 2021 are cut whatever the value (a review: Mayotte's 48 against hosts
         // for 36, counted as forced within 0.5 %), said apart from the value's.
@@ -168,11 +172,7 @@ import Testing
                     capacity: $0.territory == "A" ? 1 : $0.capacity, cofinancingEUR: $0.cofinancingEUR,
                     posts2021: $0.posts2021)
             })
-        let smallRows = Comparison.rows(
-            [("optimised", Self.plans[7]), ("2021", Self.plan([("a", "full", 2)]))], scenario: small,
-            optimised: "optimised")
-        let capped = Comparison.markdownSection(
-            smallRows, scenario: small, optimised: "optimised", ranges: gap, wider: wide)
+        let capped = section(small, wider: wide)
         #expect(
             capped.contains(
                 "These changes are forced within 0.01 % of the value. One of them is forced whatever the value, the 2021 posts lying beyond what this scenario's hosts, caps or floors allow (Territory A (A): 2 against at most 1). Within 0.50 % (`comparison.range_tolerance`), it stays forced (Territory B (B))."
